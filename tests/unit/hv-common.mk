@@ -1,0 +1,33 @@
+# Host unit tests for the plain-logic modules in hypervisor/common/.
+#
+# The modules are freestanding; `make` compiles each as the hypervisor
+# does (KERNEL_CFLAGS) so a non-freestanding construct fails early. The
+# tests link sanitizer builds of the same sources with cmocka. Modules
+# whose symbols exist in the host libc (string.c, vsnprintf.c) are
+# compiled with -D renames to umbra_*, so tests can compare against libc.
+
+HVC_TEST_DIR := tests/unit/hv-common
+HVC_BIN := $(BUILD)/$(HVC_TEST_DIR)
+HVC_MODULES := string
+
+HVC_KERNEL_OBJS := $(HVC_MODULES:%=$(BUILD)/kernel/hypervisor/common/%.o)
+ALL_TARGETS += $(HVC_KERNEL_OBJS)
+
+HVC_STRING_FUNCS := memcpy memmove memset memcmp memchr strlen strnlen \
+	strcmp strncmp strchr strrchr
+$(BUILD)/san/hypervisor/common/string.o: \
+	HOST_CFLAGS += $(foreach f,$(HVC_STRING_FUNCS),-D$(f)=umbra_$(f))
+$(BUILD)/san/hypervisor/common/vsnprintf.o: \
+	HOST_CFLAGS += -Dvsnprintf=umbra_vsnprintf -Dsnprintf=umbra_snprintf
+
+# $(call hvc_test,NAME,MODULES): test binary NAME from
+# $(HVC_TEST_DIR)/NAME.c and the sanitizer objects of MODULES.
+define hvc_test
+$(HVC_BIN)/$(1): $(BUILD)/san/$(HVC_TEST_DIR)/$(1).o \
+		$(2:%=$(BUILD)/san/hypervisor/common/%.o)
+	@mkdir -p $$(dir $$@)
+	$$(HOST_CC) $$(HOST_CFLAGS) $$(SAN_CFLAGS) $$^ $$(CMOCKA_LIBS) -o $$@
+CHECK_SUITES += $(HVC_BIN)/$(1)
+endef
+
+$(eval $(call hvc_test,test_string,string))

@@ -1,0 +1,31 @@
+/* The hypervisor's string routines under umbra_ names, so a test can link
+ * them next to the host libc and compare the two. string.c is compiled
+ * with the same renames (see tests/unit/hv-common.mk). */
+#ifndef HV_COMMON_RENAMED_STRING_H
+#define HV_COMMON_RENAMED_STRING_H
+
+#define memcpy umbra_memcpy
+#define memmove umbra_memmove
+#define memset umbra_memset
+#define memcmp umbra_memcmp
+#define memchr umbra_memchr
+#define strlen umbra_strlen
+#define strnlen umbra_strnlen
+#define strcmp umbra_strcmp
+#define strncmp umbra_strncmp
+#define strchr umbra_strchr
+#define strrchr umbra_strrchr
+#include "umbra/string.h"
+#undef memcpy
+#undef memmove
+#undef memset
+#undef memcmp
+#undef memchr
+#undef strlen
+#undef strnlen
+#undef strcmp
+#undef strncmp
+#undef strchr
+#undef strrchr
+
+#endif
