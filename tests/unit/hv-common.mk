@@ -8,7 +8,7 @@
 
 HVC_TEST_DIR := tests/unit/hv-common
 HVC_BIN := $(BUILD)/$(HVC_TEST_DIR)
-HVC_MODULES := string
+HVC_MODULES := string vsnprintf
 
 HVC_KERNEL_OBJS := $(HVC_MODULES:%=$(BUILD)/kernel/hypervisor/common/%.o)
 ALL_TARGETS += $(HVC_KERNEL_OBJS)
@@ -31,3 +31,4 @@ CHECK_SUITES += $(HVC_BIN)/$(1)
 endef
 
 $(eval $(call hvc_test,test_string,string))
+$(eval $(call hvc_test,test_vsnprintf,vsnprintf))
