@@ -1,0 +1,136 @@
+/* Local APIC access, timer and IPIs. */
+#include <asm/apic.h>
+#include <asm/layout.h>
+#include <asm/time.h>
+#include <asm/traps.h>
+#include <asm/percpu.h>
+#include <asm/x86.h>
+
+#define APIC_BASE_ENABLE	(1ULL << 11)
+#define APIC_BASE_X2APIC	(1ULL << 10)
+#define APIC_BASE_ADDR_MASK	0x000ffffffffff000ULL
+
+#define APIC_ID		0x020
+#define APIC_TPR	0x080
+#define APIC_EOI	0x0b0
+#define APIC_SVR	0x0f0
+#define APIC_ICR_LO	0x300
+#define APIC_ICR_HI	0x310
+#define APIC_LVT_TIMER	0x320
+#define APIC_TIMER_INIT	0x380
+#define APIC_TIMER_CUR	0x390
+#define APIC_TIMER_DIV	0x3e0
+
+#define SVR_ENABLE	(1u << 8)
+#define LVT_MASKED	(1u << 16)
+#define LVT_PERIODIC	(1u << 17)
+#define ICR_INIT	0x00004500u	/* INIT, level assert */
+#define ICR_STARTUP	0x00004600u
+#define ICR_BUSY	(1u << 12)
+#define TIMER_DIV_1	0xb
+
+static bool x2apic;
+static volatile uint32_t *xapic_mmio;
+
+bool apic_is_x2apic(void)
+{
+	return x2apic;
+}
+
+static uint32_t apic_read(uint32_t reg)
+{
+	if (x2apic)
+		return (uint32_t)rdmsr(0x800 + (reg >> 4));
+	return xapic_mmio[reg / 4];
+}
+
+static void apic_write(uint32_t reg, uint32_t val)
+{
+	if (x2apic)
+		wrmsr(0x800 + (reg >> 4), val);
+	else
+		xapic_mmio[reg / 4] = val;
+}
+
+uint32_t apic_id(void)
+{
+	return x2apic ? apic_read(APIC_ID) : apic_read(APIC_ID) >> 24;
+}
+
+void apic_eoi(void)
+{
+	apic_write(APIC_EOI, 0);
+}
+
+static void timer_interrupt(struct cpu_regs *regs)
+{
+	(void)regs;
+	this_cpu()->timer_ticks++;
+	apic_eoi();
+}
+
+static void spurious_interrupt(struct cpu_regs *regs)
+{
+	(void)regs;	/* no EOI for spurious vectors */
+}
+
+void apic_init_this_cpu(void)
+{
+	uint64_t base = rdmsr(MSR_APIC_BASE);
+
+	x2apic = cpuid(1).ecx & (1u << 21);
+	base |= APIC_BASE_ENABLE;
+	if (x2apic)
+		base |= APIC_BASE_X2APIC;
+	wrmsr(MSR_APIC_BASE, base);
+	xapic_mmio = phys_to_virt(base & APIC_BASE_ADDR_MASK);
+
+	apic_write(APIC_TPR, 0);
+	apic_write(APIC_LVT_TIMER, LVT_MASKED);
+	apic_write(APIC_SVR, SVR_ENABLE | VECTOR_SPURIOUS);
+	set_irq_handler(VECTOR_TIMER, timer_interrupt);
+	set_irq_handler(VECTOR_SPURIOUS, spurious_interrupt);
+}
+
+static void apic_send_icr(uint32_t dest, uint32_t icr)
+{
+	if (x2apic) {
+		wrmsr(0x830, ((uint64_t)dest << 32) | icr);
+		return;
+	}
+	apic_write(APIC_ICR_HI, dest << 24);
+	apic_write(APIC_ICR_LO, icr);
+	for (int i = 0; i < 1000000 && (apic_read(APIC_ICR_LO) & ICR_BUSY); i++)
+		cpu_relax();
+}
+
+void apic_send_init(uint32_t dest)
+{
+	apic_send_icr(dest, ICR_INIT);
+}
+
+void apic_send_startup(uint32_t dest, uint8_t vector_page)
+{
+	apic_send_icr(dest, ICR_STARTUP | vector_page);
+}
+
+void apic_timer_oneshot_max(void)
+{
+	apic_write(APIC_TIMER_DIV, TIMER_DIV_1);
+	apic_write(APIC_LVT_TIMER, LVT_MASKED);
+	apic_write(APIC_TIMER_INIT, 0xffffffffu);
+}
+
+uint32_t apic_timer_current(void)
+{
+	return apic_read(APIC_TIMER_CUR);
+}
+
+void apic_timer_start_periodic(uint32_t period_us)
+{
+	uint64_t count = apic_timer_khz * period_us / 1000;
+
+	apic_write(APIC_TIMER_DIV, TIMER_DIV_1);
+	apic_write(APIC_LVT_TIMER, LVT_PERIODIC | VECTOR_TIMER);
+	apic_write(APIC_TIMER_INIT, count ? (uint32_t)count : 1);
+}

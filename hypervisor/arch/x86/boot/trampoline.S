@@ -1,0 +1,68 @@
+/*
+ * Application-processor start-up. smp.c copies this to AP_TRAMPOLINE_PHYS,
+ * fills in the parameters below and sends INIT/SIPI; the AP starts here in
+ * real mode at CS:IP = 0x0800:0000, walks up to long mode on the boot page
+ * tables and jumps to ap_start64 in the higher half.
+ */
+#include <asm/layout.h>
+
+	.section .trampoline, "ax"
+	.code16
+	.globl trampoline_entry
+trampoline_entry:
+	cli
+	cld
+	xor	%ax, %ax
+	mov	%ax, %ds
+	lgdtl	tramp_gdt_desc
+	mov	%cr0, %eax
+	or	$1, %eax
+	mov	%eax, %cr0
+	ljmpl	$GDT_CS32, $tramp32
+
+	.code32
+tramp32:
+	mov	$GDT_DS, %ax
+	mov	%ax, %ds
+	mov	%ax, %es
+	mov	%ax, %ss
+	mov	%cr4, %eax
+	or	$(1 << 5), %eax			/* PAE */
+	mov	%eax, %cr4
+	mov	tramp_cr3, %eax
+	mov	%eax, %cr3
+	mov	$0xc0000080, %ecx		/* EFER.LME | NXE */
+	rdmsr
+	or	$((1 << 8) | (1 << 11)), %eax
+	wrmsr
+	mov	%cr0, %eax
+	or	$((1 << 31) | (1 << 16)), %eax	/* PG | WP */
+	mov	%eax, %cr0
+	ljmp	$GDT_CS64, $tramp64
+
+	.code64
+tramp64:
+	mov	tramp_stack, %rsp
+	mov	tramp_arg, %rdi
+	mov	tramp_target, %rax
+	xor	%ebp, %ebp
+	jmp	*%rax
+
+	.balign 8
+tramp_gdt:
+	.quad	0
+	.quad	0x00af9a000000ffff	/* 0x08: 64-bit code */
+	.quad	0x00cf92000000ffff	/* 0x10: data */
+	.quad	0x00cf9a000000ffff	/* 0x18: 32-bit code */
+tramp_gdt_end:
+	.balign 8
+tramp_gdt_desc:
+	.short	tramp_gdt_end - tramp_gdt - 1
+	.long	tramp_gdt
+
+	.balign 8
+	.globl tramp_cr3, tramp_stack, tramp_arg, tramp_target
+tramp_cr3:	.quad 0
+tramp_stack:	.quad 0
+tramp_arg:	.quad 0
+tramp_target:	.quad 0

@@ -1,0 +1,33 @@
+/* Per-CPU bring-up common to the boot CPU and the application processors. */
+#include <asm/apic.h>
+#include <asm/desc.h>
+#include <asm/percpu.h>
+#include <asm/smp.h>
+#include <asm/svm.h>
+#include <umbra/printk.h>
+
+static uint8_t ist_stacks[MAX_CPUS][IST_STACKS][4096] __attribute__((aligned(4096)));
+
+/* Descriptor tables first, so that any fault after this is reported. */
+void cpu_early_init_this_cpu(unsigned int cpu)
+{
+	this_cpu()->ist_stack = ist_stacks[cpu][0];
+	gdt_load_this_cpu();
+	idt_load();
+}
+
+void cpu_init_this_cpu(unsigned int cpu)
+{
+	struct percpu *p = this_cpu();
+	int err;
+
+	apic_init_this_cpu();
+	p->apic_id = apic_id();
+	err = svm_enable_this_cpu();
+	if (err)
+		pr_err("cpu%u: cannot enable SVM (%d)\n", cpu, err);
+	p->online = true;
+	__atomic_fetch_add(&nr_cpus_online, 1, __ATOMIC_SEQ_CST);
+	pr_debug("cpu%u: online, APIC ID %u, SVM %s\n", cpu, p->apic_id,
+		 p->svm_enabled ? "on" : "off");
+}

@@ -1,0 +1,98 @@
+/*
+ * Interrupt and exception entry stubs. Each stub makes the frame uniform
+ * (a dummy error code where the CPU pushes none, then the vector number),
+ * saves the general registers as struct cpu_regs and calls do_trap().
+ */
+#include <asm/layout.h>
+
+/* Vectors whose exceptions push an error code: 8, 10-14, 17, 21, 29, 30. */
+#define HAS_ERRCODE(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || \
+			(v) == 21 || (v) == 29 || (v) == 30)
+
+	.text
+	.balign 16
+common_entry:
+	push	%rax
+	push	%rbx
+	push	%rcx
+	push	%rdx
+	push	%rsi
+	push	%rdi
+	push	%rbp
+	push	%r8
+	push	%r9
+	push	%r10
+	push	%r11
+	push	%r12
+	push	%r13
+	push	%r14
+	push	%r15
+	cld
+	mov	%rsp, %rdi
+	/* A frame-pointer link to the interrupted code makes backtraces run
+	 * across the exception. */
+	mov	17 * 8(%rsp), %rax	/* interrupted rip */
+	push	%rax
+	push	%rbp
+	mov	%rsp, %rbp
+	call	do_trap
+	add	$16, %rsp
+	pop	%r15
+	pop	%r14
+	pop	%r13
+	pop	%r12
+	pop	%r11
+	pop	%r10
+	pop	%r9
+	pop	%r8
+	pop	%rbp
+	pop	%rdi
+	pop	%rsi
+	pop	%rdx
+	pop	%rcx
+	pop	%rbx
+	pop	%rax
+	add	$16, %rsp		/* vector, error code */
+	iretq
+
+	.macro entry_stub v
+	.balign 16
+entry_\v:
+	.if !HAS_ERRCODE(\v)
+	push	$0
+	.endif
+	push	$\v
+	jmp	common_entry
+	.endm
+
+	.altmacro
+	.macro entry_stubs from, to
+	entry_stub %\from
+	.if \to - \from
+	entry_stubs %(\from + 1), \to
+	.endif
+	.endm
+
+	entry_stubs 0, 63
+	entry_stubs 64, 127
+	entry_stubs 128, 191
+	entry_stubs 192, 255
+
+	.macro entry_addr v
+	.quad	entry_\v
+	.endm
+	.macro entry_addrs from, to
+	entry_addr %\from
+	.if \to - \from
+	entry_addrs %(\from + 1), \to
+	.endif
+	.endm
+
+	.section .rodata
+	.balign 8
+	.globl entry_table
+entry_table:
+	entry_addrs 0, 63
+	entry_addrs 64, 127
+	entry_addrs 128, 191
+	entry_addrs 192, 255

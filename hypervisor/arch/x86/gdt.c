@@ -1,0 +1,52 @@
+/* Per-CPU GDT and TSS. Each CPU needs its own TSS (IST stacks, busy bit),
+ * hence its own GDT. */
+#include <asm/desc.h>
+#include <asm/layout.h>
+#include <asm/percpu.h>
+#include <umbra/string.h>
+
+#define DESC_CS64	0x00af9a000000ffffULL
+#define DESC_DS		0x00cf92000000ffffULL
+#define DESC_CS32	0x00cf9a000000ffffULL
+#define TSS_TYPE_AVAIL	0x89ULL
+
+static void set_tss_desc(uint64_t *gdt, const struct tss64 *tss)
+{
+	uint64_t base = (uint64_t)tss;
+	uint64_t limit = sizeof(*tss) - 1;
+
+	gdt[GDT_TSS / 8] = (limit & 0xffff) | ((base & 0xffffff) << 16) |
+			   (TSS_TYPE_AVAIL << 40) | (((limit >> 16) & 0xf) << 48) |
+			   (((base >> 24) & 0xff) << 56);
+	gdt[GDT_TSS / 8 + 1] = base >> 32;
+}
+
+/* Load this CPU's GDT, reload the segment registers and the task register. */
+void gdt_load_this_cpu(void)
+{
+	struct percpu *p = this_cpu();
+	struct desc_ptr dp = { sizeof(p->gdt) - 1, (uint64_t)p->gdt };
+
+	p->gdt[0] = 0;
+	p->gdt[GDT_CS64 / 8] = DESC_CS64;
+	p->gdt[GDT_DS / 8] = DESC_DS;
+	p->gdt[GDT_CS32 / 8] = DESC_CS32;
+	memset(&p->tss, 0, sizeof(p->tss));
+	p->tss.iopb_offset = sizeof(p->tss);	/* no I/O bitmap */
+	for (int i = 0; i < IST_STACKS; i++)
+		p->tss.ist[i] = (uint64_t)p->ist_stack + (i + 1) * 4096;
+	set_tss_desc(p->gdt, &p->tss);
+
+	__asm__ volatile("lgdt %0\n\t"
+			 "pushq %1\n\t"
+			 "leaq 1f(%%rip), %%rax\n\t"
+			 "pushq %%rax\n\t"
+			 "lretq\n"
+			 "1:\n\t"
+			 "mov %2, %%ds\n\t"
+			 "mov %2, %%es\n\t"
+			 "mov %2, %%ss\n\t"
+			 "ltr %w3"
+			 : : "m"(dp), "i"(GDT_CS64), "r"(GDT_DS), "r"(GDT_TSS)
+			 : "rax", "memory");
+}

@@ -1,0 +1,39 @@
+/* The IDT: one gate per vector, all through entry.S into do_trap(). */
+#include <asm/desc.h>
+#include <asm/layout.h>
+#include <asm/traps.h>
+
+#define GATE_INTERRUPT	0x8e	/* present, DPL 0, 64-bit interrupt gate */
+
+extern const uint64_t entry_table[256];
+static struct idt_gate idt[256] __attribute__((aligned(16)));
+
+static void set_gate(unsigned int vec, uint64_t addr, unsigned int ist)
+{
+	struct idt_gate *g = &idt[vec];
+
+	g->offset_lo = addr & 0xffff;
+	g->selector = GDT_CS64;
+	g->ist = ist;
+	g->type_attr = GATE_INTERRUPT;
+	g->offset_mid = (addr >> 16) & 0xffff;
+	g->offset_hi = addr >> 32;
+	g->reserved = 0;
+}
+
+void idt_init(void)
+{
+	for (unsigned int v = 0; v < 256; v++)
+		set_gate(v, entry_table[v], 0);
+	/* These can arrive on a broken stack; give them known-good ones. */
+	idt[TRAP_NMI].ist = IST_NMI;
+	idt[TRAP_DF].ist = IST_DF;
+	idt[TRAP_MC].ist = IST_MC;
+}
+
+void idt_load(void)
+{
+	struct desc_ptr p = { sizeof(idt) - 1, (uint64_t)idt };
+
+	__asm__ volatile("lidt %0" : : "m"(p));
+}

@@ -1,0 +1,17 @@
+/* Per-CPU areas. GS base points at the CPU's own struct percpu so that
+ * this_cpu() is one load, on every CPU, with no lookup by APIC ID. */
+#include <asm/percpu.h>
+#include <asm/x86.h>
+
+struct percpu percpu_area[MAX_CPUS];
+unsigned int nr_cpus_online;
+
+void percpu_init(unsigned int cpu, uint32_t apic_id)
+{
+	struct percpu *p = &percpu_area[cpu];
+
+	p->self = p;
+	p->cpu_id = cpu;
+	p->apic_id = apic_id;
+	wrmsr(MSR_GS_BASE, (uint64_t)p);
+}

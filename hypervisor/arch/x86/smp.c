@@ -1,0 +1,89 @@
+/* Application-processor bring-up: INIT-SIPI-SIPI into the real-mode
+ * trampoline, one CPU at a time, each reporting in before the next. */
+#include <asm/apic.h>
+#include <asm/layout.h>
+#include <asm/percpu.h>
+#include <asm/smp.h>
+#include <asm/time.h>
+#include <asm/x86.h>
+#include <umbra/printk.h>
+#include <umbra/string.h>
+
+#define AP_BOOT_TIMEOUT_US	1000000
+
+extern const char __trampoline_start[], __trampoline_end[], __trampoline_lma[];
+extern char tramp_cr3[], tramp_stack[], tramp_arg[], tramp_target[];
+extern void ap_start64(void);
+
+static uint8_t ap_stacks[MAX_CPUS][STACK_SIZE] __attribute__((aligned(4096)));
+static volatile unsigned int ap_started;
+
+/* A trampoline variable's address where the copy at AP_TRAMPOLINE_PHYS
+ * lives (its link address is already in that range). */
+static uint64_t *tramp_var(char *sym)
+{
+	return phys_to_virt((uint64_t)sym);
+}
+
+static void copy_trampoline(void)
+{
+	size_t len = (size_t)(__trampoline_end - __trampoline_start);
+
+	memcpy(phys_to_virt(AP_TRAMPOLINE_PHYS),
+	       phys_to_virt((uint64_t)__trampoline_lma), len);
+	*tramp_var(tramp_cr3) = read_cr3();
+	*tramp_var(tramp_target) = (uint64_t)ap_start64;
+}
+
+/* C entry of an AP, on its own stack, in long mode on the boot tables. */
+void start_secondary(uint64_t cpu)
+{
+	percpu_init((unsigned int)cpu, 0);
+	cpu_early_init_this_cpu((unsigned int)cpu);
+	cpu_init_this_cpu((unsigned int)cpu);
+	__atomic_store_n(&ap_started, 1, __ATOMIC_RELEASE);
+	for (;;) {
+		local_irq_enable();
+		halt();
+	}
+}
+
+static bool boot_one(unsigned int cpu, uint32_t apic)
+{
+	uint64_t waited = 0;
+
+	ap_started = 0;
+	*tramp_var(tramp_stack) = (uint64_t)&ap_stacks[cpu][STACK_SIZE];
+	*tramp_var(tramp_arg) = cpu;
+	percpu_area[cpu].stack_top = *tramp_var(tramp_stack);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+
+	apic_send_init(apic);
+	udelay(10000);
+	for (int i = 0; i < 2 && !ap_started; i++) {
+		apic_send_startup(apic, AP_TRAMPOLINE_PHYS >> 12);
+		udelay(200);
+	}
+	while (!__atomic_load_n(&ap_started, __ATOMIC_ACQUIRE) && waited < AP_BOOT_TIMEOUT_US) {
+		udelay(100);
+		waited += 100;
+	}
+	return ap_started;
+}
+
+unsigned int smp_boot_secondaries(const struct acpi_cpus *cpus)
+{
+	uint32_t self = apic_id();
+	unsigned int next = 1;
+
+	copy_trampoline();
+	for (unsigned int i = 0; i < cpus->count && next < MAX_CPUS; i++) {
+		if (cpus->apic_id[i] == self)
+			continue;
+		if (boot_one(next, cpus->apic_id[i]))
+			next++;
+		else
+			pr_err("smp: CPU with APIC ID %u did not start\n", cpus->apic_id[i]);
+	}
+	return next - 1;
+}

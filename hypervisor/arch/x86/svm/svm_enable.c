@@ -1,0 +1,48 @@
+/* Turn SVM on, one CPU at a time. */
+#include <asm/layout.h>
+#include <asm/percpu.h>
+#include <asm/svm.h>
+#include <asm/x86.h>
+#include <umbra/errno.h>
+#include <umbra/mm.h>
+#include <umbra/string.h>
+
+#define CPUID_EXT_SVM		(1u << 2)	/* 8000_0001h ECX */
+#define CPUID_SVM_NP		(1u << 0)	/* 8000_000Ah EDX */
+#define CPUID_SVM_NRIPS		(1u << 3)
+#define VM_CR_SVMDIS		(1ULL << 4)
+
+void svm_detect(struct svm_caps *caps)
+{
+	memset(caps, 0, sizeof(*caps));
+	if (cpuid(0x80000000).eax < 0x8000000a)
+		return;
+	caps->svm = cpuid(0x80000001).ecx & CPUID_EXT_SVM;
+	if (!caps->svm)
+		return;
+	caps->disabled_by_bios = rdmsr(MSR_VM_CR) & VM_CR_SVMDIS;
+	struct cpuid_regs r = cpuid(0x8000000a);
+	caps->npt = r.edx & CPUID_SVM_NP;
+	caps->nrip_save = r.edx & CPUID_SVM_NRIPS;
+	caps->nr_asids = r.ebx;
+}
+
+int svm_enable_this_cpu(void)
+{
+	struct percpu *p = this_cpu();
+	struct svm_caps caps;
+
+	svm_detect(&caps);
+	if (!caps.svm || caps.disabled_by_bios)
+		return -ENODEV;
+	if (!p->hsave_pa) {
+		p->hsave_pa = alloc_page_phys();
+		if (!p->hsave_pa)
+			return -ENOMEM;
+		memset(phys_to_virt(p->hsave_pa), 0, 4096);
+	}
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
+	wrmsr(MSR_VM_HSAVE_PA, p->hsave_pa);
+	p->svm_enabled = true;
+	return 0;
+}

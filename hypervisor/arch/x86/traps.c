@@ -1,0 +1,97 @@
+/* Exception and interrupt dispatch. An exception inside the hypervisor is
+ * always a bug (guest faults arrive as VM exits, and guest-memory accesses
+ * go through the fix-up table), so it is reported in full and stops. */
+#include <asm/percpu.h>
+#include <asm/traps.h>
+#include <asm/x86.h>
+#include <umbra/extable.h>
+#include <umbra/panic.h>
+#include <umbra/printk.h>
+#include <umbra/symbols.h>
+
+static irq_handler_t irq_handlers[256];
+
+static const char *const trap_names[32] = {
+	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint",
+	"#OF overflow", "#BR bound range", "#UD invalid opcode",
+	"#NM device not available", "#DF double fault",
+	"coprocessor segment overrun", "#TS invalid TSS",
+	"#NP segment not present", "#SS stack fault",
+	"#GP general protection", "#PF page fault", "reserved",
+	"#MF x87 error", "#AC alignment check", "#MC machine check",
+	"#XM SIMD error", "#VE virtualization", "#CP control protection",
+	[28] = "#HV", [29] = "#VC VMM communication", [30] = "#SX security",
+};
+
+const char *trap_name(unsigned int vector)
+{
+	if (vector < 32 && trap_names[vector])
+		return trap_names[vector];
+	return vector < 32 ? "reserved exception" : "interrupt";
+}
+
+void set_irq_handler(unsigned int vector, irq_handler_t fn)
+{
+	irq_handlers[vector & 0xff] = fn;
+}
+
+static void dump_regs(const struct cpu_regs *r)
+{
+	uint64_t off;
+	const char *sym = symbol_lookup(r->rip, &off);
+
+	emergency_printf("RIP: %04llx:%016llx %s+%#llx\n", (unsigned long long)r->cs,
+			 (unsigned long long)r->rip, sym ? sym : "?",
+			 (unsigned long long)(sym ? off : 0));
+	emergency_printf("RSP: %04llx:%016llx RFLAGS: %016llx\n",
+			 (unsigned long long)r->ss, (unsigned long long)r->rsp,
+			 (unsigned long long)r->rflags);
+	emergency_printf("RAX: %016llx RBX: %016llx RCX: %016llx\n",
+			 (unsigned long long)r->rax, (unsigned long long)r->rbx,
+			 (unsigned long long)r->rcx);
+	emergency_printf("RDX: %016llx RSI: %016llx RDI: %016llx\n",
+			 (unsigned long long)r->rdx, (unsigned long long)r->rsi,
+			 (unsigned long long)r->rdi);
+	emergency_printf("RBP: %016llx R8:  %016llx R9:  %016llx\n",
+			 (unsigned long long)r->rbp, (unsigned long long)r->r8,
+			 (unsigned long long)r->r9);
+	emergency_printf("R10: %016llx R11: %016llx R12: %016llx\n",
+			 (unsigned long long)r->r10, (unsigned long long)r->r11,
+			 (unsigned long long)r->r12);
+	emergency_printf("R13: %016llx R14: %016llx R15: %016llx\n",
+			 (unsigned long long)r->r13, (unsigned long long)r->r14,
+			 (unsigned long long)r->r15);
+	emergency_printf("CR0: %016llx CR2: %016llx CR3: %016llx CR4: %016llx\n",
+			 (unsigned long long)read_cr0(), (unsigned long long)read_cr2(),
+			 (unsigned long long)read_cr3(), (unsigned long long)read_cr4());
+}
+
+void fatal_trap(const struct cpu_regs *r)
+{
+	local_irq_disable();
+	emergency_printf("\n****************************************\n");
+	emergency_printf("umbra: FATAL TRAP: vector %llu (%s), error code %#llx, cpu %u\n",
+			 (unsigned long long)r->vector, trap_name((unsigned int)r->vector),
+			 (unsigned long long)r->error_code, smp_processor_id());
+	dump_regs(r);
+	print_backtrace(r->rip, r->rbp);
+	emergency_printf("****************************************\n");
+	fatal_stop();
+}
+
+void do_trap(struct cpu_regs *regs)
+{
+	unsigned int vec = (unsigned int)regs->vector;
+
+	if (vec >= 32) {
+		this_cpu()->irq_count++;
+		if (irq_handlers[vec])
+			irq_handlers[vec](regs);
+		return;
+	}
+	/* A fault at an instruction that is allowed to fault (guest-memory
+	 * copies) resumes at its fix-up address instead. */
+	if (extable_fixup(regs))
+		return;
+	fatal_trap(regs);
+}

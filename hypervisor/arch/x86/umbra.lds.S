@@ -1,0 +1,72 @@
+/* Linker script for umbra.elf: a multiboot2 image whose 32-bit boot code
+ * runs where GRUB loads it (physical = virtual) and whose body runs in the
+ * higher half. */
+#include <asm/layout.h>
+
+OUTPUT_FORMAT("elf64-x86-64")
+OUTPUT_ARCH(i386:x86-64)
+ENTRY(start32)
+
+SECTIONS
+{
+	. = HV_LOAD_PHYS;
+	__image_start_phys = .;
+
+	.boot : {
+		KEEP(*(.multiboot2))
+		*(.boot.text)
+		*(.boot.data)
+		. = ALIGN(16);
+		__trampoline_lma = .;
+	}
+	/* The AP start-up code runs at AP_TRAMPOLINE_PHYS after being copied. */
+	.trampoline AP_TRAMPOLINE_PHYS : AT(__trampoline_lma) {
+		__trampoline_start = .;
+		*(.trampoline)
+		__trampoline_end = .;
+	}
+	. = __trampoline_lma + SIZEOF(.trampoline);
+	. = ALIGN(4096);
+
+	. += HV_VIRT_BASE;
+	.text : AT(ADDR(.text) - HV_VIRT_BASE) {
+		__text_start = .;
+		*(.text .text.*)
+		__text_end = .;
+	}
+	. = ALIGN(4096);
+	.rodata : AT(ADDR(.rodata) - HV_VIRT_BASE) {
+		*(.rodata .rodata.*)
+		. = ALIGN(8);
+		__start_ex_table = .;
+		KEEP(*(ex_table))
+		__stop_ex_table = .;
+	}
+	. = ALIGN(4096);
+	.data : AT(ADDR(.data) - HV_VIRT_BASE) {
+		*(.data .data.*)
+		. = ALIGN(8);
+		__start_umbra_params = .;
+		KEEP(*(umbra_params))
+		__stop_umbra_params = .;
+	}
+	/* Symbol table for backtraces; after text and data so that filling it
+	 * in the second link pass moves nothing that backtraces name. */
+	.ksyms : AT(ADDR(.ksyms) - HV_VIRT_BASE) {
+		KEEP(*(.ksyms))
+	}
+	. = ALIGN(4096);
+	.bss : AT(ADDR(.bss) - HV_VIRT_BASE) {
+		__bss_start = .;
+		*(.bss .bss.*)
+		*(COMMON)
+		. = ALIGN(4096);
+		__bss_end = .;
+	}
+	__image_end = .;
+	__image_end_phys = . - HV_VIRT_BASE;
+
+	/DISCARD/ : {
+		*(.comment) *(.note.*) *(.eh_frame) *(.eh_frame_hdr)
+	}
+}

@@ -1,0 +1,168 @@
+/* Machine memory at boot: extend the direct map over all RAM, then hand
+ * every usable page that nothing occupies to the page allocator. */
+#include <stdbool.h>
+#include <asm/layout.h>
+#include <asm/x86.h>
+#include <umbra/mm.h>
+#include <umbra/multiboot2.h>
+#include <umbra/page_alloc.h>
+#include <umbra/panic.h>
+#include <umbra/printk.h>
+#include <umbra/spinlock.h>
+
+#define MIB		(1ULL << 20)
+#define GIB		(1ULL << 30)
+#define PTE_P_W_PS	0x83ULL
+#define CPUID_PDPE1GB	(1u << 26)
+#define DIRECTMAP_MAX	(512 * GIB)	/* one PDPT of 1 GiB pages */
+
+extern uint64_t boot_pdpt[512];
+extern const char __image_start_phys[], __image_end_phys[];
+
+static struct page_alloc allocator;
+static spinlock_t mm_lock = SPINLOCK_INIT;
+static uint64_t total_bytes;
+static uint64_t directmap_limit = (uint64_t)BOOT_MAP_GIB << 30;
+
+struct range {
+	uint64_t start, end;
+};
+
+/* head.S maps the first BOOT_MAP_GIB GiB; map the rest of RAM with 1 GiB
+ * pages in the same PDPT so that phys_to_virt() works for every frame. */
+static void directmap_extend(uint64_t max_addr)
+{
+	if (max_addr <= directmap_limit)
+		return;
+	if (!(cpuid(0x80000001).edx & CPUID_PDPE1GB)) {
+		pr_warn("mm: no 1 GiB pages; RAM above %llu GiB is not used\n",
+			(unsigned long long)(directmap_limit / GIB));
+		return;
+	}
+	if (max_addr > DIRECTMAP_MAX)
+		max_addr = DIRECTMAP_MAX;
+	for (uint64_t gib = directmap_limit / GIB; gib * GIB < max_addr; gib++)
+		boot_pdpt[gib] = gib * GIB | PTE_P_W_PS;
+	directmap_limit = (max_addr + GIB - 1) & ~(GIB - 1);
+	write_cr3(read_cr3());
+}
+
+static bool overlaps(uint64_t s, uint64_t e, const struct range *r, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s < r[i].end && r[i].start < e)
+			return true;
+	return false;
+}
+
+/* The allocator's own metadata needs a home before the allocator exists:
+ * the first free spot in usable RAM above 1 MiB that nothing occupies. */
+static uint64_t place_metadata(const struct boot_info *bi, size_t size,
+			       const struct range *busy, size_t nbusy)
+{
+	for (size_t i = 0; i < bi->mmap_count; i++) {
+		const struct mb2_mmap_entry *m = &bi->mmap[i];
+		uint64_t s = (m->base + 4095) & ~4095ULL;
+		uint64_t e = (m->base + m->len) & ~4095ULL;
+
+		if (m->type != MB2_MEMORY_AVAILABLE)
+			continue;
+		if (s < MIB)
+			s = MIB;
+		for (; s + size <= e && s + size <= directmap_limit; s += 4096)
+			if (!overlaps(s, s + size, busy, nbusy))
+				return s;
+	}
+	return 0;
+}
+
+void mm_init(const struct boot_info *bi, uint64_t mbi_phys, uint64_t mbi_size)
+{
+	struct range busy[MB2_MAX_MODULES + 5];
+	size_t nbusy = 0, meta_size;
+	uint64_t max_addr = 0, meta;
+
+	for (size_t i = 0; i < bi->mmap_count; i++)
+		if (bi->mmap[i].type == MB2_MEMORY_AVAILABLE &&
+		    bi->mmap[i].base + bi->mmap[i].len > max_addr)
+			max_addr = bi->mmap[i].base + bi->mmap[i].len;
+	directmap_extend(max_addr);
+	if (max_addr > directmap_limit)
+		max_addr = directmap_limit;
+
+	busy[nbusy++] = (struct range){ 0, MIB };
+	busy[nbusy++] = (struct range){ (uint64_t)__image_start_phys, (uint64_t)__image_end_phys };
+	busy[nbusy++] = (struct range){ mbi_phys, mbi_phys + mbi_size };
+	for (size_t i = 0; i < bi->module_count; i++)
+		busy[nbusy++] = (struct range){ bi->modules[i].start, bi->modules[i].end };
+
+	meta_size = (page_alloc_meta_size(max_addr) + 4095) & ~4095ULL;
+	meta = place_metadata(bi, meta_size, busy, nbusy);
+	if (!meta)
+		panic("mm: no room for %zu bytes of page allocator metadata", meta_size);
+	busy[nbusy++] = (struct range){ meta, meta + meta_size };
+
+	page_alloc_init(&allocator, phys_to_virt(meta), max_addr);
+	for (size_t i = 0; i < bi->mmap_count; i++) {
+		const struct mb2_mmap_entry *m = &bi->mmap[i];
+
+		if (m->type != MB2_MEMORY_AVAILABLE || m->base >= max_addr)
+			continue;
+		uint64_t end = m->base + m->len > max_addr ? max_addr : m->base + m->len;
+		page_alloc_add_free(&allocator, m->base, end - m->base);
+		total_bytes += end - m->base;
+	}
+	for (size_t i = 0; i < nbusy; i++)
+		page_alloc_reserve(&allocator, busy[i].start, busy[i].end - busy[i].start);
+	pr_info("mm: %llu MiB usable, %llu MiB free for allocation\n",
+		(unsigned long long)(total_bytes / MIB),
+		(unsigned long long)(mm_free_bytes() / MIB));
+}
+
+uint64_t alloc_page_phys(void)
+{
+	uint64_t f = spin_lock_irqsave(&mm_lock);
+	uint64_t pa = page_alloc_4k(&allocator);
+
+	spin_unlock_irqrestore(&mm_lock, f);
+	return pa;
+}
+
+uint64_t alloc_extent_2m_phys(void)
+{
+	uint64_t f = spin_lock_irqsave(&mm_lock);
+	uint64_t pa = page_alloc_2m(&allocator);
+
+	spin_unlock_irqrestore(&mm_lock, f);
+	return pa;
+}
+
+void free_page_phys(uint64_t pa)
+{
+	uint64_t f = spin_lock_irqsave(&mm_lock);
+	int err = page_free_4k(&allocator, pa);
+
+	spin_unlock_irqrestore(&mm_lock, f);
+	if (err)
+		panic("mm: bad free of page %#llx (%d)", (unsigned long long)pa, err);
+}
+
+void free_extent_2m_phys(uint64_t pa)
+{
+	uint64_t f = spin_lock_irqsave(&mm_lock);
+	int err = page_free_2m(&allocator, pa);
+
+	spin_unlock_irqrestore(&mm_lock, f);
+	if (err)
+		panic("mm: bad free of extent %#llx (%d)", (unsigned long long)pa, err);
+}
+
+uint64_t mm_free_bytes(void)
+{
+	return allocator.free_pages * 4096ULL;
+}
+
+uint64_t mm_total_bytes(void)
+{
+	return total_bytes;
+}

@@ -1,0 +1,45 @@
+/* Per-CPU data, reached through GS base so any code can find its CPU. */
+#ifndef ASM_PERCPU_H
+#define ASM_PERCPU_H
+
+#include <stdint.h>
+#include <stdbool.h>
+#include <asm/layout.h>
+#include <asm/desc.h>
+
+#define MAX_CPUS	64
+
+struct percpu {
+	struct percpu *self;		/* at %gs:0 */
+	unsigned int cpu_id;		/* dense index, 0 = boot CPU */
+	uint32_t apic_id;
+	bool online;
+	bool svm_enabled;
+	uint64_t stack_top;
+	uint64_t hsave_pa;		/* SVM host save area */
+	uint64_t irq_count;
+	uint64_t timer_ticks;
+	struct tss64 tss;
+	uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(16)));
+	uint8_t *ist_stack;		/* NMI / #DF / #MC stacks */
+};
+
+extern struct percpu percpu_area[MAX_CPUS];
+extern unsigned int nr_cpus_online;
+
+static inline struct percpu *this_cpu(void)
+{
+	struct percpu *p;
+
+	__asm__ volatile("mov %%gs:0, %0" : "=r"(p));
+	return p;
+}
+
+static inline unsigned int smp_processor_id(void)
+{
+	return this_cpu()->cpu_id;
+}
+
+void percpu_init(unsigned int cpu, uint32_t apic_id);
+
+#endif

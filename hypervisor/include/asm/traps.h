@@ -1,0 +1,36 @@
+/* The register frame every interrupt and exception entry builds. */
+#ifndef ASM_TRAPS_H
+#define ASM_TRAPS_H
+
+#include <stdint.h>
+
+struct cpu_regs {
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t vector, error_code;
+	/* pushed by the CPU */
+	uint64_t rip, cs, rflags, rsp, ss;
+};
+
+#define TRAP_DE		0
+#define TRAP_DB		1
+#define TRAP_NMI	2
+#define TRAP_BP		3
+#define TRAP_UD		6
+#define TRAP_DF		8
+#define TRAP_GP		13
+#define TRAP_PF		14
+#define TRAP_MC		18
+
+#define VECTOR_TIMER	0xf0
+#define VECTOR_IPI	0xf1
+#define VECTOR_SPURIOUS	0xff
+
+typedef void (*irq_handler_t)(struct cpu_regs *regs);
+void set_irq_handler(unsigned int vector, irq_handler_t fn);
+
+void do_trap(struct cpu_regs *regs);
+void __attribute__((noreturn)) fatal_trap(const struct cpu_regs *regs);
+const char *trap_name(unsigned int vector);
+
+#endif

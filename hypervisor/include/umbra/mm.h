@@ -1,0 +1,21 @@
+/* The hypervisor's memory: the machine page allocator (page_alloc.h) set
+ * up from the boot memory map, behind a lock, and the global heap. */
+#ifndef UMBRA_MM_H
+#define UMBRA_MM_H
+
+#include <stdint.h>
+
+struct boot_info;
+
+/* Build the allocator from the memory map, excluding the hypervisor image,
+ * the boot information, the modules and the first MiB. */
+void mm_init(const struct boot_info *bi, uint64_t mbi_phys, uint64_t mbi_size);
+
+uint64_t alloc_page_phys(void);		/* 0 when out of memory */
+uint64_t alloc_extent_2m_phys(void);	/* 2 MiB-aligned; 0 when none */
+void free_page_phys(uint64_t pa);
+void free_extent_2m_phys(uint64_t pa);
+uint64_t mm_free_bytes(void);
+uint64_t mm_total_bytes(void);
+
+#endif

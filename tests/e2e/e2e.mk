@@ -1,0 +1,7 @@
+# End-to-end boot scenarios under QEMU (tests/e2e/*.sh).
+CHECK_SUITES += tests/e2e/boot.sh
+
+.PHONY: bench-boot
+bench-boot: $(BUILD)/umbra.elf
+	tests/bench/boot.sh
+BENCH_TARGETS += bench-boot
