@@ -48,4 +48,27 @@ static inline uint64_t pte_addr(pte_t e)
 	return e & PTE_ADDR_MASK;
 }
 
+/* Shift of the area one entry at `level` maps (12, 21, 30, 39). */
+static inline unsigned int pt_level_shift(int level)
+{
+	return PAGE_SHIFT + 9 * (unsigned int)(level - 1);
+}
+
+/* Protection key of a leaf entry (meaningful with CR4.PKE). */
+static inline unsigned int pte_pkey(pte_t e)
+{
+	return (unsigned int)((e & PTE_PKEY_MASK) >> PTE_PKEY_SHIFT);
+}
+
+/* Frame address of a leaf at `level`: the low bits of a large page's
+ * address field hold PAT and reserved bits, not address. */
+static inline uint64_t pte_leaf_addr(pte_t e, int level)
+{
+	if (level == 3)
+		return e & PTE_ADDR_1G_MASK;
+	if (level == 2)
+		return e & PTE_ADDR_2M_MASK;
+	return e & PTE_ADDR_MASK;
+}
+
 #endif

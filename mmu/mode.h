@@ -1,0 +1,62 @@
+/* The processor state that decides how a linear address is translated
+ * and checked: the few control-register bits paging looks at, PKRU, and
+ * the page-fault error code a failed translation produces. Freestanding.
+ *
+ * Names carry an MMU_ prefix so that they never collide with the
+ * hypervisor's own register definitions when both headers are included. */
+#ifndef MMU_MODE_H
+#define MMU_MODE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define MMU_CR0_WP	(1ULL << 16)	/* supervisor writes honour R/W */
+#define MMU_CR4_PGE	(1ULL << 7)
+#define MMU_CR4_PCIDE	(1ULL << 17)	/* CR3 bits 11:0 are a PCID */
+#define MMU_CR4_SMEP	(1ULL << 20)
+#define MMU_CR4_SMAP	(1ULL << 21)
+#define MMU_CR4_PKE	(1ULL << 22)
+#define MMU_EFER_NXE	(1ULL << 11)
+
+/* Page-fault error code (pushed with #PF, also AMD's EXITINFO1 for #NPF). */
+#define MMU_PF_P	(1u << 0)	/* 0: not present, 1: protection / reserved */
+#define MMU_PF_W	(1u << 1)	/* the access was a write */
+#define MMU_PF_U	(1u << 2)	/* the access was a user-mode access */
+#define MMU_PF_RSVD	(1u << 3)	/* a reserved bit was set in an entry */
+#define MMU_PF_ID	(1u << 4)	/* instruction fetch (with NXE or SMEP) */
+#define MMU_PF_PK	(1u << 5)	/* protection-key violation */
+
+/* #NPF EXITINFO1 bits above the error code: which translation failed. */
+#define MMU_NPF_FINAL	(1ULL << 32)	/* translating the final guest-physical address */
+#define MMU_NPF_TABLE	(1ULL << 33)	/* translating a guest page-table address */
+
+/* PKRU: two bits per protection key. */
+#define MMU_PKRU_AD(key)	(1u << (2 * (key)))	/* access disable */
+#define MMU_PKRU_WD(key)	(1u << (2 * (key) + 1))	/* write disable */
+
+struct mmu_mode {
+	uint64_t cr0;
+	uint64_t cr4;
+	uint64_t efer;
+	uint32_t pkru;
+	uint8_t maxphyaddr;	/* physical-address width; 0 means 52 */
+	bool no_1g_pages;	/* CPU lacks 1 GiB pages: PS in an L3 entry is reserved */
+};
+
+static inline unsigned int mmu_maxphyaddr(const struct mmu_mode *m)
+{
+	return m->maxphyaddr ? m->maxphyaddr : 52;
+}
+
+/* Address bits at or above MAXPHYADDR (up to bit 51) are reserved in
+ * every paging-structure entry. */
+static inline uint64_t mmu_phys_rsvd_mask(const struct mmu_mode *m)
+{
+	unsigned int width = mmu_maxphyaddr(m);
+
+	if (width >= 52)
+		return 0;
+	return ((1ULL << 52) - 1) & ~((1ULL << width) - 1);
+}
+
+#endif
