@@ -1,0 +1,192 @@
+/* Classic shadow paging (DESIGN.md §3 "Shadow scheme"; the lecture's
+ * option 2; seed 000's φ and ω). Freestanding, host-testable.
+ *
+ * The guest keeps ordinary 4-level tables holding guest-physical frames;
+ * the processor runs on shadow tables that map guest-virtual straight to
+ * machine frames. Shadows are filled on demand from hidden page faults,
+ * and every guest page-table page that has a shadow is write-protected in
+ * the shadow, so each guest write to a page table traps and is applied
+ * with shadow_pt_write(): shadows never go stale.
+ *
+ *   φ  a bounded cache (guest CR3 root frame, PCID) → shadow root; a
+ *      switch back to a cached address space rebuilds nothing;
+ *   ω  for each shadow table, back-pointers to the shadow entries that
+ *      reference it, so a guest write, an unshadow or an eviction touches
+ *      exactly the affected entries.
+ *
+ * Shadow tables are shared by everything that maps the same guest table
+ * (keyed by guest frame and level), so address spaces that share kernel
+ * tables share their shadows. Accessed/dirty bits reach the guest's
+ * entries: a shadow entry exists only while the guest entry has A set,
+ * and a leaf is writable in the shadow only once the guest's D is set.
+ * Guest 2 MiB pages become 2 MiB shadow pages when the p2m backs them
+ * with an aligned machine extent (and no page table lives inside), else
+ * they are split into 4 KiB entries; guest 1 GiB pages are always split.
+ *
+ * Usage (the hypervisor, or a host program with its own struct mmu_ops):
+ *
+ *	struct shadow_config cfg = { .roots = 16 };
+ *	int err;
+ *	struct shadow_domain *d = shadow_domain_create(&ops, &cfg, &err);
+ *	struct shadow_vcpu *v = shadow_vcpu_create(d);
+ *
+ *	shadow_set_mode(v, &mode);		// guest CR0/CR4/EFER/PKRU
+ *	shadow_write_cr3(v, guest_cr3, &hw_cr3);	// put hw_cr3 in the real CR3
+ *	// on a #PF while the guest runs (hardware error code ec, guest
+ *	// RFLAGS.AC in ac):
+ *	shadow_page_fault(v, cr2, shadow_access_from_pf(ec, ac), &f);
+ *	//   SHADOW_FIXED            resume the guest
+ *	//   SHADOW_INJECT           inject #PF(f.error_code), CR2 = cr2
+ *	//   SHADOW_EMULATE_PT_WRITE emulate the instruction; its store goes
+ *	//                           through shadow_pt_write(d, f.gpa, val, len)
+ *	//   SHADOW_EMULATE          emulate the access against f.maddr
+ *	//   SHADOW_P2M_FAULT        f.gpa is not (writable) RAM: MMIO or kill
+ *	shadow_invlpg(v, va);			// guest INVLPG
+ *	shadow_pt_write(d, gpa, val, len);	// any write to a guest page table
+ *	shadow_get_counters(d, &c);		// fills, faults, pages held, ...
+ *	shadow_vcpu_destroy(v);
+ *	shadow_domain_destroy(d);
+ *
+ * Rules for the caller:
+ *  - calls for one domain are serialised (one lock per domain);
+ *  - every write to guest memory that the guest did not make through the
+ *    shadow (the hypervisor's own copies, DMA, emulation) must go through
+ *    shadow_pt_write() if shadow_gfn_is_tracked() says the frame is a page
+ *    table, or the shadow goes stale;
+ *  - after changing the p2m, call shadow_flush_all();
+ *  - after any call that can remove or restrict shadow entries, ops.flush_tlb
+ *    is invoked (if set) before the call returns. */
+#ifndef MMU_SHADOW_H
+#define MMU_SHADOW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "mmu/mode.h"
+#include "mmu/ops.h"
+#include "mmu/walk.h"
+
+#define SHADOW_MAX_ROOTS	64
+
+struct shadow_config {
+	unsigned int roots;		/* φ capacity: cached guest roots, 1..64 (0: 16) */
+	uint64_t max_pages;		/* cap on shadow table pages held (0: none) */
+	unsigned int hash_pages;	/* pages of hash buckets per index, 1..64 (0: 8) */
+	int hv_slot;			/* L4 slot reserved for the hypervisor, -1: none */
+	uint64_t hv_entry;		/* the entry installed there in every shadow root */
+};
+
+struct shadow_counters {
+	uint64_t hidden_faults;		/* shadow_page_fault() calls */
+	uint64_t fills;			/* faults resolved by filling the shadow */
+	uint64_t entries_filled;	/* shadow entries written by fills */
+	uint64_t injected;		/* faults that were the guest's own #PF */
+	uint64_t pt_write_traps;	/* faults that were writes to guest page tables */
+	uint64_t pt_writes;		/* guest page-table writes applied */
+	uint64_t emulations;		/* SHADOW_EMULATE results */
+	uint64_t p2m_faults;		/* SHADOW_P2M_FAULT results */
+	uint64_t cr3_writes;
+	uint64_t cache_hits;		/* φ: CR3 write found its shadow root */
+	uint64_t cache_misses;		/* φ: a new shadow root was started */
+	uint64_t root_evictions;	/* φ entries dropped to make room */
+	uint64_t invlpgs;
+	uint64_t write_protects;	/* writable mappings revoked: frame became a page table */
+	uint64_t unshadows;		/* shadow pages removed through ω */
+	uint64_t flushes;		/* shadow_flush_all() */
+	uint64_t tlb_flushes;		/* ops.flush_tlb calls */
+	uint64_t shadow_pages;		/* shadow table pages held now */
+	uint64_t shadow_pages_peak;
+	uint64_t meta_pages;		/* pages of bookkeeping held now (descriptors, ω, hashes) */
+};
+
+enum shadow_action {
+	SHADOW_FIXED,		/* the shadow now maps the address: resume */
+	SHADOW_INJECT,		/* the guest's own page fault: inject #PF(error_code) */
+	SHADOW_EMULATE_PT_WRITE,/* a write to a guest page table at gpa: emulate it */
+	SHADOW_EMULATE,		/* allowed by the guest (CR0.WP=0 supervisor write to a
+				 * read-only page) but not expressible in the shadow */
+	SHADOW_P2M_FAULT,	/* gpa is not backed by RAM, or not writable for a write */
+};
+
+struct shadow_fault {
+	enum shadow_action action;
+	uint32_t error_code;	/* INJECT */
+	uint64_t gpa;		/* EMULATE*, P2M_FAULT: guest-physical address accessed */
+	uint64_t maddr;		/* EMULATE*: machine address of the access */
+};
+
+struct shadow_domain;
+struct shadow_vcpu;
+
+/* A domain's shadow state. cfg may be NULL (defaults). Returns NULL and
+ * sets *err (-EINVAL for a bad config, -ENOMEM) on failure. */
+struct shadow_domain *shadow_domain_create(const struct mmu_ops *ops,
+					   const struct shadow_config *cfg, int *err);
+/* Frees every shadow and bookkeeping page. vCPUs must be destroyed first
+ * (-EBUSY otherwise, nothing freed). */
+int shadow_domain_destroy(struct shadow_domain *d);
+
+/* NULL on -ENOMEM or when the domain has as many vCPUs as φ slots. */
+struct shadow_vcpu *shadow_vcpu_create(struct shadow_domain *d);
+void shadow_vcpu_destroy(struct shadow_vcpu *v);
+
+/* The vCPU's paging registers (CR0, CR4, EFER, PKRU, MAXPHYADDR). The
+ * shadows are shared by the domain's vCPUs; a change of EFER.NXE flushes
+ * them. -EINVAL if m is NULL. */
+int shadow_set_mode(struct shadow_vcpu *v, const struct mmu_mode *m);
+
+/* Guest MOV to CR3. Bits 11:0 are the PCID with CR4.PCIDE (bit 63, the
+ * no-flush hint, is ignored: shadows are always in sync). On success
+ * *hw_cr3 is the machine address of the shadow root to load. -EINVAL for
+ * reserved bits, -ENOMEM, -EBUSY if every φ slot is in use by a vCPU. */
+int shadow_write_cr3(struct shadow_vcpu *v, uint64_t cr3, uint64_t *hw_cr3);
+/* The shadow root the vCPU runs on now (0 before the first CR3 write). */
+uint64_t shadow_hw_cr3(const struct shadow_vcpu *v);
+
+/* A page fault taken while the guest ran on the shadow: resolve it or
+ * classify it. access is MMU_ACC_* as the faulting access was made.
+ * Returns 0 with *f filled, or -EINVAL (non-canonical va, bad access,
+ * no CR3 yet), -EPERM (va is in the hypervisor's slot), -ENOMEM. */
+int shadow_page_fault(struct shadow_vcpu *v, uint64_t va, unsigned int access,
+		      struct shadow_fault *f);
+
+/* MMU_ACC_* of a hardware #PF error code, given the guest's RFLAGS.AC. */
+static inline unsigned int shadow_access_from_pf(uint32_t error_code, bool ac)
+{
+	return (error_code & (MMU_PF_W | MMU_PF_U | MMU_PF_ID)) | (ac ? MMU_ACC_AC : 0);
+}
+
+/* Write len (1, 2, 4 or 8) bytes of value (little-endian) to guest memory
+ * at gpa and bring every shadow of that page-table entry up to date.
+ * The write must not cross an 8-byte boundary. -EINVAL, -ENOENT (gpa not
+ * backed); nothing is written on error. */
+int shadow_pt_write(struct shadow_domain *d, uint64_t gpa, uint64_t value,
+		    unsigned int len);
+
+/* Guest INVLPG: drop the shadow leaf for va in the current root. */
+int shadow_invlpg(struct shadow_vcpu *v, uint64_t va);
+
+/* Is guest frame gfn a shadowed page table (so guest writes to it trap)? */
+bool shadow_gfn_is_tracked(struct shadow_domain *d, uint64_t gfn);
+
+/* Remove every shadow of guest frame gfn through ω (the guest stopped
+ * using it as a page table). Roots (φ) are not removed. Returns the
+ * number of shadow pages removed. */
+int shadow_unshadow_gfn(struct shadow_domain *d, uint64_t gfn);
+
+/* Drop every shadow entry (roots stay, empty); needed after a p2m change. */
+void shadow_flush_all(struct shadow_domain *d);
+
+void shadow_get_counters(const struct shadow_domain *d, struct shadow_counters *c);
+
+/* What the processor would do with the current shadow for this access,
+ * without side effects: MMU_WALK_OK with *maddr, or MMU_WALK_PF (a hidden
+ * or real fault: call shadow_page_fault). For host simulations and tests. */
+int shadow_translate(const struct shadow_vcpu *v, uint64_t va, unsigned int access,
+		     uint64_t *maddr);
+
+/* Check the engine's internal invariants (ω, φ, write protection,
+ * counters). 0, or -EFAULT with *why naming the first broken rule. */
+int shadow_audit(struct shadow_domain *d, const char **why);
+
+#endif
