@@ -1,0 +1,321 @@
+/* The invariant checker. It trusts nothing the library keeps except the
+ * guest tables' contents, pins and vCPU base pointers, and rebuilds from
+ * those what every frame's counts, type and shadow must be. */
+#include "shared-pt/check.h"
+#include "shared-pt/internal.h"
+
+#include "umbra/errno.h"
+#include "umbra/string.h"
+
+struct checker {
+	const struct spt_machine *m;
+	struct spt_check_scratch *s;
+	struct spt_check_report *r;
+};
+
+static int fail(struct checker *c, enum spt_check_code code, const char *what,
+		uint64_t mfn, unsigned int index, uint64_t expected,
+		uint64_t actual)
+{
+	*c->r = (struct spt_check_report){ .code = code, .what = what,
+					   .mfn = mfn, .index = index,
+					   .expected = expected,
+					   .actual = actual };
+	return -EINVAL;
+}
+
+static const struct spt_domain *find_domain(const struct spt_machine *m,
+					    uint16_t id)
+{
+	const struct spt_domain *d;
+
+	for (d = m->domains; d; d = d->next)
+		if (d->id == id)
+			return d;
+	return NULL;
+}
+
+static const pte_t *map(const struct checker *c, uint64_t mfn)
+{
+	return c->m->ops->map(c->m->ctx, mfn);
+}
+
+static void unmap(const struct checker *c, const pte_t *p)
+{
+	if (p && c->m->ops->unmap)
+		c->m->ops->unmap(c->m->ctx, (void *)p);
+}
+
+/* One reference to `mfn`, holding `type` unless SPT_TYPE_NONE. */
+static int expect_ref(struct checker *c, uint64_t mfn, unsigned int type)
+{
+	struct spt_check_scratch *s;
+
+	if (mfn >= c->m->nr_frames)
+		return fail(c, SPT_CHECK_BAD_ENTRY, "reference to no frame",
+			    mfn, 0, 0, 0);
+	s = &c->s[mfn];
+	s->count++;
+	if (type == SPT_TYPE_NONE)
+		return 0;
+	if (type == SPT_TYPE_WRITABLE)
+		s->writable++;
+	if (s->type_count && s->type != type) {
+		if (s->writable &&
+		    (spt_type_is_pt(s->type) || spt_type_is_pt(type)))
+			return fail(c, SPT_CHECK_PT_WRITABLE,
+				    "page table mapped writable", mfn, 0,
+				    s->type, type);
+		return fail(c, SPT_CHECK_TYPE, "frame held as two types", mfn,
+			    0, s->type, type);
+	}
+	s->type = (uint8_t)type;
+	s->type_count++;
+	return 0;
+}
+
+static int expect_roots(struct checker *c)
+{
+	const struct spt_machine *m = c->m;
+	const struct spt_domain *d;
+	const struct spt_vcpu *v;
+	const struct spt_frame *f;
+	unsigned int i;
+	uint64_t mfn;
+	int rc = 0;
+
+	for (mfn = 0; mfn < m->nr_frames && !rc; mfn++) {
+		f = &m->frames[mfn];
+		if (!(f->flags & SPT_FRAME_PINNED))
+			continue;
+		if (!f->type_count || !spt_type_is_pt(f->type))
+			return fail(c, SPT_CHECK_PIN, "pinned non-table", mfn,
+				    0, 0, f->type);
+		rc = expect_ref(c, mfn, f->type);
+	}
+	for (d = m->domains; d && !rc; d = d->next) {
+		for (i = 0; i < d->nr_vcpus && !rc; i++) {
+			v = &d->vcpus[i];
+			if (v->base_mfn != SPT_INVALID_MFN)
+				rc = expect_ref(c, v->base_mfn, SPT_TYPE_L4);
+			if (!rc && v->user_base_mfn != SPT_INVALID_MFN)
+				rc = expect_ref(c, v->user_base_mfn,
+						SPT_TYPE_L4);
+		}
+	}
+	return rc;
+}
+
+static int expect_superpage(struct checker *c, const struct spt_domain *d,
+			    pte_t e, pte_t *se)
+{
+	uint64_t base = spt_p2m(d, spt_pte_frame(e & PTE_ADDR_2M_MASK));
+	unsigned int type = (e & PTE_W) ? SPT_TYPE_WRITABLE : SPT_TYPE_NONE;
+	uint64_t i;
+	int rc = 0;
+
+	if (base == SPT_INVALID_MFN)
+		return fail(c, SPT_CHECK_BAD_ENTRY, "superpage over a hole",
+			    spt_pte_frame(e), 0, 0, e);
+	for (i = 0; i < SPT_EXTENT_FRAMES && !rc; i++)
+		rc = expect_ref(c, base + i, type);
+	*se = (base << PAGE_SHIFT) | (e & ~PTE_ADDR_2M_MASK);
+	return rc;
+}
+
+/* References of one present directory entry and the shadow entry it must
+ * have produced. */
+static int expect_dir_entry(struct checker *c, const struct spt_domain *d,
+			    int level, pte_t e, pte_t *se)
+{
+	uint64_t target;
+	int rc;
+
+	if (level == 2 && (e & PTE_PS))
+		return expect_superpage(c, d, e, se);
+	target = spt_p2m(d, spt_pte_frame(e));
+	if ((e & PTE_PS) || target == SPT_INVALID_MFN)
+		return fail(c, SPT_CHECK_BAD_ENTRY, "directory entry", 0, 0,
+			    0, e);
+	rc = expect_ref(c, target, (unsigned int)level - 1);
+	if (level > 2)
+		target = c->m->frames[target].shadow;
+	*se = (target << PAGE_SHIFT) | (e & ~PTE_ADDR_MASK);
+	return rc;
+}
+
+static int check_shadow_frame(struct checker *c, uint64_t dir_mfn)
+{
+	uint64_t sh = c->m->frames[dir_mfn].shadow;
+	const struct spt_frame *f = spt_frame(c->m, sh);
+
+	if (!f || f->owner != SPT_OWNER_XEN || f->type != SPT_TYPE_SHADOW ||
+	    f->pfn != dir_mfn)
+		return fail(c, SPT_CHECK_SHADOW, "directory without shadow",
+			    dir_mfn, 0, 0, sh);
+	return 0;
+}
+
+static int scan_entry(struct checker *c, const struct spt_domain *d,
+		      int level, unsigned int i, pte_t e, pte_t shadow_e)
+{
+	pte_t se = 0;
+	int rc = 0;
+
+	if (level == 4 && spt_is_hv_l4_slot(i)) {
+		if (e & PTE_P)
+			return fail(c, SPT_CHECK_HV_SLOT, "guest entry in the "
+				    "hypervisor slots", 0, i, 0, e);
+		se = c->m->hv_slots[i - SPT_HV_L4_FIRST];
+	} else if (e & PTE_P && level == 1) {
+		return expect_ref(c, spt_pte_frame(e), (e & PTE_W) ?
+				  SPT_TYPE_WRITABLE : SPT_TYPE_NONE);
+	} else if (e & PTE_P) {
+		rc = expect_dir_entry(c, d, level, e, &se);
+	}
+	if (!rc && level > 1 && shadow_e != se)
+		return fail(c, SPT_CHECK_SHADOW_ENTRY, "shadow entry differs",
+			    0, i, se, shadow_e);
+	return rc;
+}
+
+static int scan_table(struct checker *c, uint64_t mfn)
+{
+	const struct spt_frame *f = &c->m->frames[mfn];
+	const struct spt_domain *d = find_domain(c->m, f->owner);
+	int level = f->type;
+	const pte_t *t, *st = NULL;
+	unsigned int i;
+	int rc = 0;
+
+	if (!d)
+		return fail(c, SPT_CHECK_OWNER, "live table of no domain", mfn,
+			    0, 0, f->owner);
+	if (level > 1) {
+		rc = check_shadow_frame(c, mfn);
+		if (rc)
+			return rc;
+		st = map(c, f->shadow);
+	}
+	t = map(c, mfn);
+	for (i = 0; i < PT_ENTRIES && !rc; i++)
+		rc = scan_entry(c, d, level, i, spt_read_pte(&t[i]),
+				st ? spt_read_pte(&st[i]) : 0);
+	unmap(c, t);
+	unmap(c, st);
+	if (rc)
+		c->r->mfn = mfn;
+	return rc;
+}
+
+static int scan_live_tables(struct checker *c)
+{
+	const struct spt_frame *f;
+	uint64_t mfn;
+	int rc = 0;
+
+	for (mfn = 0; mfn < c->m->nr_frames && !rc; mfn++) {
+		f = &c->m->frames[mfn];
+		if (f->type_count && spt_type_is_pt(f->type))
+			rc = scan_table(c, mfn);
+	}
+	return rc;
+}
+
+/* Shadow pages hold one reference of their own; descriptor pages are
+ * referenced from outside the library, so their counts are taken as
+ * found. */
+static int expect_others(struct checker *c)
+{
+	const struct spt_frame *f, *dir;
+	struct spt_check_scratch *s;
+	uint64_t mfn;
+
+	for (mfn = 0; mfn < c->m->nr_frames; mfn++) {
+		f = &c->m->frames[mfn];
+		s = &c->s[mfn];
+		if (f->type_count && f->type == SPT_TYPE_SEG) {
+			s->count += f->type_count;
+			s->type_count += f->type_count;
+			s->type = SPT_TYPE_SEG;
+		}
+		if (f->type != SPT_TYPE_SHADOW || !f->type_count)
+			continue;
+		dir = spt_frame(c->m, f->pfn);
+		if (!dir || dir->shadow != mfn || !dir->type_count ||
+		    dir->type < SPT_TYPE_L2 || dir->type > SPT_TYPE_L4)
+			return fail(c, SPT_CHECK_SHADOW, "orphan shadow page",
+				    mfn, 0, 0, f->pfn);
+		s->count++;
+		s->type_count++;
+		s->type = SPT_TYPE_SHADOW;
+	}
+	return 0;
+}
+
+static int compare(struct checker *c)
+{
+	const struct spt_frame *f;
+	const struct spt_check_scratch *s;
+	uint64_t mfn;
+
+	for (mfn = 0; mfn < c->m->nr_frames; mfn++) {
+		f = &c->m->frames[mfn];
+		s = &c->s[mfn];
+		if (f->type_count && spt_type_is_pt(f->type) && s->writable)
+			return fail(c, SPT_CHECK_PT_WRITABLE,
+				    "page table mapped writable", mfn, 0, 0,
+				    s->writable);
+		if (f->count != s->count)
+			return fail(c, SPT_CHECK_COUNT, "general count", mfn,
+				    0, s->count, f->count);
+		if (f->type_count != s->type_count)
+			return fail(c, SPT_CHECK_TYPE_COUNT, "type count", mfn,
+				    0, s->type_count, f->type_count);
+		if (s->type_count && f->type != s->type)
+			return fail(c, SPT_CHECK_TYPE, "type", mfn, 0, s->type,
+				    f->type);
+	}
+	return 0;
+}
+
+static int check_stats(struct checker *c)
+{
+	const struct spt_domain *d;
+	const struct spt_frame *f;
+	uint64_t mfn, n;
+
+	for (d = c->m->domains; d; d = d->next) {
+		n = 0;
+		for (mfn = 0; mfn < c->m->nr_frames; mfn++) {
+			f = &c->m->frames[mfn];
+			if (f->owner == d->id && f->type_count &&
+			    f->type >= SPT_TYPE_L2 && f->type <= SPT_TYPE_L4)
+				n++;
+		}
+		if (n != d->stats.shadow_pages)
+			return fail(c, SPT_CHECK_STATS, "shadow page counter",
+				    0, d->id, n, d->stats.shadow_pages);
+	}
+	return 0;
+}
+
+int spt_check(const struct spt_machine *m, struct spt_check_scratch *scratch,
+	      struct spt_check_report *r)
+{
+	struct checker c = { .m = m, .s = scratch, .r = r };
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	memset(scratch, 0, m->nr_frames * sizeof(*scratch));
+	rc = expect_roots(&c);
+	if (!rc)
+		rc = scan_live_tables(&c);
+	if (!rc)
+		rc = expect_others(&c);
+	if (!rc)
+		rc = compare(&c);
+	if (!rc)
+		rc = check_stats(&c);
+	return rc;
+}

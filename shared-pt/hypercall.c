@@ -1,0 +1,125 @@
+/* Xen's batched memory-management hypercalls, HYPERVISOR_mmu_update and
+ * HYPERVISOR_mmuext_op, minus the guest-memory copying (the caller hands
+ * over arrays already copied in). As in Xen, a batch stops at the first
+ * failing request. */
+#include "shared-pt/internal.h"
+
+#include "umbra/errno.h"
+
+static void finish_batch(int *results, unsigned int from, unsigned int count)
+{
+	unsigned int i;
+
+	if (!results)
+		return;
+	for (i = from; i < count; i++)
+		results[i] = SPT_NOT_DONE;
+}
+
+static int one_mmu_update(struct spt_domain *d, const struct spt_mmu_update *r,
+			  struct spt_flush *flush)
+{
+	uint64_t maddr = r->ptr & ~SPT_MMU_CMD_MASK;
+
+	switch (r->ptr & SPT_MMU_CMD_MASK) {
+	case SPT_MMU_NORMAL_PT_UPDATE:
+	case SPT_MMU_PT_UPDATE_NO_TRANSLATE:
+		return spt_pt_update(d, maddr, r->val, false, flush);
+	case SPT_MMU_PT_UPDATE_PRESERVE_AD:
+		return spt_pt_update(d, maddr, r->val, true, flush);
+	case SPT_MMU_MACHPHYS_UPDATE:
+		return spt_machphys_update(d, maddr >> PAGE_SHIFT, r->val);
+	default:
+		return spt_refuse(d, SPT_R_UNSUPPORTED, maddr >> PAGE_SHIFT, 0);
+	}
+}
+
+int spt_mmu_update(struct spt_domain *d, const struct spt_mmu_update *req,
+		   unsigned int count, int *results, unsigned int *done,
+		   struct spt_flush *flush)
+{
+	unsigned int i;
+	int rc = 0;
+
+	d->stats.mmu_update_calls++;
+	for (i = 0; i < count; i++) {
+		rc = one_mmu_update(d, &req[i], flush);
+		if (results)
+			results[i] = rc;
+		if (rc)
+			break;
+	}
+	if (done)
+		*done = i;
+	finish_batch(results, i + 1, count);
+	return rc;
+}
+
+static int one_flush(const struct spt_mmuext_op *op, struct spt_flush *flush)
+{
+	switch (op->cmd) {
+	case SPT_MMUEXT_TLB_FLUSH_LOCAL:
+		spt_flush_add(flush, SPT_FLUSH_LOCAL, 0);
+		return 0;
+	case SPT_MMUEXT_INVLPG_LOCAL:
+		spt_flush_add(flush, SPT_FLUSH_VA_LOCAL, op->arg1.linear_addr);
+		return 0;
+	case SPT_MMUEXT_TLB_FLUSH_MULTI:	/* a superset of the mask */
+	case SPT_MMUEXT_TLB_FLUSH_ALL:
+		spt_flush_add(flush, SPT_FLUSH_ALL, 0);
+		return 0;
+	case SPT_MMUEXT_INVLPG_MULTI:
+	case SPT_MMUEXT_INVLPG_ALL:
+		spt_flush_add(flush, SPT_FLUSH_VA_ALL, op->arg1.linear_addr);
+		return 0;
+	default:
+		return -ENOSYS;
+	}
+}
+
+static int one_mmuext(struct spt_vcpu *v, const struct spt_mmuext_op *op,
+		      struct spt_flush *flush)
+{
+	struct spt_domain *d = v->d;
+
+	switch (op->cmd) {
+	case SPT_MMUEXT_PIN_L1_TABLE:
+	case SPT_MMUEXT_PIN_L2_TABLE:
+	case SPT_MMUEXT_PIN_L3_TABLE:
+	case SPT_MMUEXT_PIN_L4_TABLE:
+		return spt_pin(d, op->arg1.mfn,
+			       (int)(op->cmd - SPT_MMUEXT_PIN_L1_TABLE) + 1);
+	case SPT_MMUEXT_UNPIN_TABLE:
+		return spt_unpin(d, op->arg1.mfn);
+	case SPT_MMUEXT_NEW_BASEPTR:
+		return spt_new_baseptr(v, op->arg1.mfn, false);
+	case SPT_MMUEXT_NEW_USER_BASEPTR:
+		return spt_new_baseptr(v, op->arg1.mfn, true);
+	}
+	if (one_flush(op, flush) == 0)
+		return 0;
+	/* SET_LDT belongs to the descriptor-table code (spt_get_seg_page);
+	 * cache flushes and page copy/clear are not offered to guests. */
+	return spt_refuse(d, SPT_R_UNSUPPORTED, op->arg1.mfn, op->cmd);
+}
+
+int spt_mmuext_op(struct spt_vcpu *v, const struct spt_mmuext_op *op,
+		  unsigned int count, int *results, unsigned int *done,
+		  struct spt_flush *flush)
+{
+	unsigned int i;
+	int rc = 0;
+
+	v->d->stats.mmuext_calls++;
+	for (i = 0; i < count; i++) {
+		rc = one_mmuext(v, &op[i], flush);
+		if (results)
+			results[i] = rc;
+		if (rc)
+			break;
+	}
+	if (done)
+		*done = i;
+	finish_batch(results, i + 1, count);
+	return rc;
+}

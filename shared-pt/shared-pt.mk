@@ -1,0 +1,71 @@
+# shared-pt: the shared page-table engine (freestanding library), its host
+# unit tests, fuzzer and benchmark.
+#
+# SHARED_PT_SRCS is what the hypervisor links (compiled with
+# KERNEL_CFLAGS); `make` builds those objects so a non-freestanding
+# construct fails early. Tests, fuzzer and benchmark link host builds of
+# the same sources.
+
+SHARED_PT_SRCS := $(sort $(wildcard shared-pt/*.c))
+SPT_KERNEL_OBJS := $(SHARED_PT_SRCS:%.c=$(BUILD)/kernel/%.o)
+ALL_TARGETS += $(SPT_KERNEL_OBJS)
+
+SPT_SAN_OBJS := $(SHARED_PT_SRCS:%.c=$(BUILD)/san/%.o)
+SPT_FUZZ_OBJS := $(SHARED_PT_SRCS:%.c=$(BUILD)/fuzz/%.o)
+SPT_HOST_OBJS := $(SHARED_PT_SRCS:%.c=$(BUILD)/host/%.o)
+
+# ---- unit tests (cmocka, sanitizers) -------------------------------------
+SPT_UNIT_DIR := tests/unit/shared-pt
+SPT_UNIT_BIN := $(BUILD)/$(SPT_UNIT_DIR)
+SPT_HARNESS_SAN := $(BUILD)/san/$(SPT_UNIT_DIR)/harness.o
+SPT_UNIT_TESTS := $(sort $(basename $(notdir $(wildcard $(SPT_UNIT_DIR)/test_*.c))))
+
+define spt_unit_test
+$(SPT_UNIT_BIN)/$(1): $(BUILD)/san/$(SPT_UNIT_DIR)/$(1).o $(SPT_HARNESS_SAN) \
+		$(SPT_SAN_OBJS)
+	@mkdir -p $$(dir $$@)
+	$$(HOST_CC) $$(HOST_CFLAGS) $$(SAN_CFLAGS) $$^ $$(CMOCKA_LIBS) -o $$@
+CHECK_SUITES += $(SPT_UNIT_BIN)/$(1)
+endef
+$(foreach t,$(SPT_UNIT_TESTS),$(eval $(call spt_unit_test,$(t))))
+
+.PHONY: check-shared-pt
+check-shared-pt: $(SPT_UNIT_TESTS:%=$(SPT_UNIT_BIN)/%)
+	@tests/run-suites.sh $^
+
+# ---- fuzzer (libFuzzer) --------------------------------------------------
+SPT_FUZZ := $(BUILD)/tests/fuzz/shared-pt/fuzz_shared_pt
+SPT_FUZZ_SRCS := $(wildcard tests/fuzz/shared-pt/*.c)
+SPT_FUZZ_RUNS ?= 20000
+SPT_FUZZ_CORPUS := $(BUILD)/tests/fuzz/shared-pt/corpus
+
+ifneq ($(SPT_FUZZ_SRCS),)
+$(SPT_FUZZ): $(SPT_FUZZ_SRCS:%.c=$(BUILD)/fuzz/%.o) \
+		$(BUILD)/fuzz/$(SPT_UNIT_DIR)/harness.o $(SPT_FUZZ_OBJS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined $^ -o $@
+FUZZ_TARGETS += $(SPT_FUZZ)
+endif
+
+# A brief run: a fixed number of inputs from a fresh corpus directory.
+.PHONY: fuzz-shared-pt
+fuzz-shared-pt: $(SPT_FUZZ)
+	@mkdir -p $(SPT_FUZZ_CORPUS)
+	$(SPT_FUZZ) -runs=$(SPT_FUZZ_RUNS) -max_len=512 -seed=1 $(SPT_FUZZ_CORPUS)
+
+# ---- benchmark -------------------------------------------------------------
+SPT_BENCH := $(BUILD)/tests/bench/shared-pt/bench_shared_pt
+SPT_BENCH_SRCS := $(wildcard tests/bench/shared-pt/*.c)
+
+ifneq ($(SPT_BENCH_SRCS),)
+$(SPT_BENCH): $(SPT_BENCH_SRCS:%.c=$(BUILD)/host/%.o) \
+		$(BUILD)/host/$(SPT_UNIT_DIR)/harness.o $(SPT_HOST_OBJS) \
+		$(SPT_BENCH_MMU_OBJS)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $^ -o $@
+endif
+
+.PHONY: bench-shared-pt
+bench-shared-pt: $(SPT_BENCH)
+	@$(SPT_BENCH)
+BENCH_TARGETS += bench-shared-pt

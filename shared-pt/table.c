@@ -1,0 +1,77 @@
+/* Validating a whole table when it becomes one, and undoing it when it
+ * stops being one. A directory gets its shadow page here. */
+#include "shared-pt/internal.h"
+
+#include "umbra/errno.h"
+
+static void put_entries(struct spt_domain *d, const pte_t *t, int level,
+			unsigned int end)
+{
+	unsigned int i;
+	pte_t e;
+
+	for (i = 0; i < end; i++) {
+		e = spt_read_pte(&t[i]);
+		if (e & PTE_P)
+			spt_put_entry(d, level, e);
+	}
+}
+
+/* Entries are read once each: the frame is typed now, so nothing but the
+ * MMU's A/D updates can change it under us. */
+static int get_entries(struct spt_domain *d, uint64_t mfn, const pte_t *t,
+		       pte_t *shadow, int level)
+{
+	unsigned int i;
+	pte_t e, se;
+	int rc;
+
+	for (i = 0; i < PT_ENTRIES; i++) {
+		e = spt_read_pte(&t[i]);
+		if (!(e & PTE_P))
+			continue;
+		rc = spt_get_entry(d, level, mfn, i, e, &se);
+		if (rc) {
+			put_entries(d, t, level, i);
+			return rc;
+		}
+		if (shadow)
+			spt_write_pte(&shadow[i], se);
+	}
+	return 0;
+}
+
+int spt_validate_table(struct spt_domain *d, uint64_t mfn, int level)
+{
+	pte_t *t, *shadow = NULL;
+	int rc;
+
+	if (level > 1) {
+		rc = spt_shadow_alloc(d, mfn);
+		if (rc)
+			return rc;
+		shadow = spt_shadow_map(d, mfn);
+	}
+	t = spt_map(d, mfn);
+	rc = get_entries(d, mfn, t, shadow, level);
+	spt_unmap(d, t);
+	spt_unmap(d, shadow);
+	if (rc) {
+		if (level > 1)
+			spt_shadow_free(d, mfn);
+		return rc;
+	}
+	d->stats.validations++;
+	return 0;
+}
+
+void spt_devalidate_table(struct spt_domain *d, uint64_t mfn, int level)
+{
+	pte_t *t = spt_map(d, mfn);
+
+	put_entries(d, t, level, PT_ENTRIES);
+	spt_unmap(d, t);
+	if (level > 1)
+		spt_shadow_free(d, mfn);
+	d->stats.devalidations++;
+}

@@ -1,0 +1,101 @@
+/* Shared by the shared-pt cmocka suites: a fresh 16 MiB machine per test
+ * (frames 0..511 are the hypervisor's shadow pool), and a teardown that
+ * fails the test unless the invariant checker is content and dropping
+ * every domain's references leaves nothing behind. */
+#ifndef SPT_TEST_COMMON_H
+#define SPT_TEST_COMMON_H
+
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "tests/unit/shared-pt/harness.h"
+
+#define T_FRAMES	4096
+#define T_POOL		512
+
+static inline int t_setup(void **state)
+{
+	struct harness *h = calloc(1, sizeof(*h));
+
+	if (!h || h_init(h, T_FRAMES, T_POOL))
+		return -1;
+	*state = h;
+	return 0;
+}
+
+static inline int t_teardown(void **state)
+{
+	struct harness *h = *state;
+	char msg[256];
+	int rc = 0;
+
+	if (h_check(h, msg, sizeof(msg))) {
+		print_error("invariants after the test: %s\n", msg);
+		rc = -1;
+	} else if (h_relinquish_all(h, msg, sizeof(msg))) {
+		print_error("teardown: %s\n", msg);
+		rc = -1;
+	}
+	h_fini(h);
+	free(h);
+	return rc;
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, t_setup, t_teardown)
+
+/* The checker must be content in the middle of a test too. */
+#define assert_consistent(h)						\
+	do {								\
+		char m_[256];						\
+		if (h_check((h), m_, sizeof(m_)))			\
+			fail_msg("%s", m_);				\
+	} while (0)
+
+/* A refused request: the error, the recorded reason, nothing changed. */
+#define assert_refused(h, snap, d, call, err, why)			\
+	do {								\
+		char m_[256];						\
+		int rc_ = (call);					\
+		assert_int_equal(rc_, -(err));				\
+		assert_string_equal(					\
+			spt_reason_name((d)->last_refusal.reason),	\
+			spt_reason_name(why));				\
+		if (h_snap_diff((h), (snap), m_, sizeof(m_)))		\
+			fail_msg("state changed: %s", m_);		\
+		assert_consistent(h);					\
+	} while (0)
+
+/* Software walk of the tables the MMU would use, from a shadow root:
+ * returns the machine address `va` translates to, or ~0 if not present;
+ * *w tells whether every level allows writes. */
+static inline uint64_t t_walk(struct harness *h, uint64_t root, uint64_t va,
+			      bool *w)
+{
+	uint64_t table = root;
+	pte_t e = 0;
+	int level;
+
+	*w = true;
+	for (level = 4; level >= 1; level--) {
+		e = h_frame(h, table)[pt_index(va, level)];
+		if (!(e & PTE_P))
+			return ~0ULL;
+		*w = *w && (e & PTE_W);
+		if (level == 2 && (e & PTE_PS))
+			return (e & PTE_ADDR_2M_MASK) | (va & (PAGE_SIZE_2M - 1));
+		table = pte_addr(e) >> PAGE_SHIFT;
+	}
+	return pte_addr(e) | (va & (PAGE_SIZE - 1));
+}
+
+#define VA_USER	0x0000000040200000ULL	/* L4 0, L3 1, L2 1, L1 0 */
+
+#endif
