@@ -8,7 +8,7 @@
 
 HVC_TEST_DIR := tests/unit/hv-common
 HVC_BIN := $(BUILD)/$(HVC_TEST_DIR)
-HVC_MODULES := string vsnprintf logbuf multiboot2 cmdline page_alloc
+HVC_MODULES := string vsnprintf logbuf multiboot2 cmdline page_alloc heap
 
 HVC_KERNEL_OBJS := $(HVC_MODULES:%=$(BUILD)/kernel/hypervisor/common/%.o)
 ALL_TARGETS += $(HVC_KERNEL_OBJS)
@@ -36,3 +36,4 @@ $(eval $(call hvc_test,test_logbuf,logbuf))
 $(eval $(call hvc_test,test_multiboot2,multiboot2))
 $(eval $(call hvc_test,test_cmdline,cmdline))
 $(eval $(call hvc_test,test_page_alloc,page_alloc))
+$(eval $(call hvc_test,test_heap,heap))
