@@ -90,8 +90,10 @@ static void test_memcmp_sign_and_length(void **state)
 	assert_int_equal(umbra_memcmp(a, b, 0), 0);
 	for (size_t i = 0; i < sizeof(a); i++) {
 		b[i] = (unsigned char)(a[i] + 0x80);	/* compares as unsigned */
-		assert_int_equal(sign(umbra_memcmp(a, b, sizeof(a))), sign(memcmp(a, b, sizeof(a))));
-		assert_int_equal(sign(umbra_memcmp(b, a, sizeof(a))), sign(memcmp(b, a, sizeof(a))));
+		assert_int_equal(sign(umbra_memcmp(a, b, sizeof(a))),
+				 sign(memcmp(a, b, sizeof(a))));
+		assert_int_equal(sign(umbra_memcmp(b, a, sizeof(a))),
+				 sign(memcmp(b, a, sizeof(a))));
 		assert_int_equal(umbra_memcmp(a, b, i), 0);
 		b[i] = a[i];
 	}
