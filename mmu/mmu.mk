@@ -25,5 +25,5 @@ $(MMU_TEST_BIN)/$(1): $(BUILD)/san/$(MMU_TEST_DIR)/$(1).o $(MMU_SAN_OBJS)
 CHECK_SUITES += $(MMU_TEST_BIN)/$(1)
 endef
 
-MMU_TESTS := test_walk test_walk_prop
+MMU_TESTS := test_walk test_walk_prop test_npt
 $(foreach t,$(MMU_TESTS),$(eval $(call mmu_test,$(t))))
