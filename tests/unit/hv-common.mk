@@ -37,3 +37,25 @@ $(eval $(call hvc_test,test_multiboot2,multiboot2))
 $(eval $(call hvc_test,test_cmdline,cmdline))
 $(eval $(call hvc_test,test_page_alloc,page_alloc))
 $(eval $(call hvc_test,test_heap,heap))
+
+# libFuzzer targets for the two parsers of untrusted input; `make check`
+# builds them, `make fuzz-hv-common` gives each a short run.
+HVC_FUZZERS := fuzz_multiboot2 fuzz_cmdline
+HVC_FUZZ_RUNS ?= 200000
+
+$(HVC_BIN)/fuzz_multiboot2: $(BUILD)/fuzz/$(HVC_TEST_DIR)/fuzz_multiboot2.o \
+		$(BUILD)/fuzz/hypervisor/common/multiboot2.o
+$(HVC_BIN)/fuzz_cmdline: $(BUILD)/fuzz/$(HVC_TEST_DIR)/fuzz_cmdline.o \
+		$(BUILD)/fuzz/hypervisor/common/cmdline.o
+$(HVC_FUZZERS:%=$(HVC_BIN)/%):
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined $^ -o $@
+FUZZ_TARGETS += $(HVC_FUZZERS:%=$(HVC_BIN)/%)
+
+.PHONY: fuzz-hv-common
+fuzz-hv-common: $(HVC_FUZZERS:%=$(HVC_BIN)/%)
+	@for f in $^; do \
+		mkdir -p $(BUILD)/fuzz-corpus/hv-common/$$(basename $$f); \
+		$$f -runs=$(HVC_FUZZ_RUNS) -max_len=1024 -seed=1 \
+			$(BUILD)/fuzz-corpus/hv-common/$$(basename $$f) || exit 1; \
+	done
