@@ -108,7 +108,7 @@ const uint32_t insn_map0f[256] = {
 	/* 28 SSE */
 	[0x28 ... 0x2f] = M | G,
 	/* 30 WRMSR, RDTSC, RDMSR, RDPMC, SYSENTER, SYSEXIT, -, GETSEC */
-	[0x30 ... 0x35] = 0, [0x36] = X, [0x37] = 0,
+	[0x30 ... 0x35] = 0, [0x36] = X, [0x37] = G,
 	[0x38] = OP_ESCAPE, [0x39] = X, [0x3a] = OP_ESCAPE, [0x3b ... 0x3f] = X,
 	/* 40 CMOVcc */
 	[0x40 ... 0x4f] = M,
@@ -127,7 +127,7 @@ const uint32_t insn_map0f[256] = {
 	[0x90 ... 0x9f] = M | B,
 	/* A0 PUSH/POP FS, CPUID, BT, SHLD, -, - */
 	[0xa0] = D64, [0xa1] = D64, [0xa2] = 0, [0xa3] = M,
-	[0xa4] = M | I8, [0xa5] = M, [0xa6] = X, [0xa7] = X,
+	[0xa4] = M | I8, [0xa5] = M, [0xa6] = M | G, [0xa7] = M | G,
 	/* A8 PUSH/POP GS, RSM, BTS, SHRD, group 15, IMUL */
 	[0xa8] = D64, [0xa9] = D64, [0xaa] = 0, [0xab] = M | L,
 	[0xac] = M | I8, [0xad] = M, [0xae] = M | G, [0xaf] = M,
@@ -135,12 +135,12 @@ const uint32_t insn_map0f[256] = {
 	[0xb0] = M | B | L, [0xb1] = M | L, [0xb2] = M | MO, [0xb3] = M | L,
 	[0xb4] = M | MO, [0xb5] = M | MO, [0xb6] = M, [0xb7] = M,
 	/* B8 POPCNT, UD1, group 8, BTC, BSF/TZCNT, BSR/LZCNT, MOVSX */
-	[0xb8] = M | G, [0xb9] = M, [0xba] = M | I8 | G, [0xbb] = M | L,
+	[0xb8] = M | G, [0xb9] = M, [0xba] = M | I8 | L | G, [0xbb] = M | L,
 	[0xbc] = M, [0xbd] = M, [0xbe] = M, [0xbf] = M,
 	/* C0 XADD, CMPPS, MOVNTI, PINSRW, PEXTRW, SHUFPS, group 9 */
 	[0xc0] = M | B | L, [0xc1] = M | L, [0xc2] = M | I8 | G, [0xc3] = M | MO | G,
 	[0xc4] = M | I8 | G, [0xc5] = M | I8 | RO | G, [0xc6] = M | I8 | G,
-	[0xc7] = M | G,
+	[0xc7] = M | L | G,
 	/* C8 BSWAP */
 	[0xc8 ... 0xcf] = 0,
 	/* D0 .. FE MMX/SSE2; FF UD0 */
@@ -162,6 +162,8 @@ const uint8_t insn_map0f_pfx[256] = {
 	/* 28 MOVAPS, CVTxx2xx, MOVNT, UCOMIS, COMIS */
 	[0x28] = N | O, [0x29] = N | O, [0x2a] = A, [0x2b] = A,
 	[0x2c] = A, [0x2d] = A, [0x2e] = N | O, [0x2f] = N | O,
+	/* 37 GETSEC: no prefixes */
+	[0x37] = N,
 	/* 50 MOVMSK, SQRT, RSQRT, RCP, AND, ANDN, OR, XOR */
 	[0x50] = N | O, [0x51] = A, [0x52] = N | S, [0x53] = N | S,
 	[0x54 ... 0x57] = N | O,
