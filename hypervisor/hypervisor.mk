@@ -3,7 +3,9 @@
 # Both link the same objects; the test build adds hypervisor/test/*.c.
 
 HV_LDS_SRC := hypervisor/arch/x86/umbra.lds.S
-HV_SRCS := $(filter-out $(HV_LDS_SRC),$(sort $(wildcard hypervisor/arch/x86/*.c \
+# Work in progress that nothing calls yet stays out of the image.
+HV_NOT_YET := hypervisor/arch/x86/insn/%
+HV_SRCS := $(filter-out $(HV_LDS_SRC) $(HV_NOT_YET),$(sort $(wildcard hypervisor/arch/x86/*.c \
 	hypervisor/arch/x86/*.S hypervisor/arch/x86/*/*.c hypervisor/arch/x86/*/*.S \
 	hypervisor/common/*.c))) $(MMU_SRCS) $(SHARED_PT_SRCS)
 HV_TEST_SRCS := $(sort $(wildcard hypervisor/test/*.c))
@@ -45,11 +47,8 @@ export UMBRA_CMDLINE UMBRA_MODULES
 $(BUILD)/umbra.iso: $(BUILD)/umbra.elf scripts/mkiso.sh
 	scripts/mkiso.sh $@ $< "$(UMBRA_CMDLINE)" "$(UMBRA_MODULES)"
 
-# (temporarily off while the boot path is being brought up)
-ifdef HV_BUILD
 ALL_TARGETS += $(BUILD)/umbra.elf $(BUILD)/umbra.iso $(BUILD)/test/umbra.elf
 CHECK_DEPS += $(BUILD)/test/umbra.elf $(BUILD)/umbra.elf
-endif
 
 QEMU_SMP ?= 2
 QEMU_MEM ?= 1G

@@ -28,10 +28,12 @@ SAN_CFLAGS ?= -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize
 
 # Freestanding code (hypervisor/, mmu/, shared-pt/) as built into the
 # hypervisor: no red zone (interrupts use the stack), no SSE state to
-# save on entry, frame pointers for backtraces, -2 GiB code model.
+# save on entry, frame pointers in every function and no tail calls so
+# backtraces miss no caller, -2 GiB code model.
 KERNEL_CFLAGS := -std=c11 $(WARN_CFLAGS) -O2 -g -ffreestanding -fno-pic -fno-pie \
 	-mno-red-zone -mcmodel=kernel -mgeneral-regs-only -mno-mmx -mno-sse -mno-sse2 \
-	-fno-stack-protector -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
+	-fno-stack-protector -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
+	-fno-optimize-sibling-calls -fno-asynchronous-unwind-tables \
 	-fcf-protection=none -fno-strict-aliasing -fno-common
 KERNEL_CPPFLAGS := -I. -Ihypervisor/include -nostdinc -isystem $(shell $(KERNEL_CC) -print-file-name=include)
 

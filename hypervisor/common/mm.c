@@ -3,6 +3,7 @@
 #include <stdbool.h>
 #include <asm/layout.h>
 #include <asm/x86.h>
+#include <umbra/heap.h>
 #include <umbra/mm.h>
 #include <umbra/multiboot2.h>
 #include <umbra/page_alloc.h>
@@ -76,6 +77,47 @@ static uint64_t place_metadata(const struct boot_info *bi, size_t size,
 	return 0;
 }
 
+static void *heap_page(void *ctx)
+{
+	uint64_t pa = alloc_page_phys();
+
+	(void)ctx;
+	return pa ? phys_to_virt(pa) : NULL;
+}
+
+static void heap_page_free(void *ctx, void *page)
+{
+	(void)ctx;
+	free_page_phys(virt_to_phys(page));
+}
+
+static spinlock_t heap_lock = SPINLOCK_INIT;
+
+static void heap_lock_take(void *ctx)
+{
+	spin_lock(ctx);
+}
+
+static void heap_lock_drop(void *ctx)
+{
+	spin_unlock(ctx);
+}
+
+static void heap_bad_free(void *ctx, const void *ptr)
+{
+	(void)ctx;
+	panic("kfree of %p, which the heap did not hand out or got back already", ptr);
+}
+
+static const struct heap_ops kheap_ops = {
+	.alloc_page = heap_page,
+	.free_page = heap_page_free,
+	.ctx = &heap_lock,
+	.lock = heap_lock_take,
+	.unlock = heap_lock_drop,
+	.bad_free = heap_bad_free,
+};
+
 void mm_init(const struct boot_info *bi, uint64_t mbi_phys, uint64_t mbi_size)
 {
 	struct range busy[MB2_MAX_MODULES + 5];
@@ -114,6 +156,7 @@ void mm_init(const struct boot_info *bi, uint64_t mbi_phys, uint64_t mbi_size)
 	}
 	for (size_t i = 0; i < nbusy; i++)
 		page_alloc_reserve(&allocator, busy[i].start, busy[i].end - busy[i].start);
+	kheap_init(&kheap_ops);
 	pr_info("mm: %llu MiB usable, %llu MiB free for allocation\n",
 		(unsigned long long)(total_bytes / MIB),
 		(unsigned long long)(mm_free_bytes() / MIB));

@@ -17,7 +17,7 @@ check "ready: cpus=2 svm=yes npt=yes" log_has '^umbra: ready: cpus=2 mem_free_mi
 check "ready: exit status is success (33)" rc_is 33
 mem=$(sed -nE 's/^umbra: ready: .*mem_free_mib=([0-9]+).*/\1/p' "$BOOT_LOG")
 check "ready: free memory plausible for 1 GiB (900-1023 MiB)" \
-	[ "${mem:-0}" -ge 900 ] -a "${mem:-0}" -le 1023
+	test "${mem:-0}" -ge 900 -a "${mem:-0}" -le 1023
 check "ready: memory map printed" log_has '^  0000000000100000-[0-9a-f]+ available$'
 scenario_end ready
 
