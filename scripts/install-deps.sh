@@ -14,6 +14,8 @@ PACKAGES=(
 	grub-pc-bin grub-common xorriso mtools qemu-system-x86
 	# host libraries
 	libcmocka-dev libncurses-dev zlib1g-dev
+	# reference x86 decoder for the instruction decoder's differential test
+	libzydis-dev
 	# store conformance: Debian's real XenStore clients and daemon
 	xenstore-utils libxenstore4 libxen-dev xen-utils-4.17
 	# test-harness utilities
