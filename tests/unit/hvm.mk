@@ -11,7 +11,8 @@ HVM_TEST_DIR := tests/unit/hvm
 HVM_BIN := $(BUILD)/$(HVM_TEST_DIR)
 
 HVM_INSN_SRCS := $(sort $(wildcard hypervisor/arch/x86/insn/*.c))
-HVM_FREESTANDING := $(HVM_INSN_SRCS)
+HVM_LOADER_SRCS := hypervisor/common/elf_loader.c hypervisor/common/pvh_start_info.c
+HVM_FREESTANDING := $(HVM_INSN_SRCS) $(HVM_LOADER_SRCS)
 ALL_TARGETS += $(patsubst %.c,$(BUILD)/kernel/%.o,$(HVM_FREESTANDING))
 
 # --- public headers: each must stand alone everywhere it is used -------
@@ -48,6 +49,28 @@ endef
 
 $(eval $(call hvm_test,test_insn,$(HVM_INSN_SRCS)))
 $(eval $(call hvm_test,test_public_abi,))
+$(eval $(call hvm_test,test_elf_loader,hypervisor/common/elf_loader.c $(HVM_TEST_DIR)/elf_build.c))
+$(eval $(call hvm_test,test_pvh_start_info,hypervisor/common/pvh_start_info.c))
+
+# --- libFuzzer targets (built by `make check`; `make fuzz-hvm` runs them) --
+HVM_FUZZERS := fuzz_elf_loader fuzz_insn
+HVM_FUZZ_RUNS ?= 200000
+$(HVM_BIN)/fuzz_elf_loader: $(BUILD)/fuzz/$(HVM_TEST_DIR)/fuzz_elf_loader.o \
+		$(BUILD)/fuzz/hypervisor/common/elf_loader.o
+$(HVM_BIN)/fuzz_insn: $(BUILD)/fuzz/$(HVM_TEST_DIR)/fuzz_insn.o \
+		$(patsubst %.c,$(BUILD)/fuzz/%.o,$(HVM_INSN_SRCS))
+$(HVM_FUZZERS:%=$(HVM_BIN)/%):
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined $^ -o $@
+FUZZ_TARGETS += $(HVM_FUZZERS:%=$(HVM_BIN)/%)
+
+.PHONY: fuzz-hvm
+fuzz-hvm: $(HVM_FUZZERS:%=$(HVM_BIN)/%)
+	@for f in $^; do \
+		mkdir -p $(BUILD)/fuzz-corpus/hvm/$$(basename $$f); \
+		$$f -runs=$(HVM_FUZZ_RUNS) -max_len=4096 -seed=1 \
+			$(BUILD)/fuzz-corpus/hvm/$$(basename $$f) || exit 1; \
+	done
 
 # --- the decoder against Zydis ----------------------------------------
 # Optimised host build (the run covers ~17 million encodings in seconds).

@@ -1,0 +1,383 @@
+/*
+ * PVH kernel loader: checks an ELF32/ELF64 x86 image completely, then
+ * copies its PT_LOAD segments into guest-physical memory.
+ *
+ * All arithmetic on image-supplied numbers is done in 64 bits and
+ * compared against what is left, never added blindly, so a hostile
+ * header cannot wrap a bound. Fields are read with memcpy: a boot module
+ * need not be aligned.
+ */
+#include <umbra/elf_loader.h>
+#include <umbra/errno.h>
+#include <umbra/string.h>
+#include <public/elfnote.h>
+
+#define EI_NIDENT	16
+#define ELFCLASS32	1
+#define ELFCLASS64	2
+#define ELFDATA2LSB	1
+#define EV_CURRENT	1
+#define ET_EXEC		2
+#define EM_386		3
+#define EM_X86_64	62
+#define PT_LOAD		1
+#define PT_NOTE		4
+#define PN_XNUM		0xffff
+
+#define EHDR32_SIZE	52
+#define EHDR64_SIZE	64
+#define PHDR32_SIZE	32
+#define PHDR64_SIZE	56
+#define NOTE_HDR_SIZE	12
+
+struct elf_file {
+	const uint8_t *base;
+	uint64_t size;
+	unsigned int cls;	/* 32 or 64 */
+	uint64_t phoff;
+	unsigned int phnum;
+};
+
+/* A program header, whichever the class. */
+struct phdr {
+	uint32_t type;
+	uint64_t offset;
+	uint64_t paddr;
+	uint64_t filesz;
+	uint64_t memsz;
+	uint64_t align;
+};
+
+static uint16_t rd16(const uint8_t *p)
+{
+	uint16_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static uint32_t rd32(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static uint64_t rd64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+/* [off, off + len) lies within [0, limit): checked without overflow. */
+static bool range_in(uint64_t off, uint64_t len, uint64_t limit)
+{
+	return off <= limit && len <= limit - off;
+}
+
+static int fail(struct elf_image *img, const char *why, int phdr)
+{
+	img->error = why;
+	img->error_phdr = phdr;
+	return -EINVAL;
+}
+
+static int check_ident(const struct elf_file *f, struct elf_image *img)
+{
+	const uint8_t *id = f->base;
+
+	if (f->size < EI_NIDENT || id[0] != 0x7f || id[1] != 'E' ||
+	    id[2] != 'L' || id[3] != 'F')
+		return fail(img, "not an ELF image", -1);
+	if (id[4] != ELFCLASS32 && id[4] != ELFCLASS64)
+		return fail(img, "unknown ELF class", -1);
+	if (id[5] != ELFDATA2LSB)
+		return fail(img, "not a little-endian ELF image", -1);
+	if (id[6] != EV_CURRENT)
+		return fail(img, "unknown ELF version", -1);
+	return 0;
+}
+
+static int read_ehdr(struct elf_file *f, struct elf_image *img)
+{
+	const uint8_t *e = f->base;
+	bool is64 = e[4] == ELFCLASS64;
+	unsigned int phentsize;
+	uint16_t machine;
+
+	f->cls = is64 ? 64 : 32;
+	img->elf_class = f->cls;
+	if (f->size < (is64 ? EHDR64_SIZE : EHDR32_SIZE))
+		return fail(img, "truncated ELF header", -1);
+	if (rd16(e + 16) != ET_EXEC)
+		return fail(img, "not an executable (ET_EXEC) image", -1);
+	machine = rd16(e + 18);
+	if (machine != (is64 ? EM_X86_64 : EM_386))
+		return fail(img, "not an x86 image", -1);
+	img->entry = is64 ? rd64(e + 24) : rd32(e + 24);
+	f->phoff = is64 ? rd64(e + 32) : rd32(e + 28);
+	phentsize = rd16(e + (is64 ? 54 : 42));
+	f->phnum = rd16(e + (is64 ? 56 : 44));
+	if (f->phnum == 0)
+		return fail(img, "no program headers", -1);
+	if (f->phnum == PN_XNUM || f->phnum > ELF_MAX_PHDRS)
+		return fail(img, "too many program headers", -1);
+	if (phentsize != (is64 ? PHDR64_SIZE : PHDR32_SIZE))
+		return fail(img, "unexpected program header size", -1);
+	if (!range_in(f->phoff, (uint64_t)f->phnum * phentsize, f->size))
+		return fail(img, "program headers outside the image", -1);
+	return 0;
+}
+
+static void read_phdr(const struct elf_file *f, unsigned int i, struct phdr *ph)
+{
+	const uint8_t *p;
+
+	if (f->cls == 64) {
+		p = f->base + f->phoff + (uint64_t)i * PHDR64_SIZE;
+		ph->type = rd32(p);
+		ph->offset = rd64(p + 8);
+		ph->paddr = rd64(p + 24);
+		ph->filesz = rd64(p + 32);
+		ph->memsz = rd64(p + 40);
+		ph->align = rd64(p + 48);
+	} else {
+		p = f->base + f->phoff + (uint64_t)i * PHDR32_SIZE;
+		ph->type = rd32(p);
+		ph->offset = rd32(p + 4);
+		ph->paddr = rd32(p + 12);
+		ph->filesz = rd32(p + 16);
+		ph->memsz = rd32(p + 20);
+		ph->align = rd32(p + 28);
+	}
+}
+
+static int check_load(const struct elf_file *f, const struct phdr *ph, int i,
+		      uint64_t mem_size, struct elf_image *img)
+{
+	if (ph->filesz > ph->memsz)
+		return fail(img, "segment file size exceeds its memory size", i);
+	if (!range_in(ph->offset, ph->filesz, f->size))
+		return fail(img, "segment data outside the image", i);
+	/* An empty segment places nothing, wherever it claims to be. */
+	if (ph->memsz && !range_in(ph->paddr, ph->memsz, mem_size))
+		return fail(img, "segment outside the domain's memory", i);
+	return 0;
+}
+
+static bool overlaps(const struct phdr *a, const struct phdr *b)
+{
+	return a->paddr < b->paddr + b->memsz && b->paddr < a->paddr + a->memsz;
+}
+
+/* Called once every PT_LOAD is known to lie inside guest memory. */
+static int check_overlaps(const struct elf_file *f, struct elf_image *img)
+{
+	struct phdr a, b;
+	unsigned int i, j;
+
+	for (i = 0; i < f->phnum; i++) {
+		read_phdr(f, i, &a);
+		if (a.type != PT_LOAD || a.memsz == 0)
+			continue;
+		for (j = i + 1; j < f->phnum; j++) {
+			read_phdr(f, j, &b);
+			if (b.type == PT_LOAD && b.memsz && overlaps(&a, &b))
+				return fail(img, "loadable segments overlap", (int)j);
+		}
+	}
+	return 0;
+}
+
+static uint64_t align_up(uint64_t v, uint64_t a)
+{
+	return (v + a - 1) & ~(a - 1);
+}
+
+static bool is_xen_owner(const uint8_t *name, uint32_t namesz)
+{
+	return namesz == sizeof(XEN_ELFNOTE_OWNER) &&
+	       memcmp(name, XEN_ELFNOTE_OWNER, sizeof(XEN_ELFNOTE_OWNER)) == 0;
+}
+
+static int take_phys32_entry(const uint8_t *desc, uint32_t descsz, int i,
+			     struct elf_image *img, bool *found)
+{
+	uint64_t entry;
+
+	if (descsz == 4)
+		entry = rd32(desc);
+	else if (descsz == 8)
+		entry = rd64(desc);
+	else
+		return fail(img, "PHYS32_ENTRY note has a bad size", i);
+	if (entry > UINT32_MAX)
+		return fail(img, "PHYS32_ENTRY note above 4 GiB", i);
+	if (*found && img->pvh_entry != entry)
+		return fail(img, "conflicting PHYS32_ENTRY notes", i);
+	img->pvh_entry = (uint32_t)entry;
+	*found = true;
+	return 0;
+}
+
+/* Walk the notes of one PT_NOTE segment looking for the PVH entry. */
+static int scan_notes(const struct elf_file *f, const struct phdr *ph, int i,
+		      struct elf_image *img, bool *found)
+{
+	uint64_t align = ph->align == 8 ? 8 : 4;
+	uint64_t pos = ph->offset, end, name, desc;
+	uint32_t namesz, descsz, type;
+	int rc;
+
+	if (!range_in(ph->offset, ph->filesz, f->size))
+		return fail(img, "note segment outside the image", i);
+	end = ph->offset + ph->filesz;
+	while (pos < end) {
+		if (end - pos < NOTE_HDR_SIZE)
+			return fail(img, "truncated note header", i);
+		namesz = rd32(f->base + pos);
+		descsz = rd32(f->base + pos + 4);
+		type = rd32(f->base + pos + 8);
+		name = pos + NOTE_HDR_SIZE;
+		if (align_up(namesz, align) > end - name)
+			return fail(img, "note name runs past its segment", i);
+		desc = name + align_up(namesz, align);
+		if (descsz > end - desc)
+			return fail(img, "note contents run past their segment", i);
+		if (type == XEN_ELFNOTE_PHYS32_ENTRY &&
+		    is_xen_owner(f->base + name, namesz)) {
+			rc = take_phys32_entry(f->base + desc, descsz, i, img, found);
+			if (rc)
+				return rc;
+		}
+		/* The last note's padding may be cut off by the segment end. */
+		pos = align_up(descsz, align) > end - desc ? end :
+		      desc + align_up(descsz, align);
+	}
+	return 0;
+}
+
+static void note_extent(const struct phdr *ph, struct elf_image *img)
+{
+	if (ph->memsz == 0)
+		return;
+	if (img->nr_load == 0 || ph->paddr < img->load_start)
+		img->load_start = ph->paddr;
+	if (img->nr_load == 0 || ph->paddr + ph->memsz > img->load_end)
+		img->load_end = ph->paddr + ph->memsz;
+	img->nr_load++;
+}
+
+static int check_phdrs(const struct elf_file *f, uint64_t mem_size,
+		       struct elf_image *img, bool *found)
+{
+	struct phdr ph;
+	unsigned int i;
+	int rc = 0;
+
+	for (i = 0; i < f->phnum && rc == 0; i++) {
+		read_phdr(f, i, &ph);
+		if (ph.type == PT_LOAD) {
+			rc = check_load(f, &ph, (int)i, mem_size, img);
+			if (rc == 0)
+				note_extent(&ph, img);
+		} else if (ph.type == PT_NOTE) {
+			rc = scan_notes(f, &ph, (int)i, img, found);
+		}
+	}
+	return rc;
+}
+
+/* The entry must be code the loader actually places in memory. */
+static bool entry_is_loaded(const struct elf_file *f, uint32_t entry)
+{
+	struct phdr ph;
+	unsigned int i;
+
+	for (i = 0; i < f->phnum; i++) {
+		read_phdr(f, i, &ph);
+		if (ph.type == PT_LOAD && entry >= ph.paddr &&
+		    entry - ph.paddr < ph.memsz)
+			return true;
+	}
+	return false;
+}
+
+static int parse(struct elf_file *f, const void *image, size_t size,
+		 uint64_t mem_size, struct elf_image *img)
+{
+	bool found = false;
+	int rc;
+
+	memset(img, 0, sizeof(*img));
+	img->error_phdr = -1;
+	f->base = image;
+	f->size = size;
+	if (!image)
+		return fail(img, "no image", -1);
+	rc = check_ident(f, img);
+	if (!rc)
+		rc = read_ehdr(f, img);
+	if (!rc)
+		rc = check_phdrs(f, mem_size, img, &found);
+	if (!rc)
+		rc = check_overlaps(f, img);
+	if (rc)
+		return rc;
+	if (img->nr_load == 0)
+		return fail(img, "no loadable segments", -1);
+	if (!found)
+		return fail(img, "no PVH entry note (XEN_ELFNOTE_PHYS32_ENTRY)", -1);
+	if (!entry_is_loaded(f, img->pvh_entry))
+		return fail(img, "PVH entry point is not inside a loaded segment", -1);
+	return 0;
+}
+
+int elf_parse(const void *image, size_t size, uint64_t mem_size,
+	      struct elf_image *img)
+{
+	struct elf_file f;
+
+	return parse(&f, image, size, mem_size, img);
+}
+
+static int load_segment(const struct elf_file *f, const struct phdr *ph, int i,
+			const struct guest_writer *gw, struct elf_image *img)
+{
+	int rc = 0;
+
+	if (ph->filesz)
+		rc = gw->copy(gw->ctx, ph->paddr, f->base + ph->offset, ph->filesz);
+	if (rc == 0 && ph->memsz > ph->filesz)
+		rc = gw->zero(gw->ctx, ph->paddr + ph->filesz, ph->memsz - ph->filesz);
+	if (rc) {
+		img->error = "writing a segment to guest memory failed";
+		img->error_phdr = i;
+	}
+	return rc;
+}
+
+int elf_load(const void *image, size_t size, uint64_t mem_size,
+	     const struct guest_writer *gw, struct elf_image *img)
+{
+	struct elf_file f;
+	struct phdr ph;
+	unsigned int i;
+	int rc;
+
+	rc = parse(&f, image, size, mem_size, img);
+	if (rc)
+		return rc;
+	for (i = 0; i < f.phnum; i++) {
+		read_phdr(&f, i, &ph);
+		if (ph.type != PT_LOAD || ph.memsz == 0)
+			continue;
+		rc = load_segment(&f, &ph, (int)i, gw, img);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}

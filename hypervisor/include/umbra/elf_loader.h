@@ -1,0 +1,60 @@
+/*
+ * Loading a guest kernel image (ELF32 or ELF64, x86) into a domain's
+ * guest-physical memory, PVH style: PT_LOAD segments go to their p_paddr,
+ * and the kernel is entered at the address of its
+ * XEN_ELFNOTE_PHYS32_ENTRY note (public/elfnote.h).
+ *
+ * The image is untrusted: every offset and size is checked against the
+ * buffer and against the domain's memory before anything is written, and
+ * a refused image leaves guest memory untouched. Guest memory is reached
+ * only through the caller's callbacks.
+ */
+#ifndef UMBRA_ELF_LOADER_H
+#define UMBRA_ELF_LOADER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Most program headers an image may have (Linux vmlinux has about 5). */
+#define ELF_MAX_PHDRS	64
+
+/* Writes into a domain's guest-physical memory; 0 or a negative errno. */
+struct guest_writer {
+	int (*copy)(void *ctx, uint64_t gpa, const void *src, uint64_t len);
+	int (*zero)(void *ctx, uint64_t gpa, uint64_t len);
+	void *ctx;
+};
+
+struct elf_image {
+	unsigned int elf_class;	/* 32 or 64 */
+	uint64_t entry;		/* e_entry (a virtual address; PVH ignores it) */
+	uint32_t pvh_entry;	/* XEN_ELFNOTE_PHYS32_ENTRY */
+	uint64_t load_start;	/* lowest guest-physical byte loaded */
+	uint64_t load_end;	/* one past the highest */
+	unsigned int nr_load;	/* PT_LOAD segments with memory */
+
+	/* Why the image was refused (a static string), and which program
+	 * header it is about (-1: none). */
+	const char *error;
+	int error_phdr;
+};
+
+/*
+ * Check `size` bytes at `image` as a PVH kernel for a domain with
+ * `mem_size` bytes of guest-physical memory and fill *img.
+ * Returns 0, or -EINVAL with img->error set.
+ */
+int elf_parse(const void *image, size_t size, uint64_t mem_size,
+	      struct elf_image *img);
+
+/*
+ * elf_parse(), then copy every PT_LOAD segment to its p_paddr and zero
+ * the rest of its memory size. Nothing is written unless the whole image
+ * is acceptable. Returns 0, -EINVAL (refused, img->error says why) or
+ * the first error of a callback (img->error says which write).
+ */
+int elf_load(const void *image, size_t size, uint64_t mem_size,
+	     const struct guest_writer *gw, struct elf_image *img);
+
+#endif

@@ -1,0 +1,71 @@
+/*
+ * Builds small ELF32/ELF64 x86 images for the loader tests: an ELF
+ * header, program headers (PT_NOTE first, then one PT_LOAD per segment),
+ * the notes, then each segment's bytes, so that the image ends in
+ * segment data.
+ */
+#ifndef HVM_ELF_BUILD_H
+#define HVM_ELF_BUILD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define EB_MAX_SEGS	4
+#define EB_MAX_NOTES	4
+
+struct eb_seg {
+	uint64_t paddr;
+	uint64_t filesz;
+	uint64_t memsz;
+};
+
+struct eb_note {
+	const char *owner;	/* written with its NUL */
+	uint32_t type;
+	const void *desc;
+	uint32_t descsz;
+};
+
+struct eb_spec {
+	int elf_class;		/* 32 or 64 */
+	uint64_t entry;
+	unsigned int nr_segs;
+	struct eb_seg segs[EB_MAX_SEGS];
+	unsigned int nr_notes;
+	struct eb_note notes[EB_MAX_NOTES];
+};
+
+struct eb_layout {
+	size_t size;
+	size_t phoff;
+	size_t phentsize;
+	size_t note_off;	/* offset of the first note */
+	size_t note_size;
+	size_t seg_off[EB_MAX_SEGS];
+};
+
+/* Byte i of segment s's file contents. */
+static inline uint8_t eb_seg_byte(unsigned int s, uint64_t i)
+{
+	return (uint8_t)(0x11 * (s + 1) + i * 7);
+}
+
+/* Returns the image size, 0 if `cap` is too small. */
+size_t eb_build(const struct eb_spec *spec, uint8_t *buf, size_t cap,
+		struct eb_layout *lay);
+
+/* A spec for a PVH kernel: text at 1 MiB, data+bss after it, entry note. */
+void eb_pvh_spec(struct eb_spec *spec, int elf_class, const uint32_t *entry);
+
+void eb_put16(uint8_t *buf, size_t off, uint16_t v);
+void eb_put32(uint8_t *buf, size_t off, uint32_t v);
+void eb_put64(uint8_t *buf, size_t off, uint64_t v);
+
+/* Offset of field `f` (EB_P_*) of program header `i`. */
+enum { EB_P_TYPE, EB_P_OFFSET, EB_P_PADDR, EB_P_FILESZ, EB_P_MEMSZ, EB_P_ALIGN };
+size_t eb_phdr_field(int elf_class, const struct eb_layout *lay, unsigned int i, int f);
+/* Store v into that field with the field's width. */
+void eb_set_phdr(uint8_t *buf, int elf_class, const struct eb_layout *lay,
+		 unsigned int i, int f, uint64_t v);
+
+#endif
