@@ -173,7 +173,8 @@ static int scan_entry(struct checker *c, const struct spt_domain *d,
 	} else if (e & PTE_P) {
 		rc = expect_dir_entry(c, d, level, e, &se);
 	}
-	if (!rc && level > 1 && shadow_e != se)
+	/* The MMU sets A (and D in 2 MiB leaves) in shadow entries. */
+	if (!rc && level > 1 && ((shadow_e ^ se) & ~SPT_PTE_AD))
 		return fail(c, SPT_CHECK_SHADOW_ENTRY, "shadow entry differs",
 			    0, i, se, shadow_e);
 	return rc;

@@ -30,24 +30,30 @@ endef
 $(foreach t,$(SPT_UNIT_TESTS),$(eval $(call spt_unit_test,$(t))))
 
 .PHONY: check-shared-pt
-check-shared-pt: $(SPT_UNIT_TESTS:%=$(SPT_UNIT_BIN)/%)
+check-shared-pt: $(SPT_UNIT_TESTS:%=$(SPT_UNIT_BIN)/%) $(SPT_SEQ)
 	@tests/run-suites.sh $^
 
-# ---- fuzzer (libFuzzer) --------------------------------------------------
-SPT_FUZZ := $(BUILD)/tests/fuzz/shared-pt/fuzz_shared_pt
-SPT_FUZZ_SRCS := $(wildcard tests/fuzz/shared-pt/*.c)
+# ---- fuzzer (libFuzzer) and its sequence model as a check suite -------------
+SPT_FUZZ_DIR := tests/fuzz/shared-pt
+SPT_FUZZ := $(BUILD)/$(SPT_FUZZ_DIR)/fuzz_shared_pt
+SPT_SEQ := $(BUILD)/$(SPT_FUZZ_DIR)/sequences
 SPT_FUZZ_RUNS ?= 20000
-SPT_FUZZ_CORPUS := $(BUILD)/tests/fuzz/shared-pt/corpus
+SPT_FUZZ_CORPUS := $(BUILD)/$(SPT_FUZZ_DIR)/corpus
 
-ifneq ($(SPT_FUZZ_SRCS),)
-$(SPT_FUZZ): $(SPT_FUZZ_SRCS:%.c=$(BUILD)/fuzz/%.o) \
+$(SPT_FUZZ): $(BUILD)/fuzz/$(SPT_FUZZ_DIR)/fuzz_shared_pt.o \
 		$(BUILD)/fuzz/$(SPT_UNIT_DIR)/harness.o $(SPT_FUZZ_OBJS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined $^ -o $@
 FUZZ_TARGETS += $(SPT_FUZZ)
-endif
 
-# A brief run: a fixed number of inputs from a fresh corpus directory.
+$(SPT_SEQ): $(BUILD)/san/$(SPT_FUZZ_DIR)/fuzz_shared_pt.o \
+		$(BUILD)/san/$(SPT_FUZZ_DIR)/sequences_main.o $(SPT_HARNESS_SAN) \
+		$(SPT_SAN_OBJS)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $(SAN_CFLAGS) $^ -o $@
+CHECK_SUITES += $(SPT_SEQ)
+
+# A brief run: a fixed number of inputs into a corpus under build/.
 .PHONY: fuzz-shared-pt
 fuzz-shared-pt: $(SPT_FUZZ)
 	@mkdir -p $(SPT_FUZZ_CORPUS)
