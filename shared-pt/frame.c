@@ -56,10 +56,10 @@ static int type_conflict(struct spt_domain *d, const struct spt_frame *f,
 /* A TLB may still hold a mapping made under the frame's previous type
  * (a writable mapping of a page about to become a table, or a cached
  * directory link to a table about to become writable). Flush first. */
-static void flush_if_stale(struct spt_domain *d, struct spt_frame *f,
-			   unsigned int type)
+void spt_flush_if_stale(struct spt_domain *d, uint64_t mfn, unsigned int type)
 {
 	struct spt_machine *m = d->m;
+	struct spt_frame *f = spt_frame(m, mfn);
 
 	if (!(f->flags & SPT_FRAME_STALE) || f->type == type ||
 	    f->stale_gen != m->flush_gen)
@@ -83,7 +83,7 @@ int spt_get_type(struct spt_domain *d, uint64_t mfn, unsigned int type)
 		f->type_count++;
 		return 0;
 	}
-	flush_if_stale(d, f, type);
+	spt_flush_if_stale(d, mfn, type);
 	f->type = (uint8_t)type;
 	f->type_count = 1;
 	f->flags &= (uint8_t)~SPT_FRAME_STALE;

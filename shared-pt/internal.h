@@ -61,6 +61,7 @@ int spt_get_page_and_type(struct spt_domain *d, uint64_t mfn,
 			  unsigned int type);
 void spt_put_page_and_type(struct spt_domain *d, uint64_t mfn);
 int spt_check_owner(struct spt_domain *d, uint64_t mfn);
+void spt_flush_if_stale(struct spt_domain *d, uint64_t mfn, unsigned int type);
 
 /* p2m.c: no frame of the extent starting at `mfn` is referenced */
 bool spt_extent_unused(const struct spt_machine *m, uint64_t mfn);

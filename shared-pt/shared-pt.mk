@@ -29,10 +29,6 @@ CHECK_SUITES += $(SPT_UNIT_BIN)/$(1)
 endef
 $(foreach t,$(SPT_UNIT_TESTS),$(eval $(call spt_unit_test,$(t))))
 
-.PHONY: check-shared-pt
-check-shared-pt: $(SPT_UNIT_TESTS:%=$(SPT_UNIT_BIN)/%) $(SPT_SEQ)
-	@tests/run-suites.sh $^
-
 # ---- fuzzer (libFuzzer) and its sequence model as a check suite -------------
 SPT_FUZZ_DIR := tests/fuzz/shared-pt
 SPT_FUZZ := $(BUILD)/$(SPT_FUZZ_DIR)/fuzz_shared_pt
@@ -75,3 +71,8 @@ endif
 bench-shared-pt: $(SPT_BENCH)
 	@$(SPT_BENCH)
 BENCH_TARGETS += bench-shared-pt
+
+# Just this component's suites, for quick iterations.
+.PHONY: check-shared-pt
+check-shared-pt: $(SPT_UNIT_TESTS:%=$(SPT_UNIT_BIN)/%) $(SPT_SEQ)
+	@tests/run-suites.sh $^

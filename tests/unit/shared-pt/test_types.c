@@ -170,6 +170,33 @@ static void test_stale_table_flushed_before_writable(void **state)
 	assert_int_equal(h->flushes, flushes + 1);
 }
 
+/* The hypervisor writing a former table for the guest (mmu_update on a
+ * non-table page) must not race a CPU that still caches the old link. */
+static void test_stale_table_flushed_before_plain_write(void **state)
+{
+	struct harness *h = *state;
+	struct h_dom *g = h_new_domain(h, 1, 1);
+	struct h_page l2 = h_new_page(g);
+	struct h_page l1 = h_new_page(g);
+	struct h_page data = h_new_page(g);
+	struct spt_mmu_update req[2] = {
+		{ h_maddr(l2.mfn, 0), 0 },
+		{ h_maddr(l1.mfn, 0), h_leaf(data.mfn, H_RW) },
+	};
+	uint64_t flushes;
+
+	l2.p[0] = h_dir(l1.pfn, H_RW);
+	assert_int_equal(spt_pin(&g->d, l2.mfn, 2), 0);
+	flushes = h->flushes;
+	assert_int_equal(spt_mmu_update(&g->d, req, 2, NULL, NULL, NULL), 0);
+	assert_int_equal(h->flushes, flushes + 1);
+	assert_int_equal(l1.p[0], req[1].val);
+	/* Flushed once: later writes need nothing more. */
+	assert_int_equal(spt_mmu_update(&g->d, &req[1], 1, NULL, NULL, NULL),
+			 0);
+	assert_int_equal(h->flushes, flushes + 1);
+}
+
 static void test_shared_l1_counted_per_link(void **state)
 {
 	struct harness *h = *state;
@@ -270,6 +297,7 @@ int main(void)
 		T(test_stale_writable_mapping_flushed_before_retype),
 		T(test_stale_cleared_by_caller_flush),
 		T(test_stale_table_flushed_before_writable),
+		T(test_stale_table_flushed_before_plain_write),
 		T(test_shared_l1_counted_per_link),
 		T(test_seg_pages),
 		T(test_count_overflow_refused),
