@@ -13,7 +13,8 @@ MMU_TEST_DIR := tests/unit/mmu
 MMU_TEST_BIN := $(BUILD)/$(MMU_TEST_DIR)
 # Test-side helpers: a pretend machine, a table builder, the reference
 # walker and the shadow-engine sequence model.
-MMU_HELPERS := $(addprefix $(MMU_TEST_DIR)/,host_machine.c pt_builder.c ref_walk.c)
+MMU_HELPERS := $(addprefix $(MMU_TEST_DIR)/,host_machine.c pt_builder.c ref_walk.c \
+	guest_env.c)
 
 MMU_SAN_OBJS := $(patsubst %.c,$(BUILD)/san/%.o,$(MMU_SRCS) $(MMU_HELPERS))
 
@@ -25,5 +26,5 @@ $(MMU_TEST_BIN)/$(1): $(BUILD)/san/$(MMU_TEST_DIR)/$(1).o $(MMU_SAN_OBJS)
 CHECK_SUITES += $(MMU_TEST_BIN)/$(1)
 endef
 
-MMU_TESTS := test_walk test_walk_prop test_npt
+MMU_TESTS := test_walk test_walk_prop test_npt test_shadow
 $(foreach t,$(MMU_TESTS),$(eval $(call mmu_test,$(t))))

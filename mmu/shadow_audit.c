@@ -1,0 +1,223 @@
+/* Self-check of the shadow engine, for tests and debug builds: walks
+ * every shadow page and checks ω, φ, the rmap, write protection, the
+ * counters, and that each present shadow entry still agrees with the
+ * guest entry it was made from. Cost: every entry of every page. */
+#include "mmu/shadow_priv.h"
+#include "umbra/errno.h"
+
+#define CHECK(cond, msg) do { if (!(cond)) { *why = (msg); return -EFAULT; } } while (0)
+
+static bool has_backptr(const struct sh_page *child, const struct sh_page *parent,
+			uint32_t idx)
+{
+	const struct sh_backptr *bp;
+
+	for (bp = child->parents; bp; bp = bp->next)
+		if (bp->parent == parent && bp->index == idx)
+			return true;
+	return false;
+}
+
+static bool has_rmap(struct shadow_domain *d, uint64_t key, const struct sh_page *sp,
+		     uint32_t idx)
+{
+	struct sh_frame *f = sh_frame_find(d, key);
+	const struct sh_rmap *r;
+
+	for (r = f ? f->writable : NULL; r; r = r->next)
+		if (r->sp == sp && r->index == idx)
+			return true;
+	return false;
+}
+
+static int check_parents(const struct sh_page *sp, const char **why)
+{
+	const struct sh_backptr *bp;
+	uint32_t n = 0;
+
+	for (bp = sp->parents; bp; bp = bp->next, n++) {
+		CHECK(bp->parent->child[bp->index] == sp, "ω names an entry that points elsewhere");
+		CHECK((bp->parent->table[bp->index] & PTE_ADDR_MASK) == sp->maddr &&
+		      (bp->parent->table[bp->index] & PTE_P), "ω names a stale shadow entry");
+	}
+	CHECK(n == sp->nparents, "ω count differs from its list");
+	CHECK(sp->nparents || sp->pins, "unreferenced shadow page kept");
+	CHECK(!sp->busy, "page left busy after a fill");
+	return 0;
+}
+
+static uint64_t guest_entry(struct shadow_domain *d, const struct sh_page *sp, uint32_t idx,
+			    bool *ok)
+{
+	struct mmu_p2m p;
+	uint64_t *t;
+
+	*ok = false;
+	if (sh_p2m(d, sp->gfn, &p) || !(t = d->ops.map(d->ops.ctx, p.mfn << PAGE_SHIFT)))
+		return 0;
+	*ok = true;
+	return t[idx];
+}
+
+/* A present entry of a normal page against the guest entry it shadows. */
+static int check_against_guest(struct shadow_domain *d, const struct sh_page *sp,
+			       uint32_t idx, uint64_t e, const char **why)
+{
+	struct sh_page *child = sp->level >= 2 ? sp->child[idx] : NULL;
+	struct mmu_p2m p;
+	bool ok;
+	uint64_t g = guest_entry(d, sp, idx, &ok);
+
+	CHECK(ok, "shadowed guest table is not backed");
+	CHECK((g & PTE_P) && (g & PTE_A), "shadow entry for a guest entry without P or A");
+	CHECK(!mmu_pte_reserved(&d->cmode, g, sp->level), "shadow of a reserved guest entry");
+	CHECK(!(e & PTE_W) || (g & PTE_W), "shadow more writable than the guest");
+	CHECK(!(e & PTE_U) || (g & PTE_U), "shadow more user than the guest");
+	CHECK(!(g & PTE_NX) || !(d->cmode.efer & MMU_EFER_NXE) || (e & PTE_NX),
+	      "shadow more executable than the guest");
+	if (child && !child->split) {
+		CHECK(!(g & PTE_PS) && child->gfn == pte_addr(g) >> PAGE_SHIFT,
+		      "shadow table shadows another guest table");
+	} else if (child) {
+		CHECK((g & PTE_PS) && child->gfn == pte_leaf_addr(g, sp->level) >> PAGE_SHIFT &&
+		      child->attrs == sh_leaf_attrs(g, sp->level),
+		      "split table does not match the guest large page");
+		CHECK(!(e & PTE_W) || (g & PTE_D), "split page writable before the guest's D");
+	} else {
+		CHECK(sp->level == 1 || (g & PTE_PS), "shadow leaf for a guest table entry");
+		CHECK(!sh_p2m(d, pte_leaf_addr(g, sp->level) >> PAGE_SHIFT, &p) &&
+		      p.mfn == (pte_leaf_addr(e, sp->level) >> PAGE_SHIFT),
+		      "shadow leaf maps another frame than the p2m says");
+		CHECK(!(e & PTE_W) || ((g & PTE_D) && p.writable), "writable before D or p2m allows");
+	}
+	return 0;
+}
+
+static int check_entry(struct shadow_domain *d, const struct sh_page *sp, uint32_t idx,
+		       const char **why)
+{
+	uint64_t e = sp->table[idx];
+	struct sh_page *child = sp->level >= 2 ? sp->child[idx] : NULL;
+
+	if (sp->level == 4 && (int)idx == d->cfg.hv_slot) {
+		CHECK(e == d->cfg.hv_entry && !child, "hypervisor slot changed");
+		return 0;
+	}
+	if (!(e & PTE_P)) {
+		CHECK(!child, "child kept for a cleared entry");
+		return 0;
+	}
+	if (child) {
+		CHECK((e & PTE_ADDR_MASK) == child->maddr && !(e & PTE_PS),
+		      "entry and child[] disagree");
+		CHECK(child->level == sp->level - 1, "child at the wrong level");
+		CHECK(has_backptr(child, sp, idx), "entry missing from its child's ω");
+	} else {
+		CHECK(sp->level == 1 || (sp->level == 2 && (e & PTE_PS)),
+		      "non-leaf shadow entry without a child");
+		if (e & PTE_W) {
+			uint64_t mfn = (e & PTE_ADDR_MASK) >> PAGE_SHIFT;
+
+			CHECK(has_rmap(d, sh_leaf_key(e, sp->level), sp, idx),
+			      "writable leaf missing from the rmap");
+			CHECK(sp->level == 2 ? !sh_region_has_pt(d, mfn) : !sh_mfn_is_pt(d, mfn),
+			      "page table mapped writable");
+		}
+	}
+	return sp->split ? 0 : check_against_guest(d, sp, idx, e, why);
+}
+
+static int check_page(struct shadow_domain *d, const struct sh_page *sp, const char **why)
+{
+	uint32_t i;
+	int err = check_parents(sp, why);
+
+	if (sp->tracked)
+		CHECK(sh_mfn_is_pt(d, sp->mfn) && sh_region_has_pt(d, sp->mfn),
+		      "tracked page not counted");
+	else
+		CHECK(sp->split || sp->level == 4, "normal page not tracked");
+	for (i = 0; !err && i < PT_ENTRIES; i++)
+		err = check_entry(d, sp, i, why);
+	return err;
+}
+
+/* Frame records: counts equal the tracked pages, rmap nodes are writable leaves. */
+static int check_frames(struct shadow_domain *d, uint64_t *tracked, const char **why)
+{
+	uint32_t b;
+	uint64_t frame_sum = 0;
+
+	for (b = 0; b <= d->frames.mask; b++) {
+		const struct sh_frame *f;
+
+		for (f = *sh_bucket(&d->frames, b); f; f = f->hnext) {
+			const struct sh_rmap *r;
+
+			CHECK(f->pt_pages || f->writable, "empty frame record kept");
+			CHECK(!(f->pt_pages && f->writable), "page table with writable mappings");
+			if (!(f->key & 1))
+				frame_sum += f->pt_pages;
+			for (r = f->writable; r; r = r->next) {
+				uint64_t e = r->sp->table[r->index];
+
+				CHECK((e & PTE_P) && (e & PTE_W) &&
+				      sh_leaf_key(e, r->sp->level) == f->key,
+				      "rmap names an entry that is not this writable leaf");
+			}
+		}
+	}
+	CHECK(frame_sum == *tracked, "frame records count other pages than are tracked");
+	return 0;
+}
+
+static int check_roots(struct shadow_domain *d, const char **why)
+{
+	unsigned int i, j, users = 0;
+
+	for (i = 0; i < d->cfg.roots; i++) {
+		const struct sh_root *r = &d->roots[i];
+		unsigned int pins = 0;
+
+		if (!r->sp) {
+			CHECK(!r->users, "vCPU on an empty φ slot");
+			continue;
+		}
+		CHECK(r->sp->level == 4 && !r->sp->split && r->sp->gfn == r->gfn,
+		      "φ slot names a page of another guest root");
+		for (j = 0; j < d->cfg.roots; j++)
+			pins += d->roots[j].sp == r->sp;
+		CHECK(pins == r->sp->pins, "root pin count differs from φ");
+		users += r->users;
+	}
+	CHECK(users <= d->nvcpus, "more φ users than vCPUs");
+	return 0;
+}
+
+int shadow_audit(struct shadow_domain *d, const char **why)
+{
+	const char *dummy;
+	uint64_t pages = 0, tracked = 0;
+	uint32_t b;
+	int err;
+
+	if (!why)
+		why = &dummy;
+	*why = NULL;
+	if (!d)
+		return -EINVAL;
+	for (b = 0; b <= d->pages.mask; b++) {
+		const struct sh_page *sp;
+
+		for (sp = *sh_bucket(&d->pages, b); sp; sp = sp->hnext) {
+			pages++;
+			tracked += sp->tracked;
+			err = check_page(d, sp, why);
+			if (err)
+				return err;
+		}
+	}
+	CHECK(pages == d->stats.shadow_pages, "shadow page counter is wrong");
+	err = check_frames(d, &tracked, why);
+	return err ? err : check_roots(d, why);
+}

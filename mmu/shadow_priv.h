@@ -1,0 +1,184 @@
+/* Internals of the shadow engine, shared by mmu/shadow_*.c only.
+ *
+ * Objects:
+ *  sh_page   one shadow table page. Normal pages shadow a guest table
+ *            (gfn, level); split pages hold a guest large page broken into
+ *            smaller entries (gfn = first frame, attrs = the guest leaf's
+ *            caching/global/key bits). Levels ≥ 2 keep child[], the
+ *            shadow page each entry points to.
+ *  ω         each page's parents list: (parent page, index) of every
+ *            shadow entry that points to it.
+ *  sh_frame  per machine frame (or 2 MiB machine region) that is a
+ *            shadowed guest table or is mapped writable by a shadow leaf:
+ *            how many shadow pages track it, and the writable leaves
+ *            (rmap) that must lose W when it becomes a page table.
+ *  φ         roots[]: (guest root gfn, PCID) → pinned level-4 page.
+ *
+ * A page lives while some entry points to it (nparents) or φ pins it;
+ * the last reference dropped frees it and, recursively, its children. */
+#ifndef MMU_SHADOW_PRIV_H
+#define MMU_SHADOW_PRIV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mmu/shadow.h"
+
+#define SH_HASH_MAX_PAGES	256
+#define SH_BUCKETS_PER_PAGE	512
+#define SH_UNSHADOW_WRITES	512	/* emulated writes with no fill through the page */
+
+struct sh_backptr {
+	struct sh_backptr *next;
+	struct sh_page *parent;
+	uint32_t index;
+};
+
+struct sh_page {
+	struct sh_page *hnext;		/* chain in d->pages */
+	struct sh_page **child;		/* level >= 2: child of each entry */
+	struct sh_backptr *parents;	/* ω */
+	uint64_t *table;
+	uint64_t maddr;
+	uint64_t child_maddr;		/* the page holding child[] */
+	uint64_t gfn;
+	uint64_t attrs;			/* split pages: leaf attributes (4 KiB layout) */
+	uint64_t mfn;			/* tracked pages: machine frame of the guest table */
+	uint32_t nparents;
+	uint16_t pins;			/* φ slots naming this page */
+	uint16_t writes;		/* see SH_UNSHADOW_WRITES */
+	uint8_t level;
+	bool split;
+	bool tracked;			/* counted in the frame record of mfn */
+	bool busy;			/* on the path being filled: not evictable */
+};
+
+struct sh_rmap {
+	struct sh_rmap *next;
+	struct sh_page *sp;
+	uint32_t index;
+};
+
+/* Frame keys: mfn << 1 for a 4 KiB frame, (mfn >> 9) << 1 | 1 for the
+ * 2 MiB machine region that holds it. */
+struct sh_frame {
+	struct sh_frame *hnext;
+	uint64_t key;
+	uint32_t pt_pages;		/* tracked shadow pages in this frame/region */
+	struct sh_rmap *writable;	/* writable shadow leaves mapping it */
+};
+
+struct sh_hash {
+	void ***bucket_page;		/* directory: bucket pages, then their maddrs */
+	uint64_t dir_maddr;
+	uint32_t mask;
+	uint32_t npages;
+};
+
+enum sh_slab_kind { SH_SLAB_PAGE, SH_SLAB_BACKPTR, SH_SLAB_RMAP, SH_SLAB_FRAME,
+		    SH_SLAB_VCPU, SH_SLABS };
+
+struct sh_slab {
+	void *free;			/* free objects, linked through their first word */
+	uint32_t size;
+};
+
+struct sh_root {
+	struct sh_page *sp;		/* NULL: free slot */
+	uint64_t gfn;
+	uint64_t last_used;
+	uint16_t pcid;
+	uint16_t users;			/* vCPUs running on it */
+};
+
+struct shadow_domain {
+	struct mmu_ops ops;
+	struct shadow_config cfg;
+	struct shadow_counters stats;
+	struct mmu_mode cmode;		/* what shadow contents depend on: NXE, width */
+	struct sh_slab slab[SH_SLABS];
+	void *slab_pages;		/* list of slab pages, linked through their header */
+	struct sh_hash pages;		/* (gfn, level, split, attrs) → sh_page */
+	struct sh_hash frames;		/* frame key → sh_frame */
+	struct sh_root roots[SHADOW_MAX_ROOTS];
+	uint64_t clock;
+	uint64_t self_maddr;
+	uint32_t nvcpus;
+	uint32_t reclaim_cursor;
+	bool tlb_dirty;
+};
+
+struct shadow_vcpu {
+	struct shadow_domain *d;
+	struct mmu_mode mode;
+	int root;			/* φ slot, -1 before the first CR3 write */
+};
+
+/* shadow_meta.c: bookkeeping memory */
+int sh_meta_init(struct shadow_domain *d);
+void sh_meta_fini(struct shadow_domain *d);
+void *sh_meta_page_alloc(struct shadow_domain *d, uint64_t *maddr);
+void sh_meta_page_free(struct shadow_domain *d, uint64_t maddr);
+void *sh_obj_alloc(struct shadow_domain *d, enum sh_slab_kind kind);
+void sh_obj_free(struct shadow_domain *d, enum sh_slab_kind kind, void *obj);
+void **sh_bucket(struct sh_hash *h, uint64_t hash);
+uint64_t sh_mix(uint64_t x);
+
+/* shadow_track.c: page-table frames, writable mappings */
+struct sh_frame *sh_frame_find(struct shadow_domain *d, uint64_t key);
+int sh_track(struct shadow_domain *d, uint64_t mfn);
+void sh_untrack(struct shadow_domain *d, uint64_t mfn);
+bool sh_mfn_is_pt(struct shadow_domain *d, uint64_t mfn);
+bool sh_region_has_pt(struct shadow_domain *d, uint64_t mfn);
+int sh_rmap_add(struct shadow_domain *d, uint64_t key, struct sh_page *sp, uint32_t index);
+void sh_rmap_del(struct shadow_domain *d, uint64_t key, struct sh_page *sp, uint32_t index);
+
+static inline uint64_t sh_frame_key(uint64_t mfn)
+{
+	return mfn << 1;
+}
+
+static inline uint64_t sh_region_key(uint64_t mfn)
+{
+	return (mfn >> 9) << 1 | 1;
+}
+
+/* Key of the frame record a writable leaf entry e (in a page of `level`) belongs to. */
+static inline uint64_t sh_leaf_key(uint64_t e, int level)
+{
+	uint64_t mfn = (e & PTE_ADDR_MASK) >> PAGE_SHIFT;
+
+	return level == 2 ? sh_region_key(mfn) : sh_frame_key(mfn);
+}
+
+/* shadow_page.c: pages, ω, entries */
+struct sh_page *sh_page_find(struct shadow_domain *d, uint64_t gfn, int level,
+			     bool split, uint64_t attrs);
+int sh_page_get(struct shadow_domain *d, uint64_t gfn, int level, bool split,
+		uint64_t attrs, struct sh_page **out);
+void sh_put(struct shadow_domain *d, struct sh_page *sp);
+int sh_link(struct shadow_domain *d, struct sh_page *sp, uint32_t idx,
+	    struct sh_page *child, uint64_t e);
+int sh_set_leaf(struct shadow_domain *d, struct sh_page *sp, uint32_t idx, uint64_t e);
+void sh_clear_entry(struct shadow_domain *d, struct sh_page *sp, uint32_t idx);
+void sh_unshadow_page(struct shadow_domain *d, struct sh_page *sp);
+void sh_clear_all_entries(struct shadow_domain *d, struct sh_page *sp);
+
+/* shadow_root.c: φ and reclaim */
+int sh_reclaim(struct shadow_domain *d);
+void sh_flush_tlb(struct shadow_domain *d);
+
+/* shadow_entry.c: shadow entries from guest entries */
+uint64_t sh_table_entry(const struct shadow_domain *d, uint64_t g, const struct sh_page *child);
+uint64_t sh_split_parent_entry(const struct shadow_domain *d, uint64_t g,
+			       const struct sh_page *child);
+uint64_t sh_split_table_entry(const struct sh_page *child);
+uint64_t sh_leaf_attrs(uint64_t g, int level);
+uint64_t sh_guest_leaf(const struct shadow_domain *d, uint64_t g, int level,
+		       uint64_t mfn, bool writable);
+uint64_t sh_split_leaf(const struct sh_page *sp, int level, uint64_t mfn, bool writable);
+int sh_p2m(struct shadow_domain *d, uint64_t gfn, struct mmu_p2m *p);
+bool sh_large_ok(struct shadow_domain *d, uint64_t gfn, struct mmu_p2m *p);
+
+#endif

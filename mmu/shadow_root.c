@@ -1,0 +1,206 @@
+/* φ: the bounded cache of shadow roots, keyed by guest root frame and
+ * PCID. A cached root stays pinned, and since every shadowed guest table
+ * is write-protected, its whole tree stays valid while the guest runs
+ * elsewhere: switching back costs one lookup. Also here: reclaiming
+ * shadow memory under pressure, and flushing everything. */
+#include "mmu/shadow_priv.h"
+#include "umbra/errno.h"
+
+void sh_flush_tlb(struct shadow_domain *d)
+{
+	if (!d->tlb_dirty)
+		return;
+	d->tlb_dirty = false;
+	if (d->ops.flush_tlb) {
+		d->ops.flush_tlb(d->ops.ctx);
+		d->stats.tlb_flushes++;
+	}
+}
+
+static void root_evict(struct shadow_domain *d, int slot)
+{
+	struct sh_page *sp = d->roots[slot].sp;
+
+	d->roots[slot] = (struct sh_root){ 0 };
+	sp->pins--;
+	d->stats.root_evictions++;
+	d->tlb_dirty = true;
+	sh_put(d, sp);
+}
+
+/* The least recently used root no vCPU runs on, or -1. */
+static int lru_idle_root(struct shadow_domain *d)
+{
+	unsigned int i;
+	int best = -1;
+
+	for (i = 0; i < d->cfg.roots; i++) {
+		struct sh_root *r = &d->roots[i];
+
+		if (!r->sp || r->users || r->sp->busy)
+			continue;
+		if (best < 0 || r->last_used < d->roots[best].last_used)
+			best = (int)i;
+	}
+	return best;
+}
+
+/* Some shadow page nobody is filling through and φ does not pin. */
+static struct sh_page *any_evictable(struct shadow_domain *d)
+{
+	uint32_t n, buckets = d->pages.mask + 1;
+
+	for (n = 0; n < buckets; n++) {
+		struct sh_page *sp;
+
+		d->reclaim_cursor = (d->reclaim_cursor + 1) & d->pages.mask;
+		for (sp = *sh_bucket(&d->pages, d->reclaim_cursor); sp; sp = sp->hnext)
+			if (!sp->busy && !sp->pins)
+				return sp;
+	}
+	return NULL;
+}
+
+/* Free at least one shadow page's worth of memory, or -ENOMEM. Idle
+ * roots go first (their trees with them); then single pages, cut off
+ * from exactly the entries that point to them (ω). */
+int sh_reclaim(struct shadow_domain *d)
+{
+	uint64_t before = d->stats.shadow_pages;
+	int slot;
+
+	while ((slot = lru_idle_root(d)) >= 0) {
+		root_evict(d, slot);
+		if (d->stats.shadow_pages < before)
+			return 0;
+	}
+	for (;;) {
+		struct sh_page *sp = any_evictable(d);
+
+		if (!sp)
+			return -ENOMEM;
+		sh_unshadow_page(d, sp);
+		if (d->stats.shadow_pages < before)
+			return 0;
+	}
+}
+
+static int root_find(struct shadow_domain *d, uint64_t gfn, uint16_t pcid)
+{
+	unsigned int i;
+
+	for (i = 0; i < d->cfg.roots; i++)
+		if (d->roots[i].sp && d->roots[i].gfn == gfn && d->roots[i].pcid == pcid)
+			return (int)i;
+	return -1;
+}
+
+static int root_free_slot(struct shadow_domain *d)
+{
+	unsigned int i;
+	int slot;
+
+	for (i = 0; i < d->cfg.roots; i++)
+		if (!d->roots[i].sp)
+			return (int)i;
+	slot = lru_idle_root(d);
+	if (slot >= 0)
+		root_evict(d, slot);
+	return slot;
+}
+
+static int root_create(struct shadow_domain *d, uint64_t gfn, uint16_t pcid)
+{
+	struct sh_page *sp;
+	int slot = root_free_slot(d);
+	int err;
+
+	if (slot < 0)
+		return -EBUSY;
+	err = sh_page_get(d, gfn, 4, false, 0, &sp);
+	if (err)
+		return err;
+	if (d->cfg.hv_slot >= 0)
+		sp->table[d->cfg.hv_slot] = d->cfg.hv_entry;
+	sp->pins++;
+	d->roots[slot] = (struct sh_root){ .sp = sp, .gfn = gfn, .pcid = pcid };
+	return slot;
+}
+
+static bool cr3_valid(const struct mmu_mode *m, uint64_t cr3)
+{
+	uint64_t rsvd = ~((1ULL << mmu_maxphyaddr(m)) - 1);
+
+	if (m->cr4 & MMU_CR4_PCIDE)
+		rsvd &= ~(1ULL << 63);
+	return !(cr3 & rsvd);
+}
+
+int shadow_write_cr3(struct shadow_vcpu *v, uint64_t cr3, uint64_t *hw_cr3)
+{
+	struct shadow_domain *d;
+	uint64_t gfn;
+	uint16_t pcid;
+	int slot;
+
+	if (!v || !hw_cr3 || !cr3_valid(&v->mode, cr3))
+		return -EINVAL;
+	d = v->d;
+	gfn = (cr3 & PTE_ADDR_MASK & ((1ULL << mmu_maxphyaddr(&v->mode)) - 1)) >> PAGE_SHIFT;
+	pcid = (v->mode.cr4 & MMU_CR4_PCIDE) ? (uint16_t)(cr3 & 0xfff) : 0;
+	d->stats.cr3_writes++;
+	slot = root_find(d, gfn, pcid);
+	if (slot >= 0) {
+		d->stats.cache_hits++;
+	} else {
+		/* Never evicts a root a vCPU runs on, this one's included, so
+		 * a failure leaves the vCPU where it was. */
+		slot = root_create(d, gfn, pcid);
+		if (slot < 0) {
+			sh_flush_tlb(d);
+			return slot;
+		}
+		d->stats.cache_misses++;
+	}
+	if (slot != v->root) {
+		if (v->root >= 0)
+			d->roots[v->root].users--;
+		v->root = slot;
+		d->roots[slot].users++;
+	}
+	d->roots[slot].last_used = ++d->clock;
+	*hw_cr3 = d->roots[slot].sp->maddr;
+	sh_flush_tlb(d);
+	return 0;
+}
+
+uint64_t shadow_hw_cr3(const struct shadow_vcpu *v)
+{
+	if (!v || v->root < 0)
+		return 0;
+	return v->d->roots[v->root].sp->maddr;
+}
+
+/* Empty every root; all other shadow pages go with their references.
+ * The roots stop tracking their guest frame, which a p2m change may have
+ * moved; the next fill through a root tracks it again. */
+void shadow_flush_all(struct shadow_domain *d)
+{
+	unsigned int i;
+
+	if (!d)
+		return;
+	for (i = 0; i < d->cfg.roots; i++) {
+		struct sh_page *sp = d->roots[i].sp;
+
+		if (!sp)
+			continue;
+		sh_clear_all_entries(d, sp);
+		if (sp->tracked)
+			sh_untrack(d, sp->mfn);
+		sp->tracked = false;
+		sp->mfn = 0;
+	}
+	d->stats.flushes++;
+	sh_flush_tlb(d);
+}

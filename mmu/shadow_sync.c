@@ -1,0 +1,122 @@
+/* Keeping shadows in step with guest page-table writes, INVLPG, and
+ * unshadowing a frame the guest no longer uses as a page table.
+ *
+ * A written entry is found in every shadow of its page (one per level
+ * the page is used at). A leaf entry of a level-1 table is recomputed at
+ * once when the new guest entry is usable as it stands (present, accessed,
+ * no reserved bit), which spares the guest the next hidden fault; any
+ * other entry is cleared and refilled on demand. A page that takes many
+ * writes with no fill through it is likely no longer a live page table
+ * (a process exited, its tables are being reused): it is unshadowed
+ * through ω so that the writes stop trapping. */
+#include "mmu/shadow_priv.h"
+#include "umbra/errno.h"
+#include "umbra/string.h"
+
+static void resync_leaf(struct shadow_domain *d, struct sh_page *sp, uint32_t idx,
+			uint64_t g)
+{
+	struct mmu_p2m p;
+	uint64_t gfn = pte_addr(g) >> PAGE_SHIFT;
+
+	if (!(g & PTE_P) || !(g & PTE_A) || mmu_pte_reserved(&d->cmode, g, 1) ||
+	    sh_p2m(d, gfn, &p) ||
+	    sh_set_leaf(d, sp, idx, sh_guest_leaf(d, g, 1, p.mfn,
+			p.writable && !sh_mfn_is_pt(d, p.mfn))))
+		sh_clear_entry(d, sp, idx);
+}
+
+static void resync(struct shadow_domain *d, struct sh_page *sp, uint32_t idx, uint64_t g)
+{
+	if (!sp->pins && ++sp->writes >= SH_UNSHADOW_WRITES) {
+		sh_unshadow_page(d, sp);
+		return;
+	}
+	if (sp->level == 1)
+		resync_leaf(d, sp, idx, g);
+	else
+		sh_clear_entry(d, sp, idx);
+}
+
+int shadow_pt_write(struct shadow_domain *d, uint64_t gpa, uint64_t value,
+		    unsigned int len)
+{
+	uint64_t gfn = gpa >> PAGE_SHIFT, *entry;
+	uint32_t idx = (uint32_t)(gpa & (PAGE_SIZE - 1)) / 8;
+	unsigned int off = (unsigned int)(gpa & 7), i;
+	struct mmu_p2m p;
+	uint8_t *page;
+	int level;
+
+	if (!d || (len != 1 && len != 2 && len != 4 && len != 8) || off + len > 8)
+		return -EINVAL;
+	if (sh_p2m(d, gfn, &p))
+		return -ENOENT;
+	page = d->ops.map(d->ops.ctx, p.mfn << PAGE_SHIFT);
+	if (!page)
+		return -ENOENT;
+	entry = (uint64_t *)(page + idx * 8);
+	for (i = 0; i < len; i++)
+		((uint8_t *)entry)[off + i] = (uint8_t)(value >> (8 * i));
+	d->stats.pt_writes++;
+	for (level = 1; level <= 4; level++) {
+		struct sh_page *sp = sh_page_find(d, gfn, level, false, 0);
+
+		if (sp)
+			resync(d, sp, idx, *entry);
+	}
+	sh_flush_tlb(d);
+	return 0;
+}
+
+int shadow_invlpg(struct shadow_vcpu *v, uint64_t va)
+{
+	struct sh_page *sp;
+	int level;
+
+	if (!v || v->root < 0)
+		return -EINVAL;
+	v->d->stats.invlpgs++;
+	if (!mmu_va_is_canonical(va))
+		return 0;	/* INVLPG of a non-canonical address is a no-op */
+	sp = v->d->roots[v->root].sp;
+	for (level = 4; level >= 1; level--) {
+		uint32_t idx = pt_index(va, level);
+		uint64_t e = sp->table[idx];
+
+		if (!(e & PTE_P))
+			break;
+		if (level == 1 || !sp->child[idx]) {
+			sh_clear_entry(v->d, sp, idx);
+			break;
+		}
+		sp = sp->child[idx];
+	}
+	sh_flush_tlb(v->d);
+	return 0;
+}
+
+bool shadow_gfn_is_tracked(struct shadow_domain *d, uint64_t gfn)
+{
+	struct mmu_p2m p;
+
+	return d && !sh_p2m(d, gfn, &p) && sh_mfn_is_pt(d, p.mfn);
+}
+
+int shadow_unshadow_gfn(struct shadow_domain *d, uint64_t gfn)
+{
+	int level, n = 0;
+
+	if (!d)
+		return -EINVAL;
+	for (level = 1; level <= 4; level++) {
+		struct sh_page *sp = sh_page_find(d, gfn, level, false, 0);
+
+		if (sp && !sp->pins) {
+			sh_unshadow_page(d, sp);
+			n++;
+		}
+	}
+	sh_flush_tlb(d);
+	return n;
+}

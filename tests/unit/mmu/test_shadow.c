@@ -1,0 +1,819 @@
+/* The classic shadow engine, rule by rule: fills and A/D propagation,
+ * injected faults with exact error codes, memory tracing of guest page
+ * tables, φ (cached roots), ω (back-pointers), large pages, INVLPG, CR3,
+ * memory pressure and bad input. Every test ends with shadow_audit() and
+ * a check that the domain gave back every page. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "tests/unit/mmu/guest_env.h"
+
+#define URW	(PTE_P | PTE_W | PTE_U)
+#define KRW	(PTE_P | PTE_W)
+#define UVA	0x00007f0000200000ULL
+#define KDM	0xffff888000000000ULL		/* guest's direct map of its RAM */
+#define DATA	0x00800000ULL
+#define DATA2	0x00801000ULL
+#define DATA3	0x00802000ULL
+#define BIG	0x00400000ULL			/* a 2 MiB-aligned guest extent */
+#define R	0u
+#define W	MMU_ACC_WRITE
+#define U	MMU_ACC_USER
+#define X	MMU_ACC_FETCH
+
+static struct genv *E;
+
+static int setup(void **state)
+{
+	E = genv_create(NULL);
+	*state = E;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	genv_destroy(*state);
+	return 0;
+}
+
+static struct shadow_counters counters(void)
+{
+	struct shadow_counters c;
+
+	shadow_get_counters(E->d, &c);
+	return c;
+}
+
+static struct gaccess acc(uint64_t va, unsigned int access)
+{
+	struct gaccess a;
+
+	assert_int_equal(genv_access(E, va, access, &a), 0);
+	return a;
+}
+
+static void expect_fixed(uint64_t va, unsigned int access, uint64_t gpa)
+{
+	struct gaccess a = acc(va, access);
+
+	assert_int_equal(a.action, SHADOW_FIXED);
+	assert_int_equal(a.maddr, genv_maddr(gpa));
+}
+
+static void expect_inject(uint64_t va, unsigned int access, uint32_t ec)
+{
+	struct gaccess a = acc(va, access);
+
+	assert_int_equal(a.action, SHADOW_INJECT);
+	assert_int_equal(a.error_code, ec);
+}
+
+/* Does the shadow already allow the access (no hidden fault needed)? */
+static int hw_allows(uint64_t va, unsigned int access)
+{
+	uint64_t maddr;
+
+	return shadow_translate(E->v, va, access, &maddr) == MMU_WALK_OK;
+}
+
+static void map_direct(uint64_t first_gfn, uint64_t n)
+{
+	uint64_t g;
+
+	for (g = first_gfn; g < first_gfn + n; g++)
+		ptb_map(&E->b, KDM + (g << 12), g << 12, 1, KRW, KRW);
+}
+
+static void audit_ok(void)
+{
+	const char *why = NULL;
+
+	if (shadow_audit(E->d, &why))
+		fail_msg("audit: %s", why);
+}
+
+/* ---- fills and accessed/dirty ---- */
+
+static void test_fill_read_then_write(void **state)
+{
+	int level;
+
+	(void)state;
+	genv_new_space(E);
+	ptb_map(&E->b, UVA, DATA, 1, URW, URW);
+	expect_fixed(UVA + 0x10, R | U, DATA + 0x10);
+	for (level = 4; level >= 1; level--)
+		assert_int_equal(genv_entry(E, UVA, level) & (PTE_A | PTE_D), PTE_A);
+	assert_true(hw_allows(UVA, R | U));
+	assert_false(hw_allows(UVA, W | U));	/* read-only until the guest's D is set */
+	expect_fixed(UVA + 0x20, W | U, DATA + 0x20);
+	assert_int_equal(genv_entry(E, UVA, 1) & PTE_D, PTE_D);
+	assert_int_equal(genv_entry(E, UVA, 2) & PTE_D, 0);
+	assert_true(hw_allows(UVA, W | U));
+	assert_int_equal(counters().hidden_faults, 2);
+	assert_int_equal(counters().fills, 2);
+	assert_int_equal(counters().shadow_pages, 4);
+	assert_true(counters().entries_filled >= 5);
+	audit_ok();
+}
+
+static void test_dirty_already_set_maps_writable(void **state)
+{
+	(void)state;
+	genv_new_space(E);
+	ptb_map(&E->b, UVA, DATA, 1, URW, URW | PTE_D);
+	expect_fixed(UVA, R | U, DATA);
+	assert_true(hw_allows(UVA, W | U));
+}
+
+static void test_cleared_accessed_refaults(void **state)
+{
+	(void)state;
+	genv_new_space(E);
+	ptb_map(&E->b, UVA, DATA, 1, URW, URW);
+	expect_fixed(UVA, W | U, DATA);
+	genv_set_entry(E, UVA, 3, genv_entry(E, UVA, 3) & ~PTE_A);
+	assert_false(hw_allows(UVA, R | U));
+	expect_fixed(UVA, R | U, DATA);
+	assert_true(genv_entry(E, UVA, 3) & PTE_A);
+	genv_set_entry(E, UVA, 1, genv_entry(E, UVA, 1) & ~PTE_D);
+	assert_true(hw_allows(UVA, R | U));
+	assert_false(hw_allows(UVA, W | U));
+	expect_fixed(UVA, W | U, DATA);
+	assert_true(genv_entry(E, UVA, 1) & PTE_D);
+}
+
+/* ---- the guest's own faults are injected, exactly ---- */
+
+static void test_inject_not_present_and_us(void **state)
+{
+	(void)state;
+	genv_new_space(E);
+	expect_inject(UVA, R | U, MMU_PF_U);
+	expect_inject(UVA, W, MMU_PF_W);
+	ptb_map(&E->b, UVA, DATA, 1, URW, KRW);
+	expect_inject(UVA, R | U, MMU_PF_P | MMU_PF_U);
+	expect_inject(UVA, W | U, MMU_PF_P | MMU_PF_W | MMU_PF_U);
+	assert_int_equal(genv_entry(E, UVA, 1) & PTE_A, 0);	/* faults set no A */
+	expect_fixed(UVA, W, DATA);
+	assert_int_equal(counters().injected, 4);
+}
+
+static void test_inject_rsvd_and_nx(void **state)
+{
+	(void)state;
+	genv_new_space(E);
+	E->mode.maxphyaddr = 46;
+	assert_int_equal(shadow_set_mode(E->v, &E->mode), 0);
+	ptb_map(&E->b, UVA, DATA | (1ULL << 47), 1, URW, URW);
+	expect_inject(UVA, R | U, MMU_PF_P | MMU_PF_RSVD | MMU_PF_U);
+	ptb_map(&E->b, UVA, DATA, 1, URW, URW | PTE_NX);
+	expect_inject(UVA, X | U, MMU_PF_P | MMU_PF_U | MMU_PF_ID);
+	expect_fixed(UVA, R | U, DATA);
+	assert_false(hw_allows(UVA, X | U));	/* NX reached the shadow */
+	E->mode.efer = 0;			/* NX is now a reserved bit */
+	assert_int_equal(shadow_set_mode(E->v, &E->mode), 0);
+	expect_inject(UVA, R | U, MMU_PF_P | MMU_PF_RSVD | MMU_PF_U);
+}
+
+static void test_inject_smep_smap(void **state)
+{
+	(void)state;
+	genv_new_space(E);
+	ptb_map(&E->b, UVA, DATA, 1, URW, URW | PTE_D);
+	E->mode.cr4 = MMU_CR4_SMEP | MMU_CR4_SMAP;
+	assert_int_equal(shadow_set_mode(E->v, &E->mode), 0);
+	expect_inject(UVA, X, MMU_PF_P | MMU_PF_ID);
+	expect_inject(UVA, R, MMU_PF_P);
+	expect_fixed(UVA, R | MMU_ACC_AC, DATA);
+	/* The shadow now maps it, but the processor still applies SMAP. */
+	assert_false(hw_allows(UVA, W));
+	expect_inject(UVA, W, MMU_PF_P | MMU_PF_W);
+	expect_inject(UVA, W | MMU_ACC_IMPLICIT | MMU_ACC_AC, MMU_PF_P | MMU_PF_W);
+	expect_fixed(UVA, X | U, DATA);
+}
+
+static void test_inject_pkey(void **state)
+{
+	(void)state;
+	genv_new_space(E);
+	ptb_map(&E->b, UVA, DATA, 1, URW, URW | PTE_D | (3ULL << PTE_PKEY_SHIFT));
+	E->mode.cr4 = MMU_CR4_PKE;
+	E->mode.pkru = MMU_PKRU_WD(3);
+	assert_int_equal(shadow_set_mode(E->v, &E->mode), 0);
+	expect_fixed(UVA, R | U, DATA);
+	expect_inject(UVA, W | U, MMU_PF_P | MMU_PF_W | MMU_PF_U | MMU_PF_PK);
+	E->mode.pkru = MMU_PKRU_AD(3);
+	assert_int_equal(shadow_set_mode(E->v, &E->mode), 0);
+	assert_false(hw_allows(UVA, R | U));	/* key copied into the shadow */
+	expect_inject(UVA, R | U, MMU_PF_P | MMU_PF_U | MMU_PF_PK);
+}
+
+static void test_wp_off_supervisor_write_emulated(void **state)
+{
+	struct gaccess a;
+
+	(void)state;
+	genv_new_space(E);
+	ptb_map(&E->b, UVA, DATA, 1, URW, PTE_P | PTE_U);
+	E->mode.cr0 = 0;
+	assert_int_equal(shadow_set_mode(E->v, &E->mode), 0);
+	a = acc(UVA + 8, W);
+	assert_int_equal(a.action, SHADOW_EMULATE);
+	assert_int_equal(a.maddr, genv_maddr(DATA + 8));
+	assert_true(genv_entry(E, UVA, 1) & PTE_D);
+	expect_inject(UVA, W | U, MMU_PF_P | MMU_PF_W | MMU_PF_U);
+	assert_int_equal(counters().emulations, 1);
+}
+
+/* ---- memory tracing ---- */
+
+static void test_page_tables_are_write_protected(void **state)
+{
+	uint64_t l1, fresh;
+	struct gaccess a;
+
+	(void)state;
+	genv_new_space(E);
+	ptb_map(&E->b, UVA, DATA, 1, URW, URW);
+	map_direct(GENV_TABLE_GFN, 48);
+	expect_fixed(UVA, R | U, DATA);
+	l1 = genv_entry_gpa(E, UVA, 1) & ~0xfffULL;
+	assert_true(shadow_gfn_is_tracked(E->d, l1 >> 12));
+	assert_false(shadow_gfn_is_tracked(E->d, DATA >> 12));
+	expect_fixed(KDM + l1, R, l1);			/* readable */
+	a = acc(KDM + l1 + 8, W);
+	assert_int_equal(a.action, SHADOW_EMULATE_PT_WRITE);
+	assert_int_equal(a.gpa, l1 + 8);
+	assert_int_equal(a.maddr, genv_maddr(l1 + 8));
+	assert_int_equal(counters().pt_write_traps, 1);
+	fresh = genv_new_table(E);		/* not a page table yet */
+	expect_fixed(KDM + fresh, W, fresh);
+	assert_true(hw_allows(KDM + fresh, W));
+}
+
+static void test_new_page_table_loses_writable_mappings(void **state)
+{
+	uint64_t t, va2 = UVA + (2ULL << 20);
+	struct gaccess a;
+
+	(void)state;
+	genv_new_space(E);
+	ptb_map(&E->b, UVA, DATA, 1, URW, URW);
+	map_direct(GENV_TABLE_GFN, 48);
+	t = genv_new_table(E);
+	expect_fixed(KDM + t, W, t);		/* the guest fills its new table */
+	assert_true(hw_allows(KDM + t, W));
+	*genv_ptr(E, t + 8 * pt_index(va2, 1)) = DATA2 | URW;
+	genv_set_entry(E, va2, 2, t | URW);
+	expect_fixed(va2, R | U, DATA2);	/* t becomes a page table */
+	assert_true(counters().write_protects >= 1);
+	assert_false(hw_allows(KDM + t, W));
+	assert_true(hw_allows(KDM + t, R));
+	a = acc(KDM + t, W);
+	assert_int_equal(a.action, SHADOW_EMULATE_PT_WRITE);
+}
+
+static void test_pt_write_updates_shadow(void **state)
+{
+	uint64_t gpa;
+
+	(void)state;
+	genv_new_space(E);
+	ptb_map(&E->b, UVA, DATA, 1, URW, URW);
+	expect_fixed(UVA, W | U, DATA);
+	gpa = genv_entry_gpa(E, UVA, 1);
+	genv_write(E, gpa, DATA | PTE_P | PTE_U | PTE_A | PTE_D);	/* drop W */
+	assert_false(hw_allows(UVA, W | U));
+	expect_inject(UVA, W | U, MMU_PF_P | MMU_PF_W | MMU_PF_U);
+	genv_write(E, gpa, DATA2 | URW | PTE_A | PTE_D);		/* new frame, accessed */
+	assert_true(hw_allows(UVA, W | U));			/* propagated at once */
+	expect_fixed(UVA, W | U, DATA2);
+	genv_write(E, gpa, DATA | URW);				/* not accessed: lazy */
+	assert_false(hw_allows(UVA, R | U));
+	expect_fixed(UVA, R | U, DATA);
+	genv_write(E, gpa, 0);
+	expect_inject(UVA, R | U, MMU_PF_U);
+	assert_int_equal(counters().pt_writes, 4);
+}
+
+static void test_pt_write_upper_level(void **state)
+{
+	uint64_t t;
+
+	(void)state;
+	genv_new_space(E);
+	ptb_map(&E->b, UVA, DATA, 1, URW, URW);
+	expect_fixed(UVA, R | U, DATA);
+	t = genv_new_table(E);
+	*genv_ptr(E, t + 8 * pt_index(UVA, 1)) = DATA3 | URW;
+	genv_set_entry(E, UVA, 2, t | URW);
+	assert_false(hw_allows(UVA, R | U));
+	expect_fixed(UVA, R | U, DATA3);
+	genv_set_entry(E, UVA, 4, genv_entry(E, UVA, 4) & ~PTE_U);
+	expect_inject(UVA, R | U, MMU_PF_P | MMU_PF_U);
+}
+
+static void test_pt_write_partial_and_bad(void **state)
+{
+	uint64_t gpa, before;
+
+	(void)state;
+	genv_new_space(E);
+	ptb_map(&E->b, UVA, DATA, 1, URW, URW);
+	expect_fixed(UVA, X | U, DATA);
+	gpa = genv_entry_gpa(E, UVA, 1);
+	assert_int_equal(shadow_pt_write(E->d, gpa + 4, 0x80000000u, 4), 0);	/* NX */
+	expect_inject(UVA, X | U, MMU_PF_P | MMU_PF_U | MMU_PF_ID);
+	before = *genv_ptr(E, gpa);
+	assert_int_equal(shadow_pt_write(E->d, gpa, 0, 3), -EINVAL);
+	assert_int_equal(shadow_pt_write(E->d, gpa + 6, 0, 4), -EINVAL);
+	assert_int_equal(shadow_pt_write(E->d, 4000ULL << 12, 0, 8), -ENOENT);
+	assert_int_equal(shadow_pt_write(NULL, gpa, 0, 8), -EINVAL);
+	assert_int_equal(*genv_ptr(E, gpa), before);
+	assert_int_equal(shadow_pt_write(E->d, gpa + 1, 0xff, 1), 0);
+	assert_int_equal(*genv_ptr(E, gpa) & 0xff00, 0xff00);
+}
+
+/* ---- φ ---- */
+
+static void test_cached_root_switch_rebuilds_nothing(void **state)
+{
+	uint64_t s1, s2, pages;
+
+	(void)state;
+	s1 = genv_new_space(E);
+	ptb_map(&E->b, UVA, DATA, 1, URW, URW);
+	expect_fixed(UVA, R | U, DATA);
+	s2 = genv_new_space(E);
+	ptb_map(&E->b, UVA, DATA2, 1, URW, URW);
+	expect_fixed(UVA, R | U, DATA2);
+	pages = counters().shadow_pages;
+	assert_int_equal(genv_switch(E, s1), 0);
+	assert_true(hw_allows(UVA, R | U));
+	expect_fixed(UVA, R | U, DATA);
+	assert_int_equal(genv_switch(E, s2), 0);
+	expect_fixed(UVA, R | U, DATA2);
+	assert_int_equal(counters().shadow_pages, pages);
+	assert_int_equal(counters().cache_hits, 2);
+	assert_int_equal(counters().cache_misses, 2);
+	assert_int_equal(counters().hidden_faults, 2);
+	assert_int_equal(counters().cr3_writes, 4);
+	assert_int_equal(shadow_hw_cr3(E->v), E->hw_cr3);
+}
+
+static void test_pcid_roots_share_shadows(void **state)
+{
+	uint64_t s1, pages;
+
+	(void)state;
+	E->mode.cr4 = MMU_CR4_PCIDE;
+	assert_int_equal(shadow_set_mode(E->v, &E->mode), 0);
+	s1 = genv_new_space(E);
+	ptb_map(&E->b, UVA, DATA, 1, URW, URW);
+	expect_fixed(UVA, R | U, DATA);
+	pages = counters().shadow_pages;
+	assert_int_equal(genv_switch(E, s1 | 5 | (1ULL << 63)), 0);
+	assert_int_equal(counters().cache_misses, 2);
+	assert_int_equal(counters().shadow_pages, pages);
+	assert_true(hw_allows(UVA, R | U));
+	assert_int_equal(genv_switch(E, s1), 0);
+	assert_int_equal(counters().cache_hits, 1);
+}
+
+static void test_root_eviction_lru(void **state)
+{
+	struct shadow_config cfg = { .roots = 3, .hv_slot = -1 };
+	uint64_t s[4];
+	int i;
+
+	(void)state;
+	genv_destroy(E);
+	E = genv_create(&cfg);
+	*state = E;
+	for (i = 0; i < 4; i++) {
+		s[i] = genv_new_space(E);
+		ptb_map(&E->b, UVA, DATA + ((uint64_t)i << 12), 1, URW, URW);
+		expect_fixed(UVA, R | U, DATA + ((uint64_t)i << 12));
+	}
+	assert_int_equal(counters().root_evictions, 1);	/* s[0] made room for s[3] */
+	assert_int_equal(counters().shadow_pages, 12);	/* 3 roots × 4 */
+	assert_int_equal(genv_switch(E, s[1]), 0);
+	assert_int_equal(counters().cache_hits, 1);
+	assert_true(hw_allows(UVA, R | U));
+	assert_int_equal(genv_switch(E, s[0]), 0);	/* miss: evicts s[2], the LRU */
+	assert_int_equal(counters().root_evictions, 2);
+	assert_int_equal(counters().shadow_pages, 9);
+	assert_false(hw_allows(UVA, R | U));
+	expect_fixed(UVA, R | U, DATA);
+	assert_int_equal(genv_switch(E, s[3]), 0);	/* still cached */
+	assert_int_equal(counters().cache_hits, 2);
+}
+
+/* ---- ω ---- */
+
+/* Two address spaces sharing the guest's kernel L3; returns the L3 gpa. */
+static uint64_t two_spaces_sharing_kernel(uint64_t *s1, uint64_t *s2)
+{
+	uint64_t kslot = pt_index(KDM, 4);
+
+	*s1 = genv_new_space(E);
+	ptb_map(&E->b, KDM + DATA, DATA, 1, KRW, KRW);
+	ptb_map(&E->b, UVA, DATA2, 1, URW, URW);
+	*s2 = genv_new_table(E);
+	genv_ptr(E, *s2)[kslot] = genv_ptr(E, *s1)[kslot];
+	assert_int_equal(genv_switch(E, *s2), 0);
+	ptb_map(&E->b, UVA, DATA3, 1, URW, URW);
+	return pte_addr(genv_ptr(E, *s1)[kslot]);
+}
+
+static void test_shared_tables_share_shadows(void **state)
+{
+	uint64_t s1, s2;
+
+	(void)state;
+	two_spaces_sharing_kernel(&s1, &s2);
+	expect_fixed(KDM + DATA, W, DATA);
+	assert_int_equal(counters().shadow_pages, 5);	/* 2 roots, L3, L2, L1 */
+	assert_int_equal(genv_switch(E, s1), 0);
+	expect_fixed(KDM + DATA, R, DATA);
+	assert_int_equal(counters().shadow_pages, 5);	/* s1 links the same L3 */
+	expect_fixed(UVA, R | U, DATA2);
+	assert_int_equal(genv_switch(E, s2), 0);
+	assert_true(hw_allows(KDM + DATA, W));
+	/* A write to the shared kernel table reaches both address spaces. */
+	genv_set_entry(E, KDM + DATA, 1, DATA3 | KRW | PTE_A | PTE_D);
+	expect_fixed(KDM + DATA, R, DATA3);
+	assert_int_equal(genv_switch(E, s1), 0);
+	assert_true(hw_allows(KDM + DATA, R));
+	expect_fixed(KDM + DATA, R, DATA3);
+}
+
+static void test_unshadow_touches_exactly_the_referencing_entries(void **state)
+{
+	uint64_t s1, s2, l3;
+	struct shadow_counters before;
+
+	(void)state;
+	l3 = two_spaces_sharing_kernel(&s1, &s2);
+	expect_fixed(KDM + DATA, R, DATA);
+	expect_fixed(UVA, R | U, DATA3);
+	assert_int_equal(genv_switch(E, s1), 0);
+	expect_fixed(KDM + DATA, R, DATA);
+	expect_fixed(UVA, R | U, DATA2);
+	before = counters();
+	assert_int_equal(shadow_unshadow_gfn(E->d, l3 >> 12), 1);
+	assert_int_equal(counters().unshadows, before.unshadows + 1);
+	assert_false(shadow_gfn_is_tracked(E->d, l3 >> 12));
+	assert_false(hw_allows(KDM + DATA, R));
+	assert_true(hw_allows(UVA, R | U));		/* untouched */
+	assert_int_equal(genv_switch(E, s2), 0);
+	assert_false(hw_allows(KDM + DATA, R));
+	assert_true(hw_allows(UVA, R | U));
+	assert_int_equal(counters().shadow_pages, before.shadow_pages - 3);
+	expect_fixed(KDM + DATA, R, DATA);
+	assert_int_equal(shadow_unshadow_gfn(E->d, s2 >> 12), 0);	/* roots stay */
+	assert_int_equal(shadow_unshadow_gfn(NULL, 1), -EINVAL);
+}
+
+static void test_rewritten_table_is_unshadowed(void **state)
+{
+	uint64_t l1;
+	int i;
+
+	(void)state;
+	genv_new_space(E);
+	ptb_map(&E->b, UVA, DATA, 1, URW, URW);
+	expect_fixed(UVA, R | U, DATA);
+	l1 = genv_entry_gpa(E, UVA, 1) & ~0xfffULL;
+	for (i = 0; i < 511 && shadow_gfn_is_tracked(E->d, l1 >> 12); i++)
+		assert_int_equal(shadow_pt_write(E->d, l1 + 8 * (uint64_t)(i + 1), 0, 8), 0);
+	assert_true(shadow_gfn_is_tracked(E->d, l1 >> 12));
+	assert_int_equal(shadow_pt_write(E->d, l1 + 8, 0, 8), 0);	/* the 512th */
+	assert_false(shadow_gfn_is_tracked(E->d, l1 >> 12));
+	assert_int_equal(counters().unshadows, 1);
+	expect_fixed(UVA, R | U, DATA);
+	assert_true(shadow_gfn_is_tracked(E->d, l1 >> 12));
+}
+
+/* ---- large pages ---- */
+
+static void test_aligned_2m_is_one_shadow_entry(void **state)
+{
+	uint64_t va = 0x0000000040000000ULL;
+
+	(void)state;
+	genv_new_space(E);
+	ptb_map(&E->b, va, BIG, 2, URW, URW);
+	expect_fixed(va + 0x12345, W | U, BIG + 0x12345);
+	assert_int_equal(counters().shadow_pages, 3);
+	assert_true(hw_allows(va + 0x1fffff, W | U));
+	assert_true(genv_entry(E, va, 2) & PTE_D);
+	assert_int_equal(counters().hidden_faults, 1);
+}
+
+static void test_unaligned_2m_is_split(void **state)
+{
+	uint64_t va = 0x0000000040000000ULL, g;
+
+	(void)state;
+	genv_new_space(E);
+	for (g = BIG >> 12; g < (BIG >> 12) + 512; g++)
+		hm_p2m_set(E->hm, g, GENV_RAM_MFN + g + 1, 0, true);
+	ptb_map(&E->b, va, BIG, 2, URW, URW | PTE_PAT_LARGE | (7ULL << PTE_PKEY_SHIFT));
+	expect_fixed(va + 0x3005, R | U, BIG + 0x4005);
+	assert_int_equal(counters().shadow_pages, 4);
+	assert_false(hw_allows(va + 0x5000, R | U));		/* filled on demand */
+	expect_fixed(va + 0x5000, R | U, BIG + 0x6000);
+	assert_false(hw_allows(va + 0x5000, W | U));		/* guest D not set yet */
+	expect_fixed(va + 0x5000, W | U, BIG + 0x6000);
+	assert_true(hw_allows(va + 0x3000, W | U));		/* D is per large page */
+}
+
+static void test_1g_guest_page_is_split(void **state)
+{
+	uint64_t va = 0x0000008000000000ULL;
+
+	(void)state;
+	genv_new_space(E);
+	ptb_map(&E->b, va, 0, 3, URW, URW | PTE_D);
+	expect_fixed(va + BIG + 0x1234, W | U, BIG + 0x1234);
+	assert_int_equal(counters().shadow_pages, 3);	/* L4, L3, split L2 with a 2 MiB leaf */
+	assert_true(hw_allows(va + BIG + 0x1ff000, W | U));
+	/* The first 2 MiB holds page tables: split further, tables read-only. */
+	expect_fixed(va + 0x5000, W | U, 0x5000);
+	assert_int_equal(counters().shadow_pages, 4);
+	expect_fixed(va + E->b.root, R | U, E->b.root);
+	assert_int_equal(acc(va + E->b.root, W | U).action, SHADOW_EMULATE_PT_WRITE);
+}
+
+static void test_large_page_loses_write_when_table_appears(void **state)
+{
+	uint64_t va = 0x0000000040000000ULL, va2 = UVA + (2ULL << 20);
+	uint64_t t = BIG + 0x7000;
+
+	(void)state;
+	genv_new_space(E);
+	ptb_map(&E->b, va, BIG, 2, URW, URW | PTE_D);
+	ptb_map(&E->b, UVA, DATA, 1, URW, URW);
+	expect_fixed(va, W | U, BIG);
+	assert_true(hw_allows(va + 0x7000, W | U));
+	memset(genv_ptr(E, t), 0, 4096);
+	genv_ptr(E, t)[pt_index(va2, 1)] = DATA2 | URW;
+	genv_set_entry(E, va2, 2, t | URW);
+	expect_fixed(va2, R | U, DATA2);		/* t is now a page table */
+	assert_false(hw_allows(va, W | U));
+	expect_fixed(va + 0x1000, W | U, BIG + 0x1000);	/* split on the write */
+	assert_int_equal(acc(va + 0x7000, W | U).action, SHADOW_EMULATE_PT_WRITE);
+	expect_fixed(va + 0x7000, R | U, t);
+}
+
+/* ---- INVLPG, flush, mode ---- */
+
+static void test_invlpg(void **state)
+{
+	(void)state;
+	genv_new_space(E);
+	ptb_map(&E->b, UVA, DATA, 1, URW, URW);
+	ptb_map(&E->b, UVA + 0x1000, DATA2, 1, URW, URW);
+	expect_fixed(UVA, R | U, DATA);
+	expect_fixed(UVA + 0x1000, R | U, DATA2);
+	assert_int_equal(shadow_invlpg(E->v, UVA), 0);
+	assert_false(hw_allows(UVA, R | U));
+	assert_true(hw_allows(UVA + 0x1000, R | U));
+	expect_fixed(UVA, R | U, DATA);
+	assert_int_equal(shadow_invlpg(E->v, 0x0000900000000000ULL), 0);
+	assert_int_equal(counters().invlpgs, 2);
+}
+
+static void test_flush_all_and_nxe_change(void **state)
+{
+	(void)state;
+	genv_new_space(E);
+	ptb_map(&E->b, UVA, DATA, 1, URW, URW);
+	expect_fixed(UVA, R | U, DATA);
+	shadow_flush_all(E->d);
+	assert_int_equal(counters().shadow_pages, 1);
+	assert_false(hw_allows(UVA, R | U));
+	expect_fixed(UVA, R | U, DATA);
+	E->mode.efer = 0;
+	assert_int_equal(shadow_set_mode(E->v, &E->mode), 0);
+	assert_int_equal(counters().flushes, 2);
+	assert_int_equal(counters().shadow_pages, 1);
+	E->mode.cr4 = MMU_CR4_SMEP;		/* not a content change */
+	assert_int_equal(shadow_set_mode(E->v, &E->mode), 0);
+	assert_int_equal(counters().flushes, 2);
+}
+
+/* ---- p2m ---- */
+
+static void test_p2m_faults(void **state)
+{
+	struct gaccess a;
+
+	(void)state;
+	genv_new_space(E);
+	ptb_map(&E->b, UVA, 4000ULL << 12, 1, URW, URW);
+	a = acc(UVA + 0x44, R | U);
+	assert_int_equal(a.action, SHADOW_P2M_FAULT);
+	assert_int_equal(a.gpa, (4000ULL << 12) + 0x44);
+	hm_p2m_set(E->hm, DATA >> 12, GENV_RAM_MFN + (DATA >> 12), 0, false);
+	shadow_flush_all(E->d);
+	ptb_map(&E->b, UVA, DATA, 1, URW, URW | PTE_D);
+	expect_fixed(UVA, R | U, DATA);
+	a = acc(UVA, W | U);
+	assert_int_equal(a.action, SHADOW_P2M_FAULT);
+	genv_ptr(E, E->b.root)[pt_index(UVA, 4)] = (4001ULL << 12) | URW;
+	shadow_flush_all(E->d);
+	a = acc(UVA, R | U);
+	assert_int_equal(a.action, SHADOW_P2M_FAULT);
+	assert_int_equal(a.gpa, 4001ULL << 12);
+	assert_int_equal(counters().p2m_faults, 3);
+}
+
+/* ---- the hypervisor's slot ---- */
+
+static void test_hypervisor_slot(void **state)
+{
+	struct shadow_config cfg = { .hv_slot = 511, .hv_entry = 0x1234000ULL | KRW };
+	uint64_t hv_va = 0xffffff8000001000ULL, *root;
+	struct shadow_fault f;
+
+	(void)state;
+	genv_destroy(E);
+	E = genv_create(&cfg);
+	*state = E;
+	genv_new_space(E);
+	root = hm_table(E->hm, E->hw_cr3);
+	assert_int_equal(root[511], cfg.hv_entry);
+	assert_int_equal(shadow_page_fault(E->v, hv_va, R, &f), -EPERM);
+	assert_int_equal(shadow_pt_write(E->d, E->b.root + 511 * 8, DATA | URW | PTE_A, 8), 0);
+	ptb_map(&E->b, UVA, DATA, 1, URW, URW);
+	expect_fixed(UVA, R | U, DATA);
+	shadow_flush_all(E->d);
+	assert_int_equal(root[511], cfg.hv_entry);
+	assert_int_equal(shadow_invlpg(E->v, hv_va), 0);
+	assert_int_equal(root[511], cfg.hv_entry);
+}
+
+/* ---- memory ---- */
+
+static void test_page_cap_reclaims_through_omega(void **state)
+{
+	struct shadow_config cfg = { .max_pages = 6, .hv_slot = -1 };
+	uint64_t i;
+
+	(void)state;
+	genv_destroy(E);
+	E = genv_create(&cfg);
+	*state = E;
+	genv_new_space(E);
+	for (i = 0; i < 8; i++)
+		ptb_map(&E->b, UVA + (i << 21), DATA + (i << 12), 1, URW, URW);
+	for (i = 0; i < 8; i++) {
+		expect_fixed(UVA + (i << 21), R | U, DATA + (i << 12));
+		assert_true(counters().shadow_pages <= 6);
+	}
+	assert_true(counters().unshadows >= 5);
+	assert_int_equal(counters().shadow_pages_peak, 6);
+	for (i = 0; i < 8; i++)
+		expect_fixed(UVA + (i << 21), R | U, DATA + (i << 12));
+	audit_ok();
+}
+
+static void test_out_of_memory_recovers_or_fails_cleanly(void **state)
+{
+	uint64_t i;
+	struct shadow_fault f;
+
+	(void)state;
+	genv_new_space(E);
+	for (i = 0; i < 4; i++)
+		ptb_map(&E->b, UVA + (i << 30), DATA + (i << 12), 1, URW, URW);
+	expect_fixed(UVA, R | U, DATA);
+	E->hm->fail_at = E->hm->allocs + 1;		/* one failure: give up some shadow */
+	expect_fixed(UVA + (1ULL << 30), R | U, DATA + 0x1000);
+	assert_true(counters().unshadows + counters().flushes >= 1);
+	E->hm->fail_at = E->hm->allocs + 1;
+	E->hm->fail_forever = true;
+	assert_int_equal(shadow_page_fault(E->v, UVA + (2ULL << 30), R | U, &f), -ENOMEM);
+	audit_ok();
+	E->hm->fail_at = 0;
+	E->hm->fail_forever = false;
+	expect_fixed(UVA + (2ULL << 30), R | U, DATA + 0x2000);
+	expect_fixed(UVA, R | U, DATA);
+}
+
+/* ---- bad input ---- */
+
+static void test_bad_arguments(void **state)
+{
+	struct shadow_config bad = { .roots = 1, .hv_slot = -1 };
+	struct shadow_fault f;
+	uint64_t hw;
+	int err;
+
+	(void)state;
+	assert_null(shadow_domain_create(NULL, NULL, &err));
+	assert_int_equal(err, -EINVAL);
+	assert_null(shadow_domain_create(&E->hm->ops, &bad, &err));
+	assert_int_equal(err, -EINVAL);
+	bad = (struct shadow_config){ .hash_pages = 3, .hv_slot = -1 };
+	assert_null(shadow_domain_create(&E->hm->ops, &bad, &err));
+	bad = (struct shadow_config){ .hv_slot = 512 };
+	assert_null(shadow_domain_create(&E->hm->ops, &bad, &err));
+	assert_int_equal(err, -EINVAL);
+	assert_int_equal(shadow_page_fault(E->v, UVA, R, &f), -EINVAL);	/* no CR3 yet */
+	assert_int_equal(shadow_invlpg(E->v, UVA), -EINVAL);
+	assert_int_equal(shadow_hw_cr3(E->v), 0);
+	assert_int_equal(shadow_write_cr3(E->v, 1ULL << 60, &hw), -EINVAL);
+	assert_int_equal(shadow_write_cr3(E->v, 1ULL << 63, &hw), -EINVAL);	/* no PCIDE */
+	genv_new_space(E);
+	assert_int_equal(shadow_page_fault(E->v, 0x0000800000000000ULL, R, &f), -EINVAL);
+	assert_int_equal(shadow_page_fault(E->v, UVA, U | MMU_ACC_IMPLICIT, &f), -EINVAL);
+	assert_int_equal(shadow_page_fault(E->v, UVA, W | X, &f), -EINVAL);
+	assert_int_equal(shadow_page_fault(E->v, UVA, 1u << 12, &f), -EINVAL);
+	assert_int_equal(shadow_set_mode(E->v, NULL), -EINVAL);
+	assert_int_equal(shadow_domain_destroy(E->d), -EBUSY);
+	assert_int_equal(counters().hidden_faults, 0);
+}
+
+static void test_vcpu_limit(void **state)
+{
+	struct shadow_vcpu *v[SHADOW_MAX_ROOTS];
+	int n = 0;
+
+	(void)state;
+	/* Default 16 φ slots: one vCPU exists, 14 more fit. */
+	while ((v[n] = shadow_vcpu_create(E->d)) != NULL)
+		n++;
+	assert_int_equal(n, 14);
+	while (n--)
+		shadow_vcpu_destroy(v[n]);
+}
+
+/* ---- the audit finds damage ---- */
+
+static void test_audit_detects_corruption(void **state)
+{
+	uint64_t *l4, *l3, *l2, *l1, l1gpa, saved;
+	const char *why = NULL;
+
+	(void)state;
+	genv_new_space(E);
+	ptb_map(&E->b, UVA, DATA, 1, URW, URW);
+	map_direct(GENV_TABLE_GFN, 48);
+	expect_fixed(UVA, R | U, DATA);
+	l1gpa = genv_entry_gpa(E, UVA, 1) & ~0xfffULL;
+	expect_fixed(KDM + l1gpa, R, l1gpa);
+	l4 = hm_table(E->hm, E->hw_cr3);
+	l3 = hm_table(E->hm, pte_addr(l4[pt_index(KDM, 4)]));
+	l2 = hm_table(E->hm, pte_addr(l3[pt_index(KDM + l1gpa, 3)]));
+	l1 = hm_table(E->hm, pte_addr(l2[pt_index(KDM + l1gpa, 2)]));
+	saved = l1[pt_index(KDM + l1gpa, 1)];
+	l1[pt_index(KDM + l1gpa, 1)] |= PTE_W;
+	assert_int_equal(shadow_audit(E->d, &why), -EFAULT);
+	assert_non_null(why);
+	l1[pt_index(KDM + l1gpa, 1)] = saved;
+	audit_ok();
+	*genv_ptr(E, genv_entry_gpa(E, UVA, 1)) = DATA2 | URW | PTE_A;	/* untrapped write */
+	assert_int_equal(shadow_audit(E->d, &why), -EFAULT);
+	*genv_ptr(E, genv_entry_gpa(E, UVA, 1)) = DATA | URW | PTE_A;
+	audit_ok();
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_fill_read_then_write), T(test_dirty_already_set_maps_writable),
+		T(test_cleared_accessed_refaults),
+		T(test_inject_not_present_and_us), T(test_inject_rsvd_and_nx),
+		T(test_inject_smep_smap), T(test_inject_pkey),
+		T(test_wp_off_supervisor_write_emulated),
+		T(test_page_tables_are_write_protected),
+		T(test_new_page_table_loses_writable_mappings),
+		T(test_pt_write_updates_shadow), T(test_pt_write_upper_level),
+		T(test_pt_write_partial_and_bad),
+		T(test_cached_root_switch_rebuilds_nothing), T(test_pcid_roots_share_shadows),
+		T(test_root_eviction_lru),
+		T(test_shared_tables_share_shadows),
+		T(test_unshadow_touches_exactly_the_referencing_entries),
+		T(test_rewritten_table_is_unshadowed),
+		T(test_aligned_2m_is_one_shadow_entry), T(test_unaligned_2m_is_split),
+		T(test_1g_guest_page_is_split), T(test_large_page_loses_write_when_table_appears),
+		T(test_invlpg), T(test_flush_all_and_nxe_change), T(test_p2m_faults),
+		T(test_hypervisor_slot), T(test_page_cap_reclaims_through_omega),
+		T(test_out_of_memory_recovers_or_fails_cleanly),
+		T(test_bad_arguments), T(test_vcpu_limit), T(test_audit_detects_corruption),
+	};
+
+	return cmocka_run_group_tests_name("mmu_shadow", tests, NULL, NULL);
+}
