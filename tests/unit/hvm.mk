@@ -50,6 +50,10 @@ endef
 $(eval $(call hvm_test,test_insn,$(HVM_INSN_SRCS)))
 $(eval $(call hvm_test,test_public_abi,))
 $(eval $(call hvm_test,test_elf_loader,hypervisor/common/elf_loader.c $(HVM_TEST_DIR)/elf_build.c))
+# The loader test also loads the real hello guest.
+HVM_HELLO_ELF := $(BUILD)/guests/hello.elf
+$(BUILD)/san/$(HVM_TEST_DIR)/test_elf_loader.o: HOST_CFLAGS += -DHVM_HELLO_ELF='"$(HVM_HELLO_ELF)"'
+$(HVM_BIN)/test_elf_loader: | $(HVM_HELLO_ELF)
 $(eval $(call hvm_test,test_pvh_start_info,hypervisor/common/pvh_start_info.c))
 
 # --- libFuzzer targets (built by `make check`; `make fuzz-hvm` runs them) --
@@ -65,8 +69,10 @@ $(HVM_FUZZERS:%=$(HVM_BIN)/%):
 FUZZ_TARGETS += $(HVM_FUZZERS:%=$(HVM_BIN)/%)
 
 .PHONY: fuzz-hvm
-fuzz-hvm: $(HVM_FUZZERS:%=$(HVM_BIN)/%)
-	@for f in $^; do \
+fuzz-hvm: $(HVM_FUZZERS:%=$(HVM_BIN)/%) $(HVM_HELLO_ELF)
+	@mkdir -p $(BUILD)/fuzz-corpus/hvm/fuzz_elf_loader
+	@cp $(HVM_HELLO_ELF) $(BUILD)/fuzz-corpus/hvm/fuzz_elf_loader/seed-hello.elf
+	@for f in $(HVM_FUZZERS:%=$(HVM_BIN)/%); do \
 		mkdir -p $(BUILD)/fuzz-corpus/hvm/$$(basename $$f); \
 		$$f -runs=$(HVM_FUZZ_RUNS) -max_len=4096 -seed=1 \
 			$(BUILD)/fuzz-corpus/hvm/$$(basename $$f) || exit 1; \

@@ -456,6 +456,56 @@ static void test_callback_failure_is_reported(void **state)
 	fm.fail_at = -1;
 }
 
+static void hide_note_segment(uint8_t *elf64)
+{
+	uint64_t phoff;
+	uint16_t phnum, i;
+	uint32_t type;
+
+	memcpy(&phoff, elf64 + 32, 8);
+	memcpy(&phnum, elf64 + 56, 2);
+	for (i = 0; i < phnum; i++) {
+		memcpy(&type, elf64 + phoff + i * 56u, 4);
+		if (type == 4)
+			memset(elf64 + phoff + i * 56u, 0, 4);
+	}
+}
+
+/*
+ * The real hello guest (tests/guests), as `make` built it: an ELF64 PVH
+ * kernel whose entry, pvh_start32, begins with CLI; CLD.
+ */
+static void test_real_hello_image(void **state)
+{
+	static uint8_t file[1 << 20];
+	struct elf_image ei;
+	FILE *f = fopen(HVM_HELLO_ELF, "rb");
+	size_t n;
+
+	(void)state;
+	if (!f)
+		fail_msg("cannot open %s (built by `make`)", HVM_HELLO_ELF);
+	n = fread(file, 1, sizeof(file), f);
+	fclose(f);
+	assert_true(n > 64 && n < sizeof(file));
+	assert_int_equal(load_exact(file, n, MEM_SIZE, &ei), 0);
+	assert_int_equal(ei.elf_class, 64);
+	assert_int_equal(ei.load_start, 0x100000);
+	assert_int_equal(ei.pvh_entry, ei.entry);
+	assert_int_equal(fm.mem[ei.pvh_entry], 0xfa);		/* cli */
+	assert_int_equal(fm.mem[ei.pvh_entry + 1], 0xfc);	/* cld */
+	assert_int_equal(fm.mem[ei.load_end - 1], 0);		/* bss */
+	/* The same image does not fit a domain that ends inside it. */
+	fm.writes = 0;
+	assert_int_equal(load_exact(file, n, ei.load_end - 1, &ei), -EINVAL);
+	assert_string_equal(ei.error, "segment outside the domain's memory");
+	assert_int_equal(fm.writes, 0);
+	/* Nor does it load once its PT_NOTE is hidden (made PT_NULL). */
+	hide_note_segment(file);
+	assert_int_equal(load_exact(file, n, MEM_SIZE, &ei), -EINVAL);
+	assert_string_equal(ei.error, "no PVH entry note (XEN_ELFNOTE_PHYS32_ENTRY)");
+}
+
 static void test_null_image(void **state)
 {
 	struct elf_image ei;
@@ -486,6 +536,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_random_corruption, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_callback_failure_is_reported, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_null_image, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_real_hello_image, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

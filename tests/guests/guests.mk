@@ -1,0 +1,51 @@
+# Test guests: tiny freestanding PVH kernels (ELF64, entered in 32-bit
+# mode through the XEN_ELFNOTE_PHYS32_ENTRY note) built with the host
+# gcc into build/guests/NAME.elf. Each guest is tests/guests/NAME/*.c
+# linked with the runtime in tests/guests/lib/.
+#
+# `make check` also boots hello under plain QEMU (its PVH loader), which
+# exercises the runtime's entry, long-mode switch, start-info parsing,
+# COM1 output and exit path without a hypervisor.
+
+GUEST_DIR := tests/guests
+GUEST_BIN := $(BUILD)/guests
+GUEST_OBJ := $(BUILD)/guests/obj
+GUESTS := hello
+
+GUEST_CC := $(KERNEL_CC)
+GUEST_CFLAGS := -std=c11 $(WARN_CFLAGS) -O2 -g -ffreestanding -fno-pic -fno-pie \
+	-mno-red-zone -mgeneral-regs-only -mcmodel=small -fno-stack-protector \
+	-fno-asynchronous-unwind-tables -fcf-protection=none -fno-omit-frame-pointer
+GUEST_CPPFLAGS := -nostdinc -isystem $(shell $(GUEST_CC) -print-file-name=include) \
+	-Ihypervisor/include -I$(GUEST_DIR)/lib
+GUEST_LDS := $(GUEST_DIR)/lib/guest.lds
+GUEST_LDFLAGS := -nostdlib -static -no-pie -Wl,-T,$(GUEST_LDS) -Wl,--build-id=none \
+	-Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments
+
+GUEST_LIB_SRCS := $(sort $(wildcard $(GUEST_DIR)/lib/*.c $(GUEST_DIR)/lib/*.S))
+guest_objs = $(patsubst $(GUEST_DIR)/%,$(GUEST_OBJ)/%.o,$(basename $(1)))
+GUEST_LIB_OBJS := $(call guest_objs,$(GUEST_LIB_SRCS))
+
+$(GUEST_OBJ)/%.o: $(GUEST_DIR)/%.c
+	@mkdir -p $(dir $@)
+	$(GUEST_CC) $(GUEST_CPPFLAGS) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@
+
+$(GUEST_OBJ)/%.o: $(GUEST_DIR)/%.S
+	@mkdir -p $(dir $@)
+	$(GUEST_CC) $(GUEST_CPPFLAGS) -D__ASSEMBLY__ -MMD -MP -c $< -o $@
+
+# $(call guest_image,NAME)
+define guest_image
+$(GUEST_BIN)/$(1).elf: $(call guest_objs,$(sort $(wildcard $(GUEST_DIR)/$(1)/*.c))) \
+		$(GUEST_LIB_OBJS) $(GUEST_LDS)
+	@mkdir -p $$(dir $$@)
+	$$(GUEST_CC) $$(GUEST_CFLAGS) $$(GUEST_LDFLAGS) -o $$@ \
+		$$(filter %.o,$$^)
+endef
+$(foreach g,$(GUESTS),$(eval $(call guest_image,$(g))))
+
+GUEST_IMAGES := $(GUESTS:%=$(GUEST_BIN)/%.elf)
+ALL_TARGETS += $(GUEST_IMAGES)
+
+CHECK_SUITES += $(GUEST_DIR)/run-bare.sh
+CHECK_DEPS += $(GUEST_IMAGES)

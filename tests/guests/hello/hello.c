@@ -1,0 +1,81 @@
+/*
+ * hello: the smallest useful guest. Prints a greeting, where it runs and
+ * what its start info says, then shuts down. Command line options:
+ *   status=N   shut down with reason N instead of SHUTDOWN_poweroff
+ *   fault=ud   execute UD2 first (tests the runtime's exception path)
+ */
+#include <public/sched.h>
+
+#include "runtime.h"
+
+const char guest_name[] = "hello";
+
+static const char *hypervisor_name(void)
+{
+	switch (guest_hypervisor()) {
+	case GUEST_HV_UMBRA:
+		return "umbra";
+	case GUEST_HV_XEN:
+		return "xen";
+	default:
+		return "none";
+	}
+}
+
+/* The text after "key" (e.g. "status=") in the command line, or NULL. */
+static const char *option(const char *cmdline, const char *key)
+{
+	const char *p;
+	unsigned int i;
+
+	for (p = cmdline; *p; p++) {
+		if (p != cmdline && p[-1] != ' ')
+			continue;
+		for (i = 0; key[i] && p[i] == key[i]; i++)
+			;
+		if (!key[i])
+			return p + i;
+	}
+	return NULL;
+}
+
+static int requested_status(const char *cmdline)
+{
+	const char *p = option(cmdline, "status=");
+	int v = 0;
+
+	if (!p)
+		return SHUTDOWN_poweroff;
+	for (; *p >= '0' && *p <= '9'; p++)
+		v = v * 10 + (*p - '0');
+	return v;
+}
+
+static void print_modules(const struct hvm_start_info *si)
+{
+	const struct hvm_modlist_entry *m =
+		(const void *)(uintptr_t)si->modlist_paddr;
+	unsigned int i;
+
+	for (i = 0; m && i < si->nr_modules; i++)
+		con_printf("hello: module %u at %#lx, %lu bytes\n", i,
+			   (unsigned long)m[i].paddr, (unsigned long)m[i].size);
+}
+
+int guest_main(const struct hvm_start_info *si)
+{
+	const char *cmdline = si->cmdline_paddr ?
+			      (const char *)(uintptr_t)si->cmdline_paddr : "";
+	int status = requested_status(cmdline);
+
+	con_puts("hello: hello, world\n");
+	con_printf("hello: hypervisor %s\n", hypervisor_name());
+	con_printf("hello: start info version %u, cmdline \"%s\", %u modules, "
+		   "%u memory map entries\n", si->version, cmdline,
+		   si->nr_modules, si->version >= 1 ? si->memmap_entries : 0);
+	print_modules(si);
+	if (option(cmdline, "fault=ud"))
+		__asm__ __volatile__("ud2");
+	con_printf("hello: shutting down with status %d\n", status);
+	return status;
+}
