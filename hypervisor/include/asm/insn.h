@@ -115,7 +115,12 @@ struct insn {
 	bool has_sib;
 	uint8_t sib;
 
-	/* Memory operand (has_mem): address = base + index * scale + disp. */
+	/*
+	 * Memory operand (has_mem): address = base + index * scale + disp.
+	 * MOV moffs (A0-A3) has one too: no base, the offset in disp (and
+	 * imm). The implicit operands of string instructions (rSI, rDI) and
+	 * of the stack are not described here.
+	 */
 	bool has_mem;
 	bool rip_relative;	/* base is the address of the next instruction */
 	bool vsib;		/* index is a vector register (gather/scatter) */

@@ -221,8 +221,13 @@ static void test_mov_immediates(void **state)
 	assert_true(in.imm == 0x0807060504030201ULL);
 	expect_len(64, BYTES(0xa1, 1, 2, 3, 4, 5, 6, 7, 0));	/* mov eax, [moffs64] */
 	assert_int_equal(in.imm_bytes, 8);
-	expect_len(64, BYTES(0x67, 0xa3, 1, 2, 3, 4));		/* mov [moffs32], eax */
+	assert_true(in.has_mem);				/* moffs is memory */
+	assert_int_equal(in.base, INSN_NO_REG);
+	assert_true(insn_effective_addr(&in, &(struct insn_regs){ .rip = 1 }) ==
+		    0x0007060504030201ULL);
+	expect_len(64, BYTES(0x67, 0xa3, 1, 2, 3, 0x84));	/* mov [moffs32], eax */
 	assert_int_equal(in.imm_bytes, 4);
+	assert_true(insn_effective_addr(&in, &(struct insn_regs){ 0 }) == 0x84030201ULL);
 	expect_len(32, BYTES(0xa0, 0x00, 0x10, 0x00, 0x00));	/* mov al, [0x1000] */
 	assert_int_equal(in.imm, 0x1000);
 	expect_len(64, BYTES(0xc8, 0x10, 0x00, 0x01));		/* enter 16, 1 */

@@ -258,6 +258,19 @@ int insn_read_immediates(struct insn_cursor *c, struct insn *insn, bool far)
 	return 0;
 }
 
+/*
+ * MOV AL/rAX <-> moffs (A0-A3) address memory by an absolute offset:
+ * present it as a memory operand with no base or index, so that
+ * insn_effective_addr() serves these MMIO accesses like any other.
+ */
+static void set_moffs_operand(struct insn *insn)
+{
+	insn->has_mem = true;
+	insn->disp = (int64_t)insn->imm;
+	insn->disp_bytes = insn->imm_bytes;
+	insn->disp_offset = insn->imm_offset;
+}
+
 static int decode_legacy_body(struct insn_cursor *c, struct insn *insn)
 {
 	uint32_t flags = legacy_flags(insn);
@@ -290,7 +303,10 @@ static int decode_legacy_body(struct insn_cursor *c, struct insn *insn)
 	}
 	if (insn->lock && !lock_allowed(insn, flags))
 		return -EINVAL;
-	return insn_read_immediates(c, insn, flags & OP_IP);
+	rc = insn_read_immediates(c, insn, flags & OP_IP);
+	if (rc == 0 && (flags & OP_IA))
+		set_moffs_operand(insn);
+	return rc;
 }
 
 int insn_decode(const uint8_t *bytes, size_t avail, int mode, struct insn *out)
