@@ -5,7 +5,9 @@
  *   fault=ud   execute UD2 first (tests the runtime's exception path)
  */
 #include <public/sched.h>
+#include <public/version.h>
 
+#include "hypercall.h"
 #include "runtime.h"
 
 const char guest_name[] = "hello";
@@ -20,6 +22,31 @@ static const char *hypervisor_name(void)
 	default:
 		return "none";
 	}
+}
+
+/* What the hypervisor says about itself and this domain. */
+static void print_identity(void)
+{
+	struct umbra_identity id = { .signature = { 0 } };
+	long v, rc;
+
+	if (guest_hypervisor() == GUEST_HV_NONE)
+		return;
+	v = hv_xen_version(XENVER_version, NULL);
+	con_printf("hello: xen_version %ld.%ld\n", v >> 16, v & 0xffff);
+	if (guest_hypervisor() != GUEST_HV_UMBRA)
+		return;
+	rc = hv_umbra_op(UMBRAOP_identity, &id);
+	if (rc < 0) {
+		con_printf("hello: umbra_op identity failed: %ld\n", rc);
+		return;
+	}
+	id.name[UMBRA_DOMAIN_NAME_MAX - 1] = '\0';
+	con_printf("hello: domain %u \"%s\", vcpu %u of %u, %lu MiB, paging %s\n",
+		   id.domid, id.name, id.vcpu_id, id.nr_vcpus,
+		   (unsigned long)(id.mem_bytes >> 20),
+		   id.paging == UMBRA_PAGING_NESTED ? "nested" :
+		   id.paging == UMBRA_PAGING_SHADOW ? "shadow" : "other");
 }
 
 /* The text after "key" (e.g. "status=") in the command line, or NULL. */
@@ -74,6 +101,7 @@ int guest_main(const struct hvm_start_info *si)
 		   "%u memory map entries\n", si->version, cmdline,
 		   si->nr_modules, si->version >= 1 ? si->memmap_entries : 0);
 	print_modules(si);
+	print_identity();
 	if (option(cmdline, "fault=ud"))
 		__asm__ __volatile__("ud2");
 	con_printf("hello: shutting down with status %d\n", status);

@@ -46,8 +46,7 @@ void con_write(const char *s, size_t len)
 	if (len == 0)
 		return;
 	if (guest_hypervisor() != GUEST_HV_NONE && !hypercall_failed) {
-		rc = hypercall3(__HYPERVISOR_console_io, CONSOLEIO_write, len,
-				(uint64_t)(uintptr_t)s);
+		rc = hv_console_write(s, len);
 		if (rc >= 0)
 			return;
 		hypercall_failed = true;

@@ -17,8 +17,7 @@ void guest_exit(unsigned int reason)
 	long rc;
 
 	if (guest_hypervisor() != GUEST_HV_NONE) {
-		rc = hypercall2(__HYPERVISOR_sched_op, SCHEDOP_shutdown,
-				(uint64_t)(uintptr_t)&s);
+		rc = hv_sched_op(SCHEDOP_shutdown, &s);
 		con_printf("%s: SCHEDOP_shutdown returned %ld\n", guest_name, rc);
 	}
 	outb(DEBUG_EXIT_PORT, reason == SHUTDOWN_poweroff ? DEBUG_EXIT_SUCCESS :
