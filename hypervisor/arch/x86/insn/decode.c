@@ -163,7 +163,7 @@ void insn_set_sizes(struct insn *insn, uint32_t flags)
 	switch (insn->mode) {
 	case 64:
 		insn->addr_bytes = insn->addrsize_prefix ? 4 : 8;
-		if (rex_w || (insn->encoding != INSN_ENC_LEGACY && insn->vex_w))
+		if (rex_w)
 			insn->op_bytes = 8;
 		else if (insn->opsize_prefix)
 			insn->op_bytes = 2;
@@ -179,8 +179,9 @@ void insn_set_sizes(struct insn *insn, uint32_t flags)
 		insn->op_bytes = insn->opsize_prefix ? 4 : 2;
 		break;
 	}
-	if (insn->encoding != INSN_ENC_LEGACY && !(insn->mode == 64 && insn->vex_w))
-		insn->op_bytes = 4;
+	/* VEX general-purpose forms (BMI, ...): W selects 64-bit operands. */
+	if (insn->encoding != INSN_ENC_LEGACY)
+		insn->op_bytes = insn->mode == 64 && insn->vex_w ? 8 : 4;
 	if (flags & OP_BYTE)
 		insn->op_bytes = 1;
 }
