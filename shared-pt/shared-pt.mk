@@ -55,17 +55,15 @@ fuzz-shared-pt: $(SPT_FUZZ)
 	@mkdir -p $(SPT_FUZZ_CORPUS)
 	$(SPT_FUZZ) -runs=$(SPT_FUZZ_RUNS) -max_len=512 -seed=1 $(SPT_FUZZ_CORPUS)
 
-# ---- benchmark -------------------------------------------------------------
-SPT_BENCH := $(BUILD)/tests/bench/shared-pt/bench_shared_pt
-SPT_BENCH_SRCS := $(wildcard tests/bench/shared-pt/*.c)
+# ---- benchmark: the same workload through mmu/'s classic shadow engine --------
+SPT_BENCH_DIR := tests/bench/shared-pt
+SPT_BENCH := $(BUILD)/$(SPT_BENCH_DIR)/bench_shared_pt
+SPT_BENCH_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(wildcard $(SPT_BENCH_DIR)/*.c) \
+	$(SPT_UNIT_DIR)/harness.c $(SHARED_PT_SRCS) $(MMU_SRCS))
 
-ifneq ($(SPT_BENCH_SRCS),)
-$(SPT_BENCH): $(SPT_BENCH_SRCS:%.c=$(BUILD)/host/%.o) \
-		$(BUILD)/host/$(SPT_UNIT_DIR)/harness.o $(SPT_HOST_OBJS) \
-		$(SPT_BENCH_MMU_OBJS)
+$(SPT_BENCH): $(SPT_BENCH_OBJS)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) $^ -o $@
-endif
 
 .PHONY: bench-shared-pt
 bench-shared-pt: $(SPT_BENCH)
