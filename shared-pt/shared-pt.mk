@@ -69,6 +69,8 @@ $(SPT_BENCH): $(SPT_BENCH_OBJS)
 bench-shared-pt: $(SPT_BENCH)
 	@$(SPT_BENCH)
 BENCH_TARGETS += bench-shared-pt
+# Built (not run) by `make check`, so a change in mmu/'s API shows at once.
+CHECK_DEPS += $(SPT_BENCH)
 
 # Just this component's suites, for quick iterations.
 .PHONY: check-shared-pt
