@@ -22,9 +22,10 @@ CHECK_DEPS :=
 BENCH_TARGETS :=
 FUZZ_TARGETS :=
 
-include hypervisor/hypervisor.mk
+# mmu/ and shared-pt/ first: the hypervisor links their sources.
 -include mmu/mmu.mk
 -include shared-pt/shared-pt.mk
+include hypervisor/hypervisor.mk
 -include dom0-tools/dom0-tools.mk
 -include $(sort $(wildcard tests/*/*.mk))
 

@@ -3,9 +3,7 @@
 # Both link the same objects; the test build adds hypervisor/test/*.c.
 
 HV_LDS_SRC := hypervisor/arch/x86/umbra.lds.S
-# Work in progress that nothing calls yet stays out of the image.
-HV_NOT_YET := hypervisor/arch/x86/insn/%
-HV_SRCS := $(filter-out $(HV_LDS_SRC) $(HV_NOT_YET),$(sort $(wildcard hypervisor/arch/x86/*.c \
+HV_SRCS := $(filter-out $(HV_LDS_SRC),$(sort $(wildcard hypervisor/arch/x86/*.c \
 	hypervisor/arch/x86/*.S hypervisor/arch/x86/*/*.c hypervisor/arch/x86/*/*.S \
 	hypervisor/common/*.c))) $(MMU_SRCS) $(SHARED_PT_SRCS)
 HV_TEST_SRCS := $(sort $(wildcard hypervisor/test/*.c))

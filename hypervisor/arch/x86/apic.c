@@ -5,6 +5,7 @@
 #include <asm/traps.h>
 #include <asm/percpu.h>
 #include <asm/x86.h>
+#include <umbra/sched.h>
 
 #define APIC_BASE_ENABLE	(1ULL << 11)
 #define APIC_BASE_X2APIC	(1ULL << 10)
@@ -67,6 +68,7 @@ static void timer_interrupt(struct cpu_regs *regs)
 	(void)regs;
 	this_cpu()->timer_ticks++;
 	apic_eoi();
+	sched_tick();
 }
 
 static void spurious_interrupt(struct cpu_regs *regs)

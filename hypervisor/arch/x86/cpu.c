@@ -5,6 +5,10 @@
 #include <asm/smp.h>
 #include <asm/svm.h>
 #include <umbra/printk.h>
+#include <asm/x86.h>
+
+#define CR4_OSFXSR	(1ULL << 9)
+#define CR4_OSXMMEXCPT	(1ULL << 10)
 
 static uint8_t ist_stacks[MAX_CPUS][IST_STACKS][4096] __attribute__((aligned(4096)));
 
@@ -14,6 +18,8 @@ void cpu_early_init_this_cpu(unsigned int cpu)
 	this_cpu()->ist_stack = ist_stacks[cpu][0];
 	gdt_load_this_cpu();
 	idt_load();
+	/* FXSAVE/FXRSTOR of guest FPU state need OSFXSR (and XMM state). */
+	write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
 }
 
 void cpu_init_this_cpu(unsigned int cpu)

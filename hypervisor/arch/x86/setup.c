@@ -13,6 +13,9 @@
 #include <umbra/boot_options.h>
 #include <umbra/cmdline.h>
 #include <umbra/debug_exit.h>
+#include <umbra/domain_build.h>
+#include <asm/hvm.h>
+#include <umbra/sched.h>
 #include <umbra/mm.h>
 #include <umbra/multiboot2.h>
 #include <umbra/panic.h>
@@ -124,6 +127,10 @@ void start_umbra(uint32_t magic, uint64_t mbi_phys)
 	timer_selftest();
 	cpus_bring_up(&boot_info);
 	modules_report(&boot_info);
+	sched_init();
+	if (svm_global_init())
+		panic("svm: no memory for the I/O and MSR permission maps");
+	domains_build_from_modules(&boot_info);
 	test_hooks_before_ready();
 
 	log_printf(LOG_NONE, "umbra: ready: cpus=%u mem_free_mib=%llu svm=%s npt=%s\n",
@@ -131,8 +138,7 @@ void start_umbra(uint32_t magic, uint64_t mbi_phys)
 		   this_cpu()->svm_enabled ? "yes" : "no", caps.npt ? "yes" : "no");
 	if (opt_exit_on_ready)
 		debug_exit(DEBUG_EXIT_SUCCESS);
-	for (;;) {
-		local_irq_enable();
-		halt();
-	}
+	smp_release_secondaries();
+	apic_timer_start_periodic(SCHED_TICK_US);
+	sched_run_this_cpu();
 }

@@ -7,6 +7,7 @@
 #include <asm/time.h>
 #include <asm/x86.h>
 #include <umbra/printk.h>
+#include <umbra/sched.h>
 #include <umbra/string.h>
 
 #define AP_BOOT_TIMEOUT_US	1000000
@@ -17,6 +18,7 @@ extern void ap_start64(void);
 
 static uint8_t ap_stacks[MAX_CPUS][STACK_SIZE] __attribute__((aligned(4096)));
 static volatile unsigned int ap_started;
+static bool smp_go;
 
 /* A trampoline variable's address where the copy at AP_TRAMPOLINE_PHYS
  * lives (its link address is already in that range). */
@@ -42,10 +44,17 @@ void start_secondary(uint64_t cpu)
 	cpu_early_init_this_cpu((unsigned int)cpu);
 	cpu_init_this_cpu((unsigned int)cpu);
 	__atomic_store_n(&ap_started, 1, __ATOMIC_RELEASE);
-	for (;;) {
+	while (!__atomic_load_n(&smp_go, __ATOMIC_ACQUIRE)) {
 		local_irq_enable();
 		halt();
 	}
+	apic_timer_start_periodic(SCHED_TICK_US);
+	sched_run_this_cpu();
+}
+
+void smp_release_secondaries(void)
+{
+	__atomic_store_n(&smp_go, true, __ATOMIC_RELEASE);
 }
 
 static bool boot_one(unsigned int cpu, uint32_t apic)

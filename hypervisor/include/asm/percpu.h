@@ -22,6 +22,8 @@ struct percpu {
 	struct tss64 tss;
 	uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(16)));
 	uint8_t *ist_stack;		/* NMI / #DF / #MC stacks */
+	uint64_t host_save_pa;		/* VMSAVE area for the host's state */
+	void *asid_owner[64];		/* last vCPU run per ASID, for flushes */
 };
 
 extern struct percpu percpu_area[MAX_CPUS];

@@ -41,6 +41,12 @@ int svm_enable_this_cpu(void)
 			return -ENOMEM;
 		memset(phys_to_virt(p->hsave_pa), 0, 4096);
 	}
+	if (!p->host_save_pa) {
+		p->host_save_pa = alloc_page_phys();
+		if (!p->host_save_pa)
+			return -ENOMEM;
+		memset(phys_to_virt(p->host_save_pa), 0, 4096);
+	}
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
 	wrmsr(MSR_VM_HSAVE_PA, p->hsave_pa);
 	p->svm_enabled = true;

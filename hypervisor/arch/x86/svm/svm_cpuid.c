@@ -1,0 +1,121 @@
+/* CPUID as the guest sees it: the host's, less what Umbra does not
+ * virtualise, plus the hypervisor leaves (Umbra's and Xen's). */
+#include <asm/svm/svm.h>
+#include <asm/time.h>
+#include <asm/x86.h>
+#include <public/arch-x86/cpuid.h>
+#include <public/umbra.h>
+#include <umbra/domain.h>
+
+#define L1_ECX_MONITOR		(1u << 3)
+#define L1_ECX_VMX		(1u << 5)
+#define L1_ECX_X2APIC		(1u << 21)
+#define L1_ECX_XSAVE		(1u << 26)
+#define L1_ECX_OSXSAVE		(1u << 27)
+#define L1_ECX_AVX		(1u << 28)
+#define L1_ECX_HYPERVISOR	(1u << 31)
+#define L7_EBX_AVX2		(1u << 5)
+#define L7_EBX_AVX512F		(1u << 16)
+#define X1_ECX_SVM		(1u << 2)
+#define X1_ECX_MWAITX		(1u << 29)
+
+static void umbra_leaves(struct vcpu *v, uint32_t leaf, struct cpuid_regs *r)
+{
+	const struct domain *d = v->domain;
+
+	*r = (struct cpuid_regs){ 0 };
+	if (leaf == UMBRA_CPUID_BASE) {
+		r->eax = UMBRA_CPUID_MAX_LEAF;
+		r->ebx = UMBRA_CPUID_SIGNATURE_EBX;
+		r->ecx = UMBRA_CPUID_SIGNATURE_ECX;
+		r->edx = UMBRA_CPUID_SIGNATURE_EDX;
+	} else if (leaf == UMBRA_CPUID_LEAF_IDENTITY) {
+		r->eax = UMBRA_VERSION;
+		r->ebx = UMBRA_CPUID_F_XEN_LEAVES |
+			 (d->paging == UMBRA_PAGING_NESTED ? UMBRA_CPUID_F_NESTED_PAGING
+							   : UMBRA_CPUID_F_SHADOW_PAGING);
+		r->ecx = d->id;
+		r->edx = v->id;
+	}
+}
+
+static void xen_leaves(struct vcpu *v, uint32_t leaf, struct cpuid_regs *r)
+{
+	*r = (struct cpuid_regs){ 0 };
+	switch (leaf - XEN_CPUID_BASE) {
+	case 0:
+		r->eax = XEN_CPUID_BASE + XEN_CPUID_MAX_NUM_LEAVES;
+		r->ebx = XEN_CPUID_SIGNATURE_EBX;
+		r->ecx = XEN_CPUID_SIGNATURE_ECX;
+		r->edx = XEN_CPUID_SIGNATURE_EDX;
+		break;
+	case XEN_CPUID_LEAF_VERSION:
+		r->eax = UMBRA_XEN_COMPAT_VERSION;
+		break;
+	case XEN_CPUID_LEAF_HYPERCALL:
+		r->eax = 1;			/* hypercall pages */
+		r->ebx = XEN_HYPERCALL_MSR;
+		break;
+	case XEN_CPUID_LEAF_TIME:
+		r->ecx = (uint32_t)tsc_khz;	/* sub-leaf 0: TSC frequency */
+		break;
+	case XEN_CPUID_LEAF_HVM:
+		r->eax = XEN_HVM_CPUID_VCPU_ID_PRESENT | XEN_HVM_CPUID_DOMID_PRESENT;
+		r->ebx = v->id;
+		r->ecx = v->domain->id;
+		break;
+	}
+}
+
+/* Hide what the guest cannot use here: nested SVM, MONITOR/MWAIT, x2APIC
+ * (no virtual APIC yet) and XSAVE-managed state (QEMU cannot intercept
+ * XSETBV, so the host could not keep it apart between guests). */
+static void filter_host_leaf(struct vcpu *v, uint32_t leaf, struct cpuid_regs *r)
+{
+	switch (leaf) {
+	case 1:
+		r->ecx &= ~(L1_ECX_MONITOR | L1_ECX_VMX | L1_ECX_X2APIC | L1_ECX_XSAVE |
+			    L1_ECX_OSXSAVE | L1_ECX_AVX);
+		r->ecx |= L1_ECX_HYPERVISOR;
+		r->ebx = (r->ebx & 0x0000ffffu) | (v->id << 24) |
+			 (v->domain->nr_vcpus << 16);
+		break;
+	case 7:
+		r->ebx &= ~(L7_EBX_AVX2 | L7_EBX_AVX512F);
+		break;
+	case 0xd:
+		*r = (struct cpuid_regs){ 0 };
+		break;
+	case 0x80000001:
+		r->ecx &= ~(X1_ECX_SVM | X1_ECX_MWAITX);
+		break;
+	case 0x8000000a:
+		*r = (struct cpuid_regs){ 0 };
+		break;
+	}
+}
+
+void svm_exit_cpuid(struct vcpu *v)
+{
+	struct vmcb *vmcb = v->hvm.vmcb;
+	uint32_t leaf = (uint32_t)vmcb->rax;
+	uint32_t sub = (uint32_t)v->hvm.regs.rcx;
+	struct cpuid_regs r;
+
+	if (leaf >= UMBRA_CPUID_BASE && leaf <= UMBRA_CPUID_MAX_LEAF) {
+		umbra_leaves(v, leaf, &r);
+	} else if (leaf >= XEN_CPUID_BASE &&
+		   leaf <= XEN_CPUID_BASE + XEN_CPUID_MAX_NUM_LEAVES) {
+		xen_leaves(v, leaf, &r);
+	} else if ((leaf & 0xf0000000u) == 0x40000000u) {
+		r = (struct cpuid_regs){ 0 };
+	} else {
+		r = cpuid_count(leaf, sub);
+		filter_host_leaf(v, leaf, &r);
+	}
+	vmcb->rax = r.eax;
+	v->hvm.regs.rbx = r.ebx;
+	v->hvm.regs.rcx = r.ecx;
+	v->hvm.regs.rdx = r.edx;
+	svm_skip_insn(v, 2);
+}

@@ -1,0 +1,185 @@
+/* Per-domain and per-vCPU SVM state: nested page tables (or shadow
+ * paging), ASIDs, VMCBs in their PVH boot state. */
+#include <asm/hvm.h>
+#include <asm/layout.h>
+#include <asm/svm/svm.h>
+#include <asm/x86.h>
+#include <public/umbra.h>
+#include <umbra/domain.h>
+#include <umbra/errno.h>
+#include <umbra/mm.h>
+#include <umbra/string.h>
+#include "mmu/npt.h"
+
+#define ASID_SLOTS	63	/* see struct percpu.asid_owner */
+
+static int npt_alloc_page(void *ctx, uint64_t *maddr)
+{
+	uint64_t pa = alloc_page_phys();
+
+	(void)ctx;
+	if (!pa)
+		return -ENOMEM;
+	memset(phys_to_virt(pa), 0, 4096);
+	*maddr = pa;
+	return 0;
+}
+
+static void npt_free_page(void *ctx, uint64_t maddr)
+{
+	(void)ctx;
+	free_page_phys(maddr);
+}
+
+static void *direct_map(void *ctx, uint64_t maddr)
+{
+	(void)ctx;
+	return phys_to_virt(maddr);
+}
+
+static uint32_t pick_asid(domid_t id)
+{
+	uint32_t n = cpuid(0x8000000a).ebx;	/* ASIDs, 0 being the host's */
+	uint32_t slots = n > 1 && n - 1 < ASID_SLOTS ? n - 1 : ASID_SLOTS;
+
+	return 1 + (id - 1) % slots;
+}
+
+static int map_guest_memory(struct domain *d)
+{
+	for (unsigned int i = 0; i < d->nr_extents; i++) {
+		int err = npt_map(&d->npt, (uint64_t)i * EXTENT_SIZE, d->extents[i],
+				  EXTENT_SIZE, NPT_RWX);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int hvm_domain_init(struct domain *d, const char **why)
+{
+	static const struct mmu_ops ops = {
+		.alloc_page = npt_alloc_page,
+		.free_page = npt_free_page,
+		.map = direct_map,
+	};
+	int err;
+
+	d->asid = pick_asid(d->id);
+	/* Guest TSC starts near zero when the domain is built. */
+	d->tsc_offset = -rdtsc();
+	if (d->paging != UMBRA_PAGING_NESTED) {
+		*why = "only paging=nested is implemented for HVM domains so far";
+		return -EINVAL;
+	}
+	err = npt_init(&d->npt, &ops);
+	if (!err)
+		err = map_guest_memory(d);
+	if (err) {
+		npt_destroy(&d->npt);
+		*why = "out of memory for nested page tables";
+	}
+	return err;
+}
+
+void hvm_domain_destroy(struct domain *d)
+{
+	if (d->paging == UMBRA_PAGING_NESTED)
+		npt_destroy(&d->npt);
+}
+
+static void set_seg(struct vmcb_seg *s, uint16_t sel, uint16_t attrib, uint32_t limit)
+{
+	s->selector = sel;
+	s->attrib = attrib;
+	s->limit = limit;
+	s->base = 0;
+}
+
+#define SEG_CODE32	0xc9b	/* G, D/B, P, S, execute/read, accessed */
+#define SEG_DATA32	0xc93	/* G, D/B, P, S, read/write, accessed */
+#define SEG_TSS32_BUSY	0x08b
+#define SEG_LDT		0x082
+#define CR0_PE		(1ULL << 0)
+#define CR0_ET		(1ULL << 4)
+#define DEFAULT_PAT	0x0007040600070406ULL
+
+static void vmcb_init_controls(struct vmcb *vmcb, const struct domain *d)
+{
+	vmcb->intercept_misc1 = INTERCEPT_INTR | INTERCEPT_NMI | INTERCEPT_SMI |
+		INTERCEPT_INIT | INTERCEPT_CPUID | INTERCEPT_RSM | INTERCEPT_INVD |
+		INTERCEPT_HLT | INTERCEPT_IOIO_PROT | INTERCEPT_MSR_PROT |
+		INTERCEPT_TASK_SWITCH | INTERCEPT_SHUTDOWN;
+	vmcb->intercept_misc2 = INTERCEPT_VMRUN | INTERCEPT_VMMCALL |
+		INTERCEPT_VMLOAD | INTERCEPT_VMSAVE | INTERCEPT_STGI |
+		INTERCEPT_CLGI | INTERCEPT_SKINIT | INTERCEPT_WBINVD |
+		INTERCEPT_MONITOR | INTERCEPT_MWAIT | INTERCEPT_XSETBV;
+	vmcb->iopm_base_pa = svm_iopm_pa;
+	vmcb->msrpm_base_pa = svm_msrpm_pa;
+	vmcb->tsc_offset = d->tsc_offset;
+	vmcb->asid = d->asid;
+	vmcb->tlb_control = TLB_CONTROL_FLUSH_ALL;
+	/* Physical interrupts exit; the guest's IF masks only virtual ones. */
+	vmcb->int_ctl = V_INTR_MASKING;
+	vmcb->np_enable = 1;
+	vmcb->n_cr3 = d->npt.root;
+}
+
+int hvm_vcpu_init(struct vcpu *v, struct domain *d, unsigned int id)
+{
+	uint64_t pa = alloc_page_phys();
+	struct vmcb *vmcb;
+
+	if (!pa)
+		return -ENOMEM;
+	vmcb = phys_to_virt(pa);
+	memset(vmcb, 0, sizeof(*vmcb));
+	v->domain = d;
+	v->id = id;
+	v->processor = -1;
+	v->state = VCPU_DOWN;
+	v->hvm.vmcb = vmcb;
+	v->hvm.vmcb_pa = pa;
+	v->hvm.last_pcpu = ~0ULL;
+	/* FNINIT state: x87 control word 0x37f, MXCSR 0x1f80. */
+	v->hvm.fpu[0] = 0x7f;
+	v->hvm.fpu[1] = 0x03;
+	v->hvm.fpu[24] = 0x80;
+	v->hvm.fpu[25] = 0x1f;
+	vmcb_init_controls(vmcb, d);
+	hvm_vcpu_set_pvh_entry(v, 0, 0);
+	return 0;
+}
+
+void hvm_vcpu_destroy(struct vcpu *v)
+{
+	if (v && v->hvm.vmcb_pa)
+		free_page_phys(v->hvm.vmcb_pa);
+}
+
+void hvm_vcpu_set_pvh_entry(struct vcpu *v, uint32_t entry, uint32_t start_info)
+{
+	struct vmcb *vmcb = v->hvm.vmcb;
+
+	set_seg(&vmcb->cs, 0x08, SEG_CODE32, 0xffffffff);
+	set_seg(&vmcb->ds, 0x10, SEG_DATA32, 0xffffffff);
+	vmcb->es = vmcb->ss = vmcb->fs = vmcb->gs = vmcb->ds;
+	set_seg(&vmcb->tr, 0x18, SEG_TSS32_BUSY, 0x67);
+	set_seg(&vmcb->ldtr, 0, SEG_LDT, 0xffff);
+	set_seg(&vmcb->gdtr, 0, 0, 0xffff);
+	set_seg(&vmcb->idtr, 0, 0, 0xffff);
+	vmcb->cpl = 0;
+	vmcb->efer = EFER_SVME;		/* hidden from the guest */
+	vmcb->cr0 = CR0_PE | CR0_ET;
+	vmcb->cr3 = 0;
+	vmcb->cr4 = 0;
+	vmcb->dr6 = 0xffff0ff0;
+	vmcb->dr7 = 0x400;
+	vmcb->rflags = 0x2;
+	vmcb->rip = entry;
+	vmcb->rsp = 0;
+	vmcb->rax = 0;
+	vmcb->g_pat = DEFAULT_PAT;
+	memset(&v->hvm.regs, 0, sizeof(v->hvm.regs));
+	v->hvm.regs.rbx = start_info;
+}

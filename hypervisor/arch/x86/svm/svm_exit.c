@@ -1,0 +1,142 @@
+/* #VMEXIT dispatch: each exit is emulated, reflected to the guest, or
+ * stops the domain with a reason; none can stop the hypervisor. */
+#include <asm/hvm.h>
+#include <asm/insn.h>
+#include <asm/svm/svm.h>
+#include <umbra/domain.h>
+#include <umbra/printk.h>
+#include <umbra/sched.h>
+
+#define TRAP_UD	6
+
+static int guest_code_mode(const struct vmcb *vmcb)
+{
+	if (svm_guest_is_64bit(vmcb))
+		return 64;
+	return (vmcb->cs.attrib & (1u << 10)) ? 32 : 16;
+}
+
+void svm_skip_insn(struct vcpu *v, unsigned int usual_len)
+{
+	struct vmcb *vmcb = v->hvm.vmcb;
+	uint64_t lin = vmcb->cs.base + vmcb->rip;
+	unsigned int n = 15;		/* the longest x86 instruction */
+	uint8_t bytes[15];
+	struct insn insn;
+	int len = -1;
+
+	/* Prefixes can make the instruction longer than usual, so decode it.
+	 * The 15-byte window may run into an unmapped page: then read up to
+	 * the page end only. */
+	if (hvm_fetch_guest(v, bytes, lin, n)) {
+		n = 4096 - (lin & 0xfff);
+		if (n > sizeof(bytes))
+			n = sizeof(bytes);
+		if (hvm_fetch_guest(v, bytes, lin, n))
+			n = 0;
+	}
+	if (n)
+		len = insn_decode(bytes, n, guest_code_mode(vmcb), &insn);
+	vmcb->rip += len > 0 ? (unsigned int)len : usual_len;
+	if (!svm_guest_is_64bit(vmcb))
+		vmcb->rip &= 0xffffffffULL;
+}
+
+static void exit_npf(struct vcpu *v)
+{
+	const struct vmcb *vmcb = v->hvm.vmcb;
+
+	v->stats.npt_faults++;
+	domain_crash(v->domain, "nested page fault: guest-physical %#llx (%s%s) at rip %#llx",
+		     (unsigned long long)vmcb->exit_info2,
+		     (vmcb->exit_info1 & 2) ? "write" : "read",
+		     (vmcb->exit_info1 & 1) ? ", protection" : ", not backed",
+		     (unsigned long long)vmcb->rip);
+}
+
+static void exit_hlt(struct vcpu *v)
+{
+	svm_skip_insn(v, 1);
+	v->event_pending = false;
+	sched_vcpu_block(v);
+}
+
+static void count_exit(struct vcpu *v, uint32_t code)
+{
+	v->stats.exits++;
+	if (code < 128)
+		v->stats.exits_by_code[code]++;
+	else if (code == VMEXIT_NPF)
+		v->stats.exits_npf++;
+	else if (code == VMEXIT_VMMCALL)
+		v->stats.exits_vmmcall++;
+	else
+		v->stats.exits_other++;
+}
+
+void svm_handle_exit(struct vcpu *v)
+{
+	struct vmcb *vmcb = v->hvm.vmcb;
+	uint32_t code = (uint32_t)vmcb->exit_code;
+
+	count_exit(v, code);
+	switch (code) {
+	case VMEXIT_INTR:
+	case VMEXIT_NMI:
+	case VMEXIT_SMI:
+	case VMEXIT_INIT:
+		break;		/* the host takes it once GIF and IF are set */
+	case VMEXIT_CPUID:
+		svm_exit_cpuid(v);
+		break;
+	case VMEXIT_MSR:
+		svm_exit_msr(v);
+		break;
+	case VMEXIT_IOIO:
+		svm_exit_io(v);
+		break;
+	case VMEXIT_HLT:
+		exit_hlt(v);
+		break;
+	case VMEXIT_VMMCALL:
+		svm_exit_vmmcall(v);
+		break;
+	case VMEXIT_INVD:
+	case VMEXIT_WBINVD:
+		svm_skip_insn(v, 2);
+		break;
+	case VMEXIT_VMRUN:
+	case VMEXIT_VMLOAD:
+	case VMEXIT_VMSAVE:
+	case VMEXIT_STGI:
+	case VMEXIT_CLGI:
+	case VMEXIT_SKINIT:
+	case VMEXIT_MONITOR:
+	case VMEXIT_MWAIT:
+	case VMEXIT_XSETBV:
+	case VMEXIT_RSM:
+		/* Not offered in CPUID: the guest gets what real hardware without
+		 * the feature gives. */
+		hvm_inject_exception(v, TRAP_UD, HVM_NO_ERROR_CODE);
+		break;
+	case VMEXIT_NPF:
+		exit_npf(v);
+		break;
+	case VMEXIT_SHUTDOWN:
+		domain_crash(v->domain, "triple fault (shutdown) at rip %#llx",
+			     (unsigned long long)vmcb->rip);
+		break;
+	case VMEXIT_TASK_SWITCH:
+		domain_crash(v->domain, "hardware task switch at rip %#llx",
+			     (unsigned long long)vmcb->rip);
+		break;
+	case VMEXIT_INVALID:
+		domain_crash(v->domain, "VMRUN refused the guest state (VMEXIT_INVALID)");
+		break;
+	default:
+		domain_crash(v->domain, "unexpected exit %#x (info1 %#llx info2 %#llx) at rip %#llx",
+			     code, (unsigned long long)vmcb->exit_info1,
+			     (unsigned long long)vmcb->exit_info2,
+			     (unsigned long long)vmcb->rip);
+	}
+}

@@ -1,0 +1,144 @@
+/* Port I/O. Every port is intercepted: COM1 is a minimal 16550 whose
+ * output goes to the domain's console; any other port reads all-ones and
+ * ignores writes, as an empty ISA bus does, and is counted. */
+#include <asm/hvm.h>
+#include <asm/svm/svm.h>
+#include <umbra/domain.h>
+
+#define COM1_BASE	0x3f8
+#define UART_LCR	3
+#define UART_LSR	5
+#define UART_MSR	6
+#define LCR_DLAB	0x80
+#define LSR_IDLE	0x60	/* transmitter empty: output never waits */
+#define MSR_CONNECTED	0xb0	/* DCD, DSR, CTS */
+#define TRAP_GP		13
+
+struct uart_state {
+	uint8_t lcr, ier, mcr, scratch, dll, dlm;
+};
+
+/* One UART per vCPU would be wrong; per domain is what a machine has. The
+ * state lives in a small table indexed by domain id. */
+static struct uart_state uarts[MAX_DOMAINS];
+
+static uint32_t uart_read(struct domain *d, unsigned int reg)
+{
+	struct uart_state *u = &uarts[d->id];
+
+	switch (reg) {
+	case 0: return (u->lcr & LCR_DLAB) ? u->dll : 0;
+	case 1: return (u->lcr & LCR_DLAB) ? u->dlm : u->ier;
+	case 2: return 0x01;	/* no interrupt pending */
+	case 3: return u->lcr;
+	case 4: return u->mcr;
+	case UART_LSR: return LSR_IDLE;
+	case UART_MSR: return MSR_CONNECTED;
+	default: return u->scratch;
+	}
+}
+
+static void uart_write(struct domain *d, unsigned int reg, uint8_t val)
+{
+	struct uart_state *u = &uarts[d->id];
+	char c = (char)val;
+
+	switch (reg) {
+	case 0:
+		if (u->lcr & LCR_DLAB)
+			u->dll = val;
+		else
+			domain_console_write(d, &c, 1);
+		break;
+	case 1:
+		if (u->lcr & LCR_DLAB)
+			u->dlm = val;
+		else
+			u->ier = val;
+		break;
+	case 3: u->lcr = val; break;
+	case 4: u->mcr = val; break;
+	case 7: u->scratch = val; break;
+	}
+}
+
+static uint32_t io_read(struct vcpu *v, uint16_t port, unsigned int size)
+{
+	if (port >= COM1_BASE && port < COM1_BASE + 8 && size == 1)
+		return uart_read(v->domain, port - COM1_BASE);
+	v->stats.io_unhandled++;
+	return size == 4 ? 0xffffffffu : (1u << (8 * size)) - 1;
+}
+
+static void io_write(struct vcpu *v, uint16_t port, unsigned int size, uint32_t val)
+{
+	if (port >= COM1_BASE && port < COM1_BASE + 8 && size == 1) {
+		uart_write(v->domain, port - COM1_BASE, (uint8_t)val);
+		return;
+	}
+	v->stats.io_unhandled++;
+}
+
+static uint64_t addr_mask(uint64_t info1)
+{
+	if (info1 & (1u << 9))
+		return ~0ULL;
+	return (info1 & (1u << 8)) ? 0xffffffffULL : 0xffffULL;
+}
+
+/* INS / OUTS, with REP: one element at a time through guest memory. */
+static int io_string(struct vcpu *v, uint64_t info1, uint16_t port, unsigned int size)
+{
+	struct vmcb *vmcb = v->hvm.vmcb;
+	struct guest_regs *r = &v->hvm.regs;
+	uint64_t mask = addr_mask(info1);
+	uint64_t count = (info1 & IOIO_REP) ? (r->rcx & mask) : 1;
+	int64_t step = (vmcb->rflags & (1u << 10)) ? -(int64_t)size : (int64_t)size;
+	bool in = info1 & IOIO_TYPE_IN;
+
+	for (; count; count--) {
+		uint32_t val = 0;
+
+		if (in) {
+			val = io_read(v, port, size);
+			if (hvm_copy_to_guest(v, vmcb->es.base + (r->rdi & mask), &val, size))
+				return -1;
+			r->rdi = (r->rdi & ~mask) | ((r->rdi + step) & mask);
+		} else {
+			/* OUTS reads DS:RSI (segment overrides are not decoded). */
+			if (hvm_copy_from_guest(v, &val, vmcb->ds.base + (r->rsi & mask), size))
+				return -1;
+			io_write(v, port, size, val);
+			r->rsi = (r->rsi & ~mask) | ((r->rsi + step) & mask);
+		}
+		if (info1 & IOIO_REP)
+			r->rcx = (r->rcx & ~mask) | ((r->rcx - 1) & mask);
+	}
+	return 0;
+}
+
+void svm_exit_io(struct vcpu *v)
+{
+	struct vmcb *vmcb = v->hvm.vmcb;
+	uint64_t info1 = vmcb->exit_info1;
+	uint16_t port = (uint16_t)(info1 >> IOIO_PORT_SHIFT);
+	unsigned int size = (info1 >> IOIO_SZ_SHIFT) & 7;
+
+	if (size != 1 && size != 2 && size != 4) {
+		domain_crash(v->domain, "I/O exit with operand size %u", size);
+		return;
+	}
+	if (info1 & IOIO_STR) {
+		if (io_string(v, info1, port, size)) {
+			hvm_inject_exception(v, TRAP_GP, 0);
+			return;
+		}
+	} else if (info1 & IOIO_TYPE_IN) {
+		uint64_t keep = size == 4 ? 0 : vmcb->rax & ~((1ULL << (8 * size)) - 1);
+
+		vmcb->rax = keep | io_read(v, port, size);
+	} else {
+		io_write(v, port, size, (uint32_t)vmcb->rax);
+	}
+	vmcb->rip = vmcb->exit_info2;	/* next RIP: valid for IOIO even on TCG */
+}

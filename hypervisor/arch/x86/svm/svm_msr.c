@@ -1,0 +1,108 @@
+/* MSR accesses the permission map sends here. Known MSRs are emulated;
+ * any other raises #GP in the guest, as on hardware without that MSR. */
+#include <asm/hvm.h>
+#include <asm/svm/svm.h>
+#include <asm/x86.h>
+#include <public/arch-x86/cpuid.h>
+#include <umbra/domain.h>
+#include <umbra/printk.h>
+
+#define TRAP_GP			13
+#define MSR_TSC			0x010
+#define MSR_APIC_BASE_		0x01b
+#define MSR_MTRRCAP		0x0fe
+#define MSR_MISC_ENABLE		0x1a0
+#define MSR_PAT			0x277
+#define MSR_MTRR_DEF_TYPE	0x2ff
+#define APIC_DEFAULT		0xfee00000ULL
+#define APIC_BSP		(1ULL << 8)
+#define APIC_ENABLE		(1ULL << 11)
+/* EFER bits a guest may set: SCE, LME, LMA (read-only), NXE. */
+#define EFER_GUEST_MASK		(EFER_SCE | EFER_LME | (1ULL << 10) | EFER_NXE)
+
+int hvm_write_hypercall_page(struct vcpu *v, uint64_t val);
+
+static bool is_mtrr(uint32_t msr)
+{
+	return (msr >= 0x200 && msr <= 0x20f) || msr == 0x250 || msr == 0x258 ||
+	       msr == 0x259 || (msr >= 0x268 && msr <= 0x26f) ||
+	       msr == MSR_MTRRCAP || msr == MSR_MTRR_DEF_TYPE;
+}
+
+static int msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
+{
+	const struct vmcb *vmcb = v->hvm.vmcb;
+
+	switch (msr) {
+	case MSR_EFER:
+		*val = vmcb->efer & ~EFER_SVME;
+		return 0;
+	case MSR_TSC:
+		*val = rdtsc() + vmcb->tsc_offset;
+		return 0;
+	case MSR_APIC_BASE_:
+		*val = APIC_DEFAULT | APIC_ENABLE | (v->id == 0 ? APIC_BSP : 0);
+		return 0;
+	case MSR_PAT:
+		*val = vmcb->g_pat;
+		return 0;
+	case MSR_MISC_ENABLE:
+		*val = 1;	/* fast strings */
+		return 0;
+	}
+	if (is_mtrr(msr)) {
+		*val = 0;	/* no MTRRs: everything write-back */
+		return 0;
+	}
+	return -1;
+}
+
+static int msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
+{
+	struct vmcb *vmcb = v->hvm.vmcb;
+
+	switch (msr) {
+	case MSR_EFER:
+		if (val & ~EFER_GUEST_MASK)
+			return -1;
+		vmcb->efer = (val & ~(1ULL << 10)) | (vmcb->efer & (1ULL << 10)) | EFER_SVME;
+		return 0;
+	case MSR_TSC:
+		vmcb->tsc_offset = val - rdtsc();
+		return 0;
+	case MSR_PAT:
+		vmcb->g_pat = val;
+		return 0;
+	case MSR_APIC_BASE_:
+	case MSR_MISC_ENABLE:
+		return 0;
+	case XEN_HYPERCALL_MSR:
+		return hvm_write_hypercall_page(v, val);
+	}
+	return is_mtrr(msr) ? 0 : -1;
+}
+
+void svm_exit_msr(struct vcpu *v)
+{
+	struct vmcb *vmcb = v->hvm.vmcb;
+	uint32_t msr = (uint32_t)v->hvm.regs.rcx;
+	uint64_t val;
+
+	if (vmcb->exit_info1 == 0) {
+		if (msr_read(v, msr, &val))
+			goto gp;
+		vmcb->rax = (uint32_t)val;
+		v->hvm.regs.rdx = val >> 32;
+	} else {
+		val = (uint32_t)vmcb->rax | (v->hvm.regs.rdx << 32);
+		if (msr_write(v, msr, val))
+			goto gp;
+	}
+	svm_skip_insn(v, 2);
+	return;
+gp:
+	v->stats.msr_unhandled++;
+	pr_debug("d%u v%u: %s of MSR %#x: #GP\n", v->domain->id, v->id,
+		 vmcb->exit_info1 ? "write" : "read", msr);
+	hvm_inject_exception(v, TRAP_GP, 0);
+}

@@ -1,0 +1,347 @@
+/* Domains: identity, memory in aligned 2 MiB extents, console, and the
+ * ways a domain stops. */
+#include <stdarg.h>
+#include <asm/layout.h>
+#include <asm/hvm.h>
+#include <public/sched.h>
+#include <umbra/domain.h>
+#include <umbra/errno.h>
+#include <umbra/heap.h>
+#include <umbra/mm.h>
+#include <umbra/printk.h>
+#include <umbra/sched.h>
+#include <umbra/string.h>
+#include <umbra/vsnprintf.h>
+
+static struct domain *domains[MAX_DOMAINS];
+static spinlock_t domains_lock = SPINLOCK_INIT;
+
+static const char *const state_names[] = {
+	[DOMAIN_RUNNING] = "running", [DOMAIN_BLOCKED] = "blocked",
+	[DOMAIN_PAUSED] = "paused", [DOMAIN_SHUTDOWN] = "shutdown",
+	[DOMAIN_CRASHED] = "crashed", [DOMAIN_DYING] = "dying",
+};
+
+static const char *const shutdown_names[] = {
+	[SHUTDOWN_poweroff] = "poweroff", [SHUTDOWN_reboot] = "reboot",
+	[SHUTDOWN_suspend] = "suspend", [SHUTDOWN_crash] = "crash",
+	[SHUTDOWN_watchdog] = "watchdog", [SHUTDOWN_soft_reset] = "soft_reset",
+};
+
+const char *domain_state_name(enum domain_state s)
+{
+	return s <= DOMAIN_DYING ? state_names[s] : "?";
+}
+
+const char *shutdown_reason_name(unsigned int reason)
+{
+	return reason <= SHUTDOWN_MAX ? shutdown_names[reason] : "unknown";
+}
+
+struct domain *domain_by_id(domid_t id)
+{
+	return id < MAX_DOMAINS ? domains[id] : NULL;
+}
+
+unsigned int domains_alive(void)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < MAX_DOMAINS; i++)
+		if (domains[i] && domains[i]->state <= DOMAIN_PAUSED)
+			n++;
+	return n;
+}
+
+static int claim_id(struct domain *d)
+{
+	uint64_t f = spin_lock_irqsave(&domains_lock);
+	int id = -ENOSPC;
+
+	/* Domain 0 is kept for dom0, as in Xen. */
+	for (unsigned int i = 1; i < MAX_DOMAINS; i++) {
+		if (!domains[i]) {
+			domains[i] = d;
+			id = (int)i;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&domains_lock, f);
+	return id;
+}
+
+static void free_memory(struct domain *d)
+{
+	for (unsigned int i = 0; i < d->nr_extents; i++)
+		free_extent_2m_phys(d->extents[i]);
+	d->nr_extents = 0;
+	if (d->extents)
+		kfree(d->extents);
+	d->extents = NULL;
+}
+
+/* Back [0, mem_bytes) with 2 MiB-aligned machine extents, zeroed so that
+ * no domain sees another's old data. */
+static int alloc_memory(struct domain *d, uint64_t mem_bytes)
+{
+	unsigned int n = (unsigned int)((mem_bytes + EXTENT_SIZE - 1) / EXTENT_SIZE);
+
+	if (!n || n > DOMAIN_MAX_EXTENTS)
+		return -EINVAL;
+	d->extents = kzalloc(n * sizeof(uint64_t));
+	if (!d->extents)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < n; i++) {
+		uint64_t m = alloc_extent_2m_phys();
+
+		if (!m) {
+			free_memory(d);
+			return -ENOMEM;
+		}
+		memset(phys_to_virt(m), 0, EXTENT_SIZE);
+		d->extents[d->nr_extents++] = m;
+	}
+	d->mem_bytes = (uint64_t)n * EXTENT_SIZE;
+	return 0;
+}
+
+uint64_t domain_gpa_to_maddr(const struct domain *d, uint64_t gpa)
+{
+	uint64_t i = gpa / EXTENT_SIZE;
+
+	if (gpa >= d->mem_bytes || i >= d->nr_extents)
+		return 0;
+	return d->extents[i] + gpa % EXTENT_SIZE;
+}
+
+typedef void (*gpa_chunk_fn)(void *mem, uint8_t *buf, uint64_t len);
+
+/* Walk [gpa, gpa+len) extent by extent; nothing is touched if any byte
+ * is outside the domain's memory. */
+static int for_each_gpa_chunk(struct domain *d, uint64_t gpa, uint8_t *buf,
+			      uint64_t len, gpa_chunk_fn fn)
+{
+	if (gpa + len < gpa || gpa + len > d->mem_bytes)
+		return -EFAULT;
+	while (len) {
+		uint64_t room = EXTENT_SIZE - gpa % EXTENT_SIZE;
+		uint64_t n = len < room ? len : room;
+
+		fn(phys_to_virt(domain_gpa_to_maddr(d, gpa)), buf, n);
+		gpa += n;
+		len -= n;
+		if (buf)
+			buf += n;
+	}
+	return 0;
+}
+
+static void chunk_to_guest(void *mem, uint8_t *buf, uint64_t len)
+{
+	memcpy(mem, buf, len);
+}
+
+static void chunk_from_guest(void *mem, uint8_t *buf, uint64_t len)
+{
+	memcpy(buf, mem, len);
+}
+
+static void chunk_zero(void *mem, uint8_t *buf, uint64_t len)
+{
+	(void)buf;
+	memset(mem, 0, len);
+}
+
+int domain_copy_to_gpa(struct domain *d, uint64_t gpa, const void *src, uint64_t len)
+{
+	return for_each_gpa_chunk(d, gpa, (uint8_t *)src, len, chunk_to_guest);
+}
+
+int domain_copy_from_gpa(struct domain *d, void *dst, uint64_t gpa, uint64_t len)
+{
+	return for_each_gpa_chunk(d, gpa, dst, len, chunk_from_guest);
+}
+
+int domain_zero_gpa(struct domain *d, uint64_t gpa, uint64_t len)
+{
+	return for_each_gpa_chunk(d, gpa, NULL, len, chunk_zero);
+}
+
+struct domain *domain_create(const struct domain_config *cfg, const char **why)
+{
+	struct domain *d;
+	int id, err;
+
+	if (!cfg->nr_vcpus || cfg->nr_vcpus > MAX_VCPUS_PER_DOMAIN) {
+		*why = "vcpus must be 1 to 8";
+		return NULL;
+	}
+	d = kzalloc(sizeof(*d));
+	if (!d) {
+		*why = "out of memory for the domain structure";
+		return NULL;
+	}
+	memcpy(d->name, cfg->name, sizeof(d->name));
+	d->name[sizeof(d->name) - 1] = '\0';
+	d->paging = cfg->paging;
+	d->state = DOMAIN_PAUSED;
+	d->console_ring = kzalloc(CONSOLE_RING_SIZE);
+	err = d->console_ring ? alloc_memory(d, cfg->mem_bytes) : -ENOMEM;
+	if (err) {
+		*why = err == -EINVAL ? "memory size must be 2 MiB to 1 GiB"
+				      : "not enough free memory";
+		kfree(d->console_ring);
+		kfree(d);
+		return NULL;
+	}
+	id = claim_id(d);
+	if (id < 0) {
+		*why = "too many domains";
+		goto fail_mem;
+	}
+	d->id = (domid_t)id;
+	err = hvm_domain_init(d, why);
+	if (err)
+		goto fail_id;
+	for (unsigned int i = 0; i < cfg->nr_vcpus; i++) {
+		struct vcpu *v = kzalloc(sizeof(*v));
+
+		if (!v || hvm_vcpu_init(v, d, i)) {
+			kfree(v);
+			*why = "out of memory for vCPUs";
+			goto fail_vcpus;
+		}
+		v->affinity = cfg->affinity ? cfg->affinity : ~0ULL;
+		d->vcpus[d->nr_vcpus++] = v;
+	}
+	return d;
+
+fail_vcpus:
+	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+		hvm_vcpu_destroy(d->vcpus[i]);
+		kfree(d->vcpus[i]);
+	}
+	hvm_domain_destroy(d);
+fail_id:
+	domains[d->id] = NULL;
+fail_mem:
+	free_memory(d);
+	kfree(d->console_ring);
+	kfree(d);
+	return NULL;
+}
+
+void domain_destroy(struct domain *d)
+{
+	uint64_t f;
+
+	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+		hvm_vcpu_destroy(d->vcpus[i]);
+		kfree(d->vcpus[i]);
+	}
+	hvm_domain_destroy(d);
+	free_memory(d);
+	kfree(d->console_ring);
+	f = spin_lock_irqsave(&domains_lock);
+	domains[d->id] = NULL;
+	spin_unlock_irqrestore(&domains_lock, f);
+	kfree(d);
+}
+
+static void stop_vcpus(struct domain *d)
+{
+	for (unsigned int i = 0; i < d->nr_vcpus; i++)
+		sched_vcpu_down(d->vcpus[i]);
+}
+
+void domain_shutdown(struct domain *d, unsigned int reason)
+{
+	uint64_t f = spin_lock_irqsave(&d->lock);
+
+	if (d->state >= DOMAIN_SHUTDOWN) {
+		spin_unlock_irqrestore(&d->lock, f);
+		return;
+	}
+	d->state = DOMAIN_SHUTDOWN;
+	d->shutdown_reason = reason;
+	spin_unlock_irqrestore(&d->lock, f);
+	pr_info("domain %u (%s): shutdown: %s\n", d->id, d->name,
+		shutdown_reason_name(reason));
+	stop_vcpus(d);
+	domain_print_stats(d);
+}
+
+void domain_crash(struct domain *d, const char *fmt, ...)
+{
+	uint64_t f = spin_lock_irqsave(&d->lock);
+	va_list ap;
+
+	if (d->state >= DOMAIN_SHUTDOWN) {
+		spin_unlock_irqrestore(&d->lock, f);
+		return;
+	}
+	d->state = DOMAIN_CRASHED;
+	va_start(ap, fmt);
+	vsnprintf(d->crash_reason, sizeof(d->crash_reason), fmt, ap);
+	va_end(ap);
+	spin_unlock_irqrestore(&d->lock, f);
+	pr_err("domain %u (%s): crashed: %s\n", d->id, d->name, d->crash_reason);
+	stop_vcpus(d);
+	domain_print_stats(d);
+}
+
+static void console_flush_line(struct domain *d)
+{
+	log_printf(LOG_INFO, "(d%u %s) %.*s\n", d->id, d->name,
+		   (int)d->console_line_len, d->console_line);
+	d->console_line_len = 0;
+}
+
+void domain_console_write(struct domain *d, const char *buf, uint64_t len)
+{
+	uint64_t f = spin_lock_irqsave(&d->lock);
+
+	for (uint64_t i = 0; i < len; i++) {
+		char c = buf[i];
+
+		d->console_ring[d->console_head++ % CONSOLE_RING_SIZE] = c;
+		if (c == '\n' || d->console_line_len == CONSOLE_LINE_MAX) {
+			console_flush_line(d);
+			if (c == '\n')
+				continue;
+		}
+		if (c == '\r')
+			continue;
+		/* Keep the hypervisor console readable: no control bytes. */
+		d->console_line[d->console_line_len++] = (c >= 0x20 && c < 0x7f) ? c : '.';
+	}
+	spin_unlock_irqrestore(&d->lock, f);
+}
+
+static void print_vcpu_stats(const struct domain *d, const struct vcpu *v)
+{
+	const struct vcpu_stats *s = &v->stats;
+
+	pr_info("domain %u (%s) vcpu %u: cpu_time_ms=%llu runs=%llu exits=%llu "
+		"cpuid=%llu io=%llu msr=%llu hlt=%llu vmmcall=%llu npf=%llu intr=%llu "
+		"hypercalls_bad=%llu guest_faults=%llu io_unhandled=%llu msr_unhandled=%llu\n",
+		d->id, d->name, v->id,
+		(unsigned long long)(s->cpu_time_ns / 1000000),
+		(unsigned long long)s->runs, (unsigned long long)s->exits,
+		(unsigned long long)s->exits_by_code[0x72],
+		(unsigned long long)s->exits_by_code[0x7b],
+		(unsigned long long)s->exits_by_code[0x7c],
+		(unsigned long long)s->exits_by_code[0x78],
+		(unsigned long long)s->exits_vmmcall, (unsigned long long)s->exits_npf,
+		(unsigned long long)s->exits_by_code[0x60],
+		(unsigned long long)s->hypercalls_bad,
+		(unsigned long long)s->guest_faults,
+		(unsigned long long)s->io_unhandled,
+		(unsigned long long)s->msr_unhandled);
+}
+
+void domain_print_stats(const struct domain *d)
+{
+	for (unsigned int i = 0; i < d->nr_vcpus; i++)
+		print_vcpu_stats(d, d->vcpus[i]);
+}

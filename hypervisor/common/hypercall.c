@@ -1,0 +1,155 @@
+/* Hypercalls with Xen's numbers and semantics, for the services Umbra
+ * offers so far. Every guest pointer goes through the fault-safe copies. */
+#include <asm/hvm.h>
+#include <public/sched.h>
+#include <public/umbra.h>
+#include <public/version.h>
+#include <public/xen.h>
+#include <umbra/domain.h>
+#include <umbra/errno.h>
+#include <umbra/hypercall.h>
+#include <umbra/sched.h>
+#include <umbra/string.h>
+
+#define CONSOLE_CHUNK	128
+#define CONSOLE_MAX	(1u << 20)
+
+typedef long (*hypercall_fn)(struct vcpu *v, const uint64_t *a);
+
+static long do_console_io(struct vcpu *v, const uint64_t *a)
+{
+	char buf[CONSOLE_CHUNK];
+	uint64_t gva = a[2], left = a[1];
+
+	if (a[0] == CONSOLEIO_read)
+		return -EPERM;		/* the hypervisor console is dom0's */
+	if (a[0] != CONSOLEIO_write)
+		return -ENOSYS;
+	if (left > CONSOLE_MAX)
+		return -EINVAL;
+	while (left) {
+		uint64_t n = left < CONSOLE_CHUNK ? left : CONSOLE_CHUNK;
+
+		if (hvm_copy_from_guest(v, buf, gva, n))
+			return -EFAULT;
+		domain_console_write(v->domain, buf, n);
+		gva += n;
+		left -= n;
+	}
+	return 0;
+}
+
+static long sched_shutdown_op(struct vcpu *v, uint64_t arg)
+{
+	struct sched_shutdown s;
+
+	if (hvm_copy_from_guest(v, &s, arg, sizeof(s)))
+		return -EFAULT;
+	if (s.reason > SHUTDOWN_MAX)
+		return -EINVAL;
+	domain_shutdown(v->domain, s.reason);
+	return 0;
+}
+
+static long do_sched_op(struct vcpu *v, const uint64_t *a)
+{
+	switch (a[0]) {
+	case SCHEDOP_yield:
+		sched_vcpu_yield(v);
+		return 0;
+	case SCHEDOP_block:
+		v->event_pending = false;
+		sched_vcpu_block(v);
+		return 0;
+	case SCHEDOP_shutdown:
+		return sched_shutdown_op(v, a[1]);
+	case SCHEDOP_remote_shutdown:
+		return -EPERM;		/* only dom0 may stop others */
+	default:
+		return -ENOSYS;
+	}
+}
+
+static long copy_string_out(struct vcpu *v, uint64_t gva, const char *s, size_t size)
+{
+	char buf[64];
+
+	memset(buf, 0, sizeof(buf));
+	memcpy(buf, s, strlen(s) < size ? strlen(s) : size - 1);
+	return hvm_copy_to_guest(v, gva, buf, size) ? -EFAULT : 0;
+}
+
+static long do_xen_version(struct vcpu *v, const uint64_t *a)
+{
+	switch (a[0]) {
+	case XENVER_version:
+		return UMBRA_XEN_COMPAT_VERSION;
+	case XENVER_extraversion:
+		return copy_string_out(v, a[1], ".0-umbra", XEN_EXTRAVERSION_LEN);
+	case XENVER_capabilities:
+		return copy_string_out(v, a[1], "hvm-3.0-x86_64 hvm-3.0-x86_32",
+				       XEN_CAPABILITIES_INFO_LEN);
+	case XENVER_get_features: {
+		struct xen_feature_info fi;
+
+		if (hvm_copy_from_guest(v, &fi, a[1], sizeof(fi)))
+			return -EFAULT;
+		fi.submap = 0;		/* no optional features yet */
+		return hvm_copy_to_guest(v, a[1], &fi, sizeof(fi)) ? -EFAULT : 0;
+	}
+	case XENVER_pagesize:
+		return 4096;
+	case XENVER_commandline:
+		return -EPERM;
+	default:
+		return -ENOSYS;
+	}
+}
+
+static long do_set_timer_op(struct vcpu *v, const uint64_t *a)
+{
+	v->timer_deadline_ns = a[0];	/* guest time; 0 cancels */
+	return 0;
+}
+
+static long do_umbra_op(struct vcpu *v, const uint64_t *a)
+{
+	const struct domain *d = v->domain;
+	struct umbra_identity id;
+
+	switch (a[0]) {
+	case UMBRAOP_version:
+		return UMBRA_VERSION;
+	case UMBRAOP_identity:
+		memset(&id, 0, sizeof(id));
+		memcpy(id.signature, UMBRA_CPUID_SIGNATURE, sizeof(id.signature));
+		id.version = UMBRA_VERSION;
+		id.domid = d->id;
+		id.vcpu_id = (uint16_t)v->id;
+		id.nr_vcpus = d->nr_vcpus;
+		id.paging = d->paging;
+		id.mem_bytes = d->mem_bytes;
+		memcpy(id.name, d->name, sizeof(id.name));
+		return hvm_copy_to_guest(v, a[1], &id, sizeof(id)) ? -EFAULT : 0;
+	default:
+		return -ENOSYS;
+	}
+}
+
+static const hypercall_fn hypercalls[HYPERCALL_MAX] = {
+	[__HYPERVISOR_console_io] = do_console_io,
+	[__HYPERVISOR_sched_op] = do_sched_op,
+	[__HYPERVISOR_xen_version] = do_xen_version,
+	[__HYPERVISOR_set_timer_op] = do_set_timer_op,
+	[__HYPERVISOR_umbra_op] = do_umbra_op,
+};
+
+long do_hypercall(struct vcpu *v, uint64_t nr, const uint64_t args[HYPERCALL_ARGS])
+{
+	if (nr >= HYPERCALL_MAX || !hypercalls[nr]) {
+		v->stats.hypercalls_bad++;
+		return -ENOSYS;
+	}
+	v->stats.hypercalls[nr]++;
+	return hypercalls[nr](v, args);
+}

@@ -1,0 +1,207 @@
+/* Round-robin scheduling of vCPUs over all pCPUs. */
+#include <asm/hvm.h>
+#include <asm/percpu.h>
+#include <asm/time.h>
+#include <asm/x86.h>
+#include <umbra/debug_exit.h>
+#include <umbra/domain.h>
+#include <umbra/printk.h>
+#include <umbra/sched.h>
+
+static struct vcpu *runq_head, *runq_tail;
+static spinlock_t runq_lock = SPINLOCK_INIT;
+static bool any_domain_started;
+static bool opt_exit_when_idle;
+
+#include <umbra/cmdline.h>
+/* Tests: power QEMU off once every domain has stopped. */
+param_bool("exit_when_idle", opt_exit_when_idle);
+
+static void runq_push(struct vcpu *v)
+{
+	v->runq_next = NULL;
+	if (runq_tail)
+		runq_tail->runq_next = v;
+	else
+		runq_head = v;
+	runq_tail = v;
+}
+
+/* Take the first runnable vCPU that may run on this pCPU. */
+static struct vcpu *runq_pick(unsigned int cpu)
+{
+	struct vcpu *prev = NULL;
+	uint64_t f = spin_lock_irqsave(&runq_lock);
+
+	for (struct vcpu *v = runq_head; v; prev = v, v = v->runq_next) {
+		if (!(v->affinity & (1ULL << cpu)))
+			continue;
+		if (prev)
+			prev->runq_next = v->runq_next;
+		else
+			runq_head = v->runq_next;
+		if (runq_tail == v)
+			runq_tail = prev;
+		v->state = VCPU_RUNNING;
+		v->processor = (int)cpu;
+		spin_unlock_irqrestore(&runq_lock, f);
+		return v;
+	}
+	spin_unlock_irqrestore(&runq_lock, f);
+	return NULL;
+}
+
+void sched_init(void)
+{
+	runq_head = runq_tail = NULL;
+}
+
+uint64_t guest_time_ns(const struct domain *d)
+{
+	return tsc_to_ns(rdtsc() + d->tsc_offset);
+}
+
+void sched_vcpu_start(struct vcpu *v)
+{
+	uint64_t f = spin_lock_irqsave(&runq_lock);
+
+	v->state = VCPU_RUNNABLE;
+	v->processor = -1;
+	runq_push(v);
+	any_domain_started = true;
+	spin_unlock_irqrestore(&runq_lock, f);
+}
+
+void sched_vcpu_block(struct vcpu *v)
+{
+	uint64_t f = spin_lock_irqsave(&runq_lock);
+
+	/* An event that arrived since the guest decided to wait wins. */
+	if (v->state == VCPU_RUNNING && !v->event_pending)
+		v->state = VCPU_BLOCKED;
+	spin_unlock_irqrestore(&runq_lock, f);
+}
+
+void sched_vcpu_wake(struct vcpu *v)
+{
+	uint64_t f = spin_lock_irqsave(&runq_lock);
+
+	v->event_pending = true;
+	if (v->state == VCPU_BLOCKED) {
+		v->state = VCPU_RUNNABLE;
+		runq_push(v);
+	}
+	spin_unlock_irqrestore(&runq_lock, f);
+}
+
+void sched_vcpu_yield(struct vcpu *v)
+{
+	v->needs_resched = true;
+}
+
+void sched_vcpu_down(struct vcpu *v)
+{
+	uint64_t f = spin_lock_irqsave(&runq_lock);
+	struct vcpu *prev = NULL;
+
+	if (v->state == VCPU_RUNNABLE) {
+		for (struct vcpu *q = runq_head; q; prev = q, q = q->runq_next) {
+			if (q != v)
+				continue;
+			if (prev)
+				prev->runq_next = q->runq_next;
+			else
+				runq_head = q->runq_next;
+			if (runq_tail == q)
+				runq_tail = prev;
+			break;
+		}
+	}
+	v->state = VCPU_DOWN;
+	spin_unlock_irqrestore(&runq_lock, f);
+}
+
+/* Wake blocked vCPUs whose one-shot timer has passed. */
+static void check_timers(void)
+{
+	for (unsigned int id = 0; id < MAX_DOMAINS; id++) {
+		struct domain *d = domain_by_id((domid_t)id);
+
+		if (!d || d->state >= DOMAIN_SHUTDOWN)
+			continue;
+		for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+			struct vcpu *v = d->vcpus[i];
+			uint64_t dl = v->timer_deadline_ns;
+
+			if (dl && guest_time_ns(d) >= dl) {
+				v->timer_deadline_ns = 0;
+				hvm_vcpu_timer_fired(v);
+				sched_vcpu_wake(v);
+			}
+		}
+	}
+}
+
+void sched_tick(void)
+{
+	if (smp_processor_id() == 0)
+		check_timers();
+}
+
+static void run_slice(struct vcpu *v)
+{
+	uint64_t slice = tsc_khz * SCHED_SLICE_US / 1000;
+	uint64_t start = rdtsc();
+
+	v->needs_resched = false;
+	v->slice_start_tsc = start;
+	while (v->state == VCPU_RUNNING && !v->needs_resched &&
+	       rdtsc() - start < slice) {
+		hvm_vcpu_run(v);
+		/* Let the interrupt that ended the guest's run be taken. */
+		local_irq_enable();
+		local_irq_disable();
+	}
+	v->stats.cpu_time_ns += tsc_to_ns(rdtsc() - start);
+}
+
+static void put_back(struct vcpu *v)
+{
+	uint64_t f = spin_lock_irqsave(&runq_lock);
+
+	v->processor = -1;
+	if (v->state == VCPU_RUNNING) {
+		v->state = VCPU_RUNNABLE;
+		runq_push(v);
+	}
+	spin_unlock_irqrestore(&runq_lock, f);
+}
+
+static void maybe_exit_when_idle(void)
+{
+	if (opt_exit_when_idle && any_domain_started && !domains_alive()) {
+		pr_info("sched: every domain has stopped; exiting (exit_when_idle)\n");
+		debug_exit(DEBUG_EXIT_SUCCESS);
+	}
+}
+
+void sched_run_this_cpu(void)
+{
+	unsigned int cpu = smp_processor_id();
+
+	for (;;) {
+		struct vcpu *v;
+
+		local_irq_disable();
+		v = runq_pick(cpu);
+		if (!v) {
+			if (cpu == 0)
+				maybe_exit_when_idle();
+			/* sti; hlt: the next tick or IPI ends the wait. */
+			__asm__ volatile("sti; hlt" ::: "memory");
+			continue;
+		}
+		run_slice(v);
+		put_back(v);
+	}
+}

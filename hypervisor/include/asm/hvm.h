@@ -1,0 +1,37 @@
+/* Hardware-assisted guests: what common code asks of the SVM back end. */
+#ifndef ASM_HVM_H
+#define ASM_HVM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct domain;
+struct vcpu;
+
+int hvm_domain_init(struct domain *d, const char **why);
+void hvm_domain_destroy(struct domain *d);
+int hvm_vcpu_init(struct vcpu *v, struct domain *d, unsigned int id);
+void hvm_vcpu_destroy(struct vcpu *v);
+
+/* PVH boot state: 32-bit flat protected mode, paging off, EBX = start info. */
+void hvm_vcpu_set_pvh_entry(struct vcpu *v, uint32_t entry, uint32_t start_info);
+
+/* Enter the guest once and handle the exit that ends the run. */
+void hvm_vcpu_run(struct vcpu *v);
+void hvm_vcpu_timer_fired(struct vcpu *v);
+
+/* Guest-virtual copies through the guest's own page tables; -EFAULT for
+ * an address the guest has not mapped (counted), never a host fault. */
+int hvm_copy_from_guest(struct vcpu *v, void *dst, uint64_t gva, uint64_t len);
+int hvm_copy_to_guest(struct vcpu *v, uint64_t gva, const void *src, uint64_t len);
+/* The same read, for the hypervisor's own use (instruction fetch): a
+ * failure is not the guest's bad pointer and is not counted. */
+int hvm_fetch_guest(struct vcpu *v, void *dst, uint64_t gva, uint64_t len);
+
+#define HVM_NO_ERROR_CODE (-1)
+void hvm_inject_exception(struct vcpu *v, unsigned int vector, int error_code);
+
+/* One-time set-up of the I/O and MSR permission maps. */
+int svm_global_init(void);
+
+#endif

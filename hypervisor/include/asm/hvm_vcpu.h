@@ -1,0 +1,28 @@
+/* The SVM side of a vCPU. */
+#ifndef ASM_HVM_VCPU_H
+#define ASM_HVM_VCPU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Guest registers the VMCB does not hold (RAX and RSP live there). */
+struct guest_regs {
+	uint64_t rbx, rcx, rdx, rsi, rdi, rbp;
+	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+};
+
+struct vmcb;
+
+struct hvm_vcpu {
+	struct vmcb *vmcb;
+	uint64_t vmcb_pa;
+	struct guest_regs regs;
+	uint8_t fpu[512] __attribute__((aligned(16)));	/* FXSAVE image */
+	uint64_t guest_efer;		/* what the guest wrote; VMCB has SVME */
+	uint64_t pat;
+	uint64_t last_pcpu;		/* for TLB flush decisions */
+	uint64_t pending_event;		/* EVENTINJ value to inject next entry */
+	bool upcall_pending;		/* callback vector to raise (V_IRQ) */
+};
+
+#endif

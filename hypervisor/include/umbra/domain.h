@@ -1,0 +1,132 @@
+/* Domains and their virtual CPUs. */
+#ifndef UMBRA_DOMAIN_H
+#define UMBRA_DOMAIN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <public/umbra.h>
+#include <umbra/spinlock.h>
+#include <asm/hvm_vcpu.h>
+#include "mmu/npt.h"
+
+#define MAX_DOMAINS		64
+#define MAX_VCPUS_PER_DOMAIN	8
+#define DOMAIN_MAX_EXTENTS	512	/* 1 GiB of 2 MiB extents */
+#define EXTENT_SIZE		(2ULL << 20)
+#define CONSOLE_RING_SIZE	4096	/* one page */
+#define CONSOLE_LINE_MAX	160
+
+enum domain_state {
+	DOMAIN_RUNNING,		/* at least one vCPU may run */
+	DOMAIN_BLOCKED,		/* every vCPU waits for an event */
+	DOMAIN_PAUSED,
+	DOMAIN_SHUTDOWN,	/* asked to stop; reason in shutdown_reason */
+	DOMAIN_CRASHED,		/* stopped by the hypervisor; why in crash_reason */
+	DOMAIN_DYING,
+};
+
+enum vcpu_state {
+	VCPU_RUNNABLE,
+	VCPU_RUNNING,
+	VCPU_BLOCKED,
+	VCPU_DOWN,		/* its domain stopped */
+};
+
+/* Exit and hypercall counters: what the management ABI and benchmarks read. */
+struct vcpu_stats {
+	uint64_t exits;
+	uint64_t exits_by_code[128];	/* exit code >> 0 for codes < 0x80 */
+	uint64_t exits_npf;
+	uint64_t exits_vmmcall;
+	uint64_t exits_other;
+	uint64_t hypercalls[64];
+	uint64_t hypercalls_bad;
+	uint64_t io_unhandled;
+	uint64_t msr_unhandled;
+	uint64_t guest_faults;		/* bad pointers given to hypercalls */
+	uint64_t npt_faults;
+	uint64_t shadow_faults;
+	uint64_t cpu_time_ns;
+	uint64_t runs;
+};
+
+struct domain;
+
+struct vcpu {
+	struct domain *domain;
+	unsigned int id;
+	enum vcpu_state state;
+	int processor;			/* pCPU running it, or -1 */
+	uint64_t affinity;		/* bitmap of pCPUs it may run on */
+	uint64_t timer_deadline_ns;	/* one-shot timer, guest time; 0: none */
+	bool event_pending;		/* wakes a blocked vCPU */
+	bool needs_resched;
+	uint64_t slice_start_tsc;
+	struct vcpu *runq_next;
+	struct hvm_vcpu hvm;		/* SVM state: VMCB, registers, FPU */
+	struct vcpu_stats stats;
+};
+
+struct domain {
+	domid_t id;
+	char name[UMBRA_DOMAIN_NAME_MAX];
+	enum domain_state state;
+	unsigned int shutdown_reason;	/* SHUTDOWN_* */
+	char crash_reason[96];
+	spinlock_t lock;
+
+	uint64_t mem_bytes;
+	unsigned int nr_extents;
+	uint64_t *extents;		/* machine address of each 2 MiB extent */
+	uint32_t paging;		/* UMBRA_PAGING_* */
+	struct npt npt;
+	uint32_t asid;
+	uint64_t tsc_offset;
+	uint64_t hypercall_page_gpa;	/* 0: none */
+	uint8_t callback_vector;	/* HVM_PARAM_CALLBACK_IRQ vector; 0: none */
+
+	unsigned int nr_vcpus;
+	struct vcpu *vcpus[MAX_VCPUS_PER_DOMAIN];
+
+	char console_line[CONSOLE_LINE_MAX];
+	unsigned int console_line_len;
+	char *console_ring;		/* a page: all output, for vmctl console */
+	uint64_t console_head;
+};
+
+struct domain_config {
+	char name[UMBRA_DOMAIN_NAME_MAX];
+	uint64_t mem_bytes;
+	unsigned int nr_vcpus;
+	uint32_t paging;
+	uint64_t affinity;		/* 0: any pCPU */
+	const char *cmdline;		/* for the guest's start info */
+};
+
+struct domain *domain_create(const struct domain_config *cfg, const char **why);
+void domain_destroy(struct domain *d);
+struct domain *domain_by_id(domid_t id);
+unsigned int domains_alive(void);
+
+/* Stop the domain for a guest-visible reason (SCHEDOP_shutdown). */
+void domain_shutdown(struct domain *d, unsigned int reason);
+/* Stop the domain because it did something it may not; say what. */
+void domain_crash(struct domain *d, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Guest-physical to machine address; 0 if gpa is not the domain's RAM. */
+uint64_t domain_gpa_to_maddr(const struct domain *d, uint64_t gpa);
+/* Copy to/from guest-physical memory; -EFAULT outside the domain's RAM. */
+int domain_copy_to_gpa(struct domain *d, uint64_t gpa, const void *src, uint64_t len);
+int domain_copy_from_gpa(struct domain *d, void *dst, uint64_t gpa, uint64_t len);
+int domain_zero_gpa(struct domain *d, uint64_t gpa, uint64_t len);
+
+/* Guest console output (COM1 and console_io): kept in the domain's ring
+ * and printed line by line on the hypervisor console. */
+void domain_console_write(struct domain *d, const char *buf, uint64_t len);
+
+const char *domain_state_name(enum domain_state s);
+const char *shutdown_reason_name(unsigned int reason);
+void domain_print_stats(const struct domain *d);
+
+#endif

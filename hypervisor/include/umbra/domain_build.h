@@ -1,0 +1,12 @@
+#ifndef UMBRA_DOMAIN_BUILD_H
+#define UMBRA_DOMAIN_BUILD_H
+
+#include <umbra/multiboot2.h>
+
+/* Build and start a domain from a boot module whose command line is
+ *   name=NAME mem=SIZE vcpus=N paging=nested|shadow cpus=MASK [-- GUEST ARGS]
+ * A bad spec or image is reported and the module skipped. Returns the
+ * number of domains started. */
+unsigned int domains_build_from_modules(const struct boot_info *bi);
+
+#endif

@@ -1,0 +1,31 @@
+/* The vCPU scheduler: one FIFO run queue shared by every pCPU, fixed time
+ * slices from the LAPIC timer, affinity masks, idle pCPUs halt. */
+#ifndef UMBRA_SCHED_H
+#define UMBRA_SCHED_H
+
+#include <stdint.h>
+
+struct vcpu;
+struct domain;
+
+#define SCHED_TICK_US		1000	/* LAPIC timer period */
+#define SCHED_SLICE_US		10000	/* time slice */
+
+void sched_init(void);
+/* Make a new vCPU runnable. */
+void sched_vcpu_start(struct vcpu *v);
+/* The running vCPU waits (HLT, SCHEDOP_block) until woken or its timer fires. */
+void sched_vcpu_block(struct vcpu *v);
+void sched_vcpu_wake(struct vcpu *v);
+/* Give up the rest of the slice. */
+void sched_vcpu_yield(struct vcpu *v);
+/* Never run the vCPU again (its domain stopped). */
+void sched_vcpu_down(struct vcpu *v);
+/* Guest time in ns for domain d: its TSC scaled, 0 at creation. */
+uint64_t guest_time_ns(const struct domain *d);
+/* Run vCPUs on this pCPU forever. */
+void __attribute__((noreturn)) sched_run_this_cpu(void);
+/* Called by the LAPIC timer interrupt on every pCPU. */
+void sched_tick(void);
+
+#endif
