@@ -14,7 +14,7 @@ MMU_TEST_BIN := $(BUILD)/$(MMU_TEST_DIR)
 # Test-side helpers: a pretend machine, a table builder, the reference
 # walker and the shadow-engine sequence model.
 MMU_HELPERS := $(addprefix $(MMU_TEST_DIR)/,host_machine.c pt_builder.c ref_walk.c \
-	guest_env.c)
+	guest_env.c shadow_model.c shadow_model_mem.c shadow_model_run.c)
 
 MMU_SAN_OBJS := $(patsubst %.c,$(BUILD)/san/%.o,$(MMU_SRCS) $(MMU_HELPERS))
 
@@ -26,5 +26,23 @@ $(MMU_TEST_BIN)/$(1): $(BUILD)/san/$(MMU_TEST_DIR)/$(1).o $(MMU_SAN_OBJS)
 CHECK_SUITES += $(MMU_TEST_BIN)/$(1)
 endef
 
-MMU_TESTS := test_walk test_walk_prop test_npt test_shadow
+MMU_TESTS := test_walk test_walk_prop test_npt test_shadow test_shadow_diff
 $(foreach t,$(MMU_TESTS),$(eval $(call mmu_test,$(t))))
+
+# libFuzzer target: the differential model driven by fuzzer bytes.
+MMU_FUZZ := $(BUILD)/tests/fuzz/mmu/fuzz_shadow
+MMU_FUZZ_SRCS := tests/fuzz/mmu/fuzz_shadow.c $(MMU_SRCS) \
+	$(addprefix $(MMU_TEST_DIR)/,host_machine.c ref_walk.c shadow_model.c \
+		shadow_model_mem.c shadow_model_run.c)
+MMU_FUZZ_SECONDS ?= 30
+
+$(MMU_FUZZ): $(patsubst %.c,$(BUILD)/fuzz/%.o,$(MMU_FUZZ_SRCS))
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined $^ -o $@
+FUZZ_TARGETS += $(MMU_FUZZ)
+
+.PHONY: fuzz-mmu
+fuzz-mmu: $(MMU_FUZZ)
+	@mkdir -p $(BUILD)/fuzz-corpus/mmu
+	$(MMU_FUZZ) -max_total_time=$(MMU_FUZZ_SECONDS) -max_len=4096 \
+		-print_final_stats=1 $(BUILD)/fuzz-corpus/mmu

@@ -125,6 +125,7 @@ void ref_walk(const struct ref_cpu *cpu, ref_read_table read, void *ctx,
 			return;
 		}
 		where[level] = &t[(va >> (12 + 9 * (level - 1))) & 511];
+		out->entry_addr[level] = table + 8 * ((va >> (12 + 9 * (level - 1))) & 511);
 		e = *where[level];
 		entry[level] = e;
 		if (!bit(e, 0)) {

@@ -26,6 +26,7 @@ struct ref_result {
 	int level;		/* OK: leaf level; otherwise where the walk stopped */
 	uint32_t error_code;	/* PAGE_FAULT */
 	uint64_t bad_table;	/* NO_TABLE */
+	uint64_t entry_addr[5];	/* [level]: address of the entry read there, or 0 */
 };
 
 /* read_table returns the 512 entries at a table address, or NULL. */
