@@ -1,0 +1,136 @@
+/* Message type -> handler, transaction lookup, argument helpers. */
+#include "dispatch.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "conn.h"
+#include "log.h"
+#include "txn.h"
+
+struct handler {
+	const char *name;
+	int (*fn)(struct conn *c, struct request *r);
+	bool uses_tx;		/* the request's tx_id selects a transaction */
+};
+
+static const struct handler handlers[XS_TYPE_COUNT] = {
+	[XS_CONTROL] = { "CONTROL", do_control, false },
+	[XS_DIRECTORY] = { "DIRECTORY", do_directory, true },
+	[XS_READ] = { "READ", do_read, true },
+	[XS_GET_PERMS] = { "GET_PERMS", do_get_perms, true },
+	[XS_WATCH] = { "WATCH", do_watch, false },
+	[XS_UNWATCH] = { "UNWATCH", do_unwatch, false },
+	[XS_TRANSACTION_START] = { "TRANSACTION_START",
+				   do_transaction_start, false },
+	[XS_TRANSACTION_END] = { "TRANSACTION_END", do_transaction_end,
+				 false },
+	[XS_INTRODUCE] = { "INTRODUCE", do_introduce, false },
+	[XS_RELEASE] = { "RELEASE", do_release, false },
+	[XS_GET_DOMAIN_PATH] = { "GET_DOMAIN_PATH", do_get_domain_path,
+				 false },
+	[XS_WRITE] = { "WRITE", do_write, true },
+	[XS_MKDIR] = { "MKDIR", do_mkdir, true },
+	[XS_RM] = { "RM", do_rm, true },
+	[XS_SET_PERMS] = { "SET_PERMS", do_set_perms, true },
+	[XS_IS_DOMAIN_INTRODUCED] = { "IS_DOMAIN_INTRODUCED",
+				      do_is_domain_introduced, false },
+	[XS_RESUME] = { "RESUME", do_resume, false },
+	[XS_SET_TARGET] = { "SET_TARGET", do_set_target, false },
+	[XS_RESET_WATCHES] = { "RESET_WATCHES", do_reset_watches, false },
+	[XS_DIRECTORY_PART] = { "DIRECTORY_PART", do_directory_part, true },
+};
+
+void dispatch(struct conn *c, const struct xsd_sockmsg *hdr, char *payload)
+{
+	struct request r = { .hdr = hdr, .payload = payload, .len = hdr->len };
+	const struct handler *h = NULL;
+	int err;
+
+	if (hdr->type < XS_TYPE_COUNT)
+		h = &handlers[hdr->type];
+	if (!h || !h->fn) {
+		log_debug("conn %llu: unknown message type %u",
+			  (unsigned long long)c->id, hdr->type);
+		conn_send_error(c, hdr, ENOSYS);
+		return;
+	}
+	log_debug("conn %llu dom%u: %s req %u tx %u len %u",
+		  (unsigned long long)c->id, c->domid, h->name, hdr->req_id,
+		  hdr->tx_id, hdr->len);
+	if (h->uses_tx && hdr->tx_id) {
+		r.tx = txn_find(c, hdr->tx_id);
+		if (!r.tx) {
+			conn_send_error(c, hdr, ENOENT);
+			return;
+		}
+	}
+	err = h->fn(c, &r);
+	if (err)
+		conn_send_error(c, hdr, err);
+}
+
+bool req_args(const struct request *r, const char **argv, unsigned int n)
+{
+	uint32_t off = 0;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		size_t len;
+
+		if (off >= r->len)
+			return false;
+		len = strnlen(r->payload + off, r->len - off);
+		if (off + len >= r->len)
+			return false;	/* not NUL-terminated */
+		argv[i] = r->payload + off;
+		off += (uint32_t)len + 1;
+	}
+	return off == r->len;
+}
+
+bool req_path_and_data(const struct request *r, const char **path,
+		       const char **data, uint32_t *len)
+{
+	size_t plen = strnlen(r->payload, r->len);
+
+	if (plen >= r->len)
+		return false;
+	*path = r->payload;
+	*data = r->payload + plen + 1;
+	*len = r->len - (uint32_t)plen - 1;
+	return true;
+}
+
+bool parse_uint(const char *s, unsigned long max, unsigned long *out)
+{
+	unsigned long v = 0;
+
+	if (!*s)
+		return false;
+	for (; *s; s++) {
+		unsigned long digit = (unsigned long)(*s - '0');
+
+		if (*s < '0' || *s > '9' || v > (max - digit) / 10)
+			return false;
+		v = v * 10 + digit;
+	}
+	*out = v;
+	return true;
+}
+
+int reply(struct conn *c, const struct request *r, const void *payload,
+	  uint32_t len)
+{
+	return conn_send(c, r->hdr, r->hdr->type, payload, len);
+}
+
+int reply_ok(struct conn *c, const struct request *r)
+{
+	return reply(c, r, "OK", 3);
+}
+
+int reply_string(struct conn *c, const struct request *r, const char *s)
+{
+	return reply(c, r, s, (uint32_t)strlen(s) + 1);
+}

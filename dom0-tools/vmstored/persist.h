@@ -1,0 +1,38 @@
+/*
+ * The state file: the whole tree, written atomically (to a temporary
+ * file, fsync, rename, fsync of the directory) so that a crash leaves
+ * either the old or the new state, never a mix. A checksum and strict
+ * parsing make damage visible: a bad file is refused, not half-loaded.
+ *
+ * Layout (little-endian):
+ *   "VMSTORE\n", u32 version (1), u32 reserved (0), u64 node count
+ *   nodes, parents before children, children in creation order:
+ *     u32 path length, u32 value length, u32 permission count,
+ *     path, value, count x (u32 domid, u32 access bits)
+ *   u32 CRC-32 of everything before it
+ */
+#ifndef VMSTORED_PERSIST_H
+#define VMSTORED_PERSIST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+
+#define PERSIST_VERSION 1
+
+/* 0, or -1 with a reason in err. */
+int persist_save(const struct store *s, const char *path, char *err,
+		 size_t err_len);
+/*
+ * Replace the store's tree with the file's. Returns 0, 1 if the file does
+ * not exist (the store is left empty), or -1 with the reason in err (the
+ * store is left unchanged).
+ */
+int persist_load(struct store *s, const char *path, char *err,
+		 size_t err_len);
+
+/* Exposed for tests. */
+uint32_t persist_crc32(const void *data, size_t len);
+
+#endif

@@ -1,0 +1,93 @@
+/*
+ * Optimistic transactions without copying the tree.
+ *
+ * A transaction keeps, per path it touched, (a) what it saw in the tree:
+ * whether the node existed and its generation (the read set), and (b) its
+ * own version of the node if it changed it (a shadow, copy-on-write of
+ * that one node only). Reads consult shadows first, then the tree.
+ *
+ * Commit checks the read set against the tree: if any node the
+ * transaction looked at has changed, appeared or vanished since, the
+ * commit fails with EAGAIN. Otherwise the logged operations are replayed
+ * on the tree — which, the read set being unchanged, yields exactly what
+ * the transaction saw — and watches fire as for direct writes.
+ */
+#ifndef VMSTORED_TXN_H
+#define VMSTORED_TXN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hash.h"
+#include "list.h"
+#include "perms.h"
+
+struct conn;
+struct node;
+
+struct tx_entry {
+	struct hlink link;	/* in txn.entries, keyed by path */
+	char *path;
+	uint32_t path_len;
+	/* read set */
+	bool accessed;
+	bool existed;
+	uint64_t gen;
+	/* write set */
+	bool shadowed;
+	bool exists;
+	uint32_t value_len;
+	char *value;
+	struct perms perms;
+	char **children;	/* names, in order */
+	uint32_t nchildren, children_cap, children_bytes;
+	uint64_t shadow_gen;
+};
+
+enum tx_op_kind { TX_WRITE, TX_MKDIR, TX_RM, TX_SET_PERMS };
+
+struct tx_op {
+	struct tx_op *next;
+	enum tx_op_kind kind;
+	uint32_t path_len, value_len;
+	char *path;
+	char *value;
+	struct perms perms;
+};
+
+struct txn {
+	struct list_head link;	/* in conn.txns */
+	uint32_t id;
+	struct conn *conn;
+	struct htable entries;
+	struct tx_op *ops, *ops_tail;
+	int32_t nodes_delta;	/* nodes the connection's domain gains */
+	uint64_t gen;		/* for shadow generations */
+	bool out_of_memory;	/* lost track: commit must fail */
+};
+
+/* 0 and the new transaction, or an errno value (ENOSPC: quota). */
+int txn_start(struct conn *c, struct txn **out);
+struct txn *txn_find(struct conn *c, uint32_t id);
+/* Commit (or abort) and free; 0, EAGAIN, ENOSPC or ENOMEM. */
+int txn_end(struct txn *t, bool commit);
+void txn_abort_all(struct conn *c);
+
+struct tx_entry *txn_entry_find(struct txn *t, const char *path,
+				size_t len);
+/* Find or create; NULL (and out_of_memory set) when memory runs out. */
+struct tx_entry *txn_entry_get(struct txn *t, const char *path, size_t len);
+/* Remember what the tree held at path, the first time it is looked at. */
+void txn_note_access(struct txn *t, const char *path, size_t len,
+		     const struct node *n);
+/* Append to the replay log; takes ownership of perms if given. */
+int txn_log(struct txn *t, enum tx_op_kind kind, const char *path,
+	    size_t len, const void *value, uint32_t value_len,
+	    struct perms *perms);
+
+/* Shadow children lists. */
+int tx_entry_add_child(struct tx_entry *e, const char *name, size_t len);
+void tx_entry_del_child(struct tx_entry *e, const char *name, size_t len);
+void tx_entry_clear(struct tx_entry *e);
+
+#endif

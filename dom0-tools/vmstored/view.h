@@ -1,0 +1,40 @@
+/*
+ * The view layer: a node as an operation sees it — from the tree, or from
+ * the transaction's shadow of it — and the few mutations operations need.
+ * Outside a transaction mutations go to the tree (with ownership
+ * accounting); inside one they go to shadows and the read set is noted.
+ */
+#ifndef VMSTORED_VIEW_H
+#define VMSTORED_VIEW_H
+
+#include "ops.h"
+#include "tree.h"
+#include "txn.h"
+
+struct nview {
+	bool exists;
+	struct node *node;		/* when read from the tree */
+	struct tx_entry *shadow;	/* when the transaction has its own */
+	const char *value;
+	uint32_t value_len;
+	const struct perms *perms;
+	uint64_t gen;
+};
+
+void view_get(const struct op_ctx *ctx, const char *path, size_t len,
+	      struct nview *v);
+void view_children(const struct nview *v, child_fn fn, void *arg);
+uint32_t view_children_bytes(const struct nview *v);
+int view_add_child(const struct op_ctx *ctx, struct nview *parent,
+		   const char *path, size_t len, const struct perms *perms,
+		   struct nview *child);
+int view_set_value(const struct op_ctx *ctx, struct nview *v,
+		   const char *path, size_t len, const void *value,
+		   uint32_t value_len);
+/* Takes ownership of perms on success. */
+int view_set_perms(const struct op_ctx *ctx, struct nview *v,
+		   const char *path, size_t len, struct perms *perms);
+int view_remove(const struct op_ctx *ctx, struct nview *v, const char *path,
+		size_t len);
+
+#endif

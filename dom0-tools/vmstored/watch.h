@@ -1,0 +1,43 @@
+/*
+ * Watches. A change to a path fires every watch on that path or on one of
+ * its ancestors, found by hashing each ancestor (no scan of all watches).
+ * Removing a subtree also fires watches set below it, with the watch's
+ * own path as the event path. Events for one connection go out in
+ * registration order, and only to watchers allowed to read the node.
+ */
+#ifndef VMSTORED_WATCH_H
+#define VMSTORED_WATCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hash.h"
+#include "list.h"
+#include "perms.h"
+#include "store.h"
+
+struct conn;
+
+struct watch {
+	struct hlink link;		/* store.watch_index, by abs */
+	struct list_head conn_link;	/* conn.watches */
+	struct list_head all_link;	/* store.watches */
+	struct conn *conn;
+	char *path;			/* as the client gave it */
+	char *abs;			/* canonical path or "@..." name */
+	char *token;
+	uint32_t strip;			/* chars to cut for relative events */
+	uint64_t seq;
+};
+
+/* Register and fire once; 0 or an errno value. */
+int watch_add(struct conn *c, const char *path, const char *token);
+int watch_del(struct conn *c, const char *path, const char *token);
+void watch_del_all(struct conn *c);
+
+void watch_fire(struct store *s, const char *path, size_t len,
+		const struct perms *perms, bool removed);
+void watch_fire_special(struct store *s, enum special_node which);
+
+#endif
