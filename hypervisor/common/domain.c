@@ -152,9 +152,19 @@ static void chunk_zero(void *mem, uint8_t *buf, uint64_t len)
 	memset(mem, 0, len);
 }
 
-int domain_copy_to_gpa(struct domain *d, uint64_t gpa, const void *src, uint64_t len)
+int domain_copy_to_gpa_raw(struct domain *d, uint64_t gpa, const void *src, uint64_t len)
 {
 	return for_each_gpa_chunk(d, gpa, (uint8_t *)src, len, chunk_to_guest);
+}
+
+int domain_copy_to_gpa(struct domain *d, uint64_t gpa, const void *src, uint64_t len)
+{
+	if (gpa + len < gpa || gpa + len > d->mem_bytes)
+		return -EFAULT;
+	/* Shadowed page tables must see the write, or their shadows go stale. */
+	if (d->shadow)
+		return hvm_shadow_copy_to_gpa(d, gpa, src, len);
+	return domain_copy_to_gpa_raw(d, gpa, src, len);
 }
 
 int domain_copy_from_gpa(struct domain *d, void *dst, uint64_t gpa, uint64_t len)
@@ -324,7 +334,8 @@ static void print_vcpu_stats(const struct domain *d, const struct vcpu *v)
 
 	pr_info("domain %u (%s) vcpu %u: cpu_time_ms=%llu runs=%llu exits=%llu "
 		"cpuid=%llu io=%llu msr=%llu hlt=%llu vmmcall=%llu npf=%llu intr=%llu "
-		"hypercalls_bad=%llu guest_faults=%llu io_unhandled=%llu msr_unhandled=%llu\n",
+		"hypercalls_bad=%llu guest_faults=%llu io_unhandled=%llu msr_unhandled=%llu "
+		"cr=%llu pf=%llu invlpg=%llu\n",
 		d->id, d->name, v->id,
 		(unsigned long long)(s->cpu_time_ns / 1000000),
 		(unsigned long long)s->runs, (unsigned long long)s->exits,
@@ -337,11 +348,16 @@ static void print_vcpu_stats(const struct domain *d, const struct vcpu *v)
 		(unsigned long long)s->hypercalls_bad,
 		(unsigned long long)s->guest_faults,
 		(unsigned long long)s->io_unhandled,
-		(unsigned long long)s->msr_unhandled);
+		(unsigned long long)s->msr_unhandled,
+		(unsigned long long)(s->exits_by_code[0x03] + s->exits_by_code[0x10] +
+				     s->exits_by_code[0x13] + s->exits_by_code[0x14]),
+		(unsigned long long)s->exits_by_code[0x4e],
+		(unsigned long long)s->exits_by_code[0x79]);
 }
 
 void domain_print_stats(const struct domain *d)
 {
 	for (unsigned int i = 0; i < d->nr_vcpus; i++)
 		print_vcpu_stats(d, d->vcpus[i]);
+	hvm_print_paging_stats(d);
 }

@@ -31,6 +31,12 @@ int hvm_fetch_guest(struct vcpu *v, void *dst, uint64_t gva, uint64_t len);
 #define HVM_NO_ERROR_CODE (-1)
 void hvm_inject_exception(struct vcpu *v, unsigned int vector, int error_code);
 
+/* A hypervisor write into a shadow-paged domain's memory. */
+int hvm_shadow_copy_to_gpa(struct domain *d, uint64_t gpa, const void *src, uint64_t len);
+
+/* Page-table memory held and paging counters, on the console. */
+void hvm_print_paging_stats(const struct domain *d);
+
 /* One-time set-up of the I/O and MSR permission maps. */
 int svm_global_init(void);
 

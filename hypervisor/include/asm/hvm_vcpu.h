@@ -12,6 +12,7 @@ struct guest_regs {
 };
 
 struct vmcb;
+struct shadow_vcpu;
 
 struct hvm_vcpu {
 	struct vmcb *vmcb;
@@ -23,6 +24,11 @@ struct hvm_vcpu {
 	uint64_t last_pcpu;		/* for TLB flush decisions */
 	uint64_t pending_event;		/* EVENTINJ value to inject next entry */
 	bool upcall_pending;		/* callback vector to raise (V_IRQ) */
+	uint64_t tlb_gen;		/* domain TLB generation last flushed for */
+	/* paging=shadow */
+	struct shadow_vcpu *shadow;
+	uint64_t guest_cr3;		/* the guest's CR3; the VMCB holds the shadow's */
+	bool shadow_active;		/* guest paging on: running on shadow tables */
 };
 
 #endif

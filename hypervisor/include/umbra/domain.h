@@ -9,6 +9,8 @@
 #include <asm/hvm_vcpu.h>
 #include "mmu/npt.h"
 
+struct shadow_domain;
+
 #define MAX_DOMAINS		64
 #define MAX_VCPUS_PER_DOMAIN	8
 #define DOMAIN_MAX_EXTENTS	512	/* 1 GiB of 2 MiB extents */
@@ -79,7 +81,10 @@ struct domain {
 	unsigned int nr_extents;
 	uint64_t *extents;		/* machine address of each 2 MiB extent */
 	uint32_t paging;		/* UMBRA_PAGING_* */
-	struct npt npt;
+	struct npt npt;			/* nested mode; shadow mode's unpaged phase */
+	struct shadow_domain *shadow;	/* paging=shadow */
+	spinlock_t paging_lock;		/* serialises shadow-engine calls */
+	uint64_t tlb_gen;		/* bumped when guest mappings shrink */
 	uint32_t asid;
 	uint64_t tsc_offset;
 	uint64_t hypercall_page_gpa;	/* 0: none */
@@ -118,6 +123,8 @@ void domain_crash(struct domain *d, const char *fmt, ...)
 uint64_t domain_gpa_to_maddr(const struct domain *d, uint64_t gpa);
 /* Copy to/from guest-physical memory; -EFAULT outside the domain's RAM. */
 int domain_copy_to_gpa(struct domain *d, uint64_t gpa, const void *src, uint64_t len);
+/* The same, bypassing shadow-paging bookkeeping: for the shadow code. */
+int domain_copy_to_gpa_raw(struct domain *d, uint64_t gpa, const void *src, uint64_t len);
 int domain_copy_from_gpa(struct domain *d, void *dst, uint64_t gpa, uint64_t len);
 int domain_zero_gpa(struct domain *d, uint64_t gpa, uint64_t len);
 

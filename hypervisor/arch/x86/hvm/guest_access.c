@@ -37,7 +37,7 @@ static int translate(struct vcpu *v, uint64_t gva, bool write, uint64_t *gpa)
 	}
 	if (!(vmcb->efer & EFER_LMA))
 		return -EFAULT;	/* 32-bit paging: not supported for copies */
-	if (mmu_walk(&mode, &tables, vmcb->cr3, gva, write ? MMU_ACC_WRITE : 0,
+	if (mmu_walk(&mode, &tables, svm_guest_cr3(v), gva, write ? MMU_ACC_WRITE : 0,
 		     MMU_WALK_SET_AD, &w) != MMU_WALK_OK)
 		return -EFAULT;
 	*gpa = w.addr;

@@ -37,6 +37,16 @@ static void *direct_map(void *ctx, uint64_t maddr)
 	return phys_to_virt(maddr);
 }
 
+void svm_mmu_ops_init(struct mmu_ops *ops, void *ctx)
+{
+	*ops = (struct mmu_ops){
+		.ctx = ctx,
+		.alloc_page = npt_alloc_page,
+		.free_page = npt_free_page,
+		.map = direct_map,
+	};
+}
+
 static uint32_t pick_asid(domid_t id)
 {
 	uint32_t n = cpuid(0x8000000a).ebx;	/* ASIDs, 0 being the host's */
@@ -58,34 +68,34 @@ static int map_guest_memory(struct domain *d)
 
 int hvm_domain_init(struct domain *d, const char **why)
 {
-	static const struct mmu_ops ops = {
-		.alloc_page = npt_alloc_page,
-		.free_page = npt_free_page,
-		.map = direct_map,
-	};
+	struct mmu_ops ops;
 	int err;
 
 	d->asid = pick_asid(d->id);
 	/* Guest TSC starts near zero when the domain is built. */
 	d->tsc_offset = -rdtsc();
-	if (d->paging != UMBRA_PAGING_NESTED) {
-		*why = "only paging=nested is implemented for HVM domains so far";
-		return -EINVAL;
-	}
+	/* Shadow domains use the NPT too, while the guest runs unpaged. */
+	svm_mmu_ops_init(&ops, d);
 	err = npt_init(&d->npt, &ops);
 	if (!err)
 		err = map_guest_memory(d);
 	if (err) {
 		npt_destroy(&d->npt);
 		*why = "out of memory for nested page tables";
+		return err;
 	}
-	return err;
+	if (d->paging == UMBRA_PAGING_SHADOW && svm_shadow_domain_init(d)) {
+		npt_destroy(&d->npt);
+		*why = "out of memory for shadow paging";
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 void hvm_domain_destroy(struct domain *d)
 {
-	if (d->paging == UMBRA_PAGING_NESTED)
-		npt_destroy(&d->npt);
+	svm_shadow_domain_destroy(d);
+	npt_destroy(&d->npt);
 }
 
 static void set_seg(struct vmcb_seg *s, uint16_t sel, uint16_t attrib, uint32_t limit)
@@ -148,12 +158,19 @@ int hvm_vcpu_init(struct vcpu *v, struct domain *d, unsigned int id)
 	v->hvm.fpu[25] = 0x1f;
 	vmcb_init_controls(vmcb, d);
 	hvm_vcpu_set_pvh_entry(v, 0, 0);
+	if (d->paging == UMBRA_PAGING_SHADOW && svm_shadow_vcpu_init(v)) {
+		free_page_phys(pa);
+		return -ENOMEM;
+	}
 	return 0;
 }
 
 void hvm_vcpu_destroy(struct vcpu *v)
 {
-	if (v && v->hvm.vmcb_pa)
+	if (!v)
+		return;
+	svm_shadow_vcpu_destroy(v);
+	if (v->hvm.vmcb_pa)
 		free_page_phys(v->hvm.vmcb_pa);
 }
 
@@ -172,6 +189,7 @@ void hvm_vcpu_set_pvh_entry(struct vcpu *v, uint32_t entry, uint32_t start_info)
 	vmcb->efer = EFER_SVME;		/* hidden from the guest */
 	vmcb->cr0 = CR0_PE | CR0_ET;
 	vmcb->cr3 = 0;
+	v->hvm.guest_cr3 = 0;
 	vmcb->cr4 = 0;
 	vmcb->dr6 = 0xffff0ff0;
 	vmcb->dr7 = 0x400;

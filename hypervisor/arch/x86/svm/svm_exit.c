@@ -9,39 +9,6 @@
 
 #define TRAP_UD	6
 
-static int guest_code_mode(const struct vmcb *vmcb)
-{
-	if (svm_guest_is_64bit(vmcb))
-		return 64;
-	return (vmcb->cs.attrib & (1u << 10)) ? 32 : 16;
-}
-
-void svm_skip_insn(struct vcpu *v, unsigned int usual_len)
-{
-	struct vmcb *vmcb = v->hvm.vmcb;
-	uint64_t lin = vmcb->cs.base + vmcb->rip;
-	unsigned int n = 15;		/* the longest x86 instruction */
-	uint8_t bytes[15];
-	struct insn insn;
-	int len = -1;
-
-	/* Prefixes can make the instruction longer than usual, so decode it.
-	 * The 15-byte window may run into an unmapped page: then read up to
-	 * the page end only. */
-	if (hvm_fetch_guest(v, bytes, lin, n)) {
-		n = 4096 - (lin & 0xfff);
-		if (n > sizeof(bytes))
-			n = sizeof(bytes);
-		if (hvm_fetch_guest(v, bytes, lin, n))
-			n = 0;
-	}
-	if (n)
-		len = insn_decode(bytes, n, guest_code_mode(vmcb), &insn);
-	vmcb->rip += len > 0 ? (unsigned int)len : usual_len;
-	if (!svm_guest_is_64bit(vmcb))
-		vmcb->rip &= 0xffffffffULL;
-}
-
 static void exit_npf(struct vcpu *v)
 {
 	const struct vmcb *vmcb = v->hvm.vmcb;
@@ -121,6 +88,18 @@ void svm_handle_exit(struct vcpu *v)
 		break;
 	case VMEXIT_NPF:
 		exit_npf(v);
+		break;
+	case VMEXIT_CR3_READ:
+	case VMEXIT_CR0_WRITE:
+	case VMEXIT_CR3_WRITE:
+	case VMEXIT_CR4_WRITE:
+		svm_exit_cr_access(v);
+		break;
+	case VMEXIT_EXCP_PF:
+		svm_exit_shadow_pf(v);
+		break;
+	case VMEXIT_INVLPG:
+		svm_exit_invlpg(v);
 		break;
 	case VMEXIT_SHUTDOWN:
 		domain_crash(v->domain, "triple fault (shutdown) at rip %#llx",

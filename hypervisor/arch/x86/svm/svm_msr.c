@@ -66,6 +66,7 @@ static int msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 		if (val & ~EFER_GUEST_MASK)
 			return -1;
 		vmcb->efer = (val & ~(1ULL << 10)) | (vmcb->efer & (1ULL << 10)) | EFER_SVME;
+		svm_shadow_mode_changed(v);
 		return 0;
 	case MSR_TSC:
 		vmcb->tsc_offset = val - rdtsc();

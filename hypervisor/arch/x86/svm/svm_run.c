@@ -23,8 +23,12 @@ static void choose_tlb_flush(struct vcpu *v, struct percpu *p)
 	struct vmcb *vmcb = v->hvm.vmcb;
 	unsigned int slot = vmcb->asid % 64;
 
-	if (p->asid_owner[slot] != v || v->hvm.last_pcpu != p->cpu_id)
+	uint64_t gen = __atomic_load_n(&v->domain->tlb_gen, __ATOMIC_ACQUIRE);
+
+	if (p->asid_owner[slot] != v || v->hvm.last_pcpu != p->cpu_id ||
+	    v->hvm.tlb_gen != gen)
 		vmcb->tlb_control = TLB_CONTROL_FLUSH_ALL;
+	v->hvm.tlb_gen = gen;
 	p->asid_owner[slot] = v;
 	v->hvm.last_pcpu = p->cpu_id;
 }

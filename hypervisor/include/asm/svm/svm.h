@@ -7,6 +7,7 @@
 #include <asm/svm/vmcb.h>
 
 struct vcpu;
+struct domain;
 
 extern uint64_t svm_iopm_pa;
 extern uint64_t svm_msrpm_pa;
@@ -18,10 +19,34 @@ void svm_handle_exit(struct vcpu *v);
  * decoded from guest memory (TCG has no NRIP save). */
 void svm_skip_insn(struct vcpu *v, unsigned int usual_len);
 
+struct insn;
+struct insn_regs;
+/* Decode the guest instruction at CS:RIP: its length, or -errno. */
+int svm_decode_at_rip(struct vcpu *v, struct insn *insn);
+void svm_regs_get(const struct vcpu *v, struct insn_regs *r);
+void svm_regs_put(struct vcpu *v, const struct insn_regs *r);
+
 void svm_exit_cpuid(struct vcpu *v);
 void svm_exit_msr(struct vcpu *v);
 void svm_exit_io(struct vcpu *v);
 void svm_exit_vmmcall(struct vcpu *v);
+
+struct mmu_ops;
+/* Page allocation and direct-map access for mmu/ on behalf of a domain. */
+void svm_mmu_ops_init(struct mmu_ops *ops, void *ctx);
+
+/* paging=shadow (svm_shadow.c) */
+int svm_shadow_domain_init(struct domain *d);
+void svm_shadow_domain_destroy(struct domain *d);
+int svm_shadow_vcpu_init(struct vcpu *v);
+void svm_shadow_vcpu_destroy(struct vcpu *v);
+void svm_exit_cr_access(struct vcpu *v);
+void svm_exit_shadow_pf(struct vcpu *v);
+void svm_exit_invlpg(struct vcpu *v);
+/* EFER changed: re-evaluate shadow paging mode. */
+void svm_shadow_mode_changed(struct vcpu *v);
+/* The guest's own CR3 (the VMCB holds the shadow root in shadow mode). */
+uint64_t svm_guest_cr3(const struct vcpu *v);
 
 /* Guest's 64-bit mode: EFER.LMA and CS.L. */
 static inline int svm_guest_is_64bit(const struct vmcb *vmcb)

@@ -1,0 +1,99 @@
+/* The guest instruction at RIP, decoded from guest memory (TCG has no
+ * NRIP save or decode assists), and the guest's registers in the form the
+ * decoder computes addresses and operands with. */
+#include <asm/hvm.h>
+#include <asm/insn.h>
+#include <asm/svm/svm.h>
+#include <umbra/domain.h>
+#include <umbra/errno.h>
+
+static int guest_code_mode(const struct vmcb *vmcb)
+{
+	if (svm_guest_is_64bit(vmcb))
+		return 64;
+	return (vmcb->cs.attrib & (1u << 10)) ? 32 : 16;
+}
+
+int svm_decode_at_rip(struct vcpu *v, struct insn *insn)
+{
+	const struct vmcb *vmcb = v->hvm.vmcb;
+	uint64_t lin = vmcb->cs.base + vmcb->rip;
+	unsigned int n = 15;		/* the longest x86 instruction */
+	uint8_t bytes[15];
+
+	/* The 15-byte window may run into an unmapped page: then read up to
+	 * the page end only. */
+	if (hvm_fetch_guest(v, bytes, lin, n)) {
+		n = 4096 - (lin & 0xfff);
+		if (n > sizeof(bytes))
+			n = sizeof(bytes);
+		if (hvm_fetch_guest(v, bytes, lin, n))
+			return -EFAULT;
+	}
+	return insn_decode(bytes, n, guest_code_mode(vmcb), insn);
+}
+
+void svm_skip_insn(struct vcpu *v, unsigned int usual_len)
+{
+	struct vmcb *vmcb = v->hvm.vmcb;
+	struct insn insn;
+	int len = svm_decode_at_rip(v, &insn);
+
+	/* Prefixes can make the instruction longer than usual. */
+	vmcb->rip += len > 0 ? (unsigned int)len : usual_len;
+	if (!svm_guest_is_64bit(vmcb))
+		vmcb->rip &= 0xffffffffULL;
+}
+
+void svm_regs_get(const struct vcpu *v, struct insn_regs *r)
+{
+	const struct vmcb *vmcb = v->hvm.vmcb;
+	const struct guest_regs *g = &v->hvm.regs;
+
+	r->gpr[INSN_RAX] = vmcb->rax;
+	r->gpr[INSN_RCX] = g->rcx;
+	r->gpr[INSN_RDX] = g->rdx;
+	r->gpr[INSN_RBX] = g->rbx;
+	r->gpr[INSN_RSP] = vmcb->rsp;
+	r->gpr[INSN_RBP] = g->rbp;
+	r->gpr[INSN_RSI] = g->rsi;
+	r->gpr[INSN_RDI] = g->rdi;
+	r->gpr[INSN_R8] = g->r8;
+	r->gpr[INSN_R9] = g->r9;
+	r->gpr[INSN_R10] = g->r10;
+	r->gpr[INSN_R11] = g->r11;
+	r->gpr[INSN_R12] = g->r12;
+	r->gpr[INSN_R13] = g->r13;
+	r->gpr[INSN_R14] = g->r14;
+	r->gpr[INSN_R15] = g->r15;
+	r->rip = vmcb->rip;
+	r->seg_base[INSN_SEG_ES] = vmcb->es.base;
+	r->seg_base[INSN_SEG_CS] = vmcb->cs.base;
+	r->seg_base[INSN_SEG_SS] = vmcb->ss.base;
+	r->seg_base[INSN_SEG_DS] = vmcb->ds.base;
+	r->seg_base[INSN_SEG_FS] = vmcb->fs.base;
+	r->seg_base[INSN_SEG_GS] = vmcb->gs.base;
+}
+
+void svm_regs_put(struct vcpu *v, const struct insn_regs *r)
+{
+	struct vmcb *vmcb = v->hvm.vmcb;
+	struct guest_regs *g = &v->hvm.regs;
+
+	vmcb->rax = r->gpr[INSN_RAX];
+	g->rcx = r->gpr[INSN_RCX];
+	g->rdx = r->gpr[INSN_RDX];
+	g->rbx = r->gpr[INSN_RBX];
+	vmcb->rsp = r->gpr[INSN_RSP];
+	g->rbp = r->gpr[INSN_RBP];
+	g->rsi = r->gpr[INSN_RSI];
+	g->rdi = r->gpr[INSN_RDI];
+	g->r8 = r->gpr[INSN_R8];
+	g->r9 = r->gpr[INSN_R9];
+	g->r10 = r->gpr[INSN_R10];
+	g->r11 = r->gpr[INSN_R11];
+	g->r12 = r->gpr[INSN_R12];
+	g->r13 = r->gpr[INSN_R13];
+	g->r14 = r->gpr[INSN_R14];
+	g->r15 = r->gpr[INSN_R15];
+}

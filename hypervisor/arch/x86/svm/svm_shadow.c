@@ -1,0 +1,279 @@
+/*
+ * paging=shadow on SVM: with the guest's paging on, nested paging is off
+ * and the CPU walks shadow tables built by mmu/'s shadow engine from the
+ * guest's tables; #PF, INVLPG and CR0/CR3/CR4 accesses exit here. While
+ * the guest's paging is off (PVH entry, before it builds page tables) it
+ * runs on the domain's identity NPT: the engine only shadows 4-level
+ * long-mode tables, and an unpaged guest has no tables to shadow.
+ */
+#include <asm/hvm.h>
+#include <asm/insn.h>
+#include <asm/layout.h>
+#include <asm/svm/svm.h>
+#include <public/umbra.h>
+#include <umbra/domain.h>
+#include <umbra/errno.h>
+#include <umbra/printk.h>
+#include <umbra/string.h>
+#include "mmu/shadow.h"
+
+#define CR0_PE		(1ULL << 0)
+#define CR0_TS		(1ULL << 3)
+#define CR0_ET		(1ULL << 4)
+#define CR0_PG		(1ULL << 31)
+#define CR4_PAE		(1ULL << 5)
+/* VME..OSXMMEXCPT, UMIP, FSGSBASE, SMEP, SMAP, PKE */
+#define CR4_ALLOWED	(0x7ffULL | (1ULL << 11) | (1ULL << 16) | (1ULL << 20) | \
+			 (1ULL << 21) | (1ULL << 22))
+#define EFER_LME	(1ULL << 8)
+#define EFER_LMA	(1ULL << 10)
+#define RFLAGS_AC	(1ULL << 18)
+#define TRAP_GP		13
+#define TRAP_PF		14
+#define CR_READ(n)	(1u << (n))
+#define CR_WRITE(n)	(1u << (16 + (n)))
+
+static int shadow_p2m(void *ctx, uint64_t gfn, struct mmu_p2m *out)
+{
+	uint64_t m = domain_gpa_to_maddr(ctx, gfn << 12);
+
+	if (!m)
+		return -ENOENT;
+	/* Every guest extent is one 2 MiB-aligned machine extent. */
+	*out = (struct mmu_p2m){ .mfn = m >> 12, .order = 9, .writable = true };
+	return 0;
+}
+
+static void shadow_flush_tlb(void *ctx)
+{
+	struct domain *d = ctx;
+
+	__atomic_fetch_add(&d->tlb_gen, 1, __ATOMIC_RELEASE);
+}
+
+int svm_shadow_domain_init(struct domain *d)
+{
+	struct shadow_config cfg = { .roots = 16, .hv_slot = -1 };
+	struct mmu_ops ops;
+	int err = 0;
+
+	svm_mmu_ops_init(&ops, d);
+	ops.p2m = shadow_p2m;
+	ops.flush_tlb = shadow_flush_tlb;
+	d->shadow = shadow_domain_create(&ops, &cfg, &err);
+	return d->shadow ? 0 : err;
+}
+
+void svm_shadow_domain_destroy(struct domain *d)
+{
+	if (d->shadow)
+		shadow_domain_destroy(d->shadow);
+	d->shadow = NULL;
+}
+
+int svm_shadow_vcpu_init(struct vcpu *v)
+{
+	struct vmcb *vmcb = v->hvm.vmcb;
+
+	v->hvm.shadow = shadow_vcpu_create(v->domain->shadow);
+	if (!v->hvm.shadow)
+		return -ENOMEM;
+	vmcb->intercept_cr = CR_READ(3) | CR_WRITE(0) | CR_WRITE(3) | CR_WRITE(4);
+	vmcb->intercept_misc1 |= INTERCEPT_INVLPG;
+	return 0;
+}
+
+void svm_shadow_vcpu_destroy(struct vcpu *v)
+{
+	if (v->hvm.shadow)
+		shadow_vcpu_destroy(v->hvm.shadow);
+	v->hvm.shadow = NULL;
+}
+
+uint64_t svm_guest_cr3(const struct vcpu *v)
+{
+	return v->domain->shadow ? v->hvm.guest_cr3 : v->hvm.vmcb->cr3;
+}
+
+static void run_unpaged(struct vcpu *v)
+{
+	struct vmcb *vmcb = v->hvm.vmcb;
+
+	vmcb->np_enable = 1;
+	vmcb->n_cr3 = v->domain->npt.root;
+	vmcb->cr3 = v->hvm.guest_cr3;
+	vmcb->intercept_exceptions &= ~(1u << TRAP_PF);
+	v->hvm.shadow_active = false;
+}
+
+/* Point the CPU at the shadow of the guest's current tables. */
+static int load_shadow_root(struct vcpu *v)
+{
+	struct domain *d = v->domain;
+	struct vmcb *vmcb = v->hvm.vmcb;
+	struct mmu_mode m = { .cr0 = vmcb->cr0, .cr4 = vmcb->cr4, .efer = vmcb->efer };
+	uint64_t f, hw = 0;
+	int err;
+
+	f = spin_lock_irqsave(&d->paging_lock);
+	err = shadow_set_mode(v->hvm.shadow, &m);
+	if (!err)
+		err = shadow_write_cr3(v->hvm.shadow, v->hvm.guest_cr3, &hw);
+	spin_unlock_irqrestore(&d->paging_lock, f);
+	if (err)
+		return err;
+	vmcb->np_enable = 0;
+	vmcb->n_cr3 = 0;
+	vmcb->cr3 = hw;
+	vmcb->intercept_exceptions |= 1u << TRAP_PF;
+	v->hvm.shadow_active = true;
+	__atomic_fetch_add(&d->tlb_gen, 1, __ATOMIC_RELEASE);
+	return 0;
+}
+
+/* CR0, CR4 or EFER changed: choose unpaged (NPT) or shadow mode. */
+void svm_shadow_mode_changed(struct vcpu *v)
+{
+	const struct vmcb *vmcb = v->hvm.vmcb;
+	int err;
+
+	if (!v->domain->shadow)
+		return;
+	if (!(vmcb->cr0 & CR0_PG)) {
+		run_unpaged(v);
+		return;
+	}
+	if (!(vmcb->efer & EFER_LMA)) {
+		domain_crash(v->domain, "paging=shadow supports 4-level long-mode paging "
+			     "only; the guest enabled 32-bit paging");
+		return;
+	}
+	err = load_shadow_root(v);
+	if (err)
+		domain_crash(v->domain, "shadow root for CR3 %#llx: error %d",
+			     (unsigned long long)v->hvm.guest_cr3, err);
+}
+
+static bool guest_write_cr0(struct vcpu *v, uint64_t val)
+{
+	struct vmcb *vmcb = v->hvm.vmcb;
+
+	if ((val >> 32) || ((val & CR0_PG) && !(val & CR0_PE)))
+		return false;
+	if ((val & CR0_PG) && (vmcb->efer & EFER_LME) && !(vmcb->cr4 & CR4_PAE))
+		return false;
+	/* The CPU would set or clear LMA here; the write is intercepted. */
+	if ((val & CR0_PG) && (vmcb->efer & EFER_LME))
+		vmcb->efer |= EFER_LMA;
+	else
+		vmcb->efer &= ~EFER_LMA;
+	vmcb->cr0 = val | CR0_ET;
+	svm_shadow_mode_changed(v);
+	return true;
+}
+
+static bool guest_write_cr3(struct vcpu *v, uint64_t val)
+{
+	struct domain *d = v->domain;
+	uint64_t f, hw = 0;
+	int err;
+
+	v->hvm.guest_cr3 = val;
+	if (!v->hvm.shadow_active) {
+		v->hvm.vmcb->cr3 = val;
+		return true;
+	}
+	f = spin_lock_irqsave(&d->paging_lock);
+	err = shadow_write_cr3(v->hvm.shadow, val, &hw);
+	spin_unlock_irqrestore(&d->paging_lock, f);
+	if (err == -EINVAL)
+		return false;
+	if (err) {
+		domain_crash(d, "shadow root for CR3 %#llx: error %d",
+			     (unsigned long long)val, err);
+		return true;
+	}
+	v->hvm.vmcb->cr3 = hw;
+	return true;
+}
+
+static bool guest_write_cr4(struct vcpu *v, uint64_t val)
+{
+	struct vmcb *vmcb = v->hvm.vmcb;
+
+	if ((val & ~CR4_ALLOWED) || ((vmcb->efer & EFER_LMA) && !(val & CR4_PAE)))
+		return false;
+	vmcb->cr4 = val;
+	svm_shadow_mode_changed(v);
+	return true;
+}
+
+static bool guest_write_cr(struct vcpu *v, unsigned int cr, uint64_t val)
+{
+	switch (cr) {
+	case 0: return guest_write_cr0(v, val);
+	case 3: return guest_write_cr3(v, val);
+	case 4: return guest_write_cr4(v, val);
+	default: return false;
+	}
+}
+
+/* MOV to/from CR0/3/4 and CLTS: no decode assists on TCG, so decode. */
+void svm_exit_cr_access(struct vcpu *v)
+{
+	struct vmcb *vmcb = v->hvm.vmcb;
+	struct insn insn;
+	struct insn_regs r;
+	int len = svm_decode_at_rip(v, &insn);
+	bool ok = false;
+
+	if (len < 0 || insn.map != INSN_MAP_0F) {
+		domain_crash(v->domain, "undecodable control-register access at rip %#llx",
+			     (unsigned long long)vmcb->rip);
+		return;
+	}
+	svm_regs_get(v, &r);
+	if (insn.opcode == 0x06) {		/* CLTS */
+		ok = guest_write_cr0(v, vmcb->cr0 & ~CR0_TS);
+	} else if (insn.opcode == 0x22) {	/* MOV CRn, reg */
+		ok = guest_write_cr(v, insn.reg, insn_gpr_read(&r, insn.rm, 8, true));
+	} else if (insn.opcode == 0x20 && insn.reg == 3) {	/* MOV reg, CR3 */
+		insn_gpr_write(&r, insn.rm, 8, true, svm_guest_cr3(v));
+		svm_regs_put(v, &r);
+		ok = true;
+	} else {
+		domain_crash(v->domain, "unsupported control-register instruction "
+			     "0f %02x at rip %#llx", insn.opcode, (unsigned long long)vmcb->rip);
+		return;
+	}
+	if (!ok) {
+		hvm_inject_exception(v, TRAP_GP, 0);
+		return;
+	}
+	vmcb->rip += (unsigned int)len;
+}
+
+/* What the hypervisor holds to translate this domain's memory, and how
+ * hard the shadow engine worked: the numbers paging modes are compared by. */
+void hvm_print_paging_stats(const struct domain *d)
+{
+	struct shadow_counters c;
+
+	if (!d->shadow) {
+		pr_info("domain %u (%s) paging: mode=nested npt_pages=%llu\n", d->id, d->name,
+			(unsigned long long)d->npt.tables);
+		return;
+	}
+	shadow_get_counters(d->shadow, &c);
+	pr_info("domain %u (%s) paging: mode=shadow npt_pages=%llu shadow_pages=%llu "
+		"shadow_pages_peak=%llu meta_pages=%llu hidden_faults=%llu fills=%llu "
+		"injected=%llu pt_write_traps=%llu pt_writes=%llu cr3_writes=%llu "
+		"cache_hits=%llu cache_misses=%llu invlpgs=%llu\n", d->id, d->name,
+		(unsigned long long)d->npt.tables, (unsigned long long)c.shadow_pages,
+		(unsigned long long)c.shadow_pages_peak, (unsigned long long)c.meta_pages,
+		(unsigned long long)c.hidden_faults, (unsigned long long)c.fills,
+		(unsigned long long)c.injected, (unsigned long long)c.pt_write_traps,
+		(unsigned long long)c.pt_writes, (unsigned long long)c.cr3_writes,
+		(unsigned long long)c.cache_hits, (unsigned long long)c.cache_misses,
+		(unsigned long long)c.invlpgs);
+}

@@ -1,0 +1,175 @@
+/* paging=shadow: hidden page faults, stores to guest page tables, INVLPG,
+ * and the hypervisor's own writes into tracked page-table frames. */
+#include <asm/hvm.h>
+#include <asm/insn.h>
+#include <asm/layout.h>
+#include <asm/svm/svm.h>
+#include <umbra/domain.h>
+#include <umbra/errno.h>
+#include <umbra/string.h>
+#include "mmu/shadow.h"
+
+#define RFLAGS_AC	(1ULL << 18)
+#define TRAP_PF		14
+
+/* Write len bytes at gpa the way the guest's store would have: through
+ * the shadow engine when the frame is a shadowed page table. */
+static int store_gpa(struct domain *d, uint64_t gpa, uint64_t val, unsigned int len)
+{
+	uint64_t f = spin_lock_irqsave(&d->paging_lock);
+	int err;
+
+	if (shadow_gfn_is_tracked(d->shadow, gpa >> 12))
+		err = shadow_pt_write(d->shadow, gpa, val, len);
+	else
+		err = domain_copy_to_gpa_raw(d, gpa, &val, len);
+	spin_unlock_irqrestore(&d->paging_lock, f);
+	return err;
+}
+
+/* The value a MOV (88, 89, C6 /0, C7 /0) or XCHG (86, 87) stores; XCHG's
+ * old memory value goes back into its register. */
+static int store_value(struct vcpu *v, const struct insn *insn, struct insn_regs *r,
+		       uint64_t gpa, uint64_t *val, unsigned int *len)
+{
+	bool rex = insn_has_rex(insn);
+	uint8_t op = insn->opcode;
+
+	if (insn->map != INSN_MAP_1BYTE || !insn->has_mem)
+		return -EINVAL;
+	*len = (op == 0x88 || op == 0xc6 || op == 0x86) ? 1 : insn->op_bytes;
+	switch (op) {
+	case 0x88: case 0x89:
+		*val = insn_gpr_read(r, insn->reg, *len, rex);
+		return 0;
+	case 0xc6: case 0xc7:
+		if ((insn->reg & 7) != 0)
+			return -EINVAL;
+		*val = insn->imm;
+		return 0;
+	case 0x86: case 0x87: {
+		uint64_t old = 0;
+
+		if (domain_copy_from_gpa(v->domain, &old, gpa, *len))
+			return -EFAULT;
+		*val = insn_gpr_read(r, insn->reg, *len, rex);
+		insn_gpr_write(r, insn->reg, *len, rex, old);
+		return 0;
+	}
+	default:
+		return -EINVAL;
+	}
+}
+
+static void emulate_store(struct vcpu *v, const struct shadow_fault *f)
+{
+	struct vmcb *vmcb = v->hvm.vmcb;
+	struct insn insn;
+	struct insn_regs r;
+	unsigned int len = 0;
+	uint64_t val = 0;
+	int ilen = svm_decode_at_rip(v, &insn);
+
+	svm_regs_get(v, &r);
+	if (ilen < 0 || store_value(v, &insn, &r, f->gpa, &val, &len) ||
+	    (f->gpa & 7) + len > 8) {
+		domain_crash(v->domain, "unsupported instruction (opcode %02x) writing "
+			     "page table at guest-physical %#llx, rip %#llx",
+			     ilen < 0 ? 0 : insn.opcode, (unsigned long long)f->gpa,
+			     (unsigned long long)vmcb->rip);
+		return;
+	}
+	if (store_gpa(v->domain, f->gpa, val, len)) {
+		domain_crash(v->domain, "page-table write at %#llx failed",
+			     (unsigned long long)f->gpa);
+		return;
+	}
+	svm_regs_put(v, &r);
+	vmcb->rip += (unsigned int)ilen;
+}
+
+void svm_exit_shadow_pf(struct vcpu *v)
+{
+	struct domain *d = v->domain;
+	struct vmcb *vmcb = v->hvm.vmcb;
+	uint32_t ec = (uint32_t)vmcb->exit_info1;
+	uint64_t va = vmcb->exit_info2, lock;
+	struct shadow_fault f;
+	int err;
+
+	v->stats.shadow_faults++;
+	lock = spin_lock_irqsave(&d->paging_lock);
+	err = shadow_page_fault(v->hvm.shadow, va,
+				shadow_access_from_pf(ec, vmcb->rflags & RFLAGS_AC), &f);
+	spin_unlock_irqrestore(&d->paging_lock, lock);
+	if (err) {
+		domain_crash(d, "shadow fault at %#llx (error %#x) failed: %d",
+			     (unsigned long long)va, ec, err);
+		return;
+	}
+	switch (f.action) {
+	case SHADOW_FIXED:
+		/* A fault while delivering an event: deliver it again. */
+		if (vmcb->exit_int_info & EVENT_VALID)
+			v->hvm.pending_event = vmcb->exit_int_info;
+		break;
+	case SHADOW_INJECT:
+		vmcb->cr2 = va;
+		hvm_inject_exception(v, TRAP_PF, (int)f.error_code);
+		break;
+	case SHADOW_EMULATE_PT_WRITE:
+	case SHADOW_EMULATE:
+		emulate_store(v, &f);
+		break;
+	case SHADOW_P2M_FAULT:
+		domain_crash(d, "access to guest-physical %#llx outside the domain's RAM "
+			     "at rip %#llx", (unsigned long long)f.gpa,
+			     (unsigned long long)vmcb->rip);
+		break;
+	}
+}
+
+void svm_exit_invlpg(struct vcpu *v)
+{
+	struct domain *d = v->domain;
+	struct insn insn;
+	struct insn_regs r;
+	int len = svm_decode_at_rip(v, &insn);
+	uint64_t lock;
+
+	if (len < 0 || !insn.has_mem) {
+		domain_crash(d, "undecodable INVLPG at rip %#llx",
+			     (unsigned long long)v->hvm.vmcb->rip);
+		return;
+	}
+	if (v->hvm.shadow_active) {
+		svm_regs_get(v, &r);
+		lock = spin_lock_irqsave(&d->paging_lock);
+		shadow_invlpg(v->hvm.shadow, insn_linear_addr(&insn, &r));
+		spin_unlock_irqrestore(&d->paging_lock, lock);
+	}
+	v->hvm.vmcb->rip += (unsigned int)len;
+}
+
+/* The hypervisor's own writes into guest memory (hypercall results, the
+ * hypercall page): a shadowed page-table frame is written through the
+ * engine in aligned pieces of up to 8 bytes so no shadow goes stale. */
+int hvm_shadow_copy_to_gpa(struct domain *d, uint64_t gpa, const void *src, uint64_t len)
+{
+	const uint8_t *p = src;
+
+	while (len) {
+		unsigned int n = 8 - (gpa & 7);
+		uint64_t val = 0;
+
+		if (n > len)
+			n = (unsigned int)len;
+		memcpy(&val, p, n);
+		if (store_gpa(d, gpa, val, n))
+			return -EFAULT;
+		gpa += n;
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
