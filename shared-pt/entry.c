@@ -72,9 +72,10 @@ static int get_superpage(struct spt_domain *d, pte_t e, pte_t *shadow_e)
 			break;
 	}
 	if (rc) {
+		/* Same error, more precise reason. */
 		if (d->last_refusal.reason == SPT_R_PT_WRITABLE ||
 		    d->last_refusal.reason == SPT_R_SEG_WRITABLE)
-			rc = spt_refuse(d, SPT_R_SUPERPAGE_PT, base + i, 0);
+			d->last_refusal.reason = SPT_R_SUPERPAGE_PT;
 		while (i--)
 			put_leaf(d, base + i, writable);
 		return rc;
