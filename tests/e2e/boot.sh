@@ -80,3 +80,10 @@ boot loglvl "$RELEASE_ELF" "loglvl=error exit_on_ready" ""
 check "loglvl=error: info lines suppressed" log_lacks '^memory map'
 check "loglvl=error: ready line still printed" log_has '^umbra: ready: '
 scenario_end loglvl
+
+# A CPU without SVM is refused with a message saying what is missing.
+QEMU_CPU=EPYC-Milan,-svm boot no-svm "$TEST_ELF" "exit_on_ready" ""
+check "no-svm: refused with a clear message" log_has 'PANIC on cpu 0: this CPU has no AMD SVM'
+check "no-svm: no ready line" log_lacks '^umbra: ready:'
+check "no-svm: failure exit status" rc_is 35
+scenario_end no-svm

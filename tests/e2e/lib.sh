@@ -5,7 +5,7 @@
 
 E2E_OUT=${E2E_OUT:-build/e2e}
 E2E_TIMEOUT=${E2E_TIMEOUT:-120}
-QEMU_CPU=${QEMU_CPU:-EPYC-Milan,+svm,+npt}
+QEMU_CPU_DEFAULT=EPYC-Milan,+svm,+npt
 mkdir -p "$E2E_OUT"
 
 # boot NAME ELF "CMDLINE" "MODULES" [SMP] [MEM]
@@ -17,7 +17,7 @@ boot() {
 	local iso="$E2E_OUT/$name.iso"
 	BOOT_LOG="$E2E_OUT/$name.log"
 	scripts/mkiso.sh "$iso" "$elf" "$cmdline" "$modules" || { BOOT_RC=255; return; }
-	timeout --kill-after=5 "$E2E_TIMEOUT" qemu-system-x86_64 -M q35 -cpu "$QEMU_CPU" \
+	timeout --kill-after=5 "$E2E_TIMEOUT" qemu-system-x86_64 -M q35 -cpu "${QEMU_CPU:-$QEMU_CPU_DEFAULT}" \
 		-smp "$smp" -m "$mem" -display none -no-reboot -nic none \
 		-serial "file:$BOOT_LOG" -monitor none \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
