@@ -157,7 +157,7 @@ int op_write(const struct op_ctx *ctx, const char *path, size_t len,
 	else
 		err = create_node(ctx, path, len, &v);
 	if (!err)
-		err = view_set_value(ctx, &v, path, len, value, value_len);
+		err = view_set_value(ctx, &v, value, value_len);
 	if (err)
 		return err;
 	log_op(ctx, TX_WRITE, path, len, value, value_len, NULL);
@@ -225,8 +225,7 @@ int op_directory(const struct op_ctx *ctx, const char *path, size_t len,
 		return err;
 	if (gen)
 		*gen = v.gen;
-	view_children(&v, fn, arg);
-	return 0;
+	return view_children(ctx, &v, fn, arg);
 }
 
 int op_get_perms(const struct op_ctx *ctx, const char *path, size_t len,
@@ -266,7 +265,7 @@ int op_set_perms(const struct op_ctx *ctx, const char *path, size_t len,
 	}
 	if (ctx->tx && perms_copy(&logged, perms))
 		return ENOMEM;
-	err = view_set_perms(ctx, &v, path, len, perms);
+	err = view_set_perms(ctx, &v, perms);
 	if (err) {
 		if (ctx->tx)
 			perms_free(&logged);

@@ -3,8 +3,10 @@
  *
  * A transaction keeps, per path it touched, (a) what it saw in the tree:
  * whether the node existed and its generation (the read set), and (b) its
- * own version of the node if it changed it (a shadow, copy-on-write of
- * that one node only). Reads consult shadows first, then the tree.
+ * own copy of that one node (a shadow), taken when it first looks at it,
+ * so that reading a node twice gives the same answer even if another
+ * client changes it meanwhile. A shadow's child list is copied only when
+ * the transaction lists or changes it.
  *
  * Commit checks the read set against the tree: if any node the
  * transaction looked at has changed, appeared or vanished since, the
@@ -33,9 +35,10 @@ struct tx_entry {
 	bool accessed;
 	bool existed;
 	uint64_t gen;
-	/* write set */
+	/* the transaction's copy */
 	bool shadowed;
 	bool exists;
+	bool children_valid;	/* children[] copied from the tree yet? */
 	uint32_t value_len;
 	char *value;
 	struct perms perms;

@@ -30,45 +30,10 @@ static void from_node(struct node *n, struct nview *v)
 	v->gen = n ? n->gen : 0;
 }
 
-void view_get(const struct op_ctx *ctx, const char *path, size_t len,
-	      struct nview *v)
+/* Generations for a transaction's own changes: never equal to a tree's. */
+static uint64_t tx_gen(const struct op_ctx *ctx)
 {
-	struct node *n;
-
-	if (ctx->tx) {
-		struct tx_entry *e = txn_entry_find(ctx->tx, path, len);
-
-		if (e && e->shadowed) {
-			from_shadow(e, v);
-			return;
-		}
-	}
-	n = tree_lookup(&ctx->s->tree, path, len);
-	if (ctx->tx)
-		txn_note_access(ctx->tx, path, len, n);
-	from_node(n, v);
-}
-
-void view_children(const struct nview *v, child_fn fn, void *arg)
-{
-	const struct node *c;
-	uint32_t i;
-
-	if (v->shadow) {
-		for (i = 0; i < v->shadow->nchildren; i++)
-			fn(v->shadow->children[i], arg);
-		return;
-	}
-	if (v->node)
-		for (c = v->node->first_child; c; c = c->next)
-			fn(node_name(c), arg);
-}
-
-uint32_t view_children_bytes(const struct nview *v)
-{
-	if (v->shadow)
-		return v->shadow->children_bytes;
-	return v->node ? v->node->children_bytes : 0;
+	return (1ULL << 63) | ++ctx->tx->gen;
 }
 
 static void add_name(const char *name, void *arg)
@@ -76,41 +41,107 @@ static void add_name(const char *name, void *arg)
 	struct tx_entry *e = arg;
 
 	if (tx_entry_add_child(e, name, strlen(name)))
-		e->shadowed = false;	/* flags the failure to shadow_of */
+		e->children_valid = false;	/* flags the failure */
 }
 
-/* The transaction's own copy of a node, made on its first change. */
-static struct tx_entry *shadow_of(const struct op_ctx *ctx, struct nview *v,
-				  const char *path, size_t len)
+/* Copy a shadow's child list from the tree the first time it is needed. */
+static int ensure_children(const struct op_ctx *ctx, struct tx_entry *e)
 {
-	struct tx_entry *e;
+	const struct node *n, *c;
 
-	if (v->shadow)
-		return v->shadow;
-	e = txn_entry_get(ctx->tx, path, len);
+	if (e->children_valid)
+		return 0;
+	e->children_valid = true;
+	n = tree_lookup(&ctx->s->tree, e->path, e->path_len);
+	for (c = n ? n->first_child : NULL; c; c = c->next) {
+		add_name(node_name(c), e);
+		if (!e->children_valid)
+			break;
+	}
+	if (e->children_valid)
+		return 0;
+	ctx->tx->out_of_memory = true;
+	return ENOMEM;
+}
+
+/* Snapshot a tree node (or its absence) into the transaction. */
+static struct tx_entry *snapshot(const struct op_ctx *ctx, const char *path,
+				 size_t len, const struct node *n)
+{
+	struct tx_entry *e = txn_entry_get(ctx->tx, path, len);
+
 	if (!e)
 		return NULL;
-	e->exists = v->exists;
-	e->shadow_gen = ++ctx->tx->gen;
-	if (v->exists) {
-		e->value = malloc((size_t)v->value_len + 1);
-		if (!e->value || perms_copy(&e->perms, v->perms))
-			goto oom;
-		memcpy(e->value, v->value, (size_t)v->value_len + 1);
-		e->value_len = v->value_len;
-		e->shadowed = true;
-		view_children(v, add_name, e);
-		if (!e->shadowed)
-			goto oom;
+	e->exists = n != NULL;
+	e->children_valid = n == NULL;
+	e->shadow_gen = n ? n->gen : 0;
+	if (n) {
+		e->value = malloc((size_t)n->value_len + 1);
+		if (!e->value || perms_copy(&e->perms, &n->perms)) {
+			tx_entry_clear(e);
+			ctx->tx->out_of_memory = true;
+			return NULL;
+		}
+		memcpy(e->value, n->value, (size_t)n->value_len + 1);
+		e->value_len = n->value_len;
 	}
 	e->shadowed = true;
-	from_shadow(e, v);
 	return e;
-oom:
-	tx_entry_clear(e);
-	e->shadowed = false;
-	ctx->tx->out_of_memory = true;
-	return NULL;
+}
+
+void view_get(const struct op_ctx *ctx, const char *path, size_t len,
+	      struct nview *v)
+{
+	struct tx_entry *e = NULL;
+	struct node *n;
+
+	if (ctx->tx) {
+		e = txn_entry_find(ctx->tx, path, len);
+		if (e && e->shadowed) {
+			from_shadow(e, v);
+			return;
+		}
+	}
+	n = tree_lookup(&ctx->s->tree, path, len);
+	if (ctx->tx) {
+		txn_note_access(ctx->tx, path, len, n);
+		e = snapshot(ctx, path, len, n);
+		if (e) {
+			from_shadow(e, v);
+			return;
+		}
+	}
+	/* Outside a transaction, or out of memory (the commit will fail). */
+	from_node(n, v);
+}
+
+int view_children(const struct op_ctx *ctx, const struct nview *v,
+		  child_fn fn, void *arg)
+{
+	const struct node *c;
+	uint32_t i;
+
+	if (v->shadow) {
+		if (ensure_children(ctx, v->shadow))
+			return ENOMEM;
+		for (i = 0; i < v->shadow->nchildren; i++)
+			fn(v->shadow->children[i], arg);
+		return 0;
+	}
+	if (v->node)
+		for (c = v->node->first_child; c; c = c->next)
+			fn(node_name(c), arg);
+	return 0;
+}
+
+/* The transaction's copy of a node, ready to be changed. */
+static struct tx_entry *shadow_of(const struct op_ctx *ctx, struct nview *v)
+{
+	if (!v->shadow) {
+		ctx->tx->out_of_memory = true;
+		return NULL;
+	}
+	return v->shadow;
 }
 
 static void tx_count(const struct op_ctx *ctx, uint32_t owner, int delta)
@@ -137,9 +168,9 @@ int view_add_child(const struct op_ctx *ctx, struct nview *parent,
 		from_node(n, child);
 		return 0;
 	}
-	pe = shadow_of(ctx, parent, path, path_parent_len(path, len));
+	pe = shadow_of(ctx, parent);
 	ce = txn_entry_get(ctx->tx, path, len);
-	if (!pe || !ce)
+	if (!pe || !ce || ensure_children(ctx, pe))
 		return ENOMEM;
 	tx_entry_clear(ce);
 	ce->value = calloc(1, 1);
@@ -148,16 +179,15 @@ int view_add_child(const struct op_ctx *ctx, struct nview *parent,
 		ctx->tx->out_of_memory = true;
 		return ENOMEM;
 	}
-	ce->shadowed = ce->exists = true;
-	ce->shadow_gen = ++ctx->tx->gen;
+	ce->shadowed = ce->exists = ce->children_valid = true;
+	ce->shadow_gen = tx_gen(ctx);
 	tx_count(ctx, perms_owner(perms), 1);
 	from_shadow(ce, child);
 	return 0;
 }
 
 int view_set_value(const struct op_ctx *ctx, struct nview *v,
-		   const char *path, size_t len, const void *value,
-		   uint32_t value_len)
+		   const void *value, uint32_t value_len)
 {
 	struct tx_entry *e;
 	char *copy;
@@ -169,7 +199,7 @@ int view_set_value(const struct op_ctx *ctx, struct nview *v,
 		from_node(v->node, v);
 		return 0;
 	}
-	e = shadow_of(ctx, v, path, len);
+	e = shadow_of(ctx, v);
 	copy = malloc((size_t)value_len + 1);
 	if (!e || !copy) {
 		free(copy);
@@ -181,13 +211,13 @@ int view_set_value(const struct op_ctx *ctx, struct nview *v,
 	free(e->value);
 	e->value = copy;
 	e->value_len = value_len;
-	e->shadow_gen = ++ctx->tx->gen;
+	e->shadow_gen = tx_gen(ctx);
 	from_shadow(e, v);
 	return 0;
 }
 
 int view_set_perms(const struct op_ctx *ctx, struct nview *v,
-		   const char *path, size_t len, struct perms *perms)
+		   struct perms *perms)
 {
 	uint32_t old_owner = perms_owner(v->perms);
 	uint32_t new_owner = perms_owner(perms);
@@ -201,7 +231,7 @@ int view_set_perms(const struct op_ctx *ctx, struct nview *v,
 		from_node(v->node, v);
 		return 0;
 	}
-	e = shadow_of(ctx, v, path, len);
+	e = shadow_of(ctx, v);
 	if (!e)
 		return ENOMEM;
 	tx_count(ctx, old_owner, -1);
@@ -210,7 +240,7 @@ int view_set_perms(const struct op_ctx *ctx, struct nview *v,
 	e->perms = *perms;
 	perms->p = NULL;
 	perms->n = 0;
-	e->shadow_gen = ++ctx->tx->gen;
+	e->shadow_gen = tx_gen(ctx);
 	from_shadow(e, v);
 	return 0;
 }
@@ -257,16 +287,17 @@ static int tx_remove_subtree(const struct op_ctx *ctx, struct nview *v,
 	struct subtree_walk w = { ctx, path, len, 0 };
 	struct tx_entry *e;
 
-	view_children(v, remove_child, &w);
+	w.err = view_children(ctx, v, remove_child, &w);
 	if (w.err)
 		return w.err;
-	e = shadow_of(ctx, v, path, len);
+	e = shadow_of(ctx, v);
 	if (!e)
 		return ENOMEM;
 	tx_count(ctx, perms_owner(&e->perms), -1);
 	tx_entry_clear(e);
 	e->exists = false;
-	e->shadow_gen = ++ctx->tx->gen;
+	e->children_valid = true;
+	e->shadow_gen = tx_gen(ctx);
 	from_shadow(e, v);
 	return 0;
 }
@@ -292,8 +323,8 @@ int view_remove(const struct op_ctx *ctx, struct nview *v, const char *path,
 	err = tx_remove_subtree(ctx, v, path, len);
 	if (err)
 		return err;
-	pe = shadow_of(ctx, &parent, path, plen);
-	if (!pe)
+	pe = shadow_of(ctx, &parent);
+	if (!pe || ensure_children(ctx, pe))
 		return ENOMEM;
 	tx_entry_del_child(pe, path + name, len - name);
 	return 0;

@@ -23,17 +23,17 @@ struct nview {
 
 void view_get(const struct op_ctx *ctx, const char *path, size_t len,
 	      struct nview *v);
-void view_children(const struct nview *v, child_fn fn, void *arg);
-uint32_t view_children_bytes(const struct nview *v);
+/* Calls fn for each child name; 0 or ENOMEM. */
+int view_children(const struct op_ctx *ctx, const struct nview *v,
+		  child_fn fn, void *arg);
 int view_add_child(const struct op_ctx *ctx, struct nview *parent,
 		   const char *path, size_t len, const struct perms *perms,
 		   struct nview *child);
 int view_set_value(const struct op_ctx *ctx, struct nview *v,
-		   const char *path, size_t len, const void *value,
-		   uint32_t value_len);
+		   const void *value, uint32_t value_len);
 /* Takes ownership of perms on success. */
 int view_set_perms(const struct op_ctx *ctx, struct nview *v,
-		   const char *path, size_t len, struct perms *perms);
+		   struct perms *perms);
 int view_remove(const struct op_ctx *ctx, struct nview *v, const char *path,
 		size_t len);
 

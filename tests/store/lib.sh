@@ -108,14 +108,16 @@ run_cmd() {
 	RC=$?
 }
 
-# probe_case NAME: stdin holds a probe script, a line "--", then the
-# expected output; runs the script against $XENSTORED_PATH.
+# probe_case NAME [SED]: stdin holds a probe script, a line "--", then
+# the expected output; runs the script against $XENSTORED_PATH and
+# compares (after the optional sed expression, for varying numbers).
 probe_case() {
-	local name=$1 all script expected actual
+	local name=$1 filter=${2:-} all script expected actual
 	all=$(cat)
 	script=$(printf '%s\n' "$all" | sed '/^--$/,$d')
 	expected=$(printf '%s\n' "$all" | sed '1,/^--$/d')
-	actual=$(printf '%s\n' "$script" | timeout 20 "$XSPROBE" 2>&1)
+	actual=$(printf '%s\n' "$script" | timeout 20 "$XSPROBE" 2>&1 |
+		sed -e "$filter")
 	if [ "$actual" == "$expected" ]; then
 		pass "$name"
 	else

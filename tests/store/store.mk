@@ -15,7 +15,8 @@ $(STORE_TEST_BIN)/xsprobe: $(BUILD)/host/tests/store/xsprobe.o
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) $^ -o $@
 
-STORE_SUITES := tests/store/conformance.sh
+STORE_SUITES := tests/store/conformance.sh tests/store/protocol.sh \
+	tests/store/xentest.sh
 STORE_SUITE_DEPS := $(VMSTORED) $(STORE_TEST_BIN)/xsprobe
 
 CHECK_SUITES += $(STORE_SUITES)
