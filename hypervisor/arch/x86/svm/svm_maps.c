@@ -4,7 +4,6 @@
 #include <asm/svm/svm.h>
 #include <asm/x86.h>
 #include <umbra/errno.h>
-#include <umbra/mm.h>
 #include <umbra/string.h>
 
 #define IOPM_PAGES	3
@@ -13,15 +12,10 @@
 uint64_t svm_iopm_pa;
 uint64_t svm_msrpm_pa;
 
-static uint64_t alloc_contiguous(unsigned int pages)
-{
-	/* A 2 MiB extent is the allocator's only contiguous unit. */
-	uint64_t pa = alloc_extent_2m_phys();
-
-	if (pa)
-		memset(phys_to_virt(pa), 0xff, pages * 4096);
-	return pa;
-}
+/* The image is loaded physically contiguous, so its own pages serve where
+ * the CPU wants several contiguous frames. */
+static uint8_t iopm[IOPM_PAGES * 4096] __attribute__((aligned(4096)));
+static uint8_t msrpm[MSRPM_PAGES * 4096] __attribute__((aligned(4096)));
 
 /* Two bits per MSR (read, write) in three 2 KiB ranges. */
 static void msr_passthrough(uint8_t *map, uint32_t msr)
@@ -47,13 +41,10 @@ static const uint32_t passthrough_msrs[] = {
 
 int svm_global_init(void)
 {
-	uint8_t *msrpm;
-
-	svm_iopm_pa = alloc_contiguous(IOPM_PAGES);
-	svm_msrpm_pa = alloc_contiguous(MSRPM_PAGES);
-	if (!svm_iopm_pa || !svm_msrpm_pa)
-		return -ENOMEM;
-	msrpm = phys_to_virt(svm_msrpm_pa);
+	memset(iopm, 0xff, sizeof(iopm));
+	memset(msrpm, 0xff, sizeof(msrpm));
+	svm_iopm_pa = virt_to_phys(iopm);
+	svm_msrpm_pa = virt_to_phys(msrpm);
 	for (unsigned int i = 0; i < sizeof(passthrough_msrs) / sizeof(passthrough_msrs[0]); i++)
 		msr_passthrough(msrpm, passthrough_msrs[i]);
 	return 0;
