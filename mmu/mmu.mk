@@ -46,3 +46,17 @@ fuzz-mmu: $(MMU_FUZZ)
 	@mkdir -p $(BUILD)/fuzz-corpus/mmu
 	$(MMU_FUZZ) -max_total_time=$(MMU_FUZZ_SECONDS) -max_len=4096 \
 		-print_final_stats=1 $(BUILD)/fuzz-corpus/mmu
+
+# Benchmarks (make bench-mmu): optimised host build, no sanitizers.
+MMU_BENCH := $(BUILD)/tests/bench/mmu/bench_mmu
+MMU_BENCH_SRCS := tests/bench/mmu/bench_mmu.c $(MMU_SRCS) $(MMU_TEST_DIR)/host_machine.c
+
+$(MMU_BENCH): $(patsubst %.c,$(BUILD)/host/%.o,$(MMU_BENCH_SRCS))
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $^ -o $@
+CHECK_DEPS += $(MMU_BENCH)
+BENCH_TARGETS += bench-mmu
+
+.PHONY: bench-mmu
+bench-mmu: $(MMU_BENCH)
+	@$(MMU_BENCH)

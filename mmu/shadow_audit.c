@@ -1,5 +1,6 @@
 /* Self-check of the shadow engine, for tests and debug builds: walks
- * every shadow page and checks ω, φ, the rmap, write protection, the
+ * every shadow page and checks ω, φ, the writable-map summaries, write
+ * protection, the
  * counters, and that each present shadow entry still agrees with the
  * guest entry it was made from. Cost: every entry of every page. */
 #include "mmu/shadow_priv.h"
@@ -14,18 +15,6 @@ static bool has_backptr(const struct sh_page *child, const struct sh_page *paren
 
 	for (bp = child->parents; bp; bp = bp->next)
 		if (bp->parent == parent && bp->index == idx)
-			return true;
-	return false;
-}
-
-static bool has_rmap(struct shadow_domain *d, uint64_t key, const struct sh_page *sp,
-		     uint32_t idx)
-{
-	struct sh_frame *f = sh_frame_find(d, key);
-	const struct sh_rmap *r;
-
-	for (r = f ? f->writable : NULL; r; r = r->next)
-		if (r->sp == sp && r->index == idx)
 			return true;
 	return false;
 }
@@ -116,10 +105,10 @@ static int check_entry(struct shadow_domain *d, const struct sh_page *sp, uint32
 		CHECK(sp->level == 1 || (sp->level == 2 && (e & PTE_PS)),
 		      "non-leaf shadow entry without a child");
 		if (e & PTE_W) {
-			uint64_t mfn = (e & PTE_ADDR_MASK) >> PAGE_SHIFT;
+			uint64_t mfn = sh_leaf_mfn(e, sp->level);
+			struct sh_wmap *w = sh_wmap_find(d, mfn >> 9, sp);
 
-			CHECK(has_rmap(d, sh_leaf_key(e, sp->level), sp, idx),
-			      "writable leaf missing from the rmap");
+			CHECK(w && w->count, "writable leaf missing from the writable maps");
 			CHECK(sp->level == 2 ? !sh_region_has_pt(d, mfn) : !sh_mfn_is_pt(d, mfn),
 			      "page table mapped writable");
 		}
@@ -142,7 +131,22 @@ static int check_page(struct shadow_domain *d, const struct sh_page *sp, const c
 	return err;
 }
 
-/* Frame records: counts equal the tracked pages, rmap nodes are writable leaves. */
+static uint32_t writable_leaves_into(const struct sh_page *sp, uint64_t region)
+{
+	uint32_t i, n = 0;
+
+	for (i = 0; i < PT_ENTRIES; i++) {
+		uint64_t e = sp->table[i];
+
+		if ((e & PTE_P) && (e & PTE_W) && !(sp->level >= 2 && sp->child[i]) &&
+		    sh_leaf_mfn(e, sp->level) >> 9 == region)
+			n++;
+	}
+	return n;
+}
+
+/* Frame records: counts equal the tracked pages; writable-map nodes count
+ * exactly the writable leaves of their page into their region. */
 static int check_frames(struct shadow_domain *d, uint64_t *tracked, const char **why)
 {
 	uint32_t b;
@@ -152,18 +156,17 @@ static int check_frames(struct shadow_domain *d, uint64_t *tracked, const char *
 		const struct sh_frame *f;
 
 		for (f = *sh_bucket(&d->frames, b); f; f = f->hnext) {
-			const struct sh_rmap *r;
+			const struct sh_wmap *w;
 
-			CHECK(f->pt_pages || f->writable, "empty frame record kept");
-			CHECK(!(f->pt_pages && f->writable), "page table with writable mappings");
+			CHECK(f->pt_pages || f->wmaps, "empty frame record kept");
+			CHECK(!(f->key & 1) ? !f->wmaps : 1, "writable maps on a frame record");
 			if (!(f->key & 1))
 				frame_sum += f->pt_pages;
-			for (r = f->writable; r; r = r->next) {
-				uint64_t e = r->sp->table[r->index];
-
-				CHECK((e & PTE_P) && (e & PTE_W) &&
-				      sh_leaf_key(e, r->sp->level) == f->key,
-				      "rmap names an entry that is not this writable leaf");
+			for (w = f->wmaps; w; w = w->next) {
+				CHECK(w->region << 1 == (f->key & ~1ULL) && *w->pprev == w,
+				      "writable map on the wrong region list");
+				CHECK(w->count && w->count == writable_leaves_into(w->sp, w->region),
+				      "writable map count differs from the page");
 			}
 		}
 	}

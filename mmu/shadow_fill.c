@@ -9,6 +9,7 @@ struct fill {
 	struct shadow_domain *d;
 	uint64_t va;
 	const struct mmu_walk *w;
+	const struct mmu_p2m *final;	/* p2m of the frame the access reaches */
 	struct sh_page *path[8];	/* pages marked busy, to release */
 	int npath;
 	uint64_t entries;		/* shadow entries written */
@@ -98,12 +99,9 @@ static int fill_leaf(struct fill *f, struct sh_page *sp, int level)
 	struct mmu_p2m p;
 	int err;
 
-	if (level == 1) {
-		if (sh_p2m(d, gfn, &p))
-			return 0;
-		return set_leaf(f, sp, idx, sh_guest_leaf(d, g, 1, p.mfn,
-				p.writable && !sh_mfn_is_pt(d, p.mfn)));
-	}
+	if (level == 1)
+		return set_leaf(f, sp, idx, sh_guest_leaf(d, g, 1, f->final->mfn,
+				f->final->writable && !sh_mfn_is_pt(d, f->final->mfn)));
 	if (level == 2 && sh_large_ok(d, gfn, &p))
 		return set_leaf(f, sp, idx, sh_guest_leaf(d, g, 2, p.mfn, p.writable));
 	err = sh_page_get(d, gfn, level - 1, true, sh_leaf_attrs(g, level), &child);
@@ -189,7 +187,7 @@ static int fault_once(struct shadow_vcpu *v, uint64_t va, unsigned int access,
 	struct mmu_tables t = { .map = guest_table, .ctx = d };
 	struct mmu_walk w;
 	struct mmu_p2m p;
-	struct fill f = { .d = d, .va = va, .w = &w };
+	struct fill f = { .d = d, .va = va, .w = &w, .final = &p };
 	int st, err;
 
 	st = mmu_walk(&v->mode, &t, root->gfn << PAGE_SHIFT, va, access, MMU_WALK_SET_AD, &w);

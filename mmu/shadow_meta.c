@@ -1,6 +1,6 @@
 /* Bookkeeping memory of the shadow engine: whole pages from mmu_ops,
- * carved into fixed-size objects (descriptors, ω nodes, rmap nodes,
- * frame records, vCPUs), and the bucket arrays of the two hash indexes.
+ * carved into fixed-size objects (descriptors, ω nodes, writable-map
+ * nodes, frame records, vCPUs), and the bucket arrays of the hash indexes.
  * Slab pages go back to the allocator only when the domain dies; the
  * counters report how many are held. */
 #include "mmu/shadow_priv.h"
@@ -15,7 +15,7 @@ struct sh_slab_page {
 static const uint32_t slab_sizes[SH_SLABS] = {
 	[SH_SLAB_PAGE] = sizeof(struct sh_page),
 	[SH_SLAB_BACKPTR] = sizeof(struct sh_backptr),
-	[SH_SLAB_RMAP] = sizeof(struct sh_rmap),
+	[SH_SLAB_WMAP] = sizeof(struct sh_wmap),
 	[SH_SLAB_FRAME] = sizeof(struct sh_frame),
 	[SH_SLAB_VCPU] = sizeof(struct shadow_vcpu),
 };
@@ -141,7 +141,8 @@ int sh_meta_init(struct shadow_domain *d)
 	for (k = 0; k < SH_SLABS; k++)
 		d->slab[k].size = slab_sizes[k];
 	if (hash_init(d, &d->pages, d->cfg.hash_pages) ||
-	    hash_init(d, &d->frames, d->cfg.hash_pages)) {
+	    hash_init(d, &d->frames, d->cfg.hash_pages) ||
+	    hash_init(d, &d->wmaps, d->cfg.hash_pages)) {
 		sh_meta_fini(d);
 		return -ENOMEM;
 	}
@@ -155,6 +156,7 @@ void sh_meta_fini(struct shadow_domain *d)
 
 	hash_fini(d, &d->pages);
 	hash_fini(d, &d->frames);
+	hash_fini(d, &d->wmaps);
 	while (pg) {
 		struct sh_slab_page *next = pg->next;
 

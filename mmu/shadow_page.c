@@ -1,7 +1,7 @@
 /* Shadow pages, their entries and ω (back-pointers from a page to the
  * entries that point to it). Every change to a shadow entry goes through
  * sh_link(), sh_set_leaf() or sh_clear_entry(), which keep ω, the
- * writable-mapping rmap and the reference counts exact. */
+ * writable-mapping summaries and the reference counts exact. */
 #include "mmu/shadow_priv.h"
 #include "umbra/errno.h"
 
@@ -171,7 +171,7 @@ void sh_clear_entry(struct shadow_domain *d, struct sh_page *sp, uint32_t idx)
 		backptr_del(d, child, sp, idx);
 		sh_put(d, child);
 	} else if (e & PTE_W) {
-		sh_rmap_del(d, sh_leaf_key(e, sp->level), sp, idx);
+		sh_wmap_del(d, sp, sh_leaf_mfn(e, sp->level));
 	}
 }
 
@@ -215,7 +215,7 @@ int sh_set_leaf(struct shadow_domain *d, struct sh_page *sp, uint32_t idx, uint6
 	} else {
 		sh_clear_entry(d, sp, idx);
 	}
-	if ((e & PTE_W) && sh_rmap_add(d, sh_leaf_key(e, sp->level), sp, idx))
+	if ((e & PTE_W) && sh_wmap_add(d, sp, sh_leaf_mfn(e, sp->level)))
 		return -ENOMEM;
 	sp->table[idx] = e;
 	return 0;

@@ -8,10 +8,14 @@
  *            shadow page each entry points to.
  *  ω         each page's parents list: (parent page, index) of every
  *            shadow entry that points to it.
- *  sh_frame  per machine frame (or 2 MiB machine region) that is a
- *            shadowed guest table or is mapped writable by a shadow leaf:
- *            how many shadow pages track it, and the writable leaves
- *            (rmap) that must lose W when it becomes a page table.
+ *  sh_frame  per machine frame that holds a shadowed guest table (how
+ *            many shadow pages track it), and per 2 MiB machine region
+ *            that holds such frames or is mapped writable by shadow leaves.
+ *  sh_wmap   "shadow page P has N writable leaves into region R", listed
+ *            on R's record: when a frame of R becomes a page table, only
+ *            those pages are searched for leaves that must lose W. One
+ *            node per (page, region) pair rather than one per mapping
+ *            keeps this bookkeeping far smaller than the shadows.
  *  φ         roots[]: (guest root gfn, PCID) → pinned level-4 page.
  *
  * A page lives while some entry points to it (nparents) or φ pins it;
@@ -54,10 +58,13 @@ struct sh_page {
 	bool busy;			/* on the path being filled: not evictable */
 };
 
-struct sh_rmap {
-	struct sh_rmap *next;
+struct sh_wmap {
+	struct sh_wmap *hnext;		/* chain in d->wmaps */
+	struct sh_wmap *next;		/* in the region record's list */
+	struct sh_wmap **pprev;
 	struct sh_page *sp;
-	uint32_t index;
+	uint64_t region;		/* machine frame >> 9 */
+	uint32_t count;			/* writable leaves of sp into region */
 };
 
 /* Frame keys: mfn << 1 for a 4 KiB frame, (mfn >> 9) << 1 | 1 for the
@@ -66,7 +73,7 @@ struct sh_frame {
 	struct sh_frame *hnext;
 	uint64_t key;
 	uint32_t pt_pages;		/* tracked shadow pages in this frame/region */
-	struct sh_rmap *writable;	/* writable shadow leaves mapping it */
+	struct sh_wmap *wmaps;		/* regions: pages with writable leaves into it */
 };
 
 struct sh_hash {
@@ -76,7 +83,7 @@ struct sh_hash {
 	uint32_t npages;
 };
 
-enum sh_slab_kind { SH_SLAB_PAGE, SH_SLAB_BACKPTR, SH_SLAB_RMAP, SH_SLAB_FRAME,
+enum sh_slab_kind { SH_SLAB_PAGE, SH_SLAB_BACKPTR, SH_SLAB_WMAP, SH_SLAB_FRAME,
 		    SH_SLAB_VCPU, SH_SLABS };
 
 struct sh_slab {
@@ -101,6 +108,8 @@ struct shadow_domain {
 	void *slab_pages;		/* list of slab pages, linked through their header */
 	struct sh_hash pages;		/* (gfn, level, split, attrs) → sh_page */
 	struct sh_hash frames;		/* frame key → sh_frame */
+	struct sh_hash wmaps;		/* (region, page) → sh_wmap */
+	struct sh_wmap *wmap_last;	/* fills come in runs: skip the hash */
 	struct sh_root roots[SHADOW_MAX_ROOTS];
 	uint64_t clock;
 	uint64_t self_maddr;
@@ -131,8 +140,9 @@ int sh_track(struct shadow_domain *d, uint64_t mfn);
 void sh_untrack(struct shadow_domain *d, uint64_t mfn);
 bool sh_mfn_is_pt(struct shadow_domain *d, uint64_t mfn);
 bool sh_region_has_pt(struct shadow_domain *d, uint64_t mfn);
-int sh_rmap_add(struct shadow_domain *d, uint64_t key, struct sh_page *sp, uint32_t index);
-void sh_rmap_del(struct shadow_domain *d, uint64_t key, struct sh_page *sp, uint32_t index);
+struct sh_wmap *sh_wmap_find(struct shadow_domain *d, uint64_t region, const struct sh_page *sp);
+int sh_wmap_add(struct shadow_domain *d, struct sh_page *sp, uint64_t mfn);
+void sh_wmap_del(struct shadow_domain *d, struct sh_page *sp, uint64_t mfn);
 
 static inline uint64_t sh_frame_key(uint64_t mfn)
 {
@@ -144,12 +154,10 @@ static inline uint64_t sh_region_key(uint64_t mfn)
 	return (mfn >> 9) << 1 | 1;
 }
 
-/* Key of the frame record a writable leaf entry e (in a page of `level`) belongs to. */
-static inline uint64_t sh_leaf_key(uint64_t e, int level)
+/* Machine frame a leaf entry e of a page at `level` maps (first frame of a large leaf). */
+static inline uint64_t sh_leaf_mfn(uint64_t e, int level)
 {
-	uint64_t mfn = (e & PTE_ADDR_MASK) >> PAGE_SHIFT;
-
-	return level == 2 ? sh_region_key(mfn) : sh_frame_key(mfn);
+	return pte_leaf_addr(e, level) >> PAGE_SHIFT;
 }
 
 /* shadow_page.c: pages, ω, entries */

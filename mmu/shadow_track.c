@@ -1,9 +1,10 @@
 /* Memory tracing: which machine frames hold shadowed guest page tables,
- * and which shadow leaves map a frame writable. When a frame becomes a
- * page table, exactly its writable mappings (and the writable 2 MiB
- * mappings of its region) lose W, so every later guest write to it traps.
- * Records are keyed by machine frame, so aliases of one frame through
- * several guest frames are covered too. */
+ * and where the shadow maps memory writable. When a frame becomes a page
+ * table, the shadow pages that have writable leaves into its 2 MiB region
+ * (and only those) are searched, and the leaves that map the frame (or
+ * cover it, for 2 MiB leaves) lose W, so every later guest write to it
+ * traps. Records are keyed by machine frame, so aliases of one frame
+ * through several guest frames are covered too. */
 #include "mmu/shadow_priv.h"
 #include "umbra/errno.h"
 
@@ -37,7 +38,7 @@ static void frame_put(struct shadow_domain *d, struct sh_frame *f)
 {
 	struct sh_frame **pp;
 
-	if (f->pt_pages || f->writable)
+	if (!f || f->pt_pages || f->wmaps)
 		return;
 	pp = (struct sh_frame **)sh_bucket(&d->frames, sh_mix(f->key));
 	while (*pp != f)
@@ -46,17 +47,113 @@ static void frame_put(struct shadow_domain *d, struct sh_frame *f)
 	sh_obj_free(d, SH_SLAB_FRAME, f);
 }
 
-/* Take W away from every shadow leaf in f's writable list. */
-static void write_protect(struct shadow_domain *d, struct sh_frame *f)
+static uint64_t wmap_hash(uint64_t region, const struct sh_page *sp)
 {
-	while (f->writable) {
-		struct sh_rmap *r = f->writable;
+	return sh_mix(region ^ ((uint64_t)(uintptr_t)sp << 7));
+}
 
-		r->sp->table[r->index] &= ~(PTE_W | PTE_D);
-		f->writable = r->next;
-		sh_obj_free(d, SH_SLAB_RMAP, r);
+struct sh_wmap *sh_wmap_find(struct shadow_domain *d, uint64_t region,
+			     const struct sh_page *sp)
+{
+	struct sh_wmap *w = d->wmap_last;
+
+	if (w && w->sp == sp && w->region == region)
+		return w;
+	for (w = *sh_bucket(&d->wmaps, wmap_hash(region, sp)); w; w = w->hnext)
+		if (w->sp == sp && w->region == region)
+			return w;
+	return NULL;
+}
+
+static void wmap_free(struct shadow_domain *d, struct sh_wmap *w)
+{
+	struct sh_wmap **pp = (struct sh_wmap **)sh_bucket(&d->wmaps,
+							  wmap_hash(w->region, w->sp));
+
+	while (*pp != w)
+		pp = &(*pp)->hnext;
+	*pp = w->hnext;
+	*w->pprev = w->next;
+	if (w->next)
+		w->next->pprev = w->pprev;
+	if (d->wmap_last == w)
+		d->wmap_last = NULL;
+	frame_put(d, sh_frame_find(d, sh_region_key(w->region << 9)));
+	sh_obj_free(d, SH_SLAB_WMAP, w);
+}
+
+int sh_wmap_add(struct shadow_domain *d, struct sh_page *sp, uint64_t mfn)
+{
+	uint64_t region = mfn >> 9;
+	struct sh_wmap *w = sh_wmap_find(d, region, sp), **head;
+	struct sh_frame *r;
+
+	if (!w) {
+		r = frame_get(d, sh_region_key(mfn));
+		if (!r)
+			return -ENOMEM;
+		w = sh_obj_alloc(d, SH_SLAB_WMAP);
+		if (!w) {
+			frame_put(d, r);
+			return -ENOMEM;
+		}
+		w->sp = sp;
+		w->region = region;
+		head = (struct sh_wmap **)sh_bucket(&d->wmaps, wmap_hash(region, sp));
+		w->hnext = *head;
+		*head = w;
+		w->next = r->wmaps;
+		if (w->next)
+			w->next->pprev = &w->next;
+		w->pprev = &r->wmaps;
+		r->wmaps = w;
+	}
+	w->count++;
+	d->wmap_last = w;
+	return 0;
+}
+
+void sh_wmap_del(struct shadow_domain *d, struct sh_page *sp, uint64_t mfn)
+{
+	struct sh_wmap *w = sh_wmap_find(d, mfn >> 9, sp);
+
+	if (w && --w->count == 0)
+		wmap_free(d, w);
+}
+
+/* Take W from the leaves of w->sp that map frame mfn; a 2 MiB leaf
+ * anywhere in the region covers it. */
+static void protect_in_page(struct shadow_domain *d, struct sh_wmap *w, uint64_t mfn)
+{
+	struct sh_page *sp = w->sp;
+	uint32_t i;
+
+	for (i = 0; i < PT_ENTRIES && w->count; i++) {
+		uint64_t e = sp->table[i], leaf;
+
+		if (!(e & PTE_P) || !(e & PTE_W) || (sp->level >= 2 && sp->child[i]))
+			continue;
+		leaf = sh_leaf_mfn(e, sp->level);
+		if ((leaf >> 9) != w->region || (sp->level == 1 && leaf != mfn))
+			continue;
+		sp->table[i] = e & ~(PTE_W | PTE_D);
+		w->count--;
 		d->stats.write_protects++;
 		d->tlb_dirty = true;
+	}
+}
+
+static void write_protect(struct shadow_domain *d, struct sh_frame *region, uint64_t mfn)
+{
+	struct sh_wmap *w = region->wmaps;
+
+	while (w) {
+		struct sh_wmap *next = w->next;
+
+		protect_in_page(d, w, mfn);
+		if (!w->count)
+			wmap_free(d, w);
+		w = next;
 	}
 }
 
@@ -74,8 +171,7 @@ int sh_track(struct shadow_domain *d, uint64_t mfn)
 	}
 	f->pt_pages++;
 	r->pt_pages++;
-	write_protect(d, f);
-	write_protect(d, r);
+	write_protect(d, r, mfn);
 	return 0;
 }
 
@@ -106,42 +202,4 @@ bool sh_region_has_pt(struct shadow_domain *d, uint64_t mfn)
 	struct sh_frame *r = sh_frame_find(d, sh_region_key(mfn));
 
 	return r && r->pt_pages;
-}
-
-int sh_rmap_add(struct shadow_domain *d, uint64_t key, struct sh_page *sp, uint32_t index)
-{
-	struct sh_rmap *r = sh_obj_alloc(d, SH_SLAB_RMAP);
-	struct sh_frame *f;
-
-	if (!r)
-		return -ENOMEM;
-	f = frame_get(d, key);
-	if (!f) {
-		sh_obj_free(d, SH_SLAB_RMAP, r);
-		return -ENOMEM;
-	}
-	r->sp = sp;
-	r->index = index;
-	r->next = f->writable;
-	f->writable = r;
-	return 0;
-}
-
-void sh_rmap_del(struct shadow_domain *d, uint64_t key, struct sh_page *sp, uint32_t index)
-{
-	struct sh_frame *f = sh_frame_find(d, key);
-	struct sh_rmap **pp;
-
-	if (!f)
-		return;
-	for (pp = &f->writable; *pp; pp = &(*pp)->next) {
-		struct sh_rmap *r = *pp;
-
-		if (r->sp == sp && r->index == index) {
-			*pp = r->next;
-			sh_obj_free(d, SH_SLAB_RMAP, r);
-			break;
-		}
-	}
-	frame_put(d, f);
 }

@@ -13,12 +13,12 @@
 #define RSVD_1G_LOW	0x3fffe000ULL	/* bits 29:13 of a 1 GiB leaf */
 #define RSVD_2M_LOW	0x001fe000ULL	/* bits 20:13 of a 2 MiB leaf */
 
-uint64_t mmu_pte_reserved(const struct mmu_mode *m, uint64_t e, int level)
+/* Reserved bits of entry e at `level`, given the bits reserved everywhere. */
+static inline uint64_t reserved_at(const struct mmu_mode *m, uint64_t e, int level,
+				   uint64_t everywhere)
 {
-	uint64_t rsvd = mmu_phys_rsvd_mask(m);
+	uint64_t rsvd = everywhere;
 
-	if (!(m->efer & MMU_EFER_NXE))
-		rsvd |= PTE_NX;
 	if (level == 4)
 		rsvd |= PTE_PS;
 	else if (level == 3 && (e & PTE_PS))
@@ -26,6 +26,16 @@ uint64_t mmu_pte_reserved(const struct mmu_mode *m, uint64_t e, int level)
 	else if (level == 2 && (e & PTE_PS))
 		rsvd |= RSVD_2M_LOW;
 	return e & rsvd;
+}
+
+static inline uint64_t reserved_everywhere(const struct mmu_mode *m)
+{
+	return mmu_phys_rsvd_mask(m) | ((m->efer & MMU_EFER_NXE) ? 0 : PTE_NX);
+}
+
+uint64_t mmu_pte_reserved(const struct mmu_mode *m, uint64_t e, int level)
+{
+	return reserved_at(m, e, level, reserved_everywhere(m));
 }
 
 uint32_t mmu_access_error_bits(const struct mmu_mode *m, unsigned int access)
@@ -118,7 +128,8 @@ static int walk_once(const struct mmu_mode *m, const struct mmu_tables *t,
 		     uint64_t cr3, uint64_t va, unsigned int access,
 		     struct mmu_walk *w, uint64_t **slot)
 {
-	uint64_t addr_mask = PTE_ADDR_MASK & ~mmu_phys_rsvd_mask(m);
+	uint64_t everywhere = reserved_everywhere(m);
+	uint64_t addr_mask = PTE_ADDR_MASK & ~everywhere;
 	uint64_t table = cr3 & addr_mask;
 	uint32_t bits = mmu_access_error_bits(m, access);
 	uint64_t e = 0;
@@ -137,7 +148,7 @@ static int walk_once(const struct mmu_mode *m, const struct mmu_tables *t,
 		w->entry[level] = e;
 		if (!(e & PTE_P))
 			return fault(w, bits);
-		if (mmu_pte_reserved(m, e, level))
+		if (reserved_at(m, e, level, everywhere))
 			return fault(w, MMU_PF_P | MMU_PF_RSVD | bits);
 		account_entry(m, w, e);
 		if (level == 1 || (e & PTE_PS))
@@ -198,7 +209,9 @@ int mmu_walk(const struct mmu_mode *m, const struct mmu_tables *t, uint64_t cr3,
 	if (!m || !t || !w || !access_is_valid(access) ||
 	    (flags & ~(MMU_WALK_SET_AD | MMU_WALK_PHYS_INPUT)))
 		return -EINVAL;
-	*w = (struct mmu_walk){ .level = 4 };
+	w->level = 4;
+	w->error_code = 0;
+	w->addr = 0;
 	if (!input_is_valid(va, flags))
 		return MMU_WALK_NONCANONICAL;
 	for (attempt = 0; attempt < WALK_AD_ATTEMPTS; attempt++) {

@@ -59,6 +59,7 @@ enum mmu_walk_status {
 
 struct mmu_walk {
 	uint64_t addr;		/* OK: the translated address */
+	/* Levels 4 down to `level` only; the rest is left as it was. */
 	uint64_t table[5];	/* [level]: address of the table read at that level */
 	uint64_t entry[5];	/* [level]: entry used there (after A/D update) */
 	uint32_t error_code;	/* PF: what the CPU would push */
