@@ -166,12 +166,13 @@ static bool build_one(unsigned int index, const struct mb2_module *m)
 	if (build_start_info(d, &img, args, &info))
 		goto fail;
 	hvm_vcpu_set_pvh_entry(d->vcpus[0], img.pvh_entry, (uint32_t)info);
+	d->vcpus[0]->initialised = true;
 	d->state = DOMAIN_RUNNING;
 	pr_info("domain %u (%s): %llu MiB, %u vCPU%s, paging=%s, entry %#x\n",
 		d->id, d->name, (unsigned long long)(d->mem_bytes >> 20), d->nr_vcpus,
 		d->nr_vcpus > 1 ? "s" : "",
 		d->paging == UMBRA_PAGING_NESTED ? "nested" : "shadow", img.pvh_entry);
-	/* Secondary vCPUs wait for a start request (not offered yet). */
+	/* Secondary vCPUs wait for the guest's VCPUOP_initialise and _up. */
 	sched_vcpu_start(d->vcpus[0]);
 	return true;
 fail:

@@ -142,6 +142,8 @@ static const hypercall_fn hypercalls[HYPERCALL_MAX] = {
 	[__HYPERVISOR_xen_version] = do_xen_version,
 	[__HYPERVISOR_set_timer_op] = do_set_timer_op,
 	[__HYPERVISOR_umbra_op] = do_umbra_op,
+	[__HYPERVISOR_vcpu_op] = do_vcpu_op,
+	[__HYPERVISOR_hvm_op] = do_hvm_op,
 };
 
 long do_hypercall(struct vcpu *v, uint64_t nr, const uint64_t args[HYPERCALL_ARGS])

@@ -16,6 +16,10 @@ void hvm_vcpu_destroy(struct vcpu *v);
 /* PVH boot state: 32-bit flat protected mode, paging off, EBX = start info. */
 void hvm_vcpu_set_pvh_entry(struct vcpu *v, uint32_t entry, uint32_t start_info);
 
+struct vcpu_hvm_context;
+/* VCPUOP_initialise: load a secondary vCPU's first state; 0 or -EINVAL. */
+int hvm_vcpu_load_context(struct vcpu *v, const struct vcpu_hvm_context *ctx);
+
 /* Enter the guest once and handle the exit that ends the run. */
 void hvm_vcpu_run(struct vcpu *v);
 void hvm_vcpu_timer_fired(struct vcpu *v);

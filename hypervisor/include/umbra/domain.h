@@ -63,6 +63,7 @@ struct vcpu {
 	uint64_t timer_deadline_ns;	/* one-shot timer, guest time; 0: none */
 	bool event_pending;		/* wakes a blocked vCPU */
 	bool needs_resched;
+	bool initialised;		/* has a register state to start from */
 	uint64_t slice_start_tsc;
 	struct vcpu *runq_next;
 	struct hvm_vcpu hvm;		/* SVM state: VMCB, registers, FPU */

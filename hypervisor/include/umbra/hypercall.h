@@ -13,4 +13,8 @@ struct vcpu;
  * RAX (a negative errno on failure, as in Xen). */
 long do_hypercall(struct vcpu *v, uint64_t nr, const uint64_t args[HYPERCALL_ARGS]);
 
+/* Handlers that live outside hypercall.c. */
+long do_vcpu_op(struct vcpu *v, const uint64_t *args);
+long do_hvm_op(struct vcpu *v, const uint64_t *args);
+
 #endif

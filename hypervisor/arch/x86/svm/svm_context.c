@@ -1,0 +1,96 @@
+/* A secondary vCPU's first register state from VCPUOP_initialise. */
+#include <asm/hvm.h>
+#include <asm/svm/svm.h>
+#include <asm/x86.h>
+#include <public/hvm/hvm_vcpu.h>
+#include <umbra/domain.h>
+#include <umbra/errno.h>
+
+#define CR0_PE		(1ULL << 0)
+#define CR0_PG		(1ULL << 31)
+#define CR4_PAE		(1ULL << 5)
+#define EFER_LME	(1ULL << 8)
+#define EFER_LMA	(1ULL << 10)
+#define SEG_CODE64	0xa9b	/* G, L, P, S, execute/read, accessed */
+#define SEG_DATA	0xc93
+#define SEG_TSS_BUSY	0x08b
+
+static void flat_seg(struct vmcb_seg *s, uint16_t sel, uint16_t attrib)
+{
+	*s = (struct vmcb_seg){ .selector = sel, .attrib = attrib, .limit = 0xffffffff };
+}
+
+static void seg32(struct vmcb_seg *s, uint32_t base, uint32_t limit, uint16_t ar)
+{
+	*s = (struct vmcb_seg){ .attrib = ar & 0xfff, .limit = limit, .base = base };
+}
+
+static int load_64(struct vcpu *v, const struct vcpu_hvm_x86_64 *c)
+{
+	struct vmcb *vmcb = v->hvm.vmcb;
+	struct guest_regs *r = &v->hvm.regs;
+
+	if (!(c->efer & EFER_LME) || (c->cr0 & (CR0_PG | CR0_PE)) != (CR0_PG | CR0_PE) ||
+	    !(c->cr4 & CR4_PAE) || (c->cr0 >> 32) || !(c->rflags & 2))
+		return -EINVAL;
+	flat_seg(&vmcb->cs, 0x10, SEG_CODE64);
+	flat_seg(&vmcb->ds, 0x18, SEG_DATA);
+	vmcb->es = vmcb->ss = vmcb->fs = vmcb->gs = vmcb->ds;
+	flat_seg(&vmcb->tr, 0x20, SEG_TSS_BUSY);
+	vmcb->tr.limit = 0x67;
+	vmcb->efer = c->efer | EFER_LMA | EFER_SVME;
+	vmcb->cr0 = c->cr0;
+	vmcb->cr4 = c->cr4;
+	vmcb->rip = c->rip;
+	vmcb->rsp = c->rsp;
+	vmcb->rflags = c->rflags;
+	vmcb->rax = c->rax;
+	*r = (struct guest_regs){ .rbx = c->rbx, .rcx = c->rcx, .rdx = c->rdx,
+				  .rsi = c->rsi, .rdi = c->rdi, .rbp = c->rbp };
+	v->hvm.guest_cr3 = c->cr3;
+	vmcb->cr3 = c->cr3;
+	return 0;
+}
+
+static int load_32(struct vcpu *v, const struct vcpu_hvm_x86_32 *c)
+{
+	struct vmcb *vmcb = v->hvm.vmcb;
+	struct guest_regs *r = &v->hvm.regs;
+
+	if (!(c->cr0 & CR0_PE) || (c->efer & EFER_LME) || !(c->eflags & 2) ||
+	    !(c->cs_ar & 0x80))
+		return -EINVAL;
+	seg32(&vmcb->cs, c->cs_base, c->cs_limit, c->cs_ar);
+	seg32(&vmcb->ds, c->ds_base, c->ds_limit, c->ds_ar);
+	seg32(&vmcb->ss, c->ss_base, c->ss_limit, c->ss_ar);
+	seg32(&vmcb->es, c->es_base, c->es_limit, c->es_ar);
+	vmcb->fs = vmcb->gs = vmcb->ds;
+	seg32(&vmcb->tr, c->tr_base, c->tr_limit, c->tr_ar ? c->tr_ar : SEG_TSS_BUSY);
+	vmcb->efer = c->efer | EFER_SVME;
+	vmcb->cr0 = c->cr0;
+	vmcb->cr4 = c->cr4;
+	vmcb->rip = c->eip;
+	vmcb->rsp = c->esp;
+	vmcb->rflags = c->eflags;
+	vmcb->rax = c->eax;
+	*r = (struct guest_regs){ .rbx = c->ebx, .rcx = c->ecx, .rdx = c->edx,
+				  .rsi = c->esi, .rdi = c->edi, .rbp = c->ebp };
+	v->hvm.guest_cr3 = c->cr3;
+	vmcb->cr3 = c->cr3;
+	return 0;
+}
+
+int hvm_vcpu_load_context(struct vcpu *v, const struct vcpu_hvm_context *ctx)
+{
+	int err;
+
+	if (ctx->mode == VCPU_HVM_MODE_64B)
+		err = load_64(v, &ctx->cpu_regs.x86_64);
+	else if (ctx->mode == VCPU_HVM_MODE_32B)
+		err = load_32(v, &ctx->cpu_regs.x86_32);
+	else
+		err = -EINVAL;
+	if (!err)
+		svm_shadow_mode_changed(v);
+	return err;
+}

@@ -1,0 +1,89 @@
+/* vcpu_op (secondary vCPUs) and hvm_op (parameters) for HVM domains. */
+#include <asm/hvm.h>
+#include <public/hvm/hvm_op.h>
+#include <public/hvm/hvm_vcpu.h>
+#include <public/hvm/params.h>
+#include <public/vcpu.h>
+#include <public/xen.h>
+#include <umbra/domain.h>
+#include <umbra/errno.h>
+#include <umbra/hypercall.h>
+#include <umbra/sched.h>
+
+static long vcpu_initialise(struct vcpu *caller, struct vcpu *v, uint64_t arg)
+{
+	struct vcpu_hvm_context ctx;
+	long err;
+
+	if (hvm_copy_from_guest(caller, &ctx, arg, sizeof(ctx)))
+		return -EFAULT;
+	if (v->state != VCPU_DOWN || v->initialised)
+		return -EEXIST;
+	err = hvm_vcpu_load_context(v, &ctx);
+	if (!err)
+		v->initialised = true;
+	return err;
+}
+
+long do_vcpu_op(struct vcpu *caller, const uint64_t *a)
+{
+	struct domain *d = caller->domain;
+	struct vcpu *v;
+
+	if (a[1] >= d->nr_vcpus)
+		return -ENOENT;
+	v = d->vcpus[a[1]];
+	switch (a[0]) {
+	case VCPUOP_initialise:
+		return vcpu_initialise(caller, v, a[2]);
+	case VCPUOP_up:
+		if (!v->initialised)
+			return -EINVAL;
+		if (v->state == VCPU_DOWN && d->state == DOMAIN_RUNNING)
+			sched_vcpu_start(v);
+		return 0;
+	case VCPUOP_is_up:
+		return v->state != VCPU_DOWN;
+	default:
+		return -ENOSYS;
+	}
+}
+
+static long hvm_param(struct vcpu *v, uint64_t arg, bool set)
+{
+	struct domain *d = v->domain;
+	struct xen_hvm_param p;
+	uint64_t type;
+
+	if (hvm_copy_from_guest(v, &p, arg, sizeof(p)))
+		return -EFAULT;
+	if (p.domid != DOMID_SELF && p.domid != d->id)
+		return -EPERM;		/* only dom0 may touch other domains */
+	if (p.index != HVM_PARAM_CALLBACK_IRQ)
+		return -EINVAL;
+	if (!set) {
+		p.value = d->callback_vector ? ((uint64_t)HVM_PARAM_CALLBACK_TYPE_VECTOR <<
+						HVM_PARAM_CALLBACK_IRQ_TYPE_SHIFT) |
+					       d->callback_vector : 0;
+		return hvm_copy_to_guest(v, arg, &p, sizeof(p)) ? -EFAULT : 0;
+	}
+	type = p.value >> HVM_PARAM_CALLBACK_IRQ_TYPE_SHIFT;
+	/* Vectors below 32 are exceptions; 0 turns the callback off. */
+	if (p.value && (type != HVM_PARAM_CALLBACK_TYPE_VECTOR ||
+			(p.value & 0xff) < 32 || (p.value & ~(0xffULL << 56) & ~0xffULL)))
+		return -EINVAL;
+	d->callback_vector = (uint8_t)p.value;
+	return 0;
+}
+
+long do_hvm_op(struct vcpu *v, const uint64_t *a)
+{
+	switch (a[0]) {
+	case HVMOP_set_param:
+		return hvm_param(v, a[1], true);
+	case HVMOP_get_param:
+		return hvm_param(v, a[1], false);
+	default:
+		return -ENOSYS;
+	}
+}

@@ -1,0 +1,15 @@
+/*
+ * HVM parameters (Xen's numbering). HVM_PARAM_CALLBACK_IRQ tells the
+ * hypervisor how to signal events: the type is in bits 63:56; Umbra
+ * offers type 2, a vector in bits 7:0 raised as a virtual interrupt.
+ */
+#ifndef UMBRA_PUBLIC_HVM_PARAMS_H
+#define UMBRA_PUBLIC_HVM_PARAMS_H
+
+#define HVM_PARAM_CALLBACK_IRQ			0
+#define HVM_PARAM_CALLBACK_IRQ_TYPE_SHIFT	56
+#define HVM_PARAM_CALLBACK_TYPE_GSI		0
+#define HVM_PARAM_CALLBACK_TYPE_PCI_INTX	1
+#define HVM_PARAM_CALLBACK_TYPE_VECTOR		2
+
+#endif
