@@ -71,6 +71,13 @@ static void timer_interrupt(struct cpu_regs *regs)
 	sched_tick();
 }
 
+/* A kick: its only job was to make the CPU leave the guest. */
+static void kick_interrupt(struct cpu_regs *regs)
+{
+	(void)regs;
+	apic_eoi();
+}
+
 static void spurious_interrupt(struct cpu_regs *regs)
 {
 	(void)regs;	/* no EOI for spurious vectors */
@@ -92,6 +99,7 @@ void apic_init_this_cpu(void)
 	apic_write(APIC_SVR, SVR_ENABLE | VECTOR_SPURIOUS);
 	set_irq_handler(VECTOR_TIMER, timer_interrupt);
 	set_irq_handler(VECTOR_SPURIOUS, spurious_interrupt);
+	set_irq_handler(VECTOR_IPI, kick_interrupt);
 }
 
 static void apic_send_icr(uint32_t dest, uint32_t icr)
@@ -114,6 +122,11 @@ void apic_send_init(uint32_t dest)
 void apic_send_startup(uint32_t dest, uint8_t vector_page)
 {
 	apic_send_icr(dest, ICR_STARTUP | vector_page);
+}
+
+void apic_send_ipi(uint32_t dest, uint8_t vector)
+{
+	apic_send_icr(dest, vector);	/* fixed delivery, physical destination */
 }
 
 void apic_timer_oneshot_max(void)

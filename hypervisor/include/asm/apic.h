@@ -10,6 +10,7 @@ uint32_t apic_id(void);
 bool apic_is_x2apic(void);
 void apic_eoi(void);
 void apic_send_init(uint32_t dest);
+void apic_send_ipi(uint32_t dest, uint8_t vector);
 void apic_send_startup(uint32_t dest, uint8_t vector_page);
 /* Program the timer to fire every period_us microseconds on this CPU. */
 void apic_timer_start_periodic(uint32_t period_us);

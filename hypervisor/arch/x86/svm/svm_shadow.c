@@ -7,7 +7,10 @@
  * long-mode tables, and an unpaged guest has no tables to shadow.
  */
 #include <asm/hvm.h>
+#include <asm/apic.h>
 #include <asm/insn.h>
+#include <asm/percpu.h>
+#include <asm/traps.h>
 #include <asm/layout.h>
 #include <asm/svm/svm.h>
 #include <public/umbra.h>
@@ -44,11 +47,20 @@ static int shadow_p2m(void *ctx, uint64_t gfn, struct mmu_p2m *out)
 	return 0;
 }
 
+/* Every vCPU flushes at its next entry; those running now on another
+ * CPU are kicked out of the guest so that entry comes at once. */
 static void shadow_flush_tlb(void *ctx)
 {
 	struct domain *d = ctx;
+	unsigned int self = smp_processor_id();
 
 	__atomic_fetch_add(&d->tlb_gen, 1, __ATOMIC_RELEASE);
+	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+		int cpu = __atomic_load_n(&d->vcpus[i]->processor, __ATOMIC_ACQUIRE);
+
+		if (cpu >= 0 && (unsigned int)cpu != self)
+			apic_send_ipi(percpu_area[cpu].apic_id, VECTOR_IPI);
+	}
 }
 
 int svm_shadow_domain_init(struct domain *d)
