@@ -51,20 +51,55 @@ static uint64_t user_va(struct model *m, int level)
 	return va;
 }
 
+/* Remembered addresses carry their mapping level in bits 1:0. */
 uint64_t mm_pick_va(struct model *m)
 {
 	uint64_t off = mm_rand(m, 512) * 8;
 
-	if (m->nvas && mm_chance(m, 40))
-		return m->vas[mm_rand(m, m->nvas)] + off;
+	int space = m->space_of[m->vcpu];
+
+	if (m->nvas[space] && mm_chance(m, 55)) {
+		uint64_t v = m->vas[space][mm_rand(m, m->nvas[space])];
+		int level = (int)(v & 3);
+
+		return (v & ~3ULL) + (mm_rand(m, 1ULL << (9 * (level - 1))) << 12) + off;
+	}
 	if (mm_chance(m, 25))
 		return KDM + pool_gpa(m) + off;
 	return user_va(m, 1) + off;
 }
 
-static void remember_va(struct model *m, uint64_t va)
+/* Mostly user addresses: operations that would wreck the guest's own
+ * direct map (and with it every later store) only now and then. */
+static uint64_t pick_user_va(struct model *m)
 {
-	m->vas[m->nvas < MM_VAS ? m->nvas++ : mm_rand(m, MM_VAS)] = va;
+	uint64_t va;
+
+	do
+		va = mm_pick_va(m);
+	while (va >= KDM && mm_chance(m, 95) && !m->exhausted);
+	return va;
+}
+
+/* Is entry idx of gfn on the guest's direct-map path? */
+static bool on_direct_map_path(const struct model *m, uint64_t gfn, uint64_t idx)
+{
+	int s;
+
+	if (gfn >= MM_POOL_FIRST + 1 && gfn <= MM_POOL_FIRST + 3)
+		return true;	/* its L3, L2 and L1 (see build_first_space) */
+	for (s = 0; s < m->nspaces; s++)
+		if (m->space_root[s] >> 12 == gfn && idx == pt_index(KDM, 4))
+			return true;
+	return false;
+}
+
+static void remember_va(struct model *m, uint64_t va, int level)
+{
+	int space = m->space_of[m->vcpu];
+	unsigned int *n = &m->nvas[space];
+
+	m->vas[space][*n < MM_VAS ? (*n)++ : mm_rand(m, MM_VAS)] = va | (uint64_t)level;
 }
 
 static unsigned int pick_access(struct model *m)
@@ -390,13 +425,13 @@ int mm_op_map(struct model *m, uint64_t *va_out)
 			return 0;
 		table = next;
 	}
-	remember_va(m, va);
+	remember_va(m, va, level);
 	return guest_store(m, table + 8 * pt_index(va, level), leaf, &stored);
 }
 
 int mm_op_unmap(struct model *m, uint64_t *va_out)
 {
-	uint64_t va = mm_pick_va(m) & ~0xfffULL, at = find_entry(m, va, 1 + (int)mm_rand(m, 3));
+	uint64_t va = pick_user_va(m) & ~0xfffULL, at = find_entry(m, va, 1 + (int)mm_rand(m, 3));
 	bool stored;
 
 	*va_out = va;
@@ -410,7 +445,7 @@ int mm_op_protect(struct model *m, uint64_t *va_out)
 {
 	static const uint64_t bits[] = { PTE_W, PTE_U, PTE_NX, PTE_A, PTE_D, PTE_G,
 					 1ULL << PTE_PKEY_SHIFT, 4ULL << PTE_PKEY_SHIFT };
-	uint64_t va = mm_pick_va(m) & ~0xfffULL, at = 0, e;
+	uint64_t va = pick_user_va(m) & ~0xfffULL, at = 0, e;
 	bool stored;
 	int level;
 
@@ -429,9 +464,14 @@ int mm_op_protect(struct model *m, uint64_t *va_out)
 
 int mm_op_random_pte(struct model *m, uint64_t *va_out)
 {
-	uint64_t gfn = mm_used_pool_gfn(m), va = mm_pick_va(m);
-	uint64_t idx = mm_chance(m, 60) ? pt_index(va, 1 + (int)mm_rand(m, 4)) : mm_rand(m, 512);
+	uint64_t gfn, va, idx;
 	bool stored;
+
+	do {
+		gfn = mm_used_pool_gfn(m);
+		va = mm_pick_va(m);
+		idx = mm_chance(m, 60) ? pt_index(va, 1 + (int)mm_rand(m, 4)) : mm_rand(m, 512);
+	} while (on_direct_map_path(m, gfn, idx) && mm_chance(m, 95) && !m->exhausted);
 
 	*va_out = va;
 	return guest_store(m, (gfn << 12) + 8 * idx, random_entry(m), &stored);

@@ -47,8 +47,8 @@ struct model {
 	uint64_t next_pool;		/* first pool frame not handed out yet */
 	struct mmu_mode mode;
 	struct ref_cpu cpu;
-	uint64_t vas[MM_VAS];		/* addresses recently mapped */
-	unsigned int nvas;
+	uint64_t vas[MM_SPACES][MM_VAS];	/* addresses recently mapped, per space */
+	unsigned int nvas[MM_SPACES];
 
 	uint64_t seed;
 	int step;

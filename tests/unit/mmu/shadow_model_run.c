@@ -112,7 +112,7 @@ static int setup(struct model *m)
 	root = build_first_space(m);
 	m->space_root[0] = root;
 	m->nspaces = 1;
-	m->nvas = 0;
+	memset(m->nvas, 0, sizeof(m->nvas));
 	m->vcpu = 0;
 	for (i = 0; i < m->nvcpus; i++)
 		if ((err = shadow_write_cr3(m->v[i], root, &hw)))
@@ -167,6 +167,7 @@ static int step(struct model *m)
 	}
 	if (err)
 		return err;
+	m->op = "check";
 	if (va && mm_check(m, va))
 		return -1;
 	return mm_check(m, mm_pick_va(m));
