@@ -89,7 +89,10 @@ void sched_vcpu_wake(struct vcpu *v)
 	v->event_pending = true;
 	if (v->state == VCPU_BLOCKED) {
 		v->state = VCPU_RUNNABLE;
-		runq_push(v);
+		/* Still leaving its pCPU: put_back() queues it, or a second pCPU
+		 * could enter it while the first is still on its way out. */
+		if (v->processor < 0)
+			runq_push(v);
 	}
 	spin_unlock_irqrestore(&runq_lock, f);
 }
@@ -170,7 +173,7 @@ static void put_back(struct vcpu *v)
 	uint64_t f = spin_lock_irqsave(&runq_lock);
 
 	v->processor = -1;
-	if (v->state == VCPU_RUNNING) {
+	if (v->state == VCPU_RUNNING || v->state == VCPU_RUNNABLE) {
 		v->state = VCPU_RUNNABLE;
 		runq_push(v);
 	}
