@@ -37,6 +37,16 @@ void set_irq_handler(unsigned int vector, irq_handler_t fn)
 
 static void dump_regs(const struct cpu_regs *r)
 {
+	const struct {
+		const char *name;
+		uint64_t val;
+	} gprs[] = {
+		{ "RAX", r->rax }, { "RBX", r->rbx }, { "RCX", r->rcx },
+		{ "RDX", r->rdx }, { "RSI", r->rsi }, { "RDI", r->rdi },
+		{ "RBP", r->rbp }, { "R8 ", r->r8 }, { "R9 ", r->r9 },
+		{ "R10", r->r10 }, { "R11", r->r11 }, { "R12", r->r12 },
+		{ "R13", r->r13 }, { "R14", r->r14 }, { "R15", r->r15 },
+	};
 	uint64_t off;
 	const char *sym = symbol_lookup(r->rip, &off);
 
@@ -46,21 +56,11 @@ static void dump_regs(const struct cpu_regs *r)
 	emergency_printf("RSP: %04llx:%016llx RFLAGS: %016llx\n",
 			 (unsigned long long)r->ss, (unsigned long long)r->rsp,
 			 (unsigned long long)r->rflags);
-	emergency_printf("RAX: %016llx RBX: %016llx RCX: %016llx\n",
-			 (unsigned long long)r->rax, (unsigned long long)r->rbx,
-			 (unsigned long long)r->rcx);
-	emergency_printf("RDX: %016llx RSI: %016llx RDI: %016llx\n",
-			 (unsigned long long)r->rdx, (unsigned long long)r->rsi,
-			 (unsigned long long)r->rdi);
-	emergency_printf("RBP: %016llx R8:  %016llx R9:  %016llx\n",
-			 (unsigned long long)r->rbp, (unsigned long long)r->r8,
-			 (unsigned long long)r->r9);
-	emergency_printf("R10: %016llx R11: %016llx R12: %016llx\n",
-			 (unsigned long long)r->r10, (unsigned long long)r->r11,
-			 (unsigned long long)r->r12);
-	emergency_printf("R13: %016llx R14: %016llx R15: %016llx\n",
-			 (unsigned long long)r->r13, (unsigned long long)r->r14,
-			 (unsigned long long)r->r15);
+	for (unsigned int i = 0; i < sizeof(gprs) / sizeof(gprs[0]); i += 3)
+		emergency_printf("%s: %016llx %s: %016llx %s: %016llx\n",
+				 gprs[i].name, (unsigned long long)gprs[i].val,
+				 gprs[i + 1].name, (unsigned long long)gprs[i + 1].val,
+				 gprs[i + 2].name, (unsigned long long)gprs[i + 2].val);
 	emergency_printf("CR0: %016llx CR2: %016llx CR3: %016llx CR4: %016llx\n",
 			 (unsigned long long)read_cr0(), (unsigned long long)read_cr2(),
 			 (unsigned long long)read_cr3(), (unsigned long long)read_cr4());
