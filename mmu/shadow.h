@@ -53,7 +53,8 @@
  *    shadow (the hypervisor's own copies, DMA, emulation) must go through
  *    shadow_pt_write() if shadow_gfn_is_tracked() says the frame is a page
  *    table, or the shadow goes stale;
- *  - after changing the p2m, call shadow_flush_all();
+ *  - after changing the p2m, call shadow_flush_all(); a machine frame must
+ *    not back two guest frames while it is a guest page table;
  *  - after any call that can remove or restrict shadow entries, ops.flush_tlb
  *    is invoked (if set) before the call returns. */
 #ifndef MMU_SHADOW_H
@@ -96,7 +97,7 @@ struct shadow_counters {
 	uint64_t tlb_flushes;		/* ops.flush_tlb calls */
 	uint64_t shadow_pages;		/* shadow table pages held now */
 	uint64_t shadow_pages_peak;
-	uint64_t meta_pages;		/* pages of bookkeeping held now (descriptors, ω, hashes) */
+	uint64_t meta_pages;		/* bookkeeping pages held now (descriptors, ω, hashes) */
 };
 
 enum shadow_action {

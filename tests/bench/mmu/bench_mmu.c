@@ -147,7 +147,8 @@ static __attribute__((noinline)) uint64_t four_loads(uintptr_t base, uint64_t cr
 	int level;
 
 	for (level = 4; level >= 1; level--)
-		t = *(const volatile uint64_t *)(base + t + 8 * pt_index(va, level)) & PTE_ADDR_MASK;
+		t = *(const volatile uint64_t *)(base + t + 8 * pt_index(va, level)) &
+		    PTE_ADDR_MASK;
 	return t | (va & 0xfff);
 }
 
@@ -290,13 +291,14 @@ static void bench_fill(void)
 
 #define WORKING_SET (4ULL << 20)
 
-static void touch(struct shadow_vcpu *v, uint64_t span)
+/* Write every page of [base, base + span) once: one hidden fault each. */
+static void touch_at(struct shadow_vcpu *v, uint64_t base, uint64_t span)
 {
 	struct shadow_fault f;
 	uint64_t a;
 
 	for (a = 0; a < span; a += 4096)
-		shadow_page_fault(v, a, MMU_ACC_USER | MMU_ACC_WRITE, &f);
+		shadow_page_fault(v, base + a, MMU_ACC_USER | MMU_ACC_WRITE, &f);
 }
 
 static double switch_time(struct bench_guest *g, unsigned int roots, int nspaces, int rounds)
@@ -314,13 +316,13 @@ static double switch_time(struct bench_guest *g, unsigned int roots, int nspaces
 		spaces[i] = bg_new_table(g);
 		bg_map_range(g, spaces[i], 0, WORKING_SET);
 		shadow_write_cr3(v, spaces[i], &hw);
-		touch(v, WORKING_SET);
+		touch_at(v, 0, WORKING_SET);
 	}
 	t0 = now();
 	for (i = 0; i < rounds; i++) {
 		shadow_write_cr3(v, spaces[i % nspaces], &hw);
 		if (roots < (unsigned int)nspaces + 1)
-			touch(v, WORKING_SET);	/* the root was evicted: rebuild */
+			touch_at(v, 0, WORKING_SET);	/* the root was evicted: rebuild */
 	}
 	t = (now() - t0) / rounds;
 	shadow_vcpu_destroy(v);
@@ -351,6 +353,7 @@ static void bench_cr3(void)
 
 #define SPACES 32
 #define SPACE_SIZE (64ULL << 20)
+#define DENSITY_BASE 0x400000000000ULL
 
 static void bench_density(void)
 {
@@ -368,13 +371,9 @@ static void bench_density(void)
 	for (s = 0; s < SPACES; s++) {
 		uint64_t root = bg_new_table(g);
 
-		bg_map_range(g, root, 0x400000000000ULL, SPACE_SIZE);
+		bg_map_range(g, root, DENSITY_BASE, SPACE_SIZE);
 		shadow_write_cr3(v, root, &hw);
-		for (uint64_t a = 0; a < SPACE_SIZE; a += 4096) {
-			struct shadow_fault f;
-
-			shadow_page_fault(v, 0x400000000000ULL + a, MMU_ACC_USER | MMU_ACC_WRITE, &f);
-		}
+		touch_at(v, DENSITY_BASE, SPACE_SIZE);
 	}
 	shadow_get_counters(d, &c);
 	if (c.root_evictions)

@@ -363,7 +363,8 @@ static int guest_store(struct model *m, uint64_t gpa, uint64_t value, bool *stor
 	m->mmem[gfn][idx] = value;
 	if (e.action == SHADOW_EMULATE_PT_WRITE) {
 		if (shadow_pt_write(m->d, o.gpa, value, 8))
-			return mm_fail(m, "shadow_pt_write(%#llx) failed", (unsigned long long)o.gpa);
+			return mm_fail(m, "shadow_pt_write(%#llx) failed",
+				       (unsigned long long)o.gpa);
 	} else {
 		if (shadow_gfn_is_tracked(m->d, gfn))
 			return mm_fail(m, "store to page table gfn %#llx went through untrapped",
@@ -432,13 +433,14 @@ int mm_op_map(struct model *m, uint64_t *va_out)
 int mm_op_unmap(struct model *m, uint64_t *va_out)
 {
 	uint64_t va = pick_user_va(m) & ~0xfffULL, at = find_entry(m, va, 1 + (int)mm_rand(m, 3));
+	uint64_t e;
 	bool stored;
 
 	*va_out = va;
 	if (!at)
 		return 0;
-	return guest_store(m, at, mm_chance(m, 70) ? 0 : m->mmem[at >> 12][(at & 0xfff) / 8] & ~PTE_P,
-			   &stored);
+	e = m->mmem[at >> 12][(at & 0xfff) / 8];
+	return guest_store(m, at, mm_chance(m, 70) ? 0 : e & ~PTE_P, &stored);
 }
 
 int mm_op_protect(struct model *m, uint64_t *va_out)
