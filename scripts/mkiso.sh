@@ -25,7 +25,7 @@ cp "$elf" "$stage/boot/umbra.elf"
 	i=0
 	IFS=';' read -ra entries <<< "$modules"
 	for entry in "${entries[@]}"; do
-		entry=$(echo "$entry" | sed 's/^ *//; s/ *$//')
+		entry=$(echo "$entry" | tr '\n\t' '  ' | sed 's/^ *//; s/ *$//')
 		[ -n "$entry" ] || continue
 		file=${entry%% *}
 		args=

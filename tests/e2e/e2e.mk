@@ -5,3 +5,6 @@ CHECK_SUITES += tests/e2e/boot.sh
 bench-boot: $(BUILD)/umbra.elf
 	tests/bench/boot.sh
 BENCH_TARGETS += bench-boot
+
+CHECK_SUITES += tests/e2e/domains.sh
+CHECK_DEPS += $(BUILD)/guests/hello.elf

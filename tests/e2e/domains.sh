@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Domains from boot modules: bad specs and bad images are reported and
+# skipped; the good domains beside them still run to completion.
+set -u
+cd "$(dirname "$0")/../.."
+. tests/e2e/lib.sh
+
+ELF=build/test/umbra.elf
+HELLO=build/guests/hello.elf
+trunc="$E2E_OUT/hello-truncated.elf"
+head -c 3000 "$HELLO" > "$trunc"
+
+boot bad-specs "$ELF" "exit_when_idle" \
+	"$HELLO name=ok1 mem=16M; \
+	 $HELLO name=badkey colour=blue; \
+	 $HELLO name=bigmem mem=5G; \
+	 $HELLO name=novcpu vcpus=0; \
+	 $HELLO name=badpaging paging=sideways; \
+	 $HELLO name=toolong mem=16M $(printf "x%.0s" $(seq 300)); \
+	 build/umbra.elf name=notpvh; \
+	 $trunc name=truncated; \
+	 $HELLO name=ok2 mem=16M paging=shadow -- status=0"
+check "bad-specs: unknown key reported" log_has "^module 1: unknown option 'colour=blue' in the domain spec$"
+check "bad-specs: oversized memory refused" log_has "^module 2: domain 'bigmem' not created: memory size must be 2 MiB to 1 GiB$"
+check "bad-specs: zero vCPUs refused" log_has "^module 3: domain 'novcpu' not created: vcpus must be 1 to 8$"
+check "bad-specs: unknown paging mode reported" log_has "^module 4: malformed value 'sideways' in the domain spec$"
+check "bad-specs: over-long spec refused" log_has "^module 5: domain spec longer than 256 bytes$"
+check "bad-specs: every bad spec skipped" test "$(log_count '^module [1-5]: domain not created$|not created:')" -eq 5
+check "bad-specs: image without the PVH note refused" log_has "^domain [0-9]+ \(notpvh\): image refused: .*"
+check "bad-specs: truncated image refused" log_has "^domain [0-9]+ \(truncated\): image refused: .*"
+check "bad-specs: first good domain ran" log_has '^\(d[0-9]+ ok1\) hello: shutting down with status 0$'
+check "bad-specs: last good domain ran (shadow)" log_has '^\(d[0-9]+ ok2\) hello: shutting down with status 0$'
+check "bad-specs: exactly two domains ran" test "$(log_count '^domain [0-9]+ \(ok[12]\): shutdown: poweroff$')" -eq 2
+check "bad-specs: boot completed and exited cleanly" rc_is 33
+scenario_end bad-specs
+
+# The guest-visible identity matches the spec, in both paging modes.
+boot identity "$ELF" "exit_when_idle" \
+	"$HELLO name=nested-one mem=48M vcpus=2; $HELLO name=shadow-one mem=20M paging=shadow"
+check "identity: nested domain sees its spec" \
+	log_has '^\(d[0-9]+ nested-one\) hello: domain [0-9]+ "nested-one", vcpu 0 of 2, 48 MiB, paging nested$'
+check "identity: shadow domain sees its spec (20M rounds up to 2 MiB extents)" \
+	log_has '^\(d[0-9]+ shadow-one\) hello: domain [0-9]+ "shadow-one", vcpu 0 of 1, 20 MiB, paging shadow$'
+check "identity: shadow domain's counters show shadow work" \
+	log_has '^domain [0-9]+ \(shadow-one\) paging: mode=shadow .*fills=[1-9]'
+check "identity: nested domain's NPT reported" log_has '^domain [0-9]+ \(nested-one\) paging: mode=nested npt_pages=[1-9]'
+scenario_end identity
