@@ -86,7 +86,14 @@ static uint64_t addr_mask(uint64_t info1)
 	return (info1 & (1u << 8)) ? 0xffffffffULL : 0xffffULL;
 }
 
-/* INS / OUTS, with REP: one element at a time through guest memory. */
+/* Elements a REP INS/OUTS may move per exit. The rest of the count stays
+ * in RCX and the instruction runs again, as after an interrupt, so a huge
+ * count cannot hold a pCPU. */
+#define IO_STRING_BATCH	1024
+
+/* INS / OUTS, with REP: one element at a time through guest memory.
+ * Returns 1 when the count is done, 0 when the instruction must repeat,
+ * -1 on a bad guest address. */
 static int io_string(struct vcpu *v, uint64_t info1, uint16_t port, unsigned int size)
 {
 	struct vmcb *vmcb = v->hvm.vmcb;
@@ -95,8 +102,9 @@ static int io_string(struct vcpu *v, uint64_t info1, uint16_t port, unsigned int
 	uint64_t count = (info1 & IOIO_REP) ? (r->rcx & mask) : 1;
 	int64_t step = (vmcb->rflags & (1u << 10)) ? -(int64_t)size : (int64_t)size;
 	bool in = info1 & IOIO_TYPE_IN;
+	unsigned int batch = IO_STRING_BATCH;
 
-	for (; count; count--) {
+	for (; count && batch; count--, batch--) {
 		uint32_t val = 0;
 
 		if (in) {
@@ -114,7 +122,7 @@ static int io_string(struct vcpu *v, uint64_t info1, uint16_t port, unsigned int
 		if (info1 & IOIO_REP)
 			r->rcx = (r->rcx & ~mask) | ((r->rcx - 1) & mask);
 	}
-	return 0;
+	return count == 0;
 }
 
 void svm_exit_io(struct vcpu *v)
@@ -129,10 +137,14 @@ void svm_exit_io(struct vcpu *v)
 		return;
 	}
 	if (info1 & IOIO_STR) {
-		if (io_string(v, info1, port, size)) {
+		int done = io_string(v, info1, port, size);
+
+		if (done < 0) {
 			hvm_inject_exception(v, TRAP_GP, 0);
 			return;
 		}
+		if (!done)
+			return;		/* RIP unchanged: the rest runs next entry */
 	} else if (info1 & IOIO_TYPE_IN) {
 		uint64_t keep = size == 4 ? 0 : vmcb->rax & ~((1ULL << (8 * size)) - 1);
 
