@@ -125,7 +125,8 @@ static int queue(struct conn *c, const struct xsd_sockmsg *hdr,
 	m->len = sizeof(*hdr) + hdr->len;
 	m->reply = reply;
 	memcpy(m->data, hdr, sizeof(*hdr));
-	memcpy(m->data + sizeof(*hdr), payload, hdr->len);
+	if (hdr->len)
+		memcpy(m->data + sizeof(*hdr), payload, hdr->len);
 	if (c->out_tail)
 		c->out_tail->next = m;
 	else

@@ -27,8 +27,8 @@ struct conn_ops {
 struct outmsg {
 	struct outmsg *next;
 	uint32_t len;		/* header + payload bytes */
-	bool reply;		/* a reply (counts as outstanding) */
-	char data[];		/* struct xsd_sockmsg, then payload */
+	uint32_t reply;		/* 1 for a reply (counts as outstanding) */
+	char data[];		/* struct xsd_sockmsg (aligned), payload */
 };
 
 /* Privileged clients may run this far ahead before input pauses. */

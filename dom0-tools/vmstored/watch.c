@@ -174,7 +174,8 @@ static void deliver(struct match_set *set, const struct perms *perms)
 {
 	size_t i;
 
-	qsort(set->m, set->n, sizeof(*set->m), by_seq);
+	if (set->n > 1)
+		qsort(set->m, set->n, sizeof(*set->m), by_seq);
 	for (i = 0; i < set->n; i++) {
 		struct watch *w = set->m[i].w;
 		struct conn *c = w->conn;

@@ -15,6 +15,20 @@ $(STORE_TEST_BIN)/xsprobe: $(BUILD)/host/tests/store/xsprobe.o
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) $^ -o $@
 
+# cmocka unit tests: each links the harness and the daemon's modules
+# (sanitizer builds).
+STORE_UNIT_DIR := tests/unit/store
+STORE_UNIT_BIN := $(BUILD)/$(STORE_UNIT_DIR)
+STORE_UNIT_TESTS := $(basename $(notdir $(wildcard $(STORE_UNIT_DIR)/test_*.c)))
+STORE_UNIT_OBJS := $(patsubst %.c,$(BUILD)/san/%.o,$(VMSTORED_CORE_SRCS) \
+	$(STORE_UNIT_DIR)/harness.c)
+
+$(STORE_UNIT_BIN)/%: $(BUILD)/san/$(STORE_UNIT_DIR)/%.o $(STORE_UNIT_OBJS)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $(SAN_CFLAGS) $^ $(CMOCKA_LIBS) -o $@
+
+CHECK_SUITES += $(STORE_UNIT_TESTS:%=$(STORE_UNIT_BIN)/%)
+
 STORE_SUITES := tests/store/conformance.sh tests/store/protocol.sh \
 	tests/store/xentest.sh
 STORE_SUITE_DEPS := $(VMSTORED) $(STORE_TEST_BIN)/xsprobe
