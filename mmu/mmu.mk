@@ -26,7 +26,7 @@ $(MMU_TEST_BIN)/$(1): $(BUILD)/san/$(MMU_TEST_DIR)/$(1).o $(MMU_SAN_OBJS)
 CHECK_SUITES += $(MMU_TEST_BIN)/$(1)
 endef
 
-MMU_TESTS := test_walk test_walk_prop test_npt test_shadow test_shadow_diff
+MMU_TESTS := test_walk test_walk_prop test_npt test_npt_prop test_shadow test_shadow_diff
 $(foreach t,$(MMU_TESTS),$(eval $(call mmu_test,$(t))))
 
 # libFuzzer target: the differential model driven by fuzzer bytes.
