@@ -11,7 +11,8 @@ STORE_TEST_BIN := $(BUILD)/tests/store
 # The suites find the binaries here (they run from the repository root).
 export VMSTORE_BUILD := $(abspath $(BUILD))
 
-$(STORE_TEST_BIN)/xsprobe: $(BUILD)/host/tests/store/xsprobe.o
+# Helper programs the suites run.
+$(STORE_TEST_BIN)/%: $(BUILD)/host/tests/store/%.o
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) $^ -o $@
 
@@ -30,8 +31,9 @@ $(STORE_UNIT_BIN)/%: $(BUILD)/san/$(STORE_UNIT_DIR)/%.o $(STORE_UNIT_OBJS)
 CHECK_SUITES += $(STORE_UNIT_TESTS:%=$(STORE_UNIT_BIN)/%)
 
 STORE_SUITES := tests/store/conformance.sh tests/store/protocol.sh \
-	tests/store/xentest.sh
-STORE_SUITE_DEPS := $(VMSTORED) $(STORE_TEST_BIN)/xsprobe
+	tests/store/xentest.sh tests/store/badinput.sh
+STORE_SUITE_DEPS := $(VMSTORED) $(STORE_TEST_BIN)/xsprobe \
+	$(STORE_TEST_BIN)/xsflood
 
 CHECK_SUITES += $(STORE_SUITES)
 CHECK_DEPS += $(STORE_SUITE_DEPS)
