@@ -43,8 +43,9 @@ FUZZ_TARGETS += $(MMU_FUZZ)
 
 .PHONY: fuzz-mmu
 fuzz-mmu: $(MMU_FUZZ)
-	@mkdir -p $(BUILD)/fuzz-corpus/mmu
+	@mkdir -p $(BUILD)/fuzz-corpus/mmu $(BUILD)/fuzz-artifacts/mmu
 	$(MMU_FUZZ) -max_total_time=$(MMU_FUZZ_SECONDS) -max_len=4096 \
+		-artifact_prefix=$(BUILD)/fuzz-artifacts/mmu/ \
 		-print_final_stats=1 $(BUILD)/fuzz-corpus/mmu
 
 # Benchmarks (make bench-mmu): optimised host build, no sanitizers.

@@ -53,6 +53,9 @@
  *    shadow (the hypervisor's own copies, DMA, emulation) must go through
  *    shadow_pt_write() if shadow_gfn_is_tracked() says the frame is a page
  *    table, or the shadow goes stale;
+ *  - accessed/dirty updates that other walkers (mmu_walk with
+ *    MMU_WALK_SET_AD on the guest's tables) make need no notification:
+ *    they only ever make a shadow entry stricter than necessary;
  *  - after changing the p2m, call shadow_flush_all(); a machine frame must
  *    not back two guest frames while it is a guest page table;
  *  - after any call that can remove or restrict shadow entries, ops.flush_tlb
