@@ -205,21 +205,23 @@ static int daemonise(const struct options *o)
 	return 0;
 }
 
-static int setup_logging(const struct options *o)
+/*
+ * Start-up problems go to the log file if there is one, else to stderr
+ * where whoever started us sees them; a daemon without a log file
+ * switches to syslog once it is in the background.
+ */
+static int open_log_file(const struct options *o)
 {
-	log_set_level((enum log_level)o->log_level);
-	if (o->log_file) {
-		int err = log_open_file(o->log_file);
+	int err;
 
-		if (err) {
-			fprintf(stderr, "vmstored: %s: %s\n", o->log_file,
-				strerror(-err));
-			return -1;
-		}
-	} else if (!o->foreground) {
-		log_use_syslog();
-	}
-	return 0;
+	log_set_level((enum log_level)o->log_level);
+	if (!o->log_file)
+		return 0;
+	err = log_open_file(o->log_file);
+	if (err)
+		fprintf(stderr, "vmstored: %s: %s\n", o->log_file,
+			strerror(-err));
+	return err;
 }
 
 int main(int argc, char **argv)
@@ -237,8 +239,7 @@ int main(int argc, char **argv)
 	if (absolute(&o.state_path) || absolute(&o.log_file) ||
 	    absolute(&o.pid_file) || absolute(&o.ring_dir))
 		return 1;
-	log_set_level((enum log_level)o.log_level);
-	if (server_open(&srv, o.socket_path))
+	if (open_log_file(&o) || server_open(&srv, o.socket_path))
 		return 1;
 	srv.state_path = o.state_path;
 	srv.save_delay_ms = o.save_delay_ms;
@@ -248,9 +249,9 @@ int main(int argc, char **argv)
 		ring_host_enable(&srv, o.ring_dir);
 	if (!o.foreground && daemonise(&o))
 		goto fail;
+	if (!o.foreground && !o.log_file)
+		log_use_syslog();
 	if (o.foreground && o.pid_file && write_pid_file(o.pid_file, getpid()))
-		goto fail;
-	if (setup_logging(&o))
 		goto fail;
 	rc = server_run(&srv);
 	log_info("stopped%s", rc ? " with errors" : "");

@@ -31,7 +31,7 @@ $(STORE_UNIT_BIN)/%: $(BUILD)/san/$(STORE_UNIT_DIR)/%.o $(STORE_UNIT_OBJS)
 CHECK_SUITES += $(STORE_UNIT_TESTS:%=$(STORE_UNIT_BIN)/%)
 
 STORE_SUITES := tests/store/conformance.sh tests/store/protocol.sh \
-	tests/store/xentest.sh tests/store/badinput.sh
+	tests/store/xentest.sh tests/store/badinput.sh tests/store/daemon.sh
 STORE_SUITE_DEPS := $(VMSTORED) $(STORE_TEST_BIN)/xsprobe \
 	$(STORE_TEST_BIN)/xsflood
 
