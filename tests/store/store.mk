@@ -15,6 +15,8 @@ export VMSTORE_BUILD := $(abspath $(BUILD))
 $(STORE_TEST_BIN)/%: $(BUILD)/host/tests/store/%.o
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) $^ -o $@
+# xsprobe can also be a guest on a ring.
+$(STORE_TEST_BIN)/xsprobe: $(BUILD)/host/dom0-tools/vmstored/ring.o
 
 # cmocka unit tests: each links the harness and the daemon's modules
 # (sanitizer builds).
@@ -31,7 +33,8 @@ $(STORE_UNIT_BIN)/%: $(BUILD)/san/$(STORE_UNIT_DIR)/%.o $(STORE_UNIT_OBJS)
 CHECK_SUITES += $(STORE_UNIT_TESTS:%=$(STORE_UNIT_BIN)/%)
 
 STORE_SUITES := tests/store/conformance.sh tests/store/protocol.sh \
-	tests/store/xentest.sh tests/store/badinput.sh tests/store/daemon.sh
+	tests/store/xentest.sh tests/store/badinput.sh tests/store/daemon.sh \
+	tests/store/ring.sh
 STORE_SUITE_DEPS := $(VMSTORED) $(STORE_TEST_BIN)/xsprobe \
 	$(STORE_TEST_BIN)/xsflood
 

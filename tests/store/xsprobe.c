@@ -20,18 +20,30 @@
  *   reply MS	print the next message, or TIMEOUT / CLOSED
  *   closed MS	print CLOSED if the daemon hangs up within MS, else OPEN
  *   # ...	comment
+ *
+ * Guest rings (vmstored --ring-dir DIR, see ring_host.h):
+ *   ringsetup DIR MFN PORT   create the ring page file and event FIFOs
+ *   ring DIR MFN PORT	make the current connection that ring (a guest)
+ *   ringerror		print the page's error field
+ *   ringcorrupt		make the request producer index impossible
+ *   reconnect		ask for a ring reset; prints RECONNECTED or TIMEOUT
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "dom0-tools/vmstored/ring.h"
 #include "public/io/xs_wire.h"
 
 #define MAX_CONNS 64
@@ -58,7 +70,15 @@ struct var {
 	char value[64];
 };
 
-static int conns[MAX_CONNS];
+/* A connection: a socket, or a guest's ring with its two FIFOs. */
+struct endpoint {
+	int fd;
+	struct xenstore_domain_interface *intf;
+	int up, down;
+};
+
+static struct endpoint eps[MAX_CONNS];
+#define conns_fd(i) (eps[i].fd)
 static int cur;
 static struct var vars[MAX_VARS];
 static uint32_t next_req = 1;
@@ -184,8 +204,8 @@ static void hung_up(void)
 {
 	puts("CLOSED");
 	fflush(stdout);
-	close(conns[cur]);
-	conns[cur] = -1;
+	close(conns_fd(cur));
+	conns_fd(cur) = -1;
 }
 
 static void print_msg(const struct xsd_sockmsg *h, const char *p)
@@ -201,14 +221,163 @@ static void print_msg(const struct xsd_sockmsg *h, const char *p)
 	fflush(stdout);
 }
 
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
+}
+
+static void ring_notify(void)
+{
+	char b = 1;
+
+	if (write(eps[cur].up, &b, 1) < 0 && errno != EAGAIN)
+		die("notify");
+}
+
+/* Wait up to ms for the daemon's notification, then drain it. */
+static void ring_wait(int ms)
+{
+	struct pollfd pfd = { .fd = eps[cur].down, .events = POLLIN };
+	char drain[64];
+
+	if (poll(&pfd, 1, ms) > 0)
+		while (read(eps[cur].down, drain, sizeof(drain)) > 0)
+			;
+}
+
+static void ring_send(const char *p, size_t len)
+{
+	long deadline = now_ms() + 5000;
+
+	while (len && now_ms() < deadline) {
+		int n = ring_client_write(eps[cur].intf, p, len);
+
+		if (n < 0) {
+			puts("RING-BROKEN");
+			return;
+		}
+		if (n > 0)
+			ring_notify();
+		else
+			ring_wait(50);
+		p += n;
+		len -= (size_t)n;
+	}
+	if (len)
+		puts("SEND-TIMEOUT");
+}
+
+/* Like recv_exact, over the ring; never reports a hang-up. */
+static int ring_recv(char *p, size_t len, int ms)
+{
+	long deadline = now_ms() + ms;
+
+	while (len) {
+		int n = ring_client_read(eps[cur].intf, p, len);
+
+		if (n < 0)
+			return -1;
+		if (n > 0) {
+			ring_notify();	/* room for the daemon to write */
+			p += n;
+			len -= (size_t)n;
+			deadline = now_ms() + 5000;
+			continue;
+		}
+		if (now_ms() >= deadline)
+			return 0;
+		ring_wait(20);
+	}
+	return 1;
+}
+
+static int open_in(const char *dir, const char *fmt, unsigned long n,
+		   int flags)
+{
+	char path[4096], name[64];
+
+	snprintf(name, sizeof(name), fmt, n);
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return open(path, flags, 0600);
+}
+
+static void cmd_ringsetup(char *args)
+{
+	char *dir = strtok(args, " ");
+	unsigned long mfn = strtoul(strtok(NULL, " "), NULL, 0);
+	unsigned long port = strtoul(strtok(NULL, " "), NULL, 0);
+	char path[4096];
+	int fd = open_in(dir, "page-%lu", mfn, O_RDWR | O_CREAT | O_TRUNC);
+
+	if (fd < 0 || ftruncate(fd, 4096))
+		die("ring page");
+	close(fd);
+	snprintf(path, sizeof(path), "%s/evtchn-%lu.up", dir, port);
+	if (mkfifo(path, 0600) && errno != EEXIST)
+		die("fifo");
+	snprintf(path, sizeof(path), "%s/evtchn-%lu.down", dir, port);
+	if (mkfifo(path, 0600) && errno != EEXIST)
+		die("fifo");
+}
+
+static void cmd_ring(char *args)
+{
+	char *dir = strtok(args, " ");
+	unsigned long mfn = strtoul(strtok(NULL, " "), NULL, 0);
+	unsigned long port = strtoul(strtok(NULL, " "), NULL, 0);
+	int fd = open_in(dir, "page-%lu", mfn, O_RDWR);
+	void *page;
+
+	if (fd < 0)
+		die("ring page");
+	page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	if (page == MAP_FAILED)
+		die("mmap");
+	eps[cur].intf = page;
+	eps[cur].fd = -2;	/* not a socket */
+	eps[cur].up = open_in(dir, "evtchn-%lu.up", port, O_RDWR | O_NONBLOCK);
+	eps[cur].down = open_in(dir, "evtchn-%lu.down", port,
+				O_RDWR | O_NONBLOCK);
+	if (eps[cur].up < 0 || eps[cur].down < 0)
+		die("event channel fifo");
+}
+
+static void cmd_reconnect(void)
+{
+	struct xenstore_domain_interface *intf = eps[cur].intf;
+	long deadline = now_ms() + 5000;
+
+	__atomic_store_n(&intf->connection, XENSTORE_RECONNECT,
+			 __ATOMIC_RELEASE);
+	ring_notify();
+	while (now_ms() < deadline) {
+		if (__atomic_load_n(&intf->connection, __ATOMIC_ACQUIRE) ==
+		    XENSTORE_CONNECTED) {
+			puts(intf->req_prod == 0 && intf->rsp_prod == 0 ?
+			     "RECONNECTED" : "RECONNECTED-DIRTY");
+			return;
+		}
+		ring_wait(20);
+	}
+	puts("TIMEOUT");
+}
+
 static void send_all(const void *buf, size_t len)
 {
 	const char *p = buf;
 
-	if (conns[cur] < 0)
-		conns[cur] = connect_store();
+	if (eps[cur].intf) {
+		ring_send(buf, len);
+		return;
+	}
+	if (conns_fd(cur) < 0)
+		conns_fd(cur) = connect_store();
 	while (len) {
-		ssize_t n = send(conns[cur], p, len, MSG_NOSIGNAL);
+		ssize_t n = send(conns_fd(cur), p, len, MSG_NOSIGNAL);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -227,13 +396,15 @@ static int recv_exact(void *buf, size_t len, int ms)
 {
 	char *p = buf;
 
+	if (eps[cur].intf)
+		return ring_recv(buf, len, ms);
 	while (len) {
-		struct pollfd pfd = { .fd = conns[cur], .events = POLLIN };
+		struct pollfd pfd = { .fd = conns_fd(cur), .events = POLLIN };
 		ssize_t n;
 
 		if (poll(&pfd, 1, ms) == 0)
 			return 0;
-		n = recv(conns[cur], p, len, 0);
+		n = recv(conns_fd(cur), p, len, 0);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
@@ -403,15 +574,35 @@ static void run_line(char *line)
 	arg = arg ? arg + 1 : line + strlen(line);
 	if (!strncmp(line, "conn ", 5)) {
 		cur = atoi(arg) % MAX_CONNS;
-		if (conns[cur] < 0)
-			conns[cur] = connect_store();
 		return;
 	}
-	if (conns[cur] < 0)
-		conns[cur] = connect_store();
+	if (!strncmp(line, "ringsetup ", 10)) {
+		cmd_ringsetup(arg);
+		return;
+	}
+	if (!strncmp(line, "ring ", 5)) {
+		cmd_ring(arg);
+		return;
+	}
+	if (eps[cur].intf && !strcmp(line, "ringerror")) {
+		printf("RING-ERROR %u\n", eps[cur].intf->error);
+		return;
+	}
+	if (eps[cur].intf && !strcmp(line, "ringcorrupt")) {
+		eps[cur].intf->req_prod = eps[cur].intf->req_cons + 5000;
+		ring_notify();
+		return;
+	}
+	if (eps[cur].intf && !strcmp(line, "reconnect")) {
+		cmd_reconnect();
+		return;
+	}
+	if (!eps[cur].intf && conns_fd(cur) < 0)
+		conns_fd(cur) = connect_store();
 	if (!strcmp(line, "close")) {
-		close(conns[cur]);
-		conns[cur] = -1;
+		if (conns_fd(cur) >= 0)
+			close(conns_fd(cur));
+		conns_fd(cur) = -1;
 	} else if (!strncmp(line, "events", 6)) {
 		cmd_events(*arg ? atoi(arg) : 200);
 	} else if (!strncmp(line, "raw ", 4)) {
@@ -433,7 +624,7 @@ int main(void)
 	int i;
 
 	for (i = 0; i < MAX_CONNS; i++)
-		conns[i] = -1;
+		eps[i].fd = -1;
 	while (fgets(line, sizeof(line), stdin))
 		run_line(line);
 	return 0;
