@@ -30,6 +30,10 @@ $(STORE_UNIT_BIN)/%: $(BUILD)/san/$(STORE_UNIT_DIR)/%.o $(STORE_UNIT_OBJS)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) $(SAN_CFLAGS) $^ $(CMOCKA_LIBS) -o $@
 
+# The library's test also needs the library.
+$(STORE_UNIT_BIN)/test_libvmstore: $(LIBVMSTORE_SAN_OBJS)
+$(STORE_UNIT_BIN)/test_libvmstore: CMOCKA_LIBS += -pthread
+
 CHECK_SUITES += $(STORE_UNIT_TESTS:%=$(STORE_UNIT_BIN)/%)
 
 STORE_SUITES := tests/store/conformance.sh tests/store/protocol.sh \

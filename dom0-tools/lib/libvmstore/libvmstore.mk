@@ -18,10 +18,11 @@ $(LIBVMSTORE_A): $(LIBVMSTORE_HOST_OBJS)
 	rm -f $@
 	ar rcs $@ $^
 
-$(LIBVMSTORE_SO): $(LIBVMSTORE_PIC_OBJS)
+$(LIBVMSTORE_SO): $(LIBVMSTORE_PIC_OBJS) $(LIBVMSTORE_DIR)/libvmstore.map
 	@mkdir -p $(dir $@)
 	$(HOST_CC) -shared -Wl,-soname,$(LIBVMSTORE_SONAME) -Wl,--no-undefined \
-		$^ $(LIBVMSTORE_LIBS) -o $@
+		-Wl,--version-script=$(LIBVMSTORE_DIR)/libvmstore.map \
+		$(LIBVMSTORE_PIC_OBJS) $(LIBVMSTORE_LIBS) -o $@
 
 $(LIBVMSTORE_SO_LINK): $(LIBVMSTORE_SO)
 	ln -sf $(LIBVMSTORE_SONAME) $@
