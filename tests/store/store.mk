@@ -38,7 +38,7 @@ CHECK_SUITES += $(STORE_UNIT_TESTS:%=$(STORE_UNIT_BIN)/%)
 
 STORE_SUITES := tests/store/conformance.sh tests/store/protocol.sh \
 	tests/store/xentest.sh tests/store/badinput.sh tests/store/daemon.sh \
-	tests/store/ring.sh
+	tests/store/ring.sh tests/store/install.sh
 STORE_SUITE_DEPS := $(VMSTORED) $(STORE_TEST_BIN)/xsprobe \
 	$(STORE_TEST_BIN)/xsflood
 
