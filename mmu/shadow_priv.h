@@ -31,7 +31,7 @@
 
 #define SH_HASH_MAX_PAGES	256
 #define SH_BUCKETS_PER_PAGE	512
-#define SH_UNSHADOW_WRITES	512	/* emulated writes with no fill through the page */
+#define SH_UNSHADOW_WRITES	512	/* non-present writes with no fill through the page */
 
 struct sh_backptr {
 	struct sh_backptr *next;

@@ -6,9 +6,11 @@
  * once when the new guest entry is usable as it stands (present, accessed,
  * no reserved bit), which spares the guest the next hidden fault; any
  * other entry is cleared and refilled on demand. A page that takes many
- * writes with no fill through it is likely no longer a live page table
- * (a process exited, its tables are being reused): it is unshadowed
- * through ω so that the writes stop trapping. */
+ * writes of non-present entries with no fill through it is likely no
+ * longer a live page table (its mappings were torn down, or a process
+ * exited and the frame is being reused and zeroed): it is unshadowed
+ * through ω so that the writes stop trapping. Rewriting present entries
+ * (mprotect, page aging) never counts. */
 #include "mmu/shadow_priv.h"
 #include "umbra/errno.h"
 #include "umbra/string.h"
@@ -28,7 +30,7 @@ static void resync_leaf(struct shadow_domain *d, struct sh_page *sp, uint32_t id
 
 static void resync(struct shadow_domain *d, struct sh_page *sp, uint32_t idx, uint64_t g)
 {
-	if (!sp->pins && ++sp->writes >= SH_UNSHADOW_WRITES) {
+	if (!(g & PTE_P) && !sp->pins && ++sp->writes >= SH_UNSHADOW_WRITES) {
 		sh_unshadow_page(d, sp);
 		return;
 	}

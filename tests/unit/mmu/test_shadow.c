@@ -502,6 +502,25 @@ static void test_rewritten_table_is_unshadowed(void **state)
 	assert_true(shadow_gfn_is_tracked(E->d, l1 >> 12));
 }
 
+/* mprotect-like rewrites of present entries keep the table shadowed. */
+static void test_rewriting_present_entries_keeps_shadow(void **state)
+{
+	uint64_t gpa;
+	int i;
+
+	(void)state;
+	genv_new_space(E);
+	ptb_map(&E->b, UVA, DATA, 1, URW, URW);
+	expect_fixed(UVA, R | U, DATA);
+	gpa = genv_entry_gpa(E, UVA, 1);
+	for (i = 0; i < 2000; i++)
+		assert_int_equal(shadow_pt_write(E->d, gpa, DATA | PTE_P | PTE_U | PTE_A |
+						 ((i & 1) ? PTE_W : 0), 8), 0);
+	assert_true(shadow_gfn_is_tracked(E->d, gpa >> 12));
+	assert_int_equal(counters().unshadows, 0);
+	assert_true(hw_allows(UVA, R | U));
+}
+
 /* ---- large pages ---- */
 
 static void test_aligned_2m_is_one_shadow_entry(void **state)
@@ -807,6 +826,7 @@ int main(void)
 		T(test_shared_tables_share_shadows),
 		T(test_unshadow_touches_exactly_the_referencing_entries),
 		T(test_rewritten_table_is_unshadowed),
+		T(test_rewriting_present_entries_keeps_shadow),
 		T(test_aligned_2m_is_one_shadow_entry), T(test_unaligned_2m_is_split),
 		T(test_1g_guest_page_is_split), T(test_large_page_loses_write_when_table_appears),
 		T(test_invlpg), T(test_flush_all_and_nxe_change), T(test_p2m_faults),
