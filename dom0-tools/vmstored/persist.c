@@ -371,27 +371,16 @@ static unsigned char *read_file(const char *path, size_t *len, char *err,
 	return data;
 }
 
-int persist_load(struct store *s, const char *path, char *err,
-		 size_t err_len)
+int persist_parse(struct store *s, const void *data, size_t len, char *err,
+		  size_t err_len)
 {
-	unsigned char *data;
 	struct tree t;
-	size_t len;
-	int rc;
 
-	if (access(path, F_OK) && errno == ENOENT)
-		return 1;
-	data = read_file(path, &len, err, err_len);
-	if (!data)
-		return -1;
 	if (tree_init(&t)) {
-		free(data);
 		fail(err, err_len, "out of memory");
 		return -1;
 	}
-	rc = parse(&t, data, len, err, err_len);
-	free(data);
-	if (rc) {
+	if (parse(&t, data, len, err, err_len)) {
 		tree_destroy(&t);
 		return -1;
 	}
@@ -400,4 +389,21 @@ int persist_load(struct store *s, const char *path, char *err,
 	domain_recount_nodes(s);
 	s->dirty = false;
 	return 0;
+}
+
+int persist_load(struct store *s, const char *path, char *err,
+		 size_t err_len)
+{
+	unsigned char *data;
+	size_t len;
+	int rc;
+
+	if (access(path, F_OK) && errno == ENOENT)
+		return 1;
+	data = read_file(path, &len, err, err_len);
+	if (!data)
+		return -1;
+	rc = persist_parse(s, data, len, err, err_len);
+	free(data);
+	return rc;
 }

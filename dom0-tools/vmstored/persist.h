@@ -32,6 +32,10 @@ int persist_save(const struct store *s, const char *path, char *err,
 int persist_load(struct store *s, const char *path, char *err,
 		 size_t err_len);
 
+/* The same from a buffer holding the file's contents: 0 or -1. */
+int persist_parse(struct store *s, const void *data, size_t len, char *err,
+		  size_t err_len);
+
 /* Exposed for tests. */
 uint32_t persist_crc32(const void *data, size_t len);
 

@@ -44,3 +44,33 @@ STORE_SUITE_DEPS := $(VMSTORED) $(STORE_TEST_BIN)/xsprobe \
 
 CHECK_SUITES += $(STORE_SUITES)
 CHECK_DEPS += $(STORE_SUITE_DEPS)
+
+# libFuzzer targets: the protocol (fuzz_store) and the state file
+# (fuzz_state). `make fuzz-store` seeds a corpus and runs both.
+STORE_FUZZ_DIR := tests/fuzz/store
+STORE_FUZZ_BIN := $(BUILD)/$(STORE_FUZZ_DIR)
+STORE_FUZZERS := $(STORE_FUZZ_BIN)/fuzz_store $(STORE_FUZZ_BIN)/fuzz_state
+STORE_FUZZ_OBJS := $(patsubst %.c,$(BUILD)/fuzz/%.o,$(VMSTORED_CORE_SRCS))
+STORE_FUZZ_SECONDS ?= 60
+STORE_CORPUS := $(BUILD)/fuzz-corpus/store
+
+$(STORE_FUZZ_BIN)/%: $(BUILD)/fuzz/$(STORE_FUZZ_DIR)/%.o $(STORE_FUZZ_OBJS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined $^ -o $@
+
+FUZZ_TARGETS += $(STORE_FUZZERS)
+
+.PHONY: fuzz-store
+fuzz-store: $(STORE_FUZZERS)
+	@mkdir -p $(STORE_CORPUS)/protocol $(STORE_CORPUS)/state \
+		$(BUILD)/fuzz-artifacts/store
+	python3 $(STORE_FUZZ_DIR)/seeds.py $(STORE_CORPUS)/seeds
+	$(STORE_FUZZ_BIN)/fuzz_store -max_total_time=$(STORE_FUZZ_SECONDS) \
+		-max_len=16384 -timeout=10 -print_final_stats=1 \
+		-artifact_prefix=$(BUILD)/fuzz-artifacts/store/ \
+		$(STORE_CORPUS)/protocol $(STORE_CORPUS)/seeds/protocol
+	$(STORE_FUZZ_BIN)/fuzz_state \
+		-max_total_time=$$(( $(STORE_FUZZ_SECONDS) / 3 + 1 )) \
+		-max_len=4096 -timeout=10 -print_final_stats=1 \
+		-artifact_prefix=$(BUILD)/fuzz-artifacts/store/ \
+		$(STORE_CORPUS)/state $(STORE_CORPUS)/seeds/state
