@@ -1,21 +1,29 @@
 # Test guests: tiny freestanding PVH kernels (ELF64, entered in 32-bit
 # mode through the XEN_ELFNOTE_PHYS32_ENTRY note) built with the host
 # gcc into build/guests/NAME.elf. Each guest is tests/guests/NAME/*.c
-# linked with the runtime in tests/guests/lib/.
+# linked with the runtime in tests/guests/lib/:
+#   hello      prints what it sees and shuts down with a status
+#   compute    busy loop until a guest time (fairness)
+#   timer      set_timer_op + SCHEDOP_block / HLT sleeps, checked
+#   ptwork     the paging workload (own address spaces, checksum)
+#   hostile    attacks the hypervisor, checks each fails as promised
+#   exitbench  exit round-trip costs for make bench-hvm
+#   selftest   the runtime's own trap, user-mode and page-table helpers
 #
-# `make check` also boots hello under plain QEMU (its PVH loader), which
-# exercises the runtime's entry, long-mode switch, start-info parsing,
-# COM1 output and exit path without a hypervisor.
+# `make check` also boots hello, selftest and ptwork under plain QEMU (its
+# PVH loader), which exercises the runtime without a hypervisor; the
+# scenarios with the hypervisor are tests/e2e/hvm.sh.
 
 GUEST_DIR := tests/guests
 GUEST_BIN := $(BUILD)/guests
 GUEST_OBJ := $(BUILD)/guests/obj
-GUESTS := hello
+GUESTS := hello compute timer ptwork hostile exitbench selftest
 
 GUEST_CC := $(KERNEL_CC)
 GUEST_CFLAGS := -std=c11 $(WARN_CFLAGS) -O2 -g -ffreestanding -fno-pic -fno-pie \
 	-mno-red-zone -mgeneral-regs-only -mcmodel=small -fno-stack-protector \
-	-fno-asynchronous-unwind-tables -fcf-protection=none -fno-omit-frame-pointer
+	-fno-asynchronous-unwind-tables -fcf-protection=none -fno-omit-frame-pointer \
+	-fno-tree-loop-distribute-patterns
 GUEST_CPPFLAGS := -nostdinc -isystem $(shell $(GUEST_CC) -print-file-name=include) \
 	-Ihypervisor/include -I$(GUEST_DIR)/lib
 GUEST_LDS := $(GUEST_DIR)/lib/guest.lds

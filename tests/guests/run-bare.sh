@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Boot the hello guest under plain QEMU (no hypervisor) through QEMU's own
+# Boot test guests under plain QEMU (no hypervisor) through QEMU's own
 # PVH loader: checks the guest runtime (PVH note and 32-bit entry, long
-# mode, start info, COM1 output, exceptions, isa-debug-exit) before the
-# hypervisor can run it. One PASS:/FAIL: line per case.
+# mode, start info, COM1 output, exceptions, isa-debug-exit, caught traps,
+# user mode, page tables) and the paging workload before the hypervisor
+# can run them. One PASS:/FAIL: line per case.
 set -u
-IMAGE=${GUEST_IMAGE:-build/guests/hello.elf}
+GUESTS=${GUEST_DIR:-build/guests}
+IMAGE=$GUESTS/hello.elf
 LOGDIR=${TEST_LOGDIR:-build/test-logs}/guests-bare
 mkdir -p "$LOGDIR"
 fails=0
@@ -53,10 +55,12 @@ pass() {
 	echo "PASS: bare $1"
 }
 
-if [ ! -f "$IMAGE" ]; then
-	echo "FAIL: bare guests: $IMAGE not built"
-	exit 1
-fi
+for g in hello selftest ptwork; do
+	if [ ! -f "$GUESTS/$g.elf" ]; then
+		echo "FAIL: bare guests: $GUESTS/$g.elf not built"
+		exit 1
+	fi
+done
 
 run hello 33 "console=x" &&
 	expect hello "hello: hello, world" &&
@@ -75,5 +79,22 @@ run module 33 "" -initrd "$LOGDIR/module.bin" &&
 run fault 35 "fault=ud" &&
 	expect_re fault '^hello: exception 6 error 0x0 at rip 0x1[0-9a-f]*' &&
 	pass "guest exception is reported"
+
+IMAGE=$GUESTS/selftest.elf
+run selftest 33 "" && expect selftest "selftest: 0 failed" &&
+	pass "runtime self-test (caught traps, user mode, page tables)"
+
+# The paging workload checks itself against its model; MOV and locked
+# read-modify-write updates of the tables must give the same checksum.
+IMAGE=$GUESTS/ptwork.elf
+run ptwork 33 "ops=5000" && expect_re ptwork '^ptwork: checksum 0x[0-9a-f]*, 0 mismatches' &&
+	pass "ptwork without mismatches"
+run ptwork-rmw 33 "ops=5000 pte=rmw" && expect_re ptwork-rmw ', 0 mismatches' &&
+	if [ "$(grep checksum "$LOGDIR/ptwork.log")" = "$(grep checksum "$LOGDIR/ptwork-rmw.log")" ]; then
+		pass "ptwork: same checksum with read-modify-write page-table updates"
+	else
+		echo "FAIL: bare ptwork: checksums differ between pte=mov and pte=rmw"
+		fails=$((fails + 1))
+	fi
 
 [ "$fails" -eq 0 ]

@@ -49,33 +49,9 @@ static void print_identity(void)
 		   id.paging == UMBRA_PAGING_SHADOW ? "shadow" : "other");
 }
 
-/* The text after "key" (e.g. "status=") in the command line, or NULL. */
-static const char *option(const char *cmdline, const char *key)
+static int requested_status(void)
 {
-	const char *p;
-	unsigned int i;
-
-	for (p = cmdline; *p; p++) {
-		if (p != cmdline && p[-1] != ' ')
-			continue;
-		for (i = 0; key[i] && p[i] == key[i]; i++)
-			;
-		if (!key[i])
-			return p + i;
-	}
-	return NULL;
-}
-
-static int requested_status(const char *cmdline)
-{
-	const char *p = option(cmdline, "status=");
-	int v = 0;
-
-	if (!p)
-		return SHUTDOWN_poweroff;
-	for (; *p >= '0' && *p <= '9'; p++)
-		v = v * 10 + (*p - '0');
-	return v;
+	return (int)guest_option_u64("status=", SHUTDOWN_poweroff);
 }
 
 static void print_modules(const struct hvm_start_info *si)
@@ -91,9 +67,8 @@ static void print_modules(const struct hvm_start_info *si)
 
 int guest_main(const struct hvm_start_info *si)
 {
-	const char *cmdline = si->cmdline_paddr ?
-			      (const char *)(uintptr_t)si->cmdline_paddr : "";
-	int status = requested_status(cmdline);
+	const char *cmdline = guest_cmdline();
+	int status = requested_status();
 
 	con_puts("hello: hello, world\n");
 	con_printf("hello: hypervisor %s\n", hypervisor_name());
@@ -102,7 +77,7 @@ int guest_main(const struct hvm_start_info *si)
 		   si->nr_modules, si->version >= 1 ? si->memmap_entries : 0);
 	print_modules(si);
 	print_identity();
-	if (option(cmdline, "fault=ud"))
+	if (guest_option("fault=ud"))
 		__asm__ __volatile__("ud2");
 	con_printf("hello: shutting down with status %d\n", status);
 	return status;

@@ -16,15 +16,6 @@
 
 static bool hypercall_failed;
 
-size_t guest_strlen(const char *s)
-{
-	size_t n = 0;
-
-	while (s[n])
-		n++;
-	return n;
-}
-
 static void com1_write(const char *s, size_t len)
 {
 	unsigned int spins;

@@ -12,8 +12,10 @@
 #define MSR_EFER	0xc0000080
 #define EFER_LME	0x00000100
 #define EFER_NXE	0x00000800
-#define PTE_P_W		0x003
-#define PTE_P_W_PS	0x083
+/* User-accessible, so that tests can run code at CPL 3 on this map
+ * (SMEP and SMAP stay off, so the kernel is not hindered). */
+#define PTE_P_W		0x007
+#define PTE_P_W_PS	0x087
 
 	/* The note that makes this a PVH kernel. */
 	.section .note.Xen, "a", @note

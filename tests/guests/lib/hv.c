@@ -13,36 +13,52 @@ static bool is_sig(const struct cpuid_regs *r, uint32_t b, uint32_t c, uint32_t 
 	return r->ebx == b && r->ecx == c && r->edx == d;
 }
 
-static enum guest_hv detect(void)
+/* Xen's leaves sit at the first 0x100 boundary that carries them. */
+static uint32_t find_xen_base(void)
 {
-	struct cpuid_regs r = cpuid(1, 0);
+	struct cpuid_regs r;
 	uint32_t base;
 
-	if (!(r.ecx & CPUID1_ECX_HYPERVISOR))
-		return GUEST_HV_NONE;
-	r = cpuid(UMBRA_CPUID_BASE, 0);
-	if (is_sig(&r, UMBRA_CPUID_SIGNATURE_EBX, UMBRA_CPUID_SIGNATURE_ECX,
-		   UMBRA_CPUID_SIGNATURE_EDX))
-		return GUEST_HV_UMBRA;
-	/* Xen's leaves sit at the first free 0x100 boundary. */
 	for (base = XEN_CPUID_FIRST_LEAF; base < XEN_CPUID_FIRST_LEAF + 0x10000;
 	     base += XEN_CPUID_BASE_STRIDE) {
 		r = cpuid(base, 0);
 		if (is_sig(&r, XEN_CPUID_SIGNATURE_EBX, XEN_CPUID_SIGNATURE_ECX,
 			   XEN_CPUID_SIGNATURE_EDX) && r.eax >= base + 2)
-			return GUEST_HV_XEN;
+			return base;
 	}
-	return GUEST_HV_NONE;
+	return 0;
+}
+
+static bool known;
+static enum guest_hv hv;
+static uint32_t xen_base;
+
+static void detect(void)
+{
+	struct cpuid_regs r = cpuid(1, 0);
+
+	known = true;
+	if (!(r.ecx & CPUID1_ECX_HYPERVISOR))
+		return;
+	xen_base = find_xen_base();
+	r = cpuid(UMBRA_CPUID_BASE, 0);
+	if (is_sig(&r, UMBRA_CPUID_SIGNATURE_EBX, UMBRA_CPUID_SIGNATURE_ECX,
+		   UMBRA_CPUID_SIGNATURE_EDX))
+		hv = GUEST_HV_UMBRA;
+	else if (xen_base)
+		hv = GUEST_HV_XEN;
 }
 
 enum guest_hv guest_hypervisor(void)
 {
-	static bool known;
-	static enum guest_hv hv;
-
-	if (!known) {
-		hv = detect();
-		known = true;
-	}
+	if (!known)
+		detect();
 	return hv;
+}
+
+uint32_t guest_xen_cpuid_base(void)
+{
+	if (!known)
+		detect();
+	return xen_base;
 }

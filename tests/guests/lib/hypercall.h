@@ -33,6 +33,18 @@ static inline long hypercall3(unsigned int nr, uint64_t a1, uint64_t a2,
 	return ret;
 }
 
+/* Any 64-bit number in RAX, for tests of the dispatcher itself. */
+static inline long hypercall_raw(uint64_t nr, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+	long ret;
+
+	__asm__ __volatile__("vmmcall"
+		     : "=a"(ret), "+D"(a1), "+S"(a2), "+d"(a3)
+		     : "a"(nr)
+		     : "memory", "rcx", "r8", "r10", "r11");
+	return ret;
+}
+
 /* The calls the test guests use, by name. Pointers are guest-virtual
  * (identity-mapped here, so also guest-physical). */
 static inline long hv_console_write(const char *s, uint64_t len)

@@ -10,6 +10,7 @@
 #define GUEST_RUNTIME_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <public/hvm/start_info.h>
@@ -27,6 +28,8 @@ int guest_main(const struct hvm_start_info *si);
 extern const char guest_name[];
 
 enum guest_hv guest_hypervisor(void);
+/* Base of Xen's CPUID leaves (0x40000100 on Umbra), 0 if none. */
+uint32_t guest_xen_cpuid_base(void);
 
 void con_write(const char *s, size_t len);
 void con_puts(const char *s);
@@ -40,9 +43,35 @@ void guest_exit(unsigned int reason) __attribute__((noreturn));
 /* Start of day, called from head.S with the start info address. */
 void guest_start(uint64_t start_info_paddr) __attribute__((noreturn));
 
-/* Exception handling (traps.c). */
+/* Exception handling (traps.c; trap.h has the test interface). */
 void traps_init(void);
 
+/* The command line (args.c). guest_option("key=") is the text after the
+ * first word starting with "key=", or NULL. */
+void guest_set_cmdline(const char *s);
+const char *guest_cmdline(void);
+const char *guest_option(const char *key);
+uint64_t guest_option_u64(const char *key, uint64_t def);
+/* Is word one of the comma-separated items at list (up to a space)? */
+bool guest_word_in_list(const char *list, const char *word);
+
+/* Memory (mem.c): the end of the highest memory map entry, and zeroed
+ * 4 KiB pages from the RAM after the image (NULL when none is left). */
+void guest_mem_init(const struct hvm_start_info *si);
+uint64_t guest_mem_end(void);
+void *page_alloc(void);
+uint64_t pages_free(void);
+
+/* Guest time (time.c): the TSC scaled by the hypervisor's TSC frequency;
+ * 0 if the hypervisor does not report one. */
+uint64_t guest_tsc_khz(void);
+uint64_t tsc_to_ns(uint64_t tsc);
+uint64_t ns_to_tsc(uint64_t ns);
+uint64_t guest_time_ns(void);
+
 size_t guest_strlen(const char *s);
+void *memset(void *dst, int c, size_t n);
+void *memcpy(void *dst, const void *src, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
 
 #endif

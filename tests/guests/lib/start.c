@@ -2,6 +2,7 @@
 #include <public/sched.h>
 #include <public/xen.h>
 
+#include "cpu.h"
 #include "hypercall.h"
 #include "io.h"
 #include "runtime.h"
@@ -29,11 +30,14 @@ void guest_start(uint64_t start_info_paddr)
 {
 	const struct hvm_start_info *si = (const void *)(uintptr_t)start_info_paddr;
 
+	cpu_init();
 	traps_init();
 	if (!si || si->magic != XEN_HVM_START_MAGIC_VALUE) {
 		con_printf("%s: no PVH start info at %#lx\n", guest_name,
 			   (unsigned long)start_info_paddr);
 		guest_exit(SHUTDOWN_crash);
 	}
+	guest_set_cmdline((const char *)(uintptr_t)si->cmdline_paddr);
+	guest_mem_init(si);
 	guest_exit((unsigned int)guest_main(si));
 }

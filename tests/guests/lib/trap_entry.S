@@ -1,7 +1,10 @@
 /*
  * Exception entry stubs: each pushes an error code (0 if the CPU did
  * not) and the vector, saves the registers and calls guest_trap().
+ * Vector 0x80 is the gate user-mode code returns through (user.c).
  */
+#include "trap.h"
+
 	.macro TRAP_STUB vec
 	.p2align 4
 trap_stub_\vec:
@@ -19,6 +22,13 @@ trap_stub_\vec:
 	TRAP_STUB %vec
 	.set vec, vec + 1
 	.endr
+
+	.p2align 4
+	.globl trap_stub_user_return
+trap_stub_user_return:
+	pushq	$0
+	pushq	$USER_RETURN_VECTOR
+	jmp	trap_common
 
 trap_common:
 	push	%rax

@@ -1,0 +1,57 @@
+/* The hostile guest's attacks and how they report (hostile.c). */
+#ifndef HOSTILE_H
+#define HOSTILE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "trap.h"
+
+/* Xen's errno values, as hypercalls return them negated. */
+#define XEN_EPERM	1
+#define XEN_EFAULT	14
+#define XEN_EINVAL	22
+#define XEN_ENOSYS	38
+
+#define NO_TRAP		(-1)
+
+/* What the hypervisor's counters for this domain must show at the end:
+ * every attack adds what it provokes. */
+struct expected_counters {
+	uint64_t guest_faults;		/* bad pointers refused */
+	uint64_t hypercalls_bad;	/* unknown hypercall numbers */
+	uint64_t msr_unhandled;		/* MSR accesses answered with #GP */
+	uint64_t io_unhandled;		/* port accesses outside COM1 */
+};
+extern struct expected_counters expected;
+
+/* One check inside the running attack: prints "ok" or a FAIL line. */
+void check_rc(const char *what, long got, long want);
+void check_trap(const char *what, bool caught, const struct trap_record *rec, int want);
+void check_that(const char *what, bool ok, uint64_t got);
+
+/* Run fn at CPL 0 (or CPL 3) and check the exception it raises. */
+void expect_trap(const char *what, void (*fn)(void *), void *arg, int want);
+void expect_user_trap(const char *what, long (*fn)(void *), void *arg, int want);
+
+/* The domain's memory size: everything at and above it is not RAM. */
+uint64_t domain_mem_end(void);
+
+/* Non-fatal attacks: the guest survives and checks what it saw. */
+void attack_badptr(void);
+void attack_badnr(void);
+void attack_user(void);
+void attack_svm(void);
+void attack_msr(void);
+void attack_io(void);
+
+/* Fatal attacks: the hypervisor must crash the domain (fatal.c). */
+void attack_read_oob(void);
+void attack_write_oob(void);
+void attack_exec_oob(void);
+void attack_write_lapic(void);
+void attack_write_high(void);
+void attack_cr3_oob(void);
+void attack_triple_fault(void);
+
+#endif
