@@ -32,6 +32,7 @@ struct conn *conn_new(struct store *s, uint32_t domid, bool privileged,
 	c->ops = ops;
 	c->priv = priv;
 	c->id = next_conn_id++;
+	c->reply_max = XENSTORE_PAYLOAD_MAX;
 	list_init(&c->txns);
 	list_init(&c->watches);
 	list_add_tail(&c->link, &s->conns);
@@ -148,7 +149,7 @@ int conn_send(struct conn *c, const struct xsd_sockmsg *req, uint32_t type,
 	};
 
 	/* Clients drop the connection on oversized replies; refuse instead. */
-	if (len > XENSTORE_PAYLOAD_MAX) {
+	if (len > c->reply_max) {
 		conn_send_error(c, req, E2BIG);
 		return 0;
 	}

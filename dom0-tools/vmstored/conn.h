@@ -31,6 +31,14 @@ struct outmsg {
 	char data[];		/* struct xsd_sockmsg (aligned), payload */
 };
 
+/*
+ * Replies are limited to XENSTORE_PAYLOAD_MAX, as every XenStore client
+ * expects. A dom0 client may raise its own limit (CONTROL reply-max, a
+ * vmstored extension libvmstore uses) so that long listings come in one
+ * reply instead of DIRECTORY_PART slices.
+ */
+#define CONN_REPLY_MAX_LIMIT 65536
+
 /* Privileged clients may run this far ahead before input pauses. */
 #define CONN_PRIV_OUTSTANDING 1024
 /* Queued events beyond this for an unprivileged client are dropped. */
@@ -46,6 +54,7 @@ struct conn {
 	struct list_head watches;
 	uint32_t ntxns;
 	uint32_t next_tx_id;		/* per connection, as xenstored */
+	uint32_t reply_max;		/* largest reply payload it accepts */
 	uint64_t id;			/* for log messages */
 
 	struct xsd_sockmsg hdr;		/* request being received */

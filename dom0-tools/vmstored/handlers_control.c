@@ -102,6 +102,19 @@ static int cmd_quota(struct conn *c, struct request *r, const char **argv,
 	return reply_ok(c, r);
 }
 
+/* vmstored extension: this connection accepts replies up to n bytes. */
+static int cmd_reply_max(struct conn *c, struct request *r, const char **argv,
+			 unsigned int argc)
+{
+	unsigned long n;
+
+	if (argc != 1 || !parse_uint(argv[0], CONN_REPLY_MAX_LIMIT, &n) ||
+	    n < XENSTORE_PAYLOAD_MAX)
+		return EINVAL;
+	c->reply_max = (uint32_t)n;
+	return reply_ok(c, r);
+}
+
 static int cmd_memreport(struct conn *c, struct request *r, const char **argv,
 			 unsigned int argc)
 {
@@ -123,6 +136,8 @@ static const struct control_cmd commands[] = {
 	{ "memreport", "", cmd_memreport },
 	{ "print", "<string>", cmd_print },
 	{ "quota", "[set <name> <value>|<domid>]", cmd_quota },
+	{ "reply-max", "<bytes> (4096..65536, this connection)",
+	  cmd_reply_max },
 };
 
 static int cmd_help(struct conn *c, struct request *r, const char **argv,

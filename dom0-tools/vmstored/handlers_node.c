@@ -146,7 +146,7 @@ int do_directory(struct conn *c, struct request *r)
 		return EINVAL;
 	err = list_children(c, r, arg, &nb, NULL);
 	if (!err)
-		err = nb.len > XENSTORE_PAYLOAD_MAX ? E2BIG :
+		err = nb.len > c->reply_max ? E2BIG :
 		      reply(c, r, nb.buf, (uint32_t)nb.len);
 	free(nb.buf);
 	return err;

@@ -414,6 +414,23 @@ expect "E2BIG for a 500-entry listing; DIRECTORY_PART past the end, bad args" \
 	$'1 DIRECTORY_PART 503||\n1 ERROR E2BIG|\n2 ERROR EINVAL|\n1 ERROR ENOENT|\n500 WRITE OK|' \
 	"$(sed 's/DIRECTORY_PART [0-9]*|/DIRECTORY_PART 503|/' "$T/p5.out")"
 
+{
+	for i in $(seq 500); do echo "WRITE /p7/entry$i|x"; done
+	echo "DIRECTORY /p7|"
+	echo "CONTROL reply-max|4095|"
+	echo "CONTROL reply-max|65537|"
+	echo "CONTROL reply-max|65536|"
+	echo "DIRECTORY /p7|"
+} | timeout 20 "$XSPROBE" | cut -c1-30 | uniq -c | sed 's/^ *//' >"$T/p7.out"
+expect "vmstored: CONTROL reply-max lets one connection take long listings" \
+	$'500 WRITE OK|\n1 ERROR E2BIG|\n2 ERROR EINVAL|\n1 CONTROL OK|\n1 DIRECTORY entry1|entry2|entry3' \
+	"$(cat "$T/p7.out")"
+probe_case "... and only that connection" <<'EOF_'
+DIRECTORY /p7|
+--
+ERROR E2BIG|
+EOF_
+
 probe_case "DIRECTORY_PART slices by byte offset" 's/_PART [0-9]*|/_PART G|/' <<'EOF_'
 WRITE /p6/x|1
 WRITE /p6/y|1

@@ -18,6 +18,13 @@ $(STORE_TEST_BIN)/%: $(BUILD)/host/tests/store/%.o
 # xsprobe can also be a guest on a ring.
 $(STORE_TEST_BIN)/xsprobe: $(BUILD)/host/dom0-tools/vmstored/ring.o
 
+# The libvmstore benchmark client (also used by the interop suite).
+STORE_BENCH_BIN := $(BUILD)/tests/bench/store
+$(STORE_BENCH_BIN)/vmsbench: $(BUILD)/host/tests/bench/store/vmsbench.o \
+		$(LIBVMSTORE_A)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $^ $(LIBVMSTORE_LIBS) -o $@
+
 # cmocka unit tests: each links the harness and the daemon's modules
 # (sanitizer builds).
 STORE_UNIT_DIR := tests/unit/store
@@ -38,9 +45,9 @@ CHECK_SUITES += $(STORE_UNIT_TESTS:%=$(STORE_UNIT_BIN)/%)
 
 STORE_SUITES := tests/store/conformance.sh tests/store/protocol.sh \
 	tests/store/xentest.sh tests/store/badinput.sh tests/store/daemon.sh \
-	tests/store/ring.sh tests/store/install.sh
+	tests/store/ring.sh tests/store/install.sh tests/store/interop.sh
 STORE_SUITE_DEPS := $(VMSTORED) $(STORE_TEST_BIN)/xsprobe \
-	$(STORE_TEST_BIN)/xsflood
+	$(STORE_TEST_BIN)/xsflood $(STORE_BENCH_BIN)/vmsbench
 
 CHECK_SUITES += $(STORE_SUITES)
 CHECK_DEPS += $(STORE_SUITE_DEPS)

@@ -117,12 +117,46 @@ static char **directory_in_parts(struct vms_handle *h, vms_transaction_t t,
 	return split_strings(all, used, num);
 }
 
+/*
+ * Ask vmstored for replies up to VMS_BIG_REPLY_MAX on this connection,
+ * once. Any other store refuses the command and we keep to the standard.
+ */
+static bool enable_big_replies(struct vms_handle *h)
+{
+	static const char arg[] = "65536";
+	int state;
+	char *ok;
+
+	pthread_mutex_lock(&h->lock);
+	state = h->big_replies;
+	if (state == BIG_UNKNOWN)
+		h->reply_max = VMS_BIG_REPLY_MAX;	/* before asking */
+	pthread_mutex_unlock(&h->lock);
+	if (state != BIG_UNKNOWN)
+		return state == BIG_YES;
+	ok = vms_control_command(h, "reply-max", arg, sizeof(arg));
+	state = ok ? BIG_YES : BIG_NO;
+	free(ok);
+	pthread_mutex_lock(&h->lock);
+	h->big_replies = state;
+	if (state == BIG_NO)
+		h->reply_max = XENSTORE_PAYLOAD_MAX;
+	pthread_mutex_unlock(&h->lock);
+	return state == BIG_YES;
+}
+
 char **vms_directory(struct vms_handle *h, vms_transaction_t t,
 		     const char *path, unsigned int *num)
 {
 	unsigned int len;
 	char *strings = vms_talk1(h, XS_DIRECTORY, t, path, &len);
 
+	if (!strings && errno == E2BIG) {
+		if (enable_big_replies(h))
+			strings = vms_talk1(h, XS_DIRECTORY, t, path, &len);
+		else
+			errno = E2BIG;	/* not the refusal's errno */
+	}
 	if (!strings)
 		return errno == E2BIG ? directory_in_parts(h, t, path, num) :
 		       NULL;

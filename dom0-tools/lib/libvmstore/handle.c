@@ -66,6 +66,7 @@ struct vms_handle *vms_open(const char *socket_path, unsigned long flags)
 		return NULL;
 	h->event_fd = h->poll_fd = -1;
 	h->next_req_id = 1;
+	h->reply_max = XENSTORE_PAYLOAD_MAX;
 	h->fd = connect_socket(socket_path ? socket_path :
 			       vms_default_socket());
 	if (h->fd < 0 || make_poll_fd(h))

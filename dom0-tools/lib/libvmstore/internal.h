@@ -45,7 +45,16 @@ struct vms_handle {
 	int poll_fd;		/* epoll over fd and event_fd: vms_fileno() */
 	char *rbuf;
 	size_t rlen;
+	/*
+	 * Largest reply accepted. Raised (with vmstored's CONTROL reply-max
+	 * extension) the first time a listing is too long for a standard
+	 * reply; big_replies says whether the daemon agreed.
+	 */
+	uint32_t reply_max;
+	enum { BIG_UNKNOWN, BIG_YES, BIG_NO } big_replies;
 };
+
+#define VMS_BIG_REPLY_MAX 65536
 
 /*
  * Send a request made of iov parts (after the header) and wait for its

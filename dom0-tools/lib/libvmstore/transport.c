@@ -15,7 +15,7 @@
 
 #define READ_CHUNK 65536
 #define RBUF_SIZE (READ_CHUNK + sizeof(struct xsd_sockmsg) + \
-		   XENSTORE_PAYLOAD_MAX)
+		   VMS_BIG_REPLY_MAX)
 
 int vms_errno_from_name(const char *name)
 {
@@ -39,7 +39,7 @@ static int parse(struct vms_handle *h, struct msg **out)
 		if (h->rlen - off < sizeof(hdr))
 			break;
 		memcpy(&hdr, h->rbuf + off, sizeof(hdr));
-		if (hdr.len > XENSTORE_PAYLOAD_MAX) {
+		if (hdr.len > h->reply_max) {
 			rc = -1;
 			break;
 		}
