@@ -1,0 +1,181 @@
+#!/usr/bin/env bash
+# HVM domains on SVM (issue 5): several guests at once from boot modules,
+# under nested and shadow paging, each guest's console output and
+# shutdown status asserted; fairness of two compute guests on one pCPU;
+# the hostile guest beside well-behaved ones; 9 guests on 2 pCPUs.
+# One PASS:/FAIL: line per check; a scenario with a failed check prints
+# its console log.
+set -u
+cd "$(dirname "$0")/../.."
+. tests/e2e/lib.sh
+. tests/e2e/hvm-lib.sh
+
+E2E_TIMEOUT=60
+PTWORK_OPS=3000
+
+# The workload's reference result, without any hypervisor.
+bare_run hvm-ptwork-bare "$HVM_GUESTS/ptwork.elf" "ops=$PTWORK_OPS"
+BARE_CHECKSUM=$(sed -nE 's/^ptwork: checksum (0x[0-9a-f]+), 0 mismatches.*/\1/p' "$BARE_LOG")
+check "bare: ptwork runs without a hypervisor (reference checksum)" \
+	test -n "$BARE_CHECKSUM" -a "$BARE_RC" -eq 33
+
+check_hello() { # NAME MODE STATUS REASON
+	check "$2: $1 greets" guest_said "$1" "hello: hello, world"
+	check "$2: $1 sees Umbra, its name and paging mode" \
+		guest_said_re "$1" "^hello: domain [0-9]+ \"$1\", vcpu 0 of 1, [0-9]+ MiB, paging $2$"
+	check "$2: $1 shuts down with status $3" guest_said "$1" "hello: shutting down with status $3"
+	check "$2: $1 stopped: $4" stopped_with "$1" "$4"
+}
+
+check_timer() { # NAME MODE PASSES
+	check "$2: $1 sleeps and wakes on time ($3 of $3)" \
+		guest_said "$1" "timer: $3 passed, 0 failed"
+	check "$2: $1 shut itself down (not crashed)" stopped_with "$1" '[a-z_]+'
+}
+
+check_compute() { # NAME MODE
+	check "$2: $1 computed" is_positive "$(guest_value "$1" '^compute: ([0-9]+) iterations.*')"
+	check "$2: $1 stopped: poweroff" stopped_with "$1" poweroff
+}
+
+check_ptwork() { # NAME MODE
+	local sum
+	sum=$(guest_value "$1" '^ptwork: checksum (0x[0-9a-f]+), 0 mismatches.*')
+	check "$2: $1 page-table workload without mismatches" test -n "$sum"
+	check "$2: $1 checksum equals the bare-metal run" same_nonempty "$sum" "$BARE_CHECKSUM"
+	check "$2: $1 stopped: poweroff" stopped_with "$1" poweroff
+}
+
+# (a), (b): the same mix of guests in one paging mode.
+mix_scenario() {
+	local mode=$1 s=hvm-mix-$1 m=""
+	m+=$(module h1 hello "$mode" 32M status=0)
+	m+=$(module h2 hello "$mode" 16M status=1)
+	m+=$(module t1 timer "$mode" 8M cases=hlt,replace)
+	m+=$(module c1 compute "$mode" 8M ms=400)
+	m+=$(module p1 ptwork "$mode" 16M ops=$PTWORK_OPS)
+	m+=$(module p2 ptwork "$mode" 16M ops=$PTWORK_OPS pte=rmw)
+	m+=$(module st selftest "$mode" 8M)
+	boot "$s" "$HVM_ELF" "$HVM_CMDLINE" "$m"
+	check "$mode: domains created with paging=$mode" created_with h1 "$mode"
+	check "$mode: every domain stopped, QEMU powered off (33)" rc_is 33
+	check_hello h1 "$mode" 0 poweroff
+	check_hello h2 "$mode" 1 reboot
+	check_timer t1 "$mode" 6
+	check_compute c1 "$mode"
+	check_ptwork p1 "$mode"
+	check "$mode: ptwork with LOCK CMPXCHG/XCHG/XOR/BTR on live page tables" \
+		same_nonempty "$(guest_value p2 '^ptwork: checksum (0x[0-9a-f]+), 0 mismatches.*')" \
+		"$BARE_CHECKSUM"
+	check "$mode: runtime self-test (traps, user mode, page tables)" \
+		guest_said st "selftest: 0 failed"
+	check "$mode: no domain crashed" log_lacks ': crashed: '
+	check "$mode: hypervisor reports the paging mode" \
+		log_has "^domain [0-9]+ \(p1\) paging: mode=$mode "
+	scenario_end "$s"
+}
+
+mix_scenario nested
+mix_scenario shadow
+
+# Timer semantics that do not depend on the paging mode.
+s=hvm-timer-expired
+boot "$s" "$HVM_ELF" "$HVM_CMDLINE" "$(module tx timer nested 4M sleeps= cases=expired)"
+check "timer: an expiry while the vCPU runs is not lost (SCHEDOP_block returns at once)" \
+	guest_said_re tx '^timer: PASS expired timer'
+check "timer: expired-timer guest shut itself down" stopped_with tx '[a-z_]+'
+scenario_end "$s"
+
+# (c) Fairness: two compute guests pinned to pCPU 0 for the same span.
+# Each counts its work over the same window of its own guest time, while
+# both are certainly running; each gets half the pCPU, so the counts must
+# agree within 20%, as must the CPU time the hypervisor accounted.
+s=hvm-fairness
+m=$(module f1 compute nested "4M cpus=0x1" ms=1500 from=300 to=1200)
+m+=$(module f2 compute nested "4M cpus=0x1" ms=1500 from=300 to=1200)
+boot "$s" "$HVM_ELF" "$HVM_CMDLINE" "$m"
+n1=$(guest_value f1 '^compute: [0-9]+ iterations, ([0-9]+) counted.*')
+n2=$(guest_value f2 '^compute: [0-9]+ iterations, ([0-9]+) counted.*')
+echo "fairness: counted iterations f1=${n1:-?} f2=${n2:-?}," \
+	"cpu_time_ms f1=$(stat f1 cpu_time_ms) f2=$(stat f2 cpu_time_ms)"
+check "fairness: both compute guests finished" rc_is 33
+check "fairness: iterations within 20% on a shared pCPU" within_pct "$n1" "$n2" 20
+check "fairness: accounted CPU time within 20%" \
+	within_pct "$(stat f1 cpu_time_ms)" "$(stat f2 cpu_time_ms)" 20
+check "fairness: both ran inside the counting window" \
+	test "${n1:-0}" -gt 0 -a "${n2:-0}" -gt 0
+check "fairness: the guests were preempted (timer interrupts exited)" \
+	is_positive "$(stat f1 intr)"
+scenario_end "$s"
+
+# (d) The hostile guest: every non-fatal attack in one domain, each fatal
+# attack in a domain of its own, beside two well-behaved guests.
+FATAL="read-oob:0x400000 write-oob:0x401000 exec-oob:0x402000 write-lapic:0xfee000b0
+	write-high:0x[0-9a-f]+ff000 cr3-oob:0x403000 triple-fault:triple.fault"
+
+hostile_scenario() {
+	local mode=$1 s=hvm-hostile-$1 m="" a attack addr want got key
+	m+=$(module hs hostile "$mode" 16M attack=safe)
+	for a in $FATAL; do
+		m+=$(module "${a%%:*}" hostile "$mode" 4M "attack=${a%%:*}")
+	done
+	m+=$(module ok1 hello "$mode" 16M)
+	m+=$(module ok2 ptwork "$mode" 16M ops=$PTWORK_OPS)
+	boot "$s" "$HVM_ELF" "$HVM_CMDLINE" "$m"
+	check "hostile $mode: the machine was not reset or powered off by a guest" rc_is 33
+	for attack in badptr badnr user svm msr io; do
+		check "hostile $mode: $attack attacks fail as the ABI promises" \
+			guest_said_re hs "^hostile: PASS $attack \([0-9]+ checks\)$"
+	done
+	check "hostile $mode: no check failed" guest_silent_re hs '^hostile: FAIL'
+	check "hostile $mode: nothing printed from user mode" log_lacks 'MUST NOT APPEAR'
+	check "hostile $mode: survived its non-fatal attacks" \
+		guest_said_re hs '^hostile: [0-9]+ of 6 attacks failed$'
+	check "hostile $mode: not crashed by the hypervisor" never_crashed hs
+	for key in guest_faults hypercalls_bad msr_unhandled io_unhandled; do
+		want=$(guest_value hs "^hostile: expected counters: .*$key=([0-9]+).*")
+		got=$(stat hs "$key")
+		check "hostile $mode: hypervisor counted $key=$want (got ${got:-none})" \
+			same_nonempty "$got" "$want"
+	done
+	for a in $FATAL; do
+		attack=${a%%:*} addr=${a#*:}
+		check "hostile $mode: $attack crashed the domain ($addr)" crashed_with "$attack" "$addr"
+		check "hostile $mode: $attack did not survive" \
+			guest_silent_re "$attack" '^hostile: FAIL'
+	done
+	check_hello ok1 "$mode" 0 poweroff
+	check_ptwork ok2 "$mode"
+	scenario_end "$s"
+}
+
+hostile_scenario nested
+hostile_scenario shadow
+
+# (e) Nine guests on two pCPUs at once, both paging modes mixed.
+s=hvm-crowd
+m=""
+for i in 1 2 3; do
+	m+=$(module "hello$i" hello nested 8M status=0)
+done
+m+=$(module timer1 timer nested 8M sleeps=5,20)
+m+=$(module timer2 timer shadow 8M sleeps=5,20)
+m+=$(module comp1 compute nested 8M ms=500)
+m+=$(module comp2 compute shadow 8M ms=500)
+m+=$(module pt1 ptwork shadow 16M ops=$PTWORK_OPS)
+m+=$(module hs1 hostile shadow 16M attack=badptr,badnr,msr)
+boot "$s" "$HVM_ELF" "$HVM_CMDLINE" "$m"
+check "crowd: 9 domains created" [ "$(log_count '^domain [0-9]+ \(.*\): [0-9]+ MiB, 1 vCPU')" -eq 9 ]
+check "crowd: all nine stopped, QEMU powered off" rc_is 33
+for i in 1 2 3; do
+	check "crowd: hello$i stopped: poweroff" stopped_with "hello$i" poweroff
+done
+for t in timer1 timer2; do
+	check_timer "$t" crowd 2
+done
+check_compute comp1 crowd
+check_compute comp2 crowd
+check_ptwork pt1 crowd
+check "crowd: hostile attacks fail as promised" guest_said hs1 "hostile: 0 of 3 attacks failed"
+check "crowd: no domain crashed" log_lacks ': crashed: '
+scenario_end "$s"
