@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# make bench-hvm: key: value lines.
+#  - CPUID and null-hypercall (xen_version) round trips, median of
+#    SAMPLES, measured in the guest with RDTSC under Umbra; the same CPUID
+#    loop without a hypervisor under the same QEMU; their ratio.
+#  - ptwork under each paging mode: exits per operation (a run with
+#    ops=0 is subtracted, so set-up and the final sweep do not count, nor
+#    do timer-interrupt exits), their ratio, and the page-table memory the
+#    hypervisor reports for the domain.
+set -u
+cd "$(dirname "$0")/../../.."
+. tests/e2e/lib.sh
+. tests/e2e/hvm-lib.sh
+
+SAMPLES=${SAMPLES:-100000}
+OPS=${OPS:-20000}
+E2E_OUT=build/bench/hvm
+E2E_TIMEOUT=300
+HVM_ELF=build/umbra.elf
+mkdir -p "$E2E_OUT"
+
+die() { echo "bench-hvm: $*" >&2; exit 1; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "inf"; else printf "%.4f\n", a / b }'; }
+
+# Round trips under Umbra.
+boot exits "$HVM_ELF" "$HVM_CMDLINE" "$(module xb exitbench nested 16M samples=$SAMPLES)"
+rc_is 33 || die "exitbench under Umbra failed (QEMU status $BOOT_RC, log $BOOT_LOG)"
+cpuid=$(guest_value xb '^exitbench: cpuid_median_tsc ([0-9]+)$')
+hcall=$(guest_value xb '^exitbench: hypercall_median_tsc ([0-9]+)$')
+rdtsc_hv=$(guest_value xb '^exitbench: rdtsc_median_tsc ([0-9]+)$')
+[ -n "$cpuid" ] && [ -n "$hcall" ] || die "no results in $BOOT_LOG"
+
+# The same loop on the bare (emulated) machine.
+bare_run exits-bare "$HVM_GUESTS/exitbench.elf" "samples=$SAMPLES"
+[ "$BARE_RC" -eq 33 ] || die "bare exitbench failed (QEMU status $BARE_RC, log $BARE_LOG)"
+native=$(sed -nE 's/^exitbench: cpuid_median_tsc ([0-9]+)$/\1/p' "$BARE_LOG")
+rdtsc_bare=$(sed -nE 's/^exitbench: rdtsc_median_tsc ([0-9]+)$/\1/p' "$BARE_LOG")
+
+echo "samples: $SAMPLES"
+echo "cpuid_exit_roundtrip_guest_tsc: $cpuid"
+echo "null_hypercall_roundtrip_guest_tsc: $hcall"
+echo "rdtsc_back_to_back_guest_tsc: $rdtsc_hv"
+echo "cpuid_native_guest_tsc: $native"
+echo "rdtsc_back_to_back_native_tsc: $rdtsc_bare"
+echo "exit_vs_native_ratio: $(ratio "$cpuid" "$native")"
+echo "hypercall_vs_native_cpuid_ratio: $(ratio "$hcall" "$native")"
+
+# ptwork: a run with the operations and one without, in each mode.
+m=""
+for mode in nested shadow; do
+	m+=$(module "$mode-0" ptwork "$mode" 16M ops=0)
+	m+=$(module "$mode-n" ptwork "$mode" 16M ops=$OPS)
+done
+boot ptwork "$HVM_ELF" "$HVM_CMDLINE" "$m"
+echo "ptwork_ops: $OPS"
+for mode in nested shadow; do
+	if ! stopped_with "$mode-n" poweroff || ! guest_said_re "$mode-n" ', 0 mismatches'; then
+		echo "ptwork_${mode}: failed ($(sed -nE "s/^domain [0-9]+ \($mode-n\): (.*)/\1/p" \
+			"$BOOT_LOG" | head -n 1))"
+		continue
+	fi
+	base=$(( $(stat "$mode-0" exits) - $(stat "$mode-0" intr) ))
+	full=$(( $(stat "$mode-n" exits) - $(stat "$mode-n" intr) ))
+	per_op=$(awk -v f="$full" -v b="$base" -v n="$OPS" 'BEGIN { printf "%.4f\n", (f - b) / n }')
+	eval "per_op_$mode=$per_op"
+	echo "ptwork_${mode}_exits: $full (ops=0 run: $base)"
+	echo "ptwork_${mode}_exits_per_op: $per_op"
+	line=$(sed -nE "s/^domain [0-9]+ \($mode-n\) paging: (.*)/\1/p" "$BOOT_LOG")
+	echo "ptwork_${mode}_paging_counters: ${line:-none printed}"
+	npt=$(paging_stat "$mode-n" npt_pages)
+	shadow=$(paging_stat "$mode-n" shadow_pages_peak)
+	meta=$(paging_stat "$mode-n" meta_pages)
+	pages=$(( ${npt:-0} + ${shadow:-0} + ${meta:-0} ))
+	echo "ptwork_${mode}_hypervisor_pt_pages: $pages"
+	echo "ptwork_${mode}_hypervisor_pt_kib: $(( pages * 4 ))"
+	eval "pt_pages_$mode=$pages"
+done
+if [ -n "${per_op_nested:-}" ] && [ -n "${per_op_shadow:-}" ]; then
+	echo "nested_vs_shadow_exits_ratio: $(ratio "$per_op_nested" "$per_op_shadow")"
+	echo "nested_vs_shadow_pt_memory_ratio: $(ratio "$pt_pages_nested" "$pt_pages_shadow")"
+fi
