@@ -79,11 +79,16 @@ mix_scenario nested
 mix_scenario shadow
 
 # Timer semantics that do not depend on the paging mode.
-s=hvm-timer-expired
-boot "$s" "$HVM_ELF" "$HVM_CMDLINE" "$(module tx timer nested 4M sleeps= cases=expired)"
+s=hvm-timer-semantics
+m=$(module tx timer nested 4M sleeps= cases=expired)
+m+=$(module tw timer nested 4M sleeps=20,20 cases=tscwrite)
+boot "$s" "$HVM_ELF" "$HVM_CMDLINE" "$m"
 check "timer: an expiry while the vCPU runs is not lost (SCHEDOP_block returns at once)" \
 	guest_said_re tx '^timer: PASS expired timer'
-check "timer: expired-timer guest shut itself down" stopped_with tx '[a-z_]+'
+check "timer: set_timer_op follows guest time after the guest writes its TSC" \
+	guest_said_re tw '^timer: PASS sleep after a TSC write'
+check "timer: both timer guests shut themselves down" \
+	eval 'stopped_with tx "[a-z_]+" && stopped_with tw "[a-z_]+"'
 scenario_end "$s"
 
 # (c) Fairness: two compute guests pinned to pCPU 0 for the same span.

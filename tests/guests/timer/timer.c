@@ -11,6 +11,9 @@
  *                     following SCHEDOP_block must return at once (Xen
  *                     keeps the timer event pending). A guard timer
  *                     ends the wait if the hypervisor lost it.
+ *     tscwrite        the guest sets its TSC back to half its value
+ *                     (WRMSR; run it after 20 ms of sleeps or more);
+ *                     guest time, and so set_timer_op, must follow.
  */
 #include <public/sched.h>
 
@@ -68,9 +71,8 @@ static void check_sleep(const char *what, uint64_t ms, uint64_t slack_ms,
 		result(true, what, ms, elapsed, NULL);
 }
 
-static void sleep_once(uint64_t ms, uint64_t slack_ms, bool use_hlt)
+static void sleep_wait(const char *what, uint64_t ms, uint64_t slack_ms, bool use_hlt)
 {
-	const char *what = use_hlt ? "hlt sleep" : "sleep";
 	uint64_t t0 = guest_time_ns();
 	long rc = hv_set_timer_op(t0 + ms * NS_PER_MS);
 
@@ -84,6 +86,16 @@ static void sleep_once(uint64_t ms, uint64_t slack_ms, bool use_hlt)
 		return;
 	}
 	check_sleep(what, ms, slack_ms, t0, guest_time_ns());
+}
+
+static void sleep_once(uint64_t ms, uint64_t slack_ms, bool use_hlt)
+{
+	sleep_wait(use_hlt ? "hlt sleep" : "sleep", ms, slack_ms, use_hlt);
+}
+
+static void sleep_named(const char *what, uint64_t ms, uint64_t slack_ms)
+{
+	sleep_wait(what, ms, slack_ms, false);
 }
 
 /* The later of two deadlines set back to back is the one that counts. */
@@ -130,6 +142,28 @@ static void expired_case(uint64_t slack_ms)
 		result(true, "expired timer", 0, t2 - t1, NULL);
 }
 
+#define MSR_TSC		0x10
+
+/* Guest time is the guest's TSC: after the guest moves its TSC, a
+ * deadline written in the new time must still mean what it says. Moving
+ * back by more than the sleep puts the deadline in the past of a clock
+ * that ignored the write. */
+static void tsc_write_case(uint64_t slack_ms)
+{
+	const uint64_t ms = 10;
+	uint64_t tsc = rdtsc() / 2;
+
+	if (tsc_to_ns(tsc) < 2 * ms * NS_PER_MS) {
+		result(false, "sleep after a TSC write", ms, 0, "guest too young to move back");
+		return;
+	}
+	con_printf("timer: moving the TSC back by %lu ms\n",
+		   (unsigned long)(tsc_to_ns(tsc) / NS_PER_MS));
+	__asm__ __volatile__("wrmsr" : : "c"(MSR_TSC), "a"((uint32_t)tsc),
+			     "d"((uint32_t)(tsc >> 32)));
+	sleep_named("sleep after a TSC write", ms, slack_ms);
+}
+
 static unsigned int parse_sleeps(uint64_t *ms)
 {
 	const char *p = guest_option("sleeps=");
@@ -174,6 +208,8 @@ int guest_main(const struct hvm_start_info *si)
 		replace_case(slack);
 	if (guest_word_in_list(cases, "expired"))
 		expired_case(slack);
+	if (guest_word_in_list(cases, "tscwrite"))
+		tsc_write_case(slack);
 	con_printf("timer: %u passed, %u failed\n", passed, failed);
 	return failed ? SHUTDOWN_crash : SHUTDOWN_poweroff;
 }
