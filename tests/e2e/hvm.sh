@@ -170,7 +170,8 @@ m+=$(module comp2 compute shadow 8M ms=500)
 m+=$(module pt1 ptwork shadow 16M ops=$PTWORK_OPS)
 m+=$(module hs1 hostile shadow 16M attack=badptr,badnr,msr)
 boot "$s" "$HVM_ELF" "$HVM_CMDLINE" "$m"
-check "crowd: 9 domains created" [ "$(log_count '^domain [0-9]+ \(.*\): [0-9]+ MiB, 1 vCPU')" -eq 9 ]
+created=$(log_count '^domain [0-9]+ \(.*\): [0-9]+ MiB, 1 vCPU')
+check "crowd: 9 domains created" [ "$created" -eq 9 ]
 check "crowd: all nine stopped, QEMU powered off" rc_is 33
 for i in 1 2 3; do
 	check "crowd: hello$i stopped: poweroff" stopped_with "hello$i" poweroff

@@ -20,7 +20,9 @@ HVM_ELF=build/umbra.elf
 mkdir -p "$E2E_OUT"
 
 die() { echo "bench-hvm: $*" >&2; exit 1; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "inf"; else printf "%.4f\n", a / b }'; }
+ratio() {
+	awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "inf"; else printf "%.4f\n", a / b }'
+}
 
 # Round trips under Umbra.
 boot exits "$HVM_ELF" "$HVM_CMDLINE" "$(module xb exitbench nested 16M samples=$SAMPLES)"
