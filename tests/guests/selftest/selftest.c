@@ -2,12 +2,16 @@
  * selftest: checks the runtime's own machinery, with or without a
  * hypervisor: trap_catch() for faults and for nested catches, user_call()
  * for a return value and for a fault at CPL 3, the page pool and the
- * page-table helpers. One "selftest: PASS <name>" or "selftest: FAIL
+ * page-table helpers; on a hypervisor also Xen's hypercall page. One "selftest: PASS <name>" or "selftest: FAIL
  * <name> ..." line per check; the exit status says whether all passed.
  */
+#include <public/arch-x86/cpuid.h>
 #include <public/sched.h>
+#include <public/version.h>
 
 #include "cpu.h"
+#include "hypercall.h"
+#include "io.h"
 #include "pt.h"
 #include "runtime.h"
 #include "trap.h"
@@ -133,12 +137,41 @@ static void page_tables(void)
 	       trap_catch(do_read, &addr, &rec) && rec.vector == TRAP_PF, rec.vector);
 }
 
+#define HYPERCALL_SLOT	32
+
+/*
+ * Xen's way in: CPUID names an MSR; writing a page address there fills
+ * the page with one stub per hypercall, called like a function.
+ */
+static void hypercall_page(void)
+{
+	uint32_t base = guest_xen_cpuid_base();
+	uint8_t *page = page_alloc();
+	uint32_t msr;
+	long (*version)(unsigned int, void *), v;
+
+	if (!base || !page) {
+		result("hypercall page (no Xen leaves or no memory)", false, base);
+		return;
+	}
+	msr = cpuid(base + XEN_CPUID_LEAF_HYPERCALL, 0).ebx;
+	__asm__ __volatile__("wrmsr" : : "c"(msr), "a"((uint32_t)(uintptr_t)page),
+			     "d"((uint32_t)((uint64_t)(uintptr_t)page >> 32)) : "memory");
+	version = (long (*)(unsigned int, void *))(void *)
+		  (page + __HYPERVISOR_xen_version * HYPERCALL_SLOT);
+	v = version(XENVER_version, NULL);
+	result("xen_version through the hypercall page",
+	       v == hv_xen_version(XENVER_version, NULL) && v > 0, (uint64_t)v);
+}
+
 int guest_main(const struct hvm_start_info *si)
 {
 	(void)si;
 	traps();
 	user_mode();
 	page_tables();
+	if (guest_hypervisor() != GUEST_HV_NONE)
+		hypercall_page();
 	con_printf("selftest: %u failed\n", failures);
 	return failures ? SHUTDOWN_crash : SHUTDOWN_poweroff;
 }
