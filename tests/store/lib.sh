@@ -14,7 +14,9 @@
 set -u
 STORE_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 B=${VMSTORE_BUILD:-$STORE_ROOT/build}
-VMSTORED=$B/dom0-tools/vmstored
+# The sanitizer build when there is one (make check builds it).
+VMSTORED=$B/dom0-tools/vmstored-san
+[ -x "$VMSTORED" ] || VMSTORED=$B/dom0-tools/vmstored
 XSPROBE=$B/tests/store/xsprobe
 T=$(mktemp -d "${TMPDIR:-/tmp}/vmstore-test.XXXXXX")
 DAEMON_PIDS=()

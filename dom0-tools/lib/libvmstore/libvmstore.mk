@@ -30,8 +30,8 @@ $(LIBVMSTORE_SO_LINK): $(LIBVMSTORE_SO)
 # PREFIX is baked in at build time, as pkg-config files require.
 $(LIBVMSTORE_PC): $(LIBVMSTORE_DIR)/vmstore.pc.in FORCE_VMSTORE_PC
 	@mkdir -p $(dir $@)
-	sed 's|@PREFIX@|$(PREFIX)|g' $< > $@.tmp
-	cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+	@sed 's|@PREFIX@|$(PREFIX)|g' $< > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 .PHONY: FORCE_VMSTORE_PC
 FORCE_VMSTORE_PC:
 
