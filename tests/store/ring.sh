@@ -166,6 +166,26 @@ READ again
 READ guest five
 EOF_
 
+probe_case "a guest sending an oversized message is cut off" <<EOF_
+ringsetup $R 12288 14
+MKDIR /local/domain/8|
+INTRODUCE 8|12288|14|
+conn 1
+ring $R 12288 14
+hdr READ 1 0 5000
+conn 2
+events 300
+conn 1
+ringerror
+conn 2
+IS_DOMAIN_INTRODUCED 8|
+--
+MKDIR OK|
+INTRODUCE OK|
+RING-ERROR 3
+IS_DOMAIN_INTRODUCED T|
+EOF_
+
 probe_case "release: event for dom0, the guest is no longer served" <<EOF_
 conn 1
 WATCH @releaseDomain|rel|
