@@ -58,7 +58,6 @@ static long do_sched_op(struct vcpu *v, const uint64_t *a)
 		sched_vcpu_yield(v);
 		return 0;
 	case SCHEDOP_block:
-		v->event_pending = false;
 		sched_vcpu_block(v);
 		return 0;
 	case SCHEDOP_shutdown:

@@ -56,9 +56,9 @@ void sched_init(void)
 	runq_head = runq_tail = NULL;
 }
 
-uint64_t guest_time_ns(const struct domain *d)
+uint64_t guest_time_ns(const struct vcpu *v)
 {
-	return tsc_to_ns(rdtsc() + d->tsc_offset);
+	return tsc_to_ns(rdtsc() + hvm_vcpu_tsc_offset(v));
 }
 
 void sched_vcpu_start(struct vcpu *v)
@@ -76,8 +76,11 @@ void sched_vcpu_block(struct vcpu *v)
 {
 	uint64_t f = spin_lock_irqsave(&runq_lock);
 
-	/* An event that arrived since the guest decided to wait wins. */
-	if (v->state == VCPU_RUNNING && !v->event_pending)
+	/* An event that arrived since the guest decided to wait (a timer that
+	 * expired while it ran) is consumed instead: the wait ends at once. */
+	if (v->event_pending)
+		v->event_pending = false;
+	else if (v->state == VCPU_RUNNING)
 		v->state = VCPU_BLOCKED;
 	spin_unlock_irqrestore(&runq_lock, f);
 }
@@ -86,8 +89,9 @@ void sched_vcpu_wake(struct vcpu *v)
 {
 	uint64_t f = spin_lock_irqsave(&runq_lock);
 
-	v->event_pending = true;
-	if (v->state == VCPU_BLOCKED) {
+	if (v->state != VCPU_BLOCKED) {
+		v->event_pending = true;	/* for its next block */
+	} else {
 		v->state = VCPU_RUNNABLE;
 		/* Still leaving its pCPU: put_back() queues it, or a second pCPU
 		 * could enter it while the first is still on its way out. */
@@ -136,7 +140,7 @@ static void check_timers(void)
 			struct vcpu *v = d->vcpus[i];
 			uint64_t dl = v->timer_deadline_ns;
 
-			if (dl && guest_time_ns(d) >= dl) {
+			if (dl && guest_time_ns(v) >= dl) {
 				v->timer_deadline_ns = 0;
 				hvm_vcpu_timer_fired(v);
 				sched_vcpu_wake(v);
@@ -161,9 +165,9 @@ static void run_slice(struct vcpu *v)
 	while (v->state == VCPU_RUNNING && !v->needs_resched &&
 	       rdtsc() - start < slice) {
 		hvm_vcpu_run(v);
-		/* Let the interrupt that ended the guest's run be taken. */
-		local_irq_enable();
-		local_irq_disable();
+		/* Take the interrupt that ended the guest's run: STI only opens
+		 * the window after the next instruction, hence the NOP. */
+		__asm__ volatile("sti; nop; cli" ::: "memory");
 	}
 	v->stats.cpu_time_ns += tsc_to_ns(rdtsc() - start);
 }

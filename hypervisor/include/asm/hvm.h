@@ -23,6 +23,8 @@ int hvm_vcpu_load_context(struct vcpu *v, const struct vcpu_hvm_context *ctx);
 /* Enter the guest once and handle the exit that ends the run. */
 void hvm_vcpu_run(struct vcpu *v);
 void hvm_vcpu_timer_fired(struct vcpu *v);
+/* What the vCPU's TSC reads minus the host's. */
+uint64_t hvm_vcpu_tsc_offset(const struct vcpu *v);
 
 /* Guest-virtual copies through the guest's own page tables; -EFAULT for
  * an address the guest has not mapped (counted), never a host fault. */

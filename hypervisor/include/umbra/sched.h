@@ -21,8 +21,8 @@ void sched_vcpu_wake(struct vcpu *v);
 void sched_vcpu_yield(struct vcpu *v);
 /* Never run the vCPU again (its domain stopped). */
 void sched_vcpu_down(struct vcpu *v);
-/* Guest time in ns for domain d: its TSC scaled, 0 at creation. */
-uint64_t guest_time_ns(const struct domain *d);
+/* Guest time in ns for v: its TSC (which the guest may write) scaled. */
+uint64_t guest_time_ns(const struct vcpu *v);
 /* Run vCPUs on this pCPU forever. */
 void __attribute__((noreturn)) sched_run_this_cpu(void);
 /* Called by the LAPIC timer interrupt on every pCPU. */

@@ -24,7 +24,6 @@ static void exit_npf(struct vcpu *v)
 static void exit_hlt(struct vcpu *v)
 {
 	svm_skip_insn(v, 1);
-	v->event_pending = false;
 	sched_vcpu_block(v);
 }
 
@@ -78,6 +77,7 @@ void svm_handle_exit(struct vcpu *v)
 	case VMEXIT_STGI:
 	case VMEXIT_CLGI:
 	case VMEXIT_SKINIT:
+	case VMEXIT_INVLPGA:
 	case VMEXIT_MONITOR:
 	case VMEXIT_MWAIT:
 	case VMEXIT_XSETBV:

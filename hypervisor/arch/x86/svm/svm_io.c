@@ -2,6 +2,7 @@
  * output goes to the domain's console; any other port reads all-ones and
  * ignores writes, as an empty ISA bus does, and is counted. */
 #include <asm/hvm.h>
+#include <asm/insn.h>
 #include <asm/svm/svm.h>
 #include <umbra/domain.h>
 
@@ -79,11 +80,22 @@ static void io_write(struct vcpu *v, uint16_t port, unsigned int size, uint32_t 
 	v->stats.io_unhandled++;
 }
 
-static uint64_t addr_mask(uint64_t info1)
+/* Address size and OUTS source segment come from the instruction:
+ * TCG leaves EXITINFO1's address-size and segment bits empty. */
+static int string_operands(struct vcpu *v, uint64_t *mask, uint64_t *src_base)
 {
-	if (info1 & (1u << 9))
-		return ~0ULL;
-	return (info1 & (1u << 8)) ? 0xffffffffULL : 0xffffULL;
+	const struct vmcb *vmcb = v->hvm.vmcb;
+	const struct vmcb_seg *segs[] = { &vmcb->es, &vmcb->cs, &vmcb->ss,
+					  &vmcb->ds, &vmcb->fs, &vmcb->gs };
+	struct insn insn;
+
+	if (svm_decode_at_rip(v, &insn) < 0)
+		return -1;
+	*mask = insn.addr_bytes == 8 ? ~0ULL : (1ULL << (8 * insn.addr_bytes)) - 1;
+	*src_base = insn.seg < INSN_NR_SEGS ? segs[insn.seg]->base : vmcb->ds.base;
+	if (svm_guest_is_64bit(vmcb) && insn.seg != INSN_SEG_FS && insn.seg != INSN_SEG_GS)
+		*src_base = 0;
+	return 0;
 }
 
 /* Elements a REP INS/OUTS may move per exit. The rest of the count stays
@@ -98,23 +110,27 @@ static int io_string(struct vcpu *v, uint64_t info1, uint16_t port, unsigned int
 {
 	struct vmcb *vmcb = v->hvm.vmcb;
 	struct guest_regs *r = &v->hvm.regs;
-	uint64_t mask = addr_mask(info1);
-	uint64_t count = (info1 & IOIO_REP) ? (r->rcx & mask) : 1;
+	uint64_t mask, src_base;
+	uint64_t count;
 	int64_t step = (vmcb->rflags & (1u << 10)) ? -(int64_t)size : (int64_t)size;
 	bool in = info1 & IOIO_TYPE_IN;
 	unsigned int batch = IO_STRING_BATCH;
+	uint64_t dst_base = svm_guest_is_64bit(vmcb) ? 0 : vmcb->es.base;
+
+	if (string_operands(v, &mask, &src_base))
+		return -1;
+	count = (info1 & IOIO_REP) ? (r->rcx & mask) : 1;
 
 	for (; count && batch; count--, batch--) {
 		uint32_t val = 0;
 
 		if (in) {
 			val = io_read(v, port, size);
-			if (hvm_copy_to_guest(v, vmcb->es.base + (r->rdi & mask), &val, size))
+			if (hvm_copy_to_guest(v, dst_base + (r->rdi & mask), &val, size))
 				return -1;
 			r->rdi = (r->rdi & ~mask) | ((r->rdi + step) & mask);
 		} else {
-			/* OUTS reads DS:RSI (segment overrides are not decoded). */
-			if (hvm_copy_from_guest(v, &val, vmcb->ds.base + (r->rsi & mask), size))
+			if (hvm_copy_from_guest(v, &val, src_base + (r->rsi & mask), size))
 				return -1;
 			io_write(v, port, size, val);
 			r->rsi = (r->rsi & ~mask) | ((r->rsi + step) & mask);

@@ -53,6 +53,11 @@ void hvm_vcpu_timer_fired(struct vcpu *v)
 	v->hvm.upcall_pending = true;
 }
 
+uint64_t hvm_vcpu_tsc_offset(const struct vcpu *v)
+{
+	return v->hvm.vmcb->tsc_offset;
+}
+
 void hvm_inject_exception(struct vcpu *v, unsigned int vector, int error_code)
 {
 	uint64_t ev = vector | EVENT_TYPE_EXCEPTION | EVENT_VALID;
@@ -70,9 +75,12 @@ void hvm_vcpu_run(struct vcpu *v)
 	choose_tlb_flush(v, p);
 	prepare_events(v);
 	fpu_load(v);
-	__asm__ volatile("clgi" ::: "memory");
+	/* With V_INTR_MASKING the host's IF decides whether physical
+	 * interrupts end the guest's run, so it must be set at VMRUN; GIF
+	 * keeps them from being taken here until the guest is left. */
+	__asm__ volatile("clgi; sti" ::: "memory");
 	svm_vmrun(&v->hvm.regs, v->hvm.vmcb_pa, p->host_save_pa);
-	__asm__ volatile("stgi" ::: "memory");
+	__asm__ volatile("cli; stgi" ::: "memory");
 	fpu_save(v);
 	vmcb->tlb_control = 0;
 	vmcb->event_inj = 0;
