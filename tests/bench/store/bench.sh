@@ -71,6 +71,17 @@ for r in $(seq "$RUNS"); do
 	stop_vmstored
 done
 
+# The store at 100,000 nodes, once: the same client (libvmstore) on both
+# daemons, so this compares the daemons alone.
+d=$T/xs-scale
+"$A/run-xenstored.sh" start c "$d" >/dev/null
+XENSTORED_PATH=$d/run/socket timeout 300 "$VMSBENCH" scale \
+	>"$OUT/xenstored-scale.1" 2>&1
+"$A/run-xenstored.sh" stop "$d"
+start_vmstored
+XENSTORED_PATH=$T/vm.sock timeout 300 "$VMSBENCH" scale >"$OUT/vmstored-scale.1" 2>&1
+stop_vmstored
+
 # median NAME FIELD FILES...: median over runs of a RESULT line's value;
 # FIELD is "ops" (ops/s) or the word after which the number follows.
 median() {
@@ -111,6 +122,13 @@ report listings400 dir400 ops per_sec
 report tx tx ops per_sec
 report watch_latency watch p50 p50_us
 report watch_latency_p99 watch p99 us
+for w in create100k:nodes_100k_create read100k:reads_at_100k_nodes; do
+	ours=$(median "${w%%:*}" ops "$OUT"/vmstored-scale.*)
+	theirs=$(median "${w%%:*}" ops "$OUT"/xenstored-scale.*)
+	echo "${w#*:}_per_sec: $ours"
+	echo "${w#*:}_xenstored_per_sec: $theirs"
+	echo "${w#*:}_vs_xenstored: $(ratio "$ours" "$theirs")"
+done
 if grep -h FAILED "$OUT"/*.* >/dev/null 2>&1; then
 	echo "bench_failures: $(grep -h FAILED "$OUT"/*.* | sort -u | tr '\n' ';')"
 fi

@@ -10,6 +10,9 @@
  * 400- and a 1,000-child node (the latter too big for one reply);
  * tx: 1,000 transactions of 5 writes, retried on EAGAIN; watch: 1,000
  * write -> event round trips between two connections (latency).
+ *
+ * "vmsbench scale": 100,000 nodes (1,000 directories of 100), then 10,000
+ * reads spread over them: the store at size.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -201,6 +204,35 @@ static void bench_watch(struct vms_handle *h, long n)
 	free(lat);
 }
 
+static void bench_scale(struct vms_handle *h)
+{
+	char path[64], val[32], *v;
+	double t0 = now();
+	long i, n = 100000;
+
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), PREFIX "/s/%ld/%ld", i % 1000,
+			 i / 1000);
+		snprintf(val, sizeof(val), "%ld", i);
+		if (!vms_write(h, VMS_TXN_NULL, path, val, strlen(val)))
+			die("write (scale)");
+	}
+	result("create100k", n, now() - t0, "nodes");
+	t0 = now();
+	for (i = 0; i < 10000; i++) {
+		long k = (i * 7919) % n;
+
+		snprintf(path, sizeof(path), PREFIX "/s/%ld/%ld", k % 1000,
+			 k / 1000);
+		snprintf(val, sizeof(val), "%ld", k);
+		v = vms_read(h, VMS_TXN_NULL, path, NULL);
+		if (!v || strcmp(v, val))
+			die("read (scale)");
+		free(v);
+	}
+	result("read100k", 10000, now() - t0, "reads in a 100k-node tree");
+}
+
 int main(int argc, char **argv)
 {
 	long scale = argc > 1 ? atol(argv[1]) : 1;	/* for quick runs */
@@ -208,6 +240,12 @@ int main(int argc, char **argv)
 
 	if (!h)
 		die("vms_open");
+	if (argc > 1 && !strcmp(argv[1], "scale")) {
+		vms_rm(h, VMS_TXN_NULL, PREFIX);
+		bench_scale(h);
+		vms_close(h);
+		return 0;
+	}
 	if (scale < 1)
 		scale = 1;
 	vms_rm(h, VMS_TXN_NULL, PREFIX);
