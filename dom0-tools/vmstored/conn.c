@@ -176,7 +176,7 @@ void conn_send_event(struct conn *c, const char *path, const char *token)
 	char buf[XENSTORE_PAYLOAD_MAX];
 
 	if (plen + tlen > sizeof(buf))
-		return;		/* cannot happen: path and token were bounded */
+		return;	/* cannot happen: both were bounded */
 	if (!c->privileged && c->out_msgs >= CONN_EVENT_QUEUE_MAX) {
 		if (!c->events_dropped++)
 			log_warn("dom%u is not reading its events; dropping",

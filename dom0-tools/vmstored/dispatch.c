@@ -11,7 +11,7 @@
 struct handler {
 	const char *name;
 	int (*fn)(struct conn *c, struct request *r);
-	bool uses_tx;		/* the request's tx_id selects a transaction */
+	bool uses_tx;		/* tx_id selects a transaction */
 };
 
 static const struct handler handlers[XS_TYPE_COUNT] = {

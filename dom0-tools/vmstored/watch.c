@@ -140,7 +140,7 @@ static void add_match(struct match_set *set, struct watch *w,
 		struct match *m = realloc(set->m, cap * sizeof(*m));
 
 		if (!m)
-			return;		/* events may be lost, never corrupt */
+			return;	/* events may be lost, never corrupt */
 		set->m = m;
 		set->cap = cap;
 	}

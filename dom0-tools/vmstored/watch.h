@@ -27,7 +27,7 @@ struct watch {
 	char *path;			/* as the client gave it */
 	char *abs;			/* canonical path or "@..." name */
 	char *token;
-	uint32_t strip;			/* chars to cut for relative events */
+	uint32_t strip;			/* cut this much for relative */
 	uint64_t seq;
 };
 

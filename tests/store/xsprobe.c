@@ -9,7 +9,8 @@
  *   TYPE [%tx=N|%tx=$var] [%save=var] payload
  *	send a request; TYPE is a name (READ, WRITE, ...) or a number.
  *	In the payload '|' stands for a NUL byte (as in xenstore.txt),
- *	and \| \\ \n \xHH escape; ${var} inserts a saved value. Prints the reply as "TYPE payload",
+ *	and \| \\ \n \xHH escape; ${var} inserts a saved value.
+ *	Prints the reply as "TYPE payload",
  *	preceded by any watch events that arrived first ("EVENT ...").
  *	%save=var keeps the reply (up to the first NUL) for later $var.
  *   conn N	switch to connection N (0..63), connecting it if needed

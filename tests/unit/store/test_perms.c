@@ -137,7 +137,8 @@ static void test_acl_grants_and_denies(void **state)
 	assert_call(f->dom1, XS_WRITE, 0, "/shared/c1|x", "ERROR EACCES|");
 	assert_call(f->dom2, XS_WRITE, 0, "/shared/c2|x", "WRITE OK|");
 	/* ... and nodes made by a guest belong to it. */
-	assert_call(f->dom2, XS_GET_PERMS, 0, "/shared/c2|", "GET_PERMS n2|r1|b2|");
+	assert_call(f->dom2, XS_GET_PERMS, 0, "/shared/c2|",
+		    "GET_PERMS n2|r1|b2|");
 }
 
 static void test_guest_home(void **state)

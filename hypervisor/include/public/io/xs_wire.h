@@ -109,8 +109,8 @@ struct xenstore_domain_interface {
 };
 
 /* server_features bits */
-#define XENSTORE_SERVER_FEATURE_RECONNECTION	1	/* honours connection */
-#define XENSTORE_SERVER_FEATURE_ERROR		2	/* error field valid */
+#define XENSTORE_SERVER_FEATURE_RECONNECTION	1 /* honours connection */
+#define XENSTORE_SERVER_FEATURE_ERROR		2 /* error field valid */
 
 /* connection values */
 #define XENSTORE_CONNECTED	0	/* normal operation */
