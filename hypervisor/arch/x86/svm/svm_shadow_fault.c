@@ -1,5 +1,7 @@
-/* paging=shadow: hidden page faults, stores to guest page tables, INVLPG,
+/* paging=shadow: hidden page faults, stores to guest page tables (MOV,
+ * XCHG, locked OR/AND/XOR/CMPXCHG/BTS/BTR/BTC, see asm/emulate_store.h), INVLPG,
  * and the hypervisor's own writes into tracked page-table frames. */
+#include <asm/emulate_store.h>
 #include <asm/hvm.h>
 #include <asm/insn.h>
 #include <asm/layout.h>
@@ -27,64 +29,34 @@ static int store_gpa(struct domain *d, uint64_t gpa, uint64_t val, unsigned int 
 	return err;
 }
 
-/* The value a MOV (88, 89, C6 /0, C7 /0) or XCHG (86, 87) stores; XCHG's
- * old memory value goes back into its register. */
-static int store_value(struct vcpu *v, const struct insn *insn, struct insn_regs *r,
-		       uint64_t gpa, uint64_t *val, unsigned int *len)
-{
-	bool rex = insn_has_rex(insn);
-	uint8_t op = insn->opcode;
-
-	if (insn->map != INSN_MAP_1BYTE || !insn->has_mem)
-		return -EINVAL;
-	*len = (op == 0x88 || op == 0xc6 || op == 0x86) ? 1 : insn->op_bytes;
-	switch (op) {
-	case 0x88: case 0x89:
-		*val = insn_gpr_read(r, insn->reg, *len, rex);
-		return 0;
-	case 0xc6: case 0xc7:
-		if ((insn->reg & 7) != 0)
-			return -EINVAL;
-		*val = insn->imm;
-		return 0;
-	case 0x86: case 0x87: {
-		uint64_t old = 0;
-
-		if (domain_copy_from_gpa(v->domain, &old, gpa, *len))
-			return -EFAULT;
-		*val = insn_gpr_read(r, insn->reg, *len, rex);
-		insn_gpr_write(r, insn->reg, *len, rex, old);
-		return 0;
-	}
-	default:
-		return -EINVAL;
-	}
-}
-
-static void emulate_store(struct vcpu *v, const struct shadow_fault *f)
+static void emulate_store_at(struct vcpu *v, const struct shadow_fault *f)
 {
 	struct vmcb *vmcb = v->hvm.vmcb;
+	struct emulated_store st;
 	struct insn insn;
 	struct insn_regs r;
-	unsigned int len = 0;
-	uint64_t val = 0;
+	uint64_t old = 0, rflags = vmcb->rflags;
+	/* The operand cannot cross its aligned 8 bytes (checked below), so
+	 * reading to the end of them stays inside the page. */
 	int ilen = svm_decode_at_rip(v, &insn);
 
 	svm_regs_get(v, &r);
-	if (ilen < 0 || store_value(v, &insn, &r, f->gpa, &val, &len) ||
-	    (f->gpa & 7) + len > 8) {
-		domain_crash(v->domain, "unsupported instruction (opcode %02x) writing "
+	if (ilen < 0 || domain_copy_from_gpa(v->domain, &old, f->gpa, 8 - (f->gpa & 7)) ||
+	    emulate_store(&insn, &r, &rflags, old, &st) || (f->gpa & 7) + st.len > 8) {
+		domain_crash(v->domain, "unsupported instruction (opcode %s%02x) writing "
 			     "page table at guest-physical %#llx, rip %#llx",
+			     ilen >= 0 && insn.map == INSN_MAP_0F ? "0f " : "",
 			     ilen < 0 ? 0 : insn.opcode, (unsigned long long)f->gpa,
 			     (unsigned long long)vmcb->rip);
 		return;
 	}
-	if (store_gpa(v->domain, f->gpa, val, len)) {
+	if (st.write && store_gpa(v->domain, f->gpa, st.value, st.len)) {
 		domain_crash(v->domain, "page-table write at %#llx failed",
 			     (unsigned long long)f->gpa);
 		return;
 	}
 	svm_regs_put(v, &r);
+	vmcb->rflags = rflags;
 	vmcb->rip += (unsigned int)ilen;
 }
 
@@ -119,7 +91,7 @@ void svm_exit_shadow_pf(struct vcpu *v)
 		break;
 	case SHADOW_EMULATE_PT_WRITE:
 	case SHADOW_EMULATE:
-		emulate_store(v, &f);
+		emulate_store_at(v, &f);
 		break;
 	case SHADOW_P2M_FAULT:
 		domain_crash(d, "access to guest-physical %#llx outside the domain's RAM "
