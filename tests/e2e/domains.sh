@@ -45,3 +45,19 @@ check "identity: shadow domain's counters show shadow work" \
 	log_has '^domain [0-9]+ \(shadow-one\) paging: mode=shadow .*fills=[1-9]'
 check "identity: nested domain's NPT reported" log_has '^domain [0-9]+ \(nested-one\) paging: mode=nested npt_pages=[1-9]'
 scenario_end identity
+
+# Secondary vCPUs, brought up by the guest with VCPUOP_initialise/up, in
+# both paging modes, more vCPUs than pCPUs.
+SMP=build/guests/smp.elf
+boot smp "$ELF" "exit_when_idle" "$SMP name=smp-nested vcpus=4; $SMP name=smp-shadow vcpus=3 paging=shadow"
+for d in smp-nested:4 smp-shadow:3; do
+	IFS=: read -r name n <<< "$d"
+	check "smp: $name brought up all $n vCPUs" \
+		log_has "^\(d[0-9]+ $name\) smp: $n of $n vcpus up, 0 failures$"
+	check "smp: $name: each AP ran on its own vCPU" \
+		test "$(log_count "^\(d[0-9]+ $name\) smp: vcpu ([0-9]) up \(started as index \1\)$")" -eq $((n - 1))
+	check "smp: $name shut down normally" log_has "^domain [0-9]+ \($name\): shutdown: poweroff$"
+done
+check "smp: no FAIL line from the guest" log_lacks 'smp: FAIL'
+check "smp: QEMU exited when both domains stopped" rc_is 33
+scenario_end smp

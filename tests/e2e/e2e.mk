@@ -7,4 +7,4 @@ bench-boot: $(BUILD)/umbra.elf
 BENCH_TARGETS += bench-boot
 
 CHECK_SUITES += tests/e2e/domains.sh
-CHECK_DEPS += $(BUILD)/guests/hello.elf
+CHECK_DEPS += $(BUILD)/guests/hello.elf $(BUILD)/guests/smp.elf

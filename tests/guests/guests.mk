@@ -9,6 +9,7 @@
 #   hostile    attacks the hypervisor, checks each fails as promised
 #   exitbench  exit round-trip costs for make bench-hvm
 #   selftest   the runtime's own trap, user-mode and page-table helpers
+#   smp        starts the other vCPUs with VCPUOP_initialise/up
 #
 # `make check` also boots hello, selftest and ptwork under plain QEMU (its
 # PVH loader), which exercises the runtime without a hypervisor; the
@@ -17,7 +18,7 @@
 GUEST_DIR := tests/guests
 GUEST_BIN := $(BUILD)/guests
 GUEST_OBJ := $(BUILD)/guests/obj
-GUESTS := hello compute timer ptwork hostile exitbench selftest
+GUESTS := hello compute timer ptwork hostile exitbench selftest smp
 
 GUEST_CC := $(KERNEL_CC)
 GUEST_CFLAGS := -std=c11 $(WARN_CFLAGS) -O2 -g -ffreestanding -fno-pic -fno-pie \
