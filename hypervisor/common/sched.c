@@ -10,7 +10,6 @@
 
 static struct vcpu *runq_head, *runq_tail;
 static spinlock_t runq_lock = SPINLOCK_INIT;
-static bool any_domain_started;
 static bool opt_exit_when_idle;
 
 #include <umbra/cmdline.h>
@@ -68,7 +67,6 @@ void sched_vcpu_start(struct vcpu *v)
 	v->state = VCPU_RUNNABLE;
 	v->processor = -1;
 	runq_push(v);
-	any_domain_started = true;
 	spin_unlock_irqrestore(&runq_lock, f);
 }
 
@@ -186,7 +184,9 @@ static void put_back(struct vcpu *v)
 
 static void maybe_exit_when_idle(void)
 {
-	if (opt_exit_when_idle && any_domain_started && !domains_alive()) {
+	/* Domains are built before any pCPU schedules, so none alive here
+	 * means every one stopped, or none could be created. */
+	if (opt_exit_when_idle && !domains_alive()) {
 		pr_info("sched: every domain has stopped; exiting (exit_when_idle)\n");
 		debug_exit(DEBUG_EXIT_SUCCESS);
 	}

@@ -82,11 +82,20 @@ mix_scenario shadow
 s=hvm-timer-semantics
 m=$(module tx timer nested 4M sleeps= cases=expired)
 m+=$(module tw timer nested 4M sleeps=20,20 cases=tscwrite)
+m+=$(module tin timer nested 4M sleeps= cases=irq)
+m+=$(module tis timer shadow 4M sleeps= cases=irq)
 boot "$s" "$HVM_ELF" "$HVM_CMDLINE" "$m"
 check "timer: an expiry while the vCPU runs is not lost (SCHEDOP_block returns at once)" \
 	guest_said_re tx '^timer: PASS expired timer'
 check "timer: set_timer_op follows guest time after the guest writes its TSC" \
 	guest_said_re tw '^timer: PASS sleep after a TSC write'
+for t in tin:nested tis:shadow; do
+	IFS=: read -r name mode <<< "$t"
+	check "timer: $mode: expiry arrives as the registered callback vector (V_IRQ)" \
+		guest_said_re "$name" '^timer: PASS timer expiry delivered as the callback vector'
+	check "timer: $mode: callback parameter set, read back, bad values refused" \
+		guest_said "$name" "timer: 6 passed, 0 failed"
+done
 check "timer: both timer guests shut themselves down" \
 	eval 'stopped_with tx "[a-z_]+" && stopped_with tw "[a-z_]+"'
 scenario_end "$s"

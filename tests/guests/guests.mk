@@ -45,7 +45,7 @@ $(GUEST_OBJ)/%.o: $(GUEST_DIR)/%.S
 
 # $(call guest_image,NAME)
 define guest_image
-$(GUEST_BIN)/$(1).elf: $(call guest_objs,$(sort $(wildcard $(GUEST_DIR)/$(1)/*.c))) \
+$(GUEST_BIN)/$(1).elf: $(call guest_objs,$(sort $(wildcard $(GUEST_DIR)/$(1)/*.c $(GUEST_DIR)/$(1)/*.S))) \
 		$(GUEST_LIB_OBJS) $(GUEST_LDS)
 	@mkdir -p $$(dir $$@)
 	$$(GUEST_CC) $$(GUEST_CFLAGS) $$(GUEST_LDFLAGS) -o $$@ \

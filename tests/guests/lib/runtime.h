@@ -45,6 +45,8 @@ void guest_start(uint64_t start_info_paddr) __attribute__((noreturn));
 
 /* Exception handling (traps.c; trap.h has the test interface). */
 void traps_init(void);
+/* An interrupt gate for vector (>= 32) to an assembly stub ending in iretq. */
+void irq_set_gate(unsigned int vector, void (*stub)(void));
 
 /* The command line (args.c). guest_option("key=") is the text after the
  * first word starting with "key=", or NULL. */

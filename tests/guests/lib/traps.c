@@ -78,6 +78,11 @@ void traps_init(void)
 	load_idt(sizeof(idt) - 1);
 }
 
+void irq_set_gate(unsigned int vector, void (*stub)(void))
+{
+	set_gate(vector, (uint64_t)(uintptr_t)stub, GATE_KERNEL);
+}
+
 void traps_break_idt(void)
 {
 	load_idt(0);

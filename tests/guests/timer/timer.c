@@ -14,27 +14,36 @@
  *     tscwrite        the guest sets its TSC back to half its value
  *                     (WRMSR; run it after 20 ms of sleeps or more);
  *                     guest time, and so set_timer_op, must follow.
+ *     irq             the expiry arrives as the callback vector (irq.c)
  */
 #include <public/sched.h>
 
 #include "hypercall.h"
 #include "io.h"
 #include "runtime.h"
+#include "timer.h"
 
 const char guest_name[] = "timer";
-
-#define NS_PER_MS	1000000ULL
 #define MAX_SLEEPS	16
 #define GUARD_MS	500
 
 static unsigned int passed, failed;
 
-static void result(bool ok, const char *what, uint64_t ms, uint64_t elapsed_ns,
-		   const char *why)
+void timer_result(bool ok, const char *what, uint64_t ms, uint64_t elapsed_ns,
+		  const char *why)
 {
 	con_printf("timer: %s %s %lu ms (woke after %lu us)%s%s\n", ok ? "PASS" : "FAIL",
 		   what, (unsigned long)ms, (unsigned long)(elapsed_ns / 1000),
 		   why ? ": " : "", why ? why : "");
+	if (ok)
+		passed++;
+	else
+		failed++;
+}
+
+void timer_check(bool ok, const char *what)
+{
+	con_printf("timer: %s %s\n", ok ? "PASS" : "FAIL", what);
 	if (ok)
 		passed++;
 	else
@@ -64,11 +73,11 @@ static void check_sleep(const char *what, uint64_t ms, uint64_t slack_ms,
 	uint64_t want = ms * NS_PER_MS, elapsed = t1 - t0;
 
 	if (elapsed < want)
-		result(false, what, ms, elapsed, "woke too early");
+		timer_result(false, what, ms, elapsed, "woke too early");
 	else if (elapsed > want + slack_ms * NS_PER_MS)
-		result(false, what, ms, elapsed, "woke too late");
+		timer_result(false, what, ms, elapsed, "woke too late");
 	else
-		result(true, what, ms, elapsed, NULL);
+		timer_result(true, what, ms, elapsed, NULL);
 }
 
 static void sleep_wait(const char *what, uint64_t ms, uint64_t slack_ms, bool use_hlt)
@@ -78,11 +87,11 @@ static void sleep_wait(const char *what, uint64_t ms, uint64_t slack_ms, bool us
 
 	if (rc) {
 		con_printf("timer: set_timer_op returned %ld\n", rc);
-		result(false, what, ms, 0, "set_timer_op failed");
+		timer_result(false, what, ms, 0, "set_timer_op failed");
 		return;
 	}
 	if (!wait_for_timer(use_hlt)) {
-		result(false, what, ms, 0, "could not block");
+		timer_result(false, what, ms, 0, "could not block");
 		return;
 	}
 	check_sleep(what, ms, slack_ms, t0, guest_time_ns());
@@ -109,7 +118,7 @@ static void replace_case(uint64_t slack_ms)
 	if (wait_for_timer(false))
 		check_sleep("replaced deadline", second, slack_ms, t0, guest_time_ns());
 	else
-		result(false, "replaced deadline", second, 0, "could not block");
+		timer_result(false, "replaced deadline", second, 0, "could not block");
 }
 
 static void spin_ms(uint64_t ms)
@@ -131,15 +140,15 @@ static void expired_case(uint64_t slack_ms)
 	/* Only matters if the expiry was lost: then this wakes us. */
 	hv_set_timer_op(t1 + GUARD_MS * NS_PER_MS);
 	if (!wait_for_timer(false)) {
-		result(false, "expired timer", 0, 0, "could not block");
+		timer_result(false, "expired timer", 0, 0, "could not block");
 		return;
 	}
 	t2 = guest_time_ns();
 	if (t2 - t1 > slack_ms * NS_PER_MS)
-		result(false, "expired timer", 0, t2 - t1,
+		timer_result(false, "expired timer", 0, t2 - t1,
 		       "the expiry during the spin was lost; woke by the guard timer");
 	else
-		result(true, "expired timer", 0, t2 - t1, NULL);
+		timer_result(true, "expired timer", 0, t2 - t1, NULL);
 }
 
 #define MSR_TSC		0x10
@@ -154,7 +163,7 @@ static void tsc_write_case(uint64_t slack_ms)
 	uint64_t tsc = rdtsc() / 2;
 
 	if (tsc_to_ns(tsc) < 2 * ms * NS_PER_MS) {
-		result(false, "sleep after a TSC write", ms, 0, "guest too young to move back");
+		timer_result(false, "sleep after a TSC write", ms, 0, "guest too young to move back");
 		return;
 	}
 	con_printf("timer: moving the TSC back by %lu ms\n",
@@ -210,6 +219,8 @@ int guest_main(const struct hvm_start_info *si)
 		expired_case(slack);
 	if (guest_word_in_list(cases, "tscwrite"))
 		tsc_write_case(slack);
+	if (guest_word_in_list(cases, "irq"))
+		irq_case(slack);
 	con_printf("timer: %u passed, %u failed\n", passed, failed);
 	return failed ? SHUTDOWN_crash : SHUTDOWN_poweroff;
 }
