@@ -31,7 +31,7 @@ include hypervisor/hypervisor.mk
 
 DEPS_STAMP := scripts/install-deps.sh
 
-.PHONY: all deps check check-now run run-now bench bench-now clean install
+.PHONY: all deps check check-build check-now run run-now bench bench-now clean install
 
 all: $(ALL_TARGETS)
 
@@ -41,9 +41,14 @@ deps:
 # The entry points a newcomer types install what is missing first, then
 # re-enter make so that pkg-config and friends see the new packages.
 check: deps
+	@$(MAKE) --no-print-directory -j$(shell nproc) check-build
 	@$(MAKE) --no-print-directory check-now
 
-check-now: $(CHECK_SUITES) $(CHECK_DEPS) $(FUZZ_TARGETS)
+# Building is parallel; the suites then run one at a time (QEMU boots and
+# timing checks want the CPUs to themselves).
+check-build: $(CHECK_SUITES) $(CHECK_DEPS) $(FUZZ_TARGETS)
+
+check-now: check-build
 	@tests/run-suites.sh $(CHECK_SUITES)
 
 run: deps

@@ -48,17 +48,12 @@ tramp64:
 	xor	%ebp, %ebp
 	jmp	*%rax
 
-	.balign 8
-tramp_gdt:
-	.quad	0
-	.quad	0x00af9a000000ffff	/* 0x08: 64-bit code */
-	.quad	0x00cf92000000ffff	/* 0x10: data */
-	.quad	0x00cf9a000000ffff	/* 0x18: 32-bit code */
-tramp_gdt_end:
+	/* The boot GDT (head.S) serves the APs too: a 32-bit LGDT from real
+	 * mode may point above 1 MiB. */
 	.balign 8
 tramp_gdt_desc:
-	.short	tramp_gdt_end - tramp_gdt - 1
-	.long	tramp_gdt
+	.short	boot_gdt_end - boot_gdt - 1
+	.long	boot_gdt
 
 	.balign 8
 	.globl tramp_cr3, tramp_stack, tramp_arg, tramp_target
