@@ -134,8 +134,10 @@ boot_gdt:
 	.quad	0x00af9a000000ffff	/* 0x08: 64-bit code */
 	.quad	0x00cf92000000ffff	/* 0x10: data */
 	.quad	0x00cf9a000000ffff	/* 0x18: 32-bit code */
-	.globl boot_gdt_end
 boot_gdt_end:
+	/* for the AP trampoline, which cannot subtract symbols it lacks */
+	.globl boot_gdt_limit
+	.set	boot_gdt_limit, boot_gdt_end - boot_gdt - 1
 	.balign 8
 	.globl boot_gdt_desc
 boot_gdt_desc:

@@ -52,7 +52,7 @@ tramp64:
 	 * mode may point above 1 MiB. */
 	.balign 8
 tramp_gdt_desc:
-	.short	boot_gdt_end - boot_gdt - 1
+	.short	boot_gdt_limit
 	.long	boot_gdt
 
 	.balign 8
