@@ -25,28 +25,36 @@ static long vcpu_initialise(struct vcpu *caller, struct vcpu *v, uint64_t arg)
 	return err;
 }
 
-long do_vcpu_op(struct vcpu *caller, const uint64_t *a)
+static long vcpu_op_locked(struct vcpu *caller, struct vcpu *v, const uint64_t *a)
 {
-	struct domain *d = caller->domain;
-	struct vcpu *v;
-
-	if (a[1] >= d->nr_vcpus)
-		return -ENOENT;
-	v = d->vcpus[a[1]];
 	switch (a[0]) {
 	case VCPUOP_initialise:
 		return vcpu_initialise(caller, v, a[2]);
 	case VCPUOP_up:
 		if (!v->initialised)
 			return -EINVAL;
-		if (v->state == VCPU_DOWN && d->state == DOMAIN_RUNNING)
-			sched_vcpu_start(v);
+		sched_vcpu_start(v);	/* no-op if it is up, or its domain stopped */
 		return 0;
 	case VCPUOP_is_up:
 		return v->state != VCPU_DOWN;
 	default:
 		return -ENOSYS;
 	}
+}
+
+long do_vcpu_op(struct vcpu *caller, const uint64_t *a)
+{
+	struct domain *d = caller->domain;
+	uint64_t f;
+	long rc;
+
+	if (a[1] >= d->nr_vcpus)
+		return -ENOENT;
+	/* Two vCPUs may work on the same target at once: one at a time. */
+	f = spin_lock_irqsave(&d->vcpu_op_lock);
+	rc = vcpu_op_locked(caller, d->vcpus[a[1]], a);
+	spin_unlock_irqrestore(&d->vcpu_op_lock, f);
+	return rc;
 }
 
 static long hvm_param(struct vcpu *v, uint64_t arg, bool set)

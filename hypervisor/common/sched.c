@@ -64,9 +64,15 @@ void sched_vcpu_start(struct vcpu *v)
 {
 	uint64_t f = spin_lock_irqsave(&runq_lock);
 
-	v->state = VCPU_RUNNABLE;
-	v->processor = -1;
-	runq_push(v);
+	/* Only a vCPU that is down, of a domain still running: queuing one
+	 * twice would corrupt the run queue. domain_shutdown() sets the state
+	 * before it takes each vCPU down under this lock, so a start racing
+	 * with it is either refused here or undone there. */
+	if (v->state == VCPU_DOWN && v->domain->state < DOMAIN_SHUTDOWN) {
+		v->state = VCPU_RUNNABLE;
+		v->processor = -1;
+		runq_push(v);
+	}
 	spin_unlock_irqrestore(&runq_lock, f);
 }
 

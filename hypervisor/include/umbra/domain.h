@@ -77,6 +77,7 @@ struct domain {
 	unsigned int shutdown_reason;	/* SHUTDOWN_* */
 	char crash_reason[96];
 	spinlock_t lock;
+	spinlock_t vcpu_op_lock;	/* serialises VCPUOP_initialise/up */
 
 	uint64_t mem_bytes;
 	unsigned int nr_extents;
