@@ -15,6 +15,7 @@
 #define MSR_PAT			0x277
 #define MSR_MTRR_DEF_TYPE	0x2ff
 #define APIC_DEFAULT		0xfee00000ULL
+#define CR0_PG			(1ULL << 31)
 #define APIC_BSP		(1ULL << 8)
 #define APIC_ENABLE		(1ULL << 11)
 /* EFER bits a guest may set: SCE, LME, LMA (read-only), NXE. */
@@ -64,6 +65,9 @@ static int msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 	switch (msr) {
 	case MSR_EFER:
 		if (val & ~EFER_GUEST_MASK)
+			return -1;
+		/* LME may not change while paging is on (the CPU raises #GP). */
+		if ((vmcb->cr0 & CR0_PG) && ((val ^ vmcb->efer) & EFER_LME))
 			return -1;
 		vmcb->efer = (val & ~(1ULL << 10)) | (vmcb->efer & (1ULL << 10)) | EFER_SVME;
 		svm_shadow_mode_changed(v);
