@@ -54,4 +54,16 @@ void attack_write_high(void);
 void attack_cr3_oob(void);
 void attack_triple_fault(void);
 
+/* Named-only attacks on CPU state and event delivery (state.c). */
+void attack_xsave(void);
+void attack_pcid(void);
+void attack_cr3_reserved(void);
+void attack_hcpage_wrap(void);
+void attack_iopl_ins(void);
+void attack_int_twice(void);
+void attack_upcall_spin(void);
+void attack_stain(void);
+void attack_sniff(void);
+void attack_cr4_reserved(void);
+
 #endif
