@@ -3,6 +3,8 @@
 #include <stdarg.h>
 #include <asm/layout.h>
 #include <asm/hvm.h>
+#include <asm/time.h>
+#include <asm/x86.h>
 #include <public/sched.h>
 #include <umbra/domain.h>
 #include <umbra/errno.h>
@@ -300,10 +302,37 @@ void domain_crash(struct domain *d, const char *fmt, ...)
 	domain_print_stats(d);
 }
 
+/* A guest may not flood the hypervisor's log (and push other domains'
+ * lines, crash reasons included, out of the ring): past this many lines
+ * a second its lines stay in its own console ring only. */
+#define CONSOLE_LINES_PER_SEC	1000
+
+static bool console_rate_ok(struct domain *d)
+{
+	uint64_t now = rdtsc();
+
+	if (now - d->console_window_tsc > tsc_khz * 1000) {
+		if (d->console_suppressed)
+			log_printf(LOG_WARNING, "(d%u %s) [%llu lines not shown: over %u lines/s]\n",
+				   d->id, d->name, (unsigned long long)d->console_suppressed,
+				   CONSOLE_LINES_PER_SEC);
+		d->console_window_tsc = now;
+		d->console_window_lines = 0;
+		d->console_suppressed = 0;
+	}
+	if (d->console_window_lines < CONSOLE_LINES_PER_SEC) {
+		d->console_window_lines++;
+		return true;
+	}
+	d->console_suppressed++;
+	return false;
+}
+
 static void console_flush_line(struct domain *d)
 {
-	log_printf(LOG_INFO, "(d%u %s) %.*s\n", d->id, d->name,
-		   (int)d->console_line_len, d->console_line);
+	if (console_rate_ok(d))
+		log_printf(LOG_INFO, "(d%u %s) %.*s\n", d->id, d->name,
+			   (int)d->console_line_len, d->console_line);
 	d->console_line_len = 0;
 }
 

@@ -13,13 +13,15 @@
 
 #define CONSOLE_CHUNK	128
 #define CONSOLE_MAX	(1u << 20)
+#define CONSOLE_CHUNKS_PER_CALL	32	/* 4 KiB, then the call continues */
 
-typedef long (*hypercall_fn)(struct vcpu *v, const uint64_t *a);
+typedef long (*hypercall_fn)(struct vcpu *v, uint64_t *a);
 
-static long do_console_io(struct vcpu *v, const uint64_t *a)
+static long do_console_io(struct vcpu *v, uint64_t *a)
 {
 	char buf[CONSOLE_CHUNK];
 	uint64_t gva = a[2], left = a[1];
+	unsigned int chunks = 0;
 
 	if (a[0] == CONSOLEIO_read)
 		return -EPERM;		/* the hypervisor console is dom0's */
@@ -30,6 +32,11 @@ static long do_console_io(struct vcpu *v, const uint64_t *a)
 	while (left) {
 		uint64_t n = left < CONSOLE_CHUNK ? left : CONSOLE_CHUNK;
 
+		if (chunks++ == CONSOLE_CHUNKS_PER_CALL) {
+			a[1] = left;
+			a[2] = gva;
+			return HYPERCALL_CONTINUE;
+		}
 		if (hvm_copy_from_guest(v, buf, gva, n))
 			return -EFAULT;
 		domain_console_write(v->domain, buf, n);
@@ -51,7 +58,7 @@ static long sched_shutdown_op(struct vcpu *v, uint64_t arg)
 	return 0;
 }
 
-static long do_sched_op(struct vcpu *v, const uint64_t *a)
+static long do_sched_op(struct vcpu *v, uint64_t *a)
 {
 	switch (a[0]) {
 	case SCHEDOP_yield:
@@ -78,7 +85,7 @@ static long copy_string_out(struct vcpu *v, uint64_t gva, const char *s, size_t 
 	return hvm_copy_to_guest(v, gva, buf, size) ? -EFAULT : 0;
 }
 
-static long do_xen_version(struct vcpu *v, const uint64_t *a)
+static long do_xen_version(struct vcpu *v, uint64_t *a)
 {
 	switch (a[0]) {
 	case XENVER_version:
@@ -105,13 +112,13 @@ static long do_xen_version(struct vcpu *v, const uint64_t *a)
 	}
 }
 
-static long do_set_timer_op(struct vcpu *v, const uint64_t *a)
+static long do_set_timer_op(struct vcpu *v, uint64_t *a)
 {
-	v->timer_deadline_ns = a[0];	/* guest time; 0 cancels */
+	__atomic_store_n(&v->timer_deadline_ns, a[0], __ATOMIC_RELEASE);	/* 0 cancels */
 	return 0;
 }
 
-static long do_umbra_op(struct vcpu *v, const uint64_t *a)
+static long do_umbra_op(struct vcpu *v, uint64_t *a)
 {
 	const struct domain *d = v->domain;
 	struct umbra_identity id;
@@ -145,7 +152,7 @@ static const hypercall_fn hypercalls[HYPERCALL_MAX] = {
 	[__HYPERVISOR_hvm_op] = do_hvm_op,
 };
 
-long do_hypercall(struct vcpu *v, uint64_t nr, const uint64_t args[HYPERCALL_ARGS])
+long do_hypercall(struct vcpu *v, uint64_t nr, uint64_t args[HYPERCALL_ARGS])
 {
 	if (nr >= HYPERCALL_MAX || !hypercalls[nr]) {
 		v->stats.hypercalls_bad++;

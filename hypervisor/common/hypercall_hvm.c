@@ -42,7 +42,7 @@ static long vcpu_op_locked(struct vcpu *caller, struct vcpu *v, const uint64_t *
 	}
 }
 
-long do_vcpu_op(struct vcpu *caller, const uint64_t *a)
+long do_vcpu_op(struct vcpu *caller, uint64_t *a)
 {
 	struct domain *d = caller->domain;
 	uint64_t f;
@@ -84,7 +84,7 @@ static long hvm_param(struct vcpu *v, uint64_t arg, bool set)
 	return 0;
 }
 
-long do_hvm_op(struct vcpu *v, const uint64_t *a)
+long do_hvm_op(struct vcpu *v, uint64_t *a)
 {
 	switch (a[0]) {
 	case HVMOP_set_param:

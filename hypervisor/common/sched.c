@@ -142,10 +142,13 @@ static void check_timers(void)
 			continue;
 		for (unsigned int i = 0; i < d->nr_vcpus; i++) {
 			struct vcpu *v = d->vcpus[i];
-			uint64_t dl = v->timer_deadline_ns;
+			uint64_t dl = __atomic_load_n(&v->timer_deadline_ns, __ATOMIC_ACQUIRE);
 
-			if (dl && guest_time_ns(v) >= dl) {
-				v->timer_deadline_ns = 0;
+			/* The vCPU may set a new deadline meanwhile: fire only the
+			 * one that expired. */
+			if (dl && guest_time_ns(v) >= dl &&
+			    __atomic_compare_exchange_n(&v->timer_deadline_ns, &dl, 0, false,
+							__ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
 				hvm_vcpu_timer_fired(v);
 				sched_vcpu_wake(v);
 			}

@@ -5,6 +5,7 @@
 #include <asm/percpu.h>
 #include <asm/smp.h>
 #include <asm/time.h>
+#include <asm/traps.h>
 #include <asm/x86.h>
 #include <umbra/printk.h>
 #include <umbra/sched.h>
@@ -55,6 +56,10 @@ void start_secondary(uint64_t cpu)
 void smp_release_secondaries(void)
 {
 	__atomic_store_n(&smp_go, true, __ATOMIC_RELEASE);
+	/* They wait in HLT with nothing else to wake them: kick each one. */
+	for (unsigned int cpu = 1; cpu < MAX_CPUS; cpu++)
+		if (percpu_area[cpu].online)
+			apic_send_ipi(percpu_area[cpu].apic_id, VECTOR_IPI);
 }
 
 static bool boot_one(unsigned int cpu, uint32_t apic)

@@ -30,6 +30,17 @@ uint64_t hvm_vcpu_tsc_offset(const struct vcpu *v);
  * an address the guest has not mapped (counted), never a host fault. */
 int hvm_copy_from_guest(struct vcpu *v, void *dst, uint64_t gva, uint64_t len);
 int hvm_copy_to_guest(struct vcpu *v, uint64_t gva, const void *src, uint64_t len);
+/* An access made for the guest's instruction (string I/O): with its
+ * privilege (user: CPL 3) and, when the walk fails, the #PF the CPU would
+ * raise in *fault (page_fault false: the address is not the domain's RAM). */
+struct guest_fault {
+	bool page_fault;
+	uint32_t error_code;
+	uint64_t addr;
+};
+int hvm_copy_guest_as(struct vcpu *v, uint64_t gva, void *buf, uint64_t len,
+		      bool write, bool user, struct guest_fault *fault);
+
 /* The same read, for the hypervisor's own use (instruction fetch): a
  * failure is not the guest's bad pointer and is not counted. */
 int hvm_fetch_guest(struct vcpu *v, void *dst, uint64_t gva, uint64_t len);

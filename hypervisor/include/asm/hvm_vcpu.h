@@ -19,11 +19,15 @@ struct hvm_vcpu {
 	uint64_t vmcb_pa;
 	struct guest_regs regs;
 	uint8_t fpu[512] __attribute__((aligned(16)));	/* FXSAVE image */
-	uint64_t guest_efer;		/* what the guest wrote; VMCB has SVME */
+	uint64_t dr[4];			/* DR0-3: VMRUN switches only DR6/DR7 */
 	uint64_t pat;
 	uint64_t last_pcpu;		/* for TLB flush decisions */
 	uint64_t pending_event;		/* EVENTINJ value to inject next entry */
-	bool upcall_pending;		/* callback vector to raise (V_IRQ) */
+	/* Callback-vector events: raised counts timer expiries (any pCPU),
+	 * delivered the last count the guest took; pending while they differ. */
+	uint64_t upcall_raised;
+	uint64_t upcall_delivered;
+	uint64_t upcall_injected;	/* raised count behind this entry's V_IRQ; 0: none */
 	uint64_t tlb_gen;		/* domain TLB generation last flushed for */
 	/* paging=shadow */
 	struct shadow_vcpu *shadow;

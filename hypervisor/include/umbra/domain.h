@@ -70,6 +70,11 @@ struct vcpu {
 	struct vcpu_stats stats;
 };
 
+/* The emulated COM1 (one per domain, as a machine has one). */
+struct uart_state {
+	uint8_t lcr, ier, mcr, scratch, dll, dlm;
+};
+
 struct domain {
 	domid_t id;
 	char name[UMBRA_DOMAIN_NAME_MAX];
@@ -95,8 +100,12 @@ struct domain {
 	unsigned int nr_vcpus;
 	struct vcpu *vcpus[MAX_VCPUS_PER_DOMAIN];
 
+	struct uart_state uart;
 	char console_line[CONSOLE_LINE_MAX];
 	unsigned int console_line_len;
+	uint64_t console_window_tsc;	/* rate limit of lines on the host console */
+	unsigned int console_window_lines;
+	uint64_t console_suppressed;
 	char *console_ring;		/* a page: all output, for vmctl console */
 	uint64_t console_head;
 };

@@ -9,12 +9,18 @@ struct vcpu;
 #define HYPERCALL_MAX	64
 #define HYPERCALL_ARGS	5
 
+/* A handler that did part of a long request returns HYPERCALL_CONTINUE
+ * after updating args: the guest re-executes the call with them (Xen's
+ * continuations), so a pCPU is never held for long and interrupts and
+ * preemption happen between the parts. */
+#define HYPERCALL_CONTINUE	(-85L)	/* Xen's internal ERESTART */
+
 /* Run hypercall nr for v with args; the result goes back in the guest's
  * RAX (a negative errno on failure, as in Xen). */
-long do_hypercall(struct vcpu *v, uint64_t nr, const uint64_t args[HYPERCALL_ARGS]);
+long do_hypercall(struct vcpu *v, uint64_t nr, uint64_t args[HYPERCALL_ARGS]);
 
 /* Handlers that live outside hypercall.c. */
-long do_vcpu_op(struct vcpu *v, const uint64_t *args);
-long do_hvm_op(struct vcpu *v, const uint64_t *args);
+long do_vcpu_op(struct vcpu *v, uint64_t *args);
+long do_hvm_op(struct vcpu *v, uint64_t *args);
 
 #endif

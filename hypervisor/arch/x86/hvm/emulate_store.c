@@ -116,7 +116,8 @@ int emulate_store(const struct insn *insn, struct insn_regs *regs, uint64_t *rfl
 	enum op op;
 	uint64_t m, src, acc;
 
-	if (!insn->has_mem || classify(insn, &op, &imm_src))
+	if (!insn->has_mem || insn->encoding != INSN_ENC_LEGACY ||
+	    classify(insn, &op, &imm_src))
 		return -EINVAL;
 	out->len = byte_form(insn) ? 1 : insn->op_bytes;
 	out->write = true;

@@ -11,6 +11,7 @@
 
 #define CR0_PG		(1ULL << 31)
 #define EFER_LMA	(1ULL << 10)
+#define RFLAGS_AC	(1ULL << 18)
 
 static uint64_t *map_guest_table(void *ctx, uint64_t gpa)
 {
@@ -20,9 +21,11 @@ static uint64_t *map_guest_table(void *ctx, uint64_t gpa)
 	return m ? phys_to_virt(m) : NULL;
 }
 
-/* Guest-virtual to guest-physical as the CPU would, for a supervisor
- * access; only flat (paging off) and 4-level long-mode guests. */
-static int translate(struct vcpu *v, uint64_t gva, bool write, uint64_t *gpa)
+/* Guest-virtual to guest-physical as the CPU would for this access;
+ * only flat (paging off) and 4-level long-mode guests. A failed walk
+ * fills *fault with the #PF the CPU would raise. */
+static int translate(struct vcpu *v, uint64_t gva, unsigned int access, uint64_t *gpa,
+		     struct guest_fault *fault)
 {
 	const struct vmcb *vmcb = v->hvm.vmcb;
 	struct mmu_mode mode = {
@@ -37,23 +40,35 @@ static int translate(struct vcpu *v, uint64_t gva, bool write, uint64_t *gpa)
 	}
 	if (!(vmcb->efer & EFER_LMA))
 		return -EFAULT;	/* 32-bit paging: not supported for copies */
-	if (mmu_walk(&mode, &tables, svm_guest_cr3(v), gva, write ? MMU_ACC_WRITE : 0,
-		     MMU_WALK_SET_AD, &w) != MMU_WALK_OK)
+	if (vmcb->rflags & RFLAGS_AC)
+		access |= MMU_ACC_AC;	/* SMAP: the guest allowed the access */
+	if (mmu_walk(&mode, &tables, svm_guest_cr3(v), gva, access,
+		     MMU_WALK_SET_AD, &w) != MMU_WALK_OK) {
+		if (fault && w.error_code) {
+			fault->page_fault = true;
+			fault->error_code = w.error_code;
+			fault->addr = gva;
+		}
 		return -EFAULT;
+	}
 	*gpa = w.addr;
 	return 0;
 }
 
 static int copy_guest(struct vcpu *v, uint64_t gva, uint8_t *buf, uint64_t len,
-		      bool to_guest, bool count_faults)
+		      unsigned int access, bool count_faults, struct guest_fault *fault)
 {
+	bool to_guest = access & MMU_ACC_WRITE;
+
+	if (fault)
+		fault->page_fault = false;
 	while (len) {
 		uint64_t n = 4096 - (gva & 0xfff), gpa;
 		int err;
 
 		if (n > len)
 			n = len;
-		err = translate(v, gva, to_guest, &gpa);
+		err = translate(v, gva, access, &gpa, fault);
 		if (!err)
 			err = to_guest ? domain_copy_to_gpa(v->domain, gpa, buf, n)
 				       : domain_copy_from_gpa(v->domain, buf, gpa, n);
@@ -71,15 +86,22 @@ static int copy_guest(struct vcpu *v, uint64_t gva, uint8_t *buf, uint64_t len,
 
 int hvm_copy_from_guest(struct vcpu *v, void *dst, uint64_t gva, uint64_t len)
 {
-	return copy_guest(v, gva, dst, len, false, true);
+	return copy_guest(v, gva, dst, len, 0, true, NULL);
 }
 
 int hvm_fetch_guest(struct vcpu *v, void *dst, uint64_t gva, uint64_t len)
 {
-	return copy_guest(v, gva, dst, len, false, false);
+	return copy_guest(v, gva, dst, len, 0, false, NULL);
 }
 
 int hvm_copy_to_guest(struct vcpu *v, uint64_t gva, const void *src, uint64_t len)
 {
-	return copy_guest(v, gva, (uint8_t *)src, len, true, true);
+	return copy_guest(v, gva, (uint8_t *)src, len, MMU_ACC_WRITE, true, NULL);
+}
+
+int hvm_copy_guest_as(struct vcpu *v, uint64_t gva, void *buf, uint64_t len,
+		      bool write, bool user, struct guest_fault *fault)
+{
+	return copy_guest(v, gva, buf, len, (write ? MMU_ACC_WRITE : 0) |
+			  (user ? MMU_ACC_USER : 0), true, fault);
 }

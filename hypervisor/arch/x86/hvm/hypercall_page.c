@@ -18,7 +18,7 @@ int hvm_write_hypercall_page(struct vcpu *v, uint64_t val)
 	uint8_t slot[SLOT_SIZE];
 
 	/* Bits 11:0 index the page within the area; Umbra has one page. */
-	if ((val & 0xfff) || gpa + 4096 > d->mem_bytes)
+	if ((val & 0xfff) || gpa >= d->mem_bytes || d->mem_bytes - gpa < 4096)
 		return -1;
 	memset(slot, 0xcc, sizeof(slot));	/* int3 after each stub */
 	slot[0] = 0xb8;				/* mov $n, %eax */
@@ -29,7 +29,8 @@ int hvm_write_hypercall_page(struct vcpu *v, uint64_t val)
 	for (unsigned int n = 0; n < NR_SLOTS; n++) {
 		slot[1] = (uint8_t)n;
 		slot[2] = slot[3] = slot[4] = 0;
-		domain_copy_to_gpa(d, gpa + n * SLOT_SIZE, slot, sizeof(slot));
+		if (domain_copy_to_gpa(d, gpa + n * SLOT_SIZE, slot, sizeof(slot)))
+			return -1;
 	}
 	d->hypercall_page_gpa = gpa;
 	pr_debug("d%u: hypercall page at %#llx\n", d->id, (unsigned long long)gpa);

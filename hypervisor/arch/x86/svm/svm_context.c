@@ -15,6 +15,16 @@
 #define SEG_DATA	0xc93
 #define SEG_TSS_BUSY	0x08b
 
+/* What a MOV to CR3/CR4 or a WRMSR to EFER would refuse is refused here
+ * too: a context must not reach what the intercepts keep out. */
+static bool state_valid(uint64_t cr3, uint64_t cr4, uint64_t efer)
+{
+	unsigned int phys_bits = cpuid(0x80000008).eax & 0xff;
+
+	return !(cr3 >> phys_bits) && svm_cr4_valid(cr4, efer) &&
+	       !(efer & ~(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE));
+}
+
 static void flat_seg(struct vmcb_seg *s, uint16_t sel, uint16_t attrib)
 {
 	*s = (struct vmcb_seg){ .selector = sel, .attrib = attrib, .limit = 0xffffffff };
@@ -31,7 +41,7 @@ static int load_64(struct vcpu *v, const struct vcpu_hvm_x86_64 *c)
 	struct guest_regs *r = &v->hvm.regs;
 
 	if (!(c->efer & EFER_LME) || (c->cr0 & (CR0_PG | CR0_PE)) != (CR0_PG | CR0_PE) ||
-	    !(c->cr4 & CR4_PAE) || (c->cr0 >> 32) || !(c->rflags & 2))
+	    (c->cr0 >> 32) || !(c->rflags & 2) || !state_valid(c->cr3, c->cr4, c->efer | EFER_LMA))
 		return -EINVAL;
 	flat_seg(&vmcb->cs, 0x10, SEG_CODE64);
 	flat_seg(&vmcb->ds, 0x18, SEG_DATA);
@@ -58,7 +68,7 @@ static int load_32(struct vcpu *v, const struct vcpu_hvm_x86_32 *c)
 	struct guest_regs *r = &v->hvm.regs;
 
 	if (!(c->cr0 & CR0_PE) || (c->efer & EFER_LME) || !(c->eflags & 2) ||
-	    !(c->cs_ar & 0x80))
+	    !(c->cs_ar & 0x80) || !state_valid(c->cr3, c->cr4, c->efer))
 		return -EINVAL;
 	seg32(&vmcb->cs, c->cs_base, c->cs_limit, c->cs_ar);
 	seg32(&vmcb->ds, c->ds_base, c->ds_limit, c->ds_ar);

@@ -16,6 +16,8 @@
 #define L1_ECX_HYPERVISOR	(1u << 31)
 #define L7_EBX_AVX2		(1u << 5)
 #define L7_EBX_AVX512F		(1u << 16)
+#define L7_ECX_PKU		(1u << 3)
+#define L7_ECX_OSPKE		(1u << 4)
 #define X1_ECX_SVM		(1u << 2)
 #define X1_ECX_MWAITX		(1u << 29)
 
@@ -68,8 +70,9 @@ static void xen_leaves(struct vcpu *v, uint32_t leaf, struct cpuid_regs *r)
 }
 
 /* Hide what the guest cannot use here: nested SVM, MONITOR/MWAIT, x2APIC
- * (no virtual APIC yet) and XSAVE-managed state (QEMU cannot intercept
- * XSETBV, so the host could not keep it apart between guests). */
+ * (no virtual APIC yet), XSAVE-managed state (QEMU cannot intercept
+ * XSETBV, so the host could not keep it apart between guests) and
+ * protection keys (PKRU is not switched between guests). */
 static void filter_host_leaf(struct vcpu *v, uint32_t leaf, struct cpuid_regs *r)
 {
 	switch (leaf) {
@@ -82,6 +85,7 @@ static void filter_host_leaf(struct vcpu *v, uint32_t leaf, struct cpuid_regs *r
 		break;
 	case 7:
 		r->ebx &= ~(L7_EBX_AVX2 | L7_EBX_AVX512F);
+		r->ecx &= ~(L7_ECX_PKU | L7_ECX_OSPKE);
 		break;
 	case 0xd:
 		*r = (struct cpuid_regs){ 0 };

@@ -14,18 +14,12 @@
 #define LSR_IDLE	0x60	/* transmitter empty: output never waits */
 #define MSR_CONNECTED	0xb0	/* DCD, DSR, CTS */
 #define TRAP_GP		13
+#define TRAP_PF		14
 
-struct uart_state {
-	uint8_t lcr, ier, mcr, scratch, dll, dlm;
-};
-
-/* One UART per vCPU would be wrong; per domain is what a machine has. The
- * state lives in a small table indexed by domain id. */
-static struct uart_state uarts[MAX_DOMAINS];
 
 static uint32_t uart_read(struct domain *d, unsigned int reg)
 {
-	struct uart_state *u = &uarts[d->id];
+	struct uart_state *u = &d->uart;
 
 	switch (reg) {
 	case 0: return (u->lcr & LCR_DLAB) ? u->dll : 0;
@@ -41,7 +35,7 @@ static uint32_t uart_read(struct domain *d, unsigned int reg)
 
 static void uart_write(struct domain *d, unsigned int reg, uint8_t val)
 {
-	struct uart_state *u = &uarts[d->id];
+	struct uart_state *u = &d->uart;
 	char c = (char)val;
 
 	switch (reg) {
@@ -103,10 +97,12 @@ static int string_operands(struct vcpu *v, uint64_t *mask, uint64_t *src_base)
  * count cannot hold a pCPU. */
 #define IO_STRING_BATCH	1024
 
-/* INS / OUTS, with REP: one element at a time through guest memory.
+/* INS / OUTS, with REP: one element at a time through guest memory, with
+ * the privilege of the guest code that runs it (IOPL 3 lets CPL 3 do it).
  * Returns 1 when the count is done, 0 when the instruction must repeat,
  * -1 on a bad guest address. */
-static int io_string(struct vcpu *v, uint64_t info1, uint16_t port, unsigned int size)
+static int io_string(struct vcpu *v, uint64_t info1, uint16_t port, unsigned int size,
+		     struct guest_fault *fault)
 {
 	struct vmcb *vmcb = v->hvm.vmcb;
 	struct guest_regs *r = &v->hvm.regs;
@@ -115,6 +111,7 @@ static int io_string(struct vcpu *v, uint64_t info1, uint16_t port, unsigned int
 	int64_t step = (vmcb->rflags & (1u << 10)) ? -(int64_t)size : (int64_t)size;
 	bool in = info1 & IOIO_TYPE_IN;
 	unsigned int batch = IO_STRING_BATCH;
+	bool user = ((vmcb->ss.attrib >> 5) & 3) == 3;	/* CPL from SS.DPL */
 	uint64_t dst_base = svm_guest_is_64bit(vmcb) ? 0 : vmcb->es.base;
 
 	if (string_operands(v, &mask, &src_base))
@@ -126,11 +123,13 @@ static int io_string(struct vcpu *v, uint64_t info1, uint16_t port, unsigned int
 
 		if (in) {
 			val = io_read(v, port, size);
-			if (hvm_copy_to_guest(v, dst_base + (r->rdi & mask), &val, size))
+			if (hvm_copy_guest_as(v, dst_base + (r->rdi & mask), &val, size,
+					      true, user, fault))
 				return -1;
 			r->rdi = (r->rdi & ~mask) | ((r->rdi + step) & mask);
 		} else {
-			if (hvm_copy_from_guest(v, &val, src_base + (r->rsi & mask), size))
+			if (hvm_copy_guest_as(v, src_base + (r->rsi & mask), &val, size,
+					      false, user, fault))
 				return -1;
 			io_write(v, port, size, val);
 			r->rsi = (r->rsi & ~mask) | ((r->rsi + step) & mask);
@@ -153,8 +152,17 @@ void svm_exit_io(struct vcpu *v)
 		return;
 	}
 	if (info1 & IOIO_STR) {
-		int done = io_string(v, info1, port, size);
+		struct guest_fault fault;
+		int done = io_string(v, info1, port, size, &fault);
 
+		/* The CPU's #PF for an unmapped or protected buffer; #GP(0) for
+		 * one outside the domain's RAM. Elements already moved stay
+		 * moved, with RSI/RDI/RCX where they stopped, as on hardware. */
+		if (done < 0 && fault.page_fault) {
+			vmcb->cr2 = fault.addr;
+			hvm_inject_exception(v, TRAP_PF, (int)fault.error_code);
+			return;
+		}
 		if (done < 0) {
 			hvm_inject_exception(v, TRAP_GP, 0);
 			return;

@@ -23,6 +23,18 @@
 
 int hvm_write_hypercall_page(struct vcpu *v, uint64_t val);
 
+/* Each byte a memory type: 0 (UC), 1 (WC), 4 (WT), 5 (WP), 6 (WB), 7 (UC-). */
+static bool pat_valid(uint64_t pat)
+{
+	for (int i = 0; i < 8; i++) {
+		uint8_t t = (uint8_t)(pat >> (8 * i));
+
+		if (t > 7 || t == 2 || t == 3)
+			return false;
+	}
+	return true;
+}
+
 static bool is_mtrr(uint32_t msr)
 {
 	return (msr >= 0x200 && msr <= 0x20f) || msr == 0x250 || msr == 0x258 ||
@@ -76,6 +88,8 @@ static int msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 		vmcb->tsc_offset = val - rdtsc();
 		return 0;
 	case MSR_PAT:
+		if (!pat_valid(val))
+			return -1;
 		vmcb->g_pat = val;
 		return 0;
 	case MSR_APIC_BASE_:

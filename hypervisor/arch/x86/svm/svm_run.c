@@ -16,6 +16,24 @@ static void fpu_save(struct vcpu *v)
 	__asm__ volatile("fxsave64 %0" : "=m"(v->hvm.fpu));
 }
 
+/* Breakpoint addresses are not in the VMCB; without this one domain
+ * would see (and could move) the last one's. */
+static void debug_regs_load(const struct vcpu *v)
+{
+	__asm__ volatile("mov %0, %%db0\n\tmov %1, %%db1\n\t"
+			 "mov %2, %%db2\n\tmov %3, %%db3"
+			 : : "r"(v->hvm.dr[0]), "r"(v->hvm.dr[1]),
+			     "r"(v->hvm.dr[2]), "r"(v->hvm.dr[3]));
+}
+
+static void debug_regs_save(struct vcpu *v)
+{
+	__asm__ volatile("mov %%db0, %0\n\tmov %%db1, %1\n\t"
+			 "mov %%db2, %2\n\tmov %%db3, %3"
+			 : "=r"(v->hvm.dr[0]), "=r"(v->hvm.dr[1]),
+			   "=r"(v->hvm.dr[2]), "=r"(v->hvm.dr[3]));
+}
+
 /* The ASID's TLB entries may belong to another vCPU (ASIDs are shared
  * when domains outnumber them) or be stale after a migration. */
 static void choose_tlb_flush(struct vcpu *v, struct percpu *p)
@@ -42,15 +60,31 @@ static void prepare_events(struct vcpu *v)
 		vmcb->event_inj = v->hvm.pending_event;
 		v->hvm.pending_event = 0;
 	}
-	if (v->hvm.upcall_pending && vec)
+	uint64_t raised = __atomic_load_n(&v->hvm.upcall_raised, __ATOMIC_ACQUIRE);
+
+	v->hvm.upcall_injected = 0;
+	if (vec && raised != v->hvm.upcall_delivered) {
 		vmcb->int_ctl = (vmcb->int_ctl & 0xffffffffULL) | V_IRQ | V_IGN_TPR |
 				(0xfULL << V_INTR_PRIO_SHIFT) |
 				((uint64_t)vec << V_INTR_VECTOR_SHIFT);
+		v->hvm.upcall_injected = raised;
+	}
+}
+
+/* The CPU clears V_IRQ when the guest takes the interrupt: then every
+ * event raised up to this entry is delivered; later ones stay pending. */
+static void note_delivered_events(struct vcpu *v)
+{
+	struct vmcb *vmcb = v->hvm.vmcb;
+
+	if (v->hvm.upcall_injected && !(vmcb->int_ctl & V_IRQ))
+		v->hvm.upcall_delivered = v->hvm.upcall_injected;
+	vmcb->int_ctl &= ~V_IRQ;
 }
 
 void hvm_vcpu_timer_fired(struct vcpu *v)
 {
-	v->hvm.upcall_pending = true;
+	__atomic_fetch_add(&v->hvm.upcall_raised, 1, __ATOMIC_RELEASE);
 }
 
 uint64_t hvm_vcpu_tsc_offset(const struct vcpu *v)
@@ -75,19 +109,18 @@ void hvm_vcpu_run(struct vcpu *v)
 	choose_tlb_flush(v, p);
 	prepare_events(v);
 	fpu_load(v);
+	debug_regs_load(v);
 	/* With V_INTR_MASKING the host's IF decides whether physical
 	 * interrupts end the guest's run, so it must be set at VMRUN; GIF
 	 * keeps them from being taken here until the guest is left. */
 	__asm__ volatile("clgi; sti" ::: "memory");
 	svm_vmrun(&v->hvm.regs, v->hvm.vmcb_pa, p->host_save_pa);
 	__asm__ volatile("cli; stgi" ::: "memory");
+	debug_regs_save(v);
 	fpu_save(v);
 	vmcb->tlb_control = 0;
 	vmcb->event_inj = 0;
-	/* The CPU clears V_IRQ when the guest takes the interrupt. */
-	if (v->hvm.upcall_pending && (vmcb->int_ctl & V_IRQ) == 0)
-		v->hvm.upcall_pending = false;
-	vmcb->int_ctl &= ~V_IRQ;
+	note_delivered_events(v);
 	v->stats.runs++;
 	svm_handle_exit(v);
 }

@@ -10,6 +10,7 @@
 #include <asm/apic.h>
 #include <asm/insn.h>
 #include <asm/percpu.h>
+#include <asm/x86.h>
 #include <asm/traps.h>
 #include <asm/layout.h>
 #include <asm/svm/svm.h>
@@ -33,6 +34,8 @@
 #define RFLAGS_AC	(1ULL << 18)
 #define TRAP_GP		13
 #define TRAP_PF		14
+#define SHADOW_POOL_BASE	512	/* pages */
+#define SHADOW_POOL_PER_2M	8	/* pages per 2 MiB of guest memory */
 #define CR_READ(n)	(1u << (n))
 #define CR_WRITE(n)	(1u << (16 + (n)))
 
@@ -65,7 +68,13 @@ static void shadow_flush_tlb(void *ctx)
 
 int svm_shadow_domain_init(struct domain *d)
 {
-	struct shadow_config cfg = { .roots = 16, .hv_slot = -1 };
+	/* A pool sized by the domain's memory, not the machine's: beyond it
+	 * the engine reclaims this domain's own shadows, so a guest cannot
+	 * take memory from the host or from other domains. */
+	struct shadow_config cfg = {
+		.roots = 16, .hv_slot = -1,
+		.max_pages = SHADOW_POOL_BASE + SHADOW_POOL_PER_2M * (d->mem_bytes >> 21),
+	};
 	struct mmu_ops ops;
 	int err = 0;
 
@@ -90,7 +99,7 @@ int svm_shadow_vcpu_init(struct vcpu *v)
 	v->hvm.shadow = shadow_vcpu_create(v->domain->shadow);
 	if (!v->hvm.shadow)
 		return -ENOMEM;
-	vmcb->intercept_cr = CR_READ(3) | CR_WRITE(0) | CR_WRITE(3) | CR_WRITE(4);
+	vmcb->intercept_cr |= CR_READ(3) | CR_WRITE(0) | CR_WRITE(3) | CR_WRITE(4);
 	vmcb->intercept_misc1 |= INTERCEPT_INVLPG;
 	return 0;
 }
@@ -166,32 +175,19 @@ void svm_shadow_mode_changed(struct vcpu *v)
 			     (unsigned long long)v->hvm.guest_cr3, err);
 }
 
-static bool guest_write_cr0(struct vcpu *v, uint64_t val)
-{
-	struct vmcb *vmcb = v->hvm.vmcb;
-
-	if ((val >> 32) || ((val & CR0_PG) && !(val & CR0_PE)))
-		return false;
-	if ((val & CR0_PG) && (vmcb->efer & EFER_LME) && !(vmcb->cr4 & CR4_PAE))
-		return false;
-	/* The CPU would set or clear LMA here; the write is intercepted. */
-	if ((val & CR0_PG) && (vmcb->efer & EFER_LME))
-		vmcb->efer |= EFER_LMA;
-	else
-		vmcb->efer &= ~EFER_LMA;
-	vmcb->cr0 = val | CR0_ET;
-	svm_shadow_mode_changed(v);
-	return true;
-}
-
-static bool guest_write_cr3(struct vcpu *v, uint64_t val)
+/* MOV to CR3 in shadow mode; false for a value the CPU would refuse
+ * (#GP), which then changes nothing. */
+bool svm_shadow_write_cr3(struct vcpu *v, uint64_t val)
 {
 	struct domain *d = v->domain;
+	unsigned int phys_bits = cpuid(0x80000008).eax & 0xff;
 	uint64_t f, hw = 0;
 	int err;
 
-	v->hvm.guest_cr3 = val;
+	if (val >> phys_bits)
+		return false;
 	if (!v->hvm.shadow_active) {
+		v->hvm.guest_cr3 = val;
 		v->hvm.vmcb->cr3 = val;
 		return true;
 	}
@@ -205,64 +201,9 @@ static bool guest_write_cr3(struct vcpu *v, uint64_t val)
 			     (unsigned long long)val, err);
 		return true;
 	}
+	v->hvm.guest_cr3 = val;
 	v->hvm.vmcb->cr3 = hw;
 	return true;
-}
-
-static bool guest_write_cr4(struct vcpu *v, uint64_t val)
-{
-	struct vmcb *vmcb = v->hvm.vmcb;
-
-	if ((val & ~CR4_ALLOWED) || ((vmcb->efer & EFER_LMA) && !(val & CR4_PAE)))
-		return false;
-	vmcb->cr4 = val;
-	svm_shadow_mode_changed(v);
-	return true;
-}
-
-static bool guest_write_cr(struct vcpu *v, unsigned int cr, uint64_t val)
-{
-	switch (cr) {
-	case 0: return guest_write_cr0(v, val);
-	case 3: return guest_write_cr3(v, val);
-	case 4: return guest_write_cr4(v, val);
-	default: return false;
-	}
-}
-
-/* MOV to/from CR0/3/4 and CLTS: no decode assists on TCG, so decode. */
-void svm_exit_cr_access(struct vcpu *v)
-{
-	struct vmcb *vmcb = v->hvm.vmcb;
-	struct insn insn;
-	struct insn_regs r;
-	int len = svm_decode_at_rip(v, &insn);
-	bool ok = false;
-
-	if (len < 0 || insn.map != INSN_MAP_0F) {
-		domain_crash(v->domain, "undecodable control-register access at rip %#llx",
-			     (unsigned long long)vmcb->rip);
-		return;
-	}
-	svm_regs_get(v, &r);
-	if (insn.opcode == 0x06) {		/* CLTS */
-		ok = guest_write_cr0(v, vmcb->cr0 & ~CR0_TS);
-	} else if (insn.opcode == 0x22) {	/* MOV CRn, reg */
-		ok = guest_write_cr(v, insn.reg, insn_gpr_read(&r, insn.rm, 8, true));
-	} else if (insn.opcode == 0x20 && insn.reg == 3) {	/* MOV reg, CR3 */
-		insn_gpr_write(&r, insn.rm, 8, true, svm_guest_cr3(v));
-		svm_regs_put(v, &r);
-		ok = true;
-	} else {
-		domain_crash(v->domain, "unsupported control-register instruction "
-			     "0f %02x at rip %#llx", insn.opcode, (unsigned long long)vmcb->rip);
-		return;
-	}
-	if (!ok) {
-		hvm_inject_exception(v, TRAP_GP, 0);
-		return;
-	}
-	vmcb->rip += (unsigned int)len;
 }
 
 /* What the hypervisor holds to translate this domain's memory, and how

@@ -12,6 +12,7 @@
 #include "mmu/shadow.h"
 
 #define RFLAGS_AC	(1ULL << 18)
+#define TRAP_DF		8
 #define TRAP_PF		14
 
 /* Write len bytes at gpa the way the guest's store would have: through
@@ -60,6 +61,43 @@ static void emulate_store_at(struct vcpu *v, const struct shadow_fault *f)
 	vmcb->rip += (unsigned int)ilen;
 }
 
+/*
+ * The hidden fault hit while the CPU was delivering an event (pushing its
+ * frame, reading the IDT): EXITINTINFO holds that event.
+ *  - Fixed: deliver it again, except a software interrupt (INT n, and
+ *    INT3/INTO, which TCG reports the same way): RIP still points at the
+ *    instruction, which simply runs again; injecting it as well would
+ *    deliver it twice.
+ *  - The guest's own #PF: during an exception's delivery that is a double
+ *    fault, as on hardware; during an interrupt's, the #PF is delivered
+ *    (a virtual interrupt stays pending; INT n runs again).
+ *  - A store to emulate: the store is the CPU's own frame push, not the
+ *    instruction at RIP; Umbra does not emulate event delivery.
+ */
+static void fault_during_delivery(struct vcpu *v, const struct shadow_fault *f, uint64_t va)
+{
+	struct vmcb *vmcb = v->hvm.vmcb;
+	uint64_t type = vmcb->exit_int_info & (7ULL << 8);
+
+	switch (f->action) {
+	case SHADOW_FIXED:
+		if (type != EVENT_TYPE_SOFT_INT)
+			v->hvm.pending_event = vmcb->exit_int_info;
+		break;
+	case SHADOW_INJECT:
+		vmcb->cr2 = va;
+		if (type == EVENT_TYPE_EXCEPTION)
+			hvm_inject_exception(v, TRAP_DF, 0);
+		else
+			hvm_inject_exception(v, TRAP_PF, (int)f->error_code);
+		break;
+	default:
+		domain_crash(v->domain, "event delivery wrote a shadowed page table at "
+			     "%#llx (event %#llx)", (unsigned long long)va,
+			     (unsigned long long)vmcb->exit_int_info);
+	}
+}
+
 void svm_exit_shadow_pf(struct vcpu *v)
 {
 	struct domain *d = v->domain;
@@ -79,11 +117,12 @@ void svm_exit_shadow_pf(struct vcpu *v)
 			     (unsigned long long)va, ec, err);
 		return;
 	}
+	if ((vmcb->exit_int_info & EVENT_VALID) && f.action != SHADOW_P2M_FAULT) {
+		fault_during_delivery(v, &f, va);
+		return;
+	}
 	switch (f.action) {
 	case SHADOW_FIXED:
-		/* A fault while delivering an event: deliver it again. */
-		if (vmcb->exit_int_info & EVENT_VALID)
-			v->hvm.pending_event = vmcb->exit_int_info;
 		break;
 	case SHADOW_INJECT:
 		vmcb->cr2 = va;

@@ -1,6 +1,7 @@
 /* VMMCALL: Xen's HVM hypercall convention. 64-bit guests pass the number
  * in RAX and arguments in RDI, RSI, RDX, R10, R8; 32-bit guests in EAX and
- * EBX, ECX, EDX, ESI, EDI. Only the guest kernel (CPL 0) may call. */
+ * EBX, ECX, EDX, ESI, EDI. Only the guest kernel (CPL 0) may call. A
+ * continued hypercall leaves RIP on the VMMCALL with updated arguments. */
 #include <asm/hvm.h>
 #include <asm/svm/svm.h>
 #include <umbra/domain.h>
@@ -15,25 +16,28 @@ static unsigned int guest_cpl(const struct vmcb *vmcb)
 void svm_exit_vmmcall(struct vcpu *v)
 {
 	struct vmcb *vmcb = v->hvm.vmcb;
-	const struct guest_regs *r = &v->hvm.regs;
+	struct guest_regs *r = &v->hvm.regs;
+	bool wide = svm_guest_is_64bit(vmcb);
+	uint64_t *regs64[HYPERCALL_ARGS] = { &r->rdi, &r->rsi, &r->rdx, &r->r10, &r->r8 };
+	uint64_t *regs32[HYPERCALL_ARGS] = { &r->rbx, &r->rcx, &r->rdx, &r->rsi, &r->rdi };
+	uint64_t **regs = wide ? regs64 : regs32;
 	uint64_t args[HYPERCALL_ARGS];
 	long ret;
 
-	svm_skip_insn(v, 3);
 	if (guest_cpl(vmcb) != 0) {
 		vmcb->rax = (uint64_t)-EPERM;
+		svm_skip_insn(v, 3);
 		return;
 	}
-	if (svm_guest_is_64bit(vmcb)) {
-		args[0] = r->rdi; args[1] = r->rsi; args[2] = r->rdx;
-		args[3] = r->r10; args[4] = r->r8;
-		ret = do_hypercall(v, vmcb->rax, args);
-		vmcb->rax = (uint64_t)ret;
-	} else {
-		args[0] = (uint32_t)r->rbx; args[1] = (uint32_t)r->rcx;
-		args[2] = (uint32_t)r->rdx; args[3] = (uint32_t)r->rsi;
-		args[4] = (uint32_t)r->rdi;
-		ret = do_hypercall(v, (uint32_t)vmcb->rax, args);
-		vmcb->rax = (uint32_t)ret;
+	for (int i = 0; i < HYPERCALL_ARGS; i++)
+		args[i] = wide ? *regs[i] : (uint32_t)*regs[i];
+	ret = do_hypercall(v, wide ? vmcb->rax : (uint32_t)vmcb->rax, args);
+	if (ret == HYPERCALL_CONTINUE) {
+		/* RIP stays on the VMMCALL: it runs again with what is left. */
+		for (int i = 0; i < HYPERCALL_ARGS; i++)
+			*regs[i] = args[i];
+		return;
 	}
+	vmcb->rax = wide ? (uint64_t)ret : (uint32_t)ret;
+	svm_skip_insn(v, 3);
 }

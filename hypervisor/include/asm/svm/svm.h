@@ -2,6 +2,7 @@
 #ifndef ASM_SVM_SVM_H
 #define ASM_SVM_SVM_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <asm/hvm_vcpu.h>
 #include <asm/svm/vmcb.h>
@@ -43,6 +44,9 @@ void svm_shadow_vcpu_destroy(struct vcpu *v);
 void svm_exit_cr_access(struct vcpu *v);
 void svm_exit_shadow_pf(struct vcpu *v);
 void svm_exit_invlpg(struct vcpu *v);
+bool svm_shadow_write_cr3(struct vcpu *v, uint64_t val);
+/* CR4 value the guest may have with this EFER (hidden features refused). */
+bool svm_cr4_valid(uint64_t cr4, uint64_t efer);
 /* EFER changed: re-evaluate shadow paging mode. */
 void svm_shadow_mode_changed(struct vcpu *v);
 /* The guest's own CR3 (the VMCB holds the shadow root in shadow mode). */

@@ -1,0 +1,120 @@
+/*
+ * Guest control-register writes the hypervisor sees: CR4 in both paging
+ * modes (so the guest cannot turn on what CPUID hides: XSAVE, PKU, PCID),
+ * and in shadow mode also CR0, CR3 (reads and writes) and LMSW. No decode
+ * assists on TCG, so the instruction is decoded from guest memory.
+ */
+#include <asm/hvm.h>
+#include <asm/insn.h>
+#include <asm/svm/svm.h>
+#include <umbra/domain.h>
+#include <umbra/errno.h>
+
+#define CR0_PE		(1ULL << 0)
+#define CR0_TS		(1ULL << 3)
+#define CR0_ET		(1ULL << 4)
+#define CR0_NW		(1ULL << 29)
+#define CR0_CD		(1ULL << 30)
+#define CR0_PG		(1ULL << 31)
+#define CR4_PAE		(1ULL << 5)
+/* VME..OSXMMEXCPT, UMIP, FSGSBASE, SMEP, SMAP: not PCIDE (not emulated by
+ * QEMU), OSXSAVE (XSAVE state is not switched), PKE (PKRU is not switched). */
+#define CR4_ALLOWED	(0x7ffULL | (1ULL << 11) | (1ULL << 16) | (1ULL << 20) | \
+			 (1ULL << 21))
+#define EFER_LME	(1ULL << 8)
+#define EFER_LMA	(1ULL << 10)
+#define TRAP_GP		13
+
+bool svm_cr4_valid(uint64_t cr4, uint64_t efer)
+{
+	return !(cr4 & ~CR4_ALLOWED) && (!(efer & EFER_LMA) || (cr4 & CR4_PAE));
+}
+
+static bool guest_write_cr0(struct vcpu *v, uint64_t val)
+{
+	struct vmcb *vmcb = v->hvm.vmcb;
+
+	if ((val >> 32) || ((val & CR0_PG) && !(val & CR0_PE)) ||
+	    ((val & CR0_NW) && !(val & CR0_CD)))
+		return false;
+	if ((val & CR0_PG) && (vmcb->efer & EFER_LME) && !(vmcb->cr4 & CR4_PAE))
+		return false;
+	/* The CPU would set or clear LMA here; the write is intercepted. */
+	if ((val & CR0_PG) && (vmcb->efer & EFER_LME))
+		vmcb->efer |= EFER_LMA;
+	else
+		vmcb->efer &= ~EFER_LMA;
+	vmcb->cr0 = val | CR0_ET;
+	svm_shadow_mode_changed(v);
+	return true;
+}
+
+static bool guest_write_cr4(struct vcpu *v, uint64_t val)
+{
+	struct vmcb *vmcb = v->hvm.vmcb;
+
+	if (!svm_cr4_valid(val, vmcb->efer))
+		return false;
+	vmcb->cr4 = val;
+	svm_shadow_mode_changed(v);
+	return true;
+}
+
+static bool guest_write_cr(struct vcpu *v, unsigned int cr, uint64_t val)
+{
+	switch (cr) {
+	case 0: return guest_write_cr0(v, val);
+	case 3: return svm_shadow_write_cr3(v, val);
+	case 4: return guest_write_cr4(v, val);
+	default: return false;
+	}
+}
+
+/* LMSW sets CR0 bits 3:0 but can never clear PE. */
+static bool guest_lmsw(struct vcpu *v, const struct insn *insn, struct insn_regs *r)
+{
+	uint64_t cr0 = v->hvm.vmcb->cr0;
+	uint16_t src = 0;
+
+	if (insn->mod == 3)
+		src = (uint16_t)insn_gpr_read(r, insn->rm, 2, insn_has_rex(insn));
+	else if (hvm_copy_from_guest(v, &src, insn_linear_addr(insn, r), 2))
+		return false;
+	return guest_write_cr0(v, (cr0 & ~0xeULL) | (src & 0xf) | (cr0 & CR0_PE));
+}
+
+void svm_exit_cr_access(struct vcpu *v)
+{
+	struct vmcb *vmcb = v->hvm.vmcb;
+	struct insn insn;
+	struct insn_regs r;
+	int len = svm_decode_at_rip(v, &insn);
+	bool ok;
+
+	if (len < 0 || insn.map != INSN_MAP_0F) {
+		domain_crash(v->domain, "undecodable control-register access at rip %#llx",
+			     (unsigned long long)vmcb->rip);
+		return;
+	}
+	svm_regs_get(v, &r);
+	if (insn.opcode == 0x06) {				/* CLTS */
+		ok = guest_write_cr0(v, vmcb->cr0 & ~CR0_TS);
+	} else if (insn.opcode == 0x22) {			/* MOV CRn, reg */
+		ok = guest_write_cr(v, insn.reg, insn_gpr_read(&r, insn.rm, 8, true));
+	} else if (insn.opcode == 0x20 && insn.reg == 3) {	/* MOV reg, CR3 */
+		insn_gpr_write(&r, insn.rm, 8, true, svm_guest_cr3(v));
+		svm_regs_put(v, &r);
+		ok = true;
+	} else if (insn.opcode == 0x01 && (insn.reg & 7) == 6) {	/* LMSW */
+		ok = guest_lmsw(v, &insn, &r);
+	} else {
+		domain_crash(v->domain, "unsupported control-register instruction "
+			     "0f %02x at rip %#llx", insn.opcode, (unsigned long long)vmcb->rip);
+		return;
+	}
+	if (!ok) {
+		hvm_inject_exception(v, TRAP_GP, 0);
+		return;
+	}
+	vmcb->rip += (unsigned int)len;
+}
