@@ -49,8 +49,9 @@ unsigned int domains_alive(void)
 {
 	unsigned int n = 0;
 
+	/* A stopping domain counts until its stop has been reported. */
 	for (unsigned int i = 0; i < MAX_DOMAINS; i++)
-		if (domains[i] && domains[i]->state <= DOMAIN_PAUSED)
+		if (domains[i] && !__atomic_load_n(&domains[i]->stop_reported, __ATOMIC_ACQUIRE))
 			n++;
 	return n;
 }
@@ -281,6 +282,7 @@ void domain_shutdown(struct domain *d, unsigned int reason)
 		shutdown_reason_name(reason));
 	stop_vcpus(d);
 	domain_print_stats(d);
+	__atomic_store_n(&d->stop_reported, true, __ATOMIC_RELEASE);
 }
 
 void domain_crash(struct domain *d, const char *fmt, ...)
@@ -300,6 +302,7 @@ void domain_crash(struct domain *d, const char *fmt, ...)
 	pr_err("domain %u (%s): crashed: %s\n", d->id, d->name, d->crash_reason);
 	stop_vcpus(d);
 	domain_print_stats(d);
+	__atomic_store_n(&d->stop_reported, true, __ATOMIC_RELEASE);
 }
 
 /* A guest may not flood the hypervisor's log (and push other domains'

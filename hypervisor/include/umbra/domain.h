@@ -81,6 +81,7 @@ struct domain {
 	enum domain_state state;
 	unsigned int shutdown_reason;	/* SHUTDOWN_* */
 	char crash_reason[96];
+	bool stop_reported;		/* stopped, and its counters printed */
 	spinlock_t lock;
 	spinlock_t vcpu_op_lock;	/* serialises VCPUOP_initialise/up */
 
@@ -122,6 +123,7 @@ struct domain_config {
 struct domain *domain_create(const struct domain_config *cfg, const char **why);
 void domain_destroy(struct domain *d);
 struct domain *domain_by_id(domid_t id);
+/* Domains not yet stopped (and reported): exit_when_idle waits for 0. */
 unsigned int domains_alive(void);
 
 /* Stop the domain for a guest-visible reason (SCHEDOP_shutdown). */
