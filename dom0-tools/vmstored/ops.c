@@ -65,16 +65,24 @@ static void log_op(const struct op_ctx *ctx, enum tx_op_kind kind,
 		txn_log(ctx->tx, kind, path, len, value, value_len, perms);
 }
 
+/* The node at path, for an operation that needs it to exist and needs
+ * `need` access to it: 0, or the error the caller returns. */
+static int view_existing(const struct op_ctx *ctx, const char *path, size_t len,
+			 uint32_t need, struct nview *v)
+{
+	view_get(ctx, path, len, v);
+	if (!v->exists)
+		return missing_error(ctx, path, len);
+	return check_access(ctx, v->perms, need);
+}
+
 int op_read(const struct op_ctx *ctx, const char *path, size_t len,
 	    const char **value, uint32_t *value_len)
 {
 	struct nview v;
 	int err;
 
-	view_get(ctx, path, len, &v);
-	if (!v.exists)
-		return missing_error(ctx, path, len);
-	err = check_access(ctx, v.perms, VMS_PERM_READ);
+	err = view_existing(ctx, path, len, VMS_PERM_READ, &v);
 	if (err)
 		return err;
 	*value = v.value;
@@ -217,10 +225,7 @@ int op_directory(const struct op_ctx *ctx, const char *path, size_t len,
 	struct nview v;
 	int err;
 
-	view_get(ctx, path, len, &v);
-	if (!v.exists)
-		return missing_error(ctx, path, len);
-	err = check_access(ctx, v.perms, VMS_PERM_READ);
+	err = view_existing(ctx, path, len, VMS_PERM_READ, &v);
 	if (err)
 		return err;
 	if (gen)
@@ -234,10 +239,7 @@ int op_get_perms(const struct op_ctx *ctx, const char *path, size_t len,
 	struct nview v;
 	int err;
 
-	view_get(ctx, path, len, &v);
-	if (!v.exists)
-		return missing_error(ctx, path, len);
-	err = check_access(ctx, v.perms, VMS_PERM_READ);
+	err = view_existing(ctx, path, len, VMS_PERM_READ, &v);
 	if (err)
 		return err;
 	*perms = v.perms;
@@ -251,10 +253,7 @@ int op_set_perms(const struct op_ctx *ctx, const char *path, size_t len,
 	struct nview v;
 	int err;
 
-	view_get(ctx, path, len, &v);
-	if (!v.exists)
-		return missing_error(ctx, path, len);
-	err = check_access(ctx, v.perms, VMS_PERM_OWNER);
+	err = view_existing(ctx, path, len, VMS_PERM_OWNER, &v);
 	if (err)
 		return err;
 	if (!ctx->privileged && !ctx->replay) {
