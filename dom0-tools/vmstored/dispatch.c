@@ -6,39 +6,35 @@
 
 #include "conn.h"
 #include "log.h"
+#include "msgtype.h"
 #include "txn.h"
 
 struct handler {
-	const char *name;
 	int (*fn)(struct conn *c, struct request *r);
 	bool uses_tx;		/* tx_id selects a transaction */
 };
 
 static const struct handler handlers[XS_TYPE_COUNT] = {
-	[XS_CONTROL] = { "CONTROL", do_control, false },
-	[XS_DIRECTORY] = { "DIRECTORY", do_directory, true },
-	[XS_READ] = { "READ", do_read, true },
-	[XS_GET_PERMS] = { "GET_PERMS", do_get_perms, true },
-	[XS_WATCH] = { "WATCH", do_watch, false },
-	[XS_UNWATCH] = { "UNWATCH", do_unwatch, false },
-	[XS_TRANSACTION_START] = { "TRANSACTION_START",
-				   do_transaction_start, false },
-	[XS_TRANSACTION_END] = { "TRANSACTION_END", do_transaction_end,
-				 false },
-	[XS_INTRODUCE] = { "INTRODUCE", do_introduce, false },
-	[XS_RELEASE] = { "RELEASE", do_release, false },
-	[XS_GET_DOMAIN_PATH] = { "GET_DOMAIN_PATH", do_get_domain_path,
-				 false },
-	[XS_WRITE] = { "WRITE", do_write, true },
-	[XS_MKDIR] = { "MKDIR", do_mkdir, true },
-	[XS_RM] = { "RM", do_rm, true },
-	[XS_SET_PERMS] = { "SET_PERMS", do_set_perms, true },
-	[XS_IS_DOMAIN_INTRODUCED] = { "IS_DOMAIN_INTRODUCED",
-				      do_is_domain_introduced, false },
-	[XS_RESUME] = { "RESUME", do_resume, false },
-	[XS_SET_TARGET] = { "SET_TARGET", do_set_target, false },
-	[XS_RESET_WATCHES] = { "RESET_WATCHES", do_reset_watches, false },
-	[XS_DIRECTORY_PART] = { "DIRECTORY_PART", do_directory_part, true },
+	[XS_CONTROL] = { do_control, false },
+	[XS_DIRECTORY] = { do_directory, true },
+	[XS_READ] = { do_read, true },
+	[XS_GET_PERMS] = { do_get_perms, true },
+	[XS_WATCH] = { do_watch, false },
+	[XS_UNWATCH] = { do_unwatch, false },
+	[XS_TRANSACTION_START] = { do_transaction_start, false },
+	[XS_TRANSACTION_END] = { do_transaction_end, false },
+	[XS_INTRODUCE] = { do_introduce, false },
+	[XS_RELEASE] = { do_release, false },
+	[XS_GET_DOMAIN_PATH] = { do_get_domain_path, false },
+	[XS_WRITE] = { do_write, true },
+	[XS_MKDIR] = { do_mkdir, true },
+	[XS_RM] = { do_rm, true },
+	[XS_SET_PERMS] = { do_set_perms, true },
+	[XS_IS_DOMAIN_INTRODUCED] = { do_is_domain_introduced, false },
+	[XS_RESUME] = { do_resume, false },
+	[XS_SET_TARGET] = { do_set_target, false },
+	[XS_RESET_WATCHES] = { do_reset_watches, false },
+	[XS_DIRECTORY_PART] = { do_directory_part, true },
 };
 
 void dispatch(struct conn *c, const struct xsd_sockmsg *hdr, char *payload)
@@ -56,7 +52,7 @@ void dispatch(struct conn *c, const struct xsd_sockmsg *hdr, char *payload)
 		return;
 	}
 	log_debug("conn %llu dom%u: %s req %u tx %u len %u",
-		  (unsigned long long)c->id, c->domid, h->name, hdr->req_id,
+		  (unsigned long long)c->id, c->domid, xs_msg_type_name(hdr->type), hdr->req_id,
 		  hdr->tx_id, hdr->len);
 	if (h->uses_tx && hdr->tx_id) {
 		r.tx = txn_find(c, hdr->tx_id);

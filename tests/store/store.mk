@@ -16,7 +16,8 @@ $(STORE_TEST_BIN)/%: $(BUILD)/host/tests/store/%.o
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) $^ -o $@
 # xsprobe can also be a guest on a ring.
-$(STORE_TEST_BIN)/xsprobe: $(BUILD)/host/dom0-tools/vmstored/ring.o
+$(STORE_TEST_BIN)/xsprobe: $(BUILD)/host/dom0-tools/vmstored/ring.o \
+	$(BUILD)/host/dom0-tools/vmstored/msgtype.o
 
 # The libvmstore benchmark client (also used by the interop suite).
 STORE_BENCH_BIN := $(BUILD)/tests/bench/store

@@ -44,27 +44,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dom0-tools/vmstored/msgtype.h"
 #include "dom0-tools/vmstored/ring.h"
 #include "public/io/xs_wire.h"
 
 #define MAX_CONNS 64
 #define MAX_VARS 16
 
-static const char *const type_names[XS_TYPE_COUNT] = {
-	[XS_CONTROL] = "CONTROL", [XS_DIRECTORY] = "DIRECTORY",
-	[XS_READ] = "READ", [XS_GET_PERMS] = "GET_PERMS",
-	[XS_WATCH] = "WATCH", [XS_UNWATCH] = "UNWATCH",
-	[XS_TRANSACTION_START] = "TRANSACTION_START",
-	[XS_TRANSACTION_END] = "TRANSACTION_END",
-	[XS_INTRODUCE] = "INTRODUCE", [XS_RELEASE] = "RELEASE",
-	[XS_GET_DOMAIN_PATH] = "GET_DOMAIN_PATH", [XS_WRITE] = "WRITE",
-	[XS_MKDIR] = "MKDIR", [XS_RM] = "RM", [XS_SET_PERMS] = "SET_PERMS",
-	[XS_WATCH_EVENT] = "WATCH_EVENT", [XS_ERROR] = "ERROR",
-	[XS_IS_DOMAIN_INTRODUCED] = "IS_DOMAIN_INTRODUCED",
-	[XS_RESUME] = "RESUME", [XS_SET_TARGET] = "SET_TARGET",
-	[XS_RESET_WATCHES] = "RESET_WATCHES",
-	[XS_DIRECTORY_PART] = "DIRECTORY_PART",
-};
 
 struct var {
 	char name[32];
@@ -114,7 +100,7 @@ static int parse_type(const char *word)
 	int i;
 
 	for (i = 0; i < XS_TYPE_COUNT; i++)
-		if (type_names[i] && !strcmp(word, type_names[i]))
+		if (xs_msg_type_name(i) && !strcmp(word, xs_msg_type_name(i)))
 			return i;
 	n = strtol(word, &end, 0);
 	return (*end || n < 0) ? -1 : (int)n;
@@ -213,8 +199,8 @@ static void print_msg(const struct xsd_sockmsg *h, const char *p)
 {
 	if (h->type == XS_WATCH_EVENT)
 		fputs("EVENT ", stdout);
-	else if (h->type < XS_TYPE_COUNT && type_names[h->type])
-		printf("%s ", type_names[h->type]);
+	else if (xs_msg_type_name(h->type))
+		printf("%s ", xs_msg_type_name(h->type));
 	else
 		printf("TYPE%u ", h->type);
 	print_payload(p, h->len);

@@ -6,25 +6,11 @@
 #include <string.h>
 
 #include "dom0-tools/vmstored/log.h"
+#include "dom0-tools/vmstored/msgtype.h"
 #include "public/io/xs_wire.h"
 
 #define OUT_MAX (1 << 20)
 
-static const char *const names[XS_TYPE_COUNT] = {
-	[XS_CONTROL] = "CONTROL", [XS_DIRECTORY] = "DIRECTORY",
-	[XS_READ] = "READ", [XS_GET_PERMS] = "GET_PERMS",
-	[XS_WATCH] = "WATCH", [XS_UNWATCH] = "UNWATCH",
-	[XS_TRANSACTION_START] = "TRANSACTION_START",
-	[XS_TRANSACTION_END] = "TRANSACTION_END",
-	[XS_INTRODUCE] = "INTRODUCE", [XS_RELEASE] = "RELEASE",
-	[XS_GET_DOMAIN_PATH] = "GET_DOMAIN_PATH", [XS_WRITE] = "WRITE",
-	[XS_MKDIR] = "MKDIR", [XS_RM] = "RM", [XS_SET_PERMS] = "SET_PERMS",
-	[XS_WATCH_EVENT] = "EVENT", [XS_ERROR] = "ERROR",
-	[XS_IS_DOMAIN_INTRODUCED] = "IS_DOMAIN_INTRODUCED",
-	[XS_RESUME] = "RESUME", [XS_SET_TARGET] = "SET_TARGET",
-	[XS_RESET_WATCHES] = "RESET_WATCHES",
-	[XS_DIRECTORY_PART] = "DIRECTORY_PART",
-};
 
 #define MAX_STASH 16
 
@@ -85,8 +71,9 @@ struct conn *h_conn(struct store *s, uint32_t domid, bool privileged)
 static size_t render(char *out, size_t cap, const char *data)
 {
 	const struct xsd_sockmsg *h = (const void *)data;
-	const char *name = h->type < XS_TYPE_COUNT && names[h->type] ?
-			   names[h->type] : "?";
+	/* Events as xsprobe prints them. */
+	const char *name = h->type == XS_WATCH_EVENT ? "EVENT" :
+			   xs_msg_type_name(h->type) ? xs_msg_type_name(h->type) : "?";
 	size_t n = (size_t)snprintf(out, cap, "%s ", name);
 	uint32_t i;
 
