@@ -117,7 +117,7 @@ static void set_seg(struct vmcb_seg *s, uint16_t sel, uint16_t attrib, uint32_t 
 static void vmcb_init_controls(struct vmcb *vmcb, const struct domain *d)
 {
 	/* CR4 writes in every mode, so hidden features stay off. */
-	vmcb->intercept_cr = 1u << (16 + 4);
+	vmcb->intercept_cr = INTERCEPT_CR_WRITE(4);
 	vmcb->intercept_misc1 = INTERCEPT_INTR | INTERCEPT_NMI | INTERCEPT_SMI |
 		INTERCEPT_INIT | INTERCEPT_CPUID | INTERCEPT_RSM | INTERCEPT_INVD |
 		INTERCEPT_HLT | INTERCEPT_INVLPGA | INTERCEPT_IOIO_PROT | INTERCEPT_MSR_PROT |

@@ -1,7 +1,8 @@
 /*
  * paging=shadow on SVM: with the guest's paging on, nested paging is off
  * and the CPU walks shadow tables built by mmu/'s shadow engine from the
- * guest's tables; #PF, INVLPG and CR0/CR3/CR4 accesses exit here. While
+ * guest's tables; #PF and INVLPG exit (svm_shadow_fault.c), CR0/CR3/CR4
+ * accesses too (svm_cr.c), and the mode and root are chosen here. While
  * the guest's paging is off (PVH entry, before it builds page tables) it
  * runs on the domain's identity NPT: the engine only shadows 4-level
  * long-mode tables, and an unpaged guest has no tables to shadow.
@@ -21,23 +22,11 @@
 #include <umbra/string.h>
 #include "mmu/shadow.h"
 
-#define CR0_PE		(1ULL << 0)
-#define CR0_TS		(1ULL << 3)
-#define CR0_ET		(1ULL << 4)
 #define CR0_PG		(1ULL << 31)
-#define CR4_PAE		(1ULL << 5)
-/* VME..OSXMMEXCPT, UMIP, FSGSBASE, SMEP, SMAP, PKE */
-#define CR4_ALLOWED	(0x7ffULL | (1ULL << 11) | (1ULL << 16) | (1ULL << 20) | \
-			 (1ULL << 21) | (1ULL << 22))
-#define EFER_LME	(1ULL << 8)
 #define EFER_LMA	(1ULL << 10)
-#define RFLAGS_AC	(1ULL << 18)
-#define TRAP_GP		13
 #define TRAP_PF		14
 #define SHADOW_POOL_BASE	512	/* pages */
 #define SHADOW_POOL_PER_2M	8	/* pages per 2 MiB of guest memory */
-#define CR_READ(n)	(1u << (n))
-#define CR_WRITE(n)	(1u << (16 + (n)))
 
 static int shadow_p2m(void *ctx, uint64_t gfn, struct mmu_p2m *out)
 {
@@ -99,7 +88,8 @@ int svm_shadow_vcpu_init(struct vcpu *v)
 	v->hvm.shadow = shadow_vcpu_create(v->domain->shadow);
 	if (!v->hvm.shadow)
 		return -ENOMEM;
-	vmcb->intercept_cr |= CR_READ(3) | CR_WRITE(0) | CR_WRITE(3) | CR_WRITE(4);
+	vmcb->intercept_cr |= INTERCEPT_CR_READ(3) | INTERCEPT_CR_WRITE(0) |
+			      INTERCEPT_CR_WRITE(3);
 	vmcb->intercept_misc1 |= INTERCEPT_INVLPG;
 	return 0;
 }

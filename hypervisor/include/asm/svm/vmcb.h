@@ -6,6 +6,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Intercept word 0 (offset 0x000): CR reads in bits 15:0, writes 31:16 */
+#define INTERCEPT_CR_READ(n)	(1u << (n))
+#define INTERCEPT_CR_WRITE(n)	(1u << (16 + (n)))
+
 /* Intercept word 3 (offset 0x00c) */
 #define INTERCEPT_INTR		(1u << 0)
 #define INTERCEPT_NMI		(1u << 1)
