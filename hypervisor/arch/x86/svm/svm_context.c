@@ -19,9 +19,7 @@
  * too: a context must not reach what the intercepts keep out. */
 static bool state_valid(uint64_t cr3, uint64_t cr4, uint64_t efer)
 {
-	unsigned int phys_bits = cpuid(0x80000008).eax & 0xff;
-
-	return !(cr3 >> phys_bits) && svm_cr4_valid(cr4, efer) &&
+	return svm_cr3_valid(cr3) && svm_cr4_valid(cr4, efer) &&
 	       !(efer & ~(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE));
 }
 

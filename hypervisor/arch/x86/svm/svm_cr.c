@@ -7,6 +7,7 @@
 #include <asm/hvm.h>
 #include <asm/insn.h>
 #include <asm/svm/svm.h>
+#include <asm/x86.h>
 #include <umbra/domain.h>
 #include <umbra/errno.h>
 
@@ -24,6 +25,17 @@
 #define EFER_LME	(1ULL << 8)
 #define EFER_LMA	(1ULL << 10)
 #define TRAP_GP		13
+
+static unsigned int phys_addr_bits;
+
+/* CR3 bits at or above MAXPHYADDR are reserved (#GP). The width is read
+ * once: CPUID serialises, and CR3 writes are frequent. */
+bool svm_cr3_valid(uint64_t cr3)
+{
+	if (!phys_addr_bits)
+		phys_addr_bits = cpuid(0x80000008).eax & 0xff;
+	return !(cr3 >> phys_addr_bits);
+}
 
 bool svm_cr4_valid(uint64_t cr4, uint64_t efer)
 {

@@ -11,7 +11,6 @@
 #include <asm/apic.h>
 #include <asm/insn.h>
 #include <asm/percpu.h>
-#include <asm/x86.h>
 #include <asm/traps.h>
 #include <asm/layout.h>
 #include <asm/svm/svm.h>
@@ -170,11 +169,10 @@ void svm_shadow_mode_changed(struct vcpu *v)
 bool svm_shadow_write_cr3(struct vcpu *v, uint64_t val)
 {
 	struct domain *d = v->domain;
-	unsigned int phys_bits = cpuid(0x80000008).eax & 0xff;
 	uint64_t f, hw = 0;
 	int err;
 
-	if (val >> phys_bits)
+	if (!svm_cr3_valid(val))
 		return false;
 	if (!v->hvm.shadow_active) {
 		v->hvm.guest_cr3 = val;

@@ -45,6 +45,8 @@ void svm_exit_cr_access(struct vcpu *v);
 void svm_exit_shadow_pf(struct vcpu *v);
 void svm_exit_invlpg(struct vcpu *v);
 bool svm_shadow_write_cr3(struct vcpu *v, uint64_t val);
+/* CR3 value the CPU accepts (no bits at or above MAXPHYADDR). */
+bool svm_cr3_valid(uint64_t cr3);
 /* CR4 value the guest may have with this EFER (hidden features refused). */
 bool svm_cr4_valid(uint64_t cr4, uint64_t efer);
 /* EFER changed: re-evaluate shadow paging mode. */
