@@ -76,13 +76,23 @@ static long do_sched_op(struct vcpu *v, uint64_t *a)
 	}
 }
 
+/* A NUL-padded string field of `size` bytes in guest memory: the string,
+ * then zeros to the end of the field (nothing of the hypervisor's). */
 static long copy_string_out(struct vcpu *v, uint64_t gva, const char *s, size_t size)
 {
-	char buf[64];
+	static const char zeros[64];
+	size_t len = strlen(s) < size ? strlen(s) : size - 1;
 
-	memset(buf, 0, sizeof(buf));
-	memcpy(buf, s, strlen(s) < size ? strlen(s) : size - 1);
-	return hvm_copy_to_guest(v, gva, buf, size) ? -EFAULT : 0;
+	if (hvm_copy_to_guest(v, gva, s, len))
+		return -EFAULT;
+	for (size_t done = len; done < size; ) {
+		size_t n = size - done < sizeof(zeros) ? size - done : sizeof(zeros);
+
+		if (hvm_copy_to_guest(v, gva + done, zeros, n))
+			return -EFAULT;
+		done += n;
+	}
+	return 0;
 }
 
 static long do_xen_version(struct vcpu *v, uint64_t *a)

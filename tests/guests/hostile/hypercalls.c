@@ -112,6 +112,23 @@ static void read_only_target(const struct pointer_hypercall *c, uint8_t *page)
 	check_that("the read-only page is unchanged", intact, 0);
 }
 
+/* A string the hypervisor writes into a fixed-size field: the string, its
+ * NUL, then zeros to the end of the field, never other hypervisor bytes. */
+static void string_field_clean(const char *name, pointer_call call, uint8_t *buf,
+			       uint64_t size)
+{
+	uint64_t i, len = 0;
+	bool clean = true;
+
+	memset(buf, FILL, size);
+	check_rc(name, call((uint64_t)(uintptr_t)buf), 0);
+	while (len < size && buf[len])
+		len++;
+	for (i = len; i < size; i++)
+		clean &= buf[i] == 0;
+	check_that(name, len > 0 && len < size && clean, len);
+}
+
 void attack_badptr(void)
 {
 	uint64_t end = domain_mem_end();
@@ -134,6 +151,12 @@ void attack_badptr(void)
 			      end - calls[c].size / 2);
 		if (calls[c].writes && page)
 			read_only_target(&calls[c], page);
+	}
+	if (page) {
+		string_field_clean("xen_version(extraversion)", extraversion_at, page,
+				   XEN_EXTRAVERSION_LEN);
+		string_field_clean("xen_version(capabilities)", capabilities_at, page,
+				   XEN_CAPABILITIES_INFO_LEN);
 	}
 }
 
