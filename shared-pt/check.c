@@ -109,14 +109,14 @@ static int expect_roots(struct checker *c)
 static int expect_superpage(struct checker *c, const struct spt_domain *d,
 			    pte_t e, pte_t *se)
 {
-	uint64_t base = spt_p2m(d, spt_pte_frame(e & PTE_ADDR_2M_MASK));
+	uint64_t base = spt_dir_target(d, e & PTE_ADDR_2M_MASK);
 	unsigned int type = (e & PTE_W) ? SPT_TYPE_WRITABLE : SPT_TYPE_NONE;
 	uint64_t i;
 	int rc = 0;
 
-	if (base == SPT_INVALID_MFN)
-		return fail(c, SPT_CHECK_BAD_ENTRY, "superpage over a hole",
-			    spt_pte_frame(e), 0, 0, e);
+	if (base >= c->m->nr_frames || c->m->frames[base].owner != d->id)
+		return fail(c, SPT_CHECK_BAD_ENTRY, "superpage not over the "
+			    "domain's memory", spt_pte_frame(e), 0, 0, e);
 	for (i = 0; i < SPT_EXTENT_FRAMES && !rc; i++)
 		rc = expect_ref(c, base + i, type);
 	*se = (base << PAGE_SHIFT) | (e & ~PTE_ADDR_2M_MASK);
@@ -133,13 +133,13 @@ static int expect_dir_entry(struct checker *c, const struct spt_domain *d,
 
 	if (level == 2 && (e & PTE_PS))
 		return expect_superpage(c, d, e, se);
-	target = spt_p2m(d, spt_pte_frame(e));
-	if ((e & PTE_PS) || target == SPT_INVALID_MFN)
+	target = spt_dir_target(d, e);
+	if ((e & PTE_PS) || target >= c->m->nr_frames ||
+	    c->m->frames[target].owner != d->id)
 		return fail(c, SPT_CHECK_BAD_ENTRY, "directory entry", 0, 0,
 			    0, e);
 	rc = expect_ref(c, target, (unsigned int)level - 1);
-	if (level > 2)
-		target = c->m->frames[target].shadow;
+	target = spt_walked_frame(d, target, level - 1);
 	*se = (target << PAGE_SHIFT) | (e & ~PTE_ADDR_MASK);
 	return rc;
 }
@@ -174,7 +174,7 @@ static int scan_entry(struct checker *c, const struct spt_domain *d,
 		rc = expect_dir_entry(c, d, level, e, &se);
 	}
 	/* The MMU sets A (and D in 2 MiB leaves) in shadow entries. */
-	if (!rc && level > 1 && ((shadow_e ^ se) & ~SPT_PTE_AD))
+	if (!rc && spt_has_shadow(d, level) && ((shadow_e ^ se) & ~SPT_PTE_AD))
 		return fail(c, SPT_CHECK_SHADOW_ENTRY, "shadow entry differs",
 			    0, i, se, shadow_e);
 	return rc;
@@ -192,7 +192,7 @@ static int scan_table(struct checker *c, uint64_t mfn)
 	if (!d)
 		return fail(c, SPT_CHECK_OWNER, "live table of no domain", mfn,
 			    0, 0, f->owner);
-	if (level > 1) {
+	if (spt_has_shadow(d, level)) {
 		rc = check_shadow_frame(c, mfn);
 		if (rc)
 			return rc;
@@ -223,12 +223,24 @@ static int scan_live_tables(struct checker *c)
 	return rc;
 }
 
+static bool shadows_table(const struct checker *c, const struct spt_frame *dir,
+			  uint64_t shadow_mfn)
+{
+	const struct spt_domain *d;
+
+	if (!dir || dir->shadow != shadow_mfn || !dir->type_count ||
+	    !spt_type_is_pt(dir->type))
+		return false;
+	d = find_domain(c->m, dir->owner);
+	return d && spt_has_shadow(d, dir->type);
+}
+
 /* Shadow pages hold one reference of their own; descriptor pages are
  * referenced from outside the library, so their counts are taken as
  * found. */
 static int expect_others(struct checker *c)
 {
-	const struct spt_frame *f, *dir;
+	const struct spt_frame *f;
 	struct spt_check_scratch *s;
 	uint64_t mfn;
 
@@ -242,9 +254,7 @@ static int expect_others(struct checker *c)
 		}
 		if (f->type != SPT_TYPE_SHADOW || !f->type_count)
 			continue;
-		dir = spt_frame(c->m, f->pfn);
-		if (!dir || dir->shadow != mfn || !dir->type_count ||
-		    dir->type < SPT_TYPE_L2 || dir->type > SPT_TYPE_L4)
+		if (!shadows_table(c, spt_frame(c->m, f->pfn), mfn))
 			return fail(c, SPT_CHECK_SHADOW, "orphan shadow page",
 				    mfn, 0, 0, f->pfn);
 		s->count++;
@@ -291,7 +301,8 @@ static int check_stats(struct checker *c)
 		for (mfn = 0; mfn < c->m->nr_frames; mfn++) {
 			f = &c->m->frames[mfn];
 			if (f->owner == d->id && f->type_count &&
-			    f->type >= SPT_TYPE_L2 && f->type <= SPT_TYPE_L4)
+			    spt_type_is_pt(f->type) &&
+			    spt_has_shadow(d, f->type))
 				n++;
 		}
 		if (n != d->stats.shadow_pages)

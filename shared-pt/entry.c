@@ -3,15 +3,17 @@
  *
  *   L1  machine frame; owned by the domain or granted to it; a writable
  *       entry holds the frame's writable type.
- *   L2  pseudo-physical address of an L1 table (holds its L1 type), or a
- *       2 MiB page (each of its 512 frames as an L1 entry would).
- *   L3  pseudo-physical address of an L2 table. No 1 GiB pages.
- *   L4  pseudo-physical address of an L3 table; never in the hypervisor's
- *       slots.
+ *   L2  an L1 table of the domain (holds its L1 type), or a 2 MiB page of
+ *       the domain's own memory (each of its 512 frames as an L1 entry
+ *       would).
+ *   L3  an L2 table of the domain. No 1 GiB pages.
+ *   L4  an L3 table of the domain; never in the hypervisor's slots.
  *
- * For directories the shadow entry is computed at the same time: the
- * machine frame of the shared L1, of the target's shadow page, or of the
- * machine extent behind a superpage, with the guest's flags. */
+ * Directory entries name their target by pseudo-physical or by machine
+ * address, as the domain's dir_mode says. The entry the MMU walks is
+ * computed at the same time: the target's shadow page where it has one,
+ * else the target itself (a shared L1, or in machine mode any table), or
+ * for a superpage the machine extent behind it. */
 #include "shared-pt/internal.h"
 
 #include "umbra/errno.h"
@@ -56,16 +58,20 @@ static void put_leaf(struct spt_domain *d, uint64_t mfn, bool writable)
 	spt_put_page(d, mfn);
 }
 
+/* Only the domain's own memory: extents are whole, so owning the first
+ * frame of an aligned machine extent means owning all of it. */
 static int get_superpage(struct spt_domain *d, pte_t e, pte_t *shadow_e)
 {
-	uint64_t pfn = spt_pte_frame(e & PTE_ADDR_2M_MASK);
-	uint64_t base = spt_p2m(d, pfn);
+	uint64_t base = spt_dir_target(d, e & PTE_ADDR_2M_MASK);
 	bool writable = e & PTE_W;
 	uint64_t i;
 	int rc = 0;
 
 	if (base == SPT_INVALID_MFN)
-		return spt_refuse(d, SPT_R_NO_FRAME, pfn, 0);
+		return spt_refuse(d, SPT_R_NO_FRAME, spt_pte_frame(e), 0);
+	rc = spt_check_owner(d, base);
+	if (rc)
+		return rc;
 	for (i = 0; i < SPT_EXTENT_FRAMES; i++) {
 		rc = get_leaf(d, base + i, writable);
 		if (rc)
@@ -86,40 +92,39 @@ static int get_superpage(struct spt_domain *d, pte_t e, pte_t *shadow_e)
 
 static void put_superpage(struct spt_domain *d, pte_t e)
 {
-	uint64_t base = spt_p2m(d, spt_pte_frame(e & PTE_ADDR_2M_MASK));
+	uint64_t base = spt_dir_target(d, e & PTE_ADDR_2M_MASK);
 	uint64_t i;
 
 	for (i = 0; i < SPT_EXTENT_FRAMES; i++)
 		put_leaf(d, base + i, e & PTE_W);
 }
 
-/* A directory entry at `level` naming the table below it. An entry naming
- * its own table would let the MMU walk that table as the next level and
- * finally map page tables as data: a recursive (linear) mapping, refused
- * even read-only, since through the shadow it would also expose the
- * hypervisor's slot tables. A live table of another level is refused by
- * the type discipline (type confusion). */
+/* A directory entry at `level` naming the table below it, which must be
+ * the domain's own. An entry naming its own table would let the MMU walk
+ * that table as the next level and finally map page tables as data: a
+ * recursive (linear) mapping, refused even read-only, since through a
+ * shadow L4 it would also expose the hypervisor's slot tables. A live
+ * table of another level is refused by the type discipline (type
+ * confusion). */
 static int get_table(struct spt_domain *d, int level, uint64_t table_mfn,
 		     pte_t e, pte_t *shadow_e)
 {
-	uint64_t pfn = spt_pte_frame(e);
-	uint64_t mfn = spt_p2m(d, pfn);
-	struct spt_frame *f;
+	uint64_t mfn = spt_dir_target(d, e);
 	int rc;
 
 	if (mfn == SPT_INVALID_MFN)
-		return spt_refuse(d, SPT_R_NO_FRAME, pfn, 0);
-	f = spt_frame(d->m, mfn);
+		return spt_refuse(d, SPT_R_NO_FRAME, spt_pte_frame(e), 0);
+	rc = spt_check_owner(d, mfn);
+	if (rc)
+		return rc;
 	if (mfn == table_mfn)
 		return spt_refuse(d, (e & PTE_W) ? SPT_R_LINEAR_WRITABLE :
 				  SPT_R_LINEAR, mfn, 0);
 	rc = spt_get_page_and_type(d, mfn, (unsigned int)level - 1);
 	if (rc)
 		return rc;
-	if (level == 2)
-		*shadow_e = (mfn << PAGE_SHIFT) | (e & ~PTE_ADDR_MASK);
-	else
-		*shadow_e = (f->shadow << PAGE_SHIFT) | (e & ~PTE_ADDR_MASK);
+	*shadow_e = (spt_walked_frame(d, mfn, level - 1) << PAGE_SHIFT) |
+		    (e & ~PTE_ADDR_MASK);
 	return 0;
 }
 
@@ -164,5 +169,5 @@ void spt_put_entry(struct spt_domain *d, int level, pte_t e)
 	else if (level == 2 && (e & PTE_PS))
 		put_superpage(d, e);
 	else
-		spt_put_page_and_type(d, spt_p2m(d, spt_pte_frame(e)));
+		spt_put_page_and_type(d, spt_dir_target(d, e));
 }

@@ -47,6 +47,35 @@ static inline pte_t spt_rsvd_phys(const struct spt_machine *m)
 	return PTE_ADDR_MASK & ~((1ULL << m->phys_bits) - 1);
 }
 
+/* Does a live table at `level` have a shadow page, or does the MMU walk
+ * the guest's own page? An L4 always has one (the hypervisor's slots); a
+ * pseudo-physical L3 or L2 must be translated; everything else is what
+ * the MMU needs once validated. */
+static inline bool spt_has_shadow(const struct spt_domain *d, int level)
+{
+	return level == 4 || (level > 1 && d->dir_mode == SPT_DIRS_PSEUDO);
+}
+
+/* The machine frame a present directory entry names (SPT_INVALID_MFN for
+ * a pseudo-physical hole); not checked for ownership. */
+static inline uint64_t spt_dir_target(const struct spt_domain *d, pte_t e)
+{
+	uint64_t frame = spt_pte_frame(e);
+
+	if (d->dir_mode == SPT_DIRS_MACHINE)
+		return frame;
+	return spt_p2m(d, frame);
+}
+
+/* The frame the MMU walks for a live table: its shadow, or itself. */
+static inline uint64_t spt_walked_frame(const struct spt_domain *d,
+					uint64_t mfn, int level)
+{
+	if (spt_has_shadow(d, level))
+		return d->m->frames[mfn].shadow;
+	return mfn;
+}
+
 pte_t *spt_map(struct spt_domain *d, uint64_t mfn);
 void spt_unmap(struct spt_domain *d, pte_t *p);
 int spt_refuse(struct spt_domain *d, enum spt_reason why, uint64_t mfn,

@@ -10,19 +10,22 @@
 #include "umbra/errno.h"
 
 int spt_domain_init(struct spt_machine *m, struct spt_domain *d, uint16_t id,
-		    uint64_t *p2m, uint32_t max_extents,
-		    struct spt_vcpu *vcpus, unsigned int nr_vcpus)
+		    enum spt_dir_mode dir_mode, uint64_t *p2m,
+		    uint32_t max_extents, struct spt_vcpu *vcpus,
+		    unsigned int nr_vcpus)
 {
 	struct spt_domain *o;
 	unsigned int i;
 
 	if (!m || !d || !p2m || !max_extents || (!vcpus && nr_vcpus) ||
-	    id >= SPT_DOMID_FIRST_RESERVED)
+	    id >= SPT_DOMID_FIRST_RESERVED ||
+	    (dir_mode != SPT_DIRS_PSEUDO && dir_mode != SPT_DIRS_MACHINE))
 		return -EINVAL;
 	for (o = m->domains; o; o = o->next)
 		if (o->id == id || o == d)
 			return -EEXIST;
-	*d = (struct spt_domain){ .m = m, .id = id, .p2m = p2m,
+	*d = (struct spt_domain){ .m = m, .id = id, .dir_mode = dir_mode,
+				  .p2m = p2m,
 				  .max_extents = max_extents,
 				  .vcpus = vcpus, .nr_vcpus = nr_vcpus };
 	for (i = 0; i < max_extents; i++)

@@ -2,11 +2,20 @@
  *
  * A domain's pseudo-physical memory is a list of 2 MiB extents, each backed
  * by a 2 MiB-aligned machine extent. The guest's leaf tables (L1) hold
- * machine frames and are walked by the MMU directly once validated; its
- * directories (L4/L3/L2) hold pseudo-physical addresses and are shadowed:
- * one hypervisor page per guest directory holds the translated, validated
- * copy (shared L1s referenced directly, 2 MiB superpages rebased onto the
- * machine extent, the hypervisor's reserved L4 slots filled in).
+ * machine frames and are walked by the MMU directly once validated. Its
+ * directories come in one of two forms, chosen per domain:
+ *
+ *   SPT_DIRS_PSEUDO   directories (L4/L3/L2) hold pseudo-physical
+ *                     addresses and are shadowed: one hypervisor page per
+ *                     guest directory holds the translated, validated copy
+ *                     (shared L1s referenced directly, 2 MiB superpages
+ *                     rebased onto the machine extent, the hypervisor's
+ *                     reserved L4 slots filled in);
+ *   SPT_DIRS_MACHINE  Xen's PV ABI: directories hold machine addresses, so
+ *                     a validated L3 or L2 already is what the MMU needs
+ *                     and is shared like an L1; only the L4 is shadowed
+ *                     (for the hypervisor's slots, which the guest never
+ *                     sees).
  *
  * Every machine frame has an owner, a type (none, L1..L4, writable,
  * segment descriptor) with a type count, and a general reference count,
@@ -138,6 +147,12 @@ struct spt_stats {
 	uint64_t refusals;
 };
 
+/* What a guest directory entry holds; see the top of this file. */
+enum spt_dir_mode {
+	SPT_DIRS_PSEUDO = 0,
+	SPT_DIRS_MACHINE = 1,
+};
+
 struct spt_machine;
 struct spt_domain;
 
@@ -151,6 +166,7 @@ struct spt_domain {
 	struct spt_machine *m;
 	struct spt_domain *next;	/* on the machine's list */
 	uint16_t id;
+	enum spt_dir_mode dir_mode;
 	uint64_t *p2m;		/* per extent: first machine frame, or invalid */
 	uint32_t max_extents;
 	struct spt_vcpu *vcpus;
@@ -181,8 +197,9 @@ int spt_reason_errno(enum spt_reason r);
 
 /* p2m.c: domains and their aligned extents */
 int spt_domain_init(struct spt_machine *m, struct spt_domain *d, uint16_t id,
-		    uint64_t *p2m, uint32_t max_extents,
-		    struct spt_vcpu *vcpus, unsigned int nr_vcpus);
+		    enum spt_dir_mode dir_mode, uint64_t *p2m,
+		    uint32_t max_extents, struct spt_vcpu *vcpus,
+		    unsigned int nr_vcpus);
 int spt_domain_add_extent(struct spt_domain *d, uint64_t pfn, uint64_t mfn);
 int spt_domain_remove_extent(struct spt_domain *d, uint64_t pfn);
 uint64_t spt_p2m(const struct spt_domain *d, uint64_t pfn);

@@ -1,5 +1,5 @@
 /* Validating a whole table when it becomes one, and undoing it when it
- * stops being one. A directory gets its shadow page here. */
+ * stops being one. A directory that needs a shadow page gets it here. */
 #include "shared-pt/internal.h"
 
 #include "umbra/errno.h"
@@ -46,7 +46,7 @@ int spt_validate_table(struct spt_domain *d, uint64_t mfn, int level)
 	pte_t *t, *shadow = NULL;
 	int rc;
 
-	if (level > 1) {
+	if (spt_has_shadow(d, level)) {
 		rc = spt_shadow_alloc(d, mfn);
 		if (rc)
 			return rc;
@@ -57,7 +57,7 @@ int spt_validate_table(struct spt_domain *d, uint64_t mfn, int level)
 	spt_unmap(d, t);
 	spt_unmap(d, shadow);
 	if (rc) {
-		if (level > 1)
+		if (spt_has_shadow(d, level))
 			spt_shadow_free(d, mfn);
 		return rc;
 	}
@@ -71,7 +71,7 @@ void spt_devalidate_table(struct spt_domain *d, uint64_t mfn, int level)
 
 	put_entries(d, t, level, PT_ENTRIES);
 	spt_unmap(d, t);
-	if (level > 1)
+	if (spt_has_shadow(d, level))
 		spt_shadow_free(d, mfn);
 	d->stats.devalidations++;
 }

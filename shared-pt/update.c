@@ -87,7 +87,8 @@ static int mod_entry(struct spt_domain *d, uint64_t mfn, int level,
 			spt_put_entry(d, level, s->val);
 		goto out;
 	}
-	if (level > 1 && !(level == 4 && spt_is_hv_l4_slot(index))) {
+	if (spt_has_shadow(d, level) &&
+	    !(level == 4 && spt_is_hv_l4_slot(index))) {
 		shadow = spt_shadow_map(d, mfn);
 		spt_write_pte(&shadow[index], se);
 	}

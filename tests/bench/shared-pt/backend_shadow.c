@@ -87,6 +87,11 @@ static pte_t c_leaf(void *ctx, uint64_t pfn, pte_t flags)
 	return (pfn << PAGE_SHIFT) | flags;
 }
 
+static pte_t c_dir(void *ctx, uint64_t pfn, pte_t flags)
+{
+	return c_leaf(ctx, pfn, flags);
+}
+
 static pte_t *guest_entry(struct shadow_ctx *c, uint64_t pfn,
 			  unsigned int index)
 {
@@ -211,7 +216,8 @@ struct backend *shadow_backend_create(unsigned int roots)
 	if (!c->v || shadow_set_mode(c->v, &mode))
 		fail("shadow_vcpu_create", 0);
 	c->be = (struct backend){
-		.name = "shadow", .ctx = c, .leaf = c_leaf, .write = c_write,
+		.name = "shadow", .ctx = c, .leaf = c_leaf, .dir = c_dir,
+		.write = c_write,
 		.read = c_read, .readonly_tables = false, .flush = c_flush,
 		.activate = c_activate, .touch = c_touch,
 		.interventions = c_interventions,

@@ -55,6 +55,13 @@ static pte_t s_leaf(void *ctx, uint64_t pfn, pte_t flags)
 	return h_leaf(mfn_of(ctx, pfn), flags);
 }
 
+static pte_t s_dir(void *ctx, uint64_t pfn, pte_t flags)
+{
+	struct shared_ctx *c = ctx;
+
+	return h_dir(c->g, pfn, flags);
+}
+
 static void s_write(void *ctx, uint64_t table_pfn, unsigned int index,
 		    pte_t val)
 {
@@ -171,17 +178,18 @@ static uint64_t s_pt_bytes(void *ctx)
 	return c->g->d.stats.shadow_pages * PAGE_SIZE;
 }
 
-struct backend *shared_backend_create(void)
+struct backend *shared_backend_create(enum spt_dir_mode mode)
 {
 	struct shared_ctx *c = calloc(1, sizeof(*c));
 
 	if (!c || h_init(&c->h, BENCH_FRAMES, BENCH_POOL))
 		return NULL;
+	c->h.dir_mode = mode;
 	c->g = h_new_domain(&c->h, 1, BENCH_EXTENTS);
 	if (!c->g)
 		return NULL;
 	c->be = (struct backend){
-		.name = "shared-pt", .ctx = c, .leaf = s_leaf,
+		.name = "shared-pt", .ctx = c, .leaf = s_leaf, .dir = s_dir,
 		.write = s_write, .read = s_read, .readonly_tables = true,
 		.flush = s_flush, .activate = s_activate, .touch = s_touch,
 		.interventions = s_interventions,

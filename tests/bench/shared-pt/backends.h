@@ -5,6 +5,7 @@
 #ifndef SPT_BENCH_BACKENDS_H
 #define SPT_BENCH_BACKENDS_H
 
+#include "shared-pt/shared-pt.h"
 #include "tests/bench/shared-pt/workload.h"
 
 #define BENCH_FRAMES		(8192 + 48 * 512)	/* pool + guest */
@@ -13,7 +14,7 @@
 #define BENCH_BATCH		32	/* Linux PV's multicall batch */
 
 /* NULL on failure (message on stderr). */
-struct backend *shared_backend_create(void);
+struct backend *shared_backend_create(enum spt_dir_mode mode);
 void shared_backend_destroy(struct backend *be);
 struct backend *shadow_backend_create(unsigned int roots);
 void shadow_backend_destroy(struct backend *be);

@@ -134,10 +134,10 @@ static void boot_kernel(struct wl *w)
 		    be->leaf(be->ctx, i, (w->pool_used[i] &&
 					  be->readonly_tables) ? KRO : KRW));
 	for (j = 0; j < 4; j++)
-		set(w, w->k_l2, j, (w->kdata_l1[j] << PAGE_SHIFT) | KDIR);
+		set(w, w->k_l2, j, be->dir(be->ctx, w->kdata_l1[j], KDIR));
 	for (j = 0; j < 2; j++)
-		set(w, w->k_l2, 4 + j, (w->dmap_l1[j] << PAGE_SHIFT) | KDIR);
-	set(w, w->k_l3, 0, (w->k_l2 << PAGE_SHIFT) | KDIR);
+		set(w, w->k_l2, 4 + j, be->dir(be->ctx, w->dmap_l1[j], KDIR));
+	set(w, w->k_l3, 0, be->dir(be->ctx, w->k_l2, KDIR));
 }
 
 static void space_alloc(struct wl *w, struct space *s)
@@ -155,14 +155,15 @@ static void space_alloc(struct wl *w, struct space *s)
  * map before it goes live. */
 static void space_link(struct wl *w, struct space *s)
 {
+	const struct backend *be = w->be;
 	unsigned int j;
 
 	for (j = 0; j < USER_L1S; j++)
-		set(w, s->l2, j, (s->l1[j] << PAGE_SHIFT) | UDIR);
-	set(w, s->l3, pt_index(WL_USER_VA, 3), (s->l2 << PAGE_SHIFT) | UDIR);
-	set(w, s->l4, pt_index(WL_USER_VA, 4), (s->l3 << PAGE_SHIFT) | UDIR);
-	set(w, s->l4, pt_index(WL_KERNEL_VA, 4), (w->k_l3 << PAGE_SHIFT) |
-	    KDIR);
+		set(w, s->l2, j, be->dir(be->ctx, s->l1[j], UDIR));
+	set(w, s->l3, pt_index(WL_USER_VA, 3), be->dir(be->ctx, s->l2, UDIR));
+	set(w, s->l4, pt_index(WL_USER_VA, 4), be->dir(be->ctx, s->l3, UDIR));
+	set(w, s->l4, pt_index(WL_KERNEL_VA, 4),
+	    be->dir(be->ctx, w->k_l3, KDIR));
 	dmap_protect(w, s->l4, true);
 	dmap_protect(w, s->l3, true);
 	dmap_protect(w, s->l2, true);

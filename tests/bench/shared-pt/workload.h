@@ -18,6 +18,8 @@ struct backend {
 	void *ctx;
 	/* Leaf entry for guest page `pfn`. */
 	pte_t (*leaf)(void *ctx, uint64_t pfn, pte_t flags);
+	/* Directory entry naming the guest table at `pfn`. */
+	pte_t (*dir)(void *ctx, uint64_t pfn, pte_t flags);
 	/* The guest stores `val` into entry `index` of its table at `pfn`. */
 	void (*write)(void *ctx, uint64_t table_pfn, unsigned int index,
 		      pte_t val);

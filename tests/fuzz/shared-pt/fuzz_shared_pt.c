@@ -131,12 +131,12 @@ static pte_t pick_entry(struct fuzz *z, struct input *in, int which)
 		return h_leaf(own->mfn, flags);
 	case 3:
 	case 4:
-		return h_dir(own->pfn, flags);
+		return h_dir(z->dom[which], own->pfn, flags);
 	case 5:
 		return h_leaf(other->mfn, flags);
 	case 6:
-		return h_dir((uint64_t)(k % 3) * SPT_EXTENT_FRAMES,
-			     flags | PTE_PS);
+		return h_dir(z->dom[which], (uint64_t)(k % 3) *
+			     SPT_EXTENT_FRAMES, flags | PTE_PS);
 	case 7:
 		return h_leaf(k % F_POOL, flags);
 	default:
@@ -336,7 +336,8 @@ static void put_all_seg(struct fuzz *z)
 						 z->page[d][k].mfn);
 }
 
-/* What the MMU does on its own: set A/D in live leaves and shadows. */
+/* What the MMU does on its own: set A/D in what it walks, a table's
+ * shadow where it has one, else the guest's own table. */
 static int op_hardware_ad(struct fuzz *z, struct input *in)
 {
 	uint64_t mfn = pick_frame(z, in, 0);
@@ -344,14 +345,9 @@ static int op_hardware_ad(struct fuzz *z, struct input *in)
 	unsigned int i = pick_index(in);
 	pte_t *t;
 
-	if (!f->type_count)
+	if (!f->type_count || f->type < SPT_TYPE_L1 || f->type > SPT_TYPE_L4)
 		return 0;
-	if (f->type == SPT_TYPE_L1)
-		t = h_frame(&z->h, mfn);
-	else if (f->type >= SPT_TYPE_L2 && f->type <= SPT_TYPE_L4)
-		t = h_frame(&z->h, f->shadow);
-	else
-		return 0;
+	t = h_frame(&z->h, f->shadow != SPT_INVALID_MFN ? f->shadow : mfn);
 	if (t[i] & PTE_P)
 		t[i] |= (u8(in) & 1) ? PTE_A : PTE_A | PTE_D;
 	return 0;
@@ -429,12 +425,13 @@ static void step(struct fuzz *z, struct input *in)
 		die(z, "refused request changed", snap_diff(z));
 }
 
-static void setup(struct fuzz *z)
+static void setup(struct fuzz *z, enum spt_dir_mode mode)
 {
 	unsigned int i;
 
 	if (h_init(&z->h, F_FRAMES, F_POOL))
 		die(z, "setup", "harness");
+	z->h.dir_mode = mode;
 	z->dom[0] = h_new_domain(&z->h, 1, 2);
 	z->dom[1] = h_new_domain(&z->h, 2, 1);
 	if (!z->dom[0] || !z->dom[1])
@@ -453,6 +450,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 struct spt_fuzz_totals {
 	unsigned long validations, entry_updates, refusals, flushes;
 	unsigned long shadow_peak;
+	unsigned long machine_mode_inputs;
 };
 struct spt_fuzz_totals spt_fuzz_totals;
 
@@ -479,7 +477,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char msg[256];
 
 	memset(&z, 0, sizeof(z));
-	setup(&z);
+	/* The first byte picks what directory entries hold. */
+	setup(&z, (in.n && (u8(&in) & 1)) ? SPT_DIRS_MACHINE :
+					     SPT_DIRS_PSEUDO);
+	spt_fuzz_totals.machine_mode_inputs +=
+		z.h.dir_mode == SPT_DIRS_MACHINE;
 	while (in.n)
 		step(&z, &in);
 	z.h.alloc_budget = -1;

@@ -11,6 +11,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 extern struct spt_fuzz_totals {
 	unsigned long validations, entry_updates, refusals, flushes;
 	unsigned long shadow_peak;
+	unsigned long machine_mode_inputs;
 } spt_fuzz_totals;
 
 static uint64_t rng_state = 0x5eed5eed12345678ULL;
@@ -38,10 +39,18 @@ int main(int argc, char **argv)
 		LLVMFuzzerTestOneInput(buf, len);
 	}
 	printf("tables validated %lu, entries updated %lu, refusals %lu, "
-	       "sync flushes %lu, most shadow pages at once %lu\n",
+	       "sync flushes %lu, most shadow pages at once %lu, "
+	       "machine-directory inputs %lu\n",
 	       spt_fuzz_totals.validations, spt_fuzz_totals.entry_updates,
 	       spt_fuzz_totals.refusals, spt_fuzz_totals.flushes,
-	       spt_fuzz_totals.shadow_peak);
+	       spt_fuzz_totals.shadow_peak,
+	       spt_fuzz_totals.machine_mode_inputs);
+	if (inputs > 100 && (spt_fuzz_totals.machine_mode_inputs < inputs / 4 ||
+			     spt_fuzz_totals.machine_mode_inputs > inputs * 3 / 4)) {
+		printf("FAIL: shared-pt random operation sequences: one "
+		       "directory mode barely exercised\n");
+		return 1;
+	}
 	printf("PASS: shared-pt random operation sequences (%lu inputs)\n",
 	       inputs);
 	return 0;

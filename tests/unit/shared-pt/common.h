@@ -21,12 +21,17 @@
 #define T_FRAMES	4096
 #define T_POOL		512
 
+/* The directory form of the domains the running group makes. */
+static enum spt_dir_mode t_dir_mode;
+static int t_failed;
+
 static inline int t_setup(void **state)
 {
 	struct harness *h = calloc(1, sizeof(*h));
 
 	if (!h || h_init(h, T_FRAMES, T_POOL))
 		return -1;
+	h->dir_mode = t_dir_mode;
 	*state = h;
 	return 0;
 }
@@ -50,6 +55,39 @@ static inline int t_teardown(void **state)
 }
 
 #define T(f) cmocka_unit_test_setup_teardown(f, t_setup, t_teardown)
+
+/* Every rule must hold whatever directory entries hold: a suite runs its
+ * tests once with pseudo-physical directories (each shadowed) and once
+ * with machine directories (Xen's PV form, only L4s shadowed). */
+#define T_RUN_BOTH_MODES(name, tests)					\
+	(t_dir_mode = SPT_DIRS_PSEUDO,					\
+	 t_failed = cmocka_run_group_tests_name(			\
+		name " (pseudo-physical directories)", tests, NULL, NULL), \
+	 t_dir_mode = SPT_DIRS_MACHINE,					\
+	 t_failed + cmocka_run_group_tests_name(			\
+		name " (machine directories)", tests, NULL, NULL))
+
+/* Shadow pages a tree of live directories needs in the running mode. */
+static inline uint64_t t_shadows(unsigned int l4s, unsigned int l3s,
+				 unsigned int l2s)
+{
+	return t_dir_mode == SPT_DIRS_PSEUDO ? l4s + l3s + l2s : l4s;
+}
+
+/* The page the MMU walks for live table `mfn`: its shadow, or itself. */
+static inline uint64_t t_walked(struct harness *h, uint64_t mfn)
+{
+	uint64_t shadow = h_info(h, mfn)->shadow;
+
+	return shadow != SPT_INVALID_MFN ? shadow : mfn;
+}
+
+/* A test about one directory form only. */
+#define T_SKIP_UNLESS_MODE(mode)					\
+	do {								\
+		if (t_dir_mode != (mode))				\
+			skip();						\
+	} while (0)
 
 /* The checker must be content in the middle of a test too. */
 #define assert_consistent(h)						\

@@ -160,8 +160,8 @@ struct h_dom *h_new_domain(struct harness *h, uint16_t id,
 	memset(g, 0, sizeof(*g));
 	g->h = h;
 	g->p2m = calloc(nr_extents, sizeof(*g->p2m));
-	if (!g->p2m || spt_domain_init(&h->m, &g->d, id, g->p2m, nr_extents,
-				       g->vcpu, H_VCPUS))
+	if (!g->p2m || spt_domain_init(&h->m, &g->d, id, h->dir_mode, g->p2m,
+				       nr_extents, g->vcpu, H_VCPUS))
 		return NULL;
 	for (i = 0; i < nr_extents; i++) {
 		h->next_extent--;
@@ -171,6 +171,18 @@ struct h_dom *h_new_domain(struct harness *h, uint16_t id,
 	}
 	g->nr_pfns = (uint64_t)nr_extents * SPT_EXTENT_FRAMES;
 	return g;
+}
+
+pte_t h_dir(const struct h_dom *g, uint64_t pfn, pte_t flags)
+{
+	uint64_t frame = pfn;
+
+	if (g->d.dir_mode == SPT_DIRS_MACHINE) {
+		frame = spt_p2m(&g->d, pfn);
+		if (frame == SPT_INVALID_MFN)
+			frame = g->h->nr_frames + pfn;
+	}
+	return (frame << PAGE_SHIFT) | flags;
 }
 
 pte_t *h_frame(struct harness *h, uint64_t mfn)
@@ -221,9 +233,9 @@ void h_space_build(struct h_dom *g, struct h_space *s, uint64_t va)
 	s->l3 = h_new_page(g);
 	s->l2 = h_new_page(g);
 	s->l1 = h_new_page(g);
-	s->l4.p[pt_index(va, 4)] = h_dir(s->l3.pfn, H_RW);
-	s->l3.p[pt_index(va, 3)] = h_dir(s->l2.pfn, H_RW);
-	s->l2.p[pt_index(va, 2)] = h_dir(s->l1.pfn, H_RW);
+	s->l4.p[pt_index(va, 4)] = h_dir(g, s->l3.pfn, H_RW);
+	s->l3.p[pt_index(va, 3)] = h_dir(g, s->l2.pfn, H_RW);
+	s->l2.p[pt_index(va, 2)] = h_dir(g, s->l1.pfn, H_RW);
 }
 
 /* ---- machine-wide checks -------------------------------------------------- */

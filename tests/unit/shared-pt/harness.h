@@ -55,6 +55,7 @@ struct harness {
 	unsigned int nr_grants;
 	struct spt_check_scratch *scratch;
 	uint64_t next_extent;		/* highest free machine extent + 1 */
+	enum spt_dir_mode dir_mode;	/* of the domains h_new_domain makes */
 	struct h_dom dom[H_MAX_DOMS];
 	unsigned int nr_doms;
 };
@@ -71,17 +72,16 @@ struct spt_frame *h_info(struct harness *h, uint64_t mfn);
 int h_grant(struct harness *h, uint16_t owner, uint16_t grantee,
 	    uint64_t mfn, bool writable);
 
-/* Entry values: leaves hold machine frames, directories pseudo-physical
- * ones. */
+/* Entry values: leaves hold machine frames; directories the domain's
+ * pseudo-physical frame or, in machine mode, the machine frame behind it
+ * (a pseudo-physical hole becomes a frame beyond the machine's RAM, so
+ * that both modes refuse it as "no frame"). */
 static inline pte_t h_leaf(uint64_t mfn, pte_t flags)
 {
 	return (mfn << PAGE_SHIFT) | flags;
 }
 
-static inline pte_t h_dir(uint64_t pfn, pte_t flags)
-{
-	return (pfn << PAGE_SHIFT) | flags;
-}
+pte_t h_dir(const struct h_dom *g, uint64_t pfn, pte_t flags);
 
 static inline uint64_t h_maddr(uint64_t mfn, unsigned int index)
 {

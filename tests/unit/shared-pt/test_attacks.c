@@ -161,14 +161,14 @@ static void test_recursive_mapping(void **state)
 {
 	struct world *w = world(state);
 
-	REFUSED(w, update(w, w->s.l4.mfn, 300, h_dir(w->s.l4.pfn, H_RW)),
+	REFUSED(w, update(w, w->s.l4.mfn, 300, h_dir(w->g, w->s.l4.pfn, H_RW)),
 		EACCES, SPT_R_LINEAR_WRITABLE);
-	REFUSED(w, update(w, w->s.l4.mfn, 300, h_dir(w->s.l4.pfn, H_RO)),
+	REFUSED(w, update(w, w->s.l4.mfn, 300, h_dir(w->g, w->s.l4.pfn, H_RO)),
 		EPERM, SPT_R_LINEAR);
 	/* The same one level down, and at validation time. */
-	REFUSED(w, update(w, w->s.l3.mfn, 7, h_dir(w->s.l3.pfn, H_RW)),
+	REFUSED(w, update(w, w->s.l3.mfn, 7, h_dir(w->g, w->s.l3.pfn, H_RW)),
 		EACCES, SPT_R_LINEAR_WRITABLE);
-	w->spare.p[9] = h_dir(w->spare.pfn, H_RW);
+	w->spare.p[9] = h_dir(w->g, w->spare.pfn, H_RW);
 	h_snap_free(w->snap);
 	w->snap = h_snap_take(w->h);
 	REFUSED(w, spt_pin(&w->g->d, w->spare.mfn, 4), EACCES,
@@ -185,10 +185,10 @@ static void test_type_confusion_l2_as_l1(void **state)
 	assert_int_equal(spt_pin(&w->g->d, w->spare.mfn, 2), 0);
 	h_snap_free(w->snap);
 	w->snap = h_snap_take(w->h);
-	REFUSED(w, update(w, w->s.l2.mfn, 100, h_dir(w->spare.pfn, H_RW)),
+	REFUSED(w, update(w, w->s.l2.mfn, 100, h_dir(w->g, w->spare.pfn, H_RW)),
 		EBUSY, SPT_R_TYPE_CONFUSION);
 	/* The same presented for validation. */
-	fresh.p[0] = h_dir(w->s.l2.pfn, H_RW);
+	fresh.p[0] = h_dir(w->g, w->s.l2.pfn, H_RW);
 	h_snap_free(w->snap);
 	w->snap = h_snap_take(w->h);
 	REFUSED(w, spt_pin(&w->g->d, fresh.mfn, 2), EBUSY,
@@ -200,11 +200,11 @@ static void test_type_confusion_l1_as_l3(void **state)
 {
 	struct world *w = world(state);
 
-	REFUSED(w, update(w, w->s.l4.mfn, 5, h_dir(w->s.l1.pfn, H_RW)),
+	REFUSED(w, update(w, w->s.l4.mfn, 5, h_dir(w->g, w->s.l1.pfn, H_RW)),
 		EBUSY, SPT_R_TYPE_CONFUSION);
-	REFUSED(w, update(w, w->s.l3.mfn, 5, h_dir(w->s.l1.pfn, H_RW)),
+	REFUSED(w, update(w, w->s.l3.mfn, 5, h_dir(w->g, w->s.l1.pfn, H_RW)),
 		EBUSY, SPT_R_TYPE_CONFUSION);
-	REFUSED(w, update(w, w->s.l2.mfn, 5, h_dir(w->s.l4.pfn, H_RO)),
+	REFUSED(w, update(w, w->s.l2.mfn, 5, h_dir(w->g, w->s.l4.pfn, H_RO)),
 		EBUSY, SPT_R_TYPE_CONFUSION);
 	REFUSED(w, spt_new_baseptr(&w->g->vcpu[1], w->s.l3.mfn, false), EBUSY,
 		SPT_R_TYPE_CONFUSION);
@@ -216,7 +216,7 @@ static void test_superpage_over_page_table(void **state)
 	struct world *w = world(state);
 
 	/* Extent 0 holds all four tables. */
-	REFUSED(w, update(w, w->s.l2.mfn, 9, h_dir(0, H_RW | PTE_PS)),
+	REFUSED(w, update(w, w->s.l2.mfn, 9, h_dir(w->g, 0, H_RW | PTE_PS)),
 		EACCES, SPT_R_SUPERPAGE_PT);
 	done(w);
 }
@@ -224,12 +224,45 @@ static void test_superpage_over_page_table(void **state)
 static void test_superpage_over_another_domains_memory(void **state)
 {
 	struct world *w = world(state);
+	pte_t foreign = h_leaf(w->other_data.mfn & ~(SPT_EXTENT_FRAMES - 1),
+			       H_RO | PTE_PS);
 
 	/* Pseudo-physical 2 MiB units beyond the domain's two extents are
-	 * holes; there is no way to name a foreign extent. */
+	 * holes; with pseudo-physical directories there is no way to name a
+	 * foreign extent. */
 	REFUSED(w, update(w, w->s.l2.mfn, 9,
-			  h_dir(2 * SPT_EXTENT_FRAMES, H_RW | PTE_PS)),
+			  h_dir(w->g, 2 * SPT_EXTENT_FRAMES, H_RW | PTE_PS)),
 		EINVAL, SPT_R_NO_FRAME);
+	if (t_dir_mode == SPT_DIRS_MACHINE)
+		REFUSED(w, update(w, w->s.l2.mfn, 9, foreign), EPERM,
+			SPT_R_NOT_OWNER);
+	done(w);
+}
+
+/* With machine directories a guest can name any frame as its next table:
+ * another domain's live table, a hypervisor page, a shadow L4, memory
+ * beyond RAM. Only its own tables may be linked. */
+static void test_directory_naming_foreign_table(void **state)
+{
+	struct world *w;
+	uint64_t shadow;
+
+	T_SKIP_UNLESS_MODE(SPT_DIRS_MACHINE);
+	w = world(state);
+	shadow = h_info(w->h, w->s.l4.mfn)->shadow;
+	REFUSED(w, update(w, w->s.l2.mfn, 9, h_leaf(w->other_l1.mfn, H_RO)),
+		EPERM, SPT_R_NOT_OWNER);
+	REFUSED(w, update(w, w->s.l4.mfn, 9, h_leaf(shadow, H_RO)),
+		EPERM, SPT_R_NOT_OWNER);
+	REFUSED(w, update(w, w->s.l3.mfn, 9, h_leaf(T_POOL - 1, H_RO)),
+		EPERM, SPT_R_NOT_OWNER);
+	REFUSED(w, update(w, w->s.l3.mfn, 9, h_leaf(T_FRAMES + 8, H_RO)),
+		EINVAL, SPT_R_NO_FRAME);
+	w->spare.p[3] = h_leaf(w->other_l1.mfn, H_RO);
+	h_snap_free(w->snap);
+	w->snap = h_snap_take(w->h);
+	REFUSED(w, spt_pin(&w->g->d, w->spare.mfn, 2), EPERM,
+		SPT_R_NOT_OWNER);
 	done(w);
 }
 
@@ -241,12 +274,12 @@ static void test_entry_in_hypervisor_slot(void **state)
 	for (slot = SPT_HV_L4_FIRST; slot < SPT_HV_L4_FIRST + SPT_HV_L4_SLOTS;
 	     slot += 5)
 		REFUSED(w, update(w, w->s.l4.mfn, slot,
-				  h_dir(w->s.l3.pfn, H_RO)),
+				  h_dir(w->g, w->s.l3.pfn, H_RO)),
 			EPERM, SPT_R_HV_SLOT);
 	REFUSED(w, trapped(w, w->s.l4.mfn, SPT_HV_L4_FIRST + 15,
-			   h_dir(w->s.l3.pfn, H_RW)),
+			   h_dir(w->g, w->s.l3.pfn, H_RW)),
 		EPERM, SPT_R_HV_SLOT);
-	w->spare.p[SPT_HV_L4_FIRST + 1] = h_dir(w->s.l3.pfn, H_RW);
+	w->spare.p[SPT_HV_L4_FIRST + 1] = h_dir(w->g, w->s.l3.pfn, H_RW);
 	h_snap_free(w->snap);
 	w->snap = h_snap_take(w->h);
 	REFUSED(w, spt_pin(&w->g->d, w->spare.mfn, 4), EPERM, SPT_R_HV_SLOT);
@@ -303,7 +336,7 @@ static void test_update_of_foreign_table(void **state)
 static void test_update_of_shadow_page(void **state)
 {
 	struct world *w = world(state);
-	uint64_t shadow = h_info(w->h, w->s.l2.mfn)->shadow;
+	uint64_t shadow = h_info(w->h, w->s.l4.mfn)->shadow;
 
 	REFUSED(w, update(w, shadow, 3, h_leaf(w->data.mfn, H_RW)), EPERM,
 		SPT_R_NOT_OWNER);
@@ -362,6 +395,7 @@ int main(void)
 		T(test_type_confusion_l1_as_l3),
 		T(test_superpage_over_page_table),
 		T(test_superpage_over_another_domains_memory),
+		T(test_directory_naming_foreign_table),
 		T(test_entry_in_hypervisor_slot),
 		T(test_hypervisor_slot_survives_guest_writes),
 		T(test_type_change_while_in_use),
@@ -371,6 +405,5 @@ int main(void)
 		T(test_trapped_write_to_non_table),
 	};
 
-	return cmocka_run_group_tests_name("shared-pt attacks", tests, NULL,
-					   NULL);
+	return T_RUN_BOTH_MODES("shared-pt attacks", tests);
 }

@@ -93,10 +93,10 @@ static void test_detects_shadow_entry(void **state)
 	pte_t *shadow;
 
 	build(h, &w);
-	shadow = h_frame(h, h_info(h, w.s.l3.mfn)->shadow);
-	shadow[pt_index(VA_USER, 3)] ^= PTE_W;
+	shadow = h_frame(h, h_info(h, w.s.l4.mfn)->shadow);
+	shadow[pt_index(VA_USER, 4)] ^= PTE_W;
 	assert_int_equal(finding(h), SPT_CHECK_SHADOW_ENTRY);
-	shadow[pt_index(VA_USER, 3)] ^= PTE_W;
+	shadow[pt_index(VA_USER, 4)] ^= PTE_W;
 	shadow[500] = h_leaf(w.data.mfn, H_RW);	/* where the guest has none */
 	assert_int_equal(finding(h), SPT_CHECK_SHADOW_ENTRY);
 	shadow[500] = 0;
@@ -113,7 +113,7 @@ static void test_detects_hv_slot_damage(void **state)
 	shadow[SPT_HV_L4_FIRST + 3] = 0;
 	assert_int_equal(finding(h), SPT_CHECK_SHADOW_ENTRY);
 	shadow[SPT_HV_L4_FIRST + 3] = h->m.hv_slots[3];
-	w.s.l4.p[SPT_HV_L4_FIRST] = h_dir(w.s.l3.pfn, H_RW);
+	w.s.l4.p[SPT_HV_L4_FIRST] = h_dir(w.g, w.s.l3.pfn, H_RW);
 	assert_int_equal(finding(h), SPT_CHECK_HV_SLOT);
 	w.s.l4.p[SPT_HV_L4_FIRST] = 0;
 }
@@ -125,10 +125,10 @@ static void test_detects_missing_shadow(void **state)
 	uint64_t sh;
 
 	build(h, &w);
-	sh = h_info(h, w.s.l2.mfn)->shadow;
+	sh = h_info(h, w.s.l4.mfn)->shadow;
 	h_info(h, sh)->pfn = w.s.l3.mfn;
 	assert_int_equal(finding(h), SPT_CHECK_SHADOW);
-	h_info(h, sh)->pfn = w.s.l2.mfn;
+	h_info(h, sh)->pfn = w.s.l4.mfn;
 }
 
 static void test_detects_orphan_shadow(void **state)
@@ -167,7 +167,7 @@ static void test_detects_bad_entry(void **state)
 
 	build(h, &w);
 	saved = w.s.l3.p[pt_index(VA_USER, 3)];
-	w.s.l3.p[pt_index(VA_USER, 3)] = h_dir(1ULL << 20, H_RW);	/* hole */
+	w.s.l3.p[pt_index(VA_USER, 3)] = h_dir(w.g, 1ULL << 20, H_RW);	/* hole */
 	assert_int_equal(finding(h), SPT_CHECK_BAD_ENTRY);
 	w.s.l3.p[pt_index(VA_USER, 3)] = saved;
 }
@@ -189,9 +189,9 @@ static void test_detects_table_of_no_domain(void **state)
 	struct world w;
 
 	build(h, &w);
-	h_info(h, w.s.l1.mfn)->owner = 99;
+	h_info(h, w.s.l4.mfn)->owner = 99;
 	assert_int_equal(finding(h), SPT_CHECK_OWNER);
-	h_info(h, w.s.l1.mfn)->owner = 1;
+	h_info(h, w.s.l4.mfn)->owner = 1;
 }
 
 static void test_harness_notices_open_mappings(void **state)
@@ -224,6 +224,5 @@ int main(void)
 		T(test_harness_notices_open_mappings),
 	};
 
-	return cmocka_run_group_tests_name("shared-pt checker", tests, NULL,
-					   NULL);
+	return T_RUN_BOTH_MODES("shared-pt checker", tests);
 }

@@ -77,13 +77,13 @@ static void test_add_extent_over_shadow_page(void **state)
 	struct harness *h = *state;
 	struct h_dom *a = h_new_domain(h, 1, 1);
 	struct h_dom *b = h_new_domain(h, 2, 1);
-	struct h_page l2 = h_new_page(a);
+	struct h_page l4 = h_new_page(a);
 
-	assert_int_equal(spt_pin(&a->d, l2.mfn, 2), 0);
+	assert_int_equal(spt_pin(&a->d, l4.mfn, 4), 0);
 	assert_int_equal(h_info(h, 0)->owner, SPT_OWNER_XEN);
 	assert_int_equal(spt_domain_remove_extent(&b->d, 0), 0);
 	assert_int_equal(spt_domain_add_extent(&b->d, 0, 0), -EBUSY);
-	assert_int_equal(spt_unpin(&a->d, l2.mfn), 0);
+	assert_int_equal(spt_unpin(&a->d, l4.mfn), 0);
 }
 
 static void test_add_extent_beyond_ram(void **state)
@@ -130,17 +130,21 @@ static void test_domain_init_rejects(void **state)
 	uint64_t p2m[2];
 
 	assert_non_null(h_new_domain(h, 7, 1));
-	assert_int_equal(spt_domain_init(&h->m, &d, 7, p2m, 2, NULL, 0),
-			 -EEXIST);
-	assert_int_equal(spt_domain_init(&h->m, &d, SPT_DOMID_XEN, p2m, 2,
-					 NULL, 0), -EINVAL);
-	assert_int_equal(spt_domain_init(&h->m, &d, 8, NULL, 2, NULL, 0),
+	assert_int_equal(spt_domain_init(&h->m, &d, 7, SPT_DIRS_PSEUDO, p2m,
+					 2, NULL, 0), -EEXIST);
+	assert_int_equal(spt_domain_init(&h->m, &d, SPT_DOMID_XEN,
+					 SPT_DIRS_PSEUDO, p2m, 2, NULL, 0),
 			 -EINVAL);
-	assert_int_equal(spt_domain_init(&h->m, &d, 8, p2m, 0, NULL, 0),
-			 -EINVAL);
-	assert_int_equal(spt_domain_init(&h->m, &d, 8, p2m, 2, NULL, 1),
-			 -EINVAL);
-	assert_int_equal(spt_domain_init(&h->m, &d2, 9, p2m, 2, NULL, 0), 0);
+	assert_int_equal(spt_domain_init(&h->m, &d, 8, SPT_DIRS_PSEUDO, NULL,
+					 2, NULL, 0), -EINVAL);
+	assert_int_equal(spt_domain_init(&h->m, &d, 8, SPT_DIRS_PSEUDO, p2m,
+					 0, NULL, 0), -EINVAL);
+	assert_int_equal(spt_domain_init(&h->m, &d, 8, SPT_DIRS_PSEUDO, p2m,
+					 2, NULL, 1), -EINVAL);
+	assert_int_equal(spt_domain_init(&h->m, &d, 8, (enum spt_dir_mode)2,
+					 p2m, 2, NULL, 0), -EINVAL);
+	assert_int_equal(spt_domain_init(&h->m, &d2, 9, SPT_DIRS_MACHINE, p2m,
+					 2, NULL, 0), 0);
 	assert_int_equal(spt_domain_destroy(&d2), 0);
 }
 
@@ -219,5 +223,5 @@ int main(void)
 		T(test_destroy_returns_memory),
 	};
 
-	return cmocka_run_group_tests_name("shared-pt p2m", tests, NULL, NULL);
+	return T_RUN_BOTH_MODES("shared-pt p2m", tests);
 }

@@ -185,7 +185,7 @@ static void test_stale_table_flushed_before_plain_write(void **state)
 	};
 	uint64_t flushes;
 
-	l2.p[0] = h_dir(l1.pfn, H_RW);
+	l2.p[0] = h_dir(g, l1.pfn, H_RW);
 	assert_int_equal(spt_pin(&g->d, l2.mfn, 2), 0);
 	flushes = h->flushes;
 	assert_int_equal(spt_mmu_update(&g->d, req, 2, NULL, NULL, NULL), 0);
@@ -207,9 +207,9 @@ static void test_shared_l1_counted_per_link(void **state)
 	struct spt_frame *f = h_info(h, l1.mfn);
 	uint64_t validations;
 
-	l2a.p[0] = h_dir(l1.pfn, H_RW);
-	l2a.p[1] = h_dir(l1.pfn, H_RO);
-	l2b.p[7] = h_dir(l1.pfn, H_RW);
+	l2a.p[0] = h_dir(g, l1.pfn, H_RW);
+	l2a.p[1] = h_dir(g, l1.pfn, H_RO);
+	l2b.p[7] = h_dir(g, l1.pfn, H_RW);
 	assert_int_equal(spt_pin(&g->d, l2a.mfn, 2), 0);
 	validations = g->d.stats.validations;
 	assert_int_equal(spt_pin(&g->d, l2b.mfn, 2), 0);
@@ -303,6 +303,5 @@ int main(void)
 		T(test_count_overflow_refused),
 	};
 
-	return cmocka_run_group_tests_name("shared-pt types", tests, NULL,
-					   NULL);
+	return T_RUN_BOTH_MODES("shared-pt types", tests);
 }

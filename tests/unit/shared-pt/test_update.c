@@ -143,13 +143,13 @@ static void test_directory_updates_shadow(void **state)
 	struct h_page l1 = h_new_page(w->g);
 	struct spt_flush f = { 0 };
 	uint64_t va = VA_USER + PAGE_SIZE_2M;
-	pte_t *sl2 = h_frame(w->h, h_info(w->h, w->s.l2.mfn)->shadow);
+	pte_t *sl2 = h_frame(w->h, t_walked(w->h, w->s.l2.mfn));
 	bool wr;
 
 	l1.p[pt_index(va, 1)] = h_leaf(w->b.mfn, H_RW);
 	assert_int_equal(spt_pt_update(&w->g->d,
 				       h_maddr(w->s.l2.mfn, pt_index(va, 2)),
-				       h_dir(l1.pfn, H_RW), false, &f), 0);
+				       h_dir(w->g, l1.pfn, H_RW), false, &f), 0);
 	assert_int_equal(f.flags, 0);
 	assert_int_equal(pte_addr(sl2[pt_index(va, 2)]) >> PAGE_SHIFT,
 			 l1.mfn);
@@ -177,7 +177,7 @@ static void test_flag_change_keeps_subtree(void **state)
 	bool wr;
 
 	assert_int_equal(spt_pt_update(&w->g->d, h_maddr(w->s.l3.mfn, i3),
-				       h_dir(w->s.l2.pfn, H_RO), false, NULL),
+				       h_dir(w->g, w->s.l2.pfn, H_RO), false, NULL),
 			 0);
 	assert_int_equal(w->g->d.stats.validations, val);
 	assert_int_equal(w->g->d.stats.devalidations, dev);
@@ -192,10 +192,10 @@ static void test_l4_update_points_at_shadow(void **state)
 	pte_t *sl4 = h_frame(w->h, w->root);
 
 	assert_int_equal(spt_pt_update(&w->g->d, h_maddr(w->s.l4.mfn, 300),
-				       h_dir(l3.pfn, H_RW), false, NULL), 0);
+				       h_dir(w->g, l3.pfn, H_RW), false, NULL), 0);
 	assert_int_equal(pte_addr(sl4[300]) >> PAGE_SHIFT,
-			 h_info(w->h, l3.mfn)->shadow);
-	assert_int_equal(w->g->d.stats.shadow_pages, 4);
+			 t_walked(w->h, l3.mfn));
+	assert_int_equal(w->g->d.stats.shadow_pages, t_shadows(1, 2, 1));
 }
 
 /* A frame that is no table is plain memory: mmu_update just writes it. */
@@ -370,6 +370,5 @@ int main(void)
 		T(test_switch_between_live_roots_is_free),
 	};
 
-	return cmocka_run_group_tests_name("shared-pt updates", tests, NULL,
-					   NULL);
+	return T_RUN_BOTH_MODES("shared-pt updates", tests);
 }

@@ -25,7 +25,38 @@ static void test_shadow_walk_reaches_guest_frame(void **state)
 			 data.mfn << PAGE_SHIFT);
 	assert_false(w);
 	assert_int_equal(t_walk(h, root, VA_USER + 2 * PAGE_SIZE, &w), ~0ULL);
-	assert_int_equal(g->d.stats.shadow_pages, 3);
+	assert_int_equal(g->d.stats.shadow_pages, t_shadows(1, 1, 1));
+}
+
+/* Pseudo-physical directories are translated into shadow pages; machine
+ * directories (Xen's PV form) are walked as they are, like L1s, and only
+ * the L4 has a shadow, for the hypervisor's slots. */
+static void test_which_directories_are_shadowed(void **state)
+{
+	struct harness *h = *state;
+	struct h_dom *g = h_new_domain(h, 1, 1);
+	struct h_space s;
+	uint64_t root;
+	pte_t *walked;
+
+	h_space_build(g, &s, VA_USER);
+	assert_int_equal(spt_pin(&g->d, s.l4.mfn, 4), 0);
+	root = h_info(h, s.l4.mfn)->shadow;
+	assert_int_equal(h_info(h, root)->owner, SPT_OWNER_XEN);
+	walked = h_frame(h, pte_addr(h_frame(h, root)[pt_index(VA_USER, 4)]) >>
+			    PAGE_SHIFT);
+	if (t_dir_mode == SPT_DIRS_MACHINE) {
+		assert_int_equal(h_info(h, s.l3.mfn)->shadow, SPT_INVALID_MFN);
+		assert_int_equal(h_info(h, s.l2.mfn)->shadow, SPT_INVALID_MFN);
+		assert_ptr_equal(walked, s.l3.p);
+		assert_int_equal(root != s.l4.mfn, 1);
+		return;
+	}
+	assert_int_equal(h_info(h, h_info(h, s.l3.mfn)->shadow)->owner,
+			 SPT_OWNER_XEN);
+	assert_int_equal(h_info(h, h_info(h, s.l2.mfn)->shadow)->owner,
+			 SPT_OWNER_XEN);
+	assert_ptr_equal(walked, h_frame(h, h_info(h, s.l3.mfn)->shadow));
 }
 
 /* The leaf table the MMU reaches is the guest's own page, not a copy. */
@@ -39,11 +70,11 @@ static void test_l1_is_shared_not_copied(void **state)
 	h_space_build(g, &s, VA_USER);
 	assert_int_equal(spt_pin(&g->d, s.l4.mfn, 4), 0);
 	assert_int_equal(h_info(h, s.l1.mfn)->shadow, SPT_INVALID_MFN);
-	sl2 = h_frame(h, h_info(h, s.l2.mfn)->shadow);
+	sl2 = h_frame(h, t_walked(h, s.l2.mfn));
 	assert_int_equal(pte_addr(sl2[pt_index(VA_USER, 2)]) >> PAGE_SHIFT,
 			 s.l1.mfn);
-	/* Directories are translated: the guest's L2 entry is the L1's
-	 * pseudo-physical frame, the shadow's its machine frame. */
+	/* Pseudo-physical directories are translated: the guest's L2 entry
+	 * is the L1's pseudo-physical frame, the shadow's its machine frame. */
 	assert_int_not_equal(s.l1.pfn, s.l1.mfn);
 	assert_int_equal(sl2[pt_index(VA_USER, 2)] & ~PTE_ADDR_MASK,
 			 s.l2.p[pt_index(VA_USER, 2)] & ~PTE_ADDR_MASK);
@@ -76,7 +107,7 @@ static void test_superpage_rebased(void **state)
 	struct h_dom *g = h_new_domain(h, 1, 2);
 	struct h_space s;
 	uint64_t ext1 = spt_p2m(&g->d, SPT_EXTENT_FRAMES);
-	pte_t guest = h_dir(SPT_EXTENT_FRAMES, H_RW | PTE_PS | PTE_PAT_LARGE |
+	pte_t guest = h_dir(g, SPT_EXTENT_FRAMES, H_RW | PTE_PS | PTE_PAT_LARGE |
 			    PTE_NX);
 	pte_t *sl2;
 	bool w;
@@ -85,7 +116,7 @@ static void test_superpage_rebased(void **state)
 	h_space_build(g, &s, VA_USER);
 	s.l2.p[5] = guest;
 	assert_int_equal(spt_pin(&g->d, s.l4.mfn, 4), 0);
-	sl2 = h_frame(h, h_info(h, s.l2.mfn)->shadow);
+	sl2 = h_frame(h, t_walked(h, s.l2.mfn));
 	assert_int_equal(sl2[5], (ext1 << PAGE_SHIFT) |
 			 (guest & ~PTE_ADDR_2M_MASK));
 	for (i = 0; i < SPT_EXTENT_FRAMES; i++) {
@@ -107,12 +138,12 @@ static void test_superpage_checks(void **state)
 	struct h_page l2 = h_new_page(g);
 	struct h_snap *snap;
 
-	l2.p[0] = h_dir(4 * SPT_EXTENT_FRAMES, H_RW | PTE_PS);	/* hole */
+	l2.p[0] = h_dir(g, 4 * SPT_EXTENT_FRAMES, H_RW | PTE_PS);	/* hole */
 	snap = h_snap_take(h);
 	assert_refused(h, snap, &g->d, spt_pin(&g->d, l2.mfn, 2), EINVAL,
 		       SPT_R_NO_FRAME);
 	h_snap_free(snap);
-	l2.p[0] = h_dir(0, H_RW | PTE_PS) | (1ULL << 13);	/* unaligned */
+	l2.p[0] = h_dir(g, 0, H_RW | PTE_PS) | (1ULL << 13);	/* unaligned */
 	snap = h_snap_take(h);
 	assert_refused(h, snap, &g->d, spt_pin(&g->d, l2.mfn, 2), EINVAL,
 		       SPT_R_RESERVED_BITS);
@@ -126,7 +157,7 @@ static void test_no_1g_pages(void **state)
 	struct h_page l3 = h_new_page(g);
 	struct h_snap *snap;
 
-	l3.p[0] = h_dir(0, H_RO | PTE_PS);
+	l3.p[0] = h_dir(g, 0, H_RO | PTE_PS);
 	snap = h_snap_take(h);
 	assert_refused(h, snap, &g->d, spt_pin(&g->d, l3.mfn, 3), EINVAL,
 		       SPT_R_SUPERPAGE_1G);
@@ -149,7 +180,7 @@ static void test_reserved_bits(void **state)
 	assert_int_equal(g->d.last_refusal.index, 3);
 	h_snap_free(snap);
 	/* PS in an L4 entry. */
-	t.p[3] = h_dir(data.pfn, H_RW | PTE_PS);
+	t.p[3] = h_dir(g, data.pfn, H_RW | PTE_PS);
 	snap = h_snap_take(h);
 	assert_refused(h, snap, &g->d, spt_pin(&g->d, t.mfn, 4), EINVAL,
 		       SPT_R_RESERVED_BITS);
@@ -168,7 +199,7 @@ static void test_no_frame(void **state)
 	assert_refused(h, snap, &g->d, spt_pin(&g->d, t.mfn, 1), EINVAL,
 		       SPT_R_NO_FRAME);
 	h_snap_free(snap);
-	t.p[0] = h_dir(3 * SPT_EXTENT_FRAMES, H_RW);	/* p2m hole */
+	t.p[0] = h_dir(g, 3 * SPT_EXTENT_FRAMES, H_RW);	/* p2m hole */
 	snap = h_snap_take(h);
 	assert_refused(h, snap, &g->d, spt_pin(&g->d, t.mfn, 3), EINVAL,
 		       SPT_R_NO_FRAME);
@@ -207,7 +238,7 @@ static void test_failure_unwinds_whole_tree(void **state)
 
 	h_space_build(a, &s, VA_USER);
 	s.l1.p[0] = h_leaf(good.mfn, H_RW);
-	s.l2.p[pt_index(VA_USER, 2) + 1] = h_dir(l1b.pfn, H_RW);
+	s.l2.p[pt_index(VA_USER, 2) + 1] = h_dir(a, l1b.pfn, H_RW);
 	l1b.p[0] = h_leaf(good.mfn, H_RO);
 	l1b.p[9] = h_leaf(foreign.mfn, H_RO);
 	snap = h_snap_take(h);
@@ -228,7 +259,7 @@ static void test_out_of_shadow_pages(void **state)
 	long budget;
 
 	h_space_build(g, &s, VA_USER);
-	for (budget = 0; budget < 3; budget++) {
+	for (budget = 0; budget < (long)t_shadows(1, 1, 1); budget++) {
 		h->alloc_budget = budget;
 		snap = h_snap_take(h);
 		assert_refused(h, snap, &g->d, spt_pin(&g->d, s.l4.mfn, 4),
@@ -236,7 +267,7 @@ static void test_out_of_shadow_pages(void **state)
 		h_snap_free(snap);
 		assert_int_equal(h->pool_in_use, 0);
 	}
-	h->alloc_budget = 3;
+	h->alloc_budget = (long)t_shadows(1, 1, 1);
 	assert_int_equal(spt_pin(&g->d, s.l4.mfn, 4), 0);
 	h->alloc_budget = -1;
 }
@@ -308,7 +339,7 @@ static void test_read_only_superpage_over_tables(void **state)
 	struct h_dom *g = h_new_domain(h, 1, 1);
 	struct h_page l2 = h_new_page(g);
 
-	l2.p[0] = h_dir(0, H_RO | PTE_PS);	/* covers l2 itself */
+	l2.p[0] = h_dir(g, 0, H_RO | PTE_PS);	/* covers l2 itself */
 	assert_int_equal(spt_pin(&g->d, l2.mfn, 2), 0);
 	assert_int_equal(h_info(h, l2.mfn)->count, 2);
 	assert_int_equal(h_info(h, l2.mfn)->type, SPT_TYPE_L2);
@@ -335,6 +366,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_shadow_walk_reaches_guest_frame),
+		T(test_which_directories_are_shadowed),
 		T(test_l1_is_shared_not_copied),
 		T(test_hv_slots_in_every_shadow_l4),
 		T(test_superpage_rebased),
@@ -351,6 +383,5 @@ int main(void)
 		T(test_read_only_view_of_own_tables),
 	};
 
-	return cmocka_run_group_tests_name("shared-pt validation", tests, NULL,
-					   NULL);
+	return T_RUN_BOTH_MODES("shared-pt validation", tests);
 }
