@@ -28,7 +28,7 @@ static bool granted(struct spt_domain *d, const struct spt_frame *f,
 {
 	const struct spt_ops *ops = d->m->ops;
 
-	if (!ops->granted || f->owner >= SPT_DOMID_FIRST_RESERVED)
+	if (!ops->granted || f->owner >= DOMID_FIRST_RESERVED)
 		return false;
 	return ops->granted(d->m->ctx, f->owner, d->id, mfn, writable);
 }

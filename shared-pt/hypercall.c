@@ -6,6 +6,10 @@
 
 #include "umbra/errno.h"
 
+/* The command sits in the low bits of ptr, below an 8-byte aligned entry
+ * address (Xen masks the same three bits). */
+#define MMU_CMD_MASK	7ULL
+
 static void finish_batch(int *results, unsigned int from, unsigned int count)
 {
 	unsigned int i;
@@ -16,25 +20,25 @@ static void finish_batch(int *results, unsigned int from, unsigned int count)
 		results[i] = SPT_NOT_DONE;
 }
 
-static int one_mmu_update(struct spt_domain *d, const struct spt_mmu_update *r,
+static int one_mmu_update(struct spt_domain *d, const struct mmu_update *r,
 			  struct spt_flush *flush)
 {
-	uint64_t maddr = r->ptr & ~SPT_MMU_CMD_MASK;
+	uint64_t maddr = r->ptr & ~MMU_CMD_MASK;
 
-	switch (r->ptr & SPT_MMU_CMD_MASK) {
-	case SPT_MMU_NORMAL_PT_UPDATE:
-	case SPT_MMU_PT_UPDATE_NO_TRANSLATE:
+	switch (r->ptr & MMU_CMD_MASK) {
+	case MMU_NORMAL_PT_UPDATE:
+	case MMU_PT_UPDATE_NO_TRANSLATE:
 		return spt_pt_update(d, maddr, r->val, false, flush);
-	case SPT_MMU_PT_UPDATE_PRESERVE_AD:
+	case MMU_PT_UPDATE_PRESERVE_AD:
 		return spt_pt_update(d, maddr, r->val, true, flush);
-	case SPT_MMU_MACHPHYS_UPDATE:
+	case MMU_MACHPHYS_UPDATE:
 		return spt_machphys_update(d, maddr >> PAGE_SHIFT, r->val);
 	default:
 		return spt_refuse(d, SPT_R_UNSUPPORTED, maddr >> PAGE_SHIFT, 0);
 	}
 }
 
-int spt_mmu_update(struct spt_domain *d, const struct spt_mmu_update *req,
+int spt_mmu_update(struct spt_domain *d, const struct mmu_update *req,
 		   unsigned int count, int *results, unsigned int *done,
 		   struct spt_flush *flush)
 {
@@ -55,21 +59,21 @@ int spt_mmu_update(struct spt_domain *d, const struct spt_mmu_update *req,
 	return rc;
 }
 
-static int one_flush(const struct spt_mmuext_op *op, struct spt_flush *flush)
+static int one_flush(const struct mmuext_op *op, struct spt_flush *flush)
 {
 	switch (op->cmd) {
-	case SPT_MMUEXT_TLB_FLUSH_LOCAL:
+	case MMUEXT_TLB_FLUSH_LOCAL:
 		spt_flush_add(flush, SPT_FLUSH_LOCAL, 0);
 		return 0;
-	case SPT_MMUEXT_INVLPG_LOCAL:
+	case MMUEXT_INVLPG_LOCAL:
 		spt_flush_add(flush, SPT_FLUSH_VA_LOCAL, op->arg1.linear_addr);
 		return 0;
-	case SPT_MMUEXT_TLB_FLUSH_MULTI:	/* a superset of the mask */
-	case SPT_MMUEXT_TLB_FLUSH_ALL:
+	case MMUEXT_TLB_FLUSH_MULTI:	/* a superset of the mask */
+	case MMUEXT_TLB_FLUSH_ALL:
 		spt_flush_add(flush, SPT_FLUSH_ALL, 0);
 		return 0;
-	case SPT_MMUEXT_INVLPG_MULTI:
-	case SPT_MMUEXT_INVLPG_ALL:
+	case MMUEXT_INVLPG_MULTI:
+	case MMUEXT_INVLPG_ALL:
 		spt_flush_add(flush, SPT_FLUSH_VA_ALL, op->arg1.linear_addr);
 		return 0;
 	default:
@@ -77,23 +81,23 @@ static int one_flush(const struct spt_mmuext_op *op, struct spt_flush *flush)
 	}
 }
 
-static int one_mmuext(struct spt_vcpu *v, const struct spt_mmuext_op *op,
+static int one_mmuext(struct spt_vcpu *v, const struct mmuext_op *op,
 		      struct spt_flush *flush)
 {
 	struct spt_domain *d = v->d;
 
 	switch (op->cmd) {
-	case SPT_MMUEXT_PIN_L1_TABLE:
-	case SPT_MMUEXT_PIN_L2_TABLE:
-	case SPT_MMUEXT_PIN_L3_TABLE:
-	case SPT_MMUEXT_PIN_L4_TABLE:
+	case MMUEXT_PIN_L1_TABLE:
+	case MMUEXT_PIN_L2_TABLE:
+	case MMUEXT_PIN_L3_TABLE:
+	case MMUEXT_PIN_L4_TABLE:
 		return spt_pin(d, op->arg1.mfn,
-			       (int)(op->cmd - SPT_MMUEXT_PIN_L1_TABLE) + 1);
-	case SPT_MMUEXT_UNPIN_TABLE:
+			       (int)(op->cmd - MMUEXT_PIN_L1_TABLE) + 1);
+	case MMUEXT_UNPIN_TABLE:
 		return spt_unpin(d, op->arg1.mfn);
-	case SPT_MMUEXT_NEW_BASEPTR:
+	case MMUEXT_NEW_BASEPTR:
 		return spt_new_baseptr(v, op->arg1.mfn, false);
-	case SPT_MMUEXT_NEW_USER_BASEPTR:
+	case MMUEXT_NEW_USER_BASEPTR:
 		return spt_new_baseptr(v, op->arg1.mfn, true);
 	}
 	if (one_flush(op, flush) == 0)
@@ -103,7 +107,7 @@ static int one_mmuext(struct spt_vcpu *v, const struct spt_mmuext_op *op,
 	return spt_refuse(d, SPT_R_UNSUPPORTED, op->arg1.mfn, op->cmd);
 }
 
-int spt_mmuext_op(struct spt_vcpu *v, const struct spt_mmuext_op *op,
+int spt_mmuext_op(struct spt_vcpu *v, const struct mmuext_op *op,
 		  unsigned int count, int *results, unsigned int *done,
 		  struct spt_flush *flush)
 {

@@ -18,7 +18,7 @@ int spt_domain_init(struct spt_machine *m, struct spt_domain *d, uint16_t id,
 	unsigned int i;
 
 	if (!m || !d || !p2m || !max_extents || (!vcpus && nr_vcpus) ||
-	    id >= SPT_DOMID_FIRST_RESERVED ||
+	    id >= DOMID_FIRST_RESERVED ||
 	    (dir_mode != SPT_DIRS_PSEUDO && dir_mode != SPT_DIRS_MACHINE))
 		return -EINVAL;
 	for (o = m->domains; o; o = o->next)
@@ -59,7 +59,7 @@ int spt_m2p(const struct spt_machine *m, uint64_t mfn, uint16_t *owner,
 		*owner = f->owner;
 	if (pfn)
 		*pfn = f->pfn;
-	return f->owner < SPT_DOMID_FIRST_RESERVED ? 0 : -ENOENT;
+	return f->owner < DOMID_FIRST_RESERVED ? 0 : -ENOENT;
 }
 
 static bool is_ram(const struct spt_machine *m, uint64_t mfn)

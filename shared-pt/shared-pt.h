@@ -34,13 +34,13 @@
 
 #include "mmu/pte.h"
 #include "shared-pt/layout.h"
-#include "shared-pt/xen_mm.h"
+#include "public/xen.h"
 
 #define SPT_INVALID_MFN		(~0ULL)
 #define SPT_EXTENT_FRAMES	512ULL		/* 4 KiB frames per 2 MiB */
 #define SPT_EXTENT_SHIFT	9
-#define SPT_OWNER_NONE		SPT_DOMID_INVALID
-#define SPT_OWNER_XEN		SPT_DOMID_XEN
+#define SPT_OWNER_NONE		DOMID_INVALID
+#define SPT_OWNER_XEN		DOMID_XEN
 
 enum spt_type {
 	SPT_TYPE_NONE = 0,
@@ -230,10 +230,10 @@ int spt_pt_update(struct spt_domain *d, uint64_t maddr, uint64_t val,
  * fails; results[i] gets 0, the error, or SPT_NOT_DONE for entries after
  * a failure; *done counts the applied ones. Returns 0 or that error. */
 #define SPT_NOT_DONE 1
-int spt_mmu_update(struct spt_domain *d, const struct spt_mmu_update *req,
+int spt_mmu_update(struct spt_domain *d, const struct mmu_update *req,
 		   unsigned int count, int *results, unsigned int *done,
 		   struct spt_flush *flush);
-int spt_mmuext_op(struct spt_vcpu *v, const struct spt_mmuext_op *op,
+int spt_mmuext_op(struct spt_vcpu *v, const struct mmuext_op *op,
 		  unsigned int count, int *results, unsigned int *done,
 		  struct spt_flush *flush);
 

@@ -17,7 +17,7 @@ struct shared_ctx {
 	struct backend be;
 	struct harness h;
 	struct h_dom *g;
-	struct spt_mmu_update batch[BENCH_BATCH];
+	struct mmu_update batch[BENCH_BATCH];
 	unsigned int nr_batch;
 	uint64_t multicalls;
 	uint64_t pinned[WL_MAX_SPACES];
@@ -73,7 +73,7 @@ static void s_write(void *ctx, uint64_t table_pfn, unsigned int index,
 		h_frame(&c->h, mfn)[index] = val;
 		return;
 	}
-	c->batch[c->nr_batch++] = (struct spt_mmu_update){
+	c->batch[c->nr_batch++] = (struct mmu_update){
 		h_maddr(mfn, index), val };
 	if (c->nr_batch == BENCH_BATCH) {
 		send_batch(c);
@@ -91,7 +91,7 @@ static pte_t s_read(void *ctx, uint64_t table_pfn, unsigned int index)
 static void s_flush(void *ctx)
 {
 	struct shared_ctx *c = ctx;
-	struct spt_mmuext_op op = { .cmd = SPT_MMUEXT_TLB_FLUSH_LOCAL };
+	struct mmuext_op op = { .cmd = MMUEXT_TLB_FLUSH_LOCAL };
 	struct spt_flush f = { 0 };
 
 	send_batch(c);
@@ -115,9 +115,9 @@ static void s_activate(void *ctx, uint64_t l4_pfn)
 {
 	struct shared_ctx *c = ctx;
 	uint64_t mfn = mfn_of(c, l4_pfn);
-	struct spt_mmuext_op op[2] = {
-		{ .cmd = SPT_MMUEXT_PIN_L4_TABLE, .arg1.mfn = mfn },
-		{ .cmd = SPT_MMUEXT_NEW_BASEPTR, .arg1.mfn = mfn },
+	struct mmuext_op op[2] = {
+		{ .cmd = MMUEXT_PIN_L4_TABLE, .arg1.mfn = mfn },
+		{ .cmd = MMUEXT_NEW_BASEPTR, .arg1.mfn = mfn },
 	};
 	struct spt_flush f = { 0 };
 	bool pin = !pinned(c, mfn);

@@ -234,7 +234,7 @@ static int op_mmu_update(struct fuzz *z, struct input *in, bool *single)
 {
 	int which;
 	struct h_dom *g = pick_dom(z, in, &which);
-	struct spt_mmu_update req[4];
+	struct mmu_update req[4];
 	struct spt_flush f = { 0 };
 	unsigned int n = 1 + (u8(in) & 3), i, done;
 	int rc;
@@ -295,7 +295,7 @@ static int op_mmuext(struct fuzz *z, struct input *in)
 {
 	int which;
 	struct h_dom *g = pick_dom(z, in, &which);
-	struct spt_mmuext_op op = { .cmd = u8(in) % 22 };
+	struct mmuext_op op = { .cmd = u8(in) % 22 };
 	struct spt_flush f = { 0 };
 
 	op.arg1.mfn = pick_frame(z, in, which);

@@ -48,7 +48,7 @@ static void done(struct world *w)
 static int update(struct world *w, uint64_t mfn, unsigned int index,
 		  pte_t val)
 {
-	struct spt_mmu_update req = { h_maddr(mfn, index), val };
+	struct mmu_update req = { h_maddr(mfn, index), val };
 	struct spt_flush flush = { 0 };
 
 	return spt_mmu_update(&w->g->d, &req, 1, NULL, NULL, &flush);
@@ -348,7 +348,7 @@ static void test_update_of_shadow_page(void **state)
 static void test_bad_addresses(void **state)
 {
 	struct world *w = world(state);
-	struct spt_mmu_update req = { h_maddr(w->s.l1.mfn, 1) | 4, 0 };
+	struct mmu_update req = { h_maddr(w->s.l1.mfn, 1) | 4, 0 };
 	struct spt_flush f = { 0 };
 
 	/* ptr[2:0] is the command: 4..7 are none. */

@@ -132,7 +132,7 @@ static void test_domain_init_rejects(void **state)
 	assert_non_null(h_new_domain(h, 7, 1));
 	assert_int_equal(spt_domain_init(&h->m, &d, 7, SPT_DIRS_PSEUDO, p2m,
 					 2, NULL, 0), -EEXIST);
-	assert_int_equal(spt_domain_init(&h->m, &d, SPT_DOMID_XEN,
+	assert_int_equal(spt_domain_init(&h->m, &d, DOMID_XEN,
 					 SPT_DIRS_PSEUDO, p2m, 2, NULL, 0),
 			 -EINVAL);
 	assert_int_equal(spt_domain_init(&h->m, &d, 8, SPT_DIRS_PSEUDO, NULL,
@@ -171,7 +171,7 @@ static void test_machphys_update(void **state)
 	struct h_dom *a = h_new_domain(h, 1, 1);
 	struct h_dom *b = h_new_domain(h, 2, 1);
 	uint64_t mfn = spt_p2m(&a->d, 9);
-	struct spt_mmu_update req = { (mfn << 12) | SPT_MMU_MACHPHYS_UPDATE,
+	struct mmu_update req = { (mfn << 12) | MMU_MACHPHYS_UPDATE,
 				      9 };
 	struct h_snap *snap = h_snap_take(h);
 

@@ -179,7 +179,7 @@ static void test_stale_table_flushed_before_plain_write(void **state)
 	struct h_page l2 = h_new_page(g);
 	struct h_page l1 = h_new_page(g);
 	struct h_page data = h_new_page(g);
-	struct spt_mmu_update req[2] = {
+	struct mmu_update req[2] = {
 		{ h_maddr(l2.mfn, 0), 0 },
 		{ h_maddr(l1.mfn, 0), h_leaf(data.mfn, H_RW) },
 	};

@@ -89,8 +89,8 @@ static void test_accessed_dirty_not_a_change(void **state)
 static void test_preserve_ad(void **state)
 {
 	struct world *w = world(state);
-	struct spt_mmu_update req = {
-		h_maddr(w->s.l1.mfn, 0) | SPT_MMU_PT_UPDATE_PRESERVE_AD,
+	struct mmu_update req = {
+		h_maddr(w->s.l1.mfn, 0) | MMU_PT_UPDATE_PRESERVE_AD,
 		h_leaf(w->a.mfn, H_RO)
 	};
 
@@ -202,7 +202,7 @@ static void test_l4_update_points_at_shadow(void **state)
 static void test_plain_write(void **state)
 {
 	struct world *w = world(state);
-	struct spt_mmu_update req = { h_maddr(w->b.mfn, 7), 0xdeadbeef };
+	struct mmu_update req = { h_maddr(w->b.mfn, 7), 0xdeadbeef };
 
 	assert_int_equal(spt_mmu_update(&w->g->d, &req, 1, NULL, NULL, NULL),
 			 0);
@@ -216,7 +216,7 @@ static void test_batch_stops_at_failure(void **state)
 	struct world *w = world(state);
 	struct h_dom *o = h_new_domain(w->h, 2, 1);
 	struct h_page foreign = h_new_page(o);
-	struct spt_mmu_update req[4] = {
+	struct mmu_update req[4] = {
 		{ h_maddr(w->s.l1.mfn, 1), h_leaf(w->b.mfn, H_RW) },
 		{ h_maddr(w->s.l1.mfn, 0), 0 },
 		{ h_maddr(w->s.l1.mfn, 2), h_leaf(foreign.mfn, H_RO) },
@@ -244,11 +244,11 @@ static void test_batch_stops_at_failure(void **state)
 static void test_batch_all_good(void **state)
 {
 	struct world *w = world(state);
-	struct spt_mmu_update req[64];
+	struct mmu_update req[64];
 	unsigned int i, done;
 
 	for (i = 0; i < 64; i++)
-		req[i] = (struct spt_mmu_update){
+		req[i] = (struct mmu_update){
 			h_maddr(w->s.l1.mfn, 100 + i),
 			h_leaf(w->b.mfn, (i & 1) ? H_RW : H_RO) };
 	assert_int_equal(spt_mmu_update(&w->g->d, req, 64, NULL, &done, NULL),
@@ -262,13 +262,13 @@ static void test_mmuext_pin_baseptr_flush(void **state)
 {
 	struct world *w = world(state);
 	struct h_page l4 = h_new_page(w->g);
-	struct spt_mmuext_op op[6] = {
-		{ .cmd = SPT_MMUEXT_PIN_L4_TABLE, .arg1.mfn = l4.mfn },
-		{ .cmd = SPT_MMUEXT_NEW_BASEPTR, .arg1.mfn = l4.mfn },
-		{ .cmd = SPT_MMUEXT_NEW_USER_BASEPTR, .arg1.mfn = w->s.l4.mfn },
-		{ .cmd = SPT_MMUEXT_INVLPG_LOCAL, .arg1.linear_addr = 0x5000 },
-		{ .cmd = SPT_MMUEXT_UNPIN_TABLE, .arg1.mfn = l4.mfn },
-		{ .cmd = SPT_MMUEXT_TLB_FLUSH_ALL },
+	struct mmuext_op op[6] = {
+		{ .cmd = MMUEXT_PIN_L4_TABLE, .arg1.mfn = l4.mfn },
+		{ .cmd = MMUEXT_NEW_BASEPTR, .arg1.mfn = l4.mfn },
+		{ .cmd = MMUEXT_NEW_USER_BASEPTR, .arg1.mfn = w->s.l4.mfn },
+		{ .cmd = MMUEXT_INVLPG_LOCAL, .arg1.linear_addr = 0x5000 },
+		{ .cmd = MMUEXT_UNPIN_TABLE, .arg1.mfn = l4.mfn },
+		{ .cmd = MMUEXT_TLB_FLUSH_ALL },
 	};
 	struct spt_vcpu *v = &w->g->vcpu[1];
 	struct spt_flush f = { 0 };
@@ -285,7 +285,7 @@ static void test_mmuext_pin_baseptr_flush(void **state)
 	assert_int_equal(f.flags, SPT_FLUSH_VA_LOCAL | SPT_FLUSH_ALL);
 	assert_int_equal(f.va, 0x5000);
 	/* A user base of 0 means none. */
-	op[0] = (struct spt_mmuext_op){ .cmd = SPT_MMUEXT_NEW_USER_BASEPTR };
+	op[0] = (struct mmuext_op){ .cmd = MMUEXT_NEW_USER_BASEPTR };
 	assert_int_equal(spt_mmuext_op(v, op, 1, NULL, NULL, NULL), 0);
 	assert_int_equal(v->user_base_mfn, SPT_INVALID_MFN);
 	assert_int_equal(spt_vcpu_root(v, true), SPT_INVALID_MFN);
@@ -294,10 +294,10 @@ static void test_mmuext_pin_baseptr_flush(void **state)
 static void test_mmuext_unsupported_stops_batch(void **state)
 {
 	struct world *w = world(state);
-	struct spt_mmuext_op op[3] = {
-		{ .cmd = SPT_MMUEXT_TLB_FLUSH_LOCAL },
-		{ .cmd = SPT_MMUEXT_COPY_PAGE, .arg1.mfn = w->a.mfn },
-		{ .cmd = SPT_MMUEXT_PIN_L1_TABLE, .arg1.mfn = w->b.mfn },
+	struct mmuext_op op[3] = {
+		{ .cmd = MMUEXT_TLB_FLUSH_LOCAL },
+		{ .cmd = MMUEXT_COPY_PAGE, .arg1.mfn = w->a.mfn },
+		{ .cmd = MMUEXT_PIN_L1_TABLE, .arg1.mfn = w->b.mfn },
 	};
 	int results[3];
 	unsigned int done;
