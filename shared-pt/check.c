@@ -74,6 +74,50 @@ static int expect_ref(struct checker *c, uint64_t mfn, unsigned int type)
 	return 0;
 }
 
+/* Owned by the domain, or granted to it (writable only if so granted). */
+static bool may_map(const struct checker *c, const struct spt_domain *d,
+		    uint64_t mfn, bool writable)
+{
+	const struct spt_machine *m = c->m;
+	uint16_t owner;
+
+	if (mfn >= m->nr_frames)
+		return false;
+	owner = m->frames[mfn].owner;
+	if (owner == d->id)
+		return true;
+	return owner < DOMID_FIRST_RESERVED && m->ops->granted &&
+	       m->ops->granted(m->ctx, owner, d->id, mfn, writable);
+}
+
+/* Bits the MMU would fault on, stated here independently of entry.c:
+ * address bits at or above MAXPHYADDR, bits 8:7 of an L4 entry, a 1 GiB
+ * page, bits 20:13 of a 2 MiB entry. */
+static bool reserved_bits_set(const struct spt_machine *m, int level, pte_t e)
+{
+	pte_t above_phys = PTE_ADDR_MASK & ~((1ULL << m->phys_bits) - 1);
+	pte_t super_gap = ((1ULL << 21) - 1) & ~((1ULL << 13) - 1);
+
+	if (e & above_phys)
+		return true;
+	if (level == 4 && (e & (PTE_PS | PTE_G)))
+		return true;
+	if (level == 3 && (e & PTE_PS))
+		return true;
+	return level == 2 && (e & PTE_PS) && (e & super_gap);
+}
+
+static int expect_base(struct checker *c, const struct spt_domain *d,
+		       uint64_t mfn)
+{
+	if (mfn >= c->m->nr_frames || c->m->frames[mfn].owner != d->id)
+		return fail(c, SPT_CHECK_OWNER, "base pointer to a frame of "
+			    "another owner", mfn, 0, d->id,
+			    mfn < c->m->nr_frames ? c->m->frames[mfn].owner :
+						    0);
+	return expect_ref(c, mfn, SPT_TYPE_L4);
+}
+
 static int expect_roots(struct checker *c)
 {
 	const struct spt_machine *m = c->m;
@@ -97,10 +141,9 @@ static int expect_roots(struct checker *c)
 		for (i = 0; i < d->nr_vcpus && !rc; i++) {
 			v = &d->vcpus[i];
 			if (v->base_mfn != SPT_INVALID_MFN)
-				rc = expect_ref(c, v->base_mfn, SPT_TYPE_L4);
+				rc = expect_base(c, d, v->base_mfn);
 			if (!rc && v->user_base_mfn != SPT_INVALID_MFN)
-				rc = expect_ref(c, v->user_base_mfn,
-						SPT_TYPE_L4);
+				rc = expect_base(c, d, v->user_base_mfn);
 		}
 	}
 	return rc;
@@ -167,7 +210,13 @@ static int scan_entry(struct checker *c, const struct spt_domain *d,
 			return fail(c, SPT_CHECK_HV_SLOT, "guest entry in the "
 				    "hypervisor slots", 0, i, 0, e);
 		se = c->m->hv_slots[i - SPT_HV_L4_FIRST];
+	} else if ((e & PTE_P) && reserved_bits_set(c->m, level, e)) {
+		return fail(c, SPT_CHECK_RESERVED, "reserved bits", 0, i, 0, e);
 	} else if (e & PTE_P && level == 1) {
+		if (!may_map(c, d, spt_pte_frame(e), e & PTE_W))
+			return fail(c, SPT_CHECK_FOREIGN, "leaf maps a frame "
+				    "neither owned nor granted", 0, i, d->id,
+				    e);
 		return expect_ref(c, spt_pte_frame(e), (e & PTE_W) ?
 				  SPT_TYPE_WRITABLE : SPT_TYPE_NONE);
 	} else if (e & PTE_P) {

@@ -19,6 +19,8 @@ enum spt_check_code {
 	SPT_CHECK_HV_SLOT,	/* guest entry in the hypervisor slots */
 	SPT_CHECK_BAD_ENTRY,	/* live entry names no valid target */
 	SPT_CHECK_STATS,	/* shadow page counter differs */
+	SPT_CHECK_FOREIGN,	/* leaf maps a frame the domain may not map */
+	SPT_CHECK_RESERVED,	/* live entry with reserved bits set */
 };
 
 struct spt_check_report {

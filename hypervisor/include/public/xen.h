@@ -105,8 +105,9 @@
 #define NR_VIRQS	24
 
 /*
- * mmu_update: an array of (ptr, val) requests. The low two bits of ptr
- * select the command, the rest is the machine address of the entry.
+ * mmu_update: an array of (ptr, val) requests. The low three bits of ptr
+ * (below the 8-byte aligned entry) select the command, the rest is the
+ * machine address of the entry; commands 4..7 are refused.
  */
 #define MMU_NORMAL_PT_UPDATE		0	/* validated *ptr = val */
 #define MMU_MACHPHYS_UPDATE		1	/* machine-to-phys[ptr >> 12] = val */

@@ -194,6 +194,27 @@ static void test_detects_table_of_no_domain(void **state)
 	h_info(h, w.s.l4.mfn)->owner = 1;
 }
 
+/* A vCPU running on another domain's root: the counts alone would not
+ * show it (the reference is there), the owner does. */
+static void test_detects_foreign_base_pointer(void **state)
+{
+	struct harness *h = *state;
+	struct world w;
+	struct h_dom *o;
+	struct h_page l4;
+
+	build(h, &w);
+	o = h_new_domain(h, 2, 1);
+	l4 = h_new_page(o);
+	assert_int_equal(spt_new_baseptr(&o->vcpu[0], l4.mfn, false), 0);
+	assert_consistent(h);
+	w.g->vcpu[1].base_mfn = l4.mfn;
+	o->vcpu[0].base_mfn = SPT_INVALID_MFN;
+	assert_int_equal(finding(h), SPT_CHECK_OWNER);
+	o->vcpu[0].base_mfn = l4.mfn;
+	w.g->vcpu[1].base_mfn = SPT_INVALID_MFN;
+}
+
 static void test_harness_notices_open_mappings(void **state)
 {
 	struct harness *h = *state;
@@ -221,6 +242,7 @@ int main(void)
 		T(test_detects_bad_entry),
 		T(test_detects_stats),
 		T(test_detects_table_of_no_domain),
+		T(test_detects_foreign_base_pointer),
 		T(test_harness_notices_open_mappings),
 	};
 
