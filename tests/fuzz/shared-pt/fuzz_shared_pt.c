@@ -347,7 +347,7 @@ static int op_hardware_ad(struct fuzz *z, struct input *in)
 
 	if (!f->type_count || f->type < SPT_TYPE_L1 || f->type > SPT_TYPE_L4)
 		return 0;
-	t = h_frame(&z->h, f->shadow != SPT_INVALID_MFN ? f->shadow : mfn);
+	t = h_frame(&z->h, h_walked(&z->h, mfn));
 	if (t[i] & PTE_P)
 		t[i] |= (u8(in) & 1) ? PTE_A : PTE_A | PTE_D;
 	return 0;

@@ -74,12 +74,21 @@ static inline uint64_t t_shadows(unsigned int l4s, unsigned int l3s,
 	return t_dir_mode == SPT_DIRS_PSEUDO ? l4s + l3s + l2s : l4s;
 }
 
-/* The page the MMU walks for live table `mfn`: its shadow, or itself. */
-static inline uint64_t t_walked(struct harness *h, uint64_t mfn)
+/* A new "before" picture for assert_refused, after deliberate changes. */
+static inline void t_resnap(struct harness *h, struct h_snap **snap)
 {
-	uint64_t shadow = h_info(h, mfn)->shadow;
+	h_snap_free(*snap);
+	*snap = h_snap_take(h);
+}
 
-	return shadow != SPT_INVALID_MFN ? shadow : mfn;
+/* Write `val` into entry `index` of live table `mfn` by mmu_update. */
+static inline int t_update(struct h_dom *g, uint64_t mfn, unsigned int index,
+			   pte_t val)
+{
+	struct mmu_update req = { h_maddr(mfn, index), val };
+	struct spt_flush flush = { 0 };
+
+	return spt_mmu_update(&g->d, &req, 1, NULL, NULL, &flush);
 }
 
 /* A test about one directory form only. */

@@ -67,8 +67,8 @@ static void h_flush(void *ctx)
 	h->flushes++;
 }
 
-static bool h_granted(void *ctx, uint16_t owner, uint16_t grantee,
-		      uint64_t mfn, bool writable)
+bool h_granted(void *ctx, uint16_t owner, uint16_t grantee, uint64_t mfn,
+	       bool writable)
 {
 	struct harness *h = ctx;
 	unsigned int i;
@@ -193,6 +193,13 @@ pte_t *h_frame(struct harness *h, uint64_t mfn)
 struct spt_frame *h_info(struct harness *h, uint64_t mfn)
 {
 	return &h->frames[mfn];
+}
+
+uint64_t h_walked(struct harness *h, uint64_t mfn)
+{
+	uint64_t shadow = h->frames[mfn].shadow;
+
+	return shadow != SPT_INVALID_MFN ? shadow : mfn;
 }
 
 struct h_page h_pfn_page(struct h_dom *g, uint64_t pfn)

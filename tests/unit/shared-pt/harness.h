@@ -69,8 +69,13 @@ struct h_page h_new_page(struct h_dom *g);
 struct h_page h_pfn_page(struct h_dom *g, uint64_t pfn);
 pte_t *h_frame(struct harness *h, uint64_t mfn);
 struct spt_frame *h_info(struct harness *h, uint64_t mfn);
+/* The page the MMU walks for live table `mfn`: its shadow, or itself. */
+uint64_t h_walked(struct harness *h, uint64_t mfn);
 int h_grant(struct harness *h, uint16_t owner, uint16_t grantee,
 	    uint64_t mfn, bool writable);
+/* The machine's spt_ops.granted: was such a grant made (ctx: harness)? */
+bool h_granted(void *ctx, uint16_t owner, uint16_t grantee, uint64_t mfn,
+	       bool writable);
 
 /* Entry values: leaves hold machine frames; directories the domain's
  * pseudo-physical frame or, in machine mode, the machine frame behind it

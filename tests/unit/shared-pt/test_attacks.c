@@ -44,14 +44,10 @@ static void done(struct world *w)
 	h_snap_free(w->snap);
 }
 
-/* Write `val` into entry `index` of live table `mfn` by mmu_update. */
 static int update(struct world *w, uint64_t mfn, unsigned int index,
 		  pte_t val)
 {
-	struct mmu_update req = { h_maddr(mfn, index), val };
-	struct spt_flush flush = { 0 };
-
-	return spt_mmu_update(&w->g->d, &req, 1, NULL, NULL, &flush);
+	return t_update(w->g, mfn, index, val);
 }
 
 /* The same through a trapped write on the read-only view. */
@@ -77,8 +73,7 @@ static void test_map_foreign_frame(void **state)
 		EPERM, SPT_R_NOT_OWNER);
 	/* Nor through validation of a new table. */
 	w->spare.p[0] = h_leaf(w->other_data.mfn, H_RO);
-	h_snap_free(w->snap);
-	w->snap = h_snap_take(w->h);
+	t_resnap(w->h, &w->snap);
 	REFUSED(w, spt_pin(&w->g->d, w->spare.mfn, 1), EPERM,
 		SPT_R_NOT_OWNER);
 	done(w);
@@ -109,8 +104,7 @@ static void test_writable_mapping_of_own_l1(void **state)
 	/* Upgrading an existing read-only view is the same attack. */
 	assert_int_equal(update(w, w->s.l1.mfn, 6, h_leaf(w->s.l1.mfn, H_RO)),
 			 0);
-	h_snap_free(w->snap);
-	w->snap = h_snap_take(w->h);
+	t_resnap(w->h, &w->snap);
 	REFUSED(w, update(w, w->s.l1.mfn, 6, h_leaf(w->s.l1.mfn, H_RW)),
 		EACCES, SPT_R_PT_WRITABLE);
 	done(w);
@@ -149,8 +143,7 @@ static void test_writable_self_map_at_validation(void **state)
 	struct world *w = world(state);
 
 	w->spare.p[0] = h_leaf(w->spare.mfn, H_RW);
-	h_snap_free(w->snap);
-	w->snap = h_snap_take(w->h);
+	t_resnap(w->h, &w->snap);
 	REFUSED(w, spt_pin(&w->g->d, w->spare.mfn, 1), EACCES,
 		SPT_R_PT_WRITABLE);
 	done(w);
@@ -169,8 +162,7 @@ static void test_recursive_mapping(void **state)
 	REFUSED(w, update(w, w->s.l3.mfn, 7, h_dir(w->g, w->s.l3.pfn, H_RW)),
 		EACCES, SPT_R_LINEAR_WRITABLE);
 	w->spare.p[9] = h_dir(w->g, w->spare.pfn, H_RW);
-	h_snap_free(w->snap);
-	w->snap = h_snap_take(w->h);
+	t_resnap(w->h, &w->snap);
 	REFUSED(w, spt_pin(&w->g->d, w->spare.mfn, 4), EACCES,
 		SPT_R_LINEAR_WRITABLE);
 	done(w);
@@ -183,14 +175,12 @@ static void test_type_confusion_l2_as_l1(void **state)
 
 	/* A second live L2, then an L2 entry naming it as if it were an L1. */
 	assert_int_equal(spt_pin(&w->g->d, w->spare.mfn, 2), 0);
-	h_snap_free(w->snap);
-	w->snap = h_snap_take(w->h);
+	t_resnap(w->h, &w->snap);
 	REFUSED(w, update(w, w->s.l2.mfn, 100, h_dir(w->g, w->spare.pfn, H_RW)),
 		EBUSY, SPT_R_TYPE_CONFUSION);
 	/* The same presented for validation. */
 	fresh.p[0] = h_dir(w->g, w->s.l2.pfn, H_RW);
-	h_snap_free(w->snap);
-	w->snap = h_snap_take(w->h);
+	t_resnap(w->h, &w->snap);
 	REFUSED(w, spt_pin(&w->g->d, fresh.mfn, 2), EBUSY,
 		SPT_R_TYPE_CONFUSION);
 	done(w);
@@ -259,8 +249,7 @@ static void test_directory_naming_foreign_table(void **state)
 	REFUSED(w, update(w, w->s.l3.mfn, 9, h_leaf(T_FRAMES + 8, H_RO)),
 		EINVAL, SPT_R_NO_FRAME);
 	w->spare.p[3] = h_leaf(w->other_l1.mfn, H_RO);
-	h_snap_free(w->snap);
-	w->snap = h_snap_take(w->h);
+	t_resnap(w->h, &w->snap);
 	REFUSED(w, spt_pin(&w->g->d, w->spare.mfn, 2), EPERM,
 		SPT_R_NOT_OWNER);
 	done(w);
@@ -280,8 +269,7 @@ static void test_entry_in_hypervisor_slot(void **state)
 			   h_dir(w->g, w->s.l3.pfn, H_RW)),
 		EPERM, SPT_R_HV_SLOT);
 	w->spare.p[SPT_HV_L4_FIRST + 1] = h_dir(w->g, w->s.l3.pfn, H_RW);
-	h_snap_free(w->snap);
-	w->snap = h_snap_take(w->h);
+	t_resnap(w->h, &w->snap);
 	REFUSED(w, spt_pin(&w->g->d, w->spare.mfn, 4), EPERM, SPT_R_HV_SLOT);
 	done(w);
 }

@@ -38,12 +38,6 @@ static struct world *world(void **state)
 	return &w;
 }
 
-static void resnap(struct world *w)
-{
-	h_snap_free(w->snap);
-	w->snap = h_snap_take(w->h);
-}
-
 static void done(struct world *w)
 {
 	h_snap_free(w->snap);
@@ -52,10 +46,7 @@ static void done(struct world *w)
 static int update(struct world *w, uint64_t mfn, unsigned int index,
 		  pte_t val)
 {
-	struct mmu_update req = { h_maddr(mfn, index), val };
-	struct spt_flush flush = { 0 };
-
-	return spt_mmu_update(&w->g->d, &req, 1, NULL, NULL, &flush);
+	return t_update(w->g, mfn, index, val);
 }
 
 #define REFUSED(w, call, err, why) \
@@ -69,20 +60,6 @@ static pte_t mdir(uint64_t mfn, pte_t flags)
 
 /* ---- what the MMU can reach ---------------------------------------------- */
 
-static bool frame_granted(struct harness *h, uint16_t owner, uint16_t grantee,
-			  uint64_t mfn, bool writable)
-{
-	unsigned int i;
-
-	for (i = 0; i < h->nr_grants; i++)
-		if (h->grants[i].owner == owner &&
-		    h->grants[i].grantee == grantee &&
-		    h->grants[i].mfn == mfn &&
-		    (h->grants[i].writable || !writable))
-			return true;
-	return false;
-}
-
 /* A data frame reached through a leaf: the domain's or granted, never a
  * hypervisor page; through a writable path it holds the writable type. */
 static void assert_leaf_ok(struct harness *h, const struct h_dom *g,
@@ -93,7 +70,7 @@ static void assert_leaf_ok(struct harness *h, const struct h_dom *g,
 	assert_true(mfn < h->nr_frames);
 	f = h_info(h, mfn);
 	if (f->owner != g->d.id)
-		assert_true(frame_granted(h, f->owner, g->d.id, mfn, writable));
+		assert_true(h_granted(h, f->owner, g->d.id, mfn, writable));
 	if (writable) {
 		assert_int_not_equal(f->type_count, 0);
 		assert_int_equal(f->type, SPT_TYPE_WRITABLE);
@@ -210,7 +187,7 @@ static void test_machine_foreign_tables_every_level(void **state)
 		EPERM, SPT_R_NOT_OWNER);
 	/* A fresh root naming the foreign L3, as a pin and as a base. */
 	w->fresh.p[3] = mdir(w->os.l3.mfn, H_RW);
-	resnap(w);
+	t_resnap(w->h, &w->snap);
 	REFUSED(w, spt_pin(&w->g->d, w->fresh.mfn, 4), EPERM, SPT_R_NOT_OWNER);
 	REFUSED(w, spt_new_baseptr(&w->g->vcpu[1], w->fresh.mfn, false), EPERM,
 		SPT_R_NOT_OWNER);
@@ -345,7 +322,7 @@ static void test_machine_type_confusion(void **state)
 		SPT_R_TYPE_IN_USE);
 	/* Nor a descriptor page. */
 	assert_int_equal(spt_get_seg_page(&w->g->d, w->spare.mfn), 0);
-	resnap(w);
+	t_resnap(w->h, &w->snap);
 	REFUSED(w, update(w, w->s.l2.mfn, 30, mdir(w->spare.mfn, H_RO)), EBUSY,
 		SPT_R_TYPE_IN_USE);
 	spt_put_seg_page(&w->g->d, w->spare.mfn);
@@ -557,13 +534,11 @@ static void test_checker_sees_foreign_leaf(void **state)
 {
 	struct world *w = world(state);
 	struct h_page theirs = h_new_page(w->other);
-	struct mmu_update req = { h_maddr(w->os.l1.mfn, 5),
-				  h_leaf(theirs.mfn, H_RW) };
 	pte_t mine;
 	enum spt_check_code code;
 
-	assert_int_equal(spt_mmu_update(&w->other->d, &req, 1, NULL, NULL,
-					NULL), 0);
+	assert_int_equal(t_update(w->other, w->os.l1.mfn, 5,
+				  h_leaf(theirs.mfn, H_RW)), 0);
 	assert_consistent(w->h);
 	mine = w->s.l1.p[0];
 	w->s.l1.p[0] = w->os.l1.p[5];

@@ -143,7 +143,7 @@ static void test_directory_updates_shadow(void **state)
 	struct h_page l1 = h_new_page(w->g);
 	struct spt_flush f = { 0 };
 	uint64_t va = VA_USER + PAGE_SIZE_2M;
-	pte_t *sl2 = h_frame(w->h, t_walked(w->h, w->s.l2.mfn));
+	pte_t *sl2 = h_frame(w->h, h_walked(w->h, w->s.l2.mfn));
 	bool wr;
 
 	l1.p[pt_index(va, 1)] = h_leaf(w->b.mfn, H_RW);
@@ -194,7 +194,7 @@ static void test_l4_update_points_at_shadow(void **state)
 	assert_int_equal(spt_pt_update(&w->g->d, h_maddr(w->s.l4.mfn, 300),
 				       h_dir(w->g, l3.pfn, H_RW), false, NULL), 0);
 	assert_int_equal(pte_addr(sl4[300]) >> PAGE_SHIFT,
-			 t_walked(w->h, l3.mfn));
+			 h_walked(w->h, l3.mfn));
 	assert_int_equal(w->g->d.stats.shadow_pages, t_shadows(1, 2, 1));
 }
 

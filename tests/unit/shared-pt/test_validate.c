@@ -70,7 +70,7 @@ static void test_l1_is_shared_not_copied(void **state)
 	h_space_build(g, &s, VA_USER);
 	assert_int_equal(spt_pin(&g->d, s.l4.mfn, 4), 0);
 	assert_int_equal(h_info(h, s.l1.mfn)->shadow, SPT_INVALID_MFN);
-	sl2 = h_frame(h, t_walked(h, s.l2.mfn));
+	sl2 = h_frame(h, h_walked(h, s.l2.mfn));
 	assert_int_equal(pte_addr(sl2[pt_index(VA_USER, 2)]) >> PAGE_SHIFT,
 			 s.l1.mfn);
 	/* Pseudo-physical directories are translated: the guest's L2 entry
@@ -116,7 +116,7 @@ static void test_superpage_rebased(void **state)
 	h_space_build(g, &s, VA_USER);
 	s.l2.p[5] = guest;
 	assert_int_equal(spt_pin(&g->d, s.l4.mfn, 4), 0);
-	sl2 = h_frame(h, t_walked(h, s.l2.mfn));
+	sl2 = h_frame(h, h_walked(h, s.l2.mfn));
 	assert_int_equal(sl2[5], (ext1 << PAGE_SHIFT) |
 			 (guest & ~PTE_ADDR_2M_MASK));
 	for (i = 0; i < SPT_EXTENT_FRAMES; i++) {
