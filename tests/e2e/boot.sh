@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# End-to-end boot scenarios for the hypervisor base (issue 2), each booted
+# End-to-end boot scenarios for the hypervisor base, each booted
 # from a GRUB ISO in QEMU with the TCG-emulated AMD SVM machine.
 set -u
 cd "$(dirname "$0")/../.."

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# HVM domains on SVM (issue 5): several guests at once from boot modules,
+# HVM domains on SVM: several guests at once from boot modules,
 # under nested and shadow paging, each guest's console output and
 # shutdown status asserted; fairness of two compute guests on one pCPU;
 # the hostile guest beside well-behaved ones; CPU-state and event attacks

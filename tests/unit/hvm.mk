@@ -1,4 +1,4 @@
-# HVM groundwork (issue 5): the instruction decoder, the ELF loader, the
+# HVM groundwork: the instruction decoder, the ELF loader, the
 # PVH start-info builder and the public guest ABI headers.
 #
 # `make` compiles the freestanding sources as the hypervisor does and
