@@ -93,3 +93,10 @@ CHECK_SUITES += $(HVM_BIN)/insn_vs_zydis
 else
 $(warning libzydis-dev missing: the decoder's differential test is skipped (apt-get install libzydis-dev))
 endif
+
+# The Linux boot loader dom0 is started with, and the memory maps it hands over.
+HVM_LINUX_SRCS := hypervisor/common/bzimage.c hypervisor/common/linux_boot.c \
+	hypervisor/common/linux_boot_write.c hypervisor/common/e820.c
+ALL_TARGETS += $(patsubst %.c,$(BUILD)/kernel/%.o,$(HVM_LINUX_SRCS))
+$(eval $(call hvm_test,test_e820,hypervisor/common/e820.c))
+$(eval $(call hvm_test,test_linux_boot,$(HVM_LINUX_SRCS)))
