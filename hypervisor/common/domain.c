@@ -7,6 +7,7 @@
 #include <asm/x86.h>
 #include <public/sched.h>
 #include <umbra/domain.h>
+#include <umbra/domain_spec.h>
 #include <umbra/errno.h>
 #include <umbra/heap.h>
 #include <umbra/mm.h>
@@ -56,11 +57,25 @@ unsigned int domains_alive(void)
 	return n;
 }
 
+static bool name_taken(const char *name)
+{
+	for (unsigned int i = 0; i < MAX_DOMAINS; i++)
+		if (domains[i] && !strncmp(domains[i]->name, name, sizeof(domains[i]->name)))
+			return true;
+	return false;
+}
+
+/* An id for d, and its name reserved with it: two domains never share a
+ * name, since consoles, logs and tools address domains by name. */
 static int claim_id(struct domain *d)
 {
 	uint64_t f = spin_lock_irqsave(&domains_lock);
 	int id = -ENOSPC;
 
+	if (name_taken(d->name)) {
+		spin_unlock_irqrestore(&domains_lock, f);
+		return -EEXIST;
+	}
 	/* Domain 0 is kept for dom0, as in Xen. */
 	for (unsigned int i = 1; i < MAX_DOMAINS; i++) {
 		if (!domains[i]) {
@@ -87,10 +102,12 @@ static void free_memory(struct domain *d)
  * no domain sees another's old data. */
 static int alloc_memory(struct domain *d, uint64_t mem_bytes)
 {
-	unsigned int n = (unsigned int)((mem_bytes + EXTENT_SIZE - 1) / EXTENT_SIZE);
+	unsigned int n;
 
-	if (!n || n > DOMAIN_MAX_EXTENTS)
+	/* Checked before any arithmetic: no size may wrap or be cut short. */
+	if (!mem_bytes || mem_bytes > DOMAIN_MAX_MEM)
 		return -EINVAL;
+	n = (unsigned int)((mem_bytes + EXTENT_SIZE - 1) / EXTENT_SIZE);
 	d->extents = kzalloc(n * sizeof(uint64_t));
 	if (!d->extents)
 		return -ENOMEM;
@@ -189,6 +206,14 @@ struct domain *domain_create(const struct domain_config *cfg, const char **why)
 		*why = "vcpus must be 1 to 8";
 		return NULL;
 	}
+	if (!domain_name_valid(cfg->name)) {
+		*why = "name must be 1 to 31 printable characters, no spaces";
+		return NULL;
+	}
+	if (!(cfg->affinity & sched_cpus_online())) {
+		*why = "cpus has no online CPU";
+		return NULL;
+	}
 	d = kzalloc(sizeof(*d));
 	if (!d) {
 		*why = "out of memory for the domain structure";
@@ -209,7 +234,8 @@ struct domain *domain_create(const struct domain_config *cfg, const char **why)
 	}
 	id = claim_id(d);
 	if (id < 0) {
-		*why = "too many domains";
+		*why = id == -EEXIST ? "name is already taken by another domain"
+				     : "too many domains";
 		goto fail_mem;
 	}
 	d->id = (domid_t)id;
@@ -224,7 +250,7 @@ struct domain *domain_create(const struct domain_config *cfg, const char **why)
 			*why = "out of memory for vCPUs";
 			goto fail_vcpus;
 		}
-		v->affinity = cfg->affinity ? cfg->affinity : ~0ULL;
+		v->affinity = cfg->affinity;
 		d->vcpus[d->nr_vcpus++] = v;
 	}
 	return d;

@@ -1,13 +1,14 @@
 /* Domains described by boot modules: parse the spec, load the PVH image,
  * lay out the start info, start vCPU 0. */
+#include <stdarg.h>
 #include <asm/hvm.h>
 #include <asm/layout.h>
 #include <public/hvm/start_info.h>
 #include <public/umbra.h>
 #include <umbra/boot_modules.h>
-#include <umbra/cmdline.h>
 #include <umbra/domain.h>
 #include <umbra/domain_build.h>
+#include <umbra/domain_spec.h>
 #include <umbra/elf_loader.h>
 #include <umbra/printk.h>
 #include <umbra/pvh.h>
@@ -15,83 +16,19 @@
 #include <umbra/string.h>
 #include <umbra/vsnprintf.h>
 
-#define SPEC_MAX	256
 #define START_INFO_SIZE	0x10000		/* last 64 KiB of guest RAM */
 #define MEMMAP_MAX	4
 
-struct spec_problems {
-	unsigned int index;
-	unsigned int count;
-};
-
-static void report_spec(void *ctx, enum cmdline_problem problem,
-			const char *token, size_t len)
+static void report_spec(void *ctx, const char *fmt, ...)
 {
-	struct spec_problems *p = ctx;
+	unsigned int index = *(const unsigned int *)ctx;
+	char msg[256];
+	va_list ap;
 
-	p->count++;
-	pr_err("module %u: %s '%.*s' in the domain spec\n", p->index,
-	       cmdline_problem_str(problem), (int)len, token);
-}
-
-/* The "--" token that ends the spec, or NULL. */
-static const char *find_separator(const char *line)
-{
-	for (const char *p = line; *p; p++)
-		if (p[0] == '-' && p[1] == '-' && (p == line || p[-1] == ' ') &&
-		    (p[2] == ' ' || p[2] == '\0'))
-			return p;
-	return NULL;
-}
-
-/* Split "spec -- guest args" and parse the spec into cfg. */
-static int parse_spec(unsigned int index, const char *line, struct domain_config *cfg,
-		      char *guest_args, size_t args_size)
-{
-	char spec[SPEC_MAX], paging[16] = "nested";
-	uint64_t mem = 32ULL << 20, vcpus = 1, cpus = 0;
-	struct spec_problems problems = { index, 0 };
-	const char *sep = find_separator(line);
-	size_t spec_len = sep ? (size_t)(sep - line) : strlen(line);
-	const struct param params[] = {
-		{ .name = "name", .var = cfg->name, .size = sizeof(cfg->name), .type = PARAM_STRING },
-		{ .name = "mem", .var = &mem, .size = sizeof(mem), .type = PARAM_SIZE },
-		{ .name = "vcpus", .var = &vcpus, .size = sizeof(vcpus), .type = PARAM_UINT },
-		{ .name = "paging", .var = paging, .size = sizeof(paging), .type = PARAM_STRING },
-		{ .name = "cpus", .var = &cpus, .size = sizeof(cpus), .type = PARAM_UINT },
-	};
-
-	guest_args[0] = '\0';
-	if (spec_len >= sizeof(spec)) {
-		pr_err("module %u: domain spec longer than %zu bytes\n", index, sizeof(spec));
-		return -1;
-	}
-	memcpy(spec, line, spec_len);
-	spec[spec_len] = '\0';
-	if (sep) {
-		sep += 2;
-		while (*sep == ' ')
-			sep++;
-		if (strlen(sep) >= args_size) {
-			pr_err("module %u: guest arguments too long\n", index);
-			return -1;
-		}
-		memcpy(guest_args, sep, strlen(sep) + 1);
-	}
-	cmdline_parse(spec, params, params + sizeof(params) / sizeof(params[0]),
-		      report_spec, &problems);
-	if (!strcmp(paging, "nested"))
-		cfg->paging = UMBRA_PAGING_NESTED;
-	else if (!strcmp(paging, "shadow"))
-		cfg->paging = UMBRA_PAGING_SHADOW;
-	else
-		report_spec(&problems, CMDLINE_BAD_VALUE, paging, strlen(paging));
-	if (!cfg->name[0])
-		snprintf(cfg->name, sizeof(cfg->name), "guest%u", index);
-	cfg->mem_bytes = mem;
-	cfg->nr_vcpus = vcpus > MAX_VCPUS_PER_DOMAIN ? 0 : (unsigned int)vcpus;
-	cfg->affinity = cpus;
-	return problems.count ? -1 : 0;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	pr_err("module %u: %s\n", index, msg);
 }
 
 static int write_guest(void *ctx, uint64_t gpa, const void *src, uint64_t len)
@@ -140,18 +77,24 @@ static int build_start_info(struct domain *d, const struct elf_image *img,
 static bool build_one(unsigned int index, const struct mb2_module *m)
 {
 	struct domain_config cfg;
-	char args[SPEC_MAX];
+	struct domain_spec spec;
 	struct elf_image img;
 	struct domain *d;
 	const char *why = NULL;
 	uint64_t info;
 	struct guest_writer dgw = { write_guest, zero_guest, NULL };
 
-	memset(&cfg, 0, sizeof(cfg));
-	if (parse_spec(index, m->cmdline, &cfg, args, sizeof(args))) {
+	if (domain_spec_parse(m->cmdline, index, sched_cpus_online(), &spec,
+			      report_spec, &index)) {
 		pr_err("module %u: domain not created\n", index);
 		return false;
 	}
+	memset(&cfg, 0, sizeof(cfg));
+	memcpy(cfg.name, spec.name, sizeof(cfg.name));
+	cfg.mem_bytes = spec.mem_bytes;
+	cfg.nr_vcpus = spec.nr_vcpus;
+	cfg.paging = spec.paging;
+	cfg.affinity = spec.affinity;
 	d = domain_create(&cfg, &why);
 	if (!d) {
 		pr_err("module %u: domain '%s' not created: %s\n", index, cfg.name, why);
@@ -163,7 +106,7 @@ static bool build_one(unsigned int index, const struct mb2_module *m)
 		       img.error ? img.error : "unknown error");
 		goto fail;
 	}
-	if (build_start_info(d, &img, args, &info))
+	if (build_start_info(d, &img, spec.args, &info))
 		goto fail;
 	hvm_vcpu_set_pvh_entry(d->vcpus[0], img.pvh_entry, (uint32_t)info);
 	d->vcpus[0]->initialised = true;

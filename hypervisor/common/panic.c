@@ -69,7 +69,8 @@ void panic(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	emergency_printf("\n****************************************\n");
+	emergency_printf("\n");
+	emergency_printf("****************************************\n");
 	emergency_printf("umbra: PANIC on cpu %u: %s\n", smp_processor_id(), msg);
 	emergency_printf("****************************************\n");
 	print_backtrace((uint64_t)__builtin_return_address(0), ((uint64_t *)rbp)[0]);

@@ -50,6 +50,16 @@ static struct vcpu *runq_pick(unsigned int cpu)
 	return NULL;
 }
 
+uint64_t sched_cpus_online(void)
+{
+	uint64_t mask = 0;
+
+	for (unsigned int cpu = 0; cpu < MAX_CPUS; cpu++)
+		if (percpu_area[cpu].online)
+			mask |= 1ULL << cpu;
+	return mask;
+}
+
 void sched_init(void)
 {
 	runq_head = runq_tail = NULL;

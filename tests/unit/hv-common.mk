@@ -8,7 +8,8 @@
 
 HVC_TEST_DIR := tests/unit/hv-common
 HVC_BIN := $(BUILD)/$(HVC_TEST_DIR)
-HVC_MODULES := string vsnprintf logbuf multiboot2 cmdline page_alloc heap
+HVC_MODULES := string vsnprintf logbuf multiboot2 cmdline page_alloc heap \
+	domain_spec log_escape
 
 HVC_KERNEL_OBJS := $(HVC_MODULES:%=$(BUILD)/kernel/hypervisor/common/%.o)
 ALL_TARGETS += $(HVC_KERNEL_OBJS)
@@ -37,6 +38,8 @@ $(eval $(call hvc_test,test_multiboot2,multiboot2))
 $(eval $(call hvc_test,test_cmdline,cmdline))
 $(eval $(call hvc_test,test_page_alloc,page_alloc))
 $(eval $(call hvc_test,test_heap,heap))
+$(eval $(call hvc_test,test_domain_spec,domain_spec cmdline))
+$(eval $(call hvc_test,test_log_escape,log_escape))
 
 # libFuzzer targets for the two parsers of untrusted input; `make check`
 # builds them, `make fuzz-hv-common` gives each a short run.

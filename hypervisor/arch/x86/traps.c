@@ -69,7 +69,8 @@ static void dump_regs(const struct cpu_regs *r)
 void fatal_trap(const struct cpu_regs *r)
 {
 	local_irq_disable();
-	emergency_printf("\n****************************************\n");
+	emergency_printf("\n");
+	emergency_printf("****************************************\n");
 	emergency_printf("umbra: FATAL TRAP: vector %llu (%s), error code %#llx, cpu %u\n",
 			 (unsigned long long)r->vector, trap_name((unsigned int)r->vector),
 			 (unsigned long long)r->error_code, smp_processor_id());

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <public/umbra.h>
+#include <umbra/domain_limits.h>
 #include <umbra/spinlock.h>
 #include <asm/hvm_vcpu.h>
 #include "mmu/npt.h"
@@ -12,9 +13,6 @@
 struct shadow_domain;
 
 #define MAX_DOMAINS		64
-#define MAX_VCPUS_PER_DOMAIN	8
-#define DOMAIN_MAX_EXTENTS	512	/* 1 GiB of 2 MiB extents */
-#define EXTENT_SIZE		(2ULL << 20)
 #define CONSOLE_RING_SIZE	4096	/* one page */
 #define CONSOLE_LINE_MAX	160
 
@@ -116,7 +114,7 @@ struct domain_config {
 	uint64_t mem_bytes;
 	unsigned int nr_vcpus;
 	uint32_t paging;
-	uint64_t affinity;		/* 0: any pCPU */
+	uint64_t affinity;		/* pCPUs it may run on: one must be online */
 	const char *cmdline;		/* for the guest's start info */
 };
 

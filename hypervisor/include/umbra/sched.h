@@ -12,6 +12,9 @@ struct domain;
 #define SCHED_SLICE_US		10000	/* time slice */
 
 void sched_init(void);
+/* Bitmap of the pCPUs that run vCPUs (bit n: CPU n); affinity masks are
+ * checked against it. */
+uint64_t sched_cpus_online(void);
 /* Make a new vCPU runnable. */
 void sched_vcpu_start(struct vcpu *v);
 /* The running vCPU waits (HLT, SCHEDOP_block) until woken or its timer fires. */
