@@ -55,7 +55,7 @@ EOF_
 	printf '\nreply 2000\nREAD /keep/b|\n'
 } >"$T/max.probe"
 expect "length of exactly 4096 is served" \
-	$'ERROR EINVAL|\nREAD also' "$("$XSPROBE" <"$T/max.probe")"
+	$'ERROR EINVAL|\nREAD also' "$(timeout 20 "$XSPROBE" <"$T/max.probe")"
 
 probe_case "unknown types get ENOSYS and the connection lives on" <<'EOF_'
 23 x|
@@ -139,7 +139,7 @@ ERROR ENOENT|
 EOF_
 
 # Random bytes from 20 clients at once, next to a well-behaved one.
-python3 - "$XENSTORED_PATH" <<'PY' >"$T/garbage.out" 2>&1
+timeout 60 python3 - "$XENSTORED_PATH" <<'PY' >"$T/garbage.out" 2>&1
 import os, socket, sys
 path = sys.argv[1]
 socks = []
@@ -161,7 +161,7 @@ expect "random garbage from 20 clients" "sent" "$(cat "$T/garbage.out")"
 
 # A client that sends a flood of requests and never reads the replies:
 # the daemon stops reading from it instead of queueing without bound.
-python3 - "$XENSTORED_PATH" <<'PY' >"$T/deaf.out" 2>&1 &
+timeout 20 python3 - "$XENSTORED_PATH" <<'PY' >"$T/deaf.out" 2>&1 &
 import socket, struct, sys, time
 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 s.connect(sys.argv[1])

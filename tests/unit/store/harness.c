@@ -1,12 +1,16 @@
 /* In-process harness for the store's unit tests (see harness.h). */
 #include "harness.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
 
 #include "dom0-tools/vmstored/log.h"
 #include "dom0-tools/vmstored/msgtype.h"
+#include "dom0-tools/vmstored/tree.h"
 #include "public/io/xs_wire.h"
 
 #define OUT_MAX (1 << 20)
@@ -55,9 +59,13 @@ struct store *h_store(void)
 
 void h_free(struct store *s)
 {
+	int i;
+
+	for (i = 0; i < MAX_STASH; i++)
+		if (stashes[i].c && stashes[i].c->store == s)
+			h_conn_close(stashes[i].c);
 	store_destroy(s);
 	free(s);
-	memset(stashes, 0, sizeof(stashes));
 }
 
 struct conn *h_conn(struct store *s, uint32_t domid, bool privileged)
@@ -65,7 +73,61 @@ struct conn *h_conn(struct store *s, uint32_t domid, bool privileged)
 	struct conn *c = conn_new(s, domid, privileged, NULL, NULL);
 
 	assert_non_null(c);
+	stash_of(c);	/* the harness owns it from now on */
 	return c;
+}
+
+void h_conn_close(struct conn *c)
+{
+	struct stash *st = stash_of(c);
+
+	conn_destroy(c);
+	st->c = NULL;
+}
+
+static void open_clients(struct h_fixture *f)
+{
+	unsigned int i;
+
+	f->s = h_store();
+	for (i = 0; i < f->clients->n; i++)
+		f->c[i] = h_conn(f->s, f->clients->c[i].domid,
+				 f->clients->c[i].privileged);
+}
+
+int h_setup(void **state)
+{
+	static const struct h_clients none = { 0 };
+	struct h_fixture *f = calloc(1, sizeof(*f));
+
+	assert_non_null(f);
+	f->clients = *state ? *state : &none;
+	assert_true(f->clients->n <= H_CLIENTS_MAX);
+	strcpy(f->dir, "/tmp/vmstore-test.XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	open_clients(f);
+	*state = f;
+	return 0;
+}
+
+int h_teardown(void **state)
+{
+	struct h_fixture *f = *state;
+	char cmd[96];
+
+	assert_null(tree_check(&f->s->tree));
+	h_free(f->s);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
+	assert_int_equal(system(cmd), 0);
+	free(f);
+	return 0;
+}
+
+void h_restart(struct h_fixture *f)
+{
+	h_free(f->s);
+	memset(f->c, 0, sizeof(f->c));
+	open_clients(f);
 }
 
 static size_t render(char *out, size_t cap, const char *data)
@@ -169,4 +231,23 @@ uint32_t h_tx_start(struct conn *c)
 
 	assert_true(!strncmp(r, "TRANSACTION_START ", 18));
 	return (uint32_t)strtoul(r + 18, NULL, 10);
+}
+
+int h_wait_child(pid_t pid, int ms)
+{
+	const struct timespec tick = { 0, 10 * 1000 * 1000 };
+	int status = 0, waited;
+
+	for (waited = 0; waited <= ms; waited += 10) {
+		pid_t got = waitpid(pid, &status, WNOHANG);
+
+		assert_true(got >= 0);
+		if (got == pid)
+			return status;
+		nanosleep(&tick, NULL);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	fail_msg("child %d still running after %d ms: killed", (int)pid, ms);
+	return -1;
 }

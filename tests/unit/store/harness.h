@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/types.h>
 #include <string.h>
 #include <setjmp.h>
 #include <cmocka.h>
@@ -20,8 +21,44 @@
 #include "dom0-tools/vmstored/store.h"
 
 struct store *h_store(void);		/* fresh store, freed by h_free */
+/* Frees the store and every connection h_conn made on it. */
 void h_free(struct store *s);
 struct conn *h_conn(struct store *s, uint32_t domid, bool privileged);
+/* Drop a connection before the store goes (as a hang-up would). */
+void h_conn_close(struct conn *c);
+
+/*
+ * The fixture the store's tests share: a fresh store, the clients a test
+ * file asks for, and a temporary directory. Pass the clients as the
+ * prestate (see h_test); teardown checks the tree and frees everything.
+ */
+#define H_CLIENTS_MAX 4
+
+struct h_client {
+	uint32_t domid;
+	bool privileged;
+};
+
+struct h_clients {
+	unsigned int n;
+	struct h_client c[H_CLIENTS_MAX];
+};
+
+struct h_fixture {
+	struct store *s;
+	struct conn *c[H_CLIENTS_MAX];
+	const struct h_clients *clients;
+	char dir[64];
+};
+
+int h_setup(void **state);
+int h_teardown(void **state);
+/* A new empty store with new connections for the same clients. */
+void h_restart(struct h_fixture *f);
+
+#define h_test(fn, clients) \
+	cmocka_unit_test_prestate_setup_teardown(fn, h_setup, h_teardown, \
+						 (void *)(clients))
 
 /*
  * Send one request (payload in '|' notation) and return its reply,
@@ -38,6 +75,12 @@ uint32_t h_tx_start(struct conn *c);
 int h_feed(struct conn *c, const void *data, size_t len);
 /* Render and drop everything queued on c, '\n'-joined. */
 const char *h_drain(struct conn *c);
+
+/*
+ * Wait at most ms for child pid to exit; kills it (and fails the test)
+ * if it does not. Returns its wait status.
+ */
+int h_wait_child(pid_t pid, int ms);
 
 #define assert_call(c, type, tx, payload, expected) \
 	assert_string_equal(h_call((c), (type), (tx), (payload)), (expected))

@@ -3,6 +3,11 @@
  * store's server on a temporary socket): every call, errno mapping, long
  * listings, transactions, watches and the pollable fd, many threads on
  * one handle, and a daemon that goes away.
+ *
+ * Nothing here waits without a bound: watch events are awaited through
+ * the pollable fd (WAIT_MS), threads and the daemon are joined with a
+ * deadline, and a watchdog ends a test stuck elsewhere (a request whose
+ * reply never comes) after TEST_SECONDS, instead of the suite timeout.
  */
 #include <poll.h>
 #include <pthread.h>
@@ -16,8 +21,30 @@
 #include "dom0-tools/vmstored/log.h"
 #include "dom0-tools/vmstored/server.h"
 
+#define WAIT_MS 2000
+#define TEST_SECONDS 30
+
 static char dir[64], sock[96];
 static pid_t daemon_pid;
+
+static void watchdog_fired(int sig)
+{
+	static const char msg[] = "FAIL: test_libvmstore: a test took over "
+				  "30 s (stuck waiting?)\n";
+
+	(void)sig;
+	if (write(2, msg, sizeof(msg) - 1) < 0)
+		_exit(3);
+	if (daemon_pid > 0)
+		kill(daemon_pid, SIGKILL);
+	_exit(2);
+}
+
+static void watchdog_arm(void)
+{
+	signal(SIGALRM, watchdog_fired);
+	alarm(TEST_SECONDS);
+}
 
 static pid_t start_daemon(void)
 {
@@ -50,11 +77,13 @@ static struct vms_handle *open_retrying(void)
 
 static int group_setup(void **state)
 {
+	watchdog_arm();
 	strcpy(dir, "/tmp/vmstore-lib.XXXXXX");
 	assert_non_null(mkdtemp(dir));
 	snprintf(sock, sizeof(sock), "%s/sock", dir);
 	daemon_pid = start_daemon();
 	vms_close(open_retrying());
+	alarm(0);
 	*state = NULL;
 	return 0;
 }
@@ -65,7 +94,7 @@ static int stop_daemon(void)
 
 	if (daemon_pid > 0) {
 		kill(daemon_pid, SIGTERM);
-		waitpid(daemon_pid, &status, 0);
+		status = h_wait_child(daemon_pid, WAIT_MS);
 		daemon_pid = 0;
 	}
 	return status;
@@ -82,6 +111,7 @@ static int group_teardown(void **state)
 
 static int setup(void **state)
 {
+	watchdog_arm();
 	*state = open_retrying();
 	return 0;
 }
@@ -89,7 +119,28 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	vms_close(*state);
+	alarm(0);
 	return 0;
+}
+
+static bool readable(int fd, int ms)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+	return poll(&pfd, 1, ms) == 1;
+}
+
+/* The next watch event, waited for at most WAIT_MS; fails the test if
+ * none comes. Uses the blocking call only once the fd says it is there. */
+static char **next_event(struct vms_handle *h, unsigned int *num)
+{
+	char **ev;
+
+	if (!readable(vms_fileno(h), WAIT_MS))
+		fail_msg("no watch event within %d ms", WAIT_MS);
+	ev = vms_read_watch(h, num);
+	assert_non_null(ev);
+	return ev;
 }
 
 static void test_open_errors(void **state)
@@ -185,6 +236,41 @@ static void test_directory_short_and_long(void **state)
 	assert_int_equal(errno, ENOENT);
 }
 
+/*
+ * A listing longer than the largest reply vmstored grants (64 KiB) comes
+ * in DIRECTORY_PART slices of under 4 KiB: here about twenty of them.
+ * Every slice counts, the last one too.
+ */
+#define PART_NAMES 400
+#define PART_NAME_LEN 200
+
+static void part_name(unsigned int i, char *out)
+{
+	memset(out, 'n', PART_NAME_LEN);
+	snprintf(out + PART_NAME_LEN - 5, 6, "-%04u", i);
+}
+
+static void test_directory_in_parts(void **state)
+{
+	struct vms_handle *h = *state;
+	char name[PART_NAME_LEN + 1], path[PART_NAME_LEN + 32], **list;
+	unsigned int num, i;
+
+	for (i = 0; i < PART_NAMES; i++) {
+		part_name(i, name);
+		snprintf(path, sizeof(path), "/lib/parts/%s", name);
+		assert_true(vms_write(h, VMS_TXN_NULL, path, "", 0));
+	}
+	list = vms_directory(h, VMS_TXN_NULL, "/lib/parts", &num);
+	assert_non_null(list);
+	assert_int_equal(num, PART_NAMES);
+	for (i = 0; i < PART_NAMES; i++) {
+		part_name(i, name);
+		assert_string_equal(list[i], name);
+	}
+	free(list);
+}
+
 static void test_permissions(void **state)
 {
 	struct vms_handle *h = *state;
@@ -239,13 +325,6 @@ static void test_transactions(void **state)
 	vms_close(other);
 }
 
-static bool readable(int fd, int ms)
-{
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-
-	return poll(&pfd, 1, ms) == 1;
-}
-
 static void test_watches_and_fileno(void **state)
 {
 	struct vms_handle *h = *state, *writer = open_retrying();
@@ -258,16 +337,16 @@ static void test_watches_and_fileno(void **state)
 	assert_int_equal(errno, EAGAIN);
 	assert_true(vms_watch(h, "/lib/w", "tok"));
 	/* The registration event. */
-	ev = vms_read_watch(h, &num);
+	ev = next_event(h, &num);
 	assert_int_equal(num, 2);
 	assert_string_equal(ev[VMS_WATCH_PATH], "/lib/w");
 	assert_string_equal(ev[VMS_WATCH_TOKEN], "tok");
 	free(ev);
 	/* An event from another client's write wakes poll() on the fd. */
 	assert_true(vms_write(writer, VMS_TXN_NULL, "/lib/w/x", "1", 1));
-	assert_true(readable(fd, 2000));
+	assert_true(readable(fd, WAIT_MS));
 	ev = NULL;
-	while (!ev && readable(fd, 2000))
+	while (!ev && readable(fd, WAIT_MS))
 		ev = vms_check_watch(h);
 	assert_non_null(ev);
 	assert_string_equal(ev[VMS_WATCH_PATH], "/lib/w/x");
@@ -300,10 +379,10 @@ static void test_domains_and_control(void **state)
 	assert_true(vms_is_domain_introduced(h, 0));
 	assert_false(vms_is_domain_introduced(h, 12));
 	assert_true(vms_watch(h, "@introduceDomain", "in"));
-	free(vms_read_watch(h, NULL));
+	free(next_event(h, NULL));
 	assert_true(vms_introduce_domain(h, 12, 777, 3));
 	assert_true(vms_is_domain_introduced(h, 12));
-	s = *vms_read_watch(h, NULL);
+	s = *next_event(h, NULL);
 	assert_string_equal(s, "@introduceDomain");
 	free((char **)s - 2);
 	assert_true(vms_release_domain(h, 12));
@@ -349,13 +428,20 @@ struct watcher {
 	int seen;
 };
 
+/* Stops when no event came for WAIT_MS: the test then sees the count. */
 static void *watcher(void *arg)
 {
 	struct watcher *w = arg;
+	int fd = vms_fileno(w->h);
 
 	while (w->seen < THREADS * OPS) {
-		char **ev = vms_read_watch(w->h, NULL);
+		char **ev;
 
+		if (!readable(fd, WAIT_MS))
+			break;
+		ev = vms_check_watch(w->h);
+		if (!ev && errno == EAGAIN)
+			continue;	/* a spurious wake-up */
 		if (!ev)
 			break;
 		if (strncmp(ev[VMS_WATCH_PATH], "/lib/mt/", 8) == 0)
@@ -365,7 +451,17 @@ static void *watcher(void *arg)
 	return NULL;
 }
 
-/* Threads share one handle; one of them blocks in vms_read_watch. */
+static void join_within(pthread_t t, int seconds)
+{
+	struct timespec deadline;
+
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += seconds;
+	if (pthread_timedjoin_np(t, NULL, &deadline))
+		fail_msg("a thread did not finish within %d s", seconds);
+}
+
+/* Threads share one handle; one of them waits for events meanwhile. */
 static void test_threads_share_a_handle(void **state)
 {
 	struct vms_handle *h = *state;
@@ -376,17 +472,17 @@ static void test_threads_share_a_handle(void **state)
 
 	assert_true(vms_mkdir(h, VMS_TXN_NULL, "/lib/mt"));
 	assert_true(vms_watch(h, "/lib/mt", "mt"));
-	free(vms_read_watch(h, NULL));
+	free(next_event(h, NULL));
 	assert_int_equal(pthread_create(&wtid, NULL, watcher, &wa), 0);
 	for (i = 0; i < THREADS; i++) {
 		w[i] = (struct worker){ h, i, 0 };
 		assert_int_equal(pthread_create(&tid[i], NULL, worker, &w[i]), 0);
 	}
 	for (i = 0; i < THREADS; i++) {
-		pthread_join(tid[i], NULL);
+		join_within(tid[i], 20);
 		assert_int_equal(w[i].errors, 0);
 	}
-	pthread_join(wtid, NULL);
+	join_within(wtid, 20);
 	assert_int_equal(wa.seen, THREADS * OPS);
 }
 
@@ -410,6 +506,7 @@ int main(void)
 		T(test_read_write_mkdir_rm),
 		T(test_request_too_big),
 		T(test_directory_short_and_long),
+		T(test_directory_in_parts),
 		T(test_permissions),
 		T(test_transactions),
 		T(test_watches_and_fileno),

@@ -5,31 +5,16 @@
 #include "dom0-tools/vmstored/perms.h"
 #include "public/io/xs_wire.h"
 
-struct fixture {
-	struct store *s;
-	struct conn *dom0, *dom1, *dom2;
+enum { DOM0, DOM1, DOM2 };
+
+static const struct h_clients clients = {
+	.n = 3,
+	.c = {
+		[DOM0] = { 0, true },
+		[DOM1] = { 1, false },
+		[DOM2] = { 2, false },
+	},
 };
-
-static int setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-
-	f->s = h_store();
-	f->dom0 = h_conn(f->s, 0, true);
-	f->dom1 = h_conn(f->s, 1, false);
-	f->dom2 = h_conn(f->s, 2, false);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	h_free(f->s);
-	free(f);
-	return 0;
-}
 
 static void test_perm_strings(void **state)
 {
@@ -98,114 +83,114 @@ static void test_access_rule(void **state)
 
 static void test_guest_cannot_read_dom0_nodes(void **state)
 {
-	struct fixture *f = *state;
+	struct h_fixture *f = *state;
 
-	assert_call(f->dom0, XS_WRITE, 0, "/secret|x", "WRITE OK|");
-	assert_call(f->dom1, XS_READ, 0, "/secret|", "ERROR EACCES|");
-	assert_call(f->dom1, XS_WRITE, 0, "/secret|y", "ERROR EACCES|");
-	assert_call(f->dom1, XS_GET_PERMS, 0, "/secret|", "ERROR EACCES|");
-	assert_call(f->dom1, XS_DIRECTORY, 0, "/|", "ERROR EACCES|");
-	assert_call(f->dom1, XS_RM, 0, "/secret|", "ERROR EACCES|");
-	assert_call(f->dom0, XS_READ, 0, "/secret|", "READ x");
+	assert_call(f->c[DOM0], XS_WRITE, 0, "/secret|x", "WRITE OK|");
+	assert_call(f->c[DOM1], XS_READ, 0, "/secret|", "ERROR EACCES|");
+	assert_call(f->c[DOM1], XS_WRITE, 0, "/secret|y", "ERROR EACCES|");
+	assert_call(f->c[DOM1], XS_GET_PERMS, 0, "/secret|", "ERROR EACCES|");
+	assert_call(f->c[DOM1], XS_DIRECTORY, 0, "/|", "ERROR EACCES|");
+	assert_call(f->c[DOM1], XS_RM, 0, "/secret|", "ERROR EACCES|");
+	assert_call(f->c[DOM0], XS_READ, 0, "/secret|", "READ x");
 }
 
 static void test_missing_node_under_unreadable_parent(void **state)
 {
-	struct fixture *f = *state;
+	struct h_fixture *f = *state;
 
-	assert_call(f->dom0, XS_WRITE, 0, "/secret/a|x", "WRITE OK|");
+	assert_call(f->c[DOM0], XS_WRITE, 0, "/secret/a|x", "WRITE OK|");
 	/* Existence is not revealed to those who may not look. */
-	assert_call(f->dom1, XS_READ, 0, "/secret/nope|", "ERROR EACCES|");
-	assert_call(f->dom1, XS_READ, 0, "/secret/a|", "ERROR EACCES|");
-	assert_call(f->dom0, XS_SET_PERMS, 0, "/secret|n0|r1|",
+	assert_call(f->c[DOM1], XS_READ, 0, "/secret/nope|", "ERROR EACCES|");
+	assert_call(f->c[DOM1], XS_READ, 0, "/secret/a|", "ERROR EACCES|");
+	assert_call(f->c[DOM0], XS_SET_PERMS, 0, "/secret|n0|r1|",
 		    "SET_PERMS OK|");
-	assert_call(f->dom1, XS_READ, 0, "/secret/nope|", "ERROR ENOENT|");
+	assert_call(f->c[DOM1], XS_READ, 0, "/secret/nope|", "ERROR ENOENT|");
 }
 
 static void test_acl_grants_and_denies(void **state)
 {
-	struct fixture *f = *state;
+	struct h_fixture *f = *state;
 
-	assert_call(f->dom0, XS_WRITE, 0, "/shared|v", "WRITE OK|");
-	assert_call(f->dom0, XS_SET_PERMS, 0, "/shared|n0|r1|b2|",
+	assert_call(f->c[DOM0], XS_WRITE, 0, "/shared|v", "WRITE OK|");
+	assert_call(f->c[DOM0], XS_SET_PERMS, 0, "/shared|n0|r1|b2|",
 		    "SET_PERMS OK|");
-	assert_call(f->dom1, XS_READ, 0, "/shared|", "READ v");
-	assert_call(f->dom1, XS_WRITE, 0, "/shared|w", "ERROR EACCES|");
-	assert_call(f->dom2, XS_WRITE, 0, "/shared|w", "WRITE OK|");
-	assert_call(f->dom1, XS_READ, 0, "/shared|", "READ w");
+	assert_call(f->c[DOM1], XS_READ, 0, "/shared|", "READ v");
+	assert_call(f->c[DOM1], XS_WRITE, 0, "/shared|w", "ERROR EACCES|");
+	assert_call(f->c[DOM2], XS_WRITE, 0, "/shared|w", "WRITE OK|");
+	assert_call(f->c[DOM1], XS_READ, 0, "/shared|", "READ w");
 	/* Write access on the parent is what creating a child needs. */
-	assert_call(f->dom1, XS_WRITE, 0, "/shared/c1|x", "ERROR EACCES|");
-	assert_call(f->dom2, XS_WRITE, 0, "/shared/c2|x", "WRITE OK|");
+	assert_call(f->c[DOM1], XS_WRITE, 0, "/shared/c1|x", "ERROR EACCES|");
+	assert_call(f->c[DOM2], XS_WRITE, 0, "/shared/c2|x", "WRITE OK|");
 	/* ... and nodes made by a guest belong to it. */
-	assert_call(f->dom2, XS_GET_PERMS, 0, "/shared/c2|",
+	assert_call(f->c[DOM2], XS_GET_PERMS, 0, "/shared/c2|",
 		    "GET_PERMS n2|r1|b2|");
 }
 
 static void test_guest_home(void **state)
 {
-	struct fixture *f = *state;
+	struct h_fixture *f = *state;
 
-	assert_call(f->dom0, XS_MKDIR, 0, "/local/domain/1|", "MKDIR OK|");
-	assert_call(f->dom0, XS_SET_PERMS, 0, "/local/domain/1|n1|",
+	assert_call(f->c[DOM0], XS_MKDIR, 0, "/local/domain/1|", "MKDIR OK|");
+	assert_call(f->c[DOM0], XS_SET_PERMS, 0, "/local/domain/1|n1|",
 		    "SET_PERMS OK|");
-	assert_call(f->dom1, XS_WRITE, 0, "data/x|1", "WRITE OK|");
-	assert_call(f->dom1, XS_READ, 0, "/local/domain/1/data/x|", "READ 1");
-	assert_call(f->dom1, XS_GET_PERMS, 0, "data/x|", "GET_PERMS n1|");
-	assert_call(f->dom2, XS_READ, 0, "/local/domain/1/data/x|",
+	assert_call(f->c[DOM1], XS_WRITE, 0, "data/x|1", "WRITE OK|");
+	assert_call(f->c[DOM1], XS_READ, 0, "/local/domain/1/data/x|", "READ 1");
+	assert_call(f->c[DOM1], XS_GET_PERMS, 0, "data/x|", "GET_PERMS n1|");
+	assert_call(f->c[DOM2], XS_READ, 0, "/local/domain/1/data/x|",
 		    "ERROR EACCES|");
-	assert_call(f->dom2, XS_WRITE, 0, "data/x|1", "ERROR EACCES|");
-	assert_call(f->dom0, XS_READ, 0, "/local/domain/1/data/x|", "READ 1");
+	assert_call(f->c[DOM2], XS_WRITE, 0, "data/x|1", "ERROR EACCES|");
+	assert_call(f->c[DOM0], XS_READ, 0, "/local/domain/1/data/x|", "READ 1");
 }
 
 static void test_set_perms_rules(void **state)
 {
-	struct fixture *f = *state;
+	struct h_fixture *f = *state;
 
-	assert_call(f->dom0, XS_WRITE, 0, "/g|", "WRITE OK|");
-	assert_call(f->dom0, XS_SET_PERMS, 0, "/g|n1|b2|", "SET_PERMS OK|");
+	assert_call(f->c[DOM0], XS_WRITE, 0, "/g|", "WRITE OK|");
+	assert_call(f->c[DOM0], XS_SET_PERMS, 0, "/g|n1|b2|", "SET_PERMS OK|");
 	/* Only the owner may change permissions... */
-	assert_call(f->dom2, XS_SET_PERMS, 0, "/g|n1|", "ERROR EACCES|");
-	assert_call(f->dom1, XS_SET_PERMS, 0, "/g|r1|b2|", "SET_PERMS OK|");
+	assert_call(f->c[DOM2], XS_SET_PERMS, 0, "/g|n1|", "ERROR EACCES|");
+	assert_call(f->c[DOM1], XS_SET_PERMS, 0, "/g|r1|b2|", "SET_PERMS OK|");
 	/* ... and a guest may not give its node away. */
-	assert_call(f->dom1, XS_SET_PERMS, 0, "/g|n2|", "ERROR EPERM|");
-	assert_call(f->dom1, XS_GET_PERMS, 0, "/g|", "GET_PERMS r1|b2|");
+	assert_call(f->c[DOM1], XS_SET_PERMS, 0, "/g|n2|", "ERROR EPERM|");
+	assert_call(f->c[DOM1], XS_GET_PERMS, 0, "/g|", "GET_PERMS r1|b2|");
 	/* dom0 may. */
-	assert_call(f->dom0, XS_SET_PERMS, 0, "/g|n2|", "SET_PERMS OK|");
-	assert_call(f->dom1, XS_READ, 0, "/g|", "ERROR EACCES|");
+	assert_call(f->c[DOM0], XS_SET_PERMS, 0, "/g|n2|", "SET_PERMS OK|");
+	assert_call(f->c[DOM1], XS_READ, 0, "/g|", "ERROR EACCES|");
 }
 
 static void test_dom0_only_requests(void **state)
 {
-	struct fixture *f = *state;
+	struct h_fixture *f = *state;
 
-	assert_call(f->dom1, XS_INTRODUCE, 0, "5|1|1|", "ERROR EACCES|");
-	assert_call(f->dom1, XS_RELEASE, 0, "5|", "ERROR EACCES|");
-	assert_call(f->dom1, XS_CONTROL, 0, "check|", "ERROR EACCES|");
-	assert_call(f->dom1, XS_SET_PERMS, 0, "@releaseDomain|n1|",
+	assert_call(f->c[DOM1], XS_INTRODUCE, 0, "5|1|1|", "ERROR EACCES|");
+	assert_call(f->c[DOM1], XS_RELEASE, 0, "5|", "ERROR EACCES|");
+	assert_call(f->c[DOM1], XS_CONTROL, 0, "check|", "ERROR EACCES|");
+	assert_call(f->c[DOM1], XS_SET_PERMS, 0, "@releaseDomain|n1|",
 		    "ERROR EACCES|");
-	assert_call(f->dom1, XS_GET_DOMAIN_PATH, 0, "1|",
+	assert_call(f->c[DOM1], XS_GET_DOMAIN_PATH, 0, "1|",
 		    "GET_DOMAIN_PATH /local/domain/1|");
 }
 
 static void test_target_domain_acts_for_its_target(void **state)
 {
-	struct fixture *f = *state;
+	struct h_fixture *f = *state;
 
-	assert_call(f->dom0, XS_INTRODUCE, 0, "1|100|1|", "INTRODUCE OK|");
-	assert_call(f->dom0, XS_INTRODUCE, 0, "2|200|2|", "INTRODUCE OK|");
-	assert_call(f->dom0, XS_WRITE, 0, "/t|x", "WRITE OK|");
-	assert_call(f->dom0, XS_SET_PERMS, 0, "/t|n1|", "SET_PERMS OK|");
-	assert_call(f->dom2, XS_READ, 0, "/t|", "ERROR EACCES|");
+	assert_call(f->c[DOM0], XS_INTRODUCE, 0, "1|100|1|", "INTRODUCE OK|");
+	assert_call(f->c[DOM0], XS_INTRODUCE, 0, "2|200|2|", "INTRODUCE OK|");
+	assert_call(f->c[DOM0], XS_WRITE, 0, "/t|x", "WRITE OK|");
+	assert_call(f->c[DOM0], XS_SET_PERMS, 0, "/t|n1|", "SET_PERMS OK|");
+	assert_call(f->c[DOM2], XS_READ, 0, "/t|", "ERROR EACCES|");
 	/* dom2 becomes a device model for dom1. */
-	assert_call(f->dom0, XS_SET_TARGET, 0, "2|1|", "SET_TARGET OK|");
-	assert_call(f->dom2, XS_READ, 0, "/t|", "READ x");
-	assert_call(f->dom2, XS_WRITE, 0, "/t|y", "WRITE OK|");
+	assert_call(f->c[DOM0], XS_SET_TARGET, 0, "2|1|", "SET_TARGET OK|");
+	assert_call(f->c[DOM2], XS_READ, 0, "/t|", "READ x");
+	assert_call(f->c[DOM2], XS_WRITE, 0, "/t|y", "WRITE OK|");
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(fn) h_test(fn, &clients)
 		T(test_perm_strings),
 		T(test_wire_list),
 		T(test_access_rule),

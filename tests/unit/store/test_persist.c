@@ -8,36 +8,21 @@
 #include "dom0-tools/vmstored/persist.h"
 #include "public/io/xs_wire.h"
 
-struct fixture {
-	char dir[64];
-	char path[96];
-	struct store *s;
-	struct conn *c;
+enum { DOM0 };
+
+static const struct h_clients clients = {
+	.n = 1,
+	.c = {
+		[DOM0] = { 0, true },
+	},
 };
 
-static int setup(void **state)
+static const char *state_file(const struct h_fixture *f)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
+	static char path[96];
 
-	strcpy(f->dir, "/tmp/vmstore-persist.XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->path, sizeof(f->path), "%s/state", f->dir);
-	f->s = h_store();
-	f->c = h_conn(f->s, 0, true);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	char cmd[128];
-
-	h_free(f->s);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
-	assert_int_equal(system(cmd), 0);
-	free(f);
-	return 0;
+	snprintf(path, sizeof(path), "%s/state", f->dir);
+	return path;
 }
 
 static void populate(struct conn *c)
@@ -49,36 +34,34 @@ static void populate(struct conn *c)
 	assert_call(c, XS_WRITE, 0, "/local/domain/5/name|guest", "WRITE OK|");
 }
 
-static void save(struct fixture *f)
+static void save(struct h_fixture *f)
 {
 	char err[256] = "";
 
-	assert_int_equal(persist_save(f->s, f->path, err, sizeof(err)), 0);
+	assert_int_equal(persist_save(f->s, state_file(f), err, sizeof(err)), 0);
 }
 
 /* Load path into a fresh store; returns persist_load's result. */
-static int load_fresh(struct fixture *f, char *err, size_t len)
+static int load_fresh(struct h_fixture *f, char *err, size_t len)
 {
-	h_free(f->s);
-	f->s = h_store();
-	f->c = h_conn(f->s, 0, true);
-	return persist_load(f->s, f->path, err, len);
+	h_restart(f);
+	return persist_load(f->s, state_file(f), err, len);
 }
 
 static void test_round_trip(void **state)
 {
-	struct fixture *f = *state;
+	struct h_fixture *f = *state;
 	char err[256];
 
-	populate(f->c);
+	populate(f->c[DOM0]);
 	save(f);
 	assert_int_equal(load_fresh(f, err, sizeof(err)), 0);
-	assert_call(f->c, XS_DIRECTORY, 0, "/|", "DIRECTORY z|a|local|");
-	assert_call(f->c, XS_DIRECTORY, 0, "/a|", "DIRECTORY b|c|");
-	assert_call(f->c, XS_READ, 0, "/z|", "READ last");
-	assert_call(f->c, XS_READ, 0, "/a/b|", "READ with|nul");
-	assert_call(f->c, XS_GET_PERMS, 0, "/a|", "GET_PERMS n5|r6|b7|");
-	assert_call(f->c, XS_READ, 0, "/local/domain/5/name|", "READ guest");
+	assert_call(f->c[DOM0], XS_DIRECTORY, 0, "/|", "DIRECTORY z|a|local|");
+	assert_call(f->c[DOM0], XS_DIRECTORY, 0, "/a|", "DIRECTORY b|c|");
+	assert_call(f->c[DOM0], XS_READ, 0, "/z|", "READ last");
+	assert_call(f->c[DOM0], XS_READ, 0, "/a/b|", "READ with|nul");
+	assert_call(f->c[DOM0], XS_GET_PERMS, 0, "/a|", "GET_PERMS n5|r6|b7|");
+	assert_call(f->c[DOM0], XS_READ, 0, "/local/domain/5/name|", "READ guest");
 	assert_int_equal(f->s->tree.nnodes, 9);
 	/* Ownership counts are rebuilt for quotas. */
 	assert_int_equal(domain_find(f->s, 5)->nodes, 1);
@@ -87,7 +70,7 @@ static void test_round_trip(void **state)
 
 static void test_missing_file_means_empty(void **state)
 {
-	struct fixture *f = *state;
+	struct h_fixture *f = *state;
 	char err[256];
 
 	assert_int_equal(load_fresh(f, err, sizeof(err)), 1);
@@ -96,14 +79,14 @@ static void test_missing_file_means_empty(void **state)
 
 static void test_replaces_atomically(void **state)
 {
-	struct fixture *f = *state;
+	struct h_fixture *f = *state;
 	char err[256], cmd[160];
 	FILE *p;
 	int files;
 
-	populate(f->c);
+	populate(f->c[DOM0]);
 	save(f);
-	assert_call(f->c, XS_WRITE, 0, "/second|2", "WRITE OK|");
+	assert_call(f->c[DOM0], XS_WRITE, 0, "/second|2", "WRITE OK|");
 	save(f);
 	/* No temporary files left behind. */
 	snprintf(cmd, sizeof(cmd), "ls %s | wc -l", f->dir);
@@ -112,7 +95,7 @@ static void test_replaces_atomically(void **state)
 	pclose(p);
 	assert_int_equal(files, 1);
 	assert_int_equal(load_fresh(f, err, sizeof(err)), 0);
-	assert_call(f->c, XS_READ, 0, "/second|", "READ 2");
+	assert_call(f->c[DOM0], XS_READ, 0, "/second|", "READ 2");
 }
 
 static long file_size(const char *path)
@@ -133,56 +116,54 @@ static void patch(const char *path, long off, const void *data, size_t len)
 }
 
 /* After damage, loading fails with msg and the store is left as it was. */
-static void expect_refused(struct fixture *f, const char *msg)
+static void expect_refused(struct h_fixture *f, const char *msg)
 {
 	char err[256] = "";
 
-	h_free(f->s);
-	f->s = h_store();
-	f->c = h_conn(f->s, 0, true);
-	assert_call(f->c, XS_WRITE, 0, "/before|1", "WRITE OK|");
-	assert_int_equal(persist_load(f->s, f->path, err, sizeof(err)), -1);
+	h_restart(f);
+	assert_call(f->c[DOM0], XS_WRITE, 0, "/before|1", "WRITE OK|");
+	assert_int_equal(persist_load(f->s, state_file(f), err, sizeof(err)), -1);
 	if (!strstr(err, msg))
 		fail_msg("error '%s' does not mention '%s'", err, msg);
-	assert_call(f->c, XS_READ, 0, "/before|", "READ 1");
-	assert_call(f->c, XS_READ, 0, "/z|", "ERROR ENOENT|");
+	assert_call(f->c[DOM0], XS_READ, 0, "/before|", "READ 1");
+	assert_call(f->c[DOM0], XS_READ, 0, "/z|", "ERROR ENOENT|");
 }
 
 static void test_flipped_byte_is_caught(void **state)
 {
-	struct fixture *f = *state;
+	struct h_fixture *f = *state;
 
-	populate(f->c);
+	populate(f->c[DOM0]);
 	save(f);
-	patch(f->path, 40, "X", 1);
+	patch(state_file(f), 40, "X", 1);
 	expect_refused(f, "checksum");
 }
 
 static void test_truncation_is_caught(void **state)
 {
-	struct fixture *f = *state;
+	struct h_fixture *f = *state;
 
-	populate(f->c);
+	populate(f->c[DOM0]);
 	save(f);
-	assert_int_equal(truncate(f->path, file_size(f->path) - 10), 0);
+	assert_int_equal(truncate(state_file(f), file_size(state_file(f)) - 10), 0);
 	expect_refused(f, "checksum");
-	assert_int_equal(truncate(f->path, 5), 0);
+	assert_int_equal(truncate(state_file(f), 5), 0);
 	expect_refused(f, "magic");
-	assert_int_equal(truncate(f->path, 0), 0);
+	assert_int_equal(truncate(state_file(f), 0), 0);
 	expect_refused(f, "cannot read");
 }
 
 static void test_wrong_magic_and_version(void **state)
 {
-	struct fixture *f = *state;
+	struct h_fixture *f = *state;
 	uint32_t v = 99;
 
-	populate(f->c);
+	populate(f->c[DOM0]);
 	save(f);
-	patch(f->path, 0, "NOTSTORE", 8);
+	patch(state_file(f), 0, "NOTSTORE", 8);
 	expect_refused(f, "magic");
 	save(f);
-	patch(f->path, 8, &v, 4);
+	patch(state_file(f), 8, &v, 4);
 	expect_refused(f, "version");
 }
 
@@ -203,49 +184,49 @@ static void fix_crc(const char *path)
 
 static void test_structure_checked_beyond_checksum(void **state)
 {
-	struct fixture *f = *state;
+	struct h_fixture *f = *state;
 	uint64_t count = 1000;
 	uint32_t bad_access = 9;
 
-	populate(f->c);
+	populate(f->c[DOM0]);
 	save(f);
-	patch(f->path, 16, &count, 8);
-	fix_crc(f->path);
+	patch(state_file(f), 16, &count, 8);
+	fix_crc(state_file(f));
 	expect_refused(f, "truncated record");
 
 	/* The root record's first permission entry: access bits 9. */
 	save(f);
-	patch(f->path, 24 + 12 + 1 + 4, &bad_access, 4);
-	fix_crc(f->path);
+	patch(state_file(f), 24 + 12 + 1 + 4, &bad_access, 4);
+	fix_crc(state_file(f));
 	expect_refused(f, "invalid permissions");
 
 	/* A path that is not a path. */
 	save(f);
-	patch(f->path, 24 + 12, "x", 1);
-	fix_crc(f->path);
+	patch(state_file(f), 24 + 12, "x", 1);
+	fix_crc(state_file(f));
 	expect_refused(f, "invalid path");
 }
 
 static void test_large_tree(void **state)
 {
-	struct fixture *f = *state;
+	struct h_fixture *f = *state;
 	char req[64], err[256];
 	int i;
 
 	for (i = 0; i < 20000; i++) {
 		snprintf(req, sizeof(req), "/big/%d/k%d|value-%d", i % 50, i, i);
-		assert_call(f->c, XS_WRITE, 0, req, "WRITE OK|");
+		assert_call(f->c[DOM0], XS_WRITE, 0, req, "WRITE OK|");
 	}
 	save(f);
 	assert_int_equal(load_fresh(f, err, sizeof(err)), 0);
 	assert_int_equal(f->s->tree.nnodes, 20000 + 50 + 2);
-	assert_call(f->c, XS_READ, 0, "/big/49/k19999|", "READ value-19999");
+	assert_call(f->c[DOM0], XS_READ, 0, "/big/49/k19999|", "READ value-19999");
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(fn) h_test(fn, &clients)
 		T(test_round_trip),
 		T(test_missing_file_means_empty),
 		T(test_replaces_atomically),

@@ -155,7 +155,7 @@ static void test_two_processes_stream(void **state)
 		if (!n)
 			sched_yield();
 	}
-	assert_int_equal(waitpid(pid, &status, 0), pid);
+	status = h_wait_child(pid, 5000);
 	assert_true(WIFEXITED(status));
 	assert_int_equal(WEXITSTATUS(status), 0);
 	assert_int_equal(got, total);
@@ -274,18 +274,19 @@ static void serve(struct xenstore_domain_interface *intf, struct conn *c,
 	fail_msg("guest did not finish");
 }
 
+static const struct h_clients dom0_only = { 1, { { 0, true } } };
+
 static void test_two_processes_protocol(void **state)
 {
 	struct xenstore_domain_interface *intf = shared_page();
-	struct store *s = h_store();
-	struct conn *dom0 = h_conn(s, 0, true), *guest;
+	struct h_fixture *f = *state;
+	struct conn *dom0 = f->c[0], *guest;
 	pid_t pid;
 
-	(void)state;
 	assert_call(dom0, XS_MKDIR, 0, "/local/domain/5|", "MKDIR OK|");
 	assert_call(dom0, XS_SET_PERMS, 0, "/local/domain/5|n5|",
 		    "SET_PERMS OK|");
-	guest = h_conn(s, 5, false);
+	guest = h_conn(f->s, 5, false);
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0)
@@ -293,7 +294,6 @@ static void test_two_processes_protocol(void **state)
 	serve(intf, guest, pid);
 	assert_call(dom0, XS_GET_PERMS, 0, "/local/domain/5/data|",
 		    "GET_PERMS n5|");
-	h_free(s);
 	munmap(intf, 4096);
 }
 
@@ -305,7 +305,7 @@ int main(void)
 		cmocka_unit_test(test_indices_wrap_at_32_bits),
 		cmocka_unit_test(test_impossible_indices_are_refused),
 		cmocka_unit_test(test_two_processes_stream),
-		cmocka_unit_test(test_two_processes_protocol),
+		h_test(test_two_processes_protocol, &dom0_only),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

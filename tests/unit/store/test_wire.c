@@ -5,30 +5,14 @@
 #include "harness.h"
 #include "public/io/xs_wire.h"
 
-struct fixture {
-	struct store *s;
-	struct conn *c;
+enum { DOM0 };
+
+static const struct h_clients clients = {
+	.n = 1,
+	.c = {
+		[DOM0] = { 0, true },
+	},
 };
-
-static int setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-
-	f->s = h_store();
-	f->c = h_conn(f->s, 0, true);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	assert_null(tree_check(&f->s->tree));
-	h_free(f->s);
-	free(f);
-	return 0;
-}
 
 static size_t msg(char *buf, uint32_t type, uint32_t req, uint32_t tx,
 		  const void *payload, uint32_t len)
@@ -42,74 +26,74 @@ static size_t msg(char *buf, uint32_t type, uint32_t req, uint32_t tx,
 
 static void test_split_byte_by_byte(void **state)
 {
-	struct fixture *f = *state;
+	struct h_fixture *f = *state;
 	char buf[64];
 	size_t n = msg(buf, XS_WRITE, 5, 0, "/s\0v", 4), i;
 
 	for (i = 0; i + 1 < n; i++) {
-		assert_int_equal(h_feed(f->c, buf + i, 1), 0);
-		assert_false(conn_out_pending(f->c));
+		assert_int_equal(h_feed(f->c[DOM0], buf + i, 1), 0);
+		assert_false(conn_out_pending(f->c[DOM0]));
 	}
-	assert_int_equal(h_feed(f->c, buf + i, 1), 0);
-	assert_true(conn_out_pending(f->c));
-	assert_string_equal(h_drain(f->c), "WRITE OK|");
+	assert_int_equal(h_feed(f->c[DOM0], buf + i, 1), 0);
+	assert_true(conn_out_pending(f->c[DOM0]));
+	assert_string_equal(h_drain(f->c[DOM0]), "WRITE OK|");
 }
 
 static void test_merged_messages_answered_in_order(void **state)
 {
-	struct fixture *f = *state;
+	struct h_fixture *f = *state;
 	char buf[256];
 	size_t n = 0;
 
 	n += msg(buf + n, XS_WRITE, 1, 0, "/m\0x", 4);
 	n += msg(buf + n, XS_READ, 2, 0, "/m", 3);
 	n += msg(buf + n, XS_READ, 3, 0, "/none", 6);
-	assert_int_equal(h_feed(f->c, buf, n), 0);
-	assert_string_equal(h_drain(f->c),
+	assert_int_equal(h_feed(f->c[DOM0], buf, n), 0);
+	assert_string_equal(h_drain(f->c[DOM0]),
 			    "WRITE OK|\nREAD x\nERROR ENOENT|");
 }
 
 static void test_ids_echoed(void **state)
 {
-	struct fixture *f = *state;
+	struct h_fixture *f = *state;
 	char buf[64];
 	struct xsd_sockmsg *r;
 
-	assert_int_equal(h_feed(f->c, buf, msg(buf, XS_READ, 0xdeadbeef, 0,
+	assert_int_equal(h_feed(f->c[DOM0], buf, msg(buf, XS_READ, 0xdeadbeef, 0,
 					       "/", 2)), 0);
-	r = (struct xsd_sockmsg *)f->c->out_head->data;
+	r = (struct xsd_sockmsg *)f->c[DOM0]->out_head->data;
 	assert_int_equal(r->req_id, 0xdeadbeef);
 	assert_int_equal(r->tx_id, 0);
 	assert_int_equal(r->type, XS_READ);
-	h_drain(f->c);
-	assert_int_equal(h_feed(f->c, buf, msg(buf, XS_READ, 9, 42, "/", 2)),
+	h_drain(f->c[DOM0]);
+	assert_int_equal(h_feed(f->c[DOM0], buf, msg(buf, XS_READ, 9, 42, "/", 2)),
 			 0);
-	r = (struct xsd_sockmsg *)f->c->out_head->data;
+	r = (struct xsd_sockmsg *)f->c[DOM0]->out_head->data;
 	assert_int_equal(r->type, XS_ERROR);	/* no transaction 42 */
 	assert_int_equal(r->req_id, 9);
 	assert_int_equal(r->tx_id, 42);
-	h_drain(f->c);
+	h_drain(f->c[DOM0]);
 }
 
 static void test_length_limit(void **state)
 {
-	struct fixture *f = *state;
+	struct h_fixture *f = *state;
 	static char buf[sizeof(struct xsd_sockmsg) + XENSTORE_PAYLOAD_MAX + 1];
 	static char payload[XENSTORE_PAYLOAD_MAX + 1];
 
 	memset(payload, 'v', sizeof(payload));
 	memcpy(payload, "/lim", 5);
-	assert_int_equal(h_feed(f->c, buf, msg(buf, XS_WRITE, 1, 0, payload,
+	assert_int_equal(h_feed(f->c[DOM0], buf, msg(buf, XS_WRITE, 1, 0, payload,
 					       XENSTORE_PAYLOAD_MAX)), 0);
-	assert_string_equal(h_drain(f->c), "WRITE OK|");
+	assert_string_equal(h_drain(f->c[DOM0]), "WRITE OK|");
 	/* One byte more and the peer has broken the protocol. */
 	msg(buf, XS_WRITE, 1, 0, payload, XENSTORE_PAYLOAD_MAX + 1);
-	assert_int_equal(h_feed(f->c, buf, sizeof(struct xsd_sockmsg)), -1);
+	assert_int_equal(h_feed(f->c[DOM0], buf, sizeof(struct xsd_sockmsg)), -1);
 }
 
 static void test_malformed_payloads(void **state)
 {
-	struct fixture *f = *state;
+	struct h_fixture *f = *state;
 	static const struct {
 		uint32_t type;
 		const char *payload;
@@ -150,8 +134,8 @@ static void test_malformed_payloads(void **state)
 		size_t n = msg(buf, cases[i].type, 1, 0, cases[i].payload,
 			       cases[i].len);
 
-		assert_int_equal(h_feed(f->c, buf, n), 0);
-		if (strcmp(h_drain(f->c), cases[i].reply))
+		assert_int_equal(h_feed(f->c[DOM0], buf, n), 0);
+		if (strcmp(h_drain(f->c[DOM0]), cases[i].reply))
 			fail_msg("case %zu (type %u) expected %s", i,
 				 cases[i].type, cases[i].reply);
 	}
@@ -171,7 +155,7 @@ static int count_replies(const char *out)
  * connection: each request gets exactly one reply. */
 static void test_garbage_for_every_type(void **state)
 {
-	struct fixture *f = *state;
+	struct h_fixture *f = *state;
 	struct conn *guest = h_conn(f->s, 7, false);
 	static const char alphabet[] = "/ab@\0|0123rnwbT";
 	char buf[256], payload[200];
@@ -181,7 +165,7 @@ static void test_garbage_for_every_type(void **state)
 	for (round = 0; round < 300; round++) {
 		for (type = 0; type < XS_TYPE_COUNT + 2; type++) {
 			uint32_t len = rand_r(&seed) % sizeof(payload), i;
-			struct conn *c = round & 1 ? guest : f->c;
+			struct conn *c = round & 1 ? guest : f->c[DOM0];
 			const char *out;
 
 			for (i = 0; i < len; i++)
@@ -201,7 +185,7 @@ static void test_garbage_for_every_type(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(fn) h_test(fn, &clients)
 		T(test_split_byte_by_byte),
 		T(test_merged_messages_answered_in_order),
 		T(test_ids_echoed),
