@@ -25,9 +25,9 @@ struct mmu_ops {
 	/* One zeroed 4 KiB frame; its address in *maddr. 0 or -ENOMEM. */
 	int (*alloc_page)(void *ctx, uint64_t *maddr);
 	void (*free_page)(void *ctx, uint64_t maddr);
-	/* The frame at maddr as a pointer, valid as long as the frame is
-	 * allocated (direct-map semantics: no unmap). NULL if the frame
-	 * cannot be reached (not memory). */
+	/* The frame at maddr as a page-aligned pointer, valid as long as
+	 * the frame is allocated (direct-map semantics: no unmap). NULL if
+	 * the frame cannot be reached (not memory). */
 	void *(*map)(void *ctx, uint64_t maddr);
 	/* Guest-physical to machine for the domain being served; -ENOENT if
 	 * the guest frame is not backed by memory (hole, MMIO). May be NULL

@@ -75,6 +75,8 @@
 struct shadow_config {
 	unsigned int roots;		/* φ capacity: cached guest roots, 1..64 (0: 16) */
 	uint64_t max_pages;		/* cap on shadow table pages held (0: none) */
+	uint64_t pool_pages;		/* cap on every page held, tables and bookkeeping
+					 * alike (0: none); see shadow_pool_min_pages() */
 	unsigned int hash_pages;	/* pages of hash buckets per index, 1..64 (0: 8) */
 	int hv_slot;			/* L4 slot reserved for the hypervisor, -1: none */
 	uint64_t hv_entry;		/* the entry installed there in every shadow root */
@@ -101,6 +103,8 @@ struct shadow_counters {
 	uint64_t shadow_pages;		/* shadow table pages held now */
 	uint64_t shadow_pages_peak;
 	uint64_t meta_pages;		/* bookkeeping pages held now (descriptors, ω, hashes) */
+	uint64_t pages_peak;		/* most pages held at once, tables and bookkeeping */
+	uint64_t recycles;		/* shadow pages freed to make room (pool, cap, -ENOMEM) */
 };
 
 enum shadow_action {
@@ -123,9 +127,21 @@ struct shadow_domain;
 struct shadow_vcpu;
 
 /* A domain's shadow state. cfg may be NULL (defaults). Returns NULL and
- * sets *err (-EINVAL for a bad config, -ENOMEM) on failure. */
+ * sets *err (-EINVAL for a bad config, -ENOMEM) on failure.
+ *
+ * With cfg.pool_pages the engine never holds more pages than that, its
+ * bookkeeping included: before an operation that may allocate, it
+ * recycles the domain's own shadows (idle roots first, then single
+ * pages) until the operation's worst case fits, so with a pool of at
+ * least shadow_pool_min_pages() no call fails for want of memory while
+ * ops.alloc_page can still deliver the pool's pages. */
 struct shadow_domain *shadow_domain_create(const struct mmu_ops *ops,
 					   const struct shadow_config *cfg, int *err);
+/* The smallest pool_pages cfg accepts: the fixed bookkeeping, every φ
+ * root in use with what cannot be recycled, and one operation's worst
+ * case. cfg may be NULL (defaults); 0 for a bad config. */
+uint64_t shadow_pool_min_pages(const struct shadow_config *cfg);
+
 /* Frees every shadow and bookkeeping page. vCPUs must be destroyed first
  * (-EBUSY otherwise, nothing freed). */
 int shadow_domain_destroy(struct shadow_domain *d);

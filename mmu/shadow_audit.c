@@ -221,6 +221,9 @@ int shadow_audit(struct shadow_domain *d, const char **why)
 		}
 	}
 	CHECK(pages == d->stats.shadow_pages, "shadow page counter is wrong");
+	CHECK(d->held == d->stats.shadow_pages + d->stats.meta_pages,
+	      "pages held are not the shadow and bookkeeping pages");
+	CHECK(!d->cfg.pool_pages || d->held <= d->cfg.pool_pages, "pool exceeded");
 	err = check_frames(d, &tracked, why);
 	return err ? err : check_roots(d, why);
 }

@@ -10,14 +10,36 @@ _Static_assert(sizeof(struct shadow_domain) <= PAGE_SIZE,
 #define DEFAULT_ROOTS		16
 #define DEFAULT_HASH_PAGES	8
 
-static bool config_ok(const struct shadow_config *c)
+static uint64_t pool_min(const struct shadow_config *c)
 {
+	return sh_meta_fixed_pages(c) + (uint64_t)c->roots * SH_ROOT_PAGES + SH_SLABS +
+	       SH_OP_PAGES;
+}
+
+/* Defaults filled in; false for a bad config. */
+static bool config_get(const struct shadow_config *cfg, struct shadow_config *c)
+{
+	*c = cfg ? *cfg : (struct shadow_config){ .hv_slot = -1 };
+	if (!c->roots)
+		c->roots = DEFAULT_ROOTS;
+	if (!c->hash_pages)
+		c->hash_pages = DEFAULT_HASH_PAGES;
 	if (c->roots < 2 || c->roots > SHADOW_MAX_ROOTS)
 		return false;
-	if (!c->hash_pages || c->hash_pages > SH_HASH_MAX_PAGES ||
-	    (c->hash_pages & (c->hash_pages - 1)))
+	if (c->hash_pages > SH_HASH_MAX_PAGES || (c->hash_pages & (c->hash_pages - 1)))
+		return false;
+	if (c->pool_pages && c->pool_pages < pool_min(c))
 		return false;
 	return c->hv_slot >= -1 && c->hv_slot < PT_ENTRIES;
+}
+
+uint64_t shadow_pool_min_pages(const struct shadow_config *cfg)
+{
+	struct shadow_config c;
+
+	if (!config_get(cfg, &c))
+		return 0;
+	return pool_min(&c);
 }
 
 static bool ops_ok(const struct mmu_ops *ops)
@@ -28,18 +50,14 @@ static bool ops_ok(const struct mmu_ops *ops)
 struct shadow_domain *shadow_domain_create(const struct mmu_ops *ops,
 					   const struct shadow_config *cfg, int *err)
 {
-	struct shadow_config c = cfg ? *cfg : (struct shadow_config){ .hv_slot = -1 };
+	struct shadow_config c;
 	struct shadow_domain *d;
 	uint64_t maddr;
 	int dummy;
 
 	if (!err)
 		err = &dummy;
-	if (!c.roots)
-		c.roots = DEFAULT_ROOTS;
-	if (!c.hash_pages)
-		c.hash_pages = DEFAULT_HASH_PAGES;
-	if (!ops_ok(ops) || !config_ok(&c)) {
+	if (!ops_ok(ops) || !config_get(cfg, &c)) {
 		*err = -EINVAL;
 		return NULL;
 	}
@@ -57,6 +75,8 @@ struct shadow_domain *shadow_domain_create(const struct mmu_ops *ops,
 	d->self_maddr = maddr;
 	d->cmode.efer = MMU_EFER_NXE;
 	d->stats.meta_pages = 1;
+	d->held = 1;
+	d->stats.pages_peak = 1;
 	if (sh_meta_init(d)) {
 		ops->free_page(ops->ctx, maddr);
 		return NULL;
@@ -95,6 +115,8 @@ struct shadow_vcpu *shadow_vcpu_create(struct shadow_domain *d)
 
 	/* One φ slot more than vCPUs, so a CR3 write always finds room. */
 	if (!d || d->nvcpus + 1 >= d->cfg.roots)
+		return NULL;
+	if (sh_make_room(d, SH_OP_PAGES))
 		return NULL;
 	v = sh_obj_alloc(d, SH_SLAB_VCPU);
 	if (!v)

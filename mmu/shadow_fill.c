@@ -228,7 +228,9 @@ int shadow_page_fault(struct shadow_vcpu *v, uint64_t va, unsigned int access,
 		return -EPERM;
 	d->stats.hidden_faults++;
 	*f = (struct shadow_fault){ 0 };
-	err = fault_once(v, va, access, f);
+	err = sh_make_room(d, SH_OP_PAGES);
+	if (!err)
+		err = fault_once(v, va, access, f);
 	if (err == -ENOMEM) {
 		/* Start again from empty shadows rather than fail the guest. */
 		shadow_flush_all(d);

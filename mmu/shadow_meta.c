@@ -1,15 +1,26 @@
 /* Bookkeeping memory of the shadow engine: whole pages from mmu_ops,
  * carved into fixed-size objects (descriptors, ω nodes, writable-map
  * nodes, frame records, vCPUs), and the bucket arrays of the hash indexes.
- * Slab pages go back to the allocator only when the domain dies; the
- * counters report how many are held. */
+ * A slab page goes back to the allocator once no object on it is in use
+ * (one empty page per kind is kept, so a steady alloc/free does not
+ * churn), so bookkeeping shrinks with the shadows when they are
+ * recycled. Every page the engine holds, tables included, is taken and
+ * given back here and counted against cfg.pool_pages. */
 #include "mmu/shadow_priv.h"
 #include "umbra/errno.h"
 #include "umbra/string.h"
 
+/* At the start of each slab page; objects follow. An object finds its
+ * page by rounding its address down (map() gives page-aligned pointers). */
 struct sh_slab_page {
-	struct sh_slab_page *next;
+	struct sh_slab_page *next;	/* in the kind's partial list */
+	struct sh_slab_page **pprev;
+	struct sh_slab_page *all_next;	/* in d->slab_pages */
+	struct sh_slab_page **all_pprev;
+	void *free;			/* free objects, linked through their first word */
 	uint64_t maddr;
+	uint32_t used;
+	uint32_t kind;
 };
 
 static const uint32_t slab_sizes[SH_SLABS] = {
@@ -29,15 +40,36 @@ uint64_t sh_mix(uint64_t x)
 	return x ^ (x >> 33);
 }
 
+bool sh_pool_full(const struct shadow_domain *d)
+{
+	return d->cfg.pool_pages && d->held >= d->cfg.pool_pages;
+}
+
+/* One page from ops if the pool has room; no recycling here. */
+int sh_page_take(struct shadow_domain *d, uint64_t *maddr)
+{
+	if (sh_pool_full(d) || d->ops.alloc_page(d->ops.ctx, maddr))
+		return -ENOMEM;
+	if (++d->held > d->stats.pages_peak)
+		d->stats.pages_peak = d->held;
+	return 0;
+}
+
+void sh_page_give(struct shadow_domain *d, uint64_t maddr)
+{
+	d->ops.free_page(d->ops.ctx, maddr);
+	d->held--;
+}
+
 void *sh_meta_page_alloc(struct shadow_domain *d, uint64_t *maddr)
 {
 	void *p;
 
-	if (d->ops.alloc_page(d->ops.ctx, maddr))
+	if (sh_page_take(d, maddr))
 		return NULL;
 	p = d->ops.map(d->ops.ctx, *maddr);
 	if (!p) {
-		d->ops.free_page(d->ops.ctx, *maddr);
+		sh_page_give(d, *maddr);
 		return NULL;
 	}
 	d->stats.meta_pages++;
@@ -46,38 +78,77 @@ void *sh_meta_page_alloc(struct shadow_domain *d, uint64_t *maddr)
 
 void sh_meta_page_free(struct shadow_domain *d, uint64_t maddr)
 {
-	d->ops.free_page(d->ops.ctx, maddr);
+	sh_page_give(d, maddr);
 	d->stats.meta_pages--;
 }
 
-static int slab_grow(struct shadow_domain *d, struct sh_slab *s)
+static void partial_add(struct sh_slab *s, struct sh_slab_page *pg)
 {
+	pg->next = s->partial;
+	if (pg->next)
+		pg->next->pprev = &pg->next;
+	pg->pprev = &s->partial;
+	s->partial = pg;
+}
+
+static void partial_del(struct sh_slab_page *pg)
+{
+	*pg->pprev = pg->next;
+	if (pg->next)
+		pg->next->pprev = pg->pprev;
+	pg->pprev = NULL;
+}
+
+static void slab_page_free(struct shadow_domain *d, struct sh_slab_page *pg)
+{
+	if (pg->pprev)
+		partial_del(pg);
+	*pg->all_pprev = pg->all_next;
+	if (pg->all_next)
+		pg->all_next->all_pprev = pg->all_pprev;
+	sh_meta_page_free(d, pg->maddr);
+}
+
+static struct sh_slab_page *slab_grow(struct shadow_domain *d, enum sh_slab_kind kind)
+{
+	struct sh_slab *s = &d->slab[kind];
 	uint64_t maddr;
 	struct sh_slab_page *pg = sh_meta_page_alloc(d, &maddr);
 	uint8_t *obj, *end;
 
 	if (!pg)
-		return -ENOMEM;
+		return NULL;
 	pg->maddr = maddr;
-	pg->next = d->slab_pages;
+	pg->kind = kind;
+	pg->all_next = d->slab_pages;
+	if (pg->all_next)
+		pg->all_next->all_pprev = &pg->all_next;
+	pg->all_pprev = &d->slab_pages;
 	d->slab_pages = pg;
 	end = (uint8_t *)pg + PAGE_SIZE - s->size;
 	for (obj = (uint8_t *)(pg + 1); obj <= end; obj += s->size) {
-		*(void **)obj = s->free;
-		s->free = obj;
+		*(void **)obj = pg->free;
+		pg->free = obj;
 	}
-	return 0;
+	partial_add(s, pg);
+	s->empty++;
+	return pg;
 }
 
 void *sh_obj_alloc(struct shadow_domain *d, enum sh_slab_kind kind)
 {
 	struct sh_slab *s = &d->slab[kind];
+	struct sh_slab_page *pg = s->partial;
 	void *obj;
 
-	if (!s->free && slab_grow(d, s))
+	if (!pg && !(pg = slab_grow(d, kind)))
 		return NULL;
-	obj = s->free;
-	s->free = *(void **)obj;
+	obj = pg->free;
+	pg->free = *(void **)obj;
+	if (pg->used++ == 0)
+		s->empty--;
+	if (!pg->free)
+		partial_del(pg);
 	memset(obj, 0, s->size);
 	return obj;
 }
@@ -85,9 +156,18 @@ void *sh_obj_alloc(struct shadow_domain *d, enum sh_slab_kind kind)
 void sh_obj_free(struct shadow_domain *d, enum sh_slab_kind kind, void *obj)
 {
 	struct sh_slab *s = &d->slab[kind];
+	struct sh_slab_page *pg = (void *)((uintptr_t)obj & ~(uintptr_t)(PAGE_SIZE - 1));
 
-	*(void **)obj = s->free;
-	s->free = obj;
+	if (!pg->free)
+		partial_add(s, pg);
+	*(void **)obj = pg->free;
+	pg->free = obj;
+	if (--pg->used)
+		return;
+	if (s->empty)
+		slab_page_free(d, pg);
+	else
+		s->empty++;
 }
 
 static uint64_t *dir_maddrs(struct sh_hash *h)
@@ -151,19 +231,21 @@ int sh_meta_init(struct shadow_domain *d)
 
 void sh_meta_fini(struct shadow_domain *d)
 {
-	struct sh_slab_page *pg = d->slab_pages;
 	int k;
 
 	hash_fini(d, &d->pages);
 	hash_fini(d, &d->frames);
 	hash_fini(d, &d->wmaps);
-	while (pg) {
-		struct sh_slab_page *next = pg->next;
-
-		sh_meta_page_free(d, pg->maddr);
-		pg = next;
+	while (d->slab_pages)
+		slab_page_free(d, d->slab_pages);
+	for (k = 0; k < SH_SLABS; k++) {
+		d->slab[k].partial = NULL;
+		d->slab[k].empty = 0;
 	}
-	d->slab_pages = NULL;
-	for (k = 0; k < SH_SLABS; k++)
-		d->slab[k].free = NULL;
+}
+
+/* The domain page and the hash indexes. */
+uint64_t sh_meta_fixed_pages(const struct shadow_config *cfg)
+{
+	return 1 + 3 * (1 + (uint64_t)cfg->hash_pages);
 }

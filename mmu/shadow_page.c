@@ -32,13 +32,15 @@ static void page_unhash(struct shadow_domain *d, struct sh_page *sp)
 	*pp = sp->hnext;
 }
 
-/* A table page for a new shadow page, reclaiming others if needed. */
+/* A table page for a new shadow page, reclaiming others if needed (the
+ * new page is not hashed yet and the path above it is busy, so nothing
+ * the caller holds can go). */
 static int table_alloc(struct shadow_domain *d, uint64_t *maddr)
 {
 	while (d->cfg.max_pages && d->stats.shadow_pages >= d->cfg.max_pages)
 		if (sh_reclaim(d))
 			return -ENOMEM;
-	while (d->ops.alloc_page(d->ops.ctx, maddr))
+	while (sh_page_take(d, maddr))
 		if (sh_reclaim(d))
 			return -ENOMEM;
 	return 0;
@@ -49,7 +51,7 @@ static void page_release(struct shadow_domain *d, struct sh_page *sp)
 	if (sp->child)
 		sh_meta_page_free(d, sp->child_maddr);
 	if (sp->table)
-		d->ops.free_page(d->ops.ctx, sp->maddr);
+		sh_page_give(d, sp->maddr);
 	sh_obj_free(d, SH_SLAB_PAGE, sp);
 }
 
@@ -67,7 +69,7 @@ static int page_create(struct shadow_domain *d, uint64_t gfn, int level, bool sp
 		goto fail;
 	sp->table = d->ops.map(d->ops.ctx, sp->maddr);
 	if (!sp->table) {
-		d->ops.free_page(d->ops.ctx, sp->maddr);
+		sh_page_give(d, sp->maddr);
 		goto fail;
 	}
 	if (level >= 2 && !(sp->child = sh_meta_page_alloc(d, &sp->child_maddr)))

@@ -32,6 +32,14 @@
 #define SH_HASH_MAX_PAGES	256
 #define SH_BUCKETS_PER_PAGE	512
 #define SH_UNSHADOW_WRITES	512	/* non-present writes with no fill through the page */
+/* Pages one operation may allocate at most: a fault makes 3 tables and
+ * 2 child arrays and may start a slab page of 4 kinds; a new root needs
+ * fewer. Rounded up. */
+#define SH_OP_PAGES		16
+/* Per φ root in use, what recycling cannot free: its table, its child
+ * array, and slab pages that a live descriptor, its frame records or a
+ * vCPU may each keep from being given back. */
+#define SH_ROOT_PAGES		6
 
 struct sh_backptr {
 	struct sh_backptr *next;
@@ -86,9 +94,12 @@ struct sh_hash {
 enum sh_slab_kind { SH_SLAB_PAGE, SH_SLAB_BACKPTR, SH_SLAB_WMAP, SH_SLAB_FRAME,
 		    SH_SLAB_VCPU, SH_SLABS };
 
+struct sh_slab_page;
+
 struct sh_slab {
-	void *free;			/* free objects, linked through their first word */
+	struct sh_slab_page *partial;	/* pages with free objects */
 	uint32_t size;
+	uint32_t empty;			/* pages with no object in use (kept: at most 1) */
 };
 
 struct sh_root {
@@ -105,7 +116,8 @@ struct shadow_domain {
 	struct shadow_counters stats;
 	struct mmu_mode cmode;		/* what shadow contents depend on: NXE, width */
 	struct sh_slab slab[SH_SLABS];
-	void *slab_pages;		/* list of slab pages, linked through their header */
+	struct sh_slab_page *slab_pages;	/* every slab page */
+	uint64_t held;			/* pages from ops now: tables and bookkeeping */
 	struct sh_hash pages;		/* (gfn, level, split, attrs) → sh_page */
 	struct sh_hash frames;		/* frame key → sh_frame */
 	struct sh_hash wmaps;		/* (region, page) → sh_wmap */
@@ -127,6 +139,10 @@ struct shadow_vcpu {
 /* shadow_meta.c: bookkeeping memory */
 int sh_meta_init(struct shadow_domain *d);
 void sh_meta_fini(struct shadow_domain *d);
+int sh_page_take(struct shadow_domain *d, uint64_t *maddr);
+void sh_page_give(struct shadow_domain *d, uint64_t maddr);
+bool sh_pool_full(const struct shadow_domain *d);
+uint64_t sh_meta_fixed_pages(const struct shadow_config *cfg);
 void *sh_meta_page_alloc(struct shadow_domain *d, uint64_t *maddr);
 void sh_meta_page_free(struct shadow_domain *d, uint64_t maddr);
 void *sh_obj_alloc(struct shadow_domain *d, enum sh_slab_kind kind);
@@ -175,6 +191,7 @@ void sh_clear_all_entries(struct shadow_domain *d, struct sh_page *sp);
 
 /* shadow_root.c: φ and reclaim */
 int sh_reclaim(struct shadow_domain *d);
+int sh_make_room(struct shadow_domain *d, unsigned int pages);
 void sh_flush_tlb(struct shadow_domain *d);
 
 /* shadow_entry.c: shadow entries from guest entries */

@@ -61,6 +61,12 @@ static struct sh_page *any_evictable(struct shadow_domain *d)
 	return NULL;
 }
 
+static int reclaimed(struct shadow_domain *d, uint64_t before)
+{
+	d->stats.recycles += before - d->stats.shadow_pages;
+	return 0;
+}
+
 /* Free at least one shadow page's worth of memory, or -ENOMEM. Idle
  * roots go first (their trees with them); then single pages, cut off
  * from exactly the entries that point to them (ω). */
@@ -72,7 +78,7 @@ int sh_reclaim(struct shadow_domain *d)
 	while ((slot = lru_idle_root(d)) >= 0) {
 		root_evict(d, slot);
 		if (d->stats.shadow_pages < before)
-			return 0;
+			return reclaimed(d, before);
 	}
 	for (;;) {
 		struct sh_page *sp = any_evictable(d);
@@ -81,8 +87,21 @@ int sh_reclaim(struct shadow_domain *d)
 			return -ENOMEM;
 		sh_unshadow_page(d, sp);
 		if (d->stats.shadow_pages < before)
-			return 0;
+			return reclaimed(d, before);
 	}
+}
+
+/* Before an operation that may allocate up to `pages` pages: recycle
+ * until they fit the pool. Called only between operations, when no page
+ * is busy and no caller holds a pointer that recycling could free. */
+int sh_make_room(struct shadow_domain *d, unsigned int pages)
+{
+	if (!d->cfg.pool_pages)
+		return 0;
+	while (d->held + pages > d->cfg.pool_pages)
+		if (sh_reclaim(d))
+			return -ENOMEM;
+	return 0;
 }
 
 static int root_find(struct shadow_domain *d, uint64_t gfn, uint16_t pcid)
@@ -155,7 +174,9 @@ int shadow_write_cr3(struct shadow_vcpu *v, uint64_t cr3, uint64_t *hw_cr3)
 	} else {
 		/* Never evicts a root a vCPU runs on, this one's included, so
 		 * a failure leaves the vCPU where it was. */
-		slot = root_create(d, gfn, pcid);
+		slot = sh_make_room(d, SH_OP_PAGES);
+		if (!slot)
+			slot = root_create(d, gfn, pcid);
 		if (slot < 0) {
 			sh_flush_tlb(d);
 			return slot;

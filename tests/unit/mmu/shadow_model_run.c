@@ -93,6 +93,9 @@ static int setup(struct model *m)
 	cfg.roots = roots[mm_rand(m, 4)];
 	cfg.max_pages = caps[mm_rand(m, 6)];
 	cfg.hash_pages = mm_chance(m, 50) ? 1 : 0;
+	/* A pool at its minimum must still serve every operation. */
+	if (mm_chance(m, 40))
+		cfg.pool_pages = shadow_pool_min_pages(&cfg) + (mm_chance(m, 50) ? 0 : 24);
 	if (mm_chance(m, 25)) {
 		cfg.hv_slot = HV_SLOT;
 		cfg.hv_entry = HV_ENTRY;

@@ -729,6 +729,152 @@ static void test_out_of_memory_recovers_or_fails_cleanly(void **state)
 	expect_fixed(UVA, R | U, DATA);
 }
 
+/* A domain whose shadows are confined to a pool of pool_pages, tables
+ * and bookkeeping alike, in one address space. */
+static uint64_t pool_env(uint64_t extra)
+{
+	struct shadow_config cfg = { .hv_slot = -1 };
+
+	cfg.pool_pages = shadow_pool_min_pages(&cfg) + extra;
+	genv_destroy(E);
+	E = genv_create(&cfg);
+	genv_new_space(E);
+	return cfg.pool_pages;
+}
+
+static uint64_t held(void)
+{
+	struct shadow_counters c = counters();
+
+	return c.shadow_pages + c.meta_pages;
+}
+
+#define FLOOD_TABLES	400
+
+/* Many more page tables than the pool holds: the domain recycles its own
+ * shadows, never holds more than its pool (bookkeeping included), every
+ * access still lands right, and recycled bookkeeping is given back. */
+static void test_pool_bounds_tables_and_bookkeeping(void **state)
+{
+	uint64_t pool, base, i;
+
+	(void)state;
+	pool = pool_env(32);
+	base = counters().meta_pages;
+	for (i = 0; i < FLOOD_TABLES; i++)
+		ptb_map(&E->b, UVA + (i << 21), DATA + ((i % 64) << 12), 1, URW, URW | PTE_D);
+	for (i = 0; i < FLOOD_TABLES; i++) {
+		expect_fixed(UVA + (i << 21), W | U, DATA + ((i % 64) << 12));
+		assert_true(held() <= pool);
+	}
+	for (i = 0; i < FLOOD_TABLES; i += 7)
+		expect_fixed(UVA + (i << 21), R | U, DATA + ((i % 64) << 12));
+	*state = E;
+	assert_true(counters().recycles > FLOOD_TABLES / 2);
+	assert_true(counters().pages_peak <= pool);
+	audit_ok();
+	shadow_flush_all(E->d);
+	/* Left: the root with its child array and descriptor (there at
+	 * base), and one empty page kept for each other slab kind in use. */
+	assert_true(counters().meta_pages <= base + 3);
+	audit_ok();
+}
+
+/* A CR3 write to a new address space when the pool is full recycles
+ * (idle roots, then single pages) instead of failing the vCPU. */
+static void test_pool_new_root_recycles(void **state)
+{
+	uint64_t pool, i, j, roots[24];
+
+	(void)state;
+	pool = pool_env(8);
+	*state = E;
+	for (i = 0; i < 24; i++) {
+		roots[i] = i ? genv_new_space(E) : E->b.root;
+		for (j = 0; j < 12; j++)
+			ptb_map(&E->b, UVA + (j << 21), DATA + (j << 12), 1, URW, URW);
+		for (j = 0; j < 12; j++)
+			expect_fixed(UVA + (j << 21), R | U, DATA + (j << 12));
+		assert_true(held() <= pool);
+	}
+	for (i = 0; i < 24; i++) {
+		assert_int_equal(genv_switch(E, roots[i]), 0);
+		expect_fixed(UVA + (5 << 21), R | U, DATA + (5 << 12));
+		assert_true(held() <= pool);
+	}
+	assert_true(counters().recycles > 0);
+	assert_true(counters().root_evictions > 0);
+	audit_ok();
+}
+
+/* The same when the pool is full of an address space that another vCPU
+ * runs on (so its root cannot go) and new roots come back to back. */
+static void test_pool_new_root_in_full_pool(void **state)
+{
+	struct shadow_vcpu *v2;
+	uint64_t pool, big, hw, i;
+
+	(void)state;
+	pool = pool_env(0);
+	*state = E;
+	big = E->b.root;
+	v2 = shadow_vcpu_create(E->d);
+	assert_non_null(v2);
+	assert_int_equal(shadow_set_mode(v2, &E->mode), 0);
+	assert_int_equal(shadow_write_cr3(v2, big, &hw), 0);
+	for (i = 0; i < 300; i++)
+		ptb_map(&E->b, UVA + (i << 21), DATA, 1, URW, URW);
+	for (i = 0; i < 300; i++)
+		expect_fixed(UVA + (i << 21), R | U, DATA);
+	for (i = 0; i < 40; i++) {
+		genv_new_space(E);
+		assert_true(held() <= pool);
+	}
+	assert_true(counters().recycles > 0);
+	audit_ok();
+	shadow_vcpu_destroy(v2);
+}
+
+/* A second vCPU in a full pool still gets its state. */
+static void test_pool_vcpu_create_recycles(void **state)
+{
+	struct shadow_vcpu *v2;
+	uint64_t pool, i;
+
+	(void)state;
+	pool = pool_env(0);
+	*state = E;
+	for (i = 0; i < 200; i++)
+		ptb_map(&E->b, UVA + (i << 21), DATA, 1, URW, URW);
+	for (i = 0; i < 200; i++)
+		expect_fixed(UVA + (i << 21), R | U, DATA);
+	v2 = shadow_vcpu_create(E->d);
+	assert_non_null(v2);
+	assert_true(held() <= pool);
+	shadow_vcpu_destroy(v2);
+	audit_ok();
+}
+
+/* A pool below what the engine cannot recycle is refused at creation. */
+static void test_pool_too_small_refused(void **state)
+{
+	struct shadow_config cfg = { .hv_slot = -1 }, bad = { .roots = 1, .hv_slot = -1 };
+	struct shadow_domain *d;
+	int err;
+
+	(void)state;
+	cfg.pool_pages = shadow_pool_min_pages(&cfg);
+	assert_true(cfg.pool_pages > 0);
+	assert_int_equal(shadow_pool_min_pages(&bad), 0);
+	cfg.pool_pages--;
+	assert_null(shadow_domain_create(&E->hm->ops, &cfg, &err));
+	assert_int_equal(err, -EINVAL);
+	cfg.pool_pages++;
+	d = shadow_domain_create(&E->hm->ops, &cfg, &err);
+	assert_non_null(d);
+	assert_int_equal(shadow_domain_destroy(d), 0);
+}
+
 /* ---- bad input ---- */
 
 static void test_bad_arguments(void **state)
@@ -832,6 +978,9 @@ int main(void)
 		T(test_invlpg), T(test_flush_all_and_nxe_change), T(test_p2m_faults),
 		T(test_hypervisor_slot), T(test_page_cap_reclaims_through_omega),
 		T(test_out_of_memory_recovers_or_fails_cleanly),
+		T(test_pool_bounds_tables_and_bookkeeping), T(test_pool_new_root_recycles),
+		T(test_pool_new_root_in_full_pool),
+		T(test_pool_vcpu_create_recycles), T(test_pool_too_small_refused),
 		T(test_bad_arguments), T(test_vcpu_limit), T(test_audit_detects_corruption),
 	};
 

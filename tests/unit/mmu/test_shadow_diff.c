@@ -53,6 +53,7 @@ static void test_coverage(void **state)
 	assert_true(c->pt_writes > 100);
 	assert_true(c->invlpgs > 100);
 	assert_true(c->flushes > 100);
+	assert_true(c->recycles > 100);
 	assert_true(t->large_leaves > 10);
 }
 
@@ -76,12 +77,14 @@ int main(void)
 	for (o = 0; o < MO_COUNT; o++)
 		printf(" %s %llu", outcome_names[o], (unsigned long long)t->outcome[o]);
 	printf("\nengine: hidden faults %llu, fills %llu, pt writes %llu, phi hits %llu, "
-	       "evictions %llu, write-protects %llu, unshadows %llu, large leaves %llu\n",
+	       "evictions %llu, write-protects %llu, unshadows %llu, recycles %llu, "
+	       "large leaves %llu\n",
 	       (unsigned long long)t->engine.hidden_faults, (unsigned long long)t->engine.fills,
 	       (unsigned long long)t->engine.pt_writes, (unsigned long long)t->engine.cache_hits,
 	       (unsigned long long)t->engine.root_evictions,
 	       (unsigned long long)t->engine.write_protects,
-	       (unsigned long long)t->engine.unshadows, (unsigned long long)t->large_leaves);
+	       (unsigned long long)t->engine.unshadows, (unsigned long long)t->engine.recycles,
+	       (unsigned long long)t->large_leaves);
 	model_destroy(M);
 	return rc;
 }

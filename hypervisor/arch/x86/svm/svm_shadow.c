@@ -54,14 +54,19 @@ static void shadow_flush_tlb(void *ctx)
 	}
 }
 
+static uint64_t shadow_pool_pages(const struct domain *d)
+{
+	return SHADOW_POOL_BASE + SHADOW_POOL_PER_2M * (d->mem_bytes >> 21);
+}
+
 int svm_shadow_domain_init(struct domain *d)
 {
-	/* A pool sized by the domain's memory, not the machine's: beyond it
-	 * the engine reclaims this domain's own shadows, so a guest cannot
-	 * take memory from the host or from other domains. */
+	/* A pool sized by the domain's memory, not the machine's, for shadow
+	 * tables and bookkeeping alike: beyond it the engine recycles this
+	 * domain's own shadows. */
 	struct shadow_config cfg = {
 		.roots = 16, .hv_slot = -1,
-		.max_pages = SHADOW_POOL_BASE + SHADOW_POOL_PER_2M * (d->mem_bytes >> 21),
+		.pool_pages = shadow_pool_pages(d),
 	};
 	struct mmu_ops ops;
 	int err = 0;
@@ -207,11 +212,14 @@ void hvm_print_paging_stats(const struct domain *d)
 	}
 	shadow_get_counters(d->shadow, &c);
 	pr_info("domain %u (%s) paging: mode=shadow npt_pages=%llu shadow_pages=%llu "
-		"shadow_pages_peak=%llu meta_pages=%llu hidden_faults=%llu fills=%llu "
+		"shadow_pages_peak=%llu meta_pages=%llu shadow_pool=%llu shadow_pool_peak=%llu "
+		"recycles=%llu hidden_faults=%llu fills=%llu "
 		"injected=%llu pt_write_traps=%llu pt_writes=%llu cr3_writes=%llu "
 		"cache_hits=%llu cache_misses=%llu invlpgs=%llu\n", d->id, d->name,
 		(unsigned long long)d->npt.tables, (unsigned long long)c.shadow_pages,
 		(unsigned long long)c.shadow_pages_peak, (unsigned long long)c.meta_pages,
+		(unsigned long long)shadow_pool_pages(d),
+		(unsigned long long)c.pages_peak, (unsigned long long)c.recycles,
 		(unsigned long long)c.hidden_faults, (unsigned long long)c.fills,
 		(unsigned long long)c.injected, (unsigned long long)c.pt_write_traps,
 		(unsigned long long)c.pt_writes, (unsigned long long)c.cr3_writes,
