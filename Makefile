@@ -27,6 +27,7 @@ FUZZ_TARGETS :=
 -include shared-pt/shared-pt.mk
 include hypervisor/hypervisor.mk
 -include dom0-tools/dom0-tools.mk
+include dom0/dom0.mk
 -include $(sort $(wildcard tests/*/*.mk))
 
 DEPS_STAMP := scripts/install-deps.sh

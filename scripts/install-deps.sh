@@ -19,7 +19,9 @@ PACKAGES=(
 	# store conformance: Debian's real XenStore clients and daemon
 	xenstore-utils libxenstore4 libxen-dev xen-utils-4.17
 	# test-harness utilities
-	python3 binutils-x86-64-linux-gnu
+	python3 binutils-x86-64-linux-gnu tmux
+	# dom0's initramfs (the kernel is downloaded with apt-get, not installed)
+	busybox-static cpio file
 )
 
 missing=()

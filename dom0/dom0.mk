@@ -1,0 +1,22 @@
+# dom0's boot image: Debian's kernel (from the linux-image-amd64 package,
+# unpacked into build/, never installed) and an initramfs of busybox-static,
+# dom0's /init and the dom0 tools. `make dom0` builds both; they are rebuilt
+# only when an input changes (the kernel when the package version does).
+
+DOM0_OUT := $(BUILD)/dom0
+DOM0_INITRD_TOOLS := $(VMSTORED)
+
+$(DOM0_OUT)/initrd.img $(DOM0_OUT)/vmlinuz &: dom0/mkdom0.sh dom0/init $(DOM0_INITRD_TOOLS)
+	dom0/mkdom0.sh $(DOM0_OUT) $(DOM0_INITRD_TOOLS)
+
+.PHONY: dom0 dom0-native
+dom0: $(DOM0_OUT)/vmlinuz $(DOM0_OUT)/initrd.img
+
+# The same kernel and initramfs on the bare emulated machine, no Umbra:
+# what dom0 is measured against.
+dom0-native: dom0
+	qemu-system-x86_64 $(QEMU_FLAGS) -kernel $(DOM0_OUT)/vmlinuz \
+		-initrd $(DOM0_OUT)/initrd.img -append "console=ttyS0 quiet"
+
+CHECK_SUITES += tests/e2e/dom0.sh
+CHECK_DEPS += $(DOM0_OUT)/vmlinuz $(DOM0_OUT)/initrd.img

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Build dom0's kernel and initramfs into OUT (default build/dom0):
+#   OUT/vmlinuz      Debian's linux-image-amd64 kernel, taken from the
+#                    package (downloaded and unpacked here, never installed:
+#                    the host's /boot is not touched)
+#   OUT/initrd.img   busybox-static, dom0's /init and the dom0 tools with
+#                    the shared libraries they need, as a gzip'd newc cpio
+#
+#   dom0/mkdom0.sh OUT TOOL...     TOOL: a built program to put in /usr/sbin
+set -euo pipefail
+
+OUT=${1:-build/dom0}
+shift || true
+TOOLS=("$@")
+HERE=$(cd "$(dirname "$0")" && pwd)
+mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
+
+die() { echo "mkdom0: $*" >&2; exit 1; }
+
+# The kernel package linux-image-amd64 depends on, e.g. linux-image-6.1.0-57-amd64.
+kernel_package() {
+	apt-cache depends linux-image-amd64 2>/dev/null |
+		sed -n 's/^ *Depends: \(linux-image-[0-9].*-amd64\)$/\1/p' | head -n 1
+}
+
+fetch_kernel() {
+	local pkg deb dl
+	pkg=$(kernel_package)
+	[ -n "$pkg" ] || die "cannot resolve linux-image-amd64 (is apt's package list there? apt-get update)"
+	if [ -f "$OUT/vmlinuz" ] && [ "$(cat "$OUT/kernel-package" 2>/dev/null)" = "$pkg" ]; then
+		return
+	fi
+	dl=$(mktemp -d)
+	trap 'rm -rf "$dl"' RETURN
+	# apt's sandbox user cannot write a root-owned mktemp directory.
+	chmod 0777 "$dl"
+	(cd "$dl" && apt-get download -q "$pkg" >/dev/null) || die "apt-get download $pkg failed"
+	deb=$(ls "$dl"/*.deb)
+	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$dl" --wildcards './boot/vmlinuz-*'
+	cp "$dl"/boot/vmlinuz-* "$OUT/vmlinuz"
+	echo "$pkg" > "$OUT/kernel-package"
+	echo "mkdom0: kernel $(basename "$dl"/boot/vmlinuz-*) from $pkg"
+}
+
+# Copy a dynamically linked program and every library it loads.
+add_program() {
+	local root=$1 prog=$2 dest=$3
+	install -D -m 0755 "$prog" "$root$dest"
+	ldd "$prog" 2>/dev/null | grep -o '/[^ ]*' | while read -r lib; do
+		[ -e "$root$lib" ] || install -D -m 0755 "$lib" "$root$lib"
+	done
+}
+
+build_initramfs() {
+	local root busybox
+	busybox=$(command -v busybox || true)
+	[ -n "$busybox" ] && file -L "$busybox" | grep -q 'statically linked' ||
+		die "busybox-static is not installed (make deps)"
+	root=$(mktemp -d)
+	trap 'rm -rf "$root"' RETURN
+	mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,run,tmp,etc,var/log/umbra,root}
+	install -m 0755 "$busybox" "$root/bin/busybox"
+	for applet in $("$busybox" --list); do
+		[ -e "$root/bin/$applet" ] || ln -s busybox "$root/bin/$applet"
+	done
+	install -m 0755 "$HERE/init" "$root/init"
+	for t in "${TOOLS[@]}"; do
+		add_program "$root" "$t" "/usr/sbin/$(basename "$t")"
+	done
+	(cd "$root" && find . -print0 | sort -z |
+		cpio --null -o -H newc --owner=0:0 --quiet) | gzip -9 > "$OUT/initrd.img.tmp"
+	mv "$OUT/initrd.img.tmp" "$OUT/initrd.img"
+	echo "mkdom0: initramfs $(du -k "$OUT/initrd.img" | cut -f1) KiB"
+}
+
+fetch_kernel
+build_initramfs

@@ -1,0 +1,73 @@
+# Driving a serial console the way a person does: QEMU runs inside a tmux
+# session with the guest's serial line on its terminal, the suite types
+# with `tmux send-keys` and reads what appeared. Everything the terminal
+# showed is also kept raw in $TTY_LOG (tmux pipe-pane), which is what the
+# waits search, so nothing scrolled off the pane is missed.
+#
+#   tty_start NAME CMD...      start CMD in a new detached session NAME
+#   tty_wait REGEX [SECS]      wait until the output (since start) matches
+#   tty_mark                   remember how much output there is now
+#   tty_wait_new REGEX [SECS]  wait for REGEX in the output after the mark
+#   tty_type TEXT              type TEXT and Enter
+#   tty_alive                  the session's command still runs
+#   tty_stop                   end the session (and its command)
+
+TTY_SESSION=
+TTY_LOG=
+TTY_MARK=0
+
+tty_start() {
+	TTY_SESSION=umbra-$1-$$
+	shift
+	TTY_LOG=$E2E_OUT/$(echo "$TTY_SESSION" | sed 's/-[0-9]*$//').tty.log
+	: > "$TTY_LOG"
+	TTY_MARK=0
+	tmux kill-session -t "$TTY_SESSION" 2>/dev/null || true
+	# remain-on-exit keeps the pane (and its output) after QEMU ends.
+	tmux new-session -d -s "$TTY_SESSION" -x 160 -y 48 "$(printf '%q ' "$@")"
+	tmux set-option -t "$TTY_SESSION" remain-on-exit on >/dev/null
+	tmux pipe-pane -t "$TTY_SESSION" -o "cat >> '$TTY_LOG'"
+}
+
+# The output as text: carriage returns and escape sequences removed.
+tty_text() {
+	sed 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/\r//g' "$TTY_LOG"
+}
+
+tty_mark() {
+	TTY_MARK=$(tty_text | wc -l)
+}
+
+tty_wait_new() {
+	local re=$1 secs=${2:-60} end=$((SECONDS + ${2:-60}))
+	while [ $SECONDS -lt $end ]; do
+		tty_text | tail -n +"$((TTY_MARK + 1))" | grep -qE -- "$re" && return 0
+		tty_alive || { tty_text | tail -n +"$((TTY_MARK + 1))" | grep -qE -- "$re"; return; }
+		sleep 0.5
+	done
+	echo "  (waited ${secs}s for /$re/)"
+	return 1
+}
+
+tty_wait() {
+	local saved=$TTY_MARK
+	TTY_MARK=0
+	tty_wait_new "$@"
+	local rc=$?
+	TTY_MARK=$saved
+	return $rc
+}
+
+tty_type() {
+	tmux send-keys -t "$TTY_SESSION" -l -- "$1"
+	tmux send-keys -t "$TTY_SESSION" Enter
+}
+
+tty_alive() {
+	[ "$(tmux display-message -p -t "$TTY_SESSION" '#{pane_dead}' 2>/dev/null)" = 0 ]
+}
+
+tty_stop() {
+	[ -n "$TTY_SESSION" ] && tmux kill-session -t "$TTY_SESSION" 2>/dev/null
+	TTY_SESSION=
+}
