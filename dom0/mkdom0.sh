@@ -27,6 +27,10 @@ kernel_package() {
 fetch_kernel() {
 	local pkg deb dl
 	pkg=$(kernel_package)
+	if [ -z "$pkg" ] && [ "$(id -u)" -eq 0 ]; then
+		apt-get update -qq >/dev/null 2>&1 || true
+		pkg=$(kernel_package)
+	fi
 	[ -n "$pkg" ] || die "cannot resolve linux-image-amd64 (is apt's package list there? apt-get update)"
 	if [ -f "$OUT/vmlinuz" ] && [ "$(cat "$OUT/kernel-package" 2>/dev/null)" = "$pkg" ]; then
 		return
