@@ -95,7 +95,7 @@ static int parse_uint_value(const char *s, size_t len, uint64_t *out)
 }
 
 /* A number with an optional T/G/M/K/B suffix; KiB without one. */
-static int parse_size_value(const char *s, size_t len, uint64_t *out)
+int cmdline_parse_size(const char *s, size_t len, uint64_t *out)
 {
 	static const char units[] = "bkmgt";
 	unsigned int shift = 10;
@@ -156,7 +156,7 @@ static int apply_number(const struct param *p, const struct token *t)
 	if (!t->value || !t->value_len)
 		return CMDLINE_MISSING_VALUE;
 	if (p->type == PARAM_SIZE)
-		rc = parse_size_value(t->value, t->value_len, &v);
+		rc = cmdline_parse_size(t->value, t->value_len, &v);
 	else
 		rc = parse_uint_value(t->value, t->value_len, &v);
 	if (rc)

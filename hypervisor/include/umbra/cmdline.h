@@ -106,6 +106,10 @@ typedef void (*cmdline_report_fn)(void *ctx, enum cmdline_problem problem,
 int cmdline_parse(const char *cmdline, const struct param *start,
 		  const struct param *end, cmdline_report_fn report, void *ctx);
 
+/* A size as options take it, "<n>[TGMKB]" (KiB without a suffix), from
+ * [s, s+len): 0, -EINVAL or -ERANGE. For options with their own syntax. */
+int cmdline_parse_size(const char *s, size_t len, uint64_t *out);
+
 /* "unknown option", "malformed value", ... for messages. */
 const char *cmdline_problem_str(enum cmdline_problem problem);
 
