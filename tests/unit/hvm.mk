@@ -100,3 +100,5 @@ HVM_LINUX_SRCS := hypervisor/common/bzimage.c hypervisor/common/linux_boot.c \
 ALL_TARGETS += $(patsubst %.c,$(BUILD)/kernel/%.o,$(HVM_LINUX_SRCS))
 $(eval $(call hvm_test,test_e820,hypervisor/common/e820.c))
 $(eval $(call hvm_test,test_linux_boot,$(HVM_LINUX_SRCS)))
+ALL_TARGETS += $(BUILD)/kernel/hypervisor/arch/x86/acpi_dom0.o
+$(eval $(call hvm_test,test_acpi_dom0,hypervisor/arch/x86/acpi_dom0.c))
