@@ -6,11 +6,16 @@
 #include <string.h>
 
 #include "dispatch.h"
+#include "hash.h"
 #include "log.h"
 #include "txn.h"
 #include "watch.h"
 
-static uint64_t next_conn_id = 1;
+static void send_client_event(struct client *cl, const char *path,
+			      const char *token)
+{
+	conn_send_event(container_of(cl, struct conn, client), path, token);
+}
 
 struct conn *conn_new(struct store *s, uint32_t domid, bool privileged,
 		      const struct conn_ops *ops, void *priv)
@@ -20,22 +25,14 @@ struct conn *conn_new(struct store *s, uint32_t domid, bool privileged,
 	if (!c)
 		return NULL;
 	c->in = malloc(XENSTORE_PAYLOAD_MAX + 1);
-	c->domain = domain_get(s, domid);
-	if (!c->in || !c->domain) {
+	if (!c->in || client_init(&c->client, s, domid, privileged,
+				  send_client_event)) {
 		free(c->in);
 		free(c);
 		return NULL;
 	}
-	c->store = s;
-	c->domid = domid;
-	c->privileged = privileged;
 	c->ops = ops;
 	c->priv = priv;
-	c->id = next_conn_id++;
-	c->reply_max = XENSTORE_PAYLOAD_MAX;
-	list_init(&c->txns);
-	list_init(&c->watches);
-	list_add_tail(&c->link, &s->conns);
 	return c;
 }
 
@@ -54,16 +51,36 @@ static void drop_output(struct conn *c)
 
 void conn_destroy(struct conn *c)
 {
-	txn_abort_all(c);
-	watch_del_all(c);
+	txn_abort_all(&c->client);
+	watch_del_all(&c->client);
 	if (c->ops && c->ops->release)
 		c->ops->release(c);
-	if (c->domain && c->domain->conn == c)
-		c->domain->conn = NULL;
 	drop_output(c);
-	list_del(&c->link);
 	free(c->in);
 	free(c);
+}
+
+void conn_reset(struct conn *c)
+{
+	txn_abort_all(&c->client);
+	watch_del_all(&c->client);
+	drop_output(c);
+	c->hdr_got = c->in_got = 0;
+}
+
+/* One complete request: dispatch it and queue what it answers. */
+static void handle(struct conn *c, const struct xsd_sockmsg *hdr)
+{
+	struct reply rep;
+	int err = dispatch(&c->client, hdr, c->in, &rep);
+
+	if (!err)
+		err = conn_send(c, hdr, hdr->type, rep.data, rep.len);
+	if (err)
+		conn_send_error(c, hdr, err);
+	else if (rep.event_path)
+		conn_send_event(c, rep.event_path, rep.event_token);
+	reply_release(&rep);
 }
 
 int conn_feed(struct conn *c, const void *data, size_t len)
@@ -85,8 +102,8 @@ int conn_feed(struct conn *c, const void *data, size_t len)
 			if (c->hdr.len > XENSTORE_PAYLOAD_MAX) {
 				log_warn("conn %llu (dom%u): payload length %u "
 					 "over the limit, dropping",
-					 (unsigned long long)c->id, c->domid,
-					 c->hdr.len);
+					 (unsigned long long)c->client.id,
+					 c->client.domid, c->hdr.len);
 				return -1;
 			}
 		}
@@ -101,7 +118,7 @@ int conn_feed(struct conn *c, const void *data, size_t len)
 
 			c->in[hdr.len] = 0;
 			c->hdr_got = c->in_got = 0;
-			dispatch(c, &hdr, c->in);
+			handle(c, &hdr);
 		}
 	}
 	return 0;
@@ -109,8 +126,8 @@ int conn_feed(struct conn *c, const void *data, size_t len)
 
 bool conn_wants_input(const struct conn *c)
 {
-	uint32_t limit = c->privileged ? CONN_PRIV_OUTSTANDING :
-			 c->store->quota.outstanding;
+	uint32_t limit = c->client.privileged ? CONN_PRIV_OUTSTANDING :
+			 c->client.store->quota.outstanding;
 
 	return c->out_replies < limit;
 }
@@ -149,7 +166,7 @@ int conn_send(struct conn *c, const struct xsd_sockmsg *req, uint32_t type,
 	};
 
 	/* Clients drop the connection on oversized replies; refuse instead. */
-	if (len > c->reply_max) {
+	if (len > c->client.reply_max) {
 		conn_send_error(c, req, E2BIG);
 		return 0;
 	}
@@ -166,7 +183,7 @@ void conn_send_error(struct conn *c, const struct xsd_sockmsg *req, int err)
 
 	if (queue(c, &hdr, name, true))
 		log_err("conn %llu: no memory for an error reply",
-			(unsigned long long)c->id);
+			(unsigned long long)c->client.id);
 }
 
 void conn_send_event(struct conn *c, const char *path, const char *token)
@@ -177,10 +194,10 @@ void conn_send_event(struct conn *c, const char *path, const char *token)
 
 	if (plen + tlen > sizeof(buf))
 		return;	/* cannot happen: both were bounded */
-	if (!c->privileged && c->out_msgs >= CONN_EVENT_QUEUE_MAX) {
+	if (!c->client.privileged && c->out_msgs >= CONN_EVENT_QUEUE_MAX) {
 		if (!c->events_dropped++)
 			log_warn("dom%u is not reading its events; dropping",
-				 c->domid);
+				 c->client.domid);
 		return;
 	}
 	memcpy(buf, path, plen);
@@ -188,7 +205,7 @@ void conn_send_event(struct conn *c, const char *path, const char *token)
 	hdr.len = (uint32_t)(plen + tlen);
 	if (queue(c, &hdr, buf, false))
 		log_err("conn %llu: no memory for a watch event",
-			(unsigned long long)c->id);
+			(unsigned long long)c->client.id);
 }
 
 int conn_out_iov(const struct conn *c, struct iovec *iov, int max)

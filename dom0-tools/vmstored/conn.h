@@ -1,7 +1,9 @@
 /*
- * A client connection, independent of transport: it turns incoming bytes
- * into requests, hands them to the dispatcher, and queues replies and
- * watch events until the transport (socket or ring) can send them.
+ * A client connection, independent of transport. It owns the wire in
+ * both directions: it turns incoming bytes into requests, hands each to
+ * the dispatcher, and queues the reply (or error) the dispatcher returns
+ * and the client's watch events until the transport (socket or ring) can
+ * send them. Transports create and destroy connections.
  */
 #ifndef VMSTORED_CONN_H
 #define VMSTORED_CONN_H
@@ -11,7 +13,7 @@
 #include <stdint.h>
 #include <sys/uio.h>
 
-#include "list.h"
+#include "client.h"
 #include "public/io/xs_wire.h"
 #include "store.h"
 
@@ -31,31 +33,13 @@ struct outmsg {
 	char data[];		/* struct xsd_sockmsg (aligned), payload */
 };
 
-/*
- * Replies are limited to XENSTORE_PAYLOAD_MAX, as every XenStore client
- * expects. A dom0 client may raise its own limit (CONTROL reply-max, a
- * vmstored extension libvmstore uses) so that long listings come in one
- * reply instead of DIRECTORY_PART slices.
- */
-#define CONN_REPLY_MAX_LIMIT 65536
-
 /* Privileged clients may run this far ahead before input pauses. */
 #define CONN_PRIV_OUTSTANDING 1024
 /* Queued events beyond this for an unprivileged client are dropped. */
 #define CONN_EVENT_QUEUE_MAX 1024
 
 struct conn {
-	struct list_head link;		/* in store.conns */
-	struct store *store;
-	struct domain *domain;
-	uint32_t domid;
-	bool privileged;
-	struct list_head txns;		/* open transactions */
-	struct list_head watches;
-	uint32_t ntxns;
-	uint32_t next_tx_id;		/* per connection, as xenstored */
-	uint32_t reply_max;		/* largest reply payload it accepts */
-	uint64_t id;			/* for log messages */
+	struct client client;		/* who it is, txns, watches */
 
 	struct xsd_sockmsg hdr;		/* request being received */
 	uint32_t hdr_got, in_got;
@@ -74,13 +58,16 @@ struct conn *conn_new(struct store *s, uint32_t domid, bool privileged,
 		      const struct conn_ops *ops, void *priv);
 /* Drops the connection's transactions and watches too. */
 void conn_destroy(struct conn *c);
+/* The client asked for a fresh start: drop its transactions, watches,
+ * queued output and any partial request. */
+void conn_reset(struct conn *c);
 
 /* Feed received bytes; -1 means the peer broke the protocol: drop it. */
 int conn_feed(struct conn *c, const void *data, size_t len);
 /* False while too many replies wait to be read (outstanding quota). */
 bool conn_wants_input(const struct conn *c);
 
-/* Queue a message; 0 or ENOMEM. Payloads over the limit become E2BIG. */
+/* Queue a reply; 0 or ENOMEM. Payloads over the limit become E2BIG. */
 int conn_send(struct conn *c, const struct xsd_sockmsg *req, uint32_t type,
 	      const void *payload, uint32_t len);
 void conn_send_error(struct conn *c, const struct xsd_sockmsg *req,

@@ -2,15 +2,16 @@
 #include "dispatch.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "conn.h"
+#include "client.h"
 #include "log.h"
 #include "msgtype.h"
 #include "txn.h"
 
 struct handler {
-	int (*fn)(struct conn *c, struct request *r);
+	int (*fn)(struct client *c, struct request *r);
 	bool uses_tx;		/* tx_id selects a transaction */
 };
 
@@ -37,33 +38,40 @@ static const struct handler handlers[XS_TYPE_COUNT] = {
 	[XS_DIRECTORY_PART] = { do_directory_part, true },
 };
 
-void dispatch(struct conn *c, const struct xsd_sockmsg *hdr, char *payload)
+int dispatch(struct client *c, const struct xsd_sockmsg *hdr, char *payload,
+	     struct reply *out)
 {
-	struct request r = { .hdr = hdr, .payload = payload, .len = hdr->len };
+	struct request r = {
+		.hdr = hdr, .payload = payload, .len = hdr->len, .out = out,
+	};
 	const struct handler *h = NULL;
-	int err;
 
+	out->data = NULL;
+	out->len = 0;
+	out->event_path = out->event_token = NULL;
 	if (hdr->type < XS_TYPE_COUNT)
 		h = &handlers[hdr->type];
 	if (!h || !h->fn) {
 		log_debug("conn %llu: unknown message type %u",
 			  (unsigned long long)c->id, hdr->type);
-		conn_send_error(c, hdr, ENOSYS);
-		return;
+		return ENOSYS;
 	}
 	log_debug("conn %llu dom%u: %s req %u tx %u len %u",
 		  (unsigned long long)c->id, c->domid, xs_msg_type_name(hdr->type), hdr->req_id,
 		  hdr->tx_id, hdr->len);
 	if (h->uses_tx && hdr->tx_id) {
 		r.tx = txn_find(c, hdr->tx_id);
-		if (!r.tx) {
-			conn_send_error(c, hdr, ENOENT);
-			return;
-		}
+		if (!r.tx)
+			return ENOENT;
 	}
-	err = h->fn(c, &r);
-	if (err)
-		conn_send_error(c, hdr, err);
+	return h->fn(c, &r);
+}
+
+void reply_release(struct reply *out)
+{
+	if (out->data != out->buf)
+		free(out->data);
+	out->data = NULL;
 }
 
 bool req_args(const struct request *r, const char **argv, unsigned int n)
@@ -115,18 +123,26 @@ bool parse_uint(const char *s, unsigned long max, unsigned long *out)
 	return true;
 }
 
-int reply(struct conn *c, const struct request *r, const void *payload,
-	  uint32_t len)
+int reply(struct request *r, const void *payload, uint32_t len)
 {
-	return conn_send(c, r->hdr, r->hdr->type, payload, len);
+	struct reply *out = r->out;
+
+	reply_release(out);
+	out->data = len <= sizeof(out->buf) ? out->buf : malloc(len);
+	if (!out->data)
+		return ENOMEM;
+	if (len)
+		memcpy(out->data, payload, len);
+	out->len = len;
+	return 0;
 }
 
-int reply_ok(struct conn *c, const struct request *r)
+int reply_ok(struct request *r)
 {
-	return reply(c, r, "OK", 3);
+	return reply(r, "OK", 3);
 }
 
-int reply_string(struct conn *c, const struct request *r, const char *s)
+int reply_string(struct request *r, const char *s)
 {
-	return reply(c, r, s, (uint32_t)strlen(s) + 1);
+	return reply(r, s, (uint32_t)strlen(s) + 1);
 }

@@ -1,4 +1,8 @@
-/* Request dispatch: from a complete message to a queued reply. */
+/*
+ * Request dispatch: from a complete message to the reply for it. The
+ * dispatcher and the handlers never send anything themselves: they
+ * return a reply or an error, and the connection puts it on the wire.
+ */
 #ifndef VMSTORED_DISPATCH_H
 #define VMSTORED_DISPATCH_H
 
@@ -7,18 +11,33 @@
 
 #include "public/io/xs_wire.h"
 
-struct conn;
+struct client;
 struct txn;
+
+struct reply {
+	char *data;		/* the payload: buf, or allocated if longer */
+	uint32_t len;
+	/* WATCH: its first event, sent right after the reply. */
+	const char *event_path, *event_token;
+	char buf[XENSTORE_PAYLOAD_MAX];
+};
 
 struct request {
 	const struct xsd_sockmsg *hdr;
 	char *payload;		/* hdr->len bytes, plus a NUL after them */
 	uint32_t len;
 	struct txn *tx;		/* resolved tx_id, for node operations */
+	struct reply *out;
 };
 
-/* Handle one message; any reply or error is queued on c. */
-void dispatch(struct conn *c, const struct xsd_sockmsg *hdr, char *payload);
+/*
+ * Handle one message: 0 and the reply in *out, or an errno value to
+ * answer with ERROR. Either way the caller calls reply_release(out)
+ * once it has sent the answer. The event strings point into payload.
+ */
+int dispatch(struct client *c, const struct xsd_sockmsg *hdr, char *payload,
+	     struct reply *out);
+void reply_release(struct reply *out);
 
 /*
  * Split the payload into exactly n NUL-terminated strings. Returns false
@@ -31,32 +50,32 @@ bool req_path_and_data(const struct request *r, const char **path,
 /* Decimal number in [0, max]; false if malformed. */
 bool parse_uint(const char *s, unsigned long max, unsigned long *out);
 
-/* Replies; each returns 0 so handlers can "return reply_...()". */
-int reply(struct conn *c, const struct request *r, const void *payload,
-	  uint32_t len);
-int reply_ok(struct conn *c, const struct request *r);
-int reply_string(struct conn *c, const struct request *r, const char *s);
+/* Set the reply (copied); 0 or ENOMEM, so handlers can
+ * "return reply_...()". */
+int reply(struct request *r, const void *payload, uint32_t len);
+int reply_ok(struct request *r);
+int reply_string(struct request *r, const char *s);
 
-/* Handlers: 0 after replying, or an errno value to send as ERROR. */
-int do_read(struct conn *c, struct request *r);
-int do_write(struct conn *c, struct request *r);
-int do_mkdir(struct conn *c, struct request *r);
-int do_rm(struct conn *c, struct request *r);
-int do_directory(struct conn *c, struct request *r);
-int do_directory_part(struct conn *c, struct request *r);
-int do_get_perms(struct conn *c, struct request *r);
-int do_set_perms(struct conn *c, struct request *r);
-int do_watch(struct conn *c, struct request *r);
-int do_unwatch(struct conn *c, struct request *r);
-int do_reset_watches(struct conn *c, struct request *r);
-int do_transaction_start(struct conn *c, struct request *r);
-int do_transaction_end(struct conn *c, struct request *r);
-int do_introduce(struct conn *c, struct request *r);
-int do_release(struct conn *c, struct request *r);
-int do_get_domain_path(struct conn *c, struct request *r);
-int do_is_domain_introduced(struct conn *c, struct request *r);
-int do_resume(struct conn *c, struct request *r);
-int do_set_target(struct conn *c, struct request *r);
-int do_control(struct conn *c, struct request *r);
+/* Handlers: 0 with the reply set, or an errno value to send as ERROR. */
+int do_read(struct client *c, struct request *r);
+int do_write(struct client *c, struct request *r);
+int do_mkdir(struct client *c, struct request *r);
+int do_rm(struct client *c, struct request *r);
+int do_directory(struct client *c, struct request *r);
+int do_directory_part(struct client *c, struct request *r);
+int do_get_perms(struct client *c, struct request *r);
+int do_set_perms(struct client *c, struct request *r);
+int do_watch(struct client *c, struct request *r);
+int do_unwatch(struct client *c, struct request *r);
+int do_reset_watches(struct client *c, struct request *r);
+int do_transaction_start(struct client *c, struct request *r);
+int do_transaction_end(struct client *c, struct request *r);
+int do_introduce(struct client *c, struct request *r);
+int do_release(struct client *c, struct request *r);
+int do_get_domain_path(struct client *c, struct request *r);
+int do_is_domain_introduced(struct client *c, struct request *r);
+int do_resume(struct client *c, struct request *r);
+int do_set_target(struct client *c, struct request *r);
+int do_control(struct client *c, struct request *r);
 
 #endif

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "conn.h"
+#include "client.h"
 #include "dispatch.h"
 #include "log.h"
 #include "tree.h"
@@ -13,23 +13,24 @@
 struct control_cmd {
 	const char *name;
 	const char *usage;
-	int (*fn)(struct conn *c, struct request *r, const char **argv,
+	int (*fn)(struct client *c, struct request *r, const char **argv,
 		  unsigned int argc);
 };
 
-static int cmd_help(struct conn *c, struct request *r, const char **argv,
+static int cmd_help(struct client *c, struct request *r, const char **argv,
 		    unsigned int argc);
 
-static int cmd_print(struct conn *c, struct request *r, const char **argv,
+static int cmd_print(struct client *c, struct request *r, const char **argv,
 		     unsigned int argc)
 {
+	(void)c;
 	if (argc != 1)
 		return EINVAL;
 	log_info("control: %s", argv[0]);
-	return reply_ok(c, r);
+	return reply_ok(r);
 }
 
-static int cmd_check(struct conn *c, struct request *r, const char **argv,
+static int cmd_check(struct client *c, struct request *r, const char **argv,
 		     unsigned int argc)
 {
 	const char *err = tree_check(&c->store->tree);
@@ -41,24 +42,25 @@ static int cmd_check(struct conn *c, struct request *r, const char **argv,
 		log_err("check: %s", err);
 		return EIO;
 	}
-	return reply_ok(c, r);
+	return reply_ok(r);
 }
 
-static int cmd_loglevel(struct conn *c, struct request *r, const char **argv,
+static int cmd_loglevel(struct client *c, struct request *r, const char **argv,
 			unsigned int argc)
 {
 	int level;
 
+	(void)c;
 	if (argc != 1)
 		return EINVAL;
 	level = log_level_parse(argv[0]);
 	if (level < 0)
 		return EINVAL;
 	log_set_level((enum log_level)level);
-	return reply_ok(c, r);
+	return reply_ok(r);
 }
 
-static int quota_domain(struct conn *c, struct request *r, const char *arg)
+static int quota_domain(struct client *c, struct request *r, const char *arg)
 {
 	unsigned long domid;
 	const struct domain *d;
@@ -71,10 +73,10 @@ static int quota_domain(struct conn *c, struct request *r, const char *arg)
 		return ENOENT;
 	snprintf(out, sizeof(out), "nodes: %u\nwatches: %u\n", d->nodes,
 		 d->watches);
-	return reply_string(c, r, out);
+	return reply_string(r, out);
 }
 
-static int cmd_quota(struct conn *c, struct request *r, const char **argv,
+static int cmd_quota(struct client *c, struct request *r, const char **argv,
 		     unsigned int argc)
 {
 	struct quota *q = &c->store->quota;
@@ -88,7 +90,7 @@ static int cmd_quota(struct conn *c, struct request *r, const char **argv,
 			 "transactions: %u\noutstanding: %u\n", q->nodes,
 			 q->node_size, q->perms, q->watches, q->transactions,
 			 q->outstanding);
-		return reply_string(c, r, out);
+		return reply_string(r, out);
 	}
 	if (argc == 1)
 		return quota_domain(c, r, argv[0]);
@@ -99,23 +101,23 @@ static int cmd_quota(struct conn *c, struct request *r, const char **argv,
 		return EINVAL;
 	*field = (uint32_t)val;
 	log_info("quota %s set to %lu", argv[1], val);
-	return reply_ok(c, r);
+	return reply_ok(r);
 }
 
 /* vmstored extension: this connection accepts replies up to n bytes. */
-static int cmd_reply_max(struct conn *c, struct request *r, const char **argv,
+static int cmd_reply_max(struct client *c, struct request *r, const char **argv,
 			 unsigned int argc)
 {
 	unsigned long n;
 
-	if (argc != 1 || !parse_uint(argv[0], CONN_REPLY_MAX_LIMIT, &n) ||
+	if (argc != 1 || !parse_uint(argv[0], CLIENT_REPLY_MAX_LIMIT, &n) ||
 	    n < XENSTORE_PAYLOAD_MAX)
 		return EINVAL;
 	c->reply_max = (uint32_t)n;
-	return reply_ok(c, r);
+	return reply_ok(r);
 }
 
-static int cmd_memreport(struct conn *c, struct request *r, const char **argv,
+static int cmd_memreport(struct client *c, struct request *r, const char **argv,
 			 unsigned int argc)
 {
 	const struct store *s = c->store;
@@ -126,7 +128,7 @@ static int cmd_memreport(struct conn *c, struct request *r, const char **argv,
 		return EINVAL;
 	snprintf(out, sizeof(out), "nodes: %zu\nwatches: %zu\ndomains: %zu\n",
 		 s->tree.nnodes, s->watch_index.count, s->domains.count);
-	return reply_string(c, r, out);
+	return reply_string(r, out);
 }
 
 static const struct control_cmd commands[] = {
@@ -140,22 +142,23 @@ static const struct control_cmd commands[] = {
 	  cmd_reply_max },
 };
 
-static int cmd_help(struct conn *c, struct request *r, const char **argv,
+static int cmd_help(struct client *c, struct request *r, const char **argv,
 		    unsigned int argc)
 {
 	char out[1024];
 	size_t i, used = 0;
 
+	(void)c;
 	(void)argv;
 	(void)argc;
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		used += (size_t)snprintf(out + used, sizeof(out) - used,
 					 "%s\t%s\n", commands[i].name,
 					 commands[i].usage);
-	return reply_string(c, r, out);
+	return reply_string(r, out);
 }
 
-int do_control(struct conn *c, struct request *r)
+int do_control(struct client *c, struct request *r)
 {
 	const char *argv[MAX_ARGS + 1];
 	unsigned int argc;

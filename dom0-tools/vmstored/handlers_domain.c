@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "conn.h"
+#include "client.h"
 #include "dispatch.h"
 #include "log.h"
 #include "path.h"
@@ -16,7 +16,7 @@ static bool parse_guest(const char *s, unsigned long *domid)
 	return parse_uint(s, 0x7fef, domid) && *domid != 0;
 }
 
-int do_introduce(struct conn *c, struct request *r)
+int do_introduce(struct client *c, struct request *r)
 {
 	struct store *s = c->store;
 	unsigned long domid, mfn, port;
@@ -36,7 +36,7 @@ int do_introduce(struct conn *c, struct request *r)
 	if (!d)
 		return ENOMEM;
 	if (d->introduced)
-		return d->mfn == mfn && d->port == port ? reply_ok(c, r) :
+		return d->mfn == mfn && d->port == port ? reply_ok(r) :
 		       EEXIST;
 	d->mfn = mfn;
 	d->port = (uint32_t)port;
@@ -48,11 +48,11 @@ int do_introduce(struct conn *c, struct request *r)
 	d->introduced = true;
 	log_info("introduced dom%lu (mfn %lu, port %lu)", domid, mfn, port);
 	watch_fire_special(s, SPECIAL_INTRODUCE);
-	return reply_ok(c, r);
+	return reply_ok(r);
 }
 
 /* Look up an introduced guest named by the request's first argument. */
-static int introduced_guest(struct conn *c, const char *arg,
+static int introduced_guest(struct client *c, const char *arg,
 			    struct domain **out)
 {
 	unsigned long domid;
@@ -65,7 +65,7 @@ static int introduced_guest(struct conn *c, const char *arg,
 	return *out && (*out)->introduced ? 0 : ENOENT;
 }
 
-int do_release(struct conn *c, struct request *r)
+int do_release(struct client *c, struct request *r)
 {
 	const char *arg;
 	struct domain *d;
@@ -76,16 +76,16 @@ int do_release(struct conn *c, struct request *r)
 	err = introduced_guest(c, arg, &d);
 	if (err)
 		return err;
-	if (d->conn)
-		conn_destroy(d->conn);
+	if (d->ring && c->store->ring.detach)
+		c->store->ring.detach(c->store, d, c->store->ring.arg);
 	d->introduced = false;
 	d->target = DOMID_NONE;
 	log_info("released dom%u", d->domid);
 	watch_fire_special(c->store, SPECIAL_RELEASE);
-	return reply_ok(c, r);
+	return reply_ok(r);
 }
 
-int do_resume(struct conn *c, struct request *r)
+int do_resume(struct client *c, struct request *r)
 {
 	const char *arg;
 	struct domain *d;
@@ -94,10 +94,10 @@ int do_resume(struct conn *c, struct request *r)
 	if (!req_args(r, &arg, 1))
 		return EINVAL;
 	err = introduced_guest(c, arg, &d);
-	return err ? err : reply_ok(c, r);
+	return err ? err : reply_ok(r);
 }
 
-int do_set_target(struct conn *c, struct request *r)
+int do_set_target(struct client *c, struct request *r)
 {
 	const char *argv[2];
 	unsigned long target;
@@ -112,22 +112,23 @@ int do_set_target(struct conn *c, struct request *r)
 	if (!parse_uint(argv[1], 0x7fef, &target))
 		return EINVAL;
 	d->target = (uint32_t)target;
-	return reply_ok(c, r);
+	return reply_ok(r);
 }
 
-int do_get_domain_path(struct conn *c, struct request *r)
+int do_get_domain_path(struct client *c, struct request *r)
 {
 	char path[32];
 	unsigned long domid;
 	const char *arg;
 
+	(void)c;
 	if (!req_args(r, &arg, 1) || !parse_uint(arg, VMS_DOMID_MAX, &domid))
 		return EINVAL;
 	path_domain_path((uint32_t)domid, path, sizeof(path));
-	return reply_string(c, r, path);
+	return reply_string(r, path);
 }
 
-int do_is_domain_introduced(struct conn *c, struct request *r)
+int do_is_domain_introduced(struct client *c, struct request *r)
 {
 	unsigned long domid;
 	const struct domain *d;
@@ -136,5 +137,5 @@ int do_is_domain_introduced(struct conn *c, struct request *r)
 	if (!req_args(r, &arg, 1) || !parse_uint(arg, VMS_DOMID_MAX, &domid))
 		return EINVAL;
 	d = domain_find(c->store, (uint32_t)domid);
-	return reply_string(c, r, d && d->introduced ? "T" : "F");
+	return reply_string(r, d && d->introduced ? "T" : "F");
 }

@@ -6,23 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conn.h"
+#include "client.h"
 #include "dispatch.h"
 #include "ops.h"
 #include "path.h"
 
-static void make_ctx(struct conn *c, struct request *r, struct op_ctx *ctx)
-{
-	ctx->s = c->store;
-	ctx->domid = c->domid;
-	ctx->target = c->domain->target;
-	ctx->privileged = c->privileged;
-	ctx->tx = r->tx;
-	ctx->replay = false;
-}
-
 /* The request's single argument as a canonical path; length or -errno. */
-static int one_path(struct conn *c, struct request *r, char *buf)
+static int one_path(struct client *c, struct request *r, char *buf)
 {
 	const char *arg;
 
@@ -31,7 +21,7 @@ static int one_path(struct conn *c, struct request *r, char *buf)
 	return path_canonicalize(arg, c->domid, buf, PATH_BUF_SIZE);
 }
 
-int do_read(struct conn *c, struct request *r)
+int do_read(struct client *c, struct request *r)
 {
 	char path[PATH_BUF_SIZE];
 	struct op_ctx ctx;
@@ -41,12 +31,12 @@ int do_read(struct conn *c, struct request *r)
 
 	if (plen < 0)
 		return -plen;
-	make_ctx(c, r, &ctx);
+	op_ctx_init(&ctx, c, r->tx);
 	err = op_read(&ctx, path, (size_t)plen, &value, &len);
-	return err ? err : reply(c, r, value, len);
+	return err ? err : reply(r, value, len);
 }
 
-int do_write(struct conn *c, struct request *r)
+int do_write(struct client *c, struct request *r)
 {
 	char path[PATH_BUF_SIZE];
 	const char *arg, *data;
@@ -59,12 +49,12 @@ int do_write(struct conn *c, struct request *r)
 	plen = path_canonicalize(arg, c->domid, path, sizeof(path));
 	if (plen < 0)
 		return -plen;
-	make_ctx(c, r, &ctx);
+	op_ctx_init(&ctx, c, r->tx);
 	err = op_write(&ctx, path, (size_t)plen, data, len);
-	return err ? err : reply_ok(c, r);
+	return err ? err : reply_ok(r);
 }
 
-int do_mkdir(struct conn *c, struct request *r)
+int do_mkdir(struct client *c, struct request *r)
 {
 	char path[PATH_BUF_SIZE];
 	struct op_ctx ctx;
@@ -72,12 +62,12 @@ int do_mkdir(struct conn *c, struct request *r)
 
 	if (plen < 0)
 		return -plen;
-	make_ctx(c, r, &ctx);
+	op_ctx_init(&ctx, c, r->tx);
 	err = op_mkdir(&ctx, path, (size_t)plen);
-	return err ? err : reply_ok(c, r);
+	return err ? err : reply_ok(r);
 }
 
-int do_rm(struct conn *c, struct request *r)
+int do_rm(struct client *c, struct request *r)
 {
 	char path[PATH_BUF_SIZE];
 	struct op_ctx ctx;
@@ -85,9 +75,9 @@ int do_rm(struct conn *c, struct request *r)
 
 	if (plen < 0)
 		return -plen;
-	make_ctx(c, r, &ctx);
+	op_ctx_init(&ctx, c, r->tx);
 	err = op_rm(&ctx, path, (size_t)plen);
-	return err ? err : reply_ok(c, r);
+	return err ? err : reply_ok(r);
 }
 
 /* Children names, NUL-terminated, into a growing buffer. */
@@ -119,7 +109,7 @@ static void append_name(const char *name, void *arg)
 	nb->len += n;
 }
 
-static int list_children(struct conn *c, struct request *r, const char *arg,
+static int list_children(struct client *c, struct request *r, const char *arg,
 			 struct name_buf *nb, uint64_t *gen)
 {
 	char path[PATH_BUF_SIZE];
@@ -129,14 +119,14 @@ static int list_children(struct conn *c, struct request *r, const char *arg,
 
 	if (plen < 0)
 		return -plen;
-	make_ctx(c, r, &ctx);
+	op_ctx_init(&ctx, c, r->tx);
 	err = op_directory(&ctx, path, (size_t)plen, append_name, nb, gen);
 	if (!err && nb->failed)
 		err = ENOMEM;
 	return err;
 }
 
-int do_directory(struct conn *c, struct request *r)
+int do_directory(struct client *c, struct request *r)
 {
 	struct name_buf nb = { 0 };
 	const char *arg;
@@ -147,7 +137,7 @@ int do_directory(struct conn *c, struct request *r)
 	err = list_children(c, r, arg, &nb, NULL);
 	if (!err)
 		err = nb.len > c->reply_max ? E2BIG :
-		      reply(c, r, nb.buf, (uint32_t)nb.len);
+		      reply(r, nb.buf, (uint32_t)nb.len);
 	free(nb.buf);
 	return err;
 }
@@ -157,7 +147,7 @@ int do_directory(struct conn *c, struct request *r)
  * generation, then whole names starting at byte offset off while they
  * fit; an extra NUL marks the end of the list.
  */
-static int reply_part(struct conn *c, struct request *r,
+static int reply_part(struct request *r,
 		      const struct name_buf *nb, unsigned long off,
 		      uint64_t gen)
 {
@@ -176,10 +166,10 @@ static int reply_part(struct conn *c, struct request *r,
 		memcpy(out + glen, nb->buf + off, len);
 	if (off + len >= nb->len)
 		out[glen + len++] = 0;
-	return reply(c, r, out, (uint32_t)(glen + len));
+	return reply(r, out, (uint32_t)(glen + len));
 }
 
-int do_directory_part(struct conn *c, struct request *r)
+int do_directory_part(struct client *c, struct request *r)
 {
 	struct name_buf nb = { 0 };
 	const char *argv[2];
@@ -191,21 +181,21 @@ int do_directory_part(struct conn *c, struct request *r)
 		return EINVAL;
 	err = list_children(c, r, argv[0], &nb, &gen);
 	if (!err)
-		err = reply_part(c, r, &nb, off < nb.len ? off : nb.len, gen);
+		err = reply_part(r, &nb, off < nb.len ? off : nb.len, gen);
 	free(nb.buf);
 	return err;
 }
 
-static int reply_perms(struct conn *c, struct request *r,
+static int reply_perms(struct request *r,
 		       const struct perms *perms)
 {
 	char out[XENSTORE_PAYLOAD_MAX];
 	int len = perms_to_wire(perms, out, sizeof(out));
 
-	return len < 0 ? E2BIG : reply(c, r, out, (uint32_t)len);
+	return len < 0 ? E2BIG : reply(r, out, (uint32_t)len);
 }
 
-int do_get_perms(struct conn *c, struct request *r)
+int do_get_perms(struct client *c, struct request *r)
 {
 	char path[PATH_BUF_SIZE];
 	const struct perms *perms;
@@ -217,16 +207,16 @@ int do_get_perms(struct conn *c, struct request *r)
 		return EINVAL;
 	special = special_lookup(arg);
 	if (special >= 0)
-		return reply_perms(c, r, &c->store->special_perms[special]);
+		return reply_perms(r, &c->store->special_perms[special]);
 	plen = path_canonicalize(arg, c->domid, path, sizeof(path));
 	if (plen < 0)
 		return -plen;
-	make_ctx(c, r, &ctx);
+	op_ctx_init(&ctx, c, r->tx);
 	err = op_get_perms(&ctx, path, (size_t)plen, &perms);
-	return err ? err : reply_perms(c, r, perms);
+	return err ? err : reply_perms(r, perms);
 }
 
-static int set_special_perms(struct conn *c, struct request *r, int which,
+static int set_special_perms(struct client *c, struct request *r, int which,
 			     struct perms *perms)
 {
 	if (!c->privileged)
@@ -235,10 +225,10 @@ static int set_special_perms(struct conn *c, struct request *r, int which,
 	c->store->special_perms[which] = *perms;
 	perms->p = NULL;
 	perms->n = 0;
-	return reply_ok(c, r);
+	return reply_ok(r);
 }
 
-int do_set_perms(struct conn *c, struct request *r)
+int do_set_perms(struct client *c, struct request *r)
 {
 	char path[PATH_BUF_SIZE];
 	const char *arg, *rest;
@@ -257,11 +247,11 @@ int do_set_perms(struct conn *c, struct request *r)
 		err = set_special_perms(c, r, special, &perms);
 	} else {
 		plen = path_canonicalize(arg, c->domid, path, sizeof(path));
-		make_ctx(c, r, &ctx);
+		op_ctx_init(&ctx, c, r->tx);
 		err = plen < 0 ? -plen :
 		      op_set_perms(&ctx, path, (size_t)plen, &perms);
 		if (!err)
-			err = reply_ok(c, r);
+			err = reply_ok(r);
 	}
 	perms_free(&perms);
 	return err;

@@ -1,14 +1,15 @@
-/* Handlers for per-connection state: watches and transactions. */
+/* Handlers for per-client state: watches and transactions. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "conn.h"
+#include "client.h"
 #include "dispatch.h"
+#include "ops.h"
 #include "txn.h"
 #include "watch.h"
 
-int do_watch(struct conn *c, struct request *r)
+int do_watch(struct client *c, struct request *r)
 {
 	const char *argv[2];
 	int err;
@@ -18,13 +19,13 @@ int do_watch(struct conn *c, struct request *r)
 	err = watch_add(c, argv[0], argv[1]);
 	if (err)
 		return err;
-	reply_ok(c, r);
 	/* A new watch fires once at once, so clients can read the state. */
-	conn_send_event(c, argv[0], argv[1]);
-	return 0;
+	r->out->event_path = argv[0];
+	r->out->event_token = argv[1];
+	return reply_ok(r);
 }
 
-int do_unwatch(struct conn *c, struct request *r)
+int do_unwatch(struct client *c, struct request *r)
 {
 	const char *argv[2];
 	int err;
@@ -32,17 +33,17 @@ int do_unwatch(struct conn *c, struct request *r)
 	if (!req_args(r, argv, 2))
 		return EINVAL;
 	err = watch_del(c, argv[0], argv[1]);
-	return err ? err : reply_ok(c, r);
+	return err ? err : reply_ok(r);
 }
 
-int do_reset_watches(struct conn *c, struct request *r)
+int do_reset_watches(struct client *c, struct request *r)
 {
 	watch_del_all(c);
 	txn_abort_all(c);
-	return reply_ok(c, r);
+	return reply_ok(r);
 }
 
-int do_transaction_start(struct conn *c, struct request *r)
+int do_transaction_start(struct client *c, struct request *r)
 {
 	char id[16];
 	struct txn *t;
@@ -54,10 +55,10 @@ int do_transaction_start(struct conn *c, struct request *r)
 	if (err)
 		return err;
 	snprintf(id, sizeof(id), "%u", t->id);
-	return reply_string(c, r, id);
+	return reply_string(r, id);
 }
 
-int do_transaction_end(struct conn *c, struct request *r)
+int do_transaction_end(struct client *c, struct request *r)
 {
 	struct txn *t = r->hdr->tx_id ? txn_find(c, r->hdr->tx_id) : NULL;
 	const char *arg;
@@ -69,6 +70,6 @@ int do_transaction_end(struct conn *c, struct request *r)
 	if (!req_args(r, &arg, 1) || (strcmp(arg, "T") && strcmp(arg, "F")))
 		return EINVAL;
 	commit = arg[0] == 'T';
-	err = txn_end(t, commit);
-	return err ? err : reply_ok(c, r);
+	err = txn_end(t, commit, op_replay);
+	return err ? err : reply_ok(r);
 }

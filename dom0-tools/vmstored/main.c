@@ -246,7 +246,7 @@ int main(int argc, char **argv)
 	if (apply_quotas(&srv.store, &o) || restore_state(&srv, &o))
 		goto fail;
 	if (o.ring_dir)
-		ring_host_enable(&srv, o.ring_dir);
+		ring_host_enable(&srv.loop, o.ring_dir);
 	if (!o.foreground && daemonise(&o))
 		goto fail;
 	if (!o.foreground && !o.log_file)

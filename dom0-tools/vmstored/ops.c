@@ -4,11 +4,22 @@
 #include <errno.h>
 #include <string.h>
 
+#include "client.h"
 #include "path.h"
 #include "store.h"
 #include "txn.h"
 #include "view.h"
 #include "watch.h"
+
+void op_ctx_init(struct op_ctx *ctx, const struct client *c, struct txn *tx)
+{
+	ctx->s = c->store;
+	ctx->domid = c->domid;
+	ctx->target = c->domain->target;
+	ctx->privileged = c->privileged;
+	ctx->tx = tx;
+	ctx->replay = false;
+}
 
 static int check_access(const struct op_ctx *ctx, const struct perms *p,
 			uint32_t need)
@@ -274,3 +285,50 @@ int op_set_perms(const struct op_ctx *ctx, const char *path, size_t len,
 	fire(ctx, path, len, v.perms, false);
 	return 0;
 }
+
+/* Commit: the checks were made when the operations were logged. */
+static void replay_ctx(struct op_ctx *ctx, const struct client *c)
+{
+	op_ctx_init(ctx, c, NULL);
+	ctx->replay = true;
+}
+
+static int replay_write(struct client *c, struct tx_op *op)
+{
+	struct op_ctx ctx;
+
+	replay_ctx(&ctx, c);
+	return op_write(&ctx, op->path, op->path_len, op->value,
+			op->value_len);
+}
+
+static int replay_mkdir(struct client *c, struct tx_op *op)
+{
+	struct op_ctx ctx;
+
+	replay_ctx(&ctx, c);
+	return op_mkdir(&ctx, op->path, op->path_len);
+}
+
+static int replay_rm(struct client *c, struct tx_op *op)
+{
+	struct op_ctx ctx;
+
+	replay_ctx(&ctx, c);
+	return op_rm(&ctx, op->path, op->path_len);
+}
+
+static int replay_set_perms(struct client *c, struct tx_op *op)
+{
+	struct op_ctx ctx;
+
+	replay_ctx(&ctx, c);
+	return op_set_perms(&ctx, op->path, op->path_len, &op->perms);
+}
+
+const tx_replay_fn op_replay[TX_OP_COUNT] = {
+	[TX_WRITE] = replay_write,
+	[TX_MKDIR] = replay_mkdir,
+	[TX_RM] = replay_rm,
+	[TX_SET_PERMS] = replay_set_perms,
+};

@@ -8,25 +8,17 @@
 #ifndef VMSTORED_OPS_H
 #define VMSTORED_OPS_H
 
-#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "perms.h"
+#include "txn.h"
+#include "view.h"
 
-struct store;
-struct txn;
+struct client;
 
-struct op_ctx {
-	struct store *s;
-	uint32_t domid;		/* who acts: owner of what it creates */
-	uint32_t target;	/* SET_TARGET domain, or DOMID_NONE */
-	bool privileged;
-	struct txn *tx;		/* NULL: act on the tree itself */
-	bool replay;		/* committing: checks were done already */
-};
-
-typedef void (*child_fn)(const char *name, void *arg);
+/* The context for client c acting on the tree or in transaction tx. */
+void op_ctx_init(struct op_ctx *ctx, const struct client *c, struct txn *tx);
 
 int op_read(const struct op_ctx *ctx, const char *path, size_t len,
 	    const char **value, uint32_t *value_len);
@@ -42,5 +34,8 @@ int op_get_perms(const struct op_ctx *ctx, const char *path, size_t len,
 /* Takes ownership of perms on success. */
 int op_set_perms(const struct op_ctx *ctx, const char *path, size_t len,
 		 struct perms *perms);
+
+/* How a transaction's logged operations are applied at commit. */
+extern const tx_replay_fn op_replay[TX_OP_COUNT];
 
 #endif

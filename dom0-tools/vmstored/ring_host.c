@@ -11,16 +11,15 @@
 #include <unistd.h>
 
 #include "conn.h"
+#include "endpoint.h"
 #include "log.h"
 #include "ring.h"
-#include "server.h"
-#include "txn.h"
-#include "watch.h"
+#include "store.h"
 
 #define RING_PAGE_SIZE 4096
 
 struct ring_cfg {
-	struct server *srv;
+	struct ep_loop *loop;
 	char *dir;
 };
 
@@ -45,7 +44,7 @@ static void ring_fail(struct ring_ep *r, uint32_t code, const char *why)
 {
 	struct conn *c = r->ep.conn;
 
-	log_warn("dom%u ring: %s; no longer served", c->domid, why);
+	log_warn("dom%u ring: %s; no longer served", c->client.domid, why);
 	__atomic_store_n(&r->intf->error, code, __ATOMIC_RELEASE);
 	notify_guest(r);
 	conn_destroy(c);	/* retires the endpoint */
@@ -54,14 +53,7 @@ static void ring_fail(struct ring_ep *r, uint32_t code, const char *why)
 /* Guest asked for a fresh start (XENSTORE_RECONNECT). */
 static void ring_reset(struct ring_ep *r)
 {
-	struct conn *c = r->ep.conn;
-	struct outmsg *m;
-
-	txn_abort_all(c);
-	watch_del_all(c);
-	while ((m = c->out_head))
-		conn_out_consume(c, m->len - c->out_off);
-	c->hdr_got = c->in_got = 0;
+	conn_reset(r->ep.conn);
 	r->intf->req_cons = r->intf->req_prod = 0;
 	r->intf->rsp_cons = r->intf->rsp_prod = 0;
 	__atomic_store_n(&r->intf->connection, XENSTORE_CONNECTED,
@@ -69,13 +61,12 @@ static void ring_reset(struct ring_ep *r)
 }
 
 /* Move requests in and replies out until neither side can progress. */
-static void ring_service(struct server *srv, struct endpoint *ep)
+static void ring_service(struct endpoint *ep)
 {
 	struct ring_ep *r = (struct ring_ep *)ep;
 	bool moved = false, progress;
 	char buf[XENSTORE_RING_SIZE];
 
-	(void)srv;
 	if (__atomic_load_n(&r->intf->connection, __ATOMIC_ACQUIRE) ==
 	    XENSTORE_RECONNECT) {
 		ring_reset(r);
@@ -121,30 +112,29 @@ static void ring_service(struct server *srv, struct endpoint *ep)
 		notify_guest(r);
 }
 
-static void ring_event(struct server *srv, struct endpoint *ep,
-		       uint32_t events)
+static void ring_event(struct endpoint *ep, uint32_t events)
 {
 	char drain[64];
 
 	(void)events;
 	while (read(ep->fd, drain, sizeof(drain)) > 0)
 		;
-	ring_service(srv, ep);
+	ring_service(ep);
 }
 
 static void ring_kick(struct conn *c)
 {
-	struct endpoint *ep = c->priv;
-
-	server_kick(ep->srv, ep);
+	endpoint_kick(c->priv);
 }
 
 static void ring_release(struct conn *c)
 {
 	struct endpoint *ep = c->priv;
 
+	if (c->client.domain->ring == ep)
+		c->client.domain->ring = NULL;
 	ep->conn = NULL;
-	server_retire(ep->srv, ep);
+	endpoint_retire(ep);
 }
 
 static const struct conn_ops ring_ops = {
@@ -205,7 +195,7 @@ static int ring_attach(struct store *s, struct domain *d, void *arg)
 		goto fail;
 	r->intf->server_features = XENSTORE_SERVER_FEATURE_RECONNECTION |
 				   XENSTORE_SERVER_FEATURE_ERROR;
-	r->ep.srv = cfg.srv;
+	r->ep.loop = cfg.loop;
 	r->ep.on_event = ring_event;
 	r->ep.flush = ring_service;
 	r->ep.free = ring_free;
@@ -214,12 +204,12 @@ static int ring_attach(struct store *s, struct domain *d, void *arg)
 		errno = ENOMEM;
 		goto fail;
 	}
-	if (server_watch_fd(cfg.srv, &r->ep, EPOLLIN)) {
+	if (endpoint_watch(&r->ep, EPOLLIN)) {
 		conn_destroy(r->ep.conn);	/* frees r later */
 		return EIO;
 	}
-	d->conn = r->ep.conn;
-	server_kick(cfg.srv, &r->ep);	/* requests may be waiting */
+	d->ring = &r->ep;
+	endpoint_kick(&r->ep);	/* requests may be waiting */
 	return 0;
 fail:
 	err = errno ? errno : EIO;
@@ -235,10 +225,20 @@ fail:
 	return err == ENOENT ? ENOENT : EINVAL;
 }
 
-void ring_host_enable(struct server *srv, const char *dir)
+static void ring_detach(struct store *s, struct domain *d, void *arg)
 {
-	cfg.srv = srv;
+	struct endpoint *ep = d->ring;
+
+	(void)s;
+	(void)arg;
+	conn_destroy(ep->conn);		/* retires the endpoint */
+}
+
+void ring_host_enable(struct ep_loop *loop, const char *dir)
+{
+	cfg.loop = loop;
 	cfg.dir = strdup(dir);
-	srv->store.ring.attach = ring_attach;
-	srv->store.ring.arg = &cfg;
+	loop->store->ring.attach = ring_attach;
+	loop->store->ring.detach = ring_detach;
+	loop->store->ring.arg = &cfg;
 }

@@ -8,9 +8,9 @@
 #ifndef VMSTORED_RING_HOST_H
 #define VMSTORED_RING_HOST_H
 
-struct server;
+struct ep_loop;
 
-/* Serve INTRODUCEd domains' rings from files in dir. */
-void ring_host_enable(struct server *srv, const char *dir);
+/* Serve INTRODUCEd domains' rings from files in dir, in loop. */
+void ring_host_enable(struct ep_loop *loop, const char *dir);
 
 #endif

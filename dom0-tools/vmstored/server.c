@@ -13,6 +13,7 @@
 #include "conn.h"
 #include "log.h"
 #include "persist.h"
+#include "sock.h"
 
 #define MAX_EVENTS 64
 
@@ -48,10 +49,15 @@ static int open_signals(void)
 	return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 }
 
+static const struct ep_loop_ops loop_ops;
+
 int server_open(struct server *srv, const char *socket_path)
 {
 	memset(srv, 0, sizeof(*srv));
 	srv->epfd = srv->listen_fd = srv->sig_fd = -1;
+	srv->loop.ops = &loop_ops;
+	srv->loop.store = &srv->store;
+	list_init(&srv->endpoints);
 	if (store_init(&srv->store)) {
 		log_err("out of memory");
 		return -1;
@@ -65,10 +71,24 @@ int server_open(struct server *srv, const char *socket_path)
 	return 0;
 }
 
-void server_close(struct server *srv)
+static struct server *server_of(struct ep_loop *l)
 {
-	store_destroy(&srv->store);
-	/* Retired endpoints left from store_destroy. */
+	return container_of(l, struct server, loop);
+}
+
+/* End every connection (retiring its endpoint), then free them all. */
+static void close_endpoints(struct server *srv)
+{
+	struct list_head *pos, *tmp;
+
+	list_for_each_safe(pos, tmp, &srv->endpoints) {
+		struct endpoint *ep = list_entry(pos, struct endpoint, link);
+
+		if (ep->conn)
+			conn_destroy(ep->conn);	/* retires ep */
+		else
+			endpoint_retire(ep);
+	}
 	while (srv->flush_list) {
 		struct endpoint *ep = srv->flush_list;
 
@@ -76,6 +96,12 @@ void server_close(struct server *srv)
 		if (ep->dead)
 			ep->free(ep);
 	}
+}
+
+void server_close(struct server *srv)
+{
+	close_endpoints(srv);
+	store_destroy(&srv->store);
 	if (srv->listen_fd >= 0) {
 		close(srv->listen_fd);
 		unlink(srv->socket_path);
@@ -89,26 +115,32 @@ void server_close(struct server *srv)
 	srv->socket_path = NULL;
 }
 
-int server_watch_fd(struct server *srv, struct endpoint *ep, uint32_t events)
+static int loop_watch(struct ep_loop *l, struct endpoint *ep,
+		      uint32_t events)
 {
+	struct server *srv = server_of(l);
+
 	if (add_fd(srv->epfd, ep->fd, ep, events)) {
 		log_err("epoll add: %s", strerror(errno));
 		return -1;
 	}
+	list_add_tail(&ep->link, &srv->endpoints);
 	return 0;
 }
 
-void server_modify_fd(struct server *srv, struct endpoint *ep,
-		      uint32_t events)
+static void loop_modify(struct ep_loop *l, struct endpoint *ep,
+			uint32_t events)
 {
 	struct epoll_event ev = { .events = events, .data.ptr = ep };
 
-	if (epoll_ctl(srv->epfd, EPOLL_CTL_MOD, ep->fd, &ev))
+	if (epoll_ctl(server_of(l)->epfd, EPOLL_CTL_MOD, ep->fd, &ev))
 		log_err("epoll mod: %s", strerror(errno));
 }
 
-void server_kick(struct server *srv, struct endpoint *ep)
+static void loop_kick(struct ep_loop *l, struct endpoint *ep)
 {
+	struct server *srv = server_of(l);
+
 	if (ep->in_flush_list)
 		return;
 	ep->in_flush_list = true;
@@ -116,15 +148,26 @@ void server_kick(struct server *srv, struct endpoint *ep)
 	srv->flush_list = ep;
 }
 
-void server_retire(struct server *srv, struct endpoint *ep)
+static void loop_retire(struct ep_loop *l, struct endpoint *ep)
 {
+	struct server *srv = server_of(l);
+
 	if (ep->dead)
 		return;
 	ep->dead = true;
+	if (ep->link.next)		/* it was being polled */
+		list_del(&ep->link);
 	if (srv->epfd >= 0)
 		epoll_ctl(srv->epfd, EPOLL_CTL_DEL, ep->fd, NULL);
-	server_kick(srv, ep);
+	loop_kick(l, ep);
 }
+
+static const struct ep_loop_ops loop_ops = {
+	.watch = loop_watch,
+	.modify = loop_modify,
+	.kick = loop_kick,
+	.retire = loop_retire,
+};
 
 static void flush_all(struct server *srv)
 {
@@ -134,7 +177,7 @@ static void flush_all(struct server *srv)
 		srv->flush_list = ep->flush_next;
 		ep->in_flush_list = false;
 		if (!ep->dead)
-			ep->flush(srv, ep);
+			ep->flush(ep);
 		/* flush may have retired it; it is back on the list then. */
 		if (ep->dead && !ep->in_flush_list)
 			ep->free(ep);
@@ -199,11 +242,11 @@ static void dispatch_events(struct server *srv, struct epoll_event *ev, int n)
 		struct endpoint *ep = tag;
 
 		if (tag == &listen_tag)
-			sock_accept(srv);
+			sock_accept(&srv->loop, srv->listen_fd);
 		else if (tag == &signal_tag)
 			handle_signals(srv);
 		else if (!ep->dead)
-			ep->on_event(srv, ep, ev[i].events);
+			ep->on_event(ep, ev[i].events);
 	}
 }
 

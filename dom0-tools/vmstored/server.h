@@ -1,7 +1,8 @@
 /*
  * The daemon's event loop: the listening socket, client sockets, ring
  * notification descriptors, signals and the state-save timer, all on one
- * epoll instance, single-threaded.
+ * epoll instance, single-threaded. It owns the endpoints (endpoint.h)
+ * and with them the connections: server_close ends them all.
  */
 #ifndef VMSTORED_SERVER_H
 #define VMSTORED_SERVER_H
@@ -9,29 +10,16 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "endpoint.h"
+#include "list.h"
 #include "store.h"
-
-struct server;
-struct endpoint;
-
-/* Something the loop polls: a client socket or a ring's event channel. */
-struct endpoint {
-	struct server *srv;
-	int fd;
-	void (*on_event)(struct server *srv, struct endpoint *ep,
-			 uint32_t events);
-	void (*flush)(struct server *srv, struct endpoint *ep);
-	void (*free)(struct endpoint *ep);
-	struct conn *conn;
-	struct endpoint *flush_next;
-	bool in_flush_list;
-	bool dead;		/* closed; freed after this loop iteration */
-};
 
 struct server {
 	struct store store;
+	struct ep_loop loop;		/* what transports see of it */
 	int epfd, listen_fd, sig_fd;
 	char *socket_path;
+	struct list_head endpoints;	/* polled, not retired */
 	struct endpoint *flush_list;
 	bool stop;
 	/* persistence */
@@ -47,20 +35,7 @@ int server_open(struct server *srv, const char *socket_path);
 int server_run(struct server *srv);
 void server_close(struct server *srv);
 
-/* For transports. */
-int server_watch_fd(struct server *srv, struct endpoint *ep, uint32_t events);
-void server_modify_fd(struct server *srv, struct endpoint *ep,
-		      uint32_t events);
-/* Queue for flushing at the end of this iteration. */
-void server_kick(struct server *srv, struct endpoint *ep);
-/* Stop polling ep and free it once the iteration is over. */
-void server_retire(struct server *srv, struct endpoint *ep);
-
 /* Save the state file now if one is configured; 0 or -1. */
 int server_save_state(struct server *srv);
-
-/* Client sockets (sock.c). */
-int sock_listen(const char *path);
-void sock_accept(struct server *srv);
 
 #endif

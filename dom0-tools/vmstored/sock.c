@@ -1,4 +1,6 @@
 /* Unix socket transport: the listening socket and client connections. */
+#include "sock.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -10,8 +12,8 @@
 #include <unistd.h>
 
 #include "conn.h"
+#include "endpoint.h"
 #include "log.h"
-#include "server.h"
 
 #define READ_CHUNK 65536
 #define MAX_IOV 64
@@ -82,9 +84,7 @@ int sock_listen(const char *path)
 
 static void sock_kick(struct conn *c)
 {
-	struct endpoint *ep = c->priv;
-
-	server_kick(ep->srv, ep);
+	endpoint_kick(c->priv);
 }
 
 static void sock_release(struct conn *c)
@@ -92,7 +92,7 @@ static void sock_release(struct conn *c)
 	struct endpoint *ep = c->priv;
 
 	ep->conn = NULL;
-	server_retire(ep->srv, ep);
+	endpoint_retire(ep);
 }
 
 static const struct conn_ops sock_ops = {
@@ -111,7 +111,7 @@ static uint32_t wanted_events(const struct sock_ep *s)
 	return (s->in_paused ? 0 : EPOLLIN) | (s->out_armed ? EPOLLOUT : 0);
 }
 
-static void sock_flush(struct server *srv, struct endpoint *ep)
+static void sock_flush(struct endpoint *ep)
 {
 	struct sock_ep *s = (struct sock_ep *)ep;
 	struct iovec iov[MAX_IOV];
@@ -136,10 +136,10 @@ static void sock_flush(struct server *srv, struct endpoint *ep)
 	s->out_armed = conn_out_pending(ep->conn);
 	s->in_paused = !conn_wants_input(ep->conn);
 	if (armed != s->out_armed || paused != s->in_paused)
-		server_modify_fd(srv, ep, wanted_events(s));
+		endpoint_modify(ep, wanted_events(s));
 }
 
-static void sock_read(struct server *srv, struct endpoint *ep)
+static void sock_read(struct endpoint *ep)
 {
 	static char buf[READ_CHUNK];
 	ssize_t n;
@@ -158,16 +158,15 @@ static void sock_read(struct server *srv, struct endpoint *ep)
 			break;
 	}
 	if (ep->conn)
-		server_kick(srv, ep);	/* re-evaluates input pausing too */
+		endpoint_kick(ep);	/* re-evaluates input pausing too */
 }
 
-static void sock_event(struct server *srv, struct endpoint *ep,
-		       uint32_t events)
+static void sock_event(struct endpoint *ep, uint32_t events)
 {
 	if (events & (EPOLLIN | EPOLLHUP | EPOLLERR))
-		sock_read(srv, ep);
+		sock_read(ep);
 	if (ep->conn && (events & EPOLLOUT))
-		server_kick(srv, ep);
+		endpoint_kick(ep);
 }
 
 static void sock_free(struct endpoint *ep)
@@ -176,10 +175,10 @@ static void sock_free(struct endpoint *ep)
 	free(ep);
 }
 
-void sock_accept(struct server *srv)
+void sock_accept(struct ep_loop *loop, int listen_fd)
 {
 	for (;;) {
-		int fd = accept4(srv->listen_fd, NULL, NULL,
+		int fd = accept4(listen_fd, NULL, NULL,
 				 SOCK_NONBLOCK | SOCK_CLOEXEC);
 		struct sock_ep *s;
 
@@ -192,7 +191,7 @@ void sock_accept(struct server *srv)
 		}
 		s = calloc(1, sizeof(*s));
 		if (s)
-			s->ep.conn = conn_new(&srv->store, 0, true, &sock_ops,
+			s->ep.conn = conn_new(loop->store, 0, true, &sock_ops,
 					      &s->ep);
 		if (!s || !s->ep.conn) {
 			log_err("out of memory for a new client");
@@ -200,16 +199,16 @@ void sock_accept(struct server *srv)
 			close(fd);
 			continue;
 		}
-		s->ep.srv = srv;
+		s->ep.loop = loop;
 		s->ep.fd = fd;
 		s->ep.on_event = sock_event;
 		s->ep.flush = sock_flush;
 		s->ep.free = sock_free;
-		if (server_watch_fd(srv, &s->ep, EPOLLIN)) {
+		if (endpoint_watch(&s->ep, EPOLLIN)) {
 			conn_destroy(s->ep.conn);
 			continue;
 		}
 		log_debug("conn %llu: new socket client",
-			  (unsigned long long)s->ep.conn->id);
+			  (unsigned long long)s->ep.conn->client.id);
 	}
 }

@@ -5,9 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conn.h"
-#include "watch.h"
-
 static const char *const special_names[SPECIAL_COUNT] = {
 	[SPECIAL_INTRODUCE] = "@introduceDomain",
 	[SPECIAL_RELEASE] = "@releaseDomain",
@@ -21,7 +18,6 @@ int store_init(struct store *s)
 	memset(s, 0, sizeof(*s));
 	s->quota = defaults;
 	list_init(&s->watches);
-	list_init(&s->conns);
 	if (tree_init(&s->tree))
 		return -1;
 	if (htable_init(&s->domains, 64) || htable_init(&s->watch_index, 64))
@@ -40,13 +36,10 @@ fail:
 
 void store_destroy(struct store *s)
 {
-	struct list_head *pos, *tmp;
 	struct hlink *l, *next;
 	size_t b = 0;
 	int i;
 
-	list_for_each_safe(pos, tmp, &s->conns)
-		conn_destroy(list_entry(pos, struct conn, link));
 	if (s->domains.buckets) {
 		for (l = htable_next(&s->domains, &b, NULL); l; l = next) {
 			next = htable_next(&s->domains, &b, l);

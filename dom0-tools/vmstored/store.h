@@ -1,6 +1,8 @@
 /*
  * The store: the tree plus everything that is not a node — domains and
- * their quotas, watches, connections. One per daemon (or per test).
+ * their quotas, watches. One per daemon (or per test). Connections are
+ * not the store's: whoever makes them (the server, a test) ends them,
+ * before the store goes.
  */
 #ifndef VMSTORED_STORE_H
 #define VMSTORED_STORE_H
@@ -13,7 +15,6 @@
 #include "perms.h"
 #include "tree.h"
 
-struct conn;
 struct store;
 
 /* Limits for unprivileged domains; dom0 is not limited. */
@@ -40,13 +41,15 @@ struct domain {
 	uint32_t target;	/* SET_TARGET, or DOMID_NONE */
 	uint32_t nodes;		/* nodes it owns */
 	uint32_t watches;
-	struct conn *conn;	/* its ring connection, if any */
+	void *ring;		/* the ring backend's state, while attached */
 };
 
 /* How the daemon reaches a domain's ring; absent in unit tests. */
 struct ring_backend {
 	/* Connect to an introduced domain; returns 0 or an errno value. */
 	int (*attach)(struct store *s, struct domain *d, void *arg);
+	/* Drop the ring connection of a domain being released. */
+	void (*detach)(struct store *s, struct domain *d, void *arg);
 	void *arg;
 };
 
@@ -58,7 +61,6 @@ struct store {
 	struct quota quota;
 	struct htable watch_index;	/* watches by canonical path */
 	struct list_head watches;	/* all watches, registration order */
-	struct list_head conns;
 	struct perms special_perms[SPECIAL_COUNT];
 	uint64_t watch_seq;
 	bool dirty;			/* changed since the last save */

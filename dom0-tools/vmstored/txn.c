@@ -5,9 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conn.h"
+#include "client.h"
 #include "log.h"
-#include "ops.h"
 #include "store.h"
 #include "tree.h"
 
@@ -24,7 +23,7 @@ static bool entry_eq(const struct hlink *l, const void *key)
 	return e->path_len == k->len && !memcmp(e->path, k->path, k->len);
 }
 
-int txn_start(struct conn *c, struct txn **out)
+int txn_start(struct client *c, struct txn **out)
 {
 	struct store *s = c->store;
 	struct txn *t;
@@ -40,14 +39,14 @@ int txn_start(struct conn *c, struct txn **out)
 	do {
 		t->id = ++c->next_tx_id;
 	} while (t->id == 0 || txn_find(c, t->id));
-	t->conn = c;
+	t->client = c;
 	list_add_tail(&t->link, &c->txns);
 	c->ntxns++;
 	*out = t;
 	return 0;
 }
 
-struct txn *txn_find(struct conn *c, uint32_t id)
+struct txn *txn_find(struct client *c, uint32_t id)
 {
 	struct list_head *pos, *tmp;
 
@@ -108,7 +107,7 @@ static void free_ops(struct txn *t)
 static void txn_free(struct txn *t)
 {
 	list_del(&t->link);
-	t->conn->ntxns--;
+	t->client->ntxns--;
 	free_entries(t);
 	free_ops(t);
 	free(t);
@@ -117,7 +116,7 @@ static void txn_free(struct txn *t)
 /* Has anything the transaction looked at changed in the tree? */
 static bool read_set_changed(struct txn *t)
 {
-	const struct tree *tree = &t->conn->store->tree;
+	const struct tree *tree = &t->client->store->tree;
 	struct hlink *l;
 	size_t b = 0;
 
@@ -136,44 +135,22 @@ static bool read_set_changed(struct txn *t)
 	return false;
 }
 
-static void replay(struct txn *t)
+static void replay(struct txn *t, const tx_replay_fn fn[TX_OP_COUNT])
 {
-	struct conn *c = t->conn;
-	struct op_ctx ctx = {
-		.s = c->store, .domid = c->domid,
-		.target = c->domain->target, .privileged = c->privileged,
-		.replay = true,
-	};
 	struct tx_op *op;
 
 	for (op = t->ops; op; op = op->next) {
-		int err = 0;
+		int err = fn[op->kind](t->client, op);
 
-		switch (op->kind) {
-		case TX_WRITE:
-			err = op_write(&ctx, op->path, op->path_len, op->value,
-				       op->value_len);
-			break;
-		case TX_MKDIR:
-			err = op_mkdir(&ctx, op->path, op->path_len);
-			break;
-		case TX_RM:
-			err = op_rm(&ctx, op->path, op->path_len);
-			break;
-		case TX_SET_PERMS:
-			err = op_set_perms(&ctx, op->path, op->path_len,
-					   &op->perms);
-			break;
-		}
 		if (err)
 			log_err("transaction %u: replaying %s failed (%d)",
 				t->id, op->path, err);
 	}
 }
 
-static int commit(struct txn *t)
+static int commit(struct txn *t, const tx_replay_fn fn[TX_OP_COUNT])
 {
-	struct conn *c = t->conn;
+	struct client *c = t->client;
 
 	if (t->out_of_memory)
 		return ENOMEM;
@@ -183,19 +160,20 @@ static int commit(struct txn *t)
 	    c->domain->nodes + (uint32_t)t->nodes_delta >
 	    c->store->quota.nodes)
 		return ENOSPC;
-	replay(t);
+	replay(t, fn);
 	return 0;
 }
 
-int txn_end(struct txn *t, bool do_commit)
+int txn_end(struct txn *t, bool do_commit,
+	    const tx_replay_fn replay[TX_OP_COUNT])
 {
-	int err = do_commit ? commit(t) : 0;
+	int err = do_commit ? commit(t, replay) : 0;
 
 	txn_free(t);
 	return err;
 }
 
-void txn_abort_all(struct conn *c)
+void txn_abort_all(struct client *c)
 {
 	struct list_head *pos, *tmp;
 

@@ -12,7 +12,9 @@
  * transaction looked at has changed, appeared or vanished since, the
  * commit fails with EAGAIN. Otherwise the logged operations are replayed
  * on the tree — which, the read set being unchanged, yields exactly what
- * the transaction saw — and watches fire as for direct writes.
+ * the transaction saw — and watches fire as for direct writes. Replay
+ * goes through a table of functions the caller passes (the node
+ * operations' op_replay), so transactions do not call up into them.
  */
 #ifndef VMSTORED_TXN_H
 #define VMSTORED_TXN_H
@@ -24,7 +26,7 @@
 #include "list.h"
 #include "perms.h"
 
-struct conn;
+struct client;
 struct node;
 
 struct tx_entry {
@@ -47,7 +49,7 @@ struct tx_entry {
 	uint64_t shadow_gen;
 };
 
-enum tx_op_kind { TX_WRITE, TX_MKDIR, TX_RM, TX_SET_PERMS };
+enum tx_op_kind { TX_WRITE, TX_MKDIR, TX_RM, TX_SET_PERMS, TX_OP_COUNT };
 
 struct tx_op {
 	struct tx_op *next;
@@ -59,22 +61,27 @@ struct tx_op {
 };
 
 struct txn {
-	struct list_head link;	/* in conn.txns */
+	struct list_head link;	/* in client.txns */
 	uint32_t id;
-	struct conn *conn;
+	struct client *client;
 	struct htable entries;
 	struct tx_op *ops, *ops_tail;
-	int32_t nodes_delta;	/* nodes the connection's domain gains */
+	int32_t nodes_delta;	/* nodes the client's domain gains */
 	uint64_t gen;		/* for shadow generations */
 	bool out_of_memory;	/* lost track: commit must fail */
 };
 
+/* Apply one logged operation to the tree for client c at commit;
+ * returns 0 or an errno value (logged: the commit goes on). */
+typedef int (*tx_replay_fn)(struct client *c, struct tx_op *op);
+
 /* 0 and the new transaction, or an errno value (ENOSPC: quota). */
-int txn_start(struct conn *c, struct txn **out);
-struct txn *txn_find(struct conn *c, uint32_t id);
+int txn_start(struct client *c, struct txn **out);
+struct txn *txn_find(struct client *c, uint32_t id);
 /* Commit (or abort) and free; 0, EAGAIN, ENOSPC or ENOMEM. */
-int txn_end(struct txn *t, bool commit);
-void txn_abort_all(struct conn *c);
+int txn_end(struct txn *t, bool commit,
+	    const tx_replay_fn replay[TX_OP_COUNT]);
+void txn_abort_all(struct client *c);
 
 struct tx_entry *txn_entry_find(struct txn *t, const char *path,
 				size_t len);

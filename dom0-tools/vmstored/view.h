@@ -7,9 +7,27 @@
 #ifndef VMSTORED_VIEW_H
 #define VMSTORED_VIEW_H
 
-#include "ops.h"
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "perms.h"
 #include "tree.h"
 #include "txn.h"
+
+struct store;
+
+/* Who performs an operation, and where (the tree or a transaction). */
+struct op_ctx {
+	struct store *s;
+	uint32_t domid;		/* who acts: owner of what it creates */
+	uint32_t target;	/* SET_TARGET domain, or DOMID_NONE */
+	bool privileged;
+	struct txn *tx;		/* NULL: act on the tree itself */
+	bool replay;		/* committing: checks were done already */
+};
+
+typedef void (*child_fn)(const char *name, void *arg);
 
 struct nview {
 	bool exists;

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conn.h"
+#include "client.h"
 #include "path.h"
 
 struct match {
@@ -26,12 +26,12 @@ static bool watch_eq(const struct hlink *l, const void *key)
 	return !strncmp(w->abs, k->path, k->len) && w->abs[k->len] == 0;
 }
 
-static struct watch *find(struct conn *c, const char *path, const char *token)
+static struct watch *find(struct client *c, const char *path, const char *token)
 {
 	struct list_head *pos, *tmp;
 
 	list_for_each_safe(pos, tmp, &c->watches) {
-		struct watch *w = list_entry(pos, struct watch, conn_link);
+		struct watch *w = list_entry(pos, struct watch, client_link);
 
 		if (!strcmp(w->path, path) && !strcmp(w->token, token))
 			return w;
@@ -40,7 +40,7 @@ static struct watch *find(struct conn *c, const char *path, const char *token)
 }
 
 /* Canonical form of a watch path; "@..." names are kept as they are. */
-static int watch_abs(struct conn *c, const char *path, char *abs,
+static int watch_abs(struct client *c, const char *path, char *abs,
 		     uint32_t *strip)
 {
 	int len;
@@ -59,7 +59,7 @@ static int watch_abs(struct conn *c, const char *path, char *abs,
 	return len;
 }
 
-int watch_add(struct conn *c, const char *path, const char *token)
+int watch_add(struct client *c, const char *path, const char *token)
 {
 	struct store *s = c->store;
 	char abs[PATH_BUF_SIZE];
@@ -87,11 +87,11 @@ int watch_add(struct conn *c, const char *path, const char *token)
 		return ENOMEM;
 	}
 	w->strip = strip;
-	w->conn = c;
+	w->client = c;
 	w->seq = ++s->watch_seq;
 	w->link.hash = hash_bytes(abs, (size_t)len);
 	htable_insert(&s->watch_index, &w->link);
-	list_add_tail(&w->conn_link, &c->watches);
+	list_add_tail(&w->client_link, &c->watches);
 	list_add_tail(&w->all_link, &s->watches);
 	c->domain->watches++;
 	return 0;
@@ -100,16 +100,16 @@ int watch_add(struct conn *c, const char *path, const char *token)
 static void watch_free(struct store *s, struct watch *w)
 {
 	htable_remove(&s->watch_index, &w->link);
-	list_del(&w->conn_link);
+	list_del(&w->client_link);
 	list_del(&w->all_link);
-	w->conn->domain->watches--;
+	w->client->domain->watches--;
 	free(w->path);
 	free(w->abs);
 	free(w->token);
 	free(w);
 }
 
-int watch_del(struct conn *c, const char *path, const char *token)
+int watch_del(struct client *c, const char *path, const char *token)
 {
 	struct watch *w = find(c, path, token);
 
@@ -119,12 +119,12 @@ int watch_del(struct conn *c, const char *path, const char *token)
 	return 0;
 }
 
-void watch_del_all(struct conn *c)
+void watch_del_all(struct client *c)
 {
 	struct list_head *pos, *tmp;
 
 	list_for_each_safe(pos, tmp, &c->watches)
-		watch_free(c->store, list_entry(pos, struct watch, conn_link));
+		watch_free(c->store, list_entry(pos, struct watch, client_link));
 }
 
 struct match_set {
@@ -178,7 +178,7 @@ static void deliver(struct match_set *set, const struct perms *perms)
 		qsort(set->m, set->n, sizeof(*set->m), by_seq);
 	for (i = 0; i < set->n; i++) {
 		struct watch *w = set->m[i].w;
-		struct conn *c = w->conn;
+		struct client *c = w->client;
 		const char *ev = set->m[i].event_path;
 
 		if (!c->privileged && perms &&
@@ -187,7 +187,7 @@ static void deliver(struct match_set *set, const struct perms *perms)
 			continue;
 		if (w->strip && strlen(ev) > w->strip)
 			ev += w->strip;
-		conn_send_event(c, ev, w->token);
+		c->send_event(c, ev, w->token);
 	}
 	free(set->m);
 }

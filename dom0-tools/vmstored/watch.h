@@ -2,8 +2,9 @@
  * Watches. A change to a path fires every watch on that path or on one of
  * its ancestors, found by hashing each ancestor (no scan of all watches).
  * Removing a subtree also fires watches set below it, with the watch's
- * own path as the event path. Events for one connection go out in
- * registration order, and only to watchers allowed to read the node.
+ * own path as the event path. Events for one client go out in
+ * registration order, and only to watchers allowed to read the node;
+ * they are handed to the client's send_event (its connection's queue).
  */
 #ifndef VMSTORED_WATCH_H
 #define VMSTORED_WATCH_H
@@ -17,13 +18,13 @@
 #include "perms.h"
 #include "store.h"
 
-struct conn;
+struct client;
 
 struct watch {
 	struct hlink link;		/* store.watch_index, by abs */
-	struct list_head conn_link;	/* conn.watches */
+	struct list_head client_link;	/* client.watches */
 	struct list_head all_link;	/* store.watches */
-	struct conn *conn;
+	struct client *client;
 	char *path;			/* as the client gave it */
 	char *abs;			/* canonical path or "@..." name */
 	char *token;
@@ -32,9 +33,9 @@ struct watch {
 };
 
 /* Register and fire once; 0 or an errno value. */
-int watch_add(struct conn *c, const char *path, const char *token);
-int watch_del(struct conn *c, const char *path, const char *token);
-void watch_del_all(struct conn *c);
+int watch_add(struct client *c, const char *path, const char *token);
+int watch_del(struct client *c, const char *path, const char *token);
+void watch_del_all(struct client *c);
 
 void watch_fire(struct store *s, const char *path, size_t len,
 		const struct perms *perms, bool removed);

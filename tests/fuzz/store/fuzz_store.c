@@ -84,6 +84,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fprintf(stderr, "tree broken: %s\n", tree_check(&s.tree));
 		abort();
 	}
+	for (i = 0; i < NCONNS; i++)
+		conn_destroy(conns[i]);
 	store_destroy(&s);
 	return 0;
 }

@@ -62,7 +62,7 @@ void h_free(struct store *s)
 	int i;
 
 	for (i = 0; i < MAX_STASH; i++)
-		if (stashes[i].c && stashes[i].c->store == s)
+		if (stashes[i].c && stashes[i].c->client.store == s)
 			h_conn_close(stashes[i].c);
 	store_destroy(s);
 	free(s);

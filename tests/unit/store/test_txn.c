@@ -178,7 +178,7 @@ static void test_tx_does_not_copy_the_tree(void **state)
 	}
 	t = h_tx_start(f->c[A]);
 	assert_call(f->c[A], XS_WRITE, t, "/big/7/new|1", "WRITE OK|");
-	tx = txn_find(f->c[A], t);
+	tx = txn_find(&f->c[A]->client, t);
 	assert_non_null(tx);
 	/* The node and the parent it was added to; nothing else. */
 	assert_int_equal(tx->entries.count, 2);

@@ -172,7 +172,7 @@ static void test_reset_watches(void **state)
 	h_events(f->c[W]);
 	h_call(f->c[DOM0], XS_WRITE, 0, "/r1|1");
 	assert_string_equal(h_events(f->c[W]), "");
-	assert_int_equal(f->c[W]->ntxns, 0);
+	assert_int_equal(f->c[W]->client.ntxns, 0);
 }
 
 static void test_guest_event_queue_is_bounded(void **state)
