@@ -19,6 +19,17 @@ mem=$(sed -nE 's/^umbra: ready: .*mem_free_mib=([0-9]+).*/\1/p' "$BOOT_LOG")
 check "ready: free memory plausible for 1 GiB (900-1023 MiB)" \
 	test "${mem:-0}" -ge 900 -a "${mem:-0}" -le 1023
 check "ready: memory map printed" log_has '^  0000000000100000-[0-9a-f]+ available$'
+# TCG's TSC is the host's: the calibrated figure must match the host's
+# own within 10%, however loaded the host (one stretched PIT window once
+# gave 2,520 MHz for a 2,096 MHz TSC).
+tsc=$(sed -nE 's/^tsc: ([0-9]+) MHz.*/\1/p' "$BOOT_LOG")
+check "ready: TSC frequency printed (${tsc:-none} MHz)" test "${tsc:-0}" -gt 0
+host_mhz=$(awk -F: '/^cpu MHz/ { printf "%d", $2; exit }' /proc/cpuinfo 2>/dev/null)
+if [ -n "$host_mhz" ] && grep -qw constant_tsc /proc/cpuinfo; then
+	check "ready: TSC ${tsc:-?} MHz within 10% of the host's $host_mhz MHz" \
+		test $(( (${tsc:-0} - host_mhz) * (${tsc:-0} - host_mhz) * 100 )) \
+		-le $(( host_mhz * host_mhz )) -a "${tsc:-0}" -gt 0
+fi
 scenario_end ready
 
 # Other machine shapes: one CPU, more memory.
