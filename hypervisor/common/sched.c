@@ -86,23 +86,40 @@ void sched_vcpu_start(struct vcpu *v)
 	spin_unlock_irqrestore(&runq_lock, f);
 }
 
-void sched_vcpu_block(struct vcpu *v)
+static void block_locked(struct vcpu *v)
 {
-	uint64_t f = spin_lock_irqsave(&runq_lock);
-
 	/* An event that arrived since the guest decided to wait (a timer that
 	 * expired while it ran) is consumed instead: the wait ends at once. */
 	if (v->event_pending)
 		v->event_pending = false;
 	else if (v->state == VCPU_RUNNING)
 		v->state = VCPU_BLOCKED;
-	spin_unlock_irqrestore(&runq_lock, f);
 }
 
-void sched_vcpu_wake(struct vcpu *v)
+void sched_vcpu_block(struct vcpu *v)
 {
 	uint64_t f = spin_lock_irqsave(&runq_lock);
 
+	block_locked(v);
+	spin_unlock_irqrestore(&runq_lock, f);
+}
+
+bool sched_vcpu_block_if_wakeable(struct vcpu *v)
+{
+	uint64_t f = spin_lock_irqsave(&runq_lock);
+	/* check_timers() clears an expired deadline and marks the event under
+	 * this lock, so one of the two is seen here. */
+	bool wakeable = v->event_pending ||
+			__atomic_load_n(&v->timer_deadline_ns, __ATOMIC_ACQUIRE);
+
+	if (wakeable)
+		block_locked(v);
+	spin_unlock_irqrestore(&runq_lock, f);
+	return wakeable;
+}
+
+static void wake_locked(struct vcpu *v)
+{
 	if (v->state != VCPU_BLOCKED) {
 		v->event_pending = true;	/* for its next block */
 	} else {
@@ -112,6 +129,13 @@ void sched_vcpu_wake(struct vcpu *v)
 		if (v->processor < 0)
 			runq_push(v);
 	}
+}
+
+void sched_vcpu_wake(struct vcpu *v)
+{
+	uint64_t f = spin_lock_irqsave(&runq_lock);
+
+	wake_locked(v);
 	spin_unlock_irqrestore(&runq_lock, f);
 }
 
@@ -156,11 +180,16 @@ static void check_timers(void)
 
 			/* The vCPU may set a new deadline meanwhile: fire only the
 			 * one that expired. */
-			if (dl && guest_time_ns(v) >= dl &&
-			    __atomic_compare_exchange_n(&v->timer_deadline_ns, &dl, 0, false,
-							__ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
-				hvm_vcpu_timer_fired(v);
-				sched_vcpu_wake(v);
+			if (dl && guest_time_ns(v) >= dl) {
+				uint64_t f = spin_lock_irqsave(&runq_lock);
+
+				if (__atomic_compare_exchange_n(&v->timer_deadline_ns, &dl, 0,
+								false, __ATOMIC_ACQ_REL,
+								__ATOMIC_RELAXED)) {
+					hvm_vcpu_timer_fired(v);
+					wake_locked(v);
+				}
+				spin_unlock_irqrestore(&runq_lock, f);
 			}
 		}
 	}

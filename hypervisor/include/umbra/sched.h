@@ -3,6 +3,7 @@
 #ifndef UMBRA_SCHED_H
 #define UMBRA_SCHED_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct vcpu;
@@ -19,6 +20,9 @@ uint64_t sched_cpus_online(void);
 void sched_vcpu_start(struct vcpu *v);
 /* The running vCPU waits (HLT, SCHEDOP_block) until woken or its timer fires. */
 void sched_vcpu_block(struct vcpu *v);
+/* The same for a wait only the vCPU's own timer or a pending event can end
+ * (HLT with interrupts off); false, and nothing done, if neither exists. */
+bool sched_vcpu_block_if_wakeable(struct vcpu *v);
 void sched_vcpu_wake(struct vcpu *v);
 /* Give up the rest of the slice. */
 void sched_vcpu_yield(struct vcpu *v);

@@ -3,6 +3,7 @@
 #include <asm/hvm.h>
 #include <asm/insn.h>
 #include <asm/svm/svm.h>
+#include <asm/x86.h>
 #include <umbra/domain.h>
 #include <umbra/printk.h>
 #include <umbra/sched.h>
@@ -21,10 +22,16 @@ static void exit_npf(struct vcpu *v)
 		     (unsigned long long)vmcb->rip);
 }
 
+/* HLT with interrupts off ends only at an NMI, SMI or INIT, which Umbra
+ * never sends, or at the vCPU's own timer: without a timer and with
+ * nothing pending the vCPU would wait forever, holding its domain up. */
 static void exit_hlt(struct vcpu *v)
 {
 	svm_skip_insn(v, 1);
-	sched_vcpu_block(v);
+	if (v->hvm.vmcb->rflags & X86_EFLAGS_IF)
+		sched_vcpu_block(v);
+	else if (!sched_vcpu_block_if_wakeable(v))
+		domain_crash(v->domain, "vCPU %u halted with interrupts disabled", v->id);
 }
 
 static void count_exit(struct vcpu *v, uint32_t code)
