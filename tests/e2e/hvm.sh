@@ -126,13 +126,21 @@ scenario_end "$s"
 # (d) The hostile guest: every non-fatal attack in one domain, each fatal
 # attack in a domain of its own, beside two well-behaved guests.
 FATAL="read-oob:0x400000 write-oob:0x401000 exec-oob:0x402000 write-lapic:0xfee000b0
-	write-high:0x[0-9a-f]+ff000 cr3-oob:0x403000 triple-fault:triple.fault"
+	write-high:0x[0-9a-f]+ff000 cr3-oob:0x403000 triple-fault:triple.fault
+	halt-cli:vCPU.0.halted.with.interrupts.disabled"
+# Named non-fatal attacks, each in a domain of its own: buffers across a
+# page boundary whose second page is unmapped, read-only, supervisor-only
+# or another frame (xpage).
+EDGES="xpage"
 
 hostile_scenario() {
 	local mode=$1 s=hvm-hostile-$1 m="" a attack addr want got key
 	m+=$(module hs hostile "$mode" 16M attack=safe)
 	for a in $FATAL; do
 		m+=$(module "${a%%:*}" hostile "$mode" 4M "attack=${a%%:*}")
+	done
+	for a in $EDGES; do
+		m+=$(module "$a" hostile "$mode" 4M "attack=$a")
 	done
 	m+=$(module ok1 hello "$mode" 16M)
 	m+=$(module ok2 ptwork "$mode" 16M ops=$PTWORK_OPS)
@@ -158,6 +166,11 @@ hostile_scenario() {
 		check "hostile $mode: $attack crashed the domain ($addr)" crashed_with "$attack" "$addr"
 		check "hostile $mode: $attack did not survive" \
 			guest_silent_re "$attack" '^hostile: FAIL'
+	done
+	for a in $EDGES; do
+		check "hostile $mode: $a: behaves as the ABI promises" \
+			guest_said_re "$a" "^hostile: PASS $a \([0-9]+ checks\)$"
+		check "hostile $mode: $a not crashed by the hypervisor" never_crashed "$a"
 	done
 	check_hello ok1 "$mode" 0 poweroff
 	check_ptwork ok2 "$mode"

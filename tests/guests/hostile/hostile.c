@@ -49,6 +49,9 @@ static const struct attack attacks[] = {
 	{ "stain", attack_stain, false, true },
 	{ "sniff", attack_sniff, false, true },
 	{ "cr4-reserved", attack_cr4_reserved, false, true },
+	{ "xpage", attack_xpage, false, true },
+	{ "strio-np", attack_strio_np, false, true },
+	{ "halt-cli", attack_halt_cli, true, true },
 };
 #define NR_ATTACKS	(sizeof(attacks) / sizeof(attacks[0]))
 

@@ -34,6 +34,9 @@ void check_that(const char *what, bool ok, uint64_t got);
 void expect_trap(const char *what, void (*fn)(void *), void *arg, int want);
 void expect_user_trap(const char *what, long (*fn)(void *), void *arg, int want);
 
+/* Run fn(arg) at CPL 3 with IOPL 3; true if it returned (state.c). */
+bool user_call_iopl(long (*fn)(void *), void *arg, struct trap_record *rec);
+
 /* The domain's memory size: everything at and above it is not RAM. */
 uint64_t domain_mem_end(void);
 
@@ -65,5 +68,10 @@ void attack_upcall_spin(void);
 void attack_stain(void);
 void attack_sniff(void);
 void attack_cr4_reserved(void);
+
+/* Guest-memory copies at page edges, HLT with interrupts off (edges.c). */
+void attack_xpage(void);
+void attack_strio_np(void);
+void attack_halt_cli(void);
 
 #endif

@@ -147,7 +147,7 @@ static void enter_iopl(void *p)
 	hostile_user_enter_iopl(c->fn, c->arg, iopl_stack + sizeof(iopl_stack));
 }
 
-static bool user_call_iopl(long (*fn)(void *), void *arg, struct trap_record *rec)
+bool user_call_iopl(long (*fn)(void *), void *arg, struct trap_record *rec)
 {
 	struct iopl_call c = { fn, arg };
 
