@@ -2,21 +2,30 @@
  * and checked: the few control-register bits paging looks at, PKRU, and
  * the page-fault error code a failed translation produces. Freestanding.
  *
- * Names carry an MMU_ prefix so that they never collide with the
- * hypervisor's own register definitions when both headers are included. */
+ * Names carry an MMU_ prefix so that they never collide with other
+ * register definitions; the hypervisor's asm/x86.h names these same bits
+ * after them. The register bits are usable from assembly too. */
 #ifndef MMU_MODE_H
 #define MMU_MODE_H
 
+#ifdef __ASSEMBLY__
+#define MMU_REG_BIT(n)	(1 << (n))
+#else
+#define MMU_REG_BIT(n)	(1ULL << (n))
+#endif
+
+#define MMU_CR0_WP	MMU_REG_BIT(16)	/* supervisor writes honour R/W */
+#define MMU_CR4_PGE	MMU_REG_BIT(7)
+#define MMU_CR4_PCIDE	MMU_REG_BIT(17)	/* CR3 bits 11:0 are a PCID */
+#define MMU_CR4_SMEP	MMU_REG_BIT(20)
+#define MMU_CR4_SMAP	MMU_REG_BIT(21)
+#define MMU_CR4_PKE	MMU_REG_BIT(22)
+#define MMU_EFER_NXE	MMU_REG_BIT(11)
+
+#ifndef __ASSEMBLY__
+
 #include <stdbool.h>
 #include <stdint.h>
-
-#define MMU_CR0_WP	(1ULL << 16)	/* supervisor writes honour R/W */
-#define MMU_CR4_PGE	(1ULL << 7)
-#define MMU_CR4_PCIDE	(1ULL << 17)	/* CR3 bits 11:0 are a PCID */
-#define MMU_CR4_SMEP	(1ULL << 20)
-#define MMU_CR4_SMAP	(1ULL << 21)
-#define MMU_CR4_PKE	(1ULL << 22)
-#define MMU_EFER_NXE	(1ULL << 11)
 
 /* Page-fault error code (pushed with #PF, also AMD's EXITINFO1 for #NPF). */
 #define MMU_PF_P	(1u << 0)	/* 0: not present, 1: protection / reserved */
@@ -58,5 +67,7 @@ static inline uint64_t mmu_phys_rsvd_mask(const struct mmu_mode *m)
 		return 0;
 	return ((1ULL << 52) - 1) & ~((1ULL << width) - 1);
 }
+
+#endif /* !__ASSEMBLY__ */
 
 #endif

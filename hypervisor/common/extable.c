@@ -4,8 +4,6 @@
 #include <umbra/errno.h>
 #include <umbra/extable.h>
 
-extern const struct extable_entry __start_ex_table[], __stop_ex_table[];
-
 bool extable_fixup(struct cpu_regs *regs)
 {
 	for (const struct extable_entry *e = __start_ex_table; e < __stop_ex_table; e++) {

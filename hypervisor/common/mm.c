@@ -2,6 +2,7 @@
  * every usable page that nothing occupies to the page allocator. */
 #include <stdbool.h>
 #include <asm/layout.h>
+#include <asm/sections.h>
 #include <asm/x86.h>
 #include <umbra/heap.h>
 #include <umbra/mm.h>
@@ -10,15 +11,11 @@
 #include <umbra/panic.h>
 #include <umbra/printk.h>
 #include <umbra/spinlock.h>
+#include "mmu/pte.h"
 
 #define MIB		(1ULL << 20)
 #define GIB		(1ULL << 30)
-#define PTE_P_W_PS	0x83ULL
-#define CPUID_PDPE1GB	(1u << 26)
 #define DIRECTMAP_MAX	(512 * GIB)	/* one PDPT of 1 GiB pages */
-
-extern uint64_t boot_pdpt[512];
-extern const char __image_start_phys[], __image_end_phys[];
 
 static struct page_alloc allocator;
 static spinlock_t mm_lock = SPINLOCK_INIT;
@@ -35,7 +32,7 @@ static void directmap_extend(uint64_t max_addr)
 {
 	if (max_addr <= directmap_limit)
 		return;
-	if (!(cpuid(0x80000001).edx & CPUID_PDPE1GB)) {
+	if (!(cpuid(CPUID_EXT_FEATURES).edx & X1_EDX_PDPE1GB)) {
 		pr_warn("mm: no 1 GiB pages; RAM above %llu GiB is not used\n",
 			(unsigned long long)(directmap_limit / GIB));
 		return;
@@ -43,7 +40,7 @@ static void directmap_extend(uint64_t max_addr)
 	if (max_addr > DIRECTMAP_MAX)
 		max_addr = DIRECTMAP_MAX;
 	for (uint64_t gib = directmap_limit / GIB; gib * GIB < max_addr; gib++)
-		boot_pdpt[gib] = gib * GIB | PTE_P_W_PS;
+		boot_pdpt[gib] = gib * GIB | PTE_P | PTE_W | PTE_PS;
 	directmap_limit = (max_addr + GIB - 1) & ~(GIB - 1);
 	write_cr3(read_cr3());
 }

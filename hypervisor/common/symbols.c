@@ -1,12 +1,8 @@
 /* Address-to-name lookup over the table gen-symbols.sh builds at link time. */
 #include <stddef.h>
+#include <asm/sections.h>
 #include <umbra/symbols.h>
 
-extern const uint64_t umbra_symbols_count;
-extern const uint64_t umbra_symbols_addr[];
-extern const uint32_t umbra_symbols_name_off[];
-extern const char umbra_symbols_names[];
-extern const char __text_start[], __text_end[];
 
 const char *symbol_lookup(uint64_t addr, uint64_t *offset)
 {

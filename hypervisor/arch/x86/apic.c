@@ -1,15 +1,12 @@
 /* Local APIC access, timer and IPIs. */
 #include <asm/apic.h>
 #include <asm/layout.h>
+#include <asm/msr.h>
 #include <asm/time.h>
 #include <asm/traps.h>
 #include <asm/percpu.h>
 #include <asm/x86.h>
 #include <umbra/sched.h>
-
-#define APIC_BASE_ENABLE	(1ULL << 11)
-#define APIC_BASE_X2APIC	(1ULL << 10)
-#define APIC_BASE_ADDR_MASK	0x000ffffffffff000ULL
 
 #define APIC_ID		0x020
 #define APIC_TPR	0x080
@@ -41,14 +38,14 @@ bool apic_is_x2apic(void)
 static uint32_t apic_read(uint32_t reg)
 {
 	if (x2apic)
-		return (uint32_t)rdmsr(0x800 + (reg >> 4));
+		return (uint32_t)rdmsr(MSR_X2APIC_FIRST + (reg >> 4));
 	return xapic_mmio[reg / 4];
 }
 
 static void apic_write(uint32_t reg, uint32_t val)
 {
 	if (x2apic)
-		wrmsr(0x800 + (reg >> 4), val);
+		wrmsr(MSR_X2APIC_FIRST + (reg >> 4), val);
 	else
 		xapic_mmio[reg / 4] = val;
 }
@@ -87,7 +84,7 @@ void apic_init_this_cpu(void)
 {
 	uint64_t base = rdmsr(MSR_APIC_BASE);
 
-	x2apic = cpuid(1).ecx & (1u << 21);
+	x2apic = cpuid(CPUID_FEATURES).ecx & L1_ECX_X2APIC;
 	base |= APIC_BASE_ENABLE;
 	if (x2apic)
 		base |= APIC_BASE_X2APIC;
@@ -105,7 +102,7 @@ void apic_init_this_cpu(void)
 static void apic_send_icr(uint32_t dest, uint32_t icr)
 {
 	if (x2apic) {
-		wrmsr(0x830, ((uint64_t)dest << 32) | icr);
+		wrmsr(MSR_X2APIC_ICR, ((uint64_t)dest << 32) | icr);
 		return;
 	}
 	apic_write(APIC_ICR_HI, dest << 24);

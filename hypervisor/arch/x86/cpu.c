@@ -7,9 +7,6 @@
 #include <umbra/printk.h>
 #include <asm/x86.h>
 
-#define CR4_OSFXSR	(1ULL << 9)
-#define CR4_OSXMMEXCPT	(1ULL << 10)
-
 static uint8_t ist_stacks[MAX_CPUS][IST_STACKS][4096] __attribute__((aligned(4096)));
 
 /* Descriptor tables first, so that any fault after this is reported. */

@@ -1,11 +1,11 @@
 /* The IDT: one gate per vector, all through entry.S into do_trap(). */
 #include <asm/desc.h>
 #include <asm/layout.h>
+#include <asm/sections.h>
 #include <asm/traps.h>
 
 #define GATE_INTERRUPT	0x8e	/* present, DPL 0, 64-bit interrupt gate */
 
-extern const uint64_t entry_table[256];
 static struct idt_gate idt[256] __attribute__((aligned(16)));
 
 static void set_gate(unsigned int vec, uint64_t addr, unsigned int ist)

@@ -1,5 +1,6 @@
 /* Per-CPU areas. GS base points at the CPU's own struct percpu so that
  * this_cpu() is one load, on every CPU, with no lookup by APIC ID. */
+#include <asm/msr.h>
 #include <asm/percpu.h>
 #include <asm/x86.h>
 

@@ -3,6 +3,7 @@
 #include <asm/apic.h>
 #include <asm/layout.h>
 #include <asm/percpu.h>
+#include <asm/sections.h>
 #include <asm/smp.h>
 #include <asm/time.h>
 #include <asm/traps.h>
@@ -12,10 +13,6 @@
 #include <umbra/string.h>
 
 #define AP_BOOT_TIMEOUT_US	1000000
-
-extern const char __trampoline_start[], __trampoline_end[], __trampoline_lma[];
-extern char tramp_cr3[], tramp_stack[], tramp_arg[], tramp_target[];
-extern void ap_start64(void);
 
 static uint8_t ap_stacks[MAX_CPUS][STACK_SIZE] __attribute__((aligned(4096)));
 static volatile unsigned int ap_started;

@@ -45,6 +45,10 @@ int hvm_copy_guest_as(struct vcpu *v, uint64_t gva, void *buf, uint64_t len,
  * failure is not the guest's bad pointer and is not counted. */
 int hvm_fetch_guest(struct vcpu *v, void *dst, uint64_t gva, uint64_t len);
 
+/* A write of XEN_HYPERCALL_MSR: fill the hypercall page at its address;
+ * 0, or -1 for a value the MSR refuses (#GP). */
+int hvm_write_hypercall_page(struct vcpu *v, uint64_t val);
+
 #define HVM_NO_ERROR_CODE (-1)
 void hvm_inject_exception(struct vcpu *v, unsigned int vector, int error_code);
 

@@ -12,15 +12,25 @@ struct cpu_regs {
 	uint64_t rip, cs, rflags, rsp, ss;
 };
 
-#define TRAP_DE		0
-#define TRAP_DB		1
+/* Exception vectors */
+#define TRAP_DE		0	/* divide error */
+#define TRAP_DB		1	/* debug */
 #define TRAP_NMI	2
-#define TRAP_BP		3
-#define TRAP_UD		6
-#define TRAP_DF		8
-#define TRAP_GP		13
-#define TRAP_PF		14
-#define TRAP_MC		18
+#define TRAP_BP		3	/* INT3 */
+#define TRAP_OF		4	/* INTO */
+#define TRAP_BR		5	/* BOUND */
+#define TRAP_UD		6	/* invalid opcode */
+#define TRAP_NM		7	/* device not available */
+#define TRAP_DF		8	/* double fault */
+#define TRAP_TS		10	/* invalid TSS */
+#define TRAP_NP		11	/* segment not present */
+#define TRAP_SS		12	/* stack fault */
+#define TRAP_GP		13	/* general protection */
+#define TRAP_PF		14	/* page fault */
+#define TRAP_MF		16	/* x87 floating point */
+#define TRAP_AC		17	/* alignment check */
+#define TRAP_MC		18	/* machine check */
+#define TRAP_XM		19	/* SIMD floating point */
 
 #define VECTOR_TIMER	0xf0
 #define VECTOR_IPI	0xf1

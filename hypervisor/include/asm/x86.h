@@ -2,21 +2,97 @@
 #ifndef ASM_X86_H
 #define ASM_X86_H
 
+/* The paging bits the walker reads are mmu/'s: mmu/ is freestanding and
+ * includes nothing of the hypervisor, so the hypervisor takes them from
+ * it rather than stating them a second time. */
+#include "mmu/mode.h"
+
+/* Bit n of a register, usable from C and from assembly (GAS has no ULL). */
+#ifdef __ASSEMBLY__
+#define X86_BIT(n)	(1 << (n))
+#else
+#define X86_BIT(n)	(1ULL << (n))
+#endif
+
+/* CR0 */
+#define CR0_PE		X86_BIT(0)	/* protected mode */
+#define CR0_MP		X86_BIT(1)
+#define CR0_EM		X86_BIT(2)
+#define CR0_TS		X86_BIT(3)	/* task switched: FPU use traps */
+#define CR0_ET		X86_BIT(4)	/* hard-wired to 1 */
+#define CR0_NE		X86_BIT(5)
+#define CR0_WP		MMU_CR0_WP	/* supervisor writes honour R/W */
+#define CR0_AM		X86_BIT(18)
+#define CR0_NW		X86_BIT(29)
+#define CR0_CD		X86_BIT(30)
+#define CR0_PG		X86_BIT(31)	/* paging */
+
+/* CR4 */
+#define CR4_VME		X86_BIT(0)
+#define CR4_PVI		X86_BIT(1)
+#define CR4_TSD		X86_BIT(2)
+#define CR4_DE		X86_BIT(3)
+#define CR4_PSE		X86_BIT(4)
+#define CR4_PAE		X86_BIT(5)
+#define CR4_MCE		X86_BIT(6)
+#define CR4_PGE		MMU_CR4_PGE
+#define CR4_PCE		X86_BIT(8)
+#define CR4_OSFXSR	X86_BIT(9)	/* FXSAVE/FXRSTOR and SSE */
+#define CR4_OSXMMEXCPT	X86_BIT(10)	/* SIMD floating-point exceptions */
+#define CR4_UMIP	X86_BIT(11)
+#define CR4_FSGSBASE	X86_BIT(16)
+#define CR4_PCIDE	MMU_CR4_PCIDE
+#define CR4_OSXSAVE	X86_BIT(18)
+#define CR4_SMEP	MMU_CR4_SMEP
+#define CR4_SMAP	MMU_CR4_SMAP
+#define CR4_PKE		MMU_CR4_PKE
+
+/* EFER (MSR_EFER) */
+#define EFER_SCE	X86_BIT(0)	/* SYSCALL */
+#define EFER_LME	X86_BIT(8)	/* long mode enable */
+#define EFER_LMA	X86_BIT(10)	/* long mode active (read-only) */
+#define EFER_NXE	MMU_EFER_NXE
+#define EFER_SVME	X86_BIT(12)
+
+/* RFLAGS */
+#define X86_EFLAGS_FIXED	X86_BIT(1)	/* always 1 */
+#define X86_EFLAGS_TF		X86_BIT(8)
+#define X86_EFLAGS_IF		X86_BIT(9)
+#define X86_EFLAGS_DF		X86_BIT(10)	/* string instructions go down */
+#define X86_EFLAGS_IOPL		(3 * X86_BIT(12))
+#define X86_EFLAGS_AC		X86_BIT(18)	/* alignment check; SMAP override */
+
+/* CPUID leaves and the feature bits the hypervisor reads or hides */
+#define CPUID_FEATURES		0x00000001u
+#define CPUID_EXT_FEATURES_7	0x00000007u
+#define CPUID_XSAVE_STATE	0x0000000du
+#define CPUID_HV_RANGE_MASK	0xf0000000u	/* 4000_0000h-4FFF_FFFFh: hypervisors */
+#define CPUID_HV_RANGE		0x40000000u
+#define CPUID_EXT_MAX		0x80000000u
+#define CPUID_EXT_FEATURES	0x80000001u
+#define CPUID_EXT_ADDR_SIZES	0x80000008u	/* EAX 7:0: MAXPHYADDR */
+#define CPUID_SVM_FEATURES	0x8000000au	/* EBX: ASIDs, EDX: features */
+
+#define L1_ECX_MONITOR		(1u << 3)
+#define L1_ECX_VMX		(1u << 5)
+#define L1_ECX_X2APIC		(1u << 21)
+#define L1_ECX_XSAVE		(1u << 26)
+#define L1_ECX_OSXSAVE		(1u << 27)
+#define L1_ECX_AVX		(1u << 28)
+#define L1_ECX_HYPERVISOR	(1u << 31)
+#define L7_EBX_AVX2		(1u << 5)
+#define L7_EBX_AVX512F		(1u << 16)
+#define L7_ECX_PKU		(1u << 3)
+#define L7_ECX_OSPKE		(1u << 4)
+#define X1_ECX_SVM		(1u << 2)
+#define X1_ECX_MWAITX		(1u << 29)
+#define X1_EDX_PDPE1GB		(1u << 26)	/* 1 GiB pages */
+#define SVM_EDX_NP		(1u << 0)	/* nested paging */
+#define SVM_EDX_NRIPS		(1u << 3)	/* next-RIP save */
+
+#ifndef __ASSEMBLY__
+
 #include <stdint.h>
-
-#define MSR_EFER		0xc0000080
-#define MSR_FS_BASE		0xc0000100
-#define MSR_GS_BASE		0xc0000101
-#define MSR_APIC_BASE		0x0000001b
-#define MSR_VM_CR		0xc0010114
-#define MSR_VM_HSAVE_PA		0xc0010117
-
-#define EFER_SCE	(1ULL << 0)
-#define EFER_LME	(1ULL << 8)
-#define EFER_NXE	(1ULL << 11)
-#define EFER_SVME	(1ULL << 12)
-
-#define X86_EFLAGS_IF	(1ULL << 9)
 
 struct cpuid_regs {
 	uint32_t eax, ebx, ecx, edx;
@@ -35,20 +111,6 @@ static inline struct cpuid_regs cpuid_count(uint32_t leaf, uint32_t sub)
 static inline struct cpuid_regs cpuid(uint32_t leaf)
 {
 	return cpuid_count(leaf, 0);
-}
-
-static inline uint64_t rdmsr(uint32_t msr)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
-	return ((uint64_t)hi << 32) | lo;
-}
-
-static inline void wrmsr(uint32_t msr, uint64_t val)
-{
-	__asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)val),
-			 "d"((uint32_t)(val >> 32)) : "memory");
 }
 
 static inline uint64_t rdtsc(void)
@@ -133,5 +195,7 @@ static inline void __attribute__((noreturn)) halt_forever(void)
 	for (;;)
 		__asm__ volatile("cli; hlt" ::: "memory");
 }
+
+#endif /* !__ASSEMBLY__ */
 
 #endif

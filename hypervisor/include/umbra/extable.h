@@ -14,6 +14,9 @@ struct extable_entry {
 	uint64_t fixup;
 };
 
+/* The table, between two symbols of the linker script. */
+extern const struct extable_entry __start_ex_table[], __stop_ex_table[];
+
 /* If regs->rip is a listed instruction, point it at its fix-up and say so. */
 bool extable_fixup(struct cpu_regs *regs);
 

@@ -6,17 +6,12 @@
  * enter long mode and continue in the higher half.
  */
 #include <asm/layout.h>
+#include <asm/msr.h>
+#include <asm/x86.h>
 #include <umbra/multiboot2.h>
 
 #define PTE_P_W		0x003
 #define PTE_P_W_PS	0x083
-#define EFER_MSR	0xc0000080
-#define EFER_LME	(1 << 8)
-#define EFER_NXE	(1 << 11)
-#define CR0_PE		(1 << 0)
-#define CR0_WP		(1 << 16)
-#define CR0_PG		(1 << 31)
-#define CR4_PAE		(1 << 5)
 
 	.section .multiboot2, "a"
 	.balign 8
@@ -94,7 +89,7 @@ start32:
 	mov	%cr4, %eax
 	or	$CR4_PAE, %eax
 	mov	%eax, %cr4
-	mov	$EFER_MSR, %ecx
+	mov	$MSR_EFER, %ecx
 	rdmsr
 	or	$(EFER_LME | EFER_NXE), %eax
 	wrmsr

@@ -5,6 +5,8 @@
  * tables and jumps to ap_start64 in the higher half.
  */
 #include <asm/layout.h>
+#include <asm/msr.h>
+#include <asm/x86.h>
 
 	.section .trampoline, "ax"
 	.code16
@@ -16,7 +18,7 @@ trampoline_entry:
 	mov	%ax, %ds
 	lgdtl	tramp_gdt_desc
 	mov	%cr0, %eax
-	or	$1, %eax
+	or	$CR0_PE, %eax
 	mov	%eax, %cr0
 	ljmpl	$GDT_CS32, $tramp32
 
@@ -27,16 +29,16 @@ tramp32:
 	mov	%ax, %es
 	mov	%ax, %ss
 	mov	%cr4, %eax
-	or	$(1 << 5), %eax			/* PAE */
+	or	$CR4_PAE, %eax
 	mov	%eax, %cr4
 	mov	tramp_cr3, %eax
 	mov	%eax, %cr3
-	mov	$0xc0000080, %ecx		/* EFER.LME | NXE */
+	mov	$MSR_EFER, %ecx
 	rdmsr
-	or	$((1 << 8) | (1 << 11)), %eax
+	or	$(EFER_LME | EFER_NXE), %eax
 	wrmsr
 	mov	%cr0, %eax
-	or	$((1 << 31) | (1 << 16)), %eax	/* PG | WP */
+	or	$(CR0_PG | CR0_WP), %eax
 	mov	%eax, %cr0
 	ljmp	$GDT_CS64, $tramp64
 

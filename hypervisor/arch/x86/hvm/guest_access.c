@@ -9,9 +9,6 @@
 #include <umbra/string.h>
 #include "mmu/walk.h"
 
-#define CR0_PG		(1ULL << 31)
-#define EFER_LMA	(1ULL << 10)
-#define RFLAGS_AC	(1ULL << 18)
 
 static uint64_t *map_guest_table(void *ctx, uint64_t gpa)
 {
@@ -40,7 +37,7 @@ static int translate(struct vcpu *v, uint64_t gva, unsigned int access, uint64_t
 	}
 	if (!(vmcb->efer & EFER_LMA))
 		return -EFAULT;	/* 32-bit paging: not supported for copies */
-	if (vmcb->rflags & RFLAGS_AC)
+	if (vmcb->rflags & X86_EFLAGS_AC)
 		access |= MMU_ACC_AC;	/* SMAP: the guest allowed the access */
 	if (mmu_walk(&mode, &tables, svm_guest_cr3(v), gva, access,
 		     MMU_WALK_SET_AD, &w) != MMU_WALK_OK) {

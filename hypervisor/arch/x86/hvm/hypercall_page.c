@@ -1,6 +1,7 @@
 /* Xen's hypercall page for HVM guests: the guest writes a page address to
  * the MSR CPUID leaf 0x40000102 names; slot n (32 bytes) then holds
  * "mov $n, %eax; vmmcall; ret". */
+#include <asm/hvm.h>
 #include <public/arch-x86/cpuid.h>
 #include <umbra/domain.h>
 #include <umbra/printk.h>
@@ -8,8 +9,6 @@
 
 #define SLOT_SIZE	32
 #define NR_SLOTS	(4096 / SLOT_SIZE)
-
-int hvm_write_hypercall_page(struct vcpu *v, uint64_t val);
 
 int hvm_write_hypercall_page(struct vcpu *v, uint64_t val)
 {

@@ -6,11 +6,6 @@
 #include <umbra/domain.h>
 #include <umbra/errno.h>
 
-#define CR0_PE		(1ULL << 0)
-#define CR0_PG		(1ULL << 31)
-#define CR4_PAE		(1ULL << 5)
-#define EFER_LME	(1ULL << 8)
-#define EFER_LMA	(1ULL << 10)
 #define SEG_CODE64	0xa9b	/* G, L, P, S, execute/read, accessed */
 #define SEG_DATA	0xc93
 #define SEG_TSS_BUSY	0x08b
@@ -39,7 +34,7 @@ static int load_64(struct vcpu *v, const struct vcpu_hvm_x86_64 *c)
 	struct guest_regs *r = &v->hvm.regs;
 
 	if (!(c->efer & EFER_LME) || (c->cr0 & (CR0_PG | CR0_PE)) != (CR0_PG | CR0_PE) ||
-	    (c->cr0 >> 32) || !(c->rflags & 2) || !state_valid(c->cr3, c->cr4, c->efer | EFER_LMA))
+	    (c->cr0 >> 32) || !(c->rflags & X86_EFLAGS_FIXED) || !state_valid(c->cr3, c->cr4, c->efer | EFER_LMA))
 		return -EINVAL;
 	flat_seg(&vmcb->cs, 0x10, SEG_CODE64);
 	flat_seg(&vmcb->ds, 0x18, SEG_DATA);
@@ -65,8 +60,8 @@ static int load_32(struct vcpu *v, const struct vcpu_hvm_x86_32 *c)
 	struct vmcb *vmcb = v->hvm.vmcb;
 	struct guest_regs *r = &v->hvm.regs;
 
-	if (!(c->cr0 & CR0_PE) || (c->efer & EFER_LME) || !(c->eflags & 2) ||
-	    !(c->cs_ar & 0x80) || !state_valid(c->cr3, c->cr4, c->efer))
+	if (!(c->cr0 & CR0_PE) || (c->efer & EFER_LME) || !(c->eflags & X86_EFLAGS_FIXED) ||
+	    !(c->cs_ar & SEG_ATTR_P) || !state_valid(c->cr3, c->cr4, c->efer))
 		return -EINVAL;
 	seg32(&vmcb->cs, c->cs_base, c->cs_limit, c->cs_ar);
 	seg32(&vmcb->ds, c->ds_base, c->ds_limit, c->ds_ar);

@@ -7,20 +7,6 @@
 #include <public/umbra.h>
 #include <umbra/domain.h>
 
-#define L1_ECX_MONITOR		(1u << 3)
-#define L1_ECX_VMX		(1u << 5)
-#define L1_ECX_X2APIC		(1u << 21)
-#define L1_ECX_XSAVE		(1u << 26)
-#define L1_ECX_OSXSAVE		(1u << 27)
-#define L1_ECX_AVX		(1u << 28)
-#define L1_ECX_HYPERVISOR	(1u << 31)
-#define L7_EBX_AVX2		(1u << 5)
-#define L7_EBX_AVX512F		(1u << 16)
-#define L7_ECX_PKU		(1u << 3)
-#define L7_ECX_OSPKE		(1u << 4)
-#define X1_ECX_SVM		(1u << 2)
-#define X1_ECX_MWAITX		(1u << 29)
-
 static void umbra_leaves(struct vcpu *v, uint32_t leaf, struct cpuid_regs *r)
 {
 	const struct domain *d = v->domain;
@@ -76,24 +62,24 @@ static void xen_leaves(struct vcpu *v, uint32_t leaf, struct cpuid_regs *r)
 static void filter_host_leaf(struct vcpu *v, uint32_t leaf, struct cpuid_regs *r)
 {
 	switch (leaf) {
-	case 1:
+	case CPUID_FEATURES:
 		r->ecx &= ~(L1_ECX_MONITOR | L1_ECX_VMX | L1_ECX_X2APIC | L1_ECX_XSAVE |
 			    L1_ECX_OSXSAVE | L1_ECX_AVX);
 		r->ecx |= L1_ECX_HYPERVISOR;
 		r->ebx = (r->ebx & 0x0000ffffu) | (v->id << 24) |
 			 (v->domain->nr_vcpus << 16);
 		break;
-	case 7:
+	case CPUID_EXT_FEATURES_7:
 		r->ebx &= ~(L7_EBX_AVX2 | L7_EBX_AVX512F);
 		r->ecx &= ~(L7_ECX_PKU | L7_ECX_OSPKE);
 		break;
-	case 0xd:
+	case CPUID_XSAVE_STATE:
 		*r = (struct cpuid_regs){ 0 };
 		break;
-	case 0x80000001:
+	case CPUID_EXT_FEATURES:
 		r->ecx &= ~(X1_ECX_SVM | X1_ECX_MWAITX);
 		break;
-	case 0x8000000a:
+	case CPUID_SVM_FEATURES:
 		*r = (struct cpuid_regs){ 0 };
 		break;
 	}
@@ -111,7 +97,7 @@ void svm_exit_cpuid(struct vcpu *v)
 	} else if (leaf >= XEN_CPUID_BASE &&
 		   leaf <= XEN_CPUID_BASE + XEN_CPUID_MAX_NUM_LEAVES) {
 		xen_leaves(v, leaf, &r);
-	} else if ((leaf & 0xf0000000u) == 0x40000000u) {
+	} else if ((leaf & CPUID_HV_RANGE_MASK) == CPUID_HV_RANGE) {
 		r = (struct cpuid_regs){ 0 };
 	} else {
 		r = cpuid_count(leaf, sub);
@@ -121,5 +107,5 @@ void svm_exit_cpuid(struct vcpu *v)
 	v->hvm.regs.rbx = r.ebx;
 	v->hvm.regs.rcx = r.ecx;
 	v->hvm.regs.rdx = r.edx;
-	svm_skip_insn(v, 2);
+	svm_skip_insn(v, INSN_LEN_CPUID);
 }

@@ -7,24 +7,18 @@
 #include <asm/hvm.h>
 #include <asm/insn.h>
 #include <asm/svm/svm.h>
+#include <asm/traps.h>
 #include <asm/x86.h>
 #include <umbra/domain.h>
 #include <umbra/errno.h>
 
-#define CR0_PE		(1ULL << 0)
-#define CR0_TS		(1ULL << 3)
-#define CR0_ET		(1ULL << 4)
-#define CR0_NW		(1ULL << 29)
-#define CR0_CD		(1ULL << 30)
-#define CR0_PG		(1ULL << 31)
-#define CR4_PAE		(1ULL << 5)
 /* VME..OSXMMEXCPT, UMIP, FSGSBASE, SMEP, SMAP: not PCIDE (not emulated by
  * QEMU), OSXSAVE (XSAVE state is not switched), PKE (PKRU is not switched). */
-#define CR4_ALLOWED	(0x7ffULL | (1ULL << 11) | (1ULL << 16) | (1ULL << 20) | \
-			 (1ULL << 21))
-#define EFER_LME	(1ULL << 8)
-#define EFER_LMA	(1ULL << 10)
-#define TRAP_GP		13
+#define CR4_ALLOWED	(CR4_VME | CR4_PVI | CR4_TSD | CR4_DE | CR4_PSE | CR4_PAE | \
+			 CR4_MCE | CR4_PGE | CR4_PCE | CR4_OSFXSR | CR4_OSXMMEXCPT | \
+			 CR4_UMIP | CR4_FSGSBASE | CR4_SMEP | CR4_SMAP)
+/* LMSW loads CR0 bits 3:0 (PE, MP, EM, TS). */
+#define CR0_LMSW_BITS	(CR0_PE | CR0_MP | CR0_EM | CR0_TS)
 
 static unsigned int phys_addr_bits;
 
@@ -33,7 +27,7 @@ static unsigned int phys_addr_bits;
 bool svm_cr3_valid(uint64_t cr3)
 {
 	if (!phys_addr_bits)
-		phys_addr_bits = cpuid(0x80000008).eax & 0xff;
+		phys_addr_bits = cpuid(CPUID_EXT_ADDR_SIZES).eax & 0xff;
 	return !(cr3 >> phys_addr_bits);
 }
 
@@ -92,7 +86,8 @@ static bool guest_lmsw(struct vcpu *v, const struct insn *insn, struct insn_regs
 		src = (uint16_t)insn_gpr_read(r, insn->rm, 2, insn_has_rex(insn));
 	else if (hvm_copy_from_guest(v, &src, insn_linear_addr(insn, r), 2))
 		return false;
-	return guest_write_cr0(v, (cr0 & ~0xeULL) | (src & 0xf) | (cr0 & CR0_PE));
+	return guest_write_cr0(v, (cr0 & ~(CR0_LMSW_BITS & ~CR0_PE)) | (src & CR0_LMSW_BITS) |
+				 (cr0 & CR0_PE));
 }
 
 void svm_exit_cr_access(struct vcpu *v)

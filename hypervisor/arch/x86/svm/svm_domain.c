@@ -49,7 +49,7 @@ void svm_mmu_ops_init(struct mmu_ops *ops, void *ctx)
 
 static uint32_t pick_asid(domid_t id)
 {
-	uint32_t n = cpuid(0x8000000a).ebx;	/* ASIDs, 0 being the host's */
+	uint32_t n = cpuid(CPUID_SVM_FEATURES).ebx;	/* ASIDs, 0 being the host's */
 	uint32_t slots = n > 1 && n - 1 < ASID_SLOTS ? n - 1 : ASID_SLOTS;
 
 	return 1 + (id - 1) % slots;
@@ -110,8 +110,6 @@ static void set_seg(struct vmcb_seg *s, uint16_t sel, uint16_t attrib, uint32_t 
 #define SEG_DATA32	0xc93	/* G, D/B, P, S, read/write, accessed */
 #define SEG_TSS32_BUSY	0x08b
 #define SEG_LDT		0x082
-#define CR0_PE		(1ULL << 0)
-#define CR0_ET		(1ULL << 4)
 #define DEFAULT_PAT	0x0007040600070406ULL
 
 static void vmcb_init_controls(struct vmcb *vmcb, const struct domain *d)
@@ -195,7 +193,7 @@ void hvm_vcpu_set_pvh_entry(struct vcpu *v, uint32_t entry, uint32_t start_info)
 	vmcb->cr4 = 0;
 	vmcb->dr6 = 0xffff0ff0;
 	vmcb->dr7 = 0x400;
-	vmcb->rflags = 0x2;
+	vmcb->rflags = X86_EFLAGS_FIXED;
 	vmcb->rip = entry;
 	vmcb->rsp = 0;
 	vmcb->rax = 0;

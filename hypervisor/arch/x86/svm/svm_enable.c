@@ -1,5 +1,6 @@
 /* Turn SVM on, one CPU at a time. */
 #include <asm/layout.h>
+#include <asm/msr.h>
 #include <asm/percpu.h>
 #include <asm/svm.h>
 #include <asm/x86.h>
@@ -7,23 +8,18 @@
 #include <umbra/mm.h>
 #include <umbra/string.h>
 
-#define CPUID_EXT_SVM		(1u << 2)	/* 8000_0001h ECX */
-#define CPUID_SVM_NP		(1u << 0)	/* 8000_000Ah EDX */
-#define CPUID_SVM_NRIPS		(1u << 3)
-#define VM_CR_SVMDIS		(1ULL << 4)
-
 void svm_detect(struct svm_caps *caps)
 {
 	memset(caps, 0, sizeof(*caps));
-	if (cpuid(0x80000000).eax < 0x8000000a)
+	if (cpuid(CPUID_EXT_MAX).eax < CPUID_SVM_FEATURES)
 		return;
-	caps->svm = cpuid(0x80000001).ecx & CPUID_EXT_SVM;
+	caps->svm = cpuid(CPUID_EXT_FEATURES).ecx & X1_ECX_SVM;
 	if (!caps->svm)
 		return;
 	caps->disabled_by_bios = rdmsr(MSR_VM_CR) & VM_CR_SVMDIS;
-	struct cpuid_regs r = cpuid(0x8000000a);
-	caps->npt = r.edx & CPUID_SVM_NP;
-	caps->nrip_save = r.edx & CPUID_SVM_NRIPS;
+	struct cpuid_regs r = cpuid(CPUID_SVM_FEATURES);
+	caps->npt = r.edx & SVM_EDX_NP;
+	caps->nrip_save = r.edx & SVM_EDX_NRIPS;
 	caps->nr_asids = r.ebx;
 }
 

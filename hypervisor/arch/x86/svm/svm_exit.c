@@ -3,12 +3,11 @@
 #include <asm/hvm.h>
 #include <asm/insn.h>
 #include <asm/svm/svm.h>
+#include <asm/traps.h>
 #include <asm/x86.h>
 #include <umbra/domain.h>
 #include <umbra/printk.h>
 #include <umbra/sched.h>
-
-#define TRAP_UD	6
 
 static void exit_npf(struct vcpu *v)
 {
@@ -17,8 +16,8 @@ static void exit_npf(struct vcpu *v)
 	v->stats.npt_faults++;
 	domain_crash(v->domain, "nested page fault: guest-physical %#llx (%s%s) at rip %#llx",
 		     (unsigned long long)vmcb->exit_info2,
-		     (vmcb->exit_info1 & 2) ? "write" : "read",
-		     (vmcb->exit_info1 & 1) ? ", protection" : ", not backed",
+		     (vmcb->exit_info1 & MMU_PF_W) ? "write" : "read",
+		     (vmcb->exit_info1 & MMU_PF_P) ? ", protection" : ", not backed",
 		     (unsigned long long)vmcb->rip);
 }
 
@@ -27,7 +26,7 @@ static void exit_npf(struct vcpu *v)
  * nothing pending the vCPU would wait forever, holding its domain up. */
 static void exit_hlt(struct vcpu *v)
 {
-	svm_skip_insn(v, 1);
+	svm_skip_insn(v, INSN_LEN_HLT);
 	if (v->hvm.vmcb->rflags & X86_EFLAGS_IF)
 		sched_vcpu_block(v);
 	else if (!sched_vcpu_block_if_wakeable(v))
@@ -76,7 +75,7 @@ void svm_handle_exit(struct vcpu *v)
 		break;
 	case VMEXIT_INVD:
 	case VMEXIT_WBINVD:
-		svm_skip_insn(v, 2);
+		svm_skip_insn(v, INSN_LEN_INVD);
 		break;
 	case VMEXIT_VMRUN:
 	case VMEXIT_VMLOAD:

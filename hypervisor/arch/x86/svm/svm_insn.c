@@ -11,7 +11,7 @@ static int guest_code_mode(const struct vmcb *vmcb)
 {
 	if (svm_guest_is_64bit(vmcb))
 		return 64;
-	return (vmcb->cs.attrib & (1u << 10)) ? 32 : 16;
+	return (vmcb->cs.attrib & SEG_ATTR_DB) ? 32 : 16;
 }
 
 int svm_decode_at_rip(struct vcpu *v, struct insn *insn)

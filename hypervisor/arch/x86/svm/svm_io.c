@@ -4,6 +4,8 @@
 #include <asm/hvm.h>
 #include <asm/insn.h>
 #include <asm/svm/svm.h>
+#include <asm/traps.h>
+#include <asm/x86.h>
 #include <umbra/domain.h>
 
 #define COM1_BASE	0x3f8
@@ -13,8 +15,6 @@
 #define LCR_DLAB	0x80
 #define LSR_IDLE	0x60	/* transmitter empty: output never waits */
 #define MSR_CONNECTED	0xb0	/* DCD, DSR, CTS */
-#define TRAP_GP		13
-#define TRAP_PF		14
 
 
 static uint32_t uart_read(struct domain *d, unsigned int reg)
@@ -108,10 +108,10 @@ static int io_string(struct vcpu *v, uint64_t info1, uint16_t port, unsigned int
 	struct guest_regs *r = &v->hvm.regs;
 	uint64_t mask, src_base;
 	uint64_t count;
-	int64_t step = (vmcb->rflags & (1u << 10)) ? -(int64_t)size : (int64_t)size;
+	int64_t step = (vmcb->rflags & X86_EFLAGS_DF) ? -(int64_t)size : (int64_t)size;
 	bool in = info1 & IOIO_TYPE_IN;
 	unsigned int batch = IO_STRING_BATCH;
-	bool user = ((vmcb->ss.attrib >> 5) & 3) == 3;	/* CPL from SS.DPL */
+	bool user = svm_guest_cpl(vmcb) == 3;
 	uint64_t dst_base = svm_guest_is_64bit(vmcb) ? 0 : vmcb->es.base;
 
 	if (string_operands(v, &mask, &src_base))

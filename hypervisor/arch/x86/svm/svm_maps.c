@@ -1,6 +1,7 @@
 /* The I/O and MSR permission maps, shared by every vCPU: every port is
  * intercepted; MSRs are intercepted except those VMLOAD/VMSAVE switch. */
 #include <asm/layout.h>
+#include <asm/msr.h>
 #include <asm/svm/svm.h>
 #include <asm/x86.h>
 #include <umbra/errno.h>
@@ -34,9 +35,9 @@ static void msr_passthrough(uint8_t *map, uint32_t msr)
 }
 
 static const uint32_t passthrough_msrs[] = {
-	0xc0000100, 0xc0000101, 0xc0000102,	/* FS, GS, KERNEL_GS base */
-	0xc0000081, 0xc0000082, 0xc0000083, 0xc0000084, /* STAR..SFMASK */
-	0x174, 0x175, 0x176,			/* SYSENTER */
+	MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE,
+	MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SFMASK,
+	MSR_SYSENTER_CS, MSR_SYSENTER_ESP, MSR_SYSENTER_EIP,
 };
 
 int svm_global_init(void)

@@ -1,27 +1,16 @@
 /* MSR accesses the permission map sends here. Known MSRs are emulated;
  * any other raises #GP in the guest, as on hardware without that MSR. */
 #include <asm/hvm.h>
+#include <asm/msr.h>
 #include <asm/svm/svm.h>
+#include <asm/traps.h>
 #include <asm/x86.h>
 #include <public/arch-x86/cpuid.h>
 #include <umbra/domain.h>
 #include <umbra/printk.h>
 
-#define TRAP_GP			13
-#define MSR_TSC			0x010
-#define MSR_APIC_BASE_		0x01b
-#define MSR_MTRRCAP		0x0fe
-#define MSR_MISC_ENABLE		0x1a0
-#define MSR_PAT			0x277
-#define MSR_MTRR_DEF_TYPE	0x2ff
-#define APIC_DEFAULT		0xfee00000ULL
-#define CR0_PG			(1ULL << 31)
-#define APIC_BSP		(1ULL << 8)
-#define APIC_ENABLE		(1ULL << 11)
 /* EFER bits a guest may set: SCE, LME, LMA (read-only), NXE. */
-#define EFER_GUEST_MASK		(EFER_SCE | EFER_LME | (1ULL << 10) | EFER_NXE)
-
-int hvm_write_hypercall_page(struct vcpu *v, uint64_t val);
+#define EFER_GUEST_MASK		(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)
 
 /* Each byte a memory type: 0 (UC), 1 (WC), 4 (WT), 5 (WP), 6 (WB), 7 (UC-). */
 static bool pat_valid(uint64_t pat)
@@ -37,8 +26,10 @@ static bool pat_valid(uint64_t pat)
 
 static bool is_mtrr(uint32_t msr)
 {
-	return (msr >= 0x200 && msr <= 0x20f) || msr == 0x250 || msr == 0x258 ||
-	       msr == 0x259 || (msr >= 0x268 && msr <= 0x26f) ||
+	return (msr >= MSR_MTRR_PHYS_FIRST && msr <= MSR_MTRR_PHYS_LAST) ||
+	       msr == MSR_MTRR_FIX64K_00000 || msr == MSR_MTRR_FIX16K_80000 ||
+	       msr == MSR_MTRR_FIX16K_A0000 ||
+	       (msr >= MSR_MTRR_FIX4K_FIRST && msr <= MSR_MTRR_FIX4K_LAST) ||
 	       msr == MSR_MTRRCAP || msr == MSR_MTRR_DEF_TYPE;
 }
 
@@ -53,14 +44,14 @@ static int msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 	case MSR_TSC:
 		*val = rdtsc() + vmcb->tsc_offset;
 		return 0;
-	case MSR_APIC_BASE_:
-		*val = APIC_DEFAULT | APIC_ENABLE | (v->id == 0 ? APIC_BSP : 0);
+	case MSR_APIC_BASE:
+		*val = APIC_BASE_DEFAULT | APIC_BASE_ENABLE | (v->id == 0 ? APIC_BASE_BSP : 0);
 		return 0;
 	case MSR_PAT:
 		*val = vmcb->g_pat;
 		return 0;
 	case MSR_MISC_ENABLE:
-		*val = 1;	/* fast strings */
+		*val = MISC_ENABLE_FAST_STRINGS;
 		return 0;
 	}
 	if (is_mtrr(msr)) {
@@ -81,7 +72,7 @@ static int msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 		/* LME may not change while paging is on (the CPU raises #GP). */
 		if ((vmcb->cr0 & CR0_PG) && ((val ^ vmcb->efer) & EFER_LME))
 			return -1;
-		vmcb->efer = (val & ~(1ULL << 10)) | (vmcb->efer & (1ULL << 10)) | EFER_SVME;
+		vmcb->efer = (val & ~EFER_LMA) | (vmcb->efer & EFER_LMA) | EFER_SVME;
 		svm_shadow_mode_changed(v);
 		return 0;
 	case MSR_TSC:
@@ -92,7 +83,7 @@ static int msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 			return -1;
 		vmcb->g_pat = val;
 		return 0;
-	case MSR_APIC_BASE_:
+	case MSR_APIC_BASE:
 	case MSR_MISC_ENABLE:
 		return 0;
 	case XEN_HYPERCALL_MSR:
@@ -107,7 +98,7 @@ void svm_exit_msr(struct vcpu *v)
 	uint32_t msr = (uint32_t)v->hvm.regs.rcx;
 	uint64_t val;
 
-	if (vmcb->exit_info1 == 0) {
+	if (vmcb->exit_info1 == EXITINFO1_MSR_RDMSR) {
 		if (msr_read(v, msr, &val))
 			goto gp;
 		vmcb->rax = (uint32_t)val;
@@ -117,11 +108,11 @@ void svm_exit_msr(struct vcpu *v)
 		if (msr_write(v, msr, val))
 			goto gp;
 	}
-	svm_skip_insn(v, 2);
+	svm_skip_insn(v, INSN_LEN_RDMSR);
 	return;
 gp:
 	v->stats.msr_unhandled++;
 	pr_debug("d%u v%u: %s of MSR %#x: #GP\n", v->domain->id, v->id,
-		 vmcb->exit_info1 ? "write" : "read", msr);
+		 vmcb->exit_info1 != EXITINFO1_MSR_RDMSR ? "write" : "read", msr);
 	hvm_inject_exception(v, TRAP_GP, 0);
 }

@@ -21,9 +21,6 @@
 #include <umbra/string.h>
 #include "mmu/shadow.h"
 
-#define CR0_PG		(1ULL << 31)
-#define EFER_LMA	(1ULL << 10)
-#define TRAP_PF		14
 #define SHADOW_POOL_BASE	512	/* pages */
 #define SHADOW_POOL_PER_2M	8	/* pages per 2 MiB of guest memory */
 

@@ -6,14 +6,11 @@
 #include <asm/insn.h>
 #include <asm/layout.h>
 #include <asm/svm/svm.h>
+#include <asm/traps.h>
 #include <umbra/domain.h>
 #include <umbra/errno.h>
 #include <umbra/string.h>
 #include "mmu/shadow.h"
-
-#define RFLAGS_AC	(1ULL << 18)
-#define TRAP_DF		8
-#define TRAP_PF		14
 
 /* Write len bytes at gpa the way the guest's store would have: through
  * the shadow engine when the frame is a shadowed page table. */
@@ -77,7 +74,7 @@ static void emulate_store_at(struct vcpu *v, const struct shadow_fault *f)
 static void fault_during_delivery(struct vcpu *v, const struct shadow_fault *f, uint64_t va)
 {
 	struct vmcb *vmcb = v->hvm.vmcb;
-	uint64_t type = vmcb->exit_int_info & (7ULL << 8);
+	uint64_t type = vmcb->exit_int_info & EVENT_TYPE_MASK;
 
 	switch (f->action) {
 	case SHADOW_FIXED:
@@ -110,7 +107,7 @@ void svm_exit_shadow_pf(struct vcpu *v)
 	v->stats.shadow_faults++;
 	lock = spin_lock_irqsave(&d->paging_lock);
 	err = shadow_page_fault(v->hvm.shadow, va,
-				shadow_access_from_pf(ec, vmcb->rflags & RFLAGS_AC), &f);
+				shadow_access_from_pf(ec, vmcb->rflags & X86_EFLAGS_AC), &f);
 	spin_unlock_irqrestore(&d->paging_lock, lock);
 	if (err) {
 		domain_crash(d, "shadow fault at %#llx (error %#x) failed: %d",

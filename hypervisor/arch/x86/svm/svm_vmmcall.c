@@ -8,11 +8,6 @@
 #include <umbra/errno.h>
 #include <umbra/hypercall.h>
 
-static unsigned int guest_cpl(const struct vmcb *vmcb)
-{
-	return (vmcb->ss.attrib >> 5) & 3;	/* SS.DPL: QEMU ignores VMCB.CPL */
-}
-
 void svm_exit_vmmcall(struct vcpu *v)
 {
 	struct vmcb *vmcb = v->hvm.vmcb;
@@ -24,9 +19,9 @@ void svm_exit_vmmcall(struct vcpu *v)
 	uint64_t args[HYPERCALL_ARGS];
 	long ret;
 
-	if (guest_cpl(vmcb) != 0) {
+	if (svm_guest_cpl(vmcb) != 0) {
 		vmcb->rax = (uint64_t)-EPERM;
-		svm_skip_insn(v, 3);
+		svm_skip_insn(v, INSN_LEN_VMMCALL);
 		return;
 	}
 	for (int i = 0; i < HYPERCALL_ARGS; i++)
@@ -39,5 +34,5 @@ void svm_exit_vmmcall(struct vcpu *v)
 		return;
 	}
 	vmcb->rax = wide ? (uint64_t)ret : (uint32_t)ret;
-	svm_skip_insn(v, 3);
+	svm_skip_insn(v, INSN_LEN_VMMCALL);
 }

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <asm/hvm_vcpu.h>
 #include <asm/svm/vmcb.h>
+#include <asm/x86.h>
 
 struct vcpu;
 struct domain;
@@ -19,6 +20,13 @@ void svm_handle_exit(struct vcpu *v);
 /* Advance RIP past the instruction that caused the exit; its length is
  * decoded from guest memory (TCG has no NRIP save). */
 void svm_skip_insn(struct vcpu *v, unsigned int usual_len);
+
+/* Unprefixed lengths of the instructions whose exits skip them. */
+#define INSN_LEN_HLT		1	/* f4 */
+#define INSN_LEN_CPUID		2	/* 0f a2 */
+#define INSN_LEN_RDMSR		2	/* 0f 32; WRMSR 0f 30 */
+#define INSN_LEN_INVD		2	/* 0f 08; WBINVD 0f 09 */
+#define INSN_LEN_VMMCALL	3	/* 0f 01 d9 */
 
 struct insn;
 struct insn_regs;
@@ -54,10 +62,16 @@ void svm_shadow_mode_changed(struct vcpu *v);
 /* The guest's own CR3 (the VMCB holds the shadow root in shadow mode). */
 uint64_t svm_guest_cr3(const struct vcpu *v);
 
+/* The guest's privilege level, from SS.DPL: QEMU ignores VMCB.CPL. */
+static inline unsigned int svm_guest_cpl(const struct vmcb *vmcb)
+{
+	return (vmcb->ss.attrib >> SEG_ATTR_DPL_SHIFT) & SEG_ATTR_DPL_MASK;
+}
+
 /* Guest's 64-bit mode: EFER.LMA and CS.L. */
 static inline int svm_guest_is_64bit(const struct vmcb *vmcb)
 {
-	return (vmcb->efer & (1ULL << 10)) && (vmcb->cs.attrib & (1u << 9));
+	return (vmcb->efer & EFER_LMA) && (vmcb->cs.attrib & SEG_ATTR_L);
 }
 
 #endif

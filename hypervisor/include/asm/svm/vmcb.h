@@ -104,6 +104,8 @@
 #define EVENT_TYPE_NMI		(2ULL << 8)
 #define EVENT_TYPE_EXCEPTION	(3ULL << 8)
 #define EVENT_TYPE_SOFT_INT	(4ULL << 8)
+#define EVENT_TYPE_MASK		(7ULL << 8)
+#define EVENT_VECTOR_MASK	0xffULL
 
 /* int_ctl (offset 0x060) */
 #define V_IRQ			(1ULL << 8)
@@ -113,6 +115,16 @@
 #define V_INTR_VECTOR_SHIFT	32
 
 #define TLB_CONTROL_FLUSH_ALL	1
+
+/* EXITINFO1 of an MSR exit */
+#define EXITINFO1_MSR_RDMSR	0	/* 1: WRMSR */
+
+/* vmcb_seg.attrib: descriptor bits 47:40 in 7:0 and 55:52 in 11:8 */
+#define SEG_ATTR_DPL_SHIFT	5
+#define SEG_ATTR_DPL_MASK	3u
+#define SEG_ATTR_P		(1u << 7)
+#define SEG_ATTR_L		(1u << 9)	/* 64-bit code segment */
+#define SEG_ATTR_DB		(1u << 10)	/* 32-bit default operand size */
 
 struct vmcb_seg {
 	uint16_t selector;

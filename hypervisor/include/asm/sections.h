@@ -1,0 +1,30 @@
+/* Symbols the linker script (umbra.lds.S), the boot and entry assembly
+ * and the generated symbol table define, for the C code that uses them. */
+#ifndef ASM_SECTIONS_H
+#define ASM_SECTIONS_H
+
+#include <stdint.h>
+
+/* umbra.lds.S */
+extern const char __image_start_phys[], __image_end_phys[];
+extern const char __text_start[], __text_end[];
+extern const char __trampoline_start[], __trampoline_end[], __trampoline_lma[];
+
+/* boot/head.S: the boot page tables' directory of the direct map */
+extern uint64_t boot_pdpt[512];
+
+/* boot/trampoline.S: parameters smp.c fills in for each AP, and
+ * boot/ap_entry.S: where the trampoline leaves an AP in the higher half */
+extern char tramp_cr3[], tramp_stack[], tramp_arg[], tramp_target[];
+void ap_start64(void);
+
+/* entry.S: one stub per vector */
+extern const uint64_t entry_table[256];
+
+/* gen-symbols.sh: the hypervisor's function names, sorted by address */
+extern const uint64_t umbra_symbols_count;
+extern const uint64_t umbra_symbols_addr[];
+extern const uint32_t umbra_symbols_name_off[];
+extern const char umbra_symbols_names[];
+
+#endif
