@@ -1,22 +1,9 @@
 /* Polled 16550 UART driver for the console. Polling keeps panics and
  * exception dumps working with interrupts off. */
 #include <stdbool.h>
+#include <asm/uart.h>
 #include <asm/x86.h>
 #include <umbra/serial.h>
-
-#define UART_THR	0	/* transmit holding */
-#define UART_IER	1
-#define UART_FCR	2
-#define UART_LCR	3
-#define UART_MCR	4
-#define UART_LSR	5
-#define UART_DLL	0
-#define UART_DLM	1
-
-#define LCR_8N1		0x03
-#define LCR_DLAB	0x80
-#define LSR_THRE	0x20
-#define UART_CLOCK	115200
 
 static uint16_t serial_port;
 
@@ -29,8 +16,8 @@ void serial_init(uint16_t port, uint32_t baud)
 	outb(port + UART_DLL, div & 0xff);
 	outb(port + UART_DLM, div >> 8);
 	outb(port + UART_LCR, LCR_8N1);
-	outb(port + UART_FCR, 0x07);	/* enable and clear FIFOs */
-	outb(port + UART_MCR, 0x03);	/* DTR, RTS */
+	outb(port + UART_FCR, FCR_FIFO_RESET);
+	outb(port + UART_MCR, MCR_DTR_RTS);
 	serial_port = port;
 }
 

@@ -8,6 +8,7 @@
 #include <asm/smp.h>
 #include <asm/svm.h>
 #include <asm/time.h>
+#include <asm/uart.h>
 #include <asm/x86.h>
 #include <umbra/boot_modules.h>
 #include <umbra/boot_options.h>

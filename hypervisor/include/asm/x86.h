@@ -55,10 +55,16 @@
 #define EFER_SVME	X86_BIT(12)
 
 /* RFLAGS */
+#define X86_EFLAGS_CF		X86_BIT(0)
 #define X86_EFLAGS_FIXED	X86_BIT(1)	/* always 1 */
+#define X86_EFLAGS_PF		X86_BIT(2)
+#define X86_EFLAGS_AF		X86_BIT(4)
+#define X86_EFLAGS_ZF		X86_BIT(6)
+#define X86_EFLAGS_SF		X86_BIT(7)
 #define X86_EFLAGS_TF		X86_BIT(8)
 #define X86_EFLAGS_IF		X86_BIT(9)
 #define X86_EFLAGS_DF		X86_BIT(10)	/* string instructions go down */
+#define X86_EFLAGS_OF		X86_BIT(11)
 #define X86_EFLAGS_IOPL		(3 * X86_BIT(12))
 #define X86_EFLAGS_AC		X86_BIT(18)	/* alignment check; SMAP override */
 

@@ -4,8 +4,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define COM1_PORT	0x3f8
-
 void serial_init(uint16_t port, uint32_t baud);
 void serial_write(const char *s, size_t n);
 

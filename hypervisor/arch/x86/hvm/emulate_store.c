@@ -1,15 +1,11 @@
 /* Software execution of the memory write of MOV, XCHG, OR/AND/XOR,
  * CMPXCHG and BTS/BTR/BTC with a memory destination. */
 #include <asm/emulate_store.h>
+#include <asm/x86.h>
 #include <umbra/errno.h>
 
-#define FL_CF	(1ULL << 0)
-#define FL_PF	(1ULL << 2)
-#define FL_AF	(1ULL << 4)
-#define FL_ZF	(1ULL << 6)
-#define FL_SF	(1ULL << 7)
-#define FL_OF	(1ULL << 11)
-#define FL_ARITH (FL_CF | FL_PF | FL_AF | FL_ZF | FL_SF | FL_OF)
+#define FL_ARITH (X86_EFLAGS_CF | X86_EFLAGS_PF | X86_EFLAGS_AF | X86_EFLAGS_ZF | \
+		  X86_EFLAGS_SF | X86_EFLAGS_OF)
 
 enum op { OP_MOV, OP_XCHG, OP_OR, OP_AND, OP_XOR, OP_CMPXCHG, OP_BTS, OP_BTR, OP_BTC };
 
@@ -29,11 +25,11 @@ static uint64_t zsp(uint64_t res, unsigned int len)
 	uint64_t f = 0;
 
 	if (!(res & mask_of(len)))
-		f |= FL_ZF;
+		f |= X86_EFLAGS_ZF;
 	if (res & sign_bit(len))
-		f |= FL_SF;
+		f |= X86_EFLAGS_SF;
 	if (!(__builtin_popcountll(res & 0xff) & 1))
-		f |= FL_PF;
+		f |= X86_EFLAGS_PF;
 	return f;
 }
 
@@ -43,11 +39,11 @@ static uint64_t cmp_flags(uint64_t acc, uint64_t old, unsigned int len)
 	uint64_t m = mask_of(len), res = (acc - old) & m, f = zsp(res, len);
 
 	if ((acc & m) < (old & m))
-		f |= FL_CF;
+		f |= X86_EFLAGS_CF;
 	if ((acc ^ old ^ res) & 0x10)
-		f |= FL_AF;
+		f |= X86_EFLAGS_AF;
 	if (((acc ^ old) & (acc ^ res)) & sign_bit(len))
-		f |= FL_OF;
+		f |= X86_EFLAGS_OF;
 	return f;
 }
 
@@ -105,7 +101,7 @@ static void bit_op(enum op op, uint64_t old, uint64_t bit, uint64_t *rflags,
 {
 	uint64_t b = 1ULL << bit;
 
-	*rflags = (*rflags & ~FL_CF) | ((old & b) ? FL_CF : 0);
+	*rflags = (*rflags & ~X86_EFLAGS_CF) | ((old & b) ? X86_EFLAGS_CF : 0);
 	out->value = op == OP_BTS ? old | b : op == OP_BTR ? old & ~b : old ^ b;
 }
 

@@ -6,9 +6,6 @@
 #include <umbra/domain.h>
 #include <umbra/errno.h>
 
-#define SEG_CODE64	0xa9b	/* G, L, P, S, execute/read, accessed */
-#define SEG_DATA	0xc93
-#define SEG_TSS_BUSY	0x08b
 
 /* What a MOV to CR3/CR4 or a WRMSR to EFER would refuse is refused here
  * too: a context must not reach what the intercepts keep out. */

@@ -106,10 +106,6 @@ static void set_seg(struct vmcb_seg *s, uint16_t sel, uint16_t attrib, uint32_t 
 	s->base = 0;
 }
 
-#define SEG_CODE32	0xc9b	/* G, D/B, P, S, execute/read, accessed */
-#define SEG_DATA32	0xc93	/* G, D/B, P, S, read/write, accessed */
-#define SEG_TSS32_BUSY	0x08b
-#define SEG_LDT		0x082
 #define DEFAULT_PAT	0x0007040600070406ULL
 
 static void vmcb_init_controls(struct vmcb *vmcb, const struct domain *d)
@@ -179,9 +175,9 @@ void hvm_vcpu_set_pvh_entry(struct vcpu *v, uint32_t entry, uint32_t start_info)
 	struct vmcb *vmcb = v->hvm.vmcb;
 
 	set_seg(&vmcb->cs, 0x08, SEG_CODE32, 0xffffffff);
-	set_seg(&vmcb->ds, 0x10, SEG_DATA32, 0xffffffff);
+	set_seg(&vmcb->ds, 0x10, SEG_DATA, 0xffffffff);
 	vmcb->es = vmcb->ss = vmcb->fs = vmcb->gs = vmcb->ds;
-	set_seg(&vmcb->tr, 0x18, SEG_TSS32_BUSY, 0x67);
+	set_seg(&vmcb->tr, 0x18, SEG_TSS_BUSY, 0x67);
 	set_seg(&vmcb->ldtr, 0, SEG_LDT, 0xffff);
 	set_seg(&vmcb->gdtr, 0, 0, 0xffff);
 	set_seg(&vmcb->idtr, 0, 0, 0xffff);

@@ -6,6 +6,7 @@
 #include <asm/svm/svm.h>
 #include <umbra/domain.h>
 #include <umbra/errno.h>
+#include "mmu/pte.h"
 
 static int guest_code_mode(const struct vmcb *vmcb)
 {
@@ -18,13 +19,13 @@ int svm_decode_at_rip(struct vcpu *v, struct insn *insn)
 {
 	const struct vmcb *vmcb = v->hvm.vmcb;
 	uint64_t lin = vmcb->cs.base + vmcb->rip;
-	unsigned int n = 15;		/* the longest x86 instruction */
-	uint8_t bytes[15];
+	unsigned int n = INSN_MAX_LEN;
+	uint8_t bytes[INSN_MAX_LEN];
 
 	/* The 15-byte window may run into an unmapped page: then read up to
 	 * the page end only. */
 	if (hvm_fetch_guest(v, bytes, lin, n)) {
-		n = 4096 - (lin & 0xfff);
+		n = PAGE_SIZE - (lin & (PAGE_SIZE - 1));
 		if (n > sizeof(bytes))
 			n = sizeof(bytes);
 		if (hvm_fetch_guest(v, bytes, lin, n))

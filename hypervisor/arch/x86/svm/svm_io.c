@@ -5,16 +5,12 @@
 #include <asm/insn.h>
 #include <asm/svm/svm.h>
 #include <asm/traps.h>
+#include <asm/uart.h>
 #include <asm/x86.h>
 #include <umbra/domain.h>
 
-#define COM1_BASE	0x3f8
-#define UART_LCR	3
-#define UART_LSR	5
-#define UART_MSR	6
-#define LCR_DLAB	0x80
-#define LSR_IDLE	0x60	/* transmitter empty: output never waits */
-#define MSR_CONNECTED	0xb0	/* DCD, DSR, CTS */
+#define LSR_IDLE	(LSR_THRE | LSR_TEMT)	/* output never waits */
+#define MSR_CONNECTED	(MSR_UART_DCD | MSR_UART_DSR | MSR_UART_CTS)
 
 
 static uint32_t uart_read(struct domain *d, unsigned int reg)
@@ -22,11 +18,11 @@ static uint32_t uart_read(struct domain *d, unsigned int reg)
 	struct uart_state *u = &d->uart;
 
 	switch (reg) {
-	case 0: return (u->lcr & LCR_DLAB) ? u->dll : 0;
-	case 1: return (u->lcr & LCR_DLAB) ? u->dlm : u->ier;
-	case 2: return 0x01;	/* no interrupt pending */
-	case 3: return u->lcr;
-	case 4: return u->mcr;
+	case UART_RBR: return (u->lcr & LCR_DLAB) ? u->dll : 0;
+	case UART_IER: return (u->lcr & LCR_DLAB) ? u->dlm : u->ier;
+	case UART_IIR: return IIR_NO_INT;
+	case UART_LCR: return u->lcr;
+	case UART_MCR: return u->mcr;
 	case UART_LSR: return LSR_IDLE;
 	case UART_MSR: return MSR_CONNECTED;
 	default: return u->scratch;
@@ -39,36 +35,36 @@ static void uart_write(struct domain *d, unsigned int reg, uint8_t val)
 	char c = (char)val;
 
 	switch (reg) {
-	case 0:
+	case UART_THR:
 		if (u->lcr & LCR_DLAB)
 			u->dll = val;
 		else
 			domain_console_write(d, &c, 1);
 		break;
-	case 1:
+	case UART_IER:
 		if (u->lcr & LCR_DLAB)
 			u->dlm = val;
 		else
 			u->ier = val;
 		break;
-	case 3: u->lcr = val; break;
-	case 4: u->mcr = val; break;
-	case 7: u->scratch = val; break;
+	case UART_LCR: u->lcr = val; break;
+	case UART_MCR: u->mcr = val; break;
+	case UART_SCR: u->scratch = val; break;
 	}
 }
 
 static uint32_t io_read(struct vcpu *v, uint16_t port, unsigned int size)
 {
-	if (port >= COM1_BASE && port < COM1_BASE + 8 && size == 1)
-		return uart_read(v->domain, port - COM1_BASE);
+	if (port >= COM1_PORT && port < COM1_PORT + UART_NR_PORTS && size == 1)
+		return uart_read(v->domain, port - COM1_PORT);
 	v->stats.io_unhandled++;
 	return size == 4 ? 0xffffffffu : (1u << (8 * size)) - 1;
 }
 
 static void io_write(struct vcpu *v, uint16_t port, unsigned int size, uint32_t val)
 {
-	if (port >= COM1_BASE && port < COM1_BASE + 8 && size == 1) {
-		uart_write(v->domain, port - COM1_BASE, (uint8_t)val);
+	if (port >= COM1_PORT && port < COM1_PORT + UART_NR_PORTS && size == 1) {
+		uart_write(v->domain, port - COM1_PORT, (uint8_t)val);
 		return;
 	}
 	v->stats.io_unhandled++;
@@ -145,7 +141,7 @@ void svm_exit_io(struct vcpu *v)
 	struct vmcb *vmcb = v->hvm.vmcb;
 	uint64_t info1 = vmcb->exit_info1;
 	uint16_t port = (uint16_t)(info1 >> IOIO_PORT_SHIFT);
-	unsigned int size = (info1 >> IOIO_SZ_SHIFT) & 7;
+	unsigned int size = (info1 >> IOIO_SZ_SHIFT) & IOIO_SZ_MASK;
 
 	if (size != 1 && size != 2 && size != 4) {
 		domain_crash(v->domain, "I/O exit with operand size %u", size);

@@ -95,6 +95,7 @@
 #define IOIO_STR		(1u << 2)
 #define IOIO_REP		(1u << 3)
 #define IOIO_SZ_SHIFT		4		/* bits 6:4: 1, 2 or 4 bytes */
+#define IOIO_SZ_MASK		7u
 #define IOIO_PORT_SHIFT		16
 
 /* EVENTINJ / EXITINTINFO */
@@ -105,7 +106,6 @@
 #define EVENT_TYPE_EXCEPTION	(3ULL << 8)
 #define EVENT_TYPE_SOFT_INT	(4ULL << 8)
 #define EVENT_TYPE_MASK		(7ULL << 8)
-#define EVENT_VECTOR_MASK	0xffULL
 
 /* int_ctl (offset 0x060) */
 #define V_IRQ			(1ULL << 8)
@@ -125,6 +125,12 @@
 #define SEG_ATTR_P		(1u << 7)
 #define SEG_ATTR_L		(1u << 9)	/* 64-bit code segment */
 #define SEG_ATTR_DB		(1u << 10)	/* 32-bit default operand size */
+/* Whole attributes of the flat segments Umbra loads */
+#define SEG_CODE32		0xc9b	/* G, D/B, P, S, execute/read, accessed */
+#define SEG_CODE64		0xa9b	/* G, L, P, S, execute/read, accessed */
+#define SEG_DATA		0xc93	/* G, D/B, P, S, read/write, accessed */
+#define SEG_TSS_BUSY		0x08b	/* P, busy 32/64-bit TSS */
+#define SEG_LDT			0x082	/* P, LDT */
 
 struct vmcb_seg {
 	uint16_t selector;
