@@ -8,6 +8,7 @@
 #include <umbra/panic.h>
 #include <umbra/printk.h>
 #include <umbra/string.h>
+#include <umbra/test_hooks.h>
 
 static char opt_test_fault[16];
 param_string("test_fault", opt_test_fault);

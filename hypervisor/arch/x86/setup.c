@@ -5,6 +5,7 @@
 #include <asm/layout.h>
 #include <asm/percpu.h>
 #include <asm/pic.h>
+#include <asm/sections.h>
 #include <asm/smp.h>
 #include <asm/svm.h>
 #include <asm/time.h>
@@ -22,6 +23,7 @@
 #include <umbra/panic.h>
 #include <umbra/printk.h>
 #include <umbra/serial.h>
+#include <umbra/test_hooks.h>
 
 #define UMBRA_VERSION "0.1"
 

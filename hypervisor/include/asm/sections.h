@@ -1,5 +1,6 @@
 /* Symbols the linker script (umbra.lds.S), the boot and entry assembly
- * and the generated symbol table define, for the C code that uses them. */
+ * and the generated symbol table define, for the C code that uses them,
+ * and the C entry points that assembly calls. */
 #ifndef ASM_SECTIONS_H
 #define ASM_SECTIONS_H
 
@@ -17,6 +18,11 @@ extern uint64_t boot_pdpt[512];
  * boot/ap_entry.S: where the trampoline leaves an AP in the higher half */
 extern char tramp_cr3[], tramp_stack[], tramp_arg[], tramp_target[];
 void ap_start64(void);
+
+/* C entry points: head.S calls start_umbra (setup.c) with the multiboot2
+ * magic and information, ap_entry.S calls start_secondary (smp.c). */
+void start_umbra(uint32_t magic, uint64_t mbi_phys);
+void start_secondary(uint64_t cpu);
 
 /* entry.S: one stub per vector */
 extern const uint64_t entry_table[256];
