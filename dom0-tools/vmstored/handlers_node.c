@@ -36,48 +36,79 @@ int do_read(struct client *c, struct request *r)
 	return err ? err : reply(r, value, len);
 }
 
-int do_write(struct client *c, struct request *r)
+/*
+ * WRITE, MKDIR and RM: change one node and answer OK. They differ only
+ * in their arguments (WRITE: the path, then the value's bytes) and in
+ * the operation, so one body serves all three.
+ */
+typedef int (*change_fn)(const struct op_ctx *ctx, const char *path,
+			 size_t len, const void *value, uint32_t value_len);
+
+static int change_write(const struct op_ctx *ctx, const char *path,
+			size_t len, const void *value, uint32_t value_len)
+{
+	return op_write(ctx, path, len, value, value_len);
+}
+
+static int change_mkdir(const struct op_ctx *ctx, const char *path,
+			size_t len, const void *value, uint32_t value_len)
+{
+	(void)value;
+	(void)value_len;
+	return op_mkdir(ctx, path, len);
+}
+
+static int change_rm(const struct op_ctx *ctx, const char *path, size_t len,
+		     const void *value, uint32_t value_len)
+{
+	(void)value;
+	(void)value_len;
+	return op_rm(ctx, path, len);
+}
+
+enum change { CHANGE_WRITE, CHANGE_MKDIR, CHANGE_RM };
+
+static const struct {
+	bool with_value;
+	change_fn apply;
+} changes[] = {
+	[CHANGE_WRITE] = { true, change_write },
+	[CHANGE_MKDIR] = { false, change_mkdir },
+	[CHANGE_RM] = { false, change_rm },
+};
+
+static int change_node(struct client *c, struct request *r, enum change kind)
 {
 	char path[PATH_BUF_SIZE];
-	const char *arg, *data;
+	const char *arg, *data = NULL;
 	struct op_ctx ctx;
-	uint32_t len;
+	uint32_t len = 0;
 	int plen, err;
 
-	if (!req_path_and_data(r, &arg, &data, &len))
+	if (changes[kind].with_value ? !req_path_and_data(r, &arg, &data, &len)
+				     : !req_args(r, &arg, 1))
 		return EINVAL;
 	plen = path_canonicalize(arg, c->domid, path, sizeof(path));
 	if (plen < 0)
 		return -plen;
 	op_ctx_init(&ctx, c, r->tx);
-	err = op_write(&ctx, path, (size_t)plen, data, len);
+	err = changes[kind].apply(&ctx, path, (size_t)plen, data, len);
 	return err ? err : reply_ok(r);
+}
+
+int do_write(struct client *c, struct request *r)
+{
+	return change_node(c, r, CHANGE_WRITE);
 }
 
 int do_mkdir(struct client *c, struct request *r)
 {
-	char path[PATH_BUF_SIZE];
-	struct op_ctx ctx;
-	int plen = one_path(c, r, path), err;
-
-	if (plen < 0)
-		return -plen;
-	op_ctx_init(&ctx, c, r->tx);
-	err = op_mkdir(&ctx, path, (size_t)plen);
-	return err ? err : reply_ok(r);
+	return change_node(c, r, CHANGE_MKDIR);
 }
 
 int do_rm(struct client *c, struct request *r)
 {
-	char path[PATH_BUF_SIZE];
-	struct op_ctx ctx;
-	int plen = one_path(c, r, path), err;
-
-	if (plen < 0)
-		return -plen;
-	op_ctx_init(&ctx, c, r->tx);
-	err = op_rm(&ctx, path, (size_t)plen);
-	return err ? err : reply_ok(r);
+	return change_node(c, r, CHANGE_RM);
 }
 
 /* Children names, NUL-terminated, into a growing buffer. */

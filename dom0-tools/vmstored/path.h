@@ -10,11 +10,26 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "public/io/xs_wire.h"
 
 /* Room for any canonical path plus its NUL. */
 #define PATH_BUF_SIZE (XENSTORE_ABS_PATH_MAX + 1)
+
+/* A path (or a prefix of one: not NUL-terminated) as a hash-table key,
+ * for the tables indexed by path: nodes, transaction entries, watches. */
+struct path_key {
+	const char *path;
+	size_t len;
+};
+
+/* Does the stored path of stored_len bytes equal the key? */
+static inline bool path_key_equal(const struct path_key *k,
+				  const char *stored, size_t stored_len)
+{
+	return stored_len == k->len && !memcmp(stored, k->path, k->len);
+}
 
 /*
  * Make in absolute for domain domid and check it. Returns the length

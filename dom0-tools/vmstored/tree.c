@@ -4,17 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct path_key {
-	const char *path;
-	size_t len;
-};
+#include "path.h"
 
 static bool node_eq(const struct hlink *l, const void *key)
 {
 	const struct node *n = container_of(l, struct node, link);
-	const struct path_key *k = key;
 
-	return n->path_len == k->len && !memcmp(n->path, k->path, k->len);
+	return path_key_equal(key, n->path, n->path_len);
 }
 
 static struct node *node_new(const char *path, size_t len,

@@ -7,20 +7,15 @@
 
 #include "client.h"
 #include "log.h"
+#include "path.h"
 #include "store.h"
 #include "tree.h"
-
-struct path_key {
-	const char *path;
-	size_t len;
-};
 
 static bool entry_eq(const struct hlink *l, const void *key)
 {
 	const struct tx_entry *e = container_of(l, struct tx_entry, link);
-	const struct path_key *k = key;
 
-	return e->path_len == k->len && !memcmp(e->path, k->path, k->len);
+	return path_key_equal(key, e->path, e->path_len);
 }
 
 int txn_start(struct client *c, struct txn **out)

@@ -13,15 +13,10 @@ struct match {
 	const char *event_path;
 };
 
-struct key {
-	const char *path;
-	size_t len;
-};
-
 static bool watch_eq(const struct hlink *l, const void *key)
 {
 	const struct watch *w = container_of(l, struct watch, link);
-	const struct key *k = key;
+	const struct path_key *k = key;
 
 	return !strncmp(w->abs, k->path, k->len) && w->abs[k->len] == 0;
 }
@@ -153,7 +148,7 @@ static void add_match(struct match_set *set, struct watch *w,
 static void match_exact(struct store *s, const char *path, size_t len,
 			const char *event_path, struct match_set *set)
 {
-	struct key k = { path, len };
+	struct path_key k = { path, len };
 	uint64_t h = hash_bytes(path, len);
 	struct hlink *l = s->watch_index.buckets[h & s->watch_index.mask];
 
