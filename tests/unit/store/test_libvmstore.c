@@ -516,5 +516,7 @@ int main(void)
 	};
 
 	signal(SIGPIPE, SIG_IGN);
+	/* The watchdog exits at once: keep what was printed until then. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
