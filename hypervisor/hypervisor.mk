@@ -19,7 +19,7 @@ $(BUILD)/kernel/umbra.lds: $(HV_LDS_SRC)
 
 # Two-pass link so that exception backtraces can name functions: link with
 # an empty symbol table, list the text symbols, link again with them. The
-# table sits after .data, so text addresses are identical in both passes.
+# table sits after .text, so text addresses are identical in both passes.
 define hv_link
 $(1)/umbra.elf: $(HV_OBJS) $(2) $(BUILD)/kernel/umbra.lds hypervisor/gen-symbols.sh
 	@mkdir -p $(1)

@@ -206,3 +206,8 @@ uint64_t mm_total_bytes(void)
 {
 	return total_bytes;
 }
+
+uint64_t mm_directmap_end(void)
+{
+	return directmap_limit;
+}

@@ -33,11 +33,12 @@ static void print_frame(uint64_t addr)
 		emergency_printf("  [<%016llx>] ?\n", (unsigned long long)addr);
 }
 
-/* Only follow frames that lie in hypervisor memory and move up the stack;
- * reads are fault-safe, so a corrupt chain ends the walk, never a fault. */
+/* Only follow frames that lie in hypervisor memory (the stack area and
+ * up) and move up the stack; reads are fault-safe, so a corrupt chain ends
+ * the walk, never a fault. */
 static int frame_ok(uint64_t rbp, uint64_t prev)
 {
-	return rbp >= DIRECTMAP_BASE && !(rbp & 7) && rbp > prev &&
+	return rbp >= STACKS_BASE && !(rbp & 7) && rbp > prev &&
 	       rbp - prev < STACK_SIZE * 4;
 }
 

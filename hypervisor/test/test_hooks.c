@@ -34,6 +34,35 @@ static void __attribute__((noinline)) fault_divide(void)
 			 : "=a"(quot), "=&d"(rem) : "r"(0u), "a"(1u));
 }
 
+/* Far deeper than any stack; the volatile frame keeps each call's size. */
+static volatile unsigned long overflow_depth = 1UL << 30;
+
+static unsigned long __attribute__((noinline)) overflow_stack(unsigned long depth)
+{
+	volatile uint8_t frame[512];
+
+	frame[0] = (uint8_t)depth;
+	if (depth >= overflow_depth)
+		return frame[0];
+	return overflow_stack(depth + 1) + frame[0];
+}
+
+/* .text is read-only, even to the hypervisor (CR0.WP). */
+static void __attribute__((noinline)) write_text(void)
+{
+	volatile uint8_t *text = (volatile uint8_t *)(uintptr_t)write_text;
+
+	*text = 0xc3;
+}
+
+/* Data is not executable: a RET byte in .data must not run. */
+static uint8_t data_ret[16] = { 0xc3 };
+
+static void __attribute__((noinline)) exec_data(void)
+{
+	((void (*)(void))(uintptr_t)data_ret)();
+}
+
 void test_hooks_before_ready(void)
 {
 	if (!opt_test_fault[0])
@@ -45,6 +74,12 @@ void test_hooks_before_ready(void)
 		__asm__ volatile("ud2");
 	else if (!strcmp(opt_test_fault, "de"))
 		fault_divide();
+	else if (!strcmp(opt_test_fault, "stack"))
+		overflow_stack(0);
+	else if (!strcmp(opt_test_fault, "wtext"))
+		write_text();
+	else if (!strcmp(opt_test_fault, "xdata"))
+		exec_data();
 	else if (!strcmp(opt_test_fault, "panic"))
 		panic("test: deliberate panic");
 	else

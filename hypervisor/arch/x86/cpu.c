@@ -7,16 +7,32 @@
 #include <umbra/printk.h>
 #include <asm/x86.h>
 
-static uint8_t ist_stacks[MAX_CPUS][IST_STACKS][4096] __attribute__((aligned(4096)));
+/* The boot CPU's IST stacks until paging_init() gives it guarded ones;
+ * the APs get theirs before they start (smp.c). */
+static uint8_t boot_ist_stacks[IST_STACKS][IST_STACK_SIZE] __attribute__((aligned(4096)));
 
 /* Descriptor tables first, so that any fault after this is reported. */
 void cpu_early_init_this_cpu(unsigned int cpu)
 {
-	this_cpu()->ist_stack = ist_stacks[cpu][0];
+	struct percpu *p = this_cpu();
+
+	if (cpu == 0 && !p->ist_top[0])
+		for (int i = 0; i < IST_STACKS; i++)
+			p->ist_top[i] = (uint64_t)boot_ist_stacks[i] + IST_STACK_SIZE;
 	gdt_load_this_cpu();
 	idt_load();
 	/* FXSAVE/FXRSTOR of guest FPU state need OSFXSR (and XMM state). */
 	write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
+}
+
+/* Point this CPU's TSS at the IST stacks now in its struct percpu (the
+ * CPU reads them from the TSS at each such interrupt). */
+void cpu_reload_ist_this_cpu(void)
+{
+	struct percpu *p = this_cpu();
+
+	for (int i = 0; i < IST_STACKS; i++)
+		p->tss.ist[i] = p->ist_top[i];
 }
 
 void cpu_init_this_cpu(unsigned int cpu)

@@ -5,9 +5,6 @@
 #include <asm/percpu.h>
 #include <umbra/string.h>
 
-#define DESC_CS64	0x00af9a000000ffffULL
-#define DESC_DS		0x00cf92000000ffffULL
-#define DESC_CS32	0x00cf9a000000ffffULL
 #define TSS_TYPE_AVAIL	0x89ULL
 
 static void set_tss_desc(uint64_t *gdt, const struct tss64 *tss)
@@ -28,13 +25,13 @@ void gdt_load_this_cpu(void)
 	struct desc_ptr dp = { sizeof(p->gdt) - 1, (uint64_t)p->gdt };
 
 	p->gdt[0] = 0;
-	p->gdt[GDT_CS64 / 8] = DESC_CS64;
-	p->gdt[GDT_DS / 8] = DESC_DS;
-	p->gdt[GDT_CS32 / 8] = DESC_CS32;
+	p->gdt[GDT_CS64 / 8] = GDT_DESC_CS64;
+	p->gdt[GDT_DS / 8] = GDT_DESC_DS;
+	p->gdt[GDT_CS32 / 8] = GDT_DESC_CS32;
 	memset(&p->tss, 0, sizeof(p->tss));
 	p->tss.iopb_offset = sizeof(p->tss);	/* no I/O bitmap */
 	for (int i = 0; i < IST_STACKS; i++)
-		p->tss.ist[i] = (uint64_t)p->ist_stack + (i + 1) * 4096;
+		p->tss.ist[i] = p->ist_top[i];
 	set_tss_desc(p->gdt, &p->tss);
 
 	__asm__ volatile("lgdt %0\n\t"

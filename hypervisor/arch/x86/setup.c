@@ -3,6 +3,7 @@
 #include <asm/apic.h>
 #include <asm/desc.h>
 #include <asm/layout.h>
+#include <asm/paging.h>
 #include <asm/percpu.h>
 #include <asm/pic.h>
 #include <asm/sections.h>
@@ -102,10 +103,21 @@ static void cpus_bring_up(const struct boot_info *bi)
 	pr_info("smp: %u of %u CPUs online\n", started + 1, cpus.count);
 }
 
-void start_umbra(uint32_t magic, uint64_t mbi_phys)
+static void __attribute__((noreturn)) run_on_stack(uint64_t top, void (*fn)(void))
 {
-	struct svm_caps caps;
+	__asm__ volatile("mov %0, %%rsp\n\t"
+			 "xor %%ebp, %%ebp\n\t"	/* ends backtraces */
+			 "call *%1\n\t"
+			 "ud2"
+			 : : "r"(top), "r"(fn) : "memory");
+	__builtin_unreachable();
+}
 
+static void start_umbra(void);
+
+/* From head.S, on the boot tables and the boot stack. */
+void start_umbra_early(uint32_t magic, uint64_t mbi_phys)
+{
 	(void)magic;	/* checked by head.S */
 	percpu_init(0, 0);
 	serial_init(COM1_PORT, 115200);
@@ -121,6 +133,16 @@ void start_umbra(uint32_t magic, uint64_t mbi_phys)
 	pr_info("command line: %s\n", boot_info.cmdline ? boot_info.cmdline : "");
 	print_memory_map(&boot_info);
 	mm_init(&boot_info, mbi_phys, boot_info.total_size);
+	paging_init();
+	paging_map_stacks(0);
+	cpu_reload_ist_this_cpu();
+	run_on_stack(this_cpu()->stack_top, start_umbra);
+}
+
+/* On the hypervisor's own tables and this CPU's guarded stack. */
+static void start_umbra(void)
+{
+	struct svm_caps caps;
 
 	check_svm(&caps);
 	cpu_init_this_cpu(0);

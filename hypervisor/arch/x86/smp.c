@@ -1,7 +1,9 @@
 /* Application-processor bring-up: INIT-SIPI-SIPI into the real-mode
- * trampoline, one CPU at a time, each reporting in before the next. */
+ * trampoline, one CPU at a time, each reporting in before the next. The
+ * trampoline page is mapped at its physical address only meanwhile. */
 #include <asm/apic.h>
 #include <asm/layout.h>
+#include <asm/paging.h>
 #include <asm/percpu.h>
 #include <asm/sections.h>
 #include <asm/smp.h>
@@ -14,7 +16,6 @@
 
 #define AP_BOOT_TIMEOUT_US	1000000
 
-static uint8_t ap_stacks[MAX_CPUS][STACK_SIZE] __attribute__((aligned(4096)));
 static volatile unsigned int ap_started;
 static bool smp_go;
 
@@ -31,11 +32,12 @@ static void copy_trampoline(void)
 
 	memcpy(phys_to_virt(AP_TRAMPOLINE_PHYS),
 	       phys_to_virt((uint64_t)__trampoline_lma), len);
-	*tramp_var(tramp_cr3) = read_cr3();
+	*tramp_var(tramp_cr3) = paging_root();
 	*tramp_var(tramp_target) = (uint64_t)ap_start64;
 }
 
-/* C entry of an AP, on its own stack, in long mode on the boot tables. */
+/* C entry of an AP, on its own stack, in long mode on the hypervisor's
+ * tables. */
 void start_secondary(uint64_t cpu)
 {
 	percpu_init((unsigned int)cpu, 0);
@@ -46,6 +48,8 @@ void start_secondary(uint64_t cpu)
 		local_irq_enable();
 		halt();
 	}
+	/* The boot CPU dropped the trampoline's mapping meanwhile. */
+	write_cr3(read_cr3());
 	apic_timer_start_periodic(SCHED_TICK_US);
 	sched_run_this_cpu();
 }
@@ -64,9 +68,10 @@ static bool boot_one(unsigned int cpu, uint32_t apic)
 	uint64_t waited = 0;
 
 	ap_started = 0;
-	*tramp_var(tramp_stack) = (uint64_t)&ap_stacks[cpu][STACK_SIZE];
+	if (!percpu_area[cpu].stack_top)
+		paging_map_stacks(cpu);
+	*tramp_var(tramp_stack) = percpu_area[cpu].stack_top;
 	*tramp_var(tramp_arg) = cpu;
-	percpu_area[cpu].stack_top = *tramp_var(tramp_stack);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 
 	apic_send_init(apic);
@@ -88,6 +93,7 @@ unsigned int smp_boot_secondaries(const struct acpi_cpus *cpus)
 	unsigned int next = 1;
 
 	copy_trampoline();
+	paging_map_trampoline();
 	for (unsigned int i = 0; i < cpus->count && next < MAX_CPUS; i++) {
 		if (cpus->apic_id[i] == self)
 			continue;
@@ -96,5 +102,6 @@ unsigned int smp_boot_secondaries(const struct acpi_cpus *cpus)
 		else
 			pr_err("smp: CPU with APIC ID %u did not start\n", cpus->apic_id[i]);
 	}
+	paging_unmap_low();
 	return next - 1;
 }

@@ -1,6 +1,7 @@
 /* Exception and interrupt dispatch. An exception inside the hypervisor is
  * always a bug (guest faults arrive as VM exits, and guest-memory accesses
  * go through the fix-up table), so it is reported in full and stops. */
+#include <asm/paging.h>
 #include <asm/percpu.h>
 #include <asm/traps.h>
 #include <asm/x86.h>
@@ -66,6 +67,22 @@ static void dump_regs(const struct cpu_regs *r)
 			 (unsigned long long)read_cr3(), (unsigned long long)read_cr4());
 }
 
+/* A push into a stack's guard page faults, and so does delivering that
+ * #PF on the same stack: a #DF, on its own IST stack, with CR2 still
+ * naming the guard page. */
+static void report_stack_overflow(const struct cpu_regs *r)
+{
+	uint64_t cr2 = read_cr2();
+	int cpu;
+
+	if (r->vector != TRAP_PF && r->vector != TRAP_DF)
+		return;
+	cpu = paging_stack_guard_cpu(cr2);
+	if (cpu >= 0)
+		emergency_printf("umbra: hypervisor stack overflow: access to guard page "
+				 "%#llx below a stack of cpu %d\n", (unsigned long long)cr2, cpu);
+}
+
 void fatal_trap(const struct cpu_regs *r)
 {
 	local_irq_disable();
@@ -74,6 +91,7 @@ void fatal_trap(const struct cpu_regs *r)
 	emergency_printf("umbra: FATAL TRAP: vector %llu (%s), error code %#llx, cpu %u\n",
 			 (unsigned long long)r->vector, trap_name((unsigned int)r->vector),
 			 (unsigned long long)r->error_code, smp_processor_id());
+	report_stack_overflow(r);
 	dump_regs(r);
 	print_backtrace(r->rip, r->rbp);
 	emergency_printf("****************************************\n");

@@ -34,26 +34,33 @@ SECTIONS
 		*(.text .text.*)
 		__text_end = .;
 	}
+	/* Page-aligned section borders: arch/x86/paging.c maps .text read-only
+	 * and executable, .rodata and .ksyms read-only, the rest writable, all
+	 * but .text no-execute. */
 	. = ALIGN(4096);
 	.rodata : AT(ADDR(.rodata) - HV_VIRT_BASE) {
+		__rodata_start = .;
 		*(.rodata .rodata.*)
 		. = ALIGN(8);
 		__start_ex_table = .;
 		KEEP(*(ex_table))
 		__stop_ex_table = .;
 	}
+	/* Symbol table for backtraces. It names only .text, which comes
+	 * before it, so filling it in the second link pass moves nothing
+	 * that it names. */
+	.ksyms : AT(ADDR(.ksyms) - HV_VIRT_BASE) {
+		KEEP(*(.ksyms))
+	}
 	. = ALIGN(4096);
+	__rodata_end = .;
 	.data : AT(ADDR(.data) - HV_VIRT_BASE) {
+		__data_start = .;
 		*(.data .data.*)
 		. = ALIGN(8);
 		__start_umbra_params = .;
 		KEEP(*(umbra_params))
 		__stop_umbra_params = .;
-	}
-	/* Symbol table for backtraces; after text and data so that filling it
-	 * in the second link pass moves nothing that backtraces name. */
-	.ksyms : AT(ADDR(.ksyms) - HV_VIRT_BASE) {
-		KEEP(*(.ksyms))
 	}
 	. = ALIGN(4096);
 	.bss : AT(ADDR(.bss) - HV_VIRT_BASE) {

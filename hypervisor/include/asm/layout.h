@@ -2,8 +2,11 @@
  *
  * L4 slots 256-271 are the hypervisor's in every address space (as in Xen's
  * x86-64 PV layout), so guests keep the lower half and the rest of the upper.
+ *   0xffff828000000000  hypervisor stacks, each above a guard page (slot 261)
  *   0xffff830000000000  direct map of machine memory (L4 slot 262)
  *   0xffffffff80000000  the hypervisor image (-2 GiB, for -mcmodel=kernel)
+ * Nothing is mapped in the lower half once the APs are up: the boot
+ * identity map is gone (arch/x86/paging.c).
  */
 #ifndef ASM_LAYOUT_H
 #define ASM_LAYOUT_H
@@ -19,11 +22,20 @@
 #define DIRECTMAP_BASE	_AC(0xffff830000000000, UL)
 #define DIRECTMAP_SLOT	262
 #define BOOT_MAP_GIB	4	/* identity and direct map built by head.S */
+#define STACKS_BASE	_AC(0xffff828000000000, UL)
 
 #define AP_TRAMPOLINE_PHYS _AC(0x8000, UL)
 
 #define STACK_ORDER	2	/* 16 KiB per-CPU hypervisor stack */
 #define STACK_SIZE	(_AC(4096, UL) << STACK_ORDER)
+#define IST_STACK_SIZE	_AC(4096, UL)
+
+/* Each CPU's stacks in the stack area: a not-present guard page below the
+ * main stack and below each IST stack, so an overflow faults. */
+#define STACKS_PER_CPU	_AC(0x10000, UL)
+#define STACK_MAIN_OFF	_AC(0x1000, UL)
+#define STACK_IST_OFF(i) (STACK_MAIN_OFF + STACK_SIZE + _AC(0x1000, UL) + \
+			  (i) * (IST_STACK_SIZE + _AC(0x1000, UL)))
 
 /* GDT selectors */
 #define GDT_CS64	0x08
@@ -31,6 +43,11 @@
 #define GDT_CS32	0x18
 #define GDT_TSS		0x20	/* 16-byte system descriptor */
 #define GDT_ENTRIES	6
+/* Their descriptors (flat), with the accessed bit already set: the AP
+ * trampoline loads CS from a read-only page, where the CPU could not set it. */
+#define GDT_DESC_CS64	_AC(0x00af9b000000ffff, ULL)
+#define GDT_DESC_DS	_AC(0x00cf93000000ffff, ULL)
+#define GDT_DESC_CS32	_AC(0x00cf9b000000ffff, ULL)
 
 #ifndef __ASSEMBLY__
 #include <stdint.h>

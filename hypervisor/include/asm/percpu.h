@@ -21,7 +21,7 @@ struct percpu {
 	uint64_t timer_ticks;
 	struct tss64 tss;
 	uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(16)));
-	uint8_t *ist_stack;		/* NMI / #DF / #MC stacks */
+	uint64_t ist_top[IST_STACKS];	/* NMI / #DF / #MC stacks */
 	uint64_t host_save_pa;		/* VMSAVE area for the host's state */
 	void *asid_owner[64];		/* last vCPU run per ASID, for flushes */
 };

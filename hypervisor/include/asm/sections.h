@@ -9,6 +9,8 @@
 /* umbra.lds.S */
 extern const char __image_start_phys[], __image_end_phys[];
 extern const char __text_start[], __text_end[];
+extern const char __rodata_start[], __rodata_end[];	/* .rodata and .ksyms */
+extern const char __data_start[], __image_end[];	/* .data and .bss */
 extern const char __trampoline_start[], __trampoline_end[], __trampoline_lma[];
 
 /* boot/head.S: the boot page tables' directory of the direct map */
@@ -19,9 +21,9 @@ extern uint64_t boot_pdpt[512];
 extern char tramp_cr3[], tramp_stack[], tramp_arg[], tramp_target[];
 void ap_start64(void);
 
-/* C entry points: head.S calls start_umbra (setup.c) with the multiboot2
- * magic and information, ap_entry.S calls start_secondary (smp.c). */
-void start_umbra(uint32_t magic, uint64_t mbi_phys);
+/* C entry points: head.S calls start_umbra_early (setup.c) with the
+ * multiboot2 magic and information, ap_entry.S calls start_secondary (smp.c). */
+void start_umbra_early(uint32_t magic, uint64_t mbi_phys);
 void start_secondary(uint64_t cpu);
 
 /* entry.S: one stub per vector */

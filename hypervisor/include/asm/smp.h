@@ -10,5 +10,6 @@ unsigned int smp_boot_secondaries(const struct acpi_cpus *cpus);
 void smp_release_secondaries(void);
 void cpu_early_init_this_cpu(unsigned int cpu);
 void cpu_init_this_cpu(unsigned int cpu);
+void cpu_reload_ist_this_cpu(void);
 
 #endif

@@ -17,5 +17,7 @@ void free_page_phys(uint64_t pa);
 void free_extent_2m_phys(uint64_t pa);
 uint64_t mm_free_bytes(void);
 uint64_t mm_total_bytes(void);
+/* phys_to_virt() works below this machine address. */
+uint64_t mm_directmap_end(void);
 
 #endif

@@ -3,7 +3,8 @@
  * EAX = bootloader magic, EBX = physical address of the boot information.
  * We check for long mode, build boot page tables (identity and direct map
  * of the first BOOT_MAP_GIB GiB with 2 MiB pages, plus the image at -2 GiB),
- * enter long mode and continue in the higher half.
+ * enter long mode and continue in the higher half. These tables serve only
+ * until paging_init() (arch/x86/paging.c) has built the final ones.
  */
 #include <asm/layout.h>
 #include <asm/msr.h>
@@ -39,7 +40,7 @@ start32:
 	cli
 	cld
 	mov	$boot_stack_top, %esp
-	mov	%eax, %edi		/* kept for start_umbra(magic, mbi) */
+	mov	%eax, %edi		/* kept for start_umbra_early(magic, mbi) */
 	mov	%ebx, %esi
 	cmp	$MB2_BOOTLOADER_MAGIC, %eax
 	mov	$msg_not_mb2, %ebx
@@ -126,13 +127,10 @@ msg_no_lm:
 	.globl boot_gdt
 boot_gdt:
 	.quad	0
-	.quad	0x00af9a000000ffff	/* 0x08: 64-bit code */
-	.quad	0x00cf92000000ffff	/* 0x10: data */
-	.quad	0x00cf9a000000ffff	/* 0x18: 32-bit code */
+	.quad	GDT_DESC_CS64
+	.quad	GDT_DESC_DS
+	.quad	GDT_DESC_CS32
 boot_gdt_end:
-	/* for the AP trampoline, which cannot subtract symbols it lacks */
-	.globl boot_gdt_limit
-	.set	boot_gdt_limit, boot_gdt_end - boot_gdt - 1
 	.balign 8
 	.globl boot_gdt_desc
 boot_gdt_desc:
@@ -171,13 +169,13 @@ start64:
 	mov	%edi, %edi
 	mov	%esi, %esi
 	xor	%ebp, %ebp		/* ends backtraces */
-	call	start_umbra
+	call	start_umbra_early
 5:	cli
 	hlt
 	jmp	5b
 
+	/* The boot CPU's stack until it moves to its guarded one. */
 	.bss
 	.balign 4096
-	.globl bsp_stack
 bsp_stack:
 	.fill	STACK_SIZE, 1, 0

@@ -1,8 +1,11 @@
 /*
  * Application-processor start-up. smp.c copies this to AP_TRAMPOLINE_PHYS,
  * fills in the parameters below and sends INIT/SIPI; the AP starts here in
- * real mode at CS:IP = 0x0800:0000, walks up to long mode on the boot page
- * tables and jumps to ap_start64 in the higher half.
+ * real mode at CS:IP = 0x0800:0000, walks up to long mode on the
+ * hypervisor's page tables and jumps to ap_start64 in the higher half.
+ * While APs start, those tables map this one page at its physical address,
+ * read-only and executable, and nothing else in the lower half: so the
+ * GDT used here lives in this page too.
  */
 #include <asm/layout.h>
 #include <asm/msr.h>
@@ -50,12 +53,16 @@ tramp64:
 	xor	%ebp, %ebp
 	jmp	*%rax
 
-	/* The boot GDT (head.S) serves the APs too: a 32-bit LGDT from real
-	 * mode may point above 1 MiB. */
 	.balign 8
+tramp_gdt:
+	.quad	0
+	.quad	GDT_DESC_CS64
+	.quad	GDT_DESC_DS
+	.quad	GDT_DESC_CS32
+tramp_gdt_end:
 tramp_gdt_desc:
-	.short	boot_gdt_limit
-	.long	boot_gdt
+	.short	tramp_gdt_end - tramp_gdt - 1
+	.long	tramp_gdt
 
 	.balign 8
 	.globl tramp_cr3, tramp_stack, tramp_arg, tramp_target
