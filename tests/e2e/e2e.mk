@@ -8,3 +8,8 @@ BENCH_TARGETS += bench-boot
 
 CHECK_SUITES += tests/e2e/domains.sh
 CHECK_DEPS += $(BUILD)/guests/hello.elf $(BUILD)/guests/smp.elf
+
+# The hypervisor's own page tables read through QEMU's monitor (W^X, no
+# lower half, NX direct map, stack guard pages).
+CHECK_SUITES += tests/e2e/pagetables.sh
+CHECK_DEPS += $(BUILD)/test/umbra.elf $(BUILD)/guests/ptwork.elf
