@@ -12,7 +12,7 @@
 # Fails on: a mapping both writable and executable; anything mapped below
 # 4 GiB (the boot identity range); an executable page that is not the
 # hypervisor's .text (guest RAM is reached through the direct map, which
-# must be NX); .text writable. Also: stack overflow hits a guard page and
+# must be NX); .text writable, in the image or through the direct map. Also: stack overflow hits a guard page and
 # is reported; writing .text and running data fault.
 set -u
 cd "$(dirname "$0")/../.."
@@ -30,6 +30,10 @@ TEXT_START=$(sym __text_start)
 TEXT_END=$(sym __text_end)
 IMAGE_PHYS_START=$(sym __image_start_phys)
 IMAGE_PHYS_END=$(sym __image_end_phys)
+# Where the direct map shows the image's .text and .rodata frames.
+alias_of() { printf '%016x' $((16#$DIRECTMAP_START + 16#$1 - 16#ffffffff80000000)); }
+RO_ALIAS_START=$(alias_of "$TEXT_START")
+RO_ALIAS_END=$(alias_of "$(sym __rodata_end)")
 
 # Print at most 5 offending lines, indented, after a failed check.
 show() { head -n 5 | sed 's/^/    /'; }
@@ -49,11 +53,13 @@ leaves_exec_not_text() {
 				($2 "") < (ps "") || ($2 "") >= (pe ""))' "$TLB"
 }
 ranges_low() { awk '($1 "") < "0000000100000000-"' "$MEM"; }
-# info mem ranges overlapping .text that the walk leaves writable
-ranges_text_writable() {
-	awk -v ts="$TEXT_START" -v te="$TEXT_END" \
-		'{ split($1, r, "-") } (r[1] "") < (te "") && (r[2] "") > (ts "") && $3 ~ /w$/' "$MEM"
+# info mem ranges overlapping [$1, $2) that the walk leaves writable
+ranges_writable_in() {
+	awk -v s="$1" -v e="$2" \
+		'{ split($1, r, "-") } (r[1] "") < (e "") && (r[2] "") > (s "") && $3 ~ /w$/' "$MEM"
 }
+ranges_text_writable() { ranges_writable_in "$TEXT_START" "$TEXT_END"; }
+ranges_ro_alias_writable() { ranges_writable_in "$RO_ALIAS_START" "$RO_ALIAS_END"; }
 
 # info mem ranges in the stack area: ranges merge when adjacent, so a
 # range no longer than one stack has an unmapped page below it.
@@ -102,6 +108,10 @@ look() {
 		leaves_exec_directmap
 	none "$label: cpu $cpu: only the hypervisor's .text is executable" leaves_exec_not_text
 	none "$label: cpu $cpu: .text is read-only" ranges_text_writable
+	check "$label: cpu $cpu: the direct map shows .text and .rodata ($RO_ALIAS_START-$RO_ALIAS_END)" \
+		test -n "$(awk -v s="$RO_ALIAS_START" '($1 "") == (s ":")' "$TLB")"
+	none "$label: cpu $cpu: .text and .rodata are read-only in the direct map too" \
+		ranges_ro_alias_writable
 	check "$label: cpu $cpu: $(stack_ranges | wc -l) stacks, each with a guard page below" \
 		test "$(stack_ranges | wc -l)" -eq $((2 * 4)) -a -z "$(stack_ranges | awk '$2 != "0000000000001000" && $2 != "0000000000004000"')"
 }

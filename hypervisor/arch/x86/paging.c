@@ -1,6 +1,6 @@
 /* The hypervisor's own address space, W^X: .text read-only and executable;
- * .rodata read-only; data, bss, stacks and the direct map writable and
- * no-execute; nothing in the lower half once the APs are up. Leaves carry
+ * .rodata read-only (in the direct map too); data, bss, stacks and the
+ * direct map writable and no-execute; nothing in the lower half once the APs are up. Leaves carry
  * the permissions (directory entries allow everything), so what a leaf
  * says is what holds. CR0.WP (set at boot) makes read-only bind the
  * hypervisor too. Boot-time code only, except paging_stack_guard_cpu(). */
@@ -89,12 +89,23 @@ static void map_image_part(const char *start, const char *end, uint64_t flags)
 	map(s, virt_to_phys(start), e - s, flags, false);
 }
 
+/* All of machine memory, read-write, except that the image's .text and
+ * .rodata frames stay read-only here too: no second, writable way to them. */
+static void map_directmap(void)
+{
+	uint64_t ro_start = virt_to_phys(__text_start), ro_end = virt_to_phys(__rodata_end);
+
+	map(DIRECTMAP_BASE, 0, ro_start, LEAF_RW, true);
+	map(DIRECTMAP_BASE + ro_start, ro_start, ro_end - ro_start, LEAF_R, true);
+	map(DIRECTMAP_BASE + ro_end, ro_end, mm_directmap_end() - ro_end, LEAF_RW, true);
+}
+
 void paging_init(void)
 {
 	map_image_part(__text_start, __text_end, LEAF_RX);
 	map_image_part(__rodata_start, __rodata_end, LEAF_R);
 	map_image_part(__data_start, __image_end, LEAF_RW);
-	map(DIRECTMAP_BASE, 0, mm_directmap_end(), LEAF_RW, true);
+	map_directmap();
 	write_cr3(paging_root());
 	pr_info("paging: hypervisor tables at %#llx: text %#llx-%#llx RX, "
 		"direct map 0-%#llx RW+NX, no lower half\n",
