@@ -197,6 +197,28 @@ int domain_zero_gpa(struct domain *d, uint64_t gpa, uint64_t len)
 	return for_each_gpa_chunk(d, gpa, NULL, len, chunk_zero);
 }
 
+/* Domains are created one at a time (at boot), so one buffer will do. */
+static char pool_why[128];
+
+/* The pool, all of it, before anything is spent on the domain: one that
+ * does not fit is refused here, and one that fits never runs short of
+ * memory because of another. */
+static int reserve_pool(struct domain *d, const struct domain_config *cfg, const char **why)
+{
+	uint64_t pages = hvm_domain_pool_pages(d, cfg, why);
+
+	if (!pages)
+		return -EINVAL;
+	if (domain_pool_reserve(d, pages)) {
+		snprintf(pool_why, sizeof(pool_why), "its pool of %llu KiB (paging and vCPU "
+			 "state) does not fit in the %llu KiB free", (unsigned long long)pages * 4,
+			 (unsigned long long)(mm_free_bytes() >> 10));
+		*why = pool_why;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 struct domain *domain_create(const struct domain_config *cfg, const char **why)
 {
 	struct domain *d;
@@ -239,15 +261,17 @@ struct domain *domain_create(const struct domain_config *cfg, const char **why)
 		goto fail_mem;
 	}
 	d->id = (domid_t)id;
+	if (reserve_pool(d, cfg, why))
+		goto fail_id;
 	err = hvm_domain_init(d, why);
 	if (err)
-		goto fail_id;
+		goto fail_pool;
 	for (unsigned int i = 0; i < cfg->nr_vcpus; i++) {
-		struct vcpu *v = kzalloc(sizeof(*v));
+		struct vcpu *v = domain_vcpu_alloc(d);
 
 		if (!v || hvm_vcpu_init(v, d, i)) {
-			kfree(v);
-			*why = "out of memory for vCPUs";
+			domain_vcpu_free(d, v);
+			*why = "its pool is too small for its vCPUs";
 			goto fail_vcpus;
 		}
 		v->affinity = cfg->affinity;
@@ -258,9 +282,11 @@ struct domain *domain_create(const struct domain_config *cfg, const char **why)
 fail_vcpus:
 	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
 		hvm_vcpu_destroy(d->vcpus[i]);
-		kfree(d->vcpus[i]);
+		domain_vcpu_free(d, d->vcpus[i]);
 	}
 	hvm_domain_destroy(d);
+fail_pool:
+	domain_pool_release(d);
 fail_id:
 	domains[d->id] = NULL;
 fail_mem:
@@ -276,9 +302,10 @@ void domain_destroy(struct domain *d)
 
 	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
 		hvm_vcpu_destroy(d->vcpus[i]);
-		kfree(d->vcpus[i]);
+		domain_vcpu_free(d, d->vcpus[i]);
 	}
 	hvm_domain_destroy(d);
+	domain_pool_release(d);
 	free_memory(d);
 	kfree(d->console_ring);
 	f = spin_lock_irqsave(&domains_lock);

@@ -95,6 +95,7 @@ static bool build_one(unsigned int index, const struct mb2_module *m)
 	cfg.nr_vcpus = spec.nr_vcpus;
 	cfg.paging = spec.paging;
 	cfg.affinity = spec.affinity;
+	cfg.shadow_bytes = spec.shadow_bytes;
 	d = domain_create(&cfg, &why);
 	if (!d) {
 		pr_err("module %u: domain '%s' not created: %s\n", index, cfg.name, why);
@@ -111,10 +112,11 @@ static bool build_one(unsigned int index, const struct mb2_module *m)
 	hvm_vcpu_set_pvh_entry(d->vcpus[0], img.pvh_entry, (uint32_t)info);
 	d->vcpus[0]->initialised = true;
 	d->state = DOMAIN_RUNNING;
-	pr_info("domain %u (%s): %llu MiB, %u vCPU%s, paging=%s, entry %#x\n",
+	pr_info("domain %u (%s): %llu MiB, %u vCPU%s, paging=%s, entry %#x, pool %llu KiB\n",
 		d->id, d->name, (unsigned long long)(d->mem_bytes >> 20), d->nr_vcpus,
 		d->nr_vcpus > 1 ? "s" : "",
-		d->paging == UMBRA_PAGING_NESTED ? "nested" : "shadow", img.pvh_entry);
+		d->paging == UMBRA_PAGING_NESTED ? "nested" : "shadow", img.pvh_entry,
+		(unsigned long long)d->pool.reserved * 4);
 	/* Secondary vCPUs wait for the guest's VCPUOP_initialise and _up. */
 	sched_vcpu_start(d->vcpus[0]);
 	return true;

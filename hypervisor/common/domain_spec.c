@@ -122,12 +122,26 @@ static void check_sizes(struct domain_spec *spec, uint64_t mem, uint64_t vcpus,
 	spec->affinity = cpus & online;
 }
 
+static void check_shadow(struct domain_spec *spec, uint64_t bytes, bool given,
+			 struct spec_ctx *c)
+{
+	if (given && (bytes < DOMAIN_SPEC_SHADOW_MIN || bytes > DOMAIN_SPEC_SHADOW_MAX)) {
+		c->problems++;
+		c->report(c->ctx, "shadow_memory: %llu bytes is not 1 MiB to 1024 MiB",
+			  (unsigned long long)bytes);
+	} else if (given && spec->paging != UMBRA_PAGING_SHADOW) {
+		c->problems++;
+		c->report(c->ctx, "shadow_memory: only with paging=shadow");
+	}
+	spec->shadow_bytes = given ? bytes : 0;
+}
+
 unsigned int domain_spec_parse(const char *line, unsigned int index,
 			       uint64_t cpus_online, struct domain_spec *spec,
 			       domain_spec_report_fn report, void *ctx)
 {
 	char buf[DOMAIN_SPEC_MAX], paging[16] = "nested";
-	uint64_t mem = DOMAIN_SPEC_MEM_DEFAULT, vcpus = 1, cpus = ~0ULL;
+	uint64_t mem = DOMAIN_SPEC_MEM_DEFAULT, vcpus = 1, cpus = ~0ULL, shadow = ~0ULL;
 	struct spec_ctx c = { report, ctx, 0 };
 	const struct param params[] = {
 		{ .name = "name", .var = spec->name, .size = sizeof(spec->name), .type = PARAM_STRING },
@@ -135,6 +149,8 @@ unsigned int domain_spec_parse(const char *line, unsigned int index,
 		{ .name = "vcpus", .var = &vcpus, .size = sizeof(vcpus), .type = PARAM_UINT },
 		{ .name = "paging", .var = paging, .size = sizeof(paging), .type = PARAM_STRING },
 		{ .name = "cpus", .var = &cpus, .size = sizeof(cpus), .type = PARAM_UINT },
+		{ .name = "shadow_memory", .var = &shadow, .size = sizeof(shadow),
+		  .type = PARAM_SIZE },
 	};
 
 	memset(spec, 0, sizeof(*spec));
@@ -145,5 +161,6 @@ unsigned int domain_spec_parse(const char *line, unsigned int index,
 	check_name(spec, index, &c);
 	check_paging(spec, paging, &c);
 	check_sizes(spec, mem, vcpus, cpus, cpus_online, &c);
+	check_shadow(spec, shadow, shadow != ~0ULL, &c);
 	return c.problems;
 }

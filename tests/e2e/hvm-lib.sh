@@ -38,6 +38,16 @@ paging_stat() {
 		head -n 1
 }
 
+# within_pool NAME: the domain's pool counters are there, and neither
+# what it spent at the end nor at its peak is more than its pool.
+within_pool() {
+	local pages peak used
+	pages=$(paging_stat "$1" pool_pages) peak=$(paging_stat "$1" pool_peak)
+	used=$(paging_stat "$1" pool_used)
+	[ -n "$pages" ] && [ -n "$peak" ] && [ -n "$used" ] &&
+		[ "$peak" -le "$pages" ] && [ "$used" -le "$pages" ]
+}
+
 # within_pct A B PCT: A and B differ by at most PCT percent of the larger.
 within_pct() {
 	local a=${1:-0} b=${2:-0} pct=$3 hi lo

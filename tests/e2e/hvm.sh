@@ -3,7 +3,8 @@
 # under nested and shadow paging, each guest's console output and
 # shutdown status asserted; fairness of two compute guests on one pCPU;
 # the hostile guest beside well-behaved ones; CPU-state and event attacks
-# (security review); 9 guests on 2 pCPUs.
+# (security review); memory isolation of shadow domains; 9 guests on
+# 2 pCPUs.
 # One PASS:/FAIL: line per check; a scenario with a failed check prints
 # its console log.
 set -u
@@ -225,6 +226,48 @@ boot "$s" "$HVM_ELF" "$HVM_CMDLINE" "$(module up1 hostile nested "4M cpus=0x2" a
 check "pcpu1: a domain pinned to pCPU 1 runs" guest_said_re up1 '^hostile: attacking: upcall-spin$'
 check "pcpu1: timer expiries while spinning arrive as the callback vector" \
 	guest_said_re up1 '^hostile: PASS upcall-spin \([0-9]+ checks\)$'
+scenario_end "$s"
+
+# (f) Memory isolation. A shadow guest that builds thousands of page
+# tables must stay inside its own pool (recycling its own shadows, or
+# crashed alone) beside well-behaved shadow neighbours (ptwork, and one
+# that switches among 64 address spaces, so it keeps making new shadow
+# roots), on a machine that a nested filler leaves with little more free
+# memory than the domains' pools; and a domain whose pool does not fit is
+# refused at creation. A probe boot tells how much memory is free.
+POOL_QEMU_MEM=768M
+POOL_HEADROOM_MIB=17	# pools: attacker 10 MiB, neighbours 2.3 each, filler; slack
+boot hvm-pool-probe "$HVM_ELF" "$HVM_CMDLINE" "" 2 "$POOL_QEMU_MEM"
+free_mib=$(sed -nE 's/^mm: [0-9]+ MiB usable, ([0-9]+) MiB free for allocation$/\1/p' "$BOOT_LOG")
+check "pool: probe boot reports free memory" is_positive "$free_mib"
+filler_mib=$(( (${free_mib:-0} - 512 - 16 - 16 - POOL_HEADROOM_MIB) / 2 * 2 ))
+s=hvm-pool
+m=$(module nb ptwork shadow 16M ops=$PTWORK_OPS start_ms=1500)
+m+=$(module nb2 hostile shadow 16M attack=pt-flood tables=64 fan=4 spaces=64 rounds=50)
+m+=$(module att hostile shadow 512M attack=pt-flood tables=4000 fan=1 spaces=8 rounds=8)
+m+=$(module big hello shadow "4M shadow_memory=1G")
+m+=$(module filler hello nested "${filler_mib}M")
+boot "$s" "$HVM_ELF" "$HVM_CMDLINE" "$m" 2 "$POOL_QEMU_MEM"
+check "pool: the hypervisor survived, every domain stopped (33)" rc_is 33
+check "pool: a domain whose pool does not fit is refused at creation" \
+	log_has "^module [0-9]+: domain 'big' not created: its pool of [0-9]+ KiB \(paging and vCPU state\) does not fit in the [0-9]+ KiB free$"
+for n in nb nb2 att filler; do
+	check "pool: $n created with its pool" log_has "^domain [0-9]+ \($n\): .*, pool [0-9]+ KiB$"
+done
+check_ptwork nb shadow
+check "pool: the neighbour was not crashed" never_crashed nb
+check "pool: the neighbour with 64 address spaces finished" \
+	guest_said_re nb2 '^hostile: PASS pt-flood'
+check "pool: the neighbour with 64 address spaces was not crashed" never_crashed nb2
+check "pool: the attacker recycled its own shadows, or was crashed alone" \
+	eval 'guest_said_re att "^hostile: PASS pt-flood" || crashed_with att "shadow pool of [0-9]+ pages exhausted"'
+check "pool: the attacker recycled" is_positive "$(paging_stat att recycles)"
+for n in nb nb2 att filler; do
+	check "pool: $n never spent more than its pool" within_pool "$n"
+done
+echo "pool: att pool_pages=$(paging_stat att pool_pages) peak=$(paging_stat att pool_peak)" \
+	"recycles=$(paging_stat att recycles); nb pool_pages=$(paging_stat nb pool_pages)" \
+	"peak=$(paging_stat nb pool_peak)"
 scenario_end "$s"
 
 # (e) Nine guests on two pCPUs at once, both paging modes mixed.

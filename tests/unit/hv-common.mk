@@ -10,7 +10,7 @@ HVC_TEST_DIR := tests/unit/hv-common
 HVC_BIN := $(BUILD)/$(HVC_TEST_DIR)
 HVC_MODULES := string vsnprintf logbuf multiboot2 cmdline page_alloc heap \
 	domain_spec log_escape dom0_mem dom0_layout e820 \
-	consensus
+	consensus page_pool
 
 HVC_KERNEL_OBJS := $(HVC_MODULES:%=$(BUILD)/kernel/hypervisor/common/%.o)
 ALL_TARGETS += $(HVC_KERNEL_OBJS)
@@ -41,6 +41,7 @@ $(eval $(call hvc_test,test_dom0_mem,dom0_mem cmdline))
 $(eval $(call hvc_test,test_dom0_layout,dom0_layout e820))
 $(eval $(call hvc_test,test_page_alloc,page_alloc))
 $(eval $(call hvc_test,test_heap,heap))
+$(eval $(call hvc_test,test_page_pool,page_pool))
 $(eval $(call hvc_test,test_domain_spec,domain_spec cmdline))
 $(eval $(call hvc_test,test_log_escape,log_escape))
 $(eval $(call hvc_test,test_consensus,consensus))

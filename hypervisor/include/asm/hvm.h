@@ -6,8 +6,14 @@
 #include <stdint.h>
 
 struct domain;
+struct domain_config;
 struct vcpu;
 
+/* Pages the domain's pool must hold (nested tables, shadow pool, VMCBs,
+ * vCPU state) for cfg, with d->mem_bytes set; 0 and *why if cfg asks for
+ * something the back end cannot do. */
+uint64_t hvm_domain_pool_pages(struct domain *d, const struct domain_config *cfg,
+			       const char **why);
 int hvm_domain_init(struct domain *d, const char **why);
 void hvm_domain_destroy(struct domain *d);
 int hvm_vcpu_init(struct vcpu *v, struct domain *d, unsigned int id);

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <public/umbra.h>
 #include <umbra/domain_limits.h>
+#include <umbra/page_pool.h>
 #include <umbra/spinlock.h>
 #include <asm/hvm_vcpu.h>
 #include "mmu/npt.h"
@@ -89,6 +90,11 @@ struct domain {
 	uint32_t paging;		/* UMBRA_PAGING_* */
 	struct npt npt;			/* nested mode; shadow mode's unpaged phase */
 	struct shadow_domain *shadow;	/* paging=shadow */
+	uint64_t shadow_pool_pages;	/* paging=shadow: the engine's share of the pool */
+	/* Every page spent on the domain's paging and vCPUs, reserved when
+	 * it is created: it never takes memory from another domain. */
+	struct page_pool pool;
+	spinlock_t pool_lock;
 	spinlock_t paging_lock;		/* serialises shadow-engine calls */
 	uint64_t tlb_gen;		/* bumped when guest mappings shrink */
 	uint32_t asid;
@@ -115,6 +121,7 @@ struct domain_config {
 	unsigned int nr_vcpus;
 	uint32_t paging;
 	uint64_t affinity;		/* pCPUs it may run on: one must be online */
+	uint64_t shadow_bytes;		/* paging=shadow: shadow pool size, 0: from mem_bytes */
 	const char *cmdline;		/* for the guest's start info */
 };
 
@@ -142,6 +149,17 @@ int domain_zero_gpa(struct domain *d, uint64_t gpa, uint64_t len);
 /* Guest console output (COM1 and console_io): kept in the domain's ring
  * and printed line by line on the hypervisor console. */
 void domain_console_write(struct domain *d, const char *buf, uint64_t len);
+
+/* The domain's pool (common/domain_pool.c): a zeroed page or 0 when the
+ * pool is spent; and a vCPU's state, one pool page each. */
+uint64_t domain_page_alloc(struct domain *d);
+void domain_page_free(struct domain *d, uint64_t pa);
+struct vcpu *domain_vcpu_alloc(struct domain *d);
+void domain_vcpu_free(struct domain *d, struct vcpu *v);
+/* Reserve the pool at creation (all or nothing, -ENOMEM) and give it back
+ * at destruction. */
+int domain_pool_reserve(struct domain *d, uint64_t pages);
+void domain_pool_release(struct domain *d);
 
 const char *domain_state_name(enum domain_state s);
 const char *shutdown_reason_name(unsigned int reason);

@@ -1,11 +1,13 @@
 /* The domain spec of a boot module (hypervisor/common/domain_spec.c):
  *
- *   name=NAME mem=SIZE vcpus=N paging=nested|shadow cpus=MASK [-- GUEST ARGS]
+ *   name=NAME mem=SIZE vcpus=N paging=nested|shadow cpus=MASK
+ *   shadow_memory=SIZE [-- GUEST ARGS]
  *
  * parsed and checked before anything is built: an unknown key, a
  * malformed or out-of-range value, a name with a byte outside printable
  * ASCII, a memory size that is zero or over the limit, a vCPU count
- * outside 1 to 8 and a CPU mask with no online CPU are each reported as
+ * outside 1 to 8, a CPU mask with no online CPU and a shadow_memory (the
+ * shadow pool, as in Xen's xl) outside 1 MiB to 1 GiB are each reported as
  * one message, which names the key ("mem: ...") or quotes the token. Pure
  * logic: also built for host tests. */
 #ifndef UMBRA_DOMAIN_SPEC_H
@@ -18,6 +20,8 @@
 
 #define DOMAIN_SPEC_MAX		256	/* the spec, and the guest arguments */
 #define DOMAIN_SPEC_MEM_DEFAULT	(32ULL << 20)
+#define DOMAIN_SPEC_SHADOW_MIN	(1ULL << 20)
+#define DOMAIN_SPEC_SHADOW_MAX	(1ULL << 30)
 
 struct domain_spec {
 	char name[UMBRA_DOMAIN_NAME_MAX];	/* "guest<index>" if not given */
@@ -25,6 +29,7 @@ struct domain_spec {
 	unsigned int nr_vcpus;
 	uint32_t paging;			/* UMBRA_PAGING_* */
 	uint64_t affinity;			/* online CPUs only; never 0 */
+	uint64_t shadow_bytes;			/* 0: sized from mem */
 	char args[DOMAIN_SPEC_MAX];		/* after "--": the guest's */
 };
 

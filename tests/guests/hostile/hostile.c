@@ -52,6 +52,7 @@ static const struct attack attacks[] = {
 	{ "xpage", attack_xpage, false, true },
 	{ "strio-np", attack_strio_np, false, true },
 	{ "halt-cli", attack_halt_cli, true, true },
+	{ "pt-flood", attack_pt_flood, false, true },
 };
 #define NR_ATTACKS	(sizeof(attacks) / sizeof(attacks[0]))
 

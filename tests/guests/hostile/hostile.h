@@ -74,4 +74,7 @@ void attack_xpage(void);
 void attack_strio_np(void);
 void attack_halt_cli(void);
 
+/* Named-only: page tables by the thousand, for the shadow pool (flood.c). */
+void attack_pt_flood(void);
+
 #endif

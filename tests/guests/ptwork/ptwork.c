@@ -12,6 +12,8 @@
  *   seed=N      PRNG seed (default 1)
  *   pte=rmw     update live entries with locked read-modify-write
  *               instructions instead of MOVs (same results expected)
+ *   start_ms=N  wait until N ms of guest time before building anything
+ *               (to run while another domain is busy)
  */
 #include <public/sched.h>
 
@@ -139,6 +141,8 @@ int guest_main(const struct hvm_start_info *si)
 	unsigned int s, i;
 
 	(void)si;
+	while (guest_time_ns() < guest_option_u64("start_ms=", 0) * 1000000)
+		__asm__ __volatile__("pause");
 	pte_rmw = guest_word_in_list(guest_option("pte="), "rmw");
 	rng_state = guest_option_u64("seed=", 1) * 0x9e3779b97f4a7c15ULL + 1;
 	if (!setup()) {

@@ -105,6 +105,26 @@ static void test_memory_refused_not_truncated(void **state)
 	assert_int_equal(s.mem_bytes, 1);
 }
 
+/* The shadow pool: sized from mem unless given; only for shadow paging;
+ * 1 MiB to 1 GiB. */
+static void test_shadow_memory(void **state)
+{
+	struct domain_spec s;
+
+	(void)state;
+	assert_int_equal(parse("paging=shadow", &s), 0);
+	assert_int_equal(s.shadow_bytes, 0);
+	assert_int_equal(parse("paging=shadow shadow_memory=8M", &s), 0);
+	assert_int_equal(s.shadow_bytes, 8ULL << 20);
+	assert_int_equal(parse("paging=shadow shadow_memory=1G", &s), 0);
+	assert_int_equal(s.shadow_bytes, 1ULL << 30);
+	expect_refused("paging=shadow shadow_memory=1023K",
+		       "shadow_memory: 1047552 bytes is not 1 MiB to 1024 MiB");
+	expect_refused("paging=shadow shadow_memory=2G",
+		       "shadow_memory: 2147483648 bytes is not 1 MiB to 1024 MiB");
+	expect_refused("paging=nested shadow_memory=8M", "shadow_memory: only with paging=shadow");
+}
+
 static void test_vcpus_refused(void **state)
 {
 	(void)state;
@@ -199,6 +219,7 @@ int main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_every_key),
 		cmocka_unit_test(test_memory_refused_not_truncated),
+		cmocka_unit_test(test_shadow_memory),
 		cmocka_unit_test(test_vcpus_refused),
 		cmocka_unit_test(test_cpus_without_online_cpu_refused),
 		cmocka_unit_test(test_names),

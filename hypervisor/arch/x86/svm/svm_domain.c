@@ -13,22 +13,23 @@
 
 #define ASID_SLOTS	63	/* see struct percpu.asid_owner */
 
-static int npt_alloc_page(void *ctx, uint64_t *maddr)
-{
-	uint64_t pa = alloc_page_phys();
+#define GIB		(1ULL << 30)
+#define VCPU_POOL_PAGES	2	/* its VMCB and its struct vcpu */
 
-	(void)ctx;
+/* Page-table pages for mmu/ (NPT and shadows) come from the domain's pool. */
+static int pool_alloc_page(void *ctx, uint64_t *maddr)
+{
+	uint64_t pa = domain_page_alloc(ctx);
+
 	if (!pa)
 		return -ENOMEM;
-	memset(phys_to_virt(pa), 0, 4096);
 	*maddr = pa;
 	return 0;
 }
 
-static void npt_free_page(void *ctx, uint64_t maddr)
+static void pool_free_page(void *ctx, uint64_t maddr)
 {
-	(void)ctx;
-	free_page_phys(maddr);
+	domain_page_free(ctx, maddr);
 }
 
 static void *direct_map(void *ctx, uint64_t maddr)
@@ -41,8 +42,8 @@ void svm_mmu_ops_init(struct mmu_ops *ops, void *ctx)
 {
 	*ops = (struct mmu_ops){
 		.ctx = ctx,
-		.alloc_page = npt_alloc_page,
-		.free_page = npt_free_page,
+		.alloc_page = pool_alloc_page,
+		.free_page = pool_free_page,
 		.map = direct_map,
 	};
 }
@@ -66,6 +67,28 @@ static int map_guest_memory(struct domain *d)
 	return 0;
 }
 
+/* Guest memory is mapped in 2 MiB pages: a PML4, a PDPT, a PD per GiB. */
+static uint64_t npt_pool_pages(uint64_t mem_bytes)
+{
+	return 2 + (mem_bytes + GIB - 1) / GIB;
+}
+
+uint64_t hvm_domain_pool_pages(struct domain *d, const struct domain_config *cfg,
+			       const char **why)
+{
+	uint64_t pages = npt_pool_pages(d->mem_bytes) + VCPU_POOL_PAGES * cfg->nr_vcpus;
+
+	if (cfg->paging != UMBRA_PAGING_SHADOW) {
+		if (cfg->shadow_bytes) {
+			*why = "shadow_memory is for paging=shadow only";
+			return 0;
+		}
+		return pages;
+	}
+	d->shadow_pool_pages = svm_shadow_pool_pages(d, cfg->shadow_bytes);
+	return pages + d->shadow_pool_pages;
+}
+
 int hvm_domain_init(struct domain *d, const char **why)
 {
 	struct mmu_ops ops;
@@ -81,12 +104,12 @@ int hvm_domain_init(struct domain *d, const char **why)
 		err = map_guest_memory(d);
 	if (err) {
 		npt_destroy(&d->npt);
-		*why = "out of memory for nested page tables";
+		*why = "its pool is too small for its nested page tables";
 		return err;
 	}
 	if (d->paging == UMBRA_PAGING_SHADOW && svm_shadow_domain_init(d)) {
 		npt_destroy(&d->npt);
-		*why = "out of memory for shadow paging";
+		*why = "its pool is too small for shadow paging";
 		return -ENOMEM;
 	}
 	return 0;
@@ -133,13 +156,12 @@ static void vmcb_init_controls(struct vmcb *vmcb, const struct domain *d)
 
 int hvm_vcpu_init(struct vcpu *v, struct domain *d, unsigned int id)
 {
-	uint64_t pa = alloc_page_phys();
+	uint64_t pa = domain_page_alloc(d);
 	struct vmcb *vmcb;
 
 	if (!pa)
 		return -ENOMEM;
 	vmcb = phys_to_virt(pa);
-	memset(vmcb, 0, sizeof(*vmcb));
 	v->domain = d;
 	v->id = id;
 	v->processor = -1;
@@ -155,7 +177,8 @@ int hvm_vcpu_init(struct vcpu *v, struct domain *d, unsigned int id)
 	vmcb_init_controls(vmcb, d);
 	hvm_vcpu_set_pvh_entry(v, 0, 0);
 	if (d->paging == UMBRA_PAGING_SHADOW && svm_shadow_vcpu_init(v)) {
-		free_page_phys(pa);
+		domain_page_free(d, pa);
+		v->hvm.vmcb_pa = 0;
 		return -ENOMEM;
 	}
 	return 0;
@@ -167,7 +190,8 @@ void hvm_vcpu_destroy(struct vcpu *v)
 		return;
 	svm_shadow_vcpu_destroy(v);
 	if (v->hvm.vmcb_pa)
-		free_page_phys(v->hvm.vmcb_pa);
+		domain_page_free(v->domain, v->hvm.vmcb_pa);
+	v->hvm.vmcb_pa = 0;
 }
 
 void hvm_vcpu_set_pvh_entry(struct vcpu *v, uint32_t entry, uint32_t start_info)

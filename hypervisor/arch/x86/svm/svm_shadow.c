@@ -51,20 +51,25 @@ static void shadow_flush_tlb(void *ctx)
 	}
 }
 
-static uint64_t shadow_pool_pages(const struct domain *d)
+/* Beyond its pool the engine recycles this domain's own shadows. */
+static struct shadow_config shadow_cfg(uint64_t pool_pages)
 {
-	return SHADOW_POOL_BASE + SHADOW_POOL_PER_2M * (d->mem_bytes >> 21);
+	return (struct shadow_config){ .roots = 16, .hv_slot = -1, .pool_pages = pool_pages };
+}
+
+uint64_t svm_shadow_pool_pages(const struct domain *d, uint64_t shadow_bytes)
+{
+	struct shadow_config cfg = shadow_cfg(0);
+	uint64_t min = shadow_pool_min_pages(&cfg);
+	uint64_t pages = shadow_bytes ? shadow_bytes >> 12 :
+		SHADOW_POOL_BASE + SHADOW_POOL_PER_2M * (d->mem_bytes >> 21);
+
+	return pages > min ? pages : min;
 }
 
 int svm_shadow_domain_init(struct domain *d)
 {
-	/* A pool sized by the domain's memory, not the machine's, for shadow
-	 * tables and bookkeeping alike: beyond it the engine recycles this
-	 * domain's own shadows. */
-	struct shadow_config cfg = {
-		.roots = 16, .hv_slot = -1,
-		.pool_pages = shadow_pool_pages(d),
-	};
+	struct shadow_config cfg = shadow_cfg(d->shadow_pool_pages);
 	struct mmu_ops ops;
 	int err = 0;
 
@@ -143,6 +148,19 @@ static int load_shadow_root(struct vcpu *v)
 	return 0;
 }
 
+/* Only this domain stops: its pool is its own. The engine recycles
+ * before it gives up, so -ENOMEM means nothing was left to recycle. */
+static void shadow_root_failed(struct domain *d, uint64_t cr3, int err)
+{
+	if (err == -ENOMEM)
+		domain_crash(d, "shadow root for CR3 %#llx: shadow pool of %llu pages "
+			     "exhausted, nothing left to recycle", (unsigned long long)cr3,
+			     (unsigned long long)d->shadow_pool_pages);
+	else
+		domain_crash(d, "shadow root for CR3 %#llx: error %d",
+			     (unsigned long long)cr3, err);
+}
+
 /* CR0, CR4 or EFER changed: choose unpaged (NPT) or shadow mode. */
 void svm_shadow_mode_changed(struct vcpu *v)
 {
@@ -162,8 +180,7 @@ void svm_shadow_mode_changed(struct vcpu *v)
 	}
 	err = load_shadow_root(v);
 	if (err)
-		domain_crash(v->domain, "shadow root for CR3 %#llx: error %d",
-			     (unsigned long long)v->hvm.guest_cr3, err);
+		shadow_root_failed(v->domain, v->hvm.guest_cr3, err);
 }
 
 /* MOV to CR3 in shadow mode; false for a value the CPU would refuse
@@ -187,8 +204,7 @@ bool svm_shadow_write_cr3(struct vcpu *v, uint64_t val)
 	if (err == -EINVAL)
 		return false;
 	if (err) {
-		domain_crash(d, "shadow root for CR3 %#llx: error %d",
-			     (unsigned long long)val, err);
+		shadow_root_failed(d, val, err);
 		return true;
 	}
 	v->hvm.guest_cr3 = val;
@@ -197,26 +213,30 @@ bool svm_shadow_write_cr3(struct vcpu *v, uint64_t val)
 }
 
 /* What the hypervisor holds to translate this domain's memory, and how
- * hard the shadow engine worked: the numbers paging modes are compared by. */
+ * hard the shadow engine worked: the numbers paging modes are compared by.
+ * pool_pages is the domain's reservation (paging and vCPU state),
+ * pool_used what is spent of it now, pool_peak the most ever spent. */
 void hvm_print_paging_stats(const struct domain *d)
 {
 	struct shadow_counters c;
 
 	if (!d->shadow) {
-		pr_info("domain %u (%s) paging: mode=nested npt_pages=%llu\n", d->id, d->name,
-			(unsigned long long)d->npt.tables);
+		pr_info("domain %u (%s) paging: mode=nested npt_pages=%llu pool_pages=%llu "
+			"pool_used=%llu pool_peak=%llu\n", d->id, d->name,
+			(unsigned long long)d->npt.tables, (unsigned long long)d->pool.reserved,
+			(unsigned long long)d->pool.used, (unsigned long long)d->pool.peak);
 		return;
 	}
 	shadow_get_counters(d->shadow, &c);
-	pr_info("domain %u (%s) paging: mode=shadow npt_pages=%llu shadow_pages=%llu "
-		"shadow_pages_peak=%llu meta_pages=%llu shadow_pool=%llu shadow_pool_peak=%llu "
-		"recycles=%llu hidden_faults=%llu fills=%llu "
+	pr_info("domain %u (%s) paging: mode=shadow npt_pages=%llu pool_pages=%llu "
+		"pool_used=%llu pool_peak=%llu shadow_pages=%llu shadow_pages_peak=%llu "
+		"meta_pages=%llu recycles=%llu hidden_faults=%llu fills=%llu "
 		"injected=%llu pt_write_traps=%llu pt_writes=%llu cr3_writes=%llu "
 		"cache_hits=%llu cache_misses=%llu invlpgs=%llu\n", d->id, d->name,
-		(unsigned long long)d->npt.tables, (unsigned long long)c.shadow_pages,
-		(unsigned long long)c.shadow_pages_peak, (unsigned long long)c.meta_pages,
-		(unsigned long long)shadow_pool_pages(d),
-		(unsigned long long)c.pages_peak, (unsigned long long)c.recycles,
+		(unsigned long long)d->npt.tables, (unsigned long long)d->pool.reserved,
+		(unsigned long long)d->pool.used, (unsigned long long)d->pool.peak,
+		(unsigned long long)c.shadow_pages, (unsigned long long)c.shadow_pages_peak,
+		(unsigned long long)c.meta_pages, (unsigned long long)c.recycles,
 		(unsigned long long)c.hidden_faults, (unsigned long long)c.fills,
 		(unsigned long long)c.injected, (unsigned long long)c.pt_write_traps,
 		(unsigned long long)c.pt_writes, (unsigned long long)c.cr3_writes,

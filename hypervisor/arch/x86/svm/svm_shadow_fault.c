@@ -109,6 +109,12 @@ void svm_exit_shadow_pf(struct vcpu *v)
 	err = shadow_page_fault(v->hvm.shadow, va,
 				shadow_access_from_pf(ec, vmcb->rflags & X86_EFLAGS_AC), &f);
 	spin_unlock_irqrestore(&d->paging_lock, lock);
+	if (err == -ENOMEM) {
+		domain_crash(d, "shadow fault at %#llx: shadow pool of %llu pages exhausted, "
+			     "nothing left to recycle", (unsigned long long)va,
+			     (unsigned long long)d->shadow_pool_pages);
+		return;
+	}
 	if (err) {
 		domain_crash(d, "shadow fault at %#llx (error %#x) failed: %d",
 			     (unsigned long long)va, ec, err);

@@ -45,6 +45,10 @@ struct mmu_ops;
 void svm_mmu_ops_init(struct mmu_ops *ops, void *ctx);
 
 /* paging=shadow (svm_shadow.c) */
+/* The shadow engine's share of the domain's pool, in pages: shadow_bytes
+ * if given, else sized by the domain's memory; never below what the
+ * engine needs. */
+uint64_t svm_shadow_pool_pages(const struct domain *d, uint64_t shadow_bytes);
 int svm_shadow_domain_init(struct domain *d);
 void svm_shadow_domain_destroy(struct domain *d);
 int svm_shadow_vcpu_init(struct vcpu *v);
