@@ -1,8 +1,8 @@
 /*
  * A client of the store as requests see it: who it is, what it may do,
  * its transactions and watches, and where its watch events go. The
- * connection (conn.h) embeds one and owns the wire; the layers below
- * (dispatch, handlers, transactions, watches) only know the client.
+ * connection (conn.h) embeds one and owns the wire; the layers it
+ * calls (dispatch, handlers, transactions, watches) only know the client.
  */
 #ifndef VMSTORED_CLIENT_H
 #define VMSTORED_CLIENT_H
@@ -22,7 +22,6 @@ struct client;
  * reply instead of DIRECTORY_PART slices.
  */
 #define CLIENT_REPLY_MAX_LIMIT 65536
-
 
 /* Queue a watch event for the client (the connection sends it). */
 typedef void (*client_event_fn)(struct client *c, const char *path,
