@@ -36,7 +36,7 @@ struct client {
 	struct list_head watches;
 	uint32_t ntxns;
 	uint32_t next_tx_id;		/* per client, as xenstored */
-	uint32_t reply_max;		/* largest reply payload it accepts */
+	uint32_t reply_max;		/* largest reply payload accepted */
 	uint64_t id;			/* for log messages */
 	client_event_fn send_event;
 };

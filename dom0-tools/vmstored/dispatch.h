@@ -15,7 +15,7 @@ struct client;
 struct txn;
 
 struct reply {
-	char *data;		/* the payload: buf, or allocated if longer */
+	char *data;		/* payload: buf, or allocated if longer */
 	uint32_t len;
 	/* WATCH: its first event, sent right after the reply. */
 	const char *event_path, *event_token;
