@@ -3,12 +3,12 @@
 #include <stdarg.h>
 #include <asm/layout.h>
 #include <asm/hvm.h>
-#include <asm/time.h>
 #include <asm/x86.h>
 #include <public/sched.h>
 #include <umbra/domain.h>
 #include <umbra/domain_spec.h>
 #include <umbra/errno.h>
+#include <umbra/guest_log.h>
 #include <umbra/heap.h>
 #include <umbra/mm.h>
 #include <umbra/printk.h>
@@ -261,6 +261,7 @@ struct domain *domain_create(const struct domain_config *cfg, const char **why)
 		goto fail_mem;
 	}
 	d->id = (domid_t)id;
+	guest_log_init(&d->glog, d->id, d->name);
 	if (reserve_pool(d, cfg, why))
 		goto fail_id;
 	err = hvm_domain_init(d, why);
@@ -331,8 +332,9 @@ void domain_shutdown(struct domain *d, unsigned int reason)
 	d->state = DOMAIN_SHUTDOWN;
 	d->shutdown_reason = reason;
 	spin_unlock_irqrestore(&d->lock, f);
-	pr_info("domain %u (%s): shutdown: %s\n", d->id, d->name,
-		shutdown_reason_name(reason));
+	guest_log_stop(&d->glog);
+	log_lifecycle(LOG_INFO, "domain %u (%s): shutdown: %s\n", d->id, d->name,
+		      shutdown_reason_name(reason));
 	stop_vcpus(d);
 	domain_print_stats(d);
 	__atomic_store_n(&d->stop_reported, true, __ATOMIC_RELEASE);
@@ -352,43 +354,17 @@ void domain_crash(struct domain *d, const char *fmt, ...)
 	vsnprintf(d->crash_reason, sizeof(d->crash_reason), fmt, ap);
 	va_end(ap);
 	spin_unlock_irqrestore(&d->lock, f);
-	pr_err("domain %u (%s): crashed: %s\n", d->id, d->name, d->crash_reason);
+	guest_log_stop(&d->glog);
+	log_lifecycle(LOG_ERROR, "domain %u (%s): crashed: %s\n", d->id, d->name,
+		      d->crash_reason);
 	stop_vcpus(d);
 	domain_print_stats(d);
 	__atomic_store_n(&d->stop_reported, true, __ATOMIC_RELEASE);
 }
 
-/* A guest may not flood the hypervisor's log (and push other domains'
- * lines, crash reasons included, out of the ring): past this many lines
- * a second its lines stay in its own console ring only. */
-#define CONSOLE_LINES_PER_SEC	1000
-
-static bool console_rate_ok(struct domain *d)
-{
-	uint64_t now = rdtsc();
-
-	if (now - d->console_window_tsc > tsc_khz * 1000) {
-		if (d->console_suppressed)
-			log_printf(LOG_WARNING, "(d%u %s) [%llu lines not shown: over %u lines/s]\n",
-				   d->id, d->name, (unsigned long long)d->console_suppressed,
-				   CONSOLE_LINES_PER_SEC);
-		d->console_window_tsc = now;
-		d->console_window_lines = 0;
-		d->console_suppressed = 0;
-	}
-	if (d->console_window_lines < CONSOLE_LINES_PER_SEC) {
-		d->console_window_lines++;
-		return true;
-	}
-	d->console_suppressed++;
-	return false;
-}
-
 static void console_flush_line(struct domain *d)
 {
-	if (console_rate_ok(d))
-		log_printf(LOG_INFO, "(d%u %s) %.*s\n", d->id, d->name,
-			   (int)d->console_line_len, d->console_line);
+	guest_console_line(&d->glog, d->console_line, d->console_line_len);
 	d->console_line_len = 0;
 }
 
@@ -417,7 +393,7 @@ static void print_vcpu_stats(const struct domain *d, const struct vcpu *v)
 {
 	const struct vcpu_stats *s = &v->stats;
 
-	pr_info("domain %u (%s) vcpu %u: cpu_time_ms=%llu runs=%llu exits=%llu "
+	log_lifecycle(LOG_INFO, "domain %u (%s) vcpu %u: cpu_time_ms=%llu runs=%llu exits=%llu "
 		"cpuid=%llu io=%llu msr=%llu hlt=%llu vmmcall=%llu npf=%llu intr=%llu "
 		"hypercalls_bad=%llu guest_faults=%llu io_unhandled=%llu msr_unhandled=%llu "
 		"cr=%llu pf=%llu invlpg=%llu\n",

@@ -235,7 +235,7 @@ static void maybe_exit_when_idle(void)
 	/* Domains are built before any pCPU schedules, so none alive here
 	 * means every one stopped, or none could be created. */
 	if (opt_exit_when_idle && !domains_alive()) {
-		pr_info("sched: every domain has stopped; exiting (exit_when_idle)\n");
+		log_lifecycle(LOG_INFO, "sched: every domain has stopped; exiting (exit_when_idle)\n");
 		debug_exit(DEBUG_EXIT_SUCCESS);
 	}
 }

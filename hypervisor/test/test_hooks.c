@@ -1,6 +1,8 @@
 /* Linked only into the test build (build/test/umbra.elf): fatal errors
- * power QEMU off with a failure status so a test sees them at once, and
- * test_fault= makes the hypervisor fault on purpose to test that path. */
+ * power QEMU off with a failure status so a test sees them at once,
+ * test_fault= makes the hypervisor fault on purpose to test that path,
+ * and test_dump_log prints the whole log (as a reader gets it) before
+ * QEMU is powered off, so tests can check what it kept. */
 #include <stdbool.h>
 #include <asm/x86.h>
 #include <umbra/cmdline.h>
@@ -12,6 +14,14 @@
 
 static char opt_test_fault[16];
 param_string("test_fault", opt_test_fault);
+static bool opt_test_dump_log;
+param_bool("test_dump_log", opt_test_dump_log);
+
+void debug_exit_hook(void)
+{
+	if (opt_test_dump_log)
+		console_dump_log();
+}
 
 void fatal_exit_hook(void)
 {

@@ -4,7 +4,7 @@
 # shutdown status asserted; fairness of two compute guests on one pCPU;
 # the hostile guest beside well-behaved ones; CPU-state and event attacks
 # (security review); memory isolation of shadow domains; 9 guests on
-# 2 pCPUs.
+# 2 pCPUs; a guest flooding the log.
 # One PASS:/FAIL: line per check; a scenario with a failed check prints
 # its console log.
 set -u
@@ -297,4 +297,49 @@ check_compute comp2 crowd
 check_ptwork pt1 crowd
 check "crowd: hostile attacks fail as promised" guest_said hs1 "hostile: 0 of 3 attacks failed"
 check "crowd: no domain crashed" log_lacks ': crashed: '
+scenario_end "$s"
+
+# (g) A guest floods the log beside a well-behaved neighbour: unknown-MSR
+# reads and hypercall-page MSR writes (each a hypervisor message), and
+# long console lines. The messages are rate limited, and what was
+# suppressed is counted on the console; the log a reader gets (printed
+# at exit by test_dump_log as "log| LINE") lost most of the flood but
+# kept the boot lines, the ready line and the neighbour's shutdown line,
+# in order.
+s=hvm-log-flood
+FLOOD=3000
+m=$(module calm hello nested 8M status=0)
+m+=$(module flood hostile nested 16M attack=log-flood msrs=$FLOOD)
+# loglvl=debug: the messages, debug lines, are counted on the console.
+boot "$s" "$HVM_ELF" "$HVM_CMDLINE loglvl=debug test_dump_log" "$m"
+ring() { sed -n 's/^log| //p' "$BOOT_LOG"; }
+# ring_at REGEX: the line number of the first log line matching, or 0.
+ring_at() { local n; n=$(ring | grep -nE -- "$1" | head -n 1 | cut -d: -f1); echo "${n:-0}"; }
+console_at() { local n; n=$(grep -nE -- "$1" "$BOOT_LOG" | head -n 1 | cut -d: -f1); echo "${n:-0}"; }
+suppressed=$(sed -nE 's/^domain [0-9]+ \(flood\): ([0-9]+) messages suppressed \(over [0-9]+ a second\)$/\1/p' \
+	"$BOOT_LOG" | awk '{ s += $1 } END { print s + 0 }')
+logged=$(log_count '^d[0-9]+ v0: read of MSR 0xc001dead: #GP$|^d[0-9]+: hypercall page at ')
+echo "log-flood: $logged messages logged, $suppressed suppressed"
+check "log-flood: the flooding guest saw every #GP and every hypercall page" \
+	guest_said flood "hostile: 0 of 1 attacks failed"
+check "log-flood: both domains stopped, QEMU powered off" \
+	eval 'stopped_with calm poweroff && stopped_with flood poweroff && rc_is 33'
+check "log-flood: the neighbour stopped while the flood went on" \
+	test "$(console_at '^domain [0-9]+ \(calm\): shutdown: poweroff$')" -lt \
+	"$(console_at '^\(d[0-9]+ flood\) hostile: log-flood: ')"
+check "log-flood: the console says how many messages were suppressed" is_positive "$suppressed"
+check "log-flood: every message was logged or counted as suppressed" \
+	test $((logged + suppressed)) -eq $((2 * FLOOD))
+check "log-flood: messages were rate limited" test "$logged" -le 500
+check "log-flood: the log was dumped and lost bytes to the flood" \
+	eval 'log_has "^log\| sched: every domain has stopped" && log_has "^log\| \[[0-9]+ bytes not kept\]$"'
+b=$(ring_at '^umbra .*: booting$')
+r=$(ring_at '^umbra: ready: ')
+c=$(ring_at '^domain [0-9]+ \(calm\): shutdown: poweroff$')
+f=$(ring_at '^domain [0-9]+ \(flood\): shutdown: poweroff$')
+check "log-flood: the log kept the first boot line" is_positive "$b"
+check "log-flood: the log kept the ready line" is_positive "$r"
+check "log-flood: the log kept the neighbour's shutdown line and counters" \
+	eval 'is_positive "$c" && is_positive "$(ring_at "^domain [0-9]+ \(calm\) vcpu 0: cpu_time_ms=")"'
+check "log-flood: the log reads in order" eval '[ "$b" -lt "$r" ] && [ "$r" -lt "$c" ] && [ "$c" -lt "$f" ]'
 scenario_end "$s"

@@ -10,7 +10,7 @@ HVC_TEST_DIR := tests/unit/hv-common
 HVC_BIN := $(BUILD)/$(HVC_TEST_DIR)
 HVC_MODULES := string vsnprintf logbuf multiboot2 cmdline page_alloc heap \
 	domain_spec log_escape dom0_mem dom0_layout e820 \
-	consensus page_pool
+	consensus page_pool ratelimit
 
 HVC_KERNEL_OBJS := $(HVC_MODULES:%=$(BUILD)/kernel/hypervisor/common/%.o)
 ALL_TARGETS += $(HVC_KERNEL_OBJS)
@@ -45,6 +45,7 @@ $(eval $(call hvc_test,test_page_pool,page_pool))
 $(eval $(call hvc_test,test_domain_spec,domain_spec cmdline))
 $(eval $(call hvc_test,test_log_escape,log_escape))
 $(eval $(call hvc_test,test_consensus,consensus))
+$(eval $(call hvc_test,test_ratelimit,ratelimit))
 
 # libFuzzer targets for the two parsers of untrusted input; `make check`
 # builds them, `make fuzz-hv-common` gives each a short run.

@@ -161,6 +161,7 @@ static void start_umbra(void)
 	log_printf(LOG_NONE, "umbra: ready: cpus=%u mem_free_mib=%llu svm=%s npt=%s\n",
 		   nr_cpus_online, (unsigned long long)(mm_free_bytes() >> 20),
 		   this_cpu()->svm_enabled ? "yes" : "no", caps.npt ? "yes" : "no");
+	console_end_boot();
 	if (opt_exit_on_ready)
 		debug_exit(DEBUG_EXIT_SUCCESS);
 	smp_release_secondaries();

@@ -8,5 +8,7 @@
 #define DEBUG_EXIT_FAILURE	0x11	/* QEMU exit status 35 */
 
 void debug_exit(unsigned int value);
+/* Called by debug_exit() first; does nothing unless a build overrides it. */
+void debug_exit_hook(void);
 
 #endif

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <public/umbra.h>
 #include <umbra/domain_limits.h>
+#include <umbra/guest_log.h>
 #include <umbra/page_pool.h>
 #include <umbra/spinlock.h>
 #include <asm/hvm_vcpu.h>
@@ -108,9 +109,7 @@ struct domain {
 	struct uart_state uart;
 	char console_line[CONSOLE_LINE_MAX];
 	unsigned int console_line_len;
-	uint64_t console_window_tsc;	/* rate limit of lines on the host console */
-	unsigned int console_window_lines;
-	uint64_t console_suppressed;
+	struct guest_log glog;		/* rate limits of what it makes us print */
 	char *console_ring;		/* a page: all output, for vmctl console */
 	uint64_t console_head;
 };

@@ -53,6 +53,7 @@ static const struct attack attacks[] = {
 	{ "strio-np", attack_strio_np, false, true },
 	{ "halt-cli", attack_halt_cli, true, true },
 	{ "pt-flood", attack_pt_flood, false, true },
+	{ "log-flood", attack_log_flood, false, true },
 };
 #define NR_ATTACKS	(sizeof(attacks) / sizeof(attacks[0]))
 

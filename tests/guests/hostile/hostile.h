@@ -77,4 +77,7 @@ void attack_halt_cli(void);
 /* Named-only: page tables by the thousand, for the shadow pool (flood.c). */
 void attack_pt_flood(void);
 
+/* Named-only: a flood of exits the hypervisor logs (logflood.c). */
+void attack_log_flood(void);
+
 #endif

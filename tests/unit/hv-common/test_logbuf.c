@@ -1,5 +1,7 @@
-/* The log ring against a model that remembers every byte ever written. */
+/* The log ring against a model that remembers every byte ever written,
+ * and the stores of kept lines that must outlive any flood of others. */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
@@ -163,6 +165,190 @@ static void test_random_writes_and_readers(void **state)
 	}
 }
 
+static void write_kept(struct fixture *f, enum logbuf_store st, size_t n)
+{
+	assert_true(f->written + n <= HISTORY);
+	logbuf_write_kept(f->lb, st, f->history + f->written, n);
+	f->written += n;
+}
+
+/* Reads everything from pos to the head in pieces of up to chunk bytes,
+ * checks each run against the model and marks what was seen. Returns the
+ * number of runs (a run ends where bytes were skipped). */
+static unsigned int read_all(struct fixture *f, uint64_t pos, size_t chunk, bool *seen)
+{
+	unsigned int runs = 0;
+	uint64_t last_end = UINT64_MAX;
+
+	memset(seen, 0, f->written);
+	for (;;) {
+		uint64_t before = pos;
+		size_t got = logbuf_read(f->lb, &pos, f->out, chunk);
+		uint64_t start = pos - got;
+
+		if (!got)
+			break;
+		assert_true(start >= before);		/* never backwards */
+		assert_memory_equal(f->out, f->history + start, got);
+		for (uint64_t i = start; i < pos; i++) {
+			assert_false(seen[i]);
+			seen[i] = true;
+		}
+		runs += start != last_end;
+		last_end = pos;
+	}
+	assert_int_equal(pos, f->written);
+	return runs;
+}
+
+static bool all_seen(const bool *seen, uint64_t from, uint64_t to)
+{
+	for (uint64_t i = from; i < to; i++)
+		if (!seen[i])
+			return false;
+	return true;
+}
+
+static void test_kept_lines_survive_a_flood(void **state)
+{
+	struct fixture *f = *state;
+	bool *seen = calloc(HISTORY, 1);
+	uint64_t boot[20], life[6], neighbour = 0;
+
+	for (int i = 0; i < 20; i++) {
+		boot[i] = f->written;
+		write_kept(f, LOGBUF_KEEP_BOOT, 60 + i);
+	}
+	for (int i = 0; i < 3; i++) {
+		life[i] = f->written;
+		write_kept(f, LOGBUF_KEEP_LIFE, 80);
+		write_next(f, 50);
+	}
+	/* A flood of 300 KB, a lifecycle line in the middle of it. */
+	for (int i = 0; i < 3000; i++) {
+		if (i == 1500) {
+			neighbour = f->written;
+			write_kept(f, LOGBUF_KEEP_LIFE, 45);
+		}
+		write_next(f, 100);
+	}
+	assert_true(logbuf_oldest(f->lb) > neighbour + 45);
+	read_all(f, 0, 37, seen);
+	for (int i = 0; i < 20; i++)
+		assert_true(all_seen(seen, boot[i], boot[i] + 60 + i));
+	for (int i = 0; i < 3; i++)
+		assert_true(all_seen(seen, life[i], life[i] + 80));
+	assert_true(all_seen(seen, neighbour, neighbour + 45));
+	assert_true(all_seen(seen, logbuf_oldest(f->lb), f->written));
+	/* Nothing else of the flood: exactly the kept bytes plus the ring. */
+	for (uint64_t i = life[2] + 80; i < logbuf_oldest(f->lb); i++)
+		assert_int_equal(seen[i], i >= neighbour && i < neighbour + 45);
+	/* A reader positioned inside a kept line gets the rest of it. */
+	{
+		uint64_t pos = neighbour + 10;
+		size_t got = logbuf_read(f->lb, &pos, f->out, 1000);
+
+		assert_int_equal(got, 35);
+		assert_memory_equal(f->out, f->history + neighbour + 10, 35);
+	}
+	free(seen);
+}
+
+static void test_kept_line_across_the_oldest_byte(void **state)
+{
+	struct fixture *f = *state;
+	bool *seen = calloc(HISTORY, 1);
+	uint64_t kept;
+
+	write_next(f, 1000);
+	kept = f->written;
+	write_kept(f, LOGBUF_KEEP_LIFE, 200);
+	/* The ring's oldest byte falls 100 bytes into the kept line. */
+	write_next(f, LOGBUF_SIZE - 100);
+	assert_int_equal(logbuf_oldest(f->lb), kept + 100);
+	assert_int_equal(read_all(f, 0, 4096, seen), 1);
+	assert_true(all_seen(seen, kept, f->written));
+	assert_false(seen[kept - 1]);
+	free(seen);
+}
+
+static void test_store_drops_its_own_oldest(void **state)
+{
+	struct fixture *f = *state;
+	bool *seen = calloc(HISTORY, 1);
+	uint64_t boot, life[400];
+
+	boot = f->written;
+	write_kept(f, LOGBUF_KEEP_BOOT, 500);
+	/* 400 lifecycle lines of 100 bytes: far more than a 16 KiB store. */
+	for (int i = 0; i < 400; i++) {
+		life[i] = f->written;
+		write_kept(f, LOGBUF_KEEP_LIFE, 100);
+		write_next(f, 1000);
+	}
+	read_all(f, 0, 512, seen);
+	assert_true(all_seen(seen, boot, boot + 500));	/* not displaced */
+	assert_false(seen[life[0]]);
+	assert_true(all_seen(seen, life[399], life[399] + 100));
+	/* The newest lines that fit are all there, the older ones not. */
+	{
+		int first = 0;
+
+		for (int i = 0; i < 400; i++)
+			if (seen[life[i]]) {
+				first = i;
+				break;
+			}
+		for (int i = first; i < 400; i++)
+			assert_true(all_seen(seen, life[i], life[i] + 100));
+		assert_in_range(400 - first, LOGBUF_KEEP_SIZE / 120,
+				LOGBUF_KEEP_SIZE / 100);
+	}
+	free(seen);
+}
+
+static void test_long_kept_write(void **state)
+{
+	struct fixture *f = *state;
+	bool *seen = calloc(HISTORY, 1);
+	uint64_t kept;
+
+	kept = f->written;
+	write_kept(f, LOGBUF_KEEP_BOOT, LOGBUF_KEEP_MAX + 300);
+	write_kept(f, LOGBUF_KEEP_BOOT, 0);
+	write_next(f, 2 * LOGBUF_SIZE);
+	read_all(f, 0, 100, seen);
+	assert_false(seen[kept + 299]);
+	assert_true(all_seen(seen, kept + 300, kept + 300 + LOGBUF_KEEP_MAX));
+	free(seen);
+}
+
+static void test_random_kept_lines(void **state)
+{
+	struct fixture *f = *state;
+	bool *seen = calloc(HISTORY, 1);
+	uint64_t boot_end;
+
+	srand(11);
+	while (f->written < 8000)
+		write_kept(f, LOGBUF_KEEP_BOOT, (size_t)(rand() % 120));
+	boot_end = f->written;
+	while (f->written < HISTORY - 5000) {
+		if (rand() % 50 == 0)
+			write_kept(f, LOGBUF_KEEP_LIFE, (size_t)(rand() % 300));
+		else
+			write_next(f, (size_t)(rand() % 200));
+		if (rand() % 500 == 0) {
+			read_all(f, (uint64_t)rand() % f->written, (size_t)(rand() % 700) + 1, seen);
+			check_read(f, f->written - 10, 100);
+		}
+	}
+	read_all(f, 0, 333, seen);
+	assert_true(all_seen(seen, 0, boot_end));
+	assert_true(all_seen(seen, logbuf_oldest(f->lb), f->written));
+	free(seen);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -173,6 +359,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_position_from_the_future, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lost_bytes_visible_to_reader, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_random_writes_and_readers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_kept_lines_survive_a_flood, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_kept_line_across_the_oldest_byte, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_drops_its_own_oldest, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_long_kept_write, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_random_kept_lines, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("hv-common/logbuf", tests, NULL, NULL);

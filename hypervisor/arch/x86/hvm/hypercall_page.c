@@ -4,6 +4,7 @@
 #include <asm/hvm.h>
 #include <public/arch-x86/cpuid.h>
 #include <umbra/domain.h>
+#include <umbra/guest_log.h>
 #include <umbra/printk.h>
 #include <umbra/string.h>
 
@@ -32,6 +33,6 @@ int hvm_write_hypercall_page(struct vcpu *v, uint64_t val)
 			return -1;
 	}
 	d->hypercall_page_gpa = gpa;
-	pr_debug("d%u: hypercall page at %#llx\n", d->id, (unsigned long long)gpa);
+	gprintk(d, LOG_DEBUG, "d%u: hypercall page at %#llx\n", d->id, (unsigned long long)gpa);
 	return 0;
 }

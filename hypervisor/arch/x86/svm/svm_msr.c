@@ -7,6 +7,7 @@
 #include <asm/x86.h>
 #include <public/arch-x86/cpuid.h>
 #include <umbra/domain.h>
+#include <umbra/guest_log.h>
 #include <umbra/printk.h>
 
 /* EFER bits a guest may set: SCE, LME, LMA (read-only), NXE. */
@@ -112,7 +113,7 @@ void svm_exit_msr(struct vcpu *v)
 	return;
 gp:
 	v->stats.msr_unhandled++;
-	pr_debug("d%u v%u: %s of MSR %#x: #GP\n", v->domain->id, v->id,
-		 vmcb->exit_info1 != EXITINFO1_MSR_RDMSR ? "write" : "read", msr);
+	gprintk(v->domain, LOG_DEBUG, "d%u v%u: %s of MSR %#x: #GP\n", v->domain->id, v->id,
+		vmcb->exit_info1 != EXITINFO1_MSR_RDMSR ? "write" : "read", msr);
 	hvm_inject_exception(v, TRAP_GP, 0);
 }

@@ -221,14 +221,14 @@ void hvm_print_paging_stats(const struct domain *d)
 	struct shadow_counters c;
 
 	if (!d->shadow) {
-		pr_info("domain %u (%s) paging: mode=nested npt_pages=%llu pool_pages=%llu "
+		log_lifecycle(LOG_INFO, "domain %u (%s) paging: mode=nested npt_pages=%llu pool_pages=%llu "
 			"pool_used=%llu pool_peak=%llu\n", d->id, d->name,
 			(unsigned long long)d->npt.tables, (unsigned long long)d->pool.reserved,
 			(unsigned long long)d->pool.used, (unsigned long long)d->pool.peak);
 		return;
 	}
 	shadow_get_counters(d->shadow, &c);
-	pr_info("domain %u (%s) paging: mode=shadow npt_pages=%llu pool_pages=%llu "
+	log_lifecycle(LOG_INFO, "domain %u (%s) paging: mode=shadow npt_pages=%llu pool_pages=%llu "
 		"pool_used=%llu pool_peak=%llu shadow_pages=%llu shadow_pages_peak=%llu "
 		"meta_pages=%llu recycles=%llu hidden_faults=%llu fills=%llu "
 		"injected=%llu pt_write_traps=%llu pt_writes=%llu cr3_writes=%llu "
