@@ -270,6 +270,25 @@ echo "pool: att pool_pages=$(paging_stat att pool_pages) peak=$(paging_stat att 
 	"peak=$(paging_stat nb pool_peak)"
 scenario_end "$s"
 
+# (f2) Overcommit: a domain whose memory would leave less free than the
+# other domains' pools is refused, instead of being created and a
+# neighbour crashing later (a new shadow root finding no free page) when
+# the page-table guest fills what it would have left.
+s=hvm-pool-overcommit
+over_mib=$(( (${free_mib:-0} - 512 - 16 - 6) / 2 * 2 ))
+m=$(module nb2 hostile shadow 16M attack=pt-flood tables=64 fan=4 spaces=64 rounds=50)
+m+=$(module att hostile shadow 512M attack=pt-flood tables=4000 fan=1 spaces=8 rounds=8)
+m+=$(module over hello nested "${over_mib}M")
+boot "$s" "$HVM_ELF" "$HVM_CMDLINE" "$m" 2 "$POOL_QEMU_MEM"
+check "overcommit: the hypervisor survived, every domain stopped (33)" rc_is 33
+check "overcommit: the domain that does not fit beside the pools is refused" \
+	log_has "^module [0-9]+: domain 'over' not created: not enough free memory$"
+check "overcommit: the neighbour with 64 address spaces finished" \
+	guest_said_re nb2 '^hostile: PASS pt-flood'
+check "overcommit: the neighbour was not crashed" never_crashed nb2
+check "overcommit: the attacker stayed in its pool" within_pool att
+scenario_end "$s"
+
 # (e) Nine guests on two pCPUs at once, both paging modes mixed.
 s=hvm-crowd
 m=""
