@@ -47,15 +47,19 @@ $(eval $(call hvc_test,test_log_escape,log_escape))
 $(eval $(call hvc_test,test_consensus,consensus))
 $(eval $(call hvc_test,test_ratelimit,ratelimit))
 
-# libFuzzer targets for the two parsers of untrusted input; `make check`
+# libFuzzer targets for the parsers of untrusted input; `make check`
 # builds them, `make fuzz-hv-common` gives each a short run.
-HVC_FUZZERS := fuzz_multiboot2 fuzz_cmdline
+HVC_FUZZERS := fuzz_multiboot2 fuzz_cmdline fuzz_domain_spec
 HVC_FUZZ_RUNS ?= 200000
 
 $(HVC_BIN)/fuzz_multiboot2: $(BUILD)/fuzz/$(HVC_TEST_DIR)/fuzz_multiboot2.o \
 		$(BUILD)/fuzz/hypervisor/common/multiboot2.o
 $(HVC_BIN)/fuzz_cmdline: $(BUILD)/fuzz/$(HVC_TEST_DIR)/fuzz_cmdline.o \
 		$(BUILD)/fuzz/hypervisor/common/cmdline.o
+$(HVC_BIN)/fuzz_domain_spec: $(BUILD)/fuzz/$(HVC_TEST_DIR)/fuzz_domain_spec.o \
+		$(BUILD)/fuzz/hypervisor/common/domain_spec.o \
+		$(BUILD)/fuzz/hypervisor/common/cmdline.o \
+		$(BUILD)/fuzz/hypervisor/common/log_escape.o
 $(HVC_FUZZERS:%=$(HVC_BIN)/%):
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined $^ -o $@
