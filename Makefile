@@ -22,7 +22,8 @@ CHECK_DEPS :=
 BENCH_TARGETS :=
 FUZZ_TARGETS :=
 
-# mmu/ and shared-pt/ first: the hypervisor links their sources.
+# base/, mmu/ and shared-pt/ first: the hypervisor links their sources.
+include base/base.mk
 -include mmu/mmu.mk
 -include shared-pt/shared-pt.mk
 include hypervisor/hypervisor.mk

@@ -5,7 +5,7 @@
 HV_LDS_SRC := hypervisor/arch/x86/umbra.lds.S
 HV_SRCS := $(filter-out $(HV_LDS_SRC),$(sort $(wildcard hypervisor/arch/x86/*.c \
 	hypervisor/arch/x86/*.S hypervisor/arch/x86/*/*.c hypervisor/arch/x86/*/*.S \
-	hypervisor/common/*.c))) $(MMU_SRCS) $(SHARED_PT_SRCS)
+	hypervisor/common/*.c))) $(BASE_SRCS) $(MMU_SRCS) $(SHARED_PT_SRCS)
 HV_TEST_SRCS := $(sort $(wildcard hypervisor/test/*.c))
 
 hv_objs = $(patsubst %,$(BUILD)/kernel/%.o,$(basename $(1)))

@@ -3,7 +3,7 @@
 
 #include "mmu/npt.h"
 #include "mmu/pte.h"
-#include "umbra/errno.h"
+#include "base/errno.h"
 
 #define NPT_TABLE_BITS	(PTE_P | PTE_W | PTE_U | PTE_A)
 #define MADDR_LIMIT	(1ULL << 52)

@@ -4,7 +4,7 @@
  * counters, and that each present shadow entry still agrees with the
  * guest entry it was made from. Cost: every entry of every page. */
 #include "mmu/shadow_priv.h"
-#include "umbra/errno.h"
+#include "base/errno.h"
 
 #define CHECK(cond, msg) do { if (!(cond)) { *why = (msg); return -EFAULT; } } while (0)
 

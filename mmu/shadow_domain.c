@@ -1,8 +1,8 @@
 /* Shadow domains and vCPUs: creation, paging mode, counters, and a
  * side-effect-free look at what the processor would do with a shadow. */
 #include "mmu/shadow_priv.h"
-#include "umbra/errno.h"
-#include "umbra/string.h"
+#include "base/errno.h"
+#include "base/string.h"
 
 _Static_assert(sizeof(struct shadow_domain) <= PAGE_SIZE,
 	       "a shadow domain must fit the page it is allocated in");

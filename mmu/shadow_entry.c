@@ -9,7 +9,7 @@
  * entry pointing to the split table; the split entries grant everything
  * and carry only the leaf's attributes (caching, global, protection key). */
 #include "mmu/shadow_priv.h"
-#include "umbra/errno.h"
+#include "base/errno.h"
 
 static uint64_t rights(const struct shadow_domain *d, uint64_t g)
 {

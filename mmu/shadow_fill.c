@@ -3,7 +3,7 @@
  * fill the shadow path for the address, creating shadow tables on the
  * way, and say what the caller must do. */
 #include "mmu/shadow_priv.h"
-#include "umbra/errno.h"
+#include "base/errno.h"
 
 struct fill {
 	struct shadow_domain *d;

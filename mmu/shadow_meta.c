@@ -7,8 +7,8 @@
  * recycled. Every page the engine holds, tables included, is taken and
  * given back here and counted against cfg.pool_pages. */
 #include "mmu/shadow_priv.h"
-#include "umbra/errno.h"
-#include "umbra/string.h"
+#include "base/errno.h"
+#include "base/string.h"
 
 /* At the start of each slab page; objects follow. An object finds its
  * page by rounding its address down (map() gives page-aligned pointers). */

@@ -3,7 +3,7 @@
  * sh_link(), sh_set_leaf() or sh_clear_entry(), which keep ω, the
  * writable-mapping summaries and the reference counts exact. */
 #include "mmu/shadow_priv.h"
-#include "umbra/errno.h"
+#include "base/errno.h"
 
 static uint64_t page_hash(uint64_t gfn, int level, bool split, uint64_t attrs)
 {

@@ -4,7 +4,7 @@
  * elsewhere: switching back costs one lookup. Also here: reclaiming
  * shadow memory under pressure, and flushing everything. */
 #include "mmu/shadow_priv.h"
-#include "umbra/errno.h"
+#include "base/errno.h"
 
 void sh_flush_tlb(struct shadow_domain *d)
 {

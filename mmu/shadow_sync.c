@@ -12,8 +12,8 @@
  * through ω so that the writes stop trapping. Rewriting present entries
  * (mprotect, page aging) never counts. */
 #include "mmu/shadow_priv.h"
-#include "umbra/errno.h"
-#include "umbra/string.h"
+#include "base/errno.h"
+#include "base/string.h"
 
 static void resync_leaf(struct shadow_domain *d, struct sh_page *sp, uint32_t idx,
 			uint64_t g)

@@ -6,7 +6,7 @@
  * traps. Records are keyed by machine frame, so aliases of one frame
  * through several guest frames are covered too. */
 #include "mmu/shadow_priv.h"
-#include "umbra/errno.h"
+#include "base/errno.h"
 
 struct sh_frame *sh_frame_find(struct shadow_domain *d, uint64_t key)
 {

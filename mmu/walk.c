@@ -2,7 +2,7 @@
 #include <stdbool.h>
 
 #include "mmu/walk.h"
-#include "umbra/errno.h"
+#include "base/errno.h"
 
 /* Another agent may change an entry between our read and our A/D update;
  * the walk then starts again, as the processor's would. A recursive

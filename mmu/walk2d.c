@@ -3,7 +3,7 @@
 #include <stddef.h>
 
 #include "mmu/walk2d.h"
-#include "umbra/errno.h"
+#include "base/errno.h"
 
 struct nested_ctx {
 	const struct mmu_mode *host;

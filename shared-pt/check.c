@@ -4,8 +4,8 @@
 #include "shared-pt/check.h"
 #include "shared-pt/internal.h"
 
-#include "umbra/errno.h"
-#include "umbra/string.h"
+#include "base/errno.h"
+#include "base/string.h"
 
 struct checker {
 	const struct spt_machine *m;

@@ -16,7 +16,7 @@
  * for a superpage the machine extent behind it. */
 #include "shared-pt/internal.h"
 
-#include "umbra/errno.h"
+#include "base/errno.h"
 
 /* Bits 8:7 of an L4 entry are reserved (AMD: must be zero). */
 #define L4_RSVD		(PTE_PS | PTE_G)

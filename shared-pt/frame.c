@@ -8,7 +8,7 @@
  * no writable mapping, and a writably mapped frame is no page table. */
 #include "shared-pt/internal.h"
 
-#include "umbra/errno.h"
+#include "base/errno.h"
 
 int spt_check_owner(struct spt_domain *d, uint64_t mfn)
 {

@@ -4,7 +4,7 @@
  * failing request. */
 #include "shared-pt/internal.h"
 
-#include "umbra/errno.h"
+#include "base/errno.h"
 
 /* The command sits in the low bits of ptr, below an 8-byte aligned entry
  * address (Xen masks the same three bits). */

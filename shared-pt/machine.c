@@ -1,8 +1,8 @@
 /* The machine: frame table, memory access, refusals and flush requests. */
 #include "shared-pt/internal.h"
 
-#include "umbra/errno.h"
-#include "umbra/string.h"
+#include "base/errno.h"
+#include "base/string.h"
 
 int spt_machine_init(struct spt_machine *m, const struct spt_ops *ops,
 		     void *ctx, struct spt_frame *frames, uint64_t nr_frames,

@@ -7,7 +7,7 @@
  * lives in the frame table (owner and pfn of every machine frame). */
 #include "shared-pt/internal.h"
 
-#include "umbra/errno.h"
+#include "base/errno.h"
 
 int spt_domain_init(struct spt_machine *m, struct spt_domain *d, uint16_t id,
 		    enum spt_dir_mode dir_mode, uint64_t *p2m,

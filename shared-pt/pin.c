@@ -4,7 +4,7 @@
  * returns every count to zero. */
 #include "shared-pt/internal.h"
 
-#include "umbra/errno.h"
+#include "base/errno.h"
 
 int spt_pin(struct spt_domain *d, uint64_t mfn, int level)
 {

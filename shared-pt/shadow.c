@@ -3,8 +3,8 @@
  * owned by SPT_OWNER_XEN). */
 #include "shared-pt/internal.h"
 
-#include "umbra/errno.h"
-#include "umbra/string.h"
+#include "base/errno.h"
+#include "base/string.h"
 
 static void fill_hv_slots(const struct spt_machine *m, pte_t *shadow)
 {

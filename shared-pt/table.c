@@ -2,7 +2,7 @@
  * stops being one. A directory that needs a shadow page gets it here. */
 #include "shared-pt/internal.h"
 
-#include "umbra/errno.h"
+#include "base/errno.h"
 
 static void put_entries(struct spt_domain *d, const pte_t *t, int level,
 			unsigned int end)

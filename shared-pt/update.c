@@ -7,7 +7,7 @@
  * then the old entry's references go. A refused entry changes nothing. */
 #include "shared-pt/internal.h"
 
-#include "umbra/errno.h"
+#include "base/errno.h"
 
 struct store {
 	pte_t val;

@@ -2,23 +2,19 @@
 #
 # The modules are freestanding; `make` compiles each as the hypervisor
 # does (KERNEL_CFLAGS) so a non-freestanding construct fails early. The
-# tests link sanitizer builds of the same sources with cmocka. Modules
-# whose symbols exist in the host libc (string.c, vsnprintf.c) are
-# compiled with -D renames to umbra_*, so tests can compare against libc.
+# tests link sanitizer builds of the same sources with cmocka. vsnprintf.c,
+# whose symbols exist in the host libc, is compiled with -D renames to
+# umbra_*, so its test can compare against libc (base/string.c: base/base.mk).
 
 HVC_TEST_DIR := tests/unit/hv-common
 HVC_BIN := $(BUILD)/$(HVC_TEST_DIR)
-HVC_MODULES := string vsnprintf logbuf multiboot2 cmdline page_alloc heap \
+HVC_MODULES := vsnprintf logbuf multiboot2 cmdline page_alloc heap \
 	domain_spec log_escape dom0_mem dom0_layout e820 \
 	consensus page_pool ratelimit
 
 HVC_KERNEL_OBJS := $(HVC_MODULES:%=$(BUILD)/kernel/hypervisor/common/%.o)
 ALL_TARGETS += $(HVC_KERNEL_OBJS)
 
-HVC_STRING_FUNCS := memcpy memmove memset memcmp memchr strlen strnlen \
-	strcmp strncmp strchr strrchr
-$(BUILD)/san/hypervisor/common/string.o: \
-	HOST_CFLAGS += $(foreach f,$(HVC_STRING_FUNCS),-D$(f)=umbra_$(f))
 $(BUILD)/san/hypervisor/common/vsnprintf.o: \
 	HOST_CFLAGS += -Dvsnprintf=umbra_vsnprintf -Dsnprintf=umbra_snprintf
 
@@ -32,7 +28,6 @@ $(HVC_BIN)/$(1): $(BUILD)/san/$(HVC_TEST_DIR)/$(1).o \
 CHECK_SUITES += $(HVC_BIN)/$(1)
 endef
 
-$(eval $(call hvc_test,test_string,string))
 $(eval $(call hvc_test,test_vsnprintf,vsnprintf))
 $(eval $(call hvc_test,test_logbuf,logbuf))
 $(eval $(call hvc_test,test_multiboot2,multiboot2))

@@ -1,21 +1,8 @@
-/* Freestanding string and memory routines (hypervisor/common/string.c).
- * Same prototypes as ISO C, so code that uses them also builds against a
- * host libc in unit tests. */
+/* The hypervisor's name for the freestanding string routines, which live
+ * in base/ with mmu/ and shared-pt/. */
 #ifndef UMBRA_STRING_H
 #define UMBRA_STRING_H
 
-#include <stddef.h>
-
-void *memcpy(void *dst, const void *src, size_t n);
-void *memmove(void *dst, const void *src, size_t n);
-void *memset(void *dst, int c, size_t n);
-int memcmp(const void *a, const void *b, size_t n);
-void *memchr(const void *s, int c, size_t n);
-size_t strlen(const char *s);
-size_t strnlen(const char *s, size_t max);
-int strcmp(const char *a, const char *b);
-int strncmp(const char *a, const char *b, size_t n);
-char *strchr(const char *s, int c);
-char *strrchr(const char *s, int c);
+#include "base/string.h"
 
 #endif

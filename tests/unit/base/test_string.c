@@ -1,4 +1,4 @@
-/* The hypervisor's string routines checked against the host libc. */
+/* The base string routines checked against the host libc. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -176,5 +176,5 @@ int main(void)
 		cmocka_unit_test(test_strchr_strrchr),
 	};
 
-	return cmocka_run_group_tests_name("hv-common/string", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("base/string", tests, NULL, NULL);
 }

@@ -1,10 +1,10 @@
-/* Freestanding string and memory routines (see umbra/string.h).
+/* Freestanding string and memory routines (see base/string.h).
  *
  * GCC recognises copy and fill loops and replaces them by calls to memcpy
  * and memset even with -ffreestanding; inside those very functions that
  * would be infinite recursion, so the pattern is switched off for them. */
 #include <stdint.h>
-#include "umbra/string.h"
+#include "base/string.h"
 
 #if defined(__clang__)
 #define NO_LIBCALL_LOOPS __attribute__((no_builtin))

@@ -1,8 +1,8 @@
-/* The hypervisor's string routines under umbra_ names, so a test can link
+/* The base string routines under umbra_ names, so a test can link
  * them next to the host libc and compare the two. string.c is compiled
- * with the same renames (see tests/unit/hv-common.mk). */
-#ifndef HV_COMMON_RENAMED_STRING_H
-#define HV_COMMON_RENAMED_STRING_H
+ * with the same renames (see base/base.mk). */
+#ifndef BASE_RENAMED_STRING_H
+#define BASE_RENAMED_STRING_H
 
 #define memcpy umbra_memcpy
 #define memmove umbra_memmove
@@ -15,7 +15,7 @@
 #define strncmp umbra_strncmp
 #define strchr umbra_strchr
 #define strrchr umbra_strrchr
-#include "umbra/string.h"
+#include "base/string.h"
 #undef memcpy
 #undef memmove
 #undef memset

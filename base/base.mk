@@ -1,0 +1,25 @@
+# base/: what the three freestanding parts (hypervisor/, mmu/, shared-pt/)
+# share: errno.h (the guest ABI's error numbers) and string.h/string.c
+# (memcpy, strlen, ...). It includes nothing of the hypervisor's but its
+# public ABI, and neither do mmu/ and shared-pt/.
+#
+# The hypervisor links $(BASE_SRCS). Host builds of mmu/ and shared-pt/
+# use the host libc's string functions instead; the unit test compares
+# base/string.c, compiled with umbra_ names, against that libc.
+
+BASE_SRCS := $(sort $(wildcard base/*.c))
+ALL_TARGETS += $(BASE_SRCS:%.c=$(BUILD)/kernel/%.o)
+
+BASE_TEST_DIR := tests/unit/base
+BASE_TEST_BIN := $(BUILD)/$(BASE_TEST_DIR)
+
+BASE_STRING_FUNCS := memcpy memmove memset memcmp memchr strlen strnlen \
+	strcmp strncmp strchr strrchr
+$(BUILD)/san/base/string.o: \
+	HOST_CFLAGS += $(foreach f,$(BASE_STRING_FUNCS),-D$(f)=umbra_$(f))
+
+$(BASE_TEST_BIN)/test_string: $(BUILD)/san/$(BASE_TEST_DIR)/test_string.o \
+		$(BUILD)/san/base/string.o
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $(SAN_CFLAGS) $^ $(CMOCKA_LIBS) -o $@
+CHECK_SUITES += $(BASE_TEST_BIN)/test_string
