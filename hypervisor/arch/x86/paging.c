@@ -1,9 +1,10 @@
 /* The hypervisor's own address space, W^X: .text read-only and executable;
  * .rodata read-only (in the direct map too); data, bss, stacks and the
- * direct map writable and no-execute; nothing in the lower half once the APs are up. Leaves carry
- * the permissions (directory entries allow everything), so what a leaf
- * says is what holds. CR0.WP (set at boot) makes read-only bind the
- * hypervisor too. Boot-time code only, except paging_stack_guard_cpu(). */
+ * direct map writable and no-execute; nothing in the lower half once the
+ * APs are up. Leaves carry the permissions (directory entries allow
+ * everything), so what a leaf says is what holds. CR0.WP (set at boot)
+ * makes read-only bind the hypervisor too. Boot-time code only, except
+ * paging_stack_guard_cpu(). */
 #include <asm/layout.h>
 #include <asm/paging.h>
 #include <asm/percpu.h>
@@ -19,7 +20,6 @@
 #define LEAF_RX		(PTE_P)
 #define LEAF_R		(PTE_P | PTE_NX)
 #define LEAF_RW		(PTE_P | PTE_W | PTE_NX)
-#define CPUID_PDPE1GB	(1u << 26)
 
 /* In the image, so below 4 GiB physical. */
 static uint64_t root[PT_ENTRIES] __attribute__((aligned(PAGE_SIZE)));
@@ -61,7 +61,7 @@ static uint64_t *entry_for(uint64_t va, int level)
  * both addresses and the size allow. */
 static void map(uint64_t va, uint64_t pa, uint64_t size, uint64_t flags, bool large)
 {
-	bool gib = large && (cpuid(0x80000001).edx & CPUID_PDPE1GB);
+	bool gib = large && (cpuid(CPUID_EXT_FEATURES).edx & X1_EDX_PDPE1GB);
 
 	while (size) {
 		int level = 1;
