@@ -273,10 +273,11 @@ scenario_end "$s"
 # (f2) Overcommit: a domain whose memory would leave less free than the
 # other domains' pools is refused, instead of being created and a
 # neighbour crashing later (a new shadow root finding no free page) when
-# the page-table guest fills what it would have left.
+# the page-table guest fills what it would have left. The neighbour starts
+# its 3200 new roots a second in, when the flood is under way.
 s=hvm-pool-overcommit
 over_mib=$(( (${free_mib:-0} - 512 - 16 - 6) / 2 * 2 ))
-m=$(module nb2 hostile shadow 16M attack=pt-flood tables=64 fan=4 spaces=64 rounds=50)
+m=$(module nb2 hostile shadow 16M attack=pt-flood tables=64 fan=4 spaces=64 rounds=50 start_ms=1000)
 m+=$(module att hostile shadow 512M attack=pt-flood tables=4000 fan=1 spaces=8 rounds=8)
 m+=$(module over hello nested "${over_mib}M")
 boot "$s" "$HVM_ELF" "$HVM_CMDLINE" "$m" 2 "$POOL_QEMU_MEM"

@@ -4,7 +4,8 @@
  * whose first fan=F entries (default 16) point at a few shared page
  * tables, reachable from spaces=S address spaces (default 32) that share
  * them, then touches every 2 MiB slot, rounds=R times (default 2),
- * switching address space as it goes. That is far more page tables than
+ * switching address space as it goes; start_ms=N waits until N ms of
+ * guest time first (to run while another domain is busy). That is far more page tables than
  * a domain's shadow pool holds, and each one costs the hypervisor a
  * shadow table, its child array and a back-pointer per entry. Under
  * shadow paging the domain must recycle its own shadows (or be crashed
@@ -100,6 +101,9 @@ void attack_pt_flood(void)
 	uint64_t dirs = guest_option_u64("tables=", 3000), fan = guest_option_u64("fan=", 16);
 	uint64_t spaces = guest_option_u64("spaces=", 32), rounds = guest_option_u64("rounds=", 2);
 	uint64_t home = read_cr3(), bad = 0, touches = 0, r;
+
+	while (guest_time_ns() < guest_option_u64("start_ms=", 0) * 1000000)
+		__asm__ __volatile__("pause");
 
 	if (!dirs || dirs > MAX_L3 * 512 || !fan || fan > 512 || !spaces ||
 	    spaces > MAX_SPACES || spaces > dirs) {
