@@ -134,69 +134,6 @@ uint64_t domain_gpa_to_maddr(const struct domain *d, uint64_t gpa)
 	return d->extents[i] + gpa % EXTENT_SIZE;
 }
 
-typedef void (*gpa_chunk_fn)(void *mem, uint8_t *buf, uint64_t len);
-
-/* Walk [gpa, gpa+len) extent by extent; nothing is touched if any byte
- * is outside the domain's memory. */
-static int for_each_gpa_chunk(struct domain *d, uint64_t gpa, uint8_t *buf,
-			      uint64_t len, gpa_chunk_fn fn)
-{
-	if (gpa + len < gpa || gpa + len > d->mem_bytes)
-		return -EFAULT;
-	while (len) {
-		uint64_t room = EXTENT_SIZE - gpa % EXTENT_SIZE;
-		uint64_t n = len < room ? len : room;
-
-		fn(phys_to_virt(domain_gpa_to_maddr(d, gpa)), buf, n);
-		gpa += n;
-		len -= n;
-		if (buf)
-			buf += n;
-	}
-	return 0;
-}
-
-static void chunk_to_guest(void *mem, uint8_t *buf, uint64_t len)
-{
-	memcpy(mem, buf, len);
-}
-
-static void chunk_from_guest(void *mem, uint8_t *buf, uint64_t len)
-{
-	memcpy(buf, mem, len);
-}
-
-static void chunk_zero(void *mem, uint8_t *buf, uint64_t len)
-{
-	(void)buf;
-	memset(mem, 0, len);
-}
-
-int domain_copy_to_gpa_raw(struct domain *d, uint64_t gpa, const void *src, uint64_t len)
-{
-	return for_each_gpa_chunk(d, gpa, (uint8_t *)src, len, chunk_to_guest);
-}
-
-int domain_copy_to_gpa(struct domain *d, uint64_t gpa, const void *src, uint64_t len)
-{
-	if (gpa + len < gpa || gpa + len > d->mem_bytes)
-		return -EFAULT;
-	/* Shadowed page tables must see the write, or their shadows go stale. */
-	if (d->shadow)
-		return hvm_shadow_copy_to_gpa(d, gpa, src, len);
-	return domain_copy_to_gpa_raw(d, gpa, src, len);
-}
-
-int domain_copy_from_gpa(struct domain *d, void *dst, uint64_t gpa, uint64_t len)
-{
-	return for_each_gpa_chunk(d, gpa, dst, len, chunk_from_guest);
-}
-
-int domain_zero_gpa(struct domain *d, uint64_t gpa, uint64_t len)
-{
-	return for_each_gpa_chunk(d, gpa, NULL, len, chunk_zero);
-}
-
 /* Domains are created one at a time (at boot), so one buffer will do. */
 static char pool_why[128];
 
@@ -389,36 +326,9 @@ void domain_console_write(struct domain *d, const char *buf, uint64_t len)
 	spin_unlock_irqrestore(&d->lock, f);
 }
 
-static void print_vcpu_stats(const struct domain *d, const struct vcpu *v)
-{
-	const struct vcpu_stats *s = &v->stats;
-
-	log_lifecycle(LOG_INFO, "domain %u (%s) vcpu %u: cpu_time_ms=%llu runs=%llu exits=%llu "
-		"cpuid=%llu io=%llu msr=%llu hlt=%llu vmmcall=%llu npf=%llu intr=%llu "
-		"hypercalls_bad=%llu guest_faults=%llu io_unhandled=%llu msr_unhandled=%llu "
-		"cr=%llu pf=%llu invlpg=%llu\n",
-		d->id, d->name, v->id,
-		(unsigned long long)(s->cpu_time_ns / 1000000),
-		(unsigned long long)s->runs, (unsigned long long)s->exits,
-		(unsigned long long)s->exits_by_code[0x72],
-		(unsigned long long)s->exits_by_code[0x7b],
-		(unsigned long long)s->exits_by_code[0x7c],
-		(unsigned long long)s->exits_by_code[0x78],
-		(unsigned long long)s->exits_vmmcall, (unsigned long long)s->exits_npf,
-		(unsigned long long)s->exits_by_code[0x60],
-		(unsigned long long)s->hypercalls_bad,
-		(unsigned long long)s->guest_faults,
-		(unsigned long long)s->io_unhandled,
-		(unsigned long long)s->msr_unhandled,
-		(unsigned long long)(s->exits_by_code[0x03] + s->exits_by_code[0x10] +
-				     s->exits_by_code[0x13] + s->exits_by_code[0x14]),
-		(unsigned long long)s->exits_by_code[0x4e],
-		(unsigned long long)s->exits_by_code[0x79]);
-}
-
 void domain_print_stats(const struct domain *d)
 {
 	for (unsigned int i = 0; i < d->nr_vcpus; i++)
-		print_vcpu_stats(d, d->vcpus[i]);
+		hvm_print_vcpu_stats(d->vcpus[i]);
 	hvm_print_paging_stats(d);
 }

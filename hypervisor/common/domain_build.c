@@ -1,6 +1,7 @@
 /* Domains described by boot modules: parse the spec, load the PVH image,
  * lay out the start info, start vCPU 0. */
 #include <stdarg.h>
+#include <asm/guest_access.h>
 #include <asm/hvm.h>
 #include <asm/layout.h>
 #include <public/hvm/start_info.h>
@@ -33,12 +34,12 @@ static void report_spec(void *ctx, const char *fmt, ...)
 
 static int write_guest(void *ctx, uint64_t gpa, const void *src, uint64_t len)
 {
-	return domain_copy_to_gpa(ctx, gpa, src, len);
+	return copy_to_gpa(ctx, gpa, src, len);
 }
 
 static int zero_guest(void *ctx, uint64_t gpa, uint64_t len)
 {
-	return domain_zero_gpa(ctx, gpa, len);
+	return zero_gpa(ctx, gpa, len);
 }
 
 /* The start info, its command line and memory map go in the last 64 KiB

@@ -1,5 +1,6 @@
 /* Hypercalls with Xen's numbers and semantics, for the services Umbra
  * offers so far. Every guest pointer goes through the fault-safe copies. */
+#include <asm/guest_access.h>
 #include <asm/hvm.h>
 #include <public/sched.h>
 #include <public/umbra.h>
@@ -37,7 +38,7 @@ static long do_console_io(struct vcpu *v, uint64_t *a)
 			a[2] = gva;
 			return HYPERCALL_CONTINUE;
 		}
-		if (hvm_copy_from_guest(v, buf, gva, n))
+		if (copy_from_guest(v, buf, gva, n))
 			return -EFAULT;
 		domain_console_write(v->domain, buf, n);
 		gva += n;
@@ -50,7 +51,7 @@ static long sched_shutdown_op(struct vcpu *v, uint64_t arg)
 {
 	struct sched_shutdown s;
 
-	if (hvm_copy_from_guest(v, &s, arg, sizeof(s)))
+	if (copy_from_guest(v, &s, arg, sizeof(s)))
 		return -EFAULT;
 	if (s.reason > SHUTDOWN_MAX)
 		return -EINVAL;
@@ -83,12 +84,12 @@ static long copy_string_out(struct vcpu *v, uint64_t gva, const char *s, size_t 
 	static const char zeros[64];
 	size_t len = strlen(s) < size ? strlen(s) : size - 1;
 
-	if (hvm_copy_to_guest(v, gva, s, len))
+	if (copy_to_guest(v, gva, s, len))
 		return -EFAULT;
 	for (size_t done = len; done < size; ) {
 		size_t n = size - done < sizeof(zeros) ? size - done : sizeof(zeros);
 
-		if (hvm_copy_to_guest(v, gva + done, zeros, n))
+		if (copy_to_guest(v, gva + done, zeros, n))
 			return -EFAULT;
 		done += n;
 	}
@@ -108,10 +109,10 @@ static long do_xen_version(struct vcpu *v, uint64_t *a)
 	case XENVER_get_features: {
 		struct xen_feature_info fi;
 
-		if (hvm_copy_from_guest(v, &fi, a[1], sizeof(fi)))
+		if (copy_from_guest(v, &fi, a[1], sizeof(fi)))
 			return -EFAULT;
 		fi.submap = 0;		/* no optional features yet */
-		return hvm_copy_to_guest(v, a[1], &fi, sizeof(fi)) ? -EFAULT : 0;
+		return copy_to_guest(v, a[1], &fi, sizeof(fi)) ? -EFAULT : 0;
 	}
 	case XENVER_pagesize:
 		return 4096;
@@ -146,7 +147,7 @@ static long do_umbra_op(struct vcpu *v, uint64_t *a)
 		id.paging = d->paging;
 		id.mem_bytes = d->mem_bytes;
 		memcpy(id.name, d->name, sizeof(id.name));
-		return hvm_copy_to_guest(v, a[1], &id, sizeof(id)) ? -EFAULT : 0;
+		return copy_to_guest(v, a[1], &id, sizeof(id)) ? -EFAULT : 0;
 	default:
 		return -ENOSYS;
 	}

@@ -1,4 +1,5 @@
 /* vcpu_op (secondary vCPUs) and hvm_op (parameters) for HVM domains. */
+#include <asm/guest_access.h>
 #include <asm/hvm.h>
 #include <public/hvm/hvm_op.h>
 #include <public/hvm/hvm_vcpu.h>
@@ -15,7 +16,7 @@ static long vcpu_initialise(struct vcpu *caller, struct vcpu *v, uint64_t arg)
 	struct vcpu_hvm_context ctx;
 	long err;
 
-	if (hvm_copy_from_guest(caller, &ctx, arg, sizeof(ctx)))
+	if (copy_from_guest(caller, &ctx, arg, sizeof(ctx)))
 		return -EFAULT;
 	if (v->state != VCPU_DOWN || v->initialised)
 		return -EEXIST;
@@ -63,7 +64,7 @@ static long hvm_param(struct vcpu *v, uint64_t arg, bool set)
 	struct xen_hvm_param p;
 	uint64_t type;
 
-	if (hvm_copy_from_guest(v, &p, arg, sizeof(p)))
+	if (copy_from_guest(v, &p, arg, sizeof(p)))
 		return -EFAULT;
 	if (p.domid != DOMID_SELF && p.domid != d->id)
 		return -EPERM;		/* only dom0 may touch other domains */
@@ -73,7 +74,7 @@ static long hvm_param(struct vcpu *v, uint64_t arg, bool set)
 		p.value = d->callback_vector ? ((uint64_t)HVM_PARAM_CALLBACK_TYPE_VECTOR <<
 						HVM_PARAM_CALLBACK_IRQ_TYPE_SHIFT) |
 					       d->callback_vector : 0;
-		return hvm_copy_to_guest(v, arg, &p, sizeof(p)) ? -EFAULT : 0;
+		return copy_to_guest(v, arg, &p, sizeof(p)) ? -EFAULT : 0;
 	}
 	type = p.value >> HVM_PARAM_CALLBACK_IRQ_TYPE_SHIFT;
 	/* Vectors below 32 are exceptions; 0 turns the callback off. */

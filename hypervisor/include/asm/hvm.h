@@ -32,25 +32,6 @@ void hvm_vcpu_timer_fired(struct vcpu *v);
 /* What the vCPU's TSC reads minus the host's. */
 uint64_t hvm_vcpu_tsc_offset(const struct vcpu *v);
 
-/* Guest-virtual copies through the guest's own page tables; -EFAULT for
- * an address the guest has not mapped (counted), never a host fault. */
-int hvm_copy_from_guest(struct vcpu *v, void *dst, uint64_t gva, uint64_t len);
-int hvm_copy_to_guest(struct vcpu *v, uint64_t gva, const void *src, uint64_t len);
-/* An access made for the guest's instruction (string I/O): with its
- * privilege (user: CPL 3) and, when the walk fails, the #PF the CPU would
- * raise in *fault (page_fault false: the address is not the domain's RAM). */
-struct guest_fault {
-	bool page_fault;
-	uint32_t error_code;
-	uint64_t addr;
-};
-int hvm_copy_guest_as(struct vcpu *v, uint64_t gva, void *buf, uint64_t len,
-		      bool write, bool user, struct guest_fault *fault);
-
-/* The same read, for the hypervisor's own use (instruction fetch): a
- * failure is not the guest's bad pointer and is not counted. */
-int hvm_fetch_guest(struct vcpu *v, void *dst, uint64_t gva, uint64_t len);
-
 /* A write of XEN_HYPERCALL_MSR: fill the hypercall page at its address;
  * 0, or -1 for a value the MSR refuses (#GP). */
 int hvm_write_hypercall_page(struct vcpu *v, uint64_t val);
@@ -58,9 +39,8 @@ int hvm_write_hypercall_page(struct vcpu *v, uint64_t val);
 #define HVM_NO_ERROR_CODE (-1)
 void hvm_inject_exception(struct vcpu *v, unsigned int vector, int error_code);
 
-/* A hypervisor write into a shadow-paged domain's memory. */
-int hvm_shadow_copy_to_gpa(struct domain *d, uint64_t gpa, const void *src, uint64_t len);
-
+/* A vCPU's exit counters, on the console. */
+void hvm_print_vcpu_stats(const struct vcpu *v);
 /* Page-table memory held and paging counters, on the console. */
 void hvm_print_paging_stats(const struct domain *d);
 

@@ -89,6 +89,9 @@ struct domain {
 	unsigned int nr_extents;
 	uint64_t *extents;		/* machine address of each 2 MiB extent */
 	uint32_t paging;		/* UMBRA_PAGING_* */
+	/* The paging mode's writes into guest-physical memory (asm/guest_access.h),
+	 * set when the domain is created; NULL: plain writes. src NULL: zeros. */
+	int (*write_gpa)(struct domain *d, uint64_t gpa, const void *src, uint64_t len);
 	struct npt npt;			/* nested mode; shadow mode's unpaged phase */
 	struct shadow_domain *shadow;	/* paging=shadow */
 	uint64_t shadow_pool_pages;	/* paging=shadow: the engine's share of the pool */
@@ -136,14 +139,9 @@ void domain_shutdown(struct domain *d, unsigned int reason);
 void domain_crash(struct domain *d, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* Guest-physical to machine address; 0 if gpa is not the domain's RAM. */
+/* Guest-physical to machine address; 0 if gpa is not the domain's RAM.
+ * Copies to and from guest memory are in asm/guest_access.h. */
 uint64_t domain_gpa_to_maddr(const struct domain *d, uint64_t gpa);
-/* Copy to/from guest-physical memory; -EFAULT outside the domain's RAM. */
-int domain_copy_to_gpa(struct domain *d, uint64_t gpa, const void *src, uint64_t len);
-/* The same, bypassing shadow-paging bookkeeping: for the shadow code. */
-int domain_copy_to_gpa_raw(struct domain *d, uint64_t gpa, const void *src, uint64_t len);
-int domain_copy_from_gpa(struct domain *d, void *dst, uint64_t gpa, uint64_t len);
-int domain_zero_gpa(struct domain *d, uint64_t gpa, uint64_t len);
 
 /* Guest console output (COM1 and console_io): kept in the domain's ring
  * and printed line by line on the hypervisor console. */

@@ -1,6 +1,7 @@
 /* Xen's hypercall page for HVM guests: the guest writes a page address to
  * the MSR CPUID leaf 0x40000102 names; slot n (32 bytes) then holds
  * "mov $n, %eax; vmmcall; ret". */
+#include <asm/guest_access.h>
 #include <asm/hvm.h>
 #include <public/arch-x86/cpuid.h>
 #include <umbra/domain.h>
@@ -29,7 +30,7 @@ int hvm_write_hypercall_page(struct vcpu *v, uint64_t val)
 	for (unsigned int n = 0; n < NR_SLOTS; n++) {
 		slot[1] = (uint8_t)n;
 		slot[2] = slot[3] = slot[4] = 0;
-		if (domain_copy_to_gpa(d, gpa + n * SLOT_SIZE, slot, sizeof(slot)))
+		if (copy_to_gpa(d, gpa + n * SLOT_SIZE, slot, sizeof(slot)))
 			return -1;
 	}
 	d->hypercall_page_gpa = gpa;

@@ -4,6 +4,7 @@
  * and in shadow mode also CR0, CR3 (reads and writes) and LMSW. No decode
  * assists on TCG, so the instruction is decoded from guest memory.
  */
+#include <asm/guest_access.h>
 #include <asm/hvm.h>
 #include <asm/insn.h>
 #include <asm/svm/svm.h>
@@ -22,13 +23,31 @@
 
 static unsigned int phys_addr_bits;
 
-/* CR3 bits at or above MAXPHYADDR are reserved (#GP). The width is read
- * once: CPUID serialises, and CR3 writes are frequent. */
-bool svm_cr3_valid(uint64_t cr3)
+/* Read once: CPUID serialises, and CR3 writes and guest copies are
+ * frequent. */
+unsigned int svm_maxphyaddr(void)
 {
 	if (!phys_addr_bits)
 		phys_addr_bits = cpuid(CPUID_EXT_ADDR_SIZES).eax & 0xff;
-	return !(cr3 >> phys_addr_bits);
+	return phys_addr_bits;
+}
+
+/* CR3 bits at or above MAXPHYADDR are reserved (#GP). */
+bool svm_cr3_valid(uint64_t cr3)
+{
+	return !(cr3 >> svm_maxphyaddr());
+}
+
+void vcpu_paging_state(const struct vcpu *v, struct vcpu_paging_state *st)
+{
+	const struct vmcb *vmcb = v->hvm.vmcb;
+
+	*st = (struct vcpu_paging_state){
+		.cr0 = vmcb->cr0, .cr4 = vmcb->cr4, .efer = vmcb->efer,
+		.cr3 = svm_guest_cr3(v),
+		.rflags_ac = vmcb->rflags & X86_EFLAGS_AC,
+		.maxphyaddr = (uint8_t)svm_maxphyaddr(),
+	};
 }
 
 bool svm_cr4_valid(uint64_t cr4, uint64_t efer)
@@ -84,7 +103,7 @@ static bool guest_lmsw(struct vcpu *v, const struct insn *insn, struct insn_regs
 
 	if (insn->mod == 3)
 		src = (uint16_t)insn_gpr_read(r, insn->rm, 2, insn_has_rex(insn));
-	else if (hvm_copy_from_guest(v, &src, insn_linear_addr(insn, r), 2))
+	else if (copy_from_guest(v, &src, insn_linear_addr(insn, r), 2))
 		return false;
 	return guest_write_cr0(v, (cr0 & ~(CR0_LMSW_BITS & ~CR0_PE)) | (src & CR0_LMSW_BITS) |
 				 (cr0 & CR0_PE));

@@ -1,6 +1,7 @@
 /* The guest instruction at RIP, decoded from guest memory (TCG has no
  * NRIP save or decode assists), and the guest's registers in the form the
  * decoder computes addresses and operands with. */
+#include <asm/guest_access.h>
 #include <asm/hvm.h>
 #include <asm/insn.h>
 #include <asm/svm/svm.h>
@@ -24,11 +25,11 @@ int svm_decode_at_rip(struct vcpu *v, struct insn *insn)
 
 	/* The 15-byte window may run into an unmapped page: then read up to
 	 * the page end only. */
-	if (hvm_fetch_guest(v, bytes, lin, n)) {
+	if (fetch_from_guest(v, bytes, lin, n)) {
 		n = PAGE_SIZE - (lin & (PAGE_SIZE - 1));
 		if (n > sizeof(bytes))
 			n = sizeof(bytes);
-		if (hvm_fetch_guest(v, bytes, lin, n))
+		if (fetch_from_guest(v, bytes, lin, n))
 			return -EFAULT;
 	}
 	return insn_decode(bytes, n, guest_code_mode(vmcb), insn);

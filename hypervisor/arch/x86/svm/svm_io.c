@@ -1,6 +1,7 @@
 /* Port I/O. Every port is intercepted: COM1 is a minimal 16550 whose
  * output goes to the domain's console; any other port reads all-ones and
  * ignores writes, as an empty ISA bus does, and is counted. */
+#include <asm/guest_access.h>
 #include <asm/hvm.h>
 #include <asm/insn.h>
 #include <asm/svm/svm.h>
@@ -119,13 +120,13 @@ static int io_string(struct vcpu *v, uint64_t info1, uint16_t port, unsigned int
 
 		if (in) {
 			val = io_read(v, port, size);
-			if (hvm_copy_guest_as(v, dst_base + (r->rdi & mask), &val, size,
-					      true, user, fault))
+			if (copy_guest_insn(v, dst_base + (r->rdi & mask), &val, size,
+					    true, user, fault))
 				return -1;
 			r->rdi = (r->rdi & ~mask) | ((r->rdi + step) & mask);
 		} else {
-			if (hvm_copy_guest_as(v, src_base + (r->rsi & mask), &val, size,
-					      false, user, fault))
+			if (copy_guest_insn(v, src_base + (r->rsi & mask), &val, size,
+					    false, user, fault))
 				return -1;
 			io_write(v, port, size, val);
 			r->rsi = (r->rsi & ~mask) | ((r->rsi + step) & mask);

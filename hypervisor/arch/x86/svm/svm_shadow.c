@@ -77,7 +77,10 @@ int svm_shadow_domain_init(struct domain *d)
 	ops.p2m = shadow_p2m;
 	ops.flush_tlb = shadow_flush_tlb;
 	d->shadow = shadow_domain_create(&ops, &cfg, &err);
-	return d->shadow ? 0 : err;
+	if (!d->shadow)
+		return err;
+	d->write_gpa = svm_shadow_write_gpa;
+	return 0;
 }
 
 void svm_shadow_domain_destroy(struct domain *d)
@@ -85,6 +88,7 @@ void svm_shadow_domain_destroy(struct domain *d)
 	if (d->shadow)
 		shadow_domain_destroy(d->shadow);
 	d->shadow = NULL;
+	d->write_gpa = NULL;
 }
 
 int svm_shadow_vcpu_init(struct vcpu *v)

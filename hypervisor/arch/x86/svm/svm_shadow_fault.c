@@ -2,6 +2,7 @@
  * XCHG, locked OR/AND/XOR/CMPXCHG/BTS/BTR/BTC, see asm/emulate_store.h), INVLPG,
  * and the hypervisor's own writes into tracked page-table frames. */
 #include <asm/emulate_store.h>
+#include <asm/guest_access.h>
 #include <asm/hvm.h>
 #include <asm/insn.h>
 #include <asm/layout.h>
@@ -10,6 +11,7 @@
 #include <umbra/domain.h>
 #include <umbra/errno.h>
 #include <umbra/string.h>
+#include "mmu/pte.h"
 #include "mmu/shadow.h"
 
 /* Write len bytes at gpa the way the guest's store would have: through
@@ -22,7 +24,7 @@ static int store_gpa(struct domain *d, uint64_t gpa, uint64_t val, unsigned int 
 	if (shadow_gfn_is_tracked(d->shadow, gpa >> 12))
 		err = shadow_pt_write(d->shadow, gpa, val, len);
 	else
-		err = domain_copy_to_gpa_raw(d, gpa, &val, len);
+		err = copy_to_gpa_raw(d, gpa, &val, len);
 	spin_unlock_irqrestore(&d->paging_lock, f);
 	return err;
 }
@@ -39,7 +41,7 @@ static void emulate_store_at(struct vcpu *v, const struct shadow_fault *f)
 	int ilen = svm_decode_at_rip(v, &insn);
 
 	svm_regs_get(v, &r);
-	if (ilen < 0 || domain_copy_from_gpa(v->domain, &old, f->gpa, 8 - (f->gpa & 7)) ||
+	if (ilen < 0 || copy_from_gpa(v->domain, &old, f->gpa, 8 - (f->gpa & 7)) ||
 	    emulate_store(&insn, &r, &rflags, old, &st) || (f->gpa & 7) + st.len > 8) {
 		domain_crash(v->domain, "unsupported instruction (opcode %s%02x) writing "
 			     "page table at guest-physical %#llx, rip %#llx",
@@ -165,25 +167,65 @@ void svm_exit_invlpg(struct vcpu *v)
 	v->hvm.vmcb->rip += (unsigned int)len;
 }
 
-/* The hypervisor's own writes into guest memory (hypercall results, the
- * hypercall page): a shadowed page-table frame is written through the
- * engine in aligned pieces of up to 8 bytes so no shadow goes stale. */
-int hvm_shadow_copy_to_gpa(struct domain *d, uint64_t gpa, const void *src, uint64_t len)
+/* Within one frame that is not a shadowed page table: a plain write,
+ * under the lock so the frame cannot become one half-way. False if it is
+ * one. */
+static bool write_untracked_frame(struct domain *d, uint64_t gpa, const uint8_t *src,
+				  uint64_t len, int *err)
 {
-	const uint8_t *p = src;
+	uint64_t f = spin_lock_irqsave(&d->paging_lock);
+	bool plain = !shadow_gfn_is_tracked(d->shadow, gpa >> PAGE_SHIFT);
 
+	if (plain)
+		*err = copy_to_gpa_raw(d, gpa, src, len);
+	spin_unlock_irqrestore(&d->paging_lock, f);
+	return plain;
+}
+
+/* A shadowed page-table frame is written through the engine in aligned
+ * pieces of up to 8 bytes so no shadow goes stale. */
+static int write_tracked_frame(struct domain *d, uint64_t gpa, const uint8_t *src,
+			       uint64_t len)
+{
 	while (len) {
 		unsigned int n = 8 - (gpa & 7);
 		uint64_t val = 0;
 
 		if (n > len)
 			n = (unsigned int)len;
-		memcpy(&val, p, n);
+		if (src)
+			memcpy(&val, src, n);
 		if (store_gpa(d, gpa, val, n))
 			return -EFAULT;
 		gpa += n;
-		p += n;
 		len -= n;
+		if (src)
+			src += n;
+	}
+	return 0;
+}
+
+/* The domain's write_gpa hook: the hypervisor's own writes into guest
+ * memory (hypercall results, the hypercall page, the boot image), frame
+ * by frame. src NULL: zeros. */
+int svm_shadow_write_gpa(struct domain *d, uint64_t gpa, const void *src, uint64_t len)
+{
+	const uint8_t *p = src;
+
+	while (len) {
+		uint64_t n = PAGE_SIZE - (gpa & (PAGE_SIZE - 1));
+		int err = 0;
+
+		if (n > len)
+			n = len;
+		if (!write_untracked_frame(d, gpa, p, n, &err))
+			err = write_tracked_frame(d, gpa, p, n);
+		if (err)
+			return -EFAULT;
+		gpa += n;
+		len -= n;
+		if (p)
+			p += n;
 	}
 	return 0;
 }

@@ -57,10 +57,14 @@ void svm_exit_cr_access(struct vcpu *v);
 void svm_exit_shadow_pf(struct vcpu *v);
 void svm_exit_invlpg(struct vcpu *v);
 bool svm_shadow_write_cr3(struct vcpu *v, uint64_t val);
+/* The CPU's physical-address width (CPUID 8000_0008h). */
+unsigned int svm_maxphyaddr(void);
 /* CR3 value the CPU accepts (no bits at or above MAXPHYADDR). */
 bool svm_cr3_valid(uint64_t cr3);
 /* CR4 value the guest may have with this EFER (hidden features refused). */
 bool svm_cr4_valid(uint64_t cr4, uint64_t efer);
+/* The write_gpa hook of a shadow-paged domain (asm/guest_access.h). */
+int svm_shadow_write_gpa(struct domain *d, uint64_t gpa, const void *src, uint64_t len);
 /* EFER changed: re-evaluate shadow paging mode. */
 void svm_shadow_mode_changed(struct vcpu *v);
 /* The guest's own CR3 (the VMCB holds the shadow root in shadow mode). */

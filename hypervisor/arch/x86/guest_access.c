@@ -1,0 +1,173 @@
+/* Fault-safe access to guest memory (asm/guest_access.h). Guest-virtual
+ * addresses are translated in software (mmu/ walker) with the paging
+ * state the vendor reports, through the domain's guest-physical map; so
+ * a bad pointer becomes -EFAULT, never a host fault. */
+#include <asm/guest_access.h>
+#include <asm/layout.h>
+#include <asm/x86.h>
+#include <umbra/domain.h>
+#include <umbra/errno.h>
+#include <umbra/string.h>
+#include "mmu/walk.h"
+
+typedef void (*gpa_chunk_fn)(void *mem, uint8_t *buf, uint64_t len);
+
+/* Walk [gpa, gpa+len) extent by extent; nothing is touched if any byte
+ * is outside the domain's memory. */
+static int for_each_gpa_chunk(struct domain *d, uint64_t gpa, uint8_t *buf,
+			      uint64_t len, gpa_chunk_fn fn)
+{
+	if (gpa + len < gpa || gpa + len > d->mem_bytes)
+		return -EFAULT;
+	while (len) {
+		uint64_t room = EXTENT_SIZE - gpa % EXTENT_SIZE;
+		uint64_t n = len < room ? len : room;
+
+		fn(phys_to_virt(domain_gpa_to_maddr(d, gpa)), buf, n);
+		gpa += n;
+		len -= n;
+		if (buf)
+			buf += n;
+	}
+	return 0;
+}
+
+static void chunk_to_guest(void *mem, uint8_t *buf, uint64_t len)
+{
+	memcpy(mem, buf, len);
+}
+
+static void chunk_from_guest(void *mem, uint8_t *buf, uint64_t len)
+{
+	memcpy(buf, mem, len);
+}
+
+static void chunk_zero(void *mem, uint8_t *buf, uint64_t len)
+{
+	(void)buf;
+	memset(mem, 0, len);
+}
+
+int copy_to_gpa_raw(struct domain *d, uint64_t gpa, const void *src, uint64_t len)
+{
+	return for_each_gpa_chunk(d, gpa, (uint8_t *)src, len,
+				  src ? chunk_to_guest : chunk_zero);
+}
+
+static int write_gpa(struct domain *d, uint64_t gpa, const void *src, uint64_t len)
+{
+	if (gpa + len < gpa || gpa + len > d->mem_bytes)
+		return -EFAULT;
+	if (d->write_gpa)
+		return d->write_gpa(d, gpa, src, len);
+	return copy_to_gpa_raw(d, gpa, src, len);
+}
+
+int copy_to_gpa(struct domain *d, uint64_t gpa, const void *src, uint64_t len)
+{
+	return write_gpa(d, gpa, src, len);
+}
+
+int zero_gpa(struct domain *d, uint64_t gpa, uint64_t len)
+{
+	return write_gpa(d, gpa, NULL, len);
+}
+
+int copy_from_gpa(struct domain *d, void *dst, uint64_t gpa, uint64_t len)
+{
+	return for_each_gpa_chunk(d, gpa, dst, len, chunk_from_guest);
+}
+
+static uint64_t *map_guest_table(void *ctx, uint64_t gpa)
+{
+	struct domain *d = ctx;
+	uint64_t m = domain_gpa_to_maddr(d, gpa & ~(PAGE_SIZE - 1));
+
+	return m ? phys_to_virt(m) : NULL;
+}
+
+/* Guest-virtual to guest-physical as the CPU would for this access;
+ * only flat (paging off) and 4-level long-mode guests. A failed walk
+ * fills *fault with the #PF the CPU would raise. */
+static int translate(struct vcpu *v, uint64_t gva, unsigned int access, uint64_t *gpa,
+		     struct guest_fault *fault)
+{
+	struct vcpu_paging_state st;
+	struct mmu_mode mode;
+	struct mmu_tables tables = { .map = map_guest_table, .ctx = v->domain };
+	struct mmu_walk w;
+
+	vcpu_paging_state(v, &st);
+	if (!(st.cr0 & CR0_PG)) {
+		*gpa = (uint32_t)gva;
+		return 0;
+	}
+	if (!(st.efer & EFER_LMA))
+		return -EFAULT;	/* 32-bit paging: not supported for copies */
+	if (st.rflags_ac)
+		access |= MMU_ACC_AC;	/* SMAP: the guest allowed the access */
+	mode = (struct mmu_mode){
+		.cr0 = st.cr0, .cr4 = st.cr4, .efer = st.efer, .maxphyaddr = st.maxphyaddr,
+	};
+	if (mmu_walk(&mode, &tables, st.cr3, gva, access, MMU_WALK_SET_AD, &w) != MMU_WALK_OK) {
+		if (fault && w.error_code) {
+			fault->page_fault = true;
+			fault->error_code = w.error_code;
+			fault->addr = gva;
+		}
+		return -EFAULT;
+	}
+	*gpa = w.addr;
+	return 0;
+}
+
+static int copy_guest(struct vcpu *v, uint64_t gva, uint8_t *buf, uint64_t len,
+		      unsigned int access, bool count_faults, struct guest_fault *fault)
+{
+	bool to_guest = access & MMU_ACC_WRITE;
+
+	if (fault)
+		fault->page_fault = false;
+	while (len) {
+		uint64_t n = PAGE_SIZE - (gva & (PAGE_SIZE - 1)), gpa;
+		int err;
+
+		if (n > len)
+			n = len;
+		err = translate(v, gva, access, &gpa, fault);
+		if (!err)
+			err = to_guest ? copy_to_gpa(v->domain, gpa, buf, n)
+				       : copy_from_gpa(v->domain, buf, gpa, n);
+		if (err) {
+			if (count_faults)
+				v->stats.guest_faults++;
+			return -EFAULT;
+		}
+		gva += n;
+		buf += n;
+		len -= n;
+	}
+	return 0;
+}
+
+int copy_from_guest(struct vcpu *v, void *dst, uint64_t gva, uint64_t len)
+{
+	return copy_guest(v, gva, dst, len, 0, true, NULL);
+}
+
+int fetch_from_guest(struct vcpu *v, void *dst, uint64_t gva, uint64_t len)
+{
+	return copy_guest(v, gva, dst, len, 0, false, NULL);
+}
+
+int copy_to_guest(struct vcpu *v, uint64_t gva, const void *src, uint64_t len)
+{
+	return copy_guest(v, gva, (uint8_t *)src, len, MMU_ACC_WRITE, true, NULL);
+}
+
+int copy_guest_insn(struct vcpu *v, uint64_t gva, void *buf, uint64_t len,
+		    bool write, bool user, struct guest_fault *fault)
+{
+	return copy_guest(v, gva, buf, len, (write ? MMU_ACC_WRITE : 0) |
+			  (user ? MMU_ACC_USER : 0), true, fault);
+}

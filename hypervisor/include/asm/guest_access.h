@@ -1,0 +1,61 @@
+/*
+ * Every hypervisor access to guest memory goes through here: by
+ * guest-virtual address through a vCPU's own page tables, or by
+ * guest-physical address in a domain's RAM. All are fault-safe: an
+ * address the guest has not mapped, or outside its RAM, is -EFAULT and
+ * never a host fault. Common code uses these and nothing else; what a
+ * vCPU's paging looks like comes from its vendor (vcpu_paging_state), and
+ * what a write must also do (keep shadows in step) from its domain's
+ * paging mode (domain.write_gpa).
+ */
+#ifndef ASM_GUEST_ACCESS_H
+#define ASM_GUEST_ACCESS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct domain;
+struct vcpu;
+
+/* By guest-virtual address, as the guest kernel would access it. A
+ * failure is the guest's bad pointer and is counted (stats.guest_faults). */
+int copy_from_guest(struct vcpu *v, void *dst, uint64_t gva, uint64_t len);
+int copy_to_guest(struct vcpu *v, uint64_t gva, const void *src, uint64_t len);
+
+/* The same read for the hypervisor's own use (instruction fetch): a
+ * failure is not the guest's bad pointer and is not counted. */
+int fetch_from_guest(struct vcpu *v, void *dst, uint64_t gva, uint64_t len);
+
+/* An access made for the guest's instruction (string I/O): with its
+ * privilege (user: CPL 3) and, when the walk fails, the #PF the CPU would
+ * raise in *fault (page_fault false: the address is not the domain's RAM). */
+struct guest_fault {
+	bool page_fault;
+	uint32_t error_code;
+	uint64_t addr;
+};
+int copy_guest_insn(struct vcpu *v, uint64_t gva, void *buf, uint64_t len,
+		    bool write, bool user, struct guest_fault *fault);
+
+/* By guest-physical address. Nothing is touched unless the whole range is
+ * the domain's RAM. Writes go through the domain's paging mode. */
+int copy_from_gpa(struct domain *d, void *dst, uint64_t gpa, uint64_t len);
+int copy_to_gpa(struct domain *d, uint64_t gpa, const void *src, uint64_t len);
+int zero_gpa(struct domain *d, uint64_t gpa, uint64_t len);
+
+/* The plain write under them (src NULL: zeros), for a paging mode's
+ * write_gpa hook only. */
+int copy_to_gpa_raw(struct domain *d, uint64_t gpa, const void *src, uint64_t len);
+
+/* What decides how a vCPU's linear addresses translate right now. */
+struct vcpu_paging_state {
+	uint64_t cr0, cr4, efer;
+	uint64_t cr3;			/* the guest's own, never a shadow root */
+	bool rflags_ac;			/* RFLAGS.AC: SMAP lets the access through */
+	uint8_t maxphyaddr;		/* the CPU's physical-address width */
+};
+
+/* The vendor hook (SVM: from the VMCB and the shadow state). */
+void vcpu_paging_state(const struct vcpu *v, struct vcpu_paging_state *st);
+
+#endif

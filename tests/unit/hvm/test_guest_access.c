@@ -1,0 +1,331 @@
+/* The guest-memory border (asm/guest_access.h, arch/x86/guest_access.c):
+ * guest-physical copies over a domain of two 2 MiB extents held in host
+ * memory, the paging mode's write hook, and guest-virtual copies walked
+ * with the paging state the vendor hook reports (faked here). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <cmocka.h>
+
+#include <asm/guest_access.h>
+#include <asm/layout.h>
+#include <asm/x86.h>
+#include <umbra/domain.h>
+#include <umbra/errno.h>
+#include <umbra/string.h>
+#include "mmu/pte.h"
+
+#define NR_EXTENTS	2
+#define MEM_BYTES	(NR_EXTENTS * EXTENT_SIZE)
+
+static struct domain dom;
+static struct vcpu vcpu;
+static uint64_t extents[NR_EXTENTS];
+static uint8_t *ram[NR_EXTENTS];
+
+/* The vendor hook, as the test sets it. */
+static struct vcpu_paging_state state;
+static const struct vcpu *state_asked_for;
+
+void vcpu_paging_state(const struct vcpu *v, struct vcpu_paging_state *st)
+{
+	state_asked_for = v;
+	*st = state;
+}
+
+/* common/domain.c's lookup over the same extents (the machine address of
+ * a host buffer is its pointer less the direct map's base). */
+uint64_t domain_gpa_to_maddr(const struct domain *d, uint64_t gpa)
+{
+	uint64_t i = gpa / EXTENT_SIZE;
+
+	if (gpa >= d->mem_bytes || i >= d->nr_extents)
+		return 0;
+	return d->extents[i] + gpa % EXTENT_SIZE;
+}
+
+/* A paging mode's write hook that records its calls. */
+static struct {
+	unsigned int calls;
+	uint64_t gpa, len;
+	bool zeros;
+} hook;
+
+static int recording_write_gpa(struct domain *d, uint64_t gpa, const void *src, uint64_t len)
+{
+	hook.calls++;
+	hook.gpa = gpa;
+	hook.len = len;
+	hook.zeros = !src;
+	return copy_to_gpa_raw(d, gpa, src, len);
+}
+
+static uint8_t *host(uint64_t gpa)
+{
+	return ram[gpa / EXTENT_SIZE] + gpa % EXTENT_SIZE;
+}
+
+static void set_pte(uint64_t table_gpa, unsigned int idx, uint64_t val)
+{
+	memcpy(host(table_gpa + 8 * idx), &val, 8);
+}
+
+static int setup(void **s)
+{
+	(void)s;
+	memset(&dom, 0, sizeof(dom));
+	memset(&vcpu, 0, sizeof(vcpu));
+	memset(&hook, 0, sizeof(hook));
+	for (int i = 0; i < NR_EXTENTS; i++) {
+		ram[i] = calloc(1, EXTENT_SIZE);
+		assert_non_null(ram[i]);
+		extents[i] = (uint64_t)(uintptr_t)ram[i] - DIRECTMAP_BASE;
+	}
+	dom.extents = extents;
+	dom.nr_extents = NR_EXTENTS;
+	dom.mem_bytes = MEM_BYTES;
+	vcpu.domain = &dom;
+	state = (struct vcpu_paging_state){ .cr0 = CR0_PE, .maxphyaddr = 48 };
+	state_asked_for = NULL;
+	return 0;
+}
+
+static int teardown(void **s)
+{
+	(void)s;
+	for (int i = 0; i < NR_EXTENTS; i++)
+		free(ram[i]);
+	return 0;
+}
+
+/* Long mode with four levels: PML4 0x1000, PDPT 0x2000, PD 0x3000, PT
+ * 0x4000; va 0x400000 -> gpa 0x10000 (user, writable), va 0x401000 ->
+ * gpa 0x11000 (supervisor, writable), va 0x402000 not present. */
+#define VA_USER		0x400000ULL
+#define VA_SUPER	0x401000ULL
+#define VA_HOLE		0x402000ULL
+#define GPA_USER	0x10000ULL
+#define GPA_SUPER	0x11000ULL
+
+static void long_mode(void)
+{
+	const uint64_t tbl = PTE_P | PTE_W | PTE_U;
+
+	set_pte(0x1000, 0, 0x2000 | tbl);
+	set_pte(0x2000, 0, 0x3000 | tbl);
+	set_pte(0x3000, 2, 0x4000 | tbl);		/* 0x400000 >> 21 */
+	set_pte(0x4000, 0, GPA_USER | PTE_P | PTE_W | PTE_U);
+	set_pte(0x4000, 1, GPA_SUPER | PTE_P | PTE_W);
+	state = (struct vcpu_paging_state){
+		.cr0 = CR0_PE | CR0_PG | CR0_WP, .cr4 = CR4_PAE,
+		.efer = EFER_LME | EFER_LMA, .cr3 = 0x1000, .maxphyaddr = 48,
+	};
+}
+
+static void test_gpa_round_trip_across_extents(void **s)
+{
+	const char msg[] = "across";
+	char back[sizeof(msg)] = { 0 };
+	uint64_t gpa = EXTENT_SIZE - 3;
+
+	(void)s;
+	assert_int_equal(copy_to_gpa(&dom, gpa, msg, sizeof(msg)), 0);
+	assert_memory_equal(ram[0] + EXTENT_SIZE - 3, msg, 3);
+	assert_memory_equal(ram[1], msg + 3, sizeof(msg) - 3);
+	assert_int_equal(copy_from_gpa(&dom, back, gpa, sizeof(back)), 0);
+	assert_memory_equal(back, msg, sizeof(msg));
+	assert_int_equal(zero_gpa(&dom, gpa, sizeof(msg)), 0);
+	assert_int_equal(ram[0][EXTENT_SIZE - 1] | ram[1][0] | ram[1][3], 0);
+}
+
+/* A range that leaves the domain's RAM, or wraps, touches nothing. */
+static void test_gpa_outside_ram(void **s)
+{
+	uint8_t buf[4] = { 1, 2, 3, 4 }, out[4] = { 9, 9, 9, 9 };
+
+	(void)s;
+	assert_int_equal(copy_to_gpa(&dom, MEM_BYTES - 2, buf, 4), -EFAULT);
+	assert_int_equal(ram[1][EXTENT_SIZE - 2] | ram[1][EXTENT_SIZE - 1], 0);
+	assert_int_equal(zero_gpa(&dom, MEM_BYTES, 1), -EFAULT);
+	assert_int_equal(copy_to_gpa(&dom, ~0ULL - 1, buf, 4), -EFAULT);
+	assert_int_equal(copy_from_gpa(&dom, out, MEM_BYTES - 2, 4), -EFAULT);
+	assert_int_equal(out[0], 9);
+	assert_int_equal(copy_to_gpa_raw(&dom, MEM_BYTES, buf, 1), -EFAULT);
+}
+
+/* Writes, zeros included, go through the paging mode; reads and the raw
+ * write do not, and nothing outside RAM reaches it. */
+static void test_gpa_writes_use_paging_hook(void **s)
+{
+	uint32_t v = 0x11223344, r;
+
+	(void)s;
+	dom.write_gpa = recording_write_gpa;
+	assert_int_equal(copy_to_gpa(&dom, 0x5000, &v, 4), 0);
+	assert_int_equal(hook.calls, 1);
+	assert_int_equal(hook.gpa, 0x5000);
+	assert_int_equal(hook.len, 4);
+	assert_false(hook.zeros);
+	assert_int_equal(zero_gpa(&dom, 0x5000, 2), 0);
+	assert_int_equal(hook.calls, 2);
+	assert_true(hook.zeros);
+	assert_int_equal(copy_from_gpa(&dom, &r, 0x5000, 4), 0);
+	assert_int_equal(r, 0x11220000);
+	assert_int_equal(copy_to_gpa_raw(&dom, 0x5000, &v, 4), 0);
+	assert_int_equal(copy_to_gpa(&dom, MEM_BYTES - 1, &v, 4), -EFAULT);
+	assert_int_equal(hook.calls, 2);
+}
+
+/* Paging off: the address is the low 32 bits, as the CPU forms it. */
+static void test_gva_unpaged(void **s)
+{
+	uint32_t v = 0xcafe, r = 0;
+
+	(void)s;
+	assert_int_equal(copy_to_guest(&vcpu, 0x100003000ULL, &v, 4), 0);
+	assert_ptr_equal(state_asked_for, &vcpu);
+	assert_int_equal(copy_from_gpa(&dom, &r, 0x3000, 4), 0);
+	assert_int_equal(r, 0xcafe);
+}
+
+static void test_gva_long_mode(void **s)
+{
+	char msg[] = "through the tables", back[sizeof(msg)] = { 0 };
+
+	(void)s;
+	long_mode();
+	assert_int_equal(copy_to_guest(&vcpu, VA_USER + 0x10, msg, sizeof(msg)), 0);
+	assert_memory_equal(host(GPA_USER + 0x10), msg, sizeof(msg));
+	assert_int_equal(copy_from_guest(&vcpu, back, VA_USER + 0x10, sizeof(back)), 0);
+	assert_memory_equal(back, msg, sizeof(msg));
+	/* The walk sets accessed and dirty as the CPU would. */
+	assert_true(*(uint64_t *)host(0x4000) & PTE_D);
+	assert_int_equal(vcpu.stats.guest_faults, 0);
+}
+
+/* The CR3 walked is the one the vendor reports (the guest's own). */
+static void test_gva_uses_reported_cr3(void **s)
+{
+	uint32_t r;
+
+	(void)s;
+	long_mode();
+	state.cr3 = 0x6000;		/* an empty PML4 */
+	assert_int_equal(copy_from_guest(&vcpu, &r, VA_USER, 4), -EFAULT);
+	assert_int_equal(vcpu.stats.guest_faults, 1);
+}
+
+/* A copy running into an unmapped page fails and is counted; the same
+ * read for the hypervisor's own use is not counted. */
+static void test_gva_hole_counted(void **s)
+{
+	uint8_t buf[32];
+
+	(void)s;
+	long_mode();
+	assert_int_equal(copy_from_guest(&vcpu, buf, VA_HOLE - 16, 32), -EFAULT);
+	assert_int_equal(vcpu.stats.guest_faults, 1);
+	assert_int_equal(fetch_from_guest(&vcpu, buf, VA_HOLE - 16, 32), -EFAULT);
+	assert_int_equal(vcpu.stats.guest_faults, 1);
+	assert_int_equal(fetch_from_guest(&vcpu, buf, VA_HOLE - 16, 16), 0);
+}
+
+/* For the guest's instruction: its privilege, and the #PF it would take. */
+static void test_insn_access_faults(void **s)
+{
+	struct guest_fault f;
+	uint32_t v = 7;
+
+	(void)s;
+	long_mode();
+	assert_int_equal(copy_guest_insn(&vcpu, VA_SUPER, &v, 4, true, true, &f), -EFAULT);
+	assert_true(f.page_fault);
+	assert_int_equal(f.error_code, MMU_PF_P | MMU_PF_W | MMU_PF_U);
+	assert_int_equal(f.addr, VA_SUPER);
+	assert_int_equal(copy_guest_insn(&vcpu, VA_HOLE + 8, &v, 4, false, true, &f), -EFAULT);
+	assert_true(f.page_fault);
+	assert_int_equal(f.error_code, MMU_PF_U);
+	assert_int_equal(f.addr, VA_HOLE + 8);
+	assert_int_equal(copy_guest_insn(&vcpu, VA_SUPER, &v, 4, true, false, &f), 0);
+	assert_false(f.page_fault);
+}
+
+/* A mapped page whose frame is not the domain's RAM: no #PF, just -EFAULT. */
+static void test_insn_access_outside_ram(void **s)
+{
+	struct guest_fault f;
+	uint32_t v;
+
+	(void)s;
+	long_mode();
+	set_pte(0x4000, 2, (MEM_BYTES + 0x1000) | PTE_P | PTE_W | PTE_U);
+	assert_int_equal(copy_guest_insn(&vcpu, VA_HOLE, &v, 4, false, true, &f), -EFAULT);
+	assert_false(f.page_fault);
+}
+
+/* Address bits at or above the reported MAXPHYADDR are reserved: the CPU
+ * raises #PF with RSVD, so must the copy. */
+static void test_reported_maxphyaddr(void **s)
+{
+	struct guest_fault f;
+	uint32_t v;
+
+	(void)s;
+	long_mode();
+	set_pte(0x4000, 2, (1ULL << 40) | GPA_USER | PTE_P | PTE_U);
+	state.maxphyaddr = 40;
+	assert_int_equal(copy_guest_insn(&vcpu, VA_HOLE, &v, 4, false, true, &f), -EFAULT);
+	assert_true(f.page_fault);
+	assert_int_equal(f.error_code, MMU_PF_P | MMU_PF_U | MMU_PF_RSVD);
+	state.maxphyaddr = 41;
+	assert_int_equal(copy_guest_insn(&vcpu, VA_HOLE, &v, 4, false, true, &f), -EFAULT);
+	assert_false(f.page_fault);		/* bit 40 is an address: not RAM */
+}
+
+/* SMAP: a supervisor access to a user page faults unless RFLAGS.AC. */
+static void test_smap_and_ac(void **s)
+{
+	uint32_t v;
+
+	(void)s;
+	long_mode();
+	state.cr4 |= CR4_SMAP;
+	assert_int_equal(copy_from_guest(&vcpu, &v, VA_USER, 4), -EFAULT);
+	state.rflags_ac = true;
+	assert_int_equal(copy_from_guest(&vcpu, &v, VA_USER, 4), 0);
+}
+
+/* 32-bit paging is not walked: the copy fails without a #PF. */
+static void test_32bit_paging_refused(void **s)
+{
+	struct guest_fault f;
+	uint32_t v;
+
+	(void)s;
+	state.cr0 = CR0_PE | CR0_PG;
+	assert_int_equal(copy_guest_insn(&vcpu, 0x1000, &v, 4, false, false, &f), -EFAULT);
+	assert_false(f.page_fault);
+}
+
+int main(void)
+{
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_gpa_round_trip_across_extents),
+		T(test_gpa_outside_ram),
+		T(test_gpa_writes_use_paging_hook),
+		T(test_gva_unpaged),
+		T(test_gva_long_mode),
+		T(test_gva_uses_reported_cr3),
+		T(test_gva_hole_counted),
+		T(test_insn_access_faults),
+		T(test_insn_access_outside_ram),
+		T(test_reported_maxphyaddr),
+		T(test_smap_and_ac),
+		T(test_32bit_paging_refused),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
