@@ -96,6 +96,7 @@ static int translate(struct vcpu *v, uint64_t gva, unsigned int access, uint64_t
 	struct mmu_mode mode;
 	struct mmu_tables tables = { .map = map_guest_table, .ctx = v->domain };
 	struct mmu_walk w;
+	int status;
 
 	vcpu_paging_state(v, &st);
 	if (!(st.cr0 & CR0_PG)) {
@@ -109,8 +110,10 @@ static int translate(struct vcpu *v, uint64_t gva, unsigned int access, uint64_t
 	mode = (struct mmu_mode){
 		.cr0 = st.cr0, .cr4 = st.cr4, .efer = st.efer, .maxphyaddr = st.maxphyaddr,
 	};
-	if (mmu_walk(&mode, &tables, st.cr3, gva, access, MMU_WALK_SET_AD, &w) != MMU_WALK_OK) {
-		if (fault && w.error_code) {
+	status = mmu_walk(&mode, &tables, st.cr3, gva, access, MMU_WALK_SET_AD, &w);
+	if (status != MMU_WALK_OK) {
+		/* A kernel read of a not-present page has error code 0. */
+		if (fault && status == MMU_WALK_PF) {
 			fault->page_fault = true;
 			fault->error_code = w.error_code;
 			fault->addr = gva;

@@ -271,4 +271,9 @@ void attack_io(void)
 	expect_trap("rep outsb from a buffer past RAM", outs_from,
 		    (void *)(uintptr_t)domain_mem_end(), TRAP_GP);
 	expected.guest_faults++;
+	/* Above the 4 GiB the boot tables map: a kernel read of a
+	 * not-present page, error code 0. */
+	expect_trap("rep outsb at CPL 0 from an unmapped page", outs_from,
+		    (void *)(uintptr_t)(8ULL << 30), TRAP_PF);
+	expected.guest_faults++;
 }

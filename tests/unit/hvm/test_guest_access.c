@@ -252,6 +252,21 @@ static void test_insn_access_faults(void **s)
 	assert_false(f.page_fault);
 }
 
+/* A kernel-mode read of a not-present page is a #PF with error code 0
+ * (not a #GP because the code happens to be zero). */
+static void test_insn_kernel_read_not_present(void **s)
+{
+	struct guest_fault f;
+	uint32_t v;
+
+	(void)s;
+	long_mode();
+	assert_int_equal(copy_guest_insn(&vcpu, VA_HOLE, &v, 4, false, false, &f), -EFAULT);
+	assert_true(f.page_fault);
+	assert_int_equal(f.error_code, 0);
+	assert_int_equal(f.addr, VA_HOLE);
+}
+
 /* A mapped page whose frame is not the domain's RAM: no #PF, just -EFAULT. */
 static void test_insn_access_outside_ram(void **s)
 {
@@ -321,6 +336,7 @@ int main(void)
 		T(test_gva_uses_reported_cr3),
 		T(test_gva_hole_counted),
 		T(test_insn_access_faults),
+		T(test_insn_kernel_read_not_present),
 		T(test_insn_access_outside_ram),
 		T(test_reported_maxphyaddr),
 		T(test_smap_and_ac),
