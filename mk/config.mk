@@ -1,6 +1,7 @@
 # Tools and flags shared by every component's *.mk fragment.
 #
-# Conventions for fragments (mmu/mmu.mk, shared-pt/shared-pt.mk, ...):
+# Conventions for fragments (DIR/NAME.mk for each DIR in the Makefile's
+# COMPONENTS; they only append, with +=, to):
 #   ALL_TARGETS  += files `make` builds
 #   CHECK_SUITES += executables `make check` runs (built first); a suite is
 #                   a cmocka binary or any program printing PASS:/FAIL: lines

@@ -71,8 +71,3 @@ bench-shared-pt: $(SPT_BENCH)
 BENCH_TARGETS += bench-shared-pt
 # Built (not run) by `make check`, so a change in mmu/'s API shows at once.
 CHECK_DEPS += $(SPT_BENCH)
-
-# Just this component's suites, for quick iterations.
-.PHONY: check-shared-pt
-check-shared-pt: $(SPT_UNIT_TESTS:%=$(SPT_UNIT_BIN)/%) $(SPT_SEQ)
-	@tests/run-suites.sh $^

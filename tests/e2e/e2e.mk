@@ -1,4 +1,6 @@
-# End-to-end boot scenarios under QEMU (tests/e2e/*.sh).
+# End-to-end boot scenarios under QEMU (tests/e2e/*.sh); the HVM ones are
+# in hvm.mk. Both images are built for `make check-e2e`.
+CHECK_DEPS += $(BUILD)/umbra.elf $(BUILD)/test/umbra.elf
 CHECK_SUITES += tests/e2e/boot.sh
 
 .PHONY: bench-boot
@@ -13,3 +15,5 @@ CHECK_DEPS += $(BUILD)/guests/hello.elf $(BUILD)/guests/smp.elf
 # lower half, NX direct map, stack guard pages).
 CHECK_SUITES += tests/e2e/pagetables.sh
 CHECK_DEPS += $(BUILD)/test/umbra.elf $(BUILD)/guests/ptwork.elf
+
+include tests/e2e/hvm.mk
