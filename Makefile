@@ -4,6 +4,7 @@
 #   make run        build and boot Umbra in QEMU (serial console on the terminal)
 #   make check      install missing packages, build and run every test
 #   make check-NAME build and run the suites of one component (mk/test.mk)
+#   make kmod       build the Linux modules of pvguest-patches/linux/
 #   make bench      run every benchmark (ratios, not tests)
 #   make deps       install the Debian packages the build and tests need
 #   make install    install umbra.elf and a GRUB script (PREFIX, DESTDIR)
@@ -15,7 +16,7 @@
 .SUFFIXES:
 .DELETE_ON_ERROR:
 
-include mk/config.mk
+include mk/config.mk mk/kmod.mk
 
 ALL_TARGETS :=
 CHECK_SUITES :=
@@ -28,7 +29,7 @@ FUZZ_TARGETS :=
 # before the hypervisor, which links their sources; libraries before the
 # tools that use them; test guests before the suites that boot them. A
 # fragment may include fragments of its own (dom0-tools/, tests/e2e/).
-COMPONENTS := base mmu shared-pt hypervisor dom0-tools dom0 \
+COMPONENTS := base mmu shared-pt hypervisor dom0-tools dom0 pvguest-patches \
 	tests/guests tests/unit/hv-common tests/unit/hvm tests/store tests/e2e \
 	tests/install tests/tools tests/bench
 
