@@ -18,7 +18,10 @@
 # `make clean` removes everything. The copy is remade from scratch when a
 # source changes, so a deleted source file cannot linger in it.
 
-KMOD_KDIR ?= $(shell scripts/kernel-headers.sh)
+# Looked up once per make run, not at every use.
+ifeq ($(origin KMOD_KDIR),undefined)
+KMOD_KDIR := $(shell scripts/kernel-headers.sh)
+endif
 KMOD_BUILD := $(BUILD)/kmod
 
 define kmod
