@@ -16,7 +16,7 @@
 .SUFFIXES:
 .DELETE_ON_ERROR:
 
-include mk/config.mk mk/kmod.mk
+include mk/config.mk mk/kmod.mk mk/test.mk
 
 ALL_TARGETS :=
 CHECK_SUITES :=
@@ -47,7 +47,7 @@ DEPS_$(notdir $(1)) := $$(call appended,$$(COMPONENT_DEPS0),$$(CHECK_DEPS))
 endef
 $(foreach c,$(COMPONENTS),$(eval $(call component,$(c))))
 
-include mk/test.mk
+$(eval $(test_rules))
 
 DEPS_STAMP := scripts/install-deps.sh
 

@@ -19,11 +19,8 @@ BASE_STRING_FUNCS := memcpy memmove memset memcmp memchr strlen strnlen \
 $(BUILD)/san/base/string.o: \
 	HOST_CFLAGS += $(foreach f,$(BASE_STRING_FUNCS),-D$(f)=umbra_$(f))
 
-$(BASE_TEST_BIN)/test_string: $(BUILD)/san/$(BASE_TEST_DIR)/test_string.o \
-		$(BUILD)/san/base/string.o
-	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) $(SAN_CFLAGS) $^ $(CMOCKA_LIBS) -o $@
-CHECK_SUITES += $(BASE_TEST_BIN)/test_string
+$(eval $(call cmocka_test,$(BASE_TEST_BIN)/test_string, \
+	$(BUILD)/san/$(BASE_TEST_DIR)/test_string.o $(BUILD)/san/base/string.o))
 
 # The border check is a build step: a stamp remade whenever a source of
 # the freestanding libraries changes. Its own test feeds it bad includes.

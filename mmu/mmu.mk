@@ -20,10 +20,7 @@ MMU_SAN_OBJS := $(patsubst %.c,$(BUILD)/san/%.o,$(MMU_SRCS) $(MMU_HELPERS))
 
 # $(call mmu_test,NAME): cmocka binary from $(MMU_TEST_DIR)/NAME.c.
 define mmu_test
-$(MMU_TEST_BIN)/$(1): $(BUILD)/san/$(MMU_TEST_DIR)/$(1).o $(MMU_SAN_OBJS)
-	@mkdir -p $$(dir $$@)
-	$$(HOST_CC) $$(HOST_CFLAGS) $$(SAN_CFLAGS) $$^ $$(CMOCKA_LIBS) -o $$@
-CHECK_SUITES += $(MMU_TEST_BIN)/$(1)
+$(call cmocka_test,$(MMU_TEST_BIN)/$(1),$(BUILD)/san/$(MMU_TEST_DIR)/$(1).o $(MMU_SAN_OBJS))
 endef
 
 MMU_TESTS := test_walk test_walk_prop test_npt test_npt_prop test_shadow test_shadow_diff

@@ -21,11 +21,8 @@ SPT_HARNESS_SAN := $(BUILD)/san/$(SPT_UNIT_DIR)/harness.o
 SPT_UNIT_TESTS := $(sort $(basename $(notdir $(wildcard $(SPT_UNIT_DIR)/test_*.c))))
 
 define spt_unit_test
-$(SPT_UNIT_BIN)/$(1): $(BUILD)/san/$(SPT_UNIT_DIR)/$(1).o $(SPT_HARNESS_SAN) \
-		$(SPT_SAN_OBJS)
-	@mkdir -p $$(dir $$@)
-	$$(HOST_CC) $$(HOST_CFLAGS) $$(SAN_CFLAGS) $$^ $$(CMOCKA_LIBS) -o $$@
-CHECK_SUITES += $(SPT_UNIT_BIN)/$(1)
+$(call cmocka_test,$(SPT_UNIT_BIN)/$(1),$(BUILD)/san/$(SPT_UNIT_DIR)/$(1).o \
+	$(SPT_HARNESS_SAN) $(SPT_SAN_OBJS))
 endef
 $(foreach t,$(SPT_UNIT_TESTS),$(eval $(call spt_unit_test,$(t))))
 

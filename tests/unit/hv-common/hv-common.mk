@@ -21,11 +21,8 @@ $(BUILD)/san/hypervisor/common/vsnprintf.o: \
 # $(call hvc_test,NAME,MODULES): test binary NAME from
 # $(HVC_TEST_DIR)/NAME.c and the sanitizer objects of MODULES.
 define hvc_test
-$(HVC_BIN)/$(1): $(BUILD)/san/$(HVC_TEST_DIR)/$(1).o \
-		$(2:%=$(BUILD)/san/hypervisor/common/%.o)
-	@mkdir -p $$(dir $$@)
-	$$(HOST_CC) $$(HOST_CFLAGS) $$(SAN_CFLAGS) $$^ $$(CMOCKA_LIBS) -o $$@
-CHECK_SUITES += $(HVC_BIN)/$(1)
+$(call cmocka_test,$(HVC_BIN)/$(1),$(BUILD)/san/$(HVC_TEST_DIR)/$(1).o \
+	$(2:%=$(BUILD)/san/hypervisor/common/%.o))
 endef
 
 $(eval $(call hvc_test,test_vsnprintf,vsnprintf))

@@ -42,11 +42,8 @@ $(BUILD)/hvm/headers/%.ok: hypervisor/include/public/%
 # $(call hvm_test,NAME,SOURCES): $(HVM_BIN)/NAME from $(HVM_TEST_DIR)/NAME.c
 # and the sanitizer objects of SOURCES.
 define hvm_test
-$(HVM_BIN)/$(1): $(BUILD)/san/$(HVM_TEST_DIR)/$(1).o \
-		$(patsubst %.c,$(BUILD)/san/%.o,$(2))
-	@mkdir -p $$(dir $$@)
-	$$(HOST_CC) $$(HOST_CFLAGS) $$(SAN_CFLAGS) $$^ $$(CMOCKA_LIBS) -o $$@
-CHECK_SUITES += $(HVM_BIN)/$(1)
+$(call cmocka_test,$(HVM_BIN)/$(1),$(BUILD)/san/$(HVM_TEST_DIR)/$(1).o \
+	$(patsubst %.c,$(BUILD)/san/%.o,$(2)))
 endef
 
 $(eval $(call hvm_test,test_insn,$(HVM_INSN_SRCS)))
