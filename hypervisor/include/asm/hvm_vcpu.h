@@ -29,6 +29,7 @@ struct hvm_vcpu {
 	uint64_t upcall_delivered;
 	uint64_t upcall_injected;	/* raised count behind this entry's V_IRQ; 0: none */
 	uint64_t tlb_gen;		/* domain TLB generation last flushed for */
+	bool in_guest;			/* from before that is read until #VMEXIT */
 	/* paging=shadow */
 	struct shadow_vcpu *shadow;
 	uint64_t guest_cr3;		/* the guest's CR3; the VMCB holds the shadow's */

@@ -13,6 +13,7 @@
 #include "mmu/npt.h"
 
 struct shadow_domain;
+struct shadow_defer;
 
 #define MAX_DOMAINS		64
 #define CONSOLE_RING_SIZE	4096	/* one page */
@@ -95,6 +96,7 @@ struct domain {
 	struct npt npt;			/* nested mode; shadow mode's unpaged phase */
 	struct shadow_domain *shadow;	/* paging=shadow */
 	uint64_t shadow_pool_pages;	/* paging=shadow: the engine's share of the pool */
+	struct shadow_defer *shadow_defer;	/* its freed pages, until flushed */
 	/* Every page spent on the domain's paging and vCPUs, reserved when
 	 * it is created: it never takes memory from another domain. */
 	struct page_pool pool;

@@ -41,12 +41,14 @@ static void choose_tlb_flush(struct vcpu *v, struct percpu *p)
 	struct vmcb *vmcb = v->hvm.vmcb;
 	unsigned int slot = vmcb->asid % 64;
 
-	uint64_t gen = __atomic_load_n(&v->domain->tlb_gen, __ATOMIC_ACQUIRE);
+	uint64_t gen = __atomic_load_n(&v->domain->tlb_gen, __ATOMIC_SEQ_CST);
 
 	if (p->asid_owner[slot] != v || v->hvm.last_pcpu != p->cpu_id ||
 	    v->hvm.tlb_gen != gen)
 		vmcb->tlb_control = TLB_CONTROL_FLUSH_ALL;
-	v->hvm.tlb_gen = gen;
+	/* Read by svm_shadow_defer.c on other CPUs: VMRUN flushes before
+	 * the guest runs, so this vCPU holds nothing older from here on. */
+	__atomic_store_n(&v->hvm.tlb_gen, gen, __ATOMIC_SEQ_CST);
 	p->asid_owner[slot] = v;
 	v->hvm.last_pcpu = p->cpu_id;
 }
@@ -106,6 +108,10 @@ void hvm_vcpu_run(struct vcpu *v)
 	struct percpu *p = this_cpu();
 	struct vmcb *vmcb = v->hvm.vmcb;
 
+	/* In the guest before the generation is read: a CPU freeing shadow
+	 * pages that sees this vCPU out of the guest knows its next entry
+	 * reads the newer generation and flushes. */
+	__atomic_store_n(&v->hvm.in_guest, true, __ATOMIC_SEQ_CST);
 	choose_tlb_flush(v, p);
 	prepare_events(v);
 	fpu_load(v);
@@ -116,6 +122,7 @@ void hvm_vcpu_run(struct vcpu *v)
 	__asm__ volatile("clgi; sti" ::: "memory");
 	svm_vmrun(&v->hvm.regs, v->hvm.vmcb_pa, p->host_save_pa);
 	__asm__ volatile("cli; stgi" ::: "memory");
+	__atomic_store_n(&v->hvm.in_guest, false, __ATOMIC_SEQ_CST);
 	debug_regs_save(v);
 	fpu_save(v);
 	vmcb->tlb_control = 0;

@@ -36,19 +36,11 @@ static int shadow_p2m(void *ctx, uint64_t gfn, struct mmu_p2m *out)
 }
 
 /* Every vCPU flushes at its next entry; those running now on another
- * CPU are kicked out of the guest so that entry comes at once. */
+ * CPU are kicked out of the guest, and the shadow pages freed meanwhile
+ * go back once they all have (svm_shadow_defer.c). */
 static void shadow_flush_tlb(void *ctx)
 {
-	struct domain *d = ctx;
-	unsigned int self = smp_processor_id();
-
-	__atomic_fetch_add(&d->tlb_gen, 1, __ATOMIC_RELEASE);
-	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
-		int cpu = __atomic_load_n(&d->vcpus[i]->processor, __ATOMIC_ACQUIRE);
-
-		if (cpu >= 0 && (unsigned int)cpu != self)
-			apic_send_ipi(percpu_area[cpu].apic_id, VECTOR_IPI);
-	}
+	svm_shadow_defer_flush(ctx);
 }
 
 /* Beyond its pool the engine recycles this domain's own shadows. */
@@ -76,19 +68,26 @@ int svm_shadow_domain_init(struct domain *d)
 	svm_mmu_ops_init(&ops, d);
 	ops.p2m = shadow_p2m;
 	ops.flush_tlb = shadow_flush_tlb;
-	d->shadow = shadow_domain_create(&ops, &cfg, &err);
-	if (!d->shadow)
+	err = svm_shadow_defer_init(d, &ops);
+	if (err)
 		return err;
+	d->shadow = shadow_domain_create(&ops, &cfg, &err);
+	if (!d->shadow) {
+		svm_shadow_defer_destroy(d);
+		return err;
+	}
 	d->write_gpa = svm_shadow_write_gpa;
 	return 0;
 }
 
 void svm_shadow_domain_destroy(struct domain *d)
 {
+	svm_shadow_defer_dying(d);
 	if (d->shadow)
 		shadow_domain_destroy(d->shadow);
 	d->shadow = NULL;
 	d->write_gpa = NULL;
+	svm_shadow_defer_destroy(d);
 }
 
 int svm_shadow_vcpu_init(struct vcpu *v)
@@ -106,6 +105,7 @@ int svm_shadow_vcpu_init(struct vcpu *v)
 
 void svm_shadow_vcpu_destroy(struct vcpu *v)
 {
+	svm_shadow_defer_dying(v->domain);
 	if (v->hvm.shadow)
 		shadow_vcpu_destroy(v->hvm.shadow);
 	v->hvm.shadow = NULL;

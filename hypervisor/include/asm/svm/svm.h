@@ -53,6 +53,12 @@ int svm_shadow_domain_init(struct domain *d);
 void svm_shadow_domain_destroy(struct domain *d);
 int svm_shadow_vcpu_init(struct vcpu *v);
 void svm_shadow_vcpu_destroy(struct vcpu *v);
+struct mmu_ops;
+/* Shadow pages freed wait for every vCPU's TLB flush (svm_shadow_defer.c). */
+int svm_shadow_defer_init(struct domain *d, struct mmu_ops *ops);
+void svm_shadow_defer_flush(struct domain *d);
+void svm_shadow_defer_dying(struct domain *d);
+void svm_shadow_defer_destroy(struct domain *d);
 void svm_exit_cr_access(struct vcpu *v);
 void svm_exit_shadow_pf(struct vcpu *v);
 void svm_exit_invlpg(struct vcpu *v);
