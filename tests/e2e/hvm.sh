@@ -131,8 +131,14 @@ FATAL="read-oob:0x400000 write-oob:0x401000 exec-oob:0x402000 write-lapic:0xfee0
 	halt-cli:vCPU.0.halted.with.interrupts.disabled"
 # Named non-fatal attacks, each in a domain of its own: buffers across a
 # page boundary whose second page is unmapped, read-only, supervisor-only
-# or another frame (xpage).
-EDGES="xpage"
+# or another frame (xpage); #DB from single-step and from a data
+# breakpoint, and #AC, which the hypervisor intercepts and gives back
+# (db-step, db-watch, ac-user).
+EDGES="xpage db-step db-watch ac-user"
+
+# What a misaligned CPL 3 load raises without a hypervisor (TCG: nothing).
+bare_run hvm-ac-bare "$HVM_GUESTS/hostile.elf" "attack=ac-user"
+AC_BARE=$(sed -nE 's/^hostile: ac-user: (saw .*)$/\1/p' "$BARE_LOG")
 
 hostile_scenario() {
 	local mode=$1 s=hvm-hostile-$1 m="" a attack addr want got key
@@ -173,6 +179,12 @@ hostile_scenario() {
 			guest_said_re "$a" "^hostile: PASS $a \([0-9]+ checks\)$"
 		check "hostile $mode: $a not crashed by the hypervisor" never_crashed "$a"
 	done
+	for a in db-step db-watch; do
+		check "hostile $mode: $a: #DB went through the hypervisor (db=$(stat "$a" db))" \
+			is_positive "$(stat "$a" db)"
+	done
+	check "hostile $mode: ac-user: the guest sees what the CPU gives ($AC_BARE)" \
+		same_nonempty "$(guest_value ac-user '^hostile: ac-user: (saw .*)$')" "$AC_BARE"
 	check_hello ok1 "$mode" 0 poweroff
 	check_ptwork ok2 "$mode"
 	scenario_end "$s"

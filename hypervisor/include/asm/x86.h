@@ -68,6 +68,9 @@
 #define X86_EFLAGS_IOPL		(3 * X86_BIT(12))
 #define X86_EFLAGS_AC		X86_BIT(18)	/* alignment check; SMAP override */
 
+/* DR7 */
+#define DR7_GD			X86_BIT(13)	/* general detect; a #DB clears it */
+
 /* CPUID leaves and the feature bits the hypervisor reads or hides */
 #define CPUID_FEATURES		0x00000001u
 #define CPUID_EXT_FEATURES_7	0x00000007u

@@ -54,6 +54,9 @@ static const struct attack attacks[] = {
 	{ "halt-cli", attack_halt_cli, true, true },
 	{ "pt-flood", attack_pt_flood, false, true },
 	{ "log-flood", attack_log_flood, false, true },
+	{ "db-step", attack_db_step, false, true },
+	{ "ac-user", attack_ac_user, false, true },
+	{ "db-watch", attack_db_watch, false, true },
 };
 #define NR_ATTACKS	(sizeof(attacks) / sizeof(attacks[0]))
 

@@ -80,4 +80,9 @@ void attack_pt_flood(void);
 /* Named-only: a flood of exits the hypervisor logs (logflood.c). */
 void attack_log_flood(void);
 
+/* #DB and #AC, which the hypervisor intercepts and gives back (debug.c). */
+void attack_db_step(void);
+void attack_ac_user(void);
+void attack_db_watch(void);
+
 #endif

@@ -10,11 +10,13 @@
 #define USER_RETURN_VECTOR	0x80
 
 #define TRAP_DE		0
+#define TRAP_DB		1
 #define TRAP_UD		6
 #define TRAP_NM		7
 #define TRAP_DF		8
 #define TRAP_GP		13
 #define TRAP_PF		14
+#define TRAP_AC		17
 
 /* #PF error code bits. */
 #define PFEC_PRESENT	(1u << 0)

@@ -3,6 +3,7 @@
 #include <asm/hvm.h>
 #include <asm/layout.h>
 #include <asm/svm/svm.h>
+#include <asm/traps.h>
 #include <asm/x86.h>
 #include <public/umbra.h>
 #include <umbra/domain.h>
@@ -143,6 +144,9 @@ static void vmcb_init_controls(struct vmcb *vmcb, const struct domain *d)
 		INTERCEPT_VMLOAD | INTERCEPT_VMSAVE | INTERCEPT_STGI |
 		INTERCEPT_CLGI | INTERCEPT_SKINIT | INTERCEPT_WBINVD |
 		INTERCEPT_MONITOR | INTERCEPT_MWAIT | INTERCEPT_XSETBV;
+	/* Given back to the guest (svm_reflect.c): a guest must not be able
+	 * to hold a physical CPU in an endless chain of either. */
+	vmcb->intercept_exceptions = (1u << TRAP_DB) | (1u << TRAP_AC);
 	vmcb->iopm_base_pa = svm_iopm_pa;
 	vmcb->msrpm_base_pa = svm_msrpm_pa;
 	vmcb->tsc_offset = d->tsc_offset;

@@ -104,6 +104,10 @@ void svm_handle_exit(struct vcpu *v)
 	case VMEXIT_EXCP_PF:
 		svm_exit_shadow_pf(v);
 		break;
+	case VMEXIT_EXCP_BASE + TRAP_DB:
+	case VMEXIT_EXCP_BASE + TRAP_AC:
+		svm_exit_reflect(v, code - VMEXIT_EXCP_BASE);
+		break;
 	case VMEXIT_INVLPG:
 		svm_exit_invlpg(v);
 		break;

@@ -2,6 +2,7 @@
  * benchmarks and tests read when a domain stops. */
 #include <asm/hvm.h>
 #include <asm/svm/svm.h>
+#include <asm/traps.h>
 #include <umbra/domain.h>
 #include <umbra/printk.h>
 
@@ -14,7 +15,7 @@ void hvm_print_vcpu_stats(const struct vcpu *v)
 	log_lifecycle(LOG_INFO, "domain %u (%s) vcpu %u: cpu_time_ms=%llu runs=%llu exits=%llu "
 		"cpuid=%llu io=%llu msr=%llu hlt=%llu vmmcall=%llu npf=%llu intr=%llu "
 		"hypercalls_bad=%llu guest_faults=%llu io_unhandled=%llu msr_unhandled=%llu "
-		"cr=%llu pf=%llu invlpg=%llu\n",
+		"cr=%llu pf=%llu invlpg=%llu db=%llu ac=%llu\n",
 		d->id, d->name, v->id,
 		(unsigned long long)(s->cpu_time_ns / 1000000),
 		(unsigned long long)s->runs, (unsigned long long)s->exits,
@@ -31,5 +32,7 @@ void hvm_print_vcpu_stats(const struct vcpu *v)
 		(unsigned long long)(by_code[VMEXIT_CR3_READ] + by_code[VMEXIT_CR0_WRITE] +
 				     by_code[VMEXIT_CR3_WRITE] + by_code[VMEXIT_CR4_WRITE]),
 		(unsigned long long)by_code[VMEXIT_EXCP_PF],
-		(unsigned long long)by_code[VMEXIT_INVLPG]);
+		(unsigned long long)by_code[VMEXIT_INVLPG],
+		(unsigned long long)by_code[VMEXIT_EXCP_BASE + TRAP_DB],
+		(unsigned long long)by_code[VMEXIT_EXCP_BASE + TRAP_AC]);
 }

@@ -39,6 +39,8 @@ void svm_exit_cpuid(struct vcpu *v);
 void svm_exit_msr(struct vcpu *v);
 void svm_exit_io(struct vcpu *v);
 void svm_exit_vmmcall(struct vcpu *v);
+/* An intercepted #DB or #AC, given back to the guest. */
+void svm_exit_reflect(struct vcpu *v, unsigned int vector);
 
 struct mmu_ops;
 /* Page allocation and direct-map access for mmu/ on behalf of a domain. */
