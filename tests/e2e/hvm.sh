@@ -54,7 +54,7 @@ mix_scenario() {
 	m+=$(module h1 hello "$mode" 32M status=0)
 	m+=$(module h2 hello "$mode" 16M status=1)
 	m+=$(module t1 timer "$mode" 8M cases=hlt,replace)
-	m+=$(module c1 compute "$mode" 8M ms=400)
+	m+=$(module c1 compute "$mode" 8M for=400)
 	m+=$(module p1 ptwork "$mode" 16M ops=$PTWORK_OPS)
 	m+=$(module p2 ptwork "$mode" 16M ops=$PTWORK_OPS pte=rmw)
 	m+=$(module st selftest "$mode" 8M)
@@ -310,8 +310,8 @@ for i in 1 2 3; do
 done
 m+=$(module timer1 timer nested 8M sleeps=5,20)
 m+=$(module timer2 timer shadow 8M sleeps=5,20)
-m+=$(module comp1 compute nested 8M ms=500)
-m+=$(module comp2 compute shadow 8M ms=500)
+m+=$(module comp1 compute nested 8M for=500)
+m+=$(module comp2 compute shadow 8M for=500)
 m+=$(module pt1 ptwork shadow 16M ops=$PTWORK_OPS)
 m+=$(module hs1 hostile shadow 16M attack=badptr,badnr,msr)
 boot "$s" "$HVM_ELF" "$HVM_CMDLINE" "$m"

@@ -4,6 +4,8 @@
  * TSC starts near zero then), not from the guest's first instruction, so
  * a guest the scheduler kept waiting starts late and gets less done.
  *   ms=N        run until guest time N ms (default 1000)
+ *   for=N       instead, run N ms from the guest's own start, so that a
+ *               guest started late on a loaded host still gets work done
  *   from=A      count iterations only from guest time A ms ...
  *   to=B        ... to guest time B ms (default: the whole run)
  * For the fairness test two of these share one pCPU and count over a
@@ -32,9 +34,8 @@ static uint64_t iteration(uint64_t x)
 int guest_main(const struct hvm_start_info *si)
 {
 	uint64_t khz = guest_tsc_khz();
-	uint64_t ms = guest_option_u64("ms=", 1000);
-	uint64_t from = guest_option_u64("from=", 0), to = guest_option_u64("to=", ms);
-	uint64_t now, end, count_from, count_to, iters = 0, counted = 0, x = 1;
+	uint64_t ms = guest_option_u64("ms=", 1000), run_for = guest_option_u64("for=", 0);
+	uint64_t from, to, now, end, count_from, count_to, iters = 0, counted = 0, x = 1;
 
 	(void)si;
 	if (!khz) {
@@ -42,6 +43,10 @@ int guest_main(const struct hvm_start_info *si)
 		return SHUTDOWN_crash;
 	}
 	now = rdtsc();
+	if (run_for)
+		ms = tsc_to_ns(now) / 1000000 + run_for;
+	from = guest_option_u64("from=", 0);
+	to = guest_option_u64("to=", ms);
 	end = ms * khz;
 	count_from = from * khz;
 	count_to = to * khz;
