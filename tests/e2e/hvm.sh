@@ -131,10 +131,12 @@ FATAL="read-oob:0x400000 write-oob:0x401000 exec-oob:0x402000 write-lapic:0xfee0
 	halt-cli:vCPU.0.halted.with.interrupts.disabled"
 # Named non-fatal attacks, each in a domain of its own: buffers across a
 # page boundary whose second page is unmapped, read-only, supervisor-only
-# or another frame (xpage); #DB from single-step and from a data
-# breakpoint, and #AC, which the hypervisor intercepts and gives back
-# (db-step, db-watch, ac-user).
-EDGES="xpage db-step db-watch ac-user"
+# or another frame (xpage); string I/O on a not-present page (strio-np);
+# a PTE of all ones, reserved above the CPU's physical-address width
+# (pte-ones); #DB from single-step and from a data breakpoint, and #AC,
+# which the hypervisor intercepts and gives back (db-step, db-watch,
+# ac-user).
+EDGES="xpage strio-np pte-ones db-step db-watch ac-user"
 
 # What a misaligned CPL 3 load raises without a hypervisor (TCG: nothing).
 bare_run hvm-ac-bare "$HVM_GUESTS/hostile.elf" "attack=ac-user"

@@ -51,6 +51,7 @@ static const struct attack attacks[] = {
 	{ "cr4-reserved", attack_cr4_reserved, false, true },
 	{ "xpage", attack_xpage, false, true },
 	{ "strio-np", attack_strio_np, false, true },
+	{ "pte-ones", attack_pte_ones, false, true },
 	{ "halt-cli", attack_halt_cli, true, true },
 	{ "pt-flood", attack_pt_flood, false, true },
 	{ "log-flood", attack_log_flood, false, true },

@@ -72,6 +72,7 @@ void attack_cr4_reserved(void);
 /* Guest-memory copies at page edges, HLT with interrupts off (edges.c). */
 void attack_xpage(void);
 void attack_strio_np(void);
+void attack_pte_ones(void);
 void attack_halt_cli(void);
 
 /* Named-only: page tables by the thousand, for the shadow pool (flood.c). */

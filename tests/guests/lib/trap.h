@@ -22,6 +22,7 @@
 #define PFEC_PRESENT	(1u << 0)
 #define PFEC_WRITE	(1u << 1)
 #define PFEC_USER	(1u << 2)
+#define PFEC_RSVD	(1u << 3)
 #define PFEC_INSN	(1u << 4)
 
 #ifndef __ASSEMBLY__

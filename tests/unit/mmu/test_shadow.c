@@ -182,6 +182,31 @@ static void test_inject_rsvd_and_nx(void **state)
 	expect_inject(UVA, R | U, MMU_PF_P | MMU_PF_RSVD | MMU_PF_U);
 }
 
+/* An all-ones guest entry at any level, with the CPU's real width (40
+ * bits): the guest gets #PF with RSVD. Above level 1 PS is set and makes
+ * it reserved anyway; an all-ones PTE, though, with the width left at its
+ * 52-bit default, names a frame outside guest RAM: a p2m fault, for which
+ * the domain is crashed. So the caller must pass the real width. */
+static void test_all_ones_entry_is_rsvd_fault(void **state)
+{
+	(void)state;
+	for (int level = 4; level >= 1; level--) {
+		genv_new_space(E);
+		ptb_map(&E->b, UVA, DATA, 1, URW, URW);
+		E->mode.maxphyaddr = 40;
+		assert_int_equal(shadow_set_mode(E->v, &E->mode), 0);
+		genv_set_entry(E, UVA, level, ~0ULL);
+		expect_inject(UVA, R | U, MMU_PF_P | MMU_PF_RSVD | MMU_PF_U);
+		expect_inject(UVA, W, MMU_PF_P | MMU_PF_RSVD | MMU_PF_W);
+		E->mode.maxphyaddr = 0;
+		assert_int_equal(shadow_set_mode(E->v, &E->mode), 0);
+		if (level == 1)
+			assert_int_equal(acc(UVA, R | U).action, SHADOW_P2M_FAULT);
+		else
+			expect_inject(UVA, R | U, MMU_PF_P | MMU_PF_RSVD | MMU_PF_U);
+	}
+}
+
 static void test_inject_smep_smap(void **state)
 {
 	(void)state;
@@ -961,6 +986,7 @@ int main(void)
 		T(test_fill_read_then_write), T(test_dirty_already_set_maps_writable),
 		T(test_cleared_accessed_refaults),
 		T(test_inject_not_present_and_us), T(test_inject_rsvd_and_nx),
+		T(test_all_ones_entry_is_rsvd_fault),
 		T(test_inject_smep_smap), T(test_inject_pkey),
 		T(test_wp_off_supervisor_write_emulated),
 		T(test_page_tables_are_write_protected),

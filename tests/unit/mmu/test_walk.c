@@ -241,6 +241,18 @@ static void test_rsvd_maxphyaddr_each_level(void **state)
 	}
 }
 
+/* An all-ones PTE on a 40-bit CPU: #PF with RSVD, for every access. */
+static void test_rsvd_all_ones_pte(void **state)
+{
+	(void)state;
+	F->m.maxphyaddr = 40;
+	map_4k();
+	*entry(1) = ~0ULL;
+	expect_rsvd_at(1, R);
+	expect_rsvd_at(1, W | U);
+	expect_rsvd_at(1, X);
+}
+
 static void test_rsvd_full_width_has_none(void **state)
 {
 	(void)state;
@@ -696,7 +708,8 @@ int main(void)
 		T(test_cr3_pcid_and_flag_bits_ignored), T(test_kernel_half_address),
 		T(test_not_present_each_level), T(test_empty_root),
 		T(test_id_bit_needs_nxe_or_smep),
-		T(test_rsvd_maxphyaddr_each_level), T(test_rsvd_full_width_has_none),
+		T(test_rsvd_maxphyaddr_each_level), T(test_rsvd_all_ones_pte),
+		T(test_rsvd_full_width_has_none),
 		T(test_rsvd_nx_without_nxe_each_level), T(test_rsvd_ps_in_pml4e),
 		T(test_rsvd_1g_when_unsupported), T(test_rsvd_1g_low_bits),
 		T(test_rsvd_2m_low_bits), T(test_rsvd_beats_later_not_present),

@@ -132,7 +132,10 @@ static int load_shadow_root(struct vcpu *v)
 {
 	struct domain *d = v->domain;
 	struct vmcb *vmcb = v->hvm.vmcb;
-	struct mmu_mode m = { .cr0 = vmcb->cr0, .cr4 = vmcb->cr4, .efer = vmcb->efer };
+	/* With the CPU's width: bits above it in a guest entry are the
+	 * guest's #PF (RSVD), not a frame beyond its RAM. */
+	struct mmu_mode m = { .cr0 = vmcb->cr0, .cr4 = vmcb->cr4, .efer = vmcb->efer,
+			      .maxphyaddr = (uint8_t)svm_maxphyaddr() };
 	uint64_t f, hw = 0;
 	int err;
 
