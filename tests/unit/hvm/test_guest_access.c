@@ -324,6 +324,100 @@ static void test_32bit_paging_refused(void **s)
 	assert_false(f.page_fault);
 }
 
+/* ---- copies at their edges ---- */
+
+static bool ram_all(uint8_t v)
+{
+	for (int i = 0; i < NR_EXTENTS; i++)
+		for (uint64_t j = 0; j < EXTENT_SIZE; j++)
+			if (ram[i][j] != v)
+				return false;
+	return true;
+}
+
+/* Ranges that start in RAM and end past it, or whose end wraps past
+ * 2^64 (back into RAM): refused whole, nothing read or written. */
+static void test_gpa_edges_touch_nothing(void **s)
+{
+	static const struct { uint64_t gpa, len; } bad[] = {
+		{ MEM_BYTES - 1, 2 }, { MEM_BYTES - 8, 16 }, { MEM_BYTES - 4096, 8192 },
+		{ EXTENT_SIZE, EXTENT_SIZE + 1 }, { 0, MEM_BYTES + 1 }, { MEM_BYTES, 1 },
+		{ ~0ULL, 2 }, { ~0ULL - 7, 16 }, { 0ULL - 4096, 8192 },
+		{ MEM_BYTES - 1, ~0ULL }, { 8, ~0ULL - 4 }, { 1, ~0ULL },
+	};
+	uint8_t *buf = malloc(MEM_BYTES + 1);
+
+	(void)s;
+	dom.write_gpa = recording_write_gpa;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		/* The huge lengths are longer than buf: refused before a byte
+		 * moves, or the sanitizer sees the overrun. */
+		memset(buf, 0x5a, MEM_BYTES + 1);
+		assert_int_equal(copy_from_gpa(&dom, buf, bad[i].gpa, bad[i].len), -EFAULT);
+		for (uint64_t j = 0; j < MEM_BYTES + 1; j++)
+			if (buf[j] != 0x5a)
+				fail_msg("case %zu: byte %llu read", i, (unsigned long long)j);
+		assert_int_equal(copy_to_gpa(&dom, bad[i].gpa, buf, bad[i].len), -EFAULT);
+		assert_int_equal(copy_to_gpa_raw(&dom, bad[i].gpa, buf, bad[i].len), -EFAULT);
+		assert_int_equal(zero_gpa(&dom, bad[i].gpa, bad[i].len), -EFAULT);
+	}
+	assert_true(ram_all(0));
+	assert_int_equal(hook.calls, 0);
+	/* The last byte of RAM is RAM. */
+	assert_int_equal(copy_to_gpa(&dom, MEM_BYTES - 1, buf, 1), 0);
+	assert_int_equal(ram[1][EXTENT_SIZE - 1], 0x5a);
+	free(buf);
+}
+
+/* Pages after VA_HOLE: 0x403000 -> 0x20000 (writable), 0x404000 ->
+ * 0x30000 (read-only), 0x405000 -> 0x40000 and 0x406000 -> 0x50000 (not
+ * the frame after 0x40000). A copy across two pages must translate and
+ * check the second: the frame after the first's is never the answer. */
+static void map_edges(void)
+{
+	long_mode();
+	set_pte(0x4000, 3, 0x20000 | PTE_P | PTE_W);
+	set_pte(0x4000, 4, 0x30000 | PTE_P);
+	set_pte(0x4000, 5, 0x40000 | PTE_P | PTE_W);
+	set_pte(0x4000, 6, 0x50000 | PTE_P | PTE_W);
+	memset(host(0x21000), 0x11, 4096);	/* the decoys after each first page */
+	memset(host(0x41000), 0x22, 4096);
+	memset(host(0x50000), 0x33, 4096);
+}
+
+static void test_gva_second_page_checked(void **s)
+{
+	uint8_t buf[16], want[16];
+	struct guest_fault f;
+
+	(void)s;
+	map_edges();
+	state.cr0 |= CR0_WP;
+	memset(buf, 0x77, sizeof(buf));
+	/* Second page unmapped: a read and a write fail. */
+	assert_int_equal(copy_from_guest(&vcpu, buf, VA_HOLE - 8, 16), -EFAULT);
+	assert_int_equal(copy_to_guest(&vcpu, VA_HOLE - 8, buf, 16), -EFAULT);
+	/* Second page read-only: the write fails, the frame after the first
+	 * page's is not written instead. */
+	assert_int_equal(copy_to_guest(&vcpu, 0x404000 - 8, buf, 16), -EFAULT);
+	assert_true(*host(0x30000) == 0 && *host(0x21000) == 0x11);
+	/* Second page supervisor-only, for a CPL 3 instruction: #PF there. */
+	assert_int_equal(copy_guest_insn(&vcpu, VA_SUPER - 8, buf, 16, false, true, &f),
+			 -EFAULT);
+	assert_true(f.page_fault);
+	assert_int_equal(f.addr, VA_SUPER);
+	assert_int_equal(f.error_code, MMU_PF_P | MMU_PF_U);
+	/* Second page elsewhere: its bytes, not the next frame's. */
+	memset(want, 0, 8);
+	memset(want + 8, 0x33, 8);
+	assert_int_equal(copy_from_guest(&vcpu, buf, 0x406000 - 8, 16), 0);
+	assert_memory_equal(buf, want, 16);
+	memset(buf, 0x44, sizeof(buf));
+	assert_int_equal(copy_to_guest(&vcpu, 0x406000 - 8, buf, 16), 0);
+	assert_true(*host(0x50000 + 7) == 0x44 && *host(0x50000 + 8) == 0x33);
+	assert_int_equal(*host(0x41000), 0x22);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -341,6 +435,8 @@ int main(void)
 		T(test_reported_maxphyaddr),
 		T(test_smap_and_ac),
 		T(test_32bit_paging_refused),
+		T(test_gpa_edges_touch_nothing),
+		T(test_gva_second_page_checked),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
