@@ -10,7 +10,7 @@ HVC_TEST_DIR := tests/unit/hv-common
 HVC_BIN := $(BUILD)/$(HVC_TEST_DIR)
 HVC_MODULES := vsnprintf logbuf multiboot2 cmdline page_alloc heap \
 	domain_spec log_escape dom0_mem dom0_layout e820 \
-	consensus page_pool ratelimit
+	consensus page_pool ratelimit dom0_modules
 
 HVC_KERNEL_OBJS := $(HVC_MODULES:%=$(BUILD)/kernel/hypervisor/common/%.o)
 ALL_TARGETS += $(HVC_KERNEL_OBJS)
@@ -31,6 +31,7 @@ $(eval $(call hvc_test,test_multiboot2,multiboot2))
 $(eval $(call hvc_test,test_cmdline,cmdline))
 $(eval $(call hvc_test,test_dom0_mem,dom0_mem cmdline))
 $(eval $(call hvc_test,test_dom0_layout,dom0_layout e820))
+$(eval $(call hvc_test,test_dom0_modules,dom0_modules))
 $(eval $(call hvc_test,test_page_alloc,page_alloc))
 $(eval $(call hvc_test,test_heap,heap))
 $(eval $(call hvc_test,test_page_pool,page_pool))
