@@ -77,11 +77,14 @@ int dom0_layout_build(const struct e820_map *machine, const struct mem_range *bu
 	int err = 0;
 
 	memset(l, 0, sizeof(*l));
+	/* Page 0 stays out: address 0 means "not RAM" to the domain code. It
+	 * is still mapped 1:1 like other non-RAM (the BIOS data area). */
 	for (unsigned int i = 0; i < machine->nr && !err && l->bytes < size; i++) {
 		const struct e820_range *r = &machine->r[i];
+		uint64_t s = r->addr < PAGE ? PAGE : r->addr;
 
-		if (r->type == E820_RAM)
-			err = take_from(l, busy, nr_busy, r->addr, r->addr + r->size, size);
+		if (r->type == E820_RAM && r->addr + r->size > s)
+			err = take_from(l, busy, nr_busy, s, r->addr + r->size, size);
 	}
 	if (err) {
 		l->error = "free RAM too fragmented for dom0";

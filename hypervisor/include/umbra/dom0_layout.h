@@ -7,6 +7,9 @@
  * because Linux needs it (real-mode trampoline below 1 MiB, ISA DMA
  * below 16 MiB); Umbra and the other domains live above.
  *
+ * Page 0 is never dom0's RAM (an address of 0 means "none" to the domain
+ * code); it is mapped like the other non-RAM ranges.
+ *
  * dom0's e820 is the machine's with every RAM byte that is not dom0's
  * marked reserved: dom0 sees where devices are, never Umbra's memory.
  */

@@ -48,7 +48,7 @@ static void test_lowest_ram_around_busy(void **state)
 	assert_int_equal(dom0_layout_build(&machine, busy, 3, 64 * MIB, &l), 0);
 	assert_int_equal(l.bytes, 64 * MIB);
 	assert_int_equal(l.nr, 4);
-	assert_int_equal(l.ram[0].start, 0);
+	assert_int_equal(l.ram[0].start, 0x1000);		/* never page 0 */
 	assert_int_equal(l.ram[0].end, 0x9f000);		/* low RAM, whole pages */
 	assert_int_equal(l.ram[1].start, MIB);
 	assert_int_equal(l.ram[1].end, 2 * MIB);
@@ -56,6 +56,7 @@ static void test_lowest_ram_around_busy(void **state)
 	assert_int_equal(l.ram[2].end, 8 * MIB);
 	assert_int_equal(l.ram[3].start, 9 * MIB);
 	/* the e820 dom0 gets: its RAM is RAM; Umbra's and the rest reserved */
+	assert_int_equal(type_at(&l.e820, 0), E820_RESERVED);
 	assert_int_equal(type_at(&l.e820, 0x1000), E820_RAM);
 	assert_int_equal(type_at(&l.e820, 2 * MIB), E820_RESERVED);
 	assert_int_equal(type_at(&l.e820, 8 * MIB + 10), E820_RESERVED);
