@@ -4,6 +4,7 @@
 #include <asm/layout.h>
 #include <asm/sections.h>
 #include <asm/x86.h>
+#include <umbra/dom0.h>
 #include <umbra/heap.h>
 #include <umbra/mm.h>
 #include <umbra/multiboot2.h>
@@ -22,9 +23,6 @@ static spinlock_t mm_lock = SPINLOCK_INIT;
 static uint64_t total_bytes;
 static uint64_t directmap_limit = (uint64_t)BOOT_MAP_GIB << 30;
 
-struct range {
-	uint64_t start, end;
-};
 
 /* head.S maps the first BOOT_MAP_GIB GiB; map the rest of RAM with 1 GiB
  * pages in the same PDPT so that phys_to_virt() works for every frame. */
@@ -45,7 +43,7 @@ static void directmap_extend(uint64_t max_addr)
 	write_cr3(read_cr3());
 }
 
-static bool overlaps(uint64_t s, uint64_t e, const struct range *r, size_t n)
+static bool overlaps(uint64_t s, uint64_t e, const struct mem_range *r, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		if (s < r[i].end && r[i].start < e)
@@ -56,7 +54,7 @@ static bool overlaps(uint64_t s, uint64_t e, const struct range *r, size_t n)
 /* The allocator's own metadata needs a home before the allocator exists:
  * the first free spot in usable RAM above 1 MiB that nothing occupies. */
 static uint64_t place_metadata(const struct boot_info *bi, size_t size,
-			       const struct range *busy, size_t nbusy)
+			       const struct mem_range *busy, size_t nbusy)
 {
 	for (size_t i = 0; i < bi->mmap_count; i++) {
 		const struct mb2_mmap_entry *m = &bi->mmap[i];
@@ -115,9 +113,23 @@ static const struct heap_ops kheap_ops = {
 	.bad_free = heap_bad_free,
 };
 
+/* dom0's RAM, if there is a dom0, before anything else is handed out. */
+static void set_aside_dom0(const struct boot_info *bi, const struct mem_range *busy, size_t nbusy)
+{
+	const struct dom0_layout *l;
+
+	/* busy[0] is the first MiB, which Umbra needs only to start the APs
+	 * (before dom0 runs) and Linux needs for its own trampoline. */
+	if (dom0_set_aside_memory(bi, busy + 1, (unsigned int)nbusy - 1, mm_free_bytes()))
+		return;
+	l = dom0_memory();
+	for (unsigned int i = 0; l && i < l->nr; i++)
+		page_alloc_reserve(&allocator, l->ram[i].start, l->ram[i].end - l->ram[i].start);
+}
+
 void mm_init(const struct boot_info *bi, uint64_t mbi_phys, uint64_t mbi_size)
 {
-	struct range busy[MB2_MAX_MODULES + 5];
+	struct mem_range busy[MB2_MAX_MODULES + 5];
 	size_t nbusy = 0, meta_size;
 	uint64_t max_addr = 0, meta;
 
@@ -129,17 +141,17 @@ void mm_init(const struct boot_info *bi, uint64_t mbi_phys, uint64_t mbi_size)
 	if (max_addr > directmap_limit)
 		max_addr = directmap_limit;
 
-	busy[nbusy++] = (struct range){ 0, MIB };
-	busy[nbusy++] = (struct range){ (uint64_t)__image_start_phys, (uint64_t)__image_end_phys };
-	busy[nbusy++] = (struct range){ mbi_phys, mbi_phys + mbi_size };
+	busy[nbusy++] = (struct mem_range){ 0, MIB };
+	busy[nbusy++] = (struct mem_range){ (uint64_t)__image_start_phys, (uint64_t)__image_end_phys };
+	busy[nbusy++] = (struct mem_range){ mbi_phys, mbi_phys + mbi_size };
 	for (size_t i = 0; i < bi->module_count; i++)
-		busy[nbusy++] = (struct range){ bi->modules[i].start, bi->modules[i].end };
+		busy[nbusy++] = (struct mem_range){ bi->modules[i].start, bi->modules[i].end };
 
 	meta_size = (page_alloc_meta_size(max_addr) + 4095) & ~4095ULL;
 	meta = place_metadata(bi, meta_size, busy, nbusy);
 	if (!meta)
 		panic("mm: no room for %zu bytes of page allocator metadata", meta_size);
-	busy[nbusy++] = (struct range){ meta, meta + meta_size };
+	busy[nbusy++] = (struct mem_range){ meta, meta + meta_size };
 
 	page_alloc_init(&allocator, phys_to_virt(meta), max_addr);
 	for (size_t i = 0; i < bi->mmap_count; i++) {
@@ -153,6 +165,7 @@ void mm_init(const struct boot_info *bi, uint64_t mbi_phys, uint64_t mbi_size)
 	}
 	for (size_t i = 0; i < nbusy; i++)
 		page_alloc_reserve(&allocator, busy[i].start, busy[i].end - busy[i].start);
+	set_aside_dom0(bi, busy, nbusy);
 	kheap_init(&kheap_ops);
 	pr_info("mm: %llu MiB usable, %llu MiB free for allocation\n",
 		(unsigned long long)(total_bytes / MIB),

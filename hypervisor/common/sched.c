@@ -26,6 +26,34 @@ static void runq_push(struct vcpu *v)
 	runq_tail = v;
 }
 
+/* The pCPU dom0 owns while it runs (-1: none): nothing else runs there,
+ * and Umbra keeps no timer there. */
+static int dom0_pcpu = -1;
+
+void sched_give_pcpu_to_dom0(unsigned int cpu)
+{
+	dom0_pcpu = (int)cpu;
+}
+
+bool sched_pcpu_is_dom0s(unsigned int cpu)
+{
+	return dom0_pcpu == (int)cpu;
+}
+
+/* The pCPU that fires vCPU timers: the first one Umbra keeps. */
+static unsigned int timer_pcpu(void)
+{
+	return dom0_pcpu == 0 ? 1 : 0;
+}
+
+/* May v run on cpu? Its affinity says, and dom0's pCPU is dom0's alone. */
+static bool may_run(const struct vcpu *v, unsigned int cpu)
+{
+	if (!(v->affinity & (1ULL << cpu)))
+		return false;
+	return sched_pcpu_is_dom0s(cpu) == domain_is_dom0(v->domain);
+}
+
 /* Take the first runnable vCPU that may run on this pCPU. */
 static struct vcpu *runq_pick(unsigned int cpu)
 {
@@ -33,7 +61,7 @@ static struct vcpu *runq_pick(unsigned int cpu)
 	uint64_t f = spin_lock_irqsave(&runq_lock);
 
 	for (struct vcpu *v = runq_head; v; prev = v, v = v->runq_next) {
-		if (!(v->affinity & (1ULL << cpu)))
+		if (!may_run(v, cpu))
 			continue;
 		if (prev)
 			prev->runq_next = v->runq_next;
@@ -197,7 +225,7 @@ static void check_timers(void)
 
 void sched_tick(void)
 {
-	if (smp_processor_id() == 0)
+	if (smp_processor_id() == timer_pcpu())
 		check_timers();
 }
 
@@ -212,8 +240,10 @@ static void run_slice(struct vcpu *v)
 	       rdtsc() - start < slice) {
 		hvm_vcpu_run(v);
 		/* Take the interrupt that ended the guest's run: STI only opens
-		 * the window after the next instruction, hence the NOP. */
-		__asm__ volatile("sti; nop; cli" ::: "memory");
+		 * the window after the next instruction, hence the NOP. On dom0's
+		 * pCPU every interrupt is dom0's: it stays pending for its IDT. */
+		if (!domain_is_dom0(v->domain))
+			__asm__ volatile("sti; nop; cli" ::: "memory");
 	}
 	v->stats.cpu_time_ns += tsc_to_ns(rdtsc() - start);
 }
@@ -250,7 +280,7 @@ void sched_run_this_cpu(void)
 		local_irq_disable();
 		v = runq_pick(cpu);
 		if (!v) {
-			if (cpu == 0)
+			if (cpu == timer_pcpu())
 				maybe_exit_when_idle();
 			/* sti; hlt: the next tick or IPI ends the wait. */
 			__asm__ volatile("sti; hlt" ::: "memory");

@@ -139,3 +139,35 @@ int acpi_find_cpus(const void *rsdp_copy, size_t rsdp_len, struct acpi_cpus *out
 	parse_madt(madt, out);
 	return out->count ? 0 : -ENOENT;
 }
+
+int acpi_firmware_tables(const void *rsdp_copy, size_t rsdp_len, uint64_t *tables,
+			 unsigned int max, unsigned int *nr, uint64_t *madt_pa)
+{
+	const struct rsdp *rsdp = rsdp_copy;
+	bool xsdt;
+	const struct sdt_header *root;
+	size_t entry_size, n;
+
+	*nr = 0;
+	*madt_pa = 0;
+	if (!rsdp || rsdp_len < 20 || memcmp(rsdp->signature, "RSD PTR ", 8) ||
+	    !checksum_ok(rsdp, 20))
+		return -ENOENT;
+	xsdt = rsdp->revision >= 2 && rsdp_len >= sizeof(*rsdp) && rsdp->xsdt_addr;
+	root = map_table(xsdt ? rsdp->xsdt_addr : rsdp->rsdt_addr);
+	if (!root)
+		return -ENOENT;
+	entry_size = xsdt ? 8 : 4;
+	n = (root->length - sizeof(*root)) / entry_size;
+	for (size_t i = 0; i < n && *nr < max; i++) {
+		const struct sdt_header *t;
+		uint64_t pa = 0;
+
+		memcpy(&pa, (const uint8_t *)(root + 1) + i * entry_size, entry_size);
+		tables[(*nr)++] = pa;
+		t = map_table(pa);
+		if (t && !memcmp(t->signature, "APIC", 4))
+			*madt_pa = pa;
+	}
+	return *madt_pa && n <= max ? 0 : -ENOENT;
+}

@@ -17,7 +17,7 @@ typedef void (*gpa_chunk_fn)(void *mem, uint8_t *buf, uint64_t len);
 static int for_each_gpa_chunk(struct domain *d, uint64_t gpa, uint8_t *buf,
 			      uint64_t len, gpa_chunk_fn fn)
 {
-	if (gpa + len < gpa || gpa + len > d->mem_bytes)
+	if (!domain_owns_gpa_range(d, gpa, len))
 		return -EFAULT;
 	while (len) {
 		uint64_t room = EXTENT_SIZE - gpa % EXTENT_SIZE;
@@ -56,7 +56,7 @@ int copy_to_gpa_raw(struct domain *d, uint64_t gpa, const void *src, uint64_t le
 
 static int write_gpa(struct domain *d, uint64_t gpa, const void *src, uint64_t len)
 {
-	if (gpa + len < gpa || gpa + len > d->mem_bytes)
+	if (!domain_owns_gpa_range(d, gpa, len))
 		return -EFAULT;
 	if (d->write_gpa)
 		return d->write_gpa(d, gpa, src, len);

@@ -16,6 +16,7 @@
 #include <umbra/boot_options.h>
 #include <umbra/cmdline.h>
 #include <umbra/debug_exit.h>
+#include <umbra/dom0.h>
 #include <umbra/domain_build.h>
 #include <asm/hvm.h>
 #include <umbra/sched.h>
@@ -143,6 +144,7 @@ void start_umbra_early(uint32_t magic, uint64_t mbi_phys)
 static void start_umbra(void)
 {
 	struct svm_caps caps;
+	bool dom0_started;
 
 	check_svm(&caps);
 	cpu_init_this_cpu(0);
@@ -155,6 +157,7 @@ static void start_umbra(void)
 	sched_init();
 	if (svm_global_init())
 		panic("svm: no memory for the I/O and MSR permission maps");
+	dom0_started = dom0_build(&boot_info);
 	domains_build_from_modules(&boot_info);
 	test_hooks_before_ready();
 
@@ -165,6 +168,9 @@ static void start_umbra(void)
 	if (opt_exit_on_ready)
 		debug_exit(DEBUG_EXIT_SUCCESS);
 	smp_release_secondaries();
-	apic_timer_start_periodic(SCHED_TICK_US);
+	if (dom0_started)
+		dom0_take_this_cpu();
+	else
+		apic_timer_start_periodic(SCHED_TICK_US);
 	sched_run_this_cpu();
 }

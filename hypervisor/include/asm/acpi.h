@@ -14,4 +14,10 @@ struct acpi_cpus {
  * message already printed. */
 int acpi_find_cpus(const void *rsdp, size_t rsdp_len, struct acpi_cpus *out);
 
+/* The firmware's root-table entries (XSDT, else RSDT) into tables[max]
+ * and the MADT's address among them: 0, or -ENOENT if the tables are
+ * missing, malformed, more than max or without a MADT. */
+int acpi_firmware_tables(const void *rsdp, size_t rsdp_len, uint64_t *tables,
+			 unsigned int max, unsigned int *nr, uint64_t *madt_pa);
+
 #endif

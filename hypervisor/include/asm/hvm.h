@@ -22,6 +22,15 @@ void hvm_vcpu_destroy(struct vcpu *v);
 /* PVH boot state: 32-bit flat protected mode, paging off, EBX = start info. */
 void hvm_vcpu_set_pvh_entry(struct vcpu *v, uint32_t entry, uint32_t start_info);
 
+/* The 64-bit Linux boot protocol's state: long mode, paging on with the
+ * loader's identity tables, flat __BOOT_CS/__BOOT_DS, RSI = zero page. */
+struct hvm_entry64 {
+	uint64_t rip, rsi, cr3, gdt_base;
+	uint16_t gdt_limit;
+	uint16_t cs, ds;		/* selectors of the flat code and data segments */
+};
+void hvm_vcpu_set_entry64(struct vcpu *v, const struct hvm_entry64 *e);
+
 struct vcpu_hvm_context;
 /* VCPUOP_initialise: load a secondary vCPU's first state; 0 or -EINVAL. */
 int hvm_vcpu_load_context(struct vcpu *v, const struct vcpu_hvm_context *ctx);

@@ -5,6 +5,7 @@
 #define ASM_UART_H
 
 #define COM1_PORT	0x3f8
+#define COM2_PORT	0x2f8	/* Umbra's console once dom0 owns COM1 */
 #define UART_NR_PORTS	8
 #define UART_CLOCK	115200		/* divisor 1 */
 

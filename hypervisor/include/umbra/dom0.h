@@ -11,7 +11,13 @@
 #define UMBRA_DOM0_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <umbra/boot_modules.h>
+#include <umbra/dom0_layout.h>
+
+/* dom0 runs on pCPU 0 (the boot CPU, whose local APIC it then drives);
+ * Umbra keeps the others for itself and the other domains. */
+#define DOM0_PCPU	0
 
 struct dom0_module_view {
 	const char *cmdline;
@@ -26,5 +32,25 @@ bool module_has_name(const char *cmdline);
  * one that is not a bzImage, with a message. */
 void dom0_pick_modules(const struct dom0_module_view *mods, unsigned int n,
 		       int *kernel, int *initrd);
+
+/*
+ * Called by mm_init() after the allocator knows all RAM and before it
+ * hands out anything: if there is a dom0 kernel module, take dom0's RAM
+ * (dom0_mem=) around the busy ranges. 0 (also: no dom0), or -ENOMEM with
+ * a message (then there is no dom0). The caller reserves dom0_memory().
+ */
+int dom0_set_aside_memory(const struct boot_info *bi, const struct mem_range *busy,
+			  unsigned int nr_busy, uint64_t free_bytes);
+/* dom0's RAM once set aside, else NULL. */
+const struct dom0_layout *dom0_memory(void);
+
+/* Build and start dom0 once the CPUs are up; false (with a message) if
+ * there is none or it could not be started. */
+bool dom0_build(const struct boot_info *bi);
+
+/* On the boot CPU, as it enters the scheduler with a dom0 built: mask
+ * Umbra's timer there, hand the pCPU to dom0 and move Umbra's console to
+ * COM2 (architecture code: hypervisor/arch/x86/dom0_cpu.c). */
+void dom0_take_this_cpu(void);
 
 #endif

@@ -21,10 +21,6 @@
 
 #define DOM0_MAX_RANGES	32
 
-struct mem_range {
-	uint64_t start, end;
-};
-
 struct dom0_layout {
 	unsigned int nr;
 	struct mem_range ram[DOM0_MAX_RANGES];	/* ascending, page-aligned */

@@ -10,6 +10,7 @@
 #include <umbra/page_pool.h>
 #include <umbra/spinlock.h>
 #include <asm/hvm_vcpu.h>
+#include <umbra/e820.h>
 #include "mmu/npt.h"
 
 struct shadow_domain;
@@ -89,6 +90,7 @@ struct domain {
 	uint64_t mem_bytes;
 	unsigned int nr_extents;
 	uint64_t *extents;		/* machine address of each 2 MiB extent */
+	const struct identity_map *identity;	/* dom0: RAM at its machine addresses */
 	uint32_t paging;		/* UMBRA_PAGING_* */
 	/* The paging mode's writes into guest-physical memory (asm/guest_access.h),
 	 * set when the domain is created; NULL: plain writes. src NULL: zeros. */
@@ -119,6 +121,15 @@ struct domain {
 	uint64_t console_head;
 };
 
+/* A domain whose guest-physical addresses are machine addresses (dom0):
+ * its RAM, set aside at boot, and the machine's memory map, whose non-RAM
+ * ranges (devices, firmware) it reaches 1:1 as well. */
+struct identity_map {
+	const struct mem_range *ram;	/* ascending, page-aligned */
+	unsigned int nr_ram;
+	const struct e820_map *machine;
+};
+
 struct domain_config {
 	char name[UMBRA_DOMAIN_NAME_MAX];
 	uint64_t mem_bytes;
@@ -127,7 +138,14 @@ struct domain_config {
 	uint64_t affinity;		/* pCPUs it may run on: one must be online */
 	uint64_t shadow_bytes;		/* paging=shadow: shadow pool size, 0: from mem_bytes */
 	const char *cmdline;		/* for the guest's start info */
+	const struct identity_map *identity;	/* dom0 only */
 };
+
+/* dom0: the control domain, identity-mapped, on its own pCPU. */
+static inline bool domain_is_dom0(const struct domain *d)
+{
+	return d->identity != NULL;
+}
 
 struct domain *domain_create(const struct domain_config *cfg, const char **why);
 void domain_destroy(struct domain *d);
@@ -141,6 +159,8 @@ void domain_shutdown(struct domain *d, unsigned int reason);
 void domain_crash(struct domain *d, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* Is all of [gpa, gpa+len) the domain's RAM? */
+bool domain_owns_gpa_range(const struct domain *d, uint64_t gpa, uint64_t len);
 /* Guest-physical to machine address; 0 if gpa is not the domain's RAM.
  * Copies to and from guest memory are in asm/guest_access.h. */
 uint64_t domain_gpa_to_maddr(const struct domain *d, uint64_t gpa);

@@ -34,6 +34,11 @@ struct e820_map {
 	struct e820_range r[E820_MAX_ENTRIES + 2];
 };
 
+/* A range of physical addresses, [start, end). */
+struct mem_range {
+	uint64_t start, end;
+};
+
 void e820_init(struct e820_map *m);
 
 /*

@@ -13,6 +13,9 @@ struct domain;
 #define SCHED_SLICE_US		10000	/* time slice */
 
 void sched_init(void);
+/* From now on cpu runs dom0's vCPU and nothing else, with no Umbra timer. */
+void sched_give_pcpu_to_dom0(unsigned int cpu);
+bool sched_pcpu_is_dom0s(unsigned int cpu);
 /* Bitmap of the pCPUs that run vCPUs (bit n: CPU n); affinity masks are
  * checked against it. */
 uint64_t sched_cpus_online(void);

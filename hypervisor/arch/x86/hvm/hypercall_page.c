@@ -19,7 +19,7 @@ int hvm_write_hypercall_page(struct vcpu *v, uint64_t val)
 	uint8_t slot[SLOT_SIZE];
 
 	/* Bits 11:0 index the page within the area; Umbra has one page. */
-	if ((val & 0xfff) || gpa >= d->mem_bytes || d->mem_bytes - gpa < 4096)
+	if ((val & 0xfff) || !domain_owns_gpa_range(d, gpa, 4096))
 		return -1;
 	memset(slot, 0xcc, sizeof(slot));	/* int3 after each stub */
 	slot[0] = 0xb8;				/* mov $n, %eax */

@@ -65,6 +65,10 @@ static void filter_host_leaf(struct vcpu *v, uint32_t leaf, struct cpuid_regs *r
 	case CPUID_FEATURES:
 		r->ecx &= ~(L1_ECX_MONITOR | L1_ECX_VMX | L1_ECX_X2APIC | L1_ECX_XSAVE |
 			    L1_ECX_OSXSAVE | L1_ECX_AVX);
+		/* dom0 drives its pCPU's real local APIC: it keeps the real APIC
+		 * ID, and sees no hypervisor, so it takes no Xen or KVM paths. */
+		if (domain_is_dom0(v->domain))
+			break;
 		r->ecx |= L1_ECX_HYPERVISOR;
 		r->ebx = (r->ebx & 0x0000ffffu) | (v->id << 24) |
 			 (v->domain->nr_vcpus << 16);
@@ -92,7 +96,9 @@ void svm_exit_cpuid(struct vcpu *v)
 	uint32_t sub = (uint32_t)v->hvm.regs.rcx;
 	struct cpuid_regs r;
 
-	if (leaf >= UMBRA_CPUID_BASE && leaf <= UMBRA_CPUID_MAX_LEAF) {
+	if ((leaf & 0xf0000000u) == 0x40000000u && domain_is_dom0(v->domain)) {
+		r = (struct cpuid_regs){ 0 };
+	} else if (leaf >= UMBRA_CPUID_BASE && leaf <= UMBRA_CPUID_MAX_LEAF) {
 		umbra_leaves(v, leaf, &r);
 	} else if (leaf >= XEN_CPUID_BASE &&
 		   leaf <= XEN_CPUID_BASE + XEN_CPUID_MAX_NUM_LEAVES) {

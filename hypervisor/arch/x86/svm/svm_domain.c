@@ -13,6 +13,10 @@
 #include "mmu/npt.h"
 
 #define ASID_SLOTS	63	/* see struct percpu.asid_owner */
+/* dom0 reaches devices 1:1 up to here (the 32-bit PCI hole, the local and
+ * I/O APICs); 64-bit BARs above 4 GiB are not mapped yet. */
+#define IDENTITY_MMIO_TOP	(1ULL << 32)
+#define PAGE_SIZE_4K		4096ULL
 
 #define GIB		(1ULL << 30)
 #define VCPU_POOL_PAGES	2	/* its VMCB and its struct vcpu */
@@ -57,8 +61,43 @@ static uint32_t pick_asid(domid_t id)
 	return 1 + (id - 1) % slots;
 }
 
+/* dom0: its RAM and every non-RAM range of the machine below 4 GiB (page
+ * 0 and the firmware's areas included) map 1:1; Umbra's RAM and the other
+ * domains' are absent, so dom0 cannot reach them. */
+static int map_identity(struct domain *d)
+{
+	const struct identity_map *id = d->identity;
+	const struct e820_map *m = id->machine;
+	uint64_t at = PAGE_SIZE_4K;	/* page 0 is mapped below, on its own */
+	int err = npt_map(&d->npt, 0, 0, PAGE_SIZE_4K, NPT_RWX);
+
+	for (unsigned int i = 0; i < id->nr_ram && !err; i++)
+		err = npt_map(&d->npt, id->ram[i].start, id->ram[i].start,
+			      id->ram[i].end - id->ram[i].start, NPT_RWX);
+	/* Everything between the machine's whole RAM pages: a page only
+	 * partly RAM (the EBDA's) is never allocated, and is firmware's. */
+	for (unsigned int i = 0; i < m->nr && !err && at < IDENTITY_MMIO_TOP; i++) {
+		uint64_t s = (m->r[i].addr + PAGE_SIZE_4K - 1) & ~(PAGE_SIZE_4K - 1);
+		uint64_t e = (m->r[i].addr + m->r[i].size) & ~(PAGE_SIZE_4K - 1);
+
+		if (m->r[i].type != E820_RAM)
+			continue;
+		if (s > IDENTITY_MMIO_TOP)
+			s = IDENTITY_MMIO_TOP;
+		if (s > at)
+			err = npt_map(&d->npt, at, at, s - at, NPT_RWX);
+		if (e > at)
+			at = e;
+	}
+	if (!err && at < IDENTITY_MMIO_TOP)
+		err = npt_map(&d->npt, at, at, IDENTITY_MMIO_TOP - at, NPT_RWX);
+	return err;
+}
+
 static int map_guest_memory(struct domain *d)
 {
+	if (d->identity)
+		return map_identity(d);
 	for (unsigned int i = 0; i < d->nr_extents; i++) {
 		int err = npt_map(&d->npt, (uint64_t)i * EXTENT_SIZE, d->extents[i],
 				  EXTENT_SIZE, NPT_RWX);
@@ -158,6 +197,21 @@ static void vmcb_init_controls(struct vmcb *vmcb, const struct domain *d)
 	vmcb->n_cr3 = d->npt.root;
 }
 
+/* dom0 owns its pCPU: physical interrupts go straight to its IDT (no
+ * INTR intercept, no V_INTR_MASKING), HLT halts the pCPU, ports and most
+ * MSRs pass through. Umbra keeps NMIs (to take the CPU back), INIT, the
+ * SVM instructions, CPUID and CR4, and a triple fault. */
+static void vmcb_init_dom0_controls(struct vmcb *vmcb)
+{
+	vmcb->intercept_misc1 = INTERCEPT_NMI | INTERCEPT_SMI | INTERCEPT_INIT |
+		INTERCEPT_CPUID | INTERCEPT_RSM | INTERCEPT_IOIO_PROT |
+		INTERCEPT_MSR_PROT | INTERCEPT_TASK_SWITCH | INTERCEPT_SHUTDOWN;
+	vmcb->intercept_misc2 &= ~INTERCEPT_WBINVD;
+	vmcb->iopm_base_pa = svm_dom0_iopm_pa;
+	vmcb->msrpm_base_pa = svm_dom0_msrpm_pa;
+	vmcb->int_ctl = 0;
+}
+
 int hvm_vcpu_init(struct vcpu *v, struct domain *d, unsigned int id)
 {
 	uint64_t pa = domain_page_alloc(d);
@@ -179,6 +233,8 @@ int hvm_vcpu_init(struct vcpu *v, struct domain *d, unsigned int id)
 	v->hvm.fpu[24] = 0x80;
 	v->hvm.fpu[25] = 0x1f;
 	vmcb_init_controls(vmcb, d);
+	if (domain_is_dom0(d))
+		vmcb_init_dom0_controls(vmcb);
 	hvm_vcpu_set_pvh_entry(v, 0, 0);
 	if (d->paging == UMBRA_PAGING_SHADOW && svm_shadow_vcpu_init(v)) {
 		domain_page_free(d, pa);
@@ -224,4 +280,25 @@ void hvm_vcpu_set_pvh_entry(struct vcpu *v, uint32_t entry, uint32_t start_info)
 	vmcb->g_pat = DEFAULT_PAT;
 	memset(&v->hvm.regs, 0, sizeof(v->hvm.regs));
 	v->hvm.regs.rbx = start_info;
+}
+
+void hvm_vcpu_set_entry64(struct vcpu *v, const struct hvm_entry64 *e)
+{
+	struct vmcb *vmcb = v->hvm.vmcb;
+
+	hvm_vcpu_set_pvh_entry(v, 0, 0);
+	set_seg(&vmcb->cs, e->cs, SEG_CODE64, 0xffffffff);
+	set_seg(&vmcb->ds, e->ds, SEG_DATA, 0xffffffff);
+	vmcb->es = vmcb->ss = vmcb->fs = vmcb->gs = vmcb->ds;
+	set_seg(&vmcb->tr, 0, SEG_TSS_BUSY, 0x67);
+	vmcb->gdtr.base = e->gdt_base;
+	vmcb->gdtr.limit = e->gdt_limit;
+	vmcb->efer = EFER_SVME | EFER_LME | EFER_LMA;
+	vmcb->cr4 = CR4_PAE;
+	vmcb->cr3 = e->cr3;
+	v->hvm.guest_cr3 = e->cr3;
+	vmcb->cr0 = CR0_PE | CR0_ET | CR0_PG;
+	vmcb->rip = e->rip;
+	v->hvm.regs.rbx = 0;
+	v->hvm.regs.rsi = e->rsi;
 }

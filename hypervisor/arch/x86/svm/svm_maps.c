@@ -12,11 +12,16 @@
 
 uint64_t svm_iopm_pa;
 uint64_t svm_msrpm_pa;
+uint64_t svm_dom0_iopm_pa;
+uint64_t svm_dom0_msrpm_pa;
 
 /* The image is loaded physically contiguous, so its own pages serve where
  * the CPU wants several contiguous frames. */
 static uint8_t iopm[IOPM_PAGES * 4096] __attribute__((aligned(4096)));
 static uint8_t msrpm[MSRPM_PAGES * 4096] __attribute__((aligned(4096)));
+/* dom0 owns the devices: its ports and MSRs pass through, but for these. */
+static uint8_t dom0_iopm[IOPM_PAGES * 4096] __attribute__((aligned(4096)));
+static uint8_t dom0_msrpm[MSRPM_PAGES * 4096] __attribute__((aligned(4096)));
 
 /* Two bits per MSR (read, write) in three 2 KiB ranges. */
 static void msr_passthrough(uint8_t *map, uint32_t msr)
@@ -34,6 +39,27 @@ static void msr_passthrough(uint8_t *map, uint32_t msr)
 	map[base + msr / 4] &= (uint8_t)~(3u << (2 * (msr % 4)));
 }
 
+static void msr_intercept(uint8_t *map, uint32_t msr)
+{
+	uint32_t base;
+
+	if (msr < 0x2000)
+		base = 0;
+	else if (msr >= 0xc0000000 && msr < 0xc0002000)
+		base = 0x800, msr -= 0xc0000000;
+	else if (msr >= 0xc0010000 && msr < 0xc0012000)
+		base = 0x1000, msr -= 0xc0010000;
+	else
+		return;
+	map[base + msr / 4] |= (uint8_t)(3u << (2 * (msr % 4)));
+}
+
+/* What dom0 must not touch on its pCPU: EFER (SVME stays on and hidden),
+ * the SVM MSRs, and the TSC (Umbra's clock). */
+static const uint32_t dom0_intercepted_msrs[] = {
+	MSR_EFER, MSR_VM_CR, MSR_VM_HSAVE_PA, MSR_TSC,
+};
+
 static const uint32_t passthrough_msrs[] = {
 	MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE,
 	MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SFMASK,
@@ -48,5 +74,11 @@ int svm_global_init(void)
 	svm_msrpm_pa = virt_to_phys(msrpm);
 	for (unsigned int i = 0; i < sizeof(passthrough_msrs) / sizeof(passthrough_msrs[0]); i++)
 		msr_passthrough(msrpm, passthrough_msrs[i]);
+	memset(dom0_iopm, 0, sizeof(dom0_iopm));
+	memset(dom0_msrpm, 0, sizeof(dom0_msrpm));
+	for (unsigned int i = 0; i < sizeof(dom0_intercepted_msrs) / sizeof(uint32_t); i++)
+		msr_intercept(dom0_msrpm, dom0_intercepted_msrs[i]);
+	svm_dom0_iopm_pa = virt_to_phys(dom0_iopm);
+	svm_dom0_msrpm_pa = virt_to_phys(dom0_msrpm);
 	return 0;
 }

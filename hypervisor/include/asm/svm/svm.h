@@ -13,6 +13,8 @@ struct domain;
 
 extern uint64_t svm_iopm_pa;
 extern uint64_t svm_msrpm_pa;
+extern uint64_t svm_dom0_iopm_pa;	/* dom0: ports and MSRs pass through */
+extern uint64_t svm_dom0_msrpm_pa;
 
 void svm_vmrun(struct guest_regs *regs, uint64_t vmcb_pa, uint64_t host_save_pa);
 void svm_handle_exit(struct vcpu *v);
