@@ -53,9 +53,24 @@ QEMU_MEM ?= 1G
 QEMU_FLAGS ?= -M q35 -cpu EPYC-Milan,+svm,+npt -smp $(QEMU_SMP) -m $(QEMU_MEM) \
 	-nographic -no-reboot -nic none -device isa-debug-exit,iobase=0xf4,iosize=0x04
 
-.PHONY: run-now
+.PHONY: run-now run-bare run-bare-now
+# `make run`: GRUB -> Umbra -> dom0's shell on this terminal (COM1); Umbra's
+# messages after the handover go to COM2, kept in build/umbra-com2.log.
+# `make run-bare`: Umbra alone with UMBRA_MODULES (no dom0 unless given).
 # The ISO is rebuilt on every run so a changed UMBRA_CMDLINE takes effect.
-run-now: $(BUILD)/umbra.elf
+DOM0_CMDLINE ?= console=ttyS0 quiet
+run-now: QEMU_MEM = 2G
+run-now: $(BUILD)/umbra.elf $(BUILD)/dom0/vmlinuz $(BUILD)/dom0/initrd.img
+	scripts/mkiso.sh $(BUILD)/umbra.iso $< "$(UMBRA_CMDLINE)" \
+		"$(BUILD)/dom0/vmlinuz $(DOM0_CMDLINE); $(BUILD)/dom0/initrd.img; $(UMBRA_MODULES)"
+	qemu-system-x86_64 $(QEMU_FLAGS) -serial mon:stdio \
+		-serial file:$(BUILD)/umbra-com2.log -cdrom $(BUILD)/umbra.iso; \
+	rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 33 ]
+
+run-bare: deps
+	@$(MAKE) --no-print-directory run-bare-now
+
+run-bare-now: $(BUILD)/umbra.elf
 	scripts/mkiso.sh $(BUILD)/umbra.iso $< "$(UMBRA_CMDLINE)" "$(UMBRA_MODULES)"
 	qemu-system-x86_64 $(QEMU_FLAGS) -cdrom $(BUILD)/umbra.iso; \
 	rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 33 ]

@@ -50,4 +50,49 @@ native() {
 	tty_stop
 }
 
+# dom0 under Umbra: GRUB -> Umbra -> dom0's shell on COM1, Umbra's own
+# messages on COM2 once dom0 owns COM1, a boot-module domain beside it.
+under_umbra() {
+	local iso=$E2E_OUT/dom0-umbra.iso com2=$E2E_OUT/dom0-umbra.com2.log
+	scripts/mkiso.sh "$iso" build/test/umbra.elf \
+		"console=com1 loglvl=info dom0_mem=384M" \
+		"$DOM0/vmlinuz console=ttyS0 quiet panic=-1; $DOM0/initrd.img; build/guests/hello.elf name=g1 -- status=0" ||
+		{ echo "FAIL: umbra: ISO builds"; return; }
+	: > "$com2"
+	tty_start dom0-umbra qemu-system-x86_64 -M q35 -cpu "$QEMU_CPU_DEFAULT" -smp 2 -m 2G \
+		-display none -no-reboot -nic none -serial stdio -serial "file:$com2" \
+		-monitor none -device isa-debug-exit,iobase=0xf4,iosize=0x04 -cdrom "$iso"
+	check "umbra: dom0 is built from the bzImage and initrd modules" \
+		tty_wait '^dom0: [0-9]+ MiB in [0-9]+ ranges, vCPU 0 on pCPU 0' 120
+	check "umbra: the ready line comes before dom0 takes COM1" \
+		tty_wait '^umbra: ready: cpus=2' 30
+	check "umbra: Umbra hands COM1 to dom0" tty_wait "^console: COM1 is dom0's now" 30
+	check "umbra: dom0 reaches umbra-dom0: ready" \
+		tty_wait '^umbra-dom0: ready' "$DOM0_TIMEOUT"
+	shell_checks umbra
+	tty_mark
+	tty_type 'grep -c ^processor /proc/cpuinfo; grep MemTotal /proc/meminfo'
+	check "umbra: dom0 sees only its own CPU" tty_wait_new '^1$' 30
+	check "umbra: dom0 has the memory dom0_mem gave it" \
+		tty_wait_new 'MemTotal: +(3[0-9][0-9]|2[5-9][0-9])[0-9]{3} kB' 30
+	check "umbra: the boot-module domain runs beside dom0" \
+		bash -c "cat '$com2' '$TTY_LOG' | tr -d '\r' | grep -qE '^domain [0-9]+ \(g1\): shutdown: poweroff'"
+	check "umbra: after the handover Umbra writes nothing on dom0's console" \
+		bash -c "tr -d '\r' < '$TTY_LOG' | sed -n \"/^console: COM1 is dom0's now/,\\\$p\" |
+			sed 1d | grep -qE '^(domain [0-9]|\\(d[0-9]|umbra:|sched:)' && exit 1 || exit 0"
+	check "umbra: Umbra's own messages go on to COM2" \
+		bash -c "[ -s '$com2' ]"
+	tty_type 'poweroff'
+	check "umbra: poweroff in dom0 stops the machine" tty_wait 'reboot: Power down' 120
+	if [ "$SCENARIO_FAILED" -ne 0 ]; then
+		echo "---- terminal of dom0 under Umbra ----"
+		tty_text | grep -v "TCG doesn't support" | tail -n 80
+		echo "---- COM2 (Umbra) ----"
+		tail -n 40 "$com2"
+	fi
+	SCENARIO_FAILED=0
+	tty_stop
+}
+
 native
+under_umbra
