@@ -1,8 +1,12 @@
-/* The I/O and MSR permission maps, shared by every vCPU: every port is
- * intercepted; MSRs are intercepted except those VMLOAD/VMSAVE switch. */
+/* The I/O and MSR permission maps. Every domain but dom0 shares one pair:
+ * every port is intercepted; MSRs are, except those VMLOAD/VMSAVE switch.
+ * dom0 owns the machine's devices and has its own pair: everything passes
+ * through but what Umbra keeps. */
+#include <stdbool.h>
 #include <asm/layout.h>
 #include <asm/msr.h>
 #include <asm/svm/svm.h>
+#include <asm/uart.h>
 #include <asm/x86.h>
 #include <umbra/errno.h>
 #include <umbra/string.h>
@@ -23,10 +27,12 @@ static uint8_t msrpm[MSRPM_PAGES * 4096] __attribute__((aligned(4096)));
 static uint8_t dom0_iopm[IOPM_PAGES * 4096] __attribute__((aligned(4096)));
 static uint8_t dom0_msrpm[MSRPM_PAGES * 4096] __attribute__((aligned(4096)));
 
-/* Two bits per MSR (read, write) in three 2 KiB ranges. */
-static void msr_passthrough(uint8_t *map, uint32_t msr)
+/* Two bits per MSR (read, write) in three 2 KiB ranges; an MSR outside
+ * them always exits. */
+static void msr_set_intercept(uint8_t *map, uint32_t msr, bool intercept)
 {
 	uint32_t base;
+	uint8_t bits;
 
 	if (msr < 0x2000)
 		base = 0;
@@ -36,22 +42,11 @@ static void msr_passthrough(uint8_t *map, uint32_t msr)
 		base = 0x1000, msr -= 0xc0010000;
 	else
 		return;
-	map[base + msr / 4] &= (uint8_t)~(3u << (2 * (msr % 4)));
-}
-
-static void msr_intercept(uint8_t *map, uint32_t msr)
-{
-	uint32_t base;
-
-	if (msr < 0x2000)
-		base = 0;
-	else if (msr >= 0xc0000000 && msr < 0xc0002000)
-		base = 0x800, msr -= 0xc0000000;
-	else if (msr >= 0xc0010000 && msr < 0xc0012000)
-		base = 0x1000, msr -= 0xc0010000;
+	bits = (uint8_t)(3u << (2 * (msr % 4)));
+	if (intercept)
+		map[base + msr / 4] |= bits;
 	else
-		return;
-	map[base + msr / 4] |= (uint8_t)(3u << (2 * (msr % 4)));
+		map[base + msr / 4] &= (uint8_t)~bits;
 }
 
 /* What dom0 must not touch on its pCPU: EFER (SVME stays on and hidden),
@@ -73,11 +68,14 @@ int svm_global_init(void)
 	svm_iopm_pa = virt_to_phys(iopm);
 	svm_msrpm_pa = virt_to_phys(msrpm);
 	for (unsigned int i = 0; i < sizeof(passthrough_msrs) / sizeof(passthrough_msrs[0]); i++)
-		msr_passthrough(msrpm, passthrough_msrs[i]);
+		msr_set_intercept(msrpm, passthrough_msrs[i], false);
 	memset(dom0_iopm, 0, sizeof(dom0_iopm));
 	memset(dom0_msrpm, 0, sizeof(dom0_msrpm));
 	for (unsigned int i = 0; i < sizeof(dom0_intercepted_msrs) / sizeof(uint32_t); i++)
-		msr_intercept(dom0_msrpm, dom0_intercepted_msrs[i]);
+		msr_set_intercept(dom0_msrpm, dom0_intercepted_msrs[i], true);
+	/* COM2 is Umbra's console once dom0 has COM1. */
+	for (unsigned int port = COM2_PORT; port < COM2_PORT + UART_NR_PORTS; port++)
+		dom0_iopm[port / 8] |= (uint8_t)(1u << (port % 8));
 	svm_dom0_iopm_pa = virt_to_phys(dom0_iopm);
 	svm_dom0_msrpm_pa = virt_to_phys(dom0_msrpm);
 	return 0;
