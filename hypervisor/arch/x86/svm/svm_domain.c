@@ -113,10 +113,24 @@ static uint64_t npt_pool_pages(uint64_t mem_bytes)
 	return 2 + (mem_bytes + GIB - 1) / GIB;
 }
 
+/* dom0's NPT covers the first 4 GiB 1:1 (a PD per GiB), and each edge of
+ * its RAM ranges or of the machine's map may need a page table of 4 KiB
+ * entries where it does not fall on 2 MiB. */
+static uint64_t identity_npt_pool_pages(const struct identity_map *id)
+{
+	uint64_t top = id->ram[id->nr_ram - 1].end;
+
+	if (top < IDENTITY_MMIO_TOP)
+		top = IDENTITY_MMIO_TOP;
+	return npt_pool_pages(top) + 2 * (id->nr_ram + id->machine->nr) + 2;
+}
+
 uint64_t hvm_domain_pool_pages(struct domain *d, const struct domain_config *cfg,
 			       const char **why)
 {
-	uint64_t pages = npt_pool_pages(d->mem_bytes) + VCPU_POOL_PAGES * cfg->nr_vcpus;
+	uint64_t pages = (d->identity ? identity_npt_pool_pages(d->identity)
+				      : npt_pool_pages(d->mem_bytes)) +
+			 VCPU_POOL_PAGES * cfg->nr_vcpus;
 
 	if (cfg->paging != UMBRA_PAGING_SHADOW) {
 		if (cfg->shadow_bytes) {
