@@ -131,22 +131,6 @@ static int alloc_memory(struct domain *d, uint64_t mem_bytes)
 	return 0;
 }
 
-/* [gpa, gpa+len) is all the domain's RAM: for dom0, inside one of its
- * ranges (its RAM has holes: Umbra's image, the firmware's areas). */
-bool domain_owns_gpa_range(const struct domain *d, uint64_t gpa, uint64_t len)
-{
-	const struct identity_map *id = d->identity;
-
-	if (gpa + len < gpa || gpa + len > d->mem_bytes)
-		return false;
-	if (!id)
-		return true;
-	for (unsigned int i = 0; i < id->nr_ram; i++)
-		if (gpa >= id->ram[i].start && gpa + len <= id->ram[i].end)
-			return true;
-	return false;
-}
-
 /* dom0's RAM is machine RAM that mm_init() set aside: nothing to allocate,
  * and its guest-physical top is that of its highest range. */
 static int use_identity_memory(struct domain *d)
@@ -157,25 +141,6 @@ static int use_identity_memory(struct domain *d)
 		return -EINVAL;
 	d->mem_bytes = id->ram[id->nr_ram - 1].end;
 	return 0;
-}
-
-static uint64_t identity_gpa_to_maddr(const struct identity_map *id, uint64_t gpa)
-{
-	for (unsigned int i = 0; i < id->nr_ram; i++)
-		if (gpa >= id->ram[i].start && gpa < id->ram[i].end)
-			return gpa;
-	return 0;
-}
-
-uint64_t domain_gpa_to_maddr(const struct domain *d, uint64_t gpa)
-{
-	uint64_t i = gpa / EXTENT_SIZE;
-
-	if (d->identity)
-		return identity_gpa_to_maddr(d->identity, gpa);
-	if (gpa >= d->mem_bytes || i >= d->nr_extents)
-		return 0;
-	return d->extents[i] + gpa % EXTENT_SIZE;
 }
 
 /* Domains are created one at a time (at boot), so one buffer will do. */

@@ -35,17 +35,6 @@ void vcpu_paging_state(const struct vcpu *v, struct vcpu_paging_state *st)
 	*st = state;
 }
 
-/* common/domain.c's lookup over the same extents (the machine address of
- * a host buffer is its pointer less the direct map's base). */
-uint64_t domain_gpa_to_maddr(const struct domain *d, uint64_t gpa)
-{
-	uint64_t i = gpa / EXTENT_SIZE;
-
-	if (gpa >= d->mem_bytes || i >= d->nr_extents)
-		return 0;
-	return d->extents[i] + gpa % EXTENT_SIZE;
-}
-
 /* A paging mode's write hook that records its calls. */
 static struct {
 	unsigned int calls;
@@ -385,6 +374,33 @@ static void map_edges(void)
 	memset(host(0x50000), 0x33, 4096);
 }
 
+/* dom0's RAM has holes (Umbra's image, firmware areas): a copy that
+ * reaches into one, or starts outside its ranges, is refused before any
+ * byte is touched (the addresses here are not mapped on the host). */
+static void test_identity_holes_refused(void **s)
+{
+	static const struct mem_range ram[] = {
+		{ 0x1000, 0x9f000 }, { 0x100000, 0x200000 }, { 0x300000, 0x800000 },
+	};
+	static const struct e820_map machine;
+	static const struct identity_map id = { ram, 3, &machine };
+	uint8_t buf[64];
+
+	(void)s;
+	dom.identity = &id;
+	dom.mem_bytes = 0x800000;
+	assert_int_equal(copy_from_gpa(&dom, buf, 0x1fffe0, 64), -EFAULT);	/* into the hole */
+	assert_int_equal(copy_to_gpa(&dom, 0x9efe0, buf, 64), -EFAULT);	/* past low RAM */
+	assert_int_equal(zero_gpa(&dom, 0, 64), -EFAULT);			/* page 0 */
+	assert_int_equal(copy_to_gpa(&dom, 0x250000, buf, 8), -EFAULT);	/* Umbra's */
+	assert_int_equal(copy_from_gpa(&dom, buf, 0x7ffff8, 16), -EFAULT);	/* past the top */
+	assert_true(domain_owns_gpa_range(&dom, 0x300000, 0x500000));
+	assert_false(domain_owns_gpa_range(&dom, 0x2ff000, 0x2000));
+	assert_int_equal(domain_gpa_to_maddr(&dom, 0x100123), 0x100123);
+	assert_int_equal(domain_gpa_to_maddr(&dom, 0x200000), 0);
+	dom.identity = NULL;
+}
+
 static void test_gva_second_page_checked(void **s)
 {
 	uint8_t buf[16], want[16];
@@ -437,6 +453,7 @@ int main(void)
 		T(test_32bit_paging_refused),
 		T(test_gpa_edges_touch_nothing),
 		T(test_gva_second_page_checked),
+		T(test_identity_holes_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
