@@ -7,6 +7,7 @@
 #include <public/hvm/start_info.h>
 #include <public/umbra.h>
 #include <umbra/boot_modules.h>
+#include <umbra/errno.h>
 #include <umbra/domain.h>
 #include <umbra/domain_build.h>
 #include <umbra/domain_spec.h>
@@ -61,15 +62,15 @@ static int build_start_info(struct domain *d, const struct elf_image *img,
 	if (img->load_end > area) {
 		pr_err("domain %u (%s): image ends at %#llx, inside the start info area\n",
 		       d->id, d->name, (unsigned long long)img->load_end);
-		return -1;
+		return -EINVAL;
 	}
 	n = pvh_ram_memmap(d->mem_bytes, area, START_INFO_SIZE, memmap, MEMMAP_MAX);
 	if (n < 0)
-		return -1;
+		return -EINVAL;
 	p.nr_memmap = (unsigned int)n;
 	if (pvh_build_start_info(&p, &gw, &why) < 0) {
 		pr_err("domain %u (%s): start info: %s\n", d->id, d->name, why);
-		return -1;
+		return -EINVAL;
 	}
 	*info_gpa = area;
 	return 0;

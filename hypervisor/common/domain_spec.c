@@ -2,6 +2,7 @@
  * the limits (see umbra/domain_spec.h). */
 #include <stddef.h>
 #include <umbra/cmdline.h>
+#include <umbra/errno.h>
 #include <umbra/domain_spec.h>
 #include <umbra/string.h>
 #include <umbra/vsnprintf.h>
@@ -55,7 +56,7 @@ static int split(const char *line, char *buf, size_t size, struct domain_spec *s
 	if (len >= size) {
 		c->problems++;
 		c->report(c->ctx, "domain spec longer than %zu bytes", size);
-		return -1;
+		return -E2BIG;
 	}
 	memcpy(buf, line, len);
 	buf[len] = '\0';
@@ -67,7 +68,7 @@ static int split(const char *line, char *buf, size_t size, struct domain_spec *s
 	if (strlen(sep) >= sizeof(spec->args)) {
 		c->problems++;
 		c->report(c->ctx, "guest arguments too long");
-		return -1;
+		return -E2BIG;
 	}
 	memcpy(spec->args, sep, strlen(sep) + 1);
 	return 0;

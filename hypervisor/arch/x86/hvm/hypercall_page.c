@@ -5,6 +5,7 @@
 #include <asm/hvm.h>
 #include <public/arch-x86/cpuid.h>
 #include <umbra/domain.h>
+#include <umbra/errno.h>
 #include <umbra/guest_log.h>
 #include <umbra/printk.h>
 #include <umbra/string.h>
@@ -20,7 +21,7 @@ int hvm_write_hypercall_page(struct vcpu *v, uint64_t val)
 
 	/* Bits 11:0 index the page within the area; Umbra has one page. */
 	if ((val & 0xfff) || !domain_owns_gpa_range(d, gpa, 4096))
-		return -1;
+		return -EINVAL;
 	memset(slot, 0xcc, sizeof(slot));	/* int3 after each stub */
 	slot[0] = 0xb8;				/* mov $n, %eax */
 	slot[5] = 0x0f;				/* vmmcall */
@@ -31,7 +32,7 @@ int hvm_write_hypercall_page(struct vcpu *v, uint64_t val)
 		slot[1] = (uint8_t)n;
 		slot[2] = slot[3] = slot[4] = 0;
 		if (copy_to_gpa(d, gpa + n * SLOT_SIZE, slot, sizeof(slot)))
-			return -1;
+			return -EINVAL;
 	}
 	d->hypercall_page_gpa = gpa;
 	gprintk(d, LOG_DEBUG, "d%u: hypercall page at %#llx\n", d->id, (unsigned long long)gpa);

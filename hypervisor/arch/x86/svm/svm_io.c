@@ -9,6 +9,7 @@
 #include <asm/uart.h>
 #include <asm/x86.h>
 #include <umbra/domain.h>
+#include <umbra/errno.h>
 
 #define LSR_IDLE	(LSR_THRE | LSR_TEMT)	/* output never waits */
 #define MSR_CONNECTED	(MSR_UART_DCD | MSR_UART_DSR | MSR_UART_CTS)
@@ -81,7 +82,7 @@ static int string_operands(struct vcpu *v, uint64_t *mask, uint64_t *src_base)
 	struct insn insn;
 
 	if (svm_decode_at_rip(v, &insn) < 0)
-		return -1;
+		return -EFAULT;
 	*mask = insn.addr_bytes == 8 ? ~0ULL : (1ULL << (8 * insn.addr_bytes)) - 1;
 	*src_base = insn.seg < INSN_NR_SEGS ? segs[insn.seg]->base : vmcb->ds.base;
 	if (svm_guest_is_64bit(vmcb) && insn.seg != INSN_SEG_FS && insn.seg != INSN_SEG_GS)
@@ -112,7 +113,7 @@ static int io_string(struct vcpu *v, uint64_t info1, uint16_t port, unsigned int
 	uint64_t dst_base = svm_guest_is_64bit(vmcb) ? 0 : vmcb->es.base;
 
 	if (string_operands(v, &mask, &src_base))
-		return -1;
+		return -EFAULT;
 	count = (info1 & IOIO_REP) ? (r->rcx & mask) : 1;
 
 	for (; count && batch; count--, batch--) {
@@ -122,12 +123,12 @@ static int io_string(struct vcpu *v, uint64_t info1, uint16_t port, unsigned int
 			val = io_read(v, port, size);
 			if (copy_guest_insn(v, dst_base + (r->rdi & mask), &val, size,
 					    true, user, fault))
-				return -1;
+				return -EFAULT;
 			r->rdi = (r->rdi & ~mask) | ((r->rdi + step) & mask);
 		} else {
 			if (copy_guest_insn(v, src_base + (r->rsi & mask), &val, size,
 					    false, user, fault))
-				return -1;
+				return -EFAULT;
 			io_write(v, port, size, val);
 			r->rsi = (r->rsi & ~mask) | ((r->rsi + step) & mask);
 		}

@@ -7,6 +7,7 @@
 #include <asm/x86.h>
 #include <public/arch-x86/cpuid.h>
 #include <umbra/domain.h>
+#include <umbra/errno.h>
 #include <umbra/guest_log.h>
 #include <umbra/printk.h>
 
@@ -59,7 +60,7 @@ static int msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 		*val = 0;	/* no MTRRs: everything write-back */
 		return 0;
 	}
-	return -1;
+	return -EINVAL;
 }
 
 static int msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
@@ -69,10 +70,10 @@ static int msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 	switch (msr) {
 	case MSR_EFER:
 		if (val & ~EFER_GUEST_MASK)
-			return -1;
+			return -EINVAL;
 		/* LME may not change while paging is on (the CPU raises #GP). */
 		if ((vmcb->cr0 & CR0_PG) && ((val ^ vmcb->efer) & EFER_LME))
-			return -1;
+			return -EINVAL;
 		vmcb->efer = (val & ~EFER_LMA) | (vmcb->efer & EFER_LMA) | EFER_SVME;
 		svm_shadow_mode_changed(v);
 		return 0;
@@ -81,7 +82,7 @@ static int msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 		return 0;
 	case MSR_PAT:
 		if (!pat_valid(val))
-			return -1;
+			return -EINVAL;
 		vmcb->g_pat = val;
 		return 0;
 	case MSR_APIC_BASE:
