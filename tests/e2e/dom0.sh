@@ -94,5 +94,25 @@ under_umbra() {
 	tty_stop
 }
 
+# Bad dom0 input: each is refused with a message on Umbra's console, and
+# Umbra goes on to run the boot-module domain (then powers off, idle).
+bad_input() {
+	local name=$1 smp=$2 cmdline=$3 kernel=$4 why=$5
+	boot "dom0-bad-$name" build/test/umbra.elf "console=com1 exit_when_idle $cmdline" \
+		"$kernel console=ttyS0; $DOM0/initrd.img; build/guests/hello.elf name=g1 -- status=0" \
+		"$smp" 2G
+	check "bad $name: refused with a message" log_has "$why"
+	check "bad $name: no dom0 was started" log_lacks '^dom0: [0-9]+ MiB in'
+	check "bad $name: the boot-module domain still ran" \
+		log_has '^domain [0-9]+ \(g1\): shutdown: poweroff'
+	check "bad $name: Umbra stayed up to the end" rc_is 33
+	scenario_end "dom0-bad-$name"
+}
+
 native
 under_umbra
+head -c 100000 "$DOM0/vmlinuz" > "$E2E_OUT/vmlinuz-truncated"
+bad_input not-bzimage 2 "" "$DOM0/initrd.img" '^dom0: module 0: not a bzImage'
+bad_input truncated 2 "" "$E2E_OUT/vmlinuz-truncated" '^dom0: module 0: truncated'
+bad_input too-much-memory 2 "dom0_mem=64G" "$DOM0/vmlinuz" '^dom0: dom0_mem asks for 65536 MiB'
+bad_input one-cpu 1 "" "$DOM0/vmlinuz" '^dom0: needs a CPU of its own'
