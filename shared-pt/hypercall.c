@@ -38,16 +38,18 @@ static int one_mmu_update(struct spt_domain *d, const struct mmu_update *r,
 	}
 }
 
-int spt_mmu_update(struct spt_domain *d, const struct mmu_update *req,
-		   unsigned int count, int *results, unsigned int *done,
-		   struct spt_flush *flush)
+/* Xen's batch rule: in order, stop at the first failure, and report
+ * SPT_NOT_DONE for what was not tried. */
+typedef int (*batch_fn)(void *ctx, unsigned int i, struct spt_flush *flush);
+
+static int run_batch(batch_fn fn, void *ctx, unsigned int count, int *results,
+		     unsigned int *done, struct spt_flush *flush)
 {
 	unsigned int i;
 	int rc = 0;
 
-	d->stats.mmu_update_calls++;
 	for (i = 0; i < count; i++) {
-		rc = one_mmu_update(d, &req[i], flush);
+		rc = fn(ctx, i, flush);
 		if (results)
 			results[i] = rc;
 		if (rc)
@@ -57,6 +59,28 @@ int spt_mmu_update(struct spt_domain *d, const struct mmu_update *req,
 		*done = i;
 	finish_batch(results, i + 1, count);
 	return rc;
+}
+
+struct update_batch {
+	struct spt_domain *d;
+	const struct mmu_update *req;
+};
+
+static int update_at(void *ctx, unsigned int i, struct spt_flush *flush)
+{
+	struct update_batch *b = ctx;
+
+	return one_mmu_update(b->d, &b->req[i], flush);
+}
+
+int spt_mmu_update(struct spt_domain *d, const struct mmu_update *req,
+		   unsigned int count, int *results, unsigned int *done,
+		   struct spt_flush *flush)
+{
+	struct update_batch b = { d, req };
+
+	d->stats.mmu_update_calls++;
+	return run_batch(update_at, &b, count, results, done, flush);
 }
 
 static int one_flush(const struct mmuext_op *op, struct spt_flush *flush)
@@ -107,23 +131,24 @@ static int one_mmuext(struct spt_vcpu *v, const struct mmuext_op *op,
 	return spt_refuse(d, SPT_R_UNSUPPORTED, op->arg1.mfn, op->cmd);
 }
 
+struct mmuext_batch {
+	struct spt_vcpu *v;
+	const struct mmuext_op *op;
+};
+
+static int mmuext_at(void *ctx, unsigned int i, struct spt_flush *flush)
+{
+	struct mmuext_batch *b = ctx;
+
+	return one_mmuext(b->v, &b->op[i], flush);
+}
+
 int spt_mmuext_op(struct spt_vcpu *v, const struct mmuext_op *op,
 		  unsigned int count, int *results, unsigned int *done,
 		  struct spt_flush *flush)
 {
-	unsigned int i;
-	int rc = 0;
+	struct mmuext_batch b = { v, op };
 
 	v->d->stats.mmuext_calls++;
-	for (i = 0; i < count; i++) {
-		rc = one_mmuext(v, &op[i], flush);
-		if (results)
-			results[i] = rc;
-		if (rc)
-			break;
-	}
-	if (done)
-		*done = i;
-	finish_batch(results, i + 1, count);
-	return rc;
+	return run_batch(mmuext_at, &b, count, results, done, flush);
 }

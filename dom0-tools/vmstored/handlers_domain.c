@@ -65,15 +65,21 @@ static int introduced_guest(struct client *c, const char *arg,
 	return *out && (*out)->introduced ? 0 : ENOENT;
 }
 
-int do_release(struct client *c, struct request *r)
+/* The one argument of RELEASE and RESUME: an introduced guest. */
+static int introduced_arg(struct client *c, struct request *r, struct domain **d)
 {
 	const char *arg;
-	struct domain *d;
-	int err;
 
 	if (!req_args(r, &arg, 1))
 		return EINVAL;
-	err = introduced_guest(c, arg, &d);
+	return introduced_guest(c, arg, d);
+}
+
+int do_release(struct client *c, struct request *r)
+{
+	struct domain *d;
+	int err = introduced_arg(c, r, &d);
+
 	if (err)
 		return err;
 	if (d->ring && c->store->ring.detach)
@@ -87,13 +93,9 @@ int do_release(struct client *c, struct request *r)
 
 int do_resume(struct client *c, struct request *r)
 {
-	const char *arg;
 	struct domain *d;
-	int err;
+	int err = introduced_arg(c, r, &d);
 
-	if (!req_args(r, &arg, 1))
-		return EINVAL;
-	err = introduced_guest(c, arg, &d);
 	return err ? err : reply_ok(r);
 }
 

@@ -91,14 +91,13 @@ int op_read(const struct op_ctx *ctx, const char *path, size_t len,
 	    const char **value, uint32_t *value_len)
 {
 	struct nview v;
-	int err;
+	int err = view_existing(ctx, path, len, VMS_PERM_READ, &v);
 
-	err = view_existing(ctx, path, len, VMS_PERM_READ, &v);
-	if (err)
-		return err;
-	*value = v.value;
-	*value_len = v.value_len;
-	return 0;
+	if (!err) {
+		*value = v.value;
+		*value_len = v.value_len;
+	}
+	return err;
 }
 
 /* New nodes inherit the parent's permissions; guests own what they make. */
@@ -248,13 +247,11 @@ int op_get_perms(const struct op_ctx *ctx, const char *path, size_t len,
 		 const struct perms **perms)
 {
 	struct nview v;
-	int err;
+	int err = view_existing(ctx, path, len, VMS_PERM_READ, &v);
 
-	err = view_existing(ctx, path, len, VMS_PERM_READ, &v);
-	if (err)
-		return err;
-	*perms = v.perms;
-	return 0;
+	if (!err)
+		*perms = v.perms;
+	return err;
 }
 
 int op_set_perms(const struct op_ctx *ctx, const char *path, size_t len,
