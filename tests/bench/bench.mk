@@ -6,3 +6,10 @@
 bench-hvm: $(BUILD)/umbra.elf $(BUILD)/guests/exitbench.elf $(BUILD)/guests/ptwork.elf
 	tests/bench/hvm/run.sh
 BENCH_TARGETS += bench-hvm
+
+# make bench-dom0: dom0's boot under Umbra against the same kernel and
+# initramfs booted by the same GRUB without it (tests/bench/dom0.sh).
+.PHONY: bench-dom0
+bench-dom0: $(BUILD)/umbra.elf $(BUILD)/dom0/vmlinuz $(BUILD)/dom0/initrd.img
+	tests/bench/dom0.sh
+BENCH_TARGETS += bench-dom0
