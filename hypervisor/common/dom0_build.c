@@ -13,12 +13,14 @@
 #include <umbra/dom0_layout.h>
 #include <umbra/dom0_mem.h>
 #include <umbra/domain.h>
+#include <umbra/domain_build.h>
 #include <umbra/errno.h>
 #include <umbra/heap.h>
 #include <umbra/linux_boot.h>
 #include <umbra/printk.h>
 #include <umbra/sched.h>
 #include <umbra/string.h>
+#include "mmu/pte.h"
 
 #define MIB		(1ULL << 20)
 #define ACPI_AREA	(64 * 1024)	/* dom0's RSDP, XSDT and MADT */
@@ -95,41 +97,10 @@ const struct dom0_layout *dom0_memory(void)
 	return memory_set_aside ? &layout : NULL;
 }
 
-static bool in_dom0_ram(uint64_t gpa, uint64_t len)
-{
-	for (unsigned int i = 0; i < layout.nr; i++)
-		if (gpa >= layout.ram[i].start && gpa < layout.ram[i].end &&
-		    len <= layout.ram[i].end - gpa)
-			return true;
-	return false;
-}
-
-/* Writes before dom0 first runs: its RAM is machine RAM, reached through
- * the direct map, and nothing outside it may be written. */
-static int boot_copy(void *ctx, uint64_t gpa, const void *src, uint64_t len)
-{
-	(void)ctx;
-	if (!in_dom0_ram(gpa, len))
-		return -EFAULT;
-	memcpy(phys_to_virt(gpa), src, len);
-	return 0;
-}
-
-static int boot_zero(void *ctx, uint64_t gpa, uint64_t len)
-{
-	(void)ctx;
-	if (!in_dom0_ram(gpa, len))
-		return -EFAULT;
-	memset(phys_to_virt(gpa), 0, len);
-	return 0;
-}
-
-static const struct guest_writer boot_writer = { boot_copy, boot_zero, NULL };
-
 /* dom0's ACPI tables at the top of its RAM below 4 GiB, reported to it as
  * ACPI memory; 0 if the firmware gave none (dom0 boots without ACPI). */
-static uint64_t place_acpi(const struct boot_info *bi, const uint32_t *apic_ids,
-			   unsigned int nr_ids)
+static uint64_t place_acpi(struct domain *d, const struct boot_info *bi,
+			   const uint32_t *apic_ids, unsigned int nr_ids)
 {
 	uint64_t tables[ACPI_TABLES_MAX], madt_pa, at, rsdp = 0;
 	unsigned int nr;
@@ -138,8 +109,9 @@ static uint64_t place_acpi(const struct boot_info *bi, const uint32_t *apic_ids,
 
 	if (acpi_firmware_tables(bi->rsdp, bi->rsdp_len, tables, ACPI_TABLES_MAX, &nr, &madt_pa))
 		return 0;
-	at = e820_find_ram(&layout.e820, MIB, 1ULL << 32, ACPI_AREA, 4096, 1);
-	if (!at)
+	at = e820_find_ram(&layout.e820, MIB, 1ULL << 32, ACPI_AREA, PAGE_SIZE, 1);
+	/* Built in place: dom0 has not run yet, and the area is its RAM. */
+	if (!at || !domain_owns_gpa_range(d, at, ACPI_AREA))
 		return 0;
 	in = (struct acpi_dom0_input){
 		.tables = tables, .nr_tables = nr, .madt = phys_to_virt(madt_pa),
@@ -159,27 +131,36 @@ static const struct mb2_module *module(const struct boot_info *bi, int i)
 	return i < 0 ? NULL : &bi->modules[i];
 }
 
-static int load_linux(const struct boot_info *bi, struct linux_boot_plan *plan,
-		      uint64_t rsdp)
+static int parse_kernel(const struct boot_info *bi, struct bzimage *bz)
+{
+	const struct mb2_module *k = module(bi, kernel_mod);
+
+	if (bzimage_parse(phys_to_virt(k->start), k->end - k->start, bz)) {
+		pr_err("dom0: module %d: %s: no dom0\n", kernel_mod, bz->error);
+		return -EINVAL;
+	}
+	if (initrd_mod < 0)
+		pr_warn("dom0: no initrd module; the kernel must find its root itself\n");
+	return 0;
+}
+
+/* Kernel, initrd and boot tables into dom0's RAM, through the guest-access
+ * border like any domain's image. */
+static int load_linux(struct domain *d, const struct boot_info *bi,
+		      const struct bzimage *bz, struct linux_boot_plan *plan, uint64_t rsdp)
 {
 	const struct mb2_module *k = module(bi, kernel_mod), *rd = module(bi, initrd_mod);
 	uint64_t rd_size = rd ? rd->end - rd->start : 0;
-	struct bzimage bz;
+	const struct guest_writer gw = domain_guest_writer(d);
 
-	if (bzimage_parse(phys_to_virt(k->start), k->end - k->start, &bz)) {
-		pr_err("dom0: module %d: %s: no dom0\n", kernel_mod, bz.error);
-		return -EINVAL;
-	}
-	if (!rd)
-		pr_warn("dom0: no initrd module; the kernel must find its root itself\n");
-	if (linux_boot_plan(&bz, &layout.e820, strlen(k->cmdline), rd_size, plan) ||
-	    linux_boot_write(&bz, plan, &layout.e820, k->cmdline,
-			     rd ? phys_to_virt(rd->start) : NULL, rsdp, &boot_writer)) {
+	if (linux_boot_plan(bz, &layout.e820, strlen(k->cmdline), rd_size, plan) ||
+	    linux_boot_write(bz, plan, &layout.e820, k->cmdline,
+			     rd ? phys_to_virt(rd->start) : NULL, rsdp, &gw)) {
 		pr_err("dom0: %s: no dom0\n", plan->error);
 		return -ENOMEM;
 	}
 	pr_info("dom0: Linux boot protocol %u.%02u, kernel at %#llx, initrd %llu KiB at %#llx\n",
-		bz.version >> 8, bz.version & 0xff, (unsigned long long)plan->kernel_addr,
+		bz->version >> 8, bz->version & 0xff, (unsigned long long)plan->kernel_addr,
 		(unsigned long long)(rd_size >> 10), (unsigned long long)plan->initrd_addr);
 	return 0;
 }
@@ -203,6 +184,7 @@ bool dom0_build(const struct boot_info *bi)
 {
 	struct linux_boot_plan *plan;
 	uint32_t apic_id = percpu_area[DOM0_PCPU].apic_id;
+	struct bzimage bz;
 	struct domain *d;
 
 	if (!memory_set_aside)
@@ -216,11 +198,15 @@ bool dom0_build(const struct boot_info *bi)
 		return false;
 	}
 	plan = kzalloc(sizeof(*plan));
-	if (!plan || load_linux(bi, plan, place_acpi(bi, &apic_id, 1)))
+	if (!plan || parse_kernel(bi, &bz))
 		goto fail;
 	d = create_dom0();
 	if (!d)
 		goto fail;
+	if (load_linux(d, bi, &bz, plan, place_acpi(d, bi, &apic_id, 1))) {
+		domain_destroy(d);
+		goto fail;
+	}
 	hvm_vcpu_set_entry64(d->vcpus[0], &(struct hvm_entry64){
 		.rip = plan->entry, .rsi = plan->rsi, .cr3 = plan->cr3,
 		.gdt_base = plan->gdt_base, .gdt_limit = plan->gdt_limit,

@@ -43,12 +43,17 @@ static int zero_guest(void *ctx, uint64_t gpa, uint64_t len)
 	return zero_gpa(ctx, gpa, len);
 }
 
+struct guest_writer domain_guest_writer(struct domain *d)
+{
+	return (struct guest_writer){ write_guest, zero_guest, d };
+}
+
 /* The start info, its command line and memory map go in the last 64 KiB
  * of guest RAM, which the memory map reports as reserved. */
 static int build_start_info(struct domain *d, const struct elf_image *img,
 			    const char *args, uint64_t *info_gpa)
 {
-	const struct guest_writer gw = { write_guest, zero_guest, d };
+	const struct guest_writer gw = domain_guest_writer(d);
 	struct hvm_memmap_table_entry memmap[MEMMAP_MAX];
 	uint64_t area = d->mem_bytes - START_INFO_SIZE;
 	struct pvh_start_params p = {
@@ -84,7 +89,7 @@ static bool build_one(unsigned int index, const struct mb2_module *m)
 	struct domain *d;
 	const char *why = NULL;
 	uint64_t info;
-	struct guest_writer dgw = { write_guest, zero_guest, NULL };
+	struct guest_writer dgw;
 
 	if (domain_spec_parse(m->cmdline, index, sched_cpus_online(), &spec,
 			      report_spec, &index)) {
@@ -103,7 +108,7 @@ static bool build_one(unsigned int index, const struct mb2_module *m)
 		pr_err("module %u: domain '%s' not created: %s\n", index, cfg.name, why);
 		return false;
 	}
-	dgw.ctx = d;
+	dgw = domain_guest_writer(d);
 	if (elf_load(phys_to_virt(m->start), m->end - m->start, d->mem_bytes, &dgw, &img)) {
 		pr_err("domain %u (%s): image refused: %s\n", d->id, d->name,
 		       img.error ? img.error : "unknown error");

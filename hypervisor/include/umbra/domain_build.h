@@ -1,7 +1,14 @@
 #ifndef UMBRA_DOMAIN_BUILD_H
 #define UMBRA_DOMAIN_BUILD_H
 
+#include <umbra/elf_loader.h>
 #include <umbra/multiboot2.h>
+
+struct domain;
+
+/* A guest_writer over d's RAM, through the guest-access border: what the
+ * loaders (ELF, PVH start info, Linux boot) write a domain's image with. */
+struct guest_writer domain_guest_writer(struct domain *d);
 
 /* Build and start a domain from a boot module whose command line is
  *   name=NAME mem=SIZE vcpus=N paging=nested|shadow cpus=MASK [-- GUEST ARGS]
