@@ -3,8 +3,8 @@
 #include <umbra/dom0_layout.h>
 #include <umbra/errno.h>
 #include <umbra/string.h>
+#include "mmu/pte.h"
 
-#define PAGE	4096ULL
 
 /* The first busy range that overlaps [s, e), or NULL. */
 static const struct mem_range *busy_in(const struct mem_range *busy, unsigned int n,
@@ -36,15 +36,15 @@ static int add_range(struct dom0_layout *l, uint64_t s, uint64_t e)
 static int take_from(struct dom0_layout *l, const struct mem_range *busy,
 		     unsigned int nr_busy, uint64_t s, uint64_t e, uint64_t size)
 {
-	s = (s + PAGE - 1) & ~(PAGE - 1);
-	e &= ~(PAGE - 1);
+	s = (s + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+	e &= ~(PAGE_SIZE - 1);
 	while (s < e && l->bytes < size) {
 		const struct mem_range *b = busy_in(busy, nr_busy, s, e);
-		uint64_t stop = !b ? e : b->start > s ? b->start & ~(PAGE - 1) : s;
+		uint64_t stop = !b ? e : b->start > s ? b->start & ~(PAGE_SIZE - 1) : s;
 		int err;
 
 		if (stop <= s) {		/* busy from here: skip it */
-			s = (b->end + PAGE - 1) & ~(PAGE - 1);
+			s = (b->end + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
 			continue;
 		}
 		if (stop - s > size - l->bytes)
@@ -81,7 +81,7 @@ int dom0_layout_build(const struct e820_map *machine, const struct mem_range *bu
 	 * is still mapped 1:1 like other non-RAM (the BIOS data area). */
 	for (unsigned int i = 0; i < machine->nr && !err && l->bytes < size; i++) {
 		const struct e820_range *r = &machine->r[i];
-		uint64_t s = r->addr < PAGE ? PAGE : r->addr;
+		uint64_t s = r->addr < PAGE_SIZE ? PAGE_SIZE : r->addr;
 
 		if (r->type == E820_RAM && r->addr + r->size > s)
 			err = take_from(l, busy, nr_busy, s, r->addr + r->size, size);

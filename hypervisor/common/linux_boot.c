@@ -3,8 +3,8 @@
 #include <umbra/errno.h>
 #include <umbra/linux_boot.h>
 #include <umbra/string.h>
+#include "mmu/pte.h"
 
-#define PAGE		4096ULL
 #define MIB		(1ULL << 20)
 #define GIB		(1ULL << 30)
 #define LOW_LIMIT	(4 * GIB)	/* what the identity tables cover */
@@ -13,7 +13,7 @@
 
 static uint64_t page_up(uint64_t n)
 {
-	return (n + PAGE - 1) & ~(PAGE - 1);
+	return (n + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
 }
 
 static int fail(struct linux_boot_plan *plan, int err, const char *why)
@@ -34,7 +34,7 @@ static uint64_t place_kernel(const struct bzimage *bz, const struct e820_map *fr
 	uint64_t at;
 
 	if (!bz->relocatable) {
-		at = e820_find_ram(free, bz->pref_address, LOW_LIMIT, bz->init_size, PAGE, 0);
+		at = e820_find_ram(free, bz->pref_address, LOW_LIMIT, bz->init_size, PAGE_SIZE, 0);
 		return at == bz->pref_address ? at : 0;
 	}
 	/* At or above pref_address first, as GRUB does: the low 16 MiB stay
@@ -49,16 +49,16 @@ static uint64_t place_kernel(const struct bzimage *bz, const struct e820_map *fr
 static int plan_boot_area(struct linux_boot_plan *plan, uint64_t cmdline_len)
 {
 	uint64_t cmd_bytes = page_up(cmdline_len + 1);
-	uint64_t size = PAGE + cmd_bytes + PAGE + PT_PAGES * PAGE;
-	uint64_t at = e820_find_ram(&plan->free, PAGE, LOW_LIMIT, size, PAGE, 0);
+	uint64_t size = PAGE_SIZE + cmd_bytes + PAGE_SIZE + PT_PAGES * PAGE_SIZE;
+	uint64_t at = e820_find_ram(&plan->free, PAGE_SIZE, LOW_LIMIT, size, PAGE_SIZE, 0);
 
 	if (!at)
 		return fail(plan, -ENOMEM, "no room below 4 GiB for the zero page and boot tables");
 	plan->boot_area = at;
 	plan->zero_page = at;
-	plan->cmdline = at + PAGE;
+	plan->cmdline = at + PAGE_SIZE;
 	plan->gdt = plan->cmdline + cmd_bytes;
-	plan->pml4 = plan->gdt + PAGE;
+	plan->pml4 = plan->gdt + PAGE_SIZE;
 	return take(plan, at, size);
 }
 
@@ -71,7 +71,7 @@ static int plan_initrd(const struct bzimage *bz, struct linux_boot_plan *plan, u
 		return 0;
 	if (limit > LOW_LIMIT)
 		limit = LOW_LIMIT;
-	plan->initrd_addr = e820_find_ram(&plan->free, MIB, limit, size, PAGE, 1);
+	plan->initrd_addr = e820_find_ram(&plan->free, MIB, limit, size, PAGE_SIZE, 1);
 	if (!plan->initrd_addr)
 		return fail(plan, -ENOMEM, "no room for the initrd below its initrd_addr_max");
 	return take(plan, plan->initrd_addr, page_up(size));
@@ -88,7 +88,7 @@ int linux_boot_plan(const struct bzimage *bz, const struct e820_map *e820,
 		return fail(plan, -EINVAL, "command line longer than the kernel accepts");
 	plan->cmdline_len = cmdline_len;
 	plan->free = *e820;
-	err = take(plan, 0, PAGE);	/* the real-mode IVT and BIOS data */
+	err = take(plan, 0, PAGE_SIZE);	/* the real-mode IVT and BIOS data */
 	if (err)
 		return err;
 	plan->kernel_addr = place_kernel(bz, &plan->free);

@@ -4,12 +4,9 @@
 #include <umbra/errno.h>
 #include <umbra/linux_boot.h>
 #include <umbra/string.h>
+#include "mmu/pte.h"
 
-#define PAGE		4096ULL
 #define PD_PAGES	4
-#define PTE_P		0x001ULL
-#define PTE_W		0x002ULL
-#define PTE_PS		0x080ULL
 #define PD_BATCH	64		/* directory entries written per call */
 #define E820_ENTRY_SIZE	20		/* packed: addr, size, type */
 
@@ -85,16 +82,16 @@ static void write_zero_page(struct writer *w, const struct bzimage *bz,
  * first 4 GiB identity-mapped, as the 64-bit entry requires. */
 static void write_page_tables(struct writer *w)
 {
-	uint64_t pml4 = w->plan->pml4, pdpt = pml4 + PAGE, pd = pdpt + PAGE;
+	uint64_t pml4 = w->plan->pml4, pdpt = pml4 + PAGE_SIZE, pd = pdpt + PAGE_SIZE;
 	uint64_t batch[PD_BATCH];
 
-	zero(w, pml4, 2 * PAGE, "page tables");
+	zero(w, pml4, 2 * PAGE_SIZE, "page tables");
 	put_le(w, pml4, pdpt | PTE_P | PTE_W, 8);
 	for (unsigned int i = 0; i < PD_PAGES; i++)
-		put_le(w, pdpt + i * 8, (pd + i * PAGE) | PTE_P | PTE_W, 8);
-	for (uint64_t n = 0; n < PD_PAGES * 512; n += PD_BATCH) {
+		put_le(w, pdpt + i * 8, (pd + i * PAGE_SIZE) | PTE_P | PTE_W, 8);
+	for (uint64_t n = 0; n < PD_PAGES * PT_ENTRIES; n += PD_BATCH) {
 		for (unsigned int i = 0; i < PD_BATCH; i++)
-			batch[i] = ((n + i) << 21) | PTE_P | PTE_W | PTE_PS;
+			batch[i] = (n + i) * PAGE_SIZE_2M | PTE_P | PTE_W | PTE_PS;
 		put(w, pd + n * 8, batch, sizeof(batch), "page tables");
 	}
 }
@@ -103,7 +100,7 @@ static void write_gdt(struct writer *w)
 {
 	const uint64_t gdt[] = { 0, 0, GDT_CODE64, GDT_DATA };
 
-	zero(w, w->plan->gdt, PAGE, "GDT");
+	zero(w, w->plan->gdt, PAGE_SIZE, "GDT");
 	put(w, w->plan->gdt, gdt, sizeof(gdt), "GDT");
 }
 

@@ -11,12 +11,12 @@
 #include <umbra/mm.h>
 #include <umbra/string.h>
 #include "mmu/npt.h"
+#include "mmu/pte.h"
 
 #define ASID_SLOTS	63	/* see struct percpu.asid_owner */
 /* dom0 reaches devices 1:1 up to here (the 32-bit PCI hole, the local and
  * I/O APICs); 64-bit BARs above 4 GiB are not mapped yet. */
 #define IDENTITY_MMIO_TOP	(1ULL << 32)
-#define PAGE_SIZE_4K		4096ULL
 
 #define GIB		(1ULL << 30)
 #define VCPU_POOL_PAGES	2	/* its VMCB and its struct vcpu */
@@ -68,8 +68,8 @@ static int map_identity(struct domain *d)
 {
 	const struct identity_map *id = d->identity;
 	const struct e820_map *m = id->machine;
-	uint64_t at = PAGE_SIZE_4K;	/* page 0 is mapped below, on its own */
-	int err = npt_map(&d->npt, 0, 0, PAGE_SIZE_4K, NPT_RWX);
+	uint64_t at = PAGE_SIZE;	/* page 0 is mapped below, on its own */
+	int err = npt_map(&d->npt, 0, 0, PAGE_SIZE, NPT_RWX);
 
 	for (unsigned int i = 0; i < id->nr_ram && !err; i++)
 		err = npt_map(&d->npt, id->ram[i].start, id->ram[i].start,
@@ -77,8 +77,8 @@ static int map_identity(struct domain *d)
 	/* Everything between the machine's whole RAM pages: a page only
 	 * partly RAM (the EBDA's) is never allocated, and is firmware's. */
 	for (unsigned int i = 0; i < m->nr && !err && at < IDENTITY_MMIO_TOP; i++) {
-		uint64_t s = (m->r[i].addr + PAGE_SIZE_4K - 1) & ~(PAGE_SIZE_4K - 1);
-		uint64_t e = (m->r[i].addr + m->r[i].size) & ~(PAGE_SIZE_4K - 1);
+		uint64_t s = (m->r[i].addr + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+		uint64_t e = (m->r[i].addr + m->r[i].size) & ~(PAGE_SIZE - 1);
 
 		if (m->r[i].type != E820_RAM)
 			continue;
