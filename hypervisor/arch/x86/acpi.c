@@ -63,27 +63,52 @@ static const struct sdt_header *map_table(uint64_t pa)
 	return h;
 }
 
-static const struct sdt_header *find_table(const struct rsdp *rsdp, const char sig[4])
+/* The root table (XSDT, else RSDT) behind a checked RSDP copy. */
+struct root_table {
+	const struct sdt_header *hdr;
+	size_t entry_size, n;
+};
+
+static int root_open(const struct rsdp *rsdp, size_t rsdp_len, struct root_table *rt)
 {
-	bool xsdt = rsdp->revision >= 2 && rsdp->xsdt_addr;
-	const struct sdt_header *root = map_table(xsdt ? rsdp->xsdt_addr : rsdp->rsdt_addr);
-	size_t entry_size = xsdt ? 8 : 4;
+	bool xsdt;
 
-	if (!root)
-		return NULL;
-	size_t n = (root->length - sizeof(*root)) / entry_size;
-	const uint8_t *entries = (const uint8_t *)(root + 1);
+	if (!rsdp || rsdp_len < 20 || memcmp(rsdp->signature, "RSD PTR ", 8) ||
+	    !checksum_ok(rsdp, 20))
+		return -ENOENT;
+	/* xsdt_addr is only there in a copy of the whole 2.0 RSDP. */
+	xsdt = rsdp->revision >= 2 && rsdp_len >= sizeof(*rsdp) && rsdp->xsdt_addr;
+	rt->hdr = map_table(xsdt ? rsdp->xsdt_addr : rsdp->rsdt_addr);
+	if (!rt->hdr)
+		return -ENOENT;
+	rt->entry_size = xsdt ? 8 : 4;
+	rt->n = (rt->hdr->length - sizeof(*rt->hdr)) / rt->entry_size;
+	return 0;
+}
 
-	for (size_t i = 0; i < n; i++) {
-		uint64_t pa = 0;
-		const struct sdt_header *t;
+static uint64_t root_entry(const struct root_table *rt, size_t i)
+{
+	uint64_t pa = 0;
 
-		memcpy(&pa, entries + i * entry_size, entry_size);
-		t = map_table(pa);
-		if (t && !memcmp(t->signature, sig, 4))
-			return t;
-	}
-	return NULL;
+	memcpy(&pa, (const uint8_t *)(rt->hdr + 1) + i * rt->entry_size, rt->entry_size);
+	return pa;
+}
+
+/* The table at pa if it is well-formed and has this signature. */
+static const struct sdt_header *table_if(uint64_t pa, const char sig[4])
+{
+	const struct sdt_header *t = map_table(pa);
+
+	return t && !memcmp(t->signature, sig, 4) ? t : NULL;
+}
+
+static const struct sdt_header *find_table(const struct root_table *rt, const char sig[4])
+{
+	const struct sdt_header *t = NULL;
+
+	for (size_t i = 0; i < rt->n && !t; i++)
+		t = table_if(root_entry(rt, i), sig);
+	return t;
 }
 
 static void add_cpu(struct acpi_cpus *out, uint32_t id, uint32_t flags)
@@ -122,16 +147,15 @@ static void parse_madt(const struct sdt_header *madt, struct acpi_cpus *out)
 
 int acpi_find_cpus(const void *rsdp_copy, size_t rsdp_len, struct acpi_cpus *out)
 {
-	const struct rsdp *rsdp = rsdp_copy;
 	const struct sdt_header *madt;
+	struct root_table rt;
 
 	out->count = 0;
-	if (!rsdp || rsdp_len < 20 || memcmp(rsdp->signature, "RSD PTR ", 8) ||
-	    !checksum_ok(rsdp, 20)) {
+	if (root_open(rsdp_copy, rsdp_len, &rt)) {
 		pr_err("acpi: no valid RSDP from the boot loader\n");
 		return -ENOENT;
 	}
-	madt = find_table(rsdp, "APIC");
+	madt = find_table(&rt, "APIC");
 	if (!madt || madt->length < MADT_ENTRIES_OFFSET) {
 		pr_err("acpi: no valid MADT\n");
 		return -ENOENT;
@@ -143,31 +167,16 @@ int acpi_find_cpus(const void *rsdp_copy, size_t rsdp_len, struct acpi_cpus *out
 int acpi_firmware_tables(const void *rsdp_copy, size_t rsdp_len, uint64_t *tables,
 			 unsigned int max, unsigned int *nr, uint64_t *madt_pa)
 {
-	const struct rsdp *rsdp = rsdp_copy;
-	bool xsdt;
-	const struct sdt_header *root;
-	size_t entry_size, n;
+	struct root_table rt;
 
 	*nr = 0;
 	*madt_pa = 0;
-	if (!rsdp || rsdp_len < 20 || memcmp(rsdp->signature, "RSD PTR ", 8) ||
-	    !checksum_ok(rsdp, 20))
+	if (root_open(rsdp_copy, rsdp_len, &rt))
 		return -ENOENT;
-	xsdt = rsdp->revision >= 2 && rsdp_len >= sizeof(*rsdp) && rsdp->xsdt_addr;
-	root = map_table(xsdt ? rsdp->xsdt_addr : rsdp->rsdt_addr);
-	if (!root)
-		return -ENOENT;
-	entry_size = xsdt ? 8 : 4;
-	n = (root->length - sizeof(*root)) / entry_size;
-	for (size_t i = 0; i < n && *nr < max; i++) {
-		const struct sdt_header *t;
-		uint64_t pa = 0;
-
-		memcpy(&pa, (const uint8_t *)(root + 1) + i * entry_size, entry_size);
-		tables[(*nr)++] = pa;
-		t = map_table(pa);
-		if (t && !memcmp(t->signature, "APIC", 4))
-			*madt_pa = pa;
+	for (size_t i = 0; i < rt.n && *nr < max; i++) {
+		tables[(*nr)++] = root_entry(&rt, i);
+		if (table_if(tables[*nr - 1], "APIC"))
+			*madt_pa = tables[*nr - 1];
 	}
-	return *madt_pa && n <= max ? 0 : -ENOENT;
+	return *madt_pa && rt.n <= max ? 0 : -ENOENT;
 }
