@@ -13,8 +13,14 @@
 
 #ifndef __ASSEMBLY__
 
+#ifdef __KERNEL__
+/* A Linux kernel module (dom0's /dev/umbra driver). */
+#include <linux/stddef.h>
+#include <linux/types.h>
+#else
 #include <stddef.h>
 #include <stdint.h>
+#endif
 
 #if defined(__cplusplus) && __cplusplus >= 201103L
 #define UMBRA_ABI_ASSERT(cond, msg) static_assert(cond, msg)

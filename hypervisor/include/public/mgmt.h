@@ -1,0 +1,265 @@
+/*
+ * Umbra's management interface: how dom0's tools (libvmctl, through the
+ * /dev/umbra driver) create, load, run, watch and destroy domains. It is
+ * Umbra's own, not Xen's domctl/sysctl, and it is versioned as a whole:
+ * every request carries UMBRA_MGMT_INTERFACE_VERSION, and a request made
+ * for another version is refused with -EACCES (as Xen refuses a domctl of
+ * another interface version) and the hypervisor's version written back
+ * into the request, so the tool can say which one it met.
+ *
+ * One hypercall, umbra_mgmt(struct umbra_mgmt *req), issued by dom0's
+ * kernel with VMMCALL (RAX = __HYPERVISOR_umbra_mgmt, RDI = the request's
+ * guest-virtual address). Every command from any domain but dom0 fails
+ * with -EPERM before its arguments are read. The request is read once,
+ * at the start, and written back (results in it) at the end; `buf` is a
+ * second guest-virtual buffer of `buf_len` bytes, at most
+ * UMBRA_MGMT_BUF_MAX, whose direction each command states. A long
+ * command is continued (the caller sees nothing of it). A refused
+ * command changes nothing.
+ *
+ * Image loading: dom0 writes a new domain's image, start info and
+ * command line into the domain's memory with UMBRA_MGMT_memory_write, and
+ * then sets where its first vCPU starts (UMBRA_MGMT_vcpu_start). The ELF
+ * and compressed-image parsing thus runs in a dom0 process, where a
+ * malformed image can at worst fail that process, and the hypervisor's
+ * part is two bounded copies and a register set-up: the same split as
+ * Xen's libxenguest.
+ */
+#ifndef UMBRA_PUBLIC_MGMT_H
+#define UMBRA_PUBLIC_MGMT_H
+
+#include "umbra.h"
+
+/* Xen leaves 56..63 unused; umbra_op is 63. */
+#define __HYPERVISOR_umbra_mgmt		62
+
+/* Bump on any change of a layout or of a command's meaning. */
+#define UMBRA_MGMT_INTERFACE_VERSION	0x00010000
+
+/* The largest buffer one command takes (a kernel image goes in pieces). */
+#define UMBRA_MGMT_BUF_MAX		(1u << 20)
+
+/* Commands (umbra_mgmt.cmd). "buf in": read from the caller; "buf out":
+ * written to it. */
+#define UMBRA_MGMT_physinfo		0	/* u.physinfo out */
+#define UMBRA_MGMT_domain_create	1	/* u.create in; domid out, paused */
+#define UMBRA_MGMT_memory_write		2	/* domid; u.memory.gpa; buf in */
+#define UMBRA_MGMT_vcpu_start		3	/* domid; u.start in */
+#define UMBRA_MGMT_domain_unpause	4	/* domid */
+#define UMBRA_MGMT_domain_pause		5	/* domid */
+#define UMBRA_MGMT_domain_shutdown	6	/* domid; u.shutdown.reason */
+#define UMBRA_MGMT_domain_destroy	7	/* domid; memory scrubbed, freed */
+#define UMBRA_MGMT_domain_list		8	/* buf out: umbra_domain_info[] */
+#define UMBRA_MGMT_vcpu_pin		9	/* domid; u.pin in */
+#define UMBRA_MGMT_console_read		10	/* domid; u.ring; buf out */
+#define UMBRA_MGMT_log_read		11	/* u.ring; buf out */
+#define UMBRA_MGMT_log_clear		12	/* forget what the log holds */
+#define UMBRA_MGMT_domain_counters	13	/* buf out: umbra_domain_counters[] */
+#define UMBRA_MGMT_events		14	/* u.events in/out */
+#define UMBRA_MGMT_NR_CMDS		15
+
+/* Domain types (umbra_mgmt_create.type). */
+#define UMBRA_DOMAIN_TYPE_PVH		1	/* HVM container, PVH entry */
+#define UMBRA_DOMAIN_TYPE_HVM		2	/* reserved: firmware boot */
+#define UMBRA_DOMAIN_TYPE_PV		3	/* reserved: PV domains */
+
+/* Domain states (umbra_domain_info.state). */
+#define UMBRA_DOMSTATE_RUNNING		0	/* a vCPU runs or may run */
+#define UMBRA_DOMSTATE_BLOCKED		1	/* every vCPU waits */
+#define UMBRA_DOMSTATE_PAUSED		2
+#define UMBRA_DOMSTATE_SHUTDOWN		3	/* reason: shutdown_reason */
+#define UMBRA_DOMSTATE_CRASHED		4	/* reason: text in `reason` */
+#define UMBRA_DOMSTATE_DYING		5	/* being destroyed */
+
+/* vCPU states (umbra_vcpu_info.state). */
+#define UMBRA_VCPUSTATE_RUNNABLE	0
+#define UMBRA_VCPUSTATE_RUNNING		1
+#define UMBRA_VCPUSTATE_BLOCKED		2
+#define UMBRA_VCPUSTATE_DOWN		3
+
+/* Flags (umbra_domain_info.flags). */
+#define UMBRA_DOMFLAG_DOM0		(1u << 0)
+#define UMBRA_DOMFLAG_STARTED		(1u << 1)	/* vcpu_start done */
+
+/* Features (umbra_mgmt_physinfo.features). */
+#define UMBRA_FEATURE_NESTED_PAGING	(1u << 0)
+#define UMBRA_FEATURE_SHADOW_PAGING	(1u << 1)
+#define UMBRA_FEATURE_SHARED_PAGING	(1u << 2)
+
+#define UMBRA_MAX_VCPUS			8	/* per domain */
+#define UMBRA_REASON_MAX		64
+
+#ifndef __ASSEMBLY__
+
+struct umbra_mgmt_physinfo {
+	uint32_t umbra_version;		/* UMBRA_VERSION */
+	uint32_t nr_cpus;		/* online pCPUs */
+	uint64_t cpus_online;		/* bitmap of online pCPUs */
+	uint64_t dom0_cpus;		/* bitmap of the pCPUs dom0 owns */
+	uint64_t total_bytes;		/* RAM Umbra manages, dom0's included */
+	uint64_t free_bytes;		/* free for new domains */
+	uint64_t dom0_bytes;		/* dom0's RAM */
+	uint64_t tsc_khz;
+	uint64_t uptime_ns;
+	uint32_t features;		/* UMBRA_FEATURE_* */
+	uint32_t max_domains;
+	uint32_t max_vcpus;		/* per domain */
+	uint32_t nr_domains;		/* existing, dom0 included */
+};
+
+struct umbra_mgmt_create {
+	char name[UMBRA_DOMAIN_NAME_MAX];	/* NUL-terminated, unique */
+	uint64_t mem_bytes;		/* 2 MiB multiple, 2 MiB to 1 GiB */
+	uint64_t affinity;		/* pCPUs its vCPUs may run on */
+	uint64_t shadow_bytes;		/* paging=shadow pool; 0: default */
+	uint32_t nr_vcpus;		/* 1 .. UMBRA_MAX_VCPUS */
+	uint32_t type;			/* UMBRA_DOMAIN_TYPE_* */
+	uint32_t paging;		/* UMBRA_PAGING_* */
+	uint32_t reserved;		/* zero */
+};
+
+struct umbra_mgmt_memory {
+	uint64_t gpa;			/* where buf goes in the domain */
+};
+
+/* The domain's vCPU 0 starts at the PVH entry: 32-bit protected mode,
+ * paging off, EBX = start_info_gpa (Xen's PVH start of day). */
+struct umbra_mgmt_start {
+	uint64_t entry;			/* guest-physical, below 4 GiB */
+	uint64_t start_info_gpa;	/* below 4 GiB, inside its RAM */
+};
+
+struct umbra_mgmt_shutdown {
+	uint32_t reason;		/* SHUTDOWN_* of public/sched.h */
+	uint32_t reserved;
+};
+
+struct umbra_mgmt_pin {
+	uint32_t vcpu;
+	uint32_t reserved;
+	uint64_t affinity;		/* bitmap; one online pCPU at least */
+};
+
+/*
+ * A byte stream kept in a ring (a domain's console output, Umbra's log):
+ * every byte ever written has a position 0, 1, 2, .... The caller passes
+ * the position it wants to read from; the hypervisor copies what it
+ * still holds from there into buf and returns, in the same fields, the
+ * position after the last byte copied, how many bytes were copied, how
+ * many bytes between the asked position and the first byte copied were
+ * no longer held (dropped), and the position of the next byte to be
+ * written (head).
+ */
+struct umbra_mgmt_ring {
+	uint64_t pos;			/* in: read from; out: read up to */
+	uint64_t len;			/* out: bytes copied into buf */
+	uint64_t dropped;		/* out: bytes lost before them */
+	uint64_t head;			/* out: the writer's position */
+};
+
+/*
+ * Notification: `generation` counts domain state changes and console
+ * output, hypervisor-wide. The caller passes the last generation it saw
+ * and gets the current one back; with `vector` non-zero, Umbra also sends
+ * that interrupt vector to dom0's first CPU whenever the count moves
+ * (0: the caller polls).
+ */
+struct umbra_mgmt_events {
+	uint64_t generation;
+	uint32_t vector;		/* in: 0 none, else 0x20..0xff */
+	uint32_t reserved;
+};
+
+struct umbra_mgmt {
+	uint32_t cmd;			/* UMBRA_MGMT_* */
+	uint32_t interface_version;	/* UMBRA_MGMT_INTERFACE_VERSION */
+	uint32_t domid;			/* in, or out (domain_create) */
+	uint32_t reserved;		/* zero */
+	uint64_t buf;			/* guest-virtual address, or 0 */
+	uint64_t buf_len;		/* bytes, <= UMBRA_MGMT_BUF_MAX */
+	union {
+		struct umbra_mgmt_physinfo physinfo;
+		struct umbra_mgmt_create create;
+		struct umbra_mgmt_memory memory;
+		struct umbra_mgmt_start start;
+		struct umbra_mgmt_shutdown shutdown;
+		struct umbra_mgmt_pin pin;
+		struct umbra_mgmt_ring ring;
+		struct umbra_mgmt_events events;
+		uint8_t pad[128];
+	} u;
+};
+
+struct umbra_vcpu_info {
+	uint32_t state;			/* UMBRA_VCPUSTATE_* */
+	int32_t pcpu;			/* running on, or -1 */
+	uint64_t affinity;
+	uint64_t cpu_time_ns;
+};
+
+/* domain_list: as many as fit in buf, by domid; the return value is how
+ * many domains exist (more than were written if buf was too small). */
+struct umbra_domain_info {
+	uint32_t domid;
+	uint32_t state;			/* UMBRA_DOMSTATE_* */
+	uint32_t shutdown_reason;	/* SHUTDOWN_*, when SHUTDOWN */
+	uint32_t flags;			/* UMBRA_DOMFLAG_* */
+	char name[UMBRA_DOMAIN_NAME_MAX];
+	char reason[UMBRA_REASON_MAX];	/* why it crashed, NUL-terminated */
+	uint32_t type;			/* UMBRA_DOMAIN_TYPE_* */
+	uint32_t paging;		/* UMBRA_PAGING_* */
+	uint64_t mem_bytes;		/* its RAM */
+	uint64_t pool_bytes;		/* reserved for its paging and vCPUs */
+	uint64_t cpu_time_ns;		/* all vCPUs */
+	uint32_t nr_vcpus;
+	uint32_t reserved;
+	struct umbra_vcpu_info vcpu[UMBRA_MAX_VCPUS];
+};
+
+/* Exit reasons counted per domain (umbra_domain_counters.exits). */
+#define UMBRA_EXIT_CPUID		0
+#define UMBRA_EXIT_MSR			1
+#define UMBRA_EXIT_IO			2
+#define UMBRA_EXIT_NPF			3	/* nested page fault */
+#define UMBRA_EXIT_HYPERCALL		4
+#define UMBRA_EXIT_HLT			5
+#define UMBRA_EXIT_INTR			6	/* physical interrupt */
+#define UMBRA_EXIT_CR			7	/* control register access */
+#define UMBRA_EXIT_EXCEPTION		8	/* intercepted guest exception */
+#define UMBRA_EXIT_OTHER		9
+#define UMBRA_EXIT_NR			16	/* slots; the rest are zero */
+
+#define UMBRA_HYPERCALL_NR		64
+
+/* domain_counters: as many as fit in buf, by domid; returns how many
+ * domains exist. Counts only grow, except across a domain's re-creation
+ * (a new domid). */
+struct umbra_domain_counters {
+	uint32_t domid;
+	uint32_t reserved;
+	uint64_t exits_total;
+	uint64_t exits[UMBRA_EXIT_NR];
+	uint64_t hypercalls[UMBRA_HYPERCALL_NR];
+	uint64_t pt_traps;		/* guest page-table writes trapped */
+	uint64_t npt_faults;
+	uint64_t shadow_faults;
+	uint64_t paging_bytes;		/* shadow or nested tables held now */
+	uint64_t pool_reserved_bytes;
+	uint64_t pool_used_bytes;
+	uint64_t mem_bytes;
+	uint64_t cpu_time_ns;
+};
+
+UMBRA_ABI_SIZE64(struct umbra_mgmt_physinfo, 80);
+UMBRA_ABI_SIZE64(struct umbra_mgmt_create, 72);
+UMBRA_ABI_OFFSET64(struct umbra_mgmt, u, 32);
+UMBRA_ABI_SIZE64(struct umbra_mgmt, 160);
+UMBRA_ABI_SIZE64(struct umbra_vcpu_info, 24);
+UMBRA_ABI_OFFSET64(struct umbra_domain_info, name, 16);
+UMBRA_ABI_OFFSET64(struct umbra_domain_info, mem_bytes, 120);
+UMBRA_ABI_SIZE64(struct umbra_domain_info, 344);
+UMBRA_ABI_SIZE64(struct umbra_domain_counters, 720);
+
+#endif /* !__ASSEMBLY__ */
+
+#endif
