@@ -59,6 +59,7 @@ for d in smp-nested:4 smp-shadow:3; do
 	check "smp: $name shut down normally" log_has "^domain [0-9]+ \($name\): shutdown: poweroff$"
 done
 check "smp: no FAIL line from the guest" log_lacks 'smp: FAIL'
+check "smp: no vCPU gave up the console hypercall" log_lacks 'console_io failed'
 check "smp: QEMU exited when both domains stopped" rc_is 33
 scenario_end smp
 

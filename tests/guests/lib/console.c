@@ -30,6 +30,25 @@ static void com1_write(const char *s, size_t len)
 	}
 }
 
+/* Say once, on COM1, why the hypercall console was given up: an
+ * intermittent failure is otherwise invisible in the test logs. */
+static void report_failure(long rc)
+{
+	static const char msg[] = "guest console: console_io failed, rc=-";
+	char digits[20];
+	unsigned long v = rc < 0 ? (unsigned long)-rc : (unsigned long)rc;
+	int n = 0;
+
+	com1_write(msg, sizeof(msg) - 1);
+	do {
+		digits[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v && n < (int)sizeof(digits));
+	while (n)
+		com1_write(&digits[--n], 1);
+	com1_write("\n", 1);
+}
+
 void con_write(const char *s, size_t len)
 {
 	long rc;
@@ -41,6 +60,7 @@ void con_write(const char *s, size_t len)
 		if (rc >= 0)
 			return;
 		hypercall_failed = true;
+		report_failure(rc);
 	}
 	com1_write(s, len);
 }
