@@ -5,9 +5,15 @@
 
 DOM0_OUT := $(BUILD)/dom0
 DOM0_INITRD_TOOLS := $(VMSTORED)
+# Test programs the e2e suites run inside dom0 (tests/dom0/*.c), static.
+DOM0_TEST_TOOLS := $(patsubst tests/dom0/%.c,$(BUILD)/dom0-tests/%,$(wildcard tests/dom0/*.c))
 
-$(DOM0_OUT)/initrd.img $(DOM0_OUT)/vmlinuz &: dom0/mkdom0.sh dom0/init $(DOM0_INITRD_TOOLS)
-	dom0/mkdom0.sh $(DOM0_OUT) $(DOM0_INITRD_TOOLS)
+$(BUILD)/dom0-tests/%: tests/dom0/%.c
+	@mkdir -p $(dir $@)
+	$(HOST_CC) -static -O2 -s -std=gnu11 -Wall -Wextra -Werror -o $@ $<
+
+$(DOM0_OUT)/initrd.img $(DOM0_OUT)/vmlinuz &: dom0/mkdom0.sh dom0/init $(DOM0_INITRD_TOOLS) $(DOM0_TEST_TOOLS)
+	dom0/mkdom0.sh $(DOM0_OUT) $(DOM0_INITRD_TOOLS) --tests $(DOM0_TEST_TOOLS)
 
 .PHONY: dom0 dom0-native
 dom0: $(DOM0_OUT)/vmlinuz $(DOM0_OUT)/initrd.img
@@ -20,4 +26,4 @@ dom0-native: dom0
 
 CHECK_SUITES += tests/e2e/dom0.sh
 CHECK_DEPS += $(DOM0_OUT)/vmlinuz $(DOM0_OUT)/initrd.img
-CHECK_DEPS += $(BUILD)/guests/hello.elf $(BUILD)/test/umbra.elf
+CHECK_DEPS += $(BUILD)/guests/hello.elf $(BUILD)/guests/timer.elf $(BUILD)/test/umbra.elf

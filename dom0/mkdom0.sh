@@ -6,12 +6,24 @@
 #   OUT/initrd.img   busybox-static, dom0's /init and the dom0 tools with
 #                    the shared libraries they need, as a gzip'd newc cpio
 #
-#   dom0/mkdom0.sh OUT TOOL...     TOOL: a built program to put in /usr/sbin
+#   dom0/mkdom0.sh OUT TOOL... [--tests TEST...]
+#     TOOL: a built program to put in /usr/sbin
+#     TEST: a static test program for the e2e suites, in /usr/libexec/umbra-tests
 set -euo pipefail
 
 OUT=${1:-build/dom0}
 shift || true
-TOOLS=("$@")
+TOOLS=()
+TESTS=()
+while [ $# -gt 0 ]; do
+	if [ "$1" = --tests ]; then
+		shift
+		TESTS=("$@")
+		break
+	fi
+	TOOLS+=("$1")
+	shift
+done
 HERE=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
@@ -71,6 +83,10 @@ build_initramfs() {
 	install -m 0755 "$HERE/init" "$root/init"
 	for t in "${TOOLS[@]}"; do
 		add_program "$root" "$t" "/usr/sbin/$(basename "$t")"
+	done
+	for t in "${TESTS[@]}"; do
+		file -L "$t" | grep -q 'statically linked' || die "$t: test programs must be static"
+		install -D -m 0755 "$t" "$root/usr/libexec/umbra-tests/$(basename "$t")"
 	done
 	(cd "$root" && find . -print0 | sort -z |
 		cpio --null -o -H newc --owner=0:0 --quiet) | gzip -9 > "$OUT/initrd.img.tmp"

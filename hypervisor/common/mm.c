@@ -170,6 +170,9 @@ void mm_init(const struct boot_info *bi, uint64_t mbi_phys, uint64_t mbi_size)
 	pr_info("mm: %llu MiB usable, %llu MiB free for allocation\n",
 		(unsigned long long)(total_bytes / MIB),
 		(unsigned long long)(mm_free_bytes() / MIB));
+	/* Where a test from dom0 aims to prove it cannot read Umbra. */
+	pr_info("mm: Umbra's image at %#llx-%#llx\n",
+		(unsigned long long)__image_start_phys, (unsigned long long)__image_end_phys);
 }
 
 uint64_t alloc_page_phys(void)

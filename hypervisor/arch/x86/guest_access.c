@@ -163,6 +163,12 @@ int fetch_from_guest(struct vcpu *v, void *dst, uint64_t gva, uint64_t len)
 	return copy_guest(v, gva, dst, len, 0, false, NULL);
 }
 
+int fetch_guest_insn(struct vcpu *v, void *dst, uint64_t gva, uint64_t len, bool user)
+{
+	return copy_guest(v, gva, dst, len, MMU_ACC_FETCH | (user ? MMU_ACC_USER : 0),
+			  false, NULL);
+}
+
 int copy_to_guest(struct vcpu *v, uint64_t gva, const void *src, uint64_t len)
 {
 	return copy_guest(v, gva, (uint8_t *)src, len, MMU_ACC_WRITE, true, NULL);

@@ -25,6 +25,10 @@ int copy_to_guest(struct vcpu *v, uint64_t gva, const void *src, uint64_t len);
 /* The same read for the hypervisor's own use (instruction fetch): a
  * failure is not the guest's bad pointer and is not counted. */
 int fetch_from_guest(struct vcpu *v, void *dst, uint64_t gva, uint64_t len);
+/* The bytes of the instruction at gva, fetched as the CPU fetched them:
+ * with the privilege of the code (user: CPL 3), so that SMAP does not
+ * refuse a user program's instruction to the hypervisor's decoder. */
+int fetch_guest_insn(struct vcpu *v, void *dst, uint64_t gva, uint64_t len, bool user);
 
 /* An access made for the guest's instruction (string I/O): with its
  * privilege (user: CPL 3) and, when the walk fails, the #PF the CPU would

@@ -29,6 +29,9 @@ struct hvm_vcpu {
 	uint64_t upcall_delivered;
 	uint64_t upcall_injected;	/* raised count behind this entry's V_IRQ; 0: none */
 	uint64_t tlb_gen;		/* domain TLB generation last flushed for */
+	/* dom0: the page of the last refused access logged (svm_npf.c) */
+	uint64_t refused_page;
+	bool refused_logged;
 	bool in_guest;			/* from before that is read until #VMEXIT */
 	/* paging=shadow */
 	struct shadow_vcpu *shadow;

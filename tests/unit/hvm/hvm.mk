@@ -49,6 +49,8 @@ endef
 $(eval $(call hvm_test,test_insn,$(HVM_INSN_SRCS)))
 $(eval $(call hvm_test,test_public_abi,))
 $(eval $(call hvm_test,test_emulate_store,hypervisor/arch/x86/hvm/emulate_store.c $(HVM_INSN_SRCS)))
+$(eval $(call hvm_test,test_emulate_absent,hypervisor/arch/x86/hvm/emulate_absent.c \
+	hypervisor/arch/x86/hvm/emulate_store.c $(HVM_INSN_SRCS)))
 $(eval $(call hvm_test,test_guest_access,hypervisor/arch/x86/guest_access.c \
 	hypervisor/common/domain_memory.c mmu/walk.c))
 $(eval $(call hvm_test,test_elf_loader,hypervisor/common/elf_loader.c $(HVM_TEST_DIR)/elf_build.c))

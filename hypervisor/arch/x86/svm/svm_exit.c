@@ -9,18 +9,6 @@
 #include <umbra/printk.h>
 #include <umbra/sched.h>
 
-static void exit_npf(struct vcpu *v)
-{
-	const struct vmcb *vmcb = v->hvm.vmcb;
-
-	v->stats.npt_faults++;
-	domain_crash(v->domain, "nested page fault: guest-physical %#llx (%s%s) at rip %#llx",
-		     (unsigned long long)vmcb->exit_info2,
-		     (vmcb->exit_info1 & MMU_PF_W) ? "write" : "read",
-		     (vmcb->exit_info1 & MMU_PF_P) ? ", protection" : ", not backed",
-		     (unsigned long long)vmcb->rip);
-}
-
 /* HLT with interrupts off ends only at an NMI, SMI or INIT, which Umbra
  * never sends, or at the vCPU's own timer: without a timer and with
  * nothing pending the vCPU would wait forever, holding its domain up. */
@@ -93,7 +81,7 @@ void svm_handle_exit(struct vcpu *v)
 		hvm_inject_exception(v, TRAP_UD, HVM_NO_ERROR_CODE);
 		break;
 	case VMEXIT_NPF:
-		exit_npf(v);
+		svm_exit_npf(v);
 		break;
 	case VMEXIT_CR3_READ:
 	case VMEXIT_CR0_WRITE:

@@ -22,14 +22,15 @@ int svm_decode_at_rip(struct vcpu *v, struct insn *insn)
 	uint64_t lin = vmcb->cs.base + vmcb->rip;
 	unsigned int n = INSN_MAX_LEN;
 	uint8_t bytes[INSN_MAX_LEN];
+	bool user = svm_guest_cpl(vmcb) == 3;
 
 	/* The 15-byte window may run into an unmapped page: then read up to
 	 * the page end only. */
-	if (fetch_from_guest(v, bytes, lin, n)) {
+	if (fetch_guest_insn(v, bytes, lin, n, user)) {
 		n = PAGE_SIZE - (lin & (PAGE_SIZE - 1));
 		if (n > sizeof(bytes))
 			n = sizeof(bytes);
-		if (fetch_from_guest(v, bytes, lin, n))
+		if (fetch_guest_insn(v, bytes, lin, n, user))
 			return -EFAULT;
 	}
 	return insn_decode(bytes, n, guest_code_mode(vmcb), insn);

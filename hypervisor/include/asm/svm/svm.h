@@ -41,6 +41,8 @@ void svm_exit_cpuid(struct vcpu *v);
 void svm_exit_msr(struct vcpu *v);
 void svm_exit_io(struct vcpu *v);
 void svm_exit_vmmcall(struct vcpu *v);
+/* A nested page fault: dom0's is refused and completed (svm_npf.c). */
+void svm_exit_npf(struct vcpu *v);
 /* An intercepted #DB or #AC, given back to the guest. */
 void svm_exit_reflect(struct vcpu *v, unsigned int vector);
 

@@ -90,6 +90,10 @@
 #define VMEXIT_INVALID		0xffffffffu	/* compare as uint32_t */
 #define VMEXIT_CODE_MAX		0x401		/* counters index [0, max) */
 
+/* NPF EXITINFO1, beside the #PF error-code bits */
+#define NPF_INFO_FINAL_GPA	(1ULL << 32)	/* the access itself */
+#define NPF_INFO_GUEST_WALK	(1ULL << 33)	/* the guest's page-table walk */
+
 /* IOIO EXITINFO1 */
 #define IOIO_TYPE_IN		(1u << 0)
 #define IOIO_STR		(1u << 2)

@@ -1,0 +1,141 @@
+/* Nested page faults. For dom0 they are its accesses to memory that is
+ * not its own (Umbra's, other domains', or no RAM at all): refused, and
+ * dom0 goes on as if nothing answered there, like an absent device (reads
+ * give all-ones, writes are dropped; asm/emulate_absent.h). What cannot be
+ * completed that way gets #GP. Any other domain's nested page fault is a
+ * bug of its own and stops it. */
+#include <asm/emulate_absent.h>
+#include <asm/guest_access.h>
+#include <asm/hvm.h>
+#include <asm/insn.h>
+#include <asm/svm/svm.h>
+#include <asm/traps.h>
+#include <umbra/domain.h>
+#include <umbra/errno.h>
+#include <umbra/guest_log.h>
+#include <umbra/string.h>
+#include "mmu/mode.h"
+#include "mmu/pte.h"
+
+/* Elements of a REP string instruction done per exit: the rest runs
+ * when the instruction does again, so a huge count cannot hold a pCPU. */
+#define ABSENT_STRING_BATCH	1024
+
+struct string_ctx {
+	struct vcpu *v;
+	bool user;
+	struct guest_fault fault;
+};
+
+/* A string element in guest memory, with the instruction's privilege: a
+ * failed walk is the guest's #PF; an address outside dom0's RAM is
+ * absent. */
+static int string_read(void *p, uint64_t lin, void *buf, unsigned int len)
+{
+	struct string_ctx *c = p;
+
+	if (!copy_guest_insn(c->v, lin, buf, len, false, c->user, &c->fault))
+		return 0;
+	if (c->fault.page_fault)
+		return -EFAULT;
+	memset(buf, 0xff, len);
+	return 0;
+}
+
+static int string_write(void *p, uint64_t lin, const void *buf, unsigned int len)
+{
+	struct string_ctx *c = p;
+	uint8_t copy[8];
+
+	memcpy(copy, buf, len);
+	if (!copy_guest_insn(c->v, lin, copy, len, true, c->user, &c->fault))
+		return 0;
+	return c->fault.page_fault ? -EFAULT : 0;
+}
+
+/* 0: done or to be repeated; -EINVAL: not an instruction this can finish. */
+static int complete_absent(struct vcpu *v, const struct insn *insn)
+{
+	struct vmcb *vmcb = v->hvm.vmcb;
+	struct string_ctx c = { .v = v, .user = svm_guest_cpl(vmcb) == 3 };
+	const struct absent_mem mem = { string_read, string_write, &c };
+	struct absent_access acc;
+	struct insn_regs r;
+	uint64_t rflags = vmcb->rflags;
+	int done;
+
+	svm_regs_get(v, &r);
+	if (insn_is_absent_string(insn)) {
+		done = emulate_absent_string(insn, &r, rflags, &mem, ABSENT_STRING_BATCH);
+		svm_regs_put(v, &r);
+		if (done < 0) {
+			vmcb->cr2 = c.fault.addr;
+			hvm_inject_exception(v, TRAP_PF, (int)c.fault.error_code);
+			return 0;
+		}
+		if (done)
+			vmcb->rip += insn->len;
+		return 0;
+	}
+	if (emulate_absent(insn, &r, &rflags, &acc))
+		return -EINVAL;
+	svm_regs_put(v, &r);
+	vmcb->rflags = rflags;
+	vmcb->rip += insn->len;
+	return 0;
+}
+
+/* Once per page in a row, and within the domain's message budget. */
+static void log_refused(struct vcpu *v, uint64_t gpa, bool write, const char *outcome)
+{
+	uint64_t page = gpa & ~(PAGE_SIZE - 1);
+
+	v->stats.mem_refused++;
+	if (v->hvm.refused_logged && v->hvm.refused_page == page)
+		return;
+	v->hvm.refused_logged = true;
+	v->hvm.refused_page = page;
+	gprintk(v->domain, LOG_WARNING,
+		"domain %u (%s): refused %s of %#llx (not its memory) at rip %#llx: %s\n",
+		v->domain->id, v->domain->name, write ? "a write" : "a read",
+		(unsigned long long)gpa, (unsigned long long)v->hvm.vmcb->rip, outcome);
+}
+
+static void dom0_npf(struct vcpu *v)
+{
+	struct vmcb *vmcb = v->hvm.vmcb;
+	uint64_t info = vmcb->exit_info1, gpa = vmcb->exit_info2;
+	bool write = info & MMU_PF_W;
+	struct insn insn;
+
+	/* Its own page tables, IDT or stack outside its memory, or code run
+	 * from there: nothing to complete in its place. */
+	if (!(info & NPF_INFO_FINAL_GPA) || (info & MMU_PF_ID) ||
+	    (vmcb->exit_int_info & EVENT_VALID)) {
+		log_refused(v, gpa, write, "#GP");
+		hvm_inject_exception(v, TRAP_GP, 0);
+		return;
+	}
+	if (svm_decode_at_rip(v, &insn) < 0 || complete_absent(v, &insn)) {
+		log_refused(v, gpa, write, "instruction not emulated, #GP");
+		hvm_inject_exception(v, TRAP_GP, 0);
+		return;
+	}
+	log_refused(v, gpa, write, write ? "dropped" : "reads all-ones");
+}
+
+void svm_exit_npf(struct vcpu *v)
+{
+	const struct vmcb *vmcb = v->hvm.vmcb;
+
+	v->stats.npt_faults++;
+	if (domain_is_dom0(v->domain)) {
+		dom0_npf(v);
+		return;
+	}
+	domain_crash(v->domain, "nested page fault: guest-physical %#llx (%s%s) at rip %#llx",
+		     (unsigned long long)vmcb->exit_info2,
+		     (vmcb->exit_info1 & MMU_PF_W) ? "write" : "read",
+		     (vmcb->exit_info1 & MMU_PF_P) ? ", protection" : ", not backed",
+		     (unsigned long long)vmcb->rip);
+}
