@@ -17,3 +17,4 @@ CHECK_SUITES += tests/e2e/pagetables.sh
 CHECK_DEPS += $(BUILD)/test/umbra.elf $(BUILD)/guests/ptwork.elf
 
 include tests/e2e/hvm.mk
+include tests/e2e/xtf.mk

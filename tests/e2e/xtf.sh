@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# The Xen Test Framework's hvm64 kernels (../shared/xtf, a peer's suite,
+# used from there) as Umbra boot-module domains: one QEMU per test and
+# paging mode, a timeout each, the verdict read from the domain's console
+# ("Test result: SUCCESS|SKIP|FAILURE|ERROR"), printed beside Xen 4.17's
+# verdict under the same QEMU (../shared/xtf/README.md).
+#
+# What a line means (tests/run-suites.sh counts PASS and FAIL only):
+#   PASS  the test reached its target: SUCCESS where Xen passes; where Xen
+#         skips, SKIP or better; where Xen fails, any verdict at all.
+#   FAIL  the test is on tests/e2e/xtf-expected.txt (it reached its target
+#         on Umbra before) and no longer does: a regression.
+#   SKIP  not yet supported: below its target and not on the list; the
+#         line says what Umbra lacks (the domain's last words).
+# The list may only grow: a PASS not on it is printed with a reminder.
+#
+#   XTF_MODES    paging modes to run (default "nested"; `make xtf` runs
+#                "nested shadow")
+#   XTF_TESTS    test names to run (default: every hvm64 test)
+#   XTF_TIMEOUT  seconds per boot (default 25)
+set -u
+cd "$(dirname "$0")/../.."
+. tests/e2e/lib.sh
+
+ELF=build/test/umbra.elf
+XTF=${XTF_DIR:-../shared/xtf}
+EXPECTED=tests/e2e/xtf-expected.txt
+MODES=${XTF_MODES:-nested}
+E2E_TIMEOUT=${XTF_TIMEOUT:-25}
+
+# Xen 4.17.7 as dom0 under qemu-system-x86_64 -M q35 -cpu EPYC-Milan,+svm,+npt
+# (TCG), from ../shared/xtf/README.md. FAIL stands for FAILURE, ERROR or
+# a crash there; the SKIPs include the tests that need hvm_fep.
+XEN_SUCCESS="example selftest cpuid msr rtm-check debug-regs invlpg lbr-tsx-vmentry
+	lm-ts xsa-122 xsa-168 xsa-188 xsa-195 xsa-221 xsa-231 xsa-232 xsa-269 xsa-277
+	xsa-278 xsa-304 xsa-317 xsa-454 xsa-463"
+XEN_SKIP="argo cpuid-faulting nested-svm nested-vmx umip xsa-261 xsa-462
+	xsa-170 xsa-186 xsa-196 xsa-204 xsa-451 xsa-470"
+XEN_FAIL="fpu-exception-emulation memop-seg swint-emulation livepatch-priv-check
+	xsa-173 xsa-308"
+
+in_list() { [[ " $(echo $2) " == *" $1 "* ]]; }
+
+xen_verdict() {
+	if in_list "$1" "$XEN_SUCCESS"; then echo SUCCESS
+	elif in_list "$1" "$XEN_SKIP"; then echo SKIP
+	elif in_list "$1" "$XEN_FAIL"; then echo FAIL
+	else echo unknown
+	fi
+}
+
+# Rank of a verdict: higher is better; no verdict at all ranks lowest.
+rank() {
+	case $1 in
+	SUCCESS) echo 4 ;; SKIP) echo 3 ;; FAILURE|ERROR|FAIL) echo 2 ;; *) echo 0 ;;
+	esac
+}
+
+# The test reached its target (see the top of this file).
+meets_target() {
+	local umbra=$1 xen=$2
+	case $xen in
+	SUCCESS) [ "$umbra" = SUCCESS ] ;;
+	SKIP) [ "$(rank "$umbra")" -ge 3 ] ;;
+	*) [ "$(rank "$umbra")" -ge 2 ] ;;
+	esac
+}
+
+on_expected() { grep -qxE "$1 +$2" "$EXPECTED" 2>/dev/null; }
+
+# The domain's console lines (without the "(dN name) " prefix), and what
+# the hypervisor said about the domain.
+domain_lines() { sed -n "s/^(d[0-9]\+ $1) //p" "$BOOT_LOG"; }
+
+# Why a test fell short, in one line: its last words that are not
+# decoration, and how the domain ended.
+reason() {
+	local name=$1 last end
+	last=$(domain_lines "$name" | grep -v '^\*\+$' | grep -v '^ *$' | tail -n 1)
+	end=$(sed -n "s/^domain [0-9]\+ ($name): \(shutdown: .*\|image refused: .*\)/\1/p" \
+		"$BOOT_LOG" | tail -n 1)
+	[ -n "$end" ] || end="no shutdown (QEMU status $BOOT_RC)"
+	echo "${last:-no console output}; $end"
+}
+
+if [ ! -d "$XTF/tests" ]; then
+	echo "FAIL: xtf: $XTF/tests not found (the XTF kernels live beside the project)"
+	exit 1
+fi
+[ -x "$ELF" ] || { echo "FAIL: xtf: $ELF not built"; exit 1; }
+
+if [ -n "${XTF_TESTS:-}" ]; then
+	tests=$XTF_TESTS
+else
+	tests=$(for f in "$XTF"/tests/*/test-hvm64-*; do basename "$(dirname "$f")"; done)
+fi
+
+declare -A verdict why
+rc=0
+for mode in $MODES; do
+	for t in $tests; do
+		kernel="$XTF/tests/$t/test-hvm64-$t"
+		[ -f "$kernel" ] || { echo "FAIL: xtf $mode $t: $kernel missing"; rc=1; continue; }
+		boot "xtf-$mode-$t" "$ELF" "exit_when_idle" "$kernel name=$t paging=$mode"
+		v=$(domain_lines "$t" | sed -n 's/^Test result: \([A-Z]*\).*/\1/p' | tail -n 1)
+		[ -n "$v" ] || v=none
+		[ "$BOOT_RC" -eq 124 ] && [ "$v" = none ] && v=hang
+		verdict[$mode,$t]=$v
+		xen=$(xen_verdict "$t")
+		if meets_target "$v" "$xen"; then
+			note=
+			on_expected "$t" "$mode" || note=" (not yet on $EXPECTED: add it)"
+			echo "PASS: xtf $mode $t: $v (Xen: $xen)$note"
+		else
+			why[$mode,$t]=$(reason "$t")
+			if on_expected "$t" "$mode"; then
+				echo "FAIL: xtf $mode $t: $v (Xen: $xen), was passing: ${why[$mode,$t]}"
+				rc=1
+			else
+				echo "SKIP: xtf $mode $t: $v (Xen: $xen), not yet supported: ${why[$mode,$t]}"
+			fi
+		fi
+	done
+done
+
+# Every entry of the list must name a test that was run or is absent from
+# this run's selection; a misspelt entry would protect nothing.
+while read -r t mode; do
+	case $t in ''|'#'*) continue ;; esac
+	[ -f "$XTF/tests/$t/test-hvm64-$t" ] || {
+		echo "FAIL: xtf: $EXPECTED names '$t', which is not an hvm64 test"; rc=1; }
+	[ "$mode" = nested ] || [ "$mode" = shadow ] || {
+		echo "FAIL: xtf: $EXPECTED: '$t $mode': the mode must be nested or shadow"; rc=1; }
+done < "$EXPECTED"
+
+echo
+printf '%-26s %-9s' test Xen-4.17
+for mode in $MODES; do printf ' %-9s' "$mode"; done
+echo
+pass_nested=0 pass_shadow=0 matched=0
+for t in $tests; do
+	printf '%-26s %-9s' "$t" "$(xen_verdict "$t")"
+	all=1
+	for mode in $MODES; do
+		v=${verdict[$mode,$t]:-missing}
+		printf ' %-9s' "$v"
+		if [ "$v" = SUCCESS ]; then
+			[ "$mode" = nested ] && pass_nested=$((pass_nested + 1))
+			[ "$mode" = shadow ] && pass_shadow=$((pass_shadow + 1))
+		else
+			all=0
+		fi
+	done
+	echo
+	[ "$(xen_verdict "$t")" = SUCCESS ] && [ $all -eq 1 ] && matched=$((matched + 1))
+done
+echo
+in_list nested "$MODES" && echo "xtf_hvm64_pass_nested: $pass_nested" ||
+	echo "xtf_hvm64_pass_nested: not run"
+in_list shadow "$MODES" && echo "xtf_hvm64_pass_shadow: $pass_shadow" ||
+	echo "xtf_hvm64_pass_shadow: not run"
+# Of Xen's 23 passes, how many pass on Umbra in every mode run.
+echo "xtf_hvm64_xen_passes_matched: $matched (modes: $MODES)"
+exit $rc
