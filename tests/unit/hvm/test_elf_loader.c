@@ -170,6 +170,18 @@ static void test_load_elf32(void **state)
 	check_loaded(&ei, 32);
 }
 
+/* XTF's hvm64 kernels: ELF32, e_machine EM_X86_64, PVH note. */
+static void test_load_elf32_x86_64(void **state)
+{
+	struct elf_image ei;
+	size_t n = build(32);
+
+	(void)state;
+	eb_put16(img, 18, 62);					/* EM_X86_64 */
+	assert_int_equal(load_exact(img, n, MEM_SIZE, &ei), 0);
+	check_loaded(&ei, 32);
+}
+
 static void test_parse_writes_nothing(void **state)
 {
 	struct elf_image ei;
@@ -356,7 +368,7 @@ static void test_bad_identification(void **state)
 	eb_put16(img, 18, 3);					/* EM_386 in ELF64 */
 	expect_refused(n, "not an x86 image", -1);
 	build(32);
-	eb_put16(img, 18, 62);					/* EM_X86_64 in ELF32 */
+	eb_put16(img, 18, 40);					/* EM_ARM in ELF32 */
 	expect_refused(lay.size, "not an x86 image", -1);
 	expect_refused(0, "not an ELF image", -1);
 	expect_refused(4, "not an ELF image", -1);
@@ -520,6 +532,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_load_elf64, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_load_elf32, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_load_elf32_x86_64, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_parse_writes_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_eight_byte_entry_note, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refuses_image_without_note, setup, teardown),
