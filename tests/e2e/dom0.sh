@@ -85,9 +85,67 @@ under_umbra() {
 	isolation "$com2"
 	tty_type 'poweroff'
 	check "umbra: poweroff in dom0 stops the machine" tty_wait 'reboot: Power down' 120
+	power_checks "$com2" poweroff "powered off" "t1 \\(d2\\)"
 	if [ "$SCENARIO_FAILED" -ne 0 ]; then
 		echo "---- terminal of dom0 under Umbra ----"
 		tty_text | grep -v "TCG doesn't support" | tail -n 80
+		echo "---- COM2 (Umbra) ----"
+		tail -n 40 "$com2"
+	fi
+	SCENARIO_FAILED=0
+	tty_stop
+}
+
+# dom0's poweroff/reboot goes through Umbra: it stops the other domains,
+# names them, prints dom0's counters, then powers off or resets the
+# machine (QEMU, -no-reboot, exits either way).
+power_checks() {
+	local com2=$1 what=$2 did=$3 stopped=$4
+	check "$what: Umbra stops the other domains first and says so" \
+		wait_for_file "$com2" "^umbra: dom0 $did the machine; stopped domains: $stopped\$" 60
+	check "$what: the other domain was shut down by it" \
+		grep -qE "^domain [0-9]+ \\(t1\\): shutdown: " "$com2"
+	check "$what: Umbra prints dom0's counters" \
+		grep -qE "^domain 0 \\(dom0\\) vcpu 0: .*exits=[0-9]+" "$com2"
+	check "$what: the machine stops (QEMU exits)" wait_dead 60
+}
+
+wait_for_file() {
+	local file=$1 re=$2 end=$((SECONDS + $3))
+	while [ $SECONDS -lt $end ]; do
+		tr -d '\r' < "$file" | grep -qE -- "$re" && return 0
+		sleep 0.5
+	done
+	echo "  (no /$re/ in $file)"
+	return 1
+}
+
+wait_dead() {
+	local end=$((SECONDS + $1))
+	while [ $SECONDS -lt $end ]; do
+		tty_alive || return 0
+		sleep 0.5
+	done
+	return 1
+}
+
+# reboot in dom0: the machine resets through Umbra.
+reboot_through_umbra() {
+	local iso=$E2E_OUT/dom0-reboot.iso com2=$E2E_OUT/dom0-reboot.com2.log
+	scripts/mkiso.sh "$iso" build/test/umbra.elf "console=com1 loglvl=info dom0_mem=384M" \
+		"$DOM0/vmlinuz console=ttyS0 quiet panic=-1; $DOM0/initrd.img; build/guests/timer.elf name=t1 -- sleeps=3600000" ||
+		{ echo "FAIL: reboot: ISO builds"; return; }
+	: > "$com2"
+	tty_start dom0-reboot qemu-system-x86_64 -M q35 -cpu "$QEMU_CPU_DEFAULT" -smp 2 -m 2G \
+		-display none -no-reboot -nic none -serial stdio -serial "file:$com2" \
+		-monitor none -cdrom "$iso"
+	check "reboot: dom0 reaches umbra-dom0: ready" tty_wait '^umbra-dom0: ready' "$DOM0_TIMEOUT"
+	tty_type 'reboot'
+	check "reboot: dom0 restarts the machine" tty_wait 'reboot: Restarting system' 120
+	power_checks "$com2" reboot reset "t1 \\(d1\\)"
+	if [ "$SCENARIO_FAILED" -ne 0 ]; then
+		echo "---- terminal of dom0-reboot ----"
+		tty_text | grep -v "TCG doesn't support" | tail -n 40
 		echo "---- COM2 (Umbra) ----"
 		tail -n 40 "$com2"
 	fi
@@ -152,6 +210,7 @@ want() { [ -z "${DOM0_ONLY:-}" ] || [[ " $DOM0_ONLY " == *" $1 "* ]]; }
 
 want native && native
 want under_umbra && under_umbra
+want reboot && reboot_through_umbra
 want bad_input || exit 0
 head -c 100000 "$DOM0/vmlinuz" > "$E2E_OUT/vmlinuz-truncated"
 bad_input not-bzimage 2 "" "$DOM0/initrd.img" '^dom0: module 0: not a bzImage'

@@ -50,6 +50,13 @@ static bool checksum_ok(const void *p, size_t len)
 	return sum == 0;
 }
 
+static const struct sdt_header *map_table(uint64_t pa);
+
+const void *acpi_table_at(uint64_t pa)
+{
+	return map_table(pa);
+}
+
 static const struct sdt_header *map_table(uint64_t pa)
 {
 	const struct sdt_header *h;
@@ -179,4 +186,13 @@ int acpi_firmware_tables(const void *rsdp_copy, size_t rsdp_len, uint64_t *table
 			*madt_pa = tables[*nr - 1];
 	}
 	return *madt_pa && rt.n <= max ? 0 : -ENOENT;
+}
+
+const void *acpi_table(const void *rsdp_copy, size_t rsdp_len, const char sig[4])
+{
+	struct root_table rt;
+
+	if (root_open(rsdp_copy, rsdp_len, &rt))
+		return NULL;
+	return find_table(&rt, sig);
 }

@@ -23,6 +23,7 @@
 #include <umbra/mm.h>
 #include <umbra/multiboot2.h>
 #include <umbra/panic.h>
+#include <umbra/power.h>
 #include <umbra/printk.h>
 #include <umbra/serial.h>
 #include <umbra/test_hooks.h>
@@ -157,6 +158,7 @@ static void start_umbra(void)
 	sched_init();
 	if (svm_global_init())
 		panic("svm: no memory for the I/O and MSR permission maps");
+	power_init(&boot_info);
 	dom0_started = dom0_build(&boot_info);
 	domains_build_from_modules(&boot_info);
 	test_hooks_before_ready();

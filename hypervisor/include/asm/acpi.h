@@ -2,6 +2,7 @@
 #ifndef ASM_ACPI_H
 #define ASM_ACPI_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -19,5 +20,24 @@ int acpi_find_cpus(const void *rsdp, size_t rsdp_len, struct acpi_cpus *out);
  * missing, malformed, more than max or without a MADT. */
 int acpi_firmware_tables(const void *rsdp, size_t rsdp_len, uint64_t *tables,
 			 unsigned int max, unsigned int *nr, uint64_t *madt_pa);
+
+/* A firmware table whose length and checksum are right: at pa, or the
+ * one with signature sig in the root table. NULL otherwise. The first
+ * 36 bytes are the common header; the length is at offset 4. */
+const void *acpi_table_at(uint64_t pa);
+const void *acpi_table(const void *rsdp, size_t rsdp_len, const char sig[4]);
+
+/* What powering off and resetting the machine takes (acpi_power.c), from
+ * the FADT and the DSDT's \_S5 object. Ports are 0 where there is none. */
+struct acpi_power {
+	uint16_t pm1a_cnt, pm1b_cnt;	/* PM1 control blocks (I/O) */
+	bool s5_known;			/* \_S5 found: its SLP_TYP values */
+	uint8_t s5_typ_a, s5_typ_b;
+	uint16_t reset_port;		/* the FADT's reset register, if I/O */
+	uint8_t reset_value;
+};
+
+/* 0, or -ENOENT without a usable FADT (out zeroed). */
+int acpi_find_power(const void *rsdp, size_t rsdp_len, struct acpi_power *out);
 
 #endif

@@ -55,5 +55,8 @@ void hvm_print_paging_stats(const struct domain *d);
 
 /* One-time set-up of the I/O and MSR permission maps. */
 int svm_global_init(void);
+/* dom0's accesses to this port exit (its map passes ports through
+ * otherwise); after svm_global_init(), before dom0 runs. */
+void hvm_dom0_trap_port(uint16_t port);
 
 #endif

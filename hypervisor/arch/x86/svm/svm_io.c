@@ -1,6 +1,7 @@
-/* Port I/O. Every port is intercepted: COM1 is a minimal 16550 whose
- * output goes to the domain's console; any other port reads all-ones and
- * ignores writes, as an empty ISA bus does, and is counted. */
+/* Port I/O. For a domain every port is intercepted: COM1 is a minimal
+ * 16550 whose output goes to the domain's console; any other port reads
+ * all-ones and ignores writes, as an empty ISA bus does, and is counted.
+ * dom0 exits only on the few ports Umbra keeps (below). */
 #include <asm/guest_access.h>
 #include <asm/hvm.h>
 #include <asm/insn.h>
@@ -10,6 +11,7 @@
 #include <asm/x86.h>
 #include <umbra/domain.h>
 #include <umbra/errno.h>
+#include <umbra/power.h>
 
 #define LSR_IDLE	(LSR_THRE | LSR_TEMT)	/* output never waits */
 #define MSR_CONNECTED	(MSR_UART_DCD | MSR_UART_DSR | MSR_UART_CTS)
@@ -55,8 +57,37 @@ static void uart_write(struct domain *d, unsigned int reg, uint8_t val)
 	}
 }
 
+/* dom0 owns the devices: the ports it exits on are Umbra's COM2 (absent
+ * to it) and the power registers (umbra/power.h), whose reads and other
+ * writes go to the hardware as they are. */
+static bool is_com2(uint16_t port)
+{
+	return port >= COM2_PORT && port < COM2_PORT + UART_NR_PORTS;
+}
+
+static uint32_t dom0_io_read(uint16_t port, unsigned int size)
+{
+	if (is_com2(port))
+		return size == 4 ? 0xffffffffu : (1u << (8 * size)) - 1;
+	return size == 1 ? inb(port) : size == 2 ? inw(port) : inl(port);
+}
+
+static void dom0_io_write(uint16_t port, unsigned int size, uint32_t val)
+{
+	if (is_com2(port) || power_dom0_port_write(port, size, val))
+		return;
+	if (size == 1)
+		outb(port, (uint8_t)val);
+	else if (size == 2)
+		outw(port, (uint16_t)val);
+	else
+		outl(port, val);
+}
+
 static uint32_t io_read(struct vcpu *v, uint16_t port, unsigned int size)
 {
+	if (domain_is_dom0(v->domain))
+		return dom0_io_read(port, size);
 	if (port >= COM1_PORT && port < COM1_PORT + UART_NR_PORTS && size == 1)
 		return uart_read(v->domain, port - COM1_PORT);
 	v->stats.io_unhandled++;
@@ -65,6 +96,10 @@ static uint32_t io_read(struct vcpu *v, uint16_t port, unsigned int size)
 
 static void io_write(struct vcpu *v, uint16_t port, unsigned int size, uint32_t val)
 {
+	if (domain_is_dom0(v->domain)) {
+		dom0_io_write(port, size, val);
+		return;
+	}
 	if (port >= COM1_PORT && port < COM1_PORT + UART_NR_PORTS && size == 1) {
 		uart_write(v->domain, port - COM1_PORT, (uint8_t)val);
 		return;

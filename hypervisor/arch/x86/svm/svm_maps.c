@@ -80,3 +80,8 @@ int svm_global_init(void)
 	svm_dom0_msrpm_pa = virt_to_phys(dom0_msrpm);
 	return 0;
 }
+
+void hvm_dom0_trap_port(uint16_t port)
+{
+	dom0_iopm[port / 8] |= (uint8_t)(1u << (port % 8));
+}
