@@ -309,6 +309,10 @@ void domain_crash(struct domain *d, const char *fmt, ...)
 	guest_log_stop(&d->glog);
 	log_lifecycle(LOG_ERROR, "domain %u (%s): crashed: %s\n", d->id, d->name,
 		      d->crash_reason);
+	/* dom0's crash is not the machine's: say so where a person looks. */
+	if (domain_is_dom0(d))
+		log_lifecycle(LOG_NONE, "umbra: dom0 crashed (%s); the machine stays up and "
+			      "the other domains go on\n", d->crash_reason);
 	stop_vcpus(d);
 	domain_print_stats(d);
 	__atomic_store_n(&d->stop_reported, true, __ATOMIC_RELEASE);
