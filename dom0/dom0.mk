@@ -1,10 +1,17 @@
 # dom0's boot image: Debian's kernel (from the linux-image-amd64 package,
 # unpacked into build/, never installed) and an initramfs of busybox-static,
-# dom0's /init and the dom0 tools. `make dom0` builds both; they are rebuilt
-# only when an input changes (the kernel when the package version does).
+# dom0's /init, the dom0 tools and umbra.ko. `make dom0` builds both; they
+# are rebuilt only when an input changes (the kernel when the package
+# version does).
 
 DOM0_OUT := $(BUILD)/dom0
 DOM0_INITRD_TOOLS := $(VMSTORED)
+# The /dev/umbra driver, when the Linux headers to build it are there.
+ifneq ($(KMOD_KDIR),)
+DOM0_INITRD_TOOLS += $(KMOD_BUILD)/umbra/umbra.ko
+else
+$(warning linux-headers-amd64 missing: dom0's initramfs is built without umbra.ko)
+endif
 # Test programs the e2e suites run inside dom0 (tests/dom0/*.c), static.
 DOM0_TEST_TOOLS := $(patsubst tests/dom0/%.c,$(BUILD)/dom0-tests/%,$(wildcard tests/dom0/*.c))
 

@@ -3,11 +3,13 @@
 #   OUT/vmlinuz      Debian's linux-image-amd64 kernel, taken from the
 #                    package (downloaded and unpacked here, never installed:
 #                    the host's /boot is not touched)
-#   OUT/initrd.img   busybox-static, dom0's /init and the dom0 tools with
-#                    the shared libraries they need, as a gzip'd newc cpio
+#   OUT/initrd.img   busybox-static, dom0's /init, the dom0 tools with
+#                    the shared libraries they need and dom0's kernel
+#                    modules, as a gzip'd newc cpio
 #
-#   dom0/mkdom0.sh OUT TOOL... [--tests TEST...]
-#     TOOL: a built program to put in /usr/sbin
+#   dom0/mkdom0.sh OUT FILE... [--tests TEST...]
+#     FILE: a built program to put in /usr/sbin, or a kernel module
+#           (NAME.ko) for /lib/modules/, which /init loads
 #     TEST: a static test program for the e2e suites, in /usr/libexec/umbra-tests
 set -euo pipefail
 
@@ -82,7 +84,10 @@ build_initramfs() {
 	done
 	install -m 0755 "$HERE/init" "$root/init"
 	for t in "${TOOLS[@]}"; do
-		add_program "$root" "$t" "/usr/sbin/$(basename "$t")"
+		case $t in
+		*.ko) install -D -m 0644 "$t" "$root/lib/modules/$(basename "$t")" ;;
+		*) add_program "$root" "$t" "/usr/sbin/$(basename "$t")" ;;
+		esac
 	done
 	for t in "${TESTS[@]}"; do
 		file -L "$t" | grep -q 'statically linked' || die "$t: test programs must be static"

@@ -39,6 +39,10 @@ native() {
 		tty_wait '^umbra-dom0: ready' "$DOM0_TIMEOUT"
 	check "native: no vmstored failure at start" \
 		bash -c "! grep -q 'vmstored did not start' '$TTY_LOG'"
+	check "native: umbra.ko refuses to load off Umbra, and says why" \
+		tty_wait '^\[ *[0-9.]+\] umbra: not running on Umbra \(no "UmbraUmbraUm" at CPUID 0x40000000\)' 5
+	check "native: /init reports the module it could not load and goes on" \
+		tty_wait '^umbra-dom0: umbra.ko did not load' 5
 	shell_checks native
 	tty_type 'poweroff'
 	check "native: poweroff stops the machine" tty_wait 'reboot: Power down' 60

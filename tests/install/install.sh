@@ -9,6 +9,14 @@ trap 'rm -rf "$stage"' EXIT
 ok() { if "$@"; then echo "PASS: $name"; else echo "FAIL: $name"; fi; }
 
 make -s install DESTDIR="$stage" PREFIX=/usr >/dev/null
+
+# libvmctl as a user of the installed files builds against it: vmctl.h,
+# the management ABI it includes, vmctl.pc, the shared library.
+name="install: a program builds with pkg-config vmctl and runs with libvmctl.so"
+printf '#include <vmctl.h>\nint main(void) { return vmctl_fd(0) == -1 &&\n\tUMBRA_MGMT_INTERFACE_VERSION ? 0 : 1; }\n' > "$stage/t.c"
+ok bash -c "export PKG_CONFIG_SYSROOT_DIR='$stage' PKG_CONFIG_LIBDIR='$stage/usr/lib/pkgconfig';
+	gcc -std=c11 -Wall -Werror '$stage/t.c' \$(pkg-config --cflags --libs vmctl) -o '$stage/t' &&
+	LD_LIBRARY_PATH='$stage/usr/lib' '$stage/t'"
 name="install: /boot/umbra.elf is a multiboot2 image"
 ok grub-file --is-x86-multiboot2 "$stage/boot/umbra.elf"
 name="install: GRUB helper is executable in /etc/grub.d"

@@ -1,0 +1,106 @@
+/* What libvmctl's files share and its tests reach; not installed. */
+#ifndef LIBVMCTL_INTERNAL_H
+#define LIBVMCTL_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vmctl.h"
+#include "umbra/elf_loader.h"
+
+struct vmctl {
+	int fd;
+};
+
+#define MIB(x)	((unsigned long long)((x) >> 20))
+
+/* ---- error.c: the per-thread sentence ----------------------------- */
+
+/* Set this thread's error text and return rc (a negative errno). */
+int vmctl_fail(int rc, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* strerror() of a positive or negative errno, thread-safe. */
+const char *vmctl_strerror(int err, char *buf, size_t size);
+
+/* ---- handle.c -------------------------------------------------------- */
+
+/*
+ * One management request through the driver (interface version filled
+ * in). Returns the hypercall's result (>= 0) or -errno, and sets no
+ * error text: callers word it, or use vmctl_mgmt_fail().
+ */
+long vmctl_mgmt(struct vmctl *h, struct umbra_mgmt *req);
+/* The text for a refused request that needs no special wording:
+ * "<what>: <strerror>", with the wordings every command shares. */
+int vmctl_mgmt_fail(int rc, uint32_t domid, const char *what);
+
+/* A request for cmd on domid, zeroed otherwise. */
+void vmctl_req_init(struct umbra_mgmt *req, uint32_t cmd, uint32_t domid);
+
+/* ---- gunzip.c / readfile.c ---------------------------------------- */
+
+bool vmctl_is_gzip(const void *data, size_t size);
+/*
+ * Inflate a gzip stream of `size` bytes into a malloc()ed buffer of at
+ * most `limit` bytes. Returns 0 with *out / *out_size, or -EINVAL (corrupt
+ * or truncated data, or larger than limit) / -ENOMEM, with the error
+ * text naming `what`.
+ */
+int vmctl_gunzip(const void *data, size_t size, size_t limit, const char *what,
+		 void **out, size_t *out_size);
+/* Read a file whole (at most limit bytes) into a malloc()ed buffer. */
+int vmctl_read_file(const char *path, size_t limit, const char *what,
+		    void **out, size_t *out_size);
+
+/* ---- image.c: a PVH domain's memory, computed without Umbra -------- */
+
+#define VMCTL_START_INFO_SIZE	0x10000	/* the last 64 KiB of its RAM */
+#define VMCTL_PAGE_SIZE		4096
+
+struct vmctl_image {
+	const void *kernel;	/* an ELF image, already inflated */
+	size_t kernel_size;
+	const void *ramdisk;	/* NULL: none */
+	size_t ramdisk_size;
+	const char *cmdline;	/* NULL: none */
+	uint64_t mem_bytes;	/* the domain's RAM */
+};
+
+struct vmctl_boot {
+	uint64_t entry;		/* vCPU 0 starts here (PVH, 32-bit) */
+	uint64_t start_info;	/* EBX at entry */
+	uint64_t ramdisk_gpa;	/* 0: none */
+};
+
+/*
+ * Write the kernel's segments, the ramdisk and the start info through gw
+ * and say where the domain starts. Everything is checked before the
+ * first write; a refused image returns -EINVAL with the error text set
+ * and writes nothing.
+ */
+int vmctl_image_build(const struct vmctl_image *img, const struct guest_writer *gw,
+		      struct vmctl_boot *boot);
+
+/* ---- create.c ------------------------------------------------------- */
+
+/*
+ * The create request for cfg, checked (name, memory, vCPUs, CPUs, type,
+ * paging, free memory), defaults filled in from what Umbra reports.
+ * Returns 0 or -EINVAL / -ENOMEM with the error text set.
+ */
+int vmctl_create_request(const struct vmctl_domain_config *cfg,
+			 const struct umbra_mgmt_physinfo *pi, struct umbra_mgmt_create *c);
+
+/* ---- load.c ----------------------------------------------------------- */
+
+/* The guest_writer over UMBRA_MGMT_memory_write. */
+struct vmctl_mem_writer {
+	struct vmctl *h;
+	uint32_t domid;
+	void *zeroes;		/* lazily calloc()ed */
+};
+struct guest_writer vmctl_mem_writer(struct vmctl_mem_writer *w);
+void vmctl_mem_writer_done(struct vmctl_mem_writer *w);
+
+#endif

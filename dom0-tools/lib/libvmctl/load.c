@@ -1,0 +1,182 @@
+/*
+ * Loading a kernel into a created domain from dom0, as public/mgmt.h
+ * describes: the files are read and checked here, the domain's memory is
+ * written with UMBRA_MGMT_memory_write in pieces of at most
+ * UMBRA_MGMT_BUF_MAX bytes, and vCPU 0 is pointed at the entry last.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define BZIMAGE_MAGIC_OFF	0x202	/* "HdrS": Linux's boot protocol */
+
+static int mem_copy(void *ctx, uint64_t gpa, const void *src, uint64_t len)
+{
+	struct vmctl_mem_writer *w = ctx;
+	struct umbra_mgmt req;
+	char ebuf[128];
+	uint64_t n;
+	long rc;
+
+	while (len) {
+		n = len < UMBRA_MGMT_BUF_MAX ? len : UMBRA_MGMT_BUF_MAX;
+		vmctl_req_init(&req, UMBRA_MGMT_memory_write, w->domid);
+		req.u.memory.gpa = gpa;
+		req.buf = (uint64_t)(uintptr_t)src;
+		req.buf_len = n;
+		rc = vmctl_mgmt(w->h, &req);
+		if (rc < 0)
+			return vmctl_fail((int)rc,
+					  "writing %llu bytes at %#llx into domain %u: %s",
+					  (unsigned long long)n, (unsigned long long)gpa, w->domid,
+					  rc == -EINVAL ? "refused by Umbra (outside its memory, or already started?)" :
+					  vmctl_strerror((int)rc, ebuf, sizeof(ebuf)));
+		gpa += n;
+		src = (const uint8_t *)src + n;
+		len -= n;
+	}
+	return 0;
+}
+
+static int mem_zero(void *ctx, uint64_t gpa, uint64_t len)
+{
+	struct vmctl_mem_writer *w = ctx;
+	uint64_t n;
+	int rc;
+
+	if (!w->zeroes)
+		w->zeroes = calloc(1, UMBRA_MGMT_BUF_MAX);
+	if (!w->zeroes)
+		return vmctl_fail(-ENOMEM, "out of memory");
+	while (len) {
+		n = len < UMBRA_MGMT_BUF_MAX ? len : UMBRA_MGMT_BUF_MAX;
+		rc = mem_copy(ctx, gpa, w->zeroes, n);
+		if (rc)
+			return rc;
+		gpa += n;
+		len -= n;
+	}
+	return 0;
+}
+
+struct guest_writer vmctl_mem_writer(struct vmctl_mem_writer *w)
+{
+	return (struct guest_writer){ mem_copy, mem_zero, w };
+}
+
+void vmctl_mem_writer_done(struct vmctl_mem_writer *w)
+{
+	free(w->zeroes);
+	w->zeroes = NULL;
+}
+
+static bool is_bzimage(const uint8_t *p, size_t size)
+{
+	return size > BZIMAGE_MAGIC_OFF + 4 &&
+	       memcmp(p + BZIMAGE_MAGIC_OFF, "HdrS", 4) == 0;
+}
+
+/* The kernel file, inflated if it is gzip'd. */
+static int read_kernel(const char *path, uint64_t limit, void **out, size_t *size)
+{
+	void *raw, *inflated;
+	size_t raw_size;
+	char what[600];
+	int rc;
+
+	snprintf(what, sizeof(what), "kernel '%s'", path);
+	rc = vmctl_read_file(path, limit, "kernel", &raw, &raw_size);
+	if (rc)
+		return rc;
+	if (vmctl_is_gzip(raw, raw_size)) {
+		rc = vmctl_gunzip(raw, raw_size, limit, what, &inflated, size);
+		free(raw);
+		if (rc)
+			return rc;
+		raw = inflated;
+		raw_size = *size;
+	}
+	if (is_bzimage(raw, raw_size)) {
+		free(raw);
+		return vmctl_fail(-EINVAL,
+				  "%s is a bzImage; Umbra loads ELF kernels with a PVH entry (vmlinux)",
+				  what);
+	}
+	*out = raw;
+	*size = raw_size;
+	return 0;
+}
+
+static int check_loadable(struct vmctl *h, uint32_t domid, struct umbra_domain_info *info)
+{
+	int rc = vmctl_domain_info(h, domid, info);
+
+	if (rc)
+		return rc;
+	if (info->flags & UMBRA_DOMFLAG_DOM0)
+		return vmctl_fail(-EPERM, "domain %u is dom0: nothing can be loaded into it", domid);
+	if (info->flags & UMBRA_DOMFLAG_STARTED)
+		return vmctl_fail(-EBUSY, "domain %u (%.*s) has already been started", domid,
+				  (int)sizeof(info->name), info->name);
+	return 0;
+}
+
+static int vcpu_start(struct vmctl *h, uint32_t domid, const struct vmctl_boot *boot)
+{
+	struct umbra_mgmt req;
+	long rc;
+
+	vmctl_req_init(&req, UMBRA_MGMT_vcpu_start, domid);
+	req.u.start.entry = boot->entry;
+	req.u.start.start_info_gpa = boot->start_info;
+	rc = vmctl_mgmt(h, &req);
+	return rc < 0 ? vmctl_mgmt_fail((int)rc, domid, "starting vCPU 0") : 0;
+}
+
+static int build(struct vmctl *h, uint32_t domid, struct vmctl_image *img,
+		 const char *kernel)
+{
+	struct vmctl_mem_writer w = { .h = h, .domid = domid };
+	struct guest_writer gw = vmctl_mem_writer(&w);
+	struct vmctl_boot boot;
+	char why[512];
+	int rc;
+
+	rc = vmctl_image_build(img, &gw, &boot);
+	vmctl_mem_writer_done(&w);
+	if (rc == -EINVAL) {
+		snprintf(why, sizeof(why), "%s", vmctl_last_error());
+		return vmctl_fail(rc, "'%s': %s", kernel, why);
+	}
+	return rc ? rc : vcpu_start(h, domid, &boot);
+}
+
+int vmctl_domain_load(struct vmctl *h, uint32_t domid, const char *kernel,
+		      const char *ramdisk, const char *cmdline)
+{
+	struct umbra_domain_info info;
+	struct vmctl_image img = { .cmdline = cmdline };
+	void *kbuf = NULL, *rbuf = NULL;
+	int rc;
+
+	if (!kernel || !*kernel)
+		return vmctl_fail(-EINVAL, "no kernel given");
+	rc = check_loadable(h, domid, &info);
+	if (!rc)
+		rc = read_kernel(kernel, info.mem_bytes, &kbuf, &img.kernel_size);
+	if (!rc && ramdisk)
+		rc = vmctl_read_file(ramdisk, info.mem_bytes, "ramdisk", &rbuf,
+				     &img.ramdisk_size);
+	if (!rc) {
+		img.kernel = kbuf;
+		img.ramdisk = rbuf;
+		img.mem_bytes = info.mem_bytes;
+		rc = build(h, domid, &img, kernel);
+	}
+	free(kbuf);
+	free(rbuf);
+	return rc;
+}

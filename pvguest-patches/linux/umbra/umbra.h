@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* What the parts of umbra.ko tell each other. */
+#ifndef UMBRA_DRV_H
+#define UMBRA_DRV_H
+
+#include <linux/fs.h>
+#include <linux/poll.h>
+#include <linux/types.h>
+
+/* One open /dev/umbra: the event generation it last saw. */
+struct umbra_file {
+	u64 seen;
+};
+
+/* umbra_dev.c */
+int umbra_dev_register(void);
+void umbra_dev_unregister(void);
+
+/* umbra_events.c */
+int umbra_events_query(u64 *generation);
+__poll_t umbra_events_poll(struct file *file, struct umbra_file *uf,
+			   poll_table *wait);
+void umbra_events_seen(struct umbra_file *uf, u64 generation);
+void umbra_events_stop(void);
+
+#endif

@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /dev/umbra: root's door to Umbra's management hypercall. The ioctl
+ * copies a request and its buffer into the kernel, bounded, so the
+ * hypervisor reads only kernel memory that cannot change or vanish under
+ * it, then copies the results back. poll() is in umbra_events.c.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/capability.h>
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "public/mgmt.h"
+#include "umbra.h"
+#include "umbra_hypercall.h"
+#include "umbra_ioctl.h"
+
+/* Commands whose buffer the hypervisor fills; the others only read it. */
+static bool buf_is_out(u32 cmd)
+{
+	switch (cmd) {
+	case UMBRA_MGMT_domain_list:
+	case UMBRA_MGMT_console_read:
+	case UMBRA_MGMT_log_read:
+	case UMBRA_MGMT_domain_counters:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * The events command is the driver's too: it records what this file has
+ * seen, for poll(), and it alone chooses how dom0 is notified (a vector
+ * nobody handles would only raise spurious interrupts).
+ */
+static int check_request(const struct umbra_mgmt *req)
+{
+	if (req->buf_len > UMBRA_MGMT_BUF_MAX)
+		return -E2BIG;
+	if (req->cmd == UMBRA_MGMT_events && req->u.events.vector)
+		return -EINVAL;
+	return 0;
+}
+
+/* Issue the hypercall with a kernel copy of the user's buffer. */
+static long mgmt_with_buffer(struct umbra_mgmt *req)
+{
+	void __user *ubuf = u64_to_user_ptr(req->buf);
+	size_t len = req->buf_len;
+	void *kbuf = NULL;
+	long ret;
+
+	if (len) {
+		kbuf = kvmalloc(len, GFP_KERNEL);
+		if (!kbuf)
+			return -ENOMEM;
+		/* Copied in whatever the direction: a buffer the hypervisor
+		 * fills only partly then returns the user's bytes, never
+		 * stale kernel memory. */
+		if (copy_from_user(kbuf, ubuf, len)) {
+			kvfree(kbuf);
+			return -EFAULT;
+		}
+	}
+	req->buf = (u64)(unsigned long)kbuf;
+	ret = umbra_mgmt_hypercall(req);
+	req->buf = (u64)(unsigned long)ubuf;
+	if (ret >= 0 && len && buf_is_out(req->cmd) && copy_to_user(ubuf, kbuf, len))
+		ret = -EFAULT;
+	kvfree(kbuf);
+	return ret;
+}
+
+static long umbra_ioctl_mgmt(struct umbra_file *uf, struct umbra_mgmt __user *ureq)
+{
+	struct umbra_mgmt req;
+	long ret;
+
+	if (copy_from_user(&req, ureq, sizeof(req)))
+		return -EFAULT;
+	ret = check_request(&req);
+	if (ret)
+		return ret;
+	ret = mgmt_with_buffer(&req);
+	if (ret >= 0 && req.cmd == UMBRA_MGMT_events)
+		umbra_events_seen(uf, req.u.events.generation);
+	/* Also on failure: a version mismatch comes back in the request. */
+	if (copy_to_user(ureq, &req, sizeof(req)))
+		return -EFAULT;
+	return ret;
+}
+
+static long umbra_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	if (cmd != UMBRA_IOCTL_MGMT)
+		return -ENOTTY;
+	return umbra_ioctl_mgmt(file->private_data, (void __user *)arg);
+}
+
+static int umbra_open(struct inode *inode, struct file *file)
+{
+	struct umbra_file *uf;
+
+	/* The device mode already says root; a capability also keeps out a
+	 * root without privilege (a container, a dropped-capability shell). */
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	uf = kzalloc(sizeof(*uf), GFP_KERNEL);
+	if (!uf)
+		return -ENOMEM;
+	file->private_data = uf;
+	return nonseekable_open(inode, file);
+}
+
+static int umbra_release(struct inode *inode, struct file *file)
+{
+	kfree(file->private_data);
+	return 0;
+}
+
+static __poll_t umbra_poll(struct file *file, poll_table *wait)
+{
+	return umbra_events_poll(file, file->private_data, wait);
+}
+
+static const struct file_operations umbra_fops = {
+	.owner = THIS_MODULE,
+	.open = umbra_open,
+	.release = umbra_release,
+	.unlocked_ioctl = umbra_ioctl,
+	.poll = umbra_poll,
+	.llseek = no_llseek,
+};
+
+static struct miscdevice umbra_misc = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "umbra",
+	.fops = &umbra_fops,
+	.mode = 0600,
+};
+
+int umbra_dev_register(void)
+{
+	return misc_register(&umbra_misc);
+}
+
+void umbra_dev_unregister(void)
+{
+	misc_deregister(&umbra_misc);
+}

@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# dom0's management path, end to end: Umbra boots dom0 with umbra.ko in
+# its initramfs; at dom0's shell (a tmux terminal on the serial console)
+# the driver has said it is loaded, /dev/umbra is root's only, and
+# umbra-smoke (libvmctl, statically linked) lists domains, sees malformed
+# ioctls refused, creates the hello guest from a plain and a gzip'd ELF
+# with a ramdisk, follows its console through poll() until it stops,
+# destroys it, and sees bad images refused with nothing left behind.
+#
+# dom0's own initramfs is used as built; the test's files (umbra-smoke,
+# the guest images, a passwd with `nobody`) come in a second cpio archive
+# appended to it, which Linux unpacks over the first.
+set -u
+cd "$(dirname "$0")/../.."
+. tests/e2e/lib.sh
+. tests/e2e/tty-lib.sh
+
+DOM0=${DOM0_OUT:-build/dom0}
+SMOKE=${MGMT_SMOKE:-build/tests/e2e/umbra-smoke}
+HELLO=build/guests/hello.elf
+TIMEOUT=${DOM0_TIMEOUT:-240}
+trap tty_stop EXIT
+
+for f in "$DOM0/vmlinuz" "$DOM0/initrd.img" "$SMOKE" "$HELLO"; do
+	[ -s "$f" ] || { echo "FAIL: $f exists (make dom0 $SMOKE $HELLO)"; exit 1; }
+done
+
+# The test's files, as a cpio archive appended to dom0's initramfs.
+test_initrd() {
+	local root out=$E2E_OUT/mgmt-initrd.img
+	root=$(mktemp -d)
+	mkdir -p "$root/usr/bin" "$root/etc" "$root/root"
+	install -m 0755 "$SMOKE" "$root/usr/bin/umbra-smoke"
+	printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n' > "$root/etc/passwd"
+	printf 'root:x:0:\nnogroup:x:65534:\n' > "$root/etc/group"
+	cp "$HELLO" "$root/root/hello.elf"
+	gzip -9c "$HELLO" > "$root/root/hello.elf.gz"
+	head -c 3000 "$HELLO" > "$root/root/truncated.elf"
+	cp "$HELLO" "$root/root/arm.elf"
+	printf '\xb7\x00' | dd of="$root/root/arm.elf" bs=1 seek=18 conv=notrunc status=none
+	head -c 20000 /dev/urandom > "$root/root/ramdisk.img"
+	cat "$DOM0/initrd.img" > "$out"
+	(cd "$root" && find . -print0 | sort -z | cpio --null -o -H newc --owner=0:0 --quiet) |
+		gzip -9 >> "$out"
+	rm -rf "$root"
+	echo "$out"
+}
+
+# Type CMD at dom0's shell and wait for REGEX in what follows.
+at_dom0() { # NAME CMD REGEX [SECS]
+	tty_mark
+	tty_type "$2"
+	check "$1" tty_wait_new "$3" "${4:-30}"
+}
+
+initrd=$(test_initrd)
+iso=$E2E_OUT/mgmt.iso com2=$E2E_OUT/mgmt.com2.log
+scripts/mkiso.sh "$iso" build/test/umbra.elf "console=com1 loglvl=info dom0_mem=384M" \
+	"$DOM0/vmlinuz console=ttyS0 quiet panic=-1; $initrd" ||
+	{ echo "FAIL: mgmt: ISO builds"; exit 1; }
+: > "$com2"
+tty_start mgmt qemu-system-x86_64 -M q35 -cpu "$QEMU_CPU_DEFAULT" -smp 2 -m 2G \
+	-display none -no-reboot -nic none -serial stdio -serial "file:$com2" \
+	-monitor none -device isa-debug-exit,iobase=0xf4,iosize=0x04 -cdrom "$iso"
+check "dom0 reaches umbra-dom0: ready" tty_wait '^umbra-dom0: ready' "$TIMEOUT"
+check "umbra.ko loaded without complaint" \
+	bash -c "! grep -q 'umbra.ko did not load' '$TTY_LOG'"
+
+at_dom0 "the driver says it is ready" "dmesg | grep 'umbra: '" \
+	'umbra: Umbra [0-9]+\.[0-9]+, [0-9]+ CPUs, [0-9]+ MiB free; /dev/umbra ready'
+at_dom0 "/dev/umbra is a character device for root only" "ls -l /dev/umbra" \
+	'^crw------- +1 root +root .* /dev/umbra$'
+at_dom0 "root opens /dev/umbra (interface versions agree)" "umbra-smoke open" '^open: ok$'
+at_dom0 "a non-root user cannot open /dev/umbra" \
+	"su -s /bin/sh nobody -c 'umbra-smoke open'" \
+	'^open: cannot open /dev/umbra: Permission denied \(only root may manage domains\)$'
+at_dom0 "root without CAP_SYS_ADMIN cannot open /dev/umbra" "umbra-smoke open-nocap" \
+	'^open: cannot open /dev/umbra: Operation not permitted'
+at_dom0 "the domain list names dom0" "umbra-smoke list" '^domain 0 [^ ]+ (running|blocked) mem_mib=3[0-9][0-9] vcpus=1$'
+check "the list ends with its count" tty_wait_new '^list: [0-9]+ domains$' 5
+at_dom0 "malformed ioctls are refused, each with its error" \
+	'umbra-smoke ioctl-bad; echo "ioctl-bad rc=$?"' '^ioctl-bad rc=0$'
+
+at_dom0 "a domain created from dom0 runs and prints" \
+	"umbra-smoke run /root/hello.elf g1 status=0" '^console: hello: hello, world' 60
+check "its command line reached it through the start info" \
+	tty_wait_new 'console: hello: start info version 1, cmdline "status=0"' 5
+check "it stops, and the library sees why" tty_wait_new '^state: shutdown \(poweroff\)$' 60
+check "the console was followed through poll() wake-ups" \
+	tty_wait_new '^events: [1-9][0-9]* wake-ups$' 5
+check "it is destroyed" tty_wait_new '^destroyed: domain [0-9]+$' 30
+
+at_dom0 "a gzip'd kernel with a ramdisk loads through zlib" \
+	"umbra-smoke run /root/hello.elf.gz g2 status=0 /root/ramdisk.img" '^console: hello: hello, world' 60
+check "the ramdisk reached it as PVH module 0" \
+	tty_wait_new 'console: hello: module 0 at 0x[0-9a-f]+, 20000 bytes' 30
+check "the gzip'd domain stops and is destroyed" tty_wait_new '^destroyed: domain [0-9]+$' 60
+
+at_dom0 "a truncated image is refused with a reason" "umbra-smoke bad /root/truncated.elf" \
+	"^create: '/root/truncated.elf': kernel image refused: .*outside the image" 30
+check "the truncated image left no domain behind" tty_wait_new '^domains: before ([0-9]+) after \1$' 10
+at_dom0 "an image for another architecture is refused" "umbra-smoke bad /root/arm.elf" \
+	"^create: '/root/arm.elf': kernel image refused: not an x86 image" 30
+check "the foreign image left no domain behind" tty_wait_new '^domains: before ([0-9]+) after \1$' 10
+
+tty_type 'poweroff'
+check "dom0 powers off" tty_wait 'reboot: Power down' 120
+if [ "$SCENARIO_FAILED" -ne 0 ]; then
+	echo "---- terminal of dom0 ----"
+	tty_text | grep -v "TCG doesn't support" | tail -n 80
+	echo "---- COM2 (Umbra) ----"
+	tail -n 40 "$com2"
+fi

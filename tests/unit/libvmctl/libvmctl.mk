@@ -1,0 +1,23 @@
+# libvmctl's host tests (no hypervisor needed): gzip inflation, the PVH
+# image layout into a fake guest (with the hypervisor's ELF loader and
+# start-info builder it compiles in), and the sentences it tells people.
+
+LIBVMCTL_TEST_DIR := tests/unit/libvmctl
+LIBVMCTL_TEST_BIN := $(BUILD)/$(LIBVMCTL_TEST_DIR)
+LIBVMCTL_HELLO_ELF := $(BUILD)/guests/hello.elf
+
+$(eval $(call cmocka_test,$(LIBVMCTL_TEST_BIN)/test_gunzip, \
+	$(BUILD)/san/$(LIBVMCTL_TEST_DIR)/test_gunzip.o $(LIBVMCTL_SAN_OBJS)))
+$(eval $(call cmocka_test,$(LIBVMCTL_TEST_BIN)/test_image, \
+	$(BUILD)/san/$(LIBVMCTL_TEST_DIR)/test_image.o \
+	$(BUILD)/san/tests/unit/hvm/elf_build.o $(LIBVMCTL_SAN_OBJS)))
+$(eval $(call cmocka_test,$(LIBVMCTL_TEST_BIN)/test_errors, \
+	$(BUILD)/san/$(LIBVMCTL_TEST_DIR)/test_errors.o $(LIBVMCTL_SAN_OBJS)))
+
+$(LIBVMCTL_TEST_BIN)/test_gunzip $(LIBVMCTL_TEST_BIN)/test_image \
+$(LIBVMCTL_TEST_BIN)/test_errors: CMOCKA_LIBS += $(LIBVMCTL_LIBS) -pthread
+
+# The image test also loads the real hello guest.
+$(BUILD)/san/$(LIBVMCTL_TEST_DIR)/test_image.o: \
+	HOST_CFLAGS += -DVMCTL_HELLO_ELF='"$(LIBVMCTL_HELLO_ELF)"'
+$(LIBVMCTL_TEST_BIN)/test_image: | $(LIBVMCTL_HELLO_ELF)
