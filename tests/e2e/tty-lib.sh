@@ -19,7 +19,9 @@ TTY_MARK=0
 tty_start() {
 	TTY_SESSION=umbra-$1-$$
 	shift
-	TTY_LOG=$E2E_OUT/$(echo "$TTY_SESSION" | sed 's/-[0-9]*$//').tty.log
+	# Absolute: pipe-pane's command runs in the tmux server's directory,
+	# which is wherever the first session of this user was started.
+	TTY_LOG=$(cd "$E2E_OUT" && pwd)/$(echo "$TTY_SESSION" | sed 's/-[0-9]*$//').tty.log
 	: > "$TTY_LOG"
 	TTY_MARK=0
 	tmux kill-session -t "$TTY_SESSION" 2>/dev/null || true

@@ -117,8 +117,9 @@ struct vmctl_domain_config {
 	uint64_t shadow_bytes;	/* paging=shadow pool; 0: Umbra's default */
 	const char *kernel;	/* ELF with a PVH entry note, may be gzip'd;
 				 * NULL: create only, load later */
-	const char *ramdisk;	/* NULL: none (may be gzip'd; loaded as is) */
+	const char *ramdisk;	/* NULL: none (loaded as is, gzip'd or not) */
 	const char *cmdline;	/* NULL: empty */
+	/* ramdisk and cmdline only matter with a kernel. */
 };
 
 /*
