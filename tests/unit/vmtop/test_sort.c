@@ -1,0 +1,214 @@
+/*
+ * Sorting on every column (and reversed), filtering by name, and the
+ * batch output (xentop's lines, JSON).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "dom0-tools/vmtop/batch.h"
+#include "dom0-tools/vmtop/sort.h"
+
+#define NR 4
+
+static struct vmtop_row rows[NR];
+
+static void make_rows(void)
+{
+	static const char *const names[NR] = { "charlie", "Alpha", "delta", "bravo" };
+	static const uint32_t states[NR] = { UMBRA_DOMSTATE_RUNNING, UMBRA_DOMSTATE_PAUSED,
+		UMBRA_DOMSTATE_BLOCKED, UMBRA_DOMSTATE_SHUTDOWN };
+	unsigned int i;
+
+	memset(rows, 0, sizeof(rows));
+	for (i = 0; i < NR; i++) {
+		rows[i].domid = 10 + i;
+		snprintf(rows[i].name, sizeof(rows[i].name), "%s", names[i]);
+		rows[i].state = states[i];
+		rows[i].has_counters = true;
+		/* Each column ranks the rows differently. */
+		rows[i].cpu_time_ns = (uint64_t)((i + 1) % NR) * 1000000000ull;
+		rows[i].cpu_pct = (double)((i + 2) % NR);
+		rows[i].mem_bytes = (uint64_t)((i + 3) % NR + 1) << 20;
+		rows[i].nr_vcpus = i + 1;
+		rows[i].exits_ps = (double)((i + 1) % NR) * 10;
+		rows[i].hcalls_ps = (double)((i + 2) % NR) * 10;
+		rows[i].pttraps_ps = (double)((i + 3) % NR) * 10;
+		rows[i].paging_bytes = (uint64_t)(i % NR) << 12;
+		rows[i].paging = i < 3 ? UMBRA_PAGING_NESTED + i : 99;
+	}
+}
+
+static void order(const char *expect)
+{
+	char got[64] = "";
+	unsigned int i;
+
+	for (i = 0; i < NR; i++) {
+		strcat(got, rows[i].name);
+		strcat(got, i + 1 < NR ? " " : "");
+	}
+	assert_string_equal(got, expect);
+}
+
+static void sort_each_column(void **state)
+{
+	static const struct { enum vmtop_col col; const char *asc; } cases[] = {
+		{ VMTOP_COL_ID, "charlie Alpha delta bravo" },
+		{ VMTOP_COL_NAME, "Alpha bravo charlie delta" },
+		/* xentop's letter order d s b c p r */
+		{ VMTOP_COL_STATE, "bravo delta Alpha charlie" },
+		{ VMTOP_COL_CPU_SEC, "delta Alpha charlie bravo" },
+		{ VMTOP_COL_CPU_PCT, "Alpha charlie bravo delta" },
+		{ VMTOP_COL_MEM, "charlie bravo delta Alpha" },
+		{ VMTOP_COL_MEM_PCT, "charlie bravo delta Alpha" },
+		{ VMTOP_COL_MAXMEM, "charlie bravo delta Alpha" },
+		{ VMTOP_COL_MAXMEM_PCT, "charlie bravo delta Alpha" },
+		{ VMTOP_COL_VCPUS, "bravo delta Alpha charlie" },
+		{ VMTOP_COL_EXITS, "delta Alpha charlie bravo" },
+		{ VMTOP_COL_HCALLS, "Alpha charlie bravo delta" },
+		{ VMTOP_COL_PTTRAPS, "charlie bravo delta Alpha" },
+		{ VMTOP_COL_SHADOW, "bravo delta Alpha charlie" },
+		{ VMTOP_COL_PAGING, "bravo charlie Alpha delta" },	/* ? nested sh.. */
+	};
+	unsigned int i;
+
+	(void)state;
+	assert_int_equal(sizeof(cases) / sizeof(cases[0]), VMTOP_COL_NR);
+	for (i = 0; i < VMTOP_COL_NR; i++) {
+		char rev[64] = "", *w[NR], *save = NULL, copy[64];
+		int n = 0;
+
+		make_rows();
+		vmtop_sort(rows, NR, cases[i].col, false);
+		order(cases[i].asc);
+		/* Reversed: the same order backwards (no ties among these). */
+		snprintf(copy, sizeof(copy), "%s", cases[i].asc);
+		for (char *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save))
+			w[n++] = t;
+		while (n--) {
+			strcat(rev, w[n]);
+			strcat(rev, n ? " " : "");
+		}
+		vmtop_sort(rows, NR, cases[i].col, true);
+		order(rev);
+	}
+}
+
+static void ties_keep_domid_order(void **state)
+{
+	unsigned int i;
+
+	(void)state;
+	make_rows();
+	for (i = 0; i < NR; i++)
+		rows[i].nr_vcpus = 1;
+	vmtop_sort(rows, NR, VMTOP_COL_VCPUS, false);
+	order("charlie Alpha delta bravo");
+	vmtop_sort(rows, NR, VMTOP_COL_VCPUS, true);
+	order("charlie Alpha delta bravo");
+}
+
+static void filter_by_name(void **state)
+{
+	(void)state;
+	make_rows();
+	assert_int_equal(vmtop_filter(rows, NR, NULL), NR);
+	assert_int_equal(vmtop_filter(rows, NR, ""), NR);
+	assert_int_equal(vmtop_filter(rows, NR, "A"), 4);	/* every name has an a */
+	make_rows();
+	assert_int_equal(vmtop_filter(rows, NR, "LT"), 1);
+	assert_string_equal(rows[0].name, "delta");
+	make_rows();
+	assert_int_equal(vmtop_filter(rows, NR, "r"), 2);
+	assert_string_equal(rows[0].name, "charlie");
+	assert_string_equal(rows[1].name, "bravo");
+	make_rows();
+	assert_int_equal(vmtop_filter(rows, NR, "zzz"), 0);
+}
+
+static char *capture_text(unsigned int nr)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	vmtop_batch_text(f, rows, nr, VMTOP_COLS_DEFAULT);
+	fclose(f);
+	return buf;
+}
+
+static void batch_text(void **state)
+{
+	char *out, *line2;
+
+	(void)state;
+	make_rows();
+	out = capture_text(2);
+	assert_true(strncmp(out, "      NAME  STATE   CPU(sec) CPU(%)", 35) == 0);
+	line2 = strchr(out, '\n') + 1;
+	assert_true(strncmp(line2, "   charlie -----r ", 18) == 0);
+	assert_non_null(strstr(line2, "\n      Alpha ----p- ") ||
+			strstr(line2, "\n     Alpha ----p- "));
+	/* Header and two rows, each a line. */
+	assert_int_equal(strchr(strchr(line2, '\n') + 1, '\n')[1], '\0');
+	free(out);
+	/* No domains: the header alone. */
+	out = capture_text(0);
+	assert_int_equal(strchr(out, '\n')[1], '\0');
+	free(out);
+}
+
+static void batch_json(void **state)
+{
+	struct vmtop_summary s;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	make_rows();
+	snprintf(rows[1].name, sizeof(rows[1].name), "q\"b\\s\n");
+	memset(&s, 0, sizeof(s));
+	s.umbra_version = 0x00010002;
+	s.nr_cpus = 2;
+	s.cpus_online = 3;
+	s.cpu_load[1] = 12.5;
+	s.total_bytes = 1 << 30;
+	s.nr_doms = 2;
+	s.by_state[UMBRA_DOMSTATE_RUNNING] = 1;
+	f = open_memstream(&buf, &len);
+	vmtop_batch_json(f, &s, rows, 2);
+	fclose(f);
+	/* One line, one object. */
+	assert_int_equal(buf[0], '{');
+	assert_ptr_equal(strchr(buf, '\n'), buf + len - 1);
+	assert_int_equal(buf[len - 2], '}');
+	assert_non_null(strstr(buf, "\"umbra_version\":\"1.2\""));
+	assert_non_null(strstr(buf, "\"cpu_load_pct\":{\"0\":0.0,\"1\":12.5}"));
+	assert_non_null(strstr(buf, "\"mem_total_k\":1048576"));
+	assert_non_null(strstr(buf, "\"domains_by_state\":{\"running\":1,"));
+	assert_non_null(strstr(buf, "{\"domid\":10,\"name\":\"charlie\",\"state\":\"running\","
+			       "\"state_letters\":\"-----r\""));
+	assert_non_null(strstr(buf, "\"name\":\"q\\\"b\\\\s\\u000a\""));
+	assert_non_null(strstr(buf, "\"paging\":\"shadow\""));
+	free(buf);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(sort_each_column),
+		cmocka_unit_test(ties_keep_domid_order),
+		cmocka_unit_test(filter_by_name),
+		cmocka_unit_test(batch_text),
+		cmocka_unit_test(batch_json),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
