@@ -1,6 +1,7 @@
 # libvmctl's host tests (no hypervisor needed): gzip inflation, the PVH
 # image layout into a fake guest (with the hypervisor's ELF loader and
-# start-info builder it compiles in), and the sentences it tells people.
+# start-info builder it compiles in), the sentences it tells people, and
+# the whole library against a fake Umbra (fake_umbra.c defines ioctl()).
 
 LIBVMCTL_TEST_DIR := tests/unit/libvmctl
 LIBVMCTL_TEST_BIN := $(BUILD)/$(LIBVMCTL_TEST_DIR)
@@ -14,10 +15,14 @@ $(eval $(call cmocka_test,$(LIBVMCTL_TEST_BIN)/test_image, \
 $(eval $(call cmocka_test,$(LIBVMCTL_TEST_BIN)/test_errors, \
 	$(BUILD)/san/$(LIBVMCTL_TEST_DIR)/test_errors.o $(LIBVMCTL_SAN_OBJS)))
 
-$(LIBVMCTL_TEST_BIN)/test_gunzip $(LIBVMCTL_TEST_BIN)/test_image \
-$(LIBVMCTL_TEST_BIN)/test_errors: CMOCKA_LIBS += $(LIBVMCTL_LIBS) -pthread
+$(eval $(call cmocka_test,$(LIBVMCTL_TEST_BIN)/test_handle, \
+	$(BUILD)/san/$(LIBVMCTL_TEST_DIR)/test_handle.o \
+	$(BUILD)/san/$(LIBVMCTL_TEST_DIR)/fake_umbra.o $(LIBVMCTL_SAN_OBJS)))
 
-# The image test also loads the real hello guest.
-$(BUILD)/san/$(LIBVMCTL_TEST_DIR)/test_image.o: \
+LIBVMCTL_TESTS := test_gunzip test_image test_errors test_handle
+$(LIBVMCTL_TESTS:%=$(LIBVMCTL_TEST_BIN)/%): CMOCKA_LIBS += $(LIBVMCTL_LIBS) -pthread
+
+# Two tests also load the real hello guest.
+$(BUILD)/san/$(LIBVMCTL_TEST_DIR)/test_image.o $(BUILD)/san/$(LIBVMCTL_TEST_DIR)/test_handle.o: \
 	HOST_CFLAGS += -DVMCTL_HELLO_ELF='"$(LIBVMCTL_HELLO_ELF)"'
-$(LIBVMCTL_TEST_BIN)/test_image: | $(LIBVMCTL_HELLO_ELF)
+$(LIBVMCTL_TEST_BIN)/test_image $(LIBVMCTL_TEST_BIN)/test_handle: | $(LIBVMCTL_HELLO_ELF)

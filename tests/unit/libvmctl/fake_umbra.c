@@ -1,0 +1,216 @@
+/* The fake Umbra of fake_umbra.h. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include "fake_umbra.h"
+#include "pvguest-patches/linux/umbra/umbra_ioctl.h"
+
+struct fake_umbra fake;
+
+void fake_reset(uint64_t free_bytes)
+{
+	for (unsigned int i = 0; i < FAKE_MAX_DOMAINS; i++)
+		free(fake.dom[i].mem);
+	memset(&fake, 0, sizeof(fake));
+	fake.interface_version = UMBRA_MGMT_INTERFACE_VERSION;
+	fake.free_bytes = free_bytes;
+	fake.dom[0].exists = true;
+	strcpy(fake.dom[0].info.name, "Domain-0");
+	fake.dom[0].info.flags = UMBRA_DOMFLAG_DOM0 | UMBRA_DOMFLAG_STARTED;
+	fake.dom[0].info.mem_bytes = 384ull << 20;
+	fake.dom[0].info.nr_vcpus = 1;
+}
+
+static uint32_t free_slot(void)
+{
+	for (uint32_t i = 1; i < FAKE_MAX_DOMAINS; i++)
+		if (!fake.dom[i].exists)
+			return i;
+	abort();
+}
+
+uint32_t fake_add_domain(const char *name, uint64_t mem)
+{
+	uint32_t id = free_slot();
+	struct fake_domain *d = &fake.dom[id];
+
+	memset(d, 0, sizeof(*d));
+	d->exists = true;
+	d->info.domid = id;
+	strncpy(d->info.name, name, sizeof(d->info.name) - 1);
+	d->info.mem_bytes = mem;
+	d->info.nr_vcpus = 1;
+	d->info.type = UMBRA_DOMAIN_TYPE_PVH;
+	d->info.paging = UMBRA_PAGING_NESTED;
+	return id;
+}
+
+static struct fake_domain *domain(uint32_t id)
+{
+	return id < FAKE_MAX_DOMAINS && fake.dom[id].exists ? &fake.dom[id] : NULL;
+}
+
+static long physinfo(struct umbra_mgmt *r)
+{
+	struct umbra_mgmt_physinfo *p = &r->u.physinfo;
+
+	p->umbra_version = UMBRA_VERSION;
+	p->nr_cpus = 2;
+	p->cpus_online = 0x3;
+	p->dom0_cpus = 0x1;
+	p->free_bytes = fake.free_bytes;
+	p->max_vcpus = UMBRA_MAX_VCPUS;
+	return 0;
+}
+
+static long list(struct umbra_mgmt *r)
+{
+	struct umbra_domain_info *out = (void *)(uintptr_t)r->buf;
+	uint64_t cap = r->buf_len / sizeof(*out), n = 0;
+
+	for (uint32_t i = 0; i < FAKE_MAX_DOMAINS; i++) {
+		if (!fake.dom[i].exists)
+			continue;
+		if (n < cap)
+			out[n] = fake.dom[i].info;
+		n++;
+	}
+	return (long)n;
+}
+
+static long create(struct umbra_mgmt *r)
+{
+	const struct umbra_mgmt_create *c = &r->u.create;
+	uint32_t id;
+
+	if (fake.fail_create)
+		return -fake.fail_create;
+	for (uint32_t i = 0; i < FAKE_MAX_DOMAINS; i++)
+		if (fake.dom[i].exists && !strcmp(fake.dom[i].info.name, c->name))
+			return -EEXIST;
+	if (c->mem_bytes > fake.free_bytes)
+		return -ENOMEM;
+	id = fake_add_domain(c->name, c->mem_bytes);
+	fake.dom[id].info.state = UMBRA_DOMSTATE_PAUSED;
+	fake.dom[id].mem = calloc(1, c->mem_bytes);
+	fake.free_bytes -= c->mem_bytes;
+	r->domid = id;
+	return 0;
+}
+
+static long memory_write(struct umbra_mgmt *r, struct fake_domain *d)
+{
+	if (!d->mem || r->buf_len > UMBRA_MGMT_BUF_MAX ||
+	    r->u.memory.gpa > d->info.mem_bytes ||
+	    r->buf_len > d->info.mem_bytes - r->u.memory.gpa ||
+	    (d->info.flags & UMBRA_DOMFLAG_STARTED))
+		return -EINVAL;
+	memcpy(d->mem + r->u.memory.gpa, (void *)(uintptr_t)r->buf, r->buf_len);
+	if (r->buf_len > fake.largest_write)
+		fake.largest_write = r->buf_len;
+	return 0;
+}
+
+static long destroy(struct fake_domain *d)
+{
+	if (d->info.flags & UMBRA_DOMFLAG_DOM0)
+		return -EPERM;
+	fake.free_bytes += d->info.mem_bytes;
+	free(d->mem);
+	memset(d, 0, sizeof(*d));
+	fake.generation++;
+	return 0;
+}
+
+static long console(struct umbra_mgmt *r)
+{
+	struct umbra_mgmt_ring *ring = &r->u.ring;
+	uint64_t head = fake.console ? strlen(fake.console) : 0;
+	uint64_t first = head > fake.console_held ? head - fake.console_held : 0;
+	uint64_t pos = ring->pos < first ? first : ring->pos, n;
+
+	if (pos > head)
+		pos = head;
+	n = head - pos < r->buf_len ? head - pos : r->buf_len;
+	memcpy((void *)(uintptr_t)r->buf, fake.console + pos, n);
+	ring->dropped = pos - (ring->pos < pos ? ring->pos : pos);
+	ring->len = n;
+	ring->pos = pos + n;
+	ring->head = head;
+	return (long)n;
+}
+
+static long domain_cmd(struct umbra_mgmt *r)
+{
+	struct fake_domain *d = domain(r->domid);
+
+	if (!d)
+		return -ESRCH;
+	switch (r->cmd) {
+	case UMBRA_MGMT_memory_write:
+		return memory_write(r, d);
+	case UMBRA_MGMT_vcpu_start:
+		d->entry = r->u.start.entry;
+		d->start_info = r->u.start.start_info_gpa;
+		d->info.flags |= UMBRA_DOMFLAG_STARTED;
+		return 0;
+	case UMBRA_MGMT_domain_destroy:
+		return destroy(d);
+	case UMBRA_MGMT_console_read:
+		return console(r);
+	default:
+		return 0;
+	}
+}
+
+static long mgmt(struct umbra_mgmt *r)
+{
+	if (r->cmd < UMBRA_MGMT_NR_CMDS)
+		fake.calls[r->cmd]++;
+	if (r->interface_version != fake.interface_version) {
+		r->interface_version = fake.interface_version;
+		return -EACCES;
+	}
+	switch (r->cmd) {
+	case UMBRA_MGMT_physinfo:
+		return physinfo(r);
+	case UMBRA_MGMT_domain_list:
+		return list(r);
+	case UMBRA_MGMT_domain_create:
+		return create(r);
+	case UMBRA_MGMT_events:
+		r->u.events.generation = fake.generation;
+		return 0;
+	case UMBRA_MGMT_log_clear:
+		return 0;
+	default:
+		return domain_cmd(r);
+	}
+}
+
+/* Every ioctl of the test executable, the library's included. */
+int ioctl(int fd, unsigned long request, ...)
+{
+	struct umbra_mgmt *r;
+	va_list ap;
+	long rc;
+
+	(void)fd;
+	va_start(ap, request);
+	r = va_arg(ap, struct umbra_mgmt *);
+	va_end(ap);
+	if (request != UMBRA_IOCTL_MGMT) {
+		errno = ENOTTY;
+		return -1;
+	}
+	rc = mgmt(r);
+	if (rc < 0) {
+		errno = (int)-rc;
+		return -1;
+	}
+	return (int)rc;
+}

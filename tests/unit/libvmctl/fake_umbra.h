@@ -1,0 +1,43 @@
+/*
+ * A fake Umbra behind a fake /dev/umbra, for libvmctl's host tests: the
+ * test executable defines ioctl(), so the library's UMBRA_IOCTL_MGMT
+ * requests land here (on any fd) and are answered from a small model of
+ * domains, their memory and console rings.
+ */
+#ifndef FAKE_UMBRA_H
+#define FAKE_UMBRA_H
+
+#include <stdint.h>
+
+#include "public/mgmt.h"
+
+#define FAKE_MAX_DOMAINS	64
+
+struct fake_domain {
+	bool exists;
+	struct umbra_domain_info info;
+	uint8_t *mem;
+	uint64_t entry, start_info;
+};
+
+struct fake_umbra {
+	uint32_t interface_version;	/* what it speaks */
+	uint64_t free_bytes;
+	uint64_t generation;
+	struct fake_domain dom[FAKE_MAX_DOMAINS];
+	const char *console;		/* every domain's console, from position 0 */
+	uint64_t console_held;		/* the ring keeps the last this many bytes */
+	int fail_create;		/* errno create returns, 0: none */
+	/* What the library asked. */
+	unsigned int calls[UMBRA_MGMT_NR_CMDS];
+	uint64_t largest_write;
+};
+
+extern struct fake_umbra fake;
+
+/* Reset to: 2 CPUs, dom0 (id 0) on CPU 0, `free` bytes free. */
+void fake_reset(uint64_t free);
+/* Add a started domain; returns its id. */
+uint32_t fake_add_domain(const char *name, uint64_t mem);
+
+#endif
