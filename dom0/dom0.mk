@@ -6,6 +6,9 @@
 
 DOM0_OUT := $(BUILD)/dom0
 DOM0_INITRD_TOOLS := $(VMSTORED)
+# vmtop (with libncursesw, which mkdom0.sh copies with the terminfo
+# entries a serial console and terminal emulators need).
+DOM0_INITRD_TOOLS += $(VMTOP)
 # The /dev/umbra driver, when the Linux headers to build it are there.
 ifneq ($(KMOD_KDIR),)
 DOM0_INITRD_TOOLS += $(KMOD_BUILD)/umbra/umbra.ko

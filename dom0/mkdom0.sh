@@ -70,6 +70,23 @@ add_program() {
 	done
 }
 
+# The terminal descriptions vmtop's curses may meet in dom0: the serial
+# console (linux, vt100, vt220) and the terminal emulators at its other
+# end (xterm, screen, tmux). Copied where the host keeps them.
+TERMINFO_ENTRIES=(linux vt100 vt220 xterm xterm-256color screen tmux dumb)
+
+add_terminfo() {
+	local root=$1 t dir f
+	for t in "${TERMINFO_ENTRIES[@]}"; do
+		f=
+		for dir in /etc/terminfo /lib/terminfo /usr/share/terminfo; do
+			[ -e "$dir/${t:0:1}/$t" ] && { f=$dir/${t:0:1}/$t; break; }
+		done
+		[ -n "$f" ] || die "terminfo entry $t not found (ncurses-base, ncurses-term)"
+		install -D -m 0644 "$(readlink -f "$f")" "$root$f"
+	done
+}
+
 build_initramfs() {
 	local root busybox
 	busybox=$(command -v busybox || true)
@@ -83,6 +100,7 @@ build_initramfs() {
 		[ -e "$root/bin/$applet" ] || ln -s busybox "$root/bin/$applet"
 	done
 	install -m 0755 "$HERE/init" "$root/init"
+	add_terminfo "$root"
 	for t in "${TOOLS[@]}"; do
 		case $t in
 		*.ko) install -D -m 0644 "$t" "$root/lib/modules/$(basename "$t")" ;;
