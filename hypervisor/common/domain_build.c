@@ -6,6 +6,7 @@
 #include <asm/layout.h>
 #include <public/hvm/start_info.h>
 #include <public/umbra.h>
+#include <public/xen.h>
 #include <umbra/boot_modules.h>
 #include <umbra/errno.h>
 #include <umbra/domain.h>
@@ -51,15 +52,15 @@ struct guest_writer domain_guest_writer(struct domain *d)
 /* The start info, its command line and memory map go in the last 64 KiB
  * of guest RAM, which the memory map reports as reserved. */
 static int build_start_info(struct domain *d, const struct elf_image *img,
-			    const char *args, uint64_t *info_gpa)
+			    const struct domain_spec *spec, uint64_t *info_gpa)
 {
 	const struct guest_writer gw = domain_guest_writer(d);
 	struct hvm_memmap_table_entry memmap[MEMMAP_MAX];
 	uint64_t area = d->mem_bytes - START_INFO_SIZE;
 	struct pvh_start_params p = {
 		.info_paddr = area, .area_size = START_INFO_SIZE,
-		.mem_size = d->mem_bytes, .cmdline = args[0] ? args : NULL,
-		.memmap = memmap,
+		.mem_size = d->mem_bytes, .cmdline = spec->args[0] ? spec->args : NULL,
+		.memmap = memmap, .flags = spec->initdomain ? SIF_INITDOMAIN : 0,
 	};
 	const char *why = NULL;
 	int n;
@@ -114,7 +115,7 @@ static bool build_one(unsigned int index, const struct mb2_module *m)
 		       img.error ? img.error : "unknown error");
 		goto fail;
 	}
-	if (build_start_info(d, &img, spec.args, &info))
+	if (build_start_info(d, &img, &spec, &info))
 		goto fail;
 	hvm_vcpu_set_pvh_entry(d->vcpus[0], img.pvh_entry, (uint32_t)info);
 	d->vcpus[0]->initialised = true;

@@ -152,6 +152,8 @@ unsigned int domain_spec_parse(const char *line, unsigned int index,
 		{ .name = "cpus", .var = &cpus, .size = sizeof(cpus), .type = PARAM_UINT },
 		{ .name = "shadow_memory", .var = &shadow, .size = sizeof(shadow),
 		  .type = PARAM_SIZE },
+		{ .name = "initdomain", .var = &spec->initdomain,
+		  .size = sizeof(spec->initdomain), .type = PARAM_BOOL },
 	};
 
 	memset(spec, 0, sizeof(*spec));

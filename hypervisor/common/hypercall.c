@@ -161,6 +161,7 @@ static const hypercall_fn hypercalls[HYPERCALL_MAX] = {
 	[__HYPERVISOR_umbra_op] = do_umbra_op,
 	[__HYPERVISOR_vcpu_op] = do_vcpu_op,
 	[__HYPERVISOR_hvm_op] = do_hvm_op,
+	[__HYPERVISOR_memory_op] = do_memory_op,
 };
 
 long do_hypercall(struct vcpu *v, uint64_t nr, uint64_t args[HYPERCALL_ARGS])

@@ -58,6 +58,17 @@ long do_vcpu_op(struct vcpu *caller, uint64_t *a)
 	return rc;
 }
 
+/* The xenstore and PV console parameters name services Umbra does not
+ * offer yet. Xen would hand back 0 (frame 0, port 0) for a parameter the
+ * toolstack never set, which a guest would then use; saying "none" lets
+ * a guest that can do without (XTF's console) carry on, and one that
+ * cannot (XTF's xenstore) stop with a clear message. */
+static bool is_absent_service(uint32_t index)
+{
+	return index == HVM_PARAM_STORE_PFN || index == HVM_PARAM_STORE_EVTCHN ||
+	       index == HVM_PARAM_CONSOLE_PFN || index == HVM_PARAM_CONSOLE_EVTCHN;
+}
+
 static long hvm_param(struct vcpu *v, uint64_t arg, bool set)
 {
 	struct domain *d = v->domain;
@@ -68,6 +79,8 @@ static long hvm_param(struct vcpu *v, uint64_t arg, bool set)
 		return -EFAULT;
 	if (p.domid != DOMID_SELF && p.domid != d->id)
 		return -EPERM;		/* only dom0 may touch other domains */
+	if (is_absent_service(p.index))
+		return -ENOENT;
 	if (p.index != HVM_PARAM_CALLBACK_IRQ)
 		return -EINVAL;
 	if (!set) {

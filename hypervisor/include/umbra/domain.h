@@ -110,6 +110,8 @@ struct domain {
 	uint64_t tsc_offset;
 	uint64_t hypercall_page_gpa;	/* 0: none */
 	uint8_t callback_vector;	/* HVM_PARAM_CALLBACK_IRQ vector; 0: none */
+	bool shared_info_placed;	/* XENMEM_add_to_physmap'd (memory_op.c) */
+	uint64_t shared_info_gpa;	/* where, in the domain's own RAM */
 
 	unsigned int nr_vcpus;
 	struct vcpu *vcpus[MAX_VCPUS_PER_DOMAIN];

@@ -1,7 +1,11 @@
 /* The domain spec of a boot module (hypervisor/common/domain_spec.c):
  *
  *   name=NAME mem=SIZE vcpus=N paging=nested|shadow cpus=MASK
- *   shadow_memory=SIZE [-- GUEST ARGS]
+ *   shadow_memory=SIZE initdomain [-- GUEST ARGS]
+ *
+ * initdomain only sets SIF_INITDOMAIN in the guest's PVH start info, as
+ * Xen does for its first domain (Xen's CI boots XTF that way, and XTF then
+ * skips its xenstore and PV console set-up); it grants no privilege.
  *
  * parsed and checked before anything is built: an unknown key, a
  * malformed or out-of-range value, a name with a byte outside printable
@@ -30,6 +34,7 @@ struct domain_spec {
 	uint32_t paging;			/* UMBRA_PAGING_* */
 	uint64_t affinity;			/* online CPUs only; never 0 */
 	uint64_t shadow_bytes;			/* 0: sized from mem */
+	bool initdomain;			/* SIF_INITDOMAIN in the start info */
 	char args[DOMAIN_SPEC_MAX];		/* after "--": the guest's */
 };
 

@@ -22,5 +22,6 @@ long do_hypercall(struct vcpu *v, uint64_t nr, uint64_t args[HYPERCALL_ARGS]);
 /* Handlers that live outside hypercall.c. */
 long do_vcpu_op(struct vcpu *v, uint64_t *args);
 long do_hvm_op(struct vcpu *v, uint64_t *args);
+long do_memory_op(struct vcpu *v, uint64_t *args);
 
 #endif

@@ -125,6 +125,22 @@ static void test_shadow_memory(void **state)
 	expect_refused("paging=nested shadow_memory=8M", "shadow_memory: only with paging=shadow");
 }
 
+/* initdomain: a flag, off unless given; a bad value is refused. */
+static void test_initdomain(void **state)
+{
+	struct domain_spec s;
+
+	(void)state;
+	assert_int_equal(parse("name=a", &s), 0);
+	assert_false(s.initdomain);
+	assert_int_equal(parse("name=a initdomain -- x", &s), 0);
+	assert_true(s.initdomain);
+	assert_string_equal(s.args, "x");
+	assert_int_equal(parse("initdomain=0", &s), 0);
+	assert_false(s.initdomain);
+	expect_refused("initdomain=maybe", "malformed value 'initdomain=maybe' in the domain spec");
+}
+
 static void test_vcpus_refused(void **state)
 {
 	(void)state;
@@ -220,6 +236,7 @@ int main(void)
 		cmocka_unit_test(test_every_key),
 		cmocka_unit_test(test_memory_refused_not_truncated),
 		cmocka_unit_test(test_shadow_memory),
+		cmocka_unit_test(test_initdomain),
 		cmocka_unit_test(test_vcpus_refused),
 		cmocka_unit_test(test_cpus_without_online_cpu_refused),
 		cmocka_unit_test(test_names),

@@ -15,6 +15,7 @@
 #include <public/sched.h>
 #include <public/version.h>
 #include <public/event_channel.h>
+#include <public/memory.h>
 #include <public/elfnote.h>
 #include <public/hvm/start_info.h>
 #include <public/arch-x86/cpuid.h>

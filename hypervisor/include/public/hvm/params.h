@@ -12,4 +12,11 @@
 #define HVM_PARAM_CALLBACK_TYPE_PCI_INTX	1
 #define HVM_PARAM_CALLBACK_TYPE_VECTOR		2
 
+/* The xenstore ring and PV console of a domain: frame and event channel.
+ * Umbra has neither service yet; reading them gives -ENOENT. */
+#define HVM_PARAM_STORE_PFN			1
+#define HVM_PARAM_STORE_EVTCHN			2
+#define HVM_PARAM_CONSOLE_PFN			17
+#define HVM_PARAM_CONSOLE_EVTCHN		18
+
 #endif

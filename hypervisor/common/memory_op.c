@@ -1,0 +1,93 @@
+/*
+ * memory_op for HVM domains: XENMEM_add_to_physmap of the shared info
+ * page. Other commands and spaces are refused with Xen's codes.
+ *
+ * Umbra keeps a domain's shared info in the domain's own RAM, at the
+ * frame the guest names: the hypervisor adopts that page (zeroed on the
+ * first placement, moved with its contents on a later one) instead of
+ * mapping a page of its own over it as Xen does. The guest sees the same
+ * thing at that frame; what differs is that the frame it gave stays
+ * counted in its reservation, and a frame outside its RAM is refused.
+ */
+#include <asm/guest_access.h>
+#include <public/memory.h>
+#include <public/xen.h>
+#include <umbra/domain.h>
+#include <umbra/errno.h>
+#include <umbra/hypercall.h>
+#include <umbra/spinlock.h>
+
+#define PAGE_BYTES	4096ULL
+#define MOVE_CHUNK	256
+
+/* Xen's answer for a domid other than the caller's: no such domain, or
+ * not allowed (only a privileged domain may map into another). */
+static long foreign_domid(domid_t id)
+{
+	return domain_by_id(id) ? -EPERM : -ESRCH;
+}
+
+static long move_page(struct vcpu *v, uint64_t from, uint64_t to)
+{
+	uint8_t buf[MOVE_CHUNK];
+
+	for (uint64_t off = 0; off < PAGE_BYTES; off += sizeof(buf)) {
+		if (copy_from_gpa(v->domain, buf, from + off, sizeof(buf)) ||
+		    copy_to_gpa(v->domain, to + off, buf, sizeof(buf)))
+			return -EFAULT;
+	}
+	return 0;
+}
+
+static long place_shared_info(struct vcpu *v, uint64_t gpfn)
+{
+	struct domain *d = v->domain;
+	uint64_t gpa = gpfn * PAGE_BYTES, old, f;
+	bool placed;
+
+	if (gpfn >= (1ULL << 52) / PAGE_BYTES || !domain_owns_gpa_range(d, gpa, PAGE_BYTES))
+		return -EINVAL;
+	f = spin_lock_irqsave(&d->lock);
+	placed = d->shared_info_placed;
+	old = d->shared_info_gpa;
+	d->shared_info_gpa = gpa;
+	d->shared_info_placed = true;
+	spin_unlock_irqrestore(&d->lock, f);
+	if (placed && old == gpa)
+		return 0;
+	if (placed)
+		return move_page(v, old, gpa);
+	return zero_gpa(d, gpa, PAGE_BYTES) ? -EFAULT : 0;
+}
+
+static long add_to_physmap(struct vcpu *v, uint64_t arg)
+{
+	struct xen_add_to_physmap xatp;
+
+	if (copy_from_guest(v, &xatp, arg, sizeof(xatp)))
+		return -EFAULT;
+	if (xatp.domid != DOMID_SELF && xatp.domid != v->domain->id)
+		return foreign_domid(xatp.domid);
+	switch (xatp.space) {
+	case XENMAPSPACE_shared_info:
+		if (xatp.idx != 0)
+			return -EINVAL;
+		return place_shared_info(v, xatp.gpfn);
+	case XENMAPSPACE_gmfn_range:
+	case XENMAPSPACE_gmfn:
+	case XENMAPSPACE_grant_table:
+		return -ENOSYS;		/* not offered yet */
+	default:
+		return -EINVAL;		/* as Xen: no page in that space */
+	}
+}
+
+long do_memory_op(struct vcpu *v, uint64_t *a)
+{
+	switch (a[0] & MEMOP_CMD_MASK) {
+	case XENMEM_add_to_physmap:
+		return add_to_physmap(v, a[1]);
+	default:
+		return -ENOSYS;
+	}
+}
