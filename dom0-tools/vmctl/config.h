@@ -15,6 +15,8 @@
 
 #include <public/mgmt.h>
 
+#include "config_limits.h"
+
 /* What happens when the domain stops (on_poweroff, on_reboot, on_crash). */
 enum vmcfg_action {
 	VMCFG_DESTROY,
@@ -22,10 +24,6 @@ enum vmcfg_action {
 	VMCFG_RESTART,
 };
 
-/* Limits on what a file may hold, so hostile input stays small. */
-#define VMCFG_TEXT_MAX		(1u << 20)	/* bytes of a config file */
-#define VMCFG_STRING_MAX	4096		/* bytes of one string value */
-#define VMCFG_LIST_MAX		64		/* items of one list */
 #define VMCFG_MEMORY_MAX_MIB	(1u << 20)	/* 1 TiB: beyond any machine */
 #define VMCFG_NR_CPUS		64		/* bits of an affinity mask */
 

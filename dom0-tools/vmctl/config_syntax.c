@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
+#include "config_limits.h"
 #include "config_syntax.h"
 
 struct cursor {

@@ -1,9 +1,25 @@
 # vmctl: create, list, watch and destroy domains from dom0 (vmctl(1)).
 # VMCTL_CONFIG_SRCS is the config parser alone (pure C): the unit tests
-# and the fuzzer link it directly.
+# and the fuzzer link it directly. VMCTL_CLI_SRCS is the rest of the
+# program; it speaks to the hypervisor only through libvmctl and to the
+# store only through libvmstore, both linked statically (dom0's
+# initramfs carries no shared library of ours).
 
 VMCTL_DIR := dom0-tools/vmctl
 VMCTL_CONFIG_SRCS := $(VMCTL_DIR)/config.c $(VMCTL_DIR)/config_syntax.c \
 	$(VMCTL_DIR)/cpus.c
+VMCTL_CLI_SRCS := $(filter-out $(VMCTL_CONFIG_SRCS), \
+	$(sort $(wildcard $(VMCTL_DIR)/*.c)))
+VMCTL_SRCS := $(VMCTL_CONFIG_SRCS) $(VMCTL_CLI_SRCS)
+VMCTL := $(DOM0_BUILD)/vmctl
 
-ALL_TARGETS += $(VMCTL_CONFIG_SRCS:%.c=$(BUILD)/host/%.o)
+ALL_TARGETS += $(VMCTL_SRCS:%.c=$(BUILD)/host/%.o)
+
+# The program itself, once libvmctl is part of the build.
+ifneq ($(LIBVMCTL_A),)
+$(VMCTL): $(VMCTL_SRCS:%.c=$(BUILD)/host/%.o) $(LIBVMCTL_A) $(LIBVMSTORE_A)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $^ $(LIBVMCTL_LIBS) $(LIBVMSTORE_LIBS) -o $@
+ALL_TARGETS += $(VMCTL)
+DOM0_INSTALL_BIN += $(VMCTL)
+endif

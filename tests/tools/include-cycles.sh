@@ -5,7 +5,8 @@
 set -u
 cd "$(dirname "$0")/../.."
 CHECK=tests/tools/include-cycles.py
-DIRS=(dom0-tools/vmstored dom0-tools/lib/libvmstore dom0-tools/lib/libvmctl mmu shared-pt)
+DIRS=(dom0-tools/vmstored dom0-tools/lib/libvmstore dom0-tools/lib/libvmctl dom0-tools/vmctl mmu
+	shared-pt)
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/include-cycles.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT

@@ -35,3 +35,15 @@ fuzz-vmctl: $(VMCTL_FUZZ)
 	$(VMCTL_FUZZ) -max_total_time=$(VMCTL_FUZZ_SECONDS) -max_len=4096 \
 		-artifact_prefix=$(BUILD)/fuzz-artifacts/vmctl/ \
 		$(BUILD)/fuzz-corpus/vmctl $(VMCTL_FUZZ_DIR)/seeds dom0/guests
+
+# vmctl's commands on the host, against a test double of libvmctl
+# (fake_libvmctl.c: a pretend hypervisor in a state file) and a real
+# vmstored: messages, list formats, JSON, store entries, console
+# detach and terminal restore. Sanitizers on.
+VMCTL_FAKE := $(BUILD)/tests/vmctl/vmctl-fake
+$(VMCTL_FAKE): $(VMCTL_SRCS:%.c=$(BUILD)/san/%.o) \
+		$(BUILD)/san/tests/vmctl/fake_libvmctl.o $(LIBVMSTORE_SAN_OBJS)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $(SAN_CFLAGS) $^ $(LIBVMSTORE_LIBS) -o $@
+CHECK_SUITES += tests/vmctl/cli.sh
+CHECK_DEPS += $(VMCTL_FAKE) $(VMSTORED)

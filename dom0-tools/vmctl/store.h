@@ -1,0 +1,37 @@
+/*
+ * A domain's entries in the store (vmstored), where xl puts them:
+ * /local/domain/N/{name,domid,vm,memory/target,...} and /vm/UUID/...,
+ * and the @introduceDomain / @releaseDomain events. vmctl works without
+ * the store: every function here warns once and goes on when vmstored
+ * cannot be reached.
+ */
+#ifndef VMCTL_STORE_H
+#define VMCTL_STORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "config.h"
+
+/*
+ * Record a new domain from its config (including its on_* actions and
+ * what is needed to start it again) and introduce it. Returns whether
+ * the store has it.
+ */
+bool store_domain_add(uint32_t domid, const struct vmcfg *cfg);
+
+/* Remove the domain's entries and release it (nothing there is fine). */
+void store_domain_remove(uint32_t domid);
+
+/*
+ * The config recorded for the domain (name, memory, vcpus, cpus, type,
+ * paging, kernel, ramdisk, cmdline, on_* actions), into an initialised
+ * cfg. Returns false if the store has none.
+ */
+bool store_domain_config(uint32_t domid, struct vmcfg *cfg);
+
+/* When the domain was started, as recorded (0: not known). */
+time_t store_domain_started(uint32_t domid);
+
+#endif
