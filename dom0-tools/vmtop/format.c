@@ -45,13 +45,36 @@ int vmtop_col_by_key(int key)
 	return -1;
 }
 
+/* v in decimal, without printf: a screen of 100 domains formats some
+ * 1,500 numbers per refresh, and this is the refresh's main cost. */
+static int put_u64(char *buf, size_t size, uint64_t v)
+{
+	char tmp[24];
+	int n = 0, i;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	if ((size_t)n >= size)
+	{
+		if (size)
+			buf[0] = '\0';
+		return n;
+	}
+	for (i = 0; i < n; i++)
+		buf[i] = tmp[n - 1 - i];
+	buf[n] = '\0';
+	return n;
+}
+
 static int scale(char *buf, size_t size, unsigned int width, uint64_t v,
 		 unsigned int base, const char *sfx)
 {
 	double x = (double)v;
 	int n;
 
-	n = snprintf(buf, size, "%llu", (unsigned long long)v);
+	n = put_u64(buf, size, v);
 	if ((unsigned int)n <= width)
 		return n;
 	for (; *sfx; sfx++) {
@@ -120,10 +143,20 @@ static void rate_cell(const struct vmtop_row *r, double v, unsigned int width,
 		vmtop_scale(buf, size, width, (uint64_t)(v + 0.5), 1000);
 }
 
-/* A percentage with one decimal, or whole when that is too wide. */
+/* A percentage with one decimal (rounded half up), or whole when that
+ * is too wide. */
 static void pct_cell(double v, unsigned int width, char *buf, size_t size)
 {
-	if ((unsigned int)snprintf(buf, size, "%.1f", v) > width)
+	uint64_t tenths = v > 0 ? (uint64_t)(v * 10 + 0.5) : 0;
+	int n = put_u64(buf, size, tenths / 10);
+
+	if ((size_t)n + 3 <= size) {
+		buf[n] = '.';
+		buf[n + 1] = (char)('0' + tenths % 10);
+		buf[n + 2] = '\0';
+		n += 2;
+	}
+	if ((unsigned int)n > width)
 		vmtop_scale(buf, size, width, (uint64_t)(v + 0.5), 1000);
 }
 
@@ -188,22 +221,35 @@ int vmtop_line(const struct vmtop_row *r, vmtop_colmask cols, char *buf,
 {
 	char cell[64];
 	size_t len = 0;
-	int i, n;
+	int i;
 
-	if (size)
-		buf[0] = '\0';
+	if (!size)
+		return 0;
+	buf[0] = '\0';
 	for (i = 0; i < VMTOP_COL_NR; i++) {
+		size_t w = vmtop_cols[i].width, clen, pad;
+
 		if (!(cols & (1u << i)))
 			continue;
 		if (r)
 			vmtop_cell(r, i, cell, sizeof(cell));
 		else
 			snprintf(cell, sizeof(cell), "%s", vmtop_cols[i].header);
-		n = snprintf(buf + len, size > len ? size - len : 0, "%s%*s",
-			     len ? " " : "", (int)vmtop_cols[i].width, cell);
-		if (n < 0 || (size_t)n >= (size > len ? size - len : 0))
-			return size ? (int)size - 1 : 0;
-		len += (size_t)n;
+		clen = strlen(cell);
+		pad = (len ? 1 : 0) + (clen < w ? w - clen : 0);
+		if (len + pad + clen >= size) {
+			/* Cut at the buffer's end, as snprintf would. */
+			size_t room = size - 1 - len;
+
+			memset(buf + len, ' ', pad < room ? pad : room);
+			if (pad < room)
+				memcpy(buf + len + pad, cell, room - pad);
+			buf[size - 1] = '\0';
+			return (int)size - 1;
+		}
+		memset(buf + len, ' ', pad);
+		memcpy(buf + len + pad, cell, clen + 1);
+		len += pad + clen;
 	}
 	return (int)len;
 }

@@ -22,6 +22,7 @@ struct options {
 	bool batch;
 	bool json;
 	long iterations;	/* 0: for ever */
+	bool stats;		/* cost per refresh on stderr at the end */
 };
 
 static void usage(FILE *f)
@@ -33,6 +34,7 @@ static void usage(FILE *f)
 		"  -b, --batch           print lines instead of a screen (xentop -b's layout)\n"
 		"  -i, --iterations=N    in batch mode, stop after N intervals\n"
 		"      --json            in batch mode, one JSON object per interval\n"
+		"      --stats           in batch mode, print the cost of a refresh at the end\n"
 		"  -h, --help            this text\n"
 		"  -V, --version         vmtop's version\n"
 		"Press h on the screen for its keys. See vmtop(1).\n");
@@ -65,6 +67,7 @@ static void parse(int argc, char **argv, struct options *o)
 		{ "batch", no_argument, NULL, 'b' },
 		{ "iterations", required_argument, NULL, 'i' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "stats", no_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -85,6 +88,9 @@ static void parse(int argc, char **argv, struct options *o)
 		case 'j':
 			o->json = o->batch = true;
 			break;
+		case 's':
+			o->stats = true;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -99,8 +105,8 @@ static void parse(int argc, char **argv, struct options *o)
 	}
 	if (optind < argc)
 		errx(1, "unexpected argument '%s' (see vmtop --help)", argv[optind]);
-	if (o->iterations && !o->batch)
-		errx(1, "-i is for batch mode (-b)");
+	if ((o->iterations || o->stats) && !o->batch)
+		errx(1, "-i and --stats are for batch mode (-b)");
 }
 
 static void sleep_ms(unsigned int ms)
@@ -140,9 +146,33 @@ static int batch_once(struct vmctl *h, const struct options *o, struct vmtop_sam
 	return 0;
 }
 
+/* This process's CPU time (user and system: the management calls run in
+ * the driver and the hypervisor on its behalf), in microseconds. */
+static uint64_t cpu_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/* What --stats prints: the cost of one refresh, averaged. */
+static void print_stats(long refreshes, unsigned long calls, uint64_t us,
+			unsigned int domains)
+{
+	if (!refreshes)
+		return;
+	fprintf(stderr, "vmtop_refreshes: %ld\n", refreshes);
+	fprintf(stderr, "vmtop_domains: %u\n", domains);
+	fprintf(stderr, "vmtop_calls_per_refresh: %.2f\n", (double)calls / refreshes);
+	fprintf(stderr, "vmtop_refresh_cpu_us: %.1f\n", (double)us / refreshes);
+}
+
 static int batch(struct vmctl *h, const struct options *o)
 {
 	struct vmtop_sample prev = { 0 }, cur = { 0 };
+	unsigned long calls0 = vmtop_mgmt_calls();
+	uint64_t busy_us = 0;
 	long i;
 	int rc = 0;
 
@@ -152,10 +182,14 @@ static int batch(struct vmctl *h, const struct options *o)
 			sleep_ms(o->delay_ms);
 		if (vmtop_stop_signal)
 			break;
+		busy_us -= cpu_us();
 		rc = batch_once(h, o, &prev, &cur);
+		busy_us += cpu_us();
 		if (rc)
 			break;
 	}
+	if (o->stats)
+		print_stats(i, vmtop_mgmt_calls() - calls0, busy_us, prev.nr_doms);
 	vmtop_sample_free(&prev);
 	return rc;
 }

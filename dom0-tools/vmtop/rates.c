@@ -13,23 +13,36 @@ double vmtop_rate(uint64_t before, uint64_t after, uint64_t dt_ns)
 	return (double)(after - before) * 1e9 / (double)dt_ns;
 }
 
+/*
+ * Both lists come by domid, so the entry sought is usually at `hint`
+ * (the same position) or near it; the search is linear only when the
+ * domains of the two samples differ. A refresh stays O(domains).
+ */
 static const struct umbra_domain_info *find_info(const struct vmtop_sample *s,
-						 uint32_t domid)
+						 uint32_t domid, unsigned int hint)
 {
 	unsigned int i;
 
-	for (i = 0; s && i < s->nr_doms; i++)
+	if (!s)
+		return NULL;
+	if (hint < s->nr_doms && s->doms[hint].domid == domid)
+		return &s->doms[hint];
+	for (i = 0; i < s->nr_doms; i++)
 		if (s->doms[i].domid == domid)
 			return &s->doms[i];
 	return NULL;
 }
 
 static const struct umbra_domain_counters *find_ctrs(const struct vmtop_sample *s,
-						     uint32_t domid)
+						     uint32_t domid, unsigned int hint)
 {
 	unsigned int i;
 
-	for (i = 0; s && i < s->nr_ctrs; i++)
+	if (!s)
+		return NULL;
+	if (hint < s->nr_ctrs && s->ctrs[hint].domid == domid)
+		return &s->ctrs[hint];
+	for (i = 0; i < s->nr_ctrs; i++)
 		if (s->ctrs[i].domid == domid)
 			return &s->ctrs[i];
 	return NULL;
@@ -77,7 +90,7 @@ static void fill_row(struct vmtop_row *r, const struct umbra_domain_info *d,
 
 /* The same domain as before: same name, and nothing counted went back. */
 static bool same_domain(const struct umbra_domain_info *old,
-			const struct umbra_domain_counters *oc,
+			const struct umbra_domain_counters *oc, uint64_t old_hcalls,
 			const struct vmtop_row *r)
 {
 	if (strncmp(old->name, r->name, sizeof(r->name)) != 0)
@@ -85,14 +98,15 @@ static bool same_domain(const struct umbra_domain_info *old,
 	if (r->cpu_time_ns < old->cpu_time_ns)
 		return false;
 	if (oc && r->has_counters &&
-	    (r->exits_total < oc->exits_total || r->hcalls_total < hcalls_sum(oc) ||
+	    (r->exits_total < oc->exits_total || r->hcalls_total < old_hcalls ||
 	     r->pt_traps < oc->pt_traps))
 		return false;
 	return true;
 }
 
 static void set_rates(struct vmtop_row *r, const struct umbra_domain_info *old,
-		      const struct umbra_domain_counters *oc, uint64_t dt)
+		      const struct umbra_domain_counters *oc, uint64_t old_hcalls,
+		      uint64_t dt)
 {
 	double max_pct = 100.0 * (r->nr_vcpus ? r->nr_vcpus : 1);
 
@@ -103,7 +117,7 @@ static void set_rates(struct vmtop_row *r, const struct umbra_domain_info *old,
 	if (!oc || !r->has_counters)
 		return;
 	r->exits_ps = vmtop_rate(oc->exits_total, r->exits_total, dt);
-	r->hcalls_ps = vmtop_rate(hcalls_sum(oc), r->hcalls_total, dt);
+	r->hcalls_ps = vmtop_rate(old_hcalls, r->hcalls_total, dt);
 	r->pttraps_ps = vmtop_rate(oc->pt_traps, r->pt_traps, dt);
 }
 
@@ -117,14 +131,22 @@ unsigned int vmtop_rates(const struct vmtop_sample *prev,
 		dt = cur->t_ns - prev->t_ns;
 	for (i = 0; i < cur->nr_doms; i++) {
 		const struct umbra_domain_info *d = &cur->doms[i], *old;
+		const struct umbra_domain_counters *oc;
 		struct vmtop_row *r = &rows[i];
+		uint64_t old_hcalls;
+		unsigned int j;
 
-		fill_row(r, d, find_ctrs(cur, d->domid), cur->phys.total_bytes);
-		old = find_info(prev, d->domid);
-		if (!old || !same_domain(old, find_ctrs(prev, d->domid), r))
+		fill_row(r, d, find_ctrs(cur, d->domid, i), cur->phys.total_bytes);
+		old = find_info(prev, d->domid, i);
+		if (!old)
+			continue;
+		j = (unsigned int)(old - prev->doms);
+		oc = find_ctrs(prev, d->domid, j);
+		old_hcalls = oc ? hcalls_sum(oc) : 0;
+		if (!same_domain(old, oc, old_hcalls, r))
 			continue;
 		/* A zero interval has rates, all zero: the domain was seen. */
-		set_rates(r, old, find_ctrs(prev, d->domid), dt);
+		set_rates(r, old, oc, old_hcalls, dt);
 	}
 	return cur->nr_doms;
 }
@@ -154,7 +176,7 @@ static void cpu_loads(const struct vmtop_sample *prev, const struct vmtop_sample
 	unsigned int i, v;
 
 	for (i = 0; i < nr; i++) {
-		const struct umbra_domain_info *old = find_info(prev, rows[i].domid);
+		const struct umbra_domain_info *old = find_info(prev, rows[i].domid, i);
 
 		if (!rows[i].has_rates || !old)
 			continue;

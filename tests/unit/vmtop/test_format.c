@@ -127,7 +127,7 @@ static void row_cells(void **state)
 
 	(void)state;
 	r.cpu_time_ns = 12500000000ull;
-	r.cpu_pct = 37.25;
+	r.cpu_pct = 37.25;	/* rounds half up */
 	r.mem_bytes = 256ull << 20;
 	r.mem_pct = 12.5;
 	r.nr_vcpus = 2;
@@ -138,7 +138,7 @@ static void row_cells(void **state)
 	r.pttraps_ps = 0.4;
 	r.paging_bytes = 3 << 20;
 	vmtop_line(&r, VMTOP_COLS_DEFAULT, b, sizeof(b));
-	assert_string_equal(b, "a-very-lon --b---         12   37.2     262144   12.5"
+	assert_string_equal(b, "a-very-lon --b---         12   37.3     262144   12.5"
 			    "     262144      12.5     2  123457k       42         0"
 			    "      3072 shadow");
 	/* Without counters, Umbra's own columns say so. */
