@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# make bench-vmtop: what one vmtop refresh costs in dom0 under Umbra.
+# dom0 boots with the hello guest in an extra initramfs archive; at its
+# shell, vmtop -b --stats measures its own CPU time (user and system: the
+# management calls run in the driver and Umbra on its behalf) and counts
+# its management calls, first with dom0 alone, then after vmctl has
+# created as many small paused domains as Umbra allows, up to 100.
+# Prints key: value lines:
+#   vmtop_refresh_cpu_us_100_domains   CPU time of one refresh (the count
+#                                      of domains it really had is
+#                                      vmtop_domains_measured)
+#   vmtop_calls_per_refresh            management calls per refresh
+#                                      (physinfo, list, counters)
+#   vmtop_calls_per_refresh_dom0_only  the same with dom0 alone
+#   vmtop_refresh_cpu_us_dom0_only
+# Umbra's MAX_DOMAINS (hypervisor/include/umbra/domain.h) is 64, dom0
+# included: 100 domains cannot exist, so the figure is for the most that
+# can, and says so.
+set -u
+cd "$(dirname "$0")/../.."
+. tests/e2e/lib.sh
+. tests/e2e/tty-lib.sh
+
+DOM0=${DOM0_OUT:-build/dom0}
+WANT=${VMTOP_BENCH_DOMAINS:-100}
+HELLO=build/guests/hello.elf
+out=build/bench/vmtop
+mkdir -p "$out"
+E2E_OUT=$out
+trap tty_stop EXIT
+
+bench_initrd() {
+	local root o=$out/initrd.img
+	root=$(mktemp -d)
+	mkdir -p "$root/root"
+	cp "$HELLO" "$root/root/hello.elf"
+	cat > "$root/root/small.cfg" <<-'CFG'
+	name = "small"
+	memory = 2
+	vcpus = 1
+	kernel = "/root/hello.elf"
+	cmdline = "status=0"
+	CFG
+	cat > "$root/root/bench.sh" <<-SH
+	vmtop -b -d 0.2 -i 25 --stats > /dev/null 2> /tmp/alone.txt
+	n=0
+	while [ \$((n + 1)) -lt $WANT ]; do
+		vmctl create /root/small.cfg -p name=small\$n > /dev/null 2> /tmp/create.err || break
+		n=\$((n + 1))
+	done
+	echo "created \$n domains; the next: \$(cat /tmp/create.err)"
+	vmtop -b -d 0.2 -i 25 --stats > /dev/null 2> /tmp/many.txt
+	echo "==alone"; cat /tmp/alone.txt; echo "==many"; cat /tmp/many.txt; echo "==end"
+	SH
+	cat "$DOM0/initrd.img" > "$o"
+	(cd "$root" && find . -print0 | sort -z | cpio --null -o -H newc --owner=0:0 --quiet) |
+		gzip -9 >> "$o"
+	rm -rf "$root"
+	echo "$o"
+}
+
+initrd=$(bench_initrd)
+iso=$out/vmtop.iso
+scripts/mkiso.sh "$iso" build/umbra.elf "console=com1 dom0_mem=384M" \
+	"$DOM0/vmlinuz console=ttyS0 quiet panic=-1; $initrd" || exit 1
+tty_start vmtop-bench qemu-system-x86_64 -M q35 -cpu "$QEMU_CPU_DEFAULT" -smp 2 -m 2G \
+	-display none -no-reboot -nic none -serial stdio -serial "file:$out/com2.log" \
+	-monitor none -cdrom "$iso"
+tty_wait '^umbra-dom0: ready' 300 || { echo "bench-vmtop: dom0 did not start"; exit 1; }
+tty_mark
+tty_type 'sh /root/bench.sh'
+tty_wait_new '^==end' 1200 || { echo "bench-vmtop: the run did not finish"; tty_text | tail -20; exit 1; }
+res=$(tty_text | tail -n +"$((TTY_MARK + 1))")
+tty_type 'poweroff'
+tty_wait 'reboot: Power down' 60 >/dev/null
+echo "$res" | grep -E '^created [0-9]+ domains' | sed 's/^/# /'
+value() { # SECTION KEY
+	echo "$res" | sed -n "/^==$1\$/,/^==/p" | sed -n "s/^$2: //p" | head -n1
+}
+echo "vmtop_refresh_cpu_us_100_domains: $(value many vmtop_refresh_cpu_us)"
+echo "vmtop_domains_measured: $(value many vmtop_domains)"
+echo "vmtop_calls_per_refresh: $(value many vmtop_calls_per_refresh)"
+echo "vmtop_refresh_cpu_us_dom0_only: $(value alone vmtop_refresh_cpu_us)"
+echo "vmtop_calls_per_refresh_dom0_only: $(value alone vmtop_calls_per_refresh)"
