@@ -6,6 +6,8 @@
 
 DOM0_OUT := $(BUILD)/dom0
 DOM0_INITRD_TOOLS := $(VMSTORED)
+# vmctl (static libvmctl and libvmstore; zlib from the host).
+DOM0_INITRD_TOOLS += $(VMCTL)
 # vmtop (with libncursesw, which mkdom0.sh copies with the terminfo
 # entries a serial console and terminal emulators need).
 DOM0_INITRD_TOOLS += $(VMTOP)
@@ -22,8 +24,17 @@ $(BUILD)/dom0-tests/%: tests/dom0/%.c
 	@mkdir -p $(dir $@)
 	$(HOST_CC) -static -O2 -s -std=gnu11 -Wall -Wextra -Werror -o $@ $<
 
-$(DOM0_OUT)/initrd.img $(DOM0_OUT)/vmlinuz &: dom0/mkdom0.sh dom0/init $(DOM0_INITRD_TOOLS) $(DOM0_TEST_TOOLS)
-	dom0/mkdom0.sh $(DOM0_OUT) $(DOM0_INITRD_TOOLS) --tests $(DOM0_TEST_TOOLS)
+# Guests for vmctl to start, in /usr/share/umbra/guests/: the test guests'
+# images and their configs (dom0/guests/*.cfg, whose kernel = "NAME.elf"
+# is the image beside them).
+DOM0_GUEST_CFGS := $(sort $(wildcard dom0/guests/*.cfg))
+DOM0_GUESTS := $(DOM0_GUEST_CFGS) $(BUILD)/guests/hello.elf \
+	$(BUILD)/guests/timer.elf $(BUILD)/guests/hostile.elf
+
+$(DOM0_OUT)/initrd.img $(DOM0_OUT)/vmlinuz &: dom0/mkdom0.sh dom0/init $(DOM0_INITRD_TOOLS) \
+		$(DOM0_TEST_TOOLS) $(DOM0_GUESTS)
+	dom0/mkdom0.sh $(DOM0_OUT) $(DOM0_INITRD_TOOLS) --tests $(DOM0_TEST_TOOLS) \
+		--guests $(DOM0_GUESTS)
 
 .PHONY: dom0 dom0-native
 dom0: $(DOM0_OUT)/vmlinuz $(DOM0_OUT)/initrd.img

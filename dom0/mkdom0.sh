@@ -7,24 +7,26 @@
 #                    the shared libraries they need and dom0's kernel
 #                    modules, as a gzip'd newc cpio
 #
-#   dom0/mkdom0.sh OUT FILE... [--tests TEST...]
+#   dom0/mkdom0.sh OUT FILE... [--tests TEST...] [--guests GUEST...]
 #     FILE: a built program to put in /usr/sbin, or a kernel module
 #           (NAME.ko) for /lib/modules/, which /init loads
 #     TEST: a static test program for the e2e suites, in /usr/libexec/umbra-tests
+#     GUEST: a guest image or config file (vmctl.cfg(5)) for vmctl to
+#           start, in /usr/share/umbra/guests/
 set -euo pipefail
 
 OUT=${1:-build/dom0}
 shift || true
 TOOLS=()
 TESTS=()
-while [ $# -gt 0 ]; do
-	if [ "$1" = --tests ]; then
-		shift
-		TESTS=("$@")
-		break
-	fi
-	TOOLS+=("$1")
-	shift
+GUESTS=()
+list=TOOLS
+for arg in "$@"; do
+	case $arg in
+	--tests) list=TESTS ;;
+	--guests) list=GUESTS ;;
+	*) eval "$list+=(\"\$arg\")" ;;
+	esac
 done
 HERE=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$OUT"
@@ -106,6 +108,9 @@ build_initramfs() {
 		*.ko) install -D -m 0644 "$t" "$root/lib/modules/$(basename "$t")" ;;
 		*) add_program "$root" "$t" "/usr/sbin/$(basename "$t")" ;;
 		esac
+	done
+	for g in "${GUESTS[@]}"; do
+		install -D -m 0644 "$g" "$root/usr/share/umbra/guests/$(basename "$g")"
 	done
 	for t in "${TESTS[@]}"; do
 		file -L "$t" | grep -q 'statically linked' || die "$t: test programs must be static"

@@ -20,6 +20,8 @@ PACKAGES=(
 	xenstore-utils libxenstore4 libxen-dev xen-utils-4.17
 	# out-of-tree Linux modules (pvguest-patches/linux/) and modinfo
 	linux-headers-amd64 kmod
+	# manual pages (vmctl.1, vmctl.cfg.5)
+	scdoc
 	# test-harness utilities
 	python3 binutils-x86-64-linux-gnu tmux
 	# dom0's initramfs (the kernel is downloaded with apt-get, not installed)

@@ -124,9 +124,11 @@ struct vmctl *cli_handle(void)
 	if (h)
 		return h;
 	rc = vmctl_open(&h);
+	if (rc < 0 && *vmctl_last_error())
+		cli_fail("%s", vmctl_last_error());	/* it names the device */
 	if (rc < 0)
-		cli_fail_lib(rc, "cannot open %s", getenv(VMCTL_DEVICE_ENV) ?
-			     getenv(VMCTL_DEVICE_ENV) : VMCTL_DEVICE);
+		cli_fail("cannot open %s: %s", getenv(VMCTL_DEVICE_ENV) ?
+			 getenv(VMCTL_DEVICE_ENV) : VMCTL_DEVICE, strerror(-rc));
 	return h;
 }
 

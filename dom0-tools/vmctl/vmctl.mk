@@ -23,3 +23,21 @@ $(VMCTL): $(VMCTL_SRCS:%.c=$(BUILD)/host/%.o) $(LIBVMCTL_A) $(LIBVMSTORE_A)
 ALL_TARGETS += $(VMCTL)
 DOM0_INSTALL_BIN += $(VMCTL)
 endif
+
+# Manual pages (scdoc) and bash completion, installed by make install.
+VMCTL_MAN := $(DOM0_BUILD)/man/vmctl.1 $(DOM0_BUILD)/man/vmctl.cfg.5
+$(DOM0_BUILD)/man/%: $(VMCTL_DIR)/%.scd
+	@mkdir -p $(dir $@)
+	scdoc < $< > $@.tmp && mv $@.tmp $@
+ALL_TARGETS += $(VMCTL_MAN)
+
+.PHONY: install-vmctl-docs
+install-dom0-tools: install-vmctl-docs
+install-vmctl-docs: $(VMCTL_MAN)
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/man/man5 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	install -m 0644 $(DOM0_BUILD)/man/vmctl.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 0644 $(DOM0_BUILD)/man/vmctl.cfg.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+	install -m 0644 $(VMCTL_DIR)/vmctl.bash-completion \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/vmctl

@@ -17,6 +17,14 @@ printf '#include <vmctl.h>\nint main(void) { return vmctl_fd(0) == -1 &&\n\tUMBR
 ok bash -c "export PKG_CONFIG_SYSROOT_DIR='$stage' PKG_CONFIG_LIBDIR='$stage/usr/lib/pkgconfig';
 	gcc -std=c11 -Wall -Werror '$stage/t.c' \$(pkg-config --cflags --libs vmctl) -o '$stage/t' &&
 	LD_LIBRARY_PATH='$stage/usr/lib' '$stage/t'"
+name="install: vmctl in bin, and it runs (--help)"
+ok bash -c "'$stage/usr/bin/vmctl' --help | grep -q '^  create '"
+name="install: vmctl(1) and vmctl.cfg(5) are roff manual pages"
+ok bash -c "grep -q '^.TH \"vmctl\" \"1\"' '$stage/usr/share/man/man1/vmctl.1' &&
+	grep -q '^.TH \"vmctl.cfg\" \"5\"' '$stage/usr/share/man/man5/vmctl.cfg.5'"
+name="install: vmctl's bash completion completes commands"
+ok bash -c ". '$stage/usr/share/bash-completion/completions/vmctl';
+	COMP_WORDS=(vmctl cr); COMP_CWORD=1; _vmctl; [ \"\${COMPREPLY[*]}\" = create ]"
 name="install: /boot/umbra.elf is a multiboot2 image"
 ok grub-file --is-x86-multiboot2 "$stage/boot/umbra.elf"
 name="install: GRUB helper is executable in /etc/grub.d"
