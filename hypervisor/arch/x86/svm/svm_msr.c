@@ -55,6 +55,9 @@ static int msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 	case MSR_MISC_ENABLE:
 		*val = MISC_ENABLE_FAST_STRINGS;
 		return 0;
+	case MSR_DEBUGCTL:
+		*val = vmcb->dbgctl;
+		return 0;
 	}
 	if (is_mtrr(msr)) {
 		*val = 0;	/* no MTRRs: everything write-back */
@@ -84,6 +87,15 @@ static int msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 		if (!pat_valid(val))
 			return -EINVAL;
 		vmcb->g_pat = val;
+		return 0;
+	case MSR_DEBUGCTL:
+		/* The bits AMD defines (Xen's answer on SVM). The value is
+		 * kept in the VMCB, which the CPU only loads with LBR
+		 * virtualisation, left off: the guest sees what it wrote,
+		 * and no branch records (as Xen where LBRV is absent). */
+		if (val & ~(DEBUGCTL_LBR | DEBUGCTL_BTF))
+			return -EINVAL;
+		vmcb->dbgctl = val;
 		return 0;
 	case MSR_APIC_BASE:
 	case MSR_MISC_ENABLE:
