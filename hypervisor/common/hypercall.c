@@ -1,5 +1,6 @@
 /* Hypercalls with Xen's numbers and semantics, for the services Umbra
  * offers so far. Every guest pointer goes through the fault-safe copies. */
+#include <stddef.h>
 #include <asm/guest_access.h>
 #include <asm/hvm.h>
 #include <public/sched.h>
@@ -96,6 +97,27 @@ static long copy_string_out(struct vcpu *v, uint64_t gva, const char *s, size_t 
 	return 0;
 }
 
+/* Every field a NUL-padded string: nothing of the stack reaches the
+ * guest (XSA-122). No build date or host: the build is reproducible. */
+static long compile_info_out(struct vcpu *v, uint64_t gva)
+{
+	const struct xen_compile_info *ci = NULL;
+	long rc;
+
+	rc = copy_string_out(v, gva + offsetof(struct xen_compile_info, compiler),
+			     "gcc " __VERSION__, sizeof(ci->compiler));
+	if (!rc)
+		rc = copy_string_out(v, gva + offsetof(struct xen_compile_info, compile_by),
+				     "umbra", sizeof(ci->compile_by));
+	if (!rc)
+		rc = copy_string_out(v, gva + offsetof(struct xen_compile_info, compile_domain),
+				     "", sizeof(ci->compile_domain));
+	if (!rc)
+		rc = copy_string_out(v, gva + offsetof(struct xen_compile_info, compile_date),
+				     "unknown", sizeof(ci->compile_date));
+	return rc;
+}
+
 static long do_xen_version(struct vcpu *v, uint64_t *a)
 {
 	switch (a[0]) {
@@ -116,8 +138,27 @@ static long do_xen_version(struct vcpu *v, uint64_t *a)
 	}
 	case XENVER_pagesize:
 		return 4096;
+	case XENVER_compile_info:
+		return compile_info_out(v, a[1]);
+	case XENVER_changeset:
+		/* Xen's words when it was built outside a repository. */
+		return copy_string_out(v, a[1], "unavailable", XEN_CHANGESET_INFO_LEN);
+	case XENVER_platform_parameters: {
+		/* Xen's hole for PV guests; meaningless to an HVM guest,
+		 * given as Xen gives it. */
+		struct xen_platform_parameters pp = { .virt_start = XEN_HYPERVISOR_VIRT_START };
+
+		return copy_to_guest(v, a[1], &pp, sizeof(pp)) ? -EFAULT : 0;
+	}
+	case XENVER_guest_handle: {
+		/* No toolstack has given a boot-module domain a handle. */
+		static const uint8_t handle[XEN_DOMAIN_HANDLE_LEN];
+
+		return copy_to_guest(v, a[1], handle, sizeof(handle)) ? -EFAULT : 0;
+	}
 	case XENVER_commandline:
-		return -EPERM;
+	case XENVER_build_id:
+		return -EPERM;		/* Xen: the control domain's only */
 	default:
 		return -ENOSYS;
 	}
@@ -162,6 +203,7 @@ static const hypercall_fn hypercalls[HYPERCALL_MAX] = {
 	[__HYPERVISOR_vcpu_op] = do_vcpu_op,
 	[__HYPERVISOR_hvm_op] = do_hvm_op,
 	[__HYPERVISOR_memory_op] = do_memory_op,
+	[__HYPERVISOR_event_channel_op] = do_event_channel_op,
 };
 
 long do_hypercall(struct vcpu *v, uint64_t nr, uint64_t args[HYPERCALL_ARGS])

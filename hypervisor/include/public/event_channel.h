@@ -132,6 +132,28 @@ struct evtchn_reset {
 };
 UMBRA_ABI_SIZE(struct evtchn_reset, 2);
 
+/* The FIFO ABI: register vcpu's control block, at offset in frame
+ * control_gfn (8-byte aligned, the whole block inside the page). */
+struct evtchn_init_control {
+	uint64_t control_gfn;	/* in */
+	uint32_t offset;	/* in */
+	uint32_t vcpu;		/* in */
+	uint8_t link_bits;	/* out */
+	uint8_t pad[7];
+};
+UMBRA_ABI_OFFSET(struct evtchn_init_control, offset, 8);
+UMBRA_ABI_OFFSET(struct evtchn_init_control, link_bits, 16);
+UMBRA_ABI_SIZE(struct evtchn_init_control, 24);
+
+/* The FIFO ABI: one more page of event words. */
+struct evtchn_expand_array {
+	uint64_t array_gfn;	/* in */
+};
+UMBRA_ABI_SIZE(struct evtchn_expand_array, 8);
+
+/* Size of the FIFO control block: ready word, reserved, 16 queue heads. */
+#define EVTCHN_FIFO_CONTROL_BLOCK_SIZE	72
+
 #endif /* !__ASSEMBLY__ */
 
 #endif

@@ -23,6 +23,11 @@
 #define XEN_CAPABILITIES_INFO_LEN	1024
 #define XEN_CHANGESET_INFO_LEN		64
 #define XEN_COMMANDLINE_LEN		1024
+#define XEN_DOMAIN_HANDLE_LEN		16	/* XENVER_guest_handle: a UUID */
+
+/* XENVER_platform_parameters.virt_start as Xen reports it to 64-bit
+ * guests: the start of its PV hole. */
+#define XEN_HYPERVISOR_VIRT_START	0xffff800000000000ULL
 
 #ifndef __ASSEMBLY__
 

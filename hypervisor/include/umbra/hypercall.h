@@ -23,5 +23,6 @@ long do_hypercall(struct vcpu *v, uint64_t nr, uint64_t args[HYPERCALL_ARGS]);
 long do_vcpu_op(struct vcpu *v, uint64_t *args);
 long do_hvm_op(struct vcpu *v, uint64_t *args);
 long do_memory_op(struct vcpu *v, uint64_t *args);
+long do_event_channel_op(struct vcpu *v, uint64_t *args);
 
 #endif
