@@ -6,7 +6,7 @@
 # screen tmux shows: header and rows, sort keys (and again to reverse),
 # selecting and pausing a domain, destroying one after the question,
 # help, the vCPU view, the console and back, a resize, quitting (and
-# SIGTERM, Ctrl-C) with the terminal restored. Batch and --json output
+# SIGTERM, SIGINT, SIGHUP) with the terminal restored. Batch and --json output
 # are parsed on the host and checked against `vmctl list --json`.
 #
 # dom0's initramfs is used as built (vmtop, vmctl, umbra.ko, terminfo);
@@ -99,12 +99,13 @@ above() {
 	return 1
 }
 
-# After the resize to 72 columns: the header ends at a column that fits
-# and PAGING (further right) is gone.
+# After the resize to 80 columns: xentop's columns fill them exactly, and
+# Umbra's (further right) are gone.
 narrow_screen() {
 	local end=$((SECONDS + 20))
 	while [ $SECONDS -lt $end ]; do
-		if screen | grep -qE '^ +NAME +STATE .*VCPUS *$' && ! screen | grep -q PAGING; then
+		if screen | grep -qE '^ +NAME +STATE .*MAXMEM\(%\) VCPUS *$' &&
+		   ! screen | grep -q EXITS; then
 			return 0
 		fi
 		sleep 0.5
@@ -160,19 +161,21 @@ interactive_checks() {
 	check "screen: the busy guest's CPU% shows it working" \
 		screen_wait '^ +alpha -----r +[0-9]+ +([3-9][0-9]|100)\.[0-9] ' 30
 
-	key N
-	check "sort N: by name (alpha above zulu)" above alpha zulu
-	key N
-	check "N again reverses (zulu above alpha)" above zulu alpha
+	# The screen starts sorted by name, ascending: N now would reverse.
 	key C
 	check "sort C: by CPU% (busy alpha first)" above alpha zulu
 	key C
 	check "C again reverses (busy alpha last)" above zulu alpha
+	key N
+	check "sort N: by name (alpha above zulu)" above alpha zulu
+	key N
+	check "N again reverses (zulu above alpha)" above zulu alpha
 	key V
 	check "sort V: by vCPUs (zulu's 2 first)" above zulu alpha
 
-	# Select zulu (first after N, V...: sort by name, then End is zulu).
+	# Select zulu: by name again (from V, N sorts ascending), End.
 	key N
+	check "sorted by name again" above alpha zulu
 	key End
 	key p
 	check "select + p: zulu is paused and shows p" screen_wait '^ +zulu ----p- ' 20
@@ -183,7 +186,7 @@ interactive_checks() {
 	key v
 	check "v: zulu's vCPUs, with pCPU, affinity, state, time" \
 		screen_wait '^vCPUs of zulu \(id [0-9]+\)' 10
-	check "v: one line per vCPU" screen_wait '^ +1 (runnable|running|blocked) +[-0-9]+ +[0-9,-]+ +[0-9.]+ +[0-9.]+' 10
+	check "v: one line per vCPU" screen_wait '^ +1 (runnable|running|blocked|down) +[-0-9]+ +[0-9,-]+ +[0-9.]+ +[0-9.]+' 10
 	key v
 
 	key c
@@ -201,15 +204,14 @@ interactive_checks() {
 	key x
 	check "any key leaves the help" screen_wait '^ +NAME +STATE ' 10
 
-	tmux resize-window -t "$TTY_SESSION" -x 72 -y 30
+	tmux resize-window -t "$TTY_SESSION" -x 80 -y 30
 	key C-l
 	check "resize: narrower, the columns that no longer fit are left out" narrow_screen
 	tmux resize-window -t "$TTY_SESSION" -x 160 -y 48
 	key C-l
 	check "resize: wider again, every column is back" screen_wait 'SHADOW\(k\) PAGING' 15
 
-	# Destroy alpha: first say no, then yes.
-	key N
+	# Destroy alpha (still sorted by name, ascending): no, then yes.
 	key Home
 	key D
 	check "D asks first" screen_wait '^Destroy alpha \(id [0-9]+\)\? y/N' 10
@@ -233,12 +235,17 @@ signal_checks() {
 	tty_type '(sleep 6; kill -TERM $(pidof vmtop)) & vmtop -d 1'
 	check "SIGTERM: vmtop says so and leaves" tty_wait_new 'vmtop: stopped by signal 15' 40
 	shell_is_back "SIGTERM"
+	# SIGINT is sent from dom0: a Ctrl-C typed here would stop QEMU
+	# (its -serial stdio terminal keeps ISIG).
 	tty_mark
-	tty_type 'TERM=vt100 vmtop -d 1'
+	tty_type '(sleep 8; kill -INT $(pidof vmtop)) & TERM=vt100 vmtop -d 1'
 	check "TERM=vt100 (no colour): the screen works" screen_wait '^ +NAME +STATE ' 40
-	key C-c
-	check "Ctrl-C: vmtop leaves" tty_wait_new 'vmtop: stopped by signal 2' 20
-	shell_is_back "Ctrl-C"
+	check "SIGINT: vmtop leaves" tty_wait_new 'vmtop: stopped by signal 2' 30
+	shell_is_back "SIGINT"
+	tty_mark
+	tty_type '(sleep 6; kill -HUP $(pidof vmtop)) & vmtop -d 1'
+	check "SIGHUP: vmtop leaves" tty_wait_new 'vmtop: stopped by signal 1' 30
+	shell_is_back "SIGHUP"
 }
 
 initrd=$(test_initrd)
