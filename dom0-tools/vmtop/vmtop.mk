@@ -27,3 +27,16 @@ $(VMTOP): $(VMTOP_SRCS:%.c=$(BUILD)/host/%.o) $(LIBVMCTL_A)
 ALL_TARGETS += $(VMTOP)
 DOM0_INSTALL_BIN += $(VMTOP)
 endif
+
+# The manual page vmtop(1), from scdoc, installed by make install.
+VMTOP_MAN := $(DOM0_BUILD)/man/vmtop.1
+$(DOM0_BUILD)/man/%: $(VMTOP_DIR)/%.scd
+	@mkdir -p $(dir $@)
+	scdoc < $< > $@.tmp && mv $@.tmp $@
+ALL_TARGETS += $(VMTOP_MAN)
+
+.PHONY: install-vmtop-docs
+install-dom0-tools: install-vmtop-docs
+install-vmtop-docs: $(VMTOP_MAN)
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 0644 $(VMTOP_MAN) $(DESTDIR)$(PREFIX)/share/man/man1/

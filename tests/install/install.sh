@@ -25,6 +25,9 @@ ok bash -c "grep -q '^.TH \"vmctl\" \"1\"' '$stage/usr/share/man/man1/vmctl.1' &
 name="install: vmctl's bash completion completes commands"
 ok bash -c ". '$stage/usr/share/bash-completion/completions/vmctl';
 	COMP_WORDS=(vmctl cr); COMP_CWORD=1; _vmctl; [ \"\${COMPREPLY[*]}\" = create ]"
+name="install: vmtop in bin (--help), vmtop(1) a roff manual page"
+ok bash -c "'$stage/usr/bin/vmtop' --help | grep -q '^usage: vmtop' &&
+	grep -q '^.TH \"vmtop\" \"1\"' '$stage/usr/share/man/man1/vmtop.1'"
 name="install: /boot/umbra.elf is a multiboot2 image"
 ok grub-file --is-x86-multiboot2 "$stage/boot/umbra.elf"
 name="install: GRUB helper is executable in /etc/grub.d"
