@@ -60,7 +60,7 @@ under_umbra() {
 	local iso=$E2E_OUT/dom0-umbra.iso com2=$E2E_OUT/dom0-umbra.com2.log
 	scripts/mkiso.sh "$iso" build/test/umbra.elf \
 		"console=com1 loglvl=info dom0_mem=384M" \
-		"$DOM0/vmlinuz console=ttyS0 quiet panic=-1; $DOM0/initrd.img; build/guests/hello.elf name=g1 -- status=0; build/guests/timer.elf name=t1 -- sleeps=3600000" ||
+		"$DOM0/vmlinuz console=ttyS0 quiet panic=-1 iomem=relaxed; $DOM0/initrd.img; build/guests/hello.elf name=g1 -- status=0; build/guests/timer.elf name=t1 -- sleeps=$T1_SLEEPS slack_ms=600000" ||
 		{ echo "FAIL: umbra: ISO builds"; return; }
 	: > "$com2"
 	tty_start dom0-umbra qemu-system-x86_64 -M q35 -cpu "$QEMU_CPU_DEFAULT" -smp 2 -m 2G \
@@ -87,6 +87,7 @@ under_umbra() {
 	check "umbra: Umbra's own messages go on to COM2" \
 		bash -c "[ -s '$com2' ]"
 	isolation "$com2"
+	apic_ipis "$com2"
 	tty_type 'poweroff'
 	check "umbra: poweroff in dom0 stops the machine" tty_wait 'reboot: Power down' 120
 	power_checks "$com2" poweroff "powered off" "t1 \\(d2\\)"
@@ -133,8 +134,8 @@ wait_for_count() {
 	return 1
 }
 
-# t1's sleeps when it must show it runs on: 16 of 10 s.
-T1_SLEEPS=$(seq -s, 16 | sed 's/[0-9]\+/10000/g')
+# t1's sleeps when it must show it runs on: 16 of 30 s.
+T1_SLEEPS=$(seq -s, 16 | sed 's/[0-9]\+/30000/g')
 
 wait_dead() {
 	local end=$((SECONDS + $1))
@@ -193,11 +194,11 @@ dom0_crash() {
 	check "crash: the machine is not reset (QEMU still runs)" tty_alive
 	check "crash: the boot-module domain g1 ran" \
 		bash -c "cat '$com2' '$TTY_LOG' | tr -d '\r' | grep -qE '^domain [0-9]+ \\(g1\\): shutdown: poweroff'"
-	# t1 wakes every 10 s and says so: a new line after the crash.
+	# t1 wakes every 30 s and says so: a new line after the crash.
 	local before
 	before=$(grep -c 't1) timer: PASS' "$com2")
 	check "crash: the module domain t1 goes on after dom0's crash" \
-		wait_for_count "$com2" 't1\) timer: PASS' "$((before + 1))" 60
+		wait_for_count "$com2" 't1\) timer: PASS' "$((before + 1))" 90
 	if [ "$SCENARIO_FAILED" -ne 0 ]; then
 		echo "---- terminal of dom0-crash ----"
 		tty_text | grep -v "TCG doesn't support" | tail -n 40
@@ -243,6 +244,31 @@ isolation() {
 	check "isolation: dom0 goes on" tty_wait_new '^still=42' 30
 	check "isolation: Umbra and the module domain t1 go on" \
 		bash -c "! grep -qE 'crashed|panic' '$com2'"
+}
+
+# dom0 drives its local APIC itself, but Umbra refuses its IPIs to CPUs
+# that are not its own: dom0 user space sends INIT and NMI to pCPU 1
+# (APIC ID 1, Umbra's, running t1) through an mmap of /dev/mem at the APIC
+# page. Without the filter the INIT would stop pCPU 1 and t1 with it.
+# Debian's kernel (IO_STRICT_DEVMEM) refuses to map the APIC, a busy
+# resource, unless booted with iomem=relaxed, as this dom0 is: a dom0
+# kernel module could write the ICR anyway, so what is tested is Umbra's
+# filter, not Linux's.
+apic_ipis() {
+	local com2=$1 before
+	before=$(grep -c 't1) timer: PASS' "$com2")
+	tty_mark
+	tty_type '/usr/libexec/umbra-tests/apic_ipi init 1; /usr/libexec/umbra-tests/apic_ipi nmi 1'
+	check "apic: dom0 user space writes its APIC's ICR" \
+		tty_wait_new '^apic_ipi: nmi to 1: sent' 60
+	check "apic: Umbra refuses the INIT to its CPU and says so once" \
+		bash -c "[ \$(tr -d '\r' < '$com2' | grep -cE 'dom0\): refused an IPI') = 1 ] &&
+			grep -qE 'dom0\): refused an IPI \(INIT, ICR 0x4500, destination 0x1\)' '$com2'"
+	tty_mark
+	tty_type 'echo apic=$((6*7))'
+	check "apic: dom0 goes on" tty_wait_new '^apic=42' 30
+	check "apic: Umbra's CPU 1 and the domain t1 on it go on" \
+		wait_for_count "$com2" 't1\) timer: PASS' "$((before + 1))" 90
 }
 
 # Bad dom0 input: each is refused with a message on Umbra's console, and

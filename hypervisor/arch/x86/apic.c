@@ -8,17 +8,6 @@
 #include <asm/x86.h>
 #include <umbra/sched.h>
 
-#define APIC_ID		0x020
-#define APIC_TPR	0x080
-#define APIC_EOI	0x0b0
-#define APIC_SVR	0x0f0
-#define APIC_ICR_LO	0x300
-#define APIC_ICR_HI	0x310
-#define APIC_LVT_TIMER	0x320
-#define APIC_TIMER_INIT	0x380
-#define APIC_TIMER_CUR	0x390
-#define APIC_TIMER_DIV	0x3e0
-
 #define SVR_ENABLE	(1u << 8)
 #define LVT_MASKED	(1u << 16)
 #define LVT_PERIODIC	(1u << 17)
@@ -48,6 +37,21 @@ static void apic_write(uint32_t reg, uint32_t val)
 		wrmsr(MSR_X2APIC_FIRST + (reg >> 4), val);
 	else
 		xapic_mmio[reg / 4] = val;
+}
+
+uint32_t apic_reg_read(uint32_t reg)
+{
+	return apic_read(reg);
+}
+
+void apic_reg_write(uint32_t reg, uint32_t val)
+{
+	apic_write(reg, val);
+}
+
+uint64_t apic_mmio_phys(void)
+{
+	return x2apic ? 0 : rdmsr(MSR_APIC_BASE) & APIC_BASE_ADDR_MASK;
 }
 
 uint32_t apic_id(void)

@@ -5,10 +5,34 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* Register offsets in the xAPIC page (x2APIC: MSR 0x800 + offset / 16). */
+#define APIC_ID		0x020
+#define APIC_TPR	0x080
+#define APIC_EOI	0x0b0
+#define APIC_LDR	0x0d0
+#define APIC_SVR	0x0f0
+#define APIC_ICR_LO	0x300
+#define APIC_ICR_HI	0x310
+#define APIC_LVT_TIMER	0x320
+#define APIC_TIMER_INIT	0x380
+#define APIC_TIMER_CUR	0x390
+#define APIC_TIMER_DIV	0x3e0
+
+/* ICR fields */
+#define APIC_ICR_MODE_SHIFT	8	/* delivery mode, 3 bits */
+#define APIC_ICR_LOGICAL	(1u << 11)
+#define APIC_ICR_SHORTHAND_SHIFT 18	/* 0 none, 1 self, 2 all, 3 all but self */
+#define APIC_ICR_DEST_SHIFT	24	/* in ICR_HI (xAPIC) */
+
 void apic_init_this_cpu(void);
 uint32_t apic_id(void);
 bool apic_is_x2apic(void);
 void apic_eoi(void);
+/* This CPU's registers by xAPIC offset (dom0's intercepted writes), and
+ * the xAPIC page's machine address (0 in x2APIC mode). */
+uint32_t apic_reg_read(uint32_t reg);
+void apic_reg_write(uint32_t reg, uint32_t val);
+uint64_t apic_mmio_phys(void);
 void apic_send_init(uint32_t dest);
 void apic_send_ipi(uint32_t dest, uint8_t vector);
 void apic_send_startup(uint32_t dest, uint8_t vector_page);

@@ -32,6 +32,7 @@ struct hvm_vcpu {
 	/* dom0: the page of the last refused access logged (svm_npf.c) */
 	uint64_t refused_page;
 	bool refused_logged;
+	bool ipi_refused_logged;	/* dom0: an IPI to another CPU was refused */
 	bool in_guest;			/* from before that is read until #VMEXIT */
 	/* paging=shadow */
 	struct shadow_vcpu *shadow;

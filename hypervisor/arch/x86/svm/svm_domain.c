@@ -1,5 +1,6 @@
 /* Per-domain and per-vCPU SVM state: nested page tables (or shadow
  * paging), ASIDs, VMCBs in their PVH boot state. */
+#include <asm/apic.h>
 #include <asm/hvm.h>
 #include <asm/layout.h>
 #include <asm/svm/svm.h>
@@ -61,6 +62,18 @@ static uint32_t pick_asid(domid_t id)
 	return 1 + (id - 1) % slots;
 }
 
+/* dom0 drives its pCPU's local APIC, but writes to it exit (a read-only
+ * page), so that Umbra can refuse IPIs to its own CPUs
+ * (svm_dom0_apic.c). Its own pCPU's APIC page is every CPU's address. */
+static int protect_local_apic(struct domain *d)
+{
+	uint64_t apic = apic_mmio_phys();
+
+	if (!apic || apic >= IDENTITY_MMIO_TOP)
+		return 0;
+	return npt_protect(&d->npt, apic, PAGE_SIZE, NPT_R | NPT_X);
+}
+
 /* dom0: its RAM and every non-RAM range of the machine below 4 GiB (page
  * 0 and the firmware's areas included) map 1:1; Umbra's RAM and the other
  * domains' are absent, so dom0 cannot reach them. */
@@ -91,7 +104,7 @@ static int map_identity(struct domain *d)
 	}
 	if (!err && at < IDENTITY_MMIO_TOP)
 		err = npt_map(&d->npt, at, at, IDENTITY_MMIO_TOP - at, NPT_RWX);
-	return err;
+	return err ? err : protect_local_apic(d);
 }
 
 static int map_guest_memory(struct domain *d)
@@ -122,7 +135,8 @@ static uint64_t identity_npt_pool_pages(const struct identity_map *id)
 
 	if (top < IDENTITY_MMIO_TOP)
 		top = IDENTITY_MMIO_TOP;
-	return npt_pool_pages(top) + 2 * (id->nr_ram + id->machine->nr) + 2;
+	/* + 1: the table that splits the local APIC's page off. */
+	return npt_pool_pages(top) + 2 * (id->nr_ram + id->machine->nr) + 2 + 1;
 }
 
 uint64_t hvm_domain_pool_pages(struct domain *d, const struct domain_config *cfg,

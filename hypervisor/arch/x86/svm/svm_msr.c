@@ -47,7 +47,12 @@ static int msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 		*val = rdtsc() + vmcb->tsc_offset;
 		return 0;
 	case MSR_APIC_BASE:
-		*val = APIC_BASE_DEFAULT | APIC_BASE_ENABLE | (v->id == 0 ? APIC_BASE_BSP : 0);
+		/* dom0 has its pCPU's APIC, where it is; writes are ignored. */
+		if (domain_is_dom0(v->domain))
+			*val = rdmsr(MSR_APIC_BASE);
+		else
+			*val = APIC_BASE_DEFAULT | APIC_BASE_ENABLE |
+			       (v->id == 0 ? APIC_BASE_BSP : 0);
 		return 0;
 	case MSR_PAT:
 		*val = vmcb->g_pat;

@@ -108,6 +108,11 @@ static void dom0_npf(struct vcpu *v)
 	bool write = info & MMU_PF_W;
 	struct insn insn;
 
+	/* Its local APIC's page is mapped read-only: a write is for the APIC. */
+	if ((info & MMU_PF_P) && (info & NPF_INFO_FINAL_GPA) && write &&
+	    svm_dom0_apic_write(v, gpa))
+		return;
+
 	/* Its own page tables, IDT or stack outside its memory, or code run
 	 * from there: nothing to complete in its place. */
 	if (!(info & NPF_INFO_FINAL_GPA) || (info & MMU_PF_ID) ||

@@ -43,6 +43,9 @@ void svm_exit_io(struct vcpu *v);
 void svm_exit_vmmcall(struct vcpu *v);
 /* A nested page fault: dom0's is refused and completed (svm_npf.c). */
 void svm_exit_npf(struct vcpu *v);
+/* A dom0 write to its (write-protected) local APIC page at gpa, made or
+ * refused; false if gpa is not in that page (svm_dom0_apic.c). */
+bool svm_dom0_apic_write(struct vcpu *v, uint64_t gpa);
 /* An intercepted #DB or #AC, given back to the guest. */
 void svm_exit_reflect(struct vcpu *v, unsigned int vector);
 
