@@ -21,3 +21,10 @@ BENCH_TARGETS += bench-dom0
 bench-vmtop: $(BUILD)/umbra.elf $(BUILD)/dom0/vmlinuz $(BUILD)/dom0/initrd.img $(BUILD)/guests/hello.elf
 	tests/bench/vmtop.sh
 BENCH_TARGETS += bench-vmtop
+
+# make bench-vmctl: vmctl create to the guest's first output, destroy,
+# and list with 50 domains, timed in dom0 (tests/bench/vmctl.sh).
+.PHONY: bench-vmctl
+bench-vmctl: $(BUILD)/umbra.elf $(BUILD)/dom0/vmlinuz $(BUILD)/dom0/initrd.img
+	tests/bench/vmctl.sh
+BENCH_TARGETS += bench-vmctl

@@ -47,3 +47,9 @@ $(VMCTL_FAKE): $(VMCTL_SRCS:%.c=$(BUILD)/san/%.o) \
 	$(HOST_CC) $(HOST_CFLAGS) $(SAN_CFLAGS) $^ $(LIBVMSTORE_LIBS) -o $@
 CHECK_SUITES += tests/vmctl/cli.sh
 CHECK_DEPS += $(VMCTL_FAKE) $(VMSTORED)
+
+# vmctl in dom0 under Umbra, through dom0's console (tests/e2e/vmctl.sh).
+VMCTL_E2E_DEPS := $(BUILD)/dom0/vmlinuz $(BUILD)/dom0/initrd.img $(BUILD)/test/umbra.elf
+.PHONY: check-vmctl-e2e
+check-vmctl-e2e: $(VMCTL_E2E_DEPS)
+	@tests/run-suites.sh tests/e2e/vmctl.sh

@@ -1,0 +1,205 @@
+#!/usr/bin/env bash
+# vmctl in dom0 under Umbra, typed at dom0's shell the way a person does
+# (dom0's serial console is a tmux terminal). dom0's initramfs is used as
+# built: vmctl, umbra.ko, vmstored, and the test guests with their
+# configs in /usr/share/umbra/guests (dom0/guests/*.cfg). The suite
+# creates hello from its config and reads its console, lists (plain, -l
+# and --json, parsed here by python3), follows a live console and
+# detaches with Ctrl-] (terminal restored), pauses and unpauses, shuts
+# down and destroys, checks the store entries, runs 50 create/destroy
+# cycles with free memory back to its start, has the hostile guest crash
+# (reported with its reason, dom0 and a neighbour unharmed), and checks
+# the messages for bad configs, names, ids and memory.
+set -u
+cd "$(dirname "$0")/../.."
+. tests/e2e/lib.sh
+. tests/e2e/tty-lib.sh
+
+DOM0=${DOM0_OUT:-build/dom0}
+TIMEOUT=${DOM0_TIMEOUT:-240}
+CYCLES=${VMCTL_CYCLES:-50}
+trap tty_stop EXIT
+
+for f in "$DOM0/vmlinuz" "$DOM0/initrd.img" build/test/umbra.elf; do
+	[ -s "$f" ] || { echo "FAIL: $f exists (make dom0)"; exit 1; }
+done
+for f in usr/sbin/vmctl usr/share/umbra/guests/hello.cfg usr/share/umbra/guests/hello.elf \
+	usr/share/umbra/guests/ticker.cfg usr/share/umbra/guests/hostile.cfg; do
+	zcat "$DOM0/initrd.img" | cpio -it --quiet 2>/dev/null | grep -qx "$f" ||
+		{ echo "FAIL: $f is in dom0's initramfs (make dom0)"; exit 1; }
+done
+
+# Type CMD at dom0's shell and wait for REGEX in what follows.
+at_dom0() { # NAME CMD REGEX [SECS]
+	tty_mark
+	tty_type "$2"
+	check "$1" tty_wait_new "$3" "${4:-30}"
+}
+
+# What the terminal showed since the mark.
+since_mark() { tty_text | tail -n +"$((TTY_MARK + 1))"; }
+
+# The text between the lines ==NAME and ==end printed after the mark.
+section() { # NAME
+	since_mark | sed -n "/^==$1\$/,/^==end\$/p" | sed '1d;$d'
+}
+
+shell_is_back() { # WHAT
+	at_dom0 "$1: the shell runs commands again" 'echo back-$((40+2))' '^back-42' 30
+	at_dom0 "$1: the terminal is in its normal mode" \
+		'stty -a | tr " " "\n" | grep -xE "icanon|echo|-icanon|-echo" | tr "\n" " "; echo' \
+		'^icanon echo $' 15
+}
+
+# free_memory as `vmctl info` says it now (MiB).
+free_mib() {
+	tty_mark
+	tty_type 'vmctl info | grep free_memory'
+	tty_wait_new '^free_memory +: [0-9]+$' 30 >/dev/null || return 1
+	since_mark | sed -n 's/^free_memory *: \([0-9]*\)$/\1/p' | tail -n 1
+}
+
+iso=$E2E_OUT/vmctl.iso com2=$E2E_OUT/vmctl.com2.log
+scripts/mkiso.sh "$iso" build/test/umbra.elf "console=com1 loglvl=info dom0_mem=384M" \
+	"$DOM0/vmlinuz console=ttyS0 quiet panic=-1; $DOM0/initrd.img" ||
+	{ echo "FAIL: vmctl: ISO builds"; exit 1; }
+: > "$com2"
+tty_start vmctl qemu-system-x86_64 -M q35 -cpu "$QEMU_CPU_DEFAULT" -smp 2 -m 2G \
+	-display none -no-reboot -nic none -serial stdio -serial "file:$com2" \
+	-monitor none -device isa-debug-exit,iobase=0xf4,iosize=0x04 -cdrom "$iso"
+check "dom0 reaches umbra-dom0: ready" tty_wait '^umbra-dom0: ready' "$TIMEOUT"
+at_dom0 "the guests' directory is there" 'cd /usr/share/umbra/guests && ls' 'hello\.cfg'
+
+FREE0=$(free_mib)
+check "vmctl info reports free memory" test -n "$FREE0"
+at_dom0 "vmctl info: xl's key : value lines" 'vmctl info' '^nr_cpus +: 2$'
+
+# ---- hello from its config, its console ----------------------------------
+at_dom0 "create hello.cfg -c: created" 'vmctl create hello.cfg -c' \
+	'^domain [0-9]+ \(hello\) created$' 60
+check "create -c: hello's console output" tty_wait_new '^hello: hello, world' 60
+check "create -c: its command line from the config" \
+	tty_wait_new 'hello: start info version 1, cmdline "status=0"' 10
+check "create -c: the end and the action (on_poweroff=preserve)" \
+	tty_wait_new 'vmctl: hello \([0-9]+\) shut down \(poweroff\); on_poweroff=preserve' 60
+at_dom0 "list: xl's header" 'vmctl list' \
+	'^Name +ID +Mem VCPUs	State	Time\(s\)$'
+check "list: dom0, running, its memory" tty_wait_new '^dom0 +0 +3[0-9][0-9] +1 +r----- +[0-9]+\.[0-9]$' 10
+check "list: hello, 32 MiB, shut down (s)" tty_wait_new '^hello +[0-9]+ +32 +1 +---s-- +[0-9]+\.[0-9]$' 10
+at_dom0 "list -l: how it stopped" 'vmctl list -l hello' \
+	'^hello .*	pvh	nested	[0-9]+	shut down \(poweroff\)$'
+at_dom0 "console of a stopped domain: what it wrote, then the action" 'vmctl console hello' \
+	'hello \([0-9]+\) shut down \(poweroff\); on_poweroff=preserve' 30
+check "console: its output is still there" bash -c "$(declare -f since_mark tty_text); TTY_LOG='$TTY_LOG' TTY_MARK=$TTY_MARK since_mark | grep -q '^hello: hello, world'"
+
+# ---- the store ---------------------------------------------------------------
+check "create found the store (no warning)" \
+	bash -c "! grep -q 'store is not reachable' '$TTY_LOG'"
+at_dom0 "store: vmstored saw hello introduced (@introduceDomain)" \
+	'grep "introduced dom" /var/log/umbra/vmstored.log' 'introduced dom[0-9]+ \(mfn 0, port 0\)' 20
+
+# ---- list --json, parsed on the host -------------------------------------------
+tty_mark
+tty_type 'echo ==json; vmctl list --json; echo ==end'
+check "list --json printed" tty_wait_new '^==end$' 30
+section json > "$E2E_OUT/vmctl-list.json"
+check "list --json is JSON with dom0 and hello as listed" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+names = {x["name"]: x for x in d}
+assert names["dom0"]["domid"] == 0 and names["dom0"]["dom0"] is True, names
+h = names["hello"]
+assert h["mem_mib"] == 32 and h["state"] == "shutdown", h
+assert h["shutdown_reason"] == "poweroff" and h["state_letters"] == "---s--", h
+assert h["type"] == "pvh" and h["paging"] == "nested", h
+' "$E2E_OUT/vmctl-list.json"
+at_dom0 "destroy hello" 'vmctl destroy hello; echo rc=$?' '^rc=0$' 60
+at_dom0 "hello is gone from the list" 'vmctl list hello' \
+	"^vmctl: list: hello: no domain called 'hello'$" 20
+at_dom0 "store: and released (@releaseDomain)" \
+	'grep "released dom" /var/log/umbra/vmstored.log' 'released dom[0-9]+' 20
+
+# ---- a live console, Ctrl-] ------------------------------------------------------
+at_dom0 "create ticker (lives 48 s, prints every 3 s)" 'vmctl create ticker.cfg' \
+	'^domain [0-9]+ \(ticker\) created$' 60
+at_dom0 "console ticker: attached" 'vmctl console ticker' \
+	"vmctl: console of ticker \([0-9]+\); Ctrl-\] detaches" 30
+check "console: output as it comes" tty_wait_new 'timer: PASS sleep 3000 ms' 30
+tty_mark
+check "console: new output follows" tty_wait_new 'timer: PASS sleep 3000 ms' 30
+tmux send-keys -t "$TTY_SESSION" C-]
+check "Ctrl-] detaches" tty_wait_new 'vmctl: detached from domain [0-9]+' 15
+shell_is_back "after Ctrl-]"
+
+# ---- pause, unpause --------------------------------------------------------------
+at_dom0 "pause ticker: state p" 'vmctl pause ticker; vmctl list ticker' \
+	'^ticker +[0-9]+ +32 +1 +--p--- ' 30
+at_dom0 "vcpu-list: the paused vCPU" 'vmctl vcpu-list ticker' \
+	'^ticker +[0-9]+ +0 +- +p +[0-9]+\.[0-9] +[0-9all,-]+$' 20
+at_dom0 "unpause ticker: running or blocked again" 'vmctl unpause ticker; vmctl list ticker' \
+	'^ticker +[0-9]+ +32 +1 +(r-----|-b----) ' 30
+at_dom0 "pause dom0: the hypervisor refuses, vmctl says so" 'vmctl pause 0' \
+	'^vmctl: pause: dom0: .+' 30
+at_dom0 "... with status 1" 'vmctl pause 0 2>/dev/null; echo rc=$?' '^rc=1$' 30
+
+# ---- shutdown -w -------------------------------------------------------------------
+at_dom0 "shutdown -w: waits and says how it stopped" 'vmctl shutdown -w ticker' \
+	'^ticker \([0-9]+\) shut down \(poweroff\)$' 60
+check "shutdown -w: on_poweroff=destroy carried out" \
+	tty_wait_new 'vmctl: ticker \([0-9]+\) shut down \(poweroff\); on_poweroff=destroy' 30
+at_dom0 "ticker is gone" 'vmctl list ticker' "no domain called 'ticker'" 20
+
+# ---- the hostile guest -------------------------------------------------------------
+at_dom0 "hostile guest: its crash is reported with the reason" 'vmctl create hostile.cfg -c' \
+	'vmctl: hostile \([0-9]+\) crashed: [^;]+; on_crash=preserve' 90
+at_dom0 "list: the crash (s and c)" 'vmctl list -l hostile' \
+	'^hostile +[0-9]+ +32 +1 +---sc- .*	crashed: .+$' 20
+at_dom0 "dom0 lives on" 'echo alive-$((6*7))' '^alive-42' 20
+at_dom0 "a neighbour runs after it" 'vmctl create hello.cfg name=after -c' \
+	'hello: hello, world' 60
+check "the neighbour finished normally" \
+	tty_wait_new 'vmctl: after \([0-9]+\) shut down \(poweroff\)' 60
+at_dom0 "destroy both" 'vmctl destroy hostile; vmctl destroy after; echo rc=$?' '^rc=0$' 60
+
+# ---- bad input ---------------------------------------------------------------------
+at_dom0 "bad config: file, line and key" \
+	"printf 'name = \"bad\"\\nkernel = \"hello.elf\"\\nmemory = lots\\n' > /tmp/bad.cfg; vmctl create /tmp/bad.cfg" \
+	"^vmctl: create: /tmp/bad.cfg:3: memory: not a number: 'lots'$" 20
+at_dom0 "type hvm: not supported yet" 'vmctl create hello.cfg type=hvm' \
+	'^vmctl: create: command line: type: "hvm" domains are not supported yet \(only "pvh"\)$' 20
+at_dom0 "an unknown key is a warning" \
+	"printf 'name = \"w\"\\nkernel = \"/usr/share/umbra/guests/hello.elf\"\\nvif = [ 1 ]\\n' > /tmp/w.cfg; vmctl create -p /tmp/w.cfg" \
+	"^vmctl: create: warning: /tmp/w.cfg:3: unknown key 'vif' ignored$" 30
+at_dom0 "... and the domain is created anyway" 'vmctl destroy w; echo rc=$?' '^rc=0$' 30
+at_dom0 "a 1 GiB domain (paused)" 'vmctl create -p hello.cfg name=big memory=1024' \
+	'^domain [0-9]+ \(big\) created, paused$' 60
+at_dom0 "memory asked vs free" 'vmctl create hello.cfg memory=1024' \
+	'^vmctl: create: hello: not enough free memory: asked 1024 MiB(, and its paging pool)?, [0-9]+ MiB free$' 30
+at_dom0 "the refused domain left nothing behind" 'vmctl destroy big; vmctl list | wc -l' '^2$' 60
+at_dom0 "bad id" 'vmctl destroy 999' '^vmctl: destroy: 999: no domain with id 999$' 20
+at_dom0 "bad name" 'vmctl pause nosuch' "^vmctl: pause: nosuch: no domain called 'nosuch'$" 20
+at_dom0 "dom0 cannot be destroyed" 'vmctl destroy 0; echo rc=$?' '^rc=1$' 20
+at_dom0 "a truncated kernel: refused with the loader's reason" \
+	'head -c 3000 hello.elf > /tmp/t.elf; vmctl create hello.cfg kernel=/tmp/t.elf' \
+	'^vmctl: create: hello: .*(outside|truncated|short).*' 30
+at_dom0 "ambiguous prefix" 'vmctl d' "^vmctl: 'd' is ambiguous: destroy, dmesg$" 20
+at_dom0 "dmesg: Umbra's log" 'vmctl dmesg | tail -n 3; echo ==end' '^==end$' 30
+
+# ---- create/destroy cycles: memory comes back ---------------------------------------
+at_dom0 "$CYCLES create/destroy cycles" \
+	"i=0; while [ \$i -lt $CYCLES ]; do vmctl create hello.cfg name=c\$i >/dev/null && vmctl destroy c\$i || echo CYCLE-FAIL \$i; i=\$((i+1)); done; echo cycles-done" \
+	'^cycles-done$' $((CYCLES * 20))
+check "every cycle worked" bash -c "$(declare -f since_mark tty_text); TTY_LOG='$TTY_LOG' TTY_MARK=$TTY_MARK since_mark | grep -q '^CYCLE-FAIL' && exit 1 || exit 0"
+FREE1=$(free_mib)
+check "free memory back to its start after $CYCLES cycles ($FREE0 MiB, now ${FREE1:-?})" \
+	test "${FREE1:-x}" = "$FREE0"
+at_dom0 "only dom0 is left" 'vmctl list | wc -l' '^2$' 20
+
+tty_type 'poweroff'
+check "dom0 powers off" tty_wait 'reboot: Power down' 120
+if [ "$SCENARIO_FAILED" -ne 0 ]; then
+	echo "---- terminal of dom0 ----"
+	tty_text | grep -v "TCG doesn't support" | tail -n 120
+	echo "---- COM2 (Umbra) ----"
+	tail -n 60 "$com2"
+fi
