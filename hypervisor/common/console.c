@@ -116,6 +116,15 @@ size_t console_read_log(uint64_t *pos, char *out, size_t n)
 	return got;
 }
 
+uint64_t console_log_head(void)
+{
+	uint64_t flags = spin_lock_irqsave(&console_lock);
+	uint64_t head = logbuf_head(&console_log);
+
+	spin_unlock_irqrestore(&console_lock, flags);
+	return head;
+}
+
 static void dump_chunk(const char *buf, size_t n, bool *line_start)
 {
 	for (size_t i = 0; i < n; i++) {

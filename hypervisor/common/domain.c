@@ -10,6 +10,7 @@
 #include <umbra/errno.h>
 #include <umbra/guest_log.h>
 #include <umbra/heap.h>
+#include <umbra/mgmt.h>
 #include <umbra/mm.h>
 #include <umbra/printk.h>
 #include <umbra/sched.h>
@@ -48,12 +49,14 @@ struct domain *domain_by_id(domid_t id)
 
 unsigned int domains_alive(void)
 {
+	uint64_t f = spin_lock_irqsave(&domains_lock);
 	unsigned int n = 0;
 
 	/* A stopping domain counts until its stop has been reported. */
 	for (unsigned int i = 0; i < MAX_DOMAINS; i++)
 		if (domains[i] && !__atomic_load_n(&domains[i]->stop_reported, __ATOMIC_ACQUIRE))
 			n++;
+	spin_unlock_irqrestore(&domains_lock, f);
 	return n;
 }
 
@@ -165,27 +168,34 @@ static int reserve_pool(struct domain *d, const struct domain_config *cfg, const
 	return 0;
 }
 
-struct domain *domain_create(const struct domain_config *cfg, const char **why)
+/* What the configuration asks that no back end could give. */
+static int check_config(const struct domain_config *cfg, const char **why)
 {
-	struct domain *d;
-	int id, err;
-
 	if (!cfg->nr_vcpus || cfg->nr_vcpus > MAX_VCPUS_PER_DOMAIN) {
 		*why = "vcpus must be 1 to 8";
-		return NULL;
+		return -EINVAL;
 	}
 	if (!domain_name_valid(cfg->name)) {
 		*why = "name must be 1 to 31 printable characters, no spaces";
-		return NULL;
+		return -EINVAL;
 	}
 	if (!(cfg->affinity & sched_cpus_online())) {
 		*why = "cpus has no online CPU";
-		return NULL;
+		return -EINVAL;
 	}
-	d = kzalloc(sizeof(*d));
+	return 0;
+}
+
+/* The structure, its console ring and its RAM; an error and nothing
+ * held on failure. */
+static int alloc_domain(const struct domain_config *cfg, struct domain **out, const char **why)
+{
+	struct domain *d = kzalloc(sizeof(*d));
+	int err;
+
 	if (!d) {
 		*why = "out of memory for the domain structure";
-		return NULL;
+		return -ENOMEM;
 	}
 	memcpy(d->name, cfg->name, sizeof(d->name));
 	d->name[sizeof(d->name) - 1] = '\0';
@@ -204,17 +214,41 @@ struct domain *domain_create(const struct domain_config *cfg, const char **why)
 				      : "not enough free memory";
 		kfree(d->console_ring);
 		kfree(d);
-		return NULL;
+		return err;
 	}
+	*out = d;
+	return 0;
+}
+
+static void unpublish(struct domain *d)
+{
+	uint64_t f = spin_lock_irqsave(&domains_lock);
+
+	domains[d->id] = NULL;
+	spin_unlock_irqrestore(&domains_lock, f);
+}
+
+int domain_create_err(const struct domain_config *cfg, struct domain **out, const char **why)
+{
+	struct domain *d;
+	int id, err;
+
+	err = check_config(cfg, why);
+	if (!err)
+		err = alloc_domain(cfg, &d, why);
+	if (err)
+		return err;
 	id = claim_id(d);
 	if (id < 0) {
 		*why = id == -EEXIST ? "name is already taken by another domain"
 				     : "too many domains";
+		err = id;
 		goto fail_mem;
 	}
 	d->id = (domid_t)id;
 	guest_log_init(&d->glog, d->id, d->name);
-	if (reserve_pool(d, cfg, why))
+	err = reserve_pool(d, cfg, why);
+	if (err)
 		goto fail_id;
 	err = hvm_domain_init(d, why);
 	if (err)
@@ -225,12 +259,14 @@ struct domain *domain_create(const struct domain_config *cfg, const char **why)
 		if (!v || hvm_vcpu_init(v, d, i)) {
 			domain_vcpu_free(d, v);
 			*why = "its pool is too small for its vCPUs";
+			err = -ENOMEM;
 			goto fail_vcpus;
 		}
 		v->affinity = cfg->affinity;
 		d->vcpus[d->nr_vcpus++] = v;
 	}
-	return d;
+	*out = d;
+	return 0;
 
 fail_vcpus:
 	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
@@ -241,18 +277,27 @@ fail_vcpus:
 fail_pool:
 	domain_pool_release(d);
 fail_id:
-	domains[d->id] = NULL;
+	unpublish(d);
 fail_mem:
 	free_memory(d);
 	kfree(d->console_ring);
 	kfree(d);
-	return NULL;
+	return err;
 }
 
+struct domain *domain_create(const struct domain_config *cfg, const char **why)
+{
+	struct domain *d = NULL;
+
+	return domain_create_err(cfg, &d, why) ? NULL : d;
+}
+
+/* Out of the table first: from then on no other pCPU finds it (the
+ * timer walk runs under the table's lock), so freeing it is safe once its
+ * vCPUs are off every pCPU (the caller's business). */
 void domain_destroy(struct domain *d)
 {
-	uint64_t f;
-
+	unpublish(d);
 	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
 		hvm_vcpu_destroy(d->vcpus[i]);
 		domain_vcpu_free(d, d->vcpus[i]);
@@ -261,10 +306,17 @@ void domain_destroy(struct domain *d)
 	domain_pool_release(d);
 	free_memory(d);
 	kfree(d->console_ring);
-	f = spin_lock_irqsave(&domains_lock);
-	domains[d->id] = NULL;
-	spin_unlock_irqrestore(&domains_lock, f);
 	kfree(d);
+}
+
+void domains_walk(void (*fn)(struct domain *d, void *arg), void *arg)
+{
+	uint64_t f = spin_lock_irqsave(&domains_lock);
+
+	for (unsigned int i = 0; i < MAX_DOMAINS; i++)
+		if (domains[i])
+			fn(domains[i], arg);
+	spin_unlock_irqrestore(&domains_lock, f);
 }
 
 static void stop_vcpus(struct domain *d)
@@ -290,6 +342,7 @@ void domain_shutdown(struct domain *d, unsigned int reason)
 	stop_vcpus(d);
 	domain_print_stats(d);
 	__atomic_store_n(&d->stop_reported, true, __ATOMIC_RELEASE);
+	mgmt_notify();
 }
 
 void domain_crash(struct domain *d, const char *fmt, ...)
@@ -316,33 +369,28 @@ void domain_crash(struct domain *d, const char *fmt, ...)
 	stop_vcpus(d);
 	domain_print_stats(d);
 	__atomic_store_n(&d->stop_reported, true, __ATOMIC_RELEASE);
+	mgmt_notify();
 }
 
-static void console_flush_line(struct domain *d)
-{
-	guest_console_line(&d->glog, d->console_line, d->console_line_len);
-	d->console_line_len = 0;
-}
-
-void domain_console_write(struct domain *d, const char *buf, uint64_t len)
+bool domain_kill(struct domain *d)
 {
 	uint64_t f = spin_lock_irqsave(&d->lock);
+	bool was_stopped = d->state >= DOMAIN_SHUTDOWN;
 
-	for (uint64_t i = 0; i < len; i++) {
-		char c = buf[i];
-
-		d->console_ring[d->console_head++ % CONSOLE_RING_SIZE] = c;
-		if (c == '\n' || d->console_line_len == CONSOLE_LINE_MAX) {
-			console_flush_line(d);
-			if (c == '\n')
-				continue;
-		}
-		if (c == '\r')
-			continue;
-		/* Keep the hypervisor console readable: no control bytes. */
-		d->console_line[d->console_line_len++] = (c >= 0x20 && c < 0x7f) ? c : '.';
+	if (d->state == DOMAIN_DYING) {
+		spin_unlock_irqrestore(&d->lock, f);
+		return false;
 	}
+	__atomic_store_n(&d->state, DOMAIN_DYING, __ATOMIC_RELEASE);
 	spin_unlock_irqrestore(&d->lock, f);
+	guest_log_stop(&d->glog);
+	log_lifecycle(LOG_INFO, "domain %u (%s): destroyed by dom0\n", d->id, d->name);
+	stop_vcpus(d);
+	if (!was_stopped)
+		domain_print_stats(d);
+	__atomic_store_n(&d->stop_reported, true, __ATOMIC_RELEASE);
+	mgmt_notify();
+	return true;
 }
 
 void domain_print_stats(const struct domain *d)

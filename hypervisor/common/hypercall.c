@@ -10,6 +10,7 @@
 #include <umbra/domain.h>
 #include <umbra/errno.h>
 #include <umbra/hypercall.h>
+#include <umbra/mgmt.h>
 #include <umbra/sched.h>
 #include <umbra/string.h>
 
@@ -204,6 +205,7 @@ static const hypercall_fn hypercalls[HYPERCALL_MAX] = {
 	[__HYPERVISOR_hvm_op] = do_hvm_op,
 	[__HYPERVISOR_memory_op] = do_memory_op,
 	[__HYPERVISOR_event_channel_op] = do_event_channel_op,
+	[__HYPERVISOR_umbra_mgmt] = do_umbra_mgmt,
 };
 
 long do_hypercall(struct vcpu *v, uint64_t nr, uint64_t args[HYPERCALL_ARGS])

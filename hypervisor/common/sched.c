@@ -1,10 +1,13 @@
 /* Round-robin scheduling of vCPUs over all pCPUs. */
+#include <asm/apic.h>
 #include <asm/hvm.h>
 #include <asm/percpu.h>
+#include <asm/traps.h>
 #include <asm/time.h>
 #include <asm/x86.h>
 #include <umbra/debug_exit.h>
 #include <umbra/domain.h>
+#include <umbra/errno.h>
 #include <umbra/printk.h>
 #include <umbra/sched.h>
 
@@ -46,10 +49,20 @@ static unsigned int timer_pcpu(void)
 	return dom0_pcpu == 0 ? 1 : 0;
 }
 
+/* Is v's domain neither paused nor stopped? Its state changes under
+ * runq_lock too (sched_domain_pause), so a pick under the lock never
+ * takes a vCPU of a domain paused before it. */
+static bool domain_may_run(const struct vcpu *v)
+{
+	return __atomic_load_n(&v->domain->state, __ATOMIC_ACQUIRE) < DOMAIN_PAUSED;
+}
+
 /* May v run on cpu? Its affinity says, and dom0's pCPU is dom0's alone. */
 static bool may_run(const struct vcpu *v, unsigned int cpu)
 {
-	if (!(v->affinity & (1ULL << cpu)))
+	if (!(__atomic_load_n(&v->affinity, __ATOMIC_ACQUIRE) & (1ULL << cpu)))
+		return false;
+	if (!domain_may_run(v))
 		return false;
 	return sched_pcpu_is_dom0s(cpu) == domain_is_dom0(v->domain);
 }
@@ -194,33 +207,37 @@ void sched_vcpu_down(struct vcpu *v)
 	spin_unlock_irqrestore(&runq_lock, f);
 }
 
-/* Wake blocked vCPUs whose one-shot timer has passed. */
-static void check_timers(void)
+static void check_domain_timers(struct domain *d, void *arg)
 {
-	for (unsigned int id = 0; id < MAX_DOMAINS; id++) {
-		struct domain *d = domain_by_id((domid_t)id);
+	(void)arg;
+	if (d->state >= DOMAIN_SHUTDOWN)
+		return;
+	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+		struct vcpu *v = d->vcpus[i];
+		uint64_t dl = __atomic_load_n(&v->timer_deadline_ns, __ATOMIC_ACQUIRE);
 
-		if (!d || d->state >= DOMAIN_SHUTDOWN)
-			continue;
-		for (unsigned int i = 0; i < d->nr_vcpus; i++) {
-			struct vcpu *v = d->vcpus[i];
-			uint64_t dl = __atomic_load_n(&v->timer_deadline_ns, __ATOMIC_ACQUIRE);
+		/* The vCPU may set a new deadline meanwhile: fire only the
+		 * one that expired. */
+		if (dl && guest_time_ns(v) >= dl) {
+			uint64_t f = spin_lock_irqsave(&runq_lock);
 
-			/* The vCPU may set a new deadline meanwhile: fire only the
-			 * one that expired. */
-			if (dl && guest_time_ns(v) >= dl) {
-				uint64_t f = spin_lock_irqsave(&runq_lock);
-
-				if (__atomic_compare_exchange_n(&v->timer_deadline_ns, &dl, 0,
-								false, __ATOMIC_ACQ_REL,
-								__ATOMIC_RELAXED)) {
-					hvm_vcpu_timer_fired(v);
-					wake_locked(v);
-				}
-				spin_unlock_irqrestore(&runq_lock, f);
+			if (__atomic_compare_exchange_n(&v->timer_deadline_ns, &dl, 0,
+							false, __ATOMIC_ACQ_REL,
+							__ATOMIC_RELAXED)) {
+				hvm_vcpu_timer_fired(v);
+				wake_locked(v);
 			}
+			spin_unlock_irqrestore(&runq_lock, f);
 		}
 	}
+}
+
+/* Wake blocked vCPUs whose one-shot timer has passed. The walk holds the
+ * domain table's lock, so a domain being destroyed is never looked at
+ * after it left the table. */
+static void check_timers(void)
+{
+	domains_walk(check_domain_timers, NULL);
 }
 
 void sched_tick(void)
@@ -229,15 +246,25 @@ void sched_tick(void)
 		check_timers();
 }
 
+/* Keep running v here? Not once it stopped, its domain was paused or it
+ * was pinned away: each is seen at its next exit (a kick forces one). */
+static bool keep_running(const struct vcpu *v, unsigned int cpu)
+{
+	return __atomic_load_n(&v->state, __ATOMIC_ACQUIRE) == VCPU_RUNNING &&
+	       !__atomic_load_n(&v->needs_resched, __ATOMIC_ACQUIRE) &&
+	       (__atomic_load_n(&v->affinity, __ATOMIC_ACQUIRE) & (1ULL << cpu)) &&
+	       domain_may_run(v);
+}
+
 static void run_slice(struct vcpu *v)
 {
 	uint64_t slice = tsc_khz * SCHED_SLICE_US / 1000;
 	uint64_t start = rdtsc();
+	unsigned int cpu = smp_processor_id();
 
 	v->needs_resched = false;
 	v->slice_start_tsc = start;
-	while (v->state == VCPU_RUNNING && !v->needs_resched &&
-	       rdtsc() - start < slice) {
+	while (keep_running(v, cpu) && rdtsc() - start < slice) {
 		hvm_vcpu_run(v);
 		/* Take the interrupt that ended the guest's run: STI only opens
 		 * the window after the next instruction, hence the NOP. On dom0's
@@ -258,6 +285,78 @@ static void put_back(struct vcpu *v)
 		runq_push(v);
 	}
 	spin_unlock_irqrestore(&runq_lock, f);
+}
+
+/* Make every vCPU of d that is in the guest on another pCPU exit now,
+ * rather than at its pCPU's next tick. */
+static void kick_domain(struct domain *d)
+{
+	unsigned int self = smp_processor_id();
+
+	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+		int cpu = __atomic_load_n(&d->vcpus[i]->processor, __ATOMIC_ACQUIRE);
+
+		if (cpu >= 0 && (unsigned int)cpu != self)
+			apic_send_ipi(percpu_area[cpu].apic_id, VECTOR_IPI);
+	}
+}
+
+/* The state moves under d->lock (as shutdown and crash move it) and
+ * runq_lock (as runq_pick reads it): a stopped domain is never paused, and
+ * nothing picks a vCPU of a paused one. */
+static int set_paused(struct domain *d, bool pause)
+{
+	uint64_t f = spin_lock_irqsave(&d->lock);
+	enum domain_state from = pause ? DOMAIN_RUNNING : DOMAIN_PAUSED;
+	int rc = 0;
+
+	if (d->state >= DOMAIN_SHUTDOWN) {
+		rc = -EINVAL;
+	} else if (d->state == from || d->state == DOMAIN_BLOCKED) {
+		uint64_t g = spin_lock_irqsave(&runq_lock);
+
+		__atomic_store_n(&d->state, pause ? DOMAIN_PAUSED : DOMAIN_RUNNING,
+				 __ATOMIC_RELEASE);
+		spin_unlock_irqrestore(&runq_lock, g);
+	}
+	spin_unlock_irqrestore(&d->lock, f);
+	return rc;
+}
+
+int sched_domain_pause(struct domain *d)
+{
+	int rc = set_paused(d, true);
+
+	if (!rc)
+		kick_domain(d);
+	return rc;
+}
+
+int sched_domain_unpause(struct domain *d)
+{
+	return set_paused(d, false);
+}
+
+bool sched_domain_on_pcpus(struct domain *d)
+{
+	uint64_t f = spin_lock_irqsave(&runq_lock);
+	bool on = false;
+
+	for (unsigned int i = 0; i < d->nr_vcpus; i++)
+		on |= d->vcpus[i]->processor >= 0;
+	spin_unlock_irqrestore(&runq_lock, f);
+	if (on)
+		kick_domain(d);
+	return on;
+}
+
+void sched_vcpu_pin(struct vcpu *v, uint64_t affinity)
+{
+	uint64_t f = spin_lock_irqsave(&runq_lock);
+
+	__atomic_store_n(&v->affinity, affinity, __ATOMIC_RELEASE);
+	spin_unlock_irqrestore(&runq_lock, f);
+	kick_domain(v->domain);
 }
 
 static void maybe_exit_when_idle(void)

@@ -155,15 +155,18 @@ hostile_scenario() {
 	m+=$(module ok2 ptwork "$mode" 16M ops=$PTWORK_OPS)
 	boot "$s" "$HVM_ELF" "$HVM_CMDLINE" "$m"
 	check "hostile $mode: the machine was not reset or powered off by a guest" rc_is 33
-	for attack in badptr badnr user svm msr io; do
+	for attack in badptr badnr user svm msr io mgmt; do
 		check "hostile $mode: $attack attacks fail as the ABI promises" \
 			guest_said_re hs "^hostile: PASS $attack \([0-9]+ checks\)$"
 	done
 	check "hostile $mode: no check failed" guest_silent_re hs '^hostile: FAIL'
 	check "hostile $mode: nothing printed from user mode" log_lacks 'MUST NOT APPEAR'
 	check "hostile $mode: survived its non-fatal attacks" \
-		guest_said_re hs '^hostile: [0-9]+ of 6 attacks failed$'
+		guest_said_re hs '^hostile: [0-9]+ of 7 attacks failed$'
 	check "hostile $mode: not crashed by the hypervisor" never_crashed hs
+	# mgmt: umbra_mgmt from a domU changed nothing (and said nothing).
+	check "hostile $mode: no domain was created, paused or destroyed by a domU" \
+		log_lacks '^mgmt: |^domain [0-9]+ \(.*\): (created|started|destroyed) by dom0'
 	for key in guest_faults hypercalls_bad msr_unhandled io_unhandled; do
 		want=$(guest_value hs "^hostile: expected counters: .*$key=([0-9]+).*")
 		got=$(stat hs "$key")

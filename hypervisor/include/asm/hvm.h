@@ -48,6 +48,17 @@ int hvm_write_hypercall_page(struct vcpu *v, uint64_t val);
 #define HVM_NO_ERROR_CODE (-1)
 void hvm_inject_exception(struct vcpu *v, unsigned int vector, int error_code);
 
+/* A vCPU's exits added into exits[UMBRA_EXIT_NR] by reason (UMBRA_EXIT_*
+ * of public/mgmt.h): the vendor knows its exit codes. */
+void hvm_vcpu_exit_counts(const struct vcpu *v, uint64_t *exits);
+
+/* A domain's paging counters for the management interface. */
+struct hvm_paging_counters {
+	uint64_t pt_traps;		/* guest page-table writes trapped */
+	uint64_t paging_pages;		/* nested and shadow tables held now */
+};
+void hvm_domain_paging_counters(const struct domain *d, struct hvm_paging_counters *c);
+
 /* A vCPU's exit counters, on the console. */
 void hvm_print_vcpu_stats(const struct vcpu *v);
 /* Page-table memory held and paging counters, on the console. */

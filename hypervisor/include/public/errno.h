@@ -26,5 +26,6 @@
 #define XEN_ENOSYS	38	/* no such hypercall or sub-operation */
 #define XEN_ENOTEMPTY	39
 #define XEN_EOVERFLOW	75
+#define XEN_EOPNOTSUPP	95	/* not supported (yet) */
 
 #endif

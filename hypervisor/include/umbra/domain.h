@@ -123,6 +123,11 @@ struct domain {
 	struct guest_log glog;		/* rate limits of what it makes us print */
 	char *console_ring;		/* a page: all output, for vmctl console */
 	uint64_t console_head;
+
+	/* Management (common/mgmt_domain.c), changed under the mgmt lock. */
+	uint32_t type;			/* UMBRA_DOMAIN_TYPE_* */
+	bool started;			/* vCPU 0 started by its first unpause */
+	unsigned int scrubbed;		/* DYING: extents zeroed so far */
 };
 
 /* A domain whose guest-physical addresses are machine addresses (dom0):
@@ -152,7 +157,17 @@ static inline bool domain_is_dom0(const struct domain *d)
 }
 
 struct domain *domain_create(const struct domain_config *cfg, const char **why);
+/* The same, with -errno: -EINVAL (bad configuration), -ENOMEM (memory or
+ * pool does not fit), -EEXIST (name taken), -ENOSPC (no domain id). */
+int domain_create_err(const struct domain_config *cfg, struct domain **out, const char **why);
+/* Free everything of d. Its vCPUs must be off every pCPU. */
 void domain_destroy(struct domain *d);
+/* fn for every domain in the table, under the table's lock (so none is
+ * freed meanwhile); fn must not take that lock. */
+void domains_walk(void (*fn)(struct domain *d, void *arg), void *arg);
+/* Destruction starts: DYING, its vCPUs down; false if it already was. */
+bool domain_kill(struct domain *d);
+
 struct domain *domain_by_id(domid_t id);
 /* Domains not yet stopped (and reported): exit_when_idle waits for 0. */
 unsigned int domains_alive(void);
@@ -172,6 +187,11 @@ uint64_t domain_gpa_to_maddr(const struct domain *d, uint64_t gpa);
 /* Guest console output (COM1 and console_io): kept in the domain's ring
  * and printed line by line on the hypervisor console. */
 void domain_console_write(struct domain *d, const char *buf, uint64_t len);
+/* Copy what the ring still holds from pos (at most max bytes, at most
+ * CONSOLE_RING_SIZE) into out; the window read and the writer's head. */
+struct ring_window;
+void domain_console_read(struct domain *d, uint64_t pos, char *out, uint64_t max,
+			 struct ring_window *w, uint64_t *head);
 
 /* The domain's pool (common/domain_pool.c): a zeroed page or 0 when the
  * pool is spent; and a vCPU's state, one pool page each. */

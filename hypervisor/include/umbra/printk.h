@@ -36,6 +36,8 @@ void console_set_threshold(enum log_level lvl);
 void console_end_boot(void);
 /* Copy out the log from sequence position *pos; see logbuf.h. */
 size_t console_read_log(uint64_t *pos, char *out, size_t n);
+/* Sequence number of the next byte the log ring will hold. */
+uint64_t console_log_head(void);
 /* Print the whole log on the serial port, each line as "log| LINE", with
  * "log| [N bytes not kept]" where bytes were lost: for test builds. */
 void console_dump_log(void);

@@ -31,6 +31,16 @@ void sched_vcpu_wake(struct vcpu *v);
 void sched_vcpu_yield(struct vcpu *v);
 /* Never run the vCPU again (its domain stopped). */
 void sched_vcpu_down(struct vcpu *v);
+/* Management (common/mgmt_domain.c). Pause: no vCPU of d is picked from
+ * now on and those in the guest are kicked out; -EINVAL if d stopped.
+ * Unpause: they may run again. Both do nothing if already so. */
+int sched_domain_pause(struct domain *d);
+int sched_domain_unpause(struct domain *d);
+/* Is a vCPU of d on a pCPU now (then it is kicked)? false: none is, and
+ * none will be while d stays paused or stopped. */
+bool sched_domain_on_pcpus(struct domain *d);
+/* New affinity for v; if it runs where it may no longer, it leaves. */
+void sched_vcpu_pin(struct vcpu *v, uint64_t affinity);
 /* Guest time in ns for v: its TSC (which the guest may write) scaled. */
 uint64_t guest_time_ns(const struct vcpu *v);
 /* Run vCPUs on this pCPU forever. */

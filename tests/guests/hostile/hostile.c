@@ -32,6 +32,7 @@ static const struct attack attacks[] = {
 	{ "svm", attack_svm, false, false },
 	{ "msr", attack_msr, false, false },
 	{ "io", attack_io, false, false },
+	{ "mgmt", attack_mgmt, false, false },
 	{ "read-oob", attack_read_oob, true, false },
 	{ "write-oob", attack_write_oob, true, false },
 	{ "exec-oob", attack_exec_oob, true, false },

@@ -47,6 +47,7 @@ void attack_user(void);
 void attack_svm(void);
 void attack_msr(void);
 void attack_io(void);
+void attack_mgmt(void);
 
 /* Fatal attacks: the hypervisor must crash the domain (fatal.c). */
 void attack_read_oob(void);

@@ -17,7 +17,7 @@ ALL_TARGETS += $(patsubst %.c,$(BUILD)/kernel/%.o,$(HVM_FREESTANDING))
 
 # --- public headers: each must stand alone everywhere it is used -------
 HVM_PUBLIC_HEADERS := abi.h xen.h sched.h version.h event_channel.h elfnote.h \
-	hvm/start_info.h arch-x86/cpuid.h umbra.h
+	hvm/start_info.h arch-x86/cpuid.h umbra.h mgmt.h errno.h
 HVM_HDR_STAMPS := $(HVM_PUBLIC_HEADERS:%=$(BUILD)/hvm/headers/%.ok)
 ALL_TARGETS += $(HVM_HDR_STAMPS)
 
@@ -59,6 +59,8 @@ HVM_HELLO_ELF := $(BUILD)/guests/hello.elf
 $(BUILD)/san/$(HVM_TEST_DIR)/test_elf_loader.o: HOST_CFLAGS += -DHVM_HELLO_ELF='"$(HVM_HELLO_ELF)"'
 $(HVM_BIN)/test_elf_loader: | $(HVM_HELLO_ELF)
 $(eval $(call hvm_test,test_pvh_start_info,hypervisor/common/pvh_start_info.c))
+# Exit codes by the management interface's reasons.
+$(eval $(call hvm_test,test_exit_category,hypervisor/arch/x86/svm/svm_exit_category.c))
 
 # --- libFuzzer targets (built by `make check`; `make fuzz-hvm` runs them) --
 HVM_FUZZERS := fuzz_elf_loader fuzz_insn

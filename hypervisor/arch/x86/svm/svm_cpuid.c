@@ -19,7 +19,7 @@ static void umbra_leaves(struct vcpu *v, uint32_t leaf, struct cpuid_regs *r)
 		r->edx = UMBRA_CPUID_SIGNATURE_EDX;
 	} else if (leaf == UMBRA_CPUID_LEAF_IDENTITY) {
 		r->eax = UMBRA_VERSION;
-		r->ebx = UMBRA_CPUID_F_XEN_LEAVES |
+		r->ebx = (domain_is_dom0(d) ? 0 : UMBRA_CPUID_F_XEN_LEAVES) |
 			 (d->paging == UMBRA_PAGING_NESTED ? UMBRA_CPUID_F_NESTED_PAGING
 							   : UMBRA_CPUID_F_SHADOW_PAGING);
 		r->ecx = d->id;
@@ -96,10 +96,14 @@ void svm_exit_cpuid(struct vcpu *v)
 	uint32_t sub = (uint32_t)v->hvm.regs.rcx;
 	struct cpuid_regs r;
 
-	if ((leaf & 0xf0000000u) == 0x40000000u && domain_is_dom0(v->domain)) {
-		r = (struct cpuid_regs){ 0 };
-	} else if (leaf >= UMBRA_CPUID_BASE && leaf <= UMBRA_CPUID_MAX_LEAF) {
+	/* dom0 sees Umbra's own leaves, so its /dev/umbra driver can tell
+	 * it runs on Umbra before it makes a management hypercall, and no
+	 * other hypervisor leaf: Linux finds no signature it knows (Xen's,
+	 * KVM's) and takes no paravirtual path. */
+	if (leaf >= UMBRA_CPUID_BASE && leaf <= UMBRA_CPUID_MAX_LEAF) {
 		umbra_leaves(v, leaf, &r);
+	} else if ((leaf & 0xf0000000u) == 0x40000000u && domain_is_dom0(v->domain)) {
+		r = (struct cpuid_regs){ 0 };
 	} else if (leaf >= XEN_CPUID_BASE &&
 		   leaf <= XEN_CPUID_BASE + XEN_CPUID_MAX_NUM_LEAVES) {
 		xen_leaves(v, leaf, &r);

@@ -250,3 +250,15 @@ void hvm_print_paging_stats(const struct domain *d)
 		(unsigned long long)c.cache_hits, (unsigned long long)c.cache_misses,
 		(unsigned long long)c.invlpgs);
 }
+
+void hvm_domain_paging_counters(const struct domain *d, struct hvm_paging_counters *out)
+{
+	struct shadow_counters c;
+
+	*out = (struct hvm_paging_counters){ .paging_pages = d->npt.tables };
+	if (!d->shadow)
+		return;
+	shadow_get_counters(d->shadow, &c);
+	out->pt_traps = c.pt_write_traps;
+	out->paging_pages += c.shadow_pages + c.meta_pages;
+}

@@ -2,8 +2,10 @@
  * benchmarks and tests read when a domain stops. */
 #include <asm/hvm.h>
 #include <asm/svm/svm.h>
+#include <asm/svm/exit_category.h>
 #include <asm/traps.h>
 #include <umbra/domain.h>
+#include <public/mgmt.h>
 #include <umbra/printk.h>
 
 void hvm_print_vcpu_stats(const struct vcpu *v)
@@ -37,4 +39,15 @@ void hvm_print_vcpu_stats(const struct vcpu *v)
 		(unsigned long long)by_code[VMEXIT_EXCP_BASE + TRAP_AC],
 		(unsigned long long)s->mem_refused,
 		(unsigned long long)s->ipi_refused);
+}
+
+void hvm_vcpu_exit_counts(const struct vcpu *v, uint64_t *exits)
+{
+	const struct vcpu_stats *s = &v->stats;
+
+	for (uint32_t code = 0; code < 128; code++)
+		exits[svm_exit_category(code)] += s->exits_by_code[code];
+	exits[svm_exit_category(VMEXIT_NPF)] += s->exits_npf;
+	exits[svm_exit_category(VMEXIT_VMMCALL)] += s->exits_vmmcall;
+	exits[UMBRA_EXIT_OTHER] += s->exits_other;
 }

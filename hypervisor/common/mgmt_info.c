@@ -1,0 +1,191 @@
+/* What dom0's tools read about the machine and every domain: physinfo,
+ * domain_list, domain_counters. A domain is read without its locks
+ * (counters and states are single words, and a list is a snapshot);
+ * it cannot go away meanwhile, since only a management command, and so
+ * not one running concurrently, destroys domains. */
+#include <asm/guest_access.h>
+#include <asm/hvm.h>
+#include <asm/percpu.h>
+#include <asm/time.h>
+#include <asm/x86.h>
+#include <umbra/dom0.h>
+#include <umbra/domain.h>
+#include <umbra/errno.h>
+#include <umbra/mgmt.h>
+#include <umbra/mm.h>
+#include <umbra/sched.h>
+#include <umbra/string.h>
+
+/* Shared by every call: the mgmt lock serialises them. */
+static union {
+	struct umbra_domain_info info;
+	struct umbra_domain_counters counters;
+} out;
+
+static uint64_t dom0_ram_bytes(void)
+{
+	const struct dom0_layout *l = dom0_memory();
+
+	return l ? l->bytes : 0;
+}
+
+static unsigned int count_domains(void)
+{
+	unsigned int n = 0;
+
+	for (unsigned int id = 0; id < MAX_DOMAINS; id++)
+		n += domain_by_id((domid_t)id) != NULL;
+	return n;
+}
+
+long mgmt_physinfo(struct mgmt_call *c)
+{
+	struct umbra_mgmt_physinfo *p = &c->req.u.physinfo;
+	struct domain *dom0 = domain_by_id(0);
+
+	memset(p, 0, sizeof(*p));
+	p->umbra_version = UMBRA_VERSION;
+	p->nr_cpus = nr_cpus_online;
+	p->cpus_online = sched_cpus_online();
+	p->dom0_cpus = sched_cpus_online() & ~mgmt_domu_cpus();
+	p->total_bytes = mm_total_bytes();
+	p->free_bytes = mm_free_bytes();
+	p->dom0_bytes = dom0 && domain_is_dom0(dom0) ? dom0_ram_bytes() : 0;
+	p->tsc_khz = tsc_khz;
+	p->uptime_ns = tsc_to_ns(rdtsc());
+	p->features = UMBRA_FEATURE_NESTED_PAGING | UMBRA_FEATURE_SHADOW_PAGING;
+	p->max_domains = MAX_DOMAINS;
+	p->max_vcpus = UMBRA_MAX_VCPUS;
+	p->nr_domains = count_domains();
+	return 0;
+}
+
+/* RUNNING, or BLOCKED when every vCPU that is up waits. */
+static uint32_t running_state(const struct domain *d)
+{
+	unsigned int up = 0, blocked = 0;
+
+	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+		enum vcpu_state s = __atomic_load_n(&d->vcpus[i]->state, __ATOMIC_RELAXED);
+
+		up += s != VCPU_DOWN;
+		blocked += s == VCPU_BLOCKED;
+	}
+	return up && up == blocked ? UMBRA_DOMSTATE_BLOCKED : UMBRA_DOMSTATE_RUNNING;
+}
+
+static uint32_t domain_state(const struct domain *d)
+{
+	switch (__atomic_load_n(&d->state, __ATOMIC_ACQUIRE)) {
+	case DOMAIN_RUNNING:
+	case DOMAIN_BLOCKED:
+		return running_state(d);
+	case DOMAIN_PAUSED:
+		return UMBRA_DOMSTATE_PAUSED;
+	case DOMAIN_SHUTDOWN:
+		return UMBRA_DOMSTATE_SHUTDOWN;
+	case DOMAIN_CRASHED:
+		return UMBRA_DOMSTATE_CRASHED;
+	default:
+		return UMBRA_DOMSTATE_DYING;
+	}
+}
+
+static void fill_vcpus(struct umbra_domain_info *info, const struct domain *d)
+{
+	for (unsigned int i = 0; i < d->nr_vcpus && i < UMBRA_MAX_VCPUS; i++) {
+		const struct vcpu *v = d->vcpus[i];
+		struct umbra_vcpu_info *vi = &info->vcpu[i];
+
+		vi->state = __atomic_load_n(&v->state, __ATOMIC_RELAXED);
+		vi->pcpu = __atomic_load_n(&v->processor, __ATOMIC_RELAXED);
+		vi->affinity = v->affinity;
+		vi->cpu_time_ns = v->stats.cpu_time_ns;
+		info->cpu_time_ns += vi->cpu_time_ns;
+	}
+}
+
+static void fill_info(struct umbra_domain_info *info, struct domain *d)
+{
+	bool dom0 = domain_is_dom0(d);
+	uint64_t f;
+
+	memset(info, 0, sizeof(*info));
+	info->domid = d->id;
+	/* The state with its reason, as one: under the lock they change in. */
+	f = spin_lock_irqsave(&d->lock);
+	info->state = domain_state(d);
+	info->shutdown_reason = d->shutdown_reason;
+	memcpy(info->reason, d->crash_reason, sizeof(info->reason) - 1);
+	spin_unlock_irqrestore(&d->lock, f);
+	info->flags = (dom0 ? UMBRA_DOMFLAG_DOM0 : 0) |
+		      (d->vcpus[0]->initialised ? UMBRA_DOMFLAG_STARTED : 0);
+	memcpy(info->name, d->name, sizeof(info->name));
+	/* dom0 boots Linux as an HVM domain; boot-module domains are PVH. */
+	info->type = d->type ? d->type : dom0 ? UMBRA_DOMAIN_TYPE_HVM : UMBRA_DOMAIN_TYPE_PVH;
+	info->paging = d->paging;
+	info->mem_bytes = dom0 ? dom0_ram_bytes() : d->mem_bytes;
+	info->pool_bytes = d->pool.reserved * 4096;
+	info->nr_vcpus = d->nr_vcpus;
+	fill_vcpus(info, d);
+}
+
+static void fill_counters(struct umbra_domain_counters *k, struct domain *d)
+{
+	struct hvm_paging_counters pc;
+
+	memset(k, 0, sizeof(*k));
+	k->domid = d->id;
+	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+		const struct vcpu_stats *s = &d->vcpus[i]->stats;
+
+		k->exits_total += s->exits;
+		hvm_vcpu_exit_counts(d->vcpus[i], k->exits);
+		for (unsigned int h = 0; h < UMBRA_HYPERCALL_NR; h++)
+			k->hypercalls[h] += s->hypercalls[h];
+		k->npt_faults += s->npt_faults;
+		k->shadow_faults += s->shadow_faults;
+		k->cpu_time_ns += s->cpu_time_ns;
+	}
+	hvm_domain_paging_counters(d, &pc);
+	k->pt_traps = pc.pt_traps;
+	k->paging_bytes = pc.paging_pages * 4096;
+	k->pool_reserved_bytes = d->pool.reserved * 4096;
+	k->pool_used_bytes = d->pool.used * 4096;
+	k->mem_bytes = domain_is_dom0(d) ? dom0_ram_bytes() : d->mem_bytes;
+}
+
+/* As many records as fit in buf, by domid; returns how many domains exist. */
+static long list_domains(struct mgmt_call *c, bool counters)
+{
+	uint64_t size = counters ? sizeof(out.counters) : sizeof(out.info);
+	uint64_t room = c->req.buf_len / size;
+	unsigned int n = 0;
+
+	for (unsigned int id = 0; id < MAX_DOMAINS; id++) {
+		struct domain *d = domain_by_id((domid_t)id);
+
+		if (!d)
+			continue;
+		if (n < room) {
+			if (counters)
+				fill_counters(&out.counters, d);
+			else
+				fill_info(&out.info, d);
+			if (copy_to_guest(c->v, c->req.buf + n * size, &out, size))
+				return -EFAULT;
+		}
+		n++;
+	}
+	return n;
+}
+
+long mgmt_domain_list(struct mgmt_call *c)
+{
+	return list_domains(c, false);
+}
+
+long mgmt_domain_counters(struct mgmt_call *c)
+{
+	return list_domains(c, true);
+}
