@@ -9,7 +9,6 @@
 #include <umbra/domain_spec.h>
 #include <umbra/errno.h>
 #include <umbra/guest_log.h>
-#include <umbra/heap.h>
 #include <umbra/mgmt.h>
 #include <umbra/mm.h>
 #include <umbra/printk.h>
@@ -97,55 +96,6 @@ static int claim_id(struct domain *d)
 	return id;
 }
 
-static void free_memory(struct domain *d)
-{
-	for (unsigned int i = 0; i < d->nr_extents; i++)
-		free_extent_2m_phys(d->extents[i]);
-	d->nr_extents = 0;
-	if (d->extents)
-		kfree(d->extents);
-	d->extents = NULL;
-}
-
-/* Back [0, mem_bytes) with 2 MiB-aligned machine extents, zeroed so that
- * no domain sees another's old data. */
-static int alloc_memory(struct domain *d, uint64_t mem_bytes)
-{
-	unsigned int n;
-
-	/* Checked before any arithmetic: no size may wrap or be cut short. */
-	if (!mem_bytes || mem_bytes > DOMAIN_MAX_MEM)
-		return -EINVAL;
-	n = (unsigned int)((mem_bytes + EXTENT_SIZE - 1) / EXTENT_SIZE);
-	d->extents = kzalloc(n * sizeof(uint64_t));
-	if (!d->extents)
-		return -ENOMEM;
-	for (unsigned int i = 0; i < n; i++) {
-		uint64_t m = alloc_extent_2m_phys();
-
-		if (!m) {
-			free_memory(d);
-			return -ENOMEM;
-		}
-		memset(phys_to_virt(m), 0, EXTENT_SIZE);
-		d->extents[d->nr_extents++] = m;
-	}
-	d->mem_bytes = (uint64_t)n * EXTENT_SIZE;
-	return 0;
-}
-
-/* dom0's RAM is machine RAM that mm_init() set aside: nothing to allocate,
- * and its guest-physical top is that of its highest range. */
-static int use_identity_memory(struct domain *d)
-{
-	const struct identity_map *id = d->identity;
-
-	if (!id->nr_ram)
-		return -EINVAL;
-	d->mem_bytes = id->ram[id->nr_ram - 1].end;
-	return 0;
-}
-
 /* Domains are created one at a time (at boot), so one buffer will do. */
 static char pool_why[128];
 
@@ -186,40 +136,6 @@ static int check_config(const struct domain_config *cfg, const char **why)
 	return 0;
 }
 
-/* The structure, its console ring and its RAM; an error and nothing
- * held on failure. */
-static int alloc_domain(const struct domain_config *cfg, struct domain **out, const char **why)
-{
-	struct domain *d = kzalloc(sizeof(*d));
-	int err;
-
-	if (!d) {
-		*why = "out of memory for the domain structure";
-		return -ENOMEM;
-	}
-	memcpy(d->name, cfg->name, sizeof(d->name));
-	d->name[sizeof(d->name) - 1] = '\0';
-	d->paging = cfg->paging;
-	d->state = DOMAIN_PAUSED;
-	d->console_ring = kzalloc(CONSOLE_RING_SIZE);
-	d->identity = cfg->identity;
-	if (!d->console_ring)
-		err = -ENOMEM;
-	else if (d->identity)
-		err = use_identity_memory(d);
-	else
-		err = alloc_memory(d, cfg->mem_bytes);
-	if (err) {
-		*why = err == -EINVAL ? "memory size must be 2 MiB to 1 GiB"
-				      : "not enough free memory";
-		kfree(d->console_ring);
-		kfree(d);
-		return err;
-	}
-	*out = d;
-	return 0;
-}
-
 static void unpublish(struct domain *d)
 {
 	uint64_t f = spin_lock_irqsave(&domains_lock);
@@ -235,7 +151,7 @@ int domain_create_err(const struct domain_config *cfg, struct domain **out, cons
 
 	err = check_config(cfg, why);
 	if (!err)
-		err = alloc_domain(cfg, &d, why);
+		err = domain_alloc_structures(cfg, &d, why);
 	if (err)
 		return err;
 	id = claim_id(d);
@@ -279,9 +195,7 @@ fail_pool:
 fail_id:
 	unpublish(d);
 fail_mem:
-	free_memory(d);
-	kfree(d->console_ring);
-	kfree(d);
+	domain_free_structures(d);
 	return err;
 }
 
@@ -304,9 +218,7 @@ void domain_destroy(struct domain *d)
 	}
 	hvm_domain_destroy(d);
 	domain_pool_release(d);
-	free_memory(d);
-	kfree(d->console_ring);
-	kfree(d);
+	domain_free_structures(d);
 }
 
 void domains_walk(void (*fn)(struct domain *d, void *arg), void *arg)

@@ -51,7 +51,7 @@ struct guest_writer domain_guest_writer(struct domain *d)
 
 /* The start info, its command line and memory map go in the last 64 KiB
  * of guest RAM, which the memory map reports as reserved. */
-static int build_start_info(struct domain *d, const struct elf_image *img,
+int domain_build_start_info(struct domain *d, const struct elf_image *img,
 			    const struct domain_spec *spec, uint64_t *info_gpa)
 {
 	const struct guest_writer gw = domain_guest_writer(d);
@@ -115,7 +115,7 @@ static bool build_one(unsigned int index, const struct mb2_module *m)
 		       img.error ? img.error : "unknown error");
 		goto fail;
 	}
-	if (build_start_info(d, &img, &spec, &info))
+	if (domain_build_start_info(d, &img, &spec, &info))
 		goto fail;
 	hvm_vcpu_set_pvh_entry(d->vcpus[0], img.pvh_entry, (uint32_t)info);
 	d->vcpus[0]->initialised = true;

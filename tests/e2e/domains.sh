@@ -100,3 +100,26 @@ check "refusals: no other domain was created" \
 	test "$(log_count '^domain [0-9]+ \(.*\): [0-9]+ MiB, ')" -eq 2
 check "refusals: exit_when_idle fired" rc_is 33
 scenario_end refusals
+
+# The management commands' lifecycle, driven by the boot CPU in dom0's
+# place (test_mgmt_cycles, hypervisor/test/test_mgmt.c) while pCPU 1 runs
+# the domains: 50 times create, load, start, then run to shutdown (hello),
+# pause while running, check it stays off the pCPU and gets no CPU time,
+# unpause and see it run, or destroy while running (compute); refusals
+# change nothing; free memory comes back to the byte.
+boot mgmt-cycles "$ELF" "loglvl=info test_mgmt_cycles=50" \
+	"$HELLO name=seed1 mem=8M -- status=0; build/guests/compute.elf name=seed2 mem=8M -- for=10"
+check "mgmt-cycles: no check failed" log_lacks '^test: mgmt: FAIL'
+check "mgmt-cycles: 50 lifecycles done without an error" \
+	log_has '^test: mgmt: 50 cycles, 0 errors, '
+before=$(sed -nE 's/^test: mgmt: .* free before ([0-9]+) after ([0-9]+)$/\1/p' "$BOOT_LOG")
+after=$(sed -nE 's/^test: mgmt: .* free before ([0-9]+) after ([0-9]+)$/\2/p' "$BOOT_LOG")
+check "mgmt-cycles: free memory back to its starting value (${before:-?} -> ${after:-?})" \
+	test -n "$before" -a "$before" = "$after"
+check "mgmt-cycles: every cycle's domain was created and destroyed" \
+	test "$(log_count '^domain [0-9]+ \(cycle\): destroyed by dom0$')" -eq 50
+check "mgmt-cycles: a third ran to their own shutdown" \
+	test "$(log_count '^domain [0-9]+ \(cycle\): shutdown: poweroff$')" -ge 17
+check "mgmt-cycles: none crashed" log_lacks ': crashed: '
+check "mgmt-cycles: the test powered QEMU off with success" rc_is 33
+scenario_end mgmt-cycles

@@ -40,6 +40,11 @@ void __attribute__((weak)) test_hooks_before_ready(void)
 {
 }
 
+void __attribute__((weak)) test_hooks_after_release(const struct boot_info *bi)
+{
+	(void)bi;
+}
+
 static void parse_boot_info(uint64_t mbi_phys)
 {
 	uint64_t readable = ((uint64_t)BOOT_MAP_GIB << 30) - mbi_phys;
@@ -170,6 +175,7 @@ static void start_umbra(void)
 	if (opt_exit_on_ready)
 		debug_exit(DEBUG_EXIT_SUCCESS);
 	smp_release_secondaries();
+	test_hooks_after_release(&boot_info);
 	if (dom0_started)
 		dom0_take_this_cpu();
 	else

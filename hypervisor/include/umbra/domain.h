@@ -160,6 +160,11 @@ struct domain *domain_create(const struct domain_config *cfg, const char **why);
 /* The same, with -errno: -EINVAL (bad configuration), -ENOMEM (memory or
  * pool does not fit), -EEXIST (name taken), -ENOSPC (no domain id). */
 int domain_create_err(const struct domain_config *cfg, struct domain **out, const char **why);
+/* The structure, console ring and RAM of a new domain (zeroed, state
+ * PAUSED), or an error with nothing held; and their release. */
+int domain_alloc_structures(const struct domain_config *cfg, struct domain **out,
+			    const char **why);
+void domain_free_structures(struct domain *d);
 /* Free everything of d. Its vCPUs must be off every pCPU. */
 void domain_destroy(struct domain *d);
 /* fn for every domain in the table, under the table's lock (so none is

@@ -10,6 +10,13 @@ struct domain;
  * loaders (ELF, PVH start info, Linux boot) write a domain's image with. */
 struct guest_writer domain_guest_writer(struct domain *d);
 
+struct domain_spec;
+/* The PVH start info, the spec's guest args and the memory map in the
+ * last 64 KiB of d's RAM, after an image loaded as img; its address in
+ * *info_gpa. 0, or -EINVAL with a message. */
+int domain_build_start_info(struct domain *d, const struct elf_image *img,
+			    const struct domain_spec *spec, uint64_t *info_gpa);
+
 /* Build and start a domain from a boot module whose command line is
  *   name=NAME mem=SIZE vcpus=N paging=nested|shadow cpus=MASK [-- GUEST ARGS]
  * A bad spec or image is reported and the module skipped. Returns the

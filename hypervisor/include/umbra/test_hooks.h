@@ -6,4 +6,9 @@
 /* Called once boot is done, just before "ready". */
 void test_hooks_before_ready(void);
 
+struct boot_info;
+/* Called on the boot CPU once the other CPUs schedule, before it becomes
+ * dom0's or schedules itself: a test may take it over (and not return). */
+void test_hooks_after_release(const struct boot_info *bi);
+
 #endif

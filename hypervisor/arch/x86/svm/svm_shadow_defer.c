@@ -18,6 +18,7 @@
 #include <umbra/heap.h>
 #include <umbra/mm.h>
 #include <umbra/printk.h>
+#include <umbra/string.h>
 #include "mmu/defer_free.h"
 
 /* A flush waits this long for the kicked vCPUs (they leave the guest
@@ -136,12 +137,19 @@ static int deferred_alloc_page(void *ctx, uint64_t *maddr)
 	return s->alloc_page(s->ctx, maddr);
 }
 
+/* A page of its own, not the heap's: destroying the domain gives back
+ * exactly what creating it took (the heap keeps spare pages). */
+_Static_assert(sizeof(struct shadow_defer) <= HEAP_PAGE_SIZE, "the queue fits one page");
+
 int svm_shadow_defer_init(struct domain *d, struct mmu_ops *ops)
 {
-	struct shadow_defer *s = kzalloc(HEAP_MAX_ALLOC);
+	uint64_t pa = alloc_page_phys();
+	struct shadow_defer *s;
 
-	if (!s)
+	if (!pa)
 		return -ENOMEM;
+	s = phys_to_virt(pa);
+	memset(s, 0, HEAP_PAGE_SIZE);
 	defer_free_init(&s->q, s->slot, DEFER_SLOTS);
 	s->alloc_page = ops->alloc_page;
 	s->free_page = ops->free_page;
@@ -167,6 +175,6 @@ void svm_shadow_defer_destroy(struct domain *d)
 	if (!d->shadow_defer)
 		return;
 	defer_free_release(&d->shadow_defer->q, UINT64_MAX, release_page, d->shadow_defer);
-	kfree(d->shadow_defer);
+	free_page_phys(virt_to_phys(d->shadow_defer));
 	d->shadow_defer = NULL;
 }
