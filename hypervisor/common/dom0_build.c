@@ -213,6 +213,7 @@ bool dom0_build(const struct boot_info *bi)
 		.cs = LB_BOOT_CS, .ds = LB_BOOT_DS,
 	});
 	d->vcpus[0]->initialised = true;
+	d->started = true;
 	d->state = DOMAIN_RUNNING;
 	pr_info("dom0: %llu MiB in %u ranges, vCPU 0 on pCPU %u, entry %#llx\n",
 		(unsigned long long)(layout.bytes >> 20), layout.nr, DOM0_PCPU,

@@ -119,6 +119,7 @@ static bool build_one(unsigned int index, const struct mb2_module *m)
 		goto fail;
 	hvm_vcpu_set_pvh_entry(d->vcpus[0], img.pvh_entry, (uint32_t)info);
 	d->vcpus[0]->initialised = true;
+	d->started = true;
 	d->state = DOMAIN_RUNNING;
 	log_lifecycle(LOG_INFO, "domain %u (%s): %llu MiB, %u vCPU%s, paging=%s, entry %#x, pool %llu KiB\n",
 		d->id, d->name, (unsigned long long)(d->mem_bytes >> 20), d->nr_vcpus,

@@ -126,7 +126,7 @@ struct domain {
 
 	/* Management (common/mgmt_domain.c), changed under the mgmt lock. */
 	uint32_t type;			/* UMBRA_DOMAIN_TYPE_* */
-	bool started;			/* vCPU 0 started by its first unpause */
+	bool started;			/* vCPU 0 started (at boot, or by the first unpause) */
 	unsigned int scrubbed;		/* DYING: extents zeroed so far */
 };
 
