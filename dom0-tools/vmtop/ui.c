@@ -97,6 +97,24 @@ void vmtop_ui_ask(struct vmtop_ui *ui, const char *prompt, vmtop_prompt_done don
 	ui->prompt_onekey = false;
 }
 
+/*
+ * An escape sequence curses does not know (a key the terminal's terminfo
+ * entry does not describe) arrives as ESC and the rest: drop it all,
+ * rather than take its ESC for "quit". A lone Esc has nothing after it.
+ */
+static int drop_unknown_sequence(int ch)
+{
+	int more = 0;
+
+	if (ch != 0x1b)
+		return ch;
+	nodelay(stdscr, TRUE);
+	while (getch() != ERR)
+		more++;
+	nodelay(stdscr, FALSE);
+	return more ? ERR : ch;
+}
+
 /* Wait for a key at most until the next refresh (and at most 250 ms, so
  * that a stop signal is seen soon). */
 static int next_key(struct vmtop_ui *ui)
@@ -106,7 +124,7 @@ static int next_key(struct vmtop_ui *ui)
 	int ms = (int)(left / 1000000);
 
 	timeout(ms > 250 ? 250 : ms);
-	return getch();
+	return drop_unknown_sequence(getch());
 }
 
 static void loop(struct vmtop_ui *ui)

@@ -27,3 +27,6 @@ $(VMTOP_FAKE): $(VMTOP_SRCS:%.c=$(BUILD)/san/%.o) $(VMTOP_FAKE_SAN)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) $(SAN_CFLAGS) $^ $(NCURSES_LIBS) -o $@
 CHECK_DEPS += $(VMTOP_FAKE)
+
+# The screen's keys on a host terminal (tmux) over the test double.
+CHECK_SUITES += $(VMTOP_UNIT_DIR)/ui.sh
