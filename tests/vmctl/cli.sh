@@ -160,6 +160,22 @@ assert d[0]["dom0"] is True and d[2]["vcpus"] == 2 and len(d[2]["vcpu"]) == 2
 assert d[2]["vcpu"][1]["affinity"] == "1"
 ' "$OUT"
 
+# A name with JSON's special characters still gives valid JSON.
+run create "$T/hello.cfg" -p 'name="q\"uo\\te"'
+run list --json
+ok "list --json escapes a name's quote and backslash" python3 -c '
+import json, sys
+d = json.loads(sys.argv[1])
+assert any(x["name"] == "q\"uo\\te" for x in d), [x["name"] for x in d]
+' "$OUT"
+run destroy 'q"uo\te'
+ok "... and that domain is destroyed by its name" test "$RC" -eq 0
+# cpus = [list]: each vCPU pinned to its own entry after create.
+run create "$T/idle.cfg" -p name=pinned 'cpus=["0", "1"]'
+run vcpu-list pinned
+ok "cpus = [list] pins each vCPU" bash -c "grep -qE '^pinned +[0-9]+ +0 .* 0\$' <<<'$OUT' && grep -qE '^pinned +[0-9]+ +1 .* 1\$' <<<'$OUT'"
+run destroy pinned
+
 run vcpu-list idle
 ok "vcpu-list: header" has '^Name +ID +VCPU +CPU +State +Time\(s\) +Affinity$' "$OUT"
 ok "vcpu-list: a row per vCPU with its affinity" has '^idle +2 +1 +- +- +0\.0 +1$' "$OUT"
@@ -218,7 +234,7 @@ expect "a missing kernel" 1 "vmctl: create: hello: kernel $T/nope.elf: No such f
 printf 'not an elf' > "$T/text.elf"
 expect "a kernel that is no ELF" 1 "vmctl: create: hello: kernel $T/text.elf: not an ELF image" create "$T/hello.cfg" kernel=text.elf
 run create "$T/hello.cfg"
-expect "a name taken" 1 "vmctl: create: hello: a domain called 'hello' exists (id 4)" create "$T/hello.cfg"
+expect "a name taken" 1 "vmctl: create: hello: a domain called 'hello' exists (id 6)" create "$T/hello.cfg"
 expect "destroy: no such name" 1 "vmctl: destroy: web: no domain called 'web'" destroy web
 expect "destroy: no such id" 1 "vmctl: destroy: 77: no domain with id 77" destroy 77
 expect "destroy dom0: refused with the reason" 1 "vmctl: destroy: Domain-0: dom0 cannot be destroyed" destroy 0
