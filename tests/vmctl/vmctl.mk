@@ -48,8 +48,11 @@ $(VMCTL_FAKE): $(VMCTL_SRCS:%.c=$(BUILD)/san/%.o) \
 CHECK_SUITES += tests/vmctl/cli.sh
 CHECK_DEPS += $(VMCTL_FAKE) $(VMSTORED)
 
-# vmctl in dom0 under Umbra, through dom0's console (tests/e2e/vmctl.sh).
+# vmctl in dom0 under Umbra, through dom0's console (tests/e2e/vmctl.sh);
+# make check-vmctl-e2e runs it alone.
 VMCTL_E2E_DEPS := $(BUILD)/dom0/vmlinuz $(BUILD)/dom0/initrd.img $(BUILD)/test/umbra.elf
+CHECK_SUITES += tests/e2e/vmctl.sh
+CHECK_DEPS += $(VMCTL_E2E_DEPS)
 .PHONY: check-vmctl-e2e
 check-vmctl-e2e: $(VMCTL_E2E_DEPS)
 	@tests/run-suites.sh tests/e2e/vmctl.sh
