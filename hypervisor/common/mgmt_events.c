@@ -24,8 +24,13 @@ void mgmt_notify(void)
 	__atomic_add_fetch(&generation, 1, __ATOMIC_SEQ_CST);
 	vec = __atomic_exchange_n(&armed_vector, 0, __ATOMIC_SEQ_CST);
 	/* A fixed IPI to dom0's pCPU, whose local APIC dom0 drives: the
-	 * vector is one its driver installed. */
-	if (vec)
+	 * vector is one its driver installed. On that pCPU (a command of
+	 * dom0's own), by shorthand: dom0 may be between its two ICR writes. */
+	if (!vec)
+		return;
+	if (smp_processor_id() == DOM0_PCPU)
+		apic_send_self_ipi((uint8_t)vec);
+	else
 		apic_send_ipi(percpu_area[DOM0_PCPU].apic_id, (uint8_t)vec);
 }
 

@@ -14,6 +14,7 @@
 #define ICR_INIT	0x00004500u	/* INIT, level assert */
 #define ICR_STARTUP	0x00004600u
 #define ICR_BUSY	(1u << 12)
+#define ICR_TO_SELF	(1u << 18)	/* destination shorthand: self */
 #define TIMER_DIV_1	0xb
 
 static bool x2apic;
@@ -128,6 +129,20 @@ void apic_send_startup(uint32_t dest, uint8_t vector_page)
 void apic_send_ipi(uint32_t dest, uint8_t vector)
 {
 	apic_send_icr(dest, vector);	/* fixed delivery, physical destination */
+}
+
+/* The shorthand needs no destination: in xAPIC mode ICR_HI, which the
+ * guest that drives this APIC may have written and not yet used, is left
+ * as it is. */
+void apic_send_self_ipi(uint8_t vector)
+{
+	if (x2apic) {
+		wrmsr(MSR_X2APIC_ICR, ICR_TO_SELF | vector);
+		return;
+	}
+	apic_write(APIC_ICR_LO, ICR_TO_SELF | vector);
+	for (int i = 0; i < 1000000 && (apic_read(APIC_ICR_LO) & ICR_BUSY); i++)
+		cpu_relax();
 }
 
 void apic_timer_oneshot_max(void)

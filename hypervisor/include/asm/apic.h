@@ -35,6 +35,8 @@ void apic_reg_write(uint32_t reg, uint32_t val);
 uint64_t apic_mmio_phys(void);
 void apic_send_init(uint32_t dest);
 void apic_send_ipi(uint32_t dest, uint8_t vector);
+/* A fixed IPI to this CPU, by shorthand (no destination register written). */
+void apic_send_self_ipi(uint8_t vector);
 void apic_send_startup(uint32_t dest, uint8_t vector_page);
 /* Program the timer to fire every period_us microseconds on this CPU. */
 void apic_timer_start_periodic(uint32_t period_us);
