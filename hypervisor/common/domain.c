@@ -308,6 +308,6 @@ bool domain_kill(struct domain *d)
 void domain_print_stats(const struct domain *d)
 {
 	for (unsigned int i = 0; i < d->nr_vcpus; i++)
-		hvm_print_vcpu_stats(d->vcpus[i]);
+		hvm_print_vcpu_stats(d->vcpus[i], true);
 	hvm_print_paging_stats(d);
 }

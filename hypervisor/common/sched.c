@@ -242,8 +242,10 @@ static void check_timers(void)
 
 void sched_tick(void)
 {
-	if (smp_processor_id() == timer_pcpu())
+	if (smp_processor_id() == timer_pcpu()) {
 		check_timers();
+		stats_every_tick();
+	}
 }
 
 /* Keep running v here? Not once it stopped, its domain was paused or it

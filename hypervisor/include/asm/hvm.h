@@ -59,8 +59,9 @@ struct hvm_paging_counters {
 };
 void hvm_domain_paging_counters(const struct domain *d, struct hvm_paging_counters *c);
 
-/* A vCPU's exit counters, on the console. */
-void hvm_print_vcpu_stats(const struct vcpu *v);
+/* A vCPU's exit counters, on the console (lifecycle: kept as a
+ * lifecycle line, for a domain that stops). */
+void hvm_print_vcpu_stats(const struct vcpu *v, bool lifecycle);
 /* Page-table memory held and paging counters, on the console. */
 void hvm_print_paging_stats(const struct domain *d);
 

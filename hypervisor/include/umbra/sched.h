@@ -47,5 +47,7 @@ uint64_t guest_time_ns(const struct vcpu *v);
 void __attribute__((noreturn)) sched_run_this_cpu(void);
 /* Called by the LAPIC timer interrupt on every pCPU. */
 void sched_tick(void);
+/* stats_every=N: the periodic counter report (common/stats_every.c). */
+void stats_every_tick(void);
 
 #endif

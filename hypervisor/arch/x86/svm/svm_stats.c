@@ -8,13 +8,16 @@
 #include <public/mgmt.h>
 #include <umbra/printk.h>
 
-void hvm_print_vcpu_stats(const struct vcpu *v)
+void hvm_print_vcpu_stats(const struct vcpu *v, bool lifecycle)
 {
+	/* A stopping domain's counters are kept with the lifecycle lines; a
+	 * periodic report (stats_every=) is not, lest it push those out. */
+	void (*out)(enum log_level, const char *, ...) = lifecycle ? log_lifecycle : log_printf;
 	const struct domain *d = v->domain;
 	const struct vcpu_stats *s = &v->stats;
 	const uint64_t *by_code = s->exits_by_code;
 
-	log_lifecycle(LOG_INFO, "domain %u (%s) vcpu %u: cpu_time_ms=%llu runs=%llu exits=%llu "
+	out(LOG_INFO, "domain %u (%s) vcpu %u: cpu_time_ms=%llu runs=%llu exits=%llu "
 		"cpuid=%llu io=%llu msr=%llu hlt=%llu vmmcall=%llu npf=%llu intr=%llu "
 		"hypercalls_bad=%llu guest_faults=%llu io_unhandled=%llu msr_unhandled=%llu "
 		"cr=%llu pf=%llu invlpg=%llu db=%llu ac=%llu mem_refused=%llu ipi_refused=%llu\n",
