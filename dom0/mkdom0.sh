@@ -97,6 +97,9 @@ build_initramfs() {
 	root=$(mktemp -d)
 	trap 'rm -rf "$root"' RETURN
 	mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,run,tmp,etc,var/log/umbra,root}
+	# mktemp's 0700 would become dom0's /: no other user could run a thing.
+	chmod 0755 "$root"
+	chmod 1777 "$root/tmp"
 	install -m 0755 "$busybox" "$root/bin/busybox"
 	for applet in $("$busybox" --list); do
 		[ -e "$root/bin/$applet" ] || ln -s busybox "$root/bin/$applet"

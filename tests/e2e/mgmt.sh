@@ -29,6 +29,7 @@ done
 test_initrd() {
 	local root out=$E2E_OUT/mgmt-initrd.img
 	root=$(mktemp -d)
+	chmod 0755 "$root"	# its mode becomes dom0's / again
 	mkdir -p "$root/usr/bin" "$root/etc" "$root/root"
 	install -m 0755 "$SMOKE" "$root/usr/bin/umbra-smoke"
 	printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n' > "$root/etc/passwd"
@@ -99,6 +100,8 @@ check "the gzip'd domain stops and is destroyed" tty_wait_new '^destroyed: domai
 at_dom0 "a truncated image is refused with a reason" "umbra-smoke bad /root/truncated.elf" \
 	"^create: '/root/truncated.elf': kernel image refused: .*outside the image" 30
 check "the truncated image left no domain behind" tty_wait_new '^domains: before ([0-9]+) after \1$' 10
+check "a refused image is refused before any domain is created" \
+	bash -c "! grep -qE '^domain [0-9]+ \(bad\): created' '$com2'"
 at_dom0 "an image for another architecture is refused" "umbra-smoke bad /root/arm.elf" \
 	"^create: '/root/arm.elf': kernel image refused: not an x86 image" 30
 check "the foreign image left no domain behind" tty_wait_new '^domains: before ([0-9]+) after \1$' 10

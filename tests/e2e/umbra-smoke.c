@@ -14,6 +14,7 @@
  *   umbra-smoke bad KERNEL       a refused image leaves no domain behind
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <linux/capability.h>
 #include <poll.h>
 #include <stdio.h>
@@ -120,15 +121,24 @@ static int cmd_ioctl_bad(void)
 	return bad;
 }
 
+/* Every line of the guest's output as "console: LINE". */
 static void drain_console(struct vmctl *h, uint32_t domid, struct umbra_mgmt_ring *r)
 {
+	static bool mid_line;
 	char buf[4096];
-	long n;
+	long n, i;
 
-	while ((n = vmctl_console_read(h, domid, r, buf, sizeof(buf))) > 0)
-		printf("console: %.*s%s", (int)n, buf, buf[n - 1] == '\n' ? "" : "\n");
-	if (r->dropped)
-		printf("console: %llu bytes dropped\n", (unsigned long long)r->dropped);
+	while ((n = vmctl_console_read(h, domid, r, buf, sizeof(buf))) > 0) {
+		if (r->dropped)
+			printf("%sconsole: %llu bytes dropped\n", mid_line ? "\n" : "",
+			       (unsigned long long)r->dropped);
+		for (i = 0; i < n; i++) {
+			if (!mid_line)
+				fputs("console: ", stdout);
+			putchar(buf[i]);
+			mid_line = buf[i] != '\n';
+		}
+	}
 }
 
 /* Until it stops (or 60 s), woken by poll() on the device. */

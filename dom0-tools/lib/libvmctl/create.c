@@ -117,10 +117,13 @@ static int undo(struct vmctl *h, uint32_t domid, int rc)
 	return vmctl_fail(rc, "%s", why);
 }
 
+/* With a kernel, its files are read and checked before anything is
+ * created: a refused image changes nothing, not even for a moment. */
 int vmctl_domain_create(struct vmctl *h, const struct vmctl_domain_config *cfg,
 			uint32_t *domid)
 {
 	struct umbra_mgmt_physinfo pi;
+	struct vmctl_files files = { 0 };
 	struct umbra_mgmt req;
 	long rc;
 
@@ -130,16 +133,18 @@ int vmctl_domain_create(struct vmctl *h, const struct vmctl_domain_config *cfg,
 	vmctl_req_init(&req, UMBRA_MGMT_domain_create, 0);
 	if (!rc)
 		rc = vmctl_create_request(cfg, &pi, &req.u.create);
+	if (!rc && cfg->kernel)
+		rc = vmctl_files_read(&files, cfg->kernel, cfg->ramdisk, cfg->cmdline,
+				      cfg->mem_bytes);
 	if (rc)
 		return (int)rc;
 	rc = vmctl_mgmt(h, &req);
 	if (rc < 0)
-		return create_fail(h, (int)rc, &req.u.create);
-	if (cfg->kernel) {
-		rc = vmctl_domain_load(h, req.domid, cfg->kernel, cfg->ramdisk, cfg->cmdline);
-		if (rc)
-			return undo(h, req.domid, (int)rc);
-	}
-	*domid = req.domid;
-	return 0;
+		rc = create_fail(h, (int)rc, &req.u.create);
+	else if (cfg->kernel && (rc = vmctl_files_load(h, req.domid, &files)))
+		rc = undo(h, req.domid, (int)rc);
+	vmctl_files_free(&files);
+	if (!rc)
+		*domid = req.domid;
+	return (int)rc;
 }

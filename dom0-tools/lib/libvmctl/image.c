@@ -107,21 +107,39 @@ static int check_memory(uint64_t mem_bytes)
 	return 0;
 }
 
-int vmctl_image_build(const struct vmctl_image *img, const struct guest_writer *gw,
-		      struct vmctl_boot *boot)
+/* Every check, no write: where the ramdisk goes, or why the image is refused. */
+static int plan(const struct vmctl_image *img, struct elf_image *elf, uint64_t *rd_gpa)
 {
 	const struct guest_writer dry = { discard_copy, discard_zero, NULL };
-	uint64_t area = img->mem_bytes - VMCTL_START_INFO_SIZE, rd_gpa;
-	struct elf_image elf;
+	uint64_t area = img->mem_bytes - VMCTL_START_INFO_SIZE;
 	int rc;
 
 	rc = check_memory(img->mem_bytes);
 	if (!rc)
-		rc = check_kernel(img, area, &elf);
+		rc = check_kernel(img, area, elf);
 	if (!rc)
-		rc = place_ramdisk(img, area, &elf, &rd_gpa);
+		rc = place_ramdisk(img, area, elf, rd_gpa);
 	if (!rc)
-		rc = start_info(img, area, rd_gpa, &dry, true);
+		rc = start_info(img, area, *rd_gpa, &dry, true);
+	return rc;
+}
+
+int vmctl_image_check(const struct vmctl_image *img)
+{
+	struct elf_image elf;
+	uint64_t rd_gpa;
+
+	return plan(img, &elf, &rd_gpa);
+}
+
+int vmctl_image_build(const struct vmctl_image *img, const struct guest_writer *gw,
+		      struct vmctl_boot *boot)
+{
+	uint64_t area = img->mem_bytes - VMCTL_START_INFO_SIZE, rd_gpa = 0;
+	struct elf_image elf;
+	int rc;
+
+	rc = plan(img, &elf, &rd_gpa);
 	if (rc)
 		return rc;
 	/* From here on only a write can fail, and the writer says why. */

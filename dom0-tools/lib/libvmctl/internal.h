@@ -81,6 +81,8 @@ struct vmctl_boot {
  */
 int vmctl_image_build(const struct vmctl_image *img, const struct guest_writer *gw,
 		      struct vmctl_boot *boot);
+/* The same checks, nothing written: 0, or -EINVAL with the error text. */
+int vmctl_image_check(const struct vmctl_image *img);
 
 /* ---- create.c ------------------------------------------------------- */
 
@@ -93,6 +95,21 @@ int vmctl_create_request(const struct vmctl_domain_config *cfg,
 			 const struct umbra_mgmt_physinfo *pi, struct umbra_mgmt_create *c);
 
 /* ---- load.c ----------------------------------------------------------- */
+
+/* A domain's kernel, ramdisk and command line, read (and inflated). */
+struct vmctl_files {
+	struct vmctl_image img;
+	const char *kernel_path;
+	void *kernel_buf, *ramdisk_buf;
+};
+
+/* Read them for a domain of mem_bytes and check the image (nothing is
+ * written anywhere): 0, or -errno with the error text naming the file. */
+int vmctl_files_read(struct vmctl_files *f, const char *kernel, const char *ramdisk,
+		     const char *cmdline, uint64_t mem_bytes);
+void vmctl_files_free(struct vmctl_files *f);
+/* Write them into a created, unstarted domain and start its vCPU 0. */
+int vmctl_files_load(struct vmctl *h, uint32_t domid, struct vmctl_files *f);
 
 /* The guest_writer over UMBRA_MGMT_memory_write. */
 struct vmctl_mem_writer {

@@ -136,21 +136,57 @@ static int vcpu_start(struct vmctl *h, uint32_t domid, const struct vmctl_boot *
 	return rc < 0 ? vmctl_mgmt_fail((int)rc, domid, "starting vCPU 0") : 0;
 }
 
-static int build(struct vmctl *h, uint32_t domid, struct vmctl_image *img,
-		 const char *kernel)
+/* An image refused: the loader's reason, with the file it is about. */
+static int refused(int rc, const char *kernel)
+{
+	char why[512];
+
+	snprintf(why, sizeof(why), "%s", vmctl_last_error());
+	return vmctl_fail(rc, "'%s': %s", kernel, why);
+}
+
+int vmctl_files_read(struct vmctl_files *f, const char *kernel, const char *ramdisk,
+		     const char *cmdline, uint64_t mem_bytes)
+{
+	int rc;
+
+	memset(f, 0, sizeof(*f));
+	f->kernel_path = kernel;
+	f->img.cmdline = cmdline;
+	f->img.mem_bytes = mem_bytes;
+	if (!kernel || !*kernel)
+		return vmctl_fail(-EINVAL, "no kernel given");
+	rc = read_kernel(kernel, mem_bytes, &f->kernel_buf, &f->img.kernel_size);
+	if (!rc && ramdisk)
+		rc = vmctl_read_file(ramdisk, mem_bytes, "ramdisk", &f->ramdisk_buf,
+				     &f->img.ramdisk_size);
+	f->img.kernel = f->kernel_buf;
+	f->img.ramdisk = f->ramdisk_buf;
+	if (!rc && vmctl_image_check(&f->img))
+		rc = refused(-EINVAL, kernel);
+	if (rc)
+		vmctl_files_free(f);
+	return rc;
+}
+
+void vmctl_files_free(struct vmctl_files *f)
+{
+	free(f->kernel_buf);
+	free(f->ramdisk_buf);
+	f->kernel_buf = f->ramdisk_buf = NULL;
+}
+
+int vmctl_files_load(struct vmctl *h, uint32_t domid, struct vmctl_files *f)
 {
 	struct vmctl_mem_writer w = { .h = h, .domid = domid };
 	struct guest_writer gw = vmctl_mem_writer(&w);
 	struct vmctl_boot boot;
-	char why[512];
 	int rc;
 
-	rc = vmctl_image_build(img, &gw, &boot);
+	rc = vmctl_image_build(&f->img, &gw, &boot);
 	vmctl_mem_writer_done(&w);
-	if (rc == -EINVAL) {
-		snprintf(why, sizeof(why), "%s", vmctl_last_error());
-		return vmctl_fail(rc, "'%s': %s", kernel, why);
-	}
+	if (rc == -EINVAL)
+		return refused(rc, f->kernel_path);
 	return rc ? rc : vcpu_start(h, domid, &boot);
 }
 
@@ -158,25 +194,15 @@ int vmctl_domain_load(struct vmctl *h, uint32_t domid, const char *kernel,
 		      const char *ramdisk, const char *cmdline)
 {
 	struct umbra_domain_info info;
-	struct vmctl_image img = { .cmdline = cmdline };
-	void *kbuf = NULL, *rbuf = NULL;
+	struct vmctl_files f;
 	int rc;
 
-	if (!kernel || !*kernel)
-		return vmctl_fail(-EINVAL, "no kernel given");
 	rc = check_loadable(h, domid, &info);
 	if (!rc)
-		rc = read_kernel(kernel, info.mem_bytes, &kbuf, &img.kernel_size);
-	if (!rc && ramdisk)
-		rc = vmctl_read_file(ramdisk, info.mem_bytes, "ramdisk", &rbuf,
-				     &img.ramdisk_size);
-	if (!rc) {
-		img.kernel = kbuf;
-		img.ramdisk = rbuf;
-		img.mem_bytes = info.mem_bytes;
-		rc = build(h, domid, &img, kernel);
-	}
-	free(kbuf);
-	free(rbuf);
+		rc = vmctl_files_read(&f, kernel, ramdisk, cmdline, info.mem_bytes);
+	if (rc)
+		return rc;
+	rc = vmctl_files_load(h, domid, &f);
+	vmctl_files_free(&f);
 	return rc;
 }

@@ -104,6 +104,8 @@ static long create(struct umbra_mgmt *r)
 
 static long memory_write(struct umbra_mgmt *r, struct fake_domain *d)
 {
+	if (fake.fail_write)
+		return -fake.fail_write;
 	if (!d->mem || r->buf_len > UMBRA_MGMT_BUF_MAX ||
 	    r->u.memory.gpa > d->info.mem_bytes ||
 	    r->buf_len > d->info.mem_bytes - r->u.memory.gpa ||

@@ -28,6 +28,7 @@ struct fake_umbra {
 	const char *console;		/* every domain's console, from position 0 */
 	uint64_t console_held;		/* the ring keeps the last this many bytes */
 	int fail_create;		/* errno create returns, 0: none */
+	int fail_write;			/* errno memory_write returns, 0: none */
 	/* What the library asked. */
 	unsigned int calls[UMBRA_MGMT_NR_CMDS];
 	uint64_t largest_write;

@@ -154,8 +154,9 @@ static void test_bad_image_leaves_nothing(void **state)
 	assert_string_equal(vmctl_last_error(), want);
 	assert_int_equal(domid, 99);
 	assert_int_equal(nr_domains(h), 1);
+	/* Checked before anything was created. */
+	assert_int_equal(fake.calls[UMBRA_MGMT_domain_create], 0);
 	assert_int_equal(fake.calls[UMBRA_MGMT_memory_write], 0);
-	assert_int_equal(fake.calls[UMBRA_MGMT_domain_destroy], 1);
 	assert_int_equal(fake.free_bytes, 200 * MiB);
 	/* A missing kernel file, likewise. */
 	cfg.kernel = "/nonexistent/vmlinux";
@@ -163,6 +164,24 @@ static void test_bad_image_leaves_nothing(void **state)
 	assert_string_equal(vmctl_last_error(),
 			    "kernel '/nonexistent/vmlinux': No such file or directory");
 	assert_int_equal(nr_domains(h), 1);
+}
+
+/* A write Umbra refuses after creation: the domain is destroyed again. */
+static void test_failed_write_undone(void **state)
+{
+	struct vmctl *h = *state;
+	struct vmctl_domain_config cfg = {
+		.name = "g1", .mem_bytes = 32 * MiB, .kernel = VMCTL_HELLO_ELF,
+	};
+	uint32_t domid;
+
+	fake.fail_write = EFAULT;
+	assert_int_equal(vmctl_domain_create(h, &cfg, &domid), -EFAULT);
+	assert_non_null(strstr(vmctl_last_error(), "into domain 1: Bad address"));
+	assert_int_equal(fake.calls[UMBRA_MGMT_domain_create], 1);
+	assert_int_equal(fake.calls[UMBRA_MGMT_domain_destroy], 1);
+	assert_int_equal(nr_domains(h), 1);
+	assert_int_equal(fake.free_bytes, 200 * MiB);
 }
 
 static void test_refused_creation(void **state)
@@ -231,6 +250,7 @@ int main(void)
 		T(test_find),
 		T(test_create_and_load_hello),
 		T(test_bad_image_leaves_nothing),
+		T(test_failed_write_undone),
 		T(test_refused_creation),
 		T(test_console_positions),
 		T(test_wait),
