@@ -12,6 +12,9 @@
  *                                create, unpause, follow its console
  *                                through poll() until it stops, destroy
  *   umbra-smoke bad KERNEL       a refused image leaves no domain behind
+ *   umbra-smoke poll KERNEL      block in vmctl_wait() while another
+ *                                process creates and runs a domain: woken
+ *                                by it, having slept rather than spun
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -21,7 +24,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "dom0-tools/lib/libvmctl/vmctl.h"
@@ -223,6 +229,51 @@ static int cmd_bad(const char *kernel)
 	return before == after ? 0 : 1;
 }
 
+static long long ms_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) * 1000LL + (t.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+static long long cpu_ms(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000LL +
+	       (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000;
+}
+
+/* The waiter blocks first; the event comes from another process later. */
+static int cmd_poll(const char *kernel)
+{
+	struct vmctl *h = open_or_die();
+	struct timespec t0;
+	long long cpu0, wall;
+	uint64_t gen;
+	int rc, status;
+	pid_t child;
+
+	if (vmctl_events(h, &gen))
+		return 1;
+	child = fork();
+	if (child == 0) {
+		usleep(500 * 1000);
+		_exit(cmd_run(kernel, "poller", "status=0", NULL));
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	cpu0 = cpu_ms();
+	rc = vmctl_wait(h, &gen, 30000);
+	wall = ms_since(&t0);
+	printf("poll: %s after %lld ms, %lld ms of CPU\n",
+	       rc == 1 ? "woken" : rc ? vmctl_last_error() : "timed out", wall, cpu_ms() - cpu0);
+	waitpid(child, &status, 0);
+	vmctl_close(h);
+	return rc == 1 && WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : "";
@@ -241,6 +292,8 @@ int main(int argc, char **argv)
 			       argc > 5 ? argv[5] : NULL);
 	if (!strcmp(cmd, "bad") && argc == 3)
 		return cmd_bad(argv[2]);
-	fprintf(stderr, "usage: umbra-smoke open|open-nocap|list|ioctl-bad|run KERNEL NAME [CMDLINE [RAMDISK]]|bad KERNEL\n");
+	if (!strcmp(cmd, "poll") && argc == 3)
+		return cmd_poll(argv[2]);
+	fprintf(stderr, "usage: umbra-smoke open|open-nocap|list|ioctl-bad|run KERNEL NAME [CMDLINE [RAMDISK]]|bad KERNEL|poll KERNEL\n");
 	return 2;
 }
