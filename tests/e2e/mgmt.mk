@@ -7,3 +7,7 @@ $(MGMT_SMOKE): $(BUILD)/host/tests/e2e/umbra-smoke.o $(LIBVMCTL_A)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) -static $^ $(LIBVMCTL_LIBS) -o $@
 ALL_TARGETS += $(MGMT_SMOKE)
+
+CHECK_SUITES += tests/e2e/mgmt.sh
+CHECK_DEPS += $(MGMT_SMOKE) $(DOM0_OUT)/vmlinuz $(DOM0_OUT)/initrd.img \
+	$(BUILD)/test/umbra.elf $(BUILD)/guests/hello.elf
