@@ -1,9 +1,10 @@
 /*
  * memory_op for HVM domains: XENMEM_add_to_physmap of the shared info
- * page. Other commands and spaces are refused with Xen's codes.
+ * page and grant table frames. Other commands and spaces are refused
+ * with Xen's codes.
  *
- * Umbra keeps a domain's shared info in the domain's own RAM, at the
- * frame the guest names: the hypervisor adopts that page (zeroed on the
+ * Umbra keeps a domain's shared info (and grant frames) in the domain's
+ * own RAM, at the frame the guest names: the hypervisor adopts that page (zeroed on the
  * first placement, moved with its contents on a later one) instead of
  * mapping a page of its own over it as Xen does. The guest sees the same
  * thing at that frame; what differs is that the frame it gave stays
@@ -39,25 +40,39 @@ static long move_page(struct vcpu *v, uint64_t from, uint64_t to)
 	return 0;
 }
 
-static long place_shared_info(struct vcpu *v, uint64_t gpfn)
+/* Adopt the page at gpfn as a hypervisor-known frame whose placement
+ * is *placed / *at: zeroed the first time, moved with its contents on a
+ * later placement elsewhere. */
+static long place_frame(struct vcpu *v, uint64_t gpfn, bool *placed, uint64_t *at)
 {
 	struct domain *d = v->domain;
 	uint64_t gpa = gpfn * PAGE_BYTES, old, f;
-	bool placed;
+	bool was;
 
 	if (gpfn >= (1ULL << 52) / PAGE_BYTES || !domain_owns_gpa_range(d, gpa, PAGE_BYTES))
 		return -EINVAL;
 	f = spin_lock_irqsave(&d->lock);
-	placed = d->shared_info_placed;
-	old = d->shared_info_gpa;
-	d->shared_info_gpa = gpa;
-	d->shared_info_placed = true;
+	was = *placed;
+	old = *at;
+	*at = gpa;
+	*placed = true;
 	spin_unlock_irqrestore(&d->lock, f);
-	if (placed && old == gpa)
+	if (was && old == gpa)
 		return 0;
-	if (placed)
+	if (was)
 		return move_page(v, old, gpa);
 	return zero_gpa(d, gpa, PAGE_BYTES) ? -EFAULT : 0;
+}
+
+/* Grant table frame idx (version 1: no status frames). Xen grows the
+ * table up to its limit on demand; so does this. */
+static long place_grant_frame(struct vcpu *v, uint64_t idx, uint64_t gpfn)
+{
+	struct domain *d = v->domain;
+
+	if (idx >= GRANT_FRAMES_MAX)
+		return -EINVAL;
+	return place_frame(v, gpfn, &d->grant_frame_placed[idx], &d->grant_frame_gpa[idx]);
 }
 
 static long add_to_physmap(struct vcpu *v, uint64_t arg)
@@ -72,10 +87,12 @@ static long add_to_physmap(struct vcpu *v, uint64_t arg)
 	case XENMAPSPACE_shared_info:
 		if (xatp.idx != 0)
 			return -EINVAL;
-		return place_shared_info(v, xatp.gpfn);
+		return place_frame(v, xatp.gpfn, &v->domain->shared_info_placed,
+				   &v->domain->shared_info_gpa);
+	case XENMAPSPACE_grant_table:
+		return place_grant_frame(v, xatp.idx, xatp.gpfn);
 	case XENMAPSPACE_gmfn_range:
 	case XENMAPSPACE_gmfn:
-	case XENMAPSPACE_grant_table:
 		return -ENOSYS;		/* not offered yet */
 	default:
 		return -EINVAL;		/* as Xen: no page in that space */

@@ -19,6 +19,7 @@ struct shadow_defer;
 #define MAX_DOMAINS		64
 #define CONSOLE_RING_SIZE	4096	/* one page */
 #define CONSOLE_LINE_MAX	160
+#define GRANT_FRAMES_MAX	64	/* Xen's default max_grant_frames */
 
 enum domain_state {
 	DOMAIN_RUNNING,		/* at least one vCPU may run */
@@ -113,6 +114,8 @@ struct domain {
 	uint8_t callback_vector;	/* HVM_PARAM_CALLBACK_IRQ vector; 0: none */
 	bool shared_info_placed;	/* XENMEM_add_to_physmap'd (memory_op.c) */
 	uint64_t shared_info_gpa;	/* where, in the domain's own RAM */
+	bool grant_frame_placed[GRANT_FRAMES_MAX];	/* grant frame i placed, */
+	uint64_t grant_frame_gpa[GRANT_FRAMES_MAX];	/* there (memory_op.c) */
 
 	unsigned int nr_vcpus;
 	struct vcpu *vcpus[MAX_VCPUS_PER_DOMAIN];
