@@ -121,6 +121,7 @@ struct shadow_fault {
 	uint32_t error_code;	/* INJECT */
 	uint64_t gpa;		/* EMULATE*, P2M_FAULT: guest-physical address accessed */
 	uint64_t maddr;		/* EMULATE*: machine address of the access */
+	bool table;		/* P2M_FAULT: gpa is a guest page table's frame */
 };
 
 struct shadow_domain;

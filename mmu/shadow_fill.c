@@ -166,6 +166,7 @@ static void classify(struct shadow_vcpu *v, const struct mmu_walk *w, unsigned i
 	hw.cr0 |= MMU_CR0_WP;		/* the processor always runs the shadow with WP */
 	if (write && !p->writable) {
 		out->action = SHADOW_P2M_FAULT;
+		out->table = false;
 		d->stats.p2m_faults++;
 	} else if (write && sh_mfn_is_pt(d, p->mfn)) {
 		out->action = SHADOW_EMULATE_PT_WRITE;
@@ -200,6 +201,7 @@ static int fault_once(struct shadow_vcpu *v, uint64_t va, unsigned int access,
 	if (st == MMU_WALK_NO_TABLE || (st == MMU_WALK_OK && sh_p2m(d, w.addr >> PAGE_SHIFT, &p))) {
 		out->action = SHADOW_P2M_FAULT;
 		out->gpa = st == MMU_WALK_OK ? w.addr : w.table[w.level];
+		out->table = st != MMU_WALK_OK;
 		d->stats.p2m_faults++;
 		return 0;
 	}

@@ -2,8 +2,12 @@
  * not its own (Umbra's, other domains', or no RAM at all): refused, and
  * dom0 goes on as if nothing answered there, like an absent device (reads
  * give all-ones, writes are dropped; asm/emulate_absent.h). What cannot be
- * completed that way gets #GP. Any other domain's nested page fault is a
- * bug of its own and stops it. */
+ * completed that way gets #GP. Another domain is treated the same way
+ * where it touches a guest-physical address outside its RAM (no device
+ * there: an HPET or I/O APIC probe, the local APIC page, which Umbra does
+ * not emulate yet), whether its paging is nested or shadow, except that
+ * what cannot be completed stops it; any other nested page fault of a
+ * domain is a bug of its own and stops it. */
 #include <asm/emulate_absent.h>
 #include <asm/guest_access.h>
 #include <asm/hvm.h>
@@ -101,29 +105,36 @@ static void log_refused(struct vcpu *v, uint64_t gpa, bool write, const char *ou
 		(unsigned long long)gpa, (unsigned long long)v->hvm.vmcb->rip, outcome);
 }
 
-static void dom0_npf(struct vcpu *v)
+/* What cannot be completed: dom0 gets #GP (it must survive its drivers'
+ * probes); another domain is stopped, as Xen stops an HVM guest whose
+ * access to a hole it cannot emulate. */
+static void refuse(struct vcpu *v, uint64_t gpa, bool write, const char *why)
 {
-	struct vmcb *vmcb = v->hvm.vmcb;
-	uint64_t info = vmcb->exit_info1, gpa = vmcb->exit_info2;
-	bool write = info & MMU_PF_W;
-	struct insn insn;
-
-	/* Its local APIC's page is mapped read-only: a write is for the APIC. */
-	if ((info & MMU_PF_P) && (info & NPF_INFO_FINAL_GPA) && write &&
-	    svm_dom0_apic_write(v, gpa))
-		return;
-
-	/* Its own page tables, IDT or stack outside its memory, or code run
-	 * from there: nothing to complete in its place. */
-	if (!(info & NPF_INFO_FINAL_GPA) || (info & MMU_PF_ID) ||
-	    (vmcb->exit_int_info & EVENT_VALID)) {
-		log_refused(v, gpa, write, "#GP");
+	if (domain_is_dom0(v->domain)) {
+		log_refused(v, gpa, write, why);
 		hvm_inject_exception(v, TRAP_GP, 0);
 		return;
 	}
+	domain_crash(v->domain, "%s of %#llx outside its RAM at rip %#llx: %s",
+		     write ? "write" : "read", (unsigned long long)gpa,
+		     (unsigned long long)v->hvm.vmcb->rip, why);
+}
+
+void svm_absent_access(struct vcpu *v, uint64_t gpa, bool write, bool completable)
+{
+	struct vmcb *vmcb = v->hvm.vmcb;
+	struct insn insn;
+
+	/* Its own page tables, IDT or stack outside its memory, or code run
+	 * from there: nothing to complete in its place. */
+	if (!completable || (vmcb->exit_int_info & EVENT_VALID)) {
+		refuse(v, gpa, write, domain_is_dom0(v->domain) ? "#GP" :
+		       "page table, code or event there");
+		return;
+	}
 	if (svm_decode_at_rip(v, &insn) < 0 || complete_absent(v, &insn)) {
-		log_refused(v, gpa, write, "instruction not emulated, #GP");
-		hvm_inject_exception(v, TRAP_GP, 0);
+		refuse(v, gpa, write, domain_is_dom0(v->domain) ?
+		       "instruction not emulated, #GP" : "instruction not emulated");
 		return;
 	}
 	log_refused(v, gpa, write, write ? "dropped" : "reads all-ones");
@@ -132,10 +143,17 @@ static void dom0_npf(struct vcpu *v)
 void svm_exit_npf(struct vcpu *v)
 {
 	const struct vmcb *vmcb = v->hvm.vmcb;
+	uint64_t info = vmcb->exit_info1, gpa = vmcb->exit_info2;
 
 	v->stats.npt_faults++;
-	if (domain_is_dom0(v->domain)) {
-		dom0_npf(v);
+	/* dom0's local APIC page is mapped read-only: a write is for the APIC. */
+	if (domain_is_dom0(v->domain) && (info & MMU_PF_P) && (info & NPF_INFO_FINAL_GPA) &&
+	    (info & MMU_PF_W) && svm_dom0_apic_write(v, gpa))
+		return;
+	if (domain_is_dom0(v->domain) ||
+	    (!(info & MMU_PF_P) && !domain_owns_gpa_range(v->domain, gpa, 1))) {
+		svm_absent_access(v, gpa, info & MMU_PF_W,
+				  (info & NPF_INFO_FINAL_GPA) && !(info & MMU_PF_ID));
 		return;
 	}
 	domain_crash(v->domain, "nested page fault: guest-physical %#llx (%s%s) at rip %#llx",

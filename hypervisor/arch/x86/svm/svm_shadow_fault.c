@@ -138,9 +138,9 @@ void svm_exit_shadow_pf(struct vcpu *v)
 		emulate_store_at(v, &f);
 		break;
 	case SHADOW_P2M_FAULT:
-		domain_crash(d, "access to guest-physical %#llx outside the domain's RAM "
-			     "at rip %#llx", (unsigned long long)f.gpa,
-			     (unsigned long long)vmcb->rip);
+		/* As under nested paging: no device there. A guest page
+		 * table there, or code fetched from there, is not completed. */
+		svm_absent_access(v, f.gpa, ec & MMU_PF_W, !(ec & MMU_PF_ID) && !f.table);
 		break;
 	}
 }

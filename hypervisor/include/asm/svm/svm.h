@@ -46,6 +46,11 @@ void svm_exit_npf(struct vcpu *v);
 /* A dom0 write to its (write-protected) local APIC page at gpa, made or
  * refused; false if gpa is not in that page (svm_dom0_apic.c). */
 bool svm_dom0_apic_write(struct vcpu *v, uint64_t gpa);
+/* An access to a guest-physical address where nothing answers: the
+ * instruction completes reading all-ones, its stores dropped (#GP if it
+ * cannot: completable false for a page-table walk or an instruction
+ * fetch there, or an instruction not emulated). svm_npf.c. */
+void svm_absent_access(struct vcpu *v, uint64_t gpa, bool write, bool completable);
 /* An intercepted #DB or #AC, given back to the guest. */
 void svm_exit_reflect(struct vcpu *v, unsigned int vector);
 
