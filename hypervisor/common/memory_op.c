@@ -1,7 +1,7 @@
 /*
  * memory_op for HVM domains: XENMEM_add_to_physmap of the shared info
- * page and grant table frames. Other commands and spaces are refused
- * with Xen's codes.
+ * page and grant table frames, and the reservation queries. Other
+ * commands and spaces are refused with Xen's codes.
  *
  * Umbra keeps a domain's shared info (and grant frames) in the domain's
  * own RAM, at the frame the guest names: the hypervisor adopts that page (zeroed on the
@@ -99,11 +99,34 @@ static long add_to_physmap(struct vcpu *v, uint64_t arg)
 	}
 }
 
+/* current_reservation, maximum_reservation, maximum_gpfn: arg points
+ * at a domid. A boot-module domain's memory is fixed: all three are its
+ * RAM (frames it gave to shared_info or grant frames included, which Xen
+ * would not count). */
+static long reservation(struct vcpu *v, uint64_t arg, unsigned int cmd)
+{
+	struct domain *d = v->domain;
+	domid_t id;
+	uint64_t pages = d->mem_bytes / PAGE_BYTES;
+
+	if (copy_from_guest(v, &id, arg, sizeof(id)))
+		return -EFAULT;
+	if (id != DOMID_SELF && id != d->id)
+		return foreign_domid(id);
+	return (long)(cmd == XENMEM_maximum_gpfn ? pages - 1 : pages);
+}
+
 long do_memory_op(struct vcpu *v, uint64_t *a)
 {
-	switch (a[0] & MEMOP_CMD_MASK) {
+	unsigned int cmd = a[0] & MEMOP_CMD_MASK;
+
+	switch (cmd) {
 	case XENMEM_add_to_physmap:
 		return add_to_physmap(v, a[1]);
+	case XENMEM_current_reservation:
+	case XENMEM_maximum_reservation:
+	case XENMEM_maximum_gpfn:
+		return reservation(v, a[1], cmd);
 	default:
 		return -ENOSYS;
 	}
