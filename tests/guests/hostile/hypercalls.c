@@ -3,9 +3,13 @@
  * (-EFAULT, nothing written), invalid hypercall numbers (-ENOSYS) and
  * invalid sub-operations (-ENOSYS, -EINVAL, -EPERM).
  */
+#include <public/event_channel.h>
+#include <public/errno.h>
+#include <public/memory.h>
 #include <public/sched.h>
 #include <public/umbra.h>
 #include <public/version.h>
+#include <public/xen.h>
 
 #include "cpu.h"
 #include "hostile.h"
@@ -48,6 +52,41 @@ static long get_features_at(uint64_t va)
 	return hypercall2(__HYPERVISOR_xen_version, XENVER_get_features, va);
 }
 
+static long compile_info_at(uint64_t va)
+{
+	return hypercall2(__HYPERVISOR_xen_version, XENVER_compile_info, va);
+}
+
+static long changeset_at(uint64_t va)
+{
+	return hypercall2(__HYPERVISOR_xen_version, XENVER_changeset, va);
+}
+
+static long platform_parameters_at(uint64_t va)
+{
+	return hypercall2(__HYPERVISOR_xen_version, XENVER_platform_parameters, va);
+}
+
+static long guest_handle_at(uint64_t va)
+{
+	return hypercall2(__HYPERVISOR_xen_version, XENVER_guest_handle, va);
+}
+
+static long add_to_physmap_at(uint64_t va)
+{
+	return hypercall2(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, va);
+}
+
+static long current_reservation_at(uint64_t va)
+{
+	return hypercall2(__HYPERVISOR_memory_op, XENMEM_current_reservation, va);
+}
+
+static long init_control_at(uint64_t va)
+{
+	return hypercall2(__HYPERVISOR_event_channel_op, EVTCHNOP_init_control, va);
+}
+
 static long identity_at(uint64_t va)
 {
 	return hypercall2(__HYPERVISOR_umbra_op, UMBRAOP_identity, va);
@@ -66,6 +105,16 @@ static const struct pointer_hypercall calls[] = {
 	{ "xen_version(extraversion)", extraversion_at, XEN_EXTRAVERSION_LEN, true },
 	{ "xen_version(capabilities)", capabilities_at, XEN_CAPABILITIES_INFO_LEN, true },
 	{ "xen_version(get_features)", get_features_at, 8, true },
+	{ "xen_version(compile_info)", compile_info_at, sizeof(struct xen_compile_info), true },
+	{ "xen_version(changeset)", changeset_at, XEN_CHANGESET_INFO_LEN, true },
+	{ "xen_version(platform_parameters)", platform_parameters_at,
+	  sizeof(struct xen_platform_parameters), true },
+	{ "xen_version(guest_handle)", guest_handle_at, XEN_DOMAIN_HANDLE_LEN, true },
+	{ "memory_op(add_to_physmap)", add_to_physmap_at, sizeof(struct xen_add_to_physmap),
+	  false },
+	{ "memory_op(current_reservation)", current_reservation_at, sizeof(domid_t), false },
+	{ "event_channel_op(init_control)", init_control_at,
+	  sizeof(struct evtchn_init_control), false },
 	{ "umbra_op(identity)", identity_at, sizeof(struct umbra_identity), true },
 };
 #define NR_CALLS	(sizeof(calls) / sizeof(calls[0]))
@@ -157,6 +206,11 @@ void attack_badptr(void)
 				   XEN_EXTRAVERSION_LEN);
 		string_field_clean("xen_version(capabilities)", capabilities_at, page,
 				   XEN_CAPABILITIES_INFO_LEN);
+		string_field_clean("xen_version(changeset)", changeset_at, page,
+				   XEN_CHANGESET_INFO_LEN);
+		/* compile_info's first field, then the other three. */
+		string_field_clean("xen_version(compile_info).compiler", compile_info_at, page,
+				   sizeof(((struct xen_compile_info *)0)->compiler));
 	}
 }
 
@@ -183,7 +237,61 @@ void attack_badnr(void)
 		  (1ULL << 32) | __HYPERVISOR_xen_version, 0, 0, 0, -XEN_ENOSYS },
 		{ "hypercall -1", ~0ULL, 0, 0, 0, -XEN_ENOSYS },
 	};
+	const uint64_t beyond = domain_mem_end() >> 12;
+	/* memory_op(add_to_physmap) and init_control with bad arguments,
+	 * answered with Xen's codes. */
+	static struct xen_add_to_physmap xatp[6];
+	static struct evtchn_init_control ic[5];
+	const uint64_t own = (uint64_t)(uintptr_t)&ic[0] >> 12;
+
+	xatp[0] = (struct xen_add_to_physmap){ DOMID_SELF, 0, XENMAPSPACE_shared_info, 1, own };
+	xatp[1] = (struct xen_add_to_physmap){ DOMID_SELF, 0, 99, 0, own };
+	xatp[2] = (struct xen_add_to_physmap){ DOMID_SELF, 0, XENMAPSPACE_shared_info, 0, beyond };
+	xatp[3] = (struct xen_add_to_physmap){ 1000, 0, XENMAPSPACE_shared_info, 0, own };
+	xatp[4] = (struct xen_add_to_physmap){ DOMID_SELF, 0, XENMAPSPACE_grant_table, 64, own };
+	xatp[5] = (struct xen_add_to_physmap){ DOMID_SELF, 0, XENMAPSPACE_grant_table,
+					       0x80000000, own };
+	ic[0] = (struct evtchn_init_control){ .control_gfn = own, .offset = 4096 - 64 };
+	ic[1] = (struct evtchn_init_control){ .control_gfn = own, .offset = 4 };
+	ic[2] = (struct evtchn_init_control){ .control_gfn = own, .vcpu = 99 };
+	ic[3] = (struct evtchn_init_control){ .control_gfn = beyond };
+	ic[4] = (struct evtchn_init_control){ .control_gfn = ~0ULL - 1 };
+	static const domid_t self = DOMID_SELF, nobody = 1000;
 	const struct bad_call subops[] = {
+		{ "memory_op(99)", __HYPERVISOR_memory_op, 99, 0, 0, -XEN_ENOSYS },
+		{ "current_reservation(self) is its RAM", __HYPERVISOR_memory_op,
+		  XENMEM_current_reservation, (uint64_t)(uintptr_t)&self, 0,
+		  (long)(domain_mem_end() >> 12) },
+		{ "maximum_gpfn(self)", __HYPERVISOR_memory_op, XENMEM_maximum_gpfn,
+		  (uint64_t)(uintptr_t)&self, 0, (long)(domain_mem_end() >> 12) - 1 },
+		{ "current_reservation(domain 1000)", __HYPERVISOR_memory_op,
+		  XENMEM_current_reservation, (uint64_t)(uintptr_t)&nobody, 0, -XEN_ESRCH },
+		{ "add_to_physmap(shared_info, idx 1)", __HYPERVISOR_memory_op,
+		  XENMEM_add_to_physmap, (uint64_t)(uintptr_t)&xatp[0], 0, -XEN_EINVAL },
+		{ "add_to_physmap(space 99)", __HYPERVISOR_memory_op,
+		  XENMEM_add_to_physmap, (uint64_t)(uintptr_t)&xatp[1], 0, -XEN_EINVAL },
+		{ "add_to_physmap(shared_info past RAM)", __HYPERVISOR_memory_op,
+		  XENMEM_add_to_physmap, (uint64_t)(uintptr_t)&xatp[2], 0, -XEN_EINVAL },
+		{ "add_to_physmap(domain 1000)", __HYPERVISOR_memory_op,
+		  XENMEM_add_to_physmap, (uint64_t)(uintptr_t)&xatp[3], 0, -XEN_ESRCH },
+		{ "add_to_physmap(grant frame 64)", __HYPERVISOR_memory_op,
+		  XENMEM_add_to_physmap, (uint64_t)(uintptr_t)&xatp[4], 0, -XEN_EINVAL },
+		{ "add_to_physmap(grant status frame)", __HYPERVISOR_memory_op,
+		  XENMEM_add_to_physmap, (uint64_t)(uintptr_t)&xatp[5], 0, -XEN_EINVAL },
+		{ "init_control(offset past the page)", __HYPERVISOR_event_channel_op,
+		  EVTCHNOP_init_control, (uint64_t)(uintptr_t)&ic[0], 0, -XEN_EINVAL },
+		{ "init_control(offset 4)", __HYPERVISOR_event_channel_op,
+		  EVTCHNOP_init_control, (uint64_t)(uintptr_t)&ic[1], 0, -XEN_EINVAL },
+		{ "init_control(vcpu 99)", __HYPERVISOR_event_channel_op,
+		  EVTCHNOP_init_control, (uint64_t)(uintptr_t)&ic[2], 0, -XEN_ENOENT },
+		{ "init_control(frame past RAM)", __HYPERVISOR_event_channel_op,
+		  EVTCHNOP_init_control, (uint64_t)(uintptr_t)&ic[3], 0, -XEN_EINVAL },
+		{ "init_control(frame ~1)", __HYPERVISOR_event_channel_op,
+		  EVTCHNOP_init_control, (uint64_t)(uintptr_t)&ic[4], 0, -XEN_EINVAL },
+		{ "event_channel_op(alloc_unbound)", __HYPERVISOR_event_channel_op,
+		  EVTCHNOP_alloc_unbound, text_va, 0, -XEN_ENOSYS },
+		{ "xen_version(build_id)", __HYPERVISOR_xen_version, XENVER_build_id,
+		  text_va, 0, -XEN_EPERM },
 		{ "console_io(read)", __HYPERVISOR_console_io, CONSOLEIO_read, 16, text_va,
 		  -XEN_EPERM },
 		{ "console_io(cmd 7)", __HYPERVISOR_console_io, 7, 16, text_va, -XEN_ENOSYS },
