@@ -8,8 +8,10 @@
  *     success and a negative errno on failure: -EPERM (not allowed),
  *     -ENOENT / -ESRCH (no such domain), -EINVAL (bad argument or image),
  *     -ENOMEM (not enough memory, in Umbra or here), -EEXIST (name
- *     taken), -EACCES (interface version mismatch), -ENODEV (no driver),
- *     -EIO, ... as the hypervisor, the driver or the C library reported.
+ *     taken), -EACCES (interface version mismatch), -ENOENT (no
+ *     /dev/umbra: the driver is not loaded), -ENODEV (not Umbra's
+ *     device), -EIO, ... as the hypervisor, the driver or the C library
+ *     reported.
  *   - After a failure, vmctl_last_error() gives a sentence for a person,
  *     e.g. "not enough free memory: asked 512 MiB, 200 MiB free". It is
  *     per thread and stays until that thread's next failing call.
