@@ -120,9 +120,8 @@ static void print_json(const struct umbra_domain_info *d, bool first)
 	printf("}");
 }
 
-/* Is domain d one of those named (all if none are)? */
-static bool wanted(const struct umbra_domain_info *d, int nr, char **names,
-		   const long *ids)
+/* Is domain d one of the nr named (all if none are)? */
+static bool wanted(const struct umbra_domain_info *d, int nr, const long *ids)
 {
 	int i;
 
@@ -131,7 +130,6 @@ static bool wanted(const struct umbra_domain_info *d, int nr, char **names,
 	for (i = 0; i < nr; i++)
 		if (ids[i] == (long)d->domid)
 			return true;
-	(void)names;
 	return false;
 }
 
@@ -167,7 +165,7 @@ int cmd_list(int argc, char **argv)
 		printf("Name                                        ID   Mem VCPUs\t"
 		       "State\tTime(s)%s\n", opt_long ? "\tType\tPaging\tPool(MiB)\tStopped" : "");
 	for (i = 0; i < nr; i++) {
-		if (!wanted(&list[i], argc - start, argv + start, ids))
+		if (!wanted(&list[i], argc - start, ids))
 			continue;
 		if (opt_json)
 			print_json(&list[i], first);
@@ -229,7 +227,7 @@ int cmd_vcpu_list(int argc, char **argv)
 	printf("%-32s %5s %5s %5s   %-5s %9s  %s\n", "Name", "ID", "VCPU", "CPU",
 	       "State", "Time(s)", "Affinity");
 	for (i = 0; i < nr; i++)
-		if (wanted(&list[i], argc - start, argv + start, ids))
+		if (wanted(&list[i], argc - start, ids))
 			vcpu_rows(&list[i], pi.cpus_online);
 	free(list);
 	free(ids);
