@@ -27,7 +27,9 @@ int vmctl_physinfo(struct vmctl *h, struct umbra_mgmt_physinfo *out)
 static int list_all(struct vmctl *h, uint32_t cmd, size_t elem, const char *what,
 		    void **out, unsigned int *nr)
 {
-	size_t max = UMBRA_MGMT_BUF_MAX / elem, cap = 16;
+	/* Room for as many domains as Umbra holds today (64): one hypercall
+	 * per listing in the common case, vmtop's refresh included. */
+	size_t max = UMBRA_MGMT_BUF_MAX / elem, cap = 64;
 	struct umbra_mgmt req;
 	void *buf = NULL, *grown;
 	long rc;

@@ -11,7 +11,7 @@
 
 #include "public/mgmt.h"
 
-#define FAKE_MAX_DOMAINS	64
+#define FAKE_MAX_DOMAINS	128
 
 struct fake_domain {
 	bool exists;
