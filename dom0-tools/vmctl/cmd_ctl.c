@@ -82,7 +82,10 @@ int cmd_destroy(int argc, char **argv)
 	return 0;
 }
 
-int cmd_pause(int argc, char **argv)
+/* The one domain named on the command line, given to a library call that
+ * takes nothing else (pause, unpause). */
+static int on_one_domain(int argc, char **argv,
+			 int (*op)(struct vmctl *h, uint32_t domid))
 {
 	struct umbra_domain_info info;
 	char name[UMBRA_DOMAIN_NAME_MAX];
@@ -90,24 +93,20 @@ int cmd_pause(int argc, char **argv)
 	int rc;
 
 	domid = one_domain(argc, argv, "", NULL, &info);
-	rc = vmctl_domain_pause(cli_handle(), domid);
+	rc = op(cli_handle(), domid);
 	if (rc < 0)
 		cli_fail_lib(rc, "%s", name_of(&info, name));
 	return 0;
 }
 
+int cmd_pause(int argc, char **argv)
+{
+	return on_one_domain(argc, argv, vmctl_domain_pause);
+}
+
 int cmd_unpause(int argc, char **argv)
 {
-	struct umbra_domain_info info;
-	char name[UMBRA_DOMAIN_NAME_MAX];
-	uint32_t domid;
-	int rc;
-
-	domid = one_domain(argc, argv, "", NULL, &info);
-	rc = vmctl_domain_unpause(cli_handle(), domid);
-	if (rc < 0)
-		cli_fail_lib(rc, "%s", name_of(&info, name));
-	return 0;
+	return on_one_domain(argc, argv, vmctl_domain_unpause);
 }
 
 /* "all" or a vCPU number below the domain's count. */
