@@ -1,12 +1,13 @@
 # The hypervisor image: build/umbra.elf (release) and build/test/umbra.elf
 # (test build: panics exit QEMU with a failure status, test-only options).
-# Both link the same objects; the test build adds hypervisor/test/*.c.
+# Both link the same objects; the test build adds hypervisor/test/*.c and
+# hypervisor/arch/x86/*/test/*.S (the exit floor, svm/test/vmrun_floor.S).
 
 HV_LDS_SRC := hypervisor/arch/x86/umbra.lds.S
 HV_SRCS := $(filter-out $(HV_LDS_SRC),$(sort $(wildcard hypervisor/arch/x86/*.c \
 	hypervisor/arch/x86/*.S hypervisor/arch/x86/*/*.c hypervisor/arch/x86/*/*.S \
 	hypervisor/common/*.c))) $(BASE_SRCS) $(MMU_SRCS) $(SHARED_PT_SRCS)
-HV_TEST_SRCS := $(sort $(wildcard hypervisor/test/*.c))
+HV_TEST_SRCS := $(sort $(wildcard hypervisor/test/*.c hypervisor/arch/x86/*/test/*.S))
 
 hv_objs = $(patsubst %,$(BUILD)/kernel/%.o,$(basename $(1)))
 HV_OBJS := $(call hv_objs,$(HV_SRCS))

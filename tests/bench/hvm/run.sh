@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # make bench-hvm: key: value lines.
-#  - CPUID and null-hypercall (xen_version) round trips, median of
-#    SAMPLES, measured in the guest with RDTSC under Umbra; the same CPUID
-#    loop without a hypervisor under the same QEMU; their ratio.
+#  - CPUID, null-hypercall (xen_version), RDMSR (EFER) and IN (COM1's
+#    LSR) round trips, median of SAMPLES, measured in the guest with RDTSC
+#    under the test build, beside their floors (the same instruction
+#    answered by the test build's VMRUN loop right after #VMEXIT,
+#    public/exit_floor.h) in the same run, interleaved; guest CR0.WP clear
+#    (no suffix) and set (_wp). The same loops without a hypervisor under
+#    the same QEMU. Ratios of each pair.
 #  - ptwork under each paging mode: exits per operation (a run with
 #    ops=0 is subtracted, so set-up and the final sweep do not count, nor
 #    do timer-interrupt exits), their ratio, and the page-table memory the
@@ -12,11 +16,13 @@ cd "$(dirname "$0")/../../.."
 . tests/e2e/lib.sh
 . tests/e2e/hvm-lib.sh
 
-SAMPLES=${SAMPLES:-100000}
+SAMPLES=${SAMPLES:-50000}
+ROUNDS=${ROUNDS:-10}
 OPS=${OPS:-20000}
 E2E_OUT=build/bench/hvm
 E2E_TIMEOUT=300
 HVM_ELF=build/umbra.elf
+HVM_TEST_ELF=build/test/umbra.elf
 mkdir -p "$E2E_OUT"
 
 die() { echo "bench-hvm: $*" >&2; exit 1; }
@@ -24,28 +30,43 @@ ratio() {
 	awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "inf"; else printf "%.4f\n", a / b }'
 }
 
-# Round trips under Umbra.
-boot exits "$HVM_ELF" "$HVM_CMDLINE" "$(module xb exitbench nested 16M samples=$SAMPLES)"
+# Round trips under the test build, whose VMRUN loop also answers the
+# floor twins (public/exit_floor.h): Umbra's path and the emulator's floor
+# are measured in the same guest, interleaved, in one run.
+boot exits "$HVM_TEST_ELF" "$HVM_CMDLINE" "$(module xb exitbench nested 32M samples=$SAMPLES rounds=$ROUNDS)"
 rc_is 33 || die "exitbench under Umbra failed (QEMU status $BOOT_RC, log $BOOT_LOG)"
-cpuid=$(guest_value xb '^exitbench: cpuid_median_tsc ([0-9]+)$')
-hcall=$(guest_value xb '^exitbench: hypercall_median_tsc ([0-9]+)$')
-rdtsc_hv=$(guest_value xb '^exitbench: rdtsc_median_tsc ([0-9]+)$')
-[ -n "$cpuid" ] && [ -n "$hcall" ] || die "no results in $BOOT_LOG"
+guest_said_re xb 'floor yes$' || die "the test build offered no exit floor (log $BOOT_LOG)"
+hv() { guest_value xb "^exitbench: wp$1 $2_median_tsc ([0-9]+)\$"; }
 
-# The same loop on the bare (emulated) machine.
-bare_run exits-bare "$HVM_GUESTS/exitbench.elf" "samples=$SAMPLES"
+# The same loops on the bare (emulated) machine.
+bare_run exits-bare "$HVM_GUESTS/exitbench.elf" "samples=$SAMPLES rounds=$ROUNDS"
 [ "$BARE_RC" -eq 33 ] || die "bare exitbench failed (QEMU status $BARE_RC, log $BARE_LOG)"
-native=$(sed -nE 's/^exitbench: cpuid_median_tsc ([0-9]+)$/\1/p' "$BARE_LOG")
-rdtsc_bare=$(sed -nE 's/^exitbench: rdtsc_median_tsc ([0-9]+)$/\1/p' "$BARE_LOG")
+bare() { sed -nE "s/^exitbench: wp$1 $2_median_tsc ([0-9]+)\$/\1/p" "$BARE_LOG"; }
 
-echo "samples: $SAMPLES"
-echo "cpuid_exit_roundtrip_guest_tsc: $cpuid"
-echo "null_hypercall_roundtrip_guest_tsc: $hcall"
-echo "rdtsc_back_to_back_guest_tsc: $rdtsc_hv"
-echo "cpuid_native_guest_tsc: $native"
-echo "rdtsc_back_to_back_native_tsc: $rdtsc_bare"
-echo "exit_vs_native_ratio: $(ratio "$cpuid" "$native")"
-echo "hypercall_vs_native_cpuid_ratio: $(ratio "$hcall" "$native")"
+echo "samples: $SAMPLES (in $ROUNDS interleaved rounds)"
+# wp0: the guest runs with CR0.WP clear; wp1: set, as Linux runs.
+for w in 0 1; do
+	cpuid=$(hv $w cpuid); hcall=$(hv $w hypercall)
+	[ -n "$cpuid" ] && [ -n "$hcall" ] || die "no results in $BOOT_LOG"
+	sfx=""; [ $w -eq 1 ] && sfx="_wp"
+	echo "cpuid_exit_roundtrip_guest_tsc$sfx: $cpuid"
+	echo "exit_floor_guest_tsc$sfx: $(hv $w cpuid_floor)"
+	echo "exit_vs_floor_ratio$sfx: $(ratio "$cpuid" "$(hv $w cpuid_floor)")"
+	echo "null_hypercall_roundtrip_guest_tsc$sfx: $hcall"
+	echo "null_hypercall_floor_guest_tsc$sfx: $(hv $w hypercall_floor)"
+	echo "null_hypercall_vs_floor_ratio$sfx: $(ratio "$hcall" "$(hv $w hypercall_floor)")"
+	echo "rdmsr_efer_roundtrip_guest_tsc$sfx: $(hv $w rdmsr)"
+	echo "rdmsr_floor_guest_tsc$sfx: $(hv $w rdmsr_floor)"
+	echo "rdmsr_vs_floor_ratio$sfx: $(ratio "$(hv $w rdmsr)" "$(hv $w rdmsr_floor)")"
+	echo "inb_uart_roundtrip_guest_tsc$sfx: $(hv $w inb)"
+	echo "inb_floor_guest_tsc$sfx: $(hv $w inb_floor)"
+	echo "inb_vs_floor_ratio$sfx: $(ratio "$(hv $w inb)" "$(hv $w inb_floor)")"
+	echo "rdtsc_back_to_back_guest_tsc$sfx: $(hv $w rdtsc)"
+	echo "cpuid_native_guest_tsc$sfx: $(bare $w cpuid)"
+	echo "rdtsc_back_to_back_native_tsc$sfx: $(bare $w rdtsc)"
+	echo "exit_vs_native_ratio$sfx: $(ratio "$cpuid" "$(bare $w cpuid)")"
+	echo "hypercall_vs_native_cpuid_ratio$sfx: $(ratio "$hcall" "$(bare $w cpuid)")"
+done
 
 # ptwork: a run with the operations and one without, in each mode.
 m=""

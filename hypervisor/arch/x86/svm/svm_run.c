@@ -120,7 +120,7 @@ void hvm_vcpu_run(struct vcpu *v)
 	 * interrupts end the guest's run, so it must be set at VMRUN; GIF
 	 * keeps them from being taken here until the guest is left. */
 	__asm__ volatile("clgi; sti" ::: "memory");
-	svm_vmrun(&v->hvm.regs, v->hvm.vmcb_pa, p->host_save_pa);
+	svm_vmrun(&v->hvm.regs, v->hvm.vmcb_pa, p->host_save_pa, vmcb);
 	__asm__ volatile("cli; stgi" ::: "memory");
 	__atomic_store_n(&v->hvm.in_guest, false, __ATOMIC_SEQ_CST);
 	debug_regs_save(v);

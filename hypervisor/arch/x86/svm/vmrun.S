@@ -1,12 +1,23 @@
 /*
- * void svm_vmrun(struct guest_regs *regs, uint64_t vmcb_pa, uint64_t host_save_pa)
+ * void svm_vmrun(struct guest_regs *regs, uint64_t vmcb_pa, uint64_t host_save_pa,
+ *		  struct vmcb *vmcb)
  *
  * Enter the guest and come back at its next #VMEXIT. VMRUN itself switches
  * RAX, RSP, RIP, RFLAGS, control and segment registers through the VMCB;
  * the FS/GS/TR/LDTR hidden state and the syscall MSRs go through VMSAVE /
  * VMLOAD (the host's into host_save_pa), the other GPRs through *regs.
  * The caller has cleared GIF.
+ *
+ * The test build assembles this file a second time (svm/test/vmrun_floor.S)
+ * with an exit_floor macro that answers a few exits before the guest
+ * state is stored; its strong svm_vmrun replaces this weak one there.
  */
+#ifndef SVM_VMRUN_FLOOR
+	.macro exit_floor
+	.endm
+	.weak	svm_vmrun
+#endif
+
 #define GR_RBX	0
 #define GR_RCX	8
 #define GR_RDX	16
@@ -23,7 +34,7 @@
 #define GR_R15	104
 
 	.text
-	.globl svm_vmrun
+	.globl	svm_vmrun
 svm_vmrun:
 	push	%rbp
 	mov	%rsp, %rbp
@@ -35,6 +46,7 @@ svm_vmrun:
 	push	%rdi			/* 24(%rsp) after the guest-rdi push below */
 	push	%rdx			/* 16(%rsp) */
 	push	%rsi			/*  8(%rsp) */
+	push	%rcx			/*  0(%rsp): the VMCB, for exit_floor */
 
 	mov	%rdx, %rax
 	vmsave	%rax
@@ -57,9 +69,10 @@ svm_vmrun:
 	mov	GR_RDI(%rdi), %rdi
 
 	vmrun	%rax
+	exit_floor
 
 	push	%rdi
-	mov	24(%rsp), %rdi
+	mov	32(%rsp), %rdi
 	mov	%rbx, GR_RBX(%rdi)
 	mov	%rcx, GR_RCX(%rdi)
 	mov	%rdx, GR_RDX(%rdi)
@@ -76,6 +89,7 @@ svm_vmrun:
 	pop	%rax
 	mov	%rax, GR_RDI(%rdi)
 
+	pop	%rax			/* the VMCB's virtual address */
 	pop	%rax			/* guest VMCB */
 	vmsave	%rax
 	pop	%rax			/* host save area */

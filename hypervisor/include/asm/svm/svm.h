@@ -16,7 +16,8 @@ extern uint64_t svm_msrpm_pa;
 extern uint64_t svm_dom0_iopm_pa;	/* dom0: ports and MSRs pass through */
 extern uint64_t svm_dom0_msrpm_pa;
 
-void svm_vmrun(struct guest_regs *regs, uint64_t vmcb_pa, uint64_t host_save_pa);
+void svm_vmrun(struct guest_regs *regs, uint64_t vmcb_pa, uint64_t host_save_pa,
+	       struct vmcb *vmcb);
 void svm_handle_exit(struct vcpu *v);
 
 /* Advance RIP past the instruction that caused the exit; its length is

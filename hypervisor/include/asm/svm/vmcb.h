@@ -3,8 +3,10 @@
 #ifndef ASM_SVM_VMCB_H
 #define ASM_SVM_VMCB_H
 
+#ifndef __ASSEMBLER__
 #include <stddef.h>
 #include <stdint.h>
+#endif
 
 /* Intercept word 0 (offset 0x000): CR reads in bits 15:0, writes 31:16 */
 #define INTERCEPT_CR_READ(n)	(1u << (n))
@@ -95,11 +97,11 @@
 #define NPF_INFO_GUEST_WALK	(1ULL << 33)	/* the guest's page-table walk */
 
 /* IOIO EXITINFO1 */
-#define IOIO_TYPE_IN		(1u << 0)
-#define IOIO_STR		(1u << 2)
-#define IOIO_REP		(1u << 3)
+#define IOIO_TYPE_IN		(1 << 0)	/* no 'u': assembly reads these */
+#define IOIO_STR		(1 << 2)
+#define IOIO_REP		(1 << 3)
 #define IOIO_SZ_SHIFT		4		/* bits 6:4: 1, 2 or 4 bytes */
-#define IOIO_SZ_MASK		7u
+#define IOIO_SZ_MASK		7
 #define IOIO_PORT_SHIFT		16
 
 /* EVENTINJ / EXITINTINFO */
@@ -136,6 +138,14 @@
 #define SEG_TSS_BUSY		0x08b	/* P, busy 32/64-bit TSS */
 #define SEG_LDT			0x082	/* P, LDT */
 
+/* Offsets that assembly reads (vmrun.S and the test build's exit floor). */
+#define VMCB_OFF_EXIT_CODE	0x070
+#define VMCB_OFF_EXIT_INFO1	0x078
+#define VMCB_OFF_EXIT_INFO2	0x080
+#define VMCB_OFF_RIP		0x578
+#define VMCB_OFF_RAX		0x5f8
+
+#ifndef __ASSEMBLER__
 struct vmcb_seg {
 	uint16_t selector;
 	uint16_t attrib;	/* descriptor bits 8-15 and 20-23, packed */
@@ -214,7 +224,9 @@ struct vmcb {
 VMCB_AT(iopm_base_pa, 0x040);
 VMCB_AT(asid, 0x058);
 VMCB_AT(int_ctl, 0x060);
-VMCB_AT(exit_code, 0x070);
+VMCB_AT(exit_code, VMCB_OFF_EXIT_CODE);
+VMCB_AT(exit_info1, VMCB_OFF_EXIT_INFO1);
+VMCB_AT(exit_info2, VMCB_OFF_EXIT_INFO2);
 VMCB_AT(np_enable, 0x090);
 VMCB_AT(event_inj, 0x0a8);
 VMCB_AT(n_cr3, 0x0b0);
@@ -225,13 +237,14 @@ VMCB_AT(cpl, 0x4cb);
 VMCB_AT(efer, 0x4d0);
 VMCB_AT(cr4, 0x548);
 VMCB_AT(rflags, 0x570);
-VMCB_AT(rip, 0x578);
+VMCB_AT(rip, VMCB_OFF_RIP);
 VMCB_AT(rsp, 0x5d8);
-VMCB_AT(rax, 0x5f8);
+VMCB_AT(rax, VMCB_OFF_RAX);
 VMCB_AT(star, 0x600);
 VMCB_AT(kernel_gs_base, 0x620);
 VMCB_AT(cr2, 0x640);
 VMCB_AT(g_pat, 0x668);
 _Static_assert(sizeof(struct vmcb) == 4096, "VMCB is one page");
+#endif /* !__ASSEMBLER__ */
 
 #endif
