@@ -171,7 +171,7 @@ static void print_stats(long refreshes, unsigned long calls, uint64_t us,
 static int batch(struct vmctl *h, const struct options *o)
 {
 	struct vmtop_sample prev = { 0 }, cur = { 0 };
-	unsigned long calls0 = vmtop_mgmt_calls();
+	unsigned long calls0 = vmctl_calls(h);
 	uint64_t busy_us = 0;
 	long i;
 	int rc = 0;
@@ -189,7 +189,7 @@ static int batch(struct vmctl *h, const struct options *o)
 			break;
 	}
 	if (o->stats)
-		print_stats(i, vmtop_mgmt_calls() - calls0, busy_us, prev.nr_doms);
+		print_stats(i, vmctl_calls(h) - calls0, busy_us, prev.nr_doms);
 	vmtop_sample_free(&prev);
 	return rc;
 }

@@ -1,24 +1,13 @@
 /*
- * Taking a sample: three management calls for the whole machine, never
- * one per domain, so a refresh costs the same with 2 domains or 64.
+ * Taking a sample: one management call for the whole machine (libvmctl's
+ * snapshot), never one per domain, so a refresh costs one call with 2
+ * domains or 100.
  */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "sample.h"
-
-static unsigned long mgmt_calls;
-
-unsigned long vmtop_mgmt_calls(void)
-{
-	return mgmt_calls;
-}
-
-void vmtop_mgmt_count(void)
-{
-	mgmt_calls++;
-}
 
 uint64_t vmtop_now_ns(void)
 {
@@ -33,20 +22,12 @@ int vmtop_sample_take(struct vmctl *h, struct vmtop_sample *s, uint64_t now_ns)
 	int rc;
 
 	memset(s, 0, sizeof(*s));
-	mgmt_calls++;
-	rc = vmctl_physinfo(h, &s->phys);
-	if (rc >= 0) {
-		mgmt_calls++;
-		rc = vmctl_domain_list(h, &s->doms, &s->nr_doms);
-	}
-	if (rc >= 0) {
-		mgmt_calls++;
-		rc = vmctl_domain_counters(h, &s->ctrs, &s->nr_ctrs);
-	}
+	rc = vmctl_snapshot(h, &s->phys, &s->doms, &s->ctrs, &s->nr_doms);
 	if (rc < 0) {
 		vmtop_sample_free(s);
 		return rc;
 	}
+	s->nr_ctrs = s->nr_doms;
 	s->t_ns = now_ns;
 	return 0;
 }

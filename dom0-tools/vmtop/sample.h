@@ -1,9 +1,9 @@
 /*
  * One sample of the machine: what a refresh reads from Umbra, stamped
  * with the monotonic time it was taken. Two samples make the rates
- * (rates.h). A refresh costs a fixed number of management calls however
- * many domains exist: physinfo, the domain list and the counters, each
- * one call for all domains (vmtop_mgmt_calls() counts them).
+ * (rates.h). A refresh costs one management call however many domains
+ * exist: physinfo, the domain list and the counters come together
+ * (vmctl_snapshot(); vmctl_calls() counts the calls made).
  */
 #ifndef VMTOP_SAMPLE_H
 #define VMTOP_SAMPLE_H
@@ -29,12 +29,6 @@ void vmtop_sample_free(struct vmtop_sample *s);
 
 /* Move cur into prev (freeing what prev held); cur is left empty. */
 void vmtop_sample_shift(struct vmtop_sample *prev, struct vmtop_sample *cur);
-
-/* Management calls vmtop made so far (the benchmark divides by refreshes). */
-unsigned long vmtop_mgmt_calls(void);
-
-/* Count one management call made elsewhere (pause, destroy, console). */
-void vmtop_mgmt_count(void);
 
 /* CLOCK_MONOTONIC in nanoseconds. */
 uint64_t vmtop_now_ns(void);

@@ -27,7 +27,6 @@ static long console_copy(struct vmtop_ui *ui, uint32_t domid, struct umbra_mgmt_
 	long n;
 
 	do {
-		vmtop_mgmt_count();
 		n = vmctl_console_read(ui->h, domid, ring, buf, sizeof(buf));
 		if (n < 0)
 			return n;

@@ -44,7 +44,6 @@ static void confirm_destroy(struct vmtop_ui *ui, const char *answer)
 		vmtop_ui_status(ui, "not destroyed");
 		return;
 	}
-	vmtop_mgmt_count();
 	rc = vmctl_domain_destroy(ui->h, ui->prompt_domid);
 	if (rc < 0)
 		vmtop_ui_status(ui, "destroy %u: %s", ui->prompt_domid, vmctl_last_error());
@@ -75,7 +74,6 @@ static void toggle_pause(struct vmtop_ui *ui)
 	if (!r)
 		return;
 	paused = r->state == UMBRA_DOMSTATE_PAUSED;
-	vmtop_mgmt_count();
 	rc = paused ? vmctl_domain_unpause(ui->h, r->domid) :
 		vmctl_domain_pause(ui->h, r->domid);
 	if (rc < 0)

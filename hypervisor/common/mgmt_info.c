@@ -1,5 +1,5 @@
 /* What dom0's tools read about the machine and every domain: physinfo,
- * domain_list, domain_counters. A domain is read without its locks
+ * domain_list, domain_counters, and snapshot (all three in one call). A domain is read without its locks
  * (counters and states are single words, and a list is a snapshot);
  * it cannot go away meanwhile, since only a management command, and so
  * not one running concurrently, destroys domains. */
@@ -20,6 +20,7 @@
 static union {
 	struct umbra_domain_info info;
 	struct umbra_domain_counters counters;
+	struct umbra_domain_snapshot snap;
 } out;
 
 static uint64_t dom0_ram_bytes(void)
@@ -155,10 +156,36 @@ static void fill_counters(struct umbra_domain_counters *k, struct domain *d)
 	k->mem_bytes = domain_is_dom0(d) ? dom0_ram_bytes() : d->mem_bytes;
 }
 
-/* As many records as fit in buf, by domid; returns how many domains exist. */
-static long list_domains(struct mgmt_call *c, bool counters)
+enum record { REC_INFO, REC_COUNTERS, REC_SNAPSHOT };
+
+static uint64_t record_size(enum record kind)
 {
-	uint64_t size = counters ? sizeof(out.counters) : sizeof(out.info);
+	switch (kind) {
+	case REC_INFO:
+		return sizeof(out.info);
+	case REC_COUNTERS:
+		return sizeof(out.counters);
+	default:
+		return sizeof(out.snap);
+	}
+}
+
+static void fill_record(enum record kind, struct domain *d)
+{
+	if (kind == REC_INFO) {
+		fill_info(&out.info, d);
+	} else if (kind == REC_COUNTERS) {
+		fill_counters(&out.counters, d);
+	} else {
+		fill_info(&out.snap.info, d);
+		fill_counters(&out.snap.counters, d);
+	}
+}
+
+/* As many records as fit in buf, by domid; returns how many domains exist. */
+static long list_domains(struct mgmt_call *c, enum record kind)
+{
+	uint64_t size = record_size(kind);
 	uint64_t room = c->req.buf_len / size;
 	unsigned int n = 0;
 
@@ -168,10 +195,7 @@ static long list_domains(struct mgmt_call *c, bool counters)
 		if (!d)
 			continue;
 		if (n < room) {
-			if (counters)
-				fill_counters(&out.counters, d);
-			else
-				fill_info(&out.info, d);
+			fill_record(kind, d);
 			if (copy_to_guest(c->v, c->req.buf + n * size, &out, size))
 				return -EFAULT;
 		}
@@ -182,10 +206,18 @@ static long list_domains(struct mgmt_call *c, bool counters)
 
 long mgmt_domain_list(struct mgmt_call *c)
 {
-	return list_domains(c, false);
+	return list_domains(c, REC_INFO);
 }
 
 long mgmt_domain_counters(struct mgmt_call *c)
 {
-	return list_domains(c, true);
+	return list_domains(c, REC_COUNTERS);
+}
+
+/* physinfo and every domain's records under one hold of the mgmt lock:
+ * no domain comes or goes in between, so the count is physinfo's. */
+long mgmt_snapshot(struct mgmt_call *c)
+{
+	mgmt_physinfo(c);
+	return list_domains(c, REC_SNAPSHOT);
 }

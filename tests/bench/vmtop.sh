@@ -10,7 +10,7 @@
 #                                      of domains it really had is
 #                                      vmtop_domains_measured)
 #   vmtop_calls_per_refresh            management calls per refresh
-#                                      (physinfo, list, counters)
+#                                      (ioctls libvmctl counted; 1: the snapshot)
 #   vmtop_calls_per_refresh_dom0_only  the same with dom0 alone
 #   vmtop_refresh_cpu_us_dom0_only
 # Umbra's MAX_DOMAINS (hypervisor/include/umbra/domain.h) is 64, dom0

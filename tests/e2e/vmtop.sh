@@ -57,7 +57,8 @@ test_initrd() {
 	vmtop -b -d 1 -i 2 > /tmp/b.txt
 	vmtop -b --json -d 1 -i 2 > /tmp/j.json
 	vmctl list --json > /tmp/l.json
-	for f in b.txt j.json l.json; do echo "==$f"; cat /tmp/$f; done
+	vmtop -b -d 0.2 -i 5 --stats > /dev/null 2> /tmp/s.txt
+	for f in b.txt j.json l.json s.txt; do echo "==$f"; cat /tmp/$f; done
 	echo "==end"
 	SH
 	cat "$DOM0/initrd.img" > "$out"
@@ -141,6 +142,11 @@ batch_checks() {
 	tty_text | tail -n +"$((TTY_MARK + 1))" > "$E2E_OUT/vmtop-batch.txt"
 	check "batch: xentop's layout and vmctl list's domains" \
 		python3 tests/e2e/vmtop_batch.py "$E2E_OUT/vmtop-batch.txt"
+	# libvmctl counts the ioctls it makes on /dev/umbra.
+	check "a refresh is one management call (vmtop --stats, 5 refreshes)" \
+		grep -qx 'vmtop_calls_per_refresh: 1.00' "$E2E_OUT/vmtop-batch.txt"
+	check "--stats saw 3 domains in 5 refreshes" \
+		grep -qx 'vmtop_domains: 3' "$E2E_OUT/vmtop-batch.txt"
 }
 
 interactive_checks() {

@@ -26,6 +26,7 @@ long vmctl_mgmt(struct vmctl *h, struct umbra_mgmt *req)
 	if (!h)
 		return -EBADF;
 	req->interface_version = UMBRA_MGMT_INTERFACE_VERSION;
+	__atomic_fetch_add(&h->calls, 1, __ATOMIC_RELAXED);
 	rc = ioctl(h->fd, UMBRA_IOCTL_MGMT, req);
 	return rc < 0 ? -errno : rc;
 }
@@ -120,6 +121,11 @@ void vmctl_close(struct vmctl *h)
 		return;
 	close(h->fd);
 	free(h);
+}
+
+unsigned long vmctl_calls(const struct vmctl *h)
+{
+	return h ? __atomic_load_n(&h->calls, __ATOMIC_RELAXED) : 0;
 }
 
 int vmctl_fd(const struct vmctl *h)

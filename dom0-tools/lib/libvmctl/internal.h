@@ -11,6 +11,8 @@
 
 struct vmctl {
 	int fd;
+	unsigned long calls;		/* ioctls made (atomic) */
+	unsigned int snapshot_hint;	/* domains at the last snapshot (atomic) */
 };
 
 #define MIB(x)	((unsigned long long)((x) >> 20))
@@ -37,6 +39,18 @@ int vmctl_mgmt_fail(int rc, uint32_t domid, const char *what);
 
 /* A request for cmd on domid, zeroed otherwise. */
 void vmctl_req_init(struct umbra_mgmt *req, uint32_t cmd, uint32_t domid);
+
+/* ---- snapshot.c ------------------------------------------------------ */
+
+/*
+ * Split `nr` UMBRA_MGMT_snapshot records (struct umbra_domain_snapshot)
+ * into the two arrays vmctl_snapshot() returns. Each record's two
+ * halves must name the same domain and domids must grow: -EIO with the
+ * error text otherwise (nothing allocated).
+ */
+int vmctl_snapshot_split(const struct umbra_domain_snapshot *rec, unsigned int nr,
+			 struct umbra_domain_info **list,
+			 struct umbra_domain_counters **ctrs);
 
 /* ---- gunzip.c / readfile.c ---------------------------------------- */
 

@@ -104,6 +104,23 @@ long vmctl_domain_find(struct vmctl *h, const char *name_or_id,
 int vmctl_domain_counters(struct vmctl *h, struct umbra_domain_counters **list,
 			  unsigned int *nr);
 
+/*
+ * What a monitor reads each refresh, in one management call however many
+ * domains exist (UMBRA_MGMT_snapshot): physinfo, and every domain's
+ * information and counters, read together so they agree. *list and
+ * *ctrs are malloc()ed arrays of *nr entries, by domid, list[i] and
+ * ctrs[i] the same domain. A second call is made only when domains
+ * appeared since the handle's last snapshot and the buffer was too small.
+ * Returns 0 or -errno (nothing allocated, the outputs untouched).
+ */
+int vmctl_snapshot(struct vmctl *h, struct umbra_mgmt_physinfo *phys,
+		   struct umbra_domain_info **list, struct umbra_domain_counters **ctrs,
+		   unsigned int *nr);
+
+/* Management calls (ioctls on the driver) made through h so far, every
+ * thread's: what a tool's cost per refresh is measured in. */
+unsigned long vmctl_calls(const struct vmctl *h);
+
 /* ---- creating and loading ----------------------------------------- */
 
 /*

@@ -56,7 +56,9 @@
 #define UMBRA_MGMT_log_clear		12	/* forget what the log holds */
 #define UMBRA_MGMT_domain_counters	13	/* buf out: umbra_domain_counters[] */
 #define UMBRA_MGMT_events		14	/* u.events in/out */
-#define UMBRA_MGMT_NR_CMDS		15
+#define UMBRA_MGMT_snapshot		15	/* u.physinfo out; buf out:
+						 * umbra_domain_snapshot[] */
+#define UMBRA_MGMT_NR_CMDS		16
 
 /* Domain types (umbra_mgmt_create.type). */
 #define UMBRA_DOMAIN_TYPE_PVH		1	/* HVM container, PVH entry */
@@ -250,6 +252,19 @@ struct umbra_domain_counters {
 	uint64_t cpu_time_ns;
 };
 
+/*
+ * snapshot: what a monitor reads each refresh, in one call: physinfo in
+ * the request's u.physinfo, and for each domain its list record and its
+ * counters side by side, as many as fit in buf, by domid; returns how
+ * many domains exist (u.physinfo.nr_domains, the same count). Everything
+ * is read under one hold of the management lock, so the records agree
+ * with each other and with physinfo.
+ */
+struct umbra_domain_snapshot {
+	struct umbra_domain_info info;
+	struct umbra_domain_counters counters;
+};
+
 UMBRA_ABI_SIZE64(struct umbra_mgmt_physinfo, 80);
 UMBRA_ABI_SIZE64(struct umbra_mgmt_create, 72);
 UMBRA_ABI_OFFSET64(struct umbra_mgmt, u, 32);
@@ -259,6 +274,8 @@ UMBRA_ABI_OFFSET64(struct umbra_domain_info, name, 16);
 UMBRA_ABI_OFFSET64(struct umbra_domain_info, mem_bytes, 120);
 UMBRA_ABI_SIZE64(struct umbra_domain_info, 344);
 UMBRA_ABI_SIZE64(struct umbra_domain_counters, 720);
+UMBRA_ABI_OFFSET64(struct umbra_domain_snapshot, counters, 344);
+UMBRA_ABI_SIZE64(struct umbra_domain_snapshot, 1064);
 
 #endif /* !__ASSEMBLY__ */
 

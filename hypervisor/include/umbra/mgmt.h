@@ -49,6 +49,7 @@ long mgmt_log_read(struct mgmt_call *c);
 long mgmt_log_clear(struct mgmt_call *c);
 long mgmt_domain_counters(struct mgmt_call *c);
 long mgmt_events(struct mgmt_call *c);
+long mgmt_snapshot(struct mgmt_call *c);
 
 /* The domain a command names: not dom0 unless allow_dom0; -ESRCH if none. */
 int mgmt_target(const struct mgmt_call *c, bool allow_dom0, struct domain **out);

@@ -28,6 +28,7 @@ static bool buf_is_out(u32 cmd)
 	case UMBRA_MGMT_console_read:
 	case UMBRA_MGMT_log_read:
 	case UMBRA_MGMT_domain_counters:
+	case UMBRA_MGMT_snapshot:
 		return true;
 	default:
 		return false;

@@ -82,6 +82,31 @@ static long list(struct umbra_mgmt *r)
 	return (long)n;
 }
 
+/* physinfo in the request, each domain's info and counters in buf. */
+static long snapshot(struct umbra_mgmt *r)
+{
+	struct umbra_domain_snapshot *out = (void *)(uintptr_t)r->buf;
+	uint64_t cap = r->buf_len / sizeof(*out), n = 0;
+
+	physinfo(r);
+	for (uint32_t i = 0; i < FAKE_MAX_DOMAINS; i++) {
+		if (!fake.dom[i].exists)
+			continue;
+		if (n < cap) {
+			memset(&out[n], 0, sizeof(out[n]));
+			out[n].info = fake.dom[i].info;
+			out[n].counters.domid = i;
+			out[n].counters.exits_total = 1000 + i;
+			out[n].counters.mem_bytes = fake.dom[i].info.mem_bytes;
+			if (fake.snapshot_mismatch && fake.snapshot_mismatch == i)
+				out[n].counters.domid = i + 1;
+		}
+		n++;
+	}
+	r->u.physinfo.nr_domains = (uint32_t)n;
+	return (long)n;
+}
+
 static long create(struct umbra_mgmt *r)
 {
 	const struct umbra_mgmt_create *c = &r->u.create;
@@ -182,6 +207,8 @@ static long mgmt(struct umbra_mgmt *r)
 		return physinfo(r);
 	case UMBRA_MGMT_domain_list:
 		return list(r);
+	case UMBRA_MGMT_snapshot:
+		return snapshot(r);
 	case UMBRA_MGMT_domain_create:
 		return create(r);
 	case UMBRA_MGMT_events:

@@ -19,7 +19,11 @@ $(eval $(call cmocka_test,$(LIBVMCTL_TEST_BIN)/test_handle, \
 	$(BUILD)/san/$(LIBVMCTL_TEST_DIR)/test_handle.o \
 	$(BUILD)/san/$(LIBVMCTL_TEST_DIR)/fake_umbra.o $(LIBVMCTL_SAN_OBJS)))
 
-LIBVMCTL_TESTS := test_gunzip test_image test_errors test_handle
+$(eval $(call cmocka_test,$(LIBVMCTL_TEST_BIN)/test_snapshot, \
+	$(BUILD)/san/$(LIBVMCTL_TEST_DIR)/test_snapshot.o \
+	$(BUILD)/san/$(LIBVMCTL_TEST_DIR)/fake_umbra.o $(LIBVMCTL_SAN_OBJS)))
+
+LIBVMCTL_TESTS := test_gunzip test_image test_errors test_handle test_snapshot
 $(LIBVMCTL_TESTS:%=$(LIBVMCTL_TEST_BIN)/%): CMOCKA_LIBS += $(LIBVMCTL_LIBS) -pthread
 
 # Two tests also load the real hello guest.

@@ -190,6 +190,42 @@ int vmctl_domain_counters(struct vmctl *h, struct umbra_domain_counters **list,
 	return *list ? 0 : fail(-ENOMEM, "out of memory");
 }
 
+/* As the library: the three reads in one call, the same domains. */
+int vmctl_snapshot(struct vmctl *h, struct umbra_mgmt_physinfo *phys,
+		   struct umbra_domain_info **list, struct umbra_domain_counters **ctrs,
+		   unsigned int *nr)
+{
+	(void)h;
+	fake.calls_snapshot++;
+	if (fake.fail_list) {
+		int rc = fake.fail_list;
+
+		fake.fail_list = 0;
+		return fail(rc, "the fake was told to fail");
+	}
+	simulate_step();
+	fake.phys.nr_domains = fake.nr;
+	*list = copy(fake.doms, fake.nr * sizeof(fake.doms[0]));
+	*ctrs = copy(fake.ctrs, fake.nr * sizeof(fake.ctrs[0]));
+	if (!*list || !*ctrs) {
+		free(*list);
+		free(*ctrs);
+		return fail(-ENOMEM, "out of memory");
+	}
+	*phys = fake.phys;
+	*nr = fake.nr;
+	return 0;
+}
+
+/* Every call the double answered stands for one ioctl of the library's. */
+unsigned long vmctl_calls(const struct vmctl *h)
+{
+	(void)h;
+	return (unsigned long)fake.calls_physinfo + fake.calls_list + fake.calls_counters +
+	       fake.calls_info + fake.calls_pause + fake.calls_unpause +
+	       fake.calls_destroy + fake.calls_snapshot + fake.calls_console;
+}
+
 static struct umbra_domain_info *find(uint32_t domid)
 {
 	unsigned int i;
@@ -252,6 +288,7 @@ long vmctl_console_read(struct vmctl *h, uint32_t domid, struct umbra_mgmt_ring 
 	size_t len = fake.console ? strlen(fake.console) : 0, n;
 
 	(void)h;
+	fake.calls_console++;
 	if (!find(domid))
 		return fail(-ESRCH, "no such domain");
 	ring->head = len;

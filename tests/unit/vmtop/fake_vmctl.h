@@ -19,7 +19,8 @@ struct fake_machine {
 	unsigned int nr;
 	int fail_list;			/* next domain_list fails with this */
 	unsigned int calls_physinfo, calls_list, calls_counters, calls_info;
-	unsigned int calls_pause, calls_unpause, calls_destroy;
+	unsigned int calls_pause, calls_unpause, calls_destroy, calls_snapshot;
+	unsigned int calls_console;
 	const char *console;		/* what every console holds */
 	int simulate;			/* counters grow on each read */
 };

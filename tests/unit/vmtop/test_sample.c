@@ -29,16 +29,16 @@ static unsigned long calls_for_one_sample(unsigned int domains)
 		fake_add(i, name, UMBRA_DOMSTATE_BLOCKED, 2 << 20, 1, 0);
 	}
 	assert_int_equal(vmctl_open(&h), 0);
-	before = vmtop_mgmt_calls();
+	before = vmctl_calls(h);
 	assert_int_equal(vmtop_sample_take(h, &s, 1), 0);
 	assert_int_equal(s.nr_doms, domains);
 	assert_int_equal(s.nr_ctrs, domains);
-	/* One list and one counters call for every domain at once. */
-	assert_int_equal(fake.calls_list, 1);
-	assert_int_equal(fake.calls_counters, 1);
-	assert_int_equal(fake.calls_info, 0);
+	/* One snapshot for every domain at once, nothing else. */
+	assert_int_equal(fake.calls_snapshot, 1);
+	assert_int_equal(fake.calls_physinfo + fake.calls_list + fake.calls_counters +
+			 fake.calls_info, 0);
 	vmtop_sample_free(&s);
-	return vmtop_mgmt_calls() - before;
+	return vmctl_calls(h) - before;
 }
 
 static void calls_do_not_grow_with_domains(void **state)
@@ -46,11 +46,10 @@ static void calls_do_not_grow_with_domains(void **state)
 	unsigned long one = calls_for_one_sample(1);
 
 	(void)state;
-	assert_int_equal(one, 3);	/* physinfo, list, counters */
+	assert_int_equal(one, 1);	/* the snapshot */
 	assert_int_equal(calls_for_one_sample(10), one);
+	assert_int_equal(calls_for_one_sample(100), one);
 	assert_int_equal(calls_for_one_sample(FAKE_MAX_DOMS), one);
-	/* The calls counted are the calls made. */
-	assert_int_equal(fake.calls_physinfo + fake.calls_list + fake.calls_counters, one);
 }
 
 static void failure_leaves_an_empty_sample(void **state)
