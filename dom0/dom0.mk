@@ -22,7 +22,7 @@ DOM0_TEST_TOOLS := $(patsubst tests/dom0/%.c,$(BUILD)/dom0-tests/%,$(wildcard te
 
 $(BUILD)/dom0-tests/%: tests/dom0/%.c
 	@mkdir -p $(dir $@)
-	$(HOST_CC) -static -O2 -s -std=gnu11 -Wall -Wextra -Werror -o $@ $<
+	$(HOST_CC) -static -O2 -s -std=gnu11 -Wall -Wextra -Werror -I. -Ihypervisor/include -o $@ $<
 
 # Guests for vmctl to start, in /usr/share/umbra/guests/: the test guests'
 # images and their configs (dom0/guests/*.cfg, whose kernel = "NAME.elf"

@@ -160,6 +160,8 @@ static int follow(struct vmctl *h, uint32_t domid)
 		if (vmctl_domain_info(h, domid, &info))
 			return 1;
 		if (info.state == UMBRA_DOMSTATE_SHUTDOWN || info.state == UMBRA_DOMSTATE_CRASHED) {
+			/* What it wrote between the drain above and its stop. */
+			drain_console(h, domid, &ring);
 			printf("state: %s (%s)\n", vmctl_domstate_name(info.state),
 			       info.state == UMBRA_DOMSTATE_SHUTDOWN ?
 			       vmctl_shutdown_name(info.shutdown_reason) : info.reason);

@@ -6,7 +6,9 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -19,16 +21,40 @@ void vmctl_req_init(struct umbra_mgmt *req, uint32_t cmd, uint32_t domid)
 	req->domid = domid;
 }
 
+static double now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+/* $VMCTL_TRACE: each call on stderr, with when it started (microseconds
+ * of CLOCK_MONOTONIC) and how long it took, to see where a command's
+ * time goes. */
+static void trace(const struct umbra_mgmt *req, long rc, double t0)
+{
+	fprintf(stderr, "vmctl-trace: t=%.0f cmd=%u domid=%u buf_len=%llu rc=%ld us=%.0f\n",
+		t0, req->cmd, req->domid, (unsigned long long)req->buf_len, rc,
+		now_us() - t0);
+}
+
 long vmctl_mgmt(struct vmctl *h, struct umbra_mgmt *req)
 {
+	double t0 = 0;
 	long rc;
 
 	if (!h)
 		return -EBADF;
 	req->interface_version = UMBRA_MGMT_INTERFACE_VERSION;
 	__atomic_fetch_add(&h->calls, 1, __ATOMIC_RELAXED);
+	if (h->trace)
+		t0 = now_us();
 	rc = ioctl(h->fd, UMBRA_IOCTL_MGMT, req);
-	return rc < 0 ? -errno : rc;
+	rc = rc < 0 ? -errno : rc;
+	if (h->trace)
+		trace(req, rc, t0);
+	return rc;
 }
 
 int vmctl_mgmt_fail(int rc, uint32_t domid, const char *what)
@@ -95,6 +121,7 @@ int vmctl_open_path(const char *path, struct vmctl **hp)
 	h = calloc(1, sizeof(*h));
 	if (!h)
 		return vmctl_fail(-ENOMEM, "out of memory");
+	h->trace = getenv("VMCTL_TRACE") != NULL;
 	h->fd = open(path, O_RDWR | O_CLOEXEC);
 	if (h->fd < 0) {
 		rc = open_fail(errno, path);

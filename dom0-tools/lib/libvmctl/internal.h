@@ -13,6 +13,7 @@ struct vmctl {
 	int fd;
 	unsigned long calls;		/* ioctls made (atomic) */
 	unsigned int snapshot_hint;	/* domains at the last snapshot (atomic) */
+	bool trace;			/* $VMCTL_TRACE: each call on stderr */
 };
 
 #define MIB(x)	((unsigned long long)((x) >> 20))

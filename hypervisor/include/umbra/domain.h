@@ -16,7 +16,10 @@
 struct shadow_domain;
 struct shadow_defer;
 
-#define MAX_DOMAINS		64
+/* dom0 included. A free slot costs a pointer (domains are allocated on
+ * creation, their memory and pool reserved then); ASIDs are shared once
+ * domains outnumber them (svm_domain.c: pick_asid). */
+#define MAX_DOMAINS		128
 #define CONSOLE_RING_SIZE	4096	/* one page */
 #define CONSOLE_LINE_MAX	160
 #define GRANT_FRAMES_MAX	64	/* Xen's default max_grant_frames */

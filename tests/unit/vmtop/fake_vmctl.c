@@ -29,7 +29,7 @@ void fake_reset(int with_dom0)
 	fake.phys.free_bytes = 1024ull << 20;
 	fake.phys.dom0_bytes = 384ull << 20;
 	fake.phys.uptime_ns = 3723ull * 1000000000ull;
-	fake.phys.max_domains = 64;
+	fake.phys.max_domains = 128;
 	fake.phys.max_vcpus = UMBRA_MAX_VCPUS;
 	if (with_dom0) {
 		int i = fake_add(0, "Domain-0", UMBRA_DOMSTATE_RUNNING, 384ull << 20, 1, 0);

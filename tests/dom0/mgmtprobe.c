@@ -1,0 +1,107 @@
+/*
+ * mgmtprobe [N]: where a management call's time goes, in dom0. Times N
+ * rounds of each step below, from the cheapest to a whole snapshot, and
+ * prints on stdout, per call, CLOCK_MONOTONIC and this process's CPU time
+ * in microseconds:
+ *   probe_STEP_wall_us: X
+ *   probe_STEP_cpu_us: Y
+ * Steps: syscall (getppid: the floor of any system call), badioctl (an
+ * ioctl the driver refuses before the hypercall), hypercall (events: a
+ * hypercall with no buffer and next to no work), physinfo, list0 (the
+ * domain_list command with no room: the walk without copies), snapshot
+ * (room for exactly the domains there are), snapshot128 (room for 128
+ * records, what a first refresh asks for). Static, for dom0's initramfs
+ * (/usr/libexec/umbra-tests/); make bench-vmtop runs it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "public/mgmt.h"
+#include "pvguest-patches/linux/umbra/umbra_ioctl.h"
+
+static int fd;
+static void *buf;
+static size_t room;
+
+static double now_us(clockid_t c)
+{
+	struct timespec t;
+
+	clock_gettime(c, &t);
+	return t.tv_sec * 1e6 + t.tv_nsec / 1e3;
+}
+
+static long mgmt(uint32_t cmd, size_t len)
+{
+	struct umbra_mgmt req;
+
+	memset(&req, 0, sizeof(req));
+	req.cmd = cmd;
+	req.interface_version = UMBRA_MGMT_INTERFACE_VERSION;
+	req.buf = len ? (uint64_t)(uintptr_t)buf : 0;
+	req.buf_len = len;
+	return ioctl(fd, UMBRA_IOCTL_MGMT, &req) < 0 ? -errno : 0;
+}
+
+static void step(const char *name)
+{
+	if (!strcmp(name, "syscall"))
+		getppid();
+	else if (!strcmp(name, "badioctl"))
+		ioctl(fd, 0, NULL);
+	else if (!strcmp(name, "hypercall"))
+		mgmt(UMBRA_MGMT_events, 0);
+	else if (!strcmp(name, "physinfo"))
+		mgmt(UMBRA_MGMT_physinfo, 0);
+	else if (!strcmp(name, "list0"))
+		mgmt(UMBRA_MGMT_domain_list, 0);
+	else if (!strcmp(name, "snapshot"))
+		mgmt(UMBRA_MGMT_snapshot, room);
+	else
+		mgmt(UMBRA_MGMT_snapshot, 128 * sizeof(struct umbra_domain_snapshot));
+}
+
+static void probe(const char *name, int n)
+{
+	double w = now_us(CLOCK_MONOTONIC), c = now_us(CLOCK_PROCESS_CPUTIME_ID);
+
+	for (int i = 0; i < n; i++)
+		step(name);
+	w = now_us(CLOCK_MONOTONIC) - w;
+	c = now_us(CLOCK_PROCESS_CPUTIME_ID) - c;
+	printf("probe_%s_wall_us: %.1f\nprobe_%s_cpu_us: %.1f\n", name, w / n, name, c / n);
+}
+
+int main(int argc, char **argv)
+{
+	static const char *steps[] = {
+		"syscall", "badioctl", "hypercall", "physinfo", "list0", "snapshot", "snapshot128",
+	};
+	int n = argc > 1 ? atoi(argv[1]) : 100;
+	struct umbra_mgmt req;
+
+	fd = open("/dev/umbra", O_RDWR);
+	buf = calloc(128, sizeof(struct umbra_domain_snapshot));
+	if (fd < 0 || !buf || n < 1) {
+		perror("mgmtprobe: /dev/umbra");
+		return 1;
+	}
+	memset(&req, 0, sizeof(req));
+	req.cmd = UMBRA_MGMT_physinfo;
+	req.interface_version = UMBRA_MGMT_INTERFACE_VERSION;
+	if (ioctl(fd, UMBRA_IOCTL_MGMT, &req) < 0) {
+		perror("mgmtprobe: physinfo");
+		return 1;
+	}
+	room = req.u.physinfo.nr_domains * sizeof(struct umbra_domain_snapshot);
+	printf("probe_domains: %u\n", req.u.physinfo.nr_domains);
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
+		probe(steps[i], n);
+	return 0;
+}
