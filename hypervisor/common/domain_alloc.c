@@ -38,6 +38,24 @@ static void free_memory(struct domain *d)
 	d->nr_extents = 0;
 	page_free(d->extents);
 	d->extents = NULL;
+	for (unsigned int i = 0; i < DOMAIN_UNBACKED_MAP_PAGES; i++) {
+		page_free(d->unbacked[i]);
+		d->unbacked[i] = NULL;
+	}
+}
+
+/* A bit per frame: 64 bytes per extent, a page per 64 extents. */
+static int alloc_unbacked_map(struct domain *d, unsigned int nr_extents)
+{
+	unsigned int pages = (nr_extents * (EXTENT_SIZE / PAGE_SIZE / 8) + PAGE_SIZE - 1) /
+			     PAGE_SIZE;
+
+	for (unsigned int i = 0; i < pages; i++) {
+		d->unbacked[i] = page_zalloc();
+		if (!d->unbacked[i])
+			return -ENOMEM;
+	}
+	return 0;
 }
 
 /* Back [0, mem_bytes) with 2 MiB-aligned machine extents, zeroed so that
@@ -55,8 +73,10 @@ static int alloc_memory(struct domain *d, uint64_t mem_bytes)
 	if ((uint64_t)n * EXTENT_SIZE > mm_free_bytes())
 		return -ENOMEM;
 	d->extents = page_zalloc();
-	if (!d->extents)
+	if (!d->extents || alloc_unbacked_map(d, n)) {
+		free_memory(d);
 		return -ENOMEM;
+	}
 	for (unsigned int i = 0; i < n; i++) {
 		uint64_t m = alloc_extent_2m_phys();
 

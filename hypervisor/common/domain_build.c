@@ -20,7 +20,6 @@
 #include <umbra/vsnprintf.h>
 
 #define START_INFO_SIZE	0x10000		/* last 64 KiB of guest RAM */
-#define MEMMAP_MAX	4
 
 static void report_spec(void *ctx, const char *fmt, ...)
 {
@@ -49,13 +48,20 @@ struct guest_writer domain_guest_writer(struct domain *d)
 	return (struct guest_writer){ write_guest, zero_guest, d };
 }
 
+int domain_memory_map(const struct domain *d, struct hvm_memmap_table_entry *out,
+		      unsigned int max)
+{
+	return pvh_ram_memmap(d->mem_bytes, d->mem_bytes - START_INFO_SIZE, START_INFO_SIZE,
+			      out, max);
+}
+
 /* The start info, its command line and memory map go in the last 64 KiB
  * of guest RAM, which the memory map reports as reserved. */
 int domain_build_start_info(struct domain *d, const struct elf_image *img,
 			    const struct domain_spec *spec, uint64_t *info_gpa)
 {
 	const struct guest_writer gw = domain_guest_writer(d);
-	struct hvm_memmap_table_entry memmap[MEMMAP_MAX];
+	struct hvm_memmap_table_entry memmap[DOMAIN_MEMMAP_MAX];
 	uint64_t area = d->mem_bytes - START_INFO_SIZE;
 	struct pvh_start_params p = {
 		.info_paddr = area, .area_size = START_INFO_SIZE,
@@ -70,7 +76,7 @@ int domain_build_start_info(struct domain *d, const struct elf_image *img,
 		       d->id, d->name, (unsigned long long)img->load_end);
 		return -EINVAL;
 	}
-	n = pvh_ram_memmap(d->mem_bytes, area, START_INFO_SIZE, memmap, MEMMAP_MAX);
+	n = domain_memory_map(d, memmap, DOMAIN_MEMMAP_MAX);
 	if (n < 0)
 		return -EINVAL;
 	p.nr_memmap = (unsigned int)n;

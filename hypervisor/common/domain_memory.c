@@ -3,8 +3,40 @@
  * from domain.c so the guest-access tests link the real lookups. */
 #include <umbra/domain.h>
 
+#define FRAME_SHIFT	12
+#define EXTENT_FRAMES	(EXTENT_SIZE >> FRAME_SHIFT)
+
+/* Does [gpa, gpa+len) (inside mem_bytes) hold a frame the guest gave back? */
+static bool range_has_hole(const struct domain *d, uint64_t gpa, uint64_t len)
+{
+	if (!__atomic_load_n(&d->unbacked_pages, __ATOMIC_ACQUIRE) || !len)
+		return false;
+	for (uint64_t f = gpa >> FRAME_SHIFT; f <= (gpa + len - 1) >> FRAME_SHIFT; f++)
+		if (domain_frame_unbacked(d, f))
+			return true;
+	return false;
+}
+
+bool domain_extent_whole(const struct domain *d, uint64_t gfn)
+{
+	uint64_t first = gfn & ~(EXTENT_FRAMES - 1);
+
+	if (!d->unbacked[0])
+		return true;
+	for (uint64_t g = first; g < first + EXTENT_FRAMES; g += 64)
+		if (__atomic_load_n(domain_unbacked_word(d, g), __ATOMIC_ACQUIRE))
+			return false;
+	return true;
+}
+
+uint64_t domain_tot_pages(const struct domain *d)
+{
+	return (d->mem_bytes >> FRAME_SHIFT) - d->unbacked_pages + d->unmapped_pages;
+}
+
 /* [gpa, gpa+len) is all the domain's RAM: for dom0, inside one of its
- * ranges (its RAM has holes: Umbra's image, the firmware's areas). */
+ * ranges (its RAM has holes: Umbra's image, the firmware's areas); for
+ * another domain, no frame of it given back. */
 bool domain_owns_gpa_range(const struct domain *d, uint64_t gpa, uint64_t len)
 {
 	const struct identity_map *id = d->identity;
@@ -12,7 +44,7 @@ bool domain_owns_gpa_range(const struct domain *d, uint64_t gpa, uint64_t len)
 	if (gpa + len < gpa || gpa + len > d->mem_bytes)
 		return false;
 	if (!id)
-		return true;
+		return !range_has_hole(d, gpa, len);
 	for (unsigned int i = 0; i < id->nr_ram; i++)
 		if (gpa >= id->ram[i].start && gpa + len <= id->ram[i].end)
 			return true;
@@ -33,7 +65,7 @@ uint64_t domain_gpa_to_maddr(const struct domain *d, uint64_t gpa)
 
 	if (d->identity)
 		return identity_gpa_to_maddr(d->identity, gpa);
-	if (gpa >= d->mem_bytes || i >= d->nr_extents)
+	if (gpa >= d->mem_bytes || i >= d->nr_extents || domain_frame_unbacked(d, gpa >> FRAME_SHIFT))
 		return 0;
 	return d->extents[i] + gpa % EXTENT_SIZE;
 }

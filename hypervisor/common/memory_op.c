@@ -1,6 +1,7 @@
 /*
  * memory_op for HVM domains: XENMEM_add_to_physmap of the shared info
- * page and grant table frames, and the reservation queries. Other
+ * page and grant table frames, the memory map and the reservation
+ * queries; the reservation changes are in memory_reservation.c. Other
  * commands and spaces are refused with Xen's codes.
  *
  * Umbra keeps a domain's shared info (and grant frames) in the domain's
@@ -11,11 +12,14 @@
  * counted in its reservation, and a frame outside its RAM is refused.
  */
 #include <asm/guest_access.h>
+#include <public/hvm/start_info.h>
 #include <public/memory.h>
 #include <public/xen.h>
 #include <umbra/domain.h>
+#include <umbra/domain_build.h>
 #include <umbra/errno.h>
 #include <umbra/hypercall.h>
+#include <umbra/mm.h>
 #include <umbra/spinlock.h>
 
 #define PAGE_BYTES	4096ULL
@@ -100,9 +104,10 @@ static long add_to_physmap(struct vcpu *v, uint64_t arg)
 }
 
 /* current_reservation, maximum_reservation, maximum_gpfn: arg points
- * at a domid. A boot-module domain's memory is fixed: all three are its
- * RAM (frames it gave to shared_info or grant frames included, which Xen
- * would not count). */
+ * at a domid. The maximum is the RAM the domain was created with; the
+ * current count drops as the guest gives frames back and rises as it
+ * populates them (memory_reservation.c). Frames given to shared_info or
+ * grant frames stay counted (Xen would not count them). */
 static long reservation(struct vcpu *v, uint64_t arg, unsigned int cmd)
 {
 	struct domain *d = v->domain;
@@ -113,7 +118,36 @@ static long reservation(struct vcpu *v, uint64_t arg, unsigned int cmd)
 		return -EFAULT;
 	if (id != DOMID_SELF && id != d->id)
 		return foreign_domid(id);
+	if (cmd == XENMEM_current_reservation)
+		return (long)domain_tot_pages(d);
 	return (long)(cmd == XENMEM_maximum_gpfn ? pages - 1 : pages);
+}
+
+/* The caller's own map, as its start info gives it, in E820 entries; at
+ * most as many as the guest has room for. dom0 has none to give: its
+ * map is the firmware's (Xen: -ENOSYS when no map was set). */
+static long memory_map(struct vcpu *v, uint64_t arg)
+{
+	struct hvm_memmap_table_entry mm[DOMAIN_MEMMAP_MAX];
+	struct xen_memory_map map;
+	int n;
+
+	if (copy_from_guest(v, &map, arg, sizeof(map)))
+		return -EFAULT;
+	if (domain_is_dom0(v->domain))
+		return -ENOSYS;
+	n = domain_memory_map(v->domain, mm, DOMAIN_MEMMAP_MAX);
+	if (n <= 0)
+		return -ENOSYS;
+	if (map.nr_entries > (uint32_t)n)
+		map.nr_entries = (uint32_t)n;
+	for (uint32_t i = 0; i < map.nr_entries; i++) {
+		struct e820entry e = { mm[i].addr, mm[i].size, mm[i].type };
+
+		if (copy_to_guest(v, map.buffer + i * sizeof(e), &e, sizeof(e)))
+			return -EFAULT;
+	}
+	return copy_to_guest(v, arg, &map, sizeof(map)) ? -EFAULT : 0;
 }
 
 long do_memory_op(struct vcpu *v, uint64_t *a)
@@ -121,12 +155,34 @@ long do_memory_op(struct vcpu *v, uint64_t *a)
 	unsigned int cmd = a[0] & MEMOP_CMD_MASK;
 
 	switch (cmd) {
+	case XENMEM_increase_reservation:
+	case XENMEM_decrease_reservation:
+	case XENMEM_populate_physmap:
+		return memory_reservation_op(v, a, cmd);
+	}
+	switch (cmd) {
+	case XENMEM_add_to_physmap:
+	case XENMEM_current_reservation:
+	case XENMEM_maximum_reservation:
+	case XENMEM_maximum_gpfn:
+	case XENMEM_maximum_ram_page:
+	case XENMEM_memory_map:
+		/* Only the reservation calls continue from an extent. */
+		if (a[0] >> MEMOP_EXTENT_SHIFT)
+			return -EINVAL;
+	}
+	switch (cmd) {
 	case XENMEM_add_to_physmap:
 		return add_to_physmap(v, a[1]);
 	case XENMEM_current_reservation:
 	case XENMEM_maximum_reservation:
 	case XENMEM_maximum_gpfn:
 		return reservation(v, a[1], cmd);
+	case XENMEM_maximum_ram_page:
+		/* Xen's answer to any guest: the machine's frame count. */
+		return (long)(mm_ram_end() / PAGE_BYTES);
+	case XENMEM_memory_map:
+		return memory_map(v, a[1]);
 	default:
 		return -ENOSYS;
 	}

@@ -21,6 +21,7 @@
 static struct page_alloc allocator;
 static spinlock_t mm_lock = SPINLOCK_INIT;
 static uint64_t total_bytes;
+static uint64_t ram_end;		/* end of the highest RAM the allocator manages */
 static uint64_t directmap_limit = (uint64_t)BOOT_MAP_GIB << 30;
 
 
@@ -154,6 +155,7 @@ void mm_init(const struct boot_info *bi, uint64_t mbi_phys, uint64_t mbi_size)
 	busy[nbusy++] = (struct mem_range){ meta, meta + meta_size };
 
 	page_alloc_init(&allocator, phys_to_virt(meta), max_addr);
+	ram_end = max_addr;
 	for (size_t i = 0; i < bi->mmap_count; i++) {
 		const struct mb2_mmap_entry *m = &bi->mmap[i];
 
@@ -221,6 +223,11 @@ uint64_t mm_free_bytes(void)
 uint64_t mm_total_bytes(void)
 {
 	return total_bytes;
+}
+
+uint64_t mm_ram_end(void)
+{
+	return ram_end;
 }
 
 uint64_t mm_directmap_end(void)

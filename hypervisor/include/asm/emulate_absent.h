@@ -6,7 +6,8 @@
  *
  * One memory operand (emulate_absent):
  *   loads   MOV r, m (8A, 8B), MOV AL/rAX, moffs (A0, A1), MOVZX, MOVSX
- *           (0F B6, B7, BE, BF), MOVSXD (63, 64-bit code);
+ *           (0F B6, B7, BE, BF), MOVSXD (63, 64-bit code); BT (0F A3,
+ *           0F BA /4: CF set);
  *   stores  MOV m, r/imm (88, 89, C6 /0, C7 /0), MOV moffs, AL/rAX (A2,
  *           A3), MOVNTI (0F C3);
  *   read-modify-writes of asm/emulate_store.h (XCHG, OR/AND/XOR,

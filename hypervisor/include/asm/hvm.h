@@ -15,6 +15,14 @@ struct vcpu;
 uint64_t hvm_domain_pool_pages(struct domain *d, const struct domain_config *cfg,
 			       const char **why);
 int hvm_domain_init(struct domain *d, const char **why);
+/* Guest frames [gfn, gfn + n) stop being RAM: unmapped from the nested
+ * table and gone from the shadows; or are RAM again, backed by [maddr,
+ * maddr + n pages). 0, or -ENOMEM (nothing changed). The domain's
+ * p2m_lock is held. After a removal, hvm_p2m_flush_tlbs (without the
+ * lock) returns once no vCPU can hold a translation of what was removed. */
+int hvm_p2m_remove_frames(struct domain *d, uint64_t gfn, uint64_t n);
+int hvm_p2m_restore_frames(struct domain *d, uint64_t gfn, uint64_t n, uint64_t maddr);
+void hvm_p2m_flush_tlbs(struct domain *d);
 void hvm_domain_destroy(struct domain *d);
 int hvm_vcpu_init(struct vcpu *v, struct domain *d, unsigned int id);
 void hvm_vcpu_destroy(struct vcpu *v);

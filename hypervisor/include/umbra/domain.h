@@ -23,6 +23,9 @@ struct shadow_defer;
 #define CONSOLE_RING_SIZE	4096	/* one page */
 #define CONSOLE_LINE_MAX	160
 #define GRANT_FRAMES_MAX	64	/* Xen's default max_grant_frames */
+#define UNBACKED_WORDS_PER_PAGE	512	/* 64-bit words of the unbacked map in a page */
+#define DOMAIN_UNBACKED_MAP_PAGES \
+	(DOMAIN_MAX_MEM / 4096 / 64 / UNBACKED_WORDS_PER_PAGE)
 
 enum domain_state {
 	DOMAIN_RUNNING,		/* at least one vCPU may run */
@@ -97,6 +100,15 @@ struct domain {
 	unsigned int nr_extents;
 	uint64_t *extents;		/* machine address of each 2 MiB extent */
 	const struct identity_map *identity;	/* dom0: RAM at its machine addresses */
+	/* Frames the guest gave back (XENMEM_decrease_reservation): a bit
+	 * per 4 KiB frame of [0, mem_bytes), set while it is unbacked. Its
+	 * machine page stays the domain's, mapped nowhere, until the guest
+	 * populates the frame again (common/memory_reservation.c). A page
+	 * of bits per 128 MiB; none for dom0. */
+	uint64_t *unbacked[DOMAIN_UNBACKED_MAP_PAGES];
+	uint64_t unbacked_pages;	/* bits set in unbacked */
+	uint64_t unmapped_pages;	/* XENMEM_increase_reservation: held, mapped nowhere */
+	spinlock_t p2m_lock;		/* serialises changes of the above; before paging_lock */
 	uint32_t paging;		/* UMBRA_PAGING_* */
 	/* The paging mode's writes into guest-physical memory (asm/guest_access.h),
 	 * set when the domain is created; NULL: plain writes. src NULL: zeros. */
@@ -191,6 +203,25 @@ void domain_crash(struct domain *d, const char *fmt, ...)
 
 /* Is all of [gpa, gpa+len) the domain's RAM? */
 bool domain_owns_gpa_range(const struct domain *d, uint64_t gpa, uint64_t len);
+/* The word of the unbacked map that holds gfn's bit (inside mem_bytes,
+ * not dom0). */
+static inline uint64_t *domain_unbacked_word(const struct domain *d, uint64_t gfn)
+{
+	uint64_t w = gfn / 64;
+
+	return &d->unbacked[w / UNBACKED_WORDS_PER_PAGE][w % UNBACKED_WORDS_PER_PAGE];
+}
+
+/* Is guest frame gfn (inside mem_bytes) given back by the guest? */
+static inline bool domain_frame_unbacked(const struct domain *d, uint64_t gfn)
+{
+	return d->unbacked[0] &&
+	       (__atomic_load_n(domain_unbacked_word(d, gfn), __ATOMIC_ACQUIRE) >> (gfn % 64)) & 1;
+}
+/* Is the whole 2 MiB extent holding gfn backed (no frame given back)? */
+bool domain_extent_whole(const struct domain *d, uint64_t gfn);
+/* Pages the domain holds now: XENMEM_current_reservation. */
+uint64_t domain_tot_pages(const struct domain *d);
 /* Guest-physical to machine address; 0 if gpa is not the domain's RAM.
  * Copies to and from guest memory are in asm/guest_access.h. */
 uint64_t domain_gpa_to_maddr(const struct domain *d, uint64_t gpa);

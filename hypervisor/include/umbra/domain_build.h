@@ -10,6 +10,14 @@ struct domain;
  * loaders (ELF, PVH start info, Linux boot) write a domain's image with. */
 struct guest_writer domain_guest_writer(struct domain *d);
 
+/* The memory map of an HVM domain (its start info's, and
+ * XENMEM_memory_map's): RAM, then the reserved start info area, in at
+ * most DOMAIN_MEMMAP_MAX entries. The number of entries, or -EINVAL. */
+#define DOMAIN_MEMMAP_MAX	4
+struct hvm_memmap_table_entry;
+int domain_memory_map(const struct domain *d, struct hvm_memmap_table_entry *out,
+		      unsigned int max);
+
 struct domain_spec;
 /* The PVH start info, the spec's guest args and the memory map in the
  * last 64 KiB of d's RAM, after an image loaded as img; its address in

@@ -24,5 +24,8 @@ long do_vcpu_op(struct vcpu *v, uint64_t *args);
 long do_hvm_op(struct vcpu *v, uint64_t *args);
 long do_memory_op(struct vcpu *v, uint64_t *args);
 long do_event_channel_op(struct vcpu *v, uint64_t *args);
+/* memory_op's increase_reservation, decrease_reservation and
+ * populate_physmap (cmd): extents done, or HYPERCALL_CONTINUE. */
+long memory_reservation_op(struct vcpu *v, uint64_t *args, unsigned int cmd);
 
 #endif

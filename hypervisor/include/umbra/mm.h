@@ -17,6 +17,8 @@ void free_page_phys(uint64_t pa);
 void free_extent_2m_phys(uint64_t pa);
 uint64_t mm_free_bytes(void);
 uint64_t mm_total_bytes(void);
+/* End of the highest RAM range (XENMEM_maximum_ram_page). */
+uint64_t mm_ram_end(void);
 /* phys_to_virt() works below this machine address. */
 uint64_t mm_directmap_end(void);
 

@@ -75,6 +75,33 @@ static void test_loads(void **state)
 	assert_int_equal(r.gpr[INSN_RAX], 0xffffffffULL);
 }
 
+/* BT reads the bit: all-ones has it set, so CF comes out 1 and no
+ * register changes (XSA-195's bt with a huge register offset). */
+static void test_bit_test(void **state)
+{
+	struct insn_regs r, before;
+	struct absent_access acc;
+	uint64_t fl = FL_ZF;
+	(void)state;
+
+	fill(&r);
+	before = r;	/* bt %rax,(%rsi) */
+	assert_int_equal(run((const uint8_t[]){ 0x48, 0x0f, 0xa3, 0x06 }, 4, &r, &fl, &acc), 0);
+	assert_memory_equal(&r, &before, sizeof(r));
+	assert_int_equal(fl, FL_ZF | 1);
+	assert_false(acc.write);
+	assert_int_equal(acc.len, 8);
+	fl = 0;		/* btl $3,(%rsi) */
+	assert_int_equal(run((const uint8_t[]){ 0x0f, 0xba, 0x26, 0x03 }, 4, &r, &fl, &acc), 0);
+	assert_int_equal(fl, 1);
+	assert_int_equal(acc.len, 4);
+	/* 0F BA /5 is BTS: a read-modify-write, its store dropped. */
+	fl = 0;
+	assert_int_equal(run((const uint8_t[]){ 0x0f, 0xba, 0x2e, 0x03 }, 4, &r, &fl, &acc), 0);
+	assert_int_equal(fl, 1);
+	assert_true(acc.write);
+}
+
 static void test_stores_dropped(void **state)
 {
 	struct insn_regs r, before;
@@ -205,6 +232,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_loads),
+		cmocka_unit_test(test_bit_test),
 		cmocka_unit_test(test_stores_dropped),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_strings),

@@ -47,6 +47,18 @@ static unsigned int absent_load(const struct insn *insn, struct insn_regs *regs)
 	return src;
 }
 
+/* BT m, r (0F A3) and BT m, imm8 (0F BA /4): CF is the bit, which in
+ * all-ones is set; nothing is written. The CPU already moved to the
+ * operand holding the bit (a register offset reaches far). */
+static unsigned int absent_bit_test(const struct insn *insn, uint64_t *rflags)
+{
+	if (insn->map != INSN_MAP_0F ||
+	    !(insn->opcode == 0xa3 || (insn->opcode == 0xba && (insn->reg & 7) == 4)))
+		return 0;
+	*rflags |= X86_EFLAGS_CF;
+	return insn->op_bytes;
+}
+
 /* A plain store: nothing to compute, it is dropped. */
 static unsigned int absent_store(const struct insn *insn)
 {
@@ -67,6 +79,8 @@ int emulate_absent(const struct insn *insn, struct insn_regs *regs, uint64_t *rf
 		return -EINVAL;
 	out->write = false;
 	out->len = absent_load(insn, regs);
+	if (!out->len)
+		out->len = absent_bit_test(insn, rflags);
 	if (out->len)
 		return 0;
 	out->write = true;

@@ -139,11 +139,19 @@ static uint64_t identity_npt_pool_pages(const struct identity_map *id)
 	return npt_pool_pages(top) + 2 * (id->nr_ram + id->machine->nr) + 2 + 1;
 }
 
+/* A frame given back splits its extent's 2 MiB entry into a table of
+ * 4 KiB entries (svm_p2m.c): at most one table per extent. */
+static uint64_t npt_split_pages(uint64_t mem_bytes)
+{
+	return mem_bytes / EXTENT_SIZE;
+}
+
 uint64_t hvm_domain_pool_pages(struct domain *d, const struct domain_config *cfg,
 			       const char **why)
 {
 	uint64_t pages = (d->identity ? identity_npt_pool_pages(d->identity)
-				      : npt_pool_pages(d->mem_bytes)) +
+				      : npt_pool_pages(d->mem_bytes) +
+					npt_split_pages(d->mem_bytes)) +
 			 VCPU_POOL_PAGES * cfg->nr_vcpus;
 
 	if (cfg->paging != UMBRA_PAGING_SHADOW) {

@@ -30,8 +30,10 @@ static int shadow_p2m(void *ctx, uint64_t gfn, struct mmu_p2m *out)
 
 	if (!m)
 		return -ENOENT;
-	/* Every guest extent is one 2 MiB-aligned machine extent. */
-	*out = (struct mmu_p2m){ .mfn = m >> 12, .order = 9, .writable = true };
+	/* Every guest extent is one 2 MiB-aligned machine extent, unless
+	 * the guest gave a frame of it back. */
+	*out = (struct mmu_p2m){ .mfn = m >> 12, .order = domain_extent_whole(ctx, gfn) ? 9 : 0,
+				 .writable = true };
 	return 0;
 }
 

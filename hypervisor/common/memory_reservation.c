@@ -1,0 +1,217 @@
+/*
+ * XENMEM_increase_reservation, decrease_reservation and populate_physmap
+ * for HVM domains, with Xen's results: the number of extents completed;
+ * a bad argument stops the call where it is (a bad domid, order or
+ * structure before the first extent: 0), never a negative errno.
+ *
+ * A frame the guest gives back keeps its machine page, which stays the
+ * domain's and is mapped nowhere: the guest reads all-ones there and its
+ * writes are dropped, as at any unbacked guest-physical address, and the
+ * hypervisor's copies refuse it (-EFAULT). Populating the frame again
+ * maps that same page back, zeroed. So the domain's memory never grows
+ * past what it was created with (its maximum reservation), and a page it
+ * gives back is never another domain's.
+ *
+ * Where Umbra differs from Xen: populate_physmap fills only frames the
+ * guest gave back (Xen would also replace a backed frame, or back one
+ * beyond its RAM, while the reservation allows); an extent is checked
+ * whole before any frame of it changes; increase_reservation only
+ * counts pages (a translated guest cannot reach them, on Xen either);
+ * the control domain cannot change another domain's reservation.
+ */
+#include <asm/guest_access.h>
+#include <asm/hvm.h>
+#include <asm/layout.h>
+#include <public/memory.h>
+#include <public/xen.h>
+#include <umbra/domain.h>
+#include <umbra/errno.h>
+#include <umbra/hypercall.h>
+#include <umbra/spinlock.h>
+#include <umbra/string.h>
+
+#define FRAME_SHIFT		12
+#define FRAME_BYTES		(1ULL << FRAME_SHIFT)
+#define EXTENT_FRAMES		(EXTENT_SIZE >> FRAME_SHIFT)
+/* Xen's largest extent for a domain that is not the control domain
+ * (CONFIG_DOMU_MAX_ORDER): one 2 MiB page. */
+#define DOMU_MAX_ORDER		9
+/* Extents per call; then the call continues from where it stopped. */
+#define EXTENTS_PER_CALL	64
+/* XENMEMF_get_node of a request naming no node. */
+#define NODE_NONE		0xffu
+
+typedef int (*extent_fn)(struct domain *d, uint64_t first, uint64_t n);
+
+static uint64_t max_frames(const struct domain *d)
+{
+	return d->mem_bytes >> FRAME_SHIFT;
+}
+
+static uint64_t frame_maddr(const struct domain *d, uint64_t gfn)
+{
+	return d->extents[gfn / EXTENT_FRAMES] + (gfn % EXTENT_FRAMES) * FRAME_BYTES;
+}
+
+/* Frames the hypervisor placed its own pages in (shared info, grant
+ * frames): Xen's guest_remove_page refuses them too, as not the guest's. */
+static bool is_placed_frame(const struct domain *d, uint64_t gfn)
+{
+	uint64_t gpa = gfn << FRAME_SHIFT;
+
+	if (d->shared_info_placed && d->shared_info_gpa == gpa)
+		return true;
+	for (unsigned int i = 0; i < GRANT_FRAMES_MAX; i++)
+		if (d->grant_frame_placed[i] && d->grant_frame_gpa[i] == gpa)
+			return true;
+	return false;
+}
+
+static void set_unbacked(struct domain *d, uint64_t first, uint64_t n, bool on)
+{
+	for (uint64_t g = first; g < first + n; g++) {
+		uint64_t bit = 1ULL << (g % 64);
+
+		if (on)
+			__atomic_fetch_or(domain_unbacked_word(d, g), bit, __ATOMIC_RELEASE);
+		else
+			__atomic_fetch_and(domain_unbacked_word(d, g), ~bit, __ATOMIC_RELEASE);
+	}
+}
+
+static void add_unbacked(struct domain *d, int64_t n)
+{
+	__atomic_fetch_add(&d->unbacked_pages, (uint64_t)n, __ATOMIC_RELEASE);
+}
+
+/* Called with p2m_lock held. Counted first, so that a reader that sees
+ * a bit set also sees a count that makes it look (domain_memory.c). */
+static int remove_locked(struct domain *d, uint64_t first, uint64_t n)
+{
+	for (uint64_t g = first; g < first + n; g++)
+		if (domain_frame_unbacked(d, g) || is_placed_frame(d, g))
+			return -ENOENT;
+	add_unbacked(d, (int64_t)n);
+	set_unbacked(d, first, n, true);
+	if (!hvm_p2m_remove_frames(d, first, n))
+		return 0;
+	set_unbacked(d, first, n, false);
+	add_unbacked(d, -(int64_t)n);
+	return -ENOMEM;
+}
+
+static int decrease_extent(struct domain *d, uint64_t first, uint64_t n)
+{
+	uint64_t f;
+	int err;
+
+	if (first >= max_frames(d) || n > max_frames(d) - first)
+		return -EINVAL;
+	f = spin_lock_irqsave(&d->p2m_lock);
+	err = remove_locked(d, first, n);
+	spin_unlock_irqrestore(&d->p2m_lock, f);
+	/* Outside the lock: this waits for the other vCPUs. */
+	if (!err)
+		hvm_p2m_flush_tlbs(d);
+	return err;
+}
+
+/* Zeroed before it is mapped: nothing of the guest's old contents, or of
+ * a write that raced the removal, shows through. */
+static int populate_locked(struct domain *d, uint64_t first, uint64_t n)
+{
+	if (domain_tot_pages(d) + n > max_frames(d))
+		return -ENOMEM;		/* Xen: over the domain's max_pages */
+	for (uint64_t g = first; g < first + n; g++)
+		if (!domain_frame_unbacked(d, g))
+			return -EEXIST;
+	memset(phys_to_virt(frame_maddr(d, first)), 0, n * FRAME_BYTES);
+	if (hvm_p2m_restore_frames(d, first, n, frame_maddr(d, first)))
+		return -ENOMEM;
+	set_unbacked(d, first, n, false);
+	add_unbacked(d, -(int64_t)n);
+	return 0;
+}
+
+/* An extent is naturally aligned, so it lies in one machine extent. */
+static int populate_extent(struct domain *d, uint64_t first, uint64_t n)
+{
+	uint64_t f;
+	int err;
+
+	if ((first & (n - 1)) || first >= max_frames(d) || n > max_frames(d) - first)
+		return -EINVAL;
+	f = spin_lock_irqsave(&d->p2m_lock);
+	err = populate_locked(d, first, n);
+	spin_unlock_irqrestore(&d->p2m_lock, f);
+	return err;
+}
+
+/* A translated guest is given no frame numbers: the pages are only
+ * counted, up to the maximum reservation. */
+static int increase_extent(struct domain *d, uint64_t first, uint64_t n)
+{
+	uint64_t f;
+	int err = 0;
+
+	(void)first;
+	f = spin_lock_irqsave(&d->p2m_lock);
+	if (domain_tot_pages(d) + n > max_frames(d))
+		err = -ENOMEM;
+	else
+		d->unmapped_pages += n;
+	spin_unlock_irqrestore(&d->p2m_lock, f);
+	return err;
+}
+
+/* What Xen checks before the first extent; false: return start. */
+static bool request_ok(const struct vcpu *v, const struct xen_memory_reservation *r,
+		       uint64_t start)
+{
+	unsigned int bits = XENMEMF_get_address_bits(r->mem_flags);
+	unsigned int node = XENMEMF_get_node(r->mem_flags);
+
+	if (r->nr_extents > (UINT32_MAX >> MEMOP_EXTENT_SHIFT) || start >= r->nr_extents)
+		return false;
+	/* A width that cannot hold a single page; any other is met. */
+	if (bits && bits <= FRAME_SHIFT)
+		return false;
+	if (node != NODE_NONE && node != 0)
+		return false;		/* one node: 0 */
+	/* Another domain: none there, or the caller may not (Xen answers
+	 * both alike). dom0's RAM is the machine's: not given back. */
+	if (r->domid != DOMID_SELF && r->domid != v->domain->id)
+		return false;
+	if (domain_is_dom0(v->domain) || !v->domain->unbacked[0])
+		return false;
+	return r->extent_order <= DOMU_MAX_ORDER;
+}
+
+long memory_reservation_op(struct vcpu *v, uint64_t *a, unsigned int cmd)
+{
+	static const extent_fn fns[] = {
+		[XENMEM_increase_reservation] = increase_extent,
+		[XENMEM_decrease_reservation] = decrease_extent,
+		[XENMEM_populate_physmap] = populate_extent,
+	};
+	uint64_t start = a[0] >> MEMOP_EXTENT_SHIFT, i;
+	struct xen_memory_reservation r;
+
+	if (copy_from_guest(v, &r, a[1], sizeof(r)) || !request_ok(v, &r, start))
+		return (long)start;
+	for (i = start; i < r.nr_extents; i++) {
+		uint64_t gfn = 0;
+
+		if (i - start == EXTENTS_PER_CALL) {
+			a[0] = cmd | (i << MEMOP_EXTENT_SHIFT);
+			return HYPERCALL_CONTINUE;
+		}
+		/* increase_reservation of a translated guest reads no list. */
+		if (cmd != XENMEM_increase_reservation &&
+		    copy_from_guest(v, &gfn, r.extent_start + i * sizeof(gfn), sizeof(gfn)))
+			break;
+		if (fns[cmd](v->domain, gfn, 1ULL << r.extent_order))
+			break;
+	}
+	return (long)i;
+}
