@@ -166,6 +166,11 @@ int domain_create_err(const struct domain_config *cfg, struct domain **out, cons
 	err = reserve_pool(d, cfg, why);
 	if (err)
 		goto fail_id;
+	if (evtchn_domain_init(d)) {
+		*why = "no memory for its event channels";
+		err = -ENOMEM;
+		goto fail_pool;
+	}
 	err = hvm_domain_init(d, why);
 	if (err)
 		goto fail_pool;
@@ -191,6 +196,7 @@ fail_vcpus:
 	}
 	hvm_domain_destroy(d);
 fail_pool:
+	evtchn_domain_destroy(d);
 	domain_pool_release(d);
 fail_id:
 	unpublish(d);
@@ -208,10 +214,12 @@ struct domain *domain_create(const struct domain_config *cfg, const char **why)
 
 /* Out of the table first: from then on no other pCPU finds it (the
  * timer walk runs under the table's lock), so freeing it is safe once its
- * vCPUs are off every pCPU (the caller's business). */
+ * vCPUs are off every pCPU (the caller's business). Its event channels go
+ * next: a peer found before it left the table is done with it then. */
 void domain_destroy(struct domain *d)
 {
 	unpublish(d);
+	evtchn_domain_destroy(d);
 	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
 		hvm_vcpu_destroy(d->vcpus[i]);
 		domain_vcpu_free(d, d->vcpus[i]);
@@ -298,6 +306,8 @@ bool domain_kill(struct domain *d)
 	guest_log_stop(&d->glog);
 	log_lifecycle(LOG_INFO, "domain %u (%s): destroyed by dom0\n", d->id, d->name);
 	stop_vcpus(d);
+	/* As Xen at domain_kill: its peers see their ends unbound now. */
+	evtchn_domain_close_all(d);
 	if (!was_stopped)
 		domain_print_stats(d);
 	__atomic_store_n(&d->stop_reported, true, __ATOMIC_RELEASE);

@@ -9,6 +9,7 @@
 #include <public/xen.h>
 #include <umbra/domain.h>
 #include <umbra/errno.h>
+#include <umbra/evtchn.h>
 #include <umbra/hypercall.h>
 #include <umbra/mgmt.h>
 #include <umbra/sched.h>
@@ -72,6 +73,8 @@ static long do_sched_op(struct vcpu *v, uint64_t *a)
 		return 0;
 	case SCHEDOP_shutdown:
 		return sched_shutdown_op(v, a[1]);
+	case SCHEDOP_poll:
+		return evtchn_poll(v, a[1]);
 	case SCHEDOP_remote_shutdown:
 		return -EPERM;		/* only dom0 may stop others */
 	default:

@@ -8,6 +8,7 @@
 #include <public/xen.h>
 #include <umbra/domain.h>
 #include <umbra/errno.h>
+#include <umbra/evtchn.h>
 #include <umbra/hypercall.h>
 #include <umbra/sched.h>
 
@@ -26,9 +27,33 @@ static long vcpu_initialise(struct vcpu *caller, struct vcpu *v, uint64_t arg)
 	return err;
 }
 
+/* The caller's own timer only, as in Xen; the deadline is the one
+ * set_timer_op sets (0 there means "none", so a deadline of 0 is 1 ns). */
+static long singleshot_timer(struct vcpu *caller, struct vcpu *v, uint64_t arg)
+{
+	struct vcpu_set_singleshot_timer t;
+
+	if (v != caller)
+		return -EINVAL;
+	if (copy_from_guest(caller, &t, arg, sizeof(t)))
+		return -EFAULT;
+	if ((t.flags & VCPU_SSHOTTMR_future) && t.timeout_abs_ns < guest_time_ns(v))
+		return -ETIME;
+	__atomic_store_n(&v->timer_deadline_ns, t.timeout_abs_ns ? t.timeout_abs_ns : 1,
+			 __ATOMIC_RELEASE);
+	return 0;
+}
+
 static long vcpu_op_locked(struct vcpu *caller, struct vcpu *v, const uint64_t *a)
 {
 	switch (a[0]) {
+	case VCPUOP_set_singleshot_timer:
+		return singleshot_timer(caller, v, a[2]);
+	case VCPUOP_stop_singleshot_timer:
+		if (v != caller)
+			return -EINVAL;
+		__atomic_store_n(&v->timer_deadline_ns, 0, __ATOMIC_RELEASE);
+		return 0;
 	case VCPUOP_initialise:
 		return vcpu_initialise(caller, v, a[2]);
 	case VCPUOP_up:
@@ -98,9 +123,28 @@ static long hvm_param(struct vcpu *v, uint64_t arg, bool set)
 	return 0;
 }
 
+/* Xen's checks: a vector below 0x10 is refused, then an unknown vCPU. */
+static long set_evtchn_upcall_vector(struct vcpu *v, uint64_t arg)
+{
+	struct domain *d = v->domain;
+	struct xen_hvm_evtchn_upcall_vector u;
+
+	if (copy_from_guest(v, &u, arg, sizeof(u)))
+		return -EFAULT;
+	if (u.vector < 0x10)
+		return -EINVAL;
+	if (u.vcpu >= d->nr_vcpus)
+		return -ENOENT;
+	__atomic_store_n(&d->vcpus[u.vcpu]->upcall_vector, u.vector, __ATOMIC_RELEASE);
+	evtchn_upcall_reassert(d->vcpus[u.vcpu]);
+	return 0;
+}
+
 long do_hvm_op(struct vcpu *v, uint64_t *a)
 {
 	switch (a[0]) {
+	case HVMOP_set_evtchn_upcall_vector:
+		return set_evtchn_upcall_vector(v, a[1]);
 	case HVMOP_set_param:
 		return hvm_param(v, a[1], true);
 	case HVMOP_get_param:

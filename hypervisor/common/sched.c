@@ -8,6 +8,7 @@
 #include <umbra/debug_exit.h>
 #include <umbra/domain.h>
 #include <umbra/errno.h>
+#include <umbra/evtchn.h>
 #include <umbra/printk.h>
 #include <umbra/sched.h>
 
@@ -180,6 +181,15 @@ void sched_vcpu_wake(struct vcpu *v)
 	spin_unlock_irqrestore(&runq_lock, f);
 }
 
+void sched_vcpu_poll_prepare(struct vcpu *v)
+{
+	uint64_t f = spin_lock_irqsave(&runq_lock);
+
+	v->event_pending = false;
+	__atomic_store_n(&v->poll_deadline_ns, 0, __ATOMIC_RELEASE);
+	spin_unlock_irqrestore(&runq_lock, f);
+}
+
 void sched_vcpu_yield(struct vcpu *v)
 {
 	v->needs_resched = true;
@@ -207,28 +217,58 @@ void sched_vcpu_down(struct vcpu *v)
 	spin_unlock_irqrestore(&runq_lock, f);
 }
 
+/* The one-shot timer (set_timer_op, VCPUOP_set_singleshot_timer). The
+ * deadline is cleared and the vCPU woken under runq_lock, which
+ * sched_vcpu_block_if_wakeable() relies on; VIRQ_TIMER, if bound, is
+ * raised after (event channels take their own locks, then this one). */
+static void check_vcpu_timer(struct vcpu *v)
+{
+	uint64_t dl = __atomic_load_n(&v->timer_deadline_ns, __ATOMIC_ACQUIRE);
+	bool fired = false, bound = false;
+
+	/* The vCPU may set a new deadline meanwhile: fire only the one that
+	 * expired. */
+	if (!dl || guest_time_ns(v) < dl)
+		return;
+	uint64_t f = spin_lock_irqsave(&runq_lock);
+
+	if (__atomic_compare_exchange_n(&v->timer_deadline_ns, &dl, 0, false,
+					__ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
+		fired = true;
+		bound = evtchn_virq_bound(v, VIRQ_TIMER);
+		if (!bound)
+			hvm_vcpu_upcall_raise(v);
+		wake_locked(v);
+	}
+	spin_unlock_irqrestore(&runq_lock, f);
+	if (fired && bound)
+		evtchn_send_virq(v, VIRQ_TIMER);
+}
+
+/* SCHEDOP_poll's timeout: the wait ends, no event. */
+static void check_poll_timeout(struct vcpu *v)
+{
+	uint64_t dl = __atomic_load_n(&v->poll_deadline_ns, __ATOMIC_ACQUIRE);
+
+	if (!dl || guest_time_ns(v) < dl)
+		return;
+	uint64_t f = spin_lock_irqsave(&runq_lock);
+
+	if (__atomic_compare_exchange_n(&v->poll_deadline_ns, &dl, 0, false,
+					__ATOMIC_ACQ_REL, __ATOMIC_RELAXED) &&
+	    __atomic_exchange_n(&v->polling, false, __ATOMIC_SEQ_CST))
+		wake_locked(v);
+	spin_unlock_irqrestore(&runq_lock, f);
+}
+
 static void check_domain_timers(struct domain *d, void *arg)
 {
 	(void)arg;
 	if (d->state >= DOMAIN_SHUTDOWN)
 		return;
 	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
-		struct vcpu *v = d->vcpus[i];
-		uint64_t dl = __atomic_load_n(&v->timer_deadline_ns, __ATOMIC_ACQUIRE);
-
-		/* The vCPU may set a new deadline meanwhile: fire only the
-		 * one that expired. */
-		if (dl && guest_time_ns(v) >= dl) {
-			uint64_t f = spin_lock_irqsave(&runq_lock);
-
-			if (__atomic_compare_exchange_n(&v->timer_deadline_ns, &dl, 0,
-							false, __ATOMIC_ACQ_REL,
-							__ATOMIC_RELAXED)) {
-				hvm_vcpu_timer_fired(v);
-				wake_locked(v);
-			}
-			spin_unlock_irqrestore(&runq_lock, f);
-		}
+		check_vcpu_timer(d->vcpus[i]);
+		check_poll_timeout(d->vcpus[i]);
 	}
 }
 
@@ -275,6 +315,18 @@ static void run_slice(struct vcpu *v)
 			__asm__ volatile("sti; nop; cli" ::: "memory");
 	}
 	v->stats.cpu_time_ns += tsc_to_ns(rdtsc() - start);
+}
+
+void sched_vcpu_kick(struct vcpu *v)
+{
+	int cpu;
+
+	sched_vcpu_wake(v);
+	cpu = __atomic_load_n(&v->processor, __ATOMIC_ACQUIRE);
+	/* Every interrupt on dom0's pCPU is dom0's own: no kick there. */
+	if (cpu >= 0 && (unsigned int)cpu != smp_processor_id() &&
+	    !sched_pcpu_is_dom0s((unsigned int)cpu))
+		apic_send_ipi(percpu_area[cpu].apic_id, VECTOR_IPI);
 }
 
 static void put_back(struct vcpu *v)

@@ -18,5 +18,6 @@ CHECK_DEPS += $(BUILD)/test/umbra.elf $(BUILD)/guests/ptwork.elf
 
 include tests/e2e/hvm.mk
 include tests/e2e/xtf.mk
+include tests/e2e/evtchn.mk
 include tests/e2e/mgmt.mk
 include tests/e2e/vmtop.mk

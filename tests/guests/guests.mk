@@ -10,6 +10,7 @@
 #   exitbench  exit round-trip costs for make bench-hvm
 #   selftest   the runtime's own trap, user-mode and page-table helpers
 #   smp        starts the other vCPUs with VCPUOP_initialise/up
+#   evtchn     event channels: VIRQ_TIMER, poll, IPIs, an interdomain ping-pong
 #
 # `make check` also boots hello, selftest and ptwork under plain QEMU (its
 # PVH loader), which exercises the runtime without a hypervisor; the
@@ -18,7 +19,7 @@
 GUEST_DIR := tests/guests
 GUEST_BIN := $(BUILD)/guests
 GUEST_OBJ := $(BUILD)/guests/obj
-GUESTS := hello compute timer ptwork hostile exitbench selftest smp
+GUESTS := hello compute timer ptwork hostile exitbench selftest smp evtchn
 
 GUEST_CC := $(KERNEL_CC)
 GUEST_CFLAGS := -std=c11 $(WARN_CFLAGS) -O2 -g -ffreestanding -fno-pic -fno-pie \

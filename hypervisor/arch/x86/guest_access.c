@@ -48,6 +48,41 @@ static void chunk_zero(void *mem, uint8_t *buf, uint64_t len)
 	memset(mem, 0, len);
 }
 
+/* The word at gpa (8-byte aligned, the domain's RAM), or NULL. */
+static uint64_t *gpa_word(struct domain *d, uint64_t gpa)
+{
+	if ((gpa & 7) || !domain_owns_gpa_range(d, gpa, sizeof(uint64_t)))
+		return NULL;
+	return phys_to_virt(domain_gpa_to_maddr(d, gpa));
+}
+
+int gpa_test_and_set_bit(struct domain *d, uint64_t gpa, unsigned int bit)
+{
+	uint64_t *w = gpa_word(d, gpa), m = 1ULL << (bit & 63);
+
+	if (!w)
+		return -EFAULT;
+	return !!(__atomic_fetch_or(w, m, __ATOMIC_SEQ_CST) & m);
+}
+
+int gpa_test_and_clear_bit(struct domain *d, uint64_t gpa, unsigned int bit)
+{
+	uint64_t *w = gpa_word(d, gpa), m = 1ULL << (bit & 63);
+
+	if (!w)
+		return -EFAULT;
+	return !!(__atomic_fetch_and(w, ~m, __ATOMIC_SEQ_CST) & m);
+}
+
+int gpa_test_bit(struct domain *d, uint64_t gpa, unsigned int bit)
+{
+	uint64_t *w = gpa_word(d, gpa);
+
+	if (!w)
+		return -EFAULT;
+	return !!(__atomic_load_n(w, __ATOMIC_SEQ_CST) & (1ULL << (bit & 63)));
+}
+
 int copy_to_gpa_raw(struct domain *d, uint64_t gpa, const void *src, uint64_t len)
 {
 	return for_each_gpa_chunk(d, gpa, (uint8_t *)src, len,

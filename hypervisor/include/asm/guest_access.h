@@ -47,6 +47,17 @@ int copy_from_gpa(struct domain *d, void *dst, uint64_t gpa, uint64_t len);
 int copy_to_gpa(struct domain *d, uint64_t gpa, const void *src, uint64_t len);
 int zero_gpa(struct domain *d, uint64_t gpa, uint64_t len);
 
+/* Atomic bit operations on the aligned 64-bit word at gpa in the domain's
+ * RAM (bit < 64), for words the guest changes at the same time with locked
+ * instructions: the event bits of shared_info. Each returns the bit's old
+ * value (0 or 1), or -EFAULT for a word that is not the domain's RAM.
+ * They bypass the paging mode's write hook as Xen's own writes to
+ * shared_info do: a guest that makes that page a page table confuses only
+ * its own shadows, which hold translations of its own RAM. */
+int gpa_test_and_set_bit(struct domain *d, uint64_t gpa, unsigned int bit);
+int gpa_test_and_clear_bit(struct domain *d, uint64_t gpa, unsigned int bit);
+int gpa_test_bit(struct domain *d, uint64_t gpa, unsigned int bit);
+
 /* The plain write under them (src NULL: zeros), for a paging mode's
  * write_gpa hook only. */
 int copy_to_gpa_raw(struct domain *d, uint64_t gpa, const void *src, uint64_t len);

@@ -45,7 +45,9 @@ int hvm_vcpu_load_context(struct vcpu *v, const struct vcpu_hvm_context *ctx);
 
 /* Enter the guest once and handle the exit that ends the run. */
 void hvm_vcpu_run(struct vcpu *v);
-void hvm_vcpu_timer_fired(struct vcpu *v);
+/* An event for v's callback vector (its own upcall vector if it set one,
+ * else the domain's), from any pCPU; taken at its next entry. */
+void hvm_vcpu_upcall_raise(struct vcpu *v);
 /* What the vCPU's TSC reads minus the host's. */
 uint64_t hvm_vcpu_tsc_offset(const struct vcpu *v);
 

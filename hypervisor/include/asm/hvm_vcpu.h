@@ -23,7 +23,7 @@ struct hvm_vcpu {
 	uint64_t pat;
 	uint64_t last_pcpu;		/* for TLB flush decisions */
 	uint64_t pending_event;		/* EVENTINJ value to inject next entry */
-	/* Callback-vector events: raised counts timer expiries (any pCPU),
+	/* Callback-vector events: raised counts upcalls (any pCPU),
 	 * delivered the last count the guest took; pending while they differ. */
 	uint64_t upcall_raised;
 	uint64_t upcall_delivered;

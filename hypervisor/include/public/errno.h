@@ -25,6 +25,7 @@
 #define XEN_ERANGE	34
 #define XEN_ENOSYS	38	/* no such hypercall or sub-operation */
 #define XEN_ENOTEMPTY	39
+#define XEN_ETIME	62	/* a time already past */
 #define XEN_EOVERFLOW	75
 #define XEN_EOPNOTSUPP	95	/* not supported (yet) */
 

@@ -11,6 +11,7 @@
 #include <umbra/spinlock.h>
 #include <asm/hvm_vcpu.h>
 #include <umbra/e820.h>
+#include <umbra/evtchn.h>
 #include "mmu/npt.h"
 
 struct shadow_domain;
@@ -73,6 +74,10 @@ struct vcpu {
 	uint64_t affinity;		/* bitmap of pCPUs it may run on */
 	uint64_t timer_deadline_ns;	/* one-shot timer, guest time; 0: none */
 	bool event_pending;		/* wakes a blocked vCPU */
+	uint8_t upcall_vector;		/* HVMOP_set_evtchn_upcall_vector; 0: the domain's */
+	bool polling;			/* in SCHEDOP_poll: a send to poll_port wakes it */
+	uint32_t poll_port;		/* EVTCHN_POLL_ANY: any port */
+	uint64_t poll_deadline_ns;	/* SCHEDOP_poll's timeout, guest time; 0: none */
 	bool needs_resched;
 	bool initialised;		/* has a register state to start from */
 	uint64_t slice_start_tsc;
@@ -129,6 +134,7 @@ struct domain {
 	uint8_t callback_vector;	/* HVM_PARAM_CALLBACK_IRQ vector; 0: none */
 	bool shared_info_placed;	/* XENMEM_add_to_physmap'd (memory_op.c) */
 	uint64_t shared_info_gpa;	/* where, in the domain's own RAM */
+	struct evtchn_domain evtchn;	/* its event channels (common/event_channel.c) */
 	bool grant_frame_placed[GRANT_FRAMES_MAX];	/* grant frame i placed, */
 	uint64_t grant_frame_gpa[GRANT_FRAMES_MAX];	/* there (memory_op.c) */
 

@@ -27,6 +27,12 @@ void sched_vcpu_block(struct vcpu *v);
  * (HLT with interrupts off); false, and nothing done, if neither exists. */
 bool sched_vcpu_block_if_wakeable(struct vcpu *v);
 void sched_vcpu_wake(struct vcpu *v);
+/* The same, and a vCPU in the guest on another pCPU leaves it now, to
+ * take a new upcall (event channels). */
+void sched_vcpu_kick(struct vcpu *v);
+/* SCHEDOP_poll starts: forget wakes that came before it and an old
+ * poll timeout. */
+void sched_vcpu_poll_prepare(struct vcpu *v);
 /* Give up the rest of the slice. */
 void sched_vcpu_yield(struct vcpu *v);
 /* Never run the vCPU again (its domain stopped). */

@@ -59,6 +59,7 @@ static const struct attack attacks[] = {
 	{ "db-step", attack_db_step, false, true },
 	{ "ac-user", attack_ac_user, false, true },
 	{ "db-watch", attack_db_watch, false, true },
+	{ "evtchn", attack_evtchn, false, true },
 };
 #define NR_ATTACKS	(sizeof(attacks) / sizeof(attacks[0]))
 

@@ -76,6 +76,9 @@ void attack_strio_np(void);
 void attack_pte_ones(void);
 void attack_halt_cli(void);
 
+/* Named-only: the event-channel calls' errors and limits (evtchn.c). */
+void attack_evtchn(void);
+
 /* Named-only: page tables by the thousand, for the shadow pool (flood.c). */
 void attack_pt_flood(void);
 

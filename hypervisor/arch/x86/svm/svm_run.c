@@ -56,7 +56,7 @@ static void choose_tlb_flush(struct vcpu *v, struct percpu *p)
 static void prepare_events(struct vcpu *v)
 {
 	struct vmcb *vmcb = v->hvm.vmcb;
-	uint8_t vec = v->domain->callback_vector;
+	uint8_t vec = v->upcall_vector ? v->upcall_vector : v->domain->callback_vector;
 
 	if (v->hvm.pending_event) {
 		vmcb->event_inj = v->hvm.pending_event;
@@ -84,7 +84,7 @@ static void note_delivered_events(struct vcpu *v)
 	vmcb->int_ctl &= ~V_IRQ;
 }
 
-void hvm_vcpu_timer_fired(struct vcpu *v)
+void hvm_vcpu_upcall_raise(struct vcpu *v)
 {
 	__atomic_fetch_add(&v->hvm.upcall_raised, 1, __ATOMIC_RELEASE);
 }

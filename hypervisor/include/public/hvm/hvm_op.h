@@ -9,6 +9,9 @@
 
 #define HVMOP_set_param		0
 #define HVMOP_get_param		1
+/* A vCPU's own upcall vector (>= 0x10), used instead of the domain's
+ * HVM_PARAM_CALLBACK_IRQ vector for that vCPU's events. */
+#define HVMOP_set_evtchn_upcall_vector	23
 
 #ifndef __ASSEMBLY__
 #include <stdint.h>
@@ -22,6 +25,12 @@ struct xen_hvm_param {
 UMBRA_ABI_OFFSET(struct xen_hvm_param, index, 4);
 UMBRA_ABI_OFFSET(struct xen_hvm_param, value, 8);
 UMBRA_ABI_SIZE(struct xen_hvm_param, 16);
+
+struct xen_hvm_evtchn_upcall_vector {
+	uint32_t vcpu;
+	uint8_t vector;
+};
+UMBRA_ABI_SIZE(struct xen_hvm_evtchn_upcall_vector, 8);
 
 #endif /* !__ASSEMBLY__ */
 

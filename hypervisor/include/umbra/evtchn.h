@@ -1,0 +1,59 @@
+/*
+ * Event channels (Xen's 2-level ABI) of HVM domains: the per-domain state,
+ * delivery into shared_info and the vCPU's upcall, and what the scheduler,
+ * the timers and domain teardown ask of them.
+ *
+ * Locks, outermost first: the domain table's lock (timer walk), the global
+ * link lock (every operation that touches two domains' ports: binding,
+ * closing, teardown), a domain's evtchn lock (its ports), the run queue's.
+ */
+#ifndef UMBRA_EVTCHN_H
+#define UMBRA_EVTCHN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <umbra/evtchn_table.h>
+#include <umbra/spinlock.h>
+
+struct domain;
+struct vcpu;
+
+struct evtchn_domain {
+	spinlock_t lock;
+	struct evtchn_table table;
+};
+
+/* SCHEDOP_poll on more than one port: any send to the domain wakes it. */
+#define EVTCHN_POLL_ANY		0xffffffffu
+/* Xen's limit on the ports of one SCHEDOP_poll. */
+#define EVTCHN_POLL_MAX_PORTS	128
+
+/* A new domain's table (port 0 reserved); 0 or -ENOMEM. */
+int evtchn_domain_init(struct domain *d);
+/* Close every port of d: an interdomain peer sees its end unbound, as
+ * when d closes it; d gets no new port. Idempotent. */
+void evtchn_domain_close_all(struct domain *d);
+/* The same, then the table's memory: d's vCPUs are off every pCPU. */
+void evtchn_domain_destroy(struct domain *d);
+
+/* Has v (per-vCPU VIRQs) or its domain (global ones) bound virq? Read
+ * without the lock: the answer may be stale by the time it is used. */
+bool evtchn_virq_bound(struct vcpu *v, uint32_t virq);
+/* Raise virq on v if bound (Xen's send_guest_vcpu_virq). */
+void evtchn_send_virq(struct vcpu *v, uint32_t virq);
+
+/* The 2-level ABI in the domain's shared_info (common/event_2l.c); with
+ * no shared_info placed yet there is nowhere to record an event, and
+ * nothing happens. vcpu names the vCPU to notify. */
+void evtchn_2l_set_pending(struct domain *d, uint32_t vcpu, uint32_t port);
+void evtchn_2l_clear_pending(struct domain *d, uint32_t port);
+void evtchn_2l_unmask(struct domain *d, uint32_t vcpu, uint32_t port);
+bool evtchn_2l_is_pending(struct domain *d, uint32_t port);
+/* HVMOP_set_evtchn_upcall_vector: raise the upcall again if v has one
+ * pending (Xen's hvm_assert_evtchn_irq). */
+void evtchn_upcall_reassert(struct vcpu *v);
+
+/* SCHEDOP_poll (common/event_poll.c). */
+long evtchn_poll(struct vcpu *v, uint64_t arg);
+
+#endif

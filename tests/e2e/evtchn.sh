@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Event channels (Xen's 2-level ABI) between HVM domains on Umbra: the
+# evtchn guest on its own (VIRQ_TIMER from the singleshot timer and
+# set_timer_op, SCHEDOP_poll timeouts, IPIs, mask/unmask, status, a
+# loopback channel) in both paging modes; an interdomain ping-pong
+# between a nested and a shadow domain (upcalls on one side, SCHEDOP_poll
+# on the other, the close seen by the peer); the hostile guest's attacks
+# on the event-channel calls (ports out of range or another domain's, bad
+# pointers, exhausting its ports) beside a neighbour that finishes.
+# One PASS:/FAIL: line per check.
+set -u
+cd "$(dirname "$0")/../.."
+. tests/e2e/lib.sh
+. tests/e2e/hvm-lib.sh
+
+E2E_TIMEOUT=90
+
+check_evtchn() { # NAME MODE WHAT
+	check "$2: $1: $3: every check passed" guest_said_re "$1" '^evtchn: [1-9][0-9]* checks, 0 failed$'
+	check "$2: $1 shut down normally" stopped_with "$1" poweroff
+}
+
+# Alone, in each paging mode.
+s=evtchn-solo
+m=$(module es1 evtchn nested 8M role=solo)
+m+=$(module es2 evtchn shadow 8M role=solo)
+boot "$s" "$HVM_ELF" "$HVM_CMDLINE" "$m"
+check "solo: both domains stopped, QEMU powered off (33)" rc_is 33
+for t in es1:nested es2:shadow; do
+	IFS=: read -r name mode <<< "$t"
+	check "$mode: singleshot expiry arrives as VIRQ_TIMER's upcall" \
+		guest_said "$name" "evtchn: ok: singleshot expiry arrives as an upcall"
+	check "$mode: poll on a quiet port returns at its timeout" \
+		guest_said "$name" "evtchn: ok: SCHEDOP_poll on a quiet port returns at its timeout"
+	check "$mode: unmask delivers a pending event" \
+		guest_said "$name" "evtchn: ok: EVTCHNOP_unmask of the pending port: the upcall"
+	check "$mode: loopback close leaves the other end unbound" \
+		guest_said "$name" "evtchn: ok: the other end is unbound, waiting for me again"
+	check_evtchn "$name" "$mode" "VIRQ timer, poll, IPI, loopback"
+done
+check "solo: no domain crashed" log_lacks ': crashed: '
+scenario_end "$s"
+
+# Ping-pong between two domains: ids follow the module order (1, 2).
+s=evtchn-pingpong
+m=$(module srv evtchn nested 8M role=server peer=2 rounds=50)
+m+=$(module cli evtchn shadow 8M role=client peer=1 rounds=50)
+boot "$s" "$HVM_ELF" "$HVM_CMDLINE" "$m"
+check "pingpong: both domains stopped, QEMU powered off (33)" rc_is 33
+check "pingpong: the server is domain 1, the client domain 2" \
+	eval 'guest_said srv "evtchn: domain 1" && guest_said cli "evtchn: domain 2"'
+check "pingpong: the client bound to the server's port" \
+	guest_said cli "evtchn: ok: bind_interdomain to the server's port"
+check "pingpong: 50 of 50 round trips (client polls, server takes upcalls)" \
+	guest_said_re cli '^evtchn: client: 50 of 50 answered'
+check "pingpong: the server answered all 50" guest_said_re srv '^evtchn: server: answered 50 of 50'
+check "pingpong: after the client closed, the server's end is unbound for it" \
+	guest_said srv "evtchn: ok: after the peer closed: my end unbound, for the peer"
+check_evtchn srv nested "server"
+check_evtchn cli shadow "client"
+echo "pingpong: $(guest_lines cli | grep 'mean round trip')"
+scenario_end "$s"
+
+# Attacks on the event-channel calls, beside a neighbour.
+for mode in nested shadow; do
+	s=evtchn-hostile-$mode
+	m=$(module ok1 hello "$mode" 8M status=0)
+	m+=$(module hev hostile "$mode" 8M attack=evtchn)
+	boot "$s" "$HVM_ELF" "$HVM_CMDLINE" "$m"
+	check "hostile $mode: every attack got Xen's error" \
+		guest_said_re hev '^hostile: PASS evtchn \([0-9]+ checks\)$'
+	check "hostile $mode: not crashed" never_crashed hev
+	check "hostile $mode: the neighbour finished" stopped_with ok1 poweroff
+	check "hostile $mode: bad pointers counted as guest faults" \
+		same_nonempty "$(stat hev guest_faults)" \
+		"$(guest_value hev '^hostile: expected counters: guest_faults=([0-9]+).*')"
+	check "hostile $mode: QEMU powered off normally (33)" rc_is 33
+	scenario_end "$s"
+done
