@@ -29,4 +29,51 @@ struct vcpu_set_singleshot_timer {
 UMBRA_ABI_SIZE64(struct vcpu_set_singleshot_timer, 16);
 #endif
 
+/* Time accounting and where a vCPU's shared state lives. */
+#define VCPUOP_get_runstate_info		4	/* arg: struct vcpu_runstate_info */
+#define VCPUOP_register_runstate_memory_area	5	/* arg: struct vcpu_register_runstate_memory_area */
+#define VCPUOP_register_vcpu_info		10	/* arg: struct vcpu_register_vcpu_info */
+
+/* vcpu_runstate_info.state */
+#define RUNSTATE_running	0	/* on a physical CPU */
+#define RUNSTATE_runnable	1	/* ready, waiting for one */
+#define RUNSTATE_blocked	2	/* waiting for an event */
+#define RUNSTATE_offline	3	/* down, or its domain paused */
+/* Set in state_entry_time while a registered area is being rewritten
+ * (with VMASST_TYPE_runstate_update_flag). */
+#define XEN_RUNSTATE_UPDATE	(1ULL << 63)
+
+#ifndef __ASSEMBLY__
+#include <stdint.h>
+#include "abi.h"
+
+/* Nanoseconds of guest system time spent in each RUNSTATE_*, and when
+ * the current state began. */
+struct vcpu_runstate_info {
+	int32_t state;
+	uint64_t state_entry_time;
+	uint64_t time[4];
+};
+UMBRA_ABI_OFFSET64(struct vcpu_runstate_info, state_entry_time, 8);
+UMBRA_ABI_OFFSET64(struct vcpu_runstate_info, time, 16);
+UMBRA_ABI_SIZE64(struct vcpu_runstate_info, 48);
+
+/* A guest-virtual address the hypervisor keeps the runstate current at
+ * (written whenever the vCPU is scheduled in or out). */
+struct vcpu_register_runstate_memory_area {
+	uint64_t addr;
+};
+UMBRA_ABI_SIZE(struct vcpu_register_runstate_memory_area, 8);
+
+/* Move the vCPU's vcpu_info from its shared_info slot to byte offset of
+ * frame mfn (a guest frame for HVM): it must not cross the page. Once. */
+struct vcpu_register_vcpu_info {
+	uint64_t mfn;
+	uint32_t offset;
+	uint32_t rsvd;		/* zero */
+};
+UMBRA_ABI_OFFSET(struct vcpu_register_vcpu_info, offset, 8);
+UMBRA_ABI_SIZE(struct vcpu_register_vcpu_info, 16);
+#endif
+
 #endif
