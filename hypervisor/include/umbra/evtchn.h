@@ -36,6 +36,18 @@ void evtchn_domain_close_all(struct domain *d);
 /* The same, then the table's memory: d's vCPUs are off every pCPU. */
 void evtchn_domain_destroy(struct domain *d);
 
+/* What may touch another domain's ports (common/evtchn_link.c). Each
+ * returns a port or 0, or -errno as Xen does. dom: the caller's own
+ * (DOMID_SELF) or, for dom0, any domain. */
+long evtchn_alloc_unbound(struct domain *d, domid_t dom, domid_t remote);
+long evtchn_bind_interdomain(struct domain *ld, domid_t rdom, uint32_t rport);
+long evtchn_close(struct domain *d, uint32_t port);
+struct evtchn_status;
+long evtchn_status(struct domain *d, struct evtchn_status *s);
+long evtchn_reset(struct domain *d, domid_t dom);
+/* The lowest free port of d for a new channel, d's lock held. */
+int evtchn_new_port(struct domain *d);
+
 /* Has v (per-vCPU VIRQs) or its domain (global ones) bound virq? Read
  * without the lock: the answer may be stale by the time it is used. */
 bool evtchn_virq_bound(struct vcpu *v, uint32_t virq);
