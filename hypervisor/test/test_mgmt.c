@@ -237,8 +237,10 @@ void test_hooks_after_release(const struct boot_info *bi)
 {
 	uint64_t before;
 
-	if (!opt_cycles)
+	if (!opt_cycles) {
+		test_reap_stopped_domains();
 		return;
+	}
 	quick = elf_module(bi, 0);
 	busy = elf_module(bi, 1);
 	if (!quick || !busy) {

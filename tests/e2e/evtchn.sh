@@ -55,10 +55,28 @@ check "pingpong: 50 of 50 round trips (client polls, server takes upcalls)" \
 	guest_said_re cli '^evtchn: client: 50 of 50 answered'
 check "pingpong: the server answered all 50" guest_said_re srv '^evtchn: server: answered 50 of 50'
 check "pingpong: after the client closed, the server's end is unbound for it" \
-	guest_said srv "evtchn: ok: after the peer closed: my end unbound, for the peer"
+	guest_said srv "evtchn: ok: after the peer closed or was destroyed: my end unbound, for the peer"
 check_evtchn srv nested "server"
 check_evtchn cli shadow "client"
 echo "pingpong: $(guest_lines cli | grep 'mean round trip')"
+scenario_end "$s"
+
+# A domain destroyed with its channel open: the test build's boot CPU
+# destroys each domain once it stops (test_reap_stopped, as a toolstack
+# would); the peer's end becomes unbound, waiting for the dead domain.
+s=evtchn-destroy
+m=$(module srv evtchn nested 8M role=server peer=2 rounds=10)
+m+=$(module cli evtchn nested 8M role=client peer=1 rounds=10 leave=open)
+boot "$s" "$HVM_ELF" "console=com1 loglvl=info test_reap_stopped" "$m"
+check "destroy: the client shut down with its end open" \
+	guest_said cli "evtchn: client: leaving my end open"
+check "destroy: the stopped client was destroyed" \
+	log_has '^test: reap: domain 2 stopped; destroy: 0$'
+check "destroy: the server's end became unbound, for the destroyed domain" \
+	guest_said srv "evtchn: ok: after the peer closed or was destroyed: my end unbound, for the peer"
+check_evtchn srv nested "server beside a destroyed peer"
+check "destroy: every domain destroyed, QEMU powered off (33)" \
+	eval 'log_has "^test: reap: every domain destroyed$" && rc_is 33'
 scenario_end "$s"
 
 # Attacks on the event-channel calls, beside a neighbour.

@@ -11,4 +11,9 @@ struct boot_info;
  * dom0's or schedules itself: a test may take it over (and not return). */
 void test_hooks_after_release(const struct boot_info *bi);
 
+/* test_reap_stopped (hypervisor/test/test_reap.c, test build only): take
+ * the boot CPU and destroy each domain once it stops; returns at once
+ * when the option is off. */
+void test_reap_stopped_domains(void);
+
 #endif

@@ -10,7 +10,8 @@
  *                        close as its end becoming unbound
  *   role=client peer=N   binds to N's port, sends rounds=R events and
  *                        waits for each answer with SCHEDOP_poll on its
- *                        masked port, then closes it
+ *                        masked port, then closes it (leave=open: shuts
+ *                        down with it open, for a toolstack to destroy)
  * Prints "evtchn: ok: ..." per check and "evtchn: N checks, M failed".
  */
 #include "ev.h"
@@ -227,14 +228,16 @@ static void server(domid_t peer, unsigned int rounds)
 	ev_check(answered == rounds, "every event from the peer arrived (upcalls) and was answered",
 		 answered);
 	ev_check(upcalls >= rounds, "each arrived as an upcall", upcalls);
-	/* The client closes its end: ours must become unbound, for it. */
-	for (uint64_t guard = ms_from_now(3000); guest_time_ns() < guard;) {
+	/* The client closes its end (or is destroyed): ours must become
+	 * unbound, for it. */
+	for (uint64_t guard = ms_from_now(10000); guest_time_ns() < guard;) {
 		if (ev_status(DOMID_SELF, s, &st) == 0 && st.status != EVTCHNSTAT_interdomain)
 			break;
 		ev_poll(NULL, 0, ms_from_now(5));
 	}
 	ev_check(st.status == EVTCHNSTAT_unbound && st.u.unbound.dom == peer,
-		 "after the peer closed: my end unbound, for the peer", (long)st.status);
+		 "after the peer closed or was destroyed: my end unbound, for the peer",
+		 (long)st.status);
 	ev_check(ev_send(s) == 0, "send on it: dropped, 0", 0);
 	ev_check(ev_close(s) == 0, "close it", 0);
 }
@@ -285,6 +288,10 @@ static void client(domid_t peer, unsigned int rounds)
 	rc = ev_status(DOMID_SELF, l, &st);
 	ev_check(rc == 0 && st.status == EVTCHNSTAT_interdomain && st.u.interdomain.dom == peer,
 		 "status: interdomain, to the server", (long)st.status);
+	if (guest_option("leave=") && guest_word_in_list(guest_option("leave="), "open")) {
+		con_printf("evtchn: client: leaving my end open\n");
+		return;
+	}
 	ev_check(ev_close(l) == 0, "close my end", 0);
 }
 
