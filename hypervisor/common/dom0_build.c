@@ -165,45 +165,68 @@ static int load_linux(struct domain *d, const struct boot_info *bi,
 	return 0;
 }
 
-static struct domain *create_dom0(void)
+/* vCPU i pinned on pCPU i: dom0 drives those pCPUs' local APICs. */
+static struct domain *create_dom0(unsigned int nr)
 {
+	uint64_t pcpus = (1ULL << nr) - 1;
 	struct domain_config cfg = {
-		.name = "dom0", .mem_bytes = layout.bytes, .nr_vcpus = 1,
-		.paging = UMBRA_PAGING_NESTED, .affinity = 1ULL << DOM0_PCPU,
+		.name = "dom0", .mem_bytes = layout.bytes, .nr_vcpus = nr,
+		.paging = UMBRA_PAGING_NESTED, .affinity = pcpus,
 		.identity = &identity,
 	};
 	const char *why = NULL;
 	struct domain *d = domain_create(&cfg, &why);
 
-	if (!d)
+	if (!d) {
 		pr_err("dom0: not created: %s\n", why);
+		return NULL;
+	}
+	for (unsigned int i = 0; i < nr; i++)
+		d->vcpus[i]->affinity = 1ULL << i;
 	return d;
+}
+
+/* dom0_max_vcpus: dom0 takes pCPUs 0 to N-1, so at least one pCPU must
+ * remain for Umbra and the other domains. */
+static unsigned int dom0_vcpus(void)
+{
+	if (nr_cpus_online < 2) {
+		pr_err("dom0: needs a CPU of its own and one for Umbra; %u online: no dom0\n",
+		       nr_cpus_online);
+		return 0;
+	}
+	if (!opt_dom0_max_vcpus || opt_dom0_max_vcpus >= nr_cpus_online ||
+	    opt_dom0_max_vcpus > MAX_VCPUS_PER_DOMAIN) {
+		pr_err("dom0: dom0_max_vcpus=%llu: must be 1 to %u, leaving at least one of the "
+		       "%u CPUs for the other domains: no dom0\n",
+		       (unsigned long long)opt_dom0_max_vcpus,
+		       nr_cpus_online - 1 < MAX_VCPUS_PER_DOMAIN ? nr_cpus_online - 1
+								 : MAX_VCPUS_PER_DOMAIN,
+		       nr_cpus_online);
+		return 0;
+	}
+	return (unsigned int)opt_dom0_max_vcpus;
 }
 
 bool dom0_build(const struct boot_info *bi)
 {
 	struct linux_boot_plan *plan;
-	uint32_t apic_id = percpu_area[DOM0_PCPU].apic_id;
+	uint32_t apic_ids[MAX_VCPUS_PER_DOMAIN];
+	unsigned int nr = memory_set_aside ? dom0_vcpus() : 0;
 	struct bzimage bz;
 	struct domain *d;
 
-	if (!memory_set_aside)
+	if (!nr)
 		return false;
-	if (opt_dom0_max_vcpus != 1)
-		pr_warn("dom0: dom0_max_vcpus=%llu: one dom0 vCPU is supported so far\n",
-			(unsigned long long)opt_dom0_max_vcpus);
-	if (nr_cpus_online < 2) {
-		pr_err("dom0: needs a CPU of its own and one for Umbra; %u online: no dom0\n",
-		       nr_cpus_online);
-		return false;
-	}
+	for (unsigned int i = 0; i < nr; i++)
+		apic_ids[i] = percpu_area[i].apic_id;
 	plan = kzalloc(sizeof(*plan));
 	if (!plan || parse_kernel(bi, &bz))
 		goto fail;
-	d = create_dom0();
+	d = create_dom0(nr);
 	if (!d)
 		goto fail;
-	if (load_linux(d, bi, &bz, plan, place_acpi(d, bi, &apic_id, 1))) {
+	if (load_linux(d, bi, &bz, plan, place_acpi(d, bi, apic_ids, nr))) {
 		domain_destroy(d);
 		goto fail;
 	}
@@ -218,7 +241,13 @@ bool dom0_build(const struct boot_info *bi)
 	pr_info("dom0: %llu MiB in %u ranges, vCPU 0 on pCPU %u, entry %#llx\n",
 		(unsigned long long)(layout.bytes >> 20), layout.nr, DOM0_PCPU,
 		(unsigned long long)plan->entry);
+	if (nr > 1)
+		pr_info("dom0: %u vCPUs on pCPUs 0-%u (dom0 starts vCPUs 1-%u with INIT/SIPI); "
+			"Umbra keeps the other %u\n", nr, nr - 1, nr - 1, nr_cpus_online - nr);
 	kfree(plan);
+	/* Before the APs leave their wait: dom0's keep no Umbra timer. */
+	for (unsigned int i = 0; i < nr; i++)
+		sched_give_pcpu_to_dom0(i);
 	sched_vcpu_start(d->vcpus[0]);
 	return true;
 fail:

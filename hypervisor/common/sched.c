@@ -30,24 +30,26 @@ static void runq_push(struct vcpu *v)
 	runq_tail = v;
 }
 
-/* The pCPU dom0 owns while it runs (-1: none): nothing else runs there,
- * and Umbra keeps no timer there. */
-static int dom0_pcpu = -1;
+/* The pCPUs dom0 owns (vCPU i on pCPU i): nothing else runs there, and
+ * Umbra keeps no timer there. */
+static uint64_t dom0_pcpus;
 
 void sched_give_pcpu_to_dom0(unsigned int cpu)
 {
-	dom0_pcpu = (int)cpu;
+	__atomic_or_fetch(&dom0_pcpus, 1ULL << cpu, __ATOMIC_SEQ_CST);
 }
 
 bool sched_pcpu_is_dom0s(unsigned int cpu)
 {
-	return dom0_pcpu == (int)cpu;
+	return cpu < 64 && (__atomic_load_n(&dom0_pcpus, __ATOMIC_ACQUIRE) >> cpu) & 1;
 }
 
-/* The pCPU that fires vCPU timers: the first one Umbra keeps. */
+/* The pCPU that fires vCPU timers: the first online one Umbra keeps. */
 static unsigned int timer_pcpu(void)
 {
-	return dom0_pcpu == 0 ? 1 : 0;
+	uint64_t mine = sched_cpus_online() & ~__atomic_load_n(&dom0_pcpus, __ATOMIC_ACQUIRE);
+
+	return mine ? (unsigned int)__builtin_ctzll(mine) : 0;
 }
 
 /* Is v's domain neither paused nor stopped? Its state changes under

@@ -271,6 +271,58 @@ apic_ipis() {
 		wait_for_count "$com2" 't1\) timer: PASS' "$((before + 1))" 90
 }
 
+# dom0_max_vcpus=3 on four CPUs: dom0's vCPUs pinned one-to-one on pCPUs
+# 0-2, whose local APICs it drives; Linux starts vCPUs 1 and 2 itself with
+# INIT/SIPI (Umbra starts each on its pCPU in real mode at the SIPI
+# vector), sees exactly its three CPUs (the filtered MADT) and runs work
+# on each; the module domain t1 runs on pCPU 3, Umbra's; INIT to pCPU 3
+# stays refused; poweroff still goes through Umbra.
+dom0_smp() {
+	local iso=$E2E_OUT/dom0-smp.iso com2=$E2E_OUT/dom0-smp.com2.log before
+	scripts/mkiso.sh "$iso" build/test/umbra.elf \
+		"console=com1 loglvl=info dom0_mem=384M dom0_max_vcpus=3" \
+		"$DOM0/vmlinuz console=ttyS0 quiet panic=-1 iomem=relaxed; $DOM0/initrd.img; build/guests/timer.elf name=t1 -- sleeps=$T1_SLEEPS slack_ms=600000" ||
+		{ echo "FAIL: smp: ISO builds"; return; }
+	: > "$com2"
+	tty_start dom0-smp qemu-system-x86_64 -M q35 -cpu "$QEMU_CPU_DEFAULT" -smp 4 -m 2G \
+		-display none -no-reboot -nic none -serial stdio -serial "file:$com2" \
+		-monitor none -device isa-debug-exit,iobase=0xf4,iosize=0x04 -cdrom "$iso"
+	check "smp: dom0 gets 3 vCPUs on pCPUs 0-2, Umbra keeps one" \
+		tty_wait '^dom0: 3 vCPUs on pCPUs 0-2 .*Umbra keeps the other 1$' 120
+	check "smp: dom0 reaches umbra-dom0: ready" tty_wait '^umbra-dom0: ready' "$DOM0_TIMEOUT"
+	check "smp: dom0 started its vCPUs 1 and 2 with INIT/SIPI" \
+		bash -c "grep -qE '^dom0: vCPU 1 started by dom0 on pCPU 1 at 0x[0-9a-f]+:0000' '$com2' &&
+			grep -qE '^dom0: vCPU 2 started by dom0 on pCPU 2 at 0x[0-9a-f]+:0000' '$com2'"
+	tty_mark
+	tty_type 'grep -c ^processor /proc/cpuinfo'
+	check "smp: dom0 sees exactly its 3 CPUs in /proc/cpuinfo" tty_wait_new '^3$' 30
+	tty_mark
+	tty_type 'for c in 0 1 2; do taskset -c $c sh -c '"'"'i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done; echo "work on cpu$(cut -d" " -f39 /proc/self/stat): $i"'"'"' & done; wait'
+	check "smp: work pinned with taskset runs on dom0's CPU 0" tty_wait_new '^work on cpu0: 20000' 120
+	check "smp: work pinned with taskset runs on dom0's CPU 1" tty_wait_new '^work on cpu1: 20000' 30
+	check "smp: work pinned with taskset runs on dom0's CPU 2" tty_wait_new '^work on cpu2: 20000' 30
+	before=$(grep -c 't1) timer: PASS' "$com2")
+	tty_mark
+	tty_type '/usr/libexec/umbra-tests/apic_ipi init 3'
+	check "smp: dom0 user space sends INIT to pCPU 3" tty_wait_new '^apic_ipi: init to 3: sent' 60
+	check "smp: Umbra refuses the INIT to its own CPU" \
+		grep -qE 'dom0\): refused an IPI \(INIT, ICR 0x4500, destination 0x3\)' "$com2"
+	check "smp: the module domain t1 runs on on Umbra's pCPU 3" \
+		wait_for_count "$com2" 't1\) timer: PASS' "$((before + 1))" 90
+	check "smp: nothing crashed" bash -c "! grep -qE 'crashed|PANIC|FATAL' '$com2'"
+	tty_type 'poweroff'
+	check "smp: poweroff in dom0 stops the machine" tty_wait 'reboot: Power down' 120
+	power_checks "$com2" smp-poweroff "powered off" "t1 \\(d1\\)"
+	if [ "$SCENARIO_FAILED" -ne 0 ]; then
+		echo "---- terminal of dom0-smp ----"
+		tty_text | grep -v "TCG doesn't support" | tail -n 60
+		echo "---- COM2 (Umbra) ----"
+		tail -n 40 "$com2"
+	fi
+	SCENARIO_FAILED=0
+	tty_stop
+}
+
 # Bad dom0 input: each is refused with a message on Umbra's console, and
 # Umbra goes on to run the boot-module domain (then powers off, idle).
 bad_input() {
@@ -291,6 +343,7 @@ want() { [ -z "${DOM0_ONLY:-}" ] || [[ " $DOM0_ONLY " == *" $1 "* ]]; }
 
 want native && native
 want under_umbra && under_umbra
+want smp && dom0_smp
 want reboot && reboot_through_umbra
 want crash && dom0_crash
 want bad_input || exit 0
@@ -299,3 +352,5 @@ bad_input not-bzimage 2 "" "$DOM0/initrd.img" '^dom0: module 0: not a bzImage'
 bad_input truncated 2 "" "$E2E_OUT/vmlinuz-truncated" '^dom0: module 0: truncated'
 bad_input too-much-memory 2 "dom0_mem=64G" "$DOM0/vmlinuz" '^dom0: dom0_mem asks for 65536 MiB'
 bad_input one-cpu 1 "" "$DOM0/vmlinuz" '^dom0: needs a CPU of its own'
+bad_input all-cpus 2 "dom0_max_vcpus=2" "$DOM0/vmlinuz" \
+	'^dom0: dom0_max_vcpus=2: must be 1 to 1, leaving at least one of the 2 CPUs for the other domains'

@@ -13,7 +13,6 @@
 #define LVT_PERIODIC	(1u << 17)
 #define ICR_INIT	0x00004500u	/* INIT, level assert */
 #define ICR_STARTUP	0x00004600u
-#define ICR_BUSY	(1u << 12)
 #define ICR_TO_SELF	(1u << 18)	/* destination shorthand: self */
 #define TIMER_DIV_1	0xb
 
@@ -104,7 +103,7 @@ void apic_init_this_cpu(void)
 	set_irq_handler(VECTOR_IPI, kick_interrupt);
 }
 
-static void apic_send_icr(uint32_t dest, uint32_t icr)
+void apic_send_icr(uint32_t dest, uint32_t icr)
 {
 	if (x2apic) {
 		wrmsr(MSR_X2APIC_ICR, ((uint64_t)dest << 32) | icr);
@@ -112,7 +111,7 @@ static void apic_send_icr(uint32_t dest, uint32_t icr)
 	}
 	apic_write(APIC_ICR_HI, dest << 24);
 	apic_write(APIC_ICR_LO, icr);
-	for (int i = 0; i < 1000000 && (apic_read(APIC_ICR_LO) & ICR_BUSY); i++)
+	for (int i = 0; i < 1000000 && (apic_read(APIC_ICR_LO) & APIC_ICR_BUSY); i++)
 		cpu_relax();
 }
 
@@ -124,6 +123,11 @@ void apic_send_init(uint32_t dest)
 void apic_send_startup(uint32_t dest, uint8_t vector_page)
 {
 	apic_send_icr(dest, ICR_STARTUP | vector_page);
+}
+
+void apic_send_nmi(uint32_t dest)
+{
+	apic_send_icr(dest, APIC_DM_NMI << APIC_ICR_MODE_SHIFT);
 }
 
 void apic_send_ipi(uint32_t dest, uint8_t vector)
@@ -141,7 +145,7 @@ void apic_send_self_ipi(uint8_t vector)
 		return;
 	}
 	apic_write(APIC_ICR_LO, ICR_TO_SELF | vector);
-	for (int i = 0; i < 1000000 && (apic_read(APIC_ICR_LO) & ICR_BUSY); i++)
+	for (int i = 0; i < 1000000 && (apic_read(APIC_ICR_LO) & APIC_ICR_BUSY); i++)
 		cpu_relax();
 }
 

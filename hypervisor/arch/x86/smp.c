@@ -50,7 +50,10 @@ void start_secondary(uint64_t cpu)
 	}
 	/* The boot CPU dropped the trampoline's mapping meanwhile. */
 	write_cr3(read_cr3());
-	apic_timer_start_periodic(SCHED_TICK_US);
+	/* A pCPU of dom0's keeps no timer of Umbra's: it waits for dom0 to
+	 * start its vCPU there (common/dom0_smp.c). */
+	if (!sched_pcpu_is_dom0s((unsigned int)cpu))
+		apic_timer_start_periodic(SCHED_TICK_US);
 	sched_run_this_cpu();
 }
 

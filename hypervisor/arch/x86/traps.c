@@ -1,6 +1,7 @@
 /* Exception and interrupt dispatch. An exception inside the hypervisor is
  * always a bug (guest faults arrive as VM exits, and guest-memory accesses
  * go through the fix-up table), so it is reported in full and stops. */
+#include <asm/nmi.h>
 #include <asm/paging.h>
 #include <asm/percpu.h>
 #include <asm/traps.h>
@@ -108,6 +109,8 @@ void do_trap(struct cpu_regs *regs)
 			irq_handlers[vec](regs);
 		return;
 	}
+	if (vec == TRAP_NMI && nmi_claim())
+		return;
 	/* A fault at an instruction that is allowed to fault (guest-memory
 	 * copies) resumes at its fix-up address instead. */
 	if (extable_fixup(regs))

@@ -19,10 +19,25 @@
 #define APIC_TIMER_DIV	0x3e0
 
 /* ICR fields */
+#define APIC_ICR_VECTOR_MASK	0xffu
 #define APIC_ICR_MODE_SHIFT	8	/* delivery mode, 3 bits */
+#define APIC_ICR_MODE_MASK	(7u << APIC_ICR_MODE_SHIFT)
+#define APIC_DM_FIXED		0
+#define APIC_DM_LOWEST		1
+#define APIC_DM_NMI		4
+#define APIC_DM_INIT		5
+#define APIC_DM_STARTUP		6
 #define APIC_ICR_LOGICAL	(1u << 11)
+#define APIC_ICR_BUSY		(1u << 12)	/* delivery status: send pending */
+#define APIC_ICR_ASSERT		(1u << 14)	/* level: assert (INIT de-assert: clear) */
 #define APIC_ICR_SHORTHAND_SHIFT 18	/* 0 none, 1 self, 2 all, 3 all but self */
+#define APIC_ICR_SHORTHAND_MASK	(3u << APIC_ICR_SHORTHAND_SHIFT)
+#define APIC_SH_NONE		0
+#define APIC_SH_SELF		1
+#define APIC_SH_ALL		2
+#define APIC_SH_OTHERS		3
 #define APIC_ICR_DEST_SHIFT	24	/* in ICR_HI (xAPIC) */
+#define APIC_DEST_BROADCAST	0xffu	/* physical destination: every CPU */
 
 void apic_init_this_cpu(void);
 uint32_t apic_id(void);
@@ -35,6 +50,10 @@ void apic_reg_write(uint32_t reg, uint32_t val);
 uint64_t apic_mmio_phys(void);
 void apic_send_init(uint32_t dest);
 void apic_send_ipi(uint32_t dest, uint8_t vector);
+/* An NMI to one CPU, physical destination. */
+void apic_send_nmi(uint32_t dest);
+/* Any ICR low word (no shorthand) to one CPU by physical destination. */
+void apic_send_icr(uint32_t dest, uint32_t icr);
 /* A fixed IPI to this CPU, by shorthand (no destination register written). */
 void apic_send_self_ipi(uint8_t vector);
 void apic_send_startup(uint32_t dest, uint8_t vector_page);

@@ -30,6 +30,10 @@ void hvm_vcpu_destroy(struct vcpu *v);
 /* PVH boot state: 32-bit flat protected mode, paging off, EBX = start info. */
 void hvm_vcpu_set_pvh_entry(struct vcpu *v, uint32_t entry, uint32_t start_info);
 
+/* A CPU's state after INIT and a startup IPI: real mode at vector:0000
+ * (CS base vector * 4 KiB), as a dom0 AP starts. */
+void hvm_vcpu_set_sipi_entry(struct vcpu *v, uint8_t vector);
+
 /* The 64-bit Linux boot protocol's state: long mode, paging on with the
  * loader's identity tables, flat __BOOT_CS/__BOOT_DS, RSI = zero page. */
 struct hvm_entry64 {

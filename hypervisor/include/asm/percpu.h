@@ -24,6 +24,12 @@ struct percpu {
 	uint64_t ist_top[IST_STACKS];	/* NMI / #DF / #MC stacks */
 	uint64_t host_save_pa;		/* VMSAVE area for the host's state */
 	void *asid_owner[64];		/* last vCPU run per ASID, for flushes */
+	/* An NMI sent here on purpose (arch/x86/nmi.c): one for dom0's vCPU
+	 * (nmi_guest), or Umbra taking the CPU back (nmi_stop). Any other NMI
+	 * in the hypervisor is a fatal trap. */
+	bool nmi_guest;
+	bool nmi_stop;
+	bool stopped;			/* it took nmi_stop and holds still */
 };
 
 extern struct percpu percpu_area[MAX_CPUS];

@@ -15,8 +15,9 @@
 #include <umbra/boot_modules.h>
 #include <umbra/dom0_layout.h>
 
-/* dom0 runs on pCPU 0 (the boot CPU, whose local APIC it then drives);
- * Umbra keeps the others for itself and the other domains. */
+/* dom0's vCPU i runs on pCPU i, for i below dom0_max_vcpus (its boot
+ * vCPU on pCPU 0, the boot CPU), and drives that pCPU's local APIC; Umbra
+ * keeps the others for itself and the other domains. */
 #define DOM0_PCPU	0
 
 struct dom0_module_view {
@@ -52,5 +53,18 @@ bool dom0_build(const struct boot_info *bi);
  * Umbra's timer there, hand the pCPU to dom0 and move Umbra's console to
  * COM2 (architecture code: hypervisor/arch/x86/dom0_cpu.c). */
 void dom0_take_this_cpu(void);
+
+struct domain;
+/*
+ * dom0 starting its own CPUs as on hardware (common/dom0_smp.c), from
+ * its ICR writes: the pCPU of dom0's with that APIC ID, or -1 (not
+ * dom0's); INIT to a vCPU that has not started is accepted (0), to a
+ * running one refused (-EBUSY); a SIPI starts a vCPU that has not started
+ * in real mode at vector:0000 on its pCPU (0) and is ignored by one that
+ * runs (-EEXIST), as a CPU out of wait-for-SIPI ignores it.
+ */
+int dom0_pcpu_of_apic(uint32_t apic_id);
+int dom0_init_vcpu(struct domain *d, unsigned int pcpu);
+int dom0_sipi_vcpu(struct domain *d, unsigned int pcpu, uint8_t vector);
 
 #endif

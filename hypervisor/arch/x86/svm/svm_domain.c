@@ -318,6 +318,24 @@ void hvm_vcpu_set_pvh_entry(struct vcpu *v, uint32_t entry, uint32_t start_info)
 	v->hvm.regs.rbx = start_info;
 }
 
+#define SEG_REAL_LIMIT	0xffff
+#define SIPI_CS_SHIFT	8	/* CS selector = vector << 8, base = selector << 4 */
+
+void hvm_vcpu_set_sipi_entry(struct vcpu *v, uint8_t vector)
+{
+	struct vmcb *vmcb = v->hvm.vmcb;
+	uint16_t cs = (uint16_t)(vector << SIPI_CS_SHIFT);
+
+	hvm_vcpu_set_pvh_entry(v, 0, 0);
+	set_seg(&vmcb->cs, cs, SEG_REAL_CODE, SEG_REAL_LIMIT);
+	vmcb->cs.base = (uint64_t)cs << 4;
+	set_seg(&vmcb->ds, 0, SEG_REAL_DATA, SEG_REAL_LIMIT);
+	vmcb->es = vmcb->ss = vmcb->fs = vmcb->gs = vmcb->ds;
+	set_seg(&vmcb->tr, 0, SEG_TSS_BUSY, SEG_REAL_LIMIT);
+	vmcb->cr0 = CR0_ET;
+	vmcb->rip = 0;
+}
+
 void hvm_vcpu_set_entry64(struct vcpu *v, const struct hvm_entry64 *e)
 {
 	struct vmcb *vmcb = v->hvm.vmcb;

@@ -3,6 +3,7 @@
 #include <asm/layout.h>
 #include <asm/percpu.h>
 #include <asm/svm/svm.h>
+#include <asm/traps.h>
 #include <asm/x86.h>
 #include <umbra/domain.h>
 
@@ -61,6 +62,11 @@ static void prepare_events(struct vcpu *v)
 	if (v->hvm.pending_event) {
 		vmcb->event_inj = v->hvm.pending_event;
 		v->hvm.pending_event = 0;
+	} else if (!(vmcb->event_inj & EVENT_VALID) &&
+		   __atomic_load_n(&v->hvm.nmi_pending, __ATOMIC_ACQUIRE) &&
+		   __atomic_exchange_n(&v->hvm.nmi_pending, false, __ATOMIC_ACQ_REL)) {
+		/* dom0's NMI to its own CPU (svm_dom0_apic.c). */
+		vmcb->event_inj = TRAP_NMI | EVENT_TYPE_NMI | EVENT_VALID;
 	}
 	uint64_t raised = __atomic_load_n(&v->hvm.upcall_raised, __ATOMIC_ACQUIRE);
 

@@ -137,6 +137,9 @@
 #define SEG_DATA		0xc93	/* G, D/B, P, S, read/write, accessed */
 #define SEG_TSS_BUSY		0x08b	/* P, busy 32/64-bit TSS */
 #define SEG_LDT			0x082	/* P, LDT */
+/* Real-mode segments after INIT (64 KiB, 16-bit) */
+#define SEG_REAL_CODE		0x09b	/* P, S, execute/read, accessed */
+#define SEG_REAL_DATA		0x093	/* P, S, read/write, accessed */
 
 /* Offsets that assembly reads (vmrun.S and the test build's exit floor). */
 #define VMCB_OFF_EXIT_CODE	0x070
