@@ -1,12 +1,16 @@
 /* dom0 powers off or resets the machine (umbra/power.h): the other
  * domains are stopped first and named, dom0's counters printed, then
  * Umbra does what dom0 asked. */
+#include <asm/time.h>
 #include <umbra/domain.h>
 #include <public/sched.h>
+#include <umbra/panic.h>
 #include <umbra/power.h>
 #include <umbra/printk.h>
 #include <umbra/string.h>
 #include <umbra/vsnprintf.h>
+
+#define POWER_WAIT_US	1000000	/* the machine may take a moment to go */
 
 /* Stop every domain but dom0 that is still alive; their names, as
  * "NAME (dN), ..." or "none", into list. */
@@ -38,10 +42,14 @@ void dom0_power_request(bool reset)
 		      reset ? "reset" : "powered off", list);
 	if (dom0 && domain_is_dom0(dom0))
 		domain_print_stats(dom0);
+	/* Nothing else runs while the machine goes: dom0's other CPUs (Linux
+	 * parked them already) and Umbra's are taken back by NMI. */
+	stop_other_cpus();
 	if (reset)
 		machine_reset();
 	else
 		machine_power_off();
-	log_lifecycle(LOG_NONE, "umbra: the machine did not %s; dom0 goes on\n",
-		      reset ? "reset" : "power off");
+	udelay(POWER_WAIT_US);
+	log_lifecycle(LOG_NONE, "umbra: the machine did not %s; dom0 goes on, on this CPU "
+		      "alone\n", reset ? "reset" : "power off");
 }

@@ -14,6 +14,7 @@
 #include <umbra/printk.h>
 #include <umbra/sched.h>
 #include <umbra/string.h>
+#include <umbra/test_hooks.h>
 #include <umbra/vsnprintf.h>
 
 static struct domain *domains[MAX_DOMAINS];
@@ -245,6 +246,12 @@ static void stop_vcpus(struct domain *d)
 		sched_vcpu_down(d->vcpus[i]);
 }
 
+/* Test builds provide a strong definition (hypervisor/test/). */
+void __attribute__((weak)) test_hooks_domain_shutdown(const struct domain *d)
+{
+	(void)d;
+}
+
 void domain_shutdown(struct domain *d, unsigned int reason)
 {
 	uint64_t f = spin_lock_irqsave(&d->lock);
@@ -263,6 +270,7 @@ void domain_shutdown(struct domain *d, unsigned int reason)
 	domain_print_stats(d);
 	__atomic_store_n(&d->stop_reported, true, __ATOMIC_RELEASE);
 	mgmt_notify();
+	test_hooks_domain_shutdown(d);
 }
 
 void domain_crash(struct domain *d, const char *fmt, ...)

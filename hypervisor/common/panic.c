@@ -1,11 +1,13 @@
 /* Fatal errors: say what happened, where, how we got there; then stop. */
 #include <stdarg.h>
 #include <asm/layout.h>
+#include <asm/nmi.h>
 #include <asm/percpu.h>
 #include <asm/x86.h>
 #include <umbra/extable.h>
 #include <umbra/panic.h>
 #include <umbra/printk.h>
+#include <umbra/sched.h>
 #include <umbra/symbols.h>
 #include <umbra/vsnprintf.h>
 
@@ -60,6 +62,39 @@ void print_backtrace(uint64_t rip, uint64_t rbp)
 	}
 }
 
+/* "0 1" into buf: the CPUs of mask, dom0's only if dom0s. */
+static void cpu_list(char *buf, size_t size, uint64_t mask, bool dom0s)
+{
+	size_t used = 0;
+
+	buf[0] = 0;
+	for (unsigned int cpu = 0; cpu < MAX_CPUS && used + 4 < size; cpu++) {
+		if (!(mask >> cpu & 1) || (dom0s && !sched_pcpu_is_dom0s(cpu)))
+			continue;
+		used += (size_t)snprintf(buf + used, size - used, "%s%u", used ? " " : "", cpu);
+	}
+	if (!used)
+		snprintf(buf, size, "none");
+}
+
+void stop_other_cpus(void)
+{
+	uint64_t others = sched_cpus_online() & ~(1ULL << smp_processor_id());
+	uint64_t stopped;
+	char all[3 * MAX_CPUS + 8], dom0s[3 * MAX_CPUS + 8], missed[3 * MAX_CPUS + 8];
+
+	if (!others)
+		return;
+	stopped = nmi_stop_other_cpus();
+	cpu_list(all, sizeof(all), stopped, false);
+	cpu_list(dom0s, sizeof(dom0s), stopped, true);
+	emergency_printf("umbra: CPUs stopped by NMI: %s (dom0's: %s)\n", all, dom0s);
+	if (stopped != others) {
+		cpu_list(missed, sizeof(missed), others & ~stopped, false);
+		emergency_printf("umbra: CPUs that did not stop: %s\n", missed);
+	}
+}
+
 void panic(const char *fmt, ...)
 {
 	char msg[256];
@@ -70,6 +105,7 @@ void panic(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	stop_other_cpus();
 	emergency_printf("\n");
 	emergency_printf("****************************************\n");
 	emergency_printf("umbra: PANIC on cpu %u: %s\n", smp_processor_id(), msg);

@@ -10,12 +10,21 @@
 #include <umbra/panic.h>
 #include <umbra/printk.h>
 #include <umbra/string.h>
+#include <umbra/domain.h>
 #include <umbra/test_hooks.h>
 
 static char opt_test_fault[16];
 param_string("test_fault", opt_test_fault);
 static bool opt_test_dump_log;
 param_bool("test_dump_log", opt_test_dump_log);
+/* test_fault_domain=NAME: provoke test_fault when the domain NAME shuts
+ * down (on that CPU, while dom0 and the others run), not before ready. */
+static char opt_test_fault_domain[32];
+param_string("test_fault_domain", opt_test_fault_domain);
+/* test_fatal_hold: after a fatal error stop as a release build does
+ * (QEMU stays up), so a test can see that everything holds still. */
+static bool opt_test_fatal_hold;
+param_bool("test_fatal_hold", opt_test_fatal_hold);
 
 void debug_exit_hook(void)
 {
@@ -25,7 +34,8 @@ void debug_exit_hook(void)
 
 void fatal_exit_hook(void)
 {
-	debug_exit(DEBUG_EXIT_FAILURE);
+	if (!opt_test_fatal_hold)
+		debug_exit(DEBUG_EXIT_FAILURE);
 }
 
 static void __attribute__((noinline)) fault_page(void)
@@ -73,10 +83,8 @@ static void __attribute__((noinline)) exec_data(void)
 	((void (*)(void))(uintptr_t)data_ret)();
 }
 
-void test_hooks_before_ready(void)
+static void __attribute__((noinline)) provoke_fault(void)
 {
-	if (!opt_test_fault[0])
-		return;
 	pr_info("test: provoking fault '%s'\n", opt_test_fault);
 	if (!strcmp(opt_test_fault, "pf"))
 		fault_page();
@@ -94,4 +102,17 @@ void test_hooks_before_ready(void)
 		panic("test: deliberate panic");
 	else
 		pr_err("test: unknown test_fault '%s'\n", opt_test_fault);
+}
+
+void test_hooks_before_ready(void)
+{
+	if (opt_test_fault[0] && !opt_test_fault_domain[0])
+		provoke_fault();
+}
+
+void test_hooks_domain_shutdown(const struct domain *d)
+{
+	if (opt_test_fault[0] && opt_test_fault_domain[0] &&
+	    !strcmp(d->name, opt_test_fault_domain))
+		provoke_fault();
 }

@@ -42,7 +42,7 @@ scenario_end smp1
 
 # Deliberate exceptions in the test build: register dump, a backtrace with
 # symbol names, and a failure exit.
-for f in pf:14:fault_page ud:6:test_hooks_before_ready de:0:fault_divide; do
+for f in pf:14:fault_page ud:6:provoke_fault de:0:fault_divide; do
 	IFS=: read -r kind vec fn <<< "$f"
 	boot "fault-$kind" "$TEST_ELF" "exit_on_ready test_fault=$kind" ""
 	check "fault-$kind: fatal trap reported with vector $vec" \

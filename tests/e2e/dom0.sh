@@ -323,6 +323,48 @@ dom0_smp() {
 	tty_stop
 }
 
+# Umbra takes dom0's CPUs back for a panic: dom0 (two vCPUs) runs a
+# ticker on each of its CPUs; `vmctl create` starts the hello guest, whose
+# shutdown on Umbra's pCPU 2 provokes the test build's deliberate panic
+# there (test_fault_domain=hello). Umbra stops every other CPU by NMI (NMIs
+# exit dom0), prints the report, and, with test_fatal_hold, holds still
+# as a release build does: dom0's tickers stop while QEMU runs on.
+dom0_takeback() {
+	local iso=$E2E_OUT/dom0-takeback.iso com2=$E2E_OUT/dom0-takeback.com2.log n
+	scripts/mkiso.sh "$iso" build/test/umbra.elf \
+		"console=com1 loglvl=info dom0_mem=384M dom0_max_vcpus=2 test_fault=panic test_fault_domain=hello test_fatal_hold" \
+		"$DOM0/vmlinuz console=ttyS0 quiet panic=-1; $DOM0/initrd.img" ||
+		{ echo "FAIL: takeback: ISO builds"; return; }
+	: > "$com2"
+	tty_start dom0-takeback qemu-system-x86_64 -M q35 -cpu "$QEMU_CPU_DEFAULT" -smp 3 -m 2G \
+		-display none -no-reboot -nic none -serial stdio -serial "file:$com2" \
+		-monitor none -device isa-debug-exit,iobase=0xf4,iosize=0x04 -cdrom "$iso"
+	check "takeback: dom0 reaches umbra-dom0: ready" tty_wait '^umbra-dom0: ready' "$DOM0_TIMEOUT"
+	tty_type 'for c in 0 1; do taskset -c $c sh -c "i=0; while :; do i=\$((i+1)); echo tick$c=\$i; sleep 1; done" & done'
+	check "takeback: dom0 ticks on its CPU 0" tty_wait '^tick0=3' 60
+	check "takeback: dom0 ticks on its CPU 1" tty_wait '^tick1=3' 30
+	tty_type 'vmctl create /usr/share/umbra/guests/hello.cfg'
+	check "takeback: the hello domain's shutdown panics Umbra on its CPU 2" \
+		wait_for_file "$com2" '^umbra: PANIC on cpu 2: test: deliberate panic' 90
+	check "takeback: Umbra took dom0's CPUs 0 and 1 back by NMI first" \
+		wait_for_file "$com2" "^umbra: CPUs stopped by NMI: 0 1 \\(dom0's: 0 1\\)\$" 5
+	check "takeback: the report has a backtrace" grep -qE '^Backtrace:' "$com2"
+	sleep 2
+	n=$(tty_text | grep -cE '^tick[01]=')
+	sleep 6
+	check "takeback: dom0 has stopped (no tick in 6 s)" \
+		bash -c "[ \$(sed 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/\r//g' '$TTY_LOG' | grep -cE '^tick[01]=') = $n ]"
+	check "takeback: the machine holds still rather than exits" tty_alive
+	if [ "$SCENARIO_FAILED" -ne 0 ]; then
+		echo "---- terminal of dom0-takeback ----"
+		tty_text | grep -v "TCG doesn't support" | tail -n 40
+		echo "---- COM2 (Umbra) ----"
+		tail -n 40 "$com2"
+	fi
+	SCENARIO_FAILED=0
+	tty_stop
+}
+
 # Bad dom0 input: each is refused with a message on Umbra's console, and
 # Umbra goes on to run the boot-module domain (then powers off, idle).
 bad_input() {
@@ -344,6 +386,7 @@ want() { [ -z "${DOM0_ONLY:-}" ] || [[ " $DOM0_ONLY " == *" $1 "* ]]; }
 want native && native
 want under_umbra && under_umbra
 want smp && dom0_smp
+want takeback && dom0_takeback
 want reboot && reboot_through_umbra
 want crash && dom0_crash
 want bad_input || exit 0

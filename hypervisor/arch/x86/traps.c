@@ -87,6 +87,7 @@ static void report_stack_overflow(const struct cpu_regs *r)
 void fatal_trap(const struct cpu_regs *r)
 {
 	local_irq_disable();
+	stop_other_cpus();
 	emergency_printf("\n");
 	emergency_printf("****************************************\n");
 	emergency_printf("umbra: FATAL TRAP: vector %llu (%s), error code %#llx, cpu %u\n",

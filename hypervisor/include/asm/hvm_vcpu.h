@@ -34,7 +34,6 @@ struct hvm_vcpu {
 	bool refused_logged;
 	bool ipi_refused_logged;	/* dom0: an IPI to another CPU was refused */
 	bool nmi_pending;		/* dom0: an NMI from dom0 to inject next entry */
-	uint32_t ldr;			/* dom0: its logical APIC ID as it wrote it */
 	bool in_guest;			/* from before that is read until #VMEXIT */
 	/* paging=shadow */
 	struct shadow_vcpu *shadow;

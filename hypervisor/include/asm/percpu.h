@@ -30,6 +30,7 @@ struct percpu {
 	bool nmi_guest;
 	bool nmi_stop;
 	bool stopped;			/* it took nmi_stop and holds still */
+	uint32_t dom0_ldr;		/* dom0's pCPUs: the LDR dom0 wrote */
 };
 
 extern struct percpu percpu_area[MAX_CPUS];

@@ -16,4 +16,9 @@ void test_hooks_after_release(const struct boot_info *bi);
  * when the option is off. */
 void test_reap_stopped_domains(void);
 
+struct domain;
+/* Called when a domain has shut down (its lifecycle line and counters
+ * printed), on the CPU that shut it down. */
+void test_hooks_domain_shutdown(const struct domain *d);
+
 #endif

@@ -50,7 +50,7 @@ static uint64_t logical_targets(const struct domain *d, uint32_t dest)
 	uint32_t known = 0;
 
 	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
-		uint32_t ldr = d->vcpus[i]->hvm.ldr >> APIC_ICR_DEST_SHIFT;
+		uint32_t ldr = percpu_area[i].dom0_ldr >> APIC_ICR_DEST_SHIFT;
 
 		if (dest & ldr)
 			cpus |= 1ULL << i;
@@ -215,7 +215,7 @@ bool svm_dom0_apic_write(struct vcpu *v, uint64_t gpa)
 	else if (st.write)
 		apic_reg_write(reg, (uint32_t)st.value);
 	if (st.write && reg == APIC_LDR)
-		v->hvm.ldr = (uint32_t)st.value;
+		this_cpu()->dom0_ldr = (uint32_t)st.value;
 	svm_regs_put(v, &r);
 	vmcb->rflags = rflags;
 	vmcb->rip += (unsigned int)len;
