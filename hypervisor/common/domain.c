@@ -8,6 +8,7 @@
 #include <umbra/domain.h>
 #include <umbra/domain_spec.h>
 #include <umbra/errno.h>
+#include <umbra/grant_table.h>
 #include <umbra/guest_log.h>
 #include <umbra/mgmt.h>
 #include <umbra/mm.h>
@@ -109,6 +110,7 @@ static int reserve_pool(struct domain *d, const struct domain_config *cfg, const
 
 	if (!pages)
 		return -EINVAL;
+	pages += GRANT_POOL_PAGES;
 	if (domain_pool_reserve(d, pages)) {
 		snprintf(pool_why, sizeof(pool_why), "its pool of %llu KiB (paging and vCPU "
 			 "state) does not fit in the %llu KiB free", (unsigned long long)pages * 4,
@@ -221,6 +223,8 @@ void domain_destroy(struct domain *d)
 {
 	unpublish(d);
 	evtchn_domain_destroy(d);
+	/* Before its memory can be reused: nobody maps its frames any more. */
+	grant_domain_destroy(d);
 	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
 		hvm_vcpu_destroy(d->vcpus[i]);
 		domain_vcpu_free(d, d->vcpus[i]);

@@ -17,6 +17,7 @@ CHECK_SUITES += tests/e2e/pagetables.sh
 CHECK_DEPS += $(BUILD)/test/umbra.elf $(BUILD)/guests/ptwork.elf
 
 include tests/e2e/hvm.mk
+include tests/e2e/grant.mk
 include tests/e2e/xtf.mk
 include tests/e2e/evtchn.mk
 include tests/e2e/mgmt.mk

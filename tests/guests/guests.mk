@@ -11,6 +11,7 @@
 #   selftest   the runtime's own trap, user-mode and page-table helpers
 #   smp        starts the other vCPUs with VCPUOP_initialise/up
 #   evtchn     event channels: VIRQ_TIMER, poll, IPIs, an interdomain ping-pong
+#   grant      grant tables: granter, mapper and attacker roles
 #
 # `make check` also boots hello, selftest and ptwork under plain QEMU (its
 # PVH loader), which exercises the runtime without a hypervisor; the
@@ -19,7 +20,7 @@
 GUEST_DIR := tests/guests
 GUEST_BIN := $(BUILD)/guests
 GUEST_OBJ := $(BUILD)/guests/obj
-GUESTS := hello compute timer ptwork hostile exitbench selftest smp evtchn
+GUESTS := hello compute timer ptwork hostile exitbench selftest smp evtchn grant
 
 GUEST_CC := $(KERNEL_CC)
 GUEST_CFLAGS := -std=c11 $(WARN_CFLAGS) -O2 -g -ffreestanding -fno-pic -fno-pie \

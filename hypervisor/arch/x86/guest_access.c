@@ -113,6 +113,17 @@ int copy_from_gpa(struct domain *d, void *dst, uint64_t gpa, uint64_t len)
 	return for_each_gpa_chunk(d, gpa, dst, len, chunk_from_guest);
 }
 
+int cmpxchg_gpa_u32(struct domain *d, uint64_t gpa, uint32_t *old, uint32_t new)
+{
+	uint32_t *p;
+
+	if ((gpa & 3) || !domain_owns_gpa_range(d, gpa, sizeof(*p)))
+		return -EFAULT;
+	p = phys_to_virt(domain_gpa_to_maddr(d, gpa));
+	return __atomic_compare_exchange_n(p, old, new, false, __ATOMIC_SEQ_CST,
+					   __ATOMIC_SEQ_CST) ? 0 : -EAGAIN;
+}
+
 static uint64_t *map_guest_table(void *ctx, uint64_t gpa)
 {
 	struct domain *d = ctx;

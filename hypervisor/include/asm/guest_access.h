@@ -57,6 +57,11 @@ int zero_gpa(struct domain *d, uint64_t gpa, uint64_t len);
 int gpa_test_and_set_bit(struct domain *d, uint64_t gpa, unsigned int bit);
 int gpa_test_and_clear_bit(struct domain *d, uint64_t gpa, unsigned int bit);
 int gpa_test_bit(struct domain *d, uint64_t gpa, unsigned int bit);
+/* An atomic compare-and-swap of the aligned 32-bit word at gpa, for
+ * words the guest updates the same way (grant entries): 0 when *old was
+ * there and new is now, -EAGAIN with the word found in *old, -EFAULT.
+ * Plain to the paging mode: for words that are no page-table entries. */
+int cmpxchg_gpa_u32(struct domain *d, uint64_t gpa, uint32_t *old, uint32_t new);
 
 /* The plain write under them (src NULL: zeros), for a paging mode's
  * write_gpa hook only. */

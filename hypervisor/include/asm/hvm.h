@@ -79,6 +79,19 @@ void hvm_print_vcpu_stats(const struct vcpu *v, bool lifecycle);
 /* Page-table memory held and paging counters, on the console. */
 void hvm_print_paging_stats(const struct domain *d);
 
+/* A grant mapping (common/grant_map.c): the frame at maddr mapped at gpa,
+ * outside d's RAM, writable or read-only, in whatever d's paging mode
+ * translates through. 0, -EINVAL (gpa not outside its RAM, not aligned,
+ * or d is dom0), -EOPNOTSUPP (read-only where the paging mode cannot keep
+ * it so), -EEXIST (something is mapped there), -ENOMEM; *tables:
+ * table pages it added. */
+int hvm_grant_map(struct domain *d, uint64_t gpa, uint64_t maddr, bool writable,
+		  int64_t *tables);
+/* Take the grant mapping at gpa down: on return no vCPU of d can reach
+ * the frame through a stale translation. 0 or -ENOENT; *tables: table
+ * pages it added (negative: freed). */
+int hvm_grant_unmap(struct domain *d, uint64_t gpa, int64_t *tables);
+
 /* One-time set-up of the I/O and MSR permission maps. */
 int svm_global_init(void);
 /* dom0's accesses to this port exit (its map passes ports through

@@ -16,6 +16,7 @@
 
 struct shadow_domain;
 struct shadow_defer;
+struct grant_table;
 
 /* dom0 included. A free slot costs a pointer (domains are allocated on
  * creation, their memory and pool reserved then); ASIDs are shared once
@@ -137,6 +138,7 @@ struct domain {
 	struct evtchn_domain evtchn;	/* its event channels (common/event_channel.c) */
 	bool grant_frame_placed[GRANT_FRAMES_MAX];	/* grant frame i placed, */
 	uint64_t grant_frame_gpa[GRANT_FRAMES_MAX];	/* there (memory_op.c) */
+	struct grant_table *grant;	/* grant state, at first use (grant_table.c) */
 
 	unsigned int nr_vcpus;
 	struct vcpu *vcpus[MAX_VCPUS_PER_DOMAIN];

@@ -27,5 +27,6 @@ long do_event_channel_op(struct vcpu *v, uint64_t *args);
 /* memory_op's increase_reservation, decrease_reservation and
  * populate_physmap (cmd): extents done, or HYPERCALL_CONTINUE. */
 long memory_reservation_op(struct vcpu *v, uint64_t *args, unsigned int cmd);
+long do_grant_table_op(struct vcpu *v, uint64_t *args);
 
 #endif

@@ -150,6 +150,9 @@ void svm_exit_npf(struct vcpu *v)
 	if (domain_is_dom0(v->domain) && (info & MMU_PF_P) && (info & NPF_INFO_FINAL_GPA) &&
 	    (info & MMU_PF_W) && svm_dom0_apic_write(v, gpa))
 		return;
+	/* A read-only grant mapping written: #GP, as Xen gives it. */
+	if ((info & MMU_PF_P) && (info & MMU_PF_W) && svm_grant_ro_write(v, gpa))
+		return;
 	if (domain_is_dom0(v->domain) ||
 	    (!(info & MMU_PF_P) && !domain_owns_gpa_range(v->domain, gpa, 1))) {
 		svm_absent_access(v, gpa, info & MMU_PF_W,

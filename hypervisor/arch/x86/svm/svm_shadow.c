@@ -26,10 +26,16 @@
 
 static int shadow_p2m(void *ctx, uint64_t gfn, struct mmu_p2m *out)
 {
-	uint64_t m = domain_gpa_to_maddr(ctx, gfn << 12);
+	uint64_t m = domain_gpa_to_maddr(ctx, gfn << 12), mfn;
+	bool writable;
 
-	if (!m)
-		return -ENOENT;
+	/* Outside its RAM: a grant mapping, one frame, maybe read-only. */
+	if (!m) {
+		if (svm_grant_p2m(ctx, gfn, &mfn, &writable))
+			return -ENOENT;
+		*out = (struct mmu_p2m){ .mfn = mfn, .order = 0, .writable = writable };
+		return 0;
+	}
 	/* Every guest extent is one 2 MiB-aligned machine extent, unless
 	 * the guest gave a frame of it back. */
 	*out = (struct mmu_p2m){ .mfn = m >> 12, .order = domain_extent_whole(ctx, gfn) ? 9 : 0,

@@ -99,6 +99,22 @@ void svm_shadow_defer_flush(struct domain *d)
 		drain(d, true);
 }
 
+void svm_tlb_flush_sync(struct domain *d)
+{
+	uint64_t end = rdtsc() + tsc_khz * DEFER_WAIT_MS, gen;
+
+	kick(d);
+	gen = __atomic_load_n(&d->tlb_gen, __ATOMIC_SEQ_CST);
+	while (safe_gen(d) < gen) {
+		if (rdtsc() >= end) {
+			pr_warn("domain %u (%s): a vCPU did not flush its TLB in %u ms\n",
+				d->id, d->name, DEFER_WAIT_MS);
+			return;
+		}
+		cpu_relax();
+	}
+}
+
 static void deferred_free_page(void *ctx, uint64_t maddr)
 {
 	struct domain *d = ctx;

@@ -138,6 +138,8 @@ void svm_exit_shadow_pf(struct vcpu *v)
 		emulate_store_at(v, &f);
 		break;
 	case SHADOW_P2M_FAULT:
+		if ((ec & MMU_PF_W) && svm_grant_ro_write(v, f.gpa))
+			break;
 		/* As under nested paging: no device there. A guest page
 		 * table there, or code fetched from there, is not completed. */
 		svm_absent_access(v, f.gpa, ec & MMU_PF_W, !(ec & MMU_PF_ID) && !f.table);

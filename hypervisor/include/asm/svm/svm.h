@@ -72,6 +72,15 @@ struct mmu_ops;
 /* Shadow pages freed wait for every vCPU's TLB flush (svm_shadow_defer.c). */
 int svm_shadow_defer_init(struct domain *d, struct mmu_ops *ops);
 void svm_shadow_defer_flush(struct domain *d);
+/* Every vCPU of d flushes its translations; returns once each has (or
+ * is out of the guest and flushes before it enters again). */
+void svm_tlb_flush_sync(struct domain *d);
+/* A write to a read-only grant mapping of v's domain at gpa: #GP, as Xen
+ * gives it (svm_grant.c); false when gpa is no such mapping. */
+bool svm_grant_ro_write(struct vcpu *v, uint64_t gpa);
+/* A grant mapping at gfn outside d's RAM, for the shadow engine's p2m;
+ * under d's paging lock. 0 or -ENOENT. */
+int svm_grant_p2m(struct domain *d, uint64_t gfn, uint64_t *mfn, bool *writable);
 void svm_shadow_defer_dying(struct domain *d);
 void svm_shadow_defer_destroy(struct domain *d);
 void svm_exit_cr_access(struct vcpu *v);

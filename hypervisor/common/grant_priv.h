@@ -1,0 +1,71 @@
+/* What the grant-table files share (common/grant_*.c): a domain's grant
+ * state, the one lock over all of it, and pinning a granted reference. */
+#ifndef COMMON_GRANT_PRIV_H
+#define COMMON_GRANT_PRIV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <public/grant_table.h>
+#include <umbra/grant_entry.h>
+#include <umbra/grant_table.h>
+#include <umbra/spinlock.h>
+
+struct domain;
+
+/* One mapping a domain holds; its index is the handle. flags 0: free. */
+struct grant_maptrack {
+	uint64_t gpa;		/* where it is mapped, in the holder's space */
+	uint32_t ref;
+	uint16_t dom;		/* the granter */
+	uint16_t flags;		/* GNTMAP_* */
+};
+
+/* A domain's grant state, two pages of its pool, made at first use. */
+struct grant_table {
+	uint32_t setup_frames;	/* the most GNTTABOP_setup_table asked for */
+	int64_t npt_tables;	/* nested-table pages its mappings added */
+	struct grant_active *active;	/* GRANT_ACTIVE_MAX: its refs in use */
+	struct grant_maptrack map[GRANT_MAPTRACK_MAX];
+};
+
+_Static_assert(sizeof(struct grant_table) <= 4096, "grant state fits a page");
+_Static_assert(GRANT_ACTIVE_MAX * sizeof(struct grant_active) <= 4096,
+	       "active references fit a page");
+
+/* Grant operations are short and rare next to the work they enable:
+ * one lock over every domain's grant state keeps the cross-domain ones
+ * (map, copy, teardown) free of lock-order questions. A domain being
+ * destroyed takes it after leaving the domain table, so a domain found
+ * under it stays valid until it is released. */
+extern spinlock_t grant_lock;
+
+/* Under grant_lock. d's state, made (from its pool) if create; NULL when
+ * it has none, or its pool is spent. */
+struct grant_table *grant_table_of(struct domain *d, bool create);
+/* Frames in d's table: at least 1 (as Xen starts), the most asked for by
+ * setup_table, and every frame placed. */
+unsigned int grant_nr_frames(struct domain *d);
+
+/* Under grant_lock. Pin rd's reference ref for use by domain user: on
+ * GNTST_okay *gfn is the granted frame (rd's guest frame number, in its
+ * RAM). Otherwise the GNTST_* code, nothing held. */
+int grant_acquire(struct domain *rd, uint32_t ref, uint16_t user, bool readonly,
+		  bool map, uint64_t *gfn);
+/* Give back one use; the entry loses GTF_writing / GTF_reading as the
+ * last such use goes. */
+void grant_release(struct domain *rd, uint32_t ref, bool readonly);
+
+/* The domain a grant operation names: DOMID_SELF or one's own id is the
+ * caller's; NULL if none (or dying). */
+struct domain *grant_domain(struct domain *self, uint16_t id);
+
+/* Operations on a batch (grant_map.c, grant_copy.c); each a GNTST_*. */
+int16_t grant_map_one(struct domain *ld, struct gnttab_map_grant_ref *op);
+int16_t grant_unmap_one(struct domain *ld, struct gnttab_unmap_grant_ref *op);
+int16_t grant_copy_one(struct domain *ld, struct gnttab_copy *op);
+/* Does ld hold a grant mapping at gpa? */
+bool grant_mapped_at(struct domain *ld, uint64_t gpa);
+/* Take down ld's mapping slot i (under grant_lock). */
+void grant_unmap_slot(struct domain *ld, struct grant_table *lgt, unsigned int i);
+
+#endif

@@ -1,0 +1,225 @@
+/*
+ * Grant tables, version 1: each domain's grant state, pinning a granted
+ * reference (the GTF_reading / GTF_writing protocol with the granter),
+ * and the teardown that makes a destroyed domain's frames safe to reuse.
+ *
+ * The grant table itself is frames of the granter's own RAM, placed with
+ * XENMAPSPACE_grant_table (memory_op.c): the hypervisor reads entries
+ * there and updates their flags with compare-and-swap, as the granter
+ * does. What the hypervisor keeps (which references are in use, by whom,
+ * how often; which mappings a domain holds) lives in two pages of the
+ * domain's pool.
+ */
+#include <asm/guest_access.h>
+#include <asm/hvm.h>
+#include <asm/layout.h>
+#include <public/xen.h>
+#include <umbra/domain.h>
+#include <umbra/errno.h>
+#include <umbra/printk.h>
+#include "grant_priv.h"
+
+#define ENTRY_BYTES	8
+/* A granter that keeps rewriting the entry under us: Xen's answer. */
+#define PIN_RETRIES	4
+#define CLEAR_RETRIES	64
+
+spinlock_t grant_lock = SPINLOCK_INIT;
+
+struct grant_table *grant_table_of(struct domain *d, bool create)
+{
+	uint64_t pa, act;
+
+	if (d->grant || !create)
+		return d->grant;
+	pa = domain_page_alloc(d);
+	act = pa ? domain_page_alloc(d) : 0;
+	if (!act) {
+		if (pa)
+			domain_page_free(d, pa);
+		return NULL;
+	}
+	d->grant = phys_to_virt(pa);
+	d->grant->active = phys_to_virt(act);
+	return d->grant;
+}
+
+unsigned int grant_nr_frames(struct domain *d)
+{
+	unsigned int n = d->grant && d->grant->setup_frames ? d->grant->setup_frames : 1;
+
+	for (unsigned int i = n; i < GRANT_FRAMES_MAX; i++)
+		if (d->grant_frame_placed[i])
+			n = i + 1;
+	return n;
+}
+
+struct domain *grant_domain(struct domain *self, uint16_t id)
+{
+	struct domain *d = id == DOMID_SELF ? self : domain_by_id(id);
+
+	if (!d || __atomic_load_n(&d->state, __ATOMIC_ACQUIRE) == DOMAIN_DYING)
+		return NULL;
+	return d;
+}
+
+/* Where ref's entry is in rd's RAM; 0 when no frame holds it. */
+static uint64_t entry_gpa(struct domain *rd, uint32_t ref)
+{
+	uint32_t frame = ref / GRANT_ENTRIES_PER_FRAME_V1;
+
+	if (ref >= grant_nr_frames(rd) * GRANT_ENTRIES_PER_FRAME_V1 ||
+	    !rd->grant_frame_placed[frame])
+		return 0;
+	return rd->grant_frame_gpa[frame] + (ref % GRANT_ENTRIES_PER_FRAME_V1) * ENTRY_BYTES;
+}
+
+static struct grant_active *active_find(struct grant_table *gt, uint32_t ref, bool create)
+{
+	struct grant_active *idle = NULL;
+
+	for (unsigned int i = 0; i < GRANT_ACTIVE_MAX; i++) {
+		struct grant_active *a = &gt->active[i];
+
+		if (!grant_active_idle(a) && a->ref == ref)
+			return a;
+		if (!idle && grant_active_idle(a))
+			idle = a;
+	}
+	return create ? idle : NULL;
+}
+
+/* Set GTF_reading (and GTF_writing) in the granter's entry, checking
+ * what it grants in the same compare-and-swap. */
+static int pin_entry(struct domain *rd, uint64_t gpa, uint16_t user, bool readonly, bool map)
+{
+	uint32_t hdr, next;
+	int rc;
+
+	if (copy_from_gpa(rd, &hdr, gpa, sizeof(hdr)))
+		return GNTST_general_error;
+	for (unsigned int i = 0; i < PIN_RETRIES; i++) {
+		rc = grant_hdr_pin(hdr, user, readonly, map, &next);
+		if (rc)
+			return rc;
+		rc = cmpxchg_gpa_u32(rd, gpa, &hdr, next);
+		if (!rc)
+			return GNTST_okay;
+		if (rc != -EAGAIN)
+			return GNTST_general_error;
+	}
+	return GNTST_general_error;
+}
+
+static void clear_entry_flags(struct domain *rd, uint64_t gpa, uint16_t clear)
+{
+	uint32_t hdr;
+
+	if (!clear || copy_from_gpa(rd, &hdr, gpa, sizeof(hdr)))
+		return;
+	for (unsigned int i = 0; i < CLEAR_RETRIES; i++)
+		if (cmpxchg_gpa_u32(rd, gpa, &hdr, hdr & ~(uint32_t)clear) != -EAGAIN)
+			return;
+}
+
+int grant_acquire(struct domain *rd, uint32_t ref, uint16_t user, bool readonly,
+		  bool map, uint64_t *gfn)
+{
+	struct grant_table *rgt = grant_table_of(rd, true);
+	uint64_t gpa = entry_gpa(rd, ref);
+	struct grant_active *a;
+	uint32_t frame;
+	int rc;
+
+	if (!gpa)
+		return GNTST_bad_gntref;
+	if (!rgt)
+		return GNTST_general_error;
+	a = active_find(rgt, ref, true);
+	if (!a)
+		return GNTST_no_device_space;
+	rc = grant_active_check(a, user);
+	if (!rc && grant_active_needs_pin(a, readonly))
+		rc = pin_entry(rd, gpa, user, readonly, map);
+	if (rc)
+		return rc;
+	if (grant_active_idle(a)) {
+		/* The frame as granted when first pinned, as Xen keeps it. */
+		if (copy_from_gpa(rd, &frame, gpa + 4, sizeof(frame)))
+			frame = ~0u;
+		*a = (struct grant_active){ .ref = ref, .domid = user, .frame = frame };
+	}
+	grant_active_get(a, readonly);
+	*gfn = a->frame;
+	if (!domain_owns_gpa_range(rd, *gfn << 12, 4096)) {
+		grant_release(rd, ref, readonly);
+		return GNTST_bad_page;
+	}
+	return GNTST_okay;
+}
+
+void grant_release(struct domain *rd, uint32_t ref, bool readonly)
+{
+	struct grant_table *rgt = grant_table_of(rd, false);
+	struct grant_active *a = rgt ? active_find(rgt, ref, false) : NULL;
+	uint64_t gpa = entry_gpa(rd, ref);
+	uint16_t clear;
+
+	if (!a)
+		return;
+	clear = grant_active_put(a, readonly);
+	if (gpa)
+		clear_entry_flags(rd, gpa, clear);
+}
+
+/* Every mapping others hold of d's frames goes: their holders keep
+ * running and find nothing at those addresses any more. */
+static void revoke_mappings_of(struct domain *d)
+{
+	for (unsigned int id = 0; id < MAX_DOMAINS; id++) {
+		struct domain *m = domain_by_id((domid_t)id);
+		unsigned int n = 0;
+
+		if (!m || m == d || !m->grant)
+			continue;
+		for (unsigned int i = 0; i < GRANT_MAPTRACK_MAX; i++) {
+			if (m->grant->map[i].flags && m->grant->map[i].dom == d->id) {
+				grant_unmap_slot(m, m->grant, i);
+				n++;
+			}
+		}
+		if (n)
+			pr_info("domain %u (%s): %u grant mappings of domain %u's frames "
+				"taken down\n", m->id, m->name, n, d->id);
+	}
+}
+
+/* d's own mappings: the granters' entries lose their flags; d's nested
+ * tables go with d. */
+static void release_own_mappings(struct domain *d)
+{
+	struct grant_table *gt = d->grant;
+
+	for (unsigned int i = 0; i < GRANT_MAPTRACK_MAX; i++) {
+		struct grant_maptrack *mt = &gt->map[i];
+		struct domain *rd = mt->flags ? domain_by_id(mt->dom) : NULL;
+
+		if (rd)
+			grant_release(rd, mt->ref, mt->flags & GNTMAP_readonly);
+		mt->flags = 0;
+	}
+}
+
+void grant_domain_destroy(struct domain *d)
+{
+	uint64_t f = spin_lock_irqsave(&grant_lock);
+
+	revoke_mappings_of(d);
+	if (d->grant) {
+		release_own_mappings(d);
+		domain_page_free(d, virt_to_phys(d->grant->active));
+		domain_page_free(d, virt_to_phys(d->grant));
+		d->grant = NULL;
+	}
+	spin_unlock_irqrestore(&grant_lock, f);
+}

@@ -1,0 +1,163 @@
+/*
+ * grant_table_op(cmd, uop, count): sharing page frames between domains
+ * by grant reference (Xen's numbering and x86-64 layouts,
+ * xen/include/public/grant_table.h; the words are Umbra's). Umbra offers
+ * version 1 tables only.
+ *
+ * A domain grants by filling an entry of its own grant table (frames it
+ * places with XENMEM_add_to_physmap, XENMAPSPACE_grant_table): domid,
+ * frame, then flags with GTF_permit_access last. The hypervisor sets
+ * GTF_reading / GTF_writing while the grant is in use; the granter
+ * revokes with a compare-and-swap of flags to 0 that checks both are
+ * clear.
+ */
+#ifndef UMBRA_PUBLIC_GRANT_TABLE_H
+#define UMBRA_PUBLIC_GRANT_TABLE_H
+
+#include "abi.h"
+
+#define GNTTABOP_map_grant_ref		0
+#define GNTTABOP_unmap_grant_ref	1
+#define GNTTABOP_setup_table		2
+#define GNTTABOP_dump_table		3
+#define GNTTABOP_transfer		4
+#define GNTTABOP_copy			5
+#define GNTTABOP_query_size		6
+#define GNTTABOP_unmap_and_replace	7
+#define GNTTABOP_set_version		8
+#define GNTTABOP_get_status_frames	9
+#define GNTTABOP_get_version		10
+#define GNTTABOP_swap_grant_ref		11
+#define GNTTABOP_cache_flush		12
+
+/* grant_entry_v1.flags: the type in the low two bits ... */
+#define GTF_invalid		0x0000u
+#define GTF_permit_access	0x0001u
+#define GTF_accept_transfer	0x0002u
+#define GTF_transitive		0x0003u
+#define GTF_type_mask		0x0003u
+/* ... then what the granter allows [guest] and what is in use [hypervisor]. */
+#define GTF_readonly		0x0004u	/* guest: the grantee may only read */
+#define GTF_reading		0x0008u	/* hypervisor: in use for reading */
+#define GTF_writing		0x0010u	/* hypervisor: in use for writing */
+#define GTF_PWT			0x0020u
+#define GTF_PCD			0x0040u
+#define GTF_PAT			0x0080u
+#define GTF_sub_page		0x0100u	/* copy only, part of the page (v2) */
+
+/* gnttab_map_grant_ref.flags */
+#define GNTMAP_device_map	0x01u
+#define GNTMAP_host_map		0x02u
+#define GNTMAP_readonly		0x04u
+#define GNTMAP_application_map	0x08u
+#define GNTMAP_contains_pte	0x10u
+#define GNTMAP_can_fail		0x20u
+
+/* gnttab_copy.flags */
+#define GNTCOPY_source_gref	0x1u
+#define GNTCOPY_dest_gref	0x2u
+#define GNTCOPY_can_fail	0x4u
+
+/* gnttab_cache_flush.op */
+#define GNTTAB_CACHE_CLEAN		0x1u
+#define GNTTAB_CACHE_INVAL		0x2u
+#define GNTTAB_CACHE_SOURCE_GREF	0x80000000u
+
+/* Per-operation status (the structures' status field): all errors < 0. */
+#define GNTST_okay		0
+#define GNTST_general_error	(-1)
+#define GNTST_bad_domain	(-2)
+#define GNTST_bad_gntref	(-3)
+#define GNTST_bad_handle	(-4)
+#define GNTST_bad_virt_addr	(-5)
+#define GNTST_bad_dev_addr	(-6)
+#define GNTST_no_device_space	(-7)	/* also: no maptrack handle left */
+#define GNTST_permission_denied	(-8)
+#define GNTST_bad_page		(-9)
+#define GNTST_bad_copy_arg	(-10)
+#define GNTST_address_too_big	(-11)
+#define GNTST_eagain		(-12)
+
+#define GRANT_ENTRIES_PER_FRAME_V1	512	/* 4 KiB / 8 bytes */
+
+#ifndef __ASSEMBLY__
+#include <stdint.h>
+
+typedef uint32_t grant_ref_t;
+typedef uint32_t grant_handle_t;
+
+struct grant_entry_v1 {
+	uint16_t flags;		/* GTF_* */
+	uint16_t domid;		/* who may use it */
+	uint32_t frame;		/* the granter's frame (its guest frame number) */
+};
+
+struct gnttab_map_grant_ref {
+	uint64_t host_addr;	/* HVM: the guest-physical address to map at */
+	uint32_t flags;		/* GNTMAP_* */
+	grant_ref_t ref;
+	uint16_t dom;		/* the granting domain */
+	int16_t status;		/* out: GNTST_* */
+	grant_handle_t handle;	/* out: for unmap */
+	uint64_t dev_bus_addr;	/* out */
+};
+
+struct gnttab_unmap_grant_ref {
+	uint64_t host_addr;	/* 0: leave the host mapping */
+	uint64_t dev_bus_addr;
+	grant_handle_t handle;
+	int16_t status;		/* out */
+};
+
+struct gnttab_setup_table {
+	uint16_t dom;
+	uint32_t nr_frames;
+	int16_t status;		/* out */
+	uint64_t frame_list;	/* guest pointer to nr_frames xen_ulong_t */
+};
+
+struct gnttab_copy_ptr {
+	union {
+		grant_ref_t ref;	/* with GNTCOPY_*_gref */
+		uint64_t gmfn;		/* else: the caller's own frame */
+	} u;
+	uint16_t domid;
+	uint16_t offset;
+};
+
+struct gnttab_copy {
+	struct gnttab_copy_ptr source, dest;
+	uint16_t len;
+	uint16_t flags;		/* GNTCOPY_* */
+	int16_t status;		/* out */
+};
+
+struct gnttab_query_size {
+	uint16_t dom;
+	uint32_t nr_frames;	/* out */
+	uint32_t max_nr_frames;	/* out */
+	int16_t status;		/* out */
+};
+
+struct gnttab_set_version {
+	uint32_t version;	/* in: wanted; out: in effect */
+};
+
+struct gnttab_get_version {
+	uint16_t dom;
+	uint16_t pad;
+	uint32_t version;	/* out */
+};
+
+struct gnttab_cache_flush {
+	union {
+		uint64_t dev_bus_addr;
+		grant_ref_t ref;
+	} a;
+	uint16_t offset;
+	uint16_t length;
+	uint32_t op;		/* GNTTAB_CACHE_* */
+};
+
+#endif /* __ASSEMBLY__ */
+#endif

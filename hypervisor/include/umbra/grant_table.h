@@ -1,0 +1,28 @@
+/* Grant tables, version 1 (common/grant_*.c): what the rest of the
+ * hypervisor calls. The ABI is public/grant_table.h. */
+#ifndef UMBRA_GRANT_TABLE_H
+#define UMBRA_GRANT_TABLE_H
+
+#include <stdint.h>
+
+struct domain;
+
+/* Per domain (grant frames: GRANT_FRAMES_MAX of umbra/domain.h): mappings it
+ * may hold at once (its maptrack), its grant references in use at once,
+ * and the nested-table pages its mappings may add. */
+#define GRANT_MAPTRACK_MAX	128
+#define GRANT_ACTIVE_MAX	256
+#define GRANT_NPT_PAGES		8
+/* Pool pages reserved for the above at domain creation: the state's two
+ * pages, the nested tables, and what one mapping past the budget holds
+ * until it is taken back (a PDPT, a PD, a page table). */
+#define GRANT_POOL_PAGES	(2 + GRANT_NPT_PAGES + 3)
+
+
+/* d is out of the domain table (no new grant operation finds it): take
+ * down every mapping it holds and every mapping of its frames that other
+ * domains hold, flushing their translations, and free its grant state.
+ * After this its frames may be reused. */
+void grant_domain_destroy(struct domain *d);
+
+#endif

@@ -1,0 +1,80 @@
+/*
+ * grant: two domains share pages through Xen's grant tables, and a third
+ * attacks them. Command line:
+ *   role=granter peer=N   grant pages to domain N, wait until it has
+ *                         used them, check what it wrote, revoke
+ *   role=mapper peer=N    map and copy domain N's grants, both ways
+ *   role=attacker peer=N  every bad argument, another domain's refs,
+ *                         exhausting maptrack and grant frames
+ * Each prints "grant: ok: WHAT" or "grant: FAILED: WHAT (got N)" per check
+ * and "grant: ROLE: N passed, M failed" at the end.
+ */
+#include <public/memory.h>
+#include <public/sched.h>
+#include "grant.h"
+#include "hypercall.h"
+#include "runtime.h"
+
+const char guest_name[] = "grant";
+
+static unsigned int passed, failed;
+
+long gnttab_op(unsigned int cmd, void *uop, uint64_t count)
+{
+	return hypercall3(__HYPERVISOR_grant_table_op, cmd, (uint64_t)(uintptr_t)uop, count);
+}
+
+long place_grant_frame(unsigned int idx, void *va)
+{
+	struct xen_add_to_physmap xatp = {
+		.domid = DOMID_SELF, .space = XENMAPSPACE_grant_table, .idx = idx,
+		.gpfn = (uint64_t)(uintptr_t)va >> 12,
+	};
+
+	return hypercall2(__HYPERVISOR_memory_op, XENMEM_add_to_physmap,
+			  (uint64_t)(uintptr_t)&xatp);
+}
+
+uint16_t own_domid(void)
+{
+	static struct umbra_identity id;
+
+	if (hv_umbra_op(UMBRAOP_identity, &id) < 0)
+		return DOMID_SELF;
+	return id.domid;
+}
+
+void expect(bool ok, const char *what, long got)
+{
+	if (ok) {
+		passed++;
+		con_printf("grant: ok: %s\n", what);
+	} else {
+		failed++;
+		con_printf("grant: FAILED: %s (got %ld)\n", what, got);
+	}
+}
+
+int guest_main(const struct hvm_start_info *si)
+{
+	uint16_t peer = (uint16_t)guest_option_u64("peer=", DOMID_SELF);
+	const char *role = guest_option("role=");
+
+	(void)si;
+	if (!role) {
+		con_puts("grant: no role= given\n");
+		return SHUTDOWN_crash;
+	}
+	if (guest_word_in_list(role, "granter")) {
+		role = "granter";
+		granter(peer);
+	} else if (guest_word_in_list(role, "mapper")) {
+		role = "mapper";
+		mapper(peer);
+	} else {
+		role = "attacker";
+		attacker(peer);
+	}
+	con_printf("grant: %s: %u passed, %u failed\n", role, passed, failed);
+	return SHUTDOWN_poweroff;
+}

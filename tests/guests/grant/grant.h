@@ -1,0 +1,38 @@
+/* The grant-table test guest's parts (grant.c): granter, mapper and
+ * attacker, and what they share. */
+#ifndef GRANT_GUEST_H
+#define GRANT_GUEST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <public/grant_table.h>
+#include <public/xen.h>
+
+/* Where the mapper and the attacker map grants: guest-physical space
+ * above their RAM, inside the boot identity map of the low 4 GiB. */
+#define MAP_BASE	0xc0000000ULL
+/* In the granted page: the mapper's bytes through its mapping, its bytes
+ * through GNTTABOP_copy, and the word that says it is done. */
+#define OFF_MAPPED	1024
+#define OFF_COPIED	1536
+#define OFF_DONE	2048
+#define DONE_MAGIC	0x600dcafeu
+#define REF_RW		1	/* the granter's page, writable, to the mapper */
+#define REF_RO		2	/* another page, read-only, to the mapper */
+#define PATTERN_RW(i)	((uint8_t)((i) * 7 + 1))
+#define PATTERN_RO	0xa5
+#define WAIT_NS		(30ULL * 1000 * 1000 * 1000)
+
+long gnttab_op(unsigned int cmd, void *uop, uint64_t count);
+/* Place one grant table frame (index idx) at the page at va; 0 or -errno. */
+long place_grant_frame(unsigned int idx, void *va);
+uint16_t own_domid(void);
+
+/* A counted check: prints PASS/FAIL-style lines the e2e suite reads. */
+void expect(bool ok, const char *what, long got);
+
+int granter(uint16_t peer);
+int mapper(uint16_t peer);
+int attacker(uint16_t peer);
+
+#endif
