@@ -22,6 +22,11 @@ static void poll_end(struct vcpu *v)
 	__atomic_store_n(&v->polling, false, __ATOMIC_SEQ_CST);
 }
 
+void evtchn_poll_cancel(struct vcpu *v)
+{
+	poll_end(v);
+}
+
 /* Is one of the ports pending? 1 yes, 0 no, or -errno. */
 static long any_pending(struct vcpu *v, uint64_t ports, uint32_t nr)
 {

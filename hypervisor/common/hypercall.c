@@ -69,6 +69,7 @@ static long do_sched_op(struct vcpu *v, uint64_t *a)
 		sched_vcpu_yield(v);
 		return 0;
 	case SCHEDOP_block:
+		evtchn_poll_cancel(v);
 		sched_vcpu_block(v);
 		return 0;
 	case SCHEDOP_shutdown:

@@ -34,6 +34,8 @@ for t in es1:nested es2:shadow; do
 		guest_said "$name" "evtchn: ok: SCHEDOP_poll on a quiet port returns at its timeout"
 	check "$mode: unmask delivers a pending event" \
 		guest_said "$name" "evtchn: ok: EVTCHNOP_unmask of the pending port: the upcall"
+	check "$mode: the vCPU's own upcall vector replaces the domain's" \
+		guest_said "$name" "evtchn: ok: an event arrives on the vCPU's own vector, not the domain's"
 	check "$mode: loopback close leaves the other end unbound" \
 		guest_said "$name" "evtchn: ok: the other end is unbound, waiting for me again"
 	check_evtchn "$name" "$mode" "VIRQ timer, poll, IPI, loopback"

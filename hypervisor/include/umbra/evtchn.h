@@ -67,5 +67,8 @@ void evtchn_upcall_reassert(struct vcpu *v);
 
 /* SCHEDOP_poll (common/event_poll.c). */
 long evtchn_poll(struct vcpu *v, uint64_t arg);
+/* v waits some other way now (SCHEDOP_block): a poll that ended without
+ * its port (a timeout, another upcall) must not wake it later. */
+void evtchn_poll_cancel(struct vcpu *v);
 
 #endif

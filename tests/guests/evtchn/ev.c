@@ -11,8 +11,10 @@
 struct shared_info *shinfo;
 volatile uint32_t upcalls;
 volatile uint8_t *upcall_pending_byte;
+volatile uint32_t vcpu_upcalls;
 static unsigned int checks, failures;
 void ev_upcall_stub(void);
+void ev_upcall_vcpu_stub(void);
 
 bool ev_setup(void)
 {
@@ -67,6 +69,15 @@ void ev_unmask_local(uint32_t port)
 {
 	__atomic_fetch_and(&shinfo->evtchn_mask[port / 64], ~(1ULL << (port % 64)),
 			   __ATOMIC_SEQ_CST);
+}
+
+long ev_set_vcpu_vector(uint32_t vcpu, uint8_t vector)
+{
+	struct xen_hvm_evtchn_upcall_vector u = { .vcpu = vcpu, .vector = vector };
+
+	irq_set_gate(VCPU_UPCALL_VECTOR, ev_upcall_vcpu_stub);
+	return hypercall2(__HYPERVISOR_hvm_op, HVMOP_set_evtchn_upcall_vector,
+			  (uint64_t)(uintptr_t)&u);
 }
 
 long ev_op(unsigned int cmd, void *arg)

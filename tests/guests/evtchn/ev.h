@@ -13,11 +13,15 @@
 
 #define NS_PER_MS	1000000ULL
 #define UPCALL_VECTOR	0xf3
+#define VCPU_UPCALL_VECTOR	0xf5
 
 extern struct shared_info *shinfo;
 /* Upcalls taken (upcall.S): the handler clears evtchn_upcall_pending. */
 extern volatile uint32_t upcalls;
 extern volatile uint8_t *upcall_pending_byte;
+/* Upcalls taken on the vCPU's own vector, once ev_set_vcpu_vector() set it. */
+extern volatile uint32_t vcpu_upcalls;
+long ev_set_vcpu_vector(uint32_t vcpu, uint8_t vector);
 
 /* Place shared_info, install the upcall handler and register the
  * callback vector; false (and a message) on failure. */

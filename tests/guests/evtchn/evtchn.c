@@ -190,12 +190,36 @@ static void loopback_cases(void)
 	ev_unmask_local(b);
 }
 
+/* The vCPU's own vector replaces the domain's for its events. */
+static void vcpu_vector_cases(void)
+{
+	uint32_t i, seen = upcalls, seen_vcpu = vcpu_upcalls;
+	long rc;
+
+	rc = ev_set_vcpu_vector(0, 0x0f);
+	ev_check(rc == -XEN_EINVAL, "per-vCPU upcall vector below 0x10: -EINVAL", rc);
+	rc = ev_set_vcpu_vector(9, VCPU_UPCALL_VECTOR);
+	ev_check(rc == -XEN_ENOENT, "per-vCPU upcall vector for vCPU 9: -ENOENT", rc);
+	rc = ev_set_vcpu_vector(0, VCPU_UPCALL_VECTOR);
+	ev_check(rc == 0, "HVMOP_set_evtchn_upcall_vector for vCPU 0", rc);
+	ev_bind_ipi(0, &i);
+	ev_send(i);
+	irq_window();
+	ev_check(vcpu_upcalls == seen_vcpu + 1 && upcalls == seen,
+		 "an event arrives on the vCPU's own vector, not the domain's",
+		 (long)(vcpu_upcalls - seen_vcpu));
+	ev_clear(i);
+	clear_selector();
+	ev_close(i);
+}
+
 static void solo(void)
 {
 	virq_timer_cases();
 	poll_cases();
 	ipi_cases();
 	loopback_cases();
+	vcpu_vector_cases();
 }
 
 static uint64_t ms_from_now(uint64_t ms)

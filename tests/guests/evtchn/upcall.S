@@ -11,3 +11,13 @@ ev_upcall_stub:
 	lock incl upcalls(%rip)
 	popq %rax
 	iretq
+
+/* The same for the vCPU's own upcall vector (HVMOP_set_evtchn_upcall_vector). */
+	.globl ev_upcall_vcpu_stub
+ev_upcall_vcpu_stub:
+	pushq %rax
+	movq upcall_pending_byte(%rip), %rax
+	movb $0, (%rax)
+	lock incl vcpu_upcalls(%rip)
+	popq %rax
+	iretq
