@@ -7,6 +7,8 @@
 # on the other, the close seen by the peer); the hostile guest's attacks
 # on the event-channel calls (ports out of range or another domain's, bad
 # pointers, exhausting its ports) beside a neighbour that finishes.
+# Two vCPUs of one domain signal each other (IPIs, vCPU 1's VIRQ_TIMER,
+# bind_vcpu); a domain destroyed with its channel open.
 # One PASS:/FAIL: line per check.
 set -u
 cd "$(dirname "$0")/../.."
@@ -41,6 +43,23 @@ for t in es1:nested es2:shadow; do
 	check_evtchn "$name" "$mode" "VIRQ timer, poll, IPI, loopback"
 done
 check "solo: no domain crashed" log_lacks ': crashed: '
+scenario_end "$s"
+
+# Two vCPUs of one domain, each on its own pCPU or sharing one.
+s=evtchn-smp
+m=$(module sm1 evtchn nested "8M vcpus=2" role=smp)
+m+=$(module sm2 evtchn shadow "8M vcpus=2 cpus=0x1" role=smp)
+boot "$s" "$HVM_ELF" "$HVM_CMDLINE" "$m"
+for t in sm1:nested sm2:shadow; do
+	IFS=: read -r name mode <<< "$t"
+	check "smp $mode: IPIs between vCPUs: vCPU 1 polls, vCPU 0 takes upcalls" \
+		guest_said "$name" "evtchn: ok: every IPI to vCPU 1 (polling) answered by one to vCPU 0 (upcall)"
+	check "smp $mode: vCPU 1's timer raises VIRQ_TIMER on vCPU 1" \
+		guest_said "$name" "evtchn: ok: vCPU 1's singleshot timer (not vCPU 0's to set) raised VIRQ_TIMER on vCPU 1's port"
+	check "smp $mode: bind_vcpu moves a port's events to vCPU 1's vcpu_info" \
+		guest_said "$name" "evtchn: ok: a send to it marks vCPU 1's vcpu_info, not vCPU 0's"
+	check_evtchn "$name" "$mode" "two vCPUs"
+done
 scenario_end "$s"
 
 # Ping-pong between two domains: ids follow the module order (1, 2).

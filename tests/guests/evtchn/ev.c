@@ -156,12 +156,17 @@ long ev_poll(uint32_t *ports, uint32_t nr, uint64_t timeout)
 	return hv_sched_op(SCHEDOP_poll, &p);
 }
 
-long ev_singleshot(uint64_t at, uint32_t flags)
+long ev_singleshot_on(uint32_t vcpu, uint64_t at, uint32_t flags)
 {
 	struct vcpu_set_singleshot_timer t = { .timeout_abs_ns = at, .flags = flags };
 
-	return hypercall3(__HYPERVISOR_vcpu_op, VCPUOP_set_singleshot_timer, 0,
+	return hypercall3(__HYPERVISOR_vcpu_op, VCPUOP_set_singleshot_timer, vcpu,
 			  (uint64_t)(uintptr_t)&t);
+}
+
+long ev_singleshot(uint64_t at, uint32_t flags)
+{
+	return ev_singleshot_on(0, at, flags);
 }
 
 long ev_stop_singleshot(void)

@@ -43,7 +43,8 @@ long ev_unmask(uint32_t port);
 long ev_status(domid_t dom, uint32_t port, struct evtchn_status *st);
 /* SCHEDOP_poll on ports with an absolute timeout (0: none). */
 long ev_poll(uint32_t *ports, uint32_t nr, uint64_t timeout);
-long ev_singleshot(uint64_t at, uint32_t flags);
+long ev_singleshot(uint64_t at, uint32_t flags);	/* vCPU 0's */
+long ev_singleshot_on(uint32_t vcpu, uint64_t at, uint32_t flags);
 long ev_stop_singleshot(void);
 
 /* This domain's id (umbra_op identity). */

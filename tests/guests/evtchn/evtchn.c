@@ -12,11 +12,14 @@
  *                        waits for each answer with SCHEDOP_poll on its
  *                        masked port, then closes it (leave=open: shuts
  *                        down with it open, for a toolstack to destroy)
+ *   role=smp             two vCPUs: IPIs between them, vCPU 1's own
+ *                        VIRQ_TIMER, bind_vcpu (smp.c)
  * Prints "evtchn: ok: ..." per check and "evtchn: N checks, M failed".
  */
 #include "ev.h"
 #include "hypercall.h"
 #include "runtime.h"
+#include "smp.h"
 
 const char guest_name[] = "evtchn";
 
@@ -335,6 +338,8 @@ int guest_main(const struct hvm_start_info *si)
 		server(peer, rounds);
 	else if (guest_word_in_list(role, "client"))
 		client(peer, rounds);
+	else if (guest_word_in_list(role, "smp"))
+		smp_role();
 	con_printf("evtchn: %u checks, %u failed\n", ev_checks(), ev_failures());
 	return SHUTDOWN_poweroff;
 }
