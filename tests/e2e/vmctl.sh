@@ -8,8 +8,9 @@
 # detaches with Ctrl-] (terminal restored), pauses and unpauses, shuts
 # down and destroys, checks the store entries, runs 50 create/destroy
 # cycles with free memory back to its start, has the hostile guest crash
-# (reported with its reason, dom0 and a neighbour unharmed), and checks
-# the messages for bad configs, names, ids and memory.
+# (reported with its reason, dom0 and a neighbour unharmed), destroys a
+# granter while another domain maps its grant (the mapping goes with it),
+# and checks the messages for bad configs, names, ids and memory.
 set -u
 cd "$(dirname "$0")/../.."
 . tests/e2e/lib.sh
@@ -160,6 +161,25 @@ at_dom0 "a neighbour runs after it" 'vmctl create hello.cfg name=after -c' \
 check "the neighbour finished normally" \
 	tty_wait_new 'vmctl: after \([0-9]+\) shut down \(poweroff\)' 60
 at_dom0 "destroy both" 'vmctl destroy hostile; vmctl destroy after; echo rc=$?' '^rc=0$' 60
+
+# ---- grant tables: a granter's destruction takes its grants' mappings down -----
+# The granter grants to the next domain id, the mapper maps the previous
+# one's grant and holds it; destroying the granter must take the mapping
+# away (the mapper then reads all-ones there) before its memory is reused.
+at_dom0 "grant: granter created" 'vmctl create granter.cfg' '^domain [0-9]+ \(granter\) created$' 60
+gid=$(since_mark | sed -nE 's/^domain ([0-9]+) \(granter\) created$/\1/p' | head -n 1)
+at_dom0 "grant: the mapper maps the granter's page" \
+	'(sleep 25; vmctl destroy granter) & vmctl create mapper.cfg -c' 'grant: holding the mapping' 90
+check "grant: the mapper is the next domain id" \
+	eval 'since_mark | grep -qE "^domain $((gid + 1)) \(mapper\) created|console of mapper \($((gid + 1))\)"'
+check "grant: destroying the granter took the mapping down" \
+	tty_wait_new 'grant: ok: the mapping went with the granter' 90
+check "grant: the mapper's checks all passed" \
+	tty_wait_new 'grant: mapper: [1-9][0-9]* passed, 0 failed' 30
+check "grant: the mapper ran on and shut down normally" \
+	tty_wait_new 'vmctl: mapper \([0-9]+\) shut down \(poweroff\)' 30
+at_dom0 "grant: destroy the mapper" 'vmctl destroy mapper; vmctl list granter; echo rc=$?' \
+	"no domain called 'granter'" 60
 
 # ---- bad input ---------------------------------------------------------------------
 at_dom0 "bad config: file, line and key" \

@@ -6,6 +6,10 @@
  *   role=mapper peer=N    map and copy domain N's grants, both ways
  *   role=attacker peer=N  every bad argument, another domain's refs,
  *                         exhausting maptrack and grant frames
+ *   peer=next, peer=prev  the domain whose id is one above or below mine
+ *   hold=1                granter: grant, then wait to be destroyed;
+ *                         mapper: map, then wait until the mapping goes
+ *                         (its granter destroyed) and check it has
  * Each prints "grant: ok: WHAT" or "grant: FAILED: WHAT (got N)" per check
  * and "grant: ROLE: N passed, M failed" at the end.
  */
@@ -44,6 +48,23 @@ uint16_t own_domid(void)
 	return id.domid;
 }
 
+void nap(uint64_t ms)
+{
+	hv_set_timer_op(guest_time_ns() + ms * 1000000ULL);
+	hv_sched_op(SCHEDOP_block, NULL);
+}
+
+static uint16_t peer_option(void)
+{
+	const char *p = guest_option("peer=");
+
+	if (p && guest_word_in_list(p, "next"))
+		return (uint16_t)(own_domid() + 1);
+	if (p && guest_word_in_list(p, "prev"))
+		return (uint16_t)(own_domid() - 1);
+	return (uint16_t)guest_option_u64("peer=", DOMID_SELF);
+}
+
 void expect(bool ok, const char *what, long got)
 {
 	if (ok) {
@@ -57,8 +78,9 @@ void expect(bool ok, const char *what, long got)
 
 int guest_main(const struct hvm_start_info *si)
 {
-	uint16_t peer = (uint16_t)guest_option_u64("peer=", DOMID_SELF);
+	uint16_t peer = peer_option();
 	const char *role = guest_option("role=");
+	bool hold = guest_option_u64("hold=", 0);
 
 	(void)si;
 	if (!role) {
@@ -67,10 +89,10 @@ int guest_main(const struct hvm_start_info *si)
 	}
 	if (guest_word_in_list(role, "granter")) {
 		role = "granter";
-		granter(peer);
+		granter(peer, hold);
 	} else if (guest_word_in_list(role, "mapper")) {
 		role = "mapper";
-		mapper(peer);
+		mapper(peer, hold);
 	} else {
 		role = "attacker";
 		attacker(peer);

@@ -22,6 +22,7 @@
 #define PATTERN_RW(i)	((uint8_t)((i) * 7 + 1))
 #define PATTERN_RO	0xa5
 #define WAIT_NS		(30ULL * 1000 * 1000 * 1000)
+#define HOLD_NS		(300ULL * 1000 * 1000 * 1000)
 
 long gnttab_op(unsigned int cmd, void *uop, uint64_t count);
 /* Place one grant table frame (index idx) at the page at va; 0 or -errno. */
@@ -31,8 +32,11 @@ uint16_t own_domid(void);
 /* A counted check: prints PASS/FAIL-style lines the e2e suite reads. */
 void expect(bool ok, const char *what, long got);
 
-int granter(uint16_t peer);
-int mapper(uint16_t peer);
+/* Sleep about ms on the domain's timer (SCHEDOP_block). */
+void nap(uint64_t ms);
+
+int granter(uint16_t peer, bool hold);
+int mapper(uint16_t peer, bool hold);
 int attacker(uint16_t peer);
 
 #endif

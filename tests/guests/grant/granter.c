@@ -53,7 +53,7 @@ static unsigned int count_bytes(const uint8_t *p, unsigned int n, uint8_t v)
 	return same;
 }
 
-int granter(uint16_t peer)
+int granter(uint16_t peer, bool hold)
 {
 	uint8_t *rw, *ro;
 	long rc;
@@ -69,6 +69,12 @@ int granter(uint16_t peer)
 	grant(REF_RW, peer, rw, GTF_permit_access);
 	grant(REF_RO, peer, ro, GTF_permit_access | GTF_readonly);
 	con_printf("grant: granted refs %u (rw) and %u (ro) to domain %u\n", REF_RW, REF_RO, peer);
+	if (hold) {
+		/* Until destroyed: the mapper checks its mapping goes with us. */
+		for (uint64_t end = guest_time_ns() + HOLD_NS; guest_time_ns() < end; )
+			nap(1000);
+		return 0;
+	}
 
 	expect(wait_for((volatile uint32_t *)(rw + OFF_DONE), DONE_MAGIC),
 	       "the mapper says it is done", 0);

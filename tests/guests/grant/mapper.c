@@ -149,7 +149,23 @@ static void check_queries(void)
 	expect(rc == 0 && gv.version == 1, "get_version: 1", rc);
 }
 
-int mapper(uint16_t peer)
+/* Hold the mapping until the granter is destroyed: then the mapping
+ * is taken down, and the page reads as nothing (all-ones). */
+static void hold_until_revoked(volatile uint8_t *m, grant_handle_t h)
+{
+	uint64_t end = guest_time_ns() + HOLD_NS;
+	long rc;
+
+	con_puts("grant: holding the mapping\n");
+	while (*(volatile uint32_t *)m != 0xffffffffu && guest_time_ns() < end)
+		nap(200);
+	expect(*(volatile uint32_t *)m == 0xffffffffu, "the mapping went with the granter",
+	       *(volatile uint32_t *)m);
+	rc = unmap(MAP_BASE, h);
+	expect(rc == GNTST_bad_handle, "its handle went too: GNTST_bad_handle", rc);
+}
+
+int mapper(uint16_t peer, bool hold)
 {
 	volatile uint8_t *m = (volatile uint8_t *)(uintptr_t)MAP_BASE;
 	grant_handle_t h;
@@ -160,6 +176,10 @@ int mapper(uint16_t peer)
 	if (rc != GNTST_okay)
 		return 0;
 	expect(first_mismatch(m) == 1024, "the mapping shows the granter's bytes", first_mismatch(m));
+	if (hold) {
+		hold_until_revoked(m, h);
+		return 0;
+	}
 	for (unsigned int i = 0; i < 256; i++)
 		m[OFF_MAPPED + i] = 0x5a;
 	check_ro(peer);
