@@ -8,7 +8,9 @@
  * mask test, then selector; unmask: mask, then pending, then selector),
  * which keeps a concurrent unmask from losing an event.
  *
- * vcpu_info is the vCPU's legacy slot in shared_info (vCPUs 0..31).
+ * vcpu_info is the vCPU's legacy slot in shared_info (vCPUs 0..31);
+ * VCPUOP_register_vcpu_info, once offered, moves it: vcpu_info_at() is
+ * the one place that must follow.
  */
 #include <stddef.h>
 #include <asm/guest_access.h>
