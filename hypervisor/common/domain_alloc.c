@@ -33,8 +33,13 @@ static void page_free(void *p)
 
 static void free_memory(struct domain *d)
 {
-	for (unsigned int i = 0; i < d->nr_extents; i++)
-		free_extent_2m_phys(d->extents[i]);
+	/* Those a destroy scrubbed go back known to be zero. */
+	for (unsigned int i = 0; i < d->nr_extents; i++) {
+		if (i < d->scrubbed)
+			free_extent_2m_zeroed(d->extents[i]);
+		else
+			free_extent_2m_phys(d->extents[i]);
+	}
 	d->nr_extents = 0;
 	page_free(d->extents);
 	d->extents = NULL;
@@ -78,13 +83,12 @@ static int alloc_memory(struct domain *d, uint64_t mem_bytes)
 		return -ENOMEM;
 	}
 	for (unsigned int i = 0; i < n; i++) {
-		uint64_t m = alloc_extent_2m_phys();
+		uint64_t m = alloc_extent_2m_zeroed();
 
 		if (!m) {
 			free_memory(d);
 			return -ENOMEM;
 		}
-		memset(phys_to_virt(m), 0, EXTENT_SIZE);
 		d->extents[d->nr_extents++] = m;
 	}
 	d->mem_bytes = (uint64_t)n * EXTENT_SIZE;

@@ -5,6 +5,7 @@
 #include <asm/sections.h>
 #include <asm/x86.h>
 #include <umbra/dom0.h>
+#include <umbra/domain_limits.h>
 #include <umbra/heap.h>
 #include <umbra/mm.h>
 #include <umbra/multiboot2.h>
@@ -12,6 +13,7 @@
 #include <umbra/panic.h>
 #include <umbra/printk.h>
 #include <umbra/spinlock.h>
+#include <umbra/string.h>
 #include "mmu/pte.h"
 
 #define MIB		(1ULL << 20)
@@ -177,10 +179,34 @@ void mm_init(const struct boot_info *bi, uint64_t mbi_phys, uint64_t mbi_size)
 		(unsigned long long)__image_start_phys, (unsigned long long)__image_end_phys);
 }
 
+/*
+ * Extents known to hold only zeroes, one bit per 2 MiB of the first
+ * CLEAN_MAX_BYTES of machine memory (above: never known clean). Set only
+ * by free_extent_2m_zeroed(), cleared by every allocation that hands out
+ * any part of the extent; under mm_lock.
+ */
+#define CLEAN_MAX_BYTES		(64ULL << 30)
+static uint64_t clean_extents[CLEAN_MAX_BYTES / EXTENT_SIZE / 64];
+
+/* Whether pa's extent was clean; it is not any more. */
+static bool take_clean(uint64_t pa)
+{
+	uint64_t i = pa / EXTENT_SIZE, bit = 1ULL << (i % 64);
+	bool was;
+
+	if (!pa || pa >= CLEAN_MAX_BYTES)
+		return false;
+	was = clean_extents[i / 64] & bit;
+	clean_extents[i / 64] &= ~bit;
+	return was;
+}
+
 uint64_t alloc_page_phys(void)
 {
 	uint64_t f = spin_lock_irqsave(&mm_lock);
 	uint64_t pa = page_alloc_4k(&allocator);
+
+	take_clean(pa);
 
 	spin_unlock_irqrestore(&mm_lock, f);
 	return pa;
@@ -191,8 +217,38 @@ uint64_t alloc_extent_2m_phys(void)
 	uint64_t f = spin_lock_irqsave(&mm_lock);
 	uint64_t pa = page_alloc_2m(&allocator);
 
+	take_clean(pa);
 	spin_unlock_irqrestore(&mm_lock, f);
 	return pa;
+}
+
+uint64_t alloc_extent_2m_zeroed(void)
+{
+	uint64_t f = spin_lock_irqsave(&mm_lock);
+	uint64_t pa = page_alloc_2m(&allocator);
+	bool clean = take_clean(pa);
+
+	spin_unlock_irqrestore(&mm_lock, f);
+	/* Outside the lock: zeroing 2 MiB is long. */
+	if (pa && !clean)
+		memset(phys_to_virt(pa), 0, EXTENT_SIZE);
+	return pa;
+}
+
+void free_extent_2m_zeroed(uint64_t pa)
+{
+	uint64_t f = spin_lock_irqsave(&mm_lock);
+	uint64_t i = pa / EXTENT_SIZE;
+	int err;
+
+	if (pa < CLEAN_MAX_BYTES)
+		clean_extents[i / 64] |= 1ULL << (i % 64);
+	err = page_free_2m(&allocator, pa);
+	if (err)
+		take_clean(pa);
+	spin_unlock_irqrestore(&mm_lock, f);
+	if (err)
+		panic("mm: bad free of extent %#llx (%d)", (unsigned long long)pa, err);
 }
 
 void free_page_phys(uint64_t pa)

@@ -4,12 +4,17 @@
 #define UMBRA_DRV_H
 
 #include <linux/fs.h>
+#include <linux/mutex.h>
 #include <linux/poll.h>
 #include <linux/types.h>
 
-/* One open /dev/umbra: the event generation it last saw. */
+/* One open /dev/umbra: the event generation it last saw, and the kernel
+ * copy of its requests' buffers, kept between ioctls (umbra_dev.c). */
 struct umbra_file {
 	u64 seen;
+	struct mutex buf_lock;
+	void *buf;
+	size_t buf_size;
 };
 
 /* umbra_dev.c */

@@ -20,6 +20,35 @@
 #include "umbra_hypercall.h"
 #include "umbra_ioctl.h"
 
+/*
+ * The bytes of buf the hypervisor wrote, from the command and its result;
+ * 0 for a command that only reads buf. Only these go back to the user,
+ * so an out-buffer needs no copy in (stale kernel memory beyond them is
+ * never copied out), and a refresh copies what there is, not the room.
+ */
+static size_t out_bytes(const struct umbra_mgmt *req, long ret, size_t len)
+{
+	size_t rec;
+
+	switch (req->cmd) {
+	case UMBRA_MGMT_console_read:
+	case UMBRA_MGMT_log_read:
+		return min_t(u64, req->u.ring.len, len);
+	case UMBRA_MGMT_domain_list:
+		rec = sizeof(struct umbra_domain_info);
+		break;
+	case UMBRA_MGMT_domain_counters:
+		rec = sizeof(struct umbra_domain_counters);
+		break;
+	case UMBRA_MGMT_snapshot:
+		rec = sizeof(struct umbra_domain_snapshot);
+		break;
+	default:
+		return 0;
+	}
+	return min_t(size_t, ret, len / rec) * rec;
+}
+
 /* Commands whose buffer the hypervisor fills; the others only read it. */
 static bool buf_is_out(u32 cmd)
 {
@@ -49,32 +78,50 @@ static int check_request(const struct umbra_mgmt *req)
 	return 0;
 }
 
+/*
+ * The file's kernel buffer, at least len bytes. It is kept from one ioctl
+ * to the next: allocating 100 KiB (kvmalloc falls back to vmalloc) cost
+ * more than a whole monitor refresh's hypercall. At most
+ * UMBRA_MGMT_BUF_MAX bytes per open file, which only root has.
+ */
+static void *file_buffer(struct umbra_file *uf, size_t len)
+{
+	void *b;
+
+	if (uf->buf_size >= len)
+		return uf->buf;
+	b = kvmalloc(len, GFP_KERNEL);
+	if (!b)
+		return NULL;
+	kvfree(uf->buf);
+	uf->buf = b;
+	uf->buf_size = len;
+	return b;
+}
+
 /* Issue the hypercall with a kernel copy of the user's buffer. */
-static long mgmt_with_buffer(struct umbra_mgmt *req)
+static long mgmt_with_buffer(struct umbra_file *uf, struct umbra_mgmt *req)
 {
 	void __user *ubuf = u64_to_user_ptr(req->buf);
 	size_t len = req->buf_len;
+	bool out = buf_is_out(req->cmd);
 	void *kbuf = NULL;
+	size_t done;
 	long ret;
 
 	if (len) {
-		kbuf = kvmalloc(len, GFP_KERNEL);
+		kbuf = file_buffer(uf, len);
 		if (!kbuf)
 			return -ENOMEM;
-		/* Copied in whatever the direction: a buffer the hypervisor
-		 * fills only partly then returns the user's bytes, never
-		 * stale kernel memory. */
-		if (copy_from_user(kbuf, ubuf, len)) {
-			kvfree(kbuf);
+		if (!out && copy_from_user(kbuf, ubuf, len))
 			return -EFAULT;
-		}
 	}
 	req->buf = (u64)(unsigned long)kbuf;
 	ret = umbra_mgmt_hypercall(req);
 	req->buf = (u64)(unsigned long)ubuf;
-	if (ret >= 0 && len && buf_is_out(req->cmd) && copy_to_user(ubuf, kbuf, len))
+	done = ret >= 0 && len && out ? out_bytes(req, ret, len) : 0;
+	if (done && copy_to_user(ubuf, kbuf, done))
 		ret = -EFAULT;
-	kvfree(kbuf);
 	return ret;
 }
 
@@ -88,7 +135,10 @@ static long umbra_ioctl_mgmt(struct umbra_file *uf, struct umbra_mgmt __user *ur
 	ret = check_request(&req);
 	if (ret)
 		return ret;
-	ret = mgmt_with_buffer(&req);
+	/* One request at a time per file: its threads share the buffer. */
+	mutex_lock(&uf->buf_lock);
+	ret = mgmt_with_buffer(uf, &req);
+	mutex_unlock(&uf->buf_lock);
 	if (ret >= 0 && req.cmd == UMBRA_MGMT_events)
 		umbra_events_seen(uf, req.u.events.generation);
 	/* Also on failure: a version mismatch comes back in the request. */
@@ -115,13 +165,17 @@ static int umbra_open(struct inode *inode, struct file *file)
 	uf = kzalloc(sizeof(*uf), GFP_KERNEL);
 	if (!uf)
 		return -ENOMEM;
+	mutex_init(&uf->buf_lock);
 	file->private_data = uf;
 	return nonseekable_open(inode, file);
 }
 
 static int umbra_release(struct inode *inode, struct file *file)
 {
-	kfree(file->private_data);
+	struct umbra_file *uf = file->private_data;
+
+	kvfree(uf->buf);
+	kfree(uf);
 	return 0;
 }
 
