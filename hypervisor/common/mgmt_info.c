@@ -16,12 +16,12 @@
 #include <umbra/sched.h>
 #include <umbra/string.h>
 
-/* Shared by every call: the mgmt lock serialises them. */
-static union {
-	struct umbra_domain_info info;
-	struct umbra_domain_counters counters;
-	struct umbra_domain_snapshot snap;
-} out;
+/* Shared by every call: the mgmt lock serialises them. Records are
+ * gathered here and copied to dom0 a batch at a time: each copy walks
+ * dom0's page tables for every page it touches, once per batch rather
+ * than once per record. */
+#define BATCH_BYTES	8192
+static uint8_t batch[BATCH_BYTES] __attribute__((aligned(8)));
 
 static uint64_t dom0_ram_bytes(void)
 {
@@ -162,31 +162,36 @@ static uint64_t record_size(enum record kind)
 {
 	switch (kind) {
 	case REC_INFO:
-		return sizeof(out.info);
+		return sizeof(struct umbra_domain_info);
 	case REC_COUNTERS:
-		return sizeof(out.counters);
+		return sizeof(struct umbra_domain_counters);
 	default:
-		return sizeof(out.snap);
+		return sizeof(struct umbra_domain_snapshot);
 	}
 }
 
-static void fill_record(enum record kind, struct domain *d)
+static void fill_record(enum record kind, void *rec, struct domain *d)
 {
+	struct umbra_domain_snapshot *snap = rec;
+
 	if (kind == REC_INFO) {
-		fill_info(&out.info, d);
+		fill_info(rec, d);
 	} else if (kind == REC_COUNTERS) {
-		fill_counters(&out.counters, d);
+		fill_counters(rec, d);
 	} else {
-		fill_info(&out.snap.info, d);
-		fill_counters(&out.snap.counters, d);
+		fill_info(&snap->info, d);
+		fill_counters(&snap->counters, d);
 	}
 }
+
+_Static_assert(BATCH_BYTES >= sizeof(struct umbra_domain_snapshot), "a record fits");
 
 /* As many records as fit in buf, by domid; returns how many domains exist. */
 static long list_domains(struct mgmt_call *c, enum record kind)
 {
 	uint64_t size = record_size(kind);
-	uint64_t room = c->req.buf_len / size;
+	uint64_t room = c->req.buf_len / size, per_batch = BATCH_BYTES / size;
+	uint64_t held = 0, done = 0;
 	unsigned int n = 0;
 
 	for (unsigned int id = 0; id < MAX_DOMAINS; id++) {
@@ -194,13 +199,18 @@ static long list_domains(struct mgmt_call *c, enum record kind)
 
 		if (!d)
 			continue;
-		if (n < room) {
-			fill_record(kind, d);
-			if (copy_to_guest(c->v, c->req.buf + n * size, &out, size))
-				return -EFAULT;
-		}
-		n++;
+		if (n++ >= room)
+			continue;
+		fill_record(kind, batch + held * size, d);
+		if (++held < per_batch)
+			continue;
+		if (copy_to_guest(c->v, c->req.buf + done * size, batch, held * size))
+			return -EFAULT;
+		done += held;
+		held = 0;
 	}
+	if (held && copy_to_guest(c->v, c->req.buf + done * size, batch, held * size))
+		return -EFAULT;
 	return n;
 }
 
