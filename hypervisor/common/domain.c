@@ -16,6 +16,7 @@
 #include <umbra/sched.h>
 #include <umbra/string.h>
 #include <umbra/test_hooks.h>
+#include <umbra/vcpu_shared.h>
 #include <umbra/vsnprintf.h>
 
 static struct domain *domains[MAX_DOMAINS];
@@ -187,6 +188,7 @@ int domain_create_err(const struct domain_config *cfg, struct domain **out, cons
 			goto fail_vcpus;
 		}
 		v->affinity = cfg->affinity;
+		vcpu_runstate_init(v);
 		d->vcpus[d->nr_vcpus++] = v;
 	}
 	*out = d;

@@ -8,9 +8,8 @@
  * mask test, then selector; unmask: mask, then pending, then selector),
  * which keeps a concurrent unmask from losing an event.
  *
- * vcpu_info is the vCPU's legacy slot in shared_info (vCPUs 0..31);
- * VCPUOP_register_vcpu_info, once offered, moves it: vcpu_info_at() is
- * the one place that must follow.
+ * vcpu_info is where vcpu_info_at() says: the vCPU's slot in shared_info
+ * (vCPUs 0..31) or where it registered one (common/vcpu_info.c).
  */
 #include <stddef.h>
 #include <asm/guest_access.h>
@@ -19,6 +18,7 @@
 #include <umbra/domain.h>
 #include <umbra/evtchn.h>
 #include <umbra/sched.h>
+#include <umbra/vcpu_shared.h>
 
 #define BITS_PER_WORD	64
 
@@ -27,16 +27,6 @@ static bool shared_info_at(struct domain *d, uint64_t *gpa)
 	if (!__atomic_load_n(&d->shared_info_placed, __ATOMIC_ACQUIRE))
 		return false;
 	*gpa = __atomic_load_n(&d->shared_info_gpa, __ATOMIC_ACQUIRE);
-	return true;
-}
-
-static bool vcpu_info_at(struct vcpu *v, uint64_t *gpa)
-{
-	uint64_t si;
-
-	if (v->id >= XEN_LEGACY_MAX_VCPUS || !shared_info_at(v->domain, &si))
-		return false;
-	*gpa = si + offsetof(struct shared_info, vcpu_info) + v->id * sizeof(struct vcpu_info);
 	return true;
 }
 

@@ -11,6 +11,7 @@
 #include <umbra/evtchn.h>
 #include <umbra/hypercall.h>
 #include <umbra/sched.h>
+#include <umbra/vcpu_shared.h>
 
 static long vcpu_initialise(struct vcpu *caller, struct vcpu *v, uint64_t arg)
 {
@@ -63,6 +64,12 @@ static long vcpu_op_locked(struct vcpu *caller, struct vcpu *v, const uint64_t *
 		return 0;
 	case VCPUOP_is_up:
 		return v->state != VCPU_DOWN;
+	case VCPUOP_register_vcpu_info:
+		return vcpu_register_info(caller, v, a[2]);
+	case VCPUOP_get_runstate_info:
+		return vcpu_get_runstate(caller, v, a[2]);
+	case VCPUOP_register_runstate_memory_area:
+		return vcpu_register_runstate(caller, v, a[2]);
 	default:
 		return -ENOSYS;
 	}

@@ -21,6 +21,7 @@
 #include <umbra/hypercall.h>
 #include <umbra/mm.h>
 #include <umbra/spinlock.h>
+#include <umbra/vcpu_shared.h>
 
 #define PAGE_BYTES	4096ULL
 #define MOVE_CHUNK	256
@@ -68,6 +69,18 @@ static long place_frame(struct vcpu *v, uint64_t gpfn, bool *placed, uint64_t *a
 	return zero_gpa(d, gpa, PAGE_BYTES) ? -EFAULT : 0;
 }
 
+/* Its wall clock and the time records of the vCPUs whose vcpu_info is
+ * in it are written as soon as it is in place. */
+static long place_shared_info(struct vcpu *v, uint64_t gpfn)
+{
+	struct domain *d = v->domain;
+	long rc = place_frame(v, gpfn, &d->shared_info_placed, &d->shared_info_gpa);
+
+	if (!rc)
+		domain_time_publish(d);
+	return rc;
+}
+
 /* Grant table frame idx (version 1: no status frames). Xen grows the
  * table up to its limit on demand; so does this. */
 static long place_grant_frame(struct vcpu *v, uint64_t idx, uint64_t gpfn)
@@ -91,8 +104,7 @@ static long add_to_physmap(struct vcpu *v, uint64_t arg)
 	case XENMAPSPACE_shared_info:
 		if (xatp.idx != 0)
 			return -EINVAL;
-		return place_frame(v, xatp.gpfn, &v->domain->shared_info_placed,
-				   &v->domain->shared_info_gpa);
+		return place_shared_info(v, xatp.gpfn);
 	case XENMAPSPACE_grant_table:
 		return place_grant_frame(v, xatp.idx, xatp.gpfn);
 	case XENMAPSPACE_gmfn_range:

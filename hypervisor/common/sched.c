@@ -11,6 +11,7 @@
 #include <umbra/evtchn.h>
 #include <umbra/printk.h>
 #include <umbra/sched.h>
+#include <umbra/vcpu_shared.h>
 
 static struct vcpu *runq_head, *runq_tail;
 static spinlock_t runq_lock = SPINLOCK_INIT;
@@ -19,6 +20,13 @@ static bool opt_exit_when_idle;
 #include <umbra/cmdline.h>
 /* Tests: power QEMU off once every domain has stopped. */
 param_bool("exit_when_idle", opt_exit_when_idle);
+
+/* Every change of a vCPU's state goes here: its runstate follows. */
+static void set_state(struct vcpu *v, enum vcpu_state s)
+{
+	vcpu_runstate_change(v, s);
+	v->state = s;
+}
 
 static void runq_push(struct vcpu *v)
 {
@@ -85,7 +93,7 @@ static struct vcpu *runq_pick(unsigned int cpu)
 			runq_head = v->runq_next;
 		if (runq_tail == v)
 			runq_tail = prev;
-		v->state = VCPU_RUNNING;
+		set_state(v, VCPU_RUNNING);
 		v->processor = (int)cpu;
 		spin_unlock_irqrestore(&runq_lock, f);
 		return v;
@@ -123,7 +131,7 @@ void sched_vcpu_start(struct vcpu *v)
 	 * before it takes each vCPU down under this lock, so a start racing
 	 * with it is either refused here or undone there. */
 	if (v->state == VCPU_DOWN && v->domain->state < DOMAIN_SHUTDOWN) {
-		v->state = VCPU_RUNNABLE;
+		set_state(v, VCPU_RUNNABLE);
 		v->processor = -1;
 		runq_push(v);
 	}
@@ -137,7 +145,7 @@ static void block_locked(struct vcpu *v)
 	if (v->event_pending)
 		v->event_pending = false;
 	else if (v->state == VCPU_RUNNING)
-		v->state = VCPU_BLOCKED;
+		set_state(v, VCPU_BLOCKED);
 }
 
 void sched_vcpu_block(struct vcpu *v)
@@ -167,7 +175,7 @@ static void wake_locked(struct vcpu *v)
 	if (v->state != VCPU_BLOCKED) {
 		v->event_pending = true;	/* for its next block */
 	} else {
-		v->state = VCPU_RUNNABLE;
+		set_state(v, VCPU_RUNNABLE);
 		/* Still leaving its pCPU: put_back() queues it, or a second pCPU
 		 * could enter it while the first is still on its way out. */
 		if (v->processor < 0)
@@ -215,7 +223,7 @@ void sched_vcpu_down(struct vcpu *v)
 			break;
 		}
 	}
-	v->state = VCPU_DOWN;
+	set_state(v, VCPU_DOWN);
 	spin_unlock_irqrestore(&runq_lock, f);
 }
 
@@ -337,7 +345,7 @@ static void put_back(struct vcpu *v)
 
 	v->processor = -1;
 	if (v->state == VCPU_RUNNING || v->state == VCPU_RUNNABLE) {
-		v->state = VCPU_RUNNABLE;
+		set_state(v, VCPU_RUNNABLE);
 		runq_push(v);
 	}
 	spin_unlock_irqrestore(&runq_lock, f);
@@ -441,7 +449,9 @@ void sched_run_this_cpu(void)
 			__asm__ volatile("sti; hlt" ::: "memory");
 			continue;
 		}
+		vcpu_runstate_publish(v);	/* scheduled in */
 		run_slice(v);
 		put_back(v);
+		vcpu_runstate_publish(v);	/* and out */
 	}
 }

@@ -20,5 +20,6 @@ include tests/e2e/hvm.mk
 include tests/e2e/grant.mk
 include tests/e2e/xtf.mk
 include tests/e2e/evtchn.mk
+include tests/e2e/memop.mk
 include tests/e2e/mgmt.mk
 include tests/e2e/vmtop.mk

@@ -12,6 +12,7 @@
 #   smp        starts the other vCPUs with VCPUOP_initialise/up
 #   evtchn     event channels: VIRQ_TIMER, poll, IPIs, an interdomain ping-pong
 #   grant      grant tables: granter, mapper and attacker roles
+#   memop      memory_op round trips, pvclock, runstate, register_vcpu_info, bad arguments
 #
 # `make check` also boots hello, selftest and ptwork under plain QEMU (its
 # PVH loader), which exercises the runtime without a hypervisor; the
@@ -20,7 +21,7 @@
 GUEST_DIR := tests/guests
 GUEST_BIN := $(BUILD)/guests
 GUEST_OBJ := $(BUILD)/guests/obj
-GUESTS := hello compute timer ptwork hostile exitbench selftest smp evtchn grant
+GUESTS := hello compute timer ptwork hostile exitbench selftest smp evtchn grant memop
 
 GUEST_CC := $(KERNEL_CC)
 GUEST_CFLAGS := -std=c11 $(WARN_CFLAGS) -O2 -g -ffreestanding -fno-pic -fno-pie \

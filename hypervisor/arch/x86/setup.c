@@ -155,6 +155,7 @@ static void start_umbra(void)
 	check_svm(&caps);
 	cpu_init_this_cpu(0);
 	time_calibrate();
+	rtc_init();
 	pr_info("time: TSC %llu kHz, APIC timer %llu kHz\n",
 		(unsigned long long)tsc_khz, (unsigned long long)apic_timer_khz);
 	timer_selftest();

@@ -79,6 +79,8 @@
 #define CPUID_HV_RANGE		0x40000000u
 #define CPUID_EXT_MAX		0x80000000u
 #define CPUID_EXT_FEATURES	0x80000001u
+#define CPUID_EXT_POWER	0x80000007u	/* EDX: power management, invariant TSC */
+#define CPUID_EXT_POWER_INVARIANT_TSC	(1u << 8)	/* in EDX: constant rate, never stops */
 #define CPUID_EXT_ADDR_SIZES	0x80000008u	/* EAX 7:0: MAXPHYADDR */
 #define CPUID_SVM_FEATURES	0x8000000au	/* EBX: ASIDs, EDX: features */
 

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <public/umbra.h>
+#include <public/vcpu.h>
 #include <umbra/domain_limits.h>
 #include <umbra/guest_log.h>
 #include <umbra/page_pool.h>
@@ -79,6 +80,14 @@ struct vcpu {
 	bool polling;			/* in SCHEDOP_poll: a send to poll_port wakes it */
 	uint32_t poll_port;		/* EVTCHN_POLL_ANY: any port */
 	uint64_t poll_deadline_ns;	/* SCHEDOP_poll's timeout, guest time; 0: none */
+	/* Guest-visible state of its own (common/vcpu_info.c, pvclock.c,
+	 * runstate.c): where its vcpu_info is, its time record's version,
+	 * its runstate and where the guest wants a copy of it. */
+	bool vcpu_info_registered;	/* VCPUOP_register_vcpu_info: at vcpu_info_gpa */
+	uint64_t vcpu_info_gpa;
+	uint32_t time_version;		/* vcpu_time_info.version last written */
+	struct vcpu_runstate_info runstate;
+	uint64_t runstate_gva;		/* VCPUOP_register_runstate_memory_area; 0: none */
 	bool needs_resched;
 	bool initialised;		/* has a register state to start from */
 	uint64_t slice_start_tsc;
@@ -132,6 +141,7 @@ struct domain {
 	uint32_t asid;
 	uint64_t tsc_offset;
 	uint64_t hypercall_page_gpa;	/* 0: none */
+	uint32_t wc_version;		/* shared_info.wc_version last written */
 	uint8_t callback_vector;	/* HVM_PARAM_CALLBACK_IRQ vector; 0: none */
 	bool shared_info_placed;	/* XENMEM_add_to_physmap'd (memory_op.c) */
 	uint64_t shared_info_gpa;	/* where, in the domain's own RAM */

@@ -7,6 +7,7 @@
 #include <asm/x86.h>
 #include <public/arch-x86/cpuid.h>
 #include <umbra/domain.h>
+#include <umbra/vcpu_shared.h>
 #include <umbra/errno.h>
 #include <umbra/guest_log.h>
 #include <umbra/printk.h>
@@ -87,6 +88,7 @@ static int msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 		return 0;
 	case MSR_TSC:
 		vmcb->tsc_offset = val - rdtsc();
+		vcpu_time_publish(v);	/* its pvclock follows its TSC */
 		return 0;
 	case MSR_PAT:
 		if (!pat_valid(val))

@@ -1,0 +1,76 @@
+/*
+ * Where a vCPU's vcpu_info lives: its slot in shared_info (vCPUs 0..31),
+ * or the place the guest gave with VCPUOP_register_vcpu_info (which is
+ * how a guest reaches vCPUs past 31, and how Linux keeps it per-CPU).
+ * Event delivery and the time record both write it there.
+ */
+#include <stddef.h>
+#include <asm/guest_access.h>
+#include <public/vcpu.h>
+#include <public/xen.h>
+#include <umbra/domain.h>
+#include <umbra/errno.h>
+#include <umbra/vcpu_shared.h>
+
+#define PAGE_BYTES	4096ULL
+
+bool vcpu_info_at(const struct vcpu *v, uint64_t *gpa)
+{
+	const struct domain *d = v->domain;
+
+	if (__atomic_load_n(&v->vcpu_info_registered, __ATOMIC_ACQUIRE)) {
+		*gpa = v->vcpu_info_gpa;
+		return true;
+	}
+	if (v->id >= XEN_LEGACY_MAX_VCPUS || !__atomic_load_n(&d->shared_info_placed,
+							      __ATOMIC_ACQUIRE))
+		return false;
+	*gpa = __atomic_load_n(&d->shared_info_gpa, __ATOMIC_ACQUIRE) +
+	       offsetof(struct shared_info, vcpu_info) + v->id * sizeof(struct vcpu_info);
+	return true;
+}
+
+/* The new place gets the old contents (or zeros with the upcall masked,
+ * when there were none), then every event marked pending so that none
+ * raised meanwhile is lost: Xen's order. */
+static long move_vcpu_info(struct vcpu *v, uint64_t to)
+{
+	struct domain *d = v->domain;
+	struct vcpu_info vi = { .evtchn_upcall_mask = 1 };
+	uint64_t from;
+
+	if (vcpu_info_at(v, &from) && copy_from_gpa(d, &vi, from, sizeof(vi)))
+		return -EFAULT;
+	vi.evtchn_upcall_pending = 1;
+	vi.evtchn_pending_sel = ~0ULL;
+	if (copy_to_gpa(d, to, &vi, sizeof(vi)))
+		return -EFAULT;
+	v->vcpu_info_gpa = to;
+	__atomic_store_n(&v->vcpu_info_registered, true, __ATOMIC_RELEASE);
+	return 0;
+}
+
+/* Xen refuses with -EINVAL: a second registration, a reserved field set,
+ * a vcpu_info crossing the page's end, a frame that is not the domain's
+ * RAM, and another vCPU that is up. */
+long vcpu_register_info(struct vcpu *caller, struct vcpu *v, uint64_t arg)
+{
+	struct vcpu_register_vcpu_info r;
+	uint64_t gpa;
+	long rc;
+
+	if (copy_from_guest(caller, &r, arg, sizeof(r)))
+		return -EFAULT;
+	if (r.rsvd || r.offset > PAGE_BYTES - sizeof(struct vcpu_info) ||
+	    r.mfn >= (1ULL << 52) / PAGE_BYTES || v->vcpu_info_registered)
+		return -EINVAL;
+	if (v != caller && v->state != VCPU_DOWN)
+		return -EINVAL;
+	gpa = r.mfn * PAGE_BYTES + r.offset;
+	if (!domain_owns_gpa_range(v->domain, gpa, sizeof(struct vcpu_info)))
+		return -EINVAL;
+	rc = move_vcpu_info(v, gpa);
+	if (!rc)
+		vcpu_time_publish(v);
+	return rc;
+}
