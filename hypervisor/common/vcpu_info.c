@@ -14,22 +14,6 @@
 
 #define PAGE_BYTES	4096ULL
 
-bool vcpu_info_at(const struct vcpu *v, uint64_t *gpa)
-{
-	const struct domain *d = v->domain;
-
-	if (__atomic_load_n(&v->vcpu_info_registered, __ATOMIC_ACQUIRE)) {
-		*gpa = v->vcpu_info_gpa;
-		return true;
-	}
-	if (v->id >= XEN_LEGACY_MAX_VCPUS || !__atomic_load_n(&d->shared_info_placed,
-							      __ATOMIC_ACQUIRE))
-		return false;
-	*gpa = __atomic_load_n(&d->shared_info_gpa, __ATOMIC_ACQUIRE) +
-	       offsetof(struct shared_info, vcpu_info) + v->id * sizeof(struct vcpu_info);
-	return true;
-}
-
 /* The new place gets the old contents (or zeros with the upcall masked,
  * when there were none), then every event marked pending so that none
  * raised meanwhile is lost: Xen's order. */

@@ -5,16 +5,29 @@
 #define UMBRA_VCPU_SHARED_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
-
-struct domain;
-struct vcpu;
-enum vcpu_state;
+#include <public/xen.h>
+#include <umbra/domain.h>
 
 /* Guest-physical address of v's vcpu_info: the one it registered, else
  * its slot in shared_info (vCPUs 0..31 once shared_info is placed);
  * false if it has none. */
-bool vcpu_info_at(const struct vcpu *v, uint64_t *gpa);
+static inline bool vcpu_info_at(const struct vcpu *v, uint64_t *gpa)
+{
+	const struct domain *d = v->domain;
+
+	if (__atomic_load_n(&v->vcpu_info_registered, __ATOMIC_ACQUIRE)) {
+		*gpa = v->vcpu_info_gpa;
+		return true;
+	}
+	if (v->id >= XEN_LEGACY_MAX_VCPUS ||
+	    !__atomic_load_n(&d->shared_info_placed, __ATOMIC_ACQUIRE))
+		return false;
+	*gpa = __atomic_load_n(&d->shared_info_gpa, __ATOMIC_ACQUIRE) +
+	       offsetof(struct shared_info, vcpu_info) + v->id * sizeof(struct vcpu_info);
+	return true;
+}
 
 /* VCPUOP_register_vcpu_info for v, asked by caller. 0 or Xen's -EINVAL. */
 long vcpu_register_info(struct vcpu *caller, struct vcpu *v, uint64_t arg);
