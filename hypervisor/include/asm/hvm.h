@@ -82,8 +82,7 @@ void hvm_print_paging_stats(const struct domain *d);
 /* A grant mapping (common/grant_map.c): the frame at maddr mapped at gpa,
  * outside d's RAM, writable or read-only, in whatever d's paging mode
  * translates through. 0, -EINVAL (gpa not outside its RAM, not aligned,
- * or d is dom0), -EOPNOTSUPP (read-only where the paging mode cannot keep
- * it so), -EEXIST (something is mapped there), -ENOMEM; *tables:
+ * or d is dom0), -EEXIST (something is mapped there), -ENOMEM; *tables:
  * table pages it added. */
 int hvm_grant_map(struct domain *d, uint64_t gpa, uint64_t maddr, bool writable,
 		  int64_t *tables);

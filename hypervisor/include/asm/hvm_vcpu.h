@@ -39,6 +39,7 @@ struct hvm_vcpu {
 	struct shadow_vcpu *shadow;
 	uint64_t guest_cr3;		/* the guest's CR3; the VMCB holds the shadow's */
 	bool shadow_active;		/* guest paging on: running on shadow tables */
+	bool cr0_wp_forced;		/* the VMCB's CR0.WP is set, the guest's is clear */
 };
 
 #endif

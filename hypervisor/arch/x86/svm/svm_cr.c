@@ -1,7 +1,7 @@
 /*
  * Guest control-register writes the hypervisor sees: CR4 in both paging
  * modes (so the guest cannot turn on what CPUID hides: XSAVE, PKU, PCID),
- * and in shadow mode also CR0, CR3 (reads and writes) and LMSW. No decode
+ * and in shadow mode also CR0 and CR3 (reads and writes) and LMSW. No decode
  * assists on TCG, so the instruction is decoded from guest memory.
  */
 #include <asm/guest_access.h>
@@ -43,7 +43,7 @@ void vcpu_paging_state(const struct vcpu *v, struct vcpu_paging_state *st)
 	const struct vmcb *vmcb = v->hvm.vmcb;
 
 	*st = (struct vcpu_paging_state){
-		.cr0 = vmcb->cr0, .cr4 = vmcb->cr4, .efer = vmcb->efer,
+		.cr0 = svm_guest_cr0(v), .cr4 = vmcb->cr4, .efer = vmcb->efer,
 		.cr3 = svm_guest_cr3(v),
 		.rflags_ac = vmcb->rflags & X86_EFLAGS_AC,
 		.maxphyaddr = (uint8_t)svm_maxphyaddr(),
@@ -69,7 +69,7 @@ static bool guest_write_cr0(struct vcpu *v, uint64_t val)
 		vmcb->efer |= EFER_LMA;
 	else
 		vmcb->efer &= ~EFER_LMA;
-	vmcb->cr0 = val | CR0_ET;
+	svm_set_guest_cr0(v, val | CR0_ET);
 	svm_shadow_mode_changed(v);
 	return true;
 }
@@ -98,7 +98,7 @@ static bool guest_write_cr(struct vcpu *v, unsigned int cr, uint64_t val)
 /* LMSW sets CR0 bits 3:0 but can never clear PE. */
 static bool guest_lmsw(struct vcpu *v, const struct insn *insn, struct insn_regs *r)
 {
-	uint64_t cr0 = v->hvm.vmcb->cr0;
+	uint64_t cr0 = svm_guest_cr0(v);
 	uint16_t src = 0;
 
 	if (insn->mod == 3)
@@ -107,6 +107,32 @@ static bool guest_lmsw(struct vcpu *v, const struct insn *insn, struct insn_regs
 		return false;
 	return guest_write_cr0(v, (cr0 & ~(CR0_LMSW_BITS & ~CR0_PE)) | (src & CR0_LMSW_BITS) |
 				 (cr0 & CR0_PE));
+}
+
+/* SMSW, which the CR0 read intercept also catches (shadow mode): UMIP
+ * at CPL > 0 first, as the CPU checks it (-EPERM: #GP); a register gets
+ * CR0's low bits at the operand size, memory its low 16 bits (a store
+ * outside RAM is dropped). 1: the store's #PF was injected instead. */
+static int guest_smsw(struct vcpu *v, const struct insn *insn, struct insn_regs *r)
+{
+	const struct vmcb *vmcb = v->hvm.vmcb;
+	unsigned int cpl = svm_guest_cpl(vmcb);
+	uint16_t msw = (uint16_t)svm_guest_cr0(v);
+	struct guest_fault fault;
+
+	if ((vmcb->cr4 & CR4_UMIP) && cpl > 0)
+		return -EPERM;
+	if (insn->mod == 3) {
+		insn_gpr_write(r, insn->rm, insn->op_bytes, insn_has_rex(insn), svm_guest_cr0(v));
+		return 0;
+	}
+	if (copy_guest_insn(v, insn_linear_addr(insn, r), &msw, sizeof(msw), true, cpl == 3,
+			    &fault) && fault.page_fault) {
+		v->hvm.vmcb->cr2 = fault.addr;
+		hvm_inject_exception(v, TRAP_PF, (int)fault.error_code);
+		return 1;
+	}
+	return 0;
 }
 
 void svm_exit_cr_access(struct vcpu *v)
@@ -124,15 +150,27 @@ void svm_exit_cr_access(struct vcpu *v)
 	}
 	svm_regs_get(v, &r);
 	if (insn.opcode == 0x06) {				/* CLTS */
-		ok = guest_write_cr0(v, vmcb->cr0 & ~CR0_TS);
+		ok = guest_write_cr0(v, svm_guest_cr0(v) & ~CR0_TS);
 	} else if (insn.opcode == 0x22) {			/* MOV CRn, reg */
 		ok = guest_write_cr(v, insn.reg, insn_gpr_read(&r, insn.rm, 8, true));
 	} else if (insn.opcode == 0x20 && insn.reg == 3) {	/* MOV reg, CR3 */
 		insn_gpr_write(&r, insn.rm, 8, true, svm_guest_cr3(v));
 		svm_regs_put(v, &r);
 		ok = true;
+	} else if (insn.opcode == 0x20 && insn.reg == 0) {	/* MOV reg, CR0 */
+		insn_gpr_write(&r, insn.rm, 8, true, svm_guest_cr0(v));
+		svm_regs_put(v, &r);
+		ok = true;
 	} else if (insn.opcode == 0x01 && (insn.reg & 7) == 6) {	/* LMSW */
 		ok = guest_lmsw(v, &insn, &r);
+	} else if (insn.opcode == 0x01 && (insn.reg & 7) == 4) {	/* SMSW */
+		int rc = guest_smsw(v, &insn, &r);
+
+		if (rc > 0)
+			return;
+		ok = !rc;
+		if (ok)
+			svm_regs_put(v, &r);
 	} else {
 		domain_crash(v->domain, "unsupported control-register instruction "
 			     "0f %02x at rip %#llx", insn.opcode, (unsigned long long)vmcb->rip);

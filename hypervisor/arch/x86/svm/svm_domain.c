@@ -303,7 +303,7 @@ void hvm_vcpu_set_pvh_entry(struct vcpu *v, uint32_t entry, uint32_t start_info)
 	set_seg(&vmcb->idtr, 0, 0, 0xffff);
 	vmcb->cpl = 0;
 	vmcb->efer = EFER_SVME;		/* hidden from the guest */
-	vmcb->cr0 = CR0_PE | CR0_ET;
+	svm_set_guest_cr0(v, CR0_PE | CR0_ET);
 	vmcb->cr3 = 0;
 	v->hvm.guest_cr3 = 0;
 	vmcb->cr4 = 0;
@@ -351,7 +351,7 @@ void hvm_vcpu_set_entry64(struct vcpu *v, const struct hvm_entry64 *e)
 	vmcb->cr4 = CR4_PAE;
 	vmcb->cr3 = e->cr3;
 	v->hvm.guest_cr3 = e->cr3;
-	vmcb->cr0 = CR0_PE | CR0_ET | CR0_PG;
+	svm_set_guest_cr0(v, CR0_PE | CR0_ET | CR0_PG);
 	vmcb->rip = e->rip;
 	v->hvm.regs.rbx = 0;
 	v->hvm.regs.rsi = e->rsi;

@@ -83,6 +83,7 @@ void svm_handle_exit(struct vcpu *v)
 	case VMEXIT_NPF:
 		svm_exit_npf(v);
 		break;
+	case VMEXIT_CR0_READ:
 	case VMEXIT_CR3_READ:
 	case VMEXIT_CR0_WRITE:
 	case VMEXIT_CR3_WRITE:

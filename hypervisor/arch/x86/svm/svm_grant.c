@@ -32,11 +32,6 @@ int hvm_grant_map(struct domain *d, uint64_t gpa, uint64_t maddr, bool writable,
 	if ((gpa | maddr) & (GRANT_PAGE - 1) || !is_grant_gpa(d, gpa) ||
 	    domain_is_dom0(d))
 		return -EINVAL;
-	/* The shadow runs with the guest's CR0.WP: a guest that clears it
-	 * writes through read-only shadow entries at CPL 0, so a read-only
-	 * mapping cannot be kept read-only there. */
-	if (!writable && d->shadow)
-		return -EOPNOTSUPP;
 	f = spin_lock_irqsave(&d->paging_lock);
 	before = d->npt.tables;
 	err = npt_map(&d->npt, gpa, maddr, GRANT_PAGE, writable ? NPT_RWX : NPT_R | NPT_X);

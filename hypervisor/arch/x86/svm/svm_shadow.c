@@ -105,8 +105,8 @@ int svm_shadow_vcpu_init(struct vcpu *v)
 	v->hvm.shadow = shadow_vcpu_create(v->domain->shadow);
 	if (!v->hvm.shadow)
 		return -ENOMEM;
-	vmcb->intercept_cr |= INTERCEPT_CR_READ(3) | INTERCEPT_CR_WRITE(0) |
-			      INTERCEPT_CR_WRITE(3);
+	vmcb->intercept_cr |= INTERCEPT_CR_READ(0) | INTERCEPT_CR_READ(3) |
+			      INTERCEPT_CR_WRITE(0) | INTERCEPT_CR_WRITE(3);
 	vmcb->intercept_misc1 |= INTERCEPT_INVLPG;
 	return 0;
 }
@@ -124,6 +124,35 @@ uint64_t svm_guest_cr3(const struct vcpu *v)
 	return v->domain->shadow ? v->hvm.guest_cr3 : v->hvm.vmcb->cr3;
 }
 
+uint64_t svm_guest_cr0(const struct vcpu *v)
+{
+	uint64_t cr0 = v->hvm.vmcb->cr0;
+
+	return v->hvm.cr0_wp_forced ? cr0 & ~CR0_WP : cr0;
+}
+
+void svm_set_guest_cr0(struct vcpu *v, uint64_t cr0)
+{
+	v->hvm.cr0_wp_forced = false;
+	v->hvm.vmcb->cr0 = cr0;
+}
+
+/*
+ * Read-only shadow entries (the guest's page tables, pages not yet
+ * dirty, read-only grant mappings) must hold against the guest's own
+ * CPL 0 writes, which CR0.WP=0 would let through: while the guest runs
+ * on shadows the CPU has WP set whatever the guest chose, the engine
+ * emulates the writes the guest's WP=0 allows (it is given the guest's
+ * CR0), and the guest reads its own CR0 back (CR0 reads exit).
+ */
+static void set_hw_wp(struct vcpu *v, bool shadowing)
+{
+	uint64_t guest = svm_guest_cr0(v);
+
+	v->hvm.cr0_wp_forced = shadowing && !(guest & CR0_WP);
+	v->hvm.vmcb->cr0 = v->hvm.cr0_wp_forced ? guest | CR0_WP : guest;
+}
+
 static void run_unpaged(struct vcpu *v)
 {
 	struct vmcb *vmcb = v->hvm.vmcb;
@@ -133,6 +162,7 @@ static void run_unpaged(struct vcpu *v)
 	vmcb->cr3 = v->hvm.guest_cr3;
 	vmcb->intercept_exceptions &= ~(1u << TRAP_PF);
 	v->hvm.shadow_active = false;
+	set_hw_wp(v, false);
 }
 
 /* Point the CPU at the shadow of the guest's current tables. */
@@ -142,7 +172,7 @@ static int load_shadow_root(struct vcpu *v)
 	struct vmcb *vmcb = v->hvm.vmcb;
 	/* With the CPU's width: bits above it in a guest entry are the
 	 * guest's #PF (RSVD), not a frame beyond its RAM. */
-	struct mmu_mode m = { .cr0 = vmcb->cr0, .cr4 = vmcb->cr4, .efer = vmcb->efer,
+	struct mmu_mode m = { .cr0 = svm_guest_cr0(v), .cr4 = vmcb->cr4, .efer = vmcb->efer,
 			      .maxphyaddr = (uint8_t)svm_maxphyaddr() };
 	uint64_t f, hw = 0;
 	int err;
@@ -159,6 +189,7 @@ static int load_shadow_root(struct vcpu *v)
 	vmcb->cr3 = hw;
 	vmcb->intercept_exceptions |= 1u << TRAP_PF;
 	v->hvm.shadow_active = true;
+	set_hw_wp(v, true);
 	__atomic_fetch_add(&d->tlb_gen, 1, __ATOMIC_RELEASE);
 	return 0;
 }

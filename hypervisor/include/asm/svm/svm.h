@@ -99,6 +99,10 @@ int svm_shadow_write_gpa(struct domain *d, uint64_t gpa, const void *src, uint64
 void svm_shadow_mode_changed(struct vcpu *v);
 /* The guest's own CR3 (the VMCB holds the shadow root in shadow mode). */
 uint64_t svm_guest_cr3(const struct vcpu *v);
+/* The guest's own CR0 (shadow mode may run it with WP set), and a new
+ * value for it, before svm_shadow_mode_changed(). */
+uint64_t svm_guest_cr0(const struct vcpu *v);
+void svm_set_guest_cr0(struct vcpu *v, uint64_t cr0);
 
 /* The guest's privilege level, from SS.DPL: QEMU ignores VMCB.CPL. */
 static inline unsigned int svm_guest_cpl(const struct vmcb *vmcb)
