@@ -125,14 +125,17 @@ static void clear_entry_flags(struct domain *rd, uint64_t gpa, uint16_t clear)
 int grant_acquire(struct domain *rd, uint32_t ref, uint16_t user, bool readonly,
 		  bool map, uint64_t *gfn)
 {
-	struct grant_table *rgt = grant_table_of(rd, true);
 	uint64_t gpa = entry_gpa(rd, ref);
+	struct grant_table *rgt;
 	struct grant_active *a;
 	uint32_t frame;
 	int rc;
 
+	/* Only a domain that placed a grant frame (so has run, fully built)
+	 * gets grant state on another's behalf. */
 	if (!gpa)
 		return GNTST_bad_gntref;
+	rgt = grant_table_of(rd, true);
 	if (!rgt)
 		return GNTST_general_error;
 	a = active_find(rgt, ref, true);
