@@ -22,6 +22,24 @@ int dom0_pcpu_of_apic(uint32_t apic_id)
 	return -1;
 }
 
+int dom0_pcpu_of_logical(uint8_t dest)
+{
+	uint32_t known = 0;
+	int first = -1;
+
+	/* Flat model: an APIC takes it when its LDR shares a bit with it. */
+	for (unsigned int cpu = 0; cpu < MAX_CPUS; cpu++) {
+		uint32_t ldr = percpu_area[cpu].dom0_ldr >> 24;
+
+		if (!percpu_area[cpu].online || !sched_pcpu_is_dom0s(cpu))
+			continue;
+		if ((dest & ldr) && first < 0)
+			first = (int)cpu;
+		known |= ldr;
+	}
+	return dest & ~known ? -1 : first;
+}
+
 /* vCPU i runs on pCPU i (dom0_build pins it there). */
 static struct vcpu *vcpu_of_pcpu(struct domain *d, unsigned int pcpu)
 {

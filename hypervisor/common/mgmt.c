@@ -28,6 +28,7 @@ static const mgmt_fn handlers[UMBRA_MGMT_NR_CMDS] = {
 	[UMBRA_MGMT_log_clear] = mgmt_log_clear,
 	[UMBRA_MGMT_domain_counters] = mgmt_domain_counters,
 	[UMBRA_MGMT_events] = mgmt_events,
+	[UMBRA_MGMT_event_irq] = mgmt_event_irq,
 	[UMBRA_MGMT_snapshot] = mgmt_snapshot,
 };
 

@@ -1,5 +1,6 @@
 /* The management requests' plain checks: everything that needs only the
  * request (and the set of usable pCPUs), so host tests can try it all. */
+#include <asm/ioapic.h>
 #include <public/mgmt.h>
 #include <umbra/domain_limits.h>
 #include <umbra/domain_spec.h>
@@ -21,6 +22,8 @@ static bool union_reserved_clear(const struct umbra_mgmt *req)
 		return !req->u.pin.reserved;
 	case UMBRA_MGMT_events:
 		return !req->u.events.reserved;
+	case UMBRA_MGMT_event_irq:
+		return !req->u.event_irq.reserved;
 	default:
 		return true;
 	}
@@ -92,4 +95,15 @@ int mgmt_check_create(const struct umbra_mgmt_create *c, uint64_t cpus, const ch
 int mgmt_check_vector(uint32_t vector)
 {
 	return vector && (vector < 0x20 || vector > 0xff) ? -EINVAL : 0;
+}
+
+int mgmt_check_event_rte(uint64_t rte)
+{
+	uint64_t mode = (rte >> IOAPIC_RTE_MODE_SHIFT) & 7;
+
+	if (mode != IOAPIC_DM_FIXED && mode != IOAPIC_DM_LOWEST)
+		return -EINVAL;
+	if (rte & (IOAPIC_RTE_LEVEL | IOAPIC_RTE_MASKED))
+		return -EINVAL;
+	return (rte & IOAPIC_RTE_VECTOR_MASK) < 0x20 ? -EINVAL : 0;
 }

@@ -48,6 +48,16 @@ test_initrd() {
 }
 
 # Type CMD at dom0's shell and wait for REGEX in what follows.
+wait_file() { # FILE REGEX SECS
+	local end=$((SECONDS + $3))
+	while [ $SECONDS -lt $end ]; do
+		tr -d '\r' < "$1" | grep -qE -- "$2" && return 0
+		sleep 0.5
+	done
+	echo "  (no /$2/ in $1)"
+	return 1
+}
+
 at_dom0() { # NAME CMD REGEX [SECS]
 	tty_mark
 	tty_type "$2"
@@ -69,6 +79,10 @@ check "umbra.ko loaded without complaint" \
 
 at_dom0 "the driver says it is ready" "dmesg | grep 'umbra: '" \
 	'umbra: Umbra [0-9]+\.[0-9]+, [0-9]+ CPUs, [0-9]+ MiB free; /dev/umbra ready'
+check "the driver takes Umbra's events by an interrupt Linux allocated (an I/O APIC GSI)" \
+	tty_wait_new 'umbra: events by interrupt: GSI [0-9]+, IRQ [0-9]+, vector 0x[0-9a-f]+ on the CPU with APIC ID 0' 5
+check "Umbra read that GSI's redirection entry and names dom0's CPU" \
+	wait_file "$com2" "^mgmt: dom0's event interrupt: GSI [0-9]+, vector 0x[0-9a-f]+, to its pCPU 0" 5
 at_dom0 "/dev/umbra is a character device for root only" "ls -l /dev/umbra" \
 	'^crw------- +1 root +root .* /dev/umbra$'
 at_dom0 "root opens /dev/umbra (interface versions agree)" "umbra-smoke open" '^open: ok$'
@@ -90,15 +104,24 @@ check "it stops, and the library sees why" tty_wait_new '^state: shutdown \(powe
 check "it is destroyed" tty_wait_new '^destroyed: domain [0-9]+$' 30
 
 # The waiter blocks before the other process creates the domain (500 ms
-# later): woken by it, and asleep meanwhile (the driver polls Umbra every
-# 20 ms in the kernel; a spinning waiter would burn its whole wait).
+# later): woken by it, promptly, and asleep meanwhile (a spinning waiter
+# would burn its whole wait). The driver has no timer poll while it has
+# its event interrupt: only that interrupt can wake the waiter, and
+# /proc/interrupts counts it.
 at_dom0 "poll() on /dev/umbra wakes a waiter when another process starts a domain" \
 	'umbra-smoke poll /root/hello.elf; echo "poll rc=$?"' '^poll: woken after ([5-9][0-9]{2}|[1-9][0-9]{3,}) ms' 60
 slept() { # "poll: woken after WALL ms, CPU ms of CPU": CPU < WALL / 2
 	tty_text | grep -E '^poll: woken after' | tail -1 | awk '{ exit !($6 * 2 < $4) }'
 }
 check "the waiter slept rather than spun" slept
+woke_soon() { # "poll: woken N ms after the other process began ...": N < 1500
+	tty_text | grep -E '^poll: woken [0-9]+ ms after the other process' | tail -1 |
+		awk '{ exit !($3 < 1500) }'
+}
+check "the waiter woke within 1.5 s of the other process's create" woke_soon
 check "the domain the other process started ran and was destroyed" tty_wait_new '^poll rc=0$' 60
+at_dom0 "the event interrupt fired (counted in /proc/interrupts)" \
+	"grep umbra-events /proc/interrupts" '^ *[0-9]+: +[1-9][0-9]* +.*umbra-events' 10
 
 at_dom0 "a gzip'd kernel with a ramdisk loads through zlib" \
 	"umbra-smoke run /root/hello.elf.gz g2 status=0 /root/ramdisk.img" '^console: hello: hello, world' 60

@@ -34,6 +34,7 @@ struct sdt_header {
 
 #define MADT_ENTRIES_OFFSET	(sizeof(struct sdt_header) + 8)
 #define MADT_LOCAL_APIC		0
+#define MADT_IO_APIC		1
 #define MADT_LOCAL_X2APIC	9
 #define MADT_CPU_ENABLED	1
 #define MADT_CPU_ONLINE_CAPABLE	2
@@ -143,6 +144,14 @@ static void parse_madt(const struct sdt_header *madt, struct acpi_cpus *out)
 		if (p[0] == MADT_LOCAL_APIC && p[1] >= 8) {
 			memcpy(&flags, p + 4, 4);
 			add_cpu(out, p[3], flags);
+		} else if (p[0] == MADT_IO_APIC && p[1] >= 12 &&
+			   out->nr_ioapics < ACPI_MAX_IOAPICS) {
+			struct acpi_ioapic *io = &out->ioapic[out->nr_ioapics++];
+			uint32_t addr;
+
+			memcpy(&addr, p + 4, 4);
+			memcpy(&io->gsi_base, p + 8, 4);
+			io->addr = addr;
 		} else if (p[0] == MADT_LOCAL_X2APIC && p[1] >= 16) {
 			memcpy(&id, p + 4, 4);
 			memcpy(&flags, p + 8, 4);
@@ -158,6 +167,7 @@ int acpi_find_cpus(const void *rsdp_copy, size_t rsdp_len, struct acpi_cpus *out
 	struct root_table rt;
 
 	out->count = 0;
+	out->nr_ioapics = 0;
 	if (root_open(rsdp_copy, rsdp_len, &rt)) {
 		pr_err("acpi: no valid RSDP from the boot loader\n");
 		return -ENOENT;

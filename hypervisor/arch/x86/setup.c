@@ -1,6 +1,7 @@
 /* The boot CPU's path from long mode to "ready". */
 #include <asm/acpi.h>
 #include <asm/apic.h>
+#include <asm/ioapic.h>
 #include <asm/desc.h>
 #include <asm/layout.h>
 #include <asm/paging.h>
@@ -106,6 +107,7 @@ static void cpus_bring_up(const struct boot_info *bi)
 		pr_warn("smp: no CPU list from ACPI; running on the boot CPU only\n");
 		return;
 	}
+	ioapics_record(&cpus);
 	started = smp_boot_secondaries(&cpus);
 	pr_info("smp: %u of %u CPUs online\n", started + 1, cpus.count);
 }

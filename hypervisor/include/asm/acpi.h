@@ -6,9 +6,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#define ACPI_MAX_IOAPICS	8
+
+struct acpi_ioapic {
+	uint64_t addr;			/* its registers (MMIO) */
+	uint32_t gsi_base;		/* the GSI of its first input */
+};
+
 struct acpi_cpus {
 	unsigned int count;
 	uint32_t apic_id[64];
+	unsigned int nr_ioapics;	/* the MADT's I/O APICs, up to 8 */
+	struct acpi_ioapic ioapic[ACPI_MAX_IOAPICS];
 };
 
 /* rsdp: the RSDP copy from the boot loader. Returns 0 or -errno with a

@@ -58,7 +58,8 @@
 #define UMBRA_MGMT_events		14	/* u.events in/out */
 #define UMBRA_MGMT_snapshot		15	/* u.physinfo out; buf out:
 						 * umbra_domain_snapshot[] */
-#define UMBRA_MGMT_NR_CMDS		16
+#define UMBRA_MGMT_event_irq		16	/* u.event_irq in/out */
+#define UMBRA_MGMT_NR_CMDS		17
 
 /* Domain types (umbra_mgmt_create.type). */
 #define UMBRA_DOMAIN_TYPE_PVH		1	/* HVM container, PVH entry */
@@ -163,12 +164,35 @@ struct umbra_mgmt_ring {
  * Notification: `generation` counts domain state changes and console
  * output, hypervisor-wide. The caller passes the last generation it saw
  * and gets the current one back; with `vector` non-zero, Umbra also sends
- * that interrupt vector to dom0's first CPU whenever the count moves
- * (0: the caller polls).
+ * that interrupt vector to dom0's first CPU (or to the CPU event_irq
+ * named) the next time the count moves: one interrupt per events call
+ * (0: none, the caller polls).
  */
 struct umbra_mgmt_events {
 	uint64_t generation;
 	uint32_t vector;		/* in: 0 none, else 0x20..0xff */
+	uint32_t reserved;
+};
+
+/*
+ * event_irq: the interrupt `events` sends, as dom0's kernel allocated it.
+ * dom0's driver claims an otherwise unused edge-triggered GSI (Linux
+ * programs that I/O APIC input with a vector and a CPU of its own) and
+ * names the GSI; Umbra reads the input's redirection entry, which must be
+ * fixed or lowest-priority delivery, edge-triggered, unmasked, with a
+ * vector of 0x20..0xff and a destination that is one of dom0's CPUs
+ * (else -EINVAL; -ENOENT: no I/O APIC input has that GSI), and returns
+ * its vector and destination. From then on an `events` vector goes to
+ * that CPU, as if the pin had fired. gsi = UMBRA_EVENT_IRQ_NONE forgets
+ * it (dom0's first CPU again). Added without a version change: an older
+ * Umbra answers -ENOSYS, and the driver then polls.
+ */
+#define UMBRA_EVENT_IRQ_NONE		0xffffffffu
+
+struct umbra_mgmt_event_irq {
+	uint32_t gsi;			/* in */
+	uint32_t vector;		/* out: the entry's vector */
+	uint32_t apic_id;		/* out: the dom0 CPU it goes to */
 	uint32_t reserved;
 };
 
@@ -188,6 +212,7 @@ struct umbra_mgmt {
 		struct umbra_mgmt_pin pin;
 		struct umbra_mgmt_ring ring;
 		struct umbra_mgmt_events events;
+		struct umbra_mgmt_event_irq event_irq;
 		uint8_t pad[128];
 	} u;
 };
@@ -267,6 +292,7 @@ struct umbra_domain_snapshot {
 
 UMBRA_ABI_SIZE64(struct umbra_mgmt_physinfo, 80);
 UMBRA_ABI_SIZE64(struct umbra_mgmt_create, 72);
+UMBRA_ABI_SIZE64(struct umbra_mgmt_event_irq, 16);
 UMBRA_ABI_OFFSET64(struct umbra_mgmt, u, 32);
 UMBRA_ABI_SIZE64(struct umbra_mgmt, 160);
 UMBRA_ABI_SIZE64(struct umbra_vcpu_info, 24);

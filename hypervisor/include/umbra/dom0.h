@@ -64,6 +64,9 @@ struct domain;
  * runs (-EEXIST), as a CPU out of wait-for-SIPI ignores it.
  */
 int dom0_pcpu_of_apic(uint32_t apic_id);
+/* The first pCPU of dom0's a logical (flat) destination names, or -1 if
+ * it names none or a bit no dom0 CPU's LDR holds. */
+int dom0_pcpu_of_logical(uint8_t dest);
 int dom0_init_vcpu(struct domain *d, unsigned int pcpu);
 int dom0_sipi_vcpu(struct domain *d, unsigned int pcpu, uint8_t vector);
 

@@ -32,6 +32,10 @@ int mgmt_check_request(const struct umbra_mgmt *req);
 int mgmt_check_create(const struct umbra_mgmt_create *c, uint64_t cpus, const char **why);
 /* An events vector: 0 or 0x20..0xff. */
 int mgmt_check_vector(uint32_t vector);
+/* An I/O APIC redirection entry dom0 names as its event interrupt: fixed
+ * or lowest-priority, edge, unmasked, vector 0x20..0xff; 0 or -EINVAL.
+ * The destination is checked against dom0's CPUs by the caller. */
+int mgmt_check_event_rte(uint64_t rte);
 
 /* The handlers; each returns the hypercall's result or HYPERCALL_CONTINUE. */
 long mgmt_physinfo(struct mgmt_call *c);
@@ -49,6 +53,7 @@ long mgmt_log_read(struct mgmt_call *c);
 long mgmt_log_clear(struct mgmt_call *c);
 long mgmt_domain_counters(struct mgmt_call *c);
 long mgmt_events(struct mgmt_call *c);
+long mgmt_event_irq(struct mgmt_call *c);
 long mgmt_snapshot(struct mgmt_call *c);
 
 /* The domain a command names: not dom0 unless allow_dom0; -ESRCH if none. */

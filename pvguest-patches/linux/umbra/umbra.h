@@ -22,7 +22,10 @@ int umbra_dev_register(void);
 void umbra_dev_unregister(void);
 
 /* umbra_events.c */
+void umbra_events_start(void);
 int umbra_events_query(u64 *generation);
+/* The event interrupt's vector, which every events call arms; 0: none. */
+u32 umbra_events_vector(void);
 __poll_t umbra_events_poll(struct file *file, struct umbra_file *uf,
 			   poll_table *wait);
 void umbra_events_seen(struct umbra_file *uf, u64 generation);

@@ -67,14 +67,20 @@ static bool buf_is_out(u32 cmd)
 /*
  * The events command is the driver's too: it records what this file has
  * seen, for poll(), and it alone chooses how dom0 is notified (a vector
- * nobody handles would only raise spurious interrupts).
+ * nobody handles would only raise spurious interrupts): a caller's events
+ * call arms the driver's event interrupt, if it has one, and event_irq is
+ * the driver's alone.
  */
-static int check_request(const struct umbra_mgmt *req)
+static int check_request(struct umbra_mgmt *req)
 {
 	if (req->buf_len > UMBRA_MGMT_BUF_MAX)
 		return -E2BIG;
 	if (req->cmd == UMBRA_MGMT_events && req->u.events.vector)
 		return -EINVAL;
+	if (req->cmd == UMBRA_MGMT_event_irq)
+		return -EPERM;
+	if (req->cmd == UMBRA_MGMT_events)
+		req->u.events.vector = umbra_events_vector();
 	return 0;
 }
 
@@ -141,6 +147,8 @@ static long umbra_ioctl_mgmt(struct umbra_file *uf, struct umbra_mgmt __user *ur
 	mutex_unlock(&uf->buf_lock);
 	if (ret >= 0 && req.cmd == UMBRA_MGMT_events)
 		umbra_events_seen(uf, req.u.events.generation);
+	if (req.cmd == UMBRA_MGMT_events)
+		req.u.events.vector = 0;	/* the caller's, as it gave it */
 	/* Also on failure: a version mismatch comes back in the request. */
 	if (copy_to_user(ureq, &req, sizeof(req)))
 		return -EFAULT;

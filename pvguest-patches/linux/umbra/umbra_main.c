@@ -84,9 +84,12 @@ static int __init umbra_init(void)
 	rc = probe_interface();
 	if (rc)
 		return rc;
+	umbra_events_start();
 	rc = umbra_dev_register();
-	if (rc)
+	if (rc) {
 		pr_err("cannot register /dev/umbra (%d)\n", rc);
+		umbra_events_stop();
+	}
 	return rc;
 }
 

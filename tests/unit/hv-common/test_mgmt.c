@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "base/errno.h"
+#include "asm/ioapic.h"
 #include "public/mgmt.h"
 #include "umbra/domain_limits.h"
 #include "umbra/mgmt.h"
@@ -240,6 +241,40 @@ static void test_vector(void **state)
 	assert_int_equal(mgmt_check_vector(0xffffffffu), -EINVAL);
 }
 
+/* An I/O APIC redirection entry as Linux programs an edge interrupt:
+ * fixed delivery, physical destination APIC 0, vector 0x26. */
+#define RTE_OK	0x26ULL
+
+static void test_event_rte(void **state)
+{
+	(void)state;
+	assert_int_equal(mgmt_check_event_rte(RTE_OK), 0);
+	assert_int_equal(mgmt_check_event_rte(RTE_OK | 3ULL << 56), 0);	/* destination */
+	assert_int_equal(mgmt_check_event_rte(RTE_OK | IOAPIC_RTE_LOGICAL), 0);
+	assert_int_equal(mgmt_check_event_rte(RTE_OK | 1ULL << IOAPIC_RTE_MODE_SHIFT), 0);
+	assert_int_equal(mgmt_check_event_rte(0xffULL), 0);
+	/* SMI, NMI, INIT, ExtINT delivery */
+	for (uint64_t mode = 2; mode < 8; mode++)
+		assert_int_equal(mgmt_check_event_rte(RTE_OK | mode << IOAPIC_RTE_MODE_SHIFT),
+				 -EINVAL);
+	assert_int_equal(mgmt_check_event_rte(RTE_OK | IOAPIC_RTE_LEVEL), -EINVAL);
+	assert_int_equal(mgmt_check_event_rte(RTE_OK | IOAPIC_RTE_MASKED), -EINVAL);
+	assert_int_equal(mgmt_check_event_rte(0x1fULL), -EINVAL);
+	assert_int_equal(mgmt_check_event_rte(0), -EINVAL);
+}
+
+/* event_irq's reserved field must be zero, like every command's. */
+static void test_event_irq_reserved(void **state)
+{
+	struct umbra_mgmt req = { .cmd = UMBRA_MGMT_event_irq,
+				  .interface_version = UMBRA_MGMT_INTERFACE_VERSION };
+
+	(void)state;
+	assert_int_equal(mgmt_check_request(&req), 0);
+	req.u.event_irq.reserved = 1;
+	assert_int_equal(mgmt_check_request(&req), -EINVAL);
+}
+
 static void window(uint64_t head, uint64_t size, uint64_t floor, uint64_t pos, uint64_t max,
 		   uint64_t start, uint64_t len, uint64_t dropped)
 {
@@ -319,6 +354,8 @@ int main(void)
 		cmocka_unit_test(test_create_vcpus_cpus),
 		cmocka_unit_test(test_create_kind),
 		cmocka_unit_test(test_vector),
+		cmocka_unit_test(test_event_rte),
+		cmocka_unit_test(test_event_irq_reserved),
 		cmocka_unit_test(test_ring_cases),
 		cmocka_unit_test(test_ring_properties),
 	};
