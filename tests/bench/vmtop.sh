@@ -51,6 +51,8 @@ bench_initrd() {
 	echo "created \$n domains; the next: \$(cat /tmp/create.err)"
 	vmtop -b -d 0.2 -i 25 --stats > /dev/null 2> /tmp/many.txt
 	\$P 50 >> /tmp/many.txt
+	VMCTL_TRACE=1 vmtop -b -d 0.2 -i 10 > /dev/null 2> /tmp/trace.txt
+	sed -n 's/^vmctl-trace: .*cmd=15 .* us=/snapshot_ioctl_us: /p' /tmp/trace.txt >> /tmp/many.txt
 	echo "==alone"; cat /tmp/alone.txt; echo "==many"; cat /tmp/many.txt; echo "==end"
 	SH
 	cat "$DOM0/initrd.img" > "$o"
@@ -87,6 +89,6 @@ echo "vmtop_calls_per_refresh_dom0_only: $(value alone vmtop_calls_per_refresh)"
 # tests/dom0/mgmtprobe's steps (a system call, a refused ioctl, a bare
 # hypercall, ... a whole snapshot), per call.
 for sec in alone many; do
-	echo "$res" | sed -n "/^==$sec\$/,/^==/p" | grep -E '^(vmtop_read_cpu_us|probe_)' |
+	echo "$res" | sed -n "/^==$sec\$/,/^==/p" | grep -E '^(vmtop_read_cpu_us|probe_|snapshot_ioctl_us)' |
 		sed "s/^\([a-z0-9_]*\):/# $sec \1:/"
 done
