@@ -180,6 +180,22 @@ check "grant: the mapper ran on and shut down normally" \
 	tty_wait_new 'vmctl: mapper \([0-9]+\) shut down \(poweroff\)' 30
 at_dom0 "grant: destroy the mapper" 'vmctl destroy mapper; vmctl list granter; echo rc=$?' \
 	"no domain called 'granter'" 60
+# The other way round: the mapper is destroyed while it holds the mapping;
+# the granter's entry must lose GTF_reading/GTF_writing.
+at_dom0 "grant: a granter g2" \
+	'vmctl create granter.cfg name=g2 "cmdline=role=granter peer=next hold=2"' \
+	'^domain [0-9]+ \(g2\) created$' 60
+at_dom0 "grant: a mapper m2 that holds its mapping" \
+	'vmctl create mapper.cfg name=m2 "cmdline=role=mapper peer=prev hold=2"' \
+	'^domain [0-9]+ \(m2\) created$' 60
+at_dom0 "grant: g2 sees its page mapped" '(sleep 20; vmctl destroy m2) & vmctl console g2' \
+	'grant: the mapper holds ref 1' 90
+check "grant: destroying the mapper gave the granter's entry back" \
+	tty_wait_new "grant: ok: the mapper's destruction cleared GTF_reading and GTF_writing" 90
+check "grant: the granter's checks all passed" \
+	tty_wait_new 'grant: granter: [1-9][0-9]* passed, 0 failed' 30
+check "grant: g2 shut down normally" tty_wait_new 'vmctl: g2 \([0-9]+\) shut down \(poweroff\)' 30
+at_dom0 "grant: destroy g2" 'vmctl destroy g2; echo rc=$?' '^rc=0$' 60
 
 # ---- bad input ---------------------------------------------------------------------
 at_dom0 "bad config: file, line and key" \

@@ -10,6 +10,9 @@
  *   hold=1                granter: grant, then wait to be destroyed;
  *                         mapper: map, then wait until the mapping goes
  *                         (its granter destroyed) and check it has
+ *   hold=2                mapper: map, then wait to be destroyed;
+ *                         granter: wait until the mapper's destruction
+ *                         clears GTF_reading/GTF_writing, then revoke
  * Each prints "grant: ok: WHAT" or "grant: FAILED: WHAT (got N)" per check
  * and "grant: ROLE: N passed, M failed" at the end.
  */
@@ -80,7 +83,7 @@ int guest_main(const struct hvm_start_info *si)
 {
 	uint16_t peer = peer_option();
 	const char *role = guest_option("role=");
-	bool hold = guest_option_u64("hold=", 0);
+	unsigned int hold = (unsigned int)guest_option_u64("hold=", 0);
 
 	(void)si;
 	if (!role) {

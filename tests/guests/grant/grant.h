@@ -35,8 +35,11 @@ void expect(bool ok, const char *what, long got);
 /* Sleep about ms on the domain's timer (SCHEDOP_block). */
 void nap(uint64_t ms);
 
-int granter(uint16_t peer, bool hold);
-int mapper(uint16_t peer, bool hold);
+/* hold: 0 the whole exchange; 1 the granter waits to be destroyed and
+ * the mapper checks its mapping goes with it; 2 the mapper holds its
+ * mapping until destroyed and the granter checks its entry is released. */
+int granter(uint16_t peer, unsigned int hold);
+int mapper(uint16_t peer, unsigned int hold);
 int attacker(uint16_t peer);
 
 #endif

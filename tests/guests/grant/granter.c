@@ -24,14 +24,21 @@ static bool wait_for(volatile uint32_t *word, uint32_t value)
 	return true;
 }
 
-static bool wait_unused(grant_ref_t ref)
+static bool wait_unused_for(grant_ref_t ref, uint64_t ns)
 {
-	uint64_t end = guest_time_ns() + WAIT_NS;
+	uint64_t end = guest_time_ns() + ns;
 
-	while (__atomic_load_n(&table[ref].flags, __ATOMIC_ACQUIRE) & (GTF_reading | GTF_writing))
+	while (__atomic_load_n(&table[ref].flags, __ATOMIC_ACQUIRE) & (GTF_reading | GTF_writing)) {
 		if (guest_time_ns() > end)
 			return false;
+		nap(50);
+	}
 	return true;
+}
+
+static bool wait_unused(grant_ref_t ref)
+{
+	return wait_unused_for(ref, WAIT_NS);
 }
 
 static bool revoke(grant_ref_t ref)
@@ -53,7 +60,24 @@ static unsigned int count_bytes(const uint8_t *p, unsigned int n, uint8_t v)
 	return same;
 }
 
-int granter(uint16_t peer, bool hold)
+/* Wait for the mapper to map ref 1, then for its destruction to give
+ * the entry back. */
+static void until_mapper_destroyed(void)
+{
+	uint64_t end = guest_time_ns() + HOLD_NS;
+
+	while (!(__atomic_load_n(&table[REF_RW].flags, __ATOMIC_ACQUIRE) & GTF_reading) &&
+	       guest_time_ns() < end)
+		nap(100);
+	expect(table[REF_RW].flags & GTF_writing, "the mapper maps ref 1 writable",
+	       table[REF_RW].flags);
+	con_puts("grant: the mapper holds ref 1\n");
+	expect(wait_unused_for(REF_RW, HOLD_NS),
+	       "the mapper's destruction cleared GTF_reading and GTF_writing", table[REF_RW].flags);
+	expect(revoke(REF_RW) && revoke(REF_RO), "both grants revoked", table[REF_RW].flags);
+}
+
+int granter(uint16_t peer, unsigned int hold)
 {
 	uint8_t *rw, *ro;
 	long rc;
@@ -69,6 +93,10 @@ int granter(uint16_t peer, bool hold)
 	grant(REF_RW, peer, rw, GTF_permit_access);
 	grant(REF_RO, peer, ro, GTF_permit_access | GTF_readonly);
 	con_printf("grant: granted refs %u (rw) and %u (ro) to domain %u\n", REF_RW, REF_RO, peer);
+	if (hold == 2) {
+		until_mapper_destroyed();
+		return 0;
+	}
 	if (hold) {
 		/* Until destroyed: the mapper checks its mapping goes with us. */
 		for (uint64_t end = guest_time_ns() + HOLD_NS; guest_time_ns() < end; )

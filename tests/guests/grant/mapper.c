@@ -166,7 +166,7 @@ static void hold_until_revoked(volatile uint8_t *m, grant_handle_t h)
 	expect(rc == GNTST_bad_handle, "its handle went too: GNTST_bad_handle", rc);
 }
 
-int mapper(uint16_t peer, bool hold)
+int mapper(uint16_t peer, unsigned int hold)
 {
 	volatile uint8_t *m = (volatile uint8_t *)(uintptr_t)MAP_BASE;
 	grant_handle_t h;
@@ -177,6 +177,13 @@ int mapper(uint16_t peer, bool hold)
 	if (rc != GNTST_okay)
 		return 0;
 	expect(first_mismatch(m) == 1024, "the mapping shows the granter's bytes", first_mismatch(m));
+	if (hold == 2) {
+		/* Until destroyed: the granter checks its entry is given back. */
+		con_puts("grant: holding the mapping until destroyed\n");
+		for (uint64_t end = guest_time_ns() + HOLD_NS; guest_time_ns() < end; )
+			nap(1000);
+		return 0;
+	}
 	if (hold) {
 		hold_until_revoked(m, h);
 		return 0;
