@@ -6,7 +6,8 @@
 # read-only mapping and unmaps; the granter checks what arrived and
 # revokes. An attacker (d3) tries every bad argument, the granter's
 # grants, and exhausts its maptrack and grant frames, getting Xen's
-# codes, while a neighbour (d4) runs to the end. A mixed pair (granter
+# codes, while a neighbour (d4) runs to the end, and a domain's two
+# vCPUs (d5) map and unmap at once. A mixed pair (granter
 # nested, mapper shadow) runs in the second boot.
 set -u
 cd "$(dirname "$0")/../.."
@@ -29,11 +30,13 @@ grant_scenario() { # MODE-OF-GRANTER MODE-OF-OTHERS
 	m+=$(module mp grant "$o" 16M role=mapper peer=1)
 	m+=$(module at grant "$o" 16M role=attacker peer=1)
 	m+=$(module ok hello "$o" 16M)
+	m+="$HVM_GUESTS/grant.elf name=st mem=16M paging=$o vcpus=2 -- role=stress; "
 	boot "$s" "$HVM_ELF" "$HVM_CMDLINE" "$m"
 	check "$g/$o: every domain stopped, the hypervisor too" rc_is 33
 	check_role "$g/$o" gr granter
 	check_role "$g/$o" mp mapper
 	check_role "$g/$o" at attacker
+	check_role "$g/$o" st stress
 	check "$g/$o: the mapper's write to the read-only mapping was refused" \
 		log_has "^domain [0-9]+ \(mp\): write to a read-only grant mapping at 0xc0001000: #GP"
 	check_hello ok "$o" 0 poweroff

@@ -6,6 +6,7 @@
  *   role=mapper peer=N    map and copy domain N's grants, both ways
  *   role=attacker peer=N  every bad argument, another domain's refs,
  *                         exhausting maptrack and grant frames
+ *   role=stress           (vcpus=2) both vCPUs map and unmap at once
  *   peer=next, peer=prev  the domain whose id is one above or below mine
  *   hold=1                granter: grant, then wait to be destroyed;
  *                         mapper: map, then wait until the mapping goes
@@ -96,6 +97,9 @@ int guest_main(const struct hvm_start_info *si)
 	} else if (guest_word_in_list(role, "mapper")) {
 		role = "mapper";
 		mapper(peer, hold);
+	} else if (guest_word_in_list(role, "stress")) {
+		role = "stress";
+		stress();
 	} else {
 		role = "attacker";
 		attacker(peer);

@@ -41,5 +41,7 @@ void nap(uint64_t ms);
 int granter(uint16_t peer, unsigned int hold);
 int mapper(uint16_t peer, unsigned int hold);
 int attacker(uint16_t peer);
+/* role=stress: two vCPUs map and unmap at once (stress.c). */
+int stress(void);
 
 #endif
