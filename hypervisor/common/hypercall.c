@@ -123,6 +123,17 @@ static long compile_info_out(struct vcpu *v, uint64_t gva)
 	return rc;
 }
 
+/* What Xen reports to an HVM guest, and what a Linux PVH guest looks for
+ * before it uses the callback vector and pvclock. dom0 runs as a native
+ * kernel on its own memory: none. */
+static uint32_t hvm_features(const struct domain *d)
+{
+	if (domain_is_dom0(d))
+		return 0;
+	return (1u << XENFEAT_writable_page_tables) | (1u << XENFEAT_auto_translated_physmap) |
+	       (1u << XENFEAT_hvm_callback_vector) | (1u << XENFEAT_hvm_safe_pvclock);
+}
+
 static long do_xen_version(struct vcpu *v, uint64_t *a)
 {
 	switch (a[0]) {
@@ -138,7 +149,7 @@ static long do_xen_version(struct vcpu *v, uint64_t *a)
 
 		if (copy_from_guest(v, &fi, a[1], sizeof(fi)))
 			return -EFAULT;
-		fi.submap = 0;		/* no optional features yet */
+		fi.submap = fi.submap_idx == 0 ? hvm_features(v->domain) : 0;
 		return copy_to_guest(v, a[1], &fi, sizeof(fi)) ? -EFAULT : 0;
 	}
 	case XENVER_pagesize:

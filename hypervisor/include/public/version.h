@@ -48,7 +48,13 @@ struct xen_platform_parameters {
 	xen_ulong_t virt_start;	/* start of the hypervisor's virtual hole */
 };
 
-/* Feature bits are reported 32 at a time: submap_idx selects the word. */
+/* Feature bits (Xen's features.h numbering), reported 32 at a time:
+ * submap_idx selects the word. */
+#define XENFEAT_writable_page_tables	0	/* page tables need no hypercall */
+#define XENFEAT_auto_translated_physmap	2	/* guest frames are translated */
+#define XENFEAT_hvm_callback_vector	8	/* HVM_PARAM_CALLBACK_IRQ takes a vector */
+#define XENFEAT_hvm_safe_pvclock	9	/* vcpu_time_info is right for an HVM guest */
+
 struct xen_feature_info {
 	uint32_t submap_idx;	/* in */
 	uint32_t submap;	/* out */

@@ -4,6 +4,7 @@
  * and kept in a registered area), and a TSC write followed by the
  * record. */
 #include <public/sched.h>
+#include <public/version.h>
 
 #include "hypercall.h"
 #include "mo.h"
@@ -188,8 +189,25 @@ static void tsc_write_case(volatile struct vcpu_time_info *t)
 		 "pvclock time continues across the TSC write", (long)(after - before));
 }
 
+/* What Linux looks for before it trusts pvclock and the callback vector. */
+static void feature_cases(void)
+{
+	struct xen_feature_info fi = { .submap_idx = 0 };
+	long rc = hv_xen_version(XENVER_get_features, &fi);
+
+	mo_check(rc == 0 && (fi.submap & (1u << XENFEAT_hvm_safe_pvclock)) &&
+		 (fi.submap & (1u << XENFEAT_hvm_callback_vector)) &&
+		 (fi.submap & (1u << XENFEAT_auto_translated_physmap)),
+		 "get_features: hvm_safe_pvclock, hvm_callback_vector, auto_translated_physmap",
+		 (long)fi.submap);
+	fi.submap_idx = 1;
+	rc = hv_xen_version(XENVER_get_features, &fi);
+	mo_check(rc == 0 && fi.submap == 0, "get_features word 1: none", (long)fi.submap);
+}
+
 void time_cases(void)
 {
+	feature_cases();
 	if (!place_shared_info())
 		return;
 	clock_cases(&shinfo->vcpu_info[0].time, "shared_info slot");
