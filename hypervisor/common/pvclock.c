@@ -3,8 +3,7 @@
  * each vCPU's vcpu_time_info and the domain's wall clock in shared_info.
  *
  * A domain's system time is the host TSC since the domain was built,
- * scaled to ns as Xen scales it: ticks shifted by tsc_shift, times
- * tsc_to_system_mul / 2^32. The guest computes
+ * scaled to ns as Xen scales it (umbra/pvclock_scale.h). The guest computes
  *   system_time + scale(guest_tsc - tsc_timestamp).
  * Umbra keeps no other clock and the TSC's rate never changes, so a record
  * stays exact from the moment it is written: it is written when a vCPU's
@@ -22,44 +21,19 @@
 #include <asm/x86.h>
 #include <public/xen.h>
 #include <umbra/domain.h>
+#include <umbra/pvclock_scale.h>
 #include <umbra/vcpu_shared.h>
 
 #define NS_PER_SEC	1000000000ULL
 
-struct time_scale {
-	uint32_t mul;
-	int8_t shift;
-};
-
-/* Xen's normalisation: shift the rate into (1e9, 2e9] ticks per second,
- * so that the multiplier, 1e9 * 2^32 / rate, fits 32 bits. */
-static struct time_scale tsc_scale(void)
+static struct pvclock_scale tsc_scale(void)
 {
-	uint64_t rate = tsc_khz * 1000;
-	int shift = 0;
-
-	if (!rate)
-		return (struct time_scale){ 0, 0 };
-	while (rate > 2 * NS_PER_SEC) {
-		rate >>= 1;
-		shift--;
-	}
-	while (rate <= NS_PER_SEC) {
-		rate <<= 1;
-		shift++;
-	}
-	return (struct time_scale){ (uint32_t)((NS_PER_SEC << 32) / rate), (int8_t)shift };
-}
-
-static uint64_t scale(uint64_t ticks, struct time_scale s)
-{
-	ticks = s.shift < 0 ? ticks >> -s.shift : ticks << s.shift;
-	return (uint64_t)(((unsigned __int128)ticks * s.mul) >> 32);
+	return pvclock_scale_for(tsc_khz * 1000);
 }
 
 uint64_t domain_system_time_ns(const struct domain *d)
 {
-	return scale(rdtsc() + d->tsc_offset, tsc_scale());
+	return pvclock_scale_ticks(rdtsc() + d->tsc_offset, tsc_scale());
 }
 
 static bool tsc_invariant(void)
@@ -71,7 +45,7 @@ static bool tsc_invariant(void)
 static struct vcpu_time_info time_record(const struct vcpu *v)
 {
 	const struct domain *d = v->domain;
-	struct time_scale s = tsc_scale();
+	struct pvclock_scale s = tsc_scale();
 	uint64_t host = rdtsc(), voff = hvm_vcpu_tsc_offset(v);
 	struct vcpu_time_info t = { .tsc_to_system_mul = s.mul, .tsc_shift = s.shift };
 
@@ -80,7 +54,7 @@ static struct vcpu_time_info time_record(const struct vcpu *v)
 		return t;	/* the domain's record: time = scale(guest TSC) */
 	}
 	t.tsc_timestamp = host + voff;
-	t.system_time = scale(host + d->tsc_offset, s);
+	t.system_time = pvclock_scale_ticks(host + d->tsc_offset, s);
 	return t;
 }
 
