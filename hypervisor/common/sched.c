@@ -279,6 +279,8 @@ static void check_domain_timers(struct domain *d, void *arg)
 	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
 		check_vcpu_timer(d->vcpus[i]);
 		check_poll_timeout(d->vcpus[i]);
+		if (!domain_is_dom0(d))
+			vlapic_check_timer(d->vcpus[i]);
 	}
 }
 

@@ -13,6 +13,7 @@
 #   evtchn     event channels: VIRQ_TIMER, poll, IPIs, an interdomain ping-pong
 #   grant      grant tables: granter, mapper and attacker roles
 #   memop      memory_op round trips, pvclock, runstate, register_vcpu_info, bad arguments
+#   vlapic     the virtual local APIC: registers, IPIs, ESR, timer, odd accesses
 #
 # `make check` also boots hello, selftest and ptwork under plain QEMU (its
 # PVH loader), which exercises the runtime without a hypervisor; the
@@ -21,7 +22,7 @@
 GUEST_DIR := tests/guests
 GUEST_BIN := $(BUILD)/guests
 GUEST_OBJ := $(BUILD)/guests/obj
-GUESTS := hello compute timer ptwork hostile exitbench selftest smp evtchn grant memop
+GUESTS := hello compute timer ptwork hostile exitbench selftest smp evtchn grant memop vlapic
 
 GUEST_CC := $(KERNEL_CC)
 GUEST_CFLAGS := -std=c11 $(WARN_CFLAGS) -O2 -g -ffreestanding -fno-pic -fno-pie \

@@ -8,9 +8,6 @@
 #include <asm/x86.h>
 #include <umbra/sched.h>
 
-#define SVR_ENABLE	(1u << 8)
-#define LVT_MASKED	(1u << 16)
-#define LVT_PERIODIC	(1u << 17)
 #define ICR_INIT	0x00004500u	/* INIT, level assert */
 #define ICR_STARTUP	0x00004600u
 #define ICR_TO_SELF	(1u << 18)	/* destination shorthand: self */
@@ -96,8 +93,8 @@ void apic_init_this_cpu(void)
 	xapic_mmio = phys_to_virt(base & APIC_BASE_ADDR_MASK);
 
 	apic_write(APIC_TPR, 0);
-	apic_write(APIC_LVT_TIMER, LVT_MASKED);
-	apic_write(APIC_SVR, SVR_ENABLE | VECTOR_SPURIOUS);
+	apic_write(APIC_LVT_TIMER, APIC_LVT_MASKED);
+	apic_write(APIC_SVR, APIC_SVR_ENABLE | VECTOR_SPURIOUS);
 	set_irq_handler(VECTOR_TIMER, timer_interrupt);
 	set_irq_handler(VECTOR_SPURIOUS, spurious_interrupt);
 	set_irq_handler(VECTOR_IPI, kick_interrupt);
@@ -152,7 +149,7 @@ void apic_send_self_ipi(uint8_t vector)
 void apic_timer_oneshot_max(void)
 {
 	apic_write(APIC_TIMER_DIV, TIMER_DIV_1);
-	apic_write(APIC_LVT_TIMER, LVT_MASKED);
+	apic_write(APIC_LVT_TIMER, APIC_LVT_MASKED);
 	apic_write(APIC_TIMER_INIT, 0xffffffffu);
 }
 
@@ -166,6 +163,6 @@ void apic_timer_start_periodic(uint32_t period_us)
 	uint64_t count = apic_timer_khz * period_us / 1000;
 
 	apic_write(APIC_TIMER_DIV, TIMER_DIV_1);
-	apic_write(APIC_LVT_TIMER, LVT_PERIODIC | VECTOR_TIMER);
+	apic_write(APIC_LVT_TIMER, APIC_LVT_PERIODIC | VECTOR_TIMER);
 	apic_write(APIC_TIMER_INIT, count ? (uint32_t)count : 1);
 }

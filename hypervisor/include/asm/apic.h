@@ -7,16 +7,32 @@
 
 /* Register offsets in the xAPIC page (x2APIC: MSR 0x800 + offset / 16). */
 #define APIC_ID		0x020
+#define APIC_LVR	0x030
 #define APIC_TPR	0x080
+#define APIC_APR	0x090
+#define APIC_PPR	0x0a0
 #define APIC_EOI	0x0b0
 #define APIC_LDR	0x0d0
+#define APIC_DFR	0x0e0
 #define APIC_SVR	0x0f0
+#define APIC_ISR	0x100	/* 8 registers, 16 bytes apart */
+#define APIC_TMR	0x180
+#define APIC_IRR	0x200
+#define APIC_ESR	0x280
 #define APIC_ICR_LO	0x300
 #define APIC_ICR_HI	0x310
-#define APIC_LVT_TIMER	0x320
+#define APIC_LVT_TIMER	0x320	/* then thermal, PMC, LINT0, LINT1, error */
+#define APIC_LVT_ERROR	0x370
 #define APIC_TIMER_INIT	0x380
 #define APIC_TIMER_CUR	0x390
 #define APIC_TIMER_DIV	0x3e0
+
+/* SVR, LVT and ESR bits */
+#define APIC_SVR_ENABLE		(1u << 8)
+#define APIC_LVT_MASKED		(1u << 16)
+#define APIC_LVT_PERIODIC	(1u << 17)
+#define APIC_ESR_SEND_ILLEGAL	(1u << 5)
+#define APIC_ESR_RECV_ILLEGAL	(1u << 6)
 
 /* ICR fields */
 #define APIC_ICR_VECTOR_MASK	0xffu

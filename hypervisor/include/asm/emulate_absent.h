@@ -35,6 +35,21 @@ struct absent_access {
 int emulate_absent(const struct insn *insn, struct insn_regs *regs, uint64_t *rflags,
 		   struct absent_access *out);
 
+/* A device's side of one access at the faulting address: len bytes
+ * (1, 2, 4 or 8) read, or written with val. */
+struct mmio_ops {
+	uint64_t (*read)(void *ctx, unsigned int len);
+	void (*write)(void *ctx, unsigned int len, uint64_t val);
+	void *ctx;
+};
+
+/* The same instructions as emulate_absent against a device: loads get
+ * what ops->read gives, stores and read-modify-writes go to ops->write
+ * (a CMPXCHG that does not match writes nothing). emulate_absent is this
+ * with a device that reads all-ones and drops writes. */
+int emulate_mmio(const struct insn *insn, struct insn_regs *regs, uint64_t *rflags,
+		 const struct mmio_ops *ops, struct absent_access *out);
+
 /* MOVS, STOS or LODS (A4, A5, AA, AB, AC, AD). */
 bool insn_is_absent_string(const struct insn *insn);
 

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <asm/vlapic.h>
 
 /* Guest registers the VMCB does not hold (RAX and RSP live there). */
 struct guest_regs {
@@ -28,6 +29,8 @@ struct hvm_vcpu {
 	uint64_t upcall_raised;
 	uint64_t upcall_delivered;
 	uint64_t upcall_injected;	/* raised count behind this entry's V_IRQ; 0: none */
+	int vlapic_injected;		/* the APIC vector in this entry's V_IRQ; -1: none */
+	struct vlapic vlapic;		/* not dom0's: it has its pCPU's APIC */
 	uint64_t tlb_gen;		/* domain TLB generation last flushed for */
 	/* dom0: the page of the last refused access logged (svm_npf.c) */
 	uint64_t refused_page;

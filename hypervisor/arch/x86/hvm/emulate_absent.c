@@ -10,13 +10,20 @@ static uint64_t ones(unsigned int len)
 	return len >= 8 ? ~0ULL : (1ULL << (8 * len)) - 1;
 }
 
-/* A load: the register gets what an absent device gives, widened as the
- * instruction widens it. Returns the operand size read, 0 if not a load. */
-static unsigned int absent_load(const struct insn *insn, struct insn_regs *regs)
+static uint64_t sign_extend(uint64_t val, unsigned int from)
 {
-	bool rex = insn_has_rex(insn);
+	unsigned int shift = 64 - 8 * from;
+
+	return from >= 8 ? val : (uint64_t)((int64_t)(val << shift) >> shift);
+}
+
+/* A load: the register gets what memory gives, widened as the
+ * instruction widens it. Returns the operand size read, 0 if not a load. */
+static unsigned int mmio_load(const struct insn *insn, struct insn_regs *regs,
+			      const struct mmio_ops *ops)
+{
+	bool rex = insn_has_rex(insn), sx = false;
 	unsigned int reg = insn->reg, src, dst = insn->op_bytes;
-	uint64_t val;
 
 	if (insn->map == INSN_MAP_1BYTE) {
 		switch (insn->opcode) {
@@ -28,49 +35,76 @@ static unsigned int absent_load(const struct insn *insn, struct insn_regs *regs)
 			if (insn->mode != 64)
 				return 0;	/* ARPL */
 			src = dst == 8 ? 4 : dst;
+			sx = true;
 			break;
 		default: return 0;
 		}
-		val = ones(dst);	/* MOVSXD of all-ones stays all-ones */
 	} else if (insn->map == INSN_MAP_0F) {
 		switch (insn->opcode) {
-		case 0xb6: src = 1; val = ones(1); break;	/* MOVZX */
-		case 0xb7: src = 2; val = ones(2); break;
-		case 0xbe: src = 1; val = ones(dst); break;	/* MOVSX */
-		case 0xbf: src = 2; val = ones(dst); break;
+		case 0xb6: src = 1; break;	/* MOVZX */
+		case 0xb7: src = 2; break;
+		case 0xbe: src = 1; sx = true; break;	/* MOVSX */
+		case 0xbf: src = 2; sx = true; break;
 		default: return 0;
 		}
 	} else {
 		return 0;
 	}
-	insn_gpr_write(regs, reg, dst, rex, val);
+	uint64_t val = ops->read(ops->ctx, src) & ones(src);
+
+	insn_gpr_write(regs, reg, dst, rex, sx ? sign_extend(val, src) : val);
 	return src;
 }
 
-/* BT m, r (0F A3) and BT m, imm8 (0F BA /4): CF is the bit, which in
- * all-ones is set; nothing is written. The CPU already moved to the
- * operand holding the bit (a register offset reaches far). */
-static unsigned int absent_bit_test(const struct insn *insn, uint64_t *rflags)
+/* BT m, r (0F A3) and BT m, imm8 (0F BA /4): CF is the bit; nothing is
+ * written. The CPU already moved to the operand holding the bit (a
+ * register offset reaches far), so only the offset within it counts. */
+static unsigned int mmio_bit_test(const struct insn *insn, const struct insn_regs *regs,
+				  uint64_t *rflags, const struct mmio_ops *ops)
 {
+	unsigned int bits = 8 * insn->op_bytes, bit;
+
 	if (insn->map != INSN_MAP_0F ||
 	    !(insn->opcode == 0xa3 || (insn->opcode == 0xba && (insn->reg & 7) == 4)))
 		return 0;
-	*rflags |= X86_EFLAGS_CF;
+	bit = (unsigned int)(insn->opcode == 0xba ? insn->imm : regs->gpr[insn->reg]) % bits;
+	if ((ops->read(ops->ctx, insn->op_bytes) >> bit) & 1)
+		*rflags |= X86_EFLAGS_CF;
+	else
+		*rflags &= ~X86_EFLAGS_CF;
 	return insn->op_bytes;
 }
 
-/* A plain store: nothing to compute, it is dropped. */
-static unsigned int absent_store(const struct insn *insn)
+/* A plain store of a register: MOV moffs, AL/rAX and MOVNTI. */
+static unsigned int mmio_plain_store(const struct insn *insn, const struct insn_regs *regs,
+				     const struct mmio_ops *ops)
 {
-	if (insn->map == INSN_MAP_1BYTE && (insn->opcode == 0xa2 || insn->opcode == 0xa3))
-		return insn->opcode == 0xa2 ? 1 : insn->op_bytes;
-	if (insn->map == INSN_MAP_0F && insn->opcode == 0xc3)
-		return insn->op_bytes;	/* MOVNTI */
-	return 0;
+	bool rex = insn_has_rex(insn);
+	unsigned int len, reg;
+
+	if (insn->map == INSN_MAP_1BYTE && (insn->opcode == 0xa2 || insn->opcode == 0xa3)) {
+		len = insn->opcode == 0xa2 ? 1 : insn->op_bytes;
+		reg = INSN_RAX;
+	} else if (insn->map == INSN_MAP_0F && insn->opcode == 0xc3) {
+		len = insn->op_bytes;	/* MOVNTI */
+		reg = insn->reg;
+	} else {
+		return 0;
+	}
+	ops->write(ops->ctx, len, insn_gpr_read(regs, reg, len, rex));
+	return len;
 }
 
-int emulate_absent(const struct insn *insn, struct insn_regs *regs, uint64_t *rflags,
-		   struct absent_access *out)
+/* MOV m, r/imm (88, 89, C6 /0, C7 /0): nothing of memory is read. */
+static bool is_plain_mov_store(const struct insn *insn)
+{
+	return insn->map == INSN_MAP_1BYTE &&
+	       (insn->opcode == 0x88 || insn->opcode == 0x89 ||
+		insn->opcode == 0xc6 || insn->opcode == 0xc7);
+}
+
+int emulate_mmio(const struct insn *insn, struct insn_regs *regs, uint64_t *rflags,
+		 const struct mmio_ops *ops, struct absent_access *out)
 {
 	struct emulated_store st;
 
@@ -78,21 +112,52 @@ int emulate_absent(const struct insn *insn, struct insn_regs *regs, uint64_t *rf
 	    (insn->has_modrm && insn->mod == 3))
 		return -EINVAL;
 	out->write = false;
-	out->len = absent_load(insn, regs);
+	out->len = mmio_load(insn, regs, ops);
 	if (!out->len)
-		out->len = absent_bit_test(insn, rflags);
+		out->len = mmio_bit_test(insn, regs, rflags, ops);
 	if (out->len)
 		return 0;
 	out->write = true;
-	out->len = absent_store(insn);
+	out->len = mmio_plain_store(insn, regs, ops);
 	if (out->len)
 		return 0;
-	/* MOV to memory and the read-modify-writes: as if memory read
-	 * all-ones; what they would store goes nowhere. */
-	if (emulate_store(insn, regs, rflags, ~0ULL, &st))
+	/* MOV to memory and the read-modify-writes: the old value is read
+	 * only where the instruction needs it (a read may have effects). */
+	struct insn_regs dry = *regs;
+	uint64_t dry_flags = *rflags, old = 0;
+
+	if (emulate_store(insn, &dry, &dry_flags, 0, &st))
 		return -EINVAL;
+	if (!is_plain_mov_store(insn))
+		old = ops->read(ops->ctx, st.len) & ones(st.len);
+	if (emulate_store(insn, regs, rflags, old, &st))
+		return -EINVAL;
+	if (st.write)
+		ops->write(ops->ctx, st.len, st.value & ones(st.len));
 	out->len = st.len;
 	return 0;
+}
+
+/* What nothing answers: all-ones, and stores go nowhere. */
+static uint64_t absent_read(void *ctx, unsigned int len)
+{
+	(void)ctx;
+	return ones(len);
+}
+
+static void absent_write(void *ctx, unsigned int len, uint64_t val)
+{
+	(void)ctx;
+	(void)len;
+	(void)val;
+}
+
+int emulate_absent(const struct insn *insn, struct insn_regs *regs, uint64_t *rflags,
+		   struct absent_access *out)
+{
+	static const struct mmio_ops absent = { absent_read, absent_write, NULL };
+
+	return emulate_mmio(insn, regs, rflags, &absent, out);
 }
 
 bool insn_is_absent_string(const struct insn *insn)

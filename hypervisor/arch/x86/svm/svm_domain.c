@@ -272,6 +272,9 @@ int hvm_vcpu_init(struct vcpu *v, struct domain *d, unsigned int id)
 	if (domain_is_dom0(d))
 		vmcb_init_dom0_controls(vmcb);
 	hvm_vcpu_set_pvh_entry(v, 0, 0);
+	v->hvm.vlapic_injected = -1;
+	if (!domain_is_dom0(d))
+		vlapic_init(v);
 	if (d->paging == UMBRA_PAGING_SHADOW && svm_shadow_vcpu_init(v)) {
 		domain_page_free(d, pa);
 		v->hvm.vmcb_pa = 0;

@@ -15,8 +15,12 @@
 static void exit_hlt(struct vcpu *v)
 {
 	svm_skip_insn(v, INSN_LEN_HLT);
-	if (v->hvm.vmcb->rflags & X86_EFLAGS_IF)
+	if (v->hvm.vmcb->rflags & X86_EFLAGS_IF) {
+		/* An APIC interrupt already deliverable ends the halt at once. */
+		if (!domain_is_dom0(v->domain) && vlapic_has_pending(v))
+			return;
 		sched_vcpu_block(v);
+	}
 	else if (!sched_vcpu_block_if_wakeable(v))
 		domain_crash(v->domain, "vCPU %u halted with interrupts disabled", v->id);
 }

@@ -48,12 +48,12 @@ static int msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 		*val = rdtsc() + vmcb->tsc_offset;
 		return 0;
 	case MSR_APIC_BASE:
-		/* dom0 has its pCPU's APIC, where it is; writes are ignored. */
+		/* dom0 has its pCPU's APIC, where it is; writes are ignored.
+		 * Other domains have their virtual one (asm/vlapic.h). */
 		if (domain_is_dom0(v->domain))
 			*val = rdmsr(MSR_APIC_BASE);
 		else
-			*val = APIC_BASE_DEFAULT | APIC_BASE_ENABLE |
-			       (v->id == 0 ? APIC_BASE_BSP : 0);
+			*val = vlapic_base_msr(v);
 		return 0;
 	case MSR_PAT:
 		*val = vmcb->g_pat;
@@ -105,6 +105,7 @@ static int msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 		vmcb->dbgctl = val;
 		return 0;
 	case MSR_APIC_BASE:
+		return domain_is_dom0(v->domain) ? 0 : vlapic_set_base_msr(v, val);
 	case MSR_MISC_ENABLE:
 		return 0;
 	case XEN_HYPERCALL_MSR:

@@ -4,9 +4,9 @@
  * give all-ones, writes are dropped; asm/emulate_absent.h). What cannot be
  * completed that way gets #GP. Another domain is treated the same way
  * where it touches a guest-physical address outside its RAM (no device
- * there: an HPET or I/O APIC probe, the local APIC page, which Umbra does
- * not emulate yet), whether its paging is nested or shadow, except that
- * what cannot be completed stops it; any other nested page fault of a
+ * there: an HPET or I/O APIC probe), whether its paging is nested or
+ * shadow, except that what cannot be completed stops it; its local APIC
+ * page is completed the same way against its virtual APIC (asm/vlapic.h); any other nested page fault of a
  * domain is a bug of its own and stops it. */
 #include <asm/emulate_absent.h>
 #include <asm/guest_access.h>
@@ -57,8 +57,30 @@ static int string_write(void *p, uint64_t lin, const void *buf, unsigned int len
 	return c->fault.page_fault ? -EFAULT : 0;
 }
 
-/* 0: done or to be repeated; -EINVAL: not an instruction this can finish. */
-static int complete_absent(struct vcpu *v, const struct insn *insn)
+/* The vCPU's local APIC answers at the faulting address. */
+struct apic_ctx {
+	struct vcpu *v;
+	uint64_t gpa;
+};
+
+static uint64_t apic_read(void *p, unsigned int len)
+{
+	struct apic_ctx *c = p;
+
+	return vlapic_mmio_read(c->v, c->gpa, len);
+}
+
+static void apic_write(void *p, unsigned int len, uint64_t val)
+{
+	struct apic_ctx *c = p;
+
+	vlapic_mmio_write(c->v, c->gpa, len, val);
+}
+
+/* 0: done or to be repeated; -EINVAL: not an instruction this can finish.
+ * ops: the device at the address, NULL for none (all-ones, dropped);
+ * string instructions always see none. */
+static int complete_absent(struct vcpu *v, const struct insn *insn, const struct mmio_ops *ops)
 {
 	struct vmcb *vmcb = v->hvm.vmcb;
 	struct string_ctx c = { .v = v, .user = svm_guest_cpl(vmcb) == 3 };
@@ -81,7 +103,7 @@ static int complete_absent(struct vcpu *v, const struct insn *insn)
 			vmcb->rip += insn->len;
 		return 0;
 	}
-	if (emulate_absent(insn, &r, &rflags, &acc))
+	if (ops ? emulate_mmio(insn, &r, &rflags, ops, &acc) : emulate_absent(insn, &r, &rflags, &acc))
 		return -EINVAL;
 	svm_regs_put(v, &r);
 	vmcb->rflags = rflags;
@@ -123,6 +145,9 @@ static void refuse(struct vcpu *v, uint64_t gpa, bool write, const char *why)
 void svm_absent_access(struct vcpu *v, uint64_t gpa, bool write, bool completable)
 {
 	struct vmcb *vmcb = v->hvm.vmcb;
+	struct apic_ctx apic = { v, gpa };
+	const struct mmio_ops apic_ops = { apic_read, apic_write, &apic };
+	bool is_apic = vlapic_covers(v, gpa);
 	struct insn insn;
 
 	/* Its own page tables, IDT or stack outside its memory, or code run
@@ -132,12 +157,14 @@ void svm_absent_access(struct vcpu *v, uint64_t gpa, bool write, bool completabl
 		       "page table, code or event there");
 		return;
 	}
-	if (svm_decode_at_rip(v, &insn) < 0 || complete_absent(v, &insn)) {
+	if (svm_decode_at_rip(v, &insn) < 0 ||
+	    complete_absent(v, &insn, is_apic ? &apic_ops : NULL)) {
 		refuse(v, gpa, write, domain_is_dom0(v->domain) ?
 		       "instruction not emulated, #GP" : "instruction not emulated");
 		return;
 	}
-	log_refused(v, gpa, write, write ? "dropped" : "reads all-ones");
+	if (!is_apic)
+		log_refused(v, gpa, write, write ? "dropped" : "reads all-ones");
 }
 
 void svm_exit_npf(struct vcpu *v)

@@ -69,14 +69,24 @@ static void prepare_events(struct vcpu *v)
 		vmcb->event_inj = TRAP_NMI | EVENT_TYPE_NMI | EVENT_VALID;
 	}
 	uint64_t raised = __atomic_load_n(&v->hvm.upcall_raised, __ATOMIC_ACQUIRE);
+	bool upcall = vec && raised != v->hvm.upcall_delivered;
+	int apic = domain_is_dom0(v->domain) ? -1 : vlapic_pending_vector(v);
 
 	v->hvm.upcall_injected = 0;
-	if (vec && raised != v->hvm.upcall_delivered) {
-		vmcb->int_ctl = (vmcb->int_ctl & 0xffffffffULL) | V_IRQ | V_IGN_TPR |
-				(0xfULL << V_INTR_PRIO_SHIFT) |
-				((uint64_t)vec << V_INTR_VECTOR_SHIFT);
+	v->hvm.vlapic_injected = -1;
+	/* One virtual interrupt per entry: the higher vector of the upcall
+	 * and the local APIC's; the other goes at a following entry (after
+	 * an EOI, at the latest the next tick). */
+	if (upcall && apic <= vec) {
 		v->hvm.upcall_injected = raised;
+	} else if (apic >= 0) {
+		vec = (uint8_t)apic;
+		v->hvm.vlapic_injected = apic;
+	} else {
+		return;
 	}
+	vmcb->int_ctl = (vmcb->int_ctl & 0xffffffffULL) | V_IRQ | V_IGN_TPR |
+			(0xfULL << V_INTR_PRIO_SHIFT) | ((uint64_t)vec << V_INTR_VECTOR_SHIFT);
 }
 
 /* The CPU clears V_IRQ when the guest takes the interrupt: then every
@@ -87,6 +97,8 @@ static void note_delivered_events(struct vcpu *v)
 
 	if (v->hvm.upcall_injected && !(vmcb->int_ctl & V_IRQ))
 		v->hvm.upcall_delivered = v->hvm.upcall_injected;
+	if (v->hvm.vlapic_injected >= 0 && !(vmcb->int_ctl & V_IRQ))
+		vlapic_ack(v, (unsigned int)v->hvm.vlapic_injected);
 	vmcb->int_ctl &= ~V_IRQ;
 }
 
