@@ -53,6 +53,10 @@ $(eval $(call hvm_test,test_pvclock_scale,hypervisor/common/pvclock_scale.c))
 $(eval $(call hvm_test,test_emulate_store,hypervisor/arch/x86/hvm/emulate_store.c $(HVM_INSN_SRCS)))
 $(eval $(call hvm_test,test_emulate_absent,hypervisor/arch/x86/hvm/emulate_absent.c \
 	hypervisor/arch/x86/hvm/emulate_store.c $(HVM_INSN_SRCS)))
+# The virtual local APIC's arithmetic, and MMIO completion against a device.
+$(eval $(call hvm_test,test_vlapic_regs,hypervisor/arch/x86/hvm/vlapic_regs.c \
+	hypervisor/arch/x86/hvm/emulate_absent.c hypervisor/arch/x86/hvm/emulate_store.c \
+	$(HVM_INSN_SRCS)))
 $(eval $(call hvm_test,test_guest_access,hypervisor/arch/x86/guest_access.c \
 	hypervisor/common/domain_memory.c mmu/walk.c))
 $(eval $(call hvm_test,test_event_2l,hypervisor/common/event_2l.c \

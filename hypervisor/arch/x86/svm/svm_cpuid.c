@@ -56,7 +56,7 @@ static void xen_leaves(struct vcpu *v, uint32_t leaf, struct cpuid_regs *r)
 }
 
 /* Hide what the guest cannot use here: nested SVM, MONITOR/MWAIT, x2APIC
- * (no virtual APIC yet), XSAVE-managed state (QEMU cannot intercept
+ * (the virtual local APIC is xAPIC only), XSAVE-managed state (QEMU cannot intercept
  * XSETBV, so the host could not keep it apart between guests) and
  * protection keys (PKRU is not switched between guests). */
 static void filter_host_leaf(struct vcpu *v, uint32_t leaf, struct cpuid_regs *r)
