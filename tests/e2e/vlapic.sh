@@ -3,7 +3,7 @@
 # reset, self-IPIs with IRR/ISR/EOI, priority order, TPR, ESR, the LVT
 # timer one-shot and periodic, an APIC vector and the callback vector
 # pending together, odd accesses, the APIC base MSR) in nested and shadow
-# paging, each beside a hello guest that must finish as usual.
+# paging, an IPI between two vCPUs, each beside a hello guest that must finish as usual.
 # One PASS:/FAIL: line per check.
 set -u
 cd "$(dirname "$0")/../.."
@@ -13,8 +13,8 @@ cd "$(dirname "$0")/../.."
 E2E_TIMEOUT=90
 
 s=vlapic
-m=$(module vn vlapic nested 8M)
-m+=$(module vs vlapic shadow 8M)
+m=$(module vn vlapic nested "8M vcpus=2" ipi=1)
+m+=$(module vs vlapic shadow "8M vcpus=2" ipi=1)
 m+=$(module hn hello nested 4M status=0)
 boot "$s" "$HVM_ELF" "$HVM_CMDLINE" "$m"
 check "every domain stopped, QEMU powered off (33)" rc_is 33
@@ -26,7 +26,9 @@ for t in vn:nested vs:shadow; do
 		"one-shot 20 ms fired once, on time (us)" \
 		"periodic 5 ms: interrupts in 60 ms within bounds" \
 		"APIC vector and upcall pending together: both arrive once" \
-		"writes to read-only registers ignored" "APIC base moved into RAM: #GP"; do
+		"writes to read-only registers ignored" "APIC base moved into RAM: #GP" \
+		"vCPU 1 sees its own APIC (ID 1)" \
+		"IPI to vCPU 1 taken there, its answering IPI taken here once"; do
 		check "$mode: $what" guest_said_re "$name" "^vlapic: PASS $(printf '%s' "$what" |
 			sed 's/[][().*^$]/\\&/g')"
 	done

@@ -220,11 +220,17 @@ void attack_msr(void)
 	check_that("EFER unchanged", msr_read_ok("rdmsr EFER again", MSR_EFER) == efer, efer);
 	msr_gp("wrmsr hypercall page MSR past RAM", XEN_HYPERCALL_MSR, true, domain_mem_end());
 	msr_gp("wrmsr hypercall page MSR, not page aligned", XEN_HYPERCALL_MSR, true, 0x1001);
+	msr_gp("wrmsr APIC_BASE over RAM", MSR_APIC_BASE, true, 0x800);
+	msr_gp("wrmsr APIC_BASE with reserved bits", MSR_APIC_BASE, true, 0xfee00801);
 	m = (struct msr_access){ MSR_APIC_BASE, true, 0 };
-	expect_trap("wrmsr APIC_BASE = 0 (ignored)", access_msr, &m, NO_TRAP);
+	expect_trap("wrmsr APIC_BASE = 0 (the vLAPIC globally disabled)", access_msr, &m,
+		    NO_TRAP);
 	apic = msr_read_ok("rdmsr APIC_BASE", MSR_APIC_BASE);
-	check_that("APIC_BASE still 0xfee00000, enabled", (apic & ~0x1ffULL) == 0xfee00800ULL,
-		   apic);
+	check_that("APIC_BASE disabled, BSP kept", apic == 0x100, apic);
+	m = (struct msr_access){ MSR_APIC_BASE, true, 0xfee00800 };
+	expect_trap("wrmsr APIC_BASE back at 0xfee00000, enabled", access_msr, &m, NO_TRAP);
+	apic = msr_read_ok("rdmsr APIC_BASE", MSR_APIC_BASE);
+	check_that("APIC_BASE 0xfee00000, enabled", (apic & ~0x1ffULL) == 0xfee00800ULL, apic);
 }
 
 static void outs_from(void *p)

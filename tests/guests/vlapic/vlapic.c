@@ -5,6 +5,7 @@
  * periodic, an APIC vector and the event callback vector pending
  * together, and the APIC base MSR. hostile.c tries odd accesses.
  *   slack_ms=N   timer lateness tolerated (default 300)
+ *   ipi=1        (with vcpus=2) an IPI to vCPU 1 and its answer (ipi.c)
  */
 #include <public/hvm/hvm_op.h>
 #include <public/hvm/params.h>
@@ -275,7 +276,7 @@ int guest_main(const struct hvm_start_info *si)
 {
 	uint64_t slack_ms = guest_option_u64("slack_ms=", 300);
 
-	(void)si;
+	guest_mem_init(si);
 	irq_set_gate(0x30, irq_stub_0x30);
 	irq_set_gate(0x45, irq_stub_0x45);
 	irq_set_gate(0x50, irq_stub_0x50);
@@ -291,6 +292,8 @@ int guest_main(const struct hvm_start_info *si)
 	upcall_case();
 	hostile_cases();
 	msr_cases();
+	if (guest_option("ipi="))
+		ipi_case();
 	con_printf("vlapic: %u passed, %u failed\n", passed, failed);
 	return failed ? SHUTDOWN_crash : SHUTDOWN_poweroff;
 }
