@@ -226,3 +226,24 @@ void grant_domain_destroy(struct domain *d)
 	}
 	spin_unlock_irqrestore(&grant_lock, f);
 }
+
+/* A frame d granted and someone still uses is not d's to give back: the
+ * user's mapping or copy names it (Xen keeps such a page until the last
+ * use goes; here the frame would come back to d, shared). Under
+ * grant_lock, so that no use can start between the check and fn. */
+int grant_unless_frames_used(struct domain *d, uint64_t gfn, uint64_t n,
+			     int (*fn)(void *arg), void *arg)
+{
+	uint64_t f = spin_lock_irqsave(&grant_lock);
+	struct grant_table *gt = grant_table_of(d, false);
+	int rc = 0;
+
+	for (unsigned int i = 0; gt && i < GRANT_ACTIVE_MAX; i++)
+		if (!grant_active_idle(&gt->active[i]) && gt->active[i].frame >= gfn &&
+		    gt->active[i].frame < gfn + n)
+			rc = -EBUSY;
+	if (!rc)
+		rc = fn(arg);
+	spin_unlock_irqrestore(&grant_lock, f);
+	return rc;
+}

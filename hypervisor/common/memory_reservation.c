@@ -26,6 +26,7 @@
 #include <public/xen.h>
 #include <umbra/domain.h>
 #include <umbra/errno.h>
+#include <umbra/grant_table.h>
 #include <umbra/hypercall.h>
 #include <umbra/spinlock.h>
 #include <umbra/string.h>
@@ -54,7 +55,9 @@ static uint64_t frame_maddr(const struct domain *d, uint64_t gfn)
 }
 
 /* Frames the hypervisor placed its own pages in (shared info, grant
- * frames): Xen's guest_remove_page refuses them too, as not the guest's. */
+ * frames): Xen's guest_remove_page refuses them too, as not the guest's.
+ * A frame another domain uses through a grant is refused as well
+ * (grant_unless_frames_used). */
 static bool is_placed_frame(const struct domain *d, uint64_t gfn)
 {
 	uint64_t gpa = gfn << FRAME_SHIFT;
@@ -100,15 +103,28 @@ static int remove_locked(struct domain *d, uint64_t first, uint64_t n)
 	return -ENOMEM;
 }
 
+struct removal {
+	struct domain *d;
+	uint64_t first, n;
+};
+
+static int remove_ungranted(void *arg)
+{
+	struct removal *r = arg;
+
+	return remove_locked(r->d, r->first, r->n);
+}
+
 static int decrease_extent(struct domain *d, uint64_t first, uint64_t n)
 {
+	struct removal r = { d, first, n };
 	uint64_t f;
 	int err;
 
 	if (first >= max_frames(d) || n > max_frames(d) - first)
 		return -EINVAL;
 	f = spin_lock_irqsave(&d->p2m_lock);
-	err = remove_locked(d, first, n);
+	err = grant_unless_frames_used(d, first, n, remove_ungranted, &r);
 	spin_unlock_irqrestore(&d->p2m_lock, f);
 	/* Outside the lock: this waits for the other vCPUs. */
 	if (!err)

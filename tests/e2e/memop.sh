@@ -5,7 +5,9 @@
 # page, a 2 MiB extent, 100 extents in one continued call) with the
 # reservation counts and memory_map; pvclock (vcpu_time_info, wall clock,
 # register_vcpu_info, a TSC write) and runstate; memory_op with bad
-# arguments getting Xen's answers. One PASS:/FAIL: line per check.
+# arguments getting Xen's answers; a domain granting a frame to itself
+# (a frame in use through a grant stays; a grant maps into a frame given
+# back). One PASS:/FAIL: line per check.
 set -u
 cd "$(dirname "$0")/../.."
 . tests/e2e/lib.sh
@@ -36,6 +38,11 @@ for mode in nested shadow; do
 	check "$mode: runstate times grow" \
 		eval 'guest_said mo "memop: ok: a 30 ms block adds to blocked time" &&
 		      guest_said mo "memop: ok: the registered area grows as the vCPU blocks and runs"'
+	check "$mode: a frame in use through a grant is not given back" \
+		guest_said mo "memop: ok: the granted frame, in use, is not given back: 0"
+	check "$mode: a grant maps into a frame given back, which comes back after the unmap" \
+		eval 'guest_said mo "memop: ok: it shows the granted frame" &&
+		      guest_said mo "memop: ok: then the frame is populated again, zeroed"'
 	check "$mode: bad arguments leave the reservation unchanged" \
 		guest_said mo "memop: ok: current_reservation unchanged by all that"
 	check "$mode: every memop check passed" guest_said_re mo '^memop: [1-9][0-9]* checks, 0 failed$'

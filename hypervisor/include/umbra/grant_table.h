@@ -25,4 +25,10 @@ struct domain;
  * After this its frames may be reused. */
 void grant_domain_destroy(struct domain *d);
 
+/* fn(arg), unless a frame of d in [gfn, gfn + n) is in use through a
+ * grant reference (-EBUSY): XENMEM_decrease_reservation's check, done
+ * under the grant lock so that no use begins meanwhile. */
+int grant_unless_frames_used(struct domain *d, uint64_t gfn, uint64_t n,
+			     int (*fn)(void *arg), void *arg);
+
 #endif

@@ -77,9 +77,16 @@ bool mo_pages_read(const void *p, uint64_t n, uint64_t want)
 
 const char guest_name[] = "memop";
 
+static uint16_t own_id(void)
+{
+	struct umbra_identity id;
+
+	return hv_umbra_op(UMBRAOP_identity, &id) ? DOMID_SELF : id.domid;
+}
+
 /*
  * memop: memory_op and the time and vCPU state a Linux PVH guest reads.
- *   cases=memory,time,hostile   which parts run (default: all three)
+ *   cases=memory,grant,time,hostile   which parts run (default: all)
  * Prints "memop: ok: ..." per check and "memop: N checks, M failed".
  */
 int guest_main(const struct hvm_start_info *si)
@@ -88,6 +95,8 @@ int guest_main(const struct hvm_start_info *si)
 
 	if (!cases || guest_word_in_list(cases, "memory"))
 		memory_cases(si);
+	if (!cases || guest_word_in_list(cases, "grant"))
+		grant_cases(own_id());
 	if (!cases || guest_word_in_list(cases, "time"))
 		time_cases();
 	if (!cases || guest_word_in_list(cases, "hostile"))

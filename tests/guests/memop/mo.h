@@ -35,5 +35,6 @@ bool mo_pages_read(const void *p, uint64_t n, uint64_t want);
 void memory_cases(const struct hvm_start_info *si);
 void time_cases(void);
 void hostile_cases(void);
+void grant_cases(uint16_t self);
 
 #endif
