@@ -33,32 +33,38 @@ static bool known;
 static enum guest_hv hv;
 static uint32_t xen_base;
 
+/*
+ * Several vCPUs may detect at once (the smp guest's APs print first), so
+ * known is published only after hv and xen_base: a vCPU that saw known
+ * set while hv was still unset would write its line to COM1 byte by byte,
+ * into the middle of another vCPU's line.
+ */
 static void detect(void)
 {
 	struct cpuid_regs r = cpuid(1, 0);
 
-	known = true;
-	if (!(r.ecx & CPUID1_ECX_HYPERVISOR))
-		return;
-	xen_base = find_xen_base();
-	r = cpuid(UMBRA_CPUID_BASE, 0);
-	if (is_sig(&r, UMBRA_CPUID_SIGNATURE_EBX, UMBRA_CPUID_SIGNATURE_ECX,
-		   UMBRA_CPUID_SIGNATURE_EDX))
-		hv = GUEST_HV_UMBRA;
-	else if (xen_base)
-		hv = GUEST_HV_XEN;
+	if (r.ecx & CPUID1_ECX_HYPERVISOR) {
+		xen_base = find_xen_base();
+		r = cpuid(UMBRA_CPUID_BASE, 0);
+		if (is_sig(&r, UMBRA_CPUID_SIGNATURE_EBX, UMBRA_CPUID_SIGNATURE_ECX,
+			   UMBRA_CPUID_SIGNATURE_EDX))
+			hv = GUEST_HV_UMBRA;
+		else if (xen_base)
+			hv = GUEST_HV_XEN;
+	}
+	__atomic_store_n(&known, true, __ATOMIC_RELEASE);
 }
 
 enum guest_hv guest_hypervisor(void)
 {
-	if (!known)
+	if (!__atomic_load_n(&known, __ATOMIC_ACQUIRE))
 		detect();
 	return hv;
 }
 
 uint32_t guest_xen_cpuid_base(void)
 {
-	if (!known)
+	if (!__atomic_load_n(&known, __ATOMIC_ACQUIRE))
 		detect();
 	return xen_base;
 }
