@@ -5,7 +5,8 @@
 #                    the host's /boot is not touched)
 #   OUT/initrd.img   busybox-static, dom0's /init, the dom0 tools with
 #                    the shared libraries they need and dom0's kernel
-#                    modules, as a gzip'd newc cpio
+#                    modules (umbra.ko, and the kernel's own msr.ko for
+#                    /dev/cpu/N/msr), as a gzip'd newc cpio
 #
 #   dom0/mkdom0.sh OUT FILE... [--tests TEST...] [--guests GUEST...]
 #     FILE: a built program to put in /usr/sbin, or a kernel module
@@ -48,7 +49,8 @@ fetch_kernel() {
 		pkg=$(kernel_package)
 	fi
 	[ -n "$pkg" ] || die "cannot resolve linux-image-amd64 (is apt's package list there? apt-get update)"
-	if [ -f "$OUT/vmlinuz" ] && [ "$(cat "$OUT/kernel-package" 2>/dev/null)" = "$pkg" ]; then
+	if [ -f "$OUT/vmlinuz" ] && [ -f "$OUT/msr.ko" ] &&
+		[ "$(cat "$OUT/kernel-package" 2>/dev/null)" = "$pkg" ]; then
 		return
 	fi
 	dl=$(mktemp -d)
@@ -57,8 +59,15 @@ fetch_kernel() {
 	chmod 0777 "$dl"
 	(cd "$dl" && apt-get download -q "$pkg" >/dev/null) || die "apt-get download $pkg failed"
 	deb=$(ls "$dl"/*.deb)
-	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$dl" --wildcards './boot/vmlinuz-*'
+	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$dl" --wildcards './boot/vmlinuz-*' \
+		'./lib/modules/*/kernel/arch/x86/kernel/msr.ko*'
 	cp "$dl"/boot/vmlinuz-* "$OUT/vmlinuz"
+	# /dev/cpu/N/msr, for dom0.sh's msr_probe (x2APIC refused).
+	cp "$dl"/lib/modules/*/kernel/arch/x86/kernel/msr.ko* "$OUT/msr.ko.tmp"
+	case $(file -b "$OUT/msr.ko.tmp") in
+	XZ*) mv "$OUT/msr.ko.tmp" "$OUT/msr.ko.xz" && xz -df "$OUT/msr.ko.xz" ;;
+	*) mv "$OUT/msr.ko.tmp" "$OUT/msr.ko" ;;
+	esac
 	echo "$pkg" > "$OUT/kernel-package"
 	echo "mkdom0: kernel $(basename "$dl"/boot/vmlinuz-*) from $pkg"
 }
@@ -105,6 +114,7 @@ build_initramfs() {
 		[ -e "$root/bin/$applet" ] || ln -s busybox "$root/bin/$applet"
 	done
 	install -m 0755 "$HERE/init" "$root/init"
+	install -D -m 0644 "$OUT/msr.ko" "$root/lib/modules/msr.ko"
 	add_terminfo "$root"
 	for t in "${TOOLS[@]}"; do
 		case $t in

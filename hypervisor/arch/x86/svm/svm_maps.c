@@ -50,10 +50,12 @@ static void msr_set_intercept(uint8_t *map, uint32_t msr, bool intercept)
 }
 
 /* What dom0 must not touch on its pCPU: EFER (SVME stays on and hidden),
- * the SVM MSRs, the TSC (Umbra's clock) and the APIC base. */
+ * the SVM MSRs, the TSC (Umbra's clock), the APIC base and the x2APIC
+ * ICR (an unfiltered IPI). */
 static const uint32_t dom0_intercepted_msrs[] = {
 	MSR_EFER, MSR_VM_CR, MSR_VM_HSAVE_PA, MSR_TSC,
 	MSR_APIC_BASE,	/* moving its APIC would escape the write-protected page */
+	MSR_X2APIC_ICR,	/* #GP: x2APIC stays off (svm_msr.c), but never an IPI */
 };
 
 static const uint32_t passthrough_msrs[] = {

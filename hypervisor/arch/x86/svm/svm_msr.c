@@ -105,7 +105,12 @@ static int msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 		vmcb->dbgctl = val;
 		return 0;
 	case MSR_APIC_BASE:
-		return domain_is_dom0(v->domain) ? 0 : vlapic_set_base_msr(v, val);
+		/* dom0's CPUID offers no x2APIC, whose ICR MSR would bypass the
+		 * filter on its APIC page (svm_dom0_apic.c): setting EXTD is
+		 * #GP, as on a CPU without x2APIC. Its other writes are ignored. */
+		if (!domain_is_dom0(v->domain))
+			return vlapic_set_base_msr(v, val);
+		return val & APIC_BASE_X2APIC ? -EINVAL : 0;
 	case MSR_MISC_ENABLE:
 		return 0;
 	case XEN_HYPERCALL_MSR:
