@@ -7,34 +7,16 @@
  * a port moved to vCPU 1 with bind_vcpu marks vCPU 1's vcpu_info, not
  * vCPU 0's.
  */
-#include <public/hvm/hvm_vcpu.h>
-
 #include "cpu.h"
 #include "ev.h"
 #include "hypercall.h"
 #include "runtime.h"
 #include "smp.h"
+#include "vcpu_up.h"
 
-#define MSR_EFER	0xc0000080
 #define ROUNDS		50
 
 static volatile uint32_t ap_ipi, bsp_ipi, ap_timer, ap_answered, ap_timer_ok, ap_done;
-
-static uint64_t rdmsr(uint32_t msr)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
-	return ((uint64_t)hi << 32) | lo;
-}
-
-static uint64_t read_cr4(void)
-{
-	uint64_t v;
-
-	__asm__ volatile("mov %%cr4, %0" : "=r"(v));
-	return v;
-}
 
 /* vCPU 1's own timer, raised as VIRQ_TIMER on vCPU 1's port. */
 static void ap_timer_case(void)
@@ -67,24 +49,6 @@ static void __attribute__((noreturn, used)) ap_main(uint64_t unused)
 	__atomic_store_n(&ap_done, 1, __ATOMIC_SEQ_CST);
 	for (;;)
 		hv_sched_op(SCHEDOP_block, NULL);
-}
-
-static long start_ap(void)
-{
-	uint8_t *stack = page_alloc();
-	struct vcpu_hvm_context ctx = { .mode = VCPU_HVM_MODE_64B };
-	struct vcpu_hvm_x86_64 *r = &ctx.cpu_regs.x86_64;
-	long rc;
-
-	r->rip = (uint64_t)(uintptr_t)ap_main;
-	r->rsp = (uint64_t)(uintptr_t)(stack + 4096 - 8);
-	r->rflags = 0x2;
-	r->cr0 = read_cr0();
-	r->cr3 = read_cr3();
-	r->cr4 = read_cr4();
-	r->efer = rdmsr(MSR_EFER);
-	rc = hypercall3(__HYPERVISOR_vcpu_op, VCPUOP_initialise, 1, (uint64_t)(uintptr_t)&ctx);
-	return rc ? rc : hypercall3(__HYPERVISOR_vcpu_op, VCPUOP_up, 1, 0);
 }
 
 static void ping_rounds(void)
@@ -151,7 +115,7 @@ void smp_role(void)
 	ev_check(rc == 0, "bind VIRQ_TIMER on vCPU 1", rc);
 	ap_timer = p;
 	ev_mask(p);
-	rc = start_ap();
+	rc = vcpu_start(1, ap_main, 0);
 	ev_check(rc == 0, "vCPU 1 up", rc);
 	ping_rounds();
 	for (uint64_t g = guest_time_ns() + 5000 * NS_PER_MS; !ap_done && guest_time_ns() < g;)

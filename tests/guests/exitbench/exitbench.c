@@ -85,16 +85,7 @@ static uint32_t clamp32(uint64_t v)
 	return v > 0xffffffffULL ? 0xffffffffu : (uint32_t)v;
 }
 
-#define MSR_EFER	0xc0000080
 #define COM1_LSR	0x3fd
-
-static inline uint64_t rdmsr(uint32_t msr)
-{
-	uint32_t lo, hi;
-
-	__asm__ __volatile__("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
-	return ((uint64_t)hi << 32) | lo;
-}
 
 /* One timed loop per instruction: the body is all that differs. */
 #define TIMED_LOOP(name, body)						\

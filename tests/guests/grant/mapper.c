@@ -1,6 +1,7 @@
 /* The mapping side: the peer's grants mapped above RAM and checked both
  * ways, GNTTABOP_copy in and out of them, a write to the read-only
  * mapping (#GP, as Xen gives it), then the mappings taken down. */
+#include "cpu.h"
 #include "grant.h"
 #include "hypercall.h"
 #include "runtime.h"
@@ -53,16 +54,6 @@ static unsigned int first_mismatch(const volatile uint8_t *p)
 	return 1024;
 }
 
-#define CR0_WP_BIT	(1ULL << 16)
-
-static uint64_t read_cr0(void)
-{
-	uint64_t v;
-
-	__asm__ __volatile__("mov %%cr0, %0" : "=r"(v));
-	return v;
-}
-
 static void write_ro(void *arg)
 {
 	*(volatile uint8_t *)arg = 0;
@@ -86,7 +77,7 @@ static void check_ro(uint16_t peer)
 	rec.vector = ~0ULL;
 	expect(trap_catch(write_ro, (void *)ro, &rec) && rec.vector == TRAP_GP,
 	       "a write to the read-only mapping gets #GP (CR0.WP clear)", (long)rec.vector);
-	expect(!(read_cr0() & CR0_WP_BIT), "CR0 reads back without WP", (long)read_cr0());
+	expect(!(read_cr0() & CR0_WP), "CR0 reads back without WP", (long)read_cr0());
 	rc = unmap(MAP_BASE + 4096, h);
 	expect(rc == GNTST_okay, "read-only mapping unmapped", rc);
 }

@@ -4,15 +4,14 @@
  * With the grant lock right no two mappings share a handle (every
  * unmap succeeds) and the pins add up (the entry's flags are clear at
  * the end); every mapping shows the page. */
-#include <public/hvm/hvm_vcpu.h>
 #include <public/sched.h>
 #include <public/vcpu.h>
 #include "cpu.h"
 #include "grant.h"
 #include "hypercall.h"
 #include "runtime.h"
+#include "vcpu_up.h"
 
-#define MSR_EFER	0xc0000080
 #define ROUNDS		150
 #define PER_ROUND	8
 #define REF_SELF	5
@@ -21,22 +20,6 @@
 static struct grant_entry_v1 *table;
 static uint8_t *page;
 static volatile uint32_t done, errors;
-
-static uint64_t rdmsr(uint32_t msr)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
-	return ((uint64_t)hi << 32) | lo;
-}
-
-static uint64_t read_cr4(void)
-{
-	uint64_t v;
-
-	__asm__ volatile("mov %%cr4, %0" : "=r"(v));
-	return v;
-}
 
 static void note_error(unsigned int cpu, const char *what, long rc)
 {
@@ -89,24 +72,6 @@ static void __attribute__((noreturn, used)) ap_main(uint64_t cpu)
 		hv_sched_op(SCHEDOP_block, NULL);
 }
 
-static bool start_ap(void)
-{
-	uint8_t *stack = page_alloc();
-	struct vcpu_hvm_context ctx = { .mode = VCPU_HVM_MODE_64B };
-	struct vcpu_hvm_x86_64 *r = &ctx.cpu_regs.x86_64;
-
-	r->rip = (uint64_t)(uintptr_t)ap_main;
-	r->rsp = (uint64_t)(uintptr_t)(stack + 4096 - 8);
-	r->rdi = 1;
-	r->rflags = 0x2;
-	r->cr0 = read_cr0();
-	r->cr3 = read_cr3();
-	r->cr4 = read_cr4();
-	r->efer = rdmsr(MSR_EFER);
-	return !hypercall3(__HYPERVISOR_vcpu_op, VCPUOP_initialise, 1, (uint64_t)(uintptr_t)&ctx) &&
-	       !hypercall3(__HYPERVISOR_vcpu_op, VCPUOP_up, 1, 0);
-}
-
 int stress(void)
 {
 	uint64_t end;
@@ -118,7 +83,7 @@ int stress(void)
 	table[REF_SELF].domid = own_domid();
 	table[REF_SELF].frame = (uint32_t)((uintptr_t)page >> 12);
 	__atomic_store_n(&table[REF_SELF].flags, GTF_permit_access, __ATOMIC_RELEASE);
-	expect(start_ap(), "stress: vCPU 1 started", 0);
+	expect(vcpu_start(1, ap_main, 1) == 0, "stress: vCPU 1 started", 0);
 	hammer(0);
 	for (end = guest_time_ns() + WAIT_NS * 4; done < 2 && guest_time_ns() < end; )
 		nap(10);

@@ -19,7 +19,6 @@
 #define MSR_TSC			0x10
 #define MSR_APIC_BASE		0x1b
 #define MSR_SYSENTER_ESP	0x175
-#define MSR_EFER		0xc0000080
 #define MSR_VM_CR		0xc0010114
 #define MSR_VM_HSAVE_PA		0xc0010117
 #define EFER_LME		(1ULL << 8)

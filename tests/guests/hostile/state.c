@@ -48,14 +48,6 @@ void hostile_count_stub(void);
 void hostile_user_enter_iopl(long (*fn)(void *), void *arg, void *stack_top)
 	__attribute__((noreturn));
 
-static inline uint64_t read_cr4(void)
-{
-	uint64_t v;
-
-	__asm__ __volatile__("mov %%cr4, %0" : "=r"(v));
-	return v;
-}
-
 static inline void write_cr4(uint64_t v)
 {
 	__asm__ __volatile__("mov %0, %%cr4" : : "r"(v) : "memory");

@@ -10,6 +10,7 @@
 #define SEL_TSS		0x28
 
 #define CR0_WP		(1 << 16)
+#define MSR_EFER	0xc0000080
 
 #ifndef __ASSEMBLY__
 #include <stdint.h>
@@ -38,6 +39,22 @@ static inline uint64_t read_cr2(void)
 
 	__asm__ __volatile__("mov %%cr2, %0" : "=r"(v));
 	return v;
+}
+
+static inline uint64_t read_cr4(void)
+{
+	uint64_t v;
+
+	__asm__ __volatile__("mov %%cr4, %0" : "=r"(v));
+	return v;
+}
+
+static inline uint64_t rdmsr(uint32_t msr)
+{
+	uint32_t lo, hi;
+
+	__asm__ __volatile__("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return ((uint64_t)hi << 32) | lo;
 }
 
 static inline uint64_t read_cr3(void)

@@ -5,11 +5,11 @@
  * 4 GiB with 2 MiB pages, switch to long mode and call guest_start().
  */
 #include <public/elfnote.h>
+#include "cpu.h"
 
 #define CR0_PE		0x00000001
 #define CR0_PG		0x80000000
 #define CR4_PAE		0x00000020
-#define MSR_EFER	0xc0000080
 #define EFER_LME	0x00000100
 #define EFER_NXE	0x00000800
 /* User-accessible, so that tests can run code at CPL 3 on this map

@@ -4,7 +4,6 @@
  * checks that each runs on its own vCPU, in the BSP's address space, at
  * the same time as the others. Also checks the vcpu_op error cases.
  */
-#include <public/hvm/hvm_vcpu.h>
 #include <public/sched.h>
 #include <public/errno.h>
 #include <public/vcpu.h>
@@ -12,8 +11,8 @@
 #include "cpu.h"
 #include "hypercall.h"
 #include "runtime.h"
+#include "vcpu_up.h"
 
-#define MSR_EFER	0xc0000080
 #define MAX_VCPUS	8
 #define WAIT_NS		5000000000ULL
 
@@ -22,22 +21,6 @@ const char guest_name[] = "smp";
 static volatile uint32_t aps_up;
 static volatile uint64_t ap_seen_id[MAX_VCPUS];
 static volatile uint32_t failures;
-
-static uint64_t rdmsr(uint32_t msr)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
-	return ((uint64_t)hi << 32) | lo;
-}
-
-static uint64_t read_cr4(void)
-{
-	uint64_t v;
-
-	__asm__ volatile("mov %%cr4, %0" : "=r"(v));
-	return v;
-}
 
 static long vcpu_op(unsigned int cmd, uint64_t vcpu, void *arg)
 {
@@ -68,18 +51,9 @@ static void __attribute__((noreturn, used)) ap_main(uint64_t index)
 
 static void start_ap(unsigned int i)
 {
-	uint8_t *stack = page_alloc();
-	struct vcpu_hvm_context ctx = { .mode = VCPU_HVM_MODE_64B };
-	struct vcpu_hvm_x86_64 *r = &ctx.cpu_regs.x86_64;
+	struct vcpu_hvm_context ctx;
 
-	r->rip = (uint64_t)(uintptr_t)ap_main;
-	r->rsp = (uint64_t)(uintptr_t)(stack + 4096 - 8);	/* as after a call */
-	r->rdi = i;
-	r->rflags = 0x2;
-	r->cr0 = read_cr0();
-	r->cr3 = read_cr3();
-	r->cr4 = read_cr4();
-	r->efer = rdmsr(MSR_EFER);
+	vcpu_context_here(&ctx, ap_main, i);
 	expect("VCPUOP_is_up before up", vcpu_op(VCPUOP_is_up, i, NULL), 0);
 	expect("VCPUOP_up before initialise", vcpu_op(VCPUOP_up, i, NULL), -XEN_EINVAL);
 	expect("VCPUOP_initialise", vcpu_op(VCPUOP_initialise, i, &ctx), 0);
