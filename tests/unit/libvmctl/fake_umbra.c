@@ -1,11 +1,16 @@
 /* The fake Umbra of fake_umbra.h. */
 #include <errno.h>
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <cmocka.h>
 
+#include "dom0-tools/lib/libvmctl/internal.h"
 #include "fake_umbra.h"
 #include "pvguest-patches/linux/umbra/umbra_ioctl.h"
 
@@ -47,6 +52,35 @@ uint32_t fake_add_domain(const char *name, uint64_t mem)
 	d->info.type = UMBRA_DOMAIN_TYPE_PVH;
 	d->info.paging = UMBRA_PAGING_NESTED;
 	return id;
+}
+
+void fake_add_domains(unsigned int from, unsigned int to)
+{
+	char name[16];
+
+	for (unsigned int i = from; i < to; i++) {
+		snprintf(name, sizeof(name), "d%u", i);
+		fake_add_domain(name, 2ull << 20);
+	}
+}
+
+int fake_open(void **state)
+{
+	struct vmctl *h;
+
+	fake_reset(200ull << 20);
+	/* Any fd: the fake answers ioctls on all; poll() on /dev/null is
+	 * always readable, a worst case for vmctl_wait(). */
+	assert_int_equal(vmctl_open_path("/dev/null", &h), 0);
+	*state = h;
+	return 0;
+}
+
+int fake_close(void **state)
+{
+	vmctl_close(*state);
+	fake_reset(0);
+	return 0;
 }
 
 static struct fake_domain *domain(uint32_t id)

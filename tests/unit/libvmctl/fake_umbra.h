@@ -41,5 +41,12 @@ extern struct fake_umbra fake;
 void fake_reset(uint64_t free);
 /* Add a started domain; returns its id. */
 uint32_t fake_add_domain(const char *name, uint64_t mem);
+/* Domains "d<from>" .. "d<to - 1>", 2 MiB each. */
+void fake_add_domains(unsigned int from, unsigned int to);
+
+/* cmocka fixtures: a fake with 200 MiB free and a library handle on it
+ * in *state; then the handle closed and the fake emptied. */
+int fake_open(void **state);
+int fake_close(void **state);
 
 #endif

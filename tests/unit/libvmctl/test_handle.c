@@ -22,25 +22,6 @@
 
 #define MiB (1ull << 20)
 
-static int setup(void **state)
-{
-	struct vmctl *h;
-
-	fake_reset(200 * MiB);
-	/* Any fd: the fake answers ioctls on all; poll() on /dev/null is
-	 * always readable, a worst case for vmctl_wait(). */
-	assert_int_equal(vmctl_open_path("/dev/null", &h), 0);
-	*state = h;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	vmctl_close(*state);
-	fake_reset(0);
-	return 0;
-}
-
 static unsigned int nr_domains(struct vmctl *h)
 {
 	struct umbra_domain_info *list;
@@ -63,16 +44,6 @@ static void test_version_mismatch(void **state)
 			    "Umbra's management interface is version 0x20000, this tool was built for 0x10000");
 }
 
-static void add_domains(unsigned int from, unsigned int to)
-{
-	char name[16];
-
-	for (unsigned int i = from; i < to; i++) {
-		snprintf(name, sizeof(name), "d%u", i);
-		fake_add_domain(name, 2 * MiB);
-	}
-}
-
 static void test_list_grows(void **state)
 {
 	struct vmctl *h = *state;
@@ -80,14 +51,14 @@ static void test_list_grows(void **state)
 	unsigned int nr, i;
 
 	/* As many domains as Umbra holds today: one call. */
-	add_domains(0, 40);
+	fake_add_domains(0, 40);
 	fake.calls[UMBRA_MGMT_domain_list] = 0;
 	assert_int_equal(vmctl_domain_list(h, &list, &nr), 0);
 	assert_int_equal(nr, 41);
 	assert_int_equal(fake.calls[UMBRA_MGMT_domain_list], 1);
 	free(list);
 	/* More: too small a first guess, then one that fits. */
-	add_domains(40, 80);
+	fake_add_domains(40, 80);
 	fake.calls[UMBRA_MGMT_domain_list] = 0;
 	assert_int_equal(vmctl_domain_list(h, &list, &nr), 0);
 	assert_int_equal(nr, 81);
@@ -256,7 +227,7 @@ static void test_wait(void **state)
 
 int main(void)
 {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, fake_open, fake_close)
 	const struct CMUnitTest tests[] = {
 		T(test_version_mismatch),
 		T(test_list_grows),

@@ -19,33 +19,6 @@
 
 #define MiB (1ull << 20)
 
-static int setup(void **state)
-{
-	struct vmctl *h;
-
-	fake_reset(200 * MiB);
-	assert_int_equal(vmctl_open_path("/dev/null", &h), 0);
-	*state = h;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	vmctl_close(*state);
-	fake_reset(0);
-	return 0;
-}
-
-static void add_domains(unsigned int from, unsigned int to)
-{
-	char name[16];
-
-	for (unsigned int i = from; i < to; i++) {
-		snprintf(name, sizeof(name), "d%u", i);
-		fake_add_domain(name, 2 * MiB);
-	}
-}
-
 struct snap {
 	struct umbra_mgmt_physinfo phys;
 	struct umbra_domain_info *list;
@@ -90,7 +63,7 @@ static void test_100_domains_one_call(void **state)
 
 	/* A new handle (a monitor just started) with 100 domains: one call,
 	 * and every refresh after it one call. */
-	add_domains(1, 100);
+	fake_add_domains(1, 100);
 	for (int refresh = 0; refresh < 3; refresh++) {
 		assert_int_equal(take(h, &s, 0), 1);
 		assert_int_equal(s.nr, 100);
@@ -120,7 +93,7 @@ static void test_grows_then_one_call(void **state)
 	free_snap(&s);
 	/* 20 domains appear between two refreshes: more than the room kept
 	 * above the last count, so this refresh takes two calls ... */
-	add_domains(1, 21);
+	fake_add_domains(1, 21);
 	assert_int_equal(take(h, &s, 0), 2);
 	assert_int_equal(s.nr, 21);
 	assert_string_equal(s.list[20].name, "d20");
@@ -128,7 +101,7 @@ static void test_grows_then_one_call(void **state)
 	/* ... and the next ones one again. */
 	assert_int_equal(take(h, &s, 0), 1);
 	free_snap(&s);
-	add_domains(21, 25);
+	fake_add_domains(21, 25);
 	assert_int_equal(take(h, &s, 0), 1);
 	assert_int_equal(s.nr, 25);
 	free_snap(&s);
@@ -139,7 +112,7 @@ static void test_mismatch_refused(void **state)
 	struct vmctl *h = *state;
 	struct snap s = { .list = (void *)&s, .ctrs = (void *)&s };
 
-	add_domains(1, 5);
+	fake_add_domains(1, 5);
 	fake.snapshot_mismatch = 3;
 	assert_int_equal(take(h, &s, -EIO), 1);
 	/* Nothing handed out. */
@@ -194,7 +167,7 @@ static void test_no_handle(void **state)
 
 int main(void)
 {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, fake_open, fake_close)
 	const struct CMUnitTest tests[] = {
 		T(test_one_call),
 		T(test_100_domains_one_call),
