@@ -11,8 +11,6 @@
 #include "runtime.h"
 #include "vlapic.h"
 
-#define MSR_EFER	0xc0000080
-
 struct desc_ptr {
 	uint16_t limit;
 	uint64_t base;
@@ -20,22 +18,6 @@ struct desc_ptr {
 
 static struct desc_ptr gdtr, idtr;
 static volatile uint32_t ap_ready, ap_id, ap_got;
-
-static uint64_t rdmsr64(uint32_t msr)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
-	return ((uint64_t)hi << 32) | lo;
-}
-
-static uint64_t read_cr4(void)
-{
-	uint64_t v;
-
-	__asm__ volatile("mov %%cr4, %0" : "=r"(v));
-	return v;
-}
 
 static void __attribute__((noreturn, used)) ap_main(void)
 {
@@ -79,7 +61,7 @@ static bool start_ap(void)
 	r->cr0 = read_cr0();
 	r->cr3 = read_cr3();
 	r->cr4 = read_cr4();
-	r->efer = rdmsr64(MSR_EFER);
+	r->efer = rdmsr(MSR_EFER);
 	return vcpu_op(VCPUOP_initialise, 1, &ctx) == 0 && vcpu_op(VCPUOP_up, 1, NULL) == 0;
 }
 
