@@ -23,7 +23,7 @@ define mmu_test
 $(call cmocka_test,$(MMU_TEST_BIN)/$(1),$(BUILD)/san/$(MMU_TEST_DIR)/$(1).o $(MMU_SAN_OBJS))
 endef
 
-MMU_TESTS := test_walk test_walk_prop test_npt test_npt_prop test_shadow test_shadow_diff \
+MMU_TESTS := test_walk test_walk32 test_walk_prop test_npt test_npt_prop test_shadow test_shadow_diff \
 	test_defer_free
 $(foreach t,$(MMU_TESTS),$(eval $(call mmu_test,$(t))))
 

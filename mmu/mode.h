@@ -15,6 +15,8 @@
 #endif
 
 #define MMU_CR0_WP	MMU_REG_BIT(16)	/* supervisor writes honour R/W */
+#define MMU_CR4_PSE	MMU_REG_BIT(4)	/* 4 MiB pages under 2-level paging */
+#define MMU_CR4_PAE	MMU_REG_BIT(5)	/* PAE paging when not in long mode */
 #define MMU_CR4_PGE	MMU_REG_BIT(7)
 #define MMU_CR4_PCIDE	MMU_REG_BIT(17)	/* CR3 bits 11:0 are a PCID */
 #define MMU_CR4_SMEP	MMU_REG_BIT(20)

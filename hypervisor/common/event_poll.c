@@ -45,12 +45,26 @@ static long any_pending(struct vcpu *v, uint64_t ports, uint32_t nr)
 	return 0;
 }
 
+/* The caller's request in either layout (32-bit code: the compat one). */
+static int read_poll(struct vcpu *v, uint64_t arg, struct sched_poll *p)
+{
+	struct compat_sched_poll c;
+
+	if (!v->hypercall_compat)
+		return copy_from_guest(v, p, arg, sizeof(*p));
+	if (copy_from_guest(v, &c, arg, sizeof(c)))
+		return -EFAULT;
+	*p = (struct sched_poll){ .ports = c.ports, .nr_ports = c.nr_ports,
+				  .timeout = c.timeout };
+	return 0;
+}
+
 long evtchn_poll(struct vcpu *v, uint64_t arg)
 {
 	struct sched_poll p;
 	long rc;
 
-	if (copy_from_guest(v, &p, arg, sizeof(p)))
+	if (read_poll(v, arg, &p))
 		return -EFAULT;
 	if (p.nr_ports > EVTCHN_POLL_MAX_PORTS)
 		return -EINVAL;

@@ -231,5 +231,11 @@ long do_hypercall(struct vcpu *v, uint64_t nr, uint64_t args[HYPERCALL_ARGS])
 		return -ENOSYS;
 	}
 	v->stats.hypercalls[nr]++;
+	if (v->hypercall_compat) {
+		long rc = hypercall_compat_enter(v, nr, args);
+
+		if (rc)
+			return rc;
+	}
 	return hypercalls[nr](v, args);
 }

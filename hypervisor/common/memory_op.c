@@ -138,13 +138,26 @@ static long reservation(struct vcpu *v, uint64_t arg, unsigned int cmd)
 /* The caller's own map, as its start info gives it, in E820 entries; at
  * most as many as the guest has room for. dom0 has none to give: its
  * map is the firmware's (Xen: -ENOSYS when no map was set). */
+static int read_memory_map(struct vcpu *v, uint64_t arg, struct xen_memory_map *map)
+{
+	struct compat_memory_map c;
+
+	if (!v->hypercall_compat)
+		return copy_from_guest(v, map, arg, sizeof(*map));
+	if (copy_from_guest(v, &c, arg, sizeof(c)))
+		return -EFAULT;
+	*map = (struct xen_memory_map){ .nr_entries = c.nr_entries, .buffer = c.buffer };
+	return 0;
+}
+
+/* nr_entries back to the caller, in its layout (at offset 0 in both). */
 static long memory_map(struct vcpu *v, uint64_t arg)
 {
 	struct hvm_memmap_table_entry mm[DOMAIN_MEMMAP_MAX];
 	struct xen_memory_map map;
 	int n;
 
-	if (copy_from_guest(v, &map, arg, sizeof(map)))
+	if (read_memory_map(v, arg, &map))
 		return -EFAULT;
 	if (domain_is_dom0(v->domain))
 		return -ENOSYS;
@@ -159,7 +172,7 @@ static long memory_map(struct vcpu *v, uint64_t arg)
 		if (copy_to_guest(v, map.buffer + i * sizeof(e), &e, sizeof(e)))
 			return -EFAULT;
 	}
-	return copy_to_guest(v, arg, &map, sizeof(map)) ? -EFAULT : 0;
+	return copy_to_guest(v, arg, &map.nr_entries, sizeof(map.nr_entries)) ? -EFAULT : 0;
 }
 
 long do_memory_op(struct vcpu *v, uint64_t *a)

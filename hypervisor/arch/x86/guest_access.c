@@ -9,6 +9,7 @@
 #include <umbra/errno.h>
 #include <umbra/string.h>
 #include "mmu/walk.h"
+#include "mmu/walk32.h"
 
 typedef void (*gpa_chunk_fn)(void *mem, uint8_t *buf, uint64_t len);
 
@@ -132,9 +133,20 @@ static uint64_t *map_guest_table(void *ctx, uint64_t gpa)
 	return m ? phys_to_virt(m) : NULL;
 }
 
-/* Guest-virtual to guest-physical as the CPU would for this access;
- * only flat (paging off) and 4-level long-mode guests. A failed walk
- * fills *fault with the #PF the CPU would raise. */
+static void report_fault(struct guest_fault *fault, int status, const struct mmu_walk *w,
+			 uint64_t gva)
+{
+	/* A kernel read of a not-present page has error code 0. */
+	if (fault && status == MMU_WALK_PF) {
+		fault->page_fault = true;
+		fault->error_code = w->error_code;
+		fault->addr = gva;
+	}
+}
+
+/* Guest-virtual to guest-physical as the CPU would for this access, in
+ * every paging form: off, 2-level (with PSE), PAE and 4-level long mode.
+ * A failed walk fills *fault with the #PF the CPU would raise. */
 static int translate(struct vcpu *v, uint64_t gva, unsigned int access, uint64_t *gpa,
 		     struct guest_fault *fault)
 {
@@ -149,21 +161,20 @@ static int translate(struct vcpu *v, uint64_t gva, unsigned int access, uint64_t
 		*gpa = (uint32_t)gva;
 		return 0;
 	}
-	if (!(st.efer & EFER_LMA))
-		return -EFAULT;	/* 32-bit paging: not supported for copies */
 	if (st.rflags_ac)
 		access |= MMU_ACC_AC;	/* SMAP: the guest allowed the access */
 	mode = (struct mmu_mode){
 		.cr0 = st.cr0, .cr4 = st.cr4, .efer = st.efer, .maxphyaddr = st.maxphyaddr,
 	};
-	status = mmu_walk(&mode, &tables, st.cr3, gva, access, MMU_WALK_SET_AD, &w);
+	if (st.efer & EFER_LMA)
+		status = mmu_walk(&mode, &tables, st.cr3, gva, access, MMU_WALK_SET_AD, &w);
+	else if (gva >> 32)
+		return -EFAULT;	/* past the end of a 32-bit address space */
+	else
+		status = mmu_walk32(&mode, &tables, st.cr3, (uint32_t)gva, access,
+				    MMU_WALK_SET_AD, &w);
 	if (status != MMU_WALK_OK) {
-		/* A kernel read of a not-present page has error code 0. */
-		if (fault && status == MMU_WALK_PF) {
-			fault->page_fault = true;
-			fault->error_code = w.error_code;
-			fault->addr = gva;
-		}
+		report_fault(fault, status, &w, gva);
 		return -EFAULT;
 	}
 	*gpa = w.addr;

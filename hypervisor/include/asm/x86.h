@@ -32,8 +32,8 @@
 #define CR4_PVI		X86_BIT(1)
 #define CR4_TSD		X86_BIT(2)
 #define CR4_DE		X86_BIT(3)
-#define CR4_PSE		X86_BIT(4)
-#define CR4_PAE		X86_BIT(5)
+#define CR4_PSE		MMU_CR4_PSE
+#define CR4_PAE		MMU_CR4_PAE
 #define CR4_MCE		X86_BIT(6)
 #define CR4_PGE		MMU_CR4_PGE
 #define CR4_PCE		X86_BIT(8)

@@ -87,6 +87,13 @@ struct xen_memory_map {
 UMBRA_ABI_OFFSET(struct xen_memory_map, buffer, 8);
 UMBRA_ABI_SIZE(struct xen_memory_map, 16);
 
+/* What a 32-bit caller passes (Xen's compat layout: a 4-byte handle). */
+struct compat_memory_map {
+	uint32_t nr_entries;
+	uint32_t buffer;
+};
+UMBRA_ABI_SIZE(struct compat_memory_map, 8);
+
 /* One memory map entry, in the BIOS E820 layout (packed: 20 bytes);
  * type as XEN_HVM_MEMMAP_TYPE_* (hvm/start_info.h). */
 struct e820entry {

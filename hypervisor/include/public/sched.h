@@ -45,6 +45,16 @@ struct sched_poll {
 UMBRA_ABI_SIZE64(struct sched_poll, 24);
 UMBRA_ABI_OFFSET64(struct sched_poll, timeout, 16);
 
+/* What a 32-bit caller passes (Xen's compat layout: a 4-byte handle,
+ * uint64_t 4-byte aligned). */
+struct compat_sched_poll {
+	uint32_t ports;
+	uint32_t nr_ports;
+	uint64_t timeout;
+};
+UMBRA_ABI_OFFSET(struct compat_sched_poll, timeout, 8);
+UMBRA_ABI_SIZE(struct compat_sched_poll, 16);
+
 struct sched_remote_shutdown {
 	domid_t domain_id;
 	uint32_t reason;	/* SHUTDOWN_* */

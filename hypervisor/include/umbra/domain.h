@@ -89,6 +89,7 @@ struct vcpu {
 	struct vcpu_runstate_info runstate;
 	uint64_t runstate_gva;		/* VCPUOP_register_runstate_memory_area; 0: none */
 	bool needs_resched;
+	bool hypercall_compat;		/* the hypercall in progress comes from 32-bit code */
 	bool initialised;		/* has a register state to start from */
 	uint64_t slice_start_tsc;
 	struct vcpu *runq_next;

@@ -29,4 +29,9 @@ long do_event_channel_op(struct vcpu *v, uint64_t *args);
 long memory_reservation_op(struct vcpu *v, uint64_t *args, unsigned int cmd);
 long do_grant_table_op(struct vcpu *v, uint64_t *args);
 
+/* A 32-bit caller's hypercall (v->hypercall_compat): 0 if nr with args
+ * reads the same in Xen's compat layouts or has a compat handler (args
+ * may be rearranged), -ENOSYS if it is not offered to 32-bit code yet. */
+long hypercall_compat_enter(struct vcpu *v, uint64_t nr, uint64_t *args);
+
 #endif

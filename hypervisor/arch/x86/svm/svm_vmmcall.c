@@ -26,6 +26,7 @@ void svm_exit_vmmcall(struct vcpu *v)
 	}
 	for (int i = 0; i < HYPERCALL_ARGS; i++)
 		args[i] = wide ? *regs[i] : (uint32_t)*regs[i];
+	v->hypercall_compat = !wide;
 	ret = do_hypercall(v, wide ? vmcb->rax : (uint32_t)vmcb->rax, args);
 	if (ret == HYPERCALL_CONTINUE) {
 		/* RIP stays on the VMMCALL: it runs again with what is left. */
