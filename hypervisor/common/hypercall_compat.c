@@ -25,7 +25,8 @@ static bool memory_op_ok(uint64_t cmd)
 	case XENMEM_current_reservation:
 	case XENMEM_maximum_reservation:
 	case XENMEM_maximum_gpfn:
-	case XENMEM_memory_map:		/* compat layout in memory_op.c */
+	case XENMEM_memory_map:		/* compat layouts in memory_op.c */
+	case XENMEM_add_to_physmap:
 		return true;
 	default:			/* handles and xen_ulong_t inside */
 		return false;

@@ -92,11 +92,25 @@ static long place_grant_frame(struct vcpu *v, uint64_t idx, uint64_t gpfn)
 	return place_frame(v, gpfn, &d->grant_frame_placed[idx], &d->grant_frame_gpa[idx]);
 }
 
+/* The caller's request in either layout (32-bit code: the compat one). */
+static int read_xatp(struct vcpu *v, uint64_t arg, struct xen_add_to_physmap *x)
+{
+	struct compat_add_to_physmap c;
+
+	if (!v->hypercall_compat)
+		return copy_from_guest(v, x, arg, sizeof(*x));
+	if (copy_from_guest(v, &c, arg, sizeof(c)))
+		return -EFAULT;
+	*x = (struct xen_add_to_physmap){ .domid = c.domid, .size = c.size,
+					  .space = c.space, .idx = c.idx, .gpfn = c.gpfn };
+	return 0;
+}
+
 static long add_to_physmap(struct vcpu *v, uint64_t arg)
 {
 	struct xen_add_to_physmap xatp;
 
-	if (copy_from_guest(v, &xatp, arg, sizeof(xatp)))
+	if (read_xatp(v, arg, &xatp))
 		return -EFAULT;
 	if (xatp.domid != DOMID_SELF && xatp.domid != v->domain->id)
 		return foreign_domid(xatp.domid);

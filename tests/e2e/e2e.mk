@@ -22,5 +22,6 @@ include tests/e2e/xtf.mk
 include tests/e2e/evtchn.mk
 include tests/e2e/memop.mk
 include tests/e2e/vlapic.mk
+include tests/e2e/hvm32.mk
 include tests/e2e/mgmt.mk
 include tests/e2e/vmtop.mk

@@ -14,6 +14,7 @@
 #   grant      grant tables: granter, mapper and attacker roles
 #   memop      memory_op round trips, pvclock, runstate, register_vcpu_info, bad arguments
 #   vlapic     the virtual local APIC: registers, IPIs, ESR, timer, odd accesses
+#   hvm32      32-bit protected mode, paging off/2-level/PSE/PAE, hypercalls (own runtime)
 #
 # `make check` also boots hello, selftest and ptwork under plain QEMU (its
 # PVH loader), which exercises the runtime without a hypervisor; the
@@ -57,7 +58,30 @@ $(GUEST_BIN)/$(1).elf: $(call guest_objs,$(sort $(wildcard $(GUEST_DIR)/$(1)/*.c
 endef
 $(foreach g,$(GUESTS),$(eval $(call guest_image,$(g))))
 
-GUEST_IMAGES := $(GUESTS:%=$(GUEST_BIN)/%.elf)
+# hvm32: stays in 32-bit mode, so it is built -m32 with its own tiny
+# runtime and linker script (tests/guests/hvm32/), as an ELF32 EM_386.
+GUEST32_DIR := $(GUEST_DIR)/hvm32
+GUEST32_OBJ := $(BUILD)/guests/obj32
+GUEST32_CFLAGS := $(filter-out -mcmodel=small,$(GUEST_CFLAGS)) -m32
+GUEST32_LDS := $(GUEST32_DIR)/hvm32.lds
+GUEST32_OBJS := $(patsubst $(GUEST32_DIR)/%,$(GUEST32_OBJ)/%.o,\
+	$(basename $(sort $(wildcard $(GUEST32_DIR)/*.c $(GUEST32_DIR)/*.S))))
+
+$(GUEST32_OBJ)/%.o: $(GUEST32_DIR)/%.c
+	@mkdir -p $(dir $@)
+	$(GUEST_CC) $(GUEST_CPPFLAGS) $(GUEST32_CFLAGS) -MMD -MP -c $< -o $@
+
+$(GUEST32_OBJ)/%.o: $(GUEST32_DIR)/%.S
+	@mkdir -p $(dir $@)
+	$(GUEST_CC) $(GUEST_CPPFLAGS) -m32 -D__ASSEMBLY__ -MMD -MP -c $< -o $@
+
+$(GUEST_BIN)/hvm32.elf: $(GUEST32_OBJS) $(GUEST32_LDS)
+	@mkdir -p $(dir $@)
+	$(GUEST_CC) $(GUEST32_CFLAGS) -nostdlib -static -no-pie -Wl,-T,$(GUEST32_LDS) \
+		-Wl,--build-id=none -Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack \
+		-Wl,--no-warn-rwx-segments -o $@ $(GUEST32_OBJS)
+
+GUEST_IMAGES := $(GUESTS:%=$(GUEST_BIN)/%.elf) $(GUEST_BIN)/hvm32.elf
 ALL_TARGETS += $(GUEST_IMAGES)
 
 CHECK_SUITES += $(GUEST_DIR)/run-bare.sh

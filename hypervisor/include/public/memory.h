@@ -57,6 +57,17 @@ UMBRA_ABI_OFFSET(struct xen_add_to_physmap, idx, 8);
 UMBRA_ABI_OFFSET(struct xen_add_to_physmap, gpfn, 16);
 UMBRA_ABI_SIZE(struct xen_add_to_physmap, 24);
 
+/* What a 32-bit caller passes (Xen's compat layout: xen_ulong_t and
+ * xen_pfn_t are 4 bytes). */
+struct compat_add_to_physmap {
+	uint16_t domid;
+	uint16_t size;
+	uint32_t space;
+	uint32_t idx;
+	uint32_t gpfn;
+};
+UMBRA_ABI_SIZE(struct compat_add_to_physmap, 16);
+
 /*
  * increase_reservation, decrease_reservation, populate_physmap. The call
  * returns how many extents it completed (never a negative errno): a bad

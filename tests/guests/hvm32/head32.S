@@ -1,0 +1,33 @@
+/*
+ * PVH entry of the 32-bit guest: entered in 32-bit protected mode with
+ * paging off, flat segments and EBX = the start info's address. It stays
+ * in 32-bit mode: hvm32_main() turns paging on and off itself.
+ */
+#include <public/elfnote.h>
+
+	.section .note.Xen, "a", @note
+	.p2align 2
+	.long 4				/* namesz: "Xen\0" */
+	.long 4				/* descsz */
+	.long XEN_ELFNOTE_PHYS32_ENTRY
+	.asciz "Xen"
+	.long pvh_start32
+	.p2align 2
+
+	.section .text.entry, "ax"
+	.code32
+	.globl pvh_start32
+pvh_start32:
+	cli
+	cld
+	mov	$stack_top, %esp
+	push	%ebx
+	call	hvm32_main
+1:	hlt
+	jmp	1b
+
+	.bss
+	.p2align 12
+stack:
+	.skip	16384
+stack_top:
