@@ -72,7 +72,7 @@ static long refuse_version(struct vcpu *v, uint64_t gva)
 	return -EACCES;
 }
 
-static long run_locked(struct mgmt_call *c)
+long mgmt_run(struct mgmt_call *c)
 {
 	uint64_t f = spin_lock_irqsave(&mgmt_lock);
 	long rc = handlers[c->req.cmd](c);
@@ -101,7 +101,7 @@ long do_umbra_mgmt(struct vcpu *v, uint64_t *a)
 	 * created for a request that cannot be written would be lost. */
 	if (copy_to_guest(v, gva, &c.req, sizeof(c.req)))
 		return -EFAULT;
-	rc = run_locked(&c);
+	rc = mgmt_run(&c);
 	if (copy_to_guest(v, gva, &c.req, sizeof(c.req)))
 		return -EFAULT;
 	return rc;

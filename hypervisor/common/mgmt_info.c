@@ -1,8 +1,9 @@
 /* What dom0's tools read about the machine and every domain: physinfo,
- * domain_list, domain_counters, and snapshot (all three in one call). A domain is read without its locks
- * (counters and states are single words, and a list is a snapshot);
- * it cannot go away meanwhile, since only a management command, and so
- * not one running concurrently, destroys domains. */
+ * domain_list, domain_counters, and snapshot (all three in one call). A
+ * domain is read without its locks (counters and states are single
+ * words, and a list is a snapshot); it cannot go away meanwhile, since
+ * only a management command (mgmt_run), and so not one running
+ * concurrently, destroys domains. */
 #include <asm/guest_access.h>
 #include <asm/hvm.h>
 #include <asm/percpu.h>

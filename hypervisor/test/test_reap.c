@@ -26,7 +26,9 @@ static long destroy(domid_t id)
 	c.req.cmd = UMBRA_MGMT_domain_destroy;
 	c.req.interface_version = UMBRA_MGMT_INTERFACE_VERSION;
 	c.req.domid = id;
-	while ((rc = mgmt_domain_destroy(&c)) == HYPERCALL_CONTINUE)
+	/* Under the mgmt lock, as dom0's commands: those read domains
+	 * without holding them, safe only while no command destroys one. */
+	while ((rc = mgmt_run(&c)) == HYPERCALL_CONTINUE)
 		udelay(100);
 	return rc;
 }

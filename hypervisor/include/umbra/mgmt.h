@@ -37,6 +37,11 @@ int mgmt_check_vector(uint32_t vector);
  * The destination is checked against dom0's CPUs by the caller. */
 int mgmt_check_event_rte(uint64_t rte);
 
+/* Serve c's command, already checked, under the mgmt lock: one command
+ * at a time, from dom0's hypercall or the test build's toolstack
+ * (hypervisor/test/test_reap.c). Its handler's result. */
+long mgmt_run(struct mgmt_call *c);
+
 /* The handlers; each returns the hypercall's result or HYPERCALL_CONTINUE. */
 long mgmt_physinfo(struct mgmt_call *c);
 long mgmt_domain_create(struct mgmt_call *c);
