@@ -234,7 +234,7 @@ static void server(domid_t peer, unsigned int rounds)
 {
 	struct evtchn_status st;
 	unsigned int answered = 0;
-	uint32_t s;
+	uint32_t s, seen = upcalls;
 	long rc;
 
 	rc = ev_alloc_unbound(peer, &s);
@@ -248,6 +248,11 @@ static void server(domid_t peer, unsigned int rounds)
 		if (!ev_clear(s))
 			break;
 		clear_selector();
+		/* Its upcall before the answer: the peer's next event must not
+		 * find this one's evtchn_upcall_pending still set, or the two
+		 * share one upcall (as on Xen) and the count below misses one. */
+		wait_upcall(seen, guard);
+		seen = upcalls;
 		if (ev_send(s) == 0)
 			answered++;
 	}
