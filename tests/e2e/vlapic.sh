@@ -27,7 +27,8 @@ for t in vn:nested vs:shadow; do
 		"periodic 5 ms: interrupts in 60 ms within bounds" \
 		"APIC vector and upcall pending together: both arrive once" \
 		"writes to read-only registers ignored" "APIC base moved into RAM: #GP" \
-		"vCPU 1 sees its own APIC (ID 1)" \
+		"vCPU 1 sees its own APIC (ID 1)" "CR8 write seen as TPR 0x50" \
+		"CR8 5 holds vector 0x45 back" "TPR write seen as CR8 3" \
 		"IPI to vCPU 1 taken there, its answering IPI taken here once"; do
 		check "$mode: $what" guest_said_re "$name" "^vlapic: PASS $(printf '%s' "$what" |
 			sed 's/[][().*^$]/\\&/g')"

@@ -30,6 +30,7 @@ struct hvm_vcpu {
 	uint64_t upcall_delivered;
 	uint64_t upcall_injected;	/* raised count behind this entry's V_IRQ; 0: none */
 	int vlapic_injected;		/* the APIC vector in this entry's V_IRQ; -1: none */
+	uint8_t vtpr_entry;		/* V_TPR (the guest's CR8) given at this entry */
 	struct vlapic vlapic;		/* not dom0's: it has its pCPU's APIC */
 	uint64_t tlb_gen;		/* domain TLB generation last flushed for */
 	/* dom0: the page of the last refused access logged (svm_npf.c) */

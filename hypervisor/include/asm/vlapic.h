@@ -55,6 +55,11 @@ void vlapic_ack(struct vcpu *v, unsigned int vector);
 /* Is something deliverable pending (HLT must not sleep through it)? */
 bool vlapic_has_pending(struct vcpu *v);
 
+/* CR8 is TPR bits 7:4 (64-bit mode): the vendor keeps the guest's CR8
+ * and this TPR the same at each entry and exit. */
+uint8_t vlapic_cr8(struct vcpu *v);
+void vlapic_set_cr8(struct vcpu *v, uint8_t cr8);
+
 /* The timer pCPU's periodic look: an expired LVT timer raises its vector. */
 void vlapic_check_timer(struct vcpu *v);
 

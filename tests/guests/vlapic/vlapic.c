@@ -129,6 +129,24 @@ static void self_ipi_cases(void)
 	apic_wr(0x80, 0);
 	open_window();
 	check(irq_count[0x45] == 1, "TPR 0: vector 0x45 delivered", irq_count[0x45]);
+
+	/* CR8 is the TPR's priority class, both ways; a CR8 write counts
+	 * from the next exit (it does not exit itself). */
+	__asm__ volatile("mov %0, %%cr8" : : "r"(5UL) : "memory");
+	check(apic_rd(0x80) == 0x50, "CR8 write seen as TPR 0x50", apic_rd(0x80));
+	self_ipi(0x45);
+	open_window();
+	check(irq_count[0x45] == 1, "CR8 5 holds vector 0x45 back", irq_count[0x45]);
+	apic_wr(0x80, 0x30);
+	{
+		uint64_t cr8;
+
+		__asm__ volatile("mov %%cr8, %0" : "=r"(cr8));
+		check(cr8 == 3, "TPR write seen as CR8 3", cr8);
+	}
+	apic_wr(0x80, 0);
+	open_window();
+	check(irq_count[0x45] == 2, "TPR 0 again: vector 0x45 delivered", irq_count[0x45]);
 }
 
 static void esr_cases(void)

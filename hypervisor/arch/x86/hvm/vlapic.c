@@ -449,6 +449,20 @@ void vlapic_ack(struct vcpu *v, unsigned int vector)
 	spin_unlock_irqrestore(&l->lock, f);
 }
 
+uint8_t vlapic_cr8(struct vcpu *v)
+{
+	return (uint8_t)(__atomic_load_n(&vl(v)->tpr, __ATOMIC_ACQUIRE) >> 4);
+}
+
+void vlapic_set_cr8(struct vcpu *v, uint8_t cr8)
+{
+	struct vlapic *l = vl(v);
+	uint64_t f = spin_lock_irqsave(&l->lock);
+
+	l->tpr = (uint32_t)(cr8 & 0xf) << 4;
+	spin_unlock_irqrestore(&l->lock, f);
+}
+
 void vlapic_check_timer(struct vcpu *v)
 {
 	struct vlapic *l = vl(v);

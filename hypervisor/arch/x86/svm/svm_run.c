@@ -70,7 +70,15 @@ static void prepare_events(struct vcpu *v)
 	}
 	uint64_t raised = __atomic_load_n(&v->hvm.upcall_raised, __ATOMIC_ACQUIRE);
 	bool upcall = vec && raised != v->hvm.upcall_delivered;
-	int apic = domain_is_dom0(v->domain) ? -1 : vlapic_pending_vector(v);
+	int apic = -1;
+
+	/* A domU's CR8 is its vLAPIC's TPR: under V_INTR_MASKING the guest
+	 * moves V_TPR without an exit, so it is handed over both ways. */
+	if (!domain_is_dom0(v->domain)) {
+		v->hvm.vtpr_entry = vlapic_cr8(v);
+		vmcb->int_ctl = (vmcb->int_ctl & ~V_TPR_MASK) | v->hvm.vtpr_entry;
+		apic = vlapic_pending_vector(v);
+	}
 
 	v->hvm.upcall_injected = 0;
 	v->hvm.vlapic_injected = -1;
@@ -99,6 +107,8 @@ static void note_delivered_events(struct vcpu *v)
 		v->hvm.upcall_delivered = v->hvm.upcall_injected;
 	if (v->hvm.vlapic_injected >= 0 && !(vmcb->int_ctl & V_IRQ))
 		vlapic_ack(v, (unsigned int)v->hvm.vlapic_injected);
+	if (!domain_is_dom0(v->domain) && (vmcb->int_ctl & V_TPR_MASK) != v->hvm.vtpr_entry)
+		vlapic_set_cr8(v, (uint8_t)(vmcb->int_ctl & V_TPR_MASK));
 	vmcb->int_ctl &= ~V_IRQ;
 }
 

@@ -114,6 +114,7 @@
 #define EVENT_TYPE_MASK		(7ULL << 8)
 
 /* int_ctl (offset 0x060) */
+#define V_TPR_MASK		0xfULL		/* the guest's CR8 under V_INTR_MASKING */
 #define V_IRQ			(1ULL << 8)
 #define V_INTR_PRIO_SHIFT	16
 #define V_IGN_TPR		(1ULL << 20)
