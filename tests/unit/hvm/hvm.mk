@@ -58,9 +58,9 @@ $(eval $(call hvm_test,test_vlapic_regs,hypervisor/arch/x86/hvm/vlapic_regs.c \
 	hypervisor/arch/x86/hvm/emulate_absent.c hypervisor/arch/x86/hvm/emulate_store.c \
 	$(HVM_INSN_SRCS)))
 $(eval $(call hvm_test,test_guest_access,hypervisor/arch/x86/guest_access.c \
-	hypervisor/common/domain_memory.c mmu/walk.c))
+	hypervisor/common/domain_memory.c mmu/walk.c mmu/walk32.c))
 $(eval $(call hvm_test,test_event_2l,hypervisor/common/event_2l.c \
-	hypervisor/arch/x86/guest_access.c hypervisor/common/domain_memory.c mmu/walk.c))
+	hypervisor/arch/x86/guest_access.c hypervisor/common/domain_memory.c mmu/walk.c mmu/walk32.c))
 $(eval $(call hvm_test,test_elf_loader,hypervisor/common/elf_loader.c $(HVM_TEST_DIR)/elf_build.c))
 # The loader test also loads the real hello guest.
 HVM_HELLO_ELF := $(BUILD)/guests/hello.elf
