@@ -33,9 +33,6 @@ struct sdt_header {
 } __attribute__((packed));
 
 #define MADT_ENTRIES_OFFSET	(sizeof(struct sdt_header) + 8)
-#define MADT_LOCAL_APIC		0
-#define MADT_IO_APIC		1
-#define MADT_LOCAL_X2APIC	9
 #define MADT_CPU_ENABLED	1
 #define MADT_CPU_ONLINE_CAPABLE	2
 #define TABLE_MAX_LEN		(1u << 20)

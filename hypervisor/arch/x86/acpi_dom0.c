@@ -1,6 +1,7 @@
 /* dom0's ACPI tables: the firmware's, with a MADT of dom0's CPUs only
  * (see asm/acpi_dom0.h). Layouts from the ACPI specification. */
 #include <stdbool.h>
+#include <asm/acpi.h>
 #include <asm/acpi_dom0.h>
 #include <umbra/errno.h>
 #include <umbra/string.h>
@@ -10,8 +11,6 @@
 #define SDT_CHECKSUM		9
 #define SDT_OEM_ID		10
 #define MADT_ENTRIES		(SDT_HEADER_SIZE + 8)	/* LAPIC address, flags */
-#define MADT_LOCAL_APIC		0
-#define MADT_LOCAL_X2APIC	9
 #define RSDP_SIZE		36
 #define RSDP_V1_SIZE		20
 #define RSDP_CHECKSUM		8

@@ -8,6 +8,12 @@
 
 #define ACPI_MAX_IOAPICS	8
 
+/* MADT entry types (ACPI specification, "Interrupt Controller
+ * Structure Types"): the ones Umbra reads or writes. */
+#define MADT_LOCAL_APIC		0
+#define MADT_IO_APIC		1
+#define MADT_LOCAL_X2APIC	9
+
 struct acpi_ioapic {
 	uint64_t addr;			/* its registers (MMIO) */
 	uint32_t gsi_base;		/* the GSI of its first input */
