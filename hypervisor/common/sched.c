@@ -228,13 +228,15 @@ void sched_vcpu_down(struct vcpu *v)
 }
 
 /* The one-shot timer (set_timer_op, VCPUOP_set_singleshot_timer). The
- * deadline is cleared and the vCPU woken under runq_lock, which
+ * deadline is cleared and a running vCPU marked under runq_lock, which
  * sched_vcpu_block_if_wakeable() relies on; VIRQ_TIMER, if bound, is
- * raised after (event channels take their own locks, then this one). */
+ * raised after (event channels take their own locks, then this one). A
+ * blocked vCPU waiting for it (SCHEDOP_poll on its port) is woken only
+ * once the port is pending: woken first, it could look too early. */
 static void check_vcpu_timer(struct vcpu *v)
 {
 	uint64_t dl = __atomic_load_n(&v->timer_deadline_ns, __ATOMIC_ACQUIRE);
-	bool fired = false, bound = false;
+	bool fired = false, bound = false, wake_after = false;
 
 	/* The vCPU may set a new deadline meanwhile: fire only the one that
 	 * expired. */
@@ -248,11 +250,16 @@ static void check_vcpu_timer(struct vcpu *v)
 		bound = evtchn_virq_bound(v, VIRQ_TIMER);
 		if (!bound)
 			hvm_vcpu_upcall_raise(v);
-		wake_locked(v);
+		if (bound && v->state == VCPU_BLOCKED)
+			wake_after = true;
+		else
+			wake_locked(v);
 	}
 	spin_unlock_irqrestore(&runq_lock, f);
 	if (fired && bound)
 		evtchn_send_virq(v, VIRQ_TIMER);
+	if (wake_after)
+		sched_vcpu_wake(v);
 }
 
 /* SCHEDOP_poll's timeout: the wait ends, no event. */
