@@ -103,6 +103,7 @@ under_umbra() {
 	isolation "$com2"
 	apic_ipis "$com2"
 	x2apic_refused "$com2"
+	ioapic_entries "$com2"
 	tty_type 'poweroff'
 	check "umbra: poweroff in dom0 stops the machine" tty_wait 'reboot: Power down' 120
 	power_checks "$com2" poweroff "powered off" "t1 \\(d2\\)"
@@ -286,6 +287,36 @@ apic_ipis() {
 	check "apic: dom0 goes on" tty_wait_new '^apic=42' 30
 	check "apic: Umbra's CPU 2 and the domain t1 on it go on" \
 		wait_for_count "$com2" 't1\) timer: PASS' "$((before + 1))" 90
+}
+
+# dom0 programs the I/O APIC itself, but Umbra refuses an entry that could
+# reach a CPU that is not dom0's, or that delivers NMI or INIT: dom0 user
+# space (an mmap of /dev/mem at the I/O APIC, iomem=relaxed) programs an
+# idle pin. The ordinary entry to dom0's CPU 0 sticks; the others read
+# back as they were (masked). dom0's own interrupts go on (this whole
+# suite, and mgmt.sh's event interrupt).
+ioapic_entries() {
+	local com2=$1
+	tty_mark
+	tty_type 'taskset -c 0 /usr/libexec/umbra-tests/ioapic_probe 2'
+	check "ioapic: dom0 finds an idle pin" tty_wait_new '^ioapic_probe: pin [0-9]+ of 24' 60
+	check "ioapic: an ordinary entry to dom0's CPU 0 is taken" \
+		tty_wait_new '^ioapic_probe: fixed to 0: .*: taken' 30
+	check "ioapic: an entry to Umbra's CPU 2 is refused" \
+		tty_wait_new '^ioapic_probe: fixed to umbra: .*: kept' 30
+	check "ioapic: a logical destination of no dom0 CPU is refused" \
+		tty_wait_new '^ioapic_probe: logical 0x80: .*: kept' 30
+	check "ioapic: an NMI entry, even to dom0's CPU, is refused" \
+		tty_wait_new '^ioapic_probe: NMI to 0: .*: kept' 30
+	check "ioapic: an INIT entry to Umbra's CPU is refused" \
+		tty_wait_new '^ioapic_probe: INIT to umbra: .*: kept' 30
+	check "ioapic: the probe lives to its end" tty_wait_new '^ioapic_probe: done' 30
+	check "ioapic: Umbra logs the refusal once" \
+		bash -c "[ \$(tr -d '\r' < '$com2' | grep -cE 'dom0\): refused an I/O APIC') = 1 ] &&
+			grep -qE 'dom0\): refused an I/O APIC 0 entry \(fixed, 0x2000000000000ee, physical destination 0x2\)' '$com2'"
+	tty_mark
+	tty_type 'echo ioapic=$((6*7))'
+	check "ioapic: dom0 goes on" tty_wait_new '^ioapic=42' 30
 }
 
 # x2APIC would give dom0 the ICR as an MSR, past the filter on its APIC

@@ -1,5 +1,7 @@
-/* Reading the I/O APICs' redirection entries. They are dom0's: it
- * programs them through its 1:1 mapping, and Umbra only reads one, when
+/* The I/O APICs' redirection entries. They are dom0's: it programs
+ * them, but its writes exit (the pages are read-only in its NPT) and
+ * Umbra makes each one unless the entry would then aim at a CPU that is
+ * not dom0's (ioapic_guarded_write). Umbra itself only reads one, when
  * dom0's driver names its event interrupt (common/mgmt_events.c). The
  * registers are indirect (select, then window), so Umbra puts dom0's
  * select back after its read: a dom0 CPU between its own select and
@@ -54,4 +56,56 @@ int ioapic_read_rte(uint32_t gsi, uint64_t *rte)
 		return 0;
 	}
 	return -ENOENT;
+}
+
+unsigned int ioapics_nr(void)
+{
+	return nr_ioapics;
+}
+
+uint64_t ioapic_addr(unsigned int i)
+{
+	return i < nr_ioapics ? ioapics[i].addr : 0;
+}
+
+int ioapic_at(uint64_t page)
+{
+	for (unsigned int i = 0; i < nr_ioapics; i++)
+		if ((ioapics[i].addr & ~0xfffULL) == page)
+			return (int)i;
+	return -1;
+}
+
+uint32_t ioapic_mmio_read(unsigned int i, uint32_t off)
+{
+	return ((volatile uint32_t *)phys_to_virt(ioapics[i].addr))[off / 4];
+}
+
+/* A write to the window of a redirection register (select 0x10 and up;
+ * those beyond the last entry the hardware ignores) is checked as the
+ * whole entry it leaves: the other half is read with the select moved
+ * to it and put back. dom0's Linux serialises its own accesses. */
+int ioapic_guarded_write(unsigned int i, uint32_t off, uint32_t val,
+			 bool (*ok)(uint64_t rte, void *arg), void *arg, uint64_t *rte)
+{
+	volatile uint32_t *base = phys_to_virt(ioapics[i].addr);
+	uint32_t sel, other;
+
+	if (off != IOWIN) {
+		base[off / 4] = val;
+		return 0;
+	}
+	sel = base[IOREGSEL / 4] & 0xff;
+	if (sel < IOAPIC_REDTBL(0)) {
+		base[IOWIN / 4] = val;
+		return 0;
+	}
+	base[IOREGSEL / 4] = sel ^ 1;
+	other = base[IOWIN / 4];
+	base[IOREGSEL / 4] = sel;
+	*rte = sel & 1 ? (uint64_t)val << 32 | other : (uint64_t)other << 32 | val;
+	if (!ok(*rte, arg))
+		return -EPERM;
+	base[IOWIN / 4] = val;
+	return 0;
 }

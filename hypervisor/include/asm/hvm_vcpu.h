@@ -37,6 +37,7 @@ struct hvm_vcpu {
 	uint64_t refused_page;
 	bool refused_logged;
 	bool ipi_refused_logged;	/* dom0: an IPI to another CPU was refused */
+	bool ioapic_refused_logged;	/* dom0: such an I/O APIC entry was refused */
 	bool nmi_pending;		/* an NMI to inject next entry: dom0's own, a domU's NMI IPI */
 	bool in_guest;			/* from before that is read until #VMEXIT */
 	/* paging=shadow */

@@ -61,6 +61,7 @@ struct vcpu_stats {
 	uint64_t npt_faults;
 	uint64_t mem_refused;		/* dom0: accesses outside its memory */
 	uint64_t ipi_refused;		/* dom0: IPIs to CPUs not its own */
+	uint64_t ioapic_refused;	/* dom0: I/O APIC entries aimed elsewhere */
 	uint64_t shadow_faults;
 	uint64_t cpu_time_ns;
 	uint64_t runs;

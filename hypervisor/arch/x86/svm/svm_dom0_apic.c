@@ -90,6 +90,21 @@ static uint64_t icr_targets(const struct vcpu *v, uint32_t lo, bool *broadcast)
 	return cpu >= 0 && (unsigned int)cpu < d->nr_vcpus ? 1ULL << cpu : 0;
 }
 
+uint64_t svm_dom0_dest_cpus(const struct vcpu *v, uint32_t dest, bool logical)
+{
+	const struct domain *d = v->domain;
+	uint64_t own = started_pcpus(d) | 1ULL << smp_processor_id(), cpus;
+	int cpu;
+
+	if (logical) {
+		cpus = dest ? logical_targets(d, dest) : 0;
+	} else {
+		cpu = dom0_pcpu_of_apic(dest);
+		cpus = cpu >= 0 && (unsigned int)cpu < d->nr_vcpus ? 1ULL << cpu : 0;
+	}
+	return cpus & ~own ? 0 : cpus;
+}
+
 static void refuse_ipi(struct vcpu *v, uint32_t lo)
 {
 	v->stats.ipi_refused++;

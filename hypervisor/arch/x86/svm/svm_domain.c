@@ -1,6 +1,7 @@
 /* Per-domain and per-vCPU SVM state: nested page tables (or shadow
  * paging), ASIDs, VMCBs in their PVH boot state. */
 #include <asm/apic.h>
+#include <asm/ioapic.h>
 #include <asm/hvm.h>
 #include <asm/layout.h>
 #include <asm/svm/svm.h>
@@ -74,6 +75,21 @@ static int protect_local_apic(struct domain *d)
 	return npt_protect(&d->npt, apic, PAGE_SIZE, NPT_R | NPT_X);
 }
 
+/* Its I/O APICs' pages too, so that it cannot aim a device interrupt
+ * (or an NMI, INIT, SMI) at Umbra's CPUs (svm_dom0_ioapic.c). */
+static int protect_ioapics(struct domain *d)
+{
+	int err = 0;
+
+	for (unsigned int i = 0; i < ioapics_nr() && !err; i++) {
+		uint64_t page = ioapic_addr(i) & ~(uint64_t)(PAGE_SIZE - 1);
+
+		if (page && page < IDENTITY_MMIO_TOP)
+			err = npt_protect(&d->npt, page, PAGE_SIZE, NPT_R | NPT_X);
+	}
+	return err;
+}
+
 /* dom0: its RAM and every non-RAM range of the machine below 4 GiB (page
  * 0 and the firmware's areas included) map 1:1; Umbra's RAM and the other
  * domains' are absent, so dom0 cannot reach them. */
@@ -104,7 +120,9 @@ static int map_identity(struct domain *d)
 	}
 	if (!err && at < IDENTITY_MMIO_TOP)
 		err = npt_map(&d->npt, at, at, IDENTITY_MMIO_TOP - at, NPT_RWX);
-	return err ? err : protect_local_apic(d);
+	if (!err)
+		err = protect_local_apic(d);
+	return err ? err : protect_ioapics(d);
 }
 
 static int map_guest_memory(struct domain *d)

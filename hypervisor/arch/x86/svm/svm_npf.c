@@ -173,9 +173,10 @@ void svm_exit_npf(struct vcpu *v)
 	uint64_t info = vmcb->exit_info1, gpa = vmcb->exit_info2;
 
 	v->stats.npt_faults++;
-	/* dom0's local APIC page is mapped read-only: a write is for the APIC. */
+	/* dom0's local and I/O APIC pages are mapped read-only: a write is
+	 * for the APIC. */
 	if (domain_is_dom0(v->domain) && (info & MMU_PF_P) && (info & NPF_INFO_FINAL_GPA) &&
-	    (info & MMU_PF_W) && svm_dom0_apic_write(v, gpa))
+	    (info & MMU_PF_W) && (svm_dom0_apic_write(v, gpa) || svm_dom0_ioapic_write(v, gpa)))
 		return;
 	/* A read-only grant mapping written: #GP, as Xen gives it. */
 	if ((info & MMU_PF_P) && (info & MMU_PF_W) && svm_grant_ro_write(v, gpa))

@@ -47,6 +47,13 @@ void svm_exit_npf(struct vcpu *v);
 /* A dom0 write to its (write-protected) local APIC page at gpa, made or
  * refused; false if gpa is not in that page (svm_dom0_apic.c). */
 bool svm_dom0_apic_write(struct vcpu *v, uint64_t gpa);
+/* The pCPUs of dom0's running vCPUs (or the writer's) that an APIC
+ * destination (physical ID, or logical flat mask) names, or 0 if it
+ * names any other CPU, or none (svm_dom0_apic.c). */
+uint64_t svm_dom0_dest_cpus(const struct vcpu *v, uint32_t dest, bool logical);
+/* The same for its I/O APICs' pages: a write made, or refused if it
+ * would aim an interrupt elsewhere (svm_dom0_ioapic.c). */
+bool svm_dom0_ioapic_write(struct vcpu *v, uint64_t gpa);
 /* An access to a guest-physical address where nothing answers: the
  * instruction completes reading all-ones, its stores dropped (#GP if it
  * cannot: completable false for a page-table walk or an instruction
