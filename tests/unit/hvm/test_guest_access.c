@@ -301,16 +301,27 @@ static void test_smap_and_ac(void **s)
 	assert_int_equal(copy_from_guest(&vcpu, &v, VA_USER, 4), 0);
 }
 
-/* 32-bit paging is not walked: the copy fails without a #PF. */
-static void test_32bit_paging_refused(void **s)
+/* 2-level paging is walked with 4-byte entries: a not-present PDE is a
+ * #PF, a present one leads through its page table to the frame. */
+static void test_2level_paging_walked(void **s)
 {
+	const uint32_t pde = 0x8000 | PTE_P | PTE_W, pte = GPA_USER | PTE_P | PTE_W;
+	const uint32_t want = 0x32b17;
 	struct guest_fault f;
-	uint32_t v;
+	uint32_t v = 0;
 
 	(void)s;
-	state.cr0 = CR0_PE | CR0_PG;
+	state = (struct vcpu_paging_state){
+		.cr0 = CR0_PE | CR0_PG, .cr3 = 0x7000, .maxphyaddr = 40,
+	};
 	assert_int_equal(copy_guest_insn(&vcpu, 0x1000, &v, 4, false, false, &f), -EFAULT);
-	assert_false(f.page_fault);
+	assert_true(f.page_fault);
+	assert_int_equal(f.error_code & MMU_PF_P, 0);
+	assert_int_equal(copy_to_gpa(&dom, 0x7000, &pde, 4), 0);
+	assert_int_equal(copy_to_gpa(&dom, 0x8000 + 4, &pte, 4), 0);
+	assert_int_equal(copy_to_gpa(&dom, GPA_USER, &want, 4), 0);
+	assert_int_equal(copy_guest_insn(&vcpu, 0x1000, &v, 4, false, false, &f), 0);
+	assert_int_equal(v, want);
 }
 
 /* ---- copies at their edges ---- */
@@ -450,7 +461,7 @@ int main(void)
 		T(test_insn_access_outside_ram),
 		T(test_reported_maxphyaddr),
 		T(test_smap_and_ac),
-		T(test_32bit_paging_refused),
+		T(test_2level_paging_walked),
 		T(test_gpa_edges_touch_nothing),
 		T(test_gva_second_page_checked),
 		T(test_identity_holes_refused),
