@@ -279,6 +279,14 @@ void domain_shutdown(struct domain *d, unsigned int reason)
 	test_hooks_domain_shutdown(d);
 }
 
+static void report_stopped_now(const struct domain *d, uint64_t vcpus)
+{
+	for (unsigned int i = 0; vcpus; i++, vcpus >>= 1)
+		if (vcpus & 1)
+			log_lifecycle(LOG_INFO, "domain %u (%s): vCPU %u stopped at once (it was "
+				      "running on another pCPU)\n", d->id, d->name, i);
+}
+
 void domain_crash(struct domain *d, const char *fmt, ...)
 {
 	uint64_t f = spin_lock_irqsave(&d->lock);
@@ -301,6 +309,11 @@ void domain_crash(struct domain *d, const char *fmt, ...)
 		log_lifecycle(LOG_NONE, "umbra: dom0 crashed (%s); the machine stays up and "
 			      "the other domains go on\n", d->crash_reason);
 	stop_vcpus(d);
+	/* dom0's other vCPUs may run on (or halt with interrupts off, as
+	 * after Linux's panic) on their pCPUs: stop them now, not at an
+	 * exit that may never come. */
+	if (domain_is_dom0(d))
+		report_stopped_now(d, sched_domain_stop_now(d));
 	domain_print_stats(d);
 	__atomic_store_n(&d->stop_reported, true, __ATOMIC_RELEASE);
 	mgmt_notify();

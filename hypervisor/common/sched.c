@@ -1,6 +1,7 @@
 /* Round-robin scheduling of vCPUs over all pCPUs. */
 #include <asm/apic.h>
 #include <asm/hvm.h>
+#include <asm/nmi.h>
 #include <asm/percpu.h>
 #include <asm/traps.h>
 #include <asm/time.h>
@@ -372,6 +373,34 @@ static void kick_domain(struct domain *d)
 		if (cpu >= 0 && (unsigned int)cpu != self)
 			apic_send_ipi(percpu_area[cpu].apic_id, VECTOR_IPI);
 	}
+}
+
+#define STOP_NOW_WAIT_US	100000
+
+uint64_t sched_domain_stop_now(struct domain *d)
+{
+	unsigned int self = smp_processor_id();
+	uint64_t asked = 0, gone = 0;
+
+	for (unsigned int i = 0; i < d->nr_vcpus && i < 64; i++) {
+		int cpu = __atomic_load_n(&d->vcpus[i]->processor, __ATOMIC_ACQUIRE);
+
+		if (cpu < 0 || (unsigned int)cpu == self)
+			continue;
+		if (sched_pcpu_is_dom0s((unsigned int)cpu))
+			nmi_kick_cpu((unsigned int)cpu);
+		else
+			apic_send_ipi(percpu_area[cpu].apic_id, VECTOR_IPI);
+		asked |= 1ULL << i;
+	}
+	for (unsigned int waited = 0; gone != asked && waited < STOP_NOW_WAIT_US; waited += 100) {
+		udelay(100);
+		for (unsigned int i = 0; i < d->nr_vcpus && i < 64; i++)
+			if ((asked >> i & 1) &&
+			    __atomic_load_n(&d->vcpus[i]->processor, __ATOMIC_ACQUIRE) < 0)
+				gone |= 1ULL << i;
+	}
+	return gone;
 }
 
 /* The state moves under d->lock (as shutdown and crash move it) and

@@ -187,23 +187,27 @@ reboot_through_umbra() {
 }
 
 # A dom0 kernel that crashes during boot: no init (rdinit=/nonexistent, no
-# root=) makes Linux panic after unpacking its initramfs; panic=-1 reboots
+# root=) makes Linux panic after unpacking its initramfs (with two vCPUs:
+# Linux's panic halts the other vCPU with interrupts off first, so only Umbra's
+# NMI can make it exit); panic=-1 reboots
 # at once and reboot=t does it by triple fault, which Umbra intercepts
 # (SHUTDOWN): a crash report for dom0, not a machine reset, and the module
 # domains go on. (Without reboot=t Linux resets through ACPI, which
 # Umbra carries out like a reboot: see power_checks.)
 dom0_crash() {
 	local iso=$E2E_OUT/dom0-crash.iso com2=$E2E_OUT/dom0-crash.com2.log
-	scripts/mkiso.sh "$iso" build/test/umbra.elf "console=com1 loglvl=info dom0_mem=384M" \
+	scripts/mkiso.sh "$iso" build/test/umbra.elf "console=com1 loglvl=info dom0_mem=384M dom0_max_vcpus=2" \
 		"$DOM0/vmlinuz console=ttyS0 rdinit=/nonexistent panic=-1 reboot=t; $DOM0/initrd.img; build/guests/hello.elf name=g1 -- status=0; build/guests/timer.elf name=t1 -- sleeps=$T1_SLEEPS slack_ms=600000" ||
 		{ echo "FAIL: crash: ISO builds"; return; }
 	: > "$com2"
-	tty_start dom0-crash qemu-system-x86_64 -M q35 -cpu "$QEMU_CPU_DEFAULT" -smp 2 -m 2G \
+	tty_start dom0-crash qemu-system-x86_64 -M q35 -cpu "$QEMU_CPU_DEFAULT" -smp 3 -m 2G \
 		-display none -no-reboot -nic none -serial stdio -serial "file:$com2" \
 		-monitor none -cdrom "$iso"
 	check "crash: dom0's kernel panics during boot" tty_wait 'Kernel panic' "$DOM0_TIMEOUT"
 	check "crash: Umbra reports dom0's crash clearly" \
 		wait_for_file "$com2" "^umbra: dom0 crashed \\(triple fault.*the machine stays up" 60
+	check "crash: dom0's other vCPU (halted by Linux's panic, whichever CPU panicked) is stopped at once by NMI" \
+		wait_for_file "$com2" "^domain 0 \\(dom0\\): vCPU [01] stopped at once" 5
 	check "crash: the crash report has dom0's counters" \
 		grep -qE "^domain 0 \\(dom0\\) vcpu 0: .*exits=[0-9]+" "$com2"
 	sleep 5

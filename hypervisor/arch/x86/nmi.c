@@ -53,3 +53,9 @@ uint64_t nmi_stop_other_cpus(void)
 	}
 	return stopped;
 }
+
+void nmi_kick_cpu(unsigned int cpu)
+{
+	__atomic_store_n(&percpu_area[cpu].nmi_guest, true, __ATOMIC_SEQ_CST);
+	apic_send_nmi(percpu_area[cpu].apic_id);
+}

@@ -14,4 +14,8 @@ bool nmi_claim(void);
  * stopped within 100 ms, as a mask; 0 if another CPU is already doing it. */
 uint64_t nmi_stop_other_cpus(void);
 
+/* Make dom0's vCPU on pCPU cpu exit now: an NMI that Umbra claims and
+ * that injects nothing (every interrupt on that pCPU is dom0's). */
+void nmi_kick_cpu(unsigned int cpu);
+
 #endif

@@ -41,6 +41,11 @@ void sched_vcpu_down(struct vcpu *v);
  * now on and those in the guest are kicked out; -EINVAL if d stopped.
  * Unpause: they may run again. Both do nothing if already so. */
 int sched_domain_pause(struct domain *d);
+/* After d's vCPUs were taken down: make each that is in the guest on
+ * another pCPU exit now (on dom0's pCPUs by NMI, which a vCPU halted
+ * with interrupts off still takes), and wait up to 100 ms for them to
+ * leave. The vCPUs that left, as a mask. */
+uint64_t sched_domain_stop_now(struct domain *d);
 int sched_domain_unpause(struct domain *d);
 /* Is a vCPU of d on a pCPU now (then it is kicked)? false: none is, and
  * none will be while d stays paused or stopped. */
