@@ -35,8 +35,10 @@ static long move_vcpu_info(struct vcpu *v, uint64_t to)
 }
 
 /* Xen refuses with -EINVAL: a second registration, a reserved field set,
- * a vcpu_info crossing the page's end, a frame that is not the domain's
- * RAM, and another vCPU that is up. */
+ * a vcpu_info crossing the page's end or not aligned to its 8-byte
+ * fields (Xen's check since XSA-327; the event bits are updated with
+ * atomic operations that need it), a frame that is not the domain's RAM,
+ * and another vCPU that is up. */
 long vcpu_register_info(struct vcpu *caller, struct vcpu *v, uint64_t arg)
 {
 	struct vcpu_register_vcpu_info r;
@@ -46,6 +48,7 @@ long vcpu_register_info(struct vcpu *caller, struct vcpu *v, uint64_t arg)
 	if (copy_from_guest(caller, &r, arg, sizeof(r)))
 		return -EFAULT;
 	if (r.rsvd || r.offset > PAGE_BYTES - sizeof(struct vcpu_info) ||
+	    (r.offset & (_Alignof(struct vcpu_info) - 1)) ||
 	    r.mfn >= (1ULL << 52) / PAGE_BYTES || v->vcpu_info_registered)
 		return -EINVAL;
 	if (v != caller && v->state != VCPU_DOWN)

@@ -110,6 +110,8 @@ static void register_cases(void)
 		 "register_vcpu_info crossing the page: -EINVAL", 0);
 	mo_check(register_vi(0, mo_gfn(page), 128, 1) == -XEN_EINVAL,
 		 "register_vcpu_info with rsvd set: -EINVAL", 0);
+	mo_check(register_vi(0, mo_gfn(page), 130, 0) == -XEN_EINVAL,
+		 "register_vcpu_info not 8-byte aligned: -EINVAL", 0);
 	mo_check(register_vi(0, 1ULL << 40, 0, 0) == -XEN_EINVAL,
 		 "register_vcpu_info outside its RAM: -EINVAL", 0);
 	mo_check(register_vi(7, mo_gfn(page), 0, 0) == -XEN_ENOENT,
