@@ -85,10 +85,13 @@ void apic_init_this_cpu(void)
 {
 	uint64_t base = rdmsr(MSR_APIC_BASE);
 
-	x2apic = cpuid(CPUID_FEATURES).ecx & L1_ECX_X2APIC;
+	/*
+	 * Keep the mode the firmware left: dom0 drives its CPUs' APICs as
+	 * xAPICs through a filtered page, and the architecture wants every
+	 * CPU in one mode, so Umbra never switches to x2APIC itself.
+	 */
+	x2apic = base & APIC_BASE_X2APIC;
 	base |= APIC_BASE_ENABLE;
-	if (x2apic)
-		base |= APIC_BASE_X2APIC;
 	wrmsr(MSR_APIC_BASE, base);
 	xapic_mmio = phys_to_virt(base & APIC_BASE_ADDR_MASK);
 
