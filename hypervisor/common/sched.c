@@ -323,17 +323,28 @@ static void run_slice(struct vcpu *v)
 	uint64_t slice = tsc_khz * SCHED_SLICE_US / 1000;
 	uint64_t start = rdtsc();
 	unsigned int cpu = smp_processor_id();
+	bool dom0 = domain_is_dom0(v->domain);
 
 	v->needs_resched = false;
 	v->slice_start_tsc = start;
-	while (keep_running(v, cpu) && rdtsc() - start < slice) {
-		hvm_vcpu_run(v);
-		/* Take the interrupt that ended the guest's run: STI only opens
-		 * the window after the next instruction, hence the NOP. On dom0's
-		 * pCPU every interrupt is dom0's: it stays pending for its IDT. */
-		if (!domain_is_dom0(v->domain))
+	while (keep_running(v, cpu)) {
+		/* A simple exit (CPUID, a hypercall, ...) brings nothing of the
+		 * host's: timers and kicks arrive as interrupts, which end the
+		 * guest's run with an exit of their own, and a pending one
+		 * does so at the next entry. So only then is the window opened
+		 * and the slice looked at. On dom0's pCPU every interrupt is
+		 * dom0's (it stays pending for its IDT): the slice is looked
+		 * at after every exit there. */
+		if (!hvm_vcpu_run(v) && !dom0)
+			continue;
+		/* STI only opens the window after the next instruction, hence
+		 * the NOP. */
+		if (!dom0)
 			__asm__ volatile("sti; nop; cli" ::: "memory");
+		if (rdtsc() - start >= slice)
+			break;
 	}
+	hvm_vcpu_put(v);
 	v->stats.cpu_time_ns += tsc_to_ns(rdtsc() - start);
 }
 

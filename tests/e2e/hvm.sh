@@ -4,7 +4,8 @@
 # shutdown status asserted; fairness of two compute guests on one pCPU;
 # the hostile guest beside well-behaved ones; CPU-state and event attacks
 # (security review); memory isolation of shadow domains; 9 guests on
-# 2 pCPUs; a guest flooding the log.
+# 2 pCPUs; a guest flooding the log; skipped exits in unusual forms
+# (prefixes, split across pages, rewritten).
 # One PASS:/FAIL: line per check; a scenario with a failed check prints
 # its console log.
 set -u
@@ -381,4 +382,21 @@ check "log-flood: the log kept the ready line" is_positive "$r"
 check "log-flood: the log kept the neighbour's shutdown line and counters" \
 	eval 'is_positive "$c" && is_positive "$(ring_at "^domain [0-9]+ \(calm\) vcpu 0: cpu_time_ms=")"'
 check "log-flood: the log reads in order" eval '[ "$b" -lt "$r" ] && [ "$r" -lt "$c" ] && [ "$c" -lt "$f" ]'
+scenario_end "$s"
+
+# Skipped exits the fast path (the bytes at RIP against the usual
+# encoding) must hand to the decoder: prefixed CPUID and RDMSR, CPUID,
+# RDMSR and VMMCALL split across two pages that are not physically
+# adjacent, and CPUID rewritten between calls at one address, in both
+# paging modes. A wrong length lands the guest mid-instruction.
+s=hvm-insnskip
+m=$(module skn insnskip nested 8M rounds=200)$(module sks insnskip shadow 8M rounds=200)
+boot "$s" "$HVM_ELF" "$HVM_CMDLINE" "$m"
+for g in skn sks; do
+	check "insnskip: $g: every form skipped to the right place" \
+		guest_said_re "$g" '^insnskip: [0-9]+ passed, 0 failed$'
+	check "insnskip: $g stopped: poweroff" stopped_with "$g" poweroff
+	check "insnskip: $g: the decoder saw the 106 unusual forms" \
+		test "$(stat "$g" slow_decodes)" -ge 106
+done
 scenario_end "$s"

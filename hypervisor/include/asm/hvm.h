@@ -48,7 +48,12 @@ struct vcpu_hvm_context;
 int hvm_vcpu_load_context(struct vcpu *v, const struct vcpu_hvm_context *ctx);
 
 /* Enter the guest once and handle the exit that ends the run. */
-void hvm_vcpu_run(struct vcpu *v);
+/* One guest entry and its exit. True when the exit was for a host event
+ * (an interrupt): the caller takes it and looks at the time. */
+bool hvm_vcpu_run(struct vcpu *v);
+/* The vCPU leaves this pCPU (end of its slice): its FPU and debug
+ * registers, kept loaded meanwhile, go back to its memory. */
+void hvm_vcpu_put(struct vcpu *v);
 /* An event for v's callback vector (its own upcall vector if it set one,
  * else the domain's), from any pCPU; taken at its next entry. */
 void hvm_vcpu_upcall_raise(struct vcpu *v);

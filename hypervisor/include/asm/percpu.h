@@ -31,6 +31,8 @@ struct percpu {
 	bool nmi_stop;
 	bool stopped;			/* it took nmi_stop and holds still */
 	uint32_t dom0_ldr;		/* dom0's pCPUs: the LDR dom0 wrote */
+	void *regs_owner;		/* vCPU whose FPU and DR0-3 are loaded */
+	bool host_state_saved;		/* host_save_pa holds the host's state */
 };
 
 extern struct percpu percpu_area[MAX_CPUS];

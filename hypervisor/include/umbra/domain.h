@@ -63,6 +63,7 @@ struct vcpu_stats {
 	uint64_t ipi_refused;		/* dom0: IPIs to CPUs not its own */
 	uint64_t ioapic_refused;	/* dom0: I/O APIC entries aimed elsewhere */
 	uint64_t shadow_faults;
+	uint64_t insn_slow_decodes;	/* skipped exits not in their usual encoding */
 	uint64_t cpu_time_ns;
 	uint64_t runs;
 };

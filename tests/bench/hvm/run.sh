@@ -22,7 +22,7 @@ OPS=${OPS:-20000}
 E2E_OUT=build/bench/hvm
 E2E_TIMEOUT=300
 HVM_ELF=build/umbra.elf
-HVM_TEST_ELF=build/test/umbra.elf
+HVM_TEST_ELF=${HVM_TEST_ELF:-build/test/umbra.elf}
 mkdir -p "$E2E_OUT"
 
 die() { echo "bench-hvm: $*" >&2; exit 1; }
@@ -68,7 +68,9 @@ for w in 0 1; do
 	echo "hypercall_vs_native_cpuid_ratio$sfx: $(ratio "$hcall" "$(bare $w cpuid)")"
 done
 
-# ptwork: a run with the operations and one without, in each mode.
+# ptwork: a run with the operations and one without, in each mode
+# (OPS=0 skips it).
+[ "$OPS" -eq 0 ] && exit 0
 m=""
 for mode in nested shadow; do
 	m+=$(module "$mode-0" ptwork "$mode" 16M ops=0)

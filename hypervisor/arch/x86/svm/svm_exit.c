@@ -14,7 +14,7 @@
  * nothing pending the vCPU would wait forever, holding its domain up. */
 static void exit_hlt(struct vcpu *v)
 {
-	svm_skip_insn(v, INSN_LEN_HLT);
+	svm_skip_insn(v, INSN_HLT);
 	if (v->hvm.vmcb->rflags & X86_EFLAGS_IF) {
 		/* An APIC interrupt already deliverable ends the halt at once. */
 		if (!domain_is_dom0(v->domain) && vlapic_has_pending(v))
@@ -66,8 +66,10 @@ void svm_handle_exit(struct vcpu *v)
 		svm_exit_vmmcall(v);
 		break;
 	case VMEXIT_INVD:
-	case VMEXIT_WBINVD:
-		svm_skip_insn(v, INSN_LEN_INVD);
+		svm_skip_insn(v, INSN_INVD);
+		break;
+	case VMEXIT_WBINVD:	/* TCG reports INVD as WBINVD too */
+		svm_skip_insn(v, INSN_WBINVD);
 		break;
 	case VMEXIT_VMRUN:
 	case VMEXIT_VMLOAD:

@@ -36,14 +36,38 @@ int svm_decode_at_rip(struct vcpu *v, struct insn *insn)
 	return insn_decode(bytes, n, guest_code_mode(vmcb), insn);
 }
 
-void svm_skip_insn(struct vcpu *v, unsigned int usual_len)
+/* Are the bytes at RIP exactly the usual encoding? A short fetch (2 or 3
+ * bytes, through the same checked translation as any fetch) instead of
+ * the 15-byte window and the decoder. */
+static bool insn_is_usual(struct vcpu *v, uint32_t usual)
+{
+	const struct vmcb *vmcb = v->hvm.vmcb;
+	unsigned int len = SVM_INSN_LEN(usual);
+	uint8_t bytes[4] = { 0 };
+
+	if (fetch_guest_insn(v, bytes, vmcb->cs.base + vmcb->rip, len,
+			     svm_guest_cpl(vmcb) == 3))
+		return false;
+	return (bytes[0] | (uint32_t)bytes[1] << 8 | (uint32_t)bytes[2] << 16) ==
+	       (usual & 0xffffff);
+}
+
+void svm_skip_insn(struct vcpu *v, uint32_t usual)
 {
 	struct vmcb *vmcb = v->hvm.vmcb;
 	struct insn insn;
-	int len = svm_decode_at_rip(v, &insn);
+	int len;
 
-	/* Prefixes can make the instruction longer than usual. */
-	vmcb->rip += len > 0 ? (unsigned int)len : usual_len;
+	if (insn_is_usual(v, usual)) {
+		len = (int)SVM_INSN_LEN(usual);
+	} else {
+		/* Prefixes can make the instruction longer than usual. */
+		len = svm_decode_at_rip(v, &insn);
+		if (len <= 0)
+			len = (int)SVM_INSN_LEN(usual);
+		v->stats.insn_slow_decodes++;
+	}
+	vmcb->rip += (unsigned int)len;
 	if (!svm_guest_is_64bit(vmcb))
 		vmcb->rip &= 0xffffffffULL;
 }

@@ -81,6 +81,7 @@ int svm_global_init(void)
 		dom0_iopm[port / 8] |= (uint8_t)(1u << (port % 8));
 	svm_dom0_iopm_pa = virt_to_phys(dom0_iopm);
 	svm_dom0_msrpm_pa = virt_to_phys(dom0_msrpm);
+	svm_cpuid_init();
 	return 0;
 }
 

@@ -135,7 +135,7 @@ void svm_exit_msr(struct vcpu *v)
 		if (msr_write(v, msr, val))
 			goto gp;
 	}
-	svm_skip_insn(v, INSN_LEN_RDMSR);
+	svm_skip_insn(v, vmcb->exit_info1 == EXITINFO1_MSR_RDMSR ? INSN_RDMSR : INSN_WRMSR);
 	return;
 gp:
 	v->stats.msr_unhandled++;

@@ -35,6 +35,42 @@ static void debug_regs_save(struct vcpu *v)
 			   "=r"(v->hvm.dr[2]), "=r"(v->hvm.dr[3]));
 }
 
+/* Umbra itself uses neither the FPU/SSE registers (it is built without)
+ * nor DR0-3, and FXSAVE/FXRSTOR and the DR moves cost thousands of
+ * cycles per exit under TCG: a vCPU's copy stays in the registers from
+ * its first entry on this pCPU until hvm_vcpu_put() at the end of its
+ * slice, so it is switched only when another vCPU runs here. */
+static void guest_regs_load(struct vcpu *v, struct percpu *p)
+{
+	if (p->regs_owner == v)
+		return;
+	fpu_load(v);
+	debug_regs_load(v);
+	p->regs_owner = v;
+}
+
+void hvm_vcpu_put(struct vcpu *v)
+{
+	struct percpu *p = this_cpu();
+
+	if (p->regs_owner != v)
+		return;
+	debug_regs_save(v);
+	fpu_save(v);
+	p->regs_owner = NULL;
+}
+
+/* The host's FS/GS/TR/LDTR state and syscall MSRs, which VMLOAD brings
+ * back after each exit, never change once the CPU is up: VMSAVE them at
+ * this pCPU's first guest entry only. */
+static void host_state_save_once(struct percpu *p)
+{
+	if (p->host_state_saved)
+		return;
+	__asm__ volatile("vmsave %%rax" : : "a"(p->host_save_pa) : "memory");
+	p->host_state_saved = true;
+}
+
 /* The ASID's TLB entries may belong to another vCPU (ASIDs are shared
  * when domains outnumber them) or be stale after a migration. */
 static void choose_tlb_flush(struct vcpu *v, struct percpu *p)
@@ -131,10 +167,11 @@ void hvm_inject_exception(struct vcpu *v, unsigned int vector, int error_code)
 	v->hvm.pending_event = ev;
 }
 
-void hvm_vcpu_run(struct vcpu *v)
+bool hvm_vcpu_run(struct vcpu *v)
 {
 	struct percpu *p = this_cpu();
 	struct vmcb *vmcb = v->hvm.vmcb;
+	uint32_t code;
 
 	/* In the guest before the generation is read: a CPU freeing shadow
 	 * pages that sees this vCPU out of the guest knows its next entry
@@ -142,8 +179,8 @@ void hvm_vcpu_run(struct vcpu *v)
 	__atomic_store_n(&v->hvm.in_guest, true, __ATOMIC_SEQ_CST);
 	choose_tlb_flush(v, p);
 	prepare_events(v);
-	fpu_load(v);
-	debug_regs_load(v);
+	guest_regs_load(v, p);
+	host_state_save_once(p);
 	/* With V_INTR_MASKING the host's IF decides whether physical
 	 * interrupts end the guest's run, so it must be set at VMRUN; GIF
 	 * keeps them from being taken here until the guest is left. */
@@ -151,11 +188,12 @@ void hvm_vcpu_run(struct vcpu *v)
 	svm_vmrun(&v->hvm.regs, v->hvm.vmcb_pa, p->host_save_pa, vmcb);
 	__asm__ volatile("cli; stgi" ::: "memory");
 	__atomic_store_n(&v->hvm.in_guest, false, __ATOMIC_SEQ_CST);
-	debug_regs_save(v);
-	fpu_save(v);
 	vmcb->tlb_control = 0;
 	vmcb->event_inj = 0;
 	note_delivered_events(v);
 	v->stats.runs++;
+	code = (uint32_t)vmcb->exit_code;
 	svm_handle_exit(v);
+	return code == VMEXIT_INTR || code == VMEXIT_NMI || code == VMEXIT_SMI ||
+	       code == VMEXIT_INIT;
 }

@@ -21,7 +21,7 @@ void hvm_print_vcpu_stats(const struct vcpu *v, bool lifecycle)
 		"cpuid=%llu io=%llu msr=%llu hlt=%llu vmmcall=%llu npf=%llu intr=%llu "
 		"hypercalls_bad=%llu guest_faults=%llu io_unhandled=%llu msr_unhandled=%llu "
 		"cr=%llu pf=%llu invlpg=%llu db=%llu ac=%llu mem_refused=%llu ipi_refused=%llu "
-		"ioapic_refused=%llu\n",
+		"ioapic_refused=%llu slow_decodes=%llu\n",
 		d->id, d->name, v->id,
 		(unsigned long long)(s->cpu_time_ns / 1000000),
 		(unsigned long long)s->runs, (unsigned long long)s->exits,
@@ -43,7 +43,8 @@ void hvm_print_vcpu_stats(const struct vcpu *v, bool lifecycle)
 		(unsigned long long)by_code[VMEXIT_EXCP_BASE + TRAP_AC],
 		(unsigned long long)s->mem_refused,
 		(unsigned long long)s->ipi_refused,
-		(unsigned long long)s->ioapic_refused);
+		(unsigned long long)s->ioapic_refused,
+		(unsigned long long)s->insn_slow_decodes);
 }
 
 void hvm_vcpu_exit_counts(const struct vcpu *v, uint64_t *exits)

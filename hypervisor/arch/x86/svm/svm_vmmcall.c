@@ -21,7 +21,7 @@ void svm_exit_vmmcall(struct vcpu *v)
 
 	if (svm_guest_cpl(vmcb) != 0) {
 		vmcb->rax = (uint64_t)-EPERM;
-		svm_skip_insn(v, INSN_LEN_VMMCALL);
+		svm_skip_insn(v, INSN_VMMCALL);
 		return;
 	}
 	for (int i = 0; i < HYPERCALL_ARGS; i++)
@@ -35,5 +35,5 @@ void svm_exit_vmmcall(struct vcpu *v)
 		return;
 	}
 	vmcb->rax = wide ? (uint64_t)ret : (uint32_t)ret;
-	svm_skip_insn(v, INSN_LEN_VMMCALL);
+	svm_skip_insn(v, INSN_VMMCALL);
 }

@@ -5,7 +5,8 @@
  * Enter the guest and come back at its next #VMEXIT. VMRUN itself switches
  * RAX, RSP, RIP, RFLAGS, control and segment registers through the VMCB;
  * the FS/GS/TR/LDTR hidden state and the syscall MSRs go through VMSAVE /
- * VMLOAD (the host's into host_save_pa), the other GPRs through *regs.
+ * VMLOAD (the host's from host_save_pa, which svm_run.c fills once per
+ * pCPU: that state never changes), the other GPRs through *regs.
  * The caller has cleared GIF.
  *
  * The test build assembles this file a second time (svm/test/vmrun_floor.S)
@@ -48,8 +49,6 @@ svm_vmrun:
 	push	%rsi			/*  8(%rsp) */
 	push	%rcx			/*  0(%rsp): the VMCB, for exit_floor */
 
-	mov	%rdx, %rax
-	vmsave	%rax
 	mov	%rsi, %rax
 	vmload	%rax
 

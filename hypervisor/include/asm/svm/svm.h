@@ -22,14 +22,22 @@ void svm_handle_exit(struct vcpu *v);
 
 /* Advance RIP past the instruction that caused the exit; its length is
  * decoded from guest memory (TCG has no NRIP save). */
-void svm_skip_insn(struct vcpu *v, unsigned int usual_len);
+void svm_skip_insn(struct vcpu *v, uint32_t usual);
 
 /* Unprefixed lengths of the instructions whose exits skip them. */
-#define INSN_LEN_HLT		1	/* f4 */
-#define INSN_LEN_CPUID		2	/* 0f a2 */
-#define INSN_LEN_RDMSR		2	/* 0f 32; WRMSR 0f 30 */
-#define INSN_LEN_INVD		2	/* 0f 08; WBINVD 0f 09 */
-#define INSN_LEN_VMMCALL	3	/* 0f 01 d9 */
+/* The exits Umbra skips by length (TCG has no NRIP save), each as its
+ * usual encoding: the length in bits 31:24, the bytes from bit 0 up. The
+ * bytes at RIP are compared with it; anything else (prefixes, an opcode
+ * rewritten since the exit) goes through the full decoder. */
+#define SVM_INSN(len, bytes)	(((uint32_t)(len) << 24) | (bytes))
+#define SVM_INSN_LEN(insn)	((insn) >> 24)
+#define INSN_HLT		SVM_INSN(1, 0xf4)
+#define INSN_CPUID		SVM_INSN(2, 0xa20f)
+#define INSN_RDMSR		SVM_INSN(2, 0x320f)
+#define INSN_WRMSR		SVM_INSN(2, 0x300f)
+#define INSN_INVD		SVM_INSN(2, 0x080f)
+#define INSN_WBINVD		SVM_INSN(2, 0x090f)
+#define INSN_VMMCALL		SVM_INSN(3, 0xd9010f)
 
 struct insn;
 struct insn_regs;
@@ -38,6 +46,8 @@ int svm_decode_at_rip(struct vcpu *v, struct insn *insn);
 void svm_regs_get(const struct vcpu *v, struct insn_regs *r);
 void svm_regs_put(struct vcpu *v, const struct insn_regs *r);
 
+/* Reads the host leaves guests see, once, at boot. */
+void svm_cpuid_init(void);
 void svm_exit_cpuid(struct vcpu *v);
 void svm_exit_msr(struct vcpu *v);
 void svm_exit_io(struct vcpu *v);
