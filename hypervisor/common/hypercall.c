@@ -14,6 +14,7 @@
 #include <umbra/mgmt.h>
 #include <umbra/sched.h>
 #include <umbra/string.h>
+#include <umbra/hot.h>
 
 #define CONSOLE_CHUNK	128
 #define CONSOLE_MAX	(1u << 20)
@@ -134,7 +135,7 @@ static uint32_t hvm_features(const struct domain *d)
 	       (1u << XENFEAT_hvm_callback_vector) | (1u << XENFEAT_hvm_safe_pvclock);
 }
 
-static long do_xen_version(struct vcpu *v, uint64_t *a)
+static __exit_path long do_xen_version(struct vcpu *v, uint64_t *a)
 {
 	switch (a[0]) {
 	case XENVER_version:
@@ -224,7 +225,7 @@ static const hypercall_fn hypercalls[HYPERCALL_MAX] = {
 	[__HYPERVISOR_umbra_mgmt] = do_umbra_mgmt,
 };
 
-long do_hypercall(struct vcpu *v, uint64_t nr, uint64_t args[HYPERCALL_ARGS])
+__exit_path long do_hypercall(struct vcpu *v, uint64_t nr, uint64_t args[HYPERCALL_ARGS])
 {
 	if (nr >= HYPERCALL_MAX || !hypercalls[nr]) {
 		v->stats.hypercalls_bad++;

@@ -19,6 +19,7 @@ static spinlock_t runq_lock = SPINLOCK_INIT;
 static bool opt_exit_when_idle;
 
 #include <umbra/cmdline.h>
+#include <umbra/hot.h>
 /* Tests: power QEMU off once every domain has stopped. */
 param_bool("exit_when_idle", opt_exit_when_idle);
 
@@ -310,7 +311,7 @@ void sched_tick(void)
 
 /* Keep running v here? Not once it stopped, its domain was paused or it
  * was pinned away: each is seen at its next exit (a kick forces one). */
-static bool keep_running(const struct vcpu *v, unsigned int cpu)
+static __exit_path bool keep_running(const struct vcpu *v, unsigned int cpu)
 {
 	return __atomic_load_n(&v->state, __ATOMIC_ACQUIRE) == VCPU_RUNNING &&
 	       !__atomic_load_n(&v->needs_resched, __ATOMIC_ACQUIRE) &&
@@ -318,7 +319,7 @@ static bool keep_running(const struct vcpu *v, unsigned int cpu)
 	       domain_may_run(v);
 }
 
-static void run_slice(struct vcpu *v)
+static __exit_path __attribute__((noinline)) void run_slice(struct vcpu *v)
 {
 	uint64_t slice = tsc_khz * SCHED_SLICE_US / 1000;
 	uint64_t start = rdtsc();

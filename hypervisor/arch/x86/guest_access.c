@@ -8,6 +8,7 @@
 #include <umbra/domain.h>
 #include <umbra/errno.h>
 #include <umbra/string.h>
+#include <umbra/hot.h>
 #include "mmu/walk.h"
 #include "mmu/walk32.h"
 
@@ -125,7 +126,7 @@ int cmpxchg_gpa_u32(struct domain *d, uint64_t gpa, uint32_t *old, uint32_t new)
 					   __ATOMIC_SEQ_CST) ? 0 : -EAGAIN;
 }
 
-static uint64_t *map_guest_table(void *ctx, uint64_t gpa)
+static __exit_path uint64_t *map_guest_table(void *ctx, uint64_t gpa)
 {
 	struct domain *d = ctx;
 	uint64_t m = domain_gpa_to_maddr(d, gpa & ~(PAGE_SIZE - 1));
@@ -147,7 +148,7 @@ static void report_fault(struct guest_fault *fault, int status, const struct mmu
 /* Guest-virtual to guest-physical as the CPU would for this access, in
  * every paging form: off, 2-level (with PSE), PAE and 4-level long mode.
  * A failed walk fills *fault with the #PF the CPU would raise. */
-static int translate(struct vcpu *v, uint64_t gva, unsigned int access, uint64_t *gpa,
+static __exit_path int translate(struct vcpu *v, uint64_t gva, unsigned int access, uint64_t *gpa,
 		     struct guest_fault *fault)
 {
 	struct vcpu_paging_state st;
@@ -224,6 +225,33 @@ int fetch_guest_insn(struct vcpu *v, void *dst, uint64_t gva, uint64_t len, bool
 {
 	return copy_guest(v, gva, dst, len, MMU_ACC_FETCH | (user ? MMU_ACC_USER : 0),
 			  false, NULL);
+}
+
+/* Few bytes, no chunk walk or memcpy: for the exit path's check of the
+ * instruction it exited on. Each page is translated as any fetch is. */
+__exit_path int fetch_guest_insn_short(struct vcpu *v, uint8_t *dst, uint64_t gva,
+				       unsigned int len, bool user)
+{
+	unsigned int access = MMU_ACC_FETCH | (user ? MMU_ACC_USER : 0);
+
+	while (len) {
+		unsigned int n = PAGE_SIZE - (gva & (PAGE_SIZE - 1));
+		const uint8_t *src;
+		uint64_t gpa;
+
+		if (n > len)
+			n = len;
+		if (translate(v, gva, access, &gpa, NULL) ||
+		    !domain_owns_gpa_range(v->domain, gpa, n))
+			return -EFAULT;
+		/* Extents are whole pages: one page is one mapping. */
+		src = phys_to_virt(domain_gpa_to_maddr(v->domain, gpa));
+		for (unsigned int i = 0; i < n; i++)
+			*dst++ = src[i];
+		gva += n;
+		len -= n;
+	}
+	return 0;
 }
 
 int copy_to_guest(struct vcpu *v, uint64_t gva, const void *src, uint64_t len)

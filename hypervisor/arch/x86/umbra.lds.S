@@ -31,6 +31,7 @@ SECTIONS
 	. += HV_VIRT_BASE;
 	.text : AT(ADDR(.text) - HV_VIRT_BASE) {
 		__text_start = .;
+		*(.text.hot)	/* the exit path first: umbra/hot.h */
 		*(.text .text.*)
 		__text_end = .;
 	}

@@ -6,6 +6,7 @@
 #include <public/arch-x86/cpuid.h>
 #include <public/umbra.h>
 #include <umbra/domain.h>
+#include <umbra/hot.h>
 
 static void umbra_leaves(struct vcpu *v, uint32_t leaf, struct cpuid_regs *r)
 {
@@ -59,7 +60,7 @@ static void xen_leaves(struct vcpu *v, uint32_t leaf, struct cpuid_regs *r)
  * (the virtual local APIC is xAPIC only), XSAVE-managed state (QEMU cannot intercept
  * XSETBV, so the host could not keep it apart between guests) and
  * protection keys (PKRU is not switched between guests). */
-static void filter_host_leaf(struct vcpu *v, uint32_t leaf, struct cpuid_regs *r)
+static __exit_path void filter_host_leaf(struct vcpu *v, uint32_t leaf, struct cpuid_regs *r)
 {
 	switch (leaf) {
 	case CPUID_FEATURES:
@@ -115,7 +116,7 @@ void svm_cpuid_init(void)
 	}
 }
 
-static bool host_leaf_cached(const struct vcpu *v, uint32_t leaf, struct cpuid_regs *r)
+static __exit_path bool host_leaf_cached(const struct vcpu *v, uint32_t leaf, struct cpuid_regs *r)
 {
 	uint32_t n = leaf % CACHED_SPAN;
 
@@ -132,7 +133,7 @@ static bool host_leaf_cached(const struct vcpu *v, uint32_t leaf, struct cpuid_r
 	return false;
 }
 
-void svm_exit_cpuid(struct vcpu *v)
+__exit_path void svm_exit_cpuid(struct vcpu *v)
 {
 	struct vmcb *vmcb = v->hvm.vmcb;
 	uint32_t leaf = (uint32_t)vmcb->rax;

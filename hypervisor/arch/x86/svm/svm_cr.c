@@ -12,6 +12,7 @@
 #include <asm/x86.h>
 #include <umbra/domain.h>
 #include <umbra/errno.h>
+#include <umbra/hot.h>
 
 /* VME..OSXMMEXCPT, UMIP, FSGSBASE, SMEP, SMAP: not PCIDE (not emulated by
  * QEMU), OSXSAVE (XSAVE state is not switched), PKE (PKRU is not switched). */
@@ -25,7 +26,7 @@ static unsigned int phys_addr_bits;
 
 /* Read once: CPUID serialises, and CR3 writes and guest copies are
  * frequent. */
-unsigned int svm_maxphyaddr(void)
+__exit_path unsigned int svm_maxphyaddr(void)
 {
 	if (!phys_addr_bits)
 		phys_addr_bits = cpuid(CPUID_EXT_ADDR_SIZES).eax & 0xff;
@@ -38,7 +39,7 @@ bool svm_cr3_valid(uint64_t cr3)
 	return !(cr3 >> svm_maxphyaddr());
 }
 
-void vcpu_paging_state(const struct vcpu *v, struct vcpu_paging_state *st)
+__exit_path void vcpu_paging_state(const struct vcpu *v, struct vcpu_paging_state *st)
 {
 	const struct vmcb *vmcb = v->hvm.vmcb;
 

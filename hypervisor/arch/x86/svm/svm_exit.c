@@ -8,6 +8,7 @@
 #include <umbra/domain.h>
 #include <umbra/printk.h>
 #include <umbra/sched.h>
+#include <umbra/hot.h>
 
 /* HLT with interrupts off ends only at an NMI, SMI or INIT, which Umbra
  * never sends, or at the vCPU's own timer: without a timer and with
@@ -25,7 +26,7 @@ static void exit_hlt(struct vcpu *v)
 		domain_crash(v->domain, "vCPU %u halted with interrupts disabled", v->id);
 }
 
-static void count_exit(struct vcpu *v, uint32_t code)
+static __exit_path void count_exit(struct vcpu *v, uint32_t code)
 {
 	v->stats.exits++;
 	if (code < 128)
@@ -38,7 +39,7 @@ static void count_exit(struct vcpu *v, uint32_t code)
 		v->stats.exits_other++;
 }
 
-void svm_handle_exit(struct vcpu *v)
+__exit_path void svm_handle_exit(struct vcpu *v)
 {
 	struct vmcb *vmcb = v->hvm.vmcb;
 	uint32_t code = (uint32_t)vmcb->exit_code;

@@ -7,6 +7,7 @@
 #include <asm/svm/svm.h>
 #include <umbra/domain.h>
 #include <umbra/errno.h>
+#include <umbra/hot.h>
 #include "mmu/pte.h"
 
 static int guest_code_mode(const struct vmcb *vmcb)
@@ -39,20 +40,20 @@ int svm_decode_at_rip(struct vcpu *v, struct insn *insn)
 /* Are the bytes at RIP exactly the usual encoding? A short fetch (2 or 3
  * bytes, through the same checked translation as any fetch) instead of
  * the 15-byte window and the decoder. */
-static bool insn_is_usual(struct vcpu *v, uint32_t usual)
+static __exit_path bool insn_is_usual(struct vcpu *v, uint32_t usual)
 {
 	const struct vmcb *vmcb = v->hvm.vmcb;
 	unsigned int len = SVM_INSN_LEN(usual);
 	uint8_t bytes[4] = { 0 };
 
-	if (fetch_guest_insn(v, bytes, vmcb->cs.base + vmcb->rip, len,
+	if (fetch_guest_insn_short(v, bytes, vmcb->cs.base + vmcb->rip, len,
 			     svm_guest_cpl(vmcb) == 3))
 		return false;
 	return (bytes[0] | (uint32_t)bytes[1] << 8 | (uint32_t)bytes[2] << 16) ==
 	       (usual & 0xffffff);
 }
 
-void svm_skip_insn(struct vcpu *v, uint32_t usual)
+__exit_path void svm_skip_insn(struct vcpu *v, uint32_t usual)
 {
 	struct vmcb *vmcb = v->hvm.vmcb;
 	struct insn insn;

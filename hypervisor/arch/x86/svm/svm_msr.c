@@ -11,6 +11,7 @@
 #include <umbra/errno.h>
 #include <umbra/guest_log.h>
 #include <umbra/printk.h>
+#include <umbra/hot.h>
 
 /* EFER bits a guest may set: SCE, LME, LMA (read-only), NXE. */
 #define EFER_GUEST_MASK		(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)
@@ -36,7 +37,7 @@ static bool is_mtrr(uint32_t msr)
 	       msr == MSR_MTRRCAP || msr == MSR_MTRR_DEF_TYPE;
 }
 
-static int msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
+static __exit_path int msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 {
 	const struct vmcb *vmcb = v->hvm.vmcb;
 
@@ -119,7 +120,7 @@ static int msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 	return is_mtrr(msr) ? 0 : -1;
 }
 
-void svm_exit_msr(struct vcpu *v)
+__exit_path void svm_exit_msr(struct vcpu *v)
 {
 	struct vmcb *vmcb = v->hvm.vmcb;
 	uint32_t msr = (uint32_t)v->hvm.regs.rcx;

@@ -6,6 +6,7 @@
 #include <asm/traps.h>
 #include <asm/x86.h>
 #include <umbra/domain.h>
+#include <umbra/hot.h>
 
 static void fpu_load(const struct vcpu *v)
 {
@@ -167,7 +168,7 @@ void hvm_inject_exception(struct vcpu *v, unsigned int vector, int error_code)
 	v->hvm.pending_event = ev;
 }
 
-bool hvm_vcpu_run(struct vcpu *v)
+__exit_path bool hvm_vcpu_run(struct vcpu *v)
 {
 	struct percpu *p = this_cpu();
 	struct vmcb *vmcb = v->hvm.vmcb;

@@ -7,8 +7,9 @@
 #include <umbra/domain.h>
 #include <umbra/errno.h>
 #include <umbra/hypercall.h>
+#include <umbra/hot.h>
 
-void svm_exit_vmmcall(struct vcpu *v)
+__exit_path void svm_exit_vmmcall(struct vcpu *v)
 {
 	struct vmcb *vmcb = v->hvm.vmcb;
 	struct guest_regs *r = &v->hvm.regs;

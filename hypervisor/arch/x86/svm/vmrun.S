@@ -34,7 +34,7 @@
 #define GR_R14	96
 #define GR_R15	104
 
-	.text
+	.section .text.hot, "ax", @progbits	/* umbra/hot.h */
 	.globl	svm_vmrun
 svm_vmrun:
 	push	%rbp
