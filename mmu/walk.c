@@ -4,10 +4,6 @@
 #include "mmu/walk.h"
 #include "base/errno.h"
 
-/* On every guest exit that fetches its instruction: with the hypervisor's
- * exit path (hypervisor/include/umbra/hot.h). */
-#define EXIT_PATH __attribute__((section(".text.hot")))
-
 /* Another agent may change an entry between our read and our A/D update;
  * the walk then starts again, as the processor's would. A recursive
  * mapping that uses one entry at several levels also needs a retry or
@@ -89,7 +85,7 @@ static bool supervisor_access_denied(const struct mmu_mode *m,
 	return (access & MMU_ACC_WRITE) && (m->cr0 & MMU_CR0_WP) && !w->writable;
 }
 
-EXIT_PATH uint32_t mmu_access_fault(const struct mmu_mode *m, const struct mmu_walk *w,
+uint32_t mmu_access_fault(const struct mmu_mode *m, const struct mmu_walk *w,
 			  unsigned int access)
 {
 	bool denied, pk;
@@ -128,7 +124,7 @@ static int fault(struct mmu_walk *w, uint32_t ec)
 }
 
 /* One pass over the tables; slot[level] receives the entry's location. */
-static EXIT_PATH int walk_once(const struct mmu_mode *m, const struct mmu_tables *t,
+static int walk_once(const struct mmu_mode *m, const struct mmu_tables *t,
 		     uint64_t cr3, uint64_t va, unsigned int access,
 		     struct mmu_walk *w, uint64_t **slot)
 {
@@ -168,7 +164,7 @@ static EXIT_PATH int walk_once(const struct mmu_mode *m, const struct mmu_tables
 
 /* Set A in every entry used and D in a written leaf. False if an entry
  * changed under us. */
-static EXIT_PATH bool update_ad(struct mmu_walk *w, uint64_t **slot, bool write)
+static bool update_ad(struct mmu_walk *w, uint64_t **slot, bool write)
 {
 	int level;
 
@@ -204,7 +200,7 @@ static bool input_is_valid(uint64_t va, unsigned int flags)
 	return mmu_va_is_canonical(va);
 }
 
-EXIT_PATH int mmu_walk(const struct mmu_mode *m, const struct mmu_tables *t, uint64_t cr3,
+int mmu_walk(const struct mmu_mode *m, const struct mmu_tables *t, uint64_t cr3,
 	     uint64_t va, unsigned int access, unsigned int flags, struct mmu_walk *w)
 {
 	uint64_t *slot[5];

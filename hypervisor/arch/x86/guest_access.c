@@ -9,6 +9,7 @@
 #include <umbra/errno.h>
 #include <umbra/string.h>
 #include <umbra/hot.h>
+#include "mmu/pte.h"
 #include "mmu/walk.h"
 #include "mmu/walk32.h"
 
@@ -126,7 +127,7 @@ int cmpxchg_gpa_u32(struct domain *d, uint64_t gpa, uint32_t *old, uint32_t new)
 					   __ATOMIC_SEQ_CST) ? 0 : -EAGAIN;
 }
 
-static __exit_path uint64_t *map_guest_table(void *ctx, uint64_t gpa)
+static uint64_t *map_guest_table(void *ctx, uint64_t gpa)
 {
 	struct domain *d = ctx;
 	uint64_t m = domain_gpa_to_maddr(d, gpa & ~(PAGE_SIZE - 1));
@@ -148,7 +149,7 @@ static void report_fault(struct guest_fault *fault, int status, const struct mmu
 /* Guest-virtual to guest-physical as the CPU would for this access, in
  * every paging form: off, 2-level (with PSE), PAE and 4-level long mode.
  * A failed walk fills *fault with the #PF the CPU would raise. */
-static __exit_path int translate(struct vcpu *v, uint64_t gva, unsigned int access, uint64_t *gpa,
+static int translate(struct vcpu *v, uint64_t gva, unsigned int access, uint64_t *gpa,
 		     struct guest_fault *fault)
 {
 	struct vcpu_paging_state st;
@@ -227,13 +228,73 @@ int fetch_guest_insn(struct vcpu *v, void *dst, uint64_t gva, uint64_t len, bool
 			  false, NULL);
 }
 
-/* Few bytes, no chunk walk or memcpy: for the exit path's check of the
- * instruction it exited on. Each page is translated as any fetch is. */
+/* A domain's memory, for the exit path: the extent lookup inlined for an
+ * ordinary domain that has given no frame back, the generic lookups
+ * otherwise (dom0's identity map, frames given back). NULL when
+ * [gpa, gpa + len) is not all the domain's RAM within one page. */
+static inline const uint8_t *gpa_ptr(const struct domain *d, uint64_t gpa, uint64_t len)
+{
+	uint64_t i = gpa / EXTENT_SIZE;
+
+	if (d->identity || __atomic_load_n(&d->unbacked_pages, __ATOMIC_ACQUIRE))
+		return domain_owns_gpa_range(d, gpa, len) ?
+		       phys_to_virt(domain_gpa_to_maddr(d, gpa)) : NULL;
+	if (gpa + len < gpa || gpa + len > d->mem_bytes || i >= d->nr_extents)
+		return NULL;
+	return phys_to_virt(d->extents[i] + gpa % EXTENT_SIZE);
+}
+
+/* The guest-physical address of the instruction the vCPU exited on, read
+ * again only to compare its bytes: the CPU has just fetched it, checking
+ * its permissions, so the 4-level tables are followed with their present
+ * bits alone. Any other mode, an absent entry or memory not the domain's
+ * answers false, and the caller's full path (the checked walk and the
+ * decoder) decides, as it decides whenever the bytes differ: the
+ * outcome is the full path's in every case. */
+static inline bool insn_gpa_fast(const struct domain *d, const struct vcpu_paging_state *st,
+				 uint64_t gva, uint64_t *gpa)
+{
+	uint64_t table = st->cr3 & PTE_ADDR_MASK, e = 0;
+	int level;
+
+	if (!(st->cr0 & CR0_PG)) {
+		*gpa = (uint32_t)gva;
+		return true;
+	}
+	if (!(st->efer & EFER_LMA))	/* 4-level: CR4.LA57 is not offered */
+		return false;
+	for (level = 4; level >= 1; level--) {
+		const uint64_t *t = (const uint64_t *)gpa_ptr(d, table, PAGE_SIZE);
+
+		if (!t)
+			return false;
+		e = __atomic_load_n(&t[(gva >> (12 + 9 * (level - 1))) & 511], __ATOMIC_RELAXED);
+		if (!(e & PTE_P))
+			return false;
+		if (level <= 3 && level >= 2 && (e & PTE_PS))
+			break;
+		table = e & PTE_ADDR_MASK;
+	}
+	if (level == 0) {
+		*gpa = table | (gva & (PAGE_SIZE - 1));
+		return true;
+	}
+	/* A 1 GiB or 2 MiB page. */
+	uint64_t size = 1ULL << (12 + 9 * (level - 1));
+
+	*gpa = (e & PTE_ADDR_MASK & ~(size - 1)) | (gva & (size - 1));
+	return true;
+}
+
+/* Few bytes, no chunk walk, callbacks or memcpy: for the exit path's
+ * check of the instruction it exited on (-EFAULT: take the full path). */
 __exit_path int fetch_guest_insn_short(struct vcpu *v, uint8_t *dst, uint64_t gva,
 				       unsigned int len, bool user)
 {
-	unsigned int access = MMU_ACC_FETCH | (user ? MMU_ACC_USER : 0);
+	struct vcpu_paging_state st;
 
+	(void)user;	/* the CPU checked the fetch: see insn_gpa_fast */
+	vcpu_paging_state(v, &st);
 	while (len) {
 		unsigned int n = PAGE_SIZE - (gva & (PAGE_SIZE - 1));
 		const uint8_t *src;
@@ -241,11 +302,9 @@ __exit_path int fetch_guest_insn_short(struct vcpu *v, uint8_t *dst, uint64_t gv
 
 		if (n > len)
 			n = len;
-		if (translate(v, gva, access, &gpa, NULL) ||
-		    !domain_owns_gpa_range(v->domain, gpa, n))
+		if (!insn_gpa_fast(v->domain, &st, gva, &gpa) ||
+		    !(src = gpa_ptr(v->domain, gpa, n)))
 			return -EFAULT;
-		/* Extents are whole pages: one page is one mapping. */
-		src = phys_to_virt(domain_gpa_to_maddr(v->domain, gpa));
 		for (unsigned int i = 0; i < n; i++)
 			*dst++ = src[i];
 		gva += n;
