@@ -225,6 +225,8 @@ static const hypercall_fn hypercalls[HYPERCALL_MAX] = {
 	[__HYPERVISOR_umbra_mgmt] = do_umbra_mgmt,
 };
 
+/* Also reached from the SVM exit fast path for the null hypercall,
+ * before the host's %gs is back: nothing on that way may use this_cpu(). */
 __exit_path long do_hypercall(struct vcpu *v, uint64_t nr, uint64_t args[HYPERCALL_ARGS])
 {
 	if (nr >= HYPERCALL_MAX || !hypercalls[nr]) {

@@ -310,8 +310,9 @@ void sched_tick(void)
 }
 
 /* Keep running v here? Not once it stopped, its domain was paused or it
- * was pinned away: each is seen at its next exit (a kick forces one). */
-static __exit_path bool keep_running(const struct vcpu *v, unsigned int cpu)
+ * was pinned away: each is seen at its next exit (a kick forces one).
+ * Also asked by the vendor's exit fast path, which must not use %gs. */
+__exit_path bool sched_vcpu_keep_running(const struct vcpu *v, unsigned int cpu)
 {
 	return __atomic_load_n(&v->state, __ATOMIC_ACQUIRE) == VCPU_RUNNING &&
 	       !__atomic_load_n(&v->needs_resched, __ATOMIC_ACQUIRE) &&
@@ -328,7 +329,7 @@ static __exit_path __attribute__((noinline)) void run_slice(struct vcpu *v)
 
 	v->needs_resched = false;
 	v->slice_start_tsc = start;
-	while (keep_running(v, cpu)) {
+	while (sched_vcpu_keep_running(v, cpu)) {
 		/* A simple exit (CPUID, a hypercall, ...) brings nothing of the
 		 * host's: timers and kicks arrive as interrupts, which end the
 		 * guest's run with an exit of their own, and a pending one

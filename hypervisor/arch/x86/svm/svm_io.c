@@ -11,13 +11,14 @@
 #include <asm/x86.h>
 #include <umbra/domain.h>
 #include <umbra/errno.h>
+#include <umbra/hot.h>
 #include <umbra/power.h>
 
 #define LSR_IDLE	(LSR_THRE | LSR_TEMT)	/* output never waits */
 #define MSR_CONNECTED	(MSR_UART_DCD | MSR_UART_DSR | MSR_UART_CTS)
 
 
-static uint32_t uart_read(struct domain *d, unsigned int reg)
+static __exit_path uint32_t uart_read(struct domain *d, unsigned int reg)
 {
 	struct uart_state *u = &d->uart;
 
@@ -84,7 +85,7 @@ static void dom0_io_write(uint16_t port, unsigned int size, uint32_t val)
 		outl(port, val);
 }
 
-static uint32_t io_read(struct vcpu *v, uint16_t port, unsigned int size)
+static __exit_path uint32_t io_read(struct vcpu *v, uint16_t port, unsigned int size)
 {
 	if (domain_is_dom0(v->domain))
 		return dom0_io_read(port, size);
@@ -173,7 +174,21 @@ static int io_string(struct vcpu *v, uint64_t info1, uint16_t port, unsigned int
 	return count == 0;
 }
 
-void svm_exit_io(struct vcpu *v)
+/* Does this exit touch nothing but the vCPU and its domain's UART state
+ * (no console output, no device, no guest memory)? A domU's IN, or OUT
+ * to any port but COM1's transmit register, without a string. */
+__exit_path bool svm_exit_io_is_pure(const struct vcpu *v)
+{
+	uint64_t info1 = v->hvm.vmcb->exit_info1;
+	unsigned int size = (info1 >> IOIO_SZ_SHIFT) & IOIO_SZ_MASK;
+
+	if (domain_is_dom0(v->domain) || (info1 & IOIO_STR) ||
+	    (size != 1 && size != 2 && size != 4))
+		return false;
+	return (info1 & IOIO_TYPE_IN) || (uint16_t)(info1 >> IOIO_PORT_SHIFT) != COM1_PORT;
+}
+
+__exit_path void svm_exit_io(struct vcpu *v)
 {
 	struct vmcb *vmcb = v->hvm.vmcb;
 	uint64_t info1 = vmcb->exit_info1;

@@ -120,6 +120,16 @@ static int msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 	return is_mtrr(msr) ? 0 : -1;
 }
 
+/* A domU's RDMSR of an MSR Umbra answers: only the VMCB and the TSC are
+ * read (dom0's APIC base is the host's, and a #GP is logged). */
+__exit_path bool svm_exit_msr_is_pure(struct vcpu *v)
+{
+	uint64_t val;
+
+	return v->hvm.vmcb->exit_info1 == EXITINFO1_MSR_RDMSR && !domain_is_dom0(v->domain) &&
+	       !msr_read(v, (uint32_t)v->hvm.regs.rcx, &val);
+}
+
 __exit_path void svm_exit_msr(struct vcpu *v)
 {
 	struct vmcb *vmcb = v->hvm.vmcb;

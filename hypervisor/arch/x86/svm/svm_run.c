@@ -6,6 +6,7 @@
 #include <asm/traps.h>
 #include <asm/x86.h>
 #include <umbra/domain.h>
+#include <umbra/sched.h>
 #include <umbra/hot.h>
 
 static void fpu_load(const struct vcpu *v)
@@ -168,31 +169,83 @@ void hvm_inject_exception(struct vcpu *v, unsigned int vector, int error_code)
 	v->hvm.pending_event = ev;
 }
 
+/* Before each entry. In the guest before the generation is read: a CPU
+ * freeing shadow pages that sees this vCPU out of the guest knows its
+ * next entry reads the newer generation and flushes. */
+static inline void entry_prepare(struct vcpu *v, struct percpu *p)
+{
+	__atomic_store_n(&v->hvm.in_guest, true, __ATOMIC_SEQ_CST);
+	choose_tlb_flush(v, p);
+	prepare_events(v);
+}
+
+/* After each exit, before it is handled. */
+static inline void exit_note(struct vcpu *v)
+{
+	struct vmcb *vmcb = v->hvm.vmcb;
+
+	__atomic_store_n(&v->hvm.in_guest, false, __ATOMIC_SEQ_CST);
+	vmcb->tlb_control = 0;
+	vmcb->event_inj = 0;
+	note_delivered_events(v);
+	v->stats.runs++;
+}
+
+/*
+ * Called by svm_vmrun right after #VMEXIT, before the VMSAVE of the
+ * guest's and the VMLOAD of the host's FS/GS/TR/LDTR and syscall MSRs:
+ * the guest's are still loaded and GIF is clear. So this must not use
+ * %gs (this_cpu()), take a lock, print or fault. A domU's CPUID, RDMSR
+ * of an MSR Umbra answers, port I/O that reaches no device or console,
+ * and the null hypercall, which change nothing but the vCPU's registers
+ * and counters (and the domain's UART registers), are handled here by
+ * the same handlers, and the guest entered again at once (true), unless
+ * the vCPU must leave
+ * its pCPU: a host interrupt (a timer, a kick) that came meanwhile stays
+ * pending and ends the next entry with an exit of its own. Anything else
+ * (false) leaves through the full path, which handles the exit.
+ */
+static inline bool exit_is_pure(struct vcpu *v)
+{
+	switch ((uint32_t)v->hvm.vmcb->exit_code) {
+	case VMEXIT_CPUID:
+		return !domain_is_dom0(v->domain);
+	case VMEXIT_MSR:
+		return svm_exit_msr_is_pure(v);
+	case VMEXIT_IOIO:
+		return svm_exit_io_is_pure(v);
+	case VMEXIT_VMMCALL:
+		return svm_exit_vmmcall_is_pure(v);
+	}
+	return false;
+}
+
+__exit_path bool svm_exit_fast(struct vcpu *v, struct percpu *p)
+{
+	if (!exit_is_pure(v) || !sched_vcpu_keep_running(v, p->cpu_id))
+		return false;
+	exit_note(v);
+	svm_handle_exit(v);
+	entry_prepare(v, p);
+	return true;
+}
+
 __exit_path bool hvm_vcpu_run(struct vcpu *v)
 {
 	struct percpu *p = this_cpu();
 	struct vmcb *vmcb = v->hvm.vmcb;
 	uint32_t code;
 
-	/* In the guest before the generation is read: a CPU freeing shadow
-	 * pages that sees this vCPU out of the guest knows its next entry
-	 * reads the newer generation and flushes. */
-	__atomic_store_n(&v->hvm.in_guest, true, __ATOMIC_SEQ_CST);
-	choose_tlb_flush(v, p);
-	prepare_events(v);
+	entry_prepare(v, p);
 	guest_regs_load(v, p);
 	host_state_save_once(p);
 	/* With V_INTR_MASKING the host's IF decides whether physical
 	 * interrupts end the guest's run, so it must be set at VMRUN; GIF
 	 * keeps them from being taken here until the guest is left. */
 	__asm__ volatile("clgi; sti" ::: "memory");
-	svm_vmrun(&v->hvm.regs, v->hvm.vmcb_pa, p->host_save_pa, vmcb);
+	svm_vmrun(&v->hvm.regs, v->hvm.vmcb_pa, p->host_save_pa, vmcb, v, p);
 	__asm__ volatile("cli; stgi" ::: "memory");
-	__atomic_store_n(&v->hvm.in_guest, false, __ATOMIC_SEQ_CST);
-	vmcb->tlb_control = 0;
-	vmcb->event_inj = 0;
-	note_delivered_events(v);
-	v->stats.runs++;
+	exit_note(v);
 	code = (uint32_t)vmcb->exit_code;
 	svm_handle_exit(v);
 	return code == VMEXIT_INTR || code == VMEXIT_NMI || code == VMEXIT_SMI ||

@@ -4,10 +4,22 @@
  * continued hypercall leaves RIP on the VMMCALL with updated arguments. */
 #include <asm/hvm.h>
 #include <asm/svm/svm.h>
+#include <public/version.h>
+#include <public/xen.h>
 #include <umbra/domain.h>
 #include <umbra/errno.h>
 #include <umbra/hypercall.h>
 #include <umbra/hot.h>
+
+/* The null hypercall, xen_version(XENVER_version) from a 64-bit guest
+ * kernel: a constant, the call counted. */
+__exit_path bool svm_exit_vmmcall_is_pure(const struct vcpu *v)
+{
+	const struct vmcb *vmcb = v->hvm.vmcb;
+
+	return vmcb->rax == __HYPERVISOR_xen_version && v->hvm.regs.rdi == XENVER_version &&
+	       svm_guest_is_64bit(vmcb) && svm_guest_cpl(vmcb) == 0;
+}
 
 __exit_path void svm_exit_vmmcall(struct vcpu *v)
 {

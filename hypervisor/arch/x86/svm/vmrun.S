@@ -1,8 +1,12 @@
 /*
  * void svm_vmrun(struct guest_regs *regs, uint64_t vmcb_pa, uint64_t host_save_pa,
- *		  struct vmcb *vmcb)
+ *		  struct vmcb *vmcb, struct vcpu *v, struct percpu *p)
  *
- * Enter the guest and come back at its next #VMEXIT. VMRUN itself switches
+ * Enter the guest and come back at its next #VMEXIT that svm_exit_fast()
+ * (svm_run.c) does not take: that one is called after each exit with the
+ * guest's GPRs stored but before the VMSAVE/VMLOAD below, and when it has
+ * handled the exit the guest is entered again at once, its FS/GS/TR and
+ * syscall MSRs still loaded (no VMLOAD needed). VMRUN itself switches
  * RAX, RSP, RIP, RFLAGS, control and segment registers through the VMCB;
  * the FS/GS/TR/LDTR hidden state and the syscall MSRs go through VMSAVE /
  * VMLOAD (the host's from host_save_pa, which svm_run.c fills once per
@@ -44,14 +48,17 @@ svm_vmrun:
 	push	%r13
 	push	%r14
 	push	%r15
-	push	%rdi			/* 24(%rsp) after the guest-rdi push below */
-	push	%rdx			/* 16(%rsp) */
-	push	%rsi			/*  8(%rsp) */
+	push	%r9			/* 40(%rsp): p */
+	push	%r8			/* 32(%rsp): v */
+	push	%rdi			/* 24(%rsp): regs */
+	push	%rdx			/* 16(%rsp): host save area */
+	push	%rsi			/*  8(%rsp): guest VMCB (physical) */
 	push	%rcx			/*  0(%rsp): the VMCB, for exit_floor */
 
 	mov	%rsi, %rax
 	vmload	%rax
 
+.Lenter:				/* %rdi: regs, %rax: the VMCB */
 	mov	GR_RBX(%rdi), %rbx
 	mov	GR_RCX(%rdi), %rcx
 	mov	GR_RDX(%rdi), %rdx
@@ -88,12 +95,26 @@ svm_vmrun:
 	pop	%rax
 	mov	%rax, GR_RDI(%rdi)
 
+	/* Twelve pushes after the call: 8 more keep the C call aligned. */
+	mov	32(%rsp), %rdi
+	mov	40(%rsp), %rsi
+	sub	$8, %rsp
+	call	svm_exit_fast
+	add	$8, %rsp
+	test	%al, %al
+	jz	.Lleave
+	mov	24(%rsp), %rdi
+	mov	8(%rsp), %rax
+	jmp	.Lenter
+
+.Lleave:
 	pop	%rax			/* the VMCB's virtual address */
 	pop	%rax			/* guest VMCB */
 	vmsave	%rax
 	pop	%rax			/* host save area */
 	vmload	%rax
 	pop	%rdi
+	add	$16, %rsp		/* v, p */
 	pop	%r15
 	pop	%r14
 	pop	%r13

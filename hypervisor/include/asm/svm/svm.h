@@ -16,8 +16,11 @@ extern uint64_t svm_msrpm_pa;
 extern uint64_t svm_dom0_iopm_pa;	/* dom0: ports and MSRs pass through */
 extern uint64_t svm_dom0_msrpm_pa;
 
+struct percpu;
 void svm_vmrun(struct guest_regs *regs, uint64_t vmcb_pa, uint64_t host_save_pa,
-	       struct vmcb *vmcb);
+	       struct vmcb *vmcb, struct vcpu *v, struct percpu *p);
+/* From svm_vmrun, before the host's state is back (svm_run.c). */
+bool svm_exit_fast(struct vcpu *v, struct percpu *p);
 void svm_handle_exit(struct vcpu *v);
 
 /* Advance RIP past the instruction that caused the exit; its length is
@@ -49,6 +52,11 @@ void svm_regs_put(struct vcpu *v, const struct insn_regs *r);
 /* Reads the host leaves guests see, once, at boot. */
 void svm_cpuid_init(void);
 void svm_exit_cpuid(struct vcpu *v);
+/* Exits whose handling touches only the vCPU (and its domain's counters
+ * and UART state): svm_exit_fast() may handle them. */
+bool svm_exit_io_is_pure(const struct vcpu *v);
+bool svm_exit_msr_is_pure(struct vcpu *v);
+bool svm_exit_vmmcall_is_pure(const struct vcpu *v);
 void svm_exit_msr(struct vcpu *v);
 void svm_exit_io(struct vcpu *v);
 void svm_exit_vmmcall(struct vcpu *v);
