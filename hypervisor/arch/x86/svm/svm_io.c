@@ -34,7 +34,7 @@ static __exit_path uint32_t uart_read(struct domain *d, unsigned int reg)
 	}
 }
 
-static void uart_write(struct domain *d, unsigned int reg, uint8_t val)
+static __exit_path void uart_write(struct domain *d, unsigned int reg, uint8_t val)
 {
 	struct uart_state *u = &d->uart;
 	char c = (char)val;
@@ -95,7 +95,7 @@ static __exit_path uint32_t io_read(struct vcpu *v, uint16_t port, unsigned int 
 	return size == 4 ? 0xffffffffu : (1u << (8 * size)) - 1;
 }
 
-static void io_write(struct vcpu *v, uint16_t port, unsigned int size, uint32_t val)
+static __exit_path void io_write(struct vcpu *v, uint16_t port, unsigned int size, uint32_t val)
 {
 	if (domain_is_dom0(v->domain)) {
 		dom0_io_write(port, size, val);

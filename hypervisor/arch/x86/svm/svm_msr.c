@@ -28,7 +28,7 @@ static bool pat_valid(uint64_t pat)
 	return true;
 }
 
-static bool is_mtrr(uint32_t msr)
+static __exit_path bool is_mtrr(uint32_t msr)
 {
 	return (msr >= MSR_MTRR_PHYS_FIRST && msr <= MSR_MTRR_PHYS_LAST) ||
 	       msr == MSR_MTRR_FIX64K_00000 || msr == MSR_MTRR_FIX16K_80000 ||

@@ -42,7 +42,7 @@ static void debug_regs_save(struct vcpu *v)
  * cycles per exit under TCG: a vCPU's copy stays in the registers from
  * its first entry on this pCPU until hvm_vcpu_put() at the end of its
  * slice, so it is switched only when another vCPU runs here. */
-static void guest_regs_load(struct vcpu *v, struct percpu *p)
+static __exit_path void guest_regs_load(struct vcpu *v, struct percpu *p)
 {
 	if (p->regs_owner == v)
 		return;
@@ -75,7 +75,7 @@ static void host_state_save_once(struct percpu *p)
 
 /* The ASID's TLB entries may belong to another vCPU (ASIDs are shared
  * when domains outnumber them) or be stale after a migration. */
-static void choose_tlb_flush(struct vcpu *v, struct percpu *p)
+static __exit_path void choose_tlb_flush(struct vcpu *v, struct percpu *p)
 {
 	struct vmcb *vmcb = v->hvm.vmcb;
 	unsigned int slot = vmcb->asid % 64;
@@ -92,7 +92,7 @@ static void choose_tlb_flush(struct vcpu *v, struct percpu *p)
 	v->hvm.last_pcpu = p->cpu_id;
 }
 
-static void prepare_events(struct vcpu *v)
+static __exit_path void prepare_events(struct vcpu *v)
 {
 	struct vmcb *vmcb = v->hvm.vmcb;
 	uint8_t vec = v->upcall_vector ? v->upcall_vector : v->domain->callback_vector;
@@ -137,7 +137,7 @@ static void prepare_events(struct vcpu *v)
 
 /* The CPU clears V_IRQ when the guest takes the interrupt: then every
  * event raised up to this entry is delivered; later ones stay pending. */
-static void note_delivered_events(struct vcpu *v)
+static __exit_path void note_delivered_events(struct vcpu *v)
 {
 	struct vmcb *vmcb = v->hvm.vmcb;
 

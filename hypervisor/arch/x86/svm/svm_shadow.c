@@ -19,6 +19,7 @@
 #include <umbra/errno.h>
 #include <umbra/printk.h>
 #include <umbra/string.h>
+#include <umbra/hot.h>
 #include "mmu/shadow.h"
 
 #define SHADOW_POOL_BASE	512	/* pages */
@@ -119,7 +120,7 @@ void svm_shadow_vcpu_destroy(struct vcpu *v)
 	v->hvm.shadow = NULL;
 }
 
-uint64_t svm_guest_cr3(const struct vcpu *v)
+__exit_path uint64_t svm_guest_cr3(const struct vcpu *v)
 {
 	return v->domain->shadow ? v->hvm.guest_cr3 : v->hvm.vmcb->cr3;
 }
