@@ -289,11 +289,10 @@ static inline bool insn_gpa_fast(const struct domain *d, const struct vcpu_pagin
 /* Few bytes, no chunk walk, callbacks or memcpy: for the exit path's
  * check of the instruction it exited on (-EFAULT: take the full path). */
 __exit_path int fetch_guest_insn_short(struct vcpu *v, uint8_t *dst, uint64_t gva,
-				       unsigned int len, bool user)
+				       unsigned int len)
 {
 	struct vcpu_paging_state st;
 
-	(void)user;	/* the CPU checked the fetch: see insn_gpa_fast */
 	vcpu_paging_state(v, &st);
 	while (len) {
 		unsigned int n = PAGE_SIZE - (gva & (PAGE_SIZE - 1));

@@ -29,9 +29,10 @@ int fetch_from_guest(struct vcpu *v, void *dst, uint64_t gva, uint64_t len);
  * with the privilege of the code (user: CPL 3), so that SMAP does not
  * refuse a user program's instruction to the hypervisor's decoder. */
 int fetch_guest_insn(struct vcpu *v, void *dst, uint64_t gva, uint64_t len, bool user);
-/* The same for a few bytes (up to a page), on the exit path. */
-int fetch_guest_insn_short(struct vcpu *v, uint8_t *dst, uint64_t gva,
-			   unsigned int len, bool user);
+/* The exit path's re-read of the few bytes of the instruction the vCPU
+ * has just exited on (the CPU checked that fetch): -EFAULT whenever it
+ * cannot be done the quick way, and the caller takes the full path. */
+int fetch_guest_insn_short(struct vcpu *v, uint8_t *dst, uint64_t gva, unsigned int len);
 
 /* An access made for the guest's instruction (string I/O): with its
  * privilege (user: CPL 3) and, when the walk fails, the #PF the CPU would

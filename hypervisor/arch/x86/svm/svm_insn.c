@@ -37,17 +37,17 @@ int svm_decode_at_rip(struct vcpu *v, struct insn *insn)
 	return insn_decode(bytes, n, guest_code_mode(vmcb), insn);
 }
 
-/* Are the bytes at RIP exactly the usual encoding? A short fetch (2 or 3
- * bytes, through the same checked translation as any fetch) instead of
- * the 15-byte window and the decoder. */
+/* Are the bytes at RIP exactly the usual encoding? A re-read of 1-3
+ * bytes (fetch_guest_insn_short) instead of the 15-byte window and the
+ * decoder; when it cannot be made, the answer is no and the decoder
+ * decides. */
 static __exit_path bool insn_is_usual(struct vcpu *v, uint32_t usual)
 {
 	const struct vmcb *vmcb = v->hvm.vmcb;
 	unsigned int len = SVM_INSN_LEN(usual);
 	uint8_t bytes[4] = { 0 };
 
-	if (fetch_guest_insn_short(v, bytes, vmcb->cs.base + vmcb->rip, len,
-			     svm_guest_cpl(vmcb) == 3))
+	if (fetch_guest_insn_short(v, bytes, vmcb->cs.base + vmcb->rip, len))
 		return false;
 	return (bytes[0] | (uint32_t)bytes[1] << 8 | (uint32_t)bytes[2] << 16) ==
 	       (usual & 0xffffff);
