@@ -23,7 +23,6 @@
 const char guest_name[] = "insnskip";
 
 #define CODE_VA		PML4_SLOT_VA(1)
-#define MSR_EFER	0xc0000080
 
 static unsigned int passed, failed;
 static uint8_t *page1, *page2;		/* identity-mapped views */
@@ -74,14 +73,6 @@ static void test_cpuid(const char *what, uint64_t off, const uint8_t *code, unsi
 
 	put(off, code, n);
 	expect(what, same_cpuid(run_at(off, r), cpuid(0, 0)));
-}
-
-static uint64_t rdmsr(uint32_t msr)
-{
-	uint32_t lo, hi;
-
-	__asm__ __volatile__("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
-	return ((uint64_t)hi << 32) | lo;
 }
 
 static void test_rdmsr(const char *what, uint64_t off, const uint8_t *code, unsigned int n)

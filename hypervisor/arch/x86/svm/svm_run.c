@@ -195,7 +195,8 @@ static inline void exit_note(struct vcpu *v)
  * Called by svm_vmrun right after #VMEXIT, before the VMSAVE of the
  * guest's and the VMLOAD of the host's FS/GS/TR/LDTR and syscall MSRs:
  * the guest's are still loaded and GIF is clear. So this must not use
- * %gs (this_cpu()), take a lock, print or fault. A domU's CPUID, RDMSR
+ * %gs (this_cpu()), print, fault or wait on another CPU (the vLAPIC's
+ * short lock, which the entry preparation takes, is all). A domU's CPUID, RDMSR
  * of an MSR Umbra answers, port I/O that reaches no device or console,
  * and the null hypercall, which change nothing but the vCPU's registers
  * and counters (and the domain's UART registers), are handled here by
