@@ -116,9 +116,15 @@ int cli_options(int argc, char **argv, const char *opts,
 	return optind;
 }
 
+static struct vmctl *h;
+
+void cli_forget_handles(void)
+{
+	h = NULL;	/* its descriptor is closed already (a forked watcher) */
+}
+
 struct vmctl *cli_handle(void)
 {
-	static struct vmctl *h;
 	int rc;
 
 	if (h)

@@ -49,6 +49,10 @@ int cli_options(int argc, char **argv, const char *opts,
 struct vmctl *cli_handle(void);
 
 /* The domain called name_or_id (fails: "no domain called 'x'"). */
+/* Drop the cached libvmctl handle without using it: a forked child opens
+ * its own. */
+void cli_forget_handles(void);
+
 uint32_t cli_domain(const char *name_or_id, struct umbra_domain_info *info);
 
 /* Shared by the commands' files. */

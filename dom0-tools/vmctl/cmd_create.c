@@ -13,6 +13,7 @@
 #include "config.h"
 #include "console.h"
 #include "domain.h"
+#include "watch.h"
 
 static bool opt_console, opt_paused;
 
@@ -99,6 +100,7 @@ int cmd_create(int argc, char **argv)
 		cli_usage();
 	vmcfg_init(&cfg);
 	load_config(&cfg, argv[first], argc - first - 1, argv + first + 1);
+	watch_self = opt_console;
 	domid = domain_start(&cfg, opt_paused);
 	printf("domain %u (%s) created%s\n", domid, cfg.name,
 	       opt_paused ? ", paused" : "");

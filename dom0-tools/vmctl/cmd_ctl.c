@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "config.h"
 #include "domain.h"
+#include "watch.h"
 
 static bool opt_wait, opt_reboot;
 
@@ -53,6 +54,8 @@ int cmd_shutdown(int argc, char **argv)
 
 	domid = one_domain(argc, argv, "wr", shutdown_opt, &info);
 	name_of(&info, name);
+	if (opt_wait)
+		watch_hold(domid);	/* we act; its watcher waits */
 	rc = vmctl_domain_shutdown(cli_handle(), domid,
 				   opt_reboot ? SHUTDOWN_reboot : SHUTDOWN_poweroff);
 	if (rc < 0)

@@ -19,6 +19,7 @@
 #include "cli.h"
 #include "console.h"
 #include "domain.h"
+#include "watch.h"
 
 #define CHUNK		4096
 #define POLL_MS		500	/* a missed event costs this much, no more */
@@ -191,6 +192,8 @@ int console_follow(uint32_t domid, const struct vmcfg *cfg)
 	rc = vmctl_domain_info(cli_handle(), domid, &info);
 	if (rc < 0)
 		cli_fail_lib(rc, "domain %u", domid);
+	watch_self = true;
+	watch_hold(domid);	/* its watcher waits for us */
 	fprintf(stderr, "vmctl: console of %.*s (%u); Ctrl-] detaches\n",
 		UMBRA_DOMAIN_NAME_MAX, info.name, domid);
 	raw_terminal();

@@ -11,6 +11,8 @@
 #include "domain.h"
 #include "store.h"
 
+void (*domain_start_hook)(uint32_t domid);
+
 uint32_t domain_start(const struct vmcfg *cfg, bool paused)
 {
 	struct vmctl_domain_config dc = {
@@ -40,6 +42,9 @@ uint32_t domain_start(const struct vmcfg *cfg, bool paused)
 		}
 	}
 	store_domain_add(domid, cfg);
+	/* Before it runs, so nobody misses its stop (watch.c). */
+	if (domain_start_hook)
+		domain_start_hook(domid);
 	if (!paused) {
 		rc = vmctl_domain_unpause(h, domid);
 		if (rc < 0) {

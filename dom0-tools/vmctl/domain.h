@@ -2,8 +2,9 @@
  * Domain life cycle as vmctl runs it, shared by create, shutdown -w and
  * console: starting a domain from a config, waiting for it to stop, and
  * carrying out its on_poweroff / on_reboot / on_crash action. vmctl has
- * no daemon, so an action happens only while a vmctl command watches
- * the domain (create -c, console, shutdown -w).
+ * no daemon: every domain started here gets a detached watcher
+ * (watch.h) that carries out the action, unless a command watching the
+ * domain (create -c, console, shutdown -w) does it first.
  */
 #ifndef VMCTL_DOMAIN_H
 #define VMCTL_DOMAIN_H
@@ -14,6 +15,10 @@
 
 #include "cli.h"
 #include "config.h"
+
+/* Called for each domain started, before it runs: main.c sets it to
+ * watch_started (its watcher, watch.h), which needs this file. */
+extern void (*domain_start_hook)(uint32_t domid);
 
 /* Create, load, pin, record in the store and (unless paused) start it.
  * Fails the command with the hypervisor's reason. */

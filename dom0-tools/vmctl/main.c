@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "domain.h"
+#include "watch.h"
 
 static const struct command commands[] = {
 	{ "console", cmd_console, "DOM",
@@ -15,7 +17,8 @@ static const struct command commands[] = {
 	{ "create", cmd_create, "CFG [-c] [-p] [KEY=VALUE ...]",
 	  "Create a domain from a config file (vmctl.cfg(5)); KEY=VALUE\n"
 	  "overrides a key of the file. -p leaves it paused, -c attaches\n"
-	  "its console." },
+	  "its console. A detached watcher carries out the domain's\n"
+	  "on_poweroff / on_reboot / on_crash action when it stops." },
 	{ "destroy", cmd_destroy, "DOM",
 	  "Stop the domain at once and give its memory back." },
 	{ "dmesg", cmd_dmesg, "[-c]",
@@ -29,7 +32,8 @@ static const struct command commands[] = {
 	{ "pause", cmd_pause, "DOM", "Stop scheduling the domain's vCPUs." },
 	{ "shutdown", cmd_shutdown, "[-w] [-r] DOM",
 	  "Ask the domain to shut down (-r: to reboot); -w waits until it\n"
-	  "has, then applies its on_poweroff / on_reboot action." },
+	  "has, then applies its on_poweroff / on_reboot / on_crash action\n"
+	  "(its watcher then leaves it alone)." },
 	{ "unpause", cmd_unpause, "DOM", "Let a paused domain run again." },
 	{ "vcpu-list", cmd_vcpu_list, "[DOM ...]",
 	  "List the vCPUs: where each runs, its state, time and affinity." },
@@ -94,5 +98,6 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	cli_command = lookup(argv[1]);
+	domain_start_hook = watch_started;
 	return cli_command->run(argc - 1, argv + 1);
 }

@@ -23,10 +23,17 @@
 
 #define STORE_RETRIES	8
 
+static struct vms_handle *h;
+static bool warned;
+
+void store_forget(void)
+{
+	h = NULL;	/* its socket is closed already (a forked watcher) */
+	warned = false;
+}
+
 static struct vms_handle *store_open(void)
 {
-	static struct vms_handle *h;
-	static bool warned;
 
 	if (h || warned)
 		return h;

@@ -34,4 +34,8 @@ bool store_domain_config(uint32_t domid, struct vmcfg *cfg);
 /* When the domain was started, as recorded (0: not known). */
 time_t store_domain_started(uint32_t domid);
 
+/* Drop the cached store connection without using it (a forked child
+ * connects on its own). */
+void store_forget(void);
+
 #endif

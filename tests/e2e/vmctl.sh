@@ -162,6 +162,42 @@ check "the neighbour finished normally" \
 	tty_wait_new 'vmctl: after \([0-9]+\) shut down \(poweroff\)' 60
 at_dom0 "destroy both" 'vmctl destroy hostile; vmctl destroy after; echo rc=$?' '^rc=0$' 60
 
+# ---- the watcher: actions with no vmctl command running ---------------------------
+# `vmctl create` leaves a detached watcher per domain (watch.c). phoenix is
+# created paused and unpaused 6 s later, so its crash comes after the 5 s
+# restart guard (counted from its creation): the watcher restarts it; the
+# new domain crashes at once, so the guard preserves it (no loop).
+# Umbra gives the lowest free id: a paused placeholder holds one below
+# phoenix's and goes before the crash, so the restarted phoenix's id differs.
+at_dom0 "watcher: phoenix created paused (on_crash=restart)" \
+	'vmctl create -p hello.cfg name=hold >/dev/null; vmctl create -p hostile.cfg name=phoenix on_crash=restart; vmctl destroy hold' \
+	'^domain [0-9]+ \(phoenix\) created, paused$' 60
+pid1=$(since_mark | sed -nE 's/^domain ([0-9]+) \(phoenix\) created, paused$/\1/p' | head -n 1)
+at_dom0 "watcher: phoenix crashes and comes back with no command running" \
+	'sleep 6; vmctl unpause phoenix; i=0; while [ $i -lt 60 ] && ! grep -q "phoenix restarted" /var/log/umbra/vmctl-watch.log; do sleep 1; i=$((i+1)); done; sleep 2; vmctl list phoenix' \
+	'^phoenix +[0-9]+ +32 +1 ' 120
+pid2=$(since_mark | sed -nE 's/^phoenix +([0-9]+) +32 +1 .*/\1/p' | head -n 1)
+check "watcher: the restarted phoenix has a new id ($pid1 -> ${pid2:-?})" \
+	test -n "$pid1" -a -n "$pid2" -a "${pid2:-x}" != "${pid1:-x}"
+at_dom0 "watcher: its log says what it did" \
+	'grep phoenix /var/log/umbra/vmctl-watch.log' \
+	'phoenix \([0-9]+\) crashed: [^;]+; on_crash=restart' 20
+at_dom0 "watcher: the too-quick second crash is preserved, not looped" \
+	'sleep 3; vmctl list -l phoenix' '^phoenix +[0-9]+ +32 +1 +---sc- ' 30
+at_dom0 "watcher: destroy phoenix" 'vmctl destroy phoenix; echo rc=$?' '^rc=0$' 30
+at_dom0 "watcher: on_poweroff=destroy without -c leaves no domain" \
+	'vmctl create hello.cfg name=gone on_poweroff=destroy; i=0; while [ $i -lt 60 ] && vmctl list gone >/dev/null 2>&1; do sleep 1; i=$((i+1)); done; vmctl list gone' \
+	"no domain called 'gone'" 120
+at_dom0 "watcher: ... its log says so" 'grep gone /var/log/umbra/vmctl-watch.log' \
+	'gone \([0-9]+\) shut down \(poweroff\); on_poweroff=destroy' 20
+at_dom0 "watcher: on_crash=preserve keeps the crashed domain" \
+	'vmctl create hostile.cfg name=keep; i=0; while [ $i -lt 60 ] && ! grep -q "keep (" /var/log/umbra/vmctl-watch.log; do sleep 1; i=$((i+1)); done; vmctl list keep' \
+	'^keep +[0-9]+ +32 +1 +---sc- ' 120
+at_dom0 "watcher: ... its log says so" 'grep keep /var/log/umbra/vmctl-watch.log' \
+	'keep \([0-9]+\) crashed: [^;]+; on_crash=preserve' 20
+at_dom0 "watcher: destroy keep; no watcher left behind" \
+	'vmctl destroy keep; sleep 2; echo watchers=$(ls /run/umbra | grep -c watch.pid)' '^watchers=0$' 30
+
 # ---- grant tables: a granter's destruction takes its grants' mappings down -----
 # The granter grants to the next domain id, the mapper maps the previous
 # one's grant and holds it; destroying the granter must take the mapping
