@@ -107,7 +107,7 @@ static uint64_t *table_ptr(const struct mmu_tables *t, uint64_t addr)
 	return t->map(t->ctx, addr);
 }
 
-static void account_entry(const struct mmu_mode *m, struct mmu_walk *w, uint64_t e)
+void mmu_walk_account_entry(const struct mmu_mode *m, struct mmu_walk *w, uint64_t e)
 {
 	if (!(e & PTE_W))
 		w->writable = 0;
@@ -150,7 +150,7 @@ static int walk_once(const struct mmu_mode *m, const struct mmu_tables *t,
 			return fault(w, bits);
 		if (reserved_at(m, e, level, everywhere))
 			return fault(w, MMU_PF_P | MMU_PF_RSVD | bits);
-		account_entry(m, w, e);
+		mmu_walk_account_entry(m, w, e);
 		if (level == 1 || (e & PTE_PS))
 			break;
 		table = e & addr_mask;

@@ -81,6 +81,10 @@ int mmu_walk(const struct mmu_mode *m, const struct mmu_tables *t, uint64_t cr3,
 /* Reserved bits of entry `e` at `level` under mode `m` (0 if none). */
 uint64_t mmu_pte_reserved(const struct mmu_mode *m, uint64_t e, int level);
 
+/* Narrow w's writable, user and exec by one entry of the walk (any
+ * paging form: W, U and NX sit at the same bits). */
+void mmu_walk_account_entry(const struct mmu_mode *m, struct mmu_walk *w, uint64_t e);
+
 /* Permission check of a completed translation: the error code of the
  * fault (always with MMU_PF_P) or 0 if the access is allowed. `w` needs
  * only writable, user, exec and pkey. */

@@ -41,16 +41,6 @@ static int pf(struct mmu_walk *w, uint32_t ec)
 	return MMU_WALK_PF;
 }
 
-static void account(const struct mmu_mode *m, struct mmu_walk *w, uint64_t e)
-{
-	if (!(e & PTE_W))
-		w->writable = 0;
-	if (!(e & PTE_U))
-		w->user = 0;
-	if ((e & PTE_NX) && (m->efer & MMU_EFER_NXE))
-		w->exec = 0;
-}
-
 /* Reserved bits of a 2-level entry: only a 4 MiB leaf has any. */
 static bool rsvd32(const struct mmu_mode *m, uint64_t e, bool big)
 {
@@ -146,7 +136,7 @@ static int walk_once(const struct mmu_mode *m, const struct mmu_tables *t, uint6
 		if (pae ? rsvd_pae(m, e, level) != 0 : rsvd32(m, e, leaf))
 			return pf(w, MMU_PF_P | MMU_PF_RSVD | bits);
 		if (level != 3)
-			account(m, w, e);
+			mmu_walk_account_entry(m, w, e);
 		if (leaf)
 			break;
 		table = next_table(pae, e);
