@@ -3,16 +3,9 @@
  * paging off, flat segments and EBX = the start info's address. It stays
  * in 32-bit mode: hvm32_main() turns paging on and off itself.
  */
-#include <public/elfnote.h>
+#include "pvh_note.h"
 
-	.section .note.Xen, "a", @note
-	.p2align 2
-	.long 4				/* namesz: "Xen\0" */
-	.long 4				/* descsz */
-	.long XEN_ELFNOTE_PHYS32_ENTRY
-	.asciz "Xen"
-	.long pvh_start32
-	.p2align 2
+	PVH_ENTRY_NOTE pvh_start32
 
 	.section .text.entry, "ax"
 	.code32

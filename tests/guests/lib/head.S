@@ -4,7 +4,7 @@
  * (public/hvm/start_info.h). We build identity page tables for the low
  * 4 GiB with 2 MiB pages, switch to long mode and call guest_start().
  */
-#include <public/elfnote.h>
+#include "pvh_note.h"
 #include "cpu.h"
 
 #define CR0_PE		0x00000001
@@ -18,14 +18,7 @@
 #define PTE_P_W_PS	0x087
 
 	/* The note that makes this a PVH kernel. */
-	.section .note.Xen, "a", @note
-	.p2align 2
-	.long 4				/* namesz: "Xen\0" */
-	.long 4				/* descsz */
-	.long XEN_ELFNOTE_PHYS32_ENTRY
-	.asciz "Xen"
-	.long pvh_start32
-	.p2align 2
+	PVH_ENTRY_NOTE pvh_start32
 
 	.section .text.entry, "ax"
 	.code32
