@@ -54,6 +54,17 @@ native() {
 	tty_stop
 }
 
+# umbra_qemu NAME SMP ISO COM2 [QEMU ARGS...]: boot ISO in tmux session
+# NAME with SMP CPUs and 2G, COM1 on the terminal, COM2 (Umbra's own log)
+# into the file COM2.
+umbra_qemu() {
+	local name=$1 smp=$2 iso=$3 com2=$4
+	shift 4
+	tty_start "$name" qemu-system-x86_64 -M q35 -cpu "$QEMU_CPU_DEFAULT" -smp "$smp" -m 2G \
+		-display none -no-reboot -nic none -serial stdio -serial "file:$com2" \
+		-monitor none "$@" -cdrom "$iso"
+}
+
 # dom0 under Umbra: GRUB -> Umbra -> dom0's shell on COM1, Umbra's own
 # messages on COM2 once dom0 owns COM1, boot-module domains beside it.
 # dom0_max_vcpus=2 on three CPUs: dom0's vCPUs pinned one-to-one on pCPUs
@@ -69,9 +80,7 @@ under_umbra() {
 		"$DOM0/vmlinuz console=ttyS0 quiet panic=-1 iomem=relaxed; $DOM0/initrd.img; build/guests/hello.elf name=g1 -- status=0; build/guests/timer.elf name=t1 -- sleeps=$T1_SLEEPS slack_ms=600000" ||
 		{ echo "FAIL: umbra: ISO builds"; return; }
 	: > "$com2"
-	tty_start dom0-umbra qemu-system-x86_64 -M q35 -cpu "$QEMU_CPU_DEFAULT" -smp 3 -m 2G \
-		-display none -no-reboot -nic none -serial stdio -serial "file:$com2" \
-		-monitor none -device isa-debug-exit,iobase=0xf4,iosize=0x04 -cdrom "$iso"
+	umbra_qemu dom0-umbra 3 "$iso" "$com2" -device isa-debug-exit,iobase=0xf4,iosize=0x04
 	check "umbra: dom0 is built from the bzImage and initrd modules" \
 		tty_wait '^dom0: [0-9]+ MiB in [0-9]+ ranges, vCPU 0 on pCPU 0' 120
 	check "umbra: dom0 gets 2 vCPUs on pCPUs 0-1, Umbra keeps one" \
@@ -169,9 +178,7 @@ reboot_through_umbra() {
 		"$DOM0/vmlinuz console=ttyS0 quiet panic=-1; $DOM0/initrd.img; build/guests/timer.elf name=t1 -- sleeps=3600000" ||
 		{ echo "FAIL: reboot: ISO builds"; return; }
 	: > "$com2"
-	tty_start dom0-reboot qemu-system-x86_64 -M q35 -cpu "$QEMU_CPU_DEFAULT" -smp 2 -m 2G \
-		-display none -no-reboot -nic none -serial stdio -serial "file:$com2" \
-		-monitor none -cdrom "$iso"
+	umbra_qemu dom0-reboot 2 "$iso" "$com2"
 	check "reboot: dom0 reaches umbra-dom0: ready" tty_wait '^umbra-dom0: ready' "$DOM0_TIMEOUT"
 	tty_type 'reboot'
 	check "reboot: dom0 restarts the machine" tty_wait 'reboot: Restarting system' 120
@@ -200,9 +207,7 @@ dom0_crash() {
 		"$DOM0/vmlinuz console=ttyS0 rdinit=/nonexistent panic=-1 reboot=t; $DOM0/initrd.img; build/guests/hello.elf name=g1 -- status=0; build/guests/timer.elf name=t1 -- sleeps=$T1_SLEEPS slack_ms=600000" ||
 		{ echo "FAIL: crash: ISO builds"; return; }
 	: > "$com2"
-	tty_start dom0-crash qemu-system-x86_64 -M q35 -cpu "$QEMU_CPU_DEFAULT" -smp 3 -m 2G \
-		-display none -no-reboot -nic none -serial stdio -serial "file:$com2" \
-		-monitor none -cdrom "$iso"
+	umbra_qemu dom0-crash 3 "$iso" "$com2"
 	check "crash: dom0's kernel panics during boot" tty_wait 'Kernel panic' "$DOM0_TIMEOUT"
 	check "crash: Umbra reports dom0's crash clearly" \
 		wait_for_file "$com2" "^umbra: dom0 crashed \\(triple fault.*the machine stays up" 60
@@ -362,9 +367,7 @@ dom0_takeback() {
 		"$DOM0/vmlinuz console=ttyS0 quiet panic=-1; $DOM0/initrd.img" ||
 		{ echo "FAIL: takeback: ISO builds"; return; }
 	: > "$com2"
-	tty_start dom0-takeback qemu-system-x86_64 -M q35 -cpu "$QEMU_CPU_DEFAULT" -smp 3 -m 2G \
-		-display none -no-reboot -nic none -serial stdio -serial "file:$com2" \
-		-monitor none -device isa-debug-exit,iobase=0xf4,iosize=0x04 -cdrom "$iso"
+	umbra_qemu dom0-takeback 3 "$iso" "$com2" -device isa-debug-exit,iobase=0xf4,iosize=0x04
 	check "takeback: dom0 reaches umbra-dom0: ready" tty_wait '^umbra-dom0: ready' "$DOM0_TIMEOUT"
 	tty_type 'for c in 0 1; do taskset -c $c sh -c "i=0; while :; do i=\$((i+1)); echo tick$c=\$i; sleep 1; done" & done'
 	check "takeback: dom0 ticks on its CPU 0" tty_wait '^tick0=3' 60
