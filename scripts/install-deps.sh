@@ -14,6 +14,8 @@ PACKAGES=(
 	grub-pc-bin grub-common xorriso mtools qemu-system-x86
 	# host libraries
 	libcmocka-dev libncurses-dev zlib1g-dev
+	# xz and zstd kernels (Debian's bzImage payload is xz) for libvmctl
+	liblzma-dev libzstd-dev
 	# reference x86 decoder for the instruction decoder's differential test
 	libzydis-dev
 	# store conformance: Debian's real XenStore clients and daemon

@@ -64,6 +64,56 @@ bool vmctl_is_gzip(const void *data, size_t size);
  */
 int vmctl_gunzip(const void *data, size_t size, size_t limit, const char *what,
 		 void **out, size_t *out_size);
+/* ---- decompress.c, unxz.c, unzstd.c: compressed kernels ----------- */
+
+enum vmctl_compression {
+	VMCTL_COMP_NONE, VMCTL_COMP_GZIP, VMCTL_COMP_XZ, VMCTL_COMP_LZMA,
+	VMCTL_COMP_ZSTD, VMCTL_COMP_BZIP2, VMCTL_COMP_LZO, VMCTL_COMP_LZ4,
+};
+
+/* The format by its magic bytes (VMCTL_COMP_NONE: none known). */
+enum vmctl_compression vmctl_compression_of(const void *data, size_t size);
+const char *vmctl_compression_name(enum vmctl_compression kind);
+/*
+ * Decompress gzip, xz, lzma or zstd data into a malloc()ed buffer of at
+ * most `limit` bytes. 0 with *out / *out_size, or -EINVAL (unknown or
+ * unsupported format, corrupt or truncated data, larger than limit) /
+ * -ENOMEM, with the error text naming `what`.
+ */
+int vmctl_decompress(const void *data, size_t size, size_t limit, const char *what,
+		     void **out, size_t *out_size);
+int vmctl_unxz(const void *data, size_t size, bool is_lzma_alone, size_t limit,
+	       const char *what, void **out, size_t *out_size);
+int vmctl_unzstd(const void *data, size_t size, size_t limit, const char *what,
+		 void **out, size_t *out_size);
+
+/* A decompressor's output: grows by doubling up to limit. */
+struct vmctl_outbuf {
+	uint8_t *buf;
+	size_t len, cap, limit;
+};
+/* The last 4 bytes as the uncompressed size, bounded by limit. */
+size_t vmctl_size_hint(const void *data, size_t size, size_t limit);
+int vmctl_outbuf_init(struct vmctl_outbuf *ob, size_t hint, size_t limit);
+/* -E2BIG once the limit is reached, -ENOMEM. */
+int vmctl_outbuf_grow(struct vmctl_outbuf *ob);
+void vmctl_outbuf_take(struct vmctl_outbuf *ob, void **out, size_t *out_size);
+void vmctl_outbuf_free(struct vmctl_outbuf *ob);
+/* The sentence for -EPIPE (truncated), -E2BIG, -ENOMEM or corrupt data. */
+int vmctl_decompress_fail(int rc, const char *what, const char *format,
+			  size_t limit, const char *detail);
+
+/* ---- bzimage.c: the vmlinux inside a bzImage ----------------------- */
+
+/* The "HdrS" setup header magic is there. */
+bool vmctl_is_bzimage(const void *data, size_t size);
+/* The compressed payload (pointing into data), or -EINVAL with the text. */
+int vmctl_bzimage_payload(const void *data, size_t size, const char *what,
+			  const void **payload, size_t *payload_size);
+/* The payload decompressed (at most limit bytes): the kernel's ELF. */
+int vmctl_bzimage_extract(const void *data, size_t size, size_t limit, const char *what,
+			  void **out, size_t *out_size);
+
 /* Read a file whole (at most limit bytes) into a malloc()ed buffer. */
 int vmctl_read_file(const char *path, size_t limit, const char *what,
 		    void **out, size_t *out_size);

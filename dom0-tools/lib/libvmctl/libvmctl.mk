@@ -6,7 +6,8 @@
 # initramfs carries no shared library of ours).
 
 LIBVMCTL_DIR := dom0-tools/lib/libvmctl
-LIBVMCTL_SHARED_SRCS := hypervisor/common/elf_loader.c hypervisor/common/pvh_start_info.c
+LIBVMCTL_SHARED_SRCS := hypervisor/common/elf_loader.c hypervisor/common/pvh_start_info.c \
+	hypervisor/common/bzimage.c
 LIBVMCTL_SRCS := $(sort $(wildcard $(LIBVMCTL_DIR)/*.c)) $(LIBVMCTL_SHARED_SRCS)
 LIBVMCTL_HOST_OBJS := $(LIBVMCTL_SRCS:%.c=$(BUILD)/host/%.o)
 LIBVMCTL_SAN_OBJS := $(LIBVMCTL_SRCS:%.c=$(BUILD)/san/%.o)
@@ -16,7 +17,8 @@ LIBVMCTL_A := $(DOM0_BUILD)/libvmctl.a
 LIBVMCTL_SO := $(DOM0_BUILD)/$(LIBVMCTL_SONAME)
 LIBVMCTL_SO_LINK := $(DOM0_BUILD)/libvmctl.so
 LIBVMCTL_PC := $(DOM0_BUILD)/vmctl.pc
-LIBVMCTL_LIBS := -lz
+# zlib, liblzma and libzstd: gzip, xz/lzma and zstd kernels (bzImage payloads).
+LIBVMCTL_LIBS := -lz -llzma -lzstd
 
 $(LIBVMCTL_A): $(LIBVMCTL_HOST_OBJS)
 	@mkdir -p $(dir $@)

@@ -11,8 +11,6 @@
 
 #include "internal.h"
 
-#define BZIMAGE_MAGIC_OFF	0x202	/* "HdrS": Linux's boot protocol */
-
 static int mem_copy(void *ctx, uint64_t gpa, const void *src, uint64_t len)
 {
 	struct vmctl_mem_writer *w = ctx;
@@ -73,16 +71,31 @@ void vmctl_mem_writer_done(struct vmctl_mem_writer *w)
 	w->zeroes = NULL;
 }
 
-static bool is_bzimage(const uint8_t *p, size_t size)
+/* Replace *buf (size *size) by its decompressed form. */
+static int expand(void **buf, size_t *size, size_t limit, const char *what, bool is_bz)
 {
-	return size > BZIMAGE_MAGIC_OFF + 4 &&
-	       memcmp(p + BZIMAGE_MAGIC_OFF, "HdrS", 4) == 0;
+	void *out;
+	size_t out_size;
+	int rc;
+
+	rc = is_bz ? vmctl_bzimage_extract(*buf, *size, limit, what, &out, &out_size) :
+		     vmctl_decompress(*buf, *size, limit, what, &out, &out_size);
+	if (rc)
+		return rc;
+	free(*buf);
+	*buf = out;
+	*size = out_size;
+	return 0;
 }
 
-/* The kernel file, inflated if it is gzip'd. */
+/*
+ * The kernel file as an ELF image: a compressed file is decompressed, a
+ * bzImage gives its payload's vmlinux (Xen's libxenguest takes the same
+ * three: ELF, compressed ELF, bzImage).
+ */
 static int read_kernel(const char *path, uint64_t limit, void **out, size_t *size)
 {
-	void *raw, *inflated;
+	void *raw;
 	size_t raw_size;
 	char what[600];
 	int rc;
@@ -91,19 +104,13 @@ static int read_kernel(const char *path, uint64_t limit, void **out, size_t *siz
 	rc = vmctl_read_file(path, limit, "kernel", &raw, &raw_size);
 	if (rc)
 		return rc;
-	if (vmctl_is_gzip(raw, raw_size)) {
-		rc = vmctl_gunzip(raw, raw_size, limit, what, &inflated, size);
+	if (vmctl_compression_of(raw, raw_size) != VMCTL_COMP_NONE)
+		rc = expand(&raw, &raw_size, limit, what, false);
+	if (!rc && vmctl_is_bzimage(raw, raw_size))
+		rc = expand(&raw, &raw_size, limit, what, true);
+	if (rc) {
 		free(raw);
-		if (rc)
-			return rc;
-		raw = inflated;
-		raw_size = *size;
-	}
-	if (is_bzimage(raw, raw_size)) {
-		free(raw);
-		return vmctl_fail(-EINVAL,
-				  "%s is a bzImage; Umbra loads ELF kernels with a PVH entry (vmlinux)",
-				  what);
+		return rc;
 	}
 	*out = raw;
 	*size = raw_size;

@@ -36,6 +36,8 @@
 #define LB_RELOCATABLE		0x234
 #define LB_XLOADFLAGS		0x236
 #define LB_CMDLINE_SIZE		0x238
+#define LB_PAYLOAD_OFFSET	0x248	/* from the protected-mode kernel's start */
+#define LB_PAYLOAD_LENGTH	0x24c
 #define LB_PREF_ADDRESS		0x258
 #define LB_INIT_SIZE		0x260
 #define LB_HEADER_MIN_END	0x268	/* through handover_offset (2.12+) */

@@ -12,6 +12,9 @@ $(eval $(call cmocka_test,$(LIBVMCTL_TEST_BIN)/test_gunzip, \
 $(eval $(call cmocka_test,$(LIBVMCTL_TEST_BIN)/test_image, \
 	$(BUILD)/san/$(LIBVMCTL_TEST_DIR)/test_image.o \
 	$(BUILD)/san/tests/unit/hvm/elf_build.o $(LIBVMCTL_SAN_OBJS)))
+$(eval $(call cmocka_test,$(LIBVMCTL_TEST_BIN)/test_bzimage, \
+	$(BUILD)/san/$(LIBVMCTL_TEST_DIR)/test_bzimage.o \
+	$(BUILD)/san/tests/unit/hvm/elf_build.o $(LIBVMCTL_SAN_OBJS)))
 $(eval $(call cmocka_test,$(LIBVMCTL_TEST_BIN)/test_errors, \
 	$(BUILD)/san/$(LIBVMCTL_TEST_DIR)/test_errors.o $(LIBVMCTL_SAN_OBJS)))
 
@@ -23,10 +26,12 @@ $(eval $(call cmocka_test,$(LIBVMCTL_TEST_BIN)/test_snapshot, \
 	$(BUILD)/san/$(LIBVMCTL_TEST_DIR)/test_snapshot.o \
 	$(BUILD)/san/$(LIBVMCTL_TEST_DIR)/fake_umbra.o $(LIBVMCTL_SAN_OBJS)))
 
-LIBVMCTL_TESTS := test_gunzip test_image test_errors test_handle test_snapshot
+LIBVMCTL_TESTS := test_gunzip test_image test_bzimage test_errors test_handle test_snapshot
 $(LIBVMCTL_TESTS:%=$(LIBVMCTL_TEST_BIN)/%): CMOCKA_LIBS += $(LIBVMCTL_LIBS) -pthread
 
-# Two tests also load the real hello guest.
-$(BUILD)/san/$(LIBVMCTL_TEST_DIR)/test_image.o $(BUILD)/san/$(LIBVMCTL_TEST_DIR)/test_handle.o: \
+# Three tests also load the real hello guest.
+$(BUILD)/san/$(LIBVMCTL_TEST_DIR)/test_image.o $(BUILD)/san/$(LIBVMCTL_TEST_DIR)/test_handle.o \
+		$(BUILD)/san/$(LIBVMCTL_TEST_DIR)/test_bzimage.o: \
 	HOST_CFLAGS += -DVMCTL_HELLO_ELF='"$(LIBVMCTL_HELLO_ELF)"'
-$(LIBVMCTL_TEST_BIN)/test_image $(LIBVMCTL_TEST_BIN)/test_handle: | $(LIBVMCTL_HELLO_ELF)
+$(LIBVMCTL_TEST_BIN)/test_image $(LIBVMCTL_TEST_BIN)/test_handle \
+		$(LIBVMCTL_TEST_BIN)/test_bzimage: | $(LIBVMCTL_HELLO_ELF)
