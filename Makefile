@@ -30,7 +30,7 @@ FUZZ_TARGETS :=
 # tools that use them; test guests before the suites that boot them. A
 # fragment may include fragments of its own (dom0-tools/, tests/e2e/).
 COMPONENTS := base mmu shared-pt hypervisor dom0-tools dom0 pvguest-patches \
-	tests/guests tests/unit/hv-common tests/unit/hvm tests/unit/libvmctl tests/unit/vmtop tests/store tests/vmctl tests/e2e \
+	tests/guests tests/unit/hv-common tests/unit/hvm tests/unit/pkscan tests/unit/libvmctl tests/unit/vmtop tests/store tests/vmctl tests/e2e \
 	tests/install tests/tools tests/bench
 
 # Read one component's fragment (plain include: a missing one is an error)
