@@ -27,7 +27,10 @@
  *     next page) the page is refused: the page is left as it was and the
  *     caller makes the guest's access fault.
  * After a successful call no byte offset of the page starts one of the
- * sequences (checked again before returning).
+ * sequences (checked again before returning). That holds whatever entry
+ * points are given, so a guest may declare them: entries only decide
+ * which matches are rewritten with their meaning kept and which refuse
+ * the page.
  *
  * THE TRAP. The rewrite changes one byte, the second opcode byte, into B9:
  *   WRPKRU  [pfx] 0F 01 EF          ->  [pfx] 0F B9 EF          UD1 %edi,%ebp
@@ -44,15 +47,18 @@
  *      and call pkscan_trap_decode(). 0: not a trap, deliver #UD as usual.
  *   2. Otherwise *orig is the original instruction (length, prefixes,
  *      memory operand); emulate it and advance RIP by orig->len:
- *      - PKSCAN_WRPKRU: a mandatory-prefix form (orig->rep set: F3 0F 01
- *        EF is STUI) gets #UD; ECX or EDX nonzero gets #GP(0), as the CPU
- *        does; else PKRU = pkscan_pkru_forced(EAX, reserved key).
+ *      - PKSCAN_WRPKRU: pkscan_emulate_wrpkru(): a mandatory-prefix form
+ *        (orig->rep set: F3 0F 01 EF is STUI) gets #UD; ECX or EDX nonzero
+ *        gets #GP(0), as the CPU does; else PKRU = EAX with the reserved
+ *        key's AD and WD bits set (pkscan_pkru_forced()).
  *      - PKSCAN_XRSTOR: the hypervisor performs the XRSTOR from its own
  *        copy of the guest's XSAVE area (read through the guest-access
  *        border: a bad pointer gives the guest the #PF the CPU would),
  *        with the guest's EDX:EAX, then sets PKRU = pkscan_pkru_forced(
  *        PKRU, reserved key). What XRSTOR itself rejects (alignment,
- *        header) becomes #GP(0) for the guest.
+ *        header) becomes #GP(0) for the guest. (Simpler and also safe:
+ *        keep XCR0 bit 9 clear while PV guests run, so that no XRSTOR
+ *        loads PKRU, and switch PKRU with RDPKRU/WRPKRU instead.)
  *      - PKSCAN_XRSTORS: privileged; a PV guest runs at CPL 3, so #GP(0),
  *        as the CPU would give it.
  * The trap bytes alone name the original instruction, so no table is
@@ -176,5 +182,20 @@ int pkscan_trap_decode(const uint8_t *bytes, size_t avail, int mode, struct insn
 
 /* The guest's new PKRU with the reserved key's access and write disabled. */
 uint32_t pkscan_pkru_forced(uint32_t pkru, unsigned int reserved_key);
+
+/* What the emulator must do with a trap (see EMULATION CONTRACT). */
+enum pkscan_emul {
+	PKSCAN_EMUL_DONE,	/* emulated: advance RIP by orig->len */
+	PKSCAN_EMUL_UD,		/* inject #UD */
+	PKSCAN_EMUL_GP,		/* inject #GP(0) */
+};
+
+/*
+ * WRPKRU from a trap of kind PKSCAN_WRPKRU, as the CPU runs it, with the
+ * reserved key forced on: the new PKRU in *pkru when PKSCAN_EMUL_DONE.
+ * Only the low halves of RAX, RCX and RDX count, as for the instruction.
+ */
+enum pkscan_emul pkscan_emulate_wrpkru(const struct insn *orig, uint64_t rax, uint64_t rcx,
+				       uint64_t rdx, unsigned int reserved_key, uint32_t *pkru);
 
 #endif

@@ -7,6 +7,7 @@
 # as and objdump.
 #
 #   make check-pkscan   the suites below
+#   make fuzz-pkscan    a short libFuzzer run of pkscan_page() against its promises
 #   make bench-pkscan   cost per 4 KiB page of the hypervisor's code, against
 #                       a naive memcmp scan in the same run
 
@@ -33,6 +34,20 @@ PKSCAN_HV_ELF := $(BUILD)/umbra.elf
 $(BUILD)/san/$(PKSCAN_TEST_DIR)/test_objdump.o: \
 	HOST_CFLAGS += -DPKSCAN_HYPERVISOR_ELF='"$(PKSCAN_HV_ELF)"'
 $(PKSCAN_BIN)/test_objdump: | $(PKSCAN_HV_ELF)
+
+# libFuzzer target (built by `make check`; `make fuzz-pkscan` runs it).
+PKSCAN_FUZZ := $(PKSCAN_BIN)/fuzz_pkscan
+PKSCAN_FUZZ_RUNS ?= 200000
+$(PKSCAN_FUZZ): $(patsubst %.c,$(BUILD)/fuzz/%.o,$(PKSCAN_TEST_DIR)/fuzz_pkscan.c \
+		$(PKSCAN_SRCS) $(PKSCAN_INSN_SRCS))
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined $^ -o $@
+FUZZ_TARGETS += $(PKSCAN_FUZZ)
+
+.PHONY: fuzz-pkscan
+fuzz-pkscan: $(PKSCAN_FUZZ)
+	@mkdir -p $(BUILD)/fuzz-corpus/pkscan
+	$(PKSCAN_FUZZ) -runs=$(PKSCAN_FUZZ_RUNS) -max_len=4200 -seed=1 $(BUILD)/fuzz-corpus/pkscan
 
 # Benchmark: optimised host build, no sanitizers; built by `make check`.
 PKSCAN_BENCH := $(BUILD)/tests/bench/pkscan/bench_pkscan

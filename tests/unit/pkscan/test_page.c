@@ -367,6 +367,30 @@ static void test_pkru_forced(void **state)
 	assert_int_equal(pkscan_pkru_forced(0, 16), MMU_PKRU_AD(0) | MMU_PKRU_WD(0));
 }
 
+static void test_emulate_wrpkru(void **state)
+{
+	struct insn orig;
+	uint32_t pkru = 0x12345678;
+
+	(void)state;
+	assert_int_equal(pkscan_trap_decode(BYTES(0x48, 0x0f, 0xb9, 0xef), 64, &orig),
+			 PKSCAN_WRPKRU);
+	assert_int_equal(pkscan_emulate_wrpkru(&orig, 0xffffffff00000004ULL,
+					       0xffffffff00000000ULL, 0x100000000ULL, 15, &pkru),
+			 PKSCAN_EMUL_DONE);
+	assert_int_equal(pkru, 0xc0000004);
+	pkru = 7;
+	assert_int_equal(pkscan_emulate_wrpkru(&orig, 0, 1, 0, 15, &pkru), PKSCAN_EMUL_GP);
+	assert_int_equal(pkscan_emulate_wrpkru(&orig, 0, 0, 0x80000000, 15, &pkru),
+			 PKSCAN_EMUL_GP);
+	assert_int_equal(pkru, 7);
+	/* STUI's trap: #UD, PKRU untouched. */
+	assert_int_equal(pkscan_trap_decode(BYTES(0xf3, 0x0f, 0xb9, 0xef), 64, &orig),
+			 PKSCAN_WRPKRU);
+	assert_int_equal(pkscan_emulate_wrpkru(&orig, 0, 0, 0, 15, &pkru), PKSCAN_EMUL_UD);
+	assert_int_equal(pkru, 7);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -386,6 +410,7 @@ int main(void)
 		cmocka_unit_test(test_trap_decode),
 		cmocka_unit_test(test_rewrite_round_trip),
 		cmocka_unit_test(test_pkru_forced),
+		cmocka_unit_test(test_emulate_wrpkru),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

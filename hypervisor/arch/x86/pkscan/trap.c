@@ -63,3 +63,16 @@ uint32_t pkscan_pkru_forced(uint32_t pkru, unsigned int reserved_key)
 	reserved_key &= 15;
 	return pkru | MMU_PKRU_AD(reserved_key) | MMU_PKRU_WD(reserved_key);
 }
+
+enum pkscan_emul pkscan_emulate_wrpkru(const struct insn *orig, uint64_t rax, uint64_t rcx,
+				       uint64_t rdx, unsigned int reserved_key, uint32_t *pkru)
+{
+	/* F3 0F 01 EF is STUI (user interrupts), which PV guests are not
+	 * offered; F2 names nothing there. */
+	if (orig->rep)
+		return PKSCAN_EMUL_UD;
+	if ((uint32_t)rcx != 0 || (uint32_t)rdx != 0)
+		return PKSCAN_EMUL_GP;
+	*pkru = pkscan_pkru_forced((uint32_t)rax, reserved_key);
+	return PKSCAN_EMUL_DONE;
+}
