@@ -1,14 +1,15 @@
 /*
  * The byte-offset scanner: every offset of a page where WRPKRU, XRSTOR or
  * XRSTORS begins, whatever the code around it. A guest can jump to any
- * byte, so no offset is skipped. Eight bytes at a time look for the 0F
- * escape all three begin with (code has one in roughly twenty bytes);
- * only words holding one are checked byte by byte.
+ * byte, so no offset is skipped. Eight offsets at a time look for the 0F
+ * escape all three begin with followed by one of their second bytes; only
+ * those few offsets are checked in full.
  */
 #include "pkscan_internal.h"
 
 #define ONES	0x0101010101010101ULL
 #define HIGHS	0x8080808080808080ULL
+#define LOWS	0x7f7f7f7f7f7f7f7fULL
 
 enum pkscan_kind pkscan_kind_of(uint8_t b0, uint8_t b1, uint8_t b2)
 {
@@ -51,32 +52,52 @@ static unsigned int note(struct pkscan_match *out, unsigned int max, unsigned in
 	return nr + 1;
 }
 
-/* Nonzero exactly when some byte of w is 0F (which bits are set is not exact). */
-static inline uint64_t has_escape(uint64_t w)
+/* 0x80 in each byte of w that equals b, 0 in the others (exact: no
+ * carry crosses a byte). */
+static inline uint64_t bytes_equal(uint64_t w, uint8_t b)
 {
-	uint64_t x = w ^ (ONES * PKSCAN_ESCAPE);
+	uint64_t x = w ^ (ONES * b);
 
-	return (x - ONES) & ~x & HIGHS;
+	return ~(((x & LOWS) + LOWS) | x) & HIGHS;
+}
+
+/* Offsets i..i+7 whose byte is 0F and whose next byte is 01, AE or C7: a
+ * superset of the matches there (code has a 0F in about every twenty
+ * bytes, but these pairs are rare). Reads page[i..i+8]. */
+static inline uint64_t candidates(const uint8_t *at)
+{
+	uint64_t w, w1;
+
+	__builtin_memcpy(&w, at, sizeof(w));
+	__builtin_memcpy(&w1, at + 1, sizeof(w1));
+	return bytes_equal(w, PKSCAN_ESCAPE) &
+	       (bytes_equal(w1, PKSCAN_OP_GRP7) | bytes_equal(w1, PKSCAN_OP_GRP15) |
+		bytes_equal(w1, PKSCAN_OP_GRP9));
+}
+
+static unsigned int check(const struct pkscan_bytes *b, unsigned int off,
+			  struct pkscan_match *out, unsigned int max, unsigned int nr)
+{
+	enum pkscan_kind kind = kind_at(b, off);
+
+	return kind == PKSCAN_NONE ? nr : note(out, max, nr, off, kind);
 }
 
 unsigned int pkscan_find_bytes(const struct pkscan_bytes *b, struct pkscan_match *out,
 			       unsigned int max)
 {
-	unsigned int nr = 0, i, j;
-	enum pkscan_kind kind;
-	uint64_t w;
+	unsigned int nr = 0, i;
+	uint64_t c;
 
-	for (i = 0; i < PKSCAN_PAGE; i += 8) {
-		__builtin_memcpy(&w, b->page + i, sizeof(w));
-		if (!has_escape(w))
-			continue;
-		for (j = i; j < i + 8; j++) {
-			if (b->page[j] != PKSCAN_ESCAPE)
-				continue;
-			kind = kind_at(b, j);
-			if (kind != PKSCAN_NONE)
-				nr = note(out, max, nr, j, kind);
-		}
+	/* Little-endian: byte k of a word is bits 8k..8k+7. */
+	for (i = 0; i + 8 < PKSCAN_PAGE; i += 8) {
+		for (c = candidates(b->page + i); c; c &= c - 1)
+			nr = check(b, i + (unsigned int)__builtin_ctzll(c) / 8, out, max, nr);
+	}
+	/* The last word, whose successor bytes are the next page's. */
+	for (; i < PKSCAN_PAGE; i++) {
+		if (b->page[i] == PKSCAN_ESCAPE)
+			nr = check(b, i, out, max, nr);
 	}
 	return nr;
 }
