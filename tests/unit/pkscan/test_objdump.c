@@ -122,6 +122,68 @@ static void test_vector_boundaries_32(void **state)
 	expect_same_starts(&ours, &theirs);
 }
 
+/* objdump's instruction covering byte `off`. */
+static const struct objdump_insn *covering(const struct objdump_insn *insns, size_t nr,
+					   unsigned int off)
+{
+	size_t i;
+
+	for (i = 0; i < nr; i++) {
+		if (insns[i].offset <= off && off < insns[i].offset + insns[i].len)
+			return &insns[i];
+	}
+	fail_msg("objdump has no instruction at %#x", off);
+	return NULL;
+}
+
+static bool is_dangerous_text(const char *text)
+{
+	return strstr(text, "wrpkru") || strstr(text, "xrstor") || strstr(text, "stui");
+}
+
+/*
+ * Every match in the vectors, classified by the library and by objdump:
+ * real exactly when objdump's instruction over the opcode byte is the
+ * WRPKRU/XRSTOR/XRSTORS (or STUI) itself, with its 0F at the match.
+ */
+static void test_classes_match_objdump(void **state)
+{
+	const struct pkscan_bytes b = { .page = page, .next = NULL };
+	static struct pkscan_match m[64];
+	const struct objdump_insn *in;
+	struct pkscan_map map;
+	const uint16_t zero = 0;
+	size_t len, nr, n, i, real = 0, hidden = 0;
+	bool objdump_real;
+
+	(void)state;
+	len = assemble(vectors, 64, page, PAGE);
+	pad_page(len);
+	nr = objdump_sweep(page, PAGE, 64, od, MAX_INSNS);
+	n = pkscan_find(page, NULL, m, 64);
+	assert_true(n > 10 && n < 64);
+	pkscan_sweep(&map, &b, &zero, 1, 64);
+	for (i = 0; i < n; i++) {
+		pkscan_classify(&map, &b, 64, &m[i]);
+		in = covering(od, nr, m[i].offset + 1u);
+		objdump_real = is_dangerous_text(in->text) &&
+			       in->offset + in->len >= m[i].offset + 3u &&
+			       covering(od, nr, m[i].offset) == in;
+		if (objdump_real != (m[i].class == PKSCAN_REAL))
+			fail_msg("match at %#x: class %u, objdump: %s at %#x", m[i].offset,
+				 m[i].class, in->text, in->offset);
+		if (objdump_real) {
+			assert_int_equal(m[i].insn_start, in->offset);
+			assert_int_equal(m[i].insn_len, in->len);
+		}
+		real += objdump_real;
+		hidden += !objdump_real;
+	}
+	/* The vectors hold both kinds. */
+	assert_true(real >= 10);
+	assert_true(hidden >= 3);
+}
+
 static const char *expected_original(enum pkscan_kind kind)
 {
 	switch (kind) {
@@ -243,6 +305,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_vector_boundaries),
 		cmocka_unit_test(test_vector_boundaries_32),
+		cmocka_unit_test(test_classes_match_objdump),
 		cmocka_unit_test(test_rewrite_matches_objdump),
 		cmocka_unit_test(test_compiled_code_boundaries),
 		cmocka_unit_test(test_hypervisor_text_boundaries),
