@@ -209,7 +209,7 @@ static int scan_entry(struct checker *c, const struct spt_domain *d,
 		if (e & PTE_P)
 			return fail(c, SPT_CHECK_HV_SLOT, "guest entry in the "
 				    "hypervisor slots", 0, i, 0, e);
-		se = c->m->hv_slots[i - SPT_HV_L4_FIRST];
+		se = c->m->hv_slots[spt_hv_slot_entry(i)];
 	} else if ((e & PTE_P) && reserved_bits_set(c->m, level, e)) {
 		return fail(c, SPT_CHECK_RESERVED, "reserved bits", 0, i, 0, e);
 	} else if (e & PTE_P && level == 1) {

@@ -7,7 +7,7 @@
 int spt_machine_init(struct spt_machine *m, const struct spt_ops *ops,
 		     void *ctx, struct spt_frame *frames, uint64_t nr_frames,
 		     unsigned int phys_bits,
-		     const pte_t hv_slots[SPT_HV_L4_SLOTS])
+		     const pte_t hv_slots[SPT_HV_NR_SLOTS])
 {
 	uint64_t i;
 

@@ -10,8 +10,8 @@ static void fill_hv_slots(const struct spt_machine *m, pte_t *shadow)
 {
 	unsigned int i;
 
-	for (i = 0; i < SPT_HV_L4_SLOTS; i++)
-		spt_write_pte(&shadow[SPT_HV_L4_FIRST + i], m->hv_slots[i]);
+	for (i = 0; i < SPT_HV_NR_SLOTS; i++)
+		spt_write_pte(&shadow[spt_hv_slot_index(i)], m->hv_slots[i]);
 }
 
 int spt_shadow_alloc(struct spt_domain *d, uint64_t dir_mfn)

@@ -182,7 +182,7 @@ struct spt_machine {
 	uint64_t nr_frames;
 	unsigned int phys_bits;		/* MAXPHYADDR */
 	uint32_t flush_gen;		/* bumped by every full TLB flush */
-	pte_t hv_slots[SPT_HV_L4_SLOTS];
+	pte_t hv_slots[SPT_HV_NR_SLOTS];	/* spt_hv_slot_entry() */
 	struct spt_domain *domains;
 };
 
@@ -190,7 +190,7 @@ struct spt_machine {
 int spt_machine_init(struct spt_machine *m, const struct spt_ops *ops,
 		     void *ctx, struct spt_frame *frames, uint64_t nr_frames,
 		     unsigned int phys_bits,
-		     const pte_t hv_slots[SPT_HV_L4_SLOTS]);
+		     const pte_t hv_slots[SPT_HV_NR_SLOTS]);
 void spt_tlbs_flushed(struct spt_machine *m);
 const char *spt_reason_name(enum spt_reason r);
 int spt_reason_errno(enum spt_reason r);

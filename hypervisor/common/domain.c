@@ -2,7 +2,7 @@
  * ways a domain stops. */
 #include <stdarg.h>
 #include <asm/layout.h>
-#include <asm/hvm.h>
+#include <asm/guest.h>
 #include <asm/x86.h>
 #include <public/sched.h>
 #include <umbra/domain.h>
@@ -107,7 +107,7 @@ static char pool_why[128];
  * memory because of another. */
 static int reserve_pool(struct domain *d, const struct domain_config *cfg, const char **why)
 {
-	uint64_t pages = hvm_domain_pool_pages(d, cfg, why);
+	uint64_t pages = arch_domain_pool_pages(d, cfg, why);
 
 	if (!pages)
 		return -EINVAL;
@@ -175,13 +175,13 @@ int domain_create_err(const struct domain_config *cfg, struct domain **out, cons
 		err = -ENOMEM;
 		goto fail_pool;
 	}
-	err = hvm_domain_init(d, why);
+	err = arch_domain_init(d, why);
 	if (err)
 		goto fail_pool;
 	for (unsigned int i = 0; i < cfg->nr_vcpus; i++) {
 		struct vcpu *v = domain_vcpu_alloc(d);
 
-		if (!v || hvm_vcpu_init(v, d, i)) {
+		if (!v || arch_vcpu_init(v, d, i)) {
 			domain_vcpu_free(d, v);
 			*why = "its pool is too small for its vCPUs";
 			err = -ENOMEM;
@@ -196,10 +196,10 @@ int domain_create_err(const struct domain_config *cfg, struct domain **out, cons
 
 fail_vcpus:
 	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
-		hvm_vcpu_destroy(d->vcpus[i]);
+		arch_vcpu_destroy(d->vcpus[i]);
 		domain_vcpu_free(d, d->vcpus[i]);
 	}
-	hvm_domain_destroy(d);
+	arch_domain_destroy(d);
 fail_pool:
 	evtchn_domain_destroy(d);
 	domain_pool_release(d);
@@ -228,10 +228,10 @@ void domain_destroy(struct domain *d)
 	/* Before its memory can be reused: nobody maps its frames any more. */
 	grant_domain_destroy(d);
 	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
-		hvm_vcpu_destroy(d->vcpus[i]);
+		arch_vcpu_destroy(d->vcpus[i]);
 		domain_vcpu_free(d, d->vcpus[i]);
 	}
-	hvm_domain_destroy(d);
+	arch_domain_destroy(d);
 	domain_pool_release(d);
 	domain_free_structures(d);
 }
@@ -345,6 +345,6 @@ bool domain_kill(struct domain *d)
 void domain_print_stats(const struct domain *d)
 {
 	for (unsigned int i = 0; i < d->nr_vcpus; i++)
-		hvm_print_vcpu_stats(d->vcpus[i], true);
-	hvm_print_paging_stats(d);
+		arch_print_vcpu_stats(d->vcpus[i], true);
+	arch_print_paging_stats(d);
 }

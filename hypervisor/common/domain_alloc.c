@@ -122,6 +122,7 @@ int domain_alloc_structures(const struct domain_config *cfg, struct domain **out
 	memcpy(d->name, cfg->name, sizeof(d->name));
 	d->name[sizeof(d->name) - 1] = '\0';
 	d->paging = cfg->paging;
+	d->type = cfg->type;
 	d->state = DOMAIN_PAUSED;
 	d->console_ring = page_zalloc();
 	d->identity = cfg->identity;

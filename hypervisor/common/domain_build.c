@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <asm/guest_access.h>
 #include <asm/hvm.h>
+#include <asm/pv.h>
 #include <asm/layout.h>
 #include <public/hvm/start_info.h>
 #include <public/umbra.h>
@@ -88,6 +89,40 @@ int domain_build_start_info(struct domain *d, const struct elf_image *img,
 	return 0;
 }
 
+static void start_domain(struct domain *d)
+{
+	d->vcpus[0]->initialised = true;
+	d->started = true;
+	d->state = DOMAIN_RUNNING;
+	/* Secondary vCPUs wait for the guest's VCPUOP_initialise and _up. */
+	sched_vcpu_start(d->vcpus[0]);
+}
+
+/* A PV kernel (type=pv): arch/x86/pv builds it as Xen's domain builder
+ * would; a refused image names why and the domain goes away. */
+static bool build_pv(struct domain *d, const struct mb2_module *m,
+		     const struct domain_spec *spec)
+{
+	const struct pv_build_params p = {
+		.image = phys_to_virt(m->start), .size = m->end - m->start,
+		.cmdline = spec->args[0] ? spec->args : NULL,
+		.si_flags = spec->initdomain ? SIF_INITDOMAIN : 0,
+	};
+	const char *why = NULL;
+
+	if (pv_domain_build(d, &p, &why)) {
+		pr_err("domain %u (%s): PV image refused: %s\n", d->id, d->name,
+		       why ? why : "unknown error");
+		domain_destroy(d);
+		return false;
+	}
+	log_lifecycle(LOG_INFO, "domain %u (%s): %llu MiB, 1 vCPU, PV, paging=shared, pool %llu KiB\n",
+		      d->id, d->name, (unsigned long long)(d->mem_bytes >> 20),
+		      (unsigned long long)d->pool.reserved * 4);
+	start_domain(d);
+	return true;
+}
+
 static bool build_one(unsigned int index, const struct mb2_module *m)
 {
 	struct domain_config cfg;
@@ -108,6 +143,7 @@ static bool build_one(unsigned int index, const struct mb2_module *m)
 	cfg.mem_bytes = spec.mem_bytes;
 	cfg.nr_vcpus = spec.nr_vcpus;
 	cfg.paging = spec.paging;
+	cfg.type = spec.type == UMBRA_DOMAIN_TYPE_PV ? UMBRA_DOMAIN_TYPE_PV : 0;
 	cfg.affinity = spec.affinity;
 	cfg.shadow_bytes = spec.shadow_bytes;
 	d = domain_create(&cfg, &why);
@@ -115,6 +151,8 @@ static bool build_one(unsigned int index, const struct mb2_module *m)
 		pr_err("module %u: domain '%s' not created: %s\n", index, cfg.name, why);
 		return false;
 	}
+	if (domain_is_pv(d))
+		return build_pv(d, m, &spec);
 	dgw = domain_guest_writer(d);
 	if (elf_load(phys_to_virt(m->start), m->end - m->start, d->mem_bytes, &dgw, &img)) {
 		pr_err("domain %u (%s): image refused: %s\n", d->id, d->name,

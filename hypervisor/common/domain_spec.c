@@ -87,13 +87,36 @@ static void check_name(struct domain_spec *spec, unsigned int index, struct spec
 		  "(or a space)", spec->name);
 }
 
+static void check_type(struct domain_spec *spec, const char *type, struct spec_ctx *c)
+{
+	if (!strcmp(type, "pvh"))
+		spec->type = UMBRA_DOMAIN_TYPE_PVH;
+	else if (!strcmp(type, "pv"))
+		spec->type = UMBRA_DOMAIN_TYPE_PV;
+	else
+		report_token(c, CMDLINE_BAD_VALUE, type, strlen(type));
+}
+
+/* PVH domains: nested (default) or shadow; PV domains: shared (default;
+ * shadow for PV is not built yet). An empty value is the default. */
 static void check_paging(struct domain_spec *spec, const char *paging, struct spec_ctx *c)
 {
-	if (!strcmp(paging, "nested"))
+	bool pv = spec->type == UMBRA_DOMAIN_TYPE_PV;
+
+	if (!paging[0])
+		spec->paging = pv ? UMBRA_PAGING_SHARED : UMBRA_PAGING_NESTED;
+	else if (!strcmp(paging, "nested") && !pv)
 		spec->paging = UMBRA_PAGING_NESTED;
-	else if (!strcmp(paging, "shadow"))
+	else if (!strcmp(paging, "shadow") && !pv)
 		spec->paging = UMBRA_PAGING_SHADOW;
-	else
+	else if (!strcmp(paging, "shared") && pv)
+		spec->paging = UMBRA_PAGING_SHARED;
+	else if (!strcmp(paging, "nested") || !strcmp(paging, "shadow") ||
+		 !strcmp(paging, "shared")) {
+		c->problems++;
+		c->report(c->ctx, "paging=%s is not offered to %s domains%s", paging,
+			  pv ? "PV" : "PVH", pv ? " yet (paging=shared is)" : " (PV only)");
+	} else
 		report_token(c, CMDLINE_BAD_VALUE, paging, strlen(paging));
 }
 
@@ -141,7 +164,7 @@ unsigned int domain_spec_parse(const char *line, unsigned int index,
 			       uint64_t cpus_online, struct domain_spec *spec,
 			       domain_spec_report_fn report, void *ctx)
 {
-	char buf[DOMAIN_SPEC_MAX], paging[16] = "nested";
+	char buf[DOMAIN_SPEC_MAX], paging[16] = "", type[8] = "pvh";
 	uint64_t mem = DOMAIN_SPEC_MEM_DEFAULT, vcpus = 1, cpus = ~0ULL, shadow = ~0ULL;
 	struct spec_ctx c = { report, ctx, 0 };
 	const struct param params[] = {
@@ -149,6 +172,7 @@ unsigned int domain_spec_parse(const char *line, unsigned int index,
 		{ .name = "mem", .var = &mem, .size = sizeof(mem), .type = PARAM_SIZE },
 		{ .name = "vcpus", .var = &vcpus, .size = sizeof(vcpus), .type = PARAM_UINT },
 		{ .name = "paging", .var = paging, .size = sizeof(paging), .type = PARAM_STRING },
+		{ .name = "type", .var = type, .size = sizeof(type), .type = PARAM_STRING },
 		{ .name = "cpus", .var = &cpus, .size = sizeof(cpus), .type = PARAM_UINT },
 		{ .name = "shadow_memory", .var = &shadow, .size = sizeof(shadow),
 		  .type = PARAM_SIZE },
@@ -162,6 +186,7 @@ unsigned int domain_spec_parse(const char *line, unsigned int index,
 	cmdline_parse(buf, params, params + sizeof(params) / sizeof(params[0]),
 		      report_token, &c);
 	check_name(spec, index, &c);
+	check_type(spec, type, &c);
 	check_paging(spec, paging, &c);
 	check_sizes(spec, mem, vcpus, cpus, cpus_online, &c);
 	check_shadow(spec, shadow, shadow != ~0ULL, &c);

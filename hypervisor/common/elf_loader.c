@@ -40,12 +40,16 @@ struct elf_file {
 	unsigned int cls;	/* 32 or 64 */
 	uint64_t phoff;
 	unsigned int phnum;
+	bool pv;		/* place by vaddr - virt_base (PV kernels) */
+	uint64_t virt_base;
 };
 
-/* A program header, whichever the class. */
+/* A program header, whichever the class. paddr is where it is placed in
+ * guest-physical memory: p_paddr (PVH) or vaddr - virt_base (PV). */
 struct phdr {
 	uint32_t type;
 	uint64_t offset;
+	uint64_t vaddr;
 	uint64_t paddr;
 	uint64_t filesz;
 	uint64_t memsz;
@@ -144,6 +148,7 @@ static void read_phdr(const struct elf_file *f, unsigned int i, struct phdr *ph)
 		p = f->base + f->phoff + (uint64_t)i * PHDR64_SIZE;
 		ph->type = rd32(p);
 		ph->offset = rd64(p + 8);
+		ph->vaddr = rd64(p + 16);
 		ph->paddr = rd64(p + 24);
 		ph->filesz = rd64(p + 32);
 		ph->memsz = rd64(p + 40);
@@ -152,11 +157,16 @@ static void read_phdr(const struct elf_file *f, unsigned int i, struct phdr *ph)
 		p = f->base + f->phoff + (uint64_t)i * PHDR32_SIZE;
 		ph->type = rd32(p);
 		ph->offset = rd32(p + 4);
+		ph->vaddr = rd32(p + 8);
 		ph->paddr = rd32(p + 12);
 		ph->filesz = rd32(p + 16);
 		ph->memsz = rd32(p + 20);
 		ph->align = rd32(p + 28);
 	}
+	/* Below virt_base: an address no guest-physical byte has, refused
+	 * by check_load's range test. */
+	if (f->pv)
+		ph->paddr = ph->vaddr >= f->virt_base ? ph->vaddr - f->virt_base : UINT64_MAX;
 }
 
 static int check_load(const struct elf_file *f, const struct phdr *ph, int i,
@@ -227,7 +237,11 @@ static int take_phys32_entry(const uint8_t *desc, uint32_t descsz, int i,
 	return 0;
 }
 
-/* Walk the notes of one PT_NOTE segment looking for the PVH entry. */
+static int take_pv_note(uint32_t type, const uint8_t *desc, uint32_t descsz, int i,
+			struct elf_image *img, bool *found);
+
+/* Walk the notes of one PT_NOTE segment looking for the PVH entry, or
+ * for a PV kernel's notes. */
 static int scan_notes(const struct elf_file *f, const struct phdr *ph, int i,
 		      struct elf_image *img, bool *found)
 {
@@ -251,8 +265,12 @@ static int scan_notes(const struct elf_file *f, const struct phdr *ph, int i,
 		desc = name + align_up(namesz, align);
 		if (descsz > end - desc)
 			return fail(img, "note contents run past their segment", i);
-		if (type == XEN_ELFNOTE_PHYS32_ENTRY &&
-		    is_xen_owner(f->base + name, namesz)) {
+		if (f->pv && is_xen_owner(f->base + name, namesz)) {
+			rc = take_pv_note(type, f->base + desc, descsz, i, img, found);
+			if (rc)
+				return rc;
+		} else if (type == XEN_ELFNOTE_PHYS32_ENTRY &&
+			   is_xen_owner(f->base + name, namesz)) {
 			rc = take_phys32_entry(f->base + desc, descsz, i, img, found);
 			if (rc)
 				return rc;
@@ -288,7 +306,7 @@ static int check_phdrs(const struct elf_file *f, uint64_t mem_size,
 			rc = check_load(f, &ph, (int)i, mem_size, img);
 			if (rc == 0)
 				note_extent(&ph, img);
-		} else if (ph.type == PT_NOTE) {
+		} else if (ph.type == PT_NOTE && !f->pv) {
 			rc = scan_notes(f, &ph, (int)i, img, found);
 		}
 	}
@@ -318,6 +336,7 @@ static int parse(struct elf_file *f, const void *image, size_t size,
 
 	memset(img, 0, sizeof(*img));
 	img->error_phdr = -1;
+	memset(f, 0, sizeof(*f));
 	f->base = image;
 	f->size = size;
 	if (!image)
@@ -384,4 +403,201 @@ int elf_load(const void *image, size_t size, uint64_t mem_size,
 			return rc;
 	}
 	return 0;
+}
+
+/* ---- PV kernels ------------------------------------------------------ */
+
+/* A numeric note: 4 or 8 bytes. */
+static int note_number(const uint8_t *desc, uint32_t descsz, int i, struct elf_image *img,
+		       uint64_t *out)
+{
+	if (descsz == 4)
+		*out = rd32(desc);
+	else if (descsz == 8)
+		*out = rd64(desc);
+	else
+		return fail(img, "numeric Xen note of a bad size", i);
+	return 0;
+}
+
+/* A string note: NUL-terminated within its size. */
+static bool note_string_is(const uint8_t *desc, uint32_t descsz, const char *want)
+{
+	size_t n = strlen(want);
+
+	return descsz > n && !memcmp(desc, want, n) && desc[n] == '\0';
+}
+
+static bool note_string_ok(const uint8_t *desc, uint32_t descsz)
+{
+	return descsz && memchr(desc, '\0', descsz);
+}
+
+/* FEATURES: names separated by '|'; a leading '!' marks one the kernel
+ * cannot run without. None of the optional ones is offered yet, so any
+ * required one refuses the image. */
+static int check_features(const uint8_t *desc, uint32_t descsz, int i, struct elf_image *img)
+{
+	for (uint32_t k = 0; k < descsz && desc[k]; k++)
+		if (desc[k] == '!' && (k == 0 || desc[k - 1] == '|'))
+			return fail(img, "FEATURES note requires a feature Umbra does not offer", i);
+	return 0;
+}
+
+static int take_pv_note(uint32_t type, const uint8_t *desc, uint32_t descsz, int i,
+			struct elf_image *img, bool *found)
+{
+	uint64_t v = 0;
+	int rc = 0;
+
+	switch (type) {
+	case XEN_ELFNOTE_ENTRY:
+		rc = note_number(desc, descsz, i, img, &v);
+		img->pv_entry = v;
+		break;
+	case XEN_ELFNOTE_HYPERCALL_PAGE:
+		rc = note_number(desc, descsz, i, img, &v);
+		img->hypercall_page = v;
+		break;
+	case XEN_ELFNOTE_VIRT_BASE:
+		rc = note_number(desc, descsz, i, img, &v);
+		img->virt_base = v;
+		break;
+	case XEN_ELFNOTE_GUEST_OS:
+	case XEN_ELFNOTE_LOADER:
+	case XEN_ELFNOTE_XEN_VERSION:
+	case XEN_ELFNOTE_FEATURES:
+		if (!note_string_ok(desc, descsz))
+			return fail(img, "string Xen note without its NUL", i);
+		if (type == XEN_ELFNOTE_LOADER && !note_string_is(desc, descsz, "generic"))
+			return fail(img, "LOADER note is not \"generic\"", i);
+		if (type == XEN_ELFNOTE_XEN_VERSION && !note_string_is(desc, descsz, "xen-3.0"))
+			return fail(img, "XEN_VERSION note is not \"xen-3.0\"", i);
+		if (type == XEN_ELFNOTE_FEATURES)
+			rc = check_features(desc, descsz, i, img);
+		if (type == XEN_ELFNOTE_GUEST_OS)
+			memcpy(img->guest_os, desc, descsz < sizeof(img->guest_os) ?
+			       descsz : sizeof(img->guest_os) - 1);
+		break;
+	case XEN_ELFNOTE_PHYS32_ENTRY:
+	case XEN_ELFNOTE_PHYS32_RELOC:
+		return 0;	/* a PVH kernel's: they do not make it a PV one */
+	default:
+		break;		/* other notes are no business of a PV build */
+	}
+	*found = true;
+	return rc;
+}
+
+/* The Xen notes of every PT_NOTE segment, before anything is placed:
+ * VIRT_BASE decides where the segments go. */
+static int scan_pv_notes(struct elf_file *f, struct elf_image *img, bool *found)
+{
+	struct phdr ph;
+	int rc = 0;
+
+	f->pv = true;
+	for (unsigned int i = 0; i < f->phnum && !rc; i++) {
+		read_phdr(f, i, &ph);
+		if (ph.type == PT_NOTE)
+			rc = scan_notes(f, &ph, (int)i, img, found);
+	}
+	f->virt_base = img->virt_base;
+	return rc;
+}
+
+static void pv_virt_extent(const struct elf_file *f, struct elf_image *img)
+{
+	struct phdr ph;
+	bool first = true;
+
+	for (unsigned int i = 0; i < f->phnum; i++) {
+		read_phdr(f, i, &ph);
+		if (ph.type != PT_LOAD || !ph.memsz)
+			continue;
+		if (first || ph.vaddr < img->virt_start)
+			img->virt_start = ph.vaddr;
+		if (first || ph.vaddr + ph.memsz > img->virt_end)
+			img->virt_end = ph.vaddr + ph.memsz;
+		first = false;
+	}
+}
+
+/* The lower half, or the upper half above the hypervisor's slots 256-271
+ * and below its image's slot 511 (shared-pt/layout.h). */
+static bool pv_range_ok(uint64_t start, uint64_t end)
+{
+	return end <= 0x0000800000000000ULL ||
+	       (start >= 0xffff880000000000ULL && end <= 0xffffff8000000000ULL);
+}
+
+static bool virt_loaded(const struct elf_image *img, uint64_t va)
+{
+	return va >= img->virt_start && va < img->virt_end;
+}
+
+static int parse_pv(struct elf_file *f, const void *image, size_t size, uint64_t mem_size,
+		    struct elf_image *img)
+{
+	bool found = false;
+	int rc;
+
+	memset(img, 0, sizeof(*img));
+	img->error_phdr = -1;
+	memset(f, 0, sizeof(*f));
+	f->base = image;
+	f->size = size;
+	if (!image)
+		return fail(img, "no image", -1);
+	rc = check_ident(f, img);
+	if (!rc)
+		rc = read_ehdr(f, img);
+	if (!rc && f->cls != 64)
+		rc = fail(img, "a PV kernel must be a 64-bit ELF image", -1);
+	if (!rc)
+		rc = scan_pv_notes(f, img, &found);
+	if (!rc && !found)
+		rc = fail(img, "no Xen PV ELF notes: not a PV kernel", -1);
+	if (!rc)
+		rc = check_phdrs(f, mem_size, img, &found);
+	if (!rc)
+		rc = check_overlaps(f, img);
+	if (rc)
+		return rc;
+	if (img->nr_load == 0)
+		return fail(img, "no loadable segments", -1);
+	pv_virt_extent(f, img);
+	if (!img->pv_entry)
+		img->pv_entry = img->entry;
+	if (!pv_range_ok(img->virt_start, img->virt_end))
+		return fail(img, "image overlaps the hypervisor's part of the address space", -1);
+	if (!virt_loaded(img, img->pv_entry))
+		return fail(img, "PV entry point is not inside a loaded segment", -1);
+	if (img->hypercall_page && ((img->hypercall_page & 0xfff) ||
+				    !virt_loaded(img, img->hypercall_page)))
+		return fail(img, "HYPERCALL_PAGE note is not a page of the image", -1);
+	return 0;
+}
+
+int elf_parse_pv(const void *image, size_t size, uint64_t mem_size,
+		 struct elf_image *img)
+{
+	struct elf_file f;
+
+	return parse_pv(&f, image, size, mem_size, img);
+}
+
+int elf_load_pv(const void *image, size_t size, uint64_t mem_size,
+		const struct guest_writer *gw, struct elf_image *img)
+{
+	struct elf_file f;
+	struct phdr ph;
+	int rc = parse_pv(&f, image, size, mem_size, img);
+
+	for (unsigned int i = 0; !rc && i < f.phnum; i++) {
+		read_phdr(&f, i, &ph);
+		if (ph.type == PT_LOAD && ph.memsz)
+			rc = load_segment(&f, &ph, (int)i, gw, img);
+	}
+	return rc;
 }

@@ -13,7 +13,7 @@
  */
 #include <stddef.h>
 #include <asm/guest_access.h>
-#include <asm/hvm.h>
+#include <asm/guest.h>
 #include <public/xen.h>
 #include <umbra/domain.h>
 #include <umbra/evtchn.h>
@@ -44,7 +44,7 @@ static void mark_events_pending(struct vcpu *v)
 		return;
 	if (gpa_test_and_set_bit(v->domain, vi + offsetof(struct vcpu_info,
 							  evtchn_upcall_pending), 0) == 0) {
-		hvm_vcpu_upcall_raise(v);
+		arch_vcpu_upcall_raise(v);
 		sched_vcpu_kick(v);
 	}
 }
@@ -129,7 +129,7 @@ void evtchn_upcall_reassert(struct vcpu *v)
 
 	if (vcpu_info_at(v, &vi) &&
 	    gpa_test_bit(v->domain, vi + offsetof(struct vcpu_info, evtchn_upcall_pending), 0) == 1) {
-		hvm_vcpu_upcall_raise(v);
+		arch_vcpu_upcall_raise(v);
 		sched_vcpu_kick(v);
 	}
 }

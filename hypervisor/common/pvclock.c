@@ -16,7 +16,7 @@
  */
 #include <stddef.h>
 #include <asm/guest_access.h>
-#include <asm/hvm.h>
+#include <asm/guest.h>
 #include <asm/time.h>
 #include <asm/x86.h>
 #include <public/xen.h>
@@ -46,7 +46,7 @@ static struct vcpu_time_info time_record(const struct vcpu *v)
 {
 	const struct domain *d = v->domain;
 	struct pvclock_scale s = tsc_scale();
-	uint64_t host = rdtsc(), voff = hvm_vcpu_tsc_offset(v);
+	uint64_t host = rdtsc(), voff = arch_vcpu_tsc_offset(v);
 	struct vcpu_time_info t = { .tsc_to_system_mul = s.mul, .tsc_shift = s.shift };
 
 	if (voff == d->tsc_offset) {

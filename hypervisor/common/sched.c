@@ -1,6 +1,6 @@
 /* Round-robin scheduling of vCPUs over all pCPUs. */
 #include <asm/apic.h>
-#include <asm/hvm.h>
+#include <asm/guest.h>
 #include <asm/nmi.h>
 #include <asm/percpu.h>
 #include <asm/traps.h>
@@ -121,7 +121,7 @@ void sched_init(void)
 
 uint64_t guest_time_ns(const struct vcpu *v)
 {
-	return tsc_to_ns(rdtsc() + hvm_vcpu_tsc_offset(v));
+	return tsc_to_ns(rdtsc() + arch_vcpu_tsc_offset(v));
 }
 
 void sched_vcpu_start(struct vcpu *v)
@@ -251,7 +251,7 @@ static void check_vcpu_timer(struct vcpu *v)
 		fired = true;
 		bound = evtchn_virq_bound(v, VIRQ_TIMER);
 		if (!bound)
-			hvm_vcpu_upcall_raise(v);
+			arch_vcpu_upcall_raise(v);
 		if (bound && v->state == VCPU_BLOCKED)
 			wake_after = true;
 		else
@@ -337,7 +337,7 @@ static __exit_path __attribute__((noinline)) void run_slice(struct vcpu *v)
 		 * and the slice looked at. On dom0's pCPU every interrupt is
 		 * dom0's (it stays pending for its IDT): the slice is looked
 		 * at after every exit there. */
-		if (!hvm_vcpu_run(v) && !dom0)
+		if (!arch_vcpu_run(v) && !dom0)
 			continue;
 		/* STI only opens the window after the next instruction, hence
 		 * the NOP. */
@@ -346,7 +346,7 @@ static __exit_path __attribute__((noinline)) void run_slice(struct vcpu *v)
 		if (rdtsc() - start >= slice)
 			break;
 	}
-	hvm_vcpu_put(v);
+	arch_vcpu_put(v);
 	v->stats.cpu_time_ns += tsc_to_ns(rdtsc() - start);
 }
 

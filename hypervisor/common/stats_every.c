@@ -2,7 +2,7 @@
  * console, after a "stats: at T ms" line (T: Umbra's TSC time), so that a
  * rate can be read between two reports, e.g. dom0's exits while it idles
  * (make bench-dom0). Off (0) by default. Run from Umbra's timer tick. */
-#include <asm/hvm.h>
+#include <asm/guest.h>
 #include <asm/time.h>
 #include <asm/x86.h>
 #include <umbra/cmdline.h>
@@ -33,6 +33,6 @@ void stats_every_tick(void)
 
 		if (d && d->state < DOMAIN_SHUTDOWN)
 			for (unsigned int i = 0; i < d->nr_vcpus; i++)
-				hvm_print_vcpu_stats(d->vcpus[i], false);
+				arch_print_vcpu_stats(d->vcpus[i], false);
 	}
 }

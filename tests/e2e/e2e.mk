@@ -23,5 +23,6 @@ include tests/e2e/evtchn.mk
 include tests/e2e/memop.mk
 include tests/e2e/vlapic.mk
 include tests/e2e/hvm32.mk
+include tests/e2e/pv.mk
 include tests/e2e/mgmt.mk
 include tests/e2e/vmtop.mk

@@ -87,3 +87,7 @@ ALL_TARGETS += $(GUEST_IMAGES)
 
 CHECK_SUITES += $(GUEST_DIR)/run-bare.sh
 CHECK_DEPS += $(GUEST_IMAGES)
+
+# PV guests (tests/guests/pv*/) on the minios runtime; they need the
+# definitions above.
+include pvguest-patches/minios/minios.mk

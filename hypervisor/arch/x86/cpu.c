@@ -2,6 +2,7 @@
 #include <asm/apic.h>
 #include <asm/desc.h>
 #include <asm/percpu.h>
+#include <asm/pv.h>
 #include <asm/smp.h>
 #include <asm/svm.h>
 #include <umbra/printk.h>
@@ -42,6 +43,9 @@ void cpu_init_this_cpu(unsigned int cpu)
 
 	apic_init_this_cpu();
 	p->apic_id = apic_id();
+	/* Before any guest: the first VMSAVE keeps these syscall MSRs as the
+	 * host's, and every VMLOAD after an exit brings them back. */
+	pv_cpu_init();
 	err = svm_enable_this_cpu();
 	if (err)
 		pr_err("cpu%u: cannot enable SVM (%d)\n", cpu, err);

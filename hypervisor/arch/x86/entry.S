@@ -9,9 +9,16 @@
 #define HAS_ERRCODE(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || \
 			(v) == 21 || (v) == 29 || (v) == 30)
 
+/* Offsets in the frame once the general registers are pushed. */
+#define F_VECTOR	(15 * 8)
+#define F_CS		(18 * 8)
+
 	.text
 	.balign 16
 common_entry:
+	/* From ring 3: a PV guest (arch/x86/pv/pv_entry.S). */
+	testb	$3, 24(%rsp)
+	jnz	pv_trap_entry
 	push	%rax
 	push	%rbx
 	push	%rcx
@@ -28,7 +35,23 @@ common_entry:
 	push	%r14
 	push	%r15
 	cld
-	mov	%rsp, %rdi
+	/* An NMI, #MC or #DF can arrive in the two instructions around a
+	 * PV guest's switch of GS base (pv_entry.S): with the guest's GS
+	 * base in place, this swaps the hypervisor's back for the handler
+	 * and %r12 remembers to swap again on the way out. */
+	xor	%r12d, %r12d
+	cmpq	$2, F_VECTOR(%rsp)
+	je	1f
+	cmpq	$8, F_VECTOR(%rsp)
+	je	1f
+	cmpq	$18, F_VECTOR(%rsp)
+	jne	2f
+1:	call	pv_gs_is_guest
+	test	%eax, %eax
+	jz	2f
+	swapgs
+	mov	$1, %r12d
+2:	mov	%rsp, %rdi
 	/* A frame-pointer link to the interrupted code makes backtraces run
 	 * across the exception. */
 	mov	17 * 8(%rsp), %rax	/* interrupted rip */
@@ -37,7 +60,10 @@ common_entry:
 	mov	%rsp, %rbp
 	call	do_trap
 	add	$16, %rsp
-	pop	%r15
+	test	%r12d, %r12d
+	jz	3f
+	swapgs
+3:	pop	%r15
 	pop	%r14
 	pop	%r13
 	pop	%r12

@@ -7,6 +7,11 @@
 
 #define TSS_TYPE_AVAIL	0x89ULL
 
+/* Each CPU's GDT runs up to Xen's reserved page at 0xe000, where PV
+ * guests find their ring-3 segments; the 56 KiB in between are zero
+ * (not-present descriptors) until guests get GDTs of their own. */
+static uint64_t gdt_tables[MAX_CPUS][GDT_SIZE / 8] __attribute__((aligned(4096)));
+
 static void set_tss_desc(uint64_t *gdt, const struct tss64 *tss)
 {
 	uint64_t base = (uint64_t)tss;
@@ -22,12 +27,16 @@ static void set_tss_desc(uint64_t *gdt, const struct tss64 *tss)
 void gdt_load_this_cpu(void)
 {
 	struct percpu *p = this_cpu();
-	struct desc_ptr dp = { sizeof(p->gdt) - 1, (uint64_t)p->gdt };
+	struct desc_ptr dp = { GDT_SIZE - 1, (uint64_t)gdt_tables[p->cpu_id] };
 
+	p->gdt = gdt_tables[p->cpu_id];
 	p->gdt[0] = 0;
 	p->gdt[GDT_CS64 / 8] = GDT_DESC_CS64;
 	p->gdt[GDT_DS / 8] = GDT_DESC_DS;
 	p->gdt[GDT_CS32 / 8] = GDT_DESC_CS32;
+	p->gdt[GDT_PV_CS32 / 8] = GDT_DESC_PV_CS32;
+	p->gdt[GDT_PV_DS / 8] = GDT_DESC_PV_DS;
+	p->gdt[GDT_PV_CS64 / 8] = GDT_DESC_PV_CS64;
 	memset(&p->tss, 0, sizeof(p->tss));
 	p->tss.iopb_offset = sizeof(p->tss);	/* no I/O bitmap */
 	for (int i = 0; i < IST_STACKS; i++)

@@ -4,6 +4,7 @@
  * a bad pointer becomes -EFAULT, never a host fault. */
 #include <asm/guest_access.h>
 #include <asm/layout.h>
+#include <asm/pv.h>
 #include <asm/x86.h>
 #include <umbra/domain.h>
 #include <umbra/errno.h>
@@ -158,6 +159,8 @@ static int translate(struct vcpu *v, uint64_t gva, unsigned int access, uint64_t
 	struct mmu_walk w;
 	int status;
 
+	if (domain_is_pv(v->domain))
+		return pv_translate(v, gva, access & MMU_ACC_WRITE, gpa);
 	vcpu_paging_state(v, &st);
 	if (!(st.cr0 & CR0_PG)) {
 		*gpa = (uint32_t)gva;

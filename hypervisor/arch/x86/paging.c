@@ -113,6 +113,11 @@ void paging_init(void)
 		(unsigned long long)__text_end, (unsigned long long)mm_directmap_end());
 }
 
+void paging_map_data(uint64_t va, uint64_t pa, uint64_t size)
+{
+	map(va, pa, size, LEAF_RW, false);
+}
+
 static uint64_t stack_pages(uint64_t va, uint64_t size)
 {
 	for (uint64_t off = 0; off < size; off += PAGE_SIZE) {

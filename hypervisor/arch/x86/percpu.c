@@ -5,6 +5,8 @@
 #include <asm/x86.h>
 
 struct percpu percpu_area[MAX_CPUS];
+/* For the NMI path's check of GS base (pv_entry.S). */
+const uint64_t percpu_area_bytes = sizeof(percpu_area);
 unsigned int nr_cpus_online;
 
 void percpu_init(unsigned int cpu, uint32_t apic_id)

@@ -2,6 +2,8 @@
  *
  * L4 slots 256-271 are the hypervisor's in every address space (as in Xen's
  * x86-64 PV layout), so guests keep the lower half and the rest of the upper.
+ *   0xffff820000000000  PV frame table: type and owner of each machine
+ *                       frame (slot 260, arch/x86/pv/pv_mm.c)
  *   0xffff828000000000  hypervisor stacks, each above a guard page (slot 261)
  *   0xffff830000000000  direct map of machine memory (L4 slot 262)
  *   0xffffffff80000000  the hypervisor image (-2 GiB, for -mcmodel=kernel)
@@ -23,6 +25,8 @@
 #define DIRECTMAP_SLOT	262
 #define BOOT_MAP_GIB	4	/* identity and direct map built by head.S */
 #define STACKS_BASE	_AC(0xffff828000000000, UL)
+#define FRAMETABLE_BASE	_AC(0xffff820000000000, UL)
+#define FRAMETABLE_MAX	_AC(0x8000000000, UL)	/* 512 GiB: the slot */
 
 #define AP_TRAMPOLINE_PHYS _AC(0x8000, UL)
 
@@ -42,12 +46,22 @@
 #define GDT_DS		0x10
 #define GDT_CS32	0x18
 #define GDT_TSS		0x20	/* 16-byte system descriptor */
-#define GDT_ENTRIES	6
 /* Their descriptors (flat), with the accessed bit already set: the AP
  * trampoline loads CS from a read-only page, where the CPU could not set it. */
 #define GDT_DESC_CS64	_AC(0x00af9b000000ffff, ULL)
 #define GDT_DESC_DS	_AC(0x00cf93000000ffff, ULL)
 #define GDT_DESC_CS32	_AC(0x00cf9b000000ffff, ULL)
+/* PV guests' flat ring-3 segments, in Xen's reserved GDT page at the
+ * selectors its ABI fixes (FLAT_RING3_*, public/arch-x86/xen-x86_64.h):
+ * 32-bit code, data, 64-bit code, in the order SYSRET expects. Every
+ * CPU's GDT reaches that far (gdt.c). */
+#define GDT_PV_CS32	0xe020
+#define GDT_PV_DS	0xe028
+#define GDT_PV_CS64	0xe030
+#define GDT_SIZE	(GDT_PV_CS64 + 8)
+#define GDT_DESC_PV_CS32 _AC(0x00cffb000000ffff, ULL)
+#define GDT_DESC_PV_DS	_AC(0x00cff3000000ffff, ULL)
+#define GDT_DESC_PV_CS64 _AC(0x00affb000000ffff, ULL)
 
 #ifndef __ASSEMBLY__
 #include <stdint.h>

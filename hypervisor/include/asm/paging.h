@@ -11,6 +11,10 @@ void paging_init(void);
 /* The root for CR3 (below 4 GiB: the AP trampoline loads it in 32-bit mode). */
 uint64_t paging_root(void);
 
+/* Map [pa, pa + size) at va, read-write, not executable, in 4 KiB pages
+ * (a hypervisor data area outside the direct map: the PV frame table). */
+void paging_map_data(uint64_t va, uint64_t pa, uint64_t size);
+
 /* Map this CPU's stacks in the stack area (a guard page below each) and
  * record their tops in its struct percpu. */
 void paging_map_stacks(unsigned int cpu);

@@ -11,6 +11,12 @@
 
 struct percpu {
 	struct percpu *self;		/* at %gs:0 */
+	/* A PV vCPU's run (arch/x86/pv/pv_entry.S, at fixed offsets): the
+	 * host stack pointer to return on, the top of the vCPU's register
+	 * frame (TSS.RSP0 meanwhile), the guest RSP at a SYSCALL. */
+	uint64_t pv_host_rsp;		/* %gs:8 */
+	uint64_t pv_frame_top;		/* %gs:16 */
+	uint64_t pv_scratch;		/* %gs:24 */
 	unsigned int cpu_id;		/* dense index, 0 = boot CPU */
 	uint32_t apic_id;
 	bool online;
@@ -20,7 +26,7 @@ struct percpu {
 	uint64_t irq_count;
 	uint64_t timer_ticks;
 	struct tss64 tss;
-	uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(16)));
+	uint64_t *gdt;			/* GDT_SIZE bytes (gdt.c) */
 	uint64_t ist_top[IST_STACKS];	/* NMI / #DF / #MC stacks */
 	uint64_t host_save_pa;		/* VMSAVE area for the host's state */
 	void *asid_owner[64];		/* last vCPU run per ASID, for flushes */

@@ -5,12 +5,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <public/umbra.h>
+#include <public/mgmt.h>
 #include <public/vcpu.h>
 #include <umbra/domain_limits.h>
 #include <umbra/guest_log.h>
 #include <umbra/page_pool.h>
 #include <umbra/spinlock.h>
 #include <asm/hvm_vcpu.h>
+#include <asm/pv_vcpu.h>
 #include <umbra/e820.h>
 #include <umbra/evtchn.h>
 #include "mmu/npt.h"
@@ -18,6 +20,7 @@
 struct shadow_domain;
 struct shadow_defer;
 struct grant_table;
+struct pv_domain;
 
 /* dom0 included. A free slot costs a pointer (domains are allocated on
  * creation, their memory and pool reserved then); ASIDs are shared once
@@ -96,6 +99,7 @@ struct vcpu {
 	uint64_t slice_start_tsc;
 	struct vcpu *runq_next;
 	struct hvm_vcpu hvm;		/* SVM state: VMCB, registers, FPU */
+	struct pv_vcpu pv;		/* PV domains: ring-3 state */
 	struct vcpu_stats stats;
 };
 
@@ -164,7 +168,8 @@ struct domain {
 	uint64_t console_head;
 
 	/* Management (common/mgmt_domain.c), changed under the mgmt lock. */
-	uint32_t type;			/* UMBRA_DOMAIN_TYPE_* */
+	uint32_t type;			/* UMBRA_DOMAIN_TYPE_* (PV: fixed at creation) */
+	struct pv_domain *pv;		/* PV domains (arch/x86/pv/) */
 	bool started;			/* vCPU 0 started (at boot, or by the first unpause) */
 	unsigned int scrubbed;		/* DYING: extents zeroed so far */
 };
@@ -183,11 +188,18 @@ struct domain_config {
 	uint64_t mem_bytes;
 	unsigned int nr_vcpus;
 	uint32_t paging;
+	uint32_t type;			/* UMBRA_DOMAIN_TYPE_PV, or 0: HVM container */
 	uint64_t affinity;		/* pCPUs it may run on: one must be online */
 	uint64_t shadow_bytes;		/* paging=shadow: shadow pool size, 0: from mem_bytes */
 	const char *cmdline;		/* for the guest's start info */
 	const struct identity_map *identity;	/* dom0 only */
 };
+
+/* A PV domain: kernel and user space in ring 3 (docs/pv.md). */
+static inline bool domain_is_pv(const struct domain *d)
+{
+	return d->type == UMBRA_DOMAIN_TYPE_PV;
+}
 
 /* dom0: the control domain, identity-mapped, on its own pCPU. */
 static inline bool domain_is_dom0(const struct domain *d)

@@ -19,6 +19,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <public/mgmt.h>
 #include <public/umbra.h>
 #include <umbra/domain_limits.h>
 
@@ -32,6 +33,7 @@ struct domain_spec {
 	uint64_t mem_bytes;
 	unsigned int nr_vcpus;
 	uint32_t paging;			/* UMBRA_PAGING_* */
+	uint32_t type;				/* UMBRA_DOMAIN_TYPE_PVH or _PV */
 	uint64_t affinity;			/* online CPUs only; never 0 */
 	uint64_t shadow_bytes;			/* 0: sized from mem */
 	bool initdomain;			/* SIF_INITDOMAIN in the start info */

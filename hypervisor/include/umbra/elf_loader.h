@@ -34,6 +34,15 @@ struct elf_image {
 	uint64_t load_end;	/* one past the highest */
 	unsigned int nr_load;	/* PT_LOAD segments with memory */
 
+	/* PV kernels (elf_parse_pv): Xen's PV notes (public/elfnote.h).
+	 * Segments are placed at pseudo-physical vaddr - virt_base. */
+	uint64_t virt_base;	/* XEN_ELFNOTE_VIRT_BASE, 0 if absent */
+	uint64_t pv_entry;	/* XEN_ELFNOTE_ENTRY, else e_entry (virtual) */
+	uint64_t hypercall_page;	/* XEN_ELFNOTE_HYPERCALL_PAGE (virtual); 0: none */
+	uint64_t virt_start;	/* lowest virtual byte loaded */
+	uint64_t virt_end;	/* one past the highest */
+	char guest_os[16];	/* XEN_ELFNOTE_GUEST_OS, cut short */
+
 	/* Why the image was refused (a static string), and which program
 	 * header it is about (-1: none). */
 	const char *error;
@@ -56,5 +65,18 @@ int elf_parse(const void *image, size_t size, uint64_t mem_size,
  */
 int elf_load(const void *image, size_t size, uint64_t mem_size,
 	     const struct guest_writer *gw, struct elf_image *img);
+
+/*
+ * The same for a 64-bit PV kernel: Xen's PV ELF notes instead of the PVH
+ * entry (LOADER "generic" and XEN_VERSION "xen-3.0" if given, a FEATURES
+ * string with no required feature Umbra lacks, the hypercall page a page
+ * of the image, the entry inside it), segments placed at their virtual
+ * address minus VIRT_BASE, nothing in the hypervisor's part of the
+ * address space. 0, or -EINVAL with img->error set.
+ */
+int elf_parse_pv(const void *image, size_t size, uint64_t mem_size,
+		 struct elf_image *img);
+int elf_load_pv(const void *image, size_t size, uint64_t mem_size,
+		const struct guest_writer *gw, struct elf_image *img);
 
 #endif

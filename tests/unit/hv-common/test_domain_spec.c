@@ -125,6 +125,30 @@ static void test_shadow_memory(void **state)
 	expect_refused("paging=nested shadow_memory=8M", "shadow_memory: only with paging=shadow");
 }
 
+/* type: pvh (default) or pv; each with its own paging modes and default. */
+static void test_type(void **state)
+{
+	struct domain_spec s;
+
+	(void)state;
+	assert_int_equal(parse("name=a", &s), 0);
+	assert_int_equal(s.type, UMBRA_DOMAIN_TYPE_PVH);
+	assert_int_equal(s.paging, UMBRA_PAGING_NESTED);
+	assert_int_equal(parse("type=pv", &s), 0);
+	assert_int_equal(s.type, UMBRA_DOMAIN_TYPE_PV);
+	assert_int_equal(s.paging, UMBRA_PAGING_SHARED);
+	assert_int_equal(parse("paging=shared type=pv", &s), 0);
+	assert_int_equal(s.paging, UMBRA_PAGING_SHARED);
+	assert_int_equal(parse("type=pvh paging=shadow", &s), 0);
+	assert_int_equal(s.paging, UMBRA_PAGING_SHADOW);
+	expect_refused("type=pv paging=nested",
+		       "paging=nested is not offered to PV domains yet (paging=shared is)");
+	expect_refused("type=pv paging=shadow",
+		       "paging=shadow is not offered to PV domains yet (paging=shared is)");
+	expect_refused("paging=shared", "paging=shared is not offered to PVH domains (PV only)");
+	expect_refused("type=hvm", "malformed value 'hvm' in the domain spec");
+}
+
 /* initdomain: a flag, off unless given; a bad value is refused. */
 static void test_initdomain(void **state)
 {
@@ -243,6 +267,7 @@ int main(void)
 		cmocka_unit_test(test_name_valid),
 		cmocka_unit_test(test_several_problems_all_reported),
 		cmocka_unit_test(test_lengths),
+		cmocka_unit_test(test_type),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -62,6 +62,7 @@ $(eval $(call hvm_test,test_guest_access,hypervisor/arch/x86/guest_access.c \
 $(eval $(call hvm_test,test_event_2l,hypervisor/common/event_2l.c \
 	hypervisor/arch/x86/guest_access.c hypervisor/common/domain_memory.c mmu/walk.c mmu/walk32.c))
 $(eval $(call hvm_test,test_elf_loader,hypervisor/common/elf_loader.c $(HVM_TEST_DIR)/elf_build.c))
+$(eval $(call hvm_test,test_elf_pv,hypervisor/common/elf_loader.c $(HVM_TEST_DIR)/elf_build.c))
 # The loader test also loads the real hello guest.
 HVM_HELLO_ELF := $(BUILD)/guests/hello.elf
 $(BUILD)/san/$(HVM_TEST_DIR)/test_elf_loader.o: HOST_CFLAGS += -DHVM_HELLO_ELF='"$(HVM_HELLO_ELF)"'

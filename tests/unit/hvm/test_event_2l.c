@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include <asm/guest_access.h>
+#include <asm/pv.h>
 #include <asm/hvm.h>
 #include <asm/layout.h>
 #include <public/xen.h>
@@ -42,6 +43,21 @@ void sched_vcpu_kick(struct vcpu *v)
 void sched_vcpu_wake(struct vcpu *v)
 {
 	woken[v->id]++;
+}
+
+/* The domains here are HVM ones: guest_access.c never asks the PV walk. */
+int pv_translate(struct vcpu *v, uint64_t gva, bool write, uint64_t *gpa)
+{
+	(void)v; (void)gva; (void)write; (void)gpa;
+	fail_msg("pv_translate called for an HVM domain");
+	return -1;
+}
+
+/* No PV domain here: the PV back end's hooks are never reached. */
+void pv_vcpu_upcall_raise(struct vcpu *v)
+{
+	(void)v;
+	fail_msg("pv_vcpu_upcall_raise called for an HVM domain");
 }
 
 void vcpu_paging_state(const struct vcpu *v, struct vcpu_paging_state *st)

@@ -96,17 +96,17 @@ static const struct spt_ops h_ops = {
 
 /* Hypervisor entries for the reserved L4 slots: distinctive values the
  * checker can recognise in every shadow L4. */
-static void hv_slots(pte_t slots[SPT_HV_L4_SLOTS])
+static void hv_slots(pte_t slots[SPT_HV_NR_SLOTS])
 {
 	unsigned int i;
 
-	for (i = 0; i < SPT_HV_L4_SLOTS; i++)
+	for (i = 0; i < SPT_HV_NR_SLOTS; i++)
 		slots[i] = h_leaf(0x7000 + i, PTE_P | PTE_W);
 }
 
 int h_init(struct harness *h, uint64_t frames, uint64_t pool_frames)
 {
-	pte_t slots[SPT_HV_L4_SLOTS];
+	pte_t slots[SPT_HV_NR_SLOTS];
 	uintptr_t base;
 
 	memset(h, 0, sizeof(*h));

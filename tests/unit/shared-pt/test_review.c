@@ -116,7 +116,7 @@ static unsigned int walk_table(struct harness *h, const struct h_dom *g,
 	for (i = 0; i < PT_ENTRIES; i++) {
 		e = t[i];
 		if (level == 4 && spt_is_hv_l4_slot(i)) {
-			assert_int_equal(e, h->m.hv_slots[i - SPT_HV_L4_FIRST]);
+			assert_int_equal(e, h->m.hv_slots[spt_hv_slot_entry(i)]);
 			continue;
 		}
 		if (!(e & PTE_P))

@@ -1,0 +1,147 @@
+/* PV domains and vCPUs: creation, shared-pt registration, teardown and
+ * their counters. */
+#include <asm/pv.h>
+#include <asm/x86.h>
+#include <public/arch-x86/xen-x86_64.h>
+#include <umbra/domain.h>
+#include <umbra/errno.h>
+#include <umbra/heap.h>
+#include <umbra/printk.h>
+#include <umbra/string.h>
+#include "pv_mm.h"
+
+/* Shadow L4s: one per address space the guest uses at once; a small
+ * guest kernel needs a few. */
+#define PV_SHADOW_POOL_PAGES	64
+
+uint64_t pv_domain_pool_pages(struct domain *d, const struct domain_config *cfg,
+			      const char **why)
+{
+	if (cfg->paging != UMBRA_PAGING_SHARED) {
+		*why = "PV domains run with paging=shared (paging=shadow for PV is not built yet)";
+		return 0;
+	}
+	if (cfg->nr_vcpus != 1) {
+		*why = "PV domains have one vCPU for now (no cross-CPU TLB flush for them yet)";
+		return 0;
+	}
+	if (domain_is_dom0(d)) {
+		*why = "dom0 is not a PV domain";
+		return 0;
+	}
+	return cfg->nr_vcpus + PV_SHADOW_POOL_PAGES;
+}
+
+int pv_domain_init(struct domain *d, const char **why)
+{
+	struct pv_domain *pd;
+	int rc;
+
+	if (pv_mm_init()) {
+		*why = "no memory for the PV frame table";
+		return -ENOMEM;
+	}
+	pd = kzalloc(sizeof(*pd));
+	if (pd)
+		pd->p2m = kzalloc(d->nr_extents * sizeof(uint64_t));
+	if (!pd || !pd->p2m) {
+		if (pd)
+			kfree(pd);
+		*why = "no memory for its PV state";
+		return -ENOMEM;
+	}
+	pv_mm_lock(d);
+	rc = spt_domain_init(pv_mm_machine(), &pd->spt, d->id, SPT_DIRS_MACHINE, pd->p2m,
+			     d->nr_extents, pd->spt_vcpus, 1);
+	for (unsigned int i = 0; !rc && i < d->nr_extents; i++)
+		rc = spt_domain_add_extent(&pd->spt, (uint64_t)i * SPT_EXTENT_FRAMES,
+					   d->extents[i] >> PAGE_SHIFT);
+	if (rc && pd->spt.m)
+		spt_domain_destroy(&pd->spt);
+	pv_mm_unlock();
+	if (rc) {
+		kfree(pd->p2m);
+		kfree(pd);
+		*why = "its memory could not be registered with the page-table engine";
+		return -EINVAL;
+	}
+	d->pv = pd;
+	return 0;
+}
+
+void pv_domain_destroy(struct domain *d)
+{
+	struct pv_domain *pd = d->pv;
+	int rc;
+
+	if (!pd)
+		return;
+	pv_mm_lock(d);
+	rc = spt_domain_destroy(&pd->spt);
+	pv_mm_unlock();
+	if (rc)
+		/* Another domain still maps its frames: they stay out of use
+		 * (the extents are never reused while typed). */
+		pr_err("domain %u (%s): page-table state not released (%d)\n",
+		       d->id, d->name, rc);
+	kfree(pd->p2m);
+	kfree(pd);
+	d->pv = NULL;
+}
+
+int pv_vcpu_init(struct vcpu *v, struct domain *d, unsigned int id)
+{
+	memset(v, 0, sizeof(*v));
+	v->domain = d;
+	v->id = id;
+	v->processor = -1;
+	v->state = VCPU_DOWN;
+	v->pv.kernel_mode = true;
+	v->pv.regs.cs = FLAT_KERNEL_CS;
+	v->pv.regs.ss = FLAT_KERNEL_SS;
+	v->pv.regs.rflags = X86_EFLAGS_FIXED | X86_EFLAGS_IF;
+	/* FXSAVE image of a CPU after reset: FCW 0x37f, MXCSR 0x1f80. */
+	v->pv.fpu[0] = 0x7f;
+	v->pv.fpu[1] = 0x03;
+	v->pv.fpu[24] = 0x80;
+	v->pv.fpu[25] = 0x1f;
+	return 0;
+}
+
+void pv_vcpu_destroy(struct vcpu *v)
+{
+	(void)v;
+}
+
+void pv_print_vcpu_stats(const struct vcpu *v, bool lifecycle)
+{
+	void (*out)(enum log_level, const char *, ...) = lifecycle ? log_lifecycle : log_printf;
+	const struct vcpu_stats *s = &v->stats;
+	uint64_t hc = 0;
+
+	for (unsigned int i = 0; i < 64; i++)
+		hc += s->hypercalls[i];
+	out(LOG_INFO, "domain %u (%s) vcpu %u: pv cpu_time_ms=%llu runs=%llu entries=%llu "
+	    "hypercalls=%llu hypercalls_bad=%llu guest_faults=%llu\n",
+	    v->domain->id, v->domain->name, v->id,
+	    (unsigned long long)(s->cpu_time_ns / 1000000), (unsigned long long)s->runs,
+	    (unsigned long long)s->exits, (unsigned long long)hc,
+	    (unsigned long long)s->hypercalls_bad, (unsigned long long)s->guest_faults);
+}
+
+void pv_print_paging_stats(const struct domain *d)
+{
+	const struct spt_stats *s;
+
+	if (!d->pv)
+		return;
+	s = &d->pv->spt.stats;
+	log_lifecycle(LOG_INFO, "domain %u (%s) paging: mode=shared shadow_pages=%llu "
+		      "shadow_pages_peak=%llu validations=%llu pt_write_traps=%llu "
+		      "mmu_update_calls=%llu mmuext_calls=%llu refusals=%llu pool_used=%llu\n",
+		      d->id, d->name, (unsigned long long)s->shadow_pages,
+		      (unsigned long long)s->shadow_pages_peak,
+		      (unsigned long long)s->validations, (unsigned long long)s->pt_write_traps,
+		      (unsigned long long)s->mmu_update_calls, (unsigned long long)s->mmuext_calls,
+		      (unsigned long long)s->refusals, (unsigned long long)d->pool.used);
+}

@@ -1,0 +1,167 @@
+/*
+ * Entering and leaving a PV guest, which runs in ring 3 on this CPU with
+ * the hypervisor's slots in its address space (docs/pv.md).
+ *
+ * pv_enter() is the PV counterpart of VMRUN: it saves the host's
+ * callee-saved registers and stack pointer in the per-CPU area, loads the
+ * guest's registers from its frame (struct cpu_regs in struct pv_vcpu)
+ * and IRETs to ring 3. It "returns" when the guest next enters the
+ * hypervisor: an interrupt or exception from ring 3 arrives on TSS.RSP0,
+ * which points just above that frame, so the CPU and entry.S save the
+ * guest's state straight into it; a SYSCALL builds the same frame by hand.
+ * Either way the host stack pointer is restored and the C caller
+ * continues, reading the vector from the frame.
+ *
+ * GS base: the hypervisor's per-CPU pointer while in ring 0, the guest's
+ * while in ring 3; SWAPGS at each crossing (MSR_KERNEL_GS_BASE holds the
+ * other one).
+ */
+#include <asm/layout.h>
+#include <asm/msr.h>
+#include <asm/pv_vcpu.h>
+#include <public/arch-x86/xen-x86_64.h>
+
+#define PCPU_PV_HOST_RSP	8
+#define PCPU_PV_FRAME_TOP	16
+#define PCPU_PV_SCRATCH		24
+
+	.macro push_gprs
+	push	%rax
+	push	%rbx
+	push	%rcx
+	push	%rdx
+	push	%rsi
+	push	%rdi
+	push	%rbp
+	push	%r8
+	push	%r9
+	push	%r10
+	push	%r11
+	push	%r12
+	push	%r13
+	push	%r14
+	push	%r15
+	.endm
+
+	.macro pop_gprs
+	pop	%r15
+	pop	%r14
+	pop	%r13
+	pop	%r12
+	pop	%r11
+	pop	%r10
+	pop	%r9
+	pop	%r8
+	pop	%rbp
+	pop	%rdi
+	pop	%rsi
+	pop	%rdx
+	pop	%rcx
+	pop	%rbx
+	pop	%rax
+	.endm
+
+	.text
+/* void pv_enter(struct cpu_regs *frame); interrupts off. */
+	.globl	pv_enter
+	.balign	16
+pv_enter:
+	push	%rbp
+	push	%rbx
+	push	%r12
+	push	%r13
+	push	%r14
+	push	%r15
+	mov	%rsp, %gs:PCPU_PV_HOST_RSP
+	mov	%rdi, %rsp
+	pop_gprs
+	add	$16, %rsp		/* vector, error code */
+	swapgs
+	iretq
+
+/* From entry.S: the guest's GPRs are in its frame, GS is the host's. */
+pv_leave:
+	cld
+	mov	%gs:PCPU_PV_HOST_RSP, %rsp
+	pop	%r15
+	pop	%r14
+	pop	%r13
+	pop	%r12
+	pop	%rbx
+	pop	%rbp
+	ret
+
+/*
+ * entry.S jumps here for any vector taken in ring 3, with the CPU's
+ * frame, error code and vector pushed. NMI, #DF and #MC arrive on their
+ * IST stacks, not in the guest's frame: they are handled where they are
+ * and the guest resumed, as in the hypervisor.
+ */
+	.globl	pv_trap_entry
+	.balign	16
+pv_trap_entry:
+	swapgs
+	cmpq	$2, (%rsp)
+	je	1f
+	cmpq	$8, (%rsp)
+	je	1f
+	cmpq	$18, (%rsp)
+	je	1f
+	push_gprs
+	jmp	pv_leave
+1:	push_gprs
+	cld
+	mov	%rsp, %rdi
+	call	do_trap
+	pop_gprs
+	add	$16, %rsp
+	swapgs
+	iretq
+
+/*
+ * SYSCALL from the guest (MSR_LSTAR, MSR_CSTAR): RCX holds its RIP, R11
+ * its RFLAGS, RSP is still the guest's; SFMASK cleared IF, TF, DF and AC.
+ * Build the frame an interrupt would have, vector PV_VECTOR_SYSCALL.
+ */
+	.macro syscall_entry name, cs, vector
+	.globl	\name
+	.balign	16
+\name:
+	swapgs
+	mov	%rsp, %gs:PCPU_PV_SCRATCH
+	mov	%gs:PCPU_PV_FRAME_TOP, %rsp
+	pushq	$FLAT_RING3_SS64
+	pushq	%gs:PCPU_PV_SCRATCH
+	push	%r11
+	pushq	$\cs
+	push	%rcx
+	pushq	$0
+	pushq	$\vector
+	push_gprs
+	jmp	pv_leave
+	.endm
+
+	syscall_entry pv_syscall_entry, FLAT_RING3_CS64, PV_VECTOR_SYSCALL
+	syscall_entry pv_syscall32_entry, FLAT_RING3_CS32, PV_VECTOR_SYSCALL32
+
+/*
+ * int pv_gs_is_guest(void): is GS base something other than one of the
+ * per-CPU areas (the guest's, between a SWAPGS and the IRET or just after
+ * a SYSCALL)? Uses no GS; clobbers RAX, RCX, RDX.
+ */
+	.globl	pv_gs_is_guest
+pv_gs_is_guest:
+	mov	$MSR_GS_BASE, %ecx
+	rdmsr
+	shl	$32, %rdx
+	or	%rax, %rdx
+	lea	percpu_area(%rip), %rax
+	cmp	%rax, %rdx
+	jb	1f
+	add	percpu_area_bytes(%rip), %rax
+	cmp	%rax, %rdx
+	jae	1f
+	xor	%eax, %eax
+	ret
+1:	mov	$1, %eax
+	ret

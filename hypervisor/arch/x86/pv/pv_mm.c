@@ -1,0 +1,175 @@
+/* The shared page-table engine's host side for PV domains: the frame
+ * table (every machine frame's owner, type and counts) in its own virtual
+ * area, the hypervisor's L4 slots every shadow L4 carries, and the page
+ * and TLB operations shared-pt asks for. */
+#include <asm/layout.h>
+#include <asm/paging.h>
+#include <asm/pv.h>
+#include <asm/x86.h>
+#include <umbra/domain.h>
+#include <umbra/errno.h>
+#include <umbra/mm.h>
+#include <umbra/printk.h>
+#include <umbra/spinlock.h>
+#include <umbra/string.h>
+#include "mmu/walk.h"
+#include "pv_mm.h"
+
+static struct spt_machine machine;
+static bool machine_ready;
+static spinlock_t mm_lock = SPINLOCK_INIT;
+static uint64_t mm_lock_flags;
+/* The domain whose pool pays for shadow pages, while the lock is held. */
+static struct domain *pool_domain;
+
+static void *spt_map_frame(void *ctx, uint64_t mfn)
+{
+	(void)ctx;
+	if (mfn >= machine.nr_frames)
+		return NULL;
+	return phys_to_virt(mfn << PAGE_SHIFT);
+}
+
+static uint64_t spt_alloc(void *ctx)
+{
+	uint64_t pa;
+
+	(void)ctx;
+	if (!pool_domain)
+		return SPT_INVALID_MFN;
+	pa = domain_page_alloc(pool_domain);
+	return pa ? pa >> PAGE_SHIFT : SPT_INVALID_MFN;
+}
+
+/* No PV vCPU keeps running on a shadow page after it was freed: a domain
+ * has one vCPU for now, and it switches to the new root before the old
+ * one is given back (pv_run.c flushes at every root load). */
+static void spt_free(void *ctx, uint64_t mfn)
+{
+	(void)ctx;
+	if (pool_domain)
+		domain_page_free(pool_domain, mfn << PAGE_SHIFT);
+}
+
+/* Only this CPU runs the domain's one vCPU (docs/pv.md: PV domains have a
+ * single vCPU until cross-CPU flushes exist). */
+static void spt_flush_all(void *ctx)
+{
+	(void)ctx;
+	write_cr3(read_cr3());
+	spt_tlbs_flushed(&machine);
+}
+
+static const struct spt_ops ops = {
+	.map = spt_map_frame,
+	.alloc_page = spt_alloc,
+	.free_page = spt_free,
+	.flush_tlbs = spt_flush_all,
+};
+
+/* The frame table in 2 MiB pieces, mapped contiguously at FRAMETABLE_BASE. */
+static struct spt_frame *frame_table_alloc(uint64_t nr_frames)
+{
+	uint64_t bytes = nr_frames * sizeof(struct spt_frame);
+	uint64_t size = (bytes + EXTENT_SIZE - 1) & ~(EXTENT_SIZE - 1);
+
+	if (size > FRAMETABLE_MAX)
+		return NULL;
+	for (uint64_t off = 0; off < size; off += EXTENT_SIZE) {
+		uint64_t pa = alloc_extent_2m_phys();
+
+		if (!pa)
+			return NULL;	/* what was taken stays the table's */
+		paging_map_data(FRAMETABLE_BASE + off, pa, EXTENT_SIZE);
+	}
+	return (struct spt_frame *)FRAMETABLE_BASE;
+}
+
+int pv_mm_init(void)
+{
+	const uint64_t *root = phys_to_virt(paging_root());
+	pte_t slots[SPT_HV_NR_SLOTS];
+	uint64_t nr_frames = mm_ram_end() >> PAGE_SHIFT;
+	struct spt_frame *frames;
+	unsigned int phys_bits = cpuid(CPUID_EXT_ADDR_SIZES).eax & 0xff;
+
+	if (machine_ready)
+		return 0;
+	frames = frame_table_alloc(nr_frames);
+	if (!frames)
+		return -ENOMEM;
+	/* After the frame table is mapped: its L4 entry is one of these. */
+	for (unsigned int i = 0; i < SPT_HV_NR_SLOTS; i++)
+		slots[i] = root[spt_hv_slot_index(i)];
+	if (spt_machine_init(&machine, &ops, NULL, frames, nr_frames, phys_bits, slots))
+		return -EINVAL;
+	machine_ready = true;
+	pr_info("pv: frame table of %llu frames (%llu KiB) at %#llx\n",
+		(unsigned long long)nr_frames,
+		(unsigned long long)(nr_frames * sizeof(struct spt_frame) >> 10),
+		(unsigned long long)FRAMETABLE_BASE);
+	return 0;
+}
+
+void pv_mm_lock(struct domain *d)
+{
+	uint64_t f = spin_lock_irqsave(&mm_lock);
+
+	mm_lock_flags = f;
+	pool_domain = d;
+}
+
+void pv_mm_unlock(void)
+{
+	pool_domain = NULL;
+	spin_unlock_irqrestore(&mm_lock, mm_lock_flags);
+}
+
+struct spt_machine *pv_mm_machine(void)
+{
+	return &machine;
+}
+
+int pv_maddr_to_gpa(const struct domain *d, uint64_t maddr, uint64_t *gpa)
+{
+	uint16_t owner;
+	uint64_t pfn;
+
+	if (spt_m2p(&machine, maddr >> PAGE_SHIFT, &owner, &pfn) || owner != d->id)
+		return -EFAULT;
+	*gpa = (pfn << PAGE_SHIFT) | (maddr & (PAGE_SIZE - 1));
+	return 0;
+}
+
+/* A table the guest's walk reaches: only frames the domain owns (its
+ * validated tables hold nothing else). */
+static uint64_t *map_owned_table(void *ctx, uint64_t maddr)
+{
+	const struct domain *d = ctx;
+	uint64_t gpa;
+
+	if (pv_maddr_to_gpa(d, maddr & ~(PAGE_SIZE - 1), &gpa))
+		return NULL;
+	return phys_to_virt(maddr & ~(PAGE_SIZE - 1));
+}
+
+/* As the guest kernel itself would reach gva: from ring 3, through its
+ * own L4 (never the hypervisor's slots), honouring R/W and NX. */
+int pv_translate(struct vcpu *v, uint64_t gva, bool write, uint64_t *gpa)
+{
+	const struct mmu_mode mode = {
+		.cr0 = CR0_PG | CR0_WP | CR0_PE, .cr4 = CR4_PAE,
+		.efer = EFER_LME | EFER_LMA | EFER_NXE, .maxphyaddr = machine.phys_bits,
+	};
+	const struct mmu_tables tables = { .map = map_owned_table, .ctx = v->domain };
+	struct mmu_walk w;
+	int rc;
+
+	if (!v->pv.guest_cr3)
+		return -EFAULT;
+	rc = mmu_walk(&mode, &tables, v->pv.guest_cr3, gva,
+		      MMU_ACC_USER | (write ? MMU_ACC_WRITE : 0), MMU_WALK_SET_AD, &w);
+	if (rc != MMU_WALK_OK)
+		return -EFAULT;
+	return pv_maddr_to_gpa(v->domain, w.addr, gpa);
+}

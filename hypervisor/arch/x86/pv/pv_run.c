@@ -1,0 +1,150 @@
+/* Running a PV vCPU: the guest in ring 3 on its shadow L4, entered with
+ * IRET and left through an IDT vector or SYSCALL (pv_entry.S); what each
+ * way in means. */
+#include <stddef.h>
+#include <asm/msr.h>
+#include <asm/percpu.h>
+#include <asm/pv.h>
+#include <asm/paging.h>
+#include <asm/traps.h>
+#include <asm/x86.h>
+#include <public/arch-x86/xen-x86_64.h>
+#include <umbra/domain.h>
+#include <umbra/hypercall.h>
+#include <umbra/sched.h>
+#include "mmu/walk.h"
+#include "pv_mm.h"
+
+_Static_assert(offsetof(struct percpu, pv_host_rsp) == 8, "pv_entry.S: PCPU_PV_HOST_RSP");
+_Static_assert(offsetof(struct percpu, pv_frame_top) == 16, "pv_entry.S: PCPU_PV_FRAME_TOP");
+_Static_assert(offsetof(struct percpu, pv_scratch) == 24, "pv_entry.S: PCPU_PV_SCRATCH");
+_Static_assert(sizeof(struct cpu_regs) % 16 == 0, "the frame top stays 16-byte aligned");
+
+void pv_enter(struct cpu_regs *frame);
+extern char pv_syscall_entry[], pv_syscall32_entry[];
+
+/* What SYSCALL clears in RFLAGS: interrupts, single-step, direction,
+ * alignment checks and nested task, until the entry code has a stack. */
+#define PV_SFMASK (X86_EFLAGS_IF | X86_EFLAGS_TF | X86_EFLAGS_DF | X86_EFLAGS_AC | \
+		   X86_BIT(14))
+
+void pv_cpu_init(void)
+{
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
+	/* SYSCALL: CS = GDT_CS64, SS = GDT_CS64 + 8. SYSRET (unused: the
+	 * way back is IRET) would load the PV ring-3 selectors. */
+	wrmsr(MSR_STAR, ((uint64_t)(GDT_PV_CS32 | 3) << 48) | ((uint64_t)GDT_CS64 << 32));
+	wrmsr(MSR_LSTAR, (uint64_t)pv_syscall_entry);
+	wrmsr(MSR_CSTAR, (uint64_t)pv_syscall32_entry);
+	wrmsr(MSR_SFMASK, PV_SFMASK);
+}
+
+/* The guest may only ever run in ring 3 on its flat selectors, with
+ * interrupts on (its own "interrupt flag" is the upcall mask) and no I/O
+ * privilege. */
+static void sanitize_frame(struct cpu_regs *r)
+{
+	if (r->cs != FLAT_RING3_CS64 && r->cs != FLAT_RING3_CS32)
+		r->cs = FLAT_RING3_CS64;
+	r->ss = FLAT_RING3_SS64;
+	r->rflags = (r->rflags & ~(X86_EFLAGS_IOPL | X86_BIT(14) | X86_BIT(16) | X86_BIT(17))) |
+		    X86_EFLAGS_IF | X86_EFLAGS_FIXED;
+}
+
+static void load_state(struct vcpu *v, struct percpu *p)
+{
+	uint64_t top = (uint64_t)(&v->pv.regs + 1);
+
+	if (p->regs_owner != v) {
+		__asm__ volatile("fxrstor64 %0" : : "m"(v->pv.fpu));
+		p->regs_owner = v;
+	}
+	if (read_cr3() != v->pv.cr3)
+		write_cr3(v->pv.cr3);
+	p->tss.rsp[0] = top;
+	p->pv_frame_top = top;
+	wrmsr(MSR_FS_BASE, v->pv.fs_base);
+	wrmsr(MSR_KERNEL_GS_BASE, v->pv.kernel_mode ? v->pv.gs_base_kernel : v->pv.gs_base_user);
+}
+
+static bool pv_hypercall(struct vcpu *v)
+{
+	struct cpu_regs *r = &v->pv.regs;
+	uint64_t args[HYPERCALL_ARGS] = { r->rdi, r->rsi, r->rdx, r->r10, r->r8 };
+	uint64_t nr = r->rax;
+	long rc;
+
+	v->hypercall_compat = false;
+	rc = do_hypercall(v, nr, args);
+	if (rc == HYPERCALL_CONTINUE) {
+		/* Back onto the SYSCALL with the arguments left to do. */
+		r->rdi = args[0];
+		r->rsi = args[1];
+		r->rdx = args[2];
+		r->r10 = args[3];
+		r->r8 = args[4];
+		r->rip -= 2;
+		return false;
+	}
+	r->rax = (uint64_t)rc;
+	return false;
+}
+
+static void guest_fault(struct vcpu *v, unsigned int vec)
+{
+	const struct cpu_regs *r = &v->pv.regs;
+
+	/* crash_reason holds 96 bytes: the essentials only. */
+	domain_crash(v->domain, "%s at %#llx (error %#llx, cr2 %#llx): no trap table",
+		     vec == PV_VECTOR_SYSCALL32 ? "SYSCALL from 32-bit code" : trap_name(vec),
+		     (unsigned long long)r->rip, (unsigned long long)r->error_code,
+		     (unsigned long long)v->pv.cr2);
+}
+
+bool pv_vcpu_run(struct vcpu *v)
+{
+	struct cpu_regs *r = &v->pv.regs;
+	unsigned int vec;
+
+	/* IRETQ would fault in ring 0, on the guest's GS base, for a
+	 * non-canonical RIP: never let one reach pv_enter(). */
+	if (!mmu_va_is_canonical(r->rip)) {
+		domain_crash(v->domain, "non-canonical RIP %#llx", (unsigned long long)r->rip);
+		return false;
+	}
+	sanitize_frame(r);
+	load_state(v, this_cpu());
+	v->stats.runs++;
+	pv_enter(r);
+	vec = (unsigned int)r->vector;
+	if (vec == TRAP_PF)
+		v->pv.cr2 = read_cr2();
+	v->stats.exits++;
+	if (vec == PV_VECTOR_SYSCALL)
+		return pv_hypercall(v);
+	if (vec >= 32 && vec < 256) {
+		do_trap(r);		/* a host interrupt that arrived in the guest */
+		return true;
+	}
+	guest_fault(v, vec);
+	return false;
+}
+
+void pv_vcpu_put(struct vcpu *v)
+{
+	struct percpu *p = this_cpu();
+
+	if (p->regs_owner == v) {
+		__asm__ volatile("fxsave64 %0" : "=m"(v->pv.fpu));
+		p->regs_owner = NULL;
+	}
+	/* Off the domain's tables: they may go away while it is not here. */
+	write_cr3(paging_root());
+}
+
+void pv_vcpu_upcall_raise(struct vcpu *v)
+{
+	/* Event upcalls for PV guests come with the callbacks (set_callbacks);
+	 * until then the pending bits in shared_info are all a guest sees. */
+	(void)v;
+}

@@ -1,0 +1,88 @@
+/* What common code asks of a domain or vCPU whichever way it runs: in
+ * the hardware's guest mode (asm/hvm.h) or as a PV guest in ring 3
+ * (asm/pv.h). One place decides, by the domain's type. */
+#ifndef ASM_GUEST_H
+#define ASM_GUEST_H
+
+#include <asm/hvm.h>
+#include <asm/pv.h>
+#include <umbra/domain.h>
+
+static inline uint64_t arch_domain_pool_pages(struct domain *d,
+					      const struct domain_config *cfg,
+					      const char **why)
+{
+	return domain_is_pv(d) ? pv_domain_pool_pages(d, cfg, why)
+			       : hvm_domain_pool_pages(d, cfg, why);
+}
+
+static inline int arch_domain_init(struct domain *d, const char **why)
+{
+	return domain_is_pv(d) ? pv_domain_init(d, why) : hvm_domain_init(d, why);
+}
+
+static inline void arch_domain_destroy(struct domain *d)
+{
+	if (domain_is_pv(d))
+		pv_domain_destroy(d);
+	else
+		hvm_domain_destroy(d);
+}
+
+static inline int arch_vcpu_init(struct vcpu *v, struct domain *d, unsigned int id)
+{
+	return domain_is_pv(d) ? pv_vcpu_init(v, d, id) : hvm_vcpu_init(v, d, id);
+}
+
+static inline void arch_vcpu_destroy(struct vcpu *v)
+{
+	if (domain_is_pv(v->domain))
+		pv_vcpu_destroy(v);
+	else
+		hvm_vcpu_destroy(v);
+}
+
+static inline bool arch_vcpu_run(struct vcpu *v)
+{
+	return domain_is_pv(v->domain) ? pv_vcpu_run(v) : hvm_vcpu_run(v);
+}
+
+static inline void arch_vcpu_put(struct vcpu *v)
+{
+	if (domain_is_pv(v->domain))
+		pv_vcpu_put(v);
+	else
+		hvm_vcpu_put(v);
+}
+
+static inline void arch_vcpu_upcall_raise(struct vcpu *v)
+{
+	if (domain_is_pv(v->domain))
+		pv_vcpu_upcall_raise(v);
+	else
+		hvm_vcpu_upcall_raise(v);
+}
+
+/* A PV guest reads the host's TSC as it is. */
+static inline uint64_t arch_vcpu_tsc_offset(const struct vcpu *v)
+{
+	return domain_is_pv(v->domain) ? 0 : hvm_vcpu_tsc_offset(v);
+}
+
+static inline void arch_print_vcpu_stats(const struct vcpu *v, bool lifecycle)
+{
+	if (domain_is_pv(v->domain))
+		pv_print_vcpu_stats(v, lifecycle);
+	else
+		hvm_print_vcpu_stats(v, lifecycle);
+}
+
+static inline void arch_print_paging_stats(const struct domain *d)
+{
+	if (domain_is_pv(d))
+		pv_print_paging_stats(d);
+	else
+		hvm_print_paging_stats(d);
+}
+
+#endif

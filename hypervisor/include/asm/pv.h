@@ -1,0 +1,54 @@
+/* PV domains: what common code asks of arch/x86/pv/ (docs/pv.md). The
+ * same jobs as asm/hvm.h, for guests that run in ring 3 on shared page
+ * tables instead of inside the hardware's guest mode. */
+#ifndef ASM_PV_H
+#define ASM_PV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct domain;
+struct domain_config;
+struct vcpu;
+
+/* Pool pages a PV domain needs (vCPU state, shadow L4s); 0 and *why if
+ * cfg asks for what PV cannot do. */
+uint64_t pv_domain_pool_pages(struct domain *d, const struct domain_config *cfg,
+			      const char **why);
+int pv_domain_init(struct domain *d, const char **why);
+void pv_domain_destroy(struct domain *d);
+int pv_vcpu_init(struct vcpu *v, struct domain *d, unsigned int id);
+void pv_vcpu_destroy(struct vcpu *v);
+
+/* Build the domain from a kernel with Xen's PV ELF notes, as Xen's
+ * domain builder does (start_info, p2m list, page tables, stack), and set
+ * vCPU 0 up to enter it. 0, or a negative errno with *why saying what
+ * was refused. */
+struct pv_build_params {
+	const void *image;
+	size_t size;
+	const char *cmdline;		/* NULL: none */
+	uint32_t si_flags;		/* SIF_* */
+};
+int pv_domain_build(struct domain *d, const struct pv_build_params *p, const char **why);
+
+/* One entry into the guest and the trap or SYSCALL that ends it; true
+ * when that was a host interrupt (the caller looks at the time). */
+bool pv_vcpu_run(struct vcpu *v);
+/* End of the vCPU's slice on this pCPU: its FPU back to memory, the
+ * CPU off its page tables. */
+void pv_vcpu_put(struct vcpu *v);
+void pv_vcpu_upcall_raise(struct vcpu *v);
+
+/* Guest-virtual to guest-physical through the vCPU's page tables (which
+ * hold machine frames), for asm/guest_access.h. */
+int pv_translate(struct vcpu *v, uint64_t gva, bool write, uint64_t *gpa);
+
+void pv_print_vcpu_stats(const struct vcpu *v, bool lifecycle);
+void pv_print_paging_stats(const struct domain *d);
+
+/* This CPU's SYSCALL entry (before any guest runs on it). */
+void pv_cpu_init(void);
+
+#endif

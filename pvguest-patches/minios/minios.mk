@@ -1,0 +1,37 @@
+# minios: the runtime of Umbra's PV test guests (pvguest-patches/minios/).
+# A PV guest is tests/guests/pvNAME/*.c linked with these objects and
+# minios.lds into build/guests/pvNAME.elf (64-bit ELF with Xen's PV notes).
+#   pvhello   start_info, ring 3, a few hypercalls, shutdown with a status
+
+MINIOS_DIR := pvguest-patches/minios
+MINIOS_OBJ := $(BUILD)/minios/obj
+PV_GUESTS := pvhello
+
+MINIOS_CPPFLAGS := -nostdinc -isystem $(shell $(GUEST_CC) -print-file-name=include) \
+	-Ihypervisor/include -I$(MINIOS_DIR)/include
+MINIOS_LDS := $(MINIOS_DIR)/minios.lds
+MINIOS_LDFLAGS := -nostdlib -static -no-pie -Wl,-T,$(MINIOS_LDS) -Wl,--build-id=none \
+	-Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments
+MINIOS_SRCS := $(sort $(wildcard $(MINIOS_DIR)/*.c $(MINIOS_DIR)/*.S))
+minios_objs = $(patsubst %,$(MINIOS_OBJ)/%.o,$(basename $(1)))
+MINIOS_OBJS := $(call minios_objs,$(MINIOS_SRCS))
+
+$(MINIOS_OBJ)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(GUEST_CC) $(MINIOS_CPPFLAGS) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@
+
+$(MINIOS_OBJ)/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(GUEST_CC) $(MINIOS_CPPFLAGS) -D__ASSEMBLY__ -MMD -MP -c $< -o $@
+
+# $(call pv_guest_image,NAME)
+define pv_guest_image
+$(GUEST_BIN)/$(1).elf: $(call minios_objs,$(sort $(wildcard tests/guests/$(1)/*.c))) \
+		$(MINIOS_OBJS) $(MINIOS_LDS)
+	@mkdir -p $$(dir $$@)
+	$$(GUEST_CC) $$(GUEST_CFLAGS) $$(MINIOS_LDFLAGS) -o $$@ $$(filter %.o,$$^)
+endef
+$(foreach g,$(PV_GUESTS),$(eval $(call pv_guest_image,$(g))))
+
+PV_GUEST_IMAGES := $(PV_GUESTS:%=$(GUEST_BIN)/%.elf)
+ALL_TARGETS += $(PV_GUEST_IMAGES)

@@ -1,0 +1,5 @@
+# PV domains (tests/e2e/pv.sh): the pvhello guest in ring 3 on shared page
+# tables beside a PVH neighbour; a guest fault, bad images and specs.
+CHECK_SUITES += tests/e2e/pv.sh
+CHECK_DEPS += $(BUILD)/test/umbra.elf \
+	$(patsubst %,$(BUILD)/guests/%.elf,pvhello hello)
