@@ -1,5 +1,6 @@
 # PV domains (tests/e2e/pv.sh): the pvhello guest in ring 3 on shared page
-# tables beside a PVH neighbour; a guest fault, bad images and specs.
+# tables beside a PVH neighbour; a guest fault, bad images and specs; the
+# pvtraps guest: trap table, bounce, iret, page-table hypercalls, attacks.
 CHECK_SUITES += tests/e2e/pv.sh
 CHECK_DEPS += $(BUILD)/test/umbra.elf \
-	$(patsubst %,$(BUILD)/guests/%.elf,pvhello hello)
+	$(patsubst %,$(BUILD)/guests/%.elf,pvhello pvtraps hello)

@@ -89,3 +89,65 @@ check "the good PV domain beside them finished" stopped_with ok poweroff
 check "the PVH neighbour finished" stopped_with nb poweroff
 check "nothing else crashed" eval '[ "$(log_count ": crashed: ")" = 1 ]'
 scenario_end "$s"
+
+# Exceptions and page-table hypercalls (tests/guests/pvtraps): every check
+# the guest makes, and two attacks that must crash only the attacker.
+s=pv-traps
+m=$(pv_module pt pvtraps 16M)
+m+=$(pv_module atk pvtraps 16M -- attack=iret_cs)
+m+=$(pv_module stk pvtraps 16M -- attack=stack)
+m+=$(module nb hello nested 8M status=0)
+boot "$s" "$HVM_ELF" "$HVM_CMDLINE" "$m"
+check "QEMU powered off (33)" rc_is 33
+check "set_trap_table; #UD, #DE, #BP, #PF, #GP bounced to the guest and back with iret" \
+	eval 'guest_said pt "pvtraps: ok: #UD bounced to the guest'"'"'s handler, iret back" &&
+	      guest_said pt "pvtraps: ok: #DE bounced" &&
+	      guest_said pt "pvtraps: ok: int3 arrives as #BP after the instruction, at the guest'"'"'s handler" &&
+	      guest_said pt "pvtraps: ok: read of an unmapped address: #PF, error code 4 (user)" &&
+	      guest_said pt "pvtraps: ok: hlt in ring 3: #GP"'
+check "int \$0x80 to a DPL-3 entry; int \$0x81: #GP with n*8+2 (QEMU's n*16+2 corrected)" \
+	eval 'guest_said pt "pvtraps: ok: int \$0x80 reaches the guest'"'"'s DPL-3 entry 0x80" &&
+	      guest_said pt "pvtraps: ok: int \$0x81 without a DPL-3 entry: #GP with the IDT error code"'
+check "the hypervisor's image and direct map fault for the guest (supervisor pages)" \
+	eval 'guest_said pt "pvtraps: ok: read of the hypervisor'"'"'s image: #PF, present, user (supervisor pages)" &&
+	      guest_said pt "pvtraps: ok: read of the hypervisor'"'"'s direct map: #PF, present, user (supervisor pages)" &&
+	      guest_said pt "pvtraps: ok: write to the hypervisor'"'"'s direct map: #PF"'
+check "its own page tables are read-only to it" \
+	guest_said pt "pvtraps: ok: write to its own L4: #PF, the tables are read-only"
+check "trap table entries in the hypervisor or non-canonical: -EINVAL; bad table pointers: -EFAULT" \
+	eval 'guest_said pt "pvtraps: ok: trap table entry inside the hypervisor: -EINVAL" &&
+	      guest_said pt "pvtraps: ok: non-canonical trap table entry: -EINVAL" &&
+	      guest_said pt "pvtraps: ok: trap table at an unmapped address: -EFAULT" &&
+	      guest_said pt "pvtraps: ok: trap table read from the hypervisor'"'"'s image: -EFAULT"'
+check "update_va_mapping maps shared_info; cr2 of a #PF is there" \
+	eval 'guest_said pt "pvtraps: ok: update_va_mapping maps shared_info by its machine address" &&
+	      guest_said pt "pvtraps: ok: a #PF'"'"'s address is in vcpu_info.arch.cr2 of the mapped shared_info"'
+check "update_va_mapping refusals: own L4 writable -EACCES, foreign frame -EPERM, hypervisor slots -EINVAL" \
+	eval 'guest_said pt "pvtraps: ok: mapping its own L4 writable: -EACCES" &&
+	      guest_said pt "pvtraps: ok: mapping a machine frame not its own: -EPERM" &&
+	      guest_said pt "pvtraps: ok: update_va_mapping in the hypervisor'"'"'s slots: -EINVAL"'
+check "mmuext_op pin/unpin L1, flush; another domain's tables -EPERM; bad array -EFAULT" \
+	eval 'guest_said pt "pvtraps: ok: mmuext_op pins it as an L1 table" &&
+	      guest_said pt "pvtraps: ok: a pinned L1 cannot be mapped writable" &&
+	      guest_said pt "pvtraps: ok: mmuext_op unpins it" &&
+	      guest_said pt "pvtraps: ok: mmuext_op on another domain'"'"'s tables: -EPERM" &&
+	      guest_said pt "pvtraps: ok: mmuext_op with its array unmapped: -EFAULT"'
+check "mmuext_op new_baseptr to its pinned L4; to a writable data page refused" \
+	eval 'guest_said pt "pvtraps: ok: new_baseptr to its pinned L4 again, and it still runs on it" &&
+	      guest_said pt "pvtraps: ok: new_baseptr to one of its data pages (mapped writable): refused"'
+check "mmu_update into the hypervisor's L4 slots (256, 511): -EPERM; array in the hypervisor: -EFAULT" \
+	eval 'guest_said pt "pvtraps: ok: mmu_update into the hypervisor'"'"'s L4 slot 256: -EPERM" &&
+	      guest_said pt "pvtraps: ok: mmu_update into L4 slot 511 (the hypervisor'"'"'s image): -EPERM" &&
+	      guest_said pt "pvtraps: ok: mmu_update with its array in the hypervisor: -EFAULT"'
+check "no check in pvtraps failed, and it shut down normally" \
+	eval 'guest_said pt "pvtraps: 0 failed" && stopped_with pt poweroff'
+check "shared-pt counted the page-table hypercalls and their refusals" \
+	eval 'is_positive "$(paging_stat pt mmu_update_calls)" && is_positive "$(paging_stat pt mmuext_calls)" &&
+	      is_positive "$(paging_stat pt refusals)"'
+check "iret to the hypervisor's code segment: that domain is crashed" \
+	crashed_with atk 'iret with a bad frame at 0x[0-9a-f]+ \(cs 0x8, '
+check "an exception with RSP in the hypervisor: that domain is crashed, nothing written" \
+	crashed_with stk '#UD invalid opcode at 0x[0-9a-f]+ .*: no stack for the frame$'
+check "the PVH neighbour finished" stopped_with nb poweroff
+check "exactly the two attackers crashed" eval '[ "$(log_count ": crashed: ")" = 2 ]'
+scenario_end "$s"

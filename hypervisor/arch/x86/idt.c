@@ -5,6 +5,7 @@
 #include <asm/traps.h>
 
 #define GATE_INTERRUPT	0x8e	/* present, DPL 0, 64-bit interrupt gate */
+#define GATE_DPL3	0x60	/* `int3`/`into` from ring 3 (PV guests) arrive as such */
 
 static struct idt_gate idt[256] __attribute__((aligned(16)));
 
@@ -27,6 +28,10 @@ void idt_init(void)
 		set_gate(v, entry_table[v], 0);
 	/* These can arrive on a broken stack; give them known-good ones. */
 	idt[TRAP_NMI].ist = IST_NMI;
+	/* A PV guest's INT3 and INTO are its #BP and #OF (as on Xen); every
+	 * other `int $n` from ring 3 is a #GP the PV code decodes. */
+	idt[TRAP_BP].type_attr |= GATE_DPL3;
+	idt[TRAP_OF].type_attr |= GATE_DPL3;
 	idt[TRAP_DF].ist = IST_DF;
 	idt[TRAP_MC].ist = IST_MC;
 }

@@ -12,6 +12,13 @@
 #include <stdint.h>
 #include <asm/traps.h>
 
+/* set_trap_table: where each exception vector is bounced. */
+struct pv_trap {
+	uint64_t address;	/* 0: none */
+	uint16_t cs;
+	uint8_t flags;		/* TI_*: DPL for `int`, mask events */
+};
+
 struct pv_vcpu {
 	/* The guest's registers. While it runs, TSS.RSP0 points just above
 	 * this frame: an interrupt or exception from ring 3 pushes the
@@ -26,6 +33,7 @@ struct pv_vcpu {
 	uint64_t guest_cr3;		/* the guest's own L4 (machine address) */
 	uint64_t cr2;			/* of the last guest #PF */
 	bool kernel_mode;		/* guest kernel (not user) is running */
+	struct pv_trap *traps;		/* 256 entries, a pool page; NULL: none set */
 };
 
 #endif /* !__ASSEMBLY__ */

@@ -31,6 +31,21 @@ uint64_t guest_option_u64(const char *prefix, uint64_t dflt);
 /* SCHEDOP_shutdown; does not return. */
 void __attribute__((noreturn)) guest_shutdown(unsigned int reason);
 
+/* Exceptions (traps.S, traps.c): the registers at the fault, as the
+ * bounce frame gave them; a handler may change any (RIP to resume
+ * elsewhere) and returns nonzero when it handled the exception. */
+struct minios_regs {
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t vector, error_code;
+	uint64_t rip, cs, rflags, rsp, ss;
+};
+typedef int (*trap_handler_t)(struct minios_regs *r);
+/* set_trap_table with the runtime's entries (0-19, and 128 for `int`
+ * from ring 3); the hypercall's result. */
+long trap_init(void);
+void trap_set_handler(unsigned int vector, trap_handler_t fn);
+
 /* Freestanding basics (the compiler may call the first three). */
 void *memset(void *s, int c, size_t n);
 void *memcpy(void *d, const void *s, size_t n);

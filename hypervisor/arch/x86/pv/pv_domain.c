@@ -1,5 +1,6 @@
 /* PV domains and vCPUs: creation, shared-pt registration, teardown and
  * their counters. */
+#include <asm/layout.h>
 #include <asm/pv.h>
 #include <asm/x86.h>
 #include <public/arch-x86/xen-x86_64.h>
@@ -29,7 +30,8 @@ uint64_t pv_domain_pool_pages(struct domain *d, const struct domain_config *cfg,
 		*why = "dom0 is not a PV domain";
 		return 0;
 	}
-	return cfg->nr_vcpus + PV_SHADOW_POOL_PAGES;
+	/* Each vCPU: its state and its trap table. */
+	return 2 * cfg->nr_vcpus + PV_SHADOW_POOL_PAGES;
 }
 
 int pv_domain_init(struct domain *d, const char **why)
@@ -110,7 +112,9 @@ int pv_vcpu_init(struct vcpu *v, struct domain *d, unsigned int id)
 
 void pv_vcpu_destroy(struct vcpu *v)
 {
-	(void)v;
+	if (v->pv.traps)
+		domain_page_free(v->domain, virt_to_phys(v->pv.traps));
+	v->pv.traps = NULL;
 }
 
 void pv_print_vcpu_stats(const struct vcpu *v, bool lifecycle)

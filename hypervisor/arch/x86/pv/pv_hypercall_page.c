@@ -8,6 +8,7 @@
  * or write through; until that lands the stubs are written into the
  * guest's page at the HYPERCALL_PAGE note, as Xen does (docs/pv.md). */
 #include <asm/guest_access.h>
+#include <public/xen.h>
 #include <umbra/domain.h>
 #include <umbra/errno.h>
 #include <umbra/string.h>
@@ -27,6 +28,16 @@ static const uint8_t stub[] = {
 };
 #define STUB_NR_OFFSET	4
 
+/* iret is jumped to, not called, and never returns: the stub adds RAX to
+ * the guest's frame to make struct iret_context, then SYSCALLs. */
+static const uint8_t iret_stub[] = {
+	0x51,				/* push %rcx */
+	0x41, 0x53,			/* push %r11 */
+	0x50,				/* push %rax */
+	0xb8, __HYPERVISOR_iret, 0, 0, 0,	/* mov $__HYPERVISOR_iret, %eax */
+	0x0f, 0x05,			/* syscall */
+};
+
 int pv_hypercall_page_install(struct domain *d, uint64_t gpa)
 {
 	uint8_t slot[SLOT_SIZE];
@@ -35,8 +46,12 @@ int pv_hypercall_page_install(struct domain *d, uint64_t gpa)
 		return -EINVAL;
 	for (unsigned int n = 0; n < NR_SLOTS; n++) {
 		memset(slot, 0xcc, sizeof(slot));	/* int3 after each stub */
-		memcpy(slot, stub, sizeof(stub));
-		slot[STUB_NR_OFFSET] = (uint8_t)n;
+		if (n == __HYPERVISOR_iret) {
+			memcpy(slot, iret_stub, sizeof(iret_stub));
+		} else {
+			memcpy(slot, stub, sizeof(stub));
+			slot[STUB_NR_OFFSET] = (uint8_t)n;
+		}
 		if (copy_to_gpa(d, gpa + n * SLOT_SIZE, slot, sizeof(slot)))
 			return -EFAULT;
 	}

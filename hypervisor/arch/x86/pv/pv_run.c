@@ -9,11 +9,13 @@
 #include <asm/traps.h>
 #include <asm/x86.h>
 #include <public/arch-x86/xen-x86_64.h>
+#include <public/xen.h>
 #include <umbra/domain.h>
 #include <umbra/hypercall.h>
 #include <umbra/sched.h>
 #include "mmu/walk.h"
 #include "pv_mm.h"
+#include "pv_traps.h"
 
 _Static_assert(offsetof(struct percpu, pv_host_rsp) == 8, "pv_entry.S: PCPU_PV_HOST_RSP");
 _Static_assert(offsetof(struct percpu, pv_frame_top) == 16, "pv_entry.S: PCPU_PV_FRAME_TOP");
@@ -75,7 +77,13 @@ static bool pv_hypercall(struct vcpu *v)
 	long rc;
 
 	v->hypercall_compat = false;
-	rc = do_hypercall(v, nr, args);
+	if (nr == __HYPERVISOR_iret) {
+		v->stats.hypercalls[nr]++;
+		pv_iret(v);
+		return false;
+	}
+	if (!pv_hypercall_arch(v, nr, args, &rc))
+		rc = do_hypercall(v, nr, args);
 	if (rc == HYPERCALL_CONTINUE) {
 		/* Back onto the SYSCALL with the arguments left to do. */
 		r->rdi = args[0];
@@ -88,17 +96,6 @@ static bool pv_hypercall(struct vcpu *v)
 	}
 	r->rax = (uint64_t)rc;
 	return false;
-}
-
-static void guest_fault(struct vcpu *v, unsigned int vec)
-{
-	const struct cpu_regs *r = &v->pv.regs;
-
-	/* crash_reason holds 96 bytes: the essentials only. */
-	domain_crash(v->domain, "%s at %#llx (error %#llx, cr2 %#llx): no trap table",
-		     vec == PV_VECTOR_SYSCALL32 ? "SYSCALL from 32-bit code" : trap_name(vec),
-		     (unsigned long long)r->rip, (unsigned long long)r->error_code,
-		     (unsigned long long)v->pv.cr2);
 }
 
 bool pv_vcpu_run(struct vcpu *v)
@@ -126,7 +123,7 @@ bool pv_vcpu_run(struct vcpu *v)
 		do_trap(r);		/* a host interrupt that arrived in the guest */
 		return true;
 	}
-	guest_fault(v, vec);
+	pv_guest_exception(v, vec);
 	return false;
 }
 

@@ -1,0 +1,169 @@
+/*
+ * A PV guest's page-table hypercalls on shared page tables: mmu_update,
+ * mmuext_op and update_va_mapping, Xen's layouts and semantics, carried
+ * out by shared-pt (validation, types, the shadow L4).
+ *
+ * While shared-pt works the CPU runs on Umbra's own tables: a shadow page
+ * the call frees (an unpinned L4 after a new base pointer) is then not
+ * the live CR3, and the guest's root is loaded afresh at its next entry,
+ * which also flushes whatever the call asked to flush (a PV domain has
+ * one vCPU, on this pCPU).
+ */
+#include <asm/guest_access.h>
+#include <asm/layout.h>
+#include <asm/paging.h>
+#include <asm/x86.h>
+#include <public/xen.h>
+#include <umbra/domain.h>
+#include <umbra/errno.h>
+#include <umbra/hypercall.h>
+#include "mmu/walk.h"
+#include "pv_mm.h"
+#include "pv_traps.h"
+
+#define BATCH		16	/* requests copied at a time */
+#define PER_CALL	256	/* requests before the call continues */
+#define PREEMPTED	0x80000000u	/* in count: done so far is in *pdone */
+
+static void enter_mm(struct vcpu *v)
+{
+	write_cr3(paging_root());
+	pv_mm_lock(v->domain);
+}
+
+/* The vCPU's roots after the call (new base pointers). */
+static void leave_mm(struct vcpu *v)
+{
+	struct spt_vcpu *sv = &v->domain->pv->spt_vcpus[0];
+
+	if (sv->base_mfn != SPT_INVALID_MFN) {
+		v->pv.guest_cr3 = sv->base_mfn << PAGE_SHIFT;
+		v->pv.cr3 = spt_vcpu_root(sv, false) << PAGE_SHIFT;
+	}
+	pv_mm_unlock();
+}
+
+/* Only the caller's own tables: DOMID_SELF or its own id. */
+static bool own_domain(const struct vcpu *v, uint64_t domid)
+{
+	return (uint16_t)domid == DOMID_SELF || (uint16_t)domid == v->domain->id;
+}
+
+/* The shape both batch calls share: args[0] array, args[1] count (with
+ * PREEMPTED), args[2] pdone, args[3] domid. */
+struct batch {
+	size_t size;			/* of one request */
+	int (*run)(struct vcpu *v, const void *req, unsigned int n, unsigned int *done);
+};
+
+static long run_batch(struct vcpu *v, uint64_t *args, const struct batch *b)
+{
+	uint8_t req[BATCH * 24];
+	uint32_t count = (uint32_t)args[1], done = 0, total = 0;
+	long rc = 0;
+
+	if (!own_domain(v, args[3]))
+		return -EPERM;
+	if (count & PREEMPTED) {
+		count &= ~PREEMPTED;
+		if (args[2] && copy_from_guest(v, &done, args[2], sizeof(done)))
+			return -EFAULT;
+	}
+	while (count && !rc) {
+		unsigned int n = count < BATCH ? count : BATCH, ok = 0;
+
+		if (total >= PER_CALL) {
+			if (args[2] && copy_to_guest(v, args[2], &done, sizeof(done)))
+				return -EFAULT;
+			args[1] = count | PREEMPTED;
+			return HYPERCALL_CONTINUE;
+		}
+		if (copy_from_guest(v, req, args[0], n * b->size))
+			return -EFAULT;
+		enter_mm(v);
+		rc = b->run(v, req, n, &ok);
+		leave_mm(v);
+		done += ok;
+		total += ok;
+		args[0] += ok * b->size;
+		count -= ok;
+		if (!rc && ok < n)
+			rc = -EINVAL;
+	}
+	if (args[2] && copy_to_guest(v, args[2], &done, sizeof(done)))
+		return -EFAULT;
+	return rc;
+}
+
+static int run_mmu_update(struct vcpu *v, const void *req, unsigned int n, unsigned int *done)
+{
+	int results[BATCH];
+	struct spt_flush flush = { 0 };
+
+	return spt_mmu_update(&v->domain->pv->spt, req, n, results, done, &flush);
+}
+
+static int run_mmuext(struct vcpu *v, const void *req, unsigned int n, unsigned int *done)
+{
+	int results[BATCH];
+	struct spt_flush flush = { 0 };
+
+	return spt_mmuext_op(&v->domain->pv->spt_vcpus[0], req, n, results, done, &flush);
+}
+
+long pv_do_mmu_update(struct vcpu *v, uint64_t *args)
+{
+	static const struct batch b = { sizeof(struct mmu_update), run_mmu_update };
+
+	return run_batch(v, args, &b);
+}
+
+long pv_do_mmuext_op(struct vcpu *v, uint64_t *args)
+{
+	static const struct batch b = { sizeof(struct mmuext_op), run_mmuext };
+
+	return run_batch(v, args, &b);
+}
+
+/* The machine address of the L1 entry that maps va in the vCPU's guest
+ * tables, or 0: every table on the way the domain's own, no superpage. */
+static uint64_t l1_entry_of(struct vcpu *v, uint64_t va)
+{
+	uint64_t table = v->pv.guest_cr3 & PTE_ADDR_MASK, gpa;
+
+	for (int level = 4; level >= 2; level--) {
+		const uint64_t *t;
+		uint64_t e;
+
+		if (pv_maddr_to_gpa(v->domain, table, &gpa))
+			return 0;
+		t = phys_to_virt(table);
+		e = __atomic_load_n(&t[pt_index(va, level)], __ATOMIC_RELAXED);
+		if (!(e & PTE_P) || (level == 2 && (e & PTE_PS)))
+			return 0;
+		table = e & PTE_ADDR_MASK;
+	}
+	if (pv_maddr_to_gpa(v->domain, table, &gpa))
+		return 0;
+	return table + pt_index(va, 1) * sizeof(uint64_t);
+}
+
+/* update_va_mapping(va, val, flags): the L1 entry for va := val, checked
+ * as mmu_update would. va must lie in the guest's part of the address
+ * space and have an L1 table. */
+long pv_do_update_va_mapping(struct vcpu *v, uint64_t *args)
+{
+	struct spt_flush flush = { 0 };
+	uint64_t va = args[0], entry;
+	int rc;
+
+	if (!mmu_va_is_canonical(va) || !pv_guest_va_ok(va))
+		return -EINVAL;
+	if (args[2] & ~(uint64_t)(UVMF_FLUSHTYPE_MASK | UVMF_ALL))
+		return -EINVAL;		/* a vCPU bitmap: one vCPU, nothing else to flush */
+	enter_mm(v);
+	entry = l1_entry_of(v, va);
+	rc = entry ? spt_pt_update(&v->domain->pv->spt, entry, args[1], false, &flush) : -EINVAL;
+	leave_mm(v);
+	return rc;
+}

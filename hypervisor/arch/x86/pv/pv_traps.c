@@ -1,0 +1,272 @@
+/*
+ * A PV guest's exceptions: set_trap_table, the bounce frame Xen's x86-64
+ * ABI puts on the guest kernel stack, and the iret hypercall that comes
+ * back from it.
+ *
+ * The frame, from the new stack pointer up (16-byte aligned below the
+ * interrupted RSP): RCX, R11, [error code], RIP, CS with the saved upcall
+ * mask in bits 32-39, RFLAGS with IF = events enabled, RSP, SS. The
+ * handler pops RCX and R11 and sees what the CPU would have pushed.
+ */
+#include <stddef.h>
+#include <asm/guest_access.h>
+#include <asm/layout.h>
+#include <asm/traps.h>
+#include <asm/x86.h>
+#include <public/arch-x86/xen-x86_64.h>
+#include <public/xen.h>
+#include <umbra/domain.h>
+#include <umbra/errno.h>
+#include <umbra/hypercall.h>
+#include <umbra/string.h>
+#include <umbra/vcpu_shared.h>
+#include "mmu/walk.h"
+#include "pv_traps.h"
+
+#define NR_TRAPS	256
+/* Vectors whose exceptions push an error code. */
+#define ERRCODE_VECTORS	((1u << TRAP_DF) | (1u << TRAP_TS) | (1u << TRAP_NP) | \
+			 (1u << TRAP_SS) | (1u << TRAP_GP) | (1u << TRAP_PF) | \
+			 (1u << TRAP_AC))
+/* What a trap clears in the interrupted RFLAGS, as the CPU does (and AC:
+ * no alignment checks in the guest kernel). */
+#define BOUNCE_CLEAR	(X86_EFLAGS_TF | X86_BIT(14) | X86_BIT(16) | X86_BIT(17) | \
+			 X86_EFLAGS_AC)
+
+bool pv_guest_va_ok(uint64_t va)
+{
+	return va < 0x0000800000000000ULL ||
+	       (va >= 0xffff880000000000ULL && va < 0xffffff8000000000ULL);
+}
+
+static int upcall_mask_gpa(struct vcpu *v, uint64_t *gpa)
+{
+	if (!vcpu_info_at(v, gpa))
+		return -EFAULT;
+	*gpa += offsetof(struct vcpu_info, evtchn_upcall_mask);
+	return 0;
+}
+
+static uint8_t get_upcall_mask(struct vcpu *v)
+{
+	uint64_t gpa;
+	uint8_t m = 1;
+
+	if (!upcall_mask_gpa(v, &gpa))
+		copy_from_gpa(v->domain, &m, gpa, 1);
+	return m;
+}
+
+static void set_upcall_mask(struct vcpu *v, uint8_t m)
+{
+	uint64_t gpa;
+
+	if (!upcall_mask_gpa(v, &gpa))
+		copy_to_gpa(v->domain, gpa, &m, 1);
+}
+
+static void set_cr2(struct vcpu *v, uint64_t cr2)
+{
+	uint64_t gpa;
+
+	if (vcpu_info_at(v, &gpa))
+		copy_to_gpa(v->domain, gpa + offsetof(struct vcpu_info, arch.cr2), &cr2,
+			    sizeof(cr2));
+}
+
+/* Build the frame and enter the handler; false if the guest's stack
+ * cannot take it. */
+static bool bounce(struct vcpu *v, const struct pv_trap *t, bool has_err, uint64_t err)
+{
+	struct cpu_regs *r = &v->pv.regs;
+	uint64_t frame[8], sp = r->rsp & ~0xfULL;
+	uint8_t mask = get_upcall_mask(v);
+	unsigned int n = 0;
+
+	frame[n++] = r->rcx;
+	frame[n++] = r->r11;
+	if (has_err)
+		frame[n++] = err;
+	frame[n++] = r->rip;
+	frame[n++] = (r->cs & 0xffff) | ((uint64_t)mask << 32);
+	frame[n++] = (r->rflags & ~(X86_EFLAGS_IF | X86_EFLAGS_IOPL)) |
+		     (mask ? 0 : X86_EFLAGS_IF);
+	frame[n++] = r->rsp;
+	frame[n++] = r->ss;
+	sp -= n * sizeof(uint64_t);
+	if (!pv_guest_va_ok(sp) || copy_to_guest(v, sp, frame, n * sizeof(uint64_t)))
+		return false;
+	if (t->flags & 4)		/* TI_GET_IF: an "interrupt gate" */
+		set_upcall_mask(v, 1);
+	r->rip = t->address;
+	r->cs = FLAT_KERNEL_CS;
+	r->ss = FLAT_KERNEL_SS;
+	r->rsp = sp;
+	r->rflags &= ~BOUNCE_CLEAR;
+	return true;
+}
+
+static const struct pv_trap *trap_of(struct vcpu *v, unsigned int vec)
+{
+	const struct pv_trap *t = v->pv.traps ? &v->pv.traps[vec & 0xff] : NULL;
+
+	return t && t->address ? t : NULL;
+}
+
+/* `int $n` from ring 3 meets a DPL-0 gate: #GP with error code n*8+2
+ * (the IDT flag). If the guest's own entry for n allows ring 3, it is the
+ * guest's software interrupt: deliver n after the 2-byte instruction.
+ *
+ * QEMU 7.2's TCG reports n*16+2 for a 64-bit `int $n` (the issue's "QEMU
+ * bug"). So n is taken from the instruction itself (CD nn at RIP), the
+ * error code only has to name the IDT and agree with it either way; a
+ * #GP that stays one gets the architectural n*8+2. */
+static bool soft_interrupt(struct vcpu *v, unsigned int *vec)
+{
+	struct cpu_regs *r = &v->pv.regs;
+	const struct pv_trap *t;
+	uint8_t insn[2];
+	unsigned int n;
+
+	if ((r->error_code & 7) != 2 || fetch_from_guest(v, insn, r->rip, sizeof(insn)) ||
+	    insn[0] != 0xcd)
+		return false;
+	n = insn[1];
+	if (r->error_code >> 3 != n && r->error_code >> 4 != n)
+		return false;
+	r->error_code = (uint64_t)n << 3 | 2;
+	t = trap_of(v, n);
+	if (!t || (t->flags & 3) != 3)
+		return false;
+	*vec = n;
+	r->rip += 2;
+	return true;
+}
+
+void pv_guest_exception(struct vcpu *v, unsigned int vec)
+{
+	const struct cpu_regs *r = &v->pv.regs;
+	bool has_err = vec < 32 && (ERRCODE_VECTORS >> vec) & 1;
+	const struct pv_trap *t;
+
+	if (vec == TRAP_GP && soft_interrupt(v, &vec))
+		has_err = false;
+	else if (vec == TRAP_PF)
+		set_cr2(v, v->pv.cr2);
+	t = vec < 256 ? trap_of(v, vec) : NULL;
+	if (t && bounce(v, t, has_err, r->error_code))
+		return;
+	/* crash_reason holds 96 bytes: the essentials only. */
+	domain_crash(v->domain, "%s at %#llx (error %#llx, cr2 %#llx): %s",
+		     vec == PV_VECTOR_SYSCALL32 ? "SYSCALL from 32-bit code" : trap_name(vec),
+		     (unsigned long long)r->rip, (unsigned long long)r->error_code,
+		     (unsigned long long)v->pv.cr2, t ? "no stack for the frame" : "no trap table");
+}
+
+static bool trap_info_ok(const struct trap_info *ti)
+{
+	return mmu_va_is_canonical(ti->address) && pv_guest_va_ok(ti->address) &&
+	       ((ti->cs | 3) == FLAT_KERNEL_CS || (ti->cs | 3) == FLAT_RING3_CS32);
+}
+
+/* One pass over the guest's table: check every entry, and with `apply`
+ * also install it. The number of entries, or -EFAULT / -EINVAL. */
+static long walk_trap_table(struct vcpu *v, uint64_t gva, bool apply)
+{
+	struct trap_info ti;
+	unsigned int i;
+
+	for (i = 0; i < NR_TRAPS; i++, gva += sizeof(ti)) {
+		if (copy_from_guest(v, &ti, gva, sizeof(ti)))
+			return -EFAULT;
+		if (!ti.address)
+			break;
+		if (!trap_info_ok(&ti))
+			return -EINVAL;
+		if (apply)
+			v->pv.traps[ti.vector] = (struct pv_trap){ ti.address,
+								   (uint16_t)(ti.cs | 3), ti.flags };
+	}
+	return i;
+}
+
+/* set_trap_table(table): entries up to one whose address is 0; NULL
+ * clears the table. A handler must be guest code on a flat ring-3 code
+ * segment: one in the hypervisor's part of the address space is -EINVAL.
+ * The whole table is checked before any entry is installed (a vCPU's
+ * own call: its domain has one vCPU, nothing else writes it meanwhile). */
+static long set_trap_table(struct vcpu *v, uint64_t gva)
+{
+	long rc;
+
+	if (!v->pv.traps) {
+		uint64_t pa = domain_page_alloc(v->domain);
+
+		if (!pa)
+			return -ENOMEM;
+		v->pv.traps = phys_to_virt(pa);
+	}
+	if (!gva) {
+		memset(v->pv.traps, 0, NR_TRAPS * sizeof(struct pv_trap));
+		return 0;
+	}
+	rc = walk_trap_table(v, gva, false);
+	if (rc >= 0)
+		rc = walk_trap_table(v, gva, true);
+	return rc < 0 ? rc : 0;
+}
+
+/* iret: the guest's stack holds struct iret_context (the hypercall
+ * page's stub pushed RAX, R11 and RCX onto the frame the guest gave).
+ * Back to any ring-3 flat code segment, never to ring 0 or a
+ * hypervisor segment; events as its RFLAGS.IF says. */
+void pv_iret(struct vcpu *v)
+{
+	struct cpu_regs *r = &v->pv.regs;
+	struct iret_context c = { 0 };
+	bool read = !copy_from_guest(v, &c, r->rsp, sizeof(c));
+
+	/* CS's bits 32-39 hold the upcall mask of a bounce frame: only the
+	 * selector counts, RFLAGS.IF says what becomes of events. */
+	c.cs &= 0xffff;
+	if (!read || ((c.cs | 3) != FLAT_RING3_CS64 && (c.cs | 3) != FLAT_RING3_CS32) ||
+	    !mmu_va_is_canonical(c.rip) || !mmu_va_is_canonical(c.rsp)) {
+		domain_crash(v->domain, "iret with a bad frame at %#llx (cs %#llx, rip %#llx)",
+			     (unsigned long long)r->rsp, (unsigned long long)c.cs,
+			     (unsigned long long)c.rip);
+		return;
+	}
+	if (!(c.flags & VGCF_in_syscall)) {
+		r->r11 = c.r11;
+		r->rcx = c.rcx;
+	}
+	r->rip = c.rip;
+	r->cs = c.cs | 3;
+	r->rflags = c.rflags;
+	r->rsp = c.rsp;
+	r->ss = FLAT_KERNEL_SS;
+	set_upcall_mask(v, !(c.rflags & X86_EFLAGS_IF));
+	r->rax = c.rax;
+}
+
+bool pv_hypercall_arch(struct vcpu *v, uint64_t nr, uint64_t *args, long *rc)
+{
+	switch (nr) {
+	case __HYPERVISOR_set_trap_table:
+		*rc = set_trap_table(v, args[0]);
+		break;
+	case __HYPERVISOR_mmu_update:
+		*rc = pv_do_mmu_update(v, args);
+		break;
+	case __HYPERVISOR_mmuext_op:
+		*rc = pv_do_mmuext_op(v, args);
+		break;
+	case __HYPERVISOR_update_va_mapping:
+		*rc = pv_do_update_va_mapping(v, args);
+		break;
+	default:
+		return false;
+	}
+	v->stats.hypercalls[nr]++;
+	return true;
+}

@@ -1,0 +1,34 @@
+/* Inside arch/x86/pv/: exceptions bounced to the guest, and the
+ * hypercalls only PV guests make. */
+#ifndef PV_TRAPS_H
+#define PV_TRAPS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct vcpu;
+
+/* A guest-virtual address the guest may use for code and stacks: the
+ * lower half, or the upper half outside the hypervisor's L4 slots
+ * (256-271 and 511, shared-pt/layout.h). */
+bool pv_guest_va_ok(uint64_t va);
+
+/* Exception `vec` (error code `err`, if the vector has one) raised by the
+ * guest's own instruction: bounced to its trap table as Xen does, or the
+ * domain crashed when it has no handler or no stack to take the frame. */
+void pv_guest_exception(struct vcpu *v, unsigned int vec);
+
+/* The iret hypercall: the guest's registers from the iret_context on
+ * its stack (RAX included: no result), or the domain crashed. */
+void pv_iret(struct vcpu *v);
+
+/* The PV-only hypercalls other than iret (set_trap_table, mmu_update, ...): true and *rc when
+ * nr is one of them. */
+bool pv_hypercall_arch(struct vcpu *v, uint64_t nr, uint64_t *args, long *rc);
+
+/* mmu_update, mmuext_op, update_va_mapping (pv_mmu.c). */
+long pv_do_mmu_update(struct vcpu *v, uint64_t *args);
+long pv_do_mmuext_op(struct vcpu *v, uint64_t *args);
+long pv_do_update_va_mapping(struct vcpu *v, uint64_t *args);
+
+#endif

@@ -1,0 +1,38 @@
+/* The trap table and the C side of exceptions (traps.S). */
+#include <public/arch-x86/xen-x86_64.h>
+#include <public/sched.h>
+#include "hypercall.h"
+#include "minios.h"
+
+#define TRAP_VECTORS(X) X(0) X(1) X(3) X(4) X(5) X(6) X(7) X(13) X(14) X(16) X(17) X(19) X(128)
+#define DECLARE(v) extern char minios_trap_##v[];
+TRAP_VECTORS(DECLARE)
+
+static trap_handler_t handlers[256];
+
+void trap_set_handler(unsigned int vector, trap_handler_t fn)
+{
+	handlers[vector & 0xff] = fn;
+}
+
+long trap_init(void)
+{
+#define ENTRY(v) { .vector = v, .flags = (v == 3 || v == 4 || v == 128) ? 3 : 0, \
+		   .cs = FLAT_KERNEL_CS, .address = (uint64_t)(uintptr_t)minios_trap_##v },
+	static const struct trap_info table[] = { TRAP_VECTORS(ENTRY) { 0, 0, 0, 0 } };
+
+	return hypercall1(__HYPERVISOR_set_trap_table, table);
+}
+
+void minios_trap(struct minios_regs *r);
+
+void minios_trap(struct minios_regs *r)
+{
+	trap_handler_t fn = handlers[r->vector & 0xff];
+
+	if (fn && fn(r))
+		return;
+	con_printf("%s: unexpected exception %lu at %#lx, error %#lx\n", guest_name,
+		   (unsigned long)r->vector, (unsigned long)r->rip, (unsigned long)r->error_code);
+	guest_shutdown(SHUTDOWN_crash);
+}

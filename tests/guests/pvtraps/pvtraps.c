@@ -1,0 +1,264 @@
+/*
+ * pvtraps: a PV guest's exceptions and page-table hypercalls on shared
+ * page tables. The trap table (set_trap_table) takes #UD, #BP, #DE, #PF,
+ * #GP and `int $0x80`; each comes back with the iret hypercall. Then
+ * update_va_mapping (shared_info mapped by its machine address, cr2 read
+ * there), mmu_update and mmuext_op, and what each must refuse with the
+ * ABI's error. One line per check: "pvtraps: ok: ..." or "pvtraps: FAIL: ...".
+ * Options (each must get the domain crashed): attack=iret_cs, an iret to
+ * the hypervisor's code segment; attack=stack, an exception while RSP
+ * points into the hypervisor.
+ */
+#include <public/arch-x86/xen-x86_64.h>
+#include <public/sched.h>
+#include "hypercall.h"
+#include "minios.h"
+
+const char guest_name[] = "pvtraps";
+
+#define EFAULT	14
+#define EINVAL	22
+#define EPERM	1
+#define EACCES	13
+#define PTE_P	1ULL
+#define PTE_W	2ULL
+#define PTE_U	4ULL
+#define PTE_A	0x20ULL
+#define PTE_D	0x40ULL
+#define UNMAPPED	0x7ff000000000ULL	/* no page tables there */
+#define HV_IMAGE	0xffffffff80210000ULL	/* Umbra's text (slot 511) */
+#define HV_DIRECTMAP	0xffff830000100000ULL	/* Umbra's direct map (slot 262) */
+
+static unsigned int failures;
+static const struct start_info *si;
+
+/* What the last exception was, and where to resume after it. */
+static volatile uint64_t seen_vector, seen_error, seen_rip, resume_at;
+
+static void expect(int ok, const char *what)
+{
+	con_printf("pvtraps: %s: %s\n", ok ? "ok" : "FAIL", what);
+	failures += !ok;
+}
+
+static int record(struct minios_regs *r)
+{
+	seen_vector = r->vector;
+	seen_error = r->error_code;
+	seen_rip = r->rip;
+	if (resume_at)
+		r->rip = resume_at;
+	resume_at = 0;
+	return 1;
+}
+
+static uint64_t mfn_of(uint64_t va)
+{
+	return ((const uint64_t *)si->mfn_list)[va >> 12];
+}
+
+/* The exception vector a code sequence raised (~0: none); the sequence
+ * is between labels 1 and 2 of the asm, resumed at 2. */
+#define RAISES(asm_body, ...) ({					\
+	seen_vector = ~0ULL;						\
+	__asm__ volatile("lea 2f(%%rip), %%rax; mov %%rax, %0; " asm_body "; 2:"	\
+			 : "=m"(resume_at) : __VA_ARGS__ : "rax", "rcx", "rdx", "memory"); \
+	seen_vector; })
+
+static void check_exceptions(void)
+{
+	uint64_t v;
+
+	expect(trap_init() == 0, "set_trap_table with the runtime's entries");
+	v = RAISES("ud2", "i"(0));
+	expect(v == 6, "#UD bounced to the guest's handler, iret back");
+	v = RAISES("xor %%ecx, %%ecx; mov $1, %%eax; xor %%edx, %%edx; div %%ecx", "i"(0));
+	expect(v == 0, "#DE bounced");
+	resume_at = 0;
+	seen_vector = ~0ULL;
+	__asm__ volatile("int3" ::: "memory");
+	expect(seen_vector == 3, "int3 arrives as #BP after the instruction, at the guest's handler");
+	seen_vector = ~0ULL;
+	__asm__ volatile("int $0x80" ::: "memory");
+	expect(seen_vector == 0x80, "int $0x80 reaches the guest's DPL-3 entry 0x80");
+	v = RAISES("int $0x81", "i"(0));
+	expect(v == 13 && seen_error == (0x81 << 3 | 2),
+	       "int $0x81 without a DPL-3 entry: #GP with the IDT error code");
+	v = RAISES("mov (%1), %%rax", "r"(UNMAPPED));
+	expect(v == 14 && seen_error == 4, "read of an unmapped address: #PF, error code 4 (user)");
+	v = RAISES("mov (%1), %%rax", "r"(HV_IMAGE));
+	expect(v == 14 && seen_error == 5,
+	       "read of the hypervisor's image: #PF, present, user (supervisor pages)");
+	v = RAISES("mov (%1), %%rax", "r"(HV_DIRECTMAP));
+	expect(v == 14 && seen_error == 5,
+	       "read of the hypervisor's direct map: #PF, present, user (supervisor pages)");
+	v = RAISES("movq $0, (%1)", "r"(HV_DIRECTMAP));
+	expect(v == 14 && seen_error == 7, "write to the hypervisor's direct map: #PF");
+	v = RAISES("movq $0, (%1)", "r"(si->pt_base));
+	expect(v == 14 && seen_error == 7, "write to its own L4: #PF, the tables are read-only");
+	v = RAISES("hlt", "i"(0));
+	expect(v == 13, "hlt in ring 3: #GP");
+}
+
+static void check_trap_table_refusals(void)
+{
+	struct trap_info bad[2] = {
+		{ .vector = 6, .cs = FLAT_KERNEL_CS, .address = 0xffff830000001000ULL },
+		{ 0, 0, 0, 0 },
+	};
+	long rc;
+
+	rc = hypercall1(__HYPERVISOR_set_trap_table, bad);
+	expect(rc == -EINVAL, "trap table entry inside the hypervisor: -EINVAL");
+	bad[0].address = 0x0000900000000000ULL;
+	rc = hypercall1(__HYPERVISOR_set_trap_table, bad);
+	expect(rc == -EINVAL, "non-canonical trap table entry: -EINVAL");
+	bad[0].address = 0x100000;
+	bad[0].cs = 0x08;
+	rc = hypercall1(__HYPERVISOR_set_trap_table, bad);
+	expect(rc == -EINVAL, "trap table entry on the hypervisor's code segment: -EINVAL");
+	rc = hypercall1(__HYPERVISOR_set_trap_table, UNMAPPED);
+	expect(rc == -EFAULT, "trap table at an unmapped address: -EFAULT");
+	rc = hypercall1(__HYPERVISOR_set_trap_table, HV_IMAGE);
+	expect(rc == -EFAULT, "trap table read from the hypervisor's image: -EFAULT");
+	expect(RAISES("ud2", "i"(0)) == 6, "the refused tables changed nothing (#UD still handled)");
+}
+
+static uint8_t shared_page[4096] __attribute__((aligned(4096)));
+static uint8_t spare_page[4096] __attribute__((aligned(4096)));
+
+static void check_update_va_mapping(void)
+{
+	uint64_t va = (uint64_t)(uintptr_t)shared_page;
+	uint64_t pte = si->shared_info | PTE_P | PTE_W | PTE_U | PTE_A | PTE_D;
+	const struct shared_info *s = (const void *)shared_page;
+	long rc;
+
+	rc = hypercall3(__HYPERVISOR_update_va_mapping, va, pte, UVMF_INVLPG);
+	expect(rc == 0, "update_va_mapping maps shared_info by its machine address");
+	RAISES("mov (%1), %%rax", "r"(UNMAPPED + 8));
+	expect(s->vcpu_info[0].arch.cr2 == UNMAPPED + 8,
+	       "a #PF's address is in vcpu_info.arch.cr2 of the mapped shared_info");
+	expect(s->vcpu_info[0].evtchn_upcall_mask == 1,
+	       "events stay masked through bounce and iret (the frame's IF was clear)");
+	rc = hypercall3(__HYPERVISOR_update_va_mapping, va,
+			(mfn_of(si->pt_base) << 12) | PTE_P | PTE_W | PTE_U,
+			UVMF_INVLPG);
+	expect(rc == -EACCES, "mapping its own L4 writable: -EACCES");
+	rc = hypercall3(__HYPERVISOR_update_va_mapping, va, 0x100000ULL | PTE_P | PTE_U, UVMF_INVLPG);
+	expect(rc == -EPERM, "mapping a machine frame not its own: -EPERM");
+	rc = hypercall3(__HYPERVISOR_update_va_mapping, 0xffff830000000000ULL,
+			si->shared_info | PTE_P | PTE_U, UVMF_INVLPG);
+	expect(rc == -EINVAL, "update_va_mapping in the hypervisor's slots: -EINVAL");
+	rc = hypercall3(__HYPERVISOR_update_va_mapping, UNMAPPED, si->shared_info | PTE_P | PTE_U, 0);
+	expect(rc == -EINVAL, "update_va_mapping where it has no L1 table: -EINVAL");
+	/* The spare page read-only, then pinned as an (empty) L1 and back. */
+	va = (uint64_t)(uintptr_t)spare_page;
+	rc = hypercall3(__HYPERVISOR_update_va_mapping, va,
+			(mfn_of(va) << 12) | PTE_P | PTE_U | PTE_A, UVMF_INVLPG);
+	expect(rc == 0, "update_va_mapping makes a page read-only");
+	{
+		struct mmuext_op op = { .cmd = MMUEXT_PIN_L1_TABLE, .arg1.mfn = mfn_of(va) };
+		unsigned int done = 99;
+
+		rc = hypercall4(__HYPERVISOR_mmuext_op, &op, 1, &done, DOMID_SELF);
+		expect(rc == 0 && done == 1, "mmuext_op pins it as an L1 table");
+		rc = hypercall3(__HYPERVISOR_update_va_mapping, va,
+				(mfn_of(va) << 12) | PTE_P | PTE_W | PTE_U, UVMF_INVLPG);
+		expect(rc == -EACCES || rc == -16, "a pinned L1 cannot be mapped writable");
+		op.cmd = MMUEXT_UNPIN_TABLE;
+		rc = hypercall4(__HYPERVISOR_mmuext_op, &op, 1, &done, DOMID_SELF);
+		expect(rc == 0, "mmuext_op unpins it");
+		op.cmd = MMUEXT_PIN_L4_TABLE;
+		op.arg1.mfn = 0x100;	/* machine frame 0x100: not its own */
+		rc = hypercall4(__HYPERVISOR_mmuext_op, &op, 1, &done, DOMID_SELF);
+		expect(rc == -EPERM || rc == -EINVAL, "pinning a frame not its own: refused");
+		op.cmd = MMUEXT_NEW_BASEPTR;
+		op.arg1.mfn = mfn_of(si->pt_base);
+		rc = hypercall4(__HYPERVISOR_mmuext_op, &op, 1, NULL, DOMID_SELF);
+		expect(rc == 0 && RAISES("ud2", "i"(0)) == 6,
+		       "new_baseptr to its pinned L4 again, and it still runs on it");
+		op.arg1.mfn = mfn_of((uint64_t)(uintptr_t)&failures);
+		rc = hypercall4(__HYPERVISOR_mmuext_op, &op, 1, NULL, DOMID_SELF);
+		expect(rc < 0, "new_baseptr to one of its data pages (mapped writable): refused");
+		op.cmd = MMUEXT_TLB_FLUSH_LOCAL;
+		rc = hypercall4(__HYPERVISOR_mmuext_op, &op, 1, NULL, DOMID_SELF);
+		expect(rc == 0, "mmuext_op TLB_FLUSH_LOCAL");
+		rc = hypercall4(__HYPERVISOR_mmuext_op, &op, 1, NULL, 0x7ff2 /* DOMID_XEN */);
+		expect(rc == -EPERM, "mmuext_op on another domain's tables: -EPERM");
+		rc = hypercall4(__HYPERVISOR_mmuext_op, UNMAPPED, 1, NULL, DOMID_SELF);
+		expect(rc == -EFAULT, "mmuext_op with its array unmapped: -EFAULT");
+	}
+	rc = hypercall3(__HYPERVISOR_update_va_mapping, va,
+			(mfn_of(va) << 12) | PTE_P | PTE_W | PTE_U | PTE_A | PTE_D, UVMF_INVLPG);
+	expect(rc == 0, "unpinned, the page can be writable again");
+	spare_page[0] = 1;
+	expect(spare_page[0] == 1, "and written");
+}
+
+static void check_mmu_update(void)
+{
+	uint64_t l4 = mfn_of(si->pt_base) << 12;
+	struct mmu_update u = { .ptr = l4 + 256 * 8, .val = (mfn_of(0x100000) << 12) | PTE_P };
+	unsigned int done = 99;
+	long rc;
+
+	rc = hypercall4(__HYPERVISOR_mmu_update, &u, 1, &done, DOMID_SELF);
+	expect(rc == -EPERM && done == 0, "mmu_update into the hypervisor's L4 slot 256: -EPERM");
+	u.ptr = l4 + 511 * 8;
+	rc = hypercall4(__HYPERVISOR_mmu_update, &u, 1, &done, DOMID_SELF);
+	expect(rc == -EPERM, "mmu_update into L4 slot 511 (the hypervisor's image): -EPERM");
+	u.ptr = (mfn_of((uint64_t)(uintptr_t)spare_page) << 12);
+	rc = hypercall4(__HYPERVISOR_mmu_update, &u, 1, &done, DOMID_SELF);
+	expect(rc == 0 && done == 1 && *(volatile uint64_t *)spare_page == u.val,
+	       "mmu_update on an ordinary page of its own is a plain write (as in Xen)");
+	u.ptr = 0x100000;
+	rc = hypercall4(__HYPERVISOR_mmu_update, &u, 1, &done, DOMID_SELF);
+	expect(rc < 0, "mmu_update on a machine frame not its own: refused");
+	rc = hypercall4(__HYPERVISOR_mmu_update, HV_IMAGE, 1, &done, DOMID_SELF);
+	expect(rc == -EFAULT, "mmu_update with its array in the hypervisor: -EFAULT");
+}
+
+/* iret to the hypervisor's code segment (0x08): the domain is crashed. */
+static void attack_iret_cs(void)
+{
+	con_puts("pvtraps: attack: iret to cs 0x08\n");
+	__asm__ volatile("mov %%rsp, %%rax\n\t"
+			 "pushq $0xe02b\n\t"	/* ss */
+			 "pushq %%rax\n\t"	/* rsp */
+			 "pushq $0x202\n\t"	/* rflags */
+			 "pushq $0x08\n\t"	/* cs: the hypervisor's */
+			 "lea 1f(%%rip), %%rax\n\t"
+			 "pushq %%rax\n\t"	/* rip */
+			 "pushq $0\n\t"		/* flags */
+			 "jmp hypercall_page + 23 * 32\n"
+			 "1:" ::: "rax", "memory");
+	con_puts("pvtraps: FAIL: the iret to cs 0x08 came back\n");
+}
+
+/* An exception with the stack pointer in the hypervisor: no frame can be
+ * written there, so the domain is crashed (never a write to Umbra). */
+static void attack_bad_stack(void)
+{
+	con_puts("pvtraps: attack: #UD with RSP in the hypervisor's direct map\n");
+	__asm__ volatile("mov %0, %%rsp; ud2" : : "r"(HV_DIRECTMAP + 0x1000) : "memory");
+}
+
+int guest_main(const struct start_info *start)
+{
+	si = start;
+	for (unsigned int v = 0; v < 256; v++)
+		trap_set_handler(v, record);
+	if (guest_option("attack=iret_cs"))
+		attack_iret_cs();
+	if (guest_option("attack=stack")) {
+		trap_init();
+		attack_bad_stack();
+	}
+	check_exceptions();
+	check_trap_table_refusals();
+	check_update_va_mapping();
+	check_mmu_update();
+	con_printf("pvtraps: %u failed\n", failures);
+	return failures ? SHUTDOWN_crash : SHUTDOWN_poweroff;
+}
