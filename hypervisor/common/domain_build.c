@@ -16,6 +16,7 @@
 #include <umbra/elf_loader.h>
 #include <umbra/printk.h>
 #include <umbra/pvh.h>
+#include <umbra/pvh_acpi.h>
 #include <umbra/sched.h>
 #include <umbra/string.h>
 #include <umbra/vsnprintf.h>
@@ -57,7 +58,8 @@ int domain_memory_map(const struct domain *d, struct hvm_memmap_table_entry *out
 }
 
 /* The start info, its command line and memory map go in the last 64 KiB
- * of guest RAM, which the memory map reports as reserved. */
+ * of guest RAM, which the memory map reports as reserved, with the ACPI
+ * tables (a MADT of its vCPUs) at the top of it. */
 int domain_build_start_info(struct domain *d, const struct elf_image *img,
 			    const struct domain_spec *spec, uint64_t *info_gpa)
 {
@@ -65,7 +67,8 @@ int domain_build_start_info(struct domain *d, const struct elf_image *img,
 	struct hvm_memmap_table_entry memmap[DOMAIN_MEMMAP_MAX];
 	uint64_t area = d->mem_bytes - START_INFO_SIZE;
 	struct pvh_start_params p = {
-		.info_paddr = area, .area_size = START_INFO_SIZE,
+		.info_paddr = area, .area_size = PVH_ACPI_AREA_OFFSET,
+		.rsdp_paddr = area + PVH_ACPI_AREA_OFFSET,
 		.mem_size = d->mem_bytes, .cmdline = spec->args[0] ? spec->args : NULL,
 		.memmap = memmap, .flags = spec->initdomain ? SIF_INITDOMAIN : 0,
 	};
@@ -81,7 +84,9 @@ int domain_build_start_info(struct domain *d, const struct elf_image *img,
 	if (n < 0)
 		return -EINVAL;
 	p.nr_memmap = (unsigned int)n;
-	if (pvh_build_start_info(&p, &gw, &why) < 0) {
+	if (pvh_build_start_info(&p, &gw, &why) < 0 ||
+	    pvh_acpi_build(p.rsdp_paddr, START_INFO_SIZE - PVH_ACPI_AREA_OFFSET,
+			   d->nr_vcpus, &gw, &why)) {
 		pr_err("domain %u (%s): start info: %s\n", d->id, d->name, why);
 		return -EINVAL;
 	}

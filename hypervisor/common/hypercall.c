@@ -10,6 +10,7 @@
 #include <umbra/domain.h>
 #include <umbra/errno.h>
 #include <umbra/evtchn.h>
+#include <umbra/guest_log.h>
 #include <umbra/hypercall.h>
 #include <umbra/mgmt.h>
 #include <umbra/sched.h>
@@ -231,6 +232,9 @@ __exit_path long do_hypercall(struct vcpu *v, uint64_t nr, uint64_t args[HYPERCA
 {
 	if (nr >= HYPERCALL_MAX || !hypercalls[nr]) {
 		v->stats.hypercalls_bad++;
+		gprintk(v->domain, LOG_DEBUG, "d%u v%u: hypercall %llu (%#llx): -ENOSYS\n",
+			v->domain->id, v->id, (unsigned long long)nr,
+			(unsigned long long)args[0]);
 		return -ENOSYS;
 	}
 	v->stats.hypercalls[nr]++;

@@ -55,6 +55,11 @@ static long vcpu_op_locked(struct vcpu *caller, struct vcpu *v, const uint64_t *
 			return -EINVAL;
 		__atomic_store_n(&v->timer_deadline_ns, 0, __ATOMIC_RELEASE);
 		return 0;
+	case VCPUOP_stop_periodic_timer:
+		/* Umbra gives no vCPU a periodic timer: there is none to
+		 * stop. Linux asks, and uses its one-shot VCPUOP timer only
+		 * when this succeeds (else the older set_timer_op). */
+		return 0;
 	case VCPUOP_initialise:
 		return vcpu_initialise(caller, v, a[2]);
 	case VCPUOP_up:

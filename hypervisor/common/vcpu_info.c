@@ -10,6 +10,7 @@
 #include <public/xen.h>
 #include <umbra/domain.h>
 #include <umbra/errno.h>
+#include <umbra/evtchn.h>
 #include <umbra/vcpu_shared.h>
 
 #define PAGE_BYTES	4096ULL
@@ -57,7 +58,14 @@ long vcpu_register_info(struct vcpu *caller, struct vcpu *v, uint64_t arg)
 	if (!domain_owns_gpa_range(v->domain, gpa, sizeof(struct vcpu_info)))
 		return -EINVAL;
 	rc = move_vcpu_info(v, gpa);
-	if (!rc)
+	if (!rc) {
 		vcpu_time_publish(v);
+		/* The moved vcpu_info says an upcall is pending: raise it,
+		 * as Xen's vcpu_mark_events_pending() does. Left unraised,
+		 * every later event would find evtchn_upcall_pending already
+		 * set and raise nothing, so no event would ever arrive
+		 * (Linux's timer, the first one it waits for, never fired). */
+		evtchn_upcall_reassert(v);
+	}
 	return rc;
 }

@@ -3,6 +3,8 @@
  * boot-module domain (common/domain_build.c): the kernel's PT_LOAD
  * segments where its ELF headers say, the start info with the command
  * line and memory map in the last 64 KiB of RAM (reserved in that map),
+ * the ACPI tables at the top of that area (common/pvh_acpi.c: a MADT
+ * listing the vCPUs, which Linux needs for its timer),
  * and the ramdisk, if any, as PVH module 0 just below the start info.
  *
  * The ELF checks and the start-info layout are the hypervisor's own code
@@ -17,6 +19,7 @@
 
 #include "internal.h"
 #include "umbra/pvh.h"
+#include "umbra/pvh_acpi.h"
 
 #define MEMMAP_MAX	4
 
@@ -79,7 +82,8 @@ static int start_info(const struct vmctl_image *img, uint64_t area, uint64_t rd_
 	struct hvm_memmap_table_entry memmap[MEMMAP_MAX];
 	struct pvh_module rd = { .paddr = rd_gpa, .size = img->ramdisk_size };
 	struct pvh_start_params p = {
-		.info_paddr = area, .area_size = VMCTL_START_INFO_SIZE,
+		.info_paddr = area, .area_size = PVH_ACPI_AREA_OFFSET,
+		.rsdp_paddr = area + PVH_ACPI_AREA_OFFSET,
 		.mem_size = img->mem_bytes,
 		.cmdline = img->cmdline && img->cmdline[0] ? img->cmdline : NULL,
 		.modules = &rd, .nr_modules = rd_gpa ? 1 : 0, .memmap = memmap,
@@ -93,6 +97,9 @@ static int start_info(const struct vmctl_image *img, uint64_t area, uint64_t rd_
 		return vmctl_fail(-EINVAL, "no memory map for %llu MiB", MIB(img->mem_bytes));
 	p.nr_memmap = (unsigned int)n;
 	rc = pvh_build_start_info(&p, gw, &why);
+	if (rc >= 0)
+		rc = pvh_acpi_build(p.rsdp_paddr, VMCTL_START_INFO_SIZE - PVH_ACPI_AREA_OFFSET,
+				    img->nr_vcpus ? img->nr_vcpus : 1, gw, &why);
 	if (rc < 0 && is_dry_run)
 		return vmctl_fail(-EINVAL, "start info: %s", why ? why : "refused");
 	/* A real write that fails: the writer said why. */

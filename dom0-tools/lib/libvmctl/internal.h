@@ -130,6 +130,7 @@ struct vmctl_image {
 	size_t ramdisk_size;
 	const char *cmdline;	/* NULL: none */
 	uint64_t mem_bytes;	/* the domain's RAM */
+	unsigned int nr_vcpus;	/* listed in its MADT (0: 1) */
 };
 
 struct vmctl_boot {

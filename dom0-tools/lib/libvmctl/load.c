@@ -209,6 +209,7 @@ int vmctl_domain_load(struct vmctl *h, uint32_t domid, const char *kernel,
 		rc = vmctl_files_read(&f, kernel, ramdisk, cmdline, info.mem_bytes);
 	if (rc)
 		return rc;
+	f.img.nr_vcpus = info.nr_vcpus;
 	rc = vmctl_files_load(h, domid, &f);
 	vmctl_files_free(&f);
 	return rc;

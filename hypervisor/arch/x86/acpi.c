@@ -8,33 +8,6 @@
 #include <umbra/printk.h>
 #include <umbra/string.h>
 
-struct rsdp {
-	char signature[8];
-	uint8_t checksum;
-	char oem_id[6];
-	uint8_t revision;
-	uint32_t rsdt_addr;
-	uint32_t length;	/* revision >= 2 */
-	uint64_t xsdt_addr;
-	uint8_t ext_checksum;
-	uint8_t reserved[3];
-} __attribute__((packed));
-
-struct sdt_header {
-	char signature[4];
-	uint32_t length;
-	uint8_t revision;
-	uint8_t checksum;
-	char oem_id[6];
-	char oem_table_id[8];
-	uint32_t oem_revision;
-	uint32_t creator_id;
-	uint32_t creator_revision;
-} __attribute__((packed));
-
-#define MADT_ENTRIES_OFFSET	(sizeof(struct sdt_header) + 8)
-#define MADT_CPU_ENABLED	1
-#define MADT_CPU_ONLINE_CAPABLE	2
 #define TABLE_MAX_LEN		(1u << 20)
 #define MAPPED_LIMIT		((uint64_t)BOOT_MAP_GIB << 30)
 
@@ -79,7 +52,7 @@ static int root_open(const struct rsdp *rsdp, size_t rsdp_len, struct root_table
 	bool xsdt;
 
 	if (!rsdp || rsdp_len < 20 || memcmp(rsdp->signature, "RSD PTR ", 8) ||
-	    !checksum_ok(rsdp, 20))
+	    !checksum_ok(rsdp, RSDP_V1_LEN))
 		return -ENOENT;
 	/* xsdt_addr is only there in a copy of the whole 2.0 RSDP. */
 	xsdt = rsdp->revision >= 2 && rsdp_len >= sizeof(*rsdp) && rsdp->xsdt_addr;

@@ -14,6 +14,41 @@
 #define MADT_IO_APIC		1
 #define MADT_LOCAL_X2APIC	9
 
+#define MADT_CPU_ENABLED	1	/* local APIC flags */
+#define MADT_CPU_ONLINE_CAPABLE	2
+
+/* The Root System Description Pointer (revision 2 layout). */
+struct rsdp {
+	char signature[8];
+	uint8_t checksum;
+	char oem_id[6];
+	uint8_t revision;
+	uint32_t rsdt_addr;
+	uint32_t length;	/* revision >= 2 */
+	uint64_t xsdt_addr;
+	uint8_t ext_checksum;
+	uint8_t reserved[3];
+} __attribute__((packed));
+
+#define RSDP_V1_LEN		20	/* what the first checksum covers */
+
+/* Every system description table starts so. */
+struct sdt_header {
+	char signature[4];
+	uint32_t length;
+	uint8_t revision;
+	uint8_t checksum;
+	char oem_id[6];
+	char oem_table_id[8];
+	uint32_t oem_revision;
+	uint32_t creator_id;
+	uint32_t creator_revision;
+} __attribute__((packed));
+
+/* The MADT: the header, the local APIC address and flags, then entries. */
+#define MADT_ENTRIES_OFFSET	(sizeof(struct sdt_header) + 8)
+#define MADT_LOCAL_APIC_LEN	8	/* type, length, processor UID, APIC ID, flags */
+
 struct acpi_ioapic {
 	uint64_t addr;			/* its registers (MMIO) */
 	uint32_t gsi_base;		/* the GSI of its first input */

@@ -91,13 +91,17 @@
 #define L1_ECX_OSXSAVE		(1u << 27)
 #define L1_ECX_AVX		(1u << 28)
 #define L1_ECX_HYPERVISOR	(1u << 31)
+#define L1_EDX_MCE		(1u << 7)
+#define L1_EDX_MCA		(1u << 14)
 #define L7_EBX_AVX2		(1u << 5)
 #define L7_EBX_AVX512F		(1u << 16)
 #define L7_ECX_PKU		(1u << 3)
 #define L7_ECX_OSPKE		(1u << 4)
+#define L7_ECX_RDPID		(1u << 22)
 #define X1_ECX_SVM		(1u << 2)
 #define X1_ECX_MWAITX		(1u << 29)
 #define X1_EDX_PDPE1GB		(1u << 26)	/* 1 GiB pages */
+#define X1_EDX_RDTSCP		(1u << 27)
 #define SVM_EDX_NP		(1u << 0)	/* nested paging */
 #define SVM_EDX_NRIPS		(1u << 3)	/* next-RIP save */
 

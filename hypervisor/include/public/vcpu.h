@@ -10,6 +10,8 @@
 #define VCPUOP_up		1	/* start an initialised vCPU */
 #define VCPUOP_down		2	/* stop it (not offered by Umbra yet) */
 #define VCPUOP_is_up		3	/* returns 1 if running, 0 if not */
+#define VCPUOP_set_periodic_timer	6	/* not offered by Umbra */
+#define VCPUOP_stop_periodic_timer	7	/* no periodic timer exists: 0 */
 /* The calling vCPU's one-shot timer (the one set_timer_op sets too): at
  * timeout_abs_ns (guest system time) VIRQ_TIMER is raised. */
 #define VCPUOP_set_singleshot_timer	8	/* arg: struct vcpu_set_singleshot_timer */

@@ -17,6 +17,7 @@
 
 #include "dom0-tools/lib/libvmctl/internal.h"
 #include "public/hvm/start_info.h"
+#include "umbra/pvh_acpi.h"
 #include "tests/unit/hvm/elf_build.h"
 
 #define MEM_SIZE	(4u << 20)
@@ -134,6 +135,9 @@ static void test_loads_kernel_and_start_info(void **state)
 	assert_int_equal(mm[1].addr, INFO_GPA);
 	assert_int_equal(mm[1].size, VMCTL_START_INFO_SIZE);
 	assert_int_equal(mm[1].type, XEN_HVM_MEMMAP_TYPE_RESERVED);
+	/* ACPI tables (a MADT of its vCPUs) at the top of the reserved area. */
+	assert_int_equal(start_info(f)->rsdp_paddr, INFO_GPA + PVH_ACPI_AREA_OFFSET);
+	assert_memory_equal(f->fm.mem + start_info(f)->rsdp_paddr, "RSD PTR ", 8);
 }
 
 static void test_no_cmdline(void **state)

@@ -59,7 +59,11 @@ static void xen_leaves(struct vcpu *v, uint32_t leaf, struct cpuid_regs *r)
 /* Hide what the guest cannot use here: nested SVM, MONITOR/MWAIT, x2APIC
  * (the virtual local APIC is xAPIC only), XSAVE-managed state (QEMU cannot intercept
  * XSETBV, so the host could not keep it apart between guests) and
- * protection keys (PKRU is not switched between guests). */
+ * protection keys (PKRU is not switched between guests). A domU also
+ * sees no machine-check architecture (no MCG_* or bank MSRs are
+ * offered: Linux panics "MCA architectural violation" at the #GP) and
+ * no RDTSCP/RDPID (TSC_AUX is not switched between guests, and Linux
+ * writes it whenever either is listed); dom0 keeps the real ones. */
 static __exit_path void filter_host_leaf(struct vcpu *v, uint32_t leaf, struct cpuid_regs *r)
 {
 	switch (leaf) {
@@ -71,18 +75,23 @@ static __exit_path void filter_host_leaf(struct vcpu *v, uint32_t leaf, struct c
 		if (domain_is_dom0(v->domain))
 			break;
 		r->ecx |= L1_ECX_HYPERVISOR;
+		r->edx &= ~(L1_EDX_MCE | L1_EDX_MCA);
 		r->ebx = (r->ebx & 0x0000ffffu) | (v->id << 24) |
 			 (v->domain->nr_vcpus << 16);
 		break;
 	case CPUID_EXT_FEATURES_7:
 		r->ebx &= ~(L7_EBX_AVX2 | L7_EBX_AVX512F);
 		r->ecx &= ~(L7_ECX_PKU | L7_ECX_OSPKE);
+		if (!domain_is_dom0(v->domain))
+			r->ecx &= ~L7_ECX_RDPID;
 		break;
 	case CPUID_XSAVE_STATE:
 		*r = (struct cpuid_regs){ 0 };
 		break;
 	case CPUID_EXT_FEATURES:
 		r->ecx &= ~(X1_ECX_SVM | X1_ECX_MWAITX);
+		if (!domain_is_dom0(v->domain))
+			r->edx &= ~(L1_EDX_MCE | L1_EDX_MCA | X1_EDX_RDTSCP);
 		break;
 	case CPUID_SVM_FEATURES:
 		*r = (struct cpuid_regs){ 0 };
