@@ -48,3 +48,4 @@ dom0-native: dom0
 CHECK_SUITES += tests/e2e/dom0.sh
 CHECK_DEPS += $(DOM0_OUT)/vmlinuz $(DOM0_OUT)/initrd.img
 CHECK_DEPS += $(BUILD)/guests/hello.elf $(BUILD)/guests/timer.elf $(BUILD)/test/umbra.elf
+include dom0/linux-guest/linux-guest.mk

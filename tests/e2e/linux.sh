@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Debian's Linux kernel (the linux-image-amd64 bzImage dom0 itself boots)
+# as a PVH guest, created with vmctl in dom0 under Umbra and driven from
+# dom0's serial console the way a person does. dom0 boots with its
+# initramfs plus the guest's archive (build/linux-guest/initrd-dom0.img:
+# /boot/vmlinuz-VERSION, linux.cfg and the guest's busybox initramfs).
+# The suite creates the guest with `vmctl create linux.cfg -c`, follows
+# its console to the marker its /init prints, checks vmctl list and
+# Umbra's log, detaches, destroys it and checks that its memory came back.
+# Prints `linux_pvh_create_to_marker_s: N` (create typed to the marker
+# seen) for make bench-guests. Slow (a Linux boot under TCG inside a
+# Linux boot under TCG): `make check-linux`, not `make check`.
+set -u
+cd "$(dirname "$0")/../.."
+. tests/e2e/lib.sh
+. tests/e2e/tty-lib.sh
+
+DOM0=${DOM0_OUT:-build/dom0}
+LG=${LINUX_GUEST_OUT:-build/linux-guest}
+TIMEOUT=${DOM0_TIMEOUT:-300}
+GUEST_TIMEOUT=${LINUX_GUEST_TIMEOUT:-600}
+MARKER='umbra-linux-guest: initramfs reached'
+trap tty_stop EXIT
+
+for f in "$DOM0/vmlinuz" "$LG/initrd-dom0.img" build/test/umbra.elf; do
+	[ -s "$f" ] || { echo "FAIL: $f exists (make linux-guest)"; exit 1; }
+done
+
+at_dom0() { # NAME CMD REGEX [SECS]
+	tty_mark
+	tty_type "$2"
+	check "$1" tty_wait_new "$3" "${4:-30}"
+}
+since_mark() { tty_text | tail -n +"$((TTY_MARK + 1))"; }
+
+free_mib() {
+	tty_mark
+	tty_type 'vmctl info | grep free_memory'
+	tty_wait_new '^free_memory +: [0-9]+$' 30 >/dev/null || return 1
+	since_mark | sed -n 's/^free_memory *: \([0-9]*\)$/\1/p' | tail -n 1
+}
+
+iso=$E2E_OUT/linux.iso com2=$E2E_OUT/linux.com2.log
+scripts/mkiso.sh "$iso" build/test/umbra.elf "console=com1 loglvl=info dom0_mem=512M" \
+	"$DOM0/vmlinuz console=ttyS0 quiet panic=-1; $LG/initrd-dom0.img" ||
+	{ echo "FAIL: linux: ISO builds"; exit 1; }
+: > "$com2"
+tty_start linux qemu-system-x86_64 -M q35 -cpu "$QEMU_CPU_DEFAULT" -smp 2 -m 2G \
+	-display none -no-reboot -nic none -serial stdio -serial "file:$com2" \
+	-monitor none -device isa-debug-exit,iobase=0xf4,iosize=0x04 -cdrom "$iso"
+check "dom0 reaches umbra-dom0: ready" tty_wait '^umbra-dom0: ready' "$TIMEOUT"
+at_dom0 "dom0 has Debian's kernel and linux.cfg" \
+	'cd /usr/share/umbra/guests && ls /boot/vmlinuz-* linux.cfg linux-initrd.img' \
+	'^/boot/vmlinuz-[0-9]' 30
+FREE0=$(free_mib)
+check "vmctl info reports free memory" test -n "$FREE0"
+
+# ---- create: the bzImage unpacked, loaded, started --------------------------
+tty_mark
+t0=$(date +%s.%N)
+tty_type 'vmctl create linux.cfg -c'
+check "create linux.cfg -c: created" tty_wait_new '^domain [0-9]+ \(linux\) created$' "$GUEST_TIMEOUT"
+check "the guest's kernel runs (its first console line)" \
+	tty_wait_new 'Linux version [0-9.]+-[0-9]+-amd64' "$GUEST_TIMEOUT"
+if check "the guest reaches its initramfs: /init's marker" tty_wait_new "$MARKER" "$GUEST_TIMEOUT"; then
+	t1=$(date +%s.%N)
+	echo "linux_pvh_create_to_marker_s: $(awk -v a="$t0" -v b="$t1" "BEGIN { printf \"%.1f\", b - a }")"
+fi
+since_mark > "$E2E_OUT/linux-guest-console.txt"
+check "the guest's own command line (linux.cfg's extra)" \
+	grep -q 'Command line: console=hvc0 earlyprintk=xen,keep quiet' "$E2E_OUT/linux-guest-console.txt"
+check "the guest took its memory map from the start info (256 MiB less the start-info area)" \
+	grep -q 'BIOS-e820: \[mem 0x0000000000100000-0x000000000ffeffff\] usable' "$E2E_OUT/linux-guest-console.txt"
+check "no MSR access error in the guest" bash -c "! grep -q 'unchecked MSR access error' '$E2E_OUT/linux-guest-console.txt'"
+check "the guest's kernel did not panic" bash -c "! grep -q 'Kernel panic' '$E2E_OUT/linux-guest-console.txt'"
+tmux send-keys -t "$TTY_SESSION" C-]
+check "Ctrl-] detaches" tty_wait_new 'vmctl: detached from domain [0-9]+' 30
+
+at_dom0 "list: linux, 256 MiB, running or blocked" 'vmctl list linux' \
+	'^linux +[0-9]+ +256 +1 +[rb-]{6} +[0-9]+\.[0-9]$' 30
+at_dom0 "destroy linux" 'vmctl destroy linux; echo rc=$?' '^rc=0$' 120
+at_dom0 "linux is gone" 'vmctl list linux' "no domain called 'linux'" 30
+FREE1=$(free_mib)
+check "free memory is back ($FREE0 MiB before, ${FREE1:-?} after)" test "${FREE1:-0}" -ge "$((FREE0 - 2))"
+tty_type 'poweroff'
+check "dom0 powers off" tty_wait 'reboot: Power down' 120
+
+if [ "$SCENARIO_FAILED" -ne 0 ]; then
+	echo "---- dom0's console (last 80 lines) ----"
+	tty_text | grep -v "TCG doesn't support" | tail -n 80
+	echo "---- Umbra's log (COM2, last 40 lines) ----"
+	tail -n 40 "$com2"
+fi
+exit "$SCENARIO_FAILED"
