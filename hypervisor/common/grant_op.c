@@ -37,6 +37,22 @@ static int16_t copy_fn(struct domain *ld, void *op)
 	return grant_copy_one(ld, op);
 }
 
+/* A 32-bit caller's copy: 4-byte frame numbers, widened (a grant
+ * reference shares their low bytes, so one assignment serves both). */
+static int16_t compat_copy_fn(struct domain *ld, void *op)
+{
+	const struct compat_gnttab_copy *c = op;
+	struct gnttab_copy n = {
+		.source = { .u.gmfn = c->source.u.gmfn, .domid = c->source.domid,
+			    .offset = c->source.offset },
+		.dest = { .u.gmfn = c->dest.u.gmfn, .domid = c->dest.domid,
+			  .offset = c->dest.offset },
+		.len = c->len, .flags = c->flags,
+	};
+
+	return grant_copy_one(ld, &n);
+}
+
 /* Each operation read, done under the grant lock, written back with its
  * status (at status_off); then the next. */
 static long batch(struct vcpu *v, uint64_t *a, size_t size, size_t status_off, batch_fn fn)
@@ -45,6 +61,7 @@ static long batch(struct vcpu *v, uint64_t *a, size_t size, size_t status_off, b
 		struct gnttab_map_grant_ref map;
 		struct gnttab_unmap_grant_ref unmap;
 		struct gnttab_copy copy;
+		struct compat_gnttab_copy compat_copy;
 		uint8_t bytes[1];
 	} op;
 	int16_t status;
@@ -77,6 +94,22 @@ static struct domain *own_table(struct domain *self, uint16_t id, int16_t *statu
 	return *status ? NULL : d;
 }
 
+/* Entry i of the frame list: a xen_pfn_t, or a 32-bit caller's uint32_t;
+ * a number that does not fit there is Xen's compat answer,
+ * GNTST_address_too_big (so is a frame not placed yet, ~0). */
+static int16_t frame_out(struct vcpu *v, uint64_t list, uint32_t i, uint64_t gfn)
+{
+	uint32_t narrow = (uint32_t)gfn;
+
+	if (!v->hypercall_compat)
+		return copy_to_guest(v, list + i * sizeof(gfn), &gfn, sizeof(gfn)) ?
+		       GNTST_bad_virt_addr : GNTST_okay;
+	if (narrow != gfn)
+		return GNTST_address_too_big;
+	return copy_to_guest(v, list + i * sizeof(narrow), &narrow, sizeof(narrow)) ?
+	       GNTST_bad_virt_addr : GNTST_okay;
+}
+
 static int16_t setup_frames(struct vcpu *v, struct gnttab_setup_table *op)
 {
 	struct domain *d = own_table(v->domain, op->dom, &op->status);
@@ -96,11 +129,30 @@ static int16_t setup_frames(struct vcpu *v, struct gnttab_setup_table *op)
 	 * yet has no frame number (Xen's INVALID_GFN). */
 	for (uint32_t i = 0; i < op->nr_frames; i++) {
 		uint64_t gfn = d->grant_frame_placed[i] ? d->grant_frame_gpa[i] >> 12 : INVALID_GFN;
+		int16_t rc = frame_out(v, op->frame_list, i, gfn);
 
-		if (copy_to_guest(v, op->frame_list + i * sizeof(gfn), &gfn, sizeof(gfn)))
-			status = GNTST_bad_virt_addr;
+		if (rc)
+			status = rc;
+		/* Native: Xen writes on past a bad entry; compat: it stops. */
+		if (rc && v->hypercall_compat)
+			break;
 	}
 	return status;
+}
+
+/* The request in the caller's layout; a 32-bit caller's has its status
+ * at offset 8, the native one at 8 too (both after dom and nr_frames). */
+static int read_setup(struct vcpu *v, uint64_t uop, struct gnttab_setup_table *op)
+{
+	struct compat_gnttab_setup_table c;
+
+	if (!v->hypercall_compat)
+		return copy_from_guest(v, op, uop, sizeof(*op));
+	if (copy_from_guest(v, &c, uop, sizeof(c)))
+		return -EFAULT;
+	*op = (struct gnttab_setup_table){ .dom = c.dom, .nr_frames = c.nr_frames,
+					   .frame_list = c.frame_list };
+	return 0;
 }
 
 static long setup_table(struct vcpu *v, uint64_t uop)
@@ -108,7 +160,9 @@ static long setup_table(struct vcpu *v, uint64_t uop)
 	struct gnttab_setup_table op;
 	uint64_t f;
 
-	if (copy_from_guest(v, &op, uop, sizeof(op)))
+	_Static_assert(offsetof(struct gnttab_setup_table, status) ==
+		       offsetof(struct compat_gnttab_setup_table, status), "status in both layouts");
+	if (read_setup(v, uop, &op))
 		return -EFAULT;
 	f = spin_lock_irqsave(&grant_lock);
 	op.status = setup_frames(v, &op);
@@ -246,6 +300,9 @@ long do_grant_table_op(struct vcpu *v, uint64_t *a)
 		return batch(v, a, sizeof(struct gnttab_unmap_grant_ref),
 			     offsetof(struct gnttab_unmap_grant_ref, status), unmap_fn);
 	case GNTTABOP_copy:
+		if (v->hypercall_compat)
+			return batch(v, a, sizeof(struct compat_gnttab_copy),
+				     offsetof(struct compat_gnttab_copy, status), compat_copy_fn);
 		return batch(v, a, sizeof(struct gnttab_copy),
 			     offsetof(struct gnttab_copy, status), copy_fn);
 	case GNTTABOP_setup_table:

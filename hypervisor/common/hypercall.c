@@ -163,9 +163,13 @@ static __exit_path long do_xen_version(struct vcpu *v, uint64_t *a)
 		return copy_string_out(v, a[1], "unavailable", XEN_CHANGESET_INFO_LEN);
 	case XENVER_platform_parameters: {
 		/* Xen's hole for PV guests; meaningless to an HVM guest,
-		 * given as Xen gives it. */
+		 * given as Xen gives it: the 64-bit value, and 0 in the
+		 * 4-byte compat layout to 32-bit code. */
 		struct xen_platform_parameters pp = { .virt_start = XEN_HYPERVISOR_VIRT_START };
+		struct compat_platform_parameters cp = { .virt_start = 0 };
 
+		if (v->hypercall_compat)
+			return copy_to_guest(v, a[1], &cp, sizeof(cp)) ? -EFAULT : 0;
 		return copy_to_guest(v, a[1], &pp, sizeof(pp)) ? -EFAULT : 0;
 	}
 	case XENVER_guest_handle: {

@@ -1,11 +1,13 @@
-/* Hypercalls from 32-bit code (an HVM/PVH guest outside long mode).
+/* Hypercalls from 32-bit code (an HVM/PVH guest outside long mode: the
+ * vCPU's mode at the call decides, as Xen decides for HVM).
  * Xen gives such callers its compat layouts: guest handles, longs and
  * xen_pfn_t are 4 bytes and uint64_t is 4-byte aligned. Most structures
  * Umbra takes are laid out the same either way (fixed-width fields,
- * explicit padding) and go to the ordinary handlers; the two that differ
- * and matter to a small guest (sched_poll, memory_map) are read in their
- * compat form by their handlers; the rest answer -ENOSYS for now rather
- * than misread a 32-bit structure. docs/hvm.md lists them. */
+ * explicit padding) and go to the ordinary handlers; those that differ
+ * are read and written in their compat form by their handlers when
+ * v->hypercall_compat is set (the public headers: struct compat_...). What is
+ * left here is the list of what 32-bit code is offered; anything else
+ * is -ENOSYS rather than a misread structure. docs/hvm.md lists them. */
 #include <umbra/domain.h>
 #include <umbra/errno.h>
 #include <umbra/hypercall.h>
@@ -27,8 +29,11 @@ static bool memory_op_ok(uint64_t cmd)
 	case XENMEM_maximum_gpfn:
 	case XENMEM_memory_map:		/* compat layouts in memory_op.c */
 	case XENMEM_add_to_physmap:
+	case XENMEM_increase_reservation:	/* ... memory_reservation.c */
+	case XENMEM_decrease_reservation:
+	case XENMEM_populate_physmap:
 		return true;
-	default:			/* handles and xen_ulong_t inside */
+	default:			/* nothing else is offered at all */
 		return false;
 	}
 }
@@ -40,8 +45,12 @@ static bool vcpu_op_ok(uint64_t cmd)
 	case VCPUOP_is_up:
 	case VCPUOP_stop_singleshot_timer:
 	case VCPUOP_register_vcpu_info:	/* uint64, uint32, uint32: same */
+	case VCPUOP_initialise:		/* vcpu_hvm_context: explicit padding, same */
+	case VCPUOP_set_singleshot_timer:	/* compat layouts in hypercall_hvm.c */
+	case VCPUOP_get_runstate_info:	/* ... and runstate.c */
+	case VCPUOP_register_runstate_memory_area:
 		return true;
-	default:	/* initialise, runstate (uint64 at offset 4), singleshot (12 bytes) */
+	default:
 		return false;
 	}
 }
@@ -49,14 +58,16 @@ static bool vcpu_op_ok(uint64_t cmd)
 static bool grant_op_ok(uint64_t cmd)
 {
 	switch (cmd) {
-	case GNTTABOP_map_grant_ref:
+	case GNTTABOP_map_grant_ref:	/* the same in both layouts */
 	case GNTTABOP_unmap_grant_ref:
 	case GNTTABOP_query_size:
 	case GNTTABOP_set_version:
 	case GNTTABOP_get_version:
 	case GNTTABOP_cache_flush:
+	case GNTTABOP_setup_table:	/* compat layouts in grant_op.c */
+	case GNTTABOP_copy:
 		return true;
-	default:	/* setup_table (frame_list handle), copy (xen_pfn_t) */
+	default:
 		return false;
 	}
 }
@@ -70,16 +81,17 @@ static bool compat_ok(uint64_t nr, const uint64_t *a)
 	case __HYPERVISOR_umbra_op:
 	case __HYPERVISOR_set_timer_op:		/* EBX low, ECX high: see below */
 		return true;
-	case __HYPERVISOR_xen_version:
-		return a[0] != XENVER_platform_parameters;	/* xen_ulong_t */
-	case __HYPERVISOR_hvm_op:
-		return a[0] == HVMOP_set_param || a[0] == HVMOP_get_param;
+	case __HYPERVISOR_xen_version:		/* platform_parameters: hypercall.c */
+		return true;
+	case __HYPERVISOR_hvm_op:		/* every structure is the same */
+		return a[0] == HVMOP_set_param || a[0] == HVMOP_get_param ||
+		       a[0] == HVMOP_set_evtchn_upcall_vector;
 	case __HYPERVISOR_memory_op:
 		return memory_op_ok(a[0] & MEMOP_CMD_MASK);
 	case __HYPERVISOR_vcpu_op:
 		return vcpu_op_ok(a[0]);
 	case __HYPERVISOR_grant_table_op:
-		return grant_op_ok(a[0]);
+		return grant_op_ok(a[0] & 0xfffu);	/* above: cache_flush continuation */
 	default:				/* the management ABI is dom0's */
 		return false;
 	}

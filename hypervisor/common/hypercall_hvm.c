@@ -30,13 +30,26 @@ static long vcpu_initialise(struct vcpu *caller, struct vcpu *v, uint64_t arg)
 
 /* The caller's own timer only, as in Xen; the deadline is the one
  * set_timer_op sets (0 there means "none", so a deadline of 0 is 1 ns). */
+static int read_singleshot(struct vcpu *caller, uint64_t arg, struct vcpu_set_singleshot_timer *t)
+{
+	struct compat_vcpu_set_singleshot_timer c;
+
+	if (!caller->hypercall_compat)
+		return copy_from_guest(caller, t, arg, sizeof(*t));
+	if (copy_from_guest(caller, &c, arg, sizeof(c)))
+		return -EFAULT;
+	*t = (struct vcpu_set_singleshot_timer){ .timeout_abs_ns = c.timeout_abs_ns,
+						 .flags = c.flags };
+	return 0;
+}
+
 static long singleshot_timer(struct vcpu *caller, struct vcpu *v, uint64_t arg)
 {
 	struct vcpu_set_singleshot_timer t;
 
 	if (v != caller)
 		return -EINVAL;
-	if (copy_from_guest(caller, &t, arg, sizeof(t)))
+	if (read_singleshot(caller, arg, &t))
 		return -EFAULT;
 	if ((t.flags & VCPU_SSHOTTMR_future) && t.timeout_abs_ns < guest_time_ns(v))
 		return -ETIME;
@@ -132,6 +145,7 @@ static long hvm_param(struct vcpu *v, uint64_t arg, bool set)
 			(p.value & 0xff) < 32 || (p.value & ~(0xffULL << 56) & ~0xffULL)))
 		return -EINVAL;
 	d->callback_vector = (uint8_t)p.value;
+	evtchn_2l_latch(v, v->hypercall_compat);	/* as Xen: the caller's width */
 	return 0;
 }
 

@@ -203,6 +203,36 @@ static bool request_ok(const struct vcpu *v, const struct xen_memory_reservation
 	return r->extent_order <= DOMU_MAX_ORDER;
 }
 
+/* The request in the caller's layout (32-bit code: the compat one, with
+ * 4-byte frame numbers in its list). */
+static int read_request(struct vcpu *v, uint64_t arg, struct xen_memory_reservation *r)
+{
+	struct compat_memory_reservation c;
+
+	if (!v->hypercall_compat)
+		return copy_from_guest(v, r, arg, sizeof(*r));
+	if (copy_from_guest(v, &c, arg, sizeof(c)))
+		return -EFAULT;
+	*r = (struct xen_memory_reservation){
+		.extent_start = c.extent_start, .nr_extents = c.nr_extents,
+		.extent_order = c.extent_order, .mem_flags = c.mem_flags, .domid = c.domid,
+	};
+	return 0;
+}
+
+/* Entry i of the extent list: a xen_pfn_t, or a 32-bit caller's uint32_t. */
+static int read_extent(struct vcpu *v, uint64_t list, uint64_t i, uint64_t *gfn)
+{
+	uint32_t narrow;
+
+	if (!v->hypercall_compat)
+		return copy_from_guest(v, gfn, list + i * sizeof(*gfn), sizeof(*gfn));
+	if (copy_from_guest(v, &narrow, list + i * sizeof(narrow), sizeof(narrow)))
+		return -EFAULT;
+	*gfn = narrow;
+	return 0;
+}
+
 long memory_reservation_op(struct vcpu *v, uint64_t *a, unsigned int cmd)
 {
 	static const extent_fn fns[] = {
@@ -213,7 +243,7 @@ long memory_reservation_op(struct vcpu *v, uint64_t *a, unsigned int cmd)
 	uint64_t start = a[0] >> MEMOP_EXTENT_SHIFT, i;
 	struct xen_memory_reservation r;
 
-	if (copy_from_guest(v, &r, a[1], sizeof(r)) || !request_ok(v, &r, start))
+	if (read_request(v, a[1], &r) || !request_ok(v, &r, start))
 		return (long)start;
 	for (i = start; i < r.nr_extents; i++) {
 		uint64_t gfn = 0;
@@ -223,8 +253,7 @@ long memory_reservation_op(struct vcpu *v, uint64_t *a, unsigned int cmd)
 			return HYPERCALL_CONTINUE;
 		}
 		/* increase_reservation of a translated guest reads no list. */
-		if (cmd != XENMEM_increase_reservation &&
-		    copy_from_guest(v, &gfn, r.extent_start + i * sizeof(gfn), sizeof(gfn)))
+		if (cmd != XENMEM_increase_reservation && read_extent(v, r.extent_start, i, &gfn))
 			break;
 		if (fns[cmd](v->domain, gfn, 1ULL << r.extent_order))
 			break;

@@ -26,6 +26,14 @@
 
 #define NS_PER_SEC	1000000000ULL
 
+_Static_assert(offsetof(struct shared_info, wc_sec) == offsetof(struct shared_info, wc_version) + 4 &&
+	       offsetof(struct shared_info, wc_nsec) == offsetof(struct shared_info, wc_version) + 8 &&
+	       offsetof(struct compat_shared_info, wc_sec) ==
+	       offsetof(struct compat_shared_info, wc_version) + 4 &&
+	       offsetof(struct compat_shared_info, wc_nsec) ==
+	       offsetof(struct compat_shared_info, wc_version) + 8,
+	       "wc_sec and wc_nsec follow wc_version in both layouts");
+
 static struct pvclock_scale tsc_scale(void)
 {
 	return pvclock_scale_for(tsc_khz * 1000);
@@ -93,15 +101,23 @@ static void wallclock_publish(struct domain *d, uint64_t si)
 	uint32_t f[3] = { (uint32_t)(wc / NS_PER_SEC), (uint32_t)(wc % NS_PER_SEC),
 			  (uint32_t)((wc / NS_PER_SEC) >> 32) };
 	uint32_t ver = (d->wc_version + 1) | 1;
+	/* Where the fields are in the domain's layout (Xen's compat one
+	 * moves them up and wc_sec_hi into arch). */
+	bool c = __atomic_load_n(&d->shinfo_compat, __ATOMIC_ACQUIRE);
+	size_t at_ver = c ? offsetof(struct compat_shared_info, wc_version)
+			  : offsetof(struct shared_info, wc_version);
+	size_t at_hi = c ? offsetof(struct compat_shared_info, arch.wc_sec_hi)
+			 : offsetof(struct shared_info, wc_sec_hi);
 
-	copy_to_gpa(d, si + offsetof(struct shared_info, wc_version), &ver, sizeof(ver));
+	/* wc_sec and wc_nsec follow wc_version in both. */
+	copy_to_gpa(d, si + at_ver, &ver, sizeof(ver));
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	copy_to_gpa(d, si + offsetof(struct shared_info, wc_sec), &f[0], sizeof(uint32_t));
-	copy_to_gpa(d, si + offsetof(struct shared_info, wc_nsec), &f[1], sizeof(uint32_t));
-	copy_to_gpa(d, si + offsetof(struct shared_info, wc_sec_hi), &f[2], sizeof(uint32_t));
+	copy_to_gpa(d, si + at_ver + 4, &f[0], sizeof(uint32_t));
+	copy_to_gpa(d, si + at_ver + 8, &f[1], sizeof(uint32_t));
+	copy_to_gpa(d, si + at_hi, &f[2], sizeof(uint32_t));
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	ver++;
-	copy_to_gpa(d, si + offsetof(struct shared_info, wc_version), &ver, sizeof(ver));
+	copy_to_gpa(d, si + at_ver, &ver, sizeof(ver));
 	d->wc_version = ver;
 }
 

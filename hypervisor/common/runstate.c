@@ -59,6 +59,22 @@ static struct vcpu_runstate_info snapshot(const struct vcpu *v)
 	return r;
 }
 
+/* The record to `gva` through v's tables, in the native layout or, for
+ * 32-bit code, Xen's compat one (no padding after state). */
+static int runstate_out(struct vcpu *v, uint64_t gva, const struct vcpu_runstate_info *r,
+			bool compat)
+{
+	struct compat_vcpu_runstate_info c;
+
+	if (!compat)
+		return copy_to_guest(v, gva, r, sizeof(*r));
+	c.state = r->state;
+	c.state_entry_time = r->state_entry_time;
+	for (unsigned int i = 0; i < 4; i++)
+		c.time[i] = r->time[i];
+	return copy_to_guest(v, gva, &c, sizeof(c));
+}
+
 /* On v's own pCPU, as it is scheduled in or out: the area is addressed
  * through v's page tables. A fault there is the guest's problem. */
 void vcpu_runstate_publish(struct vcpu *v)
@@ -68,27 +84,49 @@ void vcpu_runstate_publish(struct vcpu *v)
 	if (!v->runstate_gva)
 		return;
 	r = snapshot(v);
-	copy_to_guest(v, v->runstate_gva, &r, sizeof(r));
+	runstate_out(v, v->runstate_gva, &r, v->runstate_compat);
 }
 
 long vcpu_get_runstate(struct vcpu *caller, struct vcpu *v, uint64_t arg)
 {
 	struct vcpu_runstate_info r = snapshot(v);
 
-	return copy_to_guest(caller, arg, &r, sizeof(r)) ? -EFAULT : 0;
+	return runstate_out(caller, arg, &r, caller->hypercall_compat) ? -EFAULT : 0;
+}
+
+/* The area's address in the caller's layout: a 32-bit caller's handle
+ * is the 4 bytes at offset 0 (Xen reads no more). */
+static int read_area(struct vcpu *caller, uint64_t arg, uint64_t *gva)
+{
+	struct vcpu_register_runstate_memory_area a;
+	uint32_t h;
+
+	if (!caller->hypercall_compat) {
+		if (copy_from_guest(caller, &a, arg, sizeof(a)))
+			return -EFAULT;
+		*gva = a.addr;
+		return 0;
+	}
+	if (copy_from_guest(caller, &h, arg, sizeof(h)))
+		return -EFAULT;
+	*gva = h;
+	return 0;
 }
 
 /* Xen: 0 for any address (a bad one just goes unwritten); another vCPU
- * only while it is down; the area is written at once for the caller. */
+ * only while it is down; the area is written at once for the caller.
+ * The layout is the registering code's (Xen picks it by the domain's
+ * latched shared_info width, which a guest sets from the same mode). */
 long vcpu_register_runstate(struct vcpu *caller, struct vcpu *v, uint64_t arg)
 {
-	struct vcpu_register_runstate_memory_area a;
+	uint64_t gva;
 
-	if (copy_from_guest(caller, &a, arg, sizeof(a)))
+	if (read_area(caller, arg, &gva))
 		return -EFAULT;
 	if (v != caller && v->state != VCPU_DOWN)
 		return -EINVAL;
-	v->runstate_gva = a.addr;
+	v->runstate_compat = caller->hypercall_compat;
+	v->runstate_gva = gva;
 	if (v == caller)
 		vcpu_runstate_publish(v);
 	return 0;

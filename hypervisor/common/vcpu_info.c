@@ -27,9 +27,9 @@ static long move_vcpu_info(struct vcpu *v, uint64_t to)
 	if (vcpu_info_at(v, &from) && copy_from_gpa(d, &vi, from, sizeof(vi)))
 		return -EFAULT;
 	vi.evtchn_upcall_pending = 1;
-	vi.evtchn_pending_sel = ~0ULL;
 	if (copy_to_gpa(d, to, &vi, sizeof(vi)))
 		return -EFAULT;
+	evtchn_2l_select_all(v, to);	/* where the domain's layout has it */
 	v->vcpu_info_gpa = to;
 	__atomic_store_n(&v->vcpu_info_registered, true, __ATOMIC_RELEASE);
 	return 0;

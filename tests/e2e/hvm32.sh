@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # 32-bit guests on Umbra: the hvm32 guest (tests/guests/hvm32) stays in
 # 32-bit protected mode and makes hypercalls (Xen's 32-bit convention,
-# compat layouts), beside a neighbour: under nested paging with paging
+# compat layouts: tests/guests/hvm32/compat32.c), beside a neighbour: under nested paging with paging
 # off, 2-level and PSE paging, its arguments in a window of two pages
 # mapped backwards, through a 4 MiB page, and across an unmapped page and
 # a not-present PDE (-EFAULT); under shadow paging with paging off only
@@ -29,6 +29,12 @@ for mode in nested shadow; do
 		guest_said h32 "hvm32: paging $mode"
 	check "$mode: shared_info placed by add_to_physmap (compat layout)" \
 		guest_said h32 "hvm32: off: ok: add_to_physmap shared_info (compat layout)"
+	check "$mode: HVM_PARAM_CALLBACK_IRQ from 32-bit code: compat shared_info (wall clock, selector)" \
+		eval 'guest_said h32 "hvm32: off: ok: HVM_PARAM_CALLBACK_IRQ from 32-bit code: the wall clock in the compat place" &&
+		      guest_said h32 "hvm32: off: ok: an event in the compat layout: 32-bit selector at offset 4"'
+	check "$mode: upcall vector errors from 32-bit code" \
+		eval 'guest_said h32 "hvm32: off: ok: set_evtchn_upcall_vector for a vCPU it lacks: -ENOENT" &&
+		      guest_said h32 "hvm32: off: ok: set_evtchn_upcall_vector below 0x10: -EINVAL"'
 	for pg in $pgs; do
 		check "$mode/$pg: console_io across two backwards pages" \
 			guest_said h32 "hvm32: $pg: ok: console_io from a buffer across the window's pages"
@@ -39,10 +45,31 @@ for mode in nested shadow; do
 			eval 'guest_said h32 "hvm32: $pg: ok: evtchn alloc_unbound (port written back)" &&
 			      guest_said h32 "hvm32: $pg: ok: SCHEDOP_poll (compat layout) returns on the pending port" &&
 			      guest_said h32 "hvm32: $pg: ok: evtchn close both"'
-		check "$mode/$pg: an op not offered to 32-bit code: -ENOSYS" \
-			guest_said h32 "hvm32: $pg: ok: increase_reservation from 32-bit code: -ENOSYS (not offered yet)"
+		check "$mode/$pg: a memory_op Umbra does not offer: -ENOSYS" \
+			guest_said h32 "hvm32: $pg: ok: a memory_op not offered to 32-bit code: -ENOSYS"
+		check "$mode/$pg: reservations with 4-byte extent lists (compat)" \
+			eval 'guest_said h32 "hvm32: $pg: ok: decrease_reservation (compat): 4-byte entries across the window'"'"'s pages" &&
+			      guest_said h32 "hvm32: $pg: ok: populate_physmap (compat): both frames back, zeroed" &&
+			      guest_said h32 "hvm32: $pg: ok: increase_reservation (compat) at the maximum: 0 extents" &&
+			      guest_said h32 "hvm32: $pg: ok: decrease_reservation naming another domain: 0 extents, nothing given back"'
+		check "$mode/$pg: vcpu_op singleshot and runstate (compat)" \
+			eval 'guest_said h32 "hvm32: $pg: ok: set_singleshot_timer (compat, 12 bytes): a past time is -ETIME" &&
+			      guest_said h32 "hvm32: $pg: ok: get_runstate_info in the compat layout (44 bytes)" &&
+			      guest_said h32 "hvm32: $pg: ok: register_runstate_memory_area (4-byte handle): written at once, compat layout"'
+		check "$mode/$pg: grant setup_table and copy (compat)" \
+			eval 'guest_said h32 "hvm32: $pg: ok: grant setup_table (compat): a 4-byte frame number" &&
+			      guest_said h32 "hvm32: $pg: ok: setup_table: a frame not placed (~0) does not fit: GNTST_address_too_big" &&
+			      guest_said h32 "hvm32: $pg: ok: grant copy (compat, 24-byte ops across pages): bytes moved, each its status"'
+		check "$mode/$pg: platform_parameters (compat)" \
+			guest_said h32 "hvm32: $pg: ok: xen_version platform_parameters: 4 bytes (compat), virt_start 0"
 		check "$mode/$pg: no check failed" guest_silent_re h32 "^hvm32: $pg: FAIL"
 		[ "$pg" = off ] && continue
+		check "$mode/$pg: compat structures cut short by the unmapped page or in a hole" \
+			eval 'guest_said h32 "hvm32: $pg: ok: decrease_reservation with its second entry unmapped: stops after 1" &&
+			      guest_said h32 "hvm32: $pg: ok: a reservation request in a hole: 0 extents" &&
+			      guest_said h32 "hvm32: $pg: ok: singleshot, runstate and area from a hole: -EFAULT each" &&
+			      guest_said h32 "hvm32: $pg: ok: setup_table with its frame list in a hole: GNTST_bad_virt_addr" &&
+			      guest_said h32 "hvm32: $pg: ok: copy whose second op is unmapped: -EFAULT"'
 		check "$mode/$pg: buffers into an unmapped page and a hole get -EFAULT" \
 			eval 'guest_said h32 "hvm32: $pg: ok: console_io running into an unmapped page: -EFAULT" &&
 			      guest_said h32 "hvm32: $pg: ok: console_io at a not-present top-level entry: -EFAULT" &&

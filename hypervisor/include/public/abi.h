@@ -49,6 +49,15 @@
 #define UMBRA_ABI_OFFSET64(type, field, n) UMBRA_ABI_ASSERT(1, "")
 #endif
 
+/*
+ * Xen's compat layouts (what a 32-bit caller passes: i386's structure
+ * rules) align a 64-bit field to 4 bytes. This type gives that on every
+ * compiler that builds these headers, so the compat_* structures below
+ * have the same layout whether a 64-bit hypervisor or a 32-bit guest
+ * includes them. (GCC and Clang lower a typedef's alignment on request.)
+ */
+typedef uint64_t compat_uint64_t __attribute__((aligned(4)));
+
 #endif /* !__ASSEMBLY__ */
 
 #endif

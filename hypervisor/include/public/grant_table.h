@@ -116,6 +116,19 @@ struct gnttab_setup_table {
 	uint64_t frame_list;	/* guest pointer to nr_frames xen_ulong_t */
 };
 
+/* What a 32-bit caller passes (Xen's compat layout): the frame list is
+ * a 4-byte handle to 4-byte frame numbers. */
+struct compat_gnttab_setup_table {
+	uint16_t dom;
+	uint32_t nr_frames;
+	int16_t status;		/* out */
+	uint32_t frame_list;	/* guest pointer to nr_frames uint32_t */
+};
+UMBRA_ABI_OFFSET(struct compat_gnttab_setup_table, nr_frames, 4);
+UMBRA_ABI_OFFSET(struct compat_gnttab_setup_table, status, 8);
+UMBRA_ABI_OFFSET(struct compat_gnttab_setup_table, frame_list, 12);
+UMBRA_ABI_SIZE(struct compat_gnttab_setup_table, 16);
+
 struct gnttab_copy_ptr {
 	union {
 		grant_ref_t ref;	/* with GNTCOPY_*_gref */
@@ -131,6 +144,29 @@ struct gnttab_copy {
 	uint16_t flags;		/* GNTCOPY_* */
 	int16_t status;		/* out */
 };
+
+/* A 32-bit caller's copy: the frame number (xen_pfn_t) is 4 bytes, so
+ * each side is 8 bytes and the whole 24. */
+struct compat_gnttab_copy_ptr {
+	union {
+		grant_ref_t ref;
+		uint32_t gmfn;
+	} u;
+	uint16_t domid;
+	uint16_t offset;
+};
+
+struct compat_gnttab_copy {
+	struct compat_gnttab_copy_ptr source, dest;
+	uint16_t len;
+	uint16_t flags;
+	int16_t status;		/* out */
+};
+UMBRA_ABI_OFFSET(struct compat_gnttab_copy, dest, 8);
+UMBRA_ABI_OFFSET(struct compat_gnttab_copy, len, 16);
+UMBRA_ABI_OFFSET(struct compat_gnttab_copy, flags, 18);
+UMBRA_ABI_OFFSET(struct compat_gnttab_copy, status, 20);
+UMBRA_ABI_SIZE(struct compat_gnttab_copy, 24);
 
 struct gnttab_query_size {
 	uint16_t dom;

@@ -88,6 +88,21 @@ UMBRA_ABI_OFFSET(struct xen_memory_reservation, mem_flags, 20);
 UMBRA_ABI_OFFSET(struct xen_memory_reservation, domid, 24);
 UMBRA_ABI_SIZE64(struct xen_memory_reservation, 32);
 
+/* What a 32-bit caller passes (Xen's compat layout): the extent list is
+ * a 4-byte handle to 4-byte frame numbers, nr_extents a 4-byte long. */
+struct compat_memory_reservation {
+	uint32_t extent_start;	/* guest address of a uint32_t array */
+	uint32_t nr_extents;
+	uint32_t extent_order;
+	uint32_t mem_flags;
+	uint16_t domid;
+};
+UMBRA_ABI_OFFSET(struct compat_memory_reservation, nr_extents, 4);
+UMBRA_ABI_OFFSET(struct compat_memory_reservation, extent_order, 8);
+UMBRA_ABI_OFFSET(struct compat_memory_reservation, mem_flags, 12);
+UMBRA_ABI_OFFSET(struct compat_memory_reservation, domid, 16);
+UMBRA_ABI_SIZE(struct compat_memory_reservation, 20);
+
 /* XENMEM_memory_map: in, the room in buffer (entries); out, how many
  * entries were written. */
 struct xen_memory_map {

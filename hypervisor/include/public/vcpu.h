@@ -29,6 +29,14 @@ struct vcpu_set_singleshot_timer {
 	uint32_t flags;		/* VCPU_SSHOTTMR_* */
 };
 UMBRA_ABI_SIZE64(struct vcpu_set_singleshot_timer, 16);
+
+/* What a 32-bit caller passes (Xen's compat layout: no tail padding). */
+struct compat_vcpu_set_singleshot_timer {
+	compat_uint64_t timeout_abs_ns;
+	uint32_t flags;
+};
+UMBRA_ABI_OFFSET(struct compat_vcpu_set_singleshot_timer, flags, 8);
+UMBRA_ABI_SIZE(struct compat_vcpu_set_singleshot_timer, 12);
 #endif
 
 /* Time accounting and where a vCPU's shared state lives. */
@@ -60,12 +68,33 @@ UMBRA_ABI_OFFSET64(struct vcpu_runstate_info, state_entry_time, 8);
 UMBRA_ABI_OFFSET64(struct vcpu_runstate_info, time, 16);
 UMBRA_ABI_SIZE64(struct vcpu_runstate_info, 48);
 
+/* The same in Xen's compat layout (a 32-bit caller's, and the area a
+ * 32-bit caller registered): the times follow state with no padding. */
+struct compat_vcpu_runstate_info {
+	int32_t state;
+	compat_uint64_t state_entry_time;
+	compat_uint64_t time[4];
+};
+UMBRA_ABI_OFFSET(struct compat_vcpu_runstate_info, state_entry_time, 4);
+UMBRA_ABI_OFFSET(struct compat_vcpu_runstate_info, time, 12);
+UMBRA_ABI_SIZE(struct compat_vcpu_runstate_info, 44);
+
 /* A guest-virtual address the hypervisor keeps the runstate current at
  * (written whenever the vCPU is scheduled in or out). */
 struct vcpu_register_runstate_memory_area {
 	uint64_t addr;
 };
 UMBRA_ABI_SIZE(struct vcpu_register_runstate_memory_area, 8);
+
+/* A 32-bit caller's: Xen reads only the 4-byte handle at offset 0 (the
+ * union around it keeps the size at 8). */
+struct compat_vcpu_register_runstate_memory_area {
+	union {
+		uint32_t h;
+		compat_uint64_t p;
+	} addr;
+};
+UMBRA_ABI_SIZE(struct compat_vcpu_register_runstate_memory_area, 8);
 
 /* Move the vCPU's vcpu_info from its shared_info slot to byte offset of
  * frame mfn (a guest frame for HVM): it must not cross the page. Once. */

@@ -48,6 +48,12 @@ struct xen_platform_parameters {
 	xen_ulong_t virt_start;	/* start of the hypervisor's virtual hole */
 };
 
+/* A 32-bit caller's (Xen's compat layout); Xen gives an HVM vCPU 0. */
+struct compat_platform_parameters {
+	uint32_t virt_start;
+};
+UMBRA_ABI_SIZE(struct compat_platform_parameters, 4);
+
 /* Feature bits (Xen's features.h numbering), reported 32 at a time:
  * submap_idx selects the word. */
 #define XENFEAT_writable_page_tables	0	/* page tables need no hypercall */

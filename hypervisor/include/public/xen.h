@@ -308,6 +308,55 @@ UMBRA_ABI_SIZE64(struct shared_info, 3136);
 #define EVTCHN_2L_NR_CHANNELS	4096
 
 /*
+ * The same page as a domain whose shared state is 32-bit sees it (Xen's
+ * compat shared_info, chosen by the mode of the vCPU that writes the
+ * hypercall page MSR or sets HVM_PARAM_CALLBACK_IRQ): the event words
+ * and the selector are 32 bits, so 1024 ports; vcpu_time_info stays at
+ * offset 32 of each vcpu_info; wc_sec_hi moves into arch.
+ */
+struct compat_vcpu_info {
+	uint8_t evtchn_upcall_pending;
+	uint8_t evtchn_upcall_mask;
+	uint8_t pad[2];
+	uint32_t evtchn_pending_sel;
+	uint32_t cr2;
+	uint32_t arch_pad[5];
+	struct vcpu_time_info time;
+};
+UMBRA_ABI_OFFSET(struct compat_vcpu_info, evtchn_pending_sel, 4);
+UMBRA_ABI_OFFSET(struct compat_vcpu_info, cr2, 8);
+UMBRA_ABI_OFFSET(struct compat_vcpu_info, time, 32);
+UMBRA_ABI_SIZE64(struct compat_vcpu_info, 64);
+
+struct compat_arch_shared_info {
+	uint32_t max_pfn;
+	uint32_t pfn_to_mfn_frame_list_list;
+	uint32_t nmi_reason;
+	uint32_t p2m_cr3;
+	uint32_t p2m_vaddr;
+	uint32_t p2m_generation;
+	uint32_t wc_sec_hi;
+};
+
+struct compat_shared_info {
+	struct compat_vcpu_info vcpu_info[XEN_LEGACY_MAX_VCPUS];
+	uint32_t evtchn_pending[32];
+	uint32_t evtchn_mask[32];
+	uint32_t wc_version;
+	uint32_t wc_sec;
+	uint32_t wc_nsec;
+	struct compat_arch_shared_info arch;
+};
+UMBRA_ABI_OFFSET64(struct compat_shared_info, evtchn_pending, 2048);
+UMBRA_ABI_OFFSET64(struct compat_shared_info, evtchn_mask, 2176);
+UMBRA_ABI_OFFSET64(struct compat_shared_info, wc_version, 2304);
+UMBRA_ABI_OFFSET64(struct compat_shared_info, arch, 2316);
+UMBRA_ABI_OFFSET64(struct compat_shared_info, arch.wc_sec_hi, 2340);
+UMBRA_ABI_SIZE64(struct compat_shared_info, 2344);
+
+#define EVTCHN_2L_NR_CHANNELS_COMPAT	1024
+
+/*
  * Start of day for PV guests, at the address passed in RSI. Addresses
  * are guest-virtual unless noted; HVM/PVH guests get hvm_start_info
  * instead (hvm/start_info.h).

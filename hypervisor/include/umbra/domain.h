@@ -93,6 +93,7 @@ struct vcpu {
 	uint32_t time_version;		/* vcpu_time_info.version last written */
 	struct vcpu_runstate_info runstate;
 	uint64_t runstate_gva;		/* VCPUOP_register_runstate_memory_area; 0: none */
+	bool runstate_compat;		/* ... registered by 32-bit code: compat layout */
 	bool needs_resched;
 	bool hypercall_compat;		/* the hypercall in progress comes from 32-bit code */
 	bool initialised;		/* has a register state to start from */
@@ -151,6 +152,10 @@ struct domain {
 	uint32_t wc_version;		/* shared_info.wc_version last written */
 	uint8_t callback_vector;	/* HVM_PARAM_CALLBACK_IRQ vector; 0: none */
 	bool shared_info_placed;	/* XENMEM_add_to_physmap'd (memory_op.c) */
+	/* shared_info and vcpu_info in Xen's compat layout (32-bit event
+	 * words): latched from the vCPU's mode when it writes the hypercall
+	 * page MSR or sets HVM_PARAM_CALLBACK_IRQ, as Xen does. */
+	bool shinfo_compat;
 	uint64_t shared_info_gpa;	/* where, in the domain's own RAM */
 	struct evtchn_domain evtchn;	/* its event channels (common/event_channel.c) */
 	bool grant_frame_placed[GRANT_FRAMES_MAX];	/* grant frame i placed, */

@@ -61,6 +61,13 @@ void evtchn_2l_set_pending(struct domain *d, uint32_t vcpu, uint32_t port);
 void evtchn_2l_clear_pending(struct domain *d, uint32_t port);
 void evtchn_2l_unmask(struct domain *d, uint32_t vcpu, uint32_t port);
 bool evtchn_2l_is_pending(struct domain *d, uint32_t port);
+/* The domain's shared_info and vcpu_info layout from now on: Xen's
+ * compat one (32-bit words, 1024 ports) if v runs 32-bit code, as Xen
+ * latches it when a guest writes the hypercall page MSR or sets
+ * HVM_PARAM_CALLBACK_IRQ. */
+void evtchn_2l_latch(struct vcpu *v, bool compat);
+/* Set every selector bit of the vcpu_info at vi (v's, just moved). */
+void evtchn_2l_select_all(struct vcpu *v, uint64_t vi);
 /* HVMOP_set_evtchn_upcall_vector: raise the upcall again if v has one
  * pending (Xen's hvm_assert_evtchn_irq). */
 void evtchn_upcall_reassert(struct vcpu *v);

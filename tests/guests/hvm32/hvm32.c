@@ -65,7 +65,7 @@ void con_num(long n)
 	con_write(buf + i, sizeof(buf) - i);
 }
 
-static void check(bool ok, const char *what, long rc)
+void check(bool ok, const char *what, long rc)
 {
 	checks++;
 	con_puts("hvm32: ");
@@ -133,9 +133,8 @@ static void check_memory(uint32_t w)
 			ram += (long)(e[i].size >> 12);
 	check(rc == 0 && map->nr_entries >= 1 && ram > 0,
 	      "memory_map in the compat layout, entries across pages", rc);
-	rc = hcall(__HYPERVISOR_memory_op, XENMEM_increase_reservation, w + 0x100, 0);
-	check(rc == ENOSYS_RC, "increase_reservation from 32-bit code: -ENOSYS (not offered yet)",
-	      rc);
+	rc = hcall(__HYPERVISOR_memory_op, 27, w + 0x100, 0);	/* none Umbra offers */
+	check(rc == ENOSYS_RC, "a memory_op not offered to 32-bit code: -ENOSYS", rc);
 }
 
 static long evtchn(uint32_t cmd, uint32_t arg)
@@ -196,13 +195,15 @@ static void run_mode(enum pg_mode m)
 		check_big_page();
 	check_memory(w);
 	check_evtchn(w, m != PG_OFF);
+	check_compat(w, m != PG_OFF);
 }
 
 /* Event channels need shared_info somewhere: add_to_physmap in the
  * compat layout (16 bytes), from the window. */
+uint8_t shared_page[4096] __attribute__((aligned(4096)));
+
 static void place_shared_info(void)
 {
-	static uint8_t shared_page[4096] __attribute__((aligned(4096)));
 	struct compat_add_to_physmap *x = at(window_base(PG_OFF) + 0x400);
 	long rc;
 
@@ -262,6 +263,7 @@ void hvm32_main(const struct hvm_start_info *si)
 	con_puts("hvm32: 32-bit protected mode\n");
 	say_identity();
 	place_shared_info();
+	compat_setup(window_base(PG_OFF));
 	paging_build();
 	for (int m = PG_OFF; m < PG_MODES; m++) {
 		if (!mode_wanted(cmdline, mode_name[m]))

@@ -36,6 +36,16 @@ void paging_leave(void);
 /* The window's address as the guest uses it in mode m. */
 uint32_t window_base(enum pg_mode m);
 
+/* shared_info, placed at start of day (hvm32.c). */
+extern uint8_t shared_page[4096];
+
+/* One check's line: "hvm32: MODE: ok: what" or "... FAIL: what (rc N)". */
+void check(bool ok, const char *what, long rc);
+/* compat32.c: the compat layouts, once at start of day (paging off,
+ * window at w) and then in each paging mode. */
+void compat_setup(uint32_t w);
+void check_compat(uint32_t w, bool paged);
+
 long con_write(const char *s, uint32_t len);
 void con_puts(const char *s);
 void con_num(long n);

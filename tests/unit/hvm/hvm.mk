@@ -49,6 +49,8 @@ endef
 $(eval $(call hvm_test,test_insn,$(HVM_INSN_SRCS)))
 $(eval $(call hvm_test,test_public_abi,))
 $(eval $(call hvm_test,test_abi_layout,))
+# Xen's compat layouts (32-bit callers, 32-bit shared_info).
+$(eval $(call hvm_test,test_compat_layout,))
 $(eval $(call hvm_test,test_pvclock_scale,hypervisor/common/pvclock_scale.c))
 $(eval $(call hvm_test,test_emulate_store,hypervisor/arch/x86/hvm/emulate_store.c $(HVM_INSN_SRCS)))
 $(eval $(call hvm_test,test_emulate_absent,hypervisor/arch/x86/hvm/emulate_absent.c \

@@ -60,6 +60,15 @@ void pv_vcpu_upcall_raise(struct vcpu *v)
 	fail_msg("pv_vcpu_upcall_raise called for an HVM domain");
 }
 
+static unsigned int time_published;
+
+/* The wall clock moves with a change of layout (pvclock.c). */
+void domain_time_publish(struct domain *d)
+{
+	(void)d;
+	time_published++;
+}
+
 void vcpu_paging_state(const struct vcpu *v, struct vcpu_paging_state *st)
 {
 	(void)v;
@@ -79,6 +88,7 @@ static int setup(void **s)
 	memset(raised, 0, sizeof(raised));
 	memset(kicked, 0, sizeof(kicked));
 	memset(woken, 0, sizeof(woken));
+	time_published = 0;
 	ram = calloc(1, EXTENT_SIZE);
 	assert_non_null(ram);
 	extent = (uint64_t)(uintptr_t)ram - DIRECTMAP_BASE;
@@ -250,6 +260,82 @@ static void test_shared_info_at_ram_end(void **s)
 	assert_int_equal(raised[0], 1);
 }
 
+static struct compat_shared_info *csi(void)
+{
+	return (struct compat_shared_info *)(ram + SHINFO_GPA);
+}
+
+static bool bit32(const uint32_t *words, uint32_t port)
+{
+	return words[port / 32] & (1u << (port % 32));
+}
+
+/* A domain latched to Xen's compat layout from 32-bit code: 32-bit
+ * words, the mask at 2176, the selector at offset 4 with one bit per 32
+ * ports, nothing past port 1023; latching again the same way publishes
+ * nothing, a change of width rewrites the wall clock. */
+static void test_compat_layout(void **s)
+{
+	(void)s;
+	evtchn_2l_latch(&vcpus[0], true);
+	assert_true(dom.shinfo_compat);
+	assert_int_equal(time_published, 1);
+	evtchn_2l_latch(&vcpus[1], true);
+	assert_int_equal(time_published, 1);
+
+	csi()->vcpu_info[0].cr2 = 0x12345678;	/* the guest's, kept */
+	evtchn_2l_set_pending(&dom, 0, 70);
+	assert_true(bit32(csi()->evtchn_pending, 70));
+	assert_true(evtchn_2l_is_pending(&dom, 70));
+	assert_int_equal(csi()->vcpu_info[0].evtchn_pending_sel, 1u << 2);
+	assert_int_equal(csi()->vcpu_info[0].cr2, 0x12345678);
+	assert_int_equal(csi()->vcpu_info[0].evtchn_upcall_pending, 1);
+	assert_int_equal(raised[0], 1);
+
+	/* The mask is the compat one: the native mask's place is ignored. */
+	csi()->evtchn_mask[1] = 1u << 9;		/* port 41 */
+	evtchn_2l_set_pending(&dom, 1, 41);
+	assert_true(bit32(csi()->evtchn_pending, 41));
+	assert_int_equal(csi()->vcpu_info[1].evtchn_pending_sel, 0);
+	assert_int_equal(raised[1], 0);
+	evtchn_2l_unmask(&dom, 1, 41);
+	assert_false(bit32(csi()->evtchn_mask, 41));
+	assert_int_equal(csi()->vcpu_info[1].evtchn_pending_sel, 1u << 1);
+	assert_int_equal(raised[1], 1);
+
+	/* The last compat port, and none beyond it. */
+	evtchn_2l_set_pending(&dom, 0, 1023);
+	assert_true(bit32(csi()->evtchn_pending, 1023));
+	assert_int_equal(csi()->vcpu_info[0].evtchn_pending_sel, (1u << 2) | (1u << 31));
+	evtchn_2l_set_pending(&dom, 0, 1024);
+	assert_false(evtchn_2l_is_pending(&dom, 1024));
+	assert_int_equal(csi()->evtchn_mask[0], 0);	/* where bit 1024 would be */
+	evtchn_2l_clear_pending(&dom, 70);
+	assert_false(bit32(csi()->evtchn_pending, 70));
+
+	/* Back to 64-bit: the selector is the native one again. */
+	evtchn_2l_latch(&vcpus[0], false);
+	assert_int_equal(time_published, 2);
+	memset(&si()->vcpu_info[0], 0, sizeof(si()->vcpu_info[0]));
+	evtchn_2l_set_pending(&dom, 0, 200);
+	assert_int_equal(si()->vcpu_info[0].evtchn_pending_sel, 1ULL << 3);
+}
+
+/* After a vcpu_info moves every selector bit is set, in the layout. */
+static void test_select_all(void **s)
+{
+	(void)s;
+	evtchn_2l_select_all(&vcpus[0], SHINFO_GPA);
+	assert_int_equal(si()->vcpu_info[0].evtchn_pending_sel, ~0ULL);
+	memset(&si()->vcpu_info[0], 0, sizeof(si()->vcpu_info[0]));
+	evtchn_2l_latch(&vcpus[0], true);
+	csi()->vcpu_info[0].cr2 = 0xcafe;
+	evtchn_2l_select_all(&vcpus[0], SHINFO_GPA);
+	assert_int_equal(csi()->vcpu_info[0].evtchn_pending_sel, 0xffffffffu);
+	assert_int_equal(csi()->vcpu_info[0].cr2, 0xcafe);
+	assert_int_equal(csi()->vcpu_info[0].evtchn_upcall_pending, 0);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -263,6 +349,8 @@ int main(void)
 		T(test_reassert),
 		T(test_no_slot_past_32),
 		T(test_shared_info_at_ram_end),
+		T(test_compat_layout),
+		T(test_select_all),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,6 +7,7 @@
 #include <asm/x86.h>
 #include <public/arch-x86/cpuid.h>
 #include <umbra/domain.h>
+#include <umbra/evtchn.h>
 #include <umbra/vcpu_shared.h>
 #include <umbra/errno.h>
 #include <umbra/guest_log.h>
@@ -115,6 +116,8 @@ static int msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 	case MSR_MISC_ENABLE:
 		return 0;
 	case XEN_HYPERCALL_MSR:
+		/* Xen latches the width of the domain's shared_info here. */
+		evtchn_2l_latch(v, !svm_guest_is_64bit(v->hvm.vmcb));
 		return hvm_write_hypercall_page(v, val);
 	}
 	return is_mtrr(msr) ? 0 : -1;
