@@ -137,6 +137,7 @@ int vmctl_domain_create(struct vmctl *h, const struct vmctl_domain_config *cfg,
 		rc = vmctl_files_read(&files, cfg->kernel, cfg->ramdisk, cfg->cmdline,
 				      cfg->mem_bytes);
 	files.img.nr_vcpus = req.u.create.nr_vcpus;
+	files.fresh = true;	/* a new domain's RAM is zeros (Umbra zeroes it) */
 	if (rc)
 		return (int)rc;
 	rc = vmctl_mgmt(h, &req);

@@ -167,6 +167,7 @@ struct vmctl_files {
 	struct vmctl_image img;
 	const char *kernel_path;
 	void *kernel_buf, *ramdisk_buf;
+	bool fresh;		/* the domain was just created: its RAM is zeros */
 };
 
 /* Read them for a domain of mem_bytes and check the image (nothing is
@@ -182,6 +183,7 @@ struct vmctl_mem_writer {
 	struct vmctl *h;
 	uint32_t domid;
 	void *zeroes;		/* lazily calloc()ed */
+	bool fresh;		/* RAM known to be zeros: zero pages are skipped */
 };
 struct guest_writer vmctl_mem_writer(struct vmctl_mem_writer *w);
 void vmctl_mem_writer_done(struct vmctl_mem_writer *w);

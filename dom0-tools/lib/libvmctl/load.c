@@ -11,9 +11,9 @@
 
 #include "internal.h"
 
-static int mem_copy(void *ctx, uint64_t gpa, const void *src, uint64_t len)
+/* One run of bytes through memory_write, in pieces of at most 1 MiB. */
+static int write_run(struct vmctl_mem_writer *w, uint64_t gpa, const void *src, uint64_t len)
 {
-	struct vmctl_mem_writer *w = ctx;
 	struct umbra_mgmt req;
 	char ebuf[128];
 	uint64_t n;
@@ -39,19 +39,76 @@ static int mem_copy(void *ctx, uint64_t gpa, const void *src, uint64_t len)
 	return 0;
 }
 
+static bool is_zero(const uint8_t *p, uint64_t len)
+{
+	uint64_t word;
+
+	for (; len >= sizeof(word); p += sizeof(word), len -= sizeof(word)) {
+		memcpy(&word, p, sizeof(word));
+		if (word)
+			return false;
+	}
+	for (; len; p++, len--)
+		if (*p)
+			return false;
+	return true;
+}
+
+/* The bytes up to the next guest page boundary (at most len). */
+static uint64_t to_page_end(uint64_t gpa, uint64_t len)
+{
+	uint64_t n = VMCTL_PAGE_SIZE - (gpa & (VMCTL_PAGE_SIZE - 1));
+
+	return n < len ? n : len;
+}
+
+/*
+ * Into a domain whose memory is known to be all zeros (just created:
+ * Umbra zeroes a new domain's RAM), pages of zeros need no write: a
+ * vmlinux carries megabytes of them (.bss, alignment), each one a copy
+ * through two bounce buffers under the emulator. The rest goes as runs.
+ */
+static int mem_copy(void *ctx, uint64_t gpa, const void *src, uint64_t len)
+{
+	struct vmctl_mem_writer *w = ctx;
+	const uint8_t *p = src, *run = NULL;
+	uint64_t run_gpa = 0, n;
+	int rc;
+
+	if (!w->fresh)
+		return write_run(w, gpa, src, len);
+	while (len) {
+		n = to_page_end(gpa, len);
+		if (is_zero(p, n)) {
+			if (run && (rc = write_run(w, run_gpa, run, (uint64_t)(p - run))))
+				return rc;
+			run = NULL;
+		} else if (!run) {
+			run = p;
+			run_gpa = gpa;
+		}
+		gpa += n;
+		p += n;
+		len -= n;
+	}
+	return run ? write_run(w, run_gpa, run, (uint64_t)(p - run)) : 0;
+}
+
 static int mem_zero(void *ctx, uint64_t gpa, uint64_t len)
 {
 	struct vmctl_mem_writer *w = ctx;
 	uint64_t n;
 	int rc;
 
+	if (w->fresh)
+		return 0;
 	if (!w->zeroes)
 		w->zeroes = calloc(1, UMBRA_MGMT_BUF_MAX);
 	if (!w->zeroes)
 		return vmctl_fail(-ENOMEM, "out of memory");
 	while (len) {
 		n = len < UMBRA_MGMT_BUF_MAX ? len : UMBRA_MGMT_BUF_MAX;
-		rc = mem_copy(ctx, gpa, w->zeroes, n);
+		rc = write_run(w, gpa, w->zeroes, n);
 		if (rc)
 			return rc;
 		gpa += n;
@@ -185,7 +242,7 @@ void vmctl_files_free(struct vmctl_files *f)
 
 int vmctl_files_load(struct vmctl *h, uint32_t domid, struct vmctl_files *f)
 {
-	struct vmctl_mem_writer w = { .h = h, .domid = domid };
+	struct vmctl_mem_writer w = { .h = h, .domid = domid, .fresh = f->fresh };
 	struct guest_writer gw = vmctl_mem_writer(&w);
 	struct vmctl_boot boot;
 	int rc;
