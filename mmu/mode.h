@@ -15,6 +15,7 @@
 #endif
 
 #define MMU_CR0_WP	MMU_REG_BIT(16)	/* supervisor writes honour R/W */
+#define MMU_CR0_PG	MMU_REG_BIT(31)	/* paging */
 #define MMU_CR4_PSE	MMU_REG_BIT(4)	/* 4 MiB pages under 2-level paging */
 #define MMU_CR4_PAE	MMU_REG_BIT(5)	/* PAE paging when not in long mode */
 #define MMU_CR4_PGE	MMU_REG_BIT(7)
@@ -22,6 +23,7 @@
 #define MMU_CR4_SMEP	MMU_REG_BIT(20)
 #define MMU_CR4_SMAP	MMU_REG_BIT(21)
 #define MMU_CR4_PKE	MMU_REG_BIT(22)
+#define MMU_EFER_LMA	MMU_REG_BIT(10)	/* long mode active: 4-level paging */
 #define MMU_EFER_NXE	MMU_REG_BIT(11)
 
 #ifndef __ASSEMBLY__
@@ -53,6 +55,20 @@ struct mmu_mode {
 	uint8_t maxphyaddr;	/* physical-address width; 0 means 52 */
 	bool no_1g_pages;	/* CPU lacks 1 GiB pages: PS in an L3 entry is reserved */
 };
+
+/* Which tables the processor walks. EFER.LMA: 4-level; otherwise with
+ * CR0.PG, CR4.PAE picks PAE or 2-level paging. A mode with neither LMA
+ * nor PG names no paging form: it counts as 4-level, so that callers
+ * describing only the bits the 4-level walk looks at (host tests) keep
+ * meaning long mode. */
+enum mmu_paging_form { MMU_FORM_LONG, MMU_FORM_PAE, MMU_FORM_2LEVEL };
+
+static inline enum mmu_paging_form mmu_paging_form(const struct mmu_mode *m)
+{
+	if ((m->efer & MMU_EFER_LMA) || !(m->cr0 & MMU_CR0_PG))
+		return MMU_FORM_LONG;
+	return (m->cr4 & MMU_CR4_PAE) ? MMU_FORM_PAE : MMU_FORM_2LEVEL;
+}
 
 static inline unsigned int mmu_maxphyaddr(const struct mmu_mode *m)
 {

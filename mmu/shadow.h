@@ -1,9 +1,10 @@
 /* Classic shadow paging (DESIGN.md §3 "Shadow scheme"; the lecture's
  * option 2; seed 000's φ and ω). Freestanding, host-testable.
  *
- * The guest keeps ordinary 4-level tables holding guest-physical frames;
- * the processor runs on shadow tables that map guest-virtual straight to
- * machine frames. Shadows are filled on demand from hidden page faults,
+ * The guest keeps ordinary 4-level tables holding guest-physical frames
+ * (or, outside long mode, 2-level or PAE tables: those run on PAE
+ * shadows, see shadow_form.c); the processor runs on shadow tables that
+ * map guest-virtual straight to machine frames. Shadows are filled on demand from hidden page faults,
  * and every guest page-table page that has a shadow is write-protected in
  * the shadow, so each guest write to a page table traps and is applied
  * with shadow_pt_write(): shadows never go stale.
@@ -157,8 +158,9 @@ void shadow_vcpu_destroy(struct shadow_vcpu *v);
 int shadow_set_mode(struct shadow_vcpu *v, const struct mmu_mode *m);
 
 /* Guest MOV to CR3. Bits 11:0 are the PCID with CR4.PCIDE (bit 63, the
- * no-flush hint, is ignored: shadows are always in sync). On success
- * *hw_cr3 is the machine address of the shadow root to load. -EINVAL for
+ * no-flush hint, is ignored: shadows are always in sync); outside long
+ * mode only bits 31:0 count. On success *hw_cr3 is the machine address of
+ * the shadow root to load (a PAE PDPT for a guest outside long mode). -EINVAL for
  * reserved bits, -ENOMEM, -EBUSY if every φ slot is in use by a vCPU. */
 int shadow_write_cr3(struct shadow_vcpu *v, uint64_t cr3, uint64_t *hw_cr3);
 /* The shadow root the vCPU runs on now (0 before the first CR3 write). */

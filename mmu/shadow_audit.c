@@ -35,46 +35,46 @@ static int check_parents(const struct sh_page *sp, const char **why)
 	return 0;
 }
 
-static uint64_t guest_entry(struct shadow_domain *d, const struct sh_page *sp, uint32_t idx,
-			    bool *ok)
-{
-	struct mmu_p2m p;
-	uint64_t *t;
-
-	*ok = false;
-	if (sh_p2m(d, sp->gfn, &p) || !(t = d->ops.map(d->ops.ctx, p.mfn << PAGE_SHIFT)))
-		return 0;
-	*ok = true;
-	return t[idx];
-}
-
-/* A present entry of a normal page against the guest entry it shadows. */
+/* A present entry of a normal page against the guest entry it shadows
+ * (shadow_form.c says which one that is for 32-bit guests' shadows). */
 static int check_against_guest(struct shadow_domain *d, const struct sh_page *sp,
 			       uint32_t idx, uint64_t e, const char **why)
 {
 	struct sh_page *child = sp->level >= 2 ? sp->child[idx] : NULL;
+	unsigned int fmt = SH_KEY_FMT(sp->attrs);
+	struct sh_guest_view gv;
 	struct mmu_p2m p;
-	bool ok;
-	uint64_t g = guest_entry(d, sp, idx, &ok);
+	uint64_t g;
 
-	CHECK(ok, "shadowed guest table is not backed");
-	CHECK((g & PTE_P) && (g & PTE_A), "shadow entry for a guest entry without P or A");
-	CHECK(!mmu_pte_reserved(&d->cmode, g, sp->level), "shadow of a reserved guest entry");
+	sh_guest_view(d, sp, idx, &gv);
+	g = gv.g;
+	CHECK(gv.ok, "shadowed guest table is not backed");
+	CHECK((g & PTE_P) && (fmt == SH_FMT_PAE_ROOT || (g & PTE_A)),
+	      "shadow entry for a guest entry without P or A");
+	CHECK(fmt != SH_FMT_LONG || !mmu_pte_reserved(&d->cmode, g, sp->level),
+	      "shadow of a reserved guest entry");
+	if (sh_is_root(sp) && fmt != SH_FMT_LONG) {
+		CHECK(child && !child->split && e == (child->maddr | PTE_P) && idx < 4,
+		      "PAE shadow PDPTE is not a bare table pointer");
+		CHECK(child->gfn == gv.table_gfn && child->attrs == gv.table_key,
+		      "shadow table shadows another guest table");
+		return 0;
+	}
 	CHECK(!(e & PTE_W) || (g & PTE_W), "shadow more writable than the guest");
 	CHECK(!(e & PTE_U) || (g & PTE_U), "shadow more user than the guest");
 	CHECK(!(g & PTE_NX) || !(d->cmode.efer & MMU_EFER_NXE) || (e & PTE_NX),
 	      "shadow more executable than the guest");
 	if (child && !child->split) {
-		CHECK(!(g & PTE_PS) && child->gfn == pte_addr(g) >> PAGE_SHIFT,
+		CHECK(!gv.large && child->gfn == gv.table_gfn && child->attrs == gv.table_key,
 		      "shadow table shadows another guest table");
 	} else if (child) {
-		CHECK((g & PTE_PS) && child->gfn == pte_leaf_addr(g, sp->level) >> PAGE_SHIFT &&
+		CHECK(gv.large && child->gfn == gv.leaf_gfn &&
 		      child->attrs == sh_leaf_attrs(g, sp->level),
 		      "split table does not match the guest large page");
 		CHECK(!(e & PTE_W) || (g & PTE_D), "split page writable before the guest's D");
 	} else {
-		CHECK(sp->level == 1 || (g & PTE_PS), "shadow leaf for a guest table entry");
-		CHECK(!sh_p2m(d, pte_leaf_addr(g, sp->level) >> PAGE_SHIFT, &p) &&
+		CHECK(sp->level == 1 || gv.large, "shadow leaf for a guest table entry");
+		CHECK(!sh_p2m(d, gv.leaf_gfn, &p) &&
 		      p.mfn == (pte_leaf_addr(e, sp->level) >> PAGE_SHIFT),
 		      "shadow leaf maps another frame than the p2m says");
 		CHECK(!(e & PTE_W) || ((g & PTE_D) && p.writable), "writable before D or p2m allows");
@@ -125,7 +125,7 @@ static int check_page(struct shadow_domain *d, const struct sh_page *sp, const c
 		CHECK(sh_mfn_is_pt(d, sp->mfn) && sh_region_has_pt(d, sp->mfn),
 		      "tracked page not counted");
 	else
-		CHECK(sp->split || sp->level == 4, "normal page not tracked");
+		CHECK(sp->split || sh_is_root(sp), "normal page not tracked");
 	for (i = 0; !err && i < PT_ENTRIES; i++)
 		err = check_entry(d, sp, i, why);
 	return err;
@@ -186,7 +186,8 @@ static int check_roots(struct shadow_domain *d, const char **why)
 			CHECK(!r->users, "vCPU on an empty φ slot");
 			continue;
 		}
-		CHECK(r->sp->level == 4 && !r->sp->split && r->sp->gfn == r->gfn,
+		CHECK(sh_is_root(r->sp) && r->sp->gfn == r->gfn &&
+		      r->table >> PAGE_SHIFT == r->gfn,
 		      "φ slot names a page of another guest root");
 		for (j = 0; j < d->cfg.roots; j++)
 			pins += d->roots[j].sp == r->sp;

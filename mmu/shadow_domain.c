@@ -1,6 +1,7 @@
 /* Shadow domains and vCPUs: creation, paging mode, counters, and a
  * side-effect-free look at what the processor would do with a shadow. */
 #include "mmu/shadow_priv.h"
+#include "mmu/walk32.h"
 #include "base/errno.h"
 #include "base/string.h"
 
@@ -184,6 +185,7 @@ static uint64_t *machine_table(void *ctx, uint64_t maddr)
 int shadow_translate(const struct shadow_vcpu *v, uint64_t va, unsigned int access,
 		     uint64_t *maddr)
 {
+	const struct sh_page *root;
 	struct mmu_tables t;
 	struct mmu_mode hw;
 	struct mmu_walk w;
@@ -192,11 +194,22 @@ int shadow_translate(const struct shadow_vcpu *v, uint64_t va, unsigned int acce
 	if (!v || !maddr || v->root < 0)
 		return -EINVAL;
 	t = (struct mmu_tables){ .map = machine_table, .ctx = (void *)v->d };
+	root = v->d->roots[v->root].sp;
 	hw = v->mode;
 	hw.cr0 |= MMU_CR0_WP;
 	hw.efer |= MMU_EFER_NXE;
 	hw.maxphyaddr = 52;
-	st = mmu_walk(&hw, &t, v->d->roots[v->root].sp->maddr, va, access, 0, &w);
+	if (root->level == 4) {
+		st = mmu_walk(&hw, &t, root->maddr, va, access, 0, &w);
+	} else {
+		/* A 32-bit guest's shadows run as PAE tables (shadow_form.c). */
+		if ((va >> 32) || (root->maddr >> 32))
+			return -EINVAL;
+		hw.cr0 |= MMU_CR0_PG;
+		hw.cr4 |= MMU_CR4_PAE;
+		hw.efer &= ~MMU_EFER_LMA;
+		st = mmu_walk32(&hw, &t, root->maddr, (uint32_t)va, access, 0, &w);
+	}
 	if (st == MMU_WALK_OK)
 		*maddr = w.addr;
 	return st;

@@ -15,16 +15,6 @@ struct fill {
 	uint64_t entries;		/* shadow entries written */
 };
 
-static uint64_t *guest_table(void *ctx, uint64_t gpa)
-{
-	struct shadow_domain *d = ctx;
-	struct mmu_p2m p;
-
-	if (sh_p2m(d, gpa >> PAGE_SHIFT, &p))
-		return NULL;
-	return d->ops.map(d->ops.ctx, p.mfn << PAGE_SHIFT);
-}
-
 static void hold(struct fill *f, struct sh_page *sp)
 {
 	if (sp->busy)
@@ -92,7 +82,9 @@ static int fill_split(struct fill *f, struct sh_page *sp)
 static int fill_leaf(struct fill *f, struct sh_page *sp, int level)
 {
 	uint64_t g = f->w->entry[level];
-	uint64_t gfn = pte_leaf_addr(g, level) >> PAGE_SHIFT;
+	/* The first frame of the area this shadow entry maps: all of a
+	 * guest large page, or the half of a 2-level 4 MiB page at va. */
+	uint64_t gfn = (f->w->addr >> PAGE_SHIFT) & ~((1ULL << (9 * (level - 1))) - 1);
 	uint32_t idx = pt_index(f->va, level);
 	struct shadow_domain *d = f->d;
 	struct sh_page *child;
@@ -133,16 +125,17 @@ static int fill_path(struct fill *f, struct sh_page *root)
 
 	hold(f, root);
 	err = root_track(f->d, root);
-	for (level = 4; !err && level > w->level; level--) {
-		uint64_t g = w->entry[level];
-		uint64_t gfn = pte_addr(g) >> PAGE_SHIFT;
+	for (level = root->level; !err && level > w->level; level--) {
+		/* 0 at the root of a 2-level guest, which has no level 3. */
+		uint64_t g = w->entry[level], gfn, key;
 		uint32_t idx = pt_index(f->va, level);
 		struct sh_page *child = sp->child[idx];
 
-		if (!child || child->split || child->gfn != gfn)
-			err = sh_page_get(f->d, gfn, level - 1, false, 0, &child);
+		sh_child_key(sp, f->va, g, &gfn, &key);
+		if (!child || child->split || child->gfn != gfn || child->attrs != key)
+			err = sh_page_get(f->d, gfn, level - 1, false, key, &child);
 		if (!err)
-			err = link_child(f, sp, idx, child, sh_table_entry(f->d, g, child));
+			err = link_child(f, sp, idx, child, sh_link_entry(f->d, sp, g, child));
 		if (err)
 			break;
 		sp = child;
@@ -185,13 +178,19 @@ static int fault_once(struct shadow_vcpu *v, uint64_t va, unsigned int access,
 {
 	struct shadow_domain *d = v->d;
 	struct sh_root *root = &d->roots[v->root];
-	struct mmu_tables t = { .map = guest_table, .ctx = d };
-	struct mmu_walk w;
+	struct mmu_walk w = { 0 };
 	struct mmu_p2m p;
 	struct fill f = { .d = d, .va = va, .w = &w, .final = &p };
+	struct sh_root_id id;
 	int st, err;
 
-	st = mmu_walk(&v->mode, &t, root->gfn << PAGE_SHIFT, va, access, MMU_WALK_SET_AD, &w);
+	/* A change of paging form needs a CR3 write before the next fault. */
+	sh_root_id(&v->mode, root->table, &id);
+	if (id.level != root->sp->level || id.key != root->sp->attrs)
+		return -EINVAL;
+	st = sh_guest_walk(d, &v->mode, root->table, va, access, &w);
+	if (st < 0)
+		return st;
 	if (st == MMU_WALK_PF) {
 		out->action = SHADOW_INJECT;
 		out->error_code = w.error_code;
@@ -226,7 +225,8 @@ int shadow_page_fault(struct shadow_vcpu *v, uint64_t va, unsigned int access,
 	    ((access & MMU_ACC_FETCH) && (access & MMU_ACC_WRITE)))
 		return -EINVAL;
 	d = v->d;
-	if (d->cfg.hv_slot >= 0 && (int)pt_index(va, 4) == d->cfg.hv_slot)
+	if (d->cfg.hv_slot >= 0 && d->roots[v->root].sp->level == 4 &&
+	    (int)pt_index(va, 4) == d->cfg.hv_slot)
 		return -EPERM;
 	d->stats.hidden_faults++;
 	*f = (struct shadow_fault){ 0 };

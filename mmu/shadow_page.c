@@ -85,6 +85,8 @@ static int page_create(struct shadow_domain *d, uint64_t gfn, int level, bool sp
 	head = (struct sh_page **)sh_bucket(&d->pages, page_hash(gfn, level, split, attrs));
 	sp->hnext = *head;
 	*head = sp;
+	if (!split && SH_KEY_FMT(attrs) != SH_FMT_LONG)
+		d->legacy_pages++;
 	if (++d->stats.shadow_pages > d->stats.shadow_pages_peak)
 		d->stats.shadow_pages_peak = d->stats.shadow_pages;
 	*out = sp;
@@ -118,6 +120,8 @@ static void page_free(struct shadow_domain *d, struct sh_page *sp)
 	if (sp->tracked)
 		sh_untrack(d, sp->mfn);
 	page_unhash(d, sp);
+	if (!sp->split && SH_KEY_FMT(sp->attrs) != SH_FMT_LONG)
+		d->legacy_pages--;
 	d->stats.shadow_pages--;
 	page_release(d, sp);
 }

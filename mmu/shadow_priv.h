@@ -2,10 +2,13 @@
  *
  * Objects:
  *  sh_page   one shadow table page. Normal pages shadow a guest table
- *            (gfn, level); split pages hold a guest large page broken into
- *            smaller entries (gfn = first frame, attrs = the guest leaf's
- *            caching/global/key bits). Levels ≥ 2 keep child[], the
- *            shadow page each entry points to.
+ *            (gfn, level, attrs = SH_KEY(format, part)); split pages hold
+ *            a guest large page broken into smaller entries (gfn = first
+ *            frame, attrs = the guest leaf's caching/global/key bits).
+ *            Levels ≥ 2 keep child[], the shadow page each entry points
+ *            to. Every shadow is in the 64-bit entry format; for a guest
+ *            outside long mode the processor runs them as PAE tables
+ *            (shadow_form.c).
  *  ω         each page's parents list: (parent page, index) of every
  *            shadow entry that points to it.
  *  sh_frame  per machine frame that holds a shadowed guest table (how
@@ -41,6 +44,23 @@
  * vCPU may each keep from being given back. */
 #define SH_ROOT_PAGES		6
 
+/* Guest table formats a normal shadow page can shadow (SH_KEY). PAE
+ * guests' directories and tables are in the long-mode format and share
+ * SH_FMT_LONG shadows with it; only their 4-entry PDPT differs. */
+enum sh_fmt {
+	SH_FMT_LONG,		/* 64-bit entries, 512 per page */
+	SH_FMT_PAE_ROOT,	/* a PAE PDPT: part = its 32-byte slot in the page (0..127) */
+	SH_FMT_2LEVEL,		/* 32-bit entries: level 1 part = which 512 of the
+				 * 1024 PTEs (0..1); level 2 part = which 256 PDEs
+				 * (0..3), each shadow PDE is half a guest PDE; level 3
+				 * = the PDPT made for the directory (part 0) */
+	SH_FMT_2LEVEL_PSE,	/* the same directory with CR4.PSE: PS makes 4 MiB pages */
+};
+
+#define SH_KEY(fmt, part)	((uint64_t)(fmt) << 8 | (uint64_t)(part))
+#define SH_KEY_FMT(key)		((unsigned int)((key) >> 8))
+#define SH_KEY_PART(key)	((unsigned int)((key) & 0xff))
+
 struct sh_backptr {
 	struct sh_backptr *next;
 	struct sh_page *parent;
@@ -55,7 +75,8 @@ struct sh_page {
 	uint64_t maddr;
 	uint64_t child_maddr;		/* the page holding child[] */
 	uint64_t gfn;
-	uint64_t attrs;			/* split pages: leaf attributes (4 KiB layout) */
+	uint64_t attrs;			/* split pages: leaf attributes (4 KiB layout);
+					 * others: SH_KEY(format, part) */
 	uint64_t mfn;			/* tracked pages: machine frame of the guest table */
 	uint32_t nparents;
 	uint16_t pins;			/* φ slots naming this page */
@@ -105,6 +126,7 @@ struct sh_slab {
 struct sh_root {
 	struct sh_page *sp;		/* NULL: free slot */
 	uint64_t gfn;
+	uint64_t table;			/* guest-physical address of the guest's root table */
 	uint64_t last_used;
 	uint16_t pcid;
 	uint16_t users;			/* vCPUs running on it */
@@ -125,6 +147,7 @@ struct shadow_domain {
 	struct sh_root roots[SHADOW_MAX_ROOTS];
 	uint64_t clock;
 	uint64_t self_maddr;
+	uint64_t legacy_pages;		/* pages of SH_FMT_PAE_ROOT and SH_FMT_2LEVEL */
 	uint32_t nvcpus;
 	uint32_t reclaim_cursor;
 	bool tlb_dirty;
@@ -188,6 +211,42 @@ int sh_set_leaf(struct shadow_domain *d, struct sh_page *sp, uint32_t idx, uint6
 void sh_clear_entry(struct shadow_domain *d, struct sh_page *sp, uint32_t idx);
 void sh_unshadow_page(struct shadow_domain *d, struct sh_page *sp);
 void sh_clear_all_entries(struct shadow_domain *d, struct sh_page *sp);
+
+/* shadow_form.c: paging forms (4-level, PAE, 2-level guests) */
+struct sh_root_id {
+	uint64_t gfn;			/* the shadow root's key */
+	uint64_t key;
+	uint64_t table;			/* the guest root table's address */
+	int level;
+};
+
+void sh_root_id(const struct mmu_mode *m, uint64_t cr3, struct sh_root_id *id);
+bool sh_is_root(const struct sh_page *sp);
+int sh_guest_walk(struct shadow_domain *d, const struct mmu_mode *m, uint64_t table,
+		  uint64_t va, unsigned int access, struct mmu_walk *w);
+void sh_child_key(const struct sh_page *sp, uint64_t va, uint64_t g, uint64_t *gfn,
+		  uint64_t *key);
+uint64_t sh_link_entry(const struct shadow_domain *d, const struct sh_page *sp, uint64_t g,
+		       const struct sh_page *child);
+void sh_pt_write_legacy(struct shadow_domain *d, uint64_t gfn, const uint8_t *page,
+			unsigned int off, unsigned int len);
+/* Bring entry idx of sp in step with guest entry g; true if sp was
+ * unshadowed instead (it is gone). */
+bool sh_resync(struct shadow_domain *d, struct sh_page *sp, uint32_t idx, uint64_t g);
+
+/* What the guest has where shadow entry idx of a normal page sp points
+ * (for the audit): its entry g, and with ok false when it cannot be read. */
+struct sh_guest_view {
+	uint64_t g;
+	uint64_t table_gfn;		/* a table entry: the guest table it names */
+	uint64_t table_key;		/* ... and the key its shadow must have */
+	uint64_t leaf_gfn;		/* a large leaf: first frame of this entry's area */
+	bool large;			/* g is a large leaf */
+	bool ok;
+};
+
+void sh_guest_view(struct shadow_domain *d, const struct sh_page *sp, uint32_t idx,
+		   struct sh_guest_view *gv);
 
 /* shadow_root.c: φ and reclaim */
 int sh_reclaim(struct shadow_domain *d);

@@ -104,13 +104,17 @@ int sh_make_room(struct shadow_domain *d, unsigned int pages)
 	return 0;
 }
 
-static int root_find(struct shadow_domain *d, uint64_t gfn, uint16_t pcid)
+static int root_find(struct shadow_domain *d, const struct sh_root_id *id, uint16_t pcid)
 {
 	unsigned int i;
 
-	for (i = 0; i < d->cfg.roots; i++)
-		if (d->roots[i].sp && d->roots[i].gfn == gfn && d->roots[i].pcid == pcid)
+	for (i = 0; i < d->cfg.roots; i++) {
+		const struct sh_root *r = &d->roots[i];
+
+		if (r->sp && r->gfn == id->gfn && r->pcid == pcid &&
+		    r->sp->level == id->level && r->sp->attrs == id->key)
 			return (int)i;
+	}
 	return -1;
 }
 
@@ -128,7 +132,7 @@ static int root_free_slot(struct shadow_domain *d)
 	return slot;
 }
 
-static int root_create(struct shadow_domain *d, uint64_t gfn, uint16_t pcid)
+static int root_create(struct shadow_domain *d, const struct sh_root_id *id, uint16_t pcid)
 {
 	struct sh_page *sp;
 	int slot = root_free_slot(d);
@@ -136,20 +140,24 @@ static int root_create(struct shadow_domain *d, uint64_t gfn, uint16_t pcid)
 
 	if (slot < 0)
 		return -EBUSY;
-	err = sh_page_get(d, gfn, 4, false, 0, &sp);
+	err = sh_page_get(d, id->gfn, id->level, false, id->key, &sp);
 	if (err)
 		return err;
-	if (d->cfg.hv_slot >= 0)
+	if (id->level == 4 && d->cfg.hv_slot >= 0)
 		sp->table[d->cfg.hv_slot] = d->cfg.hv_entry;
 	sp->pins++;
-	d->roots[slot] = (struct sh_root){ .sp = sp, .gfn = gfn, .pcid = pcid };
+	d->roots[slot] = (struct sh_root){ .sp = sp, .gfn = id->gfn, .table = id->table,
+					   .pcid = pcid };
 	return slot;
 }
 
+/* Outside long mode CR3 has 32 bits: there is nothing above to check. */
 static bool cr3_valid(const struct mmu_mode *m, uint64_t cr3)
 {
 	uint64_t rsvd = ~((1ULL << mmu_maxphyaddr(m)) - 1);
 
+	if (mmu_paging_form(m) != MMU_FORM_LONG)
+		return true;
 	if (m->cr4 & MMU_CR4_PCIDE)
 		rsvd &= ~(1ULL << 63);
 	return !(cr3 & rsvd);
@@ -158,17 +166,17 @@ static bool cr3_valid(const struct mmu_mode *m, uint64_t cr3)
 int shadow_write_cr3(struct shadow_vcpu *v, uint64_t cr3, uint64_t *hw_cr3)
 {
 	struct shadow_domain *d;
-	uint64_t gfn;
+	struct sh_root_id id;
 	uint16_t pcid;
 	int slot;
 
 	if (!v || !hw_cr3 || !cr3_valid(&v->mode, cr3))
 		return -EINVAL;
 	d = v->d;
-	gfn = (cr3 & PTE_ADDR_MASK & ((1ULL << mmu_maxphyaddr(&v->mode)) - 1)) >> PAGE_SHIFT;
-	pcid = (v->mode.cr4 & MMU_CR4_PCIDE) ? (uint16_t)(cr3 & 0xfff) : 0;
+	sh_root_id(&v->mode, cr3, &id);
+	pcid = (v->mode.cr4 & MMU_CR4_PCIDE) && id.level == 4 ? (uint16_t)(cr3 & 0xfff) : 0;
 	d->stats.cr3_writes++;
-	slot = root_find(d, gfn, pcid);
+	slot = root_find(d, &id, pcid);
 	if (slot >= 0) {
 		d->stats.cache_hits++;
 	} else {
@@ -176,7 +184,7 @@ int shadow_write_cr3(struct shadow_vcpu *v, uint64_t cr3, uint64_t *hw_cr3)
 		 * a failure leaves the vCPU where it was. */
 		slot = sh_make_room(d, SH_OP_PAGES);
 		if (!slot)
-			slot = root_create(d, gfn, pcid);
+			slot = root_create(d, &id, pcid);
 		if (slot < 0) {
 			sh_flush_tlb(d);
 			return slot;

@@ -28,16 +28,17 @@ static void resync_leaf(struct shadow_domain *d, struct sh_page *sp, uint32_t id
 		sh_clear_entry(d, sp, idx);
 }
 
-static void resync(struct shadow_domain *d, struct sh_page *sp, uint32_t idx, uint64_t g)
+bool sh_resync(struct shadow_domain *d, struct sh_page *sp, uint32_t idx, uint64_t g)
 {
 	if (!(g & PTE_P) && !sp->pins && ++sp->writes >= SH_UNSHADOW_WRITES) {
 		sh_unshadow_page(d, sp);
-		return;
+		return true;
 	}
 	if (sp->level == 1)
 		resync_leaf(d, sp, idx, g);
 	else
 		sh_clear_entry(d, sp, idx);
+	return false;
 }
 
 int shadow_pt_write(struct shadow_domain *d, uint64_t gpa, uint64_t value,
@@ -65,8 +66,11 @@ int shadow_pt_write(struct shadow_domain *d, uint64_t gpa, uint64_t value,
 		struct sh_page *sp = sh_page_find(d, gfn, level, false, 0);
 
 		if (sp)
-			resync(d, sp, idx, *entry);
+			sh_resync(d, sp, idx, *entry);
 	}
+	/* Shadows of 32-bit guests' PDPTs and 2-level tables (shadow_form.c). */
+	if (d->legacy_pages)
+		sh_pt_write_legacy(d, gfn, page, (unsigned int)(gpa & (PAGE_SIZE - 1)), len);
 	sh_flush_tlb(d);
 	return 0;
 }
@@ -79,10 +83,12 @@ int shadow_invlpg(struct shadow_vcpu *v, uint64_t va)
 	if (!v || v->root < 0)
 		return -EINVAL;
 	v->d->stats.invlpgs++;
-	if (!mmu_va_is_canonical(va))
-		return 0;	/* INVLPG of a non-canonical address is a no-op */
 	sp = v->d->roots[v->root].sp;
-	for (level = 4; level >= 1; level--) {
+	/* INVLPG of a non-canonical address (or above 4 GiB from a 32-bit
+	 * guest, which cannot name one) is a no-op. */
+	if (!mmu_va_is_canonical(va) || (sp->level == 3 && (va >> 32)))
+		return 0;
+	for (level = sp->level; level >= 1; level--) {
 		uint32_t idx = pt_index(va, level);
 		uint64_t e = sp->table[idx];
 
@@ -105,19 +111,30 @@ bool shadow_gfn_is_tracked(struct shadow_domain *d, uint64_t gfn)
 	return d && !sh_p2m(d, gfn, &p) && sh_mfn_is_pt(d, p.mfn);
 }
 
+static int unshadow_keyed(struct shadow_domain *d, uint64_t gfn, int level, uint64_t key)
+{
+	struct sh_page *sp = sh_page_find(d, gfn, level, false, key);
+
+	if (!sp || sp->pins)
+		return 0;
+	sh_unshadow_page(d, sp);
+	return 1;
+}
+
 int shadow_unshadow_gfn(struct shadow_domain *d, uint64_t gfn)
 {
 	int level, n = 0;
 
 	if (!d)
 		return -EINVAL;
-	for (level = 1; level <= 4; level++) {
-		struct sh_page *sp = sh_page_find(d, gfn, level, false, 0);
-
-		if (sp && !sp->pins) {
-			sh_unshadow_page(d, sp);
-			n++;
-		}
+	for (level = 1; level <= 4; level++)
+		n += unshadow_keyed(d, gfn, level, SH_KEY(SH_FMT_LONG, 0));
+	if (d->legacy_pages) {
+		for (level = 1; level <= 3; level++)
+			for (unsigned int part = 0; part < 4; part++) {
+				n += unshadow_keyed(d, gfn, level, SH_KEY(SH_FMT_2LEVEL, part));
+				n += unshadow_keyed(d, gfn, level, SH_KEY(SH_FMT_2LEVEL_PSE, part));
+			}
 	}
 	sh_flush_tlb(d);
 	return n;

@@ -133,7 +133,9 @@ static int walk_once(const struct mmu_mode *m, const struct mmu_tables *t, uint6
 		if (!(e & PTE_P))
 			return pf(w, bits);
 		leaf = is_leaf(m, pae, e, level);
-		if (pae ? rsvd_pae(m, e, level) != 0 : rsvd32(m, e, leaf))
+		/* Only a 4 MiB PDE has reserved bits: in a PTE, bits 21:13
+		 * are address bits. */
+		if (pae ? rsvd_pae(m, e, level) != 0 : rsvd32(m, e, leaf && level == 2))
 			return pf(w, MMU_PF_P | MMU_PF_RSVD | bits);
 		if (level != 3)
 			mmu_walk_account_entry(m, w, e);

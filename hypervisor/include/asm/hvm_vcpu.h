@@ -45,6 +45,8 @@ struct hvm_vcpu {
 	uint64_t guest_cr3;		/* the guest's CR3; the VMCB holds the shadow's */
 	bool shadow_active;		/* guest paging on: running on shadow tables */
 	bool cr0_wp_forced;		/* the VMCB's CR0.WP is set, the guest's is clear */
+	bool cr4_pae_forced;		/* the VMCB's CR4.PAE is set, the guest's is clear
+					 * (a 2-level guest on PAE shadows) */
 };
 
 #endif

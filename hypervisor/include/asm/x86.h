@@ -25,7 +25,7 @@
 #define CR0_AM		X86_BIT(18)
 #define CR0_NW		X86_BIT(29)
 #define CR0_CD		X86_BIT(30)
-#define CR0_PG		X86_BIT(31)	/* paging */
+#define CR0_PG		MMU_CR0_PG	/* paging */
 
 /* CR4 */
 #define CR4_VME		X86_BIT(0)
@@ -50,7 +50,7 @@
 /* EFER (MSR_EFER) */
 #define EFER_SCE	X86_BIT(0)	/* SYSCALL */
 #define EFER_LME	X86_BIT(8)	/* long mode enable */
-#define EFER_LMA	X86_BIT(10)	/* long mode active (read-only) */
+#define EFER_LMA	MMU_EFER_LMA	/* long mode active (read-only) */
 #define EFER_NXE	MMU_EFER_NXE
 #define EFER_SVME	X86_BIT(12)
 

@@ -69,6 +69,24 @@ static void test_2level_4k(void **state)
 	assert_false(*e32(PG(1), 1) & PTE_D);
 }
 
+/* Bits 21:13 of a PTE are address bits, reserved only in a 4 MiB PDE
+ * (they were once checked in PTEs too: frame 0xff0 made a #PF). */
+static void test_2level_pte_high_address_bits(void **state)
+{
+	struct mmu_walk w;
+
+	(void)state;
+	*e32(PG(1), 0) = (uint32_t)(PG(2) | URW);
+	*e32(PG(2), 5) = (uint32_t)(0x00ff0000 | URW);	/* bits 23:16: 21 and 20:16 */
+	assert_int_equal(mmu_walk32(&pse, &tabs, PG(1), 0x5008, 0, 0, &w), MMU_WALK_OK);
+	assert_int_equal(w.addr, 0x00ff0008);
+	assert_int_equal(mmu_walk32(&two_level, &tabs, PG(1), 0x5008, 0, 0, &w), MMU_WALK_OK);
+	/* A 4 MiB PDE with bit 21 set is reserved. */
+	*e32(PG(1), 1) = (uint32_t)(0x00600000 | PTE_PS | URW);
+	assert_int_equal(mmu_walk32(&pse, &tabs, PG(1), 0x00400000, 0, 0, &w), MMU_WALK_PF);
+	assert_int_equal(w.error_code, MMU_PF_P | MMU_PF_RSVD);
+}
+
 static void test_2level_not_present_and_user(void **state)
 {
 	struct mmu_walk w;
@@ -165,6 +183,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_2level_4k, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_2level_pte_high_address_bits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_2level_not_present_and_user, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pse_4m, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pae_4k_and_2m, setup, teardown),

@@ -40,7 +40,7 @@ static int load_64(struct vcpu *v, const struct vcpu_hvm_x86_64 *c)
 	vmcb->tr.limit = 0x67;
 	vmcb->efer = c->efer | EFER_LMA | EFER_SVME;
 	svm_set_guest_cr0(v, c->cr0);
-	vmcb->cr4 = c->cr4;
+	svm_set_guest_cr4(v, c->cr4);
 	vmcb->rip = c->rip;
 	vmcb->rsp = c->rsp;
 	vmcb->rflags = c->rflags;
@@ -68,7 +68,7 @@ static int load_32(struct vcpu *v, const struct vcpu_hvm_x86_32 *c)
 	seg32(&vmcb->tr, c->tr_base, c->tr_limit, c->tr_ar ? c->tr_ar : SEG_TSS_BUSY);
 	vmcb->efer = c->efer | EFER_SVME;
 	svm_set_guest_cr0(v, c->cr0);
-	vmcb->cr4 = c->cr4;
+	svm_set_guest_cr4(v, c->cr4);
 	vmcb->rip = c->eip;
 	vmcb->rsp = c->esp;
 	vmcb->rflags = c->eflags;

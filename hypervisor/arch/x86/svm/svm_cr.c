@@ -1,7 +1,8 @@
 /*
  * Guest control-register writes the hypervisor sees: CR4 in both paging
  * modes (so the guest cannot turn on what CPUID hides: XSAVE, PKU, PCID),
- * and in shadow mode also CR0 and CR3 (reads and writes) and LMSW. No decode
+ * and in shadow mode also CR0 and CR3 (reads and writes), CR4 reads (a
+ * 2-level guest runs with PAE set) and LMSW. No decode
  * assists on TCG, so the instruction is decoded from guest memory.
  */
 #include <asm/guest_access.h>
@@ -44,7 +45,7 @@ __exit_path void vcpu_paging_state(const struct vcpu *v, struct vcpu_paging_stat
 	const struct vmcb *vmcb = v->hvm.vmcb;
 
 	*st = (struct vcpu_paging_state){
-		.cr0 = svm_guest_cr0(v), .cr4 = vmcb->cr4, .efer = vmcb->efer,
+		.cr0 = svm_guest_cr0(v), .cr4 = svm_guest_cr4(v), .efer = vmcb->efer,
 		.cr3 = svm_guest_cr3(v),
 		.rflags_ac = vmcb->rflags & X86_EFLAGS_AC,
 		.maxphyaddr = (uint8_t)svm_maxphyaddr(),
@@ -63,7 +64,7 @@ static bool guest_write_cr0(struct vcpu *v, uint64_t val)
 	if ((val >> 32) || ((val & CR0_PG) && !(val & CR0_PE)) ||
 	    ((val & CR0_NW) && !(val & CR0_CD)))
 		return false;
-	if ((val & CR0_PG) && (vmcb->efer & EFER_LME) && !(vmcb->cr4 & CR4_PAE))
+	if ((val & CR0_PG) && (vmcb->efer & EFER_LME) && !(svm_guest_cr4(v) & CR4_PAE))
 		return false;
 	/* The CPU would set or clear LMA here; the write is intercepted. */
 	if ((val & CR0_PG) && (vmcb->efer & EFER_LME))
@@ -81,7 +82,7 @@ static bool guest_write_cr4(struct vcpu *v, uint64_t val)
 
 	if (!svm_cr4_valid(val, vmcb->efer))
 		return false;
-	vmcb->cr4 = val;
+	svm_set_guest_cr4(v, val);
 	svm_shadow_mode_changed(v);
 	return true;
 }
@@ -142,6 +143,7 @@ void svm_exit_cr_access(struct vcpu *v)
 	struct insn insn;
 	struct insn_regs r;
 	int len = svm_decode_at_rip(v, &insn);
+	unsigned int sz;
 	bool ok;
 
 	if (len < 0 || insn.map != INSN_MAP_0F) {
@@ -149,17 +151,23 @@ void svm_exit_cr_access(struct vcpu *v)
 			     (unsigned long long)vmcb->rip);
 		return;
 	}
+	/* Outside 64-bit mode MOV CRn moves 32 bits. */
+	sz = svm_guest_is_64bit(vmcb) ? 8 : 4;
 	svm_regs_get(v, &r);
 	if (insn.opcode == 0x06) {				/* CLTS */
 		ok = guest_write_cr0(v, svm_guest_cr0(v) & ~CR0_TS);
 	} else if (insn.opcode == 0x22) {			/* MOV CRn, reg */
-		ok = guest_write_cr(v, insn.reg, insn_gpr_read(&r, insn.rm, 8, true));
+		ok = guest_write_cr(v, insn.reg, insn_gpr_read(&r, insn.rm, sz, true));
 	} else if (insn.opcode == 0x20 && insn.reg == 3) {	/* MOV reg, CR3 */
-		insn_gpr_write(&r, insn.rm, 8, true, svm_guest_cr3(v));
+		insn_gpr_write(&r, insn.rm, sz, true, svm_guest_cr3(v));
 		svm_regs_put(v, &r);
 		ok = true;
 	} else if (insn.opcode == 0x20 && insn.reg == 0) {	/* MOV reg, CR0 */
-		insn_gpr_write(&r, insn.rm, 8, true, svm_guest_cr0(v));
+		insn_gpr_write(&r, insn.rm, sz, true, svm_guest_cr0(v));
+		svm_regs_put(v, &r);
+		ok = true;
+	} else if (insn.opcode == 0x20 && insn.reg == 4) {	/* MOV reg, CR4 */
+		insn_gpr_write(&r, insn.rm, sz, true, svm_guest_cr4(v));
 		svm_regs_put(v, &r);
 		ok = true;
 	} else if (insn.opcode == 0x01 && (insn.reg & 7) == 6) {	/* LMSW */

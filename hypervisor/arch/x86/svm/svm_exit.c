@@ -92,6 +92,7 @@ __exit_path void svm_handle_exit(struct vcpu *v)
 		break;
 	case VMEXIT_CR0_READ:
 	case VMEXIT_CR3_READ:
+	case VMEXIT_CR4_READ:
 	case VMEXIT_CR0_WRITE:
 	case VMEXIT_CR3_WRITE:
 	case VMEXIT_CR4_WRITE:

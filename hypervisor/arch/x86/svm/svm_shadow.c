@@ -2,10 +2,13 @@
  * paging=shadow on SVM: with the guest's paging on, nested paging is off
  * and the CPU walks shadow tables built by mmu/'s shadow engine from the
  * guest's tables; #PF and INVLPG exit (svm_shadow_fault.c), CR0/CR3/CR4
- * accesses too (svm_cr.c), and the mode and root are chosen here. While
- * the guest's paging is off (PVH entry, before it builds page tables) it
- * runs on the domain's identity NPT: the engine only shadows 4-level
- * long-mode tables, and an unpaged guest has no tables to shadow.
+ * accesses too (svm_cr.c), and the mode and root are chosen here. A
+ * guest in long mode runs on 4-level shadows, a 32-bit guest (2-level or
+ * PAE paging) on PAE shadows (mmu/shadow_form.c): a 2-level guest then
+ * runs with CR4.PAE set, and reads its own CR4 back (CR4 reads exit).
+ * While the guest's paging is off (PVH entry, before it builds page
+ * tables) it runs on the domain's identity NPT: an unpaged guest has no
+ * tables to shadow.
  */
 #include <asm/hvm.h>
 #include <asm/apic.h>
@@ -107,7 +110,8 @@ int svm_shadow_vcpu_init(struct vcpu *v)
 	if (!v->hvm.shadow)
 		return -ENOMEM;
 	vmcb->intercept_cr |= INTERCEPT_CR_READ(0) | INTERCEPT_CR_READ(3) |
-			      INTERCEPT_CR_WRITE(0) | INTERCEPT_CR_WRITE(3);
+			      INTERCEPT_CR_READ(4) | INTERCEPT_CR_WRITE(0) |
+			      INTERCEPT_CR_WRITE(3);
 	vmcb->intercept_misc1 |= INTERCEPT_INVLPG;
 	return 0;
 }
@@ -138,6 +142,29 @@ void svm_set_guest_cr0(struct vcpu *v, uint64_t cr0)
 	v->hvm.vmcb->cr0 = cr0;
 }
 
+uint64_t svm_guest_cr4(const struct vcpu *v)
+{
+	uint64_t cr4 = v->hvm.vmcb->cr4;
+
+	return v->hvm.cr4_pae_forced ? cr4 & ~CR4_PAE : cr4;
+}
+
+void svm_set_guest_cr4(struct vcpu *v, uint64_t cr4)
+{
+	v->hvm.cr4_pae_forced = false;
+	v->hvm.vmcb->cr4 = cr4;
+}
+
+/* The CPU walks PAE shadows for any guest outside long mode. */
+static void set_hw_pae(struct vcpu *v, bool shadowing)
+{
+	uint64_t guest = svm_guest_cr4(v);
+	const struct vmcb *vmcb = v->hvm.vmcb;
+
+	v->hvm.cr4_pae_forced = shadowing && !(vmcb->efer & EFER_LMA) && !(guest & CR4_PAE);
+	v->hvm.vmcb->cr4 = v->hvm.cr4_pae_forced ? guest | CR4_PAE : guest;
+}
+
 /*
  * Read-only shadow entries (the guest's page tables, pages not yet
  * dirty, read-only grant mappings) must hold against the guest's own
@@ -164,6 +191,16 @@ static void run_unpaged(struct vcpu *v)
 	vmcb->intercept_exceptions &= ~(1u << TRAP_PF);
 	v->hvm.shadow_active = false;
 	set_hw_wp(v, false);
+	set_hw_pae(v, false);
+}
+
+/* Outside long mode the CPU's CR3 has 32 bits: a PAE shadow root must
+ * be below 4 GiB. The domain's pool is where its pages come from; on a
+ * machine with more memory than that the check says so instead of
+ * loading a truncated root. */
+static bool hw_cr3_ok(const struct vcpu *v, uint64_t hw)
+{
+	return (v->hvm.vmcb->efer & EFER_LMA) || !(hw >> 32);
 }
 
 /* Point the CPU at the shadow of the guest's current tables. */
@@ -173,8 +210,8 @@ static int load_shadow_root(struct vcpu *v)
 	struct vmcb *vmcb = v->hvm.vmcb;
 	/* With the CPU's width: bits above it in a guest entry are the
 	 * guest's #PF (RSVD), not a frame beyond its RAM. */
-	struct mmu_mode m = { .cr0 = svm_guest_cr0(v), .cr4 = vmcb->cr4, .efer = vmcb->efer,
-			      .maxphyaddr = (uint8_t)svm_maxphyaddr() };
+	struct mmu_mode m = { .cr0 = svm_guest_cr0(v), .cr4 = svm_guest_cr4(v),
+			      .efer = vmcb->efer, .maxphyaddr = (uint8_t)svm_maxphyaddr() };
 	uint64_t f, hw = 0;
 	int err;
 
@@ -185,12 +222,15 @@ static int load_shadow_root(struct vcpu *v)
 	spin_unlock_irqrestore(&d->paging_lock, f);
 	if (err)
 		return err;
+	if (!hw_cr3_ok(v, hw))
+		return -ERANGE;
 	vmcb->np_enable = 0;
 	vmcb->n_cr3 = 0;
 	vmcb->cr3 = hw;
 	vmcb->intercept_exceptions |= 1u << TRAP_PF;
 	v->hvm.shadow_active = true;
 	set_hw_wp(v, true);
+	set_hw_pae(v, true);
 	__atomic_fetch_add(&d->tlb_gen, 1, __ATOMIC_RELEASE);
 	return 0;
 }
@@ -203,6 +243,10 @@ static void shadow_root_failed(struct domain *d, uint64_t cr3, int err)
 		domain_crash(d, "shadow root for CR3 %#llx: shadow pool of %llu pages "
 			     "exhausted, nothing left to recycle", (unsigned long long)cr3,
 			     (unsigned long long)d->shadow_pool_pages);
+	else if (err == -ERANGE)
+		domain_crash(d, "shadow root for CR3 %#llx: a 32-bit guest's PAE shadow "
+			     "root must be below 4 GiB, and this one is not",
+			     (unsigned long long)cr3);
 	else
 		domain_crash(d, "shadow root for CR3 %#llx: error %d",
 			     (unsigned long long)cr3, err);
@@ -218,11 +262,6 @@ void svm_shadow_mode_changed(struct vcpu *v)
 		return;
 	if (!(vmcb->cr0 & CR0_PG)) {
 		run_unpaged(v);
-		return;
-	}
-	if (!(vmcb->efer & EFER_LMA)) {
-		domain_crash(v->domain, "paging=shadow supports 4-level long-mode paging "
-			     "only; the guest enabled 32-bit paging");
 		return;
 	}
 	err = load_shadow_root(v);
@@ -250,6 +289,8 @@ bool svm_shadow_write_cr3(struct vcpu *v, uint64_t val)
 	spin_unlock_irqrestore(&d->paging_lock, f);
 	if (err == -EINVAL)
 		return false;
+	if (!err && !hw_cr3_ok(v, hw))
+		err = -ERANGE;
 	if (err) {
 		shadow_root_failed(d, val, err);
 		return true;

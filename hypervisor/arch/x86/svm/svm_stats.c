@@ -35,8 +35,9 @@ void hvm_print_vcpu_stats(const struct vcpu *v, bool lifecycle)
 		(unsigned long long)s->guest_faults,
 		(unsigned long long)s->io_unhandled,
 		(unsigned long long)s->msr_unhandled,
-		(unsigned long long)(by_code[VMEXIT_CR3_READ] + by_code[VMEXIT_CR0_WRITE] +
-				     by_code[VMEXIT_CR3_WRITE] + by_code[VMEXIT_CR4_WRITE]),
+		(unsigned long long)(by_code[VMEXIT_CR3_READ] + by_code[VMEXIT_CR4_READ] +
+				     by_code[VMEXIT_CR0_WRITE] + by_code[VMEXIT_CR3_WRITE] +
+				     by_code[VMEXIT_CR4_WRITE]),
 		(unsigned long long)by_code[VMEXIT_EXCP_PF],
 		(unsigned long long)by_code[VMEXIT_INVLPG],
 		(unsigned long long)by_code[VMEXIT_EXCP_BASE + TRAP_DB],

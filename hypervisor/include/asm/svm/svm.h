@@ -128,6 +128,9 @@ uint64_t svm_guest_cr3(const struct vcpu *v);
  * value for it, before svm_shadow_mode_changed(). */
 uint64_t svm_guest_cr0(const struct vcpu *v);
 void svm_set_guest_cr0(struct vcpu *v, uint64_t cr0);
+/* The same for CR4 (a 2-level guest runs on PAE shadows with PAE set). */
+uint64_t svm_guest_cr4(const struct vcpu *v);
+void svm_set_guest_cr4(struct vcpu *v, uint64_t cr4);
 
 /* The guest's privilege level, from SS.DPL: QEMU ignores VMCB.CPL. */
 static inline unsigned int svm_guest_cpl(const struct vmcb *vmcb)

@@ -49,6 +49,7 @@
 /* Exit codes */
 #define VMEXIT_CR0_READ		0x000
 #define VMEXIT_CR3_READ		0x003
+#define VMEXIT_CR4_READ		0x004
 #define VMEXIT_CR0_WRITE	0x010
 #define VMEXIT_CR3_WRITE	0x013
 #define VMEXIT_CR4_WRITE	0x014
