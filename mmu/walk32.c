@@ -11,8 +11,11 @@
 #define PDE32_HI_SHIFT	13			/* PSE-36: bits 20:13 are address 39:32 */
 #define PDE32_HI_MASK	0xffULL
 #define ADDR32_MASK	0xfffff000ULL
-/* PDPTE bits 2:1 and 8:5 are reserved, and NX: PDPTEs have no permissions. */
-#define PDPTE_RSVD	(0x1e6ULL | PTE_NX)
+/* PDPTE bits 2:1 and 8:6 are reserved, and NX: PDPTEs have no
+ * permissions. Bit 5 (A) is reserved too, but QEMU 7.2's TCG sets it in
+ * the guest's PDPTEs at its own walks (under NPT as without): refusing
+ * it would fail every walk of a PAE guest after the CPU's first (walk32.h). */
+#define PDPTE_RSVD	(0x1c6ULL | PTE_NX)
 #define PAE_CR3_MASK	0xffffffe0ULL
 #define RSVD_2M_LOW	0x001fe000ULL		/* bits 20:13 of a 2 MiB leaf */
 

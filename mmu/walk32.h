@@ -9,7 +9,11 @@
  * Choices where the architecture leaves freedom:
  *  - PDPTEs are read from memory at every walk, as AMD's processors do
  *    under nested paging (no PDPTE registers); a PDPTE that is not
- *    present or has a reserved bit set makes a #PF like any other entry;
+ *    present or has a reserved bit set makes a #PF like any other entry,
+ *    except the accessed bit (5), which is reserved but tolerated: QEMU
+ *    7.2's TCG writes it into the guest's PDPTEs, and a walk that refused
+ *    it made every hypercall buffer of a PAE guest under NPT -EFAULT (it
+ *    carries no right, so tolerating it grants nothing);
  *  - accessed and dirty flags: as in walk.h (only when the whole walk
  *    succeeds, compare-exchange, restart if an entry changed); PDPTEs
  *    have no accessed flag under PAE and are never written. */
