@@ -173,6 +173,7 @@ static long memory_write(struct umbra_mgmt *r, struct fake_domain *d)
 	memcpy(d->mem + r->u.memory.gpa, (void *)(uintptr_t)r->buf, r->buf_len);
 	if (r->buf_len > fake.largest_write)
 		fake.largest_write = r->buf_len;
+	fake.bytes_written += r->buf_len;
 	return 0;
 }
 

@@ -33,6 +33,7 @@ struct fake_umbra {
 	/* What the library asked. */
 	unsigned int calls[UMBRA_MGMT_NR_CMDS];
 	uint64_t largest_write;
+	uint64_t bytes_written;		/* by memory_write, all domains */
 };
 
 extern struct fake_umbra fake;

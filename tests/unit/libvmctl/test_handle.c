@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <elf.h>
 
 #include "dom0-tools/lib/libvmctl/internal.h"
 #include "public/hvm/start_info.h"
@@ -90,6 +91,35 @@ static void test_find(void **state)
 	assert_string_equal(vmctl_last_error(), "pausing the domain: no domain with id 33");
 }
 
+/*
+ * The hello guest's PT_LOAD segments against domain memory: file bytes
+ * byte for byte, the rest of each (.bss) zeros. Returns the bytes of
+ * .bss, which a load into fresh memory need not write.
+ */
+static uint64_t check_segments(const uint8_t *mem)
+{
+	const Elf64_Ehdr *eh;
+	const Elf64_Phdr *ph;
+	uint64_t bss = 0;
+	size_t size;
+	void *file;
+
+	assert_int_equal(vmctl_read_file(VMCTL_HELLO_ELF, 1 << 24, "kernel", &file, &size), 0);
+	eh = file;
+	for (unsigned int i = 0; i < eh->e_phnum; i++) {
+		ph = (const Elf64_Phdr *)((const uint8_t *)file + eh->e_phoff) + i;
+		if (ph->p_type != PT_LOAD)
+			continue;
+		assert_memory_equal(mem + ph->p_paddr, (const uint8_t *)file + ph->p_offset,
+				    ph->p_filesz);
+		for (uint64_t j = ph->p_filesz; j < ph->p_memsz; j++)
+			assert_int_equal(mem[ph->p_paddr + j], 0);
+		bss += ph->p_memsz - ph->p_filesz;
+	}
+	free(file);
+	return bss;
+}
+
 static void test_create_and_load_hello(void **state)
 {
 	struct vmctl *h = *state;
@@ -99,6 +129,7 @@ static void test_create_and_load_hello(void **state)
 	};
 	const struct hvm_start_info *si;
 	struct fake_domain *d;
+	uint64_t bss;
 	uint32_t domid;
 
 	assert_int_equal(vmctl_domain_create(h, &cfg, &domid), 0);
@@ -111,6 +142,13 @@ static void test_create_and_load_hello(void **state)
 	assert_int_equal(si->magic, XEN_HVM_START_MAGIC_VALUE);
 	assert_string_equal((const char *)d->mem + si->cmdline_paddr, "status=0");
 	assert_true(fake.largest_write <= UMBRA_MGMT_BUF_MAX);
+	/* Its RAM was zeros: .bss (and any page of zeros) was not written
+	 * and reads back as zeros; the segments came byte for byte. Less was
+	 * written than the segments' memory size (hello has 84 KiB of .bss). */
+	bss = check_segments(d->mem);
+	assert_true(bss > 0);
+	assert_true(fake.bytes_written + bss <= 32 * MiB);
+	assert_true(fake.bytes_written < bss);
 	assert_int_equal(fake.free_bytes, 168 * MiB);
 	/* Loading again into a started domain is refused here. */
 	assert_int_equal(vmctl_domain_load(h, domid, VMCTL_HELLO_ELF, NULL, NULL), -EBUSY);
