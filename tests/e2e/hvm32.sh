@@ -6,8 +6,11 @@
 # under shadow paging (the engine runs 32-bit guests on PAE shadows,
 # mmu/shadow_form.c); its arguments in a window of two pages mapped
 # backwards, through a 4 MiB or 2 MiB page, and across an unmapped page
-# and a not-present PDE or PDPTE (-EFAULT). The shadow domain's counters
-# must show hidden faults and CR3 writes (it really ran on shadows).
+# and a not-present PDE or PDPTE (-EFAULT); a store to a live PTE with
+# INVLPG remaps a page (trapped and applied by the shadow engine under
+# shadow paging) and CR4 reads back as written (a 2-level guest runs on
+# PAE shadows). The shadow domain's counters must show hidden faults, CR3
+# writes and page-table write traps (it really ran on shadows).
 # PAE under NPT needs mmu/walk32.c to tolerate the accessed bit QEMU 7.2's
 # TCG writes into the guest's PDPTEs (reserved there; docs/hvm.md).
 # One PASS:/FAIL: line per check.
@@ -70,6 +73,9 @@ for mode in nested shadow; do
 			      guest_said h32 "hvm32: $pg: ok: singleshot, runstate and area from a hole: -EFAULT each" &&
 			      guest_said h32 "hvm32: $pg: ok: setup_table with its frame list in a hole: GNTST_bad_virt_addr" &&
 			      guest_said h32 "hvm32: $pg: ok: copy whose second op is unmapped: -EFAULT"'
+		check "$mode/$pg: a store to a live PTE and INVLPG remap a page; CR4 reads back" \
+			eval 'guest_said h32 "hvm32: $pg: ok: a store to a live PTE and INVLPG remap the window'"'"'s first page" &&
+			      guest_said h32 "hvm32: $pg: ok: CR4 reads back as written"'
 		check "$mode/$pg: buffers into an unmapped page and a hole get -EFAULT" \
 			eval 'guest_said h32 "hvm32: $pg: ok: console_io running into an unmapped page: -EFAULT" &&
 			      guest_said h32 "hvm32: $pg: ok: console_io at a not-present top-level entry: -EFAULT" &&
@@ -82,7 +88,7 @@ for mode in nested shadow; do
 		guest_said h32 "hvm32: pae: ok: console_io through a big page (alias of low memory)"
 	if [ "$mode" = shadow ]; then
 		check "$mode: the 32-bit guest ran on shadows (hidden faults, CR3 writes, no NPT fallback)" \
-			eval 'grep -q "domain [0-9]* (h32) paging: mode=shadow .* hidden_faults=[1-9][0-9]* .* cr3_writes=[1-9]" "$BOOT_LOG"'
+			eval 'grep -q "domain [0-9]* (h32) paging: mode=shadow .* hidden_faults=[1-9][0-9]* .* pt_write_traps=[1-9][0-9]* .* cr3_writes=[1-9]" "$BOOT_LOG"'
 	fi
 	check "$mode: every check passed" guest_said_re h32 '^hvm32: [1-9][0-9]* checks, 0 failed$'
 	check "$mode: hvm32 shut down normally (request read from the last mode's window)" \

@@ -33,6 +33,12 @@ extern uint8_t window_pages[2][4096];
 void paging_build(void);
 void paging_enter(enum pg_mode m);
 void paging_leave(void);
+/* Does MOV from CR4 give back what paging_enter(m) wrote? (A 2-level
+ * guest on PAE shadows runs with PAE set behind its back.) */
+bool paging_cr4_reads_back(enum pg_mode m);
+/* Point the window's first page at window_pages[page] by a store to its
+ * PTE, then INVLPG it (paged modes only). */
+void paging_window_first(enum pg_mode m, int page);
 /* The window's address as the guest uses it in mode m. */
 uint32_t window_base(enum pg_mode m);
 

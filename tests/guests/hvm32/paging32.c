@@ -68,6 +68,11 @@ void paging_build(void)
 	build_pae();
 }
 
+static uint32_t cr4_of(enum pg_mode m)
+{
+	return m == PG_PSE ? CR4_PSE : m == PG_PAE ? CR4_PAE : 0;
+}
+
 static void write_cr(uint32_t cr3, uint32_t cr4)
 {
 	uint32_t cr0;
@@ -82,13 +87,13 @@ void paging_enter(enum pg_mode m)
 {
 	switch (m) {
 	case PG_2LEVEL:
-		write_cr(pa(pd32), 0);
+		write_cr(pa(pd32), cr4_of(m));
 		break;
 	case PG_PSE:
-		write_cr(pa(pd32_pse), CR4_PSE);
+		write_cr(pa(pd32_pse), cr4_of(m));
 		break;
 	case PG_PAE:
-		write_cr(pa(PDPT), CR4_PAE);
+		write_cr(pa(PDPT), cr4_of(m));
 		break;
 	default:
 		break;
@@ -102,6 +107,24 @@ void paging_leave(void)
 	__asm__ __volatile__("mov %%cr0, %0" : "=r"(cr0));
 	__asm__ __volatile__("mov %0, %%cr0" : : "r"(cr0 & ~CR0_PG) : "memory");
 	__asm__ __volatile__("mov %0, %%cr4" : : "r"(0u) : "memory");
+}
+
+bool paging_cr4_reads_back(enum pg_mode m)
+{
+	uint32_t cr4;
+
+	__asm__ __volatile__("mov %%cr4, %0" : "=r"(cr4));
+	return cr4 == cr4_of(m);
+}
+
+/* A plain 32-bit store into the live table (under shadow paging a write
+ * the engine traps and applies), then INVLPG of the address it maps. */
+void paging_window_first(enum pg_mode m, int page)
+{
+	volatile uint32_t *pte = m == PG_PAE ? (volatile uint32_t *)&pt_win[0] : &pt32_win[0];
+
+	*pte = pa(window_pages[page]) | PRW;
+	__asm__ __volatile__("invlpg (%0)" : : "r"(WINDOW_VA) : "memory");
 }
 
 uint32_t window_base(enum pg_mode m)
