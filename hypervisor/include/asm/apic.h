@@ -46,6 +46,7 @@
 #define APIC_ICR_LOGICAL	(1u << 11)
 #define APIC_ICR_BUSY		(1u << 12)	/* delivery status: send pending */
 #define APIC_ICR_ASSERT		(1u << 14)	/* level: assert (INIT de-assert: clear) */
+#define APIC_ICR_LEVEL		(1u << 15)	/* trigger mode: level */
 #define APIC_ICR_SHORTHAND_SHIFT 18	/* 0 none, 1 self, 2 all, 3 all but self */
 #define APIC_ICR_SHORTHAND_MASK	(3u << APIC_ICR_SHORTHAND_SHIFT)
 #define APIC_SH_NONE		0

@@ -44,6 +44,13 @@ bool vlapic_covers(struct vcpu *v, uint64_t gpa);
 uint64_t vlapic_mmio_read(struct vcpu *v, uint64_t gpa, unsigned int len);
 void vlapic_mmio_write(struct vcpu *v, uint64_t gpa, unsigned int len, uint64_t val);
 
+/* INIT and STARTUP IPIs from src to t (arch/x86/hvm/vlapic_sipi.c): a
+ * STARTUP starts a vCPU that is down and was never initialised in real
+ * mode at vector:0000, as Xen's vlapic does; INIT de-assert is ignored,
+ * and so is INIT of a vCPU that runs (Xen would reset it). */
+void vlapic_init_ipi(struct vcpu *src, struct vcpu *t, uint32_t icr_lo);
+void vlapic_startup_ipi(struct vcpu *src, struct vcpu *t, uint8_t vector);
+
 /* IA32_APIC_BASE: 0, or -EINVAL for a value the MSR refuses (#GP). */
 uint64_t vlapic_base_msr(struct vcpu *v);
 int vlapic_set_base_msr(struct vcpu *v, uint64_t val);

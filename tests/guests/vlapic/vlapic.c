@@ -6,6 +6,8 @@
  * together, and the APIC base MSR. hostile.c tries odd accesses.
  *   slack_ms=N   timer lateness tolerated (default 300)
  *   ipi=1        (with vcpus=2) an IPI to vCPU 1 and its answer (ipi.c)
+ *   sipi=1       (with vcpus=2) only this: vCPU 1 started by INIT and
+ *                STARTUP IPIs into real mode (sipi.c)
  */
 #include <public/hvm/hvm_op.h>
 #include <public/hvm/params.h>
@@ -295,6 +297,11 @@ int guest_main(const struct hvm_start_info *si)
 	uint64_t slack_ms = guest_option_u64("slack_ms=", 300);
 
 	guest_mem_init(si);
+	if (guest_option("sipi=")) {	/* only this: vCPU 1 started by IPIs */
+		sipi_case();
+		con_printf("vlapic: %u passed, %u failed\n", passed, failed);
+		return failed ? SHUTDOWN_crash : SHUTDOWN_poweroff;
+	}
 	irq_set_gate(0x30, irq_stub_0x30);
 	irq_set_gate(0x45, irq_stub_0x45);
 	irq_set_gate(0x50, irq_stub_0x50);

@@ -20,6 +20,7 @@ static inline void apic_wr(unsigned int off, uint32_t val)
 void check(bool ok, const char *what, uint64_t got);
 void hostile_cases(void);
 void ipi_case(void);
+void sipi_case(void);
 /* Interrupts taken per vector, and the last order. */
 extern volatile uint32_t irq_count[256];
 

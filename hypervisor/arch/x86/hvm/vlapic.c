@@ -169,9 +169,14 @@ static void send_one(struct vcpu *src, struct vcpu *t, uint32_t lo)
 		__atomic_store_n(&t->hvm.nmi_pending, true, __ATOMIC_SEQ_CST);
 		sched_vcpu_kick(t);
 		break;
+	case APIC_DM_INIT:
+		vlapic_init_ipi(src, t, lo);
+		break;
+	case APIC_DM_STARTUP:
+		vlapic_startup_ipi(src, t, lo & APIC_ICR_VECTOR_MASK);
+		break;
 	default:
-		/* SMI, remote read, INIT, startup, ExtINT: not offered here
-		 * (secondary vCPUs start with VCPUOP_up); ignored. */
+		/* SMI, remote read, ExtINT: not offered here; ignored. */
 		gprintk(src->domain, LOG_DEBUG, "d%u v%u: APIC IPI %#x to v%u ignored\n",
 			src->domain->id, src->id, lo, t->id);
 		break;
