@@ -39,6 +39,10 @@ install -m 0755 "$busybox" "$guest/bin/busybox"
 for applet in $("$busybox" --list); do
 	[ -e "$guest/bin/$applet" ] || ln -s busybox "$guest/bin/$applet"
 done
+# Linux's orderly poweroff (xenbus control/shutdown) runs /sbin/poweroff.
+for cmd in poweroff reboot halt; do
+	ln -sf ../bin/busybox "$guest/sbin/$cmd"
+done
 install -m 0755 "$HERE/init" "$guest/init"
 cpio_of "$guest" "$OUT/linux-initrd.img"
 
