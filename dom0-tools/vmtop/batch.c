@@ -3,18 +3,110 @@
  */
 #include "batch.h"
 
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Room for `more` bytes after `len` in b->out. */
+static int out_room(struct vmtop_batch *b, size_t len, size_t more)
+{
+	size_t size = b->size ? b->size : 16384;
+	char *p;
+
+	while (size < len + more)
+		size *= 2;
+	if (size == b->size)
+		return 0;
+	p = realloc(b->out, size);
+	if (!p)
+		return -1;
+	b->out = p;
+	b->size = size;
+	return 0;
+}
+
+/*
+ * The interval's text out in one write(2) when f is a file descriptor's:
+ * stdio would copy it into its buffer first, and a copy of more than a
+ * few KiB is a `rep movsb` that an emulated CPU runs a byte at a time.
+ */
+static void put_all(FILE *f, const char *p, size_t len)
+{
+	int fd = fileno(f);
+
+	if (fd < 0) {
+		fwrite(p, 1, len, f);
+		return;
+	}
+	fflush(f);
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			/* As stdio would: the stream remembers the error. */
+			fwrite(p, 1, len, f);
+			return;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+}
+
+int vmtop_batch_lines(struct vmtop_batch *b, FILE *f, const struct vmtop_row *const *rows,
+		      unsigned int nr, vmtop_colmask cols)
+{
+	size_t len, n;
+	unsigned int i;
+
+	if (out_room(b, 0, VMTOP_LINE_ROOM * 2))
+		return -1;
+	len = (size_t)vmtop_line(NULL, cols, b->out, b->size - 1);
+	b->out[len++] = '\n';
+	for (i = 0; i < nr; i++) {
+		const char *line = vmtop_lines_get(&b->lines, rows[i], cols, &n);
+
+		if (out_room(b, len, n + 1))
+			return -1;
+		memcpy(b->out + len, line, n);
+		len += n;
+		b->out[len++] = '\n';
+	}
+	put_all(f, b->out, len);
+	return 0;
+}
+
+void vmtop_batch_free(struct vmtop_batch *b)
+{
+	vmtop_lines_free(&b->lines);
+	free(b->out);
+	memset(b, 0, sizeof(*b));
+}
+
 void vmtop_batch_text(FILE *f, const struct vmtop_row *rows, unsigned int nr,
 		      vmtop_colmask cols)
 {
-	char line[512];
+	const struct vmtop_row **v = malloc((nr ? nr : 1) * sizeof(*v));
+	struct vmtop_batch b = { 0 };
 	unsigned int i;
 
-	vmtop_line(NULL, cols, line, sizeof(line));
-	fprintf(f, "%s\n", line);
-	for (i = 0; i < nr; i++) {
-		vmtop_line(&rows[i], cols, line, sizeof(line));
+	for (i = 0; v && i < nr; i++)
+		v[i] = &rows[i];
+	if (!v || vmtop_batch_lines(&b, f, v, nr, cols)) {
+		/* Out of memory: a line at a time, as it is formatted. */
+		char line[512];
+
+		vmtop_line(NULL, cols, line, sizeof(line));
 		fprintf(f, "%s\n", line);
+		for (i = 0; i < nr; i++) {
+			vmtop_line(&rows[i], cols, line, sizeof(line));
+			fprintf(f, "%s\n", line);
+		}
 	}
+	vmtop_batch_free(&b);
+	free(v);
 }
 
 void vmtop_json_string(FILE *f, const char *s)
@@ -49,8 +141,7 @@ static void json_row(FILE *f, const struct vmtop_row *r)
 		(unsigned long long)(r->mem_bytes / 1024), r->nr_vcpus);
 	fprintf(f, ",\"paging\":\"%s\",\"pool_k\":%llu", vmtop_paging_str(r->paging),
 		(unsigned long long)(r->pool_bytes / 1024));
-	if (r->has_counters)
-		fprintf(f, ",\"exits_ps\":%.1f,\"hcalls_ps\":%.1f,\"pttraps_ps\":%.1f,"
+	fprintf(f, ",\"exits_ps\":%.1f,\"hcalls_ps\":%.1f,\"pttraps_ps\":%.1f,"
 			"\"shadow_k\":%llu,\"exits\":%llu,\"hcalls\":%llu,\"pttraps\":%llu",
 			r->exits_ps, r->hcalls_ps, r->pttraps_ps,
 			(unsigned long long)(r->paging_bytes / 1024),

@@ -9,10 +9,29 @@
 #include <stdio.h>
 
 #include "format.h"
+#include "lines.h"
 
 /* The header line and the rows, as `xentop -b` prints them. */
 void vmtop_batch_text(FILE *f, const struct vmtop_row *rows, unsigned int nr,
 		      vmtop_colmask cols);
+
+/* What batch output keeps from one interval to the next. */
+struct vmtop_batch {
+	struct vmtop_lines lines;	/* each domain's last line */
+	char *out;			/* the interval's text */
+	size_t size;
+};
+
+/*
+ * The same as vmtop_batch_text(), of rows given in order by pointer,
+ * with the lines b kept: only domains whose line changed are formatted,
+ * and the whole interval goes out in one write. Returns 0, or -1 when
+ * out of memory (nothing written).
+ */
+int vmtop_batch_lines(struct vmtop_batch *b, FILE *f, const struct vmtop_row *const *rows,
+		      unsigned int nr, vmtop_colmask cols);
+
+void vmtop_batch_free(struct vmtop_batch *b);
 
 /* One JSON object, one line: the summary and every row. */
 void vmtop_batch_json(FILE *f, const struct vmtop_summary *sum,

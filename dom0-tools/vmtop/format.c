@@ -133,21 +133,43 @@ const char *vmtop_paging_str(uint32_t paging)
 	return "?";
 }
 
-/* A rate as a whole number per second, scaled to the width. */
-static void rate_cell(const struct vmtop_row *r, double v, unsigned int width,
-		      char *buf, size_t size)
+/* A rate as shown: a whole number per second. */
+static uint64_t rate_shown(double v)
 {
-	if (!r->has_counters)
-		snprintf(buf, size, "-");
-	else
-		vmtop_scale(buf, size, width, (uint64_t)(v + 0.5), 1000);
+	return v > 0 ? (uint64_t)(v + 0.5) : 0;
 }
 
-/* A percentage with one decimal (rounded half up), or whole when that
- * is too wide. */
-static void pct_cell(double v, unsigned int width, char *buf, size_t size)
+/* A percentage as shown: tenths, rounded half up. */
+static uint64_t pct_shown(double v)
 {
-	uint64_t tenths = v > 0 ? (uint64_t)(v * 10 + 0.5) : 0;
+	return v > 0 ? (uint64_t)(v * 10 + 0.5) : 0;
+}
+
+void vmtop_shown(const struct vmtop_row *r, struct vmtop_shown *s)
+{
+	size_t n = strnlen(r->name, sizeof(r->name) - 1);
+
+	memset(s, 0, sizeof(*s));
+	s->domid = r->domid;
+	s->state = r->state;
+	s->crashed = r->state == UMBRA_DOMSTATE_CRASHED ||
+		(r->state == UMBRA_DOMSTATE_SHUTDOWN && r->shutdown_reason == SHUTDOWN_crash);
+	s->paging = r->paging;
+	s->nr_vcpus = r->nr_vcpus;
+	memcpy(s->name, r->name, n);
+	s->cpu_sec = r->cpu_time_ns / 1000000000ull;
+	s->cpu_pct_tenths = pct_shown(r->cpu_pct);
+	s->mem_kib = r->mem_bytes / 1024;
+	s->mem_pct_tenths = pct_shown(r->mem_pct);
+	s->exits_ps = rate_shown(r->exits_ps);
+	s->hcalls_ps = rate_shown(r->hcalls_ps);
+	s->pttraps_ps = rate_shown(r->pttraps_ps);
+	s->shadow_kib = r->paging_bytes / 1024;
+}
+
+/* A percentage with one decimal, or whole when that is too wide. */
+static void pct_cell(uint64_t tenths, unsigned int width, char *buf, size_t size)
+{
 	int n = put_u64(buf, size, tenths / 10);
 
 	if ((size_t)n + 3 <= size) {
@@ -157,67 +179,97 @@ static void pct_cell(double v, unsigned int width, char *buf, size_t size)
 		n += 2;
 	}
 	if ((unsigned int)n > width)
-		vmtop_scale(buf, size, width, (uint64_t)(v + 0.5), 1000);
+		vmtop_scale(buf, size, width, (tenths + 5) / 10, 1000);
 }
 
-void vmtop_cell(const struct vmtop_row *r, enum vmtop_col col, char *buf,
-		size_t size)
+/* A string, cut to the width and the buffer. */
+static void str_cell(const char *str, unsigned int width, char *buf, size_t size)
+{
+	size_t n = strnlen(str, width);
+
+	if (!size)
+		return;
+	if (n >= size)
+		n = size - 1;
+	memcpy(buf, str, n);
+	buf[n] = '\0';
+}
+
+static void state_cell(const struct vmtop_shown *s, char *buf, size_t size)
+{
+	struct vmtop_row r = { .state = s->state };
+
+	if (size < 7)
+		return;
+	/* The letters depend on the state and on crashed alone. */
+	if (s->crashed && s->state == UMBRA_DOMSTATE_SHUTDOWN)
+		r.shutdown_reason = SHUTDOWN_crash;
+	vmtop_state_letters(&r, buf);
+}
+
+static void shown_cell(const struct vmtop_shown *s, enum vmtop_col col, char *buf,
+		       size_t size)
 {
 	unsigned int w = vmtop_cols[col].width;
 
 	switch (col) {
 	case VMTOP_COL_ID:
-		vmtop_scale(buf, size, w, r->domid, 1000);
+		vmtop_scale(buf, size, w, s->domid, 1000);
 		break;
 	case VMTOP_COL_NAME:
-		snprintf(buf, size, "%.*s", (int)w, r->name);
+		str_cell(s->name, w, buf, size);
 		break;
 	case VMTOP_COL_STATE:
-		if (size >= 7)
-			vmtop_state_letters(r, buf);
+		state_cell(s, buf, size);
 		break;
 	case VMTOP_COL_CPU_SEC:
-		vmtop_scale(buf, size, w, r->cpu_time_ns / 1000000000ull, 1000);
+		vmtop_scale(buf, size, w, s->cpu_sec, 1000);
 		break;
 	case VMTOP_COL_CPU_PCT:
-		pct_cell(r->cpu_pct, w, buf, size);
+		pct_cell(s->cpu_pct_tenths, w, buf, size);
 		break;
 	case VMTOP_COL_MEM:
 	case VMTOP_COL_MAXMEM:
-		vmtop_scale_kib(buf, size, w, r->mem_bytes / 1024);
+		vmtop_scale_kib(buf, size, w, s->mem_kib);
 		break;
 	case VMTOP_COL_MEM_PCT:
 	case VMTOP_COL_MAXMEM_PCT:
-		pct_cell(r->mem_pct, w, buf, size);
+		pct_cell(s->mem_pct_tenths, w, buf, size);
 		break;
 	case VMTOP_COL_VCPUS:
-		vmtop_scale(buf, size, w, r->nr_vcpus, 1000);
+		vmtop_scale(buf, size, w, s->nr_vcpus, 1000);
 		break;
 	case VMTOP_COL_EXITS:
-		rate_cell(r, r->exits_ps, w, buf, size);
+		vmtop_scale(buf, size, w, s->exits_ps, 1000);
 		break;
 	case VMTOP_COL_HCALLS:
-		rate_cell(r, r->hcalls_ps, w, buf, size);
+		vmtop_scale(buf, size, w, s->hcalls_ps, 1000);
 		break;
 	case VMTOP_COL_PTTRAPS:
-		rate_cell(r, r->pttraps_ps, w, buf, size);
+		vmtop_scale(buf, size, w, s->pttraps_ps, 1000);
 		break;
 	case VMTOP_COL_SHADOW:
-		if (!r->has_counters)
-			snprintf(buf, size, "-");
-		else
-			vmtop_scale_kib(buf, size, w, r->paging_bytes / 1024);
+		vmtop_scale_kib(buf, size, w, s->shadow_kib);
 		break;
 	case VMTOP_COL_PAGING:
-		snprintf(buf, size, "%s", vmtop_paging_str(r->paging));
+		str_cell(vmtop_paging_str(s->paging), w, buf, size);
 		break;
 	default:
-		snprintf(buf, size, "?");
+		str_cell("?", w, buf, size);
 	}
 }
 
-int vmtop_line(const struct vmtop_row *r, vmtop_colmask cols, char *buf,
-	       size_t size)
+void vmtop_cell(const struct vmtop_row *r, enum vmtop_col col, char *buf,
+		size_t size)
+{
+	struct vmtop_shown s;
+
+	vmtop_shown(r, &s);
+	shown_cell(&s, col, buf, size);
+}
+
+int vmtop_line_shown(const struct vmtop_shown *s, vmtop_colmask cols, char *buf,
+		     size_t size)
 {
 	char cell[64];
 	size_t len = 0;
@@ -231,10 +283,10 @@ int vmtop_line(const struct vmtop_row *r, vmtop_colmask cols, char *buf,
 
 		if (!(cols & (1u << i)))
 			continue;
-		if (r)
-			vmtop_cell(r, i, cell, sizeof(cell));
+		if (s)
+			shown_cell(s, i, cell, sizeof(cell));
 		else
-			snprintf(cell, sizeof(cell), "%s", vmtop_cols[i].header);
+			str_cell(vmtop_cols[i].header, sizeof(cell) - 1, cell, sizeof(cell));
 		clen = strlen(cell);
 		pad = (len ? 1 : 0) + (clen < w ? w - clen : 0);
 		if (len + pad + clen >= size) {
@@ -252,6 +304,17 @@ int vmtop_line(const struct vmtop_row *r, vmtop_colmask cols, char *buf,
 		len += pad + clen;
 	}
 	return (int)len;
+}
+
+int vmtop_line(const struct vmtop_row *r, vmtop_colmask cols, char *buf,
+	       size_t size)
+{
+	struct vmtop_shown s;
+
+	if (!r)
+		return vmtop_line_shown(NULL, cols, buf, size);
+	vmtop_shown(r, &s);
+	return vmtop_line_shown(&s, cols, buf, size);
 }
 
 void vmtop_uptime_str(uint64_t ns, char *buf, size_t size)

@@ -67,6 +67,36 @@ void vmtop_state_letters(const struct vmtop_row *r, char out[7]);
 /* "nested", "shadow", "shared" or "?". */
 const char *vmtop_paging_str(uint32_t paging);
 
+/*
+ * What a row's line shows, as the integers written: two rows with the
+ * same vmtop_shown (compared whole: it is zeroed first) have the same
+ * line. A monitor keeps its lines and formats again only the rows
+ * whose vmtop_shown changed (lines.h).
+ */
+struct vmtop_shown {
+	uint32_t domid;
+	uint32_t state;
+	uint32_t crashed;		/* SHUTDOWN for a crash too */
+	uint32_t paging;
+	uint32_t nr_vcpus;
+	char name[UMBRA_DOMAIN_NAME_MAX];	/* zero-filled */
+	uint32_t zero;			/* no padding anywhere: memcmp()ed */
+	uint64_t cpu_sec;
+	uint64_t cpu_pct_tenths;
+	uint64_t mem_kib;
+	uint64_t mem_pct_tenths;
+	uint64_t exits_ps;
+	uint64_t hcalls_ps;
+	uint64_t pttraps_ps;
+	uint64_t shadow_kib;
+};
+
+void vmtop_shown(const struct vmtop_row *r, struct vmtop_shown *s);
+
+/* vmtop_line() of what vmtop_shown() made (the header when s is NULL). */
+int vmtop_line_shown(const struct vmtop_shown *s, vmtop_colmask cols, char *buf,
+		     size_t size);
+
 /* One cell, unpadded, at most the column's width (the name is cut). */
 void vmtop_cell(const struct vmtop_row *r, enum vmtop_col col, char *buf,
 		size_t size);

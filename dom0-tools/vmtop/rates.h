@@ -34,10 +34,10 @@ struct vmtop_row {
 	uint64_t pool_bytes;
 	uint64_t cpu_time_ns;
 	uint32_t nr_vcpus;
-	struct umbra_vcpu_info vcpu[UMBRA_MAX_VCPUS];
-	char reason[UMBRA_REASON_MAX];
+	/* nr_vcpus of them, in the sample the row was made from (which
+	 * must outlive it); NULL when the row was made otherwise. */
+	const struct umbra_vcpu_info *vcpu;
 
-	bool has_counters;		/* the counters call listed it */
 	uint64_t exits_total;
 	uint64_t hcalls_total;
 	uint64_t pt_traps;
@@ -67,7 +67,7 @@ struct vmtop_summary {
 };
 
 /*
- * Fill rows[] (room for cur->nr_doms) from cur, with rates against prev
+ * Fill rows[] (room for cur->snap.nr) from cur, with rates against prev
  * (prev may be NULL or empty: no rates). Returns the number of rows.
  */
 unsigned int vmtop_rates(const struct vmtop_sample *prev,

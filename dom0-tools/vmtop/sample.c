@@ -1,9 +1,8 @@
 /*
  * Taking a sample: one management call for the whole machine (libvmctl's
  * snapshot), never one per domain, so a refresh costs one call with 2
- * domains or 100.
+ * domains or 100; and no allocation once the buffers have their size.
  */
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -19,29 +18,29 @@ uint64_t vmtop_now_ns(void)
 
 int vmtop_sample_take(struct vmctl *h, struct vmtop_sample *s, uint64_t now_ns)
 {
-	int rc;
+	int rc = vmctl_snapshot(h, &s->snap);
 
-	memset(s, 0, sizeof(*s));
-	rc = vmctl_snapshot(h, &s->phys, &s->doms, &s->ctrs, &s->nr_doms);
 	if (rc < 0) {
-		vmtop_sample_free(s);
+		s->snap.nr = 0;
+		s->t_ns = 0;
 		return rc;
 	}
-	s->nr_ctrs = s->nr_doms;
 	s->t_ns = now_ns;
 	return 0;
 }
 
 void vmtop_sample_free(struct vmtop_sample *s)
 {
-	free(s->doms);
-	free(s->ctrs);
+	vmctl_snapshot_free(&s->snap);
 	memset(s, 0, sizeof(*s));
 }
 
 void vmtop_sample_shift(struct vmtop_sample *prev, struct vmtop_sample *cur)
 {
-	vmtop_sample_free(prev);
+	struct vmtop_sample old = *prev;
+
 	*prev = *cur;
-	memset(cur, 0, sizeof(*cur));
+	*cur = old;
+	cur->snap.nr = 0;
+	cur->t_ns = 0;
 }

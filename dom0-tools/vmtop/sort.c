@@ -88,6 +88,86 @@ static int cmp_rows(const void *pa, const void *pb, void *arg)
 	return c ? c : cmp_u64(a->domid, b->domid);
 }
 
+/* Where v (in order) wants to go among v[0..n): after its equals. */
+static unsigned int insert_at(const struct vmtop_row **v, unsigned int n,
+			      const struct vmtop_row *r, const struct sort_key *k)
+{
+	unsigned int lo = 0, hi = n;
+
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+
+		if (cmp_rows(v[mid], r, (void *)k) <= 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+void vmtop_sort_ptrs(const struct vmtop_row **v, unsigned int nr, enum vmtop_col col,
+		     bool reverse)
+{
+	struct sort_key k = { col, reverse };
+	unsigned int i, at;
+
+	for (i = 1; i < nr; i++) {
+		const struct vmtop_row *r = v[i];
+
+		if (cmp_rows(v[i - 1], r, &k) <= 0)
+			continue;
+		at = insert_at(v, i - 1, r, &k);
+		memmove(&v[at + 1], &v[at], (i - at) * sizeof(*v));
+		v[at] = r;
+	}
+}
+
+/* The row of domid among rows[] (by domid), or NULL. */
+static const struct vmtop_row *by_domid(const struct vmtop_row *rows, unsigned int nr,
+					uint32_t domid)
+{
+	unsigned int lo = 0, hi = nr;
+
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+
+		if (rows[mid].domid == domid)
+			return &rows[mid];
+		if (rows[mid].domid < domid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+unsigned int vmtop_order_keep(const struct vmtop_row **v, const struct vmtop_row *rows,
+			      unsigned int nr, const uint32_t *last, unsigned int nr_last)
+{
+	unsigned int i, n = 0, placed = 0;
+
+	for (i = 0; i < nr_last && n < nr; i++) {
+		const struct vmtop_row *r = by_domid(rows, nr, last[i]);
+
+		if (r)
+			v[n++] = r;
+	}
+	placed = n;
+	/* The newcomers: rows not found above. Few, usually none. */
+	for (i = 0; i < nr && n < nr; i++) {
+		unsigned int j;
+		bool seen = false;
+
+		if (placed == nr)
+			break;
+		for (j = 0; j < placed && !seen; j++)
+			seen = v[j] == &rows[i];
+		if (!seen)
+			v[n++] = &rows[i];
+	}
+	return n;
+}
+
 void vmtop_sort(struct vmtop_row *rows, unsigned int nr, enum vmtop_col col,
 		bool reverse)
 {

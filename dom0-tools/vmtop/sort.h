@@ -14,6 +14,23 @@
 void vmtop_sort(struct vmtop_row *rows, unsigned int nr, enum vmtop_col col,
 		bool reverse);
 
+/*
+ * The same order of rows given by pointer, by insertion: each row is
+ * first compared with the one before it, so rows that come in order
+ * (the last refresh's order: vmtop_order_keep()) cost one comparison
+ * each. Stable, like vmtop_sort().
+ */
+void vmtop_sort_ptrs(const struct vmtop_row **v, unsigned int nr, enum vmtop_col col,
+		     bool reverse);
+
+/*
+ * v[] (room for nr) as rows[] (nr of them, by domid) in the order that
+ * `last` (nr_last domids: the last refresh's order) had, then the
+ * domains that were not in it, by domid. Returns how many (nr).
+ */
+unsigned int vmtop_order_keep(const struct vmtop_row **v, const struct vmtop_row *rows,
+			      unsigned int nr, const uint32_t *last, unsigned int nr_last);
+
 /* Keep the rows whose name contains `pattern` (ignoring case; NULL or ""
  * keeps all), in order. Returns how many are kept. */
 unsigned int vmtop_filter(struct vmtop_row *rows, unsigned int nr,

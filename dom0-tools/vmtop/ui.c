@@ -43,18 +43,22 @@ void vmtop_ui_sample(struct vmtop_ui *ui)
 	struct vmtop_sample s;
 	int rc;
 
-	rc = vmtop_sample_take(ui->h, &s, vmtop_now_ns());
+	/* Into the spare sample: on failure the rows (which point into cur)
+	 * and prev stay as they were. */
+	rc = vmtop_sample_take(ui->h, &ui->next, vmtop_now_ns());
 	if (rc < 0) {
 		vmtop_ui_status(ui, "reading the domains failed: %s", vmctl_last_error());
 		return;
 	}
-	if (!grow_rows(ui, s.nr_doms)) {
-		vmtop_sample_free(&s);
+	if (!grow_rows(ui, ui->next.snap.nr)) {
 		vmtop_ui_status(ui, "out of memory");
 		return;
 	}
-	vmtop_sample_shift(&ui->prev, &ui->cur);
-	ui->cur = s;
+	/* prev <- cur <- next; next keeps the oldest buffers for reuse. */
+	s = ui->prev;
+	ui->prev = ui->cur;
+	ui->cur = ui->next;
+	ui->next = s;
 	ui->nr_all = vmtop_rates(&ui->prev, &ui->cur, ui->all);
 	vmtop_summarize(&ui->prev, &ui->cur, ui->all, ui->nr_all, &ui->sum);
 	ui->refreshes++;
@@ -151,6 +155,8 @@ static void ui_free(struct vmtop_ui *ui)
 {
 	vmtop_sample_free(&ui->prev);
 	vmtop_sample_free(&ui->cur);
+	vmtop_sample_free(&ui->next);
+	vmtop_lines_free(&ui->lines);
 	free(ui->all);
 	free(ui->rows);
 }

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "format.h"
+#include "lines.h"
 #include "sample.h"
 
 enum vmtop_view {
@@ -31,11 +32,13 @@ struct vmtop_ui {
 	enum vmtop_view view;
 
 	struct vmtop_sample prev, cur;
+	struct vmtop_sample next;	/* a spare, read into before it becomes cur */
 	struct vmtop_row *all;		/* every domain of cur */
 	unsigned int nr_all;
 	struct vmtop_row *rows;		/* filtered and sorted: what shows */
 	unsigned int nr_rows;
 	struct vmtop_summary sum;
+	struct vmtop_lines lines;	/* the rows' lines, kept */
 
 	uint32_t sel_domid;		/* the selected domain */
 	bool have_sel;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lines.h"
 #include "rates.h"
 #include "term.h"
 #include "ui.h"
@@ -148,7 +149,6 @@ static void scroll_to_selection(struct vmtop_ui *ui, unsigned int room)
 static void draw_rows(struct vmtop_ui *ui, vmtop_colmask cols)
 {
 	int first = SUMMARY_LINES + 1, room = LINES - 1 - first;
-	char line[512];
 	unsigned int i;
 
 	if (room <= 0)
@@ -159,10 +159,13 @@ static void draw_rows(struct vmtop_ui *ui, vmtop_colmask cols)
 		bool sel = ui->have_sel && r->domid == ui->sel_domid;
 		int a = row_attr(r) | (sel ? A_REVERSE : 0);
 
-		vmtop_line(r, cols, line, sizeof(line));
+		size_t len;
+		/* Only the rows on screen, and those kept unless they changed. */
+		const char *line = vmtop_lines_get(&ui->lines, r, cols, &len);
+
 		move(first + (int)(i - ui->top), 0);
 		attron(a);
-		addnstr(line, COLS);
+		addnstr(line, (int)len < COLS ? (int)len : COLS);
 		if (sel)
 			hline(' ', COLS);
 		attroff(a);
@@ -188,7 +191,7 @@ static void draw_bottom(const struct vmtop_ui *ui)
 static void draw_vcpus(const struct vmtop_ui *ui)
 {
 	const struct vmtop_row *r = vmtop_ui_selected(ui);
-	const struct umbra_domain_info *old = NULL;
+	const struct umbra_domain_snapshot *old = NULL;
 	char aff[64];
 	unsigned int i;
 
@@ -196,9 +199,9 @@ static void draw_vcpus(const struct vmtop_ui *ui)
 		mvprintw(SUMMARY_LINES + 1, 0, "no domain selected (v returns)");
 		return;
 	}
-	for (i = 0; i < ui->prev.nr_doms; i++)
-		if (ui->prev.doms[i].domid == r->domid)
-			old = &ui->prev.doms[i];
+	for (i = 0; i < ui->prev.snap.nr; i++)
+		if (ui->prev.snap.dom[i]->domid == r->domid)
+			old = ui->prev.snap.dom[i];
 	mvprintw(SUMMARY_LINES - 1, 0, "vCPUs of %s (id %u), v returns", r->name, r->domid);
 	move(SUMMARY_LINES, 0);
 	attron(A_REVERSE | pair(1));
@@ -206,11 +209,11 @@ static void draw_vcpus(const struct vmtop_ui *ui)
 	       "TIME(s)", "CPU(%)");
 	hline(' ', COLS);
 	attroff(A_REVERSE | pair(1));
-	for (i = 0; i < r->nr_vcpus && (int)i < LINES - SUMMARY_LINES - 2; i++) {
+	for (i = 0; r->vcpu && i < r->nr_vcpus && (int)i < LINES - SUMMARY_LINES - 2; i++) {
 		const struct umbra_vcpu_info *v = &r->vcpu[i];
 		double pct = 0.0;
 
-		if (old && r->has_rates)
+		if (old && r->has_rates && i < old->nr_vcpus)
 			pct = vmtop_rate(old->vcpu[i].cpu_time_ns, v->cpu_time_ns,
 					 ui->cur.t_ns - ui->prev.t_ns) / 1e7;
 		if (pct > 100.0)

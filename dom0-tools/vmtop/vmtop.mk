@@ -5,9 +5,9 @@
 # initramfs carries no shared library of ours) and ncursesw.
 
 VMTOP_DIR := dom0-tools/vmtop
-VMTOP_CORE_SRCS := $(addprefix $(VMTOP_DIR)/,sample.c rates.c format.c sort.c batch.c)
+VMTOP_CORE_SRCS := $(addprefix $(VMTOP_DIR)/,sample.c rates.c format.c lines.c sort.c batch.c)
 VMTOP_UI_SRCS := $(addprefix $(VMTOP_DIR)/,term.c ui.c ui_draw.c ui_keys.c ui_console.c)
-VMTOP_MAIN_SRCS := $(VMTOP_DIR)/main.c
+VMTOP_MAIN_SRCS := $(VMTOP_DIR)/batch_run.c $(VMTOP_DIR)/main.c
 VMTOP_SRCS := $(VMTOP_CORE_SRCS) $(VMTOP_UI_SRCS) $(VMTOP_MAIN_SRCS)
 NCURSES_CFLAGS := $(shell pkg-config --cflags ncursesw 2>/dev/null)
 NCURSES_LIBS := $(shell pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw -ltinfo)

@@ -93,23 +93,49 @@ static uint32_t domain_state(const struct domain *d)
 	}
 }
 
-static void fill_vcpus(struct umbra_domain_info *info, const struct domain *d)
+/* The domain's vCPUs into out[] (nr_vcpus of them); returns their time. */
+static uint64_t fill_vcpus(struct umbra_vcpu_info *out, const struct domain *d)
 {
+	uint64_t total = 0;
+
 	for (unsigned int i = 0; i < d->nr_vcpus && i < UMBRA_MAX_VCPUS; i++) {
 		const struct vcpu *v = d->vcpus[i];
-		struct umbra_vcpu_info *vi = &info->vcpu[i];
+		struct umbra_vcpu_info *vi = &out[i];
 
 		vi->state = __atomic_load_n(&v->state, __ATOMIC_RELAXED);
 		vi->pcpu = __atomic_load_n(&v->processor, __ATOMIC_RELAXED);
 		vi->affinity = v->affinity;
 		vi->cpu_time_ns = v->stats.cpu_time_ns;
-		info->cpu_time_ns += vi->cpu_time_ns;
+		total += vi->cpu_time_ns;
 	}
+	return total;
+}
+
+static uint32_t domain_type(const struct domain *d)
+{
+	/* dom0 boots Linux as an HVM domain; boot-module domains are PVH. */
+	return d->type ? d->type : domain_is_dom0(d) ? UMBRA_DOMAIN_TYPE_HVM :
+		UMBRA_DOMAIN_TYPE_PVH;
+}
+
+static uint32_t domain_flags(const struct domain *d)
+{
+	return (domain_is_dom0(d) ? UMBRA_DOMFLAG_DOM0 : 0) |
+	       (d->vcpus[0]->initialised ? UMBRA_DOMFLAG_STARTED : 0);
+}
+
+static uint64_t domain_mem_bytes(const struct domain *d)
+{
+	return domain_is_dom0(d) ? dom0_ram_bytes() : d->mem_bytes;
+}
+
+static unsigned int nr_vcpus_reported(const struct domain *d)
+{
+	return d->nr_vcpus < UMBRA_MAX_VCPUS ? d->nr_vcpus : UMBRA_MAX_VCPUS;
 }
 
 static void fill_info(struct umbra_domain_info *info, struct domain *d)
 {
-	bool dom0 = domain_is_dom0(d);
 	uint64_t f;
 
 	memset(info, 0, sizeof(*info));
@@ -120,16 +146,14 @@ static void fill_info(struct umbra_domain_info *info, struct domain *d)
 	info->shutdown_reason = d->shutdown_reason;
 	memcpy(info->reason, d->crash_reason, sizeof(info->reason) - 1);
 	spin_unlock_irqrestore(&d->lock, f);
-	info->flags = (dom0 ? UMBRA_DOMFLAG_DOM0 : 0) |
-		      (d->vcpus[0]->initialised ? UMBRA_DOMFLAG_STARTED : 0);
+	info->flags = domain_flags(d);
 	memcpy(info->name, d->name, sizeof(info->name));
-	/* dom0 boots Linux as an HVM domain; boot-module domains are PVH. */
-	info->type = d->type ? d->type : dom0 ? UMBRA_DOMAIN_TYPE_HVM : UMBRA_DOMAIN_TYPE_PVH;
+	info->type = domain_type(d);
 	info->paging = d->paging;
-	info->mem_bytes = dom0 ? dom0_ram_bytes() : d->mem_bytes;
+	info->mem_bytes = domain_mem_bytes(d);
 	info->pool_bytes = d->pool.reserved * 4096;
 	info->nr_vcpus = d->nr_vcpus;
-	fill_vcpus(info, d);
+	info->cpu_time_ns = fill_vcpus(info->vcpu, d);
 }
 
 static void fill_counters(struct umbra_domain_counters *k, struct domain *d)
@@ -154,12 +178,50 @@ static void fill_counters(struct umbra_domain_counters *k, struct domain *d)
 	k->paging_bytes = pc.paging_pages * 4096;
 	k->pool_reserved_bytes = d->pool.reserved * 4096;
 	k->pool_used_bytes = d->pool.used * 4096;
-	k->mem_bytes = domain_is_dom0(d) ? dom0_ram_bytes() : d->mem_bytes;
+	k->mem_bytes = domain_mem_bytes(d);
+}
+
+/* A monitor's record, its vCPUs after it; returns its size. Every byte
+ * of it is written (no memset of a larger record first): under emulation
+ * a refresh's cost is the bytes it moves. */
+static uint64_t fill_snapshot(struct umbra_domain_snapshot *s, struct domain *d)
+{
+	struct hvm_paging_counters pc;
+	unsigned int nv = nr_vcpus_reported(d);
+	uint64_t exits = 0, hcalls = 0, f;
+
+	s->domid = d->id;
+	f = spin_lock_irqsave(&d->lock);
+	s->state = domain_state(d);
+	s->shutdown_reason = d->shutdown_reason;
+	spin_unlock_irqrestore(&d->lock, f);
+	s->flags = domain_flags(d);
+	memcpy(s->name, d->name, sizeof(s->name));
+	s->type = domain_type(d);
+	s->paging = d->paging;
+	s->nr_vcpus = nv;
+	s->reserved = 0;
+	s->mem_bytes = domain_mem_bytes(d);
+	s->pool_bytes = d->pool.reserved * 4096;
+	s->cpu_time_ns = fill_vcpus(s->vcpu, d);
+	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+		const struct vcpu_stats *st = &d->vcpus[i]->stats;
+
+		exits += st->exits;
+		for (unsigned int h = 0; h < UMBRA_HYPERCALL_NR; h++)
+			hcalls += st->hypercalls[h];
+	}
+	s->exits_total = exits;
+	s->hypercalls_total = hcalls;
+	hvm_domain_paging_counters(d, &pc);
+	s->pt_traps = pc.pt_traps;
+	s->paging_bytes = pc.paging_pages * 4096;
+	return UMBRA_SNAPSHOT_RECORD_BYTES(nv);
 }
 
 enum record { REC_INFO, REC_COUNTERS, REC_SNAPSHOT };
 
-static uint64_t record_size(enum record kind)
+static uint64_t record_size(enum record kind, const struct domain *d)
 {
 	switch (kind) {
 	case REC_INFO:
@@ -167,68 +229,101 @@ static uint64_t record_size(enum record kind)
 	case REC_COUNTERS:
 		return sizeof(struct umbra_domain_counters);
 	default:
-		return sizeof(struct umbra_domain_snapshot);
+		return UMBRA_SNAPSHOT_RECORD_BYTES(nr_vcpus_reported(d));
 	}
 }
 
 static void fill_record(enum record kind, void *rec, struct domain *d)
 {
-	struct umbra_domain_snapshot *snap = rec;
-
-	if (kind == REC_INFO) {
+	if (kind == REC_INFO)
 		fill_info(rec, d);
-	} else if (kind == REC_COUNTERS) {
+	else if (kind == REC_COUNTERS)
 		fill_counters(rec, d);
-	} else {
-		fill_info(&snap->info, d);
-		fill_counters(&snap->counters, d);
-	}
+	else
+		fill_snapshot(rec, d);
 }
 
-_Static_assert(BATCH_BYTES >= sizeof(struct umbra_domain_snapshot), "a record fits");
+_Static_assert(BATCH_BYTES >= sizeof(struct umbra_domain_counters) &&
+	       BATCH_BYTES >= UMBRA_SNAPSHOT_RECORD_BYTES(UMBRA_MAX_VCPUS), "a record fits");
 
-/* As many records as fit in buf, by domid; returns how many domains exist. */
-static long list_domains(struct mgmt_call *c, enum record kind)
+struct listing {
+	uint64_t bytes;		/* copied to buf */
+	uint32_t records;	/* copied to buf */
+	uint32_t domains;	/* that exist */
+};
+
+/*
+ * Records by domid while they fit in buf (a prefix of the domains: one
+ * that does not fit ends them); l->domains counts every domain.
+ */
+static int list_domains(struct mgmt_call *c, enum record kind, struct listing *l)
 {
-	uint64_t size = record_size(kind);
-	uint64_t room = c->req.buf_len / size, per_batch = BATCH_BYTES / size;
-	uint64_t held = 0, done = 0;
-	unsigned int n = 0;
+	uint64_t held = 0;
+	bool full = false;
 
+	*l = (struct listing){ 0 };
 	for (unsigned int id = 0; id < MAX_DOMAINS; id++) {
 		struct domain *d = domain_by_id((domid_t)id);
+		uint64_t size;
 
 		if (!d)
 			continue;
-		if (n++ >= room)
+		l->domains++;
+		size = record_size(kind, d);
+		if (full || l->bytes + held + size > c->req.buf_len) {
+			full = true;
 			continue;
-		fill_record(kind, batch + held * size, d);
-		if (++held < per_batch)
-			continue;
-		if (copy_to_guest(c->v, c->req.buf + done * size, batch, held * size))
-			return -EFAULT;
-		done += held;
-		held = 0;
+		}
+		if (held + size > BATCH_BYTES) {
+			if (copy_to_guest(c->v, c->req.buf + l->bytes, batch, held))
+				return -EFAULT;
+			l->bytes += held;
+			held = 0;
+		}
+		fill_record(kind, batch + held, d);
+		held += size;
+		l->records++;
 	}
-	if (held && copy_to_guest(c->v, c->req.buf + done * size, batch, held * size))
+	if (held && copy_to_guest(c->v, c->req.buf + l->bytes, batch, held))
 		return -EFAULT;
-	return n;
+	l->bytes += held;
+	return 0;
+}
+
+static long list_fixed(struct mgmt_call *c, enum record kind)
+{
+	struct listing l;
+	int rc = list_domains(c, kind, &l);
+
+	if (rc)
+		return rc;
+	return l.domains;
 }
 
 long mgmt_domain_list(struct mgmt_call *c)
 {
-	return list_domains(c, REC_INFO);
+	return list_fixed(c, REC_INFO);
 }
 
 long mgmt_domain_counters(struct mgmt_call *c)
 {
-	return list_domains(c, REC_COUNTERS);
+	return list_fixed(c, REC_COUNTERS);
 }
 
 /* physinfo and every domain's records under one hold of the mgmt lock:
  * no domain comes or goes in between, so the count is physinfo's. */
 long mgmt_snapshot(struct mgmt_call *c)
 {
+	struct umbra_mgmt_snapshot *out = &c->req.u.snapshot;
+	struct listing l;
+	int rc;
+
 	mgmt_physinfo(c);
-	return list_domains(c, REC_SNAPSHOT);
+	rc = list_domains(c, REC_SNAPSHOT, &l);
+	if (rc)
+		return rc;
+	out->bytes = l.bytes;
+	out->nr_records = l.records;
+	out->reserved = 0;
+	return l.domains;
 }

@@ -82,6 +82,12 @@ value() { # SECTION KEY
 }
 echo "vmtop_refresh_cpu_us_100_domains: $(value many vmtop_refresh_cpu_us)"
 echo "vmtop_domains_measured: $(value many vmtop_domains)"
+# The mean above counts the first refresh (buffers faulted in, library
+# calls bound) and whatever the host stole from the emulated CPU; the
+# median is a refresh of a monitor that has been running.
+echo "vmtop_refresh_median_cpu_us_100_domains: $(value many vmtop_median_refresh_cpu_us)"
+echo "vmtop_first_refresh_cpu_us_100_domains: $(value many vmtop_first_refresh_cpu_us)"
+echo "vmtop_refresh_min_cpu_us_100_domains: $(value many vmtop_min_refresh_cpu_us)"
 echo "vmtop_calls_per_refresh: $(value many vmtop_calls_per_refresh)"
 echo "vmtop_refresh_cpu_us_dom0_only: $(value alone vmtop_refresh_cpu_us)"
 echo "vmtop_calls_per_refresh_dom0_only: $(value alone vmtop_calls_per_refresh)"
@@ -89,6 +95,6 @@ echo "vmtop_calls_per_refresh_dom0_only: $(value alone vmtop_calls_per_refresh)"
 # tests/dom0/mgmtprobe's steps (a system call, a refused ioctl, a bare
 # hypercall, ... a whole snapshot), per call.
 for sec in alone many; do
-	echo "$res" | sed -n "/^==$sec\$/,/^==/p" | grep -E '^(vmtop_read_cpu_us|probe_|snapshot_ioctl_us)' |
+	echo "$res" | sed -n "/^==$sec\$/,/^==/p" | grep -E '^(vmtop_(read|rates|sort|output|first_[a-z]+|median_[a-z]+|min_[a-z]+)_cpu_us|vmtop_lines_|probe_|snapshot_ioctl_us)' |
 		sed "s/^\([a-z0-9_]*\):/# $sec \1:/"
 done

@@ -10,7 +10,7 @@
  * hypercall with no buffer and next to no work), physinfo, list0 (the
  * domain_list command with no room: the walk without copies), snapshot
  * (room for exactly the domains there are), snapshot128 (room for 128
- * records, what a first refresh asks for). Static, for dom0's initramfs
+ * records of the most vCPUs, what a first refresh asks for). Static, for dom0's initramfs
  * (/usr/libexec/umbra-tests/); make bench-vmtop runs it.
  */
 #include <errno.h>
@@ -24,6 +24,9 @@
 
 #include "public/mgmt.h"
 #include "pvguest-patches/linux/umbra/umbra_ioctl.h"
+
+/* Room for 128 records of the most vCPUs: what a first refresh asks. */
+#define ROOM128	(128 * UMBRA_SNAPSHOT_RECORD_BYTES(UMBRA_MAX_VCPUS))
 
 static int fd;
 static void *buf;
@@ -64,7 +67,7 @@ static void step(const char *name)
 	else if (!strcmp(name, "snapshot"))
 		mgmt(UMBRA_MGMT_snapshot, room);
 	else
-		mgmt(UMBRA_MGMT_snapshot, 128 * sizeof(struct umbra_domain_snapshot));
+		mgmt(UMBRA_MGMT_snapshot, ROOM128);
 }
 
 static void probe(const char *name, int n)
@@ -87,19 +90,23 @@ int main(int argc, char **argv)
 	struct umbra_mgmt req;
 
 	fd = open("/dev/umbra", O_RDWR);
-	buf = calloc(128, sizeof(struct umbra_domain_snapshot));
+	buf = calloc(1, ROOM128);
 	if (fd < 0 || !buf || n < 1) {
 		perror("mgmtprobe: /dev/umbra");
 		return 1;
 	}
+	/* A snapshot with all the room says how many bytes the domains take. */
 	memset(&req, 0, sizeof(req));
-	req.cmd = UMBRA_MGMT_physinfo;
+	req.cmd = UMBRA_MGMT_snapshot;
 	req.interface_version = UMBRA_MGMT_INTERFACE_VERSION;
+	req.buf = (uint64_t)(uintptr_t)buf;
+	req.buf_len = ROOM128;
 	if (ioctl(fd, UMBRA_IOCTL_MGMT, &req) < 0) {
-		perror("mgmtprobe: physinfo");
+		perror("mgmtprobe: snapshot");
 		return 1;
 	}
-	room = req.u.physinfo.nr_domains * sizeof(struct umbra_domain_snapshot);
+	room = req.u.snapshot.bytes;
+	printf("probe_snapshot_bytes: %zu\n", room);
 	printf("probe_domains: %u\n", req.u.physinfo.nr_domains);
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
 		probe(steps[i], n);

@@ -44,14 +44,13 @@ void vmctl_req_init(struct umbra_mgmt *req, uint32_t cmd, uint32_t domid);
 /* ---- snapshot.c ------------------------------------------------------ */
 
 /*
- * Split `nr` UMBRA_MGMT_snapshot records (struct umbra_domain_snapshot)
- * into the two arrays vmctl_snapshot() returns. Each record's two
- * halves must name the same domain and domids must grow: -EIO with the
- * error text otherwise (nothing allocated).
+ * Index the `bytes` bytes of s->buf that Umbra filled with `nr` snapshot
+ * records into s->dom (s->nr = nr). Each record must lie whole in the
+ * bytes with at most UMBRA_MAX_VCPUS vCPUs, domids must grow, and the
+ * records must take exactly `bytes`: -EIO with the error text otherwise
+ * (s->nr = 0).
  */
-int vmctl_snapshot_split(const struct umbra_domain_snapshot *rec, unsigned int nr,
-			 struct umbra_domain_info **list,
-			 struct umbra_domain_counters **ctrs);
+int vmctl_snapshot_index(struct vmctl_snapshot *s, size_t bytes, unsigned int nr);
 
 /* ---- gunzip.c / readfile.c ---------------------------------------- */
 

@@ -106,16 +106,33 @@ int vmctl_domain_counters(struct vmctl *h, struct umbra_domain_counters **list,
 
 /*
  * What a monitor reads each refresh, in one management call however many
- * domains exist (UMBRA_MGMT_snapshot): physinfo, and every domain's
- * information and counters, read together so they agree. *list and
- * *ctrs are malloc()ed arrays of *nr entries, by domid, list[i] and
- * ctrs[i] the same domain. A second call is made only when domains
- * appeared since the handle's last snapshot and the buffer was too small.
- * Returns 0 or -errno (nothing allocated, the outputs untouched).
+ * domains exist (UMBRA_MGMT_snapshot): physinfo, and what a monitor shows
+ * of every domain, read together so they agree. The records stay in a
+ * buffer the snapshot keeps from one call to the next (no allocation,
+ * no copy in a refresh); free it with vmctl_snapshot_free(). A zeroed
+ * struct is an empty snapshot.
  */
-int vmctl_snapshot(struct vmctl *h, struct umbra_mgmt_physinfo *phys,
-		   struct umbra_domain_info **list, struct umbra_domain_counters **ctrs,
-		   unsigned int *nr);
+struct vmctl_snapshot {
+	struct umbra_mgmt_physinfo phys;
+	unsigned int nr;			/* domains */
+	/* By domid: dom[i]->vcpu[] holds dom[i]->nr_vcpus entries. */
+	const struct umbra_domain_snapshot **dom;
+	/* The library's: */
+	void *buf;
+	size_t buf_size;
+	unsigned int dom_room;
+};
+
+/*
+ * Read a snapshot into s, replacing what it held. A second call is made
+ * only when domains appeared since the handle's last snapshot and the
+ * buffer was too small. Returns 0, or -errno with s->nr = 0 (records
+ * Umbra got wrong are refused: -EIO and the error text).
+ */
+int vmctl_snapshot(struct vmctl *h, struct vmctl_snapshot *s);
+
+/* Free what s holds; s is left empty (zeroed). */
+void vmctl_snapshot_free(struct vmctl_snapshot *s);
 
 /* Management calls (ioctls on the driver) made through h so far, every
  * thread's: what a tool's cost per refresh is measured in. */

@@ -34,7 +34,7 @@
 #define __HYPERVISOR_umbra_mgmt		62
 
 /* Bump on any change of a layout or of a command's meaning. */
-#define UMBRA_MGMT_INTERFACE_VERSION	0x00010000
+#define UMBRA_MGMT_INTERFACE_VERSION	0x00010001
 
 /* The largest buffer one command takes (a kernel image goes in pieces). */
 #define UMBRA_MGMT_BUF_MAX		(1u << 20)
@@ -56,8 +56,9 @@
 #define UMBRA_MGMT_log_clear		12	/* forget what the log holds */
 #define UMBRA_MGMT_domain_counters	13	/* buf out: umbra_domain_counters[] */
 #define UMBRA_MGMT_events		14	/* u.events in/out */
-#define UMBRA_MGMT_snapshot		15	/* u.physinfo out; buf out:
-						 * umbra_domain_snapshot[] */
+#define UMBRA_MGMT_snapshot		15	/* u.snapshot out; buf out:
+						 * umbra_domain_snapshot
+						 * records */
 #define UMBRA_MGMT_event_irq		16	/* u.event_irq in/out */
 #define UMBRA_MGMT_NR_CMDS		17
 
@@ -196,6 +197,14 @@ struct umbra_mgmt_event_irq {
 	uint32_t reserved;
 };
 
+/* snapshot's results beside its records (see umbra_domain_snapshot). */
+struct umbra_mgmt_snapshot {
+	struct umbra_mgmt_physinfo physinfo;	/* first: u.physinfo too */
+	uint64_t bytes;			/* written to buf */
+	uint32_t nr_records;		/* written to buf */
+	uint32_t reserved;
+};
+
 struct umbra_mgmt {
 	uint32_t cmd;			/* UMBRA_MGMT_* */
 	uint32_t interface_version;	/* UMBRA_MGMT_INTERFACE_VERSION */
@@ -213,6 +222,7 @@ struct umbra_mgmt {
 		struct umbra_mgmt_ring ring;
 		struct umbra_mgmt_events events;
 		struct umbra_mgmt_event_irq event_irq;
+		struct umbra_mgmt_snapshot snapshot;
 		uint8_t pad[128];
 	} u;
 };
@@ -278,17 +288,41 @@ struct umbra_domain_counters {
 };
 
 /*
- * snapshot: what a monitor reads each refresh, in one call: physinfo in
- * the request's u.physinfo, and for each domain its list record and its
- * counters side by side, as many as fit in buf, by domid; returns how
- * many domains exist (u.physinfo.nr_domains, the same count). Everything
- * is read under one hold of the management lock, so the records agree
- * with each other and with physinfo.
+ * snapshot: what a monitor reads each refresh, in one call, and only
+ * that: physinfo in u.snapshot.physinfo, and for each domain, by domid,
+ * one record of what a monitor shows of it followed by its nr_vcpus
+ * vCPU records (120 + 24 x nr_vcpus bytes: a domain of one vCPU costs
+ * 144 bytes to copy, where domain_list and domain_counters together take
+ * 1064). Records are written while they fit in buf (u.snapshot.bytes
+ * and nr_records say how much was); the return value is how many domains
+ * exist (u.snapshot.physinfo.nr_domains, the same count). Everything is
+ * read under one hold of the management lock, so the records agree with
+ * each other and with physinfo. A domain's crash text and its counts by
+ * exit reason and by hypercall are in domain_list and domain_counters.
  */
 struct umbra_domain_snapshot {
-	struct umbra_domain_info info;
-	struct umbra_domain_counters counters;
+	uint32_t domid;
+	uint32_t state;			/* UMBRA_DOMSTATE_* */
+	uint32_t shutdown_reason;	/* SHUTDOWN_*, when SHUTDOWN */
+	uint32_t flags;			/* UMBRA_DOMFLAG_* */
+	char name[UMBRA_DOMAIN_NAME_MAX];
+	uint32_t type;			/* UMBRA_DOMAIN_TYPE_* */
+	uint32_t paging;		/* UMBRA_PAGING_* */
+	uint32_t nr_vcpus;		/* vCPU records after this one */
+	uint32_t reserved;
+	uint64_t mem_bytes;
+	uint64_t pool_bytes;
+	uint64_t cpu_time_ns;		/* all vCPUs */
+	uint64_t exits_total;
+	uint64_t hypercalls_total;	/* the sum of counters' hypercalls[] */
+	uint64_t pt_traps;
+	uint64_t paging_bytes;		/* shadow or nested tables held now */
+	struct umbra_vcpu_info vcpu[];	/* nr_vcpus of them */
 };
+
+/* The bytes of a snapshot record with n vCPUs. */
+#define UMBRA_SNAPSHOT_RECORD_BYTES(n) \
+	(sizeof(struct umbra_domain_snapshot) + (n) * sizeof(struct umbra_vcpu_info))
 
 UMBRA_ABI_SIZE64(struct umbra_mgmt_physinfo, 80);
 UMBRA_ABI_SIZE64(struct umbra_mgmt_create, 72);
@@ -300,8 +334,9 @@ UMBRA_ABI_OFFSET64(struct umbra_domain_info, name, 16);
 UMBRA_ABI_OFFSET64(struct umbra_domain_info, mem_bytes, 120);
 UMBRA_ABI_SIZE64(struct umbra_domain_info, 344);
 UMBRA_ABI_SIZE64(struct umbra_domain_counters, 720);
-UMBRA_ABI_OFFSET64(struct umbra_domain_snapshot, counters, 344);
-UMBRA_ABI_SIZE64(struct umbra_domain_snapshot, 1064);
+UMBRA_ABI_SIZE64(struct umbra_mgmt_snapshot, 96);
+UMBRA_ABI_OFFSET64(struct umbra_domain_snapshot, mem_bytes, 64);
+UMBRA_ABI_SIZE64(struct umbra_domain_snapshot, 120);
 
 #endif /* !__ASSEMBLY__ */
 

@@ -41,8 +41,8 @@ static size_t out_bytes(const struct umbra_mgmt *req, long ret, size_t len)
 		rec = sizeof(struct umbra_domain_counters);
 		break;
 	case UMBRA_MGMT_snapshot:
-		rec = sizeof(struct umbra_domain_snapshot);
-		break;
+		/* Records of their domain's size: Umbra says how many bytes. */
+		return min_t(u64, req->u.snapshot.bytes, len);
 	default:
 		return 0;
 	}

@@ -116,28 +116,47 @@ static long list(struct umbra_mgmt *r)
 	return (long)n;
 }
 
-/* physinfo in the request, each domain's info and counters in buf. */
+/* physinfo in the request, each domain's record and its vCPUs in buf, as
+ * many as fit; with snapshot_mismatch, that domain's record claims one
+ * vCPU more than Umbra allows. */
 static long snapshot(struct umbra_mgmt *r)
 {
-	struct umbra_domain_snapshot *out = (void *)(uintptr_t)r->buf;
-	uint64_t cap = r->buf_len / sizeof(*out), n = 0;
+	uint8_t *out = (void *)(uintptr_t)r->buf;
+	uint64_t at = 0;
+	uint32_t n = 0, written = 0;
+	bool full = false;
 
 	physinfo(r);
 	for (uint32_t i = 0; i < FAKE_MAX_DOMAINS; i++) {
+		const struct umbra_domain_info *d = &fake.dom[i].info;
+		struct umbra_domain_snapshot *s = (void *)(out + at);
+		uint64_t size = UMBRA_SNAPSHOT_RECORD_BYTES(d->nr_vcpus);
+
 		if (!fake.dom[i].exists)
 			continue;
-		if (n < cap) {
-			memset(&out[n], 0, sizeof(out[n]));
-			out[n].info = fake.dom[i].info;
-			out[n].counters.domid = i;
-			out[n].counters.exits_total = 1000 + i;
-			out[n].counters.mem_bytes = fake.dom[i].info.mem_bytes;
-			if (fake.snapshot_mismatch && fake.snapshot_mismatch == i)
-				out[n].counters.domid = i + 1;
-		}
 		n++;
+		if (full || at + size > r->buf_len) {
+			full = true;
+			continue;
+		}
+		memset(s, 0, size);
+		s->domid = i;
+		s->state = d->state;
+		memcpy(s->name, d->name, sizeof(s->name));
+		s->mem_bytes = d->mem_bytes;
+		s->nr_vcpus = d->nr_vcpus;
+		s->exits_total = 1000 + i;
+		s->hypercalls_total = 10 + i;
+		for (uint32_t v = 0; v < d->nr_vcpus; v++)
+			s->vcpu[v].pcpu = (int32_t)v;
+		if (fake.snapshot_mismatch && fake.snapshot_mismatch == i)
+			s->nr_vcpus = UMBRA_MAX_VCPUS + 1;
+		at += size;
+		written++;
 	}
-	r->u.physinfo.nr_domains = (uint32_t)n;
+	r->u.snapshot.physinfo.nr_domains = n;
+	r->u.snapshot.bytes = at;
+	r->u.snapshot.nr_records = written;
 	return (long)n;
 }
 

@@ -29,7 +29,7 @@ struct fake_umbra {
 	uint64_t console_held;		/* the ring keeps the last this many bytes */
 	int fail_create;		/* errno create returns, 0: none */
 	int fail_write;			/* errno memory_write returns, 0: none */
-	uint32_t snapshot_mismatch;	/* >0: this domid's counters say domid+1 */
+	uint32_t snapshot_mismatch;	/* >0: this domid's record is wrong */
 	/* What the library asked. */
 	unsigned int calls[UMBRA_MGMT_NR_CMDS];
 	uint64_t largest_write;

@@ -42,7 +42,7 @@ static void test_version_mismatch(void **state)
 	assert_int_equal(vmctl_open_path("/dev/null", &h), -EACCES);
 	assert_null(h);
 	assert_string_equal(vmctl_last_error(),
-			    "Umbra's management interface is version 0x20000, this tool was built for 0x10000");
+			    "Umbra's management interface is version 0x20000, this tool was built for 0x10001");
 }
 
 static void test_list_grows(void **state)

@@ -190,13 +190,17 @@ int vmctl_domain_counters(struct vmctl *h, struct umbra_domain_counters **list,
 	return *list ? 0 : fail(-ENOMEM, "out of memory");
 }
 
-/* As the library: the three reads in one call, the same domains. */
-int vmctl_snapshot(struct vmctl *h, struct umbra_mgmt_physinfo *phys,
-		   struct umbra_domain_info **list, struct umbra_domain_counters **ctrs,
-		   unsigned int *nr)
+/* As the library: the monitor's records of every domain in one call, in
+ * the snapshot's buffer (kept from one call to the next). */
+int vmctl_snapshot(struct vmctl *h, struct vmctl_snapshot *s)
 {
+	size_t bytes = 0, at = 0;
+	uint8_t *p;
+	unsigned int i;
+
 	(void)h;
 	fake.calls_snapshot++;
+	s->nr = 0;
 	if (fake.fail_list) {
 		int rc = fake.fail_list;
 
@@ -205,16 +209,63 @@ int vmctl_snapshot(struct vmctl *h, struct umbra_mgmt_physinfo *phys,
 	}
 	simulate_step();
 	fake.phys.nr_domains = fake.nr;
-	*list = copy(fake.doms, fake.nr * sizeof(fake.doms[0]));
-	*ctrs = copy(fake.ctrs, fake.nr * sizeof(fake.ctrs[0]));
-	if (!*list || !*ctrs) {
-		free(*list);
-		free(*ctrs);
-		return fail(-ENOMEM, "out of memory");
+	for (i = 0; i < fake.nr; i++)
+		bytes += UMBRA_SNAPSHOT_RECORD_BYTES(UMBRA_MAX_VCPUS);
+	if (s->buf_size < bytes || !s->buf) {
+		void *b = realloc(s->buf, bytes ? bytes : 1);
+
+		if (!b)
+			return fail(-ENOMEM, "out of memory");
+		s->buf = b;
+		s->buf_size = bytes;
 	}
-	*phys = fake.phys;
-	*nr = fake.nr;
+	if (s->dom_room < fake.nr) {
+		const struct umbra_domain_snapshot **d = realloc(s->dom, FAKE_MAX_DOMS * sizeof(*d));
+
+		if (!d)
+			return fail(-ENOMEM, "out of memory");
+		s->dom = d;
+		s->dom_room = FAKE_MAX_DOMS;
+	}
+	p = s->buf;
+	for (i = 0; i < fake.nr; i++) {
+		const struct umbra_domain_info *d = &fake.doms[i];
+		const struct umbra_domain_counters *c = &fake.ctrs[i];
+		struct umbra_domain_snapshot *r = (void *)(p + at);
+		uint64_t hcalls = 0;
+
+		for (unsigned int k = 0; k < UMBRA_HYPERCALL_NR; k++)
+			hcalls += c->hypercalls[k];
+		memset(r, 0, sizeof(*r));
+		r->domid = d->domid;
+		r->state = d->state;
+		r->shutdown_reason = d->shutdown_reason;
+		r->flags = d->flags;
+		memcpy(r->name, d->name, sizeof(r->name));
+		r->type = d->type;
+		r->paging = d->paging;
+		r->nr_vcpus = d->nr_vcpus < UMBRA_MAX_VCPUS ? d->nr_vcpus : UMBRA_MAX_VCPUS;
+		r->mem_bytes = d->mem_bytes;
+		r->pool_bytes = d->pool_bytes;
+		r->cpu_time_ns = d->cpu_time_ns;
+		r->exits_total = c->exits_total;
+		r->hypercalls_total = hcalls;
+		r->pt_traps = c->pt_traps;
+		r->paging_bytes = c->paging_bytes;
+		memcpy(r->vcpu, d->vcpu, r->nr_vcpus * sizeof(r->vcpu[0]));
+		s->dom[i] = r;
+		at += UMBRA_SNAPSHOT_RECORD_BYTES(r->nr_vcpus);
+	}
+	s->phys = fake.phys;
+	s->nr = fake.nr;
 	return 0;
+}
+
+void vmctl_snapshot_free(struct vmctl_snapshot *s)
+{
+	free(s->buf);
+	free(s->dom);
+	memset(s, 0, sizeof(*s));
 }
 
 /* Every call the double answered stands for one ioctl of the library's. */

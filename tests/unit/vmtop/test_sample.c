@@ -17,7 +17,7 @@
 static unsigned long calls_for_one_sample(unsigned int domains)
 {
 	struct vmctl *h;
-	struct vmtop_sample s;
+	struct vmtop_sample s = { 0 };
 	unsigned long before;
 	unsigned int i;
 
@@ -31,8 +31,8 @@ static unsigned long calls_for_one_sample(unsigned int domains)
 	assert_int_equal(vmctl_open(&h), 0);
 	before = vmctl_calls(h);
 	assert_int_equal(vmtop_sample_take(h, &s, 1), 0);
-	assert_int_equal(s.nr_doms, domains);
-	assert_int_equal(s.nr_ctrs, domains);
+	assert_int_equal(s.snap.nr, domains);
+	assert_int_equal(s.snap.dom[domains - 1]->domid, domains - 1);
 	/* One snapshot for every domain at once, nothing else. */
 	assert_int_equal(fake.calls_snapshot, 1);
 	assert_int_equal(fake.calls_physinfo + fake.calls_list + fake.calls_counters +
@@ -55,37 +55,49 @@ static void calls_do_not_grow_with_domains(void **state)
 static void failure_leaves_an_empty_sample(void **state)
 {
 	struct vmctl *h;
-	struct vmtop_sample s;
+	struct vmtop_sample s = { 0 };
 
 	(void)state;
 	fake_reset(1);
 	vmctl_open(&h);
+	assert_int_equal(vmtop_sample_take(h, &s, 5), 0);
+	assert_int_equal(s.snap.nr, 1);
 	fake.fail_list = -EIO;
-	assert_int_equal(vmtop_sample_take(h, &s, 5), -EIO);
-	assert_null(s.doms);
-	assert_null(s.ctrs);
-	assert_int_equal(s.nr_doms, 0);
+	assert_int_equal(vmtop_sample_take(h, &s, 6), -EIO);
+	assert_int_equal(s.snap.nr, 0);
+	assert_int_equal(s.t_ns, 0);
 	vmtop_sample_free(&s);
+	assert_null(s.snap.buf);
 }
 
 static void shift_moves_and_empties(void **state)
 {
 	struct vmctl *h;
-	struct vmtop_sample prev = { 0 }, cur;
+	struct vmtop_sample prev = { 0 }, cur = { 0 };
 	struct vmtop_row rows[4];
+	void *first;
 
 	(void)state;
 	fake_reset(1);
 	fake_add(3, "g", UMBRA_DOMSTATE_RUNNING, 4 << 20, 1, 1000000000ull);
 	vmctl_open(&h);
 	assert_int_equal(vmtop_sample_take(h, &cur, 1000000000ull), 0);
+	first = cur.snap.buf;
 	vmtop_sample_shift(&prev, &cur);
-	assert_null(cur.doms);
-	assert_int_equal(prev.nr_doms, 2);
+	assert_int_equal(cur.snap.nr, 0);
+	assert_int_equal(prev.snap.nr, 2);
+	assert_ptr_equal(prev.snap.buf, first);
 	fake.doms[1].cpu_time_ns += 500000000ull;
+	fake.doms[1].vcpu[0].cpu_time_ns += 500000000ull;
 	assert_int_equal(vmtop_sample_take(h, &cur, 2000000000ull), 0);
 	assert_int_equal(vmtop_rates(&prev, &cur, rows), 2);
 	assert_float_equal(rows[1].cpu_pct, 50.0, 1e-9);
+	/* The rows point into the newer sample's records. */
+	assert_ptr_equal(rows[1].vcpu, cur.snap.dom[1]->vcpu);
+	assert_int_equal(rows[1].vcpu[0].cpu_time_ns, 1500000000ull);
+	/* The next shift hands the older buffer back for the next reading. */
+	vmtop_sample_shift(&prev, &cur);
+	assert_ptr_equal(cur.snap.buf, first);
 	vmtop_sample_free(&prev);
 	vmtop_sample_free(&cur);
 }

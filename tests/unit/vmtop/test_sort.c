@@ -30,7 +30,6 @@ static void make_rows(void)
 		rows[i].domid = 10 + i;
 		snprintf(rows[i].name, sizeof(rows[i].name), "%s", names[i]);
 		rows[i].state = states[i];
-		rows[i].has_counters = true;
 		/* Each column ranks the rows differently. */
 		rows[i].cpu_time_ns = (uint64_t)((i + 1) % NR) * 1000000000ull;
 		rows[i].cpu_pct = (double)((i + 2) % NR);
@@ -132,6 +131,57 @@ static void filter_by_name(void **state)
 	assert_int_equal(vmtop_filter(rows, NR, "zzz"), 0);
 }
 
+/* The pointer sort gives vmtop_sort()'s order, on every column either
+ * way, from every starting order of the four rows. */
+static void sort_ptrs_agrees(void **state)
+{
+	static const unsigned int perms[][NR] = {
+		{ 0, 1, 2, 3 }, { 3, 2, 1, 0 }, { 1, 3, 0, 2 }, { 2, 0, 3, 1 }, { 0, 2, 1, 3 },
+	};
+	struct vmtop_row sorted[NR];
+	const struct vmtop_row *v[NR];
+	unsigned int c, p, i;
+
+	(void)state;
+	for (c = 0; c < 2 * VMTOP_COL_NR; c++) {
+		bool rev = c >= VMTOP_COL_NR;
+		enum vmtop_col col = (enum vmtop_col)(c % VMTOP_COL_NR);
+
+		make_rows();
+		rows[3].cpu_pct = rows[0].cpu_pct;	/* a tie: domid decides */
+		memcpy(sorted, rows, sizeof(rows));
+		vmtop_sort(sorted, NR, col, rev);
+		for (p = 0; p < sizeof(perms) / sizeof(perms[0]); p++) {
+			for (i = 0; i < NR; i++)
+				v[i] = &rows[perms[p][i]];
+			vmtop_sort_ptrs(v, NR, col, rev);
+			for (i = 0; i < NR; i++)
+				assert_int_equal(v[i]->domid, sorted[i].domid);
+		}
+	}
+}
+
+/* The last order first, newcomers after it; domains gone are skipped. */
+static void order_is_kept(void **state)
+{
+	const struct vmtop_row *v[NR];
+	const uint32_t last[] = { 13, 99, 11, 10 };	/* 99 went, 12 is new */
+	unsigned int n;
+
+	(void)state;
+	make_rows();
+	n = vmtop_order_keep(v, rows, NR, last, 4);
+	assert_int_equal(n, NR);
+	assert_int_equal(v[0]->domid, 13);
+	assert_int_equal(v[1]->domid, 11);
+	assert_int_equal(v[2]->domid, 10);
+	assert_int_equal(v[3]->domid, 12);
+	/* No last order: by domid. */
+	n = vmtop_order_keep(v, rows, NR, NULL, 0);
+	for (unsigned int i = 0; i < n; i++)
+		assert_int_equal(v[i]->domid, 10 + i);
+}
+
 static char *capture_text(unsigned int nr)
 {
 	char *buf = NULL;
@@ -206,6 +256,8 @@ int main(void)
 		cmocka_unit_test(sort_each_column),
 		cmocka_unit_test(ties_keep_domid_order),
 		cmocka_unit_test(filter_by_name),
+		cmocka_unit_test(sort_ptrs_agrees),
+		cmocka_unit_test(order_is_kept),
 		cmocka_unit_test(batch_text),
 		cmocka_unit_test(batch_json),
 	};

@@ -17,6 +17,8 @@ $(eval $(call cmocka_test,$(VMTOP_UNIT_BIN)/test_rates, \
 	$(BUILD)/san/$(VMTOP_UNIT_DIR)/test_rates.o $(VMTOP_CORE_SAN) $(VMTOP_FAKE_SAN)))
 $(eval $(call cmocka_test,$(VMTOP_UNIT_BIN)/test_sort, \
 	$(BUILD)/san/$(VMTOP_UNIT_DIR)/test_sort.o $(VMTOP_CORE_SAN) $(VMTOP_FAKE_SAN)))
+$(eval $(call cmocka_test,$(VMTOP_UNIT_BIN)/test_lines, \
+	$(BUILD)/san/$(VMTOP_UNIT_DIR)/test_lines.o $(VMTOP_CORE_SAN) $(VMTOP_FAKE_SAN)))
 $(eval $(call cmocka_test,$(VMTOP_UNIT_BIN)/test_sample, \
 	$(BUILD)/san/$(VMTOP_UNIT_DIR)/test_sample.o $(VMTOP_CORE_SAN) $(VMTOP_FAKE_SAN)))
 

@@ -1,0 +1,239 @@
+/*
+ * The batch loop (batch_run.h). What one interval keeps for the next:
+ * the two samples' buffers, the rows, the order the rows were printed
+ * in and each domain's line, so that in a steady state a refresh
+ * allocates nothing, sorts rows that are already in order, and formats
+ * only the domains whose numbers changed.
+ */
+#include <err.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "batch.h"
+#include "batch_run.h"
+#include "rates.h"
+#include "sort.h"
+#include "term.h"
+
+/* Where a refresh's CPU time goes (--stats). */
+enum { COST_READ, COST_RATES, COST_SORT, COST_OUT, COST_ALL, COST_NR };
+static const char *const cost_names[COST_NR] = { "read", "rates", "sort", "output", "refresh" };
+
+#define COST_KEEP	4096	/* refreshes whose costs are kept for medians */
+
+struct cost {
+	uint64_t sum[COST_NR];
+	uint32_t *each[COST_NR];	/* per refresh, the first COST_KEEP */
+	long n;				/* the refresh being measured */
+};
+
+struct state {
+	struct vmtop_sample prev, cur;
+	struct vmtop_row *rows;		/* by domid */
+	const struct vmtop_row **view;	/* in the order printed */
+	uint32_t *order;		/* the domids printed last, in order */
+	unsigned int room, nr_order;
+	struct vmtop_batch out;
+	struct cost cost;
+};
+
+static void sleep_ms(unsigned int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	/* A stop signal cuts it short (no SA_RESTART). */
+	nanosleep(&ts, NULL);
+}
+
+/* This process's CPU time (user and system: the management calls run in
+ * the driver and the hypervisor on its behalf), in microseconds. */
+static uint64_t cpu_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/* Account the CPU time since `since` to a step; returns the time now. */
+static uint64_t cost_add(struct cost *c, int step, uint64_t since)
+{
+	uint64_t now = cpu_us(), d = now - since;
+
+	c->sum[step] += d;
+	if (c->each[step] && c->n < COST_KEEP)
+		c->each[step][c->n] = d > UINT32_MAX ? UINT32_MAX : (uint32_t)d;
+	return now;
+}
+
+static void grow(struct state *s, unsigned int nr)
+{
+	if (nr <= s->room)
+		return;
+	s->rows = realloc(s->rows, nr * sizeof(*s->rows));
+	s->view = realloc(s->view, nr * sizeof(*s->view));
+	s->order = realloc(s->order, nr * sizeof(*s->order));
+	if (!s->rows || !s->view || !s->order)
+		err(1, "out of memory");
+	s->room = nr;
+}
+
+/* xentop -b orders by name: in the last order, sorted again. */
+static void arrange(struct state *s, unsigned int nr)
+{
+	unsigned int i;
+
+	vmtop_order_keep(s->view, s->rows, nr, s->order, s->nr_order);
+	vmtop_sort_ptrs(s->view, nr, VMTOP_COL_NAME, false);
+	for (i = 0; i < nr; i++)
+		s->order[i] = s->view[i]->domid;
+	s->nr_order = nr;
+}
+
+static void print(struct state *s, const struct vmtop_batch_opts *o,
+		  const struct vmtop_summary *sum, unsigned int nr)
+{
+	if (o->json) {
+		/* Not the monitor's hot path: rows copied in order. */
+		struct vmtop_row *sorted = malloc((nr ? nr : 1) * sizeof(*sorted));
+		unsigned int i;
+
+		if (!sorted)
+			err(1, "out of memory");
+		for (i = 0; i < nr; i++)
+			sorted[i] = *s->view[i];
+		vmtop_batch_json(stdout, sum, sorted, nr);
+		free(sorted);
+	} else if (vmtop_batch_lines(&s->out, stdout, s->view, nr, VMTOP_COLS_DEFAULT)) {
+		errx(1, "out of memory");
+	}
+	fflush(stdout);
+}
+
+/* One interval. */
+static int once(struct vmctl *h, const struct vmtop_batch_opts *o, struct state *s)
+{
+	struct vmtop_summary sum;
+	unsigned int nr;
+	uint64_t t = cpu_us();
+	int rc;
+
+	rc = vmtop_sample_take(h, &s->cur, vmtop_now_ns());
+	t = cost_add(&s->cost, COST_READ, t);
+	if (rc < 0) {
+		warnx("reading the domains: %s", vmctl_last_error());
+		return 1;
+	}
+	grow(s, s->cur.snap.nr);
+	nr = vmtop_rates(&s->prev, &s->cur, s->rows);
+	vmtop_summarize(&s->prev, &s->cur, s->rows, nr, &sum);
+	t = cost_add(&s->cost, COST_RATES, t);
+	arrange(s, nr);
+	t = cost_add(&s->cost, COST_SORT, t);
+	print(s, o, &sum, nr);
+	cost_add(&s->cost, COST_OUT, t);
+	vmtop_sample_shift(&s->prev, &s->cur);
+	return 0;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The median of the kept costs of a step (sorts them: [0] is then the
+ * cheapest). */
+static double cost_median(struct cost *c, int step, long n)
+{
+	uint32_t *v = c->each[step];
+
+	if (!v || !n)
+		return 0;
+	if (n > COST_KEEP)
+		n = COST_KEEP;
+	qsort(v, (size_t)n, sizeof(*v), cmp_u32);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
+}
+
+/* What --stats prints: the cost of one refresh, averaged, the first
+ * one's, and the medians. */
+static void print_stats(long refreshes, unsigned long calls, struct state *s)
+{
+	struct cost *c = &s->cost;
+	double n = (double)refreshes;
+	int i;
+
+	if (!refreshes)
+		return;
+	fprintf(stderr, "vmtop_refreshes: %ld\n", refreshes);
+	fprintf(stderr, "vmtop_domains: %u\n", s->prev.snap.nr);
+	fprintf(stderr, "vmtop_calls_per_refresh: %.2f\n", (double)calls / n);
+	fprintf(stderr, "vmtop_refresh_cpu_us: %.1f\n", (double)c->sum[COST_ALL] / n);
+	/* Of which reading Umbra (the library, the driver, the hypercall),
+	 * rates, sorting and output (formatting and writing). */
+	for (i = 0; i < COST_ALL; i++)
+		fprintf(stderr, "vmtop_%s_cpu_us: %.1f\n", cost_names[i], (double)c->sum[i] / n);
+	/* The first refresh faults its buffers in, binds library calls and
+	 * formats every line. The medians are what a refresh costs when the
+	 * machine's other work (the CPU time counts what the host took from
+	 * the emulated CPU) does not get in. */
+	for (i = 0; i < COST_NR && c->each[i]; i++)
+		fprintf(stderr, "vmtop_first_%s_cpu_us: %u\n", cost_names[i], c->each[i][0]);
+	for (i = 0; i < COST_NR; i++)
+		fprintf(stderr, "vmtop_median_%s_cpu_us: %.1f\n", cost_names[i],
+			cost_median(c, i, refreshes));
+	/* The host's interference only adds: the cheapest is the floor. */
+	for (i = 0; i < COST_NR && c->each[i]; i++)
+		fprintf(stderr, "vmtop_min_%s_cpu_us: %u\n", cost_names[i], c->each[i][0]);
+	fprintf(stderr, "vmtop_lines_formatted: %lu\n", s->out.lines.formatted);
+	fprintf(stderr, "vmtop_lines_reused: %lu\n", s->out.lines.reused);
+}
+
+static void state_free(struct state *s)
+{
+	int i;
+
+	vmtop_sample_free(&s->prev);
+	vmtop_sample_free(&s->cur);
+	vmtop_batch_free(&s->out);
+	free(s->rows);
+	free(s->view);
+	free(s->order);
+	for (i = 0; i < COST_NR; i++)
+		free(s->cost.each[i]);
+}
+
+int vmtop_batch_run(struct vmctl *h, const struct vmtop_batch_opts *o)
+{
+	struct state s;
+	unsigned long calls0 = vmctl_calls(h);
+	long i;
+	int rc = 0;
+
+	memset(&s, 0, sizeof(s));
+	for (i = 0; o->stats && i < COST_NR; i++)
+		s.cost.each[i] = calloc(COST_KEEP, sizeof(uint32_t));
+	vmtop_term_signals();
+	for (i = 0; !o->iterations || i < o->iterations; i++) {
+		uint64_t t;
+
+		if (i)
+			sleep_ms(o->delay_ms);
+		if (vmtop_stop_signal)
+			break;
+		s.cost.n = i;
+		t = cpu_us();
+		rc = once(h, o, &s);
+		cost_add(&s.cost, COST_ALL, t);
+		if (rc)
+			break;
+	}
+	if (o->stats)
+		print_stats(i, vmctl_calls(h) - calls0, &s);
+	state_free(&s);
+	return rc;
+}
