@@ -13,6 +13,14 @@
 
 void (*domain_start_hook)(uint32_t domid);
 
+/* Into the store with its rings (a domain without any: none). */
+static void domain_record(struct vmctl *h, uint32_t domid, const struct vmcfg *cfg)
+{
+	struct umbra_mgmt_rings rings;
+
+	store_domain_add(domid, cfg, vmctl_domain_rings(h, domid, &rings) ? NULL : &rings);
+}
+
 uint32_t domain_start(const struct vmcfg *cfg, bool paused)
 {
 	struct vmctl_domain_config dc = {
@@ -41,7 +49,7 @@ uint32_t domain_start(const struct vmcfg *cfg, bool paused)
 			cli_fail_lib(rc, "%s: cpus: vCPU %u", cfg->name, i);
 		}
 	}
-	store_domain_add(domid, cfg);
+	domain_record(h, domid, cfg);
 	/* Before it runs, so nobody misses its stop (watch.c). */
 	if (domain_start_hook)
 		domain_start_hook(domid);

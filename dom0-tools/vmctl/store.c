@@ -2,10 +2,11 @@
  * vmctl's side of the store: the entries xl writes for a domain
  * (libxl__domain_make and friends), in one transaction, then INTRODUCE.
  * The domain's own subtrees (control/, data/) are the domain's, the rest
- * dom0's and readable by the domain, as under xl. Test guests have no
- * store ring yet, so the introduction names page 0 and port 0: vmstored
- * in dom0 serves no ring for them, but watchers of @introduceDomain are
- * told, and @releaseDomain fires on destroy.
+ * dom0's and readable by the domain, as under xl. The introduction names
+ * the domain's store ring (page and port, as Umbra set them up: the HVM
+ * parameters the guest reads), which vmstored -U then serves; a domain
+ * without rings is introduced with page 0 and port 0, so watchers of
+ * @introduceDomain are told all the same.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dom0-tools/lib/libvmctl/vmctl.h"
 #include "dom0-tools/lib/libvmstore/vmstore.h"
 
 #include "cli.h"
@@ -136,6 +138,26 @@ static void write_local(struct txn *x, uint32_t domid, const struct vmcfg *cfg,
 	perms(x, path, domid, 0);
 }
 
+/* store/ and console/ as xl writes them (libxl__build_post): the rings'
+ * pages and the domain's ports, which dom0's back ends bind. */
+static void write_rings(struct txn *x, uint32_t domid, const struct umbra_mgmt_rings *r)
+{
+	char dom[64], path[128];
+
+	snprintf(dom, sizeof(dom), "/local/domain/%u", domid);
+	snprintf(path, sizeof(path), "%s/store/ring-ref", dom);
+	put_u64(x, r->store_gfn, path);
+	snprintf(path, sizeof(path), "%s/store/port", dom);
+	put_u64(x, r->store_port, path);
+	snprintf(path, sizeof(path), "%s/console/ring-ref", dom);
+	put_u64(x, r->console_gfn, path);
+	snprintf(path, sizeof(path), "%s/console/port", dom);
+	put_u64(x, r->console_port, path);
+	put(x, "0", "%s/console/backend-id", dom);
+	put(x, "xenconsoled", "%s/console/type", dom);
+	put(x, "1048576", "%s/console/limit", dom);
+}
+
 /* What xend kept under /vm, plus what vmctl needs to start it again. */
 static void write_vm(struct txn *x, uint32_t domid, const struct vmcfg *cfg,
 		     const char *uuid, const char *vm)
@@ -167,7 +189,8 @@ static void write_vm(struct txn *x, uint32_t domid, const struct vmcfg *cfg,
 	put(x, cfg->cmdline ? cfg->cmdline : "", "%s/image/cmdline", vm);
 }
 
-bool store_domain_add(uint32_t domid, const struct vmcfg *cfg)
+bool store_domain_add(uint32_t domid, const struct vmcfg *cfg,
+		      const struct umbra_mgmt_rings *rings)
 {
 	struct txn x = { .h = store_open() };
 	char uuid[37], vm[64];
@@ -182,6 +205,8 @@ bool store_domain_add(uint32_t domid, const struct vmcfg *cfg)
 		x.ok = x.t != VMS_TXN_NULL;
 		write_local(&x, domid, cfg, vm);
 		write_vm(&x, domid, cfg, uuid, vm);
+		if (rings)
+			write_rings(&x, domid, rings);
 		if (x.t != VMS_TXN_NULL &&
 		    vms_transaction_end(x.h, x.t, !x.ok) && x.ok)
 			break;
@@ -190,7 +215,8 @@ bool store_domain_add(uint32_t domid, const struct vmcfg *cfg)
 	}
 	if (tries == STORE_RETRIES)
 		goto fail;
-	if (!vms_introduce_domain(x.h, domid, 0, 0))
+	if (!vms_introduce_domain(x.h, domid, rings ? rings->store_gfn : 0,
+				  rings ? rings->store_port : 0))
 		cli_warn("the store refused to introduce domain %u: %s", domid,
 			 strerror(errno));
 	return true;

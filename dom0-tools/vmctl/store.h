@@ -14,12 +14,16 @@
 
 #include "config.h"
 
+struct umbra_mgmt_rings;
+
 /*
  * Record a new domain from its config (including its on_* actions and
- * what is needed to start it again) and introduce it. Returns whether
- * the store has it.
+ * what is needed to start it again) and its rings (store/ and console/,
+ * as xl writes them; rings NULL: it has none), and introduce it with its
+ * store ring. Returns whether the store has it.
  */
-bool store_domain_add(uint32_t domid, const struct vmcfg *cfg);
+bool store_domain_add(uint32_t domid, const struct vmcfg *cfg,
+		      const struct umbra_mgmt_rings *rings);
 
 /* Remove the domain's entries and release it (nothing there is fine). */
 void store_domain_remove(uint32_t domid);

@@ -46,6 +46,7 @@ int do_introduce(struct client *c, struct request *r)
 			return err;
 	}
 	d->introduced = true;
+	s->dirty = true;	/* kept across a restart (--state) */
 	log_info("introduced dom%lu (mfn %lu, port %lu)", domid, mfn, port);
 	watch_fire_special(s, SPECIAL_INTRODUCE);
 	return reply_ok(r);
@@ -86,6 +87,7 @@ int do_release(struct client *c, struct request *r)
 		c->store->ring.detach(c->store, d, c->store->ring.arg);
 	d->introduced = false;
 	d->target = DOMID_NONE;
+	c->store->dirty = true;
 	log_info("released dom%u", d->domid);
 	watch_fire_special(c->store, SPECIAL_RELEASE);
 	return reply_ok(r);

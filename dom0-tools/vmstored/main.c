@@ -13,6 +13,7 @@
 #include "log.h"
 #include "persist.h"
 #include "ring_host.h"
+#include "ring_umbra.h"
 #include "server.h"
 
 struct options {
@@ -21,6 +22,7 @@ struct options {
 	const char *log_file;
 	const char *pid_file;
 	const char *ring_dir;
+	bool umbra;
 	bool foreground;
 	bool fresh;
 	int log_level;
@@ -43,6 +45,8 @@ static void usage(FILE *out)
 "      --save-delay MS   save at most MS ms after a change (default 200)\n"
 "  -p, --pid-file FILE   write the daemon's pid to FILE\n"
 "  -R, --ring-dir DIR    serve introduced guests' rings from files in DIR\n"
+"  -U, --umbra           serve introduced guests' rings under Umbra\n"
+"                        (their pages and event channels, via /dev/umbra)\n"
 "  -q, --quota NAME=N    nodes, node-size, perms, watches, transactions,\n"
 "                        outstanding (per unprivileged domain)\n"
 "  -h, --help            this text\n");
@@ -61,13 +65,14 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "save-delay", required_argument, NULL, 'd' },
 		{ "pid-file", required_argument, NULL, 'p' },
 		{ "ring-dir", required_argument, NULL, 'R' },
+		{ "umbra", no_argument, NULL, 'U' },
 		{ "quota", required_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "s:Fl:L:S:p:R:q:h", longopts,
+	while ((opt = getopt_long(argc, argv, "s:Fl:L:S:p:R:Uq:h", longopts,
 				  NULL)) != -1) {
 		switch (opt) {
 		case 's': o->socket_path = optarg; break;
@@ -77,6 +82,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 'f': o->fresh = true; break;
 		case 'p': o->pid_file = optarg; break;
 		case 'R': o->ring_dir = optarg; break;
+		case 'U': o->umbra = true; break;
 		case 'l':
 			o->log_level = log_level_parse(optarg);
 			if (o->log_level < 0) {
@@ -245,8 +251,14 @@ int main(int argc, char **argv)
 	srv.save_delay_ms = o.save_delay_ms;
 	if (apply_quotas(&srv.store, &o) || restore_state(&srv, &o))
 		goto fail;
+	if (o.ring_dir && o.umbra) {
+		fprintf(stderr, "vmstored: -R and -U exclude each other\n");
+		goto fail;
+	}
 	if (o.ring_dir)
 		ring_host_enable(&srv.loop, o.ring_dir);
+	if (o.umbra && ring_umbra_enable(&srv.loop, NULL))
+		goto fail;
 	if (!o.foreground && daemonise(&o))
 		goto fail;
 	if (!o.foreground && !o.log_file)

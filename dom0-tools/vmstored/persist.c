@@ -187,6 +187,37 @@ out_unlink:
 	return -1;
 }
 
+/* The guests INTRODUCE made known, so a restart serves them again
+ * (dom0 is always there). */
+static bool saved(const struct domain *d)
+{
+	return d->introduced && d->domid != 0;
+}
+
+static void put_domains(struct buf *b, const struct store *s)
+{
+	const struct hlink *l;
+	uint32_t n = 0;
+	size_t pos = 0;
+
+	for (l = htable_next(&s->domains, &pos, NULL); l;
+	     l = htable_next(&s->domains, &pos, (struct hlink *)l))
+		n += saved(container_of(l, struct domain, link));
+	put_u32(b, n);
+	pos = 0;
+	for (l = htable_next(&s->domains, &pos, NULL); l;
+	     l = htable_next(&s->domains, &pos, (struct hlink *)l)) {
+		const struct domain *d = container_of(l, struct domain, link);
+
+		if (!saved(d))
+			continue;
+		put_u32(b, d->domid);
+		put_u32(b, d->port);
+		put_u64(b, d->mfn);
+		put_u32(b, d->target);
+	}
+}
+
 int persist_save(const struct store *s, const char *path, char *err,
 		 size_t err_len)
 {
@@ -198,6 +229,7 @@ int persist_save(const struct store *s, const char *path, char *err,
 	put_u32(&b, 0);
 	put_u64(&b, s->tree.nnodes);
 	tree_walk(&s->tree, put_node, &b);
+	put_domains(&b, s);
 	put_u32(&b, persist_crc32(b.data, b.len));
 	if (b.failed) {
 		free(b.data);
@@ -294,8 +326,46 @@ static const char *load_node(struct tree *t, struct cursor *c, uint64_t i)
 	return why;
 }
 
-static int parse(struct tree *t, const unsigned char *data, size_t len,
-		 char *err, size_t err_len)
+/* Introduced domains read from a file, applied once all of it is good. */
+struct saved_domain {
+	uint32_t domid, port, target;
+	uint64_t mfn;
+};
+
+struct saved_domains {
+	struct saved_domain *d;
+	uint32_t n;
+};
+
+static const char *load_domains(struct cursor *c, struct saved_domains *out)
+{
+	uint32_t n, i, lo = 0, hi = 0;
+
+	if (!get_u32(c, &n))
+		return "truncated domain count";
+	if (n > VMS_DOMID_MAX || (size_t)(c->end - c->p) < (size_t)n * 20)
+		return "domain count does not match the records";
+	out->d = calloc(n ? n : 1, sizeof(*out->d));
+	if (!out->d)
+		return "out of memory";
+	out->n = n;
+	for (i = 0; i < n; i++) {
+		struct saved_domain *d = &out->d[i];
+
+		get_u32(c, &d->domid);
+		get_u32(c, &d->port);
+		get_u32(c, &lo);
+		get_u32(c, &hi);
+		get_u32(c, &d->target);
+		d->mfn = (uint64_t)hi << 32 | lo;
+		if (d->domid == 0 || d->domid > VMS_DOMID_MAX)
+			return "bad domain id";
+	}
+	return NULL;
+}
+
+static int parse(struct tree *t, struct saved_domains *doms,
+		 const unsigned char *data, size_t len, char *err, size_t err_len)
 {
 	struct cursor hdr = { data + 8, data + HEADER_SIZE };
 	struct cursor tail = { data + len - TRAILER_SIZE, data + len };
@@ -313,7 +383,7 @@ static int parse(struct tree *t, const unsigned char *data, size_t len,
 	get_u32(&hdr, &count_hi);
 	get_u32(&tail, &stored_crc);
 	count = (uint64_t)count_hi << 32 | count_lo;
-	if (version != PERSIST_VERSION) {
+	if (version != PERSIST_VERSION && version != 1) {
 		fail(err, err_len, "unsupported version %" PRIu32, version);
 		return -1;
 	}
@@ -330,10 +400,21 @@ static int parse(struct tree *t, const unsigned char *data, size_t len,
 			return -1;
 		}
 	}
-	if (c.p != c.end || count == 0) {
+	if (count == 0 || (version == 1 && c.p != c.end)) {
 		fail(err, err_len, "node count %" PRIu64 " does not match "
 		     "the records", count);
 		return -1;
+	}
+	if (version >= 2) {
+		const char *why = load_domains(&c, doms);
+
+		if (!why && c.p != c.end)
+			why = "trailing bytes after the domains";
+		if (why) {
+			fail(err, err_len, "domains at byte %zu: %s",
+			     (size_t)(c.p - data), why);
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -374,18 +455,32 @@ static unsigned char *read_file(const char *path, size_t *len, char *err,
 int persist_parse(struct store *s, const void *data, size_t len, char *err,
 		  size_t err_len)
 {
+	struct saved_domains doms = { 0 };
 	struct tree t;
+	uint32_t i;
 
 	if (tree_init(&t)) {
 		fail(err, err_len, "out of memory");
 		return -1;
 	}
-	if (parse(&t, data, len, err, err_len)) {
+	if (parse(&t, &doms, data, len, err, err_len)) {
 		tree_destroy(&t);
+		free(doms.d);
 		return -1;
 	}
 	tree_destroy(&s->tree);
 	s->tree = t;
+	for (i = 0; i < doms.n; i++) {
+		struct domain *d = domain_get(s, doms.d[i].domid);
+
+		if (!d)
+			continue;	/* out of memory: that one is not served */
+		d->introduced = true;
+		d->port = doms.d[i].port;
+		d->mfn = doms.d[i].mfn;
+		d->target = doms.d[i].target;
+	}
+	free(doms.d);
 	domain_recount_nodes(s);
 	s->dirty = false;
 	return 0;

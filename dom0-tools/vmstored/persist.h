@@ -5,11 +5,14 @@
  * parsing make damage visible: a bad file is refused, not half-loaded.
  *
  * Layout (little-endian):
- *   "VMSTORE\n", u32 version (1), u32 reserved (0), u64 node count
+ *   "VMSTORE\n", u32 version (2), u32 reserved (0), u64 node count
  *   nodes, parents before children, children in creation order:
  *     u32 path length, u32 value length, u32 permission count,
  *     path, value, count x (u32 domid, u32 access bits)
+ *   version 2: u32 count of introduced domains, each
+ *     u32 domid, u32 port, u64 mfn, u32 target (DOMID_NONE: none)
  *   u32 CRC-32 of everything before it
+ * Version 1 files (no domain section) are still read.
  */
 #ifndef VMSTORED_PERSIST_H
 #define VMSTORED_PERSIST_H
@@ -19,13 +22,14 @@
 
 struct store;
 
-#define PERSIST_VERSION 1
+#define PERSIST_VERSION 2
 
 /* 0, or -1 with a reason in err. */
 int persist_save(const struct store *s, const char *path, char *err,
 		 size_t err_len);
 /*
- * Replace the store's tree with the file's. Returns 0, 1 if the file does
+ * Replace the store's tree and introduced domains with the file's (their
+ * rings are not attached: the transport does that). Returns 0, 1 if the file does
  * not exist (the store is left empty), or -1 with the reason in err (the
  * store is left unchanged).
  */

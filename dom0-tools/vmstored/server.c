@@ -64,7 +64,9 @@ int server_open(struct server *srv, const char *socket_path)
 	}
 	srv->socket_path = strdup(socket_path);
 	srv->listen_fd = sock_listen(socket_path);
-	if (!srv->socket_path || srv->listen_fd < 0) {
+	/* Early, so transports can watch descriptors before the loop runs. */
+	srv->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (!srv->socket_path || srv->listen_fd < 0 || srv->epfd < 0) {
 		server_close(srv);
 		return -1;
 	}
@@ -254,7 +256,6 @@ int server_run(struct server *srv)
 {
 	struct epoll_event ev[MAX_EVENTS];
 
-	srv->epfd = epoll_create1(EPOLL_CLOEXEC);
 	srv->sig_fd = open_signals();
 	if (srv->epfd < 0 || srv->sig_fd < 0 ||
 	    add_fd(srv->epfd, srv->listen_fd, &listen_tag, EPOLLIN) ||

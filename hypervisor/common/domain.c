@@ -223,6 +223,7 @@ struct domain *domain_create(const struct domain_config *cfg, const char **why)
  * next: a peer found before it left the table is done with it then. */
 void domain_destroy(struct domain *d)
 {
+	domain_rings_teardown(d);
 	unpublish(d);
 	evtchn_domain_destroy(d);
 	/* Before its memory can be reused: nobody maps its frames any more. */

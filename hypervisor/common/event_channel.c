@@ -136,9 +136,9 @@ static long send_locked(struct domain *d, uint32_t port)
 	switch (chn->state) {
 	case ECS_INTERDOMAIN:
 		rchn = evtchn_at(table(chn->peer), chn->remote_port);
-		evtchn_2l_set_pending(chn->peer, __atomic_load_n(&rchn->notify_vcpu,
-								 __ATOMIC_RELAXED),
-				      chn->remote_port);
+		evtchn_set_pending(chn->peer, __atomic_load_n(&rchn->notify_vcpu,
+							      __ATOMIC_RELAXED),
+				   chn->remote_port);
 		return 0;
 	case ECS_IPI:
 		evtchn_2l_set_pending(d, chn->notify_vcpu, port);
@@ -148,6 +148,15 @@ static long send_locked(struct domain *d, uint32_t port)
 	default:
 		return -EINVAL;
 	}
+}
+
+long evtchn_send(struct domain *d, uint32_t port)
+{
+	uint64_t f = spin_lock_irqsave(&d->evtchn.lock);
+	long rc = send_locked(d, port);
+
+	spin_unlock_irqrestore(&d->evtchn.lock, f);
+	return rc;
 }
 
 /* send, unmask and close: a port is all they take. */

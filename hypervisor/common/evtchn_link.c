@@ -186,7 +186,7 @@ static long connect_locked(struct domain *ld, struct domain *rd, uint32_t rport)
 	rchn->peer = ld;
 	/* Events sent to the unbound port were dropped: as Xen, assume one
 	 * was and make the new port pending. */
-	evtchn_2l_set_pending(ld, lchn->notify_vcpu, (uint32_t)lport);
+	evtchn_set_pending(ld, lchn->notify_vcpu, (uint32_t)lport);
 	return lport;
 }
 

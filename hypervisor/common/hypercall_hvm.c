@@ -108,15 +108,50 @@ long do_vcpu_op(struct vcpu *caller, uint64_t *a)
 	return rc;
 }
 
-/* The xenstore and PV console parameters name services Umbra does not
- * offer yet. Xen would hand back 0 (frame 0, port 0) for a parameter the
- * toolstack never set, which a guest would then use; saying "none" lets
- * a guest that can do without (XTF's console) carry on, and one that
- * cannot (XTF's xenstore) stop with a clear message. */
-static bool is_absent_service(uint32_t index)
+/* The store and console parameters: the rings dom0 set up for the
+ * domain (common/domain_rings.c), read-only for the guest. A domain
+ * without them (built from a boot module: nobody serves a ring) gets
+ * -ENOENT rather than Xen's 0 for a parameter never set (frame 0, port
+ * 0, which a guest would then use): one that can do without (XTF's
+ * console) carries on, one that cannot (XTF's xenstore) stops clearly. */
+static long ring_param(const struct domain *d, uint32_t index, uint64_t *value)
+{
+	const struct domain_rings *r = &d->rings;
+
+	if (!r->present)
+		return -ENOENT;
+	switch (index) {
+	case HVM_PARAM_STORE_PFN:
+		*value = r->gfn[DOMAIN_RING_STORE];
+		return 0;
+	case HVM_PARAM_STORE_EVTCHN:
+		*value = r->port[DOMAIN_RING_STORE];
+		return 0;
+	case HVM_PARAM_CONSOLE_PFN:
+		*value = r->gfn[DOMAIN_RING_CONSOLE];
+		return 0;
+	default:
+		*value = r->port[DOMAIN_RING_CONSOLE];
+		return 0;
+	}
+}
+
+static bool is_ring_param(uint32_t index)
 {
 	return index == HVM_PARAM_STORE_PFN || index == HVM_PARAM_STORE_EVTCHN ||
 	       index == HVM_PARAM_CONSOLE_PFN || index == HVM_PARAM_CONSOLE_EVTCHN;
+}
+
+static long get_ring_param(struct vcpu *v, uint64_t arg, struct xen_hvm_param *p, bool set)
+{
+	long rc;
+
+	if (set)
+		return v->domain->rings.present ? -EPERM : -ENOENT;
+	rc = ring_param(v->domain, p->index, &p->value);
+	if (rc)
+		return rc;
+	return copy_to_guest(v, arg, p, sizeof(*p)) ? -EFAULT : 0;
 }
 
 static long hvm_param(struct vcpu *v, uint64_t arg, bool set)
@@ -129,8 +164,8 @@ static long hvm_param(struct vcpu *v, uint64_t arg, bool set)
 		return -EFAULT;
 	if (p.domid != DOMID_SELF && p.domid != d->id)
 		return -EPERM;		/* only dom0 may touch other domains */
-	if (is_absent_service(p.index))
-		return -ENOENT;
+	if (is_ring_param(p.index))
+		return get_ring_param(v, arg, &p, set);
 	if (p.index != HVM_PARAM_CALLBACK_IRQ)
 		return -EINVAL;
 	if (!set) {

@@ -30,6 +30,10 @@ static const mgmt_fn handlers[UMBRA_MGMT_NR_CMDS] = {
 	[UMBRA_MGMT_events] = mgmt_events,
 	[UMBRA_MGMT_event_irq] = mgmt_event_irq,
 	[UMBRA_MGMT_snapshot] = mgmt_snapshot,
+	[UMBRA_MGMT_domain_rings] = mgmt_domain_rings,
+	[UMBRA_MGMT_ring_map] = mgmt_ring_map,
+	[UMBRA_MGMT_evtchn_op] = mgmt_evtchn_op,
+	[UMBRA_MGMT_evtchn_pending] = mgmt_evtchn_pending,
 };
 
 /* One command at a time, whichever of dom0's vCPUs calls: the handlers
@@ -74,8 +78,14 @@ static long refuse_version(struct vcpu *v, uint64_t gva)
 
 long mgmt_run(struct mgmt_call *c)
 {
-	uint64_t f = spin_lock_irqsave(&mgmt_lock);
-	long rc = handlers[c->req.cmd](c);
+	uint64_t f;
+	long rc;
+
+	/* A number reserved for a command not built in. */
+	if (!handlers[c->req.cmd])
+		return -ENOSYS;
+	f = spin_lock_irqsave(&mgmt_lock);
+	rc = handlers[c->req.cmd](c);
 
 	spin_unlock_irqrestore(&mgmt_lock, f);
 	return rc;

@@ -24,6 +24,8 @@ static bool union_reserved_clear(const struct umbra_mgmt *req)
 		return !req->u.events.reserved;
 	case UMBRA_MGMT_event_irq:
 		return !req->u.event_irq.reserved;
+	case UMBRA_MGMT_evtchn_op:
+		return !req->u.evtchn.reserved;
 	default:
 		return true;
 	}

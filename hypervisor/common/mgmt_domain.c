@@ -44,6 +44,12 @@ long mgmt_domain_create(struct mgmt_call *c)
 		config_from(&cfg, a, cpus);
 		err = domain_create_err(&cfg, &d, &why);
 	}
+	if (!err) {
+		err = domain_rings_setup(d);
+		why = "no event channel for its store and console rings";
+		if (err)
+			domain_destroy(d);	/* never ran: nothing to wait for */
+	}
 	if (err) {
 		/* The tool has only the error number: the log says the rest. */
 		pr_info("mgmt: domain not created: %s (%llu MiB asked, %llu MiB free)\n", why,
@@ -164,6 +170,8 @@ long mgmt_domain_destroy(struct mgmt_call *c)
 	if (err)
 		return err;
 	domain_kill(d);
+	/* dom0's way into its rings goes before its memory does. */
+	domain_rings_teardown(d);
 	if (sched_domain_on_pcpus(d) || !scrub_step(d, SCRUB_EXTENTS_PER_CALL))
 		return HYPERCALL_CONTINUE;
 	domain_destroy(d);

@@ -26,3 +26,4 @@ include tests/e2e/hvm32.mk
 include tests/e2e/pv.mk
 include tests/e2e/mgmt.mk
 include tests/e2e/vmtop.mk
+include tests/e2e/rings.mk

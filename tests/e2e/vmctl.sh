@@ -97,7 +97,7 @@ check "console: its output is still there" bash -c "$(declare -f since_mark tty_
 check "create found the store (no warning)" \
 	bash -c "! grep -q 'store is not reachable' '$TTY_LOG'"
 at_dom0 "store: vmstored saw hello introduced (@introduceDomain)" \
-	'grep "introduced dom" /var/log/umbra/vmstored.log' 'introduced dom[0-9]+ \(mfn 0, port 0\)' 20
+	'grep "introduced dom" /var/log/umbra/vmstored.log' 'introduced dom[0-9]+ \(mfn [0-9]+, port 1\)' 20
 
 # ---- list --json, parsed on the host -------------------------------------------
 tty_mark

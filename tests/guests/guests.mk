@@ -24,7 +24,7 @@
 GUEST_DIR := tests/guests
 GUEST_BIN := $(BUILD)/guests
 GUEST_OBJ := $(BUILD)/guests/obj
-GUESTS := hello compute timer ptwork hostile exitbench selftest smp evtchn grant memop vlapic insnskip
+GUESTS := hello compute timer ptwork hostile exitbench selftest smp evtchn grant memop vlapic insnskip xs
 
 GUEST_CC := $(KERNEL_CC)
 GUEST_CFLAGS := -std=c11 $(WARN_CFLAGS) -O2 -g -ffreestanding -fno-pic -fno-pie \

@@ -3,8 +3,9 @@
  * boot-module domain (common/domain_build.c): the kernel's PT_LOAD
  * segments where its ELF headers say, the start info with the command
  * line and memory map in the last 64 KiB of RAM (reserved in that map),
- * the ACPI tables at the top of that area (common/pvh_acpi.c: a MADT
- * listing the vCPUs, which Linux needs for its timer),
+ * the ACPI tables near the top of that area (common/pvh_acpi.c: a MADT
+ * listing the vCPUs, which Linux needs for its timer) and above them its
+ * last two pages, the store and console rings Umbra sets up,
  * and the ramdisk, if any, as PVH module 0 just below the start info.
  *
  * The ELF checks and the start-info layout are the hypervisor's own code
@@ -98,7 +99,8 @@ static int start_info(const struct vmctl_image *img, uint64_t area, uint64_t rd_
 	p.nr_memmap = (unsigned int)n;
 	rc = pvh_build_start_info(&p, gw, &why);
 	if (rc >= 0)
-		rc = pvh_acpi_build(p.rsdp_paddr, VMCTL_START_INFO_SIZE - PVH_ACPI_AREA_OFFSET,
+		rc = pvh_acpi_build(p.rsdp_paddr, VMCTL_START_INFO_SIZE - PVH_ACPI_AREA_OFFSET -
+					    VMCTL_RING_PAGES_SIZE,
 				    img->nr_vcpus ? img->nr_vcpus : 1, gw, &why);
 	if (rc < 0 && is_dry_run)
 		return vmctl_fail(-EINVAL, "start info: %s", why ? why : "refused");

@@ -120,6 +120,8 @@ int vmctl_read_file(const char *path, size_t limit, const char *what,
 /* ---- image.c: a PVH domain's memory, computed without Umbra -------- */
 
 #define VMCTL_START_INFO_SIZE	0x10000	/* the last 64 KiB of its RAM */
+/* whose last two pages are its store and console rings (public/mgmt.h) */
+#define VMCTL_RING_PAGES_SIZE	0x2000
 #define VMCTL_PAGE_SIZE		4096
 
 struct vmctl_image {

@@ -235,6 +235,33 @@ int vmctl_events(struct vmctl *h, uint64_t *generation);
  */
 int vmctl_wait(struct vmctl *h, uint64_t *generation, int timeout_ms);
 
+/* ---- back ends: rings and dom0's event channels ---------------------- */
+
+/*
+ * A domain's store and console rings (its pages and its ports, unbound
+ * for dom0), as its HVM parameters tell the guest. -ENOENT for a domain
+ * without them (one built from a boot module).
+ */
+int vmctl_domain_rings(struct vmctl *h, uint32_t domid, struct umbra_mgmt_rings *out);
+/*
+ * Map ring `which` (UMBRA_RING_STORE, UMBRA_RING_CONSOLE) of a domain
+ * into this process, one page read-write: NULL with errno and the error
+ * text on failure. One back end per ring: unmapping (or closing the
+ * handle) takes dom0's mapping of the page away.
+ */
+void *vmctl_ring_map(struct vmctl *h, uint32_t domid, unsigned int which);
+int vmctl_ring_unmap(struct vmctl *h, uint32_t domid, unsigned int which, void *ring);
+/* A dom0 port connected to the domain's remote_port: the port, or -errno. */
+long vmctl_evtchn_bind(struct vmctl *h, uint32_t domid, uint32_t remote_port);
+int vmctl_evtchn_close(struct vmctl *h, uint32_t port);
+int vmctl_evtchn_notify(struct vmctl *h, uint32_t port);
+/*
+ * Which of these dom0 ports had an event since last asked (each is then
+ * cleared): ports not pending become 0. Returns how many were, or -errno.
+ * An event also moves the generation (vmctl_wait(), poll() on vmctl_fd()).
+ */
+long vmctl_evtchn_pending(struct vmctl *h, uint32_t *ports, unsigned int n);
+
 /* ---- names ---------------------------------------------------------- */
 
 /* "running", "blocked", "paused", "shutdown", "crashed", "dying", or "?"

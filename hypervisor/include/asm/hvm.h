@@ -96,6 +96,14 @@ int hvm_grant_map(struct domain *d, uint64_t gpa, uint64_t maddr, bool writable,
  * pages it added (negative: freed). */
 int hvm_grant_unmap(struct domain *d, uint64_t gpa, int64_t *tables);
 
+/* dom0's privileged mapping of another domain's page (its store and
+ * console rings): the page at its own machine address in dom0's nested
+ * tables, writable, where dom0's memory map says "reserved". The address
+ * must be no RAM of dom0's. Unmapping returns once none of dom0's vCPUs
+ * can reach the page through a stale translation. 0 or -errno. */
+int hvm_dom0_foreign_map(struct domain *dom0, uint64_t maddr);
+int hvm_dom0_foreign_unmap(struct domain *dom0, uint64_t maddr);
+
 /* One-time set-up of the I/O and MSR permission maps. */
 int svm_global_init(void);
 /* dom0's accesses to this port exit (its map passes ports through

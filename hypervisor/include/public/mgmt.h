@@ -60,7 +60,12 @@
 						 * umbra_domain_snapshot
 						 * records */
 #define UMBRA_MGMT_event_irq		16	/* u.event_irq in/out */
-#define UMBRA_MGMT_NR_CMDS		17
+/* 17-20: saverestore, 25-26: linuxpvh, 27-29: pvboot (reserved). */
+#define UMBRA_MGMT_domain_rings		21	/* domid; u.rings out */
+#define UMBRA_MGMT_ring_map		22	/* domid; u.ring_map in/out */
+#define UMBRA_MGMT_evtchn_op		23	/* domid; u.evtchn in/out */
+#define UMBRA_MGMT_evtchn_pending	24	/* buf in/out: uint32_t ports[] */
+#define UMBRA_MGMT_NR_CMDS		25
 
 /* Domain types (umbra_mgmt_create.type). */
 #define UMBRA_DOMAIN_TYPE_PVH		1	/* HVM container, PVH entry */
@@ -205,6 +210,72 @@ struct umbra_mgmt_snapshot {
 	uint32_t reserved;
 };
 
+/*
+ * A domain's store and console rings, as Xen's toolstack sets them up for
+ * a guest (HVM_PARAM_STORE_PFN/EVTCHN, CONSOLE_PFN/EVTCHN): one page each
+ * (struct xenstore_domain_interface of public/io/xs_wire.h, struct
+ * xencons_interface of public/io/console.h) and an event-channel port of
+ * the domain left unbound for dom0 to bind. Every domain dom0 creates has
+ * them from domain_create on: the pages are the last two of its RAM (the
+ * store's, then the console's), inside the 64 KiB the start info area
+ * takes and its memory map reserves; ports 1 and 2, as under Xen. Domains
+ * built from boot modules have none (flags 0), as Xen's boot-time
+ * (dom0less) domains without a toolstack have none.
+ */
+#define UMBRA_RINGS_PRESENT		(1u << 0)
+
+struct umbra_mgmt_rings {
+	uint64_t store_gfn;		/* out */
+	uint64_t console_gfn;		/* out */
+	uint32_t store_port;		/* out: the domain's port, unbound for dom0 */
+	uint32_t console_port;		/* out */
+	uint32_t flags;			/* out: UMBRA_RINGS_* */
+	uint32_t reserved;
+};
+
+/*
+ * ring_map: dom0's privileged mapping of a domain's store or console
+ * page. Umbra maps the page into dom0's nested tables at its own machine
+ * address (dom0 is identity-mapped, and every other domain's memory is
+ * reserved in its memory map), writable, and returns that address, which
+ * dom0's driver then maps for the caller (mmap of /dev/umbra). unmap
+ * takes it away again (dom0's TLBs flushed); a domain's destroy does so
+ * before its memory is freed. Mapping twice is 0 with the same address.
+ */
+#define UMBRA_RING_STORE		0
+#define UMBRA_RING_CONSOLE		1
+#define UMBRA_RING_MAP			0
+#define UMBRA_RING_UNMAP		1
+
+struct umbra_mgmt_ring_map {
+	uint32_t which;			/* in: UMBRA_RING_STORE / _CONSOLE */
+	uint32_t op;			/* in: UMBRA_RING_MAP / _UNMAP */
+	uint64_t maddr;			/* out: where dom0 finds the page */
+};
+
+/*
+ * evtchn_op: dom0's own event-channel ports, for its back ends (dom0's
+ * kernel takes no upcall). bind: a new dom0 port connected to domid's
+ * `remote_port` (which must be unbound for dom0), returned in `port`;
+ * close and send: dom0's `port`. Events for dom0's ports are recorded by
+ * Umbra and move the event generation (events, poll() on /dev/umbra);
+ * evtchn_pending collects them.
+ */
+#define UMBRA_EVTCHN_BIND		0
+#define UMBRA_EVTCHN_CLOSE		1
+#define UMBRA_EVTCHN_SEND		2
+
+struct umbra_mgmt_evtchn {
+	uint32_t op;			/* in: UMBRA_EVTCHN_* */
+	uint32_t remote_port;		/* in: bind */
+	uint32_t port;			/* in: close, send; out: bind */
+	uint32_t reserved;
+};
+
+/* evtchn_pending: buf holds buf_len / 4 dom0 ports; each that was pending
+ * is cleared and stays in buf, the others become 0. Returns how many were
+ * pending. Each back end asks only for its own ports. */
+
 struct umbra_mgmt {
 	uint32_t cmd;			/* UMBRA_MGMT_* */
 	uint32_t interface_version;	/* UMBRA_MGMT_INTERFACE_VERSION */
@@ -223,6 +294,9 @@ struct umbra_mgmt {
 		struct umbra_mgmt_events events;
 		struct umbra_mgmt_event_irq event_irq;
 		struct umbra_mgmt_snapshot snapshot;
+		struct umbra_mgmt_rings rings;
+		struct umbra_mgmt_ring_map ring_map;
+		struct umbra_mgmt_evtchn evtchn;
 		uint8_t pad[128];
 	} u;
 };
@@ -327,6 +401,9 @@ struct umbra_domain_snapshot {
 UMBRA_ABI_SIZE64(struct umbra_mgmt_physinfo, 80);
 UMBRA_ABI_SIZE64(struct umbra_mgmt_create, 72);
 UMBRA_ABI_SIZE64(struct umbra_mgmt_event_irq, 16);
+UMBRA_ABI_SIZE64(struct umbra_mgmt_rings, 32);
+UMBRA_ABI_SIZE64(struct umbra_mgmt_ring_map, 16);
+UMBRA_ABI_SIZE64(struct umbra_mgmt_evtchn, 16);
 UMBRA_ABI_OFFSET64(struct umbra_mgmt, u, 32);
 UMBRA_ABI_SIZE64(struct umbra_mgmt, 160);
 UMBRA_ABI_SIZE64(struct umbra_vcpu_info, 24);

@@ -109,6 +109,22 @@ struct uart_state {
 	uint8_t lcr, ier, mcr, scratch, dll, dlm;
 };
 
+/*
+ * The store and console rings dom0 serves for a domain
+ * (common/domain_rings.c): one page of its RAM and one port each, set up
+ * when dom0 creates it and reported by the HVM parameters, as Xen's
+ * toolstack reports them. Everything save/restore needs to carry the
+ * rings over besides the memory and the ports themselves.
+ */
+enum { DOMAIN_RING_STORE, DOMAIN_RING_CONSOLE, DOMAIN_NR_RINGS };
+
+struct domain_rings {
+	bool present;			/* dom0-created: it has them */
+	uint64_t gfn[DOMAIN_NR_RINGS];	/* HVM_PARAM_STORE_PFN, CONSOLE_PFN */
+	uint32_t port[DOMAIN_NR_RINGS];	/* HVM_PARAM_STORE_EVTCHN, CONSOLE_EVTCHN */
+	bool dom0_mapped[DOMAIN_NR_RINGS];	/* in dom0's nested tables */
+};
+
 struct domain {
 	domid_t id;
 	char name[UMBRA_DOMAIN_NAME_MAX];
@@ -161,6 +177,7 @@ struct domain {
 	bool grant_frame_placed[GRANT_FRAMES_MAX];	/* grant frame i placed, */
 	uint64_t grant_frame_gpa[GRANT_FRAMES_MAX];	/* there (memory_op.c) */
 	struct grant_table *grant;	/* grant state, at first use (grant_table.c) */
+	struct domain_rings rings;	/* store and console (domain_rings.c) */
 
 	unsigned int nr_vcpus;
 	struct vcpu *vcpus[MAX_VCPUS_PER_DOMAIN];
@@ -283,6 +300,14 @@ void domain_vcpu_free(struct domain *d, struct vcpu *v);
  * at destruction. */
 int domain_pool_reserve(struct domain *d, uint64_t pages);
 void domain_pool_release(struct domain *d);
+
+/* Its store and console rings (common/domain_rings.c): set up for a
+ * domain dom0 creates (pages, unbound ports for dom0), 0 or -errno; and
+ * dom0's mappings of them taken down (idempotent; before its memory goes). */
+int domain_rings_setup(struct domain *d);
+void domain_rings_teardown(struct domain *d);
+/* Map (or unmap) ring `which` of d into dom0 at its machine address. */
+int domain_ring_dom0_map(struct domain *d, unsigned int which, bool map, uint64_t *maddr);
 
 const char *domain_state_name(enum domain_state s);
 const char *shutdown_reason_name(unsigned int reason);

@@ -48,6 +48,15 @@ long evtchn_reset(struct domain *d, domid_t dom);
 /* The lowest free port of d for a new channel, d's lock held. */
 int evtchn_new_port(struct domain *d);
 
+/* Make port of d pending for vcpu: the 2-level bits of a guest, or for
+ * dom0 (no shared_info, no upcall) Umbra's own record of its ports, which
+ * moves the management event generation (common/evtchn_dom0.c). */
+void evtchn_set_pending(struct domain *d, uint32_t vcpu, uint32_t port);
+/* Was dom0's port pending? Clears it. */
+bool evtchn_dom0_take_pending(uint32_t port);
+/* EVTCHNOP_send on d's port, for dom0's back ends: 0 or -EINVAL. */
+long evtchn_send(struct domain *d, uint32_t port);
+
 /* Has v (per-vCPU VIRQs) or its domain (global ones) bound virq? Read
  * without the lock: the answer may be stale by the time it is used. */
 bool evtchn_virq_bound(struct vcpu *v, uint32_t virq);

@@ -60,6 +60,10 @@ long mgmt_domain_counters(struct mgmt_call *c);
 long mgmt_events(struct mgmt_call *c);
 long mgmt_event_irq(struct mgmt_call *c);
 long mgmt_snapshot(struct mgmt_call *c);
+long mgmt_domain_rings(struct mgmt_call *c);
+long mgmt_ring_map(struct mgmt_call *c);
+long mgmt_evtchn_op(struct mgmt_call *c);
+long mgmt_evtchn_pending(struct mgmt_call *c);
 
 /* The domain a command names: not dom0 unless allow_dom0; -ESRCH if none. */
 int mgmt_target(const struct mgmt_call *c, bool allow_dom0, struct domain **out);

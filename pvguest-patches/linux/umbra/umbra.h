@@ -4,18 +4,31 @@
 #define UMBRA_DRV_H
 
 #include <linux/fs.h>
+#include <linux/list.h>
+#include <linux/mm_types.h>
 #include <linux/mutex.h>
 #include <linux/poll.h>
 #include <linux/types.h>
 
-/* One open /dev/umbra: the event generation it last saw, and the kernel
- * copy of its requests' buffers, kept between ioctls (umbra_dev.c). */
+/* One open /dev/umbra: the event generation it last saw, the kernel
+ * copy of its requests' buffers, kept between ioctls (umbra_dev.c), and
+ * what it holds for a back end (umbra_rings.c). */
 struct umbra_file {
 	u64 seen;
 	struct mutex buf_lock;
 	void *buf;
 	size_t buf_size;
+	/* Rings mapped and dom0 ports bound through it (umbra_rings.c). */
+	struct mutex held_lock;
+	struct list_head held;
 };
+
+struct umbra_mgmt;
+
+/* umbra_rings.c */
+void umbra_rings_after(struct umbra_file *uf, const struct umbra_mgmt *req, long ret);
+int umbra_rings_mmap(struct umbra_file *uf, struct vm_area_struct *vma);
+void umbra_rings_release(struct umbra_file *uf);
 
 /* umbra_dev.c */
 int umbra_dev_register(void);

@@ -43,15 +43,25 @@ static size_t out_bytes(const struct umbra_mgmt *req, long ret, size_t len)
 	case UMBRA_MGMT_snapshot:
 		/* Records of their domain's size: Umbra says how many bytes. */
 		return min_t(u64, req->u.snapshot.bytes, len);
+	case UMBRA_MGMT_evtchn_pending:
+		return len;
 	default:
 		return 0;
 	}
 	return min_t(size_t, ret, len / rec) * rec;
 }
 
+/* Commands whose buffer the hypervisor reads and then fills. */
+static bool buf_is_inout(u32 cmd)
+{
+	return cmd == UMBRA_MGMT_evtchn_pending;
+}
+
 /* Commands whose buffer the hypervisor fills; the others only read it. */
 static bool buf_is_out(u32 cmd)
 {
+	if (buf_is_inout(cmd))
+		return true;
 	switch (cmd) {
 	case UMBRA_MGMT_domain_list:
 	case UMBRA_MGMT_console_read:
@@ -119,7 +129,7 @@ static long mgmt_with_buffer(struct umbra_file *uf, struct umbra_mgmt *req)
 		kbuf = file_buffer(uf, len);
 		if (!kbuf)
 			return -ENOMEM;
-		if (!out && copy_from_user(kbuf, ubuf, len))
+		if ((!out || buf_is_inout(req->cmd)) && copy_from_user(kbuf, ubuf, len))
 			return -EFAULT;
 	}
 	req->buf = (u64)(unsigned long)kbuf;
@@ -145,6 +155,7 @@ static long umbra_ioctl_mgmt(struct umbra_file *uf, struct umbra_mgmt __user *ur
 	mutex_lock(&uf->buf_lock);
 	ret = mgmt_with_buffer(uf, &req);
 	mutex_unlock(&uf->buf_lock);
+	umbra_rings_after(uf, &req, ret);
 	if (ret >= 0 && req.cmd == UMBRA_MGMT_events)
 		umbra_events_seen(uf, req.u.events.generation);
 	if (req.cmd == UMBRA_MGMT_events)
@@ -174,6 +185,8 @@ static int umbra_open(struct inode *inode, struct file *file)
 	if (!uf)
 		return -ENOMEM;
 	mutex_init(&uf->buf_lock);
+	mutex_init(&uf->held_lock);
+	INIT_LIST_HEAD(&uf->held);
 	file->private_data = uf;
 	return nonseekable_open(inode, file);
 }
@@ -182,6 +195,7 @@ static int umbra_release(struct inode *inode, struct file *file)
 {
 	struct umbra_file *uf = file->private_data;
 
+	umbra_rings_release(uf);
 	kvfree(uf->buf);
 	kfree(uf);
 	return 0;
@@ -192,12 +206,18 @@ static __poll_t umbra_poll(struct file *file, poll_table *wait)
 	return umbra_events_poll(file, file->private_data, wait);
 }
 
+static int umbra_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	return umbra_rings_mmap(file->private_data, vma);
+}
+
 static const struct file_operations umbra_fops = {
 	.owner = THIS_MODULE,
 	.open = umbra_open,
 	.release = umbra_release,
 	.unlocked_ioctl = umbra_ioctl,
 	.poll = umbra_poll,
+	.mmap = umbra_mmap,
 	.llseek = no_llseek,
 };
 

@@ -44,8 +44,13 @@ static void save(struct h_fixture *f)
 /* Load path into a fresh store; returns persist_load's result. */
 static int load_fresh(struct h_fixture *f, char *err, size_t len)
 {
+	int rc;
+
 	h_restart(f);
-	return persist_load(f->s, state_file(f), err, len);
+	rc = persist_load(f->s, state_file(f), err, len);
+	if (rc)
+		print_message("load: %s\n", err);
+	return rc;
 }
 
 static void test_round_trip(void **state)
@@ -207,6 +212,56 @@ static void test_structure_checked_beyond_checksum(void **state)
 	expect_refused(f, "invalid path");
 }
 
+/* Introduced domains outlive a restart (--state): vmstored serves their
+ * rings again; a released one is not brought back. */
+static void test_introduced_domains_kept(void **state)
+{
+	struct h_fixture *f = *state;
+	const struct domain *d;
+	char err[256];
+
+	populate(f->c[DOM0]);
+	assert_call(f->c[DOM0], XS_INTRODUCE, 0, "9|1044476|1|", "INTRODUCE OK|");
+	assert_call(f->c[DOM0], XS_INTRODUCE, 0, "12|8190|3|", "INTRODUCE OK|");
+	assert_call(f->c[DOM0], XS_SET_TARGET, 0, "12|9|", "SET_TARGET OK|");
+	assert_call(f->c[DOM0], XS_INTRODUCE, 0, "13|5|5|", "INTRODUCE OK|");
+	assert_call(f->c[DOM0], XS_RELEASE, 0, "13|", "RELEASE OK|");
+	save(f);
+	assert_int_equal(load_fresh(f, err, sizeof(err)), 0);
+	d = domain_find(f->s, 9);
+	assert_non_null(d);
+	assert_true(d->introduced);
+	assert_int_equal(d->mfn, 1044476);
+	assert_int_equal(d->port, 1);
+	d = domain_find(f->s, 12);
+	assert_non_null(d);
+	assert_true(d->introduced);
+	assert_int_equal(d->mfn, 8190);
+	assert_int_equal(d->port, 3);
+	assert_int_equal(d->target, 9);
+	d = domain_find(f->s, 13);
+	assert_true(!d || !d->introduced);
+	assert_call(f->c[DOM0], XS_IS_DOMAIN_INTRODUCED, 0, "12|", "IS_DOMAIN_INTRODUCED T|");
+	/* The same again with different numbers: as before a restart. */
+	assert_call(f->c[DOM0], XS_INTRODUCE, 0, "12|8190|3|", "INTRODUCE OK|");
+	assert_call(f->c[DOM0], XS_INTRODUCE, 0, "12|8191|3|", "ERROR EEXIST|");
+}
+
+/* A damaged domain section is refused like a damaged node. */
+static void test_bad_domain_section(void **state)
+{
+	struct h_fixture *f = *state;
+	uint32_t zero = 0;
+
+	populate(f->c[DOM0]);
+	assert_call(f->c[DOM0], XS_INTRODUCE, 0, "9|100|1|", "INTRODUCE OK|");
+	save(f);
+	/* The one record's domid (20 bytes of record, then the checksum). */
+	patch(state_file(f), file_size(state_file(f)) - 4 - 20, &zero, 4);
+	fix_crc(state_file(f));
+	expect_refused(f, "bad domain id");
+}
+
 static void test_large_tree(void **state)
 {
 	struct h_fixture *f = *state;
@@ -233,6 +288,8 @@ int main(void)
 		T(test_flipped_byte_is_caught),
 		T(test_truncation_is_caught),
 		T(test_wrong_magic_and_version),
+		T(test_introduced_domains_kept),
+		T(test_bad_domain_section),
 		T(test_structure_checked_beyond_checksum),
 		T(test_large_tree),
 	};

@@ -153,8 +153,12 @@ static uint64_t identity_npt_pool_pages(const struct identity_map *id)
 
 	if (top < IDENTITY_MMIO_TOP)
 		top = IDENTITY_MMIO_TOP;
-	/* + 1: the table that splits the local APIC's page off. */
-	return npt_pool_pages(top) + 2 * (id->nr_ram + id->machine->nr) + 2 + 1;
+	/* + 1: the table that splits the local APIC's page off; and for
+	 * its mappings of other domains' rings (hvm_dom0_foreign_map), a
+	 * page table per domain (both its rings share one 2 MiB extent) and
+	 * a directory per GiB they may need above the first 4. */
+	return npt_pool_pages(top) + 2 * (id->nr_ram + id->machine->nr) + 2 + 1 +
+	       2 * MAX_DOMAINS;
 }
 
 /* A frame given back splits its extent's 2 MiB entry into a table of

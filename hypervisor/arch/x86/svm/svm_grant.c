@@ -61,6 +61,38 @@ int hvm_grant_unmap(struct domain *d, uint64_t gpa, int64_t *tables)
 	return err;
 }
 
+int hvm_dom0_foreign_map(struct domain *dom0, uint64_t maddr)
+{
+	uint64_t f;
+	int err;
+
+	if ((maddr & (GRANT_PAGE - 1)) || !domain_is_dom0(dom0) ||
+	    domain_owns_gpa_range(dom0, maddr, GRANT_PAGE) || maddr >= NPT_GPA_LIMIT)
+		return -EINVAL;
+	f = spin_lock_irqsave(&dom0->paging_lock);
+	err = npt_map(&dom0->npt, maddr, maddr, GRANT_PAGE, NPT_RWX);
+	spin_unlock_irqrestore(&dom0->paging_lock, f);
+	return err;
+}
+
+int hvm_dom0_foreign_unmap(struct domain *dom0, uint64_t maddr)
+{
+	uint64_t f;
+	int err;
+
+	if ((maddr & (GRANT_PAGE - 1)) || !domain_is_dom0(dom0) ||
+	    domain_owns_gpa_range(dom0, maddr, GRANT_PAGE))
+		return -EINVAL;
+	f = spin_lock_irqsave(&dom0->paging_lock);
+	err = npt_lookup(&dom0->npt, maddr, NULL, NULL, NULL);
+	if (!err)
+		err = npt_unmap(&dom0->npt, maddr, GRANT_PAGE);
+	spin_unlock_irqrestore(&dom0->paging_lock, f);
+	if (!err)
+		svm_tlb_flush_sync(dom0);
+	return err;
+}
+
 /* Under the domain's paging lock. */
 int svm_grant_p2m(struct domain *d, uint64_t gfn, uint64_t *mfn, bool *writable)
 {

@@ -8,6 +8,7 @@
  * entered it again for the new generation (which flushes on VMRUN).
  */
 #include <asm/apic.h>
+#include <asm/nmi.h>
 #include <asm/percpu.h>
 #include <asm/time.h>
 #include <asm/svm/svm.h>
@@ -68,7 +69,13 @@ static void kick(struct domain *d)
 	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
 		int cpu = __atomic_load_n(&d->vcpus[i]->processor, __ATOMIC_ACQUIRE);
 
-		if (cpu >= 0 && (unsigned int)cpu != self)
+		if (cpu < 0 || (unsigned int)cpu == self)
+			continue;
+		/* dom0's pCPUs take every interrupt into dom0 itself: only an
+		 * NMI that Umbra claims makes its vCPU exit (and flush). */
+		if (domain_is_dom0(d))
+			nmi_kick_cpu((unsigned int)cpu);
+		else
 			apic_send_ipi(percpu_area[cpu].apic_id, VECTOR_IPI);
 	}
 }

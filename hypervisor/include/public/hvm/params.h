@@ -12,8 +12,10 @@
 #define HVM_PARAM_CALLBACK_TYPE_PCI_INTX	1
 #define HVM_PARAM_CALLBACK_TYPE_VECTOR		2
 
-/* The xenstore ring and PV console of a domain: frame and event channel.
- * Umbra has neither service yet; reading them gives -ENOENT. */
+/* The xenstore ring and PV console of a domain: frame and event channel
+ * (Xen's numbers). A domain dom0 created has both (public/mgmt.h,
+ * struct umbra_mgmt_rings); one built from a boot module has neither, and
+ * reading them gives -ENOENT. The guest may not set them (-EPERM). */
 #define HVM_PARAM_STORE_PFN			1
 #define HVM_PARAM_STORE_EVTCHN			2
 #define HVM_PARAM_CONSOLE_PFN			17

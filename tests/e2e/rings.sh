@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# The store and console rings in dom0 under Umbra, through dom0's console
+# (a tmux terminal), as a person types: the xs guest talks to vmstored
+# through its store ring (read, write, directory, watch, transaction,
+# errors), two xs guests share nodes under permissions (one reads what it
+# was given and is refused the rest, and its write fires the other's
+# watch), vmstored restarted with --state still serves a running guest,
+# and @releaseDomain fires when a guest is destroyed.
+set -u
+cd "$(dirname "$0")/../.."
+. tests/e2e/lib.sh
+. tests/e2e/tty-lib.sh
+
+DOM0=${DOM0_OUT:-build/dom0}
+TIMEOUT=${DOM0_TIMEOUT:-240}
+trap tty_stop EXIT
+
+for f in "$DOM0/vmlinuz" "$DOM0/initrd.img" build/test/umbra.elf; do
+	[ -s "$f" ] || { echo "FAIL: $f exists (make dom0)"; exit 1; }
+done
+for f in usr/share/umbra/guests/xs.cfg usr/share/umbra/guests/xs.elf \
+	usr/share/umbra/guests/xsowner.cfg usr/share/umbra/guests/xspeer.cfg; do
+	zcat "$DOM0/initrd.img" | cpio -it --quiet 2>/dev/null | grep -qx "$f" ||
+		{ echo "FAIL: $f is in dom0's initramfs (make dom0)"; exit 1; }
+done
+
+at_dom0() { # NAME CMD REGEX [SECS]
+	tty_mark
+	tty_type "$2"
+	check "$1" tty_wait_new "$3" "${4:-30}"
+}
+since_mark() { tty_text | tail -n +"$((TTY_MARK + 1))"; }
+no_fail_since_mark() { ! since_mark | grep -q '^xs: FAIL'; }
+
+iso=$E2E_OUT/rings.iso com2=$E2E_OUT/rings.com2.log
+scripts/mkiso.sh "$iso" build/test/umbra.elf "console=com1 loglvl=info dom0_mem=384M" \
+	"$DOM0/vmlinuz console=ttyS0 quiet panic=-1; $DOM0/initrd.img" ||
+	{ echo "FAIL: rings: ISO builds"; exit 1; }
+: > "$com2"
+tty_start rings qemu-system-x86_64 -M q35 -cpu "$QEMU_CPU_DEFAULT" -smp 2 -m 2G \
+	-display none -no-reboot -nic none -serial stdio -serial "file:$com2" \
+	-monitor none -device isa-debug-exit,iobase=0xf4,iosize=0x04 -cdrom "$iso"
+check "dom0 reaches umbra-dom0: ready" tty_wait '^umbra-dom0: ready' "$TIMEOUT"
+at_dom0 "the guests' directory is there" 'cd /usr/share/umbra/guests && ls' 'xs\.cfg'
+
+# ---- one guest: the store through its ring --------------------------------------
+at_dom0 "xs: the guest's store ring works (its checks end)" 'vmctl create xs.cfg -c' \
+	'xs: [0-9]+ checks, [0-9]+ failed' 120
+check "xs: every check passed" tty_wait_new 'xs: [0-9]+ checks, 0 failed' 5
+check "xs: no check failed" no_fail_since_mark
+check "xs: its ring is the one Umbra reports (page, port 1)" \
+	bash -c "$(declare -f since_mark tty_text); TTY_LOG='$TTY_LOG' TTY_MARK=$TTY_MARK since_mark | grep -qE '^xs: store ring at page 0x[0-9a-f]+, port 1'"
+check "xs: read, write, watch, transaction" bash -c "$(declare -f since_mark tty_text); TTY_LOG='$TTY_LOG' TTY_MARK=$TTY_MARK since_mark | grep -c '^xs: ok: ' | awk '{ exit \$1 < 25 }'"
+at_dom0 "vmstored served its ring (log)" 'grep "serving its ring" /var/log/umbra/vmstored.log' \
+	'dom[0-9]+: serving its ring \(page [0-9]+, port 1, dom0 port [0-9]+\)' 20
+at_dom0 "destroy xs" 'vmctl destroy xs; echo rc=$?' '^rc=0$' 60
+at_dom0 "released (@releaseDomain), its ring no longer served" \
+	'grep -c "released dom" /var/log/umbra/vmstored.log' '^[1-9][0-9]*$' 20
+
+# ---- two guests: permissions between them ------------------------------------------
+at_dom0 "xsowner created" 'vmctl create xsowner.cfg' '^domain [0-9]+ \(xsowner\) created$' 60
+at_dom0 "xspeer created (the next domain id)" 'vmctl create xspeer.cfg' \
+	'^domain [0-9]+ \(xspeer\) created$' 60
+at_dom0 "xspeer: its checks end" 'vmctl console xspeer' 'xs: [0-9]+ checks, [0-9]+ failed' 120
+check "xspeer: reads what it was given, refused the rest, writes its done" \
+	tty_wait_new 'xs: [0-9]+ checks, 0 failed' 5
+check "xspeer: refused the owner's secret" \
+	bash -c "$(declare -f since_mark tty_text); TTY_LOG='$TTY_LOG' TTY_MARK=$TTY_MARK since_mark | grep -q 'xs: ok: READ of the owner.s data/secret: EACCES'"
+at_dom0 "xsowner: its checks end" 'vmctl console xsowner' 'xs: [0-9]+ checks, [0-9]+ failed' 60
+check "xsowner: the peer's write arrived; its secret is intact" \
+	tty_wait_new 'xs: [0-9]+ checks, 0 failed' 5
+check "xsowner: the peer's write fired its watch" \
+	bash -c "$(declare -f since_mark tty_text); TTY_LOG='$TTY_LOG' TTY_MARK=$TTY_MARK since_mark | grep -q 'xs: the watch on data/done fired'"
+at_dom0 "destroy both" 'vmctl destroy xspeer; vmctl destroy xsowner; echo rc=$?' '^rc=0$' 60
+
+# ---- vmstored restarts: introduced domains are kept ---------------------------------
+at_dom0 "xsowner again, waiting for a peer" 'vmctl create xsowner.cfg' \
+	'^domain [0-9]+ \(xsowner\) created$' 60
+at_dom0 "vmstored stops (SIGTERM: state saved)" \
+	'kill $(cat /run/umbra/vmstored.pid); sleep 1; ls /run/umbra/vmstored.state' \
+	'^/run/umbra/vmstored.state$' 20
+at_dom0 "vmstored starts again from its state" \
+	'vmstored -U -S /run/umbra/vmstored.state -L /var/log/umbra/vmstored.log -p /run/umbra/vmstored.pid; echo rc=$?' \
+	'^rc=0$' 20
+at_dom0 "the running owner is served again after the restart" \
+	'sleep 1; grep "serving its ring" /var/log/umbra/vmstored.log | tail -n 1' \
+	'serving its ring' 20
+at_dom0 "xspeer created after the restart" 'vmctl create xspeer.cfg' \
+	'^domain [0-9]+ \(xspeer\) created$' 60
+# Watches are a connection's and are not kept (as a plain restart of
+# xenstored keeps none): the owner reads the peer's write instead.
+at_dom0 "xsowner: served through the restarted vmstored" \
+	'vmctl console xsowner' 'xs: [0-9]+ checks, [0-9]+ failed' 180
+check "xsowner: all passed across the restart" tty_wait_new 'xs: [0-9]+ checks, 0 failed' 5
+at_dom0 "destroy both again" 'vmctl destroy xspeer; vmctl destroy xsowner; echo rc=$?' '^rc=0$' 60
+at_dom0 "only dom0 is left" 'vmctl list | wc -l' '^2$' 20
+
+check "dom0 never touched a destroyed guest's ring (no refusal in Umbra's log)" \
+	bash -c "! grep -q 'domain 0 (dom0): refused' '$com2'"
+
+tty_type 'poweroff'
+check "dom0 powers off" tty_wait 'reboot: Power down' 120
+if [ "$SCENARIO_FAILED" -ne 0 ]; then
+	echo "---- terminal of dom0 ----"
+	tty_text | grep -v "TCG doesn't support" | tail -n 150
+	echo "---- COM2 (Umbra) ----"
+	tail -n 60 "$com2"
+fi
