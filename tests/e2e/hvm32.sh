@@ -35,6 +35,11 @@ for mode in nested shadow; do
 	check "$mode: HVM_PARAM_CALLBACK_IRQ from 32-bit code: compat shared_info (wall clock, selector)" \
 		eval 'guest_said h32 "hvm32: off: ok: HVM_PARAM_CALLBACK_IRQ from 32-bit code: the wall clock in the compat place" &&
 		      guest_said h32 "hvm32: off: ok: an event in the compat layout: 32-bit selector at offset 4"'
+	check "$mode: register_vcpu_info in the compat layout, its refusals" \
+		eval 'guest_said h32 "hvm32: off: ok: register_vcpu_info across the page'"'"'s end: -EINVAL" &&
+		      guest_said h32 "hvm32: off: ok: register_vcpu_info with rsvd set: -EINVAL" &&
+		      guest_said h32 "hvm32: off: ok: register_vcpu_info: compat selector all ones at offset 4, time record there" &&
+		      guest_said h32 "hvm32: off: ok: a second register_vcpu_info: -EINVAL"'
 	check "$mode: upcall vector errors from 32-bit code" \
 		eval 'guest_said h32 "hvm32: off: ok: set_evtchn_upcall_vector for a vCPU it lacks: -ENOENT" &&
 		      guest_said h32 "hvm32: off: ok: set_evtchn_upcall_vector below 0x10: -EINVAL"'

@@ -329,6 +329,36 @@ static void check_upcall_vector(uint32_t w)
 	check(rc == EINVAL_RC, "set_evtchn_upcall_vector below 0x10: -EINVAL", rc);
 }
 
+/* vCPU 0's vcpu_info moved out of shared_info (the structure reads the
+ * same in both layouts): refused across the page's end and with the
+ * reserved word set; then in place, it holds the compat layout's
+ * selector (all ones at offset 4, so the guest rescans every word) and
+ * a time record; a second move is refused. */
+static void check_register_vcpu_info(uint32_t w)
+{
+	static uint8_t page[4096] __attribute__((aligned(4096)));
+	volatile struct compat_vcpu_info *vi = (volatile struct compat_vcpu_info *)(page + 0x40);
+	struct vcpu_register_vcpu_info *r = at(w + 0x4e0);
+	long rc;
+
+	*r = (struct vcpu_register_vcpu_info){ .mfn = pfn(page), .offset = 4096 - 32 };
+	rc = vcpu_op(VCPUOP_register_vcpu_info, w + 0x4e0);
+	check(rc == EINVAL_RC, "register_vcpu_info across the page's end: -EINVAL", rc);
+	r->offset = 0x40;
+	r->rsvd = 1;
+	rc = vcpu_op(VCPUOP_register_vcpu_info, w + 0x4e0);
+	check(rc == EINVAL_RC, "register_vcpu_info with rsvd set: -EINVAL", rc);
+	r->rsvd = 0;
+	rc = vcpu_op(VCPUOP_register_vcpu_info, w + 0x4e0);
+	check(rc == 0 && vi->evtchn_upcall_pending == 1 && vi->evtchn_pending_sel == 0xffffffffu &&
+	      vi->time.version && !(vi->time.version & 1) && vi->time.tsc_to_system_mul,
+	      "register_vcpu_info: compat selector all ones at offset 4, time record there", rc);
+	rc = vcpu_op(VCPUOP_register_vcpu_info, w + 0x4e0);
+	check(rc == EINVAL_RC, "a second register_vcpu_info: -EINVAL", rc);
+	vi->evtchn_upcall_pending = 0;
+	vi->evtchn_pending_sel = 0;
+}
+
 /* Once, with paging off: a grant frame placed (compat add_to_physmap)
  * for setup_table to report, and the shared_info layout switch. */
 void compat_setup(uint32_t w)
@@ -342,4 +372,5 @@ void compat_setup(uint32_t w)
 	check(rc == 0, "add_to_physmap grant frame 0 (compat layout)", rc);
 	check_upcall_vector(w);
 	check_shared_info_layout(w);
+	check_register_vcpu_info(w);
 }
