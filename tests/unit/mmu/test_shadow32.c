@@ -648,7 +648,7 @@ static void diff_run(bool pae, uint64_t seed)
 static void diff_many(void **state, bool pae)
 {
 	memset(seen, 0, sizeof(seen));
-	for (uint64_t seed = 1; seed <= 60; seed++) {
+	for (uint64_t seed = 1; seed <= 40; seed++) {
 		teardown(state);
 		setup(state);
 		diff_run(pae, seed * 7919);
