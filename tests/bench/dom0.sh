@@ -95,13 +95,60 @@ fi
 # dom0 under Umbra and in
 # the same kernel and initramfs on the bare machine with dom0's CPUs and
 # memory, LOOP_RUNS interleaved pairs, medians; native / Umbra, so that
-# above 1 is Umbra faster. dom0_idle_exits_per_sec: dom0's exits between
-# two of Umbra's periodic counter reports (stats_every=10) while dom0's
-# shell waits, after the loop.
+# above 1 is Umbra faster. Wall time on a shared host moves with the
+# load (seen: the same build 2 s to 16 s), so the same loop is also
+# timed in host CPU time of QEMU's thread for that vCPU
+# (dom0_cpu_loop_vcpu_cpu_vs_native: it does not count the time the
+# thread waited for a host CPU), and dom0's exits per second during the
+# loop are counted (dom0_cpu_loop_exits_per_sec: what Umbra adds runs at
+# exits; a change there shows in this count, not only in a noisy time).
+# dom0_idle_exits_per_sec: dom0's exits over the last STATS_SPAN of
+# Umbra's periodic counter reports (stats_every=1) while dom0's shell
+# waits, after the loop.
+STATS_SPAN=5
+
+# Host CPU time (ms, user + system) of the QEMU thread named "CPU 0/TCG"
+# (-name ...,debug-threads=on) of the QEMU whose -name is $1.
+vcpu0_cpu_ms() {
+	local pid t
+	pid=$(pgrep -f "^qemu-system-x86_64 -name $1,debug-threads=on" | head -n 1)
+	for t in /proc/"$pid"/task/*; do
+		[ "$(cat "$t/comm" 2>/dev/null)" = "CPU 0/TCG" ] || continue
+		sed 's/.*) //' "$t/stat" | awk -v hz="$(getconf CLK_TCK)" '{ print int(($12 + $13) * 1000 / hz) }'
+		return
+	done
+	echo "bench-dom0: no CPU 0/TCG thread in QEMU $1" >&2
+	exit 1
+}
+
+# Lines of the counter reports on COM2 ($1) as "T EXITS" (Umbra's ms,
+# dom0's vCPU 0 exits), one per report.
+dom0_reports() {
+	tr -d '\r' < "$1" | awk '
+		/^stats: at/ { t = $3 }
+		/^domain 0 \(dom0\) vcpu 0:/ { for (i = 1; i <= NF; i++) if ($i ~ /^exits=/) { sub("exits=", "", $i); print t, $i } }'
+}
+
+# Exits per second from the first to the last line of "T EXITS" lines.
+exit_rate() {
+	awk 'NR == 1 { t0 = $1; e0 = $2 } { t1 = $1; e1 = $2 }
+	     END { if (t1 > t0) printf "%.1f\n", (e1 - e0) * 1000 / (t1 - t0) }'
+}
+
+# Wait until COM2 ($1) holds more than $2 counter reports.
+wait_reports() {
+	local end=$((SECONDS + 120))
+	until [ "$(dom0_reports "$1" | wc -l)" -gt "$2" ]; do
+		[ $SECONDS -lt $end ] || { echo "bench-dom0: no stats from Umbra" >&2; exit 1; }
+		sleep 0.2
+	done
+}
+
 loop_boot() {
-	local kind=$1 iso=$2 com2=$out/loop-$1.com2 ms
+	local kind=$1 iso=$2 com2=$out/loop-$1.com2 ms name=umbra-bench-$1-$$
 	: > "$com2"
-	tty_start "bench-loop-$kind" qemu-system-x86_64 -M q35 -cpu EPYC-Milan,+svm,+npt -smp 2 -m 2G \
+	tty_start "bench-loop-$kind" qemu-system-x86_64 -name "$name,debug-threads=on" \
+		-M q35 -cpu EPYC-Milan,+svm,+npt -smp 2 -m 2G \
 		-display none -no-reboot -nic none -monitor none -serial stdio \
 		-serial "file:$com2" -cdrom "$iso"
 	tty_wait '^umbra-dom0: ready' 300 || { echo "bench-dom0: $kind: no ready line" >&2; exit 1; }
@@ -109,7 +156,9 @@ loop_boot() {
 	tty_mark
 	# Timed from outside, on the host's clock: the guests' own clocks
 	# (TSC calibrated against emulated timers) disagree by tens of %.
-	local t0 t1 end=$((SECONDS + 600))
+	local t0 t1 c0 c1 r0 r1 end=$((SECONDS + 600))
+	r0=$(dom0_reports "$com2" | wc -l)
+	c0=$(vcpu0_cpu_ms "$name")
 	t0=$(now_ms)
 	tty_type "/usr/libexec/umbra-tests/cpu_loop $LOOP_MSTEPS"
 	until tty_text | tail -n +"$((TTY_MARK + 1))" | grep -qE '^cpu_loop: [0-9]+ Msteps in'; do
@@ -117,22 +166,20 @@ loop_boot() {
 		sleep 0.05
 	done
 	t1=$(now_ms)
+	c1=$(vcpu0_cpu_ms "$name")
+	r1=$(dom0_reports "$com2" | wc -l)
 	echo "$((t1 - t0))" >> "$out/loop-$kind-ms"
+	echo "$((c1 - c0))" >> "$out/loop-$kind-cpu-ms"
 	ms=$(tty_text | tail -n +"$((TTY_MARK + 1))" | sed -n 's/^cpu_loop: [0-9]* Msteps in \([0-9]*\) ms.*/\1/p' | head -n 1)
 	echo "$ms" >> "$out/loop-$kind-guest-ms"
 	if [ "$kind" = umbra ]; then
-		local k0
-		k0=$(grep -c '^stats: at' "$com2" || true)
-		local end=$((SECONDS + 120))
-		until [ "$(grep -c '^stats: at' "$com2" || true)" -ge $((k0 + 2)) ]; do
-			[ $SECONDS -lt $end ] || { echo "bench-dom0: no stats from Umbra" >&2; exit 1; }
-			sleep 1
-		done
-		# The last two reports: dom0's exits over Umbra's clock.
-		tr -d '\r' < "$com2" | awk '
-			/^stats: at/ { t = $3 }
-			/^domain 0 \(dom0\) vcpu 0:/ { for (i = 1; i <= NF; i++) if ($i ~ /^exits=/) { sub("exits=", "", $i); pt = lt; pe = le; lt = t; le = $i } }
-			END { if (lt > pt) printf "%.1f\n", (le - pe) * 1000 / (lt - pt) }' >> "$out/idle-exits"
+		# The loop's exits: from the last report before it to the
+		# first after it (a second of the shell's idle each side).
+		wait_reports "$com2" "$r1"
+		[ "$r0" -gt 0 ] || { echo "bench-dom0: no stats before the loop" >&2; exit 1; }
+		dom0_reports "$com2" | sed -n "${r0},$((r1 + 1))p" | exit_rate >> "$out/loop-exits"
+		wait_reports "$com2" $((r1 + 1 + STATS_SPAN))
+		dom0_reports "$com2" | tail -n $((STATS_SPAN + 1)) | exit_rate >> "$out/idle-exits"
 	fi
 	tty_type poweroff
 	sleep 5
@@ -141,20 +188,30 @@ loop_boot() {
 
 native_iso "$out/loop-native.iso" "$KARGS maxcpus=1 mem=$DOM0_MEM"
 scripts/mkiso.sh "$out/loop-umbra.iso" build/umbra.elf \
-	"console=com1 loglvl=info dom0_mem=$DOM0_MEM stats_every=10" "$DOM0/vmlinuz $KARGS; $DOM0/initrd.img"
-: > "$out/loop-native-ms"; : > "$out/loop-umbra-ms"; : > "$out/idle-exits"
-: > "$out/loop-native-guest-ms"; : > "$out/loop-umbra-guest-ms"
+	"console=com1 loglvl=info dom0_mem=$DOM0_MEM stats_every=1" "$DOM0/vmlinuz $KARGS; $DOM0/initrd.img"
+for f in loop-native-ms loop-umbra-ms loop-native-cpu-ms loop-umbra-cpu-ms \
+	loop-native-guest-ms loop-umbra-guest-ms loop-exits idle-exits; do
+	: > "$out/$f"
+done
 for i in $(seq "$LOOP_RUNS"); do
 	loop_boot native "$out/loop-native.iso"
 	loop_boot umbra "$out/loop-umbra.iso"
 done
 loop_native=$(median < "$out/loop-native-ms")
 loop_umbra=$(median < "$out/loop-umbra-ms")
+cpu_native=$(median < "$out/loop-native-cpu-ms")
+cpu_umbra=$(median < "$out/loop-umbra-cpu-ms")
+range() { sort -n "$1" | awk 'NR == 1 { lo = $1 } { hi = $1 } END { print lo "-" hi }'; }
 echo "dom0_cpu_loop_runs: $LOOP_RUNS"
 echo "dom0_cpu_loop_native_ms_median: $loop_native"
 echo "dom0_cpu_loop_umbra_ms_median: $loop_umbra"
+echo "dom0_cpu_loop_native_ms_range: $(range "$out/loop-native-ms")"
+echo "dom0_cpu_loop_umbra_ms_range: $(range "$out/loop-umbra-ms")"
 echo "dom0_cpu_loop_guest_clock_native_ms_median: $(median < "$out/loop-native-guest-ms")"
 echo "dom0_cpu_loop_guest_clock_umbra_ms_median: $(median < "$out/loop-umbra-guest-ms")"
 awk -v u="$loop_umbra" -v n="$loop_native" 'BEGIN { printf "dom0_cpu_loop_vs_native: %.3f\n", n / u }'
-echo "dom0_idle_exits_per_sec: $(sort -n "$out/idle-exits" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')"
-
+echo "dom0_cpu_loop_vcpu_cpu_native_ms_median: $cpu_native"
+echo "dom0_cpu_loop_vcpu_cpu_umbra_ms_median: $cpu_umbra"
+awk -v u="$cpu_umbra" -v n="$cpu_native" 'BEGIN { printf "dom0_cpu_loop_vcpu_cpu_vs_native: %.3f\n", n / u }'
+echo "dom0_cpu_loop_exits_per_sec: $(median < "$out/loop-exits")"
+echo "dom0_idle_exits_per_sec: $(median < "$out/idle-exits")"
