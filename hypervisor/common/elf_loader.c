@@ -434,13 +434,26 @@ static bool note_string_ok(const uint8_t *desc, uint32_t descsz)
 }
 
 /* FEATURES: names separated by '|'; a leading '!' marks one the kernel
- * cannot run without. None of the optional ones is offered yet, so any
- * required one refuses the image. */
+ * cannot run without. Of the optional ones Umbra offers
+ * writable_page_tables (then on from the start, as Xen's builder does);
+ * any other required one refuses the image. */
 static int check_features(const uint8_t *desc, uint32_t descsz, int i, struct elf_image *img)
 {
-	for (uint32_t k = 0; k < descsz && desc[k]; k++)
-		if (desc[k] == '!' && (k == 0 || desc[k - 1] == '|'))
+	static const char wpt[] = "writable_page_tables";
+	uint32_t k = 0;
+
+	while (k < descsz && desc[k]) {
+		bool required = desc[k] == '!';
+		uint32_t start = k + required, end;
+
+		for (end = start; end < descsz && desc[end] && desc[end] != '|'; end++)
+			;
+		if (end - start == sizeof(wpt) - 1 && !memcmp(desc + start, wpt, end - start))
+			img->writable_pt = true;
+		else if (required)
 			return fail(img, "FEATURES note requires a feature Umbra does not offer", i);
+		k = end + (end < descsz && desc[end] == '|');
+	}
 	return 0;
 }
 

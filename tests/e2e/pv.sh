@@ -139,6 +139,23 @@ check "mmu_update into the hypervisor's L4 slots (256, 511): -EPERM; array in th
 	eval 'guest_said pt "pvtraps: ok: mmu_update into the hypervisor'"'"'s L4 slot 256: -EPERM" &&
 	      guest_said pt "pvtraps: ok: mmu_update into L4 slot 511 (the hypervisor'"'"'s image): -EPERM" &&
 	      guest_said pt "pvtraps: ok: mmu_update with its array in the hypervisor: -EFAULT"'
+check "writable page tables: stores into its L1 emulated and validated (vm_assist on, then off)" \
+	eval 'guest_said pt "pvtraps: ok: vm_assist enables writable page tables" &&
+	      guest_said pt "pvtraps: ok: a plain store into its L1 is emulated (page now read-only)" &&
+	      guest_said pt "pvtraps: ok: the hypervisor flushed: writing the page faults" &&
+	      guest_said pt "pvtraps: ok: a second store makes it writable again" &&
+	      guest_said pt "pvtraps: ok: assist off again: a store to its L1 is a #PF"'
+check "writable page tables: a store mapping its own L4 writable or a foreign frame is a #PF, entry unchanged" \
+	eval 'guest_said pt "pvtraps: ok: a store mapping its own L4 writable is refused: #PF, entry unchanged" &&
+	      guest_said pt "pvtraps: ok: a store mapping a frame not its own is refused: #PF, entry unchanged"'
+check "forced-emulation CPUID (ud2; xen; cpuid): Xen's and Umbra's leaves" \
+	eval 'guest_said pt "pvtraps: ok: forced-emulation CPUID 0x40000100: XenVMMXenVMM" &&
+	      guest_said pt "pvtraps: ok: forced-emulation CPUID 0x40000000: Umbra'"'"'s signature"'
+check "callback_op: registered; in the hypervisor or of an unknown type -EINVAL; bad pointer -EFAULT" \
+	eval 'guest_said pt "pvtraps: ok: callback_op registers the event callback" &&
+	      guest_said pt "pvtraps: ok: a callback inside the hypervisor: -EINVAL" &&
+	      guest_said pt "pvtraps: ok: a callback type not offered: -EINVAL" &&
+	      guest_said pt "pvtraps: ok: callback_op with its argument unmapped: -EFAULT"'
 check "no check in pvtraps failed, and it shut down normally" \
 	eval 'guest_said pt "pvtraps: 0 failed" && stopped_with pt poweroff'
 check "shared-pt counted the page-table hypercalls and their refusals" \

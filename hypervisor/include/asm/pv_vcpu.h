@@ -34,6 +34,9 @@ struct pv_vcpu {
 	uint64_t cr2;			/* of the last guest #PF */
 	bool kernel_mode;		/* guest kernel (not user) is running */
 	struct pv_trap *traps;		/* 256 entries, a pool page; NULL: none set */
+	/* callback_op / set_callbacks, by CALLBACKTYPE_* (0: none). */
+	uint64_t callback[8];
+	uint8_t callback_flags[8];	/* CALLBACKF_* */
 };
 
 #endif /* !__ASSEMBLY__ */

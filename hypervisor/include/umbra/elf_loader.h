@@ -42,6 +42,7 @@ struct elf_image {
 	uint64_t virt_start;	/* lowest virtual byte loaded */
 	uint64_t virt_end;	/* one past the highest */
 	char guest_os[16];	/* XEN_ELFNOTE_GUEST_OS, cut short */
+	bool writable_pt;	/* FEATURES asks for writable_page_tables */
 
 	/* Why the image was refused (a static string), and which program
 	 * header it is about (-1: none). */

@@ -219,6 +219,90 @@ static void check_mmu_update(void)
 	expect(rc == -EFAULT, "mmu_update with its array in the hypervisor: -EFAULT");
 }
 
+/* The virtual address of the bootstrap page-table frame mfn (the builder
+ * maps them read-only at their pseudo-physical addresses), or 0. */
+static uint64_t table_va(uint64_t mfn)
+{
+	for (uint64_t i = 0; i < si->nr_pt_frames; i++)
+		if (mfn_of(si->pt_base + i * 4096) == mfn)
+			return si->pt_base + i * 4096;
+	return 0;
+}
+
+/* The L1 entry that maps va, through the bootstrap tables. */
+static volatile uint64_t *l1_entry(uint64_t va)
+{
+	uint64_t t = si->pt_base;
+
+	for (int level = 4; level > 1 && t; level--) {
+		uint64_t e = ((const volatile uint64_t *)t)[(va >> (12 + 9 * (level - 1))) & 511];
+
+		t = table_va((e & 0x000ffffffffff000ULL) >> 12);
+	}
+	return t ? &((volatile uint64_t *)t)[(va >> 12) & 511] : 0;
+}
+
+/* Writable page tables: with the assist on, plain stores into its
+ * read-only L1 are emulated and validated by the hypervisor. */
+static void check_writable_pagetables(void)
+{
+	uint64_t va = (uint64_t)(uintptr_t)spare_page, rw, ro;
+	volatile uint64_t *e = l1_entry(va);
+	long rc;
+
+	expect(e != 0, "found the L1 entry of a page through the bootstrap tables");
+	if (!e)
+		return;
+	rw = (mfn_of(va) << 12) | PTE_P | PTE_W | PTE_U | PTE_A | PTE_D;
+	ro = (mfn_of(va) << 12) | PTE_P | PTE_U | PTE_A;
+	rc = hypercall2(__HYPERVISOR_vm_assist, VMASST_CMD_enable, 99);
+	expect(rc == -EINVAL, "vm_assist of an assist not offered: -EINVAL");
+	rc = hypercall2(__HYPERVISOR_vm_assist, VMASST_CMD_enable, VMASST_TYPE_writable_pagetables);
+	expect(rc == 0, "vm_assist enables writable page tables");
+	seen_vector = ~0ULL;
+	*e = ro;
+	expect(seen_vector == ~0ULL && *e == ro, "a plain store into its L1 is emulated (page now read-only)");
+	expect(RAISES("movq $1, (%1)", "r"(va)) == 14 && seen_error == 7,
+	       "the hypervisor flushed: writing the page faults");
+	*e = rw;
+	spare_page[8] = 3;
+	expect(spare_page[8] == 3, "a second store makes it writable again");
+	expect(RAISES("movq %2, (%1)", "r"(e), "r"((mfn_of(si->pt_base) << 12) | PTE_P | PTE_W | PTE_U)) == 14 &&
+	       seen_error == 7 && *e == rw,
+	       "a store mapping its own L4 writable is refused: #PF, entry unchanged");
+	expect(RAISES("movq %2, (%1)", "r"(e), "r"(0x100000ULL | PTE_P | PTE_U)) == 14 && *e == rw,
+	       "a store mapping a frame not its own is refused: #PF, entry unchanged");
+	hypercall2(__HYPERVISOR_vm_assist, VMASST_CMD_disable, VMASST_TYPE_writable_pagetables);
+	expect(RAISES("movq %2, (%1)", "r"(e), "r"(ro)) == 14 && *e == rw,
+	       "assist off again: a store to its L1 is a #PF");
+}
+
+/* Xen's forced-emulation prefix: the hypervisor's CPUID view. */
+static void check_cpuid_and_callbacks(void)
+{
+	uint32_t a = 0x40000100, b = 0, c = 0, d = 0;
+	struct callback_register cb = { .type = CALLBACKTYPE_event, .address = 0x100000 };
+	long rc;
+
+	__asm__ volatile("ud2; .ascii \"xen\"; cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
+	expect(b == 0x566e6558 && c == 0x65584d4d && d == 0x4d4d566e,
+	       "forced-emulation CPUID 0x40000100: XenVMMXenVMM");
+	a = 0x40000000;
+	__asm__ volatile("ud2; .ascii \"xen\"; cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
+	expect(b == 0x72626d55, "forced-emulation CPUID 0x40000000: Umbra's signature");
+	rc = hypercall2(__HYPERVISOR_callback_op, CALLBACKOP_register, &cb);
+	expect(rc == 0, "callback_op registers the event callback");
+	cb.address = 0xffff830000000000ULL;
+	rc = hypercall2(__HYPERVISOR_callback_op, CALLBACKOP_register, &cb);
+	expect(rc == -EINVAL, "a callback inside the hypervisor: -EINVAL");
+	cb.type = 6;
+	cb.address = 0x100000;
+	rc = hypercall2(__HYPERVISOR_callback_op, CALLBACKOP_register, &cb);
+	expect(rc == -EINVAL, "a callback type not offered: -EINVAL");
+	rc = hypercall2(__HYPERVISOR_callback_op, CALLBACKOP_register, UNMAPPED);
+	expect(rc == -EFAULT, "callback_op with its argument unmapped: -EFAULT");
+}
+
 /* iret to the hypervisor's code segment (0x08): the domain is crashed. */
 static void attack_iret_cs(void)
 {
@@ -259,6 +343,8 @@ int guest_main(const struct start_info *start)
 	check_trap_table_refusals();
 	check_update_va_mapping();
 	check_mmu_update();
+	check_writable_pagetables();
+	check_cpuid_and_callbacks();
 	con_printf("pvtraps: %u failed\n", failures);
 	return failures ? SHUTDOWN_crash : SHUTDOWN_poweroff;
 }

@@ -173,8 +173,9 @@ static void test_pvh_kernel_is_not_pv(void **state)
 
 static void test_loader_version_features(void **state)
 {
-	static const char required[] = "pae_pgdir_above_4gb|!writable_page_tables";
-	static const char optional[] = "writable_page_tables|pae_pgdir_above_4gb";
+	static const char required[] = "pae_pgdir_above_4gb|!auto_translated_physmap";
+	static const char optional[] = "!writable_page_tables|pae_pgdir_above_4gb";
+	struct elf_image ei;
 
 	(void)state;
 	pv_spec(0);
@@ -194,7 +195,8 @@ static void test_loader_version_features(void **state)
 	spec.notes[0] = (struct eb_note){ "Xen", XEN_ELFNOTE_FEATURES, optional,
 					  sizeof(optional) };
 	build(0);
-	assert_int_equal(elf_load_pv(img, img_size, MEM_SIZE, &gw, &(struct elf_image){ 0 }), 0);
+	assert_int_equal(elf_load_pv(img, img_size, MEM_SIZE, &gw, &ei), 0);
+	assert_true(ei.writable_pt);	/* required, and offered */
 }
 
 static void test_bad_entry_and_hypercall_page(void **state)

@@ -247,6 +247,7 @@ int pv_domain_build(struct domain *d, const struct pv_build_params *p, const cha
 	rc = install_tables(d, &l, why);
 	if (rc)
 		return rc;
+	d->pv->writable_pt = img.writable_pt;
 	set_entry_state(d->vcpus[0], &img, &l);
 	log_lifecycle(LOG_INFO, "domain %u (%s): PV kernel%s%s at %#llx-%#llx, entry %#llx, "
 		      "hypercall page %#llx, start info %#llx, %llu page-table frames, "

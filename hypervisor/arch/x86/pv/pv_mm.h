@@ -14,6 +14,7 @@ struct pv_domain {
 	struct spt_domain spt;
 	struct spt_vcpu spt_vcpus[8];
 	uint64_t *p2m;			/* per extent: first machine frame */
+	bool writable_pt;		/* VMASST_TYPE_writable_pagetables */
 };
 
 /* The machine's frame table and hypervisor slots, once. 0 or -ENOMEM. */

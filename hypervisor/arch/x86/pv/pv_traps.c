@@ -21,6 +21,7 @@
 #include <umbra/string.h>
 #include <umbra/vcpu_shared.h>
 #include "mmu/walk.h"
+#include "pv_mm.h"
 #include "pv_traps.h"
 
 #define NR_TRAPS	256
@@ -149,6 +150,8 @@ void pv_guest_exception(struct vcpu *v, unsigned int vec)
 	bool has_err = vec < 32 && (ERRCODE_VECTORS >> vec) & 1;
 	const struct pv_trap *t;
 
+	if ((vec == TRAP_PF && pv_ptwr_fault(v)) || (vec == TRAP_UD && pv_forced_cpuid(v)))
+		return;
 	if (vec == TRAP_GP && soft_interrupt(v, &vec))
 		has_err = false;
 	else if (vec == TRAP_PF)
@@ -249,9 +252,86 @@ void pv_iret(struct vcpu *v)
 	r->rax = c.rax;
 }
 
+/* Which callbacks a 64-bit PV guest may register. */
+static bool callback_type_ok(unsigned int type)
+{
+	return type == CALLBACKTYPE_event || type == CALLBACKTYPE_failsafe ||
+	       type == CALLBACKTYPE_syscall || type == CALLBACKTYPE_syscall32 ||
+	       type == CALLBACKTYPE_sysenter || type == CALLBACKTYPE_nmi;
+}
+
+static long set_callback(struct vcpu *v, unsigned int type, uint64_t address, unsigned int flags)
+{
+	if (!callback_type_ok(type))
+		return -EINVAL;
+	if (address && (!mmu_va_is_canonical(address) || !pv_guest_va_ok(address)))
+		return -EINVAL;
+	v->pv.callback[type] = address;
+	v->pv.callback_flags[type] = (uint8_t)(flags & CALLBACKF_mask_events);
+	return 0;
+}
+
+/* callback_op: register or unregister one callback. Registered, they are
+ * kept (event upcalls, the failsafe and user-mode SYSCALL are not
+ * delivered yet, docs/pv.md). */
+static long callback_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
+{
+	struct callback_register reg;
+	struct callback_unregister unreg;
+
+	switch (cmd) {
+	case CALLBACKOP_register:
+		if (copy_from_guest(v, &reg, arg, sizeof(reg)))
+			return -EFAULT;
+		return set_callback(v, reg.type, reg.address, reg.flags);
+	case CALLBACKOP_unregister:
+		if (copy_from_guest(v, &unreg, arg, sizeof(unreg)))
+			return -EFAULT;
+		if (unreg.type == CALLBACKTYPE_nmi || !callback_type_ok(unreg.type))
+			return -EINVAL;
+		return set_callback(v, unreg.type, 0, 0);
+	default:
+		return -ENOSYS;
+	}
+}
+
+/* set_callbacks(event, failsafe, syscall): the older form of callback_op. */
+static long set_callbacks(struct vcpu *v, const uint64_t *args)
+{
+	uint64_t a[3] = { args[0], args[1], args[2] };
+
+	for (unsigned int i = 0; i < 3; i++)
+		if (a[i] && (!mmu_va_is_canonical(a[i]) || !pv_guest_va_ok(a[i])))
+			return -EINVAL;
+	set_callback(v, CALLBACKTYPE_event, a[0], CALLBACKF_mask_events);
+	set_callback(v, CALLBACKTYPE_failsafe, a[1], CALLBACKF_mask_events);
+	return set_callback(v, CALLBACKTYPE_syscall, a[2], CALLBACKF_mask_events);
+}
+
+/* vm_assist(cmd, type): writable page tables only (Xen's other assists
+ * are for 32-bit or older guests). */
+static long vm_assist(struct vcpu *v, uint64_t cmd, uint64_t type)
+{
+	if (type != VMASST_TYPE_writable_pagetables)
+		return -EINVAL;
+	if (cmd != VMASST_CMD_enable && cmd != VMASST_CMD_disable)
+		return -ENOSYS;
+	v->domain->pv->writable_pt = cmd == VMASST_CMD_enable;
+	return 0;
+}
+
 bool pv_hypercall_arch(struct vcpu *v, uint64_t nr, uint64_t *args, long *rc)
 {
 	switch (nr) {
+	case __HYPERVISOR_vm_assist:
+		*rc = vm_assist(v, args[0], args[1]);
+		break;
+	case __HYPERVISOR_callback_op:
+		*rc = callback_op(v, args[0], args[1]);
+		break;
+	case __HYPERVISOR_set_callbacks:
+		*rc = set_callbacks(v, args);
+		break;
 	case __HYPERVISOR_set_trap_table:
 		*rc = set_trap_table(v, args[0]);
 		break;

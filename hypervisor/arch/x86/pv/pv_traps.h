@@ -26,6 +26,15 @@ void pv_iret(struct vcpu *v);
  * nr is one of them. */
 bool pv_hypercall_arch(struct vcpu *v, uint64_t nr, uint64_t *args, long *rc);
 
+/* A #PF that is the guest's store to one of its own live page tables,
+ * with writable page tables on: emulated through shared-pt, true. False:
+ * the #PF is the guest's (pv_ptwr.c). */
+bool pv_ptwr_fault(struct vcpu *v);
+
+/* A #UD at Xen's forced-emulation CPUID (ud2; "xen"; cpuid): answered
+ * with the hypervisor's CPUID policy, true (pv_cpuid.c). */
+bool pv_forced_cpuid(struct vcpu *v);
+
 /* mmu_update, mmuext_op, update_va_mapping (pv_mmu.c). */
 long pv_do_mmu_update(struct vcpu *v, uint64_t *args);
 long pv_do_mmuext_op(struct vcpu *v, uint64_t *args);

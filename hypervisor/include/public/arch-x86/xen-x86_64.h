@@ -49,11 +49,19 @@
 #define SEGBASE_GS_USER_SEL	3	/* load user %gs with the selector in value */
 
 /* set_callbacks / callback_op: which callback. */
-#define CALLBACKTYPE_event	0
-#define CALLBACKTYPE_failsafe	1
-#define CALLBACKTYPE_syscall	2
-#define CALLBACKTYPE_nmi	4
+#define CALLBACKTYPE_event		0	/* event upcall */
+#define CALLBACKTYPE_failsafe		1	/* a bad segment or frame on return */
+#define CALLBACKTYPE_syscall		2	/* SYSCALL from guest user mode */
+#define CALLBACKTYPE_sysenter_deprecated 3
+#define CALLBACKTYPE_nmi		4
+#define CALLBACKTYPE_sysenter		5
+#define CALLBACKTYPE_syscall32		7	/* SYSCALL from 32-bit user code */
+#define CALLBACKTYPE_MAX		8
 #define CALLBACKF_mask_events	(1 << 0)	/* enter with events masked */
+
+/* callback_op(cmd, arg) */
+#define CALLBACKOP_register	0	/* arg: struct callback_register */
+#define CALLBACKOP_unregister	1	/* arg: struct callback_unregister */
 
 /* iret hypercall: the frame below is on the guest stack at RSP. */
 #define VGCF_in_syscall		(1 << 8)	/* return like SYSRET (RCX, R11 clobbered) */
@@ -68,6 +76,18 @@
 
 #ifndef __ASSEMBLY__
 #include <stdint.h>
+
+struct callback_register {
+	uint16_t type;		/* CALLBACKTYPE_* */
+	uint16_t flags;		/* CALLBACKF_* */
+	uint32_t pad;
+	uint64_t address;
+};
+
+struct callback_unregister {
+	uint16_t type;
+	uint16_t pad;
+};
 
 /* set_trap_table: an array ended by an entry whose address is 0. */
 struct trap_info {

@@ -1,0 +1,119 @@
+/*
+ * Writable page tables (VMASST_TYPE_writable_pagetables, or the kernel's
+ * FEATURES note asking for it): the guest's page tables are mapped
+ * read-only, so its stores to them fault; the store is decoded, computed
+ * in software (hvm/emulate_store.c, shared with shadow paging) and handed
+ * to shared-pt, which validates the new entry as mmu_update would. A
+ * store shared-pt refuses, or one that is not a plain store of a whole or
+ * half entry, is the guest's #PF after all.
+ */
+#include <asm/emulate_store.h>
+#include <asm/guest_access.h>
+#include <asm/insn.h>
+#include <asm/layout.h>
+#include <asm/paging.h>
+#include <asm/pv.h>
+#include <asm/x86.h>
+#include <umbra/domain.h>
+#include <umbra/errno.h>
+#include "mmu/walk.h"
+#include "pv_mm.h"
+#include "pv_traps.h"
+
+#define PF_PRESENT_WRITE_USER	7	/* error code of a store to a read-only page */
+
+/* Where va lands, if in a live page table of the vCPU's domain. */
+static bool pt_target(struct vcpu *v, uint64_t va, uint64_t *gpa, uint64_t *maddr)
+{
+	const struct spt_frame *f;
+
+	if (pv_translate(v, va, false, gpa))
+		return false;
+	*maddr = domain_gpa_to_maddr(v->domain, *gpa);
+	if (!*maddr || (*maddr >> PAGE_SHIFT) >= pv_mm_machine()->nr_frames)
+		return false;
+	f = &pv_mm_machine()->frames[*maddr >> PAGE_SHIFT];
+	return f->type_count && f->type >= SPT_TYPE_L1 && f->type <= SPT_TYPE_L4;
+}
+
+static int fetch_insn(struct vcpu *v, struct insn *insn)
+{
+	uint8_t bytes[INSN_MAX_LEN];
+	uint64_t rip = v->pv.regs.rip;
+	uint64_t n = PAGE_SIZE - (rip & (PAGE_SIZE - 1));
+
+	/* All 15 bytes if they are mapped, else up to the end of the page
+	 * (the decoder says if the instruction needed more). */
+	if (!fetch_guest_insn(v, bytes, rip, sizeof(bytes), true))
+		n = sizeof(bytes);
+	else if (n >= sizeof(bytes) || fetch_guest_insn(v, bytes, rip, n, true))
+		return -EFAULT;
+	return insn_decode(bytes, n, 64, insn);
+}
+
+static void regs_out(const struct cpu_regs *r, struct insn_regs *ir, const struct vcpu *v)
+{
+	*ir = (struct insn_regs){
+		.gpr = { r->rax, r->rcx, r->rdx, r->rbx, r->rsp, r->rbp, r->rsi, r->rdi,
+			 r->r8, r->r9, r->r10, r->r11, r->r12, r->r13, r->r14, r->r15 },
+		.rip = r->rip,
+	};
+	ir->seg_base[INSN_SEG_FS] = v->pv.fs_base;
+	ir->seg_base[INSN_SEG_GS] = v->pv.gs_base_kernel;
+}
+
+static void regs_in(struct cpu_regs *r, const struct insn_regs *ir)
+{
+	r->rax = ir->gpr[INSN_RAX];
+	r->rcx = ir->gpr[INSN_RCX];
+	r->rdx = ir->gpr[INSN_RDX];
+	r->rbx = ir->gpr[INSN_RBX];
+	r->rbp = ir->gpr[INSN_RBP];
+	r->rsi = ir->gpr[INSN_RSI];
+	r->rdi = ir->gpr[INSN_RDI];
+	r->r8 = ir->gpr[INSN_R8];
+	r->r9 = ir->gpr[INSN_R9];
+	r->r10 = ir->gpr[INSN_R10];
+	r->r11 = ir->gpr[INSN_R11];
+	r->r12 = ir->gpr[INSN_R12];
+	r->r13 = ir->gpr[INSN_R13];
+	r->r14 = ir->gpr[INSN_R14];
+	r->r15 = ir->gpr[INSN_R15];
+}
+
+bool pv_ptwr_fault(struct vcpu *v)
+{
+	struct cpu_regs *r = &v->pv.regs;
+	struct spt_flush flush = { 0 };
+	struct emulated_store st;
+	struct insn_regs ir;
+	struct insn insn;
+	uint64_t gpa, maddr, old, rflags = r->rflags;
+	int len, rc;
+
+	if (!v->domain->pv->writable_pt || r->error_code != PF_PRESENT_WRITE_USER ||
+	    !pt_target(v, v->pv.cr2, &gpa, &maddr))
+		return false;
+	len = fetch_insn(v, &insn);
+	if (len < 0 || !insn.has_mem)
+		return false;
+	regs_out(r, &ir, v);
+	if (copy_from_gpa(v->domain, &old, gpa & ~7ULL, sizeof(old)))
+		return false;
+	old >>= (gpa & 7) * 8;
+	if (emulate_store(&insn, &ir, &rflags, old, &st) || (st.len != 4 && st.len != 8) ||
+	    (maddr & (st.len - 1)))
+		return false;
+	if (st.write) {
+		write_cr3(paging_root());
+		pv_mm_lock(v->domain);
+		rc = spt_pt_write(&v->domain->pv->spt, maddr, st.value, st.len, &flush);
+		pv_mm_unlock();
+		if (rc)
+			return false;
+	}
+	regs_in(r, &ir);
+	r->rflags = rflags;
+	r->rip += (unsigned int)len;
+	return true;
+}
