@@ -24,6 +24,8 @@ shows() { # REGEX [SECS]
 lacks() { sleep 1.5; ! screen | grep -qE -- "$1"; }
 key() { $T send-keys -t $S "$@"; sleep 0.4; }
 row_of() { screen | grep -nE "^ *$1 [-dsbcpr]{6} " | head -n1 | cut -d: -f1; }
+# A cell in a colour of its own (tmux writes the cells' attributes back).
+coloured() { sleep 1; $T capture-pane -e -p -t $S | grep -qE $'\e\\[([0-9;]*;)?3[1-7](;[0-9;]*)?m'; }
 above() { local a b; a=$(row_of "$1") b=$(row_of "$2"); [ -n "$a" ] && [ -n "$b" ] && [ "$a" -lt "$b" ]; }
 
 $T new-session -d -s $S -x 140 -y 30 \
@@ -73,6 +75,26 @@ ok "f lists the columns" shows '^ +\[ \] I +ID' 5
 key G
 key Enter
 ok "f G hides PAGING" lacks ' PAGING'
+key d
+key 2 . 5 Enter
+ok "d sets the delay" shows 'delay 2\.5s' 5
+ok "colour where the terminal has it (TERM=screen)" coloured
 key q
 ok "q quits, status 0" shows '^EXITED rc=0' 5
 ok "the terminal is restored" shows '^icanon echo *$' 5
+
+# A Linux console and a VT100 (a serial line): the screen either way,
+# in colour on the first only.
+for term in linux vt100; do
+	$T kill-session -t $S 2>/dev/null
+	$T new-session -d -s $S -x 100 -y 24 \
+		"env VMTOP_FAKE_DOMAINS=3 TERM=$term $BIN -d 0.5; echo EXITED rc=\$?; sleep 60"
+	ok "TERM=$term: the screen" shows '^ +NAME +STATE +CPU\(sec\)' 10
+	if [ $term = linux ]; then
+		ok "TERM=linux: in colour" coloured
+	else
+		ok "TERM=vt100: no colour" eval '! coloured'
+	fi
+	key q
+	ok "TERM=$term: q quits" shows '^EXITED rc=0' 5
+done
