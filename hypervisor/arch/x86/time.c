@@ -6,15 +6,12 @@
  * So each window also measures how far off it may be, and only narrow
  * windows that agree with one another count. */
 #include <asm/apic.h>
+#include <asm/pit.h>
 #include <asm/time.h>
 #include <asm/x86.h>
 #include <umbra/consensus.h>
 #include <umbra/printk.h>
 
-#define PIT_HZ		1193182ULL
-#define PIT_CH2		0x42
-#define PIT_CMD		0x43
-#define PIT_GATE	0x61	/* bit 0: ch2 gate, bit 1: speaker, bit 5: out */
 #define CALIBRATE_MS	2	/* one window */
 #define CALIBRATE_WINDOWS 9
 #define CALIBRATE_ROUNDS 10	/* sets of windows before settling for less */

@@ -13,6 +13,7 @@
 #include <umbra/spinlock.h>
 #include <asm/hvm_vcpu.h>
 #include <asm/pv_vcpu.h>
+#include <asm/pit.h>
 #include <umbra/e820.h>
 #include <umbra/evtchn.h>
 #include "mmu/npt.h"
@@ -183,6 +184,7 @@ struct domain {
 	struct vcpu *vcpus[MAX_VCPUS_PER_DOMAIN];
 
 	struct uart_state uart;
+	struct pit2 pit2;		/* PIT channel 2, read back (asm/pit.h) */
 	char console_line[CONSOLE_LINE_MAX];
 	unsigned int console_line_len;
 	struct guest_log glog;		/* rate limits of what it makes us print */

@@ -71,6 +71,7 @@ $(BUILD)/san/$(HVM_TEST_DIR)/test_elf_loader.o: HOST_CFLAGS += -DHVM_HELLO_ELF='
 $(HVM_BIN)/test_elf_loader: | $(HVM_HELLO_ELF)
 $(eval $(call hvm_test,test_pvh_start_info,hypervisor/common/pvh_start_info.c))
 $(eval $(call hvm_test,test_pvh_acpi,hypervisor/common/pvh_acpi.c))
+$(eval $(call hvm_test,test_pit2,hypervisor/arch/x86/hvm/pit2.c))
 # Exit codes by the management interface's reasons.
 $(eval $(call hvm_test,test_exit_category,hypervisor/arch/x86/svm/svm_exit_category.c))
 

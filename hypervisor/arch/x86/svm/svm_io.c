@@ -1,11 +1,14 @@
 /* Port I/O. For a domain every port is intercepted: COM1 is a minimal
- * 16550 whose output goes to the domain's console; any other port reads
- * all-ones and ignores writes, as an empty ISA bus does, and is counted.
+ * 16550 whose output goes to the domain's console, PIT channel 2 counts
+ * (its count read back: asm/pit.h); any other port reads all-ones and
+ * ignores writes, as an empty ISA bus does, and is counted.
  * dom0 exits only on the few ports Umbra keeps (below). */
 #include <asm/guest_access.h>
 #include <asm/hvm.h>
 #include <asm/insn.h>
+#include <asm/pit.h>
 #include <asm/svm/svm.h>
+#include <asm/time.h>
 #include <asm/traps.h>
 #include <asm/uart.h>
 #include <asm/x86.h>
@@ -91,6 +94,8 @@ static __exit_path uint32_t io_read(struct vcpu *v, uint16_t port, unsigned int 
 		return dom0_io_read(port, size);
 	if (port >= COM1_PORT && port < COM1_PORT + UART_NR_PORTS && size == 1)
 		return uart_read(v->domain, port - COM1_PORT);
+	if (port == PIT_CH2 && size == 1)
+		return pit2_read(&v->domain->pit2, rdtsc(), tsc_khz);
 	v->stats.io_unhandled++;
 	return size == 4 ? 0xffffffffu : (1u << (8 * size)) - 1;
 }
@@ -103,6 +108,14 @@ static __exit_path void io_write(struct vcpu *v, uint16_t port, unsigned int siz
 	}
 	if (port >= COM1_PORT && port < COM1_PORT + UART_NR_PORTS && size == 1) {
 		uart_write(v->domain, port - COM1_PORT, (uint8_t)val);
+		return;
+	}
+	if (port == PIT_CH2 && size == 1) {
+		pit2_write(&v->domain->pit2, (uint8_t)val, rdtsc());
+		return;
+	}
+	if (port == PIT_CMD && size == 1) {
+		pit2_control(&v->domain->pit2, (uint8_t)val, rdtsc(), tsc_khz);
 		return;
 	}
 	v->stats.io_unhandled++;
