@@ -3,6 +3,7 @@
  * (a dummy error code where the CPU pushes none, then the vector number),
  * saves the general registers as struct cpu_regs and calls do_trap().
  */
+#include <asm/cpu_regs_asm.h>
 #include <asm/layout.h>
 
 /* Vectors whose exceptions push an error code: 8, 10-14, 17, 21, 29, 30. */
@@ -19,21 +20,7 @@ common_entry:
 	/* From ring 3: a PV guest (arch/x86/pv/pv_entry.S). */
 	testb	$3, 24(%rsp)
 	jnz	pv_trap_entry
-	push	%rax
-	push	%rbx
-	push	%rcx
-	push	%rdx
-	push	%rsi
-	push	%rdi
-	push	%rbp
-	push	%r8
-	push	%r9
-	push	%r10
-	push	%r11
-	push	%r12
-	push	%r13
-	push	%r14
-	push	%r15
+	push_gprs
 	cld
 	/* An NMI, #MC or #DF can arrive in the two instructions around a
 	 * PV guest's switch of GS base (pv_entry.S): with the guest's GS
@@ -63,21 +50,7 @@ common_entry:
 	test	%r12d, %r12d
 	jz	3f
 	swapgs
-3:	pop	%r15
-	pop	%r14
-	pop	%r13
-	pop	%r12
-	pop	%r11
-	pop	%r10
-	pop	%r9
-	pop	%r8
-	pop	%rbp
-	pop	%rdi
-	pop	%rsi
-	pop	%rdx
-	pop	%rcx
-	pop	%rbx
-	pop	%rax
+3:	pop_gprs
 	add	$16, %rsp		/* vector, error code */
 	iretq
 

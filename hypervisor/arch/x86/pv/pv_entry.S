@@ -16,6 +16,7 @@
  * while in ring 3; SWAPGS at each crossing (MSR_KERNEL_GS_BASE holds the
  * other one).
  */
+#include <asm/cpu_regs_asm.h>
 #include <asm/layout.h>
 #include <asm/msr.h>
 #include <asm/pv_vcpu.h>
@@ -24,42 +25,6 @@
 #define PCPU_PV_HOST_RSP	8
 #define PCPU_PV_FRAME_TOP	16
 #define PCPU_PV_SCRATCH		24
-
-	.macro push_gprs
-	push	%rax
-	push	%rbx
-	push	%rcx
-	push	%rdx
-	push	%rsi
-	push	%rdi
-	push	%rbp
-	push	%r8
-	push	%r9
-	push	%r10
-	push	%r11
-	push	%r12
-	push	%r13
-	push	%r14
-	push	%r15
-	.endm
-
-	.macro pop_gprs
-	pop	%r15
-	pop	%r14
-	pop	%r13
-	pop	%r12
-	pop	%r11
-	pop	%r10
-	pop	%r9
-	pop	%r8
-	pop	%rbp
-	pop	%rdi
-	pop	%rsi
-	pop	%rdx
-	pop	%rcx
-	pop	%rbx
-	pop	%rax
-	.endm
 
 	.text
 /* void pv_enter(struct cpu_regs *frame); interrupts off. */
