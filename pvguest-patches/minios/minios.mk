@@ -2,7 +2,8 @@
 # A PV guest is tests/guests/pvNAME/*.c linked with these objects and
 # minios.lds into build/guests/pvNAME.elf (64-bit ELF with Xen's PV notes).
 #   pvhello   start_info, ring 3, a few hypercalls, shutdown with a status
-#   pvtraps   trap table, bounce and iret; update_va_mapping, mmu_update, mmuext_op
+#   pvtraps   trap table, bounce and iret; update_va_mapping, mmu_update, mmuext_op,
+#             writable page tables, forced CPUID, callbacks, event upcalls, VIRQ_TIMER
 
 MINIOS_DIR := pvguest-patches/minios
 MINIOS_OBJ := $(BUILD)/minios/obj

@@ -34,6 +34,16 @@ minios_trap_\vec:
 	trap_entry 19, 0
 	trap_entry 128, 0
 
+/* The event callback: the same frame without an error code; vector 256
+ * tells minios_trap() it is the upcall. */
+	.globl minios_event_entry
+minios_event_entry:
+	pop	%rcx
+	pop	%r11
+	push	$0
+	push	$256
+	jmp	trap_common
+
 trap_common:
 	push	%rax
 	push	%rbx

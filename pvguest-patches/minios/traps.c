@@ -9,6 +9,19 @@
 TRAP_VECTORS(DECLARE)
 
 static trap_handler_t handlers[256];
+static trap_handler_t event_handler;
+extern char minios_event_entry[];
+
+long event_callback_init(trap_handler_t fn)
+{
+	struct callback_register cb = {
+		.type = CALLBACKTYPE_event, .flags = CALLBACKF_mask_events,
+		.address = (uint64_t)(uintptr_t)minios_event_entry,
+	};
+
+	event_handler = fn;
+	return hypercall2(__HYPERVISOR_callback_op, CALLBACKOP_register, &cb);
+}
 
 void trap_set_handler(unsigned int vector, trap_handler_t fn)
 {
@@ -28,7 +41,8 @@ void minios_trap(struct minios_regs *r);
 
 void minios_trap(struct minios_regs *r)
 {
-	trap_handler_t fn = handlers[r->vector & 0xff];
+	trap_handler_t fn = r->vector == MINIOS_EVENT_VECTOR ? event_handler
+							   : handlers[r->vector & 0xff];
 
 	if (fn && fn(r))
 		return;

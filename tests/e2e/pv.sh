@@ -156,6 +156,15 @@ check "callback_op: registered; in the hypervisor or of an unknown type -EINVAL;
 	      guest_said pt "pvtraps: ok: a callback inside the hypervisor: -EINVAL" &&
 	      guest_said pt "pvtraps: ok: a callback type not offered: -EINVAL" &&
 	      guest_said pt "pvtraps: ok: callback_op with its argument unmapped: -EFAULT"'
+check "event upcalls through the common event channels: loopback send, masked, unmasked" \
+	eval 'guest_said pt "pvtraps: ok: a loopback channel: alloc_unbound, bind_interdomain to itself" &&
+	      guest_said pt "pvtraps: ok: a send with events unmasked: one upcall, for the bound port" &&
+	      guest_said pt "pvtraps: ok: the upcall'"'"'s iret unmasked events again" &&
+	      guest_said pt "pvtraps: ok: masked: the event waits (upcall_pending), no upcall" &&
+	      guest_said pt "pvtraps: ok: unmasked again: the pending upcall arrives at the next entry"'
+check "VIRQ_TIMER: set_timer_op, SCHEDOP_block returns with the timer's upcall" \
+	eval 'guest_said pt "pvtraps: ok: VIRQ_TIMER bound" &&
+	      guest_said pt "pvtraps: ok: SCHEDOP_block returns with the timer'"'"'s upcall on its port"'
 check "no check in pvtraps failed, and it shut down normally" \
 	eval 'guest_said pt "pvtraps: 0 failed" && stopped_with pt poweroff'
 check "shared-pt counted the page-table hypercalls and their refusals" \

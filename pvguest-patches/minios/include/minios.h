@@ -45,6 +45,11 @@ typedef int (*trap_handler_t)(struct minios_regs *r);
  * from ring 3); the hypercall's result. */
 long trap_init(void);
 void trap_set_handler(unsigned int vector, trap_handler_t fn);
+/* The event upcall (callback_op CALLBACKTYPE_event, events masked while
+ * it runs): fn is called with vector MINIOS_EVENT_VECTOR; the result of
+ * the registration. */
+#define MINIOS_EVENT_VECTOR	256
+long event_callback_init(trap_handler_t fn);
 
 /* Freestanding basics (the compiler may call the first three). */
 void *memset(void *s, int c, size_t n);

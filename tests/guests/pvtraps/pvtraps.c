@@ -10,6 +10,7 @@
  * points into the hypervisor.
  */
 #include <public/arch-x86/xen-x86_64.h>
+#include <public/event_channel.h>
 #include <public/sched.h>
 #include "hypercall.h"
 #include "minios.h"
@@ -303,6 +304,70 @@ static void check_cpuid_and_callbacks(void)
 	expect(rc == -EFAULT, "callback_op with its argument unmapped: -EFAULT");
 }
 
+/* Event upcalls: a loopback channel (alloc_unbound + bind_interdomain to
+ * itself), sends delivered through the registered event callback. */
+static volatile unsigned int upcalls;
+static volatile uint64_t upcall_ports;
+
+static int on_event(struct minios_regs *r)
+{
+	struct shared_info *s = (struct shared_info *)shared_page;
+	uint64_t pending;
+
+	(void)r;
+	upcalls++;
+	s->vcpu_info[0].evtchn_upcall_pending = 0;
+	__atomic_exchange_n(&s->vcpu_info[0].evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
+	pending = __atomic_exchange_n(&s->evtchn_pending[0], 0, __ATOMIC_SEQ_CST);
+	upcall_ports |= pending;
+	return 1;
+}
+
+static void check_events(void)
+{
+	struct shared_info *s = (struct shared_info *)shared_page;
+	struct evtchn_alloc_unbound au = { .dom = DOMID_SELF, .remote_dom = DOMID_SELF };
+	struct evtchn_bind_interdomain bi = { .remote_dom = DOMID_SELF };
+	struct evtchn_send send;
+	long rc;
+
+	rc = event_callback_init(on_event);
+	expect(rc == 0, "event callback registered");
+	rc = hypercall2(__HYPERVISOR_event_channel_op, EVTCHNOP_alloc_unbound, &au);
+	bi.remote_port = au.port;
+	if (!rc)
+		rc = hypercall2(__HYPERVISOR_event_channel_op, EVTCHNOP_bind_interdomain, &bi);
+	expect(rc == 0 && bi.local_port != au.port && bi.local_port < 64,
+	       "a loopback channel: alloc_unbound, bind_interdomain to itself");
+	send.port = au.port;
+	s->vcpu_info[0].evtchn_upcall_mask = 0;
+	rc = hypercall2(__HYPERVISOR_event_channel_op, EVTCHNOP_send, &send);
+	expect(rc == 0 && upcalls == 1 && (upcall_ports & (1ULL << bi.local_port)),
+	       "a send with events unmasked: one upcall, for the bound port");
+	expect(s->vcpu_info[0].evtchn_upcall_mask == 0, "the upcall's iret unmasked events again");
+	s->vcpu_info[0].evtchn_upcall_mask = 1;
+	rc = hypercall2(__HYPERVISOR_event_channel_op, EVTCHNOP_send, &send);
+	expect(rc == 0 && upcalls == 1 && s->vcpu_info[0].evtchn_upcall_pending,
+	       "masked: the event waits (upcall_pending), no upcall");
+	s->vcpu_info[0].evtchn_upcall_mask = 0;
+	hv_xen_version(0, NULL);	/* any hypercall: pending events are delivered on return */
+	expect(upcalls == 2, "unmasked again: the pending upcall arrives at the next entry");
+
+	/* VIRQ_TIMER: a deadline already past, then SCHEDOP_block. */
+	struct evtchn_bind_virq bv = { .virq = VIRQ_TIMER, .vcpu = 0 };
+
+	rc = hypercall2(__HYPERVISOR_event_channel_op, EVTCHNOP_bind_virq, &bv);
+	expect(rc == 0, "VIRQ_TIMER bound");
+	upcall_ports = 0;
+	rc = hypercall1(__HYPERVISOR_set_timer_op, 1);
+	expect(rc == 0, "set_timer_op with a deadline already past");
+	rc = hv_sched_op(SCHEDOP_block, NULL);
+	for (unsigned int i = 0; i < 1000 && !(upcall_ports & (1ULL << bv.port)); i++)
+		hv_sched_op(SCHEDOP_block, NULL);
+	expect(rc == 0 && (upcall_ports & (1ULL << bv.port)),
+	       "SCHEDOP_block returns with the timer's upcall on its port");
+}
+
 /* iret to the hypervisor's code segment (0x08): the domain is crashed. */
 static void attack_iret_cs(void)
 {
@@ -345,6 +410,7 @@ int guest_main(const struct start_info *start)
 	check_mmu_update();
 	check_writable_pagetables();
 	check_cpuid_and_callbacks();
+	check_events();
 	con_printf("pvtraps: %u failed\n", failures);
 	return failures ? SHUTDOWN_crash : SHUTDOWN_poweroff;
 }

@@ -109,6 +109,8 @@ bool pv_vcpu_run(struct vcpu *v)
 		domain_crash(v->domain, "non-canonical RIP %#llx", (unsigned long long)r->rip);
 		return false;
 	}
+	if (!pv_deliver_events(v))
+		return false;
 	sanitize_frame(r);
 	load_state(v, this_cpu());
 	v->stats.runs++;
@@ -141,7 +143,8 @@ void pv_vcpu_put(struct vcpu *v)
 
 void pv_vcpu_upcall_raise(struct vcpu *v)
 {
-	/* Event upcalls for PV guests come with the callbacks (set_callbacks);
-	 * until then the pending bits in shared_info are all a guest sees. */
+	/* Nothing to latch: event_2l.c has set upcall_pending in the vCPU's
+	 * vcpu_info, which pv_deliver_events() reads before every entry, and
+	 * the sender kicks the vCPU out of the guest (sched_vcpu_kick). */
 	(void)v;
 }

@@ -114,6 +114,30 @@ static const struct pv_trap *trap_of(struct vcpu *v, unsigned int vec)
 	return t && t->address ? t : NULL;
 }
 
+/* Before each entry: an event upcall is due when the vCPU's vcpu_info has
+ * upcall_pending set and the mask clear, and the guest registered its
+ * event callback. It is entered like an exception (no error code), with
+ * events masked, as Xen does; the guest's iret unmasks them. */
+bool pv_deliver_events(struct vcpu *v)
+{
+	static const struct pv_trap none;
+	struct pv_trap t = none;
+	uint8_t b[2];
+	uint64_t gpa;
+
+	if (!v->pv.callback[CALLBACKTYPE_event] || !vcpu_info_at(v, &gpa) ||
+	    copy_from_gpa(v->domain, b, gpa, sizeof(b)) || !b[0] || b[1])
+		return true;
+	t.address = v->pv.callback[CALLBACKTYPE_event];
+	t.cs = FLAT_KERNEL_CS;
+	t.flags = 4;
+	if (bounce(v, &t, false, 0))
+		return true;
+	domain_crash(v->domain, "event upcall at %#llx: no stack for the frame (rsp %#llx)",
+		     (unsigned long long)t.address, (unsigned long long)v->pv.regs.rsp);
+	return false;
+}
+
 /* `int $n` from ring 3 meets a DPL-0 gate: #GP with error code n*8+2
  * (the IDT flag). If the guest's own entry for n allows ring 3, it is the
  * guest's software interrupt: deliver n after the 2-byte instruction.

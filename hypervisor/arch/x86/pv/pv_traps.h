@@ -18,6 +18,11 @@ bool pv_guest_va_ok(uint64_t va);
  * domain crashed when it has no handler or no stack to take the frame. */
 void pv_guest_exception(struct vcpu *v, unsigned int vec);
 
+/* An event upcall due (pending, unmasked, a callback registered): the
+ * vCPU enters its event callback at its next entry. False: no frame could
+ * be written and the domain was crashed. */
+bool pv_deliver_events(struct vcpu *v);
+
 /* The iret hypercall: the guest's registers from the iret_context on
  * its stack (RAX included: no result), or the domain crashed. */
 void pv_iret(struct vcpu *v);
