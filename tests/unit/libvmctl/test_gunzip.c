@@ -148,7 +148,7 @@ static void test_bomb_bounded(void **state)
 	assert_true(gz_len < 64 * 1024);
 	assert_int_equal(vmctl_gunzip(gz, gz_len, 2u << 20, "k", &out, &out_len), -EINVAL);
 	assert_string_equal(vmctl_last_error(),
-			    "k: inflates to more than 2 MiB, the domain's memory");
+			    "k: gzip data expands to more than 2 MiB, the domain's memory");
 	assert_null(out);
 	free(gz);
 	free(zeroes);
