@@ -6,9 +6,16 @@
 # its management calls, first with dom0 alone, then after vmctl has
 # created 100 small paused domains (dom0 included; Umbra allows 128).
 # Prints key: value lines:
-#   vmtop_refresh_cpu_us_100_domains   CPU time of one refresh (the count
+#   vmtop_refresh_cpu_us_100_domains   CPU time of one refresh, the mean of
+#                                      25, the first included (the count
 #                                      of domains it really had is
 #                                      vmtop_domains_measured)
+#   vmtop_refresh_median_cpu_us_100_domains, ..._min_..., and
+#   vmtop_first_refresh_cpu_us_100_domains
+#                                      the median, the cheapest and the
+#                                      first of the 25 (the host's stolen
+#                                      time lands on any of them; the
+#                                      first faults in and formats all)
 #   vmtop_calls_per_refresh            management calls per refresh
 #                                      (ioctls libvmctl counted; 1: the snapshot)
 #   vmtop_calls_per_refresh_dom0_only  the same with dom0 alone
