@@ -328,10 +328,10 @@ static bool entry_is_loaded(const struct elf_file *f, uint32_t entry)
 	return false;
 }
 
-static int parse(struct elf_file *f, const void *image, size_t size,
-		 uint64_t mem_size, struct elf_image *img)
+/* The checks every kernel image starts with: identity and ELF header. */
+static int open_image(struct elf_file *f, const void *image, size_t size,
+		      struct elf_image *img)
 {
-	bool found = false;
 	int rc;
 
 	memset(img, 0, sizeof(*img));
@@ -342,8 +342,16 @@ static int parse(struct elf_file *f, const void *image, size_t size,
 	if (!image)
 		return fail(img, "no image", -1);
 	rc = check_ident(f, img);
-	if (!rc)
-		rc = read_ehdr(f, img);
+	return rc ? rc : read_ehdr(f, img);
+}
+
+static int parse(struct elf_file *f, const void *image, size_t size,
+		 uint64_t mem_size, struct elf_image *img)
+{
+	bool found = false;
+	int rc;
+
+	rc = open_image(f, image, size, img);
 	if (!rc)
 		rc = check_phdrs(f, mem_size, img, &found);
 	if (!rc)
@@ -383,26 +391,28 @@ static int load_segment(const struct elf_file *f, const struct phdr *ph, int i,
 	return rc;
 }
 
+/* Every non-empty PT_LOAD segment of a parsed image, where parsing placed it. */
+static int load_segments(const struct elf_file *f, const struct guest_writer *gw,
+			 struct elf_image *img)
+{
+	struct phdr ph;
+	int rc = 0;
+
+	for (unsigned int i = 0; !rc && i < f->phnum; i++) {
+		read_phdr(f, i, &ph);
+		if (ph.type == PT_LOAD && ph.memsz)
+			rc = load_segment(f, &ph, (int)i, gw, img);
+	}
+	return rc;
+}
+
 int elf_load(const void *image, size_t size, uint64_t mem_size,
 	     const struct guest_writer *gw, struct elf_image *img)
 {
 	struct elf_file f;
-	struct phdr ph;
-	unsigned int i;
-	int rc;
+	int rc = parse(&f, image, size, mem_size, img);
 
-	rc = parse(&f, image, size, mem_size, img);
-	if (rc)
-		return rc;
-	for (i = 0; i < f.phnum; i++) {
-		read_phdr(&f, i, &ph);
-		if (ph.type != PT_LOAD || ph.memsz == 0)
-			continue;
-		rc = load_segment(&f, &ph, (int)i, gw, img);
-		if (rc)
-			return rc;
-	}
-	return 0;
+	return rc ? rc : load_segments(&f, gw, img);
 }
 
 /* ---- PV kernels ------------------------------------------------------ */
@@ -555,16 +565,7 @@ static int parse_pv(struct elf_file *f, const void *image, size_t size, uint64_t
 	bool found = false;
 	int rc;
 
-	memset(img, 0, sizeof(*img));
-	img->error_phdr = -1;
-	memset(f, 0, sizeof(*f));
-	f->base = image;
-	f->size = size;
-	if (!image)
-		return fail(img, "no image", -1);
-	rc = check_ident(f, img);
-	if (!rc)
-		rc = read_ehdr(f, img);
+	rc = open_image(f, image, size, img);
 	if (!rc && f->cls != 64)
 		rc = fail(img, "a PV kernel must be a 64-bit ELF image", -1);
 	if (!rc)
@@ -604,13 +605,7 @@ int elf_load_pv(const void *image, size_t size, uint64_t mem_size,
 		const struct guest_writer *gw, struct elf_image *img)
 {
 	struct elf_file f;
-	struct phdr ph;
 	int rc = parse_pv(&f, image, size, mem_size, img);
 
-	for (unsigned int i = 0; !rc && i < f.phnum; i++) {
-		read_phdr(&f, i, &ph);
-		if (ph.type == PT_LOAD && ph.memsz)
-			rc = load_segment(&f, &ph, (int)i, gw, img);
-	}
-	return rc;
+	return rc ? rc : load_segments(&f, gw, img);
 }
