@@ -4,10 +4,11 @@
 #   pvhello   start_info, ring 3, a few hypercalls, shutdown with a status
 #   pvtraps   trap table, bounce and iret; update_va_mapping, mmu_update, mmuext_op,
 #             writable page tables, forced CPUID, callbacks, event upcalls, VIRQ_TIMER
+#   pvpingpong  two PV domains over an interdomain event channel (role=server|client)
 
 MINIOS_DIR := pvguest-patches/minios
 MINIOS_OBJ := $(BUILD)/minios/obj
-PV_GUESTS := pvhello pvtraps
+PV_GUESTS := pvhello pvtraps pvpingpong
 
 MINIOS_CPPFLAGS := -nostdinc -isystem $(shell $(GUEST_CC) -print-file-name=include) \
 	-Ihypervisor/include -I$(MINIOS_DIR)/include

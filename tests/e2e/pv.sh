@@ -177,3 +177,21 @@ check "an exception with RSP in the hypervisor: that domain is crashed, nothing 
 check "the PVH neighbour finished" stopped_with nb poweroff
 check "exactly the two attackers crashed" eval '[ "$(log_count ": crashed: ")" = 2 ]'
 scenario_end "$s"
+
+# Two PV domains over an interdomain event channel (tests/guests/pvpingpong):
+# domain 1 serves, domain 2 binds to its port; 200 round trips as upcalls.
+s=pv-pingpong
+m=$(pv_module srv pvpingpong 16M -- role=server peer=2 rounds=200)
+m+=$(pv_module cli pvpingpong 16M -- role=client peer=1 rounds=200)
+boot "$s" "$HVM_ELF" "$HVM_CMDLINE" "$m"
+check "QEMU powered off (33)" rc_is 33
+check "both map shared_info and take events as upcalls" \
+	eval 'guest_said srv "pvpingpong: ok: trap table and event callback" &&
+	      guest_said cli "pvpingpong: ok: trap table and event callback"'
+check "the client binds to the server's port" \
+	guest_said cli "pvpingpong: ok: client: bind_interdomain to the server's port"
+check "200 round trips, each answered" \
+	eval 'guest_said srv "pvpingpong: ok: server: every event from the peer arrived and was answered" &&
+	      guest_said cli "pvpingpong: ok: client: every event answered by the server"'
+check "both shut down normally" eval 'stopped_with srv poweroff && stopped_with cli poweroff'
+scenario_end "$s"

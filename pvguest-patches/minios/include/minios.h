@@ -51,6 +51,17 @@ void trap_set_handler(unsigned int vector, trap_handler_t fn);
 #define MINIOS_EVENT_VECTOR	256
 long event_callback_init(trap_handler_t fn);
 
+/* Events (events.c): shared_info mapped by its machine address (NULL on
+ * failure); the upcall registered and events unmasked; waiting for a
+ * port (0-63) to be signalled, at most `tries` SCHEDOP_block wake-ups
+ * (0, or -1 when it never came); event_channel_op. */
+struct shared_info *shared_info_map(const struct start_info *si);
+long events_init(void);
+unsigned int events_upcalls(void);
+int events_wait(uint32_t port, unsigned int tries);
+void events_forget(uint32_t port);	/* drop what was collected for it */
+long evtchn_op(unsigned int cmd, void *arg);
+
 /* Freestanding basics (the compiler may call the first three). */
 void *memset(void *s, int c, size_t n);
 void *memcpy(void *d, const void *s, size_t n);
