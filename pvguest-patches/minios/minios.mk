@@ -5,10 +5,11 @@
 #   pvtraps   trap table, bounce and iret; update_va_mapping, mmu_update, mmuext_op,
 #             writable page tables, forced CPUID, callbacks, event upcalls, VIRQ_TIMER
 #   pvpingpong  two PV domains over an interdomain event channel (role=server|client)
+#   pvbench   the null hypercall through the hypercall page, timed (make bench-pv)
 
 MINIOS_DIR := pvguest-patches/minios
 MINIOS_OBJ := $(BUILD)/minios/obj
-PV_GUESTS := pvhello pvtraps pvpingpong
+PV_GUESTS := pvhello pvtraps pvpingpong pvbench
 
 MINIOS_CPPFLAGS := -nostdinc -isystem $(shell $(GUEST_CC) -print-file-name=include) \
 	-Ihypervisor/include -I$(MINIOS_DIR)/include

@@ -29,3 +29,10 @@ BENCH_TARGETS += bench-vmtop
 bench-vmctl: $(BUILD)/umbra.elf $(BUILD)/dom0/vmlinuz $(BUILD)/dom0/initrd.img
 	tests/bench/vmctl.sh
 BENCH_TARGETS += bench-vmctl
+
+# make bench-pv: a PV guest's null hypercall (SYSCALL through its hypercall
+# page) against an HVM guest's (VMMCALL) in one boot (tests/bench/pv.sh).
+.PHONY: bench-pv
+bench-pv: $(BUILD)/umbra.elf $(BUILD)/guests/pvbench.elf $(BUILD)/guests/exitbench.elf
+	tests/bench/pv.sh
+BENCH_TARGETS += bench-pv
