@@ -90,11 +90,17 @@ row_of() {
 	screen | grep -nE "^ *$1 [-dsbcpr]{6} " | head -n1 | cut -d: -f1
 }
 
-# NAME1's row is above NAME2's.
+# NAME1's row is above NAME2's, within 10 s: over the serial line a
+# re-sorted screen takes a while to redraw, and a capture in the middle
+# of it can miss a row.
 above() {
-	local a b
-	a=$(row_of "$1") b=$(row_of "$2")
-	[ -n "$a" ] && [ -n "$b" ] && [ "$a" -lt "$b" ] && return 0
+	local a b end=$((SECONDS + 10))
+	while :; do
+		a=$(row_of "$1") b=$(row_of "$2")
+		[ -n "$a" ] && [ -n "$b" ] && [ "$a" -lt "$b" ] && return 0
+		[ $SECONDS -lt $end ] || break
+		sleep 0.5
+	done
 	echo "  ($1 on row ${a:-none}, $2 on row ${b:-none})"
 	screen | sed 's/^/  | /'
 	return 1
