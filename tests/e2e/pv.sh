@@ -165,6 +165,21 @@ check "event upcalls through the common event channels: loopback send, masked, u
 check "VIRQ_TIMER: set_timer_op, SCHEDOP_block returns with the timer's upcall" \
 	eval 'guest_said pt "pvtraps: ok: VIRQ_TIMER bound" &&
 	      guest_said pt "pvtraps: ok: SCHEDOP_block returns with the timer'"'"'s upcall on its port"'
+check "bad arguments to common hypercalls from PV: -EFAULT for hypervisor/unmapped pointers" \
+	eval 'guest_said pt "pvtraps: ok: event_channel_op with its argument in the hypervisor: -EFAULT" &&
+	      guest_said pt "pvtraps: ok: memory_op reading its domid from the hypervisor: -EFAULT" &&
+	      guest_said pt "pvtraps: ok: grant_table_op query_size from an unmapped address: -EFAULT" &&
+	      guest_said pt "pvtraps: ok: sched_op shutdown reading its reason from the hypervisor: -EFAULT" &&
+	      guest_said pt "pvtraps: ok: xen_version writing into the hypervisor'"'"'s image: -EFAULT" &&
+	      guest_said pt "pvtraps: ok: vcpu_op register_vcpu_info from the hypervisor: -EFAULT"'
+check "bad values: -EINVAL (ports out of range, unknown VIRQ, console_io > 1 MiB), -ENOSYS (unknown ops and numbers)" \
+	eval 'guest_said pt "pvtraps: ok: console_io longer than 1 MiB: -EINVAL" &&
+	      guest_said pt "pvtraps: ok: evtchn send on a port out of range: -EINVAL" &&
+	      guest_said pt "pvtraps: ok: evtchn close of a port out of range: -EINVAL" &&
+	      guest_said pt "pvtraps: ok: evtchn bind_virq of a VIRQ that does not exist: -EINVAL" &&
+	      guest_said pt "pvtraps: ok: sched_op 99: -ENOSYS" &&
+	      guest_said pt "pvtraps: ok: hypercall 64 (past the table): -ENOSYS" &&
+	      guest_said pt "pvtraps: ok: SYSCALL with hypercall number 2^64-2^32+1: -ENOSYS"'
 check "no check in pvtraps failed, and it shut down normally" \
 	eval 'guest_said pt "pvtraps: 0 failed" && stopped_with pt poweroff'
 check "shared-pt counted the page-table hypercalls and their refusals" \

@@ -11,6 +11,10 @@
  */
 #include <public/arch-x86/xen-x86_64.h>
 #include <public/event_channel.h>
+#include <public/grant_table.h>
+#include <public/memory.h>
+#include <public/vcpu.h>
+#include <public/version.h>
 #include <public/sched.h>
 #include "hypercall.h"
 #include "minios.h"
@@ -21,6 +25,7 @@ const char guest_name[] = "pvtraps";
 #define EINVAL	22
 #define EPERM	1
 #define EACCES	13
+#define ENOSYS	38
 #define PTE_P	1ULL
 #define PTE_W	2ULL
 #define PTE_U	4ULL
@@ -368,6 +373,57 @@ static void check_events(void)
 	       "SCHEDOP_block returns with the timer's upcall on its port");
 }
 
+/* Bad arguments to the common hypercalls from a PV guest: each gets its
+ * error and the guest carries on (the rc is printed when it differs). */
+static void expect_rc(long rc, long want, const char *what)
+{
+	expect(rc == want, what);
+	if (rc != want)
+		con_printf("pvtraps: (got %ld, wanted %ld)\n", rc, want);
+}
+
+static void check_bad_arguments(void)
+{
+	struct evtchn_send send = { .port = 4000 };
+	struct evtchn_bind_virq bv = { .virq = 99, .vcpu = 0 };
+	struct evtchn_close cl = { .port = 5000 };
+	struct gnttab_query_size q = { .dom = DOMID_SELF };
+	char buf[16] = "0123456789abcdef";
+
+	expect_rc(hypercall3(__HYPERVISOR_console_io, CONSOLEIO_write, 2u << 20, buf), -EINVAL,
+		  "console_io longer than 1 MiB: -EINVAL");
+	expect_rc(hypercall2(__HYPERVISOR_event_channel_op, EVTCHNOP_send, HV_DIRECTMAP), -EFAULT,
+		  "event_channel_op with its argument in the hypervisor: -EFAULT");
+	expect_rc(hypercall2(__HYPERVISOR_event_channel_op, EVTCHNOP_send, &send), -EINVAL,
+		  "evtchn send on a port out of range: -EINVAL");
+	expect_rc(hypercall2(__HYPERVISOR_event_channel_op, EVTCHNOP_close, &cl), -EINVAL,
+		  "evtchn close of a port out of range: -EINVAL");
+	expect_rc(hypercall2(__HYPERVISOR_event_channel_op, EVTCHNOP_bind_virq, &bv), -EINVAL,
+		  "evtchn bind_virq of a VIRQ that does not exist: -EINVAL");
+	expect_rc(hypercall2(__HYPERVISOR_memory_op, XENMEM_current_reservation, HV_IMAGE), -EFAULT,
+		  "memory_op reading its domid from the hypervisor: -EFAULT");
+	expect_rc(hypercall3(__HYPERVISOR_grant_table_op, GNTTABOP_query_size, UNMAPPED, 1), -EFAULT,
+		  "grant_table_op query_size from an unmapped address: -EFAULT");
+	expect_rc(hypercall3(__HYPERVISOR_grant_table_op, GNTTABOP_query_size, &q, 1), 0,
+		  "grant_table_op query_size for itself");
+	expect_rc(hypercall2(__HYPERVISOR_sched_op, SCHEDOP_shutdown, HV_DIRECTMAP), -EFAULT,
+		  "sched_op shutdown reading its reason from the hypervisor: -EFAULT");
+	expect_rc(hypercall2(__HYPERVISOR_sched_op, 99, 0), -ENOSYS, "sched_op 99: -ENOSYS");
+	expect_rc(hypercall2(__HYPERVISOR_xen_version, XENVER_extraversion, HV_IMAGE), -EFAULT,
+		  "xen_version writing into the hypervisor's image: -EFAULT");
+	expect_rc(hypercall3(__HYPERVISOR_vcpu_op, VCPUOP_register_vcpu_info, 0, HV_DIRECTMAP), -EFAULT,
+		  "vcpu_op register_vcpu_info from the hypervisor: -EFAULT");
+	expect_rc(hypercall_nr(64, 0, 0, 0, 0, 0), -ENOSYS, "hypercall 64 (past the table): -ENOSYS");
+	{
+		/* Past the hypercall page's slots: SYSCALL with the number as is. */
+		long rc;
+
+		__asm__ volatile("syscall" : "=a"(rc) : "a"(0xffffffff00000001ULL)
+				 : "rcx", "r11", "memory");
+		expect_rc(rc, -ENOSYS, "SYSCALL with hypercall number 2^64-2^32+1: -ENOSYS");
+	}
+}
+
 /* iret to the hypervisor's code segment (0x08): the domain is crashed. */
 static void attack_iret_cs(void)
 {
@@ -411,6 +467,7 @@ int guest_main(const struct start_info *start)
 	check_writable_pagetables();
 	check_cpuid_and_callbacks();
 	check_events();
+	check_bad_arguments();
 	con_printf("pvtraps: %u failed\n", failures);
 	return failures ? SHUTDOWN_crash : SHUTDOWN_poweroff;
 }
