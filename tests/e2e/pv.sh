@@ -180,6 +180,12 @@ check "bad values: -EINVAL (ports out of range, unknown VIRQ, console_io > 1 MiB
 	      guest_said pt "pvtraps: ok: sched_op 99: -ENOSYS" &&
 	      guest_said pt "pvtraps: ok: hypercall 64 (past the table): -ENOSYS" &&
 	      guest_said pt "pvtraps: ok: SYSCALL with hypercall number 2^64-2^32+1: -ENOSYS"'
+check "set_segment_base FS/GS works; into the hypervisor or non-canonical -EINVAL; iret to RPL 0 runs in ring 3" \
+	eval 'guest_said pt "pvtraps: ok: set_segment_base FS: %fs:0 reads the guest'"'"'s word" &&
+	      guest_said pt "pvtraps: ok: set_segment_base GS (kernel): %gs:0 reads the guest'"'"'s word" &&
+	      guest_said pt "pvtraps: ok: set_segment_base into the hypervisor: -EINVAL" &&
+	      guest_said pt "pvtraps: ok: set_segment_base non-canonical: -EINVAL" &&
+	      guest_said pt "pvtraps: ok: iret asking for ring 0 (cs 0xe030) comes back in ring 3 (0xe033)"'
 check "no check in pvtraps failed, and it shut down normally" \
 	eval 'guest_said pt "pvtraps: 0 failed" && stopped_with pt poweroff'
 check "shared-pt counted the page-table hypercalls and their refusals" \

@@ -424,6 +424,43 @@ static void check_bad_arguments(void)
 	}
 }
 
+/* set_segment_base: FS and GS bases for the guest, never the
+ * hypervisor's addresses; and an iret asking for ring 0 runs in ring 3. */
+static uint64_t fs_word = 0x1122334455667788ULL, gs_word = 0x99aabbccddeeff00ULL;
+
+static void check_segments_and_rings(void)
+{
+	uint64_t v = 0, cs = 0;
+	long rc;
+
+	rc = hypercall2(__HYPERVISOR_set_segment_base, SEGBASE_FS, &fs_word);
+	__asm__ volatile("mov %%fs:0, %0" : "=r"(v));
+	expect(rc == 0 && v == fs_word, "set_segment_base FS: %fs:0 reads the guest's word");
+	rc = hypercall2(__HYPERVISOR_set_segment_base, SEGBASE_GS_KERNEL, &gs_word);
+	__asm__ volatile("mov %%gs:0, %0" : "=r"(v));
+	expect(rc == 0 && v == gs_word, "set_segment_base GS (kernel): %gs:0 reads the guest's word");
+	expect_rc(hypercall2(__HYPERVISOR_set_segment_base, SEGBASE_FS, HV_DIRECTMAP), -EINVAL,
+		  "set_segment_base into the hypervisor: -EINVAL");
+	expect_rc(hypercall2(__HYPERVISOR_set_segment_base, SEGBASE_GS_KERNEL, 0x0000900000000000ULL),
+		  -EINVAL, "set_segment_base non-canonical: -EINVAL");
+	__asm__ volatile("mov %%fs:0, %0" : "=r"(v));
+	expect(v == fs_word, "the refused base changed nothing");
+	hypercall2(__HYPERVISOR_set_segment_base, SEGBASE_FS, 0);
+	hypercall2(__HYPERVISOR_set_segment_base, SEGBASE_GS_KERNEL, 0);
+	/* iret to CS 0xe030 (RPL 0): Umbra makes it RPL 3. */
+	__asm__ volatile("mov %%rsp, %%rax\n\t"
+			 "pushq $0xe02b\n\t"
+			 "pushq %%rax\n\t"
+			 "pushq $0x202\n\t"
+			 "pushq $0xe030\n\t"
+			 "lea 1f(%%rip), %%rax\n\t"
+			 "pushq %%rax\n\t"
+			 "pushq $0\n\t"
+			 "jmp hypercall_page + 23 * 32\n"
+			 "1: mov %%cs, %0" : "=r"(cs) : : "rax", "rcx", "r11", "memory");
+	expect(cs == 0xe033, "iret asking for ring 0 (cs 0xe030) comes back in ring 3 (0xe033)");
+}
+
 /* iret to the hypervisor's code segment (0x08): the domain is crashed. */
 static void attack_iret_cs(void)
 {
@@ -468,6 +505,7 @@ int guest_main(const struct start_info *start)
 	check_cpuid_and_callbacks();
 	check_events();
 	check_bad_arguments();
+	check_segments_and_rings();
 	con_printf("pvtraps: %u failed\n", failures);
 	return failures ? SHUTDOWN_crash : SHUTDOWN_poweroff;
 }

@@ -332,6 +332,26 @@ static long set_callbacks(struct vcpu *v, const uint64_t *args)
 	return set_callback(v, CALLBACKTYPE_syscall, a[2], CALLBACKF_mask_events);
 }
 
+/* set_segment_base(which, base): FS, and GS for guest kernel or user
+ * mode; a base in the hypervisor's part of the address space (or not
+ * canonical) is -EINVAL. Loading a user GS selector is not offered. */
+static long set_segment_base(struct vcpu *v, uint64_t which, uint64_t base)
+{
+	if (which == SEGBASE_GS_USER_SEL)
+		return -ENOSYS;
+	if (which > SEGBASE_GS_KERNEL)
+		return -EINVAL;
+	if (!mmu_va_is_canonical(base) || !pv_guest_va_ok(base))
+		return -EINVAL;
+	if (which == SEGBASE_FS)
+		v->pv.fs_base = base;
+	else if (which == SEGBASE_GS_USER)
+		v->pv.gs_base_user = base;
+	else
+		v->pv.gs_base_kernel = base;
+	return 0;
+}
+
 /* vm_assist(cmd, type): writable page tables only (Xen's other assists
  * are for 32-bit or older guests). */
 static long vm_assist(struct vcpu *v, uint64_t cmd, uint64_t type)
@@ -349,6 +369,9 @@ bool pv_hypercall_arch(struct vcpu *v, uint64_t nr, uint64_t *args, long *rc)
 	switch (nr) {
 	case __HYPERVISOR_vm_assist:
 		*rc = vm_assist(v, args[0], args[1]);
+		break;
+	case __HYPERVISOR_set_segment_base:
+		*rc = set_segment_base(v, args[0], args[1]);
 		break;
 	case __HYPERVISOR_callback_op:
 		*rc = callback_op(v, args[0], args[1]);
