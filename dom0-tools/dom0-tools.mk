@@ -13,7 +13,7 @@
 # DOM0_INSTALL_PC (pkg-config files), and may add recipes to
 # install-dom0-tools.
 
-DOM0_TOOLS := lib/libvmstore lib/libvmctl vmstored vmctl vmtop
+DOM0_TOOLS := lib/libvmstore lib/libvmctl vmstored vmctl vmtop vmconsoled
 
 PREFIX ?= /usr/local
 DESTDIR ?=

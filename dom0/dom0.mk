@@ -6,6 +6,8 @@
 
 DOM0_OUT := $(BUILD)/dom0
 DOM0_INITRD_TOOLS := $(VMSTORED)
+# vmconsoled: the guests' PV consoles (docs/rings.md).
+DOM0_INITRD_TOOLS += $(VMCONSOLED)
 # vmctl (static libvmctl and libvmstore; zlib from the host).
 DOM0_INITRD_TOOLS += $(VMCTL)
 # vmtop (with libncursesw, which mkdom0.sh copies with the terminfo

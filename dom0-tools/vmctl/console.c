@@ -1,11 +1,13 @@
 /*
  * Following a domain's console: ring reads by position (so nothing is
- * missed, and what was overwritten is counted and reported), poll() on
- * libvmctl's event descriptor and the terminal, and a raw terminal that
+ * missed, and what was overwritten is counted and reported), the guest's
+ * PV console through vmconsoled's terminal (both ways), poll() on
+ * libvmctl's event descriptor and the terminals, and a raw terminal that
  * is restored however vmctl ends: detach, the domain's end, an error
  * (atexit) or a signal (the handler restores, then dies of the signal).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -19,6 +21,7 @@
 #include "cli.h"
 #include "console.h"
 #include "domain.h"
+#include "store.h"
 #include "watch.h"
 
 #define CHUNK		4096
@@ -127,10 +130,43 @@ static bool drain(uint32_t domid, uint64_t *pos)
 	}
 }
 
-/* Ctrl-] read from the terminal? (EOF: stop reading it.) */
-static bool detach_key(struct pollfd *in)
+/* The domain's PV console terminal (vmconsoled's, named in the store),
+ * once there is one: -1 until then. */
+static int open_pv_console(uint32_t domid)
 {
-	char keys[64];
+	char *path = store_console_tty(domid);
+	int fd = path && path[0] == '/' ?
+		 open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC) : -1;
+
+	free(path);
+	return fd;
+}
+
+/* The guest's PV console output, as much as there is now. */
+static void pv_output(int *fd)
+{
+	char buf[CHUNK];
+	ssize_t n;
+
+	while (*fd >= 0 && (n = read(*fd, buf, sizeof(buf))) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno != EAGAIN) {
+				close(*fd);
+				*fd = -1;
+			}
+			return;
+		}
+		write_all(buf, (size_t)n);
+	}
+}
+
+/* Keys: Ctrl-] detaches (true); the others go to the guest's PV console,
+ * if it has one. (EOF: stop reading the terminal.) */
+static bool keys_in(struct pollfd *in, int pv)
+{
+	char keys[64], *esc;
 	ssize_t n = read(in->fd, keys, sizeof(keys));
 
 	if (n <= 0) {
@@ -138,46 +174,66 @@ static bool detach_key(struct pollfd *in)
 			in->fd = -1;
 		return false;
 	}
-	return memchr(keys, CONSOLE_ESCAPE, (size_t)n) != NULL;
+	esc = memchr(keys, CONSOLE_ESCAPE, (size_t)n);
+	if (pv >= 0 && (esc ? esc - keys : n) > 0 &&
+	    write(pv, keys, (size_t)(esc ? esc - keys : n)) < 0 && errno != EAGAIN)
+		say("typing to the guest: %s", strerror(errno));
+	return esc != NULL;
 }
 
-/* Follow one domain; returns the next to follow (restart) or -1. */
+/* Follow one domain; returns the next to follow (restart) or -1. Its
+ * output: the hypervisor's console ring (COM1, console_io) and, once
+ * vmconsoled serves it, its PV console, whose terminal also takes what
+ * is typed. */
 static long follow(uint32_t domid, const struct vmcfg *cfg, time_t started,
 		   bool *detached)
 {
-	struct pollfd fds[2] = {
+	struct pollfd fds[3] = {
 		{ .fd = STDIN_FILENO, .events = POLLIN },
 		{ .fd = vmctl_fd(cli_handle()), .events = POLLIN },
+		{ .fd = -1, .events = POLLIN },
 	};
 	struct umbra_domain_info info;
 	uint64_t pos = 0, gen;
+	long next;
 	int rc;
 
 	vmctl_events(cli_handle(), &gen);
 	for (;;) {
+		if (fds[2].fd < 0)
+			fds[2].fd = open_pv_console(domid);
+		pv_output(&fds[2].fd);
 		if (!drain(domid, &pos)) {
 			say("domain %u is gone", domid);
-			return -1;
+			break;
 		}
 		rc = vmctl_domain_info(cli_handle(), domid, &info);
 		if (rc < 0) {
 			say("domain %u is gone", domid);
-			return -1;
+			break;
 		}
 		if (domain_stopped(&info)) {
 			drain(domid, &pos);
+			usleep(100 * 1000);	/* vmconsoled's last copy */
+			pv_output(&fds[2].fd);
 			restore_terminal();
-			return domain_on_stop(domid, &info, cfg, started);
+			next = domain_on_stop(domid, &info, cfg, started);
+			if (fds[2].fd >= 0)
+				close(fds[2].fd);
+			return next;
 		}
-		if (poll(fds, 2, POLL_MS) < 0 && errno != EINTR)
+		if (poll(fds, 3, POLL_MS) < 0 && errno != EINTR)
 			cli_fail_errno("poll");
-		if ((fds[0].revents & (POLLIN | POLLHUP)) && detach_key(&fds[0])) {
+		if ((fds[0].revents & (POLLIN | POLLHUP)) && keys_in(&fds[0], fds[2].fd)) {
 			*detached = true;
-			return -1;
+			break;
 		}
 		if (fds[1].revents & POLLIN)
 			vmctl_events(cli_handle(), &gen);
 	}
+	if (fds[2].fd >= 0)
+		close(fds[2].fd);
+	return -1;
 }
 
 int console_follow(uint32_t domid, const struct vmcfg *cfg)

@@ -1,7 +1,8 @@
 /*
  * vmctl console: a domain's console output, live, from libvmctl's
- * console ring reads. The management interface has no console input
- * yet, so the terminal is read only for Ctrl-], which detaches.
+ * console ring reads (COM1, console_io: output only) and its PV console
+ * ring, served by vmconsoled, whose terminal vmctl opens: what is typed
+ * goes there, but Ctrl-], which detaches.
  */
 #ifndef VMCTL_CONSOLE_H
 #define VMCTL_CONSOLE_H

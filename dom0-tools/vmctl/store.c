@@ -261,6 +261,13 @@ void store_domain_remove(uint32_t domid)
 			 strerror(errno));
 }
 
+char *store_console_tty(uint32_t domid)
+{
+	struct vms_handle *h = store_open();
+
+	return h ? read_str(h, "/local/domain/%u/console/tty", domid) : NULL;
+}
+
 /* Feed one recorded value through the config parser, as an override. */
 static void restore_key(struct vms_handle *h, const char *vm, const char *key,
 			const char *node, struct vmcfg *cfg)

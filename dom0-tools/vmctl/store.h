@@ -35,6 +35,10 @@ void store_domain_remove(uint32_t domid);
  */
 bool store_domain_config(uint32_t domid, struct vmcfg *cfg);
 
+/* The terminal of its PV console (console/tty, written by vmconsoled),
+ * malloc()ed, or NULL while there is none. */
+char *store_console_tty(uint32_t domid);
+
 /* When the domain was started, as recorded (0: not known). */
 time_t store_domain_started(uint32_t domid);
 

@@ -87,6 +87,7 @@ int do_release(struct client *c, struct request *r)
 		c->store->ring.detach(c->store, d, c->store->ring.arg);
 	d->introduced = false;
 	d->target = DOMID_NONE;
+	domain_forget_saved_watches(d);
 	c->store->dirty = true;
 	log_info("released dom%u", d->domid);
 	watch_fire_special(c->store, SPECIAL_RELEASE);

@@ -12,7 +12,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "client.h"
 #include "path.h"
+#include "watch.h"
 #include "store.h"
 
 static const char magic[8] = "VMSTORE\n";
@@ -187,6 +189,40 @@ out_unlink:
 	return -1;
 }
 
+static void put_str(struct buf *b, const char *str)
+{
+	uint32_t len = (uint32_t)strlen(str);
+
+	put_u32(b, len);
+	put(b, str, len);
+}
+
+/* Its ring connection's watches, or those still waiting to be set again
+ * (a save before its ring came back). */
+static void put_watches(struct buf *b, const struct domain *d)
+{
+	const struct list_head *pos;
+	uint32_t n = 0, i;
+
+	if (!d->ring_client) {
+		put_u32(b, d->nsaved_watches);
+		for (i = 0; i < 2 * d->nsaved_watches; i++)
+			put_str(b, d->saved_watches[i]);
+		return;
+	}
+	for (pos = d->ring_client->watches.next; pos != &d->ring_client->watches;
+	     pos = pos->next)
+		n++;
+	put_u32(b, n);
+	for (pos = d->ring_client->watches.next; pos != &d->ring_client->watches;
+	     pos = pos->next) {
+		const struct watch *w = list_entry(pos, struct watch, client_link);
+
+		put_str(b, w->path);
+		put_str(b, w->token);
+	}
+}
+
 /* The guests INTRODUCE made known, so a restart serves them again
  * (dom0 is always there). */
 static bool saved(const struct domain *d)
@@ -215,6 +251,7 @@ static void put_domains(struct buf *b, const struct store *s)
 		put_u32(b, d->port);
 		put_u64(b, d->mfn);
 		put_u32(b, d->target);
+		put_watches(b, d);
 	}
 }
 
@@ -330,6 +367,8 @@ static const char *load_node(struct tree *t, struct cursor *c, uint64_t i)
 struct saved_domain {
 	uint32_t domid, port, target;
 	uint64_t mfn;
+	char **watches;			/* path, token, ... */
+	uint32_t nwatches;
 };
 
 struct saved_domains {
@@ -337,13 +376,60 @@ struct saved_domains {
 	uint32_t n;
 };
 
-static const char *load_domains(struct cursor *c, struct saved_domains *out)
+static void saved_domains_free(struct saved_domains *s)
+{
+	for (uint32_t i = 0; s->d && i < s->n; i++) {
+		for (uint32_t k = 0; k < 2 * s->d[i].nwatches; k++)
+			free(s->d[i].watches[k]);
+		free(s->d[i].watches);
+	}
+	free(s->d);
+	s->d = NULL;
+}
+
+static char *get_str(struct cursor *c)
+{
+	const unsigned char *p;
+	uint32_t len;
+	char *str;
+
+	if (!get_u32(c, &len) || len > XENSTORE_ABS_PATH_MAX || !get_bytes(c, &p, len) ||
+	    memchr(p, 0, len))
+		return NULL;
+	str = malloc((size_t)len + 1);
+	if (str) {
+		memcpy(str, p, len);
+		str[len] = 0;
+	}
+	return str;
+}
+
+static const char *load_watches(struct cursor *c, struct saved_domain *d)
+{
+	uint32_t n;
+
+	if (!get_u32(c, &n) || n > 65536)
+		return "bad watch count";
+	d->watches = calloc(2 * (size_t)n + 1, sizeof(char *));
+	if (!d->watches)
+		return "out of memory";
+	d->nwatches = n;	/* every slot freed on failure (NULL or read) */
+	for (uint32_t i = 0; i < 2 * n; i++) {
+		d->watches[i] = get_str(c);
+		if (!d->watches[i])
+			return "bad watch";
+	}
+	return NULL;
+}
+
+static const char *load_domains(struct cursor *c, struct saved_domains *out,
+				uint32_t version)
 {
 	uint32_t n, i, lo = 0, hi = 0;
 
 	if (!get_u32(c, &n))
 		return "truncated domain count";
-	if (n > VMS_DOMID_MAX || (size_t)(c->end - c->p) < (size_t)n * 20)
+	if (n > VMS_DOMID_MAX || (size_t)(c->end - c->p) < (size_t)n * (version >= 3 ? 24 : 20))
 		return "domain count does not match the records";
 	out->d = calloc(n ? n : 1, sizeof(*out->d));
 	if (!out->d)
@@ -360,6 +446,12 @@ static const char *load_domains(struct cursor *c, struct saved_domains *out)
 		d->mfn = (uint64_t)hi << 32 | lo;
 		if (d->domid == 0 || d->domid > VMS_DOMID_MAX)
 			return "bad domain id";
+		if (version >= 3) {
+			const char *why = load_watches(c, d);
+
+			if (why)
+				return why;
+		}
 	}
 	return NULL;
 }
@@ -383,7 +475,7 @@ static int parse(struct tree *t, struct saved_domains *doms,
 	get_u32(&hdr, &count_hi);
 	get_u32(&tail, &stored_crc);
 	count = (uint64_t)count_hi << 32 | count_lo;
-	if (version != PERSIST_VERSION && version != 1) {
+	if (version < 1 || version > PERSIST_VERSION) {
 		fail(err, err_len, "unsupported version %" PRIu32, version);
 		return -1;
 	}
@@ -406,7 +498,7 @@ static int parse(struct tree *t, struct saved_domains *doms,
 		return -1;
 	}
 	if (version >= 2) {
-		const char *why = load_domains(&c, doms);
+		const char *why = load_domains(&c, doms, version);
 
 		if (!why && c.p != c.end)
 			why = "trailing bytes after the domains";
@@ -465,7 +557,7 @@ int persist_parse(struct store *s, const void *data, size_t len, char *err,
 	}
 	if (parse(&t, &doms, data, len, err, err_len)) {
 		tree_destroy(&t);
-		free(doms.d);
+		saved_domains_free(&doms);
 		return -1;
 	}
 	tree_destroy(&s->tree);
@@ -479,8 +571,13 @@ int persist_parse(struct store *s, const void *data, size_t len, char *err,
 		d->port = doms.d[i].port;
 		d->mfn = doms.d[i].mfn;
 		d->target = doms.d[i].target;
+		domain_forget_saved_watches(d);
+		d->saved_watches = doms.d[i].watches;
+		d->nsaved_watches = doms.d[i].nwatches;
+		doms.d[i].watches = NULL;
+		doms.d[i].nwatches = 0;
 	}
-	free(doms.d);
+	saved_domains_free(&doms);
 	domain_recount_nodes(s);
 	s->dirty = false;
 	return 0;

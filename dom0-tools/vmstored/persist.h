@@ -11,8 +11,10 @@
  *     path, value, count x (u32 domid, u32 access bits)
  *   version 2: u32 count of introduced domains, each
  *     u32 domid, u32 port, u64 mfn, u32 target (DOMID_NONE: none)
+ *     version 3: u32 count of its ring connection's watches, each
+ *       u32 path length, path, u32 token length, token
  *   u32 CRC-32 of everything before it
- * Version 1 files (no domain section) are still read.
+ * Version 1 and 2 files (no domains, no watches) are still read.
  */
 #ifndef VMSTORED_PERSIST_H
 #define VMSTORED_PERSIST_H
@@ -22,7 +24,7 @@
 
 struct store;
 
-#define PERSIST_VERSION 2
+#define PERSIST_VERSION 3
 
 /* 0, or -1 with a reason in err. */
 int persist_save(const struct store *s, const char *path, char *err,

@@ -2,6 +2,7 @@
 #include "ring_conn.h"
 
 #include <errno.h>
+#include <string.h>
 #include <unistd.h>
 #include <sys/epoll.h>
 
@@ -9,6 +10,7 @@
 #include "log.h"
 #include "ring.h"
 #include "store.h"
+#include "watch.h"
 
 static void ring_fail(struct ring_ep *r, uint32_t code, const char *why)
 {
@@ -101,8 +103,10 @@ static void ring_release(struct conn *c)
 {
 	struct endpoint *ep = c->priv;
 
-	if (c->client.domain->ring == ep)
+	if (c->client.domain->ring == ep) {
 		c->client.domain->ring = NULL;
+		c->client.domain->ring_client = NULL;
+	}
 	ep->conn = NULL;
 	endpoint_retire(ep);
 }
@@ -111,6 +115,24 @@ static const struct conn_ops ring_ops = {
 	.kick = ring_kick,
 	.release = ring_release,
 };
+
+/* The guest's watches from before a restart (--state): set again, each
+ * firing once as a new registration does (a guest takes a watch event
+ * as "look again"). */
+static void restore_watches(struct domain *d)
+{
+	for (uint32_t i = 0; i < d->nsaved_watches; i++) {
+		int err = watch_add(d->ring_client, d->saved_watches[2 * i],
+				    d->saved_watches[2 * i + 1]);
+
+		if (err)
+			log_warn("dom%u: watch %s not set again: %s", d->domid,
+				 d->saved_watches[2 * i], strerror(err));
+	}
+	if (d->nsaved_watches)
+		log_info("dom%u: %u watches set again", d->domid, d->nsaved_watches);
+	domain_forget_saved_watches(d);
+}
 
 int ring_conn_start(struct ring_ep *r, struct ep_loop *loop, struct store *s,
 		    struct domain *d)
@@ -131,6 +153,8 @@ int ring_conn_start(struct ring_ep *r, struct ep_loop *loop, struct store *s,
 		return EIO;
 	}
 	d->ring = &r->ep;
+	d->ring_client = &r->ep.conn->client;
+	restore_watches(d);
 	endpoint_kick(&r->ep);	/* requests may be waiting */
 	return 0;
 }

@@ -83,6 +83,7 @@ static void release_gone(struct umbra_ring *u)
 	log_info("released dom%u (destroyed)", d->domid);
 	d->introduced = false;
 	d->target = DOMID_NONE;
+	domain_forget_saved_watches(d);
 	s->dirty = true;
 	conn_destroy(c);	/* retires the endpoint */
 	watch_fire_special(s, SPECIAL_RELEASE);
@@ -227,6 +228,7 @@ static void attach_restored(struct store *s)
 			continue;
 		log_info("dom%u: no longer there to serve: released", d->domid);
 		d->introduced = false;
+		domain_forget_saved_watches(d);
 		s->dirty = true;
 		released = true;
 	}

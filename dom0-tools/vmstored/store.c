@@ -43,6 +43,7 @@ void store_destroy(struct store *s)
 	if (s->domains.buckets) {
 		for (l = htable_next(&s->domains, &b, NULL); l; l = next) {
 			next = htable_next(&s->domains, &b, l);
+			domain_forget_saved_watches(container_of(l, struct domain, link));
 			free(container_of(l, struct domain, link));
 		}
 	}
@@ -51,6 +52,15 @@ void store_destroy(struct store *s)
 	htable_destroy(&s->domains);
 	htable_destroy(&s->watch_index);
 	tree_destroy(&s->tree);
+}
+
+void domain_forget_saved_watches(struct domain *d)
+{
+	for (uint32_t i = 0; i < 2 * d->nsaved_watches; i++)
+		free(d->saved_watches[i]);
+	free(d->saved_watches);
+	d->saved_watches = NULL;
+	d->nsaved_watches = 0;
 }
 
 static bool domain_eq(const struct hlink *l, const void *key)

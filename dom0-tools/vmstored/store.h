@@ -42,7 +42,15 @@ struct domain {
 	uint32_t nodes;		/* nodes it owns */
 	uint32_t watches;
 	void *ring;		/* the ring backend's state, while attached */
+	struct client *ring_client;	/* its ring connection's, then */
+	/* Watches of its ring connection read from the state file, set
+	 * again when the ring is attached: path, token, path, token, ... */
+	char **saved_watches;
+	uint32_t nsaved_watches;
 };
+
+/* Forget the watches kept for a domain's next attach. */
+void domain_forget_saved_watches(struct domain *d);
 
 /* How the daemon reaches a domain's ring; absent in unit tests. */
 struct ring_backend {

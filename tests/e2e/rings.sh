@@ -5,7 +5,8 @@
 # errors), two xs guests share nodes under permissions (one reads what it
 # was given and is refused the rest, and its write fires the other's
 # watch), vmstored restarted with --state still serves a running guest,
-# and @releaseDomain fires when a guest is destroyed.
+# @releaseDomain fires when a guest is destroyed, and a guest's PV console
+# works both ways through `vmctl console` (vmconsoled) with its log.
 set -u
 cd "$(dirname "$0")/../.."
 . tests/e2e/lib.sh
@@ -87,13 +88,36 @@ at_dom0 "the running owner is served again after the restart" \
 	'serving its ring' 20
 at_dom0 "xspeer created after the restart" 'vmctl create xspeer.cfg' \
 	'^domain [0-9]+ \(xspeer\) created$' 60
-# Watches are a connection's and are not kept (as a plain restart of
-# xenstored keeps none): the owner reads the peer's write instead.
 at_dom0 "xsowner: served through the restarted vmstored" \
 	'vmctl console xsowner' 'xs: [0-9]+ checks, [0-9]+ failed' 180
 check "xsowner: all passed across the restart" tty_wait_new 'xs: [0-9]+ checks, 0 failed' 5
+check "xsowner: its watch, set before the restart, still fired (kept in the state)" \
+	bash -c "$(declare -f since_mark tty_text); TTY_LOG='$TTY_LOG' TTY_MARK=$TTY_MARK since_mark | grep -q 'xs: the watch on data/done fired'"
+at_dom0 "vmstored set its watches again (log)" \
+	'grep "watches set again" /var/log/umbra/vmstored.log' 'dom[0-9]+: [0-9]+ watches set again' 20
 at_dom0 "destroy both again" 'vmctl destroy xspeer; vmctl destroy xsowner; echo rc=$?' '^rc=0$' 60
 at_dom0 "only dom0 is left" 'vmctl list | wc -l' '^2$' 20
+
+# ---- the PV console ring, both ways, through vmctl console ---------------------------
+at_dom0 "pvcons: its prompt on the PV console reaches vmctl create -c" \
+	'vmctl create pvcons.cfg -c' 'pvcons: ready; type a line' 90
+tty_mark
+tty_type 'hello over the ring'
+check "pvcons: a line typed at vmctl console reached the guest, its answer came back" \
+	tty_wait_new 'pvcons: got hello over the ring' 30
+tty_mark
+tty_type 'quit'
+check "pvcons: quit ends it" tty_wait_new 'pvcons: bye' 30
+check "pvcons: its checks passed" tty_wait_new 'xs: [0-9]+ checks, 0 failed' 30
+check "create -c ends with the action" \
+	tty_wait_new 'vmctl: pvcons \([0-9]+\) shut down \(poweroff\)' 30
+at_dom0 "the terminal is in its normal mode again" \
+	'stty -a | tr " " "\n" | grep -xE "icanon|echo|-icanon|-echo" | tr "\n" " "; echo' \
+	'^icanon echo $' 15
+at_dom0 "its console log (/var/log/umbra/guest-pvcons.log) has both ways" \
+	'grep -c -e "pvcons: ready" -e "pvcons: got hello over the ring" /var/log/umbra/guest-pvcons.log' \
+	'^2$' 20
+at_dom0 "destroy pvcons" 'vmctl destroy pvcons; echo rc=$?' '^rc=0$' 60
 
 check "dom0 never touched a destroyed guest's ring (no refusal in Umbra's log)" \
 	bash -c "! grep -q 'domain 0 (dom0): refused' '$com2'"

@@ -10,6 +10,7 @@
  *                        access to data/shared and write access to
  *                        data/done, keeps data/secret to itself, and
  *                        waits on a watch for the peer's "done"
+ *   role=console         its PV console ring both ways (pvcons.c)
  *   role=peer            finds the previous domain's (peer=N: N's)
  *                        data/shared, is refused its secret and writes
  *                        to its nodes, and writes its done
@@ -310,13 +311,17 @@ int guest_main(const struct hvm_start_info *si)
 		owner(self, peer ? peer : self + 1);
 	} else if (role && !memcmp(role, "peer", 4)) {
 		peer_cases(peer ? peer : self - 1);
+	} else if (role && !memcmp(role, "console", 7)) {
+		console_role();
 	} else {
 		param_cases();
 		basic_cases();
 		watch_cases();
 		txn_cases();
 	}
-	xs_check(xs_notifications() > 0, "vmstored notified through the event channel", NULL);
+	if (!role || memcmp(role, "console", 7))
+		xs_check(xs_notifications() > 0, "vmstored notified through the event channel",
+			 NULL);
 	con_printf("xs: %u checks, %u failed\n", checks, failures);
 	return failures ? SHUTDOWN_crash : SHUTDOWN_poweroff;
 }

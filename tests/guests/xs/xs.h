@@ -29,6 +29,13 @@ bool xs_next_event(const char **path, const char **token, unsigned int ms);
 /* Events the back end signalled on the store port so far. */
 unsigned int xs_notifications(void);
 
+/* Another port of ours, masked and polled like the store's (shared_info
+ * placed by xs_init); and its pending bit cleared. */
+void xs_mask(uint32_t port);
+void xs_clear_pending(uint32_t port);
+/* role=console (pvcons.c). */
+void console_role(void);
+
 void xs_check(bool ok, const char *what, const char *got);
 unsigned int xs_failures(void);
 unsigned int xs_checks(void);

@@ -78,6 +78,18 @@ uint32_t xs_store_port(void)
 	return store_port;
 }
 
+void xs_mask(uint32_t port)
+{
+	__atomic_fetch_or(&shinfo->evtchn_mask[port / 64], 1ULL << (port % 64),
+			  __ATOMIC_SEQ_CST);
+}
+
+void xs_clear_pending(uint32_t port)
+{
+	__atomic_fetch_and(&shinfo->evtchn_pending[port / 64], ~(1ULL << (port % 64)),
+			   __ATOMIC_SEQ_CST);
+}
+
 unsigned int xs_notifications(void)
 {
 	return notified;

@@ -247,6 +247,39 @@ static void test_introduced_domains_kept(void **state)
 	assert_call(f->c[DOM0], XS_INTRODUCE, 0, "12|8191|3|", "ERROR EEXIST|");
 }
 
+/* A guest's watches on its ring connection come back with it: kept in
+ * the file, set again when its ring is attached (here: read back). */
+static void test_ring_watches_kept(void **state)
+{
+	struct h_fixture *f = *state;
+	struct conn *guest = h_conn(f->s, 7, false);
+	const struct domain *d;
+	char err[256];
+
+	assert_call(f->c[DOM0], XS_INTRODUCE, 0, "7|4094|1|", "INTRODUCE OK|");
+	domain_find(f->s, 7)->ring_client = &guest->client;
+	assert_call(guest, XS_WATCH, 0, "control/shutdown|shut|", "WATCH OK|");
+	assert_call(guest, XS_WATCH, 0, "@releaseDomain|rel|", "WATCH OK|");
+	save(f);
+	domain_find(f->s, 7)->ring_client = NULL;
+	assert_int_equal(load_fresh(f, err, sizeof(err)), 0);
+	d = domain_find(f->s, 7);
+	assert_non_null(d);
+	assert_true(d->introduced);
+	assert_int_equal(d->nsaved_watches, 2);
+	assert_string_equal(d->saved_watches[0], "control/shutdown");
+	assert_string_equal(d->saved_watches[1], "shut");
+	assert_string_equal(d->saved_watches[2], "@releaseDomain");
+	assert_string_equal(d->saved_watches[3], "rel");
+	/* Saved again before its ring came back: still there. */
+	save(f);
+	assert_int_equal(load_fresh(f, err, sizeof(err)), 0);
+	assert_int_equal(domain_find(f->s, 7)->nsaved_watches, 2);
+	/* Released: forgotten. */
+	assert_call(f->c[DOM0], XS_RELEASE, 0, "7|", "RELEASE OK|");
+	assert_int_equal(domain_find(f->s, 7)->nsaved_watches, 0);
+}
+
 /* A damaged domain section is refused like a damaged node. */
 static void test_bad_domain_section(void **state)
 {
@@ -256,8 +289,9 @@ static void test_bad_domain_section(void **state)
 	populate(f->c[DOM0]);
 	assert_call(f->c[DOM0], XS_INTRODUCE, 0, "9|100|1|", "INTRODUCE OK|");
 	save(f);
-	/* The one record's domid (20 bytes of record, then the checksum). */
-	patch(state_file(f), file_size(state_file(f)) - 4 - 20, &zero, 4);
+	/* The one record's domid (24 bytes of record with no watch, then
+	 * the checksum). */
+	patch(state_file(f), file_size(state_file(f)) - 4 - 24, &zero, 4);
 	fix_crc(state_file(f));
 	expect_refused(f, "bad domain id");
 }
@@ -290,6 +324,7 @@ int main(void)
 		T(test_wrong_magic_and_version),
 		T(test_introduced_domains_kept),
 		T(test_bad_domain_section),
+		T(test_ring_watches_kept),
 		T(test_structure_checked_beyond_checksum),
 		T(test_large_tree),
 	};
