@@ -29,20 +29,6 @@ for f in "$DOM0/vmlinuz" "$LG/initrd-dom0.img" build/test/umbra.elf; do
 	[ -s "$f" ] || { echo "FAIL: $f exists (make linux-guest)"; exit 1; }
 done
 
-at_dom0() { # NAME CMD REGEX [SECS]
-	tty_mark
-	tty_type "$2"
-	check "$1" tty_wait_new "$3" "${4:-30}"
-}
-since_mark() { tty_text | tail -n +"$((TTY_MARK + 1))"; }
-
-free_mib() {
-	tty_mark
-	tty_type 'vmctl info | grep free_memory'
-	tty_wait_new '^free_memory +: [0-9]+$' 30 >/dev/null || return 1
-	since_mark | sed -n 's/^free_memory *: \([0-9]*\)$/\1/p' | tail -n 1
-}
-
 iso=$E2E_OUT/linux.iso com2=$E2E_OUT/linux.com2.log
 scripts/mkiso.sh "$iso" build/test/umbra.elf "console=com1 loglvl=info dom0_mem=512M" \
 	"$DOM0/vmlinuz console=ttyS0 quiet panic=-1; $LG/initrd-dom0.img" ||

@@ -58,12 +58,6 @@ wait_file() { # FILE REGEX SECS
 	return 1
 }
 
-at_dom0() { # NAME CMD REGEX [SECS]
-	tty_mark
-	tty_type "$2"
-	check "$1" tty_wait_new "$3" "${4:-30}"
-}
-
 initrd=$(test_initrd)
 iso=$E2E_OUT/mgmt.iso com2=$E2E_OUT/mgmt.com2.log
 scripts/mkiso.sh "$iso" build/test/umbra.elf "console=com1 loglvl=info dom0_mem=384M" \

@@ -40,11 +40,14 @@ tty_mark() {
 	TTY_MARK=$(tty_text | wc -l)
 }
 
+# What the terminal showed since the mark.
+since_mark() { tty_text | tail -n +"$((TTY_MARK + 1))"; }
+
 tty_wait_new() {
 	local re=$1 secs=${2:-60} end=$((SECONDS + ${2:-60}))
 	while [ $SECONDS -lt $end ]; do
-		tty_text | tail -n +"$((TTY_MARK + 1))" | grep -qE -- "$re" && return 0
-		tty_alive || { tty_text | tail -n +"$((TTY_MARK + 1))" | grep -qE -- "$re"; return; }
+		since_mark | grep -qE -- "$re" && return 0
+		tty_alive || { since_mark | grep -qE -- "$re"; return; }
 		sleep 0.5
 	done
 	echo "  (waited ${secs}s for /$re/)"
@@ -72,4 +75,19 @@ tty_alive() {
 tty_stop() {
 	[ -n "$TTY_SESSION" ] && tmux kill-session -t "$TTY_SESSION" 2>/dev/null
 	TTY_SESSION=
+}
+
+# At dom0's shell: type CMD and check (lib.sh) that REGEX shows up after it.
+at_dom0() { # NAME CMD REGEX [SECS]
+	tty_mark
+	tty_type "$2"
+	check "$1" tty_wait_new "$3" "${4:-30}"
+}
+
+# free_memory as `vmctl info` in dom0 says it now (MiB).
+free_mib() {
+	tty_mark
+	tty_type 'vmctl info | grep free_memory'
+	tty_wait_new '^free_memory +: [0-9]+$' 30 >/dev/null || return 1
+	since_mark | sed -n 's/^free_memory *: \([0-9]*\)$/\1/p' | tail -n 1
 }

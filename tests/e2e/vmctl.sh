@@ -31,15 +31,6 @@ for f in usr/sbin/vmctl usr/share/umbra/guests/hello.cfg usr/share/umbra/guests/
 done
 
 # Type CMD at dom0's shell and wait for REGEX in what follows.
-at_dom0() { # NAME CMD REGEX [SECS]
-	tty_mark
-	tty_type "$2"
-	check "$1" tty_wait_new "$3" "${4:-30}"
-}
-
-# What the terminal showed since the mark.
-since_mark() { tty_text | tail -n +"$((TTY_MARK + 1))"; }
-
 # The text between the lines ==NAME and ==end printed after the mark.
 section() { # NAME
 	since_mark | sed -n "/^==$1\$/,/^==end\$/p" | sed '1d;$d'
@@ -50,14 +41,6 @@ shell_is_back() { # WHAT
 	at_dom0 "$1: the terminal is in its normal mode" \
 		'stty -a | tr " " "\n" | grep -xE "icanon|echo|-icanon|-echo" | tr "\n" " "; echo' \
 		'^icanon echo $' 15
-}
-
-# free_memory as `vmctl info` says it now (MiB).
-free_mib() {
-	tty_mark
-	tty_type 'vmctl info | grep free_memory'
-	tty_wait_new '^free_memory +: [0-9]+$' 30 >/dev/null || return 1
-	since_mark | sed -n 's/^free_memory *: \([0-9]*\)$/\1/p' | tail -n 1
 }
 
 iso=$E2E_OUT/vmctl.iso com2=$E2E_OUT/vmctl.com2.log

@@ -126,13 +126,6 @@ key() {
 	sleep 0.7
 }
 
-# Type CMD at dom0's shell and wait for REGEX in what follows.
-at_dom0() { # NAME CMD REGEX [SECS]
-	tty_mark
-	tty_type "$2"
-	check "$1" tty_wait_new "$3" "${4:-30}"
-}
-
 shell_is_back() { # WHAT
 	at_dom0 "$1: the shell runs commands again" 'echo back-$((40+2))' '^back-42' 30
 	at_dom0 "$1: the terminal is in its normal mode" \
