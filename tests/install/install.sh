@@ -28,6 +28,8 @@ ok bash -c ". '$stage/usr/share/bash-completion/completions/vmctl';
 name="install: vmtop in bin (--help), vmtop(1) a roff manual page"
 ok bash -c "'$stage/usr/bin/vmtop' --help | grep -q '^usage: vmtop' &&
 	grep -q '^.TH \"vmtop\" \"1\"' '$stage/usr/share/man/man1/vmtop.1'"
+name="install: vmconsoled in bin, and it runs (-h)"
+ok bash -c "'$stage/usr/bin/vmconsoled' -h | grep -q '^usage: vmconsoled'"
 name="install: /boot/umbra.elf is a multiboot2 image"
 ok grub-file --is-x86-multiboot2 "$stage/boot/umbra.elf"
 name="install: GRUB helper is executable in /etc/grub.d"
