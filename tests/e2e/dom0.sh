@@ -159,8 +159,8 @@ wait_for_count() {
 	return 1
 }
 
-# t1's sleeps when it must show it runs on: 16 of 30 s.
-T1_SLEEPS=$(seq -s, 16 | sed 's/[0-9]\+/30000/g')
+# t1's sleeps when it must show it runs on: 16 of 40 s.
+T1_SLEEPS=$(seq -s, 16 | sed 's/[0-9]\+/40000/g')
 
 wait_dead() {
 	local end=$((SECONDS + $1))
@@ -295,6 +295,22 @@ apic_ipis() {
 	tty_type 'echo apic=$((6*7))'
 	check "apic: dom0 goes on" tty_wait_new '^apic=42' 30
 	check "apic: Umbra's CPU 2 and the domain t1 on it go on" \
+		wait_for_count "$com2" 't1\) timer: PASS' "$((before + 1))" 90
+	# QEMU takes a CPU's write into the MSI window (0xfee00000 +
+	# APIC ID << 12), or to the APIC page's reserved offset 0, as a
+	# device's interrupt: an INIT message that way would reset pCPU 2,
+	# or dom0's pCPU 0 under Umbra, if Umbra let it through.
+	before=$(grep -c 't1) timer: PASS' "$com2")
+	tty_mark
+	tty_type 'taskset -c 0 /usr/libexec/umbra-tests/apic_ipi msi-init 2; taskset -c 0 /usr/libexec/umbra-tests/apic_ipi reg0-init 0'
+	check "apic: dom0 user space writes INIT messages to the MSI window and the APIC's offset 0" \
+		tty_wait_new '^apic_ipi: reg0-init to 0: written' 60
+	check "apic: Umbra refuses the MSI window's write as memory not dom0's" \
+		bash -c "tr -d '\r' < '$com2' | grep -qE 'dom0\): refused .* of 0xfee02000 '"
+	tty_mark
+	tty_type 'echo msi=$((6*7))'
+	check "apic: dom0 goes on after both messages" tty_wait_new '^msi=42' 30
+	check "apic: Umbra's CPU 2 and t1 go on after the MSI window's INIT" \
 		wait_for_count "$com2" 't1\) timer: PASS' "$((before + 1))" 90
 }
 

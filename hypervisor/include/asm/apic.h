@@ -27,6 +27,11 @@
 #define APIC_TIMER_CUR	0x390
 #define APIC_TIMER_DIV	0x3e0
 
+/* Where devices write message-signalled interrupts (destination APIC ID
+ * in address bits 19:12, delivery mode and vector in the data). */
+#define APIC_MSI_WINDOW		0xfee00000ULL
+#define APIC_MSI_WINDOW_SIZE	0x100000ULL
+
 /* SVR, LVT and ESR bits */
 #define APIC_SVR_ENABLE		(1u << 8)
 #define APIC_LVT_MASKED		(1u << 16)

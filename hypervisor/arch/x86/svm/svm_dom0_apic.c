@@ -225,7 +225,12 @@ bool svm_dom0_apic_write(struct vcpu *v, uint64_t gpa)
 		hvm_inject_exception(v, TRAP_GP, 0);
 		return true;
 	}
-	if (st.write && reg == APIC_ICR_LO)
+	/* Offset 0 is reserved; QEMU takes a write there as a device's
+	 * message-signalled interrupt (see protect_local_apic()): refused
+	 * as an IPI would be. */
+	if (st.write && reg == 0)
+		refuse_ipi(v, (uint32_t)st.value);
+	else if (st.write && reg == APIC_ICR_LO)
 		icr_write(v, (uint32_t)st.value);
 	else if (st.write)
 		apic_reg_write(reg, (uint32_t)st.value);

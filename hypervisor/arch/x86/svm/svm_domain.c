@@ -65,14 +65,23 @@ static uint32_t pick_asid(domid_t id)
 
 /* dom0 drives its pCPU's local APIC, but writes to it exit (a read-only
  * page), so that Umbra can refuse IPIs to its own CPUs
- * (svm_dom0_apic.c). Its own pCPU's APIC page is every CPU's address. */
+ * (svm_dom0_apic.c). Its own pCPU's APIC page is every CPU's address.
+ * The rest of the MSI window around it is absent from dom0's tables: a
+ * CPU's write there is no interrupt on hardware, but QEMU delivers it as
+ * a device's message (any delivery mode, INIT and NMI too, to any APIC
+ * ID), which would bypass the filter; refused as memory not dom0's. */
 static int protect_local_apic(struct domain *d)
 {
 	uint64_t apic = apic_mmio_phys();
+	uint64_t end = APIC_MSI_WINDOW + APIC_MSI_WINDOW_SIZE;
+	int err;
 
 	if (!apic || apic >= IDENTITY_MMIO_TOP)
 		return 0;
-	return npt_protect(&d->npt, apic, PAGE_SIZE, NPT_R | NPT_X);
+	if (apic < APIC_MSI_WINDOW || apic >= end)
+		return npt_protect(&d->npt, apic, PAGE_SIZE, NPT_R | NPT_X);
+	err = npt_unmap(&d->npt, APIC_MSI_WINDOW, APIC_MSI_WINDOW_SIZE);
+	return err ? err : npt_map(&d->npt, apic, apic, PAGE_SIZE, NPT_R | NPT_X);
 }
 
 /* Its I/O APICs' pages too, so that it cannot aim a device interrupt
