@@ -29,15 +29,7 @@ for f in "$DOM0/vmlinuz" "$LG/initrd-dom0.img" build/test/umbra.elf; do
 	[ -s "$f" ] || { echo "FAIL: $f exists (make linux-guest)"; exit 1; }
 done
 
-iso=$E2E_OUT/linux.iso com2=$E2E_OUT/linux.com2.log
-scripts/mkiso.sh "$iso" build/test/umbra.elf "console=com1 loglvl=info dom0_mem=512M" \
-	"$DOM0/vmlinuz console=ttyS0 quiet panic=-1; $LG/initrd-dom0.img" ||
-	{ echo "FAIL: linux: ISO builds"; exit 1; }
-: > "$com2"
-tty_start linux qemu-system-x86_64 -M q35 -cpu "$QEMU_CPU_DEFAULT" -smp 2 -m 2G \
-	-display none -no-reboot -nic none -serial stdio -serial "file:$com2" \
-	-monitor none -device isa-debug-exit,iobase=0xf4,iosize=0x04 -cdrom "$iso"
-check "dom0 reaches umbra-dom0: ready" tty_wait '^umbra-dom0: ready' "$TIMEOUT"
+boot_dom0 linux "$LG/initrd-dom0.img" 512M
 at_dom0 "dom0 has Debian's kernel and linux.cfg" \
 	'cd /usr/share/umbra/guests && ls /boot/vmlinuz-* linux.cfg linux-initrd.img' \
 	'^/boot/vmlinuz-[0-9]' 30

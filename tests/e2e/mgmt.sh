@@ -59,15 +59,7 @@ wait_file() { # FILE REGEX SECS
 }
 
 initrd=$(test_initrd)
-iso=$E2E_OUT/mgmt.iso com2=$E2E_OUT/mgmt.com2.log
-scripts/mkiso.sh "$iso" build/test/umbra.elf "console=com1 loglvl=info dom0_mem=384M" \
-	"$DOM0/vmlinuz console=ttyS0 quiet panic=-1; $initrd" ||
-	{ echo "FAIL: mgmt: ISO builds"; exit 1; }
-: > "$com2"
-tty_start mgmt qemu-system-x86_64 -M q35 -cpu "$QEMU_CPU_DEFAULT" -smp 2 -m 2G \
-	-display none -no-reboot -nic none -serial stdio -serial "file:$com2" \
-	-monitor none -device isa-debug-exit,iobase=0xf4,iosize=0x04 -cdrom "$iso"
-check "dom0 reaches umbra-dom0: ready" tty_wait '^umbra-dom0: ready' "$TIMEOUT"
+boot_dom0 mgmt "$initrd" 384M
 check "umbra.ko loaded without complaint" \
 	bash -c "! grep -q 'umbra.ko did not load' '$TTY_LOG'"
 

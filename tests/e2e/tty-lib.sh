@@ -91,3 +91,19 @@ free_mib() {
 	tty_wait_new '^free_memory +: [0-9]+$' 30 >/dev/null || return 1
 	since_mark | sed -n 's/^free_memory *: \([0-9]*\)$/\1/p' | tail -n 1
 }
+
+# Umbra and dom0 (the script's $DOM0/vmlinuz, INITRD) booted from an ISO
+# in QEMU on the terminal NAME, until dom0's shell is ready (the script's
+# $TIMEOUT). Umbra's own log goes to $com2, which is set here.
+boot_dom0() { # NAME INITRD DOM0_MEM
+	local iso=$E2E_OUT/$1.iso
+	com2=$E2E_OUT/$1.com2.log
+	scripts/mkiso.sh "$iso" build/test/umbra.elf "console=com1 loglvl=info dom0_mem=$3" \
+		"$DOM0/vmlinuz console=ttyS0 quiet panic=-1; $2" ||
+		{ echo "FAIL: $1: ISO builds"; exit 1; }
+	: > "$com2"
+	tty_start "$1" qemu-system-x86_64 -M q35 -cpu "$QEMU_CPU_DEFAULT" -smp 2 -m 2G \
+		-display none -no-reboot -nic none -serial stdio -serial "file:$com2" \
+		-monitor none -device isa-debug-exit,iobase=0xf4,iosize=0x04 -cdrom "$iso"
+	check "dom0 reaches umbra-dom0: ready" tty_wait '^umbra-dom0: ready' "$TIMEOUT"
+}

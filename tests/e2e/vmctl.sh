@@ -43,15 +43,7 @@ shell_is_back() { # WHAT
 		'^icanon echo $' 15
 }
 
-iso=$E2E_OUT/vmctl.iso com2=$E2E_OUT/vmctl.com2.log
-scripts/mkiso.sh "$iso" build/test/umbra.elf "console=com1 loglvl=info dom0_mem=384M" \
-	"$DOM0/vmlinuz console=ttyS0 quiet panic=-1; $DOM0/initrd.img" ||
-	{ echo "FAIL: vmctl: ISO builds"; exit 1; }
-: > "$com2"
-tty_start vmctl qemu-system-x86_64 -M q35 -cpu "$QEMU_CPU_DEFAULT" -smp 2 -m 2G \
-	-display none -no-reboot -nic none -serial stdio -serial "file:$com2" \
-	-monitor none -device isa-debug-exit,iobase=0xf4,iosize=0x04 -cdrom "$iso"
-check "dom0 reaches umbra-dom0: ready" tty_wait '^umbra-dom0: ready' "$TIMEOUT"
+boot_dom0 vmctl "$DOM0/initrd.img" 384M
 at_dom0 "the guests' directory is there" 'cd /usr/share/umbra/guests && ls' 'hello\.cfg'
 
 FREE0=$(free_mib)

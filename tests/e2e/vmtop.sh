@@ -254,15 +254,7 @@ signal_checks() {
 }
 
 initrd=$(test_initrd)
-iso=$E2E_OUT/vmtop.iso com2=$E2E_OUT/vmtop.com2.log
-scripts/mkiso.sh "$iso" build/test/umbra.elf "console=com1 loglvl=info dom0_mem=384M" \
-	"$DOM0/vmlinuz console=ttyS0 quiet panic=-1; $initrd" ||
-	{ echo "FAIL: vmtop: ISO builds"; exit 1; }
-: > "$com2"
-tty_start vmtop qemu-system-x86_64 -M q35 -cpu "$QEMU_CPU_DEFAULT" -smp 2 -m 2G \
-	-display none -no-reboot -nic none -serial stdio -serial "file:$com2" \
-	-monitor none -device isa-debug-exit,iobase=0xf4,iosize=0x04 -cdrom "$iso"
-check "dom0 reaches umbra-dom0: ready" tty_wait '^umbra-dom0: ready' "$TIMEOUT"
+boot_dom0 vmtop "$initrd" 384M
 
 at_dom0 "vmctl creates the busy guest" 'vmctl create /root/busy.cfg && echo created-busy' '^created-busy' 60
 at_dom0 "vmctl creates the idle guest" 'vmctl create /root/idle.cfg && echo created-idle' '^created-idle' 60
