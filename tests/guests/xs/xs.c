@@ -210,6 +210,33 @@ static void txn_cases(void)
 	expect(t, r, XS_READ, "first", "the first one's value stands");
 }
 
+/* xenstored's default quotas apply to a guest (dom0 has none). */
+static void quota_cases(void)
+{
+	static char big[2100];
+	unsigned int tx[11];
+	const char *r;
+	char msg[2200];
+	uint32_t len;
+	int t, i, opened = 0;
+
+	memset(big, 'q', sizeof(big) - 1);
+	memcpy(msg, "data/big", 9);
+	memcpy(msg + 9, big, sizeof(big) - 1);
+	len = 9 + sizeof(big) - 1;
+	t = xs_talk(XS_WRITE, 0, msg, len, &r, NULL);
+	expect(t, r, XS_ERROR, "ENOSPC", "a 2099-byte value (node-size quota 2048): ENOSPC");
+	for (i = 0; i < 11; i++) {
+		tx[i] = start_txn();
+		opened += tx[i] != 0;
+	}
+	xs_check(opened == 10, "10 open transactions, the 11th refused (quota)", NULL);
+	for (i = 0; i < 11; i++)
+		if (tx[i])
+			end_txn(tx[i], false, &r);
+	xs_check(start_txn() != 0, "after ending them, a transaction starts again", NULL);
+}
+
 static void set_perms(const char *path, const char *p1, const char *p2, const char *what)
 {
 	char msg[256];
@@ -318,6 +345,7 @@ int guest_main(const struct hvm_start_info *si)
 		basic_cases();
 		watch_cases();
 		txn_cases();
+		quota_cases();
 	}
 	if (!role || memcmp(role, "console", 7))
 		xs_check(xs_notifications() > 0, "vmstored notified through the event channel",
