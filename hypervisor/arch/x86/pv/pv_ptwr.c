@@ -20,7 +20,8 @@
 #include "pv_mm.h"
 #include "pv_traps.h"
 
-#define PF_PRESENT_WRITE_USER	7	/* error code of a store to a read-only page */
+/* The error code of a guest store to a present, read-only page. */
+#define PF_PRESENT_WRITE_USER	(MMU_PF_P | MMU_PF_W | MMU_PF_U)
 
 /* Where va lands, if in a live page table of the vCPU's domain. */
 static bool pt_target(struct vcpu *v, uint64_t va, uint64_t *gpa, uint64_t *maddr)
