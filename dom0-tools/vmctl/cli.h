@@ -67,5 +67,7 @@ int cmd_console(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_dmesg(int argc, char **argv);
 int cmd_vcpu_pin(int argc, char **argv);
+int cmd_save(int argc, char **argv);
+int cmd_restore(int argc, char **argv);
 
 #endif

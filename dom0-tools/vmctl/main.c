@@ -30,6 +30,13 @@ static const struct command commands[] = {
 	  "-l adds type, paging, pool and why it stopped; --json prints a\n"
 	  "JSON array." },
 	{ "pause", cmd_pause, "DOM", "Stop scheduling the domain's vCPUs." },
+	{ "restore", cmd_restore, "FILE [-p]",
+	  "Create a domain again from a file vmctl save wrote, and run it\n"
+	  "from where it stopped; -p leaves it paused. The file is checked\n"
+	  "whole (size, checksum, versions, architecture) first." },
+	{ "save", cmd_save, "DOM FILE [-c]",
+	  "Pause the domain, write its state and memory (zlib) to FILE and\n"
+	  "destroy it; -c lets it run on instead (a checkpoint)." },
 	{ "shutdown", cmd_shutdown, "[-w] [-r] DOM",
 	  "Ask the domain to shut down (-r: to reboot); -w waits until it\n"
 	  "has, then applies its on_poweroff / on_reboot / on_crash action\n"

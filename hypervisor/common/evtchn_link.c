@@ -47,6 +47,15 @@ int evtchn_new_port(struct domain *d)
 	return evtchn_free_port(table(d), &bucket_pages);
 }
 
+int evtchn_port_cover(struct domain *d, uint32_t port)
+{
+	uint64_t f = spin_lock_irqsave(&d->evtchn.lock);
+	int err = evtchn_table_cover(table(d), port, &bucket_pages);
+
+	spin_unlock_irqrestore(&d->evtchn.lock, f);
+	return err;
+}
+
 /* Xen's evtchn_close for one port, the link lock and d's lock held. */
 static long close_locked(struct domain *d, uint32_t port)
 {

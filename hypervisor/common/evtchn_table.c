@@ -73,6 +73,18 @@ int evtchn_free_port(struct evtchn_table *t, const struct evtchn_pages *pages)
 	return err ? err : (int)port;
 }
 
+int evtchn_table_cover(struct evtchn_table *t, uint32_t port,
+		       const struct evtchn_pages *pages)
+{
+	int err = 0;
+
+	if (port >= t->max_ports)
+		return -ENOSPC;
+	while (!err && !evtchn_port_valid(t, port))
+		err = add_bucket(t, pages);
+	return err;
+}
+
 void evtchn_release_port(struct evtchn_table *t, uint32_t port)
 {
 	struct evtchn *chn = evtchn_at(t, port);

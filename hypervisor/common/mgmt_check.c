@@ -26,6 +26,11 @@ static bool union_reserved_clear(const struct umbra_mgmt *req)
 		return !req->u.event_irq.reserved;
 	case UMBRA_MGMT_evtchn_op:
 		return !req->u.evtchn.reserved;
+	case UMBRA_MGMT_vcpu_context_get:
+	case UMBRA_MGMT_vcpu_context_set:
+		return !req->u.vcpu.reserved;
+	case UMBRA_MGMT_domain_state:
+		return !req->u.state.reserved;
 	default:
 		return true;
 	}

@@ -16,6 +16,7 @@
 #   vlapic     the virtual local APIC: registers, IPIs, ESR, timer, odd accesses
 #   hvm32      32-bit protected mode, paging off/2-level/PSE/PAE, hypercalls (own runtime)
 #   insnskip   skipped exits in forms the fast path must leave to the decoder
+#   counter    prints an increasing sequence (save and restore)
 #
 # `make check` also boots hello, selftest and ptwork under plain QEMU (its
 # PVH loader), which exercises the runtime without a hypervisor; the
@@ -24,7 +25,7 @@
 GUEST_DIR := tests/guests
 GUEST_BIN := $(BUILD)/guests
 GUEST_OBJ := $(BUILD)/guests/obj
-GUESTS := hello compute timer ptwork hostile exitbench selftest smp evtchn grant memop vlapic insnskip xs
+GUESTS := hello compute timer ptwork hostile exitbench selftest smp evtchn grant memop vlapic insnskip xs counter
 
 GUEST_CC := $(KERNEL_CC)
 GUEST_CFLAGS := -std=c11 $(WARN_CFLAGS) -O2 -g -ffreestanding -fno-pic -fno-pie \

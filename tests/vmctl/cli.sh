@@ -288,6 +288,33 @@ wait_for() {
 	for _ in $(seq 60); do grep -qE -- "$1" "$2" 2>/dev/null && return 0; sleep 0.25; done
 	return 1
 }
+# ---- save and restore (the double's file is its own; the format is
+# tests/unit/libvmctl's and tests/e2e/saverestore.sh's) ----
+run create "$T/idle.cfg" name=keep
+run save keep "$T/keep.sav"
+ok "save: says what it wrote" has '^saved keep \([0-9]+\) to .*keep.sav: 64.0 MiB of memory' "$OUT"
+ok "save: the domain is destroyed" bash -c "! '$V' list keep >/dev/null 2>&1"
+run restore "$T/keep.sav"
+ok "restore: the domain is back, running" has '^domain [0-9]+ \(keep\) restored from .*keep.sav: 64.0 MiB' "$OUT"
+ok "restore: listed as running or blocked" has '^keep +[0-9]+ +64 +2 +(r-----|-b----) ' "$("$V" list keep)"
+ok "restore: in the store under its name" test "$(xs "/local/domain/$("$V" list keep | awk 'NR==2 {print $2}')/name")" = keep
+expect "restore of a name that exists: refused" 1 \
+	"vmctl: restore: $T/keep.sav: a domain called 'keep' already exists" restore "$T/keep.sav"
+run save -c keep "$T/keep2.sav"
+ok "save -c: the domain runs on" has '^keep +[0-9]+ +64 +2 +(r-----|-b----) ' "$("$V" list keep)"
+run destroy keep
+run restore -p "$T/keep2.sav"
+ok "restore -p: paused" has '^keep +[0-9]+ +64 +2 +--p--- ' "$("$V" list keep)"
+expect "save into a directory that does not exist: refused, the domain as it was" 1 \
+	"vmctl: save: $T/nodir/x.sav: No such file or directory" save keep "$T/nodir/x.sav"
+ok "... still there, still paused" has '^keep +[0-9]+ +64 +2 +--p--- ' "$("$V" list keep)"
+expect "save dom0: refused" 1 "vmctl: save: Domain-0: dom0 cannot be saved" save 0 "$T/d0.sav"
+printf 'not a save file' > "$T/bad.sav"
+expect "restore of a file that is not one: refused" 1 \
+	"vmctl: restore: $T/bad.sav: '$T/bad.sav': not an Umbra save file (no UMBRASAV magic)" restore "$T/bad.sav"
+expect "save without a file: usage" 1 "usage: vmctl save DOM FILE [-c]" save keep
+run destroy keep
+
 stty -g -F "$tty" > "$T/tty.before"
 run create "$T/idle.cfg" name=live
 type_line "$V console live 2>&1 | cat > $T/con.out; echo exit=\${PIPESTATUS[0]} > $T/con.rc"

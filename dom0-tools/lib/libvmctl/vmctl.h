@@ -262,6 +262,66 @@ int vmctl_evtchn_notify(struct vmctl *h, uint32_t port);
  */
 long vmctl_evtchn_pending(struct vmctl *h, uint32_t *ports, unsigned int n);
 
+/* ---- save and restore ----------------------------------------------- */
+
+/*
+ * The management interface's save/restore requests, one each (public/
+ * mgmt.h says what each does). The domain must be paused (-EBUSY
+ * otherwise). vmctl_domain_state_get returns how many ports are in use
+ * with *ports a malloc()ed array of them (free it).
+ */
+int vmctl_memory_read(struct vmctl *h, uint32_t domid, uint64_t gpa, void *buf, size_t len);
+int vmctl_vcpu_context_get(struct vmctl *h, uint32_t domid, unsigned int vcpu,
+			   struct umbra_vcpu_context *c);
+int vmctl_vcpu_context_set(struct vmctl *h, uint32_t domid, unsigned int vcpu,
+			   const struct umbra_vcpu_context *c);
+long vmctl_domain_state_get(struct vmctl *h, uint32_t domid, struct umbra_domain_state *s,
+			    struct umbra_evtchn_record **ports);
+int vmctl_domain_state_set(struct vmctl *h, uint32_t domid, const struct umbra_domain_state *s,
+			   const struct umbra_evtchn_record *ports);
+
+struct vmctl_save_stats {
+	uint64_t mem_bytes;	/* the domain's RAM */
+	uint64_t pages;		/* pages written (not all zeros) */
+	uint64_t zero_pages;	/* left out */
+	uint64_t file_bytes;
+};
+
+/*
+ * Save a paused domain into fd (a regular file open for writing; it is
+ * written from offset 0 and truncated to the save's size): the format of
+ * docs/save-format.md. The domain is left as it was (paused): the caller
+ * destroys or unpauses it. st may be NULL.
+ */
+int vmctl_domain_save(struct vmctl *h, uint32_t domid, int fd, struct vmctl_save_stats *st);
+
+struct vmctl_restore_info {
+	char name[UMBRA_DOMAIN_NAME_MAX];	/* as saved */
+	uint64_t mem_bytes;
+	unsigned int nr_vcpus;
+	unsigned int paging;
+	uint64_t pages;			/* memory pages in the file */
+	uint64_t file_bytes;
+	unsigned int skipped_sections;	/* optional ones this library does not know */
+};
+
+/*
+ * Read a save file whole and check it (size, checksum, format and
+ * interface versions, architecture, every section): 0 with *file (free
+ * it) and info, or -EINVAL with a sentence saying what is wrong.
+ */
+int vmctl_save_file_read(const char *path, void **file, size_t *size,
+			 struct vmctl_restore_info *info);
+
+/*
+ * Create a domain from a save file, paused, in the state it was saved
+ * in (name: NULL for the saved one). The file is checked whole before
+ * anything is created; a failure afterwards destroys the new domain.
+ * *domid and info (may be NULL) are set on success.
+ */
+int vmctl_domain_restore(struct vmctl *h, const char *path, const char *name,
+			 uint32_t *domid, struct vmctl_restore_info *info);
+
 /* ---- names ---------------------------------------------------------- */
 
 /* "running", "blocked", "paused", "shutdown", "crashed", "dying", or "?"

@@ -47,6 +47,17 @@ struct vcpu_hvm_context;
 /* VCPUOP_initialise: load a secondary vCPU's first state; 0 or -EINVAL. */
 int hvm_vcpu_load_context(struct vcpu *v, const struct vcpu_hvm_context *ctx);
 
+/* Save and restore (arch/x86/svm/svm_save.c): a vCPU's architectural
+ * state in the management ABI's form. The vCPU is off every pCPU. get
+ * fills everything but the common fields (flags it does not own, Xen's
+ * per-vCPU interface), its local APIC timer relative to now_ns; check
+ * says whether a state could be loaded (0 or -EINVAL); set loads a
+ * checked one, the TSC continuing from c->tsc. */
+struct umbra_vcpu_context;
+void hvm_vcpu_context_get(struct vcpu *v, struct umbra_vcpu_context *c, uint64_t now_ns);
+int hvm_vcpu_context_check(const struct vcpu *v, const struct umbra_vcpu_context *c);
+void hvm_vcpu_context_set(struct vcpu *v, const struct umbra_vcpu_context *c);
+
 /* Enter the guest once and handle the exit that ends the run. */
 /* One guest entry and its exit. True when the exit was for a host event
  * (an interrupt): the caller takes it and looks at the time. */

@@ -70,6 +70,18 @@ void vlapic_set_cr8(struct vcpu *v, uint8_t cr8);
 /* The timer pCPU's periodic look: an expired LVT timer raises its vector. */
 void vlapic_check_timer(struct vcpu *v);
 
+/* The bits of LVT entry i (0: timer .. 5: error) a guest may set. */
+uint32_t vlapic_lvt_writable(unsigned int i);
+
+/* Save and restore (arch/x86/hvm/vlapic_save.c): the state in the
+ * management ABI's form, its timer relative to now_ns (the vCPU's guest
+ * time); a state the registers could never hold is -EINVAL; a load
+ * replaces everything (checked first). */
+struct umbra_lapic_state;
+void vlapic_save(struct vcpu *v, struct umbra_lapic_state *s, uint64_t now_ns);
+int vlapic_check_state(const struct vcpu *v, const struct umbra_lapic_state *s);
+void vlapic_load(struct vcpu *v, const struct umbra_lapic_state *s, uint64_t now_ns);
+
 /* Pure logic of the register file (vlapic_regs.c, host-tested). */
 int vlapic_highest(const uint32_t map[8]);
 uint32_t vlapic_ppr(const struct vlapic *l);

@@ -60,7 +60,14 @@
 						 * umbra_domain_snapshot
 						 * records */
 #define UMBRA_MGMT_event_irq		16	/* u.event_irq in/out */
-/* 17-20: saverestore, 25-26: linuxpvh, 27-29: pvboot (reserved). */
+/* Save and restore (17-20): a paused domain's memory, vCPUs and state. */
+#define UMBRA_MGMT_memory_read		17	/* domid; u.memory.gpa; buf out */
+#define UMBRA_MGMT_vcpu_context_get	18	/* domid; u.vcpu in; buf out:
+						 * umbra_vcpu_context */
+#define UMBRA_MGMT_vcpu_context_set	19	/* domid; u.vcpu in; buf in */
+#define UMBRA_MGMT_domain_state		20	/* domid; u.state in; buf out
+						 * (get) or in (set) */
+/* Store and console rings (21-24); 25-26: linuxpvh, 27-29: pvboot (reserved). */
 #define UMBRA_MGMT_domain_rings		21	/* domid; u.rings out */
 #define UMBRA_MGMT_ring_map		22	/* domid; u.ring_map in/out */
 #define UMBRA_MGMT_evtchn_op		23	/* domid; u.evtchn in/out */
@@ -276,6 +283,145 @@ struct umbra_mgmt_evtchn {
  * is cleared and stays in buf, the others become 0. Returns how many were
  * pending. Each back end asks only for its own ports. */
 
+/*
+ * Save and restore (UMBRA_MGMT_memory_read .. domain_state), as Xen's
+ * libxenguest does from dom0: every architectural state the hypervisor
+ * holds for a domain, read from a paused one and loaded into a new one.
+ * Each works on a domain that is PAUSED with no vCPU on a pCPU (else
+ * -EBUSY); dom0 is -EPERM, a PV domain -EOPNOTSUPP (not saved yet). Every set is validated whole before anything
+ * changes: a refused state (-EINVAL) leaves the domain as it was.
+ *
+ * memory_read: buf_len bytes of the domain's RAM from u.memory.gpa into
+ * buf, all of it RAM (-EINVAL otherwise). Continued as memory_write is:
+ * progress is kept in the request (buf, gpa move on, buf_len down);
+ * returns 0 when everything was copied.
+ *
+ * vcpu_context_get / _set: one vCPU's state (struct umbra_vcpu_context)
+ * in buf, exactly sizeof(struct umbra_vcpu_context) bytes. Times (the
+ * one-shot timer, the local APIC timer) are relative to the vCPU's guest
+ * time when read or loaded; the vCPU's TSC is its value when read, and
+ * on a set the TSC continues from there (the guest sees no time pass
+ * while it was saved). A set makes the vCPU runnable (a vCPU that was
+ * blocked wakes as from a spurious event, which guests handle) unless
+ * UMBRA_VCPUCTX_UP is clear (then it stays down and nothing else is
+ * read).
+ *
+ * domain_state: op GET fills buf with a struct umbra_domain_state and as
+ * many struct umbra_evtchn_record as fit after it (ports in use, by port)
+ * and returns how many ports are in use; SET loads one (buf_len exactly
+ * the header and its nr_ports records) into a domain that was never
+ * started and has no port in use (-EBUSY otherwise). The event channels'
+ * pending and masked bits live in the guest's shared_info, saved with
+ * its memory. An interdomain channel comes back unbound to the same
+ * remote domain (its peer re-binds, as after Xen's migration).
+ */
+#define UMBRA_VCPUCTX_UP		(1u << 0)	/* has state; runs when unpaused */
+#define UMBRA_VCPUCTX_BLOCKED		(1u << 1)	/* get: was waiting for an event */
+#define UMBRA_VCPUCTX_UPCALL_PENDING	(1u << 2)	/* a callback-vector event not taken */
+#define UMBRA_VCPUCTX_NMI_PENDING	(1u << 3)
+#define UMBRA_VCPUCTX_EVENT_PENDING	(1u << 4)	/* wakes its next block */
+#define UMBRA_VCPUCTX_TIMER		(1u << 5)	/* one-shot timer armed */
+#define UMBRA_VCPUCTX_VCPU_INFO		(1u << 6)	/* vcpu_info at vcpu_info_gpa */
+#define UMBRA_VCPUCTX_RUNSTATE_COMPAT	(1u << 7)	/* runstate copy in the 32-bit layout */
+#define UMBRA_VCPUCTX_KNOWN		0xffu
+
+#define UMBRA_LAPIC_TIMER_RUNNING	(1u << 0)
+#define UMBRA_LAPIC_TIMER_PERIODIC	(1u << 1)
+
+struct umbra_mgmt_vcpu {
+	uint32_t vcpu;			/* 0 .. nr_vcpus - 1 */
+	uint32_t reserved;
+};
+
+#define UMBRA_DOMAIN_STATE_GET		0
+#define UMBRA_DOMAIN_STATE_SET		1
+
+struct umbra_mgmt_state {
+	uint32_t op;			/* UMBRA_DOMAIN_STATE_* */
+	uint32_t reserved;
+};
+
+/* A segment as the CPU holds it (AMD's VMCB layout: attributes are
+ * descriptor bits 47:40 in 7:0 and 55:52 in 11:8). */
+struct umbra_seg {
+	uint16_t selector;
+	uint16_t attrib;
+	uint32_t limit;
+	uint64_t base;
+};
+
+/* The virtual local APIC (an xAPIC; not dom0's). */
+struct umbra_lapic_state {
+	uint64_t base_msr;		/* IA32_APIC_BASE */
+	uint32_t id, tpr, ldr, dfr, svr, icr_lo, icr_hi, esr, pending_esr;
+	uint32_t lvt[6];		/* timer, thermal, PMC, LINT0, LINT1, error */
+	uint32_t tmict, tdcr;
+	uint32_t irr[8], isr[8], tmr[8];
+	uint32_t timer_flags;		/* UMBRA_LAPIC_TIMER_* */
+	int64_t timer_deadline_ns;	/* the current period's end, from now */
+	int64_t timer_start_ns;		/* its start, from now (<= 0) */
+	uint64_t timer_period_ns;
+};
+
+struct umbra_vcpu_context {
+	uint32_t vcpu;			/* get: its id; set: ignored */
+	uint32_t flags;			/* UMBRA_VCPUCTX_* */
+	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp, rsp;
+	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+	uint64_t rip, rflags;
+	uint64_t cr0, cr2, cr3, cr4;	/* the guest's own (not a shadow's) */
+	uint64_t efer;
+	uint64_t dr0, dr1, dr2, dr3, dr6, dr7;
+	struct umbra_seg es, cs, ss, ds, fs, gs, ldtr, tr, gdtr, idtr;
+	/* MSRs the guest can set */
+	uint64_t star, lstar, cstar, sfmask, kernel_gs_base;
+	uint64_t sysenter_cs, sysenter_esp, sysenter_eip;
+	uint64_t pat, debugctl;
+	uint64_t tsc;			/* its TSC when read */
+	uint64_t interrupt_shadow;	/* bit 0: after STI / MOV SS */
+	uint64_t pending_event;		/* an exception to inject (AMD EVENTINJ), or 0 */
+	/* Xen's per-vCPU interface */
+	uint64_t vcpu_info_gpa;		/* with UMBRA_VCPUCTX_VCPU_INFO */
+	uint64_t runstate_gva;		/* its runstate copy; 0: none */
+	int64_t timer_ns;		/* one-shot timer, from now (UMBRA_VCPUCTX_TIMER) */
+	uint32_t time_version;		/* its vcpu_time_info.version */
+	uint8_t upcall_vector;		/* its own callback vector; 0: the domain's */
+	uint8_t reserved[3];
+	struct umbra_lapic_state lapic;
+	/* x87/SSE state, FXSAVE's 512-byte image: guests see no XSAVE (CPUID
+	 * hides it), so this is all their extended state */
+	uint8_t fpu[512];
+};
+
+/* A port in use (umbra_domain_state's records). */
+struct umbra_evtchn_record {
+	uint32_t port;
+	uint8_t status;			/* EVTCHNSTAT_* (public/event_channel.h) */
+	uint8_t virq;			/* EVTCHNSTAT_virq */
+	uint16_t remote_dom;		/* unbound, interdomain */
+	uint32_t remote_port;		/* interdomain (get only) */
+	uint32_t notify_vcpu;
+};
+
+#define UMBRA_DOMSTATE_F_SHARED_INFO	(1u << 0)	/* placed at shared_info_gpa */
+#define UMBRA_DOMSTATE_F_GRANTS		(1u << 1)	/* get: grant table in use (not saved) */
+#define UMBRA_DOMSTATE_F_SHINFO_COMPAT	(1u << 2)	/* shared_info in the 32-bit layout */
+
+struct umbra_domain_state {
+	uint64_t tsc;			/* the domain's TSC when read */
+	uint64_t hypercall_page_gpa;	/* 0: none */
+	uint64_t shared_info_gpa;	/* with UMBRA_DOMSTATE_F_SHARED_INFO */
+	uint64_t unbacked_pages;	/* get: frames given back; set: 0 */
+	uint32_t flags;			/* UMBRA_DOMSTATE_F_* */
+	uint32_t wc_version;
+	uint32_t nr_ports;		/* records after this header */
+	uint8_t callback_vector;	/* HVM_PARAM_CALLBACK_IRQ's; 0: none */
+	uint8_t uart[6];		/* COM1: lcr, ier, mcr, scratch, dll, dlm */
+	uint8_t reserved0;		/* zero */
+	uint32_t reserved1;		/* zero */
+	uint64_t reserved[4];		/* zero: room for more state */
+};
+
 struct umbra_mgmt {
 	uint32_t cmd;			/* UMBRA_MGMT_* */
 	uint32_t interface_version;	/* UMBRA_MGMT_INTERFACE_VERSION */
@@ -297,6 +443,8 @@ struct umbra_mgmt {
 		struct umbra_mgmt_rings rings;
 		struct umbra_mgmt_ring_map ring_map;
 		struct umbra_mgmt_evtchn evtchn;
+		struct umbra_mgmt_vcpu vcpu;
+		struct umbra_mgmt_state state;
 		uint8_t pad[128];
 	} u;
 };
@@ -414,6 +562,12 @@ UMBRA_ABI_SIZE64(struct umbra_domain_counters, 720);
 UMBRA_ABI_SIZE64(struct umbra_mgmt_snapshot, 96);
 UMBRA_ABI_OFFSET64(struct umbra_domain_snapshot, mem_bytes, 64);
 UMBRA_ABI_SIZE64(struct umbra_domain_snapshot, 120);
+UMBRA_ABI_SIZE64(struct umbra_seg, 16);
+UMBRA_ABI_SIZE64(struct umbra_lapic_state, 200);
+UMBRA_ABI_SIZE64(struct umbra_vcpu_context, 1248);
+UMBRA_ABI_OFFSET64(struct umbra_vcpu_context, fpu, 736);
+UMBRA_ABI_SIZE64(struct umbra_domain_state, 88);
+UMBRA_ABI_SIZE64(struct umbra_evtchn_record, 16);
 
 #endif /* !__ASSEMBLY__ */
 

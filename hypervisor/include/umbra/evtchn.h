@@ -57,6 +57,20 @@ bool evtchn_dom0_take_pending(uint32_t port);
 /* EVTCHNOP_send on d's port, for dom0's back ends: 0 or -EINVAL. */
 long evtchn_send(struct domain *d, uint32_t port);
 
+/* Make port valid in d's table (its bucket allocated); 0 or -errno. */
+int evtchn_port_cover(struct domain *d, uint32_t port);
+
+/* Save and restore (common/evtchn_save.c). evtchn_save writes a record
+ * (struct umbra_evtchn_record) for each port in use, by port, at most
+ * max into caller's buffer at gva, sets *written and returns how many
+ * are in use, or -EFAULT. evtchn_load binds nr records read from gva
+ * into d, which must have no port in use (-EBUSY): every record is
+ * checked before the first is bound (-EINVAL), and an interdomain one
+ * comes back unbound to its remote domain. */
+long evtchn_save(struct domain *d, struct vcpu *caller, uint64_t gva, uint64_t max,
+		 uint32_t *written);
+long evtchn_load(struct domain *d, struct vcpu *caller, uint64_t gva, uint32_t nr);
+
 /* Has v (per-vCPU VIRQs) or its domain (global ones) bound virq? Read
  * without the lock: the answer may be stale by the time it is used. */
 bool evtchn_virq_bound(struct vcpu *v, uint32_t virq);

@@ -77,6 +77,10 @@ struct evtchn *evtchn_at(struct evtchn_table *t, uint32_t port);
  * -ENOSPC past the limit, -ENOMEM without a page, -EINVAL when dying.
  * The port stays free until the caller gives it a state. */
 int evtchn_free_port(struct evtchn_table *t, const struct evtchn_pages *pages);
+/* Buckets up to the one holding port: -ENOSPC past the limit, -ENOMEM
+ * (the buckets added so far stay, their ports free). */
+int evtchn_table_cover(struct evtchn_table *t, uint32_t port,
+		       const struct evtchn_pages *pages);
 /* Back to ECS_FREE, notified vCPU 0 (Xen's evtchn_free). */
 void evtchn_release_port(struct evtchn_table *t, uint32_t port);
 

@@ -64,6 +64,11 @@ long mgmt_domain_rings(struct mgmt_call *c);
 long mgmt_ring_map(struct mgmt_call *c);
 long mgmt_evtchn_op(struct mgmt_call *c);
 long mgmt_evtchn_pending(struct mgmt_call *c);
+/* Save and restore (common/mgmt_save.c). */
+long mgmt_memory_read(struct mgmt_call *c);
+long mgmt_vcpu_context_get(struct mgmt_call *c);
+long mgmt_vcpu_context_set(struct mgmt_call *c);
+long mgmt_domain_state(struct mgmt_call *c);
 
 /* The domain a command names: not dom0 unless allow_dom0; -ESRCH if none. */
 int mgmt_target(const struct mgmt_call *c, bool allow_dom0, struct domain **out);

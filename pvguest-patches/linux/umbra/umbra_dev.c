@@ -45,6 +45,18 @@ static size_t out_bytes(const struct umbra_mgmt *req, long ret, size_t len)
 		return min_t(u64, req->u.snapshot.bytes, len);
 	case UMBRA_MGMT_evtchn_pending:
 		return len;
+	case UMBRA_MGMT_memory_read:
+		/* Continued to the end: all of it on success. */
+		return ret == 0 ? len : 0;
+	case UMBRA_MGMT_vcpu_context_get:
+		return len;
+	case UMBRA_MGMT_domain_state:
+		/* The header and the records that fit after it. */
+		if (len < sizeof(struct umbra_domain_state))
+			return 0;
+		rec = sizeof(struct umbra_evtchn_record);
+		return sizeof(struct umbra_domain_state) +
+		       min_t(size_t, ret, (len - sizeof(struct umbra_domain_state)) / rec) * rec;
 	default:
 		return 0;
 	}
@@ -58,11 +70,15 @@ static bool buf_is_inout(u32 cmd)
 }
 
 /* Commands whose buffer the hypervisor fills; the others only read it. */
-static bool buf_is_out(u32 cmd)
+static bool buf_is_out(const struct umbra_mgmt *req)
 {
-	if (buf_is_inout(cmd))
+	if (buf_is_inout(req->cmd))
 		return true;
-	switch (cmd) {
+	switch (req->cmd) {
+	case UMBRA_MGMT_domain_state:
+		return req->u.state.op == UMBRA_DOMAIN_STATE_GET;
+	case UMBRA_MGMT_memory_read:
+	case UMBRA_MGMT_vcpu_context_get:
 	case UMBRA_MGMT_domain_list:
 	case UMBRA_MGMT_console_read:
 	case UMBRA_MGMT_log_read:
@@ -120,7 +136,7 @@ static long mgmt_with_buffer(struct umbra_file *uf, struct umbra_mgmt *req)
 {
 	void __user *ubuf = u64_to_user_ptr(req->buf);
 	size_t len = req->buf_len;
-	bool out = buf_is_out(req->cmd);
+	bool out = buf_is_out(req);
 	void *kbuf = NULL;
 	size_t done;
 	long ret;

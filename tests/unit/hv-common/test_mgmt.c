@@ -92,6 +92,14 @@ static void test_header_reserved(void **state)
 	r = request(UMBRA_MGMT_events);
 	r.u.events.reserved = 1;
 	assert_int_equal(mgmt_check_request(&r), -EINVAL);
+	r = request(UMBRA_MGMT_vcpu_context_get);
+	r.u.vcpu.reserved = 1;
+	assert_int_equal(mgmt_check_request(&r), -EINVAL);
+	r.cmd = UMBRA_MGMT_vcpu_context_set;
+	assert_int_equal(mgmt_check_request(&r), -EINVAL);
+	r = request(UMBRA_MGMT_domain_state);
+	r.u.state.reserved = 1;
+	assert_int_equal(mgmt_check_request(&r), -EINVAL);
 	/* The same bytes are data for a command that reads another member. */
 	r.cmd = UMBRA_MGMT_memory_write;
 	assert_int_equal(mgmt_check_request(&r), 0);

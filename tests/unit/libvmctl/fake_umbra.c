@@ -174,6 +174,8 @@ static long create(struct umbra_mgmt *r)
 		return -ENOMEM;
 	id = fake_add_domain(c->name, c->mem_bytes);
 	fake.dom[id].info.state = UMBRA_DOMSTATE_PAUSED;
+	fake.dom[id].info.nr_vcpus = c->nr_vcpus;
+	fake.dom[id].info.paging = c->paging;
 	fake.dom[id].mem = calloc(1, c->mem_bytes);
 	fake.free_bytes -= c->mem_bytes;
 	r->domid = id;
@@ -193,6 +195,65 @@ static long memory_write(struct umbra_mgmt *r, struct fake_domain *d)
 	if (r->buf_len > fake.largest_write)
 		fake.largest_write = r->buf_len;
 	fake.bytes_written += r->buf_len;
+	return 0;
+}
+
+/* As Umbra: only a paused domain, only its RAM, in pieces. */
+static long memory_read(struct umbra_mgmt *r, struct fake_domain *d)
+{
+	if (d->info.state != UMBRA_DOMSTATE_PAUSED)
+		return -EBUSY;
+	if (!d->mem || r->u.memory.gpa > d->info.mem_bytes ||
+	    r->buf_len > d->info.mem_bytes - r->u.memory.gpa)
+		return -EINVAL;
+	memcpy((void *)(uintptr_t)r->buf, d->mem + r->u.memory.gpa, r->buf_len);
+	return 0;
+}
+
+static long vcpu_context(struct umbra_mgmt *r, struct fake_domain *d)
+{
+	struct umbra_vcpu_context *c = (void *)(uintptr_t)r->buf;
+
+	if (d->info.state != UMBRA_DOMSTATE_PAUSED)
+		return -EBUSY;
+	if (r->u.vcpu.vcpu >= d->info.nr_vcpus || r->buf_len != sizeof(*c))
+		return -EINVAL;
+	if (r->cmd == UMBRA_MGMT_vcpu_context_get) {
+		*c = d->vcpu[r->u.vcpu.vcpu];
+		c->vcpu = r->u.vcpu.vcpu;
+	} else {
+		if (c->flags & ~UMBRA_VCPUCTX_KNOWN)
+			return -EINVAL;
+		d->vcpu[r->u.vcpu.vcpu] = *c;
+		d->info.flags |= UMBRA_DOMFLAG_STARTED;
+	}
+	return 0;
+}
+
+static long domain_state(struct umbra_mgmt *r, struct fake_domain *d)
+{
+	struct umbra_domain_state *s = (void *)(uintptr_t)r->buf;
+	uint32_t n = 0, room;
+
+	if (d->info.state != UMBRA_DOMSTATE_PAUSED)
+		return -EBUSY;
+	if (r->buf_len < sizeof(*s))
+		return -EINVAL;
+	if (r->u.state.op == UMBRA_DOMAIN_STATE_GET) {
+		room = (uint32_t)((r->buf_len - sizeof(*s)) / sizeof(d->ports[0]));
+		*s = d->state;
+		for (; n < d->state.nr_ports && n < room; n++)
+			((struct umbra_evtchn_record *)(s + 1))[n] = d->ports[n];
+		s->nr_ports = n;
+		return d->state.nr_ports;
+	}
+	if (s->nr_ports > 16 || r->buf_len != sizeof(*s) + s->nr_ports * sizeof(d->ports[0]))
+		return -EINVAL;
+	if (d->info.flags & UMBRA_DOMFLAG_STARTED)
+		return -EBUSY;
+	d->state = *s;
+	memcpy(d->ports, s + 1, s->nr_ports * sizeof(d->ports[0]));
+	d->state_loaded = true;
 	return 0;
 }
 
@@ -243,6 +304,19 @@ static long domain_cmd(struct umbra_mgmt *r)
 		return destroy(d);
 	case UMBRA_MGMT_console_read:
 		return console(r);
+	case UMBRA_MGMT_domain_pause:
+		d->info.state = UMBRA_DOMSTATE_PAUSED;
+		return 0;
+	case UMBRA_MGMT_domain_unpause:
+		d->info.state = UMBRA_DOMSTATE_RUNNING;
+		return 0;
+	case UMBRA_MGMT_memory_read:
+		return memory_read(r, d);
+	case UMBRA_MGMT_vcpu_context_get:
+	case UMBRA_MGMT_vcpu_context_set:
+		return vcpu_context(r, d);
+	case UMBRA_MGMT_domain_state:
+		return domain_state(r, d);
 	default:
 		return 0;
 	}

@@ -18,6 +18,12 @@ struct fake_domain {
 	struct umbra_domain_info info;
 	uint8_t *mem;
 	uint64_t entry, start_info;
+	/* Save and restore: what vcpu_context_get/domain_state GET answer
+	 * and what the sets stored. */
+	struct umbra_vcpu_context vcpu[UMBRA_MAX_VCPUS];
+	struct umbra_domain_state state;
+	struct umbra_evtchn_record ports[16];
+	bool state_loaded;
 };
 
 struct fake_umbra {

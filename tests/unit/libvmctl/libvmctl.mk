@@ -26,7 +26,12 @@ $(eval $(call cmocka_test,$(LIBVMCTL_TEST_BIN)/test_snapshot, \
 	$(BUILD)/san/$(LIBVMCTL_TEST_DIR)/test_snapshot.o \
 	$(BUILD)/san/$(LIBVMCTL_TEST_DIR)/fake_umbra.o $(LIBVMCTL_SAN_OBJS)))
 
-LIBVMCTL_TESTS := test_gunzip test_image test_bzimage test_errors test_handle test_snapshot
+$(eval $(call cmocka_test,$(LIBVMCTL_TEST_BIN)/test_savefile, \
+	$(BUILD)/san/$(LIBVMCTL_TEST_DIR)/test_savefile.o \
+	$(BUILD)/san/$(LIBVMCTL_TEST_DIR)/fake_umbra.o $(LIBVMCTL_SAN_OBJS)))
+
+LIBVMCTL_TESTS := test_gunzip test_image test_bzimage test_errors test_handle test_snapshot \
+	test_savefile
 $(LIBVMCTL_TESTS:%=$(LIBVMCTL_TEST_BIN)/%): CMOCKA_LIBS += $(LIBVMCTL_LIBS) -pthread
 
 # Three tests also load the real hello guest.

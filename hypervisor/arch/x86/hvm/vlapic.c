@@ -29,6 +29,11 @@ static const uint32_t lvt_writable[VLAPIC_NR_LVT] = {
 	LVT_BASE_MASK,
 };
 
+uint32_t vlapic_lvt_writable(unsigned int i)
+{
+	return i < VLAPIC_NR_LVT ? lvt_writable[i] : 0;
+}
+
 static struct vlapic *vl(struct vcpu *v)
 {
 	return &v->hvm.vlapic;

@@ -14,11 +14,9 @@
 #include <umbra/printk.h>
 #include <umbra/hot.h>
 
-/* EFER bits a guest may set: SCE, LME, LMA (read-only), NXE. */
-#define EFER_GUEST_MASK		(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)
 
 /* Each byte a memory type: 0 (UC), 1 (WC), 4 (WT), 5 (WP), 6 (WB), 7 (UC-). */
-static bool pat_valid(uint64_t pat)
+bool svm_pat_valid(uint64_t pat)
 {
 	for (int i = 0; i < 8; i++) {
 		uint8_t t = (uint8_t)(pat >> (8 * i));
@@ -93,7 +91,7 @@ static int msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 		vcpu_time_publish(v);	/* its pvclock follows its TSC */
 		return 0;
 	case MSR_PAT:
-		if (!pat_valid(val))
+		if (!svm_pat_valid(val))
 			return -EINVAL;
 		vmcb->g_pat = val;
 		return 0;

@@ -132,6 +132,11 @@ void svm_set_guest_cr0(struct vcpu *v, uint64_t cr0);
 uint64_t svm_guest_cr4(const struct vcpu *v);
 void svm_set_guest_cr4(struct vcpu *v, uint64_t cr4);
 
+/* A PAT value a guest may load (each byte a memory type). */
+bool svm_pat_valid(uint64_t pat);
+/* The EFER bits a guest may set: SCE, LME, LMA (read-only), NXE. */
+#define EFER_GUEST_MASK		(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)
+
 /* The guest's privilege level, from SS.DPL: QEMU ignores VMCB.CPL. */
 static inline unsigned int svm_guest_cpl(const struct vmcb *vmcb)
 {
