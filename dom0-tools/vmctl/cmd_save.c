@@ -134,6 +134,7 @@ static void restored_config(struct vmcfg *cfg, const struct vmctl_restore_info *
 int cmd_restore(int argc, char **argv)
 {
 	struct vmctl_restore_info ri;
+	struct umbra_mgmt_rings rings;
 	struct vmcfg cfg;
 	uint32_t domid;
 	double t0;
@@ -147,7 +148,10 @@ int cmd_restore(int argc, char **argv)
 	if (rc < 0)
 		cli_fail_lib(rc, "%s", argv[first]);
 	restored_config(&cfg, &ri);
-	store_domain_add(domid, &cfg);
+	/* Its rings are the new domain's (the same pages, in its saved
+	 * memory; its ports unbound for dom0's back ends to bind again). */
+	store_domain_add(domid, &cfg,
+			 vmctl_domain_rings(cli_handle(), domid, &rings) ? NULL : &rings);
 	if (domain_start_hook)
 		domain_start_hook(domid);
 	if (!opt_paused && (rc = vmctl_domain_unpause(cli_handle(), domid)) < 0) {

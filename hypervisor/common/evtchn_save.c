@@ -112,11 +112,37 @@ static bool record_valid(const struct domain *d, const struct umbra_evtchn_recor
 	}
 }
 
-static bool no_port_in_use(struct domain *d)
+static uint32_t ports_in_use(struct domain *d)
 {
-	uint32_t port = 1;
+	uint32_t port = 1, n = 0, k;
 
-	return gather(d, &port) == 0;
+	while ((k = gather(d, &port)) != 0)
+		n += k;
+	return n;
+}
+
+static bool remote_kind(uint8_t status)
+{
+	return status == EVTCHNSTAT_unbound || status == EVTCHNSTAT_interdomain;
+}
+
+/*
+ * A port the new domain has already (its store and console rings', from
+ * domain_create) stays as it is when the record has it too, unbound or
+ * connected to the same remote domain: that domain's back end binds it
+ * again. 1: kept, 0: free, -EBUSY: taken by something else.
+ */
+static int already_there(struct domain *d, const struct umbra_evtchn_record *r)
+{
+	uint64_t f = spin_lock_irqsave(&d->evtchn.lock);
+	const struct evtchn *chn = evtchn_at(&d->evtchn.table, r->port);
+	int rc = 0;
+
+	if (chn && chn->state != ECS_FREE)
+		rc = (chn->state == ECS_UNBOUND || chn->state == ECS_INTERDOMAIN) &&
+		     remote_kind(r->status) && chn->remote_dom == r->remote_dom ? 1 : -EBUSY;
+	spin_unlock_irqrestore(&d->evtchn.lock, f);
+	return rc;
 }
 
 static void bind(struct domain *d, const struct umbra_evtchn_record *r)
@@ -124,6 +150,9 @@ static void bind(struct domain *d, const struct umbra_evtchn_record *r)
 	struct evtchn_table *t = &d->evtchn.table;
 	struct evtchn *chn = evtchn_at(t, r->port);
 
+	chn->notify_vcpu = r->notify_vcpu;
+	if (chn->state != ECS_FREE)
+		return;		/* kept (already_there) */
 	memset(chn, 0, sizeof(*chn));
 	chn->notify_vcpu = r->notify_vcpu;
 	switch (r->status) {
@@ -154,20 +183,26 @@ static int fetch(struct vcpu *caller, uint64_t gva, uint32_t i, unsigned int n)
 long evtchn_load(struct domain *d, struct vcpu *caller, uint64_t gva, uint32_t nr)
 {
 	struct load_check lc = { 0 };
-	uint32_t i;
+	uint32_t i, kept = 0;
 	int err;
 
-	if (!no_port_in_use(d))
-		return -EBUSY;
 	for (i = 0; i < nr; i += CHUNK) {
 		unsigned int n = nr - i < CHUNK ? nr - i : CHUNK;
 
 		if ((err = fetch(caller, gva, i, n)))
 			return err;
-		for (unsigned int k = 0; k < n; k++)
+		for (unsigned int k = 0; k < n; k++) {
 			if (!record_valid(d, &recs[k], &lc))
 				return -EINVAL;
+			err = already_there(d, &recs[k]);
+			if (err < 0)
+				return err;
+			kept += (uint32_t)err;
+		}
 	}
+	/* Every port it has must be one the file keeps. */
+	if (ports_in_use(d) != kept)
+		return -EBUSY;
 	/* Buckets first: running out of memory then binds nothing. */
 	if (nr && (err = evtchn_port_cover(d, lc.last_port)))
 		return err;

@@ -310,10 +310,13 @@ struct umbra_mgmt_evtchn {
  * many struct umbra_evtchn_record as fit after it (ports in use, by port)
  * and returns how many ports are in use; SET loads one (buf_len exactly
  * the header and its nr_ports records) into a domain that was never
- * started and has no port in use (-EBUSY otherwise). The event channels'
- * pending and masked bits live in the guest's shared_info, saved with
- * its memory. An interdomain channel comes back unbound to the same
- * remote domain (its peer re-binds, as after Xen's migration).
+ * started (-EBUSY otherwise). The event channels' pending and masked
+ * bits live in the guest's shared_info, saved with its memory. An
+ * interdomain channel comes back unbound to the same remote domain (its
+ * peer re-binds, as after Xen's migration). A port the new domain has
+ * already (its store and console rings', unbound for dom0) must be in the
+ * file, unbound or connected to the same remote domain, and stays as it
+ * is; any other port in use is -EBUSY.
  */
 #define UMBRA_VCPUCTX_UP		(1u << 0)	/* has state; runs when unpaused */
 #define UMBRA_VCPUCTX_BLOCKED		(1u << 1)	/* get: was waiting for an event */

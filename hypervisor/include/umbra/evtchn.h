@@ -64,9 +64,10 @@ int evtchn_port_cover(struct domain *d, uint32_t port);
  * (struct umbra_evtchn_record) for each port in use, by port, at most
  * max into caller's buffer at gva, sets *written and returns how many
  * are in use, or -EFAULT. evtchn_load binds nr records read from gva
- * into d, which must have no port in use (-EBUSY): every record is
- * checked before the first is bound (-EINVAL), and an interdomain one
- * comes back unbound to its remote domain. */
+ * into d: every record is checked before the first is bound (-EINVAL),
+ * an interdomain one comes back unbound to its remote domain, and a port
+ * d has already (its rings') must be in the file, unbound or connected
+ * to the same remote domain, and is kept as it is (-EBUSY otherwise). */
 long evtchn_save(struct domain *d, struct vcpu *caller, uint64_t gva, uint64_t max,
 		 uint32_t *written);
 long evtchn_load(struct domain *d, struct vcpu *caller, uint64_t gva, uint32_t nr);
