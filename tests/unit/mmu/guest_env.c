@@ -148,3 +148,34 @@ int genv_access(struct genv *e, uint64_t va, unsigned int access, struct gaccess
 		 (unsigned long long)va);
 	return -1;
 }
+
+struct gaccess genv_acc(struct genv *e, uint64_t va, unsigned int access)
+{
+	struct gaccess a;
+
+	assert_int_equal(genv_access(e, va, access, &a), 0);
+	return a;
+}
+
+void genv_expect_fixed(struct genv *e, uint64_t va, unsigned int access, uint64_t gpa)
+{
+	struct gaccess a = genv_acc(e, va, access);
+
+	assert_int_equal(a.action, SHADOW_FIXED);
+	assert_int_equal(a.maddr, genv_maddr(gpa));
+}
+
+void genv_expect_inject(struct genv *e, uint64_t va, unsigned int access, uint32_t ec)
+{
+	struct gaccess a = genv_acc(e, va, access);
+
+	assert_int_equal(a.action, SHADOW_INJECT);
+	assert_int_equal(a.error_code, ec);
+}
+
+int genv_hw_allows(struct genv *e, uint64_t va, unsigned int access)
+{
+	uint64_t maddr;
+
+	return shadow_translate(e->v, va, access, &maddr) == MMU_WALK_OK;
+}

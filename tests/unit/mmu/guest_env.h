@@ -59,4 +59,13 @@ void genv_set_entry(struct genv *e, uint64_t va, int level, uint64_t value);
  * 0, or the error of shadow_page_fault(). */
 int genv_access(struct genv *e, uint64_t va, unsigned int access, struct gaccess *out);
 
+/* cmocka checks on one access (genv_access must succeed): */
+struct gaccess genv_acc(struct genv *e, uint64_t va, unsigned int access);
+/* ... it went through, to gpa's machine address; */
+void genv_expect_fixed(struct genv *e, uint64_t va, unsigned int access, uint64_t gpa);
+/* ... it is the guest's #PF with error code ec. */
+void genv_expect_inject(struct genv *e, uint64_t va, unsigned int access, uint32_t ec);
+/* Does the shadow already allow the access (no hidden fault needed)? */
+int genv_hw_allows(struct genv *e, uint64_t va, unsigned int access);
+
 #endif

@@ -50,38 +50,6 @@ static struct shadow_counters counters(void)
 	return c;
 }
 
-static struct gaccess acc(uint64_t va, unsigned int access)
-{
-	struct gaccess a;
-
-	assert_int_equal(genv_access(E, va, access, &a), 0);
-	return a;
-}
-
-static void expect_fixed(uint64_t va, unsigned int access, uint64_t gpa)
-{
-	struct gaccess a = acc(va, access);
-
-	assert_int_equal(a.action, SHADOW_FIXED);
-	assert_int_equal(a.maddr, genv_maddr(gpa));
-}
-
-static void expect_inject(uint64_t va, unsigned int access, uint32_t ec)
-{
-	struct gaccess a = acc(va, access);
-
-	assert_int_equal(a.action, SHADOW_INJECT);
-	assert_int_equal(a.error_code, ec);
-}
-
-/* Does the shadow already allow the access (no hidden fault needed)? */
-static int hw_allows(uint64_t va, unsigned int access)
-{
-	uint64_t maddr;
-
-	return shadow_translate(E->v, va, access, &maddr) == MMU_WALK_OK;
-}
-
 static void map_direct(uint64_t first_gfn, uint64_t n)
 {
 	uint64_t g;
@@ -107,15 +75,16 @@ static void test_fill_read_then_write(void **state)
 	(void)state;
 	genv_new_space(E);
 	ptb_map(&E->b, UVA, DATA, 1, URW, URW);
-	expect_fixed(UVA + 0x10, R | U, DATA + 0x10);
+	genv_expect_fixed(E, UVA + 0x10, R | U, DATA + 0x10);
 	for (level = 4; level >= 1; level--)
 		assert_int_equal(genv_entry(E, UVA, level) & (PTE_A | PTE_D), PTE_A);
-	assert_true(hw_allows(UVA, R | U));
-	assert_false(hw_allows(UVA, W | U));	/* read-only until the guest's D is set */
-	expect_fixed(UVA + 0x20, W | U, DATA + 0x20);
+	assert_true(genv_hw_allows(E, UVA, R | U));
+	/* Read-only until the guest's D is set. */
+	assert_false(genv_hw_allows(E, UVA, W | U));
+	genv_expect_fixed(E, UVA + 0x20, W | U, DATA + 0x20);
 	assert_int_equal(genv_entry(E, UVA, 1) & PTE_D, PTE_D);
 	assert_int_equal(genv_entry(E, UVA, 2) & PTE_D, 0);
-	assert_true(hw_allows(UVA, W | U));
+	assert_true(genv_hw_allows(E, UVA, W | U));
 	assert_int_equal(counters().hidden_faults, 2);
 	assert_int_equal(counters().fills, 2);
 	assert_int_equal(counters().shadow_pages, 4);
@@ -128,8 +97,8 @@ static void test_dirty_already_set_maps_writable(void **state)
 	(void)state;
 	genv_new_space(E);
 	ptb_map(&E->b, UVA, DATA, 1, URW, URW | PTE_D);
-	expect_fixed(UVA, R | U, DATA);
-	assert_true(hw_allows(UVA, W | U));
+	genv_expect_fixed(E, UVA, R | U, DATA);
+	assert_true(genv_hw_allows(E, UVA, W | U));
 }
 
 static void test_cleared_accessed_refaults(void **state)
@@ -137,15 +106,15 @@ static void test_cleared_accessed_refaults(void **state)
 	(void)state;
 	genv_new_space(E);
 	ptb_map(&E->b, UVA, DATA, 1, URW, URW);
-	expect_fixed(UVA, W | U, DATA);
+	genv_expect_fixed(E, UVA, W | U, DATA);
 	genv_set_entry(E, UVA, 3, genv_entry(E, UVA, 3) & ~PTE_A);
-	assert_false(hw_allows(UVA, R | U));
-	expect_fixed(UVA, R | U, DATA);
+	assert_false(genv_hw_allows(E, UVA, R | U));
+	genv_expect_fixed(E, UVA, R | U, DATA);
 	assert_true(genv_entry(E, UVA, 3) & PTE_A);
 	genv_set_entry(E, UVA, 1, genv_entry(E, UVA, 1) & ~PTE_D);
-	assert_true(hw_allows(UVA, R | U));
-	assert_false(hw_allows(UVA, W | U));
-	expect_fixed(UVA, W | U, DATA);
+	assert_true(genv_hw_allows(E, UVA, R | U));
+	assert_false(genv_hw_allows(E, UVA, W | U));
+	genv_expect_fixed(E, UVA, W | U, DATA);
 	assert_true(genv_entry(E, UVA, 1) & PTE_D);
 }
 
@@ -155,13 +124,13 @@ static void test_inject_not_present_and_us(void **state)
 {
 	(void)state;
 	genv_new_space(E);
-	expect_inject(UVA, R | U, MMU_PF_U);
-	expect_inject(UVA, W, MMU_PF_W);
+	genv_expect_inject(E, UVA, R | U, MMU_PF_U);
+	genv_expect_inject(E, UVA, W, MMU_PF_W);
 	ptb_map(&E->b, UVA, DATA, 1, URW, KRW);
-	expect_inject(UVA, R | U, MMU_PF_P | MMU_PF_U);
-	expect_inject(UVA, W | U, MMU_PF_P | MMU_PF_W | MMU_PF_U);
+	genv_expect_inject(E, UVA, R | U, MMU_PF_P | MMU_PF_U);
+	genv_expect_inject(E, UVA, W | U, MMU_PF_P | MMU_PF_W | MMU_PF_U);
 	assert_int_equal(genv_entry(E, UVA, 1) & PTE_A, 0);	/* faults set no A */
-	expect_fixed(UVA, W, DATA);
+	genv_expect_fixed(E, UVA, W, DATA);
 	assert_int_equal(counters().injected, 4);
 }
 
@@ -172,14 +141,14 @@ static void test_inject_rsvd_and_nx(void **state)
 	E->mode.maxphyaddr = 46;
 	assert_int_equal(shadow_set_mode(E->v, &E->mode), 0);
 	ptb_map(&E->b, UVA, DATA | (1ULL << 47), 1, URW, URW);
-	expect_inject(UVA, R | U, MMU_PF_P | MMU_PF_RSVD | MMU_PF_U);
+	genv_expect_inject(E, UVA, R | U, MMU_PF_P | MMU_PF_RSVD | MMU_PF_U);
 	ptb_map(&E->b, UVA, DATA, 1, URW, URW | PTE_NX);
-	expect_inject(UVA, X | U, MMU_PF_P | MMU_PF_U | MMU_PF_ID);
-	expect_fixed(UVA, R | U, DATA);
-	assert_false(hw_allows(UVA, X | U));	/* NX reached the shadow */
+	genv_expect_inject(E, UVA, X | U, MMU_PF_P | MMU_PF_U | MMU_PF_ID);
+	genv_expect_fixed(E, UVA, R | U, DATA);
+	assert_false(genv_hw_allows(E, UVA, X | U));	/* NX reached the shadow */
 	E->mode.efer = 0;			/* NX is now a reserved bit */
 	assert_int_equal(shadow_set_mode(E->v, &E->mode), 0);
-	expect_inject(UVA, R | U, MMU_PF_P | MMU_PF_RSVD | MMU_PF_U);
+	genv_expect_inject(E, UVA, R | U, MMU_PF_P | MMU_PF_RSVD | MMU_PF_U);
 }
 
 /* An all-ones guest entry at any level, with the CPU's real width (40
@@ -196,14 +165,14 @@ static void test_all_ones_entry_is_rsvd_fault(void **state)
 		E->mode.maxphyaddr = 40;
 		assert_int_equal(shadow_set_mode(E->v, &E->mode), 0);
 		genv_set_entry(E, UVA, level, ~0ULL);
-		expect_inject(UVA, R | U, MMU_PF_P | MMU_PF_RSVD | MMU_PF_U);
-		expect_inject(UVA, W, MMU_PF_P | MMU_PF_RSVD | MMU_PF_W);
+		genv_expect_inject(E, UVA, R | U, MMU_PF_P | MMU_PF_RSVD | MMU_PF_U);
+		genv_expect_inject(E, UVA, W, MMU_PF_P | MMU_PF_RSVD | MMU_PF_W);
 		E->mode.maxphyaddr = 0;
 		assert_int_equal(shadow_set_mode(E->v, &E->mode), 0);
 		if (level == 1)
-			assert_int_equal(acc(UVA, R | U).action, SHADOW_P2M_FAULT);
+			assert_int_equal(genv_acc(E, UVA, R | U).action, SHADOW_P2M_FAULT);
 		else
-			expect_inject(UVA, R | U, MMU_PF_P | MMU_PF_RSVD | MMU_PF_U);
+			genv_expect_inject(E, UVA, R | U, MMU_PF_P | MMU_PF_RSVD | MMU_PF_U);
 	}
 }
 
@@ -214,14 +183,14 @@ static void test_inject_smep_smap(void **state)
 	ptb_map(&E->b, UVA, DATA, 1, URW, URW | PTE_D);
 	E->mode.cr4 = MMU_CR4_SMEP | MMU_CR4_SMAP;
 	assert_int_equal(shadow_set_mode(E->v, &E->mode), 0);
-	expect_inject(UVA, X, MMU_PF_P | MMU_PF_ID);
-	expect_inject(UVA, R, MMU_PF_P);
-	expect_fixed(UVA, R | MMU_ACC_AC, DATA);
+	genv_expect_inject(E, UVA, X, MMU_PF_P | MMU_PF_ID);
+	genv_expect_inject(E, UVA, R, MMU_PF_P);
+	genv_expect_fixed(E, UVA, R | MMU_ACC_AC, DATA);
 	/* The shadow now maps it, but the processor still applies SMAP. */
-	assert_false(hw_allows(UVA, W));
-	expect_inject(UVA, W, MMU_PF_P | MMU_PF_W);
-	expect_inject(UVA, W | MMU_ACC_IMPLICIT | MMU_ACC_AC, MMU_PF_P | MMU_PF_W);
-	expect_fixed(UVA, X | U, DATA);
+	assert_false(genv_hw_allows(E, UVA, W));
+	genv_expect_inject(E, UVA, W, MMU_PF_P | MMU_PF_W);
+	genv_expect_inject(E, UVA, W | MMU_ACC_IMPLICIT | MMU_ACC_AC, MMU_PF_P | MMU_PF_W);
+	genv_expect_fixed(E, UVA, X | U, DATA);
 }
 
 static void test_inject_pkey(void **state)
@@ -232,12 +201,12 @@ static void test_inject_pkey(void **state)
 	E->mode.cr4 = MMU_CR4_PKE;
 	E->mode.pkru = MMU_PKRU_WD(3);
 	assert_int_equal(shadow_set_mode(E->v, &E->mode), 0);
-	expect_fixed(UVA, R | U, DATA);
-	expect_inject(UVA, W | U, MMU_PF_P | MMU_PF_W | MMU_PF_U | MMU_PF_PK);
+	genv_expect_fixed(E, UVA, R | U, DATA);
+	genv_expect_inject(E, UVA, W | U, MMU_PF_P | MMU_PF_W | MMU_PF_U | MMU_PF_PK);
 	E->mode.pkru = MMU_PKRU_AD(3);
 	assert_int_equal(shadow_set_mode(E->v, &E->mode), 0);
-	assert_false(hw_allows(UVA, R | U));	/* key copied into the shadow */
-	expect_inject(UVA, R | U, MMU_PF_P | MMU_PF_U | MMU_PF_PK);
+	assert_false(genv_hw_allows(E, UVA, R | U));	/* key copied into the shadow */
+	genv_expect_inject(E, UVA, R | U, MMU_PF_P | MMU_PF_U | MMU_PF_PK);
 }
 
 static void test_wp_off_supervisor_write_emulated(void **state)
@@ -249,11 +218,11 @@ static void test_wp_off_supervisor_write_emulated(void **state)
 	ptb_map(&E->b, UVA, DATA, 1, URW, PTE_P | PTE_U);
 	E->mode.cr0 = 0;
 	assert_int_equal(shadow_set_mode(E->v, &E->mode), 0);
-	a = acc(UVA + 8, W);
+	a = genv_acc(E, UVA + 8, W);
 	assert_int_equal(a.action, SHADOW_EMULATE);
 	assert_int_equal(a.maddr, genv_maddr(DATA + 8));
 	assert_true(genv_entry(E, UVA, 1) & PTE_D);
-	expect_inject(UVA, W | U, MMU_PF_P | MMU_PF_W | MMU_PF_U);
+	genv_expect_inject(E, UVA, W | U, MMU_PF_P | MMU_PF_W | MMU_PF_U);
 	assert_int_equal(counters().emulations, 1);
 }
 
@@ -268,19 +237,19 @@ static void test_page_tables_are_write_protected(void **state)
 	genv_new_space(E);
 	ptb_map(&E->b, UVA, DATA, 1, URW, URW);
 	map_direct(GENV_TABLE_GFN, 48);
-	expect_fixed(UVA, R | U, DATA);
+	genv_expect_fixed(E, UVA, R | U, DATA);
 	l1 = genv_entry_gpa(E, UVA, 1) & ~0xfffULL;
 	assert_true(shadow_gfn_is_tracked(E->d, l1 >> 12));
 	assert_false(shadow_gfn_is_tracked(E->d, DATA >> 12));
-	expect_fixed(KDM + l1, R, l1);			/* readable */
-	a = acc(KDM + l1 + 8, W);
+	genv_expect_fixed(E, KDM + l1, R, l1);			/* readable */
+	a = genv_acc(E, KDM + l1 + 8, W);
 	assert_int_equal(a.action, SHADOW_EMULATE_PT_WRITE);
 	assert_int_equal(a.gpa, l1 + 8);
 	assert_int_equal(a.maddr, genv_maddr(l1 + 8));
 	assert_int_equal(counters().pt_write_traps, 1);
 	fresh = genv_new_table(E);		/* not a page table yet */
-	expect_fixed(KDM + fresh, W, fresh);
-	assert_true(hw_allows(KDM + fresh, W));
+	genv_expect_fixed(E, KDM + fresh, W, fresh);
+	assert_true(genv_hw_allows(E, KDM + fresh, W));
 }
 
 static void test_new_page_table_loses_writable_mappings(void **state)
@@ -293,15 +262,15 @@ static void test_new_page_table_loses_writable_mappings(void **state)
 	ptb_map(&E->b, UVA, DATA, 1, URW, URW);
 	map_direct(GENV_TABLE_GFN, 48);
 	t = genv_new_table(E);
-	expect_fixed(KDM + t, W, t);		/* the guest fills its new table */
-	assert_true(hw_allows(KDM + t, W));
+	genv_expect_fixed(E, KDM + t, W, t);		/* the guest fills its new table */
+	assert_true(genv_hw_allows(E, KDM + t, W));
 	*genv_ptr(E, t + 8 * pt_index(va2, 1)) = DATA2 | URW;
 	genv_set_entry(E, va2, 2, t | URW);
-	expect_fixed(va2, R | U, DATA2);	/* t becomes a page table */
+	genv_expect_fixed(E, va2, R | U, DATA2);	/* t becomes a page table */
 	assert_true(counters().write_protects >= 1);
-	assert_false(hw_allows(KDM + t, W));
-	assert_true(hw_allows(KDM + t, R));
-	a = acc(KDM + t, W);
+	assert_false(genv_hw_allows(E, KDM + t, W));
+	assert_true(genv_hw_allows(E, KDM + t, R));
+	a = genv_acc(E, KDM + t, W);
 	assert_int_equal(a.action, SHADOW_EMULATE_PT_WRITE);
 }
 
@@ -312,19 +281,19 @@ static void test_pt_write_updates_shadow(void **state)
 	(void)state;
 	genv_new_space(E);
 	ptb_map(&E->b, UVA, DATA, 1, URW, URW);
-	expect_fixed(UVA, W | U, DATA);
+	genv_expect_fixed(E, UVA, W | U, DATA);
 	gpa = genv_entry_gpa(E, UVA, 1);
 	genv_write(E, gpa, DATA | PTE_P | PTE_U | PTE_A | PTE_D);	/* drop W */
-	assert_false(hw_allows(UVA, W | U));
-	expect_inject(UVA, W | U, MMU_PF_P | MMU_PF_W | MMU_PF_U);
+	assert_false(genv_hw_allows(E, UVA, W | U));
+	genv_expect_inject(E, UVA, W | U, MMU_PF_P | MMU_PF_W | MMU_PF_U);
 	genv_write(E, gpa, DATA2 | URW | PTE_A | PTE_D);		/* new frame, accessed */
-	assert_true(hw_allows(UVA, W | U));			/* propagated at once */
-	expect_fixed(UVA, W | U, DATA2);
+	assert_true(genv_hw_allows(E, UVA, W | U));			/* propagated at once */
+	genv_expect_fixed(E, UVA, W | U, DATA2);
 	genv_write(E, gpa, DATA | URW);				/* not accessed: lazy */
-	assert_false(hw_allows(UVA, R | U));
-	expect_fixed(UVA, R | U, DATA);
+	assert_false(genv_hw_allows(E, UVA, R | U));
+	genv_expect_fixed(E, UVA, R | U, DATA);
 	genv_write(E, gpa, 0);
-	expect_inject(UVA, R | U, MMU_PF_U);
+	genv_expect_inject(E, UVA, R | U, MMU_PF_U);
 	assert_int_equal(counters().pt_writes, 4);
 }
 
@@ -335,14 +304,14 @@ static void test_pt_write_upper_level(void **state)
 	(void)state;
 	genv_new_space(E);
 	ptb_map(&E->b, UVA, DATA, 1, URW, URW);
-	expect_fixed(UVA, R | U, DATA);
+	genv_expect_fixed(E, UVA, R | U, DATA);
 	t = genv_new_table(E);
 	*genv_ptr(E, t + 8 * pt_index(UVA, 1)) = DATA3 | URW;
 	genv_set_entry(E, UVA, 2, t | URW);
-	assert_false(hw_allows(UVA, R | U));
-	expect_fixed(UVA, R | U, DATA3);
+	assert_false(genv_hw_allows(E, UVA, R | U));
+	genv_expect_fixed(E, UVA, R | U, DATA3);
 	genv_set_entry(E, UVA, 4, genv_entry(E, UVA, 4) & ~PTE_U);
-	expect_inject(UVA, R | U, MMU_PF_P | MMU_PF_U);
+	genv_expect_inject(E, UVA, R | U, MMU_PF_P | MMU_PF_U);
 }
 
 static void test_pt_write_partial_and_bad(void **state)
@@ -352,10 +321,10 @@ static void test_pt_write_partial_and_bad(void **state)
 	(void)state;
 	genv_new_space(E);
 	ptb_map(&E->b, UVA, DATA, 1, URW, URW);
-	expect_fixed(UVA, X | U, DATA);
+	genv_expect_fixed(E, UVA, X | U, DATA);
 	gpa = genv_entry_gpa(E, UVA, 1);
 	assert_int_equal(shadow_pt_write(E->d, gpa + 4, 0x80000000u, 4), 0);	/* NX */
-	expect_inject(UVA, X | U, MMU_PF_P | MMU_PF_U | MMU_PF_ID);
+	genv_expect_inject(E, UVA, X | U, MMU_PF_P | MMU_PF_U | MMU_PF_ID);
 	before = *genv_ptr(E, gpa);
 	assert_int_equal(shadow_pt_write(E->d, gpa, 0, 3), -EINVAL);
 	assert_int_equal(shadow_pt_write(E->d, gpa + 6, 0, 4), -EINVAL);
@@ -375,16 +344,16 @@ static void test_cached_root_switch_rebuilds_nothing(void **state)
 	(void)state;
 	s1 = genv_new_space(E);
 	ptb_map(&E->b, UVA, DATA, 1, URW, URW);
-	expect_fixed(UVA, R | U, DATA);
+	genv_expect_fixed(E, UVA, R | U, DATA);
 	s2 = genv_new_space(E);
 	ptb_map(&E->b, UVA, DATA2, 1, URW, URW);
-	expect_fixed(UVA, R | U, DATA2);
+	genv_expect_fixed(E, UVA, R | U, DATA2);
 	pages = counters().shadow_pages;
 	assert_int_equal(genv_switch(E, s1), 0);
-	assert_true(hw_allows(UVA, R | U));
-	expect_fixed(UVA, R | U, DATA);
+	assert_true(genv_hw_allows(E, UVA, R | U));
+	genv_expect_fixed(E, UVA, R | U, DATA);
 	assert_int_equal(genv_switch(E, s2), 0);
-	expect_fixed(UVA, R | U, DATA2);
+	genv_expect_fixed(E, UVA, R | U, DATA2);
 	assert_int_equal(counters().shadow_pages, pages);
 	assert_int_equal(counters().cache_hits, 2);
 	assert_int_equal(counters().cache_misses, 2);
@@ -402,12 +371,12 @@ static void test_pcid_roots_share_shadows(void **state)
 	assert_int_equal(shadow_set_mode(E->v, &E->mode), 0);
 	s1 = genv_new_space(E);
 	ptb_map(&E->b, UVA, DATA, 1, URW, URW);
-	expect_fixed(UVA, R | U, DATA);
+	genv_expect_fixed(E, UVA, R | U, DATA);
 	pages = counters().shadow_pages;
 	assert_int_equal(genv_switch(E, s1 | 5 | (1ULL << 63)), 0);
 	assert_int_equal(counters().cache_misses, 2);
 	assert_int_equal(counters().shadow_pages, pages);
-	assert_true(hw_allows(UVA, R | U));
+	assert_true(genv_hw_allows(E, UVA, R | U));
 	assert_int_equal(genv_switch(E, s1), 0);
 	assert_int_equal(counters().cache_hits, 1);
 }
@@ -425,18 +394,18 @@ static void test_root_eviction_lru(void **state)
 	for (i = 0; i < 4; i++) {
 		s[i] = genv_new_space(E);
 		ptb_map(&E->b, UVA, DATA + ((uint64_t)i << 12), 1, URW, URW);
-		expect_fixed(UVA, R | U, DATA + ((uint64_t)i << 12));
+		genv_expect_fixed(E, UVA, R | U, DATA + ((uint64_t)i << 12));
 	}
 	assert_int_equal(counters().root_evictions, 1);	/* s[0] made room for s[3] */
 	assert_int_equal(counters().shadow_pages, 12);	/* 3 roots × 4 */
 	assert_int_equal(genv_switch(E, s[1]), 0);
 	assert_int_equal(counters().cache_hits, 1);
-	assert_true(hw_allows(UVA, R | U));
+	assert_true(genv_hw_allows(E, UVA, R | U));
 	assert_int_equal(genv_switch(E, s[0]), 0);	/* miss: evicts s[2], the LRU */
 	assert_int_equal(counters().root_evictions, 2);
 	assert_int_equal(counters().shadow_pages, 9);
-	assert_false(hw_allows(UVA, R | U));
-	expect_fixed(UVA, R | U, DATA);
+	assert_false(genv_hw_allows(E, UVA, R | U));
+	genv_expect_fixed(E, UVA, R | U, DATA);
 	assert_int_equal(genv_switch(E, s[3]), 0);	/* still cached */
 	assert_int_equal(counters().cache_hits, 2);
 }
@@ -464,20 +433,20 @@ static void test_shared_tables_share_shadows(void **state)
 
 	(void)state;
 	two_spaces_sharing_kernel(&s1, &s2);
-	expect_fixed(KDM + DATA, W, DATA);
+	genv_expect_fixed(E, KDM + DATA, W, DATA);
 	assert_int_equal(counters().shadow_pages, 5);	/* 2 roots, L3, L2, L1 */
 	assert_int_equal(genv_switch(E, s1), 0);
-	expect_fixed(KDM + DATA, R, DATA);
+	genv_expect_fixed(E, KDM + DATA, R, DATA);
 	assert_int_equal(counters().shadow_pages, 5);	/* s1 links the same L3 */
-	expect_fixed(UVA, R | U, DATA2);
+	genv_expect_fixed(E, UVA, R | U, DATA2);
 	assert_int_equal(genv_switch(E, s2), 0);
-	assert_true(hw_allows(KDM + DATA, W));
+	assert_true(genv_hw_allows(E, KDM + DATA, W));
 	/* A write to the shared kernel table reaches both address spaces. */
 	genv_set_entry(E, KDM + DATA, 1, DATA3 | KRW | PTE_A | PTE_D);
-	expect_fixed(KDM + DATA, R, DATA3);
+	genv_expect_fixed(E, KDM + DATA, R, DATA3);
 	assert_int_equal(genv_switch(E, s1), 0);
-	assert_true(hw_allows(KDM + DATA, R));
-	expect_fixed(KDM + DATA, R, DATA3);
+	assert_true(genv_hw_allows(E, KDM + DATA, R));
+	genv_expect_fixed(E, KDM + DATA, R, DATA3);
 }
 
 static void test_unshadow_touches_exactly_the_referencing_entries(void **state)
@@ -487,22 +456,22 @@ static void test_unshadow_touches_exactly_the_referencing_entries(void **state)
 
 	(void)state;
 	l3 = two_spaces_sharing_kernel(&s1, &s2);
-	expect_fixed(KDM + DATA, R, DATA);
-	expect_fixed(UVA, R | U, DATA3);
+	genv_expect_fixed(E, KDM + DATA, R, DATA);
+	genv_expect_fixed(E, UVA, R | U, DATA3);
 	assert_int_equal(genv_switch(E, s1), 0);
-	expect_fixed(KDM + DATA, R, DATA);
-	expect_fixed(UVA, R | U, DATA2);
+	genv_expect_fixed(E, KDM + DATA, R, DATA);
+	genv_expect_fixed(E, UVA, R | U, DATA2);
 	before = counters();
 	assert_int_equal(shadow_unshadow_gfn(E->d, l3 >> 12), 1);
 	assert_int_equal(counters().unshadows, before.unshadows + 1);
 	assert_false(shadow_gfn_is_tracked(E->d, l3 >> 12));
-	assert_false(hw_allows(KDM + DATA, R));
-	assert_true(hw_allows(UVA, R | U));		/* untouched */
+	assert_false(genv_hw_allows(E, KDM + DATA, R));
+	assert_true(genv_hw_allows(E, UVA, R | U));		/* untouched */
 	assert_int_equal(genv_switch(E, s2), 0);
-	assert_false(hw_allows(KDM + DATA, R));
-	assert_true(hw_allows(UVA, R | U));
+	assert_false(genv_hw_allows(E, KDM + DATA, R));
+	assert_true(genv_hw_allows(E, UVA, R | U));
 	assert_int_equal(counters().shadow_pages, before.shadow_pages - 3);
-	expect_fixed(KDM + DATA, R, DATA);
+	genv_expect_fixed(E, KDM + DATA, R, DATA);
 	assert_int_equal(shadow_unshadow_gfn(E->d, s2 >> 12), 0);	/* roots stay */
 	assert_int_equal(shadow_unshadow_gfn(NULL, 1), -EINVAL);
 }
@@ -515,7 +484,7 @@ static void test_rewritten_table_is_unshadowed(void **state)
 	(void)state;
 	genv_new_space(E);
 	ptb_map(&E->b, UVA, DATA, 1, URW, URW);
-	expect_fixed(UVA, R | U, DATA);
+	genv_expect_fixed(E, UVA, R | U, DATA);
 	l1 = genv_entry_gpa(E, UVA, 1) & ~0xfffULL;
 	for (i = 0; i < 511 && shadow_gfn_is_tracked(E->d, l1 >> 12); i++)
 		assert_int_equal(shadow_pt_write(E->d, l1 + 8 * (uint64_t)(i + 1), 0, 8), 0);
@@ -523,7 +492,7 @@ static void test_rewritten_table_is_unshadowed(void **state)
 	assert_int_equal(shadow_pt_write(E->d, l1 + 8, 0, 8), 0);	/* the 512th */
 	assert_false(shadow_gfn_is_tracked(E->d, l1 >> 12));
 	assert_int_equal(counters().unshadows, 1);
-	expect_fixed(UVA, R | U, DATA);
+	genv_expect_fixed(E, UVA, R | U, DATA);
 	assert_true(shadow_gfn_is_tracked(E->d, l1 >> 12));
 }
 
@@ -536,14 +505,14 @@ static void test_rewriting_present_entries_keeps_shadow(void **state)
 	(void)state;
 	genv_new_space(E);
 	ptb_map(&E->b, UVA, DATA, 1, URW, URW);
-	expect_fixed(UVA, R | U, DATA);
+	genv_expect_fixed(E, UVA, R | U, DATA);
 	gpa = genv_entry_gpa(E, UVA, 1);
 	for (i = 0; i < 2000; i++)
 		assert_int_equal(shadow_pt_write(E->d, gpa, DATA | PTE_P | PTE_U | PTE_A |
 						 ((i & 1) ? PTE_W : 0), 8), 0);
 	assert_true(shadow_gfn_is_tracked(E->d, gpa >> 12));
 	assert_int_equal(counters().unshadows, 0);
-	assert_true(hw_allows(UVA, R | U));
+	assert_true(genv_hw_allows(E, UVA, R | U));
 }
 
 /* ---- large pages ---- */
@@ -555,9 +524,9 @@ static void test_aligned_2m_is_one_shadow_entry(void **state)
 	(void)state;
 	genv_new_space(E);
 	ptb_map(&E->b, va, BIG, 2, URW, URW);
-	expect_fixed(va + 0x12345, W | U, BIG + 0x12345);
+	genv_expect_fixed(E, va + 0x12345, W | U, BIG + 0x12345);
 	assert_int_equal(counters().shadow_pages, 3);
-	assert_true(hw_allows(va + 0x1fffff, W | U));
+	assert_true(genv_hw_allows(E, va + 0x1fffff, W | U));
 	assert_true(genv_entry(E, va, 2) & PTE_D);
 	assert_int_equal(counters().hidden_faults, 1);
 }
@@ -571,13 +540,13 @@ static void test_unaligned_2m_is_split(void **state)
 	for (g = BIG >> 12; g < (BIG >> 12) + 512; g++)
 		hm_p2m_set(E->hm, g, GENV_RAM_MFN + g + 1, 0, true);
 	ptb_map(&E->b, va, BIG, 2, URW, URW | PTE_PAT_LARGE | (7ULL << PTE_PKEY_SHIFT));
-	expect_fixed(va + 0x3005, R | U, BIG + 0x4005);
+	genv_expect_fixed(E, va + 0x3005, R | U, BIG + 0x4005);
 	assert_int_equal(counters().shadow_pages, 4);
-	assert_false(hw_allows(va + 0x5000, R | U));		/* filled on demand */
-	expect_fixed(va + 0x5000, R | U, BIG + 0x6000);
-	assert_false(hw_allows(va + 0x5000, W | U));		/* guest D not set yet */
-	expect_fixed(va + 0x5000, W | U, BIG + 0x6000);
-	assert_true(hw_allows(va + 0x3000, W | U));		/* D is per large page */
+	assert_false(genv_hw_allows(E, va + 0x5000, R | U));		/* filled on demand */
+	genv_expect_fixed(E, va + 0x5000, R | U, BIG + 0x6000);
+	assert_false(genv_hw_allows(E, va + 0x5000, W | U));	/* guest D not set yet */
+	genv_expect_fixed(E, va + 0x5000, W | U, BIG + 0x6000);
+	assert_true(genv_hw_allows(E, va + 0x3000, W | U));		/* D is per large page */
 }
 
 static void test_1g_guest_page_is_split(void **state)
@@ -587,14 +556,14 @@ static void test_1g_guest_page_is_split(void **state)
 	(void)state;
 	genv_new_space(E);
 	ptb_map(&E->b, va, 0, 3, URW, URW | PTE_D);
-	expect_fixed(va + BIG + 0x1234, W | U, BIG + 0x1234);
+	genv_expect_fixed(E, va + BIG + 0x1234, W | U, BIG + 0x1234);
 	assert_int_equal(counters().shadow_pages, 3);	/* L4, L3, split L2 with a 2 MiB leaf */
-	assert_true(hw_allows(va + BIG + 0x1ff000, W | U));
+	assert_true(genv_hw_allows(E, va + BIG + 0x1ff000, W | U));
 	/* The first 2 MiB holds page tables: split further, tables read-only. */
-	expect_fixed(va + 0x5000, W | U, 0x5000);
+	genv_expect_fixed(E, va + 0x5000, W | U, 0x5000);
 	assert_int_equal(counters().shadow_pages, 4);
-	expect_fixed(va + E->b.root, R | U, E->b.root);
-	assert_int_equal(acc(va + E->b.root, W | U).action, SHADOW_EMULATE_PT_WRITE);
+	genv_expect_fixed(E, va + E->b.root, R | U, E->b.root);
+	assert_int_equal(genv_acc(E, va + E->b.root, W | U).action, SHADOW_EMULATE_PT_WRITE);
 }
 
 static void test_large_page_loses_write_when_table_appears(void **state)
@@ -606,16 +575,16 @@ static void test_large_page_loses_write_when_table_appears(void **state)
 	genv_new_space(E);
 	ptb_map(&E->b, va, BIG, 2, URW, URW | PTE_D);
 	ptb_map(&E->b, UVA, DATA, 1, URW, URW);
-	expect_fixed(va, W | U, BIG);
-	assert_true(hw_allows(va + 0x7000, W | U));
+	genv_expect_fixed(E, va, W | U, BIG);
+	assert_true(genv_hw_allows(E, va + 0x7000, W | U));
 	memset(genv_ptr(E, t), 0, 4096);
 	genv_ptr(E, t)[pt_index(va2, 1)] = DATA2 | URW;
 	genv_set_entry(E, va2, 2, t | URW);
-	expect_fixed(va2, R | U, DATA2);		/* t is now a page table */
-	assert_false(hw_allows(va, W | U));
-	expect_fixed(va + 0x1000, W | U, BIG + 0x1000);	/* split on the write */
-	assert_int_equal(acc(va + 0x7000, W | U).action, SHADOW_EMULATE_PT_WRITE);
-	expect_fixed(va + 0x7000, R | U, t);
+	genv_expect_fixed(E, va2, R | U, DATA2);		/* t is now a page table */
+	assert_false(genv_hw_allows(E, va, W | U));
+	genv_expect_fixed(E, va + 0x1000, W | U, BIG + 0x1000);	/* split on the write */
+	assert_int_equal(genv_acc(E, va + 0x7000, W | U).action, SHADOW_EMULATE_PT_WRITE);
+	genv_expect_fixed(E, va + 0x7000, R | U, t);
 }
 
 /* ---- INVLPG, flush, mode ---- */
@@ -626,12 +595,12 @@ static void test_invlpg(void **state)
 	genv_new_space(E);
 	ptb_map(&E->b, UVA, DATA, 1, URW, URW);
 	ptb_map(&E->b, UVA + 0x1000, DATA2, 1, URW, URW);
-	expect_fixed(UVA, R | U, DATA);
-	expect_fixed(UVA + 0x1000, R | U, DATA2);
+	genv_expect_fixed(E, UVA, R | U, DATA);
+	genv_expect_fixed(E, UVA + 0x1000, R | U, DATA2);
 	assert_int_equal(shadow_invlpg(E->v, UVA), 0);
-	assert_false(hw_allows(UVA, R | U));
-	assert_true(hw_allows(UVA + 0x1000, R | U));
-	expect_fixed(UVA, R | U, DATA);
+	assert_false(genv_hw_allows(E, UVA, R | U));
+	assert_true(genv_hw_allows(E, UVA + 0x1000, R | U));
+	genv_expect_fixed(E, UVA, R | U, DATA);
 	assert_int_equal(shadow_invlpg(E->v, 0x0000900000000000ULL), 0);
 	assert_int_equal(counters().invlpgs, 2);
 }
@@ -641,11 +610,11 @@ static void test_flush_all_and_nxe_change(void **state)
 	(void)state;
 	genv_new_space(E);
 	ptb_map(&E->b, UVA, DATA, 1, URW, URW);
-	expect_fixed(UVA, R | U, DATA);
+	genv_expect_fixed(E, UVA, R | U, DATA);
 	shadow_flush_all(E->d);
 	assert_int_equal(counters().shadow_pages, 1);
-	assert_false(hw_allows(UVA, R | U));
-	expect_fixed(UVA, R | U, DATA);
+	assert_false(genv_hw_allows(E, UVA, R | U));
+	genv_expect_fixed(E, UVA, R | U, DATA);
 	E->mode.efer = 0;
 	assert_int_equal(shadow_set_mode(E->v, &E->mode), 0);
 	assert_int_equal(counters().flushes, 2);
@@ -664,18 +633,18 @@ static void test_p2m_faults(void **state)
 	(void)state;
 	genv_new_space(E);
 	ptb_map(&E->b, UVA, 4000ULL << 12, 1, URW, URW);
-	a = acc(UVA + 0x44, R | U);
+	a = genv_acc(E, UVA + 0x44, R | U);
 	assert_int_equal(a.action, SHADOW_P2M_FAULT);
 	assert_int_equal(a.gpa, (4000ULL << 12) + 0x44);
 	hm_p2m_set(E->hm, DATA >> 12, GENV_RAM_MFN + (DATA >> 12), 0, false);
 	shadow_flush_all(E->d);
 	ptb_map(&E->b, UVA, DATA, 1, URW, URW | PTE_D);
-	expect_fixed(UVA, R | U, DATA);
-	a = acc(UVA, W | U);
+	genv_expect_fixed(E, UVA, R | U, DATA);
+	a = genv_acc(E, UVA, W | U);
 	assert_int_equal(a.action, SHADOW_P2M_FAULT);
 	genv_ptr(E, E->b.root)[pt_index(UVA, 4)] = (4001ULL << 12) | URW;
 	shadow_flush_all(E->d);
-	a = acc(UVA, R | U);
+	a = genv_acc(E, UVA, R | U);
 	assert_int_equal(a.action, SHADOW_P2M_FAULT);
 	assert_int_equal(a.gpa, 4001ULL << 12);
 	assert_int_equal(counters().p2m_faults, 3);
@@ -699,7 +668,7 @@ static void test_hypervisor_slot(void **state)
 	assert_int_equal(shadow_page_fault(E->v, hv_va, R, &f), -EPERM);
 	assert_int_equal(shadow_pt_write(E->d, E->b.root + 511 * 8, DATA | URW | PTE_A, 8), 0);
 	ptb_map(&E->b, UVA, DATA, 1, URW, URW);
-	expect_fixed(UVA, R | U, DATA);
+	genv_expect_fixed(E, UVA, R | U, DATA);
 	shadow_flush_all(E->d);
 	assert_int_equal(root[511], cfg.hv_entry);
 	assert_int_equal(shadow_invlpg(E->v, hv_va), 0);
@@ -721,13 +690,13 @@ static void test_page_cap_reclaims_through_omega(void **state)
 	for (i = 0; i < 8; i++)
 		ptb_map(&E->b, UVA + (i << 21), DATA + (i << 12), 1, URW, URW);
 	for (i = 0; i < 8; i++) {
-		expect_fixed(UVA + (i << 21), R | U, DATA + (i << 12));
+		genv_expect_fixed(E, UVA + (i << 21), R | U, DATA + (i << 12));
 		assert_true(counters().shadow_pages <= 6);
 	}
 	assert_true(counters().unshadows >= 5);
 	assert_int_equal(counters().shadow_pages_peak, 6);
 	for (i = 0; i < 8; i++)
-		expect_fixed(UVA + (i << 21), R | U, DATA + (i << 12));
+		genv_expect_fixed(E, UVA + (i << 21), R | U, DATA + (i << 12));
 	audit_ok();
 }
 
@@ -740,9 +709,9 @@ static void test_out_of_memory_recovers_or_fails_cleanly(void **state)
 	genv_new_space(E);
 	for (i = 0; i < 4; i++)
 		ptb_map(&E->b, UVA + (i << 30), DATA + (i << 12), 1, URW, URW);
-	expect_fixed(UVA, R | U, DATA);
+	genv_expect_fixed(E, UVA, R | U, DATA);
 	E->hm->fail_at = E->hm->allocs + 1;		/* one failure: give up some shadow */
-	expect_fixed(UVA + (1ULL << 30), R | U, DATA + 0x1000);
+	genv_expect_fixed(E, UVA + (1ULL << 30), R | U, DATA + 0x1000);
 	assert_true(counters().unshadows + counters().flushes >= 1);
 	E->hm->fail_at = E->hm->allocs + 1;
 	E->hm->fail_forever = true;
@@ -750,8 +719,8 @@ static void test_out_of_memory_recovers_or_fails_cleanly(void **state)
 	audit_ok();
 	E->hm->fail_at = 0;
 	E->hm->fail_forever = false;
-	expect_fixed(UVA + (2ULL << 30), R | U, DATA + 0x2000);
-	expect_fixed(UVA, R | U, DATA);
+	genv_expect_fixed(E, UVA + (2ULL << 30), R | U, DATA + 0x2000);
+	genv_expect_fixed(E, UVA, R | U, DATA);
 }
 
 /* A domain whose shadows are confined to a pool of pool_pages, tables
@@ -789,11 +758,11 @@ static void test_pool_bounds_tables_and_bookkeeping(void **state)
 	for (i = 0; i < FLOOD_TABLES; i++)
 		ptb_map(&E->b, UVA + (i << 21), DATA + ((i % 64) << 12), 1, URW, URW | PTE_D);
 	for (i = 0; i < FLOOD_TABLES; i++) {
-		expect_fixed(UVA + (i << 21), W | U, DATA + ((i % 64) << 12));
+		genv_expect_fixed(E, UVA + (i << 21), W | U, DATA + ((i % 64) << 12));
 		assert_true(held() <= pool);
 	}
 	for (i = 0; i < FLOOD_TABLES; i += 7)
-		expect_fixed(UVA + (i << 21), R | U, DATA + ((i % 64) << 12));
+		genv_expect_fixed(E, UVA + (i << 21), R | U, DATA + ((i % 64) << 12));
 	*state = E;
 	assert_true(counters().recycles > FLOOD_TABLES / 2);
 	assert_true(counters().pages_peak <= pool);
@@ -819,12 +788,12 @@ static void test_pool_new_root_recycles(void **state)
 		for (j = 0; j < 12; j++)
 			ptb_map(&E->b, UVA + (j << 21), DATA + (j << 12), 1, URW, URW);
 		for (j = 0; j < 12; j++)
-			expect_fixed(UVA + (j << 21), R | U, DATA + (j << 12));
+			genv_expect_fixed(E, UVA + (j << 21), R | U, DATA + (j << 12));
 		assert_true(held() <= pool);
 	}
 	for (i = 0; i < 24; i++) {
 		assert_int_equal(genv_switch(E, roots[i]), 0);
-		expect_fixed(UVA + (5 << 21), R | U, DATA + (5 << 12));
+		genv_expect_fixed(E, UVA + (5 << 21), R | U, DATA + (5 << 12));
 		assert_true(held() <= pool);
 	}
 	assert_true(counters().recycles > 0);
@@ -850,7 +819,7 @@ static void test_pool_new_root_in_full_pool(void **state)
 	for (i = 0; i < 300; i++)
 		ptb_map(&E->b, UVA + (i << 21), DATA, 1, URW, URW);
 	for (i = 0; i < 300; i++)
-		expect_fixed(UVA + (i << 21), R | U, DATA);
+		genv_expect_fixed(E, UVA + (i << 21), R | U, DATA);
 	for (i = 0; i < 40; i++) {
 		genv_new_space(E);
 		assert_true(held() <= pool);
@@ -872,7 +841,7 @@ static void test_pool_vcpu_create_recycles(void **state)
 	for (i = 0; i < 200; i++)
 		ptb_map(&E->b, UVA + (i << 21), DATA, 1, URW, URW);
 	for (i = 0; i < 200; i++)
-		expect_fixed(UVA + (i << 21), R | U, DATA);
+		genv_expect_fixed(E, UVA + (i << 21), R | U, DATA);
 	v2 = shadow_vcpu_create(E->d);
 	assert_non_null(v2);
 	assert_true(held() <= pool);
@@ -959,9 +928,9 @@ static void test_audit_detects_corruption(void **state)
 	genv_new_space(E);
 	ptb_map(&E->b, UVA, DATA, 1, URW, URW);
 	map_direct(GENV_TABLE_GFN, 48);
-	expect_fixed(UVA, R | U, DATA);
+	genv_expect_fixed(E, UVA, R | U, DATA);
 	l1gpa = genv_entry_gpa(E, UVA, 1) & ~0xfffULL;
-	expect_fixed(KDM + l1gpa, R, l1gpa);
+	genv_expect_fixed(E, KDM + l1gpa, R, l1gpa);
 	l4 = hm_table(E->hm, E->hw_cr3);
 	l3 = hm_table(E->hm, pte_addr(l4[pt_index(KDM, 4)]));
 	l2 = hm_table(E->hm, pte_addr(l3[pt_index(KDM + l1gpa, 3)]));

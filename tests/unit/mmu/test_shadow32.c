@@ -91,37 +91,6 @@ static void cr3(uint64_t val)
 	assert_int_equal(shadow_write_cr3(E->v, val, &E->hw_cr3), 0);
 }
 
-static struct gaccess acc(uint64_t va, unsigned int access)
-{
-	struct gaccess a;
-
-	assert_int_equal(genv_access(E, va, access, &a), 0);
-	return a;
-}
-
-static void expect_fixed(uint64_t va, unsigned int access, uint64_t gpa)
-{
-	struct gaccess a = acc(va, access);
-
-	assert_int_equal(a.action, SHADOW_FIXED);
-	assert_int_equal(a.maddr, genv_maddr(gpa));
-}
-
-static void expect_inject(uint64_t va, unsigned int access, uint32_t ec)
-{
-	struct gaccess a = acc(va, access);
-
-	assert_int_equal(a.action, SHADOW_INJECT);
-	assert_int_equal(a.error_code, ec);
-}
-
-static int hw_allows(uint64_t va, unsigned int access)
-{
-	uint64_t maddr;
-
-	return shadow_translate(E->v, va, access, &maddr) == MMU_WALK_OK;
-}
-
 /* The shadow root as the CPU sees it (PAE: 4 PDPTEs). */
 static uint64_t hw_pdpte(unsigned int i)
 {
@@ -154,13 +123,13 @@ static void test_2level_fill_and_ad(void **state)
 	set_mode(0, 0);
 	pt = pd32_map(pd, 0x00403000, DATA, URW, URW);
 	cr3(pd);
-	expect_fixed(0x00403123, R | U, DATA + 0x123);
+	genv_expect_fixed(E, 0x00403123, R | U, DATA + 0x123);
 	assert_int_equal(*g32(pd, 1) & (PTE_A | PTE_D), PTE_A);
 	assert_int_equal(*g32(pt, 3) & (PTE_A | PTE_D), PTE_A);
-	assert_false(hw_allows(0x00403000, W | U));	/* until the guest's D */
-	expect_fixed(0x00403010, W | U, DATA + 0x10);
+	assert_false(genv_hw_allows(E, 0x00403000, W | U));	/* until the guest's D */
+	genv_expect_fixed(E, 0x00403010, W | U, DATA + 0x10);
 	assert_true(*g32(pt, 3) & PTE_D);
-	assert_true(hw_allows(0x00403000, W | U));
+	assert_true(genv_hw_allows(E, 0x00403000, W | U));
 	/* The CPU runs a PAE root: bare pointers, nothing above 4 entries. */
 	assert_int_equal(hw_pdpte(0) & ~PTE_ADDR_MASK, PTE_P);
 	for (unsigned int i = 1; i < 512; i++)
@@ -183,12 +152,12 @@ static void test_2level_halves_and_quarters(void **state)
 	pd32_map(pd, 0xc0000000 + 0x5000, DATA + 0x1000, KRW, KRW);
 	pd32_map(pd, 0x00001000, DATA + 0x2000, URW, URW);
 	cr3(pd);
-	expect_fixed(0xc0205008, W, DATA + 8);
-	expect_fixed(0xc0005008, R, DATA + 0x1008);
-	expect_fixed(0x00001000, R | U, DATA + 0x2000);
-	expect_inject(0xc0005000, R | U, MMU_PF_P | MMU_PF_U);
-	expect_inject(0xc0405000, R, 0);		/* no PDE */
-	expect_inject(0xc0206000, W, MMU_PF_W);	/* no PTE */
+	genv_expect_fixed(E, 0xc0205008, W, DATA + 8);
+	genv_expect_fixed(E, 0xc0005008, R, DATA + 0x1008);
+	genv_expect_fixed(E, 0x00001000, R | U, DATA + 0x2000);
+	genv_expect_inject(E, 0xc0005000, R | U, MMU_PF_P | MMU_PF_U);
+	genv_expect_inject(E, 0xc0405000, R, 0);		/* no PDE */
+	genv_expect_inject(E, 0xc0206000, W, MMU_PF_W);	/* no PTE */
 	assert_true(hw_pdpte(0) & PTE_P);
 	assert_true(hw_pdpte(3) & PTE_P);
 	assert_false(hw_pdpte(1) & PTE_P);
@@ -206,19 +175,19 @@ static void test_2level_pse_big_page(void **state)
 	*g32(pd, va >> 22) = (uint32_t)BIG | PTE_PS | URW;
 	set_mode(MMU_CR4_PSE, 0);
 	cr3(pd);
-	expect_fixed(va + 0x1234, R | U, BIG + 0x1234);
-	expect_fixed(va + 0x00212345, R | U, BIG + 0x00212345);	/* the upper half */
+	genv_expect_fixed(E, va + 0x1234, R | U, BIG + 0x1234);
+	genv_expect_fixed(E, va + 0x00212345, R | U, BIG + 0x00212345);	/* the upper half */
 	assert_true(*g32(pd, va >> 22) & PTE_A);
 	/* Both halves are 2 MiB shadow leaves (aligned extents): no tables. */
 	assert_int_equal(counters().shadow_pages, 2);
-	expect_fixed(va + 0x00300000, W | U, BIG + 0x00300000);
+	genv_expect_fixed(E, va + 0x00300000, W | U, BIG + 0x00300000);
 	assert_true(*g32(pd, va >> 22) & PTE_D);
 	audit_ok();
 	/* Without CR4.PSE the same PDE names a page table (frame BIG). */
 	*g32(BIG, 0) = (uint32_t)DATA | URW;
 	set_mode(0, 0);
 	cr3(pd);
-	expect_fixed(va + 0x10, R | U, DATA + 0x10);
+	genv_expect_fixed(E, va + 0x10, R | U, DATA + 0x10);
 	audit_ok();
 }
 
@@ -232,7 +201,7 @@ static void test_2level_pse36_beyond_ram(void **state)
 	*g32(pd, 0) = (1u << 13) | PTE_PS | URW;	/* 4 GiB */
 	set_mode(MMU_CR4_PSE, 0);
 	cr3(pd);
-	a = acc(0x1000, R);
+	a = genv_acc(E, 0x1000, R);
 	assert_int_equal(a.action, SHADOW_P2M_FAULT);
 	assert_int_equal(a.gpa, 0x100001000ULL);
 	audit_ok();
@@ -249,23 +218,23 @@ static void test_2level_pt_write(void **state)
 	pt = pd32_map(pd, 0x00403000, DATA, URW, URW | PTE_A);
 	*g32(pt, 4) = (uint32_t)(DATA + 0x1000) | URW | PTE_A;
 	cr3(pd);
-	expect_fixed(0x00403000, R | U, DATA);
-	expect_fixed(0x00404000, R | U, DATA + 0x1000);
+	genv_expect_fixed(E, 0x00403000, R | U, DATA);
+	genv_expect_fixed(E, 0x00404000, R | U, DATA + 0x1000);
 	before = counters();
 	gstore(pt + 3 * 4, (DATA + 0x2000) | URW | PTE_A, 4);
 	assert_int_equal(counters().pt_writes, before.pt_writes + 1);
-	assert_true(hw_allows(0x00403000, R | U));	/* re-derived, no fault */
-	expect_fixed(0x00403000, R | U, DATA + 0x2000);
-	expect_fixed(0x00404000, R | U, DATA + 0x1000);	/* neighbour untouched */
+	assert_true(genv_hw_allows(E, 0x00403000, R | U));	/* re-derived, no fault */
+	genv_expect_fixed(E, 0x00403000, R | U, DATA + 0x2000);
+	genv_expect_fixed(E, 0x00404000, R | U, DATA + 0x1000);	/* neighbour untouched */
 	/* An 8-byte store writes two PTEs. */
 	gstore(pt + 4 * 4, ((DATA + 0x3000) | URW | PTE_A) |
 	       ((uint64_t)((DATA + 0x4000) | URW | PTE_A) << 32), 8);
-	expect_fixed(0x00404000, R | U, DATA + 0x3000);
-	expect_fixed(0x00405000, R | U, DATA + 0x4000);
-	expect_fixed(0x00403000, R | U, DATA + 0x2000);
+	genv_expect_fixed(E, 0x00404000, R | U, DATA + 0x3000);
+	genv_expect_fixed(E, 0x00405000, R | U, DATA + 0x4000);
+	genv_expect_fixed(E, 0x00403000, R | U, DATA + 0x2000);
 	/* Clearing the PDE drops both shadow PDEs of its 4 MiB. */
 	gstore(pd + 4, 0, 4);
-	expect_inject(0x00403000, R | U, MMU_PF_U);
+	genv_expect_inject(E, 0x00403000, R | U, MMU_PF_U);
 	audit_ok();
 }
 
@@ -279,11 +248,11 @@ static void test_2level_recursive(void **state)
 	pd32_map(pd, 0x00001000, DATA, KRW, KRW);
 	*g32(pd, 1023) = (uint32_t)pd | KRW;		/* tables at 0xffc00000 */
 	cr3(pd);
-	expect_fixed(0x00001000, R, DATA);
+	genv_expect_fixed(E, 0x00001000, R, DATA);
 	/* The directory as a table at 0xfffff000; a write to it is a PT write. */
-	expect_fixed(0xfffff004, R, pd + 4);
+	genv_expect_fixed(E, 0xfffff004, R, pd + 4);
 	{
-		struct gaccess a = acc(0xfffff008, W);
+		struct gaccess a = genv_acc(E, 0xfffff008, W);
 
 		assert_int_equal(a.action, SHADOW_EMULATE_PT_WRITE);
 		assert_int_equal(a.gpa, pd + 8);
@@ -300,11 +269,11 @@ static void test_2level_wp0_and_user(void **state)
 	set_mode(0, 0);
 	pd32_map(pd, 0x00001000, DATA, URW, PTE_P | PTE_U);	/* read-only */
 	cr3(pd);
-	expect_inject(0x00001000, W | U, MMU_PF_P | MMU_PF_W | MMU_PF_U);
-	expect_inject(0x00001000, W, MMU_PF_P | MMU_PF_W);
+	genv_expect_inject(E, 0x00001000, W | U, MMU_PF_P | MMU_PF_W | MMU_PF_U);
+	genv_expect_inject(E, 0x00001000, W, MMU_PF_P | MMU_PF_W);
 	E->mode.cr0 &= ~MMU_CR0_WP;
 	assert_int_equal(shadow_set_mode(E->v, &E->mode), 0);
-	a = acc(0x00001000, W);
+	a = genv_acc(E, 0x00001000, W);
 	assert_int_equal(a.action, SHADOW_EMULATE);
 	assert_int_equal(a.maddr, genv_maddr(DATA));
 	audit_ok();
@@ -319,20 +288,20 @@ static void test_2level_invlpg_and_unshadow(void **state)
 	pt = pd32_map(pd, 0x00403000, DATA, URW, URW);
 	pd32_map(pd, 0x00603000, DATA + 0x1000, URW, URW);	/* upper half */
 	cr3(pd);
-	expect_fixed(0x00403000, R | U, DATA);
-	expect_fixed(0x00603000, R | U, DATA + 0x1000);
+	genv_expect_fixed(E, 0x00403000, R | U, DATA);
+	genv_expect_fixed(E, 0x00603000, R | U, DATA + 0x1000);
 	/* Behind the engine's back (as a TLB would keep it) ... */
 	*g32(pt, 3) = 0;
-	assert_true(hw_allows(0x00403000, R | U));
+	assert_true(genv_hw_allows(E, 0x00403000, R | U));
 	assert_int_equal(shadow_invlpg(E->v, 0x00403000), 0);
-	assert_false(hw_allows(0x00403000, R | U));
-	assert_true(hw_allows(0x00603000, R | U));
+	assert_false(genv_hw_allows(E, 0x00403000, R | U));
+	assert_true(genv_hw_allows(E, 0x00603000, R | U));
 	assert_int_equal(shadow_invlpg(E->v, 0x100000000ULL), 0);	/* no such va */
 	/* Both halves of the table go. */
 	assert_int_equal(shadow_unshadow_gfn(E->d, pt >> 12), 2);
 	assert_false(shadow_gfn_is_tracked(E->d, pt >> 12));
-	assert_false(hw_allows(0x00603000, R | U));
-	expect_fixed(0x00603000, R | U, DATA + 0x1000);
+	assert_false(genv_hw_allows(E, 0x00603000, R | U));
+	genv_expect_fixed(E, 0x00603000, R | U, DATA + 0x1000);
 	audit_ok();
 }
 
@@ -357,10 +326,10 @@ static void test_pae_fill(void **state)
 	*g64(pt, 3) = DATA | URW;
 	set_mode(MMU_CR4_PAE, MMU_EFER_NXE);
 	cr3(pdpt);
-	expect_fixed(0x00403008, R | U, DATA + 8);
-	expect_fixed(0x00612345, W | U, BIG + 0x12345);
-	expect_inject(0x00612345, X | U, MMU_PF_P | MMU_PF_U | MMU_PF_ID);
-	expect_inject(0x40000000, R, 0);		/* PDPTE 1 not present */
+	genv_expect_fixed(E, 0x00403008, R | U, DATA + 8);
+	genv_expect_fixed(E, 0x00612345, W | U, BIG + 0x12345);
+	genv_expect_inject(E, 0x00612345, X | U, MMU_PF_P | MMU_PF_U | MMU_PF_ID);
+	genv_expect_inject(E, 0x40000000, R, 0);		/* PDPTE 1 not present */
 	assert_int_equal(hw_pdpte(0), (hw_pdpte(0) & PTE_ADDR_MASK) | PTE_P);
 	assert_int_equal(hw_pdpte(1), 0);
 	assert_true(*g64(pd, 2) & PTE_A);
@@ -378,7 +347,7 @@ static void test_pae_pdpte_rsvd(void **state)
 	*g64(page, 0) |= PTE_W;			/* reserved in a PDPTE */
 	set_mode(MMU_CR4_PAE, MMU_EFER_NXE);
 	cr3(page);
-	expect_inject(0x00612345, R, MMU_PF_P | MMU_PF_RSVD);
+	genv_expect_inject(E, 0x00612345, R, MMU_PF_P | MMU_PF_RSVD);
 	audit_ok();
 }
 
@@ -393,14 +362,14 @@ static void test_pae_pdpte_write(void **state)
 	*g64(pd2, 0) = (DATA & ~0x1fffffULL) | PTE_PS | KRW;
 	set_mode(MMU_CR4_PAE, MMU_EFER_NXE);
 	cr3(pdpt);
-	expect_fixed(0x00612345, R, BIG + 0x12345);
+	genv_expect_fixed(E, 0x00612345, R, BIG + 0x12345);
 	gstore(pdpt + 8, pd2 | PTE_P, 8);
-	expect_fixed(0x40000010, R, (DATA & ~0x1fffffULL) + 0x10);
+	genv_expect_fixed(E, 0x40000010, R, (DATA & ~0x1fffffULL) + 0x10);
 	gstore(pdpt, 0, 4);				/* low half of PDPTE 0 */
-	expect_inject(0x00612345, R, 0);
+	genv_expect_inject(E, 0x00612345, R, 0);
 	/* A store to another slot of the page leaves this root alone. */
 	gstore(page + 0x40 + 8, 0, 8);
-	expect_fixed(0x40000010, R, (DATA & ~0x1fffffULL) + 0x10);
+	genv_expect_fixed(E, 0x40000010, R, (DATA & ~0x1fffffULL) + 0x10);
 	audit_ok();
 }
 
@@ -419,14 +388,14 @@ static void test_pae_two_pdpts_one_page(void **state)
 	set_mode(MMU_CR4_PAE, MMU_EFER_NXE);
 	cr3(page);
 	hw_a = E->hw_cr3;
-	expect_fixed(0x00403000, R | U, DATA);
+	genv_expect_fixed(E, 0x00403000, R | U, DATA);
 	cr3(page + 0x60);
 	hw_b = E->hw_cr3;
 	assert_true(hw_a != hw_b);
-	expect_fixed(0x00403000, R | U, DATA + 0x1000);
+	genv_expect_fixed(E, 0x00403000, R | U, DATA + 0x1000);
 	cr3(page | 0x18);				/* PWT/PCD bits: same slot */
 	assert_int_equal(E->hw_cr3, hw_a);
-	expect_fixed(0x00403000, R | U, DATA);
+	genv_expect_fixed(E, 0x00403000, R | U, DATA);
 	c = counters();
 	assert_int_equal(c.cache_misses, 2);
 	assert_int_equal(c.cache_hits, 1);
@@ -444,7 +413,7 @@ static void test_form_switch(void **state)
 	set_mode(0, 0);
 	pd32_map(pd, 0x00001000, DATA, URW, URW);
 	cr3(pd);
-	expect_fixed(0x00001000, R | U, DATA);
+	genv_expect_fixed(E, 0x00001000, R | U, DATA);
 	hw2 = E->hw_cr3;
 	set_mode(MMU_CR4_PSE, 0);			/* PSE: a new root */
 	{
@@ -455,7 +424,7 @@ static void test_form_switch(void **state)
 	}
 	cr3(pd);
 	assert_true(E->hw_cr3 != hw2);
-	expect_fixed(0x00001000, R | U, DATA);
+	genv_expect_fixed(E, 0x00001000, R | U, DATA);
 	set_mode(0, 0);
 	cr3(pd);
 	assert_int_equal(E->hw_cr3, hw2);		/* φ kept it */
