@@ -33,15 +33,18 @@ static bool granted(struct spt_domain *d, const struct spt_frame *f,
 	return ops->granted(d->m->ctx, f->owner, d->id, mfn, writable);
 }
 
-static int get_leaf(struct spt_domain *d, uint64_t mfn, bool writable)
+static int get_leaf(struct spt_domain *d, uint64_t mfn, bool writable, bool exec)
 {
 	struct spt_frame *f = spt_frame(d->m, mfn);
+	const struct spt_ops *ops = d->m->ops;
 	int rc;
 
 	if (!f)
 		return spt_refuse(d, SPT_R_NO_FRAME, mfn, 0);
 	if (f->owner != d->id && !granted(d, f, mfn, writable))
 		return spt_refuse(d, SPT_R_NOT_OWNER, mfn, 0);
+	if (exec && ops->may_exec && !ops->may_exec(d->m->ctx, d->id, mfn, writable))
+		return spt_refuse(d, SPT_R_EXEC_REFUSED, mfn, 0);
 	rc = spt_get_page(d, mfn);
 	if (rc || !writable)
 		return rc;
@@ -73,7 +76,7 @@ static int get_superpage(struct spt_domain *d, pte_t e, pte_t *shadow_e)
 	if (rc)
 		return rc;
 	for (i = 0; i < SPT_EXTENT_FRAMES; i++) {
-		rc = get_leaf(d, base + i, writable);
+		rc = get_leaf(d, base + i, writable, !(e & PTE_NX));
 		if (rc)
 			break;
 	}
@@ -152,7 +155,7 @@ int spt_get_entry(struct spt_domain *d, int level, uint64_t table_mfn,
 	if (level == 3 && (e & PTE_PS))
 		return spt_refuse(d, SPT_R_SUPERPAGE_1G, table_mfn, index);
 	if (level == 1) {
-		rc = get_leaf(d, spt_pte_frame(e), e & PTE_W);
+		rc = get_leaf(d, spt_pte_frame(e), e & PTE_W, !(e & PTE_NX));
 		*shadow_e = e;
 	} else if (level == 2 && (e & PTE_PS)) {
 		rc = get_superpage(d, e, shadow_e);

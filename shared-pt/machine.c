@@ -83,6 +83,7 @@ static const struct {
 	[SPT_R_UNSUPPORTED] = { "unsupported command", ENOSYS },
 	[SPT_R_P2M_FIXED] = { "m2p of an aligned extent is fixed", EINVAL },
 	[SPT_R_IN_USE] = { "frames still referenced", EBUSY },
+	[SPT_R_EXEC_REFUSED] = { "executable mapping refused", EPERM },
 };
 
 const char *spt_reason_name(enum spt_reason r)

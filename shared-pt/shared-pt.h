@@ -78,6 +78,7 @@ enum spt_reason {
 	SPT_R_UNSUPPORTED,	/* command not offered: -ENOSYS */
 	SPT_R_P2M_FIXED,	/* m2p of an aligned extent is fixed: -EINVAL */
 	SPT_R_IN_USE,		/* frames still referenced: -EBUSY */
+	SPT_R_EXEC_REFUSED,	/* ops.may_exec said no: -EPERM */
 	SPT_R_COUNT
 };
 
@@ -115,6 +116,12 @@ struct spt_ops {
 	/* May `grantee` map `owner`'s frame `mfn` (writable)? May be NULL. */
 	bool (*granted)(void *ctx, uint16_t owner, uint16_t grantee,
 			uint64_t mfn, bool writable);
+	/* May domain `dom` map frame `mfn` executable (a leaf entry without
+	 * NX; `writable`: writable at the same time)? Every guest page that
+	 * becomes executable passes here first, which is where a W^X policy
+	 * and the WRPKRU/XRSTOR scanner (DESIGN.md §4) plug in. Conservative:
+	 * NX in a directory above is not looked at. NULL: all allowed. */
+	bool (*may_exec)(void *ctx, uint16_t dom, uint64_t mfn, bool writable);
 };
 
 #define SPT_FRAME_PINNED	(1u << 0)

@@ -83,6 +83,16 @@ bool h_granted(void *ctx, uint16_t owner, uint16_t grantee, uint64_t mfn,
 	return false;
 }
 
+/* The machine's spt_ops.may_exec: refuses the one frame a test names. */
+static bool h_may_exec(void *ctx, uint16_t dom, uint64_t mfn, bool writable)
+{
+	struct harness *h = ctx;
+
+	(void)dom;
+	(void)writable;
+	return mfn != h->exec_refused_mfn;
+}
+
 static const struct spt_ops h_ops = {
 	.map = h_map,
 	.unmap = h_unmap,
@@ -90,6 +100,7 @@ static const struct spt_ops h_ops = {
 	.free_page = h_free,
 	.flush_tlbs = h_flush,
 	.granted = h_granted,
+	.may_exec = h_may_exec,
 };
 
 /* ---- setup ------------------------------------------------------------- */
@@ -125,6 +136,7 @@ int h_init(struct harness *h, uint64_t frames, uint64_t pool_frames)
 		return -1;
 	h->pool_frames = pool_frames;
 	h->alloc_budget = -1;
+	h->exec_refused_mfn = SPT_INVALID_MFN;
 	h->next_extent = frames / SPT_EXTENT_FRAMES;
 	hv_slots(slots);
 	return spt_machine_init(&h->m, &h_ops, h, h->frames, frames,

@@ -39,6 +39,7 @@ struct h_dom {
 };
 
 struct harness {
+	uint64_t exec_refused_mfn;	/* spt_ops.may_exec refuses it */
 	uint8_t *raw;
 	size_t raw_len;
 	uint8_t *mem;			/* 2 MiB aligned */

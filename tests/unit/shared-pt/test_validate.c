@@ -208,6 +208,26 @@ static void test_no_frame(void **state)
 	h_snap_free(snap);
 }
 
+/* spt_ops.may_exec sees every leaf without NX, and its refusal is the
+ * entry's; with NX the hook is not asked. */
+static void test_exec_hook(void **state)
+{
+	struct harness *h = *state;
+	struct h_dom *g = h_new_domain(h, 1, 1);
+	struct h_page t = h_new_page(g), data = h_new_page(g);
+	struct h_snap *snap;
+
+	h->exec_refused_mfn = data.mfn;
+	t.p[0] = h_leaf(data.mfn, H_RO);
+	snap = h_snap_take(h);
+	assert_refused(h, snap, &g->d, spt_pin(&g->d, t.mfn, 1), EPERM,
+		       SPT_R_EXEC_REFUSED);
+	h_snap_free(snap);
+	t.p[0] = h_leaf(data.mfn, H_RO | PTE_NX);
+	assert_int_equal(spt_pin(&g->d, t.mfn, 1), 0);
+	h->exec_refused_mfn = SPT_INVALID_MFN;
+}
+
 /* Non-present entries are the guest's business, whatever they hold. */
 static void test_non_present_garbage_ignored(void **state)
 {
@@ -371,6 +391,7 @@ int main(void)
 		T(test_which_directories_are_shadowed),
 		T(test_l1_is_shared_not_copied),
 		T(test_hv_slots_in_every_shadow_l4),
+		T(test_exec_hook),
 		T(test_superpage_rebased),
 		T(test_superpage_checks),
 		T(test_no_1g_pages),
