@@ -22,6 +22,11 @@
 #include "pv_traps.h"
 
 #define BATCH		16	/* requests copied at a time */
+#define REQ_MAX		24	/* the larger request: struct mmuext_op */
+
+/* run_batch copies BATCH requests of either kind into one buffer. */
+_Static_assert(sizeof(struct mmu_update) <= REQ_MAX && sizeof(struct mmuext_op) <= REQ_MAX,
+	       "a request fits run_batch's buffer");
 #define PER_CALL	256	/* requests before the call continues */
 #define PREEMPTED	0x80000000u	/* in count: done so far is in *pdone */
 
@@ -58,7 +63,7 @@ struct batch {
 
 static long run_batch(struct vcpu *v, uint64_t *args, const struct batch *b)
 {
-	uint8_t req[BATCH * 24];
+	uint8_t req[BATCH * REQ_MAX];
 	uint32_t count = (uint32_t)args[1], done = 0, total = 0;
 	long rc = 0;
 
