@@ -31,14 +31,6 @@ for f in usr/sbin/vmctl usr/share/umbra/guests/counter.cfg usr/share/umbra/guest
 		{ echo "FAIL: $f is in dom0's initramfs (make dom0)"; exit 1; }
 done
 
-at_dom0() { # NAME CMD REGEX [SECS]
-	tty_mark
-	tty_type "$2"
-	check "$1" tty_wait_new "$3" "${4:-30}"
-}
-
-since_mark() { tty_text | tail -n +"$((TTY_MARK + 1))"; }
-
 # Boot Umbra and dom0 with INITRD; loglvl=warning keeps the guests'
 # lines off the terminal (they are in the log ring, for vmctl dmesg).
 boot_umbra() { # NAME INITRD
