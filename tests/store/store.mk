@@ -51,9 +51,9 @@ STORE_SUITES := tests/store/conformance.sh tests/store/protocol.sh \
 # memory accesses in the socket, ring and state-file code fail them).
 VMSTORED_SAN := $(DOM0_BUILD)/vmstored-san
 $(VMSTORED_SAN): $(patsubst %.c,$(BUILD)/san/%.o,$(VMSTORED_CORE_SRCS) \
-		$(VMSTORED_DIR)/main.c)
+		$(VMSTORED_DIR)/main.c $(VMSTORED_DIR)/ring_umbra.c) $(LIBVMCTL_A)
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) $(SAN_CFLAGS) $^ -o $@
+	$(HOST_CC) $(HOST_CFLAGS) $(SAN_CFLAGS) $^ $(LIBVMCTL_LIBS) -o $@
 
 STORE_SUITE_DEPS := $(VMSTORED) $(VMSTORED_SAN) $(STORE_TEST_BIN)/xsprobe \
 	$(STORE_TEST_BIN)/xsflood $(STORE_BENCH_BIN)/vmsbench
