@@ -25,23 +25,9 @@ for f in usr/share/umbra/guests/xs.cfg usr/share/umbra/guests/xs.elf \
 		{ echo "FAIL: $f is in dom0's initramfs (make dom0)"; exit 1; }
 done
 
-at_dom0() { # NAME CMD REGEX [SECS]
-	tty_mark
-	tty_type "$2"
-	check "$1" tty_wait_new "$3" "${4:-30}"
-}
-since_mark() { tty_text | tail -n +"$((TTY_MARK + 1))"; }
 no_fail_since_mark() { ! since_mark | grep -q '^xs: FAIL'; }
 
-iso=$E2E_OUT/rings.iso com2=$E2E_OUT/rings.com2.log
-scripts/mkiso.sh "$iso" build/test/umbra.elf "console=com1 loglvl=info dom0_mem=384M" \
-	"$DOM0/vmlinuz console=ttyS0 quiet panic=-1; $DOM0/initrd.img" ||
-	{ echo "FAIL: rings: ISO builds"; exit 1; }
-: > "$com2"
-tty_start rings qemu-system-x86_64 -M q35 -cpu "$QEMU_CPU_DEFAULT" -smp 2 -m 2G \
-	-display none -no-reboot -nic none -serial stdio -serial "file:$com2" \
-	-monitor none -device isa-debug-exit,iobase=0xf4,iosize=0x04 -cdrom "$iso"
-check "dom0 reaches umbra-dom0: ready" tty_wait '^umbra-dom0: ready' "$TIMEOUT"
+boot_dom0 rings "$DOM0/initrd.img" 384M
 at_dom0 "the guests' directory is there" 'cd /usr/share/umbra/guests && ls' 'xs\.cfg'
 
 # ---- one guest: the store through its ring --------------------------------------
