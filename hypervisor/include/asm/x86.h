@@ -66,6 +66,9 @@
 #define X86_EFLAGS_DF		X86_BIT(10)	/* string instructions go down */
 #define X86_EFLAGS_OF		X86_BIT(11)
 #define X86_EFLAGS_IOPL		(3 * X86_BIT(12))
+#define X86_EFLAGS_NT		X86_BIT(14)	/* nested task */
+#define X86_EFLAGS_RF		X86_BIT(16)	/* resume: no instruction breakpoint */
+#define X86_EFLAGS_VM		X86_BIT(17)	/* virtual-8086 mode */
 #define X86_EFLAGS_AC		X86_BIT(18)	/* alignment check; SMAP override */
 
 /* DR7 */

@@ -28,7 +28,7 @@ extern char pv_syscall_entry[], pv_syscall32_entry[];
 /* What SYSCALL clears in RFLAGS: interrupts, single-step, direction,
  * alignment checks and nested task, until the entry code has a stack. */
 #define PV_SFMASK (X86_EFLAGS_IF | X86_EFLAGS_TF | X86_EFLAGS_DF | X86_EFLAGS_AC | \
-		   X86_BIT(14))
+		   X86_EFLAGS_NT)
 
 void pv_cpu_init(void)
 {
@@ -49,7 +49,7 @@ static void sanitize_frame(struct cpu_regs *r)
 	if (r->cs != FLAT_RING3_CS64 && r->cs != FLAT_RING3_CS32)
 		r->cs = FLAT_RING3_CS64;
 	r->ss = FLAT_RING3_SS64;
-	r->rflags = (r->rflags & ~(X86_EFLAGS_IOPL | X86_BIT(14) | X86_BIT(16) | X86_BIT(17))) |
+	r->rflags = (r->rflags & ~(X86_EFLAGS_IOPL | X86_EFLAGS_NT | X86_EFLAGS_RF | X86_EFLAGS_VM)) |
 		    X86_EFLAGS_IF | X86_EFLAGS_FIXED;
 }
 

@@ -31,7 +31,7 @@
 			 (1u << TRAP_AC))
 /* What a trap clears in the interrupted RFLAGS, as the CPU does (and AC:
  * no alignment checks in the guest kernel). */
-#define BOUNCE_CLEAR	(X86_EFLAGS_TF | X86_BIT(14) | X86_BIT(16) | X86_BIT(17) | \
+#define BOUNCE_CLEAR	(X86_EFLAGS_TF | X86_EFLAGS_NT | X86_EFLAGS_RF | X86_EFLAGS_VM | \
 			 X86_EFLAGS_AC)
 
 bool pv_guest_va_ok(uint64_t va)
