@@ -50,11 +50,7 @@ bench_initrd() {
 	vmctl destroy counter
 	echo "==end"
 	SH
-	cat "$DOM0/initrd.img" > "$o"
-	(cd "$root" && find . -print0 | sort -z | cpio --null -o -H newc --owner=0:0 --quiet) |
-		gzip -9 >> "$o"
-	rm -rf "$root"
-	echo "$o"
+	initrd_plus "$root" "$o"
 }
 
 initrd=$(bench_initrd)

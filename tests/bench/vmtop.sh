@@ -62,11 +62,7 @@ bench_initrd() {
 	sed -n 's/^vmctl-trace: .*cmd=15 .* us=/snapshot_ioctl_us: /p' /tmp/trace.txt >> /tmp/many.txt
 	echo "==alone"; cat /tmp/alone.txt; echo "==many"; cat /tmp/many.txt; echo "==end"
 	SH
-	cat "$DOM0/initrd.img" > "$o"
-	(cd "$root" && find . -print0 | sort -z | cpio --null -o -H newc --owner=0:0 --quiet) |
-		gzip -9 >> "$o"
-	rm -rf "$root"
-	echo "$o"
+	initrd_plus "$root" "$o"
 }
 
 initrd=$(bench_initrd)

@@ -40,11 +40,7 @@ test_initrd() {
 	cp "$HELLO" "$root/root/arm.elf"
 	printf '\xb7\x00' | dd of="$root/root/arm.elf" bs=1 seek=18 conv=notrunc status=none
 	head -c 20000 /dev/urandom > "$root/root/ramdisk.img"
-	cat "$DOM0/initrd.img" > "$out"
-	(cd "$root" && find . -print0 | sort -z | cpio --null -o -H newc --owner=0:0 --quiet) |
-		gzip -9 >> "$out"
-	rm -rf "$root"
-	echo "$out"
+	initrd_plus "$root" "$out"
 }
 
 # Type CMD at dom0's shell and wait for REGEX in what follows.

@@ -92,6 +92,17 @@ free_mib() {
 	since_mark | sed -n 's/^free_memory *: \([0-9]*\)$/\1/p' | tail -n 1
 }
 
+# dom0's initramfs with the files under ROOT added, written to OUT and
+# echoed; ROOT is removed. The kernel unpacks concatenated archives in
+# order, so ROOT's files land on top of dom0's own.
+initrd_plus() { # ROOT OUT
+	cat "$DOM0/initrd.img" > "$2"
+	(cd "$1" && find . -print0 | sort -z | cpio --null -o -H newc --owner=0:0 --quiet) |
+		gzip -9 >> "$2"
+	rm -rf "$1"
+	echo "$2"
+}
+
 # Umbra and dom0 (the script's $DOM0/vmlinuz, INITRD) booted from an ISO
 # in QEMU on the terminal NAME, until dom0's shell is ready (the script's
 # $TIMEOUT). Umbra's own log goes to $com2, which is set here.

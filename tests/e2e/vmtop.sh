@@ -61,11 +61,7 @@ test_initrd() {
 	for f in b.txt j.json l.json s.txt; do echo "==$f"; cat /tmp/$f; done
 	echo "==end"
 	SH
-	cat "$DOM0/initrd.img" > "$out"
-	(cd "$root" && find . -print0 | sort -z | cpio --null -o -H newc --owner=0:0 --quiet) |
-		gzip -9 >> "$out"
-	rm -rf "$root"
-	echo "$out"
+	initrd_plus "$root" "$out"
 }
 
 # What the terminal shows now (tmux's screen, not the log).
