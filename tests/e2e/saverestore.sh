@@ -23,13 +23,8 @@ DOM0=${DOM0_OUT:-build/dom0}
 TIMEOUT=${DOM0_TIMEOUT:-240}
 trap tty_stop EXIT
 
-for f in "$DOM0/vmlinuz" "$DOM0/initrd.img" build/test/umbra.elf; do
-	[ -s "$f" ] || { echo "FAIL: $f exists (make dom0)"; exit 1; }
-done
-for f in usr/sbin/vmctl usr/share/umbra/guests/counter.cfg usr/share/umbra/guests/counter.elf; do
-	zcat "$DOM0/initrd.img" | cpio -it --quiet 2>/dev/null | grep -qx "$f" ||
-		{ echo "FAIL: $f is in dom0's initramfs (make dom0)"; exit 1; }
-done
+need_dom0 usr/sbin/vmctl usr/share/umbra/guests/counter.cfg \
+	usr/share/umbra/guests/counter.elf
 
 # Boot Umbra and dom0 with INITRD; loglvl=warning keeps the guests'
 # lines off the terminal (they are in the log ring, for vmctl dmesg).

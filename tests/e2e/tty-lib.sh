@@ -92,6 +92,20 @@ free_mib() {
 	since_mark | sed -n 's/^free_memory *: \([0-9]*\)$/\1/p' | tail -n 1
 }
 
+# The suite's inputs are built (make dom0): Umbra, dom0's kernel and
+# initramfs, and each PATH inside that initramfs; else FAIL and exit.
+need_dom0() { # PATH...
+	local f listing
+	for f in "$DOM0/vmlinuz" "$DOM0/initrd.img" build/test/umbra.elf; do
+		[ -s "$f" ] || { echo "FAIL: $f exists (make dom0)"; exit 1; }
+	done
+	listing=$(zcat "$DOM0/initrd.img" | cpio -it --quiet 2>/dev/null)
+	for f in "$@"; do
+		grep -qx "$f" <<<"$listing" ||
+			{ echo "FAIL: $f is in dom0's initramfs (make dom0)"; exit 1; }
+	done
+}
+
 # dom0's initramfs with the files under ROOT added, written to OUT and
 # echoed; ROOT is removed. The kernel unpacks concatenated archives in
 # order, so ROOT's files land on top of dom0's own.

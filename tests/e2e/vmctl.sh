@@ -21,14 +21,9 @@ TIMEOUT=${DOM0_TIMEOUT:-240}
 CYCLES=${VMCTL_CYCLES:-50}
 trap tty_stop EXIT
 
-for f in "$DOM0/vmlinuz" "$DOM0/initrd.img" build/test/umbra.elf; do
-	[ -s "$f" ] || { echo "FAIL: $f exists (make dom0)"; exit 1; }
-done
-for f in usr/sbin/vmctl usr/share/umbra/guests/hello.cfg usr/share/umbra/guests/hello.elf \
-	usr/share/umbra/guests/ticker.cfg usr/share/umbra/guests/hostile.cfg; do
-	zcat "$DOM0/initrd.img" | cpio -it --quiet 2>/dev/null | grep -qx "$f" ||
-		{ echo "FAIL: $f is in dom0's initramfs (make dom0)"; exit 1; }
-done
+need_dom0 usr/sbin/vmctl usr/share/umbra/guests/hello.cfg \
+	usr/share/umbra/guests/hello.elf usr/share/umbra/guests/ticker.cfg \
+	usr/share/umbra/guests/hostile.cfg
 
 # Type CMD at dom0's shell and wait for REGEX in what follows.
 # The text between the lines ==NAME and ==end printed after the mark.
