@@ -90,6 +90,25 @@ static bool may_map(const struct checker *c, const struct spt_domain *d,
 	       m->ops->granted(m->ctx, owner, d->id, mfn, writable);
 }
 
+/* The type a leaf entry holds: writable, or executable in a W^X domain. */
+static unsigned int leaf_type(const struct spt_domain *d, pte_t e)
+{
+	if (e & PTE_W)
+		return SPT_TYPE_WRITABLE;
+	return (d->wx && !(e & PTE_NX)) ? SPT_TYPE_EXEC : SPT_TYPE_NONE;
+}
+
+/* The hypervisor's own page in a leaf, as ops.hv_leaf allows it. */
+static bool hv_leaf_ok(const struct checker *c, const struct spt_domain *d,
+		       pte_t e)
+{
+	const struct spt_machine *m = c->m;
+	uint64_t mfn = spt_pte_frame(e);
+
+	return mfn < m->nr_frames && m->frames[mfn].owner == SPT_OWNER_XEN &&
+	       m->ops->hv_leaf && m->ops->hv_leaf(m->ctx, d->id, mfn, e);
+}
+
 /* Bits the MMU would fault on, stated here independently of entry.c:
  * address bits at or above MAXPHYADDR, bits 8:7 of an L4 entry, a 1 GiB
  * page, bits 20:13 of a 2 MiB entry. */
@@ -153,7 +172,7 @@ static int expect_superpage(struct checker *c, const struct spt_domain *d,
 			    pte_t e, pte_t *se)
 {
 	uint64_t base = spt_dir_target(d, e & PTE_ADDR_2M_MASK);
-	unsigned int type = (e & PTE_W) ? SPT_TYPE_WRITABLE : SPT_TYPE_NONE;
+	unsigned int type = leaf_type(d, e);
 	uint64_t i;
 	int rc = 0;
 
@@ -213,12 +232,16 @@ static int scan_entry(struct checker *c, const struct spt_domain *d,
 	} else if ((e & PTE_P) && reserved_bits_set(c->m, level, e)) {
 		return fail(c, SPT_CHECK_RESERVED, "reserved bits", 0, i, 0, e);
 	} else if (e & PTE_P && level == 1) {
+		if (hv_leaf_ok(c, d, e))
+			return 0;	/* no references (entry.c) */
 		if (!may_map(c, d, spt_pte_frame(e), e & PTE_W))
 			return fail(c, SPT_CHECK_FOREIGN, "leaf maps a frame "
 				    "neither owned nor granted", 0, i, d->id,
 				    e);
-		return expect_ref(c, spt_pte_frame(e), (e & PTE_W) ?
-				  SPT_TYPE_WRITABLE : SPT_TYPE_NONE);
+		if (d->wx && (e & PTE_W) && !(e & PTE_NX))
+			return fail(c, SPT_CHECK_BAD_ENTRY, "writable and "
+				    "executable in a W^X domain", 0, i, d->id, e);
+		return expect_ref(c, spt_pte_frame(e), leaf_type(d, e));
 	} else if (e & PTE_P) {
 		rc = expect_dir_entry(c, d, level, e, &se);
 	}

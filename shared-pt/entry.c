@@ -33,6 +33,22 @@ static bool granted(struct spt_domain *d, const struct spt_frame *f,
 	return ops->granted(d->m->ctx, f->owner, d->id, mfn, writable);
 }
 
+/* W^X domains: a frame becomes executable by taking SPT_TYPE_EXEC, which
+ * no writable mapping can hold at the same time. may_exec sees the frame
+ * when it takes its first EXEC reference (its contents cannot change
+ * while it keeps one); a refusal undoes that reference. */
+static int get_exec_type(struct spt_domain *d, uint64_t mfn)
+{
+	const struct spt_ops *ops = d->m->ops;
+	bool first = !spt_frame_in_use_as(spt_frame(d->m, mfn), SPT_TYPE_EXEC);
+	int rc = spt_get_type(d, mfn, SPT_TYPE_EXEC);
+
+	if (rc || !first || !ops->may_exec || ops->may_exec(d->m->ctx, d->id, mfn, false))
+		return rc;
+	spt_put_type(d, mfn);
+	return spt_refuse(d, SPT_R_EXEC_REFUSED, mfn, 0);
+}
+
 static int get_leaf(struct spt_domain *d, uint64_t mfn, bool writable, bool exec)
 {
 	struct spt_frame *f = spt_frame(d->m, mfn);
@@ -41,24 +57,41 @@ static int get_leaf(struct spt_domain *d, uint64_t mfn, bool writable, bool exec
 
 	if (!f)
 		return spt_refuse(d, SPT_R_NO_FRAME, mfn, 0);
+	if (d->wx && writable && exec)
+		return spt_refuse(d, SPT_R_WX, mfn, 0);
 	if (f->owner != d->id && !granted(d, f, mfn, writable))
 		return spt_refuse(d, SPT_R_NOT_OWNER, mfn, 0);
-	if (exec && ops->may_exec && !ops->may_exec(d->m->ctx, d->id, mfn, writable))
+	if (!d->wx && exec && ops->may_exec &&
+	    !ops->may_exec(d->m->ctx, d->id, mfn, writable))
 		return spt_refuse(d, SPT_R_EXEC_REFUSED, mfn, 0);
 	rc = spt_get_page(d, mfn);
-	if (rc || !writable)
+	if (rc)
 		return rc;
-	rc = spt_get_type(d, mfn, SPT_TYPE_WRITABLE);
+	if (writable)
+		rc = spt_get_type(d, mfn, SPT_TYPE_WRITABLE);
+	else if (d->wx && exec)
+		rc = get_exec_type(d, mfn);
 	if (rc)
 		spt_put_page(d, mfn);
 	return rc;
 }
 
-static void put_leaf(struct spt_domain *d, uint64_t mfn, bool writable)
+static void put_leaf(struct spt_domain *d, uint64_t mfn, bool writable, bool exec)
 {
-	if (writable)
+	if (writable || (d->wx && exec))
 		spt_put_type(d, mfn);
 	spt_put_page(d, mfn);
+}
+
+/* The hypervisor's own frame in a leaf entry: only what ops.hv_leaf
+ * allows, and no references (see struct spt_ops). */
+static bool hv_leaf(struct spt_domain *d, uint64_t mfn, pte_t e)
+{
+	const struct spt_frame *f = spt_frame(d->m, mfn);
+	const struct spt_ops *ops = d->m->ops;
+
+	return f && f->owner == SPT_OWNER_XEN && ops->hv_leaf &&
+	       ops->hv_leaf(d->m->ctx, d->id, mfn, e);
 }
 
 /* Only the domain's own memory: extents are whole, so owning the first
@@ -86,7 +119,7 @@ static int get_superpage(struct spt_domain *d, pte_t e, pte_t *shadow_e)
 		    d->last_refusal.reason == SPT_R_SEG_WRITABLE)
 			d->last_refusal.reason = SPT_R_SUPERPAGE_PT;
 		while (i--)
-			put_leaf(d, base + i, writable);
+			put_leaf(d, base + i, writable, !(e & PTE_NX));
 		return rc;
 	}
 	*shadow_e = (base << PAGE_SHIFT) | (e & ~PTE_ADDR_2M_MASK);
@@ -99,7 +132,7 @@ static void put_superpage(struct spt_domain *d, pte_t e)
 	uint64_t i;
 
 	for (i = 0; i < SPT_EXTENT_FRAMES; i++)
-		put_leaf(d, base + i, e & PTE_W);
+		put_leaf(d, base + i, e & PTE_W, !(e & PTE_NX));
 }
 
 /* A directory entry at `level` naming the table below it, which must be
@@ -154,7 +187,10 @@ int spt_get_entry(struct spt_domain *d, int level, uint64_t table_mfn,
 		return spt_refuse(d, SPT_R_RESERVED_BITS, table_mfn, index);
 	if (level == 3 && (e & PTE_PS))
 		return spt_refuse(d, SPT_R_SUPERPAGE_1G, table_mfn, index);
-	if (level == 1) {
+	if (level == 1 && hv_leaf(d, spt_pte_frame(e), e)) {
+		rc = 0;
+		*shadow_e = e;
+	} else if (level == 1) {
 		rc = get_leaf(d, spt_pte_frame(e), e & PTE_W, !(e & PTE_NX));
 		*shadow_e = e;
 	} else if (level == 2 && (e & PTE_PS)) {
@@ -167,8 +203,12 @@ int spt_get_entry(struct spt_domain *d, int level, uint64_t table_mfn,
 
 void spt_put_entry(struct spt_domain *d, int level, pte_t e)
 {
+	const struct spt_frame *f = spt_frame(d->m, spt_pte_frame(e));
+
+	if (level == 1 && f && f->owner == SPT_OWNER_XEN)
+		return;		/* hv_leaf(): no references were taken */
 	if (level == 1)
-		put_leaf(d, spt_pte_frame(e), e & PTE_W);
+		put_leaf(d, spt_pte_frame(e), e & PTE_W, !(e & PTE_NX));
 	else if (level == 2 && (e & PTE_PS))
 		put_superpage(d, e);
 	else

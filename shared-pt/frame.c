@@ -48,6 +48,9 @@ static int type_conflict(struct spt_domain *d, const struct spt_frame *f,
 		why = SPT_R_PT_WRITABLE;
 	else if (want == SPT_TYPE_WRITABLE && f->type == SPT_TYPE_SEG)
 		why = SPT_R_SEG_WRITABLE;
+	else if ((want == SPT_TYPE_WRITABLE && f->type == SPT_TYPE_EXEC) ||
+		 (want == SPT_TYPE_EXEC && f->type == SPT_TYPE_WRITABLE))
+		why = SPT_R_WX_TYPE;
 	else if (spt_type_is_pt(want) && spt_type_is_pt(f->type))
 		why = SPT_R_TYPE_CONFUSION;
 	return spt_refuse(d, why, mfn, 0);

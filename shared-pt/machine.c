@@ -84,6 +84,9 @@ static const struct {
 	[SPT_R_P2M_FIXED] = { "m2p of an aligned extent is fixed", EINVAL },
 	[SPT_R_IN_USE] = { "frames still referenced", EBUSY },
 	[SPT_R_EXEC_REFUSED] = { "executable mapping refused", EPERM },
+	[SPT_R_WX] = { "writable and executable mapping", EINVAL },
+	[SPT_R_WX_TYPE] = { "executable and writable in different mappings",
+			    EPERM },
 };
 
 const char *spt_reason_name(enum spt_reason r)

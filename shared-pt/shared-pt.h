@@ -51,6 +51,7 @@ enum spt_type {
 	SPT_TYPE_WRITABLE,	/* mapped writable somewhere */
 	SPT_TYPE_SEG,		/* GDT/LDT page */
 	SPT_TYPE_SHADOW,	/* hypervisor page holding a shadow directory */
+	SPT_TYPE_EXEC,		/* mapped executable somewhere (W^X domains) */
 };
 
 /* Why the last request was refused; each maps to one errno (see
@@ -79,6 +80,9 @@ enum spt_reason {
 	SPT_R_P2M_FIXED,	/* m2p of an aligned extent is fixed: -EINVAL */
 	SPT_R_IN_USE,		/* frames still referenced: -EBUSY */
 	SPT_R_EXEC_REFUSED,	/* ops.may_exec said no: -EPERM */
+	SPT_R_WX,		/* W^X: one entry writable and executable: -EINVAL */
+	SPT_R_WX_TYPE,		/* W^X: executable here, writable elsewhere
+				 * (or the other way round): -EPERM */
 	SPT_R_COUNT
 };
 
@@ -122,6 +126,12 @@ struct spt_ops {
 	 * and the WRPKRU/XRSTOR scanner (DESIGN.md §4) plug in. Conservative:
 	 * NX in a directory above is not looked at. NULL: all allowed. */
 	bool (*may_exec)(void *ctx, uint16_t dom, uint64_t mfn, bool writable);
+	/* May domain `dom` have leaf entry `e` naming the hypervisor's own
+	 * frame `mfn` (owner SPT_OWNER_XEN)? The execute-only hypercall page
+	 * of DESIGN.md §4: the hook checks the entry's bits (no W, the
+	 * reserved protection key). No references are taken on such a frame:
+	 * it outlives every domain. NULL: never. */
+	bool (*hv_leaf)(void *ctx, uint16_t dom, uint64_t mfn, pte_t e);
 };
 
 #define SPT_FRAME_PINNED	(1u << 0)
@@ -180,6 +190,13 @@ struct spt_domain {
 	unsigned int nr_vcpus;
 	struct spt_stats stats;
 	struct spt_refusal last_refusal;
+	/* W^X, set before the domain's first table is validated and never
+	 * changed: no leaf entry is both writable and executable, and an
+	 * executable leaf holds the frame's SPT_TYPE_EXEC, so no frame is
+	 * writable in one mapping and executable in another. ops.may_exec is
+	 * then asked only when a frame becomes executable (its first EXEC
+	 * type reference), with no writable mapping of it left anywhere. */
+	bool wx;
 };
 
 struct spt_machine {

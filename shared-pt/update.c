@@ -104,7 +104,8 @@ out:
 
 /* A frame that is no page table is plain guest memory: the guest could
  * write it through a writable mapping, so the hypervisor may as well (Xen
- * allows mmu_update on such pages). Descriptor pages are the exception.
+ * allows mmu_update on such pages). Descriptor pages and, in a W^X
+ * domain, executable pages are the exceptions.
  * A table that just stopped being one may still be cached by some CPU's
  * paging-structure cache: flush before changing it. */
 static int plain_write(struct spt_domain *d, uint64_t mfn, unsigned int index,
@@ -115,6 +116,8 @@ static int plain_write(struct spt_domain *d, uint64_t mfn, unsigned int index,
 
 	if (spt_frame_in_use_as(f, SPT_TYPE_SEG))
 		return spt_refuse(d, SPT_R_SEG_WRITABLE, mfn, index);
+	if (spt_frame_in_use_as(f, SPT_TYPE_EXEC))	/* W^X: code stays as scanned */
+		return spt_refuse(d, SPT_R_WX_TYPE, mfn, index);
 	if (!f->type_count)
 		spt_flush_if_stale(d, mfn, SPT_TYPE_WRITABLE);
 	t = spt_map(d, mfn);

@@ -54,7 +54,11 @@ struct phdr {
 	uint64_t filesz;
 	uint64_t memsz;
 	uint64_t align;
+	uint32_t flags;		/* PF_X, PF_W, PF_R */
 };
+
+#define PF_X	1u
+#define PF_W	2u
 
 static uint16_t rd16(const uint8_t *p)
 {
@@ -153,6 +157,7 @@ static void read_phdr(const struct elf_file *f, unsigned int i, struct phdr *ph)
 		ph->filesz = rd64(p + 32);
 		ph->memsz = rd64(p + 40);
 		ph->align = rd64(p + 48);
+		ph->flags = rd32(p + 4);
 	} else {
 		p = f->base + f->phoff + (uint64_t)i * PHDR32_SIZE;
 		ph->type = rd32(p);
@@ -162,6 +167,7 @@ static void read_phdr(const struct elf_file *f, unsigned int i, struct phdr *ph)
 		ph->filesz = rd32(p + 16);
 		ph->memsz = rd32(p + 20);
 		ph->align = rd32(p + 28);
+		ph->flags = rd32(p + 24);
 	}
 	/* Below virt_base: an address no guest-physical byte has, refused
 	 * by check_load's range test. */
@@ -291,6 +297,14 @@ static void note_extent(const struct phdr *ph, struct elf_image *img)
 	if (img->nr_load == 0 || ph->paddr + ph->memsz > img->load_end)
 		img->load_end = ph->paddr + ph->memsz;
 	img->nr_load++;
+	if (!(ph->flags & PF_X))
+		return;
+	if ((ph->flags & PF_W) || img->nr_exec == ELF_MAX_EXEC)
+		img->wx_load = true;
+	else {
+		img->exec_start[img->nr_exec] = ph->vaddr;
+		img->exec_end[img->nr_exec++] = ph->vaddr + ph->memsz;
+	}
 }
 
 static int check_phdrs(const struct elf_file *f, uint64_t mem_size,

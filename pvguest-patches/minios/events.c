@@ -12,7 +12,8 @@ static volatile unsigned int upcalls;
 
 struct shared_info *shared_info_map(const struct start_info *si)
 {
-	uint64_t pte = si->shared_info | 0x67;	/* present, writable, user, accessed, dirty */
+	/* present, writable, user, accessed, dirty, no-execute (W^X) */
+	uint64_t pte = si->shared_info | 0x67 | 1ULL << 63;
 
 	if (hypercall3(__HYPERVISOR_update_va_mapping, (uint64_t)(uintptr_t)shared_page, pte,
 		       UVMF_INVLPG))

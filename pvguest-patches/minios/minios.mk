@@ -6,10 +6,11 @@
 #             writable page tables, forced CPUID, callbacks, event upcalls, VIRQ_TIMER
 #   pvpingpong  two PV domains over an interdomain event channel (role=server|client)
 #   pvbench   the null hypercall through the hypercall page, timed (make bench-pv)
+#   pvxonly   the execute-only hypercall page, WRPKRU/XRSTOR rewriting and refusals, W^X
 
 MINIOS_DIR := pvguest-patches/minios
 MINIOS_OBJ := $(BUILD)/minios/obj
-PV_GUESTS := pvhello pvtraps pvpingpong pvbench
+PV_GUESTS := pvhello pvtraps pvpingpong pvbench pvxonly
 
 MINIOS_CPPFLAGS := -nostdinc -isystem $(shell $(GUEST_CC) -print-file-name=include) \
 	-Ihypervisor/include -I$(MINIOS_DIR)/include

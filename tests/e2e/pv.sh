@@ -52,8 +52,8 @@ check "bad buffers (hypervisor, unmapped) get -EFAULT; an unknown call -ENOSYS" 
 check "SCHEDOP_yield returns 0" guest_said pv1 "pvhello: ok: SCHEDOP_yield"
 check "no check in the guest failed" guest_silent_re pv1 '^pvhello: FAIL'
 # CPUID is native for a PV guest: what QEMU's EPYC-Milan model offers.
-check "the CPU offers protection keys (CPUID 7.ECX.PKU), for the execute-only page" \
-	guest_said_re pv1 '^pvhello: cpuid 7.0 ecx 0x[0-9a-f]+: pku 1 ospke 0$'
+check "protection keys (CPUID 7.ECX.PKU) are on (OSPKE: Umbra sets CR4.PKE for the execute-only page)" \
+	guest_said_re pv1 '^pvhello: cpuid 7.0 ecx 0x[0-9a-f]+: pku 1 ospke 1$'
 check "pv1 shut down with its status (poweroff)" stopped_with pv1 poweroff
 check "pv2 shut down with its status (reboot)" stopped_with pv2 reboot
 check "the hypercalls were counted, one bad one" \
@@ -215,4 +215,54 @@ check "200 round trips, each answered" \
 	eval 'guest_said srv "pvpingpong: ok: server: every event from the peer arrived and was answered" &&
 	      guest_said cli "pvpingpong: ok: client: every event answered by the server"'
 check "both shut down normally" eval 'stopped_with srv poweroff && stopped_with cli poweroff'
+scenario_end "$s"
+
+# The execute-only hypervisor (tests/guests/pvxonly, docs/pv.md): the
+# hypercall page under the hypervisor's protection key, WRPKRU/XRSTOR
+# rewritten or refused, W^X; beside a PV and a PVH neighbour.
+s=pv-xonly
+m=$(pv_module xo pvxonly 16M)
+m+=$(pv_module pn pvhello 16M -- status=0)
+m+=$(module nb hello nested 8M status=0)
+boot "$s" "$HVM_ELF" "$HVM_CMDLINE" "$m"
+check "QEMU powered off (33)" rc_is 33
+check "the hypercall page is the hypervisor's, execute-only under protection key 15" \
+	log_has '^pv: hypercall page at 0x[0-9a-f]+, execute-only under protection key 15$'
+check "calls through it work; PKRU has key 15 access- and write-disabled" \
+	eval 'guest_said xo "pvxonly: ok: a call into the hypercall page works (xen_version 4.17)" &&
+	      guest_said xo "pvxonly: ok: PKRU has the hypervisor'"'"'s key 15 access- and write-disabled"'
+check "reading the hypercall page: #PF with the PK bit; writing it: #PF" \
+	eval 'guest_said xo "pvxonly: ok: reading the hypercall page: #PF, present, user, PK (error 0x25)" &&
+	      guest_said xo "pvxonly: ok: writing the hypercall page: #PF, present, write, user"'
+check "a real WRPKRU in its code is rewritten one-to-one and emulated with key 15 kept shut" \
+	eval 'guest_said xo "pvxonly: ok: the WRPKRU in its code was rewritten one-to-one (0F 01 EF -> 0F B9 EF)" &&
+	      guest_said xo "pvxonly: ok: WRPKRU of 0 is emulated: keys 0-14 open, key 15 stays shut" &&
+	      guest_said xo "pvxonly: ok: after it, reading the hypercall page still faults" &&
+	      guest_said xo "pvxonly: ok: WRPKRU keeps the guest'"'"'s own keys as it asked"'
+check "XRSTOR with PKRU in its mask: rewritten, #UD as without XSAVE, the key stays shut" \
+	eval 'guest_said xo "pvxonly: ok: the XRSTOR in its code was rewritten one-to-one (0F AE /5 -> 0F B9 /5)" &&
+	      guest_said xo "pvxonly: ok: XRSTOR with PKRU (bit 9) in its mask: #UD, as without XSAVE; the key stays shut"'
+check "WRPKRU hidden in an immediate: the page is refused execution (-EPERM), a jump into it faults" \
+	eval 'guest_said xo "pvxonly: ok: a page with WRPKRU hidden in an immediate cannot become executable: -EPERM" &&
+	      guest_said xo "pvxonly: ok: jumping into the hidden WRPKRU: #PF (instruction fetch), nothing ran"'
+check "code made at run time: a real WRPKRU rewritten and emulated; ECX != 0 is #GP(0)" \
+	eval 'guest_said xo "pvxonly: ok: a page with a real WRPKRU becomes executable, rewritten" &&
+	      guest_said xo "pvxonly: ok: running it: the key stays shut" &&
+	      guest_said xo "pvxonly: ok: emulated WRPKRU with ECX != 0: #GP(0), as the CPU"'
+check "WRPKRU straddling a page boundary: refused either way it is split" \
+	eval 'guest_said xo "pvxonly: ok: WRPKRU straddling into the next page (0F | 01 EF): the next page -EPERM" &&
+	      guest_said xo "pvxonly: ok: WRPKRU straddling the page end (0F 01 | EF): that page -EPERM" &&
+	      guest_said xo "pvxonly: ok: XRSTOR hidden in an immediate: -EPERM"'
+check "W^X: a W+X mapping -EINVAL; executable and writable aliases -EPERM; mmu_update into code -EPERM" \
+	eval 'guest_said xo "pvxonly: ok: mapping a page writable and executable: -EINVAL" &&
+	      guest_said xo "pvxonly: ok: an executable alias of a page writable elsewhere: -EPERM" &&
+	      guest_said xo "pvxonly: ok: a writable alias of its own code: -EPERM" &&
+	      guest_said xo "pvxonly: ok: mmu_update writing into its own code: -EPERM"'
+check "the hypervisor said which pages it refused and why" \
+	eval 'log_has "^domain [0-9]+: frame 0x[0-9a-f]+ refused execution: inside another instruction" &&
+	      log_has "^domain [0-9]+: frame 0x[0-9a-f]+ refused execution: begins with the end of WRPKRU"'
+check "no check in pvxonly failed, it shut down normally" \
+	eval 'guest_said xo "pvxonly: 0 failed" && stopped_with xo poweroff'
+check "the neighbours finished (PV and PVH), nothing crashed" \
+	eval 'stopped_with pn poweroff && stopped_with nb poweroff && [ "$(log_count ": crashed: ")" = 0 ]'
 scenario_end "$s"

@@ -32,6 +32,8 @@ struct pv_vcpu {
 	uint64_t cr3;			/* what the CPU walks: the shadow L4 */
 	uint64_t guest_cr3;		/* the guest's own L4 (machine address) */
 	uint64_t cr2;			/* of the last guest #PF */
+	uint32_t pkru;			/* as the guest set it; loaded with the
+					 * hypervisor's key shut (pv_xonly.c) */
 	bool kernel_mode;		/* guest kernel (not user) is running */
 	struct pv_trap *traps;		/* 256 entries, a pool page; NULL: none set */
 	/* callback_op / set_callbacks, by CALLBACKTYPE_* (0: none). */

@@ -33,6 +33,13 @@ struct elf_image {
 	uint64_t load_start;	/* lowest guest-physical byte loaded */
 	uint64_t load_end;	/* one past the highest */
 	unsigned int nr_load;	/* PT_LOAD segments with memory */
+	/* Executable PT_LOAD segments (virtual addresses), for a PV
+	 * builder's W^X mapping; wx_load: one is also writable (or there
+	 * are more than ELF_MAX_EXEC). */
+#define ELF_MAX_EXEC	4
+	uint64_t exec_start[ELF_MAX_EXEC], exec_end[ELF_MAX_EXEC];
+	unsigned int nr_exec;
+	bool wx_load;
 
 	/* PV kernels (elf_parse_pv): Xen's PV notes (public/elfnote.h).
 	 * Segments are placed at pseudo-physical vaddr - virt_base. */

@@ -31,6 +31,7 @@ const char guest_name[] = "pvtraps";
 #define PTE_U	4ULL
 #define PTE_A	0x20ULL
 #define PTE_D	0x40ULL
+#define PTE_NX	(1ULL << 63)	/* data: W^X refuses writable code */
 #define UNMAPPED	0x7ff000000000ULL	/* no page tables there */
 #define HV_IMAGE	0xffffffff80210000ULL	/* Umbra's text (slot 511) */
 #define HV_DIRECTMAP	0xffff830000100000ULL	/* Umbra's direct map (slot 262) */
@@ -136,7 +137,7 @@ static uint8_t spare_page[4096] __attribute__((aligned(4096)));
 static void check_update_va_mapping(void)
 {
 	uint64_t va = (uint64_t)(uintptr_t)shared_page;
-	uint64_t pte = si->shared_info | PTE_P | PTE_W | PTE_U | PTE_A | PTE_D;
+	uint64_t pte = si->shared_info | PTE_P | PTE_W | PTE_U | PTE_NX | PTE_A | PTE_D;
 	const struct shared_info *s = (const void *)shared_page;
 	long rc;
 
@@ -148,7 +149,7 @@ static void check_update_va_mapping(void)
 	expect(s->vcpu_info[0].evtchn_upcall_mask == 1,
 	       "events stay masked through bounce and iret (the frame's IF was clear)");
 	rc = hypercall3(__HYPERVISOR_update_va_mapping, va,
-			(mfn_of(si->pt_base) << 12) | PTE_P | PTE_W | PTE_U,
+			(mfn_of(si->pt_base) << 12) | PTE_P | PTE_W | PTE_U | PTE_NX,
 			UVMF_INVLPG);
 	expect(rc == -EACCES, "mapping its own L4 writable: -EACCES");
 	rc = hypercall3(__HYPERVISOR_update_va_mapping, va, 0x100000ULL | PTE_P | PTE_U, UVMF_INVLPG);
@@ -161,7 +162,7 @@ static void check_update_va_mapping(void)
 	/* The spare page read-only, then pinned as an (empty) L1 and back. */
 	va = (uint64_t)(uintptr_t)spare_page;
 	rc = hypercall3(__HYPERVISOR_update_va_mapping, va,
-			(mfn_of(va) << 12) | PTE_P | PTE_U | PTE_A, UVMF_INVLPG);
+			(mfn_of(va) << 12) | PTE_P | PTE_U | PTE_NX | PTE_A, UVMF_INVLPG);
 	expect(rc == 0, "update_va_mapping makes a page read-only");
 	{
 		struct mmuext_op op = { .cmd = MMUEXT_PIN_L1_TABLE, .arg1.mfn = mfn_of(va) };
@@ -170,7 +171,7 @@ static void check_update_va_mapping(void)
 		rc = hypercall4(__HYPERVISOR_mmuext_op, &op, 1, &done, DOMID_SELF);
 		expect(rc == 0 && done == 1, "mmuext_op pins it as an L1 table");
 		rc = hypercall3(__HYPERVISOR_update_va_mapping, va,
-				(mfn_of(va) << 12) | PTE_P | PTE_W | PTE_U, UVMF_INVLPG);
+				(mfn_of(va) << 12) | PTE_P | PTE_W | PTE_U | PTE_NX, UVMF_INVLPG);
 		expect(rc == -EACCES || rc == -16, "a pinned L1 cannot be mapped writable");
 		op.cmd = MMUEXT_UNPIN_TABLE;
 		rc = hypercall4(__HYPERVISOR_mmuext_op, &op, 1, &done, DOMID_SELF);
@@ -196,7 +197,7 @@ static void check_update_va_mapping(void)
 		expect(rc == -EFAULT, "mmuext_op with its array unmapped: -EFAULT");
 	}
 	rc = hypercall3(__HYPERVISOR_update_va_mapping, va,
-			(mfn_of(va) << 12) | PTE_P | PTE_W | PTE_U | PTE_A | PTE_D, UVMF_INVLPG);
+			(mfn_of(va) << 12) | PTE_P | PTE_W | PTE_U | PTE_NX | PTE_A | PTE_D, UVMF_INVLPG);
 	expect(rc == 0, "unpinned, the page can be writable again");
 	spare_page[0] = 1;
 	expect(spare_page[0] == 1, "and written");
@@ -259,8 +260,8 @@ static void check_writable_pagetables(void)
 	expect(e != 0, "found the L1 entry of a page through the bootstrap tables");
 	if (!e)
 		return;
-	rw = (mfn_of(va) << 12) | PTE_P | PTE_W | PTE_U | PTE_A | PTE_D;
-	ro = (mfn_of(va) << 12) | PTE_P | PTE_U | PTE_A;
+	rw = (mfn_of(va) << 12) | PTE_P | PTE_W | PTE_U | PTE_NX | PTE_A | PTE_D;
+	ro = (mfn_of(va) << 12) | PTE_P | PTE_U | PTE_NX | PTE_A;
 	rc = hypercall2(__HYPERVISOR_vm_assist, VMASST_CMD_enable, 99);
 	expect(rc == -EINVAL, "vm_assist of an assist not offered: -EINVAL");
 	rc = hypercall2(__HYPERVISOR_vm_assist, VMASST_CMD_enable, VMASST_TYPE_writable_pagetables);
@@ -273,7 +274,7 @@ static void check_writable_pagetables(void)
 	*e = rw;
 	spare_page[8] = 3;
 	expect(spare_page[8] == 3, "a second store makes it writable again");
-	expect(RAISES("movq %2, (%1)", "r"(e), "r"((mfn_of(si->pt_base) << 12) | PTE_P | PTE_W | PTE_U)) == 14 &&
+	expect(RAISES("movq %2, (%1)", "r"(e), "r"((mfn_of(si->pt_base) << 12) | PTE_P | PTE_W | PTE_U | PTE_NX)) == 14 &&
 	       seen_error == 7 && *e == rw,
 	       "a store mapping its own L4 writable is refused: #PF, entry unchanged");
 	expect(RAISES("movq %2, (%1)", "r"(e), "r"(0x100000ULL | PTE_P | PTE_U)) == 14 && *e == rw,

@@ -21,6 +21,7 @@
 #include <umbra/string.h>
 #include "pv_build.h"
 #include "pv_mm.h"
+#include "pv_xonly.h"
 
 #define SZ_512K		0x80000ULL
 #define SZ_4M		0x400000ULL
@@ -97,9 +98,39 @@ static int put_entry(struct domain *d, const struct pv_layout *l, uint64_t table
 	return copy_to_gpa(d, va_gpa(l, table_va) + index * sizeof(e), &e, sizeof(e));
 }
 
+static bool in_exec_segment(const struct elf_image *img, uint64_t va)
+{
+	for (unsigned int i = 0; i < img->nr_exec; i++)
+		if (va + PAGE_SIZE > img->exec_start[i] && va < img->exec_end[i])
+			return true;
+	return false;
+}
+
+/* The leaf entry of va. W^X (img->wx_load clear): pages of executable
+ * segments read-only and executable, everything else no-execute; the
+ * hypercall page is the hypervisor's execute-only one. An image with a
+ * writable and executable segment (XTF's) is mapped as Xen maps it:
+ * everything writable and executable but the page tables. */
+static uint64_t leaf_entry(struct domain *d, const struct pv_layout *l,
+			   const struct elf_image *img, uint64_t va, bool is_pt)
+{
+	uint64_t e = va_maddr(d, l, va) | PTE_P | PTE_U | PTE_A;
+
+	if (img->hypercall_page && va == img->hypercall_page)
+		return pv_hypercall_page_pte();
+	if (img->wx_load)
+		return is_pt ? e : e | PTE_W | PTE_D;
+	if (is_pt)
+		return e | PTE_NX;
+	if (in_exec_segment(img, va))
+		return e;
+	return e | PTE_W | PTE_D | PTE_NX;
+}
+
 /* Map [virt_base, v_end): every page of the domain's own memory, the
  * page-table pages read-only (shared-pt refuses them writable). */
-static int build_tables(struct domain *d, const struct pv_layout *l)
+static int build_tables(struct domain *d, const struct pv_layout *l,
+			const struct elf_image *img)
 {
 	uint64_t table[5] = { 0 }, key[5] = { 0 }, next = l->pt + PAGE_SIZE;
 	uint64_t pt_end = l->pt + (l->nr_pt << PAGE_SHIFT);
@@ -122,9 +153,7 @@ static int build_tables(struct domain *d, const struct pv_layout *l)
 			rc = put_entry(d, l, table[level + 1], pt_index(va, level + 1),
 				       va_maddr(d, l, table[level]) | PTE_P | PTE_W | PTE_U | PTE_A);
 		}
-		e = va_maddr(d, l, va) | PTE_P | PTE_U | PTE_A;
-		if (va < l->pt || va >= pt_end)
-			e |= PTE_W | PTE_D;
+		e = leaf_entry(d, l, img, va, va >= l->pt && va < pt_end);
 		if (!rc)
 			rc = put_entry(d, l, table[1], pt_index(va, 1), e);
 	}
@@ -231,15 +260,19 @@ int pv_domain_build(struct domain *d, const struct pv_build_params *p, const cha
 	rc = plan(d, &img, &l, why);
 	if (rc)
 		return rc;
-	rc = build_tables(d, &l);
+	if (img.hypercall_page & (PAGE_SIZE - 1)) {
+		*why = "the hypercall page is not page-aligned";
+		return -EINVAL;
+	}
+	/* Before any table is validated: shared-pt's W^X for this domain. */
+	d->pv->spt.wx = !img.wx_load;
+	rc = build_tables(d, &l, &img);
 	if (!rc)
 		rc = write_p2m(d, &l);
 	if (!rc)
 		rc = write_start_info(d, &l, p);
 	if (!rc)
 		rc = place_shared_info(d, &l);
-	if (!rc && img.hypercall_page)
-		rc = pv_hypercall_page_install(d, va_gpa(&l, img.hypercall_page));
 	if (rc) {
 		*why = "writing the start-of-day area failed";
 		return rc;
@@ -249,6 +282,9 @@ int pv_domain_build(struct domain *d, const struct pv_build_params *p, const cha
 		return rc;
 	d->pv->writable_pt = img.writable_pt;
 	set_entry_state(d->vcpus[0], &img, &l);
+	if (img.wx_load)
+		log_lifecycle(LOG_INFO, "domain %u (%s): W^X off: the image has a writable "
+			      "and executable segment\n", d->id, d->name);
 	log_lifecycle(LOG_INFO, "domain %u (%s): PV kernel%s%s at %#llx-%#llx, entry %#llx, "
 		      "hypercall page %#llx, start info %#llx, %llu page-table frames, "
 		      "mapped to %#llx\n", d->id, d->name, img.guest_os[0] ? " " : "",

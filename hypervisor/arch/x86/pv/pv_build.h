@@ -6,9 +6,8 @@
 
 struct domain;
 
-/* Xen's hypercall stubs into the guest page at gpa: the single place a
- * page of hypervisor-written code becomes the guest's to execute (the
- * hook for the execute-only page, docs/pv.md). 0, -EINVAL, -EFAULT. */
-int pv_hypercall_page_install(struct domain *d, uint64_t gpa);
+/* Xen's hypercall stubs, 32 bytes a slot, into a 4 KiB page: the
+ * hypervisor's hypercall page (pv_xonly.c maps it into PV guests). */
+void pv_hypercall_page_fill(uint8_t *page);
 
 #endif

@@ -2,15 +2,11 @@
  * SYSCALL, keeping RCX and R11 as Xen's stubs do:
  *     push %rcx; push %r11; mov $n, %eax; syscall; pop %r11; pop %rcx; ret
  *
- * This is the one place a page becomes guest-executable code written by
- * the hypervisor. DESIGN.md §4 wants the hypervisor's own page here,
- * mapped user-executable under a protection key the guest cannot read
- * or write through; until that lands the stubs are written into the
- * guest's page at the HYPERCALL_PAGE note, as Xen does (docs/pv.md). */
-#include <asm/guest_access.h>
+ * The stubs do not depend on the domain, so there is one page, the
+ * hypervisor's own, mapped into every PV guest at its HYPERCALL_PAGE note
+ * execute-only (pv_xonly.c, DESIGN.md §4): this is the one place the
+ * hypervisor writes code a guest runs. */
 #include <public/xen.h>
-#include <umbra/domain.h>
-#include <umbra/errno.h>
 #include <umbra/string.h>
 #include "pv_build.h"
 
@@ -38,23 +34,17 @@ static const uint8_t iret_stub[] = {
 	0x0f, 0x05,			/* syscall */
 };
 
-int pv_hypercall_page_install(struct domain *d, uint64_t gpa)
+void pv_hypercall_page_fill(uint8_t *page)
 {
-	uint8_t slot[SLOT_SIZE];
-
-	if (gpa & 0xfff)
-		return -EINVAL;
+	memset(page, 0xcc, NR_SLOTS * SLOT_SIZE);	/* int3 after each stub */
 	for (unsigned int n = 0; n < NR_SLOTS; n++) {
-		memset(slot, 0xcc, sizeof(slot));	/* int3 after each stub */
+		uint8_t *slot = page + n * SLOT_SIZE;
+
 		if (n == __HYPERVISOR_iret) {
 			memcpy(slot, iret_stub, sizeof(iret_stub));
 		} else {
 			memcpy(slot, stub, sizeof(stub));
 			slot[STUB_NR_OFFSET] = (uint8_t)n;
 		}
-		if (copy_to_gpa(d, gpa + n * SLOT_SIZE, slot, sizeof(slot)))
-			return -EFAULT;
 	}
-	d->hypercall_page_gpa = gpa;
-	return 0;
 }

@@ -14,6 +14,7 @@
 #include <umbra/string.h>
 #include "mmu/walk.h"
 #include "pv_mm.h"
+#include "pv_xonly.h"
 
 static struct spt_machine machine;
 static bool machine_ready;
@@ -65,6 +66,8 @@ static const struct spt_ops ops = {
 	.alloc_page = spt_alloc,
 	.free_page = spt_free,
 	.flush_tlbs = spt_flush_all,
+	.may_exec = pv_xonly_may_exec,
+	.hv_leaf = pv_xonly_hv_leaf,
 };
 
 /* The frame table in 2 MiB pieces, mapped contiguously at FRAMETABLE_BASE. */
@@ -103,6 +106,8 @@ int pv_mm_init(void)
 		slots[i] = root[spt_hv_slot_index(i)];
 	if (spt_machine_init(&machine, &ops, NULL, frames, nr_frames, phys_bits, slots))
 		return -EINVAL;
+	if (pv_xonly_init())
+		return -ENOMEM;
 	machine_ready = true;
 	pr_info("pv: frame table of %llu frames (%llu KiB) at %#llx\n",
 		(unsigned long long)nr_frames,

@@ -16,6 +16,7 @@
 #include "mmu/walk.h"
 #include "pv_mm.h"
 #include "pv_traps.h"
+#include "pv_xonly.h"
 
 _Static_assert(offsetof(struct percpu, pv_host_rsp) == 8, "pv_entry.S: PCPU_PV_HOST_RSP");
 _Static_assert(offsetof(struct percpu, pv_frame_top) == 16, "pv_entry.S: PCPU_PV_FRAME_TOP");
@@ -39,6 +40,7 @@ void pv_cpu_init(void)
 	wrmsr(MSR_LSTAR, (uint64_t)pv_syscall_entry);
 	wrmsr(MSR_CSTAR, (uint64_t)pv_syscall32_entry);
 	wrmsr(MSR_SFMASK, PV_SFMASK);
+	pv_xonly_cpu_init();
 }
 
 /* The guest may only ever run in ring 3 on its flat selectors, with
@@ -63,6 +65,7 @@ static void load_state(struct vcpu *v, struct percpu *p)
 	}
 	if (read_cr3() != v->pv.cr3)
 		write_cr3(v->pv.cr3);
+	pv_xonly_load(v);
 	p->tss.rsp[0] = top;
 	p->pv_frame_top = top;
 	wrmsr(MSR_FS_BASE, v->pv.fs_base);

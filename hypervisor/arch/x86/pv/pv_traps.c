@@ -23,6 +23,7 @@
 #include "mmu/walk.h"
 #include "pv_mm.h"
 #include "pv_traps.h"
+#include "pv_xonly.h"
 
 #define NR_TRAPS	256
 /* Vectors whose exceptions push an error code. */
@@ -171,11 +172,13 @@ static bool soft_interrupt(struct vcpu *v, unsigned int *vec)
 void pv_guest_exception(struct vcpu *v, unsigned int vec)
 {
 	const struct cpu_regs *r = &v->pv.regs;
-	bool has_err = vec < 32 && (ERRCODE_VECTORS >> vec) & 1;
 	const struct pv_trap *t;
+	bool has_err;
 
-	if ((vec == TRAP_PF && pv_ptwr_fault(v)) || (vec == TRAP_UD && pv_forced_cpuid(v)))
+	if ((vec == TRAP_PF && pv_ptwr_fault(v)) ||
+	    (vec == TRAP_UD && (pv_forced_cpuid(v) || pv_xonly_ud(v, &vec))))
 		return;
+	has_err = vec < 32 && (ERRCODE_VECTORS >> vec) & 1;
 	if (vec == TRAP_GP && soft_interrupt(v, &vec))
 		has_err = false;
 	else if (vec == TRAP_PF)

@@ -1,0 +1,203 @@
+/*
+ * The execute-only hypervisor for PV guests (DESIGN.md §4, docs/pv.md).
+ *
+ * The hypercall page is the hypervisor's own page, one for all domains
+ * (the stubs do not depend on the domain). Each PV guest maps it at its
+ * HYPERCALL_PAGE note with an L1 entry that is present, user, executable
+ * and read-only under protection key PV_PKEY_HV, and runs with that key's
+ * access- and write-disable bits set in PKRU. Instruction fetches ignore
+ * protection keys, so `call hypercall_page + 32*nr` works; a read or a
+ * write is a #PF with the PK bit in its error code, bounced to the guest
+ * as the CPU reported it. shared-pt accepts the entry only in that form
+ * (pv_xonly_hv_leaf) and takes no references on the page.
+ *
+ * The guest cannot open the key: every page it may execute passes
+ * pv_xonly_may_exec() first, where asm/pkscan.h's scanner finds WRPKRU,
+ * XRSTOR and XRSTORS at every byte offset, rewrites those that are real
+ * instructions into same-length UD1 traps and refuses the page otherwise;
+ * pv_xonly_ud() emulates the traps with the key forced shut. In a W^X
+ * domain (struct spt_domain.wx) a page is scanned when it becomes
+ * executable and cannot be written while it stays so.
+ */
+#include <asm/guest_access.h>
+#include <asm/layout.h>
+#include <asm/pkscan.h>
+#include <asm/pv.h>
+#include <asm/traps.h>
+#include <asm/x86.h>
+#include <public/arch-x86/xen-x86_64.h>
+#include <umbra/domain.h>
+#include <umbra/errno.h>
+#include <umbra/mm.h>
+#include <umbra/printk.h>
+#include "pv_build.h"
+#include "pv_mm.h"
+#include "pv_xonly.h"
+
+static bool have_pku;
+static uint64_t hcall_mfn;
+
+static inline void wrpkru(uint32_t v)
+{
+	__asm__ volatile("wrpkru" : : "a"(v), "c"(0), "d"(0) : "memory");
+}
+
+void pv_xonly_cpu_init(void)
+{
+	have_pku = cpuid_count(CPUID_EXT_FEATURES_7, 0).ecx & L7_ECX_PKU;
+	if (have_pku)
+		write_cr4(read_cr4() | CR4_PKE);
+}
+
+int pv_xonly_init(void)
+{
+	struct spt_machine *m = pv_mm_machine();
+	uint64_t pa;
+
+	if (hcall_mfn)
+		return 0;
+	pa = alloc_page_phys();
+	if (!pa || (pa >> PAGE_SHIFT) >= m->nr_frames)
+		return -ENOMEM;
+	pv_hypercall_page_fill(phys_to_virt(pa));
+	hcall_mfn = pa >> PAGE_SHIFT;
+	m->frames[hcall_mfn].owner = SPT_OWNER_XEN;
+	pr_info("pv: hypercall page at %#llx, execute-only under protection key %u%s\n",
+		(unsigned long long)pa, PV_PKEY_HV,
+		have_pku ? "" : " (no PKU: readable by guests on this CPU)");
+	return 0;
+}
+
+pte_t pv_hypercall_page_pte(void)
+{
+	if (!hcall_mfn)
+		return 0;
+	return (hcall_mfn << PAGE_SHIFT) | PTE_P | PTE_U | PTE_A |
+	       ((pte_t)PV_PKEY_HV << PTE_PKEY_SHIFT);
+}
+
+bool pv_xonly_hv_leaf(void *ctx, uint16_t dom, uint64_t mfn, pte_t e)
+{
+	const pte_t must = PTE_P | PTE_U | ((pte_t)PV_PKEY_HV << PTE_PKEY_SHIFT);
+
+	(void)ctx;
+	(void)dom;
+	/* Only the hypercall page, never writable, always under the key:
+	 * A, D, G, PCD/PWT and NX are the guest's business. */
+	return mfn == hcall_mfn && hcall_mfn && !(e & PTE_W) &&
+	       (e & (PTE_P | PTE_U | PTE_PKEY_MASK)) == must;
+}
+
+void pv_xonly_load(struct vcpu *v)
+{
+	if (have_pku)
+		wrpkru(pkscan_pkru_forced(v->pv.pkru, PV_PKEY_HV));
+}
+
+/* A sequence split across two virtual pages is in neither page's scan,
+ * and which page follows is not known here (a frame may be mapped at many
+ * places). So no executable page may end with the first two bytes of one
+ * (0F 01, 0F AE, 0F C7) or begin with the rest of one whose 0F ends the
+ * page before it (01 EF, AE /5 or C7 /3 with a memory operand): between
+ * them every split point is covered. */
+static bool modrm_is(uint8_t modrm, unsigned int reg)
+{
+	return (modrm >> 6) != 3 && ((modrm >> 3) & 7) == reg;
+}
+
+static const char *straddle_risk(const uint8_t *p)
+{
+	const uint8_t *t = p + PAGE_SIZE - 2;
+
+	if (t[0] == PKSCAN_ESCAPE && (t[1] == PKSCAN_OP_GRP7 || t[1] == PKSCAN_OP_GRP15 ||
+				      t[1] == PKSCAN_OP_GRP9))
+		return "ends with the start of WRPKRU/XRSTOR/XRSTORS";
+	if ((p[0] == PKSCAN_OP_GRP7 && p[1] == PKSCAN_MODRM_WRPKRU) ||
+	    (p[0] == PKSCAN_OP_GRP15 && modrm_is(p[1], PKSCAN_GRP15_XRSTOR)) ||
+	    (p[0] == PKSCAN_OP_GRP9 && modrm_is(p[1], PKSCAN_GRP9_XRSTORS)))
+		return "begins with the end of WRPKRU/XRSTOR/XRSTORS";
+	return NULL;
+}
+
+static const char *const class_name[] = {
+	[PKSCAN_HIDDEN] = "inside another instruction",
+	[PKSCAN_UNREACHED] = "in bytes no decode reached",
+	[PKSCAN_STRADDLE] = "across the page end",
+	[PKSCAN_TOO_MANY] = "too many matches",
+};
+
+/* Refusals are the guest's doing: say so, but not without end. */
+static void say_refused(uint16_t dom, uint64_t mfn, const char *why, unsigned int off)
+{
+	static unsigned int said;
+
+	if (said >= 32)
+		return;
+	said++;
+	log_lifecycle(LOG_INFO, "domain %u: frame %#llx refused execution: %s (offset %#x)\n",
+		      dom, (unsigned long long)mfn, why, off);
+}
+
+bool pv_xonly_may_exec(void *ctx, uint16_t dom, uint64_t mfn, bool writable)
+{
+	struct spt_machine *m = pv_mm_machine();
+	struct pkscan_result res;
+	const char *why;
+	uint8_t *page;
+
+	(void)ctx;
+	(void)writable;	/* W^X domains never ask with it; others are scanned all the same */
+	if (mfn >= m->nr_frames)
+		return false;
+	page = phys_to_virt(mfn << PAGE_SHIFT);
+	why = straddle_risk(page);
+	if (why) {
+		say_refused(dom, mfn, why, 0);
+		return false;
+	}
+	if (pkscan_page(page, NULL, NULL, 0, 64, &res) == 0)
+		return true;
+	why = res.refused.class < sizeof(class_name) / sizeof(class_name[0]) &&
+	      class_name[res.refused.class] ? class_name[res.refused.class] : "refused";
+	say_refused(dom, mfn, why, res.refused.offset);
+	return false;
+}
+
+bool pv_xonly_ud(struct vcpu *v, unsigned int *vec)
+{
+	struct cpu_regs *r = &v->pv.regs;
+	int mode = r->cs == FLAT_RING3_CS32 ? 32 : 64;
+	uint8_t bytes[INSN_MAX_LEN];
+	size_t avail = sizeof(bytes);
+	struct insn orig;
+	uint32_t pkru;
+	int kind;
+
+	/* The instruction may end just before an unmapped page. */
+	while (avail && fetch_guest_insn(v, bytes, r->rip, avail, true))
+		avail--;
+	if (!avail)
+		return false;
+	kind = pkscan_trap_decode(bytes, avail, mode, &orig);
+	if (kind <= 0)
+		return false;
+	if (kind == PKSCAN_WRPKRU) {
+		switch (pkscan_emulate_wrpkru(&orig, r->rax, r->rcx, r->rdx, PV_PKEY_HV, &pkru)) {
+		case PKSCAN_EMUL_DONE:
+			v->pv.pkru = pkru;
+			r->rip += orig.len;
+			return true;
+		case PKSCAN_EMUL_GP:
+			*vec = TRAP_GP;
+			r->error_code = 0;
+			return false;
+		default:
+			return false;	/* #UD, as the CPU gives it */
+		}
+	}
+	/* XRSTOR, XRSTORS: CR4.OSXSAVE is clear while PV guests run (their
+	 * FPU is switched with FXSAVE), so the CPU raises #UD for both
+	 * before any state is loaded; so does the emulation. PKRU is never
+	 * part of a PV guest's XSAVE state. */
+	return false;
+}

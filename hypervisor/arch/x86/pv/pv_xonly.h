@@ -1,0 +1,35 @@
+/* The execute-only hypervisor for PV guests (DESIGN.md §4, docs/pv.md):
+ * the hypercall page under a protection key the guest cannot read or
+ * write through, the guest's PKRU with that key forced shut, and the
+ * WRPKRU/XRSTOR scanner at the one place guest pages become executable. */
+#ifndef PV_XONLY_H
+#define PV_XONLY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "mmu/pte.h"
+
+struct vcpu;
+struct domain;
+
+/* The protection key reserved for the hypervisor's pages in PV guests. */
+#define PV_PKEY_HV	15
+
+/* Once per CPU, before any guest: CR4.PKE when the CPU has PKU. */
+void pv_xonly_cpu_init(void);
+/* Once, after the frame table exists: the hypervisor's hypercall page
+ * (Xen's stubs), owned by the hypervisor in the frame table. 0 or -ENOMEM. */
+int pv_xonly_init(void);
+/* The L1 entry a PV guest maps the hypercall page with: present, user,
+ * executable, read-only, under PV_PKEY_HV. 0 before pv_xonly_init(). */
+pte_t pv_hypercall_page_pte(void);
+/* Before every entry into the guest: its PKRU, the reserved key shut. */
+void pv_xonly_load(struct vcpu *v);
+/* spt_ops hooks (pv_mm.c). */
+bool pv_xonly_may_exec(void *ctx, uint16_t dom, uint64_t mfn, bool writable);
+bool pv_xonly_hv_leaf(void *ctx, uint16_t dom, uint64_t mfn, pte_t e);
+/* A #UD at a trap the rewriter wrote: emulated (true), or *vec changed to
+ * the exception the original instruction gives (false: bounce *vec). */
+bool pv_xonly_ud(struct vcpu *v, unsigned int *vec);
+
+#endif

@@ -1,0 +1,240 @@
+/*
+ * pvxonly: the execute-only hypervisor from inside a PV guest (DESIGN.md
+ * §4, docs/pv.md). The hypercall page is the hypervisor's, mapped
+ * execute-only under a protection key the guest's PKRU keeps shut: calls
+ * work, reads and writes fault with the PK bit. WRPKRU and XRSTOR in its
+ * code are rewritten into traps the hypervisor emulates with the key
+ * kept shut; hidden ones (inside another instruction, across a page end)
+ * make a page unexecutable; W^X mappings are refused. One line per check:
+ * "pvxonly: ok: ..." or "pvxonly: FAIL: ...".
+ */
+#include <public/sched.h>
+#include <public/version.h>
+#include "hypercall.h"
+#include "minios.h"
+
+const char guest_name[] = "pvxonly";
+
+#define EPERM	1
+#define EINVAL	22
+#define PTE_P	1ULL
+#define PTE_W	2ULL
+#define PTE_U	4ULL
+#define PTE_A	0x20ULL
+#define PTE_D	0x40ULL
+#define PTE_NX	(1ULL << 63)
+#define PF_PK	0x20
+#define KEY_SHUT(pkru)	(((pkru) >> 30) == 3)	/* key 15: AD and WD */
+
+extern char hypercall_page[];
+static unsigned int failures;
+static const struct start_info *si;
+static volatile uint64_t seen_vector, seen_error, resume_at;
+
+static void expect(int ok, const char *what)
+{
+	con_printf("pvxonly: %s: %s\n", ok ? "ok" : "FAIL", what);
+	failures += !ok;
+}
+
+static int record(struct minios_regs *r)
+{
+	seen_vector = r->vector;
+	seen_error = r->error_code;
+	if (resume_at)
+		r->rip = resume_at;
+	resume_at = 0;
+	return 1;
+}
+
+#define RAISES(asm_body, ...) ({					\
+	seen_vector = ~0ULL;						\
+	__asm__ volatile("lea 2f(%%rip), %%rax; mov %%rax, %0; " asm_body "; 2:"	\
+			 : "=m"(resume_at) : __VA_ARGS__ : "rax", "rcx", "rdx", "memory"); \
+	seen_vector; })
+
+static uint32_t rdpkru(void)
+{
+	uint32_t eax, edx;
+
+	__asm__ volatile(".byte 0x0f, 0x01, 0xee" : "=a"(eax), "=d"(edx) : "c"(0));
+	return eax;
+}
+
+static uint64_t mfn_of(uint64_t va)
+{
+	return ((const uint64_t *)si->mfn_list)[va >> 12];
+}
+
+static long map(uint64_t va, uint64_t mfn, uint64_t flags)
+{
+	return hypercall3(__HYPERVISOR_update_va_mapping, va, (mfn << 12) | PTE_P | PTE_U | PTE_A | flags,
+			  UVMF_INVLPG);
+}
+
+/* Real instructions, each at the start of its own page of code, so the
+ * hypervisor's decode of the page (from offset 0) sees them as they are. */
+__attribute__((section(".text.xonly"), aligned(4096), noinline))
+void real_wrpkru(uint32_t pkru, uint32_t ecx)
+{
+	__asm__ volatile("wrpkru" : : "a"(pkru), "c"(ecx), "d"(0) : "memory");
+}
+
+static uint8_t xsave_area[4096] __attribute__((aligned(64)));
+
+__attribute__((section(".text.xonly2"), aligned(4096), noinline))
+void real_xrstor(void)
+{
+	__asm__ volatile("xrstor %0" : : "m"(xsave_area), "a"(~0u), "d"(~0u) : "memory");
+}
+
+static void check_hypercall_page(void)
+{
+	uint64_t v;
+
+	expect(hv_xen_version(XENVER_version, NULL) == (4 << 16 | 17),
+	       "a call into the hypercall page works (xen_version 4.17)");
+	expect(KEY_SHUT(rdpkru()), "PKRU has the hypervisor's key 15 access- and write-disabled");
+	v = RAISES("mov (%1), %%rax", "r"(hypercall_page));
+	expect(v == 14 && seen_error == (0x5 | PF_PK),
+	       "reading the hypercall page: #PF, present, user, PK (error 0x25)");
+	if (v != 14 || seen_error != (0x5 | PF_PK))
+		con_printf("pvxonly: read gave vector %lu error %#lx\n", (unsigned long)v,
+			   (unsigned long)seen_error);
+	v = RAISES("movb $0xc3, 32(%1)", "r"(hypercall_page));
+	expect(v == 14 && (seen_error & 7) == 7, "writing the hypercall page: #PF, present, write, user");
+	expect(map((uint64_t)(uintptr_t)hypercall_page, mfn_of(0x100000), PTE_W) < 0 ||
+	       RAISES("mov (%1), %%rax", "r"(hypercall_page)) == 14,
+	       "remapping the hypercall page's address stays the guest's own business");
+}
+
+static void check_real_instructions(void)
+{
+	const volatile uint8_t *c = (const volatile uint8_t *)(uintptr_t)real_wrpkru;
+	unsigned int i;
+	uint64_t v;
+
+	for (i = 0; i < 16 && !(c[i] == 0x0f && c[i + 1] == 0xb9 && c[i + 2] == 0xef); i++)
+		;
+	expect(i < 16, "the WRPKRU in its code was rewritten one-to-one (0F 01 EF -> 0F B9 EF)");
+	real_wrpkru(0, 0);
+	expect(KEY_SHUT(rdpkru()) && (rdpkru() & 0x3fffffff) == 0,
+	       "WRPKRU of 0 is emulated: keys 0-14 open, key 15 stays shut");
+	expect(RAISES("mov (%1), %%rax", "r"(hypercall_page)) == 14,
+	       "after it, reading the hypercall page still faults");
+	real_wrpkru(0x0c, 0);	/* key 1 shut: nothing of ours uses it */
+	expect((rdpkru() & 0x3fffffff) == 0x0c && KEY_SHUT(rdpkru()),
+	       "WRPKRU keeps the guest's own keys as it asked");
+	real_wrpkru(0, 0);
+	c = (const volatile uint8_t *)(uintptr_t)real_xrstor;
+	for (i = 0; i < 24 && !(c[i] == 0x0f && c[i + 1] == 0xb9); i++)
+		;
+	expect(i < 24, "the XRSTOR in its code was rewritten one-to-one (0F AE /5 -> 0F B9 /5)");
+	/* Straight to the instruction: no frame of the function to unwind. */
+	v = RAISES("mov $-1, %%eax; mov $-1, %%edx; jmp *%1", "r"(c + i));
+	expect(v == 6 && KEY_SHUT(rdpkru()),
+	       "XRSTOR with PKRU (bit 9) in its mask: #UD, as without XSAVE; the key stays shut");
+}
+
+/* Pages of data the guest turns into code at run time. */
+static uint8_t pages[6][4096] __attribute__((aligned(4096)));
+
+static long make_code(unsigned int i)
+{
+	uint64_t va = (uint64_t)(uintptr_t)pages[i];
+	long rc = map(va, mfn_of(va), PTE_NX);	/* read-only first: W^X */
+
+	return rc ? rc : map(va, mfn_of(va), 0);
+}
+
+/* The code bytes below are data (not .rodata, which shares the text
+ * segment): otherwise the hidden ones would refuse the image itself. */
+static void check_runtime_code(void)
+{
+	static uint8_t hidden[] = { 0xb8, 0x0f, 0x01, 0xef, 0x00, 0xc3 };	/* mov $0xef010f, %eax; ret */
+	static uint8_t real[] = { 0x0f, 0x01, 0xef, 0xc3 };	/* wrpkru; ret */
+	static uint8_t hidden_xrstor[] = { 0x48, 0xb8, 0x0f, 0xae, 0x28, 0, 0, 0, 0, 0, 0xc3 };
+	static uint8_t split1[] = { 0x0f, 0x01, 0xef, 0xc3 }, split2[] = { 0x0f, 0x01, 0xef };
+	uint64_t va;
+	long rc;
+
+	memcpy(pages[0], hidden, sizeof(hidden));
+	rc = make_code(0);
+	expect(rc == -EPERM, "a page with WRPKRU hidden in an immediate cannot become executable: -EPERM");
+	va = (uint64_t)(uintptr_t)pages[0] + 1;
+	expect(RAISES("jmp *%1", "r"(va)) == 14 && (seen_error & 0x10),
+	       "jumping into the hidden WRPKRU: #PF (instruction fetch), nothing ran");
+
+	memcpy(pages[1], real, sizeof(real));
+	rc = make_code(1);
+	expect(rc == 0 && pages[1][1] == 0xb9, "a page with a real WRPKRU becomes executable, rewritten");
+	__asm__ volatile("xor %%eax, %%eax; xor %%ecx, %%ecx; xor %%edx, %%edx; call *%0"
+			 : : "r"(pages[1]) : "rax", "rcx", "rdx", "memory");
+	expect(KEY_SHUT(rdpkru()), "running it: the key stays shut");
+	/* WRPKRU with ECX != 0 is #GP(0) on the CPU, and so emulated. */
+	expect(RAISES("mov $1, %%ecx; xor %%edx, %%edx; xor %%eax, %%eax; jmp *%1", "r"(pages[1])) == 13 &&
+	       seen_error == 0, "emulated WRPKRU with ECX != 0: #GP(0), as the CPU");
+
+	/* 0F at the end of one page, 01 EF at the start of the next (copied
+	 * from data: as immediates they would be hidden WRPKRUs in our own
+	 * code, and our own image would be refused). */
+	memcpy(&pages[2][4095], split1, 1);
+	memcpy(pages[3], split1 + 1, 3);
+	rc = make_code(2);
+	expect(rc == 0, "a page ending in 0F alone may become executable");
+	rc = make_code(3);
+	expect(rc == -EPERM, "WRPKRU straddling into the next page (0F | 01 EF): the next page -EPERM");
+	/* 0F 01 at the end of one page: that page is refused. */
+	memcpy(&pages[4][4094], split2, 2);
+	memcpy(pages[5], split2 + 2, 1);
+	rc = make_code(4);
+	expect(rc == -EPERM, "WRPKRU straddling the page end (0F 01 | EF): that page -EPERM");
+	va = (uint64_t)(uintptr_t)pages[4] + 4094;
+	expect(RAISES("jmp *%1", "r"(va)) == 14, "jumping to it: #PF");
+
+	memset(pages[5], 0xcc, 4096);
+	memcpy(pages[5], hidden_xrstor, sizeof(hidden_xrstor));
+	rc = make_code(5);
+	expect(rc == -EPERM, "XRSTOR hidden in an immediate: -EPERM");
+}
+
+static uint8_t wx_page[4096] __attribute__((aligned(4096)));
+static uint8_t alias[4096] __attribute__((aligned(4096)));
+
+static void check_wx(void)
+{
+	uint64_t va = (uint64_t)(uintptr_t)wx_page, al = (uint64_t)(uintptr_t)alias;
+	uint64_t text = (uint64_t)(uintptr_t)real_wrpkru;
+	struct mmu_update u;
+	unsigned int done = 99;
+	long rc;
+
+	rc = map(va, mfn_of(va), PTE_W | PTE_D);
+	expect(rc == -EINVAL, "mapping a page writable and executable: -EINVAL");
+	wx_page[0] = 0xc3;
+	expect(wx_page[0] == 0xc3, "the refused mapping changed nothing (still writable)");
+	rc = map(al, mfn_of(va), 0);
+	expect(rc == -EPERM, "an executable alias of a page writable elsewhere: -EPERM");
+	rc = map(al, mfn_of(text), PTE_W | PTE_D | PTE_NX);
+	expect(rc == -EPERM, "a writable alias of its own code: -EPERM");
+	u.ptr = (mfn_of(text) << 12) | 0;
+	u.val = 0xcccccccccccccccc;
+	rc = hypercall4(__HYPERVISOR_mmu_update, &u, 1, &done, DOMID_SELF);
+	expect(rc == -EPERM && done == 0, "mmu_update writing into its own code: -EPERM");
+	rc = map(al, mfn_of(al), PTE_W | PTE_D | PTE_NX);
+	expect(rc == 0, "its own data page, writable and no-execute: fine");
+}
+
+int guest_main(const struct start_info *start)
+{
+	si = start;
+	for (unsigned int v = 0; v < 256; v++)
+		trap_set_handler(v, record);
+	expect(trap_init() == 0, "set_trap_table");
+	check_hypercall_page();
+	check_real_instructions();
+	check_runtime_code();
+	check_wx();
+	con_printf("pvxonly: %u failed\n", failures);
+	return failures ? SHUTDOWN_crash : SHUTDOWN_poweroff;
+}
