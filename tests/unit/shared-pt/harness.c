@@ -90,7 +90,19 @@ static bool h_may_exec(void *ctx, uint16_t dom, uint64_t mfn, bool writable)
 
 	(void)dom;
 	(void)writable;
+	h->exec_asked++;
 	return mfn != h->exec_refused_mfn;
+}
+
+/* The machine's spt_ops.hv_leaf: the one hypervisor page, as PV maps its
+ * hypercall page (never writable, user, the reserved key). */
+static bool h_hv_leaf(void *ctx, uint16_t dom, uint64_t mfn, pte_t e)
+{
+	struct harness *h = ctx;
+
+	(void)dom;
+	return mfn == h->hv_page_mfn && !(e & PTE_W) && (e & PTE_U) &&
+	       pte_pkey(e) == H_HV_PKEY;
 }
 
 static const struct spt_ops h_ops = {
@@ -101,6 +113,7 @@ static const struct spt_ops h_ops = {
 	.flush_tlbs = h_flush,
 	.granted = h_granted,
 	.may_exec = h_may_exec,
+	.hv_leaf = h_hv_leaf,
 };
 
 /* ---- setup ------------------------------------------------------------- */
@@ -137,6 +150,7 @@ int h_init(struct harness *h, uint64_t frames, uint64_t pool_frames)
 	h->pool_frames = pool_frames;
 	h->alloc_budget = -1;
 	h->exec_refused_mfn = SPT_INVALID_MFN;
+	h->hv_page_mfn = SPT_INVALID_MFN;
 	h->next_extent = frames / SPT_EXTENT_FRAMES;
 	hv_slots(slots);
 	return spt_machine_init(&h->m, &h_ops, h, h->frames, frames,

@@ -40,6 +40,10 @@ struct h_dom {
 
 struct harness {
 	uint64_t exec_refused_mfn;	/* spt_ops.may_exec refuses it */
+	unsigned long exec_asked;	/* spt_ops.may_exec calls */
+	/* spt_ops.hv_leaf allows this hypervisor frame read-only under
+	 * protection key H_HV_PKEY (SPT_INVALID_MFN: none). */
+	uint64_t hv_page_mfn;
 	uint8_t *raw;
 	size_t raw_len;
 	uint8_t *mem;			/* 2 MiB aligned */
@@ -94,6 +98,7 @@ static inline uint64_t h_maddr(uint64_t mfn, unsigned int index)
 	return (mfn << PAGE_SHIFT) | ((uint64_t)index * sizeof(pte_t));
 }
 
+#define H_HV_PKEY	15
 #define H_RW	(PTE_P | PTE_W | PTE_U)
 #define H_RO	(PTE_P | PTE_U)
 
