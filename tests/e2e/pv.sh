@@ -258,6 +258,10 @@ check "W^X: a W+X mapping -EINVAL; executable and writable aliases -EPERM; mmu_u
 	      guest_said xo "pvxonly: ok: an executable alias of a page writable elsewhere: -EPERM" &&
 	      guest_said xo "pvxonly: ok: a writable alias of its own code: -EPERM" &&
 	      guest_said xo "pvxonly: ok: mmu_update writing into its own code: -EPERM"'
+check "pages the hypervisor writes never become code: shared_info executable -EPERM, placed onto code -EPERM" \
+	eval 'guest_said xo "pvxonly: ok: shared_info (event bits the hypervisor sets) mapped executable: -EPERM" &&
+	      guest_said xo "pvxonly: ok: add_to_physmap of shared_info onto its own code: -EPERM" &&
+	      guest_said xo "pvxonly: ok: its code is unchanged and still runs"'
 check "the hypervisor said which pages it refused and why" \
 	eval 'log_has "^domain [0-9]+: frame 0x[0-9a-f]+ refused execution: inside another instruction" &&
 	      log_has "^domain [0-9]+: frame 0x[0-9a-f]+ refused execution: begins with the end of WRPKRU"'

@@ -8,6 +8,7 @@
  * make a page unexecutable; W^X mappings are refused. One line per check:
  * "pvxonly: ok: ..." or "pvxonly: FAIL: ...".
  */
+#include <public/memory.h>
 #include <public/sched.h>
 #include <public/version.h>
 #include "hypercall.h"
@@ -108,14 +109,23 @@ static void check_hypercall_page(void)
 	       "remapping the hypercall page's address stays the guest's own business");
 }
 
+/* Where the first rewritten trap (0F B9) is in the n bytes at c, or n. */
+static unsigned int trap_at(const volatile uint8_t *c, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n && !(c[i] == 0x0f && c[i + 1] == 0xb9); i++)
+		;
+	return i;
+}
+
 static void check_real_instructions(void)
 {
 	const volatile uint8_t *c = (const volatile uint8_t *)(uintptr_t)real_wrpkru;
 	unsigned int i;
 	uint64_t v;
 
-	for (i = 0; i < 16 && !(c[i] == 0x0f && c[i + 1] == 0xb9 && c[i + 2] == 0xef); i++)
-		;
+	i = trap_at(c, 16);
 	expect(i < 16, "the WRPKRU in its code was rewritten one-to-one (0F 01 EF -> 0F B9 EF)");
 	real_wrpkru(0, 0);
 	expect(KEY_SHUT(rdpkru()) && (rdpkru() & 0x3fffffff) == 0,
@@ -225,6 +235,25 @@ static void check_wx(void)
 	expect(rc == 0, "its own data page, writable and no-execute: fine");
 }
 
+/* Pages the hypervisor writes itself (event bits, time) never become
+ * code, and it places none of them onto code. */
+static void check_hypervisor_written(void)
+{
+	uint64_t al = (uint64_t)(uintptr_t)alias, code = (uint64_t)(uintptr_t)real_wrpkru;
+	struct xen_add_to_physmap xatp = {
+		.domid = DOMID_SELF, .space = XENMAPSPACE_shared_info, .idx = 0, .gpfn = code >> 12,
+	};
+	long rc;
+
+	rc = map(al, si->shared_info >> 12, 0);
+	expect(rc == -EPERM, "shared_info (event bits the hypervisor sets) mapped executable: -EPERM");
+	rc = hypercall2(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, &xatp);
+	expect(rc == -EPERM, "add_to_physmap of shared_info onto its own code: -EPERM");
+	real_wrpkru(0, 0);
+	expect(KEY_SHUT(rdpkru()) && trap_at((const volatile uint8_t *)code, 16) < 16,
+	       "its code is unchanged and still runs");
+}
+
 int guest_main(const struct start_info *start)
 {
 	si = start;
@@ -235,6 +264,7 @@ int guest_main(const struct start_info *start)
 	check_real_instructions();
 	check_runtime_code();
 	check_wx();
+	check_hypervisor_written();
 	con_printf("pvxonly: %u failed\n", failures);
 	return failures ? SHUTDOWN_crash : SHUTDOWN_poweroff;
 }

@@ -281,6 +281,7 @@ int pv_domain_build(struct domain *d, const struct pv_build_params *p, const cha
 	if (rc)
 		return rc;
 	d->pv->writable_pt = img.writable_pt;
+	pv_xonly_domain_ready(d);
 	set_entry_state(d->vcpus[0], &img, &l);
 	if (img.wx_load)
 		log_lifecycle(LOG_INFO, "domain %u (%s): W^X off: the image has a writable "

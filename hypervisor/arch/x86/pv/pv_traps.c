@@ -394,6 +394,10 @@ bool pv_hypercall_arch(struct vcpu *v, uint64_t nr, uint64_t *args, long *rc)
 	case __HYPERVISOR_update_va_mapping:
 		*rc = pv_do_update_va_mapping(v, args);
 		break;
+	case __HYPERVISOR_memory_op:
+		if (!pv_xonly_memory_op(v, args[0], args[1], rc))
+			return false;
+		break;
 	default:
 		return false;
 	}

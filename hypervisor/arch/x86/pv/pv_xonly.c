@@ -26,6 +26,7 @@
 #include <asm/traps.h>
 #include <asm/x86.h>
 #include <public/arch-x86/xen-x86_64.h>
+#include <public/memory.h>
 #include <umbra/domain.h>
 #include <umbra/errno.h>
 #include <umbra/mm.h>
@@ -33,6 +34,8 @@
 #include "pv_build.h"
 #include "pv_mm.h"
 #include "pv_xonly.h"
+
+static const char *hypervisor_written(const struct domain *d, uint64_t mfn);
 
 static bool have_pku;
 static uint64_t hcall_mfn;
@@ -142,6 +145,7 @@ bool pv_xonly_may_exec(void *ctx, uint16_t dom, uint64_t mfn, bool writable)
 {
 	struct spt_machine *m = pv_mm_machine();
 	struct pkscan_result res;
+	const struct domain *d;
 	const char *why;
 	uint8_t *page;
 
@@ -154,6 +158,12 @@ bool pv_xonly_may_exec(void *ctx, uint16_t dom, uint64_t mfn, bool writable)
 		return true;
 	if (mfn >= m->nr_frames)
 		return false;
+	d = domain_by_id(dom);
+	why = d ? hypervisor_written(d, mfn) : NULL;
+	if (why) {
+		say_refused(dom, mfn, why, 0);
+		return false;
+	}
 	page = phys_to_virt(mfn << PAGE_SHIFT);
 	why = straddle_risk(page);
 	if (why) {
@@ -205,4 +215,86 @@ bool pv_xonly_ud(struct vcpu *v, unsigned int *vec)
 	 * before any state is loaded; so does the emulation. PKRU is never
 	 * part of a PV guest's XSAVE state. */
 	return false;
+}
+
+/* ---- The hypervisor's own writes into a W^X domain's memory ----------
+ * W^X in the page tables keeps the guest from writing its code; the
+ * hypervisor writes guest memory by guest-physical address too (event
+ * bits and time in shared_info and vcpu_info, grant copies, memory_op,
+ * the management interface). Such writes must not change a page after
+ * it was scanned either: a frame the hypervisor writes on its own (the
+ * guest choosing when and which bits: an event is a set bit) never
+ * becomes executable, and a write into a page that is executable is
+ * refused. */
+
+static bool gpa_is_code(const struct domain *d, uint64_t gpa)
+{
+	const struct spt_machine *m = pv_mm_machine();
+	uint64_t mfn = domain_gpa_to_maddr(d, gpa) >> PAGE_SHIFT;
+
+	return mfn < m->nr_frames && m->frames[mfn].type_count &&
+	       m->frames[mfn].type == SPT_TYPE_EXEC;
+}
+
+/* struct domain.write_gpa of a W^X PV domain. */
+static int write_gpa(struct domain *d, uint64_t gpa, const void *src, uint64_t len)
+{
+	int rc = 0;
+
+	pv_mm_lock(NULL);	/* no page may become executable meanwhile */
+	for (uint64_t p = gpa & ~(PAGE_SIZE - 1); p < gpa + len && !rc; p += PAGE_SIZE)
+		if (gpa_is_code(d, p))
+			rc = -EFAULT;
+	if (!rc)
+		rc = copy_to_gpa_raw(d, gpa, src, len);
+	pv_mm_unlock();
+	return rc;
+}
+
+void pv_xonly_domain_ready(struct domain *d)
+{
+	if (d->pv->spt.wx && !d->write_gpa)
+		d->write_gpa = write_gpa;
+}
+
+/* Pages the hypervisor writes at its own (the guest's) pace. */
+static const char *hypervisor_written(const struct domain *d, uint64_t mfn)
+{
+	uint64_t gpa, page;
+
+	if (pv_maddr_to_gpa(d, mfn << PAGE_SHIFT, &gpa))
+		return NULL;
+	page = gpa >> PAGE_SHIFT;
+	if (d->shared_info_placed && d->shared_info_gpa >> PAGE_SHIFT == page)
+		return "the hypervisor writes it (shared_info)";
+	for (unsigned int i = 0; i < GRANT_FRAMES_MAX; i++)
+		if (d->grant_frame_placed[i] && d->grant_frame_gpa[i] >> PAGE_SHIFT == page)
+			return "the hypervisor writes it (grant table)";
+	for (unsigned int i = 0; i < d->nr_vcpus; i++)
+		if (d->vcpus[i] && d->vcpus[i]->vcpu_info_registered &&
+		    d->vcpus[i]->vcpu_info_gpa >> PAGE_SHIFT == page)
+			return "the hypervisor writes it (vcpu_info)";
+	return NULL;
+}
+
+/* XENMEM_add_to_physmap places a page the hypervisor then writes (and
+ * records where before writing it): not onto code. Anything else, and a
+ * request it cannot read, goes on to the common memory_op. */
+bool pv_xonly_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg, long *rc)
+{
+	struct domain *d = v->domain;
+	struct xen_add_to_physmap xatp;
+	bool code;
+
+	if ((cmd & MEMOP_CMD_MASK) != XENMEM_add_to_physmap || !d->pv->spt.wx ||
+	    copy_from_guest(v, &xatp, arg, sizeof(xatp)) ||
+	    !domain_owns_gpa_range(d, xatp.gpfn << PAGE_SHIFT, PAGE_SIZE))
+		return false;
+	pv_mm_lock(NULL);
+	code = gpa_is_code(d, xatp.gpfn << PAGE_SHIFT);
+	pv_mm_unlock();
+	if (!code)
+		return false;
+	*rc = -EPERM;
+	return true;
 }

@@ -28,6 +28,12 @@ void pv_xonly_load(struct vcpu *v);
 /* spt_ops hooks (pv_mm.c). */
 bool pv_xonly_may_exec(void *ctx, uint16_t dom, uint64_t mfn, bool writable);
 bool pv_xonly_hv_leaf(void *ctx, uint16_t dom, uint64_t mfn, pte_t e);
+/* After the domain is built: the hypervisor's writes into a W^X domain's
+ * memory refuse its executable pages (struct domain.write_gpa). */
+void pv_xonly_domain_ready(struct domain *d);
+/* memory_op from a PV guest: true and *rc when refused here (placing a
+ * hypervisor-written page onto code), false: the common memory_op. */
+bool pv_xonly_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg, long *rc);
 /* A #UD at a trap the rewriter wrote: emulated (true), or *vec changed to
  * the exception the original instruction gives (false: bounce *vec). */
 bool pv_xonly_ud(struct vcpu *v, unsigned int *vec);
