@@ -7,9 +7,10 @@
 
 #define TSS_TYPE_AVAIL	0x89ULL
 
-/* Each CPU's GDT runs up to Xen's reserved page at 0xe000, where PV
- * guests find their ring-3 segments; the 56 KiB in between are zero
- * (not-present descriptors) until guests get GDTs of their own. */
+/* Each CPU's GDT has Xen's x86-64 layout: 0-0xdfff are the running PV
+ * guest's descriptors (pv_desc.c copies them in; zero, not present,
+ * otherwise), the hypervisor's own and the PV flat ring-3 segments are in
+ * the reserved page at 0xe000 (asm/layout.h). */
 static uint64_t gdt_tables[MAX_CPUS][GDT_SIZE / 8] __attribute__((aligned(4096)));
 
 static void set_tss_desc(uint64_t *gdt, const struct tss64 *tss)

@@ -41,11 +41,20 @@
 #define STACK_IST_OFF(i) (STACK_MAIN_OFF + STACK_SIZE + _AC(0x1000, UL) + \
 			  (i) * (IST_STACK_SIZE + _AC(0x1000, UL)))
 
-/* GDT selectors */
-#define GDT_CS64	0x08
-#define GDT_DS		0x10
-#define GDT_CS32	0x18
-#define GDT_TSS		0x20	/* 16-byte system descriptor */
+/* The boot GDTs (head.S, the AP trampoline): flat 64-bit code, data and
+ * 32-bit code at the bottom, until each CPU loads its own. */
+#define BOOT_CS64	0x08
+#define BOOT_DS		0x10
+#define BOOT_CS32	0x18
+/* Each CPU's own GDT (gdt.c) follows Xen's x86-64 layout: the first
+ * FIRST_RESERVED_GDT_BYTE (0xe000) bytes are a PV guest's (set_gdt,
+ * copied in while it runs, pv_desc.c), the hypervisor's descriptors live
+ * in the reserved page above, at Xen's selectors (__HYPERVISOR_CS 0xe008,
+ * the TSS at 0xe040). */
+#define GDT_CS64	0xe008
+#define GDT_DS		0xe010
+#define GDT_CS32	0xe018
+#define GDT_TSS		0xe040	/* 16-byte system descriptor */
 /* Their descriptors (flat), with the accessed bit already set: the AP
  * trampoline loads CS from a read-only page, where the CPU could not set it. */
 #define GDT_DESC_CS64	_AC(0x00af9b000000ffff, ULL)
@@ -53,12 +62,11 @@
 #define GDT_DESC_CS32	_AC(0x00cf9b000000ffff, ULL)
 /* PV guests' flat ring-3 segments, in Xen's reserved GDT page at the
  * selectors its ABI fixes (FLAT_RING3_*, public/arch-x86/xen-x86_64.h):
- * 32-bit code, data, 64-bit code, in the order SYSRET expects. Every
- * CPU's GDT reaches that far (gdt.c). */
+ * 32-bit code, data, 64-bit code, in the order SYSRET expects. */
 #define GDT_PV_CS32	0xe020
 #define GDT_PV_DS	0xe028
 #define GDT_PV_CS64	0xe030
-#define GDT_SIZE	(GDT_PV_CS64 + 8)
+#define GDT_SIZE	(GDT_TSS + 16)
 #define GDT_DESC_PV_CS32 _AC(0x00cffb000000ffff, ULL)
 #define GDT_DESC_PV_DS	_AC(0x00cff3000000ffff, ULL)
 #define GDT_DESC_PV_CS64 _AC(0x00affb000000ffff, ULL)

@@ -39,6 +39,10 @@ struct percpu {
 	uint32_t dom0_ldr;		/* dom0's pCPUs: the LDR dom0 wrote */
 	void *regs_owner;		/* vCPU whose FPU and DR0-3 are loaded */
 	bool host_state_saved;		/* host_save_pa holds the host's state */
+	/* The PV guest descriptors in this CPU's GDT (pv_desc.c): whose
+	 * (a vCPU's gdt_gen) and how many entries. */
+	uint64_t pv_gdt_gen;
+	unsigned int pv_gdt_ents;
 };
 
 extern struct percpu percpu_area[MAX_CPUS];

@@ -31,10 +31,22 @@ struct pv_vcpu {
 	uint64_t gs_base_user;		/* ... and in guest user mode */
 	uint64_t cr3;			/* what the CPU walks: the shadow L4 */
 	uint64_t guest_cr3;		/* the guest's own L4 (machine address) */
+	uint64_t user_cr3;		/* the same two for guest user mode */
+	uint64_t guest_user_cr3;	/* (MMUEXT_NEW_USER_BASEPTR); 0: none */
 	uint64_t cr2;			/* of the last guest #PF */
 	uint32_t pkru;			/* as the guest set it; loaded with the
 					 * hypervisor's key shut (pv_xonly.c) */
+	uint64_t kernel_sp;		/* stack_switch: the guest kernel's stack */
+	uint16_t kernel_ss;		/*  for a trap from guest user mode */
+	uint16_t gs_sel_user;		/* SEGBASE_GS_USER_SEL's selector */
 	bool kernel_mode;		/* guest kernel (not user) is running */
+	bool fpu_ts;			/* the guest's virtual CR0.TS (fpu_taskswitch) */
+	/* set_gdt: the guest's descriptor frames (machine frame numbers,
+	 * typed segment-descriptor pages) and how many entries it has; the
+	 * generation tells a CPU whether its GDT holds them (pv_desc.c). */
+	uint64_t gdt_mfn[14];
+	unsigned int gdt_ents;
+	uint64_t gdt_gen;
 	struct pv_trap *traps;		/* 256 entries, a pool page; NULL: none set */
 	/* callback_op / set_callbacks, by CALLBACKTYPE_* (0: none). */
 	uint64_t callback[8];

@@ -98,7 +98,7 @@ start32:
 	or	$(CR0_PG | CR0_WP | CR0_PE), %eax
 	mov	%eax, %cr0
 	lgdt	boot_gdt_desc
-	ljmp	$GDT_CS64, $start64_low
+	ljmp	$BOOT_CS64, $start64_low
 
 /* Print the NUL-terminated string at EBX on COM1 and stop. */
 early_fail:
@@ -150,7 +150,7 @@ boot_stack_top:
 	.text
 	.code64
 start64:
-	mov	$GDT_DS, %eax
+	mov	$BOOT_DS, %eax
 	mov	%eax, %ds
 	mov	%eax, %es
 	mov	%eax, %ss

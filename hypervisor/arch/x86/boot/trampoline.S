@@ -23,11 +23,11 @@ trampoline_entry:
 	mov	%cr0, %eax
 	or	$CR0_PE, %eax
 	mov	%eax, %cr0
-	ljmpl	$GDT_CS32, $tramp32
+	ljmpl	$BOOT_CS32, $tramp32
 
 	.code32
 tramp32:
-	mov	$GDT_DS, %ax
+	mov	$BOOT_DS, %ax
 	mov	%ax, %ds
 	mov	%ax, %es
 	mov	%ax, %ss
@@ -43,7 +43,7 @@ tramp32:
 	mov	%cr0, %eax
 	or	$(CR0_PG | CR0_WP), %eax
 	mov	%eax, %cr0
-	ljmp	$GDT_CS64, $tramp64
+	ljmp	$BOOT_CS64, $tramp64
 
 	.code64
 tramp64:

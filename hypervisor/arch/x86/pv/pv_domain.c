@@ -9,6 +9,7 @@
 #include <umbra/heap.h>
 #include <umbra/printk.h>
 #include <umbra/string.h>
+#include "pv_desc.h"
 #include "pv_mm.h"
 
 /* Shadow L4s: one per address space the guest uses at once; a small
@@ -112,6 +113,7 @@ int pv_vcpu_init(struct vcpu *v, struct domain *d, unsigned int id)
 
 void pv_vcpu_destroy(struct vcpu *v)
 {
+	pv_desc_release(v);
 	if (v->pv.traps)
 		domain_page_free(v->domain, virt_to_phys(v->pv.traps));
 	v->pv.traps = NULL;

@@ -167,12 +167,15 @@ int pv_translate(struct vcpu *v, uint64_t gva, bool write, uint64_t *gpa)
 		.efer = EFER_LME | EFER_LMA | EFER_NXE, .maxphyaddr = machine.phys_bits,
 	};
 	const struct mmu_tables tables = { .map = map_owned_table, .ctx = v->domain };
+	/* In guest user mode (an instruction fetched for a fault there),
+	 * through the user page tables. */
+	uint64_t root = v->pv.kernel_mode ? v->pv.guest_cr3 : v->pv.guest_user_cr3;
 	struct mmu_walk w;
 	int rc;
 
-	if (!v->pv.guest_cr3)
+	if (!root)
 		return -EFAULT;
-	rc = mmu_walk(&mode, &tables, v->pv.guest_cr3, gva,
+	rc = mmu_walk(&mode, &tables, root, gva,
 		      MMU_ACC_USER | (write ? MMU_ACC_WRITE : 0), MMU_WALK_SET_AD, &w);
 	if (rc != MMU_WALK_OK)
 		return -EFAULT;

@@ -45,6 +45,12 @@ static void leave_mm(struct vcpu *v)
 		v->pv.guest_cr3 = sv->base_mfn << PAGE_SHIFT;
 		v->pv.cr3 = spt_vcpu_root(sv, false) << PAGE_SHIFT;
 	}
+	v->pv.guest_user_cr3 = 0;
+	v->pv.user_cr3 = 0;
+	if (sv->user_base_mfn != SPT_INVALID_MFN) {
+		v->pv.guest_user_cr3 = sv->user_base_mfn << PAGE_SHIFT;
+		v->pv.user_cr3 = spt_vcpu_root(sv, true) << PAGE_SHIFT;
+	}
 	pv_mm_unlock();
 }
 

@@ -14,6 +14,7 @@
 #include <umbra/hypercall.h>
 #include <umbra/sched.h>
 #include "mmu/walk.h"
+#include "pv_desc.h"
 #include "pv_mm.h"
 #include "pv_traps.h"
 #include "pv_xonly.h"
@@ -58,14 +59,16 @@ static void sanitize_frame(struct cpu_regs *r)
 static void load_state(struct vcpu *v, struct percpu *p)
 {
 	uint64_t top = (uint64_t)(&v->pv.regs + 1);
+	uint64_t cr3 = v->pv.kernel_mode ? v->pv.cr3 : v->pv.user_cr3;
 
 	if (p->regs_owner != v) {
 		__asm__ volatile("fxrstor64 %0" : : "m"(v->pv.fpu));
 		p->regs_owner = v;
 	}
-	if (read_cr3() != v->pv.cr3)
-		write_cr3(v->pv.cr3);
+	if (read_cr3() != cr3)
+		write_cr3(cr3);
 	pv_xonly_load(v);
+	pv_gdt_load(v, p);
 	p->tss.rsp[0] = top;
 	p->pv_frame_top = top;
 	wrmsr(MSR_FS_BASE, v->pv.fs_base);
@@ -80,6 +83,10 @@ static bool pv_hypercall(struct vcpu *v)
 	long rc;
 
 	v->hypercall_compat = false;
+	if (!v->pv.kernel_mode) {	/* guest user mode: the kernel's syscall */
+		pv_user_syscall(v);
+		return false;
+	}
 	if (nr == __HYPERVISOR_iret) {
 		v->stats.hypercalls[nr]++;
 		pv_iret(v);
@@ -117,7 +124,13 @@ bool pv_vcpu_run(struct vcpu *v)
 	sanitize_frame(r);
 	load_state(v, this_cpu());
 	v->stats.runs++;
+	/* The guest's CR0.TS only while it runs: the hypervisor saves and
+	 * restores FPU state with TS clear. */
+	if (v->pv.fpu_ts)
+		write_cr0(read_cr0() | CR0_TS);
 	pv_enter(r);
+	if (v->pv.fpu_ts)
+		clts();
 	vec = (unsigned int)r->vector;
 	if (vec == TRAP_PF)
 		v->pv.cr2 = read_cr2();

@@ -21,6 +21,7 @@
 #include <umbra/string.h>
 #include <umbra/vcpu_shared.h>
 #include "mmu/walk.h"
+#include "pv_desc.h"
 #include "pv_mm.h"
 #include "pv_traps.h"
 #include "pv_xonly.h"
@@ -77,20 +78,29 @@ static void set_cr2(struct vcpu *v, uint64_t cr2)
 }
 
 /* Build the frame and enter the handler; false if the guest's stack
- * cannot take it. */
+ * cannot take it. From guest user mode the guest kernel is entered on
+ * its stack_switch stack; in kernel mode the frame goes on the current
+ * stack and reports CS with RPL 0 ("kernel context", as Xen does). */
 static bool bounce(struct vcpu *v, const struct pv_trap *t, bool has_err, uint64_t err)
 {
 	struct cpu_regs *r = &v->pv.regs;
-	uint64_t frame[8], sp = r->rsp & ~0xfULL;
+	uint64_t frame[8], sp = r->rsp, cs = r->cs & 0xffff;
 	uint8_t mask = get_upcall_mask(v);
 	unsigned int n = 0;
 
+	if (v->pv.kernel_mode) {
+		cs &= ~3ULL;
+	} else {
+		pv_toggle_guest_mode(v);
+		sp = v->pv.kernel_sp;
+	}
+	sp &= ~0xfULL;
 	frame[n++] = r->rcx;
 	frame[n++] = r->r11;
 	if (has_err)
 		frame[n++] = err;
 	frame[n++] = r->rip;
-	frame[n++] = (r->cs & 0xffff) | ((uint64_t)mask << 32);
+	frame[n++] = cs | ((uint64_t)mask << 32);
 	frame[n++] = (r->rflags & ~(X86_EFLAGS_IF | X86_EFLAGS_IOPL)) |
 		     (mask ? 0 : X86_EFLAGS_IF);
 	frame[n++] = r->rsp;
@@ -113,6 +123,23 @@ static const struct pv_trap *trap_of(struct vcpu *v, unsigned int vec)
 	const struct pv_trap *t = v->pv.traps ? &v->pv.traps[vec & 0xff] : NULL;
 
 	return t && t->address ? t : NULL;
+}
+
+/* Enter a registered callback (syscall, syscall32) like an exception
+ * without error code; events masked if it was registered with
+ * CALLBACKF_mask_events. False: no stack for the frame, domain crashed. */
+bool pv_bounce_callback(struct vcpu *v, unsigned int type)
+{
+	struct pv_trap t = { 0 };
+
+	t.address = v->pv.callback[type];
+	t.cs = FLAT_KERNEL_CS;
+	t.flags = (v->pv.callback_flags[type] & CALLBACKF_mask_events) ? 4 : 0;
+	if (bounce(v, &t, false, 0))
+		return true;
+	domain_crash(v->domain, "callback %u at %#llx: no stack for the frame (rsp %#llx)", type,
+		     (unsigned long long)t.address, (unsigned long long)v->pv.kernel_sp);
+	return false;
 }
 
 /* Before each entry: an event upcall is due when the vCPU's vcpu_info has
@@ -140,8 +167,10 @@ bool pv_deliver_events(struct vcpu *v)
 }
 
 /* `int $n` from ring 3 meets a DPL-0 gate: #GP with error code n*8+2
- * (the IDT flag). If the guest's own entry for n allows ring 3, it is the
- * guest's software interrupt: deliver n after the 2-byte instruction.
+ * (the IDT flag). If the guest's own entry for n allows the guest's
+ * privilege (Xen's permit_softint: DPL >= 1 in kernel mode, 3 in user
+ * mode), it is the guest's software interrupt: deliver n after the
+ * 2-byte instruction.
  *
  * QEMU 7.2's TCG reports n*16+2 for a 64-bit `int $n` (the issue's "QEMU
  * bug"). So n is taken from the instruction itself (CD nn at RIP), the
@@ -162,7 +191,7 @@ static bool soft_interrupt(struct vcpu *v, unsigned int *vec)
 		return false;
 	r->error_code = (uint64_t)n << 3 | 2;
 	t = trap_of(v, n);
-	if (!t || (t->flags & 3) != 3)
+	if (!t || (t->flags & 3) < (v->pv.kernel_mode ? 1u : 3u))
 		return false;
 	*vec = n;
 	r->rip += 2;
@@ -175,8 +204,12 @@ void pv_guest_exception(struct vcpu *v, unsigned int vec)
 	const struct pv_trap *t;
 	bool has_err;
 
-	if ((vec == TRAP_PF && pv_ptwr_fault(v)) ||
+	if ((vec == TRAP_PF && v->pv.kernel_mode && pv_ptwr_fault(v)) ||
 	    (vec == TRAP_UD && (pv_forced_cpuid(v) || pv_xonly_ud(v, &vec))))
+		return;
+	if (vec == TRAP_NM)
+		pv_fpu_nm(v);
+	if (vec == TRAP_GP && pv_emulate_priv(v))
 		return;
 	has_err = vec < 32 && (ERRCODE_VECTORS >> vec) & 1;
 	if (vec == TRAP_GP && soft_interrupt(v, &vec))
@@ -248,8 +281,9 @@ static long set_trap_table(struct vcpu *v, uint64_t gva)
 
 /* iret: the guest's stack holds struct iret_context (the hypercall
  * page's stub pushed RAX, R11 and RCX onto the frame the guest gave).
- * Back to any ring-3 flat code segment, never to ring 0 or a
- * hypervisor segment; events as its RFLAGS.IF says. */
+ * Back to a flat code segment, never to ring 0 or a hypervisor segment;
+ * a CS with RPL 3 enters guest user mode (its page tables must exist),
+ * RPL 0 stays in the kernel; events as its RFLAGS.IF says. */
 void pv_iret(struct vcpu *v)
 {
 	struct cpu_regs *r = &v->pv.regs;
@@ -265,6 +299,13 @@ void pv_iret(struct vcpu *v)
 			     (unsigned long long)r->rsp, (unsigned long long)c.cs,
 			     (unsigned long long)c.rip);
 		return;
+	}
+	if ((c.cs & 3) == 3) {
+		if (!v->pv.guest_user_cr3) {
+			domain_crash(v->domain, "iret to user mode without user page tables");
+			return;
+		}
+		pv_toggle_guest_mode(v);
 	}
 	if (!(c.flags & VGCF_in_syscall)) {
 		r->r11 = c.r11;
@@ -337,11 +378,11 @@ static long set_callbacks(struct vcpu *v, const uint64_t *args)
 
 /* set_segment_base(which, base): FS, and GS for guest kernel or user
  * mode; a base in the hypervisor's part of the address space (or not
- * canonical) is -EINVAL. Loading a user GS selector is not offered. */
+ * canonical) is -EINVAL. SEGBASE_GS_USER_SEL: pv_gs_user_sel(). */
 static long set_segment_base(struct vcpu *v, uint64_t which, uint64_t base)
 {
 	if (which == SEGBASE_GS_USER_SEL)
-		return -ENOSYS;
+		return pv_gs_user_sel(v, (uint16_t)base);
 	if (which > SEGBASE_GS_KERNEL)
 		return -EINVAL;
 	if (!mmu_va_is_canonical(base) || !pv_guest_va_ok(base))
@@ -355,20 +396,35 @@ static long set_segment_base(struct vcpu *v, uint64_t which, uint64_t base)
 	return 0;
 }
 
-/* vm_assist(cmd, type): writable page tables only (Xen's other assists
- * are for 32-bit or older guests). */
+/* vm_assist(cmd, type): the assists Xen offers a 64-bit PV guest and
+ * Umbra has: writable page tables (the one that changes anything), and
+ * those that mean nothing in long mode or on a machine without a
+ * guest-visible m2p (4gb_segments[_notify], pae_extended_cr3,
+ * m2p_strict), accepted as Xen accepts them. architectural_iopl and
+ * runstate_update_flag are not built: -EINVAL, as for unknown types. */
+#define VMASST_HAVE	((1ULL << VMASST_TYPE_4gb_segments) | \
+			 (1ULL << VMASST_TYPE_4gb_segments_notify) | \
+			 (1ULL << VMASST_TYPE_writable_pagetables) | \
+			 (1ULL << VMASST_TYPE_pae_extended_cr3) | \
+			 (1ULL << VMASST_TYPE_m2p_strict))
+
 static long vm_assist(struct vcpu *v, uint64_t cmd, uint64_t type)
 {
-	if (type != VMASST_TYPE_writable_pagetables)
-		return -EINVAL;
 	if (cmd != VMASST_CMD_enable && cmd != VMASST_CMD_disable)
 		return -ENOSYS;
-	v->domain->pv->writable_pt = cmd == VMASST_CMD_enable;
+	if (type >= 64 || !((VMASST_HAVE >> type) & 1))
+		return -EINVAL;
+	if (type == VMASST_TYPE_writable_pagetables)
+		v->domain->pv->writable_pt = cmd == VMASST_CMD_enable;
 	return 0;
 }
 
 bool pv_hypercall_arch(struct vcpu *v, uint64_t nr, uint64_t *args, long *rc)
 {
+	if (pv_desc_hypercall(v, nr, args, rc) || pv_user_hypercall(v, nr, args, rc)) {
+		v->stats.hypercalls[nr]++;
+		return true;
+	}
 	switch (nr) {
 	case __HYPERVISOR_vm_assist:
 		*rc = vm_assist(v, args[0], args[1]);

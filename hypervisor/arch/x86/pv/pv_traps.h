@@ -23,6 +23,10 @@ void pv_guest_exception(struct vcpu *v, unsigned int vec);
  * be written and the domain was crashed. */
 bool pv_deliver_events(struct vcpu *v);
 
+/* A registered callback (CALLBACKTYPE_syscall, ...) entered like an
+ * exception without error code; false: the domain was crashed. */
+bool pv_bounce_callback(struct vcpu *v, unsigned int type);
+
 /* The iret hypercall: the guest's registers from the iret_context on
  * its stack (RAX included: no result), or the domain crashed. */
 void pv_iret(struct vcpu *v);

@@ -1,0 +1,47 @@
+/* Inside arch/x86/pv/: the guest's descriptor table (pv_desc.c) and its
+ * kernel/user mode (pv_user.c). */
+#ifndef PV_DESC_H
+#define PV_DESC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct percpu;
+struct vcpu;
+
+/* Xen's check_descriptor for a 64-bit PV guest: true and *desc fixed up
+ * (DPL raised to 3, call gates to DPL 0), or false: refused. */
+bool pv_check_descriptor(uint64_t *desc);
+
+/* Before entering v on this CPU: its descriptors in the CPU's GDT. */
+void pv_gdt_load(struct vcpu *v, struct percpu *p);
+
+/* set_segment_base(SEGBASE_GS_USER_SEL, sel): always 0. */
+long pv_gs_user_sel(struct vcpu *v, uint16_t sel);
+
+/* The vCPU's descriptor frames given back (teardown). */
+void pv_desc_release(struct vcpu *v);
+
+/* set_gdt, update_descriptor: true and *rc when nr is one of them. */
+bool pv_desc_hypercall(struct vcpu *v, uint64_t nr, const uint64_t *args, long *rc);
+
+/* Guest kernel <-> user mode (pv_user.c): page tables and GS base follow
+ * v->pv.kernel_mode. */
+void pv_toggle_guest_mode(struct vcpu *v);
+
+/* stack_switch, fpu_taskswitch: true and *rc when nr is one of them. */
+bool pv_user_hypercall(struct vcpu *v, uint64_t nr, const uint64_t *args, long *rc);
+
+/* A SYSCALL from guest user mode: to the guest kernel's syscall
+ * callback (or its #UD handler when it has none); false: the domain was
+ * crashed. */
+bool pv_user_syscall(struct vcpu *v);
+
+/* A #NM: the guest's virtual CR0.TS is cleared (it gets the #NM). */
+void pv_fpu_nm(struct vcpu *v);
+
+/* A #GP(0) in guest kernel mode at a privileged instruction Umbra
+ * emulates (pv_emul.c): done, RIP past it, true. */
+bool pv_emulate_priv(struct vcpu *v);
+
+#endif
