@@ -9,6 +9,7 @@
  * at the top of the stack page.
  */
 #include <asm/guest_access.h>
+#include <asm/layout.h>
 #include <asm/pv.h>
 #include <asm/x86.h>
 #include <public/arch-x86/xen-x86_64.h>
@@ -110,13 +111,17 @@ static bool in_exec_segment(const struct elf_image *img, uint64_t va)
  * segments read-only and executable, everything else no-execute; the
  * hypercall page is the hypervisor's execute-only one. An image with a
  * writable and executable segment (XTF's) is mapped as Xen maps it:
- * everything writable and executable but the page tables. */
+ * everything writable and executable but the page tables, and its
+ * hypercall page is its own page with Xen's stubs, readable as on Xen
+ * (XTF checks its first byte): without W^X the guest could write a
+ * WRPKRU into a page that is already executable and open the key, so an
+ * execute-only page would promise what it cannot keep. */
 static uint64_t leaf_entry(struct domain *d, const struct pv_layout *l,
 			   const struct elf_image *img, uint64_t va, bool is_pt)
 {
 	uint64_t e = va_maddr(d, l, va) | PTE_P | PTE_U | PTE_A;
 
-	if (img->hypercall_page && va == img->hypercall_page)
+	if (img->hypercall_page && va == img->hypercall_page && !img->wx_load)
 		return pv_hypercall_page_pte();
 	if (img->wx_load)
 		return is_pt ? e : e | PTE_W | PTE_D;
@@ -267,6 +272,8 @@ int pv_domain_build(struct domain *d, const struct pv_build_params *p, const cha
 	/* Before any table is validated: shared-pt's W^X for this domain. */
 	d->pv->spt.wx = !img.wx_load;
 	rc = build_tables(d, &l, &img);
+	if (!rc && img.wx_load && img.hypercall_page)
+		pv_hypercall_page_fill(phys_to_virt(va_maddr(d, &l, img.hypercall_page)));
 	if (!rc)
 		rc = write_p2m(d, &l);
 	if (!rc)
