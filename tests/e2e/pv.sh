@@ -258,6 +258,12 @@ check "W^X: a W+X mapping -EINVAL; executable and writable aliases -EPERM; mmu_u
 	      guest_said xo "pvxonly: ok: an executable alias of a page writable elsewhere: -EPERM" &&
 	      guest_said xo "pvxonly: ok: a writable alias of its own code: -EPERM" &&
 	      guest_said xo "pvxonly: ok: mmu_update writing into its own code: -EPERM"'
+check "its L1 names the hypervisor's frame: mapped writable, without the key, or its neighbour -EPERM" \
+	eval 'guest_said xo "pvxonly: ok: its L1 maps the hypercall page read-only under key 15" &&
+	      guest_said xo "pvxonly: ok: mapping the hypervisor'"'"'s hypercall frame writable: -EPERM" &&
+	      guest_said xo "pvxonly: ok: mapping it without the hypervisor'"'"'s key: -EPERM" &&
+	      guest_said xo "pvxonly: ok: mapping it again as it is: allowed, and a read still faults (PK)" &&
+	      guest_said xo "pvxonly: ok: mapping the hypervisor'"'"'s next frame: -EPERM"'
 check "pages the hypervisor writes never become code: shared_info executable -EPERM, placed onto code -EPERM" \
 	eval 'guest_said xo "pvxonly: ok: shared_info (event bits the hypervisor sets) mapped executable: -EPERM" &&
 	      guest_said xo "pvxonly: ok: add_to_physmap of shared_info onto its own code: -EPERM" &&

@@ -235,6 +235,51 @@ static void check_wx(void)
 	expect(rc == 0, "its own data page, writable and no-execute: fine");
 }
 
+/* The virtual address of bootstrap page-table frame mfn (the builder
+ * maps them read-only), or 0; and the L1 entry that maps va. */
+static uint64_t table_va(uint64_t mfn)
+{
+	for (uint64_t i = 0; i < si->nr_pt_frames; i++)
+		if (mfn_of(si->pt_base + i * 4096) == mfn)
+			return si->pt_base + i * 4096;
+	return 0;
+}
+
+static uint64_t l1_entry(uint64_t va)
+{
+	uint64_t t = si->pt_base;
+
+	for (int level = 4; level > 1 && t; level--) {
+		uint64_t e = ((const volatile uint64_t *)t)[(va >> (12 + 9 * (level - 1))) & 511];
+
+		t = table_va((e & 0x000ffffffffff000ULL) >> 12);
+	}
+	return t ? ((const volatile uint64_t *)t)[(va >> 12) & 511] : 0;
+}
+
+/* Its own L1 names the hypervisor's frame: mapping that frame in any
+ * other form is refused; in the same form it stays unreadable. */
+static void check_mapping_the_page(void)
+{
+	uint64_t e = l1_entry((uint64_t)(uintptr_t)hypercall_page);
+	uint64_t hv = (e & 0x000ffffffffff000ULL) >> 12, al = (uint64_t)(uintptr_t)alias;
+	long rc;
+
+	expect(e && !(e & PTE_W) && ((e >> 59) & 15) == 15,
+	       "its L1 maps the hypercall page read-only under key 15");
+	rc = map(al, hv, PTE_W | PTE_D | PTE_NX);
+	expect(rc == -EPERM, "mapping the hypervisor's hypercall frame writable: -EPERM");
+	rc = map(al, hv, PTE_NX);
+	expect(rc == -EPERM, "mapping it without the hypervisor's key: -EPERM");
+	rc = map(al, hv, 15ULL << 59);
+	expect(rc == 0 && RAISES("mov (%1), %%rax", "r"(al)) == 14 && (seen_error & PF_PK),
+	       "mapping it again as it is: allowed, and a read still faults (PK)");
+	rc = map(al, hv + 1, PTE_NX);
+	expect(rc == -EPERM, "mapping the hypervisor's next frame: -EPERM");
+	rc = map(al, mfn_of(al), PTE_W | PTE_D | PTE_NX);
+	expect(rc == 0, "its own page back at that address");
+}
+
 /* Pages the hypervisor writes itself (event bits, time) never become
  * code, and it places none of them onto code. */
 static void check_hypervisor_written(void)
@@ -264,6 +309,7 @@ int guest_main(const struct start_info *start)
 	check_real_instructions();
 	check_runtime_code();
 	check_wx();
+	check_mapping_the_page();
 	check_hypervisor_written();
 	con_printf("pvxonly: %u failed\n", failures);
 	return failures ? SHUTDOWN_crash : SHUTDOWN_poweroff;
