@@ -63,8 +63,14 @@ int vmtop_batch_lines(struct vmtop_batch *b, FILE *f, const struct vmtop_row *co
 
 	if (out_room(b, 0, VMTOP_LINE_ROOM * 2))
 		return -1;
-	len = (size_t)vmtop_line(NULL, cols, b->out, b->size - 1);
-	b->out[len++] = '\n';
+	/* The column header is the one the last interval began with. */
+	if (!b->header_len || b->header_cols != cols) {
+		len = (size_t)vmtop_line(NULL, cols, b->out, b->size - 1);
+		b->out[len++] = '\n';
+		b->header_len = len;
+		b->header_cols = cols;
+	}
+	len = b->header_len;
 	for (i = 0; i < nr; i++) {
 		const char *line = vmtop_lines_get(&b->lines, rows[i], cols, &n);
 
@@ -74,7 +80,8 @@ int vmtop_batch_lines(struct vmtop_batch *b, FILE *f, const struct vmtop_row *co
 		len += n;
 		b->out[len++] = '\n';
 	}
-	put_all(f, b->out, len);
+	if (f)
+		put_all(f, b->out, len);
 	return 0;
 }
 

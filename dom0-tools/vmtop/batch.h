@@ -20,13 +20,16 @@ struct vmtop_batch {
 	struct vmtop_lines lines;	/* each domain's last line */
 	char *out;			/* the interval's text */
 	size_t size;
+	size_t header_len;		/* out begins with the header of these */
+	vmtop_colmask header_cols;	/* columns (0 bytes: none yet) */
 };
 
 /*
  * The same as vmtop_batch_text(), of rows given in order by pointer,
  * with the lines b kept: only domains whose line changed are formatted,
- * and the whole interval goes out in one write. Returns 0, or -1 when
- * out of memory (nothing written).
+ * and the whole interval goes out in one write (none when f is NULL:
+ * the lines are only kept). Returns 0, or -1 when out of memory
+ * (nothing written).
  */
 int vmtop_batch_lines(struct vmtop_batch *b, FILE *f, const struct vmtop_row *const *rows,
 		      unsigned int nr, vmtop_colmask cols);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "batch.h"
@@ -26,7 +27,11 @@ static const char *const cost_names[COST_NR] = { "read", "rates", "sort", "outpu
 struct cost {
 	uint64_t sum[COST_NR];
 	uint32_t *each[COST_NR];	/* per refresh, the first COST_KEEP */
-	long n;				/* the refresh being measured */
+	long n;				/* the refresh being measured; -1: priming */
+	long faults_first, faults;	/* page faults: the first refresh's, all */
+	uint64_t prime_us;		/* priming's CPU time */
+	unsigned long prime_calls;	/* and its management calls */
+	long prime_faults;
 };
 
 struct state {
@@ -35,6 +40,7 @@ struct state {
 	const struct vmtop_row **view;	/* in the order printed */
 	uint32_t *order;		/* the domids printed last, in order */
 	unsigned int room, nr_order;
+	unsigned int nr_rows;		/* rows made of prev (kept rows) */
 	struct vmtop_batch out;
 	struct cost cost;
 };
@@ -62,10 +68,21 @@ static uint64_t cost_add(struct cost *c, int step, uint64_t since)
 {
 	uint64_t now = cpu_us(), d = now - since;
 
+	if (c->n < 0)
+		return now;
 	c->sum[step] += d;
 	if (c->each[step] && c->n < COST_KEEP)
 		c->each[step][c->n] = d > UINT32_MAX ? UINT32_MAX : (uint32_t)d;
 	return now;
+}
+
+/* Page faults this process took so far (a fresh page is zeroed by the
+ * kernel: under TCG that costs as much as a management call). */
+static long faults_now(void)
+{
+	struct rusage ru;
+
+	return getrusage(RUSAGE_SELF, &ru) ? 0 : ru.ru_minflt + ru.ru_majflt;
 }
 
 static void grow(struct state *s, unsigned int nr)
@@ -93,8 +110,14 @@ static void arrange(struct state *s, unsigned int nr)
 }
 
 static void print(struct state *s, const struct vmtop_batch_opts *o,
-		  const struct vmtop_summary *sum, unsigned int nr)
+		  const struct vmtop_summary *sum, unsigned int nr, bool show)
 {
+	if (!show) {
+		/* Priming: the lines kept, nothing written. */
+		if (!o->json && vmtop_batch_lines(&s->out, NULL, s->view, nr, VMTOP_COLS_DEFAULT))
+			errx(1, "out of memory");
+		return;
+	}
 	if (o->json) {
 		/* Not the monitor's hot path: rows copied in order. */
 		struct vmtop_row *sorted = malloc((nr ? nr : 1) * sizeof(*sorted));
@@ -112,8 +135,8 @@ static void print(struct state *s, const struct vmtop_batch_opts *o,
 	fflush(stdout);
 }
 
-/* One interval. */
-static int once(struct vmctl *h, const struct vmtop_batch_opts *o, struct state *s)
+/* One interval; printed when `show`. */
+static int once(struct vmctl *h, const struct vmtop_batch_opts *o, struct state *s, bool show)
 {
 	struct vmtop_summary sum;
 	unsigned int nr;
@@ -127,15 +150,47 @@ static int once(struct vmctl *h, const struct vmtop_batch_opts *o, struct state 
 		return 1;
 	}
 	grow(s, s->cur.snap.nr);
-	nr = vmtop_rates(&s->prev, &s->cur, s->rows);
+	nr = vmtop_rates_kept(&s->prev, &s->cur, s->rows, s->nr_rows);
+	s->nr_rows = nr;
 	vmtop_summarize(&s->prev, &s->cur, s->rows, nr, &sum);
 	t = cost_add(&s->cost, COST_RATES, t);
 	arrange(s, nr);
 	t = cost_add(&s->cost, COST_SORT, t);
-	print(s, o, &sum, nr);
+	print(s, o, &sum, nr, show);
 	cost_add(&s->cost, COST_OUT, t);
 	vmtop_sample_shift(&s->prev, &s->cur);
 	return 0;
+}
+
+/*
+ * Like top, prime the pump before the first interval: a refresh that
+ * prints nothing, another right after it, then a short wait (top waits
+ * half a second). The first interval printed has rates then, over that
+ * wait, where it would have none; and every refresh shown finds its
+ * buffers sized and faulted in (both samples') and each domain's line
+ * formatted. What a process pays once (its page faults, the dynamic
+ * linker's binding, and under emulation the translation of code run for
+ * the first time) is paid here, before anything is shown; --stats gives
+ * it apart (vmtop_startup_cpu_us).
+ */
+#define PRIME_MS	500
+
+static int prime(struct vmctl *h, const struct vmtop_batch_opts *o, struct state *s)
+{
+	unsigned long calls = vmctl_calls(h);
+	long f = faults_now();
+	uint64_t t = cpu_us();
+	int i, rc = 0;
+
+	s->cost.n = -1;
+	for (i = 0; i < 2 && !rc; i++)
+		rc = once(h, o, s, false);
+	s->cost.prime_us = cpu_us() - t;
+	s->cost.prime_calls = vmctl_calls(h) - calls;
+	s->cost.prime_faults = faults_now() - f;
+	if (!rc)
+		sleep_ms(o->delay_ms < PRIME_MS ? o->delay_ms : PRIME_MS);
+	return rc;
 }
 
 static int cmp_u32(const void *a, const void *b)
@@ -170,6 +225,10 @@ static void print_stats(long refreshes, unsigned long calls, struct state *s)
 	if (!refreshes)
 		return;
 	fprintf(stderr, "vmtop_refreshes: %ld\n", refreshes);
+	/* Before the first interval, not counted in the refreshes' figures. */
+	fprintf(stderr, "vmtop_startup_cpu_us: %llu\n", (unsigned long long)c->prime_us);
+	fprintf(stderr, "vmtop_startup_calls: %lu\n", c->prime_calls);
+	fprintf(stderr, "vmtop_startup_faults: %ld\n", c->prime_faults);
 	fprintf(stderr, "vmtop_domains: %u\n", s->prev.snap.nr);
 	fprintf(stderr, "vmtop_calls_per_refresh: %.2f\n", (double)calls / n);
 	fprintf(stderr, "vmtop_refresh_cpu_us: %.1f\n", (double)c->sum[COST_ALL] / n);
@@ -189,6 +248,8 @@ static void print_stats(long refreshes, unsigned long calls, struct state *s)
 	/* The host's interference only adds: the cheapest is the floor. */
 	for (i = 0; i < COST_NR && c->each[i]; i++)
 		fprintf(stderr, "vmtop_min_%s_cpu_us: %u\n", cost_names[i], c->each[i][0]);
+	fprintf(stderr, "vmtop_first_refresh_faults: %ld\n", c->faults_first);
+	fprintf(stderr, "vmtop_faults_per_refresh: %.2f\n", (double)c->faults / n);
 	fprintf(stderr, "vmtop_lines_formatted: %lu\n", s->out.lines.formatted);
 	fprintf(stderr, "vmtop_lines_reused: %lu\n", s->out.lines.reused);
 }
@@ -210,7 +271,7 @@ static void state_free(struct state *s)
 int vmtop_batch_run(struct vmctl *h, const struct vmtop_batch_opts *o)
 {
 	struct state s;
-	unsigned long calls0 = vmctl_calls(h);
+	unsigned long calls0;
 	long i;
 	int rc = 0;
 
@@ -218,17 +279,25 @@ int vmtop_batch_run(struct vmctl *h, const struct vmtop_batch_opts *o)
 	for (i = 0; o->stats && i < COST_NR; i++)
 		s.cost.each[i] = calloc(COST_KEEP, sizeof(uint32_t));
 	vmtop_term_signals();
-	for (i = 0; !o->iterations || i < o->iterations; i++) {
+	rc = prime(h, o, &s);
+	calls0 = vmctl_calls(h);
+	for (i = 0; !rc && (!o->iterations || i < o->iterations); i++) {
 		uint64_t t;
+		long f;
 
 		if (i)
 			sleep_ms(o->delay_ms);
 		if (vmtop_stop_signal)
 			break;
 		s.cost.n = i;
+		f = faults_now();
 		t = cpu_us();
-		rc = once(h, o, &s);
+		rc = once(h, o, &s, true);
 		cost_add(&s.cost, COST_ALL, t);
+		f = faults_now() - f;
+		s.cost.faults += f;
+		if (!i)
+			s.cost.faults_first = f;
 		if (rc)
 			break;
 	}

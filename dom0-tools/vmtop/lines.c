@@ -27,6 +27,7 @@ struct raw {
 };
 
 struct vmtop_line_slot {
+	uint64_t seq;			/* the row's the line is of (0: none) */
 	struct raw raw;
 	struct vmtop_shown shown;
 	vmtop_colmask cols;
@@ -86,18 +87,28 @@ const char *vmtop_lines_get(struct vmtop_lines *c, const struct vmtop_row *r,
 {
 	static char spare[512];	/* a line that cannot be kept */
 	struct vmtop_line_slot *s = slot_of(c, r->domid);
+	bool kept = s && s->len && s->cols == cols;
 	struct vmtop_shown now;
 	struct raw raw;
 
+	/* The very row the line was made or checked for (rates.h's seq):
+	 * not even compared. */
+	if (kept && r->seq && s->seq == r->seq) {
+		c->reused++;
+		*len = s->len;
+		return s->line;
+	}
 	raw_of(r, &raw);
-	if (s && s->len && s->cols == cols && !memcmp(&s->raw, &raw, sizeof(raw))) {
+	if (kept && !memcmp(&s->raw, &raw, sizeof(raw))) {
+		s->seq = r->seq;
 		c->reused++;
 		*len = s->len;
 		return s->line;
 	}
 	vmtop_shown(r, &now);
-	if (s && s->len && s->cols == cols && !memcmp(&s->shown, &now, sizeof(now))) {
+	if (kept && !memcmp(&s->shown, &now, sizeof(now))) {
 		s->raw = raw;
+		s->seq = r->seq;
 		c->reused++;
 		*len = s->len;
 		return s->line;
@@ -107,6 +118,7 @@ const char *vmtop_lines_get(struct vmtop_lines *c, const struct vmtop_row *r,
 		int n = vmtop_line_shown(&now, cols, s->line, sizeof(s->line));
 
 		if ((size_t)n + 1 < sizeof(s->line)) {
+			s->seq = r->seq;
 			s->raw = raw;
 			s->shown = now;
 			s->cols = cols;
@@ -115,6 +127,7 @@ const char *vmtop_lines_get(struct vmtop_lines *c, const struct vmtop_row *r,
 			return s->line;
 		}
 		s->len = 0;
+		s->seq = 0;
 	}
 	*len = (size_t)vmtop_line_shown(&now, cols, spare, sizeof(spare));
 	return spare;

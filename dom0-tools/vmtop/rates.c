@@ -35,9 +35,13 @@ static const struct umbra_domain_snapshot *find_rec(const struct vmtop_sample *s
 	return NULL;
 }
 
+/* Rows made (their seq): 0 is no row's. */
+static uint64_t rows_made;
+
 static void fill_row(struct vmtop_row *r, const struct umbra_domain_snapshot *d,
 		     uint64_t total_bytes)
 {
+	r->seq = ++rows_made;
 	r->domid = d->domid;
 	memcpy(r->name, d->name, sizeof(r->name));
 	r->name[sizeof(r->name) - 1] = '\0';
@@ -56,6 +60,7 @@ static void fill_row(struct vmtop_row *r, const struct umbra_domain_snapshot *d,
 	r->pt_traps = d->pt_traps;
 	r->paging_bytes = d->paging_bytes;
 	r->has_rates = false;
+	r->quiet = false;
 	r->cpu_pct = r->exits_ps = r->hcalls_ps = r->pttraps_ps = 0.0;
 	r->mem_pct = total_bytes ? (double)d->mem_bytes * 100.0 / (double)total_bytes : 0.0;
 }
@@ -80,30 +85,66 @@ static void set_rates(struct vmtop_row *r, const struct umbra_domain_snapshot *o
 		if (r->cpu_pct > max_pct)
 			r->cpu_pct = max_pct;
 	}
+	if (r->cpu_time_ns == old->cpu_time_ns && r->exits_total == old->exits_total &&
+	    r->hcalls_total == old->hypercalls_total && r->pt_traps == old->pt_traps) {
+		r->quiet = true;	/* every rate 0, no arithmetic */
+		return;
+	}
 	r->exits_ps = vmtop_rate(old->exits_total, r->exits_total, dt);
 	r->hcalls_ps = vmtop_rate(old->hypercalls_total, r->hcalls_total, dt);
 	r->pttraps_ps = vmtop_rate(old->pt_traps, r->pt_traps, dt);
 }
 
-unsigned int vmtop_rates(const struct vmtop_sample *prev,
-			 const struct vmtop_sample *cur, struct vmtop_row *rows)
+/*
+ * rows[i], made from old (prev's record at i) by the last call, is what
+ * d would make of it again: d is old byte for byte, the machine's RAM
+ * (mem_pct's base) is the same, and the row was quiet (its rates, all 0,
+ * are again 0: nothing moved).
+ */
+static bool row_holds(const struct vmtop_row *r, const struct umbra_domain_snapshot *old,
+		      const struct umbra_domain_snapshot *d, bool same_total)
+{
+	return same_total && r->quiet && r->domid == d->domid && old->domid == d->domid &&
+	       old->nr_vcpus == d->nr_vcpus && d->nr_vcpus <= UMBRA_MAX_VCPUS &&
+	       !memcmp(old, d, UMBRA_SNAPSHOT_RECORD_BYTES(d->nr_vcpus));
+}
+
+unsigned int vmtop_rates_kept(const struct vmtop_sample *prev,
+			      const struct vmtop_sample *cur, struct vmtop_row *rows,
+			      unsigned int nr_kept)
 {
 	uint64_t dt = 0;
 	unsigned int i;
+	bool same_total = false;
 
 	if (prev && prev->snap.nr && cur->t_ns > prev->t_ns)
 		dt = cur->t_ns - prev->t_ns;
+	if (prev && prev->snap.nr)
+		same_total = prev->snap.phys.total_bytes == cur->snap.phys.total_bytes;
+	else
+		nr_kept = 0;
 	for (i = 0; i < cur->snap.nr; i++) {
-		const struct umbra_domain_snapshot *old;
+		const struct umbra_domain_snapshot *old, *d = cur->snap.dom[i];
 		struct vmtop_row *r = &rows[i];
 
-		fill_row(r, cur->snap.dom[i], cur->snap.phys.total_bytes);
+		if (i < nr_kept && i < prev->snap.nr &&
+		    row_holds(r, prev->snap.dom[i], d, same_total)) {
+			r->vcpu = d->vcpu;
+			continue;
+		}
+		fill_row(r, d, cur->snap.phys.total_bytes);
 		old = find_rec(prev, r->domid, i);
 		/* A zero interval has rates, all zero: the domain was seen. */
 		if (old && same_domain(old, r))
 			set_rates(r, old, dt);
 	}
 	return cur->snap.nr;
+}
+
+unsigned int vmtop_rates(const struct vmtop_sample *prev,
+			 const struct vmtop_sample *cur, struct vmtop_row *rows)
+{
+	return vmtop_rates_kept(prev, cur, rows, 0);
 }
 
 /* The pCPU a vCPU's time is put on: where it runs, else its only pCPU. */

@@ -44,6 +44,11 @@ struct vmtop_row {
 	uint64_t paging_bytes;		/* SHADOW(k) */
 
 	bool has_rates;			/* seen, the same, in the last sample */
+	bool quiet;			/* has rates, and no counter moved */
+	/* Which values the row holds: a number no other row made by
+	 * vmtop_rates() had, kept by a row that is the same again (0: a row
+	 * made otherwise). Kept lines (lines.h) compare it first. */
+	uint64_t seq;
 	double cpu_pct;
 	double exits_ps;
 	double hcalls_ps;
@@ -72,6 +77,18 @@ struct vmtop_summary {
  */
 unsigned int vmtop_rates(const struct vmtop_sample *prev,
 			 const struct vmtop_sample *cur, struct vmtop_row *rows);
+
+/*
+ * The same, where rows[0..nr_kept) are what the last call made of prev
+ * (nr_kept its result): a domain whose record is byte for byte the one
+ * of prev, and whose row was quiet, keeps its row as it is (its values
+ * and seq; only its vCPUs are pointed at cur's). That is what the
+ * computation would give again; it is the most domains of a machine
+ * (paused and idle ones) at the cost of a comparison.
+ */
+unsigned int vmtop_rates_kept(const struct vmtop_sample *prev,
+			      const struct vmtop_sample *cur, struct vmtop_row *rows,
+			      unsigned int nr_kept);
 
 /* The header's numbers, from the rows vmtop_rates() made of cur. */
 void vmtop_summarize(const struct vmtop_sample *prev,

@@ -122,11 +122,15 @@ void vmtop_sort_ptrs(const struct vmtop_row **v, unsigned int nr, enum vmtop_col
 	}
 }
 
-/* The row of domid among rows[] (by domid), or NULL. */
+/* The row of domid among rows[] (by domid), or NULL. Domids are mostly
+ * dense from 0 (dom0's), so the row is first looked for at its domid. */
 static const struct vmtop_row *by_domid(const struct vmtop_row *rows, unsigned int nr,
 					uint32_t domid)
 {
 	unsigned int lo = 0, hi = nr;
+
+	if (domid < nr && rows[domid].domid == domid)
+		return &rows[domid];
 
 	while (lo < hi) {
 		unsigned int mid = lo + (hi - lo) / 2;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "rates.h"
 #include "sort.h"
@@ -59,7 +60,8 @@ void vmtop_ui_sample(struct vmtop_ui *ui)
 	ui->prev = ui->cur;
 	ui->cur = ui->next;
 	ui->next = s;
-	ui->nr_all = vmtop_rates(&ui->prev, &ui->cur, ui->all);
+	/* ui->all holds what the last call made of prev: kept rows. */
+	ui->nr_all = vmtop_rates_kept(&ui->prev, &ui->cur, ui->all, ui->nr_all);
 	vmtop_summarize(&ui->prev, &ui->cur, ui->all, ui->nr_all, &ui->sum);
 	ui->refreshes++;
 	vmtop_ui_arrange(ui);
@@ -151,6 +153,27 @@ static void loop(struct vmtop_ui *ui)
 	}
 }
 
+/*
+ * Like top, prime the pump before the screen shows: two samples, then a
+ * short wait, so that the first screen has rates (over that wait) and
+ * finds its sample buffers sized and faulted in (batch_run.c does the
+ * same before its first interval).
+ */
+#define PRIME_MS	500
+
+static void prime(struct vmtop_ui *ui)
+{
+	struct timespec ts;
+	unsigned int ms = ui->delay_ms < PRIME_MS ? ui->delay_ms : PRIME_MS;
+
+	vmtop_ui_sample(ui);
+	vmtop_ui_sample(ui);
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (long)(ms % 1000) * 1000000L;
+	nanosleep(&ts, NULL);	/* a stop signal cuts it short */
+	ui->status[0] = '\0';	/* a failure shows again at the next sample */
+}
+
 static void ui_free(struct vmtop_ui *ui)
 {
 	vmtop_sample_free(&ui->prev);
@@ -171,6 +194,7 @@ int vmtop_ui_run(struct vmctl *h, unsigned int delay_ms)
 	ui.cols = VMTOP_COLS_DEFAULT;
 	ui.sort_col = VMTOP_COL_NAME;
 	vmtop_term_signals();
+	prime(&ui);
 	vmtop_term_query_size(true);
 	if (!vmtop_term_start(getenv("NO_COLOR") == NULL)) {
 		fprintf(stderr, "vmtop: cannot use the terminal (TERM=%s)\n",

@@ -18,11 +18,13 @@ $(VMTOP_SRCS:%.c=$(BUILD)/host/%.o) $(VMTOP_SRCS:%.c=$(BUILD)/san/%.o): \
 
 ALL_TARGETS += $(VMTOP_SRCS:%.c=$(BUILD)/host/%.o)
 
-# The program needs libvmctl's implementation (LIBVMCTL_A).
+# The program needs libvmctl's implementation (LIBVMCTL_A). -z now: the
+# dynamic linker binds every library call at start (full RELRO too), not
+# at its first call inside a refresh.
 ifneq ($(LIBVMCTL_A),)
 $(VMTOP): $(VMTOP_SRCS:%.c=$(BUILD)/host/%.o) $(LIBVMCTL_A)
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) $^ $(LIBVMCTL_LIBS) $(NCURSES_LIBS) -o $@
+	$(HOST_CC) $(HOST_CFLAGS) -Wl,-z,now $^ $(LIBVMCTL_LIBS) $(NCURSES_LIBS) -o $@
 
 ALL_TARGETS += $(VMTOP)
 DOM0_INSTALL_BIN += $(VMTOP)

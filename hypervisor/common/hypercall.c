@@ -241,7 +241,7 @@ __exit_path long do_hypercall(struct vcpu *v, uint64_t nr, uint64_t args[HYPERCA
 			(unsigned long long)args[0]);
 		return -ENOSYS;
 	}
-	v->stats.hypercalls[nr]++;
+	vcpu_count_hypercall(v, nr);
 	if (v->hypercall_compat) {
 		long rc = hypercall_compat_enter(v, nr, args);
 

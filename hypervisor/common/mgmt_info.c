@@ -208,8 +208,7 @@ static uint64_t fill_snapshot(struct umbra_domain_snapshot *s, struct domain *d)
 		const struct vcpu_stats *st = &d->vcpus[i]->stats;
 
 		exits += st->exits;
-		for (unsigned int h = 0; h < UMBRA_HYPERCALL_NR; h++)
-			hcalls += st->hypercalls[h];
+		hcalls += st->hypercalls_total;
 	}
 	s->exits_total = exits;
 	s->hypercalls_total = hcalls;

@@ -58,6 +58,7 @@ struct vcpu_stats {
 	uint64_t exits_vmmcall;
 	uint64_t exits_other;
 	uint64_t hypercalls[64];
+	uint64_t hypercalls_total;	/* their sum: what a monitor reads, one word */
 	uint64_t hypercalls_bad;
 	uint64_t io_unhandled;
 	uint64_t msr_unhandled;
@@ -104,6 +105,15 @@ struct vcpu {
 	struct pv_vcpu pv;		/* PV domains: ring-3 state */
 	struct vcpu_stats stats;
 };
+
+/* Count hypercall nr (< 64) of v, by number and in the total (vmtop's
+ * snapshot reads the total rather than add 64 counters per vCPU). */
+static inline __attribute__((always_inline)) void vcpu_count_hypercall(struct vcpu *v,
+								       uint64_t nr)
+{
+	v->stats.hypercalls[nr]++;
+	v->stats.hypercalls_total++;
+}
 
 /* The emulated COM1 (one per domain, as a machine has one). */
 struct uart_state {

@@ -114,6 +114,30 @@ static void large_domids(void **state)
 	vmtop_lines_free(&c);
 }
 
+/* Rows that vmtop_rates() made carry a seq: the same seq is the same row
+ * (reused without a comparison); another seq is compared as before. */
+static void rows_by_seq(void **state)
+{
+	struct vmtop_lines c = { 0 };
+	struct vmtop_row a = row(7, "alpha"), b;
+
+	(void)state;
+	a.seq = 41;
+	assert_true(get(&c, &a, VMTOP_COLS_DEFAULT));
+	assert_false(get(&c, &a, VMTOP_COLS_DEFAULT));
+	b = a;
+	b.seq = 42;			/* made again, the same values */
+	assert_false(get(&c, &b, VMTOP_COLS_DEFAULT));
+	b.seq = 43;			/* made again, changed */
+	b.state = UMBRA_DOMSTATE_RUNNING;
+	assert_true(get(&c, &b, VMTOP_COLS_DEFAULT));
+	assert_false(get(&c, &b, VMTOP_COLS_DEFAULT));
+	/* Other columns: formatted, whatever the seq. */
+	assert_true(get(&c, &b, VMTOP_COLS_DEFAULT | (1u << VMTOP_COL_ID)));
+	assert_int_equal(c.reused, 3);
+	vmtop_lines_free(&c);
+}
+
 static char *text(struct vmtop_batch *b, const struct vmtop_row *rows, unsigned int nr)
 {
 	const struct vmtop_row *v[8];
@@ -196,6 +220,7 @@ int main(void)
 		cmocka_unit_test(unchanged_rows_are_reused),
 		cmocka_unit_test(every_shown_change_formats),
 		cmocka_unit_test(large_domids),
+		cmocka_unit_test(rows_by_seq),
 		cmocka_unit_test(batch_same_text),
 		cmocka_unit_test(batch_on_a_file),
 	};

@@ -62,7 +62,7 @@ static struct umbra_domain_snapshot *rec_dom(struct rec *r, uint32_t domid, cons
 	return d;
 }
 
-static struct rec a, b;
+static struct rec a, b, c;
 static struct vmtop_row rows[MAXD];
 
 static void steady_rates(void **state)
@@ -224,6 +224,113 @@ static void summary(void **state)
 	assert_float_equal(s.load_total, 0.0, 0);
 }
 
+/* Two rows show the same: every field but seq, and the vCPUs' records. */
+static void assert_same_row(const struct vmtop_row *x, const struct vmtop_row *y)
+{
+	assert_int_equal(x->domid, y->domid);
+	assert_string_equal(x->name, y->name);
+	assert_int_equal(x->state, y->state);
+	assert_int_equal(x->shutdown_reason, y->shutdown_reason);
+	assert_int_equal(x->flags, y->flags);
+	assert_int_equal(x->type, y->type);
+	assert_int_equal(x->paging, y->paging);
+	assert_int_equal(x->mem_bytes, y->mem_bytes);
+	assert_int_equal(x->pool_bytes, y->pool_bytes);
+	assert_int_equal(x->cpu_time_ns, y->cpu_time_ns);
+	assert_int_equal(x->nr_vcpus, y->nr_vcpus);
+	assert_ptr_equal(x->vcpu, y->vcpu);
+	assert_int_equal(x->exits_total, y->exits_total);
+	assert_int_equal(x->hcalls_total, y->hcalls_total);
+	assert_int_equal(x->pt_traps, y->pt_traps);
+	assert_int_equal(x->paging_bytes, y->paging_bytes);
+	assert_int_equal(x->has_rates, y->has_rates);
+	assert_int_equal(x->quiet, y->quiet);
+	assert_memory_equal(&x->cpu_pct, &y->cpu_pct, sizeof(double));
+	assert_memory_equal(&x->exits_ps, &y->exits_ps, sizeof(double));
+	assert_memory_equal(&x->hcalls_ps, &y->hcalls_ps, sizeof(double));
+	assert_memory_equal(&x->pttraps_ps, &y->pttraps_ps, sizeof(double));
+	assert_memory_equal(&x->mem_pct, &y->mem_pct, sizeof(double));
+}
+
+/* a, b, c two seconds apart: a domain still throughout (kept at c), one
+ * busy throughout, one that stopped at b (its rates at c are 0, made
+ * again), one whose domid another domain took at c with the same
+ * counters, and one that came at c. */
+static void three_samples(uint64_t total_at_c)
+{
+	rec_init(&a, 10 * SEC);
+	rec_init(&b, 12 * SEC);
+	rec_init(&c, 14 * SEC);
+	c.s.snap.phys.total_bytes = total_at_c;
+	rec_dom(&a, 1, "still", 1, 1 * SEC, 10, 5, 1);
+	rec_dom(&b, 1, "still", 1, 1 * SEC, 10, 5, 1);
+	rec_dom(&c, 1, "still", 1, 1 * SEC, 10, 5, 1);
+	rec_dom(&a, 2, "busy", 2, 1 * SEC, 100, 10, 1);
+	rec_dom(&b, 2, "busy", 2, 2 * SEC, 200, 20, 2);
+	rec_dom(&c, 2, "busy", 2, 3 * SEC, 300, 30, 3);
+	rec_dom(&a, 3, "stopped", 1, 1 * SEC, 100, 10, 1);
+	rec_dom(&b, 3, "stopped", 1, 2 * SEC, 200, 20, 2);
+	rec_dom(&c, 3, "stopped", 1, 2 * SEC, 200, 20, 2);
+	rec_dom(&a, 4, "old", 1, 0, 0, 0, 0);
+	rec_dom(&b, 4, "old", 1, 0, 0, 0, 0);
+	rec_dom(&c, 4, "new", 1, 0, 0, 0, 0);
+	rec_dom(&c, 5, "came", 1, 0, 0, 0, 0);
+}
+
+/* vmtop_rates_kept() gives what vmtop_rates() computes, row for row, and
+ * keeps (same seq) exactly the rows that are the same again. */
+static void kept_rows_are_computed_rows(void **state)
+{
+	struct vmtop_row want[MAXD];
+	uint64_t seq[MAXD];
+	unsigned int n, i;
+
+	(void)state;
+	three_samples(1024ull << 20);
+	n = vmtop_rates(&a.s, &b.s, rows);
+	assert_int_equal(n, 4);
+	for (i = 0; i < n; i++)
+		seq[i] = rows[i].seq;
+	assert_true(rows[0].quiet);
+	assert_false(rows[1].quiet);
+	assert_false(rows[2].quiet);
+	assert_int_equal(vmtop_rates(&b.s, &c.s, want), 5);
+	assert_int_equal(vmtop_rates_kept(&b.s, &c.s, rows, n), 5);
+	for (i = 0; i < 5; i++) {
+		assert_same_row(&rows[i], &want[i]);
+		assert_ptr_equal(rows[i].vcpu, c.s.snap.dom[i]->vcpu);
+		assert_int_not_equal(rows[i].seq, 0);
+	}
+	assert_int_equal(rows[0].seq, seq[0]);		/* kept */
+	for (i = 1; i < n; i++)
+		assert_int_not_equal(rows[i].seq, seq[i]);
+	assert_true(rows[2].quiet);	/* stopped: rates 0 now */
+	assert_float_equal(rows[2].cpu_pct, 0.0, 0);
+	assert_false(rows[3].has_rates);	/* another domain */
+	/* A first sample keeps nothing. */
+	assert_int_equal(vmtop_rates_kept(NULL, &c.s, rows, 5), 5);
+	for (i = 0; i < 5; i++)
+		assert_false(rows[i].has_rates);
+}
+
+/* MEM(%) is of the machine's RAM: when that changes no row is kept. */
+static void kept_rows_follow_total_memory(void **state)
+{
+	struct vmtop_row want[MAXD];
+	uint64_t seq0;
+	unsigned int n;
+
+	(void)state;
+	three_samples(2048ull << 20);
+	n = vmtop_rates(&a.s, &b.s, rows);
+	seq0 = rows[0].seq;
+	vmtop_rates(&b.s, &c.s, want);
+	vmtop_rates_kept(&b.s, &c.s, rows, n);
+	assert_same_row(&rows[0], &want[0]);
+	assert_int_not_equal(rows[0].seq, seq0);
+	assert_float_equal(rows[0].mem_pct, 6.25, 1e-9);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -235,6 +342,8 @@ int main(void)
 		cmocka_unit_test(domid_reused),
 		cmocka_unit_test(zero_interval),
 		cmocka_unit_test(summary),
+		cmocka_unit_test(kept_rows_are_computed_rows),
+		cmocka_unit_test(kept_rows_follow_total_memory),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

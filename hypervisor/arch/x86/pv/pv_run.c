@@ -88,7 +88,7 @@ static bool pv_hypercall(struct vcpu *v)
 		return false;
 	}
 	if (nr == __HYPERVISOR_iret) {
-		v->stats.hypercalls[nr]++;
+		vcpu_count_hypercall(v, nr);
 		pv_iret(v);
 		return false;
 	}

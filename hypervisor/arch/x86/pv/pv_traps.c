@@ -457,6 +457,6 @@ bool pv_hypercall_arch(struct vcpu *v, uint64_t nr, uint64_t *args, long *rc)
 	default:
 		return false;
 	}
-	v->stats.hypercalls[nr]++;
+	vcpu_count_hypercall(v, nr);
 	return true;
 }
