@@ -38,7 +38,7 @@ uint64_t domain_tot_pages(const struct domain *d)
 /* [gpa, gpa+len) is all the domain's RAM: for dom0, inside one of its
  * ranges (its RAM has holes: Umbra's image, the firmware's areas); for
  * another domain, no frame of it given back. */
-__exit_path bool domain_owns_gpa_range(const struct domain *d, uint64_t gpa, uint64_t len)
+__exit_full bool domain_owns_gpa_range(const struct domain *d, uint64_t gpa, uint64_t len)
 {
 	const struct identity_map *id = d->identity;
 
@@ -60,7 +60,7 @@ static uint64_t identity_gpa_to_maddr(const struct identity_map *id, uint64_t gp
 	return 0;
 }
 
-__exit_path uint64_t domain_gpa_to_maddr(const struct domain *d, uint64_t gpa)
+__exit_full uint64_t domain_gpa_to_maddr(const struct domain *d, uint64_t gpa)
 {
 	uint64_t i = gpa / EXTENT_SIZE;
 

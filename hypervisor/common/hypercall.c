@@ -136,11 +136,9 @@ static uint32_t hvm_features(const struct domain *d)
 	       (1u << XENFEAT_hvm_callback_vector) | (1u << XENFEAT_hvm_safe_pvclock);
 }
 
-static __exit_path long do_xen_version(struct vcpu *v, uint64_t *a)
+static __attribute__((noinline)) long xen_version_info(struct vcpu *v, uint64_t *a)
 {
 	switch (a[0]) {
-	case XENVER_version:
-		return UMBRA_XEN_COMPAT_VERSION;
 	case XENVER_extraversion:
 		return copy_string_out(v, a[1], ".0-umbra", XEN_EXTRAVERSION_LEN);
 	case XENVER_capabilities:
@@ -184,6 +182,16 @@ static __exit_path long do_xen_version(struct vcpu *v, uint64_t *a)
 	default:
 		return -ENOSYS;
 	}
+}
+
+/* The version alone (the null hypercall guests and benchmarks use) is
+ * answered here, on the exit path's pages; the rest by the function
+ * above, its switch's table and its copies elsewhere. */
+static __exit_handler long do_xen_version(struct vcpu *v, uint64_t *a)
+{
+	if (a[0] == XENVER_version)
+		return UMBRA_XEN_COMPAT_VERSION;
+	return xen_version_info(v, a);
 }
 
 static long do_set_timer_op(struct vcpu *v, uint64_t *a)
@@ -232,7 +240,7 @@ static const hypercall_fn hypercalls[HYPERCALL_MAX] = {
 
 /* Also reached from the SVM exit fast path for the null hypercall,
  * before the host's %gs is back: nothing on that way may use this_cpu(). */
-__exit_path long do_hypercall(struct vcpu *v, uint64_t nr, uint64_t args[HYPERCALL_ARGS])
+__exit_handler long do_hypercall(struct vcpu *v, uint64_t nr, uint64_t args[HYPERCALL_ARGS])
 {
 	if (nr >= HYPERCALL_MAX || !hypercalls[nr]) {
 		v->stats.hypercalls_bad++;

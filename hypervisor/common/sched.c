@@ -320,7 +320,7 @@ __exit_path bool sched_vcpu_keep_running(const struct vcpu *v, unsigned int cpu)
 	       domain_may_run(v);
 }
 
-static __exit_path __attribute__((noinline)) void run_slice(struct vcpu *v)
+static __exit_full __attribute__((noinline)) void run_slice(struct vcpu *v)
 {
 	uint64_t slice = tsc_khz * SCHED_SLICE_US / 1000;
 	uint64_t start = rdtsc();

@@ -32,6 +32,8 @@ SECTIONS
 	.text : AT(ADDR(.text) - HV_VIRT_BASE) {
 		__text_start = .;
 		*(.text.hot)	/* the exit path first: umbra/hot.h */
+		*(.text.hot.handler)
+		*(.text.hot.full)
 		*(.text .text.*)
 		__text_end = .;
 	}

@@ -67,6 +67,19 @@ bool vlapic_has_pending(struct vcpu *v);
 uint8_t vlapic_cr8(struct vcpu *v);
 void vlapic_set_cr8(struct vcpu *v, uint8_t cr8);
 
+/* The same reads without a call, for the vendor's entry preparation on
+ * the exit path (umbra/hot.h): the TPR's class, and whether any IRR bit
+ * is set (if not, vlapic_pending_vector() is -1 without its lock). */
+static inline uint8_t vlapic_cr8_of(const struct vlapic *l)
+{
+	return (uint8_t)(__atomic_load_n(&l->tpr, __ATOMIC_ACQUIRE) >> 4);
+}
+
+static inline bool vlapic_irr_maybe_pending(const struct vlapic *l)
+{
+	return __atomic_load_n(&l->irr_pending, __ATOMIC_ACQUIRE);
+}
+
 /* The timer pCPU's periodic look: an expired LVT timer raises its vector. */
 void vlapic_check_timer(struct vcpu *v);
 

@@ -45,26 +45,33 @@ __exit_path void svm_handle_exit(struct vcpu *v)
 	uint32_t code = (uint32_t)vmcb->exit_code;
 
 	count_exit(v, code);
+	/* The exits of the fast path (svm_run.c) first, by comparisons: the
+	 * switch's jump table is one more page and an indirect jump under
+	 * TCG. */
+	if (code == VMEXIT_CPUID) {
+		svm_exit_cpuid(v);
+		return;
+	}
+	if (code == VMEXIT_MSR) {
+		svm_exit_msr(v);
+		return;
+	}
+	if (code == VMEXIT_IOIO) {
+		svm_exit_io(v);
+		return;
+	}
+	if (code == VMEXIT_VMMCALL) {
+		svm_exit_vmmcall(v);
+		return;
+	}
 	switch (code) {
 	case VMEXIT_INTR:
 	case VMEXIT_NMI:
 	case VMEXIT_SMI:
 	case VMEXIT_INIT:
 		break;		/* the host takes it once GIF and IF are set */
-	case VMEXIT_CPUID:
-		svm_exit_cpuid(v);
-		break;
-	case VMEXIT_MSR:
-		svm_exit_msr(v);
-		break;
-	case VMEXIT_IOIO:
-		svm_exit_io(v);
-		break;
 	case VMEXIT_HLT:
 		exit_hlt(v);
-		break;
-	case VMEXIT_VMMCALL:
-		svm_exit_vmmcall(v);
 		break;
 	case VMEXIT_INVD:
 		svm_skip_insn(v, INSN_INVD);

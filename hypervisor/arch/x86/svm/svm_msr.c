@@ -27,7 +27,7 @@ bool svm_pat_valid(uint64_t pat)
 	return true;
 }
 
-static __exit_path bool is_mtrr(uint32_t msr)
+static __exit_handler bool is_mtrr(uint32_t msr)
 {
 	return (msr >= MSR_MTRR_PHYS_FIRST && msr <= MSR_MTRR_PHYS_LAST) ||
 	       msr == MSR_MTRR_FIX64K_00000 || msr == MSR_MTRR_FIX16K_80000 ||
@@ -36,7 +36,7 @@ static __exit_path bool is_mtrr(uint32_t msr)
 	       msr == MSR_MTRRCAP || msr == MSR_MTRR_DEF_TYPE;
 }
 
-static __exit_path int msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
+static __exit_handler int msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 {
 	const struct vmcb *vmcb = v->hvm.vmcb;
 
@@ -123,7 +123,7 @@ static int msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 
 /* A domU's RDMSR of an MSR Umbra answers: only the VMCB and the TSC are
  * read (dom0's APIC base is the host's, and a #GP is logged). */
-__exit_path bool svm_exit_msr_is_pure(struct vcpu *v)
+__exit_handler bool svm_exit_msr_is_pure(struct vcpu *v)
 {
 	uint64_t val;
 
@@ -131,7 +131,7 @@ __exit_path bool svm_exit_msr_is_pure(struct vcpu *v)
 	       !msr_read(v, (uint32_t)v->hvm.regs.rcx, &val);
 }
 
-__exit_path void svm_exit_msr(struct vcpu *v)
+__exit_handler void svm_exit_msr(struct vcpu *v)
 {
 	struct vmcb *vmcb = v->hvm.vmcb;
 	uint32_t msr = (uint32_t)v->hvm.regs.rcx;

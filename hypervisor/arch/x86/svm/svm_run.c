@@ -42,7 +42,7 @@ static void debug_regs_save(struct vcpu *v)
  * cycles per exit under TCG: a vCPU's copy stays in the registers from
  * its first entry on this pCPU until hvm_vcpu_put() at the end of its
  * slice, so it is switched only when another vCPU runs here. */
-static __exit_path void guest_regs_load(struct vcpu *v, struct percpu *p)
+static __exit_full void guest_regs_load(struct vcpu *v, struct percpu *p)
 {
 	if (p->regs_owner == v)
 		return;
@@ -74,8 +74,10 @@ static void host_state_save_once(struct percpu *p)
 }
 
 /* The ASID's TLB entries may belong to another vCPU (ASIDs are shared
- * when domains outnumber them) or be stale after a migration. */
-static __exit_path void choose_tlb_flush(struct vcpu *v, struct percpu *p)
+ * when domains outnumber them) or be stale after a migration. Inlined
+ * (here and in prepare_events and note_delivered_events): every call and
+ * return on the exit path costs a translation lookup under TCG. */
+static __exit_path __exit_inline void choose_tlb_flush(struct vcpu *v, struct percpu *p)
 {
 	struct vmcb *vmcb = v->hvm.vmcb;
 	unsigned int slot = vmcb->asid % 64;
@@ -92,7 +94,7 @@ static __exit_path void choose_tlb_flush(struct vcpu *v, struct percpu *p)
 	v->hvm.last_pcpu = p->cpu_id;
 }
 
-static __exit_path void prepare_events(struct vcpu *v)
+static __exit_path __exit_inline void prepare_events(struct vcpu *v)
 {
 	struct vmcb *vmcb = v->hvm.vmcb;
 	uint8_t vec = v->upcall_vector ? v->upcall_vector : v->domain->callback_vector;
@@ -113,9 +115,10 @@ static __exit_path void prepare_events(struct vcpu *v)
 	/* A domU's CR8 is its vLAPIC's TPR: under V_INTR_MASKING the guest
 	 * moves V_TPR without an exit, so it is handed over both ways. */
 	if (!domain_is_dom0(v->domain)) {
-		v->hvm.vtpr_entry = vlapic_cr8(v);
+		v->hvm.vtpr_entry = vlapic_cr8_of(&v->hvm.vlapic);
 		vmcb->int_ctl = (vmcb->int_ctl & ~V_TPR_MASK) | v->hvm.vtpr_entry;
-		apic = vlapic_pending_vector(v);
+		if (vlapic_irr_maybe_pending(&v->hvm.vlapic))
+			apic = vlapic_pending_vector(v);
 	}
 
 	v->hvm.upcall_injected = 0;
@@ -137,7 +140,7 @@ static __exit_path void prepare_events(struct vcpu *v)
 
 /* The CPU clears V_IRQ when the guest takes the interrupt: then every
  * event raised up to this entry is delivered; later ones stay pending. */
-static __exit_path void note_delivered_events(struct vcpu *v)
+static __exit_path __exit_inline void note_delivered_events(struct vcpu *v)
 {
 	struct vmcb *vmcb = v->hvm.vmcb;
 
@@ -176,6 +179,22 @@ static inline void entry_prepare(struct vcpu *v, struct percpu *p)
 {
 	__atomic_store_n(&v->hvm.in_guest, true, __ATOMIC_SEQ_CST);
 	choose_tlb_flush(v, p);
+	prepare_events(v);
+}
+
+/* The same before the fast path enters the guest again: nothing ran on
+ * this pCPU since the vCPU's last entry, so the ASID is still its own
+ * and it has not moved (what choose_tlb_flush() looks at in the pCPU's
+ * data, which this path then need not touch); only the domain's TLB
+ * generation can have moved on (another CPU shrank its mappings). */
+static __exit_inline void entry_prepare_again(struct vcpu *v)
+{
+	__atomic_store_n(&v->hvm.in_guest, true, __ATOMIC_SEQ_CST);
+	uint64_t gen = __atomic_load_n(&v->domain->tlb_gen, __ATOMIC_SEQ_CST);
+
+	if (v->hvm.tlb_gen != gen)
+		v->hvm.vmcb->tlb_control = TLB_CONTROL_FLUSH_ALL;
+	__atomic_store_n(&v->hvm.tlb_gen, gen, __ATOMIC_SEQ_CST);
 	prepare_events(v);
 }
 
@@ -223,15 +242,16 @@ static inline bool exit_is_pure(struct vcpu *v)
 
 __exit_path bool svm_exit_fast(struct vcpu *v, struct percpu *p)
 {
-	if (!exit_is_pure(v) || !sched_vcpu_keep_running(v, p->cpu_id))
+	(void)p;	/* last_pcpu is its cpu_id: set at this run's entry */
+	if (!exit_is_pure(v) || !sched_vcpu_keep_running(v, (unsigned int)v->hvm.last_pcpu))
 		return false;
 	exit_note(v);
 	svm_handle_exit(v);
-	entry_prepare(v, p);
+	entry_prepare_again(v);
 	return true;
 }
 
-__exit_path bool hvm_vcpu_run(struct vcpu *v)
+__exit_full bool hvm_vcpu_run(struct vcpu *v)
 {
 	struct percpu *p = this_cpu();
 	struct vmcb *vmcb = v->hvm.vmcb;

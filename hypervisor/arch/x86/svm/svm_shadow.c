@@ -22,7 +22,6 @@
 #include <umbra/errno.h>
 #include <umbra/printk.h>
 #include <umbra/string.h>
-#include <umbra/hot.h>
 #include "mmu/shadow.h"
 
 #define SHADOW_POOL_BASE	512	/* pages */
@@ -124,29 +123,10 @@ void svm_shadow_vcpu_destroy(struct vcpu *v)
 	v->hvm.shadow = NULL;
 }
 
-__exit_path uint64_t svm_guest_cr3(const struct vcpu *v)
-{
-	return v->domain->shadow ? v->hvm.guest_cr3 : v->hvm.vmcb->cr3;
-}
-
-uint64_t svm_guest_cr0(const struct vcpu *v)
-{
-	uint64_t cr0 = v->hvm.vmcb->cr0;
-
-	return v->hvm.cr0_wp_forced ? cr0 & ~CR0_WP : cr0;
-}
-
 void svm_set_guest_cr0(struct vcpu *v, uint64_t cr0)
 {
 	v->hvm.cr0_wp_forced = false;
 	v->hvm.vmcb->cr0 = cr0;
-}
-
-uint64_t svm_guest_cr4(const struct vcpu *v)
-{
-	uint64_t cr4 = v->hvm.vmcb->cr4;
-
-	return v->hvm.cr4_pae_forced ? cr4 & ~CR4_PAE : cr4;
 }
 
 void svm_set_guest_cr4(struct vcpu *v, uint64_t cr4)

@@ -13,7 +13,7 @@
 
 /* The null hypercall, xen_version(XENVER_version) from a 64-bit guest
  * kernel: a constant, the call counted. */
-__exit_path bool svm_exit_vmmcall_is_pure(const struct vcpu *v)
+__exit_handler bool svm_exit_vmmcall_is_pure(const struct vcpu *v)
 {
 	const struct vmcb *vmcb = v->hvm.vmcb;
 
@@ -21,7 +21,7 @@ __exit_path bool svm_exit_vmmcall_is_pure(const struct vcpu *v)
 	       svm_guest_is_64bit(vmcb) && svm_guest_cpl(vmcb) == 0;
 }
 
-__exit_path void svm_exit_vmmcall(struct vcpu *v)
+__exit_handler void svm_exit_vmmcall(struct vcpu *v)
 {
 	struct vmcb *vmcb = v->hvm.vmcb;
 	struct guest_regs *r = &v->hvm.regs;
