@@ -180,6 +180,21 @@ enum pkscan_kind pkscan_kind_of(uint8_t b0, uint8_t b1, uint8_t b2);
  */
 int pkscan_trap_decode(const uint8_t *bytes, size_t avail, int mode, struct insn *orig);
 
+/*
+ * For a caller that does not know which page follows (or precedes) this
+ * one: could the page's last two bytes begin a sequence that the next
+ * page completes (PKSCAN_EDGE_TAIL), or its first two bytes complete one
+ * that the previous page began (PKSCAN_EDGE_HEAD)? Refusing execution of
+ * every page that is not PKSCAN_EDGE_NONE leaves no sequence straddling
+ * two executable pages (edge.c says why).
+ */
+enum pkscan_edge {
+	PKSCAN_EDGE_NONE,
+	PKSCAN_EDGE_TAIL,
+	PKSCAN_EDGE_HEAD,
+};
+enum pkscan_edge pkscan_edges(const uint8_t *page);
+
 /* The guest's new PKRU with the reserved key's access and write disabled. */
 uint32_t pkscan_pkru_forced(uint32_t pkru, unsigned int reserved_key);
 

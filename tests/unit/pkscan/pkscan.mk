@@ -27,6 +27,7 @@ endef
 
 $(eval $(call pkscan_test,test_scan,$(PKSCAN_TEST_DIR)/reference.c))
 $(eval $(call pkscan_test,test_page,))
+$(eval $(call pkscan_test,test_edges,))
 $(eval $(call pkscan_test,test_random,))
 $(eval $(call pkscan_test,test_objdump,$(PKSCAN_TEST_DIR)/binutils.c))
 # test_objdump also sweeps the hypervisor's own text.

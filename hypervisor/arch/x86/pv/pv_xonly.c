@@ -40,6 +40,14 @@ static const char *hypervisor_written(const struct domain *d, uint64_t mfn);
 static bool have_pku;
 static uint64_t hcall_mfn;
 
+static inline uint32_t rdpkru(void)
+{
+	uint32_t eax, edx;
+
+	__asm__ volatile("rdpkru" : "=a"(eax), "=d"(edx) : "c"(0));
+	return eax;
+}
+
 static inline void wrpkru(uint32_t v)
 {
 	__asm__ volatile("wrpkru" : : "a"(v), "c"(0), "d"(0) : "memory");
@@ -91,35 +99,14 @@ bool pv_xonly_hv_leaf(void *ctx, uint16_t dom, uint64_t mfn, pte_t e)
 	       (e & (PTE_P | PTE_U | PTE_PKEY_MASK)) == must;
 }
 
+/* Nothing else changes PKRU (HVM guests run with PKE hidden), so it is
+ * usually right already: RDPKRU is cheap, WRPKRU waits for the pipeline. */
 void pv_xonly_load(struct vcpu *v)
 {
-	if (have_pku)
-		wrpkru(pkscan_pkru_forced(v->pv.pkru, PV_PKEY_HV));
-}
+	uint32_t want = pkscan_pkru_forced(v->pv.pkru, PV_PKEY_HV);
 
-/* A sequence split across two virtual pages is in neither page's scan,
- * and which page follows is not known here (a frame may be mapped at many
- * places). So no executable page may end with the first two bytes of one
- * (0F 01, 0F AE, 0F C7) or begin with the rest of one whose 0F ends the
- * page before it (01 EF, AE /5 or C7 /3 with a memory operand): between
- * them every split point is covered. */
-static bool modrm_is(uint8_t modrm, unsigned int reg)
-{
-	return (modrm >> 6) != 3 && ((modrm >> 3) & 7) == reg;
-}
-
-static const char *straddle_risk(const uint8_t *p)
-{
-	const uint8_t *t = p + PAGE_SIZE - 2;
-
-	if (t[0] == PKSCAN_ESCAPE && (t[1] == PKSCAN_OP_GRP7 || t[1] == PKSCAN_OP_GRP15 ||
-				      t[1] == PKSCAN_OP_GRP9))
-		return "ends with the start of WRPKRU/XRSTOR/XRSTORS";
-	if ((p[0] == PKSCAN_OP_GRP7 && p[1] == PKSCAN_MODRM_WRPKRU) ||
-	    (p[0] == PKSCAN_OP_GRP15 && modrm_is(p[1], PKSCAN_GRP15_XRSTOR)) ||
-	    (p[0] == PKSCAN_OP_GRP9 && modrm_is(p[1], PKSCAN_GRP9_XRSTORS)))
-		return "begins with the end of WRPKRU/XRSTOR/XRSTORS";
-	return NULL;
+	if (have_pku && rdpkru() != want)
+		wrpkru(want);
 }
 
 static const char *const class_name[] = {
@@ -165,10 +152,18 @@ bool pv_xonly_may_exec(void *ctx, uint16_t dom, uint64_t mfn, bool writable)
 		return false;
 	}
 	page = phys_to_virt(mfn << PAGE_SHIFT);
-	why = straddle_risk(page);
-	if (why) {
-		say_refused(dom, mfn, why, 0);
+	/* Which page follows is not known here (a frame may be mapped at
+	 * many places): refuse the page edges a straddling sequence needs. */
+	switch (pkscan_edges(page)) {
+	case PKSCAN_EDGE_TAIL:
+		say_refused(dom, mfn, "ends with the start of WRPKRU/XRSTOR/XRSTORS",
+			    PAGE_SIZE - 2);
 		return false;
+	case PKSCAN_EDGE_HEAD:
+		say_refused(dom, mfn, "begins with the end of WRPKRU/XRSTOR/XRSTORS", 0);
+		return false;
+	default:
+		break;
 	}
 	if (pkscan_page(page, NULL, NULL, 0, 64, &res) == 0)
 		return true;
