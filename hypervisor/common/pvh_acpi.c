@@ -1,7 +1,7 @@
 /*
- * A PVH domain's ACPI tables (umbra/pvh_acpi.h): RSDP, XSDT, MADT, laid
- * out in that order from the RSDP's address, each 16-byte aligned, with
- * their checksums. Built whole in a small buffer, then written in one
+ * A PVH domain's ACPI tables (umbra/pvh_acpi.h): RSDP, XSDT, FADT, DSDT,
+ * MADT, laid out in that order from the RSDP's address, each 16-byte
+ * aligned, with their checksums. Built whole in a small buffer, then written in one
  * copy (a buffer on the stack: the library that shares this is
  * thread-safe).
  */
@@ -13,13 +13,19 @@
 
 #define MAX_VCPUS	64		/* more than a domain may have; bounds the buffer */
 #define ALIGN16(x)	(((x) + 15) & ~(uint64_t)15)
-#define XSDT_LEN	(sizeof(struct sdt_header) + 8)
+#define XSDT_ENTRIES	2		/* FADT, MADT */
+#define XSDT_LEN	(sizeof(struct sdt_header) + 8 * XSDT_ENTRIES)
+#define DSDT_LEN	sizeof(struct sdt_header)
 #define OEM_ID		"UMBRA "
 #define OEM_TABLE_ID	"UMBRAPVH"
 #define ACPI_REVISION	2		/* RSDP with an XSDT */
+#define FADT_REVISION	5		/* as Xen's toolstack (acpi_revision 5) */
+#define DSDT_REVISION	2		/* 64-bit AML integers */
 
 #define XSDT_OFF	ALIGN16(sizeof(struct rsdp))
-#define MADT_OFF	(XSDT_OFF + ALIGN16(XSDT_LEN))
+#define FADT_OFF	(XSDT_OFF + ALIGN16(XSDT_LEN))
+#define DSDT_OFF	(FADT_OFF + ALIGN16(FADT_LEN_REV5))
+#define MADT_OFF	(DSDT_OFF + ALIGN16(DSDT_LEN))
 
 static uint64_t madt_len(unsigned int nr_vcpus)
 {
@@ -52,9 +58,46 @@ static void header(struct sdt_header *h, const char sig[4], uint32_t len, uint8_
 	h->creator_revision = 1;
 }
 
+static void put16(uint8_t *p, uint16_t v)
+{
+	memcpy(p, &v, sizeof(v));
+}
+
 static void put32(uint8_t *p, uint32_t v)
 {
 	memcpy(p, &v, sizeof(v));
+}
+
+static void put64(uint8_t *p, uint64_t v)
+{
+	memcpy(p, &v, sizeof(v));
+}
+
+/*
+ * The FADT says what the platform lacks, as Xen's toolstack says it to a
+ * PVH guest (libacpi without ACPI_HAS_VGA, _8042 or _CMOS_RTC): no VGA,
+ * no 8042 (its boot-architecture bit clear), no CMOS RTC. Linux takes
+ * both "no VGA" and "no CMOS RTC" as its sign of PVH and then probes
+ * none of them; without a FADT it polls the RTC's update flag, which
+ * reads all-ones here, some 20 000 times (20 000 port exits and a second
+ * of delays). Hardware-reduced: there are no PM1 blocks, PM timer, SCI
+ * or legacy PIC/PIT to find either.
+ */
+static void build_fadt(uint8_t *f, uint64_t dsdt)
+{
+	header((struct sdt_header *)f, "FACP", FADT_LEN_REV5, FADT_REVISION);
+	put32(f + FADT_DSDT, (uint32_t)dsdt);
+	put64(f + FADT_X_DSDT, dsdt);
+	put16(f + FADT_IAPC_BOOT_ARCH, FADT_BOOT_NO_VGA | FADT_BOOT_NO_CMOS_RTC);
+	put32(f + FADT_FLAGS, FADT_HW_REDUCED);
+	((struct sdt_header *)f)->checksum = checksum(f, FADT_LEN_REV5);
+}
+
+/* An empty definition block: no devices to describe. */
+static void build_dsdt(uint8_t *d)
+{
+	header((struct sdt_header *)d, "DSDT", DSDT_LEN, DSDT_REVISION);
+	((struct sdt_header *)d)->checksum = checksum(d, DSDT_LEN);
 }
 
 static void build_madt(uint8_t *m, unsigned int nr_vcpus)
@@ -79,7 +122,7 @@ static void build(uint8_t *buf, uint64_t paddr, unsigned int nr_vcpus)
 {
 	struct rsdp *r = (struct rsdp *)buf;
 	struct sdt_header *x = (struct sdt_header *)(buf + XSDT_OFF);
-	uint64_t madt = paddr + MADT_OFF;
+	uint64_t tables[XSDT_ENTRIES] = { paddr + FADT_OFF, paddr + MADT_OFF };
 
 	memcpy(r->signature, "RSD PTR ", 8);
 	memcpy(r->oem_id, OEM_ID, 6);
@@ -89,8 +132,10 @@ static void build(uint8_t *buf, uint64_t paddr, unsigned int nr_vcpus)
 	r->checksum = checksum(buf, RSDP_V1_LEN);
 	r->ext_checksum = checksum(buf, sizeof(*r));
 	header(x, "XSDT", XSDT_LEN, 1);
-	memcpy(buf + XSDT_OFF + sizeof(*x), &madt, 8);
+	memcpy(buf + XSDT_OFF + sizeof(*x), tables, sizeof(tables));
 	x->checksum = checksum((uint8_t *)x, XSDT_LEN);
+	build_fadt(buf + FADT_OFF, paddr + DSDT_OFF);
+	build_dsdt(buf + DSDT_OFF);
 	build_madt(buf + MADT_OFF, nr_vcpus);
 }
 

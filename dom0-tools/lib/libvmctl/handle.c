@@ -21,14 +21,6 @@ void vmctl_req_init(struct umbra_mgmt *req, uint32_t cmd, uint32_t domid)
 	req->domid = domid;
 }
 
-static double now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
-
 /* $VMCTL_TRACE: each call on stderr, with when it started (microseconds
  * of CLOCK_MONOTONIC) and how long it took, to see where a command's
  * time goes. */
@@ -36,7 +28,7 @@ static void trace(const struct umbra_mgmt *req, long rc, double t0)
 {
 	fprintf(stderr, "vmctl-trace: t=%.0f cmd=%u domid=%u buf_len=%llu rc=%ld us=%.0f\n",
 		t0, req->cmd, req->domid, (unsigned long long)req->buf_len, rc,
-		now_us() - t0);
+		vmctl_trace_now() - t0);
 }
 
 long vmctl_mgmt(struct vmctl *h, struct umbra_mgmt *req)
@@ -49,7 +41,7 @@ long vmctl_mgmt(struct vmctl *h, struct umbra_mgmt *req)
 	req->interface_version = UMBRA_MGMT_INTERFACE_VERSION;
 	__atomic_fetch_add(&h->calls, 1, __ATOMIC_RELAXED);
 	if (h->trace)
-		t0 = now_us();
+		t0 = vmctl_trace_now();
 	rc = ioctl(h->fd, UMBRA_IOCTL_MGMT, req);
 	rc = rc < 0 ? -errno : rc;
 	if (h->trace)

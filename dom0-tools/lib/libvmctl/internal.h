@@ -41,6 +41,15 @@ int vmctl_mgmt_fail(int rc, uint32_t domid, const char *what);
 /* A request for cmd on domid, zeroed otherwise. */
 void vmctl_req_init(struct umbra_mgmt *req, uint32_t cmd, uint32_t domid);
 
+/* ---- trace.c: $VMCTL_TRACE for steps that are not management calls - */
+
+/* CLOCK_MONOTONIC in microseconds. */
+double vmctl_trace_now(void);
+/* A step's start: the time if $VMCTL_TRACE is set, else 0 (no line). */
+double vmctl_phase_start(void);
+/* Its line, `phase=NAME bytes=N`, when t0 is not 0. */
+void vmctl_phase_end(double t0, const char *phase, uint64_t bytes);
+
 /* ---- snapshot.c ------------------------------------------------------ */
 
 /*
@@ -185,6 +194,7 @@ struct vmctl_mem_writer {
 	uint32_t domid;
 	void *zeroes;		/* lazily calloc()ed */
 	bool fresh;		/* RAM known to be zeros: zero pages are skipped */
+	uint64_t written;	/* bytes sent by memory_write */
 };
 struct guest_writer vmctl_mem_writer(struct vmctl_mem_writer *w);
 void vmctl_mem_writer_done(struct vmctl_mem_writer *w);

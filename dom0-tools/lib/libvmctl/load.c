@@ -35,6 +35,7 @@ static int write_run(struct vmctl_mem_writer *w, uint64_t gpa, const void *src, 
 		gpa += n;
 		src = (const uint8_t *)src + n;
 		len -= n;
+		w->written += n;
 	}
 	return 0;
 }
@@ -131,6 +132,7 @@ void vmctl_mem_writer_done(struct vmctl_mem_writer *w)
 /* Replace *buf (size *size) by its decompressed form. */
 static int expand(void **buf, size_t *size, size_t limit, const char *what, bool is_bz)
 {
+	double t0 = vmctl_phase_start();
 	void *out;
 	size_t out_size;
 	int rc;
@@ -139,6 +141,7 @@ static int expand(void **buf, size_t *size, size_t limit, const char *what, bool
 		     vmctl_decompress(*buf, *size, limit, what, &out, &out_size);
 	if (rc)
 		return rc;
+	vmctl_phase_end(t0, "unpack", out_size);
 	free(*buf);
 	*buf = out;
 	*size = out_size;
@@ -157,10 +160,13 @@ static int read_kernel(const char *path, uint64_t limit, void **out, size_t *siz
 	char what[600];
 	int rc;
 
+	double t0 = vmctl_phase_start();
+
 	snprintf(what, sizeof(what), "kernel '%s'", path);
 	rc = vmctl_read_file(path, limit, "kernel", &raw, &raw_size);
 	if (rc)
 		return rc;
+	vmctl_phase_end(t0, "read_kernel", raw_size);
 	if (vmctl_compression_of(raw, raw_size) != VMCTL_COMP_NONE)
 		rc = expand(&raw, &raw_size, limit, what, false);
 	if (!rc && vmctl_is_bzimage(raw, raw_size))
@@ -212,6 +218,7 @@ static int refused(int rc, const char *kernel)
 int vmctl_files_read(struct vmctl_files *f, const char *kernel, const char *ramdisk,
 		     const char *cmdline, uint64_t mem_bytes)
 {
+	double t0;
 	int rc;
 
 	memset(f, 0, sizeof(*f));
@@ -221,9 +228,12 @@ int vmctl_files_read(struct vmctl_files *f, const char *kernel, const char *ramd
 	if (!kernel || !*kernel)
 		return vmctl_fail(-EINVAL, "no kernel given");
 	rc = read_kernel(kernel, mem_bytes, &f->kernel_buf, &f->img.kernel_size);
+	t0 = vmctl_phase_start();
 	if (!rc && ramdisk)
 		rc = vmctl_read_file(ramdisk, mem_bytes, "ramdisk", &f->ramdisk_buf,
 				     &f->img.ramdisk_size);
+	if (!rc && ramdisk)
+		vmctl_phase_end(t0, "read_ramdisk", f->img.ramdisk_size);
 	f->img.kernel = f->kernel_buf;
 	f->img.ramdisk = f->ramdisk_buf;
 	if (!rc && vmctl_image_check(&f->img))
@@ -244,11 +254,14 @@ int vmctl_files_load(struct vmctl *h, uint32_t domid, struct vmctl_files *f)
 {
 	struct vmctl_mem_writer w = { .h = h, .domid = domid, .fresh = f->fresh };
 	struct guest_writer gw = vmctl_mem_writer(&w);
+	double t0 = vmctl_phase_start();
 	struct vmctl_boot boot;
 	int rc;
 
 	rc = vmctl_image_build(&f->img, &gw, &boot);
 	vmctl_mem_writer_done(&w);
+	if (!rc)
+		vmctl_phase_end(t0, "load", w.written);
 	if (rc == -EINVAL)
 		return refused(rc, f->kernel_path);
 	return rc ? rc : vcpu_start(h, domid, &boot);

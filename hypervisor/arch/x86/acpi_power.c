@@ -9,16 +9,6 @@
 #include <umbra/string.h>
 
 #define SDT_HEADER_LEN		36
-#define FADT_DSDT		40
-#define FADT_PM1A_CNT		64
-#define FADT_PM1B_CNT		68
-#define FADT_FLAGS		112
-#define FADT_RESET_REG		116	/* generic address structure, 12 bytes */
-#define FADT_RESET_VALUE	128
-#define FADT_X_DSDT		140
-#define FADT_X_PM1A_CNT		172
-#define FADT_X_PM1B_CNT		184
-#define FADT_RESET_REG_SUP	(1u << 10)
 #define GAS_SYSTEM_IO		1
 
 #define AML_NAME_OP		0x08

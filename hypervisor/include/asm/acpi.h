@@ -45,6 +45,27 @@ struct sdt_header {
 	uint32_t creator_revision;
 } __attribute__((packed));
 
+/* FADT fields (byte offsets; ACPI specification, "Fixed ACPI
+ * Description Table") that Umbra reads in the firmware's table or writes
+ * in a PVH domain's. */
+#define FADT_DSDT		40
+#define FADT_PM1A_CNT		64
+#define FADT_PM1B_CNT		68
+#define FADT_IAPC_BOOT_ARCH	109	/* 2 bytes */
+#define FADT_FLAGS		112
+#define FADT_RESET_REG		116	/* generic address structure, 12 bytes */
+#define FADT_RESET_VALUE	128
+#define FADT_MINOR_REVISION	131
+#define FADT_X_DSDT		140
+#define FADT_X_PM1A_CNT		172
+#define FADT_X_PM1B_CNT		184
+#define FADT_LEN_REV5		268	/* up to the sleep status register */
+
+#define FADT_RESET_REG_SUP	(1u << 10)	/* FADT_FLAGS */
+#define FADT_HW_REDUCED		(1u << 20)
+#define FADT_BOOT_NO_VGA	(1u << 2)	/* FADT_IAPC_BOOT_ARCH */
+#define FADT_BOOT_NO_CMOS_RTC	(1u << 5)
+
 /* The MADT: the header, the local APIC address and flags, then entries. */
 #define MADT_ENTRIES_OFFSET	(sizeof(struct sdt_header) + 8)
 #define MADT_LOCAL_APIC_LEN	8	/* type, length, processor UID, APIC ID, flags */

@@ -1,8 +1,10 @@
 /*
  * The ACPI tables a PVH domain finds through hvm_start_info.rsdp_paddr,
  * as Xen's toolstack gives a PVH guest (libxl's PVH ACPI): an RSDP, an
- * XSDT and a MADT that lists one enabled local APIC per vCPU (APIC ID =
- * vCPU id, as CPUID and the virtual local APIC report) and no I/O APIC.
+ * XSDT, a hardware-reduced FADT whose boot flags say there is no VGA,
+ * 8042 or CMOS RTC (so Linux probes none of them), an empty DSDT, and a
+ * MADT that lists one enabled local APIC per vCPU (APIC ID = vCPU id, as
+ * CPUID and the virtual local APIC report) and no I/O APIC.
  * Linux needs the MADT to run its local timer set-up at all: without
  * ACPI or MP tables it takes "virtual wire, no configuration", stays
  * uniprocessor and never registers a clock event device, so no timer

@@ -1,7 +1,9 @@
 /*
  * The ACPI tables of a PVH domain (common/pvh_acpi.c) as a guest's ACPI
- * code reads them: the RSDP's two checksums, the XSDT naming the MADT,
- * the MADT's local APIC address and one enabled local APIC per vCPU
+ * code reads them: the RSDP's two checksums, the XSDT naming the FADT
+ * and the MADT, a hardware-reduced FADT whose boot flags say no VGA, no
+ * 8042 and no CMOS RTC and whose DSDT is an empty definition block, the
+ * MADT's local APIC address and one enabled local APIC per vCPU
  * with APIC ID = vCPU id, every table summing to zero; bad arguments
  * refused before anything is written, a failing write passed on.
  */
@@ -75,11 +77,37 @@ static const struct sdt_header *table_at(uint64_t gpa, const char *sig)
 	return h;
 }
 
+static uint64_t get(const void *t, unsigned int off, unsigned int size)
+{
+	uint64_t v = 0;
+
+	memcpy(&v, (const uint8_t *)t + off, size);
+	return v;
+}
+
+/* What Linux's acpi_parse_fadt() and ACPICA read of the FADT. */
+static void check_fadt(uint64_t gpa)
+{
+	const struct sdt_header *f = table_at(gpa, "FACP"), *d;
+	uint16_t boot = (uint16_t)get(f, FADT_IAPC_BOOT_ARCH, 2);
+
+	assert_int_equal(f->length, FADT_LEN_REV5);
+	assert_int_equal(f->revision, 5);
+	assert_true(boot & FADT_BOOT_NO_CMOS_RTC);
+	assert_true(boot & FADT_BOOT_NO_VGA);
+	assert_false(boot & 3);			/* no legacy devices, no 8042 */
+	assert_true(get(f, FADT_FLAGS, 4) & FADT_HW_REDUCED);
+	assert_int_equal(get(f, FADT_X_PM1A_CNT + 4, 8), 0);
+	assert_int_equal(get(f, FADT_PM1A_CNT, 4), 0);
+	assert_int_equal(get(f, FADT_DSDT, 4), get(f, FADT_X_DSDT, 8));
+	d = table_at(get(f, FADT_X_DSDT, 8), "DSDT");
+	assert_int_equal(d->length, sizeof(*d));
+}
+
 static const struct sdt_header *madt_of_tables(void)
 {
 	const struct rsdp *r = (const struct rsdp *)(mem + AT);
 	const struct sdt_header *x;
-	uint64_t madt;
 
 	assert_memory_equal(r->signature, "RSD PTR ", 8);
 	assert_int_equal(r->revision, 2);
@@ -87,9 +115,9 @@ static const struct sdt_header *madt_of_tables(void)
 	assert_int_equal(r->length, sizeof(*r));
 	assert_int_equal(sum((const uint8_t *)r, sizeof(*r)), 0);
 	x = table_at(r->xsdt_addr, "XSDT");
-	assert_int_equal(x->length, sizeof(*x) + 8);
-	memcpy(&madt, (const uint8_t *)x + sizeof(*x), 8);
-	return table_at(madt, "APIC");
+	assert_int_equal(x->length, sizeof(*x) + 16);
+	check_fadt(get(x, sizeof(*x), 8));
+	return table_at(get(x, sizeof(*x) + 8, 8), "APIC");
 }
 
 static void check_vcpus(unsigned int n)
