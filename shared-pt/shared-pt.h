@@ -197,6 +197,11 @@ struct spt_domain {
 	 * then asked only when a frame becomes executable (its first EXEC
 	 * type reference), with no writable mapping of it left anywhere. */
 	bool wx;
+	/* Xen's 64-bit PV ABI: the guest kernel runs in ring 3, so every
+	 * present entry it gives (when a table is validated, and every entry
+	 * update) is stored with the user bit set, as Xen's adjust_guest_lNe
+	 * do; kernel and user are kept apart by their own base pointers. */
+	bool force_user;
 };
 
 struct spt_machine {

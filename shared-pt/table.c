@@ -18,8 +18,9 @@ static void put_entries(struct spt_domain *d, const pte_t *t, int level,
 }
 
 /* Entries are read once each: the frame is typed now, so nothing but the
- * MMU's A/D updates can change it under us. */
-static int get_entries(struct spt_domain *d, uint64_t mfn, const pte_t *t,
+ * MMU's A/D updates can change it under us (hence the atomic OR of the
+ * user bit where the domain asks for it). */
+static int get_entries(struct spt_domain *d, uint64_t mfn, pte_t *t,
 		       pte_t *shadow, int level)
 {
 	unsigned int i;
@@ -30,6 +31,9 @@ static int get_entries(struct spt_domain *d, uint64_t mfn, const pte_t *t,
 		e = spt_read_pte(&t[i]);
 		if (!(e & PTE_P))
 			continue;
+		if (d->force_user && !(e & PTE_U) &&
+		    !(level == 4 && spt_is_hv_l4_slot(i)))
+			e = __atomic_or_fetch(&t[i], PTE_U, __ATOMIC_RELAXED);
 		rc = spt_get_entry(d, level, mfn, i, e, &se);
 		if (rc) {
 			put_entries(d, t, level, i);

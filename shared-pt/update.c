@@ -76,6 +76,8 @@ static int mod_entry(struct spt_domain *d, uint64_t mfn, int level,
 	}
 	if (s->preserve_ad)
 		s->val |= old & SPT_PTE_AD;
+	if (d->force_user && (s->val & PTE_P))
+		s->val |= PTE_U;
 	if (s->val & PTE_P) {
 		rc = spt_get_entry(d, level, mfn, index, s->val, &se);
 		if (rc)

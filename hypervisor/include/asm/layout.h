@@ -2,6 +2,8 @@
  *
  * L4 slots 256-271 are the hypervisor's in every address space (as in Xen's
  * x86-64 PV layout), so guests keep the lower half and the rest of the upper.
+ *   0xffff800000000000  PV guests only: Xen's read-only machine-to-phys
+ *                       table (slot 256, arch/x86/pv/pv_m2p.c)
  *   0xffff820000000000  PV frame table: type and owner of each machine
  *                       frame (slot 260, arch/x86/pv/pv_mm.c)
  *   0xffff828000000000  hypervisor stacks, each above a guard page (slot 261)
@@ -26,6 +28,7 @@
 #define BOOT_MAP_GIB	4	/* identity and direct map built by head.S */
 #define STACKS_BASE	_AC(0xffff828000000000, UL)
 #define FRAMETABLE_BASE	_AC(0xffff820000000000, UL)
+#define RO_MPT_BASE	_AC(0xffff800000000000, UL)	/* Xen's RO_MPT_VIRT_START */
 #define FRAMETABLE_MAX	_AC(0x8000000000, UL)	/* 512 GiB: the slot */
 
 #define AP_TRAMPOLINE_PHYS _AC(0x8000, UL)

@@ -29,8 +29,12 @@ bool pv_desc_hypercall(struct vcpu *v, uint64_t nr, const uint64_t *args, long *
  * v->pv.kernel_mode. */
 void pv_toggle_guest_mode(struct vcpu *v);
 
-/* stack_switch, fpu_taskswitch: true and *rc when nr is one of them. */
-bool pv_user_hypercall(struct vcpu *v, uint64_t nr, const uint64_t *args, long *rc);
+/* stack_switch, fpu_taskswitch, multicall: true and *rc when nr is one
+ * of them (args may be updated for a continuation). */
+bool pv_user_hypercall(struct vcpu *v, uint64_t nr, uint64_t *args, long *rc);
+
+/* multicall (pv_multicall.c). */
+long pv_multicall(struct vcpu *v, uint64_t *args);
 
 /* A SYSCALL from guest user mode: to the guest kernel's syscall
  * callback (or its #UD handler when it has none); false: the domain was

@@ -10,6 +10,7 @@
 #include <umbra/printk.h>
 #include <umbra/string.h>
 #include "pv_desc.h"
+#include "pv_m2p.h"
 #include "pv_mm.h"
 
 /* Shadow L4s: one per address space the guest uses at once; a small
@@ -56,6 +57,7 @@ int pv_domain_init(struct domain *d, const char **why)
 	pv_mm_lock(d);
 	rc = spt_domain_init(pv_mm_machine(), &pd->spt, d->id, SPT_DIRS_MACHINE, pd->p2m,
 			     d->nr_extents, pd->spt_vcpus, 1);
+	pd->spt.force_user = true;	/* 64-bit PV: the kernel is in ring 3 */
 	for (unsigned int i = 0; !rc && i < d->nr_extents; i++)
 		rc = spt_domain_add_extent(&pd->spt, (uint64_t)i * SPT_EXTENT_FRAMES,
 					   d->extents[i] >> PAGE_SHIFT);
@@ -69,6 +71,7 @@ int pv_domain_init(struct domain *d, const char **why)
 		return -EINVAL;
 	}
 	d->pv = pd;
+	pv_m2p_domain(d, true);
 	return 0;
 }
 
@@ -79,6 +82,7 @@ void pv_domain_destroy(struct domain *d)
 
 	if (!pd)
 		return;
+	pv_m2p_domain(d, false);
 	pv_mm_lock(d);
 	rc = spt_domain_destroy(&pd->spt);
 	pv_mm_unlock();

@@ -114,10 +114,18 @@ bool pv_vcpu_run(struct vcpu *v)
 	unsigned int vec;
 
 	/* IRETQ would fault in ring 0, on the guest's GS base, for a
-	 * non-canonical RIP: never let one reach pv_enter(). */
+	 * non-canonical RIP: never let one reach pv_enter(). The guest gets
+	 * the #GP(0) the CPU would give it fetching there (a SYSCALL that
+	 * ends at the canonical boundary returns there: XSA-7), or is
+	 * crashed when it has no handler. */
 	if (!mmu_va_is_canonical(r->rip)) {
-		domain_crash(v->domain, "non-canonical RIP %#llx", (unsigned long long)r->rip);
-		return false;
+		r->error_code = 0;
+		pv_guest_exception(v, TRAP_GP);
+		if (!mmu_va_is_canonical(r->rip)) {
+			domain_crash(v->domain, "non-canonical RIP %#llx",
+				     (unsigned long long)r->rip);
+			return false;
+		}
 	}
 	if (!pv_deliver_events(v))
 		return false;

@@ -72,7 +72,7 @@ bool pv_user_syscall(struct vcpu *v)
 								      : CALLBACKTYPE_syscall);
 }
 
-bool pv_user_hypercall(struct vcpu *v, uint64_t nr, const uint64_t *args, long *rc)
+bool pv_user_hypercall(struct vcpu *v, uint64_t nr, uint64_t *args, long *rc)
 {
 	switch (nr) {
 	case __HYPERVISOR_stack_switch:
@@ -80,6 +80,9 @@ bool pv_user_hypercall(struct vcpu *v, uint64_t nr, const uint64_t *args, long *
 		return true;
 	case __HYPERVISOR_fpu_taskswitch:
 		*rc = fpu_taskswitch(v, args[0]);
+		return true;
+	case __HYPERVISOR_multicall:
+		*rc = pv_multicall(v, args);
 		return true;
 	default:
 		return false;
