@@ -422,7 +422,7 @@ static long vm_assist(struct vcpu *v, uint64_t cmd, uint64_t type)
 bool pv_hypercall_arch(struct vcpu *v, uint64_t nr, uint64_t *args, long *rc)
 {
 	if (pv_desc_hypercall(v, nr, args, rc) || pv_user_hypercall(v, nr, args, rc)) {
-		v->stats.hypercalls[nr]++;
+		vcpu_count_hypercall(v, nr);
 		return true;
 	}
 	switch (nr) {
