@@ -235,6 +235,7 @@ static const hypercall_fn hypercalls[HYPERCALL_MAX] = {
 	[__HYPERVISOR_memory_op] = do_memory_op,
 	[__HYPERVISOR_event_channel_op] = do_event_channel_op,
 	[__HYPERVISOR_grant_table_op] = do_grant_table_op,
+	[__HYPERVISOR_vm_assist] = do_vm_assist,
 	[__HYPERVISOR_umbra_mgmt] = do_umbra_mgmt,
 };
 

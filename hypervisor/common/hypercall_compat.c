@@ -80,6 +80,7 @@ static bool compat_ok(uint64_t nr, const uint64_t *a)
 	case __HYPERVISOR_event_channel_op:	/* every structure is the same */
 	case __HYPERVISOR_umbra_op:
 	case __HYPERVISOR_set_timer_op:		/* EBX low, ECX high: see below */
+	case __HYPERVISOR_vm_assist:		/* two integers */
 		return true;
 	case __HYPERVISOR_xen_version:		/* platform_parameters: hypercall.c */
 		return true;

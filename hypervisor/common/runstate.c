@@ -5,10 +5,13 @@
  * with VCPUOP_get_runstate_info or in an area it registered, which is
  * written when the vCPU is scheduled in and out (Linux's steal time).
  */
+#include <stddef.h>
 #include <asm/guest_access.h>
 #include <public/vcpu.h>
+#include <public/xen.h>
 #include <umbra/domain.h>
 #include <umbra/errno.h>
+#include <umbra/hypercall.h>
 #include <umbra/vcpu_shared.h>
 
 static int runstate_of(enum vcpu_state s)
@@ -75,16 +78,64 @@ static int runstate_out(struct vcpu *v, uint64_t gva, const struct vcpu_runstate
 	return copy_to_guest(v, gva, &c, sizeof(c));
 }
 
+/* Where state_entry_time is in the area, in either layout. */
+static uint64_t entry_time_gva(const struct vcpu *v)
+{
+	return v->runstate_gva + (v->runstate_compat ?
+				  offsetof(struct compat_vcpu_runstate_info, state_entry_time) :
+				  offsetof(struct vcpu_runstate_info, state_entry_time));
+}
+
 /* On v's own pCPU, as it is scheduled in or out: the area is addressed
- * through v's page tables. A fault there is the guest's problem. */
+ * through v's page tables. A fault there is the guest's problem. With
+ * VMASST_TYPE_runstate_update_flag, as Xen's update_runstate_area():
+ * XEN_RUNSTATE_UPDATE is set in state_entry_time before the record
+ * changes and cleared after, so a reader on another vCPU (Linux's steal
+ * time of a remote vCPU) knows to read again. */
 void vcpu_runstate_publish(struct vcpu *v)
 {
+	bool flag = v->domain->vm_assist & (1ULL << VMASST_TYPE_runstate_update_flag);
 	struct vcpu_runstate_info r;
+	uint64_t t;
 
 	if (!v->runstate_gva)
 		return;
 	r = snapshot(v);
+	if (flag) {
+		t = r.state_entry_time | XEN_RUNSTATE_UPDATE;
+		if (copy_to_guest(v, entry_time_gva(v), &t, sizeof(t)))
+			return;
+		__atomic_thread_fence(__ATOMIC_RELEASE);
+		r.state_entry_time = t;
+	}
 	runstate_out(v, v->runstate_gva, &r, v->runstate_compat);
+	if (!flag)
+		return;
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	t = r.state_entry_time & ~XEN_RUNSTATE_UPDATE;
+	copy_to_guest(v, entry_time_gva(v), &t, sizeof(t));
+}
+
+/* vm_assist(cmd, type) of an HVM or PVH domain: of Xen's assists only
+ * runstate_update_flag applies there (Xen's HVM_VM_ASSIST_MASK); any
+ * other type is -EINVAL, an unknown command -ENOSYS, as in Xen. */
+long do_vm_assist(struct vcpu *v, uint64_t *a)
+{
+	struct domain *d = v->domain;
+	uint64_t bit = 1ULL << VMASST_TYPE_runstate_update_flag;
+
+	if (a[1] != VMASST_TYPE_runstate_update_flag)
+		return -EINVAL;
+	switch (a[0]) {
+	case VMASST_CMD_enable:
+		__atomic_fetch_or(&d->vm_assist, bit, __ATOMIC_ACQ_REL);
+		return 0;
+	case VMASST_CMD_disable:
+		__atomic_fetch_and(&d->vm_assist, ~bit, __ATOMIC_ACQ_REL);
+		return 0;
+	default:
+		return -ENOSYS;
+	}
 }
 
 long vcpu_get_runstate(struct vcpu *caller, struct vcpu *v, uint64_t arg)

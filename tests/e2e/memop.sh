@@ -38,6 +38,10 @@ for mode in nested shadow; do
 	check "$mode: runstate times grow" \
 		eval 'guest_said mo "memop: ok: a 30 ms block adds to blocked time" &&
 		      guest_said mo "memop: ok: the registered area grows as the vCPU blocks and runs"'
+	check "$mode: vm_assist: runstate_update_flag only, as Xen gives HVM" \
+		eval 'guest_said mo "memop: ok: vm_assist enables runstate_update_flag" &&
+		      guest_said mo "memop: ok: vm_assist writable_pagetables (PV only): -EINVAL" &&
+		      guest_said mo "memop: ok: with the update flag the area follows the vCPU, flag clear between updates"'
 	check "$mode: a frame in use through a grant is not given back" \
 		guest_said mo "memop: ok: the granted frame, in use, is not given back: 0"
 	check "$mode: a grant maps into a frame given back, which comes back after the unmap" \

@@ -28,6 +28,7 @@ long do_event_channel_op(struct vcpu *v, uint64_t *args);
  * populate_physmap (cmd): extents done, or HYPERCALL_CONTINUE. */
 long memory_reservation_op(struct vcpu *v, uint64_t *args, unsigned int cmd);
 long do_grant_table_op(struct vcpu *v, uint64_t *args);
+long do_vm_assist(struct vcpu *v, uint64_t *args);	/* HVM: runstate.c */
 
 /* A 32-bit caller's hypercall (v->hypercall_compat): 0 if nr with args
  * reads the same in Xen's compat layouts or has a compat handler (args

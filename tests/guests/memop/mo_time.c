@@ -145,6 +145,36 @@ static void spin_ms(uint64_t ms)
 		;
 }
 
+static long vm_assist(unsigned int cmd, unsigned int type)
+{
+	return hypercall2(__HYPERVISOR_vm_assist, cmd, type);
+}
+
+/* Xen's vm_assist for an HVM or PVH domain (Linux PVH enables the
+ * runstate update flag at boot): that one assist only. With it the area
+ * still follows the vCPU and, read between updates, has the flag clear. */
+static void vm_assist_cases(void)
+{
+	struct vcpu_runstate_info a;
+	long rc;
+
+	rc = vm_assist(VMASST_CMD_enable, VMASST_TYPE_writable_pagetables);
+	mo_check(rc == -XEN_EINVAL, "vm_assist writable_pagetables (PV only): -EINVAL", rc);
+	rc = vm_assist(7, VMASST_TYPE_runstate_update_flag);
+	mo_check(rc == -XEN_ENOSYS, "vm_assist with an unknown command: -ENOSYS", rc);
+	rc = vm_assist(VMASST_CMD_enable, VMASST_TYPE_runstate_update_flag);
+	mo_check(rc == 0, "vm_assist enables runstate_update_flag", rc);
+	a = area;
+	sleep_ms(20);
+	mo_check(area.time[RUNSTATE_blocked] >= a.time[RUNSTATE_blocked] + 15 * NS_PER_MS &&
+		 area.state_entry_time > (a.state_entry_time & ~XEN_RUNSTATE_UPDATE) &&
+		 !(area.state_entry_time & XEN_RUNSTATE_UPDATE),
+		 "with the update flag the area follows the vCPU, flag clear between updates",
+		 (long)(area.state_entry_time >> 32));
+	rc = vm_assist(VMASST_CMD_disable, VMASST_TYPE_runstate_update_flag);
+	mo_check(rc == 0, "vm_assist disables it again", rc);
+}
+
 static void runstate_cases(void)
 {
 	struct vcpu_runstate_info a, b;
@@ -174,6 +204,7 @@ static void runstate_cases(void)
 	mo_check(area.time[RUNSTATE_blocked] >= a.time[RUNSTATE_blocked] + 15 * NS_PER_MS &&
 		 area.state_entry_time > a.state_entry_time,
 		 "the registered area grows as the vCPU blocks and runs", 0);
+	vm_assist_cases();
 }
 
 /* A guest TSC write moves its record: time goes on from where it was. */
