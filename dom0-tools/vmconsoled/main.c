@@ -27,6 +27,13 @@
 #define RESCAN_MS	1000
 
 static struct cons cons[MAX_CONS];
+/* Something only a later scan can finish (a console/tty not written
+ * yet, the domain list not read): poll() times out after RESCAN_MS.
+ * Otherwise it waits for Umbra's events alone, which every domain
+ * created or destroyed and every console port raise: a timeout each
+ * second would wake dom0's idle CPU (a timer, its APIC writes, four
+ * management calls) for nothing. */
+static bool rescan;
 static struct vmctl *h;
 static const char *logdir = "/var/log/umbra";
 static volatile sig_atomic_t stop;
@@ -95,8 +102,10 @@ static void scan(void)
 	unsigned int n, i;
 	char name[UMBRA_DOMAIN_NAME_MAX + 1];
 
+	rescan = false;
 	if (vmctl_domain_list(h, &list, &n) < 0) {
 		cons_log("listing domains: %s", vmctl_last_error());
+		rescan = true;
 		return;
 	}
 	for (i = 0; i < MAX_CONS; i++)
@@ -117,6 +126,7 @@ static void scan(void)
 		c->seen = true;
 		if (!c->published)
 			c->published = publish_tty(c);
+		rescan |= !c->published;
 	}
 	free(list);
 	for (i = 0; i < MAX_CONS; i++)
@@ -166,7 +176,7 @@ static void loop(void)
 				of[n] = &cons[i];
 				fds[n++] = (struct pollfd){ .fd = cons[i].master, .events = POLLIN };
 			}
-		rc = poll(fds, n, RESCAN_MS);
+		rc = poll(fds, n, rescan ? RESCAN_MS : -1);
 		if (rc < 0 && errno != EINTR) {
 			cons_log("poll: %s", strerror(errno));
 			return;

@@ -17,8 +17,10 @@ trap tty_stop EXIT
 RUNS=${RUNS:-5}
 LOOP_RUNS=${LOOP_RUNS:-3}
 LOOP_MSTEPS=${LOOP_MSTEPS:-1000}
-DOM0=build/dom0
-out=build/bench/dom0
+# UMBRA_ELF and DOM0 (vmlinuz, initrd.img) name other builds to compare.
+UMBRA_ELF=${UMBRA_ELF:-build/umbra.elf}
+DOM0=${DOM0:-build/dom0}
+out=${BENCH_OUT:-build/bench/dom0}
 mkdir -p "$out"
 KARGS="console=ttyS0 quiet panic=-1"
 DOM0_MEM=512M
@@ -71,7 +73,7 @@ median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 if [ "$RUNS" -gt 0 ]; then
 native_iso "$out/native.iso" "$KARGS"
 native_iso "$out/matched.iso" "$KARGS maxcpus=1 mem=$DOM0_MEM"
-scripts/mkiso.sh "$out/umbra.iso" build/umbra.elf "console=com1 loglvl=info dom0_mem=$DOM0_MEM" \
+scripts/mkiso.sh "$out/umbra.iso" "$UMBRA_ELF" "console=com1 loglvl=info dom0_mem=$DOM0_MEM" \
 	"$DOM0/vmlinuz $KARGS; $DOM0/initrd.img"
 for k in native matched umbra; do : > "$out/$k-times"; done
 for i in $(seq "$RUNS"); do
@@ -106,6 +108,16 @@ fi
 # Umbra's periodic counter reports (stats_every=1) while dom0's shell
 # waits, after the loop.
 STATS_SPAN=5
+# dom0_apic_write_us: after that, tests/dom0/apic_write_loop writes dom0's
+# APIC (its task priority register) APIC_WRITES times, by `mov r32, m32`
+# as Linux does (..._fast_us: Umbra's exit fast path) and by `movl $imm,
+# m32` (..._decoded_us: the decoder), timed in host CPU time of the vCPU
+# thread: the cost of one exit, which Linux's timer tick takes twice. The
+# native figure is the same loop without Umbra (no exit). The loop boots
+# give both kernels iomem=relaxed for the /dev/mem mapping. APIC_WRITES=0
+# skips it.
+APIC_WRITES=${APIC_WRITES:-20000}
+LOOP_KARGS="$KARGS iomem=relaxed"
 
 # Host CPU time (ms, user + system) of the QEMU thread named "CPU 0/TCG"
 # (-name ...,debug-threads=on) of the QEMU whose -name is $1.
@@ -142,6 +154,24 @@ wait_reports() {
 		[ $SECONDS -lt $end ] || { echo "bench-dom0: no stats from Umbra" >&2; exit 1; }
 		sleep 0.2
 	done
+}
+
+# Runs apic_write_loop in form $3 in the QEMU named $2 and appends its
+# vCPU thread's host CPU time per write (µs) to apic-$1-$3-us.
+apic_writes() {
+	local kind=$1 name=$2 form=$3 c0 c1 end=$((SECONDS + 600))
+
+	[ "$APIC_WRITES" -gt 0 ] || return 0
+	tty_mark
+	c0=$(vcpu0_cpu_ms "$name")
+	tty_type "/usr/libexec/umbra-tests/apic_write_loop $APIC_WRITES $form"
+	until tty_text | tail -n +"$((TTY_MARK + 1))" | grep -qE '^apic_write_loop: [0-9]+ writes'; do
+		[ $SECONDS -lt $end ] || { echo "bench-dom0: $kind: apic_write_loop gave no result" >&2; exit 1; }
+		sleep 0.05
+	done
+	c1=$(vcpu0_cpu_ms "$name")
+	awk -v c="$((c1 - c0))" -v n="$APIC_WRITES" 'BEGIN { printf "%.1f\n", c * 1000 / n }' \
+		>> "$out/apic-$kind-$form-us"
 }
 
 loop_boot() {
@@ -181,16 +211,19 @@ loop_boot() {
 		wait_reports "$com2" $((r1 + 1 + STATS_SPAN))
 		dom0_reports "$com2" | tail -n $((STATS_SPAN + 1)) | exit_rate >> "$out/idle-exits"
 	fi
+	apic_writes "$kind" "$name" reg
+	apic_writes "$kind" "$name" imm
 	tty_type poweroff
 	sleep 5
 	tty_stop
 }
 
-native_iso "$out/loop-native.iso" "$KARGS maxcpus=1 mem=$DOM0_MEM"
-scripts/mkiso.sh "$out/loop-umbra.iso" build/umbra.elf \
-	"console=com1 loglvl=info dom0_mem=$DOM0_MEM stats_every=1" "$DOM0/vmlinuz $KARGS; $DOM0/initrd.img"
+native_iso "$out/loop-native.iso" "$LOOP_KARGS maxcpus=1 mem=$DOM0_MEM"
+scripts/mkiso.sh "$out/loop-umbra.iso" "$UMBRA_ELF" \
+	"console=com1 loglvl=info dom0_mem=$DOM0_MEM stats_every=1" "$DOM0/vmlinuz $LOOP_KARGS; $DOM0/initrd.img"
 for f in loop-native-ms loop-umbra-ms loop-native-cpu-ms loop-umbra-cpu-ms \
-	loop-native-guest-ms loop-umbra-guest-ms loop-exits idle-exits; do
+	loop-native-guest-ms loop-umbra-guest-ms loop-exits idle-exits \
+	apic-native-reg-us apic-native-imm-us apic-umbra-reg-us apic-umbra-imm-us; do
 	: > "$out/$f"
 done
 for i in $(seq "$LOOP_RUNS"); do
@@ -215,3 +248,7 @@ echo "dom0_cpu_loop_vcpu_cpu_umbra_ms_median: $cpu_umbra"
 awk -v u="$cpu_umbra" -v n="$cpu_native" 'BEGIN { printf "dom0_cpu_loop_vcpu_cpu_vs_native: %.3f\n", n / u }'
 echo "dom0_cpu_loop_exits_per_sec: $(median < "$out/loop-exits")"
 echo "dom0_idle_exits_per_sec: $(median < "$out/idle-exits")"
+[ "$APIC_WRITES" -gt 0 ] || exit 0
+echo "dom0_apic_write_native_us: $(median < "$out/apic-native-reg-us")"
+echo "dom0_apic_write_fast_us: $(median < "$out/apic-umbra-reg-us")"
+echo "dom0_apic_write_decoded_us: $(median < "$out/apic-umbra-imm-us")"

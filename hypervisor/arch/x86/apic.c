@@ -6,6 +6,7 @@
 #include <asm/traps.h>
 #include <asm/percpu.h>
 #include <asm/x86.h>
+#include <umbra/hot.h>
 #include <umbra/sched.h>
 
 #define ICR_INIT	0x00004500u	/* INIT, level assert */
@@ -41,7 +42,7 @@ uint32_t apic_reg_read(uint32_t reg)
 	return apic_read(reg);
 }
 
-void apic_reg_write(uint32_t reg, uint32_t val)
+__exit_handler void apic_reg_write(uint32_t reg, uint32_t val)
 {
 	apic_write(reg, val);
 }

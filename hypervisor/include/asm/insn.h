@@ -151,6 +151,13 @@ struct insn {
  */
 int insn_decode(const uint8_t *bytes, size_t avail, int mode, struct insn *out);
 
+/* MOV r32 to memory (89 /r, optional REX without W) in 64-bit code at
+ * bytes, which must hold INSN_MOV_STORE32_MAX (more than the instruction
+ * may need): its length, *gpr the source (enum insn_gpr); -1 for any
+ * other instruction or encoding (insn/mov_store32.c). */
+#define INSN_MOV_STORE32_MAX	8	/* REX, 89, ModRM, SIB, disp32 */
+int insn_mov_store32(const uint8_t *bytes, size_t avail, unsigned int *gpr);
+
 /* A guest register file, as far as address computation needs one. */
 struct insn_regs {
 	uint64_t gpr[INSN_NR_GPRS];	/* enum insn_gpr order */

@@ -47,6 +47,8 @@ $(call cmocka_test,$(HVM_BIN)/$(1),$(BUILD)/san/$(HVM_TEST_DIR)/$(1).o \
 endef
 
 $(eval $(call hvm_test,test_insn,$(HVM_INSN_SRCS)))
+# The exit fast path's reading of dom0's APIC stores, against the decoder.
+$(eval $(call hvm_test,test_mov_store32,$(HVM_INSN_SRCS)))
 $(eval $(call hvm_test,test_public_abi,))
 $(eval $(call hvm_test,test_abi_layout,))
 # Xen's compat layouts (32-bit callers, 32-bit shared_info).

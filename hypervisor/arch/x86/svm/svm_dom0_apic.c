@@ -8,6 +8,7 @@
  * pCPU (common/dom0_smp.c). Reads do not exit. */
 #include <asm/apic.h>
 #include <asm/emulate_store.h>
+#include <asm/guest_access.h>
 #include <asm/hvm.h>
 #include <asm/insn.h>
 #include <asm/svm/svm.h>
@@ -17,6 +18,7 @@
 #include <umbra/domain.h>
 #include <umbra/errno.h>
 #include <umbra/guest_log.h>
+#include <umbra/hot.h>
 
 #define APIC_PAGE_MASK	0xfffULL
 #define APIC_REG_ALIGN	16
@@ -205,25 +207,82 @@ static void icr_write(struct vcpu *v, uint32_t lo)
 		refuse_ipi(v, lo);
 }
 
-bool svm_dom0_apic_write(struct vcpu *v, uint64_t gpa)
+/* dom0's APIC page: the same on every CPU, and dom0 cannot move it
+ * (its IA32_APIC_BASE writes are ignored), so read once. */
+static __exit_handler uint64_t apic_page(void)
+{
+	static uint64_t page;
+
+	if (!page)
+		page = apic_mmio_phys();
+	return page;
+}
+
+/* Registers written to the hardware just as dom0 wrote them, with nothing
+ * else to do or print: all but the ICR (filtered), offset 0 (refused)
+ * and the LDR (recorded per pCPU). */
+static __exit_handler bool written_as_is(uint32_t reg)
+{
+	return reg && reg != APIC_ICR_LO && reg != APIC_LDR && !(reg % APIC_REG_ALIGN);
+}
+
+/* The store at RIP in the encoding every Linux APIC write has (MOV r32
+ * to memory, see insn_mov_store32()): its length and the value it
+ * stores, read with the exit path's short fetch rather than the 15-byte
+ * window and the decoder. The fault said where it wrote; this says what.
+ * Any other instruction: false, and the decoder decides. */
+static __exit_handler bool usual_store(const struct vcpu *v, unsigned int *len, uint32_t *value)
+{
+	const struct vmcb *vmcb = v->hvm.vmcb;
+	uint8_t b[INSN_MOV_STORE32_MAX];
+	struct insn_regs r;
+	unsigned int gpr;
+	int n;
+
+	if (!svm_guest_is_64bit(vmcb) ||
+	    fetch_guest_insn_short((struct vcpu *)v, b, vmcb->rip, sizeof(b)) ||
+	    (n = insn_mov_store32(b, sizeof(b), &gpr)) < 0)
+		return false;
+	svm_regs_get(v, &r);
+	*len = (unsigned int)n;
+	*value = (uint32_t)r.gpr[gpr];
+	return true;
+}
+
+/* The exit fast path's test (svm_run.c): a dom0 write to a register of
+ * its APIC that goes to the hardware as written, by the usual store.
+ * Linux's timer tick makes two (EOI, then the next count), so this is
+ * nearly every exit a busy dom0 takes. */
+__exit_handler bool svm_dom0_apic_write_is_pure(const struct vcpu *v)
+{
+	const struct vmcb *vmcb = v->hvm.vmcb;
+	uint64_t info = vmcb->exit_info1, gpa = vmcb->exit_info2;
+	unsigned int len;
+	uint32_t value;
+
+	return domain_is_dom0(v->domain) && (info & MMU_PF_P) && (info & MMU_PF_W) &&
+	       (info & NPF_INFO_FINAL_GPA) && !(vmcb->exit_int_info & EVENT_VALID) &&
+	       apic_page() && (gpa & ~APIC_PAGE_MASK) == apic_page() &&
+	       written_as_is((uint32_t)(gpa & APIC_PAGE_MASK)) && usual_store(v, &len, &value);
+}
+
+/* Any other write: decoded and emulated in full, the ICR filtered. */
+static __attribute__((noinline)) void decoded_write(struct vcpu *v, uint32_t reg)
 {
 	struct vmcb *vmcb = v->hvm.vmcb;
-	uint64_t base = apic_mmio_phys(), rflags = vmcb->rflags;
-	uint32_t reg = (uint32_t)(gpa & APIC_PAGE_MASK);
+	uint64_t rflags = vmcb->rflags;
 	struct emulated_store st;
 	struct insn_regs r;
 	struct insn insn;
 	int len;
 
-	if (!base || (gpa & ~APIC_PAGE_MASK) != base)
-		return false;
 	len = svm_decode_at_rip(v, &insn);
 	svm_regs_get(v, &r);
 	/* The APIC takes aligned 32-bit accesses only. */
 	if (len < 0 || reg % APIC_REG_ALIGN ||
 	    emulate_store(&insn, &r, &rflags, apic_reg_read(reg), &st) || st.len != 4) {
 		hvm_inject_exception(v, TRAP_GP, 0);
-		return true;
+		return;
 	}
 	/* Offset 0 is reserved; QEMU takes a write there as a device's
 	 * message-signalled interrupt (see protect_local_apic()): refused
@@ -239,5 +298,22 @@ bool svm_dom0_apic_write(struct vcpu *v, uint64_t gpa)
 	svm_regs_put(v, &r);
 	vmcb->rflags = rflags;
 	vmcb->rip += (unsigned int)len;
+}
+
+__exit_handler bool svm_dom0_apic_write(struct vcpu *v, uint64_t gpa)
+{
+	uint64_t base = apic_page();
+	uint32_t reg = (uint32_t)(gpa & APIC_PAGE_MASK);
+	unsigned int len;
+	uint32_t value;
+
+	if (!base || (gpa & ~APIC_PAGE_MASK) != base)
+		return false;
+	if (written_as_is(reg) && usual_store(v, &len, &value)) {
+		apic_reg_write(reg, value);
+		v->hvm.vmcb->rip += len;
+	} else {
+		decoded_write(v, reg);
+	}
 	return true;
 }

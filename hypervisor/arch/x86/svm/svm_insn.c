@@ -73,7 +73,7 @@ __exit_path void svm_skip_insn(struct vcpu *v, uint32_t usual)
 		vmcb->rip &= 0xffffffffULL;
 }
 
-void svm_regs_get(const struct vcpu *v, struct insn_regs *r)
+__exit_handler void svm_regs_get(const struct vcpu *v, struct insn_regs *r)
 {
 	const struct vmcb *vmcb = v->hvm.vmcb;
 	const struct guest_regs *g = &v->hvm.regs;

@@ -17,6 +17,7 @@
 #include <umbra/domain.h>
 #include <umbra/errno.h>
 #include <umbra/guest_log.h>
+#include <umbra/hot.h>
 #include <umbra/string.h>
 #include "mmu/mode.h"
 #include "mmu/pte.h"
@@ -167,7 +168,7 @@ void svm_absent_access(struct vcpu *v, uint64_t gpa, bool write, bool completabl
 		log_refused(v, gpa, write, write ? "dropped" : "reads all-ones");
 }
 
-void svm_exit_npf(struct vcpu *v)
+__exit_handler void svm_exit_npf(struct vcpu *v)
 {
 	const struct vmcb *vmcb = v->hvm.vmcb;
 	uint64_t info = vmcb->exit_info1, gpa = vmcb->exit_info2;

@@ -236,6 +236,8 @@ static inline bool exit_is_pure(struct vcpu *v)
 		return svm_exit_io_is_pure(v);
 	case VMEXIT_VMMCALL:
 		return svm_exit_vmmcall_is_pure(v);
+	case VMEXIT_NPF:
+		return svm_dom0_apic_write_is_pure(v);
 	}
 	return false;
 }

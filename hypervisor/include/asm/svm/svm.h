@@ -57,6 +57,7 @@ void svm_exit_cpuid(struct vcpu *v);
 bool svm_exit_io_is_pure(const struct vcpu *v);
 bool svm_exit_msr_is_pure(struct vcpu *v);
 bool svm_exit_vmmcall_is_pure(const struct vcpu *v);
+bool svm_dom0_apic_write_is_pure(const struct vcpu *v);
 void svm_exit_msr(struct vcpu *v);
 void svm_exit_io(struct vcpu *v);
 void svm_exit_vmmcall(struct vcpu *v);
