@@ -7,10 +7,11 @@
 #   pvpingpong  two PV domains over an interdomain event channel (role=server|client)
 #   pvbench   the null hypercall through the hypercall page, timed (make bench-pv)
 #   pvxonly   the execute-only hypercall page, WRPKRU/XRSTOR rewriting and refusals, W^X
+#   pvabi     set_gdt/update_descriptor, guest user mode, fpu_taskswitch, multicall, M2P
 
 MINIOS_DIR := pvguest-patches/minios
 MINIOS_OBJ := $(BUILD)/minios/obj
-PV_GUESTS := pvhello pvtraps pvpingpong pvbench pvxonly
+PV_GUESTS := pvhello pvtraps pvpingpong pvbench pvxonly pvabi
 
 MINIOS_CPPFLAGS := -nostdinc -isystem $(shell $(GUEST_CC) -print-file-name=include) \
 	-Ihypervisor/include -I$(MINIOS_DIR)/include

@@ -276,3 +276,58 @@ check "no check in pvxonly failed, it shut down normally" \
 check "the neighbours finished (PV and PVH), nothing crashed" \
 	eval 'stopped_with pn poweroff && stopped_with nb poweroff && [ "$(log_count ": crashed: ")" = 0 ]'
 scenario_end "$s"
+
+# The rest of the PV ABI (pvabi guest): descriptor tables with Xen's
+# checks, guest user mode, fpu_taskswitch, emulated privileged reads,
+# set_segment_base, vm_assist, multicall, the read-only M2P; and an iret
+# into user mode before any user page tables, which must crash the domain.
+s=pv-abi
+m=$(pv_module pa pvabi 16M)
+m+=$(pv_module nouser pvabi 16M -- attack=user_no_base)
+m+=$(pv_module pn pvhello 16M -- status=0)
+m+=$(module nb hello nested 8M status=0)
+boot "$s" "$HVM_ELF" "$HVM_CMDLINE" "$m"
+check "QEMU powered off (33)" rc_is 33
+check "set_gdt: its own read-only frames only, at most 7168 entries; DPL-0 segments raised to DPL 3" \
+	eval 'guest_said pa "pvabi: ok: set_gdt on a frame still mapped writable: -EINVAL" &&
+	      guest_said pa "pvabi: ok: set_gdt with more entries than below 0xe000: -EINVAL" &&
+	      guest_said pa "pvabi: ok: set_gdt with its frame list in the hypervisor: -EFAULT" &&
+	      guest_said pa "pvabi: ok: set_gdt on a frame not its own: -EINVAL" &&
+	      guest_said pa "pvabi: ok: DPL-0 code and data descriptors were raised to DPL 3 (no DPL-0 segment)" &&
+	      guest_said pa "pvabi: ok: its own GDT code segment is live: a far return runs on selector 0x0b"'
+check "descriptor pages stay read-only: writable mapping -EACCES, mmu_update -EACCES" \
+	eval 'guest_said pa "pvabi: ok: mapping its live GDT page writable: -EACCES" &&
+	      guest_said pa "pvabi: ok: mmu_update writing into its live GDT page: -EACCES"'
+check "bad descriptors refused: gates into the hypervisor or to null, TSS, interrupt gate (-EINVAL)" \
+	eval 'guest_said pa "pvabi: ok: a call gate into the hypervisor'"'"'s code segment: -EINVAL" &&
+	      guest_said pa "pvabi: ok: a call gate to the null selector: -EINVAL" &&
+	      guest_said pa "pvabi: ok: a TSS descriptor: -EINVAL" &&
+	      guest_said pa "pvabi: ok: an interrupt gate: -EINVAL" &&
+	      guest_said pa "pvabi: ok: the refused descriptors changed nothing" &&
+	      guest_said pa "pvabi: ok: set_gdt on a page holding a gate into the hypervisor: -EINVAL"'
+check "update_descriptor: misaligned, into a page table or the hypervisor's frame -EINVAL" \
+	eval 'guest_said pa "pvabi: ok: update_descriptor at a misaligned address: -EINVAL" &&
+	      guest_said pa "pvabi: ok: update_descriptor into its own L4: -EINVAL" &&
+	      guest_said pa "pvabi: ok: update_descriptor into the hypervisor'"'"'s frame: -EINVAL"'
+check "guest user mode: iret into it, traps and SYSCALL back on the stack_switch stack" \
+	eval 'guest_said pa "pvabi: ok: iret into user mode; its int3 is the kernel'"'"'s #BP, the frame saying user mode" &&
+	      guest_said pa "pvabi: ok: the trap from user mode came on the stack_switch stack" &&
+	      guest_said pa "pvabi: ok: SYSCALL in user mode enters the syscall callback, not a hypercall" &&
+	      guest_said pa "pvabi: ok: a trap in kernel mode reports CS with RPL 0"'
+check "fpu_taskswitch: #NM bounced once, CLTS and CR0 emulated" \
+	eval 'guest_said pa "pvabi: ok: the first FPU instruction: #NM bounced to the guest" &&
+	      guest_said pa "pvabi: ok: the #NM cleared the guest'"'"'s TS: the next one runs" &&
+	      guest_said pa "pvabi: ok: CLTS (emulated) clears it too"'
+check "read-only M2P, set_segment_base and vm_assist refusals, multicall" \
+	eval 'guest_said pa "pvabi: ok: the read-only M2P maps a machine frame back to its pfn" &&
+	      guest_said pa "pvabi: ok: writing the M2P: #PF" &&
+	      guest_said pa "pvabi: ok: set_segment_base FS into the hypervisor: -EINVAL" &&
+	      guest_said pa "pvabi: ok: multicall: each result in its entry, a nested multicall -ENOSYS" &&
+	      guest_said pa "pvabi: ok: multicall with its list in the hypervisor: -EFAULT"'
+check "no check in pvabi failed, it shut down normally" \
+	eval 'guest_said pa "pvabi: 0 failed" && stopped_with pa poweroff'
+check "an iret into user mode without user page tables crashes the domain" \
+	crashed_with nouser 'iret to user mode without user page tables$'
+check "the neighbours finished (PV and PVH), only the attacker crashed" \
+	eval 'stopped_with pn poweroff && stopped_with nb poweroff && [ "$(log_count ": crashed: ")" = 1 ]'
+scenario_end "$s"

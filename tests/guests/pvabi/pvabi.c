@@ -1,0 +1,310 @@
+/*
+ * pvabi: the rest of Xen's x86-64 PV guest ABI, and what it must refuse.
+ * Descriptor tables (set_gdt, update_descriptor: Xen's descriptor checks,
+ * the frames typed and kept read-only), guest user mode (a user base
+ * pointer, iret into user mode, #BP and SYSCALL from there back on the
+ * stack_switch stack), fpu_taskswitch with #NM and CLTS, the privileged
+ * reads Umbra emulates, set_segment_base, vm_assist, multicall and the
+ * read-only M2P. One line per check: "pvabi: ok: ..." or "pvabi: FAIL: ...".
+ * Option attack=user_no_base: an iret to user mode before any user base
+ * pointer exists, which must get the domain crashed.
+ */
+#include <public/arch-x86/xen-x86_64.h>
+#include <public/version.h>
+#include <public/sched.h>
+#include "hypercall.h"
+#include "minios.h"
+
+const char guest_name[] = "pvabi";
+
+#define EFAULT	14
+#define EINVAL	22
+#define EACCES	13
+#define ENOSYS	38
+#define PTE_P	1ULL
+#define PTE_W	2ULL
+#define PTE_U	4ULL
+#define PTE_A	0x20ULL
+#define PTE_D	0x40ULL
+#define PTE_NX	(1ULL << 63)
+#define HV_IMAGE	0xffffffff80210000ULL	/* Umbra's text (slot 511) */
+#define HV_DIRECTMAP	0xffff830000100000ULL	/* slot 262 */
+#define RO_MPT		0xffff800000000000ULL	/* Xen's read-only M2P */
+#define HV_CS		0xe008			/* Xen's __HYPERVISOR_CS */
+
+/* Descriptors: flat 64-bit code and data, DPL 0 as written. */
+#define DESC_CS64_DPL0	0x00af9a000000ffffULL
+#define DESC_DS_DPL0	0x00cf92000000ffffULL
+#define DESC_DPL(d)	(((d) >> 45) & 3)
+#define DESC_TSS	0x0000890000000067ULL	/* 64-bit TSS, present */
+#define DESC_INTGATE	0x00008e0000000000ULL	/* interrupt gate, present */
+/* A 64-bit call gate (its low half) to selector sel, DPL 3, offset 0. */
+#define CALL_GATE(sel)	(0x0000ec0000000000ULL | ((uint64_t)(sel) << 16))
+
+static unsigned int failures;
+static const struct start_info *si;
+static volatile uint64_t seen_vector, seen_error, seen_cs, seen_frame, resume_at;
+static uint64_t kernel_rsp;
+
+static uint64_t gdt_page[512] __attribute__((aligned(4096)));
+static uint64_t bad_page[512] __attribute__((aligned(4096)));
+static uint8_t kstack[4096] __attribute__((aligned(4096)));
+static uint8_t ustack[4096] __attribute__((aligned(4096)));
+
+static void expect(int ok, const char *what)
+{
+	con_printf("pvabi: %s: %s\n", ok ? "ok" : "FAIL", what);
+	failures += !ok;
+}
+
+static int record(struct minios_regs *r)
+{
+	seen_vector = r->vector;
+	seen_error = r->error_code;
+	seen_cs = r->cs & 0xffff;
+	seen_frame = (uint64_t)r;
+	if (resume_at)
+		r->rip = resume_at;
+	resume_at = 0;
+	return 1;
+}
+
+/* From guest user mode back to the kernel: the frame says user mode; go
+ * on at resume_at in kernel mode (CS with RPL 0) on the kernel's stack. */
+static int back_to_kernel(struct minios_regs *r)
+{
+	record(r);
+	r->cs = FLAT_KERNEL_CS & ~3;
+	r->rsp = kernel_rsp;
+	return 1;
+}
+
+static uint64_t mfn_of(const void *va)
+{
+	return ((const uint64_t *)si->mfn_list)[(uint64_t)va >> 12];
+}
+
+static long remap(const void *va, uint64_t flags)
+{
+	return hypercall3(__HYPERVISOR_update_va_mapping, va,
+			  (mfn_of(va) << 12) | flags, UVMF_INVLPG);
+}
+
+static long update_desc(const void *va, uint64_t desc)
+{
+	return hypercall2(__HYPERVISOR_update_descriptor,
+			  (mfn_of(va) << 12) | ((uint64_t)va & 0xfff), desc);
+}
+
+#define RAISES(asm_body, ...) ({					\
+	seen_vector = ~0ULL;						\
+	__asm__ volatile("lea 2f(%%rip), %%rax; mov %%rax, %0; " asm_body "; 2:"	\
+			 : "=m"(resume_at) : __VA_ARGS__ : "rax", "rcx", "rdx", "memory"); \
+	seen_vector; })
+
+static void check_gdt(void)
+{
+	uint64_t list[1] = { mfn_of(gdt_page) }, cs;
+	struct mmu_update mu = { (mfn_of(gdt_page) << 12) + 8 * 5, DESC_DS_DPL0 };
+	long rc;
+
+	gdt_page[1] = DESC_CS64_DPL0;
+	gdt_page[2] = DESC_DS_DPL0;
+	rc = hypercall2(__HYPERVISOR_set_gdt, list, 3);
+	expect(rc == -EINVAL, "set_gdt on a frame still mapped writable: -EINVAL");
+	expect(remap(gdt_page, PTE_P | PTE_U | PTE_A | PTE_NX) == 0, "its GDT page remapped read-only");
+	rc = hypercall2(__HYPERVISOR_set_gdt, list, 7169);
+	expect(rc == -EINVAL, "set_gdt with more entries than below 0xe000: -EINVAL");
+	rc = hypercall2(__HYPERVISOR_set_gdt, HV_IMAGE, 3);
+	expect(rc == -EFAULT, "set_gdt with its frame list in the hypervisor: -EFAULT");
+	list[0] = 0x200;	/* the hypervisor's image */
+	rc = hypercall2(__HYPERVISOR_set_gdt, list, 3);
+	expect(rc == -EINVAL, "set_gdt on a frame not its own: -EINVAL");
+	list[0] = mfn_of(gdt_page);
+	rc = hypercall2(__HYPERVISOR_set_gdt, list, 3);
+	expect(rc == 0, "set_gdt with its own read-only frame");
+	expect(DESC_DPL(gdt_page[1]) == 3 && DESC_DPL(gdt_page[2]) == 3,
+	       "DPL-0 code and data descriptors were raised to DPL 3 (no DPL-0 segment)");
+	/* Far return to its own code segment (entry 1, RPL 3), then back. */
+	__asm__ volatile("pushq $0x0b; lea 1f(%%rip), %%rax; push %%rax; lretq; 1:"
+			 "mov %%cs, %0; pushq %1; lea 2f(%%rip), %%rax; push %%rax; lretq; 2:"
+			 : "=&r"(cs) : "i"(FLAT_RING3_CS64) : "rax", "memory");
+	expect(cs == 0x0b, "its own GDT code segment is live: a far return runs on selector 0x0b");
+	rc = remap(gdt_page, PTE_P | PTE_W | PTE_U | PTE_A | PTE_D | PTE_NX);
+	expect(rc == -EACCES, "mapping its live GDT page writable: -EACCES");
+	rc = update_desc(&gdt_page[3], CALL_GATE(HV_CS));
+	expect(rc == -EINVAL, "a call gate into the hypervisor's code segment: -EINVAL");
+	rc = update_desc(&gdt_page[3], CALL_GATE(0));
+	expect(rc == -EINVAL, "a call gate to the null selector: -EINVAL");
+	rc = update_desc(&gdt_page[3], DESC_TSS);
+	expect(rc == -EINVAL, "a TSS descriptor: -EINVAL");
+	rc = update_desc(&gdt_page[3], DESC_INTGATE);
+	expect(rc == -EINVAL, "an interrupt gate: -EINVAL");
+	expect(gdt_page[3] == 0, "the refused descriptors changed nothing");
+	rc = update_desc(&gdt_page[3], CALL_GATE(0x08));
+	expect(rc == 0 && DESC_DPL(gdt_page[3]) == 0 && ((gdt_page[3] >> 16) & 3) == 3,
+	       "a call gate to its own code: accepted with DPL 0, the DPL kept in the RPL");
+	rc = update_desc(&gdt_page[4], DESC_DS_DPL0);
+	expect(rc == 0 && DESC_DPL(gdt_page[4]) == 3, "update_descriptor of data: DPL raised to 3");
+	rc = hypercall2(__HYPERVISOR_update_descriptor, (mfn_of(gdt_page) << 12) + 4, 0);
+	expect(rc == -EINVAL, "update_descriptor at a misaligned address: -EINVAL");
+	rc = hypercall2(__HYPERVISOR_update_descriptor, mfn_of((void *)si->pt_base) << 12, 0);
+	expect(rc == -EINVAL, "update_descriptor into its own L4: -EINVAL");
+	rc = hypercall2(__HYPERVISOR_update_descriptor, 0x200000ULL, 0);
+	expect(rc == -EINVAL, "update_descriptor into the hypervisor's frame: -EINVAL");
+	rc = update_desc(&bad_page[0], DESC_DS_DPL0);
+	expect(rc == 0 && DESC_DPL(bad_page[0]) == 3, "update_descriptor on an ordinary page of its own");
+	bad_page[1] = CALL_GATE(HV_CS);
+	expect(remap(bad_page, PTE_P | PTE_U | PTE_A | PTE_NX) == 0, "a second page remapped read-only");
+	list[0] = mfn_of(bad_page);
+	rc = hypercall2(__HYPERVISOR_set_gdt, list, 2);
+	expect(rc == -EINVAL, "set_gdt on a page holding a gate into the hypervisor: -EINVAL");
+	rc = hypercall4(__HYPERVISOR_mmu_update, &mu, 1, NULL, DOMID_SELF);
+	expect(rc == -EACCES, "mmu_update writing into its live GDT page: -EACCES");
+}
+
+/* User-mode code: each entry traps back to the kernel at once. */
+extern char user_int3[], user_syscall[];
+__asm__(".text\n"
+	"user_int3: int3\n1: jmp 1b\n"
+	"user_syscall: syscall\n2: jmp 2b\n");
+
+/* iret into user mode at `rip` on ustack; back at label 2 in the kernel
+ * through back_to_kernel(). */
+static __attribute__((noinline)) void run_user(void *rip)
+{
+	__asm__ volatile("mov %%rsp, %[save]\n\t"
+			 "lea 2f(%%rip), %%rax\n\t"
+			 "mov %%rax, %[resume]\n\t"
+			 "pushq %[ss]\n\t"
+			 "pushq %[usp]\n\t"
+			 "pushq $0x202\n\t"
+			 "pushq %[cs]\n\t"
+			 "pushq %[rip]\n\t"
+			 "pushq $0\n\t"
+			 "jmp hypercall_page + %c[iret] * 32\n"
+			 "2:"
+			 : [save] "=m"(kernel_rsp), [resume] "=m"(resume_at)
+			 : [ss] "i"(FLAT_USER_SS), [usp] "r"(ustack + sizeof(ustack)),
+			   [cs] "i"(FLAT_USER_CS), [rip] "r"(rip), [iret] "i"(__HYPERVISOR_iret)
+			 /* The trap frame gives every register back as it was
+			  * but these (the iret stub's and SYSCALL's). */
+			 : "rax", "rcx", "r11", "memory");
+}
+
+static void check_user_mode(void)
+{
+	struct mmuext_op op = { .cmd = MMUEXT_NEW_USER_BASEPTR };
+	struct callback_register cb = { .type = CALLBACKTYPE_syscall,
+					.flags = CALLBACKF_mask_events };
+	extern char minios_trap_128[];
+	uint64_t cs;
+	long rc;
+
+	if (guest_option("attack=user_no_base")) {
+		con_printf("pvabi: iret to user mode without a user base pointer\n");
+		run_user(user_int3);
+		expect(0, "the iret to user mode without user page tables was refused");
+		return;
+	}
+	op.arg1.mfn = mfn_of((void *)si->pt_base);
+	rc = hypercall4(__HYPERVISOR_mmuext_op, &op, 1, NULL, DOMID_SELF);
+	expect(rc == 0, "MMUEXT_NEW_USER_BASEPTR with its own L4");
+	rc = hypercall2(__HYPERVISOR_stack_switch, FLAT_KERNEL_SS, kstack + sizeof(kstack));
+	expect(rc == 0, "stack_switch to its kernel stack");
+	trap_set_handler(3, back_to_kernel);
+	seen_cs = 0;
+	run_user(user_int3);
+	expect(seen_vector == 3 && seen_cs == FLAT_USER_CS,
+	       "iret into user mode; its int3 is the kernel's #BP, the frame saying user mode");
+	expect(seen_frame >= (uint64_t)kstack && seen_frame < (uint64_t)kstack + sizeof(kstack),
+	       "the trap from user mode came on the stack_switch stack");
+	__asm__ volatile("mov %%cs, %0" : "=r"(cs));
+	expect(cs == FLAT_KERNEL_CS, "back in the kernel on FLAT_KERNEL_CS (iret with RPL 0 stays in the kernel)");
+	trap_set_handler(128, back_to_kernel);
+	cb.address = (uint64_t)minios_trap_128;
+	rc = hypercall2(__HYPERVISOR_callback_op, CALLBACKOP_register, &cb);
+	expect(rc == 0, "the syscall callback registered");
+	seen_vector = 0;
+	run_user(user_syscall);
+	expect(seen_vector == 128 && seen_cs == FLAT_USER_CS,
+	       "SYSCALL in user mode enters the syscall callback, not a hypercall");
+	trap_set_handler(3, record);
+	trap_set_handler(128, record);
+	/* The guest kernel's frames report RPL 0 (kernel context). */
+	seen_cs = 0;
+	__asm__ volatile("int3" ::: "memory");
+	expect(seen_cs == (FLAT_KERNEL_CS & ~3), "a trap in kernel mode reports CS with RPL 0");
+}
+
+static void check_fpu(void)
+{
+	uint64_t cr0;
+
+	trap_set_handler(7, record);
+	expect(hypercall1(__HYPERVISOR_fpu_taskswitch, 1) == 0, "fpu_taskswitch(1)");
+	__asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
+	expect(cr0 & 8, "mov from CR0 (emulated) shows TS set");
+	expect(RAISES("fnop", "i"(0)) == 7, "the first FPU instruction: #NM bounced to the guest");
+	expect(RAISES("fnop", "i"(0)) == ~0ULL, "the #NM cleared the guest's TS: the next one runs");
+	hypercall1(__HYPERVISOR_fpu_taskswitch, 1);
+	__asm__ volatile("clts" ::: "memory");
+	__asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
+	expect(!(cr0 & 8) && RAISES("fnop", "i"(0)) == ~0ULL, "CLTS (emulated) clears it too");
+}
+
+static void check_misc(void)
+{
+	struct multicall_entry mc[3] = {
+		{ .op = __HYPERVISOR_xen_version, .args = { XENVER_version } },
+		{ .op = __HYPERVISOR_multicall, .args = { 0, 0 } },
+		{ .op = __HYPERVISOR_vm_assist, .args = { VMASST_CMD_enable, 4 } },
+	};
+	uint64_t cr3, pfn = (uint64_t)gdt_page >> 12;
+	long rc;
+
+	__asm__ volatile("mov %%cr3, %0" : "=r"(cr3));
+	expect(cr3 == mfn_of((void *)si->pt_base) << 12, "mov from CR3 (emulated): its L4's machine address");
+	expect(((const uint64_t *)RO_MPT)[mfn_of(gdt_page)] == pfn,
+	       "the read-only M2P maps a machine frame back to its pfn");
+	expect(RAISES("movq $0, (%1)", "r"(RO_MPT)) == 14, "writing the M2P: #PF");
+	rc = hypercall2(__HYPERVISOR_set_segment_base, SEGBASE_FS, HV_DIRECTMAP);
+	expect(rc == -EINVAL, "set_segment_base FS into the hypervisor: -EINVAL");
+	rc = hypercall2(__HYPERVISOR_set_segment_base, SEGBASE_GS_USER, 0x0000900000000000ULL);
+	expect(rc == -EINVAL, "set_segment_base user GS non-canonical: -EINVAL");
+	rc = hypercall2(__HYPERVISOR_set_segment_base, SEGBASE_GS_USER_SEL, 0x13);
+	expect(rc == 0, "set_segment_base user GS selector from its GDT: 0");
+	rc = hypercall2(__HYPERVISOR_set_segment_base, SEGBASE_GS_USER_SEL, HV_CS);
+	expect(rc == 0, "a hypervisor selector for user GS: 0 and a null selector, as Xen");
+	rc = hypercall2(__HYPERVISOR_set_segment_base, 4, 0);
+	expect(rc == -EINVAL, "set_segment_base with an unknown register: -EINVAL");
+	rc = hypercall2(__HYPERVISOR_vm_assist, VMASST_CMD_enable, VMASST_TYPE_m2p_strict);
+	expect(rc == 0, "vm_assist m2p_strict: 0");
+	rc = hypercall2(__HYPERVISOR_vm_assist, 7, VMASST_TYPE_writable_pagetables);
+	expect(rc == -ENOSYS, "vm_assist with an unknown command: -ENOSYS");
+	rc = hypercall2(__HYPERVISOR_multicall, mc, 3);
+	expect(rc == 0 && mc[0].result == 0x40011 && mc[1].result == (uint64_t)-ENOSYS &&
+	       mc[2].result == (uint64_t)-EINVAL,
+	       "multicall: each result in its entry, a nested multicall -ENOSYS");
+	rc = hypercall2(__HYPERVISOR_multicall, HV_IMAGE, 1);
+	expect(rc == -EFAULT, "multicall with its list in the hypervisor: -EFAULT");
+}
+
+int guest_main(const struct start_info *start)
+{
+	si = start;
+	expect(trap_init() == 0, "set_trap_table");
+	for (unsigned int v = 0; v < 20; v++)
+		trap_set_handler(v, record);
+	trap_set_handler(128, record);
+	if (guest_option("attack=user_no_base")) {
+		check_user_mode();
+		return SHUTDOWN_poweroff;
+	}
+	check_gdt();
+	check_user_mode();
+	check_fpu();
+	check_misc();
+	con_printf("pvabi: %u failed\n", failures);
+	return failures ? SHUTDOWN_crash : SHUTDOWN_poweroff;
+}
