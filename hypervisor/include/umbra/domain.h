@@ -178,7 +178,7 @@ struct domain {
 	uint64_t hypercall_page_gpa;	/* 0: none */
 	uint32_t wc_version;		/* shared_info.wc_version last written */
 	uint8_t callback_vector;	/* HVM_PARAM_CALLBACK_IRQ vector; 0: none */
-	uint64_t vm_assist;		/* HVM: 1 << VMASST_TYPE_* enabled (runstate.c) */
+	uint64_t vm_assist;		/* 1 << VMASST_TYPE_* enabled (runstate.c, pv_traps.c) */
 	bool shared_info_placed;	/* XENMEM_add_to_physmap'd (memory_op.c) */
 	/* shared_info and vcpu_info in Xen's compat layout (32-bit event
 	 * words): latched from the vCPU's mode when it writes the hypercall

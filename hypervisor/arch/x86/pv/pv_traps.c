@@ -400,12 +400,14 @@ static long set_segment_base(struct vcpu *v, uint64_t which, uint64_t base)
  * Umbra has: writable page tables (the one that changes anything), and
  * those that mean nothing in long mode or on a machine without a
  * guest-visible m2p (4gb_segments[_notify], pae_extended_cr3,
- * m2p_strict), accepted as Xen accepts them. architectural_iopl and
- * runstate_update_flag are not built: -EINVAL, as for unknown types. */
+ * m2p_strict), accepted as Xen accepts them, and runstate_update_flag,
+ * which the common runstate code honours (d->vm_assist).
+ * architectural_iopl is not built: -EINVAL, as for unknown types. */
 #define VMASST_HAVE	((1ULL << VMASST_TYPE_4gb_segments) | \
 			 (1ULL << VMASST_TYPE_4gb_segments_notify) | \
 			 (1ULL << VMASST_TYPE_writable_pagetables) | \
 			 (1ULL << VMASST_TYPE_pae_extended_cr3) | \
+			 (1ULL << VMASST_TYPE_runstate_update_flag) | \
 			 (1ULL << VMASST_TYPE_m2p_strict))
 
 static long vm_assist(struct vcpu *v, uint64_t cmd, uint64_t type)
@@ -416,6 +418,10 @@ static long vm_assist(struct vcpu *v, uint64_t cmd, uint64_t type)
 		return -EINVAL;
 	if (type == VMASST_TYPE_writable_pagetables)
 		v->domain->pv->writable_pt = cmd == VMASST_CMD_enable;
+	if (cmd == VMASST_CMD_enable)
+		__atomic_fetch_or(&v->domain->vm_assist, 1ULL << type, __ATOMIC_ACQ_REL);
+	else
+		__atomic_fetch_and(&v->domain->vm_assist, ~(1ULL << type), __ATOMIC_ACQ_REL);
 	return 0;
 }
 
