@@ -7,15 +7,24 @@
 # created 100 small paused domains (dom0 included; Umbra allows 128).
 # Prints key: value lines:
 #   vmtop_refresh_cpu_us_100_domains   CPU time of one refresh, the mean of
-#                                      25, the first included (the count
-#                                      of domains it really had is
+#                                      the 25 intervals vmtop -b printed,
+#                                      the first included (the count of
+#                                      domains it really had is
 #                                      vmtop_domains_measured)
 #   vmtop_refresh_median_cpu_us_100_domains, ..._min_..., and
 #   vmtop_first_refresh_cpu_us_100_domains
 #                                      the median, the cheapest and the
 #                                      first of the 25 (the host's stolen
-#                                      time lands on any of them; the
-#                                      first faults in and formats all)
+#                                      time lands on any of them)
+#   vmtop_startup_cpu_us_100_domains   what vmtop did before its first
+#                                      interval, not in the figures above:
+#                                      like top it primes the pump (two
+#                                      refreshes that print nothing, then
+#                                      a short wait, so that the first
+#                                      interval has rates), which faults
+#                                      its buffers in and formats every
+#                                      line once; vmtop_startup_calls: its
+#                                      management calls (2)
 #   vmtop_calls_per_refresh            management calls per refresh
 #                                      (ioctls libvmctl counted; 1: the snapshot)
 #   vmtop_calls_per_refresh_dom0_only  the same with dom0 alone
@@ -85,12 +94,14 @@ value() { # SECTION KEY
 }
 echo "vmtop_refresh_cpu_us_100_domains: $(value many vmtop_refresh_cpu_us)"
 echo "vmtop_domains_measured: $(value many vmtop_domains)"
-# The mean above counts the first refresh (buffers faulted in, library
-# calls bound) and whatever the host stole from the emulated CPU; the
-# median is a refresh of a monitor that has been running.
+# The mean above counts the first interval and whatever the host stole
+# from the emulated CPU (with the machine loaded, most of it); the median
+# and the cheapest show what a refresh itself costs.
 echo "vmtop_refresh_median_cpu_us_100_domains: $(value many vmtop_median_refresh_cpu_us)"
 echo "vmtop_first_refresh_cpu_us_100_domains: $(value many vmtop_first_refresh_cpu_us)"
 echo "vmtop_refresh_min_cpu_us_100_domains: $(value many vmtop_min_refresh_cpu_us)"
+echo "vmtop_startup_cpu_us_100_domains: $(value many vmtop_startup_cpu_us)"
+echo "vmtop_startup_calls: $(value many vmtop_startup_calls)"
 echo "vmtop_calls_per_refresh: $(value many vmtop_calls_per_refresh)"
 echo "vmtop_refresh_cpu_us_dom0_only: $(value alone vmtop_refresh_cpu_us)"
 echo "vmtop_calls_per_refresh_dom0_only: $(value alone vmtop_calls_per_refresh)"
@@ -98,6 +109,6 @@ echo "vmtop_calls_per_refresh_dom0_only: $(value alone vmtop_calls_per_refresh)"
 # tests/dom0/mgmtprobe's steps (a system call, a refused ioctl, a bare
 # hypercall, ... a whole snapshot), per call.
 for sec in alone many; do
-	echo "$res" | sed -n "/^==$sec\$/,/^==/p" | grep -E '^(vmtop_(read|rates|sort|output|first_[a-z]+|median_[a-z]+|min_[a-z]+)_cpu_us|vmtop_lines_|probe_|snapshot_ioctl_us)' |
+	echo "$res" | sed -n "/^==$sec\$/,/^==/p" | grep -E '^(vmtop_(read|rates|sort|output|first_[a-z]+|median_[a-z]+|min_[a-z]+)_cpu_us|vmtop_(lines_|startup_faults|first_refresh_faults|faults_per_refresh)|probe_|snapshot_ioctl_us)' |
 		sed "s/^\([a-z0-9_]*\):/# $sec \1:/"
 done
