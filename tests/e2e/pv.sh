@@ -108,10 +108,11 @@ check "set_trap_table; #UD, #DE, #BP, #PF, #GP bounced to the guest and back wit
 check "int \$0x80 to a DPL-3 entry; int \$0x81: #GP with n*8+2 (QEMU's n*16+2 corrected)" \
 	eval 'guest_said pt "pvtraps: ok: int \$0x80 reaches the guest'"'"'s DPL-3 entry 0x80" &&
 	      guest_said pt "pvtraps: ok: int \$0x81 without a DPL-3 entry: #GP with the IDT error code"'
-check "the hypervisor's image and direct map fault for the guest (supervisor pages)" \
+check "the hypervisor's image, direct map and frame table fault for the guest (supervisor pages)" \
 	eval 'guest_said pt "pvtraps: ok: read of the hypervisor'"'"'s image: #PF, present, user (supervisor pages)" &&
 	      guest_said pt "pvtraps: ok: read of the hypervisor'"'"'s direct map: #PF, present, user (supervisor pages)" &&
-	      guest_said pt "pvtraps: ok: write to the hypervisor'"'"'s direct map: #PF"'
+	      guest_said pt "pvtraps: ok: write to the hypervisor'"'"'s direct map: #PF" &&
+	      guest_said pt "pvtraps: ok: read of the hypervisor'"'"'s frame table: #PF, present, user (supervisor pages)"'
 check "its own page tables are read-only to it" \
 	guest_said pt "pvtraps: ok: write to its own L4: #PF, the tables are read-only"
 check "trap table entries in the hypervisor or non-canonical: -EINVAL; bad table pointers: -EFAULT" \
@@ -220,12 +221,23 @@ scenario_end "$s"
 # The execute-only hypervisor (tests/guests/pvxonly, docs/pv.md): the
 # hypercall page under the hypervisor's protection key, WRPKRU/XRSTOR
 # rewritten or refused, W^X; beside a PV and a PVH neighbour.
+# Umbra booted with xpti here: the guests' tables hold its image and
+# stacks but neither the frame table nor (but for vCPU pages) the direct
+# map; pvtraps runs all its checks under it.
 s=pv-xonly
 m=$(pv_module xo pvxonly 16M)
 m+=$(pv_module pn pvhello 16M -- status=0)
+m+=$(pv_module pt pvtraps 16M -- xpti)
 m+=$(module nb hello nested 8M status=0)
-boot "$s" "$HVM_ELF" "$HVM_CMDLINE" "$m"
+boot "$s" "$HVM_ELF" "$HVM_CMDLINE xpti" "$m"
 check "QEMU powered off (33)" rc_is 33
+check "xpti: the hypervisor switches tables on entry and exit" \
+	log_has '^pv: xpti: guests'"'"' tables hold Umbra'"'"'s image and stacks, no frame table, of the direct map only vCPU pages$'
+check "xpti: the direct map and the frame table are not in a guest's tables; pvtraps passes under it" \
+	eval 'guest_said pt "pvtraps: ok: xpti: read of the hypervisor'"'"'s direct map: #PF, not present (not in its tables)" &&
+	      guest_said pt "pvtraps: ok: xpti: write to the hypervisor'"'"'s direct map: #PF, not present" &&
+	      guest_said pt "pvtraps: ok: xpti: read of the hypervisor'"'"'s frame table: #PF, not present (not in its tables)" &&
+	      guest_said pt "pvtraps: 0 failed" && stopped_with pt poweroff'
 check "the hypercall page is the hypervisor's, execute-only under protection key 15" \
 	log_has '^pv: hypercall page at 0x[0-9a-f]+, execute-only under protection key 15$'
 check "calls through it work; PKRU has key 15 access- and write-disabled" \

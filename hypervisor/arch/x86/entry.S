@@ -27,13 +27,25 @@ common_entry:
 	 * base in place, this swaps the hypervisor's back for the handler
 	 * and %r12 remembers to swap again on the way out. */
 	xor	%r12d, %r12d
+	xor	%r13d, %r13d
 	cmpq	$2, F_VECTOR(%rsp)
 	je	1f
 	cmpq	$8, F_VECTOR(%rsp)
 	je	1f
 	cmpq	$18, F_VECTOR(%rsp)
 	jne	2f
-1:	call	pv_gs_is_guest
+	/* They can also arrive while a PV guest's tables are live (around
+	 * its entry and exit), which hold little of Umbra (pv/pv_view.c):
+	 * switch to Umbra's own for the handler, %r13 keeps the guest's. */
+1:	mov	pv_root_cr3(%rip), %rax
+	test	%rax, %rax
+	jz	4f
+	mov	%cr3, %rcx
+	cmp	%rax, %rcx
+	je	4f
+	mov	%rcx, %r13
+	mov	%rax, %cr3
+4:	call	pv_gs_is_guest
 	test	%eax, %eax
 	jz	2f
 	swapgs
@@ -47,7 +59,10 @@ common_entry:
 	mov	%rsp, %rbp
 	call	do_trap
 	add	$16, %rsp
-	test	%r12d, %r12d
+	test	%r13, %r13
+	jz	5f
+	mov	%r13, %cr3
+5:	test	%r12d, %r12d
 	jz	3f
 	swapgs
 3:	pop_gprs

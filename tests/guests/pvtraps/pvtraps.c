@@ -35,6 +35,7 @@ const char guest_name[] = "pvtraps";
 #define UNMAPPED	0x7ff000000000ULL	/* no page tables there */
 #define HV_IMAGE	0xffffffff80210000ULL	/* Umbra's text (slot 511) */
 #define HV_DIRECTMAP	0xffff830000100000ULL	/* Umbra's direct map (slot 262) */
+#define HV_FRAMETABLE	0xffff820000000000ULL	/* the PV frame table (slot 260) */
 
 static unsigned int failures;
 static const struct start_info *si;
@@ -96,11 +97,29 @@ static void check_exceptions(void)
 	v = RAISES("mov (%1), %%rax", "r"(HV_IMAGE));
 	expect(v == 14 && seen_error == 5,
 	       "read of the hypervisor's image: #PF, present, user (supervisor pages)");
-	v = RAISES("mov (%1), %%rax", "r"(HV_DIRECTMAP));
-	expect(v == 14 && seen_error == 5,
-	       "read of the hypervisor's direct map: #PF, present, user (supervisor pages)");
-	v = RAISES("movq $0, (%1)", "r"(HV_DIRECTMAP));
-	expect(v == 14 && seen_error == 7, "write to the hypervisor's direct map: #PF");
+	if (guest_option("xpti")) {
+		/* Umbra booted with xpti: of the direct map and the frame table
+		 * nothing is in a guest's tables but the pages of PV vCPU
+		 * structures (docs/pv.md). */
+		v = RAISES("mov (%1), %%rax", "r"(HV_DIRECTMAP));
+		expect(v == 14 && seen_error == 4,
+		       "xpti: read of the hypervisor's direct map: #PF, not present (not in its tables)");
+		v = RAISES("movq $0, (%1)", "r"(HV_DIRECTMAP));
+		expect(v == 14 && seen_error == 6,
+		       "xpti: write to the hypervisor's direct map: #PF, not present");
+		v = RAISES("mov (%1), %%rax", "r"(HV_FRAMETABLE));
+		expect(v == 14 && seen_error == 4,
+		       "xpti: read of the hypervisor's frame table: #PF, not present (not in its tables)");
+	} else {
+		v = RAISES("mov (%1), %%rax", "r"(HV_DIRECTMAP));
+		expect(v == 14 && seen_error == 5,
+		       "read of the hypervisor's direct map: #PF, present, user (supervisor pages)");
+		v = RAISES("movq $0, (%1)", "r"(HV_DIRECTMAP));
+		expect(v == 14 && seen_error == 7, "write to the hypervisor's direct map: #PF");
+		v = RAISES("mov (%1), %%rax", "r"(HV_FRAMETABLE));
+		expect(v == 14 && seen_error == 5,
+		       "read of the hypervisor's frame table: #PF, present, user (supervisor pages)");
+	}
 	v = RAISES("movq $0, (%1)", "r"(si->pt_base));
 	expect(v == 14 && seen_error == 7, "write to its own L4: #PF, the tables are read-only");
 	v = RAISES("hlt", "i"(0));

@@ -76,9 +76,21 @@ pv_trap_entry:
 	jmp	pv_leave
 1:	push_gprs
 	cld
-	mov	%rsp, %rdi
+	/* With xpti the guest's tables hold little of Umbra (pv_view.c):
+	 * the handler runs on Umbra's own, %r13 (saved in the frame) keeps
+	 * the guest's. */
+	mov	%cr3, %r13
+	mov	pv_root_cr3(%rip), %rax
+	test	%rax, %rax
+	jz	2f
+	mov	%rax, %cr3
+2:	mov	%rsp, %rdi
 	call	do_trap
-	pop_gprs
+	mov	pv_root_cr3(%rip), %rax
+	test	%rax, %rax
+	jz	3f
+	mov	%r13, %cr3
+3:	pop_gprs
 	add	$16, %rsp
 	swapgs
 	iretq

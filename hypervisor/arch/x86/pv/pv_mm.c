@@ -15,6 +15,7 @@
 #include "mmu/walk.h"
 #include "pv_m2p.h"
 #include "pv_mm.h"
+#include "pv_view.h"
 #include "pv_xonly.h"
 
 static struct spt_machine machine;
@@ -105,7 +106,7 @@ int pv_mm_init(void)
 	/* After the frame table is mapped: its L4 entry is one of these. */
 	for (unsigned int i = 0; i < SPT_HV_NR_SLOTS; i++)
 		slots[i] = root[spt_hv_slot_index(i)];
-	if (pv_m2p_init(nr_frames, slots))
+	if (pv_m2p_init(nr_frames, slots) || pv_view_init(slots))
 		return -ENOMEM;
 	if (spt_machine_init(&machine, &ops, NULL, frames, nr_frames, phys_bits, slots))
 		return -EINVAL;

@@ -17,6 +17,7 @@
 #include "pv_desc.h"
 #include "pv_mm.h"
 #include "pv_traps.h"
+#include "pv_view.h"
 #include "pv_xonly.h"
 
 _Static_assert(offsetof(struct percpu, pv_host_rsp) == 8, "pv_entry.S: PCPU_PV_HOST_RSP");
@@ -59,14 +60,11 @@ static void sanitize_frame(struct cpu_regs *r)
 static void load_state(struct vcpu *v, struct percpu *p)
 {
 	uint64_t top = (uint64_t)(&v->pv.regs + 1);
-	uint64_t cr3 = v->pv.kernel_mode ? v->pv.cr3 : v->pv.user_cr3;
 
 	if (p->regs_owner != v) {
 		__asm__ volatile("fxrstor64 %0" : : "m"(v->pv.fpu));
 		p->regs_owner = v;
 	}
-	if (read_cr3() != cr3)
-		write_cr3(cr3);
 	pv_xonly_load(v);
 	pv_gdt_load(v, p);
 	p->tss.rsp[0] = top;
@@ -112,6 +110,7 @@ bool pv_vcpu_run(struct vcpu *v)
 {
 	struct cpu_regs *r = &v->pv.regs;
 	unsigned int vec;
+	uint64_t cr3;
 
 	/* IRETQ would fault in ring 0, on the guest's GS base, for a
 	 * non-canonical RIP: never let one reach pv_enter(). The guest gets
@@ -136,7 +135,15 @@ bool pv_vcpu_run(struct vcpu *v)
 	 * restores FPU state with TS clear. */
 	if (v->pv.fpu_ts)
 		write_cr0(read_cr0() | CR0_TS);
+	cr3 = v->pv.kernel_mode ? v->pv.cr3 : v->pv.user_cr3;
+	if (read_cr3() != cr3)
+		write_cr3(cr3);
 	pv_enter(r);
+	/* With xpti the guest's tables hold only part of Umbra (pv_view.c):
+	 * nothing but the entry code and the vCPU's frame was touched since
+	 * the exit. */
+	if (pv_root_cr3)
+		write_cr3(pv_root_cr3);
 	if (v->pv.fpu_ts)
 		clts();
 	vec = (unsigned int)r->vector;
