@@ -4,9 +4,10 @@
  * and the teardown that makes a destroyed domain's frames safe to reuse.
  *
  * The grant table itself is frames of the granter's own RAM, placed with
- * XENMAPSPACE_grant_table (memory_op.c): the hypervisor reads entries
- * there and updates their flags with compare-and-swap, as the granter
- * does. What the hypervisor keeps (which references are in use, by whom,
+ * XENMAPSPACE_grant_table (memory_op.c), or pages of its pool mapped
+ * outside its RAM where it placed them there: the hypervisor reads
+ * entries there and updates their flags with compare-and-swap, as the
+ * granter does. What the hypervisor keeps (which references are in use, by whom,
  * how often; which mappings a domain holds) lives in two pages of the
  * domain's pool.
  */
@@ -63,15 +64,46 @@ struct domain *grant_domain(struct domain *self, uint16_t id)
 	return d;
 }
 
-/* Where ref's entry is in rd's RAM; 0 when no frame holds it. */
-static uint64_t entry_gpa(struct domain *rd, uint32_t ref)
+/* Where a reference's entry is: in the granter's RAM (gpa), or in a
+ * frame Umbra backs outside it (host; memory_op.c). */
+struct entry_loc {
+	struct domain *d;
+	uint64_t gpa;			/* 0: no frame holds it */
+	uint32_t *host;			/* the entry in a backed frame, or NULL */
+};
+
+static struct entry_loc entry_at(struct domain *rd, uint32_t ref)
 {
 	uint32_t frame = ref / GRANT_ENTRIES_PER_FRAME_V1;
+	uint64_t off = (ref % GRANT_ENTRIES_PER_FRAME_V1) * ENTRY_BYTES, m;
+	struct entry_loc l = { rd, 0, NULL };
 
 	if (ref >= grant_nr_frames(rd) * GRANT_ENTRIES_PER_FRAME_V1 ||
 	    !rd->grant_frame_placed[frame])
+		return l;
+	l.gpa = rd->grant_frame_gpa[frame] + off;
+	m = rd->grant_frame_maddr[frame];
+	if (m)
+		l.host = (uint32_t *)((uint8_t *)phys_to_virt(m) + off);
+	return l;
+}
+
+/* The entry's 32-bit word at off (0: flags and domid; 4: frame). */
+static int entry_read(const struct entry_loc *l, unsigned int off, uint32_t *val)
+{
+	if (l->host) {
+		*val = __atomic_load_n(l->host + off / 4, __ATOMIC_ACQUIRE);
 		return 0;
-	return rd->grant_frame_gpa[frame] + (ref % GRANT_ENTRIES_PER_FRAME_V1) * ENTRY_BYTES;
+	}
+	return copy_from_gpa(l->d, val, l->gpa + off, sizeof(*val));
+}
+
+static int entry_cmpxchg(const struct entry_loc *l, uint32_t *old, uint32_t new)
+{
+	if (l->host)
+		return __atomic_compare_exchange_n(l->host, old, new, false, __ATOMIC_SEQ_CST,
+						   __ATOMIC_SEQ_CST) ? 0 : -EAGAIN;
+	return cmpxchg_gpa_u32(l->d, l->gpa, old, new);
 }
 
 static struct grant_active *active_find(struct grant_table *gt, uint32_t ref, bool create)
@@ -91,18 +123,18 @@ static struct grant_active *active_find(struct grant_table *gt, uint32_t ref, bo
 
 /* Set GTF_reading (and GTF_writing) in the granter's entry, checking
  * what it grants in the same compare-and-swap. */
-static int pin_entry(struct domain *rd, uint64_t gpa, uint16_t user, bool readonly, bool map)
+static int pin_entry(const struct entry_loc *l, uint16_t user, bool readonly, bool map)
 {
 	uint32_t hdr, next;
 	int rc;
 
-	if (copy_from_gpa(rd, &hdr, gpa, sizeof(hdr)))
+	if (entry_read(l, 0, &hdr))
 		return GNTST_general_error;
 	for (unsigned int i = 0; i < PIN_RETRIES; i++) {
 		rc = grant_hdr_pin(hdr, user, readonly, map, &next);
 		if (rc)
 			return rc;
-		rc = cmpxchg_gpa_u32(rd, gpa, &hdr, next);
+		rc = entry_cmpxchg(l, &hdr, next);
 		if (!rc)
 			return GNTST_okay;
 		if (rc != -EAGAIN)
@@ -111,21 +143,21 @@ static int pin_entry(struct domain *rd, uint64_t gpa, uint16_t user, bool readon
 	return GNTST_general_error;
 }
 
-static void clear_entry_flags(struct domain *rd, uint64_t gpa, uint16_t clear)
+static void clear_entry_flags(const struct entry_loc *l, uint16_t clear)
 {
 	uint32_t hdr;
 
-	if (!clear || copy_from_gpa(rd, &hdr, gpa, sizeof(hdr)))
+	if (!clear || entry_read(l, 0, &hdr))
 		return;
 	for (unsigned int i = 0; i < CLEAR_RETRIES; i++)
-		if (cmpxchg_gpa_u32(rd, gpa, &hdr, hdr & ~(uint32_t)clear) != -EAGAIN)
+		if (entry_cmpxchg(l, &hdr, hdr & ~(uint32_t)clear) != -EAGAIN)
 			return;
 }
 
 int grant_acquire(struct domain *rd, uint32_t ref, uint16_t user, bool readonly,
 		  bool map, uint64_t *gfn)
 {
-	uint64_t gpa = entry_gpa(rd, ref);
+	struct entry_loc l = entry_at(rd, ref);
 	struct grant_table *rgt;
 	struct grant_active *a;
 	uint32_t frame;
@@ -133,7 +165,7 @@ int grant_acquire(struct domain *rd, uint32_t ref, uint16_t user, bool readonly,
 
 	/* Only a domain that placed a grant frame (so has run, fully built)
 	 * gets grant state on another's behalf. */
-	if (!gpa)
+	if (!l.gpa)
 		return GNTST_bad_gntref;
 	rgt = grant_table_of(rd, true);
 	if (!rgt)
@@ -143,12 +175,12 @@ int grant_acquire(struct domain *rd, uint32_t ref, uint16_t user, bool readonly,
 		return GNTST_no_device_space;
 	rc = grant_active_check(a, user);
 	if (!rc && grant_active_needs_pin(a, readonly))
-		rc = pin_entry(rd, gpa, user, readonly, map);
+		rc = pin_entry(&l, user, readonly, map);
 	if (rc)
 		return rc;
 	if (grant_active_idle(a)) {
 		/* The frame as granted when first pinned, as Xen keeps it. */
-		if (copy_from_gpa(rd, &frame, gpa + 4, sizeof(frame)))
+		if (entry_read(&l, 4, &frame))
 			frame = ~0u;
 		*a = (struct grant_active){ .ref = ref, .domid = user, .frame = frame };
 	}
@@ -165,14 +197,14 @@ void grant_release(struct domain *rd, uint32_t ref, bool readonly)
 {
 	struct grant_table *rgt = grant_table_of(rd, false);
 	struct grant_active *a = rgt ? active_find(rgt, ref, false) : NULL;
-	uint64_t gpa = entry_gpa(rd, ref);
+	struct entry_loc l = entry_at(rd, ref);
 	uint16_t clear;
 
 	if (!a)
 		return;
 	clear = grant_active_put(a, readonly);
-	if (gpa)
-		clear_entry_flags(rd, gpa, clear);
+	if (l.gpa)
+		clear_entry_flags(&l, clear);
 }
 
 /* Every mapping others hold of d's frames goes: their holders keep

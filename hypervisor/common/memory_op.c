@@ -9,9 +9,13 @@
  * first placement, moved with its contents on a later one) instead of
  * mapping a page of its own over it as Xen does. The guest sees the same
  * thing at that frame; what differs is that the frame it gave stays
- * counted in its reservation, and a frame outside its RAM is refused.
+ * counted in its reservation. A grant frame outside its RAM is a page of
+ * its pool mapped there, as Xen maps its own; shared info there is
+ * refused.
  */
 #include <asm/guest_access.h>
+#include <asm/hvm.h>
+#include <asm/layout.h>
 #include <public/hvm/start_info.h>
 #include <public/memory.h>
 #include <public/xen.h>
@@ -21,7 +25,9 @@
 #include <umbra/hypercall.h>
 #include <umbra/mm.h>
 #include <umbra/spinlock.h>
+#include <umbra/string.h>
 #include <umbra/vcpu_shared.h>
+#include "grant_priv.h"
 
 #define PAGE_BYTES	4096ULL
 #define MOVE_CHUNK	256
@@ -81,14 +87,92 @@ static long place_shared_info(struct vcpu *v, uint64_t gpfn)
 	return rc;
 }
 
+static unsigned int backed_frames(const struct domain *d)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < GRANT_FRAMES_MAX; i++)
+		n += d->grant_frame_maddr[i] != 0;
+	return n;
+}
+
+/* Into the domain's nested tables at gpa, within its grant budget of
+ * table pages (grant_map.c keeps the same one). */
+static long map_backed(struct domain *d, struct grant_table *gt, uint64_t gpa, uint64_t m)
+{
+	int64_t added = 0, freed = 0;
+	int err = hvm_grant_map(d, gpa, m, true, &added);
+
+	if (err)
+		return err == -EEXIST ? -EBUSY : err;
+	if (added > 0 && gt->npt_tables + added > GRANT_NPT_PAGES) {
+		hvm_grant_unmap(d, gpa, &freed);
+		return -ENOMEM;
+	}
+	gt->npt_tables += added;
+	return 0;
+}
+
+/*
+ * A grant frame at a free frame outside the domain's RAM, as Xen takes
+ * it (its grant frames are Xen's pages, mapped wherever the guest asks):
+ * Linux PVH puts them in unpopulated space above its RAM. A page of the
+ * domain's pool backs it, mapped there in its nested tables (which a
+ * shadow-paged domain's p2m reads too); entries already written come
+ * along from where the frame was.
+ */
+static long place_grant_frame_outside(struct vcpu *v, uint64_t idx, uint64_t gpa)
+{
+	struct domain *d = v->domain;
+	struct grant_table *gt = grant_table_of(d, true);
+	uint64_t m = d->grant_frame_maddr[idx], old = d->grant_frame_gpa[idx], f;
+	bool placed = d->grant_frame_placed[idx], fresh = !m;
+	int64_t freed = 0;
+	long rc;
+
+	if (d->pv || domain_is_dom0(d))
+		return -EINVAL;
+	if (!gt)
+		return -ENOMEM;
+	if (placed && m && old == gpa)
+		return 0;
+	if (fresh && (backed_frames(d) >= GRANT_BACKED_FRAMES || !(m = domain_page_alloc(d))))
+		return -ENOMEM;
+	rc = map_backed(d, gt, gpa, m);
+	if (rc) {
+		if (fresh)
+			domain_page_free(d, m);
+		return rc;
+	}
+	if (placed && !fresh) {
+		hvm_grant_unmap(d, old, &freed);
+		gt->npt_tables += freed;
+	} else if (placed && copy_from_gpa(d, phys_to_virt(m), old, PAGE_BYTES)) {
+		memset(phys_to_virt(m), 0, PAGE_BYTES);
+	}
+	f = spin_lock_irqsave(&d->lock);
+	d->grant_frame_maddr[idx] = m;
+	d->grant_frame_gpa[idx] = gpa;
+	d->grant_frame_placed[idx] = true;
+	spin_unlock_irqrestore(&d->lock, f);
+	return 0;
+}
+
 /* Grant table frame idx (version 1: no status frames). Xen grows the
- * table up to its limit on demand; so does this. */
+ * table up to its limit on demand; so does this. In its RAM the frame
+ * is the guest's own page, adopted; outside it, a page Umbra backs. A
+ * backed frame is not moved back into RAM (-EBUSY; Linux never does). */
 static long place_grant_frame(struct vcpu *v, uint64_t idx, uint64_t gpfn)
 {
 	struct domain *d = v->domain;
+	uint64_t gpa = gpfn * PAGE_BYTES;
 
-	if (idx >= GRANT_FRAMES_MAX)
+	if (idx >= GRANT_FRAMES_MAX || gpfn >= (1ULL << 52) / PAGE_BYTES)
 		return -EINVAL;
+	if (!domain_owns_gpa_range(d, gpa, PAGE_BYTES))
+		return place_grant_frame_outside(v, idx, gpa);
+	if (d->grant_frame_maddr[idx])
+		return -EBUSY;
 	return place_frame(v, gpfn, &d->grant_frame_placed[idx], &d->grant_frame_gpa[idx]);
 }
 

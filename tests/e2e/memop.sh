@@ -42,6 +42,11 @@ for mode in nested shadow; do
 		eval 'guest_said mo "memop: ok: vm_assist enables runstate_update_flag" &&
 		      guest_said mo "memop: ok: vm_assist writable_pagetables (PV only): -EINVAL" &&
 		      guest_said mo "memop: ok: with the update flag the area follows the vCPU, flag clear between updates"'
+	check "$mode: a grant frame above RAM (Linux PVH's place): placed, moved, its references map" \
+		eval 'guest_said mo "memop: ok: grant frame 1 placed above RAM (as Linux PVH places them)" &&
+		      guest_said mo "memop: ok: moved to another free frame above RAM, with its entries" &&
+		      guest_said mo "memop: ok: a reference in the frame above RAM maps, and Umbra marks it in use there" &&
+		      guest_said mo "memop: ok: unmapped, the entry'"'"'s in-use flag is cleared there"'
 	check "$mode: a frame in use through a grant is not given back" \
 		guest_said mo "memop: ok: the granted frame, in use, is not given back: 0"
 	check "$mode: a grant maps into a frame given back, which comes back after the unmap" \

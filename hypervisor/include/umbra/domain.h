@@ -188,6 +188,9 @@ struct domain {
 	struct evtchn_domain evtchn;	/* its event channels (common/event_channel.c) */
 	bool grant_frame_placed[GRANT_FRAMES_MAX];	/* grant frame i placed, */
 	uint64_t grant_frame_gpa[GRANT_FRAMES_MAX];	/* there (memory_op.c) */
+	/* A frame placed outside its RAM (where Linux PVH puts them): a page
+	 * of its pool, mapped there; 0 for a frame in its RAM. */
+	uint64_t grant_frame_maddr[GRANT_FRAMES_MAX];
 	struct grant_table *grant;	/* grant state, at first use (grant_table.c) */
 	struct domain_rings rings;	/* store and console (domain_rings.c) */
 

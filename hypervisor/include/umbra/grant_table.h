@@ -13,10 +13,14 @@ struct domain;
 #define GRANT_MAPTRACK_MAX	128
 #define GRANT_ACTIVE_MAX	256
 #define GRANT_NPT_PAGES		8
+/* Grant frames placed outside its RAM (XENMAPSPACE_grant_table at a free
+ * frame above it, as Linux PVH does): each a page of the pool, 512
+ * references apiece. */
+#define GRANT_BACKED_FRAMES	16
 /* Pool pages reserved for the above at domain creation: the state's two
- * pages, the nested tables, and what one mapping past the budget holds
- * until it is taken back (a PDPT, a PD, a page table). */
-#define GRANT_POOL_PAGES	(2 + GRANT_NPT_PAGES + 3)
+ * pages, the nested tables, what one mapping past the budget holds
+ * until it is taken back (a PDPT, a PD, a page table), the backed frames. */
+#define GRANT_POOL_PAGES	(2 + GRANT_NPT_PAGES + 3 + GRANT_BACKED_FRAMES)
 
 
 /* d is out of the domain table (no new grant operation finds it): take
