@@ -81,6 +81,12 @@ struct shadow_config {
 	unsigned int hash_pages;	/* pages of hash buckets per index, 1..64 (0: 8) */
 	int hv_slot;			/* L4 slot reserved for the hypervisor, -1: none */
 	uint64_t hv_entry;		/* the entry installed there in every shadow root */
+	/* More reserved L4 slots (a PV guest's address space holds the
+	 * hypervisor in several): bit n of hv_mask reserves slot n, whose
+	 * entry in every shadow root is hv_table[n]. hv_table must stay
+	 * valid while the domain exists; NULL: no such slots. */
+	uint64_t hv_mask[8];
+	const uint64_t *hv_table;
 };
 
 struct shadow_counters {

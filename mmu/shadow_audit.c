@@ -88,8 +88,8 @@ static int check_entry(struct shadow_domain *d, const struct sh_page *sp, uint32
 	uint64_t e = sp->table[idx];
 	struct sh_page *child = sp->level >= 2 ? sp->child[idx] : NULL;
 
-	if (sp->level == 4 && (int)idx == d->cfg.hv_slot) {
-		CHECK(e == d->cfg.hv_entry && !child, "hypervisor slot changed");
+	if (sp->level == 4 && sh_hv_slot(d, idx)) {
+		CHECK(e == sh_hv_entry(d, idx) && !child, "hypervisor slot changed");
 		return 0;
 	}
 	if (!(e & PTE_P)) {

@@ -31,6 +31,10 @@ static bool config_get(const struct shadow_config *cfg, struct shadow_config *c)
 		return false;
 	if (c->pool_pages && c->pool_pages < pool_min(c))
 		return false;
+	if (!c->hv_table)
+		for (unsigned int i = 0; i < 8; i++)
+			if (c->hv_mask[i])
+				return false;	/* slots without their entries */
 	return c->hv_slot >= -1 && c->hv_slot < PT_ENTRIES;
 }
 

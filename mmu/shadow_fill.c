@@ -225,8 +225,7 @@ int shadow_page_fault(struct shadow_vcpu *v, uint64_t va, unsigned int access,
 	    ((access & MMU_ACC_FETCH) && (access & MMU_ACC_WRITE)))
 		return -EINVAL;
 	d = v->d;
-	if (d->cfg.hv_slot >= 0 && d->roots[v->root].sp->level == 4 &&
-	    (int)pt_index(va, 4) == d->cfg.hv_slot)
+	if (d->roots[v->root].sp->level == 4 && sh_hv_slot(d, (uint32_t)pt_index(va, 4)))
 		return -EPERM;
 	d->stats.hidden_faults++;
 	*f = (struct shadow_fault){ 0 };

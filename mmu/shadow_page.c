@@ -167,7 +167,7 @@ void sh_clear_entry(struct shadow_domain *d, struct sh_page *sp, uint32_t idx)
 
 	if (!(e & PTE_P))
 		return;
-	if (sp->level == 4 && (int)idx == d->cfg.hv_slot)
+	if (sp->level == 4 && sh_hv_slot(d, idx))
 		return;
 	sp->table[idx] = 0;
 	d->tlb_dirty = true;

@@ -153,6 +153,18 @@ struct shadow_domain {
 	bool tlb_dirty;
 };
 
+/* Is L4 slot idx the hypervisor's (cfg.hv_slot or cfg.hv_mask)? */
+static inline bool sh_hv_slot(const struct shadow_domain *d, uint32_t idx)
+{
+	return (int)idx == d->cfg.hv_slot ||
+	       (d->cfg.hv_table && idx < 512 && ((d->cfg.hv_mask[idx / 64] >> (idx % 64)) & 1));
+}
+
+static inline uint64_t sh_hv_entry(const struct shadow_domain *d, uint32_t idx)
+{
+	return (int)idx == d->cfg.hv_slot ? d->cfg.hv_entry : d->cfg.hv_table[idx];
+}
+
 struct shadow_vcpu {
 	struct shadow_domain *d;
 	struct mmu_mode mode;

@@ -143,8 +143,10 @@ static int root_create(struct shadow_domain *d, const struct sh_root_id *id, uin
 	err = sh_page_get(d, id->gfn, id->level, false, id->key, &sp);
 	if (err)
 		return err;
-	if (id->level == 4 && d->cfg.hv_slot >= 0)
-		sp->table[d->cfg.hv_slot] = d->cfg.hv_entry;
+	if (id->level == 4)
+		for (uint32_t i = 0; i < PT_ENTRIES; i++)
+			if (sh_hv_slot(d, i))
+				sp->table[i] = sh_hv_entry(d, i);
 	sp->pins++;
 	d->roots[slot] = (struct sh_root){ .sp = sp, .gfn = id->gfn, .table = id->table,
 					   .pcid = pcid };

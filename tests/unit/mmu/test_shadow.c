@@ -675,6 +675,49 @@ static void test_hypervisor_slot(void **state)
 	assert_int_equal(root[511], cfg.hv_entry);
 }
 
+/* A PV address space reserves several L4 slots (256-271 and 511): each
+ * root carries their entries, fills and writes there never touch them. */
+static uint64_t hv_table[512];
+
+static void test_hypervisor_slot_mask(void **state)
+{
+	struct shadow_config cfg = { .hv_slot = -1, .hv_table = hv_table };
+	struct shadow_config bad = { .hv_slot = -1 };
+	uint64_t *root;
+	struct shadow_fault f;
+	int err;
+
+	(void)state;
+	for (unsigned int i = 256; i < 272; i++) {
+		cfg.hv_mask[i / 64] |= 1ULL << (i % 64);
+		hv_table[i] = (0x100000ULL + i * 0x1000) | KRW;
+	}
+	cfg.hv_mask[7] |= 1ULL << 63;
+	hv_table[511] = 0x2000000ULL | KRW;
+	bad.hv_mask[4] = 1;
+	assert_null(shadow_domain_create(&E->hm->ops, &bad, &err));
+	assert_int_equal(err, -EINVAL);
+	genv_destroy(E);
+	E = genv_create(&cfg);
+	*state = E;
+	genv_new_space(E);
+	root = hm_table(E->hm, E->hw_cr3);
+	for (unsigned int i = 256; i < 272; i++)
+		assert_int_equal(root[i], hv_table[i]);
+	assert_int_equal(root[511], hv_table[511]);
+	assert_int_equal(root[272], 0);
+	assert_int_equal(shadow_page_fault(E->v, 0xffff830000001000ULL, R | U, &f), -EPERM);
+	assert_int_equal(shadow_page_fault(E->v, 0xffffff8000001000ULL, R | U, &f), -EPERM);
+	assert_int_equal(shadow_pt_write(E->d, E->b.root + 262 * 8, DATA | URW | PTE_A, 8), 0);
+	assert_int_equal(root[262], hv_table[262]);
+	ptb_map(&E->b, UVA, DATA, 1, URW, URW);
+	genv_expect_fixed(E, UVA, R | U, DATA);
+	shadow_flush_all(E->d);
+	assert_int_equal(root[262], hv_table[262]);
+	assert_int_equal(root[511], hv_table[511]);
+	audit_ok();
+}
+
 /* ---- memory ---- */
 
 static void test_page_cap_reclaims_through_omega(void **state)
@@ -971,7 +1014,7 @@ int main(void)
 		T(test_aligned_2m_is_one_shadow_entry), T(test_unaligned_2m_is_split),
 		T(test_1g_guest_page_is_split), T(test_large_page_loses_write_when_table_appears),
 		T(test_invlpg), T(test_flush_all_and_nxe_change), T(test_p2m_faults),
-		T(test_hypervisor_slot), T(test_page_cap_reclaims_through_omega),
+		T(test_hypervisor_slot), T(test_hypervisor_slot_mask), T(test_page_cap_reclaims_through_omega),
 		T(test_out_of_memory_recovers_or_fails_cleanly),
 		T(test_pool_bounds_tables_and_bookkeeping), T(test_pool_new_root_recycles),
 		T(test_pool_new_root_in_full_pool),
