@@ -97,8 +97,8 @@ static void check_type(struct domain_spec *spec, const char *type, struct spec_c
 		report_token(c, CMDLINE_BAD_VALUE, type, strlen(type));
 }
 
-/* PVH domains: nested (default) or shadow; PV domains: shared (default;
- * shadow for PV is not built yet). An empty value is the default. */
+/* PVH domains: nested (default) or shadow; PV domains: shared (default)
+ * or shadow (translated, docs/pv.md). An empty value is the default. */
 static void check_paging(struct domain_spec *spec, const char *paging, struct spec_ctx *c)
 {
 	bool pv = spec->type == UMBRA_DOMAIN_TYPE_PV;
@@ -107,7 +107,7 @@ static void check_paging(struct domain_spec *spec, const char *paging, struct sp
 		spec->paging = pv ? UMBRA_PAGING_SHARED : UMBRA_PAGING_NESTED;
 	else if (!strcmp(paging, "nested") && !pv)
 		spec->paging = UMBRA_PAGING_NESTED;
-	else if (!strcmp(paging, "shadow") && !pv)
+	else if (!strcmp(paging, "shadow"))
 		spec->paging = UMBRA_PAGING_SHADOW;
 	else if (!strcmp(paging, "shared") && pv)
 		spec->paging = UMBRA_PAGING_SHARED;
@@ -115,7 +115,7 @@ static void check_paging(struct domain_spec *spec, const char *paging, struct sp
 		 !strcmp(paging, "shared")) {
 		c->problems++;
 		c->report(c->ctx, "paging=%s is not offered to %s domains%s", paging,
-			  pv ? "PV" : "PVH", pv ? " yet (paging=shared is)" : " (PV only)");
+			  pv ? "PV" : "PVH", pv ? " (shared or shadow are)" : " (PV only)");
 	} else
 		report_token(c, CMDLINE_BAD_VALUE, paging, strlen(paging));
 }

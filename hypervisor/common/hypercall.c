@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <asm/guest_access.h>
 #include <asm/hvm.h>
+#include <asm/pv.h>
 #include <public/sched.h>
 #include <public/umbra.h>
 #include <public/version.h>
@@ -127,11 +128,13 @@ static long compile_info_out(struct vcpu *v, uint64_t gva)
 
 /* What Xen reports to an HVM guest, and what a Linux PVH guest looks for
  * before it uses the callback vector and pvclock. dom0 runs as a native
- * kernel on its own memory: none. */
+ * kernel on its own memory: none. PV domains: by paging mode (pv_shadow.c). */
 static uint32_t hvm_features(const struct domain *d)
 {
 	if (domain_is_dom0(d))
 		return 0;
+	if (domain_is_pv(d))
+		return pv_xen_features(d);
 	return (1u << XENFEAT_writable_page_tables) | (1u << XENFEAT_auto_translated_physmap) |
 	       (1u << XENFEAT_hvm_callback_vector) | (1u << XENFEAT_hvm_safe_pvclock);
 }

@@ -85,12 +85,13 @@ static void out_arg(struct outbuf *o, char conv, int longs, int alt, va_list *ap
 	}
 }
 
-void con_printf(const char *fmt, ...)
+void con_vprintf(const char *fmt, va_list args)
 {
 	struct outbuf o = { .len = 0 };
 	va_list ap;
 
-	va_start(ap, fmt);
+	va_copy(ap, args);
+
 	for (; *fmt; fmt++) {
 		int longs = 0, alt = 0;
 
@@ -117,4 +118,13 @@ void con_printf(const char *fmt, ...)
 	}
 	va_end(ap);
 	con_write(o.buf, o.len);
+}
+
+void con_printf(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	con_vprintf(fmt, ap);
+	va_end(ap);
 }

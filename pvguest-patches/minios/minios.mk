@@ -8,6 +8,8 @@
 #   pvbench   the null hypercall through the hypercall page, timed (make bench-pv)
 #   pvxonly   the execute-only hypercall page, WRPKRU/XRSTOR rewriting and refusals, W^X
 #   pvabi     set_gdt/update_descriptor, guest user mode, fpu_taskswitch, multicall, M2P
+#   pvptwork  ptwork's paging workload (tests/guests/ptwork's sources) on
+#             shared or translated page tables (make bench-paging)
 
 MINIOS_DIR := pvguest-patches/minios
 MINIOS_OBJ := $(BUILD)/minios/obj
@@ -39,5 +41,14 @@ $(GUEST_BIN)/$(1).elf: $(call minios_objs,$(sort $(wildcard tests/guests/$(1)/*.
 endef
 $(foreach g,$(PV_GUESTS),$(eval $(call pv_guest_image,$(g))))
 
-PV_GUEST_IMAGES := $(PV_GUESTS:%=$(GUEST_BIN)/%.elf)
+# pvptwork: the HVM ptwork's workload compiled against PV versions of the
+# guest library headers it uses (tests/guests/pvptwork/*.h).
+PVPTWORK_SRCS := $(sort $(wildcard tests/guests/pvptwork/*.c)) tests/guests/ptwork/workload.c \
+	tests/guests/ptwork/ops.c tests/guests/ptwork/verify.c tests/guests/lib/jump.S
+$(call minios_objs,$(PVPTWORK_SRCS)): MINIOS_CPPFLAGS += -Itests/guests/pvptwork
+$(GUEST_BIN)/pvptwork.elf: $(call minios_objs,$(PVPTWORK_SRCS)) $(MINIOS_OBJS) $(MINIOS_LDS)
+	@mkdir -p $(dir $@)
+	$(GUEST_CC) $(GUEST_CFLAGS) $(MINIOS_LDFLAGS) -o $@ $(filter %.o,$^)
+
+PV_GUEST_IMAGES := $(PV_GUESTS:%=$(GUEST_BIN)/%.elf) $(GUEST_BIN)/pvptwork.elf
 ALL_TARGETS += $(PV_GUEST_IMAGES)

@@ -1,7 +1,8 @@
 # PV domains (tests/e2e/pv.sh): the pvhello guest in ring 3 on shared page
 # tables beside a PVH neighbour; a guest fault, bad images and specs; the
 # pvtraps guest: trap table, bounce, iret, page-table hypercalls, events,
-# attacks; two pvpingpong guests over an interdomain event channel.
+# attacks; two pvpingpong guests over an interdomain event channel; the
+# same in paging=shadow, and pvptwork in both modes beside the HVM ptwork.
 CHECK_SUITES += tests/e2e/pv.sh
 CHECK_DEPS += $(BUILD)/test/umbra.elf \
-	$(patsubst %,$(BUILD)/guests/%.elf,pvhello pvtraps pvpingpong hello)
+	$(patsubst %,$(BUILD)/guests/%.elf,pvhello pvtraps pvpingpong pvptwork hello ptwork)

@@ -5,7 +5,8 @@
 # hypercalls through its hypercall page (SYSCALL), beside a PVH domain.
 # Then what must be refused: a guest exception with no trap table to
 # bounce it to (the domain is crashed, saying so), an image without PV
-# notes, a PV image as a PVH domain, paging modes PV does not have.
+# notes, a PV image as a PVH domain, paging modes PV does not have. And
+# all of it again with paging=shadow (translated), plus pvptwork.
 # One PASS:/FAIL: line per check.
 set -u
 cd "$(dirname "$0")/../.."
@@ -82,7 +83,7 @@ check "an image without Xen PV notes is refused, saying so" \
 check "a PV kernel as a PVH domain is refused (no PVH entry note)" \
 	log_has '^domain [0-9]+ \(aspvh\): image refused: no PVH entry note'
 check "paging=nested for a PV domain is refused" \
-	log_has 'paging=nested is not offered to PV domains yet \(paging=shared is\)'
+	log_has 'paging=nested is not offered to PV domains \(shared or shadow are\)'
 check "a PV domain with 2 vCPUs is refused for now, saying why" \
 	log_has "domain 'twovcpus' not created: PV domains have one vCPU for now"
 check "the good PV domain beside them finished" stopped_with ok poweroff
@@ -287,6 +288,75 @@ check "no check in pvxonly failed, it shut down normally" \
 	eval 'guest_said xo "pvxonly: 0 failed" && stopped_with xo poweroff'
 check "the neighbours finished (PV and PVH), nothing crashed" \
 	eval 'stopped_with pn poweroff && stopped_with nb poweroff && [ "$(log_count ": crashed: ")" = 0 ]'
+
+# paging=shadow (docs/pv.md, "Translated paging"): the same guests told
+# their physmap is auto-translated, run on mmu/'s shadow tables; and
+# pvptwork, ptwork's workload as a PV kernel, in both paging modes beside
+# the HVM ptwork: one checksum for all.
+PTWORK_OPS=2000
+s=pv-shadow
+m=$(pv_module sh1 pvhello 16M paging=shadow -- status=0)
+m+=$(pv_module pts pvtraps 16M paging=shadow)
+m+=$(pv_module atks pvtraps 16M paging=shadow -- attack=iret_cs)
+m+=$(pv_module stks pvtraps 16M paging=shadow -- attack=stack)
+m+=$(pv_module wsh pvptwork 16M paging=shared -- ops=$PTWORK_OPS)
+m+=$(pv_module wsd pvptwork 16M paging=shadow -- ops=$PTWORK_OPS)
+m+=$(pv_module wrmw pvptwork 16M paging=shadow -- ops=$PTWORK_OPS pte=rmw)
+m+=$(module hw ptwork nested 16M ops=$PTWORK_OPS)
+boot "$s" "$HVM_ELF" "$HVM_CMDLINE" "$m"
+check "QEMU powered off (33)" rc_is 33
+check "created as PV with paging=shadow" \
+	log_has '^domain [0-9]+ \(sh1\): 16 MiB, 1 vCPU, PV, paging=shadow, pool [0-9]+ KiB$'
+check "pvhello: every check passes translated, and it shuts down with its status" \
+	eval 'guest_said sh1 "pvhello: 0 failed, shutting down with reason 0" && stopped_with sh1 poweroff'
+check "pvhello runs on shadows: the engine filled them, one root" \
+	eval '[ "$(paging_stat sh1 cache_misses)" = 1 ] && is_positive "$(paging_stat sh1 fills)"'
+check "pvtraps translated: told auto_translated_physmap, identity p2m, shared_info by pseudo-physical address" \
+	eval 'guest_said pts "pvtraps: ok: translated: the p2m list is the identity" &&
+	      guest_said pts "pvtraps: ok: translated: update_va_mapping maps shared_info by its pseudo-physical address"'
+check "pvtraps translated: stores into its own L1 applied through the shadow at once" \
+	eval 'guest_said pts "pvtraps: ok: translated: a plain store into its L1 is applied (no assist needed)" &&
+	      guest_said pts "pvtraps: ok: translated: a store making it read-only takes effect at once" &&
+	      guest_said pts "pvtraps: ok: translated: mmu_update by pseudo-physical address makes it writable"'
+check "pvtraps translated: its L4 slots 262 and 511 written, the hypervisor stays out of reach" \
+	eval 'guest_said pts "pvtraps: ok: translated: its L4 slot 262 written, the hypervisor'"'"'s direct map still faults" &&
+	      guest_said pts "pvtraps: ok: translated: its L4 slot 511 written, the hypervisor'"'"'s image still faults"'
+check "pvtraps translated: frames and roots outside its RAM refused or faulting" \
+	eval 'guest_said pts "pvtraps: ok: translated: mmu_update outside its RAM: -EINVAL" &&
+	      guest_said pts "pvtraps: ok: translated: a frame beyond its RAM in an entry: the access is a #PF" &&
+	      guest_said pts "pvtraps: ok: translated: new_baseptr outside its RAM: -EINVAL"'
+check "pvtraps translated: no check failed, and it shut down normally" \
+	eval 'guest_said pts "pvtraps: 0 failed" && stopped_with pts poweroff'
+check "translated attackers: iret to cs 0x08 and a stack in the hypervisor crash only them" \
+	eval 'crashed_with atks "iret with a bad frame at 0x[0-9a-f]+ \(cs 0x8, " &&
+	      crashed_with stks "#UD invalid opcode at 0x[0-9a-f]+ .*: no stack for the frame$"'
+hvsum=$(guest_value hw '^ptwork: checksum (0x[0-9a-f]+), 0 mismatches.*')
+check "pvptwork on shared page tables: the HVM ptwork's checksum, no mismatch" \
+	eval 'guest_said wsh "pvptwork: paging shared (machine frames)" &&
+	      same_nonempty "$(guest_value wsh "^ptwork: checksum (0x[0-9a-f]+), 0 mismatches.*")" "$hvsum"'
+check "pvptwork translated on shadows: the same checksum" \
+	eval 'guest_said wsd "pvptwork: paging translated (auto_translated_physmap)" &&
+	      same_nonempty "$(guest_value wsd "^ptwork: checksum (0x[0-9a-f]+), 0 mismatches.*")" "$hvsum"'
+check "pvptwork translated with LOCK CMPXCHG/XCHG/XOR/BTR on live tables: the same checksum" \
+	same_nonempty "$(guest_value wrmw '^ptwork: checksum (0x[0-9a-f]+), 0 mismatches.*')" "$hvsum"
+check "shared: every table store trapped and validated by shared-pt; translated: by the shadow engine" \
+	eval 'is_positive "$(paging_stat wsh pt_write_traps)" && [ "$(paging_stat wsh refusals)" = 0 ] &&
+	      is_positive "$(paging_stat wsd pt_write_traps)" && is_positive "$(paging_stat wsd cache_hits)"'
+check "all four workloads shut down normally" \
+	eval 'stopped_with wsh poweroff && stopped_with wsd poweroff && stopped_with wrmw poweroff &&
+	      stopped_with hw poweroff'
+check "exactly the two attackers crashed" eval '[ "$(log_count ": crashed: ")" = 2 ]'
+scenario_end "$s"
+
+s=pv-shadow-pingpong
+m=$(pv_module srv pvpingpong 16M paging=shadow -- role=server peer=2 rounds=200)
+m+=$(pv_module cli pvpingpong 16M paging=shadow -- role=client peer=1 rounds=200)
+boot "$s" "$HVM_ELF" "$HVM_CMDLINE" "$m"
+check "QEMU powered off (33)" rc_is 33
+check "translated: 200 round trips over an interdomain channel, each answered" \
+	eval 'guest_said srv "pvpingpong: ok: server: every event from the peer arrived and was answered" &&
+	      guest_said cli "pvpingpong: ok: client: every event answered by the server"'
+check "both shut down normally" eval 'stopped_with srv poweroff && stopped_with cli poweroff'
 scenario_end "$s"
 
 # The rest of the PV ABI (pvabi guest): descriptor tables with Xen's

@@ -45,6 +45,9 @@ void pv_vcpu_upcall_raise(struct vcpu *v);
  * hold machine frames), for asm/guest_access.h. */
 int pv_translate(struct vcpu *v, uint64_t gva, bool write, uint64_t *gpa);
 
+/* XENVER_get_features word 0 for a PV domain. */
+uint32_t pv_xen_features(const struct domain *d);
+
 void pv_print_vcpu_stats(const struct vcpu *v, bool lifecycle);
 void pv_print_paging_stats(const struct domain *d);
 

@@ -22,6 +22,7 @@ void con_write(const char *s, size_t len);
 void con_puts(const char *s);
 /* %s %c %d %i %u %x %lx %ld %lu %llx %p %%, with '#' and widths ignored. */
 void con_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void con_vprintf(const char *fmt, va_list ap);
 
 /* The command line (start_info.cmd_line) and NAME=VALUE options in it. */
 const char *guest_cmdline(void);

@@ -21,6 +21,23 @@
 #define PTE_NX		(1ULL << 63)
 #define PTE_ADDR	0x000ffffffffff000ULL
 
+/* What an entry holds for the page at p: its physical address, which
+ * the boot identity map makes its address. PT_LEAF_BITS: bits every
+ * leaf the kernel uses needs (none at CPL 0); PT_PFEC_KERNEL: bits of
+ * the error code of every #PF of the kernel's own accesses (none). A PV
+ * runtime (tests/guests/pvptwork/pt.h) has U in both. */
+static inline uint64_t pt_frame_of(const void *p)
+{
+	return (uint64_t)(uintptr_t)p;
+}
+/* The table an entry above a leaf points to. */
+static inline uint64_t *pt_table_of(uint64_t entry)
+{
+	return (uint64_t *)(uintptr_t)(entry & PTE_ADDR);
+}
+#define PT_LEAF_BITS	0
+#define PT_PFEC_KERNEL	0
+
 /* VA of PML4 slot n: slots 1..255 are free for the callers. */
 #define PML4_SLOT_VA(n)	((uint64_t)(n) << 39)
 

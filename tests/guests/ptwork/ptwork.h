@@ -53,4 +53,9 @@ void op_write(unsigned int i, unsigned int word, uint64_t value);
 /* verify.c: the final sweep over every space. */
 void verify_all(void);
 
+/* workload.c: build the spaces, run `ops` operations from `seed`, sweep,
+ * print the counts and the checksum; the shutdown reason (poweroff, or
+ * crash on any mismatch). rmw: see pte_rmw. */
+int ptwork_run(uint64_t ops, uint64_t seed, bool rmw);
+
 #endif

@@ -17,7 +17,7 @@ static void check_ad(unsigned int s, unsigned int i)
 		mismatch("space %u slot %u: mapping missing from the tables", s, i);
 		return;
 	}
-	if ((*e & PTE_ADDR) != (uint64_t)(uintptr_t)frames[st->frame])
+	if ((*e & PTE_ADDR) != pt_frame_of(frames[st->frame]))
 		mismatch("space %u slot %u: entry %#lx maps the wrong frame", s, i,
 			 (unsigned long)*e);
 	if (st->accessed && !(*e & PTE_A))

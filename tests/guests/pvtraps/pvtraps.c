@@ -9,6 +9,7 @@
  * the hypervisor's code segment; attack=stack, an exception while RSP
  * points into the hypervisor.
  */
+#include <stdbool.h>
 #include <public/arch-x86/xen-x86_64.h>
 #include <public/event_channel.h>
 #include <public/grant_table.h>
@@ -303,6 +304,106 @@ static void check_writable_pagetables(void)
 	       "assist off again: a store to its L1 is a #PF");
 }
 
+/* paging=shadow: a translated guest (XENFEAT_auto_translated_physmap)
+ * writes pseudo-physical frames; its tables are ordinary memory whose
+ * stores the hypervisor applies through the shadows. What shared page
+ * tables refuse is allowed here, except what touches the hypervisor or
+ * lies outside its RAM. */
+static bool translated(void)
+{
+	struct xen_feature_info fi = { .submap_idx = 0 };
+
+	return !hv_xen_version(XENVER_get_features, &fi) &&
+	       (fi.submap & (1u << XENFEAT_auto_translated_physmap));
+}
+
+static void check_translated(void)
+{
+	uint64_t va = (uint64_t)(uintptr_t)spare_page, pfn = va >> 12;
+	uint64_t rw = (pfn << 12) | PTE_P | PTE_W | PTE_U | PTE_A | PTE_D;
+	uint64_t ro = (pfn << 12) | PTE_P | PTE_U | PTE_A;
+	uint64_t l4 = si->pt_base;	/* identity: pseudo-physical = virtual */
+	const struct shared_info *s = (const void *)shared_page;
+	volatile uint64_t *e = l1_entry(va);
+	struct mmu_update u;
+	struct mmuext_op op = { .cmd = MMUEXT_PIN_L1_TABLE, .arg1.mfn = pfn };
+	unsigned int done = 99;
+	uint64_t table;
+	long rc;
+
+	expect(mfn_of(0x100000) == 0x100, "translated: the p2m list is the identity");
+	rc = hypercall3(__HYPERVISOR_update_va_mapping, (uint64_t)(uintptr_t)shared_page,
+			si->shared_info | PTE_P | PTE_W | PTE_U | PTE_A | PTE_D, UVMF_INVLPG);
+	expect(rc == 0, "translated: update_va_mapping maps shared_info by its pseudo-physical address");
+	RAISES("mov (%1), %%rax", "r"(UNMAPPED + 8));
+	expect(s->vcpu_info[0].arch.cr2 == UNMAPPED + 8,
+	       "translated: a #PF's address is in vcpu_info.arch.cr2");
+	expect(e != 0, "translated: found the L1 entry of a page through the bootstrap tables");
+	if (!e)
+		return;
+	rc = hypercall3(__HYPERVISOR_update_va_mapping, va, ro, UVMF_INVLPG);
+	expect(rc == 0 && RAISES("movq $1, (%1)", "r"(va)) == 14 && seen_error == 7,
+	       "translated: update_va_mapping makes a page read-only: a write faults");
+	/* The builder maps the bootstrap tables read-only, as for a PV guest;
+	 * a translated guest may map them writable. */
+	table = (uint64_t)(uintptr_t)e & ~0xfffULL;
+	rc = hypercall3(__HYPERVISOR_update_va_mapping, table,
+			table | PTE_P | PTE_W | PTE_U | PTE_A | PTE_D, UVMF_INVLPG);
+	expect(rc == 0, "translated: update_va_mapping maps its own L1 writable");
+	*e = rw;
+	spare_page[16] = 5;
+	expect(*e == rw && spare_page[16] == 5,
+	       "translated: a plain store into its L1 is applied (no assist needed)");
+	*e = ro;
+	expect(RAISES("movq $1, (%1)", "r"(va)) == 14 && seen_error == 7,
+	       "translated: a store making it read-only takes effect at once");
+	u = (struct mmu_update){ .ptr = (uint64_t)(uintptr_t)e, .val = rw };
+	rc = hypercall4(__HYPERVISOR_mmu_update, &u, 1, &done, DOMID_SELF);
+	spare_page[24] = 6;
+	expect(rc == 0 && done == 1 && spare_page[24] == 6,
+	       "translated: mmu_update by pseudo-physical address makes it writable");
+	u = (struct mmu_update){ .ptr = l4 + 262 * 8, .val = (pfn << 12) | PTE_P | PTE_W | PTE_U };
+	rc = hypercall4(__HYPERVISOR_mmu_update, &u, 1, &done, DOMID_SELF);
+	expect(rc == 0 && RAISES("mov (%1), %%rax", "r"(HV_DIRECTMAP)) == 14 && seen_error == 5,
+	       "translated: its L4 slot 262 written, the hypervisor's direct map still faults");
+	u.ptr = l4 + 511 * 8;
+	rc = hypercall4(__HYPERVISOR_mmu_update, &u, 1, &done, DOMID_SELF);
+	expect(rc == 0 && RAISES("mov (%1), %%rax", "r"(HV_IMAGE)) == 14 && seen_error == 5,
+	       "translated: its L4 slot 511 written, the hypervisor's image still faults");
+	u = (struct mmu_update){ .ptr = 0x40000000ULL, .val = 0 };
+	rc = hypercall4(__HYPERVISOR_mmu_update, &u, 1, &done, DOMID_SELF);
+	expect(rc == -EINVAL, "translated: mmu_update outside its RAM: -EINVAL");
+	*e = (0x40000000ULL) | PTE_P | PTE_W | PTE_U | PTE_A | PTE_D;
+	expect(RAISES("mov (%1), %%rax", "r"(va)) == 14,
+	       "translated: a frame beyond its RAM in an entry: the access is a #PF");
+	*e = rw;
+	rc = hypercall4(__HYPERVISOR_mmuext_op, &op, 1, &done, DOMID_SELF);
+	expect(rc == 0, "translated: mmuext_op pin is accepted (nothing to validate)");
+	op.cmd = MMUEXT_UNPIN_TABLE;
+	rc = hypercall4(__HYPERVISOR_mmuext_op, &op, 1, &done, DOMID_SELF);
+	expect(rc == 0, "translated: mmuext_op unpin");
+	op.cmd = MMUEXT_NEW_BASEPTR;
+	op.arg1.mfn = 0x40000;
+	rc = hypercall4(__HYPERVISOR_mmuext_op, &op, 1, NULL, DOMID_SELF);
+	expect(rc == -EINVAL, "translated: new_baseptr outside its RAM: -EINVAL");
+	op.arg1.mfn = l4 >> 12;
+	rc = hypercall4(__HYPERVISOR_mmuext_op, &op, 1, NULL, DOMID_SELF);
+	expect(rc == 0 && RAISES("ud2", "i"(0)) == 6,
+	       "translated: new_baseptr to its L4 again, and it still runs on it");
+	op.cmd = MMUEXT_INVLPG_LOCAL;
+	op.arg1.linear_addr = va;
+	rc = hypercall4(__HYPERVISOR_mmuext_op, &op, 1, NULL, DOMID_SELF);
+	expect(rc == 0 && spare_page[24] == 6, "translated: mmuext_op invlpg");
+	rc = hypercall4(__HYPERVISOR_mmuext_op, &op, 1, NULL, 0x7ff2 /* DOMID_XEN */);
+	expect(rc == -EPERM, "translated: mmuext_op on another domain's tables: -EPERM");
+	rc = hypercall4(__HYPERVISOR_mmuext_op, UNMAPPED, 1, NULL, DOMID_SELF);
+	expect(rc == -EFAULT, "translated: mmuext_op with its array unmapped: -EFAULT");
+	rc = hypercall3(__HYPERVISOR_update_va_mapping, 0xffff830000000000ULL, rw, UVMF_INVLPG);
+	expect(rc == -EINVAL, "translated: update_va_mapping in the hypervisor's slots: -EINVAL");
+	rc = hypercall3(__HYPERVISOR_update_va_mapping, UNMAPPED, rw, 0);
+	expect(rc == -EINVAL, "translated: update_va_mapping where it has no L1 table: -EINVAL");
+}
+
 /* Xen's forced-emulation prefix: the hypervisor's CPUID view. */
 static void check_cpuid_and_callbacks(void)
 {
@@ -519,9 +620,13 @@ int guest_main(const struct start_info *start)
 	}
 	check_exceptions();
 	check_trap_table_refusals();
-	check_update_va_mapping();
-	check_mmu_update();
-	check_writable_pagetables();
+	if (translated()) {
+		check_translated();
+	} else {
+		check_update_va_mapping();
+		check_mmu_update();
+		check_writable_pagetables();
+	}
 	check_cpuid_and_callbacks();
 	check_events();
 	check_bad_arguments();

@@ -141,10 +141,11 @@ static void test_type(void **state)
 	assert_int_equal(s.paging, UMBRA_PAGING_SHARED);
 	assert_int_equal(parse("type=pvh paging=shadow", &s), 0);
 	assert_int_equal(s.paging, UMBRA_PAGING_SHADOW);
+	assert_int_equal(parse("type=pv paging=shadow", &s), 0);
+	assert_int_equal(s.paging, UMBRA_PAGING_SHADOW);
+	assert_int_equal(parse("type=pv paging=shadow shadow_memory=2M", &s), 0);
 	expect_refused("type=pv paging=nested",
-		       "paging=nested is not offered to PV domains yet (paging=shared is)");
-	expect_refused("type=pv paging=shadow",
-		       "paging=shadow is not offered to PV domains yet (paging=shared is)");
+		       "paging=nested is not offered to PV domains (shared or shadow are)");
 	expect_refused("paging=shared", "paging=shared is not offered to PVH domains (PV only)");
 	expect_refused("type=hvm", "malformed value 'hvm' in the domain spec");
 }

@@ -88,9 +88,11 @@ static uint64_t va_gpa(const struct pv_layout *l, uint64_t va)
 	return va - l->virt_base;
 }
 
+/* The frame address the guest's tables and start_info hold for va:
+ * machine (shared page tables) or pseudo-physical (translated). */
 static uint64_t va_maddr(const struct domain *d, const struct pv_layout *l, uint64_t va)
 {
-	return domain_gpa_to_maddr(d, va_gpa(l, va));
+	return pv_translated(d) ? va_gpa(l, va) : domain_gpa_to_maddr(d, va_gpa(l, va));
 }
 
 static int put_entry(struct domain *d, const struct pv_layout *l, uint64_t table_va,
@@ -121,8 +123,11 @@ static uint64_t leaf_entry(struct domain *d, const struct pv_layout *l,
 {
 	uint64_t e = va_maddr(d, l, va) | PTE_P | PTE_U | PTE_A;
 
+	/* Translated (paging=shadow): entries name pseudo-physical frames,
+	 * so the page is the guest's own with the stubs in it, as in Xen
+	 * (pv_domain_build); read-only and executable. */
 	if (img->hypercall_page && va == img->hypercall_page && !img->wx_load)
-		return pv_hypercall_page_pte();
+		return pv_translated(d) ? e : pv_hypercall_page_pte();
 	if (img->wx_load)
 		return is_pt ? e : e | PTE_W | PTE_D;
 	if (is_pt)
@@ -173,7 +178,8 @@ static int write_p2m(struct domain *d, const struct pv_layout *l)
 		unsigned int n = nr - pfn < 64 ? (unsigned int)(nr - pfn) : 64;
 
 		for (unsigned int i = 0; i < n; i++)
-			chunk[i] = domain_gpa_to_maddr(d, (pfn + i) << PAGE_SHIFT) >> PAGE_SHIFT;
+			chunk[i] = pv_translated(d) ? pfn + i :
+				   domain_gpa_to_maddr(d, (pfn + i) << PAGE_SHIFT) >> PAGE_SHIFT;
 		if (copy_to_gpa(d, va_gpa(l, l->p2m) + pfn * 8, chunk, n * 8ULL))
 			return -EFAULT;
 	}
@@ -223,6 +229,13 @@ static int install_tables(struct domain *d, const struct pv_layout *l, const cha
 	uint64_t l4 = va_maddr(d, l, l->pt) >> PAGE_SHIFT;
 	int rc;
 
+	if (pv_translated(d)) {
+		/* Nothing to pin: the shadow of the L4 is its root. */
+		rc = pv_shadow_set_base(d->vcpus[0], l4 << PAGE_SHIFT);
+		if (rc)
+			*why = "no shadow root for its page tables";
+		return rc;
+	}
 	pv_mm_lock(d);
 	rc = spt_pin(&pd->spt, l4, 4);
 	if (!rc)
@@ -272,8 +285,13 @@ int pv_domain_build(struct domain *d, const struct pv_build_params *p, const cha
 	/* Before any table is validated: shared-pt's W^X for this domain. */
 	d->pv->spt.wx = !img.wx_load;
 	rc = build_tables(d, &l, &img);
-	if (!rc && img.wx_load && img.hypercall_page)
-		pv_hypercall_page_fill(phys_to_virt(va_maddr(d, &l, img.hypercall_page)));
+	/* Xen's stubs in its own page: without W^X (see leaf_entry), and
+	 * translated, where the execute-only page is a shared-pt entry the
+	 * shadow engine has no counterpart for yet (docs/pv.md). Before the
+	 * tables are live: no shadow of that page can exist yet. */
+	if (!rc && img.hypercall_page && (img.wx_load || pv_translated(d)))
+		pv_hypercall_page_fill(phys_to_virt(domain_gpa_to_maddr(d,
+					va_gpa(&l, img.hypercall_page))));
 	if (!rc)
 		rc = write_p2m(d, &l);
 	if (!rc)

@@ -21,8 +21,12 @@
 uint64_t pv_domain_pool_pages(struct domain *d, const struct domain_config *cfg,
 			      const char **why)
 {
-	if (cfg->paging != UMBRA_PAGING_SHARED) {
-		*why = "PV domains run with paging=shared (paging=shadow for PV is not built yet)";
+	if (cfg->paging != UMBRA_PAGING_SHARED && cfg->paging != UMBRA_PAGING_SHADOW) {
+		*why = "PV domains run with paging=shared or paging=shadow";
+		return 0;
+	}
+	if (cfg->paging != UMBRA_PAGING_SHADOW && cfg->shadow_bytes) {
+		*why = "shadow_memory is for paging=shadow only";
 		return 0;
 	}
 	if (cfg->nr_vcpus != 1) {
@@ -34,6 +38,8 @@ uint64_t pv_domain_pool_pages(struct domain *d, const struct domain_config *cfg,
 		return 0;
 	}
 	/* Each vCPU: its state and its trap table. */
+	if (cfg->paging == UMBRA_PAGING_SHADOW)
+		return 2 * cfg->nr_vcpus + pv_shadow_pool_pages(d, cfg->shadow_bytes);
 	return 2 * cfg->nr_vcpus + PV_SHADOW_POOL_PAGES;
 }
 
@@ -73,6 +79,11 @@ int pv_domain_init(struct domain *d, const char **why)
 	}
 	d->pv = pd;
 	pv_m2p_domain(d, true);
+	if (d->paging == UMBRA_PAGING_SHADOW && pv_shadow_init(d)) {
+		pv_domain_destroy(d);
+		*why = "no memory for its shadow page tables";
+		return -ENOMEM;
+	}
 	return 0;
 }
 
@@ -84,6 +95,7 @@ void pv_domain_destroy(struct domain *d)
 	if (!pd)
 		return;
 	pv_m2p_domain(d, false);
+	pv_shadow_destroy(d);
 	pv_mm_lock(d);
 	rc = spt_domain_destroy(&pd->spt);
 	pv_mm_unlock();
@@ -134,11 +146,12 @@ void pv_print_vcpu_stats(const struct vcpu *v, bool lifecycle)
 	for (unsigned int i = 0; i < 64; i++)
 		hc += s->hypercalls[i];
 	out(LOG_INFO, "domain %u (%s) vcpu %u: pv cpu_time_ms=%llu runs=%llu entries=%llu "
-	    "hypercalls=%llu hypercalls_bad=%llu guest_faults=%llu\n",
+	    "hypercalls=%llu hypercalls_bad=%llu guest_faults=%llu intr=%llu shadow_faults=%llu\n",
 	    v->domain->id, v->domain->name, v->id,
 	    (unsigned long long)(s->cpu_time_ns / 1000000), (unsigned long long)s->runs,
 	    (unsigned long long)s->exits, (unsigned long long)hc,
-	    (unsigned long long)s->hypercalls_bad, (unsigned long long)s->guest_faults);
+	    (unsigned long long)s->hypercalls_bad, (unsigned long long)s->guest_faults,
+	    (unsigned long long)s->exits_other, (unsigned long long)s->shadow_faults);
 }
 
 void pv_print_paging_stats(const struct domain *d)
@@ -147,6 +160,10 @@ void pv_print_paging_stats(const struct domain *d)
 
 	if (!d->pv)
 		return;
+	if (pv_translated(d)) {
+		pv_shadow_print_stats(d);
+		return;
+	}
 	s = &d->pv->spt.stats;
 	log_lifecycle(LOG_INFO, "domain %u (%s) paging: mode=shared shadow_pages=%llu "
 		      "shadow_pages_peak=%llu validations=%llu pt_write_traps=%llu "

@@ -177,6 +177,8 @@ int pv_translate(struct vcpu *v, uint64_t gva, bool write, uint64_t *gpa)
 	struct mmu_walk w;
 	int rc;
 
+	if (pv_translated(v->domain))
+		return pv_shadow_translate(v, root, gva, write, gpa);
 	if (!root)
 		return -EFAULT;
 	rc = mmu_walk(&mode, &tables, root, gva,

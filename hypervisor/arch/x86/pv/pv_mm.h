@@ -9,12 +9,19 @@
 #include "shared-pt/shared-pt.h"
 
 struct domain;
+struct vcpu;
+struct shadow_domain;
+struct shadow_vcpu;
 
 struct pv_domain {
 	struct spt_domain spt;
 	struct spt_vcpu spt_vcpus[8];
 	uint64_t *p2m;			/* per extent: first machine frame */
 	bool writable_pt;		/* VMASST_TYPE_writable_pagetables */
+	/* paging=shadow (pv_shadow.c): mmu/'s engine, the one vCPU's state. */
+	struct shadow_domain *shadow;
+	struct shadow_vcpu *shadow_vcpu;
+	uint64_t shadow_root_gpa;	/* the guest L4 its current shadow root is of */
 };
 
 /* The machine's frame table and hypervisor slots, once. 0 or -ENOMEM. */
@@ -24,5 +31,23 @@ void pv_mm_unlock(void);
 struct spt_machine *pv_mm_machine(void);
 /* The guest-physical address of machine address maddr if d owns it. */
 int pv_maddr_to_gpa(const struct domain *d, uint64_t maddr, uint64_t *gpa);
+
+/* paging=shadow (pv_shadow.c). pv_translated: the guest's tables hold
+ * pseudo-physical frames and run on mmu/'s shadows. */
+bool pv_translated(const struct domain *d);
+uint64_t pv_shadow_pool_pages(struct domain *d, uint64_t shadow_bytes);
+int pv_shadow_init(struct domain *d);
+void pv_shadow_destroy(struct domain *d);
+int pv_shadow_set_base(struct vcpu *v, uint64_t gpa);
+bool pv_shadow_fault(struct vcpu *v);
+int pv_shadow_translate(struct vcpu *v, uint64_t root, uint64_t gva, bool write, uint64_t *gpa);
+/* Before an entry: the shadow root of the tables of the mode the vCPU
+ * enters (kernel or user) in v->pv.cr3 or user_cr3. False: the domain
+ * was crashed (no memory for it). */
+bool pv_shadow_sync_root(struct vcpu *v);
+int pv_shadow_mmu_update(struct vcpu *v, const void *req, unsigned int n, unsigned int *done);
+int pv_shadow_mmuext(struct vcpu *v, const void *req, unsigned int n, unsigned int *done);
+long pv_shadow_update_va_mapping(struct vcpu *v, uint64_t va, uint64_t val);
+void pv_shadow_print_stats(const struct domain *d);
 
 #endif

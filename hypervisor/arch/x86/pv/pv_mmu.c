@@ -41,6 +41,10 @@ static void leave_mm(struct vcpu *v)
 {
 	struct spt_vcpu *sv = &v->domain->pv->spt_vcpus[0];
 
+	if (pv_translated(v->domain)) {	/* pv_shadow.c keeps its roots */
+		pv_mm_unlock();
+		return;
+	}
 	if (sv->base_mfn != SPT_INVALID_MFN) {
 		v->pv.guest_cr3 = sv->base_mfn << PAGE_SHIFT;
 		v->pv.cr3 = spt_vcpu_root(sv, false) << PAGE_SHIFT;
@@ -125,15 +129,17 @@ static int run_mmuext(struct vcpu *v, const void *req, unsigned int n, unsigned 
 long pv_do_mmu_update(struct vcpu *v, uint64_t *args)
 {
 	static const struct batch b = { sizeof(struct mmu_update), run_mmu_update };
+	static const struct batch sb = { sizeof(struct mmu_update), pv_shadow_mmu_update };
 
-	return run_batch(v, args, &b);
+	return run_batch(v, args, pv_translated(v->domain) ? &sb : &b);
 }
 
 long pv_do_mmuext_op(struct vcpu *v, uint64_t *args)
 {
 	static const struct batch b = { sizeof(struct mmuext_op), run_mmuext };
+	static const struct batch sb = { sizeof(struct mmuext_op), pv_shadow_mmuext };
 
-	return run_batch(v, args, &b);
+	return run_batch(v, args, pv_translated(v->domain) ? &sb : &b);
 }
 
 /* The machine address of the L1 entry that maps va in the vCPU's guest
@@ -173,6 +179,11 @@ long pv_do_update_va_mapping(struct vcpu *v, uint64_t *args)
 	if (args[2] & ~(uint64_t)(UVMF_FLUSHTYPE_MASK | UVMF_ALL))
 		return -EINVAL;		/* a vCPU bitmap: one vCPU, nothing else to flush */
 	enter_mm(v);
+	if (pv_translated(v->domain)) {
+		rc = (int)pv_shadow_update_va_mapping(v, va, args[1]);
+		leave_mm(v);
+		return rc;
+	}
 	entry = l1_entry_of(v, va);
 	rc = entry ? spt_pt_update(&v->domain->pv->spt, entry, args[1], false, &flush) : -EINVAL;
 	leave_mm(v);

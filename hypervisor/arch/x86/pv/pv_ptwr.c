@@ -82,19 +82,15 @@ static void regs_in(struct cpu_regs *r, const struct insn_regs *ir)
 	r->r15 = ir->gpr[INSN_R15];
 }
 
-bool pv_ptwr_fault(struct vcpu *v)
+bool pv_emulate_pt_store(struct vcpu *v, uint64_t gpa, pv_store_commit_fn commit)
 {
 	struct cpu_regs *r = &v->pv.regs;
-	struct spt_flush flush = { 0 };
 	struct emulated_store st;
 	struct insn_regs ir;
 	struct insn insn;
-	uint64_t gpa, maddr, old, rflags = r->rflags;
-	int len, rc;
+	uint64_t old, rflags = r->rflags;
+	int len;
 
-	if (!v->domain->pv->writable_pt || r->error_code != PF_PRESENT_WRITE_USER ||
-	    !pt_target(v, v->pv.cr2, &gpa, &maddr))
-		return false;
 	len = fetch_insn(v, &insn);
 	if (len < 0 || !insn.has_mem)
 		return false;
@@ -102,19 +98,39 @@ bool pv_ptwr_fault(struct vcpu *v)
 	if (copy_from_gpa(v->domain, &old, gpa & ~7ULL, sizeof(old)))
 		return false;
 	old >>= (gpa & 7) * 8;
-	if (emulate_store(&insn, &ir, &rflags, old, &st) || (st.len != 4 && st.len != 8) ||
-	    (maddr & (st.len - 1)))
+	if (emulate_store(&insn, &ir, &rflags, old, &st) || (gpa & 7) + st.len > 8)
 		return false;
-	if (st.write) {
-		write_cr3(paging_root());
-		pv_mm_lock(v->domain);
-		rc = spt_pt_write(&v->domain->pv->spt, maddr, st.value, st.len, &flush);
-		pv_mm_unlock();
-		if (rc)
-			return false;
-	}
+	if (st.write && commit(v, gpa, st.value, st.len))
+		return false;
 	regs_in(r, &ir);
 	r->rflags = rflags;
 	r->rip += (unsigned int)len;
 	return true;
+}
+
+/* Shared page tables: whole or half entries, validated by shared-pt. */
+static int commit_spt(struct vcpu *v, uint64_t gpa, uint64_t val, unsigned int len)
+{
+	struct spt_flush flush = { 0 };
+	uint64_t maddr = domain_gpa_to_maddr(v->domain, gpa);
+	int rc;
+
+	if ((len != 4 && len != 8) || (gpa & (len - 1)))
+		return -EINVAL;
+	write_cr3(paging_root());
+	pv_mm_lock(v->domain);
+	rc = spt_pt_write(&v->domain->pv->spt, maddr, val, len, &flush);
+	pv_mm_unlock();
+	return rc;
+}
+
+bool pv_ptwr_fault(struct vcpu *v)
+{
+	struct cpu_regs *r = &v->pv.regs;
+	uint64_t gpa, maddr;
+
+	if (!v->domain->pv->writable_pt || r->error_code != PF_PRESENT_WRITE_USER ||
+	    !pt_target(v, v->pv.cr2, &gpa, &maddr))
+		return false;
+	return pv_emulate_pt_store(v, gpa, commit_spt);
 }

@@ -128,6 +128,8 @@ bool pv_vcpu_run(struct vcpu *v)
 	}
 	if (!pv_deliver_events(v))
 		return false;
+	if (pv_translated(v->domain) && !pv_shadow_sync_root(v))
+		return false;
 	sanitize_frame(r);
 	load_state(v, this_cpu());
 	v->stats.runs++;
@@ -153,6 +155,7 @@ bool pv_vcpu_run(struct vcpu *v)
 	if (vec == PV_VECTOR_SYSCALL)
 		return pv_hypercall(v);
 	if (vec >= 32 && vec < 256) {
+		v->stats.exits_other++;	/* printed as intr= (benchmarks leave them out) */
 		do_trap(r);		/* a host interrupt that arrived in the guest */
 		return true;
 	}

@@ -204,6 +204,8 @@ void pv_guest_exception(struct vcpu *v, unsigned int vec)
 	const struct pv_trap *t;
 	bool has_err;
 
+	if (vec == TRAP_PF && pv_translated(v->domain) && pv_shadow_fault(v))
+		return;
 	if ((vec == TRAP_PF && v->pv.kernel_mode && pv_ptwr_fault(v)) ||
 	    (vec == TRAP_UD && (pv_forced_cpuid(v) || pv_xonly_ud(v, &vec))))
 		return;

@@ -40,6 +40,15 @@ bool pv_hypercall_arch(struct vcpu *v, uint64_t nr, uint64_t *args, long *rc);
  * the #PF is the guest's (pv_ptwr.c). */
 bool pv_ptwr_fault(struct vcpu *v);
 
+/* The guest's store at RIP, which faulted on the page-table entry at
+ * gpa, decoded and computed (MOV, XCHG, locked RMW: asm/emulate_store.h)
+ * and handed to commit(v, gpa, value, len); then RIP moves past it.
+ * False (nothing changed) when it cannot be decoded, crosses its 8
+ * bytes, or commit refuses it. */
+typedef int (*pv_store_commit_fn)(struct vcpu *v, uint64_t gpa, uint64_t val,
+				  unsigned int len);
+bool pv_emulate_pt_store(struct vcpu *v, uint64_t gpa, pv_store_commit_fn commit);
+
 /* A #UD at Xen's forced-emulation CPUID (ud2; "xen"; cpuid): answered
  * with the hypervisor's CPUID policy, true (pv_cpuid.c). */
 bool pv_forced_cpuid(struct vcpu *v);
