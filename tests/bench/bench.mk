@@ -37,6 +37,16 @@ bench-pv: $(BUILD)/umbra.elf $(BUILD)/guests/pvbench.elf $(BUILD)/guests/exitben
 	tests/bench/pv.sh
 BENCH_TARGETS += bench-pv
 
+# make bench-paging: ptwork's workload as PV on shared page tables, PV
+# translated on shadows, HVM on shadows and HVM on nested paging in one
+# boot: exits per operation, page-table memory, their ratios, and
+# null_hypercall_pv_vs_hvm (tests/bench/paging.sh).
+.PHONY: bench-paging
+bench-paging: $(BUILD)/umbra.elf $(BUILD)/guests/pvptwork.elf $(BUILD)/guests/ptwork.elf \
+		$(BUILD)/guests/pvbench.elf $(BUILD)/guests/exitbench.elf
+	tests/bench/paging.sh
+BENCH_TARGETS += bench-paging
+
 # make bench-guests: guests served from dom0. Its saverestore part
 # (tests/bench/saverestore.sh): vmctl save and restore of a 256 MiB guest
 # with 32 MiB touched, in dom0 under Umbra: save_mb_per_s,

@@ -300,7 +300,7 @@ void hvm_print_paging_stats(const struct domain *d)
 		"pool_used=%llu pool_peak=%llu shadow_pages=%llu shadow_pages_peak=%llu "
 		"meta_pages=%llu recycles=%llu hidden_faults=%llu fills=%llu "
 		"injected=%llu pt_write_traps=%llu pt_writes=%llu cr3_writes=%llu "
-		"cache_hits=%llu cache_misses=%llu invlpgs=%llu\n", d->id, d->name,
+		"cache_hits=%llu cache_misses=%llu invlpgs=%llu pages_peak=%llu\n", d->id, d->name,
 		(unsigned long long)d->npt.tables, (unsigned long long)d->pool.reserved,
 		(unsigned long long)d->pool.used, (unsigned long long)d->pool.peak,
 		(unsigned long long)c.shadow_pages, (unsigned long long)c.shadow_pages_peak,
@@ -309,7 +309,7 @@ void hvm_print_paging_stats(const struct domain *d)
 		(unsigned long long)c.injected, (unsigned long long)c.pt_write_traps,
 		(unsigned long long)c.pt_writes, (unsigned long long)c.cr3_writes,
 		(unsigned long long)c.cache_hits, (unsigned long long)c.cache_misses,
-		(unsigned long long)c.invlpgs);
+		(unsigned long long)c.invlpgs, (unsigned long long)c.pages_peak);
 }
 
 void hvm_domain_paging_counters(const struct domain *d, struct hvm_paging_counters *out)
