@@ -194,6 +194,10 @@ int pv_shadow_init(struct domain *d)
 	if (!d->pv->shadow)
 		return err ? err : -ENOMEM;
 	d->write_gpa = write_gpa;
+	/* Also the domain's: a p2m change (memory_op giving a frame back,
+	 * a grant unmapped) flushes every shadow through it, and the
+	 * management counters report its pages, as for HVM shadow domains. */
+	d->shadow = d->pv->shadow;
 	return 0;
 }
 
@@ -208,6 +212,7 @@ void pv_shadow_destroy(struct domain *d)
 	shadow_domain_destroy(pd->shadow);
 	pd->shadow_vcpu = NULL;
 	pd->shadow = NULL;
+	d->shadow = NULL;
 	d->write_gpa = NULL;
 }
 
