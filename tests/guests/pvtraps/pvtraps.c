@@ -390,6 +390,14 @@ static void check_translated(void)
 	rc = hypercall4(__HYPERVISOR_mmuext_op, &op, 1, NULL, DOMID_SELF);
 	expect(rc == 0 && RAISES("ud2", "i"(0)) == 6,
 	       "translated: new_baseptr to its L4 again, and it still runs on it");
+	op.cmd = MMUEXT_NEW_USER_BASEPTR;
+	op.arg1.mfn = 0x40000;
+	rc = hypercall4(__HYPERVISOR_mmuext_op, &op, 1, NULL, DOMID_SELF);
+	expect(rc == -EINVAL, "translated: new_user_baseptr outside its RAM: -EINVAL");
+	op.arg1.mfn = l4 >> 12;
+	rc = hypercall4(__HYPERVISOR_mmuext_op, &op, 1, NULL, DOMID_SELF);
+	expect(rc == 0 && RAISES("ud2", "i"(0)) == 6,
+	       "translated: new_user_baseptr to its L4, kernel mode runs on");
 	op.cmd = MMUEXT_INVLPG_LOCAL;
 	op.arg1.linear_addr = va;
 	rc = hypercall4(__HYPERVISOR_mmuext_op, &op, 1, NULL, DOMID_SELF);
