@@ -5,4 +5,4 @@
 # same in paging=shadow, and pvptwork in both modes beside the HVM ptwork.
 CHECK_SUITES += tests/e2e/pv.sh
 CHECK_DEPS += $(BUILD)/test/umbra.elf \
-	$(patsubst %,$(BUILD)/guests/%.elf,pvhello pvtraps pvpingpong pvptwork hello ptwork)
+	$(patsubst %,$(BUILD)/guests/%.elf,pvhello pvtraps pvpingpong pvptwork pvbench hello ptwork)

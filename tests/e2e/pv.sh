@@ -303,6 +303,7 @@ m+=$(pv_module wsh pvptwork 16M paging=shared -- ops=$PTWORK_OPS)
 m+=$(pv_module wsd pvptwork 16M paging=shadow -- ops=$PTWORK_OPS)
 m+=$(pv_module wrmw pvptwork 16M paging=shadow -- ops=$PTWORK_OPS pte=rmw)
 m+=$(module hw ptwork nested 16M ops=$PTWORK_OPS)
+m+=$(pv_module bsd pvbench 16M paging=shadow -- samples=200 rounds=3)
 boot "$s" "$HVM_ELF" "$HVM_CMDLINE" "$m"
 check "QEMU powered off (33)" rc_is 33
 check "created as PV with paging=shadow" \
@@ -343,6 +344,8 @@ check "pvptwork translated with LOCK CMPXCHG/XCHG/XOR/BTR on live tables: the sa
 check "shared: every table store trapped and validated by shared-pt; translated: by the shadow engine" \
 	eval 'is_positive "$(paging_stat wsh pt_write_traps)" && [ "$(paging_stat wsh refusals)" = 0 ] &&
 	      is_positive "$(paging_stat wsd pt_write_traps)" && is_positive "$(paging_stat wsd cache_hits)"'
+check "pvbench translated: its null hypercalls timed, and it shut down normally" \
+	eval 'guest_said_re bsd "^pvbench: hypercall_median_tsc [0-9]+$" && stopped_with bsd poweroff'
 check "all four workloads shut down normally" \
 	eval 'stopped_with wsh poweroff && stopped_with wsd poweroff && stopped_with wrmw poweroff &&
 	      stopped_with hw poweroff'
