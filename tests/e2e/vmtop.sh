@@ -142,6 +142,9 @@ batch_checks() {
 		grep -qx 'vmtop_calls_per_refresh: 1.00' "$E2E_OUT/vmtop-batch.txt"
 	check "--stats saw 3 domains in 5 refreshes" \
 		grep -qx 'vmtop_domains: 3' "$E2E_OUT/vmtop-batch.txt"
+	# Priming (two silent refreshes) is counted apart, not in the above.
+	check "priming the pump before the first interval: two management calls" \
+		grep -qx 'vmtop_startup_calls: 2' "$E2E_OUT/vmtop-batch.txt"
 }
 
 interactive_checks() {

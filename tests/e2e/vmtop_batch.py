@@ -124,6 +124,14 @@ def check_json(lines, listed, errors):
             for k in ("exits_ps", "hcalls_ps", "pttraps_ps", "shadow_k"):
                 if k not in d or d[k] < 0:
                     fail(errors, "json: %s: %s missing or negative" % (name, k))
+    # vmtop primes the pump as top does (two reads, then half a second at
+    # most the delay): the first interval has rates already, over that wait.
+    first = objs[0]
+    if not 0.2 <= first.get("interval_s", 0) <= 5:
+        fail(errors, "json: first interval %s s, primed for 0.5" % first.get("interval_s"))
+    for d in first.get("domains", []):
+        if d.get("rates") is not True:
+            fail(errors, "json: %s has no rates in the first interval" % d.get("name"))
     second = objs[1]
     if not 0.5 <= second.get("interval_s", 0) <= 5:
         fail(errors, "json: second interval %s s, asked 1" % second.get("interval_s"))
