@@ -218,7 +218,7 @@ static int check_shadow_frame(struct checker *c, uint64_t dir_mfn)
 	return 0;
 }
 
-static int scan_entry(struct checker *c, const struct spt_domain *d,
+static int scan_entry(struct checker *c, const struct spt_domain *d, uint64_t mfn,
 		      int level, unsigned int i, pte_t e, pte_t shadow_e)
 {
 	pte_t se = 0;
@@ -242,6 +242,9 @@ static int scan_entry(struct checker *c, const struct spt_domain *d,
 			return fail(c, SPT_CHECK_BAD_ENTRY, "writable and "
 				    "executable in a W^X domain", 0, i, d->id, e);
 		return expect_ref(c, spt_pte_frame(e), leaf_type(d, e));
+	} else if ((e & PTE_P) && spt_linear_l4_ok(d, level, e) &&
+		   spt_dir_target(d, e) == mfn) {
+		se = (mfn << PAGE_SHIFT) | (e & ~PTE_ADDR_MASK);	/* no references */
 	} else if (e & PTE_P) {
 		rc = expect_dir_entry(c, d, level, e, &se);
 	}
@@ -272,7 +275,7 @@ static int scan_table(struct checker *c, uint64_t mfn)
 	}
 	t = map(c, mfn);
 	for (i = 0; i < PT_ENTRIES && !rc; i++)
-		rc = scan_entry(c, d, level, i, spt_read_pte(&t[i]),
+		rc = scan_entry(c, d, mfn, level, i, spt_read_pte(&t[i]),
 				st ? spt_read_pte(&st[i]) : 0);
 	unmap(c, t);
 	unmap(c, st);

@@ -153,6 +153,10 @@ static int get_table(struct spt_domain *d, int level, uint64_t table_mfn,
 	rc = spt_check_owner(d, mfn);
 	if (rc)
 		return rc;
+	if (mfn == table_mfn && spt_linear_l4_ok(d, level, e)) {
+		*shadow_e = (mfn << PAGE_SHIFT) | (e & ~PTE_ADDR_MASK);
+		return 0;	/* no references (struct spt_domain.linear_l4) */
+	}
 	if (mfn == table_mfn)
 		return spt_refuse(d, (e & PTE_W) ? SPT_R_LINEAR_WRITABLE :
 				  SPT_R_LINEAR, mfn, 0);
@@ -201,10 +205,12 @@ int spt_get_entry(struct spt_domain *d, int level, uint64_t table_mfn,
 	return rc;
 }
 
-void spt_put_entry(struct spt_domain *d, int level, pte_t e)
+void spt_put_entry(struct spt_domain *d, int level, uint64_t table_mfn, pte_t e)
 {
 	const struct spt_frame *f = spt_frame(d->m, spt_pte_frame(e));
 
+	if (level == 4 && spt_dir_target(d, e) == table_mfn)
+		return;		/* the linear L4 entry: no references */
 	if (level == 1 && f && f->owner == SPT_OWNER_XEN)
 		return;		/* hv_leaf(): no references were taken */
 	if (level == 1)

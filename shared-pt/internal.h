@@ -98,7 +98,14 @@ bool spt_extent_unused(const struct spt_machine *m, uint64_t mfn);
 /* entry.c: references held by one present entry of a table at `level` */
 int spt_get_entry(struct spt_domain *d, int level, uint64_t table_mfn,
 		  unsigned int index, pte_t e, pte_t *shadow_e);
-void spt_put_entry(struct spt_domain *d, int level, pte_t e);
+void spt_put_entry(struct spt_domain *d, int level, uint64_t table_mfn, pte_t e);
+
+/* The one linear entry allowed (struct spt_domain.linear_l4): an L4 entry
+ * naming its own table, read-only, in machine mode. */
+static inline bool spt_linear_l4_ok(const struct spt_domain *d, int level, pte_t e)
+{
+	return d->linear_l4 && level == 4 && d->dir_mode == SPT_DIRS_MACHINE && !(e & PTE_W);
+}
 
 /* table.c: a table's whole contents */
 int spt_validate_table(struct spt_domain *d, uint64_t mfn, int level);

@@ -202,6 +202,14 @@ struct spt_domain {
 	 * update) is stored with the user bit set, as Xen's adjust_guest_lNe
 	 * do; kernel and user are kept apart by their own base pointers. */
 	bool force_user;
+	/* Xen's linear page tables, as far as is safe here: an L4 entry
+	 * naming its own L4, read-only, in SPT_DIRS_MACHINE mode. The MMU
+	 * then walks the guest's own L4 (never the shadow, so none of the
+	 * hypervisor's slots) as the L3 and so on down: the domain's tables
+	 * appear read-only. No references are held for it (as in Xen: a
+	 * table cannot keep itself alive). Any other linear entry, and any
+	 * writable one, stays refused. */
+	bool linear_l4;
 };
 
 struct spt_machine {

@@ -4,7 +4,7 @@
 
 #include "base/errno.h"
 
-static void put_entries(struct spt_domain *d, const pte_t *t, int level,
+static void put_entries(struct spt_domain *d, uint64_t mfn, const pte_t *t, int level,
 			unsigned int end)
 {
 	unsigned int i;
@@ -13,7 +13,7 @@ static void put_entries(struct spt_domain *d, const pte_t *t, int level,
 	for (i = 0; i < end; i++) {
 		e = spt_read_pte(&t[i]);
 		if (e & PTE_P)
-			spt_put_entry(d, level, e);
+			spt_put_entry(d, level, mfn, e);
 	}
 }
 
@@ -36,7 +36,7 @@ static int get_entries(struct spt_domain *d, uint64_t mfn, pte_t *t,
 			e = __atomic_or_fetch(&t[i], PTE_U, __ATOMIC_RELAXED);
 		rc = spt_get_entry(d, level, mfn, i, e, &se);
 		if (rc) {
-			put_entries(d, t, level, i);
+			put_entries(d, mfn, t, level, i);
 			return rc;
 		}
 		if (shadow)
@@ -73,7 +73,7 @@ void spt_devalidate_table(struct spt_domain *d, uint64_t mfn, int level)
 {
 	pte_t *t = spt_map(d, mfn);
 
-	put_entries(d, t, level, PT_ENTRIES);
+	put_entries(d, mfn, t, level, PT_ENTRIES);
 	spt_unmap(d, t);
 	if (spt_has_shadow(d, level))
 		spt_shadow_free(d, mfn);

@@ -86,7 +86,7 @@ static int mod_entry(struct spt_domain *d, uint64_t mfn, int level,
 	store_pte(&t[index], s);
 	if (!s->stored) {
 		if (s->val & PTE_P)
-			spt_put_entry(d, level, s->val);
+			spt_put_entry(d, level, mfn, s->val);
 		goto out;
 	}
 	if (spt_has_shadow(d, level) &&
@@ -95,7 +95,7 @@ static int mod_entry(struct spt_domain *d, uint64_t mfn, int level,
 		spt_write_pte(&shadow[index], se);
 	}
 	if (s->seen & PTE_P)
-		spt_put_entry(d, level, s->seen);
+		spt_put_entry(d, level, mfn, s->seen);
 	flush_for(level, s->seen, s->val, f);
 	d->stats.entry_updates++;
 out:

@@ -410,6 +410,10 @@ check "read-only M2P, set_segment_base and vm_assist refusals, multicall" \
 	      guest_said pa "pvabi: ok: set_segment_base FS into the hypervisor: -EINVAL" &&
 	      guest_said pa "pvabi: ok: multicall: each result in its entry, a nested multicall -ENOSYS" &&
 	      guest_said pa "pvabi: ok: multicall with its list in the hypervisor: -EFAULT"'
+check "linear page tables: a read-only L4 self-map reads, never writes; a writable one -EACCES" \
+	eval 'guest_said pa "pvabi: ok: through it the L4 reads itself" &&
+	      guest_said pa "pvabi: ok: writing through it: #PF" &&
+	      guest_said pa "pvabi: ok: a writable linear L4 entry: -EACCES"'
 check "no check in pvabi failed, it shut down normally" \
 	eval 'guest_said pa "pvabi: 0 failed" && stopped_with pa poweroff'
 check "an iret into user mode without user page tables crashes the domain" \

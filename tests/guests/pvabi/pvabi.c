@@ -253,6 +253,32 @@ static void check_fpu(void)
 	expect(!(cr0 & 8) && RAISES("fnop", "i"(0)) == ~0ULL, "CLTS (emulated) clears it too");
 }
 
+/* Xen's linear page tables: a read-only L4 entry naming the L4 itself
+ * (slot 300) shows the L4 at the address that walks that slot four
+ * times; a writable one is refused. */
+#define LINEAR_SLOT	300ULL
+#define LINEAR_L4	(0xffff000000000000ULL | LINEAR_SLOT << 39 | LINEAR_SLOT << 30 | \
+			 LINEAR_SLOT << 21 | LINEAR_SLOT << 12)
+
+static void check_linear(void)
+{
+	uint64_t l4 = mfn_of((void *)si->pt_base) << 12;
+	struct mmu_update mu = { l4 + LINEAR_SLOT * 8, l4 | PTE_P | PTE_U | PTE_A };
+	long rc;
+
+	rc = hypercall4(__HYPERVISOR_mmu_update, &mu, 1, NULL, DOMID_SELF);
+	expect(rc == 0, "a read-only L4 entry naming the L4 itself (linear page tables)");
+	expect(rc == 0 && (((volatile uint64_t *)LINEAR_L4)[LINEAR_SLOT] & ~0xfffULL) == l4,
+	       "through it the L4 reads itself");
+	expect(RAISES("movq $0, (%1)", "r"(LINEAR_L4)) == 14, "writing through it: #PF");
+	mu.val |= PTE_W;
+	rc = hypercall4(__HYPERVISOR_mmu_update, &mu, 1, NULL, DOMID_SELF);
+	expect(rc == -EACCES, "a writable linear L4 entry: -EACCES");
+	mu.val = 0;
+	rc = hypercall4(__HYPERVISOR_mmu_update, &mu, 1, NULL, DOMID_SELF);
+	expect(rc == 0, "the linear entry removed");
+}
+
 static void check_misc(void)
 {
 	struct multicall_entry mc[3] = {
@@ -288,6 +314,7 @@ static void check_misc(void)
 	       "multicall: each result in its entry, a nested multicall -ENOSYS");
 	rc = hypercall2(__HYPERVISOR_multicall, HV_IMAGE, 1);
 	expect(rc == -EFAULT, "multicall with its list in the hypervisor: -EFAULT");
+	check_linear();
 }
 
 int guest_main(const struct start_info *start)

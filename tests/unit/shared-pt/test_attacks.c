@@ -168,6 +168,36 @@ static void test_recursive_mapping(void **state)
 	done(w);
 }
 
+/* Xen's linear page tables as shared-pt offers them to PV guests
+ * (spt_domain.linear_l4): the read-only L4 self-entry only, in machine
+ * mode; no references held, so the L4 still goes away when unpinned. */
+static void test_linear_l4(void **state)
+{
+	struct world *w;
+	pte_t *shadow;
+
+	T_SKIP_UNLESS_MODE(SPT_DIRS_MACHINE);
+	w = world(state);
+	w->g->d.linear_l4 = true;
+	REFUSED(w, update(w, w->s.l4.mfn, 300, h_dir(w->g, w->s.l4.pfn, H_RW)),
+		EACCES, SPT_R_LINEAR_WRITABLE);
+	REFUSED(w, update(w, w->s.l3.mfn, 7, h_dir(w->g, w->s.l3.pfn, H_RO)),
+		EPERM, SPT_R_LINEAR);
+	assert_int_equal(update(w, w->s.l4.mfn, 300, h_dir(w->g, w->s.l4.pfn, H_RO)), 0);
+	assert_consistent(w->h);
+	/* The MMU walks the guest's L4 itself there, not its shadow. */
+	shadow = h_frame(w->h, h_info(w->h, w->s.l4.mfn)->shadow);
+	assert_int_equal((shadow[300] & PTE_ADDR_MASK) >> PAGE_SHIFT, w->s.l4.mfn);
+	t_resnap(w->h, &w->snap);
+	REFUSED(w, update(w, w->s.l4.mfn, 300, h_dir(w->g, w->s.l4.pfn, H_RW)),
+		EACCES, SPT_R_LINEAR_WRITABLE);
+	assert_int_equal(update(w, w->s.l4.mfn, 300, 0), 0);
+	assert_consistent(w->h);
+	/* Left in place: teardown must release the L4 all the same. */
+	assert_int_equal(update(w, w->s.l4.mfn, 301, h_dir(w->g, w->s.l4.pfn, H_RO)), 0);
+	done(w);
+}
+
 static void test_type_confusion_l2_as_l1(void **state)
 {
 	struct world *w = world(state);
@@ -379,6 +409,7 @@ int main(void)
 		T(test_writable_mapping_of_own_l4),
 		T(test_writable_self_map_at_validation),
 		T(test_recursive_mapping),
+		T(test_linear_l4),
 		T(test_type_confusion_l2_as_l1),
 		T(test_type_confusion_l1_as_l3),
 		T(test_superpage_over_page_table),

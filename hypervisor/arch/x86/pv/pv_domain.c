@@ -65,6 +65,7 @@ int pv_domain_init(struct domain *d, const char **why)
 	rc = spt_domain_init(pv_mm_machine(), &pd->spt, d->id, SPT_DIRS_MACHINE, pd->p2m,
 			     d->nr_extents, pd->spt_vcpus, 1);
 	pd->spt.force_user = true;	/* 64-bit PV: the kernel is in ring 3 */
+	pd->spt.linear_l4 = true;	/* Xen allows a read-only L4 self-map */
 	for (unsigned int i = 0; !rc && i < d->nr_extents; i++)
 		rc = spt_domain_add_extent(&pd->spt, (uint64_t)i * SPT_EXTENT_FRAMES,
 					   d->extents[i] >> PAGE_SHIFT);
