@@ -11,6 +11,10 @@
 #   linux_pvh_create_to_marker_s   create to the initramfs marker (median)
 #   linux_pvh_create_to_prompt_s   create to the shell prompt (median; "-"
 #                                  while the guest has no hvc0 for one)
+#   linux_pvh_unpack_s             vmctl unpacking the xz payload, in those
+#                                  creates (their own $VMCTL_TRACE, median)
+#   linux_pvh_vcpu_start_to_marker_s  the marker time less vmctl's time to
+#                                  vcpu_start: the guest's part (median)
 #   linux_pvh_vs_xen               the marker figure against Xen 4.17's
 #                                  13.2 s from `xl create` to the same
 #                                  kernel's marker under the same QEMU
@@ -47,11 +51,25 @@ tty_start linuxpvh-bench qemu-system-x86_64 -M q35 -cpu "$QEMU_CPU_DEFAULT" -smp
 	-monitor none -cdrom "$iso"
 tty_wait '^umbra-dom0: ready' 300 || { echo "bench-linuxpvh: dom0 did not start"; exit 1; }
 tty_type 'cd /usr/share/umbra/guests'
-firsts=() markers=() prompts=()
+# One timed create's own trace (dom0's clock): its unpack, and from its
+# first call to vcpu_start done, in seconds.
+run_trace() { # I
+	local lines
+	tty_mark
+	tty_type "grep -E 'phase=unpack|cmd=[03] ' /tmp/l$1.trace; echo ==tr$1"
+	tty_wait_new "^==tr$1" 60 >/dev/null || return 1
+	lines=$(since_mark | grep '^vmctl-trace: ')
+	echo "$lines" | awk '{ for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
+		if (f["cmd"] == "0" && !t0) t0 = f["t"]
+		if (f["phase"] == "unpack") u = f["us"]
+		if (f["cmd"] == "3") done = f["t"] + f["us"]; delete f
+	} END { if (t0 && done) printf "%.1f %.1f\n", u / 1e6, (done - t0) / 1e6 }'
+}
+firsts=() markers=() prompts=() unpacks=() guests=()
 for i in $(seq 1 "$RUNS"); do
 	tty_mark
 	t0=$(now)
-	tty_type "vmctl create linux.cfg name=l$i -c"
+	tty_type "VMCTL_TRACE=1 vmctl create linux.cfg name=l$i -c 2>/tmp/l$i.trace"
 	tty_wait_new '\] Linux version ' 600 >/dev/null && firsts+=("$(secs "$t0" "$(now)")")
 	if tty_wait_new "$MARKER" 600 >/dev/null; then
 		markers+=("$(secs "$t0" "$(now)")")
@@ -64,6 +82,12 @@ for i in $(seq 1 "$RUNS"); do
 	tty_mark
 	tty_type "vmctl destroy l$i; echo destroyed-\$?"
 	tty_wait_new '^destroyed-0' 120 >/dev/null || echo "# run $i: destroy did not finish"
+	read -r u l < <(run_trace "$i")
+	if [ -n "${u:-}" ] && [ "${#markers[@]}" -ge "$i" ]; then
+		unpacks+=("$u")
+		guests+=("$(awk -v m="${markers[$((i - 1))]}" -v l="$l" 'BEGIN { printf "%.1f", m - l }')")
+		echo "# run $i: unpack $u s, create to vcpu_start $l s, marker ${markers[$((i - 1))]} s"
+	fi
 done
 tty_mark
 tty_type 'VMCTL_TRACE=1 vmctl create linux.cfg name=tr -p 2>&1 | grep vmctl-trace; vmctl destroy tr; echo ==end'
@@ -79,6 +103,11 @@ echo "# runs: $RUNS; first-line times: ${firsts[*]:-none}; marker times: ${marke
 echo "linux_pvh_create_to_first_line_s: $first"
 echo "linux_pvh_create_to_marker_s: $marker"
 echo "linux_pvh_create_to_prompt_s: $prompt"
+# The same creates split: vmctl's unpack of the xz payload, and the rest
+# of the marker time after vCPU 0 was started (the guest's boot plus the
+# console's way to this terminal). Both move with the host's load.
+echo "linux_pvh_unpack_s: $(printf '%s\n' "${unpacks[@]}" | grep . | median)"
+echo "linux_pvh_vcpu_start_to_marker_s: $(printf '%s\n' "${guests[@]}" | grep . | median)"
 if [ "$marker" != - ]; then
 	echo "linux_pvh_vs_xen: $(awk -v u="$marker" -v x="$XEN_CREATE_TO_MARKER_S" 'BEGIN { printf "%.2f", u / x }')"
 else
