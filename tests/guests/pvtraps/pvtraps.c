@@ -390,6 +390,14 @@ static void check_translated(void)
 	rc = hypercall4(__HYPERVISOR_mmuext_op, &op, 1, NULL, DOMID_SELF);
 	expect(rc == 0 && RAISES("ud2", "i"(0)) == 6,
 	       "translated: new_baseptr to its L4 again, and it still runs on it");
+	{
+		uint64_t gdt_frame = pfn;
+
+		rc = hypercall2(__HYPERVISOR_set_gdt, &gdt_frame, 1);
+		expect(rc == -ENOSYS && hypercall2(__HYPERVISOR_update_descriptor,
+						   pfn << 12, 0) == -ENOSYS,
+		       "translated: set_gdt and update_descriptor not offered: -ENOSYS");
+	}
 	op.cmd = MMUEXT_NEW_USER_BASEPTR;
 	op.arg1.mfn = 0x40000;
 	rc = hypercall4(__HYPERVISOR_mmuext_op, &op, 1, NULL, DOMID_SELF);
