@@ -39,6 +39,8 @@ struct state {
 	struct vmtop_row *rows;		/* by domid */
 	const struct vmtop_row **view;	/* in the order printed */
 	uint32_t *order;		/* the domids printed last, in order */
+	uint64_t *sorted_seq;		/* rows[i].seq when last sorted, by index */
+	unsigned int nr_sorted;
 	unsigned int room, nr_order;
 	unsigned int nr_rows;		/* rows made of prev (kept rows) */
 	struct vmtop_batch out;
@@ -92,21 +94,35 @@ static void grow(struct state *s, unsigned int nr)
 	s->rows = realloc(s->rows, nr * sizeof(*s->rows));
 	s->view = realloc(s->view, nr * sizeof(*s->view));
 	s->order = realloc(s->order, nr * sizeof(*s->order));
-	if (!s->rows || !s->view || !s->order)
+	s->sorted_seq = realloc(s->sorted_seq, nr * sizeof(*s->sorted_seq));
+	if (!s->rows || !s->view || !s->order || !s->sorted_seq)
 		err(1, "out of memory");
 	s->room = nr;
 }
 
-/* xentop -b orders by name: in the last order, sorted again. */
+/* r was sorted last time as it is: a row kept since (rates.h's seq), at
+ * its index of rows[] then. */
+static bool sorted_as_is(const struct vmtop_row *r, void *arg)
+{
+	const struct state *s = arg;
+	size_t i = (size_t)(r - s->rows);
+
+	return r->seq && i < s->nr_sorted && s->sorted_seq[i] == r->seq;
+}
+
+/* xentop -b orders by name: in the last order, sorted again (rows kept
+ * since are not compared with each other). */
 static void arrange(struct state *s, unsigned int nr)
 {
 	unsigned int i;
 
 	vmtop_order_keep(s->view, s->rows, nr, s->order, s->nr_order);
-	vmtop_sort_ptrs(s->view, nr, VMTOP_COL_NAME, false);
-	for (i = 0; i < nr; i++)
+	vmtop_sort_ptrs_same(s->view, nr, VMTOP_COL_NAME, false, sorted_as_is, s);
+	for (i = 0; i < nr; i++) {
 		s->order[i] = s->view[i]->domid;
-	s->nr_order = nr;
+		s->sorted_seq[i] = s->rows[i].seq;
+	}
+	s->nr_order = s->nr_sorted = nr;
 }
 
 static void print(struct state *s, const struct vmtop_batch_opts *o,
@@ -267,6 +283,7 @@ static void state_free(struct state *s)
 	free(s->rows);
 	free(s->view);
 	free(s->order);
+	free(s->sorted_seq);
 	for (i = 0; i < COST_NR; i++)
 		free(s->cost.each[i]);
 }

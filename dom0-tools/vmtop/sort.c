@@ -105,21 +105,34 @@ static unsigned int insert_at(const struct vmtop_row **v, unsigned int n,
 	return lo;
 }
 
-void vmtop_sort_ptrs(const struct vmtop_row **v, unsigned int nr, enum vmtop_col col,
-		     bool reverse)
+void vmtop_sort_ptrs_same(const struct vmtop_row **v, unsigned int nr, enum vmtop_col col,
+			  bool reverse, bool (*same)(const struct vmtop_row *r, void *arg),
+			  void *arg)
 {
 	struct sort_key k = { col, reverse };
 	unsigned int i, at;
+	/* Whether v[i - 1] is a same row. */
+	bool before_same = nr && same && same(v[0], arg);
 
 	for (i = 1; i < nr; i++) {
 		const struct vmtop_row *r = v[i];
+		bool r_same = same && same(r, arg);
 
-		if (cmp_rows(v[i - 1], r, &k) <= 0)
+		if ((before_same && r_same) || cmp_rows(v[i - 1], r, &k) <= 0) {
+			before_same = r_same;
 			continue;
+		}
+		/* r moves before v[i - 1], which is then at i. */
 		at = insert_at(v, i - 1, r, &k);
 		memmove(&v[at + 1], &v[at], (i - at) * sizeof(*v));
 		v[at] = r;
 	}
+}
+
+void vmtop_sort_ptrs(const struct vmtop_row **v, unsigned int nr, enum vmtop_col col,
+		     bool reverse)
+{
+	vmtop_sort_ptrs_same(v, nr, col, reverse, NULL, NULL);
 }
 
 /* The row of domid among rows[] (by domid), or NULL. Domids are mostly

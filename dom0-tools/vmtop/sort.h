@@ -24,6 +24,17 @@ void vmtop_sort_ptrs(const struct vmtop_row **v, unsigned int nr, enum vmtop_col
 		     bool reverse);
 
 /*
+ * The same, where same(r, arg) says that r was in v when v was last
+ * sorted (the same column, the same way), with the values it has now:
+ * two such rows come in their old order (vmtop_order_keep() keeps it,
+ * and insertion never swaps two rows it does not move), which was right
+ * then and is right again, so they are not compared.
+ */
+void vmtop_sort_ptrs_same(const struct vmtop_row **v, unsigned int nr, enum vmtop_col col,
+			  bool reverse, bool (*same)(const struct vmtop_row *r, void *arg),
+			  void *arg);
+
+/*
  * v[] (room for nr) as rows[] (nr of them, by domid) in the order that
  * `last` (nr_last domids: the last refresh's order) had, then the
  * domains that were not in it, by domid. Returns how many (nr).

@@ -161,6 +161,58 @@ static void sort_ptrs_agrees(void **state)
 	}
 }
 
+static const struct vmtop_row *changed_row;
+
+static bool all_but_changed(const struct vmtop_row *r, void *arg)
+{
+	(void)arg;
+	return r != changed_row;
+}
+
+/* A row given the smallest or the largest values of every column. */
+static void change(struct vmtop_row *r, bool big)
+{
+	snprintf(r->name, sizeof(r->name), "%s", big ? "zzzz" : "0");
+	r->state = big ? UMBRA_DOMSTATE_CRASHED : UMBRA_DOMSTATE_RUNNING;
+	r->cpu_time_ns = big ? 1ull << 50 : 0;
+	r->cpu_pct = r->exits_ps = r->hcalls_ps = r->pttraps_ps = big ? 1e9 : 0;
+	r->mem_bytes = r->paging_bytes = big ? 1ull << 50 : 0;
+	r->nr_vcpus = big ? 64 : 0;
+	r->paging = big ? 99 : UMBRA_PAGING_NESTED;
+}
+
+/* Sorted once, then one row changes: with the others said to be the
+ * same, vmtop_sort_ptrs_same() still gives vmtop_sort()'s order, on every
+ * column either way, whichever row moves and whichever way. */
+static void sort_ptrs_same_agrees(void **state)
+{
+	struct vmtop_row sorted[NR];
+	const struct vmtop_row *v[NR];
+	unsigned int c, moved, big, i;
+
+	(void)state;
+	for (c = 0; c < 2 * VMTOP_COL_NR; c++) {
+		bool rev = c >= VMTOP_COL_NR;
+		enum vmtop_col col = (enum vmtop_col)(c % VMTOP_COL_NR);
+
+		for (moved = 0; moved < NR * 2; moved++) {
+			make_rows();
+			for (i = 0; i < NR; i++)
+				v[i] = &rows[i];
+			vmtop_sort_ptrs(v, NR, col, rev);
+			/* The rows in the order sorted: the one that changes. */
+			changed_row = v[moved / 2];
+			big = moved % 2;
+			change(&rows[changed_row - rows], big);
+			memcpy(sorted, rows, sizeof(rows));
+			vmtop_sort(sorted, NR, col, rev);
+			vmtop_sort_ptrs_same(v, NR, col, rev, all_but_changed, NULL);
+			for (i = 0; i < NR; i++)
+				assert_int_equal(v[i]->domid, sorted[i].domid);
+		}
+	}
+}
+
 /* The last order first, newcomers after it; domains gone are skipped. */
 static void order_is_kept(void **state)
 {
@@ -257,6 +309,7 @@ int main(void)
 		cmocka_unit_test(ties_keep_domid_order),
 		cmocka_unit_test(filter_by_name),
 		cmocka_unit_test(sort_ptrs_agrees),
+		cmocka_unit_test(sort_ptrs_same_agrees),
 		cmocka_unit_test(order_is_kept),
 		cmocka_unit_test(batch_text),
 		cmocka_unit_test(batch_json),
