@@ -18,8 +18,16 @@
  * Xen maps the frames into a per-vCPU GDT area; Umbra copies them into
  * the bottom 56 KiB of the CPU's GDT (gdt.c) when a vCPU whose
  * descriptors are not there enters, told apart by a generation number
- * that every change takes afresh. The hypervisor's own descriptors are in
- * the reserved page above, where no guest entry reaches.
+ * that every change takes afresh, and checks each descriptor again as it
+ * copies it (one that fails becomes not-present): what reaches the CPU's
+ * GDT is checked whatever happened to the frame meanwhile (a domain on
+ * paging=shadow, whose own mappings shared-pt does not type, could write
+ * it). The hypervisor's own descriptors are in the reserved page above,
+ * where no guest entry reaches.
+ *
+ * A translated domain (paging=shadow) names its frames by guest frame
+ * number, as Xen's auto-translated guests do; they are turned into
+ * machine frames of its own first.
  */
 #include <asm/guest_access.h>
 #include <asm/layout.h>
@@ -142,6 +150,20 @@ static unsigned int frames_of(unsigned int ents)
 	return (ents + ENTS_PER_FRAME - 1) / ENTS_PER_FRAME;
 }
 
+/* A frame number as the guest gives it: a machine frame, or for a
+ * translated domain its guest frame (SPT_INVALID_MFN if not its RAM). */
+static uint64_t guest_frame(const struct domain *d, uint64_t frame)
+{
+	uint64_t ma;
+
+	if (!pv_translated(d))
+		return frame;
+	if (frame >= (1ULL << 40))
+		return SPT_INVALID_MFN;
+	ma = domain_gpa_to_maddr(d, frame << PAGE_SHIFT);
+	return ma ? ma >> PAGE_SHIFT : SPT_INVALID_MFN;
+}
+
 /* set_gdt(frame_list, entries): up to 7168 entries in the guest's own
  * frames; the old frames are released once the new ones are taken. */
 static long set_gdt(struct vcpu *v, uint64_t list, uint64_t ents)
@@ -155,6 +177,8 @@ static long set_gdt(struct vcpu *v, uint64_t list, uint64_t ents)
 	n = frames_of((unsigned int)ents);
 	if (n && copy_from_guest(v, mfn, list, n * sizeof(uint64_t)))
 		return -EFAULT;
+	for (unsigned int i = 0; i < n; i++)
+		mfn[i] = guest_frame(v->domain, mfn[i]);
 	pv_mm_lock(v->domain);
 	rc = get_frames(v->domain, mfn, n);
 	if (!rc) {
@@ -173,13 +197,14 @@ static long set_gdt(struct vcpu *v, uint64_t list, uint64_t ents)
 static long update_descriptor(struct vcpu *v, uint64_t maddr, uint64_t desc)
 {
 	struct spt_machine *m = pv_mm_machine();
-	uint64_t mfn = maddr >> PAGE_SHIFT, pfn;
+	uint64_t mfn = guest_frame(v->domain, maddr >> PAGE_SHIFT), pfn;
 	const struct spt_frame *f;
 	uint16_t owner;
 	long rc = -EINVAL;
 
-	if ((maddr & 7) || !pv_check_descriptor(&desc))
+	if ((maddr & 7) || !pv_check_descriptor(&desc) || mfn == SPT_INVALID_MFN)
 		return -EINVAL;
+	maddr = (mfn << PAGE_SHIFT) | (maddr & (PAGE_SIZE - 1));
 	pv_mm_lock(v->domain);
 	if (spt_m2p(m, mfn, &owner, &pfn) || owner != v->domain->id)
 		goto out;
@@ -201,12 +226,11 @@ void pv_gdt_load(struct vcpu *v, struct percpu *p)
 
 	if (p->pv_gdt_gen == v->pv.gdt_gen)
 		return;
-	for (unsigned int i = 0, left = n; left; i++) {
-		unsigned int k = left < ENTS_PER_FRAME ? left : ENTS_PER_FRAME;
+	for (unsigned int i = 0; i < n; i++) {
+		const uint64_t *f = phys_to_virt(v->pv.gdt_mfn[i / ENTS_PER_FRAME] << PAGE_SHIFT);
+		uint64_t e = __atomic_load_n(&f[i % ENTS_PER_FRAME], __ATOMIC_RELAXED);
 
-		memcpy(&p->gdt[i * ENTS_PER_FRAME], phys_to_virt(v->pv.gdt_mfn[i] << PAGE_SHIFT),
-		       k * 8);
-		left -= k;
+		p->gdt[i] = pv_check_descriptor(&e) ? e : 0;
 	}
 	if (p->pv_gdt_ents > n)
 		memset(&p->gdt[n], 0, (p->pv_gdt_ents - n) * 8);
