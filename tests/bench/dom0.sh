@@ -117,6 +117,7 @@ STATS_SPAN=5
 # give both kernels iomem=relaxed for the /dev/mem mapping. APIC_WRITES=0
 # skips it.
 APIC_WRITES=${APIC_WRITES:-20000}
+APIC_ROUNDS=${APIC_ROUNDS:-3}	# the two forms alternated, medians
 LOOP_KARGS="$KARGS iomem=relaxed"
 
 # Host CPU time (ms, user + system) of the QEMU thread named "CPU 0/TCG"
@@ -175,7 +176,7 @@ apic_writes() {
 }
 
 loop_boot() {
-	local kind=$1 iso=$2 com2=$out/loop-$1.com2 ms name=umbra-bench-$1-$$
+	local kind=$1 iso=$2 com2=$out/loop-$1.com2 ms name=umbra-bench-$1-$$ round
 	: > "$com2"
 	tty_start "bench-loop-$kind" qemu-system-x86_64 -name "$name,debug-threads=on" \
 		-M q35 -cpu EPYC-Milan,+svm,+npt -smp 2 -m 2G \
@@ -211,8 +212,10 @@ loop_boot() {
 		wait_reports "$com2" $((r1 + 1 + STATS_SPAN))
 		dom0_reports "$com2" | tail -n $((STATS_SPAN + 1)) | exit_rate >> "$out/idle-exits"
 	fi
-	apic_writes "$kind" "$name" reg
-	apic_writes "$kind" "$name" imm
+	for round in $(seq "$APIC_ROUNDS"); do
+		apic_writes "$kind" "$name" reg
+		apic_writes "$kind" "$name" imm
+	done
 	tty_type poweroff
 	sleep 5
 	tty_stop
