@@ -233,7 +233,7 @@ m+=$(module nb hello nested 8M status=0)
 boot "$s" "$HVM_ELF" "$HVM_CMDLINE xpti" "$m"
 check "QEMU powered off (33)" rc_is 33
 check "xpti: the hypervisor switches tables on entry and exit" \
-	log_has '^pv: xpti: guests'"'"' tables hold Umbra'"'"'s image and stacks, no frame table, of the direct map only vCPU pages$'
+	log_has '^pv: xpti: guests'"'"' tables hold Umbra'"'"'s entry code and data \([0-9]+ KiB\), its stacks, of the direct map only vCPU pages$'
 check "xpti: the direct map and the frame table are not in a guest's tables; pvtraps passes under it" \
 	eval 'guest_said pt "pvtraps: ok: xpti: read of the hypervisor'"'"'s direct map: #PF, not present (not in its tables)" &&
 	      guest_said pt "pvtraps: ok: xpti: write to the hypervisor'"'"'s direct map: #PF, not present" &&

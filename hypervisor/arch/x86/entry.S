@@ -14,7 +14,8 @@
 #define F_VECTOR	(15 * 8)
 #define F_CS		(18 * 8)
 
-	.text
+	/* In PV guests' tables with xpti (pv/pv_view.c). */
+	.section .text.entry, "ax"
 	.balign 16
 common_entry:
 	/* From ring 3: a PV guest (arch/x86/pv/pv_entry.S). */

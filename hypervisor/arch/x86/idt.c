@@ -7,7 +7,7 @@
 #define GATE_INTERRUPT	0x8e	/* present, DPL 0, 64-bit interrupt gate */
 #define GATE_DPL3	0x60	/* `int3`/`into` from ring 3 (PV guests) arrive as such */
 
-static struct idt_gate idt[256] __attribute__((aligned(16)));
+static struct idt_gate idt[256] __attribute__((aligned(16), section(".bss.entry")));	/* xpti: pv_view.c */
 
 static void set_gate(unsigned int vec, uint64_t addr, unsigned int ist)
 {

@@ -4,9 +4,11 @@
 #include <asm/percpu.h>
 #include <asm/x86.h>
 
-struct percpu percpu_area[MAX_CPUS];
+/* Both in PV guests' tables with xpti (pv/pv_view.c): the entry code
+ * reads them before it switches tables. */
+struct percpu percpu_area[MAX_CPUS] __attribute__((section(".bss.entry")));
 /* For the NMI path's check of GS base (pv_entry.S). */
-const uint64_t percpu_area_bytes = sizeof(percpu_area);
+const uint64_t percpu_area_bytes __attribute__((section(".data.entry"))) = sizeof(percpu_area);
 unsigned int nr_cpus_online;
 
 void percpu_init(unsigned int cpu, uint32_t apic_id)

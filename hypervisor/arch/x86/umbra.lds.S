@@ -34,6 +34,13 @@ SECTIONS
 		*(.text.hot)	/* the exit path first: umbra/hot.h */
 		*(.text.hot.handler)
 		*(.text.hot.full)
+		/* Code a PV guest's tables hold with xpti (pv/pv_view.c), on
+		 * pages of its own. */
+		. = ALIGN(4096);
+		__entry_text_start = .;
+		*(.text.entry)
+		. = ALIGN(4096);
+		__entry_text_end = .;
 		*(.text .text.*)
 		__text_end = .;
 	}
@@ -59,6 +66,11 @@ SECTIONS
 	__rodata_end = .;
 	.data : AT(ADDR(.data) - HV_VIRT_BASE) {
 		__data_start = .;
+		/* Data a PV guest's tables hold with xpti (pv/pv_view.c). */
+		__entry_data_start = .;
+		*(.data.entry)
+		. = ALIGN(4096);
+		__entry_data_end = .;
 		*(.data .data.*)
 		. = ALIGN(8);
 		__start_umbra_params = .;
@@ -68,6 +80,10 @@ SECTIONS
 	. = ALIGN(4096);
 	.bss : AT(ADDR(.bss) - HV_VIRT_BASE) {
 		__bss_start = .;
+		__entry_bss_start = .;	/* with xpti in PV guests' tables */
+		*(.bss.entry)
+		. = ALIGN(4096);
+		__entry_bss_end = .;
 		*(.bss .bss.*)
 		*(COMMON)
 		. = ALIGN(4096);

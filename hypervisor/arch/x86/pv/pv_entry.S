@@ -26,8 +26,12 @@
 #define PCPU_PV_FRAME_TOP	16
 #define PCPU_PV_SCRATCH		24
 
-	.text
-/* void pv_enter(struct cpu_regs *frame); interrupts off. */
+	/* In PV guests' tables with xpti (pv_view.c): all of it runs or may
+	 * run on the guest's tables. */
+	.section .text.entry, "ax"
+/* void pv_enter(struct cpu_regs *frame, uint64_t cr3); interrupts off.
+ * cr3: the guest's tables, loaded here (if not already live) so that no
+ * C code runs on them. */
 	.globl	pv_enter
 	.balign	16
 pv_enter:
@@ -38,7 +42,11 @@ pv_enter:
 	push	%r14
 	push	%r15
 	mov	%rsp, %gs:PCPU_PV_HOST_RSP
-	mov	%rdi, %rsp
+	mov	%cr3, %rax
+	cmp	%rax, %rsi
+	je	1f
+	mov	%rsi, %cr3
+1:	mov	%rdi, %rsp
 	pop_gprs
 	add	$16, %rsp		/* vector, error code */
 	swapgs
@@ -47,7 +55,13 @@ pv_enter:
 /* From entry.S: the guest's GPRs are in its frame, GS is the host's. */
 pv_leave:
 	cld
-	mov	%gs:PCPU_PV_HOST_RSP, %rsp
+	/* With xpti, Umbra's own tables before any C code (pv_view.c). The
+	 * guest's RAX is in its frame already. */
+	mov	pv_root_cr3(%rip), %rax
+	test	%rax, %rax
+	jz	1f
+	mov	%rax, %cr3
+1:	mov	%gs:PCPU_PV_HOST_RSP, %rsp
 	pop	%r15
 	pop	%r14
 	pop	%r13

@@ -17,7 +17,6 @@
 #include "pv_desc.h"
 #include "pv_mm.h"
 #include "pv_traps.h"
-#include "pv_view.h"
 #include "pv_xonly.h"
 
 _Static_assert(offsetof(struct percpu, pv_host_rsp) == 8, "pv_entry.S: PCPU_PV_HOST_RSP");
@@ -25,7 +24,7 @@ _Static_assert(offsetof(struct percpu, pv_frame_top) == 16, "pv_entry.S: PCPU_PV
 _Static_assert(offsetof(struct percpu, pv_scratch) == 24, "pv_entry.S: PCPU_PV_SCRATCH");
 _Static_assert(sizeof(struct cpu_regs) % 16 == 0, "the frame top stays 16-byte aligned");
 
-void pv_enter(struct cpu_regs *frame);
+void pv_enter(struct cpu_regs *frame, uint64_t cr3);
 extern char pv_syscall_entry[], pv_syscall32_entry[];
 
 /* What SYSCALL clears in RFLAGS: interrupts, single-step, direction,
@@ -110,7 +109,6 @@ bool pv_vcpu_run(struct vcpu *v)
 {
 	struct cpu_regs *r = &v->pv.regs;
 	unsigned int vec;
-	uint64_t cr3;
 
 	/* IRETQ would fault in ring 0, on the guest's GS base, for a
 	 * non-canonical RIP: never let one reach pv_enter(). The guest gets
@@ -137,15 +135,9 @@ bool pv_vcpu_run(struct vcpu *v)
 	 * restores FPU state with TS clear. */
 	if (v->pv.fpu_ts)
 		write_cr0(read_cr0() | CR0_TS);
-	cr3 = v->pv.kernel_mode ? v->pv.cr3 : v->pv.user_cr3;
-	if (read_cr3() != cr3)
-		write_cr3(cr3);
-	pv_enter(r);
-	/* With xpti the guest's tables hold only part of Umbra (pv_view.c):
-	 * nothing but the entry code and the vCPU's frame was touched since
-	 * the exit. */
-	if (pv_root_cr3)
-		write_cr3(pv_root_cr3);
+	/* pv_enter loads the guest's tables and, with xpti, the exit path
+	 * Umbra's own again before any C code runs (pv_view.c). */
+	pv_enter(r, v->pv.kernel_mode ? v->pv.cr3 : v->pv.user_cr3);
 	if (v->pv.fpu_ts)
 		clts();
 	vec = (unsigned int)r->vector;

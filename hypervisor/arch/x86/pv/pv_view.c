@@ -34,7 +34,7 @@
 static bool opt_xpti;
 param_bool("xpti", opt_xpti);
 
-uint64_t pv_root_cr3;		/* read by entry.S and pv_entry.S; 0: no xpti */
+uint64_t pv_root_cr3 __attribute__((section(".bss.entry")));	/* entry.S, pv_entry.S; 0: no xpti */
 static uint64_t view_l3;	/* the guests' slot 262 */
 static spinlock_t view_lock = SPINLOCK_INIT;
 
@@ -47,6 +47,46 @@ static uint64_t zeroed_page(void)
 	return pa;
 }
 
+extern char __entry_text_start[], __entry_text_end[];
+extern char __entry_data_start[], __entry_data_end[];
+extern char __entry_bss_start[], __entry_bss_end[];
+
+static pte_t *next_table(pte_t *t, unsigned int i);
+
+/* Pages [start, end) of the image into the guests' slot-511 tree, at
+ * their own addresses. */
+static int map_image(pte_t *l3, const char *start, const char *end, pte_t flags)
+{
+	for (uint64_t va = (uint64_t)start; va < (uint64_t)end; va += PAGE_SIZE) {
+		pte_t *l2 = next_table(l3, (va >> 30) & 511);
+		pte_t *l1 = l2 ? next_table(l2, (va >> 21) & 511) : NULL;
+
+		if (!l1)
+			return -ENOMEM;
+		l1[(va >> 12) & 511] = (va - HV_VIRT_BASE) | flags;
+	}
+	return 0;
+}
+
+/* The guests' slot 511: of the image only the entry code (executable),
+ * the IDT, the GDTs, the per-CPU areas with their TSS, and the entry
+ * code's variables (DESIGN.md §4's entry trampolines). */
+static int image_view(pte_t *slot)
+{
+	uint64_t l3 = zeroed_page();
+	pte_t *t;
+
+	if (!l3)
+		return -ENOMEM;
+	t = phys_to_virt(l3);
+	if (map_image(t, __entry_text_start, __entry_text_end, PTE_P) ||
+	    map_image(t, __entry_data_start, __entry_data_end, PTE_P | PTE_W | PTE_NX) ||
+	    map_image(t, __entry_bss_start, __entry_bss_end, PTE_P | PTE_W | PTE_NX))
+		return -ENOMEM;
+	*slot = l3 | PTE_P | PTE_W;
+	return 0;
+}
+
 int pv_view_init(pte_t slots[SPT_HV_NR_SLOTS])
 {
 	if (!opt_xpti)
@@ -57,8 +97,13 @@ int pv_view_init(pte_t slots[SPT_HV_NR_SLOTS])
 	pv_root_cr3 = paging_root();
 	slots[spt_hv_slot_entry(FRAMETABLE_SLOT)] = 0;
 	slots[spt_hv_slot_entry(DIRECTMAP_SLOT)] = view_l3 | PTE_P | PTE_W;
-	pr_info("pv: xpti: guests' tables hold Umbra's image and stacks, no frame table, "
-		"of the direct map only vCPU pages\n");
+	if (image_view(&slots[spt_hv_slot_entry(SPT_HV_IMAGE_L4)]))
+		return -ENOMEM;
+	pr_info("pv: xpti: guests' tables hold Umbra's entry code and data (%llu KiB), "
+		"its stacks, of the direct map only vCPU pages\n",
+		(unsigned long long)((__entry_text_end - __entry_text_start) +
+				     (__entry_data_end - __entry_data_start) +
+				     (__entry_bss_end - __entry_bss_start)) >> 10);
 	return 0;
 }
 
