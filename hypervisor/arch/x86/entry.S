@@ -28,17 +28,12 @@ common_entry:
 	 * base in place, this swaps the hypervisor's back for the handler
 	 * and %r12 remembers to swap again on the way out. */
 	xor	%r12d, %r12d
+	/* With xpti a PV guest's tables hold little of Umbra (pv/pv_view.c)
+	 * and are live in ring 0 around its entry and exit: an NMI, #MC or
+	 * #DF, or a fault of the entry's IRETQ, arriving then runs its
+	 * handler on Umbra's own tables; %r13 keeps the guest's. */
 	xor	%r13d, %r13d
-	cmpq	$2, F_VECTOR(%rsp)
-	je	1f
-	cmpq	$8, F_VECTOR(%rsp)
-	je	1f
-	cmpq	$18, F_VECTOR(%rsp)
-	jne	2f
-	/* They can also arrive while a PV guest's tables are live (around
-	 * its entry and exit), which hold little of Umbra (pv/pv_view.c):
-	 * switch to Umbra's own for the handler, %r13 keeps the guest's. */
-1:	mov	pv_root_cr3(%rip), %rax
+	mov	pv_root_cr3(%rip), %rax
 	test	%rax, %rax
 	jz	4f
 	mov	%cr3, %rcx
@@ -46,7 +41,13 @@ common_entry:
 	je	4f
 	mov	%rcx, %r13
 	mov	%rax, %cr3
-4:	call	pv_gs_is_guest
+4:	cmpq	$2, F_VECTOR(%rsp)
+	je	1f
+	cmpq	$8, F_VECTOR(%rsp)
+	je	1f
+	cmpq	$18, F_VECTOR(%rsp)
+	jne	2f
+1:	call	pv_gs_is_guest
 	test	%eax, %eax
 	jz	2f
 	swapgs
