@@ -8,6 +8,7 @@
  */
 #include <asm/hvm.h>
 #include <umbra/domain.h>
+#include <umbra/errno.h>
 #include "grant_priv.h"
 
 #define PAGE_MASK_4K	0xfffULL
@@ -41,20 +42,27 @@ static int16_t check_map_flags(uint32_t flags)
 	return GNTST_okay;
 }
 
-/* Into ld's paging, within its budget of nested-table pages (a mapping
- * that needs new tables past it is taken back down). */
+int grant_npt_map(struct domain *d, struct grant_table *gt, uint64_t gpa, uint64_t maddr,
+		  bool writable)
+{
+	int64_t added = 0, freed = 0;
+	int err = hvm_grant_map(d, gpa, maddr, writable, &added);
+
+	if (err)
+		return err;
+	if (added > 0 && gt->npt_tables + added > GRANT_NPT_PAGES) {
+		hvm_grant_unmap(d, gpa, &freed);
+		return -ENOMEM;
+	}
+	gt->npt_tables += added;
+	return 0;
+}
+
 static int16_t map_frame(struct domain *ld, struct grant_table *lgt, struct domain *rd,
 			 uint64_t gpa, uint64_t gfn, bool readonly)
 {
-	int64_t added = 0, freed = 0;
-
-	if (hvm_grant_map(ld, gpa, domain_gpa_to_maddr(rd, gfn << 12), !readonly, &added))
+	if (grant_npt_map(ld, lgt, gpa, domain_gpa_to_maddr(rd, gfn << 12), !readonly))
 		return GNTST_general_error;
-	if (added > 0 && lgt->npt_tables + added > GRANT_NPT_PAGES) {
-		hvm_grant_unmap(ld, gpa, &freed);
-		return GNTST_general_error;
-	}
-	lgt->npt_tables += added;
 	return GNTST_okay;
 }
 

@@ -65,6 +65,12 @@ int16_t grant_unmap_one(struct domain *ld, struct gnttab_unmap_grant_ref *op);
 int16_t grant_copy_one(struct domain *ld, struct gnttab_copy *op);
 /* Does ld hold a grant mapping at gpa? */
 bool grant_mapped_at(struct domain *ld, uint64_t gpa);
+/* Under grant_lock. Map maddr at gpa in d's paging within its budget of
+ * nested-table pages (gt's; a mapping that needs new tables past it is
+ * taken back down, -ENOMEM). 0, or hvm_grant_map's error (-EEXIST: a
+ * mapping is there already). */
+int grant_npt_map(struct domain *d, struct grant_table *gt, uint64_t gpa, uint64_t maddr,
+		  bool writable);
 /* Take down ld's mapping slot i (under grant_lock). */
 void grant_unmap_slot(struct domain *ld, struct grant_table *lgt, unsigned int i);
 

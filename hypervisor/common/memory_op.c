@@ -96,23 +96,6 @@ static unsigned int backed_frames(const struct domain *d)
 	return n;
 }
 
-/* Into the domain's nested tables at gpa, within its grant budget of
- * table pages (grant_map.c keeps the same one). */
-static long map_backed(struct domain *d, struct grant_table *gt, uint64_t gpa, uint64_t m)
-{
-	int64_t added = 0, freed = 0;
-	int err = hvm_grant_map(d, gpa, m, true, &added);
-
-	if (err)
-		return err == -EEXIST ? -EBUSY : err;
-	if (added > 0 && gt->npt_tables + added > GRANT_NPT_PAGES) {
-		hvm_grant_unmap(d, gpa, &freed);
-		return -ENOMEM;
-	}
-	gt->npt_tables += added;
-	return 0;
-}
-
 /*
  * A grant frame at a free frame outside the domain's RAM, as Xen takes
  * it (its grant frames are Xen's pages, mapped wherever the guest asks):
@@ -121,28 +104,25 @@ static long map_backed(struct domain *d, struct grant_table *gt, uint64_t gpa, u
  * shadow-paged domain's p2m reads too); entries already written come
  * along from where the frame was.
  */
-static long place_grant_frame_outside(struct vcpu *v, uint64_t idx, uint64_t gpa)
+static long place_backed_locked(struct domain *d, uint64_t idx, uint64_t gpa)
 {
-	struct domain *d = v->domain;
 	struct grant_table *gt = grant_table_of(d, true);
 	uint64_t m = d->grant_frame_maddr[idx], old = d->grant_frame_gpa[idx], f;
 	bool placed = d->grant_frame_placed[idx], fresh = !m;
 	int64_t freed = 0;
-	long rc;
+	int rc;
 
-	if (d->pv || domain_is_dom0(d))
-		return -EINVAL;
 	if (!gt)
 		return -ENOMEM;
 	if (placed && m && old == gpa)
 		return 0;
 	if (fresh && (backed_frames(d) >= GRANT_BACKED_FRAMES || !(m = domain_page_alloc(d))))
 		return -ENOMEM;
-	rc = map_backed(d, gt, gpa, m);
+	rc = grant_npt_map(d, gt, gpa, m, true);
 	if (rc) {
 		if (fresh)
 			domain_page_free(d, m);
-		return rc;
+		return rc == -EEXIST ? -EBUSY : rc;
 	}
 	if (placed && !fresh) {
 		hvm_grant_unmap(d, old, &freed);
@@ -156,6 +136,25 @@ static long place_grant_frame_outside(struct vcpu *v, uint64_t idx, uint64_t gpa
 	d->grant_frame_placed[idx] = true;
 	spin_unlock_irqrestore(&d->lock, f);
 	return 0;
+}
+
+/* Under grant_lock: the grant state (made here if need be) and its
+ * table budget are the lock's (grant_priv.h), and two vCPUs placing
+ * frames at once would otherwise both pass the GRANT_BACKED_FRAMES
+ * check, or both take a fresh page for one index and leave one mapped
+ * but unrecorded. */
+static long place_grant_frame_outside(struct vcpu *v, uint64_t idx, uint64_t gpa)
+{
+	struct domain *d = v->domain;
+	uint64_t f;
+	long rc;
+
+	if (d->pv || domain_is_dom0(d))
+		return -EINVAL;
+	f = spin_lock_irqsave(&grant_lock);
+	rc = place_backed_locked(d, idx, gpa);
+	spin_unlock_irqrestore(&grant_lock, f);
+	return rc;
 }
 
 /* Grant table frame idx (version 1: no status frames). Xen grows the
