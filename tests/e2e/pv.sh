@@ -410,7 +410,8 @@ check "read-only M2P, set_segment_base and vm_assist refusals, multicall" \
 	      guest_said pa "pvabi: ok: writing the M2P: #PF" &&
 	      guest_said pa "pvabi: ok: set_segment_base FS into the hypervisor: -EINVAL" &&
 	      guest_said pa "pvabi: ok: multicall: each result in its entry, a nested multicall -ENOSYS" &&
-	      guest_said pa "pvabi: ok: multicall with its list in the hypervisor: -EFAULT"'
+	      guest_said pa "pvabi: ok: multicall with its list in the hypervisor: -EFAULT" &&
+	      guest_said pa "pvabi: ok: a multicall of 200 entries: each result in its entry"'
 check "linear page tables: a read-only L4 self-map reads, never writes; a writable one -EACCES" \
 	eval 'guest_said pa "pvabi: ok: through it the L4 reads itself" &&
 	      guest_said pa "pvabi: ok: writing through it: #PF" &&

@@ -279,6 +279,23 @@ static void check_linear(void)
 	expect(rc == 0, "the linear entry removed");
 }
 
+/* More entries than one call runs (MULTICALL_BATCH): the rest goes on
+ * through continuations, every result still in its entry. */
+static void check_multicall_long(void)
+{
+	static struct multicall_entry mc[200];
+	unsigned int ok = 0;
+	long rc;
+
+	for (unsigned int i = 0; i < 200; i++)
+		mc[i] = (struct multicall_entry){ .op = __HYPERVISOR_xen_version,
+						  .args = { XENVER_version } };
+	rc = hypercall2(__HYPERVISOR_multicall, mc, 200);
+	for (unsigned int i = 0; i < 200; i++)
+		ok += mc[i].result == 0x40011;
+	expect(rc == 0 && ok == 200, "a multicall of 200 entries: each result in its entry");
+}
+
 static void check_misc(void)
 {
 	struct multicall_entry mc[3] = {
@@ -314,6 +331,7 @@ static void check_misc(void)
 	       "multicall: each result in its entry, a nested multicall -ENOSYS");
 	rc = hypercall2(__HYPERVISOR_multicall, HV_IMAGE, 1);
 	expect(rc == -EFAULT, "multicall with its list in the hypervisor: -EFAULT");
+	check_multicall_long();
 	check_linear();
 }
 

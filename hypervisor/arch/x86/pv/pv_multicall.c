@@ -16,6 +16,11 @@
 #include "pv_desc.h"
 #include "pv_traps.h"
 
+/* Entries run per call before the rest continues (HYPERCALL_CONTINUE,
+ * as Xen's hypercall_preempt_check): nr_calls is the guest's, up to
+ * 2^32, and the pCPU is never held for long. */
+#define MULTICALL_BATCH	64
+
 static long one_call(struct vcpu *v, struct multicall_entry *e)
 {
 	uint64_t a[HYPERCALL_ARGS];
@@ -42,6 +47,11 @@ long pv_multicall(struct vcpu *v, uint64_t *args)
 	for (uint32_t i = 0; i < n; i++, list += sizeof(e)) {
 		long rc;
 
+		if (i == MULTICALL_BATCH) {
+			args[0] = list;
+			args[1] = n - i;
+			return HYPERCALL_CONTINUE;
+		}
 		if (copy_from_guest(v, &e, list, sizeof(e)))
 			return -EFAULT;
 		rc = one_call(v, &e);
