@@ -58,12 +58,12 @@ static pte_t *next_table(pte_t *t, unsigned int i);
 static int map_image(pte_t *l3, const char *start, const char *end, pte_t flags)
 {
 	for (uint64_t va = (uint64_t)start; va < (uint64_t)end; va += PAGE_SIZE) {
-		pte_t *l2 = next_table(l3, (va >> 30) & 511);
-		pte_t *l1 = l2 ? next_table(l2, (va >> 21) & 511) : NULL;
+		pte_t *l2 = next_table(l3, pt_index(va, 3));
+		pte_t *l1 = l2 ? next_table(l2, pt_index(va, 2)) : NULL;
 
 		if (!l1)
 			return -ENOMEM;
-		l1[(va >> 12) & 511] = (va - HV_VIRT_BASE) | flags;
+		l1[pt_index(va, 1)] = (va - HV_VIRT_BASE) | flags;
 	}
 	return 0;
 }
@@ -131,14 +131,14 @@ int pv_view_map(const void *p)
 		return 0;
 	if (!view_l3)
 		return -ENOMEM;
-	if (va < DIRECTMAP_BASE || va >= DIRECTMAP_BASE + (1ULL << 39))
+	if (va < DIRECTMAP_BASE || va >= DIRECTMAP_BASE + (1ULL << pt_level_shift(4)))
 		return 0;	/* not in the direct map (the image): always there */
 	flags = spin_lock_irqsave(&view_lock);
-	l2 = next_table(phys_to_virt(view_l3), (va >> 30) & 511);
+	l2 = next_table(phys_to_virt(view_l3), pt_index(va, 3));
 	if (l2)
-		l1 = next_table(l2, (va >> 21) & 511);
+		l1 = next_table(l2, pt_index(va, 2));
 	if (l1)
-		l1[(va >> 12) & 511] = (va - DIRECTMAP_BASE) | PTE_P | PTE_W | PTE_NX;
+		l1[pt_index(va, 1)] = (va - DIRECTMAP_BASE) | PTE_P | PTE_W | PTE_NX;
 	spin_unlock_irqrestore(&view_lock, flags);
 	return l1 ? 0 : -ENOMEM;
 }
