@@ -300,6 +300,7 @@ m+=$(pv_module pts pvtraps 16M paging=shadow)
 m+=$(pv_module atks pvtraps 16M paging=shadow -- attack=iret_cs)
 m+=$(pv_module stks pvtraps 16M paging=shadow -- attack=stack)
 m+=$(pv_module wsh pvptwork 16M paging=shared -- ops=$PTWORK_OPS)
+m+=$(pv_module wtr pvptwork 16M paging=shared -- ops=$PTWORK_OPS pte=trap)
 m+=$(pv_module wsd pvptwork 16M paging=shadow -- ops=$PTWORK_OPS)
 m+=$(pv_module wrmw pvptwork 16M paging=shadow -- ops=$PTWORK_OPS pte=rmw)
 m+=$(module hw ptwork nested 16M ops=$PTWORK_OPS)
@@ -334,21 +335,31 @@ check "translated attackers: iret to cs 0x08 and a stack in the hypervisor crash
 	eval 'crashed_with atks "iret with a bad frame at 0x[0-9a-f]+ \(cs 0x8, " &&
 	      crashed_with stks "#UD invalid opcode at 0x[0-9a-f]+ .*: no stack for the frame$"'
 hvsum=$(guest_value hw '^ptwork: checksum (0x[0-9a-f]+), 0 mismatches.*')
-check "pvptwork on shared page tables: the HVM ptwork's checksum, no mismatch" \
+check "pvptwork on shared page tables, updates batched: the HVM ptwork's checksum, no mismatch" \
 	eval 'guest_said wsh "pvptwork: paging shared (machine frames)" &&
+	      guest_said wsh "pvptwork: page-table updates batched (mmu_update + mmuext_op, one multicall)" &&
 	      same_nonempty "$(guest_value wsh "^ptwork: checksum (0x[0-9a-f]+), 0 mismatches.*")" "$hvsum"'
+check "pvptwork batched: its changes went as mmu_update/mmuext_op batches, far fewer than its stores" \
+	eval 'is_positive "$(guest_value wsh "^pvptwork: ([0-9]+) batches$")" &&
+	      is_positive "$(paging_stat wsh mmu_update_calls)" && is_positive "$(paging_stat wsh mmuext_calls)" &&
+	      [ "$(paging_stat wsh pt_write_traps)" -lt "$(( $(paging_stat wtr pt_write_traps) / 10 ))" ]'
+check "pvptwork on shared page tables, a trapped store per entry (pte=trap): the same checksum" \
+	eval 'guest_said wtr "pvptwork: page-table updates stored in place (trapped on shared page tables)" &&
+	      same_nonempty "$(guest_value wtr "^ptwork: checksum (0x[0-9a-f]+), 0 mismatches.*")" "$hvsum"'
 check "pvptwork translated on shadows: the same checksum" \
 	eval 'guest_said wsd "pvptwork: paging translated (auto_translated_physmap)" &&
 	      same_nonempty "$(guest_value wsd "^ptwork: checksum (0x[0-9a-f]+), 0 mismatches.*")" "$hvsum"'
 check "pvptwork translated with LOCK CMPXCHG/XCHG/XOR/BTR on live tables: the same checksum" \
 	same_nonempty "$(guest_value wrmw '^ptwork: checksum (0x[0-9a-f]+), 0 mismatches.*')" "$hvsum"
 check "shared: every table store trapped and validated by shared-pt; translated: by the shadow engine" \
-	eval 'is_positive "$(paging_stat wsh pt_write_traps)" && [ "$(paging_stat wsh refusals)" = 0 ] &&
+	eval 'is_positive "$(paging_stat wtr pt_write_traps)" && [ "$(paging_stat wtr refusals)" = 0 ] &&
+	      [ "$(paging_stat wsh refusals)" = 0 ] &&
 	      is_positive "$(paging_stat wsd pt_write_traps)" && is_positive "$(paging_stat wsd cache_hits)"'
 check "pvbench translated: its null hypercalls timed, and it shut down normally" \
 	eval 'guest_said_re bsd "^pvbench: hypercall_median_tsc [0-9]+$" && stopped_with bsd poweroff'
 check "all four workloads shut down normally" \
-	eval 'stopped_with wsh poweroff && stopped_with wsd poweroff && stopped_with wrmw poweroff &&
+	eval 'stopped_with wsh poweroff && stopped_with wtr poweroff && stopped_with wsd poweroff &&
+	      stopped_with wrmw poweroff &&
 	      stopped_with hw poweroff'
 check "exactly the two attackers crashed" eval '[ "$(log_count ": crashed: ")" = 2 ]'
 scenario_end "$s"

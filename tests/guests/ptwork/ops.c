@@ -3,6 +3,7 @@
 #include "cpu.h"
 #include "ptwork.h"
 #include "pt.h"
+#include "ptupdate.h"
 #include "runtime.h"
 #include "trap.h"
 
@@ -16,12 +17,15 @@ static uint64_t frame_pa(unsigned int f)
 /*
  * Leaf updates, as an OS writes them: plain MOVs, or (pte_rmw) the
  * read-modify-write instructions Linux uses on live entries: LOCK
- * CMPXCHG to install, XCHG to clear, LOCK XOR / LOCK BTR to change bits.
+ * CMPXCHG to install, XCHG to clear, LOCK XOR / LOCK BTR to change bits;
+ * or queued (ptupdate.h).
  */
 static void pte_install(uint64_t *e, uint64_t val)
 {
 	uint64_t old = *(volatile uint64_t *)e;
 
+	if (pt_queue(e, val))
+		return;
 	if (!pte_rmw) {
 		*(volatile uint64_t *)e = val;
 		return;
@@ -34,6 +38,8 @@ static void pte_clear(uint64_t *e)
 {
 	uint64_t zero = 0;
 
+	if (pt_queue(e, 0))
+		return;
 	if (!pte_rmw) {
 		*(volatile uint64_t *)e = 0;
 		return;
@@ -43,6 +49,8 @@ static void pte_clear(uint64_t *e)
 
 static void pte_flip_writable(uint64_t *e)
 {
+	if (pt_queue(e, pt_get(e) ^ PTE_W))
+		return;
 	if (!pte_rmw) {
 		*(volatile uint64_t *)e = *(volatile uint64_t *)e ^ PTE_W;
 		return;
@@ -52,6 +60,8 @@ static void pte_flip_writable(uint64_t *e)
 
 static void pte_clear_accessed(uint64_t *e)
 {
+	if (pt_queue(e, pt_get(e) & ~PTE_A))
+		return;
 	if (!pte_rmw) {
 		*(volatile uint64_t *)e = *(volatile uint64_t *)e & ~PTE_A;
 		return;
@@ -136,10 +146,11 @@ void op_drop_table(unsigned int s, unsigned int i)
 	uint64_t *table;
 	unsigned int j;
 
-	if (!pde || !(*pde & PTE_P))
+	if (!pde || !(pt_get(pde) & PTE_P))
 		return;
-	table = pt_table_of(*pde);
-	*(volatile uint64_t *)pde = 0;
+	table = pt_table_of(pt_get(pde));
+	if (!pt_queue(pde, 0))
+		*(volatile uint64_t *)pde = 0;
 	if (s == current_space)
 		write_cr3(read_cr3());	/* INVLPG need not drop cached tables */
 	pt_free_table(table);
@@ -203,8 +214,10 @@ void op_read(unsigned int i, unsigned int word)
 	struct slot_state *st = &spaces[current_space].slot[i];
 	struct access a = { .va = slot_va(i) + word * WORD_STRIDE * 8 };
 	struct trap_record rec;
-	bool caught = trap_catch(access_memory, &a, &rec);
+	bool caught;
 
+	pt_sync(false);
+	caught = trap_catch(access_memory, &a, &rec);
 	counts.reads++;
 	if (st->frame < 0) {
 		expect_fault(&rec, caught, a.va, 0);
@@ -227,8 +240,10 @@ void op_write(unsigned int i, unsigned int word, uint64_t value)
 	struct access a = { .va = slot_va(i) + word * WORD_STRIDE * 8, .value = value,
 			    .write = true };
 	struct trap_record rec;
-	bool caught = trap_catch(access_memory, &a, &rec);
+	bool caught;
 
+	pt_sync(false);
+	caught = trap_catch(access_memory, &a, &rec);
 	counts.writes++;
 	if (st->frame < 0) {
 		expect_fault(&rec, caught, a.va, PFEC_WRITE);

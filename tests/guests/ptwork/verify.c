@@ -4,6 +4,7 @@
 #include "cpu.h"
 #include "ptwork.h"
 #include "pt.h"
+#include "ptupdate.h"
 #include "runtime.h"
 
 /* A and D as the guest's own entry shows them, checked against what the
@@ -50,12 +51,14 @@ void verify_all(void)
 {
 	unsigned int s, i, f, w;
 
+	pt_sync(true);		/* the entries as the changes leave them */
 	for (s = 0; s < NR_SPACES; s++)
 		for (i = 0; i < NR_SLOTS; i++)
 			if (spaces[s].slot[i].frame >= 0)
 				check_ad(s, i);
 	for (s = 0; s < NR_SPACES; s++) {
 		op_switch(s);
+		pt_sync(true);
 		for (i = 0; i < NR_SLOTS; i++) {
 			mix(spaces[s].slot[i].frame);
 			if (spaces[s].slot[i].frame >= 0)

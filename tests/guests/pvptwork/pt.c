@@ -35,8 +35,14 @@ uint64_t read_cr3(void)
 
 void write_cr3(uint64_t root)
 {
-	long rc = root == cur_root ? pt_flush() : pt_switch((void *)(uintptr_t)root);
+	long rc = 0;
 
+	if (root == cur_root) {
+		if (!pt_queue_tlb(MMUEXT_TLB_FLUSH_LOCAL, 0))
+			rc = pt_flush();
+	} else if (!pt_queue_tlb(MMUEXT_NEW_BASEPTR, pt_frame((void *)(uintptr_t)root) >> 12)) {
+		rc = pt_switch((void *)(uintptr_t)root);
+	}
 	if (rc)
 		con_printf("pvptwork: base pointer %#lx: error %ld\n", (unsigned long)root, rc);
 	cur_root = root;
@@ -82,7 +88,10 @@ static uint64_t *new_table(void)
 
 void pt_free_table(uint64_t *t)
 {
-	long rc = pt_unmake_table(t);
+	long rc;
+
+	pt_sync(true);		/* unlinked everywhere before it is writable */
+	rc = pt_unmake_table(t);
 
 	if (rc)
 		con_printf("pvptwork: table %p could not be made writable again: %ld\n", (void *)t, rc);
@@ -107,12 +116,14 @@ static uint64_t *descend(uint64_t *e, bool create)
 {
 	uint64_t *t;
 
-	if (*e & PTE_P)
-		return (*e & PTE_PS) ? 0 : table_of(*e);
+	uint64_t entry = pt_get(e);
+
+	if (entry & PTE_P)
+		return (entry & PTE_PS) ? 0 : table_of(entry);
 	if (!create)
 		return 0;
 	t = new_table();
-	if (t)
+	if (t && !pt_queue(e, pt_frame(t) | TABLE_FLAGS))
 		*(volatile uint64_t *)e = pt_frame(t) | TABLE_FLAGS;
 	return t;
 }

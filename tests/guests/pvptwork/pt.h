@@ -39,4 +39,17 @@ uint64_t *pt_entry(uint64_t *root, uint64_t va, unsigned int level);
 void pt_free_table(uint64_t *t);
 uint64_t pt_tables_allocated(void);
 
+/* batch.c: lazy MMU mode on shared page tables (ptwork/ptupdate.h says
+ * what pt_queue, pt_get and pt_sync do for ops.c). pt_queue_tlb queues
+ * an mmuext op (INVLPG_LOCAL, TLB_FLUSH_LOCAL, NEW_BASEPTR). Off, or
+ * translated: every call returns false and entries are plain stores. */
+#define PT_BATCHED_UPDATES 1
+void pt_batch_enable(bool on);
+bool pt_batching(void);
+uint64_t pt_batches(void);
+bool pt_queue(uint64_t *e, uint64_t val);
+uint64_t pt_get(const uint64_t *e);
+void pt_sync(bool all);
+bool pt_queue_tlb(unsigned int cmd, uint64_t arg1);
+
 #endif

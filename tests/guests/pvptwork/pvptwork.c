@@ -5,8 +5,13 @@
  * live tables emulated through writable page tables) or translated
  * (paging=shadow: pseudo-physical frames, run on mmu/'s shadows). The
  * checksum must equal the HVM guest's and the bare run's for the same
- * ops and seed.
- *   ops=N  seed=N  pte=rmw   as for ptwork
+ * ops and seed. On shared page tables entry changes are batched by
+ * default (batch.c: queued mmu_update requests and mmuext ops, one
+ * multicall, as Linux's lazy MMU mode); pte=trap stores each entry and
+ * takes the writable-page-table trap per store instead.
+ *   ops=N  seed=N  pte=rmw   as for ptwork (rmw implies pte=trap)
+ *   pte=trap                 a trapped store per entry, a hypercall per
+ *                            INVLPG and CR3 write
  */
 #include <public/sched.h>
 #include "cpu.h"
@@ -81,8 +86,15 @@ int guest_main(const struct start_info *si)
 	pt_set_boot_root(si->pt_base);
 	con_printf("pvptwork: paging %s\n", pt_translated() ? "translated (auto_translated_physmap)"
 							   : "shared (machine frames)");
+	pt_batch_enable(!guest_option("pte=trap") && !guest_option("pte=rmw"));
+	con_printf("pvptwork: page-table updates %s\n",
+		   pt_batching() ? "batched (mmu_update + mmuext_op, one multicall)"
+				 : "stored in place (trapped on shared page tables)");
 	reason = ptwork_run(guest_option_u64("ops=", 2000), guest_option_u64("seed=", 1),
 			   guest_option("pte=rmw"));
 	write_cr3(si->pt_base);
+	pt_sync(true);
+	if (pt_batching())
+		con_printf("pvptwork: %lu batches\n", (unsigned long)pt_batches());
 	return reason;
 }
