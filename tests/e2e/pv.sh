@@ -328,7 +328,7 @@ check "pvtraps translated: frames and roots outside its RAM refused or faulting"
 	      guest_said pts "pvtraps: ok: translated: a frame beyond its RAM in an entry: the access is a #PF" &&
 	      guest_said pts "pvtraps: ok: translated: new_baseptr outside its RAM: -EINVAL" &&
 	      guest_said pts "pvtraps: ok: translated: new_user_baseptr outside its RAM: -EINVAL" &&
-	      guest_said pts "pvtraps: ok: translated: set_gdt and update_descriptor not offered: -ENOSYS"'
+	      guest_said pts "pvtraps: ok: translated: set_gdt and update_descriptor by guest frame; outside its RAM -EINVAL"'
 check "pvtraps translated: no check failed, and it shut down normally" \
 	eval 'guest_said pts "pvtraps: 0 failed" && stopped_with pts poweroff'
 check "translated attackers: iret to cs 0x08 and a stack in the hypervisor crash only them" \
@@ -382,6 +382,7 @@ scenario_end "$s"
 s=pv-abi
 m=$(pv_module pa pvabi 16M)
 m+=$(pv_module nouser pvabi 16M -- attack=user_no_base)
+m+=$(pv_module hvcs pvabi 16M -- attack=iret_hvcs)
 m+=$(pv_module pn pvhello 16M -- status=0)
 m+=$(module nb hello nested 8M status=0)
 boot "$s" "$HVM_ELF" "$HVM_CMDLINE" "$m"
@@ -431,6 +432,8 @@ check "no check in pvabi failed, it shut down normally" \
 	eval 'guest_said pa "pvabi: 0 failed" && stopped_with pa poweroff'
 check "an iret into user mode without user page tables crashes the domain" \
 	crashed_with nouser 'iret to user mode without user page tables$'
-check "the neighbours finished (PV and PVH), only the attacker crashed" \
-	eval 'stopped_with pn poweroff && stopped_with nb poweroff && [ "$(log_count ": crashed: ")" = 1 ]'
+check "an iret onto the hypervisor's code segment (0xe008) crashes the domain" \
+	crashed_with hvcs 'iret with a bad frame at 0x[0-9a-f]+ \(cs 0xe008, '
+check "the neighbours finished (PV and PVH), only the attackers crashed" \
+	eval 'stopped_with pn poweroff && stopped_with nb poweroff && [ "$(log_count ": crashed: ")" = 2 ]'
 scenario_end "$s"

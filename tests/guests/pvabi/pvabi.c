@@ -6,8 +6,9 @@
  * stack_switch stack), fpu_taskswitch with #NM and CLTS, the privileged
  * reads Umbra emulates, set_segment_base, vm_assist, multicall and the
  * read-only M2P. One line per check: "pvabi: ok: ..." or "pvabi: FAIL: ...".
- * Option attack=user_no_base: an iret to user mode before any user base
- * pointer exists, which must get the domain crashed.
+ * Options (each must get the domain crashed): attack=user_no_base, an
+ * iret to user mode before any user base pointer exists; attack=iret_hvcs,
+ * an iret onto the hypervisor's code segment at its new place (0xe008).
  */
 #include <public/arch-x86/xen-x86_64.h>
 #include <public/version.h>
@@ -171,7 +172,14 @@ __asm__(".text\n"
 
 /* iret into user mode at `rip` on ustack; back at label 2 in the kernel
  * through back_to_kernel(). */
-static __attribute__((noinline)) void run_user(void *rip)
+static __attribute__((noinline)) void run_user_cs(void *rip, uint64_t cs);
+
+static void run_user(void *rip)
+{
+	run_user_cs(rip, FLAT_USER_CS);
+}
+
+static __attribute__((noinline)) void run_user_cs(void *rip, uint64_t cs)
 {
 	__asm__ volatile("mov %%rsp, %[save]\n\t"
 			 "lea 2f(%%rip), %%rax\n\t"
@@ -186,7 +194,7 @@ static __attribute__((noinline)) void run_user(void *rip)
 			 "2:"
 			 : [save] "=m"(kernel_rsp), [resume] "=m"(resume_at)
 			 : [ss] "i"(FLAT_USER_SS), [usp] "r"(ustack + sizeof(ustack)),
-			   [cs] "i"(FLAT_USER_CS), [rip] "r"(rip), [iret] "i"(__HYPERVISOR_iret)
+			   [cs] "r"(cs), [rip] "r"(rip), [iret] "i"(__HYPERVISOR_iret)
 			 /* The trap frame gives every register back as it was
 			  * but these (the iret stub's and SYSCALL's). */
 			 : "rax", "rcx", "r11", "memory");
@@ -344,6 +352,12 @@ int guest_main(const struct start_info *start)
 	trap_set_handler(128, record);
 	if (guest_option("attack=user_no_base")) {
 		check_user_mode();
+		return SHUTDOWN_poweroff;
+	}
+	if (guest_option("attack=iret_hvcs")) {
+		con_printf("pvabi: iret onto the hypervisor's code segment %#x\n", HV_CS);
+		run_user_cs(user_int3, HV_CS);
+		expect(0, "the iret onto the hypervisor's code segment was refused");
 		return SHUTDOWN_poweroff;
 	}
 	check_gdt();

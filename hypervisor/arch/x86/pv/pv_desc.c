@@ -295,16 +295,10 @@ void pv_desc_release(struct vcpu *v)
 
 bool pv_desc_hypercall(struct vcpu *v, uint64_t nr, const uint64_t *args, long *rc)
 {
-	/* Translated (paging=shadow): the guest names pseudo-physical frames
-	 * and its mappings are the shadow engine's, not typed by shared-pt,
-	 * so nothing would keep a descriptor page read-only to it (a DPL-0
-	 * segment written after the check reaches the CPU's GDT at the next
-	 * copy). Not offered there until the engine can write-protect them. */
-	if ((nr == __HYPERVISOR_set_gdt || nr == __HYPERVISOR_update_descriptor) &&
-	    pv_translated(v->domain)) {
-		*rc = -ENOSYS;
-		return true;
-	}
+	/* Translated (paging=shadow) domains too: they name guest frames
+	 * (guest_frame()), and though the shadow engine does not keep their
+	 * descriptor pages read-only, what they write there is checked again
+	 * on its way into the CPU's GDT (pv_gdt_load). */
 	switch (nr) {
 	case __HYPERVISOR_set_gdt:
 		*rc = set_gdt(v, args[0], args[1]);
