@@ -6,7 +6,7 @@
 #include "base/errno.h"
 
 #define NPT_TABLE_BITS	(PTE_P | PTE_W | PTE_U | PTE_A)
-#define MADDR_LIMIT	(1ULL << 52)
+#define MADDR_LIMIT	(1ULL << PADDR_BITS_MAX)
 
 static uint64_t *tab(const struct npt *n, uint64_t maddr)
 {

@@ -12,6 +12,10 @@ typedef uint64_t pte_t;
 #define PAGE_SIZE_2M	(1ULL << 21)
 #define PAGE_SIZE_1G	(1ULL << 30)
 #define PT_ENTRIES	512
+/* Physical addresses are at most 52 bits wide (MAXPHYADDR's ceiling):
+ * a frame number at or past PFN_LIMIT names nothing on any x86-64. */
+#define PADDR_BITS_MAX	52
+#define PFN_LIMIT	(1ULL << (PADDR_BITS_MAX - PAGE_SHIFT))
 
 #define PTE_P		(1ULL << 0)	/* present */
 #define PTE_W		(1ULL << 1)	/* writable */

@@ -20,6 +20,7 @@
 #include <umbra/errno.h>
 #include <umbra/evtchn.h>
 #include <umbra/hypercall.h>
+#include "mmu/pte.h"
 
 #define PAGE_BYTES	4096ULL
 
@@ -266,7 +267,7 @@ static long init_control(struct vcpu *v, uint64_t arg)
 		return -EINVAL;
 	if (ic.vcpu >= d->nr_vcpus)
 		return -ENOENT;
-	if (ic.control_gfn >= (1ULL << 52) / PAGE_BYTES ||
+	if (ic.control_gfn >= PFN_LIMIT ||
 	    !domain_owns_gpa_range(d, ic.control_gfn * PAGE_BYTES, PAGE_BYTES))
 		return -EINVAL;
 	return -ENOSYS;

@@ -8,11 +8,11 @@
 #include <asm/guest_access.h>
 #include <public/xen.h>
 #include <umbra/domain.h>
+#include "mmu/pte.h"
 #include "grant_priv.h"
 
 #define FRAME_BYTES	4096u
 #define COPY_CHUNK	256u
-#define GFN_LIMIT	(1ULL << 40)	/* 52-bit guest-physical addresses */
 
 /* One side of a copy, resolved: its domain and frame, and whether a
  * grant was pinned for it. */
@@ -36,7 +36,7 @@ static int16_t resolve(struct domain *ld, const struct gnttab_copy_ptr *p, bool 
 		return GNTST_bad_domain;
 	if (!gref) {
 		s->gfn = p->u.gmfn;
-		if (s->gfn >= GFN_LIMIT || !domain_owns_gpa_range(s->d, s->gfn << 12, FRAME_BYTES))
+		if (s->gfn >= PFN_LIMIT || !domain_owns_gpa_range(s->d, s->gfn << 12, FRAME_BYTES))
 			return GNTST_bad_page;
 		return GNTST_okay;
 	}

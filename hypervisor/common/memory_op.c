@@ -27,6 +27,7 @@
 #include <umbra/spinlock.h>
 #include <umbra/string.h>
 #include <umbra/vcpu_shared.h>
+#include "mmu/pte.h"
 #include "grant_priv.h"
 
 #define PAGE_BYTES	4096ULL
@@ -60,7 +61,7 @@ static long place_frame(struct vcpu *v, uint64_t gpfn, bool *placed, uint64_t *a
 	uint64_t gpa = gpfn * PAGE_BYTES, old, f;
 	bool was;
 
-	if (gpfn >= (1ULL << 52) / PAGE_BYTES || !domain_owns_gpa_range(d, gpa, PAGE_BYTES))
+	if (gpfn >= PFN_LIMIT || !domain_owns_gpa_range(d, gpa, PAGE_BYTES))
 		return -EINVAL;
 	f = spin_lock_irqsave(&d->lock);
 	was = *placed;
@@ -166,7 +167,7 @@ static long place_grant_frame(struct vcpu *v, uint64_t idx, uint64_t gpfn)
 	struct domain *d = v->domain;
 	uint64_t gpa = gpfn * PAGE_BYTES;
 
-	if (idx >= GRANT_FRAMES_MAX || gpfn >= (1ULL << 52) / PAGE_BYTES)
+	if (idx >= GRANT_FRAMES_MAX || gpfn >= PFN_LIMIT)
 		return -EINVAL;
 	if (!domain_owns_gpa_range(d, gpa, PAGE_BYTES))
 		return place_grant_frame_outside(v, idx, gpa);

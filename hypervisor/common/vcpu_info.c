@@ -12,6 +12,7 @@
 #include <umbra/errno.h>
 #include <umbra/evtchn.h>
 #include <umbra/vcpu_shared.h>
+#include "mmu/pte.h"
 
 #define PAGE_BYTES	4096ULL
 
@@ -50,7 +51,7 @@ long vcpu_register_info(struct vcpu *caller, struct vcpu *v, uint64_t arg)
 		return -EFAULT;
 	if (r.rsvd || r.offset > PAGE_BYTES - sizeof(struct vcpu_info) ||
 	    (r.offset & (_Alignof(struct vcpu_info) - 1)) ||
-	    r.mfn >= (1ULL << 52) / PAGE_BYTES || v->vcpu_info_registered)
+	    r.mfn >= PFN_LIMIT || v->vcpu_info_registered)
 		return -EINVAL;
 	if (v != caller && v->state != VCPU_DOWN)
 		return -EINVAL;
