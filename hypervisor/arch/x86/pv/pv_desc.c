@@ -47,6 +47,8 @@
 
 /* The descriptor's high word (Xen's "b"). */
 #define DESC_TYPE	(0xfu << 8)
+#define DESC_READABLE	(1u << 9)	/* code: readable */
+#define DESC_CODE	(1u << 11)
 #define DESC_S		(1u << 12)
 #define DESC_DPL	(3u << 13)
 #define DESC_P		(1u << 15)
@@ -258,7 +260,7 @@ static bool gs_descriptor(const struct vcpu *v, uint16_t sel, uint64_t *desc)
 	t = phys_to_virt(v->pv.gdt_mfn[i / ENTS_PER_FRAME] << PAGE_SHIFT);
 	*desc = __atomic_load_n(&t[i % ENTS_PER_FRAME], __ATOMIC_RELAXED);
 	b = (uint32_t)(*desc >> 32);
-	return (b & DESC_P) && (b & DESC_S) && (!(b & (1u << 11)) || (b & (1u << 9))) &&
+	return (b & DESC_P) && (b & DESC_S) && (!(b & DESC_CODE) || (b & DESC_READABLE)) &&
 	       ((b & DESC_DPL) >> 13) >= (sel & 3u);
 }
 
