@@ -328,7 +328,8 @@ check "pvtraps translated: frames and roots outside its RAM refused or faulting"
 	      guest_said pts "pvtraps: ok: translated: a frame beyond its RAM in an entry: the access is a #PF" &&
 	      guest_said pts "pvtraps: ok: translated: new_baseptr outside its RAM: -EINVAL" &&
 	      guest_said pts "pvtraps: ok: translated: new_user_baseptr outside its RAM: -EINVAL" &&
-	      guest_said pts "pvtraps: ok: translated: set_gdt and update_descriptor by guest frame; outside its RAM -EINVAL"'
+	      guest_said pts "pvtraps: ok: translated: set_gdt and update_descriptor by guest frame; outside its RAM -EINVAL" &&
+	      guest_said pts "pvtraps: ok: translated: update_descriptor and set_gdt on its own L4: -EINVAL"'
 check "pvtraps translated: no check failed, and it shut down normally" \
 	eval 'guest_said pts "pvtraps: 0 failed" && stopped_with pts poweroff'
 check "translated attackers: iret to cs 0x08 and a stack in the hypervisor crash only them" \

@@ -401,6 +401,10 @@ static void check_translated(void)
 					     pfn << 12, 0) == 0 &&
 		       hypercall2(__HYPERVISOR_update_descriptor, 0x40000000ULL, 0) == -EINVAL,
 		       "translated: set_gdt and update_descriptor by guest frame; outside its RAM -EINVAL");
+		gdt_frame = l4 >> 12;
+		expect(hypercall2(__HYPERVISOR_update_descriptor, l4, 0) == -EINVAL &&
+		       hypercall2(__HYPERVISOR_set_gdt, &gdt_frame, 1) == -EINVAL,
+		       "translated: update_descriptor and set_gdt on its own L4: -EINVAL");
 	}
 	op.cmd = MMUEXT_NEW_USER_BASEPTR;
 	op.arg1.mfn = 0x40000;

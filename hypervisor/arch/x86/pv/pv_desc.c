@@ -153,14 +153,17 @@ static unsigned int frames_of(unsigned int ents)
 }
 
 /* A frame number as the guest gives it: a machine frame, or for a
- * translated domain its guest frame (SPT_INVALID_MFN if not its RAM). */
-static uint64_t guest_frame(const struct domain *d, uint64_t frame)
+ * translated domain its guest frame (SPT_INVALID_MFN if not its RAM, or
+ * one of its page tables: shared-pt's types do not say so there, and
+ * what the hypervisor writes into a descriptor page (update_descriptor,
+ * frame_ok's fix-ups) would not reach the shadows made from it). */
+static uint64_t guest_frame(struct domain *d, uint64_t frame)
 {
 	uint64_t ma;
 
 	if (!pv_translated(d))
 		return frame;
-	if (frame >= (1ULL << 40))
+	if (frame >= PFN_LIMIT || pv_shadow_is_pt(d, frame))
 		return SPT_INVALID_MFN;
 	ma = domain_gpa_to_maddr(d, frame << PAGE_SHIFT);
 	return ma ? ma >> PAGE_SHIFT : SPT_INVALID_MFN;

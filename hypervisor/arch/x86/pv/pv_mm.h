@@ -41,6 +41,8 @@ void pv_shadow_destroy(struct domain *d);
 int pv_shadow_set_base(struct vcpu *v, uint64_t gpa);
 bool pv_shadow_fault(struct vcpu *v);
 int pv_shadow_translate(struct vcpu *v, uint64_t root, uint64_t gva, bool write, uint64_t *gpa);
+/* gfn is a page table the engine shadows (tracked for its writes). */
+bool pv_shadow_is_pt(struct domain *d, uint64_t gfn);
 /* Before an entry: the shadow root of the tables of the mode the vCPU
  * enters (kernel or user) in v->pv.cr3 or user_cr3. False: the domain
  * was crashed (no memory for it). */

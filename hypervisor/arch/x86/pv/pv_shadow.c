@@ -487,3 +487,14 @@ void pv_shadow_print_stats(const struct domain *d)
 		      (unsigned long long)c.cr3_writes, (unsigned long long)c.cache_hits,
 		      (unsigned long long)c.cache_misses, (unsigned long long)c.invlpgs);
 }
+
+/* Is guest frame gfn one of the domain's page tables the engine shadows?
+ * Writes the hypervisor makes there must go through write_gpa (above). */
+bool pv_shadow_is_pt(struct domain *d, uint64_t gfn)
+{
+	uint64_t f = spin_lock_irqsave(&d->paging_lock);
+	bool pt = shadow_gfn_is_tracked(d->pv->shadow, gfn);
+
+	spin_unlock_irqrestore(&d->paging_lock, f);
+	return pt;
+}
