@@ -143,13 +143,16 @@ static int key_type(struct ctx *x, const struct cfgval *v)
 
 	if (get_string(x, v, &s))
 		return -1;
-	if (!strcmp(s, "pvh")) {
-		x->cfg->type = UMBRA_DOMAIN_TYPE_PVH;
+	if (!strcmp(s, "pvh") || !strcmp(s, "pv")) {
+		x->cfg->type = s[2] ? UMBRA_DOMAIN_TYPE_PVH : UMBRA_DOMAIN_TYPE_PV;
+		/* Each type's own paging unless the file names one. */
+		if (!x->cfg->paging_given)
+			x->cfg->paging = s[2] ? UMBRA_PAGING_NESTED : UMBRA_PAGING_SHARED;
 		return 0;
 	}
-	if (!strcmp(s, "hvm") || !strcmp(s, "pv"))
+	if (!strcmp(s, "hvm"))
 		return key_fail(x, "\"%s\" domains are not supported yet "
-				"(only \"pvh\")", s);
+				"(pvh or pv)", s);
 	return key_fail(x, "unknown type '%s' (pvh, hvm or pv)", s);
 }
 
@@ -275,10 +278,10 @@ static int key_paging(struct ctx *x, const struct cfgval *v)
 	else if (!strcmp(s, "shadow"))
 		x->cfg->paging = UMBRA_PAGING_SHADOW;
 	else if (!strcmp(s, "shared"))
-		return key_fail(x, "\"shared\" is for PV domains, which are "
-				"not supported yet (nested or shadow)");
+		x->cfg->paging = UMBRA_PAGING_SHARED;
 	else
-		return key_fail(x, "unknown paging '%s' (nested or shadow)", s);
+		return key_fail(x, "unknown paging '%s' (nested, shadow or shared)", s);
+	x->cfg->paging_given = true;
 	return 0;
 }
 
@@ -484,6 +487,12 @@ int vmcfg_finish(struct vmcfg *cfg, const char *file, const char *dir,
 			 "domain needs one)", f);
 	else if (!cfg->kernel || !cfg->kernel[0])
 		snprintf(d->error, sizeof(d->error), "%s: kernel: missing", f);
+	else if (cfg->type == UMBRA_DOMAIN_TYPE_PV && cfg->paging != UMBRA_PAGING_SHARED)
+		snprintf(d->error, sizeof(d->error), "%s: paging: PV domains run with "
+			 "\"shared\" (type = \"pv\")", f);
+	else if (cfg->type != UMBRA_DOMAIN_TYPE_PV && cfg->paging == UMBRA_PAGING_SHARED)
+		snprintf(d->error, sizeof(d->error), "%s: paging: \"shared\" is for PV "
+			 "domains (type = \"pv\"; nested or shadow)", f);
 	else if (cfg->nr_vcpu_cpus > cfg->vcpus)
 		snprintf(d->error, sizeof(d->error), "%s: cpus: %u entries for "
 			 "%u vCPUs", f, cfg->nr_vcpu_cpus, cfg->vcpus);

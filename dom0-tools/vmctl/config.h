@@ -41,6 +41,7 @@ struct vmcfg {
 	char *extra;
 	enum vmcfg_action on_poweroff, on_reboot, on_crash;
 	unsigned int paging;		/* UMBRA_PAGING_* */
+	bool paging_given;		/* else the type's own (pv: shared) */
 };
 
 /* Where messages go: the first error's text, warnings to a callback. */

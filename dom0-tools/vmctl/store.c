@@ -180,9 +180,8 @@ static void write_vm(struct txn *x, uint32_t domid, const struct vmcfg *cfg,
 		vmcfg_format_cpus(cfg->cpus, 0, buf, sizeof(buf));
 		put(x, buf, "%s/cpus", vm);
 	}
-	put(x, cfg->paging == UMBRA_PAGING_SHADOW ? "shadow" : "nested",
-	    "%s/paging", vm);
-	put(x, "pvh", "%s/image/ostype", vm);
+	put(x, vmctl_paging_name(cfg->paging), "%s/paging", vm);
+	put(x, vmctl_type_name(cfg->type), "%s/image/ostype", vm);
 	put(x, cfg->kernel ? cfg->kernel : "", "%s/image/kernel", vm);
 	if (cfg->ramdisk)
 		put(x, cfg->ramdisk, "%s/image/ramdisk", vm);
@@ -289,7 +288,7 @@ bool store_domain_config(uint32_t domid, struct vmcfg *cfg)
 {
 	static const char *const keys[][2] = {
 		{ "memory", "memory" }, { "vcpus", "vcpus" }, { "cpus", "cpus" },
-		{ "paging", "paging" }, { "kernel", "image/kernel" },
+		{ "type", "image/ostype" }, { "paging", "paging" }, { "kernel", "image/kernel" },
 		{ "ramdisk", "image/ramdisk" }, { "cmdline", "image/cmdline" },
 		{ "on_poweroff", "on_poweroff" }, { "on_reboot", "on_reboot" },
 		{ "on_crash", "on_crash" }, { "name", "name" },

@@ -1,12 +1,15 @@
 /*
- * GNTTABOP_map_grant_ref and unmap_grant_ref for HVM (PVH) domains: the
+ * GNTTABOP_map_grant_ref and unmap_grant_ref. For HVM (PVH) domains the
  * granted frame appears at the guest-physical address the mapper names
  * in host_addr (GNTMAP_host_map), outside its RAM, in the mapper's nested
- * page tables or shadow p2m (asm/hvm.h). The frame stays the granter's:
- * the mapping goes at unmap, at the mapper's destruction, or at the
- * granter's (grant_table.c).
+ * page tables or shadow p2m (asm/hvm.h); for a PV mapper host_addr is a
+ * virtual address, whose L1 entry in its own page tables gets the frame
+ * (asm/pv.h, through shared-pt's validation). The frame stays the
+ * granter's: the mapping goes at unmap, at the mapper's destruction, or
+ * at the granter's (grant_table.c).
  */
 #include <asm/hvm.h>
+#include <asm/pv.h>
 #include <umbra/domain.h>
 #include <umbra/errno.h>
 #include "grant_priv.h"
@@ -61,6 +64,9 @@ int grant_npt_map(struct domain *d, struct grant_table *gt, uint64_t gpa, uint64
 static int16_t map_frame(struct domain *ld, struct grant_table *lgt, struct domain *rd,
 			 uint64_t gpa, uint64_t gfn, bool readonly)
 {
+	if (domain_is_pv(ld))
+		return pv_grant_map(ld, rd->id, gpa, domain_gpa_to_maddr(rd, gfn << 12), !readonly) ?
+		       GNTST_general_error : GNTST_okay;
 	if (grant_npt_map(ld, lgt, gpa, domain_gpa_to_maddr(rd, gfn << 12), !readonly))
 		return GNTST_general_error;
 	return GNTST_okay;
@@ -94,36 +100,58 @@ int16_t grant_map_one(struct domain *ld, struct gnttab_map_grant_ref *op)
 	}
 	lgt->map[slot] = (struct grant_maptrack){
 		.gpa = gpa, .ref = op->ref, .dom = rd->id, .flags = (uint16_t)op->flags,
+		.maddr = domain_gpa_to_maddr(rd, gfn << 12),
 	};
 	op->handle = (grant_handle_t)slot;
 	op->dev_bus_addr = 0;
 	return GNTST_okay;
 }
 
-void grant_unmap_slot(struct domain *ld, struct grant_table *lgt, unsigned int i)
+/* The pin goes back and the slot is free again. */
+static void release_slot(struct grant_maptrack *mt)
 {
-	struct grant_maptrack *mt = &lgt->map[i];
 	struct domain *rd = domain_by_id(mt->dom);
-	int64_t freed = 0;
 
-	if (!hvm_grant_unmap(ld, mt->gpa, &freed))
-		lgt->npt_tables += freed;
 	if (rd)
 		grant_release(rd, mt->ref, mt->flags & GNTMAP_readonly);
 	mt->flags = 0;
 }
 
+/* The mapping may already be gone from a PV mapper's tables (it changed
+ * them itself): then only the pin is given back. */
+void grant_unmap_slot(struct domain *ld, struct grant_table *lgt, unsigned int i)
+{
+	struct grant_maptrack *mt = &lgt->map[i];
+	int64_t freed = 0;
+
+	if (domain_is_pv(ld))
+		pv_grant_unmap(ld, mt->gpa, mt->maddr);
+	else if (!hvm_grant_unmap(ld, mt->gpa, &freed))
+		lgt->npt_tables += freed;
+	release_slot(mt);
+}
+
 int16_t grant_unmap_one(struct domain *ld, struct gnttab_unmap_grant_ref *op)
 {
 	struct grant_table *lgt = grant_table_of(ld, false);
+	struct grant_maptrack *mt;
 
 	if (!lgt || op->handle >= GRANT_MAPTRACK_MAX || !lgt->map[op->handle].flags)
 		return GNTST_bad_handle;
+	mt = &lgt->map[op->handle];
 	/* As Xen: no host address, nothing to take down (the handle stays). */
 	if (!op->host_addr)
 		return GNTST_okay;
-	if ((op->host_addr & ~PAGE_MASK_4K) != lgt->map[op->handle].gpa)
+	if ((op->host_addr & ~PAGE_MASK_4K) != mt->gpa)
 		return GNTST_general_error;
+	/* A PV mapper's entry must still map the frame (Xen's check); if it
+	 * does not, the handle stays. */
+	if (domain_is_pv(ld)) {
+		if (pv_grant_unmap(ld, mt->gpa, mt->maddr))
+			return GNTST_general_error;
+		release_slot(mt);
+		return GNTST_okay;
+	}
 	grant_unmap_slot(ld, lgt, op->handle);
 	return GNTST_okay;
 }

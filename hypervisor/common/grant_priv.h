@@ -14,7 +14,9 @@ struct domain;
 
 /* One mapping a domain holds; its index is the handle. flags 0: free. */
 struct grant_maptrack {
-	uint64_t gpa;		/* where it is mapped, in the holder's space */
+	uint64_t gpa;		/* where it is mapped, in the holder's space
+				 * (a PV holder's: a virtual address) */
+	uint64_t maddr;		/* the granted frame */
 	uint32_t ref;
 	uint16_t dom;		/* the granter */
 	uint16_t flags;		/* GNTMAP_* */

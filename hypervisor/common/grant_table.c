@@ -14,6 +14,7 @@
 #include <asm/guest_access.h>
 #include <asm/hvm.h>
 #include <asm/layout.h>
+#include <asm/pv.h>
 #include <public/xen.h>
 #include <umbra/domain.h>
 #include <umbra/errno.h>
@@ -154,6 +155,17 @@ static void clear_entry_flags(const struct entry_loc *l, uint16_t clear)
 			return;
 }
 
+/* A PV granter names a machine frame (Xen's PV ABI); kept as its guest
+ * frame, as an HVM granter's. */
+static uint32_t pv_frame(const struct domain *rd, uint32_t frame)
+{
+	uint64_t gfn;
+
+	if (!domain_is_pv(rd))
+		return frame;
+	return pv_grant_frame_gfn(rd, frame, &gfn) ? ~0u : (uint32_t)gfn;
+}
+
 int grant_acquire(struct domain *rd, uint32_t ref, uint16_t user, bool readonly,
 		  bool map, uint64_t *gfn)
 {
@@ -182,6 +194,7 @@ int grant_acquire(struct domain *rd, uint32_t ref, uint16_t user, bool readonly,
 		/* The frame as granted when first pinned, as Xen keeps it. */
 		if (entry_read(&l, 4, &frame))
 			frame = ~0u;
+		frame = pv_frame(rd, frame);
 		*a = (struct grant_active){ .ref = ref, .domid = user, .frame = frame };
 	}
 	grant_active_get(a, readonly);

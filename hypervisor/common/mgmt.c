@@ -38,6 +38,7 @@ static const mgmt_fn handlers[UMBRA_MGMT_NR_CMDS] = {
 	[UMBRA_MGMT_ring_map] = mgmt_ring_map,
 	[UMBRA_MGMT_evtchn_op] = mgmt_evtchn_op,
 	[UMBRA_MGMT_evtchn_pending] = mgmt_evtchn_pending,
+	[UMBRA_MGMT_pv_build] = mgmt_pv_build,
 };
 
 /* One command at a time, whichever of dom0's vCPUs calls: the handlers

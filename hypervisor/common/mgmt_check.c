@@ -31,6 +31,8 @@ static bool union_reserved_clear(const struct umbra_mgmt *req)
 		return !req->u.vcpu.reserved;
 	case UMBRA_MGMT_domain_state:
 		return !req->u.state.reserved;
+	case UMBRA_MGMT_pv_build:
+		return !req->u.pv_build.flags && !req->u.pv_build.reserved;
 	default:
 		return true;
 	}
@@ -49,12 +51,30 @@ int mgmt_check_request(const struct umbra_mgmt *req)
 	return 0;
 }
 
+/* A PV domain runs on shared page tables (docs/pv.md); what else it
+ * cannot do yet (more vCPUs) is domain_create's to say. */
+static int check_pv(const struct umbra_mgmt_create *c, const char **why)
+{
+	if (c->paging != UMBRA_PAGING_SHARED) {
+		*why = "PV domains run with paging=shared";
+		return c->paging == UMBRA_PAGING_NESTED || c->paging == UMBRA_PAGING_SHADOW ?
+		       -EOPNOTSUPP : -EINVAL;
+	}
+	if (c->shadow_bytes) {
+		*why = "shadow_memory is for paging=shadow only";
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int check_kind(const struct umbra_mgmt_create *c, const char **why)
 {
-	if (c->type == UMBRA_DOMAIN_TYPE_HVM || c->type == UMBRA_DOMAIN_TYPE_PV) {
-		*why = "only type=pvh domains can be created so far";
+	if (c->type == UMBRA_DOMAIN_TYPE_HVM) {
+		*why = "type=hvm domains cannot be created yet";
 		return -EOPNOTSUPP;
 	}
+	if (c->type == UMBRA_DOMAIN_TYPE_PV)
+		return check_pv(c, why);
 	if (c->type != UMBRA_DOMAIN_TYPE_PVH) {
 		*why = "unknown domain type";
 		return -EINVAL;

@@ -29,6 +29,14 @@ static void config_from(struct domain_config *cfg, const struct umbra_mgmt_creat
 	cfg->paging = a->paging;
 	cfg->affinity = a->affinity & cpus;
 	cfg->shadow_bytes = a->shadow_bytes;
+	/* A PV domain is one from its creation on (its page-table engine). */
+	cfg->type = a->type == UMBRA_DOMAIN_TYPE_PV ? UMBRA_DOMAIN_TYPE_PV : 0;
+}
+
+static const char *paging_name(uint32_t paging)
+{
+	return paging == UMBRA_PAGING_NESTED ? "nested" :
+	       paging == UMBRA_PAGING_SHARED ? "shared" : "shadow";
 }
 
 long mgmt_domain_create(struct mgmt_call *c)
@@ -63,8 +71,7 @@ long mgmt_domain_create(struct mgmt_call *c)
 		      "paging=%s, pool %llu KiB\n", d->id, d->name,
 		      (unsigned long long)(d->mem_bytes >> 20), d->nr_vcpus,
 		      d->nr_vcpus > 1 ? "s" : "",
-		      d->paging == UMBRA_PAGING_NESTED ? "nested" : "shadow",
-		      (unsigned long long)d->pool.reserved * 4);
+		      paging_name(d->paging), (unsigned long long)d->pool.reserved * 4);
 	mgmt_notify();
 	return 0;
 }

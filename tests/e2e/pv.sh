@@ -201,8 +201,11 @@ check "the PVH neighbour finished" stopped_with nb poweroff
 check "exactly the two attackers crashed" eval '[ "$(log_count ": crashed: ")" = 2 ]'
 scenario_end "$s"
 
-# Two PV domains over an interdomain event channel (tests/guests/pvpingpong):
-# domain 1 serves, domain 2 binds to its port; 200 round trips as upcalls.
+# Two PV domains over an interdomain event channel and a granted page
+# (tests/guests/pvpingpong): domain 1 grants a page and serves, domain 2
+# binds to its port and maps the grant; 200 round trips as upcalls, each
+# ping and answer through the page; the client's misuse of grants and
+# ports gets Xen's error codes.
 s=pv-pingpong
 m=$(pv_module srv pvpingpong 16M -- role=server peer=2 rounds=200)
 m+=$(pv_module cli pvpingpong 16M -- role=client peer=1 rounds=200)
@@ -216,6 +219,31 @@ check "the client binds to the server's port" \
 check "200 round trips, each answered" \
 	eval 'guest_said srv "pvpingpong: ok: server: every event from the peer arrived and was answered" &&
 	      guest_said cli "pvpingpong: ok: client: every event answered by the server"'
+check "grant table: placed, setup_table and query_size from a PV domain" \
+	eval 'guest_said srv "pvpingpong: ok: server: setup_table names the placed frame" &&
+	      guest_said srv "pvpingpong: ok: server: query_size"'
+check "the server's grant mapped into the client's page tables, its bytes seen" \
+	eval 'guest_said cli "pvpingpong: ok: client: the peer'"'"'s grant mapped over a page of its own" &&
+	      guest_said cli "pvpingpong: ok: client: the mapping shows the server'"'"'s bytes"'
+check "every ping and answer went through the granted page" \
+	eval 'guest_said srv "pvpingpong: ok: server: every ping arrived in the granted page, in order" &&
+	      guest_said cli "pvpingpong: ok: client: every answer read from the granted page"'
+check "while mapped the granter cannot revoke; after unmap it can" \
+	eval 'guest_said srv "pvpingpong: ok: server: the mapped grant is marked in use (cannot be revoked)" &&
+	      guest_said srv "pvpingpong: ok: server: after the peer'"'"'s unmap the grant is revoked"'
+check "grant refs out of range, of another domain, not granted: Xen's codes" \
+	eval 'guest_said cli "pvpingpong: ok: client: a ref out of range: GNTST_bad_gntref" &&
+	      guest_said cli "pvpingpong: ok: client: a grant made to another domain: GNTST_general_error" &&
+	      guest_said cli "pvpingpong: ok: client: an entry never granted: GNTST_general_error" &&
+	      guest_said cli "pvpingpong: ok: client: DOMID_SELF as the granter: GNTST_bad_domain" &&
+	      guest_said cli "pvpingpong: ok: client: a host address in the hypervisor: GNTST_general_error"'
+check "unmapping twice: GNTST_bad_handle" \
+	guest_said cli "pvpingpong: ok: client: unmapping twice: GNTST_bad_handle"
+check "event-channel ports out of range: -EINVAL" \
+	eval 'guest_said cli "pvpingpong: ok: client: send on a port out of range: -EINVAL" &&
+	      guest_said cli "pvpingpong: ok: client: bind to a port out of range: -EINVAL"'
+check "no check failed in either" \
+	eval 'guest_silent_re srv "^pvpingpong: FAIL" && guest_silent_re cli "^pvpingpong: FAIL"'
 check "both shut down normally" eval 'stopped_with srv poweroff && stopped_with cli poweroff'
 scenario_end "$s"
 

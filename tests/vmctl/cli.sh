@@ -227,7 +227,7 @@ ok "vmctl works across a vmstored restart" test "$RC" -eq 0
 printf 'name = "bad"\nkernel = "hello.elf"\nmemory = lots\n' > "$T/bad.cfg"
 expect "bad config: file, line and key" 1 "vmctl: create: $T/bad.cfg:3: memory: not a number: 'lots'" create "$T/bad.cfg"
 printf 'name = "h"\nkernel = "hello.elf"\ntype = "hvm"\n' > "$T/hvm.cfg"
-expect "type hvm: not supported yet" 1 "vmctl: create: $T/hvm.cfg:3: type: \"hvm\" domains are not supported yet (only \"pvh\")" create "$T/hvm.cfg"
+expect "type hvm: not supported yet" 1 "vmctl: create: $T/hvm.cfg:3: type: \"hvm\" domains are not supported yet (pvh or pv)" create "$T/hvm.cfg"
 printf 'kernel = "hello.elf"\n' > "$T/noname.cfg"
 expect "no name: said so" 1 "vmctl: create: $T/noname.cfg: name: missing (every domain needs one)" create "$T/noname.cfg"
 expect "missing config file" 1 "vmctl: create: $T/none.cfg: No such file or directory" create "$T/none.cfg"

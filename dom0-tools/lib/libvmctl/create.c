@@ -42,6 +42,18 @@ static int check_memory(uint64_t mem)
 	return 0;
 }
 
+/* What Umbra's PV domains cannot do yet, said before it refuses. */
+static int check_pv(const struct umbra_mgmt_create *c)
+{
+	if (c->paging != UMBRA_PAGING_SHARED)
+		return vmctl_fail(-EINVAL, "paging %s is not available for a PV domain (shared)",
+				  vmctl_paging_name(c->paging));
+	if (c->nr_vcpus != 1)
+		return vmctl_fail(-EINVAL, "a PV domain has one vCPU for now: %u asked",
+				  c->nr_vcpus);
+	return 0;
+}
+
 int vmctl_create_request(const struct vmctl_domain_config *cfg,
 			 const struct umbra_mgmt_physinfo *pi, struct umbra_mgmt_create *c)
 {
@@ -61,17 +73,21 @@ int vmctl_create_request(const struct vmctl_domain_config *cfg,
 	c->nr_vcpus = cfg->vcpus ? cfg->vcpus : 1;
 	c->affinity = cfg->cpus ? cfg->cpus : guests ? guests : pi->cpus_online;
 	c->type = cfg->type ? cfg->type : UMBRA_DOMAIN_TYPE_PVH;
-	c->paging = cfg->paging ? cfg->paging : UMBRA_PAGING_NESTED;
+	c->paging = cfg->paging ? cfg->paging :
+		    c->type == UMBRA_DOMAIN_TYPE_PV ? UMBRA_PAGING_SHARED : UMBRA_PAGING_NESTED;
 	if (c->nr_vcpus > max_vcpus || c->nr_vcpus > UMBRA_MAX_VCPUS)
 		return vmctl_fail(-EINVAL, "%u vCPUs asked, at most %u", c->nr_vcpus, max_vcpus);
 	if (c->affinity & ~pi->cpus_online)
 		return vmctl_fail(-EINVAL, "cpus %#llx names pCPUs that are not online (online: %#llx)",
 				  (unsigned long long)c->affinity,
 				  (unsigned long long)pi->cpus_online);
-	if (c->type != UMBRA_DOMAIN_TYPE_PVH)
-		return vmctl_fail(-EINVAL, "type %s is not supported yet (only pvh)",
+	if (c->type == UMBRA_DOMAIN_TYPE_PV) {
+		if (check_pv(c))
+			return -EINVAL;
+	} else if (c->type != UMBRA_DOMAIN_TYPE_PVH)
+		return vmctl_fail(-EINVAL, "type %s is not supported yet (pvh or pv)",
 				  vmctl_type_name(c->type));
-	if (c->paging != UMBRA_PAGING_NESTED && c->paging != UMBRA_PAGING_SHADOW)
+	else if (c->paging != UMBRA_PAGING_NESTED && c->paging != UMBRA_PAGING_SHADOW)
 		return vmctl_fail(-EINVAL, "paging %s is not available for a PVH domain (nested or shadow)",
 				  vmctl_paging_name(c->paging));
 	if (c->mem_bytes > pi->free_bytes)
@@ -133,7 +149,10 @@ int vmctl_domain_create(struct vmctl *h, const struct vmctl_domain_config *cfg,
 	vmctl_req_init(&req, UMBRA_MGMT_domain_create, 0);
 	if (!rc)
 		rc = vmctl_create_request(cfg, &pi, &req.u.create);
-	if (!rc && cfg->kernel)
+	if (!rc && cfg->kernel && req.u.create.type == UMBRA_DOMAIN_TYPE_PV)
+		rc = vmctl_pv_files_read(&files, cfg->kernel, cfg->ramdisk, cfg->cmdline,
+					 cfg->mem_bytes);
+	else if (!rc && cfg->kernel)
 		rc = vmctl_files_read(&files, cfg->kernel, cfg->ramdisk, cfg->cmdline,
 				      cfg->mem_bytes);
 	files.img.nr_vcpus = req.u.create.nr_vcpus;
@@ -143,7 +162,8 @@ int vmctl_domain_create(struct vmctl *h, const struct vmctl_domain_config *cfg,
 	rc = vmctl_mgmt(h, &req);
 	if (rc < 0)
 		rc = create_fail(h, (int)rc, &req.u.create);
-	else if (cfg->kernel && (rc = vmctl_files_load(h, req.domid, &files)))
+	else if (cfg->kernel && (rc = files.pv ? vmctl_pv_files_load(h, req.domid, &files) :
+				       vmctl_files_load(h, req.domid, &files)))
 		rc = undo(h, req.domid, (int)rc);
 	vmctl_files_free(&files);
 	if (!rc)

@@ -178,6 +178,7 @@ struct vmctl_files {
 	const char *kernel_path;
 	void *kernel_buf, *ramdisk_buf;
 	bool fresh;		/* the domain was just created: its RAM is zeros */
+	bool pv;		/* a PV kernel (pvload.c) */
 };
 
 /* Read them for a domain of mem_bytes and check the image (nothing is
@@ -187,6 +188,12 @@ int vmctl_files_read(struct vmctl_files *f, const char *kernel, const char *ramd
 void vmctl_files_free(struct vmctl_files *f);
 /* Write them into a created, unstarted domain and start its vCPU 0. */
 int vmctl_files_load(struct vmctl *h, uint32_t domid, struct vmctl_files *f);
+
+/* The same for a PV domain (pvload.c): the image is checked here and
+ * built by Umbra (UMBRA_MGMT_pv_build); no ramdisk yet. */
+int vmctl_pv_files_read(struct vmctl_files *f, const char *kernel, const char *ramdisk,
+			const char *cmdline, uint64_t mem_bytes);
+int vmctl_pv_files_load(struct vmctl *h, uint32_t domid, struct vmctl_files *f);
 
 /* The guest_writer over UMBRA_MGMT_memory_write. */
 struct vmctl_mem_writer {

@@ -67,17 +67,20 @@
 #define UMBRA_MGMT_vcpu_context_set	19	/* domid; u.vcpu in; buf in */
 #define UMBRA_MGMT_domain_state		20	/* domid; u.state in; buf out
 						 * (get) or in (set) */
-/* Store and console rings (21-24); 25-26: linuxpvh, 27-29: pvboot (reserved). */
+/* Store and console rings (21-24). */
 #define UMBRA_MGMT_domain_rings		21	/* domid; u.rings out */
 #define UMBRA_MGMT_ring_map		22	/* domid; u.ring_map in/out */
 #define UMBRA_MGMT_evtchn_op		23	/* domid; u.evtchn in/out */
 #define UMBRA_MGMT_evtchn_pending	24	/* buf in/out: uint32_t ports[] */
-#define UMBRA_MGMT_NR_CMDS		25
+/* PV domains from dom0 (25-27; 26-27 reserved). */
+#define UMBRA_MGMT_pv_build		25	/* domid; u.pv_build in; buf in:
+						 * the image, then its command line */
+#define UMBRA_MGMT_NR_CMDS		26
 
 /* Domain types (umbra_mgmt_create.type). */
 #define UMBRA_DOMAIN_TYPE_PVH		1	/* HVM container, PVH entry */
 #define UMBRA_DOMAIN_TYPE_HVM		2	/* reserved: firmware boot */
-#define UMBRA_DOMAIN_TYPE_PV		3	/* reserved: PV domains */
+#define UMBRA_DOMAIN_TYPE_PV		3	/* ring-3 kernel, paging=shared */
 
 /* Domain states (umbra_domain_info.state). */
 #define UMBRA_DOMSTATE_RUNNING		0	/* a vCPU runs or may run */
@@ -279,6 +282,29 @@ struct umbra_mgmt_evtchn {
 	uint32_t reserved;
 };
 
+/*
+ * pv_build: a PV domain (created with type PV, paging shared, never
+ * started) built from a kernel with Xen's PV ELF notes, as Xen's domain
+ * builder builds one (docs/pv.md): buf holds the ELF image (image_len
+ * bytes) followed by its command line (the rest of buf, at most 1023
+ * bytes, no NUL needed). Unlike a PVH image, which dom0 parses and writes
+ * itself, the hypervisor lays a PV domain out: the bootstrap page tables
+ * hold machine frames and must pass shared-pt's validation when the L4
+ * is pinned, which only the hypervisor can do; it is the same builder
+ * boot modules with type=pv use. start_info carries the domain's store
+ * and console rings (machine frames and ports, as for a Xen PV guest).
+ * vCPU 0 is set to enter the kernel; domain_unpause starts it. A refused
+ * image is -EINVAL (the reason on Umbra's log) and leaves the domain
+ * unstarted, to be destroyed; dom0's tool checks the image first with
+ * the same parser so that a person is told why. Added without a version
+ * change: an older Umbra answers -ENOSYS.
+ */
+struct umbra_mgmt_pv_build {
+	uint64_t image_len;		/* bytes of buf that are the image */
+	uint32_t flags;			/* zero */
+	uint32_t reserved;		/* zero */
+};
+
 /* evtchn_pending: buf holds buf_len / 4 dom0 ports; each that was pending
  * is cleared and stays in buf, the others become 0. Returns how many were
  * pending. Each back end asks only for its own ports. */
@@ -448,6 +474,7 @@ struct umbra_mgmt {
 		struct umbra_mgmt_evtchn evtchn;
 		struct umbra_mgmt_vcpu vcpu;
 		struct umbra_mgmt_state state;
+		struct umbra_mgmt_pv_build pv_build;
 		uint8_t pad[128];
 	} u;
 };
@@ -555,6 +582,7 @@ UMBRA_ABI_SIZE64(struct umbra_mgmt_event_irq, 16);
 UMBRA_ABI_SIZE64(struct umbra_mgmt_rings, 32);
 UMBRA_ABI_SIZE64(struct umbra_mgmt_ring_map, 16);
 UMBRA_ABI_SIZE64(struct umbra_mgmt_evtchn, 16);
+UMBRA_ABI_SIZE64(struct umbra_mgmt_pv_build, 16);
 UMBRA_ABI_OFFSET64(struct umbra_mgmt, u, 32);
 UMBRA_ABI_SIZE64(struct umbra_mgmt, 160);
 UMBRA_ABI_SIZE64(struct umbra_vcpu_info, 24);

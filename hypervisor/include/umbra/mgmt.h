@@ -64,6 +64,8 @@ long mgmt_domain_rings(struct mgmt_call *c);
 long mgmt_ring_map(struct mgmt_call *c);
 long mgmt_evtchn_op(struct mgmt_call *c);
 long mgmt_evtchn_pending(struct mgmt_call *c);
+/* A PV domain's build (common/mgmt_pv.c). */
+long mgmt_pv_build(struct mgmt_call *c);
 /* Save and restore (common/mgmt_save.c). */
 long mgmt_memory_read(struct mgmt_call *c);
 long mgmt_vcpu_context_get(struct mgmt_call *c);

@@ -42,7 +42,13 @@ static void hold(struct umbra_file *uf, u32 cmd, u32 domid, u32 key, u64 maddr)
 	struct umbra_held *h;
 
 	mutex_lock(&uf->held_lock);
-	if (!find(uf, cmd, domid, key)) {
+	h = find(uf, cmd, domid, key);
+	if (h) {
+		/* The id of a destroyed domain, given to a new one: the old
+		 * page went with the old domain, the new one is what mmap
+		 * may map now. */
+		h->maddr = maddr;
+	} else {
 		h = kzalloc(sizeof(*h), GFP_KERNEL);
 		if (h) {
 			*h = (struct umbra_held){ .cmd = cmd, .domid = domid,

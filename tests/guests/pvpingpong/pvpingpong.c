@@ -1,16 +1,22 @@
 /*
- * pvpingpong: two PV domains over an interdomain event channel.
- *   role=server peer=N rounds=R   allocates a port for domain N, answers
- *                                 each event with one of its own
+ * pvpingpong: two PV domains over an interdomain event channel and a
+ * granted page (grant.c).
+ *   role=server peer=N rounds=R   grants a page to domain N, allocates a
+ *                                 port for it, answers each event: the
+ *                                 ping the peer wrote in the page gets
+ *                                 its answer there, and an event back
  *   role=client peer=N rounds=R   binds to N's port (the first of ports
- *                                 1-7 it may bind), sends R events, waits
- *                                 for each answer
+ *                                 1-7 it may bind), maps the grant,
+ *                                 writes R pings, each followed by an
+ *                                 event, checks each answer; then
+ *                                 unmaps and says so with one more event
  * Both take events as upcalls (minios events.c). One line per check.
  */
 #include <public/event_channel.h>
 #include <public/sched.h>
 #include "hypercall.h"
 #include "minios.h"
+#include "pingpong.h"
 
 const char guest_name[] = "pvpingpong";
 
@@ -18,34 +24,46 @@ const char guest_name[] = "pvpingpong";
 
 static unsigned int failures;
 
-static void expect(int ok, const char *what)
+void pp_expect(int ok, const char *what)
 {
 	con_printf("pvpingpong: %s: %s\n", ok ? "ok" : "FAIL", what);
 	failures += !ok;
 }
 
-static void server(domid_t peer, unsigned int rounds)
+static void server(const struct start_info *si, domid_t peer, unsigned int rounds)
 {
 	struct evtchn_alloc_unbound au = { .dom = DOMID_SELF, .remote_dom = peer };
+	struct pp_page *pg = grant_server_setup(si, peer);
 	struct evtchn_send send;
-	unsigned int answered = 0;
+	unsigned int answered = 0, right = 0;
 
-	expect(evtchn_op(EVTCHNOP_alloc_unbound, &au) == 0, "server: alloc_unbound for the peer");
+	pp_expect(evtchn_op(EVTCHNOP_alloc_unbound, &au) == 0, "server: alloc_unbound for the peer");
 	con_printf("pvpingpong: server: port %u for domain %u\n", au.port, peer);
 	send.port = au.port;
 	while (answered < rounds && !events_wait(au.port, WAIT_TRIES)) {
+		uint32_t ping = pg->ping;
+
+		right += ping == answered + 1;
+		pg->pong = PP_ANSWER(ping);
+		if (!answered)
+			grant_server_check_in_use();
 		if (evtchn_op(EVTCHNOP_send, &send))
 			break;
 		answered++;
 	}
-	expect(answered == rounds, "server: every event from the peer arrived and was answered");
+	pp_expect(answered == rounds, "server: every event from the peer arrived and was answered");
+	pp_expect(right == rounds, "server: every ping arrived in the granted page, in order");
+	/* The peer's last event: it has unmapped the page. */
+	pp_expect(!events_wait(au.port, WAIT_TRIES), "server: the peer says it unmapped");
+	grant_server_check_released();
 }
 
 static void client(domid_t peer, unsigned int rounds)
 {
 	struct evtchn_bind_interdomain bi = { .remote_dom = peer };
 	struct evtchn_send send;
-	unsigned int done = 0;
+	unsigned int done = 0, right = 0;
+	struct pp_page *pg;
 	long rc = -1;
 
 	for (unsigned int tries = 0; tries < 20000 && rc; tries++) {
@@ -54,18 +72,28 @@ static void client(domid_t peer, unsigned int rounds)
 		if (rc)
 			hv_sched_op(SCHEDOP_yield, NULL);
 	}
-	expect(rc == 0, "client: bind_interdomain to the server's port");
+	pp_expect(rc == 0, "client: bind_interdomain to the server's port");
 	if (rc)
 		return;
 	/* Binding marks the new port pending (as Xen does, so that no
 	 * wake-up is lost); its upcall came on the way back from the call. */
 	events_forget(bi.local_port);
+	pg = grant_client_map(peer);
+	if (!pg)
+		return;
 	send.port = bi.local_port;
-	while (done < rounds && !evtchn_op(EVTCHNOP_send, &send) &&
-	       !events_wait(bi.local_port, WAIT_TRIES))
+	while (done < rounds) {
+		pg->ping = done + 1;
+		if (evtchn_op(EVTCHNOP_send, &send) || events_wait(bi.local_port, WAIT_TRIES))
+			break;
+		right += pg->pong == PP_ANSWER(done + 1);
 		done++;
-	expect(done == rounds, "client: every event answered by the server");
+	}
+	pp_expect(done == rounds, "client: every event answered by the server");
+	pp_expect(right == rounds, "client: every answer read from the granted page");
 	con_printf("pvpingpong: client: %u rounds, %u upcalls\n", done, events_upcalls());
+	grant_client_unmap();
+	evtchn_op(EVTCHNOP_send, &send);
 }
 
 int guest_main(const struct start_info *si)
@@ -73,10 +101,10 @@ int guest_main(const struct start_info *si)
 	domid_t peer = (domid_t)guest_option_u64("peer=", 0);
 	unsigned int rounds = (unsigned int)guest_option_u64("rounds=", 100);
 
-	expect(shared_info_map(si) != NULL, "shared_info mapped");
-	expect(trap_init() == 0 && events_init() == 0, "trap table and event callback");
+	pp_expect(shared_info_map(si) != NULL, "shared_info mapped");
+	pp_expect(trap_init() == 0 && events_init() == 0, "trap table and event callback");
 	if (guest_option("role=server"))
-		server(peer, rounds);
+		server(si, peer, rounds);
 	else
 		client(peer, rounds);
 	con_printf("pvpingpong: %u failed\n", failures);

@@ -100,6 +100,13 @@ static void test_header_reserved(void **state)
 	r = request(UMBRA_MGMT_domain_state);
 	r.u.state.reserved = 1;
 	assert_int_equal(mgmt_check_request(&r), -EINVAL);
+	r.u.state.reserved = 0;
+	r.cmd = UMBRA_MGMT_pv_build;
+	r.u.pv_build.flags = 1;
+	assert_int_equal(mgmt_check_request(&r), -EINVAL);
+	r.u.pv_build.flags = 0;
+	r.u.pv_build.reserved = 1;
+	assert_int_equal(mgmt_check_request(&r), -EINVAL);
 	/* The same bytes are data for a command that reads another member. */
 	r.cmd = UMBRA_MGMT_memory_write;
 	assert_int_equal(mgmt_check_request(&r), 0);
@@ -216,8 +223,16 @@ static void test_create_kind(void **state)
 	(void)state;
 	c.type = UMBRA_DOMAIN_TYPE_HVM;
 	assert_int_equal(check(&c), -EOPNOTSUPP);
-	c.type = UMBRA_DOMAIN_TYPE_PV;
+	c.type = UMBRA_DOMAIN_TYPE_PV;		/* PV: paging=shared only */
 	assert_int_equal(check(&c), -EOPNOTSUPP);
+	c.paging = UMBRA_PAGING_SHARED;
+	assert_int_equal(check(&c), 0);
+	c.shadow_bytes = MIB;
+	assert_int_equal(check(&c), -EINVAL);
+	c.shadow_bytes = 0;
+	c.paging = 77;
+	assert_int_equal(check(&c), -EINVAL);
+	c.paging = UMBRA_PAGING_NESTED;
 	c.type = 0;
 	assert_int_equal(check(&c), -EINVAL);
 	c.type = 4;

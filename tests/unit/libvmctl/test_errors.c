@@ -110,11 +110,19 @@ static void test_create_refusals(void **state)
 	create_refused(&cfg, -EINVAL, "cpus 0x4 names pCPUs that are not online (online: 0x3)");
 	cfg.cpus = 0;
 	cfg.type = UMBRA_DOMAIN_TYPE_HVM;
-	create_refused(&cfg, -EINVAL, "type hvm is not supported yet (only pvh)");
+	create_refused(&cfg, -EINVAL, "type hvm is not supported yet (pvh or pv)");
 	cfg.type = 0;
 	cfg.paging = UMBRA_PAGING_SHARED;
 	create_refused(&cfg, -EINVAL,
 		       "paging shared is not available for a PVH domain (nested or shadow)");
+	cfg.type = UMBRA_DOMAIN_TYPE_PV;
+	cfg.paging = UMBRA_PAGING_NESTED;
+	create_refused(&cfg, -EINVAL, "paging nested is not available for a PV domain (shared)");
+	cfg.paging = 0;
+	cfg.vcpus = 2;
+	create_refused(&cfg, -EINVAL, "a PV domain has one vCPU for now: 2 asked");
+	cfg.vcpus = 1;
+	cfg.type = 0;
 	cfg.paging = 0;
 	cfg.name = "";
 	create_refused(&cfg, -EINVAL, "the domain needs a name");

@@ -210,12 +210,9 @@ static void test_syntax_errors(void **state)
 static void test_key_values(void **state)
 {
 	(void)state;
-	parse_fails("type = \"hvm\"\n", "hello.cfg:1: type: \"hvm\" domains are not supported yet (only \"pvh\")");
-	parse_fails("type = \"pv\"\n", "hello.cfg:1: type: \"pv\" domains are not supported yet (only \"pvh\")");
+	parse_fails("type = \"hvm\"\n", "hello.cfg:1: type: \"hvm\" domains are not supported yet (pvh or pv)");
 	parse_fails("type = \"xen\"\n", "hello.cfg:1: type: unknown type 'xen' (pvh, hvm or pv)");
-	parse_fails("paging = \"shared\"\n", "hello.cfg:1: paging: \"shared\" is for PV domains, "
-		    "which are not supported yet (nested or shadow)");
-	parse_fails("paging = \"npt\"\n", "hello.cfg:1: paging: unknown paging 'npt' (nested or shadow)");
+	parse_fails("paging = \"npt\"\n", "hello.cfg:1: paging: unknown paging 'npt' (nested, shadow or shared)");
 	parse_fails("on_crash = \"coredump-restart\"\n",
 		    "hello.cfg:1: on_crash: 'coredump-restart' is not supported (destroy, preserve or restart)");
 	parse_fails("on_poweroff = \"explode\"\n",
@@ -319,6 +316,22 @@ static void test_finish(void **state)
 	assert_string_equal(fx.cfg.cmdline, "x=1");
 	assert_null(fx.cfg.extra);
 	assert_string_equal(fx.cfg.kernel, "/d/k");
+	/* A PV domain's paging is shared unless the file names another,
+	 * which is refused; shared is for PV domains only. */
+	parse_ok("type = \"pv\"\n");
+	assert_int_equal(fx.cfg.type, UMBRA_DOMAIN_TYPE_PV);
+	assert_int_equal(fx.cfg.paging, UMBRA_PAGING_SHARED);
+	assert_int_equal(vmcfg_finish(&fx.cfg, "hello.cfg", NULL, &fx.d), 0);
+	parse_ok("paging = \"nested\"\n");
+	assert_int_equal(vmcfg_finish(&fx.cfg, "hello.cfg", NULL, &fx.d), -1);
+	assert_string_equal(fx.d.error, "hello.cfg: paging: PV domains run with \"shared\" "
+			    "(type = \"pv\")");
+	parse_ok("type = \"pv\"\n");	/* a named paging stays */
+	assert_int_equal(fx.cfg.paging, UMBRA_PAGING_NESTED);
+	parse_ok("type = \"pvh\"\npaging = \"shared\"\n");
+	assert_int_equal(vmcfg_finish(&fx.cfg, "hello.cfg", NULL, &fx.d), -1);
+	assert_string_equal(fx.d.error, "hello.cfg: paging: \"shared\" is for PV domains "
+			    "(type = \"pv\"; nested or shadow)");
 }
 
 static void test_overrides(void **state)
@@ -351,7 +364,7 @@ static void test_overrides(void **state)
 	assert_int_equal(vmcfg_override(&fx.cfg, "vcpus=\"9\"", &fx.d), -1);
 	assert_string_equal(fx.d.error, "command line: vcpus: 9 is out of range (1 to 8)");
 	assert_int_equal(vmcfg_override(&fx.cfg, "type=hvm", &fx.d), -1);
-	assert_string_equal(fx.d.error, "command line: type: \"hvm\" domains are not supported yet (only \"pvh\")");
+	assert_string_equal(fx.d.error, "command line: type: \"hvm\" domains are not supported yet (pvh or pv)");
 	/* Unknown keys warn here too. */
 	assert_int_equal(vmcfg_override(&fx.cfg, "colour=blue", &fx.d), 0);
 	assert_string_equal(fx.warnings, "command line: unknown key 'colour' ignored\n");

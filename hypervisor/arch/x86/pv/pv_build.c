@@ -53,12 +53,23 @@ static uint64_t count_tables(uint64_t start, uint64_t end)
 	return n;
 }
 
+/* The store and console ring pages dom0 set up (the last two of RAM)
+ * stay out of the start-of-day area. */
+static uint64_t usable_top(const struct domain *d)
+{
+	return d->rings.present ? d->rings.gfn[DOMAIN_RING_STORE] << PAGE_SHIFT : d->mem_bytes;
+}
+
 static int plan(const struct domain *d, const struct elf_image *img, struct pv_layout *l,
 		const char **why)
 {
 	uint64_t nr_pages = d->mem_bytes >> PAGE_SHIFT, limit = img->virt_base + d->mem_bytes;
 	uint64_t need;
 
+	if (img->virt_end - img->virt_base > usable_top(d)) {
+		*why = "the kernel reaches into the domain's store and console ring pages";
+		return -EINVAL;
+	}
 	l->virt_base = img->virt_base;
 	l->p2m = page_up(img->virt_end);
 	l->p2m_pages = page_up(nr_pages * sizeof(uint64_t)) >> PAGE_SHIFT;
@@ -76,7 +87,7 @@ static int plan(const struct domain *d, const struct elf_image *img, struct pv_l
 			break;
 		l->nr_pt = need;
 	}
-	if (l->stack + PAGE_SIZE > limit) {
+	if (l->stack + PAGE_SIZE - l->virt_base > usable_top(d)) {
 		*why = "the kernel and its start-of-day area do not fit in the domain's memory";
 		return -EINVAL;
 	}
@@ -186,6 +197,27 @@ static int write_p2m(struct domain *d, const struct pv_layout *l)
 	return 0;
 }
 
+/* A Xen PV guest finds its rings by frame and port: machine frames on
+ * shared page tables, its own frames when translated. */
+static uint64_t ring_frame(const struct domain *d, unsigned int which)
+{
+	uint64_t gfn = d->rings.gfn[which];
+
+	return pv_translated(d) ? gfn : domain_gpa_to_maddr(d, gfn << PAGE_SHIFT) >> PAGE_SHIFT;
+}
+
+static void fill_rings(const struct domain *d, struct start_info *si)
+{
+	const struct domain_rings *r = &d->rings;
+
+	if (!r->present)
+		return;
+	si->store_mfn = ring_frame(d, DOMAIN_RING_STORE);
+	si->store_evtchn = r->port[DOMAIN_RING_STORE];
+	si->console.domU.mfn = ring_frame(d, DOMAIN_RING_CONSOLE);
+	si->console.domU.evtchn = r->port[DOMAIN_RING_CONSOLE];
+}
+
 static int write_start_info(struct domain *d, const struct pv_layout *l,
 			    const struct pv_build_params *p)
 {
@@ -200,6 +232,7 @@ static int write_start_info(struct domain *d, const struct pv_layout *l,
 	si.pt_base = l->pt;
 	si.nr_pt_frames = l->nr_pt;
 	si.mfn_list = l->p2m;
+	fill_rings(d, &si);
 	if (len >= sizeof(si.cmd_line))
 		len = sizeof(si.cmd_line) - 1;
 	memcpy(si.cmd_line, p->cmdline ? p->cmdline : "", len);
@@ -271,6 +304,11 @@ int pv_domain_build(struct domain *d, const struct pv_build_params *p, const cha
 	struct pv_layout l;
 	int rc;
 
+	if (d->pv->build_tried) {
+		*why = "the domain has been built already";
+		return -EEXIST;
+	}
+	d->pv->build_tried = true;
 	if (elf_load_pv(p->image, p->size, d->mem_bytes, &gw, &img)) {
 		*why = img.error ? img.error : "the image could not be loaded";
 		return -EINVAL;

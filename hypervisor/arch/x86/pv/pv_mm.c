@@ -70,6 +70,7 @@ static const struct spt_ops ops = {
 	.flush_tlbs = spt_flush_all,
 	.may_exec = pv_xonly_may_exec,
 	.hv_leaf = pv_xonly_hv_leaf,
+	.granted = pv_grant_allowed,
 };
 
 /* The frame table in 2 MiB pieces, mapped contiguously at FRAMETABLE_BASE. */

@@ -22,6 +22,10 @@ struct pv_domain {
 	struct shadow_domain *shadow;
 	struct shadow_vcpu *shadow_vcpu;
 	uint64_t shadow_root_gpa;	/* the guest L4 its current shadow root is of */
+	bool build_tried;		/* pv_domain_build runs once per domain */
+	/* A TLB flush of its vCPU asked for by another pCPU (pv_grant.c):
+	 * wanted and done generations. */
+	uint32_t flush_gen, flush_done;
 };
 
 /* The machine's frame table and hypervisor slots, once. 0 or -ENOMEM. */
@@ -29,6 +33,13 @@ int pv_mm_init(void);
 void pv_mm_lock(struct domain *d);
 void pv_mm_unlock(void);
 struct spt_machine *pv_mm_machine(void);
+/* The machine address of the L1 entry that maps va in v's guest tables,
+ * or 0 (pv_mmu.c). Under pv_mm_lock. */
+uint64_t pv_l1_entry_of(struct vcpu *v, uint64_t va);
+/* shared-pt's `granted` hook (pv_grant.c). */
+bool pv_grant_allowed(void *ctx, uint16_t owner, uint16_t grantee, uint64_t mfn, bool writable);
+/* The guest's entry: must it load CR3 afresh for a waiting flush? */
+bool pv_grant_flush_due(struct vcpu *v);
 /* The guest-physical address of machine address maddr if d owns it. */
 int pv_maddr_to_gpa(const struct domain *d, uint64_t maddr, uint64_t *gpa);
 

@@ -144,7 +144,7 @@ long pv_do_mmuext_op(struct vcpu *v, uint64_t *args)
 
 /* The machine address of the L1 entry that maps va in the vCPU's guest
  * tables, or 0: every table on the way the domain's own, no superpage. */
-static uint64_t l1_entry_of(struct vcpu *v, uint64_t va)
+uint64_t pv_l1_entry_of(struct vcpu *v, uint64_t va)
 {
 	uint64_t table = v->pv.guest_cr3 & PTE_ADDR_MASK, gpa;
 
@@ -184,7 +184,7 @@ long pv_do_update_va_mapping(struct vcpu *v, uint64_t *args)
 		leave_mm(v);
 		return rc;
 	}
-	entry = l1_entry_of(v, va);
+	entry = pv_l1_entry_of(v, va);
 	rc = entry ? spt_pt_update(&v->domain->pv->spt, entry, args[1], false, &flush) : -EINVAL;
 	leave_mm(v);
 	return rc;

@@ -1,0 +1,162 @@
+/*
+ * Grant mappings for PV domains (common/grant_map.c calls these), as Xen
+ * does them for a PV guest with GNTMAP_host_map: host_addr is a virtual
+ * address of the mapper, and the L1 entry that maps it in the mapper's
+ * current tables gets the granted machine frame. The entry goes through
+ * shared-pt like any other (spt_pt_update), so the frame is counted: a
+ * general reference and, for a writable mapping, the writable type,
+ * which keeps the granter from turning the frame into a page table while
+ * it is mapped (and the grant entry's GTF_reading/GTF_writing keep it
+ * from revoking). shared-pt accepts another domain's frame only through
+ * its `granted` hook, which here says yes to exactly one frame, for the
+ * one update a map operation makes: a guest cannot copy a grant mapping
+ * elsewhere with mmu_update, as in Xen. The mapping is never executable.
+ *
+ * A PV granter names machine frames in its grant entries (Xen's PV ABI);
+ * pv_grant_frame_gfn turns one back into the guest frame common code
+ * keeps.
+ *
+ * Unmapping clears the entry (shared-pt drops the references) and makes
+ * sure no TLB still holds it: the mapper's own call returns to the guest
+ * through a CR3 load; when another domain's destruction takes the
+ * mapping down, the mapper's vCPU is kicked and waited for until it has
+ * entered the guest again with a fresh CR3 (or is off every pCPU).
+ */
+#include <asm/layout.h>
+#include <asm/paging.h>
+#include <asm/percpu.h>
+#include <asm/pv.h>
+#include <asm/x86.h>
+#include <umbra/domain.h>
+#include <umbra/errno.h>
+#include <umbra/printk.h>
+#include <umbra/sched.h>
+#include <asm/time.h>
+#include "mmu/walk.h"
+#include "pv_mm.h"
+#include "pv_traps.h"
+
+#define FLUSH_WAIT_MS	100
+
+/* The one grant a map operation is installing; under pv_mm_lock. */
+static struct {
+	bool active;
+	bool writable;
+	uint16_t owner, grantee;
+	uint64_t mfn;
+} installing;
+
+bool pv_grant_allowed(void *ctx, uint16_t owner, uint16_t grantee, uint64_t mfn, bool writable)
+{
+	(void)ctx;
+	return installing.active && installing.owner == owner &&
+	       installing.grantee == grantee && installing.mfn == mfn &&
+	       (installing.writable || !writable);
+}
+
+int pv_grant_frame_gfn(const struct domain *d, uint64_t mfn, uint64_t *gfn)
+{
+	uint64_t gpa;
+
+	if (pv_translated(d)) {
+		*gfn = mfn;	/* a translated guest names its own frames */
+		return 0;
+	}
+	if (mfn >= (1ULL << 40) || pv_maddr_to_gpa(d, mfn << PAGE_SHIFT, &gpa))
+		return -EINVAL;
+	*gfn = gpa >> PAGE_SHIFT;
+	return 0;
+}
+
+static bool va_ok(uint64_t va)
+{
+	return mmu_va_is_canonical(va) && pv_guest_va_ok(va);
+}
+
+/* The CPU off the mapper's tables while shared-pt changes them; its
+ * next entry loads CR3 afresh (which is the flush). */
+static void enter(struct domain *ld)
+{
+	write_cr3(paging_root());
+	pv_mm_lock(ld);
+}
+
+int pv_grant_map(struct domain *ld, uint16_t owner, uint64_t va, uint64_t maddr, bool writable)
+{
+	uint64_t pte = maddr | PTE_P | PTE_U | PTE_A | PTE_NX | (writable ? PTE_W | PTE_D : 0);
+	struct spt_flush flush = { 0 };
+	uint64_t entry;
+	int rc;
+
+	if (!va_ok(va))
+		return -EINVAL;
+	if (pv_translated(ld))
+		return -EOPNOTSUPP;	/* paging=shadow: not built yet */
+	enter(ld);
+	entry = pv_l1_entry_of(ld->vcpus[0], va);
+	installing.active = true;
+	installing.writable = writable;
+	installing.owner = owner;
+	installing.grantee = ld->id;
+	installing.mfn = maddr >> PAGE_SHIFT;
+	rc = entry ? spt_pt_update(&ld->pv->spt, entry, pte, false, &flush) : -EINVAL;
+	installing.active = false;
+	pv_mm_unlock();
+	return rc;
+}
+
+/* Called when the vCPU enters the guest: a flush someone waits for. */
+bool pv_grant_flush_due(struct vcpu *v)
+{
+	struct pv_domain *pd = v->domain->pv;
+	uint32_t want = __atomic_load_n(&pd->flush_gen, __ATOMIC_ACQUIRE);
+
+	if (pd->flush_done == want)
+		return false;
+	__atomic_store_n(&pd->flush_done, want, __ATOMIC_RELEASE);
+	return true;
+}
+
+/* No TLB of the mapper's keeps what was just taken out of its tables. */
+static void flush_mapper(struct domain *ld)
+{
+	struct pv_domain *pd = ld->pv;
+	uint32_t want = __atomic_add_fetch(&pd->flush_gen, 1, __ATOMIC_ACQ_REL);
+	uint64_t end = rdtsc() + tsc_khz * FLUSH_WAIT_MS;
+
+	/* Its own call, on this pCPU: it returns through a CR3 load. */
+	if (__atomic_load_n(&ld->vcpus[0]->processor, __ATOMIC_RELAXED) == (int)smp_processor_id())
+		return;
+	sched_vcpu_kick(ld->vcpus[0]);
+	while (sched_domain_on_pcpus(ld) &&
+	       (int32_t)(__atomic_load_n(&pd->flush_done, __ATOMIC_ACQUIRE) - want) < 0) {
+		if (rdtsc() >= end) {
+			pr_warn("domain %u (%s): its vCPU did not flush its TLB in %u ms\n",
+				ld->id, ld->name, FLUSH_WAIT_MS);
+			return;
+		}
+		cpu_relax();
+	}
+}
+
+int pv_grant_unmap(struct domain *ld, uint64_t va, uint64_t maddr)
+{
+	struct spt_flush flush = { 0 };
+	uint64_t entry, cur = 0;
+	int rc = -EINVAL;
+
+	if (!va_ok(va) || pv_translated(ld))
+		return -EINVAL;
+	enter(ld);
+	entry = pv_l1_entry_of(ld->vcpus[0], va);
+	if (entry)
+		cur = __atomic_load_n((uint64_t *)phys_to_virt(entry), __ATOMIC_RELAXED);
+	/* Only the grant's own mapping is taken down (Xen: the PTE must
+	 * still map the granted frame). */
+	if (entry && (cur & PTE_P) && (cur & PTE_ADDR_MASK) == maddr)
+		rc = spt_pt_update(&ld->pv->spt, entry, 0, false, &flush);
+	pv_mm_unlock();
+	if (!rc)
+		flush_mapper(ld);
+	return rc;
+}

@@ -1,0 +1,159 @@
+/*
+ * pvpingpong's granted page (grant tables between two PV domains): the
+ * server places a grant table frame, grants one page of its image to the
+ * peer (machine frame in the entry, Xen's PV ABI) and answers each ping
+ * written there; the client maps it over a page of its own image
+ * (GNTMAP_host_map: a virtual address, its L1 entry gets the frame),
+ * writes pings and reads the answers, and tries what a hostile guest
+ * would: refs out of range, another domain's grant, an entry not
+ * granted, unmapping twice, event-channel ports out of range.
+ */
+#include <public/event_channel.h>
+#include <public/grant_table.h>
+#include <public/errno.h>
+#include <public/memory.h>
+#include "hypercall.h"
+#include "minios.h"
+#include "pingpong.h"
+
+#define REF_SHARED	8	/* granted to the peer */
+#define REF_OTHER	9	/* granted to another domain */
+#define REF_EMPTY	10	/* never granted */
+
+static uint8_t table_page[4096] __attribute__((aligned(4096)));
+static uint8_t shared_page[4096] __attribute__((aligned(4096)));
+static uint8_t map_page[4096] __attribute__((aligned(4096)));
+static grant_handle_t handle;
+
+static long gnttab_op(unsigned int cmd, void *op, unsigned int count)
+{
+	return hypercall3(__HYPERVISOR_grant_table_op, cmd, op, count);
+}
+
+static uint64_t pfn_of(const void *p)
+{
+	return (uint64_t)(uintptr_t)p >> 12;	/* VIRT_BASE 0 */
+}
+
+static void grant(uint32_t ref, uint16_t domid, uint64_t mfn)
+{
+	volatile struct grant_entry_v1 *e = (volatile struct grant_entry_v1 *)table_page + ref;
+
+	e->domid = domid;
+	e->frame = (uint32_t)mfn;
+	__atomic_store_n(&e->flags, GTF_permit_access, __ATOMIC_RELEASE);
+}
+
+struct pp_page *grant_server_setup(const struct start_info *si, domid_t peer)
+{
+	struct xen_add_to_physmap xatp = { .domid = DOMID_SELF, .space = XENMAPSPACE_grant_table,
+					   .idx = 0, .gpfn = pfn_of(table_page) };
+	const uint64_t *p2m = (const uint64_t *)(uintptr_t)si->mfn_list;
+	struct gnttab_query_size qs = { .dom = DOMID_SELF };
+	struct pp_page *pg = (struct pp_page *)shared_page;
+	uint64_t frame = 0;
+	struct gnttab_setup_table st = { .dom = DOMID_SELF, .nr_frames = 1,
+					 .frame_list = (uint64_t)(uintptr_t)&frame };
+
+	pp_expect(hypercall2(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, &xatp) == 0,
+		  "server: grant table frame placed");
+	pp_expect(gnttab_op(GNTTABOP_setup_table, &st, 1) == 0 && st.status == GNTST_okay &&
+		  frame == pfn_of(table_page), "server: setup_table names the placed frame");
+	pp_expect(gnttab_op(GNTTABOP_query_size, &qs, 1) == 0 && qs.status == GNTST_okay &&
+		  qs.nr_frames == 1 && qs.max_nr_frames >= 1, "server: query_size");
+	memcpy(pg->msg, "granted by the server", 22);
+	grant(REF_SHARED, peer, p2m[pfn_of(shared_page)]);
+	grant(REF_OTHER, (domid_t)(peer + 40), p2m[pfn_of(table_page) + 1]);
+	return pg;
+}
+
+/* While the peer maps it writable, the entry says so: the granter cannot
+ * revoke it (Xen's rule: flags may go to 0 only when neither is set). */
+void grant_server_check_in_use(void)
+{
+	volatile struct grant_entry_v1 *e = (volatile struct grant_entry_v1 *)table_page + REF_SHARED;
+	uint16_t flags = e->flags;
+
+	pp_expect((flags & (GTF_reading | GTF_writing)) == (GTF_reading | GTF_writing),
+		  "server: the mapped grant is marked in use (cannot be revoked)");
+}
+
+void grant_server_check_released(void)
+{
+	volatile struct grant_entry_v1 *e = (volatile struct grant_entry_v1 *)table_page + REF_SHARED;
+	uint16_t expect = GTF_permit_access;
+
+	pp_expect(__atomic_compare_exchange_n(&e->flags, &expect, 0, 0, __ATOMIC_SEQ_CST,
+					      __ATOMIC_SEQ_CST),
+		  "server: after the peer's unmap the grant is revoked");
+}
+
+static int16_t map(domid_t dom, uint32_t ref, void *at, uint32_t flags, grant_handle_t *h)
+{
+	struct gnttab_map_grant_ref op = { .host_addr = (uint64_t)(uintptr_t)at, .flags = flags,
+					   .ref = ref, .dom = dom };
+
+	if (gnttab_op(GNTTABOP_map_grant_ref, &op, 1))
+		return -100;
+	*h = op.handle;
+	return op.status;
+}
+
+static int16_t unmap(void *at, grant_handle_t h)
+{
+	struct gnttab_unmap_grant_ref op = { .host_addr = (uint64_t)(uintptr_t)at, .handle = h };
+
+	if (gnttab_op(GNTTABOP_unmap_grant_ref, &op, 1))
+		return -100;
+	return op.status;
+}
+
+static void hostile_maps(domid_t peer)
+{
+	grant_handle_t h;
+
+	pp_expect(map(peer, 100000, map_page, GNTMAP_host_map, &h) == GNTST_bad_gntref,
+		  "client: a ref out of range: GNTST_bad_gntref");
+	pp_expect(map(peer, REF_OTHER, map_page, GNTMAP_host_map, &h) == GNTST_general_error,
+		  "client: a grant made to another domain: GNTST_general_error");
+	pp_expect(map(peer, REF_EMPTY, map_page, GNTMAP_host_map, &h) == GNTST_general_error,
+		  "client: an entry never granted: GNTST_general_error");
+	pp_expect(map(DOMID_SELF, REF_SHARED, map_page, GNTMAP_host_map, &h) == GNTST_bad_domain,
+		  "client: DOMID_SELF as the granter: GNTST_bad_domain");
+	pp_expect(map(peer, REF_SHARED, (void *)0xffff830000000000ULL, GNTMAP_host_map, &h) ==
+		  GNTST_general_error, "client: a host address in the hypervisor: GNTST_general_error");
+}
+
+static void hostile_ports(domid_t peer)
+{
+	struct evtchn_send send = { .port = 5000 };
+	struct evtchn_bind_interdomain bi = { .remote_dom = peer, .remote_port = 70000 };
+
+	pp_expect(evtchn_op(EVTCHNOP_send, &send) == -XEN_EINVAL,
+		  "client: send on a port out of range: -EINVAL");
+	pp_expect(evtchn_op(EVTCHNOP_bind_interdomain, &bi) == -XEN_EINVAL,
+		  "client: bind to a port out of range: -EINVAL");
+}
+
+struct pp_page *grant_client_map(domid_t peer)
+{
+	struct pp_page *pg = (struct pp_page *)map_page;
+	int16_t st;
+
+	hostile_maps(peer);
+	hostile_ports(peer);
+	st = map(peer, REF_SHARED, map_page, GNTMAP_host_map, &handle);
+	pp_expect(st == GNTST_okay, "client: the peer's grant mapped over a page of its own");
+	if (st != GNTST_okay)
+		return NULL;
+	pp_expect(!memcmp(pg->msg, "granted by the server", 22),
+		  "client: the mapping shows the server's bytes");
+	return pg;
+}
+
+void grant_client_unmap(void)
+{
+	pp_expect(unmap(map_page, handle) == GNTST_okay, "client: unmapped");
+	pp_expect(unmap(map_page, handle) == GNTST_bad_handle,
+		  "client: unmapping twice: GNTST_bad_handle");
+}
