@@ -37,7 +37,8 @@ static void expect(int ok, const char *what)
 
 static void *map_frame(void *page, uint64_t mfn)
 {
-	uint64_t pte = mfn << 12 | 0x67;	/* present, writable, user, accessed, dirty */
+	/* present, writable, user, accessed, dirty; no-execute (W^X) */
+	uint64_t pte = mfn << 12 | 0x67 | 1ULL << 63;
 
 	if (hypercall3(__HYPERVISOR_update_va_mapping, (uint64_t)(uintptr_t)page, pte,
 		       UVMF_INVLPG))
