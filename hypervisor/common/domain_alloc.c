@@ -41,7 +41,8 @@ static void free_memory(struct domain *d)
 			free_extent_2m_phys(d->extents[i]);
 	}
 	d->nr_extents = 0;
-	page_free(d->extents);
+	if (d->extents != d->extents_inline)
+		page_free(d->extents);
 	d->extents = NULL;
 	for (unsigned int i = 0; i < DOMAIN_UNBACKED_MAP_PAGES; i++) {
 		page_free(d->unbacked[i]);
@@ -77,7 +78,7 @@ static int alloc_memory(struct domain *d, uint64_t mem_bytes)
 	 * every extent there is. */
 	if ((uint64_t)n * EXTENT_SIZE > mm_free_bytes())
 		return -ENOMEM;
-	d->extents = page_zalloc();
+	d->extents = n <= DOMAIN_INLINE_EXTENTS ? d->extents_inline : page_zalloc();
 	if (!d->extents || alloc_unbacked_map(d, n)) {
 		free_memory(d);
 		return -ENOMEM;

@@ -149,6 +149,10 @@ struct domain {
 	uint64_t mem_bytes;
 	unsigned int nr_extents;
 	uint64_t *extents;		/* machine address of each 2 MiB extent */
+	/* Where extents points for a domain of up to 128 MiB: in this
+	 * page, which the exit path reads anyway, rather than a page of
+	 * its own (umbra/hot.h). */
+	uint64_t extents_inline[DOMAIN_INLINE_EXTENTS];
 	const struct identity_map *identity;	/* dom0: RAM at its machine addresses */
 	/* Frames the guest gave back (XENMEM_decrease_reservation): a bit
 	 * per 4 KiB frame of [0, mem_bytes), set while it is unbacked. Its

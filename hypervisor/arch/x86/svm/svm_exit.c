@@ -39,31 +39,12 @@ static __exit_path void count_exit(struct vcpu *v, uint32_t code)
 		v->stats.exits_other++;
 }
 
-__exit_path void svm_handle_exit(struct vcpu *v)
+/* Every exit but those of the fast path: not inlined, so that its
+ * switch stays out of the exit path's pages (umbra/hot.h). */
+static __attribute__((noinline)) void handle_other_exit(struct vcpu *v, uint32_t code)
 {
 	struct vmcb *vmcb = v->hvm.vmcb;
-	uint32_t code = (uint32_t)vmcb->exit_code;
 
-	count_exit(v, code);
-	/* The exits of the fast path (svm_run.c) first, by comparisons: the
-	 * switch's jump table is one more page and an indirect jump under
-	 * TCG. */
-	if (code == VMEXIT_CPUID) {
-		svm_exit_cpuid(v);
-		return;
-	}
-	if (code == VMEXIT_MSR) {
-		svm_exit_msr(v);
-		return;
-	}
-	if (code == VMEXIT_IOIO) {
-		svm_exit_io(v);
-		return;
-	}
-	if (code == VMEXIT_VMMCALL) {
-		svm_exit_vmmcall(v);
-		return;
-	}
 	switch (code) {
 	case VMEXIT_INTR:
 	case VMEXIT_NMI:
@@ -132,4 +113,24 @@ __exit_path void svm_handle_exit(struct vcpu *v)
 			     (unsigned long long)vmcb->exit_info2,
 			     (unsigned long long)vmcb->rip);
 	}
+}
+
+__exit_path void svm_handle_exit(struct vcpu *v)
+{
+	uint32_t code = (uint32_t)v->hvm.vmcb->exit_code;
+
+	count_exit(v, code);
+	/* The exits of the fast path (svm_run.c) by comparisons: a switch's
+	 * jump table would be one more page and an indirect jump under
+	 * TCG. */
+	if (code == VMEXIT_CPUID)
+		svm_exit_cpuid(v);
+	else if (code == VMEXIT_MSR)
+		svm_exit_msr(v);
+	else if (code == VMEXIT_IOIO)
+		svm_exit_io(v);
+	else if (code == VMEXIT_VMMCALL)
+		svm_exit_vmmcall(v);
+	else
+		handle_other_exit(v, code);
 }
