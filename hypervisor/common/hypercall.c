@@ -246,19 +246,24 @@ static const hypercall_fn hypercalls[HYPERCALL_MAX] = {
  * before the host's %gs is back: nothing on that way may use this_cpu(). */
 __exit_handler long do_hypercall(struct vcpu *v, uint64_t nr, uint64_t args[HYPERCALL_ARGS])
 {
-	if (nr >= HYPERCALL_MAX || !hypercalls[nr]) {
+	/* xen_version (the null hypercall) without the table: it is
+	 * another page, and the indirect call a translation lookup, on the
+	 * exit path. */
+	bool version = nr == __HYPERVISOR_xen_version;
+
+	if (!version && (nr >= HYPERCALL_MAX || !hypercalls[nr])) {
 		v->stats.hypercalls_bad++;
 		gprintk(v->domain, LOG_DEBUG, "d%u v%u: hypercall %llu (%#llx): -ENOSYS\n",
 			v->domain->id, v->id, (unsigned long long)nr,
 			(unsigned long long)args[0]);
 		return -ENOSYS;
 	}
-	vcpu_count_hypercall(v, nr);
+	v->stats.hypercalls[nr]++;
 	if (v->hypercall_compat) {
 		long rc = hypercall_compat_enter(v, nr, args);
 
 		if (rc)
 			return rc;
 	}
-	return hypercalls[nr](v, args);
+	return version ? do_xen_version(v, args) : hypercalls[nr](v, args);
 }

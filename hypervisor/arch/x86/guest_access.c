@@ -235,16 +235,40 @@ int fetch_guest_insn(struct vcpu *v, void *dst, uint64_t gva, uint64_t len, bool
  * ordinary domain that has given no frame back, the generic lookups
  * otherwise (dom0's identity map, frames given back). NULL when
  * [gpa, gpa + len) is not all the domain's RAM within one page. */
+static __attribute__((noinline)) const uint8_t *gpa_ptr_owned(const struct domain *d,
+								 uint64_t gpa, uint64_t len)
+{
+	return domain_owns_gpa_range(d, gpa, len) ? phys_to_virt(domain_gpa_to_maddr(d, gpa)) : NULL;
+}
+
 static inline const uint8_t *gpa_ptr(const struct domain *d, uint64_t gpa, uint64_t len)
 {
 	uint64_t i = gpa / EXTENT_SIZE;
 
+	/* Not inlined: the exit path's re-read stays small (umbra/hot.h). */
 	if (d->identity || __atomic_load_n(&d->unbacked_pages, __ATOMIC_ACQUIRE))
-		return domain_owns_gpa_range(d, gpa, len) ?
-		       phys_to_virt(domain_gpa_to_maddr(d, gpa)) : NULL;
+		return gpa_ptr_owned(d, gpa, len);
 	if (gpa + len < gpa || gpa + len > d->mem_bytes || i >= d->nr_extents)
 		return NULL;
 	return phys_to_virt(d->extents[i] + gpa % EXTENT_SIZE);
+}
+
+/* gpa_ptr() for a domain its caller found ordinary (no identity map, no
+ * frame given back), for a table page or bytes within one page: the
+ * bounds and the extent, nothing else to look at. */
+static __exit_inline const uint8_t *plain_ptr(const struct domain *d, uint64_t gpa, uint64_t len)
+{
+	uint64_t i = gpa / EXTENT_SIZE;
+
+	if (gpa + len > d->mem_bytes || i >= d->nr_extents)
+		return NULL;
+	return phys_to_virt(d->extents[i] + gpa % EXTENT_SIZE);
+}
+
+static __exit_inline const uint8_t *insn_ptr(const struct domain *d, uint64_t gpa, uint64_t len,
+					     bool plain)
+{
+	return plain ? plain_ptr(d, gpa, len) : gpa_ptr(d, gpa, len);
 }
 
 /* The guest-physical address of the instruction the vCPU exited on, read
@@ -254,8 +278,8 @@ static inline const uint8_t *gpa_ptr(const struct domain *d, uint64_t gpa, uint6
  * answers false, and the caller's full path (the checked walk and the
  * decoder) decides, as it decides whenever the bytes differ: the
  * outcome is the full path's in every case. */
-static inline bool insn_gpa_fast(const struct domain *d, const struct vcpu_paging_state *st,
-				 uint64_t gva, uint64_t *gpa)
+static __exit_inline bool insn_gpa_fast(const struct domain *d, const struct vcpu_paging_state *st,
+					uint64_t gva, uint64_t *gpa, bool plain)
 {
 	uint64_t table = st->cr3 & PTE_ADDR_MASK, e = 0;
 	int level;
@@ -267,7 +291,7 @@ static inline bool insn_gpa_fast(const struct domain *d, const struct vcpu_pagin
 	if (!(st->efer & EFER_LMA))	/* 4-level: CR4.LA57 is not offered */
 		return false;
 	for (level = 4; level >= 1; level--) {
-		const uint64_t *t = (const uint64_t *)gpa_ptr(d, table, PAGE_SIZE);
+		const uint64_t *t = (const uint64_t *)insn_ptr(d, table, PAGE_SIZE, plain);
 
 		if (!t)
 			return false;
@@ -289,14 +313,9 @@ static inline bool insn_gpa_fast(const struct domain *d, const struct vcpu_pagin
 	return true;
 }
 
-/* Few bytes, no chunk walk, callbacks or memcpy: for the exit path's
- * check of the instruction it exited on (-EFAULT: take the full path). */
-__exit_path int fetch_guest_insn_short(struct vcpu *v, uint8_t *dst, uint64_t gva,
-				       unsigned int len)
+static __exit_inline int fetch_short(const struct domain *d, const struct vcpu_paging_state *st,
+				     uint8_t *dst, uint64_t gva, unsigned int len, bool plain)
 {
-	struct vcpu_paging_state st;
-
-	vcpu_paging_state(v, &st);
 	while (len) {
 		unsigned int n = PAGE_SIZE - (gva & (PAGE_SIZE - 1));
 		const uint8_t *src;
@@ -304,8 +323,7 @@ __exit_path int fetch_guest_insn_short(struct vcpu *v, uint8_t *dst, uint64_t gv
 
 		if (n > len)
 			n = len;
-		if (!insn_gpa_fast(v->domain, &st, gva, &gpa) ||
-		    !(src = gpa_ptr(v->domain, gpa, n)))
+		if (!insn_gpa_fast(d, st, gva, &gpa, plain) || !(src = insn_ptr(d, gpa, n, plain)))
 			return -EFAULT;
 		for (unsigned int i = 0; i < n; i++)
 			*dst++ = src[i];
@@ -313,6 +331,27 @@ __exit_path int fetch_guest_insn_short(struct vcpu *v, uint8_t *dst, uint64_t gv
 		len -= n;
 	}
 	return 0;
+}
+
+/* dom0 (its identity map) and domains that gave frames back: the
+ * generic lookups, out of the exit path's pages. */
+static __attribute__((noinline)) int fetch_short_owned(const struct domain *d,
+						       const struct vcpu_paging_state *st,
+						       uint8_t *dst, uint64_t gva, unsigned int len)
+{
+	return fetch_short(d, st, dst, gva, len, false);
+}
+
+/* Few bytes, no chunk walk, callbacks or memcpy: for the exit path's
+ * check of the instruction it exited on (-EFAULT: take the full path). */
+__exit_path int fetch_guest_insn_short(struct vcpu *v, const struct vcpu_paging_state *st,
+				       uint8_t *dst, uint64_t gva, unsigned int len)
+{
+	const struct domain *d = v->domain;
+
+	if (d->identity || __atomic_load_n(&d->unbacked_pages, __ATOMIC_ACQUIRE))
+		return fetch_short_owned(d, st, dst, gva, len);
+	return fetch_short(d, st, dst, gva, len, true);
 }
 
 int copy_to_guest(struct vcpu *v, uint64_t gva, const void *src, uint64_t len)

@@ -31,8 +31,12 @@ int fetch_from_guest(struct vcpu *v, void *dst, uint64_t gva, uint64_t len);
 int fetch_guest_insn(struct vcpu *v, void *dst, uint64_t gva, uint64_t len, bool user);
 /* The exit path's re-read of the few bytes of the instruction the vCPU
  * has just exited on (the CPU checked that fetch): -EFAULT whenever it
- * cannot be done the quick way, and the caller takes the full path. */
-int fetch_guest_insn_short(struct vcpu *v, uint8_t *dst, uint64_t gva, unsigned int len);
+ * cannot be done the quick way, and the caller takes the full path. The
+ * caller gives the paging state, of which only cr0 (PG), efer (LMA) and
+ * cr3 are looked at: the vendor reads those three without a call. */
+struct vcpu_paging_state;
+int fetch_guest_insn_short(struct vcpu *v, const struct vcpu_paging_state *st, uint8_t *dst,
+			   uint64_t gva, unsigned int len);
 
 /* An access made for the guest's instruction (string I/O): with its
  * privilege (user: CPL 3) and, when the walk fails, the #PF the CPU would

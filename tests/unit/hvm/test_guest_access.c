@@ -468,29 +468,41 @@ static void test_insn_short_fetch(void **s)
 	*host(GPA_USER + 4095) = 0x0f;
 	*host(GPA_USER + 4096) = 0xcc;		/* the next frame: not read */
 	*host(0x30000) = 0xa2;
-	assert_int_equal(fetch_guest_insn_short(&vcpu, buf, VA_USER + 4095, 2), 0);
+	assert_int_equal(fetch_guest_insn_short(&vcpu, &state, buf, VA_USER + 4095, 2), 0);
 	assert_int_equal(buf[0], 0x0f);
 	assert_int_equal(buf[1], 0xa2);
-	assert_int_equal(fetch_guest_insn_short(&vcpu, buf, VA_HOLE - 1, 2), -EFAULT);
+	assert_int_equal(fetch_guest_insn_short(&vcpu, &state, buf, VA_HOLE - 1, 2), -EFAULT);
 	/* A 2 MiB page at va 0x600000 -> gpa 0x200000. */
 	set_pte(0x3000, 3, 0x200000 | PTE_P | PTE_PS);
 	*host(0x200000 + 0x1234) = 0x5a;
-	assert_int_equal(fetch_guest_insn_short(&vcpu, buf, 0x600000 + 0x1234, 1), 0);
+	assert_int_equal(fetch_guest_insn_short(&vcpu, &state, buf, 0x600000 + 0x1234, 1), 0);
 	assert_int_equal(buf[0], 0x5a);
 	/* A leaf past the domain's RAM. */
 	set_pte(0x4000, 5, MEM_BYTES | PTE_P);
-	assert_int_equal(fetch_guest_insn_short(&vcpu, buf, 0x405000, 1), -EFAULT);
+	assert_int_equal(fetch_guest_insn_short(&vcpu, &state, buf, 0x405000, 1), -EFAULT);
 	/* A table past the domain's RAM. */
 	set_pte(0x3000, 4, (MEM_BYTES + 0x1000) | PTE_P);
-	assert_int_equal(fetch_guest_insn_short(&vcpu, buf, 0x800000, 1), -EFAULT);
+	assert_int_equal(fetch_guest_insn_short(&vcpu, &state, buf, 0x800000, 1), -EFAULT);
+	/* A domain that gave a frame back takes the generic lookups
+	 * (fetch_short_owned): that frame is refused, the others read. */
+	static uint64_t unbacked_bits[PAGE_SIZE / 8];
+
+	unbacked_bits[(0x30000 >> 12) / 64] |= 1ULL << ((0x30000 >> 12) % 64);
+	dom.unbacked[0] = unbacked_bits;
+	dom.unbacked_pages = 1;
+	assert_int_equal(fetch_guest_insn_short(&vcpu, &state, buf, VA_SUPER, 1), -EFAULT);
+	assert_int_equal(fetch_guest_insn_short(&vcpu, &state, buf, VA_USER + 4095, 1), 0);
+	assert_int_equal(buf[0], 0x0f);
+	dom.unbacked[0] = NULL;
+	dom.unbacked_pages = 0;
 	/* Paging off: the address is the guest-physical one. */
 	state = (struct vcpu_paging_state){ .cr0 = CR0_PE, .maxphyaddr = 48 };
-	assert_int_equal(fetch_guest_insn_short(&vcpu, buf, 0x30000, 1), 0);
+	assert_int_equal(fetch_guest_insn_short(&vcpu, &state, buf, 0x30000, 1), 0);
 	assert_int_equal(buf[0], 0xa2);
 	/* 32-bit paging: not this path's. */
 	state = (struct vcpu_paging_state){ .cr0 = CR0_PE | CR0_PG, .cr3 = 0x1000,
 					    .maxphyaddr = 48 };
-	assert_int_equal(fetch_guest_insn_short(&vcpu, buf, 0x30000, 1), -EFAULT);
+	assert_int_equal(fetch_guest_insn_short(&vcpu, &state, buf, 0x30000, 1), -EFAULT);
 }
 
 int main(void)

@@ -27,7 +27,7 @@ static unsigned int phys_addr_bits;
 
 /* Read once: CPUID serialises, and CR3 writes and guest copies are
  * frequent. */
-__exit_path unsigned int svm_maxphyaddr(void)
+unsigned int svm_maxphyaddr(void)
 {
 	if (!phys_addr_bits)
 		phys_addr_bits = cpuid(CPUID_EXT_ADDR_SIZES).eax & 0xff;
@@ -41,29 +41,28 @@ bool svm_cr3_valid(uint64_t cr3)
 }
 
 /* The guest's own CR0, CR3 and CR4 (svm_shadow.c may run it on other
- * values): here, beside vcpu_paging_state(), so that the exit path's
- * instruction re-read inlines them instead of calling three functions
- * on another page. */
+ * values): here, beside vcpu_paging_state(), which inlines them. CR3 is
+ * also the exit path's (its instruction re-read, svm_insn.c). */
 __exit_path uint64_t svm_guest_cr3(const struct vcpu *v)
 {
 	return v->domain->shadow ? v->hvm.guest_cr3 : v->hvm.vmcb->cr3;
 }
 
-__exit_path uint64_t svm_guest_cr0(const struct vcpu *v)
+uint64_t svm_guest_cr0(const struct vcpu *v)
 {
 	uint64_t cr0 = v->hvm.vmcb->cr0;
 
 	return v->hvm.cr0_wp_forced ? cr0 & ~CR0_WP : cr0;
 }
 
-__exit_path uint64_t svm_guest_cr4(const struct vcpu *v)
+uint64_t svm_guest_cr4(const struct vcpu *v)
 {
 	uint64_t cr4 = v->hvm.vmcb->cr4;
 
 	return v->hvm.cr4_pae_forced ? cr4 & ~CR4_PAE : cr4;
 }
 
-__exit_path void vcpu_paging_state(const struct vcpu *v, struct vcpu_paging_state *st)
+void vcpu_paging_state(const struct vcpu *v, struct vcpu_paging_state *st)
 {
 	const struct vmcb *vmcb = v->hvm.vmcb;
 

@@ -240,7 +240,7 @@ static __exit_handler bool usual_store(const struct vcpu *v, unsigned int *len, 
 	int n;
 
 	if (!svm_guest_is_64bit(vmcb) ||
-	    fetch_guest_insn_short((struct vcpu *)v, b, vmcb->rip, sizeof(b)) ||
+	    svm_fetch_insn_short(v, b, vmcb->rip, sizeof(b)) ||
 	    (n = insn_mov_store32(b, sizeof(b), &gpr)) < 0)
 		return false;
 	svm_regs_get(v, &r);

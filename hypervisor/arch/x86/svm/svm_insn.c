@@ -37,6 +37,20 @@ int svm_decode_at_rip(struct vcpu *v, struct insn *insn)
 	return insn_decode(bytes, n, guest_code_mode(vmcb), insn);
 }
 
+/* fetch_guest_insn_short() with the paging state it looks at read from
+ * the VMCB without a call: the VMCB's CR0 differs from the guest's in WP
+ * alone (svm_shadow.c), which the re-read does not look at. */
+__exit_path int svm_fetch_insn_short(const struct vcpu *v, uint8_t *dst, uint64_t gva,
+				     unsigned int len)
+{
+	const struct vmcb *vmcb = v->hvm.vmcb;
+	struct vcpu_paging_state st = {
+		.cr0 = vmcb->cr0, .efer = vmcb->efer, .cr3 = svm_guest_cr3(v),
+	};
+
+	return fetch_guest_insn_short((struct vcpu *)v, &st, dst, gva, len);
+}
+
 /* Are the bytes at RIP exactly the usual encoding? A re-read of 1-3
  * bytes (fetch_guest_insn_short) instead of the 15-byte window and the
  * decoder; when it cannot be made, the answer is no and the decoder
@@ -47,7 +61,7 @@ static __exit_path bool insn_is_usual(struct vcpu *v, uint32_t usual)
 	unsigned int len = SVM_INSN_LEN(usual);
 	uint8_t bytes[4] = { 0 };
 
-	if (fetch_guest_insn_short(v, bytes, vmcb->cs.base + vmcb->rip, len))
+	if (svm_fetch_insn_short(v, bytes, vmcb->cs.base + vmcb->rip, len))
 		return false;
 	return (bytes[0] | (uint32_t)bytes[1] << 8 | (uint32_t)bytes[2] << 16) ==
 	       (usual & 0xffffff);

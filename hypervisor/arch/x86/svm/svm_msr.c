@@ -72,7 +72,9 @@ static __exit_handler int msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 	return -EINVAL;
 }
 
-static int msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
+/* Not inlined: WRMSR is not on the fast path, whose pages it would
+ * spread over (umbra/hot.h). */
+static __attribute__((noinline)) int msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 {
 	struct vmcb *vmcb = v->hvm.vmcb;
 

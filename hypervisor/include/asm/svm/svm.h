@@ -123,6 +123,10 @@ bool svm_cr4_valid(uint64_t cr4, uint64_t efer);
 int svm_shadow_write_gpa(struct domain *d, uint64_t gpa, const void *src, uint64_t len);
 /* EFER changed: re-evaluate shadow paging mode. */
 void svm_shadow_mode_changed(struct vcpu *v);
+/* The exit path's re-read of a few bytes of the instruction at gva
+ * (asm/guest_access.h's fetch_guest_insn_short, the paging state taken
+ * from the VMCB): -EFAULT when it cannot be done the quick way. */
+int svm_fetch_insn_short(const struct vcpu *v, uint8_t *dst, uint64_t gva, unsigned int len);
 /* The guest's own CR3 (the VMCB holds the shadow root in shadow mode). */
 uint64_t svm_guest_cr3(const struct vcpu *v);
 /* The guest's own CR0 (shadow mode may run it with WP set), and a new
