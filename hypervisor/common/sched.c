@@ -12,6 +12,7 @@
 #include <umbra/evtchn.h>
 #include <umbra/printk.h>
 #include <umbra/sched.h>
+#include <umbra/sched_keep.h>
 #include <umbra/vcpu_shared.h>
 
 static struct vcpu *runq_head, *runq_tail;
@@ -62,20 +63,12 @@ static unsigned int timer_pcpu(void)
 	return mine ? (unsigned int)__builtin_ctzll(mine) : 0;
 }
 
-/* Is v's domain neither paused nor stopped? Its state changes under
- * runq_lock too (sched_domain_pause), so a pick under the lock never
- * takes a vCPU of a domain paused before it. */
-static bool domain_may_run(const struct vcpu *v)
-{
-	return __atomic_load_n(&v->domain->state, __ATOMIC_ACQUIRE) < DOMAIN_PAUSED;
-}
-
 /* May v run on cpu? Its affinity says, and dom0's pCPU is dom0's alone. */
 static bool may_run(const struct vcpu *v, unsigned int cpu)
 {
 	if (!(__atomic_load_n(&v->affinity, __ATOMIC_ACQUIRE) & (1ULL << cpu)))
 		return false;
-	if (!domain_may_run(v))
+	if (!sched_domain_may_run(v))
 		return false;
 	return sched_pcpu_is_dom0s(cpu) == domain_is_dom0(v->domain);
 }
@@ -307,17 +300,6 @@ void sched_tick(void)
 		check_timers();
 		stats_every_tick();
 	}
-}
-
-/* Keep running v here? Not once it stopped, its domain was paused or it
- * was pinned away: each is seen at its next exit (a kick forces one).
- * Also asked by the vendor's exit fast path, which must not use %gs. */
-__exit_path bool sched_vcpu_keep_running(const struct vcpu *v, unsigned int cpu)
-{
-	return __atomic_load_n(&v->state, __ATOMIC_ACQUIRE) == VCPU_RUNNING &&
-	       !__atomic_load_n(&v->needs_resched, __ATOMIC_ACQUIRE) &&
-	       (__atomic_load_n(&v->affinity, __ATOMIC_ACQUIRE) & (1ULL << cpu)) &&
-	       domain_may_run(v);
 }
 
 static __exit_full __attribute__((noinline)) void run_slice(struct vcpu *v)

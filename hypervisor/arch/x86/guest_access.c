@@ -333,13 +333,55 @@ static __exit_inline int fetch_short(const struct domain *d, const struct vcpu_p
 	return 0;
 }
 
-/* dom0 (its identity map) and domains that gave frames back: the
- * generic lookups, out of the exit path's pages. */
-static __attribute__((noinline)) int fetch_short_owned(const struct domain *d,
-						       const struct vcpu_paging_state *st,
-						       uint8_t *dst, uint64_t gva, unsigned int len)
+/* dom0 (its identity map), domains that gave frames back, and bytes
+ * across a page border: the general loop, out of the exit path's pages. */
+static __attribute__((noinline)) int fetch_short_any(const struct domain *d,
+						     const struct vcpu_paging_state *st,
+						     uint8_t *dst, uint64_t gva, unsigned int len,
+						     bool plain)
 {
-	return fetch_short(d, st, dst, gva, len, false);
+	return fetch_short(d, st, dst, gva, len, plain);
+}
+
+/* The usual case of the re-read, bytes within one page of an ordinary
+ * domain, as few instructions as it takes (each costs several times its
+ * native cost under TCG): the same walk as insn_gpa_fast() and the same
+ * bounds as plain_ptr(), with the domain's layout read once. The host
+ * address of the first byte, or NULL. */
+static __exit_inline const uint8_t *insn_bytes_plain(const struct domain *d,
+						     const struct vcpu_paging_state *st,
+						     uint64_t gva, unsigned int len)
+{
+	const uint64_t *ext = d->extents;
+	uint64_t top = (uint64_t)d->nr_extents * EXTENT_SIZE, gpa, e;
+	uint64_t table = st->cr3 & PTE_ADDR_MASK;
+	unsigned int shift;
+
+	if (d->mem_bytes < top)
+		top = d->mem_bytes;
+	if (!(st->cr0 & CR0_PG)) {
+		gpa = (uint32_t)gva;
+	} else if (!(st->efer & EFER_LMA)) {	/* 4-level: CR4.LA57 is not offered */
+		return NULL;
+	} else {
+		for (shift = 39;; shift -= 9) {
+			if (table + PAGE_SIZE > top)
+				return NULL;
+			e = __atomic_load_n((const uint64_t *)phys_to_virt(ext[table / EXTENT_SIZE] +
+									     table % EXTENT_SIZE) +
+					    ((gva >> shift) & 511), __ATOMIC_RELAXED);
+			if (!(e & PTE_P))
+				return NULL;
+			if (shift == 12 || (shift < 39 && (e & PTE_PS)))
+				break;
+			table = e & PTE_ADDR_MASK;
+		}
+		/* A 4 KiB, 2 MiB or 1 GiB page (bit 12 of a large leaf is PAT). */
+		gpa = (e & PTE_ADDR_MASK & ~((1ULL << shift) - 1)) | (gva & ((1ULL << shift) - 1));
+	}
+	if (gpa + len > top)
+		return NULL;
+	return phys_to_virt(ext[gpa / EXTENT_SIZE] + gpa % EXTENT_SIZE);
 }
 
 /* Few bytes, no chunk walk, callbacks or memcpy: for the exit path's
@@ -348,10 +390,17 @@ __exit_path int fetch_guest_insn_short(struct vcpu *v, const struct vcpu_paging_
 				       uint8_t *dst, uint64_t gva, unsigned int len)
 {
 	const struct domain *d = v->domain;
+	bool plain = !d->identity && !__atomic_load_n(&d->unbacked_pages, __ATOMIC_ACQUIRE);
+	const uint8_t *src;
 
-	if (d->identity || __atomic_load_n(&d->unbacked_pages, __ATOMIC_ACQUIRE))
-		return fetch_short_owned(d, st, dst, gva, len);
-	return fetch_short(d, st, dst, gva, len, true);
+	if (!plain || (gva & (PAGE_SIZE - 1)) + len > PAGE_SIZE)
+		return fetch_short_any(d, st, dst, gva, len, plain);
+	src = insn_bytes_plain(d, st, gva, len);
+	if (!src)
+		return -EFAULT;
+	for (unsigned int i = 0; i < len; i++)
+		dst[i] = src[i];
+	return 0;
 }
 
 int copy_to_guest(struct vcpu *v, uint64_t gva, const void *src, uint64_t len)

@@ -35,8 +35,8 @@ void sched_vcpu_kick(struct vcpu *v);
 void sched_vcpu_poll_prepare(struct vcpu *v);
 /* Give up the rest of the slice. */
 void sched_vcpu_yield(struct vcpu *v);
-/* May v, running on pCPU cpu, go on running there after this exit? */
-bool sched_vcpu_keep_running(const struct vcpu *v, unsigned int cpu);
+/* May v, running on pCPU cpu, go on running there after this exit?
+ * sched_vcpu_keep_running(), inline in umbra/sched_keep.h. */
 /* Never run the vCPU again (its domain stopped). */
 void sched_vcpu_down(struct vcpu *v);
 /* Management (common/mgmt_domain.c). Pause: no vCPU of d is picked from

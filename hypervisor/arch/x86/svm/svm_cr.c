@@ -40,14 +40,9 @@ bool svm_cr3_valid(uint64_t cr3)
 	return !(cr3 >> svm_maxphyaddr());
 }
 
-/* The guest's own CR0, CR3 and CR4 (svm_shadow.c may run it on other
- * values): here, beside vcpu_paging_state(), which inlines them. CR3 is
- * also the exit path's (its instruction re-read, svm_insn.c). */
-__exit_path uint64_t svm_guest_cr3(const struct vcpu *v)
-{
-	return v->domain->shadow ? v->hvm.guest_cr3 : v->hvm.vmcb->cr3;
-}
-
+/* The guest's own CR0 and CR4 (svm_shadow.c may run it on other
+ * values): here, beside vcpu_paging_state(), which inlines them (CR3's
+ * is in svm_insn.c, beside the exit path's instruction re-read). */
 uint64_t svm_guest_cr0(const struct vcpu *v)
 {
 	uint64_t cr0 = v->hvm.vmcb->cr0;

@@ -131,6 +131,8 @@ __exit_path void svm_handle_exit(struct vcpu *v)
 		svm_exit_io(v);
 	else if (code == VMEXIT_VMMCALL)
 		svm_exit_vmmcall(v);
+	else if (code == VMEXIT_NPF)	/* dom0's APIC writes take the fast path too */
+		svm_exit_npf(v);
 	else
 		handle_other_exit(v, code);
 }

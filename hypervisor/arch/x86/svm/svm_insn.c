@@ -37,10 +37,17 @@ int svm_decode_at_rip(struct vcpu *v, struct insn *insn)
 	return insn_decode(bytes, n, guest_code_mode(vmcb), insn);
 }
 
+/* The guest's own CR3 (the VMCB holds the shadow root in shadow mode):
+ * here, where the exit path's re-read below inlines it. */
+__exit_path uint64_t svm_guest_cr3(const struct vcpu *v)
+{
+	return v->domain->shadow ? v->hvm.guest_cr3 : v->hvm.vmcb->cr3;
+}
+
 /* fetch_guest_insn_short() with the paging state it looks at read from
  * the VMCB without a call: the VMCB's CR0 differs from the guest's in WP
  * alone (svm_shadow.c), which the re-read does not look at. */
-__exit_path int svm_fetch_insn_short(const struct vcpu *v, uint8_t *dst, uint64_t gva,
+static __exit_inline int fetch_short(const struct vcpu *v, uint8_t *dst, uint64_t gva,
 				     unsigned int len)
 {
 	const struct vmcb *vmcb = v->hvm.vmcb;
@@ -51,8 +58,14 @@ __exit_path int svm_fetch_insn_short(const struct vcpu *v, uint8_t *dst, uint64_
 	return fetch_guest_insn_short((struct vcpu *)v, &st, dst, gva, len);
 }
 
+__exit_path int svm_fetch_insn_short(const struct vcpu *v, uint8_t *dst, uint64_t gva,
+				     unsigned int len)
+{
+	return fetch_short(v, dst, gva, len);
+}
+
 /* Are the bytes at RIP exactly the usual encoding? A re-read of 1-3
- * bytes (fetch_guest_insn_short) instead of the 15-byte window and the
+ * bytes (fetch_short) instead of the 15-byte window and the
  * decoder; when it cannot be made, the answer is no and the decoder
  * decides. */
 static __exit_path bool insn_is_usual(struct vcpu *v, uint32_t usual)
@@ -61,7 +74,7 @@ static __exit_path bool insn_is_usual(struct vcpu *v, uint32_t usual)
 	unsigned int len = SVM_INSN_LEN(usual);
 	uint8_t bytes[4] = { 0 };
 
-	if (svm_fetch_insn_short(v, bytes, vmcb->cs.base + vmcb->rip, len))
+	if (fetch_short(v, bytes, vmcb->cs.base + vmcb->rip, len))
 		return false;
 	return (bytes[0] | (uint32_t)bytes[1] << 8 | (uint32_t)bytes[2] << 16) ==
 	       (usual & 0xffffff);

@@ -7,6 +7,7 @@
 #include <asm/x86.h>
 #include <umbra/domain.h>
 #include <umbra/sched.h>
+#include <umbra/sched_keep.h>
 #include <umbra/hot.h>
 
 static void fpu_load(const struct vcpu *v)
