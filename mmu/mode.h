@@ -30,6 +30,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "mmu/pte.h"
 
 /* Page-fault error code (pushed with #PF, also AMD's EXITINFO1 for #NPF). */
 #define MMU_PF_P	(1u << 0)	/* 0: not present, 1: protection / reserved */
@@ -72,7 +73,7 @@ static inline enum mmu_paging_form mmu_paging_form(const struct mmu_mode *m)
 
 static inline unsigned int mmu_maxphyaddr(const struct mmu_mode *m)
 {
-	return m->maxphyaddr ? m->maxphyaddr : 52;
+	return m->maxphyaddr ? m->maxphyaddr : PADDR_BITS_MAX;
 }
 
 /* Address bits at or above MAXPHYADDR (up to bit 51) are reserved in
@@ -81,9 +82,9 @@ static inline uint64_t mmu_phys_rsvd_mask(const struct mmu_mode *m)
 {
 	unsigned int width = mmu_maxphyaddr(m);
 
-	if (width >= 52)
+	if (width >= PADDR_BITS_MAX)
 		return 0;
-	return ((1ULL << 52) - 1) & ~((1ULL << width) - 1);
+	return ((1ULL << PADDR_BITS_MAX) - 1) & ~((1ULL << width) - 1);
 }
 
 #endif /* !__ASSEMBLY__ */

@@ -202,7 +202,7 @@ int shadow_translate(const struct shadow_vcpu *v, uint64_t va, unsigned int acce
 	hw = v->mode;
 	hw.cr0 |= MMU_CR0_WP;
 	hw.efer |= MMU_EFER_NXE;
-	hw.maxphyaddr = 52;
+	hw.maxphyaddr = PADDR_BITS_MAX;
 	if (root->level == 4) {
 		st = mmu_walk(&hw, &t, root->maddr, va, access, 0, &w);
 	} else {
