@@ -3,6 +3,7 @@
  * command that must wait for another pCPU (pause, destroy) is continued,
  * and every step it repeats is one that is done already, so a continued
  * call is the same command asked again. */
+#include <asm/guest.h>
 #include <asm/hvm.h>
 #include <asm/layout.h>
 #include <public/hvm/start_info.h>
@@ -179,7 +180,13 @@ long mgmt_domain_destroy(struct mgmt_call *c)
 	domain_kill(d);
 	/* dom0's way into its rings goes before its memory does. */
 	domain_rings_teardown(d);
-	if (sched_domain_on_pcpus(d) || !scrub_step(d, SCRUB_EXTENTS_PER_CALL))
+	if (sched_domain_on_pcpus(d))
+		return HYPERCALL_CONTINUE;
+	/* Once, before the first extent is zeroed: the page-table engine
+	 * reads the domain's tables to let go of what they hold. */
+	if (!d->scrubbed)
+		arch_domain_relinquish(d);
+	if (!scrub_step(d, SCRUB_EXTENTS_PER_CALL))
 		return HYPERCALL_CONTINUE;
 	domain_destroy(d);
 	mgmt_notify();

@@ -21,6 +21,14 @@ static inline int arch_domain_init(struct domain *d, const char **why)
 	return domain_is_pv(d) ? pv_domain_init(d, why) : hvm_domain_init(d, why);
 }
 
+/* A dying domain, its vCPUs off every pCPU, before its memory is
+ * scrubbed: what must read that memory to be undone is undone now. */
+static inline void arch_domain_relinquish(struct domain *d)
+{
+	if (domain_is_pv(d))
+		pv_domain_relinquish(d);
+}
+
 static inline void arch_domain_destroy(struct domain *d)
 {
 	if (domain_is_pv(d))

@@ -17,6 +17,9 @@ struct vcpu;
 uint64_t pv_domain_pool_pages(struct domain *d, const struct domain_config *cfg,
 			      const char **why);
 int pv_domain_init(struct domain *d, const char **why);
+/* Drop the references its page tables and descriptor pages hold, before
+ * its memory is scrubbed: shared-pt finds them by reading those tables. */
+void pv_domain_relinquish(struct domain *d);
 void pv_domain_destroy(struct domain *d);
 int pv_vcpu_init(struct vcpu *v, struct domain *d, unsigned int id);
 void pv_vcpu_destroy(struct vcpu *v);

@@ -88,6 +88,26 @@ int pv_domain_init(struct domain *d, const char **why)
 	return 0;
 }
 
+/* Xen's domain_relinquish_resources: the GDT frames (destroy_gdt), the
+ * pins and base pointers. Dropping the last type of a table puts the
+ * entries it holds *now*, read from the guest's frames, so this must come
+ * before destruction scrubs them: scrubbed first, the L4 lets go of
+ * nothing and its L3 and everything below keep their counts. A frame
+ * another domain maps stays counted; pv_domain_destroy says so. */
+void pv_domain_relinquish(struct domain *d)
+{
+	struct pv_domain *pd = d->pv;
+
+	if (!pd)
+		return;
+	for (unsigned int i = 0; i < d->nr_vcpus; i++)
+		if (d->vcpus[i])
+			pv_desc_release(d->vcpus[i]);
+	pv_mm_lock(d);
+	spt_domain_relinquish(&pd->spt);
+	pv_mm_unlock();
+}
+
 void pv_domain_destroy(struct domain *d)
 {
 	struct pv_domain *pd = d->pv;
