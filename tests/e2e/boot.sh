@@ -48,7 +48,7 @@ for f in pf:14:fault_page ud:6:provoke_fault de:0:fault_divide; do
 	check "fault-$kind: fatal trap reported with vector $vec" \
 		log_has "^umbra: FATAL TRAP: vector $vec \("
 	check "fault-$kind: register dump" log_has '^RAX: [0-9a-f]{16} RBX: [0-9a-f]{16}'
-	check "fault-$kind: RIP named" log_has "^RIP: 0008:ffffffff8[0-9a-f]+ $fn\+0x"
+	check "fault-$kind: RIP named" log_has "^RIP: e008:ffffffff8[0-9a-f]+ $fn\+0x"
 	check "fault-$kind: backtrace reaches start_umbra" log_has '\] start_umbra\+0x'
 	check "fault-$kind: failure exit status (35)" rc_is 35
 	check "fault-$kind: no ready line" log_lacks '^umbra: ready:'

@@ -155,7 +155,7 @@ scenario_end fault-stack
 boot fault-wtext "$ELF" "exit_on_ready test_fault=wtext" ""
 check "write to .text: #PF, present page, write (error code 0x3)" \
 	log_has '^umbra: FATAL TRAP: vector 14 \(#PF page fault\), error code 0x3,'
-check "write to .text: at write_text" log_has '^RIP: 0008:ffffffff8[0-9a-f]+ write_text\+0'
+check "write to .text: at write_text" log_has '^RIP: e008:ffffffff8[0-9a-f]+ write_text\+0'
 check "write to .text: failure exit status (35)" rc_is 35
 scenario_end fault-wtext
 
