@@ -3,4 +3,4 @@
 # named literally.
 CHECK_SUITES += tests/e2e/hvm.sh
 CHECK_DEPS += $(BUILD)/test/umbra.elf \
-	$(patsubst %,$(BUILD)/guests/%.elf,hello compute timer ptwork hostile selftest)
+	$(patsubst %,$(BUILD)/guests/%.elf,hello compute timer ptwork hostile selftest insnskip)
