@@ -16,6 +16,19 @@ TTY_SESSION=
 TTY_LOG=
 TTY_MARK=0
 
+# The command runs as a child of the tmux server, which keeps the
+# niceness of whoever started it first; run it at the caller's niceness
+# instead, so a benchmark started under `nice -n -10` and a suite under
+# `nice -n 19` keep their priorities whoever's server they share.
+tty_nice_prefix() {
+	local pid srv
+	pid=$(tmux display-message -p '#{pid}' 2>/dev/null) || return 0
+	srv=$(ps -o ni= -p "$pid" 2>/dev/null | tr -d ' ')
+	[ -n "$srv" ] && [ "$srv" != "$(nice)" ] &&
+		printf 'nice -n %d ' $(($(nice) - srv))
+	return 0
+}
+
 tty_start() {
 	TTY_SESSION=umbra-$1-$$
 	shift
@@ -26,7 +39,8 @@ tty_start() {
 	TTY_MARK=0
 	tmux kill-session -t "$TTY_SESSION" 2>/dev/null || true
 	# remain-on-exit keeps the pane (and its output) after QEMU ends.
-	tmux new-session -d -s "$TTY_SESSION" -x 160 -y 48 "$(printf '%q ' "$@")"
+	tmux new-session -d -s "$TTY_SESSION" -x 160 -y 48 \
+		"$(tty_nice_prefix)$(printf '%q ' "$@")"
 	tmux set-option -t "$TTY_SESSION" remain-on-exit on >/dev/null
 	tmux pipe-pane -t "$TTY_SESSION" -o "cat >> '$TTY_LOG'"
 }
