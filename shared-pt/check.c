@@ -327,6 +327,11 @@ static int expect_others(struct checker *c)
 			s->type_count += f->type_count;
 			s->type = SPT_TYPE_SEG;
 		}
+		if (f->flags & SPT_FRAME_SHARED) {	/* spt_share_page's own */
+			s->count++;
+			s->type_count++;
+			s->type = SPT_TYPE_WRITABLE;
+		}
 		if (f->type != SPT_TYPE_SHADOW || !f->type_count)
 			continue;
 		if (!shadows_table(c, spt_frame(c->m, f->pfn), mfn))

@@ -33,6 +33,12 @@ static bool granted(struct spt_domain *d, const struct spt_frame *f,
 	return ops->granted(d->m->ctx, f->owner, d->id, mfn, writable);
 }
 
+bool spt_may_map(struct spt_domain *d, const struct spt_frame *f, uint64_t mfn,
+		 bool writable)
+{
+	return f->owner == d->id || granted(d, f, mfn, writable);
+}
+
 /* W^X domains: a frame becomes executable by taking SPT_TYPE_EXEC, which
  * no writable mapping can hold at the same time. may_exec sees the frame
  * when it takes its first EXEC reference (its contents cannot change
@@ -59,7 +65,7 @@ static int get_leaf(struct spt_domain *d, uint64_t mfn, bool writable, bool exec
 		return spt_refuse(d, SPT_R_NO_FRAME, mfn, 0);
 	if (d->wx && writable && exec)
 		return spt_refuse(d, SPT_R_WX, mfn, 0);
-	if (f->owner != d->id && !granted(d, f, mfn, writable))
+	if (!spt_may_map(d, f, mfn, writable))
 		return spt_refuse(d, SPT_R_NOT_OWNER, mfn, 0);
 	if (!d->wx && exec && ops->may_exec &&
 	    !ops->may_exec(d->m->ctx, d->id, mfn, writable))

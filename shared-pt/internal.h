@@ -96,6 +96,9 @@ void spt_flush_if_stale(struct spt_domain *d, uint64_t mfn, unsigned int type);
 bool spt_extent_unused(const struct spt_machine *m, uint64_t mfn);
 
 /* entry.c: references held by one present entry of a table at `level` */
+/* May d name frame f (mfn) in a leaf entry: its own, or granted? */
+bool spt_may_map(struct spt_domain *d, const struct spt_frame *f, uint64_t mfn,
+		 bool writable);
 int spt_get_entry(struct spt_domain *d, int level, uint64_t table_mfn,
 		  unsigned int index, pte_t e, pte_t *shadow_e);
 void spt_put_entry(struct spt_domain *d, int level, uint64_t table_mfn, pte_t e);

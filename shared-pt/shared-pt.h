@@ -136,6 +136,8 @@ struct spt_ops {
 
 #define SPT_FRAME_PINNED	(1u << 0)
 #define SPT_FRAME_STALE		(1u << 1)	/* type count fell to zero */
+#define SPT_FRAME_SHARED	(1u << 2)	/* a hypervisor page shared with
+						 * its owner (spt_share_page) */
 
 struct spt_frame {
 	uint64_t pfn;		/* owner's pseudo-physical frame (m2p); for a
@@ -253,6 +255,24 @@ int spt_get_seg_page(struct spt_domain *d, uint64_t mfn);
 void spt_put_seg_page(struct spt_domain *d, uint64_t mfn);
 int spt_domain_relinquish(struct spt_domain *d);
 int spt_domain_destroy(struct spt_domain *d);
+
+/* share.c: hypervisor pages a domain may map as its own (Xen's
+ * share_xen_page_with_guest, read-write: grant table and status frames).
+ * The page must be owned by nobody and unreferenced; it becomes d's, with
+ * no pseudo-physical frame (m2p SPT_INVALID_MFN), and holds one general
+ * and one writable type reference of its own, so it can never become a
+ * page table, descriptor page or (W^X) executable page. Only d may map
+ * it. spt_unshare_page gives it back to nobody: -EBUSY (nothing changes)
+ * while any mapping or hold still references it; on success every TLB is
+ * flushed, so the page may be reused at once. */
+int spt_share_page(struct spt_domain *d, uint64_t mfn);
+int spt_unshare_page(struct spt_domain *d, uint64_t mfn);
+/* A reference held outside any page table (a grant's device mapping): a
+ * general one and, if writable, the writable type, on a frame d could
+ * map in an L1 entry (its own, or one ops.granted allows). The checker
+ * does not see holds: a caller that holds frames must not run it. */
+int spt_hold_frame(struct spt_domain *d, uint64_t mfn, bool writable);
+void spt_release_frame(struct spt_domain *d, uint64_t mfn, bool writable);
 
 /* update.c: single entries, written by the guest through a trap or asked
  * for by hypercall. `maddr` is the machine address of the entry. */

@@ -28,19 +28,24 @@ bool grant_mapped_at(struct domain *ld, uint64_t gpa)
 	const struct grant_table *gt = ld->grant;
 
 	for (unsigned int i = 0; gt && i < GRANT_MAPTRACK_MAX; i++)
-		if (gt->map[i].flags && gt->map[i].gpa == (gpa & ~PAGE_MASK_4K))
+		if ((gt->map[i].flags & GNTMAP_host_map) && gt->map[i].gpa == (gpa & ~PAGE_MASK_4K))
 			return true;
 	return false;
 }
 
-/* What Xen refuses before it looks at the granter. */
-static int16_t check_map_flags(uint32_t flags)
+/* What Xen refuses before it looks at the granter. A PV mapper may ask
+ * for a device mapping too (the frame held, its machine address in
+ * dev_bus_addr: there is no IOMMU); the PTE and application forms are
+ * not offered. */
+static int16_t check_map_flags(const struct domain *ld, uint32_t flags)
 {
+	uint32_t refused = GNTMAP_application_map | GNTMAP_contains_pte;
+
 	if (!(flags & (GNTMAP_device_map | GNTMAP_host_map)))
 		return GNTST_bad_gntref;
-	/* No device mappings, PTE updates or application mappings for a
-	 * domain whose paging the hypervisor translates. */
-	if (flags & (GNTMAP_device_map | GNTMAP_application_map | GNTMAP_contains_pte))
+	if (!pv_grant_machine(ld))
+		refused |= GNTMAP_device_map;
+	if (flags & refused)
 		return GNTST_general_error;
 	return GNTST_okay;
 }
@@ -61,24 +66,42 @@ int grant_npt_map(struct domain *d, struct grant_table *gt, uint64_t gpa, uint64
 	return 0;
 }
 
-static int16_t map_frame(struct domain *ld, struct grant_table *lgt, struct domain *rd,
-			 uint64_t gpa, uint64_t gfn, bool readonly)
+static int16_t map_host(struct domain *ld, struct grant_table *lgt, struct domain *rd,
+			uint64_t gpa, uint64_t maddr, bool readonly)
 {
 	if (domain_is_pv(ld))
-		return pv_grant_map(ld, rd->id, gpa, domain_gpa_to_maddr(rd, gfn << 12), !readonly) ?
+		return pv_grant_map(ld, rd->id, gpa, maddr, !readonly) ?
 		       GNTST_general_error : GNTST_okay;
-	if (grant_npt_map(ld, lgt, gpa, domain_gpa_to_maddr(rd, gfn << 12), !readonly))
+	if (grant_npt_map(ld, lgt, gpa, maddr, !readonly))
 		return GNTST_general_error;
 	return GNTST_okay;
+}
+
+/* The host mapping and/or the device hold a map operation asks for;
+ * nothing of either stays on failure. */
+static int16_t map_frame(struct domain *ld, struct grant_table *lgt, struct domain *rd,
+			 uint64_t gpa, uint64_t maddr, uint32_t flags)
+{
+	bool readonly = flags & GNTMAP_readonly;
+	int16_t rc;
+
+	if ((flags & GNTMAP_device_map) && pv_grant_hold(ld, rd->id, maddr, !readonly))
+		return GNTST_general_error;
+	if (!(flags & GNTMAP_host_map))
+		return GNTST_okay;
+	rc = map_host(ld, lgt, rd, gpa, maddr, readonly);
+	if (rc && (flags & GNTMAP_device_map))
+		pv_grant_release(ld, maddr, !readonly);
+	return rc;
 }
 
 int16_t grant_map_one(struct domain *ld, struct gnttab_map_grant_ref *op)
 {
 	bool readonly = op->flags & GNTMAP_readonly;
-	uint64_t gpa = op->host_addr & ~PAGE_MASK_4K, gfn;
+	uint64_t gpa = op->host_addr & ~PAGE_MASK_4K, gfn, maddr;
 	struct grant_table *lgt;
 	struct domain *rd;
-	int16_t rc = check_map_flags(op->flags);
+	int16_t rc = check_map_flags(ld, op->flags);
 	int slot;
 
 	if (rc)
@@ -93,17 +116,19 @@ int16_t grant_map_one(struct domain *ld, struct gnttab_map_grant_ref *op)
 	rc = (int16_t)grant_acquire(rd, op->ref, ld->id, readonly, true, &gfn);
 	if (rc)
 		return rc;
-	rc = map_frame(ld, lgt, rd, gpa, gfn, readonly);
+	maddr = domain_gpa_to_maddr(rd, gfn << 12);
+	rc = map_frame(ld, lgt, rd, gpa, maddr, op->flags);
 	if (rc) {
 		grant_release(rd, op->ref, readonly);
 		return rc;
 	}
 	lgt->map[slot] = (struct grant_maptrack){
-		.gpa = gpa, .ref = op->ref, .dom = rd->id, .flags = (uint16_t)op->flags,
-		.maddr = domain_gpa_to_maddr(rd, gfn << 12),
+		.gpa = gpa, .ref = op->ref, .dom = rd->id, .maddr = maddr,
+		.flags = (uint16_t)(op->flags & (GNTMAP_host_map | GNTMAP_device_map |
+						 GNTMAP_readonly)),
 	};
 	op->handle = (grant_handle_t)slot;
-	op->dev_bus_addr = 0;
+	op->dev_bus_addr = (op->flags & GNTMAP_device_map) ? maddr : 0;
 	return GNTST_okay;
 }
 
@@ -117,41 +142,93 @@ static void release_slot(struct grant_maptrack *mt)
 	mt->flags = 0;
 }
 
-/* The mapping may already be gone from a PV mapper's tables (it changed
- * them itself): then only the pin is given back. */
+static void drop_device(struct domain *ld, struct grant_maptrack *mt)
+{
+	pv_grant_release(ld, mt->maddr, !(mt->flags & GNTMAP_readonly));
+	mt->flags &= (uint16_t)~GNTMAP_device_map;
+}
+
+/* Everything of slot i goes (teardown). The mapping may already be gone
+ * from a PV mapper's tables (it changed them itself): then only the
+ * pins and holds are given back. */
 void grant_unmap_slot(struct domain *ld, struct grant_table *lgt, unsigned int i)
 {
 	struct grant_maptrack *mt = &lgt->map[i];
 	int64_t freed = 0;
 
-	if (domain_is_pv(ld))
-		pv_grant_unmap(ld, mt->gpa, mt->maddr);
-	else if (!hvm_grant_unmap(ld, mt->gpa, &freed))
+	if (mt->flags & GNTMAP_device_map)
+		drop_device(ld, mt);
+	if ((mt->flags & GNTMAP_host_map) && domain_is_pv(ld))
+		pv_grant_unmap(ld, mt->gpa, mt->maddr, !(mt->flags & GNTMAP_readonly));
+	else if ((mt->flags & GNTMAP_host_map) && !hvm_grant_unmap(ld, mt->gpa, &freed))
 		lgt->npt_tables += freed;
 	release_slot(mt);
 }
 
-int16_t grant_unmap_one(struct domain *ld, struct gnttab_unmap_grant_ref *op)
+/* The host mapping at host_addr goes: for a PV mapper its entry must
+ * still be what the map made (Xen's checks: the frame and the flags),
+ * and with new_addr that address's entry moves in (unmap_and_replace).
+ * An HVM mapper has no entry to move (Xen: GNTST_general_error). */
+static int16_t unmap_host(struct domain *ld, struct grant_table *lgt,
+			  struct grant_maptrack *mt, uint64_t new_addr)
+{
+	bool writable = !(mt->flags & GNTMAP_readonly);
+	int64_t freed = 0;
+
+	if (domain_is_pv(ld)) {
+		int rc = new_addr ? pv_grant_replace(ld, mt->gpa, mt->maddr, writable, new_addr) :
+			 pv_grant_unmap(ld, mt->gpa, mt->maddr, writable);
+
+		return rc ? GNTST_general_error : GNTST_okay;
+	}
+	if (new_addr)
+		return GNTST_general_error;
+	if (!hvm_grant_unmap(ld, mt->gpa, &freed))
+		lgt->npt_tables += freed;
+	return GNTST_okay;
+}
+
+/* Xen's unmap_common: a device address must be the frame's (when the
+ * mapping has a device part); each part named goes; the handle is free
+ * once neither is left. A host address other than the mapping's is
+ * refused, 0 leaves the host part alone. */
+static int16_t unmap_common(struct domain *ld, uint32_t handle, uint64_t host_addr,
+			    uint64_t dev_bus_addr, uint64_t new_addr)
 {
 	struct grant_table *lgt = grant_table_of(ld, false);
 	struct grant_maptrack *mt;
+	int16_t rc;
 
-	if (!lgt || op->handle >= GRANT_MAPTRACK_MAX || !lgt->map[op->handle].flags)
+	if (!lgt || handle >= GRANT_MAPTRACK_MAX || !lgt->map[handle].flags)
 		return GNTST_bad_handle;
-	mt = &lgt->map[op->handle];
-	/* As Xen: no host address, nothing to take down (the handle stays). */
-	if (!op->host_addr)
-		return GNTST_okay;
-	if ((op->host_addr & ~PAGE_MASK_4K) != mt->gpa)
-		return GNTST_general_error;
-	/* A PV mapper's entry must still map the frame (Xen's check); if it
-	 * does not, the handle stays. */
-	if (domain_is_pv(ld)) {
-		if (pv_grant_unmap(ld, mt->gpa, mt->maddr))
+	mt = &lgt->map[handle];
+	if (dev_bus_addr && (mt->flags & GNTMAP_device_map) &&
+	    (dev_bus_addr & ~PAGE_MASK_4K) != mt->maddr)
+		return GNTST_bad_dev_addr;
+	if (host_addr && (mt->flags & GNTMAP_host_map)) {
+		if ((host_addr & ~PAGE_MASK_4K) != mt->gpa)
 			return GNTST_general_error;
-		release_slot(mt);
-		return GNTST_okay;
+		rc = unmap_host(ld, lgt, mt, new_addr);
+		if (rc)
+			return rc;
+		mt->flags &= (uint16_t)~GNTMAP_host_map;
 	}
-	grant_unmap_slot(ld, lgt, op->handle);
+	if (dev_bus_addr && (mt->flags & GNTMAP_device_map))
+		drop_device(ld, mt);
+	if (!(mt->flags & (GNTMAP_host_map | GNTMAP_device_map)))
+		release_slot(mt);
 	return GNTST_okay;
+}
+
+int16_t grant_unmap_one(struct domain *ld, struct gnttab_unmap_grant_ref *op)
+{
+	return unmap_common(ld, op->handle, op->host_addr, op->dev_bus_addr, 0);
+}
+
+int16_t grant_replace_one(struct domain *ld, struct gnttab_unmap_and_replace *op)
+{
+	/* Xen: only the host part, and the address must be given. */
+	if (!op->host_addr)
+		return GNTST_general_error;
+	return unmap_common(ld, op->handle, op->host_addr, 0, op->new_addr);
 }

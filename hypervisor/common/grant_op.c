@@ -4,10 +4,12 @@
  * huge count cannot hold a pCPU), and the table queries. Answers follow
  * Xen's: a bad operation in a batch gets its GNTST_* status and the
  * batch goes on; a bad pointer ends the call with -EFAULT; the queries
- * take count 1 only. Only version 1 is offered.
+ * take count 1 only. Version 2 is offered to PV domains on shared page
+ * tables (grant_pv.c).
  */
 #include <stddef.h>
 #include <asm/guest_access.h>
+#include <asm/pv.h>
 #include <public/xen.h>
 #include <umbra/domain.h>
 #include <umbra/errno.h>
@@ -30,6 +32,11 @@ static int16_t map_fn(struct domain *ld, void *op)
 static int16_t unmap_fn(struct domain *ld, void *op)
 {
 	return grant_unmap_one(ld, op);
+}
+
+static int16_t replace_fn(struct domain *ld, void *op)
+{
+	return grant_replace_one(ld, op);
 }
 
 static int16_t copy_fn(struct domain *ld, void *op)
@@ -60,6 +67,7 @@ static long batch(struct vcpu *v, uint64_t *a, size_t size, size_t status_off, b
 	union {
 		struct gnttab_map_grant_ref map;
 		struct gnttab_unmap_grant_ref unmap;
+		struct gnttab_unmap_and_replace replace;
 		struct gnttab_copy copy;
 		struct compat_gnttab_copy compat_copy;
 		uint8_t bytes[1];
@@ -123,13 +131,21 @@ static int16_t setup_frames(struct vcpu *v, struct gnttab_setup_table *op)
 	gt = grant_table_of(d, true);
 	if (!gt)
 		return GNTST_general_error;
+	/* A PV domain on shared page tables gets frames of Umbra's to map. */
+	if (pv_grant_machine(d) && grant_pv_grow(d, gt, op->nr_frames))
+		return GNTST_general_error;
 	if (op->nr_frames > gt->setup_frames)
 		gt->setup_frames = op->nr_frames;
 	/* An HVM domain's frames are where it placed them; one not placed
-	 * yet has no frame number (Xen's INVALID_GFN). */
+	 * yet has no frame number (Xen's INVALID_GFN). A PV domain's are
+	 * machine frames (one placed in its RAM: that page's frame). */
 	for (uint32_t i = 0; i < op->nr_frames; i++) {
 		uint64_t gfn = d->grant_frame_placed[i] ? d->grant_frame_gpa[i] >> 12 : INVALID_GFN;
-		int16_t rc = frame_out(v, op->frame_list, i, gfn);
+		int16_t rc;
+
+		if (i < GRANT_PV_FRAMES && gt->pv_frame[i])
+			gfn = gt->pv_frame[i] >> 12;
+		rc = frame_out(v, op->frame_list, i, gfn);
 
 		if (rc)
 			status = rc;
@@ -189,18 +205,30 @@ static long query_size(struct vcpu *v, uint64_t uop)
 	return copy_to_guest(v, uop, &op, sizeof(op)) ? -EFAULT : 0;
 }
 
-/* Version 1 is the only one: asking for it succeeds, for 2 is -ENOSYS
- * (as Xen with gnttab max version 1), anything else -EINVAL; the
- * version in effect is written back either way. */
+/* Version 1 everywhere, and 2 for a PV domain on shared page tables
+ * (grant_pv.c); asking another domain for 2 is -ENOSYS (as Xen with
+ * gnttab max version 1), anything else -EINVAL; the version in effect is
+ * written back in every case. */
 static long set_version(struct vcpu *v, uint64_t uop)
 {
+	struct domain *d = v->domain;
 	struct gnttab_set_version op;
+	struct grant_table *gt;
 	long rc;
+	uint64_t f;
 
 	if (copy_from_guest(v, &op, uop, sizeof(op)))
 		return -EFAULT;
-	rc = op.version == 1 ? 0 : op.version == 2 ? -ENOSYS : -EINVAL;
-	op.version = 1;
+	f = spin_lock_irqsave(&grant_lock);
+	gt = grant_table_of(d, pv_grant_machine(d));
+	if (op.version != 1 && op.version != 2)
+		rc = -EINVAL;
+	else if (!pv_grant_machine(d))
+		rc = op.version == 1 ? 0 : -ENOSYS;
+	else
+		rc = gt ? grant_pv_set_version(d, gt, op.version) : -ENOMEM;
+	op.version = gt && gt->version == 2 ? 2 : 1;
+	spin_unlock_irqrestore(&grant_lock, f);
 	return copy_to_guest(v, uop, &op, sizeof(op)) ? -EFAULT : rc;
 }
 
@@ -216,8 +244,45 @@ static long get_version(struct vcpu *v, uint64_t uop)
 		return -ESRCH;
 	if (d != v->domain)
 		return -EPERM;
-	op.version = 1;
+	op.version = d->grant && d->grant->version == 2 ? 2 : 1;
 	return copy_to_guest(v, uop, &op, sizeof(op)) ? -EFAULT : 0;
+}
+
+/* Version 2's status frames, by machine frame: asking for more than
+ * there are (none in version 1) is GNTST_general_error, as in Xen. A
+ * 32-bit caller's frame_list is a 4-byte handle (it has no version 2). */
+static int16_t status_frames(struct vcpu *v, struct gnttab_get_status_frames *op)
+{
+	struct domain *d = own_table(v->domain, op->dom, &op->status);
+	struct grant_table *gt = d ? d->grant : NULL;
+
+	if (!d)
+		return op->status;
+	if (op->nr_frames > (gt && gt->version == 2 ? grant_pv_status_frames(gt) : 0))
+		return GNTST_general_error;
+	for (uint32_t i = 0; i < op->nr_frames; i++) {
+		uint64_t mfn = gt->pv_status[i] >> 12;
+
+		if (copy_to_guest(v, op->frame_list + i * sizeof(mfn), &mfn, sizeof(mfn)))
+			return GNTST_bad_virt_addr;
+	}
+	return GNTST_okay;
+}
+
+static long get_status_frames(struct vcpu *v, uint64_t uop)
+{
+	struct gnttab_get_status_frames op = { 0 };
+	uint64_t f;
+
+	if (copy_from_guest(v, &op, uop, v->hypercall_compat ? 12 : sizeof(op)))
+		return -EFAULT;
+	if (v->hypercall_compat)
+		op.frame_list = (uint32_t)op.frame_list;
+	f = spin_lock_irqsave(&grant_lock);
+	op.status = status_frames(v, &op);
+	spin_unlock_irqrestore(&grant_lock, f);
+	return copy_to_guest(v, uop + offsetof(struct gnttab_get_status_frames, status),
+			     &op.status, sizeof(op.status)) ? -EFAULT : 0;
 }
 
 /* x86 caches are coherent with DMA, and no device reaches a domain's
@@ -277,6 +342,8 @@ static long one_op(struct vcpu *v, unsigned int cmd, uint64_t *a)
 		return query_size(v, a[1]);
 	case GNTTABOP_set_version:
 		return set_version(v, a[1]);
+	case GNTTABOP_get_status_frames:
+		return get_status_frames(v, a[1]);
 	default:
 		return get_version(v, a[1]);
 	}
@@ -305,10 +372,14 @@ long do_grant_table_op(struct vcpu *v, uint64_t *a)
 				     offsetof(struct compat_gnttab_copy, status), compat_copy_fn);
 		return batch(v, a, sizeof(struct gnttab_copy),
 			     offsetof(struct gnttab_copy, status), copy_fn);
+	case GNTTABOP_unmap_and_replace:
+		return batch(v, a, sizeof(struct gnttab_unmap_and_replace),
+			     offsetof(struct gnttab_unmap_and_replace, status), replace_fn);
 	case GNTTABOP_setup_table:
 	case GNTTABOP_query_size:
 	case GNTTABOP_set_version:
 	case GNTTABOP_get_version:
+	case GNTTABOP_get_status_frames:
 		return one_op(v, cmd, a);
 	case GNTTABOP_cache_flush:
 		return cache_flush(v, a);

@@ -22,9 +22,20 @@ struct grant_maptrack {
 	uint16_t flags;		/* GNTMAP_* */
 };
 
+/* A PV domain on shared page tables (asm/pv.h: pv_grant_machine): its
+ * grant frames are pages of its pool it maps by machine frame, as Xen's
+ * are Xen's pages; at most as many as the pool keeps for grant frames. */
+#define GRANT_PV_FRAMES		(GRANT_BACKED_FRAMES - GRANT_PV_STATUS)
+#define GRANT_PV_STATUS		2	/* v2 status frames for them */
+_Static_assert(GRANT_PV_FRAMES * GRANT_ENTRIES_PER_FRAME_V2 <=
+	       GRANT_PV_STATUS * GRANT_STATUS_PER_FRAME, "status frames cover the table");
+
 /* A domain's grant state, two pages of its pool, made at first use. */
 struct grant_table {
+	uint32_t version;	/* 1, or 2 (PV domains on shared page tables) */
 	uint32_t setup_frames;	/* the most GNTTABOP_setup_table asked for */
+	uint64_t pv_frame[GRANT_PV_FRAMES];	/* machine addresses, 0: none yet */
+	uint64_t pv_status[GRANT_PV_STATUS];	/* version 2 only */
 	int64_t npt_tables;	/* nested-table pages its mappings added */
 	struct grant_active *active;	/* GRANT_ACTIVE_MAX: its refs in use */
 	struct grant_maptrack map[GRANT_MAPTRACK_MAX];
@@ -61,9 +72,13 @@ void grant_release(struct domain *rd, uint32_t ref, bool readonly);
  * caller's; NULL if none (or dying). */
 struct domain *grant_domain(struct domain *self, uint16_t id);
 
+/* Entries per frame of d's table in its version. */
+unsigned int grant_per_frame(const struct domain *d);
+
 /* Operations on a batch (grant_map.c, grant_copy.c); each a GNTST_*. */
 int16_t grant_map_one(struct domain *ld, struct gnttab_map_grant_ref *op);
 int16_t grant_unmap_one(struct domain *ld, struct gnttab_unmap_grant_ref *op);
+int16_t grant_replace_one(struct domain *ld, struct gnttab_unmap_and_replace *op);
 int16_t grant_copy_one(struct domain *ld, struct gnttab_copy *op);
 /* Does ld hold a grant mapping at gpa? */
 bool grant_mapped_at(struct domain *ld, uint64_t gpa);
@@ -73,6 +88,18 @@ bool grant_mapped_at(struct domain *ld, uint64_t gpa);
  * mapping is there already). */
 int grant_npt_map(struct domain *d, struct grant_table *gt, uint64_t gpa, uint64_t maddr,
 		  bool writable);
+/* A PV domain's own grant frames (grant_pv.c), under grant_lock. Frames
+ * 0..n-1 made (and in version 2 their status frames): GNTST_okay, or
+ * GNTST_general_error past GRANT_PV_FRAMES or with the pool spent. */
+int16_t grant_pv_grow(struct domain *d, struct grant_table *gt, uint32_t n);
+/* GNTTABOP_set_version for such a domain: 0, -EBUSY (references in use,
+ * or a status frame still mapped: XSA-255), -ERANGE (a kept entry that
+ * version 1 cannot hold), -EINVAL (frames placed in its RAM). */
+long grant_pv_set_version(struct domain *d, struct grant_table *gt, uint32_t version);
+unsigned int grant_pv_status_frames(const struct grant_table *gt);
+/* Every frame taken back from d and freed. */
+void grant_pv_destroy(struct domain *d, struct grant_table *gt);
+
 /* Take down ld's mapping slot i (under grant_lock). */
 void grant_unmap_slot(struct domain *ld, struct grant_table *lgt, unsigned int i);
 

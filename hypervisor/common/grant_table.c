@@ -46,12 +46,19 @@ struct grant_table *grant_table_of(struct domain *d, bool create)
 	return d->grant;
 }
 
+unsigned int grant_per_frame(const struct domain *d)
+{
+	return d->grant && d->grant->version == 2 ? GRANT_ENTRIES_PER_FRAME_V2 :
+	       GRANT_ENTRIES_PER_FRAME_V1;
+}
+
 unsigned int grant_nr_frames(struct domain *d)
 {
 	unsigned int n = d->grant && d->grant->setup_frames ? d->grant->setup_frames : 1;
 
 	for (unsigned int i = n; i < GRANT_FRAMES_MAX; i++)
-		if (d->grant_frame_placed[i])
+		if (d->grant_frame_placed[i] || (i < GRANT_PV_FRAMES && d->grant &&
+						 d->grant->pv_frame[i]))
 			n = i + 1;
 	return n;
 }
@@ -66,22 +73,44 @@ struct domain *grant_domain(struct domain *self, uint16_t id)
 }
 
 /* Where a reference's entry is: in the granter's RAM (gpa), or in a
- * frame Umbra backs outside it (host; memory_op.c). */
+ * frame Umbra backs (host: outside its RAM, or a PV domain's frame);
+ * version 2 entries (PV frames only) have their status apart. */
 struct entry_loc {
 	struct domain *d;
-	uint64_t gpa;			/* 0: no frame holds it */
+	bool found;			/* false: no frame holds it */
+	uint64_t gpa;
 	uint32_t *host;			/* the entry in a backed frame, or NULL */
+	uint16_t *status;		/* version 2: its status word */
 };
+
+static struct entry_loc pv_entry_at(struct domain *rd, uint32_t ref)
+{
+	const struct grant_table *gt = rd->grant;
+	unsigned int per = grant_per_frame(rd), size = 4096 / per;
+	uint64_t m = gt->pv_frame[ref / per] + (uint64_t)(ref % per) * size;
+	struct entry_loc l = { rd, true, 0, phys_to_virt(m), NULL };
+
+	if (gt->version == 2)
+		l.status = (uint16_t *)phys_to_virt(gt->pv_status[ref / GRANT_STATUS_PER_FRAME]) +
+			   ref % GRANT_STATUS_PER_FRAME;
+	return l;
+}
 
 static struct entry_loc entry_at(struct domain *rd, uint32_t ref)
 {
-	uint32_t frame = ref / GRANT_ENTRIES_PER_FRAME_V1;
-	uint64_t off = (ref % GRANT_ENTRIES_PER_FRAME_V1) * ENTRY_BYTES, m;
-	struct entry_loc l = { rd, 0, NULL };
+	unsigned int per = grant_per_frame(rd);
+	uint32_t frame = ref / per;
+	uint64_t off = (ref % per) * ENTRY_BYTES, m;
+	struct entry_loc l = { rd, false, 0, NULL, NULL };
 
-	if (ref >= grant_nr_frames(rd) * GRANT_ENTRIES_PER_FRAME_V1 ||
-	    !rd->grant_frame_placed[frame])
+	if (ref >= grant_nr_frames(rd) * per)
 		return l;
+	if (frame < GRANT_PV_FRAMES && rd->grant && rd->grant->pv_frame[frame])
+		return pv_entry_at(rd, ref);
+	/* Version 2 tables are a PV domain's own frames only. */
+	if (!rd->grant_frame_placed[frame] || per != GRANT_ENTRIES_PER_FRAME_V1)
+		return l;
+	l.found = true;
 	l.gpa = rd->grant_frame_gpa[frame] + off;
 	m = rd->grant_frame_maddr[frame];
 	if (m)
@@ -97,6 +126,21 @@ static int entry_read(const struct entry_loc *l, unsigned int off, uint32_t *val
 		return 0;
 	}
 	return copy_from_gpa(l->d, val, l->gpa + off, sizeof(*val));
+}
+
+/* The granted frame: version 1's 32 bits, or version 2's 64 (a frame
+ * beyond 32 bits is none common code can keep: ~0). */
+static uint32_t entry_frame(const struct entry_loc *l)
+{
+	uint32_t lo, hi = 0;
+
+	if (l->status) {
+		lo = __atomic_load_n(l->host + 2, __ATOMIC_ACQUIRE);
+		hi = __atomic_load_n(l->host + 3, __ATOMIC_ACQUIRE);
+	} else if (entry_read(l, 4, &lo)) {
+		lo = ~0u;
+	}
+	return hi ? ~0u : lo;
 }
 
 static int entry_cmpxchg(const struct entry_loc *l, uint32_t *old, uint32_t new)
@@ -122,6 +166,32 @@ static struct grant_active *active_find(struct grant_table *gt, uint32_t ref, bo
 	return create ? idle : NULL;
 }
 
+/* Version 2: the in-use bits go into the status word; the granter may
+ * rewrite its entry meanwhile, so it is read again after (as Xen does)
+ * and the bits this call added are taken back if it changed. A sub-page
+ * grant is refused for copies too: its window (page_off, length) is not
+ * enforced here. */
+static int pin_status(const struct entry_loc *l, uint16_t user, bool readonly)
+{
+	uint32_t hdr = __atomic_load_n(l->host, __ATOMIC_ACQUIRE), next;
+	uint16_t bits, old;
+	int rc;
+
+	for (unsigned int i = 0; i < PIN_RETRIES; i++) {
+		rc = grant_hdr_pin(hdr, user, readonly, true, &next);
+		if (rc)
+			return rc;
+		bits = grant_hdr_flags(next) & (GTF_reading | GTF_writing);
+		old = __atomic_fetch_or(l->status, bits, __ATOMIC_SEQ_CST);
+		next = __atomic_load_n(l->host, __ATOMIC_SEQ_CST);
+		if (next == hdr)
+			return GNTST_okay;
+		__atomic_fetch_and(l->status, (uint16_t)~(bits & ~old), __ATOMIC_SEQ_CST);
+		hdr = next;
+	}
+	return GNTST_general_error;
+}
+
 /* Set GTF_reading (and GTF_writing) in the granter's entry, checking
  * what it grants in the same compare-and-swap. */
 static int pin_entry(const struct entry_loc *l, uint16_t user, bool readonly, bool map)
@@ -129,6 +199,8 @@ static int pin_entry(const struct entry_loc *l, uint16_t user, bool readonly, bo
 	uint32_t hdr, next;
 	int rc;
 
+	if (l->status)
+		return pin_status(l, user, readonly);
 	if (entry_read(l, 0, &hdr))
 		return GNTST_general_error;
 	for (unsigned int i = 0; i < PIN_RETRIES; i++) {
@@ -148,6 +220,10 @@ static void clear_entry_flags(const struct entry_loc *l, uint16_t clear)
 {
 	uint32_t hdr;
 
+	if (clear && l->status) {
+		__atomic_fetch_and(l->status, (uint16_t)~clear, __ATOMIC_SEQ_CST);
+		return;
+	}
 	if (!clear || entry_read(l, 0, &hdr))
 		return;
 	for (unsigned int i = 0; i < CLEAR_RETRIES; i++)
@@ -177,7 +253,7 @@ int grant_acquire(struct domain *rd, uint32_t ref, uint16_t user, bool readonly,
 
 	/* Only a domain that placed a grant frame (so has run, fully built)
 	 * gets grant state on another's behalf. */
-	if (!l.gpa)
+	if (!l.found)
 		return GNTST_bad_gntref;
 	rgt = grant_table_of(rd, true);
 	if (!rgt)
@@ -192,9 +268,7 @@ int grant_acquire(struct domain *rd, uint32_t ref, uint16_t user, bool readonly,
 		return rc;
 	if (grant_active_idle(a)) {
 		/* The frame as granted when first pinned, as Xen keeps it. */
-		if (entry_read(&l, 4, &frame))
-			frame = ~0u;
-		frame = pv_frame(rd, frame);
+		frame = pv_frame(rd, entry_frame(&l));
 		*a = (struct grant_active){ .ref = ref, .domid = user, .frame = frame };
 	}
 	grant_active_get(a, readonly);
@@ -216,7 +290,7 @@ void grant_release(struct domain *rd, uint32_t ref, bool readonly)
 	if (!a)
 		return;
 	clear = grant_active_put(a, readonly);
-	if (l.gpa)
+	if (l.found)
 		clear_entry_flags(&l, clear);
 }
 
@@ -265,6 +339,7 @@ void grant_domain_destroy(struct domain *d)
 	revoke_mappings_of(d);
 	if (d->grant) {
 		release_own_mappings(d);
+		grant_pv_destroy(d, d->grant);
 		domain_page_free(d, virt_to_phys(d->grant->active));
 		domain_page_free(d, virt_to_phys(d->grant));
 		d->grant = NULL;

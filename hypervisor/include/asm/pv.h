@@ -42,8 +42,24 @@ int pv_domain_build(struct domain *d, const struct pv_build_params *p, const cha
  * PV granter's entries name machine frames: *gfn is the guest frame of
  * d's frame mfn (-EINVAL when d does not own it). */
 int pv_grant_map(struct domain *ld, uint16_t owner, uint64_t va, uint64_t maddr, bool writable);
-int pv_grant_unmap(struct domain *ld, uint64_t va, uint64_t maddr);
+int pv_grant_unmap(struct domain *ld, uint64_t va, uint64_t maddr, bool writable);
 int pv_grant_frame_gfn(const struct domain *d, uint64_t mfn, uint64_t *gfn);
+/* GNTTABOP_unmap_and_replace: the grant's entry at va (which must still
+ * be what pv_grant_map made) := the entry that maps new_va, which is
+ * cleared. 0 or a negative errno. */
+int pv_grant_replace(struct domain *ld, uint64_t va, uint64_t maddr, bool writable,
+		     uint64_t new_va);
+/* A device mapping (GNTMAP_device_map): the frame held for ld outside
+ * its page tables, writable or not, until released. */
+int pv_grant_hold(struct domain *ld, uint16_t owner, uint64_t maddr, bool writable);
+void pv_grant_release(struct domain *ld, uint64_t maddr, bool writable);
+/* A PV domain on shared page tables: its grant frames are pages of its
+ * pool that it maps by machine frame (Xen's PV ABI), shared with it by
+ * pv_grant_share and taken back by pv_grant_unshare (-EBUSY while it
+ * still maps the page). */
+bool pv_grant_machine(const struct domain *d);
+int pv_grant_share(struct domain *d, uint64_t maddr);
+int pv_grant_unshare(struct domain *d, uint64_t maddr);
 
 /* One entry into the guest and the trap or SYSCALL that ends it; true
  * when that was a host interrupt (the caller looks at the time). */

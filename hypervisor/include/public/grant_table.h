@@ -2,7 +2,7 @@
  * grant_table_op(cmd, uop, count): sharing page frames between domains
  * by grant reference (Xen's numbering and x86-64 layouts,
  * xen/include/public/grant_table.h; the words are Umbra's). Umbra offers
- * version 1 tables only.
+ * version 1 tables, and version 2 to PV domains on shared page tables.
  *
  * A domain grants by filling an entry of its own grant table (frames it
  * places with XENMEM_add_to_physmap, XENMAPSPACE_grant_table): domid,
@@ -79,6 +79,11 @@
 #define GNTST_eagain		(-12)
 
 #define GRANT_ENTRIES_PER_FRAME_V1	512	/* 4 KiB / 8 bytes */
+#define GRANT_ENTRIES_PER_FRAME_V2	256	/* 4 KiB / 16 bytes */
+#define GRANT_STATUS_PER_FRAME		2048	/* 4 KiB / 2 bytes */
+/* The first entries, which a version change keeps (Xen: the toolstack's
+ * store and console grants). */
+#define GNTTAB_NR_RESERVED_ENTRIES	8
 
 #ifndef __ASSEMBLY__
 #include <stdint.h>
@@ -91,6 +96,39 @@ struct grant_entry_v1 {
 	uint16_t domid;		/* who may use it */
 	uint32_t frame;		/* the granter's frame (its guest frame number) */
 };
+
+/* Version 2: the granter's part of an entry is 16 bytes (the frame
+ * 64-bit), the hypervisor's GTF_reading / GTF_writing live apart, in
+ * status frames (one grant_status_t per entry). */
+struct grant_entry_header {
+	uint16_t flags;		/* GTF_*, without GTF_reading / GTF_writing */
+	uint16_t domid;
+};
+
+union grant_entry_v2 {
+	struct grant_entry_header hdr;
+	struct {
+		struct grant_entry_header hdr;
+		uint32_t pad0;
+		uint64_t frame;
+	} full_page;
+	struct {
+		struct grant_entry_header hdr;
+		uint16_t page_off;
+		uint16_t length;
+		uint64_t frame;
+	} sub_page;
+	struct {
+		struct grant_entry_header hdr;
+		uint16_t trans_domid;
+		uint16_t pad0;
+		uint32_t gref;
+	} transitive;
+	uint32_t spacer[4];
+};
+UMBRA_ABI_SIZE(union grant_entry_v2, 16);
+
+typedef uint16_t grant_status_t;
 
 struct gnttab_map_grant_ref {
 	uint64_t host_addr;	/* HVM: the guest-physical address to map at */
@@ -108,6 +146,26 @@ struct gnttab_unmap_grant_ref {
 	grant_handle_t handle;
 	int16_t status;		/* out */
 };
+
+/* Take the grant mapping at host_addr down and move the PTE that maps
+ * new_addr there (new_addr's entry is cleared): a PV mapper's way to
+ * leave something mapped where the grant was. */
+struct gnttab_unmap_and_replace {
+	uint64_t host_addr;
+	uint64_t new_addr;
+	grant_handle_t handle;
+	int16_t status;		/* out */
+};
+
+/* Version 2: the machine frames of one's status frames. */
+struct gnttab_get_status_frames {
+	uint32_t nr_frames;
+	uint16_t dom;
+	int16_t status;		/* out */
+	uint64_t frame_list;	/* guest pointer to nr_frames uint64_t */
+};
+UMBRA_ABI_OFFSET(struct gnttab_get_status_frames, status, 6);
+UMBRA_ABI_OFFSET(struct gnttab_get_status_frames, frame_list, 8);
 
 struct gnttab_setup_table {
 	uint16_t dom;

@@ -81,9 +81,36 @@ static void enter(struct domain *ld)
 	pv_mm_lock(ld);
 }
 
+/* The entry a grant mapping gets: never executable, writable (and
+ * dirty) as asked. */
+static uint64_t grant_pte(uint64_t maddr, bool writable)
+{
+	return maddr | PTE_P | PTE_U | PTE_A | PTE_NX | (writable ? PTE_W | PTE_D : 0);
+}
+
+/* Xen's check at unmap: the entry still maps the frame, with the flags
+ * the map gave it (XSA-234: else a read-only entry could be unmapped as
+ * the writable grant, its type reference given back twice); only the
+ * available and cache-attribute bits may differ. */
+#define PTE_GRANT_IGNORED	(PTE_AVAIL_LOW_MASK | PTE_AVAIL_HIGH_MASK | PTE_PWT | \
+				 PTE_PCD | PTE_PAT_4K)
+
+static bool is_grant_pte(uint64_t cur, uint64_t maddr, bool writable)
+{
+	return !((cur ^ grant_pte(maddr, writable)) & ~PTE_GRANT_IGNORED);
+}
+
+static void allow(uint16_t owner, uint16_t grantee, uint64_t mfn, bool writable)
+{
+	installing.active = true;
+	installing.writable = writable;
+	installing.owner = owner;
+	installing.grantee = grantee;
+	installing.mfn = mfn;
+}
+
 int pv_grant_map(struct domain *ld, uint16_t owner, uint64_t va, uint64_t maddr, bool writable)
 {
-	uint64_t pte = maddr | PTE_P | PTE_U | PTE_A | PTE_NX | (writable ? PTE_W | PTE_D : 0);
 	struct spt_flush flush = { 0 };
 	uint64_t entry;
 	int rc;
@@ -94,13 +121,58 @@ int pv_grant_map(struct domain *ld, uint16_t owner, uint64_t va, uint64_t maddr,
 		return -EOPNOTSUPP;	/* paging=shadow: not built yet */
 	enter(ld);
 	entry = pv_l1_entry_of(ld->vcpus[0], va);
-	installing.active = true;
-	installing.writable = writable;
-	installing.owner = owner;
-	installing.grantee = ld->id;
-	installing.mfn = maddr >> PAGE_SHIFT;
-	rc = entry ? spt_pt_update(&ld->pv->spt, entry, pte, false, &flush) : -EINVAL;
+	allow(owner, ld->id, maddr >> PAGE_SHIFT, writable);
+	rc = entry ? spt_pt_update(&ld->pv->spt, entry, grant_pte(maddr, writable), false, &flush) :
+	     -EINVAL;
 	installing.active = false;
+	pv_mm_unlock();
+	return rc;
+}
+
+int pv_grant_hold(struct domain *ld, uint16_t owner, uint64_t maddr, bool writable)
+{
+	int rc;
+
+	if (pv_translated(ld))
+		return -EOPNOTSUPP;
+	pv_mm_lock(ld);
+	allow(owner, ld->id, maddr >> PAGE_SHIFT, writable);
+	rc = spt_hold_frame(&ld->pv->spt, maddr >> PAGE_SHIFT, writable);
+	installing.active = false;
+	pv_mm_unlock();
+	return rc;
+}
+
+void pv_grant_release(struct domain *ld, uint64_t maddr, bool writable)
+{
+	if (!ld->pv)
+		return;
+	pv_mm_lock(ld);
+	spt_release_frame(&ld->pv->spt, maddr >> PAGE_SHIFT, writable);
+	pv_mm_unlock();
+}
+
+bool pv_grant_machine(const struct domain *d)
+{
+	return d->pv && !pv_translated(d);
+}
+
+int pv_grant_share(struct domain *d, uint64_t maddr)
+{
+	int rc;
+
+	pv_mm_lock(d);
+	rc = spt_share_page(&d->pv->spt, maddr >> PAGE_SHIFT);
+	pv_mm_unlock();
+	return rc;
+}
+
+int pv_grant_unshare(struct domain *d, uint64_t maddr)
+{
+	int rc;
+
+	pv_mm_lock(d);
+	rc = spt_unshare_page(&d->pv->spt, maddr >> PAGE_SHIFT);
 	pv_mm_unlock();
 	return rc;
 }
@@ -139,22 +211,64 @@ static void flush_mapper(struct domain *ld)
 	}
 }
 
-int pv_grant_unmap(struct domain *ld, uint64_t va, uint64_t maddr)
+/* The L1 entry for va and what it holds now, under pv_mm_lock. */
+static uint64_t entry_now(struct domain *ld, uint64_t va, uint64_t *cur)
+{
+	uint64_t entry = pv_l1_entry_of(ld->vcpus[0], va);
+
+	*cur = entry ? __atomic_load_n((uint64_t *)phys_to_virt(entry), __ATOMIC_RELAXED) : 0;
+	return entry;
+}
+
+int pv_grant_unmap(struct domain *ld, uint64_t va, uint64_t maddr, bool writable)
 {
 	struct spt_flush flush = { 0 };
-	uint64_t entry, cur = 0;
+	uint64_t entry, cur;
 	int rc = -EINVAL;
 
 	if (!va_ok(va) || pv_translated(ld))
 		return -EINVAL;
 	enter(ld);
-	entry = pv_l1_entry_of(ld->vcpus[0], va);
-	if (entry)
-		cur = __atomic_load_n((uint64_t *)phys_to_virt(entry), __ATOMIC_RELAXED);
-	/* Only the grant's own mapping is taken down (Xen: the PTE must
-	 * still map the granted frame). */
-	if (entry && (cur & PTE_P) && (cur & PTE_ADDR_MASK) == maddr)
+	entry = entry_now(ld, va, &cur);
+	/* Only the grant's own mapping is taken down. */
+	if (entry && is_grant_pte(cur, maddr, writable))
 		rc = spt_pt_update(&ld->pv->spt, entry, 0, false, &flush);
+	pv_mm_unlock();
+	if (!rc)
+		flush_mapper(ld);
+	return rc;
+}
+
+/* Xen's replace_grant_va_mapping with steal_linear_addr: the entry at
+ * new_va moves over the grant's. It takes its references at va before it
+ * gives them up at new_va, so nothing it maps drops to no reference on
+ * the way; a frame of another domain it maps (a grant mapping itself) is
+ * allowed at va for that one update, as it is already mapped. */
+int pv_grant_replace(struct domain *ld, uint64_t va, uint64_t maddr, bool writable,
+		     uint64_t new_va)
+{
+	struct spt_machine *m = pv_mm_machine();
+	struct spt_flush flush = { 0 };
+	uint64_t entry, cur, from, moved;
+	uint16_t owner = SPT_OWNER_NONE;
+	int rc = -EINVAL;
+
+	if (!va_ok(va) || !va_ok(new_va) || pv_translated(ld))
+		return -EINVAL;
+	enter(ld);
+	entry = entry_now(ld, va, &cur);
+	from = entry_now(ld, new_va, &moved);
+	if (!entry || !from || !is_grant_pte(cur, maddr, writable) || entry == from)
+		goto out;
+	if (moved & PTE_P)
+		spt_m2p(m, (moved & PTE_ADDR_MASK) >> PAGE_SHIFT, &owner, NULL);
+	if (owner != ld->id && owner < DOMID_FIRST_RESERVED)
+		allow(owner, ld->id, (moved & PTE_ADDR_MASK) >> PAGE_SHIFT, moved & PTE_W);
+	rc = spt_pt_update(&ld->pv->spt, entry, moved, false, &flush);
+	installing.active = false;
+	if (!rc)
+		rc = spt_pt_update(&ld->pv->spt, from, 0, false, &flush);
+out:
 	pv_mm_unlock();
 	if (!rc)
 		flush_mapper(ld);

@@ -145,7 +145,9 @@ int pv_maddr_to_gpa(const struct domain *d, uint64_t maddr, uint64_t *gpa)
 	uint16_t owner;
 	uint64_t pfn;
 
-	if (spt_m2p(&machine, maddr >> PAGE_SHIFT, &owner, &pfn) || owner != d->id)
+	/* A page shared with it (its grant frames) has no such address. */
+	if (spt_m2p(&machine, maddr >> PAGE_SHIFT, &owner, &pfn) || owner != d->id ||
+	    pfn == SPT_INVALID_MFN)
 		return -EFAULT;
 	*gpa = (pfn << PAGE_SHIFT) | (maddr & (PAGE_SIZE - 1));
 	return 0;

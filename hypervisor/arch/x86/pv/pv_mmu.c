@@ -118,12 +118,23 @@ static int run_mmu_update(struct vcpu *v, const void *req, unsigned int n, unsig
 	return spt_mmu_update(&v->domain->pv->spt, req, n, results, done, &flush);
 }
 
+/* Xen answers a pin whose frame holds another type (mapped writable, a
+ * table of another level) with -EINVAL; shared-pt says -EBUSY. */
+static bool is_pin(const struct mmuext_op *op)
+{
+	return op->cmd <= MMUEXT_PIN_L4_TABLE;	/* PIN_L1_TABLE is 0 */
+}
+
 static int run_mmuext(struct vcpu *v, const void *req, unsigned int n, unsigned int *done)
 {
+	const struct mmuext_op *op = req;
 	int results[BATCH];
 	struct spt_flush flush = { 0 };
+	int rc = spt_mmuext_op(&v->domain->pv->spt_vcpus[0], req, n, results, done, &flush);
 
-	return spt_mmuext_op(&v->domain->pv->spt_vcpus[0], req, n, results, done, &flush);
+	if (rc == -EBUSY && *done < n && is_pin(&op[*done]))
+		rc = -EINVAL;
+	return rc;
 }
 
 long pv_do_mmu_update(struct vcpu *v, uint64_t *args)
