@@ -131,20 +131,21 @@ static int16_t setup_frames(struct vcpu *v, struct gnttab_setup_table *op)
 	gt = grant_table_of(d, true);
 	if (!gt)
 		return GNTST_general_error;
-	/* A PV domain on shared page tables gets frames of Umbra's to map. */
-	if (pv_grant_machine(d) && grant_pv_grow(d, gt, op->nr_frames))
+	/* A PV domain gets frames of Umbra's to map. */
+	if (domain_is_pv(d) && grant_pv_grow(d, gt, op->nr_frames))
 		return GNTST_general_error;
 	if (op->nr_frames > gt->setup_frames)
 		gt->setup_frames = op->nr_frames;
 	/* An HVM domain's frames are where it placed them; one not placed
 	 * yet has no frame number (Xen's INVALID_GFN). A PV domain's are
-	 * machine frames (one placed in its RAM: that page's frame). */
+	 * machine frames (translated: guest frames above its RAM; one
+	 * placed in its RAM: that page's frame). */
 	for (uint32_t i = 0; i < op->nr_frames; i++) {
 		uint64_t gfn = d->grant_frame_placed[i] ? d->grant_frame_gpa[i] >> 12 : INVALID_GFN;
 		int16_t rc;
 
 		if (i < GRANT_PV_FRAMES && gt->pv_frame[i])
-			gfn = gt->pv_frame[i] >> 12;
+			gfn = pv_grant_machine(d) ? gt->pv_frame[i] >> 12 : grant_pv_frame_gfn(d, i);
 		rc = frame_out(v, op->frame_list, i, gfn);
 
 		if (rc)

@@ -97,6 +97,8 @@ int16_t grant_pv_grow(struct domain *d, struct grant_table *gt, uint32_t n);
  * version 1 cannot hold), -EINVAL (frames placed in its RAM). */
 long grant_pv_set_version(struct domain *d, struct grant_table *gt, uint32_t version);
 unsigned int grant_pv_status_frames(const struct grant_table *gt);
+/* Where a translated PV domain finds its grant frame i. */
+uint64_t grant_pv_frame_gfn(const struct domain *d, unsigned int i);
 /* Every frame taken back from d and freed. */
 void grant_pv_destroy(struct domain *d, struct grant_table *gt);
 

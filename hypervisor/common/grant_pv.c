@@ -7,7 +7,11 @@
  * counts its mappings like any other, lets nobody else map them, and
  * keeps them from ever becoming page tables.
  *
- * Version 2 is offered here only: 16-byte entries with 64-bit frames, the
+ * A translated PV domain (paging=shadow) gets the same pages, not shared
+ * with shared-pt (its tables run on the shadow engine): they appear just
+ * above its RAM, at guest frames setup_table names, through its p2m.
+ *
+ * Version 2 is offered on shared page tables only: 16-byte entries with 64-bit frames, the
  * in-use bits in status frames. Going back to version 1 frees the status
  * frames, which must not be mapped any more then (XSA-255: -EBUSY while
  * one is).
@@ -23,12 +27,13 @@
 #define FRAME_BYTES	4096u
 #define STATUS_BITS	(GTF_reading | GTF_writing)
 
-/* A pool page shared with d; 0 when the pool is spent. */
+/* A pool page shared with d (on shared page tables); 0 when the pool is
+ * spent. */
 static uint64_t new_frame(struct domain *d)
 {
 	uint64_t pa = domain_page_alloc(d);
 
-	if (pa && pv_grant_share(d, pa)) {
+	if (pa && pv_grant_machine(d) && pv_grant_share(d, pa)) {
 		domain_page_free(d, pa);
 		pa = 0;
 	}
@@ -43,7 +48,7 @@ static int drop_frame(struct domain *d, uint64_t *pa)
 
 	if (!*pa)
 		return 0;
-	rc = pv_grant_unshare(d, *pa);
+	rc = pv_grant_machine(d) ? pv_grant_unshare(d, *pa) : 0;
 	if (rc)
 		return rc;
 	domain_page_free(d, *pa);
@@ -74,13 +79,37 @@ static int16_t grow_status(struct domain *d, struct grant_table *gt)
 
 int16_t grant_pv_grow(struct domain *d, struct grant_table *gt, uint32_t n)
 {
+	uint64_t pa;
+
 	if (n > GRANT_PV_FRAMES)
 		return GNTST_general_error;
-	for (uint32_t i = 0; i < n; i++)
-		if (!gt->pv_frame[i] && !d->grant_frame_placed[i] &&
-		    !(gt->pv_frame[i] = new_frame(d)))
+	for (uint32_t i = 0; i < n; i++) {
+		if (gt->pv_frame[i] || d->grant_frame_placed[i])
+			continue;
+		pa = new_frame(d);
+		if (!pa)
 			return GNTST_general_error;
+		/* Zeroed before a translated domain's p2m can see it. */
+		__atomic_store_n(&gt->pv_frame[i], pa, __ATOMIC_RELEASE);
+	}
 	return gt->version == 2 ? grow_status(d, gt) : GNTST_okay;
+}
+
+/* A translated PV domain (paging=shadow) names its grant frames by guest
+ * frame: they sit just above its RAM, where nothing else is. */
+uint64_t grant_pv_frame_gfn(const struct domain *d, unsigned int i)
+{
+	return (d->mem_bytes >> 12) + i;
+}
+
+uint64_t grant_frame_beyond_ram(const struct domain *d, uint64_t gfn)
+{
+	const struct grant_table *gt = __atomic_load_n(&d->grant, __ATOMIC_ACQUIRE);
+	uint64_t first = grant_pv_frame_gfn(d, 0);
+
+	if (!gt || gfn < first || gfn - first >= GRANT_PV_FRAMES)
+		return 0;
+	return __atomic_load_n(&gt->pv_frame[gfn - first], __ATOMIC_ACQUIRE);
 }
 
 /* The kept entries (Xen's GNTTAB_NR_RESERVED_ENTRIES) in version 1's

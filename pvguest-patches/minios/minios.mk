@@ -3,7 +3,8 @@
 # minios.lds into build/guests/pvNAME.elf (64-bit ELF with Xen's PV notes).
 #   pvhello   start_info, ring 3, a few hypercalls, shutdown with a status
 #   pvtraps   trap table, bounce and iret; update_va_mapping, mmu_update, mmuext_op,
-#             writable page tables, forced CPUID, callbacks, event upcalls, VIRQ_TIMER
+#             writable page tables, forced CPUID, callbacks, event upcalls, VIRQ_TIMER,
+#             grant tables the Xen way (grant.c: machine frames, version 2, device maps)
 #   pvpingpong  two PV domains over an interdomain event channel (role=server|client)
 #   pvbench   the null hypercall through the hypercall page, timed (make bench-pv)
 #   pvxonly   the execute-only hypercall page, WRPKRU/XRSTOR rewriting and refusals, W^X

@@ -188,6 +188,29 @@ check "set_segment_base FS/GS works; into the hypervisor or non-canonical -EINVA
 	      guest_said pt "pvtraps: ok: set_segment_base into the hypervisor: -EINVAL" &&
 	      guest_said pt "pvtraps: ok: set_segment_base non-canonical: -EINVAL" &&
 	      guest_said pt "pvtraps: ok: iret asking for ring 0 (cs 0xe030) comes back in ring 3 (0xe033)"'
+check "grant table frames by machine frame: setup_table, mapped read-write, never a page table (-EINVAL), 15 frames refused" \
+	eval 'guest_said pt "pvtraps: ok: grant: setup_table gives a machine frame of Umbra'"'"'s, not one of its RAM" &&
+	      guest_said pt "pvtraps: ok: grant: its grant frame mapped read-write with update_va_mapping" &&
+	      guest_said pt "pvtraps: ok: grant: its grant frame pinned as a page table: -EINVAL" &&
+	      guest_said pt "pvtraps: ok: grant: setup_table for 15 frames: GNTST_general_error"'
+check "grant version 2: status frames by machine frame; back to 1 -EBUSY while one is mapped (XSA-255)" \
+	eval 'guest_said pt "pvtraps: ok: grant: set_version 3: -EINVAL" &&
+	      guest_said pt "pvtraps: ok: grant: status frames in version 1: GNTST_general_error" &&
+	      guest_said pt "pvtraps: ok: grant: more status frames than there are: GNTST_general_error" &&
+	      guest_said pt "pvtraps: ok: grant: its status frame mapped by machine frame" &&
+	      guest_said pt "pvtraps: ok: grant: back to version 1 while the status frame is mapped: -EBUSY" &&
+	      guest_said pt "pvtraps: ok: grant: unmapped, back to version 1"'
+check "grant device mappings: dev_bus_addr, each part unmapped alone, the frame held until both go (XSA-224)" \
+	eval 'guest_said pt "pvtraps: ok: grant: a self-grant mapped host and device: dev_bus_addr is the machine address" &&
+	      guest_said pt "pvtraps: ok: grant: the device part still holds the writable type: pin -EINVAL" &&
+	      guest_said pt "pvtraps: ok: grant: a device unmap at another address: GNTST_bad_dev_addr" &&
+	      guest_said pt "pvtraps: ok: grant: then the handle is gone: GNTST_bad_handle" &&
+	      guest_said pt "pvtraps: ok: grant: nothing holds the frame: it pins as a table"'
+check "grant unmap checks the entry's flags (XSA-234); unmap_and_replace moves new_addr's entry" \
+	eval 'guest_said pt "pvtraps: ok: grant: an entry the guest rewrote is not the grant'"'"'s: unmap GNTST_general_error" &&
+	      guest_said pt "pvtraps: ok: grant: unmap_and_replace without a host address: GNTST_general_error" &&
+	      guest_said pt "pvtraps: ok: grant: unmap_and_replace moves new_addr'"'"'s entry over the grant" &&
+	      guest_said pt "pvtraps: ok: grant: the refused handle is still there"'
 check "no check in pvtraps failed, and it shut down normally" \
 	eval 'guest_said pt "pvtraps: 0 failed" && stopped_with pt poweroff'
 check "shared-pt counted the page-table hypercalls and their refusals" \
@@ -222,6 +245,9 @@ check "200 round trips, each answered" \
 check "grant table: placed, setup_table and query_size from a PV domain" \
 	eval 'guest_said srv "pvpingpong: ok: server: setup_table names the placed frame" &&
 	      guest_said srv "pvpingpong: ok: server: query_size"'
+check "grant frames the Xen way: a machine frame of Umbra's the server maps, its peer may not (-EPERM)" \
+	eval 'guest_said srv "pvpingpong: ok: server: a second grant frame by machine frame, mapped read-write" &&
+	      guest_said cli "pvpingpong: ok: client: the server'"'"'s grant frame mapped by machine frame: -EPERM"'
 check "the server's grant mapped into the client's page tables, its bytes seen" \
 	eval 'guest_said cli "pvpingpong: ok: client: the peer'"'"'s grant mapped over a page of its own" &&
 	      guest_said cli "pvpingpong: ok: client: the mapping shows the server'"'"'s bytes"'

@@ -29,6 +29,11 @@ struct domain;
  * After this its frames may be reused. */
 void grant_domain_destroy(struct domain *d);
 
+/* The machine address of a translated PV domain's grant frame at guest
+ * frame gfn (above its RAM, as setup_table said), or 0: for its p2m.
+ * Needs no lock: such frames only come, until the domain is destroyed. */
+uint64_t grant_frame_beyond_ram(const struct domain *d, uint64_t gfn);
+
 /* fn(arg), unless a frame of d in [gfn, gfn + n) is in use through a
  * grant reference (-EBUSY): XENMEM_decrease_reservation's check, done
  * under the grant lock so that no use begins meanwhile. */

@@ -23,6 +23,7 @@
 static uint8_t table_page[4096] __attribute__((aligned(4096)));
 static uint8_t shared_page[4096] __attribute__((aligned(4096)));
 static uint8_t map_page[4096] __attribute__((aligned(4096)));
+static uint8_t spare_page[4096] __attribute__((aligned(4096)));
 static grant_handle_t handle;
 
 static long gnttab_op(unsigned int cmd, void *op, unsigned int count)
@@ -44,6 +45,27 @@ static void grant(uint32_t ref, uint16_t domid, uint64_t mfn)
 	__atomic_store_n(&e->flags, GTF_permit_access, __ATOMIC_RELEASE);
 }
 
+static long uva(void *va, uint64_t pte)
+{
+	return hypercall3(__HYPERVISOR_update_va_mapping, (uint64_t)(uintptr_t)va, pte, 2);
+}
+
+/* Its second grant frame the Xen way: not placed, so setup_table hands
+ * out a machine frame of Umbra's, which it maps itself (read-write) and
+ * its peer may not map at all. */
+static uint64_t grant_server_frame(void)
+{
+	uint64_t frames[2] = { 0, 0 };
+	struct gnttab_setup_table st = { .dom = DOMID_SELF, .nr_frames = 2,
+					 .frame_list = (uint64_t)(uintptr_t)frames };
+
+	pp_expect(gnttab_op(GNTTABOP_setup_table, &st, 1) == 0 && st.status == GNTST_okay &&
+		  frames[0] == pfn_of(table_page) && frames[1] && frames[1] != ~0ULL &&
+		  uva(spare_page, frames[1] << 12 | 0x67 | (1ULL << 63)) == 0,
+		  "server: a second grant frame by machine frame, mapped read-write");
+	return frames[1];
+}
+
 struct pp_page *grant_server_setup(const struct start_info *si, domid_t peer)
 {
 	struct xen_add_to_physmap xatp = { .domid = DOMID_SELF, .space = XENMAPSPACE_grant_table,
@@ -61,6 +83,7 @@ struct pp_page *grant_server_setup(const struct start_info *si, domid_t peer)
 		  frame == pfn_of(table_page), "server: setup_table names the placed frame");
 	pp_expect(gnttab_op(GNTTABOP_query_size, &qs, 1) == 0 && qs.status == GNTST_okay &&
 		  qs.nr_frames == 1 && qs.max_nr_frames >= 1, "server: query_size");
+	pg->table_mfn = grant_server_frame();
 	memcpy(pg->msg, "granted by the server", 22);
 	grant(REF_SHARED, peer, p2m[pfn_of(shared_page)]);
 	grant(REF_OTHER, (domid_t)(peer + 40), p2m[pfn_of(table_page) + 1]);
@@ -148,6 +171,9 @@ struct pp_page *grant_client_map(domid_t peer)
 		return NULL;
 	pp_expect(!memcmp(pg->msg, "granted by the server", 22),
 		  "client: the mapping shows the server's bytes");
+	pp_expect(uva(spare_page, pg->table_mfn << 12 | 0x25 | (1ULL << 63)) == -XEN_EPERM &&
+		  uva(spare_page, pg->table_mfn << 12 | 0x67 | (1ULL << 63)) == -XEN_EPERM,
+		  "client: the server's grant frame mapped by machine frame: -EPERM");
 	return pg;
 }
 

@@ -9,6 +9,7 @@
 struct pp_page {
 	volatile uint32_t ping, pong;
 	char msg[64];
+	uint64_t table_mfn;	/* a grant frame of the server's, by machine frame */
 };
 
 #define PP_ANSWER(ping)	((ping) * 2 + 1)

@@ -19,6 +19,7 @@
 #include <public/sched.h>
 #include "hypercall.h"
 #include "minios.h"
+#include "pvtraps.h"
 
 const char guest_name[] = "pvtraps";
 
@@ -44,7 +45,7 @@ static const struct start_info *si;
 /* What the last exception was, and where to resume after it. */
 static volatile uint64_t seen_vector, seen_error, seen_rip, resume_at;
 
-static void expect(int ok, const char *what)
+void expect(int ok, const char *what)
 {
 	con_printf("pvtraps: %s: %s\n", ok ? "ok" : "FAIL", what);
 	failures += !ok;
@@ -61,7 +62,7 @@ static int record(struct minios_regs *r)
 	return 1;
 }
 
-static uint64_t mfn_of(uint64_t va)
+uint64_t mfn_of(uint64_t va)
 {
 	return ((const uint64_t *)si->mfn_list)[va >> 12];
 }
@@ -650,6 +651,7 @@ int guest_main(const struct start_info *start)
 		check_update_va_mapping();
 		check_mmu_update();
 		check_writable_pagetables();
+		check_grant_table();
 	}
 	check_cpuid_and_callbacks();
 	check_events();

@@ -25,6 +25,7 @@
 #include <public/version.h>
 #include <umbra/domain.h>
 #include <umbra/errno.h>
+#include <umbra/grant_table.h>
 #include <umbra/mm.h>
 #include <umbra/printk.h>
 #include <umbra/string.h>
@@ -101,11 +102,16 @@ static void *direct_map(void *ctx, uint64_t maddr)
 	return phys_to_virt(maddr);
 }
 
-/* Every frame of its RAM, writable; 2 MiB where the extent is whole. */
+/* Every frame of its RAM, writable; 2 MiB where the extent is whole.
+ * Above its RAM, its grant table frames (umbra/grant_table.h). */
 static int shadow_p2m(void *ctx, uint64_t gfn, struct mmu_p2m *out)
 {
 	uint64_t m = domain_gpa_to_maddr(ctx, gfn << PAGE_SHIFT);
 
+	if (!m && (m = grant_frame_beyond_ram(ctx, gfn))) {
+		*out = (struct mmu_p2m){ .mfn = m >> PAGE_SHIFT, .writable = true };
+		return 0;
+	}
 	if (!m)
 		return -ENOENT;
 	*out = (struct mmu_p2m){ .mfn = m >> PAGE_SHIFT,

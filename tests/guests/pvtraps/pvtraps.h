@@ -1,0 +1,14 @@
+/* pvtraps' parts (pvtraps.c: the checks' output and the p2m list;
+ * grant.c: grant tables on shared page tables). */
+#ifndef PVTRAPS_H
+#define PVTRAPS_H
+
+#include <stdint.h>
+
+/* One line: "pvtraps: ok: WHAT" or "pvtraps: FAIL: WHAT". */
+void expect(int ok, const char *what);
+/* The machine frame behind one of its virtual addresses (VIRT_BASE 0). */
+uint64_t mfn_of(uint64_t va);
+void check_grant_table(void);
+
+#endif
