@@ -432,8 +432,9 @@ scenario_end "$s"
 
 # The rest of the PV ABI (pvabi guest): descriptor tables with Xen's
 # checks, guest user mode, fpu_taskswitch, emulated privileged reads,
-# set_segment_base, vm_assist, multicall, the read-only M2P; and an iret
-# into user mode before any user page tables, which must crash the domain.
+# set_segment_base, vm_assist, multicall, the read-only M2P, debug
+# registers, the virtual IOPL; and an iret into user mode before any user
+# page tables, which must crash the domain.
 s=pv-abi
 m=$(pv_module pa pvabi 16M)
 m+=$(pv_module nouser pvabi 16M -- attack=user_no_base)
@@ -483,6 +484,21 @@ check "linear page tables: a read-only L4 self-map reads, never writes; a writab
 	eval 'guest_said pa "pvabi: ok: through it the L4 reads itself" &&
 	      guest_said pa "pvabi: ok: writing through it: #PF" &&
 	      guest_said pa "pvabi: ok: a writable linear L4 entry: -EACCES"'
+check "debug registers: a breakpoint on its own data fires as #DB; hypervisor addresses, GD, I/O breakpoints -EPERM" \
+	eval 'guest_said pa "pvabi: ok: set_debugreg DR0 in the hypervisor'"'"'s image: -EPERM" &&
+	      guest_said pa "pvabi: ok: set_debugreg DR1 non-canonical: -EPERM" &&
+	      guest_said pa "pvabi: ok: set_debugreg DR7 with GD: -EPERM" &&
+	      guest_said pa "pvabi: ok: set_debugreg DR7 with an I/O breakpoint, CR4.DE clear: -EPERM" &&
+	      guest_said pa "pvabi: ok: mov to DR0 of a hypervisor address: #GP" &&
+	      guest_said pa "pvabi: ok: writing the watched word: #DB bounced to the guest" &&
+	      guest_said pa "pvabi: ok: DR6 says breakpoint 0 fired"'
+check "virtual IOPL: #GP at 0; at 1 CLI/OUT emulated and IN all ones; set_iopl refusals" \
+	eval 'guest_said pa "pvabi: ok: OUT at virtual IOPL 0: #GP" &&
+	      guest_said pa "pvabi: ok: PHYSDEVOP_set_iopl 4: -EINVAL" &&
+	      guest_said pa "pvabi: ok: PHYSDEVOP_set_iopl with its argument in the hypervisor: -EFAULT" &&
+	      guest_said pa "pvabi: ok: OUT, CLI and STI at virtual IOPL 1: emulated" &&
+	      guest_said pa "pvabi: ok: IN from a port it has not been given: all ones" &&
+	      guest_said pa "pvabi: ok: back at virtual IOPL 0: IN is #GP"'
 check "no check in pvabi failed, it shut down normally" \
 	eval 'guest_said pa "pvabi: 0 failed" && stopped_with pa poweroff'
 check "an iret into user mode without user page tables crashes the domain" \

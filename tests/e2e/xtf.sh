@@ -101,9 +101,16 @@ if [ -n "${XTF_TESTS:-}" ]; then
 else
 	tests=$(for f in "$XTF"/tests/*/test-hvm64-*; do basename "$(dirname "$f")"; done)
 fi
+# A test with variations in its info.json (pv-iopl: "hypercall",
+# "vmassist") runs once per variation, as XTF's runner does: NAME~VAR,
+# VAR on the kernel's command line.
+variations() { sed -n '/"variations"/,/]/p' "$1" 2>/dev/null | grep -o '"[a-z0-9_-]*"' | tr -d '"' | grep -vx variations; }
 pv_tests=$(for f in "$XTF"/tests/*/test-pv64-*; do
 	t=$(basename "$(dirname "$f")")
-	[ -z "${XTF_TESTS:-}" ] || in_list "$t" "$XTF_TESTS" && echo "$t"
+	[ -z "${XTF_TESTS:-}" ] || in_list "$t" "$XTF_TESTS" || continue
+	vars=$(variations "$XTF/tests/$t/info.json")
+	[ -n "$vars" ] || { echo "$t"; continue; }
+	for var in $vars; do echo "$t~$var"; done
 done)
 PV_MODES=${XTF_PV_MODES-shared}
 
@@ -147,7 +154,9 @@ while read -r t mode; do
 	*) echo "FAIL: xtf: $EXPECTED: '$t $mode': the mode must be nested, shadow," \
 		"pv64-shared or pv64-shadow"; rc=1; continue ;;
 	esac
-	[ -f "$XTF/tests/$t/test-$env-$t" ] || {
+	base=${t%%~*}
+	[ -f "$XTF/tests/$base/test-$env-$base" ] &&
+		{ [ "$base" = "$t" ] || variations "$XTF/tests/$base/info.json" | grep -qx "${t#*~}"; } || {
 		echo "FAIL: xtf: $EXPECTED names '$t $mode', which is not an $env test"; rc=1; }
 done < "$EXPECTED"
 
@@ -199,10 +208,12 @@ xen_pv_verdict() { in_list "$1" "$XEN_PV_SUCCESS" && echo SUCCESS || echo FAIL; 
 declare -A pv_verdict
 for mode in $PV_MODES; do
 	for t in $pv_tests; do
-		kernel="$XTF/tests/$t/test-pv64-$t"
+		base=${t%%~*} args=
+		[ "$base" = "$t" ] || args=" -- ${t#*~}"
+		kernel="$XTF/tests/$base/test-pv64-$base"
 		boot "xtf-pv64-$mode-$t" "$ELF" "exit_when_idle" \
-			"$kernel name=$t type=pv paging=$mode initdomain"
-		v=$(domain_lines "$t" | sed -n 's/^Test result: \([A-Z]*\).*/\1/p' | tail -n 1)
+			"$kernel name=$base type=pv paging=$mode initdomain$args"
+		v=$(domain_lines "$base" | sed -n 's/^Test result: \([A-Z]*\).*/\1/p' | tail -n 1)
 		[ -n "$v" ] || v=none
 		[ "$BOOT_RC" -eq 124 ] && [ "$v" = none ] && v=hang
 		pv_verdict[$mode,$t]=$v
@@ -212,10 +223,10 @@ for mode in $PV_MODES; do
 			on_expected "$t" "pv64-$mode" || note=" (not yet on $EXPECTED: add it)"
 			echo "PASS: xtf pv64 $mode $t: $v (Xen: $xen)$note"
 		elif on_expected "$t" "pv64-$mode"; then
-			echo "FAIL: xtf pv64 $mode $t: $v (Xen: $xen), was passing: $(reason "$t")"
+			echo "FAIL: xtf pv64 $mode $t: $v (Xen: $xen), was passing: $(reason "$base")"
 			rc=1
 		else
-			echo "SKIP: xtf pv64 $mode $t: $v (Xen: $xen), not yet supported: $(reason "$t")"
+			echo "SKIP: xtf pv64 $mode $t: $v (Xen: $xen), not yet supported: $(reason "$base")"
 		fi
 	done
 done

@@ -24,7 +24,8 @@ common_entry:
 	push_gprs
 	cld
 	/* An NMI, #MC or #DF can arrive in the two instructions around a
-	 * PV guest's switch of GS base (pv_entry.S): with the guest's GS
+	 * PV guest's switch of GS base (pv_entry.S), and a #DB at the first
+	 * instruction of an entry point (pv_debug.c): with the guest's GS
 	 * base in place, this swaps the hypervisor's back for the handler
 	 * and %r12 remembers to swap again on the way out. */
 	xor	%r12d, %r12d
@@ -41,7 +42,9 @@ common_entry:
 	je	4f
 	mov	%rcx, %r13
 	mov	%rax, %cr3
-4:	cmpq	$2, F_VECTOR(%rsp)
+4:	cmpq	$1, F_VECTOR(%rsp)	/* a guest's #DB at an entry point */
+	je	1f
+	cmpq	$2, F_VECTOR(%rsp)
 	je	1f
 	cmpq	$8, F_VECTOR(%rsp)
 	je	1f

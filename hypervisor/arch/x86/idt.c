@@ -34,6 +34,9 @@ void idt_init(void)
 	idt[TRAP_OF].type_attr |= GATE_DPL3;
 	idt[TRAP_DF].ist = IST_DF;
 	idt[TRAP_MC].ist = IST_MC;
+	/* A PV guest's deferred data breakpoint can arrive at SYSCALL's
+	 * entry, still on the guest's stack (XSA-260; pv/pv_debug.c). */
+	idt[TRAP_DB].ist = IST_DB;
 }
 
 void idt_load(void)

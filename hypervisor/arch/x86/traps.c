@@ -100,6 +100,26 @@ void fatal_trap(const struct cpu_regs *r)
 	fatal_stop();
 }
 
+/* A #DB in ring 0. Umbra sets no breakpoint and never runs with TF, so
+ * it is a PV guest's: a data breakpoint on a MOV SS / POP SS operand is
+ * deferred past the next instruction, and when that is SYSCALL or an
+ * `int` it arrives at Umbra's entry point, on the #DB IST stack (XSA-260;
+ * pv/pv_debug.c). Nothing to restart: reset DR6, note it, go on, as Xen
+ * does. DR6's sticky bits are not trusted for anything (XSA-265). */
+static void debug_trap_hypervisor(const struct cpu_regs *r)
+{
+	static unsigned int logged;
+	uint64_t dr6;
+
+	__asm__ volatile("mov %%db6, %0" : "=r"(dr6));
+	__asm__ volatile("mov %0, %%db6" : : "r"(DR6_DEFAULT));
+	if (logged < 8) {
+		logged++;
+		pr_info("#DB in hypervisor context at %#llx (dr6 %#llx): a PV guest's breakpoint, ignored\n",
+			(unsigned long long)r->rip, (unsigned long long)dr6);
+	}
+}
+
 void do_trap(struct cpu_regs *regs)
 {
 	unsigned int vec = (unsigned int)regs->vector;
@@ -112,6 +132,10 @@ void do_trap(struct cpu_regs *regs)
 	}
 	if (vec == TRAP_NMI && nmi_claim())
 		return;
+	if (vec == TRAP_DB) {
+		debug_trap_hypervisor(regs);
+		return;
+	}
 	/* A fault at an instruction that is allowed to fault (guest-memory
 	 * copies) resumes at its fix-up address instead. */
 	if (extable_fixup(regs))

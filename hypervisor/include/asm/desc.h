@@ -18,7 +18,8 @@ struct tss64 {
 #define IST_NMI		1
 #define IST_DF		2
 #define IST_MC		3
-#define IST_STACKS	3
+#define IST_DB		4	/* a guest's #DB can hit an entry point (XSA-260) */
+#define IST_STACKS	4
 
 struct idt_gate {
 	uint16_t offset_lo;

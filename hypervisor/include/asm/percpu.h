@@ -27,7 +27,7 @@ struct percpu {
 	uint64_t timer_ticks;
 	struct tss64 tss;
 	uint64_t *gdt;			/* GDT_SIZE bytes (gdt.c) */
-	uint64_t ist_top[IST_STACKS];	/* NMI / #DF / #MC stacks */
+	uint64_t ist_top[IST_STACKS];	/* NMI / #DF / #MC / #DB stacks */
 	uint64_t host_save_pa;		/* VMSAVE area for the host's state */
 	void *asid_owner[64];		/* last vCPU run per ASID, for flushes */
 	/* An NMI sent here on purpose (arch/x86/nmi.c): one for dom0's vCPU

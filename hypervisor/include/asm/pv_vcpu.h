@@ -41,6 +41,14 @@ struct pv_vcpu {
 	uint16_t gs_sel_user;		/* SEGBASE_GS_USER_SEL's selector */
 	bool kernel_mode;		/* guest kernel (not user) is running */
 	bool fpu_ts;			/* the guest's virtual CR0.TS (fpu_taskswitch) */
+	/* set_debugreg / mov %drN (pv_debug.c): in the CPU only while the
+	 * guest runs with DR7 enabling a breakpoint; DR6 stays virtual. */
+	uint64_t dr[4];
+	uint64_t dr6;
+	uint64_t dr7;
+	uint64_t dr7_io;		/* DR7's enables of I/O breakpoints (never in the CPU) */
+	uint8_t cr4_de;			/* the guest's virtual CR4.DE */
+	uint8_t iopl;			/* virtual IOPL, 0-3 (pv_io.c) */
 	/* set_gdt: the guest's descriptor frames (machine frame numbers,
 	 * typed segment-descriptor pages) and how many entries it has; the
 	 * generation tells a CPU whether its GDT holds them (pv_desc.c). */

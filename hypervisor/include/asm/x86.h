@@ -71,7 +71,9 @@
 #define X86_EFLAGS_VM		X86_BIT(17)	/* virtual-8086 mode */
 #define X86_EFLAGS_AC		X86_BIT(18)	/* alignment check; SMAP override */
 
-/* DR7 */
+/* DR6, DR7 */
+#define DR6_DEFAULT		0xffff0ff0ULL	/* at reset: the reserved-one bits */
+#define DR7_DEFAULT		0x400ULL	/* at reset: bit 10 reads as one */
 #define DR7_GD			X86_BIT(13)	/* general detect; a #DB clears it */
 
 /* CPUID leaves and the feature bits the hypervisor reads or hides */

@@ -5,7 +5,9 @@
  * pointer, iret into user mode, #BP and SYSCALL from there back on the
  * stack_switch stack), fpu_taskswitch with #NM and CLTS, the privileged
  * reads Umbra emulates, set_segment_base, vm_assist, multicall and the
- * read-only M2P. One line per check: "pvabi: ok: ..." or "pvabi: FAIL: ...".
+ * read-only M2P, debug registers (set_debugreg, mov %drN, a data
+ * breakpoint's #DB) and the virtual IOPL (PHYSDEVOP_set_iopl, CLI/IN/OUT
+ * emulated or #GP). One line per check: "pvabi: ok: ..." or "pvabi: FAIL: ...".
  * Options (each must get the domain crashed): attack=user_no_base, an
  * iret to user mode before any user base pointer exists; attack=iret_hvcs,
  * an iret onto the hypervisor's code segment at its new place (0xe008).
@@ -13,6 +15,7 @@
 #include <public/arch-x86/xen-x86_64.h>
 #include <public/version.h>
 #include <public/sched.h>
+#include <public/physdev.h>
 #include "hypercall.h"
 #include "minios.h"
 
@@ -22,6 +25,8 @@ const char guest_name[] = "pvabi";
 #define EINVAL	22
 #define EACCES	13
 #define ENOSYS	38
+#define EPERM	1
+#define ENODEV	19
 #define PTE_P	1ULL
 #define PTE_W	2ULL
 #define PTE_U	4ULL
@@ -309,7 +314,7 @@ static void check_misc(void)
 	struct multicall_entry mc[3] = {
 		{ .op = __HYPERVISOR_xen_version, .args = { XENVER_version } },
 		{ .op = __HYPERVISOR_multicall, .args = { 0, 0 } },
-		{ .op = __HYPERVISOR_vm_assist, .args = { VMASST_CMD_enable, 4 } },
+		{ .op = __HYPERVISOR_vm_assist, .args = { VMASST_CMD_enable, 30 } },
 	};
 	uint64_t cr3, pfn = (uint64_t)gdt_page >> 12;
 	long rc;
@@ -343,6 +348,86 @@ static void check_misc(void)
 	check_linear();
 }
 
+static volatile uint32_t watched;
+
+/* set_debugreg/get_debugreg and mov %drN: breakpoints on its own data
+ * fire as #DB with DR6 saying which; addresses in the hypervisor, DR7.GD
+ * and I/O breakpoints (CR4.DE clear) are -EPERM, and the same through
+ * mov is the guest's #GP. */
+static void check_debug(void)
+{
+	uint64_t dr7 = 0x400 | 2 | (1ULL << 16) | (3ULL << 18), val = 0;
+	long rc;
+
+	rc = hypercall2(__HYPERVISOR_set_debugreg, 0, HV_IMAGE);
+	expect(rc == -EPERM, "set_debugreg DR0 in the hypervisor's image: -EPERM");
+	rc = hypercall2(__HYPERVISOR_set_debugreg, 1, 0x0000900000000000ULL);
+	expect(rc == -EPERM, "set_debugreg DR1 non-canonical: -EPERM");
+	rc = hypercall2(__HYPERVISOR_set_debugreg, 7, 0x400 | 0x2000);
+	expect(rc == -EPERM, "set_debugreg DR7 with GD: -EPERM");
+	rc = hypercall2(__HYPERVISOR_set_debugreg, 7, 0x400 | 2 | (2ULL << 16));
+	expect(rc == -EPERM, "set_debugreg DR7 with an I/O breakpoint, CR4.DE clear: -EPERM");
+	rc = hypercall2(__HYPERVISOR_set_debugreg, 8, 0);
+	expect(rc == -ENODEV, "set_debugreg of DR8: -ENODEV");
+	rc = hypercall1(__HYPERVISOR_get_debugreg, 8);
+	expect(rc == -EINVAL, "get_debugreg of DR8: -EINVAL");
+	rc = hypercall1(__HYPERVISOR_get_debugreg, 7);
+	expect(rc == 0x400, "get_debugreg DR7: 0x400 after the refusals");
+	expect(RAISES("mov %1, %%dr0", "r"(HV_IMAGE)) == 13,
+	       "mov to DR0 of a hypervisor address: #GP");
+	rc = hypercall2(__HYPERVISOR_set_debugreg, 0, &watched);
+	expect(rc == 0, "set_debugreg DR0 on its own data");
+	__asm__ volatile("mov %0, %%dr7" : : "r"(dr7));
+	__asm__ volatile("mov %%dr7, %0" : "=r"(val));
+	expect(val == dr7, "mov to and from DR7 (emulated): a write breakpoint on it");
+	expect(RAISES("movl $1, (%1)", "r"(&watched)) == 1,
+	       "writing the watched word: #DB bounced to the guest");
+	__asm__ volatile("mov %%dr6, %0" : "=r"(val));
+	expect(val & 1, "DR6 says breakpoint 0 fired");
+	expect(RAISES("movl (%1), %%eax", "r"(&watched)) == ~0ULL,
+	       "reading it: no #DB (a write breakpoint)");
+	rc = hypercall2(__HYPERVISOR_set_debugreg, 7, 0);
+	expect(rc == 0 && RAISES("movl $2, (%1)", "r"(&watched)) == ~0ULL,
+	       "DR7 cleared: writing it again runs");
+	hypercall2(__HYPERVISOR_set_debugreg, 6, 0);
+	rc = hypercall1(__HYPERVISOR_get_debugreg, 6);
+	expect(rc == 0xffff0ff0, "DR6 reset: its reserved bits read as the CPU's");
+}
+
+static long set_iopl(uint32_t iopl)
+{
+	struct physdev_set_iopl s = { iopl };
+
+	return hypercall2(__HYPERVISOR_physdev_op, PHYSDEVOP_set_iopl, &s);
+}
+
+/* The virtual IOPL: a kernel (privilege 1) needs 1 for CLI and port
+ * I/O, which then reaches no port: reads are all ones. */
+static void check_iopl(void)
+{
+	uint64_t val = 0, msr;
+
+	expect(RAISES("outb %%al, $0x80", "i"(0)) == 13, "OUT at virtual IOPL 0: #GP");
+	expect(RAISES("cli", "i"(0)) == 13, "CLI at virtual IOPL 0: #GP");
+	expect(set_iopl(4) == -EINVAL, "PHYSDEVOP_set_iopl 4: -EINVAL");
+	expect(hypercall2(__HYPERVISOR_physdev_op, PHYSDEVOP_set_iopl, HV_IMAGE) == -EFAULT,
+	       "PHYSDEVOP_set_iopl with its argument in the hypervisor: -EFAULT");
+	expect(set_iopl(1) == 0, "PHYSDEVOP_set_iopl 1");
+	expect(RAISES("outb %%al, $0x80", "i"(0)) == ~0ULL &&
+	       RAISES("cli; sti", "i"(0)) == ~0ULL, "OUT, CLI and STI at virtual IOPL 1: emulated");
+	__asm__ volatile("xor %%eax, %%eax; inb $0x71, %%al; mov %%rax, %0"
+			 : "=r"(val) : : "rax");
+	expect(val == 0xff, "IN from a port it has not been given: all ones");
+	__asm__ volatile("mov $0x1234, %%eax; mov $0x80, %%edx; inw %%dx, %%ax; mov %%rax, %0"
+			 : "=r"(val) : : "rax", "rdx");
+	expect(val == 0xffff, "a 16-bit IN: all ones in AX");
+	expect(set_iopl(0) == 0 && RAISES("inb $0x80, %%al", "i"(0)) == 13,
+	       "back at virtual IOPL 0: IN is #GP");
+	__asm__ volatile("mov $0x1d9, %%ecx; rdmsr; shl $32, %%rdx; or %%rdx, %%rax; mov %%rax, %0"
+			 : "=r"(msr) : : "rax", "rcx", "rdx");
+	expect(msr == 0, "RDMSR of MSR_DEBUGCTL (emulated): 0");
+}
+
 int guest_main(const struct start_info *start)
 {
 	si = start;
@@ -364,6 +449,8 @@ int guest_main(const struct start_info *start)
 	check_user_mode();
 	check_fpu();
 	check_misc();
+	check_debug();
+	check_iopl();
 	con_printf("pvabi: %u failed\n", failures);
 	return failures ? SHUTDOWN_crash : SHUTDOWN_poweroff;
 }

@@ -9,6 +9,7 @@
 #include <umbra/heap.h>
 #include <umbra/printk.h>
 #include <umbra/string.h>
+#include "pv_debug.h"
 #include "pv_desc.h"
 #include "pv_m2p.h"
 #include "pv_mm.h"
@@ -146,6 +147,7 @@ int pv_vcpu_init(struct vcpu *v, struct domain *d, unsigned int id)
 	v->pv.fpu[1] = 0x03;
 	v->pv.fpu[24] = 0x80;
 	v->pv.fpu[25] = 0x1f;
+	pv_debug_init(v);
 	/* Its register frame is written with the guest's tables live. */
 	return pv_view_map(v);
 }

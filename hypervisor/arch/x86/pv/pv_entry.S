@@ -80,7 +80,31 @@ pv_leave:
 	.balign	16
 pv_trap_entry:
 	swapgs
-	cmpq	$2, (%rsp)
+	cmpq	$1, (%rsp)
+	jne	4f
+	/* #DB arrives on its IST stack (idt.c, pv_debug.c): move its frame
+	 * to the vCPU's, where every other trap from ring 3 lands. */
+	mov	%rax, %gs:PCPU_PV_SCRATCH
+	mov	%gs:PCPU_PV_FRAME_TOP, %rax
+	pushq	48(%rsp)
+	popq	-8(%rax)		/* ss */
+	pushq	40(%rsp)
+	popq	-16(%rax)		/* rsp */
+	pushq	32(%rsp)
+	popq	-24(%rax)		/* rflags */
+	pushq	24(%rsp)
+	popq	-32(%rax)		/* cs */
+	pushq	16(%rsp)
+	popq	-40(%rax)		/* rip */
+	pushq	8(%rsp)
+	popq	-48(%rax)		/* error code */
+	pushq	(%rsp)
+	popq	-56(%rax)		/* vector */
+	lea	-56(%rax), %rsp
+	mov	%gs:PCPU_PV_SCRATCH, %rax
+	push_gprs
+	jmp	pv_leave
+4:	cmpq	$2, (%rsp)
 	je	1f
 	cmpq	$8, (%rsp)
 	je	1f

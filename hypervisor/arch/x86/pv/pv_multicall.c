@@ -3,9 +3,11 @@
  * each struct multicall_entry { op, result, args[6] } run in order, its
  * result stored in the entry. A call that must continue (a long
  * mmu_update batch, ...) has its updated arguments written back into its
- * entry and the multicall continues from there. A multicall or an iret
- * inside a multicall is -ENOSYS in its result, as Xen has no table entry
- * for them there; a list the guest cannot read or write is -EFAULT.
+ * entry and the multicall continues from there. A multicall inside a
+ * multicall is -ENOSYS in its result; an iret is made and ends the
+ * multicall (Xen since XSA-213: the calls after it would otherwise run
+ * for guest user mode), its result (the RAX it restored) being the
+ * multicall's; a list the guest cannot read or write is -EFAULT.
  */
 #include <stddef.h>
 #include <asm/guest_access.h>
@@ -26,7 +28,7 @@ static long one_call(struct vcpu *v, struct multicall_entry *e)
 	uint64_t a[HYPERCALL_ARGS];
 	long rc;
 
-	if (e->op == __HYPERVISOR_multicall || e->op == __HYPERVISOR_iret)
+	if (e->op == __HYPERVISOR_multicall)
 		return -ENOSYS;
 	for (unsigned int i = 0; i < HYPERCALL_ARGS; i++)
 		a[i] = e->args[i];
@@ -54,6 +56,14 @@ long pv_multicall(struct vcpu *v, uint64_t *args)
 		}
 		if (copy_from_guest(v, &e, list, sizeof(e)))
 			return -EFAULT;
+		if (e.op == __HYPERVISOR_iret) {
+			pv_iret(v);
+			e.result = v->pv.regs.rax;
+			/* Best effort: the tables now live may be user mode's. */
+			copy_to_guest(v, list + offsetof(struct multicall_entry, result), &e.result,
+				      sizeof(e.result));
+			return (long)e.result;
+		}
 		rc = one_call(v, &e);
 		if (rc == HYPERCALL_CONTINUE) {
 			if (copy_to_guest(v, list, &e, sizeof(e)))

@@ -14,6 +14,7 @@
 #include <umbra/hypercall.h>
 #include <umbra/sched.h>
 #include "mmu/walk.h"
+#include "pv_debug.h"
 #include "pv_desc.h"
 #include "pv_mm.h"
 #include "pv_traps.h"
@@ -141,10 +142,12 @@ bool pv_vcpu_run(struct vcpu *v)
 		write_cr3(paging_root());
 	/* pv_enter loads the guest's tables and, with xpti, the exit path
 	 * Umbra's own again before any C code runs (pv_view.c). */
+	pv_debug_enter(v);
 	pv_enter(r, v->pv.kernel_mode ? v->pv.cr3 : v->pv.user_cr3);
+	vec = (unsigned int)r->vector;
+	pv_debug_exit(v, vec);
 	if (v->pv.fpu_ts)
 		clts();
-	vec = (unsigned int)r->vector;
 	if (vec == TRAP_PF)
 		v->pv.cr2 = read_cr2();
 	v->stats.exits++;

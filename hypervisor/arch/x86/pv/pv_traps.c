@@ -21,7 +21,9 @@
 #include <umbra/string.h>
 #include <umbra/vcpu_shared.h>
 #include "mmu/walk.h"
+#include "pv_debug.h"
 #include "pv_desc.h"
+#include "pv_io.h"
 #include "pv_mm.h"
 #include "pv_traps.h"
 #include "pv_xonly.h"
@@ -102,7 +104,7 @@ static bool bounce(struct vcpu *v, const struct pv_trap *t, bool has_err, uint64
 	frame[n++] = r->rip;
 	frame[n++] = cs | ((uint64_t)mask << 32);
 	frame[n++] = (r->rflags & ~(X86_EFLAGS_IF | X86_EFLAGS_IOPL)) |
-		     (mask ? 0 : X86_EFLAGS_IF);
+		     (mask ? 0 : X86_EFLAGS_IF) | pv_io_bounce_flags(v);
 	frame[n++] = r->rsp;
 	frame[n++] = r->ss;
 	sp -= n * sizeof(uint64_t);
@@ -211,7 +213,7 @@ void pv_guest_exception(struct vcpu *v, unsigned int vec)
 		return;
 	if (vec == TRAP_NM)
 		pv_fpu_nm(v);
-	if (vec == TRAP_GP && pv_emulate_priv(v))
+	if (vec == TRAP_GP && (pv_emulate_io(v) || pv_emulate_priv(v)))
 		return;
 	has_err = vec < 32 && (ERRCODE_VECTORS >> vec) & 1;
 	if (vec == TRAP_GP && soft_interrupt(v, &vec))
@@ -316,6 +318,7 @@ void pv_iret(struct vcpu *v)
 	r->rip = c.rip;
 	r->cs = c.cs | 3;
 	r->rflags = c.rflags;
+	pv_io_iret(v, c.rflags);
 	r->rsp = c.rsp;
 	r->ss = FLAT_KERNEL_SS;
 	set_upcall_mask(v, !(c.rflags & X86_EFLAGS_IF));
@@ -402,15 +405,16 @@ static long set_segment_base(struct vcpu *v, uint64_t which, uint64_t base)
  * Umbra has: writable page tables (the one that changes anything), and
  * those that mean nothing in long mode or on a machine without a
  * guest-visible m2p (4gb_segments[_notify], pae_extended_cr3,
- * m2p_strict), accepted as Xen accepts them, and runstate_update_flag,
- * which the common runstate code honours (d->vm_assist).
- * architectural_iopl is not built: -EINVAL, as for unknown types. */
+ * m2p_strict), accepted as Xen accepts them, runstate_update_flag,
+ * which the common runstate code honours (d->vm_assist), and
+ * architectural_iopl (pv_io.c). */
 #define VMASST_HAVE	((1ULL << VMASST_TYPE_4gb_segments) | \
 			 (1ULL << VMASST_TYPE_4gb_segments_notify) | \
 			 (1ULL << VMASST_TYPE_writable_pagetables) | \
 			 (1ULL << VMASST_TYPE_pae_extended_cr3) | \
 			 (1ULL << VMASST_TYPE_runstate_update_flag) | \
-			 (1ULL << VMASST_TYPE_m2p_strict))
+			 (1ULL << VMASST_TYPE_m2p_strict) | \
+			 (1ULL << VMASST_TYPE_architectural_iopl))
 
 static long vm_assist(struct vcpu *v, uint64_t cmd, uint64_t type)
 {
@@ -429,7 +433,8 @@ static long vm_assist(struct vcpu *v, uint64_t cmd, uint64_t type)
 
 bool pv_hypercall_arch(struct vcpu *v, uint64_t nr, uint64_t *args, long *rc)
 {
-	if (pv_desc_hypercall(v, nr, args, rc) || pv_user_hypercall(v, nr, args, rc)) {
+	if (pv_desc_hypercall(v, nr, args, rc) || pv_user_hypercall(v, nr, args, rc) ||
+	    pv_debug_hypercall(v, nr, args, rc) || pv_io_hypercall(v, nr, args, rc)) {
 		vcpu_count_hypercall(v, nr);
 		return true;
 	}
