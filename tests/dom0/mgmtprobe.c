@@ -12,8 +12,14 @@
  * (room for exactly the domains there are), snapshot128 (room for 128
  * records of the most vCPUs, what a first refresh asks for). Static, for dom0's initramfs
  * (/usr/libexec/umbra-tests/); make bench-vmtop runs it.
+ *
+ * mgmtprobe N cold: the steps as a monitor meets them, one call after
+ * each 200 ms of sleep (then of spinning), and a second call right after
+ * it (up to 64 rounds): under TCG a call after a pause costs several
+ * times what the same call costs in a loop (probe_sleep_STEP_cpu_us).
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +60,8 @@ static long mgmt(uint32_t cmd, size_t len)
 
 static void step(const char *name)
 {
+	if (!strcmp(name, "nothing"))
+		return;
 	if (!strcmp(name, "syscall"))
 		getppid();
 	else if (!strcmp(name, "badioctl"))
@@ -79,6 +87,57 @@ static void probe(const char *name, int n)
 	w = now_us(CLOCK_MONOTONIC) - w;
 	c = now_us(CLOCK_PROCESS_CPUTIME_ID) - c;
 	printf("probe_%s_wall_us: %.1f\nprobe_%s_cpu_us: %.1f\n", name, w / n, name, c / n);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Wait as a monitor does between refreshes: asleep, or spinning (the
+ * CPU kept busy, to tell what going idle costs from what time does). */
+static void pause_ms(int ms, bool spin)
+{
+	struct timespec ts = { 0, ms * 1000000L };
+	double end;
+
+	if (!spin) {
+		nanosleep(&ts, NULL);
+		return;
+	}
+	end = now_us(CLOCK_MONOTONIC) + ms * 1000.0;
+	while (now_us(CLOCK_MONOTONIC) < end)
+		;
+}
+
+/* A step timed alone after each wait (a monitor's refresh comes after
+ * one): the median and the mean of n, and of a second call right after
+ * the first. */
+static void probe_cold(const char *name, int n, bool spin)
+{
+	double first[64], second[64], sf = 0, ss = 0;
+
+	if (n > 64)
+		n = 64;
+	for (int i = 0; i < n; i++) {
+		double c;
+
+		pause_ms(200, spin);
+		c = now_us(CLOCK_PROCESS_CPUTIME_ID);
+		step(name);
+		first[i] = now_us(CLOCK_PROCESS_CPUTIME_ID) - c;
+		c = now_us(CLOCK_PROCESS_CPUTIME_ID);
+		step(name);
+		second[i] = now_us(CLOCK_PROCESS_CPUTIME_ID) - c;
+		sf += first[i];
+		ss += second[i];
+	}
+	qsort(first, n, sizeof(double), cmp_double);
+	qsort(second, n, sizeof(double), cmp_double);
+	printf("probe_%s_%s_cpu_us: median %.1f mean %.1f min %.1f; again median %.1f mean %.1f\n",
+	       spin ? "spin" : "sleep", name, first[n / 2], sf / n, first[0], second[n / 2], ss / n);
 }
 
 int main(int argc, char **argv)
@@ -108,6 +167,16 @@ int main(int argc, char **argv)
 	room = req.u.snapshot.bytes;
 	printf("probe_snapshot_bytes: %zu\n", room);
 	printf("probe_domains: %u\n", req.u.physinfo.nr_domains);
+	if (argc > 2 && !strcmp(argv[2], "cold")) {
+		/* What each call costs in a monitor's rhythm. */
+		for (int spin = 0; spin < 2; spin++) {
+			probe_cold("nothing", n, spin);
+			probe_cold("syscall", n, spin);
+			probe_cold("hypercall", n, spin);
+			probe_cold("snapshot", n, spin);
+		}
+		return 0;
+	}
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
 		probe(steps[i], n);
 	return 0;

@@ -30,6 +30,10 @@ void umbra_rings_after(struct umbra_file *uf, const struct umbra_mgmt *req, long
 int umbra_rings_mmap(struct umbra_file *uf, struct vm_area_struct *vma);
 void umbra_rings_release(struct umbra_file *uf);
 
+/* umbra_copy.c: copy_{to,from}_user() in 8-byte moves; 0 or -EFAULT. */
+int umbra_copy_to_user(void __user *to, const void *from, size_t len);
+int umbra_copy_from_user(void *to, const void __user *from, size_t len);
+
 /* umbra_dev.c */
 int umbra_dev_register(void);
 void umbra_dev_unregister(void);

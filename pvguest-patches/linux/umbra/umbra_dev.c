@@ -145,14 +145,14 @@ static long mgmt_with_buffer(struct umbra_file *uf, struct umbra_mgmt *req)
 		kbuf = file_buffer(uf, len);
 		if (!kbuf)
 			return -ENOMEM;
-		if ((!out || buf_is_inout(req->cmd)) && copy_from_user(kbuf, ubuf, len))
+		if ((!out || buf_is_inout(req->cmd)) && umbra_copy_from_user(kbuf, ubuf, len))
 			return -EFAULT;
 	}
 	req->buf = (u64)(unsigned long)kbuf;
 	ret = umbra_mgmt_hypercall(req);
 	req->buf = (u64)(unsigned long)ubuf;
 	done = ret >= 0 && len && out ? out_bytes(req, ret, len) : 0;
-	if (done && copy_to_user(ubuf, kbuf, done))
+	if (done && umbra_copy_to_user(ubuf, kbuf, done))
 		ret = -EFAULT;
 	return ret;
 }
@@ -162,7 +162,7 @@ static long umbra_ioctl_mgmt(struct umbra_file *uf, struct umbra_mgmt __user *ur
 	struct umbra_mgmt req;
 	long ret;
 
-	if (copy_from_user(&req, ureq, sizeof(req)))
+	if (umbra_copy_from_user(&req, ureq, sizeof(req)))
 		return -EFAULT;
 	ret = check_request(&req);
 	if (ret)
@@ -177,7 +177,7 @@ static long umbra_ioctl_mgmt(struct umbra_file *uf, struct umbra_mgmt __user *ur
 	if (req.cmd == UMBRA_MGMT_events)
 		req.u.events.vector = 0;	/* the caller's, as it gave it */
 	/* Also on failure: a version mismatch comes back in the request. */
-	if (copy_to_user(ureq, &req, sizeof(req)))
+	if (umbra_copy_to_user(ureq, &req, sizeof(req)))
 		return -EFAULT;
 	return ret;
 }
