@@ -55,13 +55,36 @@ static void put_all(FILE *f, const char *p, size_t len)
 	}
 }
 
+/* Room for nr positions; false when out of memory. */
+static bool pos_room(struct vmtop_batch *b, unsigned int nr)
+{
+	struct vmtop_batch_pos *p;
+
+	if (nr <= b->pos_room)
+		return true;
+	p = realloc(b->pos, nr * sizeof(*p));
+	if (!p)
+		return false;
+	b->pos = p;
+	b->pos_room = nr;
+	return true;
+}
+
+/* Position i holds r's line from the last interval, as it is. */
+static bool pos_holds(const struct vmtop_batch *b, unsigned int i, const struct vmtop_row *r)
+{
+	return i < b->nr_pos && r->seq && b->pos[i].seq == r->seq && b->pos[i].domid == r->domid;
+}
+
 int vmtop_batch_lines(struct vmtop_batch *b, FILE *f, const struct vmtop_row *const *rows,
 		      unsigned int nr, vmtop_colmask cols)
 {
 	size_t len, n;
 	unsigned int i;
+	/* out still holds the last interval's lines up to here. */
+	bool in_place = true;
 
-	if (out_room(b, 0, VMTOP_LINE_ROOM * 2))
+	if (out_room(b, 0, VMTOP_LINE_ROOM * 2) || !pos_room(b, nr))
 		return -1;
 	/* The column header is the one the last interval began with. */
 	if (!b->header_len || b->header_cols != cols) {
@@ -69,17 +92,32 @@ int vmtop_batch_lines(struct vmtop_batch *b, FILE *f, const struct vmtop_row *co
 		b->out[len++] = '\n';
 		b->header_len = len;
 		b->header_cols = cols;
+		in_place = false;
 	}
 	len = b->header_len;
 	for (i = 0; i < nr; i++) {
-		const char *line = vmtop_lines_get(&b->lines, rows[i], cols, &n);
+		const struct vmtop_row *r = rows[i];
+		const char *line;
 
-		if (out_room(b, len, n + 1))
+		if (in_place && pos_holds(b, i, r)) {
+			/* Not even looked at: the same row, its line there. */
+			b->lines.reused++;
+			len += b->pos[i].len + 1;
+			continue;
+		}
+		line = vmtop_lines_get(&b->lines, r, cols, &n);
+		/* A line of another length moves every one after it. */
+		in_place = in_place && i < b->nr_pos && n == b->pos[i].len;
+		if (out_room(b, len, n + 1)) {
+			b->nr_pos = 0;
 			return -1;
+		}
 		memcpy(b->out + len, line, n);
 		len += n;
 		b->out[len++] = '\n';
+		b->pos[i] = (struct vmtop_batch_pos){ r->seq, r->domid, (uint32_t)n };
 	}
+	b->nr_pos = nr;
 	if (f)
 		put_all(f, b->out, len);
 	return 0;
@@ -89,6 +127,7 @@ void vmtop_batch_free(struct vmtop_batch *b)
 {
 	vmtop_lines_free(&b->lines);
 	free(b->out);
+	free(b->pos);
 	memset(b, 0, sizeof(*b));
 }
 

@@ -96,6 +96,26 @@ static void set_rates(struct vmtop_row *r, const struct umbra_domain_snapshot *o
 }
 
 /*
+ * The two records are the same, word by word: they are 8-byte multiples
+ * at 8-byte boundaries of the snapshot's buffer. Not memcmp(): glibc's
+ * picks vector instructions, each a helper call under TCG.
+ */
+typedef uint64_t __attribute__((may_alias)) rec_word;
+
+static bool same_record(const void *a, const void *b, size_t bytes)
+{
+	const rec_word *x = a, *y = b;
+	size_t i, n = bytes / sizeof(rec_word);
+	rec_word diff = 0;
+
+	if (((uintptr_t)a | (uintptr_t)b | bytes) % sizeof(rec_word))
+		return !memcmp(a, b, bytes);
+	for (i = 0; i < n; i++)
+		diff |= x[i] ^ y[i];
+	return !diff;
+}
+
+/*
  * rows[i], made from old (prev's record at i) by the last call, is what
  * d would make of it again: d is old byte for byte, the machine's RAM
  * (mem_pct's base) is the same, and the row was quiet (its rates, all 0,
@@ -106,7 +126,7 @@ static bool row_holds(const struct vmtop_row *r, const struct umbra_domain_snaps
 {
 	return same_total && r->quiet && r->domid == d->domid && old->domid == d->domid &&
 	       old->nr_vcpus == d->nr_vcpus && d->nr_vcpus <= UMBRA_MAX_VCPUS &&
-	       !memcmp(old, d, UMBRA_SNAPSHOT_RECORD_BYTES(d->nr_vcpus));
+	       same_record(old, d, UMBRA_SNAPSHOT_RECORD_BYTES(d->nr_vcpus));
 }
 
 unsigned int vmtop_rates_kept(const struct vmtop_sample *prev,

@@ -96,6 +96,14 @@ long mgmt_run(struct mgmt_call *c)
 	return rc;
 }
 
+/* Commands that change nothing: one whose results cannot be written
+ * back has done no harm, so its request is not written first. */
+static bool changes_nothing(uint32_t cmd)
+{
+	return cmd == UMBRA_MGMT_physinfo || cmd == UMBRA_MGMT_domain_list ||
+	       cmd == UMBRA_MGMT_domain_counters || cmd == UMBRA_MGMT_snapshot;
+}
+
 long do_umbra_mgmt(struct vcpu *v, uint64_t *a)
 {
 	struct mgmt_call c = { .v = v };
@@ -113,8 +121,9 @@ long do_umbra_mgmt(struct vcpu *v, uint64_t *a)
 	if (rc)
 		return rc;
 	/* The results must be deliverable before anything is done: a domain
-	 * created for a request that cannot be written would be lost. */
-	if (copy_to_guest(v, gva, &c.req, sizeof(c.req)))
+	 * created for a request that cannot be written would be lost. A
+	 * monitor's reads skip it: a refresh's cost is every page it walks. */
+	if (!changes_nothing(c.req.cmd) && copy_to_guest(v, gva, &c.req, sizeof(c.req)))
 		return -EFAULT;
 	rc = mgmt_run(&c);
 	if (copy_to_guest(v, gva, &c.req, sizeof(c.req)))

@@ -40,9 +40,9 @@ static unsigned int count_domains(void)
 	return n;
 }
 
-long mgmt_physinfo(struct mgmt_call *c)
+/* physinfo but its count of domains. */
+static void fill_physinfo(struct umbra_mgmt_physinfo *p)
 {
-	struct umbra_mgmt_physinfo *p = &c->req.u.physinfo;
 	struct domain *dom0 = domain_by_id(0);
 
 	memset(p, 0, sizeof(*p));
@@ -58,7 +58,12 @@ long mgmt_physinfo(struct mgmt_call *c)
 	p->features = UMBRA_FEATURE_NESTED_PAGING | UMBRA_FEATURE_SHADOW_PAGING;
 	p->max_domains = MAX_DOMAINS;
 	p->max_vcpus = UMBRA_MAX_VCPUS;
-	p->nr_domains = count_domains();
+}
+
+long mgmt_physinfo(struct mgmt_call *c)
+{
+	fill_physinfo(&c->req.u.physinfo);
+	c->req.u.physinfo.nr_domains = count_domains();
 	return 0;
 }
 
@@ -317,10 +322,12 @@ long mgmt_snapshot(struct mgmt_call *c)
 	struct listing l;
 	int rc;
 
-	mgmt_physinfo(c);
+	fill_physinfo(&out->physinfo);
 	rc = list_domains(c, REC_SNAPSHOT, &l);
 	if (rc)
 		return rc;
+	/* The same count, from the walk the records took. */
+	out->physinfo.nr_domains = l.domains;
 	out->bytes = l.bytes;
 	out->nr_records = l.records;
 	out->reserved = 0;

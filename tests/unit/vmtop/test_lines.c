@@ -214,6 +214,83 @@ static void batch_on_a_file(void **state)
 	vmtop_batch_free(&b);
 }
 
+/* The text of rows in the order given, as vmtop_batch_text() makes it. */
+static char *plain_text(const struct vmtop_row *const *v, unsigned int nr)
+{
+	struct vmtop_row r[8];
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	unsigned int i;
+
+	for (i = 0; i < nr; i++)
+		r[i] = *v[i];
+	vmtop_batch_text(f, r, nr, VMTOP_COLS_DEFAULT);
+	fclose(f);
+	return buf;
+}
+
+static void kept_text_is(struct vmtop_batch *b, const struct vmtop_row *const *v,
+			 unsigned int nr)
+{
+	char *buf = NULL, *want = plain_text(v, nr);
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_int_equal(vmtop_batch_lines(b, f, v, nr, VMTOP_COLS_DEFAULT), 0);
+	fclose(f);
+	assert_string_equal(buf, want);
+	free(buf);
+	free(want);
+}
+
+/* Rows with a seq at the positions they held are left in the text as
+ * they were; a changed line of the same length is copied over its old
+ * one, one of another length moves the lines after it; a position that
+ * another row takes, rows that come or go, other columns: the text is
+ * always vmtop_batch_text()'s. */
+static void batch_lines_in_place(void **state)
+{
+	struct vmtop_batch b = { 0 };
+	struct vmtop_row rows[4] = { row(0, "Domain-0"), row(1, "one"), row(2, "two"),
+				     row(3, "three") };
+	const struct vmtop_row *v[4] = { &rows[0], &rows[1], &rows[2], &rows[3] };
+	unsigned long reused;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 4; i++)
+		rows[i].seq = 10 + i;
+	kept_text_is(&b, v, 4);
+	reused = b.lines.reused;
+	kept_text_is(&b, v, 4);			/* all in place */
+	assert_int_equal(b.lines.reused, reused + 4);
+	assert_int_equal(b.lines.formatted, 4);
+	rows[1].cpu_time_ns += 1000000000ull;	/* same length */
+	rows[1].seq = 21;
+	kept_text_is(&b, v, 4);
+	assert_int_equal(b.lines.formatted, 5);
+	rows[0].cpu_time_ns = 123456789000000000ull;	/* longer: the rest move */
+	rows[0].seq = 22;
+	kept_text_is(&b, v, 4);
+	rows[0].cpu_time_ns = 1000000000ull;	/* shorter again */
+	rows[0].seq = 23;
+	kept_text_is(&b, v, 4);
+	v[1] = &rows[2];			/* two rows swap places */
+	v[2] = &rows[1];
+	kept_text_is(&b, v, 4);
+	kept_text_is(&b, v, 3);			/* one goes */
+	kept_text_is(&b, v, 4);			/* and comes back */
+	rows[3].seq = 0;			/* a row without a seq */
+	kept_text_is(&b, v, 4);
+	kept_text_is(&b, v, 4);
+	/* Other columns: a header of their own, every line again. */
+	assert_int_equal(vmtop_batch_lines(&b, NULL, v, 4, VMTOP_COLS_DEFAULT |
+					   (1u << VMTOP_COL_ID)), 0);
+	kept_text_is(&b, v, 4);
+	vmtop_batch_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -223,6 +300,7 @@ int main(void)
 		cmocka_unit_test(rows_by_seq),
 		cmocka_unit_test(batch_same_text),
 		cmocka_unit_test(batch_on_a_file),
+		cmocka_unit_test(batch_lines_in_place),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
