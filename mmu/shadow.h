@@ -87,6 +87,18 @@ struct shadow_config {
 	 * valid while the domain exists; NULL: no such slots. */
 	uint64_t hv_mask[8];
 	const uint64_t *hv_table;
+	/* 64-bit PV guests, whose kernel runs in ring 3 (Xen's
+	 * adjust_guest_l*e): every present guest entry counts as user. The
+	 * guest walk ignores U/S (MMU_WALK_FORCE_USER) and every shadow
+	 * entry carries U; kernel and user are kept apart by their separate
+	 * tables, not by the user bit. */
+	bool force_user;
+	/* PV guests' linear self-map (Xen allows a read-only one): an L4
+	 * entry naming the L4 it sits in counts as read-only whatever its
+	 * R/W (MMU_WALK_LINEAR_RO; its shadow entry has no W), and
+	 * shadow_pt_write() refuses to make one writable in a table shadowed
+	 * as an L4 (-EACCES). Long-mode guests only. */
+	bool linear_l4;
 };
 
 struct shadow_counters {
@@ -188,7 +200,8 @@ static inline unsigned int shadow_access_from_pf(uint32_t error_code, bool ac)
 /* Write len (1, 2, 4 or 8) bytes of value (little-endian) to guest memory
  * at gpa and bring every shadow of that page-table entry up to date.
  * The write must not cross an 8-byte boundary. -EINVAL, -ENOENT (gpa not
- * backed); nothing is written on error. */
+ * backed), -EACCES (cfg.linear_l4: a writable self-map in an L4); nothing
+ * is written on error. */
 int shadow_pt_write(struct shadow_domain *d, uint64_t gpa, uint64_t value,
 		    unsigned int len);
 

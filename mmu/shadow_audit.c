@@ -61,7 +61,9 @@ static int check_against_guest(struct shadow_domain *d, const struct sh_page *sp
 		return 0;
 	}
 	CHECK(!(e & PTE_W) || (g & PTE_W), "shadow more writable than the guest");
-	CHECK(!(e & PTE_U) || (g & PTE_U), "shadow more user than the guest");
+	CHECK(!(e & PTE_U) || (g & PTE_U) || d->cfg.force_user, "shadow more user than the guest");
+	CHECK(!(e & PTE_W) || !child || !sh_linear_self(d, sp, child),
+	      "linear L4 self-map writable in the shadow");
 	CHECK(!(g & PTE_NX) || !(d->cmode.efer & MMU_EFER_NXE) || (e & PTE_NX),
 	      "shadow more executable than the guest");
 	if (child && !child->split) {

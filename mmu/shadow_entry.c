@@ -1,7 +1,7 @@
 /* Shadow entries computed from guest entries and the p2m.
  *
  * A shadow entry copies W, U and (with NXE) NX from the guest entry at
- * the same level, so the processor combines rights across levels exactly
+ * the same level (U always with cfg.force_user), so the processor combines rights across levels exactly
  * as it would on the guest's tables. Shadow entries are created with A
  * set (the guest's A is what matters and the fill sets it) and a leaf is
  * writable only when the guest's D is already set and the target is not
@@ -14,6 +14,9 @@
 static uint64_t rights(const struct shadow_domain *d, uint64_t g)
 {
 	uint64_t e = g & (PTE_W | PTE_U);
+
+	if (d->cfg.force_user)
+		e |= PTE_U;
 
 	if (d->cmode.efer & MMU_EFER_NXE)
 		e |= g & PTE_NX;

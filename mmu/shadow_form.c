@@ -91,7 +91,7 @@ int sh_guest_walk(struct shadow_domain *d, const struct mmu_mode *m, uint64_t ta
 	struct mmu_tables t = { .map = guest_table, .ctx = d };
 
 	if (mmu_paging_form(m) == MMU_FORM_LONG)
-		return mmu_walk(m, &t, table, va, access, MMU_WALK_SET_AD, w);
+		return mmu_walk(m, &t, table, va, access, MMU_WALK_SET_AD | sh_walk_flags(d), w);
 	if (va >> 32)
 		return -EINVAL;
 	return mmu_walk32(m, &t, table, (uint32_t)va, access, MMU_WALK_SET_AD, w);
@@ -122,6 +122,8 @@ uint64_t sh_link_entry(const struct shadow_domain *d, const struct sh_page *sp, 
 {
 	if (sp->level == 3 && SH_KEY_FMT(sp->attrs) != SH_FMT_LONG)
 		return child->maddr | PTE_P;
+	if (sh_linear_self(d, sp, child))
+		return sh_table_entry(d, g, child) & ~PTE_W;
 	return sh_table_entry(d, g, child);
 }
 

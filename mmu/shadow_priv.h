@@ -165,6 +165,21 @@ static inline uint64_t sh_hv_entry(const struct shadow_domain *d, uint32_t idx)
 	return (int)idx == d->cfg.hv_slot ? d->cfg.hv_entry : d->cfg.hv_table[idx];
 }
 
+/* mmu_walk flags of the guest walk (cfg.force_user, cfg.linear_l4). */
+static inline unsigned int sh_walk_flags(const struct shadow_domain *d)
+{
+	return (d->cfg.force_user ? MMU_WALK_FORCE_USER : 0) |
+	       (d->cfg.linear_l4 ? MMU_WALK_LINEAR_RO : 0);
+}
+
+/* cfg.linear_l4: is entry (sp, -> child) an L4 naming its own table? */
+static inline bool sh_linear_self(const struct shadow_domain *d, const struct sh_page *sp,
+				  const struct sh_page *child)
+{
+	return d->cfg.linear_l4 && sp->level == 4 && !child->split && child->gfn == sp->gfn &&
+	       SH_KEY_FMT(sp->attrs) == SH_FMT_LONG;
+}
+
 struct shadow_vcpu {
 	struct shadow_domain *d;
 	struct mmu_mode mode;

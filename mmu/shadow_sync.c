@@ -41,9 +41,19 @@ bool sh_resync(struct shadow_domain *d, struct sh_page *sp, uint32_t idx, uint64
 	return false;
 }
 
+/* cfg.linear_l4: would entry idx of guest frame gfn, with new value e,
+ * be a writable self-map of a table shadowed as an L4? */
+static bool writable_self_map(struct shadow_domain *d, uint64_t gfn, uint64_t e)
+{
+	return d->cfg.linear_l4 && (e & (PTE_P | PTE_W)) == (PTE_P | PTE_W) &&
+	       pte_addr(e) >> PAGE_SHIFT == gfn &&
+	       sh_page_find(d, gfn, 4, false, SH_KEY(SH_FMT_LONG, 0));
+}
+
 int shadow_pt_write(struct shadow_domain *d, uint64_t gpa, uint64_t value,
 		    unsigned int len)
 {
+	uint64_t merged;
 	uint64_t gfn = gpa >> PAGE_SHIFT, *entry;
 	uint32_t idx = (uint32_t)(gpa & (PAGE_SIZE - 1)) / 8;
 	unsigned int off = (unsigned int)(gpa & 7), i;
@@ -59,6 +69,11 @@ int shadow_pt_write(struct shadow_domain *d, uint64_t gpa, uint64_t value,
 	if (!page)
 		return -ENOENT;
 	entry = (uint64_t *)(page + idx * 8);
+	merged = *entry;
+	for (i = 0; i < len; i++)
+		((uint8_t *)&merged)[off + i] = (uint8_t)(value >> (8 * i));
+	if (writable_self_map(d, gfn, merged))
+		return -EACCES;
 	for (i = 0; i < len; i++)
 		((uint8_t *)entry)[off + i] = (uint8_t)(value >> (8 * i));
 	d->stats.pt_writes++;

@@ -123,9 +123,20 @@ static int fault(struct mmu_walk *w, uint32_t ec)
 	return MMU_WALK_PF;
 }
 
+/* The entry as its rights count (MMU_WALK_FORCE_USER, MMU_WALK_LINEAR_RO). */
+static inline uint64_t rights_of(uint64_t e, int level, uint64_t table, uint64_t addr_mask,
+				 unsigned int flags)
+{
+	if (flags & MMU_WALK_FORCE_USER)
+		e |= PTE_U;
+	if ((flags & MMU_WALK_LINEAR_RO) && level == 4 && (e & addr_mask) == table)
+		e &= ~PTE_W;
+	return e;
+}
+
 /* One pass over the tables; slot[level] receives the entry's location. */
 static int walk_once(const struct mmu_mode *m, const struct mmu_tables *t,
-		     uint64_t cr3, uint64_t va, unsigned int access,
+		     uint64_t cr3, uint64_t va, unsigned int access, unsigned int flags,
 		     struct mmu_walk *w, uint64_t **slot)
 {
 	uint64_t everywhere = reserved_everywhere(m);
@@ -150,7 +161,7 @@ static int walk_once(const struct mmu_mode *m, const struct mmu_tables *t,
 			return fault(w, bits);
 		if (reserved_at(m, e, level, everywhere))
 			return fault(w, MMU_PF_P | MMU_PF_RSVD | bits);
-		mmu_walk_account_entry(m, w, e);
+		mmu_walk_account_entry(m, w, rights_of(e, level, table, addr_mask, flags));
 		if (level == 1 || (e & PTE_PS))
 			break;
 		table = e & addr_mask;
@@ -207,7 +218,8 @@ int mmu_walk(const struct mmu_mode *m, const struct mmu_tables *t, uint64_t cr3,
 	int attempt, status = MMU_WALK_OK;
 
 	if (!m || !t || !w || !access_is_valid(access) ||
-	    (flags & ~(MMU_WALK_SET_AD | MMU_WALK_PHYS_INPUT)))
+	    (flags & ~(MMU_WALK_SET_AD | MMU_WALK_PHYS_INPUT | MMU_WALK_FORCE_USER |
+		       MMU_WALK_LINEAR_RO)))
 		return -EINVAL;
 	w->level = 4;
 	w->error_code = 0;
@@ -215,7 +227,7 @@ int mmu_walk(const struct mmu_mode *m, const struct mmu_tables *t, uint64_t cr3,
 	if (!input_is_valid(va, flags))
 		return MMU_WALK_NONCANONICAL;
 	for (attempt = 0; attempt < WALK_AD_ATTEMPTS; attempt++) {
-		status = walk_once(m, t, cr3, va, access, w, slot);
+		status = walk_once(m, t, cr3, va, access, flags, w, slot);
 		if (status != MMU_WALK_OK || !(flags & MMU_WALK_SET_AD))
 			return status;
 		if (update_ad(w, slot, access & MMU_ACC_WRITE))

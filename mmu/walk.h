@@ -56,6 +56,12 @@ enum mmu_walk_status {
 /* Walk flags. */
 #define MMU_WALK_SET_AD		(1u << 0)	/* update accessed/dirty flags */
 #define MMU_WALK_PHYS_INPUT	(1u << 1)	/* input is a 48-bit physical address (NPT) */
+/* For 64-bit PV guests, whose kernel runs in ring 3 (Xen's
+ * adjust_guest_l*e): every present entry counts as user (U/S ignored). */
+#define MMU_WALK_FORCE_USER	(1u << 2)
+/* An L4 entry that names the L4 it sits in (a linear self-map) counts as
+ * read-only, whatever its R/W: everything reached through it is. */
+#define MMU_WALK_LINEAR_RO	(1u << 3)
 
 struct mmu_walk {
 	uint64_t addr;		/* OK: the translated address */

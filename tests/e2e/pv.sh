@@ -508,3 +508,47 @@ check "an iret onto the hypervisor's code segment (0xe008) crashes the domain" \
 check "the neighbours finished (PV and PVH), only the attackers crashed" \
 	eval 'stopped_with pn poweroff && stopped_with nb poweroff && [ "$(log_count ": crashed: ")" = 2 ]'
 scenario_end "$s"
+
+# pvabi translated (paging=shadow): the same checks on the shadow engine,
+# descriptor pages being ordinary memory there (checked again on load),
+# its frames pseudo-physical; the read-only M2P is the identity, the L4
+# self-map read-only (the engine's force_user and linear_l4).
+s=pv-abi-shadow
+m=$(pv_module pa pvabi 16M paging=shadow)
+m+=$(pv_module nouser pvabi 16M paging=shadow -- attack=user_no_base)
+m+=$(pv_module hvcs pvabi 16M paging=shadow -- attack=iret_hvcs)
+m+=$(pv_module pn pvhello 16M -- status=0)
+boot "$s" "$HVM_ELF" "$HVM_CMDLINE" "$m"
+check "QEMU powered off (33)" rc_is 33
+check "shadow: pvabi knows it is translated" guest_said pa "pvabi: paging translated (shadow)"
+check "shadow: set_gdt and update_descriptor with Xen's checks, by its own frames" \
+	eval 'guest_said pa "pvabi: ok: set_gdt with more entries than below 0xe000: -EINVAL" &&
+	      guest_said pa "pvabi: ok: set_gdt on a frame not its own: -EINVAL" &&
+	      guest_said pa "pvabi: ok: DPL-0 code and data descriptors were raised to DPL 3 (no DPL-0 segment)" &&
+	      guest_said pa "pvabi: ok: its own GDT code segment is live: a far return runs on selector 0x0b" &&
+	      guest_said pa "pvabi: ok: a call gate into the hypervisor'"'"'s code segment: -EINVAL" &&
+	      guest_said pa "pvabi: ok: update_descriptor into its own L4: -EINVAL" &&
+	      guest_said pa "pvabi: ok: translated: update_descriptor beyond its RAM: -EINVAL" &&
+	      guest_said pa "pvabi: ok: set_gdt on a page holding a gate into the hypervisor: -EINVAL"'
+check "shadow: guest user mode, fpu_taskswitch, multicall as on shared page tables" \
+	eval 'guest_said pa "pvabi: ok: iret into user mode; its int3 is the kernel'"'"'s #BP, the frame saying user mode" &&
+	      guest_said pa "pvabi: ok: SYSCALL in user mode enters the syscall callback, not a hypercall" &&
+	      guest_said pa "pvabi: ok: the #NM cleared the guest'"'"'s TS: the next one runs" &&
+	      guest_said pa "pvabi: ok: a multicall of 200 entries: each result in its entry"'
+check "shadow: the M2P is the identity, read-only; mov from CR3 gives its L4" \
+	eval 'guest_said pa "pvabi: ok: the read-only M2P maps a machine frame back to its pfn" &&
+	      guest_said pa "pvabi: ok: writing the M2P: #PF" &&
+	      guest_said pa "pvabi: ok: mov from CR3 (emulated): its L4'"'"'s machine address"'
+check "shadow: linear page tables as on shared ones (read-only self-map; writable -EACCES)" \
+	eval 'guest_said pa "pvabi: ok: through it the L4 reads itself" &&
+	      guest_said pa "pvabi: ok: writing through it: #PF" &&
+	      guest_said pa "pvabi: ok: a writable linear L4 entry: -EACCES"'
+check "shadow: no check in pvabi failed, it shut down normally" \
+	eval 'guest_said pa "pvabi: 0 failed" && stopped_with pa poweroff'
+check "shadow: an iret into user mode without user page tables crashes the domain" \
+	crashed_with nouser 'iret to user mode without user page tables$'
+check "shadow: an iret onto the hypervisor's code segment (0xe008) crashes the domain" \
+	crashed_with hvcs 'iret with a bad frame at 0x[0-9a-f]+ \(cs 0xe008, '
+check "shadow: the neighbour finished, only the attackers crashed" \
+	eval 'stopped_with pn poweroff && [ "$(log_count ": crashed: ")" = 2 ]'
+scenario_end "$s"

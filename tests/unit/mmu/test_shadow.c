@@ -718,6 +718,98 @@ static void test_hypervisor_slot_mask(void **state)
 	audit_ok();
 }
 
+/* ---- PV guests: force_user and the linear L4 ---- */
+
+static void recreate(const struct shadow_config *cfg, void **state)
+{
+	genv_destroy(E);
+	E = genv_create(cfg);
+	*state = E;
+}
+
+/* The guest kernel runs in ring 3: its supervisor entries count as user,
+ * every shadow entry carries U, R/W and NX still count. */
+static void test_force_user(void **state)
+{
+	struct shadow_config cfg = { .hv_slot = -1, .force_user = true };
+	uint64_t *root;
+
+	recreate(&cfg, state);
+	genv_new_space(E);
+	ptb_map(&E->b, UVA, DATA, 1, KRW, KRW);
+	ptb_map(&E->b, UVA + 0x1000, DATA2, 1, KRW, PTE_P);
+	genv_expect_fixed(E, UVA, R | U, DATA);
+	genv_expect_fixed(E, UVA, W | U, DATA);
+	genv_expect_fixed(E, UVA + 0x1000, R | U, DATA2);
+	genv_expect_inject(E, UVA + 0x1000, W | U, MMU_PF_P | MMU_PF_W | MMU_PF_U);
+	genv_expect_inject(E, UVA + 0x2000, R | U, MMU_PF_U);
+	root = hm_table(E->hm, E->hw_cr3);
+	assert_true(root[pt_index(UVA, 4)] & PTE_U);
+	assert_int_equal(genv_entry(E, UVA, 1) & PTE_U, 0);	/* the guest's entry as it was */
+	/* A trapped write re-derives the leaf, U still forced. */
+	genv_set_entry(E, UVA, 1, DATA3 | KRW | PTE_A | PTE_D);
+	assert_true(genv_hw_allows(E, UVA, W | U));
+	genv_expect_fixed(E, UVA, W | U, DATA3);
+	audit_ok();
+}
+
+#define SELF	200ULL		/* a lower-half L4 slot for the self-map */
+#define LINEAR(a, b, c, d) ((uint64_t)(a) << 39 | (uint64_t)(b) << 30 | \
+			    (uint64_t)(c) << 21 | (uint64_t)(d) << 12)
+
+static void test_linear_l4(void **state)
+{
+	struct shadow_config cfg = { .hv_slot = -1, .force_user = true, .linear_l4 = true };
+	uint64_t self_va = LINEAR(SELF, SELF, SELF, SELF), root_gpa, other, *shadow_root;
+	struct gaccess a;
+
+	recreate(&cfg, state);
+	root_gpa = genv_new_space(E);
+	ptb_map(&E->b, UVA, DATA, 1, URW, URW);
+	/* A read-only self-map: the guest reads its L4 through it. */
+	genv_write(E, root_gpa + SELF * 8, root_gpa | PTE_P | PTE_U | PTE_A);
+	genv_expect_fixed(E, self_va + 0x10, R | U, root_gpa + 0x10);
+	/* ... and the tables below (the L1 of UVA), never writes. */
+	genv_expect_fixed(E, LINEAR(SELF, pt_index(UVA, 4), pt_index(UVA, 3), pt_index(UVA, 2)),
+			  R | U, genv_entry_gpa(E, UVA, 1) & ~0xfffULL);
+	genv_expect_inject(E, self_va, W | U, MMU_PF_P | MMU_PF_W | MMU_PF_U);
+	/* Made writable in a live L4: refused, nothing written. */
+	assert_int_equal(shadow_pt_write(E->d, root_gpa + SELF * 8,
+					 root_gpa | URW | PTE_A, 8), -EACCES);
+	assert_int_equal(shadow_pt_write(E->d, root_gpa + SELF * 8,
+					 PTE_P | PTE_W | PTE_U | PTE_A, 1), -EACCES);
+	assert_int_equal(*genv_ptr(E, root_gpa + SELF * 8), root_gpa | PTE_P | PTE_U | PTE_A);
+	/* Another entry may name another table writable. */
+	assert_int_equal(shadow_pt_write(E->d, root_gpa + (SELF + 1) * 8,
+					 genv_entry_gpa(E, UVA, 3) | URW | PTE_A, 8), 0);
+	/* Written before the frame was an L4: it counts as read-only. */
+	other = genv_new_table(E);
+	*genv_ptr(E, other + SELF * 8) = other | URW | PTE_A;
+	assert_int_equal(genv_switch(E, other), 0);
+	a = genv_acc(E, LINEAR(SELF, SELF, SELF, SELF), R | U);
+	assert_int_equal(a.action, SHADOW_FIXED);
+	assert_int_equal(a.maddr, genv_maddr(other));
+	shadow_root = hm_table(E->hm, E->hw_cr3);
+	assert_int_equal(shadow_root[SELF] & (PTE_P | PTE_W), PTE_P);
+	genv_expect_inject(E, LINEAR(SELF, SELF, SELF, SELF), W | U,
+			   MMU_PF_P | MMU_PF_W | MMU_PF_U);
+	audit_ok();
+}
+
+/* Without linear_l4 a writable self-map is the guest's business: its
+ * writes through it are page-table writes like any other. */
+static void test_linear_l4_off(void **state)
+{
+	uint64_t root_gpa = genv_new_space(E);
+	struct gaccess a;
+
+	(void)state;
+	genv_write(E, root_gpa + SELF * 8, root_gpa | URW | PTE_A | PTE_D);
+	a = genv_acc(E, LINEAR(SELF, SELF, SELF, SELF), W | U);
+	assert_int_equal(a.action, SHADOW_EMULATE_PT_WRITE);
+	audit_ok();
+}
+
 /* ---- memory ---- */
 
 static void test_page_cap_reclaims_through_omega(void **state)
@@ -1014,7 +1106,9 @@ int main(void)
 		T(test_aligned_2m_is_one_shadow_entry), T(test_unaligned_2m_is_split),
 		T(test_1g_guest_page_is_split), T(test_large_page_loses_write_when_table_appears),
 		T(test_invlpg), T(test_flush_all_and_nxe_change), T(test_p2m_faults),
-		T(test_hypervisor_slot), T(test_hypervisor_slot_mask), T(test_page_cap_reclaims_through_omega),
+		T(test_hypervisor_slot), T(test_hypervisor_slot_mask),
+		T(test_force_user), T(test_linear_l4), T(test_linear_l4_off),
+		T(test_page_cap_reclaims_through_omega),
 		T(test_out_of_memory_recovers_or_fails_cleanly),
 		T(test_pool_bounds_tables_and_bookkeeping), T(test_pool_new_root_recycles),
 		T(test_pool_new_root_in_full_pool),

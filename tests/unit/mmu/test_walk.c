@@ -654,6 +654,59 @@ static void test_recursive_slot_ad_converges(void **state)
 	assert_int_equal(*slot & (PTE_A | PTE_D), PTE_A | PTE_D);
 }
 
+/* ---- PV options: MMU_WALK_FORCE_USER, MMU_WALK_LINEAR_RO ---- */
+
+static int walk_flags(uint64_t va, unsigned int access, unsigned int flags)
+{
+	return mmu_walk(&F->m, &F->t, F->b.root, va, access, flags, &F->w);
+}
+
+static void test_force_user_ignores_us(void **state)
+{
+	int level;
+
+	(void)state;
+	for (level = 4; level >= 1; level--) {
+		map_4k();
+		*entry(level) &= ~PTE_U;
+		assert_int_equal(walk_flags(VA, R | U, MMU_WALK_FORCE_USER), MMU_WALK_OK);
+		assert_true(F->w.user);
+		assert_int_equal(walk_flags(VA, W | U, MMU_WALK_FORCE_USER), MMU_WALK_OK);
+		/* Every other rule still holds: R/W and NX. */
+		*entry(level) &= ~PTE_W;
+		assert_int_equal(walk_flags(VA, W | U, MMU_WALK_FORCE_USER), MMU_WALK_PF);
+		assert_int_equal(F->w.error_code, MMU_PF_P | MMU_PF_W | MMU_PF_U);
+		*entry(level) |= PTE_NX;
+		assert_int_equal(walk_flags(VA, X | U, MMU_WALK_FORCE_USER), MMU_WALK_PF);
+		assert_int_equal(F->w.error_code, MMU_PF_P | MMU_PF_U | MMU_PF_ID);
+		*entry(level) |= PTE_U | PTE_W;
+		*entry(level) &= ~PTE_NX;
+	}
+	*entry(1) &= ~PTE_P;
+	assert_int_equal(walk_flags(VA, R | U, MMU_WALK_FORCE_USER), MMU_WALK_PF);
+	assert_int_equal(F->w.error_code, MMU_PF_U);
+}
+
+static void test_linear_ro_self_map(void **state)
+{
+	uint64_t self = 0x1edULL;
+	uint64_t va = 0xffff000000000000ULL | self << 39 | self << 30 | self << 21 |
+		      self << 12 | 0x18;
+	uint64_t *slot = &hm_table(F->hm, F->b.root)[self];
+
+	(void)state;
+	map_4k();
+	*slot = F->b.root | PTE_P | PTE_W | PTE_U;
+	assert_int_equal(walk_flags(va, R | U, MMU_WALK_LINEAR_RO), MMU_WALK_OK);
+	assert_int_equal(F->w.addr, F->b.root | 0x18);
+	assert_int_equal(walk_flags(va, W | U, MMU_WALK_LINEAR_RO), MMU_WALK_PF);
+	assert_int_equal(F->w.error_code, MMU_PF_P | MMU_PF_W | MMU_PF_U);
+	/* Only through the self-map: other L4 entries keep their R/W. */
+	assert_int_equal(walk_flags(VA, W | U, MMU_WALK_LINEAR_RO), MMU_WALK_OK);
+	/* Without the flag the self-map is as writable as its entry. */
+	assert_int_equal(walk_flags(va, W | U, 0), MMU_WALK_OK);
+}
+
 /* ---- bad input and unreadable tables ---- */
 
 static void test_noncanonical(void **state)
@@ -726,6 +779,7 @@ int main(void)
 		T(test_read_sets_accessed_not_dirty), T(test_write_sets_dirty_in_leaf_only),
 		T(test_dirty_in_large_leaves), T(test_fault_leaves_ad_alone),
 		T(test_no_ad_without_flag), T(test_recursive_slot_ad_converges),
+		T(test_force_user_ignores_us), T(test_linear_ro_self_map),
 		T(test_noncanonical), T(test_bad_arguments), T(test_unreadable_table),
 	};
 

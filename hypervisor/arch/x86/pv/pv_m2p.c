@@ -24,13 +24,17 @@
 #include "pv_m2p.h"
 
 #define INVALID_M2P	(~0ULL)
-#define M2P_SLOT	256
+#define M2P_SLOT	PV_M2P_SLOT
 
 _Static_assert(RO_MPT_BASE == 0xffff000000000000ULL + ((uint64_t)M2P_SLOT << 39),
 	       "the table is slot 256");
 
 static uint64_t *m2p_pieces[PT_ENTRIES];	/* direct-map pointer per 2 MiB */
 static uint64_t m2p_frames;
+
+/* The identity table translated guests see instead (pv_m2p_identity). */
+static spinlock_t ident_lock = SPINLOCK_INIT;
+static uint64_t ident_l3, ident_l2, ident_pieces;
 
 static uint64_t *entry(uint64_t mfn)
 {
@@ -87,4 +91,60 @@ void pv_m2p_domain(const struct domain *d, bool on)
 		else
 			pv_m2p_clear(mfn, EXTENT_SIZE >> PAGE_SHIFT);
 	}
+}
+
+/*
+ * A translated guest (paging=shadow) is told its p2m is the identity: the
+ * frame numbers it puts in its tables and reads back from them are its
+ * pseudo-physical ones. Its M2P must then be the identity too, or a
+ * guest that turns an entry back into a pointer through it (XTF's
+ * maddr_to_virt) gets another domain's numbering. One table serves every
+ * translated domain, user, read-only, no-execute, 2 MiB pages like the
+ * real one, grown to the largest such domain (each 2 MiB covers 1 GiB):
+ * entries beyond a domain's RAM name frames it does not have, as M2P
+ * entries of other domains' frames do on shared page tables. *l4e gets
+ * its slot-256 entry. 0 or -ENOMEM (nothing changed for the caller).
+ */
+int pv_m2p_identity(uint64_t nr_frames, uint64_t *l4e)
+{
+	uint64_t per_piece = EXTENT_SIZE / 8;
+	uint64_t need = (nr_frames + per_piece - 1) / per_piece;
+	uint64_t f = spin_lock_irqsave(&ident_lock);
+	int err = 0;
+
+	if (!ident_l3) {
+		uint64_t l3 = alloc_page_phys(), l2 = alloc_page_phys();
+
+		if (l3 && l2) {
+			memset(phys_to_virt(l3), 0, PAGE_SIZE);
+			memset(phys_to_virt(l2), 0, PAGE_SIZE);
+			((uint64_t *)phys_to_virt(l3))[0] = l2 | PTE_P | PTE_U | PTE_A;
+			ident_l3 = l3;
+			ident_l2 = l2;
+		} else {
+			if (l3)
+				free_page_phys(l3);
+			if (l2)
+				free_page_phys(l2);
+			err = -ENOMEM;
+		}
+	}
+	while (!err && ident_pieces < need) {
+		uint64_t pa = ident_pieces < PT_ENTRIES ? alloc_extent_2m_phys() : 0;
+		uint64_t *t, first = ident_pieces * per_piece;
+
+		if (!pa) {
+			err = -ENOMEM;
+			break;
+		}
+		t = phys_to_virt(pa);
+		for (uint64_t i = 0; i < per_piece; i++)
+			t[i] = first + i;
+		((uint64_t *)phys_to_virt(ident_l2))[ident_pieces++] =
+			pa | PTE_P | PTE_U | PTE_A | PTE_PS | PTE_NX;
+	}
+	spin_unlock_irqrestore(&ident_lock, f);
+	if (!err)
+		*l4e = ident_l3 | PTE_P | PTE_U | PTE_A;
+	return err;
 }

@@ -32,6 +32,7 @@
 #include "mmu/pte.h"
 #include "mmu/shadow.h"
 #include "mmu/walk.h"
+#include "pv_m2p.h"
 #include "pv_mm.h"
 #include "pv_traps.h"
 
@@ -43,8 +44,11 @@ static uint64_t hv_table[PT_ENTRIES];
 
 static struct shadow_config shadow_cfg(uint64_t pool_pages)
 {
+	/* As shared-pt's force_user and linear_l4 for PV on shared page
+	 * tables: the kernel runs in ring 3, and Xen allows a read-only L4
+	 * self-map. */
 	struct shadow_config c = { .roots = 16, .hv_slot = -1, .pool_pages = pool_pages,
-				   .hv_table = hv_table };
+				   .hv_table = hv_table, .force_user = true, .linear_l4 = true };
 
 	for (unsigned int i = 0; i < SPT_HV_NR_SLOTS; i++) {
 		unsigned int idx = spt_hv_slot_index(i);
@@ -192,10 +196,14 @@ int pv_shadow_init(struct domain *d)
 	};
 	int err = 0;
 
-	/* After pv_mm_init(): exactly what shared-pt's shadow L4s carry
-	 * (the hypervisor's slots, the frame table, the read-only M2P). */
+	/* After pv_mm_init(): what shared-pt's shadow L4s carry (the
+	 * hypervisor's slots, the frame table), but the read-only M2P is the
+	 * identity a translated guest's frame numbers need (pv_m2p.c). */
 	for (unsigned int i = 0; i < SPT_HV_NR_SLOTS; i++)
 		hv_table[spt_hv_slot_index(i)] = m->hv_slots[i];
+	err = pv_m2p_identity(d->mem_bytes >> PAGE_SHIFT, &hv_table[PV_M2P_SLOT]);
+	if (err)
+		return err;
 	d->pv->shadow = shadow_domain_create(&ops, &cfg, &err);
 	if (!d->pv->shadow)
 		return err ? err : -ENOMEM;
@@ -372,8 +380,8 @@ int pv_shadow_translate(struct vcpu *v, uint64_t root, uint64_t gva, bool write,
 
 	if (!root || !mmu_va_is_canonical(gva) || !pv_guest_va_ok(gva))
 		return -EFAULT;
-	if (mmu_walk(guest_mode(), &tables, root, gva,
-		     MMU_ACC_USER | (write ? MMU_ACC_WRITE : 0), MMU_WALK_SET_AD, &w) != MMU_WALK_OK)
+	if (mmu_walk(guest_mode(), &tables, root, gva, MMU_ACC_USER | (write ? MMU_ACC_WRITE : 0),
+		     MMU_WALK_SET_AD | MMU_WALK_FORCE_USER | MMU_WALK_LINEAR_RO, &w) != MMU_WALK_OK)
 		return -EFAULT;
 	*gpa = w.addr;
 	return 0;
@@ -391,11 +399,16 @@ int pv_shadow_mmu_update(struct vcpu *v, const void *req, unsigned int n, unsign
 
 	for (*done = 0; *done < n; (*done)++, u++) {
 		uint64_t gpa = u->ptr & ~3ULL;
+		int err;
 
 		if ((u->ptr & 3) != MMU_NORMAL_PT_UPDATE)
 			return -ENOSYS;	/* no m2p to update; A/D preserving not offered */
-		if (!entry_ok(v->domain, gpa) || store_gpa(v->domain, gpa, u->val, 8))
+		if (!entry_ok(v->domain, gpa))
 			return -EINVAL;
+		/* -EACCES: a writable L4 self-map, as on shared page tables. */
+		err = store_gpa(v->domain, gpa, u->val, 8);
+		if (err)
+			return err == -EACCES ? err : -EINVAL;
 	}
 	return 0;
 }
