@@ -90,9 +90,14 @@ static struct entry_loc pv_entry_at(struct domain *rd, uint32_t ref)
 	uint64_t m = gt->pv_frame[ref / per] + (uint64_t)(ref % per) * size;
 	struct entry_loc l = { rd, true, 0, phys_to_virt(m), NULL };
 
-	if (gt->version == 2)
-		l.status = (uint16_t *)phys_to_virt(gt->pv_status[ref / GRANT_STATUS_PER_FRAME]) +
-			   ref % GRANT_STATUS_PER_FRAME;
+	if (gt->version != 2)
+		return l;
+	/* A frame whose status page could not be had holds no entry. */
+	m = ref / GRANT_STATUS_PER_FRAME < GRANT_PV_STATUS ?
+	    gt->pv_status[ref / GRANT_STATUS_PER_FRAME] : 0;
+	l.found = m != 0;
+	if (m)
+		l.status = (uint16_t *)phys_to_virt(m) + ref % GRANT_STATUS_PER_FRAME;
 	return l;
 }
 
@@ -316,7 +321,8 @@ static void revoke_mappings_of(struct domain *d)
 	}
 }
 
-/* d's own mappings: the granters' entries lose their flags; d's nested
+/* d's own mappings: the granters' entries lose their flags, and the
+ * frames its device mappings hold are let go; d's page tables and nested
  * tables go with d. */
 static void release_own_mappings(struct domain *d)
 {
@@ -326,6 +332,8 @@ static void release_own_mappings(struct domain *d)
 		struct grant_maptrack *mt = &gt->map[i];
 		struct domain *rd = mt->flags ? domain_by_id(mt->dom) : NULL;
 
+		if (mt->flags & GNTMAP_device_map)
+			pv_grant_release(d, mt->maddr, !(mt->flags & GNTMAP_readonly));
 		if (rd)
 			grant_release(rd, mt->ref, mt->flags & GNTMAP_readonly);
 		mt->flags = 0;
