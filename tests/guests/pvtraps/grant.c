@@ -45,18 +45,22 @@ static uint64_t va_pte(void *va, bool writable)
 	       (writable ? PTE_W | PTE_D : 0);
 }
 
-/* Its own domain id: a loopback channel's status names it. */
+/* Its own domain id: a loopback channel's status names it (the port is
+ * closed again, so the event checks after find what they always did). */
 static domid_t self_id(void)
 {
 	struct evtchn_alloc_unbound au = { .dom = DOMID_SELF, .remote_dom = DOMID_SELF };
 	struct evtchn_status st = { .dom = DOMID_SELF };
+	struct evtchn_close cl;
+	long rc;
 
 	if (hypercall2(__HYPERVISOR_event_channel_op, EVTCHNOP_alloc_unbound, &au))
 		return DOMID_SELF;
 	st.port = au.port;
-	if (hypercall2(__HYPERVISOR_event_channel_op, EVTCHNOP_status, &st))
-		return DOMID_SELF;
-	return st.u.unbound.dom;
+	cl.port = au.port;
+	rc = hypercall2(__HYPERVISOR_event_channel_op, EVTCHNOP_status, &st);
+	hypercall2(__HYPERVISOR_event_channel_op, EVTCHNOP_close, &cl);
+	return rc ? DOMID_SELF : st.u.unbound.dom;
 }
 
 static long pin_l1(uint64_t mfn)
