@@ -7,7 +7,6 @@
 #include <public/arch-x86/cpuid.h>
 #include <public/umbra.h>
 #include <umbra/domain.h>
-#include <umbra/hot.h>
 
 void cpuid_umbra_leaves(struct vcpu *v, uint32_t leaf, struct cpuid_regs *r)
 {
@@ -65,7 +64,7 @@ void cpuid_xen_leaves(struct vcpu *v, uint32_t leaf, struct cpuid_regs *r)
  * offered: Linux panics "MCA architectural violation" at the #GP) and
  * no RDTSCP/RDPID (TSC_AUX is not switched between guests, and Linux
  * writes it whenever either is listed); dom0 keeps the real ones. */
-__exit_path void cpuid_filter_host_leaf(struct vcpu *v, uint32_t leaf, struct cpuid_regs *r)
+void cpuid_filter_domain_leaf(const struct domain *d, uint32_t leaf, struct cpuid_regs *r)
 {
 	switch (leaf) {
 	case CPUID_FEATURES:
@@ -73,17 +72,15 @@ __exit_path void cpuid_filter_host_leaf(struct vcpu *v, uint32_t leaf, struct cp
 			    L1_ECX_OSXSAVE | L1_ECX_AVX);
 		/* dom0 drives its pCPU's real local APIC: it keeps the real APIC
 		 * ID, and sees no hypervisor, so it takes no Xen or KVM paths. */
-		if (domain_is_dom0(v->domain))
+		if (domain_is_dom0(d))
 			break;
 		r->ecx |= L1_ECX_HYPERVISOR;
 		r->edx &= ~(L1_EDX_MCE | L1_EDX_MCA);
-		r->ebx = (r->ebx & 0x0000ffffu) | (v->id << 24) |
-			 (v->domain->nr_vcpus << 16);
 		break;
 	case CPUID_EXT_FEATURES_7:
 		r->ebx &= ~(L7_EBX_AVX2 | L7_EBX_AVX512F);
 		r->ecx &= ~(L7_ECX_PKU | L7_ECX_OSPKE);
-		if (!domain_is_dom0(v->domain))
+		if (!domain_is_dom0(d))
 			r->ecx &= ~L7_ECX_RDPID;
 		break;
 	case CPUID_XSAVE_STATE:
@@ -91,7 +88,7 @@ __exit_path void cpuid_filter_host_leaf(struct vcpu *v, uint32_t leaf, struct cp
 		break;
 	case CPUID_EXT_FEATURES:
 		r->ecx &= ~(X1_ECX_SVM | X1_ECX_MWAITX);
-		if (!domain_is_dom0(v->domain))
+		if (!domain_is_dom0(d))
 			r->edx &= ~(L1_EDX_MCE | L1_EDX_MCA | X1_EDX_RDTSCP);
 		break;
 	case CPUID_SVM_FEATURES:
@@ -100,3 +97,8 @@ __exit_path void cpuid_filter_host_leaf(struct vcpu *v, uint32_t leaf, struct cp
 	}
 }
 
+void cpuid_filter_host_leaf(struct vcpu *v, uint32_t leaf, struct cpuid_regs *r)
+{
+	cpuid_filter_domain_leaf(v->domain, leaf, r);
+	cpuid_vcpu_leaf(v, leaf, r);
+}

@@ -3,6 +3,7 @@
  * state the vendor reports, through the domain's guest-physical map; so
  * a bad pointer becomes -EFAULT, never a host fault. */
 #include <asm/guest_access.h>
+#include <asm/guest_insn.h>
 #include <asm/layout.h>
 #include <asm/pv.h>
 #include <asm/x86.h>
@@ -343,50 +344,10 @@ static __attribute__((noinline)) int fetch_short_any(const struct domain *d,
 	return fetch_short(d, st, dst, gva, len, plain);
 }
 
-/* The usual case of the re-read, bytes within one page of an ordinary
- * domain, as few instructions as it takes (each costs several times its
- * native cost under TCG): the same walk as insn_gpa_fast() and the same
- * bounds as plain_ptr(), with the domain's layout read once. The host
- * address of the first byte, or NULL. */
-static __exit_inline const uint8_t *insn_bytes_plain(const struct domain *d,
-						     const struct vcpu_paging_state *st,
-						     uint64_t gva, unsigned int len)
-{
-	const uint64_t *ext = d->extents;
-	uint64_t top = (uint64_t)d->nr_extents * EXTENT_SIZE, gpa, e;
-	uint64_t table = st->cr3 & PTE_ADDR_MASK;
-	unsigned int shift;
-
-	if (d->mem_bytes < top)
-		top = d->mem_bytes;
-	if (!(st->cr0 & CR0_PG)) {
-		gpa = (uint32_t)gva;
-	} else if (!(st->efer & EFER_LMA)) {	/* 4-level: CR4.LA57 is not offered */
-		return NULL;
-	} else {
-		for (shift = 39;; shift -= 9) {
-			if (table + PAGE_SIZE > top)
-				return NULL;
-			e = __atomic_load_n((const uint64_t *)phys_to_virt(ext[table / EXTENT_SIZE] +
-									     table % EXTENT_SIZE) +
-					    ((gva >> shift) & 511), __ATOMIC_RELAXED);
-			if (!(e & PTE_P))
-				return NULL;
-			if (shift == 12 || (shift < 39 && (e & PTE_PS)))
-				break;
-			table = e & PTE_ADDR_MASK;
-		}
-		/* A 4 KiB, 2 MiB or 1 GiB page (bit 12 of a large leaf is PAT). */
-		gpa = (e & PTE_ADDR_MASK & ~((1ULL << shift) - 1)) | (gva & ((1ULL << shift) - 1));
-	}
-	if (gpa + len > top)
-		return NULL;
-	return phys_to_virt(ext[gpa / EXTENT_SIZE] + gpa % EXTENT_SIZE);
-}
-
 /* Few bytes, no chunk walk, callbacks or memcpy: for the exit path's
- * check of the instruction it exited on (-EFAULT: take the full path). */
-__exit_path int fetch_guest_insn_short(struct vcpu *v, const struct vcpu_paging_state *st,
+ * check of the instruction it exited on (-EFAULT: take the full path).
+ * The usual case is asm/guest_insn.h's, which the SVM fast path inlines. */
+__exit_handler int fetch_guest_insn_short(struct vcpu *v, const struct vcpu_paging_state *st,
 				       uint8_t *dst, uint64_t gva, unsigned int len)
 {
 	const struct domain *d = v->domain;
@@ -395,7 +356,7 @@ __exit_path int fetch_guest_insn_short(struct vcpu *v, const struct vcpu_paging_
 
 	if (!plain || (gva & (PAGE_SIZE - 1)) + len > PAGE_SIZE)
 		return fetch_short_any(d, st, dst, gva, len, plain);
-	src = insn_bytes_plain(d, st, gva, len);
+	src = guest_insn_bytes_quick(d, st->cr0, st->efer, st->cr3, gva, len);
 	if (!src)
 		return -EFAULT;
 	for (unsigned int i = 0; i < len; i++)

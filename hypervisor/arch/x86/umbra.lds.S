@@ -32,6 +32,13 @@ SECTIONS
 	.text : AT(ADDR(.text) - HV_VIRT_BASE) {
 		__text_start = .;
 		*(.text.hot)	/* the exit path first: umbra/hot.h */
+		*(.text.hot.domu)
+		/* The hypercall's handlers on a page of their own rather than
+		 * across two: what follows .text.hot.domu does not fit in the
+		 * first page. */
+		. = ALIGN(4096);
+		*(.text.hot.domu.hcall)
+		*(.text.hot.domu.io)
 		*(.text.hot.handler)
 		*(.text.hot.full)
 		/* Code a PV guest's tables hold with xpti (pv/pv_view.c), on

@@ -11,6 +11,7 @@
 #include <umbra/guest_log.h>
 #include <umbra/page_pool.h>
 #include <umbra/spinlock.h>
+#include <asm/cpuid_leaves.h>
 #include <asm/hvm_vcpu.h>
 #include <asm/pv_vcpu.h>
 #include <asm/pit.h>
@@ -200,6 +201,7 @@ struct domain {
 
 	unsigned int nr_vcpus;
 	struct vcpu *vcpus[MAX_VCPUS_PER_DOMAIN];
+	struct cpuid_domain cpuid;	/* its host leaves (asm/cpuid_leaves.h) */
 
 	struct uart_state uart;
 	struct pit2 pit2;		/* PIT channel 2, read back (asm/pit.h) */

@@ -76,6 +76,9 @@ $(eval $(call hvm_test,test_pvh_acpi,hypervisor/common/pvh_acpi.c))
 $(eval $(call hvm_test,test_pit2,hypervisor/arch/x86/hvm/pit2.c))
 # Exit codes by the management interface's reasons.
 $(eval $(call hvm_test,test_exit_category,hypervisor/arch/x86/svm/svm_exit_category.c))
+# A domain's copy of the host CPUID leaves, against the live policy.
+$(eval $(call hvm_test,test_cpuid_domain,hypervisor/arch/x86/svm/svm_cpuid.c \
+	hypervisor/arch/x86/cpuid_policy.c))
 
 # --- libFuzzer targets (built by `make check`; `make fuzz-hvm` runs them) --
 HVM_FUZZERS := fuzz_elf_loader fuzz_insn

@@ -204,6 +204,7 @@ int hvm_domain_init(struct domain *d, const char **why)
 	d->asid = pick_asid(d->id);
 	/* Guest TSC starts near zero when the domain is built. */
 	d->tsc_offset = -rdtsc();
+	svm_cpuid_domain_init(d);
 	/* Shadow domains use the NPT too, while the guest runs unpaged. */
 	svm_mmu_ops_init(&ops, d);
 	err = npt_init(&d->npt, &ops);

@@ -2,6 +2,7 @@
  * stops the domain with a reason; none can stop the hypervisor. */
 #include <asm/hvm.h>
 #include <asm/insn.h>
+#include <asm/svm/exit_inline.h>
 #include <asm/svm/svm.h>
 #include <asm/traps.h>
 #include <asm/x86.h>
@@ -24,19 +25,6 @@ static void exit_hlt(struct vcpu *v)
 	}
 	else if (!sched_vcpu_block_if_wakeable(v))
 		domain_crash(v->domain, "vCPU %u halted with interrupts disabled", v->id);
-}
-
-static __exit_path void count_exit(struct vcpu *v, uint32_t code)
-{
-	v->stats.exits++;
-	if (code < 128)
-		v->stats.exits_by_code[code]++;
-	else if (code == VMEXIT_NPF)
-		v->stats.exits_npf++;
-	else if (code == VMEXIT_VMMCALL)
-		v->stats.exits_vmmcall++;
-	else
-		v->stats.exits_other++;
 }
 
 /* Every exit but those of the fast path: not inlined, so that its
@@ -115,11 +103,11 @@ static __attribute__((noinline)) void handle_other_exit(struct vcpu *v, uint32_t
 	}
 }
 
-__exit_path void svm_handle_exit(struct vcpu *v)
+__exit_full void svm_handle_exit(struct vcpu *v)
 {
 	uint32_t code = (uint32_t)v->hvm.vmcb->exit_code;
 
-	count_exit(v, code);
+	svm_count_exit(v, code);
 	/* The exits of the fast path (svm_run.c) by comparisons: a switch's
 	 * jump table would be one more page and an indirect jump under
 	 * TCG. */

@@ -4,6 +4,7 @@
 #include <asm/guest_access.h>
 #include <asm/hvm.h>
 #include <asm/insn.h>
+#include <asm/svm/exit_inline.h>
 #include <asm/svm/svm.h>
 #include <umbra/domain.h>
 #include <umbra/errno.h>
@@ -37,11 +38,10 @@ int svm_decode_at_rip(struct vcpu *v, struct insn *insn)
 	return insn_decode(bytes, n, guest_code_mode(vmcb), insn);
 }
 
-/* The guest's own CR3 (the VMCB holds the shadow root in shadow mode):
- * here, where the exit path's re-read below inlines it. */
-__exit_path uint64_t svm_guest_cr3(const struct vcpu *v)
+/* The guest's own CR3, for callers off the exit path (asm/svm/exit_inline.h). */
+uint64_t svm_guest_cr3(const struct vcpu *v)
 {
-	return v->domain->shadow ? v->hvm.guest_cr3 : v->hvm.vmcb->cr3;
+	return svm_guest_cr3_of(v);
 }
 
 /* fetch_guest_insn_short() with the paging state it looks at read from
@@ -52,13 +52,13 @@ static __exit_inline int fetch_short(const struct vcpu *v, uint8_t *dst, uint64_
 {
 	const struct vmcb *vmcb = v->hvm.vmcb;
 	struct vcpu_paging_state st = {
-		.cr0 = vmcb->cr0, .efer = vmcb->efer, .cr3 = svm_guest_cr3(v),
+		.cr0 = vmcb->cr0, .efer = vmcb->efer, .cr3 = svm_guest_cr3_of(v),
 	};
 
 	return fetch_guest_insn_short((struct vcpu *)v, &st, dst, gva, len);
 }
 
-__exit_path int svm_fetch_insn_short(const struct vcpu *v, uint8_t *dst, uint64_t gva,
+__exit_handler int svm_fetch_insn_short(const struct vcpu *v, uint8_t *dst, uint64_t gva,
 				     unsigned int len)
 {
 	return fetch_short(v, dst, gva, len);
@@ -68,7 +68,7 @@ __exit_path int svm_fetch_insn_short(const struct vcpu *v, uint8_t *dst, uint64_
  * bytes (fetch_short) instead of the 15-byte window and the
  * decoder; when it cannot be made, the answer is no and the decoder
  * decides. */
-static __exit_path bool insn_is_usual(struct vcpu *v, uint32_t usual)
+static __exit_handler bool insn_is_usual(struct vcpu *v, uint32_t usual)
 {
 	const struct vmcb *vmcb = v->hvm.vmcb;
 	unsigned int len = SVM_INSN_LEN(usual);
@@ -80,7 +80,7 @@ static __exit_path bool insn_is_usual(struct vcpu *v, uint32_t usual)
 	       (usual & 0xffffff);
 }
 
-__exit_path void svm_skip_insn(struct vcpu *v, uint32_t usual)
+__exit_handler void svm_skip_insn(struct vcpu *v, uint32_t usual)
 {
 	struct vmcb *vmcb = v->hvm.vmcb;
 	struct insn insn;

@@ -21,7 +21,7 @@
 #define MSR_CONNECTED	(MSR_UART_DCD | MSR_UART_DSR | MSR_UART_CTS)
 
 
-static __exit_handler uint32_t uart_read(struct domain *d, unsigned int reg)
+static __exit_io uint32_t uart_read(struct domain *d, unsigned int reg)
 {
 	struct uart_state *u = &d->uart;
 
@@ -37,7 +37,7 @@ static __exit_handler uint32_t uart_read(struct domain *d, unsigned int reg)
 	}
 }
 
-static __exit_handler void uart_write(struct domain *d, unsigned int reg, uint8_t val)
+static __exit_io void uart_write(struct domain *d, unsigned int reg, uint8_t val)
 {
 	struct uart_state *u = &d->uart;
 	char c = (char)val;
@@ -88,7 +88,7 @@ static void dom0_io_write(uint16_t port, unsigned int size, uint32_t val)
 		outl(port, val);
 }
 
-static __exit_handler uint32_t io_read(struct vcpu *v, uint16_t port, unsigned int size)
+static __exit_io uint32_t io_read(struct vcpu *v, uint16_t port, unsigned int size)
 {
 	if (domain_is_dom0(v->domain))
 		return dom0_io_read(port, size);
@@ -100,7 +100,7 @@ static __exit_handler uint32_t io_read(struct vcpu *v, uint16_t port, unsigned i
 	return size == 4 ? 0xffffffffu : (1u << (8 * size)) - 1;
 }
 
-static __exit_handler void io_write(struct vcpu *v, uint16_t port, unsigned int size, uint32_t val)
+static __exit_io void io_write(struct vcpu *v, uint16_t port, unsigned int size, uint32_t val)
 {
 	if (domain_is_dom0(v->domain)) {
 		dom0_io_write(port, size, val);
@@ -191,7 +191,7 @@ static __attribute__((noinline)) int io_string(struct vcpu *v, uint64_t info1, u
 /* Does this exit touch nothing but the vCPU and its domain's UART state
  * (no console output, no device, no guest memory)? A domU's IN, or OUT
  * to any port but COM1's transmit register, without a string. */
-__exit_handler bool svm_exit_io_is_pure(const struct vcpu *v)
+__exit_io bool svm_exit_io_is_pure(const struct vcpu *v)
 {
 	uint64_t info1 = v->hvm.vmcb->exit_info1;
 	unsigned int size = (info1 >> IOIO_SZ_SHIFT) & IOIO_SZ_MASK;
@@ -202,7 +202,7 @@ __exit_handler bool svm_exit_io_is_pure(const struct vcpu *v)
 	return (info1 & IOIO_TYPE_IN) || (uint16_t)(info1 >> IOIO_PORT_SHIFT) != COM1_PORT;
 }
 
-__exit_handler void svm_exit_io(struct vcpu *v)
+__exit_io void svm_exit_io(struct vcpu *v)
 {
 	struct vmcb *vmcb = v->hvm.vmcb;
 	uint64_t info1 = vmcb->exit_info1;

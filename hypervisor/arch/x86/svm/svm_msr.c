@@ -2,6 +2,7 @@
  * any other raises #GP in the guest, as on hardware without that MSR. */
 #include <asm/hvm.h>
 #include <asm/msr.h>
+#include <asm/svm/exit_inline.h>
 #include <asm/svm/svm.h>
 #include <asm/traps.h>
 #include <asm/x86.h>
@@ -27,7 +28,7 @@ bool svm_pat_valid(uint64_t pat)
 	return true;
 }
 
-static __exit_handler bool is_mtrr(uint32_t msr)
+static __exit_domu bool is_mtrr(uint32_t msr)
 {
 	return (msr >= MSR_MTRR_PHYS_FIRST && msr <= MSR_MTRR_PHYS_LAST) ||
 	       msr == MSR_MTRR_FIX64K_00000 || msr == MSR_MTRR_FIX16K_80000 ||
@@ -36,7 +37,7 @@ static __exit_handler bool is_mtrr(uint32_t msr)
 	       msr == MSR_MTRRCAP || msr == MSR_MTRR_DEF_TYPE;
 }
 
-static __exit_handler int msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
+static __exit_domu int msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 {
 	const struct vmcb *vmcb = v->hvm.vmcb;
 
@@ -125,7 +126,7 @@ static __attribute__((noinline)) int msr_write(struct vcpu *v, uint32_t msr, uin
 
 /* A domU's RDMSR of an MSR Umbra answers: only the VMCB and the TSC are
  * read (dom0's APIC base is the host's, and a #GP is logged). */
-__exit_handler bool svm_exit_msr_is_pure(struct vcpu *v)
+__exit_domu bool svm_exit_msr_is_pure(struct vcpu *v)
 {
 	uint64_t val;
 
@@ -133,27 +134,40 @@ __exit_handler bool svm_exit_msr_is_pure(struct vcpu *v)
 	       !msr_read(v, (uint32_t)v->hvm.regs.rcx, &val);
 }
 
-__exit_handler void svm_exit_msr(struct vcpu *v)
+/* An MSR Umbra does not offer: #GP, as on hardware without it. */
+static __attribute__((noinline)) void msr_refused(struct vcpu *v, uint32_t msr)
+{
+	v->stats.msr_unhandled++;
+	gprintk(v->domain, LOG_DEBUG, "d%u v%u: %s of MSR %#x: #GP\n", v->domain->id, v->id,
+		v->hvm.vmcb->exit_info1 != EXITINFO1_MSR_RDMSR ? "write" : "read", msr);
+	hvm_inject_exception(v, TRAP_GP, 0);
+}
+
+/* Not inlined: WRMSR is not on the fast path, whose pages it would
+ * spread over (umbra/hot.h). */
+static __attribute__((noinline)) void exit_wrmsr(struct vcpu *v, uint32_t msr)
+{
+	struct vmcb *vmcb = v->hvm.vmcb;
+
+	if (msr_write(v, msr, (uint32_t)vmcb->rax | (v->hvm.regs.rdx << 32)))
+		msr_refused(v, msr);
+	else
+		svm_skip_insn(v, INSN_WRMSR);
+}
+
+__exit_domu void svm_exit_msr(struct vcpu *v)
 {
 	struct vmcb *vmcb = v->hvm.vmcb;
 	uint32_t msr = (uint32_t)v->hvm.regs.rcx;
 	uint64_t val;
 
-	if (vmcb->exit_info1 == EXITINFO1_MSR_RDMSR) {
-		if (msr_read(v, msr, &val))
-			goto gp;
+	if (vmcb->exit_info1 != EXITINFO1_MSR_RDMSR) {
+		exit_wrmsr(v, msr);
+	} else if (msr_read(v, msr, &val)) {
+		msr_refused(v, msr);
+	} else {
 		vmcb->rax = (uint32_t)val;
 		v->hvm.regs.rdx = val >> 32;
-	} else {
-		val = (uint32_t)vmcb->rax | (v->hvm.regs.rdx << 32);
-		if (msr_write(v, msr, val))
-			goto gp;
+		svm_skip_usual(v, INSN_RDMSR);
 	}
-	svm_skip_insn(v, vmcb->exit_info1 == EXITINFO1_MSR_RDMSR ? INSN_RDMSR : INSN_WRMSR);
-	return;
-gp:
-	v->stats.msr_unhandled++;
-	gprintk(v->domain, LOG_DEBUG, "d%u v%u: %s of MSR %#x: #GP\n", v->domain->id, v->id,
-		vmcb->exit_info1 != EXITINFO1_MSR_RDMSR ? "write" : "read", msr);
-	hvm_inject_exception(v, TRAP_GP, 0);
 }

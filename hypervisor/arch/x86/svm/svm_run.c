@@ -2,6 +2,7 @@
 #include <asm/hvm.h>
 #include <asm/layout.h>
 #include <asm/percpu.h>
+#include <asm/svm/exit_inline.h>
 #include <asm/svm/svm.h>
 #include <asm/traps.h>
 #include <asm/x86.h>
@@ -226,9 +227,9 @@ static inline void exit_note(struct vcpu *v)
  * pending and ends the next entry with an exit of its own. Anything else
  * (false) leaves through the full path, which handles the exit.
  */
-static inline bool exit_is_pure(struct vcpu *v)
+static inline bool exit_is_pure(struct vcpu *v, uint32_t code)
 {
-	switch ((uint32_t)v->hvm.vmcb->exit_code) {
+	switch (code) {
 	case VMEXIT_CPUID:
 		return !domain_is_dom0(v->domain);
 	case VMEXIT_MSR:
@@ -236,7 +237,7 @@ static inline bool exit_is_pure(struct vcpu *v)
 	case VMEXIT_IOIO:
 		return svm_exit_io_is_pure(v);
 	case VMEXIT_VMMCALL:
-		return svm_exit_vmmcall_is_pure(v);
+		return svm_vmmcall_is_null(v);
 	case VMEXIT_NPF:
 		return svm_dom0_apic_write_is_pure(v);
 	}
@@ -245,11 +246,29 @@ static inline bool exit_is_pure(struct vcpu *v)
 
 __exit_path bool svm_exit_fast(struct vcpu *v, struct percpu *p)
 {
+	uint32_t code = (uint32_t)v->hvm.vmcb->exit_code;
+
 	(void)p;	/* last_pcpu is its cpu_id: set at this run's entry */
-	if (!exit_is_pure(v) || !sched_vcpu_keep_running(v, (unsigned int)v->hvm.last_pcpu))
+	if (!exit_is_pure(v, code) ||
+	    !sched_vcpu_keep_running(v, (unsigned int)v->hvm.last_pcpu))
 		return false;
 	exit_note(v);
-	svm_handle_exit(v);
+	/* svm_handle_exit()'s work for these exits, without its call: CPUID,
+	 * the exit guests make most, inline to the end; the others straight
+	 * to their handlers (umbra/hot.h). */
+	svm_count_exit(v, code);
+	if (code == VMEXIT_CPUID) {
+		if (!svm_cpuid_quick(v))
+			svm_exit_cpuid(v);
+	} else if (code == VMEXIT_MSR) {
+		svm_exit_msr(v);
+	} else if (code == VMEXIT_VMMCALL) {
+		svm_exit_vmmcall_null(v);
+	} else if (code == VMEXIT_IOIO) {
+		svm_exit_io(v);
+	} else {
+		svm_exit_npf(v);	/* dom0's APIC write */
+	}
 	entry_prepare_again(v);
 	return true;
 }

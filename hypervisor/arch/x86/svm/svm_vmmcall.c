@@ -3,6 +3,7 @@
  * EBX, ECX, EDX, ESI, EDI. Only the guest kernel (CPL 0) may call. A
  * continued hypercall leaves RIP on the VMMCALL with updated arguments. */
 #include <asm/hvm.h>
+#include <asm/svm/exit_inline.h>
 #include <asm/svm/svm.h>
 #include <public/version.h>
 #include <public/xen.h>
@@ -11,14 +12,17 @@
 #include <umbra/hypercall.h>
 #include <umbra/hot.h>
 
-/* The null hypercall, xen_version(XENVER_version) from a 64-bit guest
- * kernel: a constant, the call counted. */
-__exit_handler bool svm_exit_vmmcall_is_pure(const struct vcpu *v)
+/* The null hypercall (svm_vmmcall_is_null) from the fast path: what
+ * svm_exit_vmmcall() does for a 64-bit kernel's call that never
+ * continues, without its argument tables. */
+__exit_hcall void svm_exit_vmmcall_null(struct vcpu *v)
 {
-	const struct vmcb *vmcb = v->hvm.vmcb;
+	struct guest_regs *r = &v->hvm.regs;
+	uint64_t args[HYPERCALL_ARGS] = { r->rdi, r->rsi, r->rdx, r->r10, r->r8 };
 
-	return vmcb->rax == __HYPERVISOR_xen_version && v->hvm.regs.rdi == XENVER_version &&
-	       svm_guest_is_64bit(vmcb) && svm_guest_cpl(vmcb) == 0;
+	v->hypercall_compat = false;
+	v->hvm.vmcb->rax = (uint64_t)do_hypercall(v, __HYPERVISOR_xen_version, args);
+	svm_skip_usual(v, INSN_VMMCALL);
 }
 
 __exit_handler void svm_exit_vmmcall(struct vcpu *v)
