@@ -1,6 +1,6 @@
 /*
  * XENMEM_increase_reservation, decrease_reservation and populate_physmap
- * for HVM domains, with Xen's results: the number of extents completed;
+ * for HVM domains (a PV domain gets 0 extents done: docs/pv.md), with Xen's results: the number of extents completed;
  * a bad argument stops the call where it is (a bad domid, order or
  * structure before the first extent: 0), never a negative errno.
  *
@@ -199,6 +199,13 @@ static bool request_ok(const struct vcpu *v, const struct xen_memory_reservation
 	if (r->domid != DOMID_SELF && r->domid != v->domain->id)
 		return false;
 	if (domain_is_dom0(v->domain) || !v->domain->unbacked[0])
+		return false;
+	/* A PV domain's frames are in its page tables, descriptor tables
+	 * and the frame table's counts, and it names machine frames: none
+	 * of that goes through the HVM p2m this file keeps. Until the PV
+	 * side takes frames out of all of it, nothing is given back or
+	 * added (0 extents done, which Xen's callers handle). */
+	if (domain_is_pv(v->domain))
 		return false;
 	return r->extent_order <= DOMU_MAX_ORDER;
 }

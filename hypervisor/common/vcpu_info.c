@@ -5,6 +5,7 @@
  * Event delivery and the time record both write it there.
  */
 #include <stddef.h>
+#include <asm/guest.h>
 #include <asm/guest_access.h>
 #include <public/vcpu.h>
 #include <public/xen.h>
@@ -40,11 +41,12 @@ static long move_vcpu_info(struct vcpu *v, uint64_t to)
  * a vcpu_info crossing the page's end or not aligned to its 8-byte
  * fields (Xen's check since XSA-327; the event bits are updated with
  * atomic operations that need it), a frame that is not the domain's RAM,
- * and another vCPU that is up. */
+ * and another vCPU that is up. r.mfn is a frame as the guest names it: a
+ * PV domain on shared page tables gives a machine frame of its own. */
 long vcpu_register_info(struct vcpu *caller, struct vcpu *v, uint64_t arg)
 {
 	struct vcpu_register_vcpu_info r;
-	uint64_t gpa;
+	uint64_t gpa, gfn;
 	long rc;
 
 	if (copy_from_guest(caller, &r, arg, sizeof(r)))
@@ -55,7 +57,9 @@ long vcpu_register_info(struct vcpu *caller, struct vcpu *v, uint64_t arg)
 		return -EINVAL;
 	if (v != caller && v->state != VCPU_DOWN)
 		return -EINVAL;
-	gpa = r.mfn * PAGE_BYTES + r.offset;
+	if (arch_guest_frame_gfn(v->domain, r.mfn, &gfn))
+		return -EINVAL;
+	gpa = gfn * PAGE_BYTES + r.offset;
 	if (!domain_owns_gpa_range(v->domain, gpa, sizeof(struct vcpu_info)))
 		return -EINVAL;
 	rc = move_vcpu_info(v, gpa);

@@ -439,6 +439,7 @@ s=pv-abi
 m=$(pv_module pa pvabi 16M)
 m+=$(pv_module nouser pvabi 16M -- attack=user_no_base)
 m+=$(pv_module hvcs pvabi 16M -- attack=iret_hvcs)
+m+=$(pv_module nofs pvabi 16M -- attack=no_failsafe)
 m+=$(pv_module pn pvhello 16M -- status=0)
 m+=$(module nb hello nested 8M status=0)
 boot "$s" "$HVM_ELF" "$HVM_CMDLINE" "$m"
@@ -499,14 +500,25 @@ check "virtual IOPL: #GP at 0; at 1 CLI/OUT emulated and IN all ones; set_iopl r
 	      guest_said pa "pvabi: ok: OUT, CLI and STI at virtual IOPL 1: emulated" &&
 	      guest_said pa "pvabi: ok: IN from a port it has not been given: all ones" &&
 	      guest_said pa "pvabi: ok: back at virtual IOPL 0: IN is #GP"'
+check "register_vcpu_info takes a machine frame of its own; a frame not its own -EINVAL" \
+	eval 'guest_said pa "pvabi: ok: register_vcpu_info on a frame not its own: -EINVAL" &&
+	      guest_said pa "pvabi: ok: register_vcpu_info by machine frame: its vcpu_info moved there (upcall pending)"'
+check "decrease_reservation from PV gives nothing back (0 extents): its L4, a mapped page" \
+	eval 'guest_said pa "pvabi: ok: decrease_reservation of its own L4: 0 extents done" &&
+	      guest_said pa "pvabi: ok: decrease_reservation of a mapped data page: 0 extents done, the page unchanged"'
+check "data selectors: one that can no longer be loaded enters the failsafe callback, null in its place" \
+	eval 'guest_said pa "pvabi: ok: DS loaded with a data selector of its own GDT (0x13)" &&
+	      guest_said pa "pvabi: ok: its descriptor dropped: the failsafe callback names DS 0x13, DS is null"'
 check "no check in pvabi failed, it shut down normally" \
 	eval 'guest_said pa "pvabi: 0 failed" && stopped_with pa poweroff'
 check "an iret into user mode without user page tables crashes the domain" \
 	crashed_with nouser 'iret to user mode without user page tables$'
 check "an iret onto the hypervisor's code segment (0xe008) crashes the domain" \
 	crashed_with hvcs 'iret with a bad frame at 0x[0-9a-f]+ \(cs 0xe008, '
+check "a selector that cannot be loaded, no failsafe callback: the domain crashed" \
+	crashed_with nofs 'a data selector \(ds 0x13 es 0 fs 0 gs 0\) cannot be loaded: no failsafe callback'
 check "the neighbours finished (PV and PVH), only the attackers crashed" \
-	eval 'stopped_with pn poweroff && stopped_with nb poweroff && [ "$(log_count ": crashed: ")" = 2 ]'
+	eval 'stopped_with pn poweroff && stopped_with nb poweroff && [ "$(log_count ": crashed: ")" = 3 ]'
 scenario_end "$s"
 
 # pvabi translated (paging=shadow): the same checks on the shadow engine,

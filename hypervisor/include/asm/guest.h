@@ -93,4 +93,16 @@ static inline void arch_print_paging_stats(const struct domain *d)
 		hvm_print_paging_stats(d);
 }
 
+/* A frame number as the guest's hypercalls give it (VCPUOP_register_vcpu_info,
+ * ...) as its guest frame: a PV domain on shared page tables names machine
+ * frames, which must be its own (-EINVAL); everyone else names guest
+ * frames. */
+static inline int arch_guest_frame_gfn(const struct domain *d, uint64_t frame, uint64_t *gfn)
+{
+	if (domain_is_pv(d))
+		return pv_frame_gfn(d, frame, gfn);
+	*gfn = frame;
+	return 0;
+}
+
 #endif

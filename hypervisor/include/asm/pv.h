@@ -73,6 +73,10 @@ void pv_vcpu_upcall_raise(struct vcpu *v);
  * hold machine frames), for asm/guest_access.h. */
 int pv_translate(struct vcpu *v, uint64_t gva, bool write, uint64_t *gpa);
 
+/* The guest frame of the frame a PV guest names (a machine frame of its
+ * own; a translated domain's own guest frame), or -EINVAL. */
+int pv_frame_gfn(const struct domain *d, uint64_t frame, uint64_t *gfn);
+
 /* XENVER_get_features word 0 for a PV domain. */
 uint32_t pv_xen_features(const struct domain *d);
 

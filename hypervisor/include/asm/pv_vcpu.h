@@ -49,6 +49,7 @@ struct pv_vcpu {
 	uint64_t dr7_io;		/* DR7's enables of I/O breakpoints (never in the CPU) */
 	uint8_t cr4_de;			/* the guest's virtual CR4.DE */
 	uint8_t iopl;			/* virtual IOPL, 0-3 (pv_io.c) */
+	uint16_t sel[4];		/* DS, ES, FS, GS while not live (pv_seg.c) */
 	/* set_gdt: the guest's descriptor frames (machine frame numbers,
 	 * typed segment-descriptor pages) and how many entries it has; the
 	 * generation tells a CPU whether its GDT holds them (pv_desc.c). */

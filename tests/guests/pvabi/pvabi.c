@@ -14,13 +14,17 @@
  * way into the GDT): those few checks expect what that mode does.
  * Options (each must get the domain crashed): attack=user_no_base, an
  * iret to user mode before any user base pointer exists; attack=iret_hvcs,
- * an iret onto the hypervisor's code segment at its new place (0xe008).
+ * an iret onto the hypervisor's code segment at its new place (0xe008);
+ * attack=no_failsafe, a data selector that can no longer be loaded and
+ * no failsafe callback.
  */
 #include <stdbool.h>
 #include <public/arch-x86/xen-x86_64.h>
 #include <public/version.h>
 #include <public/sched.h>
 #include <public/physdev.h>
+#include <public/vcpu.h>
+#include <public/memory.h>
 #include "hypercall.h"
 #include "minios.h"
 
@@ -460,6 +464,90 @@ static void check_iopl(void)
 	expect(msr == 0, "RDMSR of MSR_DEBUGCTL (emulated): 0");
 }
 
+/* The failsafe callback: the frame is RCX, R11, DS, ES, FS, GS, then an
+ * exception's; note DS, drop the selectors and iret back. */
+extern char failsafe_entry[];
+static volatile uint64_t failsafe_ds = ~0ULL;
+__asm__(".text\n"
+	"failsafe_entry: push %rax\n"
+	"	mov 24(%rsp), %rax\n"
+	"	mov %rax, failsafe_ds(%rip)\n"
+	"	pop %rax\n"
+	"	pop %rcx\n"
+	"	pop %r11\n"
+	"	add $32, %rsp\n"
+	"	pushq $0\n"
+	"	jmp hypercall_page + 23 * 32\n");
+
+/* A data selector of its own GDT loaded in DS, then its descriptor made
+ * not present: on the way back from that very hypercall DS cannot be
+ * loaded again, so the guest enters its failsafe callback, the frame
+ * naming the selector, and DS is null. Without a callback
+ * (attack=no_failsafe) the domain is crashed. */
+static void check_failsafe(int with_callback)
+{
+	struct callback_register cb = { CALLBACKTYPE_failsafe, 0, 0, (uint64_t)failsafe_entry };
+	uint16_t ds = 0x13;
+	long rc;
+
+	if (with_callback) {
+		rc = hypercall2(__HYPERVISOR_callback_op, CALLBACKOP_register, &cb);
+		expect(rc == 0, "the failsafe callback registered");
+	}
+	__asm__ volatile("mov %0, %%ds" : : "r"(ds));
+	__asm__ volatile("mov %%ds, %0" : "=r"(ds));
+	expect(ds == 0x13, "DS loaded with a data selector of its own GDT (0x13)");
+	rc = update_desc(&gdt_page[2], 0);
+	__asm__ volatile("mov %%ds, %0" : "=r"(ds));
+	expect(rc == 0 && failsafe_ds == 0x13 && ds == 0,
+	       "its descriptor dropped: the failsafe callback names DS 0x13, DS is null");
+	rc = update_desc(&gdt_page[2], DESC_DS_DPL0);
+	expect(rc == 0, "the descriptor back");
+}
+
+static volatile uint8_t vinfo_page[4096] __attribute__((aligned(4096)));
+
+/* VCPUOP_register_vcpu_info names a machine frame of its own (it does not
+ * translate its frames; in paging=shadow its guest frame); a frame not
+ * its own or a page-crossing place is -EINVAL. Last: the runtime's events keep looking in shared_info. */
+static void check_vcpu_info(void)
+{
+	/* Beyond its RAM and the machine's: not its own in either paging mode. */
+	struct vcpu_register_vcpu_info r = { .mfn = 0xfffffff, .offset = 0 };
+	long rc;
+
+	rc = hypercall3(__HYPERVISOR_vcpu_op, VCPUOP_register_vcpu_info, 0, &r);
+	expect(rc == -EINVAL, "register_vcpu_info on a frame not its own: -EINVAL");
+	r.mfn = mfn_of((const void *)vinfo_page);
+	r.offset = 4096 - 8;
+	rc = hypercall3(__HYPERVISOR_vcpu_op, VCPUOP_register_vcpu_info, 0, &r);
+	expect(rc == -EINVAL, "register_vcpu_info crossing its page's end: -EINVAL");
+	r.offset = 64;
+	rc = hypercall3(__HYPERVISOR_vcpu_op, VCPUOP_register_vcpu_info, 0, &r);
+	expect(rc == 0 && vinfo_page[64] == 1,
+	       "register_vcpu_info by machine frame: its vcpu_info moved there (upcall pending)");
+	rc = hypercall3(__HYPERVISOR_vcpu_op, VCPUOP_register_vcpu_info, 0, &r);
+	expect(rc == -EINVAL, "a second register_vcpu_info: -EINVAL");
+}
+
+/* decrease_reservation: a PV domain gives nothing back yet (0 extents
+ * done), whether the frame is its page table or data, and the frame
+ * stays what it was. */
+static void check_reservation(void)
+{
+	uint64_t list[1] = { mfn_of((const void *)si->pt_base) };
+	struct xen_memory_reservation r = { (uint64_t)list, 1, 0, 0, DOMID_SELF };
+	long rc;
+
+	rc = hypercall2(__HYPERVISOR_memory_op, XENMEM_decrease_reservation, &r);
+	expect(rc == 0, "decrease_reservation of its own L4: 0 extents done");
+	list[0] = mfn_of(kstack);
+	kstack[0] = 0x5a;
+	rc = hypercall2(__HYPERVISOR_memory_op, XENMEM_decrease_reservation, &r);
+	expect(rc == 0 && kstack[0] == 0x5a,
+	       "decrease_reservation of a mapped data page: 0 extents done, the page unchanged");
+}
+
 int guest_main(const struct start_info *start)
 {
 	si = start;
@@ -471,6 +559,12 @@ int guest_main(const struct start_info *start)
 	trap_set_handler(128, record);
 	if (guest_option("attack=user_no_base")) {
 		check_user_mode();
+		return SHUTDOWN_poweroff;
+	}
+	if (guest_option("attack=no_failsafe")) {
+		check_gdt();
+		check_failsafe(0);
+		expect(0, "a selector that cannot be loaded without a failsafe callback was let through");
 		return SHUTDOWN_poweroff;
 	}
 	if (guest_option("attack=iret_hvcs")) {
@@ -485,6 +579,9 @@ int guest_main(const struct start_info *start)
 	check_misc();
 	check_debug();
 	check_iopl();
+	check_failsafe(1);
+	check_reservation();
+	check_vcpu_info();
 	con_printf("pvabi: %u failed\n", failures);
 	return failures ? SHUTDOWN_crash : SHUTDOWN_poweroff;
 }

@@ -153,6 +153,20 @@ int pv_maddr_to_gpa(const struct domain *d, uint64_t maddr, uint64_t *gpa)
 	return 0;
 }
 
+int pv_frame_gfn(const struct domain *d, uint64_t frame, uint64_t *gfn)
+{
+	uint64_t gpa;
+
+	if (pv_translated(d)) {
+		*gfn = frame;
+		return 0;
+	}
+	if (frame >= (1ULL << 40) || pv_maddr_to_gpa(d, frame << PAGE_SHIFT, &gpa))
+		return -EINVAL;
+	*gfn = gpa >> PAGE_SHIFT;
+	return 0;
+}
+
 /* A table the guest's walk reaches: only frames the domain owns (its
  * validated tables hold nothing else). */
 static uint64_t *map_owned_table(void *ctx, uint64_t maddr)

@@ -17,6 +17,7 @@
 #include "pv_debug.h"
 #include "pv_desc.h"
 #include "pv_mm.h"
+#include "pv_seg.h"
 #include "pv_traps.h"
 #include "pv_xonly.h"
 
@@ -129,6 +130,8 @@ bool pv_vcpu_run(struct vcpu *v)
 		return false;
 	if (pv_translated(v->domain) && !pv_shadow_sync_root(v))
 		return false;
+	if (!pv_seg_load(v, this_cpu()))
+		return false;
 	sanitize_frame(r);
 	load_state(v, this_cpu());
 	v->stats.runs++;
@@ -168,6 +171,7 @@ void pv_vcpu_put(struct vcpu *v)
 
 	if (p->regs_owner == v) {
 		__asm__ volatile("fxsave64 %0" : "=m"(v->pv.fpu));
+		pv_seg_save(v);
 		p->regs_owner = NULL;
 	}
 	/* Off the domain's tables: they may go away while it is not here. */

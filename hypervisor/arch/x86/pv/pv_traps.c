@@ -83,10 +83,11 @@ static void set_cr2(struct vcpu *v, uint64_t cr2)
  * cannot take it. From guest user mode the guest kernel is entered on
  * its stack_switch stack; in kernel mode the frame goes on the current
  * stack and reports CS with RPL 0 ("kernel context", as Xen does). */
-static bool bounce(struct vcpu *v, const struct pv_trap *t, bool has_err, uint64_t err)
+static bool bounce_segs(struct vcpu *v, const struct pv_trap *t, bool has_err, uint64_t err,
+			const uint64_t *segs)
 {
 	struct cpu_regs *r = &v->pv.regs;
-	uint64_t frame[8], sp = r->rsp, cs = r->cs & 0xffff;
+	uint64_t frame[12], sp = r->rsp, cs = r->cs & 0xffff;
 	uint8_t mask = get_upcall_mask(v);
 	unsigned int n = 0;
 
@@ -99,6 +100,8 @@ static bool bounce(struct vcpu *v, const struct pv_trap *t, bool has_err, uint64
 	sp &= ~0xfULL;
 	frame[n++] = r->rcx;
 	frame[n++] = r->r11;
+	for (unsigned int i = 0; segs && i < 4; i++)
+		frame[n++] = segs[i];
 	if (has_err)
 		frame[n++] = err;
 	frame[n++] = r->rip;
@@ -118,6 +121,29 @@ static bool bounce(struct vcpu *v, const struct pv_trap *t, bool has_err, uint64
 	r->rsp = sp;
 	r->rflags &= ~BOUNCE_CLEAR;
 	return true;
+}
+
+static bool bounce(struct vcpu *v, const struct pv_trap *t, bool has_err, uint64_t err)
+{
+	return bounce_segs(v, t, has_err, err, NULL);
+}
+
+/* The failsafe callback (pv_seg.c): an exception frame with the four
+ * selectors that could not be loaded between R11 and RIP, Xen's layout. */
+bool pv_bounce_failsafe(struct vcpu *v, const uint64_t segs[4])
+{
+	struct pv_trap t = { 0 };
+
+	t.address = v->pv.callback[CALLBACKTYPE_failsafe];
+	t.cs = FLAT_KERNEL_CS;
+	t.flags = (v->pv.callback_flags[CALLBACKTYPE_failsafe] & CALLBACKF_mask_events) ? 4 : 0;
+	if (t.address && bounce_segs(v, &t, false, 0, segs))
+		return true;
+	domain_crash(v->domain, "a data selector (ds %#llx es %#llx fs %#llx gs %#llx) cannot be loaded: %s",
+		     (unsigned long long)segs[0], (unsigned long long)segs[1],
+		     (unsigned long long)segs[2], (unsigned long long)segs[3],
+		     t.address ? "no stack for the failsafe frame" : "no failsafe callback");
+	return false;
 }
 
 static const struct pv_trap *trap_of(struct vcpu *v, unsigned int vec)

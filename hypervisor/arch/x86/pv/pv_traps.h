@@ -27,6 +27,11 @@ bool pv_deliver_events(struct vcpu *v);
  * exception without error code; false: the domain was crashed. */
 bool pv_bounce_callback(struct vcpu *v, unsigned int type);
 
+/* The failsafe callback entered with the selectors that could not be
+ * loaded (DS, ES, FS, GS); false: none registered or no stack for the
+ * frame, the domain was crashed. */
+bool pv_bounce_failsafe(struct vcpu *v, const uint64_t segs[4]);
+
 /* The iret hypercall: the guest's registers from the iret_context on
  * its stack (RAX included: no result), or the domain crashed. */
 void pv_iret(struct vcpu *v);
