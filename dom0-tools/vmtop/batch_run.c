@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "batch.h"
 #include "batch_run.h"
@@ -18,13 +19,22 @@
 #include "sort.h"
 #include "term.h"
 
-/* Where a refresh's CPU time goes (--stats). */
+/*
+ * What a refresh costs (--stats): its CPU time, read before and after it
+ * (CLOCK_PROCESS_CPUTIME_ID is a system call, and under TCG the first one
+ * after the management call's world switch costs tens of microseconds),
+ * and its steps by CLOCK_MONOTONIC, which the vDSO reads without one. A
+ * step's time is then wall time, which within a refresh of a process that
+ * does not sleep is its CPU time plus what interrupts took. Without
+ * --stats no clock is read for this.
+ */
 enum { COST_READ, COST_RATES, COST_SORT, COST_OUT, COST_ALL, COST_NR };
 static const char *const cost_names[COST_NR] = { "read", "rates", "sort", "output", "refresh" };
 
 #define COST_KEEP	4096	/* refreshes whose costs are kept for medians */
 
 struct cost {
+	bool on;			/* --stats */
 	uint64_t sum[COST_NR];
 	uint32_t *each[COST_NR];	/* per refresh, the first COST_KEEP */
 	long n;				/* the refresh being measured; -1: priming */
@@ -65,16 +75,30 @@ static uint64_t cpu_us(void)
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
-/* Account the CPU time since `since` to a step; returns the time now. */
-static uint64_t cost_add(struct cost *c, int step, uint64_t since)
+/* The steps' clock (see above): microseconds, 0 without --stats. */
+static uint64_t step_us(const struct cost *c)
 {
-	uint64_t now = cpu_us(), d = now - since;
+	return c->on ? vmtop_now_ns() / 1000u : 0;
+}
 
-	if (c->n < 0)
-		return now;
+/* Account the time since `since` (now: the time read for it) to a step. */
+static void cost_put(struct cost *c, int step, uint64_t since, uint64_t now)
+{
+	uint64_t d = now - since;
+
+	if (!c->on || c->n < 0)
+		return;
 	c->sum[step] += d;
 	if (c->each[step] && c->n < COST_KEEP)
 		c->each[step][c->n] = d > UINT32_MAX ? UINT32_MAX : (uint32_t)d;
+}
+
+/* Account the step's time since `since`; returns the time now. */
+static uint64_t cost_add(struct cost *c, int step, uint64_t since)
+{
+	uint64_t now = step_us(c);
+
+	cost_put(c, step, since, now);
 	return now;
 }
 
@@ -135,6 +159,9 @@ static void print(struct state *s, const struct vmtop_batch_opts *o,
 		if (!o->json && vmtop_batch_lines(&s->out, NULL, s->view, nr, VMTOP_COLS_DEFAULT))
 			errx(1, "out of memory");
 		fflush(stdout);
+		/* And the write(2) path, with nothing to write. */
+		if (!o->json && write(fileno(stdout), s->out.out, 0) < 0)
+			clearerr(stdout);
 		return;
 	}
 	if (o->json) {
@@ -159,7 +186,7 @@ static int once(struct vmctl *h, const struct vmtop_batch_opts *o, struct state 
 {
 	struct vmtop_summary sum;
 	unsigned int nr;
-	uint64_t t = cpu_us();
+	uint64_t t = step_us(&s->cost);
 	int rc;
 
 	rc = vmtop_sample_take(h, &s->cur, vmtop_now_ns());
@@ -183,8 +210,10 @@ static int once(struct vmctl *h, const struct vmtop_batch_opts *o, struct state 
 
 /*
  * Like top, prime the pump before the first interval: a refresh that
- * prints nothing, another right after it, then a short wait (top waits
- * half a second). The first interval printed has rates then, over that
+ * prints nothing, another 20 ms later (long enough for dom0's counters
+ * to move, so that the rates' arithmetic and a changed line's
+ * formatting run there too, not first in the first interval), then a
+ * short wait (top waits half a second). The first interval printed has rates then, over that
  * wait, where it would have none; and every refresh shown finds its
  * buffers sized and faulted in (both samples') and each domain's line
  * formatted. What a process pays once (its page faults, the dynamic
@@ -193,22 +222,28 @@ static int once(struct vmctl *h, const struct vmtop_batch_opts *o, struct state 
  * it apart (vmtop_startup_cpu_us).
  */
 #define PRIME_MS	500
+#define PRIME_GAP_MS	20
 
 static int prime(struct vmctl *h, const struct vmtop_batch_opts *o, struct state *s)
 {
 	unsigned long calls = vmctl_calls(h);
 	long f = faults_now();
+	unsigned int wait = o->delay_ms < PRIME_MS ? o->delay_ms : PRIME_MS;
+	unsigned int gap = wait / 2 < PRIME_GAP_MS ? wait / 2 : PRIME_GAP_MS;
 	uint64_t t = cpu_us();
 	int i, rc = 0;
 
 	s->cost.n = -1;
-	for (i = 0; i < 2 && !rc; i++)
+	for (i = 0; i < 2 && !rc; i++) {
+		if (i)
+			sleep_ms(gap);	/* asleep: no CPU time */
 		rc = once(h, o, s, false);
+	}
 	s->cost.prime_us = cpu_us() - t;
 	s->cost.prime_calls = vmctl_calls(h) - calls;
 	s->cost.prime_faults = faults_now() - f;
 	if (!rc)
-		sleep_ms(o->delay_ms < PRIME_MS ? o->delay_ms : PRIME_MS);
+		sleep_ms(wait - gap);
 	return rc;
 }
 
@@ -252,7 +287,8 @@ static void print_stats(long refreshes, unsigned long calls, struct state *s)
 	fprintf(stderr, "vmtop_calls_per_refresh: %.2f\n", (double)calls / n);
 	fprintf(stderr, "vmtop_refresh_cpu_us: %.1f\n", (double)c->sum[COST_ALL] / n);
 	/* Of which reading Umbra (the library, the driver, the hypercall),
-	 * rates, sorting and output (formatting and writing). */
+	 * rates, sorting and output (formatting and writing): by the steps'
+	 * clock (wall time; named _cpu_us as before, see struct cost). */
 	for (i = 0; i < COST_ALL; i++)
 		fprintf(stderr, "vmtop_%s_cpu_us: %.1f\n", cost_names[i], (double)c->sum[i] / n);
 	/* The first refresh faults its buffers in, binds library calls and
@@ -296,25 +332,30 @@ int vmtop_batch_run(struct vmctl *h, const struct vmtop_batch_opts *o)
 	int rc = 0;
 
 	memset(&s, 0, sizeof(s));
+	s.cost.on = o->stats;
 	for (i = 0; o->stats && i < COST_NR; i++)
 		s.cost.each[i] = calloc(COST_KEEP, sizeof(uint32_t));
 	vmtop_term_signals();
 	rc = prime(h, o, &s);
 	calls0 = vmctl_calls(h);
 	for (i = 0; !rc && (!o->iterations || i < o->iterations); i++) {
-		uint64_t t;
-		long f;
+		uint64_t t = 0;
+		long f = 0;
 
 		if (i)
 			sleep_ms(o->delay_ms);
 		if (vmtop_stop_signal)
 			break;
 		s.cost.n = i;
-		f = faults_now();
-		t = cpu_us();
+		if (o->stats) {
+			f = faults_now();
+			t = cpu_us();
+		}
 		rc = once(h, o, &s, true);
-		cost_add(&s.cost, COST_ALL, t);
-		f = faults_now() - f;
+		if (o->stats) {
+			cost_put(&s.cost, COST_ALL, t, cpu_us());
+			f = faults_now() - f;
+		}
 		s.cost.faults += f;
 		if (!i)
 			s.cost.faults_first = f;
