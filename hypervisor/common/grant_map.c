@@ -28,26 +28,35 @@ bool grant_mapped_at(struct domain *ld, uint64_t gpa)
 	const struct grant_table *gt = ld->grant;
 
 	for (unsigned int i = 0; gt && i < GRANT_MAPTRACK_MAX; i++)
-		if ((gt->map[i].flags & GNTMAP_host_map) && gt->map[i].gpa == (gpa & ~PAGE_MASK_4K))
+		if ((gt->map[i].flags & (GNTMAP_host_map | GNTMAP_contains_pte)) == GNTMAP_host_map &&
+		    gt->map[i].gpa == (gpa & ~PAGE_MASK_4K))
 			return true;
 	return false;
 }
 
-/* What Xen refuses before it looks at the granter. A PV mapper may ask
- * for a device mapping too (the frame held, its machine address in
- * dev_bus_addr: there is no IOMMU); the PTE and application forms are
- * not offered. */
+/* What Xen refuses before it looks at the granter. A PV mapper on
+ * shared page tables may ask for a device mapping too (the frame held,
+ * its machine address in dev_bus_addr: there is no IOMMU) and name the
+ * host mapping's L1 entry by machine address (GNTMAP_contains_pte); the
+ * application form is not offered. */
 static int16_t check_map_flags(const struct domain *ld, uint32_t flags)
 {
-	uint32_t refused = GNTMAP_application_map | GNTMAP_contains_pte;
+	uint32_t refused = GNTMAP_application_map;
 
 	if (!(flags & (GNTMAP_device_map | GNTMAP_host_map)))
 		return GNTST_bad_gntref;
 	if (!pv_grant_machine(ld))
-		refused |= GNTMAP_device_map;
+		refused |= GNTMAP_device_map | GNTMAP_contains_pte;
 	if (flags & refused)
 		return GNTST_general_error;
 	return GNTST_okay;
+}
+
+/* Where a host mapping is: a page (its address page-aligned down), or
+ * with GNTMAP_contains_pte the entry's own machine address. */
+static uint64_t host_place(uint64_t host_addr, uint32_t flags)
+{
+	return (flags & GNTMAP_contains_pte) ? host_addr : host_addr & ~PAGE_MASK_4K;
 }
 
 int grant_npt_map(struct domain *d, struct grant_table *gt, uint64_t gpa, uint64_t maddr,
@@ -67,11 +76,13 @@ int grant_npt_map(struct domain *d, struct grant_table *gt, uint64_t gpa, uint64
 }
 
 static int16_t map_host(struct domain *ld, struct grant_table *lgt, struct domain *rd,
-			uint64_t gpa, uint64_t maddr, bool readonly)
+			uint64_t gpa, uint64_t maddr, uint32_t flags)
 {
+	bool readonly = flags & GNTMAP_readonly;
+
 	if (domain_is_pv(ld))
-		return pv_grant_map(ld, rd->id, gpa, maddr, !readonly) ?
-		       GNTST_general_error : GNTST_okay;
+		return pv_grant_map(ld, rd->id, gpa, maddr, !readonly,
+				    flags & GNTMAP_contains_pte) ? GNTST_general_error : GNTST_okay;
 	if (grant_npt_map(ld, lgt, gpa, maddr, !readonly))
 		return GNTST_general_error;
 	return GNTST_okay;
@@ -89,7 +100,7 @@ static int16_t map_frame(struct domain *ld, struct grant_table *lgt, struct doma
 		return GNTST_general_error;
 	if (!(flags & GNTMAP_host_map))
 		return GNTST_okay;
-	rc = map_host(ld, lgt, rd, gpa, maddr, readonly);
+	rc = map_host(ld, lgt, rd, gpa, maddr, flags);
 	if (rc && (flags & GNTMAP_device_map))
 		pv_grant_release(ld, maddr, !readonly);
 	return rc;
@@ -98,7 +109,7 @@ static int16_t map_frame(struct domain *ld, struct grant_table *lgt, struct doma
 int16_t grant_map_one(struct domain *ld, struct gnttab_map_grant_ref *op)
 {
 	bool readonly = op->flags & GNTMAP_readonly;
-	uint64_t gpa = op->host_addr & ~PAGE_MASK_4K, gfn, maddr;
+	uint64_t gpa = host_place(op->host_addr, op->flags), gfn, maddr;
 	struct grant_table *lgt;
 	struct domain *rd;
 	int16_t rc = check_map_flags(ld, op->flags);
@@ -125,7 +136,7 @@ int16_t grant_map_one(struct domain *ld, struct gnttab_map_grant_ref *op)
 	lgt->map[slot] = (struct grant_maptrack){
 		.gpa = gpa, .ref = op->ref, .dom = rd->id, .maddr = maddr,
 		.flags = (uint16_t)(op->flags & (GNTMAP_host_map | GNTMAP_device_map |
-						 GNTMAP_readonly)),
+						 GNTMAP_readonly | GNTMAP_contains_pte)),
 	};
 	op->handle = (grant_handle_t)slot;
 	op->dev_bus_addr = (op->flags & GNTMAP_device_map) ? maddr : 0;
@@ -159,7 +170,8 @@ void grant_unmap_slot(struct domain *ld, struct grant_table *lgt, unsigned int i
 	if (mt->flags & GNTMAP_device_map)
 		drop_device(ld, mt);
 	if ((mt->flags & GNTMAP_host_map) && domain_is_pv(ld))
-		pv_grant_unmap(ld, mt->gpa, mt->maddr, !(mt->flags & GNTMAP_readonly));
+		pv_grant_unmap(ld, mt->gpa, mt->maddr, !(mt->flags & GNTMAP_readonly),
+			       mt->flags & GNTMAP_contains_pte);
 	else if ((mt->flags & GNTMAP_host_map) && !hvm_grant_unmap(ld, mt->gpa, &freed))
 		lgt->npt_tables += freed;
 	release_slot(mt);
@@ -173,11 +185,15 @@ static int16_t unmap_host(struct domain *ld, struct grant_table *lgt,
 			  struct grant_maptrack *mt, uint64_t new_addr)
 {
 	bool writable = !(mt->flags & GNTMAP_readonly);
+	bool pte = mt->flags & GNTMAP_contains_pte;
 	int64_t freed = 0;
 
+	/* Xen: an entry named by address is not replaced. */
+	if (pte && new_addr)
+		return GNTST_general_error;
 	if (domain_is_pv(ld)) {
 		int rc = new_addr ? pv_grant_replace(ld, mt->gpa, mt->maddr, writable, new_addr) :
-			 pv_grant_unmap(ld, mt->gpa, mt->maddr, writable);
+			 pv_grant_unmap(ld, mt->gpa, mt->maddr, writable, pte);
 
 		return rc ? GNTST_general_error : GNTST_okay;
 	}
@@ -206,7 +222,7 @@ static int16_t unmap_common(struct domain *ld, uint32_t handle, uint64_t host_ad
 	    (dev_bus_addr & ~PAGE_MASK_4K) != mt->maddr)
 		return GNTST_bad_dev_addr;
 	if (host_addr && (mt->flags & GNTMAP_host_map)) {
-		if ((host_addr & ~PAGE_MASK_4K) != mt->gpa)
+		if (host_place(host_addr, mt->flags) != mt->gpa)
 			return GNTST_general_error;
 		rc = unmap_host(ld, lgt, mt, new_addr);
 		if (rc)

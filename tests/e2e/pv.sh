@@ -211,6 +211,11 @@ check "grant unmap checks the entry's flags (XSA-234); unmap_and_replace moves n
 	      guest_said pt "pvtraps: ok: grant: unmap_and_replace without a host address: GNTST_general_error" &&
 	      guest_said pt "pvtraps: ok: grant: unmap_and_replace moves new_addr'"'"'s entry over the grant" &&
 	      guest_said pt "pvtraps: ok: grant: the refused handle is still there"'
+check "grant GNTMAP_contains_pte: its own L1 entry by machine address; misaligned (XSA-227) or in no L1 table refused" \
+	eval 'guest_said pt "pvtraps: ok: grant: contains_pte at a misaligned entry address: GNTST_general_error, the L1 intact" &&
+	      guest_said pt "pvtraps: ok: grant: contains_pte in a page that is no L1 table: GNTST_general_error" &&
+	      guest_said pt "pvtraps: ok: grant: contains_pte at its own L1 entry maps the grant there" &&
+	      guest_said pt "pvtraps: ok: grant: unmapped by the entry'"'"'s address, its own page mapped back"'
 check "no check in pvtraps failed, and it shut down normally" \
 	eval 'guest_said pt "pvtraps: 0 failed" && stopped_with pt poweroff'
 check "shared-pt counted the page-table hypercalls and their refusals" \

@@ -37,12 +37,15 @@ struct pv_build_params {
 int pv_domain_build(struct domain *d, const struct pv_build_params *p, const char **why);
 
 /* Grant mappings of a PV mapper (arch/x86/pv/pv_grant.c): the L1 entry
- * for va in ld's tables := the granted frame maddr of domain owner, or
- * taken down again (it must still map maddr); 0 or a negative errno. A
- * PV granter's entries name machine frames: *gfn is the guest frame of
- * d's frame mfn (-EINVAL when d does not own it). */
-int pv_grant_map(struct domain *ld, uint16_t owner, uint64_t va, uint64_t maddr, bool writable);
-int pv_grant_unmap(struct domain *ld, uint64_t va, uint64_t maddr, bool writable);
+ * for va in ld's tables (with pte: the entry at machine address va, in a
+ * live L1 table of ld's own, GNTMAP_contains_pte) := the granted frame
+ * maddr of domain owner, or taken down again (it must still be what the
+ * map made); 0 or a negative errno. A PV granter's entries name machine
+ * frames: *gfn is the guest frame of d's frame mfn (-EINVAL when d does
+ * not own it). */
+int pv_grant_map(struct domain *ld, uint16_t owner, uint64_t va, uint64_t maddr, bool writable,
+		 bool pte);
+int pv_grant_unmap(struct domain *ld, uint64_t va, uint64_t maddr, bool writable, bool pte);
 int pv_grant_frame_gfn(const struct domain *d, uint64_t mfn, uint64_t *gfn);
 /* GNTTABOP_unmap_and_replace: the grant's entry at va (which must still
  * be what pv_grant_map made) := the entry that maps new_va, which is

@@ -183,6 +183,55 @@ static void check_replace(domid_t self)
 	       "grant: the refused handle is still there");
 }
 
+#define RO_MPT		((const uint64_t *)0xffff800000000000ULL)	/* Xen's read-only M2P */
+#define PTE_ADDR	0x000ffffffffff000ULL
+
+/* The machine address of the L1 entry that maps va, by a walk of its own
+ * tables (read through the M2P: VIRT_BASE 0 maps every pfn at pfn << 12). */
+static uint64_t l1_entry_maddr(const struct start_info *si, uint64_t va)
+{
+	const uint64_t *t = (const uint64_t *)(uintptr_t)si->pt_base;
+
+	for (int level = 4; level > 1; level--) {
+		uint64_t e = t[(va >> (12 + 9 * (level - 1))) & 511];
+
+		if (!(e & PTE_P))
+			return 0;
+		if (level == 2)
+			return (e & PTE_ADDR) + ((va >> 12) & 511) * 8;
+		t = (const uint64_t *)(uintptr_t)(RO_MPT[(e & PTE_ADDR) >> 12] << 12);
+	}
+	return 0;
+}
+
+/* GNTMAP_contains_pte: the host mapping's L1 entry named by its machine
+ * address; a misaligned one (XSA-227) or one in no L1 table is refused. */
+static void check_pte_map(const struct start_info *si, domid_t self)
+{
+	uint64_t pte = l1_entry_maddr(si, (uint64_t)(uintptr_t)host_va);
+	struct gnttab_map_grant_ref map = { .flags = GNTMAP_host_map | GNTMAP_contains_pte |
+						     GNTMAP_readonly, .ref = 8, .dom = self };
+	struct gnttab_unmap_grant_ref un = { .host_addr = pte };
+
+	/* check_replace left host_va unmapped: its own page first. */
+	expect(uva(host_va, va_pte(host_va, true)) == 0 && pte, "grant: found the L1 entry of a page");
+	host_va[5] = 0x11;
+	map.host_addr = pte + 2;
+	expect(gnttab(GNTTABOP_map_grant_ref, &map, 1) == 0 && map.status == GNTST_general_error &&
+	       host_va[5] == 0x11,
+	       "grant: contains_pte at a misaligned entry address: GNTST_general_error, the L1 intact");
+	map.host_addr = mfn_of((uint64_t)(uintptr_t)other_va) << 12;
+	expect(gnttab(GNTTABOP_map_grant_ref, &map, 1) == 0 && map.status == GNTST_general_error,
+	       "grant: contains_pte in a page that is no L1 table: GNTST_general_error");
+	map.host_addr = pte;
+	expect(gnttab(GNTTABOP_map_grant_ref, &map, 1) == 0 && map.status == GNTST_okay &&
+	       host_va[5] == 0x5a, "grant: contains_pte at its own L1 entry maps the grant there");
+	un.handle = map.handle;
+	expect(gnttab(GNTTABOP_unmap_grant_ref, &un, 1) == 0 && un.status == GNTST_okay &&
+	       uva(host_va, va_pte(host_va, true)) == 0 && host_va[5] == 0x11,
+	       "grant: unmapped by the entry's address, its own page mapped back");
+}
+
 static long set_version(uint32_t v, uint32_t *now)
 {
 	struct gnttab_set_version sv = { v };
@@ -218,7 +267,7 @@ static void check_version2(void)
 	       "grant: unmapped, back to version 1");
 }
 
-void check_grant_table(void)
+void check_grant_table(const struct start_info *si)
 {
 	domid_t self = self_id();
 	uint64_t frame;
@@ -228,5 +277,6 @@ void check_grant_table(void)
 	check_version2();
 	check_device_map(self);
 	check_replace(self);
+	check_pte_map(si, self);
 	(void)frame;
 }

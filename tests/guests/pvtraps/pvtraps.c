@@ -651,7 +651,7 @@ int guest_main(const struct start_info *start)
 		check_update_va_mapping();
 		check_mmu_update();
 		check_writable_pagetables();
-		check_grant_table();
+		check_grant_table(si);
 	}
 	check_cpuid_and_callbacks();
 	check_events();

@@ -9,6 +9,7 @@
 void expect(int ok, const char *what);
 /* The machine frame behind one of its virtual addresses (VIRT_BASE 0). */
 uint64_t mfn_of(uint64_t va);
-void check_grant_table(void);
+struct start_info;
+void check_grant_table(const struct start_info *si);
 
 #endif

@@ -109,18 +109,43 @@ static void allow(uint16_t owner, uint16_t grantee, uint64_t mfn, bool writable)
 	installing.mfn = mfn;
 }
 
-int pv_grant_map(struct domain *ld, uint16_t owner, uint64_t va, uint64_t maddr, bool writable)
+/* GNTMAP_contains_pte: the entry itself, by machine address: 8-byte
+ * aligned (XSA-227: else the PTE would straddle two entries), in a live
+ * L1 table of the mapper's own (Xen: get_page_type(PGT_l1_page_table)).
+ * 0 if not. Under pv_mm_lock. */
+static uint64_t pte_entry(const struct domain *ld, uint64_t maddr)
+{
+	const struct spt_machine *m = pv_mm_machine();
+	const struct spt_frame *f;
+
+	if ((maddr & 7) || (maddr >> PAGE_SHIFT) >= m->nr_frames)
+		return 0;
+	f = &m->frames[maddr >> PAGE_SHIFT];
+	if (f->owner != ld->id || !f->type_count || f->type != SPT_TYPE_L1)
+		return 0;
+	return maddr;
+}
+
+/* The L1 entry a grant operation names: by virtual address, or (pte) by
+ * its own machine address. Under pv_mm_lock. */
+static uint64_t entry_of(struct domain *ld, uint64_t addr, bool pte)
+{
+	return pte ? pte_entry(ld, addr) : pv_l1_entry_of(ld->vcpus[0], addr);
+}
+
+int pv_grant_map(struct domain *ld, uint16_t owner, uint64_t va, uint64_t maddr, bool writable,
+		 bool pte)
 {
 	struct spt_flush flush = { 0 };
 	uint64_t entry;
 	int rc;
 
-	if (!va_ok(va))
+	if (!pte && !va_ok(va))
 		return -EINVAL;
 	if (pv_translated(ld))
 		return -EOPNOTSUPP;	/* paging=shadow: not built yet */
 	enter(ld);
-	entry = pv_l1_entry_of(ld->vcpus[0], va);
+	entry = entry_of(ld, va, pte);
 	allow(owner, ld->id, maddr >> PAGE_SHIFT, writable);
 	rc = entry ? spt_pt_update(&ld->pv->spt, entry, grant_pte(maddr, writable), false, &flush) :
 	     -EINVAL;
@@ -211,25 +236,26 @@ static void flush_mapper(struct domain *ld)
 	}
 }
 
-/* The L1 entry for va and what it holds now, under pv_mm_lock. */
-static uint64_t entry_now(struct domain *ld, uint64_t va, uint64_t *cur)
+/* The L1 entry for va (pte: at va) and what it holds now, under
+ * pv_mm_lock. */
+static uint64_t entry_now(struct domain *ld, uint64_t va, bool pte, uint64_t *cur)
 {
-	uint64_t entry = pv_l1_entry_of(ld->vcpus[0], va);
+	uint64_t entry = entry_of(ld, va, pte);
 
 	*cur = entry ? __atomic_load_n((uint64_t *)phys_to_virt(entry), __ATOMIC_RELAXED) : 0;
 	return entry;
 }
 
-int pv_grant_unmap(struct domain *ld, uint64_t va, uint64_t maddr, bool writable)
+int pv_grant_unmap(struct domain *ld, uint64_t va, uint64_t maddr, bool writable, bool pte)
 {
 	struct spt_flush flush = { 0 };
 	uint64_t entry, cur;
 	int rc = -EINVAL;
 
-	if (!va_ok(va) || pv_translated(ld))
+	if ((!pte && !va_ok(va)) || pv_translated(ld))
 		return -EINVAL;
 	enter(ld);
-	entry = entry_now(ld, va, &cur);
+	entry = entry_now(ld, va, pte, &cur);
 	/* Only the grant's own mapping is taken down. */
 	if (entry && is_grant_pte(cur, maddr, writable))
 		rc = spt_pt_update(&ld->pv->spt, entry, 0, false, &flush);
@@ -256,8 +282,8 @@ int pv_grant_replace(struct domain *ld, uint64_t va, uint64_t maddr, bool writab
 	if (!va_ok(va) || !va_ok(new_va) || pv_translated(ld))
 		return -EINVAL;
 	enter(ld);
-	entry = entry_now(ld, va, &cur);
-	from = entry_now(ld, new_va, &moved);
+	entry = entry_now(ld, va, false, &cur);
+	from = entry_now(ld, new_va, false, &moved);
 	if (!entry || !from || !is_grant_pte(cur, maddr, writable) || entry == from)
 		goto out;
 	if (moved & PTE_P)
