@@ -487,9 +487,9 @@ int vmcfg_finish(struct vmcfg *cfg, const char *file, const char *dir,
 			 "domain needs one)", f);
 	else if (!cfg->kernel || !cfg->kernel[0])
 		snprintf(d->error, sizeof(d->error), "%s: kernel: missing", f);
-	else if (cfg->type == UMBRA_DOMAIN_TYPE_PV && cfg->paging != UMBRA_PAGING_SHARED)
+	else if (cfg->type == UMBRA_DOMAIN_TYPE_PV && cfg->paging == UMBRA_PAGING_NESTED)
 		snprintf(d->error, sizeof(d->error), "%s: paging: PV domains run with "
-			 "\"shared\" (type = \"pv\")", f);
+			 "\"shared\" or \"shadow\" (type = \"pv\")", f);
 	else if (cfg->type != UMBRA_DOMAIN_TYPE_PV && cfg->paging == UMBRA_PAGING_SHARED)
 		snprintf(d->error, sizeof(d->error), "%s: paging: \"shared\" is for PV "
 			 "domains (type = \"pv\"; nested or shadow)", f);

@@ -51,16 +51,16 @@ int mgmt_check_request(const struct umbra_mgmt *req)
 	return 0;
 }
 
-/* A PV domain runs on shared page tables (docs/pv.md); what else it
- * cannot do yet (more vCPUs) is domain_create's to say. */
+/* A PV domain runs on shared page tables or, translated, on the shadow
+ * engine (docs/pv.md); what else it cannot do yet (more vCPUs) is
+ * domain_create's to say. */
 static int check_pv(const struct umbra_mgmt_create *c, const char **why)
 {
-	if (c->paging != UMBRA_PAGING_SHARED) {
-		*why = "PV domains run with paging=shared";
-		return c->paging == UMBRA_PAGING_NESTED || c->paging == UMBRA_PAGING_SHADOW ?
-		       -EOPNOTSUPP : -EINVAL;
+	if (c->paging != UMBRA_PAGING_SHARED && c->paging != UMBRA_PAGING_SHADOW) {
+		*why = "PV domains run with paging=shared or paging=shadow";
+		return c->paging == UMBRA_PAGING_NESTED ? -EOPNOTSUPP : -EINVAL;
 	}
-	if (c->shadow_bytes) {
+	if (c->paging != UMBRA_PAGING_SHADOW && c->shadow_bytes) {
 		*why = "shadow_memory is for paging=shadow only";
 		return -EINVAL;
 	}

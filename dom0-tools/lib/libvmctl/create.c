@@ -45,8 +45,8 @@ static int check_memory(uint64_t mem)
 /* What Umbra's PV domains cannot do yet, said before it refuses. */
 static int check_pv(const struct umbra_mgmt_create *c)
 {
-	if (c->paging != UMBRA_PAGING_SHARED)
-		return vmctl_fail(-EINVAL, "paging %s is not available for a PV domain (shared)",
+	if (c->paging != UMBRA_PAGING_SHARED && c->paging != UMBRA_PAGING_SHADOW)
+		return vmctl_fail(-EINVAL, "paging %s is not available for a PV domain (shared or shadow)",
 				  vmctl_paging_name(c->paging));
 	if (c->nr_vcpus != 1)
 		return vmctl_fail(-EINVAL, "a PV domain has one vCPU for now: %u asked",

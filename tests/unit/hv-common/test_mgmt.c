@@ -223,13 +223,16 @@ static void test_create_kind(void **state)
 	(void)state;
 	c.type = UMBRA_DOMAIN_TYPE_HVM;
 	assert_int_equal(check(&c), -EOPNOTSUPP);
-	c.type = UMBRA_DOMAIN_TYPE_PV;		/* PV: paging=shared only */
+	c.type = UMBRA_DOMAIN_TYPE_PV;		/* PV: paging=shared or shadow */
 	assert_int_equal(check(&c), -EOPNOTSUPP);
 	c.paging = UMBRA_PAGING_SHARED;
 	assert_int_equal(check(&c), 0);
 	c.shadow_bytes = MIB;
 	assert_int_equal(check(&c), -EINVAL);
+	c.paging = UMBRA_PAGING_SHADOW;		/* translated, its pool sized */
+	assert_int_equal(check(&c), 0);
 	c.shadow_bytes = 0;
+	assert_int_equal(check(&c), 0);
 	c.paging = 77;
 	assert_int_equal(check(&c), -EINVAL);
 	c.paging = UMBRA_PAGING_NESTED;

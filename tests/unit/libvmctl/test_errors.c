@@ -117,7 +117,16 @@ static void test_create_refusals(void **state)
 		       "paging shared is not available for a PVH domain (nested or shadow)");
 	cfg.type = UMBRA_DOMAIN_TYPE_PV;
 	cfg.paging = UMBRA_PAGING_NESTED;
-	create_refused(&cfg, -EINVAL, "paging nested is not available for a PV domain (shared)");
+	create_refused(&cfg, -EINVAL,
+		       "paging nested is not available for a PV domain (shared or shadow)");
+	cfg.paging = UMBRA_PAGING_SHADOW;	/* translated PV */
+	{
+		struct umbra_mgmt_create c;
+
+		assert_int_equal(create(&cfg, &c), 0);
+		assert_int_equal(c.type, UMBRA_DOMAIN_TYPE_PV);
+		assert_int_equal(c.paging, UMBRA_PAGING_SHADOW);
+	}
 	cfg.paging = 0;
 	cfg.vcpus = 2;
 	create_refused(&cfg, -EINVAL, "a PV domain has one vCPU for now: 2 asked");

@@ -316,8 +316,8 @@ static void test_finish(void **state)
 	assert_string_equal(fx.cfg.cmdline, "x=1");
 	assert_null(fx.cfg.extra);
 	assert_string_equal(fx.cfg.kernel, "/d/k");
-	/* A PV domain's paging is shared unless the file names another,
-	 * which is refused; shared is for PV domains only. */
+	/* A PV domain's paging is shared unless the file names shadow;
+	 * nested is refused; shared is for PV domains only. */
 	parse_ok("type = \"pv\"\n");
 	assert_int_equal(fx.cfg.type, UMBRA_DOMAIN_TYPE_PV);
 	assert_int_equal(fx.cfg.paging, UMBRA_PAGING_SHARED);
@@ -325,9 +325,13 @@ static void test_finish(void **state)
 	parse_ok("paging = \"nested\"\n");
 	assert_int_equal(vmcfg_finish(&fx.cfg, "hello.cfg", NULL, &fx.d), -1);
 	assert_string_equal(fx.d.error, "hello.cfg: paging: PV domains run with \"shared\" "
-			    "(type = \"pv\")");
+			    "or \"shadow\" (type = \"pv\")");
 	parse_ok("type = \"pv\"\n");	/* a named paging stays */
 	assert_int_equal(fx.cfg.paging, UMBRA_PAGING_NESTED);
+	parse_ok("type = \"pv\"\npaging = \"shadow\"\n");
+	assert_int_equal(fx.cfg.type, UMBRA_DOMAIN_TYPE_PV);
+	assert_int_equal(fx.cfg.paging, UMBRA_PAGING_SHADOW);
+	assert_int_equal(vmcfg_finish(&fx.cfg, "hello.cfg", NULL, &fx.d), 0);
 	parse_ok("type = \"pvh\"\npaging = \"shared\"\n");
 	assert_int_equal(vmcfg_finish(&fx.cfg, "hello.cfg", NULL, &fx.d), -1);
 	assert_string_equal(fx.d.error, "hello.cfg: paging: \"shared\" is for PV domains "
