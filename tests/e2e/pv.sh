@@ -559,7 +559,8 @@ check "shadow: the M2P is the identity, read-only; mov from CR3 gives its L4" \
 check "shadow: linear page tables as on shared ones (read-only self-map; writable -EACCES)" \
 	eval 'guest_said pa "pvabi: ok: through it the L4 reads itself" &&
 	      guest_said pa "pvabi: ok: writing through it: #PF" &&
-	      guest_said pa "pvabi: ok: a writable linear L4 entry: -EACCES"'
+	      guest_said pa "pvabi: ok: a writable linear L4 entry: -EACCES" &&
+	      guest_said pa "pvabi: ok: translated: a store making the linear entry writable: #PF, unchanged"'
 check "shadow: no check in pvabi failed, it shut down normally" \
 	eval 'guest_said pa "pvabi: 0 failed" && stopped_with pa poweroff'
 check "shadow: an iret into user mode without user page tables crashes the domain" \

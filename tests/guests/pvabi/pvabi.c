@@ -323,6 +323,19 @@ static void check_linear(void)
 	mu.val |= PTE_W;
 	rc = hypercall4(__HYPERVISOR_mmu_update, &mu, 1, NULL, DOMID_SELF);
 	expect(rc == -EACCES, "a writable linear L4 entry: -EACCES");
+	if (xlat) {
+		/* Its L4 may be mapped writable when translated: a store
+		 * making the self-map writable is refused all the same. */
+		volatile uint64_t *l4v = (volatile uint64_t *)si->pt_base;
+
+		expect(remap((void *)si->pt_base, PTE_P | PTE_W | PTE_U | PTE_A | PTE_D | PTE_NX) == 0,
+		       "translated: its L4 mapped writable");
+		expect(RAISES("movq %1, (%2)", "r"(l4 | PTE_P | PTE_W | PTE_U | PTE_A),
+			      "r"(&l4v[LINEAR_SLOT])) == 14 && !(l4v[LINEAR_SLOT] & PTE_W),
+		       "translated: a store making the linear entry writable: #PF, unchanged");
+		expect(remap((void *)si->pt_base, PTE_P | PTE_U | PTE_A | PTE_NX) == 0,
+		       "translated: its L4 read-only again");
+	}
 	mu.val = 0;
 	rc = hypercall4(__HYPERVISOR_mmu_update, &mu, 1, NULL, DOMID_SELF);
 	expect(rc == 0, "the linear entry removed");

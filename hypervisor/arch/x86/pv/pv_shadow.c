@@ -19,6 +19,7 @@
 #include <asm/guest_access.h>
 #include <asm/layout.h>
 #include <asm/paging.h>
+#include <asm/percpu.h>
 #include <asm/pv.h>
 #include <asm/x86.h>
 #include <public/xen.h>
@@ -312,9 +313,16 @@ bool pv_shadow_sync_root(struct vcpu *v)
 	return false;
 }
 
+/* Why the last emulated store on this CPU was not applied (the vCPU
+ * stays on the CPU from the fault to its verdict). */
+static int store_err[MAX_CPUS];
+
 static int commit_store(struct vcpu *v, uint64_t gpa, uint64_t val, unsigned int len)
 {
-	return store_gpa(v->domain, gpa, val, len);
+	int err = store_gpa(v->domain, gpa, val, len);
+
+	store_err[smp_processor_id()] = err;
+	return err;
 }
 
 /* A #PF taken on the shadow: true when it was the hypervisor's (filled,
@@ -349,8 +357,13 @@ bool pv_shadow_fault(struct vcpu *v)
 		r->error_code = sf.error_code;
 		return false;
 	case SHADOW_EMULATE_PT_WRITE:
+		store_err[smp_processor_id()] = 0;
 		if (pv_emulate_pt_store(v, sf.gpa, commit_store))
 			return true;
+		/* A store the engine refused (a writable L4 self-map): the
+		 * guest's #PF, as a refused store on shared page tables. */
+		if (store_err[smp_processor_id()] == -EACCES)
+			return false;
 		domain_crash(d, "unsupported store to page table at guest-physical %#llx, "
 			     "rip %#llx", (unsigned long long)sf.gpa, (unsigned long long)r->rip);
 		return true;
