@@ -78,6 +78,7 @@ long evtchn_poll(struct vcpu *v, uint64_t arg)
 		return rc < 0 ? rc : 0;
 	}
 	__atomic_store_n(&v->poll_deadline_ns, p.timeout, __ATOMIC_RELEASE);
+	sched_timer_armed(v, p.timeout);
 	sched_vcpu_block(v);
 	return 0;
 }

@@ -55,6 +55,7 @@ static long singleshot_timer(struct vcpu *caller, struct vcpu *v, uint64_t arg)
 		return -ETIME;
 	__atomic_store_n(&v->timer_deadline_ns, t.timeout_abs_ns ? t.timeout_abs_ns : 1,
 			 __ATOMIC_RELEASE);
+	sched_timer_armed(v, t.timeout_abs_ns ? t.timeout_abs_ns : 1);
 	return 0;
 }
 

@@ -158,6 +158,7 @@ static void common_set(struct vcpu *v, const struct umbra_vcpu_context *x)
 			dl = 1;		/* overdue: fires at the first look */
 	}
 	__atomic_store_n(&v->timer_deadline_ns, dl, __ATOMIC_RELEASE);
+	sched_timer_armed(v, dl);
 	v->vcpu_info_gpa = x->vcpu_info_gpa;
 	__atomic_store_n(&v->vcpu_info_registered, !!(x->flags & UMBRA_VCPUCTX_VCPU_INFO),
 			 __ATOMIC_RELEASE);

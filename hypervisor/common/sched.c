@@ -56,7 +56,7 @@ bool sched_pcpu_is_dom0s(unsigned int cpu)
 }
 
 /* The pCPU that fires vCPU timers: the first online one Umbra keeps. */
-static unsigned int timer_pcpu(void)
+unsigned int sched_timer_pcpu(void)
 {
 	uint64_t mine = sched_cpus_online() & ~__atomic_load_n(&dom0_pcpus, __ATOMIC_ACQUIRE);
 
@@ -71,6 +71,27 @@ static bool may_run(const struct vcpu *v, unsigned int cpu)
 	if (!sched_domain_may_run(v))
 		return false;
 	return sched_pcpu_is_dom0s(cpu) == domain_is_dom0(v->domain);
+}
+
+/* Set while the pCPU waits in HLT with nothing to run. */
+static bool idle_wait[MAX_CPUS];
+
+static bool in_idle_loop(unsigned int cpu)
+{
+	return __atomic_load_n(&idle_wait[cpu], __ATOMIC_RELAXED);
+}
+
+/* Does a vCPU wait that may run on cpu? (Idle, cpu looks for one at
+ * every tick, as before: common/sched_timer.c.) */
+static bool runq_waiting(unsigned int cpu)
+{
+	uint64_t f = spin_lock_irqsave(&runq_lock);
+	bool waiting = false;
+
+	for (struct vcpu *v = runq_head; v && !waiting; v = v->runq_next)
+		waiting = may_run(v, cpu);
+	spin_unlock_irqrestore(&runq_lock, f);
+	return waiting;
 }
 
 /* Take the first runnable vCPU that may run on this pCPU. */
@@ -273,16 +294,24 @@ static void check_poll_timeout(struct vcpu *v)
 	spin_unlock_irqrestore(&runq_lock, f);
 }
 
+/* Fire what is due, and tell the timer the earliest deadline left. */
 static void check_domain_timers(struct domain *d, void *arg)
 {
 	(void)arg;
 	if (d->state >= DOMAIN_SHUTDOWN)
 		return;
 	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
-		check_vcpu_timer(d->vcpus[i]);
-		check_poll_timeout(d->vcpus[i]);
+		struct vcpu *v = d->vcpus[i];
+
+		check_vcpu_timer(v);
+		check_poll_timeout(v);
+		sched_timer_scan_found(sched_timer_deadline_tsc(v,
+			__atomic_load_n(&v->timer_deadline_ns, __ATOMIC_ACQUIRE)));
+		sched_timer_scan_found(sched_timer_deadline_tsc(v,
+			__atomic_load_n(&v->poll_deadline_ns, __ATOMIC_ACQUIRE)));
 		if (!domain_is_dom0(d))
-			vlapic_check_timer(d->vcpus[i]);
+			sched_timer_scan_found(sched_timer_deadline_tsc(v,
+				vlapic_check_timer(v)));
 	}
 }
 
@@ -291,15 +320,21 @@ static void check_domain_timers(struct domain *d, void *arg)
  * after it left the table. */
 static void check_timers(void)
 {
+	sched_timer_scan_begin();
 	domains_walk(check_domain_timers, NULL);
 }
 
 void sched_tick(void)
 {
-	if (smp_processor_id() == timer_pcpu()) {
-		check_timers();
-		stats_every_tick();
+	unsigned int cpu = smp_processor_id();
+
+	if (cpu != sched_timer_pcpu()) {
+		sched_timer_rearm(cpu, true);
+		return;
 	}
+	check_timers();
+	stats_every_tick();
+	sched_timer_rearm(cpu, in_idle_loop(cpu) || runq_waiting(cpu));
 }
 
 static __exit_full __attribute__((noinline)) void run_slice(struct vcpu *v)
@@ -476,10 +511,15 @@ void sched_run_this_cpu(void)
 		local_irq_disable();
 		v = runq_pick(cpu);
 		if (!v) {
-			if (cpu == timer_pcpu())
+			if (cpu == sched_timer_pcpu())
 				maybe_exit_when_idle();
-			/* sti; hlt: the next tick or IPI ends the wait. */
+			/* sti; hlt: the next tick or IPI ends the wait. An idle
+			 * pCPU ticks every SCHED_TICK_US, as it always did: a
+			 * vCPU woken meanwhile waits at most that long. */
+			sched_timer_idle(cpu);
+			__atomic_store_n(&idle_wait[cpu], true, __ATOMIC_RELAXED);
 			__asm__ volatile("sti; hlt" ::: "memory");
+			__atomic_store_n(&idle_wait[cpu], false, __ATOMIC_RELAXED);
 			continue;
 		}
 		vcpu_runstate_publish(v);	/* scheduled in */

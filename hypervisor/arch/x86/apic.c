@@ -70,11 +70,13 @@ static void timer_interrupt(struct cpu_regs *regs)
 	sched_tick();
 }
 
-/* A kick: its only job was to make the CPU leave the guest. */
+/* A kick: it makes the CPU leave the guest, and the timer pCPU look at
+ * a vCPU timer armed elsewhere that falls before its next interrupt. */
 static void kick_interrupt(struct cpu_regs *regs)
 {
 	(void)regs;
 	apic_eoi();
+	sched_timer_kicked();
 }
 
 static void spurious_interrupt(struct cpu_regs *regs)
@@ -160,6 +162,25 @@ void apic_timer_oneshot_max(void)
 uint32_t apic_timer_current(void)
 {
 	return apic_read(APIC_TIMER_CUR);
+}
+
+void apic_timer_start_oneshot(void)
+{
+	apic_write(APIC_TIMER_DIV, TIMER_DIV_1);
+	apic_write(APIC_LVT_TIMER, VECTOR_TIMER);	/* one-shot mode */
+}
+
+void apic_timer_fire_in(uint64_t tsc_delta)
+{
+	uint64_t count;
+
+	/* Capped first: a second of TSC ticks times the APIC's rate fits. */
+	if (tsc_delta > tsc_khz * 1000)
+		tsc_delta = tsc_khz * 1000;
+	count = tsc_khz ? tsc_delta * apic_timer_khz / tsc_khz : 1;
+	if (!count)
+		count = 1;
+	apic_write(APIC_TIMER_INIT, count > 0xffffffffu ? 0xffffffffu : (uint32_t)count);
 }
 
 void apic_timer_start_periodic(uint32_t period_us)

@@ -182,6 +182,6 @@ static void start_umbra(void)
 	if (dom0_started)
 		dom0_take_this_cpu();
 	else
-		apic_timer_start_periodic(SCHED_TICK_US);
+		sched_timer_start_this_cpu();
 	sched_run_this_cpu();
 }

@@ -53,7 +53,7 @@ void start_secondary(uint64_t cpu)
 	/* A pCPU of dom0's keeps no timer of Umbra's: it waits for dom0 to
 	 * start its vCPU there (common/dom0_smp.c). */
 	if (!sched_pcpu_is_dom0s((unsigned int)cpu))
-		apic_timer_start_periodic(SCHED_TICK_US);
+		sched_timer_start_this_cpu();
 	sched_run_this_cpu();
 }
 

@@ -81,6 +81,11 @@ void apic_send_self_ipi(uint8_t vector);
 void apic_send_startup(uint32_t dest, uint8_t vector_page);
 /* Program the timer to fire every period_us microseconds on this CPU. */
 void apic_timer_start_periodic(uint32_t period_us);
+/* One-shot mode (the scheduler's): no interrupt until the first
+ * apic_timer_fire_in(), then one interrupt tsc_delta TSC ticks later
+ * (at least one APIC count; capped at a second). */
+void apic_timer_start_oneshot(void);
+void apic_timer_fire_in(uint64_t tsc_delta);
 /* Current count, for calibration (counts down from the initial count). */
 void apic_timer_oneshot_max(void);
 uint32_t apic_timer_current(void);

@@ -80,8 +80,9 @@ static inline bool vlapic_irr_maybe_pending(const struct vlapic *l)
 	return __atomic_load_n(&l->irr_pending, __ATOMIC_ACQUIRE);
 }
 
-/* The timer pCPU's periodic look: an expired LVT timer raises its vector. */
-void vlapic_check_timer(struct vcpu *v);
+/* The timer pCPU's look: an expired LVT timer raises its vector. The
+ * deadline left armed (guest time; 0: none). */
+uint64_t vlapic_check_timer(struct vcpu *v);
 
 /* The bits of LVT entry i (0: timer .. 5: error) a guest may set. */
 uint32_t vlapic_lvt_writable(unsigned int i);

@@ -60,6 +60,26 @@ uint64_t guest_time_ns(const struct vcpu *v);
 void __attribute__((noreturn)) sched_run_this_cpu(void);
 /* Called by the LAPIC timer interrupt on every pCPU. */
 void sched_tick(void);
+/* The pCPU that fires every vCPU timer. */
+unsigned int sched_timer_pcpu(void);
+/* Umbra's one-shot timer (common/sched_timer.c): start it on this pCPU
+ * (instead of a periodic tick); a vCPU timer of v's armed at guest time
+ * dl_ns (0: none), which the timer pCPU then fires on time; an IPI
+ * arrived (the timer pCPU looks whether a timer armed elsewhere is due
+ * before its next interrupt). */
+void sched_timer_start_this_cpu(void);
+void sched_timer_armed(const struct vcpu *v, uint64_t dl_ns);
+void sched_timer_kicked(void);
+/* For sched_tick(): the scan of the vCPU timers begins, found one due at
+ * TSC value tsc, and this pCPU's next interrupt is programmed
+ * (contended: it is idle or a vCPU waits for it: SCHED_TICK_US). */
+void sched_timer_scan_begin(void);
+void sched_timer_scan_found(uint64_t tsc);
+void sched_timer_rearm(unsigned int cpu, bool contended);
+/* cpu goes idle: it looks at the run queue every SCHED_TICK_US. */
+void sched_timer_idle(unsigned int cpu);
+/* A guest-time deadline of v's as a TSC value (UINT64_MAX for 0). */
+uint64_t sched_timer_deadline_tsc(const struct vcpu *v, uint64_t dl_ns);
 /* stats_every=N: the periodic counter report (common/stats_every.c). */
 void stats_every_tick(void);
 

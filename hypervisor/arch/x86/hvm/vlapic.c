@@ -275,6 +275,7 @@ static void timer_arm(struct vcpu *v, struct vlapic *l)
 	l->period_ns = vlapic_period_ns(l->tmict, l->divisor, l->periodic);
 	l->start_ns = now;
 	l->deadline_ns = l->tmict ? now + l->period_ns : 0;
+	sched_timer_armed(v, l->deadline_ns);
 }
 
 /* LVTT changes between one-shot and periodic: the count goes on from
@@ -293,6 +294,7 @@ static void timer_mode(struct vcpu *v, struct vlapic *l)
 	l->period_ns = vlapic_period_ns(l->tmict, l->divisor, periodic);
 	l->deadline_ns = now + (left ? left : l->period_ns);
 	l->start_ns = l->deadline_ns - l->period_ns;
+	sched_timer_armed(v, l->deadline_ns);
 }
 
 static void write_lvt(struct vcpu *v, struct vlapic *l, unsigned int i, uint32_t val)
@@ -473,14 +475,14 @@ void vlapic_set_cr8(struct vcpu *v, uint8_t cr8)
 	spin_unlock_irqrestore(&l->lock, f);
 }
 
-void vlapic_check_timer(struct vcpu *v)
+uint64_t vlapic_check_timer(struct vcpu *v)
 {
 	struct vlapic *l = vl(v);
-	uint64_t now, f;
+	uint64_t now, f, next;
 	bool raised = false;
 
 	if (!__atomic_load_n(&l->deadline_ns, __ATOMIC_ACQUIRE))
-		return;
+		return 0;
 	now = guest_time_ns(v);
 	f = spin_lock_irqsave(&l->lock);
 	if (l->deadline_ns && now >= l->deadline_ns) {
@@ -490,7 +492,9 @@ void vlapic_check_timer(struct vcpu *v)
 			raised = true;
 		}
 	}
+	next = l->deadline_ns;
 	spin_unlock_irqrestore(&l->lock, f);
 	if (raised)
 		sched_vcpu_kick(v);
+	return next;
 }

@@ -8,6 +8,7 @@
 #include <public/mgmt.h>
 #include <umbra/domain.h>
 #include <umbra/errno.h>
+#include <umbra/sched.h>
 #include <umbra/string.h>
 
 /* The longest a timer period can be: 2^32 ticks of 128 ns. */
@@ -121,4 +122,5 @@ void vlapic_load(struct vcpu *v, const struct umbra_lapic_state *s, uint64_t now
 	}
 	__atomic_store_n(&l->irr_pending, vlapic_highest(l->irr) >= 0, __ATOMIC_RELEASE);
 	spin_unlock_irqrestore(&l->lock, f);
+	sched_timer_armed(v, l->deadline_ns);
 }
