@@ -121,8 +121,9 @@ static bool build_pv(struct domain *d, const struct mb2_module *m,
 		domain_destroy(d);
 		return false;
 	}
-	log_lifecycle(LOG_INFO, "domain %u (%s): %llu MiB, 1 vCPU, PV, paging=%s, pool %llu KiB\n",
-		      d->id, d->name, (unsigned long long)(d->mem_bytes >> 20),
+	log_lifecycle(LOG_INFO, "domain %u (%s): %llu MiB, %u vCPU%s, PV, paging=%s, pool %llu KiB\n",
+		      d->id, d->name, (unsigned long long)(d->mem_bytes >> 20), d->nr_vcpus,
+		      d->nr_vcpus > 1 ? "s" : "",
 		      d->paging == UMBRA_PAGING_SHADOW ? "shadow" : "shared",
 		      (unsigned long long)d->pool.reserved * 4);
 	start_domain(d);

@@ -1,9 +1,13 @@
 /* vcpu_op (secondary vCPUs) and hvm_op (parameters) for HVM domains. */
 #include <asm/guest_access.h>
 #include <asm/hvm.h>
+#include <asm/pv.h>
+#include <asm/time.h>
+#include <asm/x86.h>
 #include <public/hvm/hvm_op.h>
 #include <public/hvm/hvm_vcpu.h>
 #include <public/hvm/params.h>
+#include <public/sched.h>
 #include <public/vcpu.h>
 #include <public/xen.h>
 #include <umbra/domain.h>
@@ -18,6 +22,8 @@ static long vcpu_initialise(struct vcpu *caller, struct vcpu *v, uint64_t arg)
 	struct vcpu_hvm_context ctx;
 	long err;
 
+	if (domain_is_pv(v->domain))	/* Xen's vcpu_guest_context */
+		return pv_vcpu_initialise(caller, v, arg);
 	if (copy_from_guest(caller, &ctx, arg, sizeof(ctx)))
 		return -EFAULT;
 	if (v->state != VCPU_DOWN || v->initialised)
@@ -59,6 +65,49 @@ static long singleshot_timer(struct vcpu *caller, struct vcpu *v, uint64_t arg)
 	return 0;
 }
 
+/* A vCPU taken down may still be leaving its pCPU: it must be off it
+ * before it is queued again (queued twice, it would run twice). */
+#define DOWN_WAIT_MS	100
+
+static bool vcpu_off_pcpus(struct vcpu *v)
+{
+	uint64_t end = rdtsc() + tsc_khz * DOWN_WAIT_MS;
+
+	while (__atomic_load_n(&v->processor, __ATOMIC_ACQUIRE) >= 0) {
+		if (v->state != VCPU_DOWN || rdtsc() >= end)
+			return v->state != VCPU_DOWN;	/* up already: nothing to do */
+		cpu_relax();
+	}
+	return true;
+}
+
+/* VCPUOP_down, as Xen 4.17: the vCPU stops where it is (VCPUOP_up
+ * resumes it there); the last vCPU up going down powers the domain off.
+ * A vCPU in the guest on another pCPU leaves it now; the caller taking
+ * itself down leaves when the hypercall returns. PV domains only: an
+ * HVM vCPU's way down is its own (INIT, or halting). */
+static long vcpu_down(struct vcpu *caller, struct vcpu *v)
+{
+	struct domain *d = v->domain;
+	bool others = false;
+
+	if (!domain_is_pv(d))
+		return -ENOSYS;
+	for (unsigned int i = 0; i < d->nr_vcpus; i++)
+		if (d->vcpus[i] != v && d->vcpus[i]->state != VCPU_DOWN)
+			others = true;
+	if (!others) {
+		domain_shutdown(d, SHUTDOWN_poweroff);
+		return 0;
+	}
+	if (v->state == VCPU_DOWN)
+		return 0;
+	sched_vcpu_down(v);
+	if (v != caller)
+		sched_vcpu_kick(v);
+	return 0;
+}
+
 static long vcpu_op_locked(struct vcpu *caller, struct vcpu *v, const uint64_t *a)
 {
 	switch (a[0]) {
@@ -79,8 +128,12 @@ static long vcpu_op_locked(struct vcpu *caller, struct vcpu *v, const uint64_t *
 	case VCPUOP_up:
 		if (!v->initialised)
 			return -EINVAL;
+		if (!vcpu_off_pcpus(v))
+			return -EBUSY;
 		sched_vcpu_start(v);	/* no-op if it is up, or its domain stopped */
 		return 0;
+	case VCPUOP_down:
+		return vcpu_down(caller, v);
 	case VCPUOP_is_up:
 		return v->state != VCPU_DOWN;
 	case VCPUOP_register_vcpu_info:

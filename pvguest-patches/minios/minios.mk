@@ -9,13 +9,14 @@
 #   pvbench   the null hypercall through the hypercall page, timed (make bench-pv)
 #   pvxonly   the execute-only hypercall page, WRPKRU/XRSTOR rewriting and refusals, W^X
 #   pvabi     set_gdt/update_descriptor, guest user mode, fpu_taskswitch, multicall, M2P
+#   pvsmp     two vCPUs: VCPUOP_initialise/up/down/is_up, events between them, TLB shootdown
 #   pvring    created by vmctl (type = "pv"): its store and console rings from start_info
 #   pvptwork  ptwork's paging workload (tests/guests/ptwork's sources) on
 #             shared or translated page tables (make bench-paging)
 
 MINIOS_DIR := pvguest-patches/minios
 MINIOS_OBJ := $(BUILD)/minios/obj
-PV_GUESTS := pvhello pvtraps pvpingpong pvbench pvxonly pvabi pvring
+PV_GUESTS := pvhello pvtraps pvpingpong pvbench pvxonly pvabi pvring pvsmp
 
 MINIOS_CPPFLAGS := -nostdinc -isystem $(shell $(GUEST_CC) -print-file-name=include) \
 	-Ihypervisor/include -I$(MINIOS_DIR)/include

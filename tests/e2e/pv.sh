@@ -71,7 +71,7 @@ m=$(pv_module ud pvhello 16M -- fault=ud)
 m+=$(pv_module nonotes hello 16M)
 m+=$(printf '%s name=aspvh mem=16M; ' "$HVM_GUESTS/pvhello.elf")
 m+=$(pv_module nested pvhello 16M paging=nested)
-m+=$(pv_module twovcpus pvhello 16M vcpus=2)
+m+=$(pv_module ninevcpus pvhello 16M vcpus=9)
 m+=$(pv_module ok pvhello 16M -- status=0)
 m+=$(module nb hello nested 8M status=0)
 boot "$s" "$HVM_ELF" "$HVM_CMDLINE" "$m"
@@ -84,8 +84,8 @@ check "a PV kernel as a PVH domain is refused (no PVH entry note)" \
 	log_has '^domain [0-9]+ \(aspvh\): image refused: no PVH entry note'
 check "paging=nested for a PV domain is refused" \
 	log_has 'paging=nested is not offered to PV domains \(shared or shadow are\)'
-check "a PV domain with 2 vCPUs is refused for now, saying why" \
-	log_has "domain 'twovcpus' not created: PV domains have one vCPU for now"
+check "a PV domain with 9 vCPUs is refused, saying why" \
+	log_has "domain 'ninevcpus' not created: vcpus must be 1 to 8"
 check "the good PV domain beside them finished" stopped_with ok poweroff
 check "the PVH neighbour finished" stopped_with nb poweroff
 check "nothing else crashed" eval '[ "$(log_count ": crashed: ")" = 1 ]'
@@ -569,4 +569,78 @@ check "shadow: an iret onto the hypervisor's code segment (0xe008) crashes the d
 	crashed_with hvcs 'iret with a bad frame at 0x[0-9a-f]+ \(cs 0xe008, '
 check "shadow: the neighbour finished, only the attackers crashed" \
 	eval 'stopped_with pn poweroff && [ "$(log_count ": crashed: ")" = 2 ]'
+# Two vCPUs (tests/guests/pvsmp), alone on the two pCPUs so that both run
+# at once: VCPUOP_initialise/up/down/is_up with their refusals, events
+# between the vCPUs, and a page-table change on vCPU 0 that vCPU 1 must
+# see at once (the cross-CPU TLB flush); on shared page tables, then
+# translated (paging=shadow).
+smp_checks() {
+	local d=$1 mode=$2
+	check "$mode: created with 2 vCPUs" \
+		log_has "^domain [0-9]+ \($d\): 16 MiB, 2 vCPUs, PV, paging=$mode, pool [0-9]+ KiB$"
+	check "$mode: vCPU 1 down at start; VCPUOP_up before initialise -EINVAL; bad ids -ENOENT; vCPU 0 -EEXIST" \
+		eval 'guest_said '$d' "pvsmp: ok: vCPU 1 is down at start" &&
+		      guest_said '$d' "pvsmp: ok: VCPUOP_up before VCPUOP_initialise: -EINVAL" &&
+		      guest_said '$d' "pvsmp: ok: vCPU 2 of 2: -ENOENT" &&
+		      guest_said '$d' "pvsmp: ok: vCPU 0xffffffff: -ENOENT" &&
+		      guest_said '$d' "pvsmp: ok: initialising the running vCPU 0: -EEXIST" &&
+		      guest_said '$d' "pvsmp: ok: a context in the hypervisor: -EFAULT"'
+	check "$mode: bad contexts -EINVAL (RIP, stack, callback, trap handlers, FS, GDT, LDT, user mode, CR3)" \
+		eval 'guest_said '$d' "pvsmp: ok: VCPUOP_initialise with a non-canonical RIP: -22" &&
+		      guest_said '$d' "pvsmp: ok: VCPUOP_initialise with a non-canonical kernel stack: -22" &&
+		      guest_said '$d' "pvsmp: ok: VCPUOP_initialise with an event callback in the hypervisor: -22" &&
+		      guest_said '$d' "pvsmp: ok: VCPUOP_initialise with a trap handler in the hypervisor: -22" &&
+		      guest_said '$d' "pvsmp: ok: VCPUOP_initialise with a trap handler on the hypervisor'"'"'s code segment: -22" &&
+		      guest_said '$d' "pvsmp: ok: VCPUOP_initialise with an FS base in the hypervisor: -22" &&
+		      guest_said '$d' "pvsmp: ok: VCPUOP_initialise with 8000 GDT entries (7168 at most): -22" &&
+		      guest_said '$d' "pvsmp: ok: VCPUOP_initialise with an LDT base not page-aligned: -22" &&
+		      guest_said '$d' "pvsmp: ok: VCPUOP_initialise with user mode without user page tables: -22" &&
+		      guest_said '$d' "pvsmp: ok: VCPUOP_initialise with a CR3 beyond its memory: -22" &&
+		      guest_said '$d' "pvsmp: ok: vCPU 1 still down after the refusals"'
+	check "$mode: VCPUOP_initialise, twice -EEXIST, VCPUOP_up, is_up; vCPU 1 counts" \
+		eval 'guest_said '$d' "pvsmp: ok: VCPUOP_initialise of vCPU 1" &&
+		      guest_said '$d' "pvsmp: ok: initialising it twice: -EEXIST" &&
+		      guest_said '$d' "pvsmp: ok: initialised, still down" &&
+		      guest_said '$d' "pvsmp: ok: VCPUOP_up of vCPU 1" &&
+		      guest_said '$d' "pvsmp: ok: vCPU 1 is up" &&
+		      guest_said '$d' "pvsmp: ok: vCPU 1 runs and counts"'
+	check "$mode: events both ways over IPI ports, each raised in its vCPU's vcpu_info" \
+		eval 'guest_said '$d' "pvsmp: ok: 20 of 20 events answered by vCPU 1" &&
+		      guest_said '$d' "pvsmp: ok: each event to vCPU 1 was raised in vCPU 1'"'"'s vcpu_info" &&
+		      guest_said '$d' "pvsmp: ok: each answer was raised in vCPU 0'"'"'s vcpu_info"'
+	check "$mode: a mapping changed on vCPU 0 is seen by vCPU 1 at once (UVMF_ALL, vCPU mask, INVLPG_ALL)" \
+		eval 'guest_said '$d' "pvsmp: ok: vCPU 1 reads page A through the window" &&
+		      guest_said_re '$d' "^pvsmp: ok: vCPU 1 sees the new page after UVMF_ALL " &&
+		      guest_said_re '$d' "^pvsmp: ok: vCPU 1 sees the new page after a vCPU mask " &&
+		      guest_said_re '$d' "^pvsmp: ok: vCPU 1 sees the new page after MMUEXT_INVLPG_ALL "'
+	check "$mode: VCPUOP_down stops vCPU 1, VCPUOP_up resumes it, it takes itself down" \
+		eval 'guest_said '$d' "pvsmp: ok: VCPUOP_down of vCPU 1 from vCPU 0" &&
+		      guest_said '$d' "pvsmp: ok: vCPU 1 stopped counting" &&
+		      guest_said '$d' "pvsmp: ok: vCPU 1 counts again, from where it stopped" &&
+		      guest_said '$d' "pvsmp: ok: vCPU 1 took itself down"'
+	check "$mode: no check failed; the last vCPU going down powered the domain off" \
+		eval 'guest_said '$d' "pvsmp: 0 checks failed; taking the last vCPU down" &&
+		      guest_silent_re '$d' "^pvsmp: FAIL" && stopped_with '$d' poweroff'
+	check "$mode: both vCPUs ran" \
+		log_has "^domain [0-9]+ \($d\) vcpu 1: pv cpu_time_ms=[0-9]+ runs=[1-9]"
+}
+
+s=pv-smp
+m=$(pv_module smp pvsmp 16M vcpus=2)
+boot "$s" "$HVM_ELF" "$HVM_CMDLINE" "$m"
+check "QEMU powered off (33)" rc_is 33
+smp_checks smp shared
+check "shared: a CR3 that is no valid L4 is refused (a writable page, not its own, an L4 naming another's frame)" \
+	eval 'guest_said smp "pvsmp: ok: VCPUOP_initialise with a CR3 that is a writable page of its own: -22" &&
+	      guest_said smp "pvsmp: ok: VCPUOP_initialise with a CR3 that is not its own frame: -22" &&
+	      guest_said smp "pvsmp: ok: VCPUOP_initialise with a CR3 whose L4 maps a frame not its own: -22"'
+check "nothing crashed" log_lacks ': crashed: '
+scenario_end "$s"
+
+s=pv-smp-shadow
+m=$(pv_module smpsh pvsmp 16M vcpus=2 paging=shadow)
+boot "$s" "$HVM_ELF" "$HVM_CMDLINE" "$m"
+check "QEMU powered off (33)" rc_is 33
+smp_checks smpsh shadow
+check "nothing crashed" log_lacks ': crashed: '
 scenario_end "$s"

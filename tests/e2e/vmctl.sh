@@ -140,11 +140,13 @@ FREE0=$FREE_PV
 # counted, and the next PV domain can have that memory.
 at_dom0 "pv: destroy released its page-table state (Umbra's log)" \
 	'vmctl dmesg | grep -c "not released"; vmctl dmesg -c >/dev/null' '^0$' 20
-at_dom0 "pv: a PV domain again, on the memory the first gave back: created" \
-	'vmctl create pvring.cfg' '^domain [0-9]+ \(pvring\) created$' 60
+at_dom0 "pv: a PV domain again, on the memory the first gave back, with 2 vCPUs: created" \
+	'vmctl create pvring.cfg vcpus=2' '^domain [0-9]+ \(pvring\) created$' 60
 at_dom0 "pv: the second one runs (every check passed)" \
 	'for i in $(seq 60); do vmctl dmesg | grep -q "pvring: 0 failed" && break; sleep 1; done; vmctl dmesg | grep -c "pvring: 0 failed"' \
 	'^1$' 90
+at_dom0 "pv: list -l: its 2 vCPUs" 'vmctl list -l pvring' \
+	'^pvring +[0-9]+ +16 +2 .*[[:space:]]pv[[:space:]]+shared[[:space:]]' 20
 at_dom0 "pv: destroy the second, running" 'vmctl destroy pvring; echo rc=$?' '^rc=0$' 60
 at_dom0 "pv: nothing of its page tables left either (Umbra's log)" \
 	'vmctl dmesg | grep -c -e "not released" -e "could not be registered"' '^0$' 20

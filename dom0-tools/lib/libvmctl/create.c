@@ -48,9 +48,6 @@ static int check_pv(const struct umbra_mgmt_create *c)
 	if (c->paging != UMBRA_PAGING_SHARED && c->paging != UMBRA_PAGING_SHADOW)
 		return vmctl_fail(-EINVAL, "paging %s is not available for a PV domain (shared or shadow)",
 				  vmctl_paging_name(c->paging));
-	if (c->nr_vcpus != 1)
-		return vmctl_fail(-EINVAL, "a PV domain has one vCPU for now: %u asked",
-				  c->nr_vcpus);
 	return 0;
 }
 

@@ -43,6 +43,11 @@ struct percpu {
 	 * (a vCPU's gdt_gen) and how many entries. */
 	uint64_t pv_gdt_gen;
 	unsigned int pv_gdt_ents;
+	/* Cross-CPU TLB flushes of PV vCPUs (arch/x86/pv/pv_flush.c): the
+	 * vCPU in the guest here now (NULL: none), and the machine-wide
+	 * flush generation this CPU last entered a guest with. */
+	void *pv_guest;
+	uint64_t pv_flush_seen;
 };
 
 extern struct percpu percpu_area[MAX_CPUS];

@@ -60,6 +60,7 @@ struct pv_vcpu {
 	/* callback_op / set_callbacks, by CALLBACKTYPE_* (0: none). */
 	uint64_t callback[8];
 	uint8_t callback_flags[8];	/* CALLBACKF_* */
+	uint64_t tlb_seen;		/* its domain's tlb_gen at its last entry */
 };
 
 #endif /* !__ASSEMBLY__ */

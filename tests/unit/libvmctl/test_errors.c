@@ -89,6 +89,21 @@ static void create_refused(const struct vmctl_domain_config *cfg, int rc, const 
 	assert_string_equal(vmctl_last_error(), why);
 }
 
+/* A PV domain may have several vCPUs (VCPUOP_initialise/up bring the
+ * others up). */
+static void test_create_pv_vcpus(void **state)
+{
+	struct vmctl_domain_config cfg = { .name = "g1", .mem_bytes = 32 * MiB,
+					   .type = UMBRA_DOMAIN_TYPE_PV, .vcpus = 2 };
+	struct umbra_mgmt_create c;
+
+	(void)state;
+	assert_int_equal(create(&cfg, &c), 0);
+	assert_int_equal(c.type, UMBRA_DOMAIN_TYPE_PV);
+	assert_int_equal(c.paging, UMBRA_PAGING_SHARED);
+	assert_int_equal(c.nr_vcpus, 2);
+}
+
 static void test_create_refusals(void **state)
 {
 	struct vmctl_domain_config cfg = { .name = "g1", .mem_bytes = 32 * MiB };
@@ -128,9 +143,6 @@ static void test_create_refusals(void **state)
 		assert_int_equal(c.paging, UMBRA_PAGING_SHADOW);
 	}
 	cfg.paging = 0;
-	cfg.vcpus = 2;
-	create_refused(&cfg, -EINVAL, "a PV domain has one vCPU for now: 2 asked");
-	cfg.vcpus = 1;
 	cfg.type = 0;
 	cfg.paging = 0;
 	cfg.name = "";
@@ -202,6 +214,7 @@ int main(void)
 		cmocka_unit_test(test_open_not_umbra),
 		cmocka_unit_test(test_closed_handle),
 		cmocka_unit_test(test_create_defaults),
+		cmocka_unit_test(test_create_pv_vcpus),
 		cmocka_unit_test(test_create_refusals),
 		cmocka_unit_test(test_refused_request_wordings),
 		cmocka_unit_test(test_error_is_per_thread),

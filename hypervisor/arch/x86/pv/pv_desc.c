@@ -173,6 +173,19 @@ static uint64_t guest_frame(struct domain *d, uint64_t frame)
  * frames; the old frames are released once the new ones are taken. */
 static long set_gdt(struct vcpu *v, uint64_t list, uint64_t ents)
 {
+	uint64_t frames[MAX_FRAMES];
+	unsigned int n;
+
+	if (ents > MAX_ENTS)
+		return -EINVAL;
+	n = frames_of((unsigned int)ents);
+	if (n && copy_from_guest(v, frames, list, n * sizeof(uint64_t)))
+		return -EFAULT;
+	return pv_set_gdt_frames(v, frames, ents);
+}
+
+long pv_set_gdt_frames(struct vcpu *v, const uint64_t *frames, uint64_t ents)
+{
 	uint64_t mfn[MAX_FRAMES];
 	unsigned int n;
 	long rc;
@@ -180,10 +193,8 @@ static long set_gdt(struct vcpu *v, uint64_t list, uint64_t ents)
 	if (ents > MAX_ENTS)
 		return -EINVAL;
 	n = frames_of((unsigned int)ents);
-	if (n && copy_from_guest(v, mfn, list, n * sizeof(uint64_t)))
-		return -EFAULT;
 	for (unsigned int i = 0; i < n; i++)
-		mfn[i] = guest_frame(v->domain, mfn[i]);
+		mfn[i] = guest_frame(v->domain, frames[i]);
 	pv_mm_lock(v->domain);
 	rc = get_frames(v->domain, mfn, n);
 	if (!rc) {

@@ -19,6 +19,10 @@ void pv_gdt_load(struct vcpu *v, struct percpu *p);
 /* set_segment_base(SEGBASE_GS_USER_SEL, sel): always 0. */
 long pv_gs_user_sel(struct vcpu *v, uint16_t sel);
 
+/* set_gdt with its frame list already read (VCPUOP_initialise): 0,
+ * -EINVAL (too many entries, a frame not its own or not descriptors). */
+long pv_set_gdt_frames(struct vcpu *v, const uint64_t *frames, uint64_t ents);
+
 /* The vCPU's descriptor frames given back (teardown). */
 void pv_desc_release(struct vcpu *v);
 

@@ -30,10 +30,6 @@ uint64_t pv_domain_pool_pages(struct domain *d, const struct domain_config *cfg,
 		*why = "shadow_memory is for paging=shadow only";
 		return 0;
 	}
-	if (cfg->nr_vcpus != 1) {
-		*why = "PV domains have one vCPU for now (no cross-CPU TLB flush for them yet)";
-		return 0;
-	}
 	if (domain_is_dom0(d)) {
 		*why = "dom0 is not a PV domain";
 		return 0;
@@ -64,7 +60,7 @@ int pv_domain_init(struct domain *d, const char **why)
 	}
 	pv_mm_lock(d);
 	rc = spt_domain_init(pv_mm_machine(), &pd->spt, d->id, SPT_DIRS_MACHINE, pd->p2m,
-			     d->nr_extents, pd->spt_vcpus, 1);
+			     d->nr_extents, pd->spt_vcpus, MAX_VCPUS_PER_DOMAIN);
 	pd->spt.force_user = true;	/* 64-bit PV: the kernel is in ring 3 */
 	pd->spt.linear_l4 = true;	/* Xen allows a read-only L4 self-map */
 	for (unsigned int i = 0; !rc && i < d->nr_extents; i++)

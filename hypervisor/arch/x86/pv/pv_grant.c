@@ -36,8 +36,6 @@
 #include "pv_mm.h"
 #include "pv_traps.h"
 
-#define FLUSH_WAIT_MS	100
-
 /* The one grant a map operation is installing; under pv_mm_lock. */
 static struct {
 	bool active;
@@ -202,38 +200,12 @@ int pv_grant_unshare(struct domain *d, uint64_t maddr)
 	return rc;
 }
 
-/* Called when the vCPU enters the guest: a flush someone waits for. */
-bool pv_grant_flush_due(struct vcpu *v)
-{
-	struct pv_domain *pd = v->domain->pv;
-	uint32_t want = __atomic_load_n(&pd->flush_gen, __ATOMIC_ACQUIRE);
-
-	if (pd->flush_done == want)
-		return false;
-	__atomic_store_n(&pd->flush_done, want, __ATOMIC_RELEASE);
-	return true;
-}
-
-/* No TLB of the mapper's keeps what was just taken out of its tables. */
+/* No TLB of the mapper's keeps what was just taken out of its tables:
+ * every vCPU of it in the guest on another pCPU is kicked out and waited
+ * for (pv_flush.c); this pCPU reloads at its next entry. */
 static void flush_mapper(struct domain *ld)
 {
-	struct pv_domain *pd = ld->pv;
-	uint32_t want = __atomic_add_fetch(&pd->flush_gen, 1, __ATOMIC_ACQ_REL);
-	uint64_t end = rdtsc() + tsc_khz * FLUSH_WAIT_MS;
-
-	/* Its own call, on this pCPU: it returns through a CR3 load. */
-	if (__atomic_load_n(&ld->vcpus[0]->processor, __ATOMIC_RELAXED) == (int)smp_processor_id())
-		return;
-	sched_vcpu_kick(ld->vcpus[0]);
-	while (sched_domain_on_pcpus(ld) &&
-	       (int32_t)(__atomic_load_n(&pd->flush_done, __ATOMIC_ACQUIRE) - want) < 0) {
-		if (rdtsc() >= end) {
-			pr_warn("domain %u (%s): its vCPU did not flush its TLB in %u ms\n",
-				ld->id, ld->name, FLUSH_WAIT_MS);
-			return;
-		}
-		cpu_relax();
-	}
+	pv_flush_domain(ld);
 }
 
 /* The L1 entry for va (pte: at va) and what it holds now, under

@@ -44,9 +44,10 @@ static uint64_t spt_alloc(void *ctx)
 	return pa ? pa >> PAGE_SHIFT : SPT_INVALID_MFN;
 }
 
-/* No PV vCPU keeps running on a shadow page after it was freed: a domain
- * has one vCPU for now, and it switches to the new root before the old
- * one is given back (pv_run.c flushes at every root load). */
+/* No PV vCPU keeps running on a shadow page after it was freed: a shadow
+ * L4 goes when its guest L4 loses its last type reference, and every
+ * vCPU whose base pointer it is holds one; the vCPU that switched away
+ * did so on Umbra's own tables (pv_mmu.c), and a CR3 load flushes. */
 static void spt_free(void *ctx, uint64_t mfn)
 {
 	(void)ctx;
@@ -54,12 +55,12 @@ static void spt_free(void *ctx, uint64_t mfn)
 		domain_page_free(pool_domain, mfn << PAGE_SHIFT);
 }
 
-/* Only this CPU runs the domain's one vCPU (docs/pv.md: PV domains have a
- * single vCPU until cross-CPU flushes exist). */
+/* Every pCPU in a PV guest, synchronously (pv_flush.c): a frame about
+ * to take a new type may still be cached writable anywhere. */
 static void spt_flush_all(void *ctx)
 {
 	(void)ctx;
-	write_cr3(read_cr3());
+	pv_flush_all();
 	spt_tlbs_flushed(&machine);
 }
 

@@ -6,27 +6,38 @@
 #define PV_MM_H
 
 #include <stdint.h>
+#include <umbra/domain_limits.h>
 #include "shared-pt/shared-pt.h"
 
 struct domain;
+struct percpu;
 struct vcpu;
 struct shadow_domain;
 struct shadow_vcpu;
 
 struct pv_domain {
 	struct spt_domain spt;
-	struct spt_vcpu spt_vcpus[8];
+	struct spt_vcpu spt_vcpus[MAX_VCPUS_PER_DOMAIN];
 	uint64_t *p2m;			/* per extent: first machine frame */
 	bool writable_pt;		/* VMASST_TYPE_writable_pagetables */
-	/* paging=shadow (pv_shadow.c): mmu/'s engine, the one vCPU's state. */
+	/* paging=shadow (pv_shadow.c): mmu/'s engine, each vCPU's state and
+	 * the guest L4 its current shadow root is of. */
 	struct shadow_domain *shadow;
-	struct shadow_vcpu *shadow_vcpu;
-	uint64_t shadow_root_gpa;	/* the guest L4 its current shadow root is of */
+	struct shadow_vcpu *shadow_vcpu[MAX_VCPUS_PER_DOMAIN];
+	uint64_t shadow_root_gpa[MAX_VCPUS_PER_DOMAIN];
 	bool build_tried;		/* pv_domain_build runs once per domain */
-	/* A TLB flush of its vCPU asked for by another pCPU (pv_grant.c):
-	 * wanted and done generations. */
-	uint32_t flush_gen, flush_done;
 };
+
+/* TLB flushes across pCPUs (pv_flush.c). Around each entry into the
+ * guest (interrupts off): enter may move the CPU off the guest's tables
+ * so that pv_enter loads them afresh. pv_flush_all: every PV vCPU on the
+ * machine (shared-pt's flush_tlbs); pv_flush_domain: d's vCPUs. Both
+ * return once every other pCPU has left the guest or entered it again
+ * with a flushed TLB; this CPU is flushed too. */
+void pv_flush_enter(struct vcpu *v, struct percpu *p);
+void pv_flush_leave(struct percpu *p);
+void pv_flush_all(void);
+void pv_flush_domain(struct domain *d);
 
 /* The machine's frame table and hypervisor slots, once. 0 or -ENOMEM. */
 int pv_mm_init(void);
@@ -38,8 +49,6 @@ struct spt_machine *pv_mm_machine(void);
 uint64_t pv_l1_entry_of(struct vcpu *v, uint64_t va);
 /* shared-pt's `granted` hook (pv_grant.c). */
 bool pv_grant_allowed(void *ctx, uint16_t owner, uint16_t grantee, uint64_t mfn, bool writable);
-/* The guest's entry: must it load CR3 afresh for a waiting flush? */
-bool pv_grant_flush_due(struct vcpu *v);
 /* The guest-physical address of machine address maddr if d owns it. */
 int pv_maddr_to_gpa(const struct domain *d, uint64_t maddr, uint64_t *gpa);
 

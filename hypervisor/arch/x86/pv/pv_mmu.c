@@ -6,8 +6,12 @@
  * While shared-pt works the CPU runs on Umbra's own tables: a shadow page
  * the call frees (an unpinned L4 after a new base pointer) is then not
  * the live CR3, and the guest's root is loaded afresh at its next entry,
- * which also flushes whatever the call asked to flush (a PV domain has
- * one vCPU, on this pCPU).
+ * which also flushes whatever the call asked to flush on this pCPU. A
+ * flush of every vCPU (MMUEXT_TLB_FLUSH_ALL/MULTI, INVLPG_ALL/MULTI,
+ * UVMF_ALL or a vCPU mask) reaches the domain's other vCPUs through
+ * pv_flush_domain(); as in Xen, mmu_update itself flushes nothing on
+ * other vCPUs (a frame changing type is flushed everywhere by shared-pt's
+ * flush_tlbs).
  */
 #include <asm/guest_access.h>
 #include <asm/layout.h>
@@ -39,7 +43,7 @@ static void enter_mm(struct vcpu *v)
 /* The vCPU's roots after the call (new base pointers). */
 static void leave_mm(struct vcpu *v)
 {
-	struct spt_vcpu *sv = &v->domain->pv->spt_vcpus[0];
+	struct spt_vcpu *sv = &v->domain->pv->spt_vcpus[v->id];
 
 	if (pv_translated(v->domain)) {	/* pv_shadow.c keeps its roots */
 		pv_mm_unlock();
@@ -130,10 +134,12 @@ static int run_mmuext(struct vcpu *v, const void *req, unsigned int n, unsigned 
 	const struct mmuext_op *op = req;
 	int results[BATCH];
 	struct spt_flush flush = { 0 };
-	int rc = spt_mmuext_op(&v->domain->pv->spt_vcpus[0], req, n, results, done, &flush);
+	int rc = spt_mmuext_op(&v->domain->pv->spt_vcpus[v->id], req, n, results, done, &flush);
 
 	if (rc == -EBUSY && *done < n && is_pin(&op[*done]))
 		rc = -EINVAL;
+	if ((flush.flags & (SPT_FLUSH_ALL | SPT_FLUSH_VA_ALL)) && v->domain->nr_vcpus > 1)
+		pv_flush_domain(v->domain);
 	return rc;
 }
 
@@ -176,6 +182,27 @@ uint64_t pv_l1_entry_of(struct vcpu *v, uint64_t va)
 	return table + pt_index(va, 1) * sizeof(uint64_t);
 }
 
+/* update_va_mapping's flags beyond the flush type: UVMF_LOCAL (0),
+ * UVMF_ALL, or a pointer to a bitmap of vCPUs (Xen's UVMF_MULTI). *others:
+ * vCPUs other than the caller are to be flushed. -EFAULT for a bitmap
+ * that cannot be read. */
+static int flush_others(struct vcpu *v, uint64_t flags, bool *others)
+{
+	uint64_t which = flags & ~(uint64_t)UVMF_FLUSHTYPE_MASK, mask;
+
+	*others = false;
+	if (which == UVMF_LOCAL)
+		return 0;
+	if (which == UVMF_ALL) {
+		*others = v->domain->nr_vcpus > 1;
+		return 0;
+	}
+	if (copy_from_guest(v, &mask, which, sizeof(mask)))
+		return -EFAULT;
+	*others = (mask & ~(1ULL << v->id)) != 0;
+	return 0;
+}
+
 /* update_va_mapping(va, val, flags): the L1 entry for va := val, checked
  * as mmu_update would. va must lie in the guest's part of the address
  * space and have an L1 table. */
@@ -183,20 +210,24 @@ long pv_do_update_va_mapping(struct vcpu *v, uint64_t *args)
 {
 	struct spt_flush flush = { 0 };
 	uint64_t va = args[0], entry;
+	bool others;
 	int rc;
 
 	if (!mmu_va_is_canonical(va) || !pv_guest_va_ok(va))
 		return -EINVAL;
-	if (args[2] & ~(uint64_t)(UVMF_FLUSHTYPE_MASK | UVMF_ALL))
-		return -EINVAL;		/* a vCPU bitmap: one vCPU, nothing else to flush */
+	rc = flush_others(v, args[2], &others);
+	if (rc)
+		return rc;
 	enter_mm(v);
 	if (pv_translated(v->domain)) {
 		rc = (int)pv_shadow_update_va_mapping(v, va, args[1]);
-		leave_mm(v);
-		return rc;
+	} else {
+		entry = pv_l1_entry_of(v, va);
+		rc = entry ? spt_pt_update(&v->domain->pv->spt, entry, args[1], false, &flush)
+			   : -EINVAL;
 	}
-	entry = pv_l1_entry_of(v, va);
-	rc = entry ? spt_pt_update(&v->domain->pv->spt, entry, args[1], false, &flush) : -EINVAL;
 	leave_mm(v);
+	if (!rc && others && (args[2] & UVMF_FLUSHTYPE_MASK))
+		pv_flush_domain(v->domain);
 	return rc;
 }

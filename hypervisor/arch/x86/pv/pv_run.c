@@ -139,14 +139,13 @@ bool pv_vcpu_run(struct vcpu *v)
 	 * restores FPU state with TS clear. */
 	if (v->pv.fpu_ts)
 		write_cr0(read_cr0() | CR0_TS);
-	/* A flush another pCPU waits for (pv_grant.c): off the guest's
-	 * tables, so that pv_enter loads them afresh. */
-	if (pv_grant_flush_due(v))
-		write_cr3(paging_root());
+	/* A flush another pCPU asked for (pv_flush.c), until the exit. */
+	pv_flush_enter(v, this_cpu());
 	/* pv_enter loads the guest's tables and, with xpti, the exit path
 	 * Umbra's own again before any C code runs (pv_view.c). */
 	pv_debug_enter(v);
 	pv_enter(r, v->pv.kernel_mode ? v->pv.cr3 : v->pv.user_cr3);
+	pv_flush_leave(this_cpu());
 	vec = (unsigned int)r->vector;
 	pv_debug_exit(v, vec);
 	if (v->pv.fpu_ts)

@@ -13,8 +13,10 @@
  * at pseudo-physical addresses, mmuext_op's base pointer is a shadow
  * CR3 write; pins are accepted and mean nothing (the engine needs none).
  *
- * A PV domain has one vCPU, on the CPU that runs these calls: no other
- * CPU can cache its shadows, and a local flush is every flush.
+ * Each vCPU has its own shadow_vcpu (its roots); the engine's TLB flush
+ * reaches every pCPU that runs one of the domain's vCPUs (pv_flush.c),
+ * and with more than one vCPU a shadow page goes back to the pool only
+ * after such a flush: another pCPU may still walk it.
  */
 #include <asm/guest_access.h>
 #include <asm/layout.h>
@@ -98,7 +100,11 @@ static int pool_alloc(void *ctx, uint64_t *maddr)
 
 static void pool_free(void *ctx, uint64_t maddr)
 {
-	domain_page_free(ctx, maddr);
+	struct domain *d = ctx;
+
+	if (d->nr_vcpus > 1)
+		pv_flush_domain(d);
+	domain_page_free(d, maddr);
 }
 
 static void *direct_map(void *ctx, uint64_t maddr)
@@ -125,11 +131,10 @@ static int shadow_p2m(void *ctx, uint64_t gfn, struct mmu_p2m *out)
 	return 0;
 }
 
-/* The domain's one vCPU runs on this CPU only (see the top). */
-static void local_flush(void *ctx)
+/* Every pCPU that runs one of its vCPUs (see the top). */
+static void domain_flush(void *ctx)
 {
-	(void)ctx;
-	write_cr3(read_cr3());
+	pv_flush_domain(ctx);
 }
 
 /* A store into a frame that may be a shadowed page table. */
@@ -193,7 +198,7 @@ int pv_shadow_init(struct domain *d)
 	struct shadow_config cfg = shadow_cfg(d->shadow_pool_pages);
 	struct mmu_ops ops = {
 		.ctx = d, .alloc_page = pool_alloc, .free_page = pool_free, .map = direct_map,
-		.p2m = shadow_p2m, .flush_tlb = local_flush,
+		.p2m = shadow_p2m, .flush_tlb = domain_flush,
 	};
 	int err = 0;
 
@@ -222,10 +227,12 @@ void pv_shadow_destroy(struct domain *d)
 
 	if (!pd || !pd->shadow)
 		return;
-	if (pd->shadow_vcpu)
-		shadow_vcpu_destroy(pd->shadow_vcpu);
+	for (unsigned int i = 0; i < MAX_VCPUS_PER_DOMAIN; i++) {
+		if (pd->shadow_vcpu[i])
+			shadow_vcpu_destroy(pd->shadow_vcpu[i]);
+		pd->shadow_vcpu[i] = NULL;
+	}
 	shadow_domain_destroy(pd->shadow);
-	pd->shadow_vcpu = NULL;
 	pd->shadow = NULL;
 	d->shadow = NULL;
 	d->write_gpa = NULL;
@@ -244,19 +251,19 @@ static int switch_root(struct vcpu *v, uint64_t gpa)
 	int err = 0;
 
 	f = spin_lock_irqsave(&d->paging_lock);
-	if (!pd->shadow_vcpu) {
-		pd->shadow_vcpu = shadow_vcpu_create(pd->shadow);
-		if (!pd->shadow_vcpu)
+	if (!pd->shadow_vcpu[v->id]) {
+		pd->shadow_vcpu[v->id] = shadow_vcpu_create(pd->shadow);
+		if (!pd->shadow_vcpu[v->id])
 			err = -ENOMEM;
 		else
-			err = shadow_set_mode(pd->shadow_vcpu, guest_mode());
+			err = shadow_set_mode(pd->shadow_vcpu[v->id], guest_mode());
 	}
 	if (!err)
-		err = shadow_write_cr3(pd->shadow_vcpu, gpa, &hw);
+		err = shadow_write_cr3(pd->shadow_vcpu[v->id], gpa, &hw);
 	spin_unlock_irqrestore(&d->paging_lock, f);
 	if (err)
 		return err;
-	pd->shadow_root_gpa = gpa;
+	pd->shadow_root_gpa[v->id] = gpa;
 	v->pv.cr3 = v->pv.kernel_mode ? hw : 0;
 	v->pv.user_cr3 = v->pv.kernel_mode ? 0 : hw;
 	return 0;
@@ -300,7 +307,7 @@ bool pv_shadow_sync_root(struct vcpu *v)
 	uint64_t hw = v->pv.kernel_mode ? v->pv.cr3 : v->pv.user_cr3;
 	int err;
 
-	if (want == pd->shadow_root_gpa && hw)
+	if (want == pd->shadow_root_gpa[v->id] && hw)
 		return true;
 	write_cr3(paging_root());
 	err = want ? switch_root(v, want) : -EINVAL;
@@ -339,7 +346,7 @@ bool pv_shadow_fault(struct vcpu *v)
 
 	v->stats.shadow_faults++;
 	f = spin_lock_irqsave(&d->paging_lock);
-	err = shadow_page_fault(d->pv->shadow_vcpu, v->pv.cr2,
+	err = shadow_page_fault(d->pv->shadow_vcpu[v->id], v->pv.cr2,
 				shadow_access_from_pf((uint32_t)r->error_code, false), &sf);
 	spin_unlock_irqrestore(&d->paging_lock, f);
 	if (err == -EPERM || err == -EINVAL)
@@ -443,15 +450,18 @@ static int one_mmuext(struct vcpu *v, const struct mmuext_op *op)
 	case MMUEXT_NEW_USER_BASEPTR:
 		return set_user_base(v, op->arg1.mfn << PAGE_SHIFT);
 	case MMUEXT_TLB_FLUSH_LOCAL:
-	case MMUEXT_TLB_FLUSH_ALL:
-	case MMUEXT_TLB_FLUSH_MULTI:
 		return 0;	/* the root is reloaded at the next entry */
+	case MMUEXT_TLB_FLUSH_ALL:
+	case MMUEXT_TLB_FLUSH_MULTI:	/* a superset of the mask */
+		if (v->domain->nr_vcpus > 1)
+			pv_flush_domain(v->domain);
+		return 0;
 	case MMUEXT_INVLPG_LOCAL:
 	case MMUEXT_INVLPG_ALL:
 	case MMUEXT_INVLPG_MULTI:
 		/* As a shadowed HVM guest's INVLPG: the shadow leaf goes. */
 		f = spin_lock_irqsave(&v->domain->paging_lock);
-		shadow_invlpg(pd->shadow_vcpu, op->arg1.linear_addr);
+		shadow_invlpg(pd->shadow_vcpu[v->id], op->arg1.linear_addr);
 		spin_unlock_irqrestore(&v->domain->paging_lock, f);
 		return 0;
 	default:
