@@ -85,7 +85,7 @@ check "a PV kernel as a PVH domain is refused (no PVH entry note)" \
 check "paging=nested for a PV domain is refused" \
 	log_has 'paging=nested is not offered to PV domains \(shared or shadow are\)'
 check "a PV domain with 9 vCPUs is refused, saying why" \
-	log_has "domain 'ninevcpus' not created: vcpus must be 1 to 8"
+	log_has '^module [0-9]+: vcpus: 9 is not 1 to 8$'
 check "the good PV domain beside them finished" stopped_with ok poweroff
 check "the PVH neighbour finished" stopped_with nb poweroff
 check "nothing else crashed" eval '[ "$(log_count ": crashed: ")" = 1 ]'
