@@ -585,13 +585,15 @@ smp_checks() {
 		      guest_said '$d' "pvsmp: ok: vCPU 0xffffffff: -ENOENT" &&
 		      guest_said '$d' "pvsmp: ok: initialising the running vCPU 0: -EEXIST" &&
 		      guest_said '$d' "pvsmp: ok: a context in the hypervisor: -EFAULT"'
-	check "$mode: bad contexts -EINVAL (RIP, stack, callback, trap handlers, FS, GDT, LDT, user mode, CR3)" \
+	check "$mode: bad contexts -EINVAL (RIP, stack, callback, trap handlers, FS, debug registers, GDT, LDT, user mode, CR3)" \
 		eval 'guest_said '$d' "pvsmp: ok: VCPUOP_initialise with a non-canonical RIP: -22" &&
 		      guest_said '$d' "pvsmp: ok: VCPUOP_initialise with a non-canonical kernel stack: -22" &&
 		      guest_said '$d' "pvsmp: ok: VCPUOP_initialise with an event callback in the hypervisor: -22" &&
 		      guest_said '$d' "pvsmp: ok: VCPUOP_initialise with a trap handler in the hypervisor: -22" &&
 		      guest_said '$d' "pvsmp: ok: VCPUOP_initialise with a trap handler on the hypervisor'"'"'s code segment: -22" &&
 		      guest_said '$d' "pvsmp: ok: VCPUOP_initialise with an FS base in the hypervisor: -22" &&
+		      guest_said '$d' "pvsmp: ok: VCPUOP_initialise with a breakpoint address in the hypervisor: -22" &&
+		      guest_said '$d' "pvsmp: ok: VCPUOP_initialise with DR7.GD set: -22" &&
 		      guest_said '$d' "pvsmp: ok: VCPUOP_initialise with 8000 GDT entries (7168 at most): -22" &&
 		      guest_said '$d' "pvsmp: ok: VCPUOP_initialise with an LDT base not page-aligned: -22" &&
 		      guest_said '$d' "pvsmp: ok: VCPUOP_initialise with user mode without user page tables: -22" &&

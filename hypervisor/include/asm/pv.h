@@ -26,7 +26,7 @@ void pv_vcpu_destroy(struct vcpu *v);
 /* VCPUOP_initialise of v (down, never initialised, else -EEXIST) from
  * Xen's struct vcpu_guest_context at the caller's arg
  * (public/arch-x86/vcpu-context.h): 0, -EFAULT, -EINVAL (a bad context),
- * -EOPNOTSUPP (an LDT or breakpoints), -ENOMEM; v unchanged on error. */
+ * -EOPNOTSUPP (an LDT), -ENOMEM; v unchanged on error. */
 long pv_vcpu_initialise(struct vcpu *caller, struct vcpu *v, uint64_t arg);
 
 /* Build the domain from a kernel with Xen's PV ELF notes, as Xen's

@@ -188,6 +188,10 @@ static void hostile(void)
 	refused(-EINVAL_, "a trap handler on the hypervisor's code segment");
 	ctx.fs_base = HV_ADDR;
 	refused(-EINVAL_, "an FS base in the hypervisor");
+	ctx.debugreg[0] = HV_ADDR;
+	refused(-EINVAL_, "a breakpoint address in the hypervisor");
+	ctx.debugreg[7] = 1ULL << 13;
+	refused(-EINVAL_, "DR7.GD set");
 	ctx.gdt_ents = 8000;
 	refused(-EINVAL_, "8000 GDT entries (7168 at most)");
 	ctx.ldt_base = 0x1008;

@@ -6,7 +6,8 @@
  *
  * Every address must be canonical (and handlers, callbacks and segment
  * bases outside the hypervisor's part of the address space, as
- * set_trap_table, callback_op and set_segment_base demand), at most 7168
+ * set_trap_table, callback_op and set_segment_base demand), debug
+ * registers set_debugreg would take, at most 7168
  * GDT entries, an LDT page-aligned with at most 8192 entries, a user L4
  * when the vCPU starts in user mode: else -EINVAL. ctrlreg[3] names the
  * kernel's L4 as Xen's xen_pfn_to_cr3 does: on shared page tables a
@@ -31,6 +32,7 @@
 #include <umbra/sched.h>
 #include <umbra/string.h>
 #include "mmu/walk.h"
+#include "pv_debug.h"
 #include "pv_desc.h"
 #include "pv_mm.h"
 #include "pv_traps.h"
@@ -61,10 +63,6 @@ struct ctx_tail {
 };
 _Static_assert(sizeof(struct ctx_tail) == TAIL_SIZE, "the tail of vcpu_guest_context");
 
-/* The breakpoint enables of DR7: the hypervisor does not load a PV
- * vCPU's debug registers (yet). */
-#define DR7_ENABLES	0xffULL
-
 static bool canonical(uint64_t va)
 {
 	return mmu_va_is_canonical(va);
@@ -93,14 +91,10 @@ static int check_head(const struct ctx_head *h, const struct ctx_tail *t)
 		return -EINVAL;
 	if (t->gdt_ents > VGC_GDT_ENTS_MAX)
 		return -EINVAL;
-	for (unsigned int i = 0; i < 4; i++)
-		if (!canonical(t->debugreg[i]))
-			return -EINVAL;
 	if (!(h->flags & VGCF_IN_KERNEL) && !t->ctrlreg[1])
 		return -EINVAL;		/* user mode needs user page tables */
-	/* What a secondary vCPU cannot have yet: an LDT (MMUEXT_SET_LDT is
-	 * not offered either) and live breakpoints. */
-	if (t->ldt_ents || (t->debugreg[7] & DR7_ENABLES))
+	/* What a secondary vCPU cannot have yet: an LDT. */
+	if (t->ldt_ents)
 		return -EOPNOTSUPP;
 	return 0;
 }
@@ -109,6 +103,40 @@ static bool trap_ok(const struct trap_info *ti)
 {
 	return mmu_va_is_canonical(ti->address) && pv_guest_va_ok(ti->address) &&
 	       ((ti->cs | 3) == FLAT_KERNEL_CS || (ti->cs | 3) == FLAT_RING3_CS32);
+}
+
+/* DR0-3, DR6 and DR7 as set_debugreg takes them (DR4/5 are ignored, as
+ * Xen does); any refused: -EINVAL and the old values back. */
+struct dr_state {
+	uint64_t dr[4], dr6, dr7, dr7_io;
+};
+
+static void dr_save(const struct vcpu *v, struct dr_state *s)
+{
+	memcpy(s->dr, v->pv.dr, sizeof(s->dr));
+	s->dr6 = v->pv.dr6;
+	s->dr7 = v->pv.dr7;
+	s->dr7_io = v->pv.dr7_io;
+}
+
+static void dr_restore(struct vcpu *v, const struct dr_state *s)
+{
+	memcpy(v->pv.dr, s->dr, sizeof(s->dr));
+	v->pv.dr6 = s->dr6;
+	v->pv.dr7 = s->dr7;
+	v->pv.dr7_io = s->dr7_io;
+}
+
+static int set_debugregs(struct vcpu *v, const uint64_t *dr, const struct dr_state *old)
+{
+	static const unsigned int regs[] = { 0, 1, 2, 3, 6, 7 };
+
+	for (unsigned int i = 0; i < sizeof(regs) / sizeof(regs[0]); i++)
+		if (pv_set_debugreg(v, regs[i], dr[regs[i]])) {
+			dr_restore(v, old);
+			return -EINVAL;
+		}
+	return 0;
 }
 
 /* The trap table, by vector, into a new page of the domain's pool. */
@@ -235,6 +263,7 @@ long pv_vcpu_initialise(struct vcpu *caller, struct vcpu *v, uint64_t arg)
 {
 	struct ctx_head h;
 	struct ctx_tail t;
+	struct dr_state dr_old;
 	struct pv_trap *traps;
 	uint64_t kernel, user;
 	long rc;
@@ -247,9 +276,15 @@ long pv_vcpu_initialise(struct vcpu *caller, struct vcpu *v, uint64_t arg)
 	rc = check_head(&h, &t);
 	if (rc)
 		return rc;
-	rc = read_traps(caller, arg, &traps);
+	dr_save(v, &dr_old);
+	rc = set_debugregs(v, t.debugreg, &dr_old);
 	if (rc)
 		return rc;
+	rc = read_traps(caller, arg, &traps);
+	if (rc) {
+		dr_restore(v, &dr_old);
+		return rc;
+	}
 	rc = pv_set_gdt_frames(v, t.gdt_frames, t.gdt_ents);
 	if (rc)
 		goto fail_traps;
@@ -283,5 +318,6 @@ fail_gdt:
 	pv_desc_release(v);
 fail_traps:
 	domain_page_free(caller->domain, virt_to_phys(traps));
+	dr_restore(v, &dr_old);
 	return rc;
 }
