@@ -190,7 +190,7 @@ static __attribute__((noinline)) long xen_version_info(struct vcpu *v, uint64_t 
 /* The version alone (the null hypercall guests and benchmarks use) is
  * answered here, on the exit path's pages; the rest by the function
  * above, its switch's table and its copies elsewhere. */
-static __exit_hcall long do_xen_version(struct vcpu *v, uint64_t *a)
+static __exit_domu long do_xen_version(struct vcpu *v, uint64_t *a)
 {
 	if (a[0] == XENVER_version)
 		return UMBRA_XEN_COMPAT_VERSION;
@@ -245,7 +245,7 @@ static const hypercall_fn hypercalls[HYPERCALL_MAX] = {
 
 /* Also reached from the SVM exit fast path for the null hypercall,
  * before the host's %gs is back: nothing on that way may use this_cpu(). */
-__exit_hcall long do_hypercall(struct vcpu *v, uint64_t nr, uint64_t args[HYPERCALL_ARGS])
+__exit_domu long do_hypercall(struct vcpu *v, uint64_t nr, uint64_t args[HYPERCALL_ARGS])
 {
 	/* xen_version (the null hypercall) without the table: it is
 	 * another page, and the indirect call a translation lookup, on the

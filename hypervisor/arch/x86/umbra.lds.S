@@ -33,11 +33,9 @@ SECTIONS
 		__text_start = .;
 		*(.text.hot)	/* the exit path first: umbra/hot.h */
 		*(.text.hot.domu)
-		/* The hypercall's handlers on a page of their own rather than
-		 * across two: what follows .text.hot.domu does not fit in the
-		 * first page. */
+		/* Port I/O's handlers on the next page whole, rather than
+		 * across the two (its exit would go back and forth). */
 		. = ALIGN(4096);
-		*(.text.hot.domu.hcall)
 		*(.text.hot.domu.io)
 		*(.text.hot.handler)
 		*(.text.hot.full)

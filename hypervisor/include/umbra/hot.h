@@ -9,11 +9,9 @@
 #define UMBRA_HOT_H
 
 #define __exit_path	__attribute__((section(".text.hot")))
-/* The handlers of a domU's fast RDMSR, null hypercall and port I/O,
- * right after it in that order: on the fast path's page as far as they
- * fit, each on as few pages as it can. */
+/* What a domU's fast RDMSR and null hypercall call, right after it, on
+ * the fast path's page; then its port I/O's handlers. */
 #define __exit_domu	__attribute__((section(".text.hot.domu")))
-#define __exit_hcall	__attribute__((section(".text.hot.domu.hcall")))
 #define __exit_io	__attribute__((section(".text.hot.domu.io")))
 /* The handlers of one kind of exit (MSR, port I/O, hypercalls) and the
  * full path's own code: after the code every fast exit runs, so that

@@ -51,7 +51,7 @@ void svm_cpuid_domain_init(struct domain *d)
 	}
 }
 
-/* Every CPUID exit the fast path (svm_cpuid_quick) does not answer. */
+/* Every CPUID exit the fast path (svm_cpuid_answer) does not answer. */
 __exit_handler void svm_exit_cpuid(struct vcpu *v)
 {
 	struct vmcb *vmcb = v->hvm.vmcb;

@@ -124,14 +124,13 @@ static __attribute__((noinline)) int msr_write(struct vcpu *v, uint32_t msr, uin
 	return is_mtrr(msr) ? 0 : -1;
 }
 
-/* A domU's RDMSR of an MSR Umbra answers: only the VMCB and the TSC are
- * read (dom0's APIC base is the host's, and a #GP is logged). */
-__exit_domu bool svm_exit_msr_is_pure(struct vcpu *v)
+/* A domU's RDMSR of an MSR Umbra answers, and its value in *val: only
+ * the VMCB and the TSC are read (dom0's APIC base is the host's, and a
+ * #GP is logged). The fast path answers with it (svm_rdmsr_answer). */
+__exit_domu bool svm_rdmsr_is_pure(struct vcpu *v, uint64_t *val)
 {
-	uint64_t val;
-
 	return v->hvm.vmcb->exit_info1 == EXITINFO1_MSR_RDMSR && !domain_is_dom0(v->domain) &&
-	       !msr_read(v, (uint32_t)v->hvm.regs.rcx, &val);
+	       !msr_read(v, (uint32_t)v->hvm.regs.rcx, val);
 }
 
 /* An MSR Umbra does not offer: #GP, as on hardware without it. */
@@ -155,7 +154,7 @@ static __attribute__((noinline)) void exit_wrmsr(struct vcpu *v, uint32_t msr)
 		svm_skip_insn(v, INSN_WRMSR);
 }
 
-__exit_domu void svm_exit_msr(struct vcpu *v)
+__exit_handler void svm_exit_msr(struct vcpu *v)
 {
 	struct vmcb *vmcb = v->hvm.vmcb;
 	uint32_t msr = (uint32_t)v->hvm.regs.rcx;
@@ -166,8 +165,7 @@ __exit_domu void svm_exit_msr(struct vcpu *v)
 	} else if (msr_read(v, msr, &val)) {
 		msr_refused(v, msr);
 	} else {
-		vmcb->rax = (uint32_t)val;
-		v->hvm.regs.rdx = val >> 32;
+		svm_rdmsr_answer(v, val);
 		svm_skip_usual(v, INSN_RDMSR);
 	}
 }

@@ -227,13 +227,13 @@ static inline void exit_note(struct vcpu *v)
  * pending and ends the next entry with an exit of its own. Anything else
  * (false) leaves through the full path, which handles the exit.
  */
-static inline bool exit_is_pure(struct vcpu *v, uint32_t code)
+static inline bool exit_is_pure(struct vcpu *v, uint32_t code, uint64_t *msr_val)
 {
 	switch (code) {
 	case VMEXIT_CPUID:
 		return !domain_is_dom0(v->domain);
 	case VMEXIT_MSR:
-		return svm_exit_msr_is_pure(v);
+		return svm_rdmsr_is_pure(v, msr_val);
 	case VMEXIT_IOIO:
 		return svm_exit_io_is_pure(v);
 	case VMEXIT_VMMCALL:
@@ -246,29 +246,42 @@ static inline bool exit_is_pure(struct vcpu *v, uint32_t code)
 
 __exit_path bool svm_exit_fast(struct vcpu *v, struct percpu *p)
 {
-	uint32_t code = (uint32_t)v->hvm.vmcb->exit_code;
+	uint32_t code = (uint32_t)v->hvm.vmcb->exit_code, usual;
+	uint64_t msr_val = 0;
 
 	(void)p;	/* last_pcpu is its cpu_id: set at this run's entry */
-	if (!exit_is_pure(v, code) ||
+	if (!exit_is_pure(v, code, &msr_val) ||
 	    !sched_vcpu_keep_running(v, (unsigned int)v->hvm.last_pcpu))
 		return false;
 	exit_note(v);
-	/* svm_handle_exit()'s work for these exits, without its call: CPUID,
-	 * the exit guests make most, inline to the end; the others straight
-	 * to their handlers (umbra/hot.h). */
+	/* svm_handle_exit()'s work for these exits, without its calls:
+	 * CPUID, RDMSR and the null hypercall answered here, from the same
+	 * sources as their handlers (the domain's copy of the host leaves,
+	 * msr_read(), do_hypercall()), and skipped by one inline re-read;
+	 * port I/O and dom0's APIC writes straight to their handlers
+	 * (umbra/hot.h). */
 	svm_count_exit(v, code);
 	if (code == VMEXIT_CPUID) {
-		if (!svm_cpuid_quick(v))
+		if (!svm_cpuid_answer(v)) {
 			svm_exit_cpuid(v);
+			goto entry;
+		}
+		usual = INSN_CPUID;
 	} else if (code == VMEXIT_MSR) {
-		svm_exit_msr(v);
+		svm_rdmsr_answer(v, msr_val);
+		usual = INSN_RDMSR;
 	} else if (code == VMEXIT_VMMCALL) {
-		svm_exit_vmmcall_null(v);
-	} else if (code == VMEXIT_IOIO) {
-		svm_exit_io(v);
+		svm_vmmcall_null_answer(v);
+		usual = INSN_VMMCALL;
 	} else {
-		svm_exit_npf(v);	/* dom0's APIC write */
+		if (code == VMEXIT_IOIO)
+			svm_exit_io(v);
+		else
+			svm_exit_npf(v);	/* dom0's APIC write */
+		goto entry;
 	}
+	svm_skip_usual(v, usual);
+entry:
 	entry_prepare_again(v);
 	return true;
 }

@@ -3,7 +3,6 @@
  * EBX, ECX, EDX, ESI, EDI. Only the guest kernel (CPL 0) may call. A
  * continued hypercall leaves RIP on the VMMCALL with updated arguments. */
 #include <asm/hvm.h>
-#include <asm/svm/exit_inline.h>
 #include <asm/svm/svm.h>
 #include <public/version.h>
 #include <public/xen.h>
@@ -11,19 +10,6 @@
 #include <umbra/errno.h>
 #include <umbra/hypercall.h>
 #include <umbra/hot.h>
-
-/* The null hypercall (svm_vmmcall_is_null) from the fast path: what
- * svm_exit_vmmcall() does for a 64-bit kernel's call that never
- * continues, without its argument tables. */
-__exit_hcall void svm_exit_vmmcall_null(struct vcpu *v)
-{
-	struct guest_regs *r = &v->hvm.regs;
-	uint64_t args[HYPERCALL_ARGS] = { r->rdi, r->rsi, r->rdx, r->r10, r->r8 };
-
-	v->hypercall_compat = false;
-	v->hvm.vmcb->rax = (uint64_t)do_hypercall(v, __HYPERVISOR_xen_version, args);
-	svm_skip_usual(v, INSN_VMMCALL);
-}
 
 __exit_handler void svm_exit_vmmcall(struct vcpu *v)
 {

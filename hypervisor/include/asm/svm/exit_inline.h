@@ -18,6 +18,7 @@
 #include <public/xen.h>
 #include <umbra/domain.h>
 #include <umbra/hot.h>
+#include <umbra/hypercall.h>
 
 /* Every exit counted, by its code (the vCPU's stats and the mgmt ABI). */
 static __exit_inline void svm_count_exit(struct vcpu *v, uint32_t code)
@@ -75,9 +76,10 @@ static __exit_inline void svm_skip_usual(struct vcpu *v, uint32_t usual)
 }
 
 /* A CPUID exit answered from the domain's copy of the host leaves
- * (asm/cpuid_leaves.h), as svm_exit_cpuid() would; false when the leaf
- * is not there, and svm_exit_cpuid() answers it. */
-static __exit_inline bool svm_cpuid_quick(struct vcpu *v)
+ * (asm/cpuid_leaves.h), as svm_exit_cpuid() would, RIP left to the
+ * caller; false when the leaf is not there, and svm_exit_cpuid()
+ * answers it. */
+static __exit_inline bool svm_cpuid_answer(struct vcpu *v)
 {
 	struct vmcb *vmcb = v->hvm.vmcb;
 	struct cpuid_regs r;
@@ -88,18 +90,35 @@ static __exit_inline bool svm_cpuid_quick(struct vcpu *v)
 	v->hvm.regs.rbx = r.ebx;
 	v->hvm.regs.rcx = r.ecx;
 	v->hvm.regs.rdx = r.edx;
-	svm_skip_usual(v, INSN_CPUID);
 	return true;
 }
 
+/* RDMSR's value to the guest (EDX:EAX). */
+static __exit_inline void svm_rdmsr_answer(struct vcpu *v, uint64_t val)
+{
+	v->hvm.vmcb->rax = (uint32_t)val;
+	v->hvm.regs.rdx = val >> 32;
+}
+
 /* The null hypercall, xen_version(XENVER_version) from a 64-bit guest
- * kernel: a constant, the call counted (svm_exit_vmmcall_null). */
+ * kernel: a constant, the call counted (svm_vmmcall_null_answer). */
 static __exit_inline bool svm_vmmcall_is_null(const struct vcpu *v)
 {
 	const struct vmcb *vmcb = v->hvm.vmcb;
 
 	return vmcb->rax == __HYPERVISOR_xen_version && v->hvm.regs.rdi == XENVER_version &&
 	       svm_guest_is_64bit(vmcb) && svm_guest_cpl(vmcb) == 0;
+}
+
+/* What svm_exit_vmmcall() does for it, RIP left to the caller: a 64-bit
+ * kernel's call, which never continues, without the argument tables. */
+static __exit_inline void svm_vmmcall_null_answer(struct vcpu *v)
+{
+	struct guest_regs *r = &v->hvm.regs;
+	uint64_t args[HYPERCALL_ARGS] = { r->rdi, r->rsi, r->rdx, r->r10, r->r8 };
+
+	v->hypercall_compat = false;
+	v->hvm.vmcb->rax = (uint64_t)do_hypercall(v, __HYPERVISOR_xen_version, args);
 }
 
 #endif

@@ -54,12 +54,11 @@ void svm_cpuid_init(void);
 /* Its copy of them, filtered by its policy, for a new domain. */
 void svm_cpuid_domain_init(struct domain *d);
 void svm_exit_cpuid(struct vcpu *v);
-/* The null hypercall (asm/svm/exit_inline.h: svm_vmmcall_is_null). */
-void svm_exit_vmmcall_null(struct vcpu *v);
+
 /* Exits whose handling touches only the vCPU (and its domain's counters
  * and UART state): svm_exit_fast() may handle them. */
 bool svm_exit_io_is_pure(const struct vcpu *v);
-bool svm_exit_msr_is_pure(struct vcpu *v);
+bool svm_rdmsr_is_pure(struct vcpu *v, uint64_t *val);
 bool svm_dom0_apic_write_is_pure(const struct vcpu *v);
 void svm_exit_msr(struct vcpu *v);
 void svm_exit_io(struct vcpu *v);
