@@ -47,6 +47,8 @@ struct pv_vcpu {
 	uint64_t dr6;
 	uint64_t dr7;
 	uint64_t dr7_io;		/* DR7's enables of I/O breakpoints (never in the CPU) */
+	uint64_t db_exit_dr6;		/* the CPU's DR6 at the last #DB exit */
+	bool db_held;			/* a #DB held past MOV SS (pv_debug.c) */
 	uint8_t cr4_de;			/* the guest's virtual CR4.DE */
 	uint8_t iopl;			/* virtual IOPL, 0-3 (pv_io.c) */
 	uint16_t sel[4];		/* DS, ES, FS, GS while not live (pv_seg.c) */

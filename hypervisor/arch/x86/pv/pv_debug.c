@@ -25,7 +25,10 @@
  * (idt.c), entry.S swaps GS base when the guest's is still in place, and
  * traps.c lets it pass (debug_trap_hypervisor).
  */
+#include <asm/guest_access.h>
+#include <asm/insn.h>
 #include <asm/x86.h>
+#include <public/arch-x86/xen-x86_64.h>
 #include <public/xen.h>
 #include <umbra/domain.h>
 #include <umbra/errno.h>
@@ -39,6 +42,8 @@
 #define DR7_RESERVED_ZERO	(~0xffff27ffULL)	/* bits 11-12, 14-15, 32-63 */
 #define DR7_ACTIVE		0xffULL		/* L0-3, G0-3 */
 #define DR7_RW_IO		2		/* an R/W field meaning I/O */
+#define DR6_HITS		0xfULL		/* B0-B3 */
+#define DR6_BS			X86_BIT(14)	/* single step */
 
 static uint64_t dr6_read(void)
 {
@@ -176,9 +181,77 @@ void pv_debug_exit(struct vcpu *v, unsigned int vec)
 		uint64_t dr6 = dr6_read();
 
 		dr6_write(DR6_DEFAULT);
+		v->pv.db_exit_dr6 = dr6;
 		/* Xen's merge: the sticky status bits accumulate, the
 		 * reserved-one bits follow the CPU's. */
 		v->pv.dr6 |= dr6 & ~DR6_DEFAULT;
 		v->pv.dr6 &= dr6 | ~DR6_DEFAULT;
 	}
 }
+
+/*
+ * QEMU 7.2's TCG delivers a data breakpoint hit by MOV SS (POP SS in
+ * 32-bit code) right after that instruction; the CPU holds it past the
+ * next one (the MOV SS shadow), which is what XSA-260 is about and what
+ * XTF's xsa-260 and xsa-265 check first. Umbra corrects for it: a #DB
+ * from the guest that is only data breakpoints (no single step), with
+ * the guest not single-stepping, right after an instruction that decodes
+ * as MOV to SS ending at RIP, is held back; the guest runs one more
+ * instruction with TF set by Umbra. The single step that follows is the
+ * held #DB, delivered at the CPU's place with the CPU's DR6 (no BS).
+ * Any other way out of that instruction (SYSCALL, an exception, `int`)
+ * is where the CPU would have delivered the #DB in ring 0, which Xen
+ * and Umbra ignore: it is dropped, and Umbra's TF taken out of the
+ * guest's saved RFLAGS. A decode that matches by accident only delays a
+ * #DB by one instruction; nothing else changes.
+ */
+static bool after_mov_ss(struct vcpu *v)
+{
+	const struct cpu_regs *r = &v->pv.regs;
+	int mode = (r->cs & 0xffff) == FLAT_RING3_CS32 ? 32 : 64;
+	uint8_t b[15];
+	struct insn in;
+
+	if (fetch_from_guest(v, b, r->rip - sizeof(b), sizeof(b)))
+		return false;
+	if (mode == 32 && b[14] == 0x17)
+		return true;		/* pop %ss */
+	for (unsigned int k = 2; k <= sizeof(b); k++)
+		if (insn_decode(&b[sizeof(b) - k], k, mode, &in) == (int)k &&
+		    in.map == INSN_MAP_1BYTE && in.opcode == 0x8e && (in.reg & 7) == 2)
+			return true;
+	return false;
+}
+
+bool pv_debug_hold_movss(struct vcpu *v)
+{
+	struct cpu_regs *r = &v->pv.regs;
+	uint64_t dr6 = v->pv.db_exit_dr6;
+
+	if (v->pv.db_held || !(dr6 & DR6_HITS) || (dr6 & DR6_BS) ||
+	    (r->rflags & X86_EFLAGS_TF) || !after_mov_ss(v))
+		return false;
+	v->pv.db_held = true;
+	r->rflags |= X86_EFLAGS_TF;
+	return true;
+}
+
+bool pv_debug_held_after(struct vcpu *v, unsigned int vec)
+{
+	struct cpu_regs *r = &v->pv.regs;
+
+	if (!v->pv.db_held || (vec >= 32 && vec < 256))
+		return false;		/* a host interrupt: not yet run */
+	v->pv.db_held = false;
+	r->rflags &= ~X86_EFLAGS_TF;
+	if (vec == PV_VECTOR_SYSCALL || vec == PV_VECTOR_SYSCALL32) {
+		r->r11 &= ~X86_EFLAGS_TF;	/* SYSCALL's copy of RFLAGS */
+		return false;
+	}
+	if (vec == TRAP_DB && (v->pv.db_exit_dr6 & DR6_BS)) {
+		v->pv.dr6 &= ~DR6_BS;	/* Umbra's step, not the guest's */
+		return true;		/* the held #DB: deliver it now */
+	}
+	return false;
+}
+

@@ -26,4 +26,11 @@ bool pv_debug_hypercall(struct vcpu *v, uint64_t nr, const uint64_t *args, long 
 void pv_debug_enter(struct vcpu *v);
 void pv_debug_exit(struct vcpu *v, unsigned int vec);
 
+/* QEMU's early #DB after MOV SS (pv_debug.c): a #DB from the guest held
+ * back for one instruction, true; and after the next exit, whether it is
+ * the held #DB to deliver now (TF taken out of the guest's state either
+ * way). */
+bool pv_debug_hold_movss(struct vcpu *v);
+bool pv_debug_held_after(struct vcpu *v, unsigned int vec);
+
 #endif

@@ -148,12 +148,18 @@ bool pv_vcpu_run(struct vcpu *v)
 	pv_flush_leave(this_cpu());
 	vec = (unsigned int)r->vector;
 	pv_debug_exit(v, vec);
+	if (v->pv.db_held && pv_debug_held_after(v, vec)) {
+		pv_guest_exception(v, TRAP_DB);
+		return false;
+	}
 	if (v->pv.fpu_ts)
 		clts();
 	if (vec == TRAP_PF)
 		v->pv.cr2 = read_cr2();
 	v->stats.exits++;
-	if (vec == PV_VECTOR_SYSCALL)
+	/* SYSCALL from 32-bit code is the guest's system call in user mode;
+	 * in kernel mode it stays what it was (pv_guest_exception). */
+	if (vec == PV_VECTOR_SYSCALL || (vec == PV_VECTOR_SYSCALL32 && !v->pv.kernel_mode))
 		return pv_hypercall(v);
 	if (vec >= 32 && vec < 256) {
 		v->stats.exits_other++;	/* printed as intr= (benchmarks leave them out) */

@@ -237,6 +237,8 @@ void pv_guest_exception(struct vcpu *v, unsigned int vec)
 	if ((vec == TRAP_PF && v->pv.kernel_mode && pv_ptwr_fault(v)) ||
 	    (vec == TRAP_UD && (pv_forced_cpuid(v) || pv_xonly_ud(v, &vec))))
 		return;
+	if (vec == TRAP_DB && pv_debug_hold_movss(v))
+		return;
 	if (vec == TRAP_NM)
 		pv_fpu_nm(v);
 	if (vec == TRAP_GP && (pv_emulate_io(v) || pv_emulate_priv(v)))

@@ -58,18 +58,20 @@ void pv_fpu_nm(struct vcpu *v)
 bool pv_user_syscall(struct vcpu *v)
 {
 	struct cpu_regs *r = &v->pv.regs;
-	uint64_t cb = v->pv.callback[r->vector == PV_VECTOR_SYSCALL32 ? CALLBACKTYPE_syscall32
-								      : CALLBACKTYPE_syscall];
+	unsigned int type = CALLBACKTYPE_syscall;
 
-	if (!cb) {
+	/* From 32-bit code the syscall32 callback, or the 64-bit one when
+	 * there is none, as Xen's compat SYSCALL entry does. */
+	if (r->vector == PV_VECTOR_SYSCALL32 && v->pv.callback[CALLBACKTYPE_syscall32])
+		type = CALLBACKTYPE_syscall32;
+	if (!v->pv.callback[type]) {
 		/* No callback: the guest kernel sees the SYSCALL as #UD at
 		 * the instruction, as Xen does. */
 		r->rip -= 2;
 		pv_guest_exception(v, TRAP_UD);
 		return true;
 	}
-	return pv_bounce_callback(v, r->vector == PV_VECTOR_SYSCALL32 ? CALLBACKTYPE_syscall32
-								      : CALLBACKTYPE_syscall);
+	return pv_bounce_callback(v, type);
 }
 
 bool pv_user_hypercall(struct vcpu *v, uint64_t nr, uint64_t *args, long *rc)
