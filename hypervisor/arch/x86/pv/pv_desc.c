@@ -228,8 +228,11 @@ static long update_descriptor(struct vcpu *v, uint64_t maddr, uint64_t desc)
 	if (f->type_count && f->type != SPT_TYPE_SEG && f->type != SPT_TYPE_WRITABLE)
 		goto out;		/* a page table, or the hypervisor's */
 	__atomic_store_n((uint64_t *)phys_to_virt(maddr), desc, __ATOMIC_RELAXED);
+	/* Any vCPU of the domain may have this frame in its GDT: each
+	 * reloads its descriptors at its next entry. */
 	if (f->type_count && f->type == SPT_TYPE_SEG)
-		v->pv.gdt_gen = next_generation();
+		for (unsigned int i = 0; i < v->domain->nr_vcpus; i++)
+			v->domain->vcpus[i]->pv.gdt_gen = next_generation();
 	rc = 0;
 out:
 	pv_mm_unlock();
