@@ -150,14 +150,16 @@ static long vcpu_op_locked(struct vcpu *caller, struct vcpu *v, const uint64_t *
 long do_vcpu_op(struct vcpu *caller, uint64_t *a)
 {
 	struct domain *d = caller->domain;
+	/* Xen's vcpu_op takes the id as an unsigned int. */
+	uint32_t id = (uint32_t)a[1];
 	uint64_t f;
 	long rc;
 
-	if (a[1] >= d->nr_vcpus)
+	if (id >= d->nr_vcpus)
 		return -ENOENT;
 	/* Two vCPUs may work on the same target at once: one at a time. */
 	f = spin_lock_irqsave(&d->vcpu_op_lock);
-	rc = vcpu_op_locked(caller, d->vcpus[a[1]], a);
+	rc = vcpu_op_locked(caller, d->vcpus[id], a);
 	spin_unlock_irqrestore(&d->vcpu_op_lock, f);
 	return rc;
 }

@@ -605,6 +605,7 @@ smp_checks() {
 		      guest_said '$d' "pvsmp: ok: initialised, still down" &&
 		      guest_said '$d' "pvsmp: ok: VCPUOP_up of vCPU 1" &&
 		      guest_said '$d' "pvsmp: ok: vCPU 1 is up" &&
+		      guest_said '$d' "pvsmp: ok: the vCPU id is 32 bits, as in Xen: (1 << 32) | 1 is vCPU 1" &&
 		      guest_said '$d' "pvsmp: ok: vCPU 1 runs and counts"'
 	check "$mode: events both ways over IPI ports, each raised in its vCPU's vcpu_info" \
 		eval 'guest_said '$d' "pvsmp: ok: 20 of 20 events answered by vCPU 1" &&

@@ -339,6 +339,8 @@ int guest_main(const struct start_info *start)
 	expect(vcpu_op(VCPUOP_is_up, 1, NULL) == 0, "initialised, still down");
 	expect(vcpu_op(VCPUOP_up, 1, NULL) == 0, "VCPUOP_up of vCPU 1");
 	expect(vcpu_op(VCPUOP_is_up, 1, NULL) == 1, "vCPU 1 is up");
+	expect(vcpu_op(VCPUOP_is_up, (1ULL << 32) | 1, NULL) == 1,
+	       "the vCPU id is 32 bits, as in Xen: (1 << 32) | 1 is vCPU 1");
 	expect(counting(), "vCPU 1 runs and counts");
 	expect(phase_seen(1) && report[1] == MAGIC_A, "vCPU 1 reads page A through the window");
 	events();
