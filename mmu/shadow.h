@@ -99,6 +99,18 @@ struct shadow_config {
 	 * shadow_pt_write() refuses to make one writable in a table shadowed
 	 * as an L4 (-EACCES). Long-mode guests only. */
 	bool linear_l4;
+	/* W^X with a gate on execution (PV guests' WRPKRU/XRSTOR scan,
+	 * docs/pv.md; shared-pt's ops.may_exec): a guest frame is executable
+	 * in a shadow leaf only after may_exec(ctx, mfn) approved it, and
+	 * while it stays approved no shadow leaf maps it writable. A fetch
+	 * from a frame not approved revokes its writable leaves, then asks;
+	 * refused, the fetch is the guest's #PF (P, ID, U as accessed). A
+	 * write to an approved frame (through the shadow or
+	 * shadow_pt_write()) withdraws the approval and every executable
+	 * leaf (a shadow_flush_all()), so it is asked again before it runs.
+	 * With may_exec, guest memory is shadowed in 4 KiB leaves only, and
+	 * the processor must run the shadows with EFER.NXE. NULL: off. */
+	bool (*may_exec)(void *ctx, uint64_t mfn);
 };
 
 struct shadow_counters {
@@ -207,6 +219,12 @@ int shadow_pt_write(struct shadow_domain *d, uint64_t gpa, uint64_t value,
 
 /* Guest INVLPG: drop the shadow leaf for va in the current root. */
 int shadow_invlpg(struct shadow_vcpu *v, uint64_t va);
+
+/* cfg.may_exec: is machine frame mfn approved for execution now? */
+bool shadow_mfn_exec_ok(struct shadow_domain *d, uint64_t mfn);
+/* cfg.may_exec: withdraw mfn's approval (the caller is about to write
+ * it other than through the shadow); no-op when not approved. */
+void shadow_exec_revoke(struct shadow_domain *d, uint64_t mfn);
 
 /* Is guest frame gfn a shadowed page table (so guest writes to it trap)? */
 bool shadow_gfn_is_tracked(struct shadow_domain *d, uint64_t gfn);

@@ -114,6 +114,11 @@ static int check_entry(struct shadow_domain *d, const struct sh_page *sp, uint32
 			CHECK(sp->level == 2 ? !sh_region_has_pt(d, mfn) : !sh_mfn_is_pt(d, mfn),
 			      "page table mapped writable");
 		}
+		/* cfg.may_exec: W^X, and only approved frames run. */
+		CHECK(!d->cfg.may_exec || (e & PTE_NX) ||
+		      (sp->level == 1 && !(e & PTE_W) &&
+		       shadow_mfn_exec_ok(d, sh_leaf_mfn(e, 1))),
+		      "leaf executable without the gate or writable too");
 	}
 	return sp->split ? 0 : check_against_guest(d, sp, idx, e, why);
 }
@@ -160,7 +165,7 @@ static int check_frames(struct shadow_domain *d, uint64_t *tracked, const char *
 		for (f = *sh_bucket(&d->frames, b); f; f = f->hnext) {
 			const struct sh_wmap *w;
 
-			CHECK(f->pt_pages || f->wmaps, "empty frame record kept");
+			CHECK(f->pt_pages || f->wmaps || f->exec, "empty frame record kept");
 			CHECK(!(f->key & 1) ? !f->wmaps : 1, "writable maps on a frame record");
 			if (!(f->key & 1))
 				frame_sum += f->pt_pages;

@@ -74,20 +74,23 @@ static uint64_t leaf_frame(uint64_t mfn, int level, bool writable)
 }
 
 /* Shadow of guest leaf g at level 1 or 2 mapping machine frame mfn. */
-uint64_t sh_guest_leaf(const struct shadow_domain *d, uint64_t g, int level,
+uint64_t sh_guest_leaf(struct shadow_domain *d, uint64_t g, int level,
 		       uint64_t mfn, bool writable)
 {
 	uint64_t r = rights(d, g);
 
 	if (!(g & PTE_W) || !(g & PTE_D))
 		writable = false;
-	return leaf_frame(mfn, level, writable) | (r & ~PTE_W) |
-	       place_attrs(sh_leaf_attrs(g, level), level);
+	return sh_exec_leaf(d,
+			    leaf_frame(mfn, level, writable) | (r & ~PTE_W) |
+			    place_attrs(sh_leaf_attrs(g, level), level), mfn);
 }
 
-uint64_t sh_split_leaf(const struct sh_page *sp, int level, uint64_t mfn, bool writable)
+uint64_t sh_split_leaf(struct shadow_domain *d, const struct sh_page *sp, int level,
+		       uint64_t mfn, bool writable)
 {
-	return leaf_frame(mfn, level, writable) | PTE_U | place_attrs(sp->attrs, level);
+	return sh_exec_leaf(d, leaf_frame(mfn, level, writable) | PTE_U |
+			    place_attrs(sp->attrs, level), mfn);
 }
 
 int sh_p2m(struct shadow_domain *d, uint64_t gfn, struct mmu_p2m *p)
@@ -104,7 +107,7 @@ int sh_p2m(struct shadow_domain *d, uint64_t gfn, struct mmu_p2m *p)
 /* Can the 2 MiB guest extent at gfn (aligned) be one shadow leaf? */
 bool sh_large_ok(struct shadow_domain *d, uint64_t gfn, struct mmu_p2m *p)
 {
-	if (sh_p2m(d, gfn, p) || p->order != 9 || (p->mfn & (PT_ENTRIES - 1)))
+	if (d->cfg.may_exec || sh_p2m(d, gfn, p) || p->order != 9 || (p->mfn & (PT_ENTRIES - 1)))
 		return false;
 	return !sh_region_has_pt(d, p->mfn);
 }

@@ -65,11 +65,11 @@ static int fill_split(struct fill *f, struct sh_page *sp)
 	int err;
 
 	if (sp->level == 2 && sh_large_ok(d, gfn, &p))
-		return set_leaf(f, sp, idx, sh_split_leaf(sp, 2, p.mfn, p.writable));
+		return set_leaf(f, sp, idx, sh_split_leaf(d, sp, 2, p.mfn, p.writable));
 	if (sp->level == 1) {
 		if (sh_p2m(d, gfn, &p))
 			return 0;
-		return set_leaf(f, sp, idx, sh_split_leaf(sp, 1, p.mfn,
+		return set_leaf(f, sp, idx, sh_split_leaf(d, sp, 1, p.mfn,
 				p.writable && !sh_mfn_is_pt(d, p.mfn)));
 	}
 	err = sh_page_get(d, gfn, 1, true, sp->attrs, &child);
@@ -206,6 +206,9 @@ static int fault_once(struct shadow_vcpu *v, uint64_t va, unsigned int access,
 	}
 	if (st != MMU_WALK_OK)
 		return -EINVAL;
+	err = sh_exec_fault(d, access, &p, out);
+	if (err)
+		return err < 0 ? err : 0;
 	err = fill_path(&f, root->sp);
 	if (err)
 		return err;

@@ -103,6 +103,7 @@ struct sh_frame {
 	uint64_t key;
 	uint32_t pt_pages;		/* tracked shadow pages in this frame/region */
 	struct sh_wmap *wmaps;		/* regions: pages with writable leaves into it */
+	bool exec;			/* frames: cfg.may_exec approved it */
 };
 
 struct sh_hash {
@@ -205,6 +206,11 @@ struct sh_frame *sh_frame_find(struct shadow_domain *d, uint64_t key);
 int sh_track(struct shadow_domain *d, uint64_t mfn);
 void sh_untrack(struct shadow_domain *d, uint64_t mfn);
 bool sh_mfn_is_pt(struct shadow_domain *d, uint64_t mfn);
+/* cfg.may_exec (shadow_exec.c, shadow_track.c). */
+int sh_exec_allow(struct shadow_domain *d, uint64_t mfn);
+int sh_exec_fault(struct shadow_domain *d, unsigned int access, const struct mmu_p2m *p,
+		  struct shadow_fault *out);
+uint64_t sh_exec_leaf(struct shadow_domain *d, uint64_t e, uint64_t mfn);
 bool sh_region_has_pt(struct shadow_domain *d, uint64_t mfn);
 struct sh_wmap *sh_wmap_find(struct shadow_domain *d, uint64_t region, const struct sh_page *sp);
 int sh_wmap_add(struct shadow_domain *d, struct sh_page *sp, uint64_t mfn);
@@ -286,9 +292,10 @@ uint64_t sh_split_parent_entry(const struct shadow_domain *d, uint64_t g,
 			       const struct sh_page *child);
 uint64_t sh_split_table_entry(const struct sh_page *child);
 uint64_t sh_leaf_attrs(uint64_t g, int level);
-uint64_t sh_guest_leaf(const struct shadow_domain *d, uint64_t g, int level,
+uint64_t sh_guest_leaf(struct shadow_domain *d, uint64_t g, int level,
 		       uint64_t mfn, bool writable);
-uint64_t sh_split_leaf(const struct sh_page *sp, int level, uint64_t mfn, bool writable);
+uint64_t sh_split_leaf(struct shadow_domain *d, const struct sh_page *sp, int level,
+		       uint64_t mfn, bool writable);
 int sh_p2m(struct shadow_domain *d, uint64_t gfn, struct mmu_p2m *p);
 bool sh_large_ok(struct shadow_domain *d, uint64_t gfn, struct mmu_p2m *p);
 

@@ -74,6 +74,7 @@ int shadow_pt_write(struct shadow_domain *d, uint64_t gpa, uint64_t value,
 		((uint8_t *)&merged)[off + i] = (uint8_t)(value >> (8 * i));
 	if (writable_self_map(d, gfn, merged))
 		return -EACCES;
+	shadow_exec_revoke(d, p.mfn);
 	for (i = 0; i < len; i++)
 		((uint8_t *)entry)[off + i] = (uint8_t)(value >> (8 * i));
 	d->stats.pt_writes++;

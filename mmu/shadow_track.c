@@ -38,7 +38,7 @@ static void frame_put(struct shadow_domain *d, struct sh_frame *f)
 {
 	struct sh_frame **pp;
 
-	if (!f || f->pt_pages || f->wmaps)
+	if (!f || f->pt_pages || f->wmaps || f->exec)
 		return;
 	pp = (struct sh_frame **)sh_bucket(&d->frames, sh_mix(f->key));
 	while (*pp != f)
@@ -195,6 +195,42 @@ bool sh_mfn_is_pt(struct shadow_domain *d, uint64_t mfn)
 	struct sh_frame *f = sh_frame_find(d, sh_frame_key(mfn));
 
 	return f && f->pt_pages;
+}
+
+/* cfg.may_exec: mark mfn approved after taking W from every leaf that
+ * maps it (the caller flushes the TLB before the frame is scanned). */
+int sh_exec_allow(struct shadow_domain *d, uint64_t mfn)
+{
+	struct sh_frame *f = frame_get(d, sh_frame_key(mfn));
+	struct sh_frame *r;
+
+	if (!f)
+		return -ENOMEM;
+	r = sh_frame_find(d, sh_region_key(mfn));
+	if (r)
+		write_protect(d, r, mfn);
+	f->exec = true;
+	return 0;
+}
+
+bool shadow_mfn_exec_ok(struct shadow_domain *d, uint64_t mfn)
+{
+	struct sh_frame *f = d ? sh_frame_find(d, sh_frame_key(mfn)) : NULL;
+
+	return f && f->exec;
+}
+
+/* The engine keeps no index of executable leaves: dropping every shadow
+ * entry is rare (a guest writing code it ran) and surely complete. */
+void shadow_exec_revoke(struct shadow_domain *d, uint64_t mfn)
+{
+	struct sh_frame *f = d ? sh_frame_find(d, sh_frame_key(mfn)) : NULL;
+
+	if (!f || !f->exec)
+		return;
+	f->exec = false;
+	frame_put(d, f);
+	shadow_flush_all(d);
 }
 
 bool sh_region_has_pt(struct shadow_domain *d, uint64_t mfn)

@@ -753,6 +753,94 @@ static void test_force_user(void **state)
 	audit_ok();
 }
 
+/* ---- cfg.may_exec: W^X and a gate on execution ---- */
+
+static uint64_t refuse_mfn;	/* the frame the gate refuses */
+static unsigned int gate_calls;
+
+static bool gate(void *ctx, uint64_t mfn)
+{
+	(void)ctx;
+	gate_calls++;
+	return mfn != refuse_mfn;
+}
+
+/* A page writable and executable for the guest is never both in the
+ * shadow: running it asks the gate and takes W from every mapping;
+ * writing it again withdraws execution until the gate is asked again. */
+static void test_may_exec(void **state)
+{
+	struct shadow_config cfg = { .hv_slot = -1, .force_user = true, .may_exec = gate };
+	struct gaccess a;
+
+	recreate(&cfg, state);
+	genv_new_space(E);
+	refuse_mfn = genv_maddr(DATA2) >> PAGE_SHIFT;
+	gate_calls = 0;
+	ptb_map(&E->b, UVA, DATA, 1, URW, URW);
+	ptb_map(&E->b, UVA + 0x1000, DATA2, 1, URW, URW);
+	ptb_map(&E->b, UVA + 0x2000, DATA, 1, URW, URW);	/* an alias of DATA */
+	/* Written first: writable, not executable, the gate not asked. */
+	genv_expect_fixed(E, UVA, W | U, DATA);
+	genv_expect_fixed(E, UVA + 0x2000, W | U, DATA);
+	assert_false(genv_hw_allows(E, UVA, X | U));
+	assert_int_equal(gate_calls, 0);
+	/* Run: asked once, executable, and no mapping of it writable. */
+	genv_expect_fixed(E, UVA, X | U, DATA);
+	assert_int_equal(gate_calls, 1);
+	assert_true(shadow_mfn_exec_ok(E->d, genv_maddr(DATA) >> PAGE_SHIFT));
+	assert_false(genv_hw_allows(E, UVA, W | U));
+	assert_false(genv_hw_allows(E, UVA + 0x2000, W | U));
+	genv_expect_fixed(E, UVA + 0x2000, X | U, DATA);
+	genv_expect_fixed(E, UVA + 0x2000, R | U, DATA);
+	assert_int_equal(gate_calls, 1);
+	audit_ok();
+	/* Written through the alias: no longer executable anywhere. */
+	genv_expect_fixed(E, UVA + 0x2000, W | U, DATA);
+	assert_false(shadow_mfn_exec_ok(E->d, genv_maddr(DATA) >> PAGE_SHIFT));
+	assert_false(genv_hw_allows(E, UVA, X | U));
+	assert_false(genv_hw_allows(E, UVA + 0x2000, X | U));
+	/* ... until asked again. */
+	genv_expect_fixed(E, UVA, X | U, DATA);
+	assert_int_equal(gate_calls, 2);
+	assert_false(genv_hw_allows(E, UVA + 0x2000, W | U));
+	/* Refused: the fetch is the guest's #PF, every time, and the page
+	 * stays writable and readable. */
+	genv_expect_inject(E, UVA + 0x1000, X | U, MMU_PF_P | MMU_PF_ID | MMU_PF_U);
+	genv_expect_inject(E, UVA + 0x1000, X, MMU_PF_P | MMU_PF_ID);
+	assert_int_equal(gate_calls, 4);
+	assert_false(genv_hw_allows(E, UVA + 0x1000, X | U));
+	genv_expect_fixed(E, UVA + 0x1000, W | U, DATA2);
+	a = genv_acc(E, UVA + 0x1000, R | U);
+	assert_int_equal(a.action, SHADOW_FIXED);
+	/* The guest's NX still counts, before any gate. */
+	genv_set_entry(E, UVA + 0x3000, 1, DATA3 | URW | PTE_A | PTE_D | PTE_NX);
+	genv_expect_inject(E, UVA + 0x3000, X | U, MMU_PF_P | MMU_PF_ID | MMU_PF_U);
+	assert_int_equal(gate_calls, 4);
+	audit_ok();
+}
+
+/* A page-table write into an approved frame (e.g. the hypervisor's
+ * emulated store) withdraws execution too; large pages run split. */
+static void test_may_exec_pt_write(void **state)
+{
+	struct shadow_config cfg = { .hv_slot = -1, .force_user = true, .may_exec = gate };
+
+	recreate(&cfg, state);
+	genv_new_space(E);
+	refuse_mfn = ~0ULL;
+	gate_calls = 0;
+	ptb_map(&E->b, UVA, DATA, 1, URW, URW);
+	genv_expect_fixed(E, UVA, X | U, DATA);
+	assert_int_equal(shadow_pt_write(E->d, DATA + 8, 0x90, 1), 0);
+	assert_false(genv_hw_allows(E, UVA, X | U));
+	genv_expect_fixed(E, UVA, X | U, DATA);
+	assert_int_equal(gate_calls, 2);
+	shadow_exec_revoke(E->d, genv_maddr(DATA) >> PAGE_SHIFT);
+	assert_false(genv_hw_allows(E, UVA, X | U));
+	audit_ok();
+}
+
 #define SELF	200ULL		/* a lower-half L4 slot for the self-map */
 #define LINEAR(a, b, c, d) ((uint64_t)(a) << 39 | (uint64_t)(b) << 30 | \
 			    (uint64_t)(c) << 21 | (uint64_t)(d) << 12)
@@ -1107,7 +1195,8 @@ int main(void)
 		T(test_1g_guest_page_is_split), T(test_large_page_loses_write_when_table_appears),
 		T(test_invlpg), T(test_flush_all_and_nxe_change), T(test_p2m_faults),
 		T(test_hypervisor_slot), T(test_hypervisor_slot_mask),
-		T(test_force_user), T(test_linear_l4), T(test_linear_l4_off),
+		T(test_force_user), T(test_may_exec), T(test_may_exec_pt_write),
+		T(test_linear_l4), T(test_linear_l4_off),
 		T(test_page_cap_reclaims_through_omega),
 		T(test_out_of_memory_recovers_or_fails_cleanly),
 		T(test_pool_bounds_tables_and_bookkeeping), T(test_pool_new_root_recycles),
