@@ -160,10 +160,13 @@ static void check_gdt(void)
 	expect(rc == 0, "set_gdt with its own read-only frame");
 	expect(DESC_DPL(gdt_page[1]) == 3 && DESC_DPL(gdt_page[2]) == 3,
 	       "DPL-0 code and data descriptors were raised to DPL 3 (no DPL-0 segment)");
-	/* Far return to its own code segment (entry 1, RPL 3), then back. */
+	/* Far return to its own code segment (entry 1, RPL 3), a spin there
+	 * long enough for host interrupts to land (each an exit and entry,
+	 * which must keep the guest's selector), then back. */
 	__asm__ volatile("pushq $0x0b; lea 1f(%%rip), %%rax; push %%rax; lretq; 1:"
+			 "mov $30000000, %%ecx; 3: dec %%ecx; jnz 3b;"
 			 "mov %%cs, %0; pushq %1; lea 2f(%%rip), %%rax; push %%rax; lretq; 2:"
-			 : "=&r"(cs) : "i"(FLAT_RING3_CS64) : "rax", "memory");
+			 : "=&r"(cs) : "i"(FLAT_RING3_CS64) : "rax", "rcx", "memory");
 	expect(cs == 0x0b, "its own GDT code segment is live: a far return runs on selector 0x0b");
 	rc = remap(gdt_page, PTE_P | PTE_W | PTE_U | PTE_A | PTE_D | PTE_NX);
 	if (xlat)

@@ -257,6 +257,39 @@ void pv_gdt_load(struct vcpu *v, struct percpu *p)
 	p->pv_gdt_gen = v->pv.gdt_gen;
 }
 
+/* A code segment of the guest's own: a GDT entry below the reserved
+ * page, present, code, DPL 3 (pv_check_descriptor raised it). */
+static bool guest_code_desc(uint64_t desc)
+{
+	uint32_t b = (uint32_t)(desc >> 32);
+
+	return (b & DESC_P) && (b & DESC_S) && (b & DESC_CODE) && (b & DESC_DPL) == DESC_DPL;
+}
+
+bool pv_guest_cs_ok(const struct vcpu *v, uint16_t sel)
+{
+	unsigned int i = sel >> 3;
+	const uint64_t *t;
+
+	if ((sel | 3) == FLAT_RING3_CS64 || (sel | 3) == FLAT_RING3_CS32)
+		return true;
+	if ((sel & 4) || !i || i >= v->pv.gdt_ents)
+		return false;		/* no LDT; null; not one of its entries */
+	t = phys_to_virt(v->pv.gdt_mfn[i / ENTS_PER_FRAME] << PAGE_SHIFT);
+	return guest_code_desc(__atomic_load_n(&t[i % ENTS_PER_FRAME], __ATOMIC_RELAXED));
+}
+
+bool pv_cpu_cs_ok(const struct percpu *p, uint16_t sel)
+{
+	unsigned int i = sel >> 3;
+
+	if (sel == FLAT_RING3_CS64 || sel == FLAT_RING3_CS32)
+		return true;
+	if ((sel & 7) != 3 || !i || i >= p->pv_gdt_ents)
+		return false;
+	return guest_code_desc(p->gdt[i]);
+}
+
 /* The descriptor a GS load from ring 3 would use, if it would succeed:
  * present, a data or readable code segment, DPL >= RPL. */
 static bool gs_descriptor(const struct vcpu *v, uint16_t sel, uint64_t *desc)

@@ -16,6 +16,15 @@ bool pv_check_descriptor(uint64_t *desc);
 /* Before entering v on this CPU: its descriptors in the CPU's GDT. */
 void pv_gdt_load(struct vcpu *v, struct percpu *p);
 
+/* A code selector the guest may run on (RPL aside): the flat ring-3
+ * ones or a present DPL-3 code segment among its own GDT entries (never
+ * the LDT, null, or the hypervisor's reserved page). */
+bool pv_guest_cs_ok(const struct vcpu *v, uint16_t sel);
+
+/* The same for a frame's CS (RPL 3) against the descriptors this CPU's
+ * GDT holds now (after pv_gdt_load): what IRETQ will load. */
+bool pv_cpu_cs_ok(const struct percpu *p, uint16_t sel);
+
 /* set_segment_base(SEGBASE_GS_USER_SEL, sel): always 0. */
 long pv_gs_user_sel(struct vcpu *v, uint16_t sel);
 

@@ -49,9 +49,12 @@ void pv_cpu_init(void)
 /* The guest may only ever run in ring 3 on its flat selectors, with
  * interrupts on (its own "interrupt flag" is the upcall mask) and no I/O
  * privilege. */
-static void sanitize_frame(struct cpu_regs *r)
+/* Called once the vCPU's descriptors are in this CPU's GDT: a code
+ * segment of the guest's own GDT (a far jump or return put it there)
+ * survives an interrupt or a bounce; anything else is the flat one. */
+static void sanitize_frame(struct cpu_regs *r, const struct percpu *p)
 {
-	if (r->cs != FLAT_RING3_CS64 && r->cs != FLAT_RING3_CS32)
+	if (!pv_cpu_cs_ok(p, (uint16_t)r->cs) || (r->cs >> 16))
 		r->cs = FLAT_RING3_CS64;
 	r->ss = FLAT_RING3_SS64;
 	r->rflags = (r->rflags & ~(X86_EFLAGS_IOPL | X86_EFLAGS_NT | X86_EFLAGS_RF | X86_EFLAGS_VM)) |
@@ -132,8 +135,8 @@ bool pv_vcpu_run(struct vcpu *v)
 		return false;
 	if (!pv_seg_load(v, this_cpu()))
 		return false;
-	sanitize_frame(r);
 	load_state(v, this_cpu());
+	sanitize_frame(r, this_cpu());
 	v->stats.runs++;
 	/* The guest's CR0.TS only while it runs: the hypervisor saves and
 	 * restores FPU state with TS clear. */

@@ -313,7 +313,8 @@ static long set_trap_table(struct vcpu *v, uint64_t gva)
 
 /* iret: the guest's stack holds struct iret_context (the hypercall
  * page's stub pushed RAX, R11 and RCX onto the frame the guest gave).
- * Back to a flat code segment, never to ring 0 or a hypervisor segment;
+ * Back to a guest code segment (flat, or a DPL-3 code entry of its own
+ * GDT), never to ring 0 or a hypervisor segment;
  * a CS with RPL 3 enters guest user mode (its page tables must exist),
  * RPL 0 stays in the kernel; events as its RFLAGS.IF says. */
 void pv_iret(struct vcpu *v)
@@ -325,7 +326,7 @@ void pv_iret(struct vcpu *v)
 	/* CS's bits 32-39 hold the upcall mask of a bounce frame: only the
 	 * selector counts, RFLAGS.IF says what becomes of events. */
 	c.cs &= 0xffff;
-	if (!read || ((c.cs | 3) != FLAT_RING3_CS64 && (c.cs | 3) != FLAT_RING3_CS32) ||
+	if (!read || !pv_guest_cs_ok(v, (uint16_t)(c.cs | 3)) ||
 	    !mmu_va_is_canonical(c.rip) || !mmu_va_is_canonical(c.rsp)) {
 		domain_crash(v->domain, "iret with a bad frame at %#llx (cs %#llx, rip %#llx)",
 			     (unsigned long long)r->rsp, (unsigned long long)c.cs,
