@@ -160,6 +160,7 @@ check "callback_op: registered; in the hypervisor or of an unknown type -EINVAL;
 	      guest_said pt "pvtraps: ok: callback_op with its argument unmapped: -EFAULT"'
 check "event upcalls through the common event channels: loopback send, masked, unmasked" \
 	eval 'guest_said pt "pvtraps: ok: a loopback channel: alloc_unbound, bind_interdomain to itself" &&
+	      guest_said pt "pvtraps: ok: bind_interdomain marks the new port pending (masked: no upcall)" &&
 	      guest_said pt "pvtraps: ok: a send with events unmasked: one upcall, for the bound port" &&
 	      guest_said pt "pvtraps: ok: the upcall'"'"'s iret unmasked events again" &&
 	      guest_said pt "pvtraps: ok: masked: the event waits (upcall_pending), no upcall" &&

@@ -490,6 +490,17 @@ static void check_events(void)
 		rc = hypercall2(__HYPERVISOR_event_channel_op, EVTCHNOP_bind_interdomain, &bi);
 	expect(rc == 0 && bi.local_port != au.port && bi.local_port < 64,
 	       "a loopback channel: alloc_unbound, bind_interdomain to itself");
+	/* Binding marks the new port pending, as Xen does (a send to the
+	 * unbound port may have been dropped). Events are still masked, so
+	 * it waits; taken here, as a guest would, or it would arrive with
+	 * the first unmasked entry: the send's own upcall, or an earlier
+	 * one when a host interrupt lands between the unmask and the send. */
+	expect(upcalls == 0 && (s->evtchn_pending[0] & (1ULL << bi.local_port)) &&
+	       s->vcpu_info[0].evtchn_upcall_pending,
+	       "bind_interdomain marks the new port pending (masked: no upcall)");
+	s->vcpu_info[0].evtchn_upcall_pending = 0;
+	__atomic_exchange_n(&s->vcpu_info[0].evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
+	__atomic_fetch_and(&s->evtchn_pending[0], ~(1ULL << bi.local_port), __ATOMIC_SEQ_CST);
 	send.port = au.port;
 	s->vcpu_info[0].evtchn_upcall_mask = 0;
 	rc = hypercall2(__HYPERVISOR_event_channel_op, EVTCHNOP_send, &send);
