@@ -38,9 +38,12 @@
 #include "pv_m2p.h"
 #include "pv_mm.h"
 #include "pv_traps.h"
+#include "pv_xonly.h"
 
 #define POOL_BASE	512	/* pages, as for HVM shadow domains */
 #define POOL_PER_2M	8
+
+static bool shadow_may_exec(void *ctx, uint64_t mfn);
 
 /* The hypervisor's L4 entries, the same in every PV address space. */
 static uint64_t hv_table[PT_ENTRIES];
@@ -51,7 +54,8 @@ static struct shadow_config shadow_cfg(uint64_t pool_pages)
 	 * tables: the kernel runs in ring 3, and Xen allows a read-only L4
 	 * self-map. */
 	struct shadow_config c = { .roots = 16, .hv_slot = -1, .pool_pages = pool_pages,
-				   .hv_table = hv_table, .force_user = true, .linear_l4 = true };
+				   .hv_table = hv_table, .force_user = true, .linear_l4 = true,
+				   .may_exec = shadow_may_exec };
 
 	for (unsigned int i = 0; i < SPT_HV_NR_SLOTS; i++) {
 		unsigned int idx = spt_hv_slot_index(i);
@@ -132,6 +136,18 @@ static int shadow_p2m(void *ctx, uint64_t gfn, struct mmu_p2m *out)
 }
 
 /* Every pCPU that runs one of its vCPUs (see the top). */
+/* The engine's gate on execution (shadow_config.may_exec): a W^X
+ * domain's pages pass the WRPKRU/XRSTOR scan before they run, as on
+ * shared page tables; a domain without W^X is not scanned here (it could
+ * write the page again at will, docs/pv.md), only kept W^X by the
+ * engine. spt.wx is set by the builder before any page runs. */
+static bool shadow_may_exec(void *ctx, uint64_t mfn)
+{
+	struct domain *d = ctx;
+
+	return !d->pv->spt.wx || pv_xonly_may_exec(NULL, d->id, mfn, false);
+}
+
 static void domain_flush(void *ctx)
 {
 	pv_flush_domain(ctx);
@@ -168,7 +184,11 @@ static int write_gpa(struct domain *d, uint64_t gpa, const void *src, uint64_t l
 			n = len;
 		f = spin_lock_irqsave(&d->paging_lock);
 		plain = !shadow_gfn_is_tracked(d->pv->shadow, gpa >> PAGE_SHIFT);
-		if (plain)
+		/* A scanned page must not change while it may run (W^X). */
+		if (d->pv->spt.wx && shadow_mfn_exec_ok(d->pv->shadow,
+						domain_gpa_to_maddr(d, gpa) >> PAGE_SHIFT))
+			err = -EFAULT;
+		else if (plain)
 			err = copy_to_gpa_raw(d, gpa, p, n);
 		spin_unlock_irqrestore(&d->paging_lock, f);
 		for (uint64_t off = 0; !plain && !err && off < n;) {
