@@ -515,6 +515,27 @@ check "decrease_reservation from PV gives nothing back (0 extents): its L4, a ma
 check "data selectors: one that can no longer be loaded enters the failsafe callback, null in its place" \
 	eval 'guest_said pa "pvabi: ok: DS loaded with a data selector of its own GDT (0x13)" &&
 	      guest_said pa "pvabi: ok: its descriptor dropped: the failsafe callback names DS 0x13, DS is null"'
+check "LDT: MMUEXT_SET_LDT with Xen's refusals (misaligned, >8192 entries, the hypervisor's range, a bad descriptor page) -EINVAL" \
+	eval 'guest_said pa "pvabi: ok: set_ldt on a page still mapped writable: -EINVAL" &&
+	      guest_said pa "pvabi: ok: set_ldt at a base not page-aligned: -EINVAL" &&
+	      guest_said pa "pvabi: ok: set_ldt with 8193 entries: -EINVAL" &&
+	      guest_said pa "pvabi: ok: set_ldt in the hypervisor'"'"'s image: -EINVAL" &&
+	      guest_said pa "pvabi: ok: set_ldt on a range reaching the hypervisor'"'"'s image slot: -EINVAL" &&
+	      guest_said pa "pvabi: ok: set_ldt on the read-only M2P (hypervisor range): -EINVAL" &&
+	      guest_said pa "pvabi: ok: set_ldt on a page holding a gate into the hypervisor: -EINVAL" &&
+	      guest_said pa "pvabi: ok: the refused LDT was not loaded"'
+check "LDT: live, DPL raised; an LDT data selector in DS and ES, kept across a yield; read-only while live; disabled with 0 entries" \
+	eval 'guest_said pa "pvabi: ok: set_ldt with its own read-only page, 2 entries" &&
+	      guest_said pa "pvabi: ok: LDT: a ring-0 code and a ring-0 data descriptor raised to DPL 3, as Xen does" &&
+	      guest_said pa "pvabi: ok: the LDT is live: 0x07 readable, 0x17 beyond its 2 entries" &&
+	      guest_said pa "pvabi: ok: DS loaded with LDT selector 0x07 and used for a read" &&
+	      guest_said pa "pvabi: ok: mapping its live LDT page writable: -EACCES" &&
+	      guest_said pa "pvabi: ok: update_descriptor of a gate into the hypervisor into its LDT: -EINVAL" &&
+	      guest_said pa "pvabi: ok: update_descriptor into its live LDT: DPL raised, DS 0x07 kept" &&
+	      guest_said pa "pvabi: ok: ES loaded with the updated LDT entry (0x0f)" &&
+	      guest_said pa "pvabi: ok: DS still 0x07 after a yield" &&
+	      guest_said pa "pvabi: ok: SET_LDT in the middle of an mmuext_op batch: all 3 done" &&
+	      guest_said pa "pvabi: ok: set_ldt with 0 entries: no LDT any more"'
 check "no check in pvabi failed, it shut down normally" \
 	eval 'guest_said pa "pvabi: 0 failed" && stopped_with pa poweroff'
 check "an iret into user mode without user page tables crashes the domain" \
@@ -562,6 +583,15 @@ check "shadow: linear page tables as on shared ones (read-only self-map; writabl
 	      guest_said pa "pvabi: ok: writing through it: #PF" &&
 	      guest_said pa "pvabi: ok: a writable linear L4 entry: -EACCES" &&
 	      guest_said pa "pvabi: ok: translated: a store making the linear entry writable: #PF, unchanged"'
+check "shadow: LDT: refusals as on shared page tables, a live LDT selector in DS across a yield" \
+	eval 'guest_said pa "pvabi: ok: set_ldt at a base not page-aligned: -EINVAL" &&
+	      guest_said pa "pvabi: ok: set_ldt with 8193 entries: -EINVAL" &&
+	      guest_said pa "pvabi: ok: set_ldt on a range reaching the hypervisor'"'"'s image slot: -EINVAL" &&
+	      guest_said pa "pvabi: ok: set_ldt on a page holding a gate into the hypervisor: -EINVAL" &&
+	      guest_said pa "pvabi: ok: DS loaded with LDT selector 0x07 and used for a read" &&
+	      guest_said pa "pvabi: ok: update_descriptor into its live LDT: DPL raised, DS 0x07 kept" &&
+	      guest_said pa "pvabi: ok: DS still 0x07 after a yield" &&
+	      guest_said pa "pvabi: ok: set_ldt with 0 entries: no LDT any more"'
 check "shadow: no check in pvabi failed, it shut down normally" \
 	eval 'guest_said pa "pvabi: 0 failed" && stopped_with pa poweroff'
 check "shadow: an iret into user mode without user page tables crashes the domain" \

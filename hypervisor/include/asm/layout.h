@@ -69,7 +69,9 @@
 #define GDT_PV_CS32	0xe020
 #define GDT_PV_DS	0xe028
 #define GDT_PV_CS64	0xe030
-#define GDT_SIZE	(GDT_TSS + 16)
+/* The running PV guest's LDT (16-byte system descriptor, pv_desc.c). */
+#define GDT_LDT		0xe050
+#define GDT_SIZE	(GDT_LDT + 16)
 #define GDT_DESC_PV_CS32 _AC(0x00cffb000000ffff, ULL)
 #define GDT_DESC_PV_DS	_AC(0x00cff3000000ffff, ULL)
 #define GDT_DESC_PV_CS64 _AC(0x00affb000000ffff, ULL)

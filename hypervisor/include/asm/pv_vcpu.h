@@ -58,6 +58,11 @@ struct pv_vcpu {
 	uint64_t gdt_mfn[14];
 	unsigned int gdt_ents;
 	uint64_t gdt_gen;
+	/* MMUEXT_SET_LDT: its linear base, entries and the frames found
+	 * there (typed as the GDT's); gdt_gen covers them too. */
+	uint64_t ldt_base;
+	uint64_t ldt_mfn[16];
+	unsigned int ldt_ents;
 	struct pv_trap *traps;		/* 256 entries, a pool page; NULL: none set */
 	/* callback_op / set_callbacks, by CALLBACKTYPE_* (0: none). */
 	uint64_t callback[8];

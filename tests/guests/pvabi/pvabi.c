@@ -7,7 +7,8 @@
  * reads Umbra emulates, set_segment_base, vm_assist, multicall and the
  * read-only M2P, debug registers (set_debugreg, mov %drN, a data
  * breakpoint's #DB) and the virtual IOPL (PHYSDEVOP_set_iopl, CLI/IN/OUT
- * emulated or #GP). One line per check: "pvabi: ok: ..." or "pvabi: FAIL: ...".
+ * emulated or #GP), LDTs (MMUEXT_SET_LDT, an LDT data selector in DS).
+ * One line per check: "pvabi: ok: ..." or "pvabi: FAIL: ...".
  * With paging=shadow (translated, XENFEAT_auto_translated_physmap) its
  * frame numbers are pseudo-physical and its descriptor pages are
  * ordinary memory (the hypervisor checks every descriptor again on its
@@ -63,6 +64,8 @@ static volatile uint64_t seen_vector, seen_error, seen_cs, seen_frame, resume_at
 static uint64_t kernel_rsp;
 
 static uint64_t gdt_page[512] __attribute__((aligned(4096)));
+static uint64_t ldt_page[512] __attribute__((aligned(4096)));
+static uint64_t ldt_bad[512] __attribute__((aligned(4096)));
 static uint64_t bad_page[512] __attribute__((aligned(4096)));
 static uint8_t kstack[4096] __attribute__((aligned(4096)));
 static uint8_t ustack[4096] __attribute__((aligned(4096)));
@@ -206,6 +209,100 @@ static void check_gdt(void)
 		expect(rc == 0, "translated: mmu_update into its live GDT page is a plain write: 0");
 	else
 		expect(rc == -EACCES, "mmu_update writing into its live GDT page: -EACCES");
+}
+
+static long set_ldt(uint64_t base, uint32_t ents)
+{
+	struct mmuext_op op = { .cmd = MMUEXT_SET_LDT };
+
+	op.arg1.linear_addr = base;
+	op.arg2.nr_ents = ents;
+	return hypercall4(__HYPERVISOR_mmuext_op, &op, 1, NULL, DOMID_SELF);
+}
+
+static bool verr(uint16_t sel)
+{
+	bool ok;
+
+	__asm__ volatile("verr %w1; setz %0" : "=q"(ok) : "r"(sel) : "cc");
+	return ok;
+}
+
+/* MMUEXT_SET_LDT: its pages typed and checked as set_gdt's; a data
+ * selector of it (0x07: entry 0, TI, RPL 3) loaded in DS and used, kept
+ * across hypercalls that change the tables; Xen's refusals. */
+static void check_ldt(void)
+{
+	struct mmuext_op ops[3] = { { .cmd = MMUEXT_TLB_FLUSH_LOCAL },
+				    { .cmd = MMUEXT_SET_LDT },
+				    { .cmd = MMUEXT_TLB_FLUSH_LOCAL } };
+	uint16_t ds, old_ds;
+	uint64_t val = 0;
+	unsigned int done = 0;
+	long rc;
+
+	__asm__ volatile("mov %%ds, %0" : "=r"(old_ds));
+	ldt_page[0] = DESC_DS_DPL0;
+	ldt_page[1] = DESC_CS64_DPL0;
+	if (!xlat) {
+		rc = set_ldt((uint64_t)ldt_page, 2);
+		expect(rc == -EINVAL, "set_ldt on a page still mapped writable: -EINVAL");
+	}
+	expect(remap(ldt_page, PTE_P | PTE_U | PTE_A | PTE_NX) == 0, "its LDT page remapped read-only");
+	rc = set_ldt((uint64_t)ldt_page + 8, 2);
+	expect(rc == -EINVAL, "set_ldt at a base not page-aligned: -EINVAL");
+	rc = set_ldt((uint64_t)ldt_page, 8193);
+	expect(rc == -EINVAL, "set_ldt with 8193 entries: -EINVAL");
+	rc = set_ldt(HV_IMAGE, 1);
+	expect(rc == -EINVAL, "set_ldt in the hypervisor's image: -EINVAL");
+	rc = set_ldt(0xffffff7ffffff000ULL, 1024);
+	expect(rc == -EINVAL, "set_ldt on a range reaching the hypervisor's image slot: -EINVAL");
+	rc = set_ldt(RO_MPT, 16);
+	expect(rc == -EINVAL, "set_ldt on the read-only M2P (hypervisor range): -EINVAL");
+	rc = set_ldt(0x7ffffffff000ULL, 1024);
+	expect(rc == -EINVAL, "set_ldt on a range reaching the non-canonical hole: -EINVAL");
+	expect(!verr(0x07), "no LDT yet: selector 0x07 is not readable");
+	ldt_bad[0] = DESC_DS_DPL0;
+	ldt_bad[1] = CALL_GATE(HV_CS);
+	expect(remap(ldt_bad, PTE_P | PTE_U | PTE_A | PTE_NX) == 0, "a second LDT page remapped read-only");
+	rc = set_ldt((uint64_t)ldt_bad, 2);
+	expect(rc == -EINVAL, "set_ldt on a page holding a gate into the hypervisor: -EINVAL");
+	expect(!verr(0x07), "the refused LDT was not loaded");
+	rc = set_ldt((uint64_t)ldt_page, 2);
+	expect(rc == 0, "set_ldt with its own read-only page, 2 entries");
+	expect(DESC_DPL(ldt_page[0]) == 3 && DESC_DPL(ldt_page[1]) == 3,
+	       "LDT: a ring-0 code and a ring-0 data descriptor raised to DPL 3, as Xen does");
+	expect(verr(0x07) && !verr(0x17), "the LDT is live: 0x07 readable, 0x17 beyond its 2 entries");
+	__asm__ volatile("mov %0, %%ds" : : "r"((uint16_t)0x07));
+	__asm__ volatile("movq %%ds:(%1), %0" : "=r"(val) : "r"(&ldt_page[0]) : "memory");
+	__asm__ volatile("mov %%ds, %0" : "=r"(ds));
+	expect(ds == 0x07 && val == ldt_page[0], "DS loaded with LDT selector 0x07 and used for a read");
+	rc = hypercall3(__HYPERVISOR_update_va_mapping, ldt_page,
+			(mfn_of(ldt_page) << 12) | PTE_P | PTE_W | PTE_U | PTE_A | PTE_D | PTE_NX,
+			UVMF_INVLPG);
+	if (!xlat)
+		expect(rc == -EACCES, "mapping its live LDT page writable: -EACCES");
+	rc = update_desc(&ldt_page[1], CALL_GATE(HV_CS));
+	expect(rc == -EINVAL, "update_descriptor of a gate into the hypervisor into its LDT: -EINVAL");
+	rc = update_desc(&ldt_page[1], DESC_DS_DPL0);
+	__asm__ volatile("mov %%ds, %0" : "=r"(ds));
+	expect(rc == 0 && DESC_DPL(ldt_page[1]) == 3 && ds == 0x07,
+	       "update_descriptor into its live LDT: DPL raised, DS 0x07 kept");
+	__asm__ volatile("mov %0, %%es" : : "r"((uint16_t)0x0f));
+	__asm__ volatile("mov %%es, %0" : "=r"(ds));
+	expect(ds == 0x0f, "ES loaded with the updated LDT entry (0x0f)");
+	hypercall2(__HYPERVISOR_sched_op, SCHEDOP_yield, NULL);
+	__asm__ volatile("mov %%ds, %0" : "=r"(ds));
+	expect(ds == 0x07, "DS still 0x07 after a yield");
+	ops[1].arg1.linear_addr = (uint64_t)ldt_page;
+	ops[1].arg2.nr_ents = 2;
+	rc = hypercall4(__HYPERVISOR_mmuext_op, ops, 3, &done, DOMID_SELF);
+	expect(rc == 0 && done == 3, "SET_LDT in the middle of an mmuext_op batch: all 3 done");
+	__asm__ volatile("mov %0, %%ds; mov %0, %%es" : : "r"(old_ds));
+	rc = set_ldt(0x1000, 0);
+	expect(rc == 0 && !verr(0x07), "set_ldt with 0 entries: no LDT any more");
+	rc = remap(ldt_page, PTE_P | PTE_W | PTE_U | PTE_A | PTE_D | PTE_NX);
+	expect(rc == 0, "its former LDT page writable again");
 }
 
 /* User-mode code: each entry traps back to the kernel at once. */
@@ -590,6 +687,7 @@ int guest_main(const struct start_info *start)
 		return SHUTDOWN_poweroff;
 	}
 	check_gdt();
+	check_ldt();
 	check_user_mode();
 	check_fpu();
 	check_misc();

@@ -32,18 +32,24 @@
 #include <asm/guest_access.h>
 #include <asm/layout.h>
 #include <asm/percpu.h>
+#include <asm/pv.h>
 #include <asm/x86.h>
 #include <public/arch-x86/xen-x86_64.h>
 #include <public/xen.h>
 #include <umbra/domain.h>
 #include <umbra/errno.h>
 #include <umbra/string.h>
+#include "mmu/walk.h"
 #include "pv_desc.h"
 #include "pv_mm.h"
+#include "pv_traps.h"
 
 #define ENTS_PER_FRAME	(PAGE_SIZE / 8)
 #define MAX_ENTS	(FIRST_RESERVED_GDT_BYTE / 8)
 #define MAX_FRAMES	(MAX_ENTS / ENTS_PER_FRAME)
+#define LDT_MAX_ENTS	8192
+#define LDT_MAX_FRAMES	(LDT_MAX_ENTS / ENTS_PER_FRAME)
+#define LDT_TYPE	0x82ULL		/* present, LDT, DPL 0 */
 
 /* The descriptor's high word (Xen's "b"). */
 #define DESC_TYPE	(0xfu << 8)
@@ -59,7 +65,15 @@ _Static_assert(MAX_FRAMES == sizeof(((struct pv_vcpu *)0)->gdt_mfn) / sizeof(uin
 _Static_assert(GDT_CS64 >= FIRST_RESERVED_GDT_BYTE,
 	       "the hypervisor's descriptors are above every guest entry");
 
+_Static_assert(LDT_MAX_FRAMES == sizeof(((struct pv_vcpu *)0)->ldt_mfn) / sizeof(uint64_t),
+	       "one ldt_mfn per LDT frame");
+
 static uint64_t gdt_generation;
+
+/* Each CPU's copy of the running guest's LDT: hypervisor memory the guest
+ * never maps, in its tables (supervisor-only) under xpti as the GDT is. */
+static uint64_t ldt_tables[MAX_CPUS][LDT_MAX_ENTS]
+	__attribute__((aligned(4096), section(".bss.entry")));
 
 static uint64_t next_generation(void)
 {
@@ -239,12 +253,41 @@ out:
 	return rc;
 }
 
+/* The guest's LDT entries into this CPU's copy, each checked again. */
+static void ldt_copy(const struct vcpu *v, struct percpu *p)
+{
+	uint64_t *l = ldt_tables[p->cpu_id];
+
+	for (unsigned int i = 0; i < v->pv.ldt_ents; i++) {
+		const uint64_t *f = phys_to_virt(v->pv.ldt_mfn[i / ENTS_PER_FRAME] << PAGE_SHIFT);
+		uint64_t e = __atomic_load_n(&f[i % ENTS_PER_FRAME], __ATOMIC_RELAXED);
+
+		l[i] = pv_check_descriptor(&e) ? e : 0;
+	}
+}
+
+void pv_ldt_activate(const struct vcpu *v, struct percpu *p)
+{
+	uint64_t base = (uint64_t)ldt_tables[p->cpu_id];
+	uint64_t limit = (uint64_t)v->pv.ldt_ents * 8 - 1;
+
+	if (!v->pv.ldt_ents) {
+		__asm__ volatile("lldt %w0" : : "r"(0) : "memory");
+		return;
+	}
+	p->gdt[GDT_LDT / 8] = (limit & 0xffff) | ((base & 0xffffff) << 16) |
+			      (LDT_TYPE << 40) | (((base >> 24) & 0xff) << 56);
+	p->gdt[GDT_LDT / 8 + 1] = base >> 32;
+	__asm__ volatile("lldt %w0" : : "r"(GDT_LDT) : "memory");
+}
+
 void pv_gdt_load(struct vcpu *v, struct percpu *p)
 {
 	unsigned int n = v->pv.gdt_ents;
 
 	if (p->pv_gdt_gen == v->pv.gdt_gen)
 		return;
+	ldt_copy(v, p);
 	for (unsigned int i = 0; i < n; i++) {
 		const uint64_t *f = phys_to_virt(v->pv.gdt_mfn[i / ENTS_PER_FRAME] << PAGE_SHIFT);
 		uint64_t e = __atomic_load_n(&f[i % ENTS_PER_FRAME], __ATOMIC_RELAXED);
@@ -298,8 +341,12 @@ static bool gs_descriptor(const struct vcpu *v, uint16_t sel, uint64_t *desc)
 	const uint64_t *t;
 	uint32_t b;
 
-	if (sel & 4)
-		return false;		/* no LDT */
+	if (sel & 4) {
+		if (i >= v->pv.ldt_ents)
+			return false;
+		t = phys_to_virt(v->pv.ldt_mfn[i / ENTS_PER_FRAME] << PAGE_SHIFT);
+		goto found;
+	}
 	if ((sel | 3) == FLAT_RING3_DS32 || (sel | 3) == FLAT_RING3_CS64 ||
 	    (sel | 3) == FLAT_RING3_CS32) {
 		*desc = 0;		/* flat: base 0 */
@@ -308,6 +355,7 @@ static bool gs_descriptor(const struct vcpu *v, uint16_t sel, uint64_t *desc)
 	if (i >= v->pv.gdt_ents)
 		return false;
 	t = phys_to_virt(v->pv.gdt_mfn[i / ENTS_PER_FRAME] << PAGE_SHIFT);
+found:
 	*desc = __atomic_load_n(&t[i % ENTS_PER_FRAME], __ATOMIC_RELAXED);
 	b = (uint32_t)(*desc >> 32);
 	return (b & DESC_P) && (b & DESC_S) && (!(b & DESC_CODE) || (b & DESC_READABLE)) &&
@@ -334,14 +382,70 @@ long pv_gs_user_sel(struct vcpu *v, uint16_t sel)
 	return 0;
 }
 
+/* An LDT wholly in the guest's part of the address space: canonical,
+ * never one of Umbra's slots (its first and last byte: 64 KiB cannot
+ * straddle a 512 GiB slot), never wrapping. */
+static bool ldt_range_ok(uint64_t base, uint64_t ents)
+{
+	uint64_t last = base + ents * 8 - 1;
+
+	if (!ents)
+		return true;
+	return last > base && mmu_va_is_canonical(base) && mmu_va_is_canonical(last) &&
+	       pv_guest_va_ok(base) && pv_guest_va_ok(last);
+}
+
+/* The frame behind an LDT page, as set_gdt would name it. */
+static uint64_t ldt_frame(struct vcpu *v, uint64_t va)
+{
+	uint64_t gpa, ma;
+
+	if (pv_translate(v, va, false, &gpa))
+		return SPT_INVALID_MFN;
+	if (pv_translated(v->domain))
+		return guest_frame(v->domain, gpa >> PAGE_SHIFT);
+	ma = domain_gpa_to_maddr(v->domain, gpa & ~(uint64_t)(PAGE_SIZE - 1));
+	return ma ? ma >> PAGE_SHIFT : SPT_INVALID_MFN;
+}
+
+long pv_set_ldt(struct vcpu *v, uint64_t base, uint64_t ents)
+{
+	uint64_t mfn[LDT_MAX_FRAMES];
+	unsigned int n;
+	long rc;
+
+	if (!ents)
+		base = 0;
+	if ((base & (PAGE_SIZE - 1)) || ents > LDT_MAX_ENTS || !ldt_range_ok(base, ents))
+		return -EINVAL;
+	n = frames_of((unsigned int)ents);
+	for (unsigned int i = 0; i < n; i++) {
+		mfn[i] = ldt_frame(v, base + (uint64_t)i * PAGE_SIZE);
+		if (mfn[i] == SPT_INVALID_MFN)
+			return -EINVAL;
+	}
+	rc = get_frames(v->domain, mfn, n);
+	if (rc)
+		return rc;
+	put_frames(v->domain, v->pv.ldt_mfn, frames_of(v->pv.ldt_ents));
+	memcpy(v->pv.ldt_mfn, mfn, n * sizeof(uint64_t));
+	v->pv.ldt_base = base;
+	v->pv.ldt_ents = (unsigned int)ents;
+	v->pv.gdt_gen = next_generation();
+	return 0;
+}
+
 void pv_desc_release(struct vcpu *v)
 {
-	if (!v->domain->pv || !v->pv.gdt_ents)
+	if (!v->domain->pv || (!v->pv.gdt_ents && !v->pv.ldt_ents))
 		return;
 	pv_mm_lock(v->domain);
 	put_frames(v->domain, v->pv.gdt_mfn, frames_of(v->pv.gdt_ents));
+	put_frames(v->domain, v->pv.ldt_mfn, frames_of(v->pv.ldt_ents));
 	pv_mm_unlock();
 	v->pv.gdt_ents = 0;
+	v->pv.ldt_ents = 0;
+	v->pv.ldt_base = 0;
 	v->pv.gdt_gen = next_generation();
 }
 

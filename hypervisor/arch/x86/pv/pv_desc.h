@@ -13,7 +13,8 @@ struct vcpu;
  * (DPL raised to 3, call gates to DPL 0), or false: refused. */
 bool pv_check_descriptor(uint64_t *desc);
 
-/* Before entering v on this CPU: its descriptors in the CPU's GDT. */
+/* Before entering v on this CPU: its descriptors in the CPU's GDT and
+ * LDT copy. */
 void pv_gdt_load(struct vcpu *v, struct percpu *p);
 
 /* A code selector the guest may run on (RPL aside): the flat ring-3
@@ -25,6 +26,10 @@ bool pv_guest_cs_ok(const struct vcpu *v, uint16_t sel);
  * GDT holds now (after pv_gdt_load): what IRETQ will load. */
 bool pv_cpu_cs_ok(const struct percpu *p, uint16_t sel);
 
+/* LDTR loaded with v's LDT (or null): after pv_gdt_load, whenever the
+ * CPU's registers were not v's. */
+void pv_ldt_activate(const struct vcpu *v, struct percpu *p);
+
 /* set_segment_base(SEGBASE_GS_USER_SEL, sel): always 0. */
 long pv_gs_user_sel(struct vcpu *v, uint16_t sel);
 
@@ -32,7 +37,13 @@ long pv_gs_user_sel(struct vcpu *v, uint16_t sel);
  * -EINVAL (too many entries, a frame not its own or not descriptors). */
 long pv_set_gdt_frames(struct vcpu *v, const uint64_t *frames, uint64_t ents);
 
-/* The vCPU's descriptor frames given back (teardown). */
+/* MMUEXT_SET_LDT(base, ents), under pv_mm_lock: 0, or -EINVAL (base not
+ * page-aligned, more than 8192 entries, the range not the guest's, a
+ * page not mapped, not its own, mapped writable or holding a refused
+ * descriptor); nothing changes on error. */
+long pv_set_ldt(struct vcpu *v, uint64_t base, uint64_t ents);
+
+/* The vCPU's descriptor frames (GDT and LDT) given back (teardown). */
 void pv_desc_release(struct vcpu *v);
 
 /* set_gdt, update_descriptor: true and *rc when nr is one of them. */

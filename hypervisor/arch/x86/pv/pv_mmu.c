@@ -22,6 +22,7 @@
 #include <umbra/errno.h>
 #include <umbra/hypercall.h>
 #include "mmu/walk.h"
+#include "pv_desc.h"
 #include "pv_mm.h"
 #include "pv_traps.h"
 
@@ -129,7 +130,7 @@ static bool is_pin(const struct mmuext_op *op)
 	return op->cmd <= MMUEXT_PIN_L4_TABLE;	/* PIN_L1_TABLE is 0 */
 }
 
-static int run_mmuext(struct vcpu *v, const void *req, unsigned int n, unsigned int *done)
+static int run_mmuext_spt(struct vcpu *v, const void *req, unsigned int n, unsigned int *done)
 {
 	const struct mmuext_op *op = req;
 	int results[BATCH];
@@ -143,6 +144,46 @@ static int run_mmuext(struct vcpu *v, const void *req, unsigned int n, unsigned 
 	return rc;
 }
 
+/* MMUEXT_SET_LDT is the descriptor-table code's (pv_set_ldt): the batch
+ * goes to shared-pt (or pv_shadow.c) in runs between them. */
+static int run_mmuext_ldt(struct vcpu *v, const void *req, unsigned int n, unsigned int *done,
+			  int (*run)(struct vcpu *, const void *, unsigned int, unsigned int *))
+{
+	const struct mmuext_op *op = req;
+	unsigned int i = 0, k, ok;
+	int rc;
+
+	*done = 0;
+	while (i < n) {
+		if (op[i].cmd == MMUEXT_SET_LDT) {
+			rc = (int)pv_set_ldt(v, op[i].arg1.linear_addr, op[i].arg2.nr_ents);
+			if (rc)
+				return rc;
+			*done = ++i;
+			continue;
+		}
+		for (k = i; k < n && op[k].cmd != MMUEXT_SET_LDT; k++)
+			;
+		ok = 0;
+		rc = run(v, &op[i], k - i, &ok);
+		*done = i + ok;
+		if (rc || ok < k - i)
+			return rc;
+		i = k;
+	}
+	return 0;
+}
+
+static int run_mmuext(struct vcpu *v, const void *req, unsigned int n, unsigned int *done)
+{
+	return run_mmuext_ldt(v, req, n, done, run_mmuext_spt);
+}
+
+static int run_mmuext_shadow(struct vcpu *v, const void *req, unsigned int n, unsigned int *done)
+{
+	return run_mmuext_ldt(v, req, n, done, pv_shadow_mmuext);
+}
+
 long pv_do_mmu_update(struct vcpu *v, uint64_t *args)
 {
 	static const struct batch b = { sizeof(struct mmu_update), run_mmu_update };
@@ -154,7 +195,7 @@ long pv_do_mmu_update(struct vcpu *v, uint64_t *args)
 long pv_do_mmuext_op(struct vcpu *v, uint64_t *args)
 {
 	static const struct batch b = { sizeof(struct mmuext_op), run_mmuext };
-	static const struct batch sb = { sizeof(struct mmuext_op), pv_shadow_mmuext };
+	static const struct batch sb = { sizeof(struct mmuext_op), run_mmuext_shadow };
 
 	return run_batch(v, args, pv_translated(v->domain) ? &sb : &b);
 }

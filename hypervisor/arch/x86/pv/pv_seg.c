@@ -87,6 +87,7 @@ bool pv_seg_load(struct vcpu *v, struct percpu *p)
 	if (p->regs_owner == v)
 		pv_seg_save(v);		/* it may have loaded some since */
 	pv_gdt_load(v, p);
+	pv_ldt_activate(v, p);		/* before VERR looks at an LDT selector */
 	for (unsigned int i = 0; i < 4; i++) {
 		had[i] = v->pv.sel[i];
 		if (!loadable(v->pv.sel[i])) {
