@@ -284,11 +284,12 @@ scenario_end "$s"
 # rewritten or refused, W^X; beside a PV and a PVH neighbour.
 # Umbra booted with xpti here: the guests' tables hold its image and
 # stacks but neither the frame table nor (but for vCPU pages) the direct
-# map; pvtraps runs all its checks under it.
+# map; pvtraps and pvabi run all their checks under it.
 s=pv-xonly
 m=$(pv_module xo pvxonly 16M)
 m+=$(pv_module pn pvhello 16M -- status=0)
 m+=$(pv_module pt pvtraps 16M -- xpti)
+m+=$(pv_module ab pvabi 16M)
 m+=$(module nb hello nested 8M status=0)
 boot "$s" "$HVM_ELF" "$HVM_CMDLINE xpti" "$m"
 check "QEMU powered off (33)" rc_is 33
@@ -299,6 +300,10 @@ check "xpti: the direct map and the frame table are not in a guest's tables; pvt
 	      guest_said pt "pvtraps: ok: xpti: write to the hypervisor'"'"'s direct map: #PF, not present" &&
 	      guest_said pt "pvtraps: ok: xpti: read of the hypervisor'"'"'s frame table: #PF, not present (not in its tables)" &&
 	      guest_said pt "pvtraps: 0 failed" && stopped_with pt poweroff'
+check "xpti: pvabi passes under it (its GDT and LDT, copied into Umbra's, reached from ring 3 through its tables)" \
+	eval 'guest_said ab "pvabi: ok: its own GDT code segment is live: a far return runs on selector 0x0b" &&
+	      guest_said ab "pvabi: ok: DS loaded with LDT selector 0x07 and used for a read" &&
+	      guest_said ab "pvabi: 0 failed" && stopped_with ab poweroff'
 check "the hypercall page is the hypervisor's, execute-only under protection key 15" \
 	log_has '^pv: hypercall page at 0x[0-9a-f]+, execute-only under protection key 15$'
 check "calls through it work; PKRU has key 15 access- and write-disabled" \
