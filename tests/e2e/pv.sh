@@ -451,6 +451,7 @@ m=$(pv_module pa pvabi 16M)
 m+=$(pv_module nouser pvabi 16M -- attack=user_no_base)
 m+=$(pv_module hvcs pvabi 16M -- attack=iret_hvcs)
 m+=$(pv_module nofs pvabi 16M -- attack=no_failsafe)
+m+=$(pv_module rip pvabi 16M -- attack=iret_rip)
 m+=$(pv_module pn pvhello 16M -- status=0)
 m+=$(module nb hello nested 8M status=0)
 boot "$s" "$HVM_ELF" "$HVM_CMDLINE" "$m"
@@ -549,8 +550,13 @@ check "an iret onto the hypervisor's code segment (0xe008) crashes the domain" \
 	crashed_with hvcs 'iret with a bad frame at 0x[0-9a-f]+ \(cs 0xe008, '
 check "a selector that cannot be loaded, no failsafe callback: the domain crashed" \
 	crashed_with nofs 'a data selector \(ds 0x13 es 0 fs 0 gs 0\) cannot be loaded: no failsafe callback'
+check "iret with a non-canonical RSP: taken as IRETQ takes it (kernel mode), the first push is the guest's fault (user mode)" \
+	eval 'guest_said pa "pvabi: ok: iret in kernel mode with a non-canonical RSP: loaded as it is" &&
+	      guest_said pa "pvabi: ok: iret to user mode with a non-canonical RSP: its first push is its own #SS/#GP"'
+check "an iret to a non-canonical RIP (IRETQ's #GP), no failsafe callback: the domain crashed" \
+	crashed_with rip 'the CPU refused its IRET frame and it has no failsafe callback'
 check "the neighbours finished (PV and PVH), only the attackers crashed" \
-	eval 'stopped_with pn poweroff && stopped_with nb poweroff && [ "$(log_count ": crashed: ")" = 3 ]'
+	eval 'stopped_with pn poweroff && stopped_with nb poweroff && [ "$(log_count ": crashed: ")" = 4 ]'
 scenario_end "$s"
 
 # pvabi translated (paging=shadow): the same checks on the shadow engine,

@@ -42,7 +42,12 @@ common_entry:
 	je	4f
 	mov	%rcx, %r13
 	mov	%rax, %cr3
-4:	cmpq	$1, F_VECTOR(%rsp)	/* a guest's #DB at an entry point */
+	/* A fault of the PV entry's IRETQ (pv_entry.S) has the guest's GS
+	 * base too: its fix-up needs the hypervisor's for do_trap(). */
+4:	lea	pv_enter_iret(%rip), %rax
+	cmp	%rax, 17 * 8(%rsp)
+	je	1f
+	cmpq	$1, F_VECTOR(%rsp)	/* a guest's #DB at an entry point */
 	je	1f
 	cmpq	$2, F_VECTOR(%rsp)
 	je	1f

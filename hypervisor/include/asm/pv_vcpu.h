@@ -6,6 +6,7 @@
 /* Entries into the hypervisor that are not IDT vectors (pv_entry.S). */
 #define PV_VECTOR_SYSCALL	0x100	/* SYSCALL from 64-bit code */
 #define PV_VECTOR_SYSCALL32	0x101	/* SYSCALL from 32-bit code */
+#define PV_VECTOR_ENTRY_FAULT	0x102	/* the entry's IRETQ faulted */
 
 #ifndef __ASSEMBLY__
 #include <stdbool.h>

@@ -17,7 +17,8 @@
  * iret to user mode before any user base pointer exists; attack=iret_hvcs,
  * an iret onto the hypervisor's code segment at its new place (0xe008);
  * attack=no_failsafe, a data selector that can no longer be loaded and
- * no failsafe callback.
+ * no failsafe callback; attack=iret_rip, an iret to a non-canonical RIP
+ * (no failsafe callback).
  */
 #include <stdbool.h>
 #include <public/arch-x86/xen-x86_64.h>
@@ -306,21 +307,22 @@ static void check_ldt(void)
 }
 
 /* User-mode code: each entry traps back to the kernel at once. */
-extern char user_int3[], user_syscall[];
+extern char user_int3[], user_syscall[], user_push[];
 __asm__(".text\n"
 	"user_int3: int3\n1: jmp 1b\n"
-	"user_syscall: syscall\n2: jmp 2b\n");
+	"user_syscall: syscall\n2: jmp 2b\n"
+	"user_push: push %rax\n3: jmp 3b\n");
 
 /* iret into user mode at `rip` on ustack; back at label 2 in the kernel
  * through back_to_kernel(). */
-static __attribute__((noinline)) void run_user_cs(void *rip, uint64_t cs);
+static __attribute__((noinline)) void run_user_cs(void *rip, uint64_t cs, uint64_t usp);
 
 static void run_user(void *rip)
 {
-	run_user_cs(rip, FLAT_USER_CS);
+	run_user_cs(rip, FLAT_USER_CS, (uint64_t)ustack + sizeof(ustack));
 }
 
-static __attribute__((noinline)) void run_user_cs(void *rip, uint64_t cs)
+static __attribute__((noinline)) void run_user_cs(void *rip, uint64_t cs, uint64_t usp)
 {
 	__asm__ volatile("mov %%rsp, %[save]\n\t"
 			 "lea 2f(%%rip), %%rax\n\t"
@@ -334,7 +336,7 @@ static __attribute__((noinline)) void run_user_cs(void *rip, uint64_t cs)
 			 "jmp hypercall_page + %c[iret] * 32\n"
 			 "2:"
 			 : [save] "=m"(kernel_rsp), [resume] "=m"(resume_at)
-			 : [ss] "i"(FLAT_USER_SS), [usp] "r"(ustack + sizeof(ustack)),
+			 : [ss] "i"(FLAT_USER_SS), [usp] "r"(usp),
 			   [cs] "r"(cs), [rip] "r"(rip), [iret] "i"(__HYPERVISOR_iret)
 			 /* The trap frame gives every register back as it was
 			  * but these (the iret stub's and SYSCALL's). */
@@ -661,6 +663,46 @@ static void check_reservation(void)
 	       "decrease_reservation of a mapped data page: 0 extents done, the page unchanged");
 }
 
+/* The iret hypercall takes what the CPU's IRETQ takes: a non-canonical
+ * RSP is loaded as it is (the first use of that stack faults, in the
+ * guest), a non-canonical RIP is refused as IRETQ's #GP would be. */
+#define NONCANON	0x8000000000000000ULL
+static volatile uint64_t iret_save __attribute__((used));
+static volatile uint64_t iret_seen __attribute__((used));
+
+static void check_iret_noncanonical(void)
+{
+	/* Kernel mode, events masked (nothing may be bounced onto that
+	 * stack): back at 2 with RSP as given; the kernel's RSP restored
+	 * without touching the stack. */
+	__asm__ volatile("mov %%rsp, iret_save(%%rip)\n\t"
+			 "pushq %[ss]\n\t"
+			 "pushq %[sp]\n\t"
+			 "pushq $0x2\n\t"
+			 "pushq %[cs]\n\t"
+			 "lea 2f(%%rip), %%rax\n\t"
+			 "pushq %%rax\n\t"
+			 "pushq $0\n\t"
+			 "jmp hypercall_page + %c[iret] * 32\n"
+			 "2:\tmov %%rsp, iret_seen(%%rip)\n\t"
+			 "mov iret_save(%%rip), %%rsp"
+			 : : [ss] "i"(FLAT_KERNEL_SS), [sp] "r"(NONCANON),
+			   [cs] "i"(FLAT_KERNEL_CS & ~3), [iret] "i"(__HYPERVISOR_iret)
+			 : "rax", "rcx", "r11", "memory");
+	expect(iret_seen == NONCANON,
+	       "iret in kernel mode with a non-canonical RSP: loaded as it is");
+	/* User mode: its PUSH is its own fault (#SS, or #GP as QEMU gives
+	 * it), bounced to its kernel on the stack_switch stack. */
+	trap_set_handler(12, back_to_kernel);
+	trap_set_handler(13, back_to_kernel);
+	seen_vector = 0;
+	run_user_cs(user_push, FLAT_USER_CS, NONCANON);
+	expect((seen_vector == 12 || seen_vector == 13) && seen_cs == FLAT_USER_CS,
+	       "iret to user mode with a non-canonical RSP: its first push is its own #SS/#GP");
+	trap_set_handler(12, record);
+	trap_set_handler(13, record);
+}
+
 int guest_main(const struct start_info *start)
 {
 	si = start;
@@ -680,9 +722,16 @@ int guest_main(const struct start_info *start)
 		expect(0, "a selector that cannot be loaded without a failsafe callback was let through");
 		return SHUTDOWN_poweroff;
 	}
+	if (guest_option("attack=iret_rip")) {
+		con_printf("pvabi: iret to a non-canonical RIP\n");
+		run_user_cs((void *)(NONCANON | 0x1000), FLAT_KERNEL_CS & ~3,
+			    (uint64_t)kstack + sizeof(kstack));
+		expect(0, "the iret to a non-canonical RIP was refused");
+		return SHUTDOWN_poweroff;
+	}
 	if (guest_option("attack=iret_hvcs")) {
 		con_printf("pvabi: iret onto the hypervisor's code segment %#x\n", HV_CS);
-		run_user_cs(user_int3, HV_CS);
+		run_user_cs(user_int3, HV_CS, (uint64_t)ustack + sizeof(ustack));
 		expect(0, "the iret onto the hypervisor's code segment was refused");
 		return SHUTDOWN_poweroff;
 	}
@@ -696,6 +745,7 @@ int guest_main(const struct start_info *start)
 	check_failsafe(1);
 	check_reservation();
 	check_vcpu_info();
+	check_iret_noncanonical();
 	con_printf("pvabi: %u failed\n", failures);
 	return failures ? SHUTDOWN_crash : SHUTDOWN_poweroff;
 }

@@ -26,6 +26,9 @@
 #define PCPU_PV_FRAME_TOP	16
 #define PCPU_PV_SCRATCH		24
 
+#define F_RIP		(17 * 8)	/* in struct cpu_regs */
+#define IRET_FRAME	(5 * 8)
+
 	/* In PV guests' tables with xpti (pv_view.c): all of it runs or may
 	 * run on the guest's tables. */
 	.section .text.entry, "ax"
@@ -42,15 +45,57 @@ pv_enter:
 	push	%r14
 	push	%r15
 	mov	%rsp, %gs:PCPU_PV_HOST_RSP
+	/* The IRET frame (RIP, CS, RFLAGS, RSP, SS) is copied onto the host
+	 * stack, and the IRETQ runs there: should the CPU refuse the frame
+	 * (a non-canonical RIP is a #GP in ring 0), its fault is taken on a
+	 * real stack, not below the vCPU's frame, and the exception table
+	 * turns it into the guest's (pv_enter_fault). */
+	sub	$IRET_FRAME, %rsp
+	mov	F_RIP(%rdi), %rax
+	mov	%rax, (%rsp)
+	mov	F_RIP+8(%rdi), %rax
+	mov	%rax, 8(%rsp)
+	mov	F_RIP+16(%rdi), %rax
+	mov	%rax, 16(%rsp)
+	mov	F_RIP+24(%rdi), %rax
+	mov	%rax, 24(%rsp)
+	mov	F_RIP+32(%rdi), %rax
+	mov	%rax, 32(%rsp)
 	mov	%cr3, %rax
 	cmp	%rax, %rsi
 	je	1f
 	mov	%rsi, %cr3
 1:	mov	%rdi, %rsp
 	pop_gprs
-	add	$16, %rsp		/* vector, error code */
+	/* No register is free: the copy is found again from the per-CPU
+	 * area (the flags SUB changes are IRETQ's to load). */
+	mov	%gs:PCPU_PV_HOST_RSP, %rsp
+	sub	$IRET_FRAME, %rsp
 	swapgs
+	.globl	pv_enter_iret
+pv_enter_iret:
 	iretq
+	.pushsection ex_table, "a"
+	.balign	8
+	.quad	pv_enter_iret, pv_enter_fault
+	.popsection
+
+/*
+ * The entry's IRETQ faulted. entry.S took the fault on the host stack
+ * with the guest's GS base swapped out for the handler and back, and
+ * do_trap() resumed here, in ring 0 with the guest's registers, GS base
+ * and tables, RSP at the copied IRET frame. The guest's frame is as
+ * pv_enter() found it: save its registers back into it and leave as a
+ * trap would, vector PV_VECTOR_ENTRY_FAULT (pv_run.c decides).
+ */
+pv_enter_fault:
+	swapgs
+	mov	%gs:PCPU_PV_FRAME_TOP, %rsp
+	sub	$IRET_FRAME, %rsp
+	pushq	$0
+	pushq	$PV_VECTOR_ENTRY_FAULT
+	push_gprs
+	jmp	pv_leave
 
 /* From entry.S: the guest's GPRs are in its frame, GS is the host's. */
 pv_leave:

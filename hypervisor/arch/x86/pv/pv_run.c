@@ -160,6 +160,10 @@ bool pv_vcpu_run(struct vcpu *v)
 	if (vec == TRAP_PF)
 		v->pv.cr2 = read_cr2();
 	v->stats.exits++;
+	if (vec == PV_VECTOR_ENTRY_FAULT) {
+		pv_entry_fault(v);	/* the CPU refused its IRET frame */
+		return false;
+	}
 	/* SYSCALL from 32-bit code is the guest's system call in user mode;
 	 * in kernel mode it stays what it was (pv_guest_exception). */
 	if (vec == PV_VECTOR_SYSCALL || (vec == PV_VECTOR_SYSCALL32 && !v->pv.kernel_mode))

@@ -18,6 +18,7 @@
 #include <umbra/domain.h>
 #include <umbra/errno.h>
 #include <umbra/hypercall.h>
+#include <umbra/printk.h>
 #include <umbra/string.h>
 #include <umbra/vcpu_shared.h>
 #include "mmu/walk.h"
@@ -25,6 +26,7 @@
 #include "pv_desc.h"
 #include "pv_io.h"
 #include "pv_mm.h"
+#include "pv_seg.h"
 #include "pv_traps.h"
 #include "pv_xonly.h"
 
@@ -144,6 +146,28 @@ bool pv_bounce_failsafe(struct vcpu *v, const uint64_t segs[4])
 		     (unsigned long long)segs[2], (unsigned long long)segs[3],
 		     t.address ? "no stack for the failsafe frame" : "no failsafe callback");
 	return false;
+}
+
+/* The entry's IRETQ faulted on the guest's frame (pv_entry.S), which
+ * the iret hypercall and sanitize_frame() should never let happen: as in
+ * Xen, the guest's failsafe callback with the frame it had, else the
+ * domain is crashed, saying so. Never the hypervisor. */
+void pv_entry_fault(struct vcpu *v)
+{
+	const struct cpu_regs *r = &v->pv.regs;
+	uint64_t segs[4];
+
+	pr_warn("d%u: an IRET frame the CPU refuses (rip %#llx cs %#llx rflags %#llx rsp %#llx ss %#llx)\n",
+		v->domain->id, (unsigned long long)r->rip, (unsigned long long)r->cs,
+		(unsigned long long)r->rflags, (unsigned long long)r->rsp, (unsigned long long)r->ss);
+	if (!v->pv.callback[CALLBACKTYPE_failsafe]) {
+		domain_crash(v->domain, "the CPU refused its IRET frame and it has no failsafe callback");
+		return;
+	}
+	pv_seg_save(v);		/* its selectors are live here */
+	for (unsigned int i = 0; i < 4; i++)
+		segs[i] = v->pv.sel[i];
+	pv_bounce_failsafe(v, segs);
 }
 
 static const struct pv_trap *trap_of(struct vcpu *v, unsigned int vec)
@@ -314,7 +338,8 @@ static long set_trap_table(struct vcpu *v, uint64_t gva)
 /* iret: the guest's stack holds struct iret_context (the hypercall
  * page's stub pushed RAX, R11 and RCX onto the frame the guest gave).
  * Back to a guest code segment (flat, or a DPL-3 code entry of its own
- * GDT), never to ring 0 or a hypervisor segment;
+ * GDT), never to ring 0 or a hypervisor segment, RIP and RSP as IRETQ
+ * takes them;
  * a CS with RPL 3 enters guest user mode (its page tables must exist),
  * RPL 0 stays in the kernel; events as its RFLAGS.IF says. */
 void pv_iret(struct vcpu *v)
@@ -326,8 +351,7 @@ void pv_iret(struct vcpu *v)
 	/* CS's bits 32-39 hold the upcall mask of a bounce frame: only the
 	 * selector counts, RFLAGS.IF says what becomes of events. */
 	c.cs &= 0xffff;
-	if (!read || !pv_guest_cs_ok(v, (uint16_t)(c.cs | 3)) ||
-	    !mmu_va_is_canonical(c.rip) || !mmu_va_is_canonical(c.rsp)) {
+	if (!read || !pv_guest_cs_ok(v, (uint16_t)(c.cs | 3))) {
 		domain_crash(v->domain, "iret with a bad frame at %#llx (cs %#llx, rip %#llx)",
 			     (unsigned long long)r->rsp, (unsigned long long)c.cs,
 			     (unsigned long long)c.rip);
@@ -352,6 +376,12 @@ void pv_iret(struct vcpu *v)
 	r->ss = FLAT_KERNEL_SS;
 	set_upcall_mask(v, !(c.rflags & X86_EFLAGS_IF));
 	r->rax = c.rax;
+	/* IRETQ loads a non-canonical RSP as it is (the guest's first use of
+	 * that stack is its own fault), but a non-canonical RIP is its #GP
+	 * in ring 0 on hardware (QEMU's TCG lets it through and faults at
+	 * the fetch): the same outcome as that fault, on every CPU. */
+	if (!mmu_va_is_canonical(c.rip))
+		pv_entry_fault(v);
 }
 
 /* Which callbacks a 64-bit PV guest may register. */
