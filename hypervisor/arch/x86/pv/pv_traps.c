@@ -267,6 +267,8 @@ void pv_guest_exception(struct vcpu *v, unsigned int vec)
 		pv_fpu_nm(v);
 	if (vec == TRAP_GP && (pv_emulate_io(v) || pv_emulate_priv(v)))
 		return;
+	if (vec == TRAP_GP && pv_gp_is_stack_fault(v))
+		vec = TRAP_SS;		/* QEMU's #GP for #SS (pv_stackref.c) */
 	has_err = vec < 32 && (ERRCODE_VECTORS >> vec) & 1;
 	if (vec == TRAP_GP && soft_interrupt(v, &vec))
 		has_err = false;

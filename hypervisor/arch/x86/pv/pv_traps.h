@@ -18,6 +18,7 @@ bool pv_guest_va_ok(uint64_t va);
  * domain crashed when it has no handler or no stack to take the frame. */
 void pv_guest_exception(struct vcpu *v, unsigned int vec);
 void pv_entry_fault(struct vcpu *v);
+bool pv_gp_is_stack_fault(struct vcpu *v);
 
 /* An event upcall due (pending, unmasked, a callback registered): the
  * vCPU enters its event callback at its next entry. False: no frame could
