@@ -27,23 +27,13 @@
 #include <public/physdev.h>
 #include <public/vcpu.h>
 #include <public/memory.h>
+#include <public/errno.h>
 #include "hypercall.h"
 #include "minios.h"
+#include "pagetable.h"
 
 const char guest_name[] = "pvabi";
 
-#define EFAULT	14
-#define EINVAL	22
-#define EACCES	13
-#define ENOSYS	38
-#define EPERM	1
-#define ENODEV	19
-#define PTE_P	1ULL
-#define PTE_W	2ULL
-#define PTE_U	4ULL
-#define PTE_A	0x20ULL
-#define PTE_D	0x40ULL
-#define PTE_NX	(1ULL << 63)
 #define HV_IMAGE	0xffffffff80210000ULL	/* Umbra's text (slot 511) */
 #define HV_DIRECTMAP	0xffff830000100000ULL	/* slot 262 */
 #define RO_MPT		0xffff800000000000ULL	/* Xen's read-only M2P */
@@ -150,15 +140,15 @@ static void check_gdt(void)
 	if (xlat)
 		expect(rc == 0, "translated: set_gdt on a frame mapped writable: 0 (checked on load)");
 	else
-		expect(rc == -EINVAL, "set_gdt on a frame still mapped writable: -EINVAL");
-	expect(remap(gdt_page, PTE_P | PTE_U | PTE_A | PTE_NX) == 0, "its GDT page remapped read-only");
+		expect(rc == -XEN_EINVAL, "set_gdt on a frame still mapped writable: -EINVAL");
+	expect(remap(gdt_page, PT_P | PT_U | PT_A | PT_NX) == 0, "its GDT page remapped read-only");
 	rc = hypercall2(__HYPERVISOR_set_gdt, list, 7169);
-	expect(rc == -EINVAL, "set_gdt with more entries than below 0xe000: -EINVAL");
+	expect(rc == -XEN_EINVAL, "set_gdt with more entries than below 0xe000: -EINVAL");
 	rc = hypercall2(__HYPERVISOR_set_gdt, HV_IMAGE, 3);
-	expect(rc == -EFAULT, "set_gdt with its frame list in the hypervisor: -EFAULT");
+	expect(rc == -XEN_EFAULT, "set_gdt with its frame list in the hypervisor: -EFAULT");
 	list[0] = foreign_frame();
 	rc = hypercall2(__HYPERVISOR_set_gdt, list, 3);
-	expect(rc == -EINVAL, "set_gdt on a frame not its own: -EINVAL");
+	expect(rc == -XEN_EINVAL, "set_gdt on a frame not its own: -EINVAL");
 	list[0] = mfn_of(gdt_page);
 	rc = hypercall2(__HYPERVISOR_set_gdt, list, 3);
 	expect(rc == 0, "set_gdt with its own read-only frame");
@@ -172,19 +162,19 @@ static void check_gdt(void)
 			 "mov %%cs, %0; pushq %1; lea 2f(%%rip), %%rax; push %%rax; lretq; 2:"
 			 : "=&r"(cs) : "i"(FLAT_RING3_CS64) : "rax", "rcx", "memory");
 	expect(cs == 0x0b, "its own GDT code segment is live: a far return runs on selector 0x0b");
-	rc = remap(gdt_page, PTE_P | PTE_W | PTE_U | PTE_A | PTE_D | PTE_NX);
+	rc = remap(gdt_page, PT_P | PT_W | PT_U | PT_A | PT_D | PT_NX);
 	if (xlat)
 		expect(rc == 0, "translated: mapping its live GDT page writable is its business: 0");
 	else
-		expect(rc == -EACCES, "mapping its live GDT page writable: -EACCES");
+		expect(rc == -XEN_EACCES, "mapping its live GDT page writable: -EACCES");
 	rc = update_desc(&gdt_page[3], CALL_GATE(HV_CS));
-	expect(rc == -EINVAL, "a call gate into the hypervisor's code segment: -EINVAL");
+	expect(rc == -XEN_EINVAL, "a call gate into the hypervisor's code segment: -EINVAL");
 	rc = update_desc(&gdt_page[3], CALL_GATE(0));
-	expect(rc == -EINVAL, "a call gate to the null selector: -EINVAL");
+	expect(rc == -XEN_EINVAL, "a call gate to the null selector: -EINVAL");
 	rc = update_desc(&gdt_page[3], DESC_TSS);
-	expect(rc == -EINVAL, "a TSS descriptor: -EINVAL");
+	expect(rc == -XEN_EINVAL, "a TSS descriptor: -EINVAL");
 	rc = update_desc(&gdt_page[3], DESC_INTGATE);
-	expect(rc == -EINVAL, "an interrupt gate: -EINVAL");
+	expect(rc == -XEN_EINVAL, "an interrupt gate: -EINVAL");
 	expect(gdt_page[3] == 0, "the refused descriptors changed nothing");
 	rc = update_desc(&gdt_page[3], CALL_GATE(0x08));
 	expect(rc == 0 && DESC_DPL(gdt_page[3]) == 0 && ((gdt_page[3] >> 16) & 3) == 3,
@@ -192,24 +182,24 @@ static void check_gdt(void)
 	rc = update_desc(&gdt_page[4], DESC_DS_DPL0);
 	expect(rc == 0 && DESC_DPL(gdt_page[4]) == 3, "update_descriptor of data: DPL raised to 3");
 	rc = hypercall2(__HYPERVISOR_update_descriptor, (mfn_of(gdt_page) << 12) + 4, 0);
-	expect(rc == -EINVAL, "update_descriptor at a misaligned address: -EINVAL");
+	expect(rc == -XEN_EINVAL, "update_descriptor at a misaligned address: -EINVAL");
 	rc = hypercall2(__HYPERVISOR_update_descriptor, mfn_of((void *)si->pt_base) << 12, 0);
-	expect(rc == -EINVAL, "update_descriptor into its own L4: -EINVAL");
+	expect(rc == -XEN_EINVAL, "update_descriptor into its own L4: -EINVAL");
 	rc = hypercall2(__HYPERVISOR_update_descriptor, foreign_frame() << 12, 0);
-	expect(rc == -EINVAL, xlat ? "translated: update_descriptor beyond its RAM: -EINVAL"
+	expect(rc == -XEN_EINVAL, xlat ? "translated: update_descriptor beyond its RAM: -EINVAL"
 				   : "update_descriptor into the hypervisor's frame: -EINVAL");
 	rc = update_desc(&bad_page[0], DESC_DS_DPL0);
 	expect(rc == 0 && DESC_DPL(bad_page[0]) == 3, "update_descriptor on an ordinary page of its own");
 	bad_page[1] = CALL_GATE(HV_CS);
-	expect(remap(bad_page, PTE_P | PTE_U | PTE_A | PTE_NX) == 0, "a second page remapped read-only");
+	expect(remap(bad_page, PT_P | PT_U | PT_A | PT_NX) == 0, "a second page remapped read-only");
 	list[0] = mfn_of(bad_page);
 	rc = hypercall2(__HYPERVISOR_set_gdt, list, 2);
-	expect(rc == -EINVAL, "set_gdt on a page holding a gate into the hypervisor: -EINVAL");
+	expect(rc == -XEN_EINVAL, "set_gdt on a page holding a gate into the hypervisor: -EINVAL");
 	rc = hypercall4(__HYPERVISOR_mmu_update, &mu, 1, NULL, DOMID_SELF);
 	if (xlat)
 		expect(rc == 0, "translated: mmu_update into its live GDT page is a plain write: 0");
 	else
-		expect(rc == -EACCES, "mmu_update writing into its live GDT page: -EACCES");
+		expect(rc == -XEN_EACCES, "mmu_update writing into its live GDT page: -EACCES");
 }
 
 static long set_ldt(uint64_t base, uint32_t ents)
@@ -247,27 +237,27 @@ static void check_ldt(void)
 	ldt_page[1] = DESC_CS64_DPL0;
 	if (!xlat) {
 		rc = set_ldt((uint64_t)ldt_page, 2);
-		expect(rc == -EINVAL, "set_ldt on a page still mapped writable: -EINVAL");
+		expect(rc == -XEN_EINVAL, "set_ldt on a page still mapped writable: -EINVAL");
 	}
-	expect(remap(ldt_page, PTE_P | PTE_U | PTE_A | PTE_NX) == 0, "its LDT page remapped read-only");
+	expect(remap(ldt_page, PT_P | PT_U | PT_A | PT_NX) == 0, "its LDT page remapped read-only");
 	rc = set_ldt((uint64_t)ldt_page + 8, 2);
-	expect(rc == -EINVAL, "set_ldt at a base not page-aligned: -EINVAL");
+	expect(rc == -XEN_EINVAL, "set_ldt at a base not page-aligned: -EINVAL");
 	rc = set_ldt((uint64_t)ldt_page, 8193);
-	expect(rc == -EINVAL, "set_ldt with 8193 entries: -EINVAL");
+	expect(rc == -XEN_EINVAL, "set_ldt with 8193 entries: -EINVAL");
 	rc = set_ldt(HV_IMAGE, 1);
-	expect(rc == -EINVAL, "set_ldt in the hypervisor's image: -EINVAL");
+	expect(rc == -XEN_EINVAL, "set_ldt in the hypervisor's image: -EINVAL");
 	rc = set_ldt(0xffffff7ffffff000ULL, 1024);
-	expect(rc == -EINVAL, "set_ldt on a range reaching the hypervisor's image slot: -EINVAL");
+	expect(rc == -XEN_EINVAL, "set_ldt on a range reaching the hypervisor's image slot: -EINVAL");
 	rc = set_ldt(RO_MPT, 16);
-	expect(rc == -EINVAL, "set_ldt on the read-only M2P (hypervisor range): -EINVAL");
+	expect(rc == -XEN_EINVAL, "set_ldt on the read-only M2P (hypervisor range): -EINVAL");
 	rc = set_ldt(0x7ffffffff000ULL, 1024);
-	expect(rc == -EINVAL, "set_ldt on a range reaching the non-canonical hole: -EINVAL");
+	expect(rc == -XEN_EINVAL, "set_ldt on a range reaching the non-canonical hole: -EINVAL");
 	expect(!verr(0x07), "no LDT yet: selector 0x07 is not readable");
 	ldt_bad[0] = DESC_DS_DPL0;
 	ldt_bad[1] = CALL_GATE(HV_CS);
-	expect(remap(ldt_bad, PTE_P | PTE_U | PTE_A | PTE_NX) == 0, "a second LDT page remapped read-only");
+	expect(remap(ldt_bad, PT_P | PT_U | PT_A | PT_NX) == 0, "a second LDT page remapped read-only");
 	rc = set_ldt((uint64_t)ldt_bad, 2);
-	expect(rc == -EINVAL, "set_ldt on a page holding a gate into the hypervisor: -EINVAL");
+	expect(rc == -XEN_EINVAL, "set_ldt on a page holding a gate into the hypervisor: -EINVAL");
 	expect(!verr(0x07), "the refused LDT was not loaded");
 	rc = set_ldt((uint64_t)ldt_page, 2);
 	expect(rc == 0, "set_ldt with its own read-only page, 2 entries");
@@ -279,12 +269,12 @@ static void check_ldt(void)
 	__asm__ volatile("mov %%ds, %0" : "=r"(ds));
 	expect(ds == 0x07 && val == ldt_page[0], "DS loaded with LDT selector 0x07 and used for a read");
 	rc = hypercall3(__HYPERVISOR_update_va_mapping, ldt_page,
-			(mfn_of(ldt_page) << 12) | PTE_P | PTE_W | PTE_U | PTE_A | PTE_D | PTE_NX,
+			(mfn_of(ldt_page) << 12) | PT_P | PT_W | PT_U | PT_A | PT_D | PT_NX,
 			UVMF_INVLPG);
 	if (!xlat)
-		expect(rc == -EACCES, "mapping its live LDT page writable: -EACCES");
+		expect(rc == -XEN_EACCES, "mapping its live LDT page writable: -EACCES");
 	rc = update_desc(&ldt_page[1], CALL_GATE(HV_CS));
-	expect(rc == -EINVAL, "update_descriptor of a gate into the hypervisor into its LDT: -EINVAL");
+	expect(rc == -XEN_EINVAL, "update_descriptor of a gate into the hypervisor into its LDT: -EINVAL");
 	rc = update_desc(&ldt_page[1], DESC_DS_DPL0);
 	__asm__ volatile("mov %%ds, %0" : "=r"(ds));
 	expect(rc == 0 && DESC_DPL(ldt_page[1]) == 3 && ds == 0x07,
@@ -302,7 +292,7 @@ static void check_ldt(void)
 	__asm__ volatile("mov %0, %%ds; mov %0, %%es" : : "r"(old_ds));
 	rc = set_ldt(0x1000, 0);
 	expect(rc == 0 && !verr(0x07), "set_ldt with 0 entries: no LDT any more");
-	rc = remap(ldt_page, PTE_P | PTE_W | PTE_U | PTE_A | PTE_D | PTE_NX);
+	rc = remap(ldt_page, PT_P | PT_W | PT_U | PT_A | PT_D | PT_NX);
 	expect(rc == 0, "its former LDT page writable again");
 }
 
@@ -414,7 +404,7 @@ static void check_fpu(void)
 static void check_linear(void)
 {
 	uint64_t l4 = mfn_of((void *)si->pt_base) << 12;
-	struct mmu_update mu = { l4 + LINEAR_SLOT * 8, l4 | PTE_P | PTE_U | PTE_A };
+	struct mmu_update mu = { l4 + LINEAR_SLOT * 8, l4 | PT_P | PT_U | PT_A };
 	long rc;
 
 	rc = hypercall4(__HYPERVISOR_mmu_update, &mu, 1, NULL, DOMID_SELF);
@@ -422,20 +412,20 @@ static void check_linear(void)
 	expect(rc == 0 && (((volatile uint64_t *)LINEAR_L4)[LINEAR_SLOT] & ~0xfffULL) == l4,
 	       "through it the L4 reads itself");
 	expect(RAISES("movq $0, (%1)", "r"(LINEAR_L4)) == 14, "writing through it: #PF");
-	mu.val |= PTE_W;
+	mu.val |= PT_W;
 	rc = hypercall4(__HYPERVISOR_mmu_update, &mu, 1, NULL, DOMID_SELF);
-	expect(rc == -EACCES, "a writable linear L4 entry: -EACCES");
+	expect(rc == -XEN_EACCES, "a writable linear L4 entry: -EACCES");
 	if (xlat) {
 		/* Its L4 may be mapped writable when translated: a store
 		 * making the self-map writable is refused all the same. */
 		volatile uint64_t *l4v = (volatile uint64_t *)si->pt_base;
 
-		expect(remap((void *)si->pt_base, PTE_P | PTE_W | PTE_U | PTE_A | PTE_D | PTE_NX) == 0,
+		expect(remap((void *)si->pt_base, PT_P | PT_W | PT_U | PT_A | PT_D | PT_NX) == 0,
 		       "translated: its L4 mapped writable");
-		expect(RAISES("movq %1, (%2)", "r"(l4 | PTE_P | PTE_W | PTE_U | PTE_A),
-			      "r"(&l4v[LINEAR_SLOT])) == 14 && !(l4v[LINEAR_SLOT] & PTE_W),
+		expect(RAISES("movq %1, (%2)", "r"(l4 | PT_P | PT_W | PT_U | PT_A),
+			      "r"(&l4v[LINEAR_SLOT])) == 14 && !(l4v[LINEAR_SLOT] & PT_W),
 		       "translated: a store making the linear entry writable: #PF, unchanged");
-		expect(remap((void *)si->pt_base, PTE_P | PTE_U | PTE_A | PTE_NX) == 0,
+		expect(remap((void *)si->pt_base, PT_P | PT_U | PT_A | PT_NX) == 0,
 		       "translated: its L4 read-only again");
 	}
 	mu.val = 0;
@@ -476,25 +466,25 @@ static void check_misc(void)
 	       "the read-only M2P maps a machine frame back to its pfn");
 	expect(RAISES("movq $0, (%1)", "r"(RO_MPT)) == 14, "writing the M2P: #PF");
 	rc = hypercall2(__HYPERVISOR_set_segment_base, SEGBASE_FS, HV_DIRECTMAP);
-	expect(rc == -EINVAL, "set_segment_base FS into the hypervisor: -EINVAL");
+	expect(rc == -XEN_EINVAL, "set_segment_base FS into the hypervisor: -EINVAL");
 	rc = hypercall2(__HYPERVISOR_set_segment_base, SEGBASE_GS_USER, 0x0000900000000000ULL);
-	expect(rc == -EINVAL, "set_segment_base user GS non-canonical: -EINVAL");
+	expect(rc == -XEN_EINVAL, "set_segment_base user GS non-canonical: -EINVAL");
 	rc = hypercall2(__HYPERVISOR_set_segment_base, SEGBASE_GS_USER_SEL, 0x13);
 	expect(rc == 0, "set_segment_base user GS selector from its GDT: 0");
 	rc = hypercall2(__HYPERVISOR_set_segment_base, SEGBASE_GS_USER_SEL, HV_CS);
 	expect(rc == 0, "a hypervisor selector for user GS: 0 and a null selector, as Xen");
 	rc = hypercall2(__HYPERVISOR_set_segment_base, 4, 0);
-	expect(rc == -EINVAL, "set_segment_base with an unknown register: -EINVAL");
+	expect(rc == -XEN_EINVAL, "set_segment_base with an unknown register: -EINVAL");
 	rc = hypercall2(__HYPERVISOR_vm_assist, VMASST_CMD_enable, VMASST_TYPE_m2p_strict);
 	expect(rc == 0, "vm_assist m2p_strict: 0");
 	rc = hypercall2(__HYPERVISOR_vm_assist, 7, VMASST_TYPE_writable_pagetables);
-	expect(rc == -ENOSYS, "vm_assist with an unknown command: -ENOSYS");
+	expect(rc == -XEN_ENOSYS, "vm_assist with an unknown command: -ENOSYS");
 	rc = hypercall2(__HYPERVISOR_multicall, mc, 3);
-	expect(rc == 0 && mc[0].result == 0x40011 && mc[1].result == (uint64_t)-ENOSYS &&
-	       mc[2].result == (uint64_t)-EINVAL,
+	expect(rc == 0 && mc[0].result == 0x40011 && mc[1].result == (uint64_t)-XEN_ENOSYS &&
+	       mc[2].result == (uint64_t)-XEN_EINVAL,
 	       "multicall: each result in its entry, a nested multicall -ENOSYS");
 	rc = hypercall2(__HYPERVISOR_multicall, HV_IMAGE, 1);
-	expect(rc == -EFAULT, "multicall with its list in the hypervisor: -EFAULT");
+	expect(rc == -XEN_EFAULT, "multicall with its list in the hypervisor: -EFAULT");
 	check_multicall_long();
 	check_linear();
 }
@@ -511,17 +501,17 @@ static void check_debug(void)
 	long rc;
 
 	rc = hypercall2(__HYPERVISOR_set_debugreg, 0, HV_IMAGE);
-	expect(rc == -EPERM, "set_debugreg DR0 in the hypervisor's image: -EPERM");
+	expect(rc == -XEN_EPERM, "set_debugreg DR0 in the hypervisor's image: -EPERM");
 	rc = hypercall2(__HYPERVISOR_set_debugreg, 1, 0x0000900000000000ULL);
-	expect(rc == -EPERM, "set_debugreg DR1 non-canonical: -EPERM");
+	expect(rc == -XEN_EPERM, "set_debugreg DR1 non-canonical: -EPERM");
 	rc = hypercall2(__HYPERVISOR_set_debugreg, 7, 0x400 | 0x2000);
-	expect(rc == -EPERM, "set_debugreg DR7 with GD: -EPERM");
+	expect(rc == -XEN_EPERM, "set_debugreg DR7 with GD: -EPERM");
 	rc = hypercall2(__HYPERVISOR_set_debugreg, 7, 0x400 | 2 | (2ULL << 16));
-	expect(rc == -EPERM, "set_debugreg DR7 with an I/O breakpoint, CR4.DE clear: -EPERM");
+	expect(rc == -XEN_EPERM, "set_debugreg DR7 with an I/O breakpoint, CR4.DE clear: -EPERM");
 	rc = hypercall2(__HYPERVISOR_set_debugreg, 8, 0);
-	expect(rc == -ENODEV, "set_debugreg of DR8: -ENODEV");
+	expect(rc == -XEN_ENODEV, "set_debugreg of DR8: -ENODEV");
 	rc = hypercall1(__HYPERVISOR_get_debugreg, 8);
-	expect(rc == -EINVAL, "get_debugreg of DR8: -EINVAL");
+	expect(rc == -XEN_EINVAL, "get_debugreg of DR8: -EINVAL");
 	rc = hypercall1(__HYPERVISOR_get_debugreg, 7);
 	expect(rc == 0x400, "get_debugreg DR7: 0x400 after the refusals");
 	expect(RAISES("mov %1, %%dr0", "r"(HV_IMAGE)) == 13,
@@ -560,8 +550,8 @@ static void check_iopl(void)
 
 	expect(RAISES("outb %%al, $0x80", "i"(0)) == 13, "OUT at virtual IOPL 0: #GP");
 	expect(RAISES("cli", "i"(0)) == 13, "CLI at virtual IOPL 0: #GP");
-	expect(set_iopl(4) == -EINVAL, "PHYSDEVOP_set_iopl 4: -EINVAL");
-	expect(hypercall2(__HYPERVISOR_physdev_op, PHYSDEVOP_set_iopl, HV_IMAGE) == -EFAULT,
+	expect(set_iopl(4) == -XEN_EINVAL, "PHYSDEVOP_set_iopl 4: -EINVAL");
+	expect(hypercall2(__HYPERVISOR_physdev_op, PHYSDEVOP_set_iopl, HV_IMAGE) == -XEN_EFAULT,
 	       "PHYSDEVOP_set_iopl with its argument in the hypervisor: -EFAULT");
 	expect(set_iopl(1) == 0, "PHYSDEVOP_set_iopl 1");
 	expect(RAISES("outb %%al, $0x80", "i"(0)) == ~0ULL &&
@@ -632,17 +622,17 @@ static void check_vcpu_info(void)
 	long rc;
 
 	rc = hypercall3(__HYPERVISOR_vcpu_op, VCPUOP_register_vcpu_info, 0, &r);
-	expect(rc == -EINVAL, "register_vcpu_info on a frame not its own: -EINVAL");
+	expect(rc == -XEN_EINVAL, "register_vcpu_info on a frame not its own: -EINVAL");
 	r.mfn = mfn_of((const void *)vinfo_page);
 	r.offset = 4096 - 8;
 	rc = hypercall3(__HYPERVISOR_vcpu_op, VCPUOP_register_vcpu_info, 0, &r);
-	expect(rc == -EINVAL, "register_vcpu_info crossing its page's end: -EINVAL");
+	expect(rc == -XEN_EINVAL, "register_vcpu_info crossing its page's end: -EINVAL");
 	r.offset = 64;
 	rc = hypercall3(__HYPERVISOR_vcpu_op, VCPUOP_register_vcpu_info, 0, &r);
 	expect(rc == 0 && vinfo_page[64] == 1,
 	       "register_vcpu_info by machine frame: its vcpu_info moved there (upcall pending)");
 	rc = hypercall3(__HYPERVISOR_vcpu_op, VCPUOP_register_vcpu_info, 0, &r);
-	expect(rc == -EINVAL, "a second register_vcpu_info: -EINVAL");
+	expect(rc == -XEN_EINVAL, "a second register_vcpu_info: -EINVAL");
 }
 
 /* decrease_reservation: a PV domain gives nothing back yet (0 extents

@@ -16,16 +16,13 @@
 #include <public/event_channel.h>
 #include <public/sched.h>
 #include <public/vcpu.h>
+#include <public/errno.h>
 #include "hypercall.h"
 #include "minios.h"
 #include "pagetable.h"
 
 const char guest_name[] = "pvsmp";
 
-#define EINVAL_		22
-#define ENOENT_		2
-#define EEXIST_		17
-#define EFAULT_		14
 #define SPIN		200000000UL	/* polls before a wait gives up */
 #define ROUNDS		20		/* events each way */
 #define MAGIC_A		0xa1a1a1a1a1a1a1a1ULL
@@ -170,48 +167,48 @@ static void hostile(void)
 	good_context();
 	expect(vcpu_op(VCPUOP_is_up, 1, NULL) == 0, "vCPU 1 is down at start");
 	expect(vcpu_op(VCPUOP_is_up, 0, NULL) == 1, "vCPU 0 is up");
-	expect(vcpu_op(VCPUOP_up, 1, NULL) == -EINVAL_, "VCPUOP_up before VCPUOP_initialise: -EINVAL");
-	expect(vcpu_op(VCPUOP_initialise, 2, &ctx) == -ENOENT_, "vCPU 2 of 2: -ENOENT");
-	expect(vcpu_op(VCPUOP_up, 0xffffffffULL, NULL) == -ENOENT_, "vCPU 0xffffffff: -ENOENT");
-	expect(vcpu_op(VCPUOP_initialise, 0, &ctx) == -EEXIST_, "initialising the running vCPU 0: -EEXIST");
-	expect(vcpu_op(VCPUOP_initialise, 1, (void *)HV_ADDR) == -EFAULT_,
+	expect(vcpu_op(VCPUOP_up, 1, NULL) == -XEN_EINVAL, "VCPUOP_up before VCPUOP_initialise: -EINVAL");
+	expect(vcpu_op(VCPUOP_initialise, 2, &ctx) == -XEN_ENOENT, "vCPU 2 of 2: -ENOENT");
+	expect(vcpu_op(VCPUOP_up, 0xffffffffULL, NULL) == -XEN_ENOENT, "vCPU 0xffffffff: -ENOENT");
+	expect(vcpu_op(VCPUOP_initialise, 0, &ctx) == -XEN_EEXIST, "initialising the running vCPU 0: -EEXIST");
+	expect(vcpu_op(VCPUOP_initialise, 1, (void *)HV_ADDR) == -XEN_EFAULT,
 	       "a context in the hypervisor: -EFAULT");
 	ctx.user_regs.rip = NONCANON;
-	refused(-EINVAL_, "a non-canonical RIP");
+	refused(-XEN_EINVAL, "a non-canonical RIP");
 	ctx.kernel_sp = NONCANON;
-	refused(-EINVAL_, "a non-canonical kernel stack");
+	refused(-XEN_EINVAL, "a non-canonical kernel stack");
 	ctx.event_callback_eip = HV_ADDR;
-	refused(-EINVAL_, "an event callback in the hypervisor");
+	refused(-XEN_EINVAL, "an event callback in the hypervisor");
 	ctx.trap_ctxt[3] = (struct trap_info){ 3, 3, FLAT_KERNEL_CS, HV_ADDR };
-	refused(-EINVAL_, "a trap handler in the hypervisor");
+	refused(-XEN_EINVAL, "a trap handler in the hypervisor");
 	ctx.trap_ctxt[3] = (struct trap_info){ 3, 3, 0xe008, (uint64_t)(uintptr_t)minios_trap_6 };
-	refused(-EINVAL_, "a trap handler on the hypervisor's code segment");
+	refused(-XEN_EINVAL, "a trap handler on the hypervisor's code segment");
 	ctx.fs_base = HV_ADDR;
-	refused(-EINVAL_, "an FS base in the hypervisor");
+	refused(-XEN_EINVAL, "an FS base in the hypervisor");
 	ctx.debugreg[0] = HV_ADDR;
-	refused(-EINVAL_, "a breakpoint address in the hypervisor");
+	refused(-XEN_EINVAL, "a breakpoint address in the hypervisor");
 	ctx.debugreg[7] = 1ULL << 13;
-	refused(-EINVAL_, "DR7.GD set");
+	refused(-XEN_EINVAL, "DR7.GD set");
 	ctx.gdt_ents = 8000;
-	refused(-EINVAL_, "8000 GDT entries (7168 at most)");
+	refused(-XEN_EINVAL, "8000 GDT entries (7168 at most)");
 	ctx.ldt_base = 0x1008;
-	refused(-EINVAL_, "an LDT base not page-aligned");
+	refused(-XEN_EINVAL, "an LDT base not page-aligned");
 	ctx.flags = 0;
-	refused(-EINVAL_, "user mode without user page tables");
+	refused(-XEN_EINVAL, "user mode without user page tables");
 	ctx.ctrlreg[3] = 0x7fff0000000ULL;
-	refused(-EINVAL_, "a CR3 beyond its memory");
+	refused(-XEN_EINVAL, "a CR3 beyond its memory");
 	if (!pt_translated()) {
 		/* Shared page tables validate the L4: a writable page, a
 		 * frame that is not the domain's, a table naming another's
 		 * frame. */
 		ctx.ctrlreg[3] = pt_frame(page_a);
-		refused(-EINVAL_, "a CR3 that is a writable page of its own");
+		refused(-XEN_EINVAL, "a CR3 that is a writable page of its own");
 		ctx.ctrlreg[3] = 0x1000;
-		refused(-EINVAL_, "a CR3 that is not its own frame");
+		refused(-XEN_EINVAL, "a CR3 that is not its own frame");
 		bad_l4[5] = 0x2000 | PT_P | PT_W | PT_U;
 		expect(pt_make_table(bad_l4) == 0, "a would-be L4 made read-only");
 		ctx.ctrlreg[3] = pt_frame(bad_l4);
-		refused(-EINVAL_, "a CR3 whose L4 maps a frame not its own");
+		refused(-XEN_EINVAL, "a CR3 whose L4 maps a frame not its own");
 	}
 	expect(vcpu_op(VCPUOP_is_up, 1, NULL) == 0, "vCPU 1 still down after the refusals");
 }
@@ -335,7 +332,7 @@ int guest_main(const struct start_info *start)
 	expect(map_window(page_a, UVMF_INVLPG) == 0 && window[0] == MAGIC_A,
 	       "the window shows page A");
 	expect(vcpu_op(VCPUOP_initialise, 1, &ctx) == 0, "VCPUOP_initialise of vCPU 1");
-	expect(vcpu_op(VCPUOP_initialise, 1, &ctx) == -EEXIST_, "initialising it twice: -EEXIST");
+	expect(vcpu_op(VCPUOP_initialise, 1, &ctx) == -XEN_EEXIST, "initialising it twice: -EEXIST");
 	expect(vcpu_op(VCPUOP_is_up, 1, NULL) == 0, "initialised, still down");
 	expect(vcpu_op(VCPUOP_up, 1, NULL) == 0, "VCPUOP_up of vCPU 1");
 	expect(vcpu_op(VCPUOP_is_up, 1, NULL) == 1, "vCPU 1 is up");

@@ -8,20 +8,13 @@
 #include <stdbool.h>
 #include <public/event_channel.h>
 #include <public/grant_table.h>
+#include <public/errno.h>
 #include "hypercall.h"
 #include "minios.h"
+#include "pagetable.h"
 #include "pvtraps.h"
 
-#define EPERM	1
-#define EBUSY	16
-#define EINVAL	22
-#define PTE_P	1ULL
-#define PTE_W	2ULL
-#define PTE_U	4ULL
-#define PTE_A	0x20ULL
-#define PTE_D	0x40ULL
-#define PTE_NX	(1ULL << 63)
-#define TABLE_PTE(mfn)	(((mfn) << 12) | PTE_P | PTE_W | PTE_U | PTE_A | PTE_D | PTE_NX)
+#define TABLE_PTE(mfn)	(((mfn) << 12) | PT_P | PT_W | PT_U | PT_A | PT_D | PT_NX)
 
 static uint8_t table_va[4096] __attribute__((aligned(4096)));
 static uint8_t status_va[4096] __attribute__((aligned(4096)));
@@ -41,8 +34,8 @@ static long uva(void *va, uint64_t pte)
 
 static uint64_t va_pte(void *va, bool writable)
 {
-	return (mfn_of((uint64_t)(uintptr_t)va) << 12) | PTE_P | PTE_U | PTE_A | PTE_NX |
-	       (writable ? PTE_W | PTE_D : 0);
+	return (mfn_of((uint64_t)(uintptr_t)va) << 12) | PT_P | PT_U | PT_A | PT_NX |
+	       (writable ? PT_W | PT_D : 0);
 }
 
 /* Its own domain id: a loopback channel's status names it (the port is
@@ -102,7 +95,7 @@ static void check_table_frames(uint64_t *frame)
 	       "grant: setup_table gives a machine frame of Umbra's, not one of its RAM");
 	expect(uva(table_va, TABLE_PTE(f)) == 0,
 	       "grant: its grant frame mapped read-write with update_va_mapping");
-	expect(pin_l1(f) == -EINVAL, "grant: its grant frame pinned as a page table: -EINVAL");
+	expect(pin_l1(f) == -XEN_EINVAL, "grant: its grant frame pinned as a page table: -EINVAL");
 	*frame = f;
 }
 
@@ -121,11 +114,11 @@ static void check_device_map(domid_t self)
 	expect(gnttab(GNTTABOP_map_grant_ref, &map, 1) == 0 && map.status == GNTST_okay &&
 	       map.dev_bus_addr == maddr && host_va[5] == 0x5a,
 	       "grant: a self-grant mapped host and device: dev_bus_addr is the machine address");
-	expect(pin_l1(maddr >> 12) == -EINVAL, "grant: the mapped frame pinned as a page table: -EINVAL");
+	expect(pin_l1(maddr >> 12) == -XEN_EINVAL, "grant: the mapped frame pinned as a page table: -EINVAL");
 	un.handle = map.handle;
 	expect(gnttab(GNTTABOP_unmap_grant_ref, &un, 1) == 0 && un.status == GNTST_okay,
 	       "grant: the host part unmapped alone");
-	expect(pin_l1(maddr >> 12) == -EINVAL,
+	expect(pin_l1(maddr >> 12) == -XEN_EINVAL,
 	       "grant: the device part still holds the writable type: pin -EINVAL");
 	un = (struct gnttab_unmap_grant_ref){ .dev_bus_addr = maddr + 0x1000, .handle = map.handle };
 	expect(gnttab(GNTTABOP_unmap_grant_ref, &un, 1) == 0 && un.status == GNTST_bad_dev_addr,
@@ -163,7 +156,7 @@ static void check_replace(domid_t self)
 	ur.host_addr = 0;
 	expect(gnttab(GNTTABOP_unmap_and_replace, &ur, 1) == 0 && ur.status == GNTST_general_error,
 	       "grant: unmap_and_replace without a host address: GNTST_general_error");
-	expect(uva(host_va, va_pte(granted, false) & ~PTE_A) == 0 &&
+	expect(uva(host_va, va_pte(granted, false) & ~PT_A) == 0 &&
 	       gnttab(GNTTABOP_unmap_grant_ref, &un, 1) == 0 && un.status == GNTST_general_error,
 	       "grant: an entry the guest rewrote is not the grant's: unmap GNTST_general_error");
 	expect(uva(host_va, 0) == 0, "grant: that entry cleared by the guest");
@@ -184,7 +177,6 @@ static void check_replace(domid_t self)
 }
 
 #define RO_MPT		((const uint64_t *)0xffff800000000000ULL)	/* Xen's read-only M2P */
-#define PTE_ADDR	0x000ffffffffff000ULL
 
 /* The machine address of the L1 entry that maps va, by a walk of its own
  * tables (read through the M2P: VIRT_BASE 0 maps every pfn at pfn << 12). */
@@ -195,11 +187,11 @@ static uint64_t l1_entry_maddr(const struct start_info *si, uint64_t va)
 	for (int level = 4; level > 1; level--) {
 		uint64_t e = t[(va >> (12 + 9 * (level - 1))) & 511];
 
-		if (!(e & PTE_P))
+		if (!(e & PT_P))
 			return 0;
 		if (level == 2)
-			return (e & PTE_ADDR) + ((va >> 12) & 511) * 8;
-		t = (const uint64_t *)(uintptr_t)(RO_MPT[(e & PTE_ADDR) >> 12] << 12);
+			return (e & PT_ADDR) + ((va >> 12) & 511) * 8;
+		t = (const uint64_t *)(uintptr_t)(RO_MPT[(e & PT_ADDR) >> 12] << 12);
 	}
 	return 0;
 }
@@ -250,7 +242,7 @@ static void check_version2(void)
 					       .frame_list = (uint64_t)(uintptr_t)frames };
 	uint32_t now;
 
-	expect(set_version(3, &now) == -EINVAL && now == 1, "grant: set_version 3: -EINVAL");
+	expect(set_version(3, &now) == -XEN_EINVAL && now == 1, "grant: set_version 3: -EINVAL");
 	expect(gnttab(GNTTABOP_get_status_frames, &gs, 1) == 0 && gs.status == GNTST_general_error,
 	       "grant: status frames in version 1: GNTST_general_error");
 	expect(set_version(2, &now) == 0 && now == 2, "grant: set_version 2");
@@ -259,9 +251,9 @@ static void check_version2(void)
 	       "grant: more status frames than there are: GNTST_general_error");
 	gs.nr_frames = 1;
 	expect(gnttab(GNTTABOP_get_status_frames, &gs, 1) == 0 && gs.status == GNTST_okay &&
-	       uva(status_va, (frames[0] << 12) | PTE_P | PTE_U | PTE_A | PTE_NX) == 0,
+	       uva(status_va, (frames[0] << 12) | PT_P | PT_U | PT_A | PT_NX) == 0,
 	       "grant: its status frame mapped by machine frame");
-	expect(set_version(1, &now) == -EBUSY && now == 2,
+	expect(set_version(1, &now) == -XEN_EBUSY && now == 2,
 	       "grant: back to version 1 while the status frame is mapped: -EBUSY");
 	expect(uva(status_va, va_pte(status_va, true)) == 0 && set_version(1, &now) == 0 && now == 1,
 	       "grant: unmapped, back to version 1");

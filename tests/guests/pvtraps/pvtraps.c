@@ -17,23 +17,14 @@
 #include <public/vcpu.h>
 #include <public/version.h>
 #include <public/sched.h>
+#include <public/errno.h>
 #include "hypercall.h"
 #include "minios.h"
+#include "pagetable.h"
 #include "pvtraps.h"
 
 const char guest_name[] = "pvtraps";
 
-#define EFAULT	14
-#define EINVAL	22
-#define EPERM	1
-#define EACCES	13
-#define ENOSYS	38
-#define PTE_P	1ULL
-#define PTE_W	2ULL
-#define PTE_U	4ULL
-#define PTE_A	0x20ULL
-#define PTE_D	0x40ULL
-#define PTE_NX	(1ULL << 63)	/* data: W^X refuses writable code */
 #define UNMAPPED	0x7ff000000000ULL	/* no page tables there */
 #define HV_IMAGE	0xffffffff80210000ULL	/* Umbra's text (slot 511) */
 #define HV_DIRECTMAP	0xffff830000100000ULL	/* Umbra's direct map (slot 262) */
@@ -140,18 +131,18 @@ static void check_trap_table_refusals(void)
 	long rc;
 
 	rc = hypercall1(__HYPERVISOR_set_trap_table, bad);
-	expect(rc == -EINVAL, "trap table entry inside the hypervisor: -EINVAL");
+	expect(rc == -XEN_EINVAL, "trap table entry inside the hypervisor: -EINVAL");
 	bad[0].address = 0x0000900000000000ULL;
 	rc = hypercall1(__HYPERVISOR_set_trap_table, bad);
-	expect(rc == -EINVAL, "non-canonical trap table entry: -EINVAL");
+	expect(rc == -XEN_EINVAL, "non-canonical trap table entry: -EINVAL");
 	bad[0].address = 0x100000;
 	bad[0].cs = 0x08;
 	rc = hypercall1(__HYPERVISOR_set_trap_table, bad);
-	expect(rc == -EINVAL, "trap table entry on the hypervisor's code segment: -EINVAL");
+	expect(rc == -XEN_EINVAL, "trap table entry on the hypervisor's code segment: -EINVAL");
 	rc = hypercall1(__HYPERVISOR_set_trap_table, UNMAPPED);
-	expect(rc == -EFAULT, "trap table at an unmapped address: -EFAULT");
+	expect(rc == -XEN_EFAULT, "trap table at an unmapped address: -EFAULT");
 	rc = hypercall1(__HYPERVISOR_set_trap_table, HV_IMAGE);
-	expect(rc == -EFAULT, "trap table read from the hypervisor's image: -EFAULT");
+	expect(rc == -XEN_EFAULT, "trap table read from the hypervisor's image: -EFAULT");
 	expect(RAISES("ud2", "i"(0)) == 6, "the refused tables changed nothing (#UD still handled)");
 }
 
@@ -161,7 +152,7 @@ static uint8_t spare_page[4096] __attribute__((aligned(4096)));
 static void check_update_va_mapping(void)
 {
 	uint64_t va = (uint64_t)(uintptr_t)shared_page;
-	uint64_t pte = si->shared_info | PTE_P | PTE_W | PTE_U | PTE_NX | PTE_A | PTE_D;
+	uint64_t pte = si->shared_info | PT_P | PT_W | PT_U | PT_NX | PT_A | PT_D;
 	const struct shared_info *s = (const void *)shared_page;
 	long rc;
 
@@ -173,20 +164,20 @@ static void check_update_va_mapping(void)
 	expect(s->vcpu_info[0].evtchn_upcall_mask == 1,
 	       "events stay masked through bounce and iret (the frame's IF was clear)");
 	rc = hypercall3(__HYPERVISOR_update_va_mapping, va,
-			(mfn_of(si->pt_base) << 12) | PTE_P | PTE_W | PTE_U | PTE_NX,
+			(mfn_of(si->pt_base) << 12) | PT_P | PT_W | PT_U | PT_NX,
 			UVMF_INVLPG);
-	expect(rc == -EACCES, "mapping its own L4 writable: -EACCES");
-	rc = hypercall3(__HYPERVISOR_update_va_mapping, va, 0x100000ULL | PTE_P | PTE_U, UVMF_INVLPG);
-	expect(rc == -EPERM, "mapping a machine frame not its own: -EPERM");
+	expect(rc == -XEN_EACCES, "mapping its own L4 writable: -EACCES");
+	rc = hypercall3(__HYPERVISOR_update_va_mapping, va, 0x100000ULL | PT_P | PT_U, UVMF_INVLPG);
+	expect(rc == -XEN_EPERM, "mapping a machine frame not its own: -EPERM");
 	rc = hypercall3(__HYPERVISOR_update_va_mapping, 0xffff830000000000ULL,
-			si->shared_info | PTE_P | PTE_U, UVMF_INVLPG);
-	expect(rc == -EINVAL, "update_va_mapping in the hypervisor's slots: -EINVAL");
-	rc = hypercall3(__HYPERVISOR_update_va_mapping, UNMAPPED, si->shared_info | PTE_P | PTE_U, 0);
-	expect(rc == -EINVAL, "update_va_mapping where it has no L1 table: -EINVAL");
+			si->shared_info | PT_P | PT_U, UVMF_INVLPG);
+	expect(rc == -XEN_EINVAL, "update_va_mapping in the hypervisor's slots: -EINVAL");
+	rc = hypercall3(__HYPERVISOR_update_va_mapping, UNMAPPED, si->shared_info | PT_P | PT_U, 0);
+	expect(rc == -XEN_EINVAL, "update_va_mapping where it has no L1 table: -EINVAL");
 	/* The spare page read-only, then pinned as an (empty) L1 and back. */
 	va = (uint64_t)(uintptr_t)spare_page;
 	rc = hypercall3(__HYPERVISOR_update_va_mapping, va,
-			(mfn_of(va) << 12) | PTE_P | PTE_U | PTE_NX | PTE_A, UVMF_INVLPG);
+			(mfn_of(va) << 12) | PT_P | PT_U | PT_NX | PT_A, UVMF_INVLPG);
 	expect(rc == 0, "update_va_mapping makes a page read-only");
 	{
 		struct mmuext_op op = { .cmd = MMUEXT_PIN_L1_TABLE, .arg1.mfn = mfn_of(va) };
@@ -195,15 +186,15 @@ static void check_update_va_mapping(void)
 		rc = hypercall4(__HYPERVISOR_mmuext_op, &op, 1, &done, DOMID_SELF);
 		expect(rc == 0 && done == 1, "mmuext_op pins it as an L1 table");
 		rc = hypercall3(__HYPERVISOR_update_va_mapping, va,
-				(mfn_of(va) << 12) | PTE_P | PTE_W | PTE_U | PTE_NX, UVMF_INVLPG);
-		expect(rc == -EACCES || rc == -16, "a pinned L1 cannot be mapped writable");
+				(mfn_of(va) << 12) | PT_P | PT_W | PT_U | PT_NX, UVMF_INVLPG);
+		expect(rc == -XEN_EACCES || rc == -16, "a pinned L1 cannot be mapped writable");
 		op.cmd = MMUEXT_UNPIN_TABLE;
 		rc = hypercall4(__HYPERVISOR_mmuext_op, &op, 1, &done, DOMID_SELF);
 		expect(rc == 0, "mmuext_op unpins it");
 		op.cmd = MMUEXT_PIN_L4_TABLE;
 		op.arg1.mfn = 0x100;	/* machine frame 0x100: not its own */
 		rc = hypercall4(__HYPERVISOR_mmuext_op, &op, 1, &done, DOMID_SELF);
-		expect(rc == -EPERM || rc == -EINVAL, "pinning a frame not its own: refused");
+		expect(rc == -XEN_EPERM || rc == -XEN_EINVAL, "pinning a frame not its own: refused");
 		op.cmd = MMUEXT_NEW_BASEPTR;
 		op.arg1.mfn = mfn_of(si->pt_base);
 		rc = hypercall4(__HYPERVISOR_mmuext_op, &op, 1, NULL, DOMID_SELF);
@@ -216,12 +207,12 @@ static void check_update_va_mapping(void)
 		rc = hypercall4(__HYPERVISOR_mmuext_op, &op, 1, NULL, DOMID_SELF);
 		expect(rc == 0, "mmuext_op TLB_FLUSH_LOCAL");
 		rc = hypercall4(__HYPERVISOR_mmuext_op, &op, 1, NULL, 0x7ff2 /* DOMID_XEN */);
-		expect(rc == -EPERM, "mmuext_op on another domain's tables: -EPERM");
+		expect(rc == -XEN_EPERM, "mmuext_op on another domain's tables: -EPERM");
 		rc = hypercall4(__HYPERVISOR_mmuext_op, UNMAPPED, 1, NULL, DOMID_SELF);
-		expect(rc == -EFAULT, "mmuext_op with its array unmapped: -EFAULT");
+		expect(rc == -XEN_EFAULT, "mmuext_op with its array unmapped: -EFAULT");
 	}
 	rc = hypercall3(__HYPERVISOR_update_va_mapping, va,
-			(mfn_of(va) << 12) | PTE_P | PTE_W | PTE_U | PTE_NX | PTE_A | PTE_D, UVMF_INVLPG);
+			(mfn_of(va) << 12) | PT_P | PT_W | PT_U | PT_NX | PT_A | PT_D, UVMF_INVLPG);
 	expect(rc == 0, "unpinned, the page can be writable again");
 	spare_page[0] = 1;
 	expect(spare_page[0] == 1, "and written");
@@ -230,15 +221,15 @@ static void check_update_va_mapping(void)
 static void check_mmu_update(void)
 {
 	uint64_t l4 = mfn_of(si->pt_base) << 12;
-	struct mmu_update u = { .ptr = l4 + 256 * 8, .val = (mfn_of(0x100000) << 12) | PTE_P };
+	struct mmu_update u = { .ptr = l4 + 256 * 8, .val = (mfn_of(0x100000) << 12) | PT_P };
 	unsigned int done = 99;
 	long rc;
 
 	rc = hypercall4(__HYPERVISOR_mmu_update, &u, 1, &done, DOMID_SELF);
-	expect(rc == -EPERM && done == 0, "mmu_update into the hypervisor's L4 slot 256: -EPERM");
+	expect(rc == -XEN_EPERM && done == 0, "mmu_update into the hypervisor's L4 slot 256: -EPERM");
 	u.ptr = l4 + 511 * 8;
 	rc = hypercall4(__HYPERVISOR_mmu_update, &u, 1, &done, DOMID_SELF);
-	expect(rc == -EPERM, "mmu_update into L4 slot 511 (the hypervisor's image): -EPERM");
+	expect(rc == -XEN_EPERM, "mmu_update into L4 slot 511 (the hypervisor's image): -EPERM");
 	u.ptr = (mfn_of((uint64_t)(uintptr_t)spare_page) << 12);
 	rc = hypercall4(__HYPERVISOR_mmu_update, &u, 1, &done, DOMID_SELF);
 	expect(rc == 0 && done == 1 && *(volatile uint64_t *)spare_page == u.val,
@@ -247,7 +238,7 @@ static void check_mmu_update(void)
 	rc = hypercall4(__HYPERVISOR_mmu_update, &u, 1, &done, DOMID_SELF);
 	expect(rc < 0, "mmu_update on a machine frame not its own: refused");
 	rc = hypercall4(__HYPERVISOR_mmu_update, HV_IMAGE, 1, &done, DOMID_SELF);
-	expect(rc == -EFAULT, "mmu_update with its array in the hypervisor: -EFAULT");
+	expect(rc == -XEN_EFAULT, "mmu_update with its array in the hypervisor: -EFAULT");
 }
 
 /* The virtual address of the bootstrap page-table frame mfn (the builder
@@ -284,10 +275,10 @@ static void check_writable_pagetables(void)
 	expect(e != 0, "found the L1 entry of a page through the bootstrap tables");
 	if (!e)
 		return;
-	rw = (mfn_of(va) << 12) | PTE_P | PTE_W | PTE_U | PTE_NX | PTE_A | PTE_D;
-	ro = (mfn_of(va) << 12) | PTE_P | PTE_U | PTE_NX | PTE_A;
+	rw = (mfn_of(va) << 12) | PT_P | PT_W | PT_U | PT_NX | PT_A | PT_D;
+	ro = (mfn_of(va) << 12) | PT_P | PT_U | PT_NX | PT_A;
 	rc = hypercall2(__HYPERVISOR_vm_assist, VMASST_CMD_enable, 99);
-	expect(rc == -EINVAL, "vm_assist of an assist not offered: -EINVAL");
+	expect(rc == -XEN_EINVAL, "vm_assist of an assist not offered: -EINVAL");
 	rc = hypercall2(__HYPERVISOR_vm_assist, VMASST_CMD_enable, VMASST_TYPE_writable_pagetables);
 	expect(rc == 0, "vm_assist enables writable page tables");
 	seen_vector = ~0ULL;
@@ -298,10 +289,10 @@ static void check_writable_pagetables(void)
 	*e = rw;
 	spare_page[8] = 3;
 	expect(spare_page[8] == 3, "a second store makes it writable again");
-	expect(RAISES("movq %2, (%1)", "r"(e), "r"((mfn_of(si->pt_base) << 12) | PTE_P | PTE_W | PTE_U | PTE_NX)) == 14 &&
+	expect(RAISES("movq %2, (%1)", "r"(e), "r"((mfn_of(si->pt_base) << 12) | PT_P | PT_W | PT_U | PT_NX)) == 14 &&
 	       seen_error == 7 && *e == rw,
 	       "a store mapping its own L4 writable is refused: #PF, entry unchanged");
-	expect(RAISES("movq %2, (%1)", "r"(e), "r"(0x100000ULL | PTE_P | PTE_U)) == 14 && *e == rw,
+	expect(RAISES("movq %2, (%1)", "r"(e), "r"(0x100000ULL | PT_P | PT_U)) == 14 && *e == rw,
 	       "a store mapping a frame not its own is refused: #PF, entry unchanged");
 	hypercall2(__HYPERVISOR_vm_assist, VMASST_CMD_disable, VMASST_TYPE_writable_pagetables);
 	expect(RAISES("movq %2, (%1)", "r"(e), "r"(ro)) == 14 && *e == rw,
@@ -324,8 +315,8 @@ static bool translated(void)
 static void check_translated(void)
 {
 	uint64_t va = (uint64_t)(uintptr_t)spare_page, pfn = va >> 12;
-	uint64_t rw = (pfn << 12) | PTE_P | PTE_W | PTE_U | PTE_A | PTE_D;
-	uint64_t ro = (pfn << 12) | PTE_P | PTE_U | PTE_A;
+	uint64_t rw = (pfn << 12) | PT_P | PT_W | PT_U | PT_A | PT_D;
+	uint64_t ro = (pfn << 12) | PT_P | PT_U | PT_A;
 	uint64_t l4 = si->pt_base;	/* identity: pseudo-physical = virtual */
 	const struct shared_info *s = (const void *)shared_page;
 	volatile uint64_t *e = l1_entry(va);
@@ -337,7 +328,7 @@ static void check_translated(void)
 
 	expect(mfn_of(0x100000) == 0x100, "translated: the p2m list is the identity");
 	rc = hypercall3(__HYPERVISOR_update_va_mapping, (uint64_t)(uintptr_t)shared_page,
-			si->shared_info | PTE_P | PTE_W | PTE_U | PTE_A | PTE_D, UVMF_INVLPG);
+			si->shared_info | PT_P | PT_W | PT_U | PT_A | PT_D, UVMF_INVLPG);
 	expect(rc == 0, "translated: update_va_mapping maps shared_info by its pseudo-physical address");
 	RAISES("mov (%1), %%rax", "r"(UNMAPPED + 8));
 	expect(s->vcpu_info[0].arch.cr2 == UNMAPPED + 8,
@@ -352,7 +343,7 @@ static void check_translated(void)
 	 * a translated guest may map them writable. */
 	table = (uint64_t)(uintptr_t)e & ~0xfffULL;
 	rc = hypercall3(__HYPERVISOR_update_va_mapping, table,
-			table | PTE_P | PTE_W | PTE_U | PTE_A | PTE_D, UVMF_INVLPG);
+			table | PT_P | PT_W | PT_U | PT_A | PT_D, UVMF_INVLPG);
 	expect(rc == 0, "translated: update_va_mapping maps its own L1 writable");
 	*e = rw;
 	spare_page[16] = 5;
@@ -366,7 +357,7 @@ static void check_translated(void)
 	spare_page[24] = 6;
 	expect(rc == 0 && done == 1 && spare_page[24] == 6,
 	       "translated: mmu_update by pseudo-physical address makes it writable");
-	u = (struct mmu_update){ .ptr = l4 + 262 * 8, .val = (pfn << 12) | PTE_P | PTE_W | PTE_U };
+	u = (struct mmu_update){ .ptr = l4 + 262 * 8, .val = (pfn << 12) | PT_P | PT_W | PT_U };
 	rc = hypercall4(__HYPERVISOR_mmu_update, &u, 1, &done, DOMID_SELF);
 	expect(rc == 0 && RAISES("mov (%1), %%rax", "r"(HV_DIRECTMAP)) == 14 && seen_error == 5,
 	       "translated: its L4 slot 262 written, the hypervisor's direct map still faults");
@@ -376,8 +367,8 @@ static void check_translated(void)
 	       "translated: its L4 slot 511 written, the hypervisor's image still faults");
 	u = (struct mmu_update){ .ptr = 0x40000000ULL, .val = 0 };
 	rc = hypercall4(__HYPERVISOR_mmu_update, &u, 1, &done, DOMID_SELF);
-	expect(rc == -EINVAL, "translated: mmu_update outside its RAM: -EINVAL");
-	*e = (0x40000000ULL) | PTE_P | PTE_W | PTE_U | PTE_A | PTE_D;
+	expect(rc == -XEN_EINVAL, "translated: mmu_update outside its RAM: -EINVAL");
+	*e = (0x40000000ULL) | PT_P | PT_W | PT_U | PT_A | PT_D;
 	expect(RAISES("mov (%1), %%rax", "r"(va)) == 14,
 	       "translated: a frame beyond its RAM in an entry: the access is a #PF");
 	*e = rw;
@@ -389,7 +380,7 @@ static void check_translated(void)
 	op.cmd = MMUEXT_NEW_BASEPTR;
 	op.arg1.mfn = 0x40000;
 	rc = hypercall4(__HYPERVISOR_mmuext_op, &op, 1, NULL, DOMID_SELF);
-	expect(rc == -EINVAL, "translated: new_baseptr outside its RAM: -EINVAL");
+	expect(rc == -XEN_EINVAL, "translated: new_baseptr outside its RAM: -EINVAL");
 	op.arg1.mfn = l4 >> 12;
 	rc = hypercall4(__HYPERVISOR_mmuext_op, &op, 1, NULL, DOMID_SELF);
 	expect(rc == 0 && RAISES("ud2", "i"(0)) == 6,
@@ -400,17 +391,17 @@ static void check_translated(void)
 		rc = hypercall2(__HYPERVISOR_set_gdt, &gdt_frame, 1);
 		expect(rc == 0 && hypercall2(__HYPERVISOR_update_descriptor,
 					     pfn << 12, 0) == 0 &&
-		       hypercall2(__HYPERVISOR_update_descriptor, 0x40000000ULL, 0) == -EINVAL,
+		       hypercall2(__HYPERVISOR_update_descriptor, 0x40000000ULL, 0) == -XEN_EINVAL,
 		       "translated: set_gdt and update_descriptor by guest frame; outside its RAM -EINVAL");
 		gdt_frame = l4 >> 12;
-		expect(hypercall2(__HYPERVISOR_update_descriptor, l4, 0) == -EINVAL &&
-		       hypercall2(__HYPERVISOR_set_gdt, &gdt_frame, 1) == -EINVAL,
+		expect(hypercall2(__HYPERVISOR_update_descriptor, l4, 0) == -XEN_EINVAL &&
+		       hypercall2(__HYPERVISOR_set_gdt, &gdt_frame, 1) == -XEN_EINVAL,
 		       "translated: update_descriptor and set_gdt on its own L4: -EINVAL");
 	}
 	op.cmd = MMUEXT_NEW_USER_BASEPTR;
 	op.arg1.mfn = 0x40000;
 	rc = hypercall4(__HYPERVISOR_mmuext_op, &op, 1, NULL, DOMID_SELF);
-	expect(rc == -EINVAL, "translated: new_user_baseptr outside its RAM: -EINVAL");
+	expect(rc == -XEN_EINVAL, "translated: new_user_baseptr outside its RAM: -EINVAL");
 	op.arg1.mfn = l4 >> 12;
 	rc = hypercall4(__HYPERVISOR_mmuext_op, &op, 1, NULL, DOMID_SELF);
 	expect(rc == 0 && RAISES("ud2", "i"(0)) == 6,
@@ -420,13 +411,13 @@ static void check_translated(void)
 	rc = hypercall4(__HYPERVISOR_mmuext_op, &op, 1, NULL, DOMID_SELF);
 	expect(rc == 0 && spare_page[24] == 6, "translated: mmuext_op invlpg");
 	rc = hypercall4(__HYPERVISOR_mmuext_op, &op, 1, NULL, 0x7ff2 /* DOMID_XEN */);
-	expect(rc == -EPERM, "translated: mmuext_op on another domain's tables: -EPERM");
+	expect(rc == -XEN_EPERM, "translated: mmuext_op on another domain's tables: -EPERM");
 	rc = hypercall4(__HYPERVISOR_mmuext_op, UNMAPPED, 1, NULL, DOMID_SELF);
-	expect(rc == -EFAULT, "translated: mmuext_op with its array unmapped: -EFAULT");
+	expect(rc == -XEN_EFAULT, "translated: mmuext_op with its array unmapped: -EFAULT");
 	rc = hypercall3(__HYPERVISOR_update_va_mapping, 0xffff830000000000ULL, rw, UVMF_INVLPG);
-	expect(rc == -EINVAL, "translated: update_va_mapping in the hypervisor's slots: -EINVAL");
+	expect(rc == -XEN_EINVAL, "translated: update_va_mapping in the hypervisor's slots: -EINVAL");
 	rc = hypercall3(__HYPERVISOR_update_va_mapping, UNMAPPED, rw, 0);
-	expect(rc == -EINVAL, "translated: update_va_mapping where it has no L1 table: -EINVAL");
+	expect(rc == -XEN_EINVAL, "translated: update_va_mapping where it has no L1 table: -EINVAL");
 }
 
 /* Xen's forced-emulation prefix: the hypervisor's CPUID view. */
@@ -446,13 +437,13 @@ static void check_cpuid_and_callbacks(void)
 	expect(rc == 0, "callback_op registers the event callback");
 	cb.address = 0xffff830000000000ULL;
 	rc = hypercall2(__HYPERVISOR_callback_op, CALLBACKOP_register, &cb);
-	expect(rc == -EINVAL, "a callback inside the hypervisor: -EINVAL");
+	expect(rc == -XEN_EINVAL, "a callback inside the hypervisor: -EINVAL");
 	cb.type = 6;
 	cb.address = 0x100000;
 	rc = hypercall2(__HYPERVISOR_callback_op, CALLBACKOP_register, &cb);
-	expect(rc == -EINVAL, "a callback type not offered: -EINVAL");
+	expect(rc == -XEN_EINVAL, "a callback type not offered: -EINVAL");
 	rc = hypercall2(__HYPERVISOR_callback_op, CALLBACKOP_register, UNMAPPED);
-	expect(rc == -EFAULT, "callback_op with its argument unmapped: -EFAULT");
+	expect(rc == -XEN_EFAULT, "callback_op with its argument unmapped: -EFAULT");
 }
 
 /* Event upcalls: a loopback channel (alloc_unbound + bind_interdomain to
@@ -547,37 +538,37 @@ static void check_bad_arguments(void)
 	struct gnttab_query_size q = { .dom = DOMID_SELF };
 	char buf[16] = "0123456789abcdef";
 
-	expect_rc(hypercall3(__HYPERVISOR_console_io, CONSOLEIO_write, 2u << 20, buf), -EINVAL,
+	expect_rc(hypercall3(__HYPERVISOR_console_io, CONSOLEIO_write, 2u << 20, buf), -XEN_EINVAL,
 		  "console_io longer than 1 MiB: -EINVAL");
-	expect_rc(hypercall2(__HYPERVISOR_event_channel_op, EVTCHNOP_send, HV_DIRECTMAP), -EFAULT,
+	expect_rc(hypercall2(__HYPERVISOR_event_channel_op, EVTCHNOP_send, HV_DIRECTMAP), -XEN_EFAULT,
 		  "event_channel_op with its argument in the hypervisor: -EFAULT");
-	expect_rc(hypercall2(__HYPERVISOR_event_channel_op, EVTCHNOP_send, &send), -EINVAL,
+	expect_rc(hypercall2(__HYPERVISOR_event_channel_op, EVTCHNOP_send, &send), -XEN_EINVAL,
 		  "evtchn send on a port out of range: -EINVAL");
-	expect_rc(hypercall2(__HYPERVISOR_event_channel_op, EVTCHNOP_close, &cl), -EINVAL,
+	expect_rc(hypercall2(__HYPERVISOR_event_channel_op, EVTCHNOP_close, &cl), -XEN_EINVAL,
 		  "evtchn close of a port out of range: -EINVAL");
-	expect_rc(hypercall2(__HYPERVISOR_event_channel_op, EVTCHNOP_bind_virq, &bv), -EINVAL,
+	expect_rc(hypercall2(__HYPERVISOR_event_channel_op, EVTCHNOP_bind_virq, &bv), -XEN_EINVAL,
 		  "evtchn bind_virq of a VIRQ that does not exist: -EINVAL");
-	expect_rc(hypercall2(__HYPERVISOR_memory_op, XENMEM_current_reservation, HV_IMAGE), -EFAULT,
+	expect_rc(hypercall2(__HYPERVISOR_memory_op, XENMEM_current_reservation, HV_IMAGE), -XEN_EFAULT,
 		  "memory_op reading its domid from the hypervisor: -EFAULT");
-	expect_rc(hypercall3(__HYPERVISOR_grant_table_op, GNTTABOP_query_size, UNMAPPED, 1), -EFAULT,
+	expect_rc(hypercall3(__HYPERVISOR_grant_table_op, GNTTABOP_query_size, UNMAPPED, 1), -XEN_EFAULT,
 		  "grant_table_op query_size from an unmapped address: -EFAULT");
 	expect_rc(hypercall3(__HYPERVISOR_grant_table_op, GNTTABOP_query_size, &q, 1), 0,
 		  "grant_table_op query_size for itself");
-	expect_rc(hypercall2(__HYPERVISOR_sched_op, SCHEDOP_shutdown, HV_DIRECTMAP), -EFAULT,
+	expect_rc(hypercall2(__HYPERVISOR_sched_op, SCHEDOP_shutdown, HV_DIRECTMAP), -XEN_EFAULT,
 		  "sched_op shutdown reading its reason from the hypervisor: -EFAULT");
-	expect_rc(hypercall2(__HYPERVISOR_sched_op, 99, 0), -ENOSYS, "sched_op 99: -ENOSYS");
-	expect_rc(hypercall2(__HYPERVISOR_xen_version, XENVER_extraversion, HV_IMAGE), -EFAULT,
+	expect_rc(hypercall2(__HYPERVISOR_sched_op, 99, 0), -XEN_ENOSYS, "sched_op 99: -ENOSYS");
+	expect_rc(hypercall2(__HYPERVISOR_xen_version, XENVER_extraversion, HV_IMAGE), -XEN_EFAULT,
 		  "xen_version writing into the hypervisor's image: -EFAULT");
-	expect_rc(hypercall3(__HYPERVISOR_vcpu_op, VCPUOP_register_vcpu_info, 0, HV_DIRECTMAP), -EFAULT,
+	expect_rc(hypercall3(__HYPERVISOR_vcpu_op, VCPUOP_register_vcpu_info, 0, HV_DIRECTMAP), -XEN_EFAULT,
 		  "vcpu_op register_vcpu_info from the hypervisor: -EFAULT");
-	expect_rc(hypercall_nr(64, 0, 0, 0, 0, 0), -ENOSYS, "hypercall 64 (past the table): -ENOSYS");
+	expect_rc(hypercall_nr(64, 0, 0, 0, 0, 0), -XEN_ENOSYS, "hypercall 64 (past the table): -ENOSYS");
 	{
 		/* Past the hypercall page's slots: SYSCALL with the number as is. */
 		long rc;
 
 		__asm__ volatile("syscall" : "=a"(rc) : "a"(0xffffffff00000001ULL)
 				 : "rcx", "r11", "memory");
-		expect_rc(rc, -ENOSYS, "SYSCALL with hypercall number 2^64-2^32+1: -ENOSYS");
+		expect_rc(rc, -XEN_ENOSYS, "SYSCALL with hypercall number 2^64-2^32+1: -ENOSYS");
 	}
 }
 
@@ -596,10 +587,10 @@ static void check_segments_and_rings(void)
 	rc = hypercall2(__HYPERVISOR_set_segment_base, SEGBASE_GS_KERNEL, &gs_word);
 	__asm__ volatile("mov %%gs:0, %0" : "=r"(v));
 	expect(rc == 0 && v == gs_word, "set_segment_base GS (kernel): %gs:0 reads the guest's word");
-	expect_rc(hypercall2(__HYPERVISOR_set_segment_base, SEGBASE_FS, HV_DIRECTMAP), -EINVAL,
+	expect_rc(hypercall2(__HYPERVISOR_set_segment_base, SEGBASE_FS, HV_DIRECTMAP), -XEN_EINVAL,
 		  "set_segment_base into the hypervisor: -EINVAL");
 	expect_rc(hypercall2(__HYPERVISOR_set_segment_base, SEGBASE_GS_KERNEL, 0x0000900000000000ULL),
-		  -EINVAL, "set_segment_base non-canonical: -EINVAL");
+		  -XEN_EINVAL, "set_segment_base non-canonical: -EINVAL");
 	__asm__ volatile("mov %%fs:0, %0" : "=r"(v));
 	expect(v == fs_word, "the refused base changed nothing");
 	hypercall2(__HYPERVISOR_set_segment_base, SEGBASE_FS, 0);

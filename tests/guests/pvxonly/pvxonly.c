@@ -11,19 +11,13 @@
 #include <public/memory.h>
 #include <public/sched.h>
 #include <public/version.h>
+#include <public/errno.h>
 #include "hypercall.h"
 #include "minios.h"
+#include "pagetable.h"
 
 const char guest_name[] = "pvxonly";
 
-#define EPERM	1
-#define EINVAL	22
-#define PTE_P	1ULL
-#define PTE_W	2ULL
-#define PTE_U	4ULL
-#define PTE_A	0x20ULL
-#define PTE_D	0x40ULL
-#define PTE_NX	(1ULL << 63)
 #define PF_PK	0x20
 #define KEY_SHUT(pkru)	(((pkru) >> 30) == 3)	/* key 15: AD and WD */
 
@@ -69,7 +63,7 @@ static uint64_t mfn_of(uint64_t va)
 
 static long map(uint64_t va, uint64_t mfn, uint64_t flags)
 {
-	return hypercall3(__HYPERVISOR_update_va_mapping, va, (mfn << 12) | PTE_P | PTE_U | PTE_A | flags,
+	return hypercall3(__HYPERVISOR_update_va_mapping, va, (mfn << 12) | PT_P | PT_U | PT_A | flags,
 			  UVMF_INVLPG);
 }
 
@@ -104,7 +98,7 @@ static void check_hypercall_page(void)
 			   (unsigned long)seen_error);
 	v = RAISES("movb $0xc3, 32(%1)", "r"(hypercall_page));
 	expect(v == 14 && (seen_error & 7) == 7, "writing the hypercall page: #PF, present, write, user");
-	expect(map((uint64_t)(uintptr_t)hypercall_page, mfn_of(0x100000), PTE_W) < 0 ||
+	expect(map((uint64_t)(uintptr_t)hypercall_page, mfn_of(0x100000), PT_W) < 0 ||
 	       RAISES("mov (%1), %%rax", "r"(hypercall_page)) == 14,
 	       "remapping the hypercall page's address stays the guest's own business");
 }
@@ -152,7 +146,7 @@ static uint8_t pages[6][4096] __attribute__((aligned(4096)));
 static long make_code(unsigned int i)
 {
 	uint64_t va = (uint64_t)(uintptr_t)pages[i];
-	long rc = map(va, mfn_of(va), PTE_NX);	/* read-only first: W^X */
+	long rc = map(va, mfn_of(va), PT_NX);	/* read-only first: W^X */
 
 	return rc ? rc : map(va, mfn_of(va), 0);
 }
@@ -170,7 +164,7 @@ static void check_runtime_code(void)
 
 	memcpy(pages[0], hidden, sizeof(hidden));
 	rc = make_code(0);
-	expect(rc == -EPERM, "a page with WRPKRU hidden in an immediate cannot become executable: -EPERM");
+	expect(rc == -XEN_EPERM, "a page with WRPKRU hidden in an immediate cannot become executable: -EPERM");
 	va = (uint64_t)(uintptr_t)pages[0] + 1;
 	expect(RAISES("jmp *%1", "r"(va)) == 14 && (seen_error & 0x10),
 	       "jumping into the hidden WRPKRU: #PF (instruction fetch), nothing ran");
@@ -193,19 +187,19 @@ static void check_runtime_code(void)
 	rc = make_code(2);
 	expect(rc == 0, "a page ending in 0F alone may become executable");
 	rc = make_code(3);
-	expect(rc == -EPERM, "WRPKRU straddling into the next page (0F | 01 EF): the next page -EPERM");
+	expect(rc == -XEN_EPERM, "WRPKRU straddling into the next page (0F | 01 EF): the next page -EPERM");
 	/* 0F 01 at the end of one page: that page is refused. */
 	memcpy(&pages[4][4094], split2, 2);
 	memcpy(pages[5], split2 + 2, 1);
 	rc = make_code(4);
-	expect(rc == -EPERM, "WRPKRU straddling the page end (0F 01 | EF): that page -EPERM");
+	expect(rc == -XEN_EPERM, "WRPKRU straddling the page end (0F 01 | EF): that page -EPERM");
 	va = (uint64_t)(uintptr_t)pages[4] + 4094;
 	expect(RAISES("jmp *%1", "r"(va)) == 14, "jumping to it: #PF");
 
 	memset(pages[5], 0xcc, 4096);
 	memcpy(pages[5], hidden_xrstor, sizeof(hidden_xrstor));
 	rc = make_code(5);
-	expect(rc == -EPERM, "XRSTOR hidden in an immediate: -EPERM");
+	expect(rc == -XEN_EPERM, "XRSTOR hidden in an immediate: -EPERM");
 }
 
 static uint8_t wx_page[4096] __attribute__((aligned(4096)));
@@ -219,19 +213,19 @@ static void check_wx(void)
 	unsigned int done = 99;
 	long rc;
 
-	rc = map(va, mfn_of(va), PTE_W | PTE_D);
-	expect(rc == -EINVAL, "mapping a page writable and executable: -EINVAL");
+	rc = map(va, mfn_of(va), PT_W | PT_D);
+	expect(rc == -XEN_EINVAL, "mapping a page writable and executable: -EINVAL");
 	wx_page[0] = 0xc3;
 	expect(wx_page[0] == 0xc3, "the refused mapping changed nothing (still writable)");
 	rc = map(al, mfn_of(va), 0);
-	expect(rc == -EPERM, "an executable alias of a page writable elsewhere: -EPERM");
-	rc = map(al, mfn_of(text), PTE_W | PTE_D | PTE_NX);
-	expect(rc == -EPERM, "a writable alias of its own code: -EPERM");
+	expect(rc == -XEN_EPERM, "an executable alias of a page writable elsewhere: -EPERM");
+	rc = map(al, mfn_of(text), PT_W | PT_D | PT_NX);
+	expect(rc == -XEN_EPERM, "a writable alias of its own code: -EPERM");
 	u.ptr = (mfn_of(text) << 12) | 0;
 	u.val = 0xcccccccccccccccc;
 	rc = hypercall4(__HYPERVISOR_mmu_update, &u, 1, &done, DOMID_SELF);
-	expect(rc == -EPERM && done == 0, "mmu_update writing into its own code: -EPERM");
-	rc = map(al, mfn_of(al), PTE_W | PTE_D | PTE_NX);
+	expect(rc == -XEN_EPERM && done == 0, "mmu_update writing into its own code: -EPERM");
+	rc = map(al, mfn_of(al), PT_W | PT_D | PT_NX);
 	expect(rc == 0, "its own data page, writable and no-execute: fine");
 }
 
@@ -265,18 +259,18 @@ static void check_mapping_the_page(void)
 	uint64_t hv = (e & 0x000ffffffffff000ULL) >> 12, al = (uint64_t)(uintptr_t)alias;
 	long rc;
 
-	expect(e && !(e & PTE_W) && ((e >> 59) & 15) == 15,
+	expect(e && !(e & PT_W) && ((e >> 59) & 15) == 15,
 	       "its L1 maps the hypercall page read-only under key 15");
-	rc = map(al, hv, PTE_W | PTE_D | PTE_NX);
-	expect(rc == -EPERM, "mapping the hypervisor's hypercall frame writable: -EPERM");
-	rc = map(al, hv, PTE_NX);
-	expect(rc == -EPERM, "mapping it without the hypervisor's key: -EPERM");
+	rc = map(al, hv, PT_W | PT_D | PT_NX);
+	expect(rc == -XEN_EPERM, "mapping the hypervisor's hypercall frame writable: -EPERM");
+	rc = map(al, hv, PT_NX);
+	expect(rc == -XEN_EPERM, "mapping it without the hypervisor's key: -EPERM");
 	rc = map(al, hv, 15ULL << 59);
 	expect(rc == 0 && RAISES("mov (%1), %%rax", "r"(al)) == 14 && (seen_error & PF_PK),
 	       "mapping it again as it is: allowed, and a read still faults (PK)");
-	rc = map(al, hv + 1, PTE_NX);
-	expect(rc == -EPERM, "mapping the hypervisor's next frame: -EPERM");
-	rc = map(al, mfn_of(al), PTE_W | PTE_D | PTE_NX);
+	rc = map(al, hv + 1, PT_NX);
+	expect(rc == -XEN_EPERM, "mapping the hypervisor's next frame: -EPERM");
+	rc = map(al, mfn_of(al), PT_W | PT_D | PT_NX);
 	expect(rc == 0, "its own page back at that address");
 }
 
@@ -291,9 +285,9 @@ static void check_hypervisor_written(void)
 	long rc;
 
 	rc = map(al, si->shared_info >> 12, 0);
-	expect(rc == -EPERM, "shared_info (event bits the hypervisor sets) mapped executable: -EPERM");
+	expect(rc == -XEN_EPERM, "shared_info (event bits the hypervisor sets) mapped executable: -EPERM");
 	rc = hypercall2(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, &xatp);
-	expect(rc == -EPERM, "add_to_physmap of shared_info onto its own code: -EPERM");
+	expect(rc == -XEN_EPERM, "add_to_physmap of shared_info onto its own code: -EPERM");
 	real_wrpkru(0, 0);
 	expect(KEY_SHUT(rdpkru()) && trap_at((const volatile uint8_t *)code, 16) < 16,
 	       "its code is unchanged and still runs");
