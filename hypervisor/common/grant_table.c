@@ -11,6 +11,7 @@
  * how often; which mappings a domain holds) lives in two pages of the
  * domain's pool.
  */
+#include <asm/guest.h>
 #include <asm/guest_access.h>
 #include <asm/hvm.h>
 #include <asm/layout.h>
@@ -242,9 +243,7 @@ static uint32_t pv_frame(const struct domain *rd, uint32_t frame)
 {
 	uint64_t gfn;
 
-	if (!domain_is_pv(rd))
-		return frame;
-	return pv_grant_frame_gfn(rd, frame, &gfn) ? ~0u : (uint32_t)gfn;
+	return arch_guest_frame_gfn(rd, frame, &gfn) ? ~0u : (uint32_t)gfn;
 }
 
 int grant_acquire(struct domain *rd, uint32_t ref, uint16_t user, bool readonly,

@@ -51,7 +51,6 @@ int pv_domain_build(struct domain *d, const struct pv_build_params *p, const cha
 int pv_grant_map(struct domain *ld, uint16_t owner, uint64_t va, uint64_t maddr, bool writable,
 		 bool pte);
 int pv_grant_unmap(struct domain *ld, uint64_t va, uint64_t maddr, bool writable, bool pte);
-int pv_grant_frame_gfn(const struct domain *d, uint64_t mfn, uint64_t *gfn);
 /* GNTTABOP_unmap_and_replace: the grant's entry at va (which must still
  * be what pv_grant_map made) := the entry that maps new_va, which is
  * cleared. 0 or a negative errno. */

@@ -13,8 +13,8 @@
  * elsewhere with mmu_update, as in Xen. The mapping is never executable.
  *
  * A PV granter names machine frames in its grant entries (Xen's PV ABI);
- * pv_grant_frame_gfn turns one back into the guest frame common code
- * keeps.
+ * common code turns one back into the guest frame it keeps with
+ * arch_guest_frame_gfn (pv_frame_gfn).
  *
  * Unmapping clears the entry (shared-pt drops the references) and makes
  * sure no TLB still holds it: the mapper's own call returns to the guest
@@ -50,20 +50,6 @@ bool pv_grant_allowed(void *ctx, uint16_t owner, uint16_t grantee, uint64_t mfn,
 	return installing.active && installing.owner == owner &&
 	       installing.grantee == grantee && installing.mfn == mfn &&
 	       (installing.writable || !writable);
-}
-
-int pv_grant_frame_gfn(const struct domain *d, uint64_t mfn, uint64_t *gfn)
-{
-	uint64_t gpa;
-
-	if (pv_translated(d)) {
-		*gfn = mfn;	/* a translated guest names its own frames */
-		return 0;
-	}
-	if (mfn >= (1ULL << 40) || pv_maddr_to_gpa(d, mfn << PAGE_SHIFT, &gpa))
-		return -EINVAL;
-	*gfn = gpa >> PAGE_SHIFT;
-	return 0;
 }
 
 static bool va_ok(uint64_t va)
