@@ -24,6 +24,11 @@ void con_puts(const char *s);
 void con_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void con_vprintf(const char *fmt, va_list ap);
 
+/* A check (check.c): "NAME: ok: WHAT" or "NAME: FAIL: WHAT" on the
+ * console; failures counts the failed ones. */
+extern unsigned int failures;
+void expect(int ok, const char *what);
+
 /* The command line (start_info.cmd_line) and NAME=VALUE options in it. */
 const char *guest_cmdline(void);
 int guest_option(const char *word);

@@ -48,7 +48,6 @@ const char guest_name[] = "pvabi";
 /* A 64-bit call gate (its low half) to selector sel, DPL 3, offset 0. */
 #define CALL_GATE(sel)	(0x0000ec0000000000ULL | ((uint64_t)(sel) << 16))
 
-static unsigned int failures;
 static bool xlat;		/* paging=shadow: translated */
 static const struct start_info *si;
 static volatile uint64_t seen_vector, seen_error, seen_cs, seen_frame, resume_at;
@@ -61,11 +60,6 @@ static uint64_t bad_page[512] __attribute__((aligned(4096)));
 static uint8_t kstack[4096] __attribute__((aligned(4096)));
 static uint8_t ustack[4096] __attribute__((aligned(4096)));
 
-static void expect(int ok, const char *what)
-{
-	con_printf("pvabi: %s: %s\n", ok ? "ok" : "FAIL", what);
-	failures += !ok;
-}
 
 static int record(struct minios_regs *r)
 {

@@ -12,13 +12,7 @@
 
 const char guest_name[] = "pvhello";
 
-static unsigned int failures;
 
-static void expect(int ok, const char *what)
-{
-	con_printf("pvhello: %s: %s\n", ok ? "ok" : "FAIL", what);
-	failures += !ok;
-}
 
 static void check_start_info(const struct start_info *si)
 {

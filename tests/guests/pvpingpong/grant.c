@@ -59,10 +59,10 @@ static uint64_t grant_server_frame(void)
 	struct gnttab_setup_table st = { .dom = DOMID_SELF, .nr_frames = 2,
 					 .frame_list = (uint64_t)(uintptr_t)frames };
 
-	pp_expect(gnttab_op(GNTTABOP_setup_table, &st, 1) == 0 && st.status == GNTST_okay &&
-		  frames[0] == pfn_of(table_page) && frames[1] && frames[1] != ~0ULL &&
-		  uva(spare_page, frames[1] << 12 | 0x67 | (1ULL << 63)) == 0,
-		  "server: a second grant frame by machine frame, mapped read-write");
+	expect(gnttab_op(GNTTABOP_setup_table, &st, 1) == 0 && st.status == GNTST_okay &&
+	       frames[0] == pfn_of(table_page) && frames[1] && frames[1] != ~0ULL &&
+	       uva(spare_page, frames[1] << 12 | 0x67 | (1ULL << 63)) == 0,
+	       "server: a second grant frame by machine frame, mapped read-write");
 	return frames[1];
 }
 
@@ -77,12 +77,12 @@ struct pp_page *grant_server_setup(const struct start_info *si, domid_t peer)
 	struct gnttab_setup_table st = { .dom = DOMID_SELF, .nr_frames = 1,
 					 .frame_list = (uint64_t)(uintptr_t)&frame };
 
-	pp_expect(hypercall2(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, &xatp) == 0,
-		  "server: grant table frame placed");
-	pp_expect(gnttab_op(GNTTABOP_setup_table, &st, 1) == 0 && st.status == GNTST_okay &&
-		  frame == pfn_of(table_page), "server: setup_table names the placed frame");
-	pp_expect(gnttab_op(GNTTABOP_query_size, &qs, 1) == 0 && qs.status == GNTST_okay &&
-		  qs.nr_frames == 1 && qs.max_nr_frames >= 1, "server: query_size");
+	expect(hypercall2(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, &xatp) == 0,
+	       "server: grant table frame placed");
+	expect(gnttab_op(GNTTABOP_setup_table, &st, 1) == 0 && st.status == GNTST_okay &&
+	       frame == pfn_of(table_page), "server: setup_table names the placed frame");
+	expect(gnttab_op(GNTTABOP_query_size, &qs, 1) == 0 && qs.status == GNTST_okay &&
+	       qs.nr_frames == 1 && qs.max_nr_frames >= 1, "server: query_size");
 	pg->table_mfn = grant_server_frame();
 	memcpy(pg->msg, "granted by the server", 22);
 	grant(REF_SHARED, peer, p2m[pfn_of(shared_page)]);
@@ -97,18 +97,18 @@ void grant_server_check_in_use(void)
 	volatile struct grant_entry_v1 *e = (volatile struct grant_entry_v1 *)table_page + REF_SHARED;
 	uint16_t flags = e->flags;
 
-	pp_expect((flags & (GTF_reading | GTF_writing)) == (GTF_reading | GTF_writing),
-		  "server: the mapped grant is marked in use (cannot be revoked)");
+	expect((flags & (GTF_reading | GTF_writing)) == (GTF_reading | GTF_writing),
+	       "server: the mapped grant is marked in use (cannot be revoked)");
 }
 
 void grant_server_check_released(void)
 {
 	volatile struct grant_entry_v1 *e = (volatile struct grant_entry_v1 *)table_page + REF_SHARED;
-	uint16_t expect = GTF_permit_access;
+	uint16_t want = GTF_permit_access;
 
-	pp_expect(__atomic_compare_exchange_n(&e->flags, &expect, 0, 0, __ATOMIC_SEQ_CST,
-					      __ATOMIC_SEQ_CST),
-		  "server: after the peer's unmap the grant is revoked");
+	expect(__atomic_compare_exchange_n(&e->flags, &want, 0, 0, __ATOMIC_SEQ_CST,
+					   __ATOMIC_SEQ_CST),
+	       "server: after the peer's unmap the grant is revoked");
 }
 
 static int16_t map(domid_t dom, uint32_t ref, void *at, uint32_t flags, grant_handle_t *h)
@@ -135,16 +135,16 @@ static void hostile_maps(domid_t peer)
 {
 	grant_handle_t h;
 
-	pp_expect(map(peer, 100000, map_page, GNTMAP_host_map, &h) == GNTST_bad_gntref,
-		  "client: a ref out of range: GNTST_bad_gntref");
-	pp_expect(map(peer, REF_OTHER, map_page, GNTMAP_host_map, &h) == GNTST_general_error,
-		  "client: a grant made to another domain: GNTST_general_error");
-	pp_expect(map(peer, REF_EMPTY, map_page, GNTMAP_host_map, &h) == GNTST_general_error,
-		  "client: an entry never granted: GNTST_general_error");
-	pp_expect(map(DOMID_SELF, REF_SHARED, map_page, GNTMAP_host_map, &h) == GNTST_bad_domain,
-		  "client: DOMID_SELF as the granter: GNTST_bad_domain");
-	pp_expect(map(peer, REF_SHARED, (void *)0xffff830000000000ULL, GNTMAP_host_map, &h) ==
-		  GNTST_general_error, "client: a host address in the hypervisor: GNTST_general_error");
+	expect(map(peer, 100000, map_page, GNTMAP_host_map, &h) == GNTST_bad_gntref,
+	       "client: a ref out of range: GNTST_bad_gntref");
+	expect(map(peer, REF_OTHER, map_page, GNTMAP_host_map, &h) == GNTST_general_error,
+	       "client: a grant made to another domain: GNTST_general_error");
+	expect(map(peer, REF_EMPTY, map_page, GNTMAP_host_map, &h) == GNTST_general_error,
+	       "client: an entry never granted: GNTST_general_error");
+	expect(map(DOMID_SELF, REF_SHARED, map_page, GNTMAP_host_map, &h) == GNTST_bad_domain,
+	       "client: DOMID_SELF as the granter: GNTST_bad_domain");
+	expect(map(peer, REF_SHARED, (void *)0xffff830000000000ULL, GNTMAP_host_map, &h) ==
+	       GNTST_general_error, "client: a host address in the hypervisor: GNTST_general_error");
 }
 
 static void hostile_ports(domid_t peer)
@@ -152,10 +152,10 @@ static void hostile_ports(domid_t peer)
 	struct evtchn_send send = { .port = 5000 };
 	struct evtchn_bind_interdomain bi = { .remote_dom = peer, .remote_port = 70000 };
 
-	pp_expect(evtchn_op(EVTCHNOP_send, &send) == -XEN_EINVAL,
-		  "client: send on a port out of range: -EINVAL");
-	pp_expect(evtchn_op(EVTCHNOP_bind_interdomain, &bi) == -XEN_EINVAL,
-		  "client: bind to a port out of range: -EINVAL");
+	expect(evtchn_op(EVTCHNOP_send, &send) == -XEN_EINVAL,
+	       "client: send on a port out of range: -EINVAL");
+	expect(evtchn_op(EVTCHNOP_bind_interdomain, &bi) == -XEN_EINVAL,
+	       "client: bind to a port out of range: -EINVAL");
 }
 
 struct pp_page *grant_client_map(domid_t peer)
@@ -166,20 +166,20 @@ struct pp_page *grant_client_map(domid_t peer)
 	hostile_maps(peer);
 	hostile_ports(peer);
 	st = map(peer, REF_SHARED, map_page, GNTMAP_host_map, &handle);
-	pp_expect(st == GNTST_okay, "client: the peer's grant mapped over a page of its own");
+	expect(st == GNTST_okay, "client: the peer's grant mapped over a page of its own");
 	if (st != GNTST_okay)
 		return NULL;
-	pp_expect(!memcmp(pg->msg, "granted by the server", 22),
-		  "client: the mapping shows the server's bytes");
-	pp_expect(uva(spare_page, pg->table_mfn << 12 | 0x25 | (1ULL << 63)) == -XEN_EPERM &&
-		  uva(spare_page, pg->table_mfn << 12 | 0x67 | (1ULL << 63)) == -XEN_EPERM,
-		  "client: the server's grant frame mapped by machine frame: -EPERM");
+	expect(!memcmp(pg->msg, "granted by the server", 22),
+	       "client: the mapping shows the server's bytes");
+	expect(uva(spare_page, pg->table_mfn << 12 | 0x25 | (1ULL << 63)) == -XEN_EPERM &&
+	       uva(spare_page, pg->table_mfn << 12 | 0x67 | (1ULL << 63)) == -XEN_EPERM,
+	       "client: the server's grant frame mapped by machine frame: -EPERM");
 	return pg;
 }
 
 void grant_client_unmap(void)
 {
-	pp_expect(unmap(map_page, handle) == GNTST_okay, "client: unmapped");
-	pp_expect(unmap(map_page, handle) == GNTST_bad_handle,
-		  "client: unmapping twice: GNTST_bad_handle");
+	expect(unmap(map_page, handle) == GNTST_okay, "client: unmapped");
+	expect(unmap(map_page, handle) == GNTST_bad_handle,
+	       "client: unmapping twice: GNTST_bad_handle");
 }

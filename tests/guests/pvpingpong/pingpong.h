@@ -14,8 +14,6 @@ struct pp_page {
 
 #define PP_ANSWER(ping)	((ping) * 2 + 1)
 
-void pp_expect(int ok, const char *what);
-
 /* grant.c */
 struct pp_page *grant_server_setup(const struct start_info *si, domid_t peer);
 void grant_server_check_in_use(void);

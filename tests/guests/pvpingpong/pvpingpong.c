@@ -23,16 +23,10 @@ const char guest_name[] = "pvpingpong";
 
 #define WAIT_TRIES	100000
 
-static unsigned int failures;
 /* Grant mappings are built for shared page tables only: a translated
  * (paging=shadow) pair pings over the event channel alone. */
 static int grants;
 
-void pp_expect(int ok, const char *what)
-{
-	con_printf("pvpingpong: %s: %s\n", ok ? "ok" : "FAIL", what);
-	failures += !ok;
-}
 
 static void server(const struct start_info *si, domid_t peer, unsigned int rounds)
 {
@@ -41,7 +35,7 @@ static void server(const struct start_info *si, domid_t peer, unsigned int round
 	struct evtchn_send send;
 	unsigned int answered = 0, right = 0;
 
-	pp_expect(evtchn_op(EVTCHNOP_alloc_unbound, &au) == 0, "server: alloc_unbound for the peer");
+	expect(evtchn_op(EVTCHNOP_alloc_unbound, &au) == 0, "server: alloc_unbound for the peer");
 	con_printf("pvpingpong: server: port %u for domain %u\n", au.port, peer);
 	send.port = au.port;
 	while (answered < rounds && !events_wait(au.port, WAIT_TRIES)) {
@@ -57,12 +51,12 @@ static void server(const struct start_info *si, domid_t peer, unsigned int round
 			break;
 		answered++;
 	}
-	pp_expect(answered == rounds, "server: every event from the peer arrived and was answered");
+	expect(answered == rounds, "server: every event from the peer arrived and was answered");
 	if (!pg)
 		return;
-	pp_expect(right == rounds, "server: every ping arrived in the granted page, in order");
+	expect(right == rounds, "server: every ping arrived in the granted page, in order");
 	/* The peer's last event: it has unmapped the page. */
-	pp_expect(!events_wait(au.port, WAIT_TRIES), "server: the peer says it unmapped");
+	expect(!events_wait(au.port, WAIT_TRIES), "server: the peer says it unmapped");
 	grant_server_check_released();
 }
 
@@ -80,7 +74,7 @@ static void client(domid_t peer, unsigned int rounds)
 		if (rc)
 			hv_sched_op(SCHEDOP_yield, NULL);
 	}
-	pp_expect(rc == 0, "client: bind_interdomain to the server's port");
+	expect(rc == 0, "client: bind_interdomain to the server's port");
 	if (rc)
 		return;
 	/* Binding marks the new port pending (as Xen does, so that no
@@ -98,11 +92,11 @@ static void client(domid_t peer, unsigned int rounds)
 		right += pg && pg->pong == PP_ANSWER(done + 1);
 		done++;
 	}
-	pp_expect(done == rounds, "client: every event answered by the server");
+	expect(done == rounds, "client: every event answered by the server");
 	con_printf("pvpingpong: client: %u rounds, %u upcalls\n", done, events_upcalls());
 	if (!pg)
 		return;
-	pp_expect(right == rounds, "client: every answer read from the granted page");
+	expect(right == rounds, "client: every answer read from the granted page");
 	grant_client_unmap();
 	evtchn_op(EVTCHNOP_send, &send);
 }
@@ -118,8 +112,8 @@ int guest_main(const struct start_info *si)
 		 !(fi.submap & (1u << XENFEAT_auto_translated_physmap));
 	if (!grants)
 		con_printf("pvpingpong: translated: no granted page (grant mappings need shared page tables)\n");
-	pp_expect(shared_info_map(si) != NULL, "shared_info mapped");
-	pp_expect(trap_init() == 0 && events_init() == 0, "trap table and event callback");
+	expect(shared_info_map(si) != NULL, "shared_info mapped");
+	expect(trap_init() == 0 && events_init() == 0, "trap table and event callback");
 	if (guest_option("role=server"))
 		server(si, peer, rounds);
 	else

@@ -27,13 +27,7 @@ static struct xencons_interface *cons;
 static struct xenstore_domain_interface *store;
 static uint32_t cons_port, store_port, req_id;
 static char reply[XENSTORE_PAYLOAD_MAX + 1];
-static unsigned int failures;
 
-static void expect(int ok, const char *what)
-{
-	con_printf("pvring: %s: %s\n", ok ? "ok" : "FAIL", what);
-	failures += !ok;
-}
 
 static void *map_frame(void *page, uint64_t mfn)
 {

@@ -32,7 +32,6 @@ const char guest_name[] = "pvsmp";
 
 extern char minios_trap_6[], minios_trap_13[], minios_trap_14[];
 
-static unsigned int failures;
 static struct vcpu_guest_context ctx;
 static struct shared_info *shared;
 static const struct start_info *si;
@@ -47,11 +46,6 @@ static uint64_t page_a[512] __attribute__((aligned(4096)));
 static uint64_t page_b[512] __attribute__((aligned(4096)));
 static uint64_t bad_l4[512] __attribute__((aligned(4096)));
 
-static void expect(int ok, const char *what)
-{
-	con_printf("pvsmp: %s: %s\n", ok ? "ok" : "FAIL", what);
-	failures += !ok;
-}
 
 static long vcpu_op(unsigned int cmd, uint64_t id, void *arg)
 {

@@ -30,17 +30,11 @@ const char guest_name[] = "pvtraps";
 #define HV_DIRECTMAP	0xffff830000100000ULL	/* Umbra's direct map (slot 262) */
 #define HV_FRAMETABLE	0xffff820000000000ULL	/* the PV frame table (slot 260) */
 
-static unsigned int failures;
 static const struct start_info *si;
 
 /* What the last exception was, and where to resume after it. */
 static volatile uint64_t seen_vector, seen_error, seen_rip, resume_at;
 
-void expect(int ok, const char *what)
-{
-	con_printf("pvtraps: %s: %s\n", ok ? "ok" : "FAIL", what);
-	failures += !ok;
-}
 
 static int record(struct minios_regs *r)
 {

@@ -6,7 +6,6 @@
 #include <stdint.h>
 
 /* One line: "pvtraps: ok: WHAT" or "pvtraps: FAIL: WHAT". */
-void expect(int ok, const char *what);
 /* The machine frame behind one of its virtual addresses (VIRT_BASE 0). */
 uint64_t mfn_of(uint64_t va);
 struct start_info;

@@ -22,15 +22,9 @@ const char guest_name[] = "pvxonly";
 #define KEY_SHUT(pkru)	(((pkru) >> 30) == 3)	/* key 15: AD and WD */
 
 extern char hypercall_page[];
-static unsigned int failures;
 static const struct start_info *si;
 static volatile uint64_t seen_vector, seen_error, resume_at;
 
-static void expect(int ok, const char *what)
-{
-	con_printf("pvxonly: %s: %s\n", ok ? "ok" : "FAIL", what);
-	failures += !ok;
-}
 
 static int record(struct minios_regs *r)
 {
