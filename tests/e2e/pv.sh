@@ -282,9 +282,11 @@ scenario_end "$s"
 # The execute-only hypervisor (tests/guests/pvxonly, docs/pv.md): the
 # hypercall page under the hypervisor's protection key, WRPKRU/XRSTOR
 # rewritten or refused, W^X; beside a PV and a PVH neighbour.
-# Umbra booted with xpti here: the guests' tables hold its image and
-# stacks but neither the frame table nor (but for vCPU pages) the direct
-# map; pvtraps and pvabi run all their checks under it.
+# Umbra booted with xpti here: the guests' tables hold its entry code and
+# data, each CPU's GDT, LDT, entry and IST stacks, and nothing else of it
+# (no main stack, no vCPU structure, no direct map, no frame table);
+# Umbra counts what their tables hold, pvtraps probes it, and pvtraps and
+# pvabi run all their checks under it.
 s=pv-xonly
 m=$(pv_module xo pvxonly 16M)
 m+=$(pv_module pn pvhello 16M -- status=0)
@@ -294,11 +296,20 @@ m+=$(module nb hello nested 8M status=0)
 boot "$s" "$HVM_ELF" "$HVM_CMDLINE xpti" "$m"
 check "QEMU powered off (33)" rc_is 33
 check "xpti: the hypervisor switches tables on entry and exit" \
-	log_has '^pv: xpti: guests'"'"' tables hold Umbra'"'"'s entry code and data \([0-9]+ KiB\), its stacks, of the direct map only vCPU pages$'
-check "xpti: the direct map and the frame table are not in a guest's tables; pvtraps passes under it" \
+	log_has '^pv: xpti: guests'"'"' tables hold Umbra'"'"'s entry code and data \([0-9]+ KiB\), of 2 CPUs the GDT, LDT, entry and IST stacks, no main stack, no direct map$'
+# The walk of each domain's tables (pv_view_audit.c), for all four PV
+# domains: the entry and IST stacks of 2 CPUs (5 pages each), their GDT
+# and LDT pages, nothing else: above all no main stack, no vCPU structure.
+xpti_view='^pv: xpti: d[0-9]+'"'"'s tables hold of Umbra: entry code and data [0-9]+ pages, GDTs and LDTs [1-9][0-9]*, entry and IST stacks 10, main stacks 0, frame table 0, direct map 0, other 0, user-accessible 0 \(and the read-only M2P, [0-9]+\); its vCPU structure: absent$'
+check "xpti: a walk of each PV domain's tables finds no main stack, vCPU structure, direct map or frame table page" \
+	eval '[ "$(grep -cE "$xpti_view" "$BOOT_LOG")" = 4 ] &&
+	      [ "$(grep -c "^pv: xpti: d[0-9]*'"'"'s tables hold of Umbra" "$BOOT_LOG")" = 4 ]'
+check "xpti: the direct map, the frame table and the main stacks are not in a guest's tables; pvtraps passes under it" \
 	eval 'guest_said pt "pvtraps: ok: xpti: read of the hypervisor'"'"'s direct map: #PF, not present (not in its tables)" &&
 	      guest_said pt "pvtraps: ok: xpti: write to the hypervisor'"'"'s direct map: #PF, not present" &&
 	      guest_said pt "pvtraps: ok: xpti: read of the hypervisor'"'"'s frame table: #PF, not present (not in its tables)" &&
+	      guest_said pt "pvtraps: ok: xpti: read of CPU 0'"'"'s main stack: #PF, not present (not in its tables)" &&
+	      guest_said pt "pvtraps: ok: xpti: read of CPU 0'"'"'s entry stack: #PF, present, user (a supervisor page)" &&
 	      guest_said pt "pvtraps: 0 failed" && stopped_with pt poweroff'
 check "xpti: pvabi passes under it (its GDT and LDT, copied into Umbra's, reached from ring 3 through its tables)" \
 	eval 'guest_said ab "pvabi: ok: its own GDT code segment is live: a far return runs on selector 0x0b" &&

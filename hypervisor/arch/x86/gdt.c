@@ -11,7 +11,8 @@
  * guest's descriptors (pv_desc.c copies them in; zero, not present,
  * otherwise), the hypervisor's own and the PV flat ring-3 segments are in
  * the reserved page at 0xe000 (asm/layout.h). */
-static uint64_t gdt_tables[MAX_CPUS][GDT_SIZE / 8] __attribute__((aligned(4096), section(".bss.entry")));	/* in PV guests' tables with xpti */
+/* With xpti, the CPUs' that exist are in PV guests' tables (pv/pv_view.c). */
+static uint64_t gdt_tables[MAX_CPUS][GDT_SIZE / 8] __attribute__((aligned(4096)));
 
 static void set_tss_desc(uint64_t *gdt, const struct tss64 *tss)
 {

@@ -130,6 +130,10 @@ static uint64_t stack_pages(uint64_t va, uint64_t size)
 	return va + size;
 }
 
+_Static_assert(STACK_ENTRY_OFF >= STACK_IST_OFF(IST_STACKS) &&
+	       STACK_ENTRY_OFF + ENTRY_STACK_SIZE <= STACKS_PER_CPU,
+	       "the entry stack sits over a guard page, inside the CPU's stack area");
+
 void paging_map_stacks(unsigned int cpu)
 {
 	struct percpu *p = &percpu_area[cpu];
@@ -138,6 +142,7 @@ void paging_map_stacks(unsigned int cpu)
 	p->stack_top = stack_pages(base + STACK_MAIN_OFF, STACK_SIZE);
 	for (int i = 0; i < IST_STACKS; i++)
 		p->ist_top[i] = stack_pages(base + STACK_IST_OFF(i), IST_STACK_SIZE);
+	p->pv_entry_top = stack_pages(base + STACK_ENTRY_OFF, ENTRY_STACK_SIZE);
 }
 
 int paging_stack_guard_cpu(uint64_t va)
@@ -152,6 +157,8 @@ int paging_stack_guard_cpu(uint64_t va)
 	for (int i = 0; i < IST_STACKS; i++)
 		if (off >= STACK_IST_OFF(i) - PAGE_SIZE && off < STACK_IST_OFF(i))
 			return (int)((va - STACKS_BASE) / STACKS_PER_CPU);
+	if (off >= STACK_ENTRY_OFF - PAGE_SIZE && off < STACK_ENTRY_OFF)
+		return (int)((va - STACKS_BASE) / STACKS_PER_CPU);
 	return -1;
 }
 

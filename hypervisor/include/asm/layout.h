@@ -43,6 +43,11 @@
 #define STACK_MAIN_OFF	_AC(0x1000, UL)
 #define STACK_IST_OFF(i) (STACK_MAIN_OFF + STACK_SIZE + _AC(0x1000, UL) + \
 			  (i) * (IST_STACK_SIZE + _AC(0x1000, UL)))
+/* Above them, over its own guard page, the PV entry stack (TSS.RSP0 while
+ * a PV guest runs, arch/x86/pv/pv_entry.S): with the IST stacks the only
+ * stacks in PV guests' tables under xpti (pv/pv_view.c). */
+#define ENTRY_STACK_SIZE _AC(4096, UL)
+#define STACK_ENTRY_OFF	_AC(0xe000, UL)	/* over the last IST stack's end (paging.c) */
 
 /* The boot GDTs (head.S, the AP trampoline): flat 64-bit code, data and
  * 32-bit code at the bottom, until each CPU loads its own. */

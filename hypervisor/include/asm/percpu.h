@@ -13,10 +13,13 @@ struct percpu {
 	struct percpu *self;		/* at %gs:0 */
 	/* A PV vCPU's run (arch/x86/pv/pv_entry.S, at fixed offsets): the
 	 * host stack pointer to return on, the top of the vCPU's register
-	 * frame (TSS.RSP0 meanwhile), the guest RSP at a SYSCALL. */
+	 * frame, the guest RSP at a SYSCALL, and the top of this CPU's
+	 * entry stack (TSS.RSP0 meanwhile), where the guest's registers
+	 * are saved before they are copied into the vCPU's frame. */
 	uint64_t pv_host_rsp;		/* %gs:8 */
 	uint64_t pv_frame_top;		/* %gs:16 */
 	uint64_t pv_scratch;		/* %gs:24 */
+	uint64_t pv_entry_top;		/* %gs:32 */
 	unsigned int cpu_id;		/* dense index, 0 = boot CPU */
 	uint32_t apic_id;
 	bool online;

@@ -21,10 +21,10 @@ struct pv_trap {
 };
 
 struct pv_vcpu {
-	/* The guest's registers. While it runs, TSS.RSP0 points just above
-	 * this frame: an interrupt or exception from ring 3 pushes the
-	 * CPU's part of it here and entry.S the rest, so a trap saves the
-	 * guest's state where it belongs with no copy. */
+	/* The guest's registers. pv_enter copies them onto the CPU's entry
+	 * stack, where a trap from ring 3 saves them again (TSS.RSP0), and
+	 * its exit path copies them back here (pv_entry.S): the guest's
+	 * tables need not hold this structure (pv_view.c). */
 	struct cpu_regs regs __attribute__((aligned(16)));
 	uint8_t fpu[512] __attribute__((aligned(16)));	/* FXSAVE image */
 	uint64_t fs_base;

@@ -29,6 +29,9 @@ const char guest_name[] = "pvtraps";
 #define HV_IMAGE	0xffffffff80210000ULL	/* Umbra's text (slot 511) */
 #define HV_DIRECTMAP	0xffff830000100000ULL	/* Umbra's direct map (slot 262) */
 #define HV_FRAMETABLE	0xffff820000000000ULL	/* the PV frame table (slot 260) */
+/* CPU 0's main stack and its PV entry stack (slot 261, asm/layout.h). */
+#define HV_MAIN_STACK	0xffff828000001000ULL
+#define HV_ENTRY_STACK	0xffff82800000e000ULL
 
 static const struct start_info *si;
 
@@ -100,7 +103,20 @@ static void check_exceptions(void)
 		v = RAISES("mov (%1), %%rax", "r"(HV_FRAMETABLE));
 		expect(v == 14 && seen_error == 4,
 		       "xpti: read of the hypervisor's frame table: #PF, not present (not in its tables)");
+		/* Of the stacks only the entry and IST stacks are. */
+		v = RAISES("mov (%1), %%rax", "r"(HV_MAIN_STACK));
+		expect(v == 14 && seen_error == 4,
+		       "xpti: read of CPU 0's main stack: #PF, not present (not in its tables)");
+		v = RAISES("mov (%1), %%rax", "r"(HV_ENTRY_STACK));
+		expect(v == 14 && seen_error == 5,
+		       "xpti: read of CPU 0's entry stack: #PF, present, user (a supervisor page)");
 	} else {
+		v = RAISES("mov (%1), %%rax", "r"(HV_MAIN_STACK));
+		expect(v == 14 && seen_error == 5,
+		       "read of CPU 0's main stack: #PF, present, user (supervisor pages)");
+		v = RAISES("mov (%1), %%rax", "r"(HV_ENTRY_STACK));
+		expect(v == 14 && seen_error == 5,
+		       "read of CPU 0's entry stack: #PF, present, user (supervisor pages)");
 		v = RAISES("mov (%1), %%rax", "r"(HV_DIRECTMAP));
 		expect(v == 14 && seen_error == 5,
 		       "read of the hypervisor's direct map: #PF, present, user (supervisor pages)");

@@ -71,9 +71,15 @@ _Static_assert(LDT_MAX_FRAMES == sizeof(((struct pv_vcpu *)0)->ldt_mfn) / sizeof
 static uint64_t gdt_generation;
 
 /* Each CPU's copy of the running guest's LDT: hypervisor memory the guest
- * never maps, in its tables (supervisor-only) under xpti as the GDT is. */
-static uint64_t ldt_tables[MAX_CPUS][LDT_MAX_ENTS]
-	__attribute__((aligned(4096), section(".bss.entry")));
+ * never maps, in its tables (supervisor-only) under xpti as the GDT is,
+ * for the CPUs there are only (pv_view.c). */
+static uint64_t ldt_tables[MAX_CPUS][LDT_MAX_ENTS] __attribute__((aligned(4096)));
+
+const void *pv_ldt_table(unsigned int cpu, uint64_t *bytes)
+{
+	*bytes = sizeof(ldt_tables[0]);
+	return ldt_tables[cpu];
+}
 
 static uint64_t next_generation(void)
 {

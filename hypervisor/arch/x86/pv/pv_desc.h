@@ -16,6 +16,8 @@ bool pv_check_descriptor(uint64_t *desc);
 /* Before entering v on this CPU: its descriptors in the CPU's GDT and
  * LDT copy. */
 void pv_gdt_load(struct vcpu *v, struct percpu *p);
+/* CPU cpu's copy of the running guest's LDT, and its size (pv_view.c). */
+const void *pv_ldt_table(unsigned int cpu, uint64_t *bytes);
 
 /* A code selector the guest may run on (RPL aside): the flat ring-3
  * ones or a present DPL-3 code segment among its own GDT entries (never

@@ -13,7 +13,6 @@
 #include "pv_desc.h"
 #include "pv_m2p.h"
 #include "pv_mm.h"
-#include "pv_view.h"
 
 /* Shadow L4s: one per address space the guest uses at once; a small
  * guest kernel needs a few. */
@@ -144,8 +143,7 @@ int pv_vcpu_init(struct vcpu *v, struct domain *d, unsigned int id)
 	v->pv.fpu[24] = 0x80;
 	v->pv.fpu[25] = 0x1f;
 	pv_debug_init(v);
-	/* Its register frame is written with the guest's tables live. */
-	return pv_view_map(v);
+	return 0;
 }
 
 void pv_vcpu_destroy(struct vcpu *v)

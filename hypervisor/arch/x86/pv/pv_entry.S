@@ -3,14 +3,21 @@
  * the hypervisor's slots in its address space (docs/pv.md).
  *
  * pv_enter() is the PV counterpart of VMRUN: it saves the host's
- * callee-saved registers and stack pointer in the per-CPU area, loads the
- * guest's registers from its frame (struct cpu_regs in struct pv_vcpu)
- * and IRETs to ring 3. It "returns" when the guest next enters the
- * hypervisor: an interrupt or exception from ring 3 arrives on TSS.RSP0,
- * which points just above that frame, so the CPU and entry.S save the
- * guest's state straight into it; a SYSCALL builds the same frame by hand.
- * Either way the host stack pointer is restored and the C caller
- * continues, reading the vector from the frame.
+ * callee-saved registers and stack pointer in the per-CPU area, copies
+ * the guest's registers (struct cpu_regs in struct pv_vcpu) onto this
+ * CPU's entry stack, loads them from there and IRETs to ring 3. It
+ * "returns" when the guest next enters the hypervisor: an interrupt or
+ * exception from ring 3 arrives on TSS.RSP0, the top of the entry stack,
+ * where the CPU and entry.S build the same frame (a SYSCALL builds it by
+ * hand; NMI, #DF, #MC and #DB arrive on their IST stacks). pv_leave then
+ * switches to Umbra's tables (with xpti), copies the frame into the
+ * vCPU's, restores the host stack pointer, and the C caller continues,
+ * reading the vector from the frame.
+ *
+ * So while the guest's tables are live only the entry stack and the IST
+ * stacks are used, never the CPU's main stack or the vCPU structure: with
+ * xpti neither is in the guest's tables (pv_view.c, DESIGN.md section 4;
+ * Xen's XPTI keeps the guest's frame on per-CPU stacks the same way).
  *
  * GS base: the hypervisor's per-CPU pointer while in ring 0, the guest's
  * while in ring 3; SWAPGS at each crossing (MSR_KERNEL_GS_BASE holds the
@@ -25,9 +32,11 @@
 #define PCPU_PV_HOST_RSP	8
 #define PCPU_PV_FRAME_TOP	16
 #define PCPU_PV_SCRATCH		24
+#define PCPU_PV_ENTRY_TOP	32
 
 #define F_RIP		(17 * 8)	/* in struct cpu_regs */
 #define IRET_FRAME	(5 * 8)
+#define REGS_SIZE	(22 * 8)	/* sizeof(struct cpu_regs) */
 
 	/* In PV guests' tables with xpti (pv_view.c): all of it runs or may
 	 * run on the guest's tables. */
@@ -45,32 +54,26 @@ pv_enter:
 	push	%r14
 	push	%r15
 	mov	%rsp, %gs:PCPU_PV_HOST_RSP
-	/* The IRET frame (RIP, CS, RFLAGS, RSP, SS) is copied onto the host
-	 * stack, and the IRETQ runs there: should the CPU refuse the frame
-	 * (a non-canonical RIP is a #GP in ring 0), its fault is taken on a
-	 * real stack, not below the vCPU's frame, and the exception table
-	 * turns it into the guest's (pv_enter_fault). */
-	sub	$IRET_FRAME, %rsp
-	mov	F_RIP(%rdi), %rax
-	mov	%rax, (%rsp)
-	mov	F_RIP+8(%rdi), %rax
-	mov	%rax, 8(%rsp)
-	mov	F_RIP+16(%rdi), %rax
-	mov	%rax, 16(%rsp)
-	mov	F_RIP+24(%rdi), %rax
-	mov	%rax, 24(%rsp)
-	mov	F_RIP+32(%rdi), %rax
-	mov	%rax, 32(%rsp)
+	/* The whole frame onto the entry stack, still on Umbra's tables.
+	 * The IRETQ runs there too: should the CPU refuse the IRET frame (a
+	 * non-canonical RIP is a #GP in ring 0), its fault is taken on that
+	 * stack, below the copy, and the exception table turns it into the
+	 * guest's (pv_enter_fault). */
+	mov	%rsi, %rdx
+	mov	%rdi, %rsi
+	mov	%gs:PCPU_PV_ENTRY_TOP, %rdi
+	sub	$REGS_SIZE, %rdi
+	mov	%rdi, %rax
+	mov	$REGS_SIZE / 8, %ecx
+	cld
+	rep movsq
+	mov	%rax, %rsp
 	mov	%cr3, %rax
-	cmp	%rax, %rsi
+	cmp	%rax, %rdx
 	je	1f
-	mov	%rsi, %cr3
-1:	mov	%rdi, %rsp
-	pop_gprs
-	/* No register is free: the copy is found again from the per-CPU
-	 * area (the flags SUB changes are IRETQ's to load). */
-	mov	%gs:PCPU_PV_HOST_RSP, %rsp
-	sub	$IRET_FRAME, %rsp
+	mov	%rdx, %cr3
+1:	pop_gprs
+	add	$16, %rsp		/* vector, error code */
 	swapgs
 	.globl	pv_enter_iret
 pv_enter_iret:
@@ -81,32 +84,40 @@ pv_enter_iret:
 	.popsection
 
 /*
- * The entry's IRETQ faulted. entry.S took the fault on the host stack
+ * The entry's IRETQ faulted. entry.S took the fault on the entry stack
  * with the guest's GS base swapped out for the handler and back, and
  * do_trap() resumed here, in ring 0 with the guest's registers, GS base
- * and tables, RSP at the copied IRET frame. The guest's frame is as
- * pv_enter() found it: save its registers back into it and leave as a
- * trap would, vector PV_VECTOR_ENTRY_FAULT (pv_run.c decides).
+ * and tables, RSP at the IRET frame on the entry stack, which is the
+ * guest's as pv_enter() found it: save its registers over the rest of the
+ * copy and leave as a trap would, vector PV_VECTOR_ENTRY_FAULT (pv_run.c
+ * decides).
  */
 pv_enter_fault:
 	swapgs
-	mov	%gs:PCPU_PV_FRAME_TOP, %rsp
+	mov	%gs:PCPU_PV_ENTRY_TOP, %rsp
 	sub	$IRET_FRAME, %rsp
 	pushq	$0
 	pushq	$PV_VECTOR_ENTRY_FAULT
 	push_gprs
 	jmp	pv_leave
 
-/* From entry.S: the guest's GPRs are in its frame, GS is the host's. */
+/* From entry.S, the SYSCALL entry or pv_enter_fault: a whole frame at
+ * RSP (the entry stack, or the #DB IST stack), the guest's tables maybe
+ * live, GS the host's. */
 pv_leave:
 	cld
 	/* With xpti, Umbra's own tables before any C code (pv_view.c). The
-	 * guest's RAX is in its frame already. */
+	 * guest's RAX is in the frame already. */
 	mov	pv_root_cr3(%rip), %rax
 	test	%rax, %rax
 	jz	1f
 	mov	%rax, %cr3
-1:	mov	%gs:PCPU_PV_HOST_RSP, %rsp
+1:	mov	%rsp, %rsi
+	mov	%gs:PCPU_PV_FRAME_TOP, %rdi
+	sub	$REGS_SIZE, %rdi
+	mov	$REGS_SIZE / 8, %ecx
+	rep movsq
+	mov	%gs:PCPU_PV_HOST_RSP, %rsp
 	pop	%r15
 	pop	%r14
 	pop	%r13
@@ -118,38 +129,17 @@ pv_leave:
 /*
  * entry.S jumps here for any vector taken in ring 3, with the CPU's
  * frame, error code and vector pushed. NMI, #DF and #MC arrive on their
- * IST stacks, not in the guest's frame: they are handled where they are
- * and the guest resumed, as in the hypervisor.
+ * IST stacks and are not the guest's business: they are handled where
+ * they are and the guest resumed, as in the hypervisor.
  */
 	.globl	pv_trap_entry
 	.balign	16
 pv_trap_entry:
 	swapgs
-	cmpq	$1, (%rsp)
-	jne	4f
-	/* #DB arrives on its IST stack (idt.c, pv_debug.c): move its frame
-	 * to the vCPU's, where every other trap from ring 3 lands. */
-	mov	%rax, %gs:PCPU_PV_SCRATCH
-	mov	%gs:PCPU_PV_FRAME_TOP, %rax
-	pushq	48(%rsp)
-	popq	-8(%rax)		/* ss */
-	pushq	40(%rsp)
-	popq	-16(%rax)		/* rsp */
-	pushq	32(%rsp)
-	popq	-24(%rax)		/* rflags */
-	pushq	24(%rsp)
-	popq	-32(%rax)		/* cs */
-	pushq	16(%rsp)
-	popq	-40(%rax)		/* rip */
-	pushq	8(%rsp)
-	popq	-48(%rax)		/* error code */
-	pushq	(%rsp)
-	popq	-56(%rax)		/* vector */
-	lea	-56(%rax), %rsp
-	mov	%gs:PCPU_PV_SCRATCH, %rax
-	push_gprs
-	jmp	pv_leave
-4:	cmpq	$2, (%rsp)
+	/* #DB arrives on its IST stack (idt.c, pv_debug.c), every other
+	 * trap from ring 3 on the entry stack: pv_leave copies the frame
+	 * from either. */
+	cmpq	$2, (%rsp)
 	je	1f
 	cmpq	$8, (%rsp)
 	je	1f
@@ -189,7 +179,7 @@ pv_trap_entry:
 \name:
 	swapgs
 	mov	%rsp, %gs:PCPU_PV_SCRATCH
-	mov	%gs:PCPU_PV_FRAME_TOP, %rsp
+	mov	%gs:PCPU_PV_ENTRY_TOP, %rsp
 	pushq	$FLAT_RING3_SS64
 	pushq	%gs:PCPU_PV_SCRATCH
 	push	%r11

@@ -19,11 +19,14 @@
 #include "pv_mm.h"
 #include "pv_seg.h"
 #include "pv_traps.h"
+#include "pv_view.h"
 #include "pv_xonly.h"
 
 _Static_assert(offsetof(struct percpu, pv_host_rsp) == 8, "pv_entry.S: PCPU_PV_HOST_RSP");
 _Static_assert(offsetof(struct percpu, pv_frame_top) == 16, "pv_entry.S: PCPU_PV_FRAME_TOP");
 _Static_assert(offsetof(struct percpu, pv_scratch) == 24, "pv_entry.S: PCPU_PV_SCRATCH");
+_Static_assert(offsetof(struct percpu, pv_entry_top) == 32, "pv_entry.S: PCPU_PV_ENTRY_TOP");
+_Static_assert(sizeof(struct cpu_regs) == 22 * 8, "pv_entry.S: REGS_SIZE");
 _Static_assert(sizeof(struct cpu_regs) % 16 == 0, "the frame top stays 16-byte aligned");
 
 void pv_enter(struct cpu_regs *frame, uint64_t cr3);
@@ -44,6 +47,7 @@ void pv_cpu_init(void)
 	wrmsr(MSR_CSTAR, (uint64_t)pv_syscall32_entry);
 	wrmsr(MSR_SFMASK, PV_SFMASK);
 	pv_xonly_cpu_init();
+	pv_view_cpu(smp_processor_id());	/* with xpti, if PV guests exist already */
 }
 
 /* The guest may only ever run in ring 3 on its flat selectors, with
@@ -71,7 +75,9 @@ static void load_state(struct vcpu *v, struct percpu *p)
 	}
 	pv_xonly_load(v);
 	pv_gdt_load(v, p);
-	p->tss.rsp[0] = top;
+	/* Traps from ring 3 arrive on the entry stack; pv_entry.S copies
+	 * their frame into the vCPU's. */
+	p->tss.rsp[0] = p->pv_entry_top;
 	p->pv_frame_top = top;
 	wrmsr(MSR_FS_BASE, v->pv.fs_base);
 	wrmsr(MSR_KERNEL_GS_BASE, v->pv.kernel_mode ? v->pv.gs_base_kernel : v->pv.gs_base_user);
@@ -137,6 +143,8 @@ bool pv_vcpu_run(struct vcpu *v)
 		return false;
 	load_state(v, this_cpu());
 	sanitize_frame(r, this_cpu());
+	if (!v->stats.runs && !v->id)	/* with xpti: what its tables hold of Umbra */
+		pv_view_audit(v->domain->id, v->pv.kernel_mode ? v->pv.cr3 : v->pv.user_cr3, r);
 	v->stats.runs++;
 	/* The guest's CR0.TS only while it runs: the hypervisor saves and
 	 * restores FPU state with TS clear. */
