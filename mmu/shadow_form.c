@@ -37,12 +37,15 @@
 #define PDE32_HI_SHIFT	13		/* PSE-36: PDE bits 20:13 are address bits 39:32 */
 #define PDE32_HI_MASK	0xffULL
 
+/* A guest table is a frame the p2m gives writable: the walk writes A/D
+ * into it, which a read-only frame (another domain's page granted
+ * read-only) must not take; such a table is none (the p2m fault). */
 static uint64_t *guest_table(void *ctx, uint64_t gpa)
 {
 	struct shadow_domain *d = ctx;
 	struct mmu_p2m p;
 
-	if (sh_p2m(d, gpa >> PAGE_SHIFT, &p))
+	if (sh_p2m(d, gpa >> PAGE_SHIFT, &p) || !p.writable)
 		return NULL;
 	return d->ops.map(d->ops.ctx, p.mfn << PAGE_SHIFT);
 }

@@ -4,9 +4,11 @@
  * in host_addr (GNTMAP_host_map), outside its RAM, in the mapper's nested
  * page tables or shadow p2m (asm/hvm.h); for a PV mapper host_addr is a
  * virtual address, whose L1 entry in its own page tables gets the frame
- * (asm/pv.h, through shared-pt's validation). The frame stays the
- * granter's: the mapping goes at unmap, at the mapper's destruction, or
- * at the granter's (grant_table.c).
+ * (asm/pv.h, through shared-pt's validation; a translated PV mapper's
+ * entry names a frame of its own above its RAM that the p2m gives the
+ * granted frame, one per maptrack slot). The frame stays the granter's:
+ * the mapping goes at unmap, at the mapper's destruction, or at the
+ * granter's (grant_table.c).
  */
 #include <asm/hvm.h>
 #include <asm/pv.h>
@@ -34,9 +36,9 @@ bool grant_mapped_at(struct domain *ld, uint64_t gpa)
 	return false;
 }
 
-/* What Xen refuses before it looks at the granter. A PV mapper on
- * shared page tables may ask for a device mapping too (the frame held,
- * its machine address in dev_bus_addr: there is no IOMMU) and name the
+/* What Xen refuses before it looks at the granter. A PV mapper may ask
+ * for a device mapping too (the frame held, its address in dev_bus_addr:
+ * there is no IOMMU; see dev_addr), and on shared page tables name the
  * host mapping's L1 entry by machine address (GNTMAP_contains_pte); the
  * application form is not offered. */
 static int16_t check_map_flags(const struct domain *ld, uint32_t flags)
@@ -46,7 +48,9 @@ static int16_t check_map_flags(const struct domain *ld, uint32_t flags)
 	if (!(flags & (GNTMAP_device_map | GNTMAP_host_map)))
 		return GNTST_bad_gntref;
 	if (!pv_grant_machine(ld))
-		refused |= GNTMAP_device_map | GNTMAP_contains_pte;
+		refused |= GNTMAP_contains_pte;
+	if (!domain_is_pv(ld))
+		refused |= GNTMAP_device_map;
 	if (flags & refused)
 		return GNTST_general_error;
 	return GNTST_okay;
@@ -75,11 +79,34 @@ int grant_npt_map(struct domain *d, struct grant_table *gt, uint64_t gpa, uint64
 	return 0;
 }
 
+/* The device address of a mapping: the machine address (Xen's, with no
+ * IOMMU), but a translated PV mapper sees no machine addresses: the
+ * frame's address in the granter's pseudo-physical space (what the
+ * grant entry names when the granter is translated too). */
+static uint64_t dev_addr(const struct domain *ld, uint64_t gfn, uint64_t maddr)
+{
+	return pv_grant_translated(ld) ? gfn << 12 : maddr;
+}
+
+static bool dev_addr_is(const struct domain *ld, const struct grant_maptrack *mt, uint64_t addr)
+{
+	struct domain *rd;
+
+	addr &= ~PAGE_MASK_4K;
+	if (!pv_grant_translated(ld))
+		return addr == mt->maddr;
+	rd = domain_by_id(mt->dom);
+	return rd && domain_gpa_to_maddr(rd, addr) == mt->maddr;
+}
+
 static int16_t map_host(struct domain *ld, struct grant_table *lgt, struct domain *rd,
-			uint64_t gpa, uint64_t maddr, uint32_t flags)
+			unsigned int slot, uint64_t gpa, uint64_t maddr, uint32_t flags)
 {
 	bool readonly = flags & GNTMAP_readonly;
 
+	if (pv_grant_translated(ld))
+		return pv_grant_map_slot(ld, slot, gpa, maddr, !readonly) ? GNTST_general_error :
+		       GNTST_okay;
 	if (domain_is_pv(ld))
 		return pv_grant_map(ld, rd->id, gpa, maddr, !readonly,
 				    flags & GNTMAP_contains_pte) ? GNTST_general_error : GNTST_okay;
@@ -91,7 +118,7 @@ static int16_t map_host(struct domain *ld, struct grant_table *lgt, struct domai
 /* The host mapping and/or the device hold a map operation asks for;
  * nothing of either stays on failure. */
 static int16_t map_frame(struct domain *ld, struct grant_table *lgt, struct domain *rd,
-			 uint64_t gpa, uint64_t maddr, uint32_t flags)
+			 unsigned int slot, uint64_t gpa, uint64_t maddr, uint32_t flags)
 {
 	bool readonly = flags & GNTMAP_readonly;
 	int16_t rc;
@@ -100,7 +127,7 @@ static int16_t map_frame(struct domain *ld, struct grant_table *lgt, struct doma
 		return GNTST_general_error;
 	if (!(flags & GNTMAP_host_map))
 		return GNTST_okay;
-	rc = map_host(ld, lgt, rd, gpa, maddr, flags);
+	rc = map_host(ld, lgt, rd, slot, gpa, maddr, flags);
 	if (rc && (flags & GNTMAP_device_map))
 		pv_grant_release(ld, maddr, !readonly);
 	return rc;
@@ -128,7 +155,7 @@ int16_t grant_map_one(struct domain *ld, struct gnttab_map_grant_ref *op)
 	if (rc)
 		return rc;
 	maddr = domain_gpa_to_maddr(rd, gfn << 12);
-	rc = map_frame(ld, lgt, rd, gpa, maddr, op->flags);
+	rc = map_frame(ld, lgt, rd, (unsigned int)slot, gpa, maddr, op->flags);
 	if (rc) {
 		grant_release(rd, op->ref, readonly);
 		return rc;
@@ -139,7 +166,7 @@ int16_t grant_map_one(struct domain *ld, struct gnttab_map_grant_ref *op)
 						 GNTMAP_readonly | GNTMAP_contains_pte)),
 	};
 	op->handle = (grant_handle_t)slot;
-	op->dev_bus_addr = (op->flags & GNTMAP_device_map) ? maddr : 0;
+	op->dev_bus_addr = (op->flags & GNTMAP_device_map) ? dev_addr(ld, gfn, maddr) : 0;
 	return GNTST_okay;
 }
 
@@ -169,7 +196,9 @@ void grant_unmap_slot(struct domain *ld, struct grant_table *lgt, unsigned int i
 
 	if (mt->flags & GNTMAP_device_map)
 		drop_device(ld, mt);
-	if ((mt->flags & GNTMAP_host_map) && domain_is_pv(ld))
+	if ((mt->flags & GNTMAP_host_map) && pv_grant_translated(ld))
+		pv_grant_revoke_slot(ld, i);
+	else if ((mt->flags & GNTMAP_host_map) && domain_is_pv(ld))
 		pv_grant_unmap(ld, mt->gpa, mt->maddr, !(mt->flags & GNTMAP_readonly),
 			       mt->flags & GNTMAP_contains_pte);
 	else if ((mt->flags & GNTMAP_host_map) && !hvm_grant_unmap(ld, mt->gpa, &freed))
@@ -181,9 +210,10 @@ void grant_unmap_slot(struct domain *ld, struct grant_table *lgt, unsigned int i
  * still be what the map made (Xen's checks: the frame and the flags),
  * and with new_addr that address's entry moves in (unmap_and_replace).
  * An HVM mapper has no entry to move (Xen: GNTST_general_error). */
-static int16_t unmap_host(struct domain *ld, struct grant_table *lgt,
-			  struct grant_maptrack *mt, uint64_t new_addr)
+static int16_t unmap_host(struct domain *ld, struct grant_table *lgt, uint32_t handle,
+			  uint64_t new_addr)
 {
+	struct grant_maptrack *mt = &lgt->map[handle];
 	bool writable = !(mt->flags & GNTMAP_readonly);
 	bool pte = mt->flags & GNTMAP_contains_pte;
 	int64_t freed = 0;
@@ -191,6 +221,9 @@ static int16_t unmap_host(struct domain *ld, struct grant_table *lgt,
 	/* Xen: an entry named by address is not replaced. */
 	if (pte && new_addr)
 		return GNTST_general_error;
+	if (pv_grant_translated(ld))
+		return pv_grant_unmap_slot(ld, handle, mt->gpa, writable, new_addr) ?
+		       GNTST_general_error : GNTST_okay;
 	if (domain_is_pv(ld)) {
 		int rc = new_addr ? pv_grant_replace(ld, mt->gpa, mt->maddr, writable, new_addr) :
 			 pv_grant_unmap(ld, mt->gpa, mt->maddr, writable, pte);
@@ -218,13 +251,12 @@ static int16_t unmap_common(struct domain *ld, uint32_t handle, uint64_t host_ad
 	if (!lgt || handle >= GRANT_MAPTRACK_MAX || !lgt->map[handle].flags)
 		return GNTST_bad_handle;
 	mt = &lgt->map[handle];
-	if (dev_bus_addr && (mt->flags & GNTMAP_device_map) &&
-	    (dev_bus_addr & ~PAGE_MASK_4K) != mt->maddr)
+	if (dev_bus_addr && (mt->flags & GNTMAP_device_map) && !dev_addr_is(ld, mt, dev_bus_addr))
 		return GNTST_bad_dev_addr;
 	if (host_addr && (mt->flags & GNTMAP_host_map)) {
 		if (host_place(host_addr, mt->flags) != mt->gpa)
 			return GNTST_general_error;
-		rc = unmap_host(ld, lgt, mt, new_addr);
+		rc = unmap_host(ld, lgt, handle, new_addr);
 		if (rc)
 			return rc;
 		mt->flags &= (uint16_t)~GNTMAP_host_map;

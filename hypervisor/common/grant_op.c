@@ -206,8 +206,8 @@ static long query_size(struct vcpu *v, uint64_t uop)
 	return copy_to_guest(v, uop, &op, sizeof(op)) ? -EFAULT : 0;
 }
 
-/* Version 1 everywhere, and 2 for a PV domain on shared page tables
- * (grant_pv.c); asking another domain for 2 is -ENOSYS (as Xen with
+/* Version 1 everywhere, and 2 for a PV domain (grant_pv.c); an HVM
+ * domain asking for 2 gets -ENOSYS (as Xen with
  * gnttab max version 1), anything else -EINVAL; the version in effect is
  * written back in every case. */
 static long set_version(struct vcpu *v, uint64_t uop)
@@ -221,10 +221,10 @@ static long set_version(struct vcpu *v, uint64_t uop)
 	if (copy_from_guest(v, &op, uop, sizeof(op)))
 		return -EFAULT;
 	f = spin_lock_irqsave(&grant_lock);
-	gt = grant_table_of(d, pv_grant_machine(d));
+	gt = grant_table_of(d, domain_is_pv(d));
 	if (op.version != 1 && op.version != 2)
 		rc = -EINVAL;
-	else if (!pv_grant_machine(d))
+	else if (!domain_is_pv(d))
 		rc = op.version == 1 ? 0 : -ENOSYS;
 	else
 		rc = gt ? grant_pv_set_version(d, gt, op.version) : -ENOMEM;
@@ -249,7 +249,8 @@ static long get_version(struct vcpu *v, uint64_t uop)
 	return copy_to_guest(v, uop, &op, sizeof(op)) ? -EFAULT : 0;
 }
 
-/* Version 2's status frames, by machine frame: asking for more than
+/* Version 2's status frames, by machine frame (translated: by the guest
+ * frame above its RAM where it finds each): asking for more than
  * there are (none in version 1) is GNTST_general_error, as in Xen. A
  * 32-bit caller's frame_list is a 4-byte handle (it has no version 2). */
 static int16_t status_frames(struct vcpu *v, struct gnttab_get_status_frames *op)
@@ -262,7 +263,8 @@ static int16_t status_frames(struct vcpu *v, struct gnttab_get_status_frames *op
 	if (op->nr_frames > (gt && gt->version == 2 ? grant_pv_status_frames(gt) : 0))
 		return GNTST_general_error;
 	for (uint32_t i = 0; i < op->nr_frames; i++) {
-		uint64_t mfn = gt->pv_status[i] >> 12;
+		uint64_t mfn = pv_grant_machine(d) ? gt->pv_status[i] >> 12 :
+			       grant_pv_status_gfn(d, i);
 
 		if (copy_to_guest(v, op->frame_list + i * sizeof(mfn), &mfn, sizeof(mfn)))
 			return GNTST_bad_virt_addr;

@@ -32,7 +32,7 @@ _Static_assert(GRANT_PV_FRAMES * GRANT_ENTRIES_PER_FRAME_V2 <=
 
 /* A domain's grant state, two pages of its pool, made at first use. */
 struct grant_table {
-	uint32_t version;	/* 1, or 2 (PV domains on shared page tables) */
+	uint32_t version;	/* 1, or 2 (PV domains) */
 	uint32_t setup_frames;	/* the most GNTTABOP_setup_table asked for */
 	uint64_t pv_frame[GRANT_PV_FRAMES];	/* machine addresses, 0: none yet */
 	uint64_t pv_status[GRANT_PV_STATUS];	/* version 2 only */
@@ -97,8 +97,9 @@ int16_t grant_pv_grow(struct domain *d, struct grant_table *gt, uint32_t n);
  * version 1 cannot hold), -EINVAL (frames placed in its RAM). */
 long grant_pv_set_version(struct domain *d, struct grant_table *gt, uint32_t version);
 unsigned int grant_pv_status_frames(const struct grant_table *gt);
-/* Where a translated PV domain finds its grant frame i. */
+/* Where a translated PV domain finds its grant frame i, status frame i. */
 uint64_t grant_pv_frame_gfn(const struct domain *d, unsigned int i);
+uint64_t grant_pv_status_gfn(const struct domain *d, unsigned int i);
 /* Every frame taken back from d and freed. */
 void grant_pv_destroy(struct domain *d, struct grant_table *gt);
 

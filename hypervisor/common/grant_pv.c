@@ -9,12 +9,16 @@
  *
  * A translated PV domain (paging=shadow) gets the same pages, not shared
  * with shared-pt (its tables run on the shadow engine): they appear just
- * above its RAM, at guest frames setup_table names, through its p2m.
+ * above its RAM, at guest frames setup_table names (and its status
+ * frames, read-only, after them at the frames get_status_frames names),
+ * through its p2m.
  *
- * Version 2 is offered on shared page tables only: 16-byte entries with 64-bit frames, the
- * in-use bits in status frames. Going back to version 1 frees the status
- * frames, which must not be mapped any more then (XSA-255: -EBUSY while
- * one is).
+ * Version 2: 16-byte entries with 64-bit frames, the in-use bits in
+ * status frames. Going back to version 1 frees the status frames, which
+ * must not be mapped any more then (XSA-255: -EBUSY while one is; on
+ * shared page tables shared-pt counts the mappings, translated the
+ * guest's tables are read for one, and the frames leave its p2m with a
+ * flush before they are freed).
  */
 #include <asm/layout.h>
 #include <asm/pv.h>
@@ -96,20 +100,41 @@ int16_t grant_pv_grow(struct domain *d, struct grant_table *gt, uint32_t n)
 }
 
 /* A translated PV domain (paging=shadow) names its grant frames by guest
- * frame: they sit just above its RAM, where nothing else is. */
+ * frame: they sit just above its RAM, where nothing else is, its status
+ * frames after them. */
 uint64_t grant_pv_frame_gfn(const struct domain *d, unsigned int i)
 {
 	return (d->mem_bytes >> 12) + i;
 }
 
-uint64_t grant_frame_beyond_ram(const struct domain *d, uint64_t gfn)
+uint64_t grant_pv_status_gfn(const struct domain *d, unsigned int i)
+{
+	return grant_pv_frame_gfn(d, GRANT_PV_FRAMES + i);
+}
+
+uint64_t grant_frame_beyond_ram(const struct domain *d, uint64_t gfn, bool *writable)
 {
 	const struct grant_table *gt = __atomic_load_n(&d->grant, __ATOMIC_ACQUIRE);
 	uint64_t first = grant_pv_frame_gfn(d, 0);
 
-	if (!gt || gfn < first || gfn - first >= GRANT_PV_FRAMES)
+	if (!gt || gfn < first || gfn - first >= GRANT_PV_FRAMES + GRANT_PV_STATUS)
 		return 0;
-	return __atomic_load_n(&gt->pv_frame[gfn - first], __ATOMIC_ACQUIRE);
+	*writable = gfn - first < GRANT_PV_FRAMES;
+	if (*writable)
+		return __atomic_load_n(&gt->pv_frame[gfn - first], __ATOMIC_ACQUIRE);
+	return __atomic_load_n(&gt->pv_status[gfn - first - GRANT_PV_FRAMES], __ATOMIC_ACQUIRE);
+}
+
+bool grant_frame_writable(struct domain *d, uint64_t gfn)
+{
+	uint64_t f = spin_lock_irqsave(&grant_lock);
+	const struct grant_table *gt = d->grant;
+	bool w = false;
+
+	for (unsigned int i = 0; gt && i < GRANT_ACTIVE_MAX && !w; i++)
+		w = gt->active[i].wr && gt->active[i].frame == gfn;
+	spin_unlock_irqrestore(&grant_lock, f);
+	return w;
 }
 
 /* The kept entries (Xen's GNTTAB_NR_RESERVED_ENTRIES) in version 1's
@@ -166,6 +191,19 @@ static bool reserved_fit_v1(const struct grant_table *gt)
 	return true;
 }
 
+/* Translated: none may be mapped by its tables; out of its p2m, and
+ * out of every shadow and TLB, before the pages are freed. */
+static int drop_status_translated(struct domain *d, struct grant_table *gt, unsigned int n)
+{
+	if (n && pv_grant_frames_mapped(d, grant_pv_status_gfn(d, 0), n))
+		return -EBUSY;
+	for (unsigned int i = 0; i < n; i++)
+		__atomic_store_n(&gt->pv_status[i], 0, __ATOMIC_RELEASE);
+	if (n)
+		pv_grant_frames_gone(d);
+	return 0;
+}
+
 /* Every status frame goes, or none: one still mapped keeps them all. */
 static int drop_status(struct domain *d, struct grant_table *gt)
 {
@@ -173,6 +211,13 @@ static int drop_status(struct domain *d, struct grant_table *gt)
 	uint64_t pages[GRANT_PV_STATUS];
 
 	memcpy(pages, gt->pv_status, sizeof(pages));
+	if (!pv_grant_machine(d)) {
+		if (drop_status_translated(d, gt, n))
+			return -EBUSY;
+		for (unsigned int i = 0; i < n; i++)
+			domain_page_free(d, pages[i]);
+		return 0;
+	}
 	for (unsigned int i = 0; i < n; i++) {
 		if (!pv_grant_unshare(d, pages[i]))
 			continue;

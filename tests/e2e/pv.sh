@@ -406,6 +406,29 @@ check "pvtraps translated: frames and roots outside its RAM refused or faulting"
 	      guest_said pts "pvtraps: ok: translated: new_user_baseptr outside its RAM: -EINVAL" &&
 	      guest_said pts "pvtraps: ok: translated: set_gdt and update_descriptor by guest frame; outside its RAM -EINVAL" &&
 	      guest_said pts "pvtraps: ok: translated: update_descriptor and set_gdt on its own L4: -EINVAL"'
+check "pvtraps translated: a pin gets Xen's answer (-EINVAL while its tables map the page writable)" \
+	eval 'guest_said pts "pvtraps: ok: translated: pinning a page its tables map writable: -EINVAL" &&
+	      guest_said pts "pvtraps: ok: translated: mapped read-only, it pins"'
+check "pvtraps translated: grant frames above its RAM, never a page table; version 2, back to 1 -EBUSY while a status frame is mapped (XSA-255)" \
+	eval 'guest_said pts "pvtraps: ok: grant: its grant frame mapped read-write with update_va_mapping" &&
+	      guest_said pts "pvtraps: ok: grant: its grant frame pinned as a page table: -EINVAL" &&
+	      guest_said pts "pvtraps: ok: grant: its status frame mapped by machine frame" &&
+	      guest_said pts "pvtraps: ok: grant: back to version 1 while the status frame is mapped: -EBUSY" &&
+	      guest_said pts "pvtraps: ok: grant: unmapped, back to version 1"'
+check "pvtraps translated: host and device mapping of a self-grant, each part alone, the pin refused until both go (XSA-224)" \
+	eval 'guest_said pts "pvtraps: ok: grant: a self-grant mapped host and device: dev_bus_addr is the machine address" &&
+	      guest_said pts "pvtraps: ok: grant: the mapped frame pinned as a page table: -EINVAL" &&
+	      guest_said pts "pvtraps: ok: grant: the device part still holds the writable type: pin -EINVAL" &&
+	      guest_said pts "pvtraps: ok: grant: a device unmap at another address: GNTST_bad_dev_addr" &&
+	      guest_said pts "pvtraps: ok: grant: nothing holds the frame: it pins as a table"'
+check "pvtraps translated: unmap checks the entry (XSA-234); unmap_and_replace moves new_addr's entry" \
+	eval 'guest_said pts "pvtraps: ok: grant: an entry the guest rewrote is not the grant'"'"'s: unmap GNTST_general_error" &&
+	      guest_said pts "pvtraps: ok: grant: unmap_and_replace moves new_addr'"'"'s entry over the grant" &&
+	      guest_said pts "pvtraps: ok: grant: the refused handle is still there"'
+check "pvtraps translated: a mapping names a frame above its RAM; a copy of it stays read-only and dies with the unmap" \
+	eval 'guest_said pts "pvtraps: ok: grant: translated: its entry names a frame above its RAM, read-only, no-execute" &&
+	      guest_said pts "pvtraps: ok: grant: translated: a writable copy of that entry reads the page, a write faults" &&
+	      guest_said pts "pvtraps: ok: grant: translated: then the copy faults too: the frame left its physmap"'
 check "pvtraps translated: no check failed, and it shut down normally" \
 	eval 'guest_said pts "pvtraps: 0 failed" && stopped_with pts poweroff'
 check "translated attackers: iret to cs 0x08 and a stack in the hypervisor crash only them" \
@@ -447,8 +470,30 @@ m+=$(pv_module cli pvpingpong 16M paging=shadow -- role=client peer=1 rounds=200
 boot "$s" "$HVM_ELF" "$HVM_CMDLINE" "$m"
 check "QEMU powered off (33)" rc_is 33
 check "translated: 200 round trips over an interdomain channel, each answered" \
-	eval 'guest_said srv "pvpingpong: ok: server: every event from the peer arrived and was answered" &&
+	eval 'guest_said srv "pvpingpong: paging translated (shadow)" &&
+	      guest_said srv "pvpingpong: ok: server: every event from the peer arrived and was answered" &&
 	      guest_said cli "pvpingpong: ok: client: every event answered by the server"'
+check "translated: grant frames above RAM (setup_table), one placed in its RAM" \
+	eval 'guest_said srv "pvpingpong: ok: server: setup_table names the placed frame" &&
+	      guest_said srv "pvpingpong: ok: server: translated: a second grant frame above its RAM, mapped read-write" &&
+	      guest_said srv "pvpingpong: ok: server: translated: that frame is 0x1001, and it reads back what it wrote"'
+check "translated: the server's grant mapped into the client's address space, its bytes seen" \
+	eval 'guest_said cli "pvpingpong: ok: client: the peer'"'"'s grant mapped over a page of its own" &&
+	      guest_said cli "pvpingpong: ok: client: the mapping shows the server'"'"'s bytes"'
+check "translated: every ping and answer went through the granted page" \
+	eval 'guest_said srv "pvpingpong: ok: server: every ping arrived in the granted page, in order" &&
+	      guest_said cli "pvpingpong: ok: client: every answer read from the granted page"'
+check "translated: while mapped the granter cannot revoke; after unmap it can" \
+	eval 'guest_said srv "pvpingpong: ok: server: the mapped grant is marked in use (cannot be revoked)" &&
+	      guest_said srv "pvpingpong: ok: server: after the peer'"'"'s unmap the grant is revoked"'
+check "translated: grant misuse gets Xen's codes; unmapping twice GNTST_bad_handle" \
+	eval 'guest_said cli "pvpingpong: ok: client: a ref out of range: GNTST_bad_gntref" &&
+	      guest_said cli "pvpingpong: ok: client: a grant made to another domain: GNTST_general_error" &&
+	      guest_said cli "pvpingpong: ok: client: an entry never granted: GNTST_general_error" &&
+	      guest_said cli "pvpingpong: ok: client: a host address in the hypervisor: GNTST_general_error" &&
+	      guest_said cli "pvpingpong: ok: client: unmapping twice: GNTST_bad_handle"'
+check "translated: no check failed in either" \
+	eval 'guest_silent_re srv "^pvpingpong: FAIL" && guest_silent_re cli "^pvpingpong: FAIL"'
 check "both shut down normally" eval 'stopped_with srv poweroff && stopped_with cli poweroff'
 scenario_end "$s"
 

@@ -68,6 +68,25 @@ bool pv_grant_machine(const struct domain *d);
 int pv_grant_share(struct domain *d, uint64_t maddr);
 int pv_grant_unshare(struct domain *d, uint64_t maddr);
 
+/* A translated PV mapper (paging=shadow, arch/x86/pv/pv_grant_shadow.c):
+ * the granted frame appears at a guest frame of its own above its RAM,
+ * one per maptrack slot, which the L1 entry for va is made to name (read-only
+ * for !writable). Unmap (with new_va: unmap_and_replace) checks the
+ * entry is still the grant's, as Xen does; every call that ends a
+ * mapping takes the frame out of the p2m and flushes. 0 or a negative
+ * errno. revoke: teardown, whatever the entry holds now. */
+bool pv_grant_translated(const struct domain *d);
+int pv_grant_map_slot(struct domain *ld, unsigned int slot, uint64_t va, uint64_t maddr,
+		      bool writable);
+int pv_grant_unmap_slot(struct domain *ld, unsigned int slot, uint64_t va, bool writable,
+			uint64_t new_va);
+void pv_grant_revoke_slot(struct domain *ld, unsigned int slot);
+/* Such a domain's grant frames above its RAM: does its own page tables
+ * map one of [gfn, gfn + n) (XSA-255's check)? And: frames left its p2m
+ * (every shadow and TLB entry of them goes). */
+bool pv_grant_frames_mapped(struct domain *d, uint64_t gfn, uint64_t n);
+void pv_grant_frames_gone(struct domain *d);
+
 /* One entry into the guest and the trap or SYSCALL that ends it; true
  * when that was a host interrupt (the caller looks at the time). */
 bool pv_vcpu_run(struct vcpu *v);

@@ -3,6 +3,7 @@
 #ifndef UMBRA_GRANT_TABLE_H
 #define UMBRA_GRANT_TABLE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct domain;
@@ -30,9 +31,15 @@ struct domain;
 void grant_domain_destroy(struct domain *d);
 
 /* The machine address of a translated PV domain's grant frame at guest
- * frame gfn (above its RAM, as setup_table said), or 0: for its p2m.
- * Needs no lock: such frames only come, until the domain is destroyed. */
-uint64_t grant_frame_beyond_ram(const struct domain *d, uint64_t gfn);
+ * frame gfn (above its RAM, as setup_table or get_status_frames said),
+ * or 0: for its p2m; *writable false for a status frame. Needs no lock:
+ * table frames only come, until the domain is destroyed, and a status
+ * frame leaves (set_version 1) before its page is freed, with a flush. */
+uint64_t grant_frame_beyond_ram(const struct domain *d, uint64_t gfn, bool *writable);
+
+/* Is d's frame gfn mapped writable through a grant (a host mapping or a
+ * device hold, by any domain)? A translated PV domain's pin asks. */
+bool grant_frame_writable(struct domain *d, uint64_t gfn);
 
 /* fn(arg), unless a frame of d in [gfn, gfn + n) is in use through a
  * grant reference (-EBUSY): XENMEM_decrease_reservation's check, done

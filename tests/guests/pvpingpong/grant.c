@@ -52,17 +52,26 @@ static long uva(void *va, uint64_t pte)
 
 /* Its second grant frame the Xen way: not placed, so setup_table hands
  * out a machine frame of Umbra's, which it maps itself (read-write) and
- * its peer may not map at all. */
+ * its peer may not map at all. Translated: a guest frame just above its
+ * RAM (16 MiB: frame 0x1000 and on), mapped the same way, which names
+ * nothing of the server's in the peer's physmap. */
 static uint64_t grant_server_frame(void)
 {
 	uint64_t frames[2] = { 0, 0 };
 	struct gnttab_setup_table st = { .dom = DOMID_SELF, .nr_frames = 2,
 					 .frame_list = (uint64_t)(uintptr_t)frames };
+	volatile uint64_t *page = (volatile uint64_t *)spare_page;
 
 	expect(gnttab_op(GNTTABOP_setup_table, &st, 1) == 0 && st.status == GNTST_okay &&
 	       frames[0] == pfn_of(table_page) && frames[1] && frames[1] != ~0ULL &&
 	       uva(spare_page, frames[1] << 12 | 0x67 | (1ULL << 63)) == 0,
-	       "server: a second grant frame by machine frame, mapped read-write");
+	       pp_translated ? "server: translated: a second grant frame above its RAM, mapped read-write"
+			     : "server: a second grant frame by machine frame, mapped read-write");
+	if (pp_translated) {
+		page[0] = 0x5eed;
+		expect(frames[1] == 0x1001 && page[0] == 0x5eed,
+		       "server: translated: that frame is 0x1001, and it reads back what it wrote");
+	}
 	return frames[1];
 }
 
@@ -171,9 +180,12 @@ struct pp_page *grant_client_map(domid_t peer)
 		return NULL;
 	expect(!memcmp(pg->msg, "granted by the server", 22),
 	       "client: the mapping shows the server's bytes");
-	expect(uva(spare_page, pg->table_mfn << 12 | 0x25 | (1ULL << 63)) == -XEN_EPERM &&
-	       uva(spare_page, pg->table_mfn << 12 | 0x67 | (1ULL << 63)) == -XEN_EPERM,
-	       "client: the server's grant frame mapped by machine frame: -EPERM");
+	/* Translated, the server's frame number is one of the client's own
+	 * guest frames; an entry naming it is the guest's business. */
+	if (!pp_translated)
+		expect(uva(spare_page, pg->table_mfn << 12 | 0x25 | (1ULL << 63)) == -XEN_EPERM &&
+		       uva(spare_page, pg->table_mfn << 12 | 0x67 | (1ULL << 63)) == -XEN_EPERM,
+		       "client: the server's grant frame mapped by machine frame: -EPERM");
 	return pg;
 }
 

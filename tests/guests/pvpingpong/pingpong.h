@@ -2,6 +2,7 @@
 #ifndef PINGPONG_H
 #define PINGPONG_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <public/xen.h>
 
@@ -13,6 +14,9 @@ struct pp_page {
 };
 
 #define PP_ANSWER(ping)	((ping) * 2 + 1)
+
+/* Told XENFEAT_auto_translated_physmap (paging=shadow). */
+extern bool pp_translated;
 
 /* grant.c */
 struct pp_page *grant_server_setup(const struct start_info *si, domid_t peer);

@@ -23,9 +23,11 @@ const char guest_name[] = "pvpingpong";
 
 #define WAIT_TRIES	100000
 
-/* Grant mappings are built for shared page tables only: a translated
- * (paging=shadow) pair pings over the event channel alone. */
-static int grants;
+/* Both paging modes ping over a granted page; a translated
+ * (paging=shadow) pair names guest frames where the other names machine
+ * frames (grant.c). */
+static const int grants = 1;
+bool pp_translated;
 
 
 static void server(const struct start_info *si, domid_t peer, unsigned int rounds)
@@ -108,10 +110,9 @@ int guest_main(const struct start_info *si)
 
 	struct xen_feature_info fi = { .submap_idx = 0 };
 
-	grants = !hv_xen_version(XENVER_get_features, &fi) &&
-		 !(fi.submap & (1u << XENFEAT_auto_translated_physmap));
-	if (!grants)
-		con_printf("pvpingpong: translated: no granted page (grant mappings need shared page tables)\n");
+	pp_translated = !hv_xen_version(XENVER_get_features, &fi) &&
+			(fi.submap & (1u << XENFEAT_auto_translated_physmap));
+	con_printf("pvpingpong: paging %s\n", pp_translated ? "translated (shadow)" : "shared");
 	expect(shared_info_map(si) != NULL, "shared_info mapped");
 	expect(trap_init() == 0 && events_init() == 0, "trap table and event callback");
 	if (guest_option("role=server"))

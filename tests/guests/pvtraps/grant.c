@@ -1,9 +1,12 @@
 /*
- * pvtraps' grant-table checks on shared page tables, the Xen way: the
- * table frames are Umbra's pages, handed out by machine frame
- * (setup_table) and mapped by the guest itself; version 2 and its status
- * frames; a self-grant mapped host and device, unmapped part by part;
- * unmap_and_replace; and what each must refuse with Xen's code.
+ * pvtraps' grant-table checks, the Xen way: the table frames are Umbra's
+ * pages, handed out by machine frame (setup_table) and mapped by the
+ * guest itself; version 2 and its status frames; a self-grant mapped host
+ * and device, unmapped part by part; unmap_and_replace; and what each
+ * must refuse with Xen's code. Translated (paging=shadow) the same checks
+ * by guest frame (frames above its RAM; the p2m list is the identity, so
+ * mfn_of gives guest frames), but GNTMAP_contains_pte, which is not
+ * offered there; instead, what a mapping's entry names (check_window).
  */
 #include <stdbool.h>
 #include <public/event_channel.h>
@@ -224,6 +227,37 @@ static void check_pte_map(const struct start_info *si, domid_t self)
 	       "grant: unmapped by the entry's address, its own page mapped back");
 }
 
+/* Translated: a mapping's entry names a frame of its own above its RAM
+ * that the p2m gives the granted page; a copy of that entry elsewhere
+ * reaches the page with the grant's rights (read-only stays read-only)
+ * and nothing once the grant is unmapped. */
+static void check_window(const struct start_info *si, domid_t self)
+{
+	struct gnttab_map_grant_ref map = { .host_addr = (uint64_t)(uintptr_t)host_va,
+					    .flags = GNTMAP_host_map | GNTMAP_readonly,
+					    .ref = 8, .dom = self };
+	struct gnttab_unmap_grant_ref un = { .host_addr = (uint64_t)(uintptr_t)host_va };
+	volatile uint64_t *e = pvtraps_l1_entry((uint64_t)(uintptr_t)host_va);
+	uint64_t pte;
+
+	granted[9] = 0x99;
+	expect(e && gnttab(GNTTABOP_map_grant_ref, &map, 1) == 0 && map.status == GNTST_okay &&
+	       host_va[9] == 0x99, "grant: translated: a read-only self-grant mapped");
+	pte = e ? *e : 0;
+	expect((pte & PT_ADDR) >> 12 >= si->nr_pages && !(pte & PT_W) && (pte & PT_NX),
+	       "grant: translated: its entry names a frame above its RAM, read-only, no-execute");
+	expect(uva(other_va, pte | PT_W | PT_D) == 0 && other_va[9] == 0x99 &&
+	       pvtraps_write_vector(other_va + 9) == 14 && granted[9] == 0x99,
+	       "grant: translated: a writable copy of that entry reads the page, a write faults");
+	un.handle = map.handle;
+	expect(gnttab(GNTTABOP_unmap_grant_ref, &un, 1) == 0 && un.status == GNTST_okay,
+	       "grant: translated: unmapped");
+	expect(pvtraps_read_vector(other_va + 9) == 14,
+	       "grant: translated: then the copy faults too: the frame left its physmap");
+	expect(uva(other_va, va_pte(other_va, true)) == 0 && uva(host_va, va_pte(host_va, true)) == 0,
+	       "grant: translated: both pages mapped back");
+}
+
 static long set_version(uint32_t v, uint32_t *now)
 {
 	struct gnttab_set_version sv = { v };
@@ -259,7 +293,7 @@ static void check_version2(void)
 	       "grant: unmapped, back to version 1");
 }
 
-void check_grant_table(const struct start_info *si)
+void check_grant_table(const struct start_info *si, bool translated)
 {
 	domid_t self = self_id();
 	uint64_t frame;
@@ -269,6 +303,9 @@ void check_grant_table(const struct start_info *si)
 	check_version2();
 	check_device_map(self);
 	check_replace(self);
-	check_pte_map(si, self);
+	if (translated)
+		check_window(si, self);
+	else
+		check_pte_map(si, self);
 	(void)frame;
 }

@@ -1,14 +1,21 @@
 /* pvtraps' parts (pvtraps.c: the checks' output and the p2m list;
- * grant.c: grant tables on shared page tables). */
+ * grant.c: grant tables). */
 #ifndef PVTRAPS_H
 #define PVTRAPS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* One line: "pvtraps: ok: WHAT" or "pvtraps: FAIL: WHAT". */
 /* The machine frame behind one of its virtual addresses (VIRT_BASE 0). */
 uint64_t mfn_of(uint64_t va);
 struct start_info;
-void check_grant_table(const struct start_info *si);
+/* Grant tables in either paging mode (translated: paging=shadow). */
+void check_grant_table(const struct start_info *si, bool translated);
+/* The L1 entry that maps va (bootstrap tables), or NULL; the vector a
+ * one-byte read or write at p raised (~0: none). */
+volatile uint64_t *pvtraps_l1_entry(uint64_t va);
+uint64_t pvtraps_read_vector(const volatile uint8_t *p);
+uint64_t pvtraps_write_vector(volatile uint8_t *p);
 
 #endif

@@ -650,6 +650,32 @@ static void test_p2m_faults(void **state)
 	assert_int_equal(counters().p2m_faults, 3);
 }
 
+/* A guest table in a frame the p2m gives read-only (another domain's
+ * page granted read-only) is no table: the walk would write A/D into
+ * it. A p2m fault, nothing written there; writable again, it fills. */
+static void test_readonly_table_is_p2m_fault(void **state)
+{
+	uint64_t l1, before;
+	struct gaccess a;
+
+	(void)state;
+	genv_new_space(E);
+	ptb_map(&E->b, UVA, DATA, 1, URW, URW);
+	l1 = genv_entry(E, UVA, 2) & PTE_ADDR_MASK;
+	before = genv_entry(E, UVA, 1);
+	hm_p2m_set(E->hm, l1 >> 12, GENV_RAM_MFN + (l1 >> 12), 0, false);
+	a = genv_acc(E, UVA, R | U);
+	assert_int_equal(a.action, SHADOW_P2M_FAULT);
+	assert_int_equal(a.gpa, l1);
+	assert_int_equal(genv_entry(E, UVA, 1), before);
+	assert_false(shadow_gfn_is_tracked(E->d, l1 >> 12));
+	hm_p2m_set(E->hm, l1 >> 12, GENV_RAM_MFN + (l1 >> 12), 0, true);
+	shadow_flush_all(E->d);
+	genv_expect_fixed(E, UVA, R | U, DATA);
+	assert_true(shadow_gfn_is_tracked(E->d, l1 >> 12));
+	audit_ok();
+}
+
 /* ---- the hypervisor's slot ---- */
 
 static void test_hypervisor_slot(void **state)
@@ -1193,7 +1219,7 @@ int main(void)
 		T(test_rewriting_present_entries_keeps_shadow),
 		T(test_aligned_2m_is_one_shadow_entry), T(test_unaligned_2m_is_split),
 		T(test_1g_guest_page_is_split), T(test_large_page_loses_write_when_table_appears),
-		T(test_invlpg), T(test_flush_all_and_nxe_change), T(test_p2m_faults),
+		T(test_invlpg), T(test_flush_all_and_nxe_change), T(test_p2m_faults), T(test_readonly_table_is_p2m_fault),
 		T(test_hypervisor_slot), T(test_hypervisor_slot_mask),
 		T(test_force_user), T(test_may_exec), T(test_may_exec_pt_write),
 		T(test_linear_l4), T(test_linear_l4_off),

@@ -127,7 +127,7 @@ int pv_grant_map(struct domain *ld, uint16_t owner, uint64_t va, uint64_t maddr,
 	if (!pte && !va_ok(va))
 		return -EINVAL;
 	if (pv_translated(ld))
-		return -EOPNOTSUPP;	/* paging=shadow: not built yet */
+		return -EOPNOTSUPP;	/* paging=shadow: pv_grant_shadow.c */
 	enter(ld);
 	entry = entry_of(ld, va, pte);
 	allow(owner, ld->id, maddr >> PAGE_SHIFT, writable);
@@ -142,8 +142,10 @@ int pv_grant_hold(struct domain *ld, uint16_t owner, uint64_t maddr, bool writab
 {
 	int rc;
 
+	/* paging=shadow has no frame counts: the pinned grant reference is
+	 * the hold (and what refuses a pin of a writable one). */
 	if (pv_translated(ld))
-		return -EOPNOTSUPP;
+		return 0;
 	pv_mm_lock(ld);
 	allow(owner, ld->id, maddr >> PAGE_SHIFT, writable);
 	rc = spt_hold_frame(&ld->pv->spt, maddr >> PAGE_SHIFT, writable);
@@ -154,7 +156,7 @@ int pv_grant_hold(struct domain *ld, uint16_t owner, uint64_t maddr, bool writab
 
 void pv_grant_release(struct domain *ld, uint64_t maddr, bool writable)
 {
-	if (!ld->pv)
+	if (!ld->pv || pv_translated(ld))
 		return;
 	pv_mm_lock(ld);
 	spt_release_frame(&ld->pv->spt, maddr >> PAGE_SHIFT, writable);

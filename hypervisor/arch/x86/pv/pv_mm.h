@@ -15,6 +15,8 @@ struct vcpu;
 struct shadow_domain;
 struct shadow_vcpu;
 
+#define PV_GRANT_WINDOWS	128	/* GRANT_MAPTRACK_MAX */
+
 struct pv_domain {
 	struct spt_domain spt;
 	struct spt_vcpu spt_vcpus[MAX_VCPUS_PER_DOMAIN];
@@ -26,6 +28,10 @@ struct pv_domain {
 	struct shadow_vcpu *shadow_vcpu[MAX_VCPUS_PER_DOMAIN];
 	uint64_t shadow_root_gpa[MAX_VCPUS_PER_DOMAIN];
 	bool build_tried;		/* pv_domain_build runs once per domain */
+	/* paging=shadow: per maptrack slot, the granted machine frame its
+	 * window frame above RAM maps (| 1: writable), 0: none
+	 * (pv_grant_shadow.c); read by the p2m without a lock. */
+	uint64_t grant_window[PV_GRANT_WINDOWS];
 };
 
 /* TLB flushes across pCPUs (pv_flush.c). Around each entry into the
@@ -61,6 +67,25 @@ void pv_shadow_destroy(struct domain *d);
 int pv_shadow_set_base(struct vcpu *v, uint64_t gpa);
 bool pv_shadow_fault(struct vcpu *v);
 int pv_shadow_translate(struct vcpu *v, uint64_t root, uint64_t gva, bool write, uint64_t *gpa);
+/* The guest-physical address of the L1 entry for va in v's kernel
+ * tables (no large page on the way), or 0. */
+uint64_t pv_shadow_l1_entry(struct vcpu *v, uint64_t va);
+/* An 8-byte store at gpa in its RAM, through the engine when the frame
+ * is a shadowed page table: 0, -EACCES (a writable L4 self-map) or
+ * another negative errno. */
+int pv_shadow_store(struct domain *d, uint64_t gpa, uint64_t val);
+/* Its p2m lost a frame: every shadow entry and TLB entry goes. */
+void pv_shadow_p2m_changed(struct domain *d);
+/* The machine frame behind a grant window frame gfn, 0 if none
+ * (pv_grant_shadow.c). */
+uint64_t pv_grant_window(const struct domain *d, uint64_t gfn, bool *writable);
+/* A guest table at gfn as the engine reads it (a writable frame through
+ * the p2m), or NULL. */
+const uint64_t *pv_shadow_table(struct domain *d, uint64_t gfn);
+/* Does a leaf of the tables its vCPUs run on (kernel and user) map a
+ * frame in [gfn, gfn + n), with writable: a writable leaf? True also
+ * when there are too many tables to tell (pv_shadow_maps.c). */
+bool pv_shadow_maps(struct domain *d, uint64_t gfn, uint64_t n, bool writable);
 /* gfn is a page table the engine shadows (tracked for its writes). */
 bool pv_shadow_is_pt(struct domain *d, uint64_t gfn);
 /* Before an entry: the shadow root of the tables of the mode the vCPU

@@ -11,7 +11,8 @@
  * engine (pv_emulate_pt_store); a #PF the shadow does not explain is
  * bounced to the guest. mmu_update and update_va_mapping write entries
  * at pseudo-physical addresses, mmuext_op's base pointer is a shadow
- * CR3 write; pins are accepted and mean nothing (the engine needs none).
+ * CR3 write; the engine needs no pins, but a pin gets Xen's answer (a
+ * frame writable to someone is refused, see pin_ok).
  *
  * Each vCPU has its own shadow_vcpu (its roots); the engine's TLB flush
  * reaches every pCPU that runs one of the domain's vCPUs (pv_flush.c),
@@ -118,13 +119,17 @@ static void *direct_map(void *ctx, uint64_t maddr)
 }
 
 /* Every frame of its RAM, writable; 2 MiB where the extent is whole.
- * Above its RAM, its grant table frames (umbra/grant_table.h). */
+ * Above its RAM, its grant table frames and (version 2) read-only status
+ * frames (umbra/grant_table.h), then the frames its grant mappings name
+ * (pv_grant_shadow.c). */
 static int shadow_p2m(void *ctx, uint64_t gfn, struct mmu_p2m *out)
 {
 	uint64_t m = domain_gpa_to_maddr(ctx, gfn << PAGE_SHIFT);
+	bool w = true;
 
-	if (!m && (m = grant_frame_beyond_ram(ctx, gfn))) {
-		*out = (struct mmu_p2m){ .mfn = m >> PAGE_SHIFT, .writable = true };
+	if (!m && ((m = grant_frame_beyond_ram(ctx, gfn, &w)) ||
+		   (m = pv_grant_window(ctx, gfn, &w)))) {
+		*out = (struct mmu_p2m){ .mfn = m >> PAGE_SHIFT, .writable = w };
 		return 0;
 	}
 	if (!m)
@@ -133,6 +138,15 @@ static int shadow_p2m(void *ctx, uint64_t gfn, struct mmu_p2m *out)
 				 .order = domain_extent_whole(ctx, gfn) ? 9 : 0,
 				 .writable = true };
 	return 0;
+}
+
+const uint64_t *pv_shadow_table(struct domain *d, uint64_t gfn)
+{
+	struct mmu_p2m p;
+
+	if (gfn >= (1ULL << 40) || shadow_p2m(d, gfn, &p) || !p.writable)
+		return NULL;
+	return phys_to_virt(p.mfn << PAGE_SHIFT);
 }
 
 /* Every pCPU that runs one of its vCPUs (see the top). */
@@ -165,6 +179,24 @@ static int store_gpa(struct domain *d, uint64_t gpa, uint64_t val, unsigned int 
 		err = copy_to_gpa_raw(d, gpa, &val, len);
 	spin_unlock_irqrestore(&d->paging_lock, f);
 	return err;
+}
+
+int pv_shadow_store(struct domain *d, uint64_t gpa, uint64_t val)
+{
+	if ((gpa & 7) || !domain_gpa_to_maddr(d, gpa))
+		return -EINVAL;
+	return store_gpa(d, gpa, val, 8);
+}
+
+void pv_shadow_p2m_changed(struct domain *d)
+{
+	uint64_t f = spin_lock_irqsave(&d->paging_lock);
+
+	shadow_flush_all(d->pv->shadow);
+	spin_unlock_irqrestore(&d->paging_lock, f);
+	/* The engine flushed if it dropped entries; a vCPU may still run on
+	 * an entry of the frame cached before (another pCPU). */
+	pv_flush_domain(d);
 }
 
 /* The domain's write_gpa: the hypervisor's own writes into its memory
@@ -453,6 +485,17 @@ int pv_shadow_mmu_update(struct vcpu *v, const void *req, unsigned int n, unsign
 	return 0;
 }
 
+/* A pin asks for a page-table type, which Xen refuses (-EINVAL) to a
+ * frame that is writable to someone: the engine needs no pin, but the
+ * answer is Xen's. Writable to its own tables (a walk of them) or
+ * through a grant mapping or device hold of it anywhere, whose writes
+ * the engine would not even see. */
+static bool pin_ok(struct domain *d, uint64_t gfn)
+{
+	return gfn < (1ULL << 40) && domain_gpa_to_maddr(d, gfn << PAGE_SHIFT) &&
+	       !grant_frame_writable(d, gfn) && !pv_shadow_maps(d, gfn, 1, true);
+}
+
 static int one_mmuext(struct vcpu *v, const struct mmuext_op *op)
 {
 	struct pv_domain *pd = v->domain->pv;
@@ -463,6 +506,7 @@ static int one_mmuext(struct vcpu *v, const struct mmuext_op *op)
 	case MMUEXT_PIN_L2_TABLE:
 	case MMUEXT_PIN_L3_TABLE:
 	case MMUEXT_PIN_L4_TABLE:
+		return pin_ok(v->domain, op->arg1.mfn) ? 0 : -EINVAL;
 	case MMUEXT_UNPIN_TABLE:
 		return domain_gpa_to_maddr(v->domain, op->arg1.mfn << PAGE_SHIFT) ? 0 : -EINVAL;
 	case MMUEXT_NEW_BASEPTR:
@@ -502,9 +546,7 @@ int pv_shadow_mmuext(struct vcpu *v, const void *req, unsigned int n, unsigned i
 	return 0;
 }
 
-/* update_va_mapping: the L1 entry for va in the guest's own tables
- * (pseudo-physical frames, no superpage on the way) := val. */
-long pv_shadow_update_va_mapping(struct vcpu *v, uint64_t va, uint64_t val)
+uint64_t pv_shadow_l1_entry(struct vcpu *v, uint64_t va)
 {
 	uint64_t table = v->pv.guest_cr3;
 
@@ -513,11 +555,20 @@ long pv_shadow_update_va_mapping(struct vcpu *v, uint64_t va, uint64_t val)
 
 		if (copy_from_gpa(v->domain, &e, gpa, sizeof(e)) || !(e & PTE_P) ||
 		    (level == 2 && (e & PTE_PS)))
-			return -EINVAL;
+			return 0;
 		table = e & PTE_ADDR_MASK;
 	}
 	table += pt_index(va, 1) * sizeof(uint64_t);
-	return entry_ok(v->domain, table) && !store_gpa(v->domain, table, val, 8) ? 0 : -EINVAL;
+	return entry_ok(v->domain, table) ? table : 0;
+}
+
+/* update_va_mapping: the L1 entry for va in the guest's own tables
+ * (pseudo-physical frames, no superpage on the way) := val. */
+long pv_shadow_update_va_mapping(struct vcpu *v, uint64_t va, uint64_t val)
+{
+	uint64_t entry = pv_shadow_l1_entry(v, va);
+
+	return entry && !store_gpa(v->domain, entry, val, 8) ? 0 : -EINVAL;
 }
 
 uint32_t pv_xen_features(const struct domain *d)
