@@ -428,7 +428,8 @@ check "pvtraps translated: unmap checks the entry (XSA-234); unmap_and_replace m
 check "pvtraps translated: a mapping names a frame above its RAM; a copy of it stays read-only and dies with the unmap" \
 	eval 'guest_said pts "pvtraps: ok: grant: translated: its entry names a frame above its RAM, read-only, no-execute" &&
 	      guest_said pts "pvtraps: ok: grant: translated: a writable copy of that entry reads the page, a write faults" &&
-	      guest_said pts "pvtraps: ok: grant: translated: then the copy faults too: the frame left its physmap"'
+	      guest_said pts "pvtraps: ok: grant: translated: then the copy faults too: the frame left its physmap" &&
+	      guest_said pts "pvtraps: ok: grant: translated: its grant frame mapped executable: a fetch faults (only its RAM runs)"'
 check "pvtraps translated: no check failed, and it shut down normally" \
 	eval 'guest_said pts "pvtraps: 0 failed" && stopped_with pts poweroff'
 check "translated attackers: iret to cs 0x08 and a stack in the hypervisor crash only them" \

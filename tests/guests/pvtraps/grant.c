@@ -231,7 +231,7 @@ static void check_pte_map(const struct start_info *si, domid_t self)
  * that the p2m gives the granted page; a copy of that entry elsewhere
  * reaches the page with the grant's rights (read-only stays read-only)
  * and nothing once the grant is unmapped. */
-static void check_window(const struct start_info *si, domid_t self)
+static void check_window(const struct start_info *si, domid_t self, uint64_t frame)
 {
 	struct gnttab_map_grant_ref map = { .host_addr = (uint64_t)(uintptr_t)host_va,
 					    .flags = GNTMAP_host_map | GNTMAP_readonly,
@@ -254,6 +254,12 @@ static void check_window(const struct start_info *si, domid_t self)
 	       "grant: translated: unmapped");
 	expect(pvtraps_read_vector(other_va + 9) == 14,
 	       "grant: translated: then the copy faults too: the frame left its physmap");
+	/* jmp *%rax, which would go straight back (pvtraps_exec_vector). */
+	table_va[0x800] = 0xff;
+	table_va[0x801] = 0xe0;
+	expect(uva(other_va, (frame << 12) | PT_P | PT_U | PT_A) == 0 &&
+	       pvtraps_exec_vector(other_va + 0x800) == 14,
+	       "grant: translated: its grant frame mapped executable: a fetch faults (only its RAM runs)");
 	expect(uva(other_va, va_pte(other_va, true)) == 0 && uva(host_va, va_pte(host_va, true)) == 0,
 	       "grant: translated: both pages mapped back");
 }
@@ -304,8 +310,7 @@ void check_grant_table(const struct start_info *si, bool translated)
 	check_device_map(self);
 	check_replace(self);
 	if (translated)
-		check_window(si, self);
+		check_window(si, self, frame);
 	else
 		check_pte_map(si, self);
-	(void)frame;
 }

@@ -290,6 +290,11 @@ uint64_t pvtraps_write_vector(volatile uint8_t *p)
 	return RAISES("movb $1, (%1)", "r"(p));
 }
 
+uint64_t pvtraps_exec_vector(const volatile uint8_t *p)
+{
+	return RAISES("jmp *%1", "r"(p));
+}
+
 /* Writable page tables: with the assist on, plain stores into its
  * read-only L1 are emulated and validated by the hypervisor. */
 static void check_writable_pagetables(void)

@@ -17,5 +17,7 @@ void check_grant_table(const struct start_info *si, bool translated);
 volatile uint64_t *pvtraps_l1_entry(uint64_t va);
 uint64_t pvtraps_read_vector(const volatile uint8_t *p);
 uint64_t pvtraps_write_vector(volatile uint8_t *p);
+/* The vector a jump to p raised (~0: none; RAX holds the way back). */
+uint64_t pvtraps_exec_vector(const volatile uint8_t *p);
 
 #endif

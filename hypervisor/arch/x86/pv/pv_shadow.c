@@ -158,7 +158,13 @@ const uint64_t *pv_shadow_table(struct domain *d, uint64_t gfn)
 static bool shadow_may_exec(void *ctx, uint64_t mfn)
 {
 	struct domain *d = ctx;
+	uint64_t gpa;
 
+	/* Only its own RAM runs: a frame granted to it, or a grant table
+	 * page, is written where this engine does not see (grant mappings
+	 * are never executable on shared page tables either). */
+	if (pv_maddr_to_gpa(d, mfn << PAGE_SHIFT, &gpa))
+		return false;
 	return !d->pv->spt.wx || pv_xonly_may_exec(NULL, d->id, mfn, false);
 }
 
