@@ -199,8 +199,7 @@ static __exit_domu long do_xen_version(struct vcpu *v, uint64_t *a)
 
 static long do_set_timer_op(struct vcpu *v, uint64_t *a)
 {
-	__atomic_store_n(&v->timer_deadline_ns, a[0], __ATOMIC_RELEASE);	/* 0 cancels */
-	sched_timer_armed(v, a[0]);
+	sched_vcpu_timer_set(v, a[0]);	/* 0 cancels */
 	return 0;
 }
 

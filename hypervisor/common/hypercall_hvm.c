@@ -59,9 +59,7 @@ static long singleshot_timer(struct vcpu *caller, struct vcpu *v, uint64_t arg)
 		return -EFAULT;
 	if ((t.flags & VCPU_SSHOTTMR_future) && t.timeout_abs_ns < guest_time_ns(v))
 		return -ETIME;
-	__atomic_store_n(&v->timer_deadline_ns, t.timeout_abs_ns ? t.timeout_abs_ns : 1,
-			 __ATOMIC_RELEASE);
-	sched_timer_armed(v, t.timeout_abs_ns ? t.timeout_abs_ns : 1);
+	sched_vcpu_timer_set(v, t.timeout_abs_ns ? t.timeout_abs_ns : 1);
 	return 0;
 }
 
@@ -116,7 +114,7 @@ static long vcpu_op_locked(struct vcpu *caller, struct vcpu *v, const uint64_t *
 	case VCPUOP_stop_singleshot_timer:
 		if (v != caller)
 			return -EINVAL;
-		__atomic_store_n(&v->timer_deadline_ns, 0, __ATOMIC_RELEASE);
+		sched_vcpu_timer_set(v, 0);
 		return 0;
 	case VCPUOP_stop_periodic_timer:
 		/* Umbra gives no vCPU a periodic timer: there is none to

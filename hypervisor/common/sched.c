@@ -278,6 +278,21 @@ static void check_vcpu_timer(struct vcpu *v)
 		sched_vcpu_wake(v);
 }
 
+/* The deadline is replaced (0: cancelled) by v itself. One that passed
+ * and that the timer pCPU has not fired yet fires first: on Xen it would
+ * have fired at its expiry on v's own pCPU, and here the timer pCPU's
+ * interrupt can come late (QEMU's timers wait for the host: tens of ms
+ * under load), which let a guest that spun past its deadline and then
+ * set a new one lose the expiry (tests/e2e/hvm.sh, "an expiry while the
+ * vCPU runs is not lost"). check_vcpu_timer() fires a deadline once,
+ * whichever pCPU gets there first. */
+void sched_vcpu_timer_set(struct vcpu *v, uint64_t dl_ns)
+{
+	check_vcpu_timer(v);
+	__atomic_store_n(&v->timer_deadline_ns, dl_ns, __ATOMIC_RELEASE);
+	sched_timer_armed(v, dl_ns);
+}
+
 /* SCHEDOP_poll's timeout: the wait ends, no event. */
 static void check_poll_timeout(struct vcpu *v)
 {
@@ -328,12 +343,10 @@ void sched_tick(void)
 {
 	unsigned int cpu = smp_processor_id();
 
-	if (cpu != sched_timer_pcpu()) {
-		sched_timer_rearm(cpu, true);
-		return;
+	if (cpu == sched_timer_pcpu()) {
+		check_timers();
+		stats_every_tick();
 	}
-	check_timers();
-	stats_every_tick();
 	sched_timer_rearm(cpu, in_idle_loop(cpu) || runq_waiting(cpu));
 }
 

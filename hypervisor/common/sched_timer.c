@@ -2,24 +2,31 @@
  * Umbra's timer on the pCPUs it schedules, programmed one interrupt at a
  * time (the APIC's one-shot mode) rather than as a fixed 1 kHz tick.
  *
- * Every pCPU takes an interrupt every SCHED_TICK_US, as the periodic
- * tick gave, except one case: the timer pCPU (which fires every vCPU
- * timer) running one vCPU with no other waiting for it. Then its next
- * interrupt is the earliest armed vCPU timer (one-shot timers, SCHEDOP_poll
- * timeouts, HVM LAPIC timers: fired on time rather than at the next
- * tick), or SCHED_SLICE_US from now at the latest. A guest alone there
- * (the usual case with dom0 on pCPU 0 and domUs on pCPU 1) leaves its
- * pCPU when its own timer is due instead of every millisecond: under
- * QEMU's TCG each exit also flushes the whole TLB, which the guest then
- * refills. Debian's kernel booting as a PVH guest took ~2 800 tick exits
- * of its ~5 600; with this ~900 of ~3 900.
+ * Each interrupt programs the next (sched_timer_next_at(),
+ * umbra/sched_timer_rule.h):
+ *  - SCHED_TICK_US ahead while the pCPU is contended: idle (it looks at
+ *    the run queue at every interrupt: a vCPU woken by another pCPU waits
+ *    at most that long) or another vCPU waits for it (the slice is then
+ *    measured as finely as the periodic tick measured it);
+ *  - SCHED_SLICE_US ahead on a pCPU that runs one vCPU nothing else waits
+ *    for: the slice's end. A vCPU woken meanwhile is seen at that
+ *    interrupt, no later than the running slice would have ended anyway
+ *    (run_slice() looks at the slice only at interrupts);
+ *  - on the timer pCPU (which fires every vCPU timer), never after the
+ *    earliest armed vCPU timer (one-shot timers, SCHEDOP_poll timeouts,
+ *    HVM LAPIC timers): fired on time rather than at the next tick.
+ * A guest alone on its pCPU leaves it when its own timer is due or its
+ * slice ends instead of every millisecond: under QEMU's TCG each exit
+ * also flushes the whole TLB, which the guest then refills. Debian's
+ * kernel booting as a PVH guest took ~2 800 tick exits of its ~5 600;
+ * with this ~900 of ~3 900.
  *
- * Only the timer pCPU: with the same rule on the other pCPUs,
- * tests/e2e/vlapic.sh (three HVM domains on two pCPUs, no dom0) saw a
- * woken vCPU wait up to ~300 ms in about one run in three; the cause was
- * not found, and those pCPUs keep the 1 ms interrupt. Idle pCPUs keep it
- * too (a vCPU woken by another pCPU is picked at the next one; kicking
- * idle pCPUs by IPI instead also made that test fail).
+ * The rule first held on the timer pCPU only: on the others,
+ * tests/e2e/vlapic.sh had seen a woken vCPU wait 60-300 ms. Traced
+ * (docs/linux-pvh.md, "The scheduler timer"), that was the host: both
+ * pCPUs idle in HLT with 1 ms timers programmed, both interrupts came
+ * ~58 ms late together, QEMU's timers not run meanwhile; Umbra 1 ms-tick
+ * builds failed the same way under the same load.
  *
  * Arming a vCPU timer lowers timers_next_tsc; when that falls before the
  * timer pCPU's next interrupt, the timer pCPU reprograms itself (the
@@ -36,8 +43,7 @@
 #include <asm/x86.h>
 #include <umbra/domain.h>
 #include <umbra/sched.h>
-
-#define NS_PER_SEC	1000000000ull
+#include <umbra/sched_timer_rule.h>
 
 static uint64_t timers_next_tsc = UINT64_MAX;
 /* When each pCPU's timer fires next (TSC); 0: not in one-shot mode. */
@@ -48,21 +54,15 @@ static uint64_t us_to_tsc(uint64_t us)
 	return tsc_khz * us / 1000;
 }
 
-/* A guest-time deadline of v's as a TSC value, rounded up (a timer that
- * fires a hair early finds nothing due and costs a second interrupt). */
+/* A guest-time deadline of v's as a TSC value. The guest clock is read
+ * from the same TSC value as the result is counted from: read apart,
+ * the two could put the interrupt a little before the deadline. */
 uint64_t sched_timer_deadline_tsc(const struct vcpu *v, uint64_t dl_ns)
 {
-	uint64_t now = rdtsc(), now_ns, left;
+	uint64_t now = rdtsc();
 
-	if (!dl_ns)
-		return UINT64_MAX;
-	now_ns = guest_time_ns(v);
-	if (dl_ns <= now_ns)
-		return now;
-	left = dl_ns - now_ns;
-	if (left > NS_PER_SEC)
-		left = NS_PER_SEC;
-	return now + (left * tsc_khz + 999999) / 1000000;
+	return sched_timer_tsc_for(now, tsc_to_ns(now + arch_vcpu_tsc_offset(v)), dl_ns,
+				   tsc_khz);
 }
 
 static void lower(uint64_t *p, uint64_t val)
@@ -127,12 +127,12 @@ void sched_timer_rearm(unsigned int cpu, bool contended)
 
 	if (!__atomic_load_n(&fire_at[cpu], __ATOMIC_ACQUIRE))
 		return;		/* periodic (boot's self-test) or dom0's */
-	if (cpu != sched_timer_pcpu()) {
-		program(cpu, now + us_to_tsc(SCHED_TICK_US), now);
-		return;
-	}
-	at = now + us_to_tsc(contended ? SCHED_TICK_US : SCHED_SLICE_US);
-	program_timer_pcpu(cpu, at, now);
+	at = sched_timer_next_at(now, us_to_tsc(SCHED_TICK_US), us_to_tsc(SCHED_SLICE_US),
+				 contended, UINT64_MAX);
+	if (cpu == sched_timer_pcpu())
+		program_timer_pcpu(cpu, at, now);
+	else
+		program(cpu, at, now);
 }
 
 void sched_timer_idle(unsigned int cpu)

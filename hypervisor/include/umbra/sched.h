@@ -33,6 +33,10 @@ void sched_vcpu_kick(struct vcpu *v);
 /* SCHEDOP_poll starts: forget wakes that came before it and an old
  * poll timeout. */
 void sched_vcpu_poll_prepare(struct vcpu *v);
+/* v's one-shot timer (set_timer_op, VCPUOP_*_singleshot_timer) now
+ * falls at guest time dl_ns (0: none); an earlier deadline already
+ * passed fires first, if the timer pCPU has not fired it yet. */
+void sched_vcpu_timer_set(struct vcpu *v, uint64_t dl_ns);
 /* Give up the rest of the slice. */
 void sched_vcpu_yield(struct vcpu *v);
 /* May v, running on pCPU cpu, go on running there after this exit?

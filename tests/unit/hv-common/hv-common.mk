@@ -11,7 +11,7 @@ HVC_BIN := $(BUILD)/$(HVC_TEST_DIR)
 HVC_MODULES := vsnprintf logbuf multiboot2 cmdline page_alloc heap \
 	domain_spec log_escape dom0_mem dom0_layout e820 \
 	consensus page_pool ratelimit dom0_modules mgmt_check ring_window \
-	evtchn_table grant_entry
+	evtchn_table grant_entry sched_timer_rule
 
 HVC_KERNEL_OBJS := $(HVC_MODULES:%=$(BUILD)/kernel/hypervisor/common/%.o)
 ALL_TARGETS += $(HVC_KERNEL_OBJS)
@@ -43,6 +43,7 @@ $(eval $(call hvc_test,test_ratelimit,ratelimit))
 $(eval $(call hvc_test,test_grant_entry,grant_entry))
 $(eval $(call hvc_test,test_mgmt,mgmt_check ring_window domain_spec cmdline))
 $(eval $(call hvc_test,test_evtchn_table,evtchn_table))
+$(eval $(call hvc_test,test_sched_timer_rule,sched_timer_rule))
 
 # libFuzzer targets for the parsers of untrusted input; `make check`
 # builds them, `make fuzz-hv-common` gives each a short run.
