@@ -279,6 +279,24 @@ check "no check failed in either" \
 check "both shut down normally" eval 'stopped_with srv poweroff && stopped_with cli poweroff'
 scenario_end "$s"
 
+# An NMI while a PV guest's tables are live under xpti (pv_entry.S: it
+# arrives on its IST stack, which those tables hold, and switches to
+# Umbra's tables for the handler): a pvhello spinning in ring 3 on CPU 1
+# when the other, on CPU 0, shuts down and Umbra panics on purpose
+# (test_fault_domain), stopping CPU 1 by NMI. Were the IST stack or the
+# entry code missing from the guest's tables, CPU 1 would triple-fault
+# and QEMU reset instead.
+s=pv-xpti-nmi
+m=$(pv_module spin pvhello 16M cpus=2 -- spin)
+m+=$(pv_module pn pvhello 16M cpus=1 -- status=0)
+boot "$s" "$HVM_ELF" "$HVM_CMDLINE xpti test_fault=panic test_fault_domain=pn" "$m"
+check "xpti NMI: the spinner was in ring 3 on CPU 1 when the other shut down" \
+	eval 'guest_said spin "pvhello: spinning in ring 3" && stopped_with pn poweroff'
+check "xpti NMI: Umbra's panic stopped CPU 1, in the guest, by NMI; QEMU exited with the failure status (35)" \
+	eval 'log_has "^umbra: PANIC on cpu 0: test: deliberate panic$" &&
+	      log_has "^umbra: CPUs stopped by NMI: 1 \(dom0'"'"'s: none\)$" && rc_is 35'
+scenario_end "$s"
+
 # The execute-only hypervisor (tests/guests/pvxonly, docs/pv.md): the
 # hypercall page under the hypervisor's protection key, WRPKRU/XRSTOR
 # rewritten or refused, W^X; beside a PV and a PVH neighbour.

@@ -4,6 +4,8 @@
  * down. Command line options:
  *   status=N   shut down with reason N instead of SHUTDOWN_poweroff
  *   fault=ud   execute UD2 (no trap table: the domain is crashed)
+ *   spin       spin in ring 3 for ever instead (only host interrupts and
+ *              NMIs take it out: tests/e2e/pv.sh's NMI under xpti)
  */
 #include <public/sched.h>
 #include <public/version.h>
@@ -75,6 +77,11 @@ int guest_main(const struct start_info *si)
 	print_pku();
 	if (guest_option("fault=ud"))
 		__asm__ volatile("ud2");
+	if (guest_option("spin")) {
+		con_puts("pvhello: spinning in ring 3\n");
+		for (;;)
+			__asm__ volatile("pause");
+	}
 	con_printf("pvhello: %u failed, shutting down with reason %u\n", failures, status);
 	return (int)status;
 }
