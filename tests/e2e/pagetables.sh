@@ -63,7 +63,8 @@ ranges_ro_alias_writable() { ranges_writable_in "$RO_ALIAS_START" "$RO_ALIAS_END
 
 # info mem ranges in the stack area: ranges merge when adjacent, so a
 # range no longer than one stack has an unmapped page below it.
-# Each CPU has its main stack and one per IST slot (asm/desc.h).
+# Each CPU has its main stack, one per IST slot (asm/desc.h) and its PV
+# entry stack (asm/layout.h, one page like the IST stacks).
 IST_STACKS=$(awk '$1 == "#define" && $2 == "IST_STACKS" { print $3 }' hypervisor/include/asm/desc.h)
 stack_ranges() { awk '($1 "") >= "ffff828000000000-" && ($1 "") < "ffff830000000000-"' "$MEM"; }
 
@@ -115,7 +116,7 @@ look() {
 	none "$label: cpu $cpu: .text and .rodata are read-only in the direct map too" \
 		ranges_ro_alias_writable
 	check "$label: cpu $cpu: $(stack_ranges | wc -l) stacks, each with a guard page below" \
-		test "$(stack_ranges | wc -l)" -eq $((2 * (1 + IST_STACKS))) -a -z "$(stack_ranges | awk '$2 != "0000000000001000" && $2 != "0000000000004000"')"
+		test "$(stack_ranges | wc -l)" -eq $((2 * (1 + IST_STACKS + 1))) -a -z "$(stack_ranges | awk '$2 != "0000000000001000" && $2 != "0000000000004000"')"
 }
 
 # Two guests, one per paging mode, both on pCPU 0, with a fixed amount of
