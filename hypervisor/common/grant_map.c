@@ -38,19 +38,17 @@ bool grant_mapped_at(struct domain *ld, uint64_t gpa)
 
 /* What Xen refuses before it looks at the granter. A PV mapper may ask
  * for a device mapping too (the frame held, its address in dev_bus_addr:
- * there is no IOMMU; see dev_addr), and on shared page tables name the
- * host mapping's L1 entry by machine address (GNTMAP_contains_pte); the
- * application form is not offered. */
+ * there is no IOMMU; see dev_addr), and name the host mapping's L1 entry
+ * by its address (GNTMAP_contains_pte: machine address, translated the
+ * guest-physical one); the application form is not offered. */
 static int16_t check_map_flags(const struct domain *ld, uint32_t flags)
 {
 	uint32_t refused = GNTMAP_application_map;
 
 	if (!(flags & (GNTMAP_device_map | GNTMAP_host_map)))
 		return GNTST_bad_gntref;
-	if (!pv_grant_machine(ld))
-		refused |= GNTMAP_contains_pte;
 	if (!domain_is_pv(ld))
-		refused |= GNTMAP_device_map;
+		refused |= GNTMAP_device_map | GNTMAP_contains_pte;
 	if (flags & refused)
 		return GNTST_general_error;
 	return GNTST_okay;
@@ -105,8 +103,8 @@ static int16_t map_host(struct domain *ld, struct grant_table *lgt, struct domai
 	bool readonly = flags & GNTMAP_readonly;
 
 	if (pv_grant_translated(ld))
-		return pv_grant_map_slot(ld, slot, gpa, maddr, !readonly) ? GNTST_general_error :
-		       GNTST_okay;
+		return pv_grant_map_slot(ld, slot, gpa, maddr, !readonly,
+					 flags & GNTMAP_contains_pte) ? GNTST_general_error : GNTST_okay;
 	if (domain_is_pv(ld))
 		return pv_grant_map(ld, rd->id, gpa, maddr, !readonly,
 				    flags & GNTMAP_contains_pte) ? GNTST_general_error : GNTST_okay;
@@ -222,7 +220,7 @@ static int16_t unmap_host(struct domain *ld, struct grant_table *lgt, uint32_t h
 	if (pte && new_addr)
 		return GNTST_general_error;
 	if (pv_grant_translated(ld))
-		return pv_grant_unmap_slot(ld, handle, mt->gpa, writable, new_addr) ?
+		return pv_grant_unmap_slot(ld, handle, mt->gpa, writable, pte, new_addr) ?
 		       GNTST_general_error : GNTST_okay;
 	if (domain_is_pv(ld)) {
 		int rc = new_addr ? pv_grant_replace(ld, mt->gpa, mt->maddr, writable, new_addr) :

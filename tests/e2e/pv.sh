@@ -448,6 +448,11 @@ check "pvtraps translated: a mapping names a frame above its RAM; a copy of it s
 	      guest_said pts "pvtraps: ok: grant: translated: a writable copy of that entry reads the page, a write faults" &&
 	      guest_said pts "pvtraps: ok: grant: translated: then the copy faults too: the frame left its physmap" &&
 	      guest_said pts "pvtraps: ok: grant: translated: its grant frame mapped executable: a fetch faults (only its RAM runs)"'
+check "pvtraps translated: GNTMAP_contains_pte at its own L1 entry by guest-physical address; misaligned (XSA-227) or in no L1 table refused" \
+	eval 'guest_said pts "pvtraps: ok: grant: contains_pte at a misaligned entry address: GNTST_general_error, the L1 intact" &&
+	      guest_said pts "pvtraps: ok: grant: contains_pte in a page that is no L1 table: GNTST_general_error" &&
+	      guest_said pts "pvtraps: ok: grant: contains_pte at its own L1 entry maps the grant there" &&
+	      guest_said pts "pvtraps: ok: grant: unmapped by the entry'"'"'s address, its own page mapped back"'
 check "pvtraps translated: no check failed, and it shut down normally" \
 	eval 'guest_said pts "pvtraps: 0 failed" && stopped_with pts poweroff'
 check "translated attackers: iret to cs 0x08 and a stack in the hypervisor crash only them" \

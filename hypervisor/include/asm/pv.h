@@ -70,16 +70,17 @@ int pv_grant_unshare(struct domain *d, uint64_t maddr);
 
 /* A translated PV mapper (paging=shadow, arch/x86/pv/pv_grant_shadow.c):
  * the granted frame appears at a guest frame of its own above its RAM,
- * one per maptrack slot, which the L1 entry for va is made to name (read-only
- * for !writable). Unmap (with new_va: unmap_and_replace) checks the
+ * one per maptrack slot, which the L1 entry for va (with pte: the entry
+ * at guest-physical address va, in an L1 table of its own) is made to
+ * name (read-only for !writable). Unmap (with new_va: unmap_and_replace) checks the
  * entry is still the grant's, as Xen does; every call that ends a
  * mapping takes the frame out of the p2m and flushes. 0 or a negative
  * errno. revoke: teardown, whatever the entry holds now. */
 bool pv_grant_translated(const struct domain *d);
 int pv_grant_map_slot(struct domain *ld, unsigned int slot, uint64_t va, uint64_t maddr,
-		      bool writable);
+		      bool writable, bool pte);
 int pv_grant_unmap_slot(struct domain *ld, unsigned int slot, uint64_t va, bool writable,
-			uint64_t new_va);
+			bool pte, uint64_t new_va);
 void pv_grant_revoke_slot(struct domain *ld, unsigned int slot);
 /* Such a domain's grant frames above its RAM: does its own page tables
  * map one of [gfn, gfn + n) (XSA-255's check)? And: frames left its p2m

@@ -4,9 +4,9 @@
  * guest itself; version 2 and its status frames; a self-grant mapped host
  * and device, unmapped part by part; unmap_and_replace; and what each
  * must refuse with Xen's code. Translated (paging=shadow) the same checks
- * by guest frame (frames above its RAM; the p2m list is the identity, so
- * mfn_of gives guest frames), but GNTMAP_contains_pte, which is not
- * offered there; instead, what a mapping's entry names (check_window).
+ * by guest frame (frames above its RAM; the p2m list and the M2P are the
+ * identity, so mfn_of and the M2P give guest frames), and what a
+ * mapping's entry names (check_window).
  */
 #include <stdbool.h>
 #include <public/event_channel.h>
@@ -311,6 +311,5 @@ void check_grant_table(const struct start_info *si, bool translated)
 	check_replace(self);
 	if (translated)
 		check_window(si, self, frame);
-	else
-		check_pte_map(si, self);
+	check_pte_map(si, self);
 }

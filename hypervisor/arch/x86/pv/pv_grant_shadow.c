@@ -19,6 +19,10 @@
  * kept still reaches it. Unmap checks the entry as Xen does (XSA-234:
  * the frame and the flags the map gave it); teardown (the granter's or
  * the mapper's destruction) takes the frame out whatever the entry holds.
+ *
+ * GNTMAP_contains_pte names the entry itself, by its guest-physical
+ * address: 8-byte aligned (XSA-227) in a frame its tables use as an L1
+ * table (Xen: one of PGT_l1_page_table type), found by a walk of them.
  */
 #include <asm/guest_access.h>
 #include <asm/layout.h>
@@ -79,6 +83,20 @@ static uint64_t entry_of(struct domain *ld, uint64_t va)
 	return pv_shadow_l1_entry(ld->vcpus[0], va);
 }
 
+/* GNTMAP_contains_pte: the entry at gpa, or 0. */
+static uint64_t pte_entry(struct domain *ld, uint64_t gpa)
+{
+	if ((gpa & 7) || !domain_gpa_to_maddr(ld, gpa) ||
+	    !pv_shadow_has_table(ld, gpa >> PAGE_SHIFT, 1))
+		return 0;
+	return gpa;
+}
+
+static uint64_t entry_at(struct domain *ld, uint64_t addr, bool pte)
+{
+	return pte ? pte_entry(ld, addr) : entry_of(ld, addr);
+}
+
 /* The frame leaves the p2m; then no shadow entry and no TLB keeps it. */
 static void window_close(struct domain *ld, unsigned int slot)
 {
@@ -87,9 +105,9 @@ static void window_close(struct domain *ld, unsigned int slot)
 }
 
 int pv_grant_map_slot(struct domain *ld, unsigned int slot, uint64_t va, uint64_t maddr,
-		      bool writable)
+		      bool writable, bool pte)
 {
-	uint64_t entry = entry_of(ld, va);
+	uint64_t entry = entry_at(ld, va, pte);
 
 	if (slot >= PV_GRANT_WINDOWS || !entry)
 		return -EINVAL;
@@ -113,9 +131,9 @@ static uint64_t entry_read(struct domain *ld, uint64_t entry)
  * that address's entry moves over it and is cleared (unmap_and_replace,
  * Xen's steal_linear_addr). */
 int pv_grant_unmap_slot(struct domain *ld, unsigned int slot, uint64_t va, bool writable,
-			uint64_t new_va)
+			bool pte, uint64_t new_va)
 {
-	uint64_t entry = entry_of(ld, va), from = 0, moved = 0;
+	uint64_t entry = entry_at(ld, va, pte), from = 0, moved = 0;
 
 	if (slot >= PV_GRANT_WINDOWS || !entry ||
 	    !is_grant_pte(ld, entry_read(ld, entry), slot, writable))

@@ -86,6 +86,8 @@ const uint64_t *pv_shadow_table(struct domain *d, uint64_t gfn);
  * frame in [gfn, gfn + n), with writable: a writable leaf? True also
  * when there are too many tables to tell (pv_shadow_maps.c). */
 bool pv_shadow_maps(struct domain *d, uint64_t gfn, uint64_t n, bool writable);
+/* Is gfn a table of that level (1-3) in those tables? */
+bool pv_shadow_has_table(struct domain *d, uint64_t gfn, int level);
 /* gfn is a page table the engine shadows (tracked for its writes). */
 bool pv_shadow_is_pt(struct domain *d, uint64_t gfn);
 /* Before an entry: the shadow root of the tables of the mode the vCPU

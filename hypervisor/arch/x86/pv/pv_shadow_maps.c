@@ -4,7 +4,8 @@
  * guest maps it writable; the shadow engine keeps no types (and shadows
  * only what was used), so the few calls whose answer Xen gives from the
  * type count (a pin; set_version(1) while a status frame is mapped,
- * XSA-255) read the guest's tables instead: every leaf reachable from
+ * XSA-255; GNTMAP_contains_pte's L1 table) read the guest's tables
+ * instead: every leaf (or table) reachable from
  * the kernel and user roots of each vCPU, the hypervisor's L4 slots left
  * out as the engine leaves them out. The tables are read as the engine
  * reads them (through the p2m, writable frames only).
@@ -25,6 +26,7 @@ struct scan {
 	struct domain *d;
 	uint64_t gfn, n;
 	bool writable;
+	int table_level;		/* 0: look for leaves; else for gfn as such a table */
 	unsigned int tables;
 };
 
@@ -62,10 +64,14 @@ static int scan_table(struct scan *s, uint64_t gfn, int level)
 		if (!(e & PTE_P) || (level == 4 && hv_slot(i)))
 			continue;
 		if (level == 1 || (level < 4 && (e & PTE_PS))) {
-			if (leaf_hits(s, e, level))
+			if (!s->table_level && leaf_hits(s, e, level))
 				return FOUND;
 			continue;
 		}
+		if (s->table_level == level - 1 && (e & PTE_ADDR_MASK) >> PAGE_SHIFT == s->gfn)
+			return FOUND;
+		if (s->table_level == level - 1)
+			continue;	/* nothing below is the table asked for */
 		r = scan_table(s, (e & PTE_ADDR_MASK) >> PAGE_SHIFT, level - 1);
 		if (r != NOT_FOUND)
 			return r;
@@ -73,9 +79,9 @@ static int scan_table(struct scan *s, uint64_t gfn, int level)
 	return NOT_FOUND;
 }
 
-bool pv_shadow_maps(struct domain *d, uint64_t gfn, uint64_t n, bool writable)
+static bool scan_roots(struct scan *s)
 {
-	struct scan s = { .d = d, .gfn = gfn, .n = n, .writable = writable };
+	struct domain *d = s->d;
 	uint64_t done[2 * MAX_VCPUS_PER_DOMAIN];
 	unsigned int ndone = 0;
 
@@ -91,9 +97,24 @@ bool pv_shadow_maps(struct domain *d, uint64_t gfn, uint64_t n, bool writable)
 			if (seen)
 				continue;
 			done[ndone++] = roots[k];
-			if (scan_table(&s, roots[k] >> PAGE_SHIFT, 4) != NOT_FOUND)
+			if (scan_table(s, roots[k] >> PAGE_SHIFT, 4) != NOT_FOUND)
 				return true;
 		}
 	}
 	return false;
+}
+
+bool pv_shadow_maps(struct domain *d, uint64_t gfn, uint64_t n, bool writable)
+{
+	struct scan s = { .d = d, .gfn = gfn, .n = n, .writable = writable };
+
+	return scan_roots(&s);
+}
+
+/* Too many tables to tell is no answer here: only a table found is. */
+bool pv_shadow_has_table(struct domain *d, uint64_t gfn, int level)
+{
+	struct scan s = { .d = d, .gfn = gfn, .table_level = level };
+
+	return scan_roots(&s) && s.tables <= MAX_TABLES;
 }
