@@ -39,6 +39,7 @@ static const mgmt_fn handlers[UMBRA_MGMT_NR_CMDS] = {
 	[UMBRA_MGMT_evtchn_op] = mgmt_evtchn_op,
 	[UMBRA_MGMT_evtchn_pending] = mgmt_evtchn_pending,
 	[UMBRA_MGMT_pv_build] = mgmt_pv_build,
+	[UMBRA_MGMT_grant_state] = mgmt_grant_state,
 };
 
 /* One command at a time, whichever of dom0's vCPUs calls: the handlers

@@ -30,6 +30,7 @@ static bool union_reserved_clear(const struct umbra_mgmt *req)
 	case UMBRA_MGMT_vcpu_context_set:
 		return !req->u.vcpu.reserved;
 	case UMBRA_MGMT_domain_state:
+	case UMBRA_MGMT_grant_state:
 		return !req->u.state.reserved;
 	case UMBRA_MGMT_pv_build:
 		return !req->u.pv_build.flags && !req->u.pv_build.reserved;

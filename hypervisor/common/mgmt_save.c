@@ -26,8 +26,7 @@
 static uint8_t bounce[BOUNCE_SIZE];
 static struct umbra_vcpu_context ctx;
 
-/* The domain, paused and off every pCPU (-EBUSY otherwise). */
-static int paused_target(const struct mgmt_call *c, struct domain **d)
+int mgmt_paused_target(const struct mgmt_call *c, struct domain **d)
 {
 	int err = mgmt_target(c, false, d);
 
@@ -46,7 +45,7 @@ long mgmt_memory_read(struct mgmt_call *c)
 	struct umbra_mgmt *r = &c->req;
 	uint64_t done = 0;
 	struct domain *d;
-	int err = paused_target(c, &d);
+	int err = mgmt_paused_target(c, &d);
 
 	if (err)
 		return err;
@@ -70,7 +69,7 @@ long mgmt_memory_read(struct mgmt_call *c)
 
 static int vcpu_target(const struct mgmt_call *c, struct domain **d, struct vcpu **v)
 {
-	int err = paused_target(c, d);
+	int err = mgmt_paused_target(c, d);
 
 	if (err)
 		return err;
@@ -261,7 +260,9 @@ static int state_check(const struct domain *d, const struct umbra_domain_state *
 {
 	static const uint64_t zero[4];
 
-	if ((s->flags & ~(UMBRA_DOMSTATE_F_SHARED_INFO | UMBRA_DOMSTATE_F_SHINFO_COMPAT)) ||
+	/* F_GRANTS only says a table exists: grant_state loads it. */
+	if ((s->flags & ~(UMBRA_DOMSTATE_F_SHARED_INFO | UMBRA_DOMSTATE_F_SHINFO_COMPAT |
+			  UMBRA_DOMSTATE_F_GRANTS)) ||
 	    s->unbacked_pages ||
 	    s->reserved0 || s->reserved1 || memcmp(s->reserved, zero, sizeof(zero)))
 		return -EINVAL;
@@ -317,7 +318,7 @@ static long domain_state_set(struct mgmt_call *c, struct domain *d)
 long mgmt_domain_state(struct mgmt_call *c)
 {
 	struct domain *d;
-	int err = paused_target(c, &d);
+	int err = mgmt_paused_target(c, &d);
 
 	if (err)
 		return err;

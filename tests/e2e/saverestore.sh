@@ -4,7 +4,12 @@
 # every 200 ms; Umbra's log (vmctl dmesg) keeps each line with its
 # domain id, so the sequence across a save can be read back whole:
 #   * save and restore in both paging modes: the restored domain goes on
-#     with the next number (no gap, no repeat), its memory intact;
+#     with the next number (no gap, no repeat), its memory intact, and
+#     its grant table (a frame above its RAM that Umbra backs, one in its
+#     RAM, entries in both) works after the restore: the guest checks its
+#     entries, GNTTABOP_query_size and copies through two of its grants;
+#   * a domain whose grant another domain maps, and the domain mapping
+#     it: each save refused with the reason, both run on;
 #   * save -c: the domain keeps running, its sequence unbroken;
 #   * the save file, taken out of dom0 (base64 on the terminal) and put
 #     into a second boot's initramfs, restores on a freshly booted Umbra
@@ -52,14 +57,16 @@ power_off() { # NAME
 
 # The log since the last `vmctl dmesg -c`, as lines the checks read:
 # "D=<domid> N=<count>" per count line, "SAVE" where a save read the
-# domain's state, "CORRUPT" for a page that lost its pattern.
+# domain's state, "CORRUPT" for a page that lost its pattern or a grant
+# check that failed, "G=<count>" where the grant table was found intact,
+# "GSETUP" where the guest set its grant table up.
 LOGNR=0
 read_log() { # -> file with those lines
 	local out=$E2E_OUT/saverestore-log.$((LOGNR += 1))
 	tty_mark
-	tty_type "echo ==log; vmctl dmesg | sed -n -e 's/.*(d\([0-9]*\) counter) count \([0-9]*\)\$/D=\1 N=\2/p' -e 's/.*(counter): state read by dom0 (save).*/SAVE/p' -e 's/.*MEMORY CORRUPT.*/CORRUPT/p'; echo ==end"
+	tty_type "echo ==log; vmctl dmesg | sed -n -e 's/.*(d\([0-9]*\) counter) count \([0-9]*\)\$/D=\1 N=\2/p' -e 's/.*(counter): state read by dom0 (save).*/SAVE/p' -e 's/.*MEMORY CORRUPT.*/CORRUPT/p' -e 's/.*GRANTS BROKEN.*/CORRUPT/p' -e 's/.* counter) counter: grants intact at count \([0-9]*\)\$/G=\1/p' -e 's/.* counter) counter: grant table: frame 0 at.*/GSETUP/p'; echo ==end"
 	tty_wait_new '^==end$' 60 >/dev/null
-	since_mark | sed -n '/^==log$/,/^==end$/p' | grep -E '^(D=[0-9]+ N=[0-9]+|SAVE|CORRUPT)$' > "$out"
+	since_mark | sed -n '/^==log$/,/^==end$/p' | grep -E '^(D=[0-9]+ N=[0-9]+|SAVE|CORRUPT|G=[0-9]+|GSETUP)$' > "$out"
 	echo "$out"
 }
 
@@ -75,6 +82,15 @@ domids() { # FILE
 # Counts before the save, and after it.
 before_save() { sed '/^SAVE$/q' "$1" | grep -c N=; }
 after_save() { sed -n '/^SAVE$/,$p' "$1" | grep -c N=; }
+# The grant table was set up before the save, and found intact after
+# the restore at a count past the saved one.
+grants_after_save() { # FILE
+	local k
+	k=$(count_at_save "$1")
+	sed '/^SAVE$/q' "$1" | grep -q '^GSETUP$' && ! grep -q CORRUPT "$1" &&
+		sed -n '/^SAVE$/,$p' "$1" | grep -o '^G=[0-9]*' | cut -d= -f2 |
+		awk -v k="${k:-0}" '$1 > k { ok = 1 } END { exit !ok }'
+}
 # The last count before the save.
 count_at_save() { # FILE
 	sed '/^SAVE$/q' "$1" | grep -o 'N=[0-9]*' | tail -n 1 | cut -d= -f2
@@ -102,6 +118,8 @@ round_trip() { # MODE
 		test "$(before_save "$log")" -ge 4 -a "$(after_save "$log")" -ge 5
 	check "$m: the sequence has no gap and no repeat, memory intact ($(grep -c N= "$log") counts)" \
 		consecutive "$log"
+	check "$m: the grant table is intact and works after the restore ($(grep -c '^G=' "$log") checks logged)" \
+		grants_after_save "$log"
 	at_dom0 "$m: destroy the restored domain" 'vmctl destroy counter; echo rc=$?' '^rc=0$' 60
 }
 
@@ -133,6 +151,23 @@ LOG_P=$(read_log)
 check "probe: its sequence unbroken, memory intact ($(grep -c N= "$LOG_P") counts)" consecutive "$LOG_P"
 at_dom0 "probe: destroy it" 'vmctl destroy counter; echo rc=$?' '^rc=0$' 60
 
+# Grants mapped between domains cannot be carried by a file: the granter
+# (its grant mapped by the mapper) and the mapper (holding the mapping)
+# are each refused with the reason, no file left, and both run on.
+at_dom0 "mapped: granter created" 'vmctl create granter.cfg' '^domain [0-9]+ \(granter\) created$' 60
+at_dom0 "mapped: mapper created" 'vmctl create mapper.cfg' '^domain [0-9]+ \(mapper\) created$' 60
+at_dom0 "mapped: the mapper holds the granter's page" \
+	'for i in $(seq 60); do vmctl dmesg | grep -q "grant: holding the mapping" && break; sleep 1; done; vmctl dmesg | grep -c "grant: holding the mapping"' '^1$' 90
+at_dom0 "mapped: save of the granter refused" 'vmctl save granter /tmp/g.sav; echo rc=$?' \
+	"^vmctl: save: granter: domain [0-9]+ has 1 grant reference mapped by another domain: not saved until they are unmapped$" 60
+check "mapped: granter: exit status 1" tty_wait_new '^rc=1$' 20
+at_dom0 "mapped: save of the mapper refused" 'vmctl save mapper /tmp/g.sav; echo rc=$?' \
+	"^vmctl: save: mapper: domain [0-9]+ has 1 grant mapping of another domain's pages: not saved until it unmaps them$" 60
+check "mapped: mapper: exit status 1" tty_wait_new '^rc=1$' 20
+at_dom0 "mapped: no file left, both run on" \
+	'ls /tmp/g.sav 2>&1; vmctl list granter mapper | grep -cE " (r-----|-b----) "' '^2$' 30
+at_dom0 "mapped: destroy both" 'vmctl destroy granter; vmctl destroy mapper; echo rc=$?' '^rc=0$' 60
+
 # save -c: a checkpoint; the domain runs on, its sequence unbroken.
 at_dom0 "-c: log cleared" 'vmctl dmesg -c >/dev/null; echo cleared' '^cleared$' 20
 at_dom0 "-c: create counter" 'vmctl create counter.cfg' '^domain [0-9]+ \(counter\) created$' 60
@@ -156,8 +191,10 @@ refused "truncated" 'head -c 20000 /tmp/c.sav > /tmp/t.sav; vmctl restore /tmp/t
 	"^vmctl: restore: /tmp/t.sav: '/tmp/t.sav': truncated: 20000 bytes, the header says [0-9]+$"
 refused "a byte flipped" "$(patch_cmd /tmp/c.sav /tmp/f.sav 5000 377); vmctl restore /tmp/f.sav" \
 	"^vmctl: restore: /tmp/f.sav: '/tmp/f.sav': corrupted: checksum [0-9a-f]{8}, the header says [0-9a-f]{8}$"
-refused "wrong format version" "$(patch_cmd /tmp/c.sav /tmp/v.sav 8 002); vmctl restore /tmp/v.sav" \
-	"^vmctl: restore: /tmp/v.sav: '/tmp/v.sav': save format version 2, this vmctl reads version 1$"
+refused "wrong format version" "$(patch_cmd /tmp/c.sav /tmp/v.sav 8 003); vmctl restore /tmp/v.sav" \
+	"^vmctl: restore: /tmp/v.sav: '/tmp/v.sav': save format version 3, this vmctl reads version 2$"
+refused "format version 1 (before grant tables)" "$(patch_cmd /tmp/c.sav /tmp/v1.sav 8 001); vmctl restore /tmp/v1.sav" \
+	"^vmctl: restore: /tmp/v1.sav: '/tmp/v1.sav': save format version 1, this vmctl reads version 2$"
 refused "wrong architecture" "$(patch_cmd /tmp/c.sav /tmp/a.sav 16 267); vmctl restore /tmp/a.sav" \
 	"^vmctl: restore: /tmp/a.sav: '/tmp/a.sav': saved on architecture 183 \(aarch64\), this is x86_64$"
 refused "not a save file" 'vmctl restore counter.elf' \
@@ -191,6 +228,8 @@ LOG_F=$(read_log)
 FIRST=$(grep -o 'N=[0-9]*' "$LOG_F" | head -n 1 | cut -d= -f2)
 check "fresh: it goes on from the saved count (saved at ${K:-?}, first ${FIRST:-none})" \
 	test -n "$K" -a "${FIRST:-x}" = "$((${K:-0} + 1))"
+check "fresh: the grant table intact and working after the restore" \
+	bash -c "grep -o '^G=[0-9]*' '$LOG_F' | cut -d= -f2 | awk -v k=${K:-0} '\$1 > k { ok = 1 } END { exit !ok }'"
 check "fresh: no gap, no repeat, memory intact" \
 	bash -c "! grep -q CORRUPT '$LOG_F' && grep -o 'N=[0-9]*' '$LOG_F' | cut -d= -f2 | awk -v k=${K:-0} 'NR + k != \$1 { exit 1 }'"
 at_dom0 "fresh: destroy it" 'vmctl destroy counter; echo rc=$?' '^rc=0$' 60

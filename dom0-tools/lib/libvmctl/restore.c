@@ -118,9 +118,13 @@ static int memory_load(struct vmctl *h, uint32_t domid, const struct vmctl_save_
 	return rc;
 }
 
+/* The event channels and the grant table before the vCPUs: a vCPU's
+ * state starts the domain, and both are loaded into one never started. */
 static int state_load(struct vmctl *h, uint32_t domid, const struct vmctl_save_parsed *p)
 {
 	int rc = vmctl_domain_state_set(h, domid, p->state, p->ports);
+	if (!rc)
+		rc = vmctl_grant_state_set(h, domid, p->grants, p->grants_size);
 
 	for (unsigned int i = 0; !rc && i < p->config->nr_vcpus; i++)
 		rc = vmctl_vcpu_context_set(h, domid, i, p->vcpu[i]);

@@ -14,7 +14,7 @@
 #include "internal.h"
 #include "savefile.h"
 
-#define NR_FIXED_SECTIONS	3	/* config, domain state, memory */
+#define NR_FIXED_SECTIONS	4	/* config, domain state, grants, memory */
 #define OUT_CHUNK		(256u << 10)
 
 struct sink {
@@ -188,8 +188,33 @@ struct saved {
 	struct umbra_vcpu_context vcpu[UMBRA_MAX_VCPUS];
 	struct umbra_domain_state state;
 	struct umbra_evtchn_record *ports;
+	void *grants;			/* grant_state's buffer */
+	size_t grants_size;
 	uint32_t umbra_version;
 };
+
+/* The grant table, unless another domain is in it or it in another's:
+ * a mapping between domains is no state a file can carry (the peer's
+ * side would be lost), so the save is refused and says which. */
+static int read_grants(struct vmctl *h, uint32_t domid, struct saved *sv)
+{
+	const struct umbra_grant_state *g;
+	long n = vmctl_grant_state_get(h, domid, &sv->grants);
+
+	if (n < 0)
+		return (int)n;
+	sv->grants_size = (size_t)n;
+	g = sv->grants;
+	if (g->active)
+		return vmctl_fail(-EBUSY, "domain %u has %u grant reference%s mapped by another "
+				  "domain: not saved until they are unmapped", domid, g->active,
+				  g->active == 1 ? "" : "s");
+	if (g->maptrack)
+		return vmctl_fail(-EBUSY, "domain %u has %u grant mapping%s of another domain's "
+				  "pages: not saved until it unmaps them", domid, g->maptrack,
+				  g->maptrack == 1 ? "" : "s");
+	return 0;
+}
 
 /* Everything but the memory, read before any byte is written. */
 static int read_state(struct vmctl *h, uint32_t domid, struct saved *sv)
@@ -230,10 +255,7 @@ static int read_state(struct vmctl *h, uint32_t domid, struct saved *sv)
 	if (sv->state.unbacked_pages)
 		return vmctl_fail(-EOPNOTSUPP, "domain %u gave %llu pages back (ballooned): not saved yet",
 				  domid, (unsigned long long)sv->state.unbacked_pages);
-	if (sv->state.flags & UMBRA_DOMSTATE_F_GRANTS)
-		return vmctl_fail(-EOPNOTSUPP, "domain %u uses grant tables, which are not saved yet",
-				  domid);
-	return 0;
+	return read_grants(h, domid, sv);
 }
 
 static int write_sections(struct vmctl *h, uint32_t domid, struct saved *sv, struct sink *s,
@@ -249,6 +271,9 @@ static int write_sections(struct vmctl *h, uint32_t domid, struct saved *sv, str
 	if (!rc)
 		rc = section(s, &table[n++], VMCTL_SECTION_DOMAIN, 0, &sv->state, sizeof(sv->state),
 			     sv->ports, sv->state.nr_ports * sizeof(*sv->ports));
+	if (!rc)
+		rc = section(s, &table[n++], VMCTL_SECTION_GRANTS, 0, sv->grants, sv->grants_size,
+			     NULL, 0);
 	if (!rc)
 		rc = memory_section(h, domid, sv->cfg.mem_bytes, s, &table[n++], st);
 	return rc;
@@ -306,6 +331,7 @@ int vmctl_domain_save(struct vmctl *h, uint32_t domid, int fd, struct vmctl_save
 	st->mem_bytes = sv->cfg.mem_bytes;
 	st->file_bytes = s.at;
 	free(sv->ports);
+	free(sv->grants);
 	free(sv);
 	return rc;
 }

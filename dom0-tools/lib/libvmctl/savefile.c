@@ -130,6 +130,54 @@ static int check_memory(struct vmctl_save_parsed *p, const struct vmctl_save_sec
 	return 0;
 }
 
+static int grant_records(const struct umbra_grant_state *g, const char *name)
+{
+	const struct umbra_grant_frame *r = (const void *)(g + 1);
+	uint32_t backed = 0;
+
+	for (uint32_t i = 0; i < g->nr_frames; i++) {
+		uint32_t kind = r[i].flags & UMBRA_GRANT_FRAME_STATUS;
+
+		if (r[i].flags & ~(UMBRA_GRANT_FRAME_BACKED | UMBRA_GRANT_FRAME_STATUS) ||
+		    (kind && g->version != 2))
+			return vmctl_fail(-EINVAL, "'%s': grant frame record %u has flags %#x",
+					  name, i, r[i].flags);
+		if (r[i].gpa % UMBRA_GRANT_PAGE)
+			return vmctl_fail(-EINVAL, "'%s': grant frame %u at %#llx, not a page boundary",
+					  name, r[i].index, (unsigned long long)r[i].gpa);
+		for (uint32_t j = 0; j < i; j++)
+			if (r[j].index == r[i].index &&
+			    (r[j].flags & UMBRA_GRANT_FRAME_STATUS) == kind)
+				return vmctl_fail(-EINVAL, "'%s': grant frame %u placed twice",
+						  name, r[i].index);
+		backed += !!(r[i].flags & UMBRA_GRANT_FRAME_BACKED);
+	}
+	if (backed != g->nr_pages)
+		return vmctl_fail(-EINVAL, "'%s': %u grant frame pages for %u frames outside RAM",
+				  name, g->nr_pages, backed);
+	return 0;
+}
+
+int vmctl_save_check_grants(const void *sec, size_t size, const char *name)
+{
+	const struct umbra_grant_state *g = sec;
+
+	if (size < sizeof(*g) ||
+	    (uint64_t)size != sizeof(*g) + (uint64_t)g->nr_frames * sizeof(struct umbra_grant_frame) +
+			      (uint64_t)g->nr_pages * UMBRA_GRANT_PAGE)
+		return vmctl_fail(-EINVAL, "'%s': grant table section of %zu bytes is malformed",
+				  name, size);
+	if (g->version != 1 && g->version != 2)
+		return vmctl_fail(-EINVAL, "'%s': grant table version %u", name, g->version);
+	if (g->active || g->maptrack)
+		return vmctl_fail(-EINVAL, "'%s': grant table saved with mappings between domains "
+				  "(%u in use by others, %u held)", name, g->active, g->maptrack);
+	if (g->reserved)
+		return vmctl_fail(-EINVAL, "'%s': grant table fields this version does not know",
+				  name);
+	return grant_records(g, name);
+}
+
 /* One section, its bounds checked; *seen counts each type. */
 static int take_section(struct vmctl_save_parsed *p, const struct vmctl_save_section *s,
 			const uint8_t *file, size_t size, const char *name)
@@ -158,6 +206,12 @@ static int take_section(struct vmctl_save_parsed *p, const struct vmctl_save_sec
 		if (p->memory)
 			return vmctl_fail(-EINVAL, "'%s': memory section repeated", name);
 		return check_memory(p, s, file, name);
+	case VMCTL_SECTION_GRANTS:
+		if (p->grants)
+			return vmctl_fail(-EINVAL, "'%s': grant table section repeated", name);
+		p->grants = (const void *)(file + s->offset);
+		p->grants_size = s->size;
+		return vmctl_save_check_grants(p->grants, s->size, name);
 	default:
 		if (!(s->flags & VMCTL_SECTION_OPTIONAL))
 			return vmctl_fail(-EINVAL, "'%s': section of type %u is needed and this vmctl does not know it",
@@ -169,9 +223,10 @@ static int take_section(struct vmctl_save_parsed *p, const struct vmctl_save_sec
 
 static int check_complete(const struct vmctl_save_parsed *p, const char *name)
 {
-	if (!p->config || !p->state || !p->memory)
+	if (!p->config || !p->state || !p->memory || !p->grants)
 		return vmctl_fail(-EINVAL, "'%s': the %s section is missing", name,
-				  !p->config ? "configuration" : !p->state ? "domain state" : "memory");
+				  !p->config ? "configuration" : !p->state ? "domain state" :
+				  !p->memory ? "memory" : "grant table");
 	for (unsigned int i = 0; i < UMBRA_MAX_VCPUS; i++)
 		if (!p->vcpu[i] != (i >= p->config->nr_vcpus))
 			return vmctl_fail(-EINVAL, "'%s': vCPU %u's section is %s", name, i,

@@ -20,7 +20,7 @@
 #include "public/mgmt.h"
 
 #define VMCTL_SAVE_MAGIC	"UMBRASAV"
-#define VMCTL_SAVE_FORMAT	1		/* this layout */
+#define VMCTL_SAVE_FORMAT	2		/* this layout (1: no grant section) */
 #define VMCTL_SAVE_ARCH_X86_64	62		/* ELF's EM_X86_64 */
 
 struct vmctl_save_header {
@@ -43,7 +43,8 @@ _Static_assert(sizeof(struct vmctl_save_header) == 64, "save header");
 #define VMCTL_SECTION_VCPU	2	/* struct umbra_vcpu_context; index = vCPU */
 #define VMCTL_SECTION_DOMAIN	3	/* struct umbra_domain_state + its records */
 #define VMCTL_SECTION_MEMORY	4	/* struct vmctl_save_memory + zlib stream */
-/* 5 and up: free. The store and console rings' state (when Umbra keeps
+#define VMCTL_SECTION_GRANTS	5	/* grant_state's buffer (public/mgmt.h) */
+/* 6 and up: free. The store and console rings' state (when Umbra keeps
  * one) is the next candidate. */
 
 #define VMCTL_SECTION_OPTIONAL	(1u << 0)	/* a reader may skip it */
@@ -100,6 +101,8 @@ struct vmctl_save_parsed {
 	const struct vmctl_save_memory *memory;
 	const uint8_t *zdata;		/* the memory's zlib stream */
 	size_t zsize;
+	const struct umbra_grant_state *grants;	/* its records and pages follow */
+	size_t grants_size;
 	unsigned int skipped;		/* optional sections not understood */
 };
 
@@ -114,6 +117,15 @@ uint64_t vmctl_save_raw_size(uint64_t mem_bytes, uint64_t pages);
  */
 int vmctl_save_parse(const void *file, size_t size, const char *name,
 		     struct vmctl_save_parsed *p);
+
+/*
+ * Check a grant section (struct umbra_grant_state, its records, its
+ * pages) of size bytes: sizes add up, version 1 or 2, nothing mapped
+ * between domains, records with known flags (status frames in version 2
+ * only), page-aligned addresses, each index once per kind, as many pages
+ * as backed frames. 0 or -EINVAL with the error text set.
+ */
+int vmctl_save_check_grants(const void *sec, size_t size, const char *name);
 
 /* The CRC the header should hold (its own field taken as zero). */
 uint32_t vmctl_save_crc(const void *file, size_t size);

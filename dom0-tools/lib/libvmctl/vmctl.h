@@ -279,6 +279,11 @@ long vmctl_domain_state_get(struct vmctl *h, uint32_t domid, struct umbra_domain
 			    struct umbra_evtchn_record **ports);
 int vmctl_domain_state_set(struct vmctl *h, uint32_t domid, const struct umbra_domain_state *s,
 			   const struct umbra_evtchn_record *ports);
+/* The domain's own grant table (grant_state): *state a malloc()ed buffer
+ * (free it) holding struct umbra_grant_state, its frame records and the
+ * backed frames' pages; returns its size. _set loads such a buffer. */
+long vmctl_grant_state_get(struct vmctl *h, uint32_t domid, void **state);
+int vmctl_grant_state_set(struct vmctl *h, uint32_t domid, const void *state, size_t len);
 
 struct vmctl_save_stats {
 	uint64_t mem_bytes;	/* the domain's RAM */

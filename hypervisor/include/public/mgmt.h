@@ -72,10 +72,13 @@
 #define UMBRA_MGMT_ring_map		22	/* domid; u.ring_map in/out */
 #define UMBRA_MGMT_evtchn_op		23	/* domid; u.evtchn in/out */
 #define UMBRA_MGMT_evtchn_pending	24	/* buf in/out: uint32_t ports[] */
-/* PV domains from dom0 (25-27; 26-27 reserved). */
+/* PV domains from dom0 (25). */
 #define UMBRA_MGMT_pv_build		25	/* domid; u.pv_build in; buf in:
 						 * the image, then its command line */
-#define UMBRA_MGMT_NR_CMDS		26
+/* Save and restore, continued (26; 27 reserved). */
+#define UMBRA_MGMT_grant_state		26	/* domid; u.state in; buf out
+						 * (get) or in (set) */
+#define UMBRA_MGMT_NR_CMDS		27
 
 /* Domain types (umbra_mgmt_create.type). */
 #define UMBRA_DOMAIN_TYPE_PVH		1	/* HVM container, PVH entry */
@@ -433,7 +436,8 @@ struct umbra_evtchn_record {
 };
 
 #define UMBRA_DOMSTATE_F_SHARED_INFO	(1u << 0)	/* placed at shared_info_gpa */
-#define UMBRA_DOMSTATE_F_GRANTS		(1u << 1)	/* get: grant table in use (not saved) */
+#define UMBRA_DOMSTATE_F_GRANTS		(1u << 1)	/* get: grant state exists; set:
+						 * ignored (grant_state loads it) */
 #define UMBRA_DOMSTATE_F_SHINFO_COMPAT	(1u << 2)	/* shared_info in the 32-bit layout */
 
 struct umbra_domain_state {
@@ -449,6 +453,54 @@ struct umbra_domain_state {
 	uint8_t reserved0;		/* zero */
 	uint32_t reserved1;		/* zero */
 	uint64_t reserved[4];		/* zero: room for more state */
+};
+
+/*
+ * grant_state: a domain's own grant table, which Umbra keeps outside the
+ * domain's RAM where the guest placed its frames above it (Linux PVH
+ * does: docs/grant-tables.md), so memory_read does not see them. Works
+ * on a paused domain as domain_state does (same op values in u.state).
+ *
+ * GET writes a struct umbra_grant_state, then its nr_frames struct
+ * umbra_grant_frame records (every frame placed, by index), then
+ * nr_pages pages of 4096 bytes: the contents of the frames flagged
+ * UMBRA_GRANT_FRAME_BACKED, in record order (a frame in the domain's
+ * RAM is in its memory). It returns the bytes all that takes; a buf too
+ * small for it gets the header alone (if that fits) and the caller asks
+ * again with room. `active` and `maptrack` say what no file can carry:
+ * the domain's references another domain uses now (a mapping of them),
+ * and the grant mappings it holds of other domains' frames; a tool
+ * refuses to save a domain with either.
+ *
+ * SET loads one into a domain that was never started and has no grant
+ * frame yet (-EBUSY otherwise): buf_len exactly the bytes GET returned,
+ * active and maptrack zero, version 1 (2 is offered to PV domains on
+ * shared page tables only, which are not saved), each index below the
+ * table's limit and placed once, RAM frames page-aligned inside its RAM,
+ * backed frames page-aligned outside it at distinct addresses, at most
+ * as many as Umbra backs. Checked whole first (-EINVAL: nothing
+ * loaded); a backed frame Umbra then cannot map (its pool spent) is
+ * -ENOMEM with every frame of this call taken back. Added without an
+ * interface version change: an older Umbra answers -ENOSYS.
+ */
+#define UMBRA_GRANT_FRAME_BACKED	(1u << 0)	/* outside its RAM: contents follow */
+#define UMBRA_GRANT_FRAME_STATUS	(1u << 1)	/* a version 2 status frame */
+#define UMBRA_GRANT_PAGE		4096u
+
+struct umbra_grant_state {
+	uint32_t version;		/* 1 or 2 */
+	uint32_t setup_frames;		/* the most GNTTABOP_setup_table asked for */
+	uint32_t nr_frames;		/* struct umbra_grant_frame records after this */
+	uint32_t nr_pages;		/* pages after the records (BACKED frames) */
+	uint32_t active;		/* get: its references in use by others */
+	uint32_t maptrack;		/* get: mappings it holds of others' grants */
+	uint64_t reserved;		/* zero */
+};
+
+struct umbra_grant_frame {
+	uint32_t index;			/* frame i of its table (or of its status frames) */
+	uint32_t flags;			/* UMBRA_GRANT_FRAME_* */
+	uint64_t gpa;			/* where the guest placed it */
 };
 
 struct umbra_mgmt {
@@ -599,6 +651,8 @@ UMBRA_ABI_SIZE64(struct umbra_vcpu_context, 1248);
 UMBRA_ABI_OFFSET64(struct umbra_vcpu_context, fpu, 736);
 UMBRA_ABI_SIZE64(struct umbra_domain_state, 88);
 UMBRA_ABI_SIZE64(struct umbra_evtchn_record, 16);
+UMBRA_ABI_SIZE64(struct umbra_grant_state, 32);
+UMBRA_ABI_SIZE64(struct umbra_grant_frame, 16);
 
 #endif /* !__ASSEMBLY__ */
 

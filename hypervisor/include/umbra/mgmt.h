@@ -71,6 +71,11 @@ long mgmt_memory_read(struct mgmt_call *c);
 long mgmt_vcpu_context_get(struct mgmt_call *c);
 long mgmt_vcpu_context_set(struct mgmt_call *c);
 long mgmt_domain_state(struct mgmt_call *c);
+/* Its grant table (common/mgmt_grant.c). */
+long mgmt_grant_state(struct mgmt_call *c);
+/* The domain of a save/restore command: paused, off every pCPU (-EBUSY
+ * otherwise), not PV (-EOPNOTSUPP), not dom0. */
+int mgmt_paused_target(const struct mgmt_call *c, struct domain **d);
 
 /* The domain a command names: not dom0 unless allow_dom0; -ESRCH if none. */
 int mgmt_target(const struct mgmt_call *c, bool allow_dom0, struct domain **out);

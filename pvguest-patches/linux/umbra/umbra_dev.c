@@ -57,6 +57,15 @@ static size_t out_bytes(const struct umbra_mgmt *req, long ret, size_t len)
 		rec = sizeof(struct umbra_evtchn_record);
 		return sizeof(struct umbra_domain_state) +
 		       min_t(size_t, ret, (len - sizeof(struct umbra_domain_state)) / rec) * rec;
+	case UMBRA_MGMT_grant_state:
+		/* All of it (ret bytes), or the header alone when it did not
+		 * fit (ret says how much room to ask for). */
+		if (req->u.state.op != UMBRA_DOMAIN_STATE_GET || ret < 0)
+			return 0;
+		if ((size_t)ret <= len)
+			return ret;
+		return len >= sizeof(struct umbra_grant_state) ?
+		       sizeof(struct umbra_grant_state) : 0;
 	default:
 		return 0;
 	}
@@ -76,6 +85,7 @@ static bool buf_is_out(const struct umbra_mgmt *req)
 		return true;
 	switch (req->cmd) {
 	case UMBRA_MGMT_domain_state:
+	case UMBRA_MGMT_grant_state:
 		return req->u.state.op == UMBRA_DOMAIN_STATE_GET;
 	case UMBRA_MGMT_memory_read:
 	case UMBRA_MGMT_vcpu_context_get:

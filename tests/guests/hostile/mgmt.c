@@ -77,7 +77,8 @@ static const char *const names[UMBRA_MGMT_NR_CMDS] = {
 	"domain_pause", "domain_shutdown", "domain_destroy", "domain_list", "vcpu_pin",
 	"console_read", "log_read", "log_clear", "domain_counters", "events",
 	"snapshot", "event_irq", "memory_read", "vcpu_context_get", "vcpu_context_set",
-	"domain_state",
+	"domain_state", "domain_rings", "ring_map", "evtchn_op", "evtchn_pending", "pv_build",
+	"grant_state",
 };
 
 void attack_mgmt(void)

@@ -100,6 +100,8 @@ static void test_header_reserved(void **state)
 	r = request(UMBRA_MGMT_domain_state);
 	r.u.state.reserved = 1;
 	assert_int_equal(mgmt_check_request(&r), -EINVAL);
+	r.cmd = UMBRA_MGMT_grant_state;
+	assert_int_equal(mgmt_check_request(&r), -EINVAL);
 	r.u.state.reserved = 0;
 	r.cmd = UMBRA_MGMT_pv_build;
 	r.u.pv_build.flags = 1;

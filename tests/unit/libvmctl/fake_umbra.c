@@ -257,6 +257,30 @@ static long domain_state(struct umbra_mgmt *r, struct fake_domain *d)
 	return 0;
 }
 
+static long grant_state(struct umbra_mgmt *r, struct fake_domain *d)
+{
+	static const struct umbra_grant_state none = { .version = 1 };
+	const void *src = d->grants_size ? (const void *)d->grants : &none;
+	size_t size = d->grants_size ? d->grants_size : sizeof(none);
+
+	if (d->info.state != UMBRA_DOMSTATE_PAUSED)
+		return -EBUSY;
+	if (r->buf_len < sizeof(none))
+		return -EINVAL;
+	if (r->u.state.op == UMBRA_DOMAIN_STATE_GET) {
+		memcpy((void *)(uintptr_t)r->buf, src, r->buf_len < size ? sizeof(none) : size);
+		return (long)size;
+	}
+	if (r->buf_len > sizeof(d->grants))
+		return -EINVAL;
+	if (d->info.flags & UMBRA_DOMFLAG_STARTED)
+		return -EBUSY;
+	memcpy(d->grants, (const void *)(uintptr_t)r->buf, r->buf_len);
+	d->grants_size = r->buf_len;
+	d->grants_loaded = true;
+	return 0;
+}
+
 static long destroy(struct fake_domain *d)
 {
 	if (d->info.flags & UMBRA_DOMFLAG_DOM0)
@@ -317,6 +341,8 @@ static long domain_cmd(struct umbra_mgmt *r)
 		return vcpu_context(r, d);
 	case UMBRA_MGMT_domain_state:
 		return domain_state(r, d);
+	case UMBRA_MGMT_grant_state:
+		return grant_state(r, d);
 	default:
 		return 0;
 	}

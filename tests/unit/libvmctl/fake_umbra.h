@@ -24,6 +24,11 @@ struct fake_domain {
 	struct umbra_domain_state state;
 	struct umbra_evtchn_record ports[16];
 	bool state_loaded;
+	/* grant_state's buffer (empty: a version 1 table with nothing) */
+	_Alignas(8) uint8_t grants[sizeof(struct umbra_grant_state) + 8 * sizeof(struct umbra_grant_frame) +
+		       4 * UMBRA_GRANT_PAGE];
+	size_t grants_size;
+	bool grants_loaded;
 };
 
 struct fake_umbra {

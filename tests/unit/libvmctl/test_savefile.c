@@ -1,7 +1,8 @@
 /*
  * libvmctl's save and restore against the fake Umbra: a paused domain's
- * memory (zero pages left out), vCPU states and event channels written to
- * a file and read back into a new domain, byte for byte; and every way a
+ * memory (zero pages left out), vCPU states, event channels and grant
+ * table written to a file and read back into a new domain, byte for
+ * byte; a grant table mapped between domains refused; and every way a
  * file can be wrong (truncated, a byte changed, another format version,
  * another architecture, an unknown required section, a corrupt memory
  * stream) refused with its sentence, nothing created, or (past the
@@ -59,6 +60,26 @@ static uint32_t make_source(void)
 	return id;
 }
 
+/* Grant state as Umbra gives it: frame 0 backed above RAM (its page
+ * follows), frame 1 in RAM. */
+static size_t grants_example(uint8_t *out, uint32_t version)
+{
+	struct umbra_grant_state s = { .version = version, .setup_frames = 4, .nr_frames = 2,
+				       .nr_pages = 1 };
+	struct umbra_grant_frame f[2] = {
+		{ .index = 0, .flags = UMBRA_GRANT_FRAME_BACKED, .gpa = DOM_MEM + 0x100000 },
+		{ .index = 1, .flags = 0, .gpa = 0x3000 },
+	};
+	uint8_t *p = out;
+
+	memcpy(p, &s, sizeof(s));
+	memcpy(p += sizeof(s), f, sizeof(f));
+	p += sizeof(f);
+	for (unsigned int i = 0; i < UMBRA_GRANT_PAGE; i++)
+		p[i] = (uint8_t)(i * 13 + 5);
+	return sizeof(s) + sizeof(f) + UMBRA_GRANT_PAGE;
+}
+
 static void save_to_file(struct vmctl *h, uint32_t id, struct vmctl_save_stats *st)
 {
 	int fd;
@@ -106,6 +127,8 @@ static void test_round_trip(void **state)
 	uint64_t want_pages = 0;
 
 	memcpy(mem, fake.dom[src].mem, DOM_MEM);
+	fake.dom[src].grants_size = grants_example(fake.dom[src].grants, 1);
+	fake.dom[src].state.flags |= UMBRA_DOMSTATE_F_GRANTS;
 	for (unsigned int p = 0; p < DOM_MEM / 4096; p++)
 		want_pages += p % 7 == 0 || p == DOM_MEM / 4096 - 1;
 	save_to_file(h, src, &st);
@@ -127,6 +150,15 @@ static void test_round_trip(void **state)
 	assert_int_equal(fake.dom[id].state.nr_ports, 2);
 	assert_int_equal(fake.dom[id].ports[1].port, 3);
 	assert_int_equal(fake.dom[id].ports[1].notify_vcpu, 1);
+	/* The grant table whole, frames and page. */
+	assert_true(fake.dom[id].grants_loaded);
+	{
+		uint8_t want[sizeof(fake.dom[0].grants)];
+		size_t n = grants_example(want, 1);
+
+		assert_int_equal(fake.dom[id].grants_size, n);
+		assert_memory_equal(fake.dom[id].grants, want, n);
+	}
 	for (unsigned int v = 0; v < 2; v++) {
 		assert_int_equal(fake.dom[id].vcpu[v].rip, 0x100000 + v);
 		assert_int_equal(fake.dom[id].vcpu[v].timer_ns, 5000000);
@@ -199,7 +231,14 @@ static void flip_byte(uint8_t *buf, size_t *size)
 static void other_version(uint8_t *buf, size_t *size)
 {
 	(void)size;
-	((struct vmctl_save_header *)buf)->format_version = 2;
+	((struct vmctl_save_header *)buf)->format_version = 3;
+}
+
+/* A file of format 1 (before grant tables were saved). */
+static void old_version(uint8_t *buf, size_t *size)
+{
+	(void)size;
+	((struct vmctl_save_header *)buf)->format_version = 1;
 }
 
 static void other_arch(uint8_t *buf, size_t *size)
@@ -245,6 +284,36 @@ static void garble_stream(uint8_t *buf, size_t *size)
 	fix_crc(buf, *size);
 }
 
+static struct vmctl_save_section *find(uint8_t *buf, uint32_t type)
+{
+	struct vmctl_save_header *h = (void *)buf;
+
+	for (uint32_t i = 0; i < h->nr_sections; i++)
+		if (table(buf)[i].type == type)
+			return &table(buf)[i];
+	fail_msg("no section of type %u", type);
+	return NULL;
+}
+
+/* The grant section made an optional unknown one: skipped, so missing. */
+static void no_grants(uint8_t *buf, size_t *size)
+{
+	struct vmctl_save_section *g = find(buf, VMCTL_SECTION_GRANTS);
+
+	g->type = 66;
+	g->flags = VMCTL_SECTION_OPTIONAL;
+	fix_crc(buf, *size);
+}
+
+/* A grant section that says another domain maps it (no writer does). */
+static void grants_mapped(uint8_t *buf, size_t *size)
+{
+	struct umbra_grant_state *g = (void *)(buf + find(buf, VMCTL_SECTION_GRANTS)->offset);
+
+	g->active = 1;
+	fix_crc(buf, *size);
+}
+
 static void wrong_vcpus(uint8_t *buf, size_t *size)
 {
 	struct vmctl_save_config *c = (void *)(buf + table(buf)[0].offset);
@@ -267,7 +336,8 @@ static void test_corrupted(void **state)
 
 static void test_version_arch(void **state)
 {
-	refused(*state, other_version, "save format version 2, this vmctl reads version 1", 0);
+	refused(*state, other_version, "save format version 3, this vmctl reads version 2", 0);
+	refused(*state, old_version, "save format version 1, this vmctl reads version 2", 0);
 	refused(*state, other_arch, "saved on architecture 183 (aarch64), this is x86_64", 0);
 }
 
@@ -276,6 +346,88 @@ static void test_sections(void **state)
 	refused(*state, unknown_required, "section of type 99 is needed", 0);
 	refused(*state, wrong_vcpus, "vCPU 2's section is missing", 0);
 	refused(*state, garble_stream, "the new domain", 1);
+	refused(*state, no_grants, "the grant table section is missing", 0);
+	refused(*state, grants_mapped, "grant table saved with mappings between domains", 0);
+}
+
+/* A domain whose grants another domain maps, or which maps another's:
+ * refused with the reason, no file left behind by the caller. */
+static void test_grants_mapped(void **state)
+{
+	struct vmctl *h = *state;
+	uint32_t src = make_source();
+	struct umbra_grant_state *g = (void *)fake.dom[src].grants;
+	int fd;
+
+	fake.dom[src].grants_size = grants_example(fake.dom[src].grants, 1);
+	g->active = 2;
+	strcpy(path, "/tmp/test_savefile.XXXXXX");
+	fd = mkstemp(path);
+	assert_int_equal(vmctl_domain_save(h, src, fd, NULL), -EBUSY);
+	assert_non_null(strstr(vmctl_last_error(), "has 2 grant references mapped by another domain"));
+	g->active = 0;
+	g->maptrack = 1;
+	assert_int_equal(vmctl_domain_save(h, src, fd, NULL), -EBUSY);
+	assert_non_null(strstr(vmctl_last_error(), "has 1 grant mapping of another domain's pages"));
+	/* Idle (entries written, nothing mapped): saved. */
+	g->maptrack = 0;
+	assert_int_equal(vmctl_domain_save(h, src, fd, NULL), 0);
+	close(fd);
+	unlink(path);
+}
+
+/* The grant section's own checks, case by case. */
+static void grant_refused(const uint8_t *buf, size_t size, const char *msg)
+{
+	assert_int_equal(vmctl_save_check_grants(buf, size, "f"), -EINVAL);
+	if (!strstr(vmctl_last_error(), msg))
+		fail_msg("error '%s' does not say '%s'", vmctl_last_error(), msg);
+}
+
+static void test_grant_section(void **state)
+{
+	_Alignas(8) uint8_t buf[sizeof(struct umbra_grant_state) + 4 * sizeof(struct umbra_grant_frame) +
+		    2 * UMBRA_GRANT_PAGE];
+	struct umbra_grant_state *g = (void *)buf;
+	struct umbra_grant_frame *f = (void *)(g + 1);
+	struct umbra_grant_state empty = { .version = 1 };
+	size_t n;
+
+	(void)state;
+	assert_int_equal(vmctl_save_check_grants(&empty, sizeof(empty), "f"), 0);
+	n = grants_example(buf, 1);
+	assert_int_equal(vmctl_save_check_grants(buf, n, "f"), 0);
+	grant_refused(buf, n - 1, "grant table section of");
+	grant_refused(buf, 16, "grant table section of 16 bytes");
+	g->version = 3;
+	grant_refused(buf, n, "grant table version 3");
+	g->version = 1;
+	g->maptrack = 4;
+	grant_refused(buf, n, "(0 in use by others, 4 held)");
+	g->maptrack = 0;
+	g->reserved = 1;
+	grant_refused(buf, n, "fields this version does not know");
+	g->reserved = 0;
+	f[1].flags = UMBRA_GRANT_FRAME_STATUS;
+	grant_refused(buf, n, "record 1 has flags 0x2");
+	f[1].flags = 0x80;
+	grant_refused(buf, n, "record 1 has flags 0x80");
+	f[1].flags = 0;
+	f[1].gpa = 0x3004;
+	grant_refused(buf, n, "grant frame 1 at 0x3004, not a page boundary");
+	f[1].gpa = 0x3000;
+	f[1].index = 0;
+	grant_refused(buf, n, "grant frame 0 placed twice");
+	f[1].index = 1;
+	f[1].flags = UMBRA_GRANT_FRAME_BACKED;
+	grant_refused(buf, n, "1 grant frame pages for 2 frames outside RAM");
+	/* Version 2: a status frame may share a shared frame's index. */
+	n = grants_example(buf, 2);
+	f[1] = (struct umbra_grant_frame){ .index = 0, .flags = UMBRA_GRANT_FRAME_STATUS,
+					   .gpa = 0x5000 };
+	assert_int_equal(vmctl_save_check_grants(buf, n, "f"), 0);
+	f[1].flags |= UMBRA_GRANT_FRAME_BACKED;
+	grant_refused(buf, n, "1 grant frame pages for 2 frames outside RAM");
 }
 
 /* An optional section of an unknown type is skipped; the same section
@@ -334,6 +486,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_version_arch, setup, fake_close),
 		cmocka_unit_test_setup_teardown(test_sections, setup, fake_close),
 		cmocka_unit_test_setup_teardown(test_optional_skipped, setup, fake_close),
+		cmocka_unit_test_setup_teardown(test_grants_mapped, setup, fake_close),
+		cmocka_unit_test(test_grant_section),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
