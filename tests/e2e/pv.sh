@@ -292,7 +292,7 @@ m+=$(pv_module pn pvhello 16M cpus=1 -- status=0)
 boot "$s" "$HVM_ELF" "$HVM_CMDLINE xpti test_fault=panic test_fault_domain=pn" "$m"
 check "xpti NMI: the spinner was in ring 3 on CPU 1 when the other shut down" \
 	eval 'guest_said spin "pvhello: spinning in ring 3" && stopped_with pn poweroff'
-check "xpti NMI: Umbra's panic stopped CPU 1, in the guest, by NMI; QEMU exited with the failure status (35)" \
+check "xpti NMI: Umbra's panic stopped CPU 1, running the spinning guest, by NMI; QEMU exited with the failure status (35)" \
 	eval 'log_has "^umbra: PANIC on cpu 0: test: deliberate panic$" &&
 	      log_has "^umbra: CPUs stopped by NMI: 1 \(dom0'"'"'s: none\)$" && rc_is 35'
 scenario_end "$s"

@@ -72,16 +72,17 @@ int guest_main(const struct start_info *si)
 
 	con_puts("pvhello: hello from ring 3\n");
 	con_printf("pvhello: cmdline \"%s\"\n", guest_cmdline());
-	check_start_info(si);
-	check_hypercalls();
-	print_pku();
-	if (guest_option("fault=ud"))
-		__asm__ volatile("ud2");
+	/* At once, well before a neighbour doing its checks shuts down. */
 	if (guest_option("spin")) {
 		con_puts("pvhello: spinning in ring 3\n");
 		for (;;)
 			__asm__ volatile("pause");
 	}
+	check_start_info(si);
+	check_hypercalls();
+	print_pku();
+	if (guest_option("fault=ud"))
+		__asm__ volatile("ud2");
 	con_printf("pvhello: %u failed, shutting down with reason %u\n", failures, status);
 	return (int)status;
 }
