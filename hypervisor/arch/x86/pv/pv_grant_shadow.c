@@ -2,8 +2,10 @@
  * Grant mappings of a translated PV mapper (paging=shadow, docs/pv.md).
  * Its page tables hold its own pseudo-physical frames, so a granted frame
  * (another domain's, or its own) gets a guest frame of its own first: one
- * per maptrack slot, in a window above its RAM and its grant table
- * (umbra/grant_table.h: GRANT_BACKED_FRAMES above RAM). The p2m gives
+ * per maptrack slot, in a window above its RAM, past as many frames as
+ * Xen's largest grant table would take (GRANT_FRAMES_MAX: its table and
+ * status frames are the first of them) and the one after, which is the
+ * hypercall page's (docs/pv.md). The p2m gives
  * that frame the granted machine frame, read-only for GNTMAP_readonly,
  * and the L1 entry for host_addr (a virtual address, as for any PV
  * mapper) names it with the flags Xen's grant PTE has: never executable,
@@ -40,6 +42,7 @@
 				 PTE_PCD | PTE_PAT_4K)
 
 _Static_assert(PV_GRANT_WINDOWS == GRANT_MAPTRACK_MAX, "one window frame per maptrack slot");
+_Static_assert(GRANT_BACKED_FRAMES <= GRANT_FRAMES_MAX, "table and status frames below the windows");
 
 bool pv_grant_translated(const struct domain *d)
 {
@@ -48,7 +51,7 @@ bool pv_grant_translated(const struct domain *d)
 
 static uint64_t window_gfn(const struct domain *d, unsigned int slot)
 {
-	return (d->mem_bytes >> PAGE_SHIFT) + GRANT_BACKED_FRAMES + slot;
+	return (d->mem_bytes >> PAGE_SHIFT) + GRANT_FRAMES_MAX + 1 + slot;
 }
 
 uint64_t pv_grant_window(const struct domain *d, uint64_t gfn, bool *writable)
