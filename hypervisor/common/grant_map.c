@@ -102,6 +102,11 @@ static int16_t map_host(struct domain *ld, struct grant_table *lgt, struct domai
 {
 	bool readonly = flags & GNTMAP_readonly;
 
+	/* A granter on shared page tables trusts shared-pt's counts to keep
+	 * its tables unwritten but validated; a translated mapper's writes
+	 * are seen by no one, so it maps such a frame read-only only. */
+	if (pv_grant_translated(ld) && !readonly && pv_grant_machine(rd))
+		return GNTST_general_error;
 	if (pv_grant_translated(ld))
 		return pv_grant_map_slot(ld, slot, gpa, maddr, !readonly,
 					 flags & GNTMAP_contains_pte) ? GNTST_general_error : GNTST_okay;

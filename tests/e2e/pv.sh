@@ -521,6 +521,28 @@ check "translated: no check failed in either" \
 check "both shut down normally" eval 'stopped_with srv poweroff && stopped_with cli poweroff'
 scenario_end "$s"
 
+# A pair in two paging modes: the server on shared page tables, the
+# client translated. A writable grant mapping of a shared-page-table
+# domain's frame by a translated one is refused (shared-pt would not see
+# its writes); read-only it maps; the pings go over the channel alone.
+s=pv-mixed-pingpong
+m=$(pv_module srv pvpingpong 16M paging=shared -- role=server peer=2 rounds=50 peer_translated)
+m+=$(pv_module cli pvpingpong 16M paging=shadow -- role=client peer=1 rounds=50 peer_shared)
+boot "$s" "$HVM_ELF" "$HVM_CMDLINE" "$m"
+check "QEMU powered off (33)" rc_is 33
+check "shared server, translated client: 50 round trips over the channel" \
+	eval 'guest_said srv "pvpingpong: paging shared" && guest_said cli "pvpingpong: paging translated (shadow)" &&
+	      guest_said srv "pvpingpong: ok: server: every event from the peer arrived and was answered" &&
+	      guest_said cli "pvpingpong: ok: client: every event answered by the server"'
+check "translated client: the shared server's frame mapped writable refused, read-only it maps and unmaps" \
+	eval 'guest_said cli "pvpingpong: ok: client: translated, a writable mapping of a shared-page-table peer'"'"'s frame: GNTST_general_error" &&
+	      guest_said cli "pvpingpong: ok: client: translated, read-only it maps and shows the server'"'"'s bytes" &&
+	      guest_said cli "pvpingpong: ok: client: translated, the read-only mapping unmapped"'
+check "no check failed in either, both shut down normally" \
+	eval 'guest_silent_re srv "^pvpingpong: FAIL" && guest_silent_re cli "^pvpingpong: FAIL" &&
+	      stopped_with srv poweroff && stopped_with cli poweroff'
+scenario_end "$s"
+
 # The rest of the PV ABI (pvabi guest): descriptor tables with Xen's
 # checks, guest user mode, fpu_taskswitch, emulated privileged reads,
 # set_segment_base, vm_assist, multicall, the read-only M2P, debug

@@ -167,6 +167,23 @@ static void hostile_ports(domid_t peer)
 	       "client: bind to a port out of range: -EINVAL");
 }
 
+/* Translated, its peer on shared page tables (peer_shared): a writable
+ * mapping of the peer's frame is refused, as nothing would keep the peer
+ * from making it a page table its engine trusts; read-only it maps. */
+static void mixed_map(domid_t peer)
+{
+	struct pp_page *pg = (struct pp_page *)map_page;
+	grant_handle_t h = 0;
+
+	expect(map(peer, REF_SHARED, map_page, GNTMAP_host_map, &h) == GNTST_general_error,
+	       "client: translated, a writable mapping of a shared-page-table peer's frame: "
+	       "GNTST_general_error");
+	expect(map(peer, REF_SHARED, map_page, GNTMAP_host_map | GNTMAP_readonly, &h) ==
+	       GNTST_okay && !memcmp(pg->msg, "granted by the server", 22),
+	       "client: translated, read-only it maps and shows the server's bytes");
+	expect(unmap(map_page, h) == GNTST_okay, "client: translated, the read-only mapping unmapped");
+}
+
 struct pp_page *grant_client_map(domid_t peer)
 {
 	struct pp_page *pg = (struct pp_page *)map_page;
@@ -174,6 +191,10 @@ struct pp_page *grant_client_map(domid_t peer)
 
 	hostile_maps(peer);
 	hostile_ports(peer);
+	if (guest_option("peer_shared")) {
+		mixed_map(peer);
+		return NULL;
+	}
 	st = map(peer, REF_SHARED, map_page, GNTMAP_host_map, &handle);
 	expect(st == GNTST_okay, "client: the peer's grant mapped over a page of its own");
 	if (st != GNTST_okay)

@@ -10,6 +10,10 @@
  *                                 writes R pings, each followed by an
  *                                 event, checks each answer; then
  *                                 unmaps and says so with one more event
+ *   ... peer_translated / peer_shared: the pair in two paging modes
+ *                                 (server shared, client translated):
+ *                                 the client maps the grant read-only
+ *                                 only and pings over the channel alone
  * Both take events as upcalls (minios events.c). One line per check.
  */
 #include <public/event_channel.h>
@@ -34,6 +38,9 @@ static void server(const struct start_info *si, domid_t peer, unsigned int round
 {
 	struct evtchn_alloc_unbound au = { .dom = DOMID_SELF, .remote_dom = peer };
 	struct pp_page *pg = grants ? grant_server_setup(si, peer) : NULL;
+
+	if (guest_option("peer_translated"))
+		pg = NULL;	/* granted, but the peer reads it only once */
 	struct evtchn_send send;
 	unsigned int answered = 0, right = 0;
 
@@ -83,7 +90,7 @@ static void client(domid_t peer, unsigned int rounds)
 	 * wake-up is lost); its upcall came on the way back from the call. */
 	events_forget(bi.local_port);
 	pg = grants ? grant_client_map(peer) : NULL;
-	if (grants && !pg)
+	if (grants && !pg && !guest_option("peer_shared"))
 		return;
 	send.port = bi.local_port;
 	while (done < rounds) {
