@@ -12,6 +12,7 @@
 #include <umbra/string.h>
 #include <umbra/domain.h>
 #include <umbra/test_hooks.h>
+#include <asm/traps.h>
 
 static char opt_test_fault[16];
 param_string("test_fault", opt_test_fault);
@@ -25,6 +26,12 @@ param_string("test_fault_domain", opt_test_fault_domain);
  * (QEMU stays up), so a test can see that everything holds still. */
 static bool opt_test_fatal_hold;
 param_bool("test_fatal_hold", opt_test_fatal_hold);
+/* test_pv_bad_cs=NAME: the first entry of PV domain NAME's vCPU 0 gets
+ * code selector 0x0b (an empty entry of its GDT), which the CPU refuses
+ * at the entry's IRETQ, in ring 0: the path of a fault there
+ * (pv_enter_fault) that nothing a guest can do reaches under TCG. */
+static char opt_test_pv_bad_cs[32];
+param_string("test_pv_bad_cs", opt_test_pv_bad_cs);
 
 void debug_exit_hook(void)
 {
@@ -115,4 +122,13 @@ void test_hooks_domain_shutdown(const struct domain *d)
 	if (opt_test_fault[0] && opt_test_fault_domain[0] &&
 	    !strcmp(d->name, opt_test_fault_domain))
 		provoke_fault();
+}
+
+void test_hooks_pv_enter(const struct vcpu *v, struct cpu_regs *r)
+{
+	if (opt_test_pv_bad_cs[0] && !v->id && !v->stats.runs &&
+	    !strcmp(v->domain->name, opt_test_pv_bad_cs)) {
+		pr_info("test: d%u's first entry with code selector 0x0b\n", v->domain->id);
+		r->cs = 0x0b;
+	}
 }

@@ -297,6 +297,24 @@ check "xpti NMI: Umbra's panic stopped CPU 1, running the spinning guest, by NMI
 	      log_has "^umbra: CPUs stopped by NMI: 1 \(dom0'"'"'s: none\)$" && rc_is 35'
 scenario_end "$s"
 
+# A fault of the entry's IRETQ under xpti (pv_entry.S's pv_enter_fault):
+# taken in ring 0 on the entry stack with the guest's tables live, then
+# handled on Umbra's; the test build spoils one frame's code selector
+# (test_pv_bad_cs), which no guest can do. The domain is crashed as Xen
+# would (no failsafe callback), Umbra and the neighbour go on.
+s=pv-iret-fault
+m=$(pv_module bad pvhello 16M -- status=0)
+m+=$(pv_module ok pvhello 16M -- status=0)
+boot "$s" "$HVM_ELF" "$HVM_CMDLINE xpti test_pv_bad_cs=bad" "$m"
+check "QEMU powered off (33)" rc_is 33
+check "xpti: the IRETQ refusing code selector 0x0b faulted in ring 0 and came back as the guest's entry fault" \
+	eval 'log_has "^test: d[0-9]+'"'"'s first entry with code selector 0x0b$" &&
+	      log_has "^d[0-9]+: an IRET frame the CPU refuses \(rip 0x[0-9a-f]+ cs 0xb rflags "'
+check "xpti: that domain crashed (no failsafe callback), the neighbour finished" \
+	eval 'crashed_with bad "the CPU refused its IRET frame and it has no failsafe callback" &&
+	      guest_said ok "pvhello: 0 failed, shutting down with reason 0" && stopped_with ok poweroff'
+scenario_end "$s"
+
 # The execute-only hypervisor (tests/guests/pvxonly, docs/pv.md): the
 # hypercall page under the hypervisor's protection key, WRPKRU/XRSTOR
 # rewritten or refused, W^X; beside a PV and a PVH neighbour.

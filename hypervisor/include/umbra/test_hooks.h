@@ -21,4 +21,11 @@ struct domain;
  * printed), on the CPU that shut it down. */
 void test_hooks_domain_shutdown(const struct domain *d);
 
+struct vcpu;
+struct cpu_regs;
+/* Called just before a PV vCPU enters its guest, its frame sanitized: a
+ * test may spoil the frame so that the entry's IRETQ faults
+ * (test_pv_bad_cs, arch/x86/pv/pv_entry.S's pv_enter_fault). */
+void test_hooks_pv_enter(const struct vcpu *v, struct cpu_regs *r);
+
 #endif

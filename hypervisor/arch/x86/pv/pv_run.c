@@ -13,6 +13,7 @@
 #include <umbra/domain.h>
 #include <umbra/hypercall.h>
 #include <umbra/sched.h>
+#include <umbra/test_hooks.h>
 #include "mmu/walk.h"
 #include "pv_debug.h"
 #include "pv_desc.h"
@@ -36,6 +37,13 @@ extern char pv_syscall_entry[], pv_syscall32_entry[];
  * alignment checks and nested task, until the entry code has a stack. */
 #define PV_SFMASK (X86_EFLAGS_IF | X86_EFLAGS_TF | X86_EFLAGS_DF | X86_EFLAGS_AC | \
 		   X86_EFLAGS_NT)
+
+/* Test builds provide a strong definition (hypervisor/test/). */
+void __attribute__((weak)) test_hooks_pv_enter(const struct vcpu *v, struct cpu_regs *r)
+{
+	(void)v;
+	(void)r;
+}
 
 void pv_cpu_init(void)
 {
@@ -145,6 +153,7 @@ bool pv_vcpu_run(struct vcpu *v)
 	sanitize_frame(r, this_cpu());
 	if (!v->stats.runs && !v->id)	/* with xpti: what its tables hold of Umbra */
 		pv_view_audit(v->domain->id, v->pv.kernel_mode ? v->pv.cr3 : v->pv.user_cr3, r);
+	test_hooks_pv_enter(v, r);
 	v->stats.runs++;
 	/* The guest's CR0.TS only while it runs: the hypervisor saves and
 	 * restores FPU state with TS clear. */
