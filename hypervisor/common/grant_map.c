@@ -103,9 +103,11 @@ static int16_t map_host(struct domain *ld, struct grant_table *lgt, struct domai
 	bool readonly = flags & GNTMAP_readonly;
 
 	/* A granter on shared page tables trusts shared-pt's counts to keep
-	 * its tables unwritten but validated; a translated mapper's writes
-	 * are seen by no one, so it maps such a frame read-only only. */
-	if (pv_grant_translated(ld) && !readonly && pv_grant_machine(rd))
+	 * its tables unwritten but validated; the writes of a mapper not on
+	 * shared page tables (translated PV, or HVM through its nested or
+	 * shadow p2m) are seen by no one, so it maps such a frame read-only
+	 * only. */
+	if (!pv_grant_machine(ld) && !readonly && pv_grant_machine(rd))
 		return GNTST_general_error;
 	if (pv_grant_translated(ld))
 		return pv_grant_map_slot(ld, slot, gpa, maddr, !readonly,
