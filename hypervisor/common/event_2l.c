@@ -193,6 +193,24 @@ void evtchn_2l_select_all(struct vcpu *v, uint64_t vi)
 		gpa_test_and_set_bit(v->domain, vi + l->sel_word, l->sel_bit0 + i);
 }
 
+/* Every selector bit, the upcall pending and raised: the guest scans
+ * all its ports once. The memory a restore loaded was read page by page
+ * from a paused domain whose events still arrived (a timer's VIRQ), so a
+ * port's pending bit can be there without its selector bit or
+ * evtchn_upcall_pending, or with them but without the upcall the vCPU
+ * state recorded; every later event on that port would then find it
+ * pending and notify nothing (Linux's timer never fired again). */
+void evtchn_restore_kick(struct vcpu *v)
+{
+	uint64_t vi;
+
+	if (!vcpu_info_at(v, &vi))
+		return;
+	evtchn_2l_select_all(v, vi);
+	gpa_test_and_set_bit(v->domain, vi + offsetof(struct vcpu_info, evtchn_upcall_pending), 0);
+	arch_vcpu_upcall_raise(v);
+}
+
 void evtchn_upcall_reassert(struct vcpu *v)
 {
 	uint64_t vi;

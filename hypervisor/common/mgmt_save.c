@@ -193,6 +193,7 @@ long mgmt_vcpu_context_set(struct mgmt_call *c)
 		return err;
 	hvm_vcpu_context_set(v, &ctx);
 	common_set(v, &ctx);
+	evtchn_restore_kick(v);
 	if (!d->started) {
 		d->started = true;
 		log_lifecycle(LOG_INFO, "domain %u (%s): vCPU state loaded by dom0 (restore)\n",

@@ -7,8 +7,11 @@
 # The suite creates the guest with `vmctl create linux.cfg -c`, follows
 # its console to the marker its /init prints, then on its console ring
 # (hvc0, served by vmconsoled) to its shell prompt, types a command and
-# reads the answer, and shuts it down with `vmctl shutdown` (xenbus, as
-# xl does). Then vmctl list, and that its memory came back.
+# reads the answer, saves it to a file and restores it (vmctl save /
+# restore: its grant table, event channels and rings come along) and
+# types a command again, and shuts the restored guest down with `vmctl
+# shutdown` (xenbus, as xl does). Then vmctl list, and that its memory
+# came back.
 # Prints `linux_pvh_create_to_marker_s: N` (create typed to the marker
 # seen) for make bench-guests. Slow (a Linux boot under TCG inside a
 # Linux boot under TCG): `make check-linux`, not `make check`.
@@ -82,6 +85,27 @@ check "Ctrl-] detaches" tty_wait_new 'vmctl: detached from domain [0-9]+' 30
 
 at_dom0 "list: linux, 256 MiB, running or blocked" 'vmctl list linux' \
 	'^linux +[0-9]+ +256 +1 +[rb-]{6} +[0-9]+\.[0-9]$' 30
+
+# ---- save and restore: the guest goes on where it was -----------------------
+# Not cooperative (as Xen's HVM save): its memory, vCPU, event channels
+# and grant table (its frames above RAM) into a file, the domain
+# destroyed, then a new domain from the file; vmconsoled and vmstored
+# serve its rings again, and its shell answers on the console.
+at_dom0 "save linux (its grant table comes along)" 'vmctl save linux /tmp/linux.sav; echo rc=$?' \
+	'^saved linux \([0-9]+\) to /tmp/linux.sav: 256.0 MiB of memory' 600
+check "save linux exits 0" tty_wait_new '^rc=0$' 30
+at_dom0 "restore linux" 'vmctl restore /tmp/linux.sav; echo rc=$?; rm -f /tmp/linux.sav' \
+	'^domain [0-9]+ \(linux\) restored from /tmp/linux.sav' 600
+check "restore linux exits 0" tty_wait_new '^rc=0$' 30
+tty_mark
+tty_type 'vmctl console linux'
+sleep 3
+tty_type ''
+tty_type 'echo restored-$((6 * 7)); cat /proc/uptime'
+check "the restored guest answers a command typed through vmctl console" \
+	tty_wait_new '^restored-42' 120
+tmux send-keys -t "$TTY_SESSION" C-]
+check "Ctrl-] detaches from the restored guest" tty_wait_new 'vmctl: detached from domain [0-9]+' 30
 # As xl shutdown: control/shutdown in the store; Linux powers off in
 # order (on_poweroff = "destroy" then removes it).
 at_dom0 "vmctl shutdown linux" 'vmctl shutdown linux; echo rc=$?' '^rc=0$' 60

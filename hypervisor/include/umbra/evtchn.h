@@ -95,6 +95,9 @@ void evtchn_2l_select_all(struct vcpu *v, uint64_t vi);
 /* HVMOP_set_evtchn_upcall_vector: raise the upcall again if v has one
  * pending (Xen's hvm_assert_evtchn_irq). */
 void evtchn_upcall_reassert(struct vcpu *v);
+/* A vCPU whose state and memory a restore loaded: one upcall that makes
+ * the guest scan every port (event_2l.c says why). */
+void evtchn_restore_kick(struct vcpu *v);
 
 /* SCHEDOP_poll (common/event_poll.c). */
 long evtchn_poll(struct vcpu *v, uint64_t arg);
