@@ -3,8 +3,8 @@
  * granted frame appears at the guest-physical address the mapper names
  * in host_addr (GNTMAP_host_map), outside its RAM, in the mapper's nested
  * page tables or shadow p2m (asm/hvm.h); for a PV mapper host_addr is a
- * virtual address, whose L1 entry in its own page tables gets the frame
- * (asm/pv.h, through shared-pt's validation; a translated PV mapper's
+ * virtual address, whose L1 entry in the calling vCPU's page tables gets
+ * the frame (asm/pv.h, through shared-pt's validation; a translated PV mapper's
  * entry names a frame of its own above its RAM that the p2m gives the
  * granted frame, one per maptrack slot). The frame stays the granter's:
  * the mapping goes at unmap, at the mapper's destruction, or at the
@@ -97,9 +97,10 @@ static bool dev_addr_is(const struct domain *ld, const struct grant_maptrack *mt
 	return rd && domain_gpa_to_maddr(rd, addr) == mt->maddr;
 }
 
-static int16_t map_host(struct domain *ld, struct grant_table *lgt, struct domain *rd,
+static int16_t map_host(struct vcpu *v, struct grant_table *lgt, struct domain *rd,
 			unsigned int slot, uint64_t gpa, uint64_t maddr, uint32_t flags)
 {
+	struct domain *ld = v->domain;
 	bool readonly = flags & GNTMAP_readonly;
 
 	/* A granter on shared page tables trusts shared-pt's counts to keep
@@ -110,10 +111,10 @@ static int16_t map_host(struct domain *ld, struct grant_table *lgt, struct domai
 	if (!pv_grant_machine(ld) && !readonly && pv_grant_machine(rd))
 		return GNTST_general_error;
 	if (pv_grant_translated(ld))
-		return pv_grant_map_slot(ld, slot, gpa, maddr, !readonly,
+		return pv_grant_map_slot(v, slot, gpa, maddr, !readonly,
 					 flags & GNTMAP_contains_pte) ? GNTST_general_error : GNTST_okay;
 	if (domain_is_pv(ld))
-		return pv_grant_map(ld, rd->id, gpa, maddr, !readonly,
+		return pv_grant_map(v, rd->id, gpa, maddr, !readonly,
 				    flags & GNTMAP_contains_pte) ? GNTST_general_error : GNTST_okay;
 	if (grant_npt_map(ld, lgt, gpa, maddr, !readonly))
 		return GNTST_general_error;
@@ -122,9 +123,10 @@ static int16_t map_host(struct domain *ld, struct grant_table *lgt, struct domai
 
 /* The host mapping and/or the device hold a map operation asks for;
  * nothing of either stays on failure. */
-static int16_t map_frame(struct domain *ld, struct grant_table *lgt, struct domain *rd,
+static int16_t map_frame(struct vcpu *v, struct grant_table *lgt, struct domain *rd,
 			 unsigned int slot, uint64_t gpa, uint64_t maddr, uint32_t flags)
 {
+	struct domain *ld = v->domain;
 	bool readonly = flags & GNTMAP_readonly;
 	int16_t rc;
 
@@ -132,14 +134,15 @@ static int16_t map_frame(struct domain *ld, struct grant_table *lgt, struct doma
 		return GNTST_general_error;
 	if (!(flags & GNTMAP_host_map))
 		return GNTST_okay;
-	rc = map_host(ld, lgt, rd, slot, gpa, maddr, flags);
+	rc = map_host(v, lgt, rd, slot, gpa, maddr, flags);
 	if (rc && (flags & GNTMAP_device_map))
 		pv_grant_release(ld, maddr, !readonly);
 	return rc;
 }
 
-int16_t grant_map_one(struct domain *ld, struct gnttab_map_grant_ref *op)
+int16_t grant_map_one(struct vcpu *v, struct gnttab_map_grant_ref *op)
 {
+	struct domain *ld = v->domain;
 	bool readonly = op->flags & GNTMAP_readonly;
 	uint64_t gpa = host_place(op->host_addr, op->flags), gfn, maddr;
 	struct grant_table *lgt;
@@ -160,7 +163,7 @@ int16_t grant_map_one(struct domain *ld, struct gnttab_map_grant_ref *op)
 	if (rc)
 		return rc;
 	maddr = domain_gpa_to_maddr(rd, gfn << 12);
-	rc = map_frame(ld, lgt, rd, (unsigned int)slot, gpa, maddr, op->flags);
+	rc = map_frame(v, lgt, rd, (unsigned int)slot, gpa, maddr, op->flags);
 	if (rc) {
 		grant_release(rd, op->ref, readonly);
 		return rc;
@@ -191,9 +194,10 @@ static void drop_device(struct domain *ld, struct grant_maptrack *mt)
 	mt->flags &= (uint16_t)~GNTMAP_device_map;
 }
 
-/* Everything of slot i goes (teardown). The mapping may already be gone
- * from a PV mapper's tables (it changed them itself): then only the
- * pins and holds are given back. */
+/* Everything of slot i goes (teardown, no calling vCPU: a PV mapper's
+ * entry is looked for in each vCPU's tables). The mapping may already be
+ * gone from them (it changed them itself): then only the pins and holds
+ * are given back. */
 void grant_unmap_slot(struct domain *ld, struct grant_table *lgt, unsigned int i)
 {
 	struct grant_maptrack *mt = &lgt->map[i];
@@ -204,7 +208,7 @@ void grant_unmap_slot(struct domain *ld, struct grant_table *lgt, unsigned int i
 	if ((mt->flags & GNTMAP_host_map) && pv_grant_translated(ld))
 		pv_grant_revoke_slot(ld, i);
 	else if ((mt->flags & GNTMAP_host_map) && domain_is_pv(ld))
-		pv_grant_unmap(ld, mt->gpa, mt->maddr, !(mt->flags & GNTMAP_readonly),
+		pv_grant_unmap(ld, NULL, mt->gpa, mt->maddr, !(mt->flags & GNTMAP_readonly),
 			       mt->flags & GNTMAP_contains_pte);
 	else if ((mt->flags & GNTMAP_host_map) && !hvm_grant_unmap(ld, mt->gpa, &freed))
 		lgt->npt_tables += freed;
@@ -215,9 +219,10 @@ void grant_unmap_slot(struct domain *ld, struct grant_table *lgt, unsigned int i
  * still be what the map made (Xen's checks: the frame and the flags),
  * and with new_addr that address's entry moves in (unmap_and_replace).
  * An HVM mapper has no entry to move (Xen: GNTST_general_error). */
-static int16_t unmap_host(struct domain *ld, struct grant_table *lgt, uint32_t handle,
+static int16_t unmap_host(struct vcpu *v, struct grant_table *lgt, uint32_t handle,
 			  uint64_t new_addr)
 {
+	struct domain *ld = v->domain;
 	struct grant_maptrack *mt = &lgt->map[handle];
 	bool writable = !(mt->flags & GNTMAP_readonly);
 	bool pte = mt->flags & GNTMAP_contains_pte;
@@ -227,11 +232,11 @@ static int16_t unmap_host(struct domain *ld, struct grant_table *lgt, uint32_t h
 	if (pte && new_addr)
 		return GNTST_general_error;
 	if (pv_grant_translated(ld))
-		return pv_grant_unmap_slot(ld, handle, mt->gpa, writable, pte, new_addr) ?
+		return pv_grant_unmap_slot(v, handle, mt->gpa, writable, pte, new_addr) ?
 		       GNTST_general_error : GNTST_okay;
 	if (domain_is_pv(ld)) {
-		int rc = new_addr ? pv_grant_replace(ld, mt->gpa, mt->maddr, writable, new_addr) :
-			 pv_grant_unmap(ld, mt->gpa, mt->maddr, writable, pte);
+		int rc = new_addr ? pv_grant_replace(v, mt->gpa, mt->maddr, writable, new_addr) :
+			 pv_grant_unmap(ld, v, mt->gpa, mt->maddr, writable, pte);
 
 		return rc ? GNTST_general_error : GNTST_okay;
 	}
@@ -246,9 +251,10 @@ static int16_t unmap_host(struct domain *ld, struct grant_table *lgt, uint32_t h
  * mapping has a device part); each part named goes; the handle is free
  * once neither is left. A host address other than the mapping's is
  * refused, 0 leaves the host part alone. */
-static int16_t unmap_common(struct domain *ld, uint32_t handle, uint64_t host_addr,
+static int16_t unmap_common(struct vcpu *v, uint32_t handle, uint64_t host_addr,
 			    uint64_t dev_bus_addr, uint64_t new_addr)
 {
+	struct domain *ld = v->domain;
 	struct grant_table *lgt = grant_table_of(ld, false);
 	struct grant_maptrack *mt;
 	int16_t rc;
@@ -261,7 +267,7 @@ static int16_t unmap_common(struct domain *ld, uint32_t handle, uint64_t host_ad
 	if (host_addr && (mt->flags & GNTMAP_host_map)) {
 		if (host_place(host_addr, mt->flags) != mt->gpa)
 			return GNTST_general_error;
-		rc = unmap_host(ld, lgt, handle, new_addr);
+		rc = unmap_host(v, lgt, handle, new_addr);
 		if (rc)
 			return rc;
 		mt->flags &= (uint16_t)~GNTMAP_host_map;
@@ -273,15 +279,15 @@ static int16_t unmap_common(struct domain *ld, uint32_t handle, uint64_t host_ad
 	return GNTST_okay;
 }
 
-int16_t grant_unmap_one(struct domain *ld, struct gnttab_unmap_grant_ref *op)
+int16_t grant_unmap_one(struct vcpu *v, struct gnttab_unmap_grant_ref *op)
 {
-	return unmap_common(ld, op->handle, op->host_addr, op->dev_bus_addr, 0);
+	return unmap_common(v, op->handle, op->host_addr, op->dev_bus_addr, 0);
 }
 
-int16_t grant_replace_one(struct domain *ld, struct gnttab_unmap_and_replace *op)
+int16_t grant_replace_one(struct vcpu *v, struct gnttab_unmap_and_replace *op)
 {
 	/* Xen: only the host part, and the address must be given. */
 	if (!op->host_addr)
 		return GNTST_general_error;
-	return unmap_common(ld, op->handle, op->host_addr, 0, op->new_addr);
+	return unmap_common(v, op->handle, op->host_addr, 0, op->new_addr);
 }

@@ -22,31 +22,32 @@
 #define GNTTABOP_CMD_MASK	0xfffu
 #define INVALID_GFN		(~0ULL)
 
-typedef int16_t (*batch_fn)(struct domain *ld, void *op);
+/* v: the calling vCPU (a PV mapper's host_addr is in its tables). */
+typedef int16_t (*batch_fn)(struct vcpu *v, void *op);
 
-static int16_t map_fn(struct domain *ld, void *op)
+static int16_t map_fn(struct vcpu *v, void *op)
 {
-	return grant_map_one(ld, op);
+	return grant_map_one(v, op);
 }
 
-static int16_t unmap_fn(struct domain *ld, void *op)
+static int16_t unmap_fn(struct vcpu *v, void *op)
 {
-	return grant_unmap_one(ld, op);
+	return grant_unmap_one(v, op);
 }
 
-static int16_t replace_fn(struct domain *ld, void *op)
+static int16_t replace_fn(struct vcpu *v, void *op)
 {
-	return grant_replace_one(ld, op);
+	return grant_replace_one(v, op);
 }
 
-static int16_t copy_fn(struct domain *ld, void *op)
+static int16_t copy_fn(struct vcpu *v, void *op)
 {
-	return grant_copy_one(ld, op);
+	return grant_copy_one(v->domain, op);
 }
 
 /* A 32-bit caller's copy: 4-byte frame numbers, widened (a grant
  * reference shares their low bytes, so one assignment serves both). */
-static int16_t compat_copy_fn(struct domain *ld, void *op)
+static int16_t compat_copy_fn(struct vcpu *v, void *op)
 {
 	const struct compat_gnttab_copy *c = op;
 	struct gnttab_copy n = {
@@ -57,7 +58,7 @@ static int16_t compat_copy_fn(struct domain *ld, void *op)
 		.len = c->len, .flags = c->flags,
 	};
 
-	return grant_copy_one(ld, &n);
+	return grant_copy_one(v->domain, &n);
 }
 
 /* Each operation read, done under the grant lock, written back with its
@@ -81,7 +82,7 @@ static long batch(struct vcpu *v, uint64_t *a, size_t size, size_t status_off, b
 		if (copy_from_guest(v, &op, a[1], size))
 			return -EFAULT;
 		f = spin_lock_irqsave(&grant_lock);
-		status = fn(v->domain, &op);
+		status = fn(v, &op);
 		spin_unlock_irqrestore(&grant_lock, f);
 		memcpy(op.bytes + status_off, &status, sizeof(status));
 		if (copy_to_guest(v, a[1], &op, size))

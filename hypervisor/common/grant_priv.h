@@ -76,9 +76,9 @@ struct domain *grant_domain(struct domain *self, uint16_t id);
 unsigned int grant_per_frame(const struct domain *d);
 
 /* Operations on a batch (grant_map.c, grant_copy.c); each a GNTST_*. */
-int16_t grant_map_one(struct domain *ld, struct gnttab_map_grant_ref *op);
-int16_t grant_unmap_one(struct domain *ld, struct gnttab_unmap_grant_ref *op);
-int16_t grant_replace_one(struct domain *ld, struct gnttab_unmap_and_replace *op);
+int16_t grant_map_one(struct vcpu *v, struct gnttab_map_grant_ref *op);
+int16_t grant_unmap_one(struct vcpu *v, struct gnttab_unmap_grant_ref *op);
+int16_t grant_replace_one(struct vcpu *v, struct gnttab_unmap_and_replace *op);
 int16_t grant_copy_one(struct domain *ld, struct gnttab_copy *op);
 /* Does ld hold a grant mapping at gpa? */
 bool grant_mapped_at(struct domain *ld, uint64_t gpa);

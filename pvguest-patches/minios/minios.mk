@@ -9,7 +9,8 @@
 #   pvbench   the null hypercall through the hypercall page, timed (make bench-pv)
 #   pvxonly   the execute-only hypercall page, WRPKRU/XRSTOR rewriting and refusals, W^X
 #   pvabi     set_gdt/update_descriptor, guest user mode, fpu_taskswitch, multicall, M2P
-#   pvsmp     two vCPUs: VCPUOP_initialise/up/down/is_up, events between them, TLB shootdown
+#   pvsmp     two vCPUs: VCPUOP_initialise/up/down/is_up, events between them, TLB shootdown,
+#             vCPU 1 on its own tables, GDT and LDT (own.c: update_descriptor, grants)
 #   pvring    created by vmctl (type = "pv"): its store and console rings from start_info
 #   pvptwork  ptwork's paging workload (tests/guests/ptwork's sources) on
 #             shared or translated page tables (make bench-paging)

@@ -734,8 +734,10 @@ check "shadow: the neighbour finished, only the attackers crashed" \
 # Two vCPUs (tests/guests/pvsmp), alone on the two pCPUs so that both run
 # at once: VCPUOP_initialise/up/down/is_up with their refusals, events
 # between the vCPUs, and a page-table change on vCPU 0 that vCPU 1 must
-# see at once (the cross-CPU TLB flush); on shared page tables, then
-# translated (paging=shadow).
+# see at once (the cross-CPU TLB flush); vCPU 1 on page tables, a GDT and
+# an LDT of its own: the LDT of its context in use at once, a descriptor
+# vCPU 0 changes in its GDT seen at once, grants it maps in its own
+# tables; on shared page tables, then translated (paging=shadow).
 smp_checks() {
 	local d=$1 mode=$2
 	check "$mode: created with 2 vCPUs" \
@@ -758,6 +760,8 @@ smp_checks() {
 		      guest_said '$d' "pvsmp: ok: VCPUOP_initialise with DR7.GD set: -22" &&
 		      guest_said '$d' "pvsmp: ok: VCPUOP_initialise with 8000 GDT entries (7168 at most): -22" &&
 		      guest_said '$d' "pvsmp: ok: VCPUOP_initialise with an LDT base not page-aligned: -22" &&
+		      guest_said '$d' "pvsmp: ok: VCPUOP_initialise with an LDT of 8193 entries: -22" &&
+		      guest_said '$d' "pvsmp: ok: VCPUOP_initialise with an LDT on a page its tables do not map: -22" &&
 		      guest_said '$d' "pvsmp: ok: VCPUOP_initialise with user mode without user page tables: -22" &&
 		      guest_said '$d' "pvsmp: ok: VCPUOP_initialise with a CR3 beyond its memory: -22" &&
 		      guest_said '$d' "pvsmp: ok: vCPU 1 still down after the refusals"'
@@ -778,6 +782,17 @@ smp_checks() {
 		      guest_said_re '$d' "^pvsmp: ok: vCPU 1 sees the new page after UVMF_ALL " &&
 		      guest_said_re '$d' "^pvsmp: ok: vCPU 1 sees the new page after a vCPU mask " &&
 		      guest_said_re '$d' "^pvsmp: ok: vCPU 1 sees the new page after MMUEXT_INVLPG_ALL "'
+	check "$mode: vCPU 1 started with the LDT of its context (at an address only its own tables map): selector 0x07 in ES" \
+		guest_said "$d" "pvsmp: ok: vCPU 1 started with its context's LDT: selector 0x07 limit 0x777, ES 0x7"
+	check "$mode: update_descriptor by vCPU 0 into vCPU 1's loaded GDT reaches vCPU 1's CPU at once" \
+		eval 'guest_said '$d' "pvsmp: ok: vCPU 1 reads its GDT entry 0x13 with LSL: limit 0x1000" &&
+		      guest_said '$d' "pvsmp: ok: vCPU 0 changed vCPU 1'"'"'s GDT entry 8 times (update_descriptor)" &&
+		      guest_said '$d' "pvsmp: ok: vCPU 1 saw 8 of 8 changes at once, still in the guest"'
+	check "$mode: grant map/unmap/unmap_and_replace on the calling vCPU's tables (vCPU 1's own address; vCPU 0 refused there)" \
+		eval 'guest_said '$d' "pvsmp: ok: grant: vCPU 0 maps at an address only vCPU 1'"'"'s tables have: GNTST_general_error" &&
+		      guest_said '$d' "pvsmp: ok: grant: vCPU 1 maps it at an address only its tables have: 0, reads 0x6767676767676767" &&
+		      guest_said '$d' "pvsmp: ok: grant: vCPU 1 unmaps it there" &&
+		      guest_said '$d' "pvsmp: ok: grant: vCPU 1 maps it again and unmap_and_replace moves its own entry over it"'
 	check "$mode: VCPUOP_down stops vCPU 1, VCPUOP_up resumes it, it takes itself down" \
 		eval 'guest_said '$d' "pvsmp: ok: VCPUOP_down of vCPU 1 from vCPU 0" &&
 		      guest_said '$d' "pvsmp: ok: vCPU 1 stopped counting" &&
@@ -799,6 +814,9 @@ check "shared: a CR3 that is no valid L4 is refused (a writable page, not its ow
 	eval 'guest_said smp "pvsmp: ok: VCPUOP_initialise with a CR3 that is a writable page of its own: -22" &&
 	      guest_said smp "pvsmp: ok: VCPUOP_initialise with a CR3 that is not its own frame: -22" &&
 	      guest_said smp "pvsmp: ok: VCPUOP_initialise with a CR3 whose L4 maps a frame not its own: -22"'
+check "shared: an LDT on a writable page is refused; the refused contexts kept no hold on the LDT page" \
+	eval 'guest_said smp "pvsmp: ok: VCPUOP_initialise with an LDT on a page mapped writable: -22" &&
+	      guest_said smp "pvsmp: ok: the refused contexts kept no hold on the LDT page (it maps writable)"'
 check "nothing crashed" log_lacks ': crashed: '
 scenario_end "$s"
 

@@ -42,19 +42,20 @@ struct pv_build_params {
 int pv_domain_build(struct domain *d, const struct pv_build_params *p, const char **why);
 
 /* Grant mappings of a PV mapper (arch/x86/pv/pv_grant.c): the L1 entry
- * for va in ld's tables (with pte: the entry at machine address va, in a
- * live L1 table of ld's own, GNTMAP_contains_pte) := the granted frame
- * maddr of domain owner, or taken down again (it must still be what the
- * map made); 0 or a negative errno. A PV granter's entries name machine
- * frames: *gfn is the guest frame of d's frame mfn (-EINVAL when d does
- * not own it). */
-int pv_grant_map(struct domain *ld, uint16_t owner, uint64_t va, uint64_t maddr, bool writable,
+ * for va in the calling vCPU v's tables (with pte: the entry at machine
+ * address va, in a live L1 table of its domain's own,
+ * GNTMAP_contains_pte) := the granted frame maddr of domain owner, or
+ * taken down again (it must still be what the map made; with no caller,
+ * a teardown, in whichever of ld's vCPUs' tables hold it); 0 or a
+ * negative errno. */
+int pv_grant_map(struct vcpu *v, uint16_t owner, uint64_t va, uint64_t maddr, bool writable,
 		 bool pte);
-int pv_grant_unmap(struct domain *ld, uint64_t va, uint64_t maddr, bool writable, bool pte);
-/* GNTTABOP_unmap_and_replace: the grant's entry at va (which must still
- * be what pv_grant_map made) := the entry that maps new_va, which is
- * cleared. 0 or a negative errno. */
-int pv_grant_replace(struct domain *ld, uint64_t va, uint64_t maddr, bool writable,
+int pv_grant_unmap(struct domain *ld, struct vcpu *v, uint64_t va, uint64_t maddr, bool writable,
+		   bool pte);
+/* GNTTABOP_unmap_and_replace: the grant's entry at va in v's tables
+ * (which must still be what pv_grant_map made) := the entry that maps
+ * new_va there, which is cleared. 0 or a negative errno. */
+int pv_grant_replace(struct vcpu *v, uint64_t va, uint64_t maddr, bool writable,
 		     uint64_t new_va);
 /* A device mapping (GNTMAP_device_map): the frame held for ld outside
  * its page tables, writable or not, until released. */
@@ -70,16 +71,17 @@ int pv_grant_unshare(struct domain *d, uint64_t maddr);
 
 /* A translated PV mapper (paging=shadow, arch/x86/pv/pv_grant_shadow.c):
  * the granted frame appears at a guest frame of its own above its RAM,
- * one per maptrack slot, which the L1 entry for va (with pte: the entry
- * at guest-physical address va, in an L1 table of its own) is made to
- * name (read-only for !writable). Unmap (with new_va: unmap_and_replace) checks the
+ * one per maptrack slot, which the L1 entry for va in the calling vCPU
+ * v's tables (with pte: the entry at guest-physical address va, in an L1
+ * table of its own) is made to name (read-only for !writable). Unmap
+ * (with new_va: unmap_and_replace) checks the
  * entry is still the grant's, as Xen does; every call that ends a
  * mapping takes the frame out of the p2m and flushes. 0 or a negative
  * errno. revoke: teardown, whatever the entry holds now. */
 bool pv_grant_translated(const struct domain *d);
-int pv_grant_map_slot(struct domain *ld, unsigned int slot, uint64_t va, uint64_t maddr,
+int pv_grant_map_slot(struct vcpu *v, unsigned int slot, uint64_t va, uint64_t maddr,
 		      bool writable, bool pte);
-int pv_grant_unmap_slot(struct domain *ld, unsigned int slot, uint64_t va, bool writable,
+int pv_grant_unmap_slot(struct vcpu *v, unsigned int slot, uint64_t va, bool writable,
 			bool pte, uint64_t new_va);
 void pv_grant_revoke_slot(struct domain *ld, unsigned int slot);
 /* Such a domain's grant frames above its RAM: does its own page tables

@@ -7,7 +7,10 @@
  * fro over IPI ports bound to each other; vCPU 0 changes the mapping of a
  * page vCPU 1 keeps reading and flushes every vCPU's TLB (three ways:
  * update_va_mapping with UVMF_ALL, with a vCPU mask, MMUEXT_INVLPG_ALL)
- * and vCPU 1 must see the new page at once. Then VCPUOP_down and _up of
+ * and vCPU 1 must see the new page at once. vCPU 1 runs on page tables,
+ * a GDT and an LDT of its own (own.c: the LDT of its context, a
+ * descriptor changed under it, grants mapped in its own tables). Then
+ * VCPUOP_down and _up of
  * vCPU 1 from vCPU 0, vCPU 1 taking itself down, and the last vCPU up
  * going down, which powers the domain off. vCPU 1 prints nothing (the
  * console buffer is vCPU 0's); one line per check.
@@ -20,10 +23,10 @@
 #include "hypercall.h"
 #include "minios.h"
 #include "pagetable.h"
+#include "pvsmp.h"
 
 const char guest_name[] = "pvsmp";
 
-#define SPIN		200000000UL	/* polls before a wait gives up */
 #define ROUNDS		20		/* events each way */
 #define MAGIC_A		0xa1a1a1a1a1a1a1a1ULL
 #define MAGIC_B		0xb2b2b2b2b2b2b2b2ULL
@@ -102,10 +105,12 @@ static void __attribute__((noreturn, used)) vcpu1_main(void)
 {
 	uint64_t seen_phase = 0;
 
+	own_vcpu1_start();
 	for (;;) {
 		uint64_t p = phase;
 
 		count1++;
+		own_vcpu1_poll();
 		(void)window[0];		/* keep its translation cached */
 		if (p != seen_phase) {
 			report[p & 7] = window[0];
@@ -125,7 +130,8 @@ static void __attribute__((noreturn, used)) vcpu1_main(void)
 	}
 }
 
-/* A context that brings vCPU 1 up on our tables at vcpu1_main. */
+/* A context that brings vCPU 1 up at vcpu1_main, on its own tables,
+ * GDT and LDT. */
 static void good_context(void)
 {
 	memset(&ctx, 0, sizeof(ctx));
@@ -138,7 +144,7 @@ static void good_context(void)
 	ctx.user_regs.rflags = 0x200;
 	ctx.kernel_ss = FLAT_KERNEL_SS;
 	ctx.kernel_sp = ctx.user_regs.rsp;
-	ctx.ctrlreg[3] = pt_frame((const void *)si->pt_base);
+	own_context(&ctx);
 	ctx.trap_ctxt[6] = (struct trap_info){ 6, 0, FLAT_KERNEL_CS, (uint64_t)(uintptr_t)minios_trap_6 };
 	ctx.trap_ctxt[13] = (struct trap_info){ 13, 0, FLAT_KERNEL_CS, (uint64_t)(uintptr_t)minios_trap_13 };
 	ctx.trap_ctxt[14] = (struct trap_info){ 14, 0, FLAT_KERNEL_CS, (uint64_t)(uintptr_t)minios_trap_14 };
@@ -187,20 +193,26 @@ static void hostile(void)
 	refused(-XEN_EINVAL, "8000 GDT entries (7168 at most)");
 	ctx.ldt_base = 0x1008;
 	refused(-XEN_EINVAL, "an LDT base not page-aligned");
+	own_hostile(&ctx, refused);
 	ctx.flags = 0;
 	refused(-XEN_EINVAL, "user mode without user page tables");
+	/* No LDT in these: the L4 itself must be what is refused. */
+	ctx.ldt_ents = 0;
 	ctx.ctrlreg[3] = 0x7fff0000000ULL;
 	refused(-XEN_EINVAL, "a CR3 beyond its memory");
 	if (!pt_translated()) {
 		/* Shared page tables validate the L4: a writable page, a
 		 * frame that is not the domain's, a table naming another's
 		 * frame. */
+		ctx.ldt_ents = 0;
 		ctx.ctrlreg[3] = pt_frame(page_a);
 		refused(-XEN_EINVAL, "a CR3 that is a writable page of its own");
+		ctx.ldt_ents = 0;
 		ctx.ctrlreg[3] = 0x1000;
 		refused(-XEN_EINVAL, "a CR3 that is not its own frame");
 		bad_l4[5] = 0x2000 | PT_P | PT_W | PT_U;
 		expect(pt_make_table(bad_l4) == 0, "a would-be L4 made read-only");
+		ctx.ldt_ents = 0;
 		ctx.ctrlreg[3] = pt_frame(bad_l4);
 		refused(-XEN_EINVAL, "a CR3 whose L4 maps a frame not its own");
 	}
@@ -319,6 +331,7 @@ int guest_main(const struct start_info *start)
 	expect(shared && trap_init() == 0 && pt_init(si) == 0, "shared_info, trap table, paging");
 	if (!shared)
 		return SHUTDOWN_crash;
+	expect(own_build(si) == 0, "vCPU 1's own page tables, GDT and LDT pages");
 	page_a[0] = MAGIC_A;
 	page_b[0] = MAGIC_B;
 	hostile();
@@ -333,11 +346,14 @@ int guest_main(const struct start_info *start)
 	expect(vcpu_op(VCPUOP_is_up, (1ULL << 32) | 1, NULL) == 1,
 	       "the vCPU id is 32 bits, as in Xen: (1 << 32) | 1 is vCPU 1");
 	expect(counting(), "vCPU 1 runs and counts");
+	own_check_ldt();
 	expect(phase_seen(1) && report[1] == MAGIC_A, "vCPU 1 reads page A through the window");
 	events();
 	shootdown(2, page_b, MAGIC_B, 0, "UVMF_ALL");
 	shootdown(3, page_a, MAGIC_A, 1, "a vCPU mask");
 	shootdown(4, page_b, MAGIC_B, 2, "MMUEXT_INVLPG_ALL");
+	own_check_descriptors();
+	own_check_grants();
 	down_up();
 	con_printf("pvsmp: %u checks failed; taking the last vCPU down\n", failures);
 	vcpu_op(VCPUOP_down, 0, NULL);

@@ -18,8 +18,10 @@
  * Xen maps the frames into a per-vCPU GDT area; Umbra copies them into
  * the bottom 56 KiB of the CPU's GDT (gdt.c) when a vCPU whose
  * descriptors are not there enters, told apart by a generation number
- * that every change takes afresh, and checks each descriptor again as it
- * copies it (one that fails becomes not-present): what reaches the CPU's
+ * that every change takes afresh (an update_descriptor into a frame
+ * another vCPU has loaded kicks that one's pCPU out of the guest and
+ * waits, pv_flush.c, so the change is there at once, as with Xen's
+ * mapping), and checks each descriptor again as it copies it (one that fails becomes not-present): what reaches the CPU's
  * GDT is checked whatever happened to the frame meanwhile (a domain on
  * paging=shadow, whose own mappings shared-pt does not type, could write
  * it). The hypervisor's own descriptors are in the reserved page above,
@@ -227,11 +229,38 @@ long pv_set_gdt_frames(struct vcpu *v, const uint64_t *frames, uint64_t ents)
 	return rc;
 }
 
+static bool has_frame(const uint64_t *mfns, unsigned int ents, uint64_t mfn)
+{
+	for (unsigned int i = 0; i < frames_of(ents); i++)
+		if (mfns[i] == mfn)
+			return true;
+	return false;
+}
+
+/* Every vCPU of d reloads its descriptors at its next entry; the mask of
+ * those but `self` whose GDT or LDT holds frame mfn (they must not run
+ * on with the old descriptor). Under pv_mm_lock. */
+static uint64_t descriptors_changed(struct domain *d, const struct vcpu *self, uint64_t mfn)
+{
+	uint64_t mask = 0;
+
+	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+		struct vcpu *w = d->vcpus[i];
+
+		__atomic_store_n(&w->pv.gdt_gen, next_generation(), __ATOMIC_SEQ_CST);
+		if (w != self && (has_frame(w->pv.gdt_mfn, w->pv.gdt_ents, mfn) ||
+				  has_frame(w->pv.ldt_mfn, w->pv.ldt_ents, mfn)))
+			mask |= 1ULL << w->id;
+	}
+	return mask;
+}
+
 /* update_descriptor(maddr, desc): one 8-byte descriptor in a frame of the
  * guest's own that is a descriptor page or an ordinary page, never a page
  * table; checked as set_gdt checks. */
 static long update_descriptor(struct vcpu *v, uint64_t maddr, uint64_t desc)
 {
+	uint64_t kick = 0;
 	struct spt_machine *m = pv_mm_machine();
 	uint64_t mfn = guest_frame(v->domain, maddr >> PAGE_SHIFT), pfn;
 	const struct spt_frame *f;
@@ -248,15 +277,19 @@ static long update_descriptor(struct vcpu *v, uint64_t maddr, uint64_t desc)
 	if (f->type_count && f->type != SPT_TYPE_SEG && f->type != SPT_TYPE_WRITABLE)
 		goto out;		/* a page table, or the hypervisor's */
 	__atomic_store_n((uint64_t *)phys_to_virt(maddr), desc, __ATOMIC_RELAXED);
-	/* Any vCPU of the domain may have this frame in its GDT: each
-	 * reloads its descriptors at its next entry. */
 	if (f->type_count && f->type == SPT_TYPE_SEG)
-		for (unsigned int i = 0; i < v->domain->nr_vcpus; i++)
-			v->domain->vcpus[i]->pv.gdt_gen = next_generation();
+		kick = descriptors_changed(v->domain, v, mfn);
 	rc = 0;
 out:
 	pv_mm_unlock();
+	if (kick)
+		pv_kick_vcpus(v->domain, kick);
 	return rc;
+}
+
+bool pv_gdt_current(const struct vcpu *v, const struct percpu *p)
+{
+	return p->pv_gdt_gen == __atomic_load_n(&v->pv.gdt_gen, __ATOMIC_SEQ_CST);
 }
 
 /* The guest's LDT entries into this CPU's copy, each checked again. */

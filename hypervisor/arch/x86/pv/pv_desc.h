@@ -19,6 +19,10 @@ void pv_gdt_load(struct vcpu *v, struct percpu *p);
 /* CPU cpu's copy of the running guest's LDT, and its size (pv_view.c). */
 const void *pv_ldt_table(unsigned int cpu, uint64_t *bytes);
 
+/* Are v's descriptors in this CPU's GDT still what its frames hold (no
+ * update_descriptor since pv_gdt_load)? */
+bool pv_gdt_current(const struct vcpu *v, const struct percpu *p);
+
 /* A code selector the guest may run on (RPL aside): the flat ring-3
  * ones or a present DPL-3 code segment among its own GDT entries (never
  * the LDT, null, or the hypervisor's reserved page). */

@@ -54,9 +54,9 @@ void pv_flush_leave(struct percpu *p)
 	__atomic_store_n(&p->pv_guest, NULL, __ATOMIC_RELEASE);
 }
 
-/* Is cpu in the guest (of d, or of any PV domain) without having seen
- * generation gen? */
-static bool stale(const struct percpu *p, const struct domain *d, uint64_t gen)
+/* Is cpu in the guest (of d, one of the vCPUs in mask, or of any PV
+ * domain) without having seen generation gen? */
+static bool stale(const struct percpu *p, const struct domain *d, uint64_t mask, uint64_t gen)
 {
 	const struct vcpu *g = __atomic_load_n(&p->pv_guest, __ATOMIC_SEQ_CST);
 
@@ -65,23 +65,23 @@ static bool stale(const struct percpu *p, const struct domain *d, uint64_t gen)
 	if (!d)
 		return (int64_t)(__atomic_load_n(&p->pv_flush_seen, __ATOMIC_ACQUIRE) - gen) < 0;
 	/* g is d's while it is in the guest here; d outlives this call. */
-	return g->domain == d &&
+	return g->domain == d && (mask >> g->id & 1) &&
 	       (int64_t)(__atomic_load_n(&g->pv.tlb_seen, __ATOMIC_ACQUIRE) - gen) < 0;
 }
 
-static void flush_cpus(const struct domain *d, uint64_t gen)
+static void flush_cpus(const struct domain *d, uint64_t mask, uint64_t gen)
 {
 	unsigned int self = smp_processor_id();
 	uint64_t start = rdtsc();
 	bool warned = false;
 
 	for (unsigned int c = 0; c < MAX_CPUS; c++)
-		if (c != self && percpu_area[c].online && stale(&percpu_area[c], d, gen))
+		if (c != self && percpu_area[c].online && stale(&percpu_area[c], d, mask, gen))
 			apic_send_ipi(percpu_area[c].apic_id, VECTOR_IPI);
 	for (unsigned int c = 0; c < MAX_CPUS; c++) {
 		if (c == self || !percpu_area[c].online)
 			continue;
-		while (stale(&percpu_area[c], d, gen)) {
+		while (stale(&percpu_area[c], d, mask, gen)) {
 			uint64_t ms = (rdtsc() - start) / tsc_khz;
 
 			if (ms >= FLUSH_WARN_MS && !warned) {
@@ -104,7 +104,7 @@ void pv_flush_all(void)
 	uint64_t gen = __atomic_add_fetch(&machine_gen, 1, __ATOMIC_SEQ_CST);
 
 	write_cr3(read_cr3());
-	flush_cpus(NULL, gen);
+	flush_cpus(NULL, ~0ULL, gen);
 }
 
 void pv_flush_domain(struct domain *d)
@@ -112,5 +112,14 @@ void pv_flush_domain(struct domain *d)
 	uint64_t gen = __atomic_add_fetch(&d->tlb_gen, 1, __ATOMIC_SEQ_CST);
 
 	write_cr3(read_cr3());
-	flush_cpus(d, gen);
+	flush_cpus(d, ~0ULL, gen);
+}
+
+/* Only the vCPUs in mask are waited for; d's others see the new
+ * generation at their next entry all the same. */
+void pv_kick_vcpus(struct domain *d, uint64_t mask)
+{
+	uint64_t gen = __atomic_add_fetch(&d->tlb_gen, 1, __ATOMIC_SEQ_CST);
+
+	flush_cpus(d, mask, gen);
 }

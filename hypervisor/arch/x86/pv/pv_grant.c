@@ -1,9 +1,10 @@
 /*
  * Grant mappings for PV domains (common/grant_map.c calls these), as Xen
  * does them for a PV guest with GNTMAP_host_map: host_addr is a virtual
- * address of the mapper, and the L1 entry that maps it in the mapper's
- * current tables gets the granted machine frame. The entry goes through
- * shared-pt like any other (spt_pt_update), so the frame is counted: a
+ * address of the mapper, and the L1 entry that maps it in the calling
+ * vCPU's current tables (each vCPU may have its own) gets the granted
+ * machine frame. The entry goes through shared-pt like any other
+ * (spt_pt_update), so the frame is counted: a
  * general reference and, for a writable mapping, the writable type,
  * which keeps the granter from turning the frame into a page table while
  * it is mapped (and the grant entry's GTF_reading/GTF_writing keep it
@@ -16,11 +17,13 @@
  * common code turns one back into the guest frame it keeps with
  * arch_guest_frame_gfn (pv_frame_gfn).
  *
- * Unmapping clears the entry (shared-pt drops the references) and makes
- * sure no TLB still holds it: the mapper's own call returns to the guest
- * through a CR3 load; when another domain's destruction takes the
- * mapping down, the mapper's vCPU is kicked and waited for until it has
- * entered the guest again with a fresh CR3 (or is off every pCPU).
+ * Unmapping clears the entry (found through the caller's tables too; at
+ * a teardown, with no caller, in whichever vCPU's tables still hold it;
+ * shared-pt drops the references) and makes sure no TLB still holds it:
+ * the mapper's own call returns to the guest through a CR3 load; when
+ * another domain's destruction takes the mapping down, the mapper's vCPU
+ * is kicked and waited for until it has entered the guest again with a
+ * fresh CR3 (or is off every pCPU).
  */
 #include <asm/layout.h>
 #include <asm/paging.h>
@@ -110,16 +113,18 @@ static uint64_t pte_entry(const struct domain *ld, uint64_t maddr)
 	return maddr;
 }
 
-/* The L1 entry a grant operation names: by virtual address, or (pte) by
- * its own machine address. Under pv_mm_lock. */
-static uint64_t entry_of(struct domain *ld, uint64_t addr, bool pte)
+/* The L1 entry a grant operation names: by virtual address in the
+ * calling vCPU's tables (Xen walks the caller's), or (pte) by its own
+ * machine address. Under pv_mm_lock. */
+static uint64_t entry_of(struct vcpu *v, uint64_t addr, bool pte)
 {
-	return pte ? pte_entry(ld, addr) : pv_l1_entry_of(ld->vcpus[0], addr);
+	return pte ? pte_entry(v->domain, addr) : pv_l1_entry_of(v, addr);
 }
 
-int pv_grant_map(struct domain *ld, uint16_t owner, uint64_t va, uint64_t maddr, bool writable,
+int pv_grant_map(struct vcpu *v, uint16_t owner, uint64_t va, uint64_t maddr, bool writable,
 		 bool pte)
 {
+	struct domain *ld = v->domain;
 	struct spt_flush flush = { 0 };
 	uint64_t entry;
 	int rc;
@@ -129,7 +134,7 @@ int pv_grant_map(struct domain *ld, uint16_t owner, uint64_t va, uint64_t maddr,
 	if (pv_translated(ld))
 		return -EOPNOTSUPP;	/* paging=shadow: pv_grant_shadow.c */
 	enter(ld);
-	entry = entry_of(ld, va, pte);
+	entry = entry_of(v, va, pte);
 	allow(owner, ld->id, maddr >> PAGE_SHIFT, writable);
 	rc = entry ? spt_pt_update(&ld->pv->spt, entry, grant_pte(maddr, writable), false, &flush) :
 	     -EINVAL;
@@ -196,17 +201,42 @@ static void flush_mapper(struct domain *ld)
 	pv_flush_domain(ld);
 }
 
+static uint64_t entry_value(uint64_t entry)
+{
+	return entry ? __atomic_load_n((uint64_t *)phys_to_virt(entry), __ATOMIC_RELAXED) : 0;
+}
+
 /* The L1 entry for va (pte: at va) and what it holds now, under
  * pv_mm_lock. */
-static uint64_t entry_now(struct domain *ld, uint64_t va, bool pte, uint64_t *cur)
+static uint64_t entry_now(struct vcpu *v, uint64_t va, bool pte, uint64_t *cur)
 {
-	uint64_t entry = entry_of(ld, va, pte);
+	uint64_t entry = entry_of(v, va, pte);
 
-	*cur = entry ? __atomic_load_n((uint64_t *)phys_to_virt(entry), __ATOMIC_RELAXED) : 0;
+	*cur = entry_value(entry);
 	return entry;
 }
 
-int pv_grant_unmap(struct domain *ld, uint64_t va, uint64_t maddr, bool writable, bool pte)
+/* A teardown has no caller: the grant's entry for va in the tables of
+ * any vCPU of ld, kernel or user (0: none holds it any more). */
+static uint64_t grant_entry_anywhere(struct domain *ld, uint64_t va, uint64_t maddr,
+				     bool writable)
+{
+	for (unsigned int i = 0; i < ld->nr_vcpus; i++) {
+		const struct vcpu *w = ld->vcpus[i];
+		uint64_t roots[2] = { w->pv.guest_cr3, w->pv.guest_user_cr3 };
+
+		for (unsigned int k = 0; k < 2; k++) {
+			uint64_t entry = pv_l1_entry_at(ld, roots[k], va);
+
+			if (entry && is_grant_pte(entry_value(entry), maddr, writable))
+				return entry;
+		}
+	}
+	return 0;
+}
+
+int pv_grant_unmap(struct domain *ld, struct vcpu *v, uint64_t va, uint64_t maddr, bool writable,
+		   bool pte)
 {
 	struct spt_flush flush = { 0 };
 	uint64_t entry, cur;
@@ -215,7 +245,12 @@ int pv_grant_unmap(struct domain *ld, uint64_t va, uint64_t maddr, bool writable
 	if ((!pte && !va_ok(va)) || pv_translated(ld))
 		return -EINVAL;
 	enter(ld);
-	entry = entry_now(ld, va, pte, &cur);
+	if (v || pte) {
+		entry = entry_now(v ? v : ld->vcpus[0], va, pte, &cur);
+	} else {
+		entry = grant_entry_anywhere(ld, va, maddr, writable);
+		cur = entry_value(entry);
+	}
 	/* Only the grant's own mapping is taken down. */
 	if (entry && is_grant_pte(cur, maddr, writable))
 		rc = spt_pt_update(&ld->pv->spt, entry, 0, false, &flush);
@@ -230,9 +265,10 @@ int pv_grant_unmap(struct domain *ld, uint64_t va, uint64_t maddr, bool writable
  * gives them up at new_va, so nothing it maps drops to no reference on
  * the way; a frame of another domain it maps (a grant mapping itself) is
  * allowed at va for that one update, as it is already mapped. */
-int pv_grant_replace(struct domain *ld, uint64_t va, uint64_t maddr, bool writable,
+int pv_grant_replace(struct vcpu *v, uint64_t va, uint64_t maddr, bool writable,
 		     uint64_t new_va)
 {
+	struct domain *ld = v->domain;
 	struct spt_machine *m = pv_mm_machine();
 	struct spt_flush flush = { 0 };
 	uint64_t entry, cur, from, moved;
@@ -242,8 +278,8 @@ int pv_grant_replace(struct domain *ld, uint64_t va, uint64_t maddr, bool writab
 	if (!va_ok(va) || !va_ok(new_va) || pv_translated(ld))
 		return -EINVAL;
 	enter(ld);
-	entry = entry_now(ld, va, false, &cur);
-	from = entry_now(ld, new_va, false, &moved);
+	entry = entry_now(v, va, false, &cur);
+	from = entry_now(v, new_va, false, &moved);
 	if (!entry || !from || !is_grant_pte(cur, maddr, writable) || entry == from)
 		goto out;
 	if (moved & PTE_P)

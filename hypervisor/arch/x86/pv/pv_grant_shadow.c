@@ -77,13 +77,13 @@ static bool is_grant_pte(const struct domain *d, uint64_t cur, unsigned int slot
 	return !((cur ^ grant_pte(d, slot, writable)) & ~PTE_GRANT_IGNORED);
 }
 
-/* The guest-physical address of va's L1 entry in vCPU 0's kernel tables
- * (as the shared-pt path uses vCPU 0's), or 0. */
-static uint64_t entry_of(struct domain *ld, uint64_t va)
+/* The guest-physical address of va's L1 entry in the calling vCPU's
+ * kernel tables (Xen walks the caller's), or 0. */
+static uint64_t entry_of(struct vcpu *v, uint64_t va)
 {
-	if (!mmu_va_is_canonical(va) || !pv_guest_va_ok(va) || !ld->vcpus[0])
+	if (!mmu_va_is_canonical(va) || !pv_guest_va_ok(va))
 		return 0;
-	return pv_shadow_l1_entry(ld->vcpus[0], va);
+	return pv_shadow_l1_entry(v, va);
 }
 
 /* GNTMAP_contains_pte: the entry at gpa, or 0. */
@@ -95,9 +95,9 @@ static uint64_t pte_entry(struct domain *ld, uint64_t gpa)
 	return gpa;
 }
 
-static uint64_t entry_at(struct domain *ld, uint64_t addr, bool pte)
+static uint64_t entry_at(struct vcpu *v, uint64_t addr, bool pte)
 {
-	return pte ? pte_entry(ld, addr) : entry_of(ld, addr);
+	return pte ? pte_entry(v->domain, addr) : entry_of(v, addr);
 }
 
 /* The frame leaves the p2m; then no shadow entry and no TLB keeps it. */
@@ -107,10 +107,11 @@ static void window_close(struct domain *ld, unsigned int slot)
 	pv_shadow_p2m_changed(ld);
 }
 
-int pv_grant_map_slot(struct domain *ld, unsigned int slot, uint64_t va, uint64_t maddr,
+int pv_grant_map_slot(struct vcpu *v, unsigned int slot, uint64_t va, uint64_t maddr,
 		      bool writable, bool pte)
 {
-	uint64_t entry = entry_at(ld, va, pte);
+	struct domain *ld = v->domain;
+	uint64_t entry = entry_at(v, va, pte);
 
 	if (slot >= PV_GRANT_WINDOWS || !entry)
 		return -EINVAL;
@@ -133,16 +134,17 @@ static uint64_t entry_read(struct domain *ld, uint64_t entry)
 /* Only the grant's own entry is taken down (Xen's check); with new_va,
  * that address's entry moves over it and is cleared (unmap_and_replace,
  * Xen's steal_linear_addr). */
-int pv_grant_unmap_slot(struct domain *ld, unsigned int slot, uint64_t va, bool writable,
+int pv_grant_unmap_slot(struct vcpu *v, unsigned int slot, uint64_t va, bool writable,
 			bool pte, uint64_t new_va)
 {
-	uint64_t entry = entry_at(ld, va, pte), from = 0, moved = 0;
+	struct domain *ld = v->domain;
+	uint64_t entry = entry_at(v, va, pte), from = 0, moved = 0;
 
 	if (slot >= PV_GRANT_WINDOWS || !entry ||
 	    !is_grant_pte(ld, entry_read(ld, entry), slot, writable))
 		return -EINVAL;
 	if (new_va) {
-		from = entry_of(ld, new_va);
+		from = entry_of(v, new_va);
 		if (!from || from == entry)
 			return -EINVAL;
 		moved = entry_read(ld, from);

@@ -44,15 +44,22 @@ void pv_flush_enter(struct vcpu *v, struct percpu *p);
 void pv_flush_leave(struct percpu *p);
 void pv_flush_all(void);
 void pv_flush_domain(struct domain *d);
+/* The same for d's vCPUs in mask (bit i: vCPU i) on other pCPUs, without
+ * flushing this one: each has left the guest, or entered it again past
+ * pv_vcpu_run's checks, when this returns (pv_desc.c: a descriptor
+ * change reaches them at once). */
+void pv_kick_vcpus(struct domain *d, uint64_t mask);
 
 /* The machine's frame table and hypervisor slots, once. 0 or -ENOMEM. */
 int pv_mm_init(void);
 void pv_mm_lock(struct domain *d);
 void pv_mm_unlock(void);
 struct spt_machine *pv_mm_machine(void);
-/* The machine address of the L1 entry that maps va in v's guest tables,
- * or 0 (pv_mmu.c). Under pv_mm_lock. */
+/* The machine address of the L1 entry that maps va in v's (kernel)
+ * guest tables, or in those at root (an L4's machine address), or 0
+ * (pv_mmu.c). Under pv_mm_lock. */
 uint64_t pv_l1_entry_of(struct vcpu *v, uint64_t va);
+uint64_t pv_l1_entry_at(struct domain *d, uint64_t root, uint64_t va);
 /* shared-pt's `granted` hook (pv_grant.c). */
 bool pv_grant_allowed(void *ctx, uint16_t owner, uint16_t grantee, uint64_t mfn, bool writable);
 /* The guest-physical address of machine address maddr if d owns it. */

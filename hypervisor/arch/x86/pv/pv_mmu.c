@@ -200,17 +200,21 @@ long pv_do_mmuext_op(struct vcpu *v, uint64_t *args)
 	return run_batch(v, args, pv_translated(v->domain) ? &sb : &b);
 }
 
-/* The machine address of the L1 entry that maps va in the vCPU's guest
- * tables, or 0: every table on the way the domain's own, no superpage. */
-uint64_t pv_l1_entry_of(struct vcpu *v, uint64_t va)
+/* The machine address of the L1 entry that maps va in the guest tables
+ * at root (an L4's machine address), or 0: every table on the way the
+ * domain's own, no superpage. */
+uint64_t pv_l1_entry_at(struct domain *d, uint64_t root, uint64_t va)
 {
-	uint64_t table = v->pv.guest_cr3 & PTE_ADDR_MASK, gpa;
+	uint64_t table = root & PTE_ADDR_MASK, gpa;
+
+	if (!table)
+		return 0;
 
 	for (int level = 4; level >= 2; level--) {
 		const uint64_t *t;
 		uint64_t e;
 
-		if (pv_maddr_to_gpa(v->domain, table, &gpa))
+		if (pv_maddr_to_gpa(d, table, &gpa))
 			return 0;
 		t = phys_to_virt(table);
 		e = __atomic_load_n(&t[pt_index(va, level)], __ATOMIC_RELAXED);
@@ -218,9 +222,14 @@ uint64_t pv_l1_entry_of(struct vcpu *v, uint64_t va)
 			return 0;
 		table = e & PTE_ADDR_MASK;
 	}
-	if (pv_maddr_to_gpa(v->domain, table, &gpa))
+	if (pv_maddr_to_gpa(d, table, &gpa))
 		return 0;
 	return table + pt_index(va, 1) * sizeof(uint64_t);
+}
+
+uint64_t pv_l1_entry_of(struct vcpu *v, uint64_t va)
+{
+	return pv_l1_entry_at(v->domain, v->pv.guest_cr3, va);
 }
 
 /* update_va_mapping's flags beyond the flush type: UVMF_LOCAL (0),

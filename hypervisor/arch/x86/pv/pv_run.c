@@ -161,6 +161,13 @@ bool pv_vcpu_run(struct vcpu *v)
 		write_cr0(read_cr0() | CR0_TS);
 	/* A flush another pCPU asked for (pv_flush.c), until the exit. */
 	pv_flush_enter(v, this_cpu());
+	/* A descriptor another vCPU changed since they were copied: its
+	 * writer either sees this CPU in the guest now and kicks it out, or
+	 * is seen here; then round again, to copy them afresh. */
+	if (!pv_gdt_current(v, this_cpu())) {
+		pv_flush_leave(this_cpu());
+		return false;
+	}
 	/* pv_enter loads the guest's tables and, with xpti, the exit path
 	 * Umbra's own again before any C code runs (pv_view.c). */
 	pv_debug_enter(v);

@@ -2,14 +2,18 @@
  * VCPUOP_initialise for a PV vCPU (docs/pv.md, "More than one vCPU"):
  * Xen's struct vcpu_guest_context, checked as Xen's arch_set_info_guest
  * checks it, then installed: registers, FPU image, trap table, GDT
- * frames, kernel stack, callbacks, segment bases and the page tables.
+ * frames, LDT, kernel stack, callbacks, segment bases and the page
+ * tables.
  *
  * Every address must be canonical (and handlers, callbacks and segment
  * bases outside the hypervisor's part of the address space, as
  * set_trap_table, callback_op and set_segment_base demand), debug
  * registers set_debugreg would take, at most 7168
  * GDT entries, an LDT page-aligned with at most 8192 entries, a user L4
- * when the vCPU starts in user mode: else -EINVAL. ctrlreg[3] names the
+ * when the vCPU starts in user mode: else -EINVAL. The LDT is taken as
+ * MMUEXT_SET_LDT takes it (pv_set_ldt: its pages found through the new
+ * kernel tables now, where Xen finds them at their first use; one not
+ * mapped there, or not fit to be descriptors, -EINVAL). ctrlreg[3] names the
  * kernel's L4 as Xen's xen_pfn_to_cr3 does: on shared page tables a
  * machine frame of the domain's that shared-pt validates as an L4 (and
  * holds as the vCPU's base pointer, Xen's guest_table), translated a
@@ -93,10 +97,30 @@ static int check_head(const struct ctx_head *h, const struct ctx_tail *t)
 		return -EINVAL;
 	if (!(h->flags & VGCF_IN_KERNEL) && !t->ctrlreg[1])
 		return -EINVAL;		/* user mode needs user page tables */
-	/* What a secondary vCPU cannot have yet: an LDT. */
-	if (t->ldt_ents)
-		return -EOPNOTSUPP;
 	return 0;
+}
+
+/* The LDT at base, its pages looked up in the kernel tables the context
+ * names (at root, as pv_translate walks them: a machine address on
+ * shared page tables, a guest-physical one translated) before those
+ * become the vCPU's: the walk only reads them, and what it finds is
+ * checked by pv_set_ldt. 0 or -EINVAL; nothing kept on error. */
+static long set_ldt(struct vcpu *v, uint64_t root, uint64_t base, uint64_t ents)
+{
+	uint64_t cr3 = v->pv.guest_cr3;
+	bool kernel = v->pv.kernel_mode;
+	long rc;
+
+	if (!ents)
+		return 0;
+	pv_mm_lock(v->domain);
+	v->pv.guest_cr3 = root;
+	v->pv.kernel_mode = true;
+	rc = pv_set_ldt(v, base, ents);
+	v->pv.guest_cr3 = cr3;
+	v->pv.kernel_mode = kernel;
+	pv_mm_unlock();
+	return rc ? -EINVAL : 0;
 }
 
 static bool trap_ok(const struct trap_info *ti)
@@ -290,6 +314,9 @@ long pv_vcpu_initialise(struct vcpu *caller, struct vcpu *v, uint64_t arg)
 		goto fail_traps;
 	kernel = t.ctrlreg[3] >> PAGE_SHIFT;
 	user = t.ctrlreg[1] >> PAGE_SHIFT;
+	rc = set_ldt(v, kernel << PAGE_SHIFT, t.ldt_base, t.ldt_ents);
+	if (rc)
+		goto fail_gdt;
 	rc = pv_translated(v->domain) ? set_bases_shadow(v, kernel, user)
 				      : set_bases_shared(v, kernel, user);
 	if (rc) {
