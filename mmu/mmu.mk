@@ -24,7 +24,7 @@ $(call cmocka_test,$(MMU_TEST_BIN)/$(1),$(BUILD)/san/$(MMU_TEST_DIR)/$(1).o $(MM
 endef
 
 MMU_TESTS := test_walk test_walk32 test_walk_prop test_npt test_npt_prop test_shadow test_shadow_diff \
-	test_shadow32 test_defer_free
+	test_shadow32 test_shadow_xonly test_defer_free
 $(foreach t,$(MMU_TESTS),$(eval $(call mmu_test,$(t))))
 
 # libFuzzer target: the differential model driven by fuzzer bytes.

@@ -111,6 +111,23 @@ struct shadow_config {
 	 * With may_exec, guest memory is shadowed in 4 KiB leaves only, and
 	 * the processor must run the shadows with EFER.NXE. NULL: off. */
 	bool (*may_exec)(void *ctx, uint64_t mfn);
+	/* One page of the caller's a guest may run but neither read nor
+	 * write (PV guests' execute-only hypercall page, docs/pv.md): guest
+	 * frame xonly_gfn is machine frame xonly_mfn. A shadow leaf mapping
+	 * it is made on an instruction fetch only, user, never writable,
+	 * under protection key xonly_key whatever the guest entry says (the
+	 * guest's NX, caching and global bits still count); a read or write
+	 * the guest's tables allow there is the guest's #PF with P, PK (U,
+	 * W as accessed), which is what the processor reports once the
+	 * caller keeps that key's access-disable set in the guest's PKRU.
+	 * Nothing else reaches the frame: ops.p2m is not asked for
+	 * xonly_gfn, which is no table (a walk through it is
+	 * SHADOW_P2M_FAULT) and takes no shadow_pt_write (-ENOENT);
+	 * may_exec is not asked either. ops.p2m must not name xonly_mfn.
+	 * xonly_key 1..15; 0: none. */
+	uint64_t xonly_gfn;
+	uint64_t xonly_mfn;
+	unsigned int xonly_key;
 };
 
 struct shadow_counters {

@@ -61,7 +61,11 @@ static int check_against_guest(struct shadow_domain *d, const struct sh_page *sp
 		return 0;
 	}
 	CHECK(!(e & PTE_W) || (g & PTE_W), "shadow more writable than the guest");
-	CHECK(!(e & PTE_U) || (g & PTE_U) || d->cfg.force_user, "shadow more user than the guest");
+	/* The execute-only frame is user in every leaf: keys only bind
+	 * user pages (its form is checked in check_entry). */
+	CHECK(!(e & PTE_U) || (g & PTE_U) || d->cfg.force_user ||
+	      (!child && sh_xonly_mfn(d, sh_leaf_mfn(e, sp->level))),
+	      "shadow more user than the guest");
 	CHECK(!(e & PTE_W) || !child || !sh_linear_self(d, sp, child),
 	      "linear L4 self-map writable in the shadow");
 	CHECK(!(g & PTE_NX) || !(d->cmode.efer & MMU_EFER_NXE) || (e & PTE_NX),
@@ -76,7 +80,7 @@ static int check_against_guest(struct shadow_domain *d, const struct sh_page *sp
 		CHECK(!(e & PTE_W) || (g & PTE_D), "split page writable before the guest's D");
 	} else {
 		CHECK(sp->level == 1 || gv.large, "shadow leaf for a guest table entry");
-		CHECK(!sh_p2m(d, gv.leaf_gfn, &p) &&
+		CHECK(!sh_p2m_leaf(d, gv.leaf_gfn, &p) &&
 		      p.mfn == (pte_leaf_addr(e, sp->level) >> PAGE_SHIFT),
 		      "shadow leaf maps another frame than the p2m says");
 		CHECK(!(e & PTE_W) || ((g & PTE_D) && p.writable), "writable before D or p2m allows");
@@ -114,10 +118,16 @@ static int check_entry(struct shadow_domain *d, const struct sh_page *sp, uint32
 			CHECK(sp->level == 2 ? !sh_region_has_pt(d, mfn) : !sh_mfn_is_pt(d, mfn),
 			      "page table mapped writable");
 		}
+		/* cfg.xonly_*: the execute-only frame in its one form. */
+		CHECK(!sh_xonly_mfn(d, sh_leaf_mfn(e, sp->level)) ||
+		      (sp->level == 1 && (e & (PTE_W | PTE_U | PTE_PKEY_MASK)) ==
+		       (PTE_U | (uint64_t)d->cfg.xonly_key << PTE_PKEY_SHIFT)),
+		      "execute-only frame mapped writable or without its key");
 		/* cfg.may_exec: W^X, and only approved frames run. */
 		CHECK(!d->cfg.may_exec || (e & PTE_NX) ||
 		      (sp->level == 1 && !(e & PTE_W) &&
-		       shadow_mfn_exec_ok(d, sh_leaf_mfn(e, 1))),
+		       (shadow_mfn_exec_ok(d, sh_leaf_mfn(e, 1)) ||
+			sh_xonly_mfn(d, sh_leaf_mfn(e, 1)))),
 		      "leaf executable without the gate or writable too");
 	}
 	return sp->split ? 0 : check_against_guest(d, sp, idx, e, why);

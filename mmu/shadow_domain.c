@@ -31,6 +31,8 @@ static bool config_get(const struct shadow_config *cfg, struct shadow_config *c)
 		return false;
 	if (c->pool_pages && c->pool_pages < pool_min(c))
 		return false;
+	if (c->xonly_key > 15)
+		return false;
 	if (!c->hv_table)
 		for (unsigned int i = 0; i < 8; i++)
 			if (c->hv_mask[i])

@@ -93,9 +93,11 @@ uint64_t sh_split_leaf(struct shadow_domain *d, const struct sh_page *sp, int le
 			    place_attrs(sp->attrs, level), mfn);
 }
 
+/* The frame behind a guest table (or a page-table write): never the
+ * execute-only frame (cfg.xonly_*), whose bytes are not the guest's. */
 int sh_p2m(struct shadow_domain *d, uint64_t gfn, struct mmu_p2m *p)
 {
-	int err = d->ops.p2m(d->ops.ctx, gfn, p);
+	int err = sh_xonly_gfn(d, gfn) ? -ENOENT : d->ops.p2m(d->ops.ctx, gfn, p);
 
 	if (err)
 		return err;
@@ -104,10 +106,22 @@ int sh_p2m(struct shadow_domain *d, uint64_t gfn, struct mmu_p2m *p)
 	return 0;
 }
 
+/* The frame a leaf maps: sh_p2m's, or the execute-only frame (never
+ * writable; its leaves are made by sh_exec_leaf, shadow_exec.c). */
+int sh_p2m_leaf(struct shadow_domain *d, uint64_t gfn, struct mmu_p2m *p)
+{
+	if (!sh_xonly_gfn(d, gfn))
+		return sh_p2m(d, gfn, p);
+	*p = (struct mmu_p2m){ .mfn = d->cfg.xonly_mfn };
+	return 0;
+}
+
 /* Can the 2 MiB guest extent at gfn (aligned) be one shadow leaf? */
 bool sh_large_ok(struct shadow_domain *d, uint64_t gfn, struct mmu_p2m *p)
 {
 	if (d->cfg.may_exec || sh_p2m(d, gfn, p) || p->order != 9 || (p->mfn & (PT_ENTRIES - 1)))
 		return false;
+	if (d->cfg.xonly_key && d->cfg.xonly_gfn - gfn < PT_ENTRIES)
+		return false;	/* the execute-only frame is in it */
 	return !sh_region_has_pt(d, p->mfn);
 }

@@ -67,7 +67,7 @@ static int fill_split(struct fill *f, struct sh_page *sp)
 	if (sp->level == 2 && sh_large_ok(d, gfn, &p))
 		return set_leaf(f, sp, idx, sh_split_leaf(d, sp, 2, p.mfn, p.writable));
 	if (sp->level == 1) {
-		if (sh_p2m(d, gfn, &p))
+		if (sh_p2m_leaf(d, gfn, &p))
 			return 0;
 		return set_leaf(f, sp, idx, sh_split_leaf(d, sp, 1, p.mfn,
 				p.writable && !sh_mfn_is_pt(d, p.mfn)));
@@ -197,7 +197,7 @@ static int fault_once(struct shadow_vcpu *v, uint64_t va, unsigned int access,
 		d->stats.injected++;
 		return 0;
 	}
-	if (st == MMU_WALK_NO_TABLE || (st == MMU_WALK_OK && sh_p2m(d, w.addr >> PAGE_SHIFT, &p))) {
+	if (st == MMU_WALK_NO_TABLE || (st == MMU_WALK_OK && sh_p2m_leaf(d, w.addr >> PAGE_SHIFT, &p))) {
 		out->action = SHADOW_P2M_FAULT;
 		out->gpa = st == MMU_WALK_OK ? w.addr : w.table[w.level];
 		out->table = st != MMU_WALK_OK;

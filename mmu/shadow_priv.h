@@ -212,6 +212,17 @@ int sh_exec_fault(struct shadow_domain *d, unsigned int access, const struct mmu
 		  struct shadow_fault *out);
 uint64_t sh_exec_leaf(struct shadow_domain *d, uint64_t e, uint64_t mfn);
 bool sh_region_has_pt(struct shadow_domain *d, uint64_t mfn);
+
+/* cfg.xonly_*: the execute-only frame, by guest or machine frame. */
+static inline bool sh_xonly_gfn(const struct shadow_domain *d, uint64_t gfn)
+{
+	return d->cfg.xonly_key && gfn == d->cfg.xonly_gfn;
+}
+
+static inline bool sh_xonly_mfn(const struct shadow_domain *d, uint64_t mfn)
+{
+	return d->cfg.xonly_key && mfn == d->cfg.xonly_mfn;
+}
 struct sh_wmap *sh_wmap_find(struct shadow_domain *d, uint64_t region, const struct sh_page *sp);
 int sh_wmap_add(struct shadow_domain *d, struct sh_page *sp, uint64_t mfn);
 void sh_wmap_del(struct shadow_domain *d, struct sh_page *sp, uint64_t mfn);
@@ -297,6 +308,7 @@ uint64_t sh_guest_leaf(struct shadow_domain *d, uint64_t g, int level,
 uint64_t sh_split_leaf(struct shadow_domain *d, const struct sh_page *sp, int level,
 		       uint64_t mfn, bool writable);
 int sh_p2m(struct shadow_domain *d, uint64_t gfn, struct mmu_p2m *p);
+int sh_p2m_leaf(struct shadow_domain *d, uint64_t gfn, struct mmu_p2m *p);
 bool sh_large_ok(struct shadow_domain *d, uint64_t gfn, struct mmu_p2m *p);
 
 #endif

@@ -396,10 +396,104 @@ check "pages the hypervisor writes never become code: shared_info executable -EP
 check "the hypervisor said which pages it refused and why" \
 	eval 'log_has "^domain [0-9]+: frame 0x[0-9a-f]+ refused execution: inside another instruction" &&
 	      log_has "^domain [0-9]+: frame 0x[0-9a-f]+ refused execution: begins with the end of WRPKRU"'
+check "the key goes with the frame: an alias of the hypercall page runs and does not read; its own page there reads" \
+	eval 'guest_said xo "pvxonly: ok: the hypercall page mapped at another address: a call through it works" &&
+	      guest_said xo "pvxonly: ok: ... and a read there faults (PK)" &&
+	      guest_said xo "pvxonly: ok: its own page at the hypercall page'"'"'s address reads as its own; put back" &&
+	      guest_said xo "pvxonly: ok: calls through the usual address work again, reads fault again"'
+check "its own key shut by its WRPKRU: reads and writes of its page under that key #PF with PK, as the CPU gave them" \
+	eval 'guest_said xo "pvxonly: ok: its own page under its key 1, shut: a read #PF with PK (error 0x25)" &&
+	      guest_said xo "pvxonly: ok: ... a write #PF with PK (error 0x27)" &&
+	      guest_said xo "pvxonly: ok: key 1 open again: the read goes through"'
 check "no check in pvxonly failed, it shut down normally" \
 	eval 'guest_said xo "pvxonly: 0 failed" && stopped_with xo poweroff'
 check "the neighbours finished (PV and PVH), nothing crashed" \
 	eval 'stopped_with pn poweroff && stopped_with nb poweroff && [ "$(log_count ": crashed: ")" = 0 ]'
+scenario_end "$s"
+
+# The execute-only hypervisor translated (paging=shadow; docs/pv.md,
+# "Translated paging"): the same attacks meet the shadow engine, which
+# accepts any mapping the guest writes and refuses at the access. The
+# hypercall page is a guest frame above its RAM that every mapping
+# reaches user, read-only, under key 15, filled on fetches only; a page
+# is scanned when first fetched and again after every write to it.
+s=pv-xonly-shadow
+m=$(pv_module xs pvxonly 16M paging=shadow)
+m+=$(pv_module pn pvhello 16M paging=shadow -- status=0)
+m+=$(module nb hello nested 8M status=0)
+boot "$s" "$HVM_ELF" "$HVM_CMDLINE" "$m"
+check "QEMU powered off (33)" rc_is 33
+check "shadow: pvxonly created with paging=shadow, and it knows it is translated" \
+	eval 'log_has "^domain [0-9]+ \(xs\): 16 MiB, 1 vCPU, PV, paging=shadow, pool [0-9]+ KiB$" &&
+	      guest_said xs "pvxonly: paging translated (shadow)"'
+check "shadow: calls through the hypervisor's hypercall page work; PKRU has key 15 access- and write-disabled" \
+	eval 'guest_said xs "pvxonly: ok: a call into the hypercall page works (xen_version 4.17)" &&
+	      guest_said xs "pvxonly: ok: PKRU has the hypervisor'"'"'s key 15 access- and write-disabled"'
+check "shadow: reading the hypercall page: #PF with the PK bit (0x25); writing it: #PF" \
+	eval 'guest_said xs "pvxonly: ok: reading the hypercall page: #PF, present, user, PK (error 0x25)" &&
+	      guest_said xs "pvxonly: ok: writing the hypercall page: #PF, present, write, user"'
+check "shadow: its L1 names a frame above its RAM under key 15; mapped writable or without the key it still faults" \
+	eval 'guest_said xs "pvxonly: ok: translated: its L1 maps the hypercall page read-only under key 15, a frame above its RAM" &&
+	      guest_said xs "pvxonly: ok: translated: the hypervisor'"'"'s frame mapped writable: a write #PF, a read #PF (PK)" &&
+	      guest_said xs "pvxonly: ok: translated: mapped without the hypervisor'"'"'s key: a read still #PF (PK)" &&
+	      guest_said xs "pvxonly: ok: mapping it again as it is: allowed, and a read still faults (PK)" &&
+	      guest_said xs "pvxonly: ok: translated: the frame after it: nothing there, a read #PF (not present)"'
+check "shadow: the key goes with the frame: an alias runs and does not read; its own page at that address reads" \
+	eval 'guest_said xs "pvxonly: ok: the hypercall page mapped at another address: a call through it works" &&
+	      guest_said xs "pvxonly: ok: ... and a read there faults (PK)" &&
+	      guest_said xs "pvxonly: ok: its own page at the hypercall page'"'"'s address reads as its own; put back" &&
+	      guest_said xs "pvxonly: ok: calls through the usual address work again, reads fault again"'
+check "shadow: WRPKRU and XRSTOR in its code rewritten at the first fetch, emulated with key 15 kept shut" \
+	eval 'guest_said xs "pvxonly: ok: the WRPKRU in its code was rewritten one-to-one (0F 01 EF -> 0F B9 EF)" &&
+	      guest_said xs "pvxonly: ok: WRPKRU of 0 is emulated: keys 0-14 open, key 15 stays shut" &&
+	      guest_said xs "pvxonly: ok: after it, reading the hypercall page still faults" &&
+	      guest_said xs "pvxonly: ok: WRPKRU keeps the guest'"'"'s own keys as it asked" &&
+	      guest_said xs "pvxonly: ok: the XRSTOR in its code was rewritten one-to-one (0F AE /5 -> 0F B9 /5)" &&
+	      guest_said xs "pvxonly: ok: XRSTOR with PKRU (bit 9) in its mask: #UD, as without XSAVE; the key stays shut"'
+check "shadow: hidden WRPKRU and XRSTOR, WRPKRU across a page end: mapped executable, refused at the fetch, nothing ran" \
+	eval 'guest_said xs "pvxonly: ok: translated: a page with WRPKRU hidden in an immediate may be mapped executable" &&
+	      guest_said xs "pvxonly: ok: jumping into the hidden WRPKRU: #PF (instruction fetch), nothing ran" &&
+	      guest_said xs "pvxonly: ok: its first byte does not run either: the whole page is refused" &&
+	      guest_said xs "pvxonly: ok: translated: WRPKRU straddling into the next page (0F | 01 EF): both pages mapped executable" &&
+	      guest_said xs "pvxonly: ok: running the 0F | 01 EF split: #PF (instruction fetch) at the next page, nothing ran" &&
+	      guest_said xs "pvxonly: ok: translated: WRPKRU straddling the page end (0F 01 | EF): mapped executable" &&
+	      guest_said xs "pvxonly: ok: jumping to it: #PF" &&
+	      guest_said xs "pvxonly: ok: translated: XRSTOR hidden in an immediate: mapped executable" &&
+	      guest_said xs "pvxonly: ok: running the page with the hidden XRSTOR: #PF (instruction fetch)"'
+check "shadow: code made at run time: a real WRPKRU rewritten and emulated; ECX != 0 is #GP(0)" \
+	eval 'guest_said xs "pvxonly: ok: a page with a real WRPKRU becomes executable, rewritten" &&
+	      guest_said xs "pvxonly: ok: running it: the key stays shut" &&
+	      guest_said xs "pvxonly: ok: emulated WRPKRU with ECX != 0: #GP(0), as the CPU"'
+check "shadow: W+X accepted but never both: code written after its scan is scanned again, through any alias" \
+	eval 'guest_said xs "pvxonly: ok: translated: mapping a page writable and executable: accepted" &&
+	      guest_said xs "pvxonly: ok: translated: it runs (a ret)" &&
+	      guest_said xs "pvxonly: ok: translated: with a WRPKRU hidden in it now, running it is #PF (scanned again)" &&
+	      guest_said xs "pvxonly: ok: translated: an executable alias of that page: refused the same" &&
+	      guest_said xs "pvxonly: ok: translated: rewritten without it, the alias runs" &&
+	      guest_said xs "pvxonly: ok: translated: a WRPKRU hidden through the writable mapping stops the alias running"'
+check "shadow: its code through a writable alias is scanned again (a hidden WRPKRU refused); mmu_update into code -EPERM" \
+	eval 'guest_said xs "pvxonly: ok: translated: a writable alias of its own code: accepted" &&
+	      guest_said xs "pvxonly: ok: translated: a WRPKRU hidden in its code through a writable alias: the page no longer runs" &&
+	      guest_said xs "pvxonly: ok: translated: put back, it runs again (scanned again)" &&
+	      guest_said xs "pvxonly: ok: mmu_update writing into its own code: -EPERM"'
+check "shadow: pages the hypervisor writes never run: shared_info executable #PF; add_to_physmap onto code -EPERM" \
+	eval 'guest_said xs "pvxonly: ok: translated: shared_info (event bits the hypervisor sets) mapped executable: running it #PF" &&
+	      guest_said xs "pvxonly: ok: add_to_physmap of shared_info onto its own code: -EPERM" &&
+	      guest_said xs "pvxonly: ok: its code is unchanged and still runs"'
+check "shadow: the hypervisor said which pages it refused at the fetch and why" \
+	eval 'log_has "^domain [0-9]+: frame 0x[0-9a-f]+ refused execution: inside another instruction" &&
+	      log_has "^domain [0-9]+: frame 0x[0-9a-f]+ refused execution: begins with the end of WRPKRU" &&
+	      log_has "^domain [0-9]+: frame 0x[0-9a-f]+ refused execution: ends with the start of WRPKRU" &&
+	      log_has "^domain [0-9]+: frame 0x[0-9a-f]+ refused execution: the hypervisor writes it \(shared_info\)"'
+check "shadow: its own key shut by its WRPKRU: reads and writes of its page under that key #PF with PK, as the CPU gave them" \
+	eval 'guest_said xs "pvxonly: ok: its own page under its key 1, shut: a read #PF with PK (error 0x25)" &&
+	      guest_said xs "pvxonly: ok: ... a write #PF with PK (error 0x27)" &&
+	      guest_said xs "pvxonly: ok: key 1 open again: the read goes through"'
+check "shadow: no check in pvxonly failed, it shut down normally" \
+	eval 'guest_said xs "pvxonly: 0 failed" && stopped_with xs poweroff'
+check "shadow: the neighbours finished (PV translated and PVH), nothing crashed" \
+	eval 'stopped_with pn poweroff && stopped_with nb poweroff && [ "$(log_count ": crashed: ")" = 0 ]'
+scenario_end "$s"
 
 # paging=shadow (docs/pv.md, "Translated paging"): the same guests told
 # their physmap is auto-translated, run on mmu/'s shadow tables; and

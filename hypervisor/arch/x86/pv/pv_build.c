@@ -135,10 +135,9 @@ static uint64_t leaf_entry(struct domain *d, const struct pv_layout *l,
 	uint64_t e = va_maddr(d, l, va) | PTE_P | PTE_U | PTE_A;
 
 	/* Translated (paging=shadow): entries name pseudo-physical frames,
-	 * so the page is the guest's own with the stubs in it, as in Xen
-	 * (pv_domain_build); read-only and executable. */
+	 * the hypervisor's page has one of its own (pv_shadow_xonly.c). */
 	if (img->hypercall_page && va == img->hypercall_page && !img->wx_load)
-		return pv_translated(d) ? e : pv_hypercall_page_pte();
+		return pv_translated(d) ? pv_shadow_hypercall_pte(d) : pv_hypercall_page_pte();
 	if (img->wx_load)
 		return is_pt ? e : e | PTE_W | PTE_D;
 	if (is_pt)
@@ -323,11 +322,10 @@ int pv_domain_build(struct domain *d, const struct pv_build_params *p, const cha
 	/* Before any table is validated: shared-pt's W^X for this domain. */
 	d->pv->spt.wx = !img.wx_load;
 	rc = build_tables(d, &l, &img);
-	/* Xen's stubs in its own page: without W^X (see leaf_entry), and
-	 * translated, where the execute-only page is a shared-pt entry the
-	 * shadow engine has no counterpart for yet (docs/pv.md). Before the
-	 * tables are live: no shadow of that page can exist yet. */
-	if (!rc && img.hypercall_page && (img.wx_load || pv_translated(d)))
+	/* Xen's stubs in its own page without W^X (see leaf_entry), in
+	 * either paging mode. Before the tables are live: no shadow of that
+	 * page can exist yet. */
+	if (!rc && img.hypercall_page && img.wx_load)
 		pv_hypercall_page_fill(phys_to_virt(domain_gpa_to_maddr(d,
 					va_gpa(&l, img.hypercall_page))));
 	if (!rc)

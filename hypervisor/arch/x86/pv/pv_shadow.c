@@ -173,7 +173,10 @@ static void domain_flush(void *ctx)
 	pv_flush_domain(ctx);
 }
 
-/* A store into a frame that may be a shadowed page table. */
+/* A store into a frame that may be a shadowed page table. Not into a
+ * W^X domain's page that may run (-EPERM, as shared-pt's executable
+ * type refuses it): the engine would not see it, and the scan would
+ * stand for bytes that changed. */
 static int store_gpa(struct domain *d, uint64_t gpa, uint64_t val, unsigned int len)
 {
 	uint64_t f = spin_lock_irqsave(&d->paging_lock);
@@ -181,6 +184,9 @@ static int store_gpa(struct domain *d, uint64_t gpa, uint64_t val, unsigned int 
 
 	if (shadow_gfn_is_tracked(d->pv->shadow, gpa >> PAGE_SHIFT))
 		err = shadow_pt_write(d->pv->shadow, gpa, val, len);
+	else if (d->pv->spt.wx && shadow_mfn_exec_ok(d->pv->shadow,
+						     domain_gpa_to_maddr(d, gpa) >> PAGE_SHIFT))
+		err = -EPERM;
 	else
 		err = copy_to_gpa_raw(d, gpa, &val, len);
 	spin_unlock_irqrestore(&d->paging_lock, f);
@@ -268,6 +274,7 @@ int pv_shadow_init(struct domain *d)
 	err = pv_m2p_identity(d->mem_bytes >> PAGE_SHIFT, &hv_table[PV_M2P_SLOT]);
 	if (err)
 		return err;
+	pv_shadow_xonly_config(d, &cfg);	/* the hypercall page */
 	d->pv->shadow = shadow_domain_create(&ops, &cfg, &err);
 	if (!d->pv->shadow)
 		return err ? err : -ENOMEM;
@@ -403,6 +410,12 @@ bool pv_shadow_fault(struct vcpu *v)
 	int err;
 
 	v->stats.shadow_faults++;
+	/* A protection-key fault: the shadow leaf is there and its key (the
+	 * guest's own, or the hypercall page's) refused a data access under
+	 * the guest's PKRU, which the engine does not model: the guest's
+	 * fault, as the CPU reported it. */
+	if (r->error_code & MMU_PF_PK)
+		return false;
 	f = spin_lock_irqsave(&d->paging_lock);
 	err = shadow_page_fault(d->pv->shadow_vcpu[v->id], v->pv.cr2,
 				shadow_access_from_pf((uint32_t)r->error_code, false), &sf);
@@ -483,10 +496,11 @@ int pv_shadow_mmu_update(struct vcpu *v, const void *req, unsigned int n, unsign
 			return -ENOSYS;	/* no m2p to update; A/D preserving not offered */
 		if (!entry_ok(v->domain, gpa))
 			return -EINVAL;
-		/* -EACCES: a writable L4 self-map, as on shared page tables. */
+		/* -EACCES: a writable L4 self-map; -EPERM: a page that may
+		 * run; as on shared page tables. */
 		err = store_gpa(v->domain, gpa, u->val, 8);
 		if (err)
-			return err == -EACCES ? err : -EINVAL;
+			return err == -EACCES || err == -EPERM ? err : -EINVAL;
 	}
 	return 0;
 }

@@ -79,6 +79,11 @@ int pv_xonly_init(void)
 	return 0;
 }
 
+uint64_t pv_hypercall_page_mfn(void)
+{
+	return hcall_mfn;
+}
+
 pte_t pv_hypercall_page_pte(void)
 {
 	if (!hcall_mfn)
@@ -285,9 +290,15 @@ bool pv_xonly_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg, long *rc)
 	    copy_from_guest(v, &xatp, arg, sizeof(xatp)) ||
 	    !domain_owns_gpa_range(d, xatp.gpfn << PAGE_SHIFT, PAGE_SIZE))
 		return false;
-	pv_mm_lock(NULL);
-	code = gpa_is_code(d, xatp.gpfn << PAGE_SHIFT);
-	pv_mm_unlock();
+	if (pv_translated(d)) {
+		/* A frame that may run now; one that has not run yet is
+		 * refused by the gate once the hypervisor writes it. */
+		code = pv_shadow_gpa_is_code(d, xatp.gpfn << PAGE_SHIFT);
+	} else {
+		pv_mm_lock(NULL);
+		code = gpa_is_code(d, xatp.gpfn << PAGE_SHIFT);
+		pv_mm_unlock();
+	}
 	if (!code)
 		return false;
 	*rc = -EPERM;

@@ -34,6 +34,20 @@ void pv_xonly_domain_ready(struct domain *d);
 /* memory_op from a PV guest: true and *rc when refused here (placing a
  * hypervisor-written page onto code), false: the common memory_op. */
 bool pv_xonly_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg, long *rc);
+/* The hypercall page's machine frame, 0 before pv_xonly_init(). */
+uint64_t pv_hypercall_page_mfn(void);
+
+/* paging=shadow (pv_shadow_xonly.c): the page at a guest frame of its
+ * own above the domain's RAM, mapped by the shadow engine execute-only. */
+struct shadow_config;
+uint64_t pv_shadow_hypercall_gfn(const struct domain *d);
+/* shadow_config.xonly_* for domain d (nothing before pv_xonly_init()). */
+void pv_shadow_xonly_config(const struct domain *d, struct shadow_config *c);
+/* The builder's L1 entry for it: pv_hypercall_page_pte() by guest frame. */
+pte_t pv_shadow_hypercall_pte(const struct domain *d);
+/* Is the frame at gpa approved for execution now (may run)? */
+bool pv_shadow_gpa_is_code(struct domain *d, uint64_t gpa);
+
 /* A #UD at a trap the rewriter wrote: emulated (true), or *vec changed to
  * the exception the original instruction gives (false: bounce *vec). */
 bool pv_xonly_ud(struct vcpu *v, unsigned int *vec);
