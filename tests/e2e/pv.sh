@@ -401,6 +401,9 @@ check "the key goes with the frame: an alias of the hypercall page runs and does
 	      guest_said xo "pvxonly: ok: ... and a read there faults (PK)" &&
 	      guest_said xo "pvxonly: ok: its own page at the hypercall page'"'"'s address reads as its own; put back" &&
 	      guest_said xo "pvxonly: ok: calls through the usual address work again, reads fault again"'
+check "the hypervisor does not read or write the hypercall page for the guest: -EFAULT" \
+	eval 'guest_said xo "pvxonly: ok: console_io from the hypercall page (the hypervisor reading it): -EFAULT" &&
+	      guest_said xo "pvxonly: ok: xen_version'"'"'s answer into the hypercall page: -EFAULT"'
 check "its own key shut by its WRPKRU: reads and writes of its page under that key #PF with PK, as the CPU gave them" \
 	eval 'guest_said xo "pvxonly: ok: its own page under its key 1, shut: a read #PF with PK (error 0x25)" &&
 	      guest_said xo "pvxonly: ok: ... a write #PF with PK (error 0x27)" &&
@@ -485,6 +488,10 @@ check "shadow: the hypervisor said which pages it refused at the fetch and why" 
 	      log_has "^domain [0-9]+: frame 0x[0-9a-f]+ refused execution: begins with the end of WRPKRU" &&
 	      log_has "^domain [0-9]+: frame 0x[0-9a-f]+ refused execution: ends with the start of WRPKRU" &&
 	      log_has "^domain [0-9]+: frame 0x[0-9a-f]+ refused execution: the hypervisor writes it \(shared_info\)"'
+check "shadow: the hypervisor does not read or write the hypercall page for the guest: -EFAULT" \
+	eval 'guest_said xs "pvxonly: ok: console_io from the hypercall page (the hypervisor reading it): -EFAULT" &&
+	      guest_said xs "pvxonly: ok: xen_version'"'"'s answer into the hypercall page: -EFAULT" &&
+	      guest_said xs "pvxonly: ok: translated: GNTTABOP_copy from the hypercall page'"'"'s frame: GNTST_bad_page"'
 check "shadow: its own key shut by its WRPKRU: reads and writes of its page under that key #PF with PK, as the CPU gave them" \
 	eval 'guest_said xs "pvxonly: ok: its own page under its key 1, shut: a read #PF with PK (error 0x25)" &&
 	      guest_said xs "pvxonly: ok: ... a write #PF with PK (error 0x27)" &&

@@ -16,6 +16,7 @@
  * Where the two modes differ, the translated line says "translated:" and
  * checks the refusal where the engine makes it.
  */
+#include <public/grant_table.h>
 #include <public/memory.h>
 #include <public/sched.h>
 #include <public/version.h>
@@ -138,6 +139,12 @@ static void check_hypercall_page(void)
 			   (unsigned long)seen_error);
 	v = RAISES("movb $0xc3, 32(%1)", "r"(hypercall_page));
 	expect(v == 14 && (seen_error & 7) == 7, "writing the hypercall page: #PF, present, write, user");
+	/* The hypervisor reads and writes guest memory for the guest: not
+	 * that page (not a frame of the domain's). */
+	expect(hypercall3(__HYPERVISOR_console_io, CONSOLEIO_write, 16, hypercall_page) == -XEN_EFAULT,
+	       "console_io from the hypercall page (the hypervisor reading it): -EFAULT");
+	expect(hv_xen_version(XENVER_extraversion, hypercall_page) == -XEN_EFAULT,
+	       "xen_version's answer into the hypercall page: -EFAULT");
 	/* Its code frame there writable: W^X refuses it on shared page
 	 * tables; translated it would be accepted and end every hypercall. */
 	if (!xlat)
@@ -479,6 +486,19 @@ static void check_mapping_the_page(void)
 	rc = map(al, hv, 15ULL << 59);
 	expect(rc == 0 && RAISES("mov (%1), %%rax", "r"(al)) == 14 && (seen_error & PF_PK),
 	       "mapping it again as it is: allowed, and a read still faults (PK)");
+	if (xlat) {
+		/* By its guest frame, a translated guest's way to name it. */
+		struct gnttab_copy op = {
+			.source = { .u.gmfn = hv, .domid = DOMID_SELF },
+			.dest = { .u.gmfn = mfn_of((uint64_t)(uintptr_t)spare), .domid = DOMID_SELF },
+			.len = 8,
+		};
+
+		spare[0] = 0x5e1f;
+		rc = hypercall3(__HYPERVISOR_grant_table_op, GNTTABOP_copy, &op, 1);
+		expect(rc == 0 && op.status == GNTST_bad_page && spare[0] == 0x5e1f,
+		       "translated: GNTTABOP_copy from the hypercall page's frame: GNTST_bad_page");
+	}
 	rc = map(al, hv + 1, PT_NX);
 	if (xlat)
 		expect(rc == 0 && RAISES("mov (%1), %%rax", "r"(al)) == 14 && !(seen_error & 1),
