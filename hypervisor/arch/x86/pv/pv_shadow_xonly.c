@@ -2,16 +2,17 @@
  * The execute-only hypercall page in paging=shadow (docs/pv.md). A
  * translated guest's tables hold pseudo-physical frames, so the
  * hypervisor's hypercall page (pv_xonly.c) gets a guest frame of its own:
- * the one after the largest grant table above the domain's RAM, where
- * nothing else is. The shadow engine maps that frame in one form only
- * (shadow_config.xonly_*): user, executable, never writable, under
- * PV_PKEY_HV, and only on an instruction fetch; a read or a write there
- * is the guest's #PF with PK, as on shared page tables. However the guest
- * maps the frame (writable, another key, at another address) it gets that
- * form or a fault. The domain's memory knows nothing of the frame, so the
- * rest of the hypervisor never reaches it through the guest: copies to
- * and from guest addresses there are -EFAULT, it is no page table, and
- * it cannot be granted or given back (not a frame of its RAM).
+ * the one after the largest grant table above the domain's RAM (before
+ * the frames of its grant mappings), where nothing else is. The shadow
+ * engine maps that frame in one form only (shadow_config.xonly_*):
+ * user, executable, never writable, under PV_PKEY_HV, and only on an
+ * instruction fetch; a read or a write there is the guest's #PF with
+ * PK, as on shared page tables. However the guest maps the frame
+ * (writable, another key, at another address) it gets that form or a
+ * fault. The domain's memory knows nothing of the frame, so the rest of
+ * the hypervisor never reaches it through the guest: copies to and from
+ * guest addresses there are -EFAULT, it is no page table, and it cannot
+ * be granted or given back (not a frame of its RAM).
  */
 #include <asm/pv.h>
 #include <umbra/domain.h>
@@ -23,8 +24,10 @@
 #include "pv_mm.h"
 #include "pv_xonly.h"
 
-/* Translated grant frames sit in the GRANT_BACKED_FRAMES above its RAM
- * (grant_pv_frame_gfn); Xen's largest table would reach this far. */
+/* Above its RAM: its grant table and status frames (GRANT_BACKED_FRAMES,
+ * grant_pv_frame_gfn), as far as Xen's largest table would reach; this
+ * frame; then one frame per grant mapping it may hold, from
+ * GRANT_FRAMES_MAX + 1 on (pv_grant_shadow.c). */
 _Static_assert(GRANT_BACKED_FRAMES <= GRANT_FRAMES_MAX, "grant frames below the hypercall page");
 
 uint64_t pv_shadow_hypercall_gfn(const struct domain *d)
