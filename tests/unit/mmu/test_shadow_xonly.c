@@ -303,6 +303,82 @@ static void test_xonly_config(void **state)
 	audit_ok();
 }
 
+/* Random guest entries for eight pages, each the frame or a page of its
+ * own, rewritten through trapped stores between random accesses: every
+ * access ends as the guest's tables and the one form say, and the audit
+ * holds throughout. Fails if an outcome was never seen. */
+static void test_xonly_random(void **state)
+{
+	static const uint64_t bits[] = { PTE_P, PTE_W, PTE_U, PTE_NX, PTE_D, PTE_PCD, PTE_G };
+	static const unsigned int accs[] = { R | U, W | U, X | U };
+	unsigned int seen[4] = { 0 };	/* frame fetch, PK fault, own page, other guest #PF */
+	uint64_t rng = 0x9e3779b97f4a7c15ULL;
+
+	(void)state;
+	/* The processor as the caller runs it: the key shut in PKRU. */
+	E->mode.cr4 |= MMU_CR4_PKE;
+	E->mode.pkru = MMU_PKRU_AD(KEY) | MMU_PKRU_WD(KEY);
+	assert_int_equal(shadow_set_mode(E->v, &E->mode), 0);
+	genv_new_space(E);
+	for (unsigned int p = 0; p < 8; p++)
+		ptb_map(&E->b, UVA + p * 0x1000, DATA, 1, URW, URW | PTE_D);
+	for (unsigned int i = 0; i < 4000; i++) {
+		uint64_t va, g = PTE_A, gpa;
+		unsigned int acc, p;
+		struct gaccess a;
+		bool frame;
+
+		rng ^= rng << 13;
+		rng ^= rng >> 7;
+		rng ^= rng << 17;
+		p = rng & 7;
+		va = UVA + p * 0x1000 + ((rng >> 8) & 0xff8);
+		frame = (rng >> 20) & 1;
+		acc = accs[((rng >> 21) & 0xff) % 3];
+		if ((rng >> 30) & 1) {
+			for (unsigned int b = 0; b < sizeof(bits) / sizeof(bits[0]); b++)
+				if ((rng >> (32 + b)) & 1 || (b == 0 && ((rng >> 40) & 3)))
+					g |= bits[b];
+			g |= ((rng >> 44) & 15) << PTE_PKEY_SHIFT;
+			gpa = frame ? XGPA : DATA + p * 0x1000;
+			genv_set_entry(E, UVA + p * 0x1000, 1, gpa | g);
+		}
+		g = genv_entry(E, va, 1);
+		frame = (g & PTE_ADDR_MASK) == XGPA;
+		a = genv_acc(E, va, acc);
+		if (!(g & PTE_P) || ((acc & W) && !(g & PTE_W)) || ((acc & X) && (g & PTE_NX))) {
+			uint32_t ec = (acc & (W | U | X)) | ((g & PTE_P) ? MMU_PF_P : 0);
+
+			/* mmu_walk reports the key too where it also refuses. */
+			if ((g & PTE_P) && !(acc & X) && pte_pkey(g) == KEY)
+				ec |= MMU_PF_PK;
+
+			assert_int_equal(a.action, SHADOW_INJECT);
+			assert_int_equal(a.error_code, ec);
+			seen[3]++;
+		} else if (frame && (acc & X)) {
+			assert_int_equal(a.action, SHADOW_FIXED);
+			assert_int_equal(a.maddr, (XMFN << 12) | (va & 0xfff));
+			expect_xonly_leaf(va);
+			seen[0]++;
+		} else if (frame || (!(acc & X) && pte_pkey(g) == KEY)) {
+			/* Its own page under the key: the guest's own PK fault. */
+			assert_int_equal(a.action, SHADOW_INJECT);
+			assert_int_equal(a.error_code, PF_DATA | (acc & (W | U)));
+			seen[1]++;
+		} else {
+			assert_int_equal(a.action, SHADOW_FIXED);
+			assert_int_equal(a.maddr, genv_maddr(g & PTE_ADDR_MASK) | (va & 0xfff));
+			seen[2]++;
+		}
+		if (i % 500 == 0)
+			audit_ok();
+	}
+	for (unsigned int k = 0; k < 4; k++)
+		assert_true(seen[k] > 50);
+	audit_ok();
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -310,7 +386,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_xonly_fetch_only), T(test_xonly_aliases), T(test_xonly_is_no_table),
 		T(test_xonly_pt_write), T(test_xonly_with_gate), T(test_xonly_audit),
-		T(test_xonly_config),
+		T(test_xonly_config), T(test_xonly_random),
 	};
 
 	return cmocka_run_group_tests_name("mmu_shadow_xonly", tests, NULL, NULL);
