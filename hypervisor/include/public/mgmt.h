@@ -333,7 +333,9 @@ struct umbra_mgmt_pv_build {
  * while it was saved). A set makes the vCPU runnable (a vCPU that was
  * blocked wakes as from a spurious event, which guests handle) unless
  * UMBRA_VCPUCTX_UP is clear (then it stays down and nothing else is
- * read).
+ * read). A loaded vCPU also gets one event upcall with every selector
+ * bit of its vcpu_info set (its memory, read while events still came,
+ * may hold a pending port nobody was told of).
  *
  * domain_state: op GET fills buf with a struct umbra_domain_state and as
  * many struct umbra_evtchn_record as fit after it (ports in use, by port)
