@@ -9,6 +9,8 @@
 #   pvbench   the null hypercall through the hypercall page, timed (make bench-pv)
 #   pvxonly   the execute-only hypercall page, WRPKRU/XRSTOR rewriting and refusals, W^X
 #   pvabi     set_gdt/update_descriptor, guest user mode, fpu_taskswitch, multicall, M2P
+#   pvptattack  shared-pt's page-table attacks by hypercall and by 8/4-byte and
+#             cmpxchg(8b/16b) stores under writable page tables; translated too
 #   pvsmp     two vCPUs: VCPUOP_initialise/up/down/is_up, events between them, TLB shootdown,
 #             vCPU 1 on its own tables, GDT and LDT (own.c: update_descriptor, grants)
 #   pvring    created by vmctl (type = "pv"): its store and console rings from start_info
@@ -17,7 +19,7 @@
 
 MINIOS_DIR := pvguest-patches/minios
 MINIOS_OBJ := $(BUILD)/minios/obj
-PV_GUESTS := pvhello pvtraps pvpingpong pvbench pvxonly pvabi pvring pvsmp
+PV_GUESTS := pvhello pvtraps pvpingpong pvbench pvxonly pvabi pvring pvsmp pvptattack
 
 MINIOS_CPPFLAGS := -nostdinc -isystem $(shell $(GUEST_CC) -print-file-name=include) \
 	-Ihypervisor/include -I$(MINIOS_DIR)/include

@@ -928,3 +928,96 @@ check "QEMU powered off (33)" rc_is 33
 smp_checks smpsh shadow
 check "nothing crashed" log_lacks ': crashed: '
 scenario_end "$s"
+
+# The page-table attacks of shared-pt's unit tests, live (pvptattack):
+# every bad entry by mmu_update / update_va_mapping and, under writable
+# page tables, by 8-byte, 4-byte (the dangerous half), LOCK CMPXCHG,
+# CMPXCHG8B and CMPXCHG16B stores into its live tables; mmuext_op type
+# confusion, unpinning, tables presented for validation; mmu_update's
+# malformed requests. Each with Xen's error or the guest's #PF and the
+# entry unchanged; the same guest in paging=shadow, where only the
+# hypervisor's slots and frames beyond RAM are attacks; neighbours run on.
+s=pv-ptattack
+m=$(pv_module pt pvptattack 16M)
+m+=$(pv_module ptx pvptattack 16M paging=shadow)
+m+=$(pv_module pn pvhello 16M -- status=0)
+m+=$(module nb hello nested 8M status=0)
+boot "$s" "$HVM_ELF" "$HVM_CMDLINE" "$m"
+check "QEMU powered off (33)" rc_is 33
+check "harmless stores of every width go through writable page tables (4-byte, cmpxchg, cmpxchg8b)" \
+	eval 'guest_said pt "pvptattack: ok: harmless: its data page read-only | 4-byte store of the low half: taken" &&
+	      guest_said pt "pvptattack: ok: harmless: writable again | lock cmpxchg: taken" &&
+	      guest_said pt "pvptattack: ok: harmless: read-only again | lock cmpxchg8b: taken" &&
+	      guest_said pt "pvptattack: ok: harmless but 16 bytes (Xen emulates 4 and 8) | lock cmpxchg16b: #PF" &&
+	      guest_said pt "pvptattack: ok: a dangerous value whose compare fails | lock cmpxchg: no store, RAX = the entry"'
+check "an L1 mapping its own tables writable: -EACCES by hypercall, #PF by every store" \
+	eval 'guest_said pt "pvptattack: ok: L1: its own L1 (itself) writable | mmu_update: -EACCES" &&
+	      guest_said pt "pvptattack: ok: L1: its own L1 (itself) writable | update_va_mapping: -EACCES" &&
+	      guest_said pt "pvptattack: ok: L1: its own L1 (itself) writable | 8-byte store: #PF" &&
+	      guest_said pt "pvptattack: ok: L1: its own L1 (itself) writable | 4-byte store of the low half: #PF" &&
+	      guest_said pt "pvptattack: ok: L1: its own L1 (itself) writable | lock cmpxchg: #PF" &&
+	      guest_said pt "pvptattack: ok: L1: its own L1 (itself) writable | lock cmpxchg8b: #PF" &&
+	      guest_said pt "pvptattack: ok: L1: its own L1 (itself) writable | lock cmpxchg16b: #PF" &&
+	      guest_said pt "pvptattack: ok: L1: its own L4 writable | 4-byte store of the low half: #PF"'
+check "an L1 naming frames not its own (hypervisor, past its memory, beyond RAM), NX cleared, its code writable" \
+	eval 'guest_said pt "pvptattack: ok: L1: a frame of the hypervisor'"'"'s image, read-only | 4-byte store of the low half: #PF" &&
+	      guest_said pt "pvptattack: ok: L1: the machine frame past its memory (not its own) | mmu_update: -EPERM" &&
+	      guest_said pt "pvptattack: ok: L1: frame address bit 45 (beyond RAM and MAXPHYADDR) | 4-byte store of the high half: #PF" &&
+	      guest_said pt "pvptattack: ok: L1: NX cleared on its writable data page (W^X) | 4-byte store of the high half: #PF" &&
+	      guest_said pt "pvptattack: ok: L1: NX cleared on its writable data page (W^X) | mmu_update: -EINVAL" &&
+	      guest_said pt "pvptattack: ok: L1: a writable alias of its own code | lock cmpxchg8b: #PF"'
+check "directories: linear maps, type confusion, reserved bits, superpages, foreign frames" \
+	eval 'guest_said pt "pvptattack: ok: L4: its own L4, writable (linear) | lock cmpxchg: #PF" &&
+	      guest_said pt "pvptattack: ok: L4: its live L1 as an L3 (type confusion) | mmu_update: -EBUSY" &&
+	      guest_said pt "pvptattack: ok: L4: its L3 with reserved bit 7 | mmu_update: -EINVAL" &&
+	      guest_said pt "pvptattack: ok: L3: its own L3, read-only (linear) | mmu_update: -EPERM" &&
+	      guest_said pt "pvptattack: ok: L3: a 1 GiB page | 4-byte store of the low half: #PF" &&
+	      guest_said pt "pvptattack: ok: L3: a frame beyond RAM as an L2 | 4-byte store of the high half into the empty entry: taken (not present)" &&
+	      guest_said pt "pvptattack: ok: L3: a frame beyond RAM as an L2 | then the low half: #PF" &&
+	      guest_said pt "pvptattack: ok: L2: its live L3 as an L1 (type confusion) | lock cmpxchg8b: #PF" &&
+	      guest_said pt "pvptattack: ok: L2: a writable 2 MiB page over its own page tables | mmu_update: -EINVAL" &&
+	      guest_said pt "pvptattack: ok: L2: a 2 MiB page of machine memory not its own | 8-byte store: #PF" &&
+	      guest_said pt "pvptattack: ok: L2: a hypervisor frame as an L1 | mmu_update: -EPERM"'
+# Each of the hypervisor's L4 slots, by mmu_update and by stores.
+ptattack_hv_slots() {
+	local w
+	for w in "hypervisor slot 256 (the M2P)" "hypervisor slot 260 (the frame table)" \
+		 "hypervisor slot 262 (the direct map)" "hypervisor slot 271 (the last)" \
+		 "slot 511 (the hypervisor's image)"; do
+		guest_said pt "pvptattack: ok: L4: its L3 in $w | mmu_update: -EPERM" &&
+		guest_said pt "pvptattack: ok: L4: its L3 in $w | 4-byte store of the low half: #PF" &&
+		guest_said pt "pvptattack: ok: L4: its L3 in $w | lock cmpxchg: #PF" || return 1
+	done
+}
+check "the hypervisor's L4 slots (256, 260, 262, 271, 511): -EPERM, and #PF by every store" \
+	ptattack_hv_slots
+check "mmuext_op: wrong-level pins and base pointers, unpinning what is live or not its own" \
+	eval 'guest_said pt "pvptattack: ok: pin its live L1 as an L2 | mmuext_op: -EINVAL" &&
+	      guest_said pt "pvptattack: ok: new_baseptr to its live L3 | mmuext_op: -EBUSY" &&
+	      guest_said pt "pvptattack: ok: new_user_baseptr to its live L1 | mmuext_op: -EBUSY" &&
+	      guest_said pt "pvptattack: ok: unpin a frame not its own | mmuext_op: -EPERM" &&
+	      guest_said pt "pvptattack: ok: its unpinned but live L4 writable | update_va_mapping: -EACCES" &&
+	      guest_said pt "pvptattack: ok: unpinned, its L4 | still in use: the domain runs on"'
+check "tables presented for validation with one bad entry are refused; mmu_update's malformed requests" \
+	eval 'guest_said pt "pvptattack: ok: an L1 mapping itself writable | pinned (validation): -EACCES" &&
+	      guest_said pt "pvptattack: ok: an L4 with its L3 in hypervisor slot 256 | pinned (validation): -EPERM" &&
+	      guest_said pt "pvptattack: ok: an L3 naming its live L1 | pinned (validation): -EINVAL" &&
+	      guest_said pt "pvptattack: ok: an L4 naming its L3 (harmless) | pinned (validation): 0" &&
+	      guest_said pt "pvptattack: ok: command 4 (none) | mmu_update: -ENOSYS" &&
+	      guest_said pt "pvptattack: ok: a batch of three, the second bad | mmu_update: -EACCES, 1 done, the third not applied"'
+check "all 292 checks of the shared-page-table guest passed, it runs on and powers off" \
+	eval '[ "$(guest_lines pt | grep -c "^pvptattack: ok: ")" = 292 ] &&
+	      guest_silent_re pt "^pvptattack: FAIL" && guest_said pt "pvptattack: 0 failed" &&
+	      stopped_with pt poweroff && is_positive "$(paging_stat pt refusals)"'
+check "translated: stores into the hypervisor's L4 slots #PF; a frame beyond RAM faults at the access; cmpxchg16b #PF" \
+	eval 'guest_said ptx "pvptattack: ok: translated: its L4 slot 262 naming its L4 | 4-byte store: #PF" &&
+	      guest_said ptx "pvptattack: ok: translated: its L4 slot 511 naming its L4 | lock cmpxchg8b: #PF" &&
+	      guest_said ptx "pvptattack: ok: translated: the page behind it | written: #PF" &&
+	      guest_said ptx "pvptattack: ok: translated: its L1 entry back | lock cmpxchg8b: taken" &&
+	      guest_said ptx "pvptattack: ok: translated: 16 bytes into its L1 | lock cmpxchg16b: #PF"'
+check "translated: no check failed, it powers off" \
+	eval 'guest_silent_re ptx "^pvptattack: FAIL" && guest_said ptx "pvptattack: 0 failed" &&
+	      stopped_with ptx poweroff'
+check "the neighbours (PV, PVH) finished; nothing crashed" \
+	eval 'stopped_with pn poweroff && stopped_with nb poweroff && log_lacks ": crashed: "'
+scenario_end "$s"

@@ -6,7 +6,8 @@
  *
  * Handled: MOV r/imm to memory (88, 89, C6 /0, C7 /0), XCHG (86, 87),
  * OR/AND/XOR r or imm to memory (08/09, 20/21, 30/31, 80/81/83 /1 /4 /6),
- * CMPXCHG (0F B0/B1), BTS/BTR/BTC (0F AB, 0F B3, 0F BB, 0F BA /5-/7).
+ * CMPXCHG (0F B0/B1), CMPXCHG8B (0F C7 /1; not CMPXCHG16B, REX.W),
+ * BTS/BTR/BTC (0F AB, 0F B3, 0F BB, 0F BA /5-/7).
  */
 #ifndef ASM_EMULATE_STORE_H
 #define ASM_EMULATE_STORE_H

@@ -153,6 +153,72 @@ static void test_against_cpu(void **state)
 		check_case(&cases[i]);
 }
 
+/* CMPXCHG8B uses EDX:EAX and ECX:EBX and only ZF: its own runner. */
+struct cx8b_state {
+	uint64_t mem, rax, rdx, rcx, rbx, rflags;
+};
+
+static void run_cmpxchg8b(struct cx8b_state *s)
+{
+	__asm__ volatile("sub $128, %%rsp\n\t"
+			 "pushfq\n\t"
+			 "pushq %[fl]\n\t"
+			 "popfq\n\t"
+			 "lock cmpxchg8b (%%rdi)\n\t"
+			 "pushfq\n\t"
+			 "popq %[fl]\n\t"
+			 "popfq\n\t"
+			 "add $128, %%rsp"
+			 : [fl] "+r"(s->rflags), "+a"(s->rax), "+d"(s->rdx), "+c"(s->rcx),
+			   "+b"(s->rbx)
+			 : "D"(&s->mem) : "memory", "cc");
+}
+
+static void test_cmpxchg8b_against_cpu(void **state)
+{
+	static const uint8_t bytes[] = { 0xf0, 0x0f, 0xc7, 0x0f };	/* lock cmpxchg8b (%rdi) */
+	struct insn insn;
+
+	(void)state;
+	srand(54321);
+	assert_int_equal(insn_decode(bytes, sizeof(bytes), 64, &insn), (int)sizeof(bytes));
+	for (int i = 0; i < ROUNDS; i++) {
+		struct cx8b_state in = {
+			.mem = rand64(), .rax = rand64(), .rdx = rand64(), .rcx = rand64(),
+			.rbx = rand64(), .rflags = 0x2 | (rand64() & FL_ALL),
+		};
+		struct cx8b_state cpu, emu;
+		struct insn_regs regs = { 0 };
+		struct emulated_store st;
+
+		if (i & 1) {	/* the equal case, upper register halves random */
+			in.rax = (in.rax & ~0xffffffffULL) | (in.mem & 0xffffffffULL);
+			in.rdx = (in.rdx & ~0xffffffffULL) | (in.mem >> 32);
+		}
+		cpu = emu = in;
+		run_cmpxchg8b(&cpu);
+		regs.gpr[INSN_RAX] = emu.rax;
+		regs.gpr[INSN_RDX] = emu.rdx;
+		regs.gpr[INSN_RCX] = emu.rcx;
+		regs.gpr[INSN_RBX] = emu.rbx;
+		assert_int_equal(emulate_store(&insn, &regs, &emu.rflags, emu.mem, &st), 0);
+		assert_int_equal(st.len, 8);
+		if (st.write)
+			emu.mem = st.value;
+		emu.rax = regs.gpr[INSN_RAX];
+		emu.rdx = regs.gpr[INSN_RDX];
+		emu.rcx = regs.gpr[INSN_RCX];
+		emu.rbx = regs.gpr[INSN_RBX];
+		if (cpu.mem != emu.mem || cpu.rax != emu.rax || cpu.rdx != emu.rdx ||
+		    cpu.rcx != emu.rcx || cpu.rbx != emu.rbx ||
+		    (cpu.rflags & FL_ALL) != (emu.rflags & FL_ALL))
+			fail_msg("cmpxchg8b: mem %#lx edx:eax %#lx:%#lx -> cpu mem %#lx rax %#lx "
+				 "rdx %#lx fl %#lx, emulated mem %#lx rax %#lx rdx %#lx fl %#lx",
+				 in.mem, in.rdx, in.rax, cpu.mem, cpu.rax, cpu.rdx, cpu.rflags,
+				 emu.mem, emu.rax, emu.rdx, emu.rflags);
+	}
+}
+
 /* Instructions that write memory but are not handled are refused. */
 static void test_refuses_others(void **state)
 {
@@ -160,14 +226,15 @@ static void test_refuses_others(void **state)
 	static const uint8_t inc[] = { 0xf0, 0x48, 0xff, 0x07 };	/* lock inc */
 	static const uint8_t bt[] = { 0x48, 0x0f, 0xba, 0x27, 0x03 };	/* bt: no write */
 	static const uint8_t movreg[] = { 0x48, 0x89, 0xc8 };		/* mov %rcx,%rax */
-	const uint8_t *all[] = { add, inc, bt, movreg };
-	const unsigned int lens[] = { 4, 4, 5, 3 };
+	static const uint8_t cx16b[] = { 0xf0, 0x48, 0x0f, 0xc7, 0x0f };	/* cmpxchg16b */
+	const uint8_t *all[] = { add, inc, bt, movreg, cx16b };
+	const unsigned int lens[] = { 4, 4, 5, 3, 5 };
 	struct insn_regs regs = { 0 };
 	struct emulated_store st;
 	uint64_t fl = 2;
 
 	(void)state;
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0; i < 5; i++) {
 		struct insn insn;
 
 		assert_int_equal(insn_decode(all[i], lens[i], 64, &insn), (int)lens[i]);
@@ -179,6 +246,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_against_cpu),
+		cmocka_unit_test(test_cmpxchg8b_against_cpu),
 		cmocka_unit_test(test_refuses_others),
 	};
 

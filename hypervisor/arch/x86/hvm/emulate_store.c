@@ -1,5 +1,5 @@
 /* Software execution of the memory write of MOV, XCHG, OR/AND/XOR,
- * CMPXCHG and BTS/BTR/BTC with a memory destination. */
+ * CMPXCHG, CMPXCHG8B and BTS/BTR/BTC with a memory destination. */
 #include <asm/emulate_store.h>
 #include <asm/x86.h>
 #include <umbra/errno.h>
@@ -7,7 +7,7 @@
 #define FL_ARITH (X86_EFLAGS_CF | X86_EFLAGS_PF | X86_EFLAGS_AF | X86_EFLAGS_ZF | \
 		  X86_EFLAGS_SF | X86_EFLAGS_OF)
 
-enum op { OP_MOV, OP_XCHG, OP_OR, OP_AND, OP_XOR, OP_CMPXCHG, OP_BTS, OP_BTR, OP_BTC };
+enum op { OP_MOV, OP_XCHG, OP_OR, OP_AND, OP_XOR, OP_CMPXCHG, OP_CMPXCHG8B, OP_BTS, OP_BTR, OP_BTC };
 
 static uint64_t mask_of(unsigned int len)
 {
@@ -73,6 +73,9 @@ static int classify(const struct insn *insn, enum op *op, bool *imm_src)
 		switch (o) {
 		case 0xb0: case 0xb1: *op = OP_CMPXCHG; return 0;
 		case 0xab: *op = OP_BTS; return 0;
+		case 0xc7:	/* /1: CMPXCHG8B; with REX.W CMPXCHG16B, 16 bytes: not ours */
+			*op = OP_CMPXCHG8B;
+			return sub == 1 && !(insn->rex & 8) ? 0 : -EINVAL;
 		case 0xb3: *op = OP_BTR; return 0;
 		case 0xbb: *op = OP_BTC; return 0;
 		case 0xba:
@@ -96,6 +99,27 @@ static bool byte_form(const struct insn *insn)
 	return false;
 }
 
+/* CMPXCHG8B: EDX:EAX against the quadword; equal: ECX:EBX stored, ZF
+ * set; else EDX:EAX loaded from it (zero-extended), ZF clear. No other
+ * flag changes. */
+static void cmpxchg8b(struct insn_regs *regs, uint64_t *rflags, uint64_t old,
+		      struct emulated_store *out)
+{
+	uint64_t acc = (regs->gpr[INSN_RDX] << 32) | (regs->gpr[INSN_RAX] & 0xffffffffULL);
+
+	out->len = 8;
+	if (acc == old) {
+		out->value = (regs->gpr[INSN_RCX] << 32) | (regs->gpr[INSN_RBX] & 0xffffffffULL);
+		*rflags |= X86_EFLAGS_ZF;
+		return;
+	}
+	out->value = old;
+	out->write = false;
+	regs->gpr[INSN_RAX] = old & 0xffffffffULL;
+	regs->gpr[INSN_RDX] = old >> 32;
+	*rflags &= ~X86_EFLAGS_ZF;
+}
+
 static void bit_op(enum op op, uint64_t old, uint64_t bit, uint64_t *rflags,
 		   struct emulated_store *out)
 {
@@ -115,8 +139,12 @@ int emulate_store(const struct insn *insn, struct insn_regs *regs, uint64_t *rfl
 	if (!insn->has_mem || insn->encoding != INSN_ENC_LEGACY ||
 	    classify(insn, &op, &imm_src))
 		return -EINVAL;
-	out->len = byte_form(insn) ? 1 : insn->op_bytes;
 	out->write = true;
+	if (op == OP_CMPXCHG8B) {
+		cmpxchg8b(regs, rflags, old, out);
+		return 0;
+	}
+	out->len = byte_form(insn) ? 1 : insn->op_bytes;
 	m = mask_of(out->len);
 	old &= m;
 	src = (imm_src ? insn->imm : insn_gpr_read(regs, insn->reg, out->len, rex)) & m;

@@ -438,9 +438,11 @@ bool pv_shadow_fault(struct vcpu *v)
 		store_err[smp_processor_id()] = 0;
 		if (pv_emulate_pt_store(v, sf.gpa, commit_store))
 			return true;
-		/* A store the engine refused (a writable L4 self-map): the
-		 * guest's #PF, as a refused store on shared page tables. */
-		if (store_err[smp_processor_id()] == -EACCES)
+		/* A store the engine refused (a writable L4 self-map), or one
+		 * the emulator does not take (CMPXCHG16B, 16 bytes; an
+		 * instruction it does not know, store_err still 0): the
+		 * guest's #PF, as on shared page tables (pv_ptwr.c). */
+		if (store_err[smp_processor_id()] == -EACCES || !store_err[smp_processor_id()])
 			return false;
 		domain_crash(d, "unsupported store to page table at guest-physical %#llx, "
 			     "rip %#llx", (unsigned long long)sf.gpa, (unsigned long long)r->rip);
