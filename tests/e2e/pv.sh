@@ -1005,8 +1005,16 @@ check "tables presented for validation with one bad entry are refused; mmu_updat
 	      guest_said pt "pvptattack: ok: an L4 naming its L3 (harmless) | pinned (validation): 0" &&
 	      guest_said pt "pvptattack: ok: command 4 (none) | mmu_update: -ENOSYS" &&
 	      guest_said pt "pvptattack: ok: a batch of three, the second bad | mmu_update: -EACCES, 1 done, the third not applied"'
-check "all 292 checks of the shared-page-table guest passed, it runs on and powers off" \
-	eval '[ "$(guest_lines pt | grep -c "^pvptattack: ok: ")" = 292 ] &&
+check "another domain's frame (found through the read-only M2P): -EPERM by hypercall, #PF by every store" \
+	eval 'guest_said pt "pvptattack: ok: another domain'"'"'s frame | found through the read-only M2P: found" &&
+	      guest_said pt "pvptattack: ok: L1: another domain'"'"'s frame, writable | mmu_update: -EPERM" &&
+	      guest_said pt "pvptattack: ok: L1: another domain'"'"'s frame, read-only | 4-byte store of the low half: #PF" &&
+	      guest_said pt "pvptattack: ok: L1: another domain'"'"'s frame, writable | lock cmpxchg8b: #PF" &&
+	      guest_said pt "pvptattack: ok: L2: another domain'"'"'s frame as an L1 | lock cmpxchg: #PF" &&
+	      guest_said pt "pvptattack: ok: a write into another domain'"'"'s frame | mmu_update: -EPERM" &&
+	      guest_said pt "pvptattack: ok: pin another domain'"'"'s frame | mmuext_op: -EPERM"'
+check "all 319 checks of the shared-page-table guest passed, it runs on and powers off" \
+	eval '[ "$(guest_lines pt | grep -c "^pvptattack: ok: ")" = 319 ] &&
 	      guest_silent_re pt "^pvptattack: FAIL" && guest_said pt "pvptattack: 0 failed" &&
 	      stopped_with pt poweroff && is_positive "$(paging_stat pt refusals)"'
 check "translated: stores into the hypervisor's L4 slots #PF; a frame beyond RAM faults at the access; cmpxchg16b #PF" \

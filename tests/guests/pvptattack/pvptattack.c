@@ -9,7 +9,10 @@
  *    dangerous (or, into an empty entry, the harmless half first and
  *    then the other), LOCK CMPXCHG, LOCK CMPXCHG8B and LOCK CMPXCHG16B:
  *    each must be the guest's #PF (present, write, user);
- * and the entry must read unchanged after every one. Then the mmuext_op
+ * and the entry must read unchanged after every one. The frames named:
+ * its own tables, a frame of Umbra's image, the frame past its memory,
+ * one the read-only M2P gives to another domain, frames beyond RAM.
+ * Then the mmuext_op
  * attacks (type confusion at pin and base-pointer time, unpinning live
  * and foreign tables, tables presented for validation holding the bad
  * entries) and mmu_update's malformed requests. Harmless stores of every
@@ -293,6 +296,37 @@ static unsigned int free_slot(uint64_t mfn, unsigned int index)
 
 static uint64_t past_mem;	/* the first machine frame above all of its own */
 
+#define RO_MPT		0xffff800000000000ULL	/* Xen's read-only M2P (slot 256) */
+#define M2P_INVALID	(~0ULL)
+
+static uint64_t foreign;	/* a frame the M2P names as another domain's, or 0 */
+
+/* The M2P entry of machine frame m (M2P_INVALID where it is unmapped). */
+static uint64_t m2p(uint64_t m)
+{
+	uint64_t v = M2P_INVALID;
+
+	seen_vector = ~0ULL;
+	__asm__ volatile(ARM "mov (%[p]), %[v]; 2:"
+			 : [ra] "=m"(resume_at), [v] "+r"(v) : [p] "r"(RO_MPT + m * 8)
+			 : "r11", "memory");
+	return seen_vector == ~0ULL ? v : M2P_INVALID;
+}
+
+/* Another domain's frame: an extent not its own whose first frame the
+ * M2P gives a pseudo-physical number (only domains' frames have one). */
+static void find_foreign(void)
+{
+	const uint64_t *p2m = (const uint64_t *)si->mfn_list;
+
+	for (uint64_t m = FRAMES_2M; m < (1ULL << 20) && !foreign; m += FRAMES_2M) {
+		uint64_t pfn = m2p(m);
+
+		if (pfn != M2P_INVALID && !(pfn < si->nr_pages && p2m[pfn] == m))
+			foreign = m;
+	}
+}
+
 static void find_frames(void)
 {
 	uint64_t top = 0;
@@ -364,6 +398,29 @@ static void attack_l1(void)
 	attack(&t, (mfn_of((void *)check) << 12) | DATA_FLAGS, XEN_EPERM,
 	       "L1: a writable alias of its own code");
 	check(victim[2] == 3 && (victim[3] = 4) == 4, "after the L1 attacks", "its data page", "still writable");
+}
+
+/* A frame the M2P says another domain owns, by every path. */
+static void attack_foreign(void)
+{
+	struct target t = entry_of(mfn[1], ((uint64_t)victim >> 12) & 511, (uint64_t)victim);
+	unsigned int s2 = free_slot(mfn[2], 100);
+	struct target t2 = entry_of(mfn[2], s2, 0);
+
+	find_foreign();
+	check(foreign != 0, "another domain's frame", "found through the read-only M2P", "found");
+	if (!foreign || !s2)
+		return;
+	con_printf("pvptattack: another domain's frame: machine %lx, its pfn %lx\n", foreign, m2p(foreign));
+	attack(&t, (foreign << 12) | (DATA_FLAGS & ~PT_W), XEN_EPERM, "L1: another domain's frame, read-only");
+	attack(&t, (foreign << 12) | DATA_FLAGS, XEN_EPERM, "L1: another domain's frame, writable");
+	attack(&t2, (foreign << 12) | DIR_RO, XEN_EPERM, "L2: another domain's frame as an L1");
+	check_rc(mmu_update1(foreign << 12, 0), -XEN_EPERM, "a write into another domain's frame",
+		 "mmu_update", "-EPERM");
+	check_rc(mmuext(MMUEXT_PIN_L1_TABLE, foreign), -XEN_EPERM, "pin another domain's frame",
+		 "mmuext_op", "-EPERM");
+	check_rc(mmuext(MMUEXT_NEW_BASEPTR, foreign), -XEN_EPERM, "new_baseptr to another domain's frame",
+		 "mmuext_op", "-EPERM");
 }
 
 /* Free slots of its L2, L3 and L4: what no directory may name. */
@@ -611,6 +668,7 @@ int guest_main(const struct start_info *start)
 		find_frames();
 		attack_l1();
 		attack_directories();
+		attack_foreign();
 		attack_mmuext();
 		attack_validation();
 		attack_mmu_update();
