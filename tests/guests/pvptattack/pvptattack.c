@@ -407,7 +407,6 @@ static void attack_foreign(void)
 	unsigned int s2 = free_slot(mfn[2], 100);
 	struct target t2 = entry_of(mfn[2], s2, 0);
 
-	find_foreign();
 	check(foreign != 0, "another domain's frame", "found through the read-only M2P", "found");
 	if (!foreign || !s2)
 		return;
@@ -664,6 +663,8 @@ int guest_main(const struct start_info *start)
 		expect(hypercall2(__HYPERVISOR_vm_assist, VMASST_CMD_enable,
 				  VMASST_TYPE_writable_pagetables) == 0,
 		       "vm_assist enables writable page tables");
+		/* First, while the neighbours surely still run. */
+		find_foreign();
 		expect(walk((uint64_t)victim, mfn), "the tables mapping a data page, through the bootstrap tables");
 		find_frames();
 		attack_l1();
