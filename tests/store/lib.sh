@@ -103,10 +103,10 @@ expect() {
 	fi
 }
 
-# run_cmd: run "$@" with a timeout, capturing stdout+stderr in OUT and
+# run_cmd: run "$@" with a timeout (RUN_TIMEOUT, 10 s), capturing stdout+stderr in OUT and
 # the exit status in RC.
 run_cmd() {
-	OUT=$(timeout 10 "$@" 2>&1)
+	OUT=$(timeout "${RUN_TIMEOUT:-10}" "$@" 2>&1)
 	RC=$?
 }
 
