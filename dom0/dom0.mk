@@ -32,7 +32,7 @@ $(BUILD)/dom0-tests/%: tests/dom0/%.c
 DOM0_GUEST_CFGS := $(sort $(wildcard dom0/guests/*.cfg))
 DOM0_GUESTS := $(DOM0_GUEST_CFGS) $(BUILD)/guests/hello.elf \
 	$(BUILD)/guests/timer.elf $(BUILD)/guests/hostile.elf $(BUILD)/guests/grant.elf \
-	$(BUILD)/guests/xs.elf $(BUILD)/guests/pvring.elf \
+	$(BUILD)/guests/xs.elf $(BUILD)/guests/pvring.elf $(BUILD)/guests/pvpingpong.elf \
 	$(BUILD)/guests/counter.elf
 
 $(DOM0_OUT)/initrd.img $(DOM0_OUT)/vmlinuz &: dom0/mkdom0.sh dom0/init $(DOM0_INITRD_TOOLS) \

@@ -5,7 +5,8 @@
 #   pvtraps   trap table, bounce and iret; update_va_mapping, mmu_update, mmuext_op,
 #             writable page tables, forced CPUID, callbacks, event upcalls, VIRQ_TIMER,
 #             grant tables the Xen way (grant.c: machine frames, version 2, device maps)
-#   pvpingpong  two PV domains over an interdomain event channel (role=server|client)
+#   pvpingpong  two PV domains over an interdomain event channel (role=server|client;
+#             with hold and role=victim: a granter destroyed under its mapper)
 #   pvbench   the null hypercall through the hypercall page, timed (make bench-pv)
 #   pvxonly   the execute-only hypercall page, WRPKRU/XRSTOR rewriting and refusals, W^X
 #   pvabi     set_gdt/update_descriptor, guest user mode, fpu_taskswitch, multicall, M2P

@@ -28,3 +28,4 @@ include tests/e2e/mgmt.mk
 include tests/e2e/vmtop.mk
 include tests/e2e/rings.mk
 include tests/e2e/saverestore.mk
+include tests/e2e/gntdestroy.mk

@@ -50,6 +50,11 @@ static long uva(void *va, uint64_t pte)
 	return hypercall3(__HYPERVISOR_update_va_mapping, (uint64_t)(uintptr_t)va, pte, 2);
 }
 
+long pp_uva(void *va, uint64_t pte)
+{
+	return uva(va, pte);
+}
+
 /* Its second grant frame the Xen way: not placed, so setup_table hands
  * out a machine frame of Umbra's, which it maps itself (read-write) and
  * its peer may not map at all. Translated: a guest frame just above its
@@ -93,6 +98,7 @@ struct pp_page *grant_server_setup(const struct start_info *si, domid_t peer)
 	expect(gnttab_op(GNTTABOP_query_size, &qs, 1) == 0 && qs.status == GNTST_okay &&
 	       qs.nr_frames == 1 && qs.max_nr_frames >= 1, "server: query_size");
 	pg->table_mfn = grant_server_frame();
+	pg->page_mfn = p2m[pfn_of(shared_page)];
 	memcpy(pg->msg, "granted by the server", 22);
 	grant(REF_SHARED, peer, p2m[pfn_of(shared_page)]);
 	grant(REF_OTHER, (domid_t)(peer + 40), p2m[pfn_of(table_page) + 1]);
@@ -138,6 +144,23 @@ static int16_t unmap(void *at, grant_handle_t h)
 	if (gnttab_op(GNTTABOP_unmap_grant_ref, &op, 1))
 		return -100;
 	return op.status;
+}
+
+/* The pages above serve only the server and the client. */
+bool pp_page_unused(uint64_t pfn)
+{
+	return pfn == pfn_of(table_page) || pfn == pfn_of(shared_page) ||
+	       pfn == pfn_of(map_page) || pfn == pfn_of(spare_page);
+}
+
+int16_t pp_unmap(void *at, grant_handle_t h)
+{
+	return unmap(at, h);
+}
+
+grant_handle_t grant_client_handle(void)
+{
+	return handle;
 }
 
 static void hostile_maps(domid_t peer)

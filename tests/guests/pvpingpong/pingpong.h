@@ -5,12 +5,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <public/xen.h>
+#include <public/grant_table.h>
 
 /* The granted page: the client writes ping, the server answers in pong. */
 struct pp_page {
 	volatile uint32_t ping, pong;
 	char msg[64];
 	uint64_t table_mfn;	/* a grant frame of the server's, by machine frame */
+	uint64_t page_mfn;	/* this page's machine frame (hold.c) */
 };
 
 #define PP_ANSWER(ping)	((ping) * 2 + 1)
@@ -24,5 +26,17 @@ void grant_server_check_in_use(void);
 void grant_server_check_released(void);
 struct pp_page *grant_client_map(domid_t peer);
 void grant_client_unmap(void);
+grant_handle_t grant_client_handle(void);
+long pp_uva(void *va, uint64_t pte);
+int16_t pp_unmap(void *at, grant_handle_t h);
+bool pp_page_unused(uint64_t pfn);	/* in the image, for server and client only */
+
+/* hold.c: the pair when the server is destroyed while the client maps
+ * its page (vmctl, tests/e2e/gntdestroy.sh); victim.c: a domain created
+ * after it, checking that none of its pages changes. */
+domid_t pp_peer(void);
+void __attribute__((noreturn)) hold_server(void);
+void __attribute__((noreturn)) hold_client(struct pp_page *pg);
+int victim(const struct start_info *si);
 
 #endif

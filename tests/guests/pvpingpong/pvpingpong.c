@@ -14,6 +14,11 @@
  *                                 (server shared, client translated):
  *                                 the client maps the grant read-only
  *                                 only and pings over the channel alone
+ *   ... hold                      after the rounds the server keeps its
+ *                                 grant and the client its mapping, to
+ *                                 see the server destroyed (hold.c)
+ *   peer=next, peer=prev          the domain id above or below mine
+ *   role=victim rounds=R watch=M  a domain created after that (victim.c)
  * Both take events as upcalls (minios events.c). One line per check.
  */
 #include <public/event_channel.h>
@@ -64,6 +69,10 @@ static void server(const struct start_info *si, domid_t peer, unsigned int round
 	if (!pg)
 		return;
 	expect(right == rounds, "server: every ping arrived in the granted page, in order");
+	if (guest_option("hold")) {
+		con_printf("pvpingpong: %u failed\n", failures);
+		hold_server();
+	}
 	/* The peer's last event: it has unmapped the page. */
 	expect(!events_wait(au.port, WAIT_TRIES), "server: the peer says it unmapped");
 	grant_server_check_released();
@@ -106,13 +115,17 @@ static void client(domid_t peer, unsigned int rounds)
 	if (!pg)
 		return;
 	expect(right == rounds, "client: every answer read from the granted page");
+	if (guest_option("hold")) {
+		con_printf("pvpingpong: %u failed\n", failures);
+		hold_client(pg);
+	}
 	grant_client_unmap();
 	evtchn_op(EVTCHNOP_send, &send);
 }
 
 int guest_main(const struct start_info *si)
 {
-	domid_t peer = (domid_t)guest_option_u64("peer=", 0);
+	domid_t peer = pp_peer();
 	unsigned int rounds = (unsigned int)guest_option_u64("rounds=", 100);
 
 	struct xen_feature_info fi = { .submap_idx = 0 };
@@ -122,6 +135,8 @@ int guest_main(const struct start_info *si)
 	con_printf("pvpingpong: paging %s\n", pp_translated ? "translated (shadow)" : "shared");
 	expect(shared_info_map(si) != NULL, "shared_info mapped");
 	expect(trap_init() == 0 && events_init() == 0, "trap table and event callback");
+	if (guest_option("role=victim"))
+		return victim(si);
 	if (guest_option("role=server"))
 		server(si, peer, rounds);
 	else
