@@ -4,6 +4,7 @@
  * and test_dump_log prints the whole log (as a reader gets it) before
  * QEMU is powered off, so tests can check what it kept. */
 #include <stdbool.h>
+#include <asm/guest_access.h>
 #include <asm/x86.h>
 #include <umbra/cmdline.h>
 #include <umbra/debug_exit.h>
@@ -32,6 +33,12 @@ param_bool("test_fatal_hold", opt_test_fatal_hold);
  * (pv_enter_fault) that nothing a guest can do reaches under TCG. */
 static char opt_test_pv_bad_cs[32];
 param_string("test_pv_bad_cs", opt_test_pv_bad_cs);
+/* test_pv_ptwr_race=NAME: once, when PV domain NAME's trapped store
+ * meets an entry with available bit 9 set, the entry's dirty bit is set
+ * between the emulator's read and the commit, as another vCPU's MMU
+ * could: the store must see it (a LOCK CMPXCHG then fails). */
+static char opt_test_pv_ptwr_race[32];
+param_string("test_pv_ptwr_race", opt_test_pv_ptwr_race);
 
 void debug_exit_hook(void)
 {
@@ -131,4 +138,18 @@ void test_hooks_pv_enter(const struct vcpu *v, struct cpu_regs *r)
 		pr_info("test: d%u's first entry with code selector 0x0b\n", v->domain->id);
 		r->cs = 0x0b;
 	}
+}
+
+void test_hooks_pv_ptwr(struct vcpu *v, uint64_t gpa, uint64_t seen)
+{
+	static bool fired;
+	uint64_t raced = seen | (1ULL << 6);
+
+	if (fired || !opt_test_pv_ptwr_race[0] || !(seen & (1ULL << 9)) ||
+	    strcmp(v->domain->name, opt_test_pv_ptwr_race))
+		return;
+	fired = true;
+	if (!copy_to_gpa_raw(v->domain, gpa & ~7ULL, &raced, sizeof(raced)))
+		pr_info("test: d%u's page-table entry at %#llx dirtied under its store\n",
+			v->domain->id, (unsigned long long)(gpa & ~7ULL));
 }

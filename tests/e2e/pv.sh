@@ -938,11 +938,11 @@ scenario_end "$s"
 # entry unchanged; the same guest in paging=shadow, where only the
 # hypervisor's slots and frames beyond RAM are attacks; neighbours run on.
 s=pv-ptattack
-m=$(pv_module pt pvptattack 16M)
+m=$(pv_module pt pvptattack 16M -- race)
 m+=$(pv_module ptx pvptattack 16M paging=shadow)
 m+=$(pv_module pn pvhello 16M -- status=0)
 m+=$(module nb hello nested 8M status=0)
-boot "$s" "$HVM_ELF" "$HVM_CMDLINE" "$m"
+boot "$s" "$HVM_ELF" "$HVM_CMDLINE test_pv_ptwr_race=pt" "$m"
 check "QEMU powered off (33)" rc_is 33
 check "harmless stores of every width go through writable page tables (4-byte, cmpxchg, cmpxchg8b)" \
 	eval 'guest_said pt "pvptattack: ok: harmless: its data page read-only | 4-byte store of the low half: taken" &&
@@ -1013,8 +1013,11 @@ check "another domain's frame (found through the read-only M2P): -EPERM by hyper
 	      guest_said pt "pvptattack: ok: L2: another domain'"'"'s frame as an L1 | lock cmpxchg: #PF" &&
 	      guest_said pt "pvptattack: ok: a write into another domain'"'"'s frame | mmu_update: -EPERM" &&
 	      guest_said pt "pvptattack: ok: pin another domain'"'"'s frame | mmuext_op: -EPERM"'
-check "all 319 checks of the shared-page-table guest passed, it runs on and powers off" \
-	eval '[ "$(guest_lines pt | grep -c "^pvptattack: ok: ")" = 319 ] &&
+check "an entry dirtied between the emulator's read and its commit (test_pv_ptwr_race): the LOCK CMPXCHG fails, the bit survives" \
+	eval 'log_has "^test: d[0-9]+.s page-table entry at 0x[0-9a-f]+ dirtied under its store$" &&
+	      guest_said pt "pvptattack: ok: race: dirtied between the emulator'"'"'s read and commit | lock cmpxchg: fails, RAX = the dirty entry, the bit kept"'
+check "all 322 checks of the shared-page-table guest passed, it runs on and powers off" \
+	eval '[ "$(guest_lines pt | grep -c "^pvptattack: ok: ")" = 322 ] &&
 	      guest_silent_re pt "^pvptattack: FAIL" && guest_said pt "pvptattack: 0 failed" &&
 	      stopped_with pt poweroff && is_positive "$(paging_stat pt refusals)"'
 check "translated: stores into the hypervisor's L4 slots #PF; a frame beyond RAM faults at the access; cmpxchg16b #PF" \

@@ -27,5 +27,9 @@ struct cpu_regs;
  * test may spoil the frame so that the entry's IRETQ faults
  * (test_pv_bad_cs, arch/x86/pv/pv_entry.S's pv_enter_fault). */
 void test_hooks_pv_enter(const struct vcpu *v, struct cpu_regs *r);
+/* Called between the read of a trapped page-table store's entry and its
+ * commit: a test may change the entry there, as another vCPU or the
+ * MMU's A/D update could (test_pv_ptwr_race). */
+void test_hooks_pv_ptwr(struct vcpu *v, uint64_t gpa, uint64_t seen);
 
 #endif

@@ -374,6 +374,26 @@ static void check_harmless(const struct target *t)
 	check(victim[2] == 3, "harmless: after all of them", "writing the page", "works");
 }
 
+/* Option race (Umbra booted with test_pv_ptwr_race=NAME): the entry
+ * gets its dirty bit between the emulator's read and its commit, as
+ * another vCPU's MMU could set it. A LOCK CMPXCHG expecting the entry
+ * without it must then fail, and the bit must survive. */
+#define PT_AVL9	(1ULL << 9)
+
+static void check_race(const struct target *t)
+{
+	uint64_t c = *t->e, mark = (c & ~PT_D) | PT_AVL9, got = 0;
+
+	check(st8(t->e, mark) == ~0ULL && *t->e == mark, "race: its entry marked, not dirty",
+	      "8-byte store", "taken");
+	check(cx(t->e, mark, mark & ~PT_W, &got) == ~0ULL && *t->e == (mark | PT_D) &&
+	      got == (mark | PT_D), "race: dirtied between the emulator's read and commit",
+	      "lock cmpxchg", "fails, RAX = the dirty entry, the bit kept");
+	if (*t->e != (mark | PT_D))
+		con_printf("pvptattack: (entry %lx, rax %lx)\n", *t->e, got);
+	check(st8(t->e, c) == ~0ULL && *t->e == c, "race: its entry", "8-byte store", "back");
+}
+
 /* Its L1 entry for victim[]: what no leaf may map. */
 static void attack_l1(void)
 {
@@ -385,6 +405,8 @@ static void attack_l1(void)
 	if (!t.e)
 		return;
 	check_harmless(&t);
+	if (guest_option("race"))
+		check_race(&t);
 	attack(&t, (mfn[1] << 12) | DATA_FLAGS, XEN_EACCES, "L1: its own L1 (itself) writable");
 	attack(&t, (mfn[2] << 12) | DATA_FLAGS, XEN_EACCES, "L1: its own L2 writable");
 	attack(&t, (mfn[3] << 12) | DATA_FLAGS, XEN_EACCES, "L1: its own L3 writable");

@@ -16,6 +16,7 @@
 #include <asm/x86.h>
 #include <umbra/domain.h>
 #include <umbra/errno.h>
+#include <umbra/test_hooks.h>
 #include "mmu/walk.h"
 #include "pv_mm.h"
 #include "pv_traps.h"
@@ -82,25 +83,37 @@ static void regs_in(struct cpu_regs *r, const struct insn_regs *ir)
 	r->r15 = ir->gpr[INSN_R15];
 }
 
+/* Test builds provide a strong definition (hypervisor/test/). */
+void __attribute__((weak)) test_hooks_pv_ptwr(struct vcpu *v, uint64_t gpa, uint64_t seen)
+{
+	(void)v;
+	(void)gpa;
+	(void)seen;
+}
+
 bool pv_emulate_pt_store(struct vcpu *v, uint64_t gpa, pv_store_commit_fn commit)
 {
 	struct cpu_regs *r = &v->pv.regs;
 	struct emulated_store st;
 	struct insn_regs ir;
 	struct insn insn;
-	uint64_t old, rflags = r->rflags;
-	int len;
+	uint64_t old, seen, rflags = r->rflags;
+	int len, rc;
 
 	len = fetch_insn(v, &insn);
 	if (len < 0 || !insn.has_mem)
 		return false;
 	regs_out(r, &ir, v);
-	if (copy_from_gpa(v->domain, &old, gpa & ~7ULL, sizeof(old)))
+	if (copy_from_gpa(v->domain, &seen, gpa & ~7ULL, sizeof(seen)))
 		return false;
-	old >>= (gpa & 7) * 8;
+	old = seen >> (gpa & 7) * 8;
+	test_hooks_pv_ptwr(v, gpa, seen);
 	if (emulate_store(&insn, &ir, &rflags, old, &st) || (gpa & 7) + st.len > 8)
 		return false;
-	if (st.write && commit(v, gpa, st.value, st.len))
+	rc = st.write ? commit(v, gpa, st.value, st.len, seen) : 0;
+	if (rc == -EAGAIN)
+		return true;	/* changed under it: run it again, RIP unmoved */
+	if (rc)
 		return false;
 	regs_in(r, &ir);
 	r->rflags = rflags;
@@ -108,20 +121,28 @@ bool pv_emulate_pt_store(struct vcpu *v, uint64_t gpa, pv_store_commit_fn commit
 	return true;
 }
 
-/* Shared page tables: whole or half entries, validated by shared-pt. */
-static int commit_spt(struct vcpu *v, uint64_t gpa, uint64_t val, unsigned int len)
+/* Shared page tables: whole or half entries, validated by shared-pt.
+ * The new 8 bytes replace `seen` by compare-and-exchange: the value was
+ * computed (a LOCK CMPXCHG's compare, an RMW, the other half of a 4-byte
+ * store) from what the entry held before the lock, and another vCPU's
+ * store or the MMU's A/D update since must not be lost. */
+static int commit_spt(struct vcpu *v, uint64_t gpa, uint64_t val, unsigned int len,
+		      uint64_t seen)
 {
 	struct spt_flush flush = { 0 };
-	uint64_t maddr = domain_gpa_to_maddr(v->domain, gpa);
+	uint64_t maddr = domain_gpa_to_maddr(v->domain, gpa & ~7ULL);
+	unsigned int shift = (unsigned int)(gpa & 4) * 8;
+	uint64_t now = seen, new;
 	int rc;
 
 	if ((len != 4 && len != 8) || (gpa & (len - 1)))
 		return -EINVAL;
+	new = len == 8 ? val : (seen & ~(0xffffffffULL << shift)) | (val & 0xffffffffULL) << shift;
 	write_cr3(paging_root());
 	pv_mm_lock(v->domain);
-	rc = spt_pt_write(&v->domain->pv->spt, maddr, val, len, &flush);
+	rc = spt_pt_cmpxchg(&v->domain->pv->spt, maddr, seen, new, &now, &flush);
 	pv_mm_unlock();
-	return rc;
+	return rc ? rc : now != seen ? -EAGAIN : 0;
 }
 
 bool pv_ptwr_fault(struct vcpu *v)

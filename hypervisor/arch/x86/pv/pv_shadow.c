@@ -389,10 +389,12 @@ bool pv_shadow_sync_root(struct vcpu *v)
  * stays on the CPU from the fault to its verdict). */
 static int store_err[MAX_CPUS];
 
-static int commit_store(struct vcpu *v, uint64_t gpa, uint64_t val, unsigned int len)
+static int commit_store(struct vcpu *v, uint64_t gpa, uint64_t val, unsigned int len,
+			uint64_t seen)
 {
 	int err = store_gpa(v->domain, gpa, val, len);
 
+	(void)seen;	/* the engine stores as told (not compared: see pv_ptwr.c) */
 	store_err[smp_processor_id()] = err;
 	return err;
 }

@@ -49,11 +49,13 @@ bool pv_ptwr_fault(struct vcpu *v);
 
 /* The guest's store at RIP, which faulted on the page-table entry at
  * gpa, decoded and computed (MOV, XCHG, locked RMW: asm/emulate_store.h)
- * and handed to commit(v, gpa, value, len); then RIP moves past it.
- * False (nothing changed) when it cannot be decoded, crosses its 8
- * bytes, or commit refuses it. */
+ * from `seen`, the aligned 8 bytes holding it as read before, and handed
+ * to commit(v, gpa, value, len, seen); then RIP moves past it. False
+ * (nothing changed) when it cannot be decoded, crosses its 8 bytes, or
+ * commit refuses it. Commit's -EAGAIN (the 8 bytes are no longer
+ * `seen`): nothing changed, the guest runs the instruction again. */
 typedef int (*pv_store_commit_fn)(struct vcpu *v, uint64_t gpa, uint64_t val,
-				  unsigned int len);
+				  unsigned int len, uint64_t seen);
 bool pv_emulate_pt_store(struct vcpu *v, uint64_t gpa, pv_store_commit_fn commit);
 
 /* A #UD at Xen's forced-emulation CPUID (ud2; "xen"; cpuid): answered
