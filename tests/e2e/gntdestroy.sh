@@ -86,6 +86,10 @@ round() { # PAGING SFX
 		said "$m" "ok: client: its handle went too: unmapping it is GNTST_bad_handle" 30
 	at_dom0 "$p: the mapper is still running" "vmctl list $m" "^$m +[0-9]+ +16 +1 +[-r]" 20
 	free_b=$(free_mib)
+	# Free memory alone does not show a frame left counted by shared-pt
+	# (a mapping not taken down): Umbra's log does.
+	check "$p: the granter's page-table state was released (Umbra's log)" \
+		eval "! grep -qaE 'domain [0-9]+ \\($g\\): (page-table state not released|[0-9]+ grant frames still mapped)' '$com2'"
 	# Counted in whole MiB: either way may round by one.
 	local back=$((${free_b:-0} - ${free_a:-0})) took=$((${free0:-0} - ${free_g:-0}))
 	check "$p: the granter's memory came back (free ${free_a:-?} -> ${free_b:-?} MiB, it took $took)" \
