@@ -94,6 +94,26 @@ void spt_put_seg_page(struct spt_domain *d, uint64_t mfn)
 		spt_put_page_and_type(d, mfn);
 }
 
+int spt_hold_table(struct spt_domain *d, uint64_t mfn, int level)
+{
+	int rc;
+
+	if (level < 1 || level > 4)
+		return spt_refuse(d, SPT_R_BAD_REQUEST, mfn, 0);
+	rc = spt_check_owner(d, mfn);
+	if (rc)
+		return rc;
+	return spt_get_page_and_type(d, mfn, (unsigned int)level);
+}
+
+void spt_release_table(struct spt_domain *d, uint64_t mfn, int level)
+{
+	struct spt_frame *f = spt_frame(d->m, mfn);
+
+	if (f && f->owner == d->id && spt_frame_in_use_as(f, (unsigned int)level))
+		spt_put_page_and_type(d, mfn);
+}
+
 static void drop_baseptrs(struct spt_domain *d)
 {
 	struct spt_vcpu *v;

@@ -253,6 +253,12 @@ int spt_new_baseptr(struct spt_vcpu *v, uint64_t mfn, bool user);
 uint64_t spt_vcpu_root(const struct spt_vcpu *v, bool user);
 int spt_get_seg_page(struct spt_domain *d, uint64_t mfn);
 void spt_put_seg_page(struct spt_domain *d, uint64_t mfn);
+/* A table of the domain's held as level 1-4 (validated, as a pin holds
+ * it, without the pin's flag) and let go again: a validation done a part
+ * at a time keeps what it validated until a root takes it over. A
+ * release must match a hold that succeeded. */
+int spt_hold_table(struct spt_domain *d, uint64_t mfn, int level);
+void spt_release_table(struct spt_domain *d, uint64_t mfn, int level);
 int spt_domain_relinquish(struct spt_domain *d);
 int spt_domain_destroy(struct spt_domain *d);
 

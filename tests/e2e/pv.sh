@@ -915,6 +915,8 @@ check "shared: a CR3 that is no valid L4 is refused (a writable page, not its ow
 	eval 'guest_said smp "pvsmp: ok: VCPUOP_initialise with a CR3 that is a writable page of its own: -22" &&
 	      guest_said smp "pvsmp: ok: VCPUOP_initialise with a CR3 that is not its own frame: -22" &&
 	      guest_said smp "pvsmp: ok: VCPUOP_initialise with a CR3 whose L4 maps a frame not its own: -22"'
+check "shared: VCPUOP_initialise validated vCPU 1's tables over several calls (continued, as Xen's is preemptible)" \
+	log_has '^domain [0-9]+ \(smp\) vcpu 1: VCPUOP_initialise: page tables validated in ([2-9]|[1-9][0-9]+) steps$'
 check "shared: an LDT on a writable page is refused; the refused contexts kept no hold on the LDT page" \
 	eval 'guest_said smp "pvsmp: ok: VCPUOP_initialise with an LDT on a page mapped writable: -22" &&
 	      guest_said smp "pvsmp: ok: the refused contexts kept no hold on the LDT page (it maps writable)"'

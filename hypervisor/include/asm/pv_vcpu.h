@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include <asm/traps.h>
 
+struct pv_pre;
+
 /* set_trap_table: where each exception vector is bounced. */
 struct pv_trap {
 	uint64_t address;	/* 0: none */
@@ -69,6 +71,9 @@ struct pv_vcpu {
 	uint64_t callback[8];
 	uint8_t callback_flags[8];	/* CALLBACKF_* */
 	uint64_t tlb_seen;		/* its domain's tlb_gen at its last entry */
+	/* A VCPUOP_initialise of it validating its tables a part at a time
+	 * (pv_vcpu_pre.c); NULL: none under way. */
+	struct pv_pre *pre;
 };
 
 #endif /* !__ASSEMBLY__ */

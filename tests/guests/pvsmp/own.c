@@ -10,7 +10,10 @@
  *  - grant map, unmap and unmap_and_replace (GNTMAP_host_map) made by
  *    vCPU 1 at an address only its own tables map: Xen walks the
  *    calling vCPU's tables (translated, the grant table frame and the
- *    granted page are named by guest frame, pt_frame's).
+ *    granted page are named by guest frame, pt_frame's);
+ *  - a VCPUOP_initialise whose tables take more than one call to
+ *    validate (EXTRA_L1 more L1 tables under vCPU 1's own slot; on
+ *    shared page tables the hypervisor says in how many steps).
  */
 #include <stdbool.h>
 #include <public/event_channel.h>
@@ -38,6 +41,7 @@
 #define MAGIC_C		0xc3c3c3c3c3c3c3c3ULL
 #define MAGIC_G		0x6767676767676767ULL
 #define GREF		8
+#define EXTRA_L1	40
 
 static uint64_t l4_1[512] __attribute__((aligned(4096)));
 static uint64_t l3_1[512] __attribute__((aligned(4096)));
@@ -49,6 +53,7 @@ static uint64_t page_c[512] __attribute__((aligned(4096)));
 static uint64_t granted[512] __attribute__((aligned(4096)));
 static uint8_t table_va[4096] __attribute__((aligned(4096)));
 static uint64_t writable_page[512] __attribute__((aligned(4096)));
+static uint64_t extra_l1[EXTRA_L1][512] __attribute__((aligned(4096)));
 
 /* Between the vCPUs. */
 static volatile uint64_t ldt_limit, ldt_es, v1_started;
@@ -83,6 +88,9 @@ long own_build(const struct start_info *si)
 	l4_1[OWN_VA >> 39] = pt_frame(l3_1) | TABLE;
 	l3_1[0] = pt_frame(l2_1) | TABLE;
 	l2_1[0] = pt_frame(l1_1) | TABLE;
+	/* Empty L1 tables for the next 2 MiB steps. */
+	for (unsigned int i = 0; i < EXTRA_L1; i++)
+		l2_1[1 + i] = pt_frame(extra_l1[i]) | TABLE;
 	/* OWN_VA: nothing yet (where the grant goes); then the LDT page,
 	 * read-only as a descriptor page must be, then page C. */
 	l1_1[1] = pt_frame(ldt1) | DATA_RO;
@@ -92,10 +100,12 @@ long own_build(const struct start_info *si)
 	ldt1[0] = DATA_DESC(LDT_LIMIT);
 	granted[0] = MAGIC_G;
 	/* Tables and descriptor pages read-only in the start-of-day
-	 * mapping (shared page tables); the L4 is validated whole when
+	 * mapping (shared page tables); the L4 is validated when
 	 * VCPUOP_initialise takes it. */
 	for (unsigned int i = 0; i < sizeof(pages) / sizeof(pages[0]) && !rc; i++)
 		rc = pt_make_table(pages[i]);
+	for (unsigned int i = 0; i < EXTRA_L1 && !rc; i++)
+		rc = pt_make_table(extra_l1[i]);
 	return rc;
 }
 

@@ -384,6 +384,38 @@ static void test_read_only_view_of_own_tables(void **state)
 	assert_int_equal(h_info(h, s.l4.mfn)->count, 2);
 }
 
+/* A table held bottom up (a preemptible VCPUOP_initialise) is validated
+ * as a pin would validate it; the level above then only counts it, and
+ * when the holds go the root's own references are what is left. */
+static void test_hold_table_bottom_up(void **state)
+{
+	struct harness *h = *state;
+	struct h_dom *g = h_new_domain(h, 1, 1);
+	struct h_dom *other = h_new_domain(h, 2, 1);
+	struct h_space s;
+	struct h_page data = h_new_page(g);
+
+	h_space_build(g, &s, VA_USER);
+	s.l1.p[pt_index(VA_USER, 1)] = h_leaf(data.mfn, H_RW);
+	assert_int_equal(spt_hold_table(&g->d, s.l1.mfn, 1), 0);
+	assert_int_equal(h_info(h, s.l1.mfn)->type, SPT_TYPE_L1);
+	assert_int_equal(h_info(h, data.mfn)->type, SPT_TYPE_WRITABLE);
+	assert_int_equal(spt_hold_table(&g->d, s.l2.mfn, 2), 0);
+	assert_int_equal(h_info(h, s.l1.mfn)->type_count, 2);
+	spt_release_table(&g->d, s.l1.mfn, 1);
+	assert_int_equal(h_info(h, s.l1.mfn)->type_count, 1);
+	assert_int_equal(spt_hold_table(&g->d, s.l2.mfn, 3), -EBUSY);
+	assert_int_equal(spt_hold_table(&other->d, s.l3.mfn, 3), -EPERM);
+	assert_int_equal(spt_hold_table(&g->d, s.l3.mfn, 5), -EINVAL);
+	assert_int_equal(spt_new_baseptr(&g->vcpu[0], s.l4.mfn, false), 0);
+	assert_int_equal(h_info(h, s.l2.mfn)->type_count, 2);
+	spt_release_table(&g->d, s.l2.mfn, 2);
+	spt_release_table(&g->d, s.l2.mfn, 3);	/* not held as an L3: nothing */
+	assert_int_equal(h_info(h, s.l2.mfn)->type_count, 1);
+	assert_int_equal(h_info(h, data.mfn)->type_count, 1);
+	assert_consistent(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -404,6 +436,7 @@ int main(void)
 		T(test_grant_of_page_table_stays_read_only),
 		T(test_read_only_superpage_over_tables),
 		T(test_read_only_view_of_own_tables),
+		T(test_hold_table_bottom_up),
 	};
 
 	return T_RUN_BOTH_MODES("shared-pt validation", tests);

@@ -96,9 +96,12 @@ void pv_domain_relinquish(struct domain *d)
 
 	if (!pd)
 		return;
-	for (unsigned int i = 0; i < d->nr_vcpus; i++)
-		if (d->vcpus[i])
+	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+		if (d->vcpus[i]) {
 			pv_desc_release(d->vcpus[i]);
+			pv_pre_finish(d->vcpus[i], false);
+		}
+	}
 	pv_mm_lock(d);
 	spt_domain_relinquish(&pd->spt);
 	pv_mm_unlock();
@@ -149,6 +152,7 @@ int pv_vcpu_init(struct vcpu *v, struct domain *d, unsigned int id)
 void pv_vcpu_destroy(struct vcpu *v)
 {
 	pv_desc_release(v);
+	pv_pre_finish(v, false);
 	if (v->pv.traps)
 		domain_page_free(v->domain, virt_to_phys(v->pv.traps));
 	v->pv.traps = NULL;

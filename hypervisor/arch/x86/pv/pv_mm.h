@@ -50,6 +50,15 @@ void pv_flush_domain(struct domain *d);
  * change reaches them at once). */
 void pv_kick_vcpus(struct domain *d, uint64_t mask);
 
+/* VCPUOP_initialise's page tables validated a part at a time
+ * (pv_vcpu_pre.c): pv_pre_validate walks the subtree of the kernel L4
+ * (machine frame l4) of caller's context at arg for v, 0 once done (or
+ * nothing to do: translated, no memory for the walk), HYPERCALL_CONTINUE
+ * while not; pv_pre_finish lets go of what the walk held (after the L4
+ * was taken, saying in how many steps, or refused, and at teardown). */
+long pv_pre_validate(struct vcpu *caller, struct vcpu *v, uint64_t arg, uint64_t l4);
+void pv_pre_finish(struct vcpu *v, bool taken);
+
 /* The machine's frame table and hypervisor slots, once. 0 or -ENOMEM. */
 int pv_mm_init(void);
 void pv_mm_lock(struct domain *d);

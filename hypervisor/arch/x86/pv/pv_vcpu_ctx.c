@@ -33,6 +33,7 @@
 #include <public/arch-x86/xen-x86_64.h>
 #include <umbra/domain.h>
 #include <umbra/errno.h>
+#include <umbra/hypercall.h>
 #include <umbra/sched.h>
 #include <umbra/string.h>
 #include "mmu/walk.h"
@@ -113,6 +114,7 @@ static long set_ldt(struct vcpu *v, uint64_t root, uint64_t base, uint64_t ents)
 
 	if (!ents)
 		return 0;
+	write_cr3(paging_root());	/* off the tables shared-pt may change */
 	pv_mm_lock(v->domain);
 	v->pv.guest_cr3 = root;
 	v->pv.kernel_mode = true;
@@ -283,7 +285,7 @@ static void set_callbacks(struct vcpu *v, const struct ctx_head *h, const struct
 		h->flags & VGCF_syscall_disables_events ? CALLBACKF_mask_events : 0;
 }
 
-long pv_vcpu_initialise(struct vcpu *caller, struct vcpu *v, uint64_t arg)
+static long initialise(struct vcpu *caller, struct vcpu *v, uint64_t arg)
 {
 	struct ctx_head h;
 	struct ctx_tail t;
@@ -298,6 +300,10 @@ long pv_vcpu_initialise(struct vcpu *caller, struct vcpu *v, uint64_t arg)
 	if (v->state != VCPU_DOWN || v->initialised)
 		return -EEXIST;
 	rc = check_head(&h, &t);
+	if (rc)
+		return rc;
+	/* The tables below the L4 first, a part per call (pv_vcpu_pre.c). */
+	rc = pv_pre_validate(caller, v, arg, t.ctrlreg[3] >> PAGE_SHIFT);
 	if (rc)
 		return rc;
 	dr_save(v, &dr_old);
@@ -346,5 +352,16 @@ fail_gdt:
 fail_traps:
 	domain_page_free(caller->domain, virt_to_phys(traps));
 	dr_restore(v, &dr_old);
+	return rc;
+}
+
+/* What the walk held goes once the context is taken or refused; a call
+ * to be continued keeps it. */
+long pv_vcpu_initialise(struct vcpu *caller, struct vcpu *v, uint64_t arg)
+{
+	long rc = initialise(caller, v, arg);
+
+	if (rc != HYPERCALL_CONTINUE)
+		pv_pre_finish(v, rc == 0);
 	return rc;
 }
