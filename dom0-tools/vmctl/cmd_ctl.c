@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "config.h"
 #include "domain.h"
+#include "store.h"
 #include "watch.h"
 
 static bool opt_wait, opt_reboot;
@@ -45,6 +46,21 @@ static const char *name_of(const struct umbra_domain_info *d, char *buf)
 	return buf;
 }
 
+/*
+ * As xl shutdown: a guest that watches its control/shutdown node (Linux
+ * says so in control/feature-poweroff) is asked there and shuts itself
+ * down in order. One that does not (Umbra's test guests, a guest without
+ * xenbus) is shut down by the hypervisor, where xl would need -F and
+ * an ACPI power button.
+ */
+static int request_shutdown(uint32_t domid)
+{
+	if (store_domain_request(domid, opt_reboot ? "reboot" : "poweroff"))
+		return 0;
+	return vmctl_domain_shutdown(cli_handle(), domid,
+				     opt_reboot ? SHUTDOWN_reboot : SHUTDOWN_poweroff);
+}
+
 int cmd_shutdown(int argc, char **argv)
 {
 	struct umbra_domain_info info;
@@ -56,8 +72,7 @@ int cmd_shutdown(int argc, char **argv)
 	name_of(&info, name);
 	if (opt_wait)
 		watch_hold(domid);	/* we act; its watcher waits */
-	rc = vmctl_domain_shutdown(cli_handle(), domid,
-				   opt_reboot ? SHUTDOWN_reboot : SHUTDOWN_poweroff);
+	rc = request_shutdown(domid);
 	if (rc < 0)
 		cli_fail_lib(rc, "%s", name);
 	if (!opt_wait)

@@ -267,6 +267,26 @@ char *store_console_tty(uint32_t domid)
 	return h ? read_str(h, "/local/domain/%u/console/tty", domid) : NULL;
 }
 
+bool store_domain_request(uint32_t domid, const char *what)
+{
+	struct vms_handle *h = store_open();
+	char path[96], *feature;
+	bool offered;
+
+	if (!h)
+		return false;
+	feature = read_str(h, "/local/domain/%u/control/feature-%s", domid, what);
+	offered = feature && strcmp(feature, "1") == 0;
+	free(feature);
+	if (!offered)
+		return false;
+	snprintf(path, sizeof(path), "/local/domain/%u/control/shutdown", domid);
+	if (vms_write(h, VMS_TXN_NULL, path, what, strlen(what)))
+		return true;
+	cli_warn("store: writing %s: %s", path, strerror(errno));
+	return false;
+}
+
 /* Feed one recorded value through the config parser, as an override. */
 static void restore_key(struct vms_handle *h, const char *vm, const char *key,
 			const char *node, struct vmcfg *cfg)

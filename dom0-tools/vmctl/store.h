@@ -39,6 +39,15 @@ bool store_domain_config(uint32_t domid, struct vmcfg *cfg);
  * malloc()ed, or NULL while there is none. */
 char *store_console_tty(uint32_t domid);
 
+/*
+ * Ask the guest itself to shut down, as xl shutdown does: write what
+ * ("poweroff", "reboot") to its control/shutdown when the guest says it
+ * watches there (control/feature-WHAT = "1", which Linux's xenbus
+ * writes). Returns false, having written nothing, when it does not or
+ * the store cannot be reached.
+ */
+bool store_domain_request(uint32_t domid, const char *what);
+
 /* When the domain was started, as recorded (0: not known). */
 time_t store_domain_started(uint32_t domid);
 

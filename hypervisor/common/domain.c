@@ -280,6 +280,29 @@ void domain_shutdown(struct domain *d, unsigned int reason)
 	test_hooks_domain_shutdown(d);
 }
 
+bool domain_other_vcpus_up(const struct vcpu *v)
+{
+	const struct domain *d = v->domain;
+
+	for (unsigned int i = 0; i < d->nr_vcpus; i++)
+		if (d->vcpus[i] != v && d->vcpus[i]->state != VCPU_DOWN)
+			return true;
+	return false;
+}
+
+void domain_vcpu_offline(struct vcpu *v)
+{
+	struct domain *d = v->domain;
+
+	if (domain_other_vcpus_up(v)) {
+		sched_vcpu_down(v);
+		return;
+	}
+	log_lifecycle(LOG_INFO, "domain %u (%s): vCPU %u halted with interrupts "
+		      "disabled, the last one up: powering off\n", d->id, d->name, v->id);
+	domain_shutdown(d, SHUTDOWN_poweroff);
+}
+
 static void report_stopped_now(const struct domain *d, uint64_t vcpus)
 {
 	for (unsigned int i = 0; vcpus; i++, vcpus >>= 1)

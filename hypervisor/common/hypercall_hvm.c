@@ -87,14 +87,10 @@ static bool vcpu_off_pcpus(struct vcpu *v)
 static long vcpu_down(struct vcpu *caller, struct vcpu *v)
 {
 	struct domain *d = v->domain;
-	bool others = false;
 
 	if (!domain_is_pv(d))
 		return -ENOSYS;
-	for (unsigned int i = 0; i < d->nr_vcpus; i++)
-		if (d->vcpus[i] != v && d->vcpus[i]->state != VCPU_DOWN)
-			others = true;
-	if (!others) {
+	if (!domain_other_vcpus_up(v)) {
 		domain_shutdown(d, SHUTDOWN_poweroff);
 		return 0;
 	}

@@ -7,11 +7,12 @@
 # The suite creates the guest with `vmctl create linux.cfg -c`, follows
 # its console to the marker its /init prints, then on its console ring
 # (hvc0, served by vmconsoled) to its shell prompt, types a command and
-# reads the answer, saves it to a file and restores it (vmctl save /
-# restore: its grant table, event channels and rings come along) and
-# types a command again, and shuts the restored guest down with `vmctl
-# shutdown` (xenbus, as xl does). Then vmctl list, and that its memory
-# came back.
+# reads the answer, saves it to a file and lets it go on (vmctl save -c:
+# its grant table, event channels and rings come along), shuts it down
+# with `vmctl shutdown` (control/shutdown in the store, as xl does: Linux
+# powers off in order), restores it from the file, types a command
+# again and shuts the restored guest down. Then vmctl list, and that its
+# memory came back.
 # Prints `linux_pvh_create_to_marker_s: N` (create typed to the marker
 # seen) for make bench-guests. Slow (a Linux boot under TCG inside a
 # Linux boot under TCG): `make check-linux`, not `make check`.
@@ -86,14 +87,33 @@ check "Ctrl-] detaches" tty_wait_new 'vmctl: detached from domain [0-9]+' 30
 at_dom0 "list: linux, 256 MiB, running or blocked" 'vmctl list linux' \
 	'^linux +[0-9]+ +256 +1 +[rb-]{6} +[0-9]+\.[0-9]$' 30
 
-# ---- save and restore: the guest goes on where it was -----------------------
+# ---- save -c, then xl's shutdown of the running guest -----------------------
 # Not cooperative (as Xen's HVM save): its memory, vCPU, event channels
-# and grant table (its frames above RAM) into a file, the domain
-# destroyed, then a new domain from the file; vmconsoled and vmstored
-# serve its rings again, and its shell answers on the console.
-at_dom0 "save linux (its grant table comes along)" 'vmctl save linux /tmp/linux.sav; echo rc=$?' \
+# and grant table (its frames above RAM) into a file; -c lets it go on.
+at_dom0 "save -c linux (its grant table comes along)" 'vmctl save -c linux /tmp/linux.sav; echo rc=$?' \
 	'^saved linux \([0-9]+\) to /tmp/linux.sav: 256.0 MiB of memory' 600
-check "save linux exits 0" tty_wait_new '^rc=0$' 30
+check "save -c linux exits 0" tty_wait_new '^rc=0$' 30
+# As xl shutdown: Linux's xenbus says it watches control/shutdown
+# (control/feature-poweroff), vmctl writes "poweroff" there, and Linux
+# shuts down in order: /init's trap runs poweroff, and with no ACPI sleep
+# state to power off with the kernel halts ("reboot: System halted" on
+# console_io, earlyprintk=xen) with interrupts off, its last vCPU up, so
+# Umbra powers the domain off as Xen does. Umbra's own shutdown of the
+# domain (what vmctl does to a guest without xenbus) stops it with
+# neither line.
+at_dom0 "vmctl shutdown linux (the guest goes on after save -c)" \
+	'vmctl shutdown linux; echo rc=$?' '^rc=0$' 60
+check "the guest powered itself off (Umbra: shutdown: poweroff)" \
+	bash -c "for i in \$(seq 120); do grep -q 'domain [0-9]* (linux): shutdown: poweroff' '$com2' && exit 0; sleep 1; done; exit 1"
+check "... in order, asked through the store: its kernel halted first" \
+	grep -aq '(d[0-9]* linux) .*reboot: System halted' "$com2"
+check "... and its last vCPU halted for good powered it off" \
+	grep -aq 'domain [0-9]* (linux): vCPU 0 halted with interrupts disabled, the last one up: powering off' "$com2"
+at_dom0 "linux is gone after its poweroff" 'sleep 2; vmctl list linux' "no domain called 'linux'" 60
+
+# ---- restore: the guest goes on where it was saved ---------------------------
+# A new domain from the file; vmconsoled and vmstored serve its rings
+# again, and its shell answers on the console.
 at_dom0 "restore linux" 'vmctl restore /tmp/linux.sav; echo rc=$?; rm -f /tmp/linux.sav' \
 	'^domain [0-9]+ \(linux\) restored from /tmp/linux.sav' 600
 check "restore linux exits 0" tty_wait_new '^rc=0$' 30
@@ -106,11 +126,12 @@ check "the restored guest answers a command typed through vmctl console" \
 	tty_wait_new '^restored-42' 120
 tmux send-keys -t "$TTY_SESSION" C-]
 check "Ctrl-] detaches from the restored guest" tty_wait_new 'vmctl: detached from domain [0-9]+' 30
-# As xl shutdown: control/shutdown in the store; Linux powers off in
-# order (on_poweroff = "destroy" then removes it).
-at_dom0 "vmctl shutdown linux" 'vmctl shutdown linux; echo rc=$?' '^rc=0$' 60
-check "the guest powered itself off (Umbra: shutdown: poweroff)" \
-	bash -c "for i in \$(seq 120); do grep -q 'domain [0-9]* (linux): shutdown: poweroff' '$com2' && exit 0; sleep 1; done; exit 1"
+# The restored guest's xenbus watches went with the old domain (vmstored
+# forgets them at its destroy; the save was not cooperative), so vmctl
+# shuts it down from the hypervisor (on_poweroff = "destroy").
+at_dom0 "vmctl shutdown linux (restored)" 'vmctl shutdown linux; echo rc=$?' '^rc=0$' 60
+check "the restored guest is shut down (Umbra: a second shutdown: poweroff)" \
+	bash -c "for i in \$(seq 120); do [ \$(grep -c 'domain [0-9]* (linux): shutdown: poweroff' '$com2') -ge 2 ] && exit 0; sleep 1; done; exit 1"
 at_dom0 "linux is gone after its poweroff" 'sleep 2; vmctl list linux' "no domain called 'linux'" 60
 # The FADT says there is no CMOS RTC, 8042 or VGA (as Xen's toolstack
 # says to a PVH guest): Linux probes none of them. Without it Linux

@@ -199,8 +199,21 @@ run unpause 2
 run list idle
 ok "unpause (by id): state b again" has '^idle .* -b---- ' "$OUT"
 expect "pause dom0: refused with the reason" 1 "vmctl: pause: Domain-0: dom0 cannot be paused" pause 0
+# As xl shutdown: a guest that says it watches control/shutdown (Linux's
+# xenbus writes control/feature-poweroff, -reboot) is asked there and not
+# stopped by the hypervisor; for a request it does not offer (idle has
+# feature-reboot only; shutdown -w below asks for poweroff) it is.
+xenstore-write /local/domain/2/control/feature-reboot 1
+run shutdown -r idle
+ok "shutdown -r of a guest offering feature-reboot: asked in the store" \
+	test "$RC" -eq 0 -a "$(xs /local/domain/2/control/shutdown)" = reboot
+run list idle
+ok "... and left running for the guest to act" has '^idle .* -b---- ' "$OUT"
+xenstore-write /local/domain/2/control/shutdown ""
 run shutdown -w idle
 ok "shutdown -w reports how it stopped" test "$OUT" = "idle (2) shut down (poweroff)"
+ok "... by the hypervisor: poweroff not offered, not asked in the store" \
+	test -z "$(xs /local/domain/2/control/shutdown)"
 ok "shutdown -w applies on_poweroff (default destroy)" has 'on_poweroff=destroy$' "$ERR"
 run list
 ok "the destroyed domain is gone from the list" bash -c "! grep -q '^idle' <<<'$OUT'"

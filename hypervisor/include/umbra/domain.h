@@ -274,6 +274,11 @@ unsigned int domains_alive(void);
 
 /* Stop the domain for a guest-visible reason (SCHEDOP_shutdown). */
 void domain_shutdown(struct domain *d, unsigned int reason);
+/* Whether a vCPU of v's domain other than v is up. */
+bool domain_other_vcpus_up(const struct vcpu *v);
+/* v halted for good: it goes down, and the last vCPU up going down powers
+ * the domain off (Xen's hvm_vcpu_down). */
+void domain_vcpu_offline(struct vcpu *v);
 /* Stop the domain because it did something it may not; say what. */
 void domain_crash(struct domain *d, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -12,7 +12,8 @@
  *               width are reserved, so a load, a store and string I/O there
  *               give #PF with RSVD (not a crashed domain, not #GP)
  *   halt-cli    HLT with interrupts off, no timer, nothing pending: the
- *               hypervisor must end the domain (fatal)
+ *               hypervisor takes the vCPU down and, it being the last one
+ *               up, powers the domain off, as Xen does (never returns)
  */
 #include <public/hvm/hvm_op.h>
 #include <public/hvm/params.h>

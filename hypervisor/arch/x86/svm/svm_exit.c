@@ -12,8 +12,11 @@
 #include <umbra/hot.h>
 
 /* HLT with interrupts off ends only at an NMI, SMI or INIT, which Umbra
- * never sends, or at the vCPU's own timer: without a timer and with
- * nothing pending the vCPU would wait forever, holding its domain up. */
+ * never sends, or at the vCPU's own timer. Without a timer and with
+ * nothing pending the vCPU is taken down, as Xen's hvm_vcpu_down does:
+ * it is how a guest with no other way to power off ends (Linux PVH's
+ * poweroff falls back to halting), so the last vCPU going down powers
+ * the domain off. */
 static void exit_hlt(struct vcpu *v)
 {
 	svm_skip_insn(v, INSN_HLT);
@@ -24,7 +27,7 @@ static void exit_hlt(struct vcpu *v)
 		sched_vcpu_block(v);
 	}
 	else if (!sched_vcpu_block_if_wakeable(v))
-		domain_crash(v->domain, "vCPU %u halted with interrupts disabled", v->id);
+		domain_vcpu_offline(v);
 }
 
 /* Every exit but those of the fast path: not inlined, so that its
