@@ -10,14 +10,14 @@ static bool translated;
 
 long pt_init(const struct start_info *si)
 {
-	struct xen_feature_info fi = { .submap_idx = 0 };
-	long rc = hv_xen_version(XENVER_get_features, &fi);
+	uint32_t submap;
+	long rc = xen_features(&submap);
 
 	if (rc)
 		return rc;
 	p2m = (const uint64_t *)si->mfn_list;
 	nr_pages = si->nr_pages;
-	translated = fi.submap & (1u << XENFEAT_auto_translated_physmap);
+	translated = submap & (1u << XENFEAT_auto_translated_physmap);
 	if (translated)
 		return 0;
 	return hypercall2(__HYPERVISOR_vm_assist, VMASST_CMD_enable,

@@ -10,12 +10,20 @@
 #define MINIOS_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <public/xen.h>
 
 extern const char guest_name[];
 int guest_main(const struct start_info *si);
+
+/* Feature submap 0 (XENVER_get_features; 0 if the call fails), and
+ * the call's result (features.c). */
+long xen_features(uint32_t *submap);
+/* Whether Umbra told it its physmap is translated (paging=shadow:
+ * XENFEAT_auto_translated_physmap). */
+bool xen_translated(void);
 
 /* Console: console_io. */
 void con_write(const char *s, size_t len);
@@ -51,6 +59,17 @@ typedef int (*trap_handler_t)(struct minios_regs *r);
  * from ring 3); the hypercall's result. */
 long trap_init(void);
 void trap_set_handler(unsigned int vector, trap_handler_t fn);
+/* A fault probe (probe.c): probe_record, installed as a trap handler,
+ * notes the last exception's vector and error code and resumes at
+ * resume_at when one is set (once). RAISES runs an asm sequence that
+ * ends at its label 2 and gives the vector it raised (~0: none). */
+extern volatile uint64_t seen_vector, seen_error, resume_at;
+int probe_record(struct minios_regs *r);
+#define RAISES(asm_body, ...) ({					\
+	seen_vector = ~0ULL;						\
+	__asm__ volatile("lea 2f(%%rip), %%rax; mov %%rax, %0; " asm_body "; 2:"	\
+			 : "=m"(resume_at) : __VA_ARGS__ : "rax", "rcx", "rdx", "memory"); \
+	seen_vector; })
 /* The event upcall (callback_op CALLBACKTYPE_event, events masked while
  * it runs): fn is called with vector MINIOS_EVENT_VECTOR; the result of
  * the registration. */

@@ -50,7 +50,7 @@ const char guest_name[] = "pvabi";
 
 static bool xlat;		/* paging=shadow: translated */
 static const struct start_info *si;
-static volatile uint64_t seen_vector, seen_error, seen_cs, seen_frame, resume_at;
+static volatile uint64_t seen_cs, seen_frame;
 static uint64_t kernel_rsp;
 
 static uint64_t gdt_page[512] __attribute__((aligned(4096)));
@@ -61,16 +61,12 @@ static uint8_t kstack[4096] __attribute__((aligned(4096)));
 static uint8_t ustack[4096] __attribute__((aligned(4096)));
 
 
+/* The fault probe's record, and the CS and frame it came with. */
 static int record(struct minios_regs *r)
 {
-	seen_vector = r->vector;
-	seen_error = r->error_code;
 	seen_cs = r->cs & 0xffff;
 	seen_frame = (uint64_t)r;
-	if (resume_at)
-		r->rip = resume_at;
-	resume_at = 0;
-	return 1;
+	return probe_record(r);
 }
 
 /* From guest user mode back to the kernel: the frame says user mode; go
@@ -92,15 +88,6 @@ static long remap(const void *va, uint64_t flags)
 {
 	return hypercall3(__HYPERVISOR_update_va_mapping, va,
 			  (mfn_of(va) << 12) | flags, UVMF_INVLPG);
-}
-
-/* paging=shadow tells it its physmap is translated. */
-static bool translated(void)
-{
-	struct xen_feature_info fi = { .submap_idx = 0 };
-
-	return !hv_xen_version(XENVER_get_features, &fi) &&
-	       (fi.submap & (1u << XENFEAT_auto_translated_physmap));
 }
 
 /* A frame it does not own: the hypervisor's image on shared page tables
@@ -690,7 +677,7 @@ static void check_iret_noncanonical(void)
 int guest_main(const struct start_info *start)
 {
 	si = start;
-	xlat = translated();
+	xlat = xen_translated();
 	con_printf("pvabi: paging %s\n", xlat ? "translated (shadow)" : "shared");
 	expect(trap_init() == 0, "set_trap_table");
 	for (unsigned int v = 0; v < 20; v++)

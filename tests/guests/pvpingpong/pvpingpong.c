@@ -128,10 +128,7 @@ int guest_main(const struct start_info *si)
 	domid_t peer = pp_peer();
 	unsigned int rounds = (unsigned int)guest_option_u64("rounds=", 100);
 
-	struct xen_feature_info fi = { .submap_idx = 0 };
-
-	pp_translated = !hv_xen_version(XENVER_get_features, &fi) &&
-			(fi.submap & (1u << XENFEAT_auto_translated_physmap));
+	pp_translated = xen_translated();
 	con_printf("pvpingpong: paging %s\n", pp_translated ? "translated (shadow)" : "shared");
 	expect(shared_info_map(si) != NULL, "shared_info mapped");
 	expect(trap_init() == 0 && events_init() == 0, "trap table and event callback");

@@ -44,21 +44,10 @@ const char guest_name[] = "pvptattack";
 
 static const struct start_info *si;
 static uint64_t mfn[5];		/* the tables mapping victim[] */
-static volatile uint64_t seen_vector, seen_error, resume_at;
 static bool xlat;
 
 static uint8_t victim[4096] __attribute__((aligned(4096)));
 static uint64_t tpage[512] __attribute__((aligned(4096)));
-
-static int record(struct minios_regs *r)
-{
-	seen_vector = r->vector;
-	seen_error = r->error_code;
-	if (resume_at)
-		r->rip = resume_at;
-	resume_at = 0;
-	return 1;
-}
 
 static void check(bool ok, const char *what, const char *how, const char *result)
 {
@@ -670,14 +659,9 @@ int guest_main(const struct start_info *start)
 {
 	si = start;
 	for (unsigned int v = 0; v < 256; v++)
-		trap_set_handler(v, record);
+		trap_set_handler(v, probe_record);
 	expect(trap_init() == 0, "set_trap_table");
-	{
-		struct xen_feature_info fi = { .submap_idx = 0 };
-
-		xlat = !hv_xen_version(XENVER_get_features, &fi) &&
-		       (fi.submap & (1u << XENFEAT_auto_translated_physmap));
-	}
+	xlat = xen_translated();
 	victim[0] = 1;
 	if (xlat) {
 		attack_translated();

@@ -35,33 +35,10 @@ const char guest_name[] = "pvtraps";
 
 static const struct start_info *si;
 
-/* What the last exception was, and where to resume after it. */
-static volatile uint64_t seen_vector, seen_error, seen_rip, resume_at;
-
-
-static int record(struct minios_regs *r)
-{
-	seen_vector = r->vector;
-	seen_error = r->error_code;
-	seen_rip = r->rip;
-	if (resume_at)
-		r->rip = resume_at;
-	resume_at = 0;
-	return 1;
-}
-
 uint64_t mfn_of(uint64_t va)
 {
 	return ((const uint64_t *)si->mfn_list)[va >> 12];
 }
-
-/* The exception vector a code sequence raised (~0: none); the sequence
- * is between labels 1 and 2 of the asm, resumed at 2. */
-#define RAISES(asm_body, ...) ({					\
-	seen_vector = ~0ULL;						\
-	__asm__ volatile("lea 2f(%%rip), %%rax; mov %%rax, %0; " asm_body "; 2:"	\
-			 : "=m"(resume_at) : __VA_ARGS__ : "rax", "rcx", "rdx", "memory"); \
-	seen_vector; })
 
 static void check_exceptions(void)
 {
@@ -335,14 +312,6 @@ static void check_writable_pagetables(void)
  * stores the hypervisor applies through the shadows. What shared page
  * tables refuse is allowed here, except what touches the hypervisor or
  * lies outside its RAM. */
-static bool translated(void)
-{
-	struct xen_feature_info fi = { .submap_idx = 0 };
-
-	return !hv_xen_version(XENVER_get_features, &fi) &&
-	       (fi.submap & (1u << XENFEAT_auto_translated_physmap));
-}
-
 static void check_translated(void)
 {
 	uint64_t va = (uint64_t)(uintptr_t)spare_page, pfn = va >> 12;
@@ -675,7 +644,7 @@ int guest_main(const struct start_info *start)
 {
 	si = start;
 	for (unsigned int v = 0; v < 256; v++)
-		trap_set_handler(v, record);
+		trap_set_handler(v, probe_record);
 	if (guest_option("attack=iret_cs"))
 		attack_iret_cs();
 	if (guest_option("attack=stack")) {
@@ -684,14 +653,14 @@ int guest_main(const struct start_info *start)
 	}
 	check_exceptions();
 	check_trap_table_refusals();
-	if (translated()) {
+	if (xen_translated()) {
 		check_translated();
 	} else {
 		check_update_va_mapping();
 		check_mmu_update();
 		check_writable_pagetables();
 	}
-	check_grant_table(si, translated());
+	check_grant_table(si, xen_translated());
 	check_cpuid_and_callbacks();
 	check_events();
 	check_bad_arguments();

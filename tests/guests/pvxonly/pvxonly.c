@@ -32,25 +32,7 @@ const char guest_name[] = "pvxonly";
 
 extern char hypercall_page[];
 static const struct start_info *si;
-static volatile uint64_t seen_vector, seen_error, resume_at;
 static bool xlat;	/* paging=shadow: translated */
-
-
-static int record(struct minios_regs *r)
-{
-	seen_vector = r->vector;
-	seen_error = r->error_code;
-	if (resume_at)
-		r->rip = resume_at;
-	resume_at = 0;
-	return 1;
-}
-
-#define RAISES(asm_body, ...) ({					\
-	seen_vector = ~0ULL;						\
-	__asm__ volatile("lea 2f(%%rip), %%rax; mov %%rax, %0; " asm_body "; 2:"	\
-			 : "=m"(resume_at) : __VA_ARGS__ : "rax", "rcx", "rdx", "memory"); \
-	seen_vector; })
 
 /* Call the code at target; a fault there resumes after the call with
  * the stack as it was before it. ~0: it returned. */
@@ -63,14 +45,6 @@ static int record(struct minios_regs *r)
 
 /* The shared-page-tables line, or the translated one. */
 #define MODE(shared, translated)	(xlat ? "translated: " translated : (shared))
-
-static bool translated(void)
-{
-	struct xen_feature_info fi = { .submap_idx = 0 };
-
-	return !hv_xen_version(XENVER_get_features, &fi) &&
-	       (fi.submap & (1u << XENFEAT_auto_translated_physmap));
-}
 
 static uint32_t rdpkru(void)
 {
@@ -540,9 +514,9 @@ int guest_main(const struct start_info *start)
 {
 	si = start;
 	for (unsigned int v = 0; v < 256; v++)
-		trap_set_handler(v, record);
+		trap_set_handler(v, probe_record);
 	expect(trap_init() == 0, "set_trap_table");
-	xlat = translated();
+	xlat = xen_translated();
 	con_printf("pvxonly: paging %s\n", xlat ? "translated (shadow)" : "shared");
 	check_hypercall_page();
 	check_remap_hypercall_address();
