@@ -6,14 +6,19 @@
 
 #include "base/errno.h"
 
+/* A request naming a table: a level 1-4, of a frame the domain owns. */
+static int check_table_request(struct spt_domain *d, uint64_t mfn, int level)
+{
+	if (level < 1 || level > 4)
+		return spt_refuse(d, SPT_R_BAD_REQUEST, mfn, 0);
+	return spt_check_owner(d, mfn);
+}
+
 int spt_pin(struct spt_domain *d, uint64_t mfn, int level)
 {
 	struct spt_frame *f;
-	int rc;
+	int rc = check_table_request(d, mfn, level);
 
-	if (level < 1 || level > 4)
-		return spt_refuse(d, SPT_R_BAD_REQUEST, mfn, 0);
-	rc = spt_check_owner(d, mfn);
 	if (rc)
 		return rc;
 	f = spt_frame(d->m, mfn);
@@ -96,11 +101,8 @@ void spt_put_seg_page(struct spt_domain *d, uint64_t mfn)
 
 int spt_hold_table(struct spt_domain *d, uint64_t mfn, int level)
 {
-	int rc;
+	int rc = check_table_request(d, mfn, level);
 
-	if (level < 1 || level > 4)
-		return spt_refuse(d, SPT_R_BAD_REQUEST, mfn, 0);
-	rc = spt_check_owner(d, mfn);
 	if (rc)
 		return rc;
 	return spt_get_page_and_type(d, mfn, (unsigned int)level);
