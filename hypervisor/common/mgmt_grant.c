@@ -249,17 +249,5 @@ static long grant_state_set(struct mgmt_call *c, struct domain *d)
 
 long mgmt_grant_state(struct mgmt_call *c)
 {
-	struct domain *d;
-	int err = mgmt_paused_target(c, &d);
-
-	if (err)
-		return err;
-	switch (c->req.u.state.op) {
-	case UMBRA_DOMAIN_STATE_GET:
-		return grant_state_get(c, d);
-	case UMBRA_DOMAIN_STATE_SET:
-		return grant_state_set(c, d);
-	default:
-		return -EINVAL;
-	}
+	return mgmt_state_op(c, grant_state_get, grant_state_set);
 }

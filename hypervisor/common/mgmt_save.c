@@ -316,7 +316,7 @@ static long domain_state_set(struct mgmt_call *c, struct domain *d)
 	return 0;
 }
 
-long mgmt_domain_state(struct mgmt_call *c)
+long mgmt_state_op(struct mgmt_call *c, mgmt_state_fn get, mgmt_state_fn set)
 {
 	struct domain *d;
 	int err = mgmt_paused_target(c, &d);
@@ -325,10 +325,15 @@ long mgmt_domain_state(struct mgmt_call *c)
 		return err;
 	switch (c->req.u.state.op) {
 	case UMBRA_DOMAIN_STATE_GET:
-		return domain_state_get(c, d);
+		return get(c, d);
 	case UMBRA_DOMAIN_STATE_SET:
-		return domain_state_set(c, d);
+		return set(c, d);
 	default:
 		return -EINVAL;
 	}
+}
+
+long mgmt_domain_state(struct mgmt_call *c)
+{
+	return mgmt_state_op(c, domain_state_get, domain_state_set);
 }

@@ -76,6 +76,10 @@ long mgmt_grant_state(struct mgmt_call *c);
 /* The domain of a save/restore command: paused, off every pCPU (-EBUSY
  * otherwise), not PV (-EOPNOTSUPP), not dom0. */
 int mgmt_paused_target(const struct mgmt_call *c, struct domain **d);
+/* A kind of a paused domain's state read (UMBRA_DOMAIN_STATE_GET) or
+ * loaded (_SET) as u.state.op says; -EINVAL for another op. */
+typedef long (*mgmt_state_fn)(struct mgmt_call *c, struct domain *d);
+long mgmt_state_op(struct mgmt_call *c, mgmt_state_fn get, mgmt_state_fn set);
 
 /* The domain a command names: not dom0 unless allow_dom0; -ESRCH if none. */
 int mgmt_target(const struct mgmt_call *c, bool allow_dom0, struct domain **out);
