@@ -141,13 +141,5 @@ check "the guest probed no absent legacy device (${io:-?} port exits, under 2000
 	test "${io:-999999}" -lt 2000
 FREE1=$(free_mib)
 check "free memory is back ($FREE0 MiB before, ${FREE1:-?} after)" test "${FREE1:-0}" -ge "$((FREE0 - 2))"
-tty_type 'poweroff'
-check "dom0 powers off" tty_wait 'reboot: Power down' 120
-
-if [ "$SCENARIO_FAILED" -ne 0 ]; then
-	echo "---- dom0's console (last 80 lines) ----"
-	tty_text | grep -v "TCG doesn't support" | tail -n 80
-	echo "---- Umbra's log (COM2, last 40 lines) ----"
-	tail -n 40 "$com2"
-fi
+poweroff_dom0
 exit "$SCENARIO_FAILED"

@@ -120,11 +120,4 @@ at_dom0 "an image for another architecture is refused" "umbra-smoke bad /root/ar
 	"^create: '/root/arm.elf': kernel image refused: not an x86 image" 30
 check "the foreign image left no domain behind" tty_wait_new '^domains: before ([0-9]+) after \1$' 10
 
-tty_type 'poweroff'
-check "dom0 powers off" tty_wait 'reboot: Power down' 120
-if [ "$SCENARIO_FAILED" -ne 0 ]; then
-	echo "---- terminal of dom0 ----"
-	tty_text | grep -v "TCG doesn't support" | tail -n 80
-	echo "---- COM2 (Umbra) ----"
-	tail -n 40 "$com2"
-fi
+poweroff_dom0

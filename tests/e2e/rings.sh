@@ -102,11 +102,4 @@ at_dom0 "destroy pvcons" 'vmctl destroy pvcons; echo rc=$?' '^rc=0$' 60
 check "dom0 never touched a destroyed guest's ring (no refusal in Umbra's log)" \
 	bash -c "! grep -q 'domain 0 (dom0): refused' '$com2'"
 
-tty_type 'poweroff'
-check "dom0 powers off" tty_wait 'reboot: Power down' 120
-if [ "$SCENARIO_FAILED" -ne 0 ]; then
-	echo "---- terminal of dom0 ----"
-	tty_text | grep -v "TCG doesn't support" | tail -n 150
-	echo "---- COM2 (Umbra) ----"
-	tail -n 60 "$com2"
-fi
+poweroff_dom0

@@ -46,12 +46,7 @@ boot_umbra() { # NAME INITRD
 }
 
 power_off() { # NAME
-	tty_type 'poweroff'
-	check "$1: dom0 powers off" tty_wait 'reboot: Power down' 120
-	if [ "$SCENARIO_FAILED" -ne 0 ]; then
-		echo "---- terminal of dom0 ($1) ----"
-		tty_text | grep -v "TCG doesn't support" | grep -vE '^[A-Za-z0-9+/=]{60,}$' | tail -n 150
-	fi
+	poweroff_dom0 "$1"
 	tty_stop
 }
 

@@ -146,3 +146,22 @@ boot_dom0() { # NAME INITRD DOM0_MEM
 		-monitor none -device isa-debug-exit,iobase=0xf4,iosize=0x04 -cdrom "$iso"
 	check "dom0 reaches umbra-dom0: ready" tty_wait '^umbra-dom0: ready' "$TIMEOUT"
 }
+
+# The end of a dom0 suite: dom0 powered off from its shell; when a check
+# of the scenario failed, the last lines of dom0's terminal and of Umbra's
+# log ($com2), which is where the cause of a failed check shows.
+# PREFIX names the scenario in the check, for suites that boot dom0 more
+# than once.
+poweroff_dom0() { # [PREFIX]
+	local what="dom0 powers off"
+	[ -n "${1:-}" ] && what="$1: $what"
+	tty_type 'poweroff'
+	check "$what" tty_wait 'reboot: Power down' 120
+	[ "$SCENARIO_FAILED" -ne 0 ] || return 0
+	echo "---- terminal of dom0${1:+ ($1)} ----"
+	# Saved images pass through the terminal in base64; they say nothing.
+	tty_text | grep -v "TCG doesn't support" | grep -vE '^[A-Za-z0-9+/=]{60,}$' | tail -n 120
+	[ -s "${com2:-}" ] || return 0
+	echo "---- COM2 (Umbra) ----"
+	tail -n 60 "$com2"
+}

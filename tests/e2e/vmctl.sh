@@ -325,11 +325,4 @@ check "free memory back to its start after $CYCLES cycles ($FREE0 MiB, now ${FRE
 	test "${FREE1:-x}" = "$FREE0"
 at_dom0 "only dom0 is left" 'vmctl list | wc -l' '^2$' 20
 
-tty_type 'poweroff'
-check "dom0 powers off" tty_wait 'reboot: Power down' 120
-if [ "$SCENARIO_FAILED" -ne 0 ]; then
-	echo "---- terminal of dom0 ----"
-	tty_text | grep -v "TCG doesn't support" | tail -n 120
-	echo "---- COM2 (Umbra) ----"
-	tail -n 60 "$com2"
-fi
+poweroff_dom0

@@ -263,12 +263,5 @@ batch_checks
 interactive_checks
 signal_checks
 
-tty_type 'poweroff'
-check "dom0 powers off" tty_wait 'reboot: Power down' 120
-if [ "$SCENARIO_FAILED" -ne 0 ]; then
-	echo "---- terminal of dom0 ----"
-	tty_text | grep -v "TCG doesn't support" | tail -n 80
-	echo "---- COM2 (Umbra) ----"
-	tail -n 40 "$com2"
-fi
+poweroff_dom0
 exit "$SCENARIO_FAILED"
