@@ -27,6 +27,7 @@ for t in vn:nested vs:shadow; do
 		"one-shot 20 ms fired once, on time (us)" \
 		"periodic 5 ms: interrupts in 60 ms within bounds" \
 		"APIC vector and upcall pending together: both arrive once" \
+		"an upcall whose delivery faults (fresh stack page) arrives once" \
 		"writes to read-only registers ignored" "APIC base moved into RAM: #GP" \
 		"vCPU 1 sees its own APIC (ID 1)" "CR8 write seen as TPR 0x50" \
 		"CR8 5 holds vector 0x45 back" "TPR write seen as CR8 3" \

@@ -30,6 +30,9 @@ struct hvm_vcpu {
 	uint64_t upcall_delivered;
 	uint64_t upcall_injected;	/* raised count behind this entry's V_IRQ; 0: none */
 	int vlapic_injected;		/* the APIC vector in this entry's V_IRQ; -1: none */
+	/* V_IRQ's vector if V_IRQ was still set at the last exit; -1: none.
+	 * QEMU clears V_IRQ only once a delivery completes. */
+	int virq_left;
 	uint8_t vtpr_entry;		/* V_TPR (the guest's CR8) given at this entry */
 	struct vlapic vlapic;		/* not dom0's: it has its pCPU's APIC */
 	uint64_t tlb_gen;		/* domain TLB generation last flushed for */

@@ -31,6 +31,8 @@ struct cpu_regs {
 #define TRAP_AC		17	/* alignment check */
 #define TRAP_MC		18	/* machine check */
 #define TRAP_XM		19	/* SIMD floating point */
+/* Vectors below are the architecture's exceptions. */
+#define FIRST_INTERRUPT_VECTOR	32
 
 #define VECTOR_TIMER	0xf0
 #define VECTOR_IPI	0xf1

@@ -13,7 +13,9 @@
 #include <public/hvm/params.h>
 #include <public/sched.h>
 
+#include "cpu.h"
 #include "hypercall.h"
+#include "pt.h"
 #include "runtime.h"
 #include "trap.h"
 #include "vlapic.h"
@@ -60,14 +62,6 @@ void __attribute__((used)) vlapic_irq(uint64_t vec)
 	if (!isr_has((unsigned int)vec))
 		isr_seen_bad = true;
 	apic_wr(0xb0, 0);
-}
-
-static uint64_t rdmsr(uint32_t msr)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
-	return ((uint64_t)hi << 32) | lo;
 }
 
 static void wrmsr(uint32_t msr, uint64_t v)
@@ -269,6 +263,46 @@ static void upcall_case(void)
 	      ((uint64_t)irq_count[0x70] << 8) | irq_count[CALLBACK_VECTOR]);
 }
 
+/* Page the upcall below is delivered onto, through a fresh alias. */
+static uint8_t fresh_stack[4096] __attribute__((aligned(4096)));
+
+/*
+ * An upcall whose delivery faults: the stack is a page the guest never
+ * touched at that address, so under shadow paging the frame push takes a
+ * hidden fault that Umbra fills and re-delivers. QEMU clears V_IRQ only
+ * once a delivery completes, so then both the re-delivery and V_IRQ
+ * would offer it: it must arrive once.
+ */
+static void upcall_fresh_stack_case(void)
+{
+	uint64_t *root = (uint64_t *)(uintptr_t)(read_cr3() & PTE_ADDR);
+	uint64_t va = PML4_SLOT_VA(3), t;
+	uint32_t n;
+
+	if (!pt_map(root, va, pt_frame_of(fresh_stack), PTE_W | PTE_NX)) {
+		check(false, "upcall onto a fresh stack page: alias mapped", 0);
+		return;
+	}
+	invlpg(va);
+	__asm__ volatile("cli");
+	n = irq_count[CALLBACK_VECTOR];
+	/* An unbound VIRQ_TIMER raises the upcall; replacing a deadline that
+	 * passed fires it at once. */
+	hv_set_timer_op(guest_time_ns() + 1);
+	t = guest_time_ns();
+	while (guest_time_ns() - t < 1000)
+		__asm__ volatile("pause");
+	hv_set_timer_op(0);
+	__asm__ volatile("mov %%rsp, %%rbx\n\t"
+			 "mov %0, %%rsp\n\t"
+			 "sti; nop; nop; cli\n\t"
+			 "mov %%rbx, %%rsp"
+			 : : "r"(va + sizeof(fresh_stack)) : "rbx", "memory");
+	check(irq_count[CALLBACK_VECTOR] - n == 1,
+	      "an upcall whose delivery faults (fresh stack page) arrives once",
+	      irq_count[CALLBACK_VECTOR] - n);
+}
+
 static void gp_wrmsr(void *arg)
 {
 	wrmsr(MSR_APIC_BASE, *(uint64_t *)arg);
@@ -321,6 +355,7 @@ int guest_main(const struct hvm_start_info *si)
 	esr_cases();
 	timer_cases(slack_ms);
 	upcall_case();
+	upcall_fresh_stack_case();
 	hostile_cases();
 	msr_cases();
 	if (guest_option("ipi="))

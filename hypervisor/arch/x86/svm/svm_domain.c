@@ -305,6 +305,7 @@ int hvm_vcpu_init(struct vcpu *v, struct domain *d, unsigned int id)
 		vmcb_init_dom0_controls(vmcb);
 	hvm_vcpu_set_pvh_entry(v, 0, 0);
 	v->hvm.vlapic_injected = -1;
+	v->hvm.virq_left = -1;
 	if (!domain_is_dom0(d))
 		vlapic_init(v);
 	if (d->paging == UMBRA_PAGING_SHADOW && svm_shadow_vcpu_init(v)) {

@@ -146,6 +146,8 @@ static __exit_path __exit_inline void note_delivered_events(struct vcpu *v)
 {
 	struct vmcb *vmcb = v->hvm.vmcb;
 
+	v->hvm.virq_left = vmcb->int_ctl & V_IRQ ?
+			   (int)((vmcb->int_ctl >> V_INTR_VECTOR_SHIFT) & V_INTR_VECTOR_MASK) : -1;
 	if (v->hvm.upcall_injected && !(vmcb->int_ctl & V_IRQ))
 		v->hvm.upcall_delivered = v->hvm.upcall_injected;
 	if (v->hvm.vlapic_injected >= 0 && !(vmcb->int_ctl & V_IRQ))

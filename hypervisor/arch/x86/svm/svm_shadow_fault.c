@@ -61,12 +61,42 @@ static void emulate_store_at(struct vcpu *v, const struct shadow_fault *f)
 }
 
 /*
+ * The event EXITINTINFO names, typed as EVENTINJ must carry it. QEMU
+ * reports every event it was delivering as an exception, an NMI and an
+ * interrupt included, and VMRUN refuses an exception of vector 2 or
+ * above 31 (VMEXIT_INVALID).
+ */
+static uint64_t event_in_delivery(const struct vmcb *vmcb)
+{
+	uint64_t ev = vmcb->exit_int_info;
+	unsigned int vector = ev & EVENT_VECTOR_MASK;
+
+	if ((ev & EVENT_TYPE_MASK) != EVENT_TYPE_EXCEPTION)
+		return ev;
+	if (vector == TRAP_NMI)
+		return (ev & ~EVENT_TYPE_MASK) | EVENT_TYPE_NMI;
+	if (vector >= FIRST_INTERRUPT_VECTOR)
+		return (ev & ~(EVENT_TYPE_MASK | EVENT_ERR_VALID)) | EVENT_TYPE_INTR;
+	return ev;
+}
+
+/* The interrupt in delivery is the one V_IRQ still offers: QEMU clears
+ * V_IRQ only once a delivery completes (hardware clears it when the
+ * interrupt is taken), and the next entry offers it again, so injecting
+ * it as well would deliver it twice. */
+static bool still_offered(const struct vcpu *v, uint64_t ev)
+{
+	return (ev & EVENT_TYPE_MASK) == EVENT_TYPE_INTR &&
+	       (int)(ev & EVENT_VECTOR_MASK) == v->hvm.virq_left;
+}
+
+/*
  * The hidden fault hit while the CPU was delivering an event (pushing its
  * frame, reading the IDT): EXITINTINFO holds that event.
  *  - Fixed: deliver it again, except a software interrupt (INT n, and
  *    INT3/INTO, which TCG reports the same way): RIP still points at the
  *    instruction, which simply runs again; injecting it as well would
- *    deliver it twice.
+ *    deliver it twice. Likewise a virtual interrupt V_IRQ still offers.
  *  - The guest's own #PF: during an exception's delivery that is a double
  *    fault, as on hardware; during an interrupt's, the #PF is delivered
  *    (a virtual interrupt stays pending; INT n runs again).
@@ -76,12 +106,12 @@ static void emulate_store_at(struct vcpu *v, const struct shadow_fault *f)
 static void fault_during_delivery(struct vcpu *v, const struct shadow_fault *f, uint64_t va)
 {
 	struct vmcb *vmcb = v->hvm.vmcb;
-	uint64_t type = vmcb->exit_int_info & EVENT_TYPE_MASK;
+	uint64_t ev = event_in_delivery(vmcb), type = ev & EVENT_TYPE_MASK;
 
 	switch (f->action) {
 	case SHADOW_FIXED:
-		if (type != EVENT_TYPE_SOFT_INT)
-			v->hvm.pending_event = vmcb->exit_int_info;
+		if (type != EVENT_TYPE_SOFT_INT && !still_offered(v, ev))
+			v->hvm.pending_event = ev;
 		break;
 	case SHADOW_INJECT:
 		vmcb->cr2 = va;

@@ -113,6 +113,7 @@
 #define EVENT_TYPE_EXCEPTION	(3ULL << 8)
 #define EVENT_TYPE_SOFT_INT	(4ULL << 8)
 #define EVENT_TYPE_MASK		(7ULL << 8)
+#define EVENT_VECTOR_MASK	0xffULL
 
 /* int_ctl (offset 0x060) */
 #define V_TPR_MASK		0xfULL		/* the guest's CR8 under V_INTR_MASKING */
@@ -121,6 +122,7 @@
 #define V_IGN_TPR		(1ULL << 20)
 #define V_INTR_MASKING		(1ULL << 24)
 #define V_INTR_VECTOR_SHIFT	32
+#define V_INTR_VECTOR_MASK	0xffULL
 
 #define TLB_CONTROL_FLUSH_ALL	1
 
