@@ -244,23 +244,30 @@ static long hvm_param_set(uint64_t value)
 /* The callback vector and an APIC vector pending at once: both arrive. */
 static void upcall_case(void)
 {
+	uint32_t apic0, upcall0;
 	uint64_t t;
 
 	hvm_param_set(((uint64_t)HVM_PARAM_CALLBACK_TYPE_VECTOR <<
 		       HVM_PARAM_CALLBACK_IRQ_TYPE_SHIFT) | CALLBACK_VECTOR);
-	__asm__ volatile("cli");
+	/* The guard timers of wait_irqs() that expired raised upcalls (an
+	 * unbound VIRQ_TIMER does) with no vector to take them: one is
+	 * pending now. Take it first: if the host runs the timer below late,
+	 * it would be a second upcall rather than merge with this one. */
+	__asm__ volatile("sti; nop; nop; cli" ::: "memory");
+	apic0 = irq_count[0x70];
+	upcall0 = irq_count[CALLBACK_VECTOR];
 	self_ipi(0x70);
 	hv_set_timer_op(guest_time_ns() + NS_PER_MS);
 	t = guest_time_ns();
 	while (guest_time_ns() - t < 10 * NS_PER_MS)
 		__asm__ volatile("pause");
 	t = guest_time_ns();
-	while ((!irq_count[0x70] || !irq_count[CALLBACK_VECTOR]) &&
+	while ((irq_count[0x70] == apic0 || irq_count[CALLBACK_VECTOR] == upcall0) &&
 	       guest_time_ns() - t < 200 * NS_PER_MS)
 		__asm__ volatile("sti; hlt; cli" ::: "memory");
-	check(irq_count[0x70] == 1 && irq_count[CALLBACK_VECTOR] == 1,
+	check(irq_count[0x70] - apic0 == 1 && irq_count[CALLBACK_VECTOR] - upcall0 == 1,
 	      "APIC vector and upcall pending together: both arrive once",
-	      ((uint64_t)irq_count[0x70] << 8) | irq_count[CALLBACK_VECTOR]);
+	      ((uint64_t)(irq_count[0x70] - apic0) << 8) | (irq_count[CALLBACK_VECTOR] - upcall0));
 }
 
 /* Page the upcall below is delivered onto, through a fresh alias. */
