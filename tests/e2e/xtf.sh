@@ -21,7 +21,7 @@
 #
 #   XTF_MODES    paging modes to run (default "nested"; `make xtf` runs
 #                "nested shadow"; empty: no hvm64 tests)
-#   XTF_PV_MODES PV paging modes to run (default "shared"; empty: none)
+#   XTF_PV_MODES PV paging modes to run (default "shared shadow"; empty: none)
 #   XTF_TESTS    test names to run (default: every hvm64 / pv64 test)
 #   XTF_ENVS32   see below
 #   XTF_TIMEOUT  seconds per boot (default 25)
@@ -112,7 +112,7 @@ pv_tests=$(for f in "$XTF"/tests/*/test-pv64-*; do
 	[ -n "$vars" ] || { echo "$t"; continue; }
 	for var in $vars; do echo "$t~$var"; done
 done)
-PV_MODES=${XTF_PV_MODES-shared}
+PV_MODES=${XTF_PV_MODES-shared shadow}
 
 declare -A verdict why
 rc=0
