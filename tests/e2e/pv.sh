@@ -55,6 +55,8 @@ check "no check in the guest failed" guest_silent_re pv1 '^pvhello: FAIL'
 # CPUID is native for a PV guest: what QEMU's EPYC-Milan model offers.
 check "protection keys (CPUID 7.ECX.PKU) are on (OSPKE: Umbra sets CR4.PKE for the execute-only page)" \
 	guest_said_re pv1 '^pvhello: cpuid 7.0 ecx 0x[0-9a-f]+: pku 1 ospke 1$'
+check "XSAVE is off while it runs (CPUID 1.ECX.OSXSAVE 0: no XRSTOR loads PKRU)" \
+	guest_said_re pv1 '^pvhello: cpuid 1 ecx 0x[0-9a-f]+: osxsave 0$'
 check "pv1 shut down with its status (poweroff)" stopped_with pv1 poweroff
 check "pv2 shut down with its status (reboot)" stopped_with pv2 reboot
 check "the hypercalls were counted, one bad one" \

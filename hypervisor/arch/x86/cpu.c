@@ -22,8 +22,11 @@ void cpu_early_init_this_cpu(unsigned int cpu)
 			p->ist_top[i] = (uint64_t)boot_ist_stacks[i] + IST_STACK_SIZE;
 	gdt_load_this_cpu();
 	idt_load();
-	/* FXSAVE/FXRSTOR of guest FPU state need OSFXSR (and XMM state). */
-	write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
+	/* FXSAVE/FXRSTOR of guest FPU state need OSFXSR (and XMM state).
+	 * OSXSAVE stays clear whatever the loader left: Umbra switches no
+	 * XSAVE state, and with it clear no XRSTOR(S) of a PV guest can load
+	 * PKRU, which the execute-only hypercall page relies on. */
+	write_cr4((read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT) & ~CR4_OSXSAVE);
 }
 
 /* Point this CPU's TSS at the IST stacks now in its struct percpu (the

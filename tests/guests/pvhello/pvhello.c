@@ -64,6 +64,12 @@ static void print_pku(void)
 
 	__asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
 	con_printf("pvhello: cpuid 7.0 ecx %#x: pku %u ospke %u\n", c, (c >> 3) & 1, (c >> 4) & 1);
+	/* Leaf 1 ECX bit 27 mirrors CR4.OSXSAVE: clear, no XRSTOR can load
+	 * PKRU (the emulation of a rewritten one gives #UD, as the CPU). */
+	a = 1;
+	c = 0;
+	__asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
+	con_printf("pvhello: cpuid 1 ecx %#x: osxsave %u\n", c, (c >> 27) & 1);
 }
 
 int guest_main(const struct start_info *si)
