@@ -20,3 +20,8 @@ bool xen_translated(void)
 	return !xen_features(&submap) &&
 	       (submap & (1u << XENFEAT_auto_translated_physmap));
 }
+
+bool umbra_xpti(void)
+{
+	return !guest_option("supervisor_view");
+}

@@ -31,7 +31,8 @@ bench-vmctl: $(BUILD)/umbra.elf $(BUILD)/dom0/vmlinuz $(BUILD)/dom0/initrd.img
 BENCH_TARGETS += bench-vmctl
 
 # make bench-pv: a PV guest's null hypercall (SYSCALL through its hypercall
-# page) against an HVM guest's (VMMCALL) in one boot (tests/bench/pv.sh).
+# page) against an HVM guest's (VMMCALL), each ratio from one boot: Umbra
+# as booted by default (xpti) and with xpti=0 (tests/bench/pv.sh).
 .PHONY: bench-pv
 bench-pv: $(BUILD)/umbra.elf $(BUILD)/guests/pvbench.elf $(BUILD)/guests/exitbench.elf
 	tests/bench/pv.sh

@@ -111,11 +111,12 @@ check "set_trap_table; #UD, #DE, #BP, #PF, #GP bounced to the guest and back wit
 check "int \$0x80 to a DPL-3 entry; int \$0x81: #GP with n*8+2 (QEMU's n*16+2 corrected)" \
 	eval 'guest_said pt "pvtraps: ok: int \$0x80 reaches the guest'"'"'s DPL-3 entry 0x80" &&
 	      guest_said pt "pvtraps: ok: int \$0x81 without a DPL-3 entry: #GP with the IDT error code"'
-check "the hypervisor's image, direct map and frame table fault for the guest (supervisor pages)" \
+check "the hypervisor's image faults; its direct map, frame table and main stacks are not in the guest's tables (xpti, the default)" \
 	eval 'guest_said pt "pvtraps: ok: read of the hypervisor'"'"'s image: #PF, present, user (supervisor pages)" &&
-	      guest_said pt "pvtraps: ok: read of the hypervisor'"'"'s direct map: #PF, present, user (supervisor pages)" &&
-	      guest_said pt "pvtraps: ok: write to the hypervisor'"'"'s direct map: #PF" &&
-	      guest_said pt "pvtraps: ok: read of the hypervisor'"'"'s frame table: #PF, present, user (supervisor pages)"'
+	      guest_said pt "pvtraps: ok: xpti: read of the hypervisor'"'"'s direct map: #PF, not present (not in its tables)" &&
+	      guest_said pt "pvtraps: ok: xpti: write to the hypervisor'"'"'s direct map: #PF, not present" &&
+	      guest_said pt "pvtraps: ok: xpti: read of the hypervisor'"'"'s frame table: #PF, not present (not in its tables)" &&
+	      guest_said pt "pvtraps: ok: xpti: read of CPU 0'"'"'s main stack: #PF, not present (not in its tables)"'
 check "its own page tables are read-only to it" \
 	guest_said pt "pvtraps: ok: write to its own L4: #PF, the tables are read-only"
 check "trap table entries in the hypervisor or non-canonical: -EINVAL; bad table pointers: -EFAULT" \
@@ -317,10 +318,35 @@ check "xpti: that domain crashed (no failsafe callback), the neighbour finished"
 	      guest_said ok "pvhello: 0 failed, shutting down with reason 0" && stopped_with ok poweroff'
 scenario_end "$s"
 
+# Umbra booted with xpti=0: guests' tables hold the whole hypervisor as
+# supervisor pages (no switch of tables on entry, the cheaper mode under
+# QEMU TCG, docs/pv.md). pvtraps, on shared page tables and translated,
+# finds its image, direct map, frame table and stacks present and out of
+# reach, and Umbra does not narrow the view.
+s=pv-supervisor-view
+m=$(pv_module pt pvtraps 16M -- supervisor_view)
+m+=$(pv_module pts pvtraps 16M paging=shadow -- supervisor_view)
+m+=$(module nb hello nested 8M status=0)
+boot "$s" "$HVM_ELF" "$HVM_CMDLINE xpti=0" "$m"
+check "QEMU powered off (33)" rc_is 33
+check "xpti=0: Umbra does not narrow guests' tables" log_lacks '^pv: xpti: '
+for d in pt pts; do
+	check "xpti=0: $d finds the hypervisor's image, direct map, frame table and stacks present, supervisor-only" \
+		eval 'guest_said $d "pvtraps: ok: read of the hypervisor'"'"'s image: #PF, present, user (supervisor pages)" &&
+		      guest_said $d "pvtraps: ok: read of the hypervisor'"'"'s direct map: #PF, present, user (supervisor pages)" &&
+		      guest_said $d "pvtraps: ok: write to the hypervisor'"'"'s direct map: #PF" &&
+		      guest_said $d "pvtraps: ok: read of the hypervisor'"'"'s frame table: #PF, present, user (supervisor pages)" &&
+		      guest_said $d "pvtraps: ok: read of CPU 0'"'"'s main stack: #PF, present, user (supervisor pages)"'
+	check "xpti=0: every check of $d passed, it powered off" \
+		eval 'guest_said $d "pvtraps: 0 failed" && stopped_with $d poweroff'
+done
+check "the neighbour finished" stopped_with nb poweroff
+scenario_end "$s"
+
 # The execute-only hypervisor (tests/guests/pvxonly, docs/pv.md): the
 # hypercall page under the hypervisor's protection key, WRPKRU/XRSTOR
 # rewritten or refused, W^X; beside a PV and a PVH neighbour.
-# Umbra booted with xpti here: the guests' tables hold its entry code and
+# Umbra booted with xpti (the default, named here): the guests' tables hold its entry code and
 # data, each CPU's GDT, LDT, entry and IST stacks, and nothing else of it
 # (no main stack, no vCPU structure, no direct map, no frame table);
 # Umbra counts what their tables hold, pvtraps probes it, and pvtraps and
@@ -328,7 +354,7 @@ scenario_end "$s"
 s=pv-xonly
 m=$(pv_module xo pvxonly 16M)
 m+=$(pv_module pn pvhello 16M -- status=0)
-m+=$(pv_module pt pvtraps 16M -- xpti)
+m+=$(pv_module pt pvtraps 16M)
 m+=$(pv_module ab pvabi 16M)
 m+=$(module nb hello nested 8M status=0)
 boot "$s" "$HVM_ELF" "$HVM_CMDLINE xpti" "$m"

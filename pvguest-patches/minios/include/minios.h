@@ -24,6 +24,11 @@ long xen_features(uint32_t *submap);
 /* Whether Umbra told it its physmap is translated (paging=shadow:
  * XENFEAT_auto_translated_physmap). */
 bool xen_translated(void);
+/* Whether the scenario booted Umbra with its narrow view of itself in
+ * guests' tables (xpti, the default): only `supervisor_view` on the
+ * guest's command line says Umbra was booted with xpti=0. The ABI has
+ * no query for it, as Xen's has none. */
+bool umbra_xpti(void);
 
 /* Console: console_io. */
 void con_write(const char *s, size_t len);

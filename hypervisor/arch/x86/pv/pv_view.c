@@ -1,11 +1,12 @@
 /*
  * What of Umbra a PV guest's address space holds (docs/pv.md, DESIGN.md
  * §4). Every shadow L4 carries the hypervisor's reserved slots. With the
- * boot option `xpti` (Xen's name; off by default: AMD CPUs do not
- * forward supervisor data to user-mode speculation, and the switch of
- * tables on every entry and exit costs a TLB flush each way) they are
- * narrowed for guests to what the CPU and the entry code touch while a
- * guest's tables are live:
+ * boot option `xpti` (Xen's name; on by default, as DESIGN.md §4 asks;
+ * `xpti=0` leaves the whole hypervisor in them as supervisor pages,
+ * which AMD CPUs do not forward to user-mode speculation, and saves the
+ * switch of tables on every entry and exit, a TLB flush each way without
+ * PCID) they are narrowed for guests to what the CPU and the entry code
+ * touch while a guest's tables are live:
  *   - slot 261: of each CPU that exists its entry stack (TSS.RSP0 while
  *     a guest runs) and its IST stacks (NMI, #DF, #MC, #DB), not its
  *     main stack;
@@ -39,7 +40,7 @@
 #define FRAMETABLE_SLOT	260
 #define STACKS_SLOT	261
 
-static bool opt_xpti;
+static bool opt_xpti = true;
 param_bool("xpti", opt_xpti);
 
 uint64_t pv_root_cr3 __attribute__((section(".bss.entry")));	/* entry.S, pv_entry.S; 0: no xpti */
