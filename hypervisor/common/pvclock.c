@@ -2,13 +2,18 @@
  * Guest system time and the records that publish it (Xen's pvclock):
  * each vCPU's vcpu_time_info and the domain's wall clock in shared_info.
  *
- * A domain's system time is the host TSC since the domain was built,
- * scaled to ns as Xen scales it (umbra/pvclock_scale.h). The guest computes
+ * An HVM domain's system time is the host TSC since the domain was
+ * built; a PV domain reads the host's TSC as it is (no offset), so its
+ * system time is the host TSC since reset, as Xen's PV system time is
+ * the host's. Both are scaled to ns as Xen scales them
+ * (umbra/pvclock_scale.h). The guest computes
  *   system_time + scale(guest_tsc - tsc_timestamp).
  * Umbra keeps no other clock and the TSC's rate never changes, so a record
- * stays exact from the moment it is written: it is written when a vCPU's
- * vcpu_info is placed or moves and when the vCPU writes its TSC, not
- * periodically. A vCPU that kept the domain's TSC offset gets the
+ * stays exact from the moment it is written (Xen rewrites its records when
+ * a vCPU is scheduled because its system time is interpolated between
+ * calibrations; Umbra's is the TSC itself): it is written when shared_info
+ * is placed (by the guest, or by the PV domain builder), when a vCPU's
+ * vcpu_info moves, and when the vCPU writes its TSC, not periodically. A vCPU that kept the domain's TSC offset gets the
  * domain's one record (tsc_timestamp 0, system_time 0), so all its vCPUs
  * read one clock. XEN_PVCLOCK_TSC_STABLE_BIT (the guest may then skip
  * its cross-vCPU monotonicity fix-up) is set only for such a record on a
@@ -92,12 +97,13 @@ void vcpu_time_publish(struct vcpu *v)
 		write_record(v->domain, vi + offsetof(struct vcpu_info, time), &v->time_version, &t);
 }
 
-/* The time of day at the domain's system time 0: when it was built. */
+/* The time of day at the domain's system time 0: the host TSC value
+ * -tsc_offset (an HVM domain's build; a PV domain's TSC 0, which is
+ * before the clock was read at boot). */
 static void wallclock_publish(struct domain *d, uint64_t si)
 {
-	uint64_t built = -d->tsc_offset;
-	uint64_t wc = boot_wallclock_ns +
-		      (built > boot_wallclock_tsc ? tsc_to_ns(built - boot_wallclock_tsc) : 0);
+	uint64_t wc = pvclock_wallclock_at(boot_wallclock_ns, boot_wallclock_tsc, -d->tsc_offset,
+					   tsc_khz * 1000);
 	uint32_t f[3] = { (uint32_t)(wc / NS_PER_SEC), (uint32_t)(wc % NS_PER_SEC),
 			  (uint32_t)((wc / NS_PER_SEC) >> 32) };
 	uint32_t ver = (d->wc_version + 1) | 1;

@@ -22,11 +22,33 @@ pv_module() {
 	printf '%s name=%s mem=%s type=pv %s; ' "$HVM_GUESTS/$guest.elf" "$name" "$mem" "$*"
 }
 
+# pv_time_checks NAME T0 T1: pvhello NAME's time checks (tests/guests/
+# pvhello/time.c): the records the builder published in its shared_info,
+# and its time of day against the host's clock (T0 before the boot, T1
+# after; QEMU's RTC is the host's clock in UTC).
+pv_time_checks() {
+	local g=$1 t0=$2 t1=$3 tod
+	tod=$(guest_value "$g" '^pvhello: time of day ([0-9]+) s$')
+	check "$g: time: vcpu_info[0].time published by the builder (version even, a multiplier)" \
+		guest_said "$g" "pvhello: ok: time: vcpu_info[0].time is published (version even, a multiplier)"
+	check "$g: time: system time is the TSC at the time leaf's rate, advances with it, never goes back" \
+		eval 'guest_said "$g" "pvhello: ok: time: system time is the TSC at the time leaf'"'"'s rate, the clock of set_timer_op (< 1 ms)" &&
+		      guest_said "$g" "pvhello: ok: time: system time advances with the TSC (pvclock formula, within 10 us over 5 ms)" &&
+		      guest_said "$g" "pvhello: ok: time: system time never goes back"'
+	check "$g: time: the wall clock is written (wc_version even, after 2020)" \
+		eval 'guest_said "$g" "pvhello: ok: time: wc_version written, even" &&
+		      guest_said "$g" "pvhello: ok: time: the wall clock is set (after 2020, nsec below a second)"'
+	check "$g: time: its time of day is the host's, within 10 s ($tod in $t0-$t1)" \
+		eval '[ -n "$tod" ] && [ "$tod" -ge $((t0 - 10)) ] && [ "$tod" -le $((t1 + 10)) ]'
+}
+
 s=pv-hello
 m=$(pv_module pv1 pvhello 16M -- status=0)
 m+=$(pv_module pv2 pvhello 32M paging=shared -- status=1)
 m+=$(module nb hello nested 8M status=0)
+t0=$(date -u +%s)
 boot "$s" "$HVM_ELF" "$HVM_CMDLINE" "$m"
+t1=$(date -u +%s)
 check "all domains stopped, QEMU powered off (33)" rc_is 33
 check "the PV domain was built from its notes (entry, hypercall page, start info)" \
 	log_has '^domain [0-9]+ \(pv1\): PV kernel umbra-minios at 0x100000-0x[0-9a-f]+, entry 0x100000, hypercall page 0x101000, start info 0x[0-9a-f]+, [0-9]+ page-table frames, mapped to 0x400000$'
@@ -51,6 +73,7 @@ check "bad buffers (hypervisor, unmapped) get -EFAULT; an unknown call -ENOSYS" 
 	      guest_said pv1 "pvhello: ok: console_io from an unmapped address: -EFAULT" &&
 	      guest_said pv1 "pvhello: ok: an unknown hypercall: -ENOSYS"'
 check "SCHEDOP_yield returns 0" guest_said pv1 "pvhello: ok: SCHEDOP_yield"
+pv_time_checks pv1 "$t0" "$t1"
 check "no check in the guest failed" guest_silent_re pv1 '^pvhello: FAIL'
 # CPUID is native for a PV guest: what QEMU's EPYC-Milan model offers.
 check "protection keys (CPUID 7.ECX.PKU) are on (OSPKE: Umbra sets CR4.PKE for the execute-only page)" \
@@ -546,12 +569,15 @@ m+=$(pv_module wsd pvptwork 16M paging=shadow -- ops=$PTWORK_OPS)
 m+=$(pv_module wrmw pvptwork 16M paging=shadow -- ops=$PTWORK_OPS pte=rmw)
 m+=$(module hw ptwork nested 16M ops=$PTWORK_OPS)
 m+=$(pv_module bsd pvbench 16M paging=shadow -- samples=200 rounds=3)
+t0=$(date -u +%s)
 boot "$s" "$HVM_ELF" "$HVM_CMDLINE" "$m"
+t1=$(date -u +%s)
 check "QEMU powered off (33)" rc_is 33
 check "created as PV with paging=shadow" \
 	log_has '^domain [0-9]+ \(sh1\): 16 MiB, 1 vCPU, PV, paging=shadow, pool [0-9]+ KiB$'
 check "pvhello: every check passes translated, and it shuts down with its status" \
 	eval 'guest_said sh1 "pvhello: 0 failed, shutting down with reason 0" && stopped_with sh1 poweroff'
+pv_time_checks sh1 "$t0" "$t1"
 check "pvhello runs on shadows: the engine filled them, one root" \
 	eval '[ "$(paging_stat sh1 cache_misses)" = 1 ] && is_positive "$(paging_stat sh1 fills)"'
 check "pvtraps translated: told auto_translated_physmap, identity p2m, shared_info by pseudo-physical address" \

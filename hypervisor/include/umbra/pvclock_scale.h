@@ -17,4 +17,10 @@ struct pvclock_scale pvclock_scale_for(uint64_t hz);
 /* ns of ticks: shifted by s.shift, times s.mul / 2^32. */
 uint64_t pvclock_scale_ticks(uint64_t ticks, struct pvclock_scale s);
 
+/* The time of day (ns since 1970) at TSC value tsc, for a TSC of hz
+ * ticks a second that read boot_tsc when the time of day was boot_ns:
+ * before boot_tsc as well as after (a PV domain's system time 0 is TSC
+ * 0, before the clock was read); never before 1970. */
+uint64_t pvclock_wallclock_at(uint64_t boot_ns, uint64_t boot_tsc, uint64_t tsc, uint64_t hz);
+
 #endif

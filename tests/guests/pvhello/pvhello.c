@@ -1,7 +1,7 @@
 /*
  * pvhello: the smallest PV guest. Prints what its start_info says and
- * what the hypervisor reports, checks a few hypercall answers, then shuts
- * down. Command line options:
+ * what the hypervisor reports, checks a few hypercall answers and the
+ * time records in shared_info (time.c), then shuts down. Command line options:
  *   status=N   shut down with reason N instead of SHUTDOWN_poweroff
  *   fault=ud   execute UD2 (no trap table: the domain is crashed)
  *   spin       spin in ring 3 for ever instead (only host interrupts and
@@ -11,6 +11,7 @@
 #include <public/version.h>
 #include "hypercall.h"
 #include "minios.h"
+#include "pvhello.h"
 
 const char guest_name[] = "pvhello";
 
@@ -86,6 +87,7 @@ int guest_main(const struct start_info *si)
 	}
 	check_start_info(si);
 	check_hypercalls();
+	check_time(si);
 	print_pku();
 	if (guest_option("fault=ud"))
 		__asm__ volatile("ud2");

@@ -3,7 +3,9 @@
  * shift a guest's vcpu_time_info carries, checked against exact
  * arithmetic for TSC rates from 100 MHz to 5 GHz: a second of ticks is a
  * second to within a few ns, an hour to within a few us, the multiplier
- * always normalised (above 2^31), and time never goes back.
+ * always normalised (above 2^31), and time never goes back. And
+ * pvclock_wallclock_at(): the time of day at a TSC value before the
+ * clock was read (a PV domain's system time 0) as well as after.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -76,12 +78,34 @@ static void test_monotonic(void **state)
 		    pvclock_scale_ticks(9ULL * 365 * 86400 * 5000000000ULL, s));
 }
 
+static void test_wallclock(void **state)
+{
+	const uint64_t boot = 1765000000ULL * NS_PER_SEC + 123456789, hz = 2495312000ULL;
+
+	(void)state;
+	/* At the reading itself, a second after, and 2.5 s before it. */
+	assert_int_equal(pvclock_wallclock_at(boot, 5 * hz, 5 * hz, hz), boot);
+	assert_int_equal(pvclock_wallclock_at(boot, 5 * hz, 6 * hz, hz), boot + NS_PER_SEC);
+	assert_int_equal(pvclock_wallclock_at(boot, 5 * hz, 5 * hz / 2, hz),
+			 boot - 5 * NS_PER_SEC / 2);
+	/* TSC 0 of a clock read 5 s after reset is 5 s before the reading. */
+	assert_int_equal(pvclock_wallclock_at(boot, 5 * hz, 0, hz), boot - 5 * NS_PER_SEC);
+	/* Ten years of a 5 GHz TSC: no overflow on the way. */
+	assert_int_equal(pvclock_wallclock_at(boot, 0, 10ULL * 365 * 86400 * 5000000000ULL,
+					      5000000000ULL),
+			 boot + 10ULL * 365 * 86400 * NS_PER_SEC);
+	/* Never before 1970; no rate, no arithmetic. */
+	assert_int_equal(pvclock_wallclock_at(NS_PER_SEC, 5 * hz, 0, hz), 0);
+	assert_int_equal(pvclock_wallclock_at(boot, 5, 0, 0), boot);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_normalised),
 		cmocka_unit_test(test_accuracy),
 		cmocka_unit_test(test_monotonic),
+		cmocka_unit_test(test_wallclock),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

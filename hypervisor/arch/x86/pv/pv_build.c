@@ -20,6 +20,7 @@
 #include <umbra/errno.h>
 #include <umbra/printk.h>
 #include <umbra/string.h>
+#include <umbra/vcpu_shared.h>
 #include "pv_build.h"
 #include "pv_mm.h"
 #include "pv_xonly.h"
@@ -240,7 +241,10 @@ static int write_start_info(struct domain *d, const struct pv_layout *l,
 
 /* shared_info is a page of the start-of-day area (Xen's lives outside the
  * guest's RAM): the guest maps it by the machine address in start_info,
- * event channels set their bits there. Events start masked. */
+ * event channels set their bits there. Events start masked. Its wall
+ * clock and every vCPU's time record are written now, as Xen's builder
+ * has them before the guest's first instruction (pvclock.c: they stay
+ * exact, a PV guest cannot change its TSC). */
 static int place_shared_info(struct domain *d, const struct pv_layout *l)
 {
 	uint8_t mask = 1;
@@ -251,6 +255,7 @@ static int place_shared_info(struct domain *d, const struct pv_layout *l)
 		return -EFAULT;
 	__atomic_store_n(&d->shared_info_gpa, gpa, __ATOMIC_RELEASE);
 	__atomic_store_n(&d->shared_info_placed, true, __ATOMIC_RELEASE);
+	domain_time_publish(d);
 	return 0;
 }
 
