@@ -256,6 +256,47 @@ check "the PVH neighbour finished" stopped_with nb poweroff
 check "exactly the two attackers crashed" eval '[ "$(log_count ": crashed: ")" = 2 ]'
 scenario_end "$s"
 
+# Timers and event waits (tests/guests/pvtimer), in both paging modes:
+# set_timer_op and VCPUOP_set_singleshot_timer woken through VIRQ_TIMER's
+# upcall no earlier than the deadline (and under a generous bound: QEMU's
+# timers can be tens of ms late), -ETIME for a past time with
+# VCPU_SSHOTTMR_future, a stopped timer that never fires, SCHEDOP_poll on
+# a port and with a timeout, EVTCHNOP_unmask raising a pending upcall.
+s=pv-timer
+m=$(pv_module tm pvtimer 16M paging=shared)
+m+=$(pv_module tms pvtimer 16M paging=shadow)
+boot "$s" "$HVM_ELF" "$HVM_CMDLINE" "$m"
+check "QEMU powered off (33)" rc_is 33
+for g in tm tms; do
+	check "$g: set_timer_op(now + 10 ms) and SCHEDOP_block: VIRQ_TIMER's upcall, not before the deadline" \
+		eval 'guest_said $g "pvtimer: ok: set_timer_op(now + 10 ms), SCHEDOP_block: VIRQ_TIMER'"'"'s upcall wakes it" &&
+		      guest_said $g "pvtimer: ok: set_timer_op: woken no earlier than the deadline"'
+	check "$g: VCPUOP_set_singleshot_timer: woken by VIRQ_TIMER, not before the deadline; past + future flag -ETIME; past alone fires" \
+		eval 'guest_said $g "pvtimer: ok: VCPUOP_set_singleshot_timer(now + 10 ms, future): VIRQ_TIMER wakes it" &&
+		      guest_said $g "pvtimer: ok: singleshot: woken no earlier than the deadline" &&
+		      guest_said $g "pvtimer: ok: singleshot with VCPU_SSHOTTMR_future at a time past: -ETIME" &&
+		      guest_said $g "pvtimer: ok: singleshot at a time past without the flag: fires at once"'
+	check "$g: VCPUOP_stop_singleshot_timer: the stopped timer never fires" \
+		eval 'guest_said $g "pvtimer: ok: VCPUOP_stop_singleshot_timer after setting one 20 ms ahead" &&
+		      guest_said $g "pvtimer: ok: the stopped timer never fires (a 60 ms poll on its port times out)"'
+	check "$g: SCHEDOP_poll on the timer's port returns when it fires; with a timeout alone, at the timeout" \
+		eval 'guest_said $g "pvtimer: ok: SCHEDOP_poll on VIRQ_TIMER'"'"'s port (2 s timeout): returns with the port pending, no upcall" &&
+		      guest_said $g "pvtimer: ok: poll: returned no earlier than the timer'"'"'s deadline" &&
+		      guest_said $g "pvtimer: ok: poll: returned before its own timeout" &&
+		      guest_said $g "pvtimer: ok: SCHEDOP_poll on a port nobody signals, with a 10 ms timeout: 0" &&
+		      guest_said $g "pvtimer: ok: poll: the timeout ends it no earlier than asked"'
+	check "$g: EVTCHNOP_unmask of a masked pending port raises the upcall" \
+		eval 'guest_said $g "pvtimer: ok: a send to a masked port: pending, no upcall" &&
+		      guest_said $g "pvtimer: ok: EVTCHNOP_unmask clears its mask bit" &&
+		      guest_said $g "pvtimer: ok: EVTCHNOP_unmask of the pending port raises the upcall, for that port"'
+	check "$g: no wake-up was 500 ms late, no check failed, and it shut down normally" \
+		eval 'guest_silent_re $g "^pvtimer: FAIL" && guest_said $g "pvtimer: 0 failed" &&
+		      stopped_with $g poweroff'
+done
+check "created in both paging modes" eval 'created_with tm shared && created_with tms shadow'
+check "no domain crashed" log_lacks ': crashed: '
+scenario_end "$s"
+
 # Two PV domains over an interdomain event channel and a granted page
 # (tests/guests/pvpingpong): domain 1 grants a page and serves, domain 2
 # binds to its port and maps the grant; 200 round trips as upcalls, each
