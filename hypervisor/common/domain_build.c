@@ -53,6 +53,16 @@ struct guest_writer domain_guest_writer(struct domain *d)
 int domain_memory_map(const struct domain *d, struct hvm_memmap_table_entry *out,
 		      unsigned int max)
 {
+	/* A PV domain's start of day lies in its RAM and nothing is kept
+	 * at its top: one RAM entry for all its frames, the map Xen's
+	 * toolstack gives a PV guest (xc_domain_set_memmap_limit). */
+	if (domain_is_pv(d)) {
+		if (!max)
+			return -EINVAL;
+		out[0] = (struct hvm_memmap_table_entry){ .addr = 0, .size = d->mem_bytes,
+							   .type = XEN_HVM_MEMMAP_TYPE_RAM };
+		return 1;
+	}
 	return pvh_ram_memmap(d->mem_bytes, d->mem_bytes - START_INFO_SIZE, START_INFO_SIZE,
 			      out, max);
 }

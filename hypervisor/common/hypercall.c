@@ -145,8 +145,10 @@ static __attribute__((noinline)) long xen_version_info(struct vcpu *v, uint64_t 
 	case XENVER_extraversion:
 		return copy_string_out(v, a[1], ".0-umbra", XEN_EXTRAVERSION_LEN);
 	case XENVER_capabilities:
-		return copy_string_out(v, a[1], "hvm-3.0-x86_64 hvm-3.0-x86_32",
-				       XEN_CAPABILITIES_INFO_LEN);
+		/* Xen's list of the guest kinds the host runs, the same for
+		 * every caller: 64-bit PV (no 32-bit PV), HVM in each mode. */
+		return copy_string_out(v, a[1], "xen-3.0-x86_64 hvm-3.0-x86_32 hvm-3.0-x86_32p "
+				       "hvm-3.0-x86_64", XEN_CAPABILITIES_INFO_LEN);
 	case XENVER_get_features: {
 		struct xen_feature_info fi;
 

@@ -42,9 +42,43 @@ pv_time_checks() {
 		eval '[ -n "$tod" ] && [ "$tod" -ge $((t0 - 10)) ] && [ "$tod" -le $((t1 + 10)) ]'
 }
 
+# pv_subop_checks NAME shared|translated: pvtraps NAME's start-of-day
+# queries (subops.c) and set_callbacks, in either paging mode.
+pv_subop_checks() {
+	local g=$1 mode=$2
+	check "$g: XENMEM_memory_map: one RAM entry of all 4096 pages; XENMEM_maximum_reservation 4096" \
+		eval 'guest_said $g "pvtraps: ok: XENMEM_memory_map: one RAM entry, all of its nr_pages from 0" &&
+		      guest_said $g "pvtraps: ok: XENMEM_memory_map with room for none: 0 entries" &&
+		      guest_said $g "pvtraps: maximum reservation 4096 pages, nr_pages 4096" &&
+		      guest_said $g "pvtraps: ok: XENMEM_maximum_reservation: the nr_pages it was built with"'
+	check "$g: XENVER_capabilities xen-3.0-x86_64; its $mode features; pae_pgdir_above_4gb with the assist" \
+		eval 'guest_said $g "pvtraps: ok: XENVER_capabilities begins with xen-3.0-x86_64 (64-bit PV)" &&
+		      guest_said_re $g "^pvtraps: ok: $mode features: " &&
+		      guest_said $g "pvtraps: ok: features: no highmem_assist, no gnttab_map_avail_bits (not offered); not dom0" &&
+		      guest_said $g "pvtraps: ok: vm_assist pae_extended_cr3 on: XENFEAT_pae_pgdir_above_4gb, as Xen" &&
+		      guest_said $g "pvtraps: ok: vm_assist pae_extended_cr3 off: the feature goes"'
+	check "$g: callback_op as Xen: unknown type -ENOSYS; only the NMI callback unregisters" \
+		eval 'guest_said $g "pvtraps: ok: a callback type not offered: -ENOSYS (Xen)" &&
+		      guest_said $g "pvtraps: ok: unregistering the event callback: -EINVAL (Xen: replaced, never removed)" &&
+		      guest_said $g "pvtraps: ok: unregistering the NMI callback: 0" &&
+		      guest_said $g "pvtraps: ok: unregistering a callback type not offered: -ENOSYS"'
+	check "$g: set_callbacks registers the event callback; a refused address leaves that one, result 0 (Xen)" \
+		eval 'guest_said $g "pvtraps: ok: set_callbacks registers the event callback: the next upcall enters it" &&
+		      guest_said $g "pvtraps: ok: set_callbacks with a non-canonical failsafe and a syscall in the hypervisor: 0, the event callback set"'
+}
+
+# pv_callback_flag_checks NAME: pvabi NAME's set_callbacks (flags 0, as Xen).
+pv_callback_flag_checks() {
+	local g=$1
+	check "$g: set_callbacks' syscall callback leaves events unmasked (flags 0); callback_op's mask_events masks; its failsafe is entered" \
+		eval 'guest_said $g "pvabi: ok: callback_op'"'"'s syscall callback with CALLBACKF_mask_events: entered with events masked" &&
+		      guest_said $g "pvabi: ok: set_callbacks'"'"' syscall callback (flags 0, as Xen): entered with events as they were (unmasked)" &&
+		      guest_said $g "pvabi: ok: set_callbacks'"'"' failsafe callback is entered for an unloadable DS"'
+}
+
 s=pv-hello
 m=$(pv_module pv1 pvhello 16M -- status=0)
-m+=$(pv_module pv2 pvhello 32M paging=shared -- status=1)
+m+=$(pv_module pv2 pvhello 32M paging=shared initdomain -- status=1)
 m+=$(module nb hello nested 8M status=0)
 t0=$(date -u +%s)
 boot "$s" "$HVM_ELF" "$HVM_CMDLINE" "$m"
@@ -73,6 +107,11 @@ check "bad buffers (hypervisor, unmapped) get -EFAULT; an unknown call -ENOSYS" 
 	      guest_said pv1 "pvhello: ok: console_io from an unmapped address: -EFAULT" &&
 	      guest_said pv1 "pvhello: ok: an unknown hypercall: -ENOSYS"'
 check "SCHEDOP_yield returns 0" guest_said pv1 "pvhello: ok: SCHEDOP_yield"
+check "XENVER_capabilities names 64-bit PV first (xen-3.0-x86_64), as Xen" \
+	eval 'guest_said pv1 "pvhello: capabilities \"xen-3.0-x86_64 hvm-3.0-x86_32 hvm-3.0-x86_32p hvm-3.0-x86_64\"" &&
+	      guest_said pv1 "pvhello: ok: XENVER_capabilities begins with xen-3.0-x86_64 (64-bit PV)"'
+check "features on shared page tables: mmu_pt_update_preserve_ad (0x20); with initdomain also dom0 (0x800)" \
+	eval 'guest_said pv1 "pvhello: features 0x20 (0)" && guest_said pv2 "pvhello: features 0x820 (0)"'
 pv_time_checks pv1 "$t0" "$t1"
 check "no check in the guest failed" guest_silent_re pv1 '^pvhello: FAIL'
 # CPUID is native for a PV guest: what QEMU's EPYC-Milan model offers.
@@ -179,11 +218,15 @@ check "writable page tables: a store mapping its own L4 writable or a foreign fr
 check "forced-emulation CPUID (ud2; xen; cpuid): Xen's and Umbra's leaves" \
 	eval 'guest_said pt "pvtraps: ok: forced-emulation CPUID 0x40000100: XenVMMXenVMM" &&
 	      guest_said pt "pvtraps: ok: forced-emulation CPUID 0x40000000: Umbra'"'"'s signature"'
-check "callback_op: registered; in the hypervisor or of an unknown type -EINVAL; bad pointer -EFAULT" \
+check "callback_op: registered; in the hypervisor -EINVAL; bad pointer -EFAULT" \
 	eval 'guest_said pt "pvtraps: ok: callback_op registers the event callback" &&
 	      guest_said pt "pvtraps: ok: a callback inside the hypervisor: -EINVAL" &&
-	      guest_said pt "pvtraps: ok: a callback type not offered: -EINVAL" &&
 	      guest_said pt "pvtraps: ok: callback_op with its argument unmapped: -EFAULT"'
+check "MMU_PT_UPDATE_PRESERVE_AD keeps the A/D bits the CPU set in its shared L1 entry" \
+	eval 'guest_said pt "pvtraps: ok: its L1 entry cleaned of A/D, then a store: the CPU set both" &&
+	      guest_said pt "pvtraps: ok: MMU_PT_UPDATE_PRESERVE_AD with A/D clear: the value stored, A and D kept" &&
+	      guest_said pt "pvtraps: ok: MMU_NORMAL_PT_UPDATE with the same value: A and D cleared"'
+pv_subop_checks pt shared
 check "event upcalls through the common event channels: loopback send, masked, unmasked" \
 	eval 'guest_said pt "pvtraps: ok: a loopback channel: alloc_unbound, bind_interdomain to itself" &&
 	      guest_said pt "pvtraps: ok: bind_interdomain marks the new port pending (masked: no upcall)" &&
@@ -667,6 +710,7 @@ check "pvtraps translated: GNTMAP_contains_pte at its own L1 entry by guest-phys
 	      guest_said pts "pvtraps: ok: grant: contains_pte in a page that is no L1 table: GNTST_general_error" &&
 	      guest_said pts "pvtraps: ok: grant: contains_pte at its own L1 entry maps the grant there" &&
 	      guest_said pts "pvtraps: ok: grant: unmapped by the entry'"'"'s address, its own page mapped back"'
+pv_subop_checks pts translated
 check "pvtraps translated: no check failed, and it shut down normally" \
 	eval 'guest_said pts "pvtraps: 0 failed" && stopped_with pts poweroff'
 check "translated attackers: iret to cs 0x08 and a stack in the hypervisor crash only them" \
@@ -772,6 +816,7 @@ m+=$(pv_module pn pvhello 16M -- status=0)
 m+=$(module nb hello nested 8M status=0)
 boot "$s" "$HVM_ELF" "$HVM_CMDLINE" "$m"
 check "QEMU powered off (33)" rc_is 33
+pv_callback_flag_checks pa
 check "set_gdt: its own read-only frames only, at most 7168 entries; DPL-0 segments raised to DPL 3" \
 	eval 'guest_said pa "pvabi: ok: set_gdt on a frame still mapped writable: -EINVAL" &&
 	      guest_said pa "pvabi: ok: set_gdt with more entries than below 0xe000: -EINVAL" &&
@@ -887,6 +932,7 @@ m+=$(pv_module pn pvhello 16M -- status=0)
 boot "$s" "$HVM_ELF" "$HVM_CMDLINE" "$m"
 check "QEMU powered off (33)" rc_is 33
 check "shadow: pvabi knows it is translated" guest_said pa "pvabi: paging translated (shadow)"
+pv_callback_flag_checks pa
 check "shadow: set_gdt and update_descriptor with Xen's checks, by its own frames" \
 	eval 'guest_said pa "pvabi: ok: set_gdt with more entries than below 0xe000: -EINVAL" &&
 	      guest_said pa "pvabi: ok: set_gdt on a frame not its own: -EINVAL" &&

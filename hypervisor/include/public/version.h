@@ -58,8 +58,11 @@ UMBRA_ABI_SIZE(struct compat_platform_parameters, 4);
  * submap_idx selects the word. */
 #define XENFEAT_writable_page_tables	0	/* page tables need no hypercall */
 #define XENFEAT_auto_translated_physmap	2	/* guest frames are translated */
+#define XENFEAT_pae_pgdir_above_4gb	4	/* PAE directories anywhere (vm_assist) */
+#define XENFEAT_mmu_pt_update_preserve_ad 5	/* mmu_update's MMU_PT_UPDATE_PRESERVE_AD */
 #define XENFEAT_hvm_callback_vector	8	/* HVM_PARAM_CALLBACK_IRQ takes a vector */
 #define XENFEAT_hvm_safe_pvclock	9	/* vcpu_time_info is right for an HVM guest */
+#define XENFEAT_dom0			11	/* the initial domain */
 
 struct xen_feature_info {
 	uint32_t submap_idx;	/* in */

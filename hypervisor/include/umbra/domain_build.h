@@ -10,8 +10,9 @@ struct domain;
  * loaders (ELF, PVH start info, Linux boot) write a domain's image with. */
 struct guest_writer domain_guest_writer(struct domain *d);
 
-/* The memory map of an HVM domain (its start info's, and
- * XENMEM_memory_map's): RAM, then the reserved start info area, in at
+/* The memory map of a domain (XENMEM_memory_map's, and an HVM domain's
+ * start info's): for an HVM domain RAM, then the reserved start info
+ * area; for a PV domain all of its pseudo-physical space as RAM. In at
  * most DOMAIN_MEMMAP_MAX entries. The number of entries, or -EINVAL. */
 #define DOMAIN_MEMMAP_MAX	4
 struct hvm_memmap_table_entry;

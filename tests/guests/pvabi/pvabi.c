@@ -591,6 +591,55 @@ static void check_failsafe(int with_callback)
 	expect(rc == 0, "the descriptor back");
 }
 
+/* set_callbacks (hypercall 4) registers the event, failsafe and syscall
+ * callbacks with flags 0, as Xen's do_set_callbacks: the syscall callback
+ * then leaves events as they were (callback_op's CALLBACKF_mask_events
+ * masks them), and the failsafe it names is entered. vcpu_info's mask is
+ * read in shared_info at the syscall callback's entry. */
+static volatile struct shared_info *shinfo;
+static volatile int mask_at_syscall = -1;
+
+static int syscall_mask(struct minios_regs *r)
+{
+	mask_at_syscall = shinfo->vcpu_info[0].evtchn_upcall_mask;
+	return back_to_kernel(r);
+}
+
+static void check_set_callbacks(void)
+{
+	struct callback_register cb = { .type = CALLBACKTYPE_syscall,
+					.flags = CALLBACKF_mask_events };
+	extern char minios_trap_128[];
+	uint16_t ds = 0x13;
+	long rc;
+
+	shinfo = shared_info_map(si);
+	expect(shinfo != NULL, "shared_info mapped");
+	if (!shinfo)
+		return;
+	trap_set_handler(128, syscall_mask);
+	cb.address = (uint64_t)minios_trap_128;
+	rc = hypercall2(__HYPERVISOR_callback_op, CALLBACKOP_register, &cb);
+	run_user(user_syscall);
+	expect(rc == 0 && mask_at_syscall == 1,
+	       "callback_op's syscall callback with CALLBACKF_mask_events: entered with events masked");
+	mask_at_syscall = -1;
+	rc = hypercall3(__HYPERVISOR_set_callbacks, 0, failsafe_entry, minios_trap_128);
+	run_user(user_syscall);
+	expect(rc == 0 && mask_at_syscall == 0,
+	       "set_callbacks' syscall callback (flags 0, as Xen): entered with events as they were (unmasked)");
+	/* The failsafe it registered: DS made unloadable, as check_failsafe. */
+	failsafe_ds = ~0ULL;
+	__asm__ volatile("mov %0, %%ds" : : "r"(ds));
+	rc = update_desc(&gdt_page[2], 0);
+	__asm__ volatile("mov %%ds, %0" : "=r"(ds));
+	expect(rc == 0 && failsafe_ds == 0x13 && ds == 0,
+	       "set_callbacks' failsafe callback is entered for an unloadable DS");
+	expect(update_desc(&gdt_page[2], DESC_DS_DPL0) == 0, "the descriptor back");
+	trap_set_handler(128, record);
+	shinfo->vcpu_info[0].evtchn_upcall_mask = 1;	/* as the rest expects */
+}
+
 static volatile uint8_t vinfo_page[4096] __attribute__((aligned(4096)));
 
 /* VCPUOP_register_vcpu_info names a machine frame of its own (it does not
@@ -714,6 +763,7 @@ int guest_main(const struct start_info *start)
 	check_debug();
 	check_iopl();
 	check_failsafe(1);
+	check_set_callbacks();
 	check_reservation();
 	check_vcpu_info();
 	check_iret_noncanonical();

@@ -38,7 +38,8 @@ static void check_start_info(const struct start_info *si)
 
 static void check_hypercalls(void)
 {
-	char extra[XEN_EXTRAVERSION_LEN];
+	char extra[XEN_EXTRAVERSION_LEN], caps[XEN_CAPABILITIES_INFO_LEN];
+	struct xen_feature_info fi = { .submap_idx = 0 };
 	long v = hv_xen_version(XENVER_version, NULL);
 	long rc;
 
@@ -46,6 +47,12 @@ static void check_hypercalls(void)
 	expect(v > 0, "xen_version answers");
 	rc = hv_xen_version(XENVER_extraversion, extra);
 	expect(rc == 0 && extra[XEN_EXTRAVERSION_LEN - 1] == '\0', "XENVER_extraversion fills a buffer");
+	rc = hv_xen_version(XENVER_capabilities, caps);
+	con_printf("pvhello: capabilities \"%s\"\n", rc ? "" : caps);
+	expect(rc == 0 && !strncmp(caps, "xen-3.0-x86_64 ", 15),
+	       "XENVER_capabilities begins with xen-3.0-x86_64 (64-bit PV)");
+	rc = hv_xen_version(XENVER_get_features, &fi);
+	con_printf("pvhello: features %#x (%ld)\n", fi.submap, rc);
 	rc = hypercall3(__HYPERVISOR_console_io, CONSOLEIO_write, 8, 0xffff830000000000ULL);
 	expect(rc == -14, "console_io from a hypervisor address: -EFAULT");
 	rc = hypercall3(__HYPERVISOR_console_io, CONSOLEIO_write, 8, 0x7ff000000000ULL);

@@ -251,6 +251,55 @@ static volatile uint64_t *l1_entry(uint64_t va)
 	return t ? &((volatile uint64_t *)t)[(va >> 12) & 511] : 0;
 }
 
+/* The machine address of an entry the bootstrap tables map at e. */
+static uint64_t entry_maddr(volatile uint64_t *e)
+{
+	uint64_t va = (uint64_t)(uintptr_t)e;
+
+	return mfn_of(va) << 12 | (va & 0xfff);
+}
+
+static long pt_update(volatile uint64_t *e, unsigned int cmd, uint64_t val)
+{
+	struct mmu_update u = { .ptr = entry_maddr(e) | cmd, .val = val };
+
+	return hypercall4(__HYPERVISOR_mmu_update, &u, 1, NULL, DOMID_SELF);
+}
+
+static void invlpg(uint64_t va)
+{
+	struct mmuext_op op = { .cmd = MMUEXT_INVLPG_LOCAL, .arg1.linear_addr = va };
+
+	hypercall4(__HYPERVISOR_mmuext_op, &op, 1, NULL, DOMID_SELF);
+}
+
+/* XENFEAT_mmu_pt_update_preserve_ad: an update of its live L1 entry
+ * keeps the accessed and dirty bits the CPU set there meanwhile. */
+static void check_preserve_ad(void)
+{
+	uint64_t va = (uint64_t)(uintptr_t)spare_page;
+	volatile uint64_t *e = l1_entry(va);
+	uint64_t clean;
+	long rc;
+
+	if (!e) {
+		expect(0, "preserve_ad: the L1 entry of its spare page found");
+		return;
+	}
+	clean = *e & ~(PT_A | PT_D);
+	rc = pt_update(e, MMU_NORMAL_PT_UPDATE, clean);
+	invlpg(va);
+	spare_page[8] = 7;	/* the CPU sets A and D in the shared entry */
+	expect(rc == 0 && (*e & (PT_A | PT_D)) == (PT_A | PT_D),
+	       "its L1 entry cleaned of A/D, then a store: the CPU set both");
+	rc = pt_update(e, MMU_PT_UPDATE_PRESERVE_AD, clean);
+	expect(rc == 0 && (*e & (PT_A | PT_D)) == (PT_A | PT_D) && (*e & ~(PT_A | PT_D)) == clean,
+	       "MMU_PT_UPDATE_PRESERVE_AD with A/D clear: the value stored, A and D kept");
+	rc = pt_update(e, MMU_NORMAL_PT_UPDATE, clean);
+	expect(rc == 0 && *e == clean, "MMU_NORMAL_PT_UPDATE with the same value: A and D cleared");
+	invlpg(va);
+}
+
 /* For grant.c. */
 volatile uint64_t *pvtraps_l1_entry(uint64_t va)
 {
@@ -433,6 +482,7 @@ static void check_cpuid_and_callbacks(void)
 {
 	uint32_t a = 0x40000100, b = 0, c = 0, d = 0;
 	struct callback_register cb = { .type = CALLBACKTYPE_event, .address = 0x100000 };
+	struct callback_unregister un = { 0 };
 	long rc;
 
 	__asm__ volatile("ud2; .ascii \"xen\"; cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
@@ -449,15 +499,51 @@ static void check_cpuid_and_callbacks(void)
 	cb.type = 6;
 	cb.address = 0x100000;
 	rc = hypercall2(__HYPERVISOR_callback_op, CALLBACKOP_register, &cb);
-	expect(rc == -XEN_EINVAL, "a callback type not offered: -EINVAL");
+	expect(rc == -XEN_ENOSYS, "a callback type not offered: -ENOSYS (Xen)");
 	rc = hypercall2(__HYPERVISOR_callback_op, CALLBACKOP_register, UNMAPPED);
 	expect(rc == -XEN_EFAULT, "callback_op with its argument unmapped: -EFAULT");
+	/* Xen: only the NMI callback can be unregistered. */
+	un.type = CALLBACKTYPE_event;
+	rc = hypercall2(__HYPERVISOR_callback_op, CALLBACKOP_unregister, &un);
+	expect(rc == -XEN_EINVAL, "unregistering the event callback: -EINVAL (Xen: replaced, never removed)");
+	un.type = CALLBACKTYPE_nmi;
+	rc = hypercall2(__HYPERVISOR_callback_op, CALLBACKOP_unregister, &un);
+	expect(rc == 0, "unregistering the NMI callback: 0");
+	un.type = 6;
+	rc = hypercall2(__HYPERVISOR_callback_op, CALLBACKOP_unregister, &un);
+	expect(rc == -XEN_ENOSYS, "unregistering a callback type not offered: -ENOSYS");
 }
 
 /* Event upcalls: a loopback channel (alloc_unbound + bind_interdomain to
  * itself), sends delivered through the registered event callback. */
 static volatile unsigned int upcalls;
 static volatile uint64_t upcall_ports;
+
+/* Another way into the same upcall handler, counted. */
+extern char minios_event_entry[], alt_event_entry[];
+volatile uint64_t alt_upcalls;
+__asm__(".text\n"
+	"alt_event_entry: incq alt_upcalls(%rip)\n"
+	"	jmp minios_event_entry\n");
+
+/* set_callbacks (hypercall 4: event, failsafe, syscall) as Xen's: the
+ * event callback it names takes the next upcall; an address refused for
+ * one callback leaves that one as it was and the call still returns 0. */
+static void check_set_callbacks(struct evtchn_send *send)
+{
+	unsigned int before = upcalls;
+	long rc, sent;
+
+	rc = hypercall3(__HYPERVISOR_set_callbacks, alt_event_entry, 0, 0);
+	sent = hypercall2(__HYPERVISOR_event_channel_op, EVTCHNOP_send, send);
+	expect(rc == 0 && sent == 0 && alt_upcalls == 1 && upcalls == before + 1,
+	       "set_callbacks registers the event callback: the next upcall enters it");
+	rc = hypercall3(__HYPERVISOR_set_callbacks, minios_event_entry, 0x0000900000000000ULL,
+			HV_IMAGE);
+	sent = hypercall2(__HYPERVISOR_event_channel_op, EVTCHNOP_send, send);
+	expect(rc == 0 && sent == 0 && alt_upcalls == 1 && upcalls == before + 2,
+	       "set_callbacks with a non-canonical failsafe and a syscall in the hypervisor: 0, the event callback set");
+}
 
 static int on_event(struct minios_regs *r)
 {
@@ -513,6 +599,7 @@ static void check_events(void)
 	s->vcpu_info[0].evtchn_upcall_mask = 0;
 	hv_xen_version(0, NULL);	/* any hypercall: pending events are delivered on return */
 	expect(upcalls == 2, "unmasked again: the pending upcall arrives at the next entry");
+	check_set_callbacks(&send);
 
 	/* VIRQ_TIMER: a deadline already past, then SCHEDOP_block. */
 	struct evtchn_bind_virq bv = { .virq = VIRQ_TIMER, .vcpu = 0 };
@@ -661,8 +748,11 @@ int guest_main(const struct start_info *start)
 		check_update_va_mapping();
 		check_mmu_update();
 		check_writable_pagetables();
+		check_preserve_ad();
 	}
 	check_grant_table(si, xen_translated());
+	check_memory_op(si);
+	check_xen_version(xen_translated());
 	check_cpuid_and_callbacks();
 	check_events();
 	check_bad_arguments();

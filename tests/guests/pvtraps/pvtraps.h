@@ -1,5 +1,5 @@
 /* pvtraps' parts (pvtraps.c: the checks' output and the p2m list;
- * grant.c: grant tables). */
+ * grant.c: grant tables; subops.c: memory_op and xen_version queries). */
 #ifndef PVTRAPS_H
 #define PVTRAPS_H
 
@@ -10,6 +10,10 @@
 /* The machine frame behind one of its virtual addresses (VIRT_BASE 0). */
 uint64_t mfn_of(uint64_t va);
 struct start_info;
+/* memory_op's map and reservation queries, xen_version's capabilities
+ * and features (subops.c). */
+void check_memory_op(const struct start_info *si);
+void check_xen_version(bool translated);
 /* Grant tables in either paging mode (translated: paging=shadow). */
 void check_grant_table(const struct start_info *si, bool translated);
 /* The L1 entry that maps va (bootstrap tables), or NULL; the vector a

@@ -313,6 +313,7 @@ int pv_domain_build(struct domain *d, const struct pv_build_params *p, const cha
 		return -EEXIST;
 	}
 	d->pv->build_tried = true;
+	d->pv->initdomain = p->si_flags & SIF_INITDOMAIN;
 	if (elf_load_pv(p->image, p->size, d->mem_bytes, &gw, &img)) {
 		*why = img.error ? img.error : "the image could not be loaded";
 		return -EINVAL;

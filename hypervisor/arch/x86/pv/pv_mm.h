@@ -28,6 +28,7 @@ struct pv_domain {
 	struct shadow_vcpu *shadow_vcpu[MAX_VCPUS_PER_DOMAIN];
 	uint64_t shadow_root_gpa[MAX_VCPUS_PER_DOMAIN];
 	bool build_tried;		/* pv_domain_build runs once per domain */
+	bool initdomain;		/* built with SIF_INITDOMAIN (XENFEAT_dom0) */
 	/* paging=shadow: per maptrack slot, the granted machine frame its
 	 * window frame above RAM maps (| 1: writable), 0: none
 	 * (pv_grant_shadow.c); read by the p2m without a lock. */

@@ -597,11 +597,22 @@ long pv_shadow_update_va_mapping(struct vcpu *v, uint64_t va, uint64_t val)
 
 uint32_t pv_xen_features(const struct domain *d)
 {
-	/* Xen: writable page tables and the translated physmap for a
-	 * translated guest; a PV guest on shared page tables writes machine
-	 * frames and is told neither. */
-	return pv_translated(d) ? (1u << XENFEAT_writable_page_tables) |
-				  (1u << XENFEAT_auto_translated_physmap) : 0;
+	/* Xen's for a 64-bit PV guest, less what Umbra does not do. Writable
+	 * page tables and the translated physmap for a translated guest; a
+	 * guest on shared page tables writes machine frames and is told
+	 * neither, but may keep the A/D bits with MMU_PT_UPDATE_PRESERVE_AD
+	 * (shared-pt; the translated mmu_update takes MMU_NORMAL_PT_UPDATE
+	 * only). Not offered: highmem_assist (no MMUEXT_CLEAR_PAGE or
+	 * COPY_PAGE), gnttab_map_avail_bits (no GNTMAP_guest_avail bits). */
+	uint32_t f = pv_translated(d) ? (1u << XENFEAT_writable_page_tables) |
+					(1u << XENFEAT_auto_translated_physmap)
+				      : 1u << XENFEAT_mmu_pt_update_preserve_ad;
+
+	if (__atomic_load_n(&d->vm_assist, __ATOMIC_RELAXED) & (1ULL << VMASST_TYPE_pae_extended_cr3))
+		f |= 1u << XENFEAT_pae_pgdir_above_4gb;
+	if (d->pv->initdomain)
+		f |= 1u << XENFEAT_dom0;
+	return f;
 }
 
 void pv_shadow_print_stats(const struct domain *d)

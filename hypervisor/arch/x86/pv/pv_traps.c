@@ -386,7 +386,8 @@ void pv_iret(struct vcpu *v)
 		pv_entry_fault(v);
 }
 
-/* Which callbacks a 64-bit PV guest may register. */
+/* Which callbacks a 64-bit PV guest may register (any other type is
+ * Xen's -ENOSYS). */
 static bool callback_type_ok(unsigned int type)
 {
 	return type == CALLBACKTYPE_event || type == CALLBACKTYPE_failsafe ||
@@ -394,20 +395,27 @@ static bool callback_type_ok(unsigned int type)
 	       type == CALLBACKTYPE_sysenter || type == CALLBACKTYPE_nmi;
 }
 
+/* Xen's register_guest_callback: the address first (not canonical:
+ * -EINVAL; Umbra also refuses one in the hypervisor's part of the
+ * address space), then the type. CALLBACKF_mask_events is kept for
+ * every type; the event callback masks events whatever it says. */
 static long set_callback(struct vcpu *v, unsigned int type, uint64_t address, unsigned int flags)
 {
-	if (!callback_type_ok(type))
-		return -EINVAL;
 	if (address && (!mmu_va_is_canonical(address) || !pv_guest_va_ok(address)))
 		return -EINVAL;
+	if (!callback_type_ok(type))
+		return -ENOSYS;
 	v->pv.callback[type] = address;
 	v->pv.callback_flags[type] = (uint8_t)(flags & CALLBACKF_mask_events);
 	return 0;
 }
 
-/* callback_op: register or unregister one callback. Registered, they are
- * kept (event upcalls, the failsafe and user-mode SYSCALL are not
- * delivered yet, docs/pv.md). */
+/* callback_op: register a callback, or unregister one. As in Xen only
+ * the NMI callback can be unregistered; the others are replaced, never
+ * removed (-EINVAL). The event callback is delivered (pv_deliver_events),
+ * the failsafe when a selector cannot be loaded or the entry IRET faults,
+ * the syscall callbacks on SYSCALL from user mode; the NMI callback is
+ * recorded only. */
 static long callback_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
 {
 	struct callback_register reg;
@@ -421,25 +429,27 @@ static long callback_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
 	case CALLBACKOP_unregister:
 		if (copy_from_guest(v, &unreg, arg, sizeof(unreg)))
 			return -EFAULT;
-		if (unreg.type == CALLBACKTYPE_nmi || !callback_type_ok(unreg.type))
-			return -EINVAL;
-		return set_callback(v, unreg.type, 0, 0);
+		if (unreg.type == CALLBACKTYPE_nmi)
+			return set_callback(v, unreg.type, 0, 0);
+		return callback_type_ok(unreg.type) ? -EINVAL : -ENOSYS;
 	default:
 		return -ENOSYS;
 	}
 }
 
-/* set_callbacks(event, failsafe, syscall): the older form of callback_op. */
+/* set_callbacks(event, failsafe, syscall), the older form, as Xen's
+ * do_set_callbacks: each registered on its own with flags 0 (neither
+ * the failsafe nor the syscall callback masks events), one that is
+ * refused left as it was, and the result always 0. */
 static long set_callbacks(struct vcpu *v, const uint64_t *args)
 {
-	uint64_t a[3] = { args[0], args[1], args[2] };
+	static const unsigned int types[3] = {
+		CALLBACKTYPE_event, CALLBACKTYPE_failsafe, CALLBACKTYPE_syscall,
+	};
 
 	for (unsigned int i = 0; i < 3; i++)
-		if (a[i] && (!mmu_va_is_canonical(a[i]) || !pv_guest_va_ok(a[i])))
-			return -EINVAL;
-	set_callback(v, CALLBACKTYPE_event, a[0], CALLBACKF_mask_events);
-	set_callback(v, CALLBACKTYPE_failsafe, a[1], CALLBACKF_mask_events);
-	return set_callback(v, CALLBACKTYPE_syscall, a[2], CALLBACKF_mask_events);
+		set_callback(v, types[i], args[i], 0);
+	return 0;
 }
 
 /* set_segment_base(which, base): FS, and GS for guest kernel or user
