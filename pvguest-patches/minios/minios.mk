@@ -1,10 +1,11 @@
 # minios: the runtime of Umbra's PV test guests (pvguest-patches/minios/).
 # A PV guest is tests/guests/pvNAME/*.c linked with these objects and
 # minios.lds into build/guests/pvNAME.elf (64-bit ELF with Xen's PV notes).
-#   pvhello   start_info, ring 3, a few hypercalls, shutdown with a status
+#   pvhello   start_info, ring 3, a few hypercalls, the time records (time.c), shutdown with a status
 #   pvtraps   trap table, bounce and iret; update_va_mapping, mmu_update, mmuext_op,
 #             writable page tables, forced CPUID, callbacks, event upcalls, VIRQ_TIMER,
-#             grant tables the Xen way (grant.c: machine frames, version 2, device maps)
+#             grant tables the Xen way (grant.c: machine frames, version 2, device maps),
+#             memory_op and xen_version queries, set_callbacks (subops.c)
 #   pvpingpong  two PV domains over an interdomain event channel (role=server|client;
 #             with hold and role=victim: a granter destroyed under its mapper)
 #   pvbench   the null hypercall through the hypercall page, timed (make bench-pv)
@@ -15,6 +16,7 @@
 #   pvsmp     two vCPUs: VCPUOP_initialise/up/down/is_up, events between them, TLB shootdown,
 #             vCPU 1 on its own tables, GDT and LDT (own.c: update_descriptor, grants)
 #   pvring    created by vmctl (type = "pv"): its store and console rings from start_info
+#   pvtimer   set_timer_op, VCPUOP one-shot timers, SCHEDOP_poll, EVTCHNOP_unmask (both modes)
 #   pvptwork  ptwork's paging workload (tests/guests/ptwork's sources) on
 #             shared or translated page tables (make bench-paging)
 
