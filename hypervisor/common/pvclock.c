@@ -13,7 +13,8 @@
  * a vCPU is scheduled because its system time is interpolated between
  * calibrations; Umbra's is the TSC itself): it is written when shared_info
  * is placed (by the guest, or by the PV domain builder), when a vCPU's
- * vcpu_info moves, and when the vCPU writes its TSC, not periodically. A vCPU that kept the domain's TSC offset gets the
+ * vcpu_info moves, and when the vCPU writes its TSC, not periodically.
+ * A vCPU that kept the domain's TSC offset gets the
  * domain's one record (tsc_timestamp 0, system_time 0), so all its vCPUs
  * read one clock. XEN_PVCLOCK_TSC_STABLE_BIT (the guest may then skip
  * its cross-vCPU monotonicity fix-up) is set only for such a record on a
