@@ -182,6 +182,10 @@ static long setup_table(struct vcpu *v, uint64_t uop)
 		       offsetof(struct compat_gnttab_setup_table, status), "status in both layouts");
 	if (read_setup(v, uop, &op))
 		return -EFAULT;
+	/* Xen checks the list's place first; one it cannot write at a
+	 * guest address is GNTST_bad_virt_addr (setup_frames). */
+	if (!guest_handle_okay(v, op.frame_list))
+		return -EFAULT;
 	f = spin_lock_irqsave(&grant_lock);
 	op.status = setup_frames(v, &op);
 	spin_unlock_irqrestore(&grant_lock, f);
@@ -282,6 +286,8 @@ static long get_status_frames(struct vcpu *v, uint64_t uop)
 		return -EFAULT;
 	if (v->hypercall_compat)
 		op.frame_list = (uint32_t)op.frame_list;
+	if (!guest_handle_okay(v, op.frame_list))
+		return -EFAULT;	/* as setup_table's */
 	f = spin_lock_irqsave(&grant_lock);
 	op.status = status_frames(v, &op);
 	spin_unlock_irqrestore(&grant_lock, f);

@@ -65,6 +65,16 @@ static long sched_shutdown_op(struct vcpu *v, uint64_t arg)
 	return 0;
 }
 
+/* Only dom0 may stop others; Xen reads the request before it asks. */
+static long sched_remote_shutdown_op(struct vcpu *v, uint64_t arg)
+{
+	struct sched_remote_shutdown s;
+
+	if (copy_from_guest(v, &s, arg, sizeof(s)))
+		return -EFAULT;
+	return -EPERM;
+}
+
 static long do_sched_op(struct vcpu *v, uint64_t *a)
 {
 	switch (a[0]) {
@@ -80,7 +90,7 @@ static long do_sched_op(struct vcpu *v, uint64_t *a)
 	case SCHEDOP_poll:
 		return evtchn_poll(v, a[1]);
 	case SCHEDOP_remote_shutdown:
-		return -EPERM;		/* only dom0 may stop others */
+		return sched_remote_shutdown_op(v, a[1]);
 	default:
 		return -ENOSYS;
 	}

@@ -5,7 +5,8 @@
 #   pvtraps   trap table, bounce and iret; update_va_mapping, mmu_update, mmuext_op,
 #             writable page tables, forced CPUID, callbacks, event upcalls, VIRQ_TIMER,
 #             grant tables the Xen way (grant.c: machine frames, version 2, device maps),
-#             memory_op and xen_version queries, set_callbacks (subops.c)
+#             memory_op and xen_version queries, set_callbacks (subops.c),
+#             bad pointers and lengths in every hypercall (badptr.c, table-driven)
 #   pvpingpong  two PV domains over an interdomain event channel (role=server|client;
 #             with hold and role=victim: a granter destroyed under its mapper)
 #   pvbench   the null hypercall through the hypercall page, timed (make bench-pv)

@@ -155,6 +155,25 @@ check "the PVH neighbour finished" stopped_with nb poweroff
 check "nothing else crashed" eval '[ "$(log_count ": crashed: ")" = 1 ]'
 scenario_end "$s"
 
+# Bad pointers and lengths in every hypercall (tests/guests/pvtraps/
+# badptr.c): each pointer argument of each hypercall given each class of
+# bad address gets Xen's answer (one line per class, 61 arguments each);
+# counts and lengths that run off the mapped page or past the ABI's
+# limits get the part before done and reported, then Xen's error.
+badptr_checks() {
+	local d=$1 c
+	for c in "an address in the hypervisor's direct map (slot 262)" \
+		 "an address in the hypervisor's image (slot 511)" \
+		 "an unmapped guest address" "the hypercall page (execute-only)" \
+		 "a non-canonical address"; do
+		guest_said "$d" "pvtraps: ok: badptr: $c: 61 pointer arguments, each refused as Xen refuses it" ||
+			return 1
+	done
+	guest_said "$d" "pvtraps: ok: badptr: counts and lengths that run off the mapped page or past the ABI's limits: the part before it done and reported, then -EFAULT or -EINVAL" &&
+	guest_said "$d" "pvtraps: ok: badptr: after it all its trap table and page tables are as they were" &&
+	guest_silent_re "$d" '^pvtraps: FAIL: badptr'
+}
+
 # Exceptions and page-table hypercalls (tests/guests/pvtraps): every check
 # the guest makes, and two attacks that must crash only the attacker.
 s=pv-traps
@@ -286,6 +305,8 @@ check "grant GNTMAP_contains_pte: its own L1 entry by machine address; misaligne
 	      guest_said pt "pvtraps: ok: grant: contains_pte in a page that is no L1 table: GNTST_general_error" &&
 	      guest_said pt "pvtraps: ok: grant: contains_pte at its own L1 entry maps the grant there" &&
 	      guest_said pt "pvtraps: ok: grant: unmapped by the entry'"'"'s address, its own page mapped back"'
+check "bad pointers (hypervisor, unmapped, hypercall page, non-canonical) in each of 61 hypercall arguments, and counts running off the page: Xen's answers" \
+	badptr_checks pt
 check "no check in pvtraps failed, and it shut down normally" \
 	eval 'guest_said pt "pvtraps: 0 failed" && stopped_with pt poweroff'
 check "shared-pt counted the page-table hypercalls and their refusals" \
@@ -711,6 +732,8 @@ check "pvtraps translated: GNTMAP_contains_pte at its own L1 entry by guest-phys
 	      guest_said pts "pvtraps: ok: grant: contains_pte at its own L1 entry maps the grant there" &&
 	      guest_said pts "pvtraps: ok: grant: unmapped by the entry'"'"'s address, its own page mapped back"'
 pv_subop_checks pts translated
+check "pvtraps translated: bad pointers in each of 61 hypercall arguments, counts running off the page: Xen's answers" \
+	badptr_checks pts
 check "pvtraps translated: no check failed, and it shut down normally" \
 	eval 'guest_said pts "pvtraps: 0 failed" && stopped_with pts poweroff'
 check "translated attackers: iret to cs 0x08 and a stack in the hypervisor crash only them" \

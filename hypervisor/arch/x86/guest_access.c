@@ -187,6 +187,11 @@ static int translate(struct vcpu *v, uint64_t gva, unsigned int access, uint64_t
 	return 0;
 }
 
+bool guest_handle_okay(struct vcpu *v, uint64_t gva)
+{
+	return !domain_is_pv(v->domain) || pv_guest_va_ok(gva);
+}
+
 static int copy_guest(struct vcpu *v, uint64_t gva, uint8_t *buf, uint64_t len,
 		      unsigned int access, bool count_faults, struct guest_fault *fault)
 {

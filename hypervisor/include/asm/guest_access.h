@@ -22,6 +22,13 @@ struct vcpu;
 int copy_from_guest(struct vcpu *v, void *dst, uint64_t gva, uint64_t len);
 int copy_to_guest(struct vcpu *v, uint64_t gva, const void *src, uint64_t len);
 
+/* Xen's guest_handle_okay: whether a guest buffer may start at gva at
+ * all. A PV guest's may not in the hypervisor's part of the address space
+ * (nor at a non-canonical address); Xen refuses those with -EFAULT before
+ * it does anything, where an unmapped guest address fails only at its
+ * access. Any address of an HVM guest may be one. */
+bool guest_handle_okay(struct vcpu *v, uint64_t gva);
+
 /* The same read for the hypervisor's own use (instruction fetch): a
  * failure is not the guest's bad pointer and is not counted. */
 int fetch_from_guest(struct vcpu *v, void *dst, uint64_t gva, uint64_t len);

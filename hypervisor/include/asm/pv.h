@@ -101,6 +101,10 @@ void pv_vcpu_upcall_raise(struct vcpu *v);
 /* Guest-virtual to guest-physical through the vCPU's page tables (which
  * hold machine frames), for asm/guest_access.h. */
 int pv_translate(struct vcpu *v, uint64_t gva, bool write, uint64_t *gpa);
+/* A guest-virtual address the guest may use for code, stacks and
+ * hypercall buffers: the lower half, or the upper half outside the
+ * hypervisor's L4 slots (256-271 and 511, shared-pt/layout.h). */
+bool pv_guest_va_ok(uint64_t va);
 
 /* The guest frame of the frame a PV guest names (a machine frame of its
  * own; a translated domain's own guest frame), or -EINVAL. */

@@ -301,7 +301,7 @@ void attack_badnr(void)
 		  1ULL << 63, text_va, -XEN_EINVAL },
 		{ "sched_op(99)", __HYPERVISOR_sched_op, 99, 0, 0, -XEN_ENOSYS },
 		{ "sched_op(remote_shutdown)", __HYPERVISOR_sched_op, SCHEDOP_remote_shutdown,
-		  0, 0, -XEN_EPERM },
+		  text_va, 0, -XEN_EPERM },
 		{ "sched_op(shutdown, reason 99)", __HYPERVISOR_sched_op, SCHEDOP_shutdown,
 		  (uint64_t)(uintptr_t)&bad_reason, 0, -XEN_EINVAL },
 		{ "xen_version(99)", __HYPERVISOR_xen_version, 99, 0, 0, -XEN_ENOSYS },

@@ -756,6 +756,7 @@ int guest_main(const struct start_info *start)
 	check_cpuid_and_callbacks();
 	check_events();
 	check_bad_arguments();
+	check_bad_pointers();
 	check_segments_and_rings();
 	con_printf("pvtraps: %u failed\n", failures);
 	return failures ? SHUTDOWN_crash : SHUTDOWN_poweroff;

@@ -16,6 +16,8 @@ void check_memory_op(const struct start_info *si);
 void check_xen_version(bool translated);
 /* Grant tables in either paging mode (translated: paging=shadow). */
 void check_grant_table(const struct start_info *si, bool translated);
+/* Bad pointers and lengths in every hypercall (badptr.c). */
+void check_bad_pointers(void);
 /* The L1 entry that maps va (bootstrap tables), or NULL; the vector a
  * one-byte read or write at p raised (~0: none). */
 volatile uint64_t *pvtraps_l1_entry(uint64_t va);

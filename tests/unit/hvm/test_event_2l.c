@@ -53,6 +53,13 @@ int pv_translate(struct vcpu *v, uint64_t gva, bool write, uint64_t *gpa)
 	return -1;
 }
 
+bool pv_guest_va_ok(uint64_t va)
+{
+	(void)va;
+	fail_msg("pv_guest_va_ok called for an HVM domain");
+	return false;
+}
+
 /* No PV domain here: the PV back end's hooks are never reached. */
 void pv_vcpu_upcall_raise(struct vcpu *v)
 {

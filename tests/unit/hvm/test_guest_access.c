@@ -38,6 +38,13 @@ int pv_translate(struct vcpu *v, uint64_t gva, bool write, uint64_t *gpa)
 	return -1;
 }
 
+bool pv_guest_va_ok(uint64_t va)
+{
+	(void)va;
+	fail_msg("pv_guest_va_ok called for an HVM domain");
+	return false;
+}
+
 void vcpu_paging_state(const struct vcpu *v, struct vcpu_paging_state *st)
 {
 	state_asked_for = v;

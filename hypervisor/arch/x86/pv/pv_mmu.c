@@ -16,6 +16,7 @@
 #include <asm/guest_access.h>
 #include <asm/layout.h>
 #include <asm/paging.h>
+#include <asm/pv.h>
 #include <asm/x86.h>
 #include <public/xen.h>
 #include <umbra/domain.h>
@@ -74,7 +75,35 @@ static bool own_domain(const struct vcpu *v, uint64_t domid)
 struct batch {
 	size_t size;			/* of one request */
 	int (*run)(struct vcpu *v, const void *req, unsigned int n, unsigned int *done);
+	/* How many of the n requests may go to run (NULL: all); the one
+	 * after them is refused with -EINVAL. Outside the mm lock. */
+	unsigned int (*check)(struct vcpu *v, const void *req, unsigned int n);
 };
+
+/* The done count as Xen keeps it: read back when the call continues,
+ * written when it ends or continues, whatever the outcome; a count it
+ * cannot read or write is passed over (the requests are done all the
+ * same, and the call's result is theirs). */
+static void done_out(struct vcpu *v, uint64_t pdone, uint32_t done)
+{
+	if (pdone)
+		copy_to_guest(v, pdone, &done, sizeof(done));
+}
+
+/* The first of n requests at arr that can be read: Xen reads them one
+ * at a time, so those before an unreadable one are done, then -EFAULT. */
+static unsigned int read_requests(struct vcpu *v, uint64_t arr, uint8_t *req, unsigned int n,
+				  size_t size)
+{
+	unsigned int i;
+
+	if (!copy_from_guest(v, req, arr, n * size))
+		return n;
+	for (i = 0; i < n; i++)
+		if (copy_from_guest(v, req + i * size, arr + i * size, size))
+			break;
+	return i;
+}
 
 static long run_batch(struct vcpu *v, uint64_t *args, const struct batch *b)
 {
@@ -82,36 +111,42 @@ static long run_batch(struct vcpu *v, uint64_t *args, const struct batch *b)
 	uint32_t count = (uint32_t)args[1], done = 0, total = 0;
 	long rc = 0;
 
+	/* An array in the hypervisor's part: refused before anything, the
+	 * done count untouched (Xen's guest_handle_okay). */
+	if (!guest_handle_okay(v, args[0]))
+		return -EFAULT;
 	if (!own_domain(v, args[3]))
 		return -EPERM;
 	if (count & PREEMPTED) {
 		count &= ~PREEMPTED;
 		if (args[2] && copy_from_guest(v, &done, args[2], sizeof(done)))
-			return -EFAULT;
+			done = 0;
 	}
 	while (count && !rc) {
-		unsigned int n = count < BATCH ? count : BATCH, ok = 0;
+		unsigned int n = count < BATCH ? count : BATCH, ok = 0, got, checked;
 
 		if (total >= PER_CALL) {
-			if (args[2] && copy_to_guest(v, args[2], &done, sizeof(done)))
-				return -EFAULT;
+			done_out(v, args[2], done);
 			args[1] = count | PREEMPTED;
 			return HYPERCALL_CONTINUE;
 		}
-		if (copy_from_guest(v, req, args[0], n * b->size))
-			return -EFAULT;
-		enter_mm(v);
-		rc = b->run(v, req, n, &ok);
-		leave_mm(v);
+		got = read_requests(v, args[0], req, n, b->size);
+		checked = b->check ? b->check(v, req, got) : got;
+		if (checked) {
+			enter_mm(v);
+			rc = b->run(v, req, checked, &ok);
+			leave_mm(v);
+		}
 		done += ok;
 		total += ok;
 		args[0] += ok * b->size;
 		count -= ok;
-		if (!rc && ok < n)
+		if (!rc && ok < got)
 			rc = -EINVAL;
+		if (!rc && got < n)
+			rc = -EFAULT;
 	}
-	if (args[2] && copy_to_guest(v, args[2], &done, sizeof(done)))
-		return -EFAULT;
+	done_out(v, args[2], done);
 	return rc;
 }
 
@@ -174,6 +209,24 @@ static int run_mmuext_ldt(struct vcpu *v, const void *req, unsigned int n, unsig
 	return 0;
 }
 
+/* MMUEXT_TLB_FLUSH_MULTI and INVLPG_MULTI flush every vCPU (a superset
+ * of the bitmap), but Xen reads the bitmap (one word: at most 64 vCPUs)
+ * and refuses one it cannot read with -EINVAL: the ops before it. */
+static unsigned int check_mmuext(struct vcpu *v, const void *req, unsigned int n)
+{
+	const struct mmuext_op *op = req;
+	uint64_t mask;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (op[i].cmd != MMUEXT_TLB_FLUSH_MULTI && op[i].cmd != MMUEXT_INVLPG_MULTI)
+			continue;
+		if (copy_from_guest(v, &mask, op[i].arg2.vcpumask, sizeof(mask)))
+			break;
+	}
+	return i;
+}
+
 static int run_mmuext(struct vcpu *v, const void *req, unsigned int n, unsigned int *done)
 {
 	return run_mmuext_ldt(v, req, n, done, run_mmuext_spt);
@@ -186,16 +239,17 @@ static int run_mmuext_shadow(struct vcpu *v, const void *req, unsigned int n, un
 
 long pv_do_mmu_update(struct vcpu *v, uint64_t *args)
 {
-	static const struct batch b = { sizeof(struct mmu_update), run_mmu_update };
-	static const struct batch sb = { sizeof(struct mmu_update), pv_shadow_mmu_update };
+	static const struct batch b = { sizeof(struct mmu_update), run_mmu_update, NULL };
+	static const struct batch sb = { sizeof(struct mmu_update), pv_shadow_mmu_update, NULL };
 
 	return run_batch(v, args, pv_translated(v->domain) ? &sb : &b);
 }
 
 long pv_do_mmuext_op(struct vcpu *v, uint64_t *args)
 {
-	static const struct batch b = { sizeof(struct mmuext_op), run_mmuext };
-	static const struct batch sb = { sizeof(struct mmuext_op), run_mmuext_shadow };
+	static const struct batch b = { sizeof(struct mmuext_op), run_mmuext, check_mmuext };
+	static const struct batch sb = { sizeof(struct mmuext_op), run_mmuext_shadow,
+					 check_mmuext };
 
 	return run_batch(v, args, pv_translated(v->domain) ? &sb : &b);
 }

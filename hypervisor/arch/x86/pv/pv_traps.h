@@ -5,13 +5,9 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <asm/pv.h>	/* pv_guest_va_ok */
 
 struct vcpu;
-
-/* A guest-virtual address the guest may use for code and stacks: the
- * lower half, or the upper half outside the hypervisor's L4 slots
- * (256-271 and 511, shared-pt/layout.h). */
-bool pv_guest_va_ok(uint64_t va);
 
 /* Exception `vec` (error code `err`, if the vector has one) raised by the
  * guest's own instruction: bounced to its trap table as Xen does, or the
