@@ -471,6 +471,22 @@ done
 check "the neighbour finished" stopped_with nb poweroff
 scenario_end "$s"
 
+# The same translated (paging=shadow): the entry path is the same, the
+# guest's tables the shadow engine's.
+s=pv-iret-fault-shadow
+m=$(pv_module bad pvhello 16M paging=shadow -- status=0)
+m+=$(pv_module ok pvhello 16M paging=shadow -- status=0)
+boot "$s" "$HVM_ELF" "$HVM_CMDLINE xpti test_pv_bad_cs=bad" "$m"
+check "QEMU powered off (33)" rc_is 33
+check "shadow, xpti: the IRETQ refusing code selector 0x0b faulted in ring 0 and came back as the guest's entry fault" \
+	eval 'log_has "^test: d[0-9]+'"'"'s first entry with code selector 0x0b$" &&
+	      log_has "^d[0-9]+: an IRET frame the CPU refuses \(rip 0x[0-9a-f]+ cs 0xb rflags "'
+check "shadow, xpti: that domain crashed (no failsafe callback), the translated neighbour finished" \
+	eval 'crashed_with bad "the CPU refused its IRET frame and it has no failsafe callback" &&
+	      guest_said ok "pvhello: 0 failed, shutting down with reason 0" && stopped_with ok poweroff &&
+	      [ "$(log_count ": crashed: ")" = 1 ]'
+scenario_end "$s"
+
 # The execute-only hypervisor (tests/guests/pvxonly, docs/pv.md): the
 # hypercall page under the hypervisor's protection key, WRPKRU/XRSTOR
 # rewritten or refused, W^X; beside a PV and a PVH neighbour.
@@ -951,6 +967,8 @@ s=pv-abi-shadow
 m=$(pv_module pa pvabi 16M paging=shadow)
 m+=$(pv_module nouser pvabi 16M paging=shadow -- attack=user_no_base)
 m+=$(pv_module hvcs pvabi 16M paging=shadow -- attack=iret_hvcs)
+m+=$(pv_module nofs pvabi 16M paging=shadow -- attack=no_failsafe)
+m+=$(pv_module rip pvabi 16M paging=shadow -- attack=iret_rip)
 m+=$(pv_module pn pvhello 16M -- status=0)
 boot "$s" "$HVM_ELF" "$HVM_CMDLINE" "$m"
 check "QEMU powered off (33)" rc_is 33
@@ -994,8 +1012,14 @@ check "shadow: an iret into user mode without user page tables crashes the domai
 	crashed_with nouser 'iret to user mode without user page tables$'
 check "shadow: an iret onto the hypervisor's code segment (0xe008) crashes the domain" \
 	crashed_with hvcs 'iret with a bad frame at 0x[0-9a-f]+ \(cs 0xe008, '
+check "shadow: a selector that cannot be loaded, no failsafe callback: the domain crashed" \
+	crashed_with nofs 'a data selector \(ds 0x13 es 0 fs 0 gs 0\) cannot be loaded: no failsafe callback'
+check "shadow: an iret to a non-canonical RIP (IRETQ's #GP), no failsafe callback: the domain crashed" \
+	crashed_with rip 'the CPU refused its IRET frame and it has no failsafe callback'
 check "shadow: the neighbour finished, only the attackers crashed" \
-	eval 'stopped_with pn poweroff && [ "$(log_count ": crashed: ")" = 2 ]'
+	eval 'stopped_with pn poweroff && [ "$(log_count ": crashed: ")" = 4 ]'
+scenario_end "$s"
+
 # Two vCPUs (tests/guests/pvsmp), alone on the two pCPUs so that both run
 # at once: VCPUOP_initialise/up/down/is_up with their refusals, events
 # between the vCPUs, and a page-table change on vCPU 0 that vCPU 1 must
