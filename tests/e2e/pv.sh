@@ -405,6 +405,17 @@ check "unmapping twice: GNTST_bad_handle" \
 check "event-channel ports out of range: -EINVAL" \
 	eval 'guest_said cli "pvpingpong: ok: client: send on a port out of range: -EINVAL" &&
 	      guest_said cli "pvpingpong: ok: client: bind to a port out of range: -EINVAL"'
+check "the server's port and table used by the client: status, alloc_unbound -EPERM; bound already or reserved -EINVAL; no such domain -ESRCH" \
+	eval 'same_nonempty "$(guest_value srv "^pvpingpong: server: port ([0-9]+) for domain [0-9]+$")" \
+			    "$(guest_value cli "^pvpingpong: client: the server.s port ([0-9]+)$")" &&
+	      guest_said cli "pvpingpong: ok: client: status of the server'"'"'s port in the server'"'"'s table: -EPERM" &&
+	      guest_said cli "pvpingpong: ok: client: alloc_unbound in the server'"'"'s table: -EPERM" &&
+	      guest_said cli "pvpingpong: ok: client: binding the server'"'"'s port, already bound to it: -EINVAL" &&
+	      guest_said cli "pvpingpong: ok: client: binding the server'"'"'s reserved port 0: -EINVAL" &&
+	      guest_said cli "pvpingpong: ok: client: binding a port of a domain that does not exist: -ESRCH"'
+check "a port free in the client's own table: send, close, bind_vcpu -EINVAL; unmask 0 (Xen); the channel works on" \
+	eval 'guest_said cli "pvpingpong: ok: client: send, close, bind_vcpu on a port free in its own table: -EINVAL" &&
+	      guest_said cli "pvpingpong: ok: client: unmask of a port free in its own table: 0, as in Xen"'
 check "no check failed in either" \
 	eval 'guest_silent_re srv "^pvpingpong: FAIL" && guest_silent_re cli "^pvpingpong: FAIL"'
 check "both shut down normally" eval 'stopped_with srv poweroff && stopped_with cli poweroff'
@@ -813,6 +824,11 @@ check "translated: grant misuse gets Xen's codes; unmapping twice GNTST_bad_hand
 	      guest_said cli "pvpingpong: ok: client: an entry never granted: GNTST_general_error" &&
 	      guest_said cli "pvpingpong: ok: client: a host address in the hypervisor: GNTST_general_error" &&
 	      guest_said cli "pvpingpong: ok: client: unmapping twice: GNTST_bad_handle"'
+check "translated: another domain's port and table used by the client: Xen's errors" \
+	eval 'guest_said cli "pvpingpong: ok: client: status of the server'"'"'s port in the server'"'"'s table: -EPERM" &&
+	      guest_said cli "pvpingpong: ok: client: alloc_unbound in the server'"'"'s table: -EPERM" &&
+	      guest_said cli "pvpingpong: ok: client: binding the server'"'"'s port, already bound to it: -EINVAL" &&
+	      guest_said cli "pvpingpong: ok: client: send, close, bind_vcpu on a port free in its own table: -EINVAL"'
 check "translated: no check failed in either" \
 	eval 'guest_silent_re srv "^pvpingpong: FAIL" && guest_silent_re cli "^pvpingpong: FAIL"'
 check "both shut down normally" eval 'stopped_with srv poweroff && stopped_with cli poweroff'

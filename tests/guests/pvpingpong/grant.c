@@ -190,6 +190,44 @@ static void hostile_ports(domid_t peer)
 	       "client: bind to a port out of range: -EINVAL");
 }
 
+/* The server's port (bound to the client's local one) and the server's
+ * table, used as if they were the client's: a port number names a port
+ * of the caller's own table only, another domain's table may be looked
+ * at or changed by nobody but its owner (Xen's XSM_TARGET: -EPERM). The
+ * channel still works afterwards (the round trips follow). */
+void pp_foreign_ports(domid_t peer, uint32_t server_port, uint32_t local_port)
+{
+	struct evtchn_status st = { .dom = peer, .port = server_port };
+	struct evtchn_alloc_unbound au = { .dom = peer, .remote_dom = DOMID_SELF };
+	struct evtchn_bind_interdomain bi = { .remote_dom = peer, .remote_port = server_port };
+	uint32_t free_port = local_port + 1;
+	struct evtchn_send send = { .port = free_port };
+	struct evtchn_close cl = { .port = free_port };
+	struct evtchn_unmask um = { .port = free_port };
+	struct evtchn_bind_vcpu bv = { .port = free_port, .vcpu = 0 };
+
+	con_printf("pvpingpong: client: the server's port %u\n", server_port);
+	expect(evtchn_op(EVTCHNOP_status, &st) == -XEN_EPERM,
+	       "client: status of the server's port in the server's table: -EPERM");
+	expect(evtchn_op(EVTCHNOP_alloc_unbound, &au) == -XEN_EPERM,
+	       "client: alloc_unbound in the server's table: -EPERM");
+	expect(evtchn_op(EVTCHNOP_bind_interdomain, &bi) == -XEN_EINVAL,
+	       "client: binding the server's port, already bound to it: -EINVAL");
+	bi.remote_port = 0;
+	expect(evtchn_op(EVTCHNOP_bind_interdomain, &bi) == -XEN_EINVAL,
+	       "client: binding the server's reserved port 0: -EINVAL");
+	bi.remote_dom = 999;
+	bi.remote_port = server_port;
+	expect(evtchn_op(EVTCHNOP_bind_interdomain, &bi) == -XEN_ESRCH,
+	       "client: binding a port of a domain that does not exist: -ESRCH");
+	expect(evtchn_op(EVTCHNOP_send, &send) == -XEN_EINVAL &&
+	       evtchn_op(EVTCHNOP_close, &cl) == -XEN_EINVAL &&
+	       evtchn_op(EVTCHNOP_bind_vcpu, &bv) == -XEN_EINVAL,
+	       "client: send, close, bind_vcpu on a port free in its own table: -EINVAL");
+	expect(evtchn_op(EVTCHNOP_unmask, &um) == 0,
+	       "client: unmask of a port free in its own table: 0, as in Xen");
+}
+
 /* Translated, its peer on shared page tables (peer_shared): a writable
  * mapping of the peer's frame is refused, as nothing would keep the peer
  * from making it a page table its engine trusts; read-only it maps. */

@@ -29,6 +29,8 @@ void grant_client_unmap(void);
 grant_handle_t grant_client_handle(void);
 long pp_uva(void *va, uint64_t pte);
 int16_t pp_unmap(void *at, grant_handle_t h);
+/* Another domain's ports and table used by the client (grant.c). */
+void pp_foreign_ports(domid_t peer, uint32_t server_port, uint32_t local_port);
 bool pp_page_unused(uint64_t pfn);	/* in the image, for server and client only */
 
 /* hold.c: the pair when the server is destroyed while the client maps

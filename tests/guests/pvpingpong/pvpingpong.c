@@ -98,6 +98,9 @@ static void client(domid_t peer, unsigned int rounds)
 	/* Binding marks the new port pending (as Xen does, so that no
 	 * wake-up is lost); its upcall came on the way back from the call. */
 	events_forget(bi.local_port);
+	/* The loop stepped past the server's port after the bind. */
+	if (!guest_option("hold"))
+		pp_foreign_ports(peer, bi.remote_port - 1, bi.local_port);
 	pg = grants ? grant_client_map(peer) : NULL;
 	if (grants && !pg && !guest_option("peer_shared"))
 		return;
