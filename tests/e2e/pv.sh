@@ -180,6 +180,7 @@ s=pv-traps
 m=$(pv_module pt pvtraps 16M)
 m+=$(pv_module atk pvtraps 16M -- attack=iret_cs)
 m+=$(pv_module stk pvtraps 16M -- attack=stack)
+m+=$(pv_module irs pvtraps 16M -- attack=iret_stack)
 m+=$(module nb hello nested 8M status=0)
 boot "$s" "$HVM_ELF" "$HVM_CMDLINE" "$m"
 check "QEMU powered off (33)" rc_is 33
@@ -316,8 +317,10 @@ check "iret to the hypervisor's code segment: that domain is crashed" \
 	crashed_with atk 'iret with a bad frame at 0x[0-9a-f]+ \(cs 0x8, '
 check "an exception with RSP in the hypervisor: that domain is crashed, nothing written" \
 	crashed_with stk '#UD invalid opcode at 0x[0-9a-f]+ .*: no stack for the frame$'
+check "the iret hypercall with its frame in the hypervisor: that domain is crashed" \
+	crashed_with irs 'iret with a bad frame at 0xffff830000101000 '
 check "the PVH neighbour finished" stopped_with nb poweroff
-check "exactly the two attackers crashed" eval '[ "$(log_count ": crashed: ")" = 2 ]'
+check "exactly the three attackers crashed" eval '[ "$(log_count ": crashed: ")" = 3 ]'
 scenario_end "$s"
 
 # Timers and event waits (tests/guests/pvtimer), in both paging modes:
@@ -695,6 +698,7 @@ m=$(pv_module sh1 pvhello 16M paging=shadow -- status=0)
 m+=$(pv_module pts pvtraps 16M paging=shadow)
 m+=$(pv_module atks pvtraps 16M paging=shadow -- attack=iret_cs)
 m+=$(pv_module stks pvtraps 16M paging=shadow -- attack=stack)
+m+=$(pv_module irss pvtraps 16M paging=shadow -- attack=iret_stack)
 m+=$(pv_module wsh pvptwork 16M paging=shared -- ops=$PTWORK_OPS)
 m+=$(pv_module wtr pvptwork 16M paging=shared -- ops=$PTWORK_OPS pte=trap)
 m+=$(pv_module wsd pvptwork 16M paging=shadow -- ops=$PTWORK_OPS)
@@ -763,9 +767,10 @@ check "pvtraps translated: bad pointers in each of 61 hypercall arguments, count
 	badptr_checks pts
 check "pvtraps translated: no check failed, and it shut down normally" \
 	eval 'guest_said pts "pvtraps: 0 failed" && stopped_with pts poweroff'
-check "translated attackers: iret to cs 0x08 and a stack in the hypervisor crash only them" \
+check "translated attackers: iret to cs 0x08, a stack or an iret frame in the hypervisor crash only them" \
 	eval 'crashed_with atks "iret with a bad frame at 0x[0-9a-f]+ \(cs 0x8, " &&
-	      crashed_with stks "#UD invalid opcode at 0x[0-9a-f]+ .*: no stack for the frame$"'
+	      crashed_with stks "#UD invalid opcode at 0x[0-9a-f]+ .*: no stack for the frame$" &&
+	      crashed_with irss "iret with a bad frame at 0xffff830000101000 "'
 hvsum=$(guest_value hw '^ptwork: checksum (0x[0-9a-f]+), 0 mismatches.*')
 check "pvptwork on shared page tables, updates batched: the HVM ptwork's checksum, no mismatch" \
 	eval 'guest_said wsh "pvptwork: paging shared (machine frames)" &&
@@ -793,7 +798,7 @@ check "all four workloads shut down normally" \
 	eval 'stopped_with wsh poweroff && stopped_with wtr poweroff && stopped_with wsd poweroff &&
 	      stopped_with wrmw poweroff &&
 	      stopped_with hw poweroff'
-check "exactly the two attackers crashed" eval '[ "$(log_count ": crashed: ")" = 2 ]'
+check "exactly the three attackers crashed" eval '[ "$(log_count ": crashed: ")" = 3 ]'
 scenario_end "$s"
 
 s=pv-shadow-pingpong

@@ -7,7 +7,8 @@
  * ABI's error. One line per check: "pvtraps: ok: ..." or "pvtraps: FAIL: ...".
  * Options (each must get the domain crashed): attack=iret_cs, an iret to
  * the hypervisor's code segment; attack=stack, an exception while RSP
- * points into the hypervisor.
+ * points into the hypervisor; attack=iret_stack, the iret hypercall with
+ * its frame in the hypervisor.
  */
 #include <stdbool.h>
 #include <public/arch-x86/xen-x86_64.h>
@@ -721,6 +722,16 @@ static void attack_iret_cs(void)
 	con_puts("pvtraps: FAIL: the iret to cs 0x08 came back\n");
 }
 
+/* The iret hypercall made straight by SYSCALL (the hypercall page's stub
+ * would push onto the stack first) with its frame at RSP in the
+ * hypervisor: the frame cannot be read, so the domain is crashed. */
+static void attack_iret_stack(void)
+{
+	con_puts("pvtraps: attack: iret with its frame in the hypervisor's direct map\n");
+	__asm__ volatile("mov %0, %%rsp; mov %1, %%eax; syscall"
+			 : : "r"(HV_DIRECTMAP + 0x1000), "i"(__HYPERVISOR_iret) : "rax", "rcx", "r11", "memory");
+}
+
 /* An exception with the stack pointer in the hypervisor: no frame can be
  * written there, so the domain is crashed (never a write to Umbra). */
 static void attack_bad_stack(void)
@@ -736,6 +747,8 @@ int guest_main(const struct start_info *start)
 		trap_set_handler(v, probe_record);
 	if (guest_option("attack=iret_cs"))
 		attack_iret_cs();
+	if (guest_option("attack=iret_stack"))
+		attack_iret_stack();
 	if (guest_option("attack=stack")) {
 		trap_init();
 		attack_bad_stack();
