@@ -159,7 +159,9 @@ scenario_end "$s"
 # badptr.c): each pointer argument of each hypercall given each class of
 # bad address gets Xen's answer (one line per class, 61 arguments each);
 # counts and lengths that run off the mapped page or past the ABI's
-# limits get the part before done and reported, then Xen's error.
+# limits get the part before done and reported, then Xen's error;
+# answers asked into a read-only page of its own are refused, the page
+# unchanged.
 badptr_checks() {
 	local d=$1 c
 	for c in "an address in the hypervisor's direct map (slot 262)" \
@@ -170,6 +172,7 @@ badptr_checks() {
 			return 1
 	done
 	guest_said "$d" "pvtraps: ok: badptr: counts and lengths that run off the mapped page or past the ABI's limits: the part before it done and reported, then -EFAULT or -EINVAL" &&
+	guest_said "$d" "pvtraps: ok: badptr: answers written into a read-only page of its own: -EFAULT (done counts passed over, a frame list GNTST_bad_virt_addr), the page unchanged" &&
 	guest_said "$d" "pvtraps: ok: badptr: after it all its trap table and page tables are as they were" &&
 	guest_silent_re "$d" '^pvtraps: FAIL: badptr'
 }

@@ -472,10 +472,12 @@ static long edge_remap(void)
 			  UVMF_INVLPG);
 }
 
+static const char *group = "counts";	/* of the checks below */
+
 static void check(bool ok, const char *what, long rc)
 {
 	if (!ok) {
-		con_printf("pvtraps: FAIL: badptr: counts: %s: rc %ld\n", what, rc);
+		con_printf("pvtraps: FAIL: badptr: %s: %s: rc %ld\n", group, what, rc);
 		bad++;
 	}
 }
@@ -566,6 +568,65 @@ static void check_limits(void)
 	check(rc == -XEN_EINVAL, "grant query_size with count 2: -EINVAL", rc);
 }
 
+/* What the hypervisor writes, asked to write into a page of its own the
+ * guest has mapped read-only: -EFAULT (or Xen's answer for that
+ * argument), and not a byte of the page changes. The page holds a
+ * multicall entry (a harmless xen_version) and a pattern. */
+static uint8_t ro_page[4096] __attribute__((aligned(4096)));
+
+static long ro_remap(uint64_t flags)
+{
+	return hypercall3(__HYPERVISOR_update_va_mapping, ro_page, frame_addr(ro_page) | flags,
+			  UVMF_INVLPG);
+}
+
+static void check_read_only(void)
+{
+	uint64_t p = (uint64_t)(uintptr_t)ro_page;
+	struct multicall_entry *mc = (struct multicall_entry *)ro_page;
+	struct xen_memory_map mm = { .nr_entries = 4, .buffer = p };
+	struct gnttab_setup_table st = { .dom = DOMID_SELF, .nr_frames = 1, .frame_list = p };
+	struct mmuext_op op = { .cmd = MMUEXT_TLB_FLUSH_LOCAL };
+	static const unsigned int ver[] = { XENVER_extraversion, XENVER_capabilities,
+					    XENVER_compile_info, XENVER_changeset,
+					    XENVER_platform_parameters, XENVER_get_features,
+					    XENVER_guest_handle };
+	struct mmu_update u = spare_update(false);
+	bool same = true;
+	long rc;
+
+	group = "a read-only page of its own";
+	memset(ro_page, 0xa5, sizeof(ro_page));
+	*mc = (struct multicall_entry){ .op = __HYPERVISOR_xen_version, .result = SENTINEL,
+					.args = { XENVER_version } };
+	check(ro_remap(DATA_FLAGS) == 0, "the page remapped read-only", 0);
+	for (unsigned int i = 0; i < sizeof(ver) / sizeof(ver[0]); i++) {
+		rc = version(ver[i], p);
+		check(rc == -XEN_EFAULT, "xen_version's answer into it: -EFAULT", rc);
+	}
+	rc = vcpu_op(VCPUOP_get_runstate_info, p);
+	check(rc == -XEN_EFAULT, "vcpu_op get_runstate_info into it: -EFAULT", rc);
+	rc = r_umbra_identity(p);
+	check(rc == -XEN_EFAULT, "umbra_op identity into it: -EFAULT", rc);
+	rc = memory_op(XENMEM_memory_map, (uint64_t)(uintptr_t)&mm);
+	check(rc == -XEN_EFAULT, "memory_map's entries into it: -EFAULT", rc);
+	rc = grant_op(GNTTABOP_setup_table, (uint64_t)(uintptr_t)&st, 1);
+	check(rc == 0 && st.status == GNTST_bad_virt_addr,
+	      "setup_table's frame list in it: GNTST_bad_virt_addr", rc);
+	rc = hypercall4(__HYPERVISOR_mmu_update, &u, 1, p, DOMID_SELF);
+	check(rc == 0 && spare_is(false), "mmu_update's done count in it: passed over, the update made", rc);
+	spare_set(true);
+	rc = hypercall4(__HYPERVISOR_mmuext_op, &op, 1, p, DOMID_SELF);
+	check(rc == 0, "mmuext_op's done count in it: passed over", rc);
+	rc = hypercall2(__HYPERVISOR_multicall, p, 1);
+	check(rc == -XEN_EFAULT, "a multicall list in it (its result cannot be written): -EFAULT", rc);
+	same = mc->op == __HYPERVISOR_xen_version && mc->result == SENTINEL;
+	for (unsigned int i = sizeof(*mc); i < sizeof(ro_page); i++)
+		same = same && ro_page[i] == 0xa5;
+	check(same, "not a byte of the page changed", 0);
+	check(ro_remap(RW_FLAGS) == 0, "the page writable again", 0);
+}
+
 void check_bad_pointers(void)
 {
 	unsigned int before;
@@ -581,6 +642,12 @@ void check_bad_pointers(void)
 	failures = before + (bad != 0);
 	con_printf("pvtraps: %s: badptr: counts and lengths that run off the mapped page or past the "
 		   "ABI's limits: the part before it done and reported, then -EFAULT or -EINVAL\n",
+		   bad ? "FAIL" : "ok");
+	bad = 0;
+	check_read_only();
+	failures = before + (bad != 0);
+	con_printf("pvtraps: %s: badptr: answers written into a read-only page of its own: -EFAULT "
+		   "(done counts passed over, a frame list GNTST_bad_virt_addr), the page unchanged\n",
 		   bad ? "FAIL" : "ok");
 	expect(RAISES("ud2", "i"(0)) == 6 && spare_is(true),
 	       "badptr: after it all its trap table and page tables are as they were");
