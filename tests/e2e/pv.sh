@@ -157,7 +157,7 @@ scenario_end "$s"
 
 # Bad pointers and lengths in every hypercall (tests/guests/pvtraps/
 # badptr.c): each pointer argument of each hypercall given each class of
-# bad address gets Xen's answer (one line per class, 61 arguments each);
+# bad address gets Xen's answer (one line per class, 62 arguments each);
 # counts and lengths that run off the mapped page or past the ABI's
 # limits get the part before done and reported, then Xen's error;
 # answers asked into a read-only page of its own are refused, the page
@@ -168,7 +168,7 @@ badptr_checks() {
 		 "an address in the hypervisor's image (slot 511)" \
 		 "an unmapped guest address" "the hypercall page (execute-only)" \
 		 "a non-canonical address"; do
-		guest_said "$d" "pvtraps: ok: badptr: $c: 61 pointer arguments, each refused as Xen refuses it" ||
+		guest_said "$d" "pvtraps: ok: badptr: $c: 62 pointer arguments, each refused as Xen refuses it" ||
 			return 1
 	done
 	guest_said "$d" "pvtraps: ok: badptr: counts and lengths that run off the mapped page or past the ABI's limits: the part before it done and reported, then -EFAULT or -EINVAL" &&
@@ -309,7 +309,7 @@ check "grant GNTMAP_contains_pte: its own L1 entry by machine address; misaligne
 	      guest_said pt "pvtraps: ok: grant: contains_pte in a page that is no L1 table: GNTST_general_error" &&
 	      guest_said pt "pvtraps: ok: grant: contains_pte at its own L1 entry maps the grant there" &&
 	      guest_said pt "pvtraps: ok: grant: unmapped by the entry'"'"'s address, its own page mapped back"'
-check "bad pointers (hypervisor, unmapped, hypercall page, non-canonical) in each of 61 hypercall arguments, and counts running off the page: Xen's answers" \
+check "bad pointers (hypervisor, unmapped, hypercall page, non-canonical) in each of 62 hypercall arguments, and counts running off the page: Xen's answers" \
 	badptr_checks pt
 check "no check in pvtraps failed, and it shut down normally" \
 	eval 'guest_said pt "pvtraps: 0 failed" && stopped_with pt poweroff'
@@ -766,7 +766,7 @@ check "pvtraps translated: GNTMAP_contains_pte at its own L1 entry by guest-phys
 	      guest_said pts "pvtraps: ok: grant: contains_pte at its own L1 entry maps the grant there" &&
 	      guest_said pts "pvtraps: ok: grant: unmapped by the entry'"'"'s address, its own page mapped back"'
 pv_subop_checks pts translated
-check "pvtraps translated: bad pointers in each of 61 hypercall arguments, counts running off the page: Xen's answers" \
+check "pvtraps translated: bad pointers in each of 62 hypercall arguments, counts running off the page: Xen's answers" \
 	badptr_checks pts
 check "pvtraps translated: no check failed, and it shut down normally" \
 	eval 'guest_said pts "pvtraps: 0 failed" && stopped_with pts poweroff'

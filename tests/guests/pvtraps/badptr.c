@@ -216,6 +216,17 @@ static long r_multicall(uint64_t p)
 	return hypercall2(__HYPERVISOR_multicall, p, 1);
 }
 
+/* A call inside a multicall with its pointer at p: its -EFAULT in its
+ * entry, the multicall itself 0. */
+static long r_multicall_entry(uint64_t p)
+{
+	struct multicall_entry mc = { .op = __HYPERVISOR_console_io,
+				      .args = { CONSOLEIO_write, 16, p } };
+	long rc = hypercall2(__HYPERVISOR_multicall, &mc, 1);
+
+	return rc ? rc : (long)mc.result;
+}
+
 static long r_callback_reg(uint64_t p)
 {
 	return hypercall2(__HYPERVISOR_callback_op, CALLBACKOP_register, p);
@@ -382,6 +393,7 @@ static const struct row rows[] = {
 	EFAULT_ROW("update_va_mapping UVMF_MULTI: its vCPU bitmap (the entry unchanged)", r_uvm_mask),
 	EFAULT_ROW("set_gdt: its frame list", r_set_gdt),
 	EFAULT_ROW("multicall: its call list", r_multicall),
+	EFAULT_ROW("multicall: a console_io in it (the entry's result)", r_multicall_entry),
 	EFAULT_ROW("callback_op register", r_callback_reg),
 	EFAULT_ROW("callback_op unregister", r_callback_unreg),
 	EFAULT_ROW("physdev_op set_iopl", r_iopl),
@@ -566,6 +578,16 @@ static void check_limits(void)
 	      "grant setup_table of 2^32-1 frames: GNTST_general_error, nothing written", rc);
 	rc = grant_op(GNTTABOP_query_size, (uint64_t)(uintptr_t)&st, 2);
 	check(rc == -XEN_EINVAL, "grant query_size with count 2: -EINVAL", rc);
+	/* A count saying "continued" whose done count cannot be read back:
+	 * Xen starts from 0 and makes the request. */
+	{
+		struct mmu_update u = spare_update(false);
+
+		rc = hypercall4(__HYPERVISOR_mmu_update, &u, 0x80000001u, classes[2].addr, DOMID_SELF);
+		check(rc == 0 && spare_is(false),
+		      "mmu_update continued with its done count unmapped: the request made, 0", rc);
+		spare_set(true);
+	}
 }
 
 /* What the hypervisor writes, asked to write into a page of its own the
