@@ -28,7 +28,7 @@ static bool granted(struct spt_domain *d, const struct spt_frame *f,
 {
 	const struct spt_ops *ops = d->m->ops;
 
-	if (!ops->granted || f->owner >= DOMID_FIRST_RESERVED)
+	if (!ops->granted || f->owner >= DOMID_FIRST_RESERVED || spt_frame_gone(f))
 		return false;
 	return ops->granted(d->m->ctx, f->owner, d->id, mfn, writable);
 }
@@ -36,7 +36,9 @@ static bool granted(struct spt_domain *d, const struct spt_frame *f,
 bool spt_may_map(struct spt_domain *d, const struct spt_frame *f, uint64_t mfn,
 		 bool writable)
 {
-	return f->owner == d->id || granted(d, f, mfn, writable);
+	if (f->owner == d->id)
+		return !spt_frame_gone(f);
+	return granted(d, f, mfn, writable);
 }
 
 /* W^X domains: a frame becomes executable by taking SPT_TYPE_EXEC, which
@@ -65,6 +67,8 @@ static int get_leaf(struct spt_domain *d, uint64_t mfn, bool writable, bool exec
 		return spt_refuse(d, SPT_R_NO_FRAME, mfn, 0);
 	if (d->wx && writable && exec)
 		return spt_refuse(d, SPT_R_WX, mfn, 0);
+	if (f->owner == d->id && spt_frame_gone(f))
+		return spt_refuse(d, SPT_R_GONE_LEAF, mfn, 0);
 	if (!spt_may_map(d, f, mfn, writable))
 		return spt_refuse(d, SPT_R_NOT_OWNER, mfn, 0);
 	if (!d->wx && exec && ops->may_exec &&

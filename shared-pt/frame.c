@@ -18,6 +18,8 @@ int spt_check_owner(struct spt_domain *d, uint64_t mfn)
 		return spt_refuse(d, SPT_R_NO_FRAME, mfn, 0);
 	if (f->owner != d->id)
 		return spt_refuse(d, SPT_R_NOT_OWNER, mfn, 0);
+	if (spt_frame_gone(f))
+		return spt_refuse(d, SPT_R_GONE, mfn, 0);
 	return 0;
 }
 

@@ -24,6 +24,13 @@ static inline bool spt_frame_in_use_as(const struct spt_frame *f,
 	return f->type_count && f->type == type;
 }
 
+/* Given back by its owner and no longer referenced: Xen's freed page,
+ * which nothing may reference again (giveback.c). */
+static inline bool spt_frame_gone(const struct spt_frame *f)
+{
+	return (f->flags & SPT_FRAME_GONE) && !f->count;
+}
+
 /* Guest tables can be written by the MMU (A/D bits) at any time: read and
  * write whole entries exactly once. */
 static inline pte_t spt_read_pte(const pte_t *p)

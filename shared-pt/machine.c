@@ -87,6 +87,8 @@ static const struct {
 	[SPT_R_WX] = { "writable and executable mapping", EINVAL },
 	[SPT_R_WX_TYPE] = { "executable and writable in different mappings",
 			    EPERM },
+	[SPT_R_GONE_LEAF] = { "mapping of a frame given back", EBUSY },
+	[SPT_R_GONE] = { "frame given back", EINVAL },
 };
 
 const char *spt_reason_name(enum spt_reason r)

@@ -83,6 +83,8 @@ enum spt_reason {
 	SPT_R_WX,		/* W^X: one entry writable and executable: -EINVAL */
 	SPT_R_WX_TYPE,		/* W^X: executable here, writable elsewhere
 				 * (or the other way round): -EPERM */
+	SPT_R_GONE_LEAF,	/* leaf entry naming a frame given back: -EBUSY */
+	SPT_R_GONE,		/* any other use of a frame given back: -EINVAL */
 	SPT_R_COUNT
 };
 
@@ -138,6 +140,8 @@ struct spt_ops {
 #define SPT_FRAME_STALE		(1u << 1)	/* type count fell to zero */
 #define SPT_FRAME_SHARED	(1u << 2)	/* a hypervisor page shared with
 						 * its owner (spt_share_page) */
+#define SPT_FRAME_GONE		(1u << 3)	/* given back by its owner
+						 * (spt_give_back) */
 
 struct spt_frame {
 	uint64_t pfn;		/* owner's pseudo-physical frame (m2p); for a
@@ -279,6 +283,23 @@ int spt_unshare_page(struct spt_domain *d, uint64_t mfn);
  * does not see holds: a caller that holds frames must not run it. */
 int spt_hold_frame(struct spt_domain *d, uint64_t mfn, bool writable);
 void spt_release_frame(struct spt_domain *d, uint64_t mfn, bool writable);
+
+/* giveback.c: a frame the domain gives back (XENMEM_decrease_reservation)
+ * and takes back (populate_physmap, increase_reservation). Xen frees such
+ * a page once its last reference goes; here it stays d's (owner and
+ * pseudo-physical frame kept) but, once nothing references it, nothing
+ * may reference it again: a leaf entry naming it is -EBUSY, a table
+ * entry, pin, base pointer or descriptor page -EINVAL (Xen's answers for
+ * a freed page). While references remain (a mapping, a table's use) it
+ * stays usable through them and may gain more, as Xen's page does until
+ * freed. spt_give_back: a frame of d's own RAM (another's -EPERM; a
+ * shared page or one given back already -EINVAL) is unpinned if pinned, as Xen's
+ * guest_remove_page does, and marked. spt_take_back: 0 once it is
+ * unreferenced (-EBUSY before, -EINVAL for a frame not given back);
+ * spt_frame_free: is it given back and unreferenced? */
+int spt_give_back(struct spt_domain *d, uint64_t mfn);
+int spt_take_back(struct spt_domain *d, uint64_t mfn);
+bool spt_frame_free(const struct spt_machine *m, uint64_t mfn);
 
 /* update.c: single entries, written by the guest through a trap or asked
  * for by hypercall. `maddr` is the machine address of the entry. */

@@ -1,0 +1,47 @@
+/* Frames a domain gives back and takes back (XENMEM_decrease_reservation,
+ * populate_physmap, increase_reservation; shared-pt.h says how).
+ *
+ * Xen's guest_remove_page drops the pin and the allocation reference of
+ * the page and frees it when its last reference goes; until then the
+ * page works through what still references it. Umbra's domain keeps its
+ * memory (the frame stays its own, with its pseudo-physical frame), so
+ * "freed" is SPT_FRAME_GONE with no reference left (spt_frame_gone):
+ * the ownership checks refuse it from then on, and only then may the
+ * domain take it back. */
+#include "shared-pt/internal.h"
+
+#include "base/errno.h"
+
+int spt_give_back(struct spt_domain *d, uint64_t mfn)
+{
+	struct spt_frame *f = spt_frame(d->m, mfn);
+	int rc = spt_check_owner(d, mfn);
+
+	if (rc)
+		return rc;
+	if ((f->flags & (SPT_FRAME_SHARED | SPT_FRAME_GONE)) || f->pfn == SPT_INVALID_MFN)
+		return spt_refuse(d, SPT_R_GONE, mfn, 0);
+	if (f->flags & SPT_FRAME_PINNED)
+		spt_unpin(d, mfn);
+	f->flags |= SPT_FRAME_GONE;
+	return 0;
+}
+
+bool spt_frame_free(const struct spt_machine *m, uint64_t mfn)
+{
+	const struct spt_frame *f = spt_frame(m, mfn);
+
+	return f && spt_frame_gone(f) && !f->type_count;
+}
+
+int spt_take_back(struct spt_domain *d, uint64_t mfn)
+{
+	struct spt_frame *f = spt_frame(d->m, mfn);
+
+	if (!f || f->owner != d->id || !(f->flags & SPT_FRAME_GONE))
+		return spt_refuse(d, SPT_R_BAD_REQUEST, mfn, 0);
+	if (!spt_frame_free(d->m, mfn))
+		return spt_refuse(d, SPT_R_IN_USE, mfn, 0);
+	f->flags &= (uint8_t)~SPT_FRAME_GONE;
+	return 0;
+}
