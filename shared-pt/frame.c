@@ -37,8 +37,10 @@ void spt_put_page(struct spt_domain *d, uint64_t mfn)
 {
 	struct spt_frame *f = spt_frame(d->m, mfn);
 
-	if (f->count)
-		f->count--;
+	if (!f->count)
+		return;
+	if (!--f->count && (f->flags & SPT_FRAME_GONE))
+		spt_frame_went(d->m, mfn);
 }
 
 static int type_conflict(struct spt_domain *d, const struct spt_frame *f,

@@ -6,8 +6,9 @@
  * page works through what still references it. Umbra's domain keeps its
  * memory (the frame stays its own, with its pseudo-physical frame), so
  * "freed" is SPT_FRAME_GONE with no reference left (spt_frame_gone):
- * the ownership checks refuse it from then on, and only then may the
- * domain take it back. */
+ * the ownership checks refuse it from then on, the host hears of it
+ * (ops.gone: the frame leaves the domain's memory and count, as Xen's
+ * freed page does), and only then may the domain take it back. */
 #include "shared-pt/internal.h"
 
 #include "base/errno.h"
@@ -24,7 +25,16 @@ int spt_give_back(struct spt_domain *d, uint64_t mfn)
 	if (f->flags & SPT_FRAME_PINNED)
 		spt_unpin(d, mfn);
 	f->flags |= SPT_FRAME_GONE;
+	if (!f->count)
+		spt_frame_went(d->m, mfn);
 	return 0;
+}
+
+bool spt_frame_given_back(const struct spt_machine *m, uint64_t mfn)
+{
+	const struct spt_frame *f = spt_frame(m, mfn);
+
+	return f && (f->flags & SPT_FRAME_GONE);
 }
 
 bool spt_frame_free(const struct spt_machine *m, uint64_t mfn)

@@ -31,6 +31,13 @@ static inline bool spt_frame_gone(const struct spt_frame *f)
 	return (f->flags & SPT_FRAME_GONE) && !f->count;
 }
 
+/* Tell the host a frame given back lost its last reference. */
+static inline void spt_frame_went(const struct spt_machine *m, uint64_t mfn)
+{
+	if (m->ops->gone)
+		m->ops->gone(m->ctx, m->frames[mfn].owner, mfn);
+}
+
 /* Guest tables can be written by the MMU (A/D bits) at any time: read and
  * write whole entries exactly once. */
 static inline pte_t spt_read_pte(const pte_t *p)

@@ -134,6 +134,11 @@ struct spt_ops {
 	 * reserved protection key). No references are taken on such a frame:
 	 * it outlives every domain. NULL: never. */
 	bool (*hv_leaf)(void *ctx, uint16_t dom, uint64_t mfn, pte_t e);
+	/* Frame `mfn`, which domain `owner` gave back (spt_give_back), has
+	 * no reference left: Xen would free it now. Called once, from
+	 * spt_give_back or from the put of its last reference (any
+	 * domain's, a grant mapper's too). May be NULL. */
+	void (*gone)(void *ctx, uint16_t owner, uint64_t mfn);
 };
 
 #define SPT_FRAME_PINNED	(1u << 0)
@@ -296,9 +301,11 @@ void spt_release_frame(struct spt_domain *d, uint64_t mfn, bool writable);
  * shared page or one given back already -EINVAL) is unpinned if pinned, as Xen's
  * guest_remove_page does, and marked. spt_take_back: 0 once it is
  * unreferenced (-EBUSY before, -EINVAL for a frame not given back);
- * spt_frame_free: is it given back and unreferenced? */
+ * spt_frame_given_back: is it marked (referenced or not)? spt_frame_free:
+ * given back and unreferenced? */
 int spt_give_back(struct spt_domain *d, uint64_t mfn);
 int spt_take_back(struct spt_domain *d, uint64_t mfn);
+bool spt_frame_given_back(const struct spt_machine *m, uint64_t mfn);
 bool spt_frame_free(const struct spt_machine *m, uint64_t mfn);
 
 /* update.c: single entries, written by the guest through a trap or asked

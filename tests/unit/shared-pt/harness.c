@@ -105,6 +105,16 @@ static bool h_hv_leaf(void *ctx, uint16_t dom, uint64_t mfn, pte_t e)
 	       pte_pkey(e) == H_HV_PKEY;
 }
 
+/* The machine's spt_ops.gone: counted, the last frame kept. */
+static void h_gone(void *ctx, uint16_t owner, uint64_t mfn)
+{
+	struct harness *h = ctx;
+
+	(void)owner;
+	h->gone_calls++;
+	h->gone_mfn = mfn;
+}
+
 static const struct spt_ops h_ops = {
 	.map = h_map,
 	.unmap = h_unmap,
@@ -114,6 +124,7 @@ static const struct spt_ops h_ops = {
 	.granted = h_granted,
 	.may_exec = h_may_exec,
 	.hv_leaf = h_hv_leaf,
+	.gone = h_gone,
 };
 
 /* ---- setup ------------------------------------------------------------- */

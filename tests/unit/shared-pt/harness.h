@@ -44,6 +44,8 @@ struct harness {
 	/* spt_ops.hv_leaf allows this hypervisor frame read-only under
 	 * protection key H_HV_PKEY (SPT_INVALID_MFN: none). */
 	uint64_t hv_page_mfn;
+	unsigned long gone_calls;	/* spt_ops.gone calls */
+	uint64_t gone_mfn;		/* ... the last one's frame */
 	uint8_t *raw;
 	size_t raw_len;
 	uint8_t *mem;			/* 2 MiB aligned */

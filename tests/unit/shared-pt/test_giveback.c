@@ -21,6 +21,8 @@ static void test_give_back_unused(void **state)
 	assert_false(spt_frame_free(&h->m, data.mfn));
 	assert_int_equal(spt_give_back(&a->d, data.mfn), 0);
 	assert_true(spt_frame_free(&h->m, data.mfn));
+	assert_int_equal(h->gone_calls, 1);
+	assert_int_equal(h->gone_mfn, data.mfn);
 	/* Still its own, with its pseudo-physical frame. */
 	assert_int_equal(spt_m2p(&h->m, data.mfn, &owner, &pfn), 0);
 	assert_int_equal(owner, 1);
@@ -49,6 +51,7 @@ static void test_give_back_unused(void **state)
 	assert_int_equal(t_update(a, l1.mfn, 0, h_leaf(data.mfn, H_RW)), 0);
 	assert_int_equal(f->count, 1);
 	assert_int_equal(spt_take_back(&a->d, data.mfn), -EINVAL);
+	assert_int_equal(h->gone_calls, 1);
 	assert_consistent(h);
 }
 
@@ -66,6 +69,7 @@ static void test_give_back_in_use(void **state)
 	assert_int_equal(t_update(a, l1.mfn, 0, h_leaf(data.mfn, H_RO)), 0);
 	assert_int_equal(spt_give_back(&a->d, data.mfn), 0);
 	assert_false(spt_frame_free(&h->m, data.mfn));
+	assert_int_equal(h->gone_calls, 0);
 	assert_int_equal(t_update(a, l1.mfn, 1, h_leaf(data.mfn, H_RW)), 0);
 	assert_int_equal(f->count, 2);
 	assert_int_equal(spt_take_back(&a->d, data.mfn), -EBUSY);
@@ -73,7 +77,11 @@ static void test_give_back_in_use(void **state)
 			    spt_reason_name(SPT_R_IN_USE));
 	assert_consistent(h);
 	assert_int_equal(t_update(a, l1.mfn, 0, 0), 0);
+	assert_int_equal(h->gone_calls, 0);
 	assert_int_equal(t_update(a, l1.mfn, 1, 0), 0);
+	/* The last reference went: now it is freed, the host told once. */
+	assert_int_equal(h->gone_calls, 1);
+	assert_int_equal(h->gone_mfn, data.mfn);
 	assert_true(spt_frame_free(&h->m, data.mfn));
 	assert_int_equal(t_update(a, l1.mfn, 0, h_leaf(data.mfn, H_RO)), -EBUSY);
 	assert_int_equal(spt_take_back(&a->d, data.mfn), 0);
@@ -85,6 +93,8 @@ static void test_give_back_in_use(void **state)
 	assert_int_equal(p->count, 0);
 	assert_int_equal(p->type_count, 0);
 	assert_true(spt_frame_free(&h->m, pinned.mfn));
+	assert_int_equal(h->gone_calls, 2);
+	assert_int_equal(h->gone_mfn, pinned.mfn);
 	assert_int_equal(spt_unpin(&a->d, pinned.mfn), -EINVAL);
 	assert_consistent(h);
 }
