@@ -30,6 +30,14 @@ bool domain_extent_whole(const struct domain *d, uint64_t gfn)
 	return true;
 }
 
+void domain_frame_gone(struct domain *d, uint64_t gfn)
+{
+	if (gfn >= d->mem_bytes >> FRAME_SHIFT || !d->unbacked[0] || domain_frame_unbacked(d, gfn))
+		return;
+	__atomic_fetch_add(&d->unbacked_pages, 1, __ATOMIC_RELEASE);
+	__atomic_fetch_or(domain_unbacked_word(d, gfn), 1ULL << (gfn % 64), __ATOMIC_RELEASE);
+}
+
 uint64_t domain_tot_pages(const struct domain *d)
 {
 	return (d->mem_bytes >> FRAME_SHIFT) - d->unbacked_pages + d->unmapped_pages;

@@ -20,7 +20,7 @@
  * the control domain cannot change another domain's reservation.
  */
 #include <asm/guest_access.h>
-#include <asm/hvm.h>
+#include <asm/guest.h>
 #include <asm/layout.h>
 #include <public/memory.h>
 #include <public/xen.h>
@@ -42,7 +42,9 @@
 /* XENMEMF_get_node of a request naming no node. */
 #define NODE_NONE		0xffu
 
-typedef int (*extent_fn)(struct domain *d, uint64_t first, uint64_t n);
+/* *gfn: the extent's first guest frame (increase_reservation of a domain
+ * that names machine frames: set to the frames it was given). */
+typedef int (*extent_fn)(struct domain *d, uint64_t *gfn, uint64_t n);
 
 static uint64_t max_frames(const struct domain *d)
 {
@@ -88,15 +90,19 @@ static void add_unbacked(struct domain *d, int64_t n)
 }
 
 /* Called with p2m_lock held. Counted first, so that a reader that sees
- * a bit set also sees a count that makes it look (domain_memory.c). */
+ * a bit set also sees a count that makes it look (domain_memory.c). A
+ * PV domain on shared page tables is told when each frame has no
+ * reference left (domain_frame_gone), which may be at once or later. */
 static int remove_locked(struct domain *d, uint64_t first, uint64_t n)
 {
 	for (uint64_t g = first; g < first + n; g++)
 		if (domain_frame_unbacked(d, g) || is_placed_frame(d, g))
 			return -ENOENT;
+	if (arch_names_machine_frames(d))
+		return arch_p2m_remove_frames(d, first, n);
 	add_unbacked(d, (int64_t)n);
 	set_unbacked(d, first, n, true);
-	if (!hvm_p2m_remove_frames(d, first, n))
+	if (!arch_p2m_remove_frames(d, first, n))
 		return 0;
 	set_unbacked(d, first, n, false);
 	add_unbacked(d, -(int64_t)n);
@@ -115,8 +121,9 @@ static int remove_ungranted(void *arg)
 	return remove_locked(r->d, r->first, r->n);
 }
 
-static int decrease_extent(struct domain *d, uint64_t first, uint64_t n)
+static int decrease_extent(struct domain *d, uint64_t *gfn, uint64_t n)
 {
+	uint64_t first = *gfn;
 	struct removal r = { d, first, n };
 	uint64_t f;
 	int err;
@@ -128,7 +135,7 @@ static int decrease_extent(struct domain *d, uint64_t first, uint64_t n)
 	spin_unlock_irqrestore(&d->p2m_lock, f);
 	/* Outside the lock: this waits for the other vCPUs. */
 	if (!err)
-		hvm_p2m_flush_tlbs(d);
+		arch_p2m_flush_tlbs(d);
 	return err;
 }
 
@@ -141,8 +148,12 @@ static int populate_locked(struct domain *d, uint64_t first, uint64_t n)
 	for (uint64_t g = first; g < first + n; g++)
 		if (!domain_frame_unbacked(d, g))
 			return -EEXIST;
+	/* A PV frame given back while mapped is still the guest's to use
+	 * (Xen's page until its last reference goes): not yet. */
+	if (!arch_p2m_frames_free(d, first, n))
+		return -EBUSY;
 	memset(phys_to_virt(frame_maddr(d, first)), 0, n * FRAME_BYTES);
-	if (hvm_p2m_restore_frames(d, first, n, frame_maddr(d, first)))
+	if (arch_p2m_restore_frames(d, first, n, frame_maddr(d, first)))
 		return -ENOMEM;
 	set_unbacked(d, first, n, false);
 	add_unbacked(d, -(int64_t)n);
@@ -150,9 +161,9 @@ static int populate_locked(struct domain *d, uint64_t first, uint64_t n)
 }
 
 /* An extent is naturally aligned, so it lies in one machine extent. */
-static int populate_extent(struct domain *d, uint64_t first, uint64_t n)
+static int populate_extent(struct domain *d, uint64_t *gfn, uint64_t n)
 {
-	uint64_t f;
+	uint64_t first = *gfn, f;
 	int err;
 
 	if ((first & (n - 1)) || first >= max_frames(d) || n > max_frames(d) - first)
@@ -163,17 +174,36 @@ static int populate_extent(struct domain *d, uint64_t first, uint64_t n)
 	return err;
 }
 
+/* A guest that names machine frames is given frames it gave back (and
+ * that nothing references any more), a naturally aligned run of n, and
+ * learns their numbers (Umbra's memory never grows past creation). */
+static int give_run_locked(struct domain *d, uint64_t *gfn, uint64_t n)
+{
+	for (uint64_t g = 0; g + n <= max_frames(d); g += n) {
+		uint64_t k = 0;
+
+		while (k < n && domain_frame_unbacked(d, g + k))
+			k++;
+		if (k == n && arch_p2m_frames_free(d, g, n) && !populate_locked(d, g, n)) {
+			*gfn = g;
+			return 0;
+		}
+	}
+	return -ENOMEM;
+}
+
 /* A translated guest is given no frame numbers: the pages are only
  * counted, up to the maximum reservation. */
-static int increase_extent(struct domain *d, uint64_t first, uint64_t n)
+static int increase_extent(struct domain *d, uint64_t *gfn, uint64_t n)
 {
 	uint64_t f;
 	int err = 0;
 
-	(void)first;
 	f = spin_lock_irqsave(&d->p2m_lock);
 	if (domain_tot_pages(d) + n > max_frames(d))
 		err = -ENOMEM;
+	else if (arch_names_machine_frames(d))
+		err = give_run_locked(d, gfn, n);
 	else
 		d->unmapped_pages += n;
 	spin_unlock_irqrestore(&d->p2m_lock, f);
@@ -199,13 +229,6 @@ static bool request_ok(const struct vcpu *v, const struct xen_memory_reservation
 	if (r->domid != DOMID_SELF && r->domid != v->domain->id)
 		return false;
 	if (domain_is_dom0(v->domain) || !v->domain->unbacked[0])
-		return false;
-	/* A PV domain's frames are in its page tables, descriptor tables
-	 * and the frame table's counts, and it names machine frames: none
-	 * of that goes through the HVM p2m this file keeps. Until the PV
-	 * side takes frames out of all of it, nothing is given back or
-	 * added (0 extents done, which Xen's callers handle). */
-	if (domain_is_pv(v->domain))
 		return false;
 	return r->extent_order <= DOMU_MAX_ORDER;
 }
@@ -240,6 +263,59 @@ static int read_extent(struct vcpu *v, uint64_t list, uint64_t i, uint64_t *gfn)
 	return 0;
 }
 
+/* A decrease_reservation entry of a guest that names machine frames:
+ * the guest frames of [frame, frame + n), which must be one run of its
+ * RAM (an extent of another domain's, or of hypervisor pages shared with
+ * it, is not its to give: Xen's guest_remove_page refuses it). */
+static int machine_extent_gfn(const struct domain *d, uint64_t frame, uint64_t n, uint64_t *gfn)
+{
+	uint64_t last;
+
+	if (frame + n < frame || arch_guest_frame_gfn(d, frame, gfn) ||
+	    arch_guest_frame_gfn(d, frame + n - 1, &last))
+		return -EINVAL;
+	if (last - *gfn != n - 1 || *gfn / EXTENT_FRAMES != last / EXTENT_FRAMES)
+		return -EINVAL;
+	return 0;
+}
+
+/* The extent's first frame from the list, as a guest frame. */
+static int extent_gfn(struct vcpu *v, const struct xen_memory_reservation *r, uint64_t i,
+		      unsigned int cmd, uint64_t *gfn)
+{
+	uint64_t frame;
+
+	/* increase_reservation reads no list. */
+	if (cmd == XENMEM_increase_reservation)
+		return 0;
+	if (read_extent(v, r->extent_start, i, &frame))
+		return -EFAULT;
+	/* populate_physmap names guest frames whatever the paging mode. */
+	if (cmd == XENMEM_decrease_reservation && arch_names_machine_frames(v->domain))
+		return machine_extent_gfn(v->domain, frame, 1ULL << r->extent_order, gfn);
+	*gfn = frame;
+	return 0;
+}
+
+/* Xen tells a guest that names machine frames which ones it got: the
+ * first of the extent, in its list (increase_reservation: unless the
+ * list is null). A list it cannot write stops the call there, the
+ * extent populated but not counted, as in Xen. */
+static int report_frame(struct vcpu *v, const struct xen_memory_reservation *r, uint64_t i,
+			unsigned int cmd, uint64_t gfn)
+{
+	uint64_t frame = arch_gfn_frame(v->domain, gfn);
+	uint32_t narrow = (uint32_t)frame;
+
+	if (cmd == XENMEM_decrease_reservation || !arch_names_machine_frames(v->domain) ||
+	    (cmd == XENMEM_increase_reservation && !r->extent_start))
+		return 0;
+	if (v->hypercall_compat)
+		return copy_to_guest(v, r->extent_start + i * sizeof(narrow), &narrow,
+				     sizeof(narrow));
+	return copy_to_guest(v, r->extent_start + i * sizeof(frame), &frame, sizeof(frame));
+}
+
 long memory_reservation_op(struct vcpu *v, uint64_t *a, unsigned int cmd)
 {
 	static const extent_fn fns[] = {
@@ -259,10 +335,11 @@ long memory_reservation_op(struct vcpu *v, uint64_t *a, unsigned int cmd)
 			a[0] = cmd | (i << MEMOP_EXTENT_SHIFT);
 			return HYPERCALL_CONTINUE;
 		}
-		/* increase_reservation of a translated guest reads no list. */
-		if (cmd != XENMEM_increase_reservation && read_extent(v, r.extent_start, i, &gfn))
+		if (extent_gfn(v, &r, i, cmd, &gfn))
 			break;
-		if (fns[cmd](v->domain, gfn, 1ULL << r.extent_order))
+		if (fns[cmd](v->domain, &gfn, 1ULL << r.extent_order))
+			break;
+		if (report_frame(v, &r, i, cmd, gfn))
 			break;
 	}
 	return (long)i;

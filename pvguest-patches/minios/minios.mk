@@ -16,6 +16,7 @@
 #             cmpxchg(8b/16b) stores under writable page tables; translated too
 #   pvsmp     two vCPUs: VCPUOP_initialise/up/down/is_up, events between them, TLB shootdown,
 #             vCPU 1 on its own tables, GDT and LDT (own.c: update_descriptor, grants)
+#   pvmem     memory reservations: frames given back, refused, populated again; bad arguments
 #   pvring    created by vmctl (type = "pv"): its store and console rings from start_info
 #   pvtimer   set_timer_op, VCPUOP one-shot timers, SCHEDOP_poll, EVTCHNOP_unmask (both modes)
 #   pvptwork  ptwork's paging workload (tests/guests/ptwork's sources) on
@@ -23,7 +24,7 @@
 
 MINIOS_DIR := pvguest-patches/minios
 MINIOS_OBJ := $(BUILD)/minios/obj
-PV_GUESTS := pvhello pvtraps pvpingpong pvbench pvxonly pvabi pvring pvsmp pvptattack pvtimer
+PV_GUESTS := pvhello pvtraps pvpingpong pvbench pvxonly pvabi pvring pvsmp pvptattack pvtimer pvmem
 
 MINIOS_CPPFLAGS := -nostdinc -isystem $(shell $(GUEST_CC) -print-file-name=include) \
 	-Ihypervisor/include -I$(MINIOS_DIR)/include

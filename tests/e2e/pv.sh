@@ -6,7 +6,8 @@
 # Then what must be refused: a guest exception with no trap table to
 # bounce it to (the domain is crashed, saying so), an image without PV
 # notes, a PV image as a PVH domain, paging modes PV does not have. And
-# all of it again with paging=shadow (translated), plus pvptwork.
+# all of it again with paging=shadow (translated), plus pvptwork; memory
+# reservations (pvmem) in both modes.
 # One PASS:/FAIL: line per check.
 set -u
 cd "$(dirname "$0")/../.."
@@ -939,9 +940,6 @@ check "virtual IOPL: #GP at 0; at 1 CLI/OUT emulated and IN all ones; set_iopl r
 check "register_vcpu_info takes a machine frame of its own; a frame not its own -EINVAL" \
 	eval 'guest_said pa "pvabi: ok: register_vcpu_info on a frame not its own: -EINVAL" &&
 	      guest_said pa "pvabi: ok: register_vcpu_info by machine frame: its vcpu_info moved there (upcall pending)"'
-check "decrease_reservation from PV gives nothing back (0 extents): its L4, a mapped page" \
-	eval 'guest_said pa "pvabi: ok: decrease_reservation of its own L4: 0 extents done" &&
-	      guest_said pa "pvabi: ok: decrease_reservation of a mapped data page: 0 extents done, the page unchanged"'
 check "data selectors: one that can no longer be loaded enters the failsafe callback, null in its place" \
 	eval 'guest_said pa "pvabi: ok: DS loaded with a data selector of its own GDT (0x13)" &&
 	      guest_said pa "pvabi: ok: its descriptor dropped: the failsafe callback names DS 0x13, DS is null"'
@@ -1245,4 +1243,69 @@ check "translated: no check failed, it powers off" \
 	      stopped_with ptx poweroff'
 check "the neighbours (PV, PVH) finished; nothing crashed" \
 	eval 'stopped_with pn poweroff && stopped_with nb poweroff && log_lacks ": crashed: "'
+scenario_end "$s"
+
+# Memory reservations of PV domains (tests/guests/pvmem, docs/pv.md): in
+# both paging modes, beside pvptwork (shared page tables) and the HVM
+# ptwork, whose checksums must agree: the neighbours finish untouched.
+s=pv-mem
+PTWORK_OPS=${PTWORK_OPS:-2000}
+m=$(pv_module ms pvmem 16M)
+m+=$(pv_module mt pvmem 16M paging=shadow)
+m+=$(pv_module mw pvptwork 16M paging=shared -- ops=$PTWORK_OPS)
+m+=$(module mh ptwork nested 16M ops=$PTWORK_OPS)
+boot "$s" "$HVM_ELF" "$HVM_CMDLINE" "$m"
+check "QEMU powered off (33)" rc_is 33
+check "shared: a page unmapped and given back by machine frame leaves the reservation, its M2P entry invalid" \
+	eval 'guest_said ms "pvmem: ok: decrease_reservation of page A by machine frame: 1 extent done" &&
+	      guest_said ms "pvmem: ok: current_reservation is one page less" &&
+	      guest_said ms "pvmem: ok: its M2P entry is INVALID_M2P_ENTRY"'
+check "shared: the frame given back cannot be mapped (-EBUSY), pinned or a GDT frame (-EINVAL), nor given back twice" \
+	eval 'guest_said ms "pvmem: ok: mapping the frame given back: -EBUSY (a freed page)" &&
+	      guest_said ms "pvmem: ok: mapping it read-only: -EBUSY" &&
+	      guest_said ms "pvmem: ok: pinning it as a page table: -EINVAL" &&
+	      guest_said ms "pvmem: ok: set_gdt on it: -EINVAL" &&
+	      guest_said ms "pvmem: ok: giving it back again: 0 extents, nothing changed"'
+check "shared: a page given back while mapped works until its last mapping goes (as Xen), then leaves" \
+	eval 'guest_said ms "pvmem: ok: decrease_reservation of page B, still mapped: 1 extent done (as Xen)" &&
+	      guest_said ms "pvmem: ok: page B still works through its mapping until that goes" &&
+	      guest_said ms "pvmem: ok: ... and still counts (its M2P entry stays) while mapped" &&
+	      guest_said ms "pvmem: ok: its last mapping gone: out of the reservation, M2P INVALID_M2P_ENTRY" &&
+	      guest_said ms "pvmem: ok: mapping page B again: -EBUSY"'
+check "shared: populate_physmap and increase_reservation give the frames back zeroed, machine frames in the list, M2P set" \
+	eval 'guest_said ms "pvmem: ok: populate_physmap of page A'"'"'s frame: 1 extent, its machine frame written back" &&
+	      guest_said ms "pvmem: ok: its M2P entry names the frame it asked for" &&
+	      guest_said ms "pvmem: ok: page A reads zeroed" && guest_said ms "pvmem: ok: page A is usable" &&
+	      guest_said ms "pvmem: ok: increase_reservation: 1 extent, the frame given back written to the list" &&
+	      guest_said ms "pvmem: ok: its M2P entry and the reservation are back" &&
+	      guest_said ms "pvmem: ok: page B mapped again, zeroed" &&
+	      guest_said ms "pvmem: ok: increase_reservation with nothing given back: 0 (memory never grows)"'
+check "translated: by guest frame; a store through the old mapping faults; populated again zeroed; increase counts" \
+	eval 'guest_said mt "pvmem: ok: translated: decrease_reservation of page A by guest frame: 1 extent, one page less" &&
+	      guest_said mt "pvmem: ok: translated: a store through the old mapping faults (#PF), its shadow gone" &&
+	      guest_said mt "pvmem: ok: translated: so does a read" &&
+	      guest_said mt "pvmem: ok: translated: populate_physmap: 1 extent, the list unchanged" &&
+	      guest_said mt "pvmem: ok: translated: page A reads zeroed through its old mapping" &&
+	      guest_said mt "pvmem: ok: translated: increase_reservation counts a page (no frame named)" &&
+	      guest_said mt "pvmem: ok: translated: populating page B past the maximum: 0 extents"'
+for g in ms mt; do
+	check "$g: bad arguments get 0 extents done and change nothing (another's frame, shared_info, order, domain, pointers)" \
+		eval 'guest_said '$g' "pvmem: ok: decrease_reservation of a frame not its own: 0 extents" &&
+		      guest_said '$g' "pvmem: ok: decrease_reservation of its shared_info frame: 0 extents" &&
+		      guest_said '$g' "pvmem: ok: an extent order above 9: 0 extents" &&
+		      guest_said '$g' "pvmem: ok: naming another domain: 0 extents" &&
+		      guest_said '$g' "pvmem: ok: an extent list in the hypervisor: 0 extents" &&
+		      guest_said '$g' "pvmem: ok: an unmapped extent list: 0 extents" &&
+		      guest_said '$g' "pvmem: ok: populate_physmap of a frame it has: 0 extents" &&
+		      guest_said '$g' "pvmem: ok: populate_physmap beyond its RAM: 0 extents" &&
+		      guest_said '$g' "pvmem: ok: two entries, the second not its own: stops after 1" &&
+		      guest_said '$g' "pvmem: ok: page C untouched and the reservation unchanged by all that"'
+	check "$g: no check failed, powered off" \
+		eval 'guest_silent_re '$g' "^pvmem: FAIL" && guest_said '$g' "pvmem: 0 failed" &&
+		      stopped_with '$g' poweroff'
+done
+check "the neighbours finished untouched: pvptwork's checksum is the HVM ptwork's, nothing crashed" \
+	eval 'same_nonempty "$(guest_value mw "^ptwork: checksum (0x[0-9a-f]+), 0 mismatches.*")" \
+			    "$(guest_value mh "^ptwork: checksum (0x[0-9a-f]+), 0 mismatches.*")" &&
+	      stopped_with mw poweroff && stopped_with mh poweroff && log_lacks ": crashed: "'
 scenario_end "$s"

@@ -105,4 +105,43 @@ static inline int arch_guest_frame_gfn(const struct domain *d, uint64_t frame, u
 	return 0;
 }
 
+/* Guest frames leave or rejoin the domain's RAM (common/
+ * memory_reservation.c; asm/hvm.h and asm/pv.h say how). */
+static inline int arch_p2m_remove_frames(struct domain *d, uint64_t gfn, uint64_t n)
+{
+	return domain_is_pv(d) ? pv_p2m_remove_frames(d, gfn, n) : hvm_p2m_remove_frames(d, gfn, n);
+}
+
+static inline bool arch_p2m_frames_free(struct domain *d, uint64_t gfn, uint64_t n)
+{
+	return !domain_is_pv(d) || pv_p2m_frames_free(d, gfn, n);
+}
+
+static inline int arch_p2m_restore_frames(struct domain *d, uint64_t gfn, uint64_t n,
+					  uint64_t maddr)
+{
+	return domain_is_pv(d) ? pv_p2m_restore_frames(d, gfn, n)
+			       : hvm_p2m_restore_frames(d, gfn, n, maddr);
+}
+
+static inline void arch_p2m_flush_tlbs(struct domain *d)
+{
+	if (domain_is_pv(d))
+		pv_p2m_flush_tlbs(d);
+	else
+		hvm_p2m_flush_tlbs(d);
+}
+
+/* Does the guest name machine frames in its memory_op lists (a PV
+ * domain on shared page tables), and which is behind its guest frame? */
+static inline bool arch_names_machine_frames(const struct domain *d)
+{
+	return domain_is_pv(d) && pv_names_machine_frames(d);
+}
+
+static inline uint64_t arch_gfn_frame(const struct domain *d, uint64_t gfn)
+{
+	return arch_names_machine_frames(d) ? pv_gfn_mfn(d, gfn) : gfn;
+}
+
 #endif

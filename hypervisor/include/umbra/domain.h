@@ -285,6 +285,11 @@ void domain_crash(struct domain *d, const char *fmt, ...)
 
 /* Is all of [gpa, gpa+len) the domain's RAM? */
 bool domain_owns_gpa_range(const struct domain *d, uint64_t gpa, uint64_t len);
+/* A PV domain's frame it gave back lost its last reference (shared-pt's
+ * ops.gone): it leaves the domain's memory now, counted first, as
+ * common/memory_reservation.c does for frames it takes out itself. */
+void domain_frame_gone(struct domain *d, uint64_t gfn);
+
 /* The word of the unbacked map that holds gfn's bit (inside mem_bytes,
  * not dom0). */
 static inline uint64_t *domain_unbacked_word(const struct domain *d, uint64_t gfn)

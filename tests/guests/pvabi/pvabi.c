@@ -665,24 +665,6 @@ static void check_vcpu_info(void)
 	expect(rc == -XEN_EINVAL, "a second register_vcpu_info: -EINVAL");
 }
 
-/* decrease_reservation: a PV domain gives nothing back yet (0 extents
- * done), whether the frame is its page table or data, and the frame
- * stays what it was. */
-static void check_reservation(void)
-{
-	uint64_t list[1] = { mfn_of((const void *)si->pt_base) };
-	struct xen_memory_reservation r = { (uint64_t)list, 1, 0, 0, DOMID_SELF };
-	long rc;
-
-	rc = hypercall2(__HYPERVISOR_memory_op, XENMEM_decrease_reservation, &r);
-	expect(rc == 0, "decrease_reservation of its own L4: 0 extents done");
-	list[0] = mfn_of(kstack);
-	kstack[0] = 0x5a;
-	rc = hypercall2(__HYPERVISOR_memory_op, XENMEM_decrease_reservation, &r);
-	expect(rc == 0 && kstack[0] == 0x5a,
-	       "decrease_reservation of a mapped data page: 0 extents done, the page unchanged");
-}
-
 /* The iret hypercall takes what the CPU's IRETQ takes: a non-canonical
  * RSP is loaded as it is (the first use of that stack faults, in the
  * guest), a non-canonical RIP is refused as IRETQ's #GP would be. */
@@ -764,7 +746,6 @@ int guest_main(const struct start_info *start)
 	check_iopl();
 	check_failsafe(1);
 	check_set_callbacks();
-	check_reservation();
 	check_vcpu_info();
 	check_iret_noncanonical();
 	con_printf("pvabi: %u failed\n", failures);

@@ -72,6 +72,7 @@ static const struct spt_ops ops = {
 	.may_exec = pv_xonly_may_exec,
 	.hv_leaf = pv_xonly_hv_leaf,
 	.granted = pv_grant_allowed,
+	.gone = pv_frame_gone,
 };
 
 /* The frame table in 2 MiB pieces, mapped contiguously at FRAMETABLE_BASE. */

@@ -72,6 +72,9 @@ uint64_t pv_l1_entry_of(struct vcpu *v, uint64_t va);
 uint64_t pv_l1_entry_at(struct domain *d, uint64_t root, uint64_t va);
 /* shared-pt's `granted` hook (pv_grant.c). */
 bool pv_grant_allowed(void *ctx, uint16_t owner, uint16_t grantee, uint64_t mfn, bool writable);
+/* shared-pt's `gone` hook (pv_reservation.c): a frame given back lost
+ * its last reference. */
+void pv_frame_gone(void *ctx, uint16_t owner, uint64_t mfn);
 /* The guest-physical address of machine address maddr if d owns it. */
 int pv_maddr_to_gpa(const struct domain *d, uint64_t maddr, uint64_t *gpa);
 
