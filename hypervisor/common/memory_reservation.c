@@ -1,8 +1,8 @@
 /*
  * XENMEM_increase_reservation, decrease_reservation and populate_physmap
- * for HVM domains (a PV domain gets 0 extents done: docs/pv.md), with Xen's results: the number of extents completed;
- * a bad argument stops the call where it is (a bad domid, order or
- * structure before the first extent: 0), never a negative errno.
+ * for HVM and PV domains, with Xen's results: the number of extents
+ * completed; a bad argument stops the call where it is (a bad domid,
+ * order or structure before the first extent: 0), never a negative errno.
  *
  * A frame the guest gives back keeps its machine page, which stays the
  * domain's and is mapped nowhere: the guest reads all-ones there and its
@@ -12,12 +12,25 @@
  * past what it was created with (its maximum reservation), and a page it
  * gives back is never another domain's.
  *
+ * A PV domain on shared page tables names machine frames, as in Xen:
+ * decrease_reservation's list holds them (its own RAM only), and
+ * populate_physmap (by guest frame) and increase_reservation write back
+ * the machine frames they gave. Its frames are in its own page tables,
+ * not in a p2m of ours: the PV side (asm/pv.h) takes them out of the
+ * frame table's reach and tells us when each has no reference left,
+ * which for a frame still mapped or used as a table is when the guest
+ * lets go (Xen's page lingers until then; domain_frame_gone). A
+ * translated PV domain is like an HVM one, through its shadow p2m.
+ *
  * Where Umbra differs from Xen: populate_physmap fills only frames the
  * guest gave back (Xen would also replace a backed frame, or back one
  * beyond its RAM, while the reservation allows); an extent is checked
- * whole before any frame of it changes; increase_reservation only
- * counts pages (a translated guest cannot reach them, on Xen either);
- * the control domain cannot change another domain's reservation.
+ * whole before any frame of it changes; increase_reservation of a
+ * translated guest only counts pages (it cannot reach them, on Xen
+ * either), of a PV guest on shared page tables it gives frames it gave
+ * back; a PV frame given back while still referenced cannot be populated
+ * until it is free (Xen would allocate another page); the control
+ * domain cannot change another domain's reservation.
  */
 #include <asm/guest_access.h>
 #include <asm/guest.h>
