@@ -44,6 +44,23 @@ bool spt_frame_free(const struct spt_machine *m, uint64_t mfn)
 	return f && spt_frame_gone(f) && !f->type_count;
 }
 
+/* Xen flushes the TLBs that may still hold a freed page before it is
+ * allocated again (its tlbflush timestamps): here before the host zeroes
+ * the frame, if no full flush came since it was freed. */
+bool spt_frame_ready(struct spt_domain *d, uint64_t mfn)
+{
+	struct spt_machine *m = d->m;
+
+	if (!spt_frame_free(m, mfn))
+		return false;
+	if (m->frames[mfn].stale_gen == m->flush_gen) {
+		m->ops->flush_tlbs(m->ctx);
+		m->flush_gen++;
+		d->stats.sync_flushes++;
+	}
+	return true;
+}
+
 int spt_take_back(struct spt_domain *d, uint64_t mfn)
 {
 	struct spt_frame *f = spt_frame(d->m, mfn);

@@ -31,9 +31,12 @@ static inline bool spt_frame_gone(const struct spt_frame *f)
 	return (f->flags & SPT_FRAME_GONE) && !f->count;
 }
 
-/* Tell the host a frame given back lost its last reference. */
+/* Tell the host a frame given back lost its last reference, and note
+ * when: a TLB may still hold a mapping of it until the next full flush
+ * (spt_frame_ready). */
 static inline void spt_frame_went(const struct spt_machine *m, uint64_t mfn)
 {
+	m->frames[mfn].stale_gen = m->flush_gen;
 	if (m->ops->gone)
 		m->ops->gone(m->ctx, m->frames[mfn].owner, mfn);
 }

@@ -302,11 +302,14 @@ void spt_release_frame(struct spt_domain *d, uint64_t mfn, bool writable);
  * guest_remove_page does, and marked. spt_take_back: 0 once it is
  * unreferenced (-EBUSY before, -EINVAL for a frame not given back);
  * spt_frame_given_back: is it marked (referenced or not)? spt_frame_free:
- * given back and unreferenced? */
+ * given back and unreferenced? spt_frame_ready: the same, and no TLB
+ * can still hold a mapping of it (every TLB flushed first if none was
+ * since it lost its last reference): call it before reusing the page. */
 int spt_give_back(struct spt_domain *d, uint64_t mfn);
 int spt_take_back(struct spt_domain *d, uint64_t mfn);
 bool spt_frame_given_back(const struct spt_machine *m, uint64_t mfn);
 bool spt_frame_free(const struct spt_machine *m, uint64_t mfn);
+bool spt_frame_ready(struct spt_domain *d, uint64_t mfn);
 
 /* update.c: single entries, written by the guest through a trap or asked
  * for by hypercall. `maddr` is the machine address of the entry. */

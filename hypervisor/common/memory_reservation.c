@@ -163,7 +163,7 @@ static int populate_locked(struct domain *d, uint64_t first, uint64_t n)
 			return -EEXIST;
 	/* A PV frame given back while mapped is still the guest's to use
 	 * (Xen's page until its last reference goes): not yet. */
-	if (!arch_p2m_frames_free(d, first, n))
+	if (!arch_p2m_frames_ready(d, first, n))
 		return -EBUSY;
 	memset(phys_to_virt(frame_maddr(d, first)), 0, n * FRAME_BYTES);
 	if (arch_p2m_restore_frames(d, first, n, frame_maddr(d, first)))
@@ -197,7 +197,7 @@ static int give_run_locked(struct domain *d, uint64_t *gfn, uint64_t n)
 
 		while (k < n && domain_frame_unbacked(d, g + k))
 			k++;
-		if (k == n && arch_p2m_frames_free(d, g, n) && !populate_locked(d, g, n)) {
+		if (k == n && arch_p2m_frames_ready(d, g, n) && !populate_locked(d, g, n)) {
 			*gfn = g;
 			return 0;
 		}

@@ -1280,6 +1280,13 @@ check "shared: populate_physmap and increase_reservation give the frames back ze
 	      guest_said ms "pvmem: ok: its M2P entry and the reservation are back" &&
 	      guest_said ms "pvmem: ok: page B mapped again, zeroed" &&
 	      guest_said ms "pvmem: ok: increase_reservation with nothing given back: 0 (memory never grows)"'
+check "shared: a pinned L1 table given back loses its pin (as Xen), leaves when its mapping goes, comes back zeroed" \
+	eval 'guest_said ms "pvmem: ok: page D pinned as an L1 table" &&
+	      guest_said ms "pvmem: ok: decrease_reservation of the pinned L1: 1 extent done (as Xen)" &&
+	      guest_said ms "pvmem: ok: its pin was dropped: unpinning it -EINVAL" &&
+	      guest_said ms "pvmem: ok: still mapped read-only: still counted" &&
+	      guest_said ms "pvmem: ok: its mapping gone: out of the reservation, M2P invalid" &&
+	      guest_said ms "pvmem: ok: page D populated again: mapped writable, zeroed"'
 check "translated: by guest frame; a store through the old mapping faults; populated again zeroed; increase counts" \
 	eval 'guest_said mt "pvmem: ok: translated: decrease_reservation of page A by guest frame: 1 extent, one page less" &&
 	      guest_said mt "pvmem: ok: translated: a store through the old mapping faults (#PF), its shadow gone" &&

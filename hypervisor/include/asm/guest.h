@@ -112,9 +112,9 @@ static inline int arch_p2m_remove_frames(struct domain *d, uint64_t gfn, uint64_
 	return domain_is_pv(d) ? pv_p2m_remove_frames(d, gfn, n) : hvm_p2m_remove_frames(d, gfn, n);
 }
 
-static inline bool arch_p2m_frames_free(struct domain *d, uint64_t gfn, uint64_t n)
+static inline bool arch_p2m_frames_ready(struct domain *d, uint64_t gfn, uint64_t n)
 {
-	return !domain_is_pv(d) || pv_p2m_frames_free(d, gfn, n);
+	return !domain_is_pv(d) || pv_p2m_frames_ready(d, gfn, n);
 }
 
 static inline int arch_p2m_restore_frames(struct domain *d, uint64_t gfn, uint64_t n,

@@ -114,16 +114,19 @@ int pv_frame_gfn(const struct domain *d, uint64_t frame, uint64_t *gfn);
  * common/memory_reservation.c, which keeps the unbacked map). A domain on
  * shared page tables names machine frames (pv_gfn_mfn: the one behind
  * its guest frame; translated: the guest frame itself). Under the
- * domain's p2m_lock: remove takes [gfn, gfn + n) out of the frame
- * table's reach and the M2P (0 or a negative errno, nothing changed);
- * frames_free says whether nothing references them any more; restore
- * gives them back to the guest (after frames_free). flush_tlbs, without
- * the lock, returns once no shadow or TLB entry of what was removed is
- * left. */
+ * domain's p2m_lock: remove gives [gfn, gfn + n) back in the frame
+ * table (each leaves the domain's memory and the M2P once nothing
+ * references it: domain_frame_gone; 0 or a negative errno, nothing
+ * changed);
+ * frames_ready says whether nothing references them any more (and
+ * flushes every TLB that might still map one); restore gives them back
+ * to the guest (after frames_ready). flush_tlbs, without the lock,
+ * returns once a translated domain has no shadow or TLB entry of what
+ * was removed (on shared page tables frames_ready flushes instead). */
 bool pv_names_machine_frames(const struct domain *d);
 uint64_t pv_gfn_mfn(const struct domain *d, uint64_t gfn);
 int pv_p2m_remove_frames(struct domain *d, uint64_t gfn, uint64_t n);
-bool pv_p2m_frames_free(struct domain *d, uint64_t gfn, uint64_t n);
+bool pv_p2m_frames_ready(struct domain *d, uint64_t gfn, uint64_t n);
 int pv_p2m_restore_frames(struct domain *d, uint64_t gfn, uint64_t n);
 void pv_p2m_flush_tlbs(struct domain *d);
 

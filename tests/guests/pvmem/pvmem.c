@@ -9,7 +9,7 @@
  * still mapped stays usable until its last mapping goes (Xen's page
  * lingers until then); populate_physmap (by pseudo-physical frame) and
  * increase_reservation give them back zeroed and write their machine
- * frames into the list. Translated (paging=shadow): by guest frame, and
+ * frames into the list; a pinned table given back loses its pin. Translated (paging=shadow): by guest frame, and
  * a store through the old mapping of a frame given back faults.
  * Then bad arguments, each answered with the extents done (0) and
  * nothing changed.
@@ -34,6 +34,7 @@ static const struct start_info *si;
 static uint8_t page_a[4096] __attribute__((aligned(4096)));
 static uint8_t page_b[4096] __attribute__((aligned(4096)));
 static uint8_t page_c[4096] __attribute__((aligned(4096)));
+static uint8_t page_d[4096] __attribute__((aligned(4096)));	/* a pinned L1 */
 
 static uint64_t pfn_of(const void *va)
 {
@@ -161,6 +162,33 @@ static void populate_back(long pages)
 	expect(rc == 0, "increase_reservation with nothing given back: 0 (memory never grows)");
 }
 
+/* A pinned page table given back: Xen's guest_remove_page drops the pin;
+ * its read-only mapping keeps the frame until that goes too. */
+static void give_back_pinned(long pages)
+{
+	uint64_t mfn = mfn_of(page_d), list[1] = { mfn };
+	struct mmuext_op op = { .cmd = MMUEXT_PIN_L1_TABLE, .arg1.mfn = mfn };
+	long rc;
+
+	memset(page_d, 0, sizeof(page_d));
+	expect(map_page(page_d, mfn, PT_P | PT_U | PT_A | PT_NX) == 0 &&
+	       hypercall4(__HYPERVISOR_mmuext_op, &op, 1, NULL, DOMID_SELF) == 0,
+	       "page D pinned as an L1 table");
+	rc = reservation(XENMEM_decrease_reservation, list, 1, 0, DOMID_SELF);
+	expect(rc == 1, "decrease_reservation of the pinned L1: 1 extent done (as Xen)");
+	op.cmd = MMUEXT_UNPIN_TABLE;
+	rc = hypercall4(__HYPERVISOR_mmuext_op, &op, 1, NULL, DOMID_SELF);
+	expect(rc == -XEN_EINVAL, "its pin was dropped: unpinning it -EINVAL");
+	expect(current_pages() == pages, "still mapped read-only: still counted");
+	expect(map_page(page_d, 0, 0) == 0 && current_pages() == pages - 1 &&
+	       m2p(mfn) == INVALID_M2P, "its mapping gone: out of the reservation, M2P invalid");
+	list[0] = pfn_of(page_d);
+	rc = reservation(XENMEM_populate_physmap, list, 1, 0, DOMID_SELF);
+	expect(rc == 1 && list[0] == mfn && map_page(page_d, mfn, PAGE_RW) == 0 &&
+	       all_zero(page_d) && current_pages() == pages,
+	       "page D populated again: mapped writable, zeroed");
+}
+
 /* Translated: the list names guest frames; a frame given back is gone
  * from the physmap, so a store through its old mapping faults. */
 static void translated_round_trip(long pages)
@@ -257,6 +285,7 @@ int guest_main(const struct start_info *start)
 		give_back_unmapped(pages);
 		give_back_mapped(pages);
 		populate_back(pages);
+		give_back_pinned(pages);
 	}
 	bad_arguments(pages);
 	con_printf("pvmem: %u failed\n", failures);

@@ -14,6 +14,7 @@ static void test_give_back_unused(void **state)
 	struct h_page l1 = h_new_page(a), data = h_new_page(a);
 	struct spt_frame *f = h_info(h, data.mfn);
 	struct h_snap *snap;
+	uint64_t flushes;
 	uint16_t owner;
 	uint64_t pfn;
 
@@ -45,6 +46,13 @@ static void test_give_back_unused(void **state)
 	assert_refused(h, snap, &a->d, spt_give_back(&a->d, data.mfn), EINVAL, SPT_R_GONE);
 	h_snap_free(snap);
 	assert_int_equal(f->count, 0);
+	/* Freed since the last full flush: a TLB may still map it, so
+	 * every TLB is flushed before it is reused, once. */
+	flushes = h->flushes;
+	assert_true(spt_frame_ready(&a->d, data.mfn));
+	assert_int_equal(h->flushes, flushes + 1);
+	assert_true(spt_frame_ready(&a->d, data.mfn));
+	assert_int_equal(h->flushes, flushes + 1);
 	/* Taken back, it is an ordinary frame of its own again. */
 	assert_int_equal(spt_take_back(&a->d, data.mfn), 0);
 	assert_false(spt_frame_free(&h->m, data.mfn));
@@ -75,6 +83,7 @@ static void test_give_back_in_use(void **state)
 	assert_int_equal(spt_take_back(&a->d, data.mfn), -EBUSY);
 	assert_string_equal(spt_reason_name(a->d.last_refusal.reason),
 			    spt_reason_name(SPT_R_IN_USE));
+	assert_false(spt_frame_ready(&a->d, data.mfn));
 	assert_consistent(h);
 	assert_int_equal(t_update(a, l1.mfn, 0, 0), 0);
 	assert_int_equal(h->gone_calls, 0);

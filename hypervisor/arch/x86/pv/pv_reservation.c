@@ -79,22 +79,26 @@ int pv_p2m_remove_frames(struct domain *d, uint64_t gfn, uint64_t n)
 	return err;
 }
 
-/* Outside the lock: a TLB may still hold a mapping the guest took down
- * without a flush, and the shadows of a translated guest still map the
- * frames. Both go before the call returns, as Xen flushes. */
+/* Outside the lock. The shadows of a translated guest still map the
+ * frames: they and every TLB entry of them go before the call returns,
+ * as for an HVM guest. On shared page tables a freed frame can only be
+ * in the TLBs of the guest's own stale mappings, which reach nothing but
+ * that frame: flushed before it is reused (pv_p2m_frames_ready), as Xen
+ * does. */
 void pv_p2m_flush_tlbs(struct domain *d)
 {
 	if (pv_translated(d))
 		pv_shadow_p2m_changed(d);
-	else
-		pv_flush_domain(d);
 }
 
-/* May [gfn, gfn + n) be populated: on shared page tables, nothing
- * references its frames any more (a frame given back while mapped stays
- * the guest's to use until it lets go). Nothing can start referencing a
- * free frame, so the answer holds until pv_p2m_restore_frames. */
-bool pv_p2m_frames_free(struct domain *d, uint64_t gfn, uint64_t n)
+/* May [gfn, gfn + n) be zeroed and populated: on shared page tables,
+ * nothing references its frames any more (a frame given back while
+ * mapped stays the guest's to use until it lets go) and no TLB still
+ * holds one (spt_frame_ready flushes them all if none was flushed since
+ * it was freed, as Xen does before it reuses a freed page). Nothing can
+ * start referencing a free frame, so the answer holds until
+ * pv_p2m_restore_frames. */
+bool pv_p2m_frames_ready(struct domain *d, uint64_t gfn, uint64_t n)
 {
 	bool ok = true;
 
@@ -102,7 +106,7 @@ bool pv_p2m_frames_free(struct domain *d, uint64_t gfn, uint64_t n)
 		return true;
 	pv_mm_lock(d);
 	for (uint64_t g = gfn; g < gfn + n && ok; g++)
-		ok = spt_frame_free(pv_mm_machine(), frame_mfn(d, g));
+		ok = spt_frame_ready(&d->pv->spt, frame_mfn(d, g));
 	pv_mm_unlock();
 	return ok;
 }
