@@ -1280,6 +1280,8 @@ check "shared: populate_physmap and increase_reservation give the frames back ze
 	      guest_said ms "pvmem: ok: its M2P entry and the reservation are back" &&
 	      guest_said ms "pvmem: ok: page B mapped again, zeroed" &&
 	      guest_said ms "pvmem: ok: increase_reservation with nothing given back: 0 (memory never grows)"'
+check "shared: another domain's frame (found through the M2P) is not given back" \
+	guest_said ms "pvmem: ok: decrease_reservation of another domain's frame (found through the M2P): 0 extents, its M2P entry kept"
 check "shared: a pinned L1 table given back loses its pin (as Xen), leaves when its mapping goes, comes back zeroed" \
 	eval 'guest_said ms "pvmem: ok: page D pinned as an L1 table" &&
 	      guest_said ms "pvmem: ok: decrease_reservation of the pinned L1: 1 extent done (as Xen)" &&
@@ -1296,9 +1298,11 @@ check "translated: by guest frame; a store through the old mapping faults; popul
 	      guest_said mt "pvmem: ok: translated: increase_reservation counts a page (no frame named)" &&
 	      guest_said mt "pvmem: ok: translated: populating page B past the maximum: 0 extents"'
 for g in ms mt; do
-	check "$g: bad arguments get 0 extents done and change nothing (another's frame, shared_info, order, domain, pointers)" \
+	check "$g: bad arguments get 0 extents done and change nothing (another's frame, shared_info, a grant frame, order, domain, pointers)" \
 		eval 'guest_said '$g' "pvmem: ok: decrease_reservation of a frame not its own: 0 extents" &&
 		      guest_said '$g' "pvmem: ok: decrease_reservation of its shared_info frame: 0 extents" &&
+		      guest_said '$g' "pvmem: ok: grant table frame set up" &&
+		      guest_said '$g' "pvmem: ok: decrease_reservation of its grant table frame: 0 extents" &&
 		      guest_said '$g' "pvmem: ok: an extent order above 9: 0 extents" &&
 		      guest_said '$g' "pvmem: ok: naming another domain: 0 extents" &&
 		      guest_said '$g' "pvmem: ok: an extent list in the hypervisor: 0 extents" &&

@@ -15,6 +15,7 @@
  * nothing changed.
  */
 #include <public/errno.h>
+#include <public/grant_table.h>
 #include <public/memory.h>
 #include <public/sched.h>
 #include "hypercall.h"
@@ -35,6 +36,24 @@ static uint8_t page_a[4096] __attribute__((aligned(4096)));
 static uint8_t page_b[4096] __attribute__((aligned(4096)));
 static uint8_t page_c[4096] __attribute__((aligned(4096)));
 static uint8_t page_d[4096] __attribute__((aligned(4096)));	/* a pinned L1 */
+
+/* Another domain's frame (shared page tables): the first frame of an
+ * extent the M2P numbers that is not one of its own. Looked for at the
+ * start, while the neighbours surely still run; 0: none found. */
+static uint64_t foreign;
+
+static void find_foreign(void)
+{
+	const uint64_t *p2m = (const uint64_t *)si->mfn_list;
+
+	/* The machine has 1 GiB (pv.sh), all of it in the table. */
+	for (uint64_t m = 512; m < (1ULL << 18) && !foreign; m += 512) {
+		uint64_t pfn = ((const volatile uint64_t *)RO_MPT)[m];
+
+		if (pfn != INVALID_M2P && !(pfn < si->nr_pages && p2m[pfn] == m))
+			foreign = m;
+	}
+}
 
 static uint64_t pfn_of(const void *va)
 {
@@ -224,16 +243,30 @@ static void translated_round_trip(long pages)
 static void bad_arguments(long pages)
 {
 	uint64_t list[2] = { 0, 0 };
+	struct gnttab_setup_table st = { .dom = DOMID_SELF, .nr_frames = 1 };
 	long rc;
 
 	/* Not its own: on shared page tables the hypervisor's image. */
 	list[0] = xlat ? si->nr_pages + 0x100 : 0x200;
 	rc = reservation(XENMEM_decrease_reservation, list, 1, 0, DOMID_SELF);
 	expect(rc == 0, "decrease_reservation of a frame not its own: 0 extents");
+	if (!xlat) {
+		list[0] = foreign;
+		rc = reservation(XENMEM_decrease_reservation, list, 1, 0, DOMID_SELF);
+		expect(foreign && rc == 0 && m2p(foreign) != INVALID_M2P,
+		       "decrease_reservation of another domain's frame (found through the M2P): 0 extents, its M2P entry kept");
+	}
 	/* start_info names it by machine (translated: guest) address. */
 	list[0] = si->shared_info >> 12;
 	rc = reservation(XENMEM_decrease_reservation, list, 1, 0, DOMID_SELF);
 	expect(rc == 0, "decrease_reservation of its shared_info frame: 0 extents");
+	/* Its grant table frame: a page of Umbra's shared with it (shared
+	 * page tables), a frame above its RAM (translated). */
+	st.frame_list = (uint64_t)(uintptr_t)&list[0];
+	rc = hypercall3(__HYPERVISOR_grant_table_op, GNTTABOP_setup_table, &st, 1);
+	expect(rc == 0 && st.status == GNTST_okay, "grant table frame set up");
+	rc = reservation(XENMEM_decrease_reservation, list, 1, 0, DOMID_SELF);
+	expect(rc == 0, "decrease_reservation of its grant table frame: 0 extents");
 	list[0] = frame_of(page_c);
 	rc = reservation(XENMEM_decrease_reservation, list, 1, 10, DOMID_SELF);
 	expect(rc == 0, "an extent order above 9: 0 extents");
@@ -277,6 +310,8 @@ int guest_main(const struct start_info *start)
 	con_printf("pvmem: paging %s\n", xlat ? "translated (shadow)" : "shared");
 	expect(trap_init() == 0, "set_trap_table");
 	trap_set_handler(14, probe_record);
+	if (!xlat)
+		find_foreign();
 	pages = current_pages();
 	expect(pages == (long)si->nr_pages, "current_reservation is its start_info pages");
 	if (xlat) {
