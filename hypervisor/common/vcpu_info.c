@@ -62,7 +62,13 @@ long vcpu_register_info(struct vcpu *caller, struct vcpu *v, uint64_t arg)
 	gpa = gfn * PAGE_BYTES + r.offset;
 	if (!domain_owns_gpa_range(v->domain, gpa, sizeof(struct vcpu_info)))
 		return -EINVAL;
+	/* Referenced for the domain's life, as Xen maps it: a frame given
+	 * back later goes on working (docs/pv.md, Memory reservations). */
+	if (arch_vcpu_info_hold(v, gfn))
+		return -EINVAL;
 	rc = move_vcpu_info(v, gpa);
+	if (rc)
+		arch_vcpu_info_release(v);
 	if (!rc) {
 		vcpu_time_publish(v);
 		/* The moved vcpu_info says an upcall is pending: raise it,

@@ -1289,6 +1289,12 @@ check "shared: a pinned L1 table given back loses its pin (as Xen), leaves when 
 	      guest_said ms "pvmem: ok: still mapped read-only: still counted" &&
 	      guest_said ms "pvmem: ok: its mapping gone: out of the reservation, M2P invalid" &&
 	      guest_said ms "pvmem: ok: page D populated again: mapped writable, zeroed"'
+check "shared: a registered vcpu_info page given back stays held by the hypervisor (as Xen): counted, events still reach it" \
+	eval 'guest_said ms "pvmem: ok: vcpu_info in its own L4 (a page table, no writable type): -EINVAL" &&
+	      guest_said ms "pvmem: ok: vcpu_info registered in page E" &&
+	      guest_said ms "pvmem: ok: page E given back: 1 extent, still counted while the hypervisor holds it (as Xen)" &&
+	      guest_said ms "pvmem: ok: an event sent; page E, still referenced, may be mapped again" &&
+	      guest_said ms "pvmem: ok: the hypervisor'"'"'s event write reached the vcpu_info in page E"'
 check "translated: by guest frame; a store through the old mapping faults; populated again zeroed; increase counts" \
 	eval 'guest_said mt "pvmem: ok: translated: decrease_reservation of page A by guest frame: 1 extent, one page less" &&
 	      guest_said mt "pvmem: ok: translated: a store through the old mapping faults (#PF), its shadow gone" &&

@@ -132,6 +132,20 @@ static inline void arch_p2m_flush_tlbs(struct domain *d)
 		hvm_p2m_flush_tlbs(d);
 }
 
+/* The frame of a vCPU's registered vcpu_info is referenced by the
+ * hypervisor for the domain's life where frames are counted (a PV
+ * domain on shared page tables); 0 or -EINVAL. */
+static inline int arch_vcpu_info_hold(struct vcpu *v, uint64_t gfn)
+{
+	return domain_is_pv(v->domain) ? pv_vcpu_info_hold(v, gfn) : 0;
+}
+
+static inline void arch_vcpu_info_release(struct vcpu *v)
+{
+	if (domain_is_pv(v->domain))
+		pv_vcpu_info_release(v);
+}
+
 /* Does the guest name machine frames in its memory_op lists (a PV
  * domain on shared page tables), and which is behind its guest frame? */
 static inline bool arch_names_machine_frames(const struct domain *d)

@@ -130,6 +130,12 @@ bool pv_p2m_frames_ready(struct domain *d, uint64_t gfn, uint64_t n);
 int pv_p2m_restore_frames(struct domain *d, uint64_t gfn, uint64_t n);
 void pv_p2m_flush_tlbs(struct domain *d);
 
+/* The frame of a registered vcpu_info (guest frame gfn), held by the
+ * hypervisor as Xen holds it (pv_vcpu_info.c): 0 or -EINVAL; released
+ * by a registration that failed, and at the domain's teardown. */
+int pv_vcpu_info_hold(struct vcpu *v, uint64_t gfn);
+void pv_vcpu_info_release(struct vcpu *v);
+
 /* XENVER_get_features word 0 for a PV domain. */
 uint32_t pv_xen_features(const struct domain *d);
 

@@ -15,9 +15,11 @@
  * nothing changed.
  */
 #include <public/errno.h>
+#include <public/event_channel.h>
 #include <public/grant_table.h>
 #include <public/memory.h>
 #include <public/sched.h>
+#include <public/vcpu.h>
 #include "hypercall.h"
 #include "minios.h"
 #include "pagetable.h"
@@ -36,6 +38,7 @@ static uint8_t page_a[4096] __attribute__((aligned(4096)));
 static uint8_t page_b[4096] __attribute__((aligned(4096)));
 static uint8_t page_c[4096] __attribute__((aligned(4096)));
 static uint8_t page_d[4096] __attribute__((aligned(4096)));	/* a pinned L1 */
+static uint8_t page_e[4096] __attribute__((aligned(4096)));	/* its vcpu_info */
 
 /* Another domain's frame (shared page tables): the first frame of an
  * extent the M2P numbers that is not one of its own. Looked for at the
@@ -208,6 +211,49 @@ static void give_back_pinned(long pages)
 	       "page D populated again: mapped writable, zeroed");
 }
 
+/* Xen holds the page of a registered vcpu_info for the domain's life:
+ * given back, it lingers, still counted, and the hypervisor's event
+ * writes keep reaching it. */
+static void give_back_vcpu_info(long pages)
+{
+	struct evtchn_alloc_unbound au = { .dom = DOMID_SELF, .remote_dom = DOMID_SELF };
+	struct evtchn_bind_interdomain bi = { .remote_dom = DOMID_SELF };
+	struct vcpu_register_vcpu_info r = { .mfn = mfn_of(page_e), .offset = 0 };
+	volatile struct vcpu_info *vi = (volatile struct vcpu_info *)page_e;
+	struct shared_info *s = shared_info_map(si);
+	uint64_t mfn = mfn_of(page_e), list[1] = { mfn };
+	struct evtchn_send send;
+	long rc;
+
+	rc = hypercall2(__HYPERVISOR_event_channel_op, EVTCHNOP_alloc_unbound, &au);
+	bi.remote_port = au.port;
+	if (!rc)
+		rc = hypercall2(__HYPERVISOR_event_channel_op, EVTCHNOP_bind_interdomain, &bi);
+	expect(s && rc == 0 && bi.local_port < 64, "a loopback event channel");
+	r.mfn = mfn_of((const void *)si->pt_base);
+	rc = hypercall3(__HYPERVISOR_vcpu_op, VCPUOP_register_vcpu_info, 0, &r);
+	expect(rc == -XEN_EINVAL, "vcpu_info in its own L4 (a page table, no writable type): -EINVAL");
+	r.mfn = mfn;
+	rc = hypercall3(__HYPERVISOR_vcpu_op, VCPUOP_register_vcpu_info, 0, &r);
+	expect(rc == 0, "vcpu_info registered in page E");
+	vi->evtchn_upcall_mask = 1;
+	vi->evtchn_upcall_pending = 0;
+	__atomic_exchange_n(&vi->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
+	if (s)
+		__atomic_fetch_and(&s->evtchn_pending[0], ~(1ULL << bi.local_port),
+				   __ATOMIC_SEQ_CST);
+	expect(map_page(page_e, 0, 0) == 0, "page E unmapped");
+	rc = reservation(XENMEM_decrease_reservation, list, 1, 0, DOMID_SELF);
+	expect(rc == 1 && current_pages() == pages && m2p(mfn) == pfn_of(page_e),
+	       "page E given back: 1 extent, still counted while the hypervisor holds it (as Xen)");
+	send.port = au.port;
+	rc = hypercall2(__HYPERVISOR_event_channel_op, EVTCHNOP_send, &send);
+	expect(rc == 0 && map_page(page_e, mfn, PT_P | PT_U | PT_A | PT_NX) == 0,
+	       "an event sent; page E, still referenced, may be mapped again");
+	expect(vi->evtchn_upcall_pending == 1,
+	       "the hypervisor's event write reached the vcpu_info in page E");
+}
+
 /* Translated: the list names guest frames; a frame given back is gone
  * from the physmap, so a store through its old mapping faults. */
 static void translated_round_trip(long pages)
@@ -321,6 +367,7 @@ int guest_main(const struct start_info *start)
 		give_back_mapped(pages);
 		populate_back(pages);
 		give_back_pinned(pages);
+		give_back_vcpu_info(pages);
 	}
 	bad_arguments(pages);
 	con_printf("pvmem: %u failed\n", failures);

@@ -100,6 +100,7 @@ void pv_domain_relinquish(struct domain *d)
 		if (d->vcpus[i]) {
 			pv_desc_release(d->vcpus[i]);
 			pv_pre_finish(d->vcpus[i], false);
+			pv_vcpu_info_release(d->vcpus[i]);
 		}
 	}
 	pv_mm_lock(d);
