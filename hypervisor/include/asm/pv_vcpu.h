@@ -74,9 +74,6 @@ struct pv_vcpu {
 	/* A VCPUOP_initialise of it validating its tables a part at a time
 	 * (pv_vcpu_pre.c); NULL: none under way. */
 	struct pv_pre *pre;
-	/* VCPUOP_register_vcpu_info on shared page tables: the machine
-	 * frame the hypervisor holds for it (pv_vcpu_info.c); 0: none. */
-	uint64_t vcpu_info_mfn;
 };
 
 #endif /* !__ASSEMBLY__ */

@@ -33,6 +33,10 @@ struct pv_domain {
 	 * window frame above RAM maps (| 1: writable), 0: none
 	 * (pv_grant_shadow.c); read by the p2m without a lock. */
 	uint64_t grant_window[PV_GRANT_WINDOWS];
+	/* VCPUOP_register_vcpu_info on shared page tables: per vCPU, the
+	 * machine frame the hypervisor holds for it (pv_vcpu_info.c); 0:
+	 * none. */
+	uint64_t vcpu_info_mfn[MAX_VCPUS_PER_DOMAIN];
 };
 
 /* TLB flushes across pCPUs (pv_flush.c). Around each entry into the

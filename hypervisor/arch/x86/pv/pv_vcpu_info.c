@@ -32,7 +32,7 @@ int pv_vcpu_info_hold(struct vcpu *v, uint64_t gfn)
 	pv_mm_unlock();
 	if (err)
 		return -EINVAL;
-	v->pv.vcpu_info_mfn = mfn;
+	d->pv->vcpu_info_mfn[v->id] = mfn;
 	return 0;
 }
 
@@ -41,11 +41,12 @@ int pv_vcpu_info_hold(struct vcpu *v, uint64_t gfn)
 void pv_vcpu_info_release(struct vcpu *v)
 {
 	struct domain *d = v->domain;
+	uint64_t *mfn = &d->pv->vcpu_info_mfn[v->id];
 
-	if (!v->pv.vcpu_info_mfn)
+	if (!*mfn)
 		return;
 	pv_mm_lock(d);
-	spt_release_frame(&d->pv->spt, v->pv.vcpu_info_mfn, true);
+	spt_release_frame(&d->pv->spt, *mfn, true);
 	pv_mm_unlock();
-	v->pv.vcpu_info_mfn = 0;
+	*mfn = 0;
 }
