@@ -224,8 +224,8 @@ static int increase_extent(struct domain *d, uint64_t *gfn, uint64_t n)
 }
 
 /* What Xen checks before the first extent; false: return start. */
-static bool request_ok(const struct vcpu *v, const struct xen_memory_reservation *r,
-		       uint64_t start)
+static bool request_ok(struct vcpu *v, const struct xen_memory_reservation *r,
+		       uint64_t start, unsigned int cmd)
 {
 	unsigned int bits = XENMEMF_get_address_bits(r->mem_flags);
 	unsigned int node = XENMEMF_get_node(r->mem_flags);
@@ -242,6 +242,13 @@ static bool request_ok(const struct vcpu *v, const struct xen_memory_reservation
 	if (r->domid != DOMID_SELF && r->domid != v->domain->id)
 		return false;
 	if (domain_is_dom0(v->domain) || !v->domain->unbacked[0])
+		return false;
+	/* Xen's guest_handle_subrange_okay: a list in the hypervisor's part
+	 * of a PV guest's address space is refused before anything is done
+	 * (increase_reservation's only when it names one), where an unmapped
+	 * one fails at its first access. */
+	if ((cmd != XENMEM_increase_reservation || r->extent_start) &&
+	    !guest_handle_okay(v, r->extent_start))
 		return false;
 	return r->extent_order <= DOMU_MAX_ORDER;
 }
@@ -339,7 +346,7 @@ long memory_reservation_op(struct vcpu *v, uint64_t *a, unsigned int cmd)
 	uint64_t start = a[0] >> MEMOP_EXTENT_SHIFT, i;
 	struct xen_memory_reservation r;
 
-	if (read_request(v, a[1], &r) || !request_ok(v, &r, start))
+	if (read_request(v, a[1], &r) || !request_ok(v, &r, start, cmd))
 		return (long)start;
 	for (i = start; i < r.nr_extents; i++) {
 		uint64_t gfn = 0;

@@ -1280,6 +1280,13 @@ check "shared: populate_physmap and increase_reservation give the frames back ze
 	      guest_said ms "pvmem: ok: its M2P entry and the reservation are back" &&
 	      guest_said ms "pvmem: ok: page B mapped again, zeroed" &&
 	      guest_said ms "pvmem: ok: increase_reservation with nothing given back: 0 (memory never grows)"'
+check "shared: extent lists in the hypervisor or non-canonical refused before anything is given; a read-only list: the frame given, not named (as Xen)" \
+	eval 'guest_said ms "pvmem: ok: populate_physmap with its list in the hypervisor: 0, nothing given" &&
+	      guest_said ms "pvmem: ok: increase_reservation with its list in the hypervisor: 0, nothing given" &&
+	      guest_said ms "pvmem: ok: increase_reservation with a non-canonical list: 0, nothing given" &&
+	      guest_said ms "pvmem: ok: increase_reservation into a read-only list: 0, the frame given but not named (as Xen)" &&
+	      guest_said ms "pvmem: ok: page A mapped again, zeroed" &&
+	      guest_said mt "pvmem: ok: translated: increase_reservation with its list in the hypervisor: 0, nothing counted"'
 check "shared: another domain's frame (found through the M2P) is not given back" \
 	guest_said ms "pvmem: ok: decrease_reservation of another domain's frame (found through the M2P): 0 extents, its M2P entry kept"
 check "shared: a pinned L1 table given back loses its pin (as Xen), leaves when its mapping goes, comes back zeroed" \

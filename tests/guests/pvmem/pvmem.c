@@ -39,6 +39,7 @@ static uint8_t page_b[4096] __attribute__((aligned(4096)));
 static uint8_t page_c[4096] __attribute__((aligned(4096)));
 static uint8_t page_d[4096] __attribute__((aligned(4096)));	/* a pinned L1 */
 static uint8_t page_e[4096] __attribute__((aligned(4096)));	/* its vcpu_info */
+static uint64_t list_ro[512] __attribute__((aligned(4096)));	/* mapped read-only */
 
 /* Another domain's frame (shared page tables): the first frame of an
  * extent the M2P numbers that is not one of its own. Looked for at the
@@ -184,6 +185,38 @@ static void populate_back(long pages)
 	expect(rc == 0, "increase_reservation with nothing given back: 0 (memory never grows)");
 }
 
+/* Extent lists at bad addresses while a frame is there to be given:
+ * Xen refuses a list in the hypervisor's part of the address space (or
+ * non-canonical) before it does anything; a list it cannot write after
+ * increase_reservation gave a frame leaves the frame given, not counted. */
+static void bad_lists(long pages)
+{
+	uint64_t mfn = mfn_of(page_a), list[1] = { mfn };
+	long rc;
+
+	expect(map_page(page_a, 0, 0) == 0 &&
+	       reservation(XENMEM_decrease_reservation, list, 1, 0, DOMID_SELF) == 1 &&
+	       current_pages() == pages - 1, "page A given back again");
+	rc = reservation(XENMEM_populate_physmap, (uint64_t *)HV_DIRECTMAP, 1, 0, DOMID_SELF);
+	expect(rc == 0 && current_pages() == pages - 1,
+	       "populate_physmap with its list in the hypervisor: 0, nothing given");
+	rc = reservation(XENMEM_increase_reservation, (uint64_t *)HV_DIRECTMAP, 1, 0, DOMID_SELF);
+	expect(rc == 0 && current_pages() == pages - 1,
+	       "increase_reservation with its list in the hypervisor: 0, nothing given");
+	rc = reservation(XENMEM_increase_reservation, (uint64_t *)0x8000000000000000ULL, 1, 0,
+			 DOMID_SELF);
+	expect(rc == 0 && current_pages() == pages - 1,
+	       "increase_reservation with a non-canonical list: 0, nothing given");
+	list_ro[0] = 0x1234;
+	expect(map_page(list_ro, mfn_of(list_ro), PT_P | PT_U | PT_A | PT_NX) == 0,
+	       "a list page mapped read-only");
+	rc = reservation(XENMEM_increase_reservation, list_ro, 1, 0, DOMID_SELF);
+	expect(rc == 0 && list_ro[0] == 0x1234 && current_pages() == pages,
+	       "increase_reservation into a read-only list: 0, the frame given but not named (as Xen)");
+	expect(map_page(page_a, mfn, PAGE_RW) == 0 && all_zero(page_a) &&
+	       map_page(list_ro, mfn_of(list_ro), PAGE_RW) == 0, "page A mapped again, zeroed");
+}
+
 /* A pinned page table given back: Xen's guest_remove_page drops the pin;
  * its read-only mapping keeps the frame until that goes too. */
 static void give_back_pinned(long pages)
@@ -279,6 +312,9 @@ static void translated_round_trip(long pages)
 	list[0] = pfn_of(page_b);
 	rc = reservation(XENMEM_decrease_reservation, list, 1, 0, DOMID_SELF);
 	expect(rc == 1, "translated: page B given back");
+	rc = reservation(XENMEM_increase_reservation, (uint64_t *)HV_DIRECTMAP, 1, 0, DOMID_SELF);
+	expect(rc == 0 && current_pages() == pages - 1,
+	       "translated: increase_reservation with its list in the hypervisor: 0, nothing counted");
 	rc = reservation(XENMEM_increase_reservation, NULL, 1, 0, DOMID_SELF);
 	expect(rc == 1 && current_pages() == pages,
 	       "translated: increase_reservation counts a page (no frame named)");
@@ -366,6 +402,7 @@ int guest_main(const struct start_info *start)
 		give_back_unmapped(pages);
 		give_back_mapped(pages);
 		populate_back(pages);
+		bad_lists(pages);
 		give_back_pinned(pages);
 		give_back_vcpu_info(pages);
 	}
