@@ -20,6 +20,12 @@ need_dom0 usr/share/umbra/guests/xs.cfg usr/share/umbra/guests/xs.elf \
 	usr/share/umbra/guests/xsowner.cfg usr/share/umbra/guests/xspeer.cfg
 
 no_fail_since_mark() { ! since_mark | grep -q '^xs: FAIL'; }
+# vmctl console leaves when the guest shuts down; what is typed before
+# that goes to the guest's console, not to the shell.
+console_ends() { # NAME
+	check "$1: its console ends with the domain" \
+		tty_wait_new "^vmctl: $1 \\([0-9]+\\) shut down" 60
+}
 
 boot_dom0 rings "$DOM0/initrd.img" 384M
 at_dom0 "the guests' directory is there" 'cd /usr/share/umbra/guests && ls' 'xs\.cfg'
@@ -47,11 +53,13 @@ check "xspeer: reads what it was given, refused the rest, writes its done" \
 	tty_wait_new 'xs: [0-9]+ checks, 0 failed' 5
 check "xspeer: refused the owner's secret" \
 	bash -c "$(declare -f since_mark tty_text); TTY_LOG='$TTY_LOG' TTY_MARK=$TTY_MARK since_mark | grep -q 'xs: ok: READ of the owner.s data/secret: EACCES'"
+console_ends xspeer
 at_dom0 "xsowner: its checks end" 'vmctl console xsowner' 'xs: [0-9]+ checks, [0-9]+ failed' 60
 check "xsowner: the peer's write arrived; its secret is intact" \
 	tty_wait_new 'xs: [0-9]+ checks, 0 failed' 5
 check "xsowner: the peer's write fired its watch" \
 	bash -c "$(declare -f since_mark tty_text); TTY_LOG='$TTY_LOG' TTY_MARK=$TTY_MARK since_mark | grep -q 'xs: the watch on data/done fired'"
+console_ends xsowner
 at_dom0 "destroy both" 'vmctl destroy xspeer; vmctl destroy xsowner; echo rc=$?' '^rc=0$' 60
 
 # ---- vmstored restarts: introduced domains are kept ---------------------------------
@@ -73,6 +81,7 @@ at_dom0 "xsowner: served through the restarted vmstored" \
 check "xsowner: all passed across the restart" tty_wait_new 'xs: [0-9]+ checks, 0 failed' 5
 check "xsowner: its watch, set before the restart, still fired (kept in the state)" \
 	bash -c "$(declare -f since_mark tty_text); TTY_LOG='$TTY_LOG' TTY_MARK=$TTY_MARK since_mark | grep -q 'xs: the watch on data/done fired'"
+console_ends xsowner
 at_dom0 "vmstored set its watches again (log)" \
 	'grep "watches set again" /var/log/umbra/vmstored.log' 'dom[0-9]+: [0-9]+ watches set again' 20
 at_dom0 "destroy both again" 'vmctl destroy xspeer; vmctl destroy xsowner; echo rc=$?' '^rc=0$' 60
