@@ -125,16 +125,21 @@ uint64_t grant_frame_beyond_ram(const struct domain *d, uint64_t gfn, bool *writ
 	return __atomic_load_n(&gt->pv_status[gfn - first - GRANT_PV_FRAMES], __ATOMIC_ACQUIRE);
 }
 
+/* Without grant_lock: the caller (a pin of a translated PV domain) holds
+ * the PV mm lock, which a grant mapping takes under grant_lock, so
+ * taking it here could deadlock against one. d is the caller's own
+ * domain, whose table outlives the call; a use that starts or ends
+ * meanwhile is ordered before or after the pin, either way an answer
+ * Xen could give. */
 bool grant_frame_writable(struct domain *d, uint64_t gfn)
 {
-	uint64_t f = spin_lock_irqsave(&grant_lock);
-	const struct grant_table *gt = d->grant;
-	bool w = false;
+	const struct grant_table *gt = __atomic_load_n(&d->grant, __ATOMIC_ACQUIRE);
 
-	for (unsigned int i = 0; gt && i < GRANT_ACTIVE_MAX && !w; i++)
-		w = gt->active[i].wr && gt->active[i].frame == gfn;
-	spin_unlock_irqrestore(&grant_lock, f);
-	return w;
+	for (unsigned int i = 0; gt && i < GRANT_ACTIVE_MAX; i++)
+		if (__atomic_load_n(&gt->active[i].wr, __ATOMIC_ACQUIRE) &&
+		    __atomic_load_n(&gt->active[i].frame, __ATOMIC_RELAXED) == gfn)
+			return true;
+	return false;
 }
 
 /* The kept entries (Xen's GNTTAB_NR_RESERVED_ENTRIES) in version 1's
