@@ -10,9 +10,9 @@
  * failure shows even when the rings do not work.
  */
 #include <public/event_channel.h>
-#include <public/io/console.h>
 #include <public/io/xs_wire.h>
 #include <public/sched.h>
+#include "consring.h"
 #include "hypercall.h"
 #include "minios.h"
 
@@ -21,11 +21,9 @@ const char guest_name[] = "pvring";
 #define WAKEUPS		2000	/* SCHEDOP_block wake-ups a reply may take */
 #define LINE_MAX	128
 
-static uint8_t cons_page[4096] __attribute__((aligned(4096)));
 static uint8_t store_page[4096] __attribute__((aligned(4096)));
-static struct xencons_interface *cons;
 static struct xenstore_domain_interface *store;
-static uint32_t cons_port, store_port, req_id;
+static uint32_t store_port, req_id;
 static char reply[XENSTORE_PAYLOAD_MAX + 1];
 
 
@@ -45,60 +43,6 @@ static void notify(uint32_t port)
 	struct evtchn_send s = { .port = port };
 
 	evtchn_op(EVTCHNOP_send, &s);
-}
-
-/* ---- the console ring ---------------------------------------------------- */
-
-static void cons_write(const char *s)
-{
-	size_t len = strlen(s);
-	unsigned int waits = 0;
-
-	while (len && waits < WAKEUPS) {
-		XENCONS_RING_IDX c = __atomic_load_n(&cons->out_cons, __ATOMIC_ACQUIRE);
-		XENCONS_RING_IDX p = cons->out_prod;
-
-		if (p - c >= sizeof(cons->out)) {
-			notify(cons_port);
-			events_wait(cons_port, 1);
-			waits++;
-			continue;
-		}
-		while (len && p - c < sizeof(cons->out)) {
-			cons->out[MASK_XENCONS_IDX(p++, cons->out)] = *s++;
-			len--;
-		}
-		__atomic_store_n(&cons->out_prod, p, __ATOMIC_RELEASE);
-	}
-	notify(cons_port);
-}
-
-/* The next typed line, waiting as long as it takes. */
-static void cons_read_line(char *line)
-{
-	unsigned int n = 0;
-
-	for (;;) {
-		XENCONS_RING_IDX p = __atomic_load_n(&cons->in_prod, __ATOMIC_ACQUIRE);
-		XENCONS_RING_IDX c = cons->in_cons;
-		int end = 0;
-
-		while (c != p && !end) {
-			char ch = cons->in[MASK_XENCONS_IDX(c++, cons->in)];
-
-			if (ch == '\r' || ch == '\n')
-				end = n > 0;
-			else if (n < LINE_MAX - 1)
-				line[n++] = ch;
-		}
-		__atomic_store_n(&cons->in_cons, c, __ATOMIC_RELEASE);
-		notify(cons_port);	/* room for more */
-		if (end) {
-			line[n] = '\0';
-			return;
-		}
-		events_wait(cons_port, 1);
-	}
 }
 
 /* ---- the store ring -------------------------------------------------------- */
@@ -192,17 +136,17 @@ static void console_loop(void)
 	char line[LINE_MAX];
 	unsigned int lines = 0;
 
-	cons_write("pvring: hello on the console ring; type a line (quit ends)\r\n");
+	consring_puts("pvring: hello on the console ring; type a line (quit ends)\r\n");
 	for (;;) {
-		cons_read_line(line);
+		consring_read_line(line, sizeof(line));
 		if (!memcmp(line, "quit", 5))
 			break;
-		cons_write("pvring: got ");
-		cons_write(line);
-		cons_write("\r\n");
+		consring_puts("pvring: got ");
+		consring_puts(line);
+		consring_puts("\r\n");
 		lines++;
 	}
-	cons_write("pvring: bye\r\n");
+	consring_puts("pvring: bye\r\n");
 	con_printf("pvring: %u lines typed on the console ring\n", lines);
 }
 
@@ -218,11 +162,9 @@ int guest_main(const struct start_info *si)
 	if (!si->store_mfn || !si->console.domU.mfn)
 		return SHUTDOWN_crash;
 	store = map_frame(store_page, si->store_mfn);
-	cons = map_frame(cons_page, si->console.domU.mfn);
 	store_port = si->store_evtchn;
-	cons_port = si->console.domU.evtchn;
-	expect(store && cons, "both ring pages mapped by their machine frames");
-	if (!store || !cons)
+	expect(store && consring_init(si) == 0, "both ring pages mapped by their machine frames");
+	if (!store)
 		return SHUTDOWN_crash;
 	store_checks();
 	con_printf("pvring: %u failed\n", failures);
