@@ -33,6 +33,11 @@ static int on_event(struct minios_regs *r)
 	return 1;
 }
 
+struct shared_info *shared_info_get(void)
+{
+	return shared;
+}
+
 long events_init(void)
 {
 	long rc;

@@ -34,6 +34,16 @@ MINIOS_LDFLAGS := -nostdlib -static -no-pie -Wl,-T,$(MINIOS_LDS) -Wl,--build-id=
 MINIOS_SRCS := $(sort $(wildcard $(MINIOS_DIR)/*.c $(MINIOS_DIR)/*.S))
 minios_objs = $(patsubst %,$(MINIOS_OBJ)/%.o,$(basename $(1)))
 MINIOS_OBJS := $(call minios_objs,$(MINIOS_SRCS))
+# A guest links head.o (the entry) and takes from the archive only what
+# it uses: the process pool (proc.c) stays out of guests without processes.
+MINIOS_HEAD := $(MINIOS_OBJ)/$(MINIOS_DIR)/head.o
+MINIOS_LIB := $(BUILD)/minios/libminios.a
+MINIOS_LINK := $(MINIOS_HEAD) $(MINIOS_LIB)
+
+$(MINIOS_LIB): $(filter-out $(MINIOS_HEAD),$(MINIOS_OBJS))
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcs $@ $^
 
 $(MINIOS_OBJ)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -46,9 +56,9 @@ $(MINIOS_OBJ)/%.o: %.S
 # $(call pv_guest_image,NAME)
 define pv_guest_image
 $(GUEST_BIN)/$(1).elf: $(call minios_objs,$(sort $(wildcard tests/guests/$(1)/*.c))) \
-		$(MINIOS_OBJS) $(MINIOS_LDS)
+		$(MINIOS_LINK) $(MINIOS_LDS)
 	@mkdir -p $$(dir $$@)
-	$$(GUEST_CC) $$(GUEST_CFLAGS) $$(MINIOS_LDFLAGS) -o $$@ $$(filter %.o,$$^)
+	$$(GUEST_CC) $$(GUEST_CFLAGS) $$(MINIOS_LDFLAGS) -o $$@ $$(filter %.o %.a,$$^)
 endef
 $(foreach g,$(PV_GUESTS),$(eval $(call pv_guest_image,$(g))))
 
@@ -57,9 +67,9 @@ $(foreach g,$(PV_GUESTS),$(eval $(call pv_guest_image,$(g))))
 PVPTWORK_SRCS := $(sort $(wildcard tests/guests/pvptwork/*.c)) tests/guests/ptwork/workload.c \
 	tests/guests/ptwork/ops.c tests/guests/ptwork/verify.c tests/guests/lib/jump.S
 $(call minios_objs,$(PVPTWORK_SRCS)): MINIOS_CPPFLAGS += -Itests/guests/pvptwork
-$(GUEST_BIN)/pvptwork.elf: $(call minios_objs,$(PVPTWORK_SRCS)) $(MINIOS_OBJS) $(MINIOS_LDS)
+$(GUEST_BIN)/pvptwork.elf: $(call minios_objs,$(PVPTWORK_SRCS)) $(MINIOS_LINK) $(MINIOS_LDS)
 	@mkdir -p $(dir $@)
-	$(GUEST_CC) $(GUEST_CFLAGS) $(MINIOS_LDFLAGS) -o $@ $(filter %.o,$^)
+	$(GUEST_CC) $(GUEST_CFLAGS) $(MINIOS_LDFLAGS) -o $@ $(filter %.o %.a,$^)
 
 PV_GUEST_IMAGES := $(PV_GUESTS:%=$(GUEST_BIN)/%.elf) $(GUEST_BIN)/pvptwork.elf
 ALL_TARGETS += $(PV_GUEST_IMAGES)

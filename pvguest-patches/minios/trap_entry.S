@@ -44,6 +44,16 @@ minios_event_entry:
 	push	$256
 	jmp	trap_common
 
+/* The syscall callback (SYSCALL in guest user mode): the same frame,
+ * vector 257 (MINIOS_SYSCALL_VECTOR). */
+	.globl minios_syscall_entry
+minios_syscall_entry:
+	pop	%rcx
+	pop	%r11
+	push	$0
+	push	$257
+	jmp	trap_common
+
 trap_common:
 	push	%rax
 	push	%rbx

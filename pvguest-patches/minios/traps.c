@@ -9,7 +9,7 @@
 TRAP_VECTORS(DECLARE)
 
 static trap_handler_t handlers[256];
-static trap_handler_t event_handler;
+static trap_handler_t event_handler, user_handler;
 extern char minios_event_entry[];
 
 long event_callback_init(trap_handler_t fn)
@@ -21,6 +21,21 @@ long event_callback_init(trap_handler_t fn)
 
 	event_handler = fn;
 	return hypercall2(__HYPERVISOR_callback_op, CALLBACKOP_register, &cb);
+}
+
+long syscall_callback_init(void *entry)
+{
+	struct callback_register cb = {
+		.type = CALLBACKTYPE_syscall, .flags = CALLBACKF_mask_events,
+		.address = (uint64_t)(uintptr_t)entry,
+	};
+
+	return hypercall2(__HYPERVISOR_callback_op, CALLBACKOP_register, &cb);
+}
+
+void trap_set_user_handler(trap_handler_t fn)
+{
+	user_handler = fn;
 }
 
 void trap_set_handler(unsigned int vector, trap_handler_t fn)
@@ -41,9 +56,14 @@ void minios_trap(struct minios_regs *r);
 
 void minios_trap(struct minios_regs *r)
 {
-	trap_handler_t fn = r->vector == MINIOS_EVENT_VECTOR ? event_handler
-							   : handlers[r->vector & 0xff];
+	trap_handler_t fn = r->vector == MINIOS_EVENT_VECTOR ? event_handler :
+			    r->vector < 256 ? handlers[r->vector] : NULL;
 
+	/* From guest user mode (the frame's CS has RPL 3) exceptions and
+	 * system calls go to the user handler first; upcalls do not. */
+	if (user_handler && (r->cs & 3) == 3 && r->vector != MINIOS_EVENT_VECTOR &&
+	    user_handler(r))
+		return;
 	if (fn && fn(r))
 		return;
 	con_printf("%s: unexpected exception %lu at %#lx, error %#lx\n", guest_name,

@@ -80,12 +80,21 @@ int probe_record(struct minios_regs *r);
  * the registration. */
 #define MINIOS_EVENT_VECTOR	256
 long event_callback_init(trap_handler_t fn);
+/* SYSCALL from guest user mode: the syscall callback (events masked)
+ * at entry, minios_syscall_entry for the runtime's frame with vector
+ * MINIOS_SYSCALL_VECTOR; the result of the registration. */
+#define MINIOS_SYSCALL_VECTOR	257
+long syscall_callback_init(void *entry);
+/* Exceptions and system calls from guest user mode go to fn first (NULL:
+ * none); it returns nonzero when it handled them (proc.c). */
+void trap_set_user_handler(trap_handler_t fn);
 
 /* Events (events.c): shared_info mapped by its machine address (NULL on
  * failure); the upcall registered and events unmasked; waiting for a
  * port (0-63) to be signalled, at most `tries` SCHEDOP_block wake-ups
  * (0, or -1 when it never came); event_channel_op. */
 struct shared_info *shared_info_map(const struct start_info *si);
+struct shared_info *shared_info_get(void);	/* NULL before the map */
 long events_init(void);
 unsigned int events_upcalls(void);
 int events_wait(uint32_t port, unsigned int tries);
