@@ -19,12 +19,13 @@
 #   pvmem     memory reservations: frames given back, refused, populated again; bad arguments
 #   pvring    created by vmctl (type = "pv"): its store and console rings from start_info
 #   pvtimer   set_timer_op, VCPUOP one-shot timers, SCHEDOP_poll, EVTCHNOP_unmask (both modes)
+#   pvproc    the timer helper and user processes, each in an address space of its own
 #   pvptwork  ptwork's paging workload (tests/guests/ptwork's sources) on
 #             shared or translated page tables (make bench-paging)
 
 MINIOS_DIR := pvguest-patches/minios
 MINIOS_OBJ := $(BUILD)/minios/obj
-PV_GUESTS := pvhello pvtraps pvpingpong pvbench pvxonly pvabi pvring pvsmp pvptattack pvtimer pvmem
+PV_GUESTS := pvhello pvtraps pvpingpong pvbench pvxonly pvabi pvring pvsmp pvptattack pvtimer pvmem pvproc
 
 MINIOS_CPPFLAGS := -nostdinc -isystem $(shell $(GUEST_CC) -print-file-name=include) \
 	-Ihypervisor/include -I$(MINIOS_DIR)/include

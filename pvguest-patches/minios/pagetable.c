@@ -83,6 +83,11 @@ long pt_pin_l4(void *va)
 	return translated ? 0 : mmuext(MMUEXT_PIN_L4_TABLE, pt_frame(va) >> 12);
 }
 
+long pt_unpin(void *va)
+{
+	return translated ? 0 : mmuext(MMUEXT_UNPIN_TABLE, pt_frame(va) >> 12);
+}
+
 long pt_switch(void *l4)
 {
 	return mmuext(MMUEXT_NEW_BASEPTR, pt_frame(l4) >> 12);

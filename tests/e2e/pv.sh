@@ -1332,4 +1332,57 @@ check "the neighbours finished untouched: pvptwork's checksum is the HVM ptwork'
 	eval 'same_nonempty "$(guest_value mw "^ptwork: checksum (0x[0-9a-f]+), 0 mismatches.*")" \
 			    "$(guest_value mh "^ptwork: checksum (0x[0-9a-f]+), 0 mismatches.*")" &&
 	      stopped_with mw poweroff && stopped_with mh poweroff && log_lacks ": crashed: "'
+
+# minios's timer helper and user processes (pvproc), in both paging
+# modes beside a pvhello and an HVM neighbour: a sleep on the one-shot
+# timer and VIRQ_TIMER; processes each in an address space of their own
+# (a fresh L4 as user base pointer, pinned on shared page tables), run
+# in guest user mode, back through SYSCALL, switched on each yield; a
+# spy reading another process's page and a reader of the kernel's data
+# are killed by their #PF and the others go on; all taken apart and a
+# second round run in the pages given back.
+proc_checks() {
+	local d=$1 mode=$2
+	check "$mode: the timer: VIRQ_TIMER bound, now() runs, a 20 ms sleep lasts 20 ms and wakes on the VIRQ" \
+		eval 'guest_said '$d' "pvproc: ok: timer: VIRQ_TIMER bound through the event helpers" &&
+		      guest_said '$d' "pvproc: ok: timer: now() runs and never goes back" &&
+		      guest_said '$d' "pvproc: ok: timer: at least 20 ms passed on now()" &&
+		      guest_said '$d' "pvproc: ok: timer: the sleep woke on VIRQ_TIMER"'
+	check "$mode: four processes, each in its own address space, greeting from user mode through SYS_write" \
+		eval 'guest_said '$d' "pvproc: ok: proc: two workers created, each with a private page of its own" &&
+		      guest_said '$d' "pvproc: hello from process 1, in user mode" &&
+		      guest_said '$d' "pvproc: hello from process 2, in user mode"'
+	check "$mode: the workers ran turn about across yields, each finding its own data at the same address" \
+		eval 'guest_said '$d' "pvproc: ok: proc: both workers exited with their pid (every step of theirs passed)" &&
+		      guest_said '$d' "pvproc: ok: proc: each yield switched processes (the workers ran turn about)"'
+	check "$mode: isolation: another process's page and the kernel's data are not in a process's space (#PF, killed, the rest go on)" \
+		eval 'guest_said '$d' "pvproc: ok: proc: the spy'"'"'s read of the worker'"'"'s private page: #PF (not present, user), killed" &&
+		      guest_said '$d' "pvproc: ok: proc: a process reading the kernel'"'"'s data: #PF (not present in its space), killed" &&
+		      guest_said_re '$d' "^pvproc: proc: pid 3 killed: exception 14 at 0x[0-9a-f]+ \(error 0x4, address 0x42000\)$"'
+	check "$mode: processes taken apart (tables unpinned and writable again), a second round in the same pages" \
+		eval 'guest_said '$d' "pvproc: ok: proc: all four taken apart (L4s unpinned, tables writable again), every page back" &&
+		      guest_said '$d' "pvproc: ok: proc: a second round in the pages the first gave back" &&
+		      guest_said '$d' "pvproc: ok: proc: its worker exited with its pid" &&
+		      guest_said '$d' "pvproc: ok: proc: a process writing its own code: #PF (present, write, user), killed"'
+	check "$mode: no check failed, it powered off" \
+		eval 'guest_said '$d' "pvproc: 0 failed" && guest_silent_re '$d' "^pvproc: FAIL" &&
+		      stopped_with '$d' poweroff'
+}
+
+s=pv-proc
+m=$(pv_module prs pvproc 16M paging=shared)
+m+=$(pv_module prx pvproc 16M paging=shadow)
+m+=$(pv_module pn pvhello 16M -- status=0)
+m+=$(module nb hello nested 8M status=0)
+boot "$s" "$HVM_ELF" "$HVM_CMDLINE" "$m"
+check "QEMU powered off (33)" rc_is 33
+check "one on shared page tables, one translated" \
+	eval 'guest_said prs "pvproc: paging shared" && guest_said prx "pvproc: paging translated (shadow)"'
+proc_checks prs shared
+proc_checks prx shadow
+check "shared: each process's L4 had a shadow L4 of its own (5 at once: the kernel's and four), released when taken apart" \
+	eval '[ "$(paging_stat prs shadow_pages_peak)" = 5 ] && [ "$(paging_stat prs shadow_pages)" = 1 ] &&
+	      [ "$(paging_stat prs refusals)" = 0 ]'
+check "the neighbours finished" eval 'stopped_with pn poweroff && stopped_with nb poweroff'
+check "nothing crashed" log_lacks ': crashed: '
 scenario_end "$s"

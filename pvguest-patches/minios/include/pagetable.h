@@ -46,6 +46,8 @@ long pt_unmake_table(void *va);
  * so that stores into it are emulated before it is ever a base pointer
  * (translated: nothing to do). 0 or the error. */
 long pt_pin_l4(void *va);
+/* Its pin dropped (MMUEXT_UNPIN_TABLE; translated: nothing). */
+long pt_unpin(void *va);
 /* MMUEXT_NEW_BASEPTR to the L4 at va, TLB_FLUSH_LOCAL, INVLPG_LOCAL. */
 long pt_switch(void *l4);
 long pt_flush(void);
