@@ -25,6 +25,8 @@ static struct proc *cur;
 static uint64_t kernel_sp;		/* where proc_run() waits */
 static uint8_t kstack[8192] __attribute__((aligned(4096)));
 static unsigned int trace[TRACE_MAX], traced;
+static uint64_t slice_ns, slice_end;
+static unsigned int ended;
 
 /* A zeroed page. Only words that are not zero are written: a page that
  * was a table may still be shadowed when translated, and every store
@@ -250,6 +252,10 @@ static void switch_from(struct minios_regs *r)
 		con_printf("%s: proc: NEW_USER_BASEPTR for pid %u refused\n", guest_name, next->pid);
 		guest_shutdown(SHUTDOWN_crash);
 	}
+	if (slice_ns) {
+		slice_end = timer_now() + slice_ns;
+		hypercall1(__HYPERVISOR_set_timer_op, slice_end);
+	}
 	*r = next->regs;
 	next->state = PROC_RUNNING;
 	next->runs++;
@@ -297,6 +303,7 @@ static int on_syscall(struct minios_regs *r)
 	case SYS_exit:
 		cur->exit_code = (long)r->rdi;
 		cur->state = PROC_EXITED;
+		cur->end_seq = ++ended;
 		break;
 	case SYS_yield:
 		r->rax = 0;
@@ -330,10 +337,22 @@ static void on_fault(struct minios_regs *r)
 	cur->fault_rip = r->rip;
 	cur->fault_addr = r->vector == 14 && s ? s->vcpu_info[0].arch.cr2 : 0;
 	cur->state = PROC_KILLED;
+	cur->end_seq = ++ended;
 	con_printf("%s: proc: pid %u killed: exception %lu at %#lx (error %#lx, address %#lx)\n",
 		   guest_name, cur->pid, cur->fault_vector, cur->fault_rip, cur->fault_error,
 		   cur->fault_addr);
 	switch_from(r);
+}
+
+/* An upcall in user mode (the event handler has collected the ports):
+ * with time slices, VIRQ_TIMER after the slice's end switches. */
+static int on_upcall(struct minios_regs *r)
+{
+	if (slice_ns && !events_wait(timer_port(), 0) && timer_now() >= slice_end) {
+		cur->preempted++;
+		switch_from(r);
+	}
+	return 1;
 }
 
 /* Traps from user mode (traps.c hands them here): a system call, or an
@@ -342,6 +361,8 @@ static int on_user_trap(struct minios_regs *r)
 {
 	if (!cur)
 		return 0;
+	if (r->vector == MINIOS_EVENT_VECTOR)
+		return on_upcall(r);
 	if (r->vector == MINIOS_SYSCALL_VECTOR)
 		return on_syscall(r);
 	on_fault(r);
@@ -364,7 +385,14 @@ int proc_run(void)
 		minios_user_enter(&first, &kernel_sp);
 	trap_set_user_handler(NULL);
 	set_user_base(NULL);
+	if (slice_ns)
+		hypercall1(__HYPERVISOR_set_timer_op, 0);	/* cancelled */
 	return 0;
+}
+
+void proc_set_slice(uint64_t ns)
+{
+	slice_ns = ns;
 }
 
 long proc_destroy(struct proc *p)

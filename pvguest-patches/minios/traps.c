@@ -56,16 +56,23 @@ void minios_trap(struct minios_regs *r);
 
 void minios_trap(struct minios_regs *r)
 {
-	trap_handler_t fn = r->vector == MINIOS_EVENT_VECTOR ? event_handler :
-			    r->vector < 256 ? handlers[r->vector] : NULL;
+	bool user = user_handler && (r->cs & 3) == 3;
 
 	/* From guest user mode (the frame's CS has RPL 3) exceptions and
-	 * system calls go to the user handler first; upcalls do not. */
-	if (user_handler && (r->cs & 3) == 3 && r->vector != MINIOS_EVENT_VECTOR &&
-	    user_handler(r))
+	 * system calls go to the user handler first; an upcall there goes
+	 * to the event handler, then to the user handler (which may switch
+	 * processes: proc.c's time slices). */
+	if (r->vector == MINIOS_EVENT_VECTOR) {
+		if (event_handler && event_handler(r)) {
+			if (user)
+				user_handler(r);
+			return;
+		}
+	} else if (user && user_handler(r)) {
 		return;
-	if (fn && fn(r))
+	} else if (r->vector < 256 && handlers[r->vector] && handlers[r->vector](r)) {
 		return;
+	}
 	con_printf("%s: unexpected exception %lu at %#lx, error %#lx\n", guest_name,
 		   (unsigned long)r->vector, (unsigned long)r->rip, (unsigned long)r->error_code);
 	guest_shutdown(SHUTDOWN_crash);

@@ -1340,7 +1340,7 @@ check "the neighbours finished untouched: pvptwork's checksum is the HVM ptwork'
 # in guest user mode, back through SYSCALL, switched on each yield; a
 # spy reading another process's page and a reader of the kernel's data
 # are killed by their #PF and the others go on; all taken apart and a
-# second round run in the pages given back.
+# second round run in the pages given back; a third with time slices.
 proc_checks() {
 	local d=$1 mode=$2
 	check "$mode: the timer: VIRQ_TIMER bound, now() runs, a 20 ms sleep lasts 20 ms and wakes on the VIRQ" \
@@ -1364,6 +1364,9 @@ proc_checks() {
 		      guest_said '$d' "pvproc: ok: proc: a second round in the pages the first gave back" &&
 		      guest_said '$d' "pvproc: ok: proc: its worker exited with its pid" &&
 		      guest_said '$d' "pvproc: ok: proc: a process writing its own code: #PF (present, write, user), killed"'
+	check "$mode: time slices: a process that never gives up the vCPU is preempted, a worker ends while it spins" \
+		eval 'guest_said '$d' "pvproc: ok: slices: both exited normally" &&
+		      guest_said '$d' "pvproc: ok: slices: the spinner was preempted and the worker ended while it spun"'
 	check "$mode: no check failed, it powered off" \
 		eval 'guest_said '$d' "pvproc: 0 failed" && guest_silent_re '$d' "^pvproc: FAIL" &&
 		      stopped_with '$d' poweroff'

@@ -86,7 +86,8 @@ long event_callback_init(trap_handler_t fn);
 #define MINIOS_SYSCALL_VECTOR	257
 long syscall_callback_init(void *entry);
 /* Exceptions and system calls from guest user mode go to fn first (NULL:
- * none); it returns nonzero when it handled them (proc.c). */
+ * none); it returns nonzero when it handled them. Upcalls in user mode
+ * reach it after the event handler (proc.c). */
 void trap_set_user_handler(trap_handler_t fn);
 
 /* Events (events.c): shared_info mapped by its machine address (NULL on

@@ -20,8 +20,8 @@
  * Processes run in user mode through the iret hypercall and come back
  * through SYSCALL (the syscall callback) or a fault, on the kernel stack
  * stack_switch names. A process runs until it yields, sleeps, exits or
- * faults; a fault kills it and the next one runs. proc_run() returns
- * when none is left.
+ * faults, or with time slices until its slice runs out; a fault kills it
+ * and the next one runs. proc_run() returns when none is left.
  *
  * Needs pt_init(), trap_init(), shared_info_map() and events_init()
  * first; timer_init() too for SYS_sleep.
@@ -67,6 +67,8 @@ struct proc {
 	long exit_code;			/* EXITED: SYS_exit's argument */
 	uint64_t fault_vector, fault_error, fault_addr, fault_rip;	/* KILLED */
 	unsigned int runs;		/* times it was switched to */
+	unsigned int preempted;		/* times its slice ran out */
+	unsigned int end_seq;		/* EXITED, KILLED: 1 for the first to end, ... */
 };
 
 /* A process that will start at entry(arg) in user mode (entry in the
@@ -81,6 +83,12 @@ void *proc_map(struct proc *p, uint64_t va);
 /* Run every ready process until none is left; 0, or -1 when user mode
  * could not be set up (stack_switch, the syscall callback). */
 int proc_run(void);
+/* Time slices for the next proc_run(): 0 (the default) lets a process
+ * run until it gives up the vCPU; otherwise the one-shot timer is set
+ * when a process is switched to and, once its slice has run out, the
+ * VIRQ_TIMER upcall that arrives in user mode switches to the next one
+ * (needs timer_init()). */
+void proc_set_slice(uint64_t ns);
 /* Take an exited or killed process apart: its L4 unpinned, its table
  * pages writable again and every page back in the pool; 0, or the
  * failing hypercall's result (the pages then stay out of the pool). */

@@ -9,8 +9,9 @@
  * (not mapped in its space: #PF, killed, the others go on); one that
  * reads the kernel's data and one that writes its own code (both
  * killed). Then every process is taken apart and a second round runs in
- * the pages the first gave back. Output on console_io (and, when
- * start_info names a console ring, a line there too).
+ * the pages the first gave back; a third with time slices, where a
+ * process that never gives up the vCPU is preempted. Output on
+ * console_io (and, when start_info names a console ring, a line there).
  * One line per check: "pvproc: ok: ..." or "pvproc: FAIL: ...".
  */
 #include <public/sched.h>
@@ -30,20 +31,32 @@ const char guest_name[] = "pvproc";
 #define SLEEP_NS	(20 * NSEC_PER_MSEC)
 
 static volatile uint64_t kernel_secret = 0x5ec2e7;
+static uint64_t tsc_per_ms;	/* measured over the timer's sleep */
+
+static uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return (uint64_t)hi << 32 | lo;
+}
 
 static void check_timer(void)
 {
-	uint64_t t0, t1, t2;
+	uint64_t t0, t1, t2, c1, c2;
 	unsigned int before;
 
 	expect(timer_init() == 0, "timer: VIRQ_TIMER bound through the event helpers");
 	expect(timer_clock_running(), "timer: vCPU 0's time record is published (a scale factor)");
 	t0 = timer_now();
 	t1 = timer_now();
+	c1 = rdtsc();
 	expect(t0 && t1 >= t0, "timer: now() runs and never goes back");
 	before = timer_wakeups();
 	expect(timer_sleep(SLEEP_NS) == 0, "timer: a 20 ms sleep returns");
 	t2 = timer_now();
+	c2 = rdtsc();
+	tsc_per_ms = t2 - t1 >= NSEC_PER_MSEC ? (c2 - c1) / ((t2 - t1) / NSEC_PER_MSEC) : 0;
 	con_printf("pvproc: timer: slept %lu us\n", (t2 - t1) / 1000);
 	expect(t2 - t1 >= SLEEP_NS, "timer: at least 20 ms passed on now()");
 	expect(timer_wakeups() > before, "timer: the sleep woke on VIRQ_TIMER");
@@ -155,6 +168,36 @@ static void round_two(void)
 	       "proc: both taken apart");
 }
 
+/* Time slices: a spinner that never gives up the vCPU for SPIN_MS,
+ * started first, and a worker: with 5 ms slices the worker is switched
+ * to while the spinner spins and ends first. */
+#define SPIN_MS		400
+static void round_three(void)
+{
+	struct proc *sp, *w;
+
+	if (!tsc_per_ms) {
+		expect(0, "slices: the TSC's rate is known (the timer's sleep measured it)");
+		return;
+	}
+	sp = proc_create(user_spinner, SPIN_MS * tsc_per_ms);
+	w = worker();
+	expect(sp && w, "slices: a spinner and a worker");
+	if (!sp || !w)
+		return;
+	proc_set_slice(5 * NSEC_PER_MSEC);
+	expect(proc_run() == 0, "slices: both ran until none was left");
+	proc_set_slice(0);
+	con_printf("pvproc: slices: the spinner was preempted %u times, the worker %u\n",
+		   sp->preempted, w->preempted);
+	expect(sp->state == PROC_EXITED && sp->exit_code == 0 && w->state == PROC_EXITED &&
+	       w->exit_code == (long)w->pid, "slices: both exited normally");
+	expect(sp->preempted > 0 && w->end_seq < sp->end_seq,
+	       "slices: the spinner was preempted and the worker ended while it spun");
+	expect(proc_destroy(sp) == 0 && proc_destroy(w) == 0 && proc_pages_used() == 0,
+	       "slices: both taken apart");
+}
+
 int guest_main(const struct start_info *si)
 {
 	bool ring;
@@ -170,6 +213,7 @@ int guest_main(const struct start_info *si)
 	check_timer();
 	round_one();
 	round_two();
+	round_three();
 	con_printf("pvproc: %u failed\n", failures);
 	return failures ? SHUTDOWN_crash : SHUTDOWN_poweroff;
 }

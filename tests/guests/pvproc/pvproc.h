@@ -19,5 +19,6 @@ struct user_page {
 long user_worker(uint64_t rounds);
 long user_spy(uint64_t addr);
 long user_text_writer(uint64_t addr);
+long user_spinner(uint64_t ticks);
 
 #endif

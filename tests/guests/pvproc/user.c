@@ -61,3 +61,19 @@ PROC_USER_TEXT long user_text_writer(uint64_t addr)
 	*(volatile uint8_t *)addr = 0xc3;
 	return USER_BAD;
 }
+
+/* Spins without giving up the vCPU for `ticks` of the TSC, then exits
+ * with 0: only time slices let the others run meanwhile. */
+PROC_USER_TEXT long user_spinner(uint64_t ticks)
+{
+	uint32_t lo, hi;
+	uint64_t t0, t;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	t0 = (uint64_t)hi << 32 | lo;
+	do {
+		__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+		t = (uint64_t)hi << 32 | lo;
+	} while (t - t0 < ticks);
+	return 0;
+}
