@@ -1,6 +1,7 @@
 /* Time from the pvclock record, and sleeping on the one-shot timer
  * (timer.h). */
 #include <public/event_channel.h>
+#include "clock.h"
 #include "hypercall.h"
 #include "minios.h"
 #include "timer.h"
@@ -30,61 +31,26 @@ uint32_t timer_port(void)
 	return virq_port;
 }
 
-static uint64_t rdtsc(void)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return (uint64_t)hi << 32 | lo;
-}
-
-/* ticks scaled as Xen's pvclock does: shifted, then times mul / 2^32. */
-static uint64_t scale(uint64_t ticks, uint32_t mul, int8_t shift)
-{
-	if (shift < 0)
-		ticks >>= -shift;
-	else
-		ticks <<= shift;
-	return (uint64_t)(((unsigned __int128)ticks * mul) >> 32);
-}
-
-/* A consistent copy of vCPU 0's record: the version even and unchanged
- * around the read (the hypervisor makes it odd while it writes). */
-static int read_record(struct vcpu_time_info *t)
+/* vCPU 0's record (the clock's, clock.c); NULL before shared_info. */
+static const volatile struct vcpu_time_info *record(void)
 {
 	struct shared_info *s = shared_info_get();
-	volatile struct vcpu_time_info *r;
-	uint32_t v;
 
-	if (!s)
-		return -1;
-	r = &s->vcpu_info[0].time;
-	do {
-		v = r->version;
-		__atomic_thread_fence(__ATOMIC_ACQUIRE);
-		t->tsc_timestamp = r->tsc_timestamp;
-		t->system_time = r->system_time;
-		t->tsc_to_system_mul = r->tsc_to_system_mul;
-		t->tsc_shift = r->tsc_shift;
-		__atomic_thread_fence(__ATOMIC_ACQUIRE);
-	} while ((v & 1) || v != r->version);
-	return 0;
+	return s ? &s->vcpu_info[0].time : NULL;
 }
 
 bool timer_clock_running(void)
 {
-	struct vcpu_time_info t;
+	const volatile struct vcpu_time_info *t = record();
 
-	return !read_record(&t) && t.tsc_to_system_mul;
+	return t && t->tsc_to_system_mul;
 }
 
 uint64_t timer_now(void)
 {
-	struct vcpu_time_info t;
+	const volatile struct vcpu_time_info *t = record();
 
-	if (read_record(&t))
-		return 0;
-	return t.system_time + scale(rdtsc() - t.tsc_timestamp, t.tsc_to_system_mul, t.tsc_shift);
+	return t ? clock_read(t, NULL) : 0;
 }
 
 /* Events unmasked while it blocks (a caller in a callback that masked

@@ -1,8 +1,7 @@
 /*
  * minios: time and sleeping (timer.c). now() is the domain's system time
  * in ns as Xen's pvclock gives it: vCPU 0's vcpu_time_info in shared_info
- * (system_time + the TSC ticks since tsc_timestamp, scaled by
- * tsc_to_system_mul and tsc_shift). A sleep sets the one-shot timer
+ * read by clock_read() (clock.h). A sleep sets the one-shot timer
  * (set_timer_op) to the deadline and blocks (SCHEDOP_block) until
  * VIRQ_TIMER, bound through the event helpers, has come and now() has
  * reached it. Needs shared_info_map() and events_init() first.
