@@ -1340,7 +1340,8 @@ check "the neighbours finished untouched: pvptwork's checksum is the HVM ptwork'
 # in guest user mode, back through SYSCALL, switched on each yield; a
 # spy reading another process's page and a reader of the kernel's data
 # are killed by their #PF and the others go on; all taken apart and a
-# second round run in the pages given back; a third with time slices.
+# second round run in the pages given back (a process writing its code or
+# calling the hypercall page killed too); a third with time slices.
 proc_checks() {
 	local d=$1 mode=$2
 	check "$mode: the timer: VIRQ_TIMER bound, now() runs, a 20 ms sleep lasts 20 ms and wakes on the VIRQ" \
@@ -1352,7 +1353,7 @@ proc_checks() {
 		eval 'guest_said '$d' "pvproc: ok: proc: two workers created, each with a private page of its own" &&
 		      guest_said '$d' "pvproc: hello from process 1, in user mode" &&
 		      guest_said '$d' "pvproc: hello from process 2, in user mode"'
-	check "$mode: the workers ran turn about across yields, each finding its own data at the same address" \
+	check "$mode: the workers ran turn about across yields, each finding its own data at the same address (and SYSCALL was never a hypercall)" \
 		eval 'guest_said '$d' "pvproc: ok: proc: both workers exited with their pid (every step of theirs passed)" &&
 		      guest_said '$d' "pvproc: ok: proc: each yield switched processes (the workers ran turn about)"'
 	check "$mode: isolation: another process's page and the kernel's data are not in a process's space (#PF, killed, the rest go on)" \
@@ -1363,7 +1364,9 @@ proc_checks() {
 		eval 'guest_said '$d' "pvproc: ok: proc: all four taken apart (L4s unpinned, tables writable again), every page back" &&
 		      guest_said '$d' "pvproc: ok: proc: a second round in the pages the first gave back" &&
 		      guest_said '$d' "pvproc: ok: proc: its worker exited with its pid" &&
-		      guest_said '$d' "pvproc: ok: proc: a process writing its own code: #PF (present, write, user), killed"'
+		      guest_said '$d' "pvproc: ok: proc: a process writing its own code: #PF (present, write, user), killed" &&
+		      guest_said '$d' "pvproc: ok: proc: a process calling the hypercall page: #PF (fetch, not present in its space), killed" &&
+		      guest_said '$d' "pvproc: ok: proc: all three taken apart"'
 	check "$mode: time slices: a process that never gives up the vCPU is preempted, a worker ends while it spins" \
 		eval 'guest_said '$d' "pvproc: ok: slices: both exited normally" &&
 		      guest_said '$d' "pvproc: ok: slices: the spinner was preempted and the worker ended while it spun"'

@@ -7,8 +7,9 @@
  * data word every process has at the same address across yields, read
  * their private page and sleep; a spy that reads a worker's private page
  * (not mapped in its space: #PF, killed, the others go on); one that
- * reads the kernel's data and one that writes its own code (both
- * killed). Then every process is taken apart and a second round runs in
+ * reads the kernel's data, one that writes its own code and one that
+ * calls the hypercall page (all killed); a SYSCALL from user mode is
+ * the kernel's, never a hypercall. Then every process is taken apart and a second round runs in
  * the pages the first gave back; a third with time slices, where a
  * process that never gives up the vCPU is preempted. Output on
  * console_io (and, when start_info names a console ring, a line there).
@@ -70,9 +71,9 @@ static void fill_page(struct proc *p, uint64_t private_val)
 	up->private_val = private_val;
 }
 
-static struct proc *worker(void)
+static struct proc *worker(uint64_t rounds)
 {
-	struct proc *p = proc_create(user_worker, ROUNDS);
+	struct proc *p = proc_create(user_worker, rounds);
 	uint64_t *priv;
 
 	if (!p)
@@ -104,7 +105,7 @@ static bool interleaved(const struct proc *a, const struct proc *b)
 
 static void round_one(void)
 {
-	struct proc *w1 = worker(), *w2 = worker(), *spy, *kr;
+	struct proc *w1 = worker(ROUNDS), *w2 = worker(ROUNDS), *spy, *kr;
 	unsigned int used;
 	long rc;
 
@@ -143,24 +144,30 @@ static void round_one(void)
 
 static void round_two(void)
 {
-	struct proc *w = worker(), *tw;
+	uint64_t hc = (uint64_t)(uintptr_t)hypercall_page + __HYPERVISOR_sched_op * 32;
+	struct proc *w = worker(ROUNDS), *tw, *hp;
 
 	tw = proc_create(user_text_writer, (uint64_t)(uintptr_t)user_worker);
-	expect(w && tw, "proc: a second round in the pages the first gave back");
-	if (!w || !tw)
+	hp = proc_create(user_hypercaller, hc);
+	expect(w && tw && hp, "proc: a second round in the pages the first gave back");
+	if (!w || !tw || !hp)
 		return;
 	expect(proc_run() == 0 && w->state == PROC_EXITED && w->exit_code == (long)w->pid,
 	       "proc: its worker exited with its pid");
 	expect(killed_by_pf(tw, (uint64_t)(uintptr_t)user_worker, 7),
 	       "proc: a process writing its own code: #PF (present, write, user), killed");
-	expect(proc_destroy(w) == 0 && proc_destroy(tw) == 0 && proc_pages_used() == 0,
-	       "proc: both taken apart");
+	expect(killed_by_pf(hp, hc, 4) && (hp->fault_error & 0x10),
+	       "proc: a process calling the hypercall page: #PF (fetch, not present in its space), killed");
+	expect(proc_destroy(w) == 0 && proc_destroy(tw) == 0 && proc_destroy(hp) == 0 &&
+	       proc_pages_used() == 0, "proc: all three taken apart");
 }
 
 /* Time slices: a spinner that never gives up the vCPU for SPIN_MS,
- * started first, and a worker: with 5 ms slices the worker is switched
- * to while the spinner spins and ends first. */
-#define SPIN_MS		400
+ * started first, and a worker of one round (it needs the vCPU about
+ * four times: QEMU's timers can be tens of ms late under load): with
+ * 5 ms slices the worker is switched to while the spinner spins and
+ * ends first. */
+#define SPIN_MS		1000
 static void round_three(void)
 {
 	uint64_t tsc_per_ms = clock_tsc_khz();
@@ -168,7 +175,7 @@ static void round_three(void)
 
 	expect(tsc_per_ms, "slices: the TSC's rate from Xen's time leaf");
 	sp = proc_create(user_spinner, SPIN_MS * tsc_per_ms);
-	w = worker();
+	w = worker(1);
 	expect(sp && w, "slices: a spinner and a worker");
 	if (!sp || !w)
 		return;

@@ -20,5 +20,6 @@ long user_worker(uint64_t rounds);
 long user_spy(uint64_t addr);
 long user_text_writer(uint64_t addr);
 long user_spinner(uint64_t ticks);
+long user_hypercaller(uint64_t addr);
 
 #endif

@@ -4,6 +4,7 @@
  * but their registers, stack and pages (no kernel function, no .rodata:
  * not mapped for them) and reach the kernel only through SYSCALL.
  */
+#include <public/sched.h>
 #include "proc.h"
 #include "pvproc.h"
 
@@ -32,6 +33,10 @@ PROC_USER_TEXT long user_worker(uint64_t rounds)
 		usys(SYS_exit, USER_BAD + 1, 0);
 	if (usys(SYS_write, up->kernel_addr, 8) != SYS_EFAULT)
 		usys(SYS_exit, USER_BAD + 2, 0);
+	/* SYSCALL in user mode is never a hypercall: sched_op(shutdown)
+	 * reaches the kernel's callback, which knows no call 29. */
+	if (usys(__HYPERVISOR_sched_op, SCHEDOP_shutdown, PROC_DATA_VA) != -38)
+		usys(SYS_exit, USER_BAD + 6, 0);
 	for (uint64_t i = 0; i < rounds; i++) {
 		word[0] = (uint64_t)pid * 1000 + i;
 		usys(SYS_yield, 0, 0);
@@ -76,4 +81,12 @@ PROC_USER_TEXT long user_spinner(uint64_t ticks)
 		t = (uint64_t)hi << 32 | lo;
 	} while (t - t0 < ticks);
 	return 0;
+}
+
+/* Calls into the hypercall page at the address the kernel uses: not
+ * mapped in its space (an instruction fetch #PF). */
+PROC_USER_TEXT long user_hypercaller(uint64_t addr)
+{
+	((void (*)(void))addr)();
+	return USER_BAD;
 }
