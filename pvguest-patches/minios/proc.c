@@ -161,11 +161,25 @@ static void on_fault(struct minios_regs *r)
 	switch_from(r);
 }
 
+/* Events stay masked from here until the iret into a process unmasks
+ * them (its RFLAGS.IF): the slice's VIRQ_TIMER may come while the
+ * kernel still switches, and must then be delivered in user mode, where
+ * on_upcall() sees it, not in kernel mode, where nothing would. (The
+ * syscall callback masks them itself; trap-table entries do not.) */
+static void mask_events(void)
+{
+	shared_info_get()->vcpu_info[0].evtchn_upcall_mask = 1;
+}
+
 /* An upcall in user mode (the event handler has collected the ports):
- * with time slices, VIRQ_TIMER after the slice's end switches. */
+ * with time slices, one after the slice's end switches, VIRQ_TIMER's
+ * or another's. */
 static int on_upcall(struct minios_regs *r)
 {
-	if (slice_ns && !events_wait(timer_port(), 0) && timer_now() >= slice_end) {
+	if (!slice_ns)
+		return 1;
+	events_forget(timer_port());	/* the slice's timer, if it was that */
+	if (timer_now() >= slice_end) {
 		cur->preempted++;
 		switch_from(r);
 	}
@@ -178,6 +192,7 @@ static int on_user_trap(struct minios_regs *r)
 {
 	if (!cur)
 		return 0;
+	mask_events();
 	if (r->vector == MINIOS_EVENT_VECTOR)
 		return on_upcall(r);
 	if (r->vector == MINIOS_SYSCALL_VECTOR)
@@ -197,6 +212,7 @@ int proc_run(void)
 	cur = NULL;
 	/* The first switch, as a trap would make it. */
 	memset(&first, 0, sizeof(first));
+	mask_events();
 	switch_from(&first);
 	if (cur)
 		minios_user_enter(&first, &kernel_sp);
