@@ -233,6 +233,15 @@ static inline unsigned int shadow_access_from_pf(uint32_t error_code, bool ac)
  * is written on error. */
 int shadow_pt_write(struct shadow_domain *d, uint64_t gpa, uint64_t value,
 		    unsigned int len);
+/* The same for a store computed from what the entry held (an emulated
+ * LOCK CMPXCHG, a read-modify-write, the other half of a 4-byte store):
+ * the 8 bytes at gpa (8-byte aligned) become value only if they are
+ * still expect, by one atomic compare-and-exchange, so an A/D update or
+ * another store made since is not lost. *found gets what they held (the
+ * store happened iff it equals expect; a mismatch is no error and
+ * changes nothing). Errors as shadow_pt_write's, -EINVAL if unaligned. */
+int shadow_pt_cmpxchg(struct shadow_domain *d, uint64_t gpa, uint64_t expect, uint64_t value,
+		      uint64_t *found);
 
 /* Guest INVLPG: drop the shadow leaf for va in the current root. */
 int shadow_invlpg(struct shadow_vcpu *v, uint64_t va);

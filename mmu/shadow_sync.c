@@ -50,8 +50,12 @@ static bool writable_self_map(struct shadow_domain *d, uint64_t gfn, uint64_t e)
 	       sh_page_find(d, gfn, 4, false, SH_KEY(SH_FMT_LONG, 0));
 }
 
-int shadow_pt_write(struct shadow_domain *d, uint64_t gpa, uint64_t value,
-		    unsigned int len)
+/* The store of shadow_pt_write, or with expect the compare-and-exchange
+ * of shadow_pt_cmpxchg: in that case the entry is replaced atomically
+ * (the guest's A/D updates by the walker are atomic too) and *found says
+ * what it held; a mismatch stores nothing and touches no shadow. */
+static int pt_store(struct shadow_domain *d, uint64_t gpa, uint64_t value, unsigned int len,
+		    const uint64_t *expect, uint64_t *found)
 {
 	uint64_t merged;
 	uint64_t gfn = gpa >> PAGE_SHIFT, *entry;
@@ -69,14 +73,21 @@ int shadow_pt_write(struct shadow_domain *d, uint64_t gpa, uint64_t value,
 	if (!page)
 		return -ENOENT;
 	entry = (uint64_t *)(page + idx * 8);
-	merged = *entry;
+	merged = expect ? *expect : *entry;
 	for (i = 0; i < len; i++)
 		((uint8_t *)&merged)[off + i] = (uint8_t)(value >> (8 * i));
 	if (writable_self_map(d, gfn, merged))
 		return -EACCES;
 	shadow_exec_revoke(d, p.mfn);
-	for (i = 0; i < len; i++)
-		((uint8_t *)entry)[off + i] = (uint8_t)(value >> (8 * i));
+	if (expect) {
+		*found = *expect;
+		if (!__atomic_compare_exchange_n(entry, found, merged, false, __ATOMIC_SEQ_CST,
+						 __ATOMIC_SEQ_CST))
+			return 0;
+	} else {
+		for (i = 0; i < len; i++)
+			((uint8_t *)entry)[off + i] = (uint8_t)(value >> (8 * i));
+	}
 	d->stats.pt_writes++;
 	for (level = 1; level <= 4; level++) {
 		struct sh_page *sp = sh_page_find(d, gfn, level, false, 0);
@@ -89,6 +100,26 @@ int shadow_pt_write(struct shadow_domain *d, uint64_t gpa, uint64_t value,
 		sh_pt_write_legacy(d, gfn, page, (unsigned int)(gpa & (PAGE_SIZE - 1)), len);
 	sh_flush_tlb(d);
 	return 0;
+}
+
+int shadow_pt_write(struct shadow_domain *d, uint64_t gpa, uint64_t value,
+		    unsigned int len)
+{
+	return pt_store(d, gpa, value, len, NULL, NULL);
+}
+
+int shadow_pt_cmpxchg(struct shadow_domain *d, uint64_t gpa, uint64_t expect, uint64_t value,
+		      uint64_t *found)
+{
+	uint64_t seen;
+	int err;
+
+	if (gpa & 7)
+		return -EINVAL;
+	err = pt_store(d, gpa, value, 8, &expect, &seen);
+	if (!err && found)
+		*found = seen;
+	return err;
 }
 
 int shadow_invlpg(struct shadow_vcpu *v, uint64_t va)

@@ -33,11 +33,14 @@ param_bool("test_fatal_hold", opt_test_fatal_hold);
  * (pv_enter_fault) that nothing a guest can do reaches under TCG. */
 static char opt_test_pv_bad_cs[32];
 param_string("test_pv_bad_cs", opt_test_pv_bad_cs);
-/* test_pv_ptwr_race=NAME: once, when PV domain NAME's trapped store
+/* test_pv_ptwr_race=NAME[,NAME...]: once for each PV domain named (up
+ * to four), when its trapped store (shared page tables or paging=shadow)
  * meets an entry with available bit 9 set, the entry's dirty bit is set
- * between the emulator's read and the commit, as another vCPU's MMU
- * could: the store must see it (a LOCK CMPXCHG then fails). */
-static char opt_test_pv_ptwr_race[32];
+ * between the emulator's read and the commit, as another vCPU's MMU or
+ * the engine's walk could: the store must see it (a LOCK CMPXCHG then
+ * fails). */
+#define RACE_NAMES	4
+static char opt_test_pv_ptwr_race[64];
 param_string("test_pv_ptwr_race", opt_test_pv_ptwr_race);
 
 void debug_exit_hook(void)
@@ -140,15 +143,36 @@ void test_hooks_pv_enter(const struct vcpu *v, struct cpu_regs *r)
 	}
 }
 
+/* The position of name in the comma-separated list, or -1. */
+static int list_index(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (int i = 0; *list; i++) {
+		const char *end = strchr(list, ',');
+		size_t len = end ? (size_t)(end - list) : strlen(list);
+
+		if (len == n && !strncmp(list, name, n))
+			return i;
+		if (!end)
+			break;
+		list = end + 1;
+	}
+	return -1;
+}
+
 void test_hooks_pv_ptwr(struct vcpu *v, uint64_t gpa, uint64_t seen)
 {
-	static bool fired;
+	static bool fired[RACE_NAMES];
 	uint64_t raced = seen | (1ULL << 6);
+	int i;
 
-	if (fired || !opt_test_pv_ptwr_race[0] || !(seen & (1ULL << 9)) ||
-	    strcmp(v->domain->name, opt_test_pv_ptwr_race))
+	if (!(seen & (1ULL << 9)))
 		return;
-	fired = true;
+	i = list_index(opt_test_pv_ptwr_race, v->domain->name);
+	if (i < 0 || i >= RACE_NAMES || fired[i])
+		return;
+	fired[i] = true;
 	if (!copy_to_gpa_raw(v->domain, gpa & ~7ULL, &raced, sizeof(raced)))
 		pr_info("test: d%u's page-table entry at %#llx dirtied under its store\n",
 			v->domain->id, (unsigned long long)(gpa & ~7ULL));

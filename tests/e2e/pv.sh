@@ -1151,10 +1151,10 @@ scenario_end "$s"
 # hypervisor's slots and frames beyond RAM are attacks; neighbours run on.
 s=pv-ptattack
 m=$(pv_module pt pvptattack 16M -- race)
-m+=$(pv_module ptx pvptattack 16M paging=shadow)
+m+=$(pv_module ptx pvptattack 16M paging=shadow -- race)
 m+=$(pv_module pn pvhello 16M -- status=0)
 m+=$(module nb hello nested 8M status=0)
-boot "$s" "$HVM_ELF" "$HVM_CMDLINE test_pv_ptwr_race=pt" "$m"
+boot "$s" "$HVM_ELF" "$HVM_CMDLINE test_pv_ptwr_race=pt,ptx" "$m"
 check "QEMU powered off (33)" rc_is 33
 check "harmless stores of every width go through writable page tables (4-byte, cmpxchg, cmpxchg8b)" \
 	eval 'guest_said pt "pvptattack: ok: harmless: its data page read-only | 4-byte store of the low half: taken" &&
@@ -1238,6 +1238,10 @@ check "translated: stores into the hypervisor's L4 slots #PF; a frame beyond RAM
 	      guest_said ptx "pvptattack: ok: translated: the page behind it | written: #PF" &&
 	      guest_said ptx "pvptattack: ok: translated: its L1 entry back | lock cmpxchg8b: taken" &&
 	      guest_said ptx "pvptattack: ok: translated: 16 bytes into its L1 | lock cmpxchg16b: #PF"'
+check "translated: an entry dirtied between the emulator's read and its commit through the engine: the LOCK CMPXCHG fails, the bit survives" \
+	eval '[ "$(log_count "^test: d[0-9]+.s page-table entry at 0x[0-9a-f]+ dirtied under its store$")" = 2 ] &&
+	      guest_said ptx "pvptattack: ok: race: dirtied between the emulator'"'"'s read and commit | lock cmpxchg: fails, RAX = the dirty entry, the bit kept" &&
+	      guest_said ptx "pvptattack: ok: race: its entry | 8-byte store: back"'
 check "translated: no check failed, it powers off" \
 	eval 'guest_silent_re ptx "^pvptattack: FAIL" && guest_said ptx "pvptattack: 0 failed" &&
 	      stopped_with ptx poweroff'

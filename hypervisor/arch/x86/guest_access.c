@@ -129,6 +129,17 @@ int cmpxchg_gpa_u32(struct domain *d, uint64_t gpa, uint32_t *old, uint32_t new)
 					   __ATOMIC_SEQ_CST) ? 0 : -EAGAIN;
 }
 
+int cmpxchg_gpa_u64(struct domain *d, uint64_t gpa, uint64_t *old, uint64_t new)
+{
+	uint64_t *p;
+
+	if ((gpa & 7) || !domain_owns_gpa_range(d, gpa, sizeof(*p)))
+		return -EFAULT;
+	p = phys_to_virt(domain_gpa_to_maddr(d, gpa));
+	return __atomic_compare_exchange_n(p, old, new, false, __ATOMIC_SEQ_CST,
+					   __ATOMIC_SEQ_CST) ? 0 : -EAGAIN;
+}
+
 static uint64_t *map_guest_table(void *ctx, uint64_t gpa)
 {
 	struct domain *d = ctx;

@@ -77,6 +77,12 @@ int gpa_test_bit(struct domain *d, uint64_t gpa, unsigned int bit);
  * there and new is now, -EAGAIN with the word found in *old, -EFAULT.
  * Plain to the paging mode: for words that are no page-table entries. */
 int cmpxchg_gpa_u32(struct domain *d, uint64_t gpa, uint32_t *old, uint32_t new);
+/* The same for the aligned 64-bit word at gpa, for a page-table entry
+ * whose new value was computed from *old (an emulated store) and which
+ * the guest's tables do not make a shadowed page table: an A/D update
+ * or another store made since must not be lost. Plain to the paging
+ * mode: the caller keeps its shadows in step (pv_shadow.c). */
+int cmpxchg_gpa_u64(struct domain *d, uint64_t gpa, uint64_t *old, uint64_t new);
 
 /* The plain write under them (src NULL: zeros), for a paging mode's
  * write_gpa hook only. */

@@ -21,7 +21,9 @@
  * finish. One line per check ("pvptattack: ok: ..." / "FAIL: ...").
  * paging=shadow (translated) has no page-table types to attack: stores
  * into the hypervisor's L4 slots are refused (#PF), a frame beyond its
- * RAM in an entry is its own #PF at the access (docs/pv.md).
+ * RAM in an entry is its own #PF at the access (docs/pv.md). With option
+ * race, in either mode, a store computed from an entry that changed
+ * before its commit is not committed (check_race).
  */
 #include <stdbool.h>
 #include <public/errno.h>
@@ -634,6 +636,8 @@ static void attack_translated(void)
 	check_rc(hypercall3(__HYPERVISOR_update_va_mapping, (uint64_t)t.e & ~0xfffULL,
 			    ((uint64_t)t.e & ~0xfffULL) | DATA_FLAGS, UVMF_INVLPG), 0,
 		 "translated: its L1 mapped writable (its business)", "update_va_mapping", "0");
+	if (guest_option("race"))
+		check_race(&t);	/* committed through the engine, compared as well */
 	check(st4(t.e, 1, (c | (1ULL << 45)) >> 32) == ~0ULL && *t.e == (c | (1ULL << 45)),
 	      "translated: its L1 naming a frame beyond its RAM", "4-byte store of the high half",
 	      "taken (its memory)");

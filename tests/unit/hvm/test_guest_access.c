@@ -351,6 +351,35 @@ static bool ram_all(uint8_t v)
 	return true;
 }
 
+/* The compare-and-exchange of an entry: stored only over what the caller
+ * computed from (what is there otherwise comes back), plain to the
+ * paging mode, refused unaligned or outside RAM with nothing written. */
+static void test_gpa_cmpxchg_u64(void **s)
+{
+	uint64_t gpa = EXTENT_SIZE + 0x2008, now = 0x63, old;
+	uint32_t w = 0;
+
+	(void)s;
+	dom.write_gpa = recording_write_gpa;
+	memcpy(host(gpa), &now, 8);
+	old = 0x23;		/* computed before bit 6 came */
+	assert_int_equal(cmpxchg_gpa_u64(&dom, gpa, &old, 0x21), -EAGAIN);
+	assert_int_equal(old, 0x63);
+	memcpy(&now, host(gpa), 8);
+	assert_int_equal(now, 0x63);
+	assert_int_equal(cmpxchg_gpa_u64(&dom, gpa, &old, 0x8000000000000061ULL), 0);
+	memcpy(&now, host(gpa), 8);
+	assert_int_equal(now, 0x8000000000000061ULL);
+	old = now;
+	assert_int_equal(cmpxchg_gpa_u64(&dom, gpa + 4, &old, 0), -EFAULT);
+	assert_int_equal(cmpxchg_gpa_u64(&dom, MEM_BYTES, &old, 0), -EFAULT);
+	assert_int_equal(cmpxchg_gpa_u64(&dom, ~0ULL - 7, &old, 0), -EFAULT);
+	assert_int_equal(cmpxchg_gpa_u32(&dom, gpa + 2, &w, 1), -EFAULT);
+	memcpy(&now, host(gpa), 8);
+	assert_int_equal(now, 0x8000000000000061ULL);
+	assert_int_equal(hook.calls, 0);
+}
+
 /* Ranges that start in RAM and end past it, or whose end wraps past
  * 2^64 (back into RAM): refused whole, nothing read or written. */
 static void test_gpa_edges_touch_nothing(void **s)
@@ -529,6 +558,7 @@ int main(void)
 		T(test_reported_maxphyaddr),
 		T(test_smap_and_ac),
 		T(test_2level_paging_walked),
+		T(test_gpa_cmpxchg_u64),
 		T(test_gpa_edges_touch_nothing),
 		T(test_gva_second_page_checked),
 		T(test_identity_holes_refused),

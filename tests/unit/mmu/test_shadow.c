@@ -335,6 +335,41 @@ static void test_pt_write_partial_and_bad(void **state)
 	assert_int_equal(*genv_ptr(E, gpa) & 0xff00, 0xff00);
 }
 
+/* A store computed from what the entry held is committed only if the
+ * entry still holds that: an A/D update or another store in between is
+ * kept, and the shadow follows only a store that happened. */
+static void test_pt_cmpxchg(void **state)
+{
+	uint64_t gpa, c, found = 0;
+
+	(void)state;
+	genv_new_space(E);
+	ptb_map(&E->b, UVA, DATA, 1, URW, URW);
+	genv_expect_fixed(E, UVA, W | U, DATA);
+	gpa = genv_entry_gpa(E, UVA, 1);
+	c = *genv_ptr(E, gpa);
+	assert_true(c & PTE_D);
+	/* Computed from the entry before its dirty bit: nothing stored. */
+	assert_int_equal(shadow_pt_cmpxchg(E->d, gpa, c & ~PTE_D, c & ~PTE_W, &found), 0);
+	assert_int_equal(found, c);
+	assert_int_equal(*genv_ptr(E, gpa), c);
+	assert_true(genv_hw_allows(E, UVA, W | U));
+	assert_int_equal(counters().pt_writes, 0);
+	/* From the entry as it is: stored, and the shadow loses W at once. */
+	assert_int_equal(shadow_pt_cmpxchg(E->d, gpa, c, c & ~PTE_W, &found), 0);
+	assert_int_equal(found, c);
+	assert_int_equal(*genv_ptr(E, gpa), c & ~PTE_W);
+	assert_false(genv_hw_allows(E, UVA, W | U));
+	genv_expect_inject(E, UVA, W | U, MMU_PF_P | MMU_PF_W | MMU_PF_U);
+	assert_int_equal(counters().pt_writes, 1);
+	/* Whole aligned entries only; the same refusals as a plain store. */
+	assert_int_equal(shadow_pt_cmpxchg(E->d, gpa + 4, 0, 0, &found), -EINVAL);
+	assert_int_equal(shadow_pt_cmpxchg(E->d, 4000ULL << 12, 0, 0, &found), -ENOENT);
+	assert_int_equal(shadow_pt_cmpxchg(NULL, gpa, 0, 0, &found), -EINVAL);
+	assert_int_equal(*genv_ptr(E, gpa), c & ~PTE_W);
+	audit_ok();
+}
+
 /* ---- φ ---- */
 
 static void test_cached_root_switch_rebuilds_nothing(void **state)
@@ -1211,6 +1246,7 @@ int main(void)
 		T(test_new_page_table_loses_writable_mappings),
 		T(test_pt_write_updates_shadow), T(test_pt_write_upper_level),
 		T(test_pt_write_partial_and_bad),
+		T(test_pt_cmpxchg),
 		T(test_cached_root_switch_rebuilds_nothing), T(test_pcid_roots_share_shadows),
 		T(test_root_eviction_lru),
 		T(test_shared_tables_share_shadows),

@@ -389,13 +389,41 @@ bool pv_shadow_sync_root(struct vcpu *v)
  * stays on the CPU from the fault to its verdict). */
 static int store_err[MAX_CPUS];
 
+/* An emulated store's 8 bytes replace `seen` by compare-and-exchange,
+ * as on shared page tables (pv_ptwr.c): the value was computed (a LOCK
+ * CMPXCHG's compare, an RMW, the rest of a narrower store) from what the
+ * entry held when the emulator read it, and another vCPU's store or an
+ * A/D update by a walk since must not be lost. Through the engine when
+ * the frame is a shadowed table (its shadows follow only a store that
+ * happened), else on the frame itself. -EAGAIN: changed under it, the
+ * guest runs the instruction again. */
+static int cmpxchg_gpa(struct domain *d, uint64_t gpa, uint64_t seen, uint64_t new)
+{
+	uint64_t f = spin_lock_irqsave(&d->paging_lock), now = seen;
+	int err;
+
+	if (shadow_gfn_is_tracked(d->pv->shadow, gpa >> PAGE_SHIFT))
+		err = shadow_pt_cmpxchg(d->pv->shadow, gpa, seen, new, &now);
+	else if (d->pv->spt.wx && shadow_mfn_exec_ok(d->pv->shadow,
+						     domain_gpa_to_maddr(d, gpa) >> PAGE_SHIFT))
+		err = -EPERM;
+	else
+		err = cmpxchg_gpa_u64(d, gpa, &now, new);
+	spin_unlock_irqrestore(&d->paging_lock, f);
+	if (err == -EAGAIN || (!err && now != seen))
+		return -EAGAIN;
+	return err;
+}
+
 static int commit_store(struct vcpu *v, uint64_t gpa, uint64_t val, unsigned int len,
 			uint64_t seen)
 {
-	int err = store_gpa(v->domain, gpa, val, len);
+	unsigned int shift = (unsigned int)(gpa & 7) * 8;
+	uint64_t mask = len == 8 ? ~0ULL : ((1ULL << (len * 8)) - 1) << shift;
+	int err = cmpxchg_gpa(v->domain, gpa & ~7ULL, seen,
+			      (seen & ~mask) | ((val << shift) & mask));
 
-	(void)seen;	/* the engine stores as told (not compared: see pv_ptwr.c) */
-	store_err[smp_processor_id()] = err;
+	store_err[smp_processor_id()] = err == -EAGAIN ? 0 : err;
 	return err;
 }
 
