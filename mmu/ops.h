@@ -36,6 +36,12 @@ struct mmu_ops {
 	/* Optional: shadow entries were removed or made stricter; flush the
 	 * TLBs that may hold them before the guest runs again. */
 	void (*flush_tlb)(void *ctx);
+	/* Optional: may guest frame gfn be one of the guest's page tables
+	 * now? false: a walk through it is a p2m fault, as through a
+	 * read-only frame, and no shadow of it is made (PV: a frame another
+	 * domain may write through a grant mapping, which the engine would
+	 * not see). NULL: every frame may. */
+	bool (*may_be_table)(void *ctx, uint64_t gfn);
 };
 
 #endif

@@ -39,13 +39,15 @@
 
 /* A guest table is a frame the p2m gives writable: the walk writes A/D
  * into it, which a read-only frame (another domain's page granted
- * read-only) must not take; such a table is none (the p2m fault). */
+ * read-only) must not take; such a table is none (the p2m fault), and
+ * so is one the caller says may not be a table (ops.may_be_table). */
 static uint64_t *guest_table(void *ctx, uint64_t gpa)
 {
 	struct shadow_domain *d = ctx;
 	struct mmu_p2m p;
 
-	if (sh_p2m(d, gpa >> PAGE_SHIFT, &p) || !p.writable)
+	if (sh_p2m(d, gpa >> PAGE_SHIFT, &p) || !p.writable ||
+	    (d->ops.may_be_table && !d->ops.may_be_table(d->ops.ctx, gpa >> PAGE_SHIFT)))
 		return NULL;
 	return d->ops.map(d->ops.ctx, p.mfn << PAGE_SHIFT);
 }

@@ -79,8 +79,8 @@ int16_t grant_copy_one(struct domain *ld, struct gnttab_copy *op)
 	if (!rc)
 		rc = move_bytes(&src, &dst, op);
 	if (src.pinned)
-		grant_release(src.d, src.ref, true);
+		grant_release(src.d, src.ref, true, false);
 	if (dst.pinned)
-		grant_release(dst.d, dst.ref, false);
+		grant_release(dst.d, dst.ref, false, false);
 	return rc;
 }

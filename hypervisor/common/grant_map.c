@@ -163,9 +163,16 @@ int16_t grant_map_one(struct vcpu *v, struct gnttab_map_grant_ref *op)
 	if (rc)
 		return rc;
 	maddr = domain_gpa_to_maddr(rd, gfn << 12);
-	rc = map_frame(v, lgt, rd, (unsigned int)slot, gpa, maddr, op->flags);
+	/* Xen's type conflict: a frame the granter uses as a page table
+	 * takes no writable mapping (its writes would pass the granter's
+	 * shadows by). Asked after the mapping is counted, so that the
+	 * granter's paging, from then on, does not make it one either. */
+	if (!readonly && pv_grant_frame_is_table(rd, gfn))
+		rc = GNTST_general_error;
+	else
+		rc = map_frame(v, lgt, rd, (unsigned int)slot, gpa, maddr, op->flags);
 	if (rc) {
-		grant_release(rd, op->ref, readonly);
+		grant_release(rd, op->ref, readonly, true);
 		return rc;
 	}
 	lgt->map[slot] = (struct grant_maptrack){
@@ -184,7 +191,7 @@ static void release_slot(struct grant_maptrack *mt)
 	struct domain *rd = domain_by_id(mt->dom);
 
 	if (rd)
-		grant_release(rd, mt->ref, mt->flags & GNTMAP_readonly);
+		grant_release(rd, mt->ref, mt->flags & GNTMAP_readonly, true);
 	mt->flags = 0;
 }
 

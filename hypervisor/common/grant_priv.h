@@ -37,6 +37,7 @@ struct grant_table {
 	uint64_t pv_frame[GRANT_PV_FRAMES];	/* machine addresses, 0: none yet */
 	uint64_t pv_status[GRANT_PV_STATUS];	/* version 2 only */
 	int64_t npt_tables;	/* nested-table pages its mappings added */
+	uint32_t wmaps;		/* the sum of its active refs' wmap */
 	struct grant_active *active;	/* GRANT_ACTIVE_MAX: its refs in use */
 	struct grant_maptrack map[GRANT_MAPTRACK_MAX];
 };
@@ -61,12 +62,14 @@ unsigned int grant_nr_frames(struct domain *d);
 
 /* Under grant_lock. Pin rd's reference ref for use by domain user: on
  * GNTST_okay *gfn is the granted frame (rd's guest frame number, in its
- * RAM). Otherwise the GNTST_* code, nothing held. */
+ * RAM). Otherwise the GNTST_* code, nothing held. A writable use by a
+ * mapping (map, !readonly) is counted apart (wmap), for the granter's
+ * paging: such a frame must not become one of its page tables. */
 int grant_acquire(struct domain *rd, uint32_t ref, uint16_t user, bool readonly,
 		  bool map, uint64_t *gfn);
-/* Give back one use; the entry loses GTF_writing / GTF_reading as the
- * last such use goes. */
-void grant_release(struct domain *rd, uint32_t ref, bool readonly);
+/* Give back one use (map as it was acquired); the entry loses
+ * GTF_writing / GTF_reading as the last such use goes. */
+void grant_release(struct domain *rd, uint32_t ref, bool readonly, bool map);
 
 /* The domain a grant operation names: DOMID_SELF or one's own id is the
  * caller's; NULL if none (or dying). */

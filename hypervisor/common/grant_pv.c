@@ -142,6 +142,19 @@ bool grant_frame_writable(struct domain *d, uint64_t gfn)
 	return false;
 }
 
+bool grant_frame_mapped_writable(const struct domain *d, uint64_t gfn)
+{
+	const struct grant_table *gt = __atomic_load_n(&d->grant, __ATOMIC_ACQUIRE);
+
+	if (!gt || !__atomic_load_n(&gt->wmaps, __ATOMIC_SEQ_CST))
+		return false;
+	for (unsigned int i = 0; i < GRANT_ACTIVE_MAX; i++)
+		if (__atomic_load_n(&gt->active[i].wmap, __ATOMIC_SEQ_CST) &&
+		    __atomic_load_n(&gt->active[i].frame, __ATOMIC_RELAXED) == gfn)
+			return true;
+	return false;
+}
+
 /* The kept entries (Xen's GNTTAB_NR_RESERVED_ENTRIES) in version 1's
  * form, with their in-use bits. */
 static void save_reserved(const struct grant_table *gt, struct grant_entry_v1 *keep)

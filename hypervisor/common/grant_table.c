@@ -276,15 +276,22 @@ int grant_acquire(struct domain *rd, uint32_t ref, uint16_t user, bool readonly,
 		*a = (struct grant_active){ .ref = ref, .domid = user, .frame = frame };
 	}
 	grant_active_get(a, readonly);
+	if (map && !readonly) {
+		/* Seq-cst: the granter's paging reads these without the lock
+		 * and must see them before this mapper asks its paging (see
+		 * pv_grant_frame_is_table). */
+		__atomic_add_fetch(&a->wmap, 1, __ATOMIC_SEQ_CST);
+		__atomic_add_fetch(&rgt->wmaps, 1, __ATOMIC_SEQ_CST);
+	}
 	*gfn = a->frame;
 	if (!domain_owns_gpa_range(rd, *gfn << 12, 4096)) {
-		grant_release(rd, ref, readonly);
+		grant_release(rd, ref, readonly, map);
 		return GNTST_bad_page;
 	}
 	return GNTST_okay;
 }
 
-void grant_release(struct domain *rd, uint32_t ref, bool readonly)
+void grant_release(struct domain *rd, uint32_t ref, bool readonly, bool map)
 {
 	struct grant_table *rgt = grant_table_of(rd, false);
 	struct grant_active *a = rgt ? active_find(rgt, ref, false) : NULL;
@@ -293,6 +300,10 @@ void grant_release(struct domain *rd, uint32_t ref, bool readonly)
 
 	if (!a)
 		return;
+	if (map && !readonly && a->wmap) {
+		__atomic_sub_fetch(&a->wmap, 1, __ATOMIC_SEQ_CST);
+		__atomic_sub_fetch(&rgt->wmaps, 1, __ATOMIC_SEQ_CST);
+	}
 	clear = grant_active_put(a, readonly);
 	if (l.found)
 		clear_entry_flags(&l, clear);
@@ -334,7 +345,7 @@ static void release_own_mappings(struct domain *d)
 		if (mt->flags & GNTMAP_device_map)
 			pv_grant_release(d, mt->maddr, !(mt->flags & GNTMAP_readonly));
 		if (rd)
-			grant_release(rd, mt->ref, mt->flags & GNTMAP_readonly);
+			grant_release(rd, mt->ref, mt->flags & GNTMAP_readonly, true);
 		mt->flags = 0;
 	}
 }

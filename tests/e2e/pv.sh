@@ -806,8 +806,8 @@ check "exactly the three attackers crashed" eval '[ "$(log_count ": crashed: ")"
 scenario_end "$s"
 
 s=pv-shadow-pingpong
-m=$(pv_module srv pvpingpong 16M paging=shadow -- role=server peer=2 rounds=200)
-m+=$(pv_module cli pvpingpong 16M paging=shadow -- role=client peer=1 rounds=200)
+m=$(pv_module srv pvpingpong 16M paging=shadow -- role=server peer=2 rounds=200 ptgrant)
+m+=$(pv_module cli pvpingpong 16M paging=shadow -- role=client peer=1 rounds=200 ptgrant)
 boot "$s" "$HVM_ELF" "$HVM_CMDLINE" "$m"
 check "QEMU powered off (33)" rc_is 33
 check "translated: 200 round trips over an interdomain channel, each answered" \
@@ -838,6 +838,19 @@ check "translated: another domain's port and table used by the client: Xen's err
 	      guest_said cli "pvpingpong: ok: client: alloc_unbound in the server'"'"'s table: -EPERM" &&
 	      guest_said cli "pvpingpong: ok: client: binding the server'"'"'s port, already bound to it: -EINVAL" &&
 	      guest_said cli "pvpingpong: ok: client: send, close, bind_vcpu on a port free in its own table: -EINVAL"'
+check "translated: a writable grant mapping of the granter's L1 table: GNTST_general_error (Xen's type conflict); read-only it maps" \
+	eval 'guest_said srv "pvpingpong: ok: server: ptgrant: the L1 table mapping its shared page, found" &&
+	      guest_said cli "pvpingpong: ok: client: ptgrant: a writable mapping of the peer'"'"'s L1 table: GNTST_general_error" &&
+	      guest_said cli "pvpingpong: ok: client: ptgrant: read-only it maps, its entries seen, and unmaps"'
+check "translated: a page mapped writable through a grant is no page table of the granter's until unmapped (pin, base pointer -EINVAL; the walk through it #PF)" \
+	eval 'guest_said cli "pvpingpong: ok: client: ptgrant: a data page of the peer'"'"'s mapped writable" &&
+	      guest_said srv "pvpingpong: ok: server: ptgrant: a pin of its page the peer maps writable: -EINVAL" &&
+	      guest_said srv "pvpingpong: ok: server: ptgrant: that page as its user base pointer: -EINVAL" &&
+	      guest_said srv "pvpingpong: ok: server: ptgrant: that page linked as an L1 (mmu_update)" &&
+	      guest_said srv "pvpingpong: ok: server: ptgrant: a read through it while the peer maps it: #PF" &&
+	      guest_said cli "pvpingpong: ok: client: ptgrant: the server tried, the data page unmapped" &&
+	      guest_said srv "pvpingpong: ok: server: ptgrant: once the peer unmapped it, the same read reaches its shared page" &&
+	      guest_said srv "pvpingpong: ok: server: ptgrant: unlinked again"'
 check "translated: no check failed in either" \
 	eval 'guest_silent_re srv "^pvpingpong: FAIL" && guest_silent_re cli "^pvpingpong: FAIL"'
 check "both shut down normally" eval 'stopped_with srv poweroff && stopped_with cli poweroff'

@@ -89,6 +89,10 @@ void pv_grant_revoke_slot(struct domain *ld, unsigned int slot);
  * (every shadow and TLB entry of them goes). */
 bool pv_grant_frames_mapped(struct domain *d, uint64_t gfn, uint64_t n);
 void pv_grant_frames_gone(struct domain *d);
+/* Is d's frame gfn one of its page tables, so that Xen's type conflict
+ * refuses a writable grant mapping of it? Only a translated domain's
+ * are asked here (on shared page tables shared-pt's types refuse). */
+bool pv_grant_frame_is_table(struct domain *d, uint64_t gfn);
 
 /* One entry into the guest and the trap or SYSCALL that ends it; true
  * when that was a host interrupt (the caller looks at the time). */

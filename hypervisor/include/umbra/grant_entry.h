@@ -30,6 +30,8 @@ struct grant_active {
 	uint32_t ref;
 	uint16_t domid;
 	uint16_t rd, wr;
+	uint16_t wmap;		/* of wr, writable mappings (not copies): read
+				 * without the lock (grant_frame_mapped_writable) */
 	uint32_t frame;		/* the granter's guest frame number */
 };
 

@@ -40,6 +40,12 @@ uint64_t grant_frame_beyond_ram(const struct domain *d, uint64_t gfn, bool *writ
 /* Is d's frame gfn mapped writable through a grant (a host mapping or a
  * device hold, by any domain)? A translated PV domain's pin asks. */
 bool grant_frame_writable(struct domain *d, uint64_t gfn);
+/* The same for mappings only (a copy's use is not one), without the
+ * grant lock: for the domain's paging, which runs under its own lock
+ * and asks whether a frame may become one of its page tables (a frame
+ * another domain can write through a mapping may not). A mapping counts
+ * from before the mapper asks the granter's paging (grant_map.c). */
+bool grant_frame_mapped_writable(const struct domain *d, uint64_t gfn);
 
 /* fn(arg), unless a frame of d in [gfn, gfn + n) is in use through a
  * grant reference (-EBUSY): XENMEM_decrease_reservation's check, done

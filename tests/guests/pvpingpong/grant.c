@@ -36,7 +36,7 @@ static uint64_t pfn_of(const void *p)
 	return (uint64_t)(uintptr_t)p >> 12;	/* VIRT_BASE 0 */
 }
 
-static void grant(uint32_t ref, uint16_t domid, uint64_t mfn)
+void pp_grant(uint32_t ref, uint16_t domid, uint64_t mfn)
 {
 	volatile struct grant_entry_v1 *e = (volatile struct grant_entry_v1 *)table_page + ref;
 
@@ -100,8 +100,8 @@ struct pp_page *grant_server_setup(const struct start_info *si, domid_t peer)
 	pg->table_mfn = grant_server_frame();
 	pg->page_mfn = p2m[pfn_of(shared_page)];
 	memcpy(pg->msg, "granted by the server", 22);
-	grant(REF_SHARED, peer, p2m[pfn_of(shared_page)]);
-	grant(REF_OTHER, (domid_t)(peer + 40), p2m[pfn_of(table_page) + 1]);
+	pp_grant(REF_SHARED, peer, p2m[pfn_of(shared_page)]);
+	pp_grant(REF_OTHER, (domid_t)(peer + 40), p2m[pfn_of(table_page) + 1]);
 	return pg;
 }
 
@@ -126,7 +126,7 @@ void grant_server_check_released(void)
 	       "server: after the peer's unmap the grant is revoked");
 }
 
-static int16_t map(domid_t dom, uint32_t ref, void *at, uint32_t flags, grant_handle_t *h)
+int16_t pp_map(domid_t dom, uint32_t ref, void *at, uint32_t flags, grant_handle_t *h)
 {
 	struct gnttab_map_grant_ref op = { .host_addr = (uint64_t)(uintptr_t)at, .flags = flags,
 					   .ref = ref, .dom = dom };
@@ -167,15 +167,15 @@ static void hostile_maps(domid_t peer)
 {
 	grant_handle_t h;
 
-	expect(map(peer, 100000, map_page, GNTMAP_host_map, &h) == GNTST_bad_gntref,
+	expect(pp_map(peer, 100000, map_page, GNTMAP_host_map, &h) == GNTST_bad_gntref,
 	       "client: a ref out of range: GNTST_bad_gntref");
-	expect(map(peer, REF_OTHER, map_page, GNTMAP_host_map, &h) == GNTST_general_error,
+	expect(pp_map(peer, REF_OTHER, map_page, GNTMAP_host_map, &h) == GNTST_general_error,
 	       "client: a grant made to another domain: GNTST_general_error");
-	expect(map(peer, REF_EMPTY, map_page, GNTMAP_host_map, &h) == GNTST_general_error,
+	expect(pp_map(peer, REF_EMPTY, map_page, GNTMAP_host_map, &h) == GNTST_general_error,
 	       "client: an entry never granted: GNTST_general_error");
-	expect(map(DOMID_SELF, REF_SHARED, map_page, GNTMAP_host_map, &h) == GNTST_bad_domain,
+	expect(pp_map(DOMID_SELF, REF_SHARED, map_page, GNTMAP_host_map, &h) == GNTST_bad_domain,
 	       "client: DOMID_SELF as the granter: GNTST_bad_domain");
-	expect(map(peer, REF_SHARED, (void *)0xffff830000000000ULL, GNTMAP_host_map, &h) ==
+	expect(pp_map(peer, REF_SHARED, (void *)0xffff830000000000ULL, GNTMAP_host_map, &h) ==
 	       GNTST_general_error, "client: a host address in the hypervisor: GNTST_general_error");
 }
 
@@ -236,10 +236,10 @@ static void mixed_map(domid_t peer)
 	struct pp_page *pg = (struct pp_page *)map_page;
 	grant_handle_t h = 0;
 
-	expect(map(peer, REF_SHARED, map_page, GNTMAP_host_map, &h) == GNTST_general_error,
+	expect(pp_map(peer, REF_SHARED, map_page, GNTMAP_host_map, &h) == GNTST_general_error,
 	       "client: translated, a writable mapping of a shared-page-table peer's frame: "
 	       "GNTST_general_error");
-	expect(map(peer, REF_SHARED, map_page, GNTMAP_host_map | GNTMAP_readonly, &h) ==
+	expect(pp_map(peer, REF_SHARED, map_page, GNTMAP_host_map | GNTMAP_readonly, &h) ==
 	       GNTST_okay && !memcmp(pg->msg, "granted by the server", 22),
 	       "client: translated, read-only it maps and shows the server's bytes");
 	expect(unmap(map_page, h) == GNTST_okay, "client: translated, the read-only mapping unmapped");
@@ -256,10 +256,12 @@ struct pp_page *grant_client_map(domid_t peer)
 		mixed_map(peer);
 		return NULL;
 	}
-	st = map(peer, REF_SHARED, map_page, GNTMAP_host_map, &handle);
+	st = pp_map(peer, REF_SHARED, map_page, GNTMAP_host_map, &handle);
 	expect(st == GNTST_okay, "client: the peer's grant mapped over a page of its own");
 	if (st != GNTST_okay)
 		return NULL;
+	if (guest_option("ptgrant"))
+		ptgrant_client_map(peer);
 	expect(!memcmp(pg->msg, "granted by the server", 22),
 	       "client: the mapping shows the server's bytes");
 	/* Translated, the server's frame number is one of the client's own

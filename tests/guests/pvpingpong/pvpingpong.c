@@ -14,6 +14,9 @@
  *                                 (server shared, client translated):
  *                                 the client maps the grant read-only
  *                                 only and pings over the channel alone
+ *   ... ptgrant                   a translated pair: the server grants
+ *                                 one of its page tables and a page it
+ *                                 then tries to make one (ptgrant.c)
  *   ... hold                      after the rounds the server keeps its
  *                                 grant and the client its mapping, to
  *                                 see the server destroyed (hold.c)
@@ -46,6 +49,8 @@ static void server(const struct start_info *si, domid_t peer, unsigned int round
 
 	if (guest_option("peer_translated"))
 		pg = NULL;	/* granted, but the peer reads it only once */
+	if (pg && guest_option("ptgrant"))
+		ptgrant_server_setup(si, peer, pg);
 	struct evtchn_send send;
 	unsigned int answered = 0, right = 0;
 
@@ -69,6 +74,8 @@ static void server(const struct start_info *si, domid_t peer, unsigned int round
 	if (!pg)
 		return;
 	expect(right == rounds, "server: every ping arrived in the granted page, in order");
+	if (guest_option("ptgrant"))
+		ptgrant_server_mapped(pg);
 	if (guest_option("hold")) {
 		con_printf("pvpingpong: %u failed\n", failures);
 		hold_server();
@@ -76,6 +83,8 @@ static void server(const struct start_info *si, domid_t peer, unsigned int round
 	/* The peer's last event: it has unmapped the page. */
 	expect(!events_wait(au.port, WAIT_TRIES), "server: the peer says it unmapped");
 	grant_server_check_released();
+	if (guest_option("ptgrant"))
+		ptgrant_server_after(pg);
 }
 
 static void client(domid_t peer, unsigned int rounds)
@@ -122,6 +131,8 @@ static void client(domid_t peer, unsigned int rounds)
 		con_printf("pvpingpong: %u failed\n", failures);
 		hold_client(pg);
 	}
+	if (guest_option("ptgrant"))
+		ptgrant_client_unmap(pg);
 	grant_client_unmap();
 	evtchn_op(EVTCHNOP_send, &send);
 }

@@ -37,6 +37,8 @@ uint64_t genv_new_table(struct genv *e)
 	return gpa;
 }
 
+bool (*genv_may_be_table)(void *ctx, uint64_t gfn);
+
 struct genv *genv_create(const struct shadow_config *cfg)
 {
 	struct genv *e = calloc(1, sizeof(*e));
@@ -49,6 +51,7 @@ struct genv *genv_create(const struct shadow_config *cfg)
 	e->baseline_pages = e->hm->in_use;
 	e->next_table_gfn = GENV_TABLE_GFN;
 	e->b = (struct ptb){ .ptr = ptb_ptr, .alloc = ptb_alloc, .ctx = e };
+	e->hm->ops.may_be_table = genv_may_be_table;
 	e->d = shadow_domain_create(&e->hm->ops, cfg, &err);
 	assert_non_null(e->d);
 	assert_int_equal(err, 0);

@@ -5,6 +5,7 @@
 #ifndef TESTS_MMU_GUEST_ENV_H
 #define TESTS_MMU_GUEST_ENV_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "mmu/shadow.h"
@@ -37,6 +38,8 @@ struct gaccess {
 };
 
 struct genv *genv_create(const struct shadow_config *cfg);
+/* Set before genv_create: the domain's ops.may_be_table (NULL: none). */
+extern bool (*genv_may_be_table)(void *ctx, uint64_t gfn);
 void genv_destroy(struct genv *e);	/* checks that every page came back */
 
 uint64_t genv_new_table(struct genv *e);	/* gpa of a zeroed guest frame */

@@ -788,6 +788,39 @@ static void recreate(const struct shadow_config *cfg, void **state)
 	*state = E;
 }
 
+/* ops.may_be_table: a frame the caller says may not be a table now (PV:
+ * another domain maps it writable through a grant) is none to a walk, a
+ * p2m fault, and gets no shadow; allowed again, the same access fills. */
+static uint64_t refused_gfn;
+
+static bool table_refused(void *ctx, uint64_t gfn)
+{
+	(void)ctx;
+	return gfn != refused_gfn;
+}
+
+static void test_may_be_table(void **state)
+{
+	struct gaccess a;
+	uint64_t l1;
+
+	genv_may_be_table = table_refused;
+	recreate(NULL, state);
+	genv_may_be_table = NULL;
+	genv_new_space(E);
+	ptb_map(&E->b, UVA, DATA, 1, URW, URW);
+	l1 = genv_entry_gpa(E, UVA, 1) >> 12;
+	refused_gfn = l1;
+	a = genv_acc(E, UVA, R | U);
+	assert_int_equal(a.action, SHADOW_P2M_FAULT);
+	assert_false(shadow_gfn_is_tracked(E->d, l1));
+	assert_false(genv_hw_allows(E, UVA, R | U));
+	refused_gfn = ~0ULL;
+	genv_expect_fixed(E, UVA, R | U, DATA);
+	assert_true(shadow_gfn_is_tracked(E->d, l1));
+	audit_ok();
+}
+
 /* The guest kernel runs in ring 3: its supervisor entries count as user,
  * every shadow entry carries U, R/W and NX still count. */
 static void test_force_user(void **state)
@@ -1247,6 +1280,7 @@ int main(void)
 		T(test_pt_write_updates_shadow), T(test_pt_write_upper_level),
 		T(test_pt_write_partial_and_bad),
 		T(test_pt_cmpxchg),
+		T(test_may_be_table),
 		T(test_cached_root_switch_rebuilds_nothing), T(test_pcid_roots_share_shadows),
 		T(test_root_eviction_lru),
 		T(test_shared_tables_share_shadows),

@@ -170,3 +170,26 @@ void pv_grant_frames_gone(struct domain *d)
 {
 	pv_shadow_p2m_changed(d);
 }
+
+/* Under the grant lock, after the writable mapping is counted: a table
+ * the engine shadows, or a base pointer of one of its vCPUs (whose
+ * shadow root may have been recycled), is one of its page tables now.
+ * From the count on the engine makes no new table of the frame
+ * (pv_shadow.c's may_be_table), so the answer stays true. A frame its
+ * tables link but the engine has not shadowed yet (or dropped) is not
+ * seen: the granter's walk through it faults instead. */
+bool pv_grant_frame_is_table(struct domain *d, uint64_t gfn)
+{
+	if (!pv_translated(d))
+		return false;
+	if (pv_shadow_is_pt(d, gfn))
+		return true;
+	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+		const struct vcpu *v = d->vcpus[i];
+
+		if (v && (v->pv.guest_cr3 >> PAGE_SHIFT == gfn ||
+			  v->pv.guest_user_cr3 >> PAGE_SHIFT == gfn))
+			return true;
+	}
+	return false;
+}

@@ -173,6 +173,14 @@ static void domain_flush(void *ctx)
 	pv_flush_domain(ctx);
 }
 
+/* Xen's type conflict the other way round: a frame another domain maps
+ * writable through a grant (host or device) does not become a page
+ * table while it does; the walk through it is the guest's #PF. */
+static bool may_be_table(void *ctx, uint64_t gfn)
+{
+	return !grant_frame_mapped_writable(ctx, gfn);
+}
+
 /* A store into a frame that may be a shadowed page table. Not into a
  * W^X domain's page that may run (-EPERM, as shared-pt's executable
  * type refuses it): the engine would not see it, and the scan would
@@ -262,7 +270,7 @@ int pv_shadow_init(struct domain *d)
 	struct shadow_config cfg = shadow_cfg(d->shadow_pool_pages);
 	struct mmu_ops ops = {
 		.ctx = d, .alloc_page = pool_alloc, .free_page = pool_free, .map = direct_map,
-		.p2m = shadow_p2m, .flush_tlb = domain_flush,
+		.p2m = shadow_p2m, .flush_tlb = domain_flush, .may_be_table = may_be_table,
 	};
 	int err = 0;
 
@@ -334,9 +342,12 @@ static int switch_root(struct vcpu *v, uint64_t gpa)
 	return 0;
 }
 
+/* A base pointer: a page of its RAM that no grant maps writable (the
+ * type a base pointer takes, refused by Xen as by may_be_table). */
 static bool frame_ok(const struct domain *d, uint64_t gpa)
 {
-	return !(gpa & (PAGE_SIZE - 1)) && domain_gpa_to_maddr(d, gpa);
+	return !(gpa & (PAGE_SIZE - 1)) && domain_gpa_to_maddr(d, gpa) &&
+	       !grant_frame_mapped_writable(d, gpa >> PAGE_SHIFT);
 }
 
 /* The vCPU's guest (kernel) L4 is the frame at gpa: its shadow root
