@@ -10,7 +10,8 @@
 # mapped again), the granter's memory comes back, and a domain created
 # next (pvvictim.cfg, told the granted frame) fills its memory with a
 # pattern and finds it unchanged while the mapper keeps storing. The
-# mapper on shared page tables first, then in paging=shadow.
+# mapper on shared page tables first, then in paging=shadow; then an HVM
+# (PVH) mapper of a PV granter in either mode (hround).
 set -u
 cd "$(dirname "$0")/../.."
 . tests/e2e/lib.sh
@@ -120,8 +121,78 @@ round() { # PAGING SFX
 	check "$p: free memory back to its start ($free0 MiB, now ${free_e:-?})" test "${free_e:-x}" = "$free0"
 }
 
+# The same with an HVM (PVH) mapper, the grant guest's role=pvmapper
+# (hvmpvmapper.cfg): the PV granter (rounds=0: no pings) on shared page
+# tables, which an HVM mapper may map read-only only, then translated,
+# mapped writable and stored to (by a mapper on nested paging, then on
+# shadow paging). The granter's destruction takes the
+# mapping out of the mapper's nested tables before its memory goes: its
+# reads are all-ones, its handle is gone, it runs on storing and reading
+# there, and a victim created next finds its memory unchanged.
+gsaid() { # NAME WHAT SECS
+	com2_wait "^\\(d[0-9]+ $1\\) grant: $2" "$3"
+}
+hround() { # PAGING SFX MAPPER_PAGING
+	local p=$1 g=pvgranter$2 m=hvmpvmapper$2 v=pvvictim$2 mp=$3 free0 free_g free_a free_b free_e
+	local w="hvm mapper ($mp), $p granter"
+	free0=$(free_mib)
+	at_dom0 "$w: granter created" \
+		"vmctl create pvgranter.cfg name=$g paging=$p \"cmdline=role=server peer=next rounds=0 hold\"" \
+		"^domain [0-9]+ \\($g\\) created" 60
+	check "$w: the granter holds its grant" said "$g" "server: holding the grant until destroyed" 60
+	free_g=$(free_mib)
+	at_dom0 "$w: the HVM mapper created (the next domain id)" \
+		"vmctl create hvmpvmapper.cfg name=$m paging=$mp \"cmdline=role=pvmapper peer=prev granter=$p\"" \
+		"^domain [0-9]+ \\($m\\) created" 60
+	if [ "$p" = shared ]; then
+		check "$w: a writable map of the granter's page refused, read-only it maps" \
+			eval "gsaid '$m' 'ok: pvmapper: a writable map of a shared-page-table PV granter.s page is refused' 60 &&
+			      gsaid '$m' 'ok: pvmapper: read-only it maps' 10"
+	else
+		check "$w: the granter's page mapped writable, a store through it reads back" \
+			eval "gsaid '$m' 'ok: pvmapper: a translated PV granter.s page mapped writable' 60 &&
+			      gsaid '$m' 'ok: pvmapper: a store through it reads back' 10"
+	fi
+	check "$w: the mapping shows the granter's bytes" \
+		gsaid "$m" "ok: pvmapper: the mapping shows the granter's bytes" 30
+	check "$w: the mapper holds the mapping" gsaid "$m" "pvmapper: holding the mapping" 30
+	free_a=$(free_mib)
+	at_dom0 "$w: vmctl destroy the granter" "vmctl destroy $g; echo rc=\$?" '^rc=0' 60
+	check "$w: Umbra took the mapping down (its log)" \
+		com2_wait "^domain [0-9]+ \\($m\\): 1 grant mappings of domain [0-9]+.s frames taken down" 30
+	check "$w: the mapper's reads there are all-ones" \
+		gsaid "$m" "ok: pvmapper: the mapping went with the granter: reads are all-ones" 120
+	check "$w: its handle went with it" gsaid "$m" "ok: pvmapper: its handle went too: GNTST_bad_handle" 30
+	check "$w: the mapper's checks all passed" gsaid "$m" "pvmapper: [1-9][0-9]* passed, 0 failed" 30
+	at_dom0 "$w: the mapper is still running" "vmctl list $m" "^$m +[0-9]+ +16 +1 +[-r]" 20
+	free_b=$(free_mib)
+	check "$w: the granter's page-table state was released (Umbra's log)" \
+		eval "! grep -qaE 'domain [0-9]+ \\($g\\): (page-table state not released|[0-9]+ grant frames still mapped)' '$com2'"
+	local back=$((${free_b:-0} - ${free_a:-0})) took=$((${free0:-0} - ${free_g:-0}))
+	check "$w: the granter's memory came back (free ${free_a:-?} -> ${free_b:-?} MiB, it took $took)" \
+		test -n "$free_b" -a "$back" -ge $((took - 1)) -a "$back" -le $((took + 1))
+	at_dom0 "$w: a victim created after it" \
+		"vmctl create pvvictim.cfg name=$v \"cmdline=role=victim rounds=20 watch=0\"" \
+		"^domain [0-9]+ \\($v\\) created" 60
+	check "$w: the victim's memory is unchanged while the mapper accesses the old place" \
+		said "$v" "victim: 20 rounds over [0-9]+ pages, 0 words changed" 300
+	check "$w: the victim's checks passed" said "$v" "0 failed" 30
+	check "$w: the mapper accessed on all along, nothing reached a frame" \
+		eval "gsaid '$m' 'pvmapper: [0-9]+ stores and reads after the granter went, 0 reached a frame' 60 &&
+		      ! grep -qaE '^\\(d[0-9]+ $m\\) grant: pvmapper: [0-9]+ stores and reads after the granter went, [1-9]' '$com2'"
+	at_dom0 "$w: the mapper is still running at the end" "vmctl list $m" "^$m +[0-9]+ +16 +1 +[-r]" 20
+	at_dom0 "$w: destroy the mapper and the victim" \
+		"vmctl destroy $m && vmctl destroy $v; echo rc=\$?" '^rc=0' 60
+	check "$w: Umbra is alive" umbra_alive
+	free_e=$(free_mib)
+	check "$w: free memory back to its start ($free0 MiB, now ${free_e:-?})" test "${free_e:-x}" = "$free0"
+}
+
 round shared ""
 round shadow s
+hround shared h nested
+hround shadow hs nested
+hround shadow hss shadow
 
 at_dom0 "only dom0 is left" 'vmctl list | wc -l' '^2$' 20
 tty_type 'poweroff'

@@ -11,7 +11,8 @@
 #   selftest   the runtime's own trap, user-mode and page-table helpers
 #   smp        starts the other vCPUs with VCPUOP_initialise/up
 #   evtchn     event channels: VIRQ_TIMER, poll, IPIs, an interdomain ping-pong
-#   grant      grant tables: granter, mapper and attacker roles
+#   grant      grant tables: granter, mapper and attacker roles (and pvmapper:
+#              an HVM mapper of a PV granter, tests/e2e/gntdestroy.sh)
 #   memop      memory_op round trips, pvclock, runstate, register_vcpu_info, bad arguments
 #   vlapic     the virtual local APIC: registers, IPIs, ESR, timer, odd accesses
 #   hvm32      32-bit protected mode, paging off/2-level/PSE/PAE, hypercalls (own runtime)

@@ -7,6 +7,10 @@
  *   role=attacker peer=N  every bad argument, another domain's refs,
  *                         exhausting maptrack and grant frames
  *   role=stress           (vcpus=2) both vCPUs map and unmap at once
+ *   role=pvmapper peer=N granter=shared|shadow
+ *                         map PV domain N's grant (pvpingpong's server),
+ *                         hold it until N is destroyed, then access
+ *                         where it was until destroyed (pvmapper.c)
  *   peer=next, peer=prev  the domain whose id is one above or below mine
  *   hold=1                granter: grant, then wait to be destroyed;
  *                         mapper: map, then wait until the mapping goes
@@ -100,6 +104,10 @@ int guest_main(const struct hvm_start_info *si)
 	} else if (guest_word_in_list(role, "stress")) {
 		role = "stress";
 		stress();
+	} else if (guest_word_in_list(role, "pvmapper")) {
+		pvmapper(peer);
+		con_printf("grant: pvmapper: %u passed, %u failed\n", passed, failed);
+		pvmapper_store_on();
 	} else {
 		role = "attacker";
 		attacker(peer);

@@ -43,5 +43,9 @@ int mapper(uint16_t peer, unsigned int hold);
 int attacker(uint16_t peer);
 /* role=stress: two vCPUs map and unmap at once (stress.c). */
 int stress(void);
+/* role=pvmapper granter=shared|shadow: a PV granter's page (pvmapper.c);
+ * then, after the summary line, accesses there until destroyed. */
+int pvmapper(uint16_t peer);
+void __attribute__((noreturn)) pvmapper_store_on(void);
 
 #endif
