@@ -15,6 +15,7 @@
 #include <umbra/errno.h>
 #include <umbra/string.h>
 #include <public/elfnote.h>
+#include "elf_file.h"
 
 #define EI_NIDENT	16
 #define ELFCLASS32	1
@@ -24,8 +25,6 @@
 #define ET_EXEC		2
 #define EM_386		3
 #define EM_X86_64	62
-#define PT_LOAD		1
-#define PT_NOTE		4
 #define PN_XNUM		0xffff
 
 #define EHDR32_SIZE	52
@@ -33,62 +32,6 @@
 #define PHDR32_SIZE	32
 #define PHDR64_SIZE	56
 #define NOTE_HDR_SIZE	12
-
-struct elf_file {
-	const uint8_t *base;
-	uint64_t size;
-	unsigned int cls;	/* 32 or 64 */
-	uint64_t phoff;
-	unsigned int phnum;
-	bool pv;		/* place by vaddr - virt_base (PV kernels) */
-	uint64_t virt_base;
-};
-
-/* A program header, whichever the class. paddr is where it is placed in
- * guest-physical memory: p_paddr (PVH) or vaddr - virt_base (PV). */
-struct phdr {
-	uint32_t type;
-	uint64_t offset;
-	uint64_t vaddr;
-	uint64_t paddr;
-	uint64_t filesz;
-	uint64_t memsz;
-	uint64_t align;
-	uint32_t flags;		/* PF_X, PF_W, PF_R */
-};
-
-#define PF_X	1u
-#define PF_W	2u
-
-static uint16_t rd16(const uint8_t *p)
-{
-	uint16_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static uint32_t rd32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-/* [off, off + len) lies within [0, limit): checked without overflow. */
-static bool range_in(uint64_t off, uint64_t len, uint64_t limit)
-{
-	return off <= limit && len <= limit - off;
-}
 
 static int fail(struct elf_image *img, const char *why, int phdr)
 {
@@ -124,50 +67,50 @@ static int read_ehdr(struct elf_file *f, struct elf_image *img)
 	img->elf_class = f->cls;
 	if (f->size < (is64 ? EHDR64_SIZE : EHDR32_SIZE))
 		return fail(img, "truncated ELF header", -1);
-	if (rd16(e + 16) != ET_EXEC)
+	if (elf_rd16(e + 16) != ET_EXEC)
 		return fail(img, "not an executable (ET_EXEC) image", -1);
-	machine = rd16(e + 18);
+	machine = elf_rd16(e + 18);
 	if (machine != EM_X86_64 && (is64 || machine != EM_386))
 		return fail(img, "not an x86 image", -1);
-	img->entry = is64 ? rd64(e + 24) : rd32(e + 24);
-	f->phoff = is64 ? rd64(e + 32) : rd32(e + 28);
-	phentsize = rd16(e + (is64 ? 54 : 42));
-	f->phnum = rd16(e + (is64 ? 56 : 44));
+	img->entry = is64 ? elf_rd64(e + 24) : elf_rd32(e + 24);
+	f->phoff = is64 ? elf_rd64(e + 32) : elf_rd32(e + 28);
+	phentsize = elf_rd16(e + (is64 ? 54 : 42));
+	f->phnum = elf_rd16(e + (is64 ? 56 : 44));
 	if (f->phnum == 0)
 		return fail(img, "no program headers", -1);
 	if (f->phnum == PN_XNUM || f->phnum > ELF_MAX_PHDRS)
 		return fail(img, "too many program headers", -1);
 	if (phentsize != (is64 ? PHDR64_SIZE : PHDR32_SIZE))
 		return fail(img, "unexpected program header size", -1);
-	if (!range_in(f->phoff, (uint64_t)f->phnum * phentsize, f->size))
+	if (!elf_range_in(f->phoff, (uint64_t)f->phnum * phentsize, f->size))
 		return fail(img, "program headers outside the image", -1);
 	return 0;
 }
 
-static void read_phdr(const struct elf_file *f, unsigned int i, struct phdr *ph)
+void elf_read_phdr(const struct elf_file *f, unsigned int i, struct phdr *ph)
 {
 	const uint8_t *p;
 
 	if (f->cls == 64) {
 		p = f->base + f->phoff + (uint64_t)i * PHDR64_SIZE;
-		ph->type = rd32(p);
-		ph->offset = rd64(p + 8);
-		ph->vaddr = rd64(p + 16);
-		ph->paddr = rd64(p + 24);
-		ph->filesz = rd64(p + 32);
-		ph->memsz = rd64(p + 40);
-		ph->align = rd64(p + 48);
-		ph->flags = rd32(p + 4);
+		ph->type = elf_rd32(p);
+		ph->offset = elf_rd64(p + 8);
+		ph->vaddr = elf_rd64(p + 16);
+		ph->paddr = elf_rd64(p + 24);
+		ph->filesz = elf_rd64(p + 32);
+		ph->memsz = elf_rd64(p + 40);
+		ph->align = elf_rd64(p + 48);
+		ph->flags = elf_rd32(p + 4);
 	} else {
 		p = f->base + f->phoff + (uint64_t)i * PHDR32_SIZE;
-		ph->type = rd32(p);
-		ph->offset = rd32(p + 4);
-		ph->vaddr = rd32(p + 8);
-		ph->paddr = rd32(p + 12);
-		ph->filesz = rd32(p + 16);
-		ph->memsz = rd32(p + 20);
-		ph->align = rd32(p + 28);
-		ph->flags = rd32(p + 24);
+		ph->type = elf_rd32(p);
+		ph->offset = elf_rd32(p + 4);
+		ph->vaddr = elf_rd32(p + 8);
+		ph->paddr = elf_rd32(p + 12);
+		ph->filesz = elf_rd32(p + 16);
+		ph->memsz = elf_rd32(p + 20);
+		ph->align = elf_rd32(p + 28);
+		ph->flags = elf_rd32(p + 24);
 	}
 	/* Below virt_base: an address no guest-physical byte has, refused
 	 * by check_load's range test. */
@@ -180,10 +123,10 @@ static int check_load(const struct elf_file *f, const struct phdr *ph, int i,
 {
 	if (ph->filesz > ph->memsz)
 		return fail(img, "segment file size exceeds its memory size", i);
-	if (!range_in(ph->offset, ph->filesz, f->size))
+	if (!elf_range_in(ph->offset, ph->filesz, f->size))
 		return fail(img, "segment data outside the image", i);
 	/* An empty segment places nothing, wherever it claims to be. */
-	if (ph->memsz && !range_in(ph->paddr, ph->memsz, mem_size))
+	if (ph->memsz && !elf_range_in(ph->paddr, ph->memsz, mem_size))
 		return fail(img, "segment outside the domain's memory", i);
 	return 0;
 }
@@ -200,11 +143,11 @@ static int check_overlaps(const struct elf_file *f, struct elf_image *img)
 	unsigned int i, j;
 
 	for (i = 0; i < f->phnum; i++) {
-		read_phdr(f, i, &a);
+		elf_read_phdr(f, i, &a);
 		if (a.type != PT_LOAD || a.memsz == 0)
 			continue;
 		for (j = i + 1; j < f->phnum; j++) {
-			read_phdr(f, j, &b);
+			elf_read_phdr(f, j, &b);
 			if (b.type == PT_LOAD && b.memsz && overlaps(&a, &b))
 				return fail(img, "loadable segments overlap", (int)j);
 		}
@@ -229,9 +172,9 @@ static int take_phys32_entry(const uint8_t *desc, uint32_t descsz, int i,
 	uint64_t entry;
 
 	if (descsz == 4)
-		entry = rd32(desc);
+		entry = elf_rd32(desc);
 	else if (descsz == 8)
-		entry = rd64(desc);
+		entry = elf_rd64(desc);
 	else
 		return fail(img, "PHYS32_ENTRY note has a bad size", i);
 	if (entry > UINT32_MAX)
@@ -256,15 +199,15 @@ static int scan_notes(const struct elf_file *f, const struct phdr *ph, int i,
 	uint32_t namesz, descsz, type;
 	int rc;
 
-	if (!range_in(ph->offset, ph->filesz, f->size))
+	if (!elf_range_in(ph->offset, ph->filesz, f->size))
 		return fail(img, "note segment outside the image", i);
 	end = ph->offset + ph->filesz;
 	while (pos < end) {
 		if (end - pos < NOTE_HDR_SIZE)
 			return fail(img, "truncated note header", i);
-		namesz = rd32(f->base + pos);
-		descsz = rd32(f->base + pos + 4);
-		type = rd32(f->base + pos + 8);
+		namesz = elf_rd32(f->base + pos);
+		descsz = elf_rd32(f->base + pos + 4);
+		type = elf_rd32(f->base + pos + 8);
 		name = pos + NOTE_HDR_SIZE;
 		if (align_up(namesz, align) > end - name)
 			return fail(img, "note name runs past its segment", i);
@@ -299,11 +242,11 @@ static void note_extent(const struct phdr *ph, struct elf_image *img)
 	img->nr_load++;
 	if (!(ph->flags & PF_X))
 		return;
-	if ((ph->flags & PF_W) || img->nr_exec == ELF_MAX_EXEC)
+	if (ph->flags & PF_W)
+		img->nr_wx++;		/* split by sections, or W^X off */
+	else if (!elf_add_exec(img, ph->vaddr, ph->vaddr + ph->memsz)) {
 		img->wx_load = true;
-	else {
-		img->exec_start[img->nr_exec] = ph->vaddr;
-		img->exec_end[img->nr_exec++] = ph->vaddr + ph->memsz;
+		img->wx_why = "it has more executable segments than the builder tracks";
 	}
 }
 
@@ -315,7 +258,7 @@ static int check_phdrs(const struct elf_file *f, uint64_t mem_size,
 	int rc = 0;
 
 	for (i = 0; i < f->phnum && rc == 0; i++) {
-		read_phdr(f, i, &ph);
+		elf_read_phdr(f, i, &ph);
 		if (ph.type == PT_LOAD) {
 			rc = check_load(f, &ph, (int)i, mem_size, img);
 			if (rc == 0)
@@ -334,7 +277,7 @@ static bool entry_is_loaded(const struct elf_file *f, uint32_t entry)
 	unsigned int i;
 
 	for (i = 0; i < f->phnum; i++) {
-		read_phdr(f, i, &ph);
+		elf_read_phdr(f, i, &ph);
 		if (ph.type == PT_LOAD && entry >= ph.paddr &&
 		    entry - ph.paddr < ph.memsz)
 			return true;
@@ -413,7 +356,7 @@ static int load_segments(const struct elf_file *f, const struct guest_writer *gw
 	int rc = 0;
 
 	for (unsigned int i = 0; !rc && i < f->phnum; i++) {
-		read_phdr(f, i, &ph);
+		elf_read_phdr(f, i, &ph);
 		if (ph.type == PT_LOAD && ph.memsz)
 			rc = load_segment(f, &ph, (int)i, gw, img);
 	}
@@ -436,9 +379,9 @@ static int note_number(const uint8_t *desc, uint32_t descsz, int i, struct elf_i
 		       uint64_t *out)
 {
 	if (descsz == 4)
-		*out = rd32(desc);
+		*out = elf_rd32(desc);
 	else if (descsz == 8)
-		*out = rd64(desc);
+		*out = elf_rd64(desc);
 	else
 		return fail(img, "numeric Xen note of a bad size", i);
 	return 0;
@@ -535,7 +478,7 @@ static int scan_pv_notes(struct elf_file *f, struct elf_image *img, bool *found)
 
 	f->pv = true;
 	for (unsigned int i = 0; i < f->phnum && !rc; i++) {
-		read_phdr(f, i, &ph);
+		elf_read_phdr(f, i, &ph);
 		if (ph.type == PT_NOTE)
 			rc = scan_notes(f, &ph, (int)i, img, found);
 	}
@@ -549,7 +492,7 @@ static void pv_virt_extent(const struct elf_file *f, struct elf_image *img)
 	bool first = true;
 
 	for (unsigned int i = 0; i < f->phnum; i++) {
-		read_phdr(f, i, &ph);
+		elf_read_phdr(f, i, &ph);
 		if (ph.type != PT_LOAD || !ph.memsz)
 			continue;
 		if (first || ph.vaddr < img->virt_start)
@@ -604,6 +547,7 @@ static int parse_pv(struct elf_file *f, const void *image, size_t size, uint64_t
 	if (img->hypercall_page && ((img->hypercall_page & 0xfff) ||
 				    !virt_loaded(img, img->hypercall_page)))
 		return fail(img, "HYPERCALL_PAGE note is not a page of the image", -1);
+	elf_wx_plan(f, img);
 	return 0;
 }
 

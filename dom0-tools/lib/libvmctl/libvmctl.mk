@@ -6,8 +6,8 @@
 # initramfs carries no shared library of ours).
 
 LIBVMCTL_DIR := dom0-tools/lib/libvmctl
-LIBVMCTL_SHARED_SRCS := hypervisor/common/elf_loader.c hypervisor/common/pvh_start_info.c \
-	hypervisor/common/bzimage.c hypervisor/common/pvh_acpi.c
+LIBVMCTL_SHARED_SRCS := hypervisor/common/elf_loader.c hypervisor/common/elf_wx.c \
+	hypervisor/common/pvh_start_info.c hypervisor/common/bzimage.c hypervisor/common/pvh_acpi.c
 LIBVMCTL_SRCS := $(sort $(wildcard $(LIBVMCTL_DIR)/*.c)) $(LIBVMCTL_SHARED_SRCS)
 LIBVMCTL_HOST_OBJS := $(LIBVMCTL_SRCS:%.c=$(BUILD)/host/%.o)
 LIBVMCTL_SAN_OBJS := $(LIBVMCTL_SRCS:%.c=$(BUILD)/san/%.o)

@@ -33,13 +33,18 @@ struct elf_image {
 	uint64_t load_start;	/* lowest guest-physical byte loaded */
 	uint64_t load_end;	/* one past the highest */
 	unsigned int nr_load;	/* PT_LOAD segments with memory */
-	/* Executable PT_LOAD segments (virtual addresses), for a PV
-	 * builder's W^X mapping; wx_load: one is also writable (or there
-	 * are more than ELF_MAX_EXEC). */
-#define ELF_MAX_EXEC	4
+	/* For a PV builder's W^X mapping: the executable ranges (virtual
+	 * addresses) of read-only executable PT_LOAD segments and, when a
+	 * writable and executable segment (XTF's) is split by its
+	 * sections (wx_split), the pages of its code sections. wx_load:
+	 * no W^X for this image, wx_why says why (a static string). */
+#define ELF_MAX_EXEC	8
 	uint64_t exec_start[ELF_MAX_EXEC], exec_end[ELF_MAX_EXEC];
 	unsigned int nr_exec;
+	unsigned int nr_wx;	/* writable and executable PT_LOADs */
+	bool wx_split;
 	bool wx_load;
+	const char *wx_why;
 
 	/* PV kernels (elf_parse_pv): Xen's PV notes (public/elfnote.h).
 	 * Segments are placed at pseudo-physical vaddr - virt_base. */
@@ -80,7 +85,10 @@ int elf_load(const void *image, size_t size, uint64_t mem_size,
  * string with no required feature Umbra lacks, the hypercall page a page
  * of the image, the entry inside it), segments placed at their virtual
  * address minus VIRT_BASE, nothing in the hypervisor's part of the
- * address space. 0, or -EINVAL with img->error set.
+ * address space. 0, or -EINVAL with img->error set. A writable and
+ * executable segment is split by the section headers where they allow
+ * it (wx_split), else W^X is off for the image (wx_load, wx_why); the
+ * section headers never refuse an image (Xen's PV builder ignores them).
  */
 int elf_parse_pv(const void *image, size_t size, uint64_t mem_size,
 		 struct elf_image *img);

@@ -49,8 +49,8 @@ static void put_ehdr(uint8_t *b, const struct eb_spec *s, size_t phnum)
 	}
 }
 
-static const size_t field64[] = { 0, 8, 24, 32, 40, 48 };
-static const size_t field32[] = { 0, 4, 12, 16, 20, 28 };
+static const size_t field64[] = { 0, 8, 24, 32, 40, 48, 4 };
+static const size_t field32[] = { 0, 4, 12, 16, 20, 28, 24 };
 
 size_t eb_phdr_field(int elf_class, const struct eb_layout *lay, unsigned int i, int f)
 {
@@ -64,7 +64,7 @@ void eb_set_phdr(uint8_t *buf, int elf_class, const struct eb_layout *lay,
 {
 	size_t off = eb_phdr_field(elf_class, lay, i, f);
 
-	if (elf_class == 64 && f != EB_P_TYPE)
+	if (elf_class == 64 && f != EB_P_TYPE && f != EB_P_FLAGS)
 		eb_put64(buf, off, v);
 	else
 		eb_put32(buf, off, (uint32_t)v);
@@ -162,4 +162,27 @@ void eb_pvh_spec(struct eb_spec *s, int elf_class, const uint32_t *entry)
 	s->notes[0] = (struct eb_note){ "GNU", 3, gnu_desc, sizeof(gnu_desc) };
 	s->notes[1] = (struct eb_note){ "Xen", 18, entry, 4 };
 	s->notes[2] = (struct eb_note){ "Xen", 6, "linux", 6 };
+}
+
+size_t eb_add_sections(uint8_t *buf, size_t cap, size_t size, const struct eb_sect *s,
+		       unsigned int n)
+{
+	size_t at = (size + 7) & ~(size_t)7, end = at + (n + 1) * 64ULL;
+
+	if (end > cap)
+		return 0;
+	memset(buf + size, 0, end - size);
+	for (unsigned int i = 0; i < n; i++) {
+		uint8_t *p = buf + at + (i + 1) * 64ULL;
+
+		eb_put32(p, 4, s[i].type);
+		eb_put64(p, 8, s[i].flags);
+		eb_put64(p, 16, s[i].addr);
+		eb_put64(p, 24, s[i].type == EB_SHT_NOBITS ? 0 : 0x100);	/* not read */
+		eb_put64(p, 32, s[i].size);
+	}
+	eb_put64(buf, EB_E_SHOFF, at);
+	eb_put16(buf, EB_E_SHENTSIZE, 64);
+	eb_put16(buf, EB_E_SHNUM, (uint16_t)(n + 1));
+	return end;
 }

@@ -62,10 +62,38 @@ void eb_put32(uint8_t *buf, size_t off, uint32_t v);
 void eb_put64(uint8_t *buf, size_t off, uint64_t v);
 
 /* Offset of field `f` (EB_P_*) of program header `i`. */
-enum { EB_P_TYPE, EB_P_OFFSET, EB_P_PADDR, EB_P_FILESZ, EB_P_MEMSZ, EB_P_ALIGN };
+enum { EB_P_TYPE, EB_P_OFFSET, EB_P_PADDR, EB_P_FILESZ, EB_P_MEMSZ, EB_P_ALIGN, EB_P_FLAGS };
 size_t eb_phdr_field(int elf_class, const struct eb_layout *lay, unsigned int i, int f);
 /* Store v into that field with the field's width. */
 void eb_set_phdr(uint8_t *buf, int elf_class, const struct eb_layout *lay,
 		 unsigned int i, int f, uint64_t v);
+
+/* A section header of a 64-bit image (what the PV loader reads). */
+struct eb_sect {
+	uint32_t type;		/* SHT_* */
+	uint64_t flags;		/* SHF_* */
+	uint64_t addr;
+	uint64_t size;
+};
+
+#define EB_SHT_PROGBITS	1
+#define EB_SHT_NOBITS	8
+#define EB_SHF_WA	0x3u	/* SHF_WRITE | SHF_ALLOC */
+#define EB_SHF_A	0x2u
+#define EB_SHF_AX	0x6u
+#define EB_SHF_WAX	0x7u
+
+/* Offsets of the 64-bit ELF header's section-table fields. */
+#define EB_E_SHOFF	40
+#define EB_E_SHENTSIZE	58
+#define EB_E_SHNUM	60
+
+/*
+ * Append a 64-bit section header table to an image of `size` bytes: a
+ * null section, then the `n` given, and point the ELF header at it.
+ * Returns the new size, 0 if `cap` is too small.
+ */
+size_t eb_add_sections(uint8_t *buf, size_t cap, size_t size, const struct eb_sect *s,
+		       unsigned int n);
 
 #endif

@@ -1,7 +1,8 @@
 /*
- * libFuzzer target: elf_load() on arbitrary bytes, into a 16 MiB domain.
- * The writer checks every write against the domain's size, and an
- * accepted image must keep the loader's promises.
+ * libFuzzer target: elf_load() and elf_load_pv() on arbitrary bytes, into
+ * a 16 MiB domain. The writer checks every write against the domain's
+ * size, and an accepted image must keep the loader's promises (a PV
+ * image's W^X plan: split, or off with a reason, never both).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -41,6 +42,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (elf_load(data, size, MEM_SIZE, &gw, &img) == 0) {
 		if (img.load_end > MEM_SIZE || img.pvh_entry < img.load_start ||
 		    img.pvh_entry >= img.load_end)
+			abort();
+	} else if (!img.error) {
+		abort();
+	}
+	if (elf_load_pv(data, size, MEM_SIZE, &gw, &img) == 0) {
+		if (img.load_end > MEM_SIZE || img.nr_exec > ELF_MAX_EXEC ||
+		    (img.wx_split && (img.wx_load || !img.nr_wx)) || (img.wx_load && !img.wx_why))
 			abort();
 	} else if (!img.error) {
 		abort();

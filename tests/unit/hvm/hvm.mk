@@ -11,7 +11,8 @@ HVM_TEST_DIR := tests/unit/hvm
 HVM_BIN := $(BUILD)/$(HVM_TEST_DIR)
 
 HVM_INSN_SRCS := $(sort $(wildcard hypervisor/arch/x86/insn/*.c))
-HVM_LOADER_SRCS := hypervisor/common/elf_loader.c hypervisor/common/pvh_start_info.c
+HVM_LOADER_SRCS := hypervisor/common/elf_loader.c hypervisor/common/elf_wx.c \
+	hypervisor/common/pvh_start_info.c
 HVM_FREESTANDING := $(HVM_INSN_SRCS) $(HVM_LOADER_SRCS)
 ALL_TARGETS += $(patsubst %.c,$(BUILD)/kernel/%.o,$(HVM_FREESTANDING))
 
@@ -65,8 +66,10 @@ $(eval $(call hvm_test,test_guest_access,hypervisor/arch/x86/guest_access.c \
 	hypervisor/common/domain_memory.c mmu/walk.c mmu/walk32.c))
 $(eval $(call hvm_test,test_event_2l,hypervisor/common/event_2l.c \
 	hypervisor/arch/x86/guest_access.c hypervisor/common/domain_memory.c mmu/walk.c mmu/walk32.c))
-$(eval $(call hvm_test,test_elf_loader,hypervisor/common/elf_loader.c $(HVM_TEST_DIR)/elf_build.c))
-$(eval $(call hvm_test,test_elf_pv,hypervisor/common/elf_loader.c $(HVM_TEST_DIR)/elf_build.c))
+$(eval $(call hvm_test,test_elf_loader,hypervisor/common/elf_loader.c hypervisor/common/elf_wx.c \
+	$(HVM_TEST_DIR)/elf_build.c))
+$(eval $(call hvm_test,test_elf_pv,hypervisor/common/elf_loader.c hypervisor/common/elf_wx.c \
+	$(HVM_TEST_DIR)/elf_build.c))
 # The loader test also loads the real hello guest.
 HVM_HELLO_ELF := $(BUILD)/guests/hello.elf
 $(BUILD)/san/$(HVM_TEST_DIR)/test_elf_loader.o: HOST_CFLAGS += -DHVM_HELLO_ELF='"$(HVM_HELLO_ELF)"'
@@ -84,7 +87,7 @@ $(eval $(call hvm_test,test_cpuid_domain,hypervisor/arch/x86/svm/svm_cpuid.c \
 HVM_FUZZERS := fuzz_elf_loader fuzz_insn
 HVM_FUZZ_RUNS ?= 200000
 $(HVM_BIN)/fuzz_elf_loader: $(BUILD)/fuzz/$(HVM_TEST_DIR)/fuzz_elf_loader.o \
-		$(BUILD)/fuzz/hypervisor/common/elf_loader.o
+		$(BUILD)/fuzz/hypervisor/common/elf_loader.o $(BUILD)/fuzz/hypervisor/common/elf_wx.o
 $(HVM_BIN)/fuzz_insn: $(BUILD)/fuzz/$(HVM_TEST_DIR)/fuzz_insn.o \
 		$(patsubst %.c,$(BUILD)/fuzz/%.o,$(HVM_INSN_SRCS))
 $(HVM_FUZZERS:%=$(HVM_BIN)/%):

@@ -275,6 +275,229 @@ static void test_truncated(void **state)
 	}
 }
 
+/* ---- W^X for a writable and executable segment, split by sections ---- */
+
+/* XTF's shape: one RWX segment holding .text, .data (with the hypercall
+ * page in it), .rodata and .bss, each page-aligned. */
+static const struct eb_sect xtf_sects[] = {
+	{ EB_SHT_PROGBITS, EB_SHF_AX, 0x100000, 0x1800 },	/* .text */
+	{ EB_SHT_PROGBITS, EB_SHF_WA, 0x102000, 0x2000 },	/* .data, hypercall page */
+	{ EB_SHT_PROGBITS, EB_SHF_A, 0x104000, 0x100 },		/* .rodata */
+	{ EB_SHT_NOBITS, EB_SHF_WA, 0x105000, 0x1000 },		/* .bss */
+	{ EB_SHT_PROGBITS, 0, 0, 0x27 },			/* .comment */
+};
+
+static struct eb_sect sects[12];
+static unsigned int nr_sects;
+
+/* The RWX image with the sections in sects[] (or none), entered at
+ * `entry`. */
+static void build_rwx_at(uint64_t entry)
+{
+	pv_spec(0);
+	n_entry = entry;
+	n_hcall = 0x103000;
+	spec.nr_segs = 1;
+	spec.segs[0] = (struct eb_seg){ .paddr = 0x100000, .filesz = 0x3000, .memsz = 0x6000 };
+	build(0);
+	eb_set_phdr(img, 64, &lay, 1, EB_P_FLAGS, 7);		/* RWX */
+	if (nr_sects) {
+		img_size = eb_add_sections(img, sizeof(img), img_size, sects, nr_sects);
+		assert_true(img_size > 0);
+	}
+}
+
+static void build_rwx(void)
+{
+	build_rwx_at(0x100040);
+}
+
+static void use_xtf_sects(void)
+{
+	memcpy(sects, xtf_sects, sizeof(xtf_sects));
+	nr_sects = sizeof(xtf_sects) / sizeof(xtf_sects[0]);
+}
+
+static void expect_split(struct elf_image *ei)
+{
+	assert_int_equal(elf_load_pv(img, img_size, MEM_SIZE, &gw, ei), 0);
+	assert_int_equal(ei->nr_wx, 1);
+	assert_true(ei->wx_split);
+	assert_false(ei->wx_load);
+	assert_null(ei->wx_why);
+}
+
+/* The image still loads, W^X off, for the reason given. */
+static void expect_not_split(const char *why)
+{
+	struct elf_image ei;
+
+	assert_int_equal(elf_load_pv(img, img_size, MEM_SIZE, &gw, &ei), 0);
+	assert_true(ei.wx_load);
+	assert_false(ei.wx_split);
+	assert_string_equal(ei.wx_why, why);
+	assert_int_equal(ei.nr_exec, 0);	/* nothing half-split is left */
+}
+
+/* Code pages executable (the last one partly code), the hypercall page
+ * too though .data holds it; .data's other page, .rodata, .bss and the
+ * pages no section covers are not. */
+static void test_wx_split(void **state)
+{
+	struct elf_image ei;
+
+	(void)state;
+	use_xtf_sects();
+	build_rwx();
+	expect_split(&ei);
+	assert_int_equal(ei.nr_exec, 2);
+	assert_int_equal(ei.exec_start[0], 0x100000);
+	assert_int_equal(ei.exec_end[0], 0x102000);
+	assert_int_equal(ei.exec_start[1], 0x103000);
+	assert_int_equal(ei.exec_end[1], 0x104000);
+	assert_int_equal(mem[0x100000], eb_seg_byte(0, 0));	/* loaded as before */
+}
+
+/* Code sections next to each other become one range; an image without
+ * a writable and executable segment does not look at its sections. */
+static void test_wx_split_merges(void **state)
+{
+	struct elf_image ei;
+
+	(void)state;
+	use_xtf_sects();
+	sects[0].size = 0x1000;
+	sects[nr_sects++] = (struct eb_sect){ EB_SHT_PROGBITS, EB_SHF_AX, 0x101000, 0x800 };
+	build_rwx();
+	expect_split(&ei);
+	assert_int_equal(ei.nr_exec, 2);
+	assert_int_equal(ei.exec_end[0], 0x102000);
+	eb_set_phdr(img, 64, &lay, 1, EB_P_FLAGS, 5);		/* RX: not split */
+	assert_int_equal(elf_load_pv(img, img_size, MEM_SIZE, &gw, &ei), 0);
+	assert_int_equal(ei.nr_wx, 0);
+	assert_false(ei.wx_split || ei.wx_load);
+	assert_int_equal(ei.nr_exec, 1);
+	assert_int_equal(ei.exec_end[0], 0x106000);
+}
+
+/* Where a page would be writable and executable, or code would not run,
+ * W^X is off with the reason, as before the split existed. */
+static void test_wx_split_impossible(void **state)
+{
+	(void)state;
+	nr_sects = 0;
+	build_rwx();
+	expect_not_split("no section headers to split it by");
+	use_xtf_sects();
+	sects[1].addr = 0x101800;	/* .data in .text's last page */
+	build_rwx();
+	expect_not_split("a page holds both code and writable data");
+	use_xtf_sects();
+	sects[3].addr = 0x101000;	/* .bss there */
+	sects[3].size = 0x100;
+	build_rwx();
+	expect_not_split("a page holds both code and writable data");
+	use_xtf_sects();
+	sects[0].flags = EB_SHF_WAX;
+	build_rwx();
+	expect_not_split("a section is both writable and executable");
+	use_xtf_sects();
+	sects[0].flags = EB_SHF_A;	/* no code section */
+	build_rwx();
+	expect_not_split("its entry point is in no code section");
+	use_xtf_sects();
+	build_rwx_at(0x102040);		/* in .data */
+	expect_not_split("its entry point is in no code section");
+}
+
+/* A hostile section table: never a read outside the image, never a
+ * refused image, W^X off with the reason. */
+static void test_wx_hostile_sections(void **state)
+{
+	(void)state;
+	use_xtf_sects();
+	build_rwx();
+	eb_put64(img, EB_E_SHOFF, img_size);			/* past the end */
+	expect_not_split("its section headers lie outside the image");
+	eb_put64(img, EB_E_SHOFF, UINT64_MAX - 63);		/* wraps */
+	expect_not_split("its section headers lie outside the image");
+	eb_put64(img, EB_E_SHOFF, img_size - 64 * nr_sects);	/* one short */
+	expect_not_split("its section headers lie outside the image");
+	build_rwx();
+	eb_put16(img, EB_E_SHENTSIZE, 40);
+	expect_not_split("its section headers have an unexpected size");
+	build_rwx();
+	eb_put16(img, EB_E_SHNUM, 0xffff);			/* PN_XNUM's like */
+	expect_not_split("it has more section headers than the builder reads");
+	eb_put16(img, EB_E_SHNUM, 0);
+	expect_not_split("no section headers to split it by");
+	use_xtf_sects();
+	sects[2].addr = UINT64_MAX - 0xfff;			/* .rodata wraps */
+	sects[2].size = 0x2000;
+	build_rwx();
+	expect_not_split("a section's address range wraps around");
+	use_xtf_sects();
+	sects[0].addr = 0;				/* code over everything */
+	sects[0].size = UINT64_MAX;
+	build_rwx();
+	expect_not_split("a page holds both code and writable data");
+}
+
+/* More code ranges than the image record holds: not split. */
+static void test_wx_too_many_ranges(void **state)
+{
+	(void)state;
+	nr_sects = 0;
+	for (unsigned int i = 0; i < ELF_MAX_EXEC + 1; i++)
+		sects[nr_sects++] = (struct eb_sect){ EB_SHT_PROGBITS, EB_SHF_AX,
+						      0x100000 + i * 0x2000ULL, 0x10 };
+	/* The segment is 6 pages: make it big enough to hold them all. */
+	pv_spec(0);
+	n_hcall = 0;
+	spec.nr_notes = 2;
+	spec.nr_segs = 1;
+	spec.segs[0] = (struct eb_seg){ .paddr = 0x100000, .filesz = 0x1000, .memsz = 0x20000 };
+	build(0);
+	eb_set_phdr(img, 64, &lay, 1, EB_P_FLAGS, 7);
+	img_size = eb_add_sections(img, sizeof(img), img_size, sects, nr_sects);
+	assert_true(img_size > 0);
+	expect_not_split("it has more code ranges than the builder tracks");
+}
+
+/* Every prefix, and random bytes in the section table: parsing never
+ * reads outside the image (ASan), and a split leaves no page that a
+ * writable section and a code range share. */
+static void test_wx_prefixes_and_noise(void **state)
+{
+	struct elf_image ei;
+	size_t shoff;
+
+	(void)state;
+	use_xtf_sects();
+	build_rwx();
+	for (size_t n = 0; n < img_size; n++) {
+		uint8_t *copy = malloc(n + 1);
+
+		assert_non_null(copy);
+		memcpy(copy, img, n);
+		if (elf_parse_pv(copy, n, MEM_SIZE, &ei) == 0)
+			assert_true(ei.wx_split != ei.wx_load);
+		free(copy);
+	}
+	shoff = img_size - 64 * (nr_sects + 1);
+	srand(16);
+	for (unsigned int round = 0; round < 4000; round++) {
+		build_rwx();
+		for (unsigned int k = 0; k < 1 + round % 8; k++)
+			img[shoff + (size_t)rand() % (img_size - shoff)] = (uint8_t)rand();
+		if (elf_parse_pv(img, img_size, MEM_SIZE, &ei))
+			continue;
+		assert_true(ei.wx_split != ei.wx_load);
+		if (ei.wx_split)
+			assert_true(ei.nr_exec >= 1 && ei.nr_exec <= ELF_MAX_EXEC);
+	}
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -289,6 +512,12 @@ int main(void)
 		T(test_placement_refused),
 		T(test_elf32_refused),
 		T(test_truncated),
+		T(test_wx_split),
+		T(test_wx_split_merges),
+		T(test_wx_split_impossible),
+		T(test_wx_hostile_sections),
+		T(test_wx_too_many_ranges),
+		T(test_wx_prefixes_and_noise),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
