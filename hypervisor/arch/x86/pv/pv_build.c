@@ -121,15 +121,26 @@ static bool in_exec_segment(const struct elf_image *img, uint64_t va)
 	return false;
 }
 
+/* The hypercall page is the image's own page with Xen's stubs, readable
+ * as on Xen, for every image with a writable and executable segment.
+ * Without W^X (wx_load) the guest could write a WRPKRU into a page that
+ * is already executable and open the key, so an execute-only page would
+ * promise what it cannot keep. Split by sections (wx_split) the page is
+ * code, read-only, scanned by may_exec as any other, and still readable:
+ * XTF, whose kernels all have such a segment, checks the first byte of
+ * its hypercall page at start of day, and nothing in an image says that
+ * it will not (docs/pv.md). */
+static bool own_hypercall_page(const struct elf_image *img)
+{
+	return img->hypercall_page && (img->wx_load || img->wx_split);
+}
+
 /* The leaf entry of va. W^X (img->wx_load clear): pages of executable
- * segments read-only and executable, everything else no-execute; the
- * hypercall page is the hypervisor's execute-only one. An image with a
- * writable and executable segment (XTF's) is mapped as Xen maps it:
- * everything writable and executable but the page tables, and its
- * hypercall page is its own page with Xen's stubs, readable as on Xen
- * (XTF checks its first byte): without W^X the guest could write a
- * WRPKRU into a page that is already executable and open the key, so an
- * execute-only page would promise what it cannot keep. */
+ * segments, or of the code sections of a segment split by its sections,
+ * read-only and executable, everything else no-execute; the hypercall
+ * page is the hypervisor's execute-only one unless own_hypercall_page.
+ * An image that could not be split is mapped as Xen maps it: everything
+ * writable and executable but the page tables. */
 static uint64_t leaf_entry(struct domain *d, const struct pv_layout *l,
 			   const struct elf_image *img, uint64_t va, bool is_pt)
 {
@@ -137,7 +148,7 @@ static uint64_t leaf_entry(struct domain *d, const struct pv_layout *l,
 
 	/* Translated (paging=shadow): entries name pseudo-physical frames,
 	 * the hypervisor's page has one of its own (pv_shadow_xonly.c). */
-	if (img->hypercall_page && va == img->hypercall_page && !img->wx_load)
+	if (img->hypercall_page && va == img->hypercall_page && !own_hypercall_page(img))
 		return pv_translated(d) ? pv_shadow_hypercall_pte(d) : pv_hypercall_page_pte();
 	if (img->wx_load)
 		return is_pt ? e : e | PTE_W | PTE_D;
@@ -301,6 +312,43 @@ static void set_entry_state(struct vcpu *v, const struct elf_image *img,
 	v->pv.kernel_mode = true;
 }
 
+/*
+ * On shared page tables an image split by its sections is mapped as Xen
+ * maps it all the same, W^X off: there the guest's own L1 entries are
+ * what the MMU runs, so shared-pt refuses a writable and executable
+ * mapping and gives an executable frame a type that excludes writable
+ * mappings and descriptor tables, and the images that have such a
+ * segment rely on both: XTF remaps its GDT read-only without NX (its
+ * entries never set NX) and then loads it with set_gdt, and its xsa-7
+ * maps a page of its code writable and executable to run a SYSCALL at
+ * the end of it. The shadow engine (paging=shadow) keeps the two apart
+ * in time instead, at the access, so it runs them split and W^X on.
+ */
+static void keep_wx_segment_on_shared_tables(const struct domain *d, struct elf_image *img)
+{
+	if (!img->wx_split || pv_translated(d))
+		return;
+	img->wx_split = false;
+	img->wx_load = true;
+	img->wx_why = "shared page tables do not split it (paging=shadow does)";
+}
+
+/* Whether the domain runs with W^X, and if not why: an image with a
+ * writable and executable segment says how it was mapped. */
+static void log_wx(const struct domain *d, const struct elf_image *img)
+{
+	if (img->wx_load && img->nr_wx)
+		log_lifecycle(LOG_INFO, "domain %u (%s): W^X off: the image has a writable and "
+			      "executable segment, mapped as Xen maps it: %s\n",
+			      d->id, d->name, img->wx_why);
+	else if (img->wx_load)
+		log_lifecycle(LOG_INFO, "domain %u (%s): W^X off: %s\n", d->id, d->name,
+			      img->wx_why);
+	else if (img->wx_split)
+		log_lifecycle(LOG_INFO, "domain %u (%s): W^X on: the image's writable and "
+			      "executable segment is mapped per section\n", d->id, d->name);
+}
+
 int pv_domain_build(struct domain *d, const struct pv_build_params *p, const char **why)
 {
 	struct guest_writer gw = domain_guest_writer(d);
@@ -318,6 +366,7 @@ int pv_domain_build(struct domain *d, const struct pv_build_params *p, const cha
 		*why = img.error ? img.error : "the image could not be loaded";
 		return -EINVAL;
 	}
+	keep_wx_segment_on_shared_tables(d, &img);
 	rc = plan(d, &img, &l, why);
 	if (rc)
 		return rc;
@@ -328,10 +377,11 @@ int pv_domain_build(struct domain *d, const struct pv_build_params *p, const cha
 	/* Before any table is validated: shared-pt's W^X for this domain. */
 	d->pv->spt.wx = !img.wx_load;
 	rc = build_tables(d, &l, &img);
-	/* Xen's stubs in its own page without W^X (see leaf_entry), in
+	/* Xen's stubs in the image's own page (own_hypercall_page), in
 	 * either paging mode. Before the tables are live: no shadow of that
-	 * page can exist yet. */
-	if (!rc && img.hypercall_page && img.wx_load)
+	 * page can exist yet, and in a W^X domain may_exec scans it when
+	 * its L1 is validated (shared) or it first runs (shadow). */
+	if (!rc && own_hypercall_page(&img))
 		pv_hypercall_page_fill(phys_to_virt(domain_gpa_to_maddr(d,
 					va_gpa(&l, img.hypercall_page))));
 	if (!rc)
@@ -350,9 +400,7 @@ int pv_domain_build(struct domain *d, const struct pv_build_params *p, const cha
 	d->pv->writable_pt = img.writable_pt;
 	pv_xonly_domain_ready(d);
 	set_entry_state(d->vcpus[0], &img, &l);
-	if (img.wx_load)
-		log_lifecycle(LOG_INFO, "domain %u (%s): W^X off: the image has a writable "
-			      "and executable segment\n", d->id, d->name);
+	log_wx(d, &img);
 	log_lifecycle(LOG_INFO, "domain %u (%s): PV kernel%s%s at %#llx-%#llx, entry %#llx, "
 		      "hypercall page %#llx, start info %#llx, %llu page-table frames, "
 		      "mapped to %#llx\n", d->id, d->name, img.guest_os[0] ? " " : "",

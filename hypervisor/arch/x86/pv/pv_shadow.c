@@ -236,11 +236,15 @@ static int write_gpa(struct domain *d, uint64_t gpa, const void *src, uint64_t l
 			n = len;
 		f = spin_lock_irqsave(&d->paging_lock);
 		plain = !shadow_gfn_is_tracked(d->pv->shadow, gpa >> PAGE_SHIFT);
-		/* A scanned page must not change while it may run (W^X). */
-		if (d->pv->spt.wx && shadow_mfn_exec_ok(d->pv->shadow,
-						domain_gpa_to_maddr(d, gpa) >> PAGE_SHIFT))
-			err = -EFAULT;
-		else if (plain)
+		/* A scanned page must not change while it may run (W^X): it
+		 * stops running first, as when the guest writes it through
+		 * the shadow, and is scanned again before it runs next. Xen
+		 * writes bounce frames wherever the guest's stack is: XTF's
+		 * xsa-7 takes its #GP on the page that just ran its SYSCALL. */
+		if (d->pv->spt.wx)
+			shadow_exec_revoke(d->pv->shadow,
+					   domain_gpa_to_maddr(d, gpa) >> PAGE_SHIFT);
+		if (plain)
 			err = copy_to_gpa_raw(d, gpa, p, n);
 		spin_unlock_irqrestore(&d->paging_lock, f);
 		for (uint64_t off = 0; !plain && !err && off < n;) {
