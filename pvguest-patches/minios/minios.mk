@@ -22,6 +22,8 @@
 #   pvproc    the timer helper and user processes, each in an address space of its own
 #   pvptwork  ptwork's paging workload (tests/guests/ptwork's sources) on
 #             shared or translated page tables (make bench-paging)
+#   pvrwx     linked as XTF links its kernels (its own pvrwx.lds: one writable
+#             and executable segment): mapped per section, W^X, when translated
 
 MINIOS_DIR := pvguest-patches/minios
 MINIOS_OBJ := $(BUILD)/minios/obj
@@ -72,5 +74,14 @@ $(GUEST_BIN)/pvptwork.elf: $(call minios_objs,$(PVPTWORK_SRCS)) $(MINIOS_LINK) $
 	@mkdir -p $(dir $@)
 	$(GUEST_CC) $(GUEST_CFLAGS) $(MINIOS_LDFLAGS) -o $@ $(filter %.o %.a,$^)
 
-PV_GUEST_IMAGES := $(PV_GUESTS:%=$(GUEST_BIN)/%.elf) $(GUEST_BIN)/pvptwork.elf
+# pvrwx: its own linker script, one PT_LOAD both writable and executable.
+PVRWX_LDS := tests/guests/pvrwx/pvrwx.lds
+$(GUEST_BIN)/pvrwx.elf: $(call minios_objs,$(sort $(wildcard tests/guests/pvrwx/*.c))) \
+		$(MINIOS_OBJS) $(PVRWX_LDS)
+	@mkdir -p $(dir $@)
+	$(GUEST_CC) $(GUEST_CFLAGS) $(subst $(MINIOS_LDS),$(PVRWX_LDS),$(MINIOS_LDFLAGS)) \
+		-o $@ $(filter %.o,$^)
+
+PV_GUEST_IMAGES := $(PV_GUESTS:%=$(GUEST_BIN)/%.elf) $(GUEST_BIN)/pvptwork.elf \
+	$(GUEST_BIN)/pvrwx.elf
 ALL_TARGETS += $(PV_GUEST_IMAGES)

@@ -9,8 +9,11 @@
 # shootdown) and pvtimer (set_timer_op, one-shot timers, SCHEDOP_poll,
 # EVTCHNOP_unmask) in both modes; pvmem (memory reservations) in both
 # modes beside pvptwork and ptwork; pvproc (minios's timer helper and
-# user processes with their own address spaces) in both modes. Every
-# guest the script boots is listed: it does not build its inputs.
+# user processes with their own address spaces) in both modes; pvrwx (one
+# writable and executable segment, mapped per section with W^X when
+# translated). Every guest the script boots is listed: it does not build
+# its inputs.
 CHECK_SUITES += tests/e2e/pv.sh
 CHECK_DEPS += $(BUILD)/test/umbra.elf \
-	$(patsubst %,$(BUILD)/guests/%.elf,pvhello pvtraps pvpingpong pvptwork pvbench pvxonly pvabi pvsmp pvptattack pvtimer pvmem pvproc hello ptwork)
+	$(patsubst %,$(BUILD)/guests/%.elf,pvhello pvtraps pvpingpong pvptwork pvbench pvxonly pvabi pvsmp pvptattack \
+	pvtimer pvmem pvproc pvrwx hello ptwork)

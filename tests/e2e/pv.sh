@@ -692,6 +692,45 @@ check "shadow: the neighbours finished (PV translated and PVH), nothing crashed"
 	eval 'stopped_with pn poweroff && stopped_with nb poweroff && [ "$(log_count ": crashed: ")" = 0 ]'
 scenario_end "$s"
 
+# An image linked as XTF links its kernels, one segment writable and
+# executable (tests/guests/pvrwx, pvrwx.lds; docs/pv.md "Mappings (W^X)"):
+# translated it is mapped per section and runs with W^X, its code
+# read-only, its data not executable, a page it makes writable and
+# executable scanned before it runs; on shared page tables it is mapped
+# as Xen maps it, W^X off, and the log says why.
+s=pv-rwx
+m=$(pv_module rw pvrwx 16M paging=shadow)
+m+=$(pv_module rs pvrwx 16M paging=shared)
+boot "$s" "$HVM_ELF" "$HVM_CMDLINE" "$m"
+check "QEMU powered off (33)" rc_is 33
+check "translated: the writable and executable segment is mapped per section, W^X on" \
+	eval 'log_has "^domain [0-9]+ \(rw\): W\^X on: the image'"'"'s writable and executable segment is mapped per section$" &&
+	      guest_said rw "pvrwx: paging translated (shadow)"'
+check "shared page tables: mapped as Xen maps it, W^X off, and the log says why" \
+	eval 'log_has "^domain [0-9]+ \(rs\): W\^X off: the image has a writable and executable segment, mapped as Xen maps it: shared page tables do not split it \(paging=shadow does\)$" &&
+	      guest_said rs "pvrwx: ok: shared page tables: its code is writable, as Xen maps it (W^X off)"'
+check "either way its hypercall page is its own with Xen's stubs, readable (XTF reads it)" \
+	eval 'guest_said rw "pvrwx: ok: its hypercall page is its own, readable: Xen'"'"'s stubs (push %rcx first)" &&
+	      guest_said rs "pvrwx: ok: its hypercall page is its own, readable: Xen'"'"'s stubs (push %rcx first)"'
+check "translated: its code is read-only, its data does not run" \
+	eval 'guest_said rw "pvrwx: ok: writing its own code: #PF, present, write" &&
+	      guest_said rw "pvrwx: ok: running its data: #PF, instruction fetch"'
+check "translated: a page it maps writable and executable is scanned before it runs: a hidden WRPKRU is refused" \
+	eval 'guest_said rw "pvrwx: ok: translated: mapping a page of its data writable and executable: accepted" &&
+	      guest_said rw "pvrwx: ok: translated: it runs (a ret, scanned)" &&
+	      guest_said rw "pvrwx: ok: translated: with a WRPKRU hidden in it, running it: #PF (scanned again, refused)" &&
+	      log_has "^domain [0-9]+: frame 0x[0-9a-f]+ refused execution: inside another instruction"'
+check "translated: mmu_update writing into its own code: -EPERM (W^X)" \
+	guest_said rw "pvrwx: ok: mmu_update writing into its own code: -EPERM"
+check "translated: the hypervisor's write into a page that ran stops it running until scanned again (xsa-7's #GP frame)" \
+	eval 'guest_said rw "pvrwx: ok: a page of data made code (read-only, executable) runs" &&
+	      guest_said rw "pvrwx: ok: the hypervisor writes a hypercall'"'"'s answer into it through a writable alias" &&
+	      guest_said rw "pvrwx: ok: ... and it runs again (scanned again)"'
+check "no check failed in either, both power off" \
+	eval 'guest_silent_re rw "^pvrwx: FAIL" && guest_said rw "pvrwx: 0 failed" && stopped_with rw poweroff &&
+	      guest_silent_re rs "^pvrwx: FAIL" && guest_said rs "pvrwx: 0 failed" && stopped_with rs poweroff'
+scenario_end "$s"
+
 # paging=shadow (docs/pv.md, "Translated paging"): the same guests told
 # their physmap is auto-translated, run on mmu/'s shadow tables; and
 # pvptwork, ptwork's workload as a PV kernel, in both paging modes beside

@@ -17,7 +17,8 @@
 # table, with their figures (xtf_hvm32_pass_nested, ...,
 # xtf_hvm32_xen_passes_matched). Then the pv64 kernels as PV domains
 # (docs/pv.md), their own table and figures (xtf_pv64_pass_shared,
-# xtf_pv64_xen_passes_matched), listed on the same file as "NAME pv64-MODE".
+# xtf_pv64_xen_passes_matched), listed on the same file as "NAME pv64-MODE",
+# and one check that every paging=shadow run had W^X on.
 #
 #   XTF_MODES    paging modes to run (default "nested"; `make xtf` runs
 #                "nested shadow"; empty: no hvm64 tests)
@@ -209,6 +210,10 @@ xen_pv_verdict() { in_list "$1" "$XEN_PV_SUCCESS" && echo SUCCESS || echo FAIL; 
 xtf_pv_extra() { [ "$1" = xsa-296 ] && echo " vcpus=2"; true; }
 
 declare -A pv_verdict
+# Every pv64 kernel has one writable and executable segment; translated,
+# the builder maps it per section and runs it with W^X (docs/pv.md,
+# "Mappings (W^X)"): one check over the shadow runs says so.
+wx_runs=0 wx_on=0 wx_off=
 for mode in $PV_MODES; do
 	for t in $pv_tests; do
 		base=${t%%~*} args=
@@ -220,6 +225,11 @@ for mode in $PV_MODES; do
 		[ -n "$v" ] || v=none
 		[ "$BOOT_RC" -eq 124 ] && [ "$v" = none ] && v=hang
 		pv_verdict[$mode,$t]=$v
+		if [ "$mode" = shadow ]; then
+			wx_runs=$((wx_runs + 1))
+			log_has "^domain [0-9]+ \($base\): W\^X on: " && wx_on=$((wx_on + 1)) ||
+				wx_off+=" $t"
+		fi
 		xen=$(xen_pv_verdict "$t")
 		if meets_target "$v" "$xen"; then
 			note=
@@ -233,6 +243,14 @@ for mode in $PV_MODES; do
 		fi
 	done
 done
+if [ "$wx_runs" -gt 0 ]; then
+	if [ "$wx_on" -eq "$wx_runs" ]; then
+		echo "PASS: xtf pv64 shadow: every kernel mapped per section, W^X on ($wx_on of $wx_runs)"
+	else
+		echo "FAIL: xtf pv64 shadow: W^X on for $wx_on of $wx_runs; not for:$wx_off"
+		rc=1
+	fi
+fi
 if [ -n "$PV_MODES" ]; then
 	echo
 	printf '%-26s %-9s' "test (pv64)" Xen-4.17
