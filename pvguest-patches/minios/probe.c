@@ -15,3 +15,9 @@ int probe_record(struct minios_regs *r)
 	resume_at = 0;
 	return 1;
 }
+
+void probe_all_vectors(void)
+{
+	for (unsigned int v = 0; v < 256; v++)
+		trap_set_handler(v, probe_record);
+}

@@ -70,6 +70,8 @@ void trap_set_handler(unsigned int vector, trap_handler_t fn);
  * ends at its label 2 and gives the vector it raised (~0: none). */
 extern volatile uint64_t seen_vector, seen_error, resume_at;
 int probe_record(struct minios_regs *r);
+/* probe_record as the handler of every vector. */
+void probe_all_vectors(void);
 #define RAISES(asm_body, ...) ({					\
 	seen_vector = ~0ULL;						\
 	__asm__ volatile("lea 2f(%%rip), %%rax; mov %%rax, %0; " asm_body "; 2:"	\

@@ -663,8 +663,7 @@ static void attack_translated(void)
 int guest_main(const struct start_info *start)
 {
 	si = start;
-	for (unsigned int v = 0; v < 256; v++)
-		trap_set_handler(v, probe_record);
+	probe_all_vectors();
 	expect(trap_init() == 0, "set_trap_table");
 	xlat = xen_translated();
 	victim[0] = 1;

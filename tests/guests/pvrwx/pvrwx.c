@@ -167,8 +167,7 @@ static void check_hypervisor_write(void)
 int guest_main(const struct start_info *start)
 {
 	si = start;
-	for (unsigned int v = 0; v < 256; v++)
-		trap_set_handler(v, probe_record);
+	probe_all_vectors();
 	expect(trap_init() == 0, "set_trap_table");
 	xlat = xen_translated();
 	con_printf("pvrwx: paging %s\n", xlat ? "translated (shadow)" : "shared");

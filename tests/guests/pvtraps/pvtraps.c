@@ -743,8 +743,7 @@ static void attack_bad_stack(void)
 int guest_main(const struct start_info *start)
 {
 	si = start;
-	for (unsigned int v = 0; v < 256; v++)
-		trap_set_handler(v, probe_record);
+	probe_all_vectors();
 	if (guest_option("attack=iret_cs"))
 		attack_iret_cs();
 	if (guest_option("attack=iret_stack"))
