@@ -25,6 +25,11 @@
 #define HOLD_NS		(300ULL * 1000 * 1000 * 1000)
 
 long gnttab_op(unsigned int cmd, void *uop, uint64_t count);
+/* One map or unmap of a grant (mapper.c): the hypercall's error, else
+ * the operation's status. */
+long gnt_map(uint16_t peer, grant_ref_t ref, uint64_t at, uint32_t flags,
+	     grant_handle_t *handle);
+long gnt_unmap(uint64_t at, grant_handle_t handle);
 /* Place one grant table frame (index idx) at the page at va; 0 or -errno. */
 long place_grant_frame(unsigned int idx, void *va);
 uint16_t own_domid(void);

@@ -7,8 +7,8 @@
 #include "runtime.h"
 #include "trap.h"
 
-static long map(uint16_t peer, grant_ref_t ref, uint64_t at, uint32_t flags,
-		grant_handle_t *handle)
+long gnt_map(uint16_t peer, grant_ref_t ref, uint64_t at, uint32_t flags,
+	     grant_handle_t *handle)
 {
 	struct gnttab_map_grant_ref op = {
 		.host_addr = at, .flags = flags, .ref = ref, .dom = peer,
@@ -19,7 +19,7 @@ static long map(uint16_t peer, grant_ref_t ref, uint64_t at, uint32_t flags,
 	return rc ? rc : op.status;
 }
 
-static long unmap(uint64_t at, grant_handle_t handle)
+long gnt_unmap(uint64_t at, grant_handle_t handle)
 {
 	struct gnttab_unmap_grant_ref op = { .host_addr = at, .handle = handle };
 	long rc = gnttab_op(GNTTABOP_unmap_grant_ref, &op, 1);
@@ -41,7 +41,7 @@ static long map_when_granted(uint16_t peer, grant_handle_t *h)
 	long rc;
 
 	do
-		rc = map(peer, REF_RW, MAP_BASE, GNTMAP_host_map, h);
+		rc = gnt_map(peer, REF_RW, MAP_BASE, GNTMAP_host_map, h);
 	while (rc != GNTST_okay && guest_time_ns() < end);
 	return rc;
 }
@@ -66,9 +66,9 @@ static void check_ro(uint16_t peer)
 	grant_handle_t h, h2;
 	long rc;
 
-	rc = map(peer, REF_RO, MAP_BASE + 8192, GNTMAP_host_map, &h2);
+	rc = gnt_map(peer, REF_RO, MAP_BASE + 8192, GNTMAP_host_map, &h2);
 	expect(rc == GNTST_general_error, "a writable map of a read-only grant is refused", rc);
-	rc = map(peer, REF_RO, MAP_BASE + 4096, GNTMAP_host_map | GNTMAP_readonly, &h);
+	rc = gnt_map(peer, REF_RO, MAP_BASE + 4096, GNTMAP_host_map | GNTMAP_readonly, &h);
 	expect(rc == GNTST_okay, "read-only grant mapped read-only", rc);
 	expect(ro[0] == PATTERN_RO && ro[4095] == PATTERN_RO, "read-only mapping reads the page",
 	       ro[0]);
@@ -78,7 +78,7 @@ static void check_ro(uint16_t peer)
 	expect(trap_catch(write_ro, (void *)ro, &rec) && rec.vector == TRAP_GP,
 	       "a write to the read-only mapping gets #GP (CR0.WP clear)", (long)rec.vector);
 	expect(!(read_cr0() & CR0_WP), "CR0 reads back without WP", (long)read_cr0());
-	rc = unmap(MAP_BASE + 4096, h);
+	rc = gnt_unmap(MAP_BASE + 4096, h);
 	expect(rc == GNTST_okay, "read-only mapping unmapped", rc);
 }
 
@@ -153,7 +153,7 @@ static void hold_until_revoked(volatile uint8_t *m, grant_handle_t h)
 		nap(200);
 	expect(*(volatile uint32_t *)m == 0xffffffffu, "the mapping went with the granter",
 	       *(volatile uint32_t *)m);
-	rc = unmap(MAP_BASE, h);
+	rc = gnt_unmap(MAP_BASE, h);
 	expect(rc == GNTST_bad_handle, "its handle went too: GNTST_bad_handle", rc);
 }
 
@@ -185,11 +185,11 @@ int mapper(uint16_t peer, unsigned int hold)
 	check_copy(peer);
 	check_queries();
 	*(volatile uint32_t *)(m + OFF_DONE) = DONE_MAGIC;
-	rc = unmap(MAP_BASE + 4, h);
+	rc = gnt_unmap(MAP_BASE + 4, h);
 	expect(rc == GNTST_okay, "writable mapping unmapped", rc);
 	expect(*(volatile uint32_t *)m == 0xffffffffu, "nothing is mapped there any more",
 	       *(volatile uint32_t *)m);
-	rc = unmap(MAP_BASE, h);
+	rc = gnt_unmap(MAP_BASE, h);
 	expect(rc == GNTST_bad_handle, "a second unmap of the handle: GNTST_bad_handle", rc);
 	return 0;
 }

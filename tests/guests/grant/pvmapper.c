@@ -20,25 +20,6 @@
 
 static const char pv_msg[] = "granted by the server";
 
-static long map(uint16_t peer, uint64_t at, uint32_t flags, grant_handle_t *handle)
-{
-	struct gnttab_map_grant_ref op = {
-		.host_addr = at, .flags = flags, .ref = PV_REF, .dom = peer,
-	};
-	long rc = gnttab_op(GNTTABOP_map_grant_ref, &op, 1);
-
-	*handle = op.handle;
-	return rc ? rc : op.status;
-}
-
-static long unmap(uint64_t at, grant_handle_t handle)
-{
-	struct gnttab_unmap_grant_ref op = { .host_addr = at, .handle = handle };
-	long rc = gnttab_op(GNTTABOP_unmap_grant_ref, &op, 1);
-
-	return rc ? rc : op.status;
-}
-
 static bool granter_shared(void)
 {
 	const char *p = guest_option("granter=");
@@ -51,14 +32,14 @@ static long map_pv(uint16_t peer, bool shared, grant_handle_t *h)
 	long rc;
 
 	if (!shared) {
-		rc = map(peer, MAP_BASE, GNTMAP_host_map, h);
+		rc = gnt_map(peer, PV_REF, MAP_BASE, GNTMAP_host_map, h);
 		expect(rc == GNTST_okay, "pvmapper: a translated PV granter's page mapped writable", rc);
 		return rc;
 	}
-	rc = map(peer, MAP_BASE, GNTMAP_host_map, h);
+	rc = gnt_map(peer, PV_REF, MAP_BASE, GNTMAP_host_map, h);
 	expect(rc == GNTST_general_error,
 	       "pvmapper: a writable map of a shared-page-table PV granter's page is refused", rc);
-	rc = map(peer, MAP_BASE, GNTMAP_host_map | GNTMAP_readonly, h);
+	rc = gnt_map(peer, PV_REF, MAP_BASE, GNTMAP_host_map | GNTMAP_readonly, h);
 	expect(rc == GNTST_okay, "pvmapper: read-only it maps", rc);
 	return rc;
 }
@@ -90,7 +71,7 @@ int pvmapper(uint16_t peer)
 		   (unsigned long)before);
 	expect(*msg == ALL_ONES && *word == ALL_ONES,
 	       "pvmapper: the mapping went with the granter: reads are all-ones", (long)*msg);
-	expect(unmap(MAP_BASE, h) == GNTST_bad_handle,
+	expect(gnt_unmap(MAP_BASE, h) == GNTST_bad_handle,
 	       "pvmapper: its handle went too: GNTST_bad_handle", 0);
 	return 0;
 }
