@@ -38,6 +38,7 @@ check "xs: no check failed" no_fail_since_mark
 check "xs: its ring is the one Umbra reports (page, port 1)" \
 	bash -c "$(declare -f since_mark tty_text); TTY_LOG='$TTY_LOG' TTY_MARK=$TTY_MARK since_mark | grep -qE '^xs: store ring at page 0x[0-9a-f]+, port 1'"
 check "xs: read, write, watch, transaction" bash -c "$(declare -f since_mark tty_text); TTY_LOG='$TTY_LOG' TTY_MARK=$TTY_MARK since_mark | grep -c '^xs: ok: ' | awk '{ exit \$1 < 25 }'"
+console_ends xs
 at_dom0 "vmstored served its ring (log)" 'grep "serving its ring" /var/log/umbra/vmstored.log' \
 	'dom[0-9]+: serving its ring \(page [0-9]+, port 1, dom0 port [0-9]+\)' 20
 at_dom0 "destroy xs" 'vmctl destroy xs; echo rc=$?' '^rc=0$' 60
